@@ -1,0 +1,27 @@
+//! Stage 3 — emit: IR → token streams, one per generated file.
+
+pub mod models;
+pub mod roundtrip;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier from a name the IR already made valid (raw `r#` allowed).
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(bare) => Ident::new_raw(bare, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = " line"]` attributes, one per line, so the formatter prints `///`.
+pub fn doc_attrs(doc: &str) -> TokenStream {
+    if doc.is_empty() {
+        return TokenStream::new();
+    }
+    let lines = doc.lines().map(|line| {
+        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #text])
+    });
+    quote!(#(#lines)*)
+}

@@ -1,0 +1,369 @@
+//! `polar-models/src/generated/`: one module per component schema (inline
+//! types live beside their parent), plus the shared modules.
+//!
+//! Generated code refers to the hand-written runtime only through fixed
+//! paths: `crate::Nullable`, `crate::Const`, `crate::ConstValue`,
+//! `crate::Page` and `crate::__private::*`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident};
+use crate::ir::names::unraw;
+use crate::ir::{
+    ConstLit, Field, Models, OnMissing, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind,
+    TypeRef, Union,
+};
+
+/// File stem → tokens. `mod` is the module root, `consts` the markers.
+pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<String, TokenStream> {
+    let mut modules: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
+    for ty in &models.types {
+        modules.entry(ty.module.clone()).or_default().push(ty);
+    }
+    let mut files = BTreeMap::new();
+    for (module, types) in &modules {
+        let items = types.iter().map(|ty| emit_type(models, ty));
+        files.insert(module.clone(), quote!(#(#items)*));
+    }
+    files.insert("consts".to_owned(), emit_consts(models));
+    files.insert("mod".to_owned(), emit_root(modules.keys(), spec_sha256, spec_date));
+    files
+}
+
+fn emit_root<'a>(modules: impl Iterator<Item = &'a String>, sha: &str, date: &str) -> TokenStream {
+    let modules: Vec<_> = modules.map(|m| format_ident!("{}", m)).collect();
+    let sha_doc = " SHA-256 of the OpenAPI document these types were generated from.";
+    let date_doc = " Date of the OpenAPI document these types were generated from.";
+    quote! {
+        #[doc = #sha_doc]
+        pub const SPEC_SHA256: &str = #sha;
+        #[doc = #date_doc]
+        pub const SPEC_DATE: &str = #date;
+
+        pub mod consts;
+        #(
+            mod #modules;
+            pub use self::#modules::*;
+        )*
+    }
+}
+
+fn emit_consts(models: &Models) -> TokenStream {
+    let markers = models.consts.iter().map(|marker| {
+        let name = ident(&marker.rust_name);
+        let value = &marker.value;
+        let doc = format!(" The constant `{value:?}`.");
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub struct #name;
+            impl crate::ConstValue for #name {
+                const VALUE: &'static str = #value;
+            }
+        }
+    });
+    quote!(#(#markers)*)
+}
+
+fn emit_type(models: &Models, ty: &TypeDef) -> TokenStream {
+    let doc = doc_attrs(&ty.doc);
+    let name = ident(&ty.name);
+    match &ty.kind {
+        TypeKind::Struct(structure) => emit_struct(models, &name, doc, structure),
+        TypeKind::Enum(string_enum) => emit_enum(&name, doc, string_enum),
+        TypeKind::Union(union) => emit_union(models, &ty.name, doc, union),
+        TypeKind::Alias(target) => {
+            let target = rust_type(models, target);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn emit_struct(models: &Models, name: &proc_macro2::Ident, doc: TokenStream, structure: &Struct) -> TokenStream {
+    let fields = structure.fields.iter().map(|field| emit_field(models, field));
+    let additional = structure.additional.as_ref().map(|values| {
+        let values = rust_type(models, values);
+        quote! {
+            #[doc = " Properties not listed above."]
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<String, #values>,
+        }
+    });
+    let defaultable = structure
+        .fields
+        .iter()
+        .all(|f| matches!(f.presence, Presence::Optional | Presence::Tristate) || matches!(f.ty, TypeRef::Const(_)));
+    let default = defaultable.then(|| quote!(Default,));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+fn emit_field(models: &Models, field: &Field) -> TokenStream {
+    let doc = doc_attrs(&field.doc);
+    let name = ident(&field.rust_name);
+    let mut inner = rust_type(models, &field.ty);
+    if field.boxed {
+        inner = quote!(Box<#inner>);
+    }
+    let ty = match field.presence {
+        Presence::Required => inner,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#inner>),
+        Presence::Tristate => quote!(crate::Nullable<#inner>),
+    };
+    let mut serde = Vec::new();
+    if unraw(&field.rust_name) != field.wire_name {
+        let wire = &field.wire_name;
+        serde.push(quote!(rename = #wire));
+    }
+    if field.on_missing == OnMissing::Default {
+        serde.push(quote!(default));
+    }
+    match field.presence {
+        Presence::Optional => serde.push(quote!(skip_serializing_if = "Option::is_none")),
+        Presence::Tristate => serde.push(quote!(skip_serializing_if = "crate::Nullable::is_absent")),
+        Presence::Required | Presence::RequiredNullable => {}
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #doc
+        #serde
+        pub #name: #ty,
+    }
+}
+
+fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
+    let variants: Vec<_> = string_enum.variants.iter().map(|v| ident(&v.rust_name)).collect();
+    let values: Vec<_> = string_enum.variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variant_docs = values.iter().map(|v| format!(" `{v:?}`"));
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            #[doc = " A value this version of the SDK does not know, as sent."]
+            Unknown(String),
+        }
+        impl #name {
+            #[doc = " Every value the spec lists, in its order."]
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            #[doc = " The value as it appears on the wire."]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Unknown(value) => value,
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#values => Self::#variants,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+        crate::__private::string_enum_impls!(#name);
+    }
+}
+
+fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union) -> TokenStream {
+    let name = ident(type_name);
+    let mut variant_defs = Vec::new();
+    let mut serialize_arms = Vec::new();
+    let mut decode_arms = Vec::new();
+    let mut tags = Vec::new();
+    let mut shapes = Vec::new();
+    let mut from_impls = Vec::new();
+    for (index, variant) in union.variants.iter().enumerate() {
+        let variant_name = ident(&variant.rust_name);
+        let doc = doc_attrs(&variant.doc);
+        let inner = rust_type(models, &variant.ty);
+        let (payload, decoded) = if variant.boxed {
+            (quote!(Box<#inner>), quote!(Box::new(::serde_json::from_str(json)?)))
+        } else {
+            (inner.clone(), quote!(::serde_json::from_str(json)?))
+        };
+        variant_defs.push(quote! {
+            #doc
+            #variant_name(#payload),
+        });
+        serialize_arms.push(quote!(Self::#variant_name(value) => value.serialize(serializer),));
+        let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
+        decode_arms.push(quote!(#index_lit => Self::#variant_name(#decoded),));
+        for tag in &variant.tags {
+            let index_lit = proc_macro2::Literal::usize_unsuffixed(index);
+            tags.push(quote!((#tag, #index_lit)));
+        }
+        shapes.push(shape_tokens(&variant.shape));
+        // `From` only where the payload type (aliases resolved) is unique.
+        let resolved = resolve_alias(models, &variant.ty);
+        let unique = union
+            .variants
+            .iter()
+            .filter(|other| resolve_alias(models, &other.ty) == resolved)
+            .count()
+            == 1;
+        if unique && !variant.boxed {
+            from_impls.push(quote! {
+                impl From<#inner> for #name {
+                    fn from(value: #inner) -> Self {
+                        Self::#variant_name(value)
+                    }
+                }
+            });
+        }
+    }
+    let uses_lit = union.variants.iter().any(|v| shape_uses_lit(&v.shape));
+    let imports = if uses_lit {
+        quote!(use crate::__private::{Lit, Shape};)
+    } else {
+        quote!(use crate::__private::Shape;)
+    };
+    let discriminator = match &union.discriminator {
+        Some(property) => quote!(Some(#property)),
+        None => quote!(None),
+    };
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variant_defs)*
+            #[doc = " A variant this version of the SDK does not know: the raw JSON."]
+            Unknown(::serde_json::Value),
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#serialize_arms)*
+                    Self::Unknown(value) => value.serialize(serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #imports
+                const UNION: crate::__private::Union = crate::__private::Union {
+                    name: #type_name,
+                    discriminator: #discriminator,
+                    tags: &[#(#tags),*],
+                    shapes: &[#(#shapes),*],
+                };
+                UNION.decode(deserializer, |index, json| {
+                    Ok(match index {
+                        #(#decode_arms)*
+                        _ => unreachable!("variant indexes come from UNION"),
+                    })
+                }, Self::Unknown)
+            }
+        }
+        #(#from_impls)*
+    }
+}
+
+fn shape_uses_lit(shape: &Shape) -> bool {
+    match shape {
+        Shape::Object { consts, .. } => !consts.is_empty(),
+        Shape::OneOf(shapes) => shapes.iter().any(shape_uses_lit),
+        _ => false,
+    }
+}
+
+/// Follow `pub type` aliases to the type they stand for.
+fn resolve_alias<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &models.get(*id).kind {
+            TypeKind::Alias(target) => resolve_alias(models, target),
+            _ => ty,
+        },
+        _ => ty,
+    }
+}
+
+fn shape_tokens(shape: &Shape) -> TokenStream {
+    match shape {
+        Shape::Object { required, known, consts } => {
+            let consts = consts.iter().map(|(property, value)| match value {
+                ConstLit::Str(text) => quote!((#property, Lit::Str(#text))),
+                ConstLit::Bool(flag) => quote!((#property, Lit::Bool(#flag))),
+            });
+            quote!(Shape::Object {
+                required: &[#(#required),*],
+                known: &[#(#known),*],
+                consts: &[#(#consts),*],
+            })
+        }
+        Shape::OneOf(shapes) => {
+            let shapes = shapes.iter().map(shape_tokens);
+            quote!(Shape::OneOf(&[#(#shapes),*]))
+        }
+        Shape::String => quote!(Shape::String),
+        Shape::StringConst(text) => quote!(Shape::StringConst(#text)),
+        Shape::Integer => quote!(Shape::Integer),
+        Shape::Number => quote!(Shape::Number),
+        Shape::Boolean => quote!(Shape::Boolean),
+        Shape::Array => quote!(Shape::Array),
+        Shape::Null => quote!(Shape::Null),
+        Shape::Any => quote!(Shape::Any),
+    }
+}
+
+/// The Rust type written for a [`TypeRef`].
+pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::Named(id) => {
+            let name = ident(&models.get(*id).name);
+            quote!(crate::#name)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Integer => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        TypeRef::Date => quote!(::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::Any => quote!(::serde_json::Value),
+        TypeRef::Unit => quote!(()),
+        TypeRef::Const(id) => {
+            let marker = ident(&models.consts[id.0].rust_name);
+            quote!(crate::Const<crate::consts::#marker>)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = rust_type(models, inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(models, inner);
+            quote!(::std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| rust_type(models, item));
+            quote!((#(#items,)*))
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = rust_type(models, inner);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Page { item, pagination } => {
+            let item = rust_type(models, item);
+            let pagination = ident(&models.get(*pagination).name);
+            quote!(crate::Page<#item, crate::#pagination>)
+        }
+    }
+}

@@ -1,0 +1,965 @@
+//! Spec → [`Models`]: every component schema becomes one named type; schemas
+//! written inline get names from where they stand (`{Parent}{Field}`).
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde_json::Value;
+
+use super::cycles;
+use super::docs::doc_text;
+use super::names::{field_name, module_name, type_name, Namespace};
+use super::*;
+use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
+use crate::Error;
+
+/// Rust names the hand-written part of `polar-models` already uses at the
+/// crate root; generated types never take them.
+pub const RUNTIME_NAMES: &[&str] = &[
+    "Page", "Nullable", "Const", "ConstValue", "String", "Vec", "Option", "Box", "Result", "From",
+    "Default", "Self",
+];
+
+/// Lower the component schemas and webhooks of `spec`.
+pub fn lower(spec: &Spec) -> Result<Models, Error> {
+    if !spec.openapi.starts_with("3.") {
+        return Err(Error::unsupported(
+            "the document",
+            format!("OpenAPI version {} (expected 3.x)", spec.openapi),
+        ));
+    }
+    let mut lowering = Lowering::new(spec)?;
+    lowering.lower_components()?;
+    let webhook_event = lowering.lower_webhooks()?;
+    let Lowering {
+        types,
+        consts,
+        component_count,
+        ..
+    } = lowering;
+    let mut models = Models {
+        types: types.into_iter().map(|ty| ty.expect("every reserved id is filled")).collect(),
+        consts,
+        webhook_event,
+        component_count,
+    };
+    cycles::box_cycles(&mut models);
+    apply_drift_policy(&mut models);
+    Ok(models)
+}
+
+/// The drift policy for required properties: one the server left out decodes
+/// to the type's empty value when the type has a true one (`[]`, `{}`,
+/// `false`, the expected constant); otherwise decoding fails.
+fn apply_drift_policy(models: &mut Models) {
+    let defaults: Vec<Vec<bool>> = models
+        .types
+        .iter()
+        .map(|ty| match &ty.kind {
+            TypeKind::Struct(s) => s.fields.iter().map(|f| has_true_empty_value(models, &f.ty)).collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    for (ty, defaults) in models.types.iter_mut().zip(defaults) {
+        if let TypeKind::Struct(s) = &mut ty.kind {
+            for (field, default) in s.fields.iter_mut().zip(defaults) {
+                if field.presence == Presence::Required && default {
+                    field.on_missing = OnMissing::Default;
+                }
+            }
+        }
+    }
+}
+
+fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boolean | TypeRef::Const(_) => true,
+        TypeRef::Named(id) => match &models.get(*id).kind {
+            TypeKind::Alias(target) => has_true_empty_value(models, target),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Where an inline schema stands, for naming and error messages.
+#[derive(Clone)]
+struct Ctx {
+    /// Spec name of the component the schema is written in.
+    parent: String,
+    /// JSON pointer of the schema inside the document.
+    pointer: String,
+    /// The Rust name an inline type here would get.
+    hint: String,
+    /// Whether the enclosing component is sent to the API (request bodies).
+    input: bool,
+}
+
+impl Ctx {
+    fn child(&self, pointer: &str, hint: &str) -> Ctx {
+        Ctx {
+            parent: self.parent.clone(),
+            pointer: format!("{}/{}", self.pointer, pointer),
+            hint: hint.to_owned(),
+            input: self.input,
+        }
+    }
+
+    fn error(&self, reason: impl Into<String>) -> Error {
+        Error::unsupported(format!("schema `{}` at {}", self.parent, self.pointer), reason)
+    }
+}
+
+struct Lowering<'a> {
+    spec: &'a Spec,
+    types: Vec<Option<TypeDef>>,
+    component_count: usize,
+    component_ids: HashMap<&'a str, TypeId>,
+    type_names: Namespace,
+    module_names: Namespace,
+    consts: Vec<ConstMarker>,
+    const_ids: HashMap<String, ConstId>,
+    const_names: Namespace,
+    /// Inline enums by title: the single value list all of them share, or
+    /// `None` when two disagree (then each is named by where it stands).
+    titled_enums: HashMap<String, Option<Vec<String>>>,
+    shared_enums: HashMap<String, TypeId>,
+    primitive_unions: HashMap<String, TypeId>,
+    input_components: BTreeSet<String>,
+}
+
+impl<'a> Lowering<'a> {
+    fn new(spec: &'a Spec) -> Result<Self, Error> {
+        let schemas = &spec.components.schemas;
+        let mut type_names = Namespace::new();
+        for name in RUNTIME_NAMES {
+            type_names.reserve(name);
+        }
+        // Components claim names in sorted order so a schema's Rust name does
+        // not depend on where it appears in the document.
+        let mut sorted: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        sorted.sort_unstable();
+        let mut rust_names = HashMap::new();
+        for name in &sorted {
+            rust_names.insert(*name, type_names.claim(&type_name(name)));
+        }
+        let mut module_names = Namespace::new();
+        let mut types = Vec::with_capacity(schemas.len() * 2);
+        let mut component_ids = HashMap::new();
+        for (index, name) in schemas.keys().enumerate() {
+            component_ids.insert(name.as_str(), TypeId(index));
+            types.push(None);
+        }
+        // Modules follow the same sorted order as names.
+        let mut modules = HashMap::new();
+        for name in &sorted {
+            modules.insert(*name, module_names.claim(&module_name(&rust_names[name])));
+        }
+        let mut lowering = Lowering {
+            spec,
+            types,
+            component_count: schemas.len(),
+            component_ids,
+            type_names,
+            module_names,
+            consts: Vec::new(),
+            const_ids: HashMap::new(),
+            const_names: Namespace::new(),
+            titled_enums: HashMap::new(),
+            shared_enums: HashMap::new(),
+            primitive_unions: HashMap::new(),
+            input_components: input_components(spec),
+        };
+        for (index, (name, schema)) in schemas.iter().enumerate() {
+            lowering.types[index] = Some(TypeDef {
+                name: rust_names[name.as_str()].clone(),
+                origin: Origin::Component(name.clone()),
+                doc: or_fallback(
+                    doc_text(schema.title.as_deref(), schema.description.as_deref()),
+                    || format!("The `{name}` schema."),
+                ),
+                module: modules[name.as_str()].clone(),
+                // Replaced when the component is lowered.
+                kind: TypeKind::Alias(TypeRef::Any),
+            });
+        }
+        lowering.collect_titled_enums();
+        Ok(lowering)
+    }
+
+    fn lower_components(&mut self) -> Result<(), Error> {
+        let schemas = &self.spec.components.schemas;
+        let mut sorted: Vec<(&String, &Schema)> = schemas.iter().collect();
+        sorted.sort_unstable_by_key(|(name, _)| name.as_str());
+        for (name, schema) in sorted {
+            let id = self.component_ids[name.as_str()];
+            let ctx = Ctx {
+                parent: name.clone(),
+                pointer: format!("#/components/schemas/{name}"),
+                hint: self.types[id.0].as_ref().expect("reserved").name.clone(),
+                input: self.input_components.contains(name),
+            };
+            let kind = self.lower_named(schema, &ctx)?;
+            self.types[id.0].as_mut().expect("reserved").kind = kind;
+        }
+        Ok(())
+    }
+
+    /// The kind of a type that has a name of its own (a component, or an
+    /// inline schema that needs one).
+    fn lower_named(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeKind, Error> {
+        check_supported(schema, ctx)?;
+        if let Some(values) = &schema.enum_values {
+            return Ok(TypeKind::Enum(string_enum(values, ctx)?));
+        }
+        if let Some((members, nullable)) = union_members(schema) {
+            if members.len() >= 2 || schema.discriminator.is_some() {
+                let union = self.lower_union(&members, schema, ctx)?;
+                if !nullable {
+                    return Ok(TypeKind::Union(union));
+                }
+                let inner = self.add_type(
+                    &format!("{}Value", ctx.hint),
+                    ctx,
+                    String::new(),
+                    TypeKind::Union(union),
+                );
+                return Ok(TypeKind::Alias(TypeRef::Nullable(Box::new(TypeRef::Named(inner)))));
+            }
+        }
+        if is_object(schema) && !schema.properties.is_empty() {
+            if let Some(page) = self.page(schema, ctx)? {
+                return Ok(TypeKind::Alias(page));
+            }
+            return Ok(TypeKind::Struct(self.lower_struct(schema, ctx)?));
+        }
+        Ok(TypeKind::Alias(self.type_ref(schema, ctx)?))
+    }
+
+    fn lower_struct(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Struct, Error> {
+        let mut field_names = Namespace::new();
+        let mut fields = Vec::with_capacity(schema.properties.len());
+        for (wire_name, property) in &schema.properties {
+            let child = ctx.child(
+                &format!("properties/{wire_name}"),
+                &format!("{}{}", ctx.hint, type_name(wire_name)),
+            );
+            let (ty, nullable) = peel_nullable(self.type_ref(property, &child)?);
+            let required = schema.required.iter().any(|r| r == wire_name);
+            let presence = match (required, nullable) {
+                (true, false) => Presence::Required,
+                (true, true) => Presence::RequiredNullable,
+                (false, true) if ctx.input => Presence::Tristate,
+                (false, _) => Presence::Optional,
+            };
+            // Required fields are settled by `apply_drift_policy` once every
+            // type is known.
+            let on_missing = if presence == Presence::Required {
+                OnMissing::Error
+            } else {
+                OnMissing::Default
+            };
+            let mut doc = doc_text(property.title.as_deref(), property.description.as_deref());
+            if doc.is_empty() {
+                doc = self.referenced_doc(property).unwrap_or_else(|| format!("The `{wire_name}` property."));
+            }
+            if let Some(default) = &property.default {
+                append_paragraph(&mut doc, &format!("Defaults to `{}` when not sent.", compact(default)));
+            }
+            if property.deprecated {
+                append_paragraph(&mut doc, "**Deprecated** in the API.");
+            }
+            fields.push(Field {
+                wire_name: wire_name.clone(),
+                rust_name: field_names.claim(&field_name(wire_name)),
+                ty,
+                presence,
+                on_missing,
+                boxed: false,
+                doc,
+            });
+        }
+        let additional = match &schema.additional_properties {
+            Some(AdditionalProperties::Schema(values)) => {
+                let child = ctx.child("additionalProperties", &format!("{}Value", ctx.hint));
+                Some(self.type_ref(values, &child)?)
+            }
+            _ => None,
+        };
+        Ok(Struct { fields, additional })
+    }
+
+    /// The first paragraph of the docs of the component a property refers to.
+    fn referenced_doc(&self, property: &Schema) -> Option<String> {
+        let name = property.reference.as_deref().and_then(ref_name)?;
+        let target = self.spec.components.schemas.get(name)?;
+        let doc = doc_text(target.title.as_deref(), target.description.as_deref());
+        let first = doc.split("\n\n").next().unwrap_or_default().trim().to_owned();
+        (!first.is_empty()).then_some(first)
+    }
+
+    /// `ListResource_X_`-shaped objects (`items` + `pagination`) become the
+    /// shared generic `Page<X, P>`.
+    fn page(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
+        let (Some(items), Some(pagination)) =
+            (schema.properties.get("items"), schema.properties.get("pagination"))
+        else {
+            return Ok(None);
+        };
+        let all_required = ["items", "pagination"]
+            .iter()
+            .all(|name| schema.required.iter().any(|r| r == name));
+        if schema.properties.len() != 2 || !all_required || !schema.type_names().contains(&"object")
+        {
+            return Ok(None);
+        }
+        let (Some(item_schema), true) = (&items.items, items.type_names() == ["array"]) else {
+            return Ok(None);
+        };
+        let Some(pagination) = pagination.reference.as_deref().and_then(ref_name) else {
+            return Ok(None);
+        };
+        let Some(&pagination) = self.component_ids.get(pagination) else {
+            return Ok(None);
+        };
+        let child = ctx.child("properties/items/items", &format!("{}Item", ctx.hint));
+        let item = self.type_ref(item_schema, &child)?;
+        Ok(Some(TypeRef::Page {
+            item: Box::new(item),
+            pagination,
+        }))
+    }
+
+    /// The type written at a use site.
+    fn type_ref(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        check_supported(schema, ctx)?;
+        if let Some(reference) = &schema.reference {
+            return self.component_ref(reference, ctx);
+        }
+        if let Some(value) = &schema.const_value {
+            return Ok(match value {
+                Value::String(text) => TypeRef::Const(self.const_marker(text)),
+                Value::Bool(_) => TypeRef::Boolean,
+                Value::Number(n) if n.is_i64() || n.is_u64() => TypeRef::Integer,
+                Value::Number(_) => TypeRef::Number,
+                Value::Null => TypeRef::Nullable(Box::new(TypeRef::Unit)),
+                _ => TypeRef::Any,
+            });
+        }
+        if let Some(values) = &schema.enum_values {
+            return self.inline_enum(schema, values, ctx);
+        }
+        if let Some((members, nullable)) = union_members(schema) {
+            let inner = if members.is_empty() {
+                TypeRef::Unit
+            } else if members.len() == 1 && schema.discriminator.is_none() {
+                self.type_ref(members[0], ctx)?
+            } else {
+                self.union_ref(&members, schema, ctx)?
+            };
+            return Ok(wrap_nullable(inner, nullable));
+        }
+        let names = schema.type_names();
+        let nullable = names.contains(&"null");
+        let non_null: Vec<&str> = names.iter().copied().filter(|n| *n != "null").collect();
+        let base = match non_null.as_slice() {
+            [] if nullable => TypeRef::Unit,
+            [] if !schema.properties.is_empty() => self.inline_struct(schema, ctx)?,
+            [] => TypeRef::Any,
+            ["string"] => match schema.format.as_deref() {
+                Some("date-time") => TypeRef::DateTime,
+                Some("date") => TypeRef::Date,
+                Some("uuid" | "uuid4") => TypeRef::Uuid,
+                _ => TypeRef::String,
+            },
+            ["integer"] => TypeRef::Integer,
+            ["number"] => TypeRef::Number,
+            ["boolean"] => TypeRef::Boolean,
+            ["array"] => self.array(schema, ctx)?,
+            ["object"] if !schema.properties.is_empty() => self.inline_struct(schema, ctx)?,
+            ["object"] => match &schema.additional_properties {
+                Some(AdditionalProperties::Schema(values)) => {
+                    let child = ctx.child("additionalProperties", &format!("{}Value", ctx.hint));
+                    TypeRef::Map(Box::new(self.type_ref(values, &child)?))
+                }
+                _ => TypeRef::Map(Box::new(TypeRef::Any)),
+            },
+            other => {
+                return Err(ctx.error(format!(
+                    "`type: {other:?}`: a list of several non-null types is not supported"
+                )))
+            }
+        };
+        Ok(wrap_nullable(base, nullable))
+    }
+
+    fn component_ref(&self, reference: &str, ctx: &Ctx) -> Result<TypeRef, Error> {
+        let id = ref_name(reference)
+            .and_then(|name| self.component_ids.get(name))
+            .ok_or_else(|| ctx.error(format!("`$ref: {reference}` does not name a component schema")))?;
+        Ok(TypeRef::Named(*id))
+    }
+
+    fn array(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        if let Some(prefix) = &schema.prefix_items {
+            let mut items = Vec::with_capacity(prefix.len());
+            for (index, item) in prefix.iter().enumerate() {
+                let child = ctx.child(
+                    &format!("prefixItems/{index}"),
+                    &format!("{}Item{}", ctx.hint, index + 1),
+                );
+                items.push(self.type_ref(item, &child)?);
+            }
+            return Ok(TypeRef::Tuple(items));
+        }
+        let item = match &schema.items {
+            Some(items) => {
+                let child = ctx.child("items", &format!("{}Item", ctx.hint));
+                self.type_ref(items, &child)?
+            }
+            None => TypeRef::Any,
+        };
+        Ok(TypeRef::Vec(Box::new(item)))
+    }
+
+    fn inline_struct(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        let structure = self.lower_struct(schema, ctx)?;
+        let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
+        Ok(TypeRef::Named(self.add_type(&ctx.hint, ctx, doc, TypeKind::Struct(structure))))
+    }
+
+    fn inline_enum(&mut self, schema: &Schema, values: &[Value], ctx: &Ctx) -> Result<TypeRef, Error> {
+        let nullable = values.iter().any(Value::is_null);
+        let kind = TypeKind::Enum(string_enum(values, ctx)?);
+        let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
+        let id = match self.shared_enum_name(schema) {
+            Some(title) => match self.shared_enums.get(&title) {
+                Some(id) => *id,
+                None => {
+                    let name = self.type_names.claim(&type_name(&title));
+                    let module = self.module_names.claim(&module_name(&name));
+                    let id = self.push(TypeDef {
+                        name,
+                        origin: Origin::SharedEnum { title: title.clone() },
+                        doc: doc_text(Some(&title), None),
+                        module,
+                        kind,
+                    });
+                    self.shared_enums.insert(title, id);
+                    id
+                }
+            },
+            None => self.add_type(&ctx.hint, ctx, doc, kind),
+        };
+        Ok(wrap_nullable(TypeRef::Named(id), nullable))
+    }
+
+    /// The title an inline enum is shared under, when every inline enum with
+    /// that title has the same values and no component owns the name.
+    fn shared_enum_name(&self, schema: &Schema) -> Option<String> {
+        let title = schema.title.as_ref()?;
+        let values = self.titled_enums.get(title)?.as_ref()?;
+        let own = string_values(schema.enum_values.as_deref().unwrap_or_default());
+        let free = !self.spec.components.schemas.keys().any(|name| type_name(name) == type_name(title))
+            && !RUNTIME_NAMES.contains(&type_name(title).as_str());
+        (own == *values && free).then(|| title.clone())
+    }
+
+    fn collect_titled_enums(&mut self) {
+        fn walk(schema: &Schema, top: bool, out: &mut HashMap<String, Option<Vec<String>>>) {
+            if let (Some(values), Some(title), false) = (&schema.enum_values, &schema.title, top) {
+                let values = string_values(values);
+                out.entry(title.clone())
+                    .and_modify(|known| {
+                        if known.as_ref() != Some(&values) {
+                            *known = None;
+                        }
+                    })
+                    .or_insert(Some(values));
+            }
+            for child in schema_children(schema) {
+                walk(child, false, out);
+            }
+        }
+        let mut titled = HashMap::new();
+        for schema in self.spec.components.schemas.values() {
+            walk(schema, true, &mut titled);
+        }
+        self.titled_enums = titled;
+    }
+
+    fn union_ref(&mut self, members: &[&Schema], schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        // Unions of primitives are shared by structure; others are named by place.
+        if schema.discriminator.is_none() {
+            if let Some(primitive) = self.primitive_union(members, ctx)? {
+                return Ok(primitive);
+            }
+        }
+        let union = self.lower_union(members, schema, ctx)?;
+        let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
+        Ok(TypeRef::Named(self.add_type(&ctx.hint, ctx, doc, TypeKind::Union(union))))
+    }
+
+    /// A union whose members mention no named type, e.g. the
+    /// `string | integer | number | boolean` of metadata values. Named by its
+    /// members (`StringOrIntegerOrNumberOrBoolean`) and shared by all users.
+    fn primitive_union(&mut self, members: &[&Schema], ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
+        if members.iter().any(|m| mentions_named(m)) {
+            return Ok(None);
+        }
+        let mut variants: Vec<TypeRef> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let child = ctx.child(&format!("anyOf/{index}"), &ctx.hint);
+            let ty = self.type_ref(member, &child)?;
+            if !variants.contains(&ty) {
+                variants.push(ty);
+            }
+        }
+        if variants.len() == 1 {
+            return Ok(variants.pop());
+        }
+        let names: Vec<String> = variants.iter().map(|ty| self.primitive_name(ty)).collect();
+        let name = names.join("Or");
+        if let Some(id) = self.primitive_unions.get(&name) {
+            return Ok(Some(TypeRef::Named(*id)));
+        }
+        let union = Union {
+            variants: variants
+                .into_iter()
+                .zip(names)
+                .map(|(ty, rust_name)| UnionVariant {
+                    shape: primitive_shape(&ty, &self.consts),
+                    doc: format!("A `{rust_name}` value."),
+                    rust_name,
+                    ty,
+                    tags: Vec::new(),
+                    boxed: false,
+                })
+                .collect(),
+            discriminator: None,
+        };
+        let rust_name = self.type_names.claim(&name);
+        let id = self.push(TypeDef {
+            doc: format!("One of: {}.", rust_name_list(&union)),
+            name: rust_name,
+            origin: Origin::PrimitiveUnion,
+            module: "primitive_unions".to_owned(),
+            kind: TypeKind::Union(union),
+        });
+        self.primitive_unions.insert(name, id);
+        Ok(Some(TypeRef::Named(id)))
+    }
+
+    fn primitive_name(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "String".into(),
+            TypeRef::Integer => "Integer".into(),
+            TypeRef::Number => "Number".into(),
+            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::DateTime => "DateTime".into(),
+            TypeRef::Date => "Date".into(),
+            TypeRef::Uuid => "Uuid".into(),
+            TypeRef::Any => "Any".into(),
+            TypeRef::Unit => "Null".into(),
+            TypeRef::Const(id) => self.consts[id.0].rust_name.clone(),
+            TypeRef::Vec(inner) => format!("{}Array", self.primitive_name(inner)),
+            TypeRef::Map(inner) => format!("{}Map", self.primitive_name(inner)),
+            TypeRef::Tuple(_) => "Tuple".into(),
+            TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)),
+            TypeRef::Named(_) | TypeRef::Page { .. } => unreachable!("primitive unions hold no named types"),
+        }
+    }
+
+    fn lower_union(&mut self, members: &[&Schema], schema: &Schema, ctx: &Ctx) -> Result<Union, Error> {
+        let discriminator = schema.discriminator.as_ref();
+        let mut variant_names = Namespace::new();
+        variant_names.reserve("Unknown");
+        let mut variants = Vec::with_capacity(members.len());
+        for (index, member) in members.iter().enumerate() {
+            let child = ctx.child(
+                &format!("{}/{index}", if schema.one_of.is_some() { "oneOf" } else { "anyOf" }),
+                &format!("{}Variant{}", ctx.hint, index + 1),
+            );
+            let ty = self.type_ref(member, &child)?;
+            let tags = match discriminator {
+                Some(d) => self.tags_for(member, d, &child)?,
+                None => Vec::new(),
+            };
+            let wanted = match tags.as_slice() {
+                [tag] => type_name(tag),
+                _ => self.variant_name(&ty, &ctx.hint),
+            };
+            let doc = or_fallback(
+                doc_text(member.title.as_deref(), member.description.as_deref()),
+                || match tags.as_slice() {
+                    [] => format!("The `{wanted}` variant."),
+                    tags => format!("Selected by `{}`.", tags.join("`, `")),
+                },
+            );
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&wanted),
+                shape: self.shape_of(member),
+                ty,
+                tags,
+                boxed: false,
+                doc,
+            });
+        }
+        Ok(Union {
+            variants,
+            discriminator: discriminator.map(|d| d.property_name.clone()),
+        })
+    }
+
+    /// The discriminator values that select `member`: from the mapping, else
+    /// from the member's own `const` at the discriminator property.
+    fn tags_for(&self, member: &Schema, discriminator: &crate::spec::Discriminator, ctx: &Ctx) -> Result<Vec<String>, Error> {
+        let reference = member.reference.as_deref().ok_or_else(|| {
+            ctx.error("a discriminated union member must be a `$ref`".to_owned())
+        })?;
+        let mut tags: Vec<String> = discriminator
+            .mapping
+            .iter()
+            .filter(|(_, target)| target.as_str() == reference)
+            .map(|(tag, _)| tag.clone())
+            .collect();
+        if tags.is_empty() {
+            let target = ref_name(reference).and_then(|n| self.spec.components.schemas.get(n));
+            let constant = target
+                .and_then(|t| t.properties.get(&discriminator.property_name))
+                .and_then(|p| p.const_value.as_ref())
+                .and_then(Value::as_str);
+            tags.push(match constant {
+                Some(value) => value.to_owned(),
+                None => ref_name(reference).unwrap_or(reference).to_owned(),
+            });
+        }
+        Ok(tags)
+    }
+
+    /// A variant named after its type, minus the union's name as a prefix
+    /// (`SubscriptionUpdate` + `SubscriptionUpdateSeats` → `Seats`).
+    fn variant_name(&self, ty: &TypeRef, union_name: &str) -> String {
+        let full = match ty {
+            TypeRef::Named(id) => self.types[id.0].as_ref().expect("named types exist").name.clone(),
+            other => self.primitive_name(other),
+        };
+        match full.strip_prefix(union_name) {
+            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
+            _ => full,
+        }
+    }
+
+    /// The payload shape of a union member, for picking variants at runtime.
+    fn shape_of(&self, member: &Schema) -> Shape {
+        let schema = match member.reference.as_deref().and_then(ref_name) {
+            Some(name) => match self.spec.components.schemas.get(name) {
+                Some(target) => target,
+                None => return Shape::Any,
+            },
+            None => member,
+        };
+        if let Some((members, _)) = union_members(schema) {
+            let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of(m)).collect();
+            return match shapes.as_slice() {
+                [single] => single.clone(),
+                _ => Shape::OneOf(shapes),
+            };
+        }
+        if schema.enum_values.is_some() {
+            return Shape::String;
+        }
+        if let Some(Value::String(text)) = &schema.const_value {
+            return Shape::StringConst(text.clone());
+        }
+        let names = schema.type_names();
+        let non_null: Vec<&str> = names.into_iter().filter(|n| *n != "null").collect();
+        match non_null.as_slice() {
+            ["string"] => Shape::String,
+            ["integer"] => Shape::Integer,
+            ["number"] => Shape::Number,
+            ["boolean"] => Shape::Boolean,
+            ["array"] => Shape::Array,
+            ["object"] | [] if !schema.properties.is_empty() => Shape::Object {
+                required: schema.required.clone(),
+                known: schema.properties.keys().cloned().collect(),
+                consts: schema
+                    .properties
+                    .iter()
+                    .filter_map(|(name, p)| match &p.const_value {
+                        Some(Value::String(s)) => Some((name.clone(), ConstLit::Str(s.clone()))),
+                        Some(Value::Bool(b)) => Some((name.clone(), ConstLit::Bool(*b))),
+                        _ => None,
+                    })
+                    .collect(),
+            },
+            ["object"] => Shape::Object {
+                required: Vec::new(),
+                known: Vec::new(),
+                consts: Vec::new(),
+            },
+            _ => Shape::Any,
+        }
+    }
+
+    fn lower_webhooks(&mut self) -> Result<Option<TypeId>, Error> {
+        if self.spec.webhooks.is_empty() {
+            return Ok(None);
+        }
+        let mut events: Vec<(&String, &crate::spec::PathItem)> = self.spec.webhooks.iter().collect();
+        events.sort_unstable_by_key(|(name, _)| name.as_str());
+        let mut variant_names = Namespace::new();
+        variant_names.reserve("Unknown");
+        let mut variants = Vec::with_capacity(events.len());
+        for (event, item) in events {
+            let ctx = Ctx {
+                parent: format!("webhooks/{event}"),
+                pointer: format!("#/webhooks/{event}"),
+                hint: String::new(),
+                input: false,
+            };
+            let (_, operation) = item
+                .operations()
+                .next()
+                .ok_or_else(|| ctx.error("a webhook without an operation"))?;
+            let schema = operation
+                .request_body
+                .as_ref()
+                .and_then(|body| body.content.get("application/json"))
+                .and_then(|media| media.schema.as_ref())
+                .ok_or_else(|| ctx.error("a webhook without an application/json request body"))?;
+            let ty = self.type_ref(schema, &ctx)?;
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&type_name(event)),
+                shape: self.shape_of(schema),
+                ty,
+                tags: vec![event.clone()],
+                boxed: false,
+                doc: doc_text(operation.summary.as_deref(), operation.description.as_deref()),
+            });
+        }
+        let name = self.type_names.claim("WebhookEvent");
+        let module = self.module_names.claim(&module_name(&name));
+        Ok(Some(self.push(TypeDef {
+            name,
+            origin: Origin::WebhookEvents,
+            doc: "A webhook delivery from Polar, decoded by its `type`.\n\n\
+                  One variant per event of the spec's `webhooks` section; an event \
+                  type this version does not know decodes into `Unknown` with the \
+                  raw JSON."
+                .to_owned(),
+            module,
+            kind: TypeKind::Union(Union {
+                variants,
+                discriminator: Some("type".to_owned()),
+            }),
+        })))
+    }
+
+    fn const_marker(&mut self, value: &str) -> ConstId {
+        if let Some(id) = self.const_ids.get(value) {
+            return *id;
+        }
+        let id = ConstId(self.consts.len());
+        self.consts.push(ConstMarker {
+            rust_name: self.const_names.claim(&type_name(value)),
+            value: value.to_owned(),
+        });
+        self.const_ids.insert(value.to_owned(), id);
+        id
+    }
+
+    /// Register an inline type named by `hint`, in its parent's module.
+    fn add_type(&mut self, hint: &str, ctx: &Ctx, doc: String, kind: TypeKind) -> TypeId {
+        let name = self.type_names.claim(hint);
+        let module = match self.component_ids.get(ctx.parent.as_str()) {
+            Some(parent) => self.types[parent.0].as_ref().expect("reserved").module.clone(),
+            None => self.module_names.claim(&module_name(&name)),
+        };
+        let doc = or_fallback(doc, || format!("Written inline at `{}`.", ctx.pointer));
+        self.push(TypeDef {
+            name,
+            origin: Origin::Inline {
+                parent: ctx.parent.clone(),
+                pointer: ctx.pointer.clone(),
+            },
+            doc,
+            module,
+            kind,
+        })
+    }
+
+    fn push(&mut self, def: TypeDef) -> TypeId {
+        self.types.push(Some(def));
+        TypeId(self.types.len() - 1)
+    }
+}
+
+fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
+    match schema.unsupported_keyword() {
+        Some(keyword) => Err(ctx.error(format!(
+            "`{keyword}` is not supported by the generator; extend codegen/src/ir/lower.rs"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
+    let mut names = Namespace::new();
+    names.reserve("Unknown");
+    let mut variants = Vec::with_capacity(values.len());
+    for value in values {
+        match value {
+            Value::String(text) => variants.push(EnumVariant {
+                rust_name: names.claim(&type_name(text)),
+                wire_value: text.clone(),
+            }),
+            Value::Null => {}
+            other => {
+                return Err(ctx.error(format!(
+                    "enum value {other} is not a string; only string enums are supported"
+                )))
+            }
+        }
+    }
+    Ok(StringEnum { variants })
+}
+
+fn string_values(values: &[Value]) -> Vec<String> {
+    values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+}
+
+/// The non-null members of an `anyOf`/`oneOf`, and whether `null` was one.
+fn union_members(schema: &Schema) -> Option<(Vec<&Schema>, bool)> {
+    let members = schema.one_of.as_ref().or(schema.any_of.as_ref())?;
+    let nullable = members.iter().any(Schema::is_null);
+    Some((members.iter().filter(|m| !m.is_null()).collect(), nullable))
+}
+
+fn is_object(schema: &Schema) -> bool {
+    let names = schema.type_names();
+    names.is_empty() || names.contains(&"object")
+}
+
+fn wrap_nullable(inner: TypeRef, nullable: bool) -> TypeRef {
+    if nullable && !matches!(inner, TypeRef::Nullable(_)) {
+        TypeRef::Nullable(Box::new(inner))
+    } else {
+        inner
+    }
+}
+
+fn peel_nullable(ty: TypeRef) -> (TypeRef, bool) {
+    match ty {
+        TypeRef::Nullable(inner) => (*inner, true),
+        other => (other, false),
+    }
+}
+
+/// Whether a schema (or anything inside it) would become a named type.
+fn mentions_named(schema: &Schema) -> bool {
+    schema.reference.is_some()
+        || schema.enum_values.is_some()
+        || !schema.properties.is_empty()
+        || schema.discriminator.is_some()
+        || schema_children(schema).any(mentions_named)
+}
+
+/// The schemas directly inside `schema`.
+pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> {
+    let additional = match &schema.additional_properties {
+        Some(AdditionalProperties::Schema(s)) => Some(s.as_ref()),
+        _ => None,
+    };
+    schema
+        .properties
+        .values()
+        .chain(schema.items.as_deref())
+        .chain(schema.prefix_items.iter().flatten())
+        .chain(additional)
+        .chain(schema.any_of.iter().flatten())
+        .chain(schema.one_of.iter().flatten())
+}
+
+fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
+    match ty {
+        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => Shape::String,
+        TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
+        TypeRef::Integer => Shape::Integer,
+        TypeRef::Number => Shape::Number,
+        TypeRef::Boolean => Shape::Boolean,
+        TypeRef::Vec(_) | TypeRef::Tuple(_) => Shape::Array,
+        TypeRef::Map(_) => Shape::Object {
+            required: Vec::new(),
+            known: Vec::new(),
+            consts: Vec::new(),
+        },
+        TypeRef::Unit => Shape::Null,
+        _ => Shape::Any,
+    }
+}
+
+fn rust_name_list(union: &Union) -> String {
+    union
+        .variants
+        .iter()
+        .map(|v| format!("`{}`", v.rust_name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn or_fallback(doc: String, fallback: impl FnOnce() -> String) -> String {
+    if doc.is_empty() {
+        fallback()
+    } else {
+        doc
+    }
+}
+
+fn append_paragraph(doc: &mut String, paragraph: &str) {
+    if !doc.is_empty() {
+        doc.push_str("\n\n");
+    }
+    doc.push_str(paragraph);
+}
+
+/// A JSON value on one line, for docs.
+fn compact(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 80 {
+        format!("{}…", &text[..text.char_indices().nth(77).map(|(i, _)| i).unwrap_or(text.len())])
+    } else {
+        text
+    }
+}
+
+/// Names of component schemas reachable from any operation's request body:
+/// the types users *send*, whose optional nullable fields get three states.
+fn input_components(spec: &Spec) -> BTreeSet<String> {
+    fn refs<'s>(schema: &'s Schema, out: &mut Vec<&'s str>) {
+        if let Some(name) = schema.reference.as_deref().and_then(ref_name) {
+            out.push(name);
+        }
+        for child in schema_children(schema) {
+            refs(child, out);
+        }
+    }
+    let mut todo = Vec::new();
+    for item in spec.paths.values() {
+        for (_, operation) in item.operations() {
+            for media in operation.request_body.iter().flat_map(|b| b.content.values()) {
+                if let Some(schema) = &media.schema {
+                    refs(schema, &mut todo);
+                }
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.to_owned()) {
+            if let Some(schema) = spec.components.schemas.get(name) {
+                refs(schema, &mut todo);
+            }
+        }
+    }
+    seen
+}

@@ -1,0 +1,245 @@
+//! Stage 2 — the intermediate representation: plain data describing the Rust
+//! types to emit, with every Rust name resolved exactly once.
+//!
+//! Nothing in here knows about tokens; nothing in `emit` knows about the spec.
+
+mod cycles;
+pub mod docs;
+mod lower;
+pub mod names;
+
+pub use lower::lower;
+
+/// Index of a [`TypeDef`] in [`Models::types`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TypeId(pub usize);
+
+/// Index of a [`ConstMarker`] in [`Models::consts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConstId(pub usize);
+
+/// Everything `polar-models` contains.
+#[derive(Debug, Clone)]
+pub struct Models {
+    /// Ids `0..component_count` are the spec's component schemas in spec
+    /// order; inline and synthetic types follow.
+    pub types: Vec<TypeDef>,
+    /// One marker type per distinct string `const` value.
+    pub consts: Vec<ConstMarker>,
+    /// The `WebhookEvent` union, when the spec has a `webhooks` section.
+    pub webhook_event: Option<TypeId>,
+    /// Number of component schemas (the first ids in `types`).
+    pub component_count: usize,
+}
+
+impl Models {
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.types[id.0]
+    }
+
+    /// The component schema with this spec name.
+    pub fn component(&self, spec_name: &str) -> Option<TypeId> {
+        self.types[..self.component_count]
+            .iter()
+            .position(|ty| matches!(&ty.origin, Origin::Component(name) if name == spec_name))
+            .map(TypeId)
+    }
+}
+
+/// Where a type came from; used for docs, file placement and test names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `#/components/schemas/{0}`.
+    Component(String),
+    /// A schema written inline inside component `parent`, at `pointer`.
+    Inline { parent: String, pointer: String },
+    /// An inline enum shared by every place that declares it with the same
+    /// `title` and values.
+    SharedEnum { title: String },
+    /// A union of primitive types, shared by its structure.
+    PrimitiveUnion,
+    /// The event union built from the spec's `webhooks` section.
+    WebhookEvents,
+}
+
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust identifier, unique in the crate.
+    pub name: String,
+    pub origin: Origin,
+    /// Rendered rustdoc text (already sanitized), possibly empty.
+    pub doc: String,
+    /// The generated module (file stem) this type is written to.
+    pub module: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    Struct(Struct),
+    Enum(StringEnum),
+    Union(Union),
+    /// `pub type Name = Target;`
+    Alias(TypeRef),
+}
+
+#[derive(Debug, Clone)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// Values of properties not listed, from `additionalProperties: {schema}`.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The JSON property name.
+    pub wire_name: String,
+    /// The Rust field name (may be a raw identifier such as `r#type`).
+    pub rust_name: String,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    /// What decoding does when the property is missing from the payload.
+    pub on_missing: OnMissing,
+    /// Set when the field closes a cycle of directly contained types.
+    pub boxed: bool,
+    pub doc: String,
+}
+
+/// How the spec says a property may appear, and so its Rust wrapper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Listed in `required`, not nullable: `T`.
+    Required,
+    /// Listed in `required`, nullable: `Option<T>`, `None` sent as `null`.
+    RequiredNullable,
+    /// Not required (nullable or not): `Option<T>`, `None` left out.
+    Optional,
+    /// Not required and nullable, in a type that is sent to the API:
+    /// `Nullable<T>`, three states (absent, `null`, value).
+    Tristate,
+}
+
+/// The drift policy for a property the payload lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnMissing {
+    /// Decoding fails: there is no faithful reading.
+    Error,
+    /// The Rust type's `Default`, which is the type's true empty value
+    /// (`None`, `[]`, `{}`, `false`, the expected constant).
+    Default,
+}
+
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    pub rust_name: String,
+    pub wire_value: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant, for discriminated unions.
+    pub discriminator: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Discriminator values that select this variant.
+    pub tags: Vec<String>,
+    /// What a payload of this variant looks like, for choosing a variant
+    /// when there is no (or no usable) discriminator.
+    pub shape: Shape,
+    pub boxed: bool,
+    pub doc: String,
+}
+
+/// The JSON shape of a union member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Shape {
+    Object {
+        required: Vec<String>,
+        known: Vec<String>,
+        /// `(property, value)` for `const` properties.
+        consts: Vec<(String, ConstLit)>,
+    },
+    /// A member that is itself a union: any of these.
+    OneOf(Vec<Shape>),
+    String,
+    /// A string `const`.
+    StringConst(String),
+    Integer,
+    Number,
+    Boolean,
+    Array,
+    Null,
+    Any,
+}
+
+/// A reference to a Rust type, as written at a use site.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeRef {
+    Named(TypeId),
+    String,
+    Integer,
+    Number,
+    Boolean,
+    DateTime,
+    Date,
+    Uuid,
+    /// Any JSON value.
+    Any,
+    /// Only `null` is allowed: `()`.
+    Unit,
+    Const(ConstId),
+    /// A `const` of a non-string JSON value, kept as its base type.
+    Vec(Box<TypeRef>),
+    Map(Box<TypeRef>),
+    Tuple(Vec<TypeRef>),
+    /// `null` or the inner type (inside containers; fields peel this off
+    /// into their [`Presence`]).
+    Nullable(Box<TypeRef>),
+    /// The shared page type: `Page<item, pagination>`.
+    Page {
+        item: Box<TypeRef>,
+        pagination: TypeId,
+    },
+}
+
+impl TypeRef {
+    /// The named types this reference mentions.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                inner.named(out)
+            }
+            TypeRef::Tuple(items) => items.iter().for_each(|item| item.named(out)),
+            TypeRef::Page { item, pagination } => {
+                item.named(out);
+                out.push(*pagination);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A marker type standing for one string constant.
+#[derive(Debug, Clone)]
+pub struct ConstMarker {
+    pub rust_name: String,
+    pub value: String,
+}
+
+/// A scalar `const` a payload property must equal.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConstLit {
+    Str(String),
+    Bool(bool),
+}

@@ -1,0 +1,431 @@
+//! Runtime support called by the generated code through fixed paths. Not a
+//! public API: its items may change with any release.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// A string that borrows from the input when it can.
+pub struct CowStr<'de>(pub Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for CowStr<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor;
+        impl<'de> Visitor<'de> for StrVisitor {
+            type Value = CowStr<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(CowStr(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor)
+    }
+}
+
+/// `FromStr`, `Display` and serde impls for a generated string enum, built
+/// on its `as_str` and `From<&str>` (which maps unknown values to `Unknown`).
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __string_enum_impls {
+    ($name:ident) => {
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value = $crate::__private::CowStr::deserialize(deserializer)?;
+                Ok(Self::from(&*value.0))
+            }
+        }
+    };
+}
+pub use crate::__string_enum_impls as string_enum_impls;
+
+/// A scalar constant a payload property must equal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lit {
+    /// A string constant.
+    Str(&'static str),
+    /// A boolean constant.
+    Bool(bool),
+}
+
+/// What a payload of one union variant looks like.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// A JSON object.
+    Object {
+        /// Properties the spec requires.
+        required: &'static [&'static str],
+        /// Every property the spec lists.
+        known: &'static [&'static str],
+        /// Properties fixed to one value.
+        consts: &'static [(&'static str, Lit)],
+    },
+    /// Any of these (a member that is itself a union).
+    OneOf(&'static [Shape]),
+    /// Any string.
+    String,
+    /// Exactly this string.
+    StringConst(&'static str),
+    /// A number without fraction or exponent.
+    Integer,
+    /// Any number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A JSON array.
+    Array,
+    /// `null`.
+    Null,
+    /// Anything.
+    Any,
+}
+
+/// A generated union's decoding table.
+#[derive(Debug, Clone, Copy)]
+pub struct Union {
+    /// The Rust type name, for error messages.
+    pub name: &'static str,
+    /// The property that names the variant, if the spec gives one.
+    pub discriminator: Option<&'static str>,
+    /// Discriminator value → variant index.
+    pub tags: &'static [(&'static str, usize)],
+    /// Variant index → shape.
+    pub shapes: &'static [Shape],
+}
+
+impl Union {
+    /// Decode one value: by discriminator when present and known, into the
+    /// unknown variant when present and unknown, and otherwise by trying the
+    /// variants whose shape fits the payload, best fit first. A payload no
+    /// variant accepts is kept whole in the unknown variant.
+    pub fn decode<'de, D, T>(
+        &self,
+        deserializer: D,
+        variant: impl Fn(usize, &str) -> Result<T, serde_json::Error>,
+        unknown: fn(Value) -> T,
+    ) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let raw = <Box<RawValue>>::deserialize(deserializer)?;
+        self.decode_str(raw.get(), variant, unknown)
+            .map_err(de::Error::custom)
+    }
+
+    /// [`Union::decode`] on JSON text.
+    pub fn decode_str<T>(
+        &self,
+        json: &str,
+        variant: impl Fn(usize, &str) -> Result<T, serde_json::Error>,
+        unknown: fn(Value) -> T,
+    ) -> Result<T, String> {
+        let peek: Peek<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if let (Some(property), Kind::Object) = (self.discriminator, peek.kind) {
+            if let Some(Scalar::Str(tag)) = peek.get(property) {
+                return match self.tags.iter().find(|(known, _)| *known == tag.as_ref()) {
+                    Some((_, index)) => variant(*index, json)
+                        .map_err(|e| format!("{} with {property} {tag:?}: {e}", self.name)),
+                    None => Ok(unknown(serde_json::from_str(json).map_err(|e| e.to_string())?)),
+                };
+            }
+        }
+        for index in self.candidates(&peek) {
+            if let Ok(value) = variant(index, json) {
+                return Ok(value);
+            }
+        }
+        Ok(unknown(serde_json::from_str(json).map_err(|e| e.to_string())?))
+    }
+
+    /// Variant indexes whose shape fits, best fit first (ties keep spec order).
+    fn candidates(&self, peek: &Peek<'_>) -> Vec<usize> {
+        let mut scored: Vec<(Score, usize)> = self
+            .shapes
+            .iter()
+            .enumerate()
+            .filter_map(|(index, shape)| score(shape, peek).map(|s| (s, index)))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        scored.into_iter().map(|(_, index)| index).collect()
+    }
+}
+
+/// How well a payload fits a shape; larger is better.
+type Score = (u8, usize, bool, i64);
+
+fn score(shape: &Shape, peek: &Peek<'_>) -> Option<Score> {
+    let exact = |fits: bool| fits.then_some((2, 0, true, 0));
+    match (shape, peek.kind) {
+        (Shape::Object { required, known, consts }, Kind::Object) => {
+            let mut matched = 0;
+            for (property, lit) in consts.iter() {
+                match (peek.get(property), lit) {
+                    (Some(Scalar::Str(value)), Lit::Str(expected)) if value == expected => matched += 1,
+                    (Some(Scalar::Bool(value)), Lit::Bool(expected)) if value == expected => matched += 1,
+                    // A constant contradicted by the payload rules the variant out.
+                    (Some(_), _) => return None,
+                    (None, _) => {}
+                }
+            }
+            let all_required = required.iter().all(|r| peek.has(r));
+            let known_present = peek.entries.iter().filter(|(k, _)| known.contains(&k.as_ref())).count();
+            let unknown_present = peek.entries.len() - known_present;
+            Some((1, matched, all_required, known_present as i64 - unknown_present as i64))
+        }
+        (Shape::OneOf(shapes), _) => shapes.iter().filter_map(|s| score(s, peek)).max(),
+        (Shape::StringConst(expected), Kind::String) => {
+            (peek.text.as_deref() == Some(*expected)).then_some((3, 0, true, 0))
+        }
+        (Shape::String, Kind::String) => exact(true),
+        (Shape::Integer, Kind::Integer) => exact(true),
+        (Shape::Number, Kind::Integer | Kind::Float) => Some((1, 0, true, 0)),
+        (Shape::Boolean, Kind::Bool) => exact(true),
+        (Shape::Array, Kind::Array) => exact(true),
+        (Shape::Null, Kind::Null) => exact(true),
+        (Shape::Any, _) => Some((0, 0, false, 0)),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Object,
+    Array,
+    String,
+    Integer,
+    Float,
+    Bool,
+    Null,
+}
+
+#[derive(Debug)]
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Bool(bool),
+    Other,
+}
+
+/// A shallow look at a JSON value: its kind and, for an object, its keys
+/// with their scalar values. Nested values are skipped, not built.
+#[derive(Debug)]
+struct Peek<'a> {
+    kind: Kind,
+    text: Option<Cow<'a, str>>,
+    entries: Vec<(Cow<'a, str>, Scalar<'a>)>,
+}
+
+impl Peek<'_> {
+    fn get(&self, key: &str) -> Option<&Scalar<'_>> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k == key)
+    }
+}
+
+impl<'de> Deserialize<'de> for Peek<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(PeekVisitor)
+    }
+}
+
+struct PeekVisitor;
+
+impl<'de> PeekVisitor {
+    fn of(kind: Kind) -> Peek<'de> {
+        Peek {
+            kind,
+            text: None,
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for PeekVisitor {
+    type Value = Peek<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Bool))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Integer))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Integer))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Float))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Peek {
+            text: Some(Cow::Borrowed(v)),
+            ..Self::of(Kind::String)
+        })
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Peek {
+            text: Some(Cow::Owned(v.to_owned())),
+            ..Self::of(Kind::String)
+        })
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Self::of(Kind::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Self::of(Kind::Array))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut peek = Self::of(Kind::Object);
+        while let Some(key) = map.next_key::<CowStr<'de>>()? {
+            let value = map.next_value::<ScalarPeek<'de>>()?;
+            peek.entries.push((key.0, value.0));
+        }
+        Ok(peek)
+    }
+}
+
+struct ScalarPeek<'a>(Scalar<'a>);
+
+impl<'de> Deserialize<'de> for ScalarPeek<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> Visitor<'de> for ScalarVisitor {
+            type Value = ScalarPeek<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Bool(v)))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Other))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Other))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Other))
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Str(Cow::Borrowed(v))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Str(Cow::Owned(v.to_owned()))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(ScalarPeek(Scalar::Other))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(ScalarPeek(Scalar::Other))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(ScalarPeek(Scalar::Other))
+            }
+        }
+        deserializer.deserialize_any(ScalarVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHAPES: &[Shape] = &[
+        Shape::Object {
+            required: &["a"],
+            known: &["a", "kind"],
+            consts: &[("kind", Lit::Str("first"))],
+        },
+        Shape::Object {
+            required: &["a", "b"],
+            known: &["a", "b"],
+            consts: &[],
+        },
+        Shape::Integer,
+        Shape::Number,
+        Shape::StringConst("now"),
+        Shape::String,
+    ];
+    const UNION: Union = Union {
+        name: "Test",
+        discriminator: None,
+        tags: &[],
+        shapes: SHAPES,
+    };
+
+    fn order(json: &str) -> Vec<usize> {
+        UNION.candidates(&serde_json::from_str(json).unwrap())
+    }
+
+    #[test]
+    fn object_variants_rank_by_consts_then_required_then_known_keys() {
+        assert_eq!(order(r#"{"a":1,"kind":"first"}"#), vec![0, 1]);
+        assert_eq!(order(r#"{"a":1,"b":2}"#), vec![1, 0]);
+        // A contradicted constant rules the variant out.
+        assert_eq!(order(r#"{"a":1,"b":2,"kind":"other"}"#), vec![1]);
+    }
+
+    #[test]
+    fn scalars_rank_by_kind() {
+        assert_eq!(order("1"), vec![2, 3]);
+        assert_eq!(order("1.5"), vec![3]);
+        assert_eq!(order(r#""now""#), vec![4, 5]);
+        assert_eq!(order(r#""later""#), vec![5]);
+        assert!(order("true").is_empty());
+    }
+
+    #[test]
+    fn unknown_discriminator_values_and_misfits_are_kept_raw() {
+        let tagged = Union {
+            discriminator: Some("kind"),
+            tags: &[("first", 0)],
+            ..UNION
+        };
+        let decoded = tagged
+            .decode_str(r#"{"kind":"new","x":1}"#, |_, _| Ok(0), |_| 1)
+            .unwrap();
+        assert_eq!(decoded, 1);
+        let decoded = UNION.decode_str("true", |_, _| Ok(0), |_| 1).unwrap();
+        assert_eq!(decoded, 1);
+    }
+}

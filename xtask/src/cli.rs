@@ -1,0 +1,187 @@
+//! The command line: `cargo xtask <command> [flags]`, parsed by hand.
+
+use std::fmt;
+
+use crate::date;
+use crate::spec_source::{CACHE_PATH, SPEC_ENV};
+
+/// A parsed command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `regen [--spec PATH|URL] [--date YYYY-MM-DD]`
+    Regen {
+        /// The `--spec` value.
+        spec: Option<String>,
+        /// The `--date` value.
+        date: Option<String>,
+    },
+    /// `check [--spec PATH|URL]`
+    Check {
+        /// The `--spec` value.
+        spec: Option<String>,
+    },
+    /// `help`, `--help`, `-h` or nothing.
+    Help,
+}
+
+/// A command line that does not parse; shown after the usage text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageError(pub String);
+
+impl fmt::Display for UsageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Parse the arguments after `cargo xtask`.
+pub fn parse(args: &[String]) -> Result<Command, UsageError> {
+    let Some((command, rest)) = args.split_first() else {
+        return Ok(Command::Help);
+    };
+    if rest.iter().any(|arg| arg == "--help" || arg == "-h") {
+        return Ok(Command::Help);
+    }
+    match command.as_str() {
+        "regen" => {
+            let mut flags = Flags::parse(rest, &["--spec", "--date"])?;
+            let date = flags.take("--date");
+            if let Some(date) = date.as_deref().filter(|date| !date::is_valid(date)) {
+                return Err(UsageError(format!(
+                    "--date must be a date like 2026-04-16, found `{date}`"
+                )));
+            }
+            Ok(Command::Regen {
+                spec: flags.take("--spec"),
+                date,
+            })
+        }
+        "check" => {
+            let mut flags = Flags::parse(rest, &["--spec"])?;
+            Ok(Command::Check {
+                spec: flags.take("--spec"),
+            })
+        }
+        "help" | "--help" | "-h" => Ok(Command::Help),
+        other => Err(UsageError(format!("unknown command `{other}`"))),
+    }
+}
+
+/// The help text.
+pub fn usage() -> String {
+    let generated = codegen::GENERATED_DIRS.join(", ");
+    format!(
+        "\
+Workspace tasks for the Polar SDK.
+
+Usage:
+  cargo xtask regen [--spec PATH|URL] [--date YYYY-MM-DD]
+      Regenerate the code in {generated} (and any other generated files)
+      from the OpenAPI spec. If the spec's SHA-256 differs from spec/pin.toml,
+      move the pin to it; --date sets the pinned date (default: the date in a
+      polar-openapi-YYYY-MM-DD.json file name, else today in UTC).
+  cargo xtask check [--spec PATH|URL]
+      Fail unless the spec is the pinned one and the committed generated code is
+      exactly what the generator makes of it; show a diff of what differs.
+  cargo xtask help
+      Show this text.
+
+Where the spec comes from (the first that is given wins):
+  1. --spec PATH|URL         a relative path is relative to the current directory
+  2. ${SPEC_ENV}   a path or URL; a relative path is relative to the
+                             workspace root
+  3. {CACHE_PATH}    the git-ignored cache
+  4. a download of source_url in spec/pin.toml, saved to {CACHE_PATH}
+"
+    )
+}
+
+/// `--name value` / `--name=value` flags.
+struct Flags {
+    values: Vec<(String, String)>,
+}
+
+impl Flags {
+    fn parse(args: &[String], allowed: &[&str]) -> Result<Self, UsageError> {
+        let mut values: Vec<(String, String)> = Vec::new();
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            if !allowed.contains(&name) {
+                return Err(UsageError(format!("unexpected argument `{arg}`")));
+            }
+            if values.iter().any(|(seen, _)| seen == name) {
+                return Err(UsageError(format!("{name} is given twice")));
+            }
+            let value = match inline {
+                Some(value) => value,
+                None => args
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| UsageError(format!("{name} needs a value")))?,
+            };
+            values.push((name.to_owned(), value));
+        }
+        Ok(Flags { values })
+    }
+
+    fn take(&mut self, name: &str) -> Option<String> {
+        let index = self.values.iter().position(|(seen, _)| seen == name)?;
+        Some(self.values.remove(index).1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(line: &str) -> Result<Command, UsageError> {
+        let args: Vec<String> = line.split_whitespace().map(str::to_owned).collect();
+        parse(&args)
+    }
+
+    #[test]
+    fn parses_commands_and_flags() {
+        assert_eq!(parse_str(""), Ok(Command::Help));
+        assert_eq!(parse_str("help"), Ok(Command::Help));
+        assert_eq!(parse_str("check --help"), Ok(Command::Help));
+        assert_eq!(parse_str("check"), Ok(Command::Check { spec: None }));
+        assert_eq!(
+            parse_str("regen --spec a.json --date=2026-04-16"),
+            Ok(Command::Regen {
+                spec: Some("a.json".into()),
+                date: Some("2026-04-16".into())
+            })
+        );
+        assert_eq!(
+            parse_str("check --spec=https://x/openapi.json"),
+            Ok(Command::Check {
+                spec: Some("https://x/openapi.json".into())
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_bad_command_lines() {
+        let error = |line: &str| parse_str(line).unwrap_err().0;
+        assert_eq!(error("build"), "unknown command `build`");
+        assert_eq!(error("check --date 2026-04-16"), "unexpected argument `--date`");
+        assert_eq!(error("check extra"), "unexpected argument `extra`");
+        assert_eq!(error("regen --spec"), "--spec needs a value");
+        assert_eq!(error("regen --spec a --spec b"), "--spec is given twice");
+        assert!(error("regen --date 2026-02-30").contains("--date must be a date"));
+    }
+
+    #[test]
+    fn usage_names_commands_and_spec_sources() {
+        let text = usage();
+        for needle in ["regen", "check", "--spec", "--date", SPEC_ENV, CACHE_PATH] {
+            assert!(text.contains(needle), "usage lacks {needle}");
+        }
+    }
+}
