@@ -8,6 +8,30 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+thread_local! {
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with strict decoding on this thread: a value that would decode
+/// into an `Unknown` variant, or a `Const` holding another value, is an error
+/// instead. The round-trip tests use it to prove spec-built payloads decode
+/// into the variants the spec names; users never need it.
+pub fn strict_decoding<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _reset = Reset(STRICT.with(|strict| strict.replace(true)));
+    f()
+}
+
+/// Whether [`strict_decoding`] is on for this thread.
+pub fn is_strict() -> bool {
+    STRICT.with(|strict| strict.get())
+}
+
 /// A string that borrows from the input when it can.
 pub struct CowStr<'de>(pub Cow<'de, str>);
 
@@ -63,12 +87,26 @@ macro_rules! __string_enum_impls {
                 deserializer: D,
             ) -> ::std::result::Result<Self, D::Error> {
                 let value = $crate::__private::CowStr::deserialize(deserializer)?;
-                Ok(Self::from(&*value.0))
+                let decoded = Self::from(&*value.0);
+                if $crate::__private::is_strict() && matches!(decoded, Self::Unknown(_)) {
+                    return Err(<D::Error as ::serde::de::Error>::custom(format_args!(
+                        "{:?} is not a known {} value",
+                        value.0,
+                        stringify!($name)
+                    )));
+                }
+                Ok(decoded)
             }
         }
     };
 }
 pub use crate::__string_enum_impls as string_enum_impls;
+
+/// What a required string enum the payload lacks decodes to: `Unknown("")`
+/// (or the enum's `""` value, should it have one).
+pub fn absent_enum<T: for<'a> From<&'a str>>() -> T {
+    T::from("")
+}
 
 /// A scalar constant a payload property must equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,14 +194,30 @@ impl Union {
                 return match self.tags.iter().find(|(known, _)| *known == tag.as_ref()) {
                     Some((_, index)) => variant(*index, json)
                         .map_err(|e| format!("{} with {property} {tag:?}: {e}", self.name)),
-                    None => Ok(unknown(serde_json::from_str(json).map_err(|e| e.to_string())?)),
+                    None => self.unknown(json, unknown),
                 };
             }
         }
+        let mut first_error = None;
         for index in self.candidates(&peek) {
-            if let Ok(value) = variant(index, json) {
-                return Ok(value);
+            match variant(index, json) {
+                Ok(value) => return Ok(value),
+                Err(err) => {
+                    first_error.get_or_insert(err);
+                }
             }
+        }
+        if is_strict() {
+            if let Some(err) = first_error {
+                return Err(format!("{}: no variant fits; best candidate failed: {err}", self.name));
+            }
+        }
+        self.unknown(json, unknown)
+    }
+
+    fn unknown<T>(&self, json: &str, unknown: fn(Value) -> T) -> Result<T, String> {
+        if is_strict() {
+            return Err(format!("{}: would decode as Unknown: {json}", self.name));
         }
         Ok(unknown(serde_json::from_str(json).map_err(|e| e.to_string())?))
     }

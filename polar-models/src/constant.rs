@@ -106,6 +106,12 @@ impl<M: ConstValue> Serialize for Const<M> {
 impl<'de, M: ConstValue> Deserialize<'de> for Const<M> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = crate::__private::CowStr::deserialize(deserializer)?.0;
+        if crate::__private::is_strict() && value != M::VALUE {
+            return Err(serde::de::Error::custom(format_args!(
+                "{value:?} is not the constant {:?}",
+                M::VALUE
+            )));
+        }
         Ok(Const {
             unexpected: (value != M::VALUE).then(|| value.into()),
             marker: PhantomData,

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Page<T, P = crate::Pagination> {
     /// The items on this page.
-    #[serde(default)]
+    #[serde(default = "Vec::new")]
     pub items: Vec<T>,
     /// Where this page stands in the whole list.
     pub pagination: P,

@@ -127,8 +127,10 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
-    if field.on_missing == OnMissing::Default {
-        serde.push(quote!(default));
+    match field.on_missing {
+        OnMissing::Default => serde.push(quote!(default)),
+        OnMissing::UnknownEnum => serde.push(quote!(default = "crate::__private::absent_enum")),
+        OnMissing::Error => {}
     }
     match field.presence {
         Presence::Optional => serde.push(quote!(skip_serializing_if = "Option::is_none")),

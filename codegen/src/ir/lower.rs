@@ -49,25 +49,41 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
 
 /// The drift policy for required properties: one the server left out decodes
 /// to the type's empty value when the type has a true one (`[]`, `{}`,
-/// `false`, the expected constant); otherwise decoding fails.
+/// `false`, the expected constant), a string enum to `Unknown("")`; anything
+/// else fails to decode, naming the field.
 fn apply_drift_policy(models: &mut Models) {
-    let defaults: Vec<Vec<bool>> = models
+    let policies: Vec<Vec<OnMissing>> = models
         .types
         .iter()
         .map(|ty| match &ty.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| has_true_empty_value(models, &f.ty)).collect(),
+            TypeKind::Struct(s) => s.fields.iter().map(|f| required_on_missing(models, &f.ty)).collect(),
             _ => Vec::new(),
         })
         .collect();
-    for (ty, defaults) in models.types.iter_mut().zip(defaults) {
+    for (ty, policies) in models.types.iter_mut().zip(policies) {
         if let TypeKind::Struct(s) = &mut ty.kind {
-            for (field, default) in s.fields.iter_mut().zip(defaults) {
-                if field.presence == Presence::Required && default {
-                    field.on_missing = OnMissing::Default;
+            for (field, policy) in s.fields.iter_mut().zip(policies) {
+                if field.presence == Presence::Required {
+                    field.on_missing = policy;
                 }
             }
         }
     }
+}
+
+fn required_on_missing(models: &Models, ty: &TypeRef) -> OnMissing {
+    if has_true_empty_value(models, ty) {
+        return OnMissing::Default;
+    }
+    let mut target = ty;
+    while let TypeRef::Named(id) = target {
+        match &models.get(*id).kind {
+            TypeKind::Alias(inner) => target = inner,
+            TypeKind::Enum(_) => return OnMissing::UnknownEnum,
+            _ => break,
+        }
+    }
+    OnMissing::Error
 }
 
 fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
@@ -737,7 +753,7 @@ impl<'a> Lowering<'a> {
                 doc: doc_text(operation.summary.as_deref(), operation.description.as_deref()),
             });
         }
-        let name = self.type_names.claim("WebhookEvent");
+        let name = self.type_names.claim("WebhookPayload");
         let module = self.module_names.claim(&module_name(&name));
         Ok(Some(self.push(TypeDef {
             name,

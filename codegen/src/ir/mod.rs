@@ -127,6 +127,9 @@ pub enum OnMissing {
     /// The Rust type's `Default`, which is the type's true empty value
     /// (`None`, `[]`, `{}`, `false`, the expected constant).
     Default,
+    /// A string enum's `Unknown("")`: the same bucket a value this SDK does
+    /// not know lands in, so a missing enum never sinks the whole object.
+    UnknownEnum,
 }
 
 #[derive(Debug, Clone)]

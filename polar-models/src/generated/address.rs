@@ -19,6 +19,7 @@ pub struct Address {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// CountryAlpha2
+    #[serde(default = "crate::__private::absent_enum")]
     pub country: crate::AddressCountry,
 }
 /// CountryAlpha2

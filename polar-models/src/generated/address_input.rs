@@ -19,6 +19,7 @@ pub struct AddressInput {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub state: crate::Nullable<String>,
     /// CountryAlpha2Input
+    #[serde(default = "crate::__private::absent_enum")]
     pub country: crate::AddressInputCountry,
 }
 /// CountryAlpha2Input

@@ -8,5 +8,6 @@ pub struct BenefitGitHubRepositoryProperties {
     /// The name of the repository.
     pub repository_name: String,
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
+    #[serde(default = "crate::__private::absent_enum")]
     pub permission: crate::Permission,
 }

@@ -8,6 +8,7 @@ pub struct BenefitGrantMetadata {
     /// Benefit Grant Id
     pub benefit_grant_id: String,
     /// BenefitType
+    #[serde(default = "crate::__private::absent_enum")]
     pub benefit_type: crate::BenefitType,
     /// Member Id
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,5 +6,6 @@ pub struct BenefitLicenseKeyExpirationProperties {
     /// Ttl
     pub ttl: i64,
     /// Timeframe
+    #[serde(default = "crate::__private::absent_enum")]
     pub timeframe: crate::Timeframe,
 }

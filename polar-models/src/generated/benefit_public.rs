@@ -11,6 +11,7 @@ pub struct BenefitPublic {
     #[serde(default)]
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// The type of the benefit.
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::BenefitType,
     /// The description of the benefit.
     pub description: String,

@@ -4,15 +4,21 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutBillingAddressFields {
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub country: crate::BillingAddressFieldMode,
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub state: crate::BillingAddressFieldMode,
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub city: crate::BillingAddressFieldMode,
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub postal_code: crate::BillingAddressFieldMode,
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub line1: crate::BillingAddressFieldMode,
     /// BillingAddressFieldMode
+    #[serde(default = "crate::__private::absent_enum")]
     pub line2: crate::BillingAddressFieldMode,
 }

@@ -5,10 +5,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutDiscountFixedRepeatDuration {
     /// DiscountDuration
+    #[serde(default = "crate::__private::absent_enum")]
     pub duration: crate::DiscountDuration,
     /// Duration In Months
     pub duration_in_months: i64,
     /// DiscountType
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::DiscountType,
     /// Amount
     ///

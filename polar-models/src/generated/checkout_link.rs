@@ -20,6 +20,7 @@ pub struct CheckoutLink {
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
     /// Payment processor used.
+    #[serde(default = "crate::__private::absent_enum")]
     pub payment_processor: crate::PaymentProcessor,
     /// Client secret used to access the checkout link.
     pub client_secret: String,

@@ -18,6 +18,7 @@ pub struct CheckoutOrganization {
     #[serde(default)]
     pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
+    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: crate::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
     #[serde(default)]

@@ -19,6 +19,7 @@ pub struct CheckoutPublic {
         >,
     >,
     /// Payment processor used.
+    #[serde(default = "crate::__private::absent_enum")]
     pub payment_processor: crate::PaymentProcessor,
     /// Status of the checkout session.
     ///
@@ -27,6 +28,7 @@ pub struct CheckoutPublic {
     ///    - Confirmed: the user on the checkout session clicked Pay. This is not indicative of the payment's success status.
     ///    - Failed: the checkout definitely failed for technical reasons and cannot be retried. In most cases, this state is never reached.
     ///    - Succeeded: the payment on the checkout was performed successfully.
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::CheckoutStatus,
     /// Client secret used to update and complete the checkout session from the client.
     pub client_secret: String,

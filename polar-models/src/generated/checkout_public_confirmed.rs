@@ -22,6 +22,7 @@ pub struct CheckoutPublicConfirmed {
         >,
     >,
     /// Payment processor used.
+    #[serde(default = "crate::__private::absent_enum")]
     pub payment_processor: crate::PaymentProcessor,
     /// Status
     #[serde(default)]

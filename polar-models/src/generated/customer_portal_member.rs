@@ -16,5 +16,6 @@ pub struct CustomerPortalMember {
     #[serde(default)]
     pub name: Option<String>,
     /// The role of the member within the team.
+    #[serde(default = "crate::__private::absent_enum")]
     pub role: crate::MemberRole,
 }

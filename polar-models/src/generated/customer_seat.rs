@@ -17,6 +17,7 @@ pub struct CustomerSeat {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<::uuid::Uuid>,
     /// Status of the seat
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::SeatStatus,
     /// The customer ID. When member_model_enabled is true, this is the billing customer (purchaser). When false, this is the seat member customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -15,6 +15,7 @@ pub struct CustomerStateBenefitGrant {
     /// The ID of the benefit concerned by this grant.
     pub benefit_id: ::uuid::Uuid,
     /// The type of the benefit concerned by this grant.
+    #[serde(default = "crate::__private::absent_enum")]
     pub benefit_type: crate::BenefitType,
     /// The metadata of the benefit concerned by this grant.
     #[serde(default)]

@@ -22,12 +22,14 @@ pub struct CustomerStateSubscription {
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
     /// Status
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::Status,
     /// The amount of the subscription.
     pub amount: i64,
     /// The currency of the subscription.
     pub currency: String,
     /// The interval at which the subscription recurs.
+    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// The start timestamp of the current billing period.
     pub current_period_start: ::chrono::DateTime<::chrono::Utc>,

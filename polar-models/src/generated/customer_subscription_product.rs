@@ -22,6 +22,7 @@ pub struct CustomerSubscriptionProduct {
     #[serde(default)]
     pub description: Option<String>,
     /// The visibility of the product.
+    #[serde(default = "crate::__private::absent_enum")]
     pub visibility: crate::ProductVisibility,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase.
     #[serde(default)]

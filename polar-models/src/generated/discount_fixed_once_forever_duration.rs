@@ -4,8 +4,10 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DiscountFixedOnceForeverDuration {
     /// DiscountDuration
+    #[serde(default = "crate::__private::absent_enum")]
     pub duration: crate::DiscountDuration,
     /// DiscountType
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::DiscountType,
     /// Amount
     ///

@@ -5,6 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DiscountFixedRepeatDurationCreate {
     /// DiscountDuration
+    #[serde(default = "crate::__private::absent_enum")]
     pub duration: crate::DiscountDuration,
     /// Number of months the discount should be applied.
     ///
@@ -12,6 +13,7 @@ pub struct DiscountFixedRepeatDurationCreate {
     /// For example, to apply the discount for 2 years, set this to 24.
     pub duration_in_months: i64,
     /// Type of the discount.
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::DiscountType,
     /// Amount
     ///

@@ -4,8 +4,10 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DiscountPercentageOnceForeverDurationBase {
     /// DiscountDuration
+    #[serde(default = "crate::__private::absent_enum")]
     pub duration: crate::DiscountDuration,
     /// DiscountType
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,

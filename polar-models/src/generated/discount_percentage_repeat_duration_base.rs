@@ -4,10 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DiscountPercentageRepeatDurationBase {
     /// DiscountDuration
+    #[serde(default = "crate::__private::absent_enum")]
     pub duration: crate::DiscountDuration,
     /// Duration In Months
     pub duration_in_months: i64,
     /// DiscountType
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,

@@ -6,6 +6,7 @@ pub struct EventName {
     /// The name of the event.
     pub name: String,
     /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.
+    #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,

@@ -20,6 +20,7 @@ pub struct EventTypeWithStats {
     /// The ID of the organization owning the event type.
     pub organization_id: ::uuid::Uuid,
     /// The source of the events (system or user).
+    #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,

@@ -39,6 +39,7 @@ pub struct FileDownload {
     #[serde(default)]
     pub is_uploaded: bool,
     /// FileServiceTypes
+    #[serde(default = "crate::__private::absent_enum")]
     pub service: crate::FileServiceTypes,
     /// Size Readable
     pub size_readable: String,

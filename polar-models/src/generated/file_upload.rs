@@ -41,6 +41,7 @@ pub struct FileUpload {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_uploaded: Option<bool>,
     /// FileServiceTypes
+    #[serde(default = "crate::__private::absent_enum")]
     pub service: crate::FileServiceTypes,
     /// Size Readable
     pub size_readable: String,

@@ -4,6 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Filter {
     /// FilterConjunction
+    #[serde(default = "crate::__private::absent_enum")]
     pub conjunction: crate::FilterConjunction,
     /// Clauses
     #[serde(default)]

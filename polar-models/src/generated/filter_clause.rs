@@ -6,6 +6,7 @@ pub struct FilterClause {
     /// Property
     pub property: String,
     /// FilterOperator
+    #[serde(default = "crate::__private::absent_enum")]
     pub operator: crate::FilterOperator,
     /// Value
     pub value: crate::StringOrIntegerOrBoolean,

@@ -11,8 +11,10 @@ pub struct GenericPayment {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// The payment processor.
+    #[serde(default = "crate::__private::absent_enum")]
     pub processor: crate::PaymentProcessor,
     /// The payment status.
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::PaymentStatus,
     /// The payment amount in cents.
     pub amount: i64,

@@ -9,10 +9,12 @@ pub struct IntrospectTokenResponse {
     /// Client Id
     pub client_id: String,
     /// Token Type
+    #[serde(default = "crate::__private::absent_enum")]
     pub token_type: crate::TokenType,
     /// Scope
     pub scope: String,
     /// SubType
+    #[serde(default = "crate::__private::absent_enum")]
     pub sub_type: crate::SubType,
     /// Sub
     pub sub: String,

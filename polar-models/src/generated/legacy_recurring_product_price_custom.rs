@@ -13,6 +13,7 @@ pub struct LegacyRecurringProductPriceCustom {
     /// The ID of the price.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::ProductPriceSource,
     /// Amount Type
     #[serde(default)]
@@ -31,6 +32,7 @@ pub struct LegacyRecurringProductPriceCustom {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Recurring>,
     /// The recurring interval of the price.
+    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// The minimum amount the customer can pay. If 0, the price is 'free or pay what you want'. Defaults to 50 cents.
     pub minimum_amount: i64,

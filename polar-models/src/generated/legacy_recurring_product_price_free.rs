@@ -13,6 +13,7 @@ pub struct LegacyRecurringProductPriceFree {
     /// The ID of the price.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::ProductPriceSource,
     /// Amount Type
     #[serde(default)]
@@ -31,6 +32,7 @@ pub struct LegacyRecurringProductPriceFree {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Recurring>,
     /// The recurring interval of the price.
+    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// Legacy
     #[serde(default)]

@@ -23,6 +23,7 @@ pub struct LicenseKeyRead {
     /// Display Key
     pub display_key: String,
     /// LicenseKeyStatus
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::LicenseKeyStatus,
     /// Limit Activations
     #[serde(default)]

@@ -21,5 +21,6 @@ pub struct Member {
     #[serde(default)]
     pub external_id: Option<String>,
     /// The role of the member within the customer.
+    #[serde(default = "crate::__private::absent_enum")]
     pub role: crate::MemberRole,
 }

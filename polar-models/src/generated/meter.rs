@@ -16,6 +16,7 @@ pub struct Meter {
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
     /// The unit of the meter.
+    #[serde(default = "crate::__private::absent_enum")]
     pub unit: crate::MeterUnit,
     /// The label for the custom unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -8,5 +8,6 @@ pub struct Metric {
     /// Human-readable name for the metric.
     pub display_name: String,
     /// Type of the metric, useful to know the unit or format of the value.
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::MetricType,
 }

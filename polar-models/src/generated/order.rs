@@ -11,6 +11,7 @@ pub struct Order {
     #[serde(default)]
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// OrderStatus
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::OrderStatus,
     /// Whether the order has been paid for.
     #[serde(default)]
@@ -36,6 +37,7 @@ pub struct Order {
     /// Currency
     pub currency: String,
     /// OrderBillingReason
+    #[serde(default = "crate::__private::absent_enum")]
     pub billing_reason: crate::OrderBillingReason,
     /// The name of the customer that should appear on the invoice.
     #[serde(default)]

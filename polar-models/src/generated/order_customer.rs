@@ -23,6 +23,7 @@ pub struct OrderCustomer {
     #[serde(default)]
     pub email_verified: bool,
     /// The type of customer: 'individual' for single users, 'team' for customers with multiple members.
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::CustomerType,
     /// The name of the customer.
     #[serde(default)]

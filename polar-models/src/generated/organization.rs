@@ -18,6 +18,7 @@ pub struct Organization {
     #[serde(default)]
     pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
+    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: crate::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
     #[serde(default)]
@@ -32,6 +33,7 @@ pub struct Organization {
     #[serde(default)]
     pub socials: Vec<crate::OrganizationSocialLink>,
     /// Current organization status
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::OrganizationStatus,
     /// When the business details were submitted for review.
     #[serde(default)]
@@ -39,6 +41,7 @@ pub struct Organization {
     /// Default presentment currency. Used as fallback in checkout and customer portal, if the customer's local currency is not available.
     pub default_presentment_currency: String,
     /// Default tax behavior applied on products.
+    #[serde(default = "crate::__private::absent_enum")]
     pub default_tax_behavior: crate::TaxBehaviorOption,
     /// Organization feature settings
     #[serde(default)]

@@ -4,6 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL
+    #[serde(default = "crate::__private::absent_enum")]
     pub platform: crate::OrganizationSocialPlatforms,
     /// The URL to the organization profile
     pub url: String,

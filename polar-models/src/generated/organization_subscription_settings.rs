@@ -7,6 +7,7 @@ pub struct OrganizationSubscriptionSettings {
     #[serde(default)]
     pub allow_multiple_subscriptions: bool,
     /// PublicSubscriptionProrationBehavior
+    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: crate::PublicSubscriptionProrationBehavior,
     /// Benefit Revocation Grace Period
     pub benefit_revocation_grace_period: i64,

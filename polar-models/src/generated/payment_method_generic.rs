@@ -11,6 +11,7 @@ pub struct PaymentMethodGeneric {
     #[serde(default)]
     pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
     /// PaymentProcessor
+    #[serde(default = "crate::__private::absent_enum")]
     pub processor: crate::PaymentProcessor,
     /// Customer Id
     pub customer_id: ::uuid::Uuid,

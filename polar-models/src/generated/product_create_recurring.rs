@@ -47,6 +47,7 @@ pub struct ProductCreateRecurring {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// The recurring interval of the product.
+    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on.
     ///

@@ -8,6 +8,7 @@ pub struct ProductPriceMeter {
     /// The name of the meter.
     pub name: String,
     /// The unit of the meter.
+    #[serde(default = "crate::__private::absent_enum")]
     pub unit: crate::MeterUnit,
     /// The label for the custom unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -11,6 +11,7 @@ pub struct ProductPriceMeteredUnit {
     /// The ID of the price.
     pub id: ::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::ProductPriceSource,
     /// Amount Type
     #[serde(default)]

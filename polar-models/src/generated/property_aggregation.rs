@@ -4,6 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PropertyAggregation {
     /// Func
+    #[serde(default = "crate::__private::absent_enum")]
     pub func: crate::Func,
     /// Property
     pub property: String,

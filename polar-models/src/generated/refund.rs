@@ -14,8 +14,10 @@ pub struct Refund {
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
     /// RefundStatus
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::RefundStatus,
     /// RefundReason
+    #[serde(default = "crate::__private::absent_enum")]
     pub reason: crate::RefundReason,
     /// Amount
     pub amount: i64,

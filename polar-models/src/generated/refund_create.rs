@@ -21,6 +21,7 @@ pub struct RefundCreate {
     /// Order Id
     pub order_id: ::uuid::Uuid,
     /// RefundReason
+    #[serde(default = "crate::__private::absent_enum")]
     pub reason: crate::RefundReason,
     /// Amount to refund in cents. Minimum is 1.
     pub amount: i64,

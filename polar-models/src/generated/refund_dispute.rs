@@ -12,6 +12,7 @@ pub struct RefundDispute {
     /// The ID of the object.
     pub id: ::uuid::Uuid,
     /// Status of the dispute. `prevented` means we issued a refund before the dispute was escalated, avoiding any fees.
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::DisputeStatus,
     /// Whether the dispute has been resolved (won or lost).
     #[serde(default)]

@@ -15,10 +15,12 @@ pub struct Subscription {
     /// The currency of the subscription.
     pub currency: String,
     /// The interval at which the subscription recurs.
+    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on.
     pub recurring_interval_count: i64,
     /// The status of the subscription.
+    #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::SubscriptionStatus,
     /// The start timestamp of the current billing period.
     pub current_period_start: ::chrono::DateTime<::chrono::Utc>,

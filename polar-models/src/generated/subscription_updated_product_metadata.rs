@@ -8,5 +8,6 @@ pub struct SubscriptionUpdatedProductMetadata {
     /// Product Id
     pub product_id: String,
     /// SubscriptionProrationBehavior
+    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: crate::SubscriptionProrationBehavior,
 }

@@ -8,5 +8,6 @@ pub struct SubscriptionUpdatedSeatsMetadata {
     /// Seats
     pub seats: i64,
     /// SubscriptionProrationBehavior
+    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: crate::SubscriptionProrationBehavior,
 }

@@ -16,6 +16,7 @@ pub struct WebhookEndpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The format of the webhook payload.
+    #[serde(default = "crate::__private::absent_enum")]
     pub format: crate::WebhookFormat,
     /// The secret used to sign the webhook events.
     pub secret: String,

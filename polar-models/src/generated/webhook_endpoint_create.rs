@@ -9,6 +9,7 @@ pub struct WebhookEndpointCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The format of the webhook payload.
+    #[serde(default = "crate::__private::absent_enum")]
     pub format: crate::WebhookFormat,
     /// The events that will trigger the webhook.
     #[serde(default)]

@@ -29,6 +29,7 @@ pub struct WebhookEvent {
     #[serde(default)]
     pub payload: Option<String>,
     /// The type of the webhook event.
+    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: crate::WebhookEventType,
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     #[serde(default)]

@@ -5,7 +5,7 @@
 /// One variant per event of the spec's `webhooks` section; an event type this version does not know decodes into `Unknown` with the raw JSON.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum WebhookEvent2 {
+pub enum WebhookPayload {
     /// Sent when a new benefit is created.
     ///
     /// **Discord & Slack support:** Basic
@@ -217,7 +217,7 @@ pub enum WebhookEvent2 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-impl ::serde::Serialize for WebhookEvent2 {
+impl ::serde::Serialize for WebhookPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -262,13 +262,13 @@ impl ::serde::Serialize for WebhookEvent2 {
         }
     }
 }
-impl<'de> ::serde::Deserialize<'de> for WebhookEvent2 {
+impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
-            name: "WebhookEvent2",
+            name: "WebhookPayload",
             discriminator: Some("type"),
             tags: &[
                 ("benefit.created", 0),
@@ -556,177 +556,177 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent2 {
             )
     }
 }
-impl From<crate::WebhookBenefitCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitCreatedPayload) -> Self {
         Self::BenefitCreated(value)
     }
 }
-impl From<crate::WebhookBenefitUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitUpdatedPayload) -> Self {
         Self::BenefitUpdated(value)
     }
 }
-impl From<crate::WebhookBenefitGrantCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitGrantCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitGrantCreatedPayload) -> Self {
         Self::BenefitGrantCreated(value)
     }
 }
-impl From<crate::WebhookBenefitGrantCycledPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitGrantCycledPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitGrantCycledPayload) -> Self {
         Self::BenefitGrantCycled(value)
     }
 }
-impl From<crate::WebhookBenefitGrantRevokedPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitGrantRevokedPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitGrantRevokedPayload) -> Self {
         Self::BenefitGrantRevoked(value)
     }
 }
-impl From<crate::WebhookBenefitGrantUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookBenefitGrantUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookBenefitGrantUpdatedPayload) -> Self {
         Self::BenefitGrantUpdated(value)
     }
 }
-impl From<crate::WebhookCheckoutCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCheckoutCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCheckoutCreatedPayload) -> Self {
         Self::CheckoutCreated(value)
     }
 }
-impl From<crate::WebhookCheckoutExpiredPayload> for WebhookEvent2 {
+impl From<crate::WebhookCheckoutExpiredPayload> for WebhookPayload {
     fn from(value: crate::WebhookCheckoutExpiredPayload) -> Self {
         Self::CheckoutExpired(value)
     }
 }
-impl From<crate::WebhookCheckoutUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCheckoutUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCheckoutUpdatedPayload) -> Self {
         Self::CheckoutUpdated(value)
     }
 }
-impl From<crate::WebhookCustomerCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerCreatedPayload) -> Self {
         Self::CustomerCreated(value)
     }
 }
-impl From<crate::WebhookCustomerDeletedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerDeletedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerDeletedPayload) -> Self {
         Self::CustomerDeleted(value)
     }
 }
-impl From<crate::WebhookCustomerStateChangedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerStateChangedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerStateChangedPayload) -> Self {
         Self::CustomerStateChanged(value)
     }
 }
-impl From<crate::WebhookCustomerUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerUpdatedPayload) -> Self {
         Self::CustomerUpdated(value)
     }
 }
-impl From<crate::WebhookCustomerSeatAssignedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerSeatAssignedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerSeatAssignedPayload) -> Self {
         Self::CustomerSeatAssigned(value)
     }
 }
-impl From<crate::WebhookCustomerSeatClaimedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerSeatClaimedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerSeatClaimedPayload) -> Self {
         Self::CustomerSeatClaimed(value)
     }
 }
-impl From<crate::WebhookCustomerSeatRevokedPayload> for WebhookEvent2 {
+impl From<crate::WebhookCustomerSeatRevokedPayload> for WebhookPayload {
     fn from(value: crate::WebhookCustomerSeatRevokedPayload) -> Self {
         Self::CustomerSeatRevoked(value)
     }
 }
-impl From<crate::WebhookMemberCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookMemberCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookMemberCreatedPayload) -> Self {
         Self::MemberCreated(value)
     }
 }
-impl From<crate::WebhookMemberDeletedPayload> for WebhookEvent2 {
+impl From<crate::WebhookMemberDeletedPayload> for WebhookPayload {
     fn from(value: crate::WebhookMemberDeletedPayload) -> Self {
         Self::MemberDeleted(value)
     }
 }
-impl From<crate::WebhookMemberUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookMemberUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookMemberUpdatedPayload) -> Self {
         Self::MemberUpdated(value)
     }
 }
-impl From<crate::WebhookOrderCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookOrderCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookOrderCreatedPayload) -> Self {
         Self::OrderCreated(value)
     }
 }
-impl From<crate::WebhookOrderPaidPayload> for WebhookEvent2 {
+impl From<crate::WebhookOrderPaidPayload> for WebhookPayload {
     fn from(value: crate::WebhookOrderPaidPayload) -> Self {
         Self::OrderPaid(value)
     }
 }
-impl From<crate::WebhookOrderRefundedPayload> for WebhookEvent2 {
+impl From<crate::WebhookOrderRefundedPayload> for WebhookPayload {
     fn from(value: crate::WebhookOrderRefundedPayload) -> Self {
         Self::OrderRefunded(value)
     }
 }
-impl From<crate::WebhookOrderUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookOrderUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookOrderUpdatedPayload) -> Self {
         Self::OrderUpdated(value)
     }
 }
-impl From<crate::WebhookOrganizationUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookOrganizationUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookOrganizationUpdatedPayload) -> Self {
         Self::OrganizationUpdated(value)
     }
 }
-impl From<crate::WebhookProductCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookProductCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookProductCreatedPayload) -> Self {
         Self::ProductCreated(value)
     }
 }
-impl From<crate::WebhookProductUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookProductUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookProductUpdatedPayload) -> Self {
         Self::ProductUpdated(value)
     }
 }
-impl From<crate::WebhookRefundCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookRefundCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookRefundCreatedPayload) -> Self {
         Self::RefundCreated(value)
     }
 }
-impl From<crate::WebhookRefundUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookRefundUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookRefundUpdatedPayload) -> Self {
         Self::RefundUpdated(value)
     }
 }
-impl From<crate::WebhookSubscriptionActivePayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionActivePayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionActivePayload) -> Self {
         Self::SubscriptionActive(value)
     }
 }
-impl From<crate::WebhookSubscriptionCanceledPayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionCanceledPayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionCanceledPayload) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
-impl From<crate::WebhookSubscriptionCreatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionCreatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionCreatedPayload) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
-impl From<crate::WebhookSubscriptionPastDuePayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionPastDuePayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionPastDuePayload) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
-impl From<crate::WebhookSubscriptionRevokedPayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionRevokedPayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionRevokedPayload) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
-impl From<crate::WebhookSubscriptionUncanceledPayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionUncanceledPayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionUncanceledPayload) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
-impl From<crate::WebhookSubscriptionUpdatedPayload> for WebhookEvent2 {
+impl From<crate::WebhookSubscriptionUpdatedPayload> for WebhookPayload {
     fn from(value: crate::WebhookSubscriptionUpdatedPayload) -> Self {
         Self::SubscriptionUpdated(value)
     }
