@@ -17,6 +17,7 @@ pub mod format;
 pub mod instance;
 pub mod ir;
 pub mod spec;
+pub mod surface;
 
 use std::collections::BTreeMap;
 
