@@ -85,8 +85,8 @@ impl<'a> InstanceBuilder<'a> {
     }
 
     fn build_ref(&self, reference: &str, depth: usize, stack: &mut Vec<String>) -> Value {
-        let Some((name, target)) = ref_name(reference)
-            .and_then(|name| self.spec.components.schemas.get_key_value(name))
+        let Some((name, target)) =
+            ref_name(reference).and_then(|name| self.spec.components.schemas.get_key_value(name))
         else {
             return Value::Null;
         };
@@ -98,7 +98,12 @@ impl<'a> InstanceBuilder<'a> {
 
     fn array(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Value {
         if let Some(prefix) = &schema.prefix_items {
-            return Value::Array(prefix.iter().map(|item| self.build(item, depth, stack)).collect());
+            return Value::Array(
+                prefix
+                    .iter()
+                    .map(|item| self.build(item, depth, stack))
+                    .collect(),
+            );
         }
         let min = schema.min_items.unwrap_or(0) as usize;
         let Some(items) = &schema.items else {
@@ -109,7 +114,11 @@ impl<'a> InstanceBuilder<'a> {
             return Value::Array(Vec::new());
         }
         let count = min.max(1);
-        Value::Array((0..count).map(|_| self.build(items, depth, stack)).collect())
+        Value::Array(
+            (0..count)
+                .map(|_| self.build(items, depth, stack))
+                .collect(),
+        )
     }
 
     fn object(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Value {
@@ -180,10 +189,7 @@ fn integer_for(schema: &Schema) -> i64 {
 }
 
 fn number_for(schema: &Schema) -> f64 {
-    let lower = schema
-        .minimum
-        .or(schema.exclusive_minimum)
-        .unwrap_or(0.0);
+    let lower = schema.minimum.or(schema.exclusive_minimum).unwrap_or(0.0);
     lower + 1.5
 }
 
@@ -231,8 +237,14 @@ mod tests {
         let spec = spec(json!({
             "U": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}
         }));
-        assert_eq!(InstanceBuilder::new(&spec).component("U").unwrap(), json!("text"));
-        let second = InstanceBuilder::new(&spec).with_variant(1).component("U").unwrap();
+        assert_eq!(
+            InstanceBuilder::new(&spec).component("U").unwrap(),
+            json!("text")
+        );
+        let second = InstanceBuilder::new(&spec)
+            .with_variant(1)
+            .component("U")
+            .unwrap();
         assert_eq!(second, json!(1));
     }
 }

@@ -67,7 +67,8 @@ pub fn generate(spec_json: &str, settings: &Settings) -> Result<Files, Error> {
 pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Error> {
     let models = ir::lower(spec)?;
     let mut files = Files::new();
-    for (module, tokens) in emit::models::emit(&models, &settings.spec_sha256, &settings.spec_date) {
+    for (module, tokens) in emit::models::emit(&models, &settings.spec_sha256, &settings.spec_date)
+    {
         let path = format!("polar-models/src/generated/{module}.rs");
         let doc = match module.as_str() {
             "mod" => "Every schema of Polar's OpenAPI document as a Rust type.",

@@ -310,7 +310,10 @@ impl Schema {
             ("not", self.not.is_some()),
             ("if", self.if_.is_some()),
             ("patternProperties", self.pattern_properties.is_some()),
-            ("unevaluatedProperties", self.unevaluated_properties.is_some()),
+            (
+                "unevaluatedProperties",
+                self.unevaluated_properties.is_some(),
+            ),
             ("dependentSchemas", self.dependent_schemas.is_some()),
             ("$defs", self.defs.is_some()),
         ]

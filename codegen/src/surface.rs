@@ -21,12 +21,16 @@ pub fn models(models: &Models) -> String {
                     let rust = short_type(models, &field.ty, field.boxed);
                     let wrapped = match field.presence {
                         Presence::Required => rust,
-                        Presence::RequiredNullable | Presence::Optional => format!("Option<{rust}>"),
+                        Presence::RequiredNullable | Presence::Optional => {
+                            format!("Option<{rust}>")
+                        }
                         Presence::Tristate => format!("Nullable<{rust}>"),
                     };
                     let missing = match (field.presence, field.on_missing) {
                         (Presence::Required, OnMissing::Default) => " (default if absent)",
-                        (Presence::Required, OnMissing::UnknownEnum) => " (Unknown(\"\") if absent)",
+                        (Presence::Required, OnMissing::UnknownEnum) => {
+                            " (Unknown(\"\") if absent)"
+                        }
                         _ => "",
                     };
                     let _ = writeln!(out, "    {}: {wrapped}{missing}", field.rust_name);
@@ -58,7 +62,12 @@ pub fn models(models: &Models) -> String {
                 }
             }
             TypeKind::Alias(target) => {
-                let _ = writeln!(out, "type {} = {}", ty.name, short_type(models, target, false));
+                let _ = writeln!(
+                    out,
+                    "type {} = {}",
+                    ty.name,
+                    short_type(models, target, false)
+                );
             }
         }
     }

@@ -209,7 +209,10 @@ impl Union {
         }
         if is_strict() {
             if let Some(err) = first_error {
-                return Err(format!("{}: no variant fits; best candidate failed: {err}", self.name));
+                return Err(format!(
+                    "{}: no variant fits; best candidate failed: {err}",
+                    self.name
+                ));
             }
         }
         self.unknown(json, unknown)
@@ -219,7 +222,9 @@ impl Union {
         if is_strict() {
             return Err(format!("{}: would decode as Unknown: {json}", self.name));
         }
-        Ok(unknown(serde_json::from_str(json).map_err(|e| e.to_string())?))
+        Ok(unknown(
+            serde_json::from_str(json).map_err(|e| e.to_string())?,
+        ))
     }
 
     /// Variant indexes whose shape fits, best fit first (ties keep spec order).
@@ -241,21 +246,41 @@ type Score = (u8, usize, bool, i64);
 fn score(shape: &Shape, peek: &Peek<'_>) -> Option<Score> {
     let exact = |fits: bool| fits.then_some((2, 0, true, 0));
     match (shape, peek.kind) {
-        (Shape::Object { required, known, consts }, Kind::Object) => {
+        (
+            Shape::Object {
+                required,
+                known,
+                consts,
+            },
+            Kind::Object,
+        ) => {
             let mut matched = 0;
             for (property, lit) in consts.iter() {
                 match (peek.get(property), lit) {
-                    (Some(Scalar::Str(value)), Lit::Str(expected)) if value == expected => matched += 1,
-                    (Some(Scalar::Bool(value)), Lit::Bool(expected)) if value == expected => matched += 1,
+                    (Some(Scalar::Str(value)), Lit::Str(expected)) if value == expected => {
+                        matched += 1
+                    }
+                    (Some(Scalar::Bool(value)), Lit::Bool(expected)) if value == expected => {
+                        matched += 1
+                    }
                     // A constant contradicted by the payload rules the variant out.
                     (Some(_), _) => return None,
                     (None, _) => {}
                 }
             }
             let all_required = required.iter().all(|r| peek.has(r));
-            let known_present = peek.entries.iter().filter(|(k, _)| known.contains(&k.as_ref())).count();
+            let known_present = peek
+                .entries
+                .iter()
+                .filter(|(k, _)| known.contains(&k.as_ref()))
+                .count();
             let unknown_present = peek.entries.len() - known_present;
-            Some((1, matched, all_required, known_present as i64 - unknown_present as i64))
+            Some((
+                1,
+                matched,
+                all_required,
+                known_present as i64 - unknown_present as i64,
+            ))
         }
         (Shape::OneOf(shapes), _) => shapes.iter().filter_map(|s| score(s, peek)).max(),
         (Shape::StringConst(expected), Kind::String) => {

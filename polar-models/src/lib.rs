@@ -31,6 +31,8 @@
 #![deny(missing_docs)]
 
 mod constant;
+// Formatted by the generator (prettyplease), not rustfmt.
+#[rustfmt::skip]
 mod generated;
 mod nullable;
 mod page;

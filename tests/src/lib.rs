@@ -7,6 +7,7 @@ use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
 /// The dispatch table generated from the spec (`cargo xtask regen`).
+#[rustfmt::skip]
 pub mod generated {
     pub mod schemas;
 }
@@ -40,7 +41,10 @@ pub fn spec_path() -> PathBuf {
     let root = workspace_root();
     let candidates = [
         root.join("spec/cache/openapi.json"),
-        root.join(format!("../shared/spec/polar-openapi-{}.json", pin_field("date"))),
+        root.join(format!(
+            "../shared/spec/polar-openapi-{}.json",
+            pin_field("date")
+        )),
     ];
     candidates
         .iter()
@@ -61,7 +65,10 @@ pub fn pinned_spec_text() -> String {
     use sha2::{Digest, Sha256};
     let path = spec_path();
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let sha: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let pinned = pin_field("sha256");
     assert_eq!(
         sha,
@@ -104,7 +111,11 @@ fn difference_at(path: &str, expected: &Value, actual: &Value) -> Option<String>
                             return Some(diff);
                         }
                     }
-                    None => return Some(format!("{child}: expected {value}, missing after the round trip")),
+                    None => {
+                        return Some(format!(
+                            "{child}: expected {value}, missing after the round trip"
+                        ))
+                    }
                 }
             }
             a.keys()
@@ -140,7 +151,10 @@ mod tests {
 
     #[test]
     fn differences_name_the_path() {
-        let diff = first_difference(&json!({"a": [1, {"b": "x"}]}), &json!({"a": [1, {"b": "y"}]}));
+        let diff = first_difference(
+            &json!({"a": [1, {"b": "x"}]}),
+            &json!({"a": [1, {"b": "y"}]}),
+        );
         assert_eq!(diff.unwrap(), r#"$.a[1].b: expected "x", got "y""#);
         let diff = first_difference(&json!({"a": 1}), &json!({}));
         assert!(diff.unwrap().starts_with("$.a: expected 1, missing"));
@@ -150,9 +164,16 @@ mod tests {
     fn equal_values_in_other_spellings_are_equal() {
         assert_eq!(first_difference(&json!(1), &json!(1.0)), None);
         assert_eq!(
-            first_difference(&json!("2026-01-01T00:00:00Z"), &json!("2026-01-01T00:00:00+00:00")),
+            first_difference(
+                &json!("2026-01-01T00:00:00Z"),
+                &json!("2026-01-01T00:00:00+00:00")
+            ),
             None
         );
-        assert!(first_difference(&json!("2026-01-01T00:00:00Z"), &json!("2026-01-01T00:00:01Z")).is_some());
+        assert!(first_difference(
+            &json!("2026-01-01T00:00:00Z"),
+            &json!("2026-01-01T00:00:01Z")
+        )
+        .is_some());
     }
 }

@@ -10,11 +10,17 @@ use polar_tests::pinned_spec;
 use serde_json::{json, Value};
 
 fn instance(schema: &str) -> Value {
-    InstanceBuilder::new(&pinned_spec()).component(schema).expect("schema exists")
+    InstanceBuilder::new(&pinned_spec())
+        .component(schema)
+        .expect("schema exists")
 }
 
 fn remove(value: &mut Value, key: &str) {
-    value.as_object_mut().expect("an object").remove(key).expect("the key was there");
+    value
+        .as_object_mut()
+        .expect("an object")
+        .remove(key)
+        .expect("the key was there");
 }
 
 /// Sandbox deliveries of March 2026 lack `is_deleted`, which the April 2026
@@ -25,7 +31,9 @@ fn benefit_without_required_boolean_decodes_as_false() {
     benefit["is_deleted"] = json!(true);
     remove(&mut benefit, "is_deleted");
     let decoded: Benefit = serde_json::from_value(benefit).unwrap();
-    let Benefit::LicenseKeys(benefit) = decoded else { panic!("wrong variant: {decoded:?}") };
+    let Benefit::LicenseKeys(benefit) = decoded else {
+        panic!("wrong variant: {decoded:?}")
+    };
     assert!(!benefit.is_deleted);
 }
 
@@ -37,14 +45,19 @@ fn customer_without_type_decodes_by_shape() {
     let mut customer = instance("CustomerIndividual");
     remove(&mut customer, "type");
     let decoded: Customer = serde_json::from_value(customer).unwrap();
-    let Customer::Individual(individual) = decoded else { panic!("wrong variant: {decoded:?}") };
+    let Customer::Individual(individual) = decoded else {
+        panic!("wrong variant: {decoded:?}")
+    };
     assert_eq!(individual.r#type.as_str(), "individual");
 
     let mut team = instance("CustomerTeam");
     remove(&mut team, "type");
     team.as_object_mut().unwrap().remove("email");
     let decoded: Customer = serde_json::from_value(team).unwrap();
-    assert!(matches!(decoded, Customer::Team(_)), "a customer without email is a team: {decoded:?}");
+    assert!(
+        matches!(decoded, Customer::Team(_)),
+        "a customer without email is a team: {decoded:?}"
+    );
 }
 
 #[test]
@@ -52,7 +65,10 @@ fn customer_state_without_type_decodes_by_shape() {
     let mut state = instance("CustomerStateIndividual");
     remove(&mut state, "type");
     let decoded: CustomerState = serde_json::from_value(state).unwrap();
-    assert!(matches!(decoded, CustomerState::Individual(_)), "got {decoded:?}");
+    assert!(
+        matches!(decoded, CustomerState::Individual(_)),
+        "got {decoded:?}"
+    );
 }
 
 /// Older specs pinned currencies and statuses to single values the server
@@ -64,7 +80,10 @@ fn subscription_with_unlisted_status_and_currency_decodes() {
     subscription["status"] = json!("paused");
     subscription["currency"] = json!("sek");
     let decoded: Subscription = serde_json::from_value(subscription).unwrap();
-    assert_eq!(decoded.status, SubscriptionStatus::Unknown("paused".to_owned()));
+    assert_eq!(
+        decoded.status,
+        SubscriptionStatus::Unknown("paused".to_owned())
+    );
     assert_eq!(decoded.currency, "sek");
 }
 
@@ -74,7 +93,8 @@ fn subscription_with_unlisted_status_and_currency_decodes() {
 fn const_property_keeps_an_unexpected_value() {
     let mut error = instance("AlreadyActiveSubscriptionError");
     error["error"] = json!("SomethingElse");
-    let decoded: polar_models::AlreadyActiveSubscriptionError = serde_json::from_value(error).unwrap();
+    let decoded: polar_models::AlreadyActiveSubscriptionError =
+        serde_json::from_value(error).unwrap();
     assert_eq!(decoded.error.as_str(), "SomethingElse");
     assert!(!decoded.error.is_expected());
 }
@@ -89,9 +109,15 @@ fn webhook_with_drifted_subscription_decodes() {
     let WebhookPayload::SubscriptionUpdated(payload) = decoded else {
         panic!("wrong variant: {decoded:?}")
     };
-    assert_eq!(payload.data.status, SubscriptionStatus::Unknown("paused".to_owned()));
+    assert_eq!(
+        payload.data.status,
+        SubscriptionStatus::Unknown("paused".to_owned())
+    );
     // A required enum the server left out lands in the unknown bucket, empty.
-    assert_eq!(payload.data.customer.r#type, polar_models::CustomerType::Unknown(String::new()));
+    assert_eq!(
+        payload.data.customer.r#type,
+        polar_models::CustomerType::Unknown(String::new())
+    );
 }
 
 /// A missing required value with no true empty value is still an error,

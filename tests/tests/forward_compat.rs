@@ -7,14 +7,22 @@ use polar_tests::pinned_spec;
 use serde_json::{json, Value};
 
 fn instance(schema: &str) -> Value {
-    InstanceBuilder::new(&pinned_spec()).component(schema).expect("schema exists")
+    InstanceBuilder::new(&pinned_spec())
+        .component(schema)
+        .expect("schema exists")
 }
 
 #[test]
 fn unknown_enum_value_is_kept() {
     let status: SubscriptionStatus = serde_json::from_value(json!("paused_for_ever")).unwrap();
-    assert_eq!(status, SubscriptionStatus::Unknown("paused_for_ever".to_owned()));
-    assert_eq!(serde_json::to_value(&status).unwrap(), json!("paused_for_ever"));
+    assert_eq!(
+        status,
+        SubscriptionStatus::Unknown("paused_for_ever".to_owned())
+    );
+    assert_eq!(
+        serde_json::to_value(&status).unwrap(),
+        json!("paused_for_ever")
+    );
     let known: SubscriptionStatus = serde_json::from_value(json!("active")).unwrap();
     assert_eq!(known, SubscriptionStatus::Active);
 }

@@ -34,7 +34,9 @@ fn every_component_schema_round_trips() {
                         failures.push(format!("{name} (pass {pass}): {diff}\n    input: {json}"));
                     }
                 }
-                Err(err) => failures.push(format!("{name} (pass {pass}): {err}\n    input: {json}")),
+                Err(err) => {
+                    failures.push(format!("{name} (pass {pass}): {err}\n    input: {json}"))
+                }
             }
         }
     }
@@ -42,6 +44,11 @@ fn every_component_schema_round_trips() {
         failures.is_empty(),
         "{} of {checked} round trips failed:\n{}",
         failures.len(),
-        failures.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

@@ -11,11 +11,21 @@ fn every_webhook_event_decodes_into_its_variant() {
     let builder = InstanceBuilder::new(&spec);
     let mut failures = Vec::new();
     for (event, item) in &spec.webhooks {
-        let (_, operation) = item.operations().next().expect("a webhook has an operation");
-        let schema = operation.request_body.as_ref().and_then(|b| b.content.get("application/json"));
+        let (_, operation) = item
+            .operations()
+            .next()
+            .expect("a webhook has an operation");
+        let schema = operation
+            .request_body
+            .as_ref()
+            .and_then(|b| b.content.get("application/json"));
         let schema = schema.and_then(|m| m.schema.as_ref()).expect("a JSON body");
         let payload = builder.schema(schema);
-        assert_eq!(payload["type"], event.as_str(), "the payload of {event} carries its type");
+        assert_eq!(
+            payload["type"],
+            event.as_str(),
+            "the payload of {event} carries its type"
+        );
         // Strict decoding: landing in `Unknown` is an error.
         match roundtrip::<WebhookPayload>(&payload.to_string()) {
             Ok(encoded) => {
@@ -26,6 +36,14 @@ fn every_webhook_event_decodes_into_its_variant() {
             Err(err) => failures.push(format!("{event}: {err}")),
         }
     }
-    assert_eq!(spec.webhooks.len(), 35, "the pinned spec has 35 webhook events");
-    assert!(failures.is_empty(), "webhook payloads failed:\n{}", failures.join("\n"));
+    assert_eq!(
+        spec.webhooks.len(),
+        35,
+        "the pinned spec has 35 webhook events"
+    );
+    assert!(
+        failures.is_empty(),
+        "webhook payloads failed:\n{}",
+        failures.join("\n")
+    );
 }

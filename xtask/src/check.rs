@@ -87,11 +87,57 @@ pub fn ensure_pinned(spec: &ResolvedSpec, pin: &Pin) -> Result<()> {
              run `cargo xtask regen --spec {CACHE_PATH}` to move the pin, or, if the cache \
              is out of date, delete it or pass --spec with the pinned document"
         ),
-        Source::Flag | Source::Env => bail!(
+        Source::Flag | Source::Env | Source::SharedCopy => bail!(
             "the spec at {} has sha256 {found} but {PIN_PATH} pins {pinned}; \
              run `cargo xtask regen --spec {}` to move the pin",
             spec.location,
             spec.location
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec_source::sha256_hex;
+
+    fn pin() -> Pin {
+        Pin {
+            source_url: "https://api.polar.sh/openapi.json".into(),
+            sha256: sha256_hex(b"pinned"),
+            date: "2026-04-16".into(),
+        }
+    }
+
+    fn spec(bytes: &[u8], source: Source, location: &str) -> ResolvedSpec {
+        ResolvedSpec::from_bytes(bytes.to_vec(), source, location.into(), false).unwrap()
+    }
+
+    #[test]
+    fn the_pinned_document_passes() {
+        let spec = spec(b"pinned", Source::Flag, "a.json");
+        assert!(ensure_pinned(&spec, &pin()).is_ok());
+    }
+
+    #[test]
+    fn another_document_fails_with_the_fix() {
+        let spec = spec(b"other", Source::Flag, "b.json");
+        let message = ensure_pinned(&spec, &pin()).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "the spec at b.json has sha256 {} but spec/pin.toml pins {}; \
+                 run `cargo xtask regen --spec b.json` to move the pin",
+                spec.sha256,
+                pin().sha256
+            )
+        );
+    }
+
+    #[test]
+    fn a_stale_cache_is_named_as_such() {
+        let spec = spec(b"other", Source::Cache, CACHE_PATH);
+        let message = ensure_pinned(&spec, &pin()).unwrap_err().to_string();
+        assert!(message.contains("if the cache is out of date"), "{message}");
     }
 }

@@ -72,29 +72,32 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
 /// The help text.
 pub fn usage() -> String {
     let generated = codegen::GENERATED_DIRS.join(", ");
+    let env = format!("${SPEC_ENV}");
     format!(
         "\
 Workspace tasks for the Polar SDK.
 
 Usage:
   cargo xtask regen [--spec PATH|URL] [--date YYYY-MM-DD]
-      Regenerate the code in {generated} (and any other generated files)
-      from the OpenAPI spec. If the spec's SHA-256 differs from spec/pin.toml,
-      move the pin to it; --date sets the pinned date (default: the date in a
+      Regenerate the SDK's generated code from the OpenAPI spec, and delete
+      the files the generator no longer produces from the generated
+      directories ({generated}).
+      If the spec's SHA-256 differs from spec/pin.toml, move the pin to it;
+      --date sets the pinned date (default: the date in a
       polar-openapi-YYYY-MM-DD.json file name, else today in UTC).
   cargo xtask check [--spec PATH|URL]
-      Fail unless the spec is the pinned one and the committed generated code is
-      exactly what the generator makes of it; show a diff of what differs.
+      Fail unless the spec is the pinned one and the committed generated code
+      is exactly what the generator makes of it; show a diff of what differs.
   cargo xtask help
       Show this text.
 
 Where the spec comes from (the first that is given wins):
-  1. --spec PATH|URL         a relative path is relative to the current directory
-  2. ${SPEC_ENV}   a path or URL; a relative path is relative to the
-                             workspace root
-  3. {CACHE_PATH}    the git-ignored cache
-  4. a download of source_url in spec/pin.toml, saved to {CACHE_PATH}
-"
+  1. {:<25} relative paths start at the current directory
+  2. {env:<25} a path or URL; relative paths start at the workspace root
+  3. {CACHE_PATH:<25} the git-ignored cache
+  4. source_url in spec/pin.toml, downloaded and saved to {CACHE_PATH}
+",
+        "--spec PATH|URL"
     )
 }
 
@@ -170,7 +173,10 @@ mod tests {
     fn rejects_bad_command_lines() {
         let error = |line: &str| parse_str(line).unwrap_err().0;
         assert_eq!(error("build"), "unknown command `build`");
-        assert_eq!(error("check --date 2026-04-16"), "unexpected argument `--date`");
+        assert_eq!(
+            error("check --date 2026-04-16"),
+            "unexpected argument `--date`"
+        );
         assert_eq!(error("check extra"), "unexpected argument `extra`");
         assert_eq!(error("regen --spec"), "--spec needs a value");
         assert_eq!(error("regen --spec a --spec b"), "--spec is given twice");

@@ -11,9 +11,11 @@ pub fn is_valid(date: &str) -> bool {
     if !date.is_ascii() || bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
     }
-    let (Some(year), Some(month), Some(day)) =
-        (digits(&date[0..4]), digits(&date[5..7]), digits(&date[8..10]))
-    else {
+    let (Some(year), Some(month), Some(day)) = (
+        digits(&date[0..4]),
+        digits(&date[5..7]),
+        digits(&date[8..10]),
+    ) else {
         return false;
     };
     (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)

@@ -54,6 +54,7 @@ pub fn resolve_spec(explicit: Option<&str>) -> Result<ResolvedSpec> {
         env: env.as_deref(),
         root: &root,
         source_url: Some(&pin.pin.source_url),
+        pinned_date: Some(&pin.pin.date),
     })
 }
 

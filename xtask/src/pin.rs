@@ -152,7 +152,10 @@ fn parse_line(line: &str) -> Result<Option<Entry<'_>>> {
     }
     let trailing = line[value.end + 1..].trim();
     if !trailing.is_empty() && !trailing.starts_with('#') {
-        bail!("unexpected `{trailing}` after the value of `{}`", key.trim());
+        bail!(
+            "unexpected `{trailing}` after the value of `{}`",
+            key.trim()
+        );
     }
     Ok(Some(Entry {
         key: key.trim(),
@@ -169,7 +172,10 @@ fn validate(pin: &Pin) -> Result<()> {
         );
     }
     if !date::is_valid(&pin.date) {
-        bail!("`date` must be a date like 2026-04-16, found `{}`", pin.date);
+        bail!(
+            "`date` must be a date like 2026-04-16, found `{}`",
+            pin.date
+        );
     }
     if pin.source_url.is_empty() {
         bail!("`source_url` is empty");

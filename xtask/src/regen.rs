@@ -73,9 +73,7 @@ pub fn regen(root: &Path, spec: &ResolvedSpec, date: Option<&str>) -> Result<Reg
 pub fn next_pin(old: &Pin, spec: &ResolvedSpec, date: Option<&str>) -> Pin {
     let date = match date {
         Some(date) => date.to_owned(),
-        None if spec.sha256 != old.sha256 => {
-            spec.date_from_name().unwrap_or_else(date::today_utc)
-        }
+        None if spec.sha256 != old.sha256 => spec.date_from_name().unwrap_or_else(date::today_utc),
         None => old.date.clone(),
     };
     let named_url = spec.downloaded && matches!(spec.source, Source::Flag | Source::Env);
@@ -97,7 +95,11 @@ impl fmt::Display for RegenOutcome {
         if self.old_pin == self.new_pin {
             writeln!(f, "pin unchanged")?;
         } else {
-            writeln!(f, "pin updated: {}", pin_change(&self.old_pin, &self.new_pin))?;
+            writeln!(
+                f,
+                "pin updated: {}",
+                pin_change(&self.old_pin, &self.new_pin)
+            )?;
         }
         writeln!(
             f,
@@ -146,4 +148,73 @@ fn pin_change(old: &Pin, new: &Pin) -> String {
 
 fn prefix(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pin() -> Pin {
+        Pin {
+            source_url: "https://api.polar.sh/openapi.json".into(),
+            sha256: crate::spec_source::sha256_hex(b"old"),
+            date: "2026-04-16".into(),
+        }
+    }
+
+    fn spec(bytes: &[u8], source: Source, location: &str, downloaded: bool) -> ResolvedSpec {
+        ResolvedSpec::from_bytes(bytes.to_vec(), source, location.into(), downloaded).unwrap()
+    }
+
+    #[test]
+    fn same_document_keeps_the_pin() {
+        let spec = spec(b"old", Source::Cache, "spec/cache/openapi.json", false);
+        assert_eq!(next_pin(&pin(), &spec, None), pin());
+    }
+
+    #[test]
+    fn new_document_takes_the_date_from_its_file_name() {
+        let spec = spec(
+            b"new",
+            Source::Flag,
+            "x/polar-openapi-2026-05-01.json",
+            false,
+        );
+        let next = next_pin(&pin(), &spec, None);
+        assert_eq!(next.sha256, spec.sha256);
+        assert_eq!(next.date, "2026-05-01");
+        assert_eq!(next.source_url, pin().source_url);
+    }
+
+    #[test]
+    fn new_document_without_a_dated_name_is_dated_today() {
+        let spec = spec(b"new", Source::Env, "openapi.json", false);
+        assert_eq!(next_pin(&pin(), &spec, None).date, date::today_utc());
+    }
+
+    #[test]
+    fn explicit_date_wins() {
+        let spec = spec(b"new", Source::Flag, "polar-openapi-2026-05-01.json", false);
+        assert_eq!(
+            next_pin(&pin(), &spec, Some("2026-05-02")).date,
+            "2026-05-02"
+        );
+    }
+
+    #[test]
+    fn a_named_url_becomes_the_source_url() {
+        let url = "https://example.com/openapi.json";
+        let spec = spec(b"new", Source::Flag, url, true);
+        assert_eq!(next_pin(&pin(), &spec, None).source_url, url);
+    }
+
+    #[test]
+    fn pin_change_lists_changed_fields() {
+        let old = pin();
+        let new = Pin {
+            date: "2026-05-01".into(),
+            ..old.clone()
+        };
+        assert_eq!(pin_change(&old, &new), "date 2026-04-16 -> 2026-05-01");
+    }
 }

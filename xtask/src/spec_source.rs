@@ -7,7 +7,10 @@
 //!    workspace root, so the variable works from any directory (`cargo test`
 //!    runs in the crate's directory);
 //! 3. the git-ignored cache `spec/cache/openapi.json`;
-//! 4. a download of the pin's `source_url`, saved to the cache.
+//! 4. the shared copy of the pinned date beside the checkout,
+//!    `../shared/spec/polar-openapi-{date}.json` (the layout CI and
+//!    developers' machines have);
+//! 5. a download of the pin's `source_url`, saved to the cache.
 //!
 //! An explicit source (1 or 2) that cannot be read is an error; it never falls
 //! through to the next one.
@@ -40,6 +43,8 @@ pub enum Source {
     Env,
     /// The cache file `spec/cache/openapi.json`.
     Cache,
+    /// The shared copy `../shared/spec/polar-openapi-{date}.json`.
+    SharedCopy,
     /// A download of the pin's `source_url`.
     PinnedUrl,
 }
@@ -50,6 +55,7 @@ impl fmt::Display for Source {
             Source::Flag => "--spec",
             Source::Env => SPEC_ENV,
             Source::Cache => "the cache",
+            Source::SharedCopy => "the shared copy of the pinned date",
             Source::PinnedUrl => "the pin's source_url",
         })
     }
@@ -114,6 +120,13 @@ pub struct SpecInputs<'a> {
     pub root: &'a Path,
     /// The pin's `source_url`, if the pin could be read.
     pub source_url: Option<&'a str>,
+    /// The pin's `date`, if the pin could be read.
+    pub pinned_date: Option<&'a str>,
+}
+
+/// Where the shared copy of the spec published on `date` would be.
+pub fn shared_copy(root: &Path, date: &str) -> PathBuf {
+    root.join(format!("../shared/spec/polar-openapi-{date}.json"))
 }
 
 /// Find the spec: `--spec`, then `$POLAR_OPENAPI_SPEC`, then the cache, then
@@ -128,6 +141,13 @@ pub fn resolve(inputs: &SpecInputs<'_>) -> Result<ResolvedSpec> {
     let cache = inputs.root.join(CACHE_PATH);
     if cache.exists() {
         return read_file(&cache, CACHE_PATH.to_owned(), Source::Cache);
+    }
+    if let Some(date) = non_empty(inputs.pinned_date) {
+        let shared = shared_copy(inputs.root, date);
+        if shared.exists() {
+            let location = format!("../shared/spec/polar-openapi-{date}.json");
+            return read_file(&shared, location, Source::SharedCopy);
+        }
     }
     let download_failure = match non_empty(inputs.source_url) {
         None => "spec/pin.toml names no source_url".to_owned(),

@@ -8,7 +8,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use codegen::Files;
@@ -69,8 +69,7 @@ pub fn ensure_files(root: &Path, files: &Files, generated_dirs: &[&str]) -> Resu
     for change in &plan.changes {
         let path = root.join(&change.path);
         if change.kind == ChangeKind::Remove {
-            fs::remove_file(&path)
-                .with_context(|| format!("cannot delete {}", path.display()))?;
+            fs::remove_file(&path).with_context(|| format!("cannot delete {}", path.display()))?;
             report.removed.push(change.path.clone());
         } else {
             write_file(&path, &change.new)?;
@@ -169,12 +168,13 @@ fn list_files(root: &Path, dir: &str) -> Result<Vec<String>> {
     Ok(found)
 }
 
-/// Reject generator paths that would escape the workspace.
+/// Reject generator paths that are not plain `/`-separated relative paths
+/// (and so might escape the workspace or name the same file twice).
 fn check_relative(path: &str) -> Result<()> {
-    let escapes = Path::new(path)
-        .components()
-        .any(|component| !matches!(component, Component::Normal(_)));
-    if path.is_empty() || escapes || path.contains('\\') {
+    let odd_segment = path
+        .split('/')
+        .any(|segment| matches!(segment, "" | "." | ".."));
+    if odd_segment || path.contains(['\\', ':']) {
         bail!("the generator produced an invalid path `{path}`; this is a generator bug");
     }
     Ok(())

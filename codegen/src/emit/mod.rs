@@ -20,7 +20,11 @@ pub fn doc_attrs(doc: &str) -> TokenStream {
         return TokenStream::new();
     }
     let lines = doc.lines().map(|line| {
-        let text = if line.is_empty() { String::new() } else { format!(" {line}") };
+        let text = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
         quote!(#[doc = #text])
     });
     quote!(#(#lines)*)

@@ -29,7 +29,10 @@ pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<Str
         files.insert(module.clone(), quote!(#(#items)*));
     }
     files.insert("consts".to_owned(), emit_consts(models));
-    files.insert("mod".to_owned(), emit_root(modules.keys(), spec_sha256, spec_date));
+    files.insert(
+        "mod".to_owned(),
+        emit_root(modules.keys(), spec_sha256, spec_date),
+    );
     files
 }
 
@@ -85,8 +88,16 @@ fn emit_type(models: &Models, ty: &TypeDef) -> TokenStream {
     }
 }
 
-fn emit_struct(models: &Models, name: &proc_macro2::Ident, doc: TokenStream, structure: &Struct) -> TokenStream {
-    let fields = structure.fields.iter().map(|field| emit_field(models, field));
+fn emit_struct(
+    models: &Models,
+    name: &proc_macro2::Ident,
+    doc: TokenStream,
+    structure: &Struct,
+) -> TokenStream {
+    let fields = structure
+        .fields
+        .iter()
+        .map(|field| emit_field(models, field));
     let additional = structure.additional.as_ref().map(|values| {
         let values = rust_type(models, values);
         quote! {
@@ -95,10 +106,10 @@ fn emit_struct(models: &Models, name: &proc_macro2::Ident, doc: TokenStream, str
             pub additional_properties: ::std::collections::BTreeMap<String, #values>,
         }
     });
-    let defaultable = structure
-        .fields
-        .iter()
-        .all(|f| matches!(f.presence, Presence::Optional | Presence::Tristate) || matches!(f.ty, TypeRef::Const(_)));
+    let defaultable = structure.fields.iter().all(|f| {
+        matches!(f.presence, Presence::Optional | Presence::Tristate)
+            || matches!(f.ty, TypeRef::Const(_))
+    });
     let default = defaultable.then(|| quote!(Default,));
     quote! {
         #doc
@@ -134,7 +145,9 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
     }
     match field.presence {
         Presence::Optional => serde.push(quote!(skip_serializing_if = "Option::is_none")),
-        Presence::Tristate => serde.push(quote!(skip_serializing_if = "crate::Nullable::is_absent")),
+        Presence::Tristate => {
+            serde.push(quote!(skip_serializing_if = "crate::Nullable::is_absent"))
+        }
         Presence::Required | Presence::RequiredNullable => {}
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -146,8 +159,16 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
 }
 
 fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
-    let variants: Vec<_> = string_enum.variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let values: Vec<_> = string_enum.variants.iter().map(|v| v.wire_value.as_str()).collect();
+    let variants: Vec<_> = string_enum
+        .variants
+        .iter()
+        .map(|v| ident(&v.rust_name))
+        .collect();
+    let values: Vec<_> = string_enum
+        .variants
+        .iter()
+        .map(|v| v.wire_value.as_str())
+        .collect();
     let variant_docs = values.iter().map(|v| format!(" `{v:?}`"));
     quote! {
         #doc
@@ -197,7 +218,10 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
         let doc = doc_attrs(&variant.doc);
         let inner = rust_type(models, &variant.ty);
         let (payload, decoded) = if variant.boxed {
-            (quote!(Box<#inner>), quote!(Box::new(::serde_json::from_str(json)?)))
+            (
+                quote!(Box<#inner>),
+                quote!(Box::new(::serde_json::from_str(json)?)),
+            )
         } else {
             (inner.clone(), quote!(::serde_json::from_str(json)?))
         };
@@ -233,9 +257,13 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
     }
     let uses_lit = union.variants.iter().any(|v| shape_uses_lit(&v.shape));
     let imports = if uses_lit {
-        quote!(use crate::__private::{Lit, Shape};)
+        quote!(
+            use crate::__private::{Lit, Shape};
+        )
     } else {
-        quote!(use crate::__private::Shape;)
+        quote!(
+            use crate::__private::Shape;
+        )
     };
     let discriminator = match &union.discriminator {
         Some(property) => quote!(Some(#property)),
@@ -300,7 +328,11 @@ fn resolve_alias<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
 
 fn shape_tokens(shape: &Shape) -> TokenStream {
     match shape {
-        Shape::Object { required, known, consts } => {
+        Shape::Object {
+            required,
+            known,
+            consts,
+        } => {
             let consts = consts.iter().map(|(property, value)| match value {
                 ConstLit::Str(text) => quote!((#property, Lit::Str(#text))),
                 ConstLit::Bool(flag) => quote!((#property, Lit::Bool(#flag))),

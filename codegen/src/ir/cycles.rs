@@ -5,7 +5,11 @@
 use super::{Models, TypeId, TypeKind, TypeRef};
 
 pub fn box_cycles(models: &mut Models) {
-    let edges: Vec<Vec<TypeId>> = models.types.iter().map(|ty| direct_targets(&ty.kind)).collect();
+    let edges: Vec<Vec<TypeId>> = models
+        .types
+        .iter()
+        .map(|ty| direct_targets(&ty.kind))
+        .collect();
     for owner in 0..models.types.len() {
         let owner_id = TypeId(owner);
         match &mut models.types[owner].kind {

@@ -20,7 +20,11 @@ pub fn sanitize(markdown: &str) -> String {
     for line in markdown.trim().lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
-            out.push(if in_fence { "```".to_owned() } else { "```text".to_owned() });
+            out.push(if in_fence {
+                "```".to_owned()
+            } else {
+                "```text".to_owned()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -100,7 +104,10 @@ fn url_at(chars: &[char], start: usize) -> Option<usize> {
         return None;
     }
     let mut end = start;
-    while end < chars.len() && !chars[end].is_whitespace() && !matches!(chars[end], ')' | '>' | '"' | '`' | '\'') {
+    while end < chars.len()
+        && !chars[end].is_whitespace()
+        && !matches!(chars[end], ')' | '>' | '"' | '`' | '\'')
+    {
         end += 1;
     }
     while end > start && matches!(chars[end - 1], '.' | ',' | ';' | ':' | '!' | '?') {

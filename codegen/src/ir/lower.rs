@@ -15,8 +15,18 @@ use crate::Error;
 /// Rust names the hand-written part of `polar-models` already uses at the
 /// crate root; generated types never take them.
 pub const RUNTIME_NAMES: &[&str] = &[
-    "Page", "Nullable", "Const", "ConstValue", "String", "Vec", "Option", "Box", "Result", "From",
-    "Default", "Self",
+    "Page",
+    "Nullable",
+    "Const",
+    "ConstValue",
+    "String",
+    "Vec",
+    "Option",
+    "Box",
+    "Result",
+    "From",
+    "Default",
+    "Self",
 ];
 
 /// Lower the component schemas and webhooks of `spec`.
@@ -37,7 +47,10 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         ..
     } = lowering;
     let mut models = Models {
-        types: types.into_iter().map(|ty| ty.expect("every reserved id is filled")).collect(),
+        types: types
+            .into_iter()
+            .map(|ty| ty.expect("every reserved id is filled"))
+            .collect(),
         consts,
         webhook_event,
         component_count,
@@ -56,7 +69,11 @@ fn apply_drift_policy(models: &mut Models) {
         .types
         .iter()
         .map(|ty| match &ty.kind {
-            TypeKind::Struct(s) => s.fields.iter().map(|f| required_on_missing(models, &f.ty)).collect(),
+            TypeKind::Struct(s) => s
+                .fields
+                .iter()
+                .map(|f| required_on_missing(models, &f.ty))
+                .collect(),
             _ => Vec::new(),
         })
         .collect();
@@ -121,7 +138,10 @@ impl Ctx {
     }
 
     fn error(&self, reason: impl Into<String>) -> Error {
-        Error::unsupported(format!("schema `{}` at {}", self.parent, self.pointer), reason)
+        Error::unsupported(
+            format!("schema `{}` at {}", self.parent, self.pointer),
+            reason,
+        )
     }
 }
 
@@ -239,7 +259,9 @@ impl<'a> Lowering<'a> {
                     String::new(),
                     TypeKind::Union(union),
                 );
-                return Ok(TypeKind::Alias(TypeRef::Nullable(Box::new(TypeRef::Named(inner)))));
+                return Ok(TypeKind::Alias(TypeRef::Nullable(Box::new(
+                    TypeRef::Named(inner),
+                ))));
             }
         }
         if is_object(schema) && !schema.properties.is_empty() {
@@ -276,10 +298,15 @@ impl<'a> Lowering<'a> {
             };
             let mut doc = doc_text(property.title.as_deref(), property.description.as_deref());
             if doc.is_empty() {
-                doc = self.referenced_doc(property).unwrap_or_else(|| format!("The `{wire_name}` property."));
+                doc = self
+                    .referenced_doc(property)
+                    .unwrap_or_else(|| format!("The `{wire_name}` property."));
             }
             if let Some(default) = &property.default {
-                append_paragraph(&mut doc, &format!("Defaults to `{}` when not sent.", compact(default)));
+                append_paragraph(
+                    &mut doc,
+                    &format!("Defaults to `{}` when not sent.", compact(default)),
+                );
             }
             if property.deprecated {
                 append_paragraph(&mut doc, "**Deprecated** in the API.");
@@ -309,16 +336,22 @@ impl<'a> Lowering<'a> {
         let name = property.reference.as_deref().and_then(ref_name)?;
         let target = self.spec.components.schemas.get(name)?;
         let doc = doc_text(target.title.as_deref(), target.description.as_deref());
-        let first = doc.split("\n\n").next().unwrap_or_default().trim().to_owned();
+        let first = doc
+            .split("\n\n")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
         (!first.is_empty()).then_some(first)
     }
 
     /// `ListResource_X_`-shaped objects (`items` + `pagination`) become the
     /// shared generic `Page<X, P>`.
     fn page(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
-        let (Some(items), Some(pagination)) =
-            (schema.properties.get("items"), schema.properties.get("pagination"))
-        else {
+        let (Some(items), Some(pagination)) = (
+            schema.properties.get("items"),
+            schema.properties.get("pagination"),
+        ) else {
             return Ok(None);
         };
         let all_required = ["items", "pagination"]
@@ -411,7 +444,11 @@ impl<'a> Lowering<'a> {
     fn component_ref(&self, reference: &str, ctx: &Ctx) -> Result<TypeRef, Error> {
         let id = ref_name(reference)
             .and_then(|name| self.component_ids.get(name))
-            .ok_or_else(|| ctx.error(format!("`$ref: {reference}` does not name a component schema")))?;
+            .ok_or_else(|| {
+                ctx.error(format!(
+                    "`$ref: {reference}` does not name a component schema"
+                ))
+            })?;
         Ok(TypeRef::Named(*id))
     }
 
@@ -440,10 +477,20 @@ impl<'a> Lowering<'a> {
     fn inline_struct(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
         let structure = self.lower_struct(schema, ctx)?;
         let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
-        Ok(TypeRef::Named(self.add_type(&ctx.hint, ctx, doc, TypeKind::Struct(structure))))
+        Ok(TypeRef::Named(self.add_type(
+            &ctx.hint,
+            ctx,
+            doc,
+            TypeKind::Struct(structure),
+        )))
     }
 
-    fn inline_enum(&mut self, schema: &Schema, values: &[Value], ctx: &Ctx) -> Result<TypeRef, Error> {
+    fn inline_enum(
+        &mut self,
+        schema: &Schema,
+        values: &[Value],
+        ctx: &Ctx,
+    ) -> Result<TypeRef, Error> {
         let nullable = values.iter().any(Value::is_null);
         let kind = TypeKind::Enum(string_enum(values, ctx)?);
         let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
@@ -455,7 +502,9 @@ impl<'a> Lowering<'a> {
                     let module = self.module_names.claim(&module_name(&name));
                     let id = self.push(TypeDef {
                         name,
-                        origin: Origin::SharedEnum { title: title.clone() },
+                        origin: Origin::SharedEnum {
+                            title: title.clone(),
+                        },
                         doc: doc_text(Some(&title), None),
                         module,
                         kind,
@@ -475,7 +524,12 @@ impl<'a> Lowering<'a> {
         let title = schema.title.as_ref()?;
         let values = self.titled_enums.get(title)?.as_ref()?;
         let own = string_values(schema.enum_values.as_deref().unwrap_or_default());
-        let free = !self.spec.components.schemas.keys().any(|name| type_name(name) == type_name(title))
+        let free = !self
+            .spec
+            .components
+            .schemas
+            .keys()
+            .any(|name| type_name(name) == type_name(title))
             && !RUNTIME_NAMES.contains(&type_name(title).as_str());
         (own == *values && free).then(|| title.clone())
     }
@@ -503,7 +557,12 @@ impl<'a> Lowering<'a> {
         self.titled_enums = titled;
     }
 
-    fn union_ref(&mut self, members: &[&Schema], schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+    fn union_ref(
+        &mut self,
+        members: &[&Schema],
+        schema: &Schema,
+        ctx: &Ctx,
+    ) -> Result<TypeRef, Error> {
         // Unions of primitives are shared by structure; others are named by place.
         if schema.discriminator.is_none() {
             if let Some(primitive) = self.primitive_union(members, ctx)? {
@@ -512,13 +571,22 @@ impl<'a> Lowering<'a> {
         }
         let union = self.lower_union(members, schema, ctx)?;
         let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
-        Ok(TypeRef::Named(self.add_type(&ctx.hint, ctx, doc, TypeKind::Union(union))))
+        Ok(TypeRef::Named(self.add_type(
+            &ctx.hint,
+            ctx,
+            doc,
+            TypeKind::Union(union),
+        )))
     }
 
     /// A union whose members mention no named type, e.g. the
     /// `string | integer | number | boolean` of metadata values. Named by its
     /// members (`StringOrIntegerOrNumberOrBoolean`) and shared by all users.
-    fn primitive_union(&mut self, members: &[&Schema], ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
+    fn primitive_union(
+        &mut self,
+        members: &[&Schema],
+        ctx: &Ctx,
+    ) -> Result<Option<TypeRef>, Error> {
         if members.iter().any(|m| mentions_named(m)) {
             return Ok(None);
         }
@@ -581,18 +649,32 @@ impl<'a> Lowering<'a> {
             TypeRef::Map(inner) => format!("{}Map", self.primitive_name(inner)),
             TypeRef::Tuple(_) => "Tuple".into(),
             TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)),
-            TypeRef::Named(_) | TypeRef::Page { .. } => unreachable!("primitive unions hold no named types"),
+            TypeRef::Named(_) | TypeRef::Page { .. } => {
+                unreachable!("primitive unions hold no named types")
+            }
         }
     }
 
-    fn lower_union(&mut self, members: &[&Schema], schema: &Schema, ctx: &Ctx) -> Result<Union, Error> {
+    fn lower_union(
+        &mut self,
+        members: &[&Schema],
+        schema: &Schema,
+        ctx: &Ctx,
+    ) -> Result<Union, Error> {
         let discriminator = schema.discriminator.as_ref();
         let mut variant_names = Namespace::new();
         variant_names.reserve("Unknown");
         let mut variants = Vec::with_capacity(members.len());
         for (index, member) in members.iter().enumerate() {
             let child = ctx.child(
-                &format!("{}/{index}", if schema.one_of.is_some() { "oneOf" } else { "anyOf" }),
+                &format!(
+                    "{}/{index}",
+                    if schema.one_of.is_some() {
+                        "oneOf"
+                    } else {
+                        "anyOf"
+                    }
+                ),
                 &format!("{}Variant{}", ctx.hint, index + 1),
             );
             let ty = self.type_ref(member, &child)?;
@@ -628,10 +710,16 @@ impl<'a> Lowering<'a> {
 
     /// The discriminator values that select `member`: from the mapping, else
     /// from the member's own `const` at the discriminator property.
-    fn tags_for(&self, member: &Schema, discriminator: &crate::spec::Discriminator, ctx: &Ctx) -> Result<Vec<String>, Error> {
-        let reference = member.reference.as_deref().ok_or_else(|| {
-            ctx.error("a discriminated union member must be a `$ref`".to_owned())
-        })?;
+    fn tags_for(
+        &self,
+        member: &Schema,
+        discriminator: &crate::spec::Discriminator,
+        ctx: &Ctx,
+    ) -> Result<Vec<String>, Error> {
+        let reference = member
+            .reference
+            .as_deref()
+            .ok_or_else(|| ctx.error("a discriminated union member must be a `$ref`".to_owned()))?;
         let mut tags: Vec<String> = discriminator
             .mapping
             .iter()
@@ -656,7 +744,11 @@ impl<'a> Lowering<'a> {
     /// (`SubscriptionUpdate` + `SubscriptionUpdateSeats` → `Seats`).
     fn variant_name(&self, ty: &TypeRef, union_name: &str) -> String {
         let full = match ty {
-            TypeRef::Named(id) => self.types[id.0].as_ref().expect("named types exist").name.clone(),
+            TypeRef::Named(id) => self.types[id.0]
+                .as_ref()
+                .expect("named types exist")
+                .name
+                .clone(),
             other => self.primitive_name(other),
         };
         match full.strip_prefix(union_name) {
@@ -721,7 +813,8 @@ impl<'a> Lowering<'a> {
         if self.spec.webhooks.is_empty() {
             return Ok(None);
         }
-        let mut events: Vec<(&String, &crate::spec::PathItem)> = self.spec.webhooks.iter().collect();
+        let mut events: Vec<(&String, &crate::spec::PathItem)> =
+            self.spec.webhooks.iter().collect();
         events.sort_unstable_by_key(|(name, _)| name.as_str());
         let mut variant_names = Namespace::new();
         variant_names.reserve("Unknown");
@@ -750,25 +843,30 @@ impl<'a> Lowering<'a> {
                 ty,
                 tags: vec![event.clone()],
                 boxed: false,
-                doc: doc_text(operation.summary.as_deref(), operation.description.as_deref()),
+                doc: doc_text(
+                    operation.summary.as_deref(),
+                    operation.description.as_deref(),
+                ),
             });
         }
         let name = self.type_names.claim("WebhookPayload");
         let module = self.module_names.claim(&module_name(&name));
-        Ok(Some(self.push(TypeDef {
-            name,
-            origin: Origin::WebhookEvents,
-            doc: "A webhook delivery from Polar, decoded by its `type`.\n\n\
+        Ok(Some(
+            self.push(TypeDef {
+                name,
+                origin: Origin::WebhookEvents,
+                doc: "A webhook delivery from Polar, decoded by its `type`.\n\n\
                   One variant per event of the spec's `webhooks` section; an event \
                   type this version does not know decodes into `Unknown` with the \
                   raw JSON."
-                .to_owned(),
-            module,
-            kind: TypeKind::Union(Union {
-                variants,
-                discriminator: Some("type".to_owned()),
+                    .to_owned(),
+                module,
+                kind: TypeKind::Union(Union {
+                    variants,
+                    discriminator: Some("type".to_owned()),
+                }),
             }),
-        })))
+        ))
     }
 
     fn const_marker(&mut self, value: &str) -> ConstId {
@@ -788,7 +886,11 @@ impl<'a> Lowering<'a> {
     fn add_type(&mut self, hint: &str, ctx: &Ctx, doc: String, kind: TypeKind) -> TypeId {
         let name = self.type_names.claim(hint);
         let module = match self.component_ids.get(ctx.parent.as_str()) {
-            Some(parent) => self.types[parent.0].as_ref().expect("reserved").module.clone(),
+            Some(parent) => self.types[parent.0]
+                .as_ref()
+                .expect("reserved")
+                .module
+                .clone(),
             None => self.module_names.claim(&module_name(&name)),
         };
         let doc = or_fallback(doc, || format!("Written inline at `{}`.", ctx.pointer));
@@ -841,7 +943,10 @@ fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
 }
 
 fn string_values(values: &[Value]) -> Vec<String> {
-    values.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    values
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 /// The non-null members of an `anyOf`/`oneOf`, and whether `null` was one.
@@ -942,7 +1047,14 @@ fn append_paragraph(doc: &mut String, paragraph: &str) {
 fn compact(value: &Value) -> String {
     let text = value.to_string();
     if text.len() > 80 {
-        format!("{}…", &text[..text.char_indices().nth(77).map(|(i, _)| i).unwrap_or(text.len())])
+        format!(
+            "{}…",
+            &text[..text
+                .char_indices()
+                .nth(77)
+                .map(|(i, _)| i)
+                .unwrap_or(text.len())]
+        )
     } else {
         text
     }
@@ -962,7 +1074,11 @@ fn input_components(spec: &Spec) -> BTreeSet<String> {
     let mut todo = Vec::new();
     for item in spec.paths.values() {
         for (_, operation) in item.operations() {
-            for media in operation.request_body.iter().flat_map(|b| b.content.values()) {
+            for media in operation
+                .request_body
+                .iter()
+                .flat_map(|b| b.content.values())
+            {
                 if let Some(schema) = &media.schema {
                     refs(schema, &mut todo);
                 }

@@ -20,7 +20,10 @@ use std::collections::BTreeSet;
 /// `UpperCamelCase` identifier for a type or variant.
 pub fn type_name(raw: &str) -> String {
     let camel = raw.to_upper_camel_case();
-    let camel: String = camel.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+    let camel: String = camel
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
     if camel.is_empty() {
         "Empty".to_owned()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {

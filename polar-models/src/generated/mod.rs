@@ -2,9 +2,9 @@
 //! Every schema of Polar's OpenAPI document as a Rust type.
 
 /// SHA-256 of the OpenAPI document these types were generated from.
-pub const SPEC_SHA256: &str = "x";
+pub const SPEC_SHA256: &str = "3e9e18ac3e6b0713f80dc4edb2dcbb7e6a65f74e089fae87553e399fe86f042a";
 /// Date of the OpenAPI document these types were generated from.
-pub const SPEC_DATE: &str = "d";
+pub const SPEC_DATE: &str = "2026-04-16";
 pub mod consts;
 mod address;
 pub use self::address::*;
