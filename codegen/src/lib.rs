@@ -7,7 +7,7 @@
 //! 2. [`ir::lower`] — spec → [`ir::Models`], plain data with every Rust name
 //!    resolved once;
 //! 3. [`emit`] — IR → token streams;
-//! 4. [`format`] — tokens → formatted source with the `@generated` preamble.
+//! 4. [`format`](mod@format) — tokens → formatted source with the `@generated` preamble.
 //!
 //! [`generate`] runs them all and returns the files to write; `xtask` does
 //! the writing.

@@ -6,9 +6,9 @@
 //! - [`cli`] — the command line;
 //! - [`spec_source`] — where the OpenAPI document comes from;
 //! - [`pin`] — `spec/pin.toml`, the hash and date of the pinned document;
-//! - [`write`] — comparing generated files with the disk, and writing them;
+//! - [`write`](mod@write) — comparing generated files with the disk, and writing them;
 //! - [`diff`] — readable diffs of what differs;
-//! - [`regen`] and [`check`] — the two commands;
+//! - [`regen`](mod@regen) and [`check`](mod@check) — the two commands;
 //! - [`date`] — `YYYY-MM-DD` dates.
 
 pub mod check;
