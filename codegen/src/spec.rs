@@ -222,7 +222,8 @@ pub struct Schema {
     pub properties: IndexMap<String, Schema>,
     #[serde(default)]
     pub required: Vec<String>,
-    #[serde(default)]
+    /// `items`; `false` (a closed tuple after `prefixItems`) reads as `None`.
+    #[serde(default, deserialize_with = "schema_or_false")]
     pub items: Option<Box<Schema>>,
     #[serde(default, rename = "prefixItems")]
     pub prefix_items: Option<Vec<Schema>>,
@@ -334,6 +335,23 @@ impl Schema {
 /// `"default": null` are not confused with an absent keyword.
 fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(deserializer).map(Some)
+}
+
+/// `items` as a schema; the boolean forms (`true`: anything, `false`: nothing
+/// beyond `prefixItems`) carry no schema to generate from.
+fn schema_or_false<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Box<Schema>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Items {
+        Flag(bool),
+        Schema(Box<Schema>),
+    }
+    Ok(match Items::deserialize(deserializer)? {
+        Items::Flag(true | false) => None,
+        Items::Schema(schema) => Some(schema),
+    })
 }
 
 /// The component name a local `$ref` points at (`#/components/schemas/Name`).

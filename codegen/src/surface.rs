@@ -82,6 +82,7 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
         TypeRef::Integer => "i64".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
+        TypeRef::ConstBool(flag) => format!("bool (const {flag})"),
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),

@@ -108,6 +108,11 @@ pub fn absent_enum<T: for<'a> From<&'a str>>() -> T {
     T::from("")
 }
 
+/// What a required `const: true` the payload lacks decodes to.
+pub fn default_true() -> bool {
+    true
+}
+
 /// A scalar constant a payload property must equal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lit {

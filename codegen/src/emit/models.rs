@@ -100,10 +100,11 @@ fn emit_struct(
         .map(|field| emit_field(models, field));
     let additional = structure.additional.as_ref().map(|values| {
         let values = rust_type(models, values);
+        let additional_name = ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD);
         quote! {
             #[doc = " Properties not listed above."]
             #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<String, #values>,
+            pub #additional_name: ::std::collections::BTreeMap<String, #values>,
         }
     });
     let defaultable = structure.fields.iter().all(|f| {
@@ -139,6 +140,10 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
         serde.push(quote!(rename = #wire));
     }
     match field.on_missing {
+        // `const: true` must not read as `bool::default()`.
+        OnMissing::Default if field.ty == TypeRef::ConstBool(true) => {
+            serde.push(quote!(default = "crate::__private::default_true"))
+        }
         OnMissing::Default => serde.push(quote!(default)),
         OnMissing::UnknownEnum => serde.push(quote!(default = "crate::__private::absent_enum")),
         OnMissing::Error => {}
@@ -368,7 +373,7 @@ pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
+        TypeRef::Boolean | TypeRef::ConstBool(_) => quote!(bool),
         TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
         TypeRef::Date => quote!(::chrono::NaiveDate),
         TypeRef::Uuid => quote!(::uuid::Uuid),

@@ -29,6 +29,12 @@ pub const RUNTIME_NAMES: &[&str] = &[
     "Self",
 ];
 
+/// The field holding properties an object does not list.
+pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
+
+/// File stems of the generated modules that hold no single schema.
+pub const RESERVED_MODULES: &[&str] = &["mod", "consts", "primitive_unions"];
+
 /// Lower the component schemas and webhooks of `spec`.
 pub fn lower(spec: &Spec) -> Result<Models, Error> {
     if !spec.openapi.starts_with("3.") {
@@ -105,7 +111,11 @@ fn required_on_missing(models: &Models, ty: &TypeRef) -> OnMissing {
 
 fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
     match ty {
-        TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Boolean | TypeRef::Const(_) => true,
+        TypeRef::Vec(_)
+        | TypeRef::Map(_)
+        | TypeRef::Boolean
+        | TypeRef::Const(_)
+        | TypeRef::ConstBool(_) => true,
         TypeRef::Named(id) => match &models.get(*id).kind {
             TypeKind::Alias(target) => has_true_empty_value(models, target),
             _ => false,
@@ -179,6 +189,9 @@ impl<'a> Lowering<'a> {
             rust_names.insert(*name, type_names.claim(&type_name(name)));
         }
         let mut module_names = Namespace::new();
+        for reserved in RESERVED_MODULES {
+            module_names.reserve(reserved);
+        }
         let mut types = Vec::with_capacity(schemas.len() * 2);
         let mut component_ids = HashMap::new();
         for (index, name) in schemas.keys().enumerate() {
@@ -275,6 +288,13 @@ impl<'a> Lowering<'a> {
 
     fn lower_struct(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Struct, Error> {
         let mut field_names = Namespace::new();
+        if matches!(
+            schema.additional_properties,
+            Some(AdditionalProperties::Schema(_))
+        ) {
+            // The flattened map of unlisted properties keeps this name.
+            field_names.reserve(ADDITIONAL_PROPERTIES_FIELD);
+        }
         let mut fields = Vec::with_capacity(schema.properties.len());
         for (wire_name, property) in &schema.properties {
             let child = ctx.child(
@@ -333,7 +353,16 @@ impl<'a> Lowering<'a> {
 
     /// The first paragraph of the docs of the component a property refers to.
     fn referenced_doc(&self, property: &Schema) -> Option<String> {
-        let name = property.reference.as_deref().and_then(ref_name)?;
+        let single_ref =
+            union_members(property).and_then(|(members, _)| match members.as_slice() {
+                [only] => only.reference.as_deref(),
+                _ => None,
+            });
+        let name = property
+            .reference
+            .as_deref()
+            .or(single_ref)
+            .and_then(ref_name)?;
         let target = self.spec.components.schemas.get(name)?;
         let doc = doc_text(target.title.as_deref(), target.description.as_deref());
         let first = doc
@@ -387,7 +416,7 @@ impl<'a> Lowering<'a> {
         if let Some(value) = &schema.const_value {
             return Ok(match value {
                 Value::String(text) => TypeRef::Const(self.const_marker(text)),
-                Value::Bool(_) => TypeRef::Boolean,
+                Value::Bool(flag) => TypeRef::ConstBool(*flag),
                 Value::Number(n) if n.is_i64() || n.is_u64() => TypeRef::Integer,
                 Value::Number(_) => TypeRef::Number,
                 Value::Null => TypeRef::Nullable(Box::new(TypeRef::Unit)),
@@ -638,7 +667,7 @@ impl<'a> Lowering<'a> {
             TypeRef::String => "String".into(),
             TypeRef::Integer => "Integer".into(),
             TypeRef::Number => "Number".into(),
-            TypeRef::Boolean => "Boolean".into(),
+            TypeRef::Boolean | TypeRef::ConstBool(_) => "Boolean".into(),
             TypeRef::DateTime => "DateTime".into(),
             TypeRef::Date => "Date".into(),
             TypeRef::Uuid => "Uuid".into(),
@@ -823,7 +852,7 @@ impl<'a> Lowering<'a> {
             let ctx = Ctx {
                 parent: format!("webhooks/{event}"),
                 pointer: format!("#/webhooks/{event}"),
-                hint: String::new(),
+                hint: format!("{}Payload", type_name(event)),
                 input: false,
             };
             let (_, operation) = item
@@ -1007,7 +1036,7 @@ fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
         TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
         TypeRef::Integer => Shape::Integer,
         TypeRef::Number => Shape::Number,
-        TypeRef::Boolean => Shape::Boolean,
+        TypeRef::Boolean | TypeRef::ConstBool(_) => Shape::Boolean,
         TypeRef::Vec(_) | TypeRef::Tuple(_) => Shape::Array,
         TypeRef::Map(_) => Shape::Object {
             required: Vec::new(),

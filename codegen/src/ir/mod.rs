@@ -8,7 +8,7 @@ pub mod docs;
 mod lower;
 pub mod names;
 
-pub use lower::lower;
+pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 
 /// Index of a [`TypeDef`] in [`Models::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -201,7 +201,8 @@ pub enum TypeRef {
     /// Only `null` is allowed: `()`.
     Unit,
     Const(ConstId),
-    /// A `const` of a non-string JSON value, kept as its base type.
+    /// A boolean `const`: `bool`, whose missing value reads as the constant.
+    ConstBool(bool),
     Vec(Box<TypeRef>),
     Map(Box<TypeRef>),
     Tuple(Vec<TypeRef>),

@@ -26,6 +26,9 @@ pub fn type_name(raw: &str) -> String {
         .collect();
     if camel.is_empty() {
         "Empty".to_owned()
+    } else if camel == "Self" {
+        // `Self` is a keyword that no type or variant may be named.
+        "SelfValue".to_owned()
     } else if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{camel}")
     } else {
@@ -186,6 +189,7 @@ mod tests {
         assert_eq!(type_name("checkout.created"), "CheckoutCreated");
         assert_eq!(type_name("3ds"), "V3ds");
         assert_eq!(type_name(""), "Empty");
+        assert_eq!(type_name("self"), "SelfValue");
     }
 
     #[test]

@@ -8,7 +8,7 @@ pub struct AuthorizeResponseOrganization {
     /// Sub Type
     #[serde(default)]
     pub sub_type: crate::Const<crate::consts::Organization>,
-    /// The `sub` property.
+    /// AuthorizeOrganization
     #[serde(default)]
     pub sub: Option<crate::AuthorizeOrganization>,
     /// Scopes

@@ -8,7 +8,7 @@ pub struct AuthorizeResponseUser {
     /// Sub Type
     #[serde(default)]
     pub sub_type: crate::Const<crate::consts::User>,
-    /// The `sub` property.
+    /// AuthorizeUser
     #[serde(default)]
     pub sub: Option<crate::AuthorizeUser>,
     /// Scopes

@@ -24,7 +24,7 @@ pub struct BenefitCustomUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Custom>,
-    /// The `properties` property.
+    /// Properties for a benefit of type `custom`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitCustomProperties>,
 }

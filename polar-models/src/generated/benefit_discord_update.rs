@@ -24,7 +24,7 @@ pub struct BenefitDiscordUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Discord>,
-    /// The `properties` property.
+    /// Properties to create a benefit of type `discord`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitDiscordCreateProperties>,
 }

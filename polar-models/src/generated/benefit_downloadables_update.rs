@@ -24,7 +24,7 @@ pub struct BenefitDownloadablesUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Downloadables>,
-    /// The `properties` property.
+    /// BenefitDownloadablesCreateProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitDownloadablesCreateProperties>,
 }

@@ -24,7 +24,7 @@ pub struct BenefitFeatureFlagUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::FeatureFlag>,
-    /// The `properties` property.
+    /// Properties for a benefit of type `feature_flag`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitFeatureFlagProperties>,
 }

@@ -24,7 +24,7 @@ pub struct BenefitGitHubRepositoryUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::GithubRepository>,
-    /// The `properties` property.
+    /// Properties to create a benefit of type `github_repository`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitGitHubRepositoryCreateProperties>,
 }

@@ -40,7 +40,7 @@ pub struct BenefitGrant {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// Benefit

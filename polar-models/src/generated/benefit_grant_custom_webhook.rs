@@ -40,7 +40,7 @@ pub struct BenefitGrantCustomWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// A benefit of type `custom`.
@@ -48,7 +48,7 @@ pub struct BenefitGrantCustomWebhook {
     /// BenefitGrantCustomProperties
     #[serde(default)]
     pub properties: crate::BenefitGrantCustomProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantCustomProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantCustomProperties>,
 }

@@ -40,14 +40,14 @@ pub struct BenefitGrantDiscordWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// A benefit of type `discord`.
     pub benefit: crate::BenefitDiscord,
     /// BenefitGrantDiscordProperties
     pub properties: crate::BenefitGrantDiscordProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantDiscordProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantDiscordProperties>,
 }

@@ -40,14 +40,14 @@ pub struct BenefitGrantDownloadablesWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// BenefitDownloadables
     pub benefit: crate::BenefitDownloadables,
     /// BenefitGrantDownloadablesProperties
     pub properties: crate::BenefitGrantDownloadablesProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantDownloadablesProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantDownloadablesProperties>,
 }

@@ -40,7 +40,7 @@ pub struct BenefitGrantFeatureFlagWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// A benefit of type `feature_flag`.
@@ -48,7 +48,7 @@ pub struct BenefitGrantFeatureFlagWebhook {
     /// BenefitGrantFeatureFlagProperties
     #[serde(default)]
     pub properties: crate::BenefitGrantFeatureFlagProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantFeatureFlagProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantFeatureFlagProperties>,
 }

@@ -40,14 +40,14 @@ pub struct BenefitGrantGitHubRepositoryWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// A benefit of type `github_repository`.
     pub benefit: crate::BenefitGitHubRepository,
     /// BenefitGrantGitHubRepositoryProperties
     pub properties: crate::BenefitGrantGitHubRepositoryProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantGitHubRepositoryProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantGitHubRepositoryProperties>,
 }

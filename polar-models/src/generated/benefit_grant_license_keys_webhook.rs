@@ -40,14 +40,14 @@ pub struct BenefitGrantLicenseKeysWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// BenefitLicenseKeys
     pub benefit: crate::BenefitLicenseKeys,
     /// BenefitGrantLicenseKeysProperties
     pub properties: crate::BenefitGrantLicenseKeysProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantLicenseKeysProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantLicenseKeysProperties>,
 }

@@ -40,14 +40,14 @@ pub struct BenefitGrantMeterCreditWebhook {
     pub error: Option<crate::BenefitGrantError>,
     /// The `customer` property.
     pub customer: crate::Customer,
-    /// The `member` property.
+    /// A member of a customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
     /// A benefit of type `meter_unit`.
     pub benefit: crate::BenefitMeterCredit,
     /// BenefitGrantMeterCreditProperties
     pub properties: crate::BenefitGrantMeterCreditProperties,
-    /// The `previous_properties` property.
+    /// BenefitGrantMeterCreditProperties
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub previous_properties: Option<crate::BenefitGrantMeterCreditProperties>,
 }

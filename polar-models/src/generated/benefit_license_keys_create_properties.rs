@@ -6,10 +6,10 @@ pub struct BenefitLicenseKeysCreateProperties {
     /// Prefix
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub prefix: crate::Nullable<String>,
-    /// The `expires` property.
+    /// BenefitLicenseKeyExpirationProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires: crate::Nullable<crate::BenefitLicenseKeyExpirationProperties>,
-    /// The `activations` property.
+    /// BenefitLicenseKeyActivationCreateProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub activations: crate::Nullable<crate::BenefitLicenseKeyActivationCreateProperties>,
     /// Limit Usage

@@ -6,10 +6,10 @@ pub struct BenefitLicenseKeysProperties {
     /// Prefix
     #[serde(default)]
     pub prefix: Option<String>,
-    /// The `expires` property.
+    /// BenefitLicenseKeyExpirationProperties
     #[serde(default)]
     pub expires: Option<crate::BenefitLicenseKeyExpirationProperties>,
-    /// The `activations` property.
+    /// BenefitLicenseKeyActivationProperties
     #[serde(default)]
     pub activations: Option<crate::BenefitLicenseKeyActivationProperties>,
     /// Limit Usage

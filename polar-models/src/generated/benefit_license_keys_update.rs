@@ -24,7 +24,7 @@ pub struct BenefitLicenseKeysUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::LicenseKeys>,
-    /// The `properties` property.
+    /// BenefitLicenseKeysCreateProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitLicenseKeysCreateProperties>,
 }

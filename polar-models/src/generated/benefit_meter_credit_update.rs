@@ -24,7 +24,7 @@ pub struct BenefitMeterCreditUpdate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::MeterCredit>,
-    /// The `properties` property.
+    /// Properties for creating a benefit of type `meter_unit`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::BenefitMeterCreditCreateProperties>,
 }

@@ -130,7 +130,7 @@ pub struct Checkout {
     /// Customer Billing Name
     #[serde(default)]
     pub customer_billing_name: Option<String>,
-    /// The `customer_billing_address` property.
+    /// Address
     #[serde(default)]
     pub customer_billing_address: Option<crate::Address>,
     /// Customer Tax Id

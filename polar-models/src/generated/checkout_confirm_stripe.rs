@@ -37,7 +37,7 @@ pub struct CheckoutConfirmStripe {
     /// Customer Billing Name
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
-    /// The `customer_billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<crate::AddressInput>,
     /// Customer Tax Id

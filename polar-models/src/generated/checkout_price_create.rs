@@ -90,7 +90,7 @@ pub struct CheckoutPriceCreate {
     /// Customer Billing Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_billing_name: Option<String>,
-    /// The `customer_billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_billing_address: Option<crate::AddressInput>,
     /// Customer Tax Id

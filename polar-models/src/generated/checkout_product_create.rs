@@ -90,7 +90,7 @@ pub struct CheckoutProductCreate {
     /// Customer Billing Name
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_billing_name: Option<String>,
-    /// The `customer_billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_billing_address: Option<crate::AddressInput>,
     /// Customer Tax Id
@@ -126,7 +126,7 @@ pub struct CheckoutProductCreate {
     /// Locale
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
-    /// The `currency` property.
+    /// PresentmentCurrency
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::PresentmentCurrency>,
     /// ID of the product to checkout. First available price will be selected.

@@ -89,7 +89,7 @@ pub struct CheckoutProductsCreate {
     /// Customer Billing Name
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
-    /// The `customer_billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<crate::AddressInput>,
     /// Customer Tax Id
@@ -125,7 +125,7 @@ pub struct CheckoutProductsCreate {
     /// Locale
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
-    /// The `currency` property.
+    /// PresentmentCurrency
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<crate::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.

@@ -127,7 +127,7 @@ pub struct CheckoutPublicConfirmed {
     /// Customer Billing Name
     #[serde(default)]
     pub customer_billing_name: Option<String>,
-    /// The `customer_billing_address` property.
+    /// Address
     #[serde(default)]
     pub customer_billing_address: Option<crate::Address>,
     /// Customer Tax Id

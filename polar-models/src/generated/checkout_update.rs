@@ -37,7 +37,7 @@ pub struct CheckoutUpdate {
     /// Customer Billing Name
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
-    /// The `customer_billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<crate::AddressInput>,
     /// Customer Tax Id
@@ -67,7 +67,7 @@ pub struct CheckoutUpdate {
     pub metadata: Option<
         ::std::collections::BTreeMap<String, crate::StringOrIntegerOrNumberOrBoolean>,
     >,
-    /// The `currency` property.
+    /// PresentmentCurrency
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<crate::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.

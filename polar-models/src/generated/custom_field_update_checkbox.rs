@@ -27,7 +27,7 @@ pub struct CustomFieldUpdateCheckbox {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Checkbox>,
-    /// The `properties` property.
+    /// CustomFieldCheckboxProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::CustomFieldCheckboxProperties>,
 }

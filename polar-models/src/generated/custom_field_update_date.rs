@@ -27,7 +27,7 @@ pub struct CustomFieldUpdateDate {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Date>,
-    /// The `properties` property.
+    /// CustomFieldDateProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::CustomFieldDateProperties>,
 }

@@ -27,7 +27,7 @@ pub struct CustomFieldUpdateNumber {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Number>,
-    /// The `properties` property.
+    /// CustomFieldNumberProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::CustomFieldNumberProperties>,
 }

@@ -27,7 +27,7 @@ pub struct CustomFieldUpdateSelect {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Select>,
-    /// The `properties` property.
+    /// CustomFieldSelectProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::CustomFieldSelectProperties>,
 }

@@ -27,7 +27,7 @@ pub struct CustomFieldUpdateText {
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Text>,
-    /// The `properties` property.
+    /// CustomFieldTextProperties
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<crate::CustomFieldTextProperties>,
 }

@@ -35,7 +35,7 @@ pub struct CustomerBenefitGrantDiscord {
     /// Is Revoked
     #[serde(default)]
     pub is_revoked: bool,
-    /// The `error` property.
+    /// BenefitGrantError
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::BenefitGrantError>,
     /// CustomerPortalCustomer

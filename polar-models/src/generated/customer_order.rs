@@ -42,7 +42,7 @@ pub struct CustomerOrder {
     /// The name of the customer that should appear on the invoice.
     #[serde(default)]
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// Address
     #[serde(default)]
     pub billing_address: Option<crate::Address>,
     /// The invoice number associated with this order.
@@ -67,10 +67,10 @@ pub struct CustomerOrder {
     /// Checkout Id
     #[serde(default)]
     pub checkout_id: Option<::uuid::Uuid>,
-    /// The `product` property.
+    /// CustomerOrderProduct
     #[serde(default)]
     pub product: Option<crate::CustomerOrderProduct>,
-    /// The `subscription` property.
+    /// CustomerOrderSubscription
     #[serde(default)]
     pub subscription: Option<crate::CustomerOrderSubscription>,
     /// Line items composing the order.

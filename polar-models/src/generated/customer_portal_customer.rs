@@ -22,7 +22,7 @@ pub struct CustomerPortalCustomer {
     /// Billing Name
     #[serde(default)]
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// Address
     #[serde(default)]
     pub billing_address: Option<crate::Address>,
     /// Tax Id
@@ -37,7 +37,7 @@ pub struct CustomerPortalCustomer {
     /// Default Payment Method Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<::uuid::Uuid>,
-    /// The `type` property.
+    /// CustomerType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::CustomerType>,
 }

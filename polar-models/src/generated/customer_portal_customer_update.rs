@@ -6,7 +6,7 @@ pub struct CustomerPortalCustomerUpdate {
     /// Billing Name
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_name: crate::Nullable<String>,
-    /// The `billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<crate::AddressInput>,
     /// Tax Id

@@ -31,7 +31,7 @@ pub struct CustomerStateIndividual {
     /// The name of the customer.
     #[serde(default)]
     pub name: Option<String>,
-    /// The `billing_address` property.
+    /// Address
     #[serde(default)]
     pub billing_address: Option<crate::Address>,
     /// Tax Id

@@ -28,7 +28,7 @@ pub struct CustomerTeam {
     /// The name of the customer.
     #[serde(default)]
     pub name: Option<String>,
-    /// The `billing_address` property.
+    /// Address
     #[serde(default)]
     pub billing_address: Option<crate::Address>,
     /// Tax Id

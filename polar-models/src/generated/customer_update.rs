@@ -24,7 +24,7 @@ pub struct CustomerUpdate {
     /// Name
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /// The `billing_address` property.
+    /// AddressInput
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<crate::AddressInput>,
     /// Tax Id

@@ -9,7 +9,7 @@ pub struct CustomerUpdatedFields {
     /// Email
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// The `billing_address` property.
+    /// AddressDict
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<crate::AddressDict>,
     /// Tax Id

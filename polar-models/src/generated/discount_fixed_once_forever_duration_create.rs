@@ -14,7 +14,7 @@ pub struct DiscountFixedOnceForeverDurationCreate {
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
-    /// The `currency` property.
+    /// PresentmentCurrency
     ///
     /// Defaults to `"usd"` when not sent.
     ///

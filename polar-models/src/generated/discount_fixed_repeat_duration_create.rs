@@ -20,7 +20,7 @@ pub struct DiscountFixedRepeatDurationCreate {
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
-    /// The `currency` property.
+    /// PresentmentCurrency
     ///
     /// Defaults to `"usd"` when not sent.
     ///

@@ -33,13 +33,13 @@ pub struct DiscountUpdate {
     /// Optional maximum number of times the discount can be redeemed.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_redemptions: crate::Nullable<i64>,
-    /// The `duration` property.
+    /// DiscountDuration
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub duration: crate::Nullable<crate::DiscountDuration>,
     /// Duration In Months
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub duration_in_months: crate::Nullable<i64>,
-    /// The `type` property.
+    /// DiscountType
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub r#type: crate::Nullable<crate::DiscountType>,
     /// Amount
@@ -47,7 +47,7 @@ pub struct DiscountUpdate {
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
-    /// The `currency` property.
+    /// PresentmentCurrency
     ///
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]

@@ -43,6 +43,6 @@ pub struct LegacyRecurringProductPriceCustom {
     #[serde(default)]
     pub preset_amount: Option<i64>,
     /// Legacy
-    #[serde(default)]
+    #[serde(default = "crate::__private::default_true")]
     pub legacy: bool,
 }

@@ -37,6 +37,6 @@ pub struct LegacyRecurringProductPriceFixed {
     /// The price in cents.
     pub price_amount: i64,
     /// Legacy
-    #[serde(default)]
+    #[serde(default = "crate::__private::default_true")]
     pub legacy: bool,
 }

@@ -35,6 +35,6 @@ pub struct LegacyRecurringProductPriceFree {
     #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// Legacy
-    #[serde(default)]
+    #[serde(default = "crate::__private::default_true")]
     pub legacy: bool,
 }

@@ -3,7 +3,7 @@
 /// LicenseKeyUpdate
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LicenseKeyUpdate {
-    /// The `status` property.
+    /// LicenseKeyStatus
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub status: crate::Nullable<crate::LicenseKeyStatus>,
     /// Usage

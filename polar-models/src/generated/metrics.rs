@@ -3,133 +3,133 @@
 /// Metrics
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Metrics {
-    /// The `active_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_subscriptions: Option<crate::Metric>,
-    /// The `committed_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed_subscriptions: Option<crate::Metric>,
-    /// The `monthly_recurring_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_recurring_revenue: Option<crate::Metric>,
-    /// The `committed_monthly_recurring_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub committed_monthly_recurring_revenue: Option<crate::Metric>,
-    /// The `average_revenue_per_user` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_revenue_per_user: Option<crate::Metric>,
-    /// The `checkouts` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkouts: Option<crate::Metric>,
-    /// The `succeeded_checkouts` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub succeeded_checkouts: Option<crate::Metric>,
-    /// The `churned_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub churned_subscriptions: Option<crate::Metric>,
-    /// The `churn_rate` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub churn_rate: Option<crate::Metric>,
-    /// The `orders` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orders: Option<crate::Metric>,
-    /// The `revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revenue: Option<crate::Metric>,
-    /// The `net_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_revenue: Option<crate::Metric>,
-    /// The `cumulative_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cumulative_revenue: Option<crate::Metric>,
-    /// The `net_cumulative_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_cumulative_revenue: Option<crate::Metric>,
-    /// The `costs` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub costs: Option<crate::Metric>,
-    /// The `cumulative_costs` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cumulative_costs: Option<crate::Metric>,
-    /// The `average_order_value` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub average_order_value: Option<crate::Metric>,
-    /// The `net_average_order_value` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_average_order_value: Option<crate::Metric>,
-    /// The `cost_per_user` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_per_user: Option<crate::Metric>,
-    /// The `active_user_by_event` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_user_by_event: Option<crate::Metric>,
-    /// The `one_time_products` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_time_products: Option<crate::Metric>,
-    /// The `one_time_products_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_time_products_revenue: Option<crate::Metric>,
-    /// The `one_time_products_net_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub one_time_products_net_revenue: Option<crate::Metric>,
-    /// The `new_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_subscriptions: Option<crate::Metric>,
-    /// The `new_subscriptions_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_revenue: Option<crate::Metric>,
-    /// The `new_subscriptions_net_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_net_revenue: Option<crate::Metric>,
-    /// The `renewed_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions: Option<crate::Metric>,
-    /// The `renewed_subscriptions_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_revenue: Option<crate::Metric>,
-    /// The `renewed_subscriptions_net_revenue` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_net_revenue: Option<crate::Metric>,
-    /// The `canceled_subscriptions` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions: Option<crate::Metric>,
-    /// The `canceled_subscriptions_customer_service` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_customer_service: Option<crate::Metric>,
-    /// The `canceled_subscriptions_low_quality` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_low_quality: Option<crate::Metric>,
-    /// The `canceled_subscriptions_missing_features` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_missing_features: Option<crate::Metric>,
-    /// The `canceled_subscriptions_switched_service` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_switched_service: Option<crate::Metric>,
-    /// The `canceled_subscriptions_too_complex` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_complex: Option<crate::Metric>,
-    /// The `canceled_subscriptions_too_expensive` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_expensive: Option<crate::Metric>,
-    /// The `canceled_subscriptions_unused` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_unused: Option<crate::Metric>,
-    /// The `canceled_subscriptions_other` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_other: Option<crate::Metric>,
-    /// The `checkouts_conversion` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkouts_conversion: Option<crate::Metric>,
-    /// The `ltv` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ltv: Option<crate::Metric>,
-    /// The `gross_margin` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gross_margin: Option<crate::Metric>,
-    /// The `gross_margin_percentage` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gross_margin_percentage: Option<crate::Metric>,
-    /// The `cashflow` property.
+    /// Information about a metric.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashflow: Option<crate::Metric>,
 }

@@ -42,7 +42,7 @@ pub struct Order {
     /// The name of the customer that should appear on the invoice.
     #[serde(default)]
     pub billing_name: Option<String>,
-    /// The `billing_address` property.
+    /// Address
     #[serde(default)]
     pub billing_address: Option<crate::Address>,
     /// The invoice number associated with this order.
@@ -85,13 +85,13 @@ pub struct Order {
     pub platform_fee_currency: Option<String>,
     /// OrderCustomer
     pub customer: crate::OrderCustomer,
-    /// The `product` property.
+    /// OrderProduct
     #[serde(default)]
     pub product: Option<crate::OrderProduct>,
     /// Discount
     #[serde(default)]
     pub discount: Option<crate::OrderDiscount>,
-    /// The `subscription` property.
+    /// OrderSubscription
     #[serde(default)]
     pub subscription: Option<crate::OrderSubscription>,
     /// Line items composing the order.

@@ -63,7 +63,7 @@ pub struct OrderSubscription {
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
-    /// The `customer_cancellation_reason` property.
+    /// CustomerCancellationReason
     #[serde(default)]
     pub customer_cancellation_reason: Option<crate::CustomerCancellationReason>,
     /// Customer Cancellation Comment

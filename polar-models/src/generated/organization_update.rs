@@ -24,21 +24,21 @@ pub struct OrganizationUpdate {
     /// Two-letter country code (ISO 3166-1 alpha-2).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub country: crate::Nullable<crate::OrganizationUpdateCountry>,
-    /// The `feature_settings` property.
+    /// OrganizationFeatureSettings
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub feature_settings: crate::Nullable<crate::OrganizationFeatureSettings>,
-    /// The `subscription_settings` property.
+    /// OrganizationSubscriptionSettings
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub subscription_settings: crate::Nullable<crate::OrganizationSubscriptionSettings>,
-    /// The `notification_settings` property.
+    /// OrganizationNotificationSettings
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub notification_settings: crate::Nullable<crate::OrganizationNotificationSettings>,
-    /// The `customer_email_settings` property.
+    /// OrganizationCustomerEmailSettings
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_email_settings: crate::Nullable<
         crate::OrganizationCustomerEmailSettings,
     >,
-    /// The `customer_portal_settings` property.
+    /// OrganizationCustomerPortalSettings
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_portal_settings: crate::Nullable<
         crate::OrganizationCustomerPortalSettings,

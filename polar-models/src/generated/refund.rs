@@ -37,7 +37,8 @@ pub struct Refund {
     /// Revoke Benefits
     #[serde(default)]
     pub revoke_benefits: bool,
-    /// The `dispute` property.
+    /// Dispute associated with a refund,
+    /// in case we prevented a dispute by issuing a refund.
     #[serde(default)]
     pub dispute: Option<crate::RefundDispute>,
 }

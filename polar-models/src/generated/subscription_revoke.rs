@@ -34,6 +34,6 @@ pub struct SubscriptionRevoke {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel and revoke an active subscription immediately
-    #[serde(default)]
+    #[serde(default = "crate::__private::default_true")]
     pub revoke: bool,
 }

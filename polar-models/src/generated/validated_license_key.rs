@@ -41,7 +41,7 @@ pub struct ValidatedLicenseKey {
     /// Expires At
     #[serde(default)]
     pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
-    /// The `activation` property.
+    /// LicenseKeyActivationBase
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation: Option<crate::LicenseKeyActivationBase>,
 }

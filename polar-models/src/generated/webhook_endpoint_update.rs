@@ -9,7 +9,7 @@ pub struct WebhookEndpointUpdate {
     /// An optional name for the webhook endpoint to help organize and identify it.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
-    /// The `format` property.
+    /// WebhookFormat
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub format: crate::Nullable<crate::WebhookFormat>,
     /// Events

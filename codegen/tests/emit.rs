@@ -1,0 +1,240 @@
+//! Stages 3 and 4 through `codegen::generate`: one snapshot of the
+//! `polar-models` output per fixture, plus properties every output has.
+
+mod common;
+
+use codegen::{Files, Settings};
+use common::{fixture, GOOD_FIXTURES};
+
+const MODELS_DIR: &str = "polar-models/src/generated/";
+
+fn settings() -> Settings {
+    Settings {
+        spec_sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".to_owned(),
+        spec_date: "2026-01-02".to_owned(),
+    }
+}
+
+fn generate(name: &str) -> Files {
+    codegen::generate(&fixture(name), &settings()).unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+/// The `polar-models` files, sorted by path, each under a `// ---- path ----` line.
+fn models_text(files: &Files) -> String {
+    let mut out = String::new();
+    for (path, text) in files
+        .iter()
+        .filter(|(path, _)| path.starts_with(MODELS_DIR))
+    {
+        out.push_str(&format!("// ---- {path} ----\n"));
+        out.push_str(text);
+        if !text.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn snapshot(name: &str) {
+    let text = models_text(&generate(name));
+    insta::assert_snapshot!(name, text);
+}
+
+macro_rules! snapshot_tests {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                snapshot(stringify!($name));
+            }
+        )*
+
+        #[test]
+        fn every_good_fixture_has_a_snapshot_test() {
+            let mut tested = vec![$(stringify!($name)),*];
+            tested.sort_unstable();
+            assert_eq!(tested, GOOD_FIXTURES);
+        }
+    };
+}
+
+snapshot_tests!(
+    discriminated_union,
+    enums,
+    formats,
+    keywords_and_collisions,
+    page,
+    ref_siblings,
+    required_optional_nullable,
+    undiscriminated_union,
+    webhooks,
+);
+
+#[test]
+fn every_fixture_file_is_listed() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+    let mut on_disk: Vec<String> = std::fs::read_dir(dir)
+        .expect("the fixtures directory")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .map(|path| {
+            path.file_stem()
+                .expect("a stem")
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    on_disk.sort_unstable();
+    let mut listed: Vec<&str> = GOOD_FIXTURES
+        .iter()
+        .copied()
+        .chain(["unsupported"])
+        .collect();
+    listed.sort_unstable();
+    assert_eq!(on_disk, listed);
+}
+
+#[test]
+fn every_generated_file_starts_with_the_generated_marker() {
+    for name in GOOD_FIXTURES {
+        let files = generate(name);
+        for (path, text) in &files {
+            assert!(
+                text.starts_with("// @generated"),
+                "{name}: {path} starts {:?}",
+                &text[..text.len().min(40)]
+            );
+            assert!(
+                text.starts_with(codegen::format::PREAMBLE),
+                "{name}: {path}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_output_has_the_fixed_files() {
+    for name in GOOD_FIXTURES {
+        let files = generate(name);
+        for path in [
+            "polar-models/src/generated/mod.rs",
+            "polar-models/src/generated/consts.rs",
+            "tests/src/generated/schemas.rs",
+        ] {
+            assert!(files.contains_key(path), "{name}: no {path}");
+        }
+        for path in files.keys() {
+            assert!(
+                codegen::GENERATED_DIRS
+                    .iter()
+                    .any(|dir| path.starts_with(&format!("{dir}/"))),
+                "{name}: {path} is outside the generated directories"
+            );
+            assert!(path.ends_with(".rs"), "{name}: {path}");
+        }
+    }
+}
+
+#[test]
+fn generating_twice_gives_identical_output() {
+    for name in GOOD_FIXTURES {
+        let first = generate(name);
+        let second = generate(name);
+        assert_eq!(first, second, "{name}");
+    }
+}
+
+#[test]
+fn settings_end_up_in_the_module_root() {
+    let files = generate("enums");
+    let root = &files["polar-models/src/generated/mod.rs"];
+    let settings = settings();
+    assert!(
+        root.contains(&format!(
+            "pub const SPEC_SHA256: &str = \"{}\";",
+            settings.spec_sha256
+        )),
+        "{root}"
+    );
+    assert!(
+        root.contains("pub const SPEC_DATE: &str = \"2026-01-02\";"),
+        "{root}"
+    );
+    let other = codegen::generate(
+        &fixture("enums"),
+        &Settings {
+            spec_sha256: "ff".to_owned(),
+            spec_date: "1999-12-31".to_owned(),
+        },
+    )
+    .expect("generates");
+    let other_root = &other["polar-models/src/generated/mod.rs"];
+    assert!(other_root.contains("pub const SPEC_DATE: &str = \"1999-12-31\";"));
+    // Only the root mentions the settings.
+    for (path, text) in &files {
+        if path != "polar-models/src/generated/mod.rs" {
+            assert_eq!(text, &other[path], "{path}");
+        }
+    }
+}
+
+#[test]
+fn every_module_file_is_declared_in_the_root() {
+    for name in GOOD_FIXTURES {
+        let files = generate(name);
+        let root = &files["polar-models/src/generated/mod.rs"];
+        for path in files.keys() {
+            let Some(stem) = path
+                .strip_prefix(MODELS_DIR)
+                .and_then(|file| file.strip_suffix(".rs"))
+            else {
+                continue;
+            };
+            match stem {
+                "mod" => {}
+                "consts" => assert!(root.contains("pub mod consts;"), "{name}"),
+                _ => {
+                    assert!(
+                        root.contains(&format!("mod {stem};\n")),
+                        "{name}: {stem} not declared"
+                    );
+                    assert!(
+                        root.contains(&format!("pub use self::{stem}::*;")),
+                        "{name}: {stem} not re-exported"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_roundtrip_table_lists_every_component() {
+    let files = generate("keywords_and_collisions");
+    let table = &files["tests/src/generated/schemas.rs"];
+    assert!(
+        table.contains(r#"pub const SCHEMAS: &[&str] = &["FooBar", "Foo_Bar", "Page", "Sprocket", "TreeNode"];"#),
+        "{table}"
+    );
+    assert!(
+        table.contains(r#""Foo_Bar" => crate::roundtrip::<::polar_models::FooBar2>(json)"#),
+        "{table}"
+    );
+    assert!(
+        table.contains(r#""FooBar" => crate::roundtrip::<::polar_models::FooBar>(json)"#),
+        "{table}"
+    );
+    assert!(
+        table.contains(r#""Page" => crate::roundtrip::<::polar_models::Page2>(json)"#),
+        "{table}"
+    );
+}
+
+#[test]
+fn unsupported_keywords_fail_generation() {
+    let err = codegen::generate(&fixture("unsupported"), &settings()).unwrap_err();
+    assert!(matches!(err, codegen::Error::Unsupported { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(text.contains("`Hybrid`"), "{text}");
+    assert!(text.contains("`allOf`"), "{text}");
+}

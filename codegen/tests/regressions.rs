@@ -1,0 +1,120 @@
+//! Generator bugs found while writing the per-stage tests, one fixture each
+//! under `tests/fixtures/regressions/`, kept as regression tests.
+
+use codegen::ir::{OnMissing, TypeKind, TypeRef};
+use codegen::Settings;
+
+fn fixture(name: &str) -> String {
+    let path = format!(
+        "{}/tests/fixtures/regressions/{name}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("reading {path}: {err}"))
+}
+
+fn generate(name: &str) -> codegen::Files {
+    codegen::generate(&fixture(name), &Settings::default())
+        .unwrap_or_else(|err| panic!("{name}: {err}"))
+}
+
+fn lower(name: &str) -> codegen::ir::Models {
+    let spec = codegen::spec::parse(&fixture(name)).expect("parses");
+    codegen::ir::lower(&spec).expect("lowers")
+}
+
+/// A component schema whose module name is `consts` collides with the
+/// constant markers' module: `emit::models::emit` overwrites the schema's file
+/// with the markers (the `Consts` struct is lost) and `mod.rs` declares the
+/// module twice (`pub mod consts;` and `mod consts;`), which does not compile.
+/// `generate` still returns `Ok`. The module namespace in `ir::lower` does not
+/// reserve `consts` or `mod` (nor `primitive_unions`, which merges silently).
+#[test]
+fn a_schema_named_consts_keeps_its_own_module() {
+    let files = generate("consts_schema");
+    let root = &files["polar-models/src/generated/mod.rs"];
+    assert_eq!(root.matches("mod consts;").count(), 1, "{root}");
+    assert!(
+        files
+            .values()
+            .any(|text| text.contains("pub struct Consts")),
+        "the `Consts` struct was not written anywhere"
+    );
+}
+
+/// A webhook whose request body schema is written inline (not a `$ref`) is
+/// lowered with an empty name hint (`Ctx { hint: String::new(), .. }` in
+/// `lower_webhooks`), so the inline struct is named `""`. `emit::ident("")`
+/// then panics ("`\"\"` is not a valid Ident") instead of `generate` naming
+/// the type after the event or returning an error.
+#[test]
+fn an_inline_webhook_body_gets_a_usable_name() {
+    let models = lower("inline_webhook_body");
+    for ty in &models.types {
+        assert!(!ty.name.is_empty(), "a type has an empty name: {ty:?}");
+    }
+    let result = std::panic::catch_unwind(|| {
+        codegen::generate(&fixture("inline_webhook_body"), &Settings::default())
+    });
+    assert!(result.is_ok(), "generate panicked");
+}
+
+/// A property named `additional_properties` (or `additionalProperties`) in a
+/// struct that also has an `additionalProperties` schema yields two fields
+/// called `additional_properties`: the property and the `#[serde(flatten)]`
+/// map `emit_struct` adds. The output does not compile (E0124). The field
+/// namespace in `lower_struct` should reserve the map's name.
+#[test]
+fn a_property_named_additional_properties_does_not_clash_with_the_map() {
+    let files = generate("additional_properties_property");
+    let bag = &files["polar-models/src/generated/bag.rs"];
+    assert_eq!(
+        bag.matches("pub additional_properties:").count(),
+        1,
+        "{bag}"
+    );
+}
+
+/// `{"type": "boolean", "const": true}` is lowered to plain `bool`
+/// (`type_ref` maps a boolean `const` to `TypeRef::Boolean`), so the drift
+/// policy treats it as any required `bool` and a payload without the
+/// property decodes to `false` — the opposite of the only value the spec
+/// allows. The documented policy is "the expected constant".
+#[test]
+fn a_missing_boolean_const_does_not_decode_to_the_other_value() {
+    let models = lower("boolean_const");
+    let id = models.component("LegacyWidget").expect("a component");
+    let TypeKind::Struct(structure) = &models.get(id).kind else {
+        panic!("not a struct");
+    };
+    let legacy = structure
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "legacy")
+        .expect("a legacy field");
+    assert!(
+        !(legacy.ty == TypeRef::Boolean && legacy.on_missing == OnMissing::Default),
+        "a missing `legacy` decodes to `false`, but the spec fixes it to `true`"
+    );
+}
+
+/// `names::type_name` turns `"self"` into `Self`, a keyword that cannot be an
+/// enum variant, a union variant or a struct name. Enum values, discriminator
+/// tags and string `const`s equal to `self` make `format::rust_file` fail
+/// with "generated code ... is not valid Rust (expected identifier, found
+/// keyword `Self`); this is a generator bug". Only the crate-level type
+/// namespace reserves `Self`.
+#[test]
+fn values_named_self_get_valid_identifiers() {
+    let files = generate("self_names");
+    assert!(files.contains_key("polar-models/src/generated/audience.rs"));
+}
+
+/// Limitation rather than bug (Polar's spec does not use it): JSON Schema
+/// 2020-12 closes a tuple with `"items": false`, which `spec::Schema` cannot
+/// read (`items` is a schema), so the whole document fails to parse with
+/// "invalid type: boolean `false`, expected struct Schema".
+#[test]
+fn a_closed_tuple_parses() {
+    let spec = codegen::spec::parse(&fixture("closed_tuple"));
+    assert!(spec.is_ok(), "{}", spec.unwrap_err());
+}
