@@ -46,6 +46,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
     let mut lowering = Lowering::new(spec)?;
     lowering.lower_components()?;
     let webhook_event = lowering.lower_webhooks()?;
+    let operations = lowering.lower_operations()?;
     let Lowering {
         types,
         consts,
@@ -60,6 +61,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         consts,
         webhook_event,
         component_count,
+        operations,
     };
     cycles::box_cycles(&mut models);
     apply_drift_policy(&mut models);
@@ -126,15 +128,15 @@ fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
 
 /// Where an inline schema stands, for naming and error messages.
 #[derive(Clone)]
-struct Ctx {
+pub(super) struct Ctx {
     /// Spec name of the component the schema is written in.
-    parent: String,
+    pub(super) parent: String,
     /// JSON pointer of the schema inside the document.
-    pointer: String,
+    pub(super) pointer: String,
     /// The Rust name an inline type here would get.
-    hint: String,
+    pub(super) hint: String,
     /// Whether the enclosing component is sent to the API (request bodies).
-    input: bool,
+    pub(super) input: bool,
 }
 
 impl Ctx {
@@ -147,7 +149,7 @@ impl Ctx {
         }
     }
 
-    fn error(&self, reason: impl Into<String>) -> Error {
+    pub(super) fn error(&self, reason: impl Into<String>) -> Error {
         Error::unsupported(
             format!("schema `{}` at {}", self.parent, self.pointer),
             reason,
@@ -155,9 +157,9 @@ impl Ctx {
     }
 }
 
-struct Lowering<'a> {
-    spec: &'a Spec,
-    types: Vec<Option<TypeDef>>,
+pub(super) struct Lowering<'a> {
+    pub(super) spec: &'a Spec,
+    pub(super) types: Vec<Option<TypeDef>>,
     component_count: usize,
     component_ids: HashMap<&'a str, TypeId>,
     type_names: Namespace,
@@ -408,7 +410,7 @@ impl<'a> Lowering<'a> {
     }
 
     /// The type written at a use site.
-    fn type_ref(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+    pub(super) fn type_ref(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
         check_supported(schema, ctx)?;
         if let Some(reference) = &schema.reference {
             return self.component_ref(reference, ctx);
@@ -979,7 +981,7 @@ fn string_values(values: &[Value]) -> Vec<String> {
 }
 
 /// The non-null members of an `anyOf`/`oneOf`, and whether `null` was one.
-fn union_members(schema: &Schema) -> Option<(Vec<&Schema>, bool)> {
+pub(super) fn union_members(schema: &Schema) -> Option<(Vec<&Schema>, bool)> {
     let members = schema.one_of.as_ref().or(schema.any_of.as_ref())?;
     let nullable = members.iter().any(Schema::is_null);
     Some((members.iter().filter(|m| !m.is_null()).collect(), nullable))
@@ -998,7 +1000,7 @@ fn wrap_nullable(inner: TypeRef, nullable: bool) -> TypeRef {
     }
 }
 
-fn peel_nullable(ty: TypeRef) -> (TypeRef, bool) {
+pub(super) fn peel_nullable(ty: TypeRef) -> (TypeRef, bool) {
     match ty {
         TypeRef::Nullable(inner) => (*inner, true),
         other => (other, false),

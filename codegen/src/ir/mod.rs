@@ -7,8 +7,13 @@ mod cycles;
 pub mod docs;
 mod lower;
 pub mod names;
+mod operations;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
+pub use operations::{
+    Auth, Body, ErrorResponse, Operation, Pagination, Param, ResponseKind, Success,
+    API_RUNTIME_NAMES,
+};
 
 /// Index of a [`TypeDef`] in [`Models::types`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,6 +35,8 @@ pub struct Models {
     pub webhook_event: Option<TypeId>,
     /// Number of component schemas (the first ids in `types`).
     pub component_count: usize,
+    /// Every operation of the spec's `paths`, in document order.
+    pub operations: Vec<Operation>,
 }
 
 impl Models {

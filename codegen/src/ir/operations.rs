@@ -1,0 +1,516 @@
+//! Operations → IR: one [`Operation`] per path + method, grouped by the
+//! `operationId` (`products:list` → group `products`, method `list`).
+//!
+//! Schemas written inline in an operation (a request body union, a response
+//! union) become named types of `polar-models`, like any inline schema.
+
+use serde_json::Value;
+
+use super::docs::doc_text;
+use super::lower::{peel_nullable, union_members, Ctx, Lowering};
+use super::names::{field_name, type_name, Namespace};
+use super::*;
+use crate::spec::{Operation as SpecOperation, Parameter, Schema};
+use crate::Error;
+
+/// Names the hand-written part of `polar-api` uses at its root; builders and
+/// groups never take them.
+pub const API_RUNTIME_NAMES: &[&str] = &[
+    "Client",
+    "ClientBuilder",
+    "CustomerPortalClient",
+    "CustomerSession",
+    "MemberSession",
+    "Error",
+    "ApiError",
+    "ApiErrorBody",
+    "Response",
+    "RateLimit",
+    "RetryConfig",
+    "Server",
+    "AccessToken",
+    "OneOrMany",
+];
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    pub operation_id: String,
+    /// `snake_case` group path: `["oauth2", "clients"]`. Portal operations
+    /// start with `customer_portal`.
+    pub group: Vec<String>,
+    /// `snake_case` method name on the group: `list`, `create_client`.
+    pub method: String,
+    /// The request builder's type name: `ProductsList`.
+    pub builder: String,
+    pub http_method: &'static str,
+    /// The path template, e.g. `/v1/products/{id}`.
+    pub path: String,
+    pub auth: Auth,
+    pub path_params: Vec<Param>,
+    pub query_params: Vec<Param>,
+    pub body: Option<Body>,
+    pub success: Success,
+    /// Documented error statuses with a JSON body, in status order.
+    pub errors: Vec<ErrorResponse>,
+    pub pagination: Option<Pagination>,
+    pub deprecated: bool,
+    pub doc: String,
+}
+
+impl Operation {
+    /// Whether a parameter is passed as a method argument (path parameters
+    /// and required query parameters) rather than set on the builder.
+    pub fn arguments(&self) -> impl Iterator<Item = &Param> {
+        self.path_params
+            .iter()
+            .chain(self.query_params.iter().filter(|p| p.required))
+    }
+}
+
+/// Which credentials an operation takes, and so which client offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// An organization or personal access token: `Client`.
+    Organization,
+    /// No credentials; offered on `Client`.
+    Public,
+    /// A customer or member session token: `CustomerPortalClient<_>`.
+    Portal,
+    /// A member session token only: `CustomerPortalClient<MemberSession>`.
+    PortalMember,
+    /// No credentials; a customer-portal operation, offered on
+    /// `CustomerPortalClient<_>`.
+    PortalPublic,
+}
+
+impl Auth {
+    pub fn is_portal(self) -> bool {
+        matches!(self, Auth::Portal | Auth::PortalMember | Auth::PortalPublic)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    /// The type of one value.
+    pub ty: TypeRef,
+    pub required: bool,
+    /// One value or a list (`anyOf [X, array<X>]` or `array<X>`): sent as
+    /// repeated keys.
+    pub many: bool,
+    /// `style: deepObject`: sent as `name[key]=value`.
+    pub deep_object: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Body {
+    pub ty: TypeRef,
+    /// `application/x-www-form-urlencoded` instead of JSON.
+    pub form: bool,
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Success {
+    pub status: u16,
+    pub kind: ResponseKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseKind {
+    /// A JSON body of this type.
+    Json(TypeRef),
+    /// No body (204, or a 2xx whose schema is empty).
+    Empty,
+    /// A `text/csv` export.
+    Csv,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorResponse {
+    pub status: u16,
+    pub ty: TypeRef,
+}
+
+/// How a list operation walks its pages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pagination {
+    /// `page`/`limit` with `Pagination { max_page, .. }`.
+    Pages { item: TypeRef },
+    /// `page`/`limit` with `CursorPagination { has_next_page }`.
+    Cursor { item: TypeRef },
+    /// A union of a page and a cursor page (the events list): each response
+    /// says which it is.
+    Mixed { item: TypeRef, response: TypeId },
+}
+
+impl<'a> Lowering<'a> {
+    pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
+        let spec = self.spec;
+        let mut builders = Namespace::new();
+        for name in API_RUNTIME_NAMES {
+            builders.reserve(name);
+        }
+        let mut operations = Vec::new();
+        for (path, item) in &spec.paths {
+            for (method, operation) in item.operations() {
+                let mut params = item.parameters.clone();
+                params.extend(operation.parameters.iter().cloned());
+                operations.push(self.lower_operation(
+                    path,
+                    method,
+                    operation,
+                    &params,
+                    &mut builders,
+                )?);
+            }
+        }
+        Ok(operations)
+    }
+
+    fn lower_operation(
+        &mut self,
+        path: &str,
+        http_method: &'static str,
+        operation: &SpecOperation,
+        params: &[Parameter],
+        builders: &mut Namespace,
+    ) -> Result<Operation, Error> {
+        let operation_id = operation.operation_id.clone().ok_or_else(|| {
+            Error::unsupported(format!("operation {http_method} {path}"), "no operationId")
+        })?;
+        let (group, method) = split_operation_id(&operation_id);
+        let builder = builders.claim(&type_name(&format!("{}_{}", group.join("_"), method)));
+        let ctx = |pointer: &str, hint: String, input: bool| Ctx {
+            parent: format!("operation {operation_id}"),
+            pointer: format!("#/paths/{path}/{}/{pointer}", http_method.to_lowercase()),
+            hint,
+            input,
+        };
+
+        let mut param_names = Namespace::new();
+        let mut path_params = Vec::new();
+        let mut query_params = Vec::new();
+        for param in params {
+            let hint = format!("{builder}{}", type_name(&param.name));
+            let ctx = ctx(&format!("parameters/{}", param.name), hint, true);
+            let lowered = self.lower_param(param, &ctx, &mut param_names)?;
+            match param.location.as_str() {
+                "path" => path_params.push(Param {
+                    required: true,
+                    ..lowered
+                }),
+                "query" => query_params.push(lowered),
+                other => {
+                    return Err(ctx.error(format!("parameters in `{other}` are not supported")))
+                }
+            }
+        }
+
+        let body = match &operation.request_body {
+            None => None,
+            Some(body) => {
+                let (media, form) = match (
+                    body.content.get("application/json"),
+                    body.content.get("application/x-www-form-urlencoded"),
+                ) {
+                    (Some(json), _) => (json, false),
+                    (None, Some(form)) => (form, true),
+                    _ => {
+                        let types: Vec<&String> = body.content.keys().collect();
+                        return Err(ctx("requestBody", String::new(), true)
+                            .error(format!("request body types {types:?} are not supported")));
+                    }
+                };
+                let schema = media.schema.as_ref().ok_or_else(|| {
+                    ctx("requestBody", String::new(), true).error("a request body without a schema")
+                })?;
+                let ctx = ctx("requestBody", format!("{builder}Body"), true);
+                Some(Body {
+                    ty: self.type_ref(schema, &ctx)?,
+                    form,
+                    required: body.required,
+                })
+            }
+        };
+
+        let success =
+            self.lower_success(operation, &builder, &ctx("responses", String::new(), false))?;
+        let mut errors = Vec::new();
+        for (status, response) in &operation.responses {
+            let Ok(code) = status.parse::<u16>() else {
+                continue;
+            };
+            if code < 400 {
+                continue;
+            }
+            let Some(schema) = response
+                .content
+                .get("application/json")
+                .and_then(|m| m.schema.as_ref())
+            else {
+                continue;
+            };
+            let ctx = ctx(
+                &format!("responses/{status}"),
+                format!("{builder}Error{status}"),
+                false,
+            );
+            errors.push(ErrorResponse {
+                status: code,
+                ty: self.type_ref(schema, &ctx)?,
+            });
+        }
+        errors.sort_by_key(|e| e.status);
+
+        let auth = auth_of(operation, &group);
+        let mut doc = doc_text(operation.summary.as_deref(), None);
+        if let Some(description) = operation.description.as_deref() {
+            let description = doc_text(None, Some(description));
+            if !description.is_empty() && description != doc {
+                if !doc.is_empty() {
+                    doc.push_str("\n\n");
+                }
+                doc.push_str(&description);
+            }
+        }
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!("`{http_method} {path}` (`{operation_id}`)"));
+        if operation.deprecated {
+            doc.push_str("\n\n**Deprecated** in the API.");
+        }
+        let pagination = self.pagination(&success, &query_params);
+        Ok(Operation {
+            operation_id,
+            group,
+            method,
+            builder,
+            http_method,
+            path: path.to_owned(),
+            auth,
+            path_params,
+            query_params,
+            body,
+            success,
+            errors,
+            pagination,
+            deprecated: operation.deprecated,
+            doc,
+        })
+    }
+
+    fn lower_param(
+        &mut self,
+        param: &Parameter,
+        ctx: &Ctx,
+        names: &mut Namespace,
+    ) -> Result<Param, Error> {
+        let schema = param
+            .schema
+            .as_ref()
+            .ok_or_else(|| ctx.error(format!("parameter `{}` has no schema", param.name)))?;
+        let (ty, many) = match one_or_many(schema) {
+            Some(single) => (peel_nullable(self.type_ref(single, ctx)?).0, true),
+            None => match peel_nullable(self.type_ref(schema, ctx)?).0 {
+                TypeRef::Vec(item) => (*item, true),
+                other => (other, false),
+            },
+        };
+        let deep_object = param.style.as_deref() == Some("deepObject");
+        let mut doc = doc_text(
+            None,
+            param
+                .description
+                .as_deref()
+                .or(schema.description.as_deref()),
+        );
+        if let Some(default) = schema.default.as_ref().filter(|d| !d.is_null()) {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str(&format!("Defaults to `{default}` on the server."));
+        }
+        if doc.is_empty() {
+            doc = format!("The `{}` parameter.", param.name);
+        }
+        Ok(Param {
+            wire_name: param.name.clone(),
+            rust_name: names.claim(&field_name(&param.name)),
+            ty,
+            required: param.required,
+            many,
+            deep_object,
+            doc,
+        })
+    }
+
+    fn lower_success(
+        &mut self,
+        operation: &SpecOperation,
+        builder: &str,
+        ctx: &Ctx,
+    ) -> Result<Success, Error> {
+        let (status, response) = operation
+            .responses
+            .iter()
+            .filter_map(|(status, response)| Some((status.parse::<u16>().ok()?, response)))
+            .find(|(status, _)| (200..300).contains(status))
+            .ok_or_else(|| ctx.error("no 2xx response"))?;
+        let json = response
+            .content
+            .get("application/json")
+            .and_then(|m| m.schema.as_ref());
+        let kind = if response.content.contains_key("text/csv") {
+            ResponseKind::Csv
+        } else {
+            match json {
+                None => ResponseKind::Empty,
+                Some(schema) if is_empty_schema(schema) => {
+                    if status == 200 {
+                        ResponseKind::Json(TypeRef::Any)
+                    } else {
+                        ResponseKind::Empty
+                    }
+                }
+                Some(schema) => {
+                    let ctx = Ctx {
+                        hint: format!("{builder}Response"),
+                        pointer: format!("{}/{status}", ctx.pointer),
+                        ..ctx.clone()
+                    };
+                    ResponseKind::Json(self.type_ref(schema, &ctx)?)
+                }
+            }
+        };
+        Ok(Success { status, kind })
+    }
+
+    /// A list operation (it takes `page`) whose response is a page.
+    fn pagination(&self, success: &Success, query: &[Param]) -> Option<Pagination> {
+        if !query.iter().any(|p| p.wire_name == "page") {
+            return None;
+        }
+        let ResponseKind::Json(ty) = &success.kind else {
+            return None;
+        };
+        match self.resolve(ty) {
+            TypeRef::Page { item, pagination } => Some(if self.is_cursor(*pagination) {
+                Pagination::Cursor {
+                    item: (**item).clone(),
+                }
+            } else {
+                Pagination::Pages {
+                    item: (**item).clone(),
+                }
+            }),
+            TypeRef::Named(id) => {
+                let Some(TypeKind::Union(union)) = self.types[id.0].as_ref().map(|t| &t.kind)
+                else {
+                    return None;
+                };
+                let items: Vec<TypeRef> = union
+                    .variants
+                    .iter()
+                    .filter_map(|v| match self.resolve(&v.ty) {
+                        TypeRef::Page { item, .. } => Some((**item).clone()),
+                        _ => None,
+                    })
+                    .collect();
+                let same =
+                    items.len() == union.variants.len() && items.windows(2).all(|w| w[0] == w[1]);
+                same.then(|| Pagination::Mixed {
+                    item: items[0].clone(),
+                    response: *id,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn is_cursor(&self, pagination: TypeId) -> bool {
+        match self.types[pagination.0].as_ref().map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => s.fields.iter().any(|f| f.wire_name == "has_next_page"),
+            _ => false,
+        }
+    }
+
+    /// Follow aliases to the type they stand for.
+    fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
+        match ty {
+            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|t| &t.kind) {
+                Some(TypeKind::Alias(target)) => self.resolve(target),
+                _ => ty,
+            },
+            _ => ty,
+        }
+    }
+}
+
+/// `products:list` → (`["products"]`, `list`); repeated segments collapse
+/// (`oauth2:clients:oauth2:create_client` → `["oauth2", "clients"]`).
+fn split_operation_id(id: &str) -> (Vec<String>, String) {
+    let mut segments: Vec<String> = id.split(':').map(field_name).collect();
+    let method = segments.pop().unwrap_or_default();
+    let mut group: Vec<String> = Vec::new();
+    for segment in segments {
+        if !group.contains(&segment) {
+            group.push(segment);
+        }
+    }
+    (group, method)
+}
+
+fn auth_of(operation: &SpecOperation, group: &[String]) -> Auth {
+    let schemes: Vec<&str> = operation
+        .security
+        .iter()
+        .flatten()
+        .flat_map(|requirement| requirement.keys().map(String::as_str))
+        .collect();
+    let portal = group.first().map(String::as_str) == Some("customer_portal");
+    let has = |name: &str| schemes.contains(&name);
+    if has("oat") || has("pat") || has("oidc") {
+        Auth::Organization
+    } else if has("customer_session") {
+        Auth::Portal
+    } else if has("member_session") {
+        Auth::PortalMember
+    } else if portal {
+        Auth::PortalPublic
+    } else {
+        Auth::Public
+    }
+}
+
+/// For `anyOf [X, array<X>]` (plus `null`), the `X`.
+fn one_or_many(schema: &Schema) -> Option<&Schema> {
+    let (members, _) = union_members(schema)?;
+    let [single, list] = members.as_slice() else {
+        return None;
+    };
+    let items = list.items.as_deref()?;
+    (list.type_names() == ["array"] && same_schema(single, items)).then_some(*single)
+}
+
+/// Structural equality for the parts that decide a Rust type.
+fn same_schema(a: &Schema, b: &Schema) -> bool {
+    a.reference == b.reference
+        && a.ty == b.ty
+        && a.format == b.format
+        && a.enum_values == b.enum_values
+}
+
+/// `{}`: a schema that says nothing.
+fn is_empty_schema(schema: &Schema) -> bool {
+    schema.reference.is_none()
+        && schema.ty.is_none()
+        && schema.any_of.is_none()
+        && schema.one_of.is_none()
+        && schema.properties.is_empty()
+        && schema.const_value.as_ref().is_none_or(Value::is_null)
+}
