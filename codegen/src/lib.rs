@@ -35,7 +35,12 @@ pub type Files = BTreeMap<String, String>;
 
 /// Directories whose contents are entirely generated; regen may delete any
 /// file in them that it did not produce.
-pub const GENERATED_DIRS: &[&str] = &["polar-models/src/generated", "tests/src/generated"];
+pub const GENERATED_DIRS: &[&str] = &[
+    "polar-models/src/generated",
+    "polar-api/src/generated",
+    "tests/src/generated",
+    "tests/tests/generated",
+];
 
 /// Everything that can go wrong, naming what and where.
 #[derive(Debug, thiserror::Error)]
@@ -78,8 +83,20 @@ pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Er
         let text = format::rust_file(&path, doc, tokens)?;
         files.insert(path, text);
     }
+    for (module, tokens) in emit::api::emit(&models)? {
+        let path = format!("polar-api/src/generated/{module}.rs");
+        let doc = match module.as_str() {
+            "mod" => "Every operation of Polar's OpenAPI document as a request builder.",
+            _ => "",
+        };
+        let text = format::rust_file(&path, doc, tokens)?;
+        files.insert(path, text);
+    }
     let path = "tests/src/generated/schemas.rs".to_owned();
     let text = format::rust_file(&path, "", emit::roundtrip::emit(&models))?;
+    files.insert(path, text);
+    let path = "tests/tests/generated/conformance_cases.rs".to_owned();
+    let text = format::rust_file(&path, "", emit::conformance::emit(spec, &models))?;
     files.insert(path, text);
     Ok(files)
 }

@@ -1,5 +1,7 @@
 //! Stage 3 — emit: IR → token streams, one per generated file.
 
+pub mod api;
+pub mod conformance;
 pub mod models;
 pub mod roundtrip;
 

@@ -363,12 +363,18 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
     }
 }
 
-/// The Rust type written for a [`TypeRef`].
+/// The Rust type written for a [`TypeRef`] inside `polar-models`.
 pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
+    rust_type_in(models, ty, &quote!(crate))
+}
+
+/// The Rust type written for a [`TypeRef`], with `root` the path of the
+/// `polar-models` crate where it is written (`crate` or `::polar_models`).
+pub fn rust_type_in(models: &Models, ty: &TypeRef, root: &TokenStream) -> TokenStream {
     match ty {
         TypeRef::Named(id) => {
             let name = ident(&models.get(*id).name);
-            quote!(crate::#name)
+            quote!(#root::#name)
         }
         TypeRef::String => quote!(String),
         TypeRef::Integer => quote!(i64),
@@ -381,28 +387,28 @@ pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
         TypeRef::Unit => quote!(()),
         TypeRef::Const(id) => {
             let marker = ident(&models.consts[id.0].rust_name);
-            quote!(crate::Const<crate::consts::#marker>)
+            quote!(#root::Const<#root::consts::#marker>)
         }
         TypeRef::Vec(inner) => {
-            let inner = rust_type(models, inner);
+            let inner = rust_type_in(models, inner, root);
             quote!(Vec<#inner>)
         }
         TypeRef::Map(inner) => {
-            let inner = rust_type(models, inner);
+            let inner = rust_type_in(models, inner, root);
             quote!(::std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Tuple(items) => {
-            let items = items.iter().map(|item| rust_type(models, item));
+            let items = items.iter().map(|item| rust_type_in(models, item, root));
             quote!((#(#items,)*))
         }
         TypeRef::Nullable(inner) => {
-            let inner = rust_type(models, inner);
+            let inner = rust_type_in(models, inner, root);
             quote!(Option<#inner>)
         }
         TypeRef::Page { item, pagination } => {
-            let item = rust_type(models, item);
+            let item = rust_type_in(models, item, root);
             let pagination = ident(&models.get(*pagination).name);
-            quote!(crate::Page<#item, crate::#pagination>)
+            quote!(#root::Page<#item, #root::#pagination>)
         }
     }
 }

@@ -315,8 +315,8 @@ impl<'a> Lowering<'a> {
             .as_ref()
             .ok_or_else(|| ctx.error(format!("parameter `{}` has no schema", param.name)))?;
         let (ty, many) = match one_or_many(schema) {
-            Some(single) => (peel_nullable(self.type_ref(single, ctx)?).0, true),
-            None => match peel_nullable(self.type_ref(schema, ctx)?).0 {
+            Some(single) => (self.param_type(single, ctx)?, true),
+            None => match self.param_type(schema, ctx)? {
                 TypeRef::Vec(item) => (*item, true),
                 other => (other, false),
             },
@@ -347,6 +347,19 @@ impl<'a> Lowering<'a> {
             deep_object,
             doc,
         })
+    }
+
+    /// A parameter's type without its nullability: absence is how a query
+    /// parameter says `null`. Aliases of nullable types are seen through.
+    fn param_type(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        let mut ty = peel_nullable(self.type_ref(schema, ctx)?).0;
+        while let TypeRef::Named(id) = &ty {
+            match self.types[id.0].as_ref().map(|t| &t.kind) {
+                Some(TypeKind::Alias(TypeRef::Nullable(inner))) => ty = (**inner).clone(),
+                _ => break,
+            }
+        }
+        Ok(ty)
     }
 
     fn lower_success(

@@ -1,0 +1,623 @@
+//! `polar-api/src/generated/`: a group type per `operationId` prefix, a
+//! request builder per operation, and the `ApiErrorBody` enum.
+//!
+//! Generated code calls the hand-written runtime only through
+//! `crate::__private::*`, `crate::Client`, `crate::CustomerPortalClient`,
+//! `crate::OneOrMany`, `crate::Response` and `crate::Error`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{doc_attrs, ident};
+use crate::ir::names::{module_name, type_name};
+use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
+
+/// File stem → tokens.
+pub fn emit(models: &Models) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
+    let groups = groups(models)?;
+    let mut files = BTreeMap::new();
+    let mut modules = Vec::new();
+    for group in &groups {
+        let module = module_name(&group.type_name);
+        let tokens = emit_group(models, group);
+        modules.push(module.clone());
+        files.insert(module, tokens);
+    }
+    files.insert("error_body".to_owned(), emit_error_body(models));
+    let modules: Vec<_> = modules.iter().map(|m| format_ident!("{}", m)).collect();
+    files.insert(
+        "mod".to_owned(),
+        quote! {
+            mod error_body;
+            pub use self::error_body::ApiErrorBody;
+            #(
+                mod #modules;
+                pub use self::#modules::*;
+            )*
+        },
+    );
+    Ok(files)
+}
+
+/// Operations sharing a group path, e.g. `customer_portal`/`orders`.
+struct Group<'m> {
+    path: Vec<String>,
+    type_name: String,
+    operations: Vec<&'m Operation>,
+    portal: bool,
+    member_only: bool,
+}
+
+fn groups(models: &Models) -> Result<Vec<Group<'_>>, crate::Error> {
+    let mut by_path: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
+    for operation in &models.operations {
+        by_path
+            .entry(operation.group.clone())
+            .or_default()
+            .push(operation);
+    }
+    // Parent groups that only hold subgroups (e.g. `customer_portal`) exist
+    // too, so every accessor chain has a type to return.
+    let paths: Vec<Vec<String>> = by_path.keys().cloned().collect();
+    for path in paths {
+        for len in 1..path.len() {
+            by_path.entry(path[..len].to_vec()).or_default();
+        }
+    }
+    let mut groups = Vec::new();
+    for (path, operations) in by_path {
+        let portal = path.first().map(String::as_str) == Some("customer_portal");
+        let member_count = operations
+            .iter()
+            .filter(|o| o.auth == Auth::PortalMember)
+            .count();
+        if member_count != 0 && member_count != operations.len() {
+            return Err(crate::Error::unsupported(
+                format!("operation group `{}`", path.join(":")),
+                "mixes member-session-only operations with others; split the group in codegen/src/emit/api.rs",
+            ));
+        }
+        if let Some(op) = operations.iter().find(|o| o.auth.is_portal() != portal) {
+            return Err(crate::Error::unsupported(
+                format!("operation `{}`", op.operation_id),
+                "its credentials do not match its group (portal vs organization)",
+            ));
+        }
+        groups.push(Group {
+            type_name: type_name(&path.join("_")),
+            member_only: member_count != 0,
+            path,
+            operations,
+            portal,
+        });
+    }
+    Ok(groups)
+}
+
+fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
+    let name = ident(&group.type_name);
+    let what = group.path.join(" / ");
+    let group_doc = format!(" Operations of the `{what}` group.");
+    let accessor = emit_accessor(group);
+    let children = emit_child_accessors(models, group);
+    let methods = group.operations.iter().map(|op| emit_method(models, op));
+    let builders = group.operations.iter().map(|op| emit_builder(models, op));
+    quote! {
+        #[doc = #group_doc]
+        #[derive(Clone, Debug)]
+        pub struct #name {
+            core: crate::__private::Core,
+        }
+        #accessor
+        impl #name {
+            #children
+            #(#methods)*
+        }
+        #(#builders)*
+    }
+}
+
+/// `client.products()`, `portal.orders()`, or `parent.child()`.
+fn emit_accessor(group: &Group<'_>) -> TokenStream {
+    let name = ident(&group.type_name);
+    let doc = format!(" The `{}` operations.", group.path.join(" / "));
+    let accessor_depth = if group.portal { 2 } else { 1 };
+    if group.path.len() > accessor_depth {
+        // Reached from its parent group instead.
+        return TokenStream::new();
+    }
+    let method = ident(group.path.last().expect("a group has a path"));
+    if !group.portal {
+        return quote! {
+            impl crate::Client {
+                #[doc = #doc]
+                pub fn #method(&self) -> #name {
+                    #name { core: self.__core().clone() }
+                }
+            }
+        };
+    }
+    if group.path.len() == 1 {
+        // `customer_portal` itself: its operations hang off the portal client.
+        return TokenStream::new();
+    }
+    if group.member_only {
+        quote! {
+            impl crate::CustomerPortalClient<crate::MemberSession> {
+                #[doc = #doc]
+                #[doc = ""]
+                #[doc = " Only a member session may call these."]
+                pub fn #method(&self) -> #name {
+                    #name { core: self.__core().clone() }
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
+                #[doc = #doc]
+                pub fn #method(&self) -> #name {
+                    #name { core: self.__core().clone() }
+                }
+            }
+        }
+    }
+}
+
+/// Accessors from a group to its nested groups (`oauth2().clients()`).
+fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
+    let depth = if group.portal { 2 } else { 1 };
+    if group.path.len() < depth {
+        return TokenStream::new();
+    }
+    let mut children: Vec<Vec<String>> = models
+        .operations
+        .iter()
+        .filter(|op| op.group.len() > group.path.len() && op.group.starts_with(&group.path))
+        .map(|op| op.group[..=group.path.len()].to_vec())
+        .collect();
+    children.sort();
+    children.dedup();
+    let accessors = children.iter().map(|child| {
+        let method = ident(child.last().expect("non-empty"));
+        let child_type = ident(&type_name(&child.join("_")));
+        let doc = format!(" The `{}` operations.", child.join(" / "));
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> #child_type {
+                #child_type { core: self.core.clone() }
+            }
+        }
+    });
+    quote!(#(#accessors)*)
+}
+
+/// The method on the group that starts a request.
+fn emit_method(models: &Models, op: &Operation) -> TokenStream {
+    let method = ident(&op.method);
+    let builder = ident(&op.builder);
+    let doc = doc_attrs(&op.doc);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in op.arguments() {
+        let name = ident(&param.rust_name);
+        let (arg_ty, convert) = argument_type(models, param);
+        args.push(quote!(#name: #arg_ty));
+        inits.push(match convert {
+            Some(convert) => quote!(#name: #convert),
+            None => quote!(#name),
+        });
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        let ty = model_type(models, &body.ty);
+        args.push(quote!(body: #ty));
+        inits.push(quote!(body));
+    }
+    let optional_fields = optional_query(op).map(|p| ident(&p.rust_name));
+    let optional_body = op
+        .body
+        .as_ref()
+        .filter(|b| !b.required)
+        .map(|_| quote!(body: None,));
+    quote! {
+        #doc
+        pub fn #method(&self, #(#args),*) -> #builder {
+            #builder {
+                core: self.core.clone(),
+                idempotency_key: None,
+                #(#inits,)*
+                #(#optional_fields: Default::default(),)*
+                #optional_body
+            }
+        }
+    }
+}
+
+fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
+    op.query_params.iter().filter(|p| !p.required)
+}
+
+/// An argument's type and, unless it is stored as given, its conversion:
+/// strings take `impl Into<String>`, lists `impl Into<OneOrMany<_>>`.
+fn argument_type(models: &Models, param: &Param) -> (TokenStream, Option<TokenStream>) {
+    let name = ident(&param.rust_name);
+    if param.many {
+        let ty = model_type(models, &param.ty);
+        return (
+            quote!(impl Into<crate::OneOrMany<#ty>>),
+            Some(quote!(#name.into().into_iter().collect())),
+        );
+    }
+    match param.ty {
+        TypeRef::String => (quote!(impl Into<String>), Some(quote!(#name.into()))),
+        _ => (model_type(models, &param.ty), None),
+    }
+}
+
+fn stored_type(models: &Models, param: &Param) -> TokenStream {
+    let ty = model_type(models, &param.ty);
+    match (param.many, param.required) {
+        (true, _) => quote!(Vec<#ty>),
+        (false, true) => ty,
+        (false, false) => quote!(Option<#ty>),
+    }
+}
+
+fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder);
+    let operation_id = &op.operation_id;
+    let builder_doc = format!(
+        " A `{}` request; set optional parameters, then `send().await`.",
+        op.operation_id
+    );
+    let mut fields = Vec::new();
+    for param in op.arguments().chain(optional_query(op)) {
+        let name = ident(&param.rust_name);
+        let ty = stored_type(models, param);
+        fields.push(quote!(#name: #ty,));
+    }
+    if let Some(body) = &op.body {
+        let ty = model_type(models, &body.ty);
+        fields.push(if body.required {
+            quote!(body: #ty,)
+        } else {
+            quote!(body: Option<#ty>,)
+        });
+    }
+    let setters = optional_query(op).map(|param| emit_setter(models, param));
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
+        let ty = model_type(models, &body.ty);
+        quote! {
+            #[doc = " The request body."]
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(body);
+                self
+            }
+        }
+    });
+    let request = emit_request(op);
+    let (value_ty, decode) = response_handling(models, op);
+    let error_body = emit_error_body_fn(models, op);
+    let pagination = op
+        .pagination
+        .as_ref()
+        .map(|p| emit_pagination(models, op, p));
+    quote! {
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct #builder {
+            core: crate::__private::Core,
+            idempotency_key: Option<String>,
+            #(#fields)*
+        }
+        impl #builder {
+            const OPERATION: &'static str = #operation_id;
+            #(#setters)*
+            #body_setter
+            #[doc = " Send an `Idempotency-Key` header: the server runs the request at"]
+            #[doc = " most once per key, and the client may then retry a `POST` or"]
+            #[doc = " `PATCH` after a failure it would otherwise not retry."]
+            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
+                self.idempotency_key = Some(key.into());
+                self
+            }
+            #[doc = " Send the request and decode the response."]
+            pub async fn send(self) -> Result<#value_ty, crate::Error> {
+                self.send_with_response().await.map(crate::Response::into_value)
+            }
+            #[doc = " Send the request; the response keeps its status, headers and rate limits."]
+            pub async fn send_with_response(self) -> Result<crate::Response<#value_ty>, crate::Error> {
+                let request = self.request()?;
+                let response = self.core.send(request).await?;
+                #decode
+            }
+            #pagination
+            fn request(&self) -> Result<crate::__private::Request, crate::Error> {
+                #request
+            }
+            #error_body
+        }
+    }
+}
+
+fn emit_setter(models: &Models, param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let doc = doc_attrs(&param.doc);
+    let ty = model_type(models, &param.ty);
+    if param.many {
+        return quote! {
+            #doc
+            #[doc = ""]
+            #[doc = " Takes one value or several; calling it again adds more."]
+            pub fn #name(mut self, value: impl Into<crate::OneOrMany<#ty>>) -> Self {
+                self.#name.extend(value.into());
+                self
+            }
+        };
+    }
+    let (arg, value) = match param.ty {
+        TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        _ => (ty, quote!(value)),
+    };
+    quote! {
+        #doc
+        pub fn #name(mut self, value: #arg) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+fn emit_request(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.http_method);
+    let path = &op.path;
+    let mut steps = Vec::new();
+    for param in &op.path_params {
+        let wire = &param.wire_name;
+        let name = ident(&param.rust_name);
+        steps.push(quote!(request = request.path_param(#wire, &self.#name);));
+    }
+    for param in &op.query_params {
+        let wire = &param.wire_name;
+        let name = ident(&param.rust_name);
+        let call = if param.deep_object {
+            quote!(query_deep_object)
+        } else {
+            quote!(query)
+        };
+        steps.push(match (param.many, param.required) {
+            (true, _) => quote! {
+                if !self.#name.is_empty() {
+                    request = request.#call(#wire, &self.#name);
+                }
+            },
+            (false, true) => quote!(request = request.#call(#wire, &self.#name);),
+            (false, false) => quote! {
+                if let Some(value) = &self.#name {
+                    request = request.#call(#wire, value);
+                }
+            },
+        });
+    }
+    if let Some(body) = &op.body {
+        let call = if body.form {
+            quote!(form_body)
+        } else {
+            quote!(json_body)
+        };
+        steps.push(if body.required {
+            quote!(request = request.#call(&self.body)?;)
+        } else {
+            quote! {
+                if let Some(body) = &self.body {
+                    request = request.#call(body)?;
+                }
+            }
+        });
+    }
+    if op.success.kind == ResponseKind::Csv {
+        steps.push(quote!(request = request.accept("text/csv");));
+    }
+    quote! {
+        let mut request = crate::__private::Request::new(::reqwest::Method::#method, Self::OPERATION, #path);
+        #(#steps)*
+        if let Some(key) = &self.idempotency_key {
+            request = request.header("Idempotency-Key", key.clone());
+        }
+        Ok(request)
+    }
+}
+
+/// The decoded value type and the decoding call.
+fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStream) {
+    match &op.success.kind {
+        ResponseKind::Json(ty) => {
+            let ty = model_type(models, ty);
+            (
+                ty,
+                quote!(crate::__private::json(
+                    Self::OPERATION,
+                    response,
+                    Self::error_body
+                )),
+            )
+        }
+        ResponseKind::Empty => (
+            quote!(()),
+            quote!(crate::__private::empty(
+                Self::OPERATION,
+                response,
+                Self::error_body
+            )),
+        ),
+        ResponseKind::Csv => (
+            quote!(String),
+            quote!(crate::__private::text(
+                Self::OPERATION,
+                response,
+                Self::error_body
+            )),
+        ),
+    }
+}
+
+fn emit_error_body_fn(models: &Models, op: &Operation) -> TokenStream {
+    let arms = op.errors.iter().map(|error| {
+        let status = Literal::u16_unsuffixed(error.status);
+        let variant = ident(&error_variant_name(models, &error.ty));
+        quote!(#status => crate::__private::error_body(body, crate::ApiErrorBody::#variant),)
+    });
+    let body_param = if op.errors.is_empty() {
+        quote!(_body)
+    } else {
+        quote!(body)
+    };
+    let status_param = if op.errors.is_empty() {
+        quote!(_status)
+    } else {
+        quote!(status)
+    };
+    let matcher = if op.errors.is_empty() {
+        quote!(None)
+    } else {
+        quote! {
+            match status {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    };
+    quote! {
+        fn error_body(#status_param: u16, #body_param: &[u8]) -> Option<crate::ApiErrorBody> {
+            #matcher
+        }
+    }
+}
+
+fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> TokenStream {
+    let page_field = op
+        .query_params
+        .iter()
+        .find(|p| p.wire_name == "page")
+        .map(|p| ident(&p.rust_name))
+        .expect("paginated operations take `page`");
+    let (item, walker, fetch) = match pagination {
+        Pagination::Pages { item } => (
+            model_type(models, item),
+            quote!(crate::__private::paginate),
+            quote!(request.send()),
+        ),
+        Pagination::Cursor { item } => (
+            model_type(models, item),
+            quote!(crate::__private::paginate_cursor),
+            quote!(request.send()),
+        ),
+        Pagination::Mixed { item, response } => {
+            let TypeKind::Union(union) = &models.get(*response).kind else {
+                unreachable!("mixed pagination is over a union")
+            };
+            let response_ty = ident(&models.get(*response).name);
+            let arms = union.variants.iter().map(|variant| {
+                let name = ident(&variant.rust_name);
+                let cursor = matches!(
+                    resolve(models, &variant.ty),
+                    TypeRef::Page { pagination, .. } if models.get(*pagination).name == "CursorPagination"
+                );
+                if cursor {
+                    quote!(::polar_models::#response_ty::#name(page) => page,)
+                } else {
+                    quote! {
+                        ::polar_models::#response_ty::#name(page) => ::polar_models::Page {
+                            pagination: ::polar_models::CursorPagination {
+                                has_next_page: number < page.pagination.max_page,
+                            },
+                            items: page.items,
+                        },
+                    }
+                }
+            });
+            (
+                model_type(models, item),
+                quote!(crate::__private::paginate_cursor),
+                quote! {
+                    async move {
+                        Ok(match request.send().await? {
+                            #(#arms)*
+                            other => return Err(crate::__private::unexpected_page(Self::OPERATION, &other)),
+                        })
+                    }
+                },
+            )
+        }
+    };
+    quote! {
+        #[doc = " Every item of every page, fetched page by page as the stream is polled."]
+        pub fn stream(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+            let first = self.#page_field.unwrap_or(1);
+            #walker(first, move |number| {
+                let mut request = self.clone();
+                request.#page_field = Some(number);
+                #fetch
+            })
+        }
+        #[doc = " Every item of every page, collected."]
+        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
+            crate::__private::collect_all(self.stream()).await
+        }
+    }
+}
+
+/// The `ApiErrorBody` enum: one variant per type the spec documents as an
+/// error response body anywhere.
+fn emit_error_body(models: &Models) -> TokenStream {
+    let mut variants: BTreeMap<String, TokenStream> = BTreeMap::new();
+    for op in &models.operations {
+        for error in &op.errors {
+            let name = error_variant_name(models, &error.ty);
+            let ty = model_type(models, &error.ty);
+            variants.entry(name).or_insert(ty);
+        }
+    }
+    let defs = variants.iter().map(|(name, ty)| {
+        let variant = ident(name);
+        let doc = format!(" A `{name}` error body.");
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    quote! {
+        #[doc = " The typed body of an error response, for the statuses the spec"]
+        #[doc = " documents. `Error::Api` also keeps the raw body."]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum ApiErrorBody {
+            #(#defs)*
+        }
+    }
+}
+
+fn error_variant_name(models: &Models, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => models.get(*id).name.clone(),
+        _ => "Other".to_owned(),
+    }
+}
+
+/// A model type seen from `polar-api`.
+fn model_type(models: &Models, ty: &TypeRef) -> TokenStream {
+    super::models::rust_type_in(models, ty, &quote!(::polar_models))
+}
+
+fn resolve<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
+    match ty {
+        TypeRef::Named(id) => match &models.get(*id).kind {
+            TypeKind::Alias(target) => resolve(models, target),
+            _ => ty,
+        },
+        _ => ty,
+    }
+}

@@ -1,0 +1,294 @@
+//! `tests/tests/generated/conformance_cases.rs`: for every operation, a call
+//! through the generated client with every parameter set, and what the spec
+//! says the request must look like and the response contains.
+//!
+//! Values come from the spec itself ([`InstanceBuilder`]); the expected
+//! request is derived from the same values here, independently of the
+//! runtime that will encode them. The hand-written harness in
+//! `tests/tests/conformance.rs` defines `Case` and `Clients` and runs them
+//! against a mock server.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use super::ident;
+use super::models::rust_type_in;
+use crate::instance::InstanceBuilder;
+use crate::ir::{Auth, Models, Operation, Param, ResponseKind, TypeRef};
+use crate::spec::{Parameter, Spec};
+
+pub fn emit(spec: &Spec, models: &Models) -> TokenStream {
+    let builder = InstanceBuilder::new(spec);
+    let spec_operations = spec.paths.iter().flat_map(|(_, item)| {
+        item.operations().map(move |(_, op)| {
+            let mut params = item.parameters.clone();
+            params.extend(op.parameters.iter().cloned());
+            (op, params)
+        })
+    });
+    let cases = models
+        .operations
+        .iter()
+        .zip(spec_operations)
+        .map(|(op, (spec_op, params))| {
+            debug_assert_eq!(Some(&op.operation_id), spec_op.operation_id.as_ref());
+            emit_case(models, &builder, op, spec_op, &params)
+        });
+    quote! {
+        use super::{Case, Clients, ResponseKind};
+
+        #[doc = " One case per operation of the spec, in document order."]
+        pub fn cases() -> Vec<Case> {
+            Vec::from([#(#cases),*])
+        }
+    }
+}
+
+fn emit_case(
+    models: &Models,
+    builder: &InstanceBuilder<'_>,
+    op: &Operation,
+    spec_op: &crate::spec::Operation,
+    params: &[Parameter],
+) -> TokenStream {
+    let value_of = |param: &Param| -> Value {
+        params
+            .iter()
+            .find(|p| p.name == param.wire_name)
+            .and_then(|p| p.schema.as_ref())
+            .map(|schema| builder.schema(schema))
+            .map(|value| single(value, param.many))
+            .unwrap_or(Value::Null)
+    };
+
+    // The call: accessor chain, arguments, then every optional setter.
+    let (client, chain) = match op.auth {
+        Auth::Organization => (quote!(org), &op.group[..]),
+        Auth::Public => (quote!(public), &op.group[..]),
+        Auth::Portal | Auth::PortalPublic => (quote!(portal), &op.group[1..]),
+        Auth::PortalMember => (quote!(member), &op.group[1..]),
+    };
+    let accessors = chain.iter().map(|g| ident(g));
+    let method = ident(&op.method);
+    let mut args = Vec::new();
+    let mut path = op.path.clone();
+    let mut query = Vec::new();
+    for param in &op.path_params {
+        let value = value_of(param);
+        path = path.replace(
+            &format!("{{{}}}", param.wire_name),
+            &encode_segment(&scalar(&value)),
+        );
+        args.push(typed_literal(models, &param.ty, &value));
+    }
+    for param in op.query_params.iter().filter(|p| p.required) {
+        let value = value_of(param);
+        push_query(&mut query, param, &value);
+        args.push(typed_literal(models, &param.ty, &value));
+    }
+    let body_json = op.body.as_ref().map(|body| {
+        let schema = spec_op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.content.values().next())
+            .and_then(|m| m.schema.as_ref())
+            .expect("the IR has a body, so the spec does");
+        (builder.schema(schema), body)
+    });
+    if let Some((value, body)) = &body_json {
+        if body.required {
+            args.push(typed_literal(models, &body.ty, value));
+        }
+    }
+    let mut setters = Vec::new();
+    for param in op.query_params.iter().filter(|p| !p.required) {
+        let value = value_of(param);
+        if value.is_null() {
+            continue;
+        }
+        push_query(&mut query, param, &value);
+        let name = ident(&param.rust_name);
+        let literal = typed_literal(models, &param.ty, &value);
+        setters.push(quote!(.#name(#literal)));
+    }
+    if let Some((value, body)) = &body_json {
+        if !body.required {
+            let literal = typed_literal(models, &body.ty, value);
+            setters.push(quote!(.body(#literal)));
+        }
+    }
+
+    let (content_type, body_text) = match &body_json {
+        None => (quote!(None), quote!(None)),
+        Some((value, body)) if body.form => {
+            let form = form_pairs(value);
+            (
+                quote!(Some("application/x-www-form-urlencoded")),
+                quote!(Some(#form)),
+            )
+        }
+        Some((value, _)) => {
+            let json = value.to_string();
+            (quote!(Some("application/json")), quote!(Some(#json)))
+        }
+    };
+    let token = match op.auth {
+        Auth::Organization => quote!(Some(super::ORG_TOKEN)),
+        Auth::Portal => quote!(Some(super::CUSTOMER_SESSION_TOKEN)),
+        Auth::PortalMember => quote!(Some(super::MEMBER_SESSION_TOKEN)),
+        Auth::Public | Auth::PortalPublic => quote!(None),
+    };
+    let (kind, response, encode) = match &op.success.kind {
+        ResponseKind::Json(ty) => {
+            let schema = success_schema(spec_op);
+            let value = schema.map(|s| builder.schema(s)).unwrap_or(Value::Null);
+            let value = if *ty == TypeRef::Any {
+                serde_json::json!({"any": "value"})
+            } else {
+                value
+            };
+            let text = value.to_string();
+            (
+                quote!(ResponseKind::Json),
+                quote!(Some(#text)),
+                quote!(::serde_json::to_value(value).map_err(|e| e.to_string())),
+            )
+        }
+        ResponseKind::Empty => (
+            quote!(ResponseKind::Empty),
+            quote!(None),
+            quote!({
+                let () = value;
+                Ok(::serde_json::Value::Null)
+            }),
+        ),
+        ResponseKind::Csv => (
+            quote!(ResponseKind::Csv),
+            quote!(Some("id,amount\n1,1200\n")),
+            quote!(Ok(::serde_json::Value::String(value))),
+        ),
+    };
+    let operation_id = &op.operation_id;
+    let http_method = op.http_method;
+    let status = Literal::u16_unsuffixed(op.success.status);
+    let query = query.iter().map(|(k, v)| quote!((#k, #v)));
+    quote! {
+        Case {
+            operation_id: #operation_id,
+            method: #http_method,
+            path: #path,
+            query: &[#(#query),*],
+            token: #token,
+            content_type: #content_type,
+            body: #body_text,
+            status: #status,
+            kind: #kind,
+            response: #response,
+            call: |clients: &Clients| {
+                let request = clients.#client.clone()#(.#accessors())*.#method(#(#args),*)#(#setters)*;
+                Box::pin(async move {
+                    let value = request.send().await.map_err(|e| e.to_string())?;
+                    #encode
+                })
+            },
+        }
+    }
+}
+
+fn success_schema(op: &crate::spec::Operation) -> Option<&crate::spec::Schema> {
+    op.responses
+        .iter()
+        .find(|(status, _)| status.starts_with('2'))
+        .and_then(|(_, r)| r.content.get("application/json"))
+        .and_then(|m| m.schema.as_ref())
+}
+
+/// For a one-or-many parameter, one value (the instance may be a list).
+fn single(value: Value, many: bool) -> Value {
+    match value {
+        Value::Array(mut items) if many => items.drain(..).next().unwrap_or(Value::Null),
+        other => other,
+    }
+}
+
+/// A Rust expression of the parameter's type holding `value`.
+fn typed_literal(models: &Models, ty: &TypeRef, value: &Value) -> TokenStream {
+    let rust = rust_type_in(models, ty, &quote!(::polar_models));
+    let json = value.to_string();
+    quote!(::serde_json::from_str::<#rust>(#json).expect("a value built from the spec decodes"))
+}
+
+/// The query pairs the spec's serialization rules give for `value`.
+fn push_query(query: &mut Vec<(String, String)>, param: &Param, value: &Value) {
+    if param.deep_object {
+        if let Value::Object(map) = value {
+            for (key, inner) in map {
+                for item in as_list(inner) {
+                    query.push((format!("{}[{key}]", param.wire_name), scalar(&item)));
+                }
+            }
+        }
+        return;
+    }
+    for item in as_list(value) {
+        query.push((param.wire_name.clone(), scalar(&item)));
+    }
+}
+
+fn as_list(value: &Value) -> Vec<Value> {
+    match value {
+        Value::Array(items) => items.clone(),
+        Value::Null => Vec::new(),
+        other => vec![other.clone()],
+    }
+}
+
+/// A JSON scalar as it appears in a URL or form, before percent-encoding.
+fn scalar(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// `application/x-www-form-urlencoded` of a flat object, as `k=v&k=v` with
+/// values percent-encoded.
+fn form_pairs(value: &Value) -> String {
+    let Value::Object(map) = value else {
+        return String::new();
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| format!("{}={}", encode_form(k), encode_form(&scalar(v))))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn encode_form(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+/// Percent-encoding of one path segment (RFC 3986 unreserved kept).
+fn encode_segment(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(byte as char)
+            }
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
