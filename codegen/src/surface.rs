@@ -108,3 +108,80 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
         text
     }
 }
+
+/// Every operation of `polar-api`: how it is reached, its arguments,
+/// optional parameters, body and result, one item per line, sorted by
+/// the call path.
+pub fn operations(models: &Models) -> String {
+    use crate::ir::{Auth, Pagination, ResponseKind};
+    let mut lines: Vec<(String, String)> = Vec::new();
+    for op in &models.operations {
+        let (client, groups) = match op.auth {
+            Auth::Organization | Auth::Public => ("client", &op.group[..]),
+            Auth::Portal | Auth::PortalPublic => ("portal", &op.group[1..]),
+            Auth::PortalMember => ("member_portal", &op.group[1..]),
+        };
+        let chain: String = groups.iter().map(|g| format!(".{g}()")).collect();
+        let mut args: Vec<String> = op
+            .arguments()
+            .map(|p| format!("{}: {}", p.rust_name, param_type(models, p)))
+            .collect();
+        if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+            args.push(format!("body: {}", short_type(models, &body.ty, false)));
+        }
+        let result = match &op.success.kind {
+            ResponseKind::Json(ty) => short_type(models, ty, false),
+            ResponseKind::Empty => "()".to_owned(),
+            ResponseKind::Csv => "String (text/csv)".to_owned(),
+        };
+        let call = format!("{client}{chain}.{}({})", op.method, args.join(", "));
+        let mut text = format!(
+            "{call} -> {result}  [{} {}] ({})\n",
+            op.http_method, op.path, op.operation_id
+        );
+        for param in op.query_params.iter().filter(|p| !p.required) {
+            text.push_str(&format!(
+                "    .{}({})\n",
+                param.rust_name,
+                param_type(models, param)
+            ));
+        }
+        if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
+            text.push_str(&format!(
+                "    .body({})\n",
+                short_type(models, &body.ty, false)
+            ));
+        }
+        if let Some(pagination) = &op.pagination {
+            let (kind, item) = match pagination {
+                Pagination::Pages { item } => ("pages", item),
+                Pagination::Cursor { item } => ("cursor", item),
+                Pagination::Mixed { item, .. } => ("pages or cursor", item),
+            };
+            text.push_str(&format!(
+                "    .stream() -> Stream<{}> ({kind})\n",
+                short_type(models, item, false)
+            ));
+        }
+        let errors: Vec<String> = op
+            .errors
+            .iter()
+            .map(|e| format!("{} {}", e.status, short_type(models, &e.ty, false)))
+            .collect();
+        if !errors.is_empty() {
+            text.push_str(&format!("    errors: {}\n", errors.join(", ")));
+        }
+        lines.push((call, text));
+    }
+    lines.sort();
+    lines.into_iter().map(|(_, text)| text).collect()
+}
+
+fn param_type(models: &Models, param: &crate::ir::Param) -> String {
+    let ty = short_type(models, &param.ty, false);
+    match (param.many, param.deep_object) {
+        (true, _) => format!("OneOrMany<{ty}>"),
+        (false, true) => format!("{ty} as deepObject"),
+        _ => ty,
+    }
+}

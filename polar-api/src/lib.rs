@@ -1,4 +1,78 @@
-//! Async client for the Polar API. The endpoint layer arrives with issue 2/6;
-//! until then this crate re-exports the models.
+//! Async client for the [Polar](https://polar.sh) API.
+//!
+//! Every operation of Polar's OpenAPI document is a typed method; the models
+//! are the [`polar_models`] crate, re-exported as [`models`].
+//!
+//! # Clients and tokens
+//!
+//! * [`Client`] — authenticated with an organization access token (or a
+//!   personal one): [`Client::new`], [`Client::from_env`] (reads
+//!   `POLAR_ACCESS_TOKEN`), or [`Client::builder`] for the sandbox, a custom
+//!   base URL, timeouts and retries. [`Client::anonymous`] sends no token,
+//!   for the few public operations.
+//! * [`CustomerPortalClient`] — authenticated with a customer session token
+//!   ([`CustomerSession`]) or a member session token ([`MemberSession`]); the
+//!   customer-portal operations live only there. Derive one from an existing
+//!   client with [`Client::customer_portal_with`] to keep its configuration.
+//!
+//! Tokens are held as [`AccessToken`], which never prints its value.
+//!
+//! # Errors, retries and rate limits
+//!
+//! Every call returns [`Error`]: transport failures, timeouts, bodies that
+//! do not decode, and non-2xx responses as [`Error::Api`] with the decoded
+//! error body, the raw body and the [`RateLimit`] headers. Idempotent
+//! requests are retried on 429, 500, 502, 503 and 504 and on connection
+//! failures, honoring `Retry-After`; see [`RetryConfig`].
+//!
+//! # Lists
+//!
+//! List operations return one [`models::Page`]; [`paginate`],
+//! [`paginate_cursor`] and [`collect_all`] walk all pages.
+//!
+//! # TLS
+//!
+//! The `rustls` feature (default) uses rustls; `native-tls` uses the
+//! platform's TLS library, and wins when both are enabled.
+
+#![deny(missing_docs)]
+
+mod auth;
+mod client;
+mod config;
+mod error;
+mod pagination;
+mod portal;
+mod query;
+mod rate_limit;
+mod request;
+mod response;
+mod retry;
+mod server;
+mod transport;
+
+#[doc(hidden)]
+pub mod __private;
+
+// The endpoint layer, emitted by `cargo xtask regen` into `src/generated/`:
+// one group type per operationId prefix, one request builder per operation,
+// and `ApiErrorBody`. Formatted by the generator (prettyplease), not rustfmt.
+#[rustfmt::skip]
+mod generated;
+pub use generated::*;
+
+pub use auth::AccessToken;
+pub use client::{Client, ACCESS_TOKEN_ENV};
+pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use error::{ApiError, Error};
+pub use pagination::{collect_all, paginate, paginate_cursor};
+pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, SessionKind};
+pub use query::OneOrMany;
+pub use rate_limit::RateLimit;
+pub use response::Response;
+pub use retry::RetryConfig;
+pub use server::Server;
 
 pub use polar_models as models;
+/// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
+pub use reqwest;

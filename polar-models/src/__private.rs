@@ -17,14 +17,21 @@ thread_local! {
 /// instead. The round-trip tests use it to prove spec-built payloads decode
 /// into the variants the spec names; users never need it.
 pub fn strict_decoding<R>(f: impl FnOnce() -> R) -> R {
+    let _strict = strict_guard();
+    f()
+}
+
+/// Strict decoding on this thread until the guard is dropped; for async
+/// code polled on one thread, where [`strict_decoding`]'s closure cannot
+/// hold an `.await`.
+pub fn strict_guard() -> impl Drop {
     struct Reset(bool);
     impl Drop for Reset {
         fn drop(&mut self) {
             STRICT.with(|strict| strict.set(self.0));
         }
     }
-    let _reset = Reset(STRICT.with(|strict| strict.replace(true)));
-    f()
+    Reset(STRICT.with(|strict| strict.replace(true)))
 }
 
 /// Whether [`strict_decoding`] is on for this thread.

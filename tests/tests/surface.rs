@@ -9,3 +9,9 @@ fn models_surface() {
     let models = codegen::ir::lower(&pinned_spec()).expect("the pinned spec lowers");
     insta::assert_snapshot!("models_surface", codegen::surface::models(&models));
 }
+
+#[test]
+fn operations_surface() {
+    let models = codegen::ir::lower(&pinned_spec()).expect("the pinned spec lowers");
+    insta::assert_snapshot!("operations_surface", codegen::surface::operations(&models));
+}

@@ -2,8 +2,9 @@
 //! request builder per operation, and the `ApiErrorBody` enum.
 //!
 //! Generated code calls the hand-written runtime only through
-//! `crate::__private::*`, `crate::Client`, `crate::CustomerPortalClient`,
-//! `crate::OneOrMany`, `crate::Response` and `crate::Error`.
+//! `crate::__private::*` (its contract is written at the top of
+//! `polar-api/src/__private.rs`), the clients, `crate::OneOrMany`,
+//! `crate::Response`, `crate::Error` and the pagination functions.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,16 @@ pub fn emit(models: &Models) -> Result<BTreeMap<String, TokenStream>, crate::Err
     let mut files = BTreeMap::new();
     let mut modules = Vec::new();
     for group in &groups {
+        if group.portal && group.path.len() == 1 {
+            if let Some(op) = group.operations.first() {
+                return Err(crate::Error::unsupported(
+                    format!("operation `{}`", op.operation_id),
+                    "a customer-portal operation outside any portal group",
+                ));
+            }
+            // The portal client itself stands for `customer_portal`.
+            continue;
+        }
         let module = module_name(&group.type_name);
         let tokens = emit_group(models, group);
         modules.push(module.clone());
@@ -108,7 +119,7 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
         #[doc = #group_doc]
         #[derive(Clone, Debug)]
         pub struct #name {
-            core: crate::__private::Core,
+            pub(crate) core: crate::__private::Core,
         }
         #accessor
         impl #name {
@@ -186,8 +197,8 @@ fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
         let doc = format!(" The `{}` operations.", child.join(" / "));
         quote! {
             #[doc = #doc]
-            pub fn #method(&self) -> #child_type {
-                #child_type { core: self.core.clone() }
+            pub fn #method(&self) -> crate::#child_type {
+                crate::#child_type { core: self.core.clone() }
             }
         }
     });
@@ -468,7 +479,7 @@ fn emit_error_body_fn(models: &Models, op: &Operation) -> TokenStream {
     let arms = op.errors.iter().map(|error| {
         let status = Literal::u16_unsuffixed(error.status);
         let variant = ident(&error_variant_name(models, &error.ty));
-        quote!(#status => crate::__private::error_body(body, crate::ApiErrorBody::#variant),)
+        quote!(#status => crate::__private::decode_error_body(body, crate::ApiErrorBody::#variant),)
     });
     let body_param = if op.errors.is_empty() {
         quote!(_body)
@@ -507,12 +518,12 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
     let (item, walker, fetch) = match pagination {
         Pagination::Pages { item } => (
             model_type(models, item),
-            quote!(crate::__private::paginate),
+            quote!(crate::paginate),
             quote!(request.send()),
         ),
         Pagination::Cursor { item } => (
             model_type(models, item),
-            quote!(crate::__private::paginate_cursor),
+            quote!(crate::paginate_cursor),
             quote!(request.send()),
         ),
         Pagination::Mixed { item, response } => {
@@ -541,7 +552,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
             });
             (
                 model_type(models, item),
-                quote!(crate::__private::paginate_cursor),
+                quote!(crate::paginate_cursor),
                 quote! {
                     async move {
                         Ok(match request.send().await? {
@@ -565,7 +576,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         }
         #[doc = " Every item of every page, collected."]
         pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
-            crate::__private::collect_all(self.stream()).await
+            crate::collect_all(self.stream()).await
         }
     }
 }
@@ -596,6 +607,8 @@ fn emit_error_body(models: &Models) -> TokenStream {
         #[non_exhaustive]
         pub enum ApiErrorBody {
             #(#defs)*
+            #[doc = " A JSON error body that matches none of the documented ones."]
+            Unknown(::serde_json::Value),
         }
     }
 }

@@ -152,21 +152,27 @@ fn emit_case(
             (
                 quote!(ResponseKind::Json),
                 quote!(Some(#text)),
-                quote!(::serde_json::to_value(value).map_err(|e| e.to_string())),
+                quote! {
+                    let value = request.send().await.map_err(|e| e.to_string())?;
+                    ::serde_json::to_value(value).map_err(|e| e.to_string())
+                },
             )
         }
         ResponseKind::Empty => (
             quote!(ResponseKind::Empty),
             quote!(None),
-            quote!({
-                let () = value;
+            quote! {
+                request.send().await.map_err(|e| e.to_string())?;
                 Ok(::serde_json::Value::Null)
-            }),
+            },
         ),
         ResponseKind::Csv => (
             quote!(ResponseKind::Csv),
             quote!(Some("id,amount\n1,1200\n")),
-            quote!(Ok(::serde_json::Value::String(value))),
+            quote! {
+                let value = request.send().await.map_err(|e| e.to_string())?;
+                Ok(::serde_json::Value::String(value))
+            },
         ),
     };
     let operation_id = &op.operation_id;
@@ -187,10 +193,8 @@ fn emit_case(
             response: #response,
             call: |clients: &Clients| {
                 let request = clients.#client.clone()#(.#accessors())*.#method(#(#args),*)#(#setters)*;
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    #encode
-                })
+                let future: super::CaseFuture = Box::pin(async move { #encode });
+                future
             },
         }
     }

@@ -380,9 +380,9 @@ pub fn rust_type_in(models: &Models, ty: &TypeRef, root: &TokenStream) -> TokenS
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean | TypeRef::ConstBool(_) => quote!(bool),
-        TypeRef::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
-        TypeRef::Date => quote!(::chrono::NaiveDate),
-        TypeRef::Uuid => quote!(::uuid::Uuid),
+        TypeRef::DateTime => quote!(#root::chrono::DateTime<#root::chrono::Utc>),
+        TypeRef::Date => quote!(#root::chrono::NaiveDate),
+        TypeRef::Uuid => quote!(#root::uuid::Uuid),
         TypeRef::Any => quote!(::serde_json::Value),
         TypeRef::Unit => quote!(()),
         TypeRef::Const(id) => {

@@ -3,7 +3,7 @@
 /// Operations of the `benefits` group.
 #[derive(Clone, Debug)]
 pub struct Benefits {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `benefits` operations.
@@ -57,7 +57,7 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}` (`benefits:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> BenefitsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> BenefitsGet {
         BenefitsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -75,7 +75,7 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `DELETE /v1/benefits/{id}` (`benefits:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> BenefitsDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> BenefitsDelete {
         BenefitsDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -91,7 +91,7 @@ impl Benefits {
     /// `PATCH /v1/benefits/{id}` (`benefits:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::BenefitsUpdateBody,
     ) -> BenefitsUpdate {
         BenefitsUpdate {
@@ -110,7 +110,7 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}/grants` (`benefits:grants`)
-    pub fn grants(&self, id: ::uuid::Uuid) -> BenefitsGrants {
+    pub fn grants(&self, id: ::polar_models::uuid::Uuid) -> BenefitsGrants {
         BenefitsGrants {
             core: self.core.clone(),
             idempotency_key: None,
@@ -129,10 +129,10 @@ impl Benefits {
 pub struct BenefitsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     r#type: Vec<::polar_models::BenefitType>,
-    id: Vec<::uuid::Uuid>,
-    exclude_id: Vec<::uuid::Uuid>,
+    id: Vec<::polar_models::uuid::Uuid>,
+    exclude_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -151,7 +151,7 @@ impl BenefitsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -169,7 +169,10 @@ impl BenefitsList {
     /// Filter by benefit IDs.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.id.extend(value.into());
         self
     }
@@ -178,7 +181,7 @@ impl BenefitsList {
     /// Takes one value or several; calling it again adds more.
     pub fn exclude_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.exclude_id.extend(value.into());
         self
@@ -253,7 +256,7 @@ impl BenefitsList {
         Item = Result<::polar_models::Benefit, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -266,7 +269,7 @@ impl BenefitsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Benefit>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -309,7 +312,7 @@ impl BenefitsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -362,7 +365,7 @@ impl BenefitsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -377,7 +380,7 @@ impl BenefitsCreate {
 pub struct BenefitsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl BenefitsGet {
     const OPERATION: &'static str = "benefits:get";
@@ -415,10 +418,13 @@ impl BenefitsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -433,7 +439,7 @@ impl BenefitsGet {
 pub struct BenefitsDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl BenefitsDelete {
     const OPERATION: &'static str = "benefits:delete";
@@ -468,12 +474,20 @@ impl BenefitsDelete {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -488,7 +502,7 @@ impl BenefitsDelete {
 pub struct BenefitsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::BenefitsUpdateBody,
 }
 impl BenefitsUpdate {
@@ -528,10 +542,13 @@ impl BenefitsUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -546,10 +563,10 @@ impl BenefitsUpdate {
 pub struct BenefitsGrants {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     is_granted: Option<bool>,
-    customer_id: Vec<::uuid::Uuid>,
-    member_id: Vec<::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
+    member_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
@@ -565,7 +582,7 @@ impl BenefitsGrants {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -575,7 +592,7 @@ impl BenefitsGrants {
     /// Takes one value or several; calling it again adds more.
     pub fn member_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.member_id.extend(value.into());
         self
@@ -625,7 +642,7 @@ impl BenefitsGrants {
         Item = Result<::polar_models::BenefitGrant, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -638,7 +655,7 @@ impl BenefitsGrants {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::BenefitGrant>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -670,10 +687,13 @@ impl BenefitsGrants {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `checkout_links` group.
 #[derive(Clone, Debug)]
 pub struct CheckoutLinks {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `checkout_links` operations.
@@ -56,7 +56,7 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// `GET /v1/checkout-links/{id}` (`checkout-links:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CheckoutLinksGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CheckoutLinksGet {
         CheckoutLinksGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -70,7 +70,7 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `DELETE /v1/checkout-links/{id}` (`checkout-links:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> CheckoutLinksDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> CheckoutLinksDelete {
         CheckoutLinksDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -86,7 +86,7 @@ impl CheckoutLinks {
     /// `PATCH /v1/checkout-links/{id}` (`checkout-links:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CheckoutLinkUpdate,
     ) -> CheckoutLinksUpdate {
         CheckoutLinksUpdate {
@@ -103,8 +103,8 @@ impl CheckoutLinks {
 pub struct CheckoutLinksList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::CheckoutLinkSortProperty>,
@@ -116,7 +116,7 @@ impl CheckoutLinksList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -126,7 +126,7 @@ impl CheckoutLinksList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -188,7 +188,7 @@ impl CheckoutLinksList {
         Item = Result<::polar_models::CheckoutLink, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -201,7 +201,7 @@ impl CheckoutLinksList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CheckoutLink>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -232,7 +232,7 @@ impl CheckoutLinksList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -285,7 +285,7 @@ impl CheckoutLinksCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -300,7 +300,7 @@ impl CheckoutLinksCreate {
 pub struct CheckoutLinksGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CheckoutLinksGet {
     const OPERATION: &'static str = "checkout-links:get";
@@ -338,10 +338,13 @@ impl CheckoutLinksGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -356,7 +359,7 @@ impl CheckoutLinksGet {
 pub struct CheckoutLinksDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CheckoutLinksDelete {
     const OPERATION: &'static str = "checkout-links:delete";
@@ -392,10 +395,13 @@ impl CheckoutLinksDelete {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -410,7 +416,7 @@ impl CheckoutLinksDelete {
 pub struct CheckoutLinksUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CheckoutLinkUpdate,
 }
 impl CheckoutLinksUpdate {
@@ -450,10 +456,13 @@ impl CheckoutLinksUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

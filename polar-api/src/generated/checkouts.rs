@@ -3,7 +3,7 @@
 /// Operations of the `checkouts` group.
 #[derive(Clone, Debug)]
 pub struct Checkouts {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `checkouts` operations.
@@ -57,7 +57,7 @@ impl Checkouts {
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// `GET /v1/checkouts/{id}` (`checkouts:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CheckoutsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CheckoutsGet {
         CheckoutsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -73,7 +73,7 @@ impl Checkouts {
     /// `PATCH /v1/checkouts/{id}` (`checkouts:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CheckoutUpdate,
     ) -> CheckoutsUpdate {
         CheckoutsUpdate {
@@ -138,9 +138,9 @@ impl Checkouts {
 pub struct CheckoutsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     status: Vec<::polar_models::CheckoutStatus>,
     query: Option<String>,
@@ -155,7 +155,7 @@ impl CheckoutsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -165,7 +165,7 @@ impl CheckoutsList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -175,7 +175,7 @@ impl CheckoutsList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -259,7 +259,7 @@ impl CheckoutsList {
         Item = Result<::polar_models::Checkout, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -272,7 +272,7 @@ impl CheckoutsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Checkout>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -315,7 +315,7 @@ impl CheckoutsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -368,7 +368,7 @@ impl CheckoutsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -383,7 +383,7 @@ impl CheckoutsCreate {
 pub struct CheckoutsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CheckoutsGet {
     const OPERATION: &'static str = "checkouts:get";
@@ -421,10 +421,13 @@ impl CheckoutsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -439,7 +442,7 @@ impl CheckoutsGet {
 pub struct CheckoutsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CheckoutUpdate,
 }
 impl CheckoutsUpdate {
@@ -479,16 +482,19 @@ impl CheckoutsUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::CheckoutForbiddenError,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -541,16 +547,19 @@ impl CheckoutsClientGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             410 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::ExpiredCheckoutError,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -605,22 +614,25 @@ impl CheckoutsClientUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::CheckoutForbiddenError,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             410 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::ExpiredCheckoutError,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -676,24 +688,32 @@ impl CheckoutsClientConfirm {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            400 => crate::__private::error_body(body, crate::ApiErrorBody::PaymentError),
+            400 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::PaymentError,
+                )
+            }
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::CheckoutForbiddenError,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             410 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::ExpiredCheckoutError,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `custom_fields` group.
 #[derive(Clone, Debug)]
 pub struct CustomFields {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `custom_fields` operations.
@@ -54,7 +54,7 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// `GET /v1/custom-fields/{id}` (`custom-fields:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomFieldsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomFieldsGet {
         CustomFieldsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -68,7 +68,7 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `DELETE /v1/custom-fields/{id}` (`custom-fields:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> CustomFieldsDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> CustomFieldsDelete {
         CustomFieldsDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -84,7 +84,7 @@ impl CustomFields {
     /// `PATCH /v1/custom-fields/{id}` (`custom-fields:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomFieldUpdate,
     ) -> CustomFieldsUpdate {
         CustomFieldsUpdate {
@@ -101,7 +101,7 @@ impl CustomFields {
 pub struct CustomFieldsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     r#type: Vec<::polar_models::CustomFieldType>,
     page: Option<i64>,
@@ -115,7 +115,7 @@ impl CustomFieldsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -189,7 +189,7 @@ impl CustomFieldsList {
         Item = Result<::polar_models::CustomField, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -202,7 +202,7 @@ impl CustomFieldsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomField>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -236,7 +236,7 @@ impl CustomFieldsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -289,7 +289,7 @@ impl CustomFieldsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -304,7 +304,7 @@ impl CustomFieldsCreate {
 pub struct CustomFieldsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomFieldsGet {
     const OPERATION: &'static str = "custom-fields:get";
@@ -342,10 +342,13 @@ impl CustomFieldsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -360,7 +363,7 @@ impl CustomFieldsGet {
 pub struct CustomFieldsDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomFieldsDelete {
     const OPERATION: &'static str = "custom-fields:delete";
@@ -396,10 +399,13 @@ impl CustomFieldsDelete {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -414,7 +420,7 @@ impl CustomFieldsDelete {
 pub struct CustomFieldsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomFieldUpdate,
 }
 impl CustomFieldsUpdate {
@@ -454,10 +460,13 @@ impl CustomFieldsUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_meters` group.
 #[derive(Clone, Debug)]
 pub struct CustomerMeters {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `customer_meters` operations.
@@ -41,7 +41,7 @@ impl CustomerMeters {
     /// **Scopes**: `customer_meters:read`
     ///
     /// `GET /v1/customer-meters/{id}` (`customer_meters:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerMetersGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerMetersGet {
         CustomerMetersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -55,10 +55,10 @@ impl CustomerMeters {
 pub struct CustomerMetersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
-    meter_id: Vec<::uuid::Uuid>,
+    meter_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::CustomerMeterSortProperty>,
@@ -70,7 +70,7 @@ impl CustomerMetersList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -80,7 +80,7 @@ impl CustomerMetersList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -98,7 +98,10 @@ impl CustomerMetersList {
     /// Filter by meter ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn meter_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn meter_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.meter_id.extend(value.into());
         self
     }
@@ -159,7 +162,7 @@ impl CustomerMetersList {
         Item = Result<::polar_models::CustomerMeter, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -172,7 +175,7 @@ impl CustomerMetersList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerMeter>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -209,7 +212,7 @@ impl CustomerMetersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -224,7 +227,7 @@ impl CustomerMetersList {
 pub struct CustomerMetersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerMetersGet {
     const OPERATION: &'static str = "customer_meters:get";
@@ -262,10 +265,13 @@ impl CustomerMetersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

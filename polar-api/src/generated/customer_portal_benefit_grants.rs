@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / benefit_grants` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalBenefitGrants {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / benefit_grants` operations.
@@ -44,7 +44,7 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/benefit-grants/{id}` (`customer_portal:benefit-grants:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalBenefitGrantsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerPortalBenefitGrantsGet {
         CustomerPortalBenefitGrantsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -60,7 +60,7 @@ impl CustomerPortalBenefitGrants {
     /// `PATCH /v1/customer-portal/benefit-grants/{id}` (`customer_portal:benefit-grants:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerBenefitGrantUpdate,
     ) -> CustomerPortalBenefitGrantsUpdate {
         CustomerPortalBenefitGrantsUpdate {
@@ -79,11 +79,11 @@ pub struct CustomerPortalBenefitGrantsList {
     idempotency_key: Option<String>,
     query: Option<String>,
     r#type: Vec<::polar_models::BenefitType>,
-    benefit_id: Vec<::uuid::Uuid>,
-    checkout_id: Vec<::uuid::Uuid>,
-    order_id: Vec<::uuid::Uuid>,
-    subscription_id: Vec<::uuid::Uuid>,
-    member_id: Vec<::uuid::Uuid>,
+    benefit_id: Vec<::polar_models::uuid::Uuid>,
+    checkout_id: Vec<::polar_models::uuid::Uuid>,
+    order_id: Vec<::polar_models::uuid::Uuid>,
+    subscription_id: Vec<::polar_models::uuid::Uuid>,
+    member_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::CustomerBenefitGrantSortProperty>,
@@ -110,7 +110,7 @@ impl CustomerPortalBenefitGrantsList {
     /// Takes one value or several; calling it again adds more.
     pub fn benefit_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.benefit_id.extend(value.into());
         self
@@ -120,7 +120,7 @@ impl CustomerPortalBenefitGrantsList {
     /// Takes one value or several; calling it again adds more.
     pub fn checkout_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.checkout_id.extend(value.into());
         self
@@ -128,7 +128,10 @@ impl CustomerPortalBenefitGrantsList {
     /// Filter by order ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn order_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn order_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.order_id.extend(value.into());
         self
     }
@@ -137,7 +140,7 @@ impl CustomerPortalBenefitGrantsList {
     /// Takes one value or several; calling it again adds more.
     pub fn subscription_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.subscription_id.extend(value.into());
         self
@@ -147,7 +150,7 @@ impl CustomerPortalBenefitGrantsList {
     /// Takes one value or several; calling it again adds more.
     pub fn member_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.member_id.extend(value.into());
         self
@@ -211,7 +214,7 @@ impl CustomerPortalBenefitGrantsList {
         Item = Result<::polar_models::CustomerBenefitGrant, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -224,7 +227,7 @@ impl CustomerPortalBenefitGrantsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerBenefitGrant>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -270,7 +273,7 @@ impl CustomerPortalBenefitGrantsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -285,7 +288,7 @@ impl CustomerPortalBenefitGrantsList {
 pub struct CustomerPortalBenefitGrantsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalBenefitGrantsGet {
     const OPERATION: &'static str = "customer_portal:benefit-grants:get";
@@ -325,10 +328,13 @@ impl CustomerPortalBenefitGrantsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -343,7 +349,7 @@ impl CustomerPortalBenefitGrantsGet {
 pub struct CustomerPortalBenefitGrantsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerBenefitGrantUpdate,
 }
 impl CustomerPortalBenefitGrantsUpdate {
@@ -384,12 +390,20 @@ impl CustomerPortalBenefitGrantsUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / customer_meters` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalCustomerMeters {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / customer_meters` operations.
@@ -39,7 +39,10 @@ impl CustomerPortalCustomerMeters {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/meters/{id}` (`customer_portal:customer_meters:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalCustomerMetersGet {
+    pub fn get(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> CustomerPortalCustomerMetersGet {
         CustomerPortalCustomerMetersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -53,7 +56,7 @@ impl CustomerPortalCustomerMeters {
 pub struct CustomerPortalCustomerMetersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    meter_id: Vec<::uuid::Uuid>,
+    meter_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -64,7 +67,10 @@ impl CustomerPortalCustomerMetersList {
     /// Filter by meter ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn meter_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn meter_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.meter_id.extend(value.into());
         self
     }
@@ -132,7 +138,7 @@ impl CustomerPortalCustomerMetersList {
         Item = Result<::polar_models::CustomerCustomerMeter, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -145,7 +151,7 @@ impl CustomerPortalCustomerMetersList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerCustomerMeter>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -176,7 +182,7 @@ impl CustomerPortalCustomerMetersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -191,7 +197,7 @@ impl CustomerPortalCustomerMetersList {
 pub struct CustomerPortalCustomerMetersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalCustomerMetersGet {
     const OPERATION: &'static str = "customer_portal:customer_meters:get";
@@ -231,10 +237,13 @@ impl CustomerPortalCustomerMetersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

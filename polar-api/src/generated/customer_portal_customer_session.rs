@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / customer_session` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalCustomerSession {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / customer_session` operations.

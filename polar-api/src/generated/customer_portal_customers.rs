@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / customers` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalCustomers {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / customers` operations.
@@ -92,7 +92,7 @@ impl CustomerPortalCustomers {
     /// `DELETE /v1/customer-portal/customers/me/payment-methods/{id}` (`customer_portal:customers:delete_payment_method`)
     pub fn delete_payment_method(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> CustomerPortalCustomersDeletePaymentMethod {
         CustomerPortalCustomersDeletePaymentMethod {
             core: self.core.clone(),
@@ -237,7 +237,7 @@ impl CustomerPortalCustomersUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -302,7 +302,7 @@ impl CustomerPortalCustomersListPaymentMethods {
         Item = Result<::polar_models::CustomerPaymentMethod, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -315,7 +315,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerPaymentMethod>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -337,7 +337,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -395,7 +395,7 @@ impl CustomerPortalCustomersAddPaymentMethod {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -453,10 +453,13 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             400 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::CustomerNotReady)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::CustomerNotReady,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -471,7 +474,7 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
 pub struct CustomerPortalCustomersDeletePaymentMethod {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalCustomersDeletePaymentMethod {
     const OPERATION: &'static str = "customer_portal:customers:delete_payment_method";
@@ -507,16 +510,19 @@ impl CustomerPortalCustomersDeletePaymentMethod {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             400 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::PaymentMethodInUseByActiveSubscription,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -567,7 +573,7 @@ impl CustomerPortalCustomersRequestEmailUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -618,7 +624,7 @@ impl CustomerPortalCustomersCheckEmailUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

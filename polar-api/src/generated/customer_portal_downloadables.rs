@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / downloadables` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalDownloadables {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / downloadables` operations.
@@ -35,7 +35,7 @@ impl CustomerPortalDownloadables {
 pub struct CustomerPortalDownloadablesList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    benefit_id: Vec<::uuid::Uuid>,
+    benefit_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
@@ -46,7 +46,7 @@ impl CustomerPortalDownloadablesList {
     /// Takes one value or several; calling it again adds more.
     pub fn benefit_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.benefit_id.extend(value.into());
         self
@@ -96,7 +96,7 @@ impl CustomerPortalDownloadablesList {
         Item = Result<::polar_models::DownloadableRead, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -109,7 +109,7 @@ impl CustomerPortalDownloadablesList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::DownloadableRead>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -134,7 +134,7 @@ impl CustomerPortalDownloadablesList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / license_keys` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalLicenseKeys {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / license_keys` operations.
@@ -35,7 +35,7 @@ impl CustomerPortalLicenseKeys {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/license-keys/{id}` (`customer_portal:license_keys:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalLicenseKeysGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerPortalLicenseKeysGet {
         CustomerPortalLicenseKeysGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -109,14 +109,14 @@ impl CustomerPortalLicenseKeys {
 pub struct CustomerPortalLicenseKeysList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    benefit_id: Option<::uuid::Uuid>,
+    benefit_id: Option<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
 impl CustomerPortalLicenseKeysList {
     const OPERATION: &'static str = "customer_portal:license_keys:list";
     /// Filter by a specific benefit
-    pub fn benefit_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn benefit_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.benefit_id = Some(value);
         self
     }
@@ -165,7 +165,7 @@ impl CustomerPortalLicenseKeysList {
         Item = Result<::polar_models::LicenseKeyRead, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -178,7 +178,7 @@ impl CustomerPortalLicenseKeysList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::LicenseKeyRead>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -202,12 +202,20 @@ impl CustomerPortalLicenseKeysList {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            401 => crate::__private::error_body(body, crate::ApiErrorBody::Unauthorized),
+            401 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::Unauthorized,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -222,7 +230,7 @@ impl CustomerPortalLicenseKeysList {
 pub struct CustomerPortalLicenseKeysGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalLicenseKeysGet {
     const OPERATION: &'static str = "customer_portal:license_keys:get";
@@ -265,10 +273,13 @@ impl CustomerPortalLicenseKeysGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -323,10 +334,13 @@ impl CustomerPortalLicenseKeysValidate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -383,12 +397,20 @@ impl CustomerPortalLicenseKeysActivate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -439,10 +461,13 @@ impl CustomerPortalLicenseKeysDeactivate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / members` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalMembers {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::CustomerPortalClient<crate::MemberSession> {
     /// The `customer_portal / members` operations.
@@ -63,7 +63,10 @@ impl CustomerPortalMembers {
     /// - Cannot remove the only owner
     ///
     /// `DELETE /v1/customer-portal/members/{id}` (`customer_portal:members:remove_member`)
-    pub fn remove_member(&self, id: ::uuid::Uuid) -> CustomerPortalMembersRemoveMember {
+    pub fn remove_member(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> CustomerPortalMembersRemoveMember {
         CustomerPortalMembersRemoveMember {
             core: self.core.clone(),
             idempotency_key: None,
@@ -83,7 +86,7 @@ impl CustomerPortalMembers {
     /// `PATCH /v1/customer-portal/members/{id}` (`customer_portal:members:update_member`)
     pub fn update_member(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerPortalMemberUpdate,
     ) -> CustomerPortalMembersUpdateMember {
         CustomerPortalMembersUpdateMember {
@@ -150,7 +153,7 @@ impl CustomerPortalMembersListMembers {
         Item = Result<::polar_models::CustomerPortalMember, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -163,7 +166,7 @@ impl CustomerPortalMembersListMembers {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerPortalMember>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -185,7 +188,7 @@ impl CustomerPortalMembersListMembers {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -240,7 +243,7 @@ impl CustomerPortalMembersAddMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -255,7 +258,7 @@ impl CustomerPortalMembersAddMember {
 pub struct CustomerPortalMembersRemoveMember {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalMembersRemoveMember {
     const OPERATION: &'static str = "customer_portal:members:remove_member";
@@ -291,7 +294,7 @@ impl CustomerPortalMembersRemoveMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -306,7 +309,7 @@ impl CustomerPortalMembersRemoveMember {
 pub struct CustomerPortalMembersUpdateMember {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerPortalMemberUpdate,
 }
 impl CustomerPortalMembersUpdateMember {
@@ -348,7 +351,7 @@ impl CustomerPortalMembersUpdateMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / orders` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalOrders {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / orders` operations.
@@ -37,7 +37,7 @@ impl CustomerPortalOrders {
     /// Get an order by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/orders/{id}` (`customer_portal:orders:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalOrdersGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerPortalOrdersGet {
         CustomerPortalOrdersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -51,7 +51,7 @@ impl CustomerPortalOrders {
     /// `PATCH /v1/customer-portal/orders/{id}` (`customer_portal:orders:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerOrderUpdate,
     ) -> CustomerPortalOrdersUpdate {
         CustomerPortalOrdersUpdate {
@@ -66,7 +66,10 @@ impl CustomerPortalOrders {
     /// Get an order's invoice data.
     ///
     /// `GET /v1/customer-portal/orders/{id}/invoice` (`customer_portal:orders:invoice`)
-    pub fn invoice(&self, id: ::uuid::Uuid) -> CustomerPortalOrdersInvoice {
+    pub fn invoice(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> CustomerPortalOrdersInvoice {
         CustomerPortalOrdersInvoice {
             core: self.core.clone(),
             idempotency_key: None,
@@ -80,7 +83,7 @@ impl CustomerPortalOrders {
     /// `POST /v1/customer-portal/orders/{id}/invoice` (`customer_portal:orders:generate_invoice`)
     pub fn generate_invoice(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> CustomerPortalOrdersGenerateInvoice {
         CustomerPortalOrdersGenerateInvoice {
             core: self.core.clone(),
@@ -95,7 +98,7 @@ impl CustomerPortalOrders {
     /// `GET /v1/customer-portal/orders/{id}/payment-status` (`customer_portal:orders:get_payment_status`)
     pub fn get_payment_status(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> CustomerPortalOrdersGetPaymentStatus {
         CustomerPortalOrdersGetPaymentStatus {
             core: self.core.clone(),
@@ -110,7 +113,7 @@ impl CustomerPortalOrders {
     /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (`customer_portal:orders:confirm_retry_payment`)
     pub fn confirm_retry_payment(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerOrderConfirmPayment,
     ) -> CustomerPortalOrdersConfirmRetryPayment {
         CustomerPortalOrdersConfirmRetryPayment {
@@ -127,9 +130,9 @@ impl CustomerPortalOrders {
 pub struct CustomerPortalOrdersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    product_id: Vec<::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     product_billing_type: Vec<::polar_models::ProductBillingType>,
-    subscription_id: Vec<::uuid::Uuid>,
+    subscription_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -142,7 +145,7 @@ impl CustomerPortalOrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -162,7 +165,7 @@ impl CustomerPortalOrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn subscription_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.subscription_id.extend(value.into());
         self
@@ -229,7 +232,7 @@ impl CustomerPortalOrdersList {
         Item = Result<::polar_models::CustomerOrder, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -242,7 +245,7 @@ impl CustomerPortalOrdersList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerOrder>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -279,7 +282,7 @@ impl CustomerPortalOrdersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -294,7 +297,7 @@ impl CustomerPortalOrdersList {
 pub struct CustomerPortalOrdersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalOrdersGet {
     const OPERATION: &'static str = "customer_portal:orders:get";
@@ -332,10 +335,13 @@ impl CustomerPortalOrdersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -350,7 +356,7 @@ impl CustomerPortalOrdersGet {
 pub struct CustomerPortalOrdersUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerOrderUpdate,
 }
 impl CustomerPortalOrdersUpdate {
@@ -390,10 +396,13 @@ impl CustomerPortalOrdersUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -408,7 +417,7 @@ impl CustomerPortalOrdersUpdate {
 pub struct CustomerPortalOrdersInvoice {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalOrdersInvoice {
     const OPERATION: &'static str = "customer_portal:orders:invoice";
@@ -448,10 +457,13 @@ impl CustomerPortalOrdersInvoice {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -466,7 +478,7 @@ impl CustomerPortalOrdersInvoice {
 pub struct CustomerPortalOrdersGenerateInvoice {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalOrdersGenerateInvoice {
     const OPERATION: &'static str = "customer_portal:orders:generate_invoice";
@@ -502,7 +514,7 @@ impl CustomerPortalOrdersGenerateInvoice {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::CustomerPortalOrdersGenerateInvoiceError422,
                 )
@@ -517,7 +529,7 @@ impl CustomerPortalOrdersGenerateInvoice {
 pub struct CustomerPortalOrdersGetPaymentStatus {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalOrdersGetPaymentStatus {
     const OPERATION: &'static str = "customer_portal:orders:get_payment_status";
@@ -560,10 +572,13 @@ impl CustomerPortalOrdersGetPaymentStatus {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -578,7 +593,7 @@ impl CustomerPortalOrdersGetPaymentStatus {
 pub struct CustomerPortalOrdersConfirmRetryPayment {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerOrderConfirmPayment,
 }
 impl CustomerPortalOrdersConfirmRetryPayment {
@@ -623,22 +638,25 @@ impl CustomerPortalOrdersConfirmRetryPayment {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             409 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::PaymentAlreadyInProgress,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::OrderNotEligibleForRetry,
                 )
             }
             429 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::ManualRetryLimitExceeded,
                 )

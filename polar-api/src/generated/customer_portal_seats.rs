@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / seats` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalSeats {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / seats` operations.
@@ -43,7 +43,10 @@ impl CustomerPortalSeats {
     /// Revoke Seat
     ///
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (`customer_portal:seats:revoke_seat`)
-    pub fn revoke_seat(&self, seat_id: ::uuid::Uuid) -> CustomerPortalSeatsRevokeSeat {
+    pub fn revoke_seat(
+        &self,
+        seat_id: ::polar_models::uuid::Uuid,
+    ) -> CustomerPortalSeatsRevokeSeat {
         CustomerPortalSeatsRevokeSeat {
             core: self.core.clone(),
             idempotency_key: None,
@@ -55,7 +58,7 @@ impl CustomerPortalSeats {
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (`customer_portal:seats:resend_invitation`)
     pub fn resend_invitation(
         &self,
-        seat_id: ::uuid::Uuid,
+        seat_id: ::polar_models::uuid::Uuid,
     ) -> CustomerPortalSeatsResendInvitation {
         CustomerPortalSeatsResendInvitation {
             core: self.core.clone(),
@@ -87,18 +90,18 @@ impl CustomerPortalSeats {
 pub struct CustomerPortalSeatsListSeats {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    subscription_id: Option<::uuid::Uuid>,
-    order_id: Option<::uuid::Uuid>,
+    subscription_id: Option<::polar_models::uuid::Uuid>,
+    order_id: Option<::polar_models::uuid::Uuid>,
 }
 impl CustomerPortalSeatsListSeats {
     const OPERATION: &'static str = "customer_portal:seats:list_seats";
     /// Subscription ID
-    pub fn subscription_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn subscription_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.subscription_id = Some(value);
         self
     }
     /// Order ID
-    pub fn order_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn order_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.order_id = Some(value);
         self
     }
@@ -141,7 +144,7 @@ impl CustomerPortalSeatsListSeats {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -194,7 +197,7 @@ impl CustomerPortalSeatsAssignSeat {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -209,7 +212,7 @@ impl CustomerPortalSeatsAssignSeat {
 pub struct CustomerPortalSeatsRevokeSeat {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    seat_id: ::uuid::Uuid,
+    seat_id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalSeatsRevokeSeat {
     const OPERATION: &'static str = "customer_portal:seats:revoke_seat";
@@ -247,7 +250,7 @@ impl CustomerPortalSeatsRevokeSeat {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -262,7 +265,7 @@ impl CustomerPortalSeatsRevokeSeat {
 pub struct CustomerPortalSeatsResendInvitation {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    seat_id: ::uuid::Uuid,
+    seat_id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalSeatsResendInvitation {
     const OPERATION: &'static str = "customer_portal:seats:resend_invitation";
@@ -300,7 +303,7 @@ impl CustomerPortalSeatsResendInvitation {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -365,7 +368,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
         Item = Result<::polar_models::CustomerSubscription, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -378,7 +381,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerSubscription>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -400,7 +403,7 @@ impl CustomerPortalSeatsListClaimedSubscriptions {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

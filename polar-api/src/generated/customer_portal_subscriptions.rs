@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / subscriptions` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalSubscriptions {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / subscriptions` operations.
@@ -40,7 +40,7 @@ impl CustomerPortalSubscriptions {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalSubscriptionsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerPortalSubscriptionsGet {
         CustomerPortalSubscriptionsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -52,7 +52,10 @@ impl CustomerPortalSubscriptions {
     /// Cancel a subscription of the authenticated customer.
     ///
     /// `DELETE /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:cancel`)
-    pub fn cancel(&self, id: ::uuid::Uuid) -> CustomerPortalSubscriptionsCancel {
+    pub fn cancel(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> CustomerPortalSubscriptionsCancel {
         CustomerPortalSubscriptionsCancel {
             core: self.core.clone(),
             idempotency_key: None,
@@ -66,7 +69,7 @@ impl CustomerPortalSubscriptions {
     /// `PATCH /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerSubscriptionUpdate,
     ) -> CustomerPortalSubscriptionsUpdate {
         CustomerPortalSubscriptionsUpdate {
@@ -83,7 +86,7 @@ impl CustomerPortalSubscriptions {
 pub struct CustomerPortalSubscriptionsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    product_id: Vec<::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     active: Option<bool>,
     query: Option<String>,
     page: Option<i64>,
@@ -97,7 +100,7 @@ impl CustomerPortalSubscriptionsList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -171,7 +174,7 @@ impl CustomerPortalSubscriptionsList {
         Item = Result<::polar_models::CustomerSubscription, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -184,7 +187,7 @@ impl CustomerPortalSubscriptionsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerSubscription>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -218,7 +221,7 @@ impl CustomerPortalSubscriptionsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -233,7 +236,7 @@ impl CustomerPortalSubscriptionsList {
 pub struct CustomerPortalSubscriptionsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalSubscriptionsGet {
     const OPERATION: &'static str = "customer_portal:subscriptions:get";
@@ -273,10 +276,13 @@ impl CustomerPortalSubscriptionsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -291,7 +297,7 @@ impl CustomerPortalSubscriptionsGet {
 pub struct CustomerPortalSubscriptionsCancel {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalSubscriptionsCancel {
     const OPERATION: &'static str = "customer_portal:subscriptions:cancel";
@@ -331,16 +337,19 @@ impl CustomerPortalSubscriptionsCancel {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::AlreadyCanceledSubscription,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -355,7 +364,7 @@ impl CustomerPortalSubscriptionsCancel {
 pub struct CustomerPortalSubscriptionsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerSubscriptionUpdate,
 }
 impl CustomerPortalSubscriptionsUpdate {
@@ -396,18 +405,26 @@ impl CustomerPortalSubscriptionsUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            402 => crate::__private::error_body(body, crate::ApiErrorBody::PaymentFailed),
+            402 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::PaymentFailed,
+                )
+            }
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::AlreadyCanceledSubscription,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

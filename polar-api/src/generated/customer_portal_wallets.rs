@@ -3,7 +3,7 @@
 /// Operations of the `customer_portal / wallets` group.
 #[derive(Clone, Debug)]
 pub struct CustomerPortalWallets {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
     /// The `customer_portal / wallets` operations.
@@ -33,7 +33,7 @@ impl CustomerPortalWallets {
     /// Get a wallet by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/wallets/{id}` (`customer_portal:wallets:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomerPortalWalletsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomerPortalWalletsGet {
         CustomerPortalWalletsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -110,7 +110,7 @@ impl CustomerPortalWalletsList {
         Item = Result<::polar_models::CustomerWallet, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -123,7 +123,7 @@ impl CustomerPortalWalletsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::CustomerWallet>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -148,7 +148,7 @@ impl CustomerPortalWalletsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -163,7 +163,7 @@ impl CustomerPortalWalletsList {
 pub struct CustomerPortalWalletsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomerPortalWalletsGet {
     const OPERATION: &'static str = "customer_portal:wallets:get";
@@ -201,10 +201,13 @@ impl CustomerPortalWalletsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

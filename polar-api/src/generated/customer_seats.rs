@@ -3,7 +3,7 @@
 /// Operations of the `customer_seats` group.
 #[derive(Clone, Debug)]
 pub struct CustomerSeats {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `customer_seats` operations.
@@ -47,7 +47,10 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `DELETE /v1/customer-seats/{seat_id}` (`customer-seats:revoke_seat`)
-    pub fn revoke_seat(&self, seat_id: ::uuid::Uuid) -> CustomerSeatsRevokeSeat {
+    pub fn revoke_seat(
+        &self,
+        seat_id: ::polar_models::uuid::Uuid,
+    ) -> CustomerSeatsRevokeSeat {
         CustomerSeatsRevokeSeat {
             core: self.core.clone(),
             idempotency_key: None,
@@ -61,7 +64,7 @@ impl CustomerSeats {
     /// `POST /v1/customer-seats/{seat_id}/resend` (`customer-seats:resend_invitation`)
     pub fn resend_invitation(
         &self,
-        seat_id: ::uuid::Uuid,
+        seat_id: ::polar_models::uuid::Uuid,
     ) -> CustomerSeatsResendInvitation {
         CustomerSeatsResendInvitation {
             core: self.core.clone(),
@@ -99,18 +102,18 @@ impl CustomerSeats {
 pub struct CustomerSeatsListSeats {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    subscription_id: Option<::uuid::Uuid>,
-    order_id: Option<::uuid::Uuid>,
+    subscription_id: Option<::polar_models::uuid::Uuid>,
+    order_id: Option<::polar_models::uuid::Uuid>,
 }
 impl CustomerSeatsListSeats {
     const OPERATION: &'static str = "customer-seats:list_seats";
     /// The `subscription_id` parameter.
-    pub fn subscription_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn subscription_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.subscription_id = Some(value);
         self
     }
     /// The `order_id` parameter.
-    pub fn order_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn order_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.order_id = Some(value);
         self
     }
@@ -153,7 +156,7 @@ impl CustomerSeatsListSeats {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -206,7 +209,7 @@ impl CustomerSeatsAssignSeat {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -221,7 +224,7 @@ impl CustomerSeatsAssignSeat {
 pub struct CustomerSeatsRevokeSeat {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    seat_id: ::uuid::Uuid,
+    seat_id: ::polar_models::uuid::Uuid,
 }
 impl CustomerSeatsRevokeSeat {
     const OPERATION: &'static str = "customer-seats:revoke_seat";
@@ -259,7 +262,7 @@ impl CustomerSeatsRevokeSeat {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -274,7 +277,7 @@ impl CustomerSeatsRevokeSeat {
 pub struct CustomerSeatsResendInvitation {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    seat_id: ::uuid::Uuid,
+    seat_id: ::polar_models::uuid::Uuid,
 }
 impl CustomerSeatsResendInvitation {
     const OPERATION: &'static str = "customer-seats:resend_invitation";
@@ -312,7 +315,7 @@ impl CustomerSeatsResendInvitation {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -365,7 +368,7 @@ impl CustomerSeatsGetClaimInfo {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -423,7 +426,7 @@ impl CustomerSeatsClaimSeat {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customer_sessions` group.
 #[derive(Clone, Debug)]
 pub struct CustomerSessions {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `customer_sessions` operations.
@@ -79,7 +79,7 @@ impl CustomerSessionsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `customers` group.
 #[derive(Clone, Debug)]
 pub struct Customers {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `customers` operations.
@@ -69,7 +69,7 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}` (`customers:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> CustomersGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> CustomersGet {
         CustomersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -97,7 +97,7 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `DELETE /v1/customers/{id}` (`customers:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> CustomersDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> CustomersDelete {
         CustomersDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -114,7 +114,7 @@ impl Customers {
     /// `PATCH /v1/customers/{id}` (`customers:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::CustomerUpdate,
     ) -> CustomersUpdate {
         CustomersUpdate {
@@ -192,7 +192,7 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}/state` (`customers:get_state`)
-    pub fn get_state(&self, id: ::uuid::Uuid) -> CustomersGetState {
+    pub fn get_state(&self, id: ::polar_models::uuid::Uuid) -> CustomersGetState {
         CustomersGetState {
             core: self.core.clone(),
             idempotency_key: None,
@@ -229,7 +229,7 @@ impl Customers {
 pub struct CustomersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     email: Option<String>,
     query: Option<String>,
     page: Option<i64>,
@@ -249,7 +249,7 @@ impl CustomersList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -329,7 +329,7 @@ impl CustomersList {
         Item = Result<::polar_models::Customer, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -342,7 +342,7 @@ impl CustomersList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Customer>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -379,7 +379,7 @@ impl CustomersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -432,7 +432,7 @@ impl CustomersCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -447,7 +447,7 @@ impl CustomersCreate {
 pub struct CustomersExport {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
 }
 impl CustomersExport {
     const OPERATION: &'static str = "customers:export";
@@ -456,7 +456,7 @@ impl CustomersExport {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -498,7 +498,7 @@ impl CustomersExport {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -513,7 +513,7 @@ impl CustomersExport {
 pub struct CustomersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomersGet {
     const OPERATION: &'static str = "customers:get";
@@ -551,10 +551,13 @@ impl CustomersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -569,7 +572,7 @@ impl CustomersGet {
 pub struct CustomersDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     anonymize: Option<bool>,
 }
 impl CustomersDelete {
@@ -616,10 +619,13 @@ impl CustomersDelete {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -634,7 +640,7 @@ impl CustomersDelete {
 pub struct CustomersUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::CustomerUpdate,
 }
 impl CustomersUpdate {
@@ -674,10 +680,13 @@ impl CustomersUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -730,10 +739,13 @@ impl CustomersGetExternal {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -795,10 +807,13 @@ impl CustomersDeleteExternal {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -853,10 +868,13 @@ impl CustomersUpdateExternal {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -871,7 +889,7 @@ impl CustomersUpdateExternal {
 pub struct CustomersGetState {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl CustomersGetState {
     const OPERATION: &'static str = "customers:get_state";
@@ -909,10 +927,13 @@ impl CustomersGetState {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -965,10 +986,13 @@ impl CustomersGetStateExternal {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `discounts` group.
 #[derive(Clone, Debug)]
 pub struct Discounts {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `discounts` operations.
@@ -53,7 +53,7 @@ impl Discounts {
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// `GET /v1/discounts/{id}` (`discounts:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> DiscountsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> DiscountsGet {
         DiscountsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -67,7 +67,7 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `DELETE /v1/discounts/{id}` (`discounts:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> DiscountsDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> DiscountsDelete {
         DiscountsDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -83,7 +83,7 @@ impl Discounts {
     /// `PATCH /v1/discounts/{id}` (`discounts:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::DiscountUpdate,
     ) -> DiscountsUpdate {
         DiscountsUpdate {
@@ -100,7 +100,7 @@ impl Discounts {
 pub struct DiscountsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -113,7 +113,7 @@ impl DiscountsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -177,7 +177,7 @@ impl DiscountsList {
         Item = Result<::polar_models::Discount, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -190,7 +190,7 @@ impl DiscountsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Discount>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -221,7 +221,7 @@ impl DiscountsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -274,7 +274,7 @@ impl DiscountsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -289,7 +289,7 @@ impl DiscountsCreate {
 pub struct DiscountsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl DiscountsGet {
     const OPERATION: &'static str = "discounts:get";
@@ -327,10 +327,13 @@ impl DiscountsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -345,7 +348,7 @@ impl DiscountsGet {
 pub struct DiscountsDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl DiscountsDelete {
     const OPERATION: &'static str = "discounts:delete";
@@ -381,10 +384,13 @@ impl DiscountsDelete {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -399,7 +405,7 @@ impl DiscountsDelete {
 pub struct DiscountsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::DiscountUpdate,
 }
 impl DiscountsUpdate {
@@ -439,10 +445,13 @@ impl DiscountsUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

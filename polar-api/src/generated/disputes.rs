@@ -3,7 +3,7 @@
 /// Operations of the `disputes` group.
 #[derive(Clone, Debug)]
 pub struct Disputes {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `disputes` operations.
@@ -40,7 +40,7 @@ impl Disputes {
     /// **Scopes**: `disputes:read`
     ///
     /// `GET /v1/disputes/{id}` (`disputes:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> DisputesGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> DisputesGet {
         DisputesGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -54,8 +54,8 @@ impl Disputes {
 pub struct DisputesList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    order_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    order_id: Vec<::polar_models::uuid::Uuid>,
     status: Vec<::polar_models::DisputeStatus>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -68,7 +68,7 @@ impl DisputesList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -76,7 +76,10 @@ impl DisputesList {
     /// Filter by order ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn order_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn order_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.order_id.extend(value.into());
         self
     }
@@ -144,7 +147,7 @@ impl DisputesList {
         Item = Result<::polar_models::Dispute, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -157,7 +160,7 @@ impl DisputesList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Dispute>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -191,7 +194,7 @@ impl DisputesList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -206,7 +209,7 @@ impl DisputesList {
 pub struct DisputesGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl DisputesGet {
     const OPERATION: &'static str = "disputes:get";
@@ -244,10 +247,13 @@ impl DisputesGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -45,4 +45,6 @@ pub enum ApiErrorBody {
     SubscriptionLocked(::polar_models::SubscriptionLocked),
     /// A `Unauthorized` error body.
     Unauthorized(::polar_models::Unauthorized),
+    /// A JSON error body that matches none of the documented ones.
+    Unknown(::serde_json::Value),
 }

@@ -3,7 +3,7 @@
 /// Operations of the `event_types` group.
 #[derive(Clone, Debug)]
 pub struct EventTypes {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `event_types` operations.
@@ -44,7 +44,7 @@ impl EventTypes {
     /// `PATCH /v1/event-types/{id}` (`event-types:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::EventTypeUpdate,
     ) -> EventTypesUpdate {
         EventTypesUpdate {
@@ -61,12 +61,12 @@ impl EventTypes {
 pub struct EventTypesList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     query: Option<String>,
     root_events: Option<bool>,
-    parent_id: Option<::uuid::Uuid>,
+    parent_id: Option<::polar_models::uuid::Uuid>,
     source: Option<::polar_models::EventSource>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -79,7 +79,7 @@ impl EventTypesList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -89,7 +89,7 @@ impl EventTypesList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -117,7 +117,7 @@ impl EventTypesList {
         self
     }
     /// Filter by specific parent event ID.
-    pub fn parent_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn parent_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.parent_id = Some(value);
         self
     }
@@ -183,7 +183,7 @@ impl EventTypesList {
         Item = Result<::polar_models::EventTypeWithStats, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -196,7 +196,7 @@ impl EventTypesList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::EventTypeWithStats>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -242,7 +242,7 @@ impl EventTypesList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -257,7 +257,7 @@ impl EventTypesList {
 pub struct EventTypesUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::EventTypeUpdate,
 }
 impl EventTypesUpdate {
@@ -297,7 +297,7 @@ impl EventTypesUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `events` group.
 #[derive(Clone, Debug)]
 pub struct Events {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `events` operations.
@@ -71,7 +71,7 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/{id}` (`events:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> EventsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> EventsGet {
         EventsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -100,16 +100,18 @@ pub struct EventsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
     filter: Option<String>,
-    start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
-    end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
-    organization_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    start_timestamp: Option<
+        ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    >,
+    end_timestamp: Option<::polar_models::chrono::DateTime<::polar_models::chrono::Utc>>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
-    meter_id: Option<::uuid::Uuid>,
+    meter_id: Option<::polar_models::uuid::Uuid>,
     name: Vec<String>,
     source: Vec<::polar_models::EventSource>,
     query: Option<String>,
-    parent_id: Option<::uuid::Uuid>,
+    parent_id: Option<::polar_models::uuid::Uuid>,
     depth: Option<i64>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -129,12 +131,18 @@ impl EventsList {
         self
     }
     /// Filter events after this timestamp.
-    pub fn start_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn start_timestamp(
+        mut self,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    ) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Filter events before this timestamp.
-    pub fn end_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn end_timestamp(
+        mut self,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    ) -> Self {
         self.end_timestamp = Some(value);
         self
     }
@@ -143,7 +151,7 @@ impl EventsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -153,7 +161,7 @@ impl EventsList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -169,7 +177,7 @@ impl EventsList {
         self
     }
     /// Filter by a meter filter clause.
-    pub fn meter_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn meter_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.meter_id = Some(value);
         self
     }
@@ -196,7 +204,7 @@ impl EventsList {
         self
     }
     /// When combined with depth, use this event as the anchor instead of root events.
-    pub fn parent_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn parent_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.parent_id = Some(value);
         self
     }
@@ -268,7 +276,7 @@ impl EventsList {
         Item = Result<::polar_models::Event, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate_cursor(
+        crate::paginate_cursor(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -302,7 +310,7 @@ impl EventsList {
     }
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<::polar_models::Event>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -366,7 +374,7 @@ impl EventsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -381,8 +389,8 @@ impl EventsList {
 pub struct EventsListNames {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     source: Vec<::polar_models::EventSource>,
     query: Option<String>,
@@ -397,7 +405,7 @@ impl EventsListNames {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -407,7 +415,7 @@ impl EventsListNames {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -491,7 +499,7 @@ impl EventsListNames {
         Item = Result<::polar_models::EventName, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -504,7 +512,7 @@ impl EventsListNames {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::EventName>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -544,7 +552,7 @@ impl EventsListNames {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -559,7 +567,7 @@ impl EventsListNames {
 pub struct EventsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl EventsGet {
     const OPERATION: &'static str = "events:get";
@@ -597,10 +605,13 @@ impl EventsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -655,7 +666,7 @@ impl EventsIngest {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

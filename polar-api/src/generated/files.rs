@@ -3,7 +3,7 @@
 /// Operations of the `files` group.
 #[derive(Clone, Debug)]
 pub struct Files {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `files` operations.
@@ -54,7 +54,7 @@ impl Files {
     /// `POST /v1/files/{id}/uploaded` (`files:uploaded`)
     pub fn uploaded(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::FileUploadCompleted,
     ) -> FilesUploaded {
         FilesUploaded {
@@ -71,7 +71,7 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `DELETE /v1/files/{id}` (`files:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> FilesDelete {
+    pub fn delete(&self, id: ::polar_models::uuid::Uuid) -> FilesDelete {
         FilesDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -87,7 +87,7 @@ impl Files {
     /// `PATCH /v1/files/{id}` (`files:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::FilePatch,
     ) -> FilesUpdate {
         FilesUpdate {
@@ -104,8 +104,8 @@ impl Files {
 pub struct FilesList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    ids: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    ids: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
@@ -116,7 +116,7 @@ impl FilesList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -124,7 +124,10 @@ impl FilesList {
     /// Filter by file ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn ids(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn ids(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.ids.extend(value.into());
         self
     }
@@ -170,7 +173,7 @@ impl FilesList {
         Item = Result<::polar_models::ListResourceFileReadItem, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -183,7 +186,7 @@ impl FilesList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::ListResourceFileReadItem>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -211,7 +214,7 @@ impl FilesList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -264,7 +267,7 @@ impl FilesCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -279,7 +282,7 @@ impl FilesCreate {
 pub struct FilesUploaded {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::FileUploadCompleted,
 }
 impl FilesUploaded {
@@ -320,12 +323,20 @@ impl FilesUploaded {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -340,7 +351,7 @@ impl FilesUploaded {
 pub struct FilesDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl FilesDelete {
     const OPERATION: &'static str = "files:delete";
@@ -375,12 +386,20 @@ impl FilesDelete {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -395,7 +414,7 @@ impl FilesDelete {
 pub struct FilesUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::FilePatch,
 }
 impl FilesUpdate {
@@ -436,12 +455,20 @@ impl FilesUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `license_keys` group.
 #[derive(Clone, Debug)]
 pub struct LicenseKeys {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `license_keys` operations.
@@ -38,7 +38,7 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/{id}` (`license_keys:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> LicenseKeysGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> LicenseKeysGet {
         LicenseKeysGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -54,7 +54,7 @@ impl LicenseKeys {
     /// `PATCH /v1/license-keys/{id}` (`license_keys:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::LicenseKeyUpdate,
     ) -> LicenseKeysUpdate {
         LicenseKeysUpdate {
@@ -73,8 +73,8 @@ impl LicenseKeys {
     /// `GET /v1/license-keys/{id}/activations/{activation_id}` (`license_keys:get_activation`)
     pub fn get_activation(
         &self,
-        id: ::uuid::Uuid,
-        activation_id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
+        activation_id: ::polar_models::uuid::Uuid,
     ) -> LicenseKeysGetActivation {
         LicenseKeysGetActivation {
             core: self.core.clone(),
@@ -141,8 +141,8 @@ impl LicenseKeys {
 pub struct LicenseKeysList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    benefit_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    benefit_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
@@ -153,7 +153,7 @@ impl LicenseKeysList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -163,7 +163,7 @@ impl LicenseKeysList {
     /// Takes one value or several; calling it again adds more.
     pub fn benefit_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.benefit_id.extend(value.into());
         self
@@ -213,7 +213,7 @@ impl LicenseKeysList {
         Item = Result<::polar_models::LicenseKeyRead, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -226,7 +226,7 @@ impl LicenseKeysList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::LicenseKeyRead>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -253,12 +253,20 @@ impl LicenseKeysList {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            401 => crate::__private::error_body(body, crate::ApiErrorBody::Unauthorized),
+            401 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::Unauthorized,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -273,7 +281,7 @@ impl LicenseKeysList {
 pub struct LicenseKeysGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl LicenseKeysGet {
     const OPERATION: &'static str = "license_keys:get";
@@ -315,12 +323,20 @@ impl LicenseKeysGet {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            401 => crate::__private::error_body(body, crate::ApiErrorBody::Unauthorized),
+            401 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::Unauthorized,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -335,7 +351,7 @@ impl LicenseKeysGet {
 pub struct LicenseKeysUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::LicenseKeyUpdate,
 }
 impl LicenseKeysUpdate {
@@ -374,12 +390,20 @@ impl LicenseKeysUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            401 => crate::__private::error_body(body, crate::ApiErrorBody::Unauthorized),
+            401 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::Unauthorized,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -394,8 +418,8 @@ impl LicenseKeysUpdate {
 pub struct LicenseKeysGetActivation {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
-    activation_id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
+    activation_id: ::polar_models::uuid::Uuid,
 }
 impl LicenseKeysGetActivation {
     const OPERATION: &'static str = "license_keys:get_activation";
@@ -438,12 +462,20 @@ impl LicenseKeysGetActivation {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            401 => crate::__private::error_body(body, crate::ApiErrorBody::Unauthorized),
+            401 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::Unauthorized,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -498,10 +530,13 @@ impl LicenseKeysValidate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -558,12 +593,20 @@ impl LicenseKeysActivate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -614,10 +657,13 @@ impl LicenseKeysDeactivate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

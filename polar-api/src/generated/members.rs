@@ -3,7 +3,7 @@
 /// Operations of the `members` group.
 #[derive(Clone, Debug)]
 pub struct Members {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `members` operations.
@@ -62,7 +62,7 @@ impl Members {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/members/{id}` (`members:get_member`)
-    pub fn get_member(&self, id: ::uuid::Uuid) -> MembersGetMember {
+    pub fn get_member(&self, id: ::polar_models::uuid::Uuid) -> MembersGetMember {
         MembersGetMember {
             core: self.core.clone(),
             idempotency_key: None,
@@ -78,7 +78,7 @@ impl Members {
     /// **Scopes**: `members:write`
     ///
     /// `DELETE /v1/members/{id}` (`members:delete_member`)
-    pub fn delete_member(&self, id: ::uuid::Uuid) -> MembersDeleteMember {
+    pub fn delete_member(&self, id: ::polar_models::uuid::Uuid) -> MembersDeleteMember {
         MembersDeleteMember {
             core: self.core.clone(),
             idempotency_key: None,
@@ -97,7 +97,7 @@ impl Members {
     /// `PATCH /v1/members/{id}` (`members:update_member`)
     pub fn update_member(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::MemberUpdate,
     ) -> MembersUpdateMember {
         MembersUpdateMember {
@@ -249,7 +249,7 @@ impl MembersListMembers {
         Item = Result<::polar_models::Member, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -260,7 +260,7 @@ impl MembersListMembers {
     }
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<::polar_models::Member>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -294,7 +294,7 @@ impl MembersListMembers {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -347,10 +347,13 @@ impl MembersCreateMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -365,7 +368,7 @@ impl MembersCreateMember {
 pub struct MembersGetMember {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl MembersGetMember {
     const OPERATION: &'static str = "members:get_member";
@@ -403,10 +406,13 @@ impl MembersGetMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -421,7 +427,7 @@ impl MembersGetMember {
 pub struct MembersDeleteMember {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl MembersDeleteMember {
     const OPERATION: &'static str = "members:delete_member";
@@ -457,10 +463,13 @@ impl MembersDeleteMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -475,7 +484,7 @@ impl MembersDeleteMember {
 pub struct MembersUpdateMember {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::MemberUpdate,
 }
 impl MembersUpdateMember {
@@ -515,10 +524,13 @@ impl MembersUpdateMember {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -534,13 +546,13 @@ pub struct MembersGetMemberByExternalId {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
     external_id: String,
-    customer_id: Option<::uuid::Uuid>,
+    customer_id: Option<::polar_models::uuid::Uuid>,
     external_customer_id: Option<String>,
 }
 impl MembersGetMemberByExternalId {
     const OPERATION: &'static str = "members:get_member_by_external_id";
     /// The customer ID.
-    pub fn customer_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.customer_id = Some(value);
         self
     }
@@ -589,10 +601,13 @@ impl MembersGetMemberByExternalId {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -608,13 +623,13 @@ pub struct MembersDeleteMemberByExternalId {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
     external_id: String,
-    customer_id: Option<::uuid::Uuid>,
+    customer_id: Option<::polar_models::uuid::Uuid>,
     external_customer_id: Option<String>,
 }
 impl MembersDeleteMemberByExternalId {
     const OPERATION: &'static str = "members:delete_member_by_external_id";
     /// The customer ID.
-    pub fn customer_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.customer_id = Some(value);
         self
     }
@@ -661,10 +676,13 @@ impl MembersDeleteMemberByExternalId {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -680,14 +698,14 @@ pub struct MembersUpdateMemberByExternalId {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
     external_id: String,
-    customer_id: Option<::uuid::Uuid>,
+    customer_id: Option<::polar_models::uuid::Uuid>,
     external_customer_id: Option<String>,
     body: ::polar_models::MemberUpdate,
 }
 impl MembersUpdateMemberByExternalId {
     const OPERATION: &'static str = "members:update_member_by_external_id";
     /// The customer ID.
-    pub fn customer_id(mut self, value: ::uuid::Uuid) -> Self {
+    pub fn customer_id(mut self, value: ::polar_models::uuid::Uuid) -> Self {
         self.customer_id = Some(value);
         self
     }
@@ -737,10 +755,13 @@ impl MembersUpdateMemberByExternalId {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `meters` group.
 #[derive(Clone, Debug)]
 pub struct Meters {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `meters` operations.
@@ -55,7 +55,7 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}` (`meters:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> MetersGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> MetersGet {
         MetersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -71,7 +71,7 @@ impl Meters {
     /// `PATCH /v1/meters/{id}` (`meters:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::MeterUpdate,
     ) -> MetersUpdate {
         MetersUpdate {
@@ -90,9 +90,9 @@ impl Meters {
     /// `GET /v1/meters/{id}/quantities` (`meters:quantities`)
     pub fn quantities(
         &self,
-        id: ::uuid::Uuid,
-        start_timestamp: ::chrono::DateTime<::chrono::Utc>,
-        end_timestamp: ::chrono::DateTime<::chrono::Utc>,
+        id: ::polar_models::uuid::Uuid,
+        start_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+        end_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
         interval: ::polar_models::TimeInterval,
     ) -> MetersQuantities {
         MetersQuantities {
@@ -116,7 +116,7 @@ impl Meters {
 pub struct MetersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     is_archived: Option<bool>,
     page: Option<i64>,
@@ -136,7 +136,7 @@ impl MetersList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -214,7 +214,7 @@ impl MetersList {
         Item = Result<::polar_models::Meter, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -225,7 +225,7 @@ impl MetersList {
     }
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<::polar_models::Meter>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -262,7 +262,7 @@ impl MetersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -315,7 +315,7 @@ impl MetersCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -330,7 +330,7 @@ impl MetersCreate {
 pub struct MetersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl MetersGet {
     const OPERATION: &'static str = "meters:get";
@@ -368,10 +368,13 @@ impl MetersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -386,7 +389,7 @@ impl MetersGet {
 pub struct MetersUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::MeterUpdate,
 }
 impl MetersUpdate {
@@ -426,10 +429,13 @@ impl MetersUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -444,12 +450,12 @@ impl MetersUpdate {
 pub struct MetersQuantities {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
-    start_timestamp: ::chrono::DateTime<::chrono::Utc>,
-    end_timestamp: ::chrono::DateTime<::chrono::Utc>,
+    id: ::polar_models::uuid::Uuid,
+    start_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    end_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
     interval: ::polar_models::TimeInterval,
     timezone: Option<::polar_models::MetersQuantitiesTimezone>,
-    customer_id: Vec<::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     customer_aggregation_function: Option<::polar_models::AggregationFunction>,
     metadata: Option<
@@ -473,7 +479,7 @@ impl MetersQuantities {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -559,10 +565,13 @@ impl MetersQuantities {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

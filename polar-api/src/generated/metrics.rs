@@ -3,7 +3,7 @@
 /// Operations of the `metrics` group.
 #[derive(Clone, Debug)]
 pub struct Metrics {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `metrics` operations.
@@ -25,8 +25,8 @@ impl Metrics {
     /// `GET /v1/metrics/` (`metrics:get`)
     pub fn get(
         &self,
-        start_date: ::chrono::NaiveDate,
-        end_date: ::chrono::NaiveDate,
+        start_date: ::polar_models::chrono::NaiveDate,
+        end_date: ::polar_models::chrono::NaiveDate,
         interval: ::polar_models::TimeInterval,
     ) -> MetricsGet {
         MetricsGet {
@@ -52,8 +52,8 @@ impl Metrics {
     /// `GET /v1/metrics/export` (`metrics:export`)
     pub fn export(
         &self,
-        start_date: ::chrono::NaiveDate,
-        end_date: ::chrono::NaiveDate,
+        start_date: ::polar_models::chrono::NaiveDate,
+        end_date: ::polar_models::chrono::NaiveDate,
         interval: ::polar_models::TimeInterval,
     ) -> MetricsExport {
         MetricsExport {
@@ -121,7 +121,7 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/dashboards/{id}` (`metrics:get_dashboard`)
-    pub fn get_dashboard(&self, id: ::uuid::Uuid) -> MetricsGetDashboard {
+    pub fn get_dashboard(&self, id: ::polar_models::uuid::Uuid) -> MetricsGetDashboard {
         MetricsGetDashboard {
             core: self.core.clone(),
             idempotency_key: None,
@@ -135,7 +135,10 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `DELETE /v1/metrics/dashboards/{id}` (`metrics:delete_dashboard`)
-    pub fn delete_dashboard(&self, id: ::uuid::Uuid) -> MetricsDeleteDashboard {
+    pub fn delete_dashboard(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> MetricsDeleteDashboard {
         MetricsDeleteDashboard {
             core: self.core.clone(),
             idempotency_key: None,
@@ -151,7 +154,7 @@ impl Metrics {
     /// `PATCH /v1/metrics/dashboards/{id}` (`metrics:update_dashboard`)
     pub fn update_dashboard(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::MetricDashboardUpdate,
     ) -> MetricsUpdateDashboard {
         MetricsUpdateDashboard {
@@ -168,14 +171,14 @@ impl Metrics {
 pub struct MetricsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    start_date: ::chrono::NaiveDate,
-    end_date: ::chrono::NaiveDate,
+    start_date: ::polar_models::chrono::NaiveDate,
+    end_date: ::polar_models::chrono::NaiveDate,
     interval: ::polar_models::TimeInterval,
     timezone: Option<::polar_models::MetricsGetTimezone>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     billing_type: Vec<::polar_models::ProductBillingType>,
-    customer_id: Vec<::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     metrics: Vec<String>,
 }
 impl MetricsGet {
@@ -192,7 +195,7 @@ impl MetricsGet {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -202,7 +205,7 @@ impl MetricsGet {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -222,7 +225,7 @@ impl MetricsGet {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -288,7 +291,7 @@ impl MetricsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -303,14 +306,14 @@ impl MetricsGet {
 pub struct MetricsExport {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    start_date: ::chrono::NaiveDate,
-    end_date: ::chrono::NaiveDate,
+    start_date: ::polar_models::chrono::NaiveDate,
+    end_date: ::polar_models::chrono::NaiveDate,
     interval: ::polar_models::TimeInterval,
     timezone: Option<::polar_models::MetricsExportTimezone>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     billing_type: Vec<::polar_models::ProductBillingType>,
-    customer_id: Vec<::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     metrics: Vec<String>,
 }
 impl MetricsExport {
@@ -327,7 +330,7 @@ impl MetricsExport {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -337,7 +340,7 @@ impl MetricsExport {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -357,7 +360,7 @@ impl MetricsExport {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -424,7 +427,7 @@ impl MetricsExport {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -482,7 +485,7 @@ impl MetricsLimits {
 pub struct MetricsListDashboards {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
 }
 impl MetricsListDashboards {
     const OPERATION: &'static str = "metrics:list_dashboards";
@@ -491,7 +494,7 @@ impl MetricsListDashboards {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -537,7 +540,7 @@ impl MetricsListDashboards {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -592,7 +595,7 @@ impl MetricsCreateDashboard {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -607,7 +610,7 @@ impl MetricsCreateDashboard {
 pub struct MetricsGetDashboard {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl MetricsGetDashboard {
     const OPERATION: &'static str = "metrics:get_dashboard";
@@ -647,7 +650,7 @@ impl MetricsGetDashboard {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -662,7 +665,7 @@ impl MetricsGetDashboard {
 pub struct MetricsDeleteDashboard {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl MetricsDeleteDashboard {
     const OPERATION: &'static str = "metrics:delete_dashboard";
@@ -698,7 +701,7 @@ impl MetricsDeleteDashboard {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -713,7 +716,7 @@ impl MetricsDeleteDashboard {
 pub struct MetricsUpdateDashboard {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::MetricDashboardUpdate,
 }
 impl MetricsUpdateDashboard {
@@ -755,7 +758,7 @@ impl MetricsUpdateDashboard {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -15,8 +15,6 @@ mod custom_fields;
 pub use self::custom_fields::*;
 mod customer_meters;
 pub use self::customer_meters::*;
-mod customer_portal;
-pub use self::customer_portal::*;
 mod customer_portal_benefit_grants;
 pub use self::customer_portal_benefit_grants::*;
 mod customer_portal_customer_meters;

@@ -3,7 +3,7 @@
 /// Operations of the `oauth2` group.
 #[derive(Clone, Debug)]
 pub struct Oauth2 {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `oauth2` operations.
@@ -15,8 +15,8 @@ impl crate::Client {
 }
 impl Oauth2 {
     /// The `oauth2 / clients` operations.
-    pub fn clients(&self) -> Oauth2Clients {
-        Oauth2Clients {
+    pub fn clients(&self) -> crate::Oauth2Clients {
+        crate::Oauth2Clients {
             core: self.core.clone(),
         }
     }

@@ -3,7 +3,7 @@
 /// Operations of the `oauth2 / clients` group.
 #[derive(Clone, Debug)]
 pub struct Oauth2Clients {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl Oauth2Clients {
     /// Create Client
@@ -110,7 +110,7 @@ impl Oauth2ClientsCreateClient {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -163,7 +163,7 @@ impl Oauth2ClientsGetClient {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -218,7 +218,7 @@ impl Oauth2ClientsUpdateClient {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -271,7 +271,7 @@ impl Oauth2ClientsDeleteClient {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `orders` group.
 #[derive(Clone, Debug)]
 pub struct Orders {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `orders` operations.
@@ -61,7 +61,7 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}` (`orders:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> OrdersGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> OrdersGet {
         OrdersGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -77,7 +77,7 @@ impl Orders {
     /// `PATCH /v1/orders/{id}` (`orders:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::OrderUpdate,
     ) -> OrdersUpdate {
         OrdersUpdate {
@@ -94,7 +94,7 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/invoice` (`orders:invoice`)
-    pub fn invoice(&self, id: ::uuid::Uuid) -> OrdersInvoice {
+    pub fn invoice(&self, id: ::polar_models::uuid::Uuid) -> OrdersInvoice {
         OrdersInvoice {
             core: self.core.clone(),
             idempotency_key: None,
@@ -108,7 +108,10 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `POST /v1/orders/{id}/invoice` (`orders:generate_invoice`)
-    pub fn generate_invoice(&self, id: ::uuid::Uuid) -> OrdersGenerateInvoice {
+    pub fn generate_invoice(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> OrdersGenerateInvoice {
         OrdersGenerateInvoice {
             core: self.core.clone(),
             idempotency_key: None,
@@ -122,14 +125,14 @@ impl Orders {
 pub struct OrdersList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
     product_billing_type: Vec<::polar_models::ProductBillingType>,
-    discount_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    discount_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
-    checkout_id: Vec<::uuid::Uuid>,
-    subscription_id: Vec<::uuid::Uuid>,
+    checkout_id: Vec<::polar_models::uuid::Uuid>,
+    subscription_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::OrderSortProperty>,
@@ -147,7 +150,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -157,7 +160,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -177,7 +180,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn discount_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.discount_id.extend(value.into());
         self
@@ -187,7 +190,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -207,7 +210,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn checkout_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.checkout_id.extend(value.into());
         self
@@ -217,7 +220,7 @@ impl OrdersList {
     /// Takes one value or several; calling it again adds more.
     pub fn subscription_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.subscription_id.extend(value.into());
         self
@@ -285,7 +288,7 @@ impl OrdersList {
         Item = Result<::polar_models::Order, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -296,7 +299,7 @@ impl OrdersList {
     }
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<::polar_models::Order>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -348,7 +351,7 @@ impl OrdersList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -363,8 +366,8 @@ impl OrdersList {
 pub struct OrdersExport {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
 }
 impl OrdersExport {
     const OPERATION: &'static str = "orders:export";
@@ -373,7 +376,7 @@ impl OrdersExport {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -383,7 +386,7 @@ impl OrdersExport {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -428,7 +431,7 @@ impl OrdersExport {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -443,7 +446,7 @@ impl OrdersExport {
 pub struct OrdersGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl OrdersGet {
     const OPERATION: &'static str = "orders:get";
@@ -481,10 +484,13 @@ impl OrdersGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -499,7 +505,7 @@ impl OrdersGet {
 pub struct OrdersUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::OrderUpdate,
 }
 impl OrdersUpdate {
@@ -539,10 +545,13 @@ impl OrdersUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -557,7 +566,7 @@ impl OrdersUpdate {
 pub struct OrdersInvoice {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl OrdersInvoice {
     const OPERATION: &'static str = "orders:invoice";
@@ -595,10 +604,13 @@ impl OrdersInvoice {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -613,7 +625,7 @@ impl OrdersInvoice {
 pub struct OrdersGenerateInvoice {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl OrdersGenerateInvoice {
     const OPERATION: &'static str = "orders:generate_invoice";
@@ -649,7 +661,7 @@ impl OrdersGenerateInvoice {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::OrdersGenerateInvoiceError422,
                 )

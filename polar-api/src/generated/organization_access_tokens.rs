@@ -3,7 +3,7 @@
 /// Operations of the `organization_access_tokens` group.
 #[derive(Clone, Debug)]
 pub struct OrganizationAccessTokens {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `organization_access_tokens` operations.
@@ -51,7 +51,10 @@ impl OrganizationAccessTokens {
     /// **Scopes**: `organization_access_tokens:write`
     ///
     /// `DELETE /v1/organization-access-tokens/{id}` (`organization_access_tokens:delete`)
-    pub fn delete(&self, id: ::uuid::Uuid) -> OrganizationAccessTokensDelete {
+    pub fn delete(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> OrganizationAccessTokensDelete {
         OrganizationAccessTokensDelete {
             core: self.core.clone(),
             idempotency_key: None,
@@ -65,7 +68,7 @@ impl OrganizationAccessTokens {
     /// `PATCH /v1/organization-access-tokens/{id}` (`organization_access_tokens:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::OrganizationAccessTokenUpdate,
     ) -> OrganizationAccessTokensUpdate {
         OrganizationAccessTokensUpdate {
@@ -82,7 +85,7 @@ impl OrganizationAccessTokens {
 pub struct OrganizationAccessTokensList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::OrganizationAccessTokenSortProperty>,
@@ -94,7 +97,7 @@ impl OrganizationAccessTokensList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -158,7 +161,7 @@ impl OrganizationAccessTokensList {
         Item = Result<::polar_models::OrganizationAccessToken, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -171,7 +174,7 @@ impl OrganizationAccessTokensList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::OrganizationAccessToken>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -199,7 +202,7 @@ impl OrganizationAccessTokensList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -257,7 +260,7 @@ impl OrganizationAccessTokensCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -272,7 +275,7 @@ impl OrganizationAccessTokensCreate {
 pub struct OrganizationAccessTokensDelete {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl OrganizationAccessTokensDelete {
     const OPERATION: &'static str = "organization_access_tokens:delete";
@@ -308,7 +311,7 @@ impl OrganizationAccessTokensDelete {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -323,7 +326,7 @@ impl OrganizationAccessTokensDelete {
 pub struct OrganizationAccessTokensUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::OrganizationAccessTokenUpdate,
 }
 impl OrganizationAccessTokensUpdate {
@@ -365,7 +368,7 @@ impl OrganizationAccessTokensUpdate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `organizations` group.
 #[derive(Clone, Debug)]
 pub struct Organizations {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `organizations` operations.
@@ -55,7 +55,7 @@ impl Organizations {
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// `GET /v1/organizations/{id}` (`organizations:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> OrganizationsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> OrganizationsGet {
         OrganizationsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -71,7 +71,7 @@ impl Organizations {
     /// `PATCH /v1/organizations/{id}` (`organizations:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::OrganizationUpdate,
     ) -> OrganizationsUpdate {
         OrganizationsUpdate {
@@ -157,7 +157,7 @@ impl OrganizationsList {
         Item = Result<::polar_models::Organization, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -170,7 +170,7 @@ impl OrganizationsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Organization>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -198,7 +198,7 @@ impl OrganizationsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -251,7 +251,7 @@ impl OrganizationsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -266,7 +266,7 @@ impl OrganizationsCreate {
 pub struct OrganizationsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl OrganizationsGet {
     const OPERATION: &'static str = "organizations:get";
@@ -304,10 +304,13 @@ impl OrganizationsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -322,7 +325,7 @@ impl OrganizationsGet {
 pub struct OrganizationsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::OrganizationUpdate,
 }
 impl OrganizationsUpdate {
@@ -361,12 +364,20 @@ impl OrganizationsUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

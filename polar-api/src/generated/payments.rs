@@ -3,7 +3,7 @@
 /// Operations of the `payments` group.
 #[derive(Clone, Debug)]
 pub struct Payments {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `payments` operations.
@@ -43,7 +43,7 @@ impl Payments {
     /// **Scopes**: `payments:read`
     ///
     /// `GET /v1/payments/{id}` (`payments:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> PaymentsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> PaymentsGet {
         PaymentsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -57,9 +57,9 @@ impl Payments {
 pub struct PaymentsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    checkout_id: Vec<::uuid::Uuid>,
-    order_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    checkout_id: Vec<::polar_models::uuid::Uuid>,
+    order_id: Vec<::polar_models::uuid::Uuid>,
     status: Vec<::polar_models::PaymentStatus>,
     method: Vec<String>,
     customer_email: Vec<String>,
@@ -74,7 +74,7 @@ impl PaymentsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -84,7 +84,7 @@ impl PaymentsList {
     /// Takes one value or several; calling it again adds more.
     pub fn checkout_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.checkout_id.extend(value.into());
         self
@@ -92,7 +92,10 @@ impl PaymentsList {
     /// Filter by order ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn order_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn order_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.order_id.extend(value.into());
         self
     }
@@ -174,7 +177,7 @@ impl PaymentsList {
         Item = Result<::polar_models::Payment, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -187,7 +190,7 @@ impl PaymentsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Payment>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -230,7 +233,7 @@ impl PaymentsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -245,7 +248,7 @@ impl PaymentsList {
 pub struct PaymentsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl PaymentsGet {
     const OPERATION: &'static str = "payments:get";
@@ -283,10 +286,13 @@ impl PaymentsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

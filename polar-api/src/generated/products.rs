@@ -3,7 +3,7 @@
 /// Operations of the `products` group.
 #[derive(Clone, Debug)]
 pub struct Products {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `products` operations.
@@ -59,7 +59,7 @@ impl Products {
     /// **Scopes**: `products:read` `products:write`
     ///
     /// `GET /v1/products/{id}` (`products:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> ProductsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> ProductsGet {
         ProductsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -75,7 +75,7 @@ impl Products {
     /// `PATCH /v1/products/{id}` (`products:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::ProductUpdate,
     ) -> ProductsUpdate {
         ProductsUpdate {
@@ -94,7 +94,7 @@ impl Products {
     /// `POST /v1/products/{id}/benefits` (`products:update_benefits`)
     pub fn update_benefits(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::ProductBenefitsUpdate,
     ) -> ProductsUpdateBenefits {
         ProductsUpdateBenefits {
@@ -111,12 +111,12 @@ impl Products {
 pub struct ProductsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: Vec<::uuid::Uuid>,
-    organization_id: Vec<::uuid::Uuid>,
+    id: Vec<::polar_models::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     query: Option<String>,
     is_archived: Option<bool>,
     is_recurring: Option<bool>,
-    benefit_id: Vec<::uuid::Uuid>,
+    benefit_id: Vec<::polar_models::uuid::Uuid>,
     visibility: Vec<::polar_models::ProductVisibility>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -133,7 +133,10 @@ impl ProductsList {
     /// Filter by product ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.id.extend(value.into());
         self
     }
@@ -142,7 +145,7 @@ impl ProductsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -167,7 +170,7 @@ impl ProductsList {
     /// Takes one value or several; calling it again adds more.
     pub fn benefit_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.benefit_id.extend(value.into());
         self
@@ -247,7 +250,7 @@ impl ProductsList {
         Item = Result<::polar_models::Product, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -260,7 +263,7 @@ impl ProductsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Product>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -309,7 +312,7 @@ impl ProductsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -362,7 +365,7 @@ impl ProductsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -377,7 +380,7 @@ impl ProductsCreate {
 pub struct ProductsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl ProductsGet {
     const OPERATION: &'static str = "products:get";
@@ -415,10 +418,13 @@ impl ProductsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -433,7 +439,7 @@ impl ProductsGet {
 pub struct ProductsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::ProductUpdate,
 }
 impl ProductsUpdate {
@@ -472,12 +478,20 @@ impl ProductsUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -492,7 +506,7 @@ impl ProductsUpdate {
 pub struct ProductsUpdateBenefits {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::ProductBenefitsUpdate,
 }
 impl ProductsUpdateBenefits {
@@ -531,12 +545,20 @@ impl ProductsUpdateBenefits {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            403 => crate::__private::error_body(body, crate::ApiErrorBody::NotPermitted),
+            403 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::NotPermitted,
+                )
+            }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `refunds` group.
 #[derive(Clone, Debug)]
 pub struct Refunds {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `refunds` operations.
@@ -58,11 +58,11 @@ impl Refunds {
 pub struct RefundsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: Vec<::uuid::Uuid>,
-    organization_id: Vec<::uuid::Uuid>,
-    order_id: Vec<::uuid::Uuid>,
-    subscription_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    id: Vec<::polar_models::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    order_id: Vec<::polar_models::uuid::Uuid>,
+    subscription_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     succeeded: Option<bool>,
     page: Option<i64>,
@@ -74,7 +74,10 @@ impl RefundsList {
     /// Filter by refund ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.id.extend(value.into());
         self
     }
@@ -83,7 +86,7 @@ impl RefundsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -91,7 +94,10 @@ impl RefundsList {
     /// Filter by order ID.
     ///
     /// Takes one value or several; calling it again adds more.
-    pub fn order_id(mut self, value: impl Into<crate::OneOrMany<::uuid::Uuid>>) -> Self {
+    pub fn order_id(
+        mut self,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
+    ) -> Self {
         self.order_id.extend(value.into());
         self
     }
@@ -100,7 +106,7 @@ impl RefundsList {
     /// Takes one value or several; calling it again adds more.
     pub fn subscription_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.subscription_id.extend(value.into());
         self
@@ -110,7 +116,7 @@ impl RefundsList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -182,7 +188,7 @@ impl RefundsList {
         Item = Result<::polar_models::Refund, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -193,7 +199,7 @@ impl RefundsList {
     }
     /// Every item of every page, collected.
     pub async fn collect_all(self) -> Result<Vec<::polar_models::Refund>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -239,7 +245,7 @@ impl RefundsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -292,10 +298,13 @@ impl RefundsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             403 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::RefundedAlready)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::RefundedAlready,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -3,7 +3,7 @@
 /// Operations of the `subscriptions` group.
 #[derive(Clone, Debug)]
 pub struct Subscriptions {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `subscriptions` operations.
@@ -84,7 +84,7 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/{id}` (`subscriptions:get`)
-    pub fn get(&self, id: ::uuid::Uuid) -> SubscriptionsGet {
+    pub fn get(&self, id: ::polar_models::uuid::Uuid) -> SubscriptionsGet {
         SubscriptionsGet {
             core: self.core.clone(),
             idempotency_key: None,
@@ -98,7 +98,7 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `DELETE /v1/subscriptions/{id}` (`subscriptions:revoke`)
-    pub fn revoke(&self, id: ::uuid::Uuid) -> SubscriptionsRevoke {
+    pub fn revoke(&self, id: ::polar_models::uuid::Uuid) -> SubscriptionsRevoke {
         SubscriptionsRevoke {
             core: self.core.clone(),
             idempotency_key: None,
@@ -114,7 +114,7 @@ impl Subscriptions {
     /// `PATCH /v1/subscriptions/{id}` (`subscriptions:update`)
     pub fn update(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::SubscriptionUpdate,
     ) -> SubscriptionsUpdate {
         SubscriptionsUpdate {
@@ -131,16 +131,20 @@ impl Subscriptions {
 pub struct SubscriptionsList {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
-    product_id: Vec<::uuid::Uuid>,
-    customer_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
+    product_id: Vec<::polar_models::uuid::Uuid>,
+    customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
-    discount_id: Vec<::uuid::Uuid>,
+    discount_id: Vec<::polar_models::uuid::Uuid>,
     active: Option<bool>,
     cancel_at_period_end: Option<bool>,
     customer_cancellation_reason: Vec<::polar_models::CustomerCancellationReason>,
-    canceled_at_after: Option<::chrono::DateTime<::chrono::Utc>>,
-    canceled_at_before: Option<::chrono::DateTime<::chrono::Utc>>,
+    canceled_at_after: Option<
+        ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    >,
+    canceled_at_before: Option<
+        ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    >,
     page: Option<i64>,
     limit: Option<i64>,
     sorting: Vec<::polar_models::SubscriptionSortProperty>,
@@ -158,7 +162,7 @@ impl SubscriptionsList {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -168,7 +172,7 @@ impl SubscriptionsList {
     /// Takes one value or several; calling it again adds more.
     pub fn product_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.product_id.extend(value.into());
         self
@@ -178,7 +182,7 @@ impl SubscriptionsList {
     /// Takes one value or several; calling it again adds more.
     pub fn customer_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.customer_id.extend(value.into());
         self
@@ -198,7 +202,7 @@ impl SubscriptionsList {
     /// Takes one value or several; calling it again adds more.
     pub fn discount_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.discount_id.extend(value.into());
         self
@@ -226,7 +230,7 @@ impl SubscriptionsList {
     /// Filter by cancellation date (after or equal to).
     pub fn canceled_at_after(
         mut self,
-        value: ::chrono::DateTime<::chrono::Utc>,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
     ) -> Self {
         self.canceled_at_after = Some(value);
         self
@@ -234,7 +238,7 @@ impl SubscriptionsList {
     /// Filter by cancellation date (before or equal to).
     pub fn canceled_at_before(
         mut self,
-        value: ::chrono::DateTime<::chrono::Utc>,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
     ) -> Self {
         self.canceled_at_before = Some(value);
         self
@@ -307,7 +311,7 @@ impl SubscriptionsList {
         Item = Result<::polar_models::Subscription, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -320,7 +324,7 @@ impl SubscriptionsList {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::Subscription>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -382,7 +386,7 @@ impl SubscriptionsList {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -435,7 +439,7 @@ impl SubscriptionsCreate {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -450,7 +454,7 @@ impl SubscriptionsCreate {
 pub struct SubscriptionsExport {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
 }
 impl SubscriptionsExport {
     const OPERATION: &'static str = "subscriptions:export";
@@ -459,7 +463,7 @@ impl SubscriptionsExport {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -501,7 +505,7 @@ impl SubscriptionsExport {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -516,7 +520,7 @@ impl SubscriptionsExport {
 pub struct SubscriptionsGet {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl SubscriptionsGet {
     const OPERATION: &'static str = "subscriptions:get";
@@ -554,10 +558,13 @@ impl SubscriptionsGet {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -572,7 +579,7 @@ impl SubscriptionsGet {
 pub struct SubscriptionsRevoke {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl SubscriptionsRevoke {
     const OPERATION: &'static str = "subscriptions:revoke";
@@ -610,22 +617,25 @@ impl SubscriptionsRevoke {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::AlreadyCanceledSubscription,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             409 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::SubscriptionLocked,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -640,7 +650,7 @@ impl SubscriptionsRevoke {
 pub struct SubscriptionsUpdate {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::SubscriptionUpdate,
 }
 impl SubscriptionsUpdate {
@@ -679,24 +689,32 @@ impl SubscriptionsUpdate {
     }
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
-            402 => crate::__private::error_body(body, crate::ApiErrorBody::PaymentFailed),
+            402 => {
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::PaymentFailed,
+                )
+            }
             403 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::AlreadyCanceledSubscription,
                 )
             }
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             409 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::SubscriptionLocked,
                 )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

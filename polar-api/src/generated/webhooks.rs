@@ -3,7 +3,7 @@
 /// Operations of the `webhooks` group.
 #[derive(Clone, Debug)]
 pub struct Webhooks {
-    core: crate::__private::Core,
+    pub(crate) core: crate::__private::Core,
 }
 impl crate::Client {
     /// The `webhooks` operations.
@@ -54,7 +54,10 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/endpoints/{id}` (`webhooks:get_webhook_endpoint`)
-    pub fn get_webhook_endpoint(&self, id: ::uuid::Uuid) -> WebhooksGetWebhookEndpoint {
+    pub fn get_webhook_endpoint(
+        &self,
+        id: ::polar_models::uuid::Uuid,
+    ) -> WebhooksGetWebhookEndpoint {
         WebhooksGetWebhookEndpoint {
             core: self.core.clone(),
             idempotency_key: None,
@@ -70,7 +73,7 @@ impl Webhooks {
     /// `DELETE /v1/webhooks/endpoints/{id}` (`webhooks:delete_webhook_endpoint`)
     pub fn delete_webhook_endpoint(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> WebhooksDeleteWebhookEndpoint {
         WebhooksDeleteWebhookEndpoint {
             core: self.core.clone(),
@@ -87,7 +90,7 @@ impl Webhooks {
     /// `PATCH /v1/webhooks/endpoints/{id}` (`webhooks:update_webhook_endpoint`)
     pub fn update_webhook_endpoint(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
         body: ::polar_models::WebhookEndpointUpdate,
     ) -> WebhooksUpdateWebhookEndpoint {
         WebhooksUpdateWebhookEndpoint {
@@ -106,7 +109,7 @@ impl Webhooks {
     /// `PATCH /v1/webhooks/endpoints/{id}/secret` (`webhooks:reset_webhook_endpoint_secret`)
     pub fn reset_webhook_endpoint_secret(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> WebhooksResetWebhookEndpointSecret {
         WebhooksResetWebhookEndpointSecret {
             core: self.core.clone(),
@@ -147,7 +150,7 @@ impl Webhooks {
     /// `POST /v1/webhooks/events/{id}/redeliver` (`webhooks:redeliver_webhook_event`)
     pub fn redeliver_webhook_event(
         &self,
-        id: ::uuid::Uuid,
+        id: ::polar_models::uuid::Uuid,
     ) -> WebhooksRedeliverWebhookEvent {
         WebhooksRedeliverWebhookEvent {
             core: self.core.clone(),
@@ -162,7 +165,7 @@ impl Webhooks {
 pub struct WebhooksListWebhookEndpoints {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    organization_id: Vec<::uuid::Uuid>,
+    organization_id: Vec<::polar_models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
 }
@@ -173,7 +176,7 @@ impl WebhooksListWebhookEndpoints {
     /// Takes one value or several; calling it again adds more.
     pub fn organization_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.organization_id.extend(value.into());
         self
@@ -223,7 +226,7 @@ impl WebhooksListWebhookEndpoints {
         Item = Result<::polar_models::WebhookEndpoint, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -236,7 +239,7 @@ impl WebhooksListWebhookEndpoints {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::WebhookEndpoint>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -261,7 +264,7 @@ impl WebhooksListWebhookEndpoints {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -314,7 +317,7 @@ impl WebhooksCreateWebhookEndpoint {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -329,7 +332,7 @@ impl WebhooksCreateWebhookEndpoint {
 pub struct WebhooksGetWebhookEndpoint {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl WebhooksGetWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:get_webhook_endpoint";
@@ -367,10 +370,13 @@ impl WebhooksGetWebhookEndpoint {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -385,7 +391,7 @@ impl WebhooksGetWebhookEndpoint {
 pub struct WebhooksDeleteWebhookEndpoint {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl WebhooksDeleteWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:delete_webhook_endpoint";
@@ -421,10 +427,13 @@ impl WebhooksDeleteWebhookEndpoint {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -439,7 +448,7 @@ impl WebhooksDeleteWebhookEndpoint {
 pub struct WebhooksUpdateWebhookEndpoint {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
     body: ::polar_models::WebhookEndpointUpdate,
 }
 impl WebhooksUpdateWebhookEndpoint {
@@ -479,10 +488,13 @@ impl WebhooksUpdateWebhookEndpoint {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -497,7 +509,7 @@ impl WebhooksUpdateWebhookEndpoint {
 pub struct WebhooksResetWebhookEndpointSecret {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl WebhooksResetWebhookEndpointSecret {
     const OPERATION: &'static str = "webhooks:reset_webhook_endpoint_secret";
@@ -535,10 +547,13 @@ impl WebhooksResetWebhookEndpointSecret {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -553,9 +568,11 @@ impl WebhooksResetWebhookEndpointSecret {
 pub struct WebhooksListWebhookDeliveries {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    endpoint_id: Vec<::uuid::Uuid>,
-    start_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
-    end_timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    endpoint_id: Vec<::polar_models::uuid::Uuid>,
+    start_timestamp: Option<
+        ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    >,
+    end_timestamp: Option<::polar_models::chrono::DateTime<::polar_models::chrono::Utc>>,
     succeeded: Option<bool>,
     query: Option<String>,
     http_code_class: Option<::polar_models::WebhooksListWebhookDeliveriesHttpCodeClass>,
@@ -570,18 +587,24 @@ impl WebhooksListWebhookDeliveries {
     /// Takes one value or several; calling it again adds more.
     pub fn endpoint_id(
         mut self,
-        value: impl Into<crate::OneOrMany<::uuid::Uuid>>,
+        value: impl Into<crate::OneOrMany<::polar_models::uuid::Uuid>>,
     ) -> Self {
         self.endpoint_id.extend(value.into());
         self
     }
     /// Filter deliveries after this timestamp.
-    pub fn start_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn start_timestamp(
+        mut self,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    ) -> Self {
         self.start_timestamp = Some(value);
         self
     }
     /// Filter deliveries before this timestamp.
-    pub fn end_timestamp(mut self, value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+    pub fn end_timestamp(
+        mut self,
+        value: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
+    ) -> Self {
         self.end_timestamp = Some(value);
         self
     }
@@ -658,7 +681,7 @@ impl WebhooksListWebhookDeliveries {
         Item = Result<::polar_models::WebhookDelivery, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::__private::paginate(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();
@@ -671,7 +694,7 @@ impl WebhooksListWebhookDeliveries {
     pub async fn collect_all(
         self,
     ) -> Result<Vec<::polar_models::WebhookDelivery>, crate::Error> {
-        crate::__private::collect_all(self.stream()).await
+        crate::collect_all(self.stream()).await
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -714,7 +737,7 @@ impl WebhooksListWebhookDeliveries {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )
@@ -729,7 +752,7 @@ impl WebhooksListWebhookDeliveries {
 pub struct WebhooksRedeliverWebhookEvent {
     core: crate::__private::Core,
     idempotency_key: Option<String>,
-    id: ::uuid::Uuid,
+    id: ::polar_models::uuid::Uuid,
 }
 impl WebhooksRedeliverWebhookEvent {
     const OPERATION: &'static str = "webhooks:redeliver_webhook_event";
@@ -765,10 +788,13 @@ impl WebhooksRedeliverWebhookEvent {
     fn error_body(status: u16, body: &[u8]) -> Option<crate::ApiErrorBody> {
         match status {
             404 => {
-                crate::__private::error_body(body, crate::ApiErrorBody::ResourceNotFound)
+                crate::__private::decode_error_body(
+                    body,
+                    crate::ApiErrorBody::ResourceNotFound,
+                )
             }
             422 => {
-                crate::__private::error_body(
+                crate::__private::decode_error_body(
                     body,
                     crate::ApiErrorBody::HttpValidationError,
                 )

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttachedCustomField {
     /// ID of the custom field.
-    pub custom_field_id: ::uuid::Uuid,
+    pub custom_field_id: crate::uuid::Uuid,
     /// CustomField
     pub custom_field: crate::CustomField,
     /// Order of the custom field in the resource.

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AttachedCustomFieldCreate {
     /// ID of the custom field to attach.
-    pub custom_field_id: ::uuid::Uuid,
+    pub custom_field_id: crate::uuid::Uuid,
     /// Whether the value is required for this custom field.
     #[serde(default)]
     pub required: bool,

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizeOrganization {
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Slug
     pub slug: String,
     /// Avatar Url

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthorizeUser {
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Email
     pub email: String,
     /// Avatar Url

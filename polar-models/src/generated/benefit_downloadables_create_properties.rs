@@ -10,5 +10,5 @@ pub struct BenefitDownloadablesCreateProperties {
     pub archived: Option<::std::collections::BTreeMap<String, bool>>,
     /// Files
     #[serde(default)]
-    pub files: Vec<::uuid::Uuid>,
+    pub files: Vec<crate::uuid::Uuid>,
 }

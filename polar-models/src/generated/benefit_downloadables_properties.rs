@@ -8,5 +8,5 @@ pub struct BenefitDownloadablesProperties {
     pub archived: ::std::collections::BTreeMap<String, bool>,
     /// Files
     #[serde(default)]
-    pub files: Vec<::uuid::Uuid>,
+    pub files: Vec<crate::uuid::Uuid>,
 }

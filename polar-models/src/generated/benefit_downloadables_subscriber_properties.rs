@@ -5,5 +5,5 @@
 pub struct BenefitDownloadablesSubscriberProperties {
     /// Active Files
     #[serde(default)]
-    pub active_files: Vec<::uuid::Uuid>,
+    pub active_files: Vec<crate::uuid::Uuid>,
 }

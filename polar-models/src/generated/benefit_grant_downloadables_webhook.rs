@@ -4,37 +4,37 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitGrantDownloadablesWebhook {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the grant.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub granted_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub granted_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Whether the benefit is granted.
     #[serde(default)]
     pub is_granted: bool,
     /// The timestamp when the benefit was revoked. If `None`, the benefit is not revoked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Whether the benefit is revoked.
     #[serde(default)]
     pub is_revoked: bool,
     /// The ID of the subscription that granted this benefit.
     #[serde(default)]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// The ID of the order that granted this benefit.
     #[serde(default)]
-    pub order_id: Option<::uuid::Uuid>,
+    pub order_id: Option<crate::uuid::Uuid>,
     /// The ID of the customer concerned by this grant.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// The ID of the member concerned by this grant.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<::uuid::Uuid>,
+    pub member_id: Option<crate::uuid::Uuid>,
     /// The ID of the benefit concerned by this grant.
-    pub benefit_id: ::uuid::Uuid,
+    pub benefit_id: crate::uuid::Uuid,
     /// The error information if the benefit grant failed with an unrecoverable error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::BenefitGrantError>,

@@ -25,7 +25,7 @@ pub struct BenefitLicenseKeysCreate {
     pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// BenefitLicenseKeysCreateProperties
     pub properties: crate::BenefitLicenseKeysCreateProperties,
 }

@@ -9,5 +9,5 @@ pub struct BenefitMeterCreditProperties {
     #[serde(default)]
     pub rollover: bool,
     /// Meter Id
-    pub meter_id: ::uuid::Uuid,
+    pub meter_id: crate::uuid::Uuid,
 }

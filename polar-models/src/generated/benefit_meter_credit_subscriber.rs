@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct BenefitMeterCreditSubscriber {
     /// The ID of the benefit.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::MeterCredit>,
@@ -25,7 +25,7 @@ pub struct BenefitMeterCreditSubscriber {
     #[serde(default)]
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// The `metadata` property.
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CardPayment {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The payment processor.
     #[serde(default = "crate::__private::absent_enum")]
     pub processor: crate::PaymentProcessor,
@@ -30,13 +30,13 @@ pub struct CardPayment {
     #[serde(default)]
     pub decline_message: Option<String>,
     /// The ID of the organization that owns the payment.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// The ID of the checkout session associated with this payment.
     #[serde(default)]
-    pub checkout_id: Option<::uuid::Uuid>,
+    pub checkout_id: Option<crate::uuid::Uuid>,
     /// The ID of the order associated with this payment.
     #[serde(default)]
-    pub order_id: Option<::uuid::Uuid>,
+    pub order_id: Option<crate::uuid::Uuid>,
     /// Additional metadata from the payment processor for internal use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<

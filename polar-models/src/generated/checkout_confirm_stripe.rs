@@ -13,12 +13,12 @@ pub struct CheckoutConfirmStripe {
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub product_id: crate::Nullable<::uuid::Uuid>,
+    pub product_id: crate::Nullable<crate::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     ///
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub product_price_id: crate::Nullable<::uuid::Uuid>,
+    pub product_price_id: crate::Nullable<crate::uuid::Uuid>,
     /// Amount
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,

@@ -4,14 +4,14 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutCreatedEvent {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The timestamp of the event.
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The ID of the organization owning the event.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// ID of the customer in your Polar organization associated with the event.
     #[serde(default)]
-    pub customer_id: Option<::uuid::Uuid>,
+    pub customer_id: Option<crate::uuid::Uuid>,
     /// The customer associated with the event.
     #[serde(default)]
     pub customer: Option<crate::Customer>,
@@ -20,7 +20,7 @@ pub struct CheckoutCreatedEvent {
     pub external_customer_id: Option<String>,
     /// ID of the member within the customer's organization who performed the action inside B2B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<::uuid::Uuid>,
+    pub member_id: Option<crate::uuid::Uuid>,
     /// ID of the member in your system within the customer's organization who performed the action inside B2B.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub external_member_id: Option<String>,
@@ -31,7 +31,7 @@ pub struct CheckoutCreatedEvent {
     pub child_count: Option<i64>,
     /// The ID of the parent event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parent_id: Option<::uuid::Uuid>,
+    pub parent_id: Option<crate::uuid::Uuid>,
     /// Human readable label of the event type.
     pub label: String,
     /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.

@@ -21,7 +21,7 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     #[serde(default)]
     pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Name
     pub name: String,
     /// Code

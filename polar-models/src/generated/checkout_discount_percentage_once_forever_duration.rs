@@ -12,7 +12,7 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Name
     pub name: String,
     /// Code

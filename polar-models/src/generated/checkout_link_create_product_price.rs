@@ -44,7 +44,7 @@ pub struct CheckoutLinkCreateProductPrice {
     pub require_billing_address: Option<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub discount_id: crate::Nullable<::uuid::Uuid>,
+    pub discount_id: crate::Nullable<crate::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
@@ -52,5 +52,5 @@ pub struct CheckoutLinkCreateProductPrice {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// Product Price Id
-    pub product_price_id: ::uuid::Uuid,
+    pub product_price_id: crate::uuid::Uuid,
 }

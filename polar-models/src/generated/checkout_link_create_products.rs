@@ -42,7 +42,7 @@ pub struct CheckoutLinkCreateProducts {
     pub require_billing_address: Option<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub discount_id: crate::Nullable<::uuid::Uuid>,
+    pub discount_id: crate::Nullable<crate::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
@@ -51,5 +51,5 @@ pub struct CheckoutLinkCreateProducts {
     pub return_url: crate::Nullable<String>,
     /// List of products that will be available to select at checkout.
     #[serde(default)]
-    pub products: Vec<::uuid::Uuid>,
+    pub products: Vec<crate::uuid::Uuid>,
 }

@@ -26,7 +26,7 @@ pub struct CheckoutLinkUpdate {
     >,
     /// List of products that will be available to select at checkout.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub products: crate::Nullable<Vec<::uuid::Uuid>>,
+    pub products: crate::Nullable<Vec<crate::uuid::Uuid>>,
     /// Label
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub label: crate::Nullable<String>,
@@ -38,7 +38,7 @@ pub struct CheckoutLinkUpdate {
     pub require_billing_address: crate::Nullable<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub discount_id: crate::Nullable<::uuid::Uuid>,
+    pub discount_id: crate::Nullable<crate::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,

@@ -39,7 +39,7 @@ pub struct CheckoutProductCreate {
     >,
     /// ID of the discount to apply to the checkout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Defaults to `true` when not sent.
@@ -69,7 +69,7 @@ pub struct CheckoutProductCreate {
     pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<::uuid::Uuid>,
+    pub customer_id: Option<crate::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Defaults to `false` when not sent.
@@ -113,7 +113,7 @@ pub struct CheckoutProductCreate {
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub success_url: Option<String>,
@@ -130,5 +130,5 @@ pub struct CheckoutProductCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency: Option<crate::PresentmentCurrency>,
     /// ID of the product to checkout. First available price will be selected.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
 }

@@ -38,7 +38,7 @@ pub struct CheckoutProductsCreate {
     >,
     /// ID of the discount to apply to the checkout.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub discount_id: crate::Nullable<::uuid::Uuid>,
+    pub discount_id: crate::Nullable<crate::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Defaults to `true` when not sent.
@@ -68,7 +68,7 @@ pub struct CheckoutProductsCreate {
     pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub customer_id: crate::Nullable<::uuid::Uuid>,
+    pub customer_id: crate::Nullable<crate::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Defaults to `false` when not sent.
@@ -112,7 +112,7 @@ pub struct CheckoutProductsCreate {
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub subscription_id: crate::Nullable<::uuid::Uuid>,
+    pub subscription_id: crate::Nullable<crate::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
@@ -130,7 +130,7 @@ pub struct CheckoutProductsCreate {
     pub currency: crate::Nullable<crate::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     #[serde(default)]
-    pub products: Vec<::uuid::Uuid>,
+    pub products: Vec<crate::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub prices: crate::Nullable<

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CheckoutPublic {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
@@ -35,7 +35,7 @@ pub struct CheckoutPublic {
     /// URL where the customer can access the checkout session.
     pub url: String,
     /// Expiration date and time of the checkout session.
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// URL where the customer will be redirected after a successful payment.
     pub success_url: String,
     /// When set, a back button will be shown in the checkout to return to this URL.
@@ -77,20 +77,20 @@ pub struct CheckoutPublic {
     pub active_trial_interval_count: Option<i64>,
     /// End date and time of the trial period, if any.
     #[serde(default)]
-    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// ID of the product to checkout.
     #[serde(default)]
-    pub product_id: Option<::uuid::Uuid>,
+    pub product_id: Option<crate::uuid::Uuid>,
     /// ID of the product price to checkout.
     ///
     /// **Deprecated** in the API.
     #[serde(default)]
-    pub product_price_id: Option<::uuid::Uuid>,
+    pub product_price_id: Option<crate::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
     #[serde(default)]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     #[serde(default)]
     pub allow_discount_codes: bool,
@@ -114,7 +114,7 @@ pub struct CheckoutPublic {
     pub is_payment_form_required: bool,
     /// Customer Id
     #[serde(default)]
-    pub customer_id: Option<::uuid::Uuid>,
+    pub customer_id: Option<crate::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     #[serde(default)]
     pub is_business_customer: bool,

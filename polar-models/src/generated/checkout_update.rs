@@ -13,12 +13,12 @@ pub struct CheckoutUpdate {
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub product_id: crate::Nullable<::uuid::Uuid>,
+    pub product_id: crate::Nullable<crate::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     ///
     /// **Deprecated** in the API.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub product_price_id: crate::Nullable<::uuid::Uuid>,
+    pub product_price_id: crate::Nullable<crate::uuid::Uuid>,
     /// Amount
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
@@ -72,7 +72,7 @@ pub struct CheckoutUpdate {
     pub currency: crate::Nullable<crate::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub discount_id: crate::Nullable<::uuid::Uuid>,
+    pub discount_id: crate::Nullable<crate::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_discount_codes: crate::Nullable<bool>,

@@ -27,7 +27,7 @@ pub struct CustomFieldCreateDate {
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// CustomFieldDateProperties
     pub properties: crate::CustomFieldDateProperties,
 }

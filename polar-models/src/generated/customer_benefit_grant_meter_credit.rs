@@ -4,31 +4,31 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerBenefitGrantMeterCredit {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Granted At
     #[serde(default)]
-    pub granted_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub granted_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Revoked At
     #[serde(default)]
-    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// Member Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<::uuid::Uuid>,
+    pub member_id: Option<crate::uuid::Uuid>,
     /// Benefit Id
-    pub benefit_id: ::uuid::Uuid,
+    pub benefit_id: crate::uuid::Uuid,
     /// Subscription Id
     #[serde(default)]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// Order Id
     #[serde(default)]
-    pub order_id: Option<::uuid::Uuid>,
+    pub order_id: Option<crate::uuid::Uuid>,
     /// Is Granted
     #[serde(default)]
     pub is_granted: bool,

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerCustomerSession {
     /// Expires At
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Return Url
     #[serde(default)]
     pub return_url: Option<String>,

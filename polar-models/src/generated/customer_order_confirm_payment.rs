@@ -8,7 +8,7 @@ pub struct CustomerOrderConfirmPayment {
     pub confirmation_token_id: crate::Nullable<String>,
     /// ID of an existing saved payment method.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub payment_method_id: crate::Nullable<::uuid::Uuid>,
+    pub payment_method_id: crate::Nullable<crate::uuid::Uuid>,
     /// Payment processor used.
     ///
     /// Defaults to `"stripe"` when not sent.

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerOrderSubscription {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The amount of the subscription.
     pub amount: i64,
     /// The currency of the subscription.
@@ -23,40 +23,40 @@ pub struct CustomerOrderSubscription {
     #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::SubscriptionStatus,
     /// The start timestamp of the current billing period.
-    pub current_period_start: ::chrono::DateTime<::chrono::Utc>,
+    pub current_period_start: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The end timestamp of the current billing period.
-    pub current_period_end: ::chrono::DateTime<::chrono::Utc>,
+    pub current_period_end: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The start timestamp of the trial period, if any.
     #[serde(default)]
-    pub trial_start: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_start: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
     #[serde(default)]
-    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
     #[serde(default)]
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
     #[serde(default)]
-    pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub canceled_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the subscription started.
     #[serde(default)]
-    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the subscription will end.
     #[serde(default)]
-    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the subscription ended.
     #[serde(default)]
-    pub ended_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ended_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the subscribed customer.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// The ID of the subscribed product.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// The ID of the applied discount, if any.
     #[serde(default)]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
     /// Checkout Id
     #[serde(default)]
-    pub checkout_id: Option<::uuid::Uuid>,
+    pub checkout_id: Option<crate::uuid::Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Email
     #[serde(default)]
     pub email: Option<String>,
@@ -36,7 +36,7 @@ pub struct CustomerPortalCustomer {
     >,
     /// Default Payment Method Id
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_payment_method_id: Option<::uuid::Uuid>,
+    pub default_payment_method_id: Option<crate::uuid::Uuid>,
     /// CustomerType
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<crate::CustomerType>,

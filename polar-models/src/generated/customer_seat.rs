@@ -4,27 +4,27 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The seat ID
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The subscription ID (for recurring seats)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// The order ID (for one-time purchase seats)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub order_id: Option<::uuid::Uuid>,
+    pub order_id: Option<crate::uuid::Uuid>,
     /// Status of the seat
     #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::SeatStatus,
     /// The customer ID. When member_model_enabled is true, this is the billing customer (purchaser). When false, this is the seat member customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customer_id: Option<::uuid::Uuid>,
+    pub customer_id: Option<crate::uuid::Uuid>,
     /// The member ID of the seat occupant
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<::uuid::Uuid>,
+    pub member_id: Option<crate::uuid::Uuid>,
     /// The member associated with this seat
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<crate::Member>,
@@ -36,13 +36,13 @@ pub struct CustomerSeat {
     pub customer_email: Option<String>,
     /// When the invitation token expires
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub invitation_token_expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub invitation_token_expires_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// When the seat was claimed
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claimed_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub claimed_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// When the seat was revoked
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub revoked_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Additional metadata for the seat
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,

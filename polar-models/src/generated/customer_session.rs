@@ -4,23 +4,23 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSession {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Token
     pub token: String,
     /// Expires At
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Return Url
     #[serde(default)]
     pub return_url: Option<String>,
     /// Customer Portal Url
     pub customer_portal_url: String,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// The `customer` property.
     pub customer: crate::Customer,
 }

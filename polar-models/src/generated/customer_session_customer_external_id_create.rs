@@ -5,7 +5,7 @@
 pub struct CustomerSessionCustomerExternalIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub member_id: crate::Nullable<::uuid::Uuid>,
+    pub member_id: crate::Nullable<crate::uuid::Uuid>,
     /// External ID of the member to create a session for. Alternative to `member_id`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,

@@ -5,7 +5,7 @@
 pub struct CustomerSessionCustomerIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub member_id: crate::Nullable<::uuid::Uuid>,
+    pub member_id: crate::Nullable<crate::uuid::Uuid>,
     /// External ID of the member to create a session for. Alternative to `member_id`.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
@@ -13,5 +13,5 @@ pub struct CustomerSessionCustomerIdCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// ID of the customer to create a session for.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
 }

@@ -4,16 +4,16 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerStateBenefitGrant {
     /// The ID of the grant.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the benefit was granted.
-    pub granted_at: ::chrono::DateTime<::chrono::Utc>,
+    pub granted_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The ID of the benefit concerned by this grant.
-    pub benefit_id: ::uuid::Uuid,
+    pub benefit_id: crate::uuid::Uuid,
     /// The type of the benefit concerned by this grant.
     #[serde(default = "crate::__private::absent_enum")]
     pub benefit_type: crate::BenefitType,

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Key-value object storing custom field values.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
@@ -32,32 +32,32 @@ pub struct CustomerStateSubscription {
     #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: crate::SubscriptionRecurringInterval,
     /// The start timestamp of the current billing period.
-    pub current_period_start: ::chrono::DateTime<::chrono::Utc>,
+    pub current_period_start: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The end timestamp of the current billing period.
-    pub current_period_end: ::chrono::DateTime<::chrono::Utc>,
+    pub current_period_end: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The start timestamp of the trial period, if any.
     #[serde(default)]
-    pub trial_start: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_start: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
     #[serde(default)]
-    pub trial_end: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub trial_end: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
     #[serde(default)]
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
     #[serde(default)]
-    pub canceled_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub canceled_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the subscription started.
     #[serde(default)]
-    pub started_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub started_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The timestamp when the subscription will end.
     #[serde(default)]
-    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the subscribed product.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// The ID of the applied discount, if any.
     #[serde(default)]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
     /// List of meters associated with the subscription.
     #[serde(default)]
     pub meters: Vec<crate::CustomerStateSubscriptionMeter>,

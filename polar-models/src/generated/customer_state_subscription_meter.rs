@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerStateSubscriptionMeter {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The number of consumed units so far in this billing period.
     pub consumed_units: f64,
     /// The number of credited units so far in this billing period.
@@ -17,5 +17,5 @@ pub struct CustomerStateSubscriptionMeter {
     /// The amount due in cents so far in this billing period.
     pub amount: i64,
     /// The ID of the meter.
-    pub meter_id: ::uuid::Uuid,
+    pub meter_id: crate::uuid::Uuid,
 }

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSubscriptionProduct {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The interval unit for the trial period.
     #[serde(default)]
     pub trial_interval: Option<crate::TrialInterval>,
@@ -37,7 +37,7 @@ pub struct CustomerSubscriptionProduct {
     #[serde(default)]
     pub is_archived: bool,
     /// The ID of the organization owning the product.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// List of prices for this product.
     #[serde(default)]
     pub prices: Vec<crate::CustomerSubscriptionProductPricesItem>,

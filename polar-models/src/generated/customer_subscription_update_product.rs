@@ -4,5 +4,5 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
 }

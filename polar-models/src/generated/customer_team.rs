@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CustomerTeam {
     /// The ID of the customer.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The `metadata` property.
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
@@ -38,10 +38,10 @@ pub struct CustomerTeam {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The ID of the organization owning the customer.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Timestamp for when the customer was soft deleted.
     #[serde(default)]
-    pub deleted_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub deleted_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Avatar Url
     pub avatar_url: String,
 }

@@ -35,7 +35,7 @@ pub struct CustomerTeamCreate {
     pub locale: crate::Nullable<String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<crate::MemberOwnerCreate>,

@@ -23,12 +23,12 @@ pub struct DiscountFixedRepeatDurationBase {
     #[serde(default)]
     pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The `metadata` property.
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
@@ -39,15 +39,15 @@ pub struct DiscountFixedRepeatDurationBase {
     pub code: Option<String>,
     /// Timestamp after which the discount is redeemable.
     #[serde(default)]
-    pub starts_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Timestamp after which the discount is no longer redeemable.
     #[serde(default)]
-    pub ends_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Maximum number of times the discount can be redeemed.
     #[serde(default)]
     pub max_redemptions: Option<i64>,
     /// Number of times the discount has been redeemed.
     pub redemptions_count: i64,
     /// The organization ID.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
 }

@@ -26,10 +26,10 @@ pub struct DiscountUpdate {
     pub code: crate::Nullable<String>,
     /// Optional timestamp after which the discount is redeemable.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub starts_at: crate::Nullable<::chrono::DateTime<::chrono::Utc>>,
+    pub starts_at: crate::Nullable<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Optional timestamp after which the discount is no longer redeemable.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub ends_at: crate::Nullable<::chrono::DateTime<::chrono::Utc>>,
+    pub ends_at: crate::Nullable<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Optional maximum number of times the discount can be redeemed.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_redemptions: crate::Nullable<i64>,
@@ -60,5 +60,5 @@ pub struct DiscountUpdate {
     pub basis_points: crate::Nullable<i64>,
     /// Products
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub products: crate::Nullable<Vec<::uuid::Uuid>>,
+    pub products: crate::Nullable<Vec<crate::uuid::Uuid>>,
 }

@@ -5,7 +5,7 @@
 pub struct DownloadableFileCreate {
     /// Organization Id
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// Name
     pub name: String,
     /// Mime Type

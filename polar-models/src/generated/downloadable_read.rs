@@ -4,9 +4,9 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct DownloadableRead {
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Benefit Id
-    pub benefit_id: ::uuid::Uuid,
+    pub benefit_id: crate::uuid::Uuid,
     /// FileDownload
     pub file: crate::FileDownload,
 }

@@ -5,12 +5,12 @@
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub timestamp: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The name of the event.
     pub name: String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
@@ -31,8 +31,8 @@ pub struct EventCreateCustomer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<crate::EventMetadataInput>,
     /// ID of the customer in your Polar organization associated with the event.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub member_id: crate::Nullable<::uuid::Uuid>,
+    pub member_id: crate::Nullable<crate::uuid::Uuid>,
 }

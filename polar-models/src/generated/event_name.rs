@@ -11,7 +11,7 @@ pub struct EventName {
     /// Number of times the event has occurred.
     pub occurrences: i64,
     /// The first time the event occurred.
-    pub first_seen: ::chrono::DateTime<::chrono::Utc>,
+    pub first_seen: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The last time the event occurred.
-    pub last_seen: ::chrono::DateTime<::chrono::Utc>,
+    pub last_seen: crate::chrono::DateTime<crate::chrono::Utc>,
 }

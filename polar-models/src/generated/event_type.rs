@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventType {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The name of the event type.
     pub name: String,
     /// The label for the event type.
@@ -18,5 +18,5 @@ pub struct EventType {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
 }

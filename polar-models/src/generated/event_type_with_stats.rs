@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EventTypeWithStats {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The name of the event type.
     pub name: String,
     /// The label for the event type.
@@ -18,14 +18,14 @@ pub struct EventTypeWithStats {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// The source of the events (system or user).
     #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,
     /// The first time the event occurred.
-    pub first_seen: ::chrono::DateTime<::chrono::Utc>,
+    pub first_seen: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The last time the event occurred.
-    pub last_seen: ::chrono::DateTime<::chrono::Utc>,
+    pub last_seen: crate::chrono::DateTime<crate::chrono::Utc>,
 }

@@ -4,9 +4,9 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct FileUpload {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Name
     pub name: String,
     /// Path
@@ -29,7 +29,7 @@ pub struct FileUpload {
     pub checksum_sha256_hex: Option<String>,
     /// Last Modified At
     #[serde(default)]
-    pub last_modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// S3FileUploadMultipart
     pub upload: crate::S3FileUploadMultipart,
     /// Version

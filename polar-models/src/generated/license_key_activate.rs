@@ -6,7 +6,7 @@ pub struct LicenseKeyActivate {
     /// Key
     pub key: String,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Label
     pub label: String,
     /// Key-value object allowing you to set conditions that must match when validating the license key.

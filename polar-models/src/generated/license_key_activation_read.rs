@@ -4,9 +4,9 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LicenseKeyActivationRead {
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// License Key Id
-    pub license_key_id: ::uuid::Uuid,
+    pub license_key_id: crate::uuid::Uuid,
     /// Label
     pub label: String,
     /// Meta
@@ -16,10 +16,10 @@ pub struct LicenseKeyActivationRead {
         crate::StringOrIntegerOrNumberOrBoolean,
     >,
     /// Created At
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Modified At
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// LicenseKeyRead
     pub license_key: crate::LicenseKeyRead,
 }

@@ -6,7 +6,7 @@ pub struct LicenseKeyDeactivate {
     /// Key
     pub key: String,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Activation Id
-    pub activation_id: ::uuid::Uuid,
+    pub activation_id: crate::uuid::Uuid,
 }

@@ -19,5 +19,5 @@ pub struct LicenseKeyUpdate {
     pub limit_usage: crate::Nullable<i64>,
     /// Expires At
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub expires_at: crate::Nullable<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: crate::Nullable<crate::chrono::DateTime<crate::chrono::Utc>>,
 }

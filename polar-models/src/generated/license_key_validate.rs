@@ -6,16 +6,16 @@ pub struct LicenseKeyValidate {
     /// Key
     pub key: String,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Activation Id
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub activation_id: crate::Nullable<::uuid::Uuid>,
+    pub activation_id: crate::Nullable<crate::uuid::Uuid>,
     /// Benefit Id
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub benefit_id: crate::Nullable<::uuid::Uuid>,
+    pub benefit_id: crate::Nullable<crate::uuid::Uuid>,
     /// Customer Id
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub customer_id: crate::Nullable<::uuid::Uuid>,
+    pub customer_id: crate::Nullable<crate::uuid::Uuid>,
     /// Increment Usage
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub increment_usage: crate::Nullable<i64>,

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MemberCreate {
     /// The ID of the customer this member belongs to.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// The email address of the member.
     pub email: String,
     /// Name

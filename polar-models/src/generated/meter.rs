@@ -7,12 +7,12 @@ pub struct Meter {
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
     /// The unit of the meter.
@@ -29,10 +29,10 @@ pub struct Meter {
     /// The aggregation to apply on the filtered events to calculate the meter.
     pub aggregation: crate::MeterAggregation,
     /// The ID of the organization owning the meter.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Whether the meter is archived and the time it was archived.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub archived_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub archived_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
 }
 /// The aggregation to apply on the filtered events to calculate the meter.
 #[derive(Clone, Debug, PartialEq)]

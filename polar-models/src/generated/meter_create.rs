@@ -37,7 +37,7 @@ pub struct MeterCreate {
     pub aggregation: crate::MeterCreateAggregation,
     /// The ID of the organization owning the meter. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
 /// The aggregation to apply on the filtered events to calculate the meter.
 #[derive(Clone, Debug, PartialEq)]

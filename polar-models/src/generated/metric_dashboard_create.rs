@@ -10,5 +10,5 @@ pub struct MetricDashboardCreate {
     pub metrics: Option<Vec<String>>,
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricPeriod {
     /// Timestamp of this period data.
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Active Subscriptions
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_subscriptions: Option<crate::IntegerOrNumber>,

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct MetricsLimits {
     /// Minimum date to get metrics.
-    pub min_date: ::chrono::NaiveDate,
+    pub min_date: crate::chrono::NaiveDate,
     /// Limits for each interval.
     pub intervals: crate::MetricsIntervalsLimits,
 }

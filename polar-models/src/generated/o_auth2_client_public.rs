@@ -4,10 +4,10 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Client Id
     pub client_id: String,
     /// Client Name

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Order {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// OrderStatus
     #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::OrderStatus,
@@ -54,19 +54,19 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// Product Id
     #[serde(default)]
-    pub product_id: Option<::uuid::Uuid>,
+    pub product_id: Option<crate::uuid::Uuid>,
     /// Discount Id
     #[serde(default)]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
     /// Subscription Id
     #[serde(default)]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// Checkout Id
     #[serde(default)]
-    pub checkout_id: Option<::uuid::Uuid>,
+    pub checkout_id: Option<crate::uuid::Uuid>,
     /// The `metadata` property.
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrderItemSchema {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Description of the line item charge.
     pub label: String,
     /// Amount in cents, before discounts and taxes.
@@ -21,5 +21,5 @@ pub struct OrderItemSchema {
     pub proration: bool,
     /// Associated price ID, if any.
     #[serde(default)]
-    pub product_price_id: Option<::uuid::Uuid>,
+    pub product_price_id: Option<crate::uuid::Uuid>,
 }

@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Organization {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Organization name shown in checkout, customer portal, emails etc.
     pub name: String,
     /// Unique organization slug in checkout, customer portal and credit card statements.
@@ -37,7 +37,7 @@ pub struct Organization {
     pub status: crate::OrganizationStatus,
     /// When the business details were submitted for review.
     #[serde(default)]
-    pub details_submitted_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub details_submitted_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Default presentment currency. Used as fallback in checkout and customer portal, if the customer's local currency is not available.
     pub default_presentment_currency: String,
     /// Default tax behavior applied on products.
@@ -59,10 +59,10 @@ pub struct Organization {
     pub country: Option<crate::OrganizationCountry>,
     /// ID of the transactions account.
     #[serde(default)]
-    pub account_id: Option<::uuid::Uuid>,
+    pub account_id: Option<crate::uuid::Uuid>,
     /// ID of the payout account.
     #[serde(default)]
-    pub payout_account_id: Option<::uuid::Uuid>,
+    pub payout_account_id: Option<crate::uuid::Uuid>,
 }
 /// CountryAlpha2
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

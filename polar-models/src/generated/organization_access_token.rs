@@ -4,23 +4,23 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAccessToken {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Scopes
     #[serde(default)]
     pub scopes: Vec<crate::Scope>,
     /// Expires At
     #[serde(default)]
-    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Comment
     pub comment: String,
     /// Last Used At
     #[serde(default)]
-    pub last_used_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_used_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The organization ID.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
 }

@@ -4,9 +4,9 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct OrganizationAvatarFileRead {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Name
     pub name: String,
     /// Path
@@ -29,7 +29,7 @@ pub struct OrganizationAvatarFileRead {
     pub checksum_sha256_hex: Option<String>,
     /// Last Modified At
     #[serde(default)]
-    pub last_modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Version
     #[serde(default)]
     pub version: Option<String>,
@@ -40,7 +40,7 @@ pub struct OrganizationAvatarFileRead {
     #[serde(default)]
     pub is_uploaded: bool,
     /// Created At
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Size Readable
     pub size_readable: String,
     /// Public Url

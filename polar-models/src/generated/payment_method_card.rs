@@ -4,17 +4,17 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PaymentMethodCard {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// PaymentProcessor
     #[serde(default = "crate::__private::absent_enum")]
     pub processor: crate::PaymentProcessor,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// Type
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::Card>,

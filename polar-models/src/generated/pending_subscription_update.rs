@@ -4,17 +4,17 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The date and time when the subscription update will be applied.
-    pub applies_at: ::chrono::DateTime<::chrono::Utc>,
+    pub applies_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// ID of the new product to apply to the subscription. If `null`, the product won't be changed.
     #[serde(default)]
-    pub product_id: Option<::uuid::Uuid>,
+    pub product_id: Option<crate::uuid::Uuid>,
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
     #[serde(default)]
     pub seats: Option<i64>,

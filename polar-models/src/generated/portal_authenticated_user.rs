@@ -11,10 +11,10 @@ pub struct PortalAuthenticatedUser {
     /// User's email address.
     pub email: String,
     /// Associated customer ID.
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// Member ID. Only set for members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_id: Option<::uuid::Uuid>,
+    pub member_id: Option<crate::uuid::Uuid>,
     /// Member role (owner, billing_manager, member). Only set for members.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,

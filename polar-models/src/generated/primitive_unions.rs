@@ -89,7 +89,7 @@ pub enum StringOrIntegerOrBooleanOrDateTime {
     /// A `Boolean` value.
     Boolean(bool),
     /// A `DateTime` value.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
+    DateTime(crate::chrono::DateTime<crate::chrono::Utc>),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -151,8 +151,9 @@ impl From<bool> for StringOrIntegerOrBooleanOrDateTime {
         Self::Boolean(value)
     }
 }
-impl From<::chrono::DateTime<::chrono::Utc>> for StringOrIntegerOrBooleanOrDateTime {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+impl From<crate::chrono::DateTime<crate::chrono::Utc>>
+for StringOrIntegerOrBooleanOrDateTime {
+    fn from(value: crate::chrono::DateTime<crate::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
 }
@@ -458,7 +459,7 @@ impl From<f64> for IntegerOrNumber {
 #[non_exhaustive]
 pub enum DateTimeOrNow {
     /// A `DateTime` value.
-    DateTime(::chrono::DateTime<::chrono::Utc>),
+    DateTime(crate::chrono::DateTime<crate::chrono::Utc>),
     /// A `Now` value.
     Now(crate::Const<crate::consts::Now>),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -503,8 +504,8 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
             )
     }
 }
-impl From<::chrono::DateTime<::chrono::Utc>> for DateTimeOrNow {
-    fn from(value: ::chrono::DateTime<::chrono::Utc>) -> Self {
+impl From<crate::chrono::DateTime<crate::chrono::Utc>> for DateTimeOrNow {
+    fn from(value: crate::chrono::DateTime<crate::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
 }

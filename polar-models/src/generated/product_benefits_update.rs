@@ -5,5 +5,5 @@
 pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
     #[serde(default)]
-    pub benefits: Vec<::uuid::Uuid>,
+    pub benefits: Vec<crate::uuid::Uuid>,
 }

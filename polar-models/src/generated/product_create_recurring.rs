@@ -33,13 +33,13 @@ pub struct ProductCreateRecurring {
     pub prices: Vec<crate::ProductCreateRecurringPricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub medias: crate::Nullable<Vec<::uuid::Uuid>>,
+    pub medias: crate::Nullable<Vec<crate::uuid::Uuid>>,
     /// List of custom fields to attach.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<crate::AttachedCustomFieldCreate>>,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
     /// The interval unit for the trial period.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<crate::TrialInterval>,

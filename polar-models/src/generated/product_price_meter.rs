@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductPriceMeter {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The name of the meter.
     pub name: String,
     /// The unit of the meter.

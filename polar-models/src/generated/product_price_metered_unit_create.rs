@@ -15,7 +15,7 @@ pub struct ProductPriceMeteredUnitCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<crate::TaxBehaviorOption>,
     /// The ID of the meter associated to the price.
-    pub meter_id: ::uuid::Uuid,
+    pub meter_id: crate::uuid::Uuid,
     /// The price per unit in cents. Supports up to 12 decimal places.
     pub unit_amount: crate::NumberOrString,
     /// Optional maximum amount in cents that can be charged, regardless of the number of units consumed.

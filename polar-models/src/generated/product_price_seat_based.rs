@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ProductPriceSeatBased {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the price.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     #[serde(default = "crate::__private::absent_enum")]
     pub source: crate::ProductPriceSource,
@@ -25,7 +25,7 @@ pub struct ProductPriceSeatBased {
     #[serde(default)]
     pub is_archived: bool,
     /// The ID of the product owning the price.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// Tiered pricing based on seat quantity
     pub seat_tiers: crate::ProductPriceSeatTiersOutput,
 }

@@ -47,7 +47,7 @@ pub struct ProductUpdate {
     pub prices: crate::Nullable<Vec<crate::ProductUpdatePricesItem>>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub medias: crate::Nullable<Vec<::uuid::Uuid>>,
+    pub medias: crate::Nullable<Vec<crate::uuid::Uuid>>,
     /// Attached Custom Fields
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub attached_custom_fields: crate::Nullable<Vec<crate::AttachedCustomFieldCreate>>,

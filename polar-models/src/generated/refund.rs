@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Refund {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The `metadata` property.
     #[serde(default)]
     pub metadata: crate::MetadataOutputType,
@@ -26,14 +26,14 @@ pub struct Refund {
     /// Currency
     pub currency: String,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Order Id
-    pub order_id: ::uuid::Uuid,
+    pub order_id: crate::uuid::Uuid,
     /// Subscription Id
     #[serde(default)]
-    pub subscription_id: Option<::uuid::Uuid>,
+    pub subscription_id: Option<crate::uuid::Uuid>,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// Revoke Benefits
     #[serde(default)]
     pub revoke_benefits: bool,

@@ -19,7 +19,7 @@ pub struct RefundCreate {
         ::std::collections::BTreeMap<String, crate::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// Order Id
-    pub order_id: ::uuid::Uuid,
+    pub order_id: crate::uuid::Uuid,
     /// RefundReason
     #[serde(default = "crate::__private::absent_enum")]
     pub reason: crate::RefundReason,

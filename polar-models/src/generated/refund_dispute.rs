@@ -5,12 +5,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefundDispute {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Status of the dispute. `prevented` means we issued a refund before the dispute was escalated, avoiding any fees.
     #[serde(default = "crate::__private::absent_enum")]
     pub status: crate::DisputeStatus,
@@ -27,7 +27,7 @@ pub struct RefundDispute {
     /// Currency code of the dispute.
     pub currency: String,
     /// The ID of the order associated with the dispute.
-    pub order_id: ::uuid::Uuid,
+    pub order_id: crate::uuid::Uuid,
     /// The ID of the payment associated with the dispute.
-    pub payment_id: ::uuid::Uuid,
+    pub payment_id: crate::uuid::Uuid,
 }

@@ -11,5 +11,5 @@ pub struct S3DownloadUrl {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Expires At
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: crate::chrono::DateTime<crate::chrono::Utc>,
 }

@@ -15,7 +15,7 @@ pub struct S3FileUploadPart {
     /// Url
     pub url: String,
     /// Expires At
-    pub expires_at: ::chrono::DateTime<::chrono::Utc>,
+    pub expires_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Headers
     ///
     /// Defaults to `{}` when not sent.

@@ -5,13 +5,13 @@
 pub struct SeatAssign {
     /// Subscription ID. Required if checkout_id and order_id are not provided.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub subscription_id: crate::Nullable<::uuid::Uuid>,
+    pub subscription_id: crate::Nullable<crate::uuid::Uuid>,
     /// Checkout ID. Used to look up subscription or order from the checkout page.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub checkout_id: crate::Nullable<::uuid::Uuid>,
+    pub checkout_id: crate::Nullable<crate::uuid::Uuid>,
     /// Order ID for one-time purchases. Required if subscription_id and checkout_id are not provided.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub order_id: crate::Nullable<::uuid::Uuid>,
+    pub order_id: crate::Nullable<crate::uuid::Uuid>,
     /// Email of the customer to assign the seat to
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub email: crate::Nullable<String>,
@@ -20,13 +20,13 @@ pub struct SeatAssign {
     pub external_customer_id: crate::Nullable<String>,
     /// Customer ID for the seat assignment
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub customer_id: crate::Nullable<::uuid::Uuid>,
+    pub customer_id: crate::Nullable<crate::uuid::Uuid>,
     /// External member ID for the seat assignment. Can be used alone (lookup existing member) or with email (create/validate member).
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
     /// Member ID for the seat assignment.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub member_id: crate::Nullable<::uuid::Uuid>,
+    pub member_id: crate::Nullable<crate::uuid::Uuid>,
     /// Additional metadata for the seat (max 10 keys, 1KB total)
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<

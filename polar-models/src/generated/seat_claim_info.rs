@@ -7,7 +7,7 @@ pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: String,
     /// ID of the product
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// Name of the organization
     pub organization_name: String,
     /// Slug of the organization

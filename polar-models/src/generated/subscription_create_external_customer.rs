@@ -19,7 +19,7 @@ pub struct SubscriptionCreateExternalCustomer {
         ::std::collections::BTreeMap<String, crate::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }

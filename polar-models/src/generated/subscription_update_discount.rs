@@ -5,5 +5,5 @@
 pub struct SubscriptionUpdateDiscount {
     /// Update the subscription to apply a new discount. If set to `null`, the discount will be removed. The change will be applied on the next billing cycle.
     #[serde(default)]
-    pub discount_id: Option<::uuid::Uuid>,
+    pub discount_id: Option<crate::uuid::Uuid>,
 }

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionUpdateProduct {
     /// Update subscription to another product.
-    pub product_id: ::uuid::Uuid,
+    pub product_id: crate::uuid::Uuid,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proration_behavior: crate::Nullable<crate::SubscriptionProrationBehavior>,

@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SubscriptionUser {
     /// Id
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Email
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,

@@ -4,20 +4,20 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ValidatedLicenseKey {
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Organization Id
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// Customer Id
-    pub customer_id: ::uuid::Uuid,
+    pub customer_id: crate::uuid::Uuid,
     /// LicenseKeyCustomer
     pub customer: crate::LicenseKeyCustomer,
     /// The benefit ID.
-    pub benefit_id: ::uuid::Uuid,
+    pub benefit_id: crate::uuid::Uuid,
     /// Key
     pub key: String,
     /// Display Key
@@ -37,10 +37,10 @@ pub struct ValidatedLicenseKey {
     pub validations: i64,
     /// Last Validated At
     #[serde(default)]
-    pub last_validated_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub last_validated_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// Expires At
     #[serde(default)]
-    pub expires_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub expires_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// LicenseKeyActivationBase
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activation: Option<crate::LicenseKeyActivationBase>,

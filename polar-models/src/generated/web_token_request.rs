@@ -21,7 +21,7 @@ pub struct WebTokenRequest {
     ///
     /// Defaults to `null` when not sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub sub: crate::Nullable<::uuid::Uuid>,
+    pub sub: crate::Nullable<crate::uuid::Uuid>,
     /// Scope
     ///
     /// Defaults to `null` when not sent.

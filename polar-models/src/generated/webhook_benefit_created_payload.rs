@@ -9,7 +9,7 @@ pub struct WebhookBenefitCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::BenefitCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Benefit
     pub data: crate::Benefit,
 }

@@ -10,7 +10,7 @@ pub struct WebhookBenefitGrantCycledPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::BenefitGrantCycled>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: crate::BenefitGrantWebhook,
 }

@@ -9,7 +9,7 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::BenefitGrantUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: crate::BenefitGrantWebhook,
 }

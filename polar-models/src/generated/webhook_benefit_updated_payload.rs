@@ -9,7 +9,7 @@ pub struct WebhookBenefitUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::BenefitUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Benefit
     pub data: crate::Benefit,
 }

@@ -9,7 +9,7 @@ pub struct WebhookCheckoutCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CheckoutCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Checkout session data retrieved using an access token.
     pub data: crate::Checkout,
 }

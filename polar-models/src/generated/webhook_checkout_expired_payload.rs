@@ -12,7 +12,7 @@ pub struct WebhookCheckoutExpiredPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CheckoutExpired>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Checkout session data retrieved using an access token.
     pub data: crate::Checkout,
 }

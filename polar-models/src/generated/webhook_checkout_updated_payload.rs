@@ -9,7 +9,7 @@ pub struct WebhookCheckoutUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CheckoutUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Checkout session data retrieved using an access token.
     pub data: crate::Checkout,
 }

@@ -14,7 +14,7 @@ pub struct WebhookCustomerCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The `data` property.
     pub data: crate::Customer,
 }

@@ -9,7 +9,7 @@ pub struct WebhookCustomerDeletedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerDeleted>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The `data` property.
     pub data: crate::Customer,
 }

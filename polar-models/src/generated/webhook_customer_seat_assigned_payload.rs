@@ -10,7 +10,7 @@ pub struct WebhookCustomerSeatAssignedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerSeatAssigned>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// CustomerSeat
     pub data: crate::CustomerSeat,
 }

@@ -9,7 +9,7 @@ pub struct WebhookCustomerSeatRevokedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerSeatRevoked>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// CustomerSeat
     pub data: crate::CustomerSeat,
 }

@@ -15,7 +15,7 @@ pub struct WebhookCustomerStateChangedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerStateChanged>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The `data` property.
     pub data: crate::CustomerState,
 }

@@ -13,7 +13,7 @@ pub struct WebhookCustomerUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::CustomerUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// The `data` property.
     pub data: crate::Customer,
 }

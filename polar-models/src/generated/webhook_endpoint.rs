@@ -4,12 +4,12 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookEndpoint {
     /// Creation timestamp of the object.
-    pub created_at: ::chrono::DateTime<::chrono::Utc>,
+    pub created_at: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Last modification timestamp of the object.
     #[serde(default)]
-    pub modified_at: Option<::chrono::DateTime<::chrono::Utc>>,
+    pub modified_at: Option<crate::chrono::DateTime<crate::chrono::Utc>>,
     /// The ID of the object.
-    pub id: ::uuid::Uuid,
+    pub id: crate::uuid::Uuid,
     /// The URL where the webhook events will be sent.
     pub url: String,
     /// An optional name for the webhook endpoint to help organize and identify it.
@@ -21,7 +21,7 @@ pub struct WebhookEndpoint {
     /// The secret used to sign the webhook events.
     pub secret: String,
     /// The organization ID associated with the webhook endpoint.
-    pub organization_id: ::uuid::Uuid,
+    pub organization_id: crate::uuid::Uuid,
     /// The events that will trigger the webhook.
     #[serde(default)]
     pub events: Vec<crate::WebhookEventType>,

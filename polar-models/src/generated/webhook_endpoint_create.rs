@@ -16,5 +16,5 @@ pub struct WebhookEndpointCreate {
     pub events: Vec<crate::WebhookEventType>,
     /// The organization ID associated with the webhook endpoint. **Required unless you use an organization token.**
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
-    pub organization_id: crate::Nullable<::uuid::Uuid>,
+    pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }

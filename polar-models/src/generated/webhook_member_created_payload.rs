@@ -14,7 +14,7 @@ pub struct WebhookMemberCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::MemberCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// A member of a customer.
     pub data: crate::Member,
 }

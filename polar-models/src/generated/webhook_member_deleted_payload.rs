@@ -12,7 +12,7 @@ pub struct WebhookMemberDeletedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::MemberDeleted>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// A member of a customer.
     pub data: crate::Member,
 }

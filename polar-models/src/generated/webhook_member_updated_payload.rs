@@ -12,7 +12,7 @@ pub struct WebhookMemberUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::MemberUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// A member of a customer.
     pub data: crate::Member,
 }

@@ -19,7 +19,7 @@ pub struct WebhookOrderCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::OrderCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Order
     pub data: crate::Order,
 }

@@ -11,7 +11,7 @@ pub struct WebhookOrderPaidPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::OrderPaid>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Order
     pub data: crate::Order,
 }

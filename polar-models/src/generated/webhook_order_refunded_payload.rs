@@ -9,7 +9,7 @@ pub struct WebhookOrderRefundedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::OrderRefunded>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Order
     pub data: crate::Order,
 }

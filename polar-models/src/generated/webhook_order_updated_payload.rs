@@ -14,7 +14,7 @@ pub struct WebhookOrderUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::OrderUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Order
     pub data: crate::Order,
 }

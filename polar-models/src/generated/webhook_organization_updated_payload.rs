@@ -9,7 +9,7 @@ pub struct WebhookOrganizationUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::OrganizationUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Organization
     pub data: crate::Organization,
 }

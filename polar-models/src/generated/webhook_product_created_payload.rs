@@ -9,7 +9,7 @@ pub struct WebhookProductCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::ProductCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// A product.
     pub data: crate::Product,
 }

@@ -9,7 +9,7 @@ pub struct WebhookProductUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::ProductUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// A product.
     pub data: crate::Product,
 }

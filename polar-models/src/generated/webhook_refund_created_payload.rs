@@ -9,7 +9,7 @@ pub struct WebhookRefundCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::RefundCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Refund
     pub data: crate::Refund,
 }

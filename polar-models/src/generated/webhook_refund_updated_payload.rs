@@ -9,7 +9,7 @@ pub struct WebhookRefundUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::RefundUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Refund
     pub data: crate::Refund,
 }

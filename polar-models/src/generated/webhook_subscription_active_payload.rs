@@ -10,7 +10,7 @@ pub struct WebhookSubscriptionActivePayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionActive>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

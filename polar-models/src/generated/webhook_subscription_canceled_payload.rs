@@ -10,7 +10,7 @@ pub struct WebhookSubscriptionCanceledPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionCanceled>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

@@ -11,7 +11,7 @@ pub struct WebhookSubscriptionCreatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionCreated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

@@ -14,7 +14,7 @@ pub struct WebhookSubscriptionPastDuePayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionPastDue>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

@@ -12,7 +12,7 @@ pub struct WebhookSubscriptionRevokedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionRevoked>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

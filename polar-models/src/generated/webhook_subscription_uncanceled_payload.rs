@@ -13,7 +13,7 @@ pub struct WebhookSubscriptionUncanceledPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionUncanceled>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

@@ -13,7 +13,7 @@ pub struct WebhookSubscriptionUpdatedPayload {
     #[serde(default)]
     pub r#type: crate::Const<crate::consts::SubscriptionUpdated>,
     /// Timestamp
-    pub timestamp: ::chrono::DateTime<::chrono::Utc>,
+    pub timestamp: crate::chrono::DateTime<crate::chrono::Utc>,
     /// Subscription
     pub data: crate::Subscription,
 }

@@ -46,10 +46,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -80,10 +81,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -106,14 +108,15 @@ pub fn cases() -> Vec<Case> {
                     .organizations()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -138,7 +141,7 @@ pub fn cases() -> Vec<Case> {
                     .organizations()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -148,10 +151,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -190,19 +194,19 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -212,7 +216,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .discount_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -232,13 +236,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .canceled_at_after(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .canceled_at_before(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -265,10 +269,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -299,10 +304,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -324,14 +330,15 @@ pub fn cases() -> Vec<Case> {
                     .export()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     Ok(::serde_json::Value::String(value))
-                })
+                });
+                future
             },
         },
         Case {
@@ -354,14 +361,15 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -384,14 +392,15 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .revoke(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -416,7 +425,7 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -426,10 +435,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -459,10 +469,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -486,10 +497,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -521,10 +533,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -548,10 +561,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -569,10 +583,11 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients.org.clone().oauth2().authorize();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -603,10 +618,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -635,10 +651,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -669,10 +686,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -690,10 +708,11 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients.org.clone().oauth2().userinfo();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -727,7 +746,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -739,13 +758,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .exclude_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -776,10 +795,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -810,10 +830,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -836,14 +857,15 @@ pub fn cases() -> Vec<Case> {
                     .benefits()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -864,17 +886,15 @@ pub fn cases() -> Vec<Case> {
                     .benefits()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -899,7 +919,7 @@ pub fn cases() -> Vec<Case> {
                     .benefits()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -909,10 +929,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -941,7 +962,7 @@ pub fn cases() -> Vec<Case> {
                     .benefits()
                     .grants(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -951,13 +972,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .member_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -969,10 +990,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1004,13 +1026,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1036,10 +1058,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1067,7 +1090,7 @@ pub fn cases() -> Vec<Case> {
                     .list_webhook_endpoints()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1079,10 +1102,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1113,10 +1137,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1139,14 +1164,15 @@ pub fn cases() -> Vec<Case> {
                     .webhooks()
                     .get_webhook_endpoint(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1167,17 +1193,15 @@ pub fn cases() -> Vec<Case> {
                     .webhooks()
                     .delete_webhook_endpoint(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -1202,7 +1226,7 @@ pub fn cases() -> Vec<Case> {
                     .webhooks()
                     .update_webhook_endpoint(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -1212,10 +1236,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1238,14 +1263,15 @@ pub fn cases() -> Vec<Case> {
                     .webhooks()
                     .reset_webhook_endpoint_secret(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1279,19 +1305,19 @@ pub fn cases() -> Vec<Case> {
                     .list_webhook_deliveries()
                     .endpoint_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .start_timestamp(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .end_timestamp(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1323,10 +1349,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1347,17 +1374,15 @@ pub fn cases() -> Vec<Case> {
                     .webhooks()
                     .redeliver_webhook_event(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -1393,13 +1418,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1417,7 +1442,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .benefit_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1450,10 +1475,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1484,10 +1510,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1510,14 +1537,15 @@ pub fn cases() -> Vec<Case> {
                     .products()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1542,7 +1570,7 @@ pub fn cases() -> Vec<Case> {
                     .products()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -1552,10 +1580,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1578,7 +1607,7 @@ pub fn cases() -> Vec<Case> {
                     .products()
                     .update_benefits(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -1586,10 +1615,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"benefits\":[\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"]}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1626,13 +1656,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1644,13 +1674,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .discount_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1660,13 +1690,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .checkout_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1693,10 +1723,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1721,20 +1752,21 @@ pub fn cases() -> Vec<Case> {
                     .export()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     Ok(::serde_json::Value::String(value))
-                })
+                });
+                future
             },
         },
         Case {
@@ -1757,14 +1789,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1789,7 +1822,7 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -1799,10 +1832,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1823,14 +1857,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .invoice(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1851,17 +1886,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .generate_invoice(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -1896,31 +1929,31 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -1946,10 +1979,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -1980,10 +2014,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2014,13 +2049,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2044,10 +2079,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2070,14 +2106,15 @@ pub fn cases() -> Vec<Case> {
                     .disputes()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2111,19 +2148,19 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2155,10 +2192,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2189,10 +2227,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2215,14 +2254,15 @@ pub fn cases() -> Vec<Case> {
                     .checkouts()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2247,7 +2287,7 @@ pub fn cases() -> Vec<Case> {
                     .checkouts()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -2257,10 +2297,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2285,10 +2326,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2321,10 +2363,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2357,10 +2400,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2389,13 +2433,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .ids(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2407,10 +2451,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2441,10 +2486,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2469,7 +2515,7 @@ pub fn cases() -> Vec<Case> {
                     .files()
                     .uploaded(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -2479,10 +2525,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2503,17 +2550,15 @@ pub fn cases() -> Vec<Case> {
                     .files()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -2536,7 +2581,7 @@ pub fn cases() -> Vec<Case> {
                     .files()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -2544,10 +2589,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"name\":\"text\",\"version\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2579,9 +2625,13 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .metrics()
                     .get(
-                        ::serde_json::from_str::<::chrono::NaiveDate>("\"2026-04-16\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::chrono::NaiveDate,
+                        >("\"2026-04-16\"")
                             .expect("a value built from the spec decodes"),
-                        ::serde_json::from_str::<::chrono::NaiveDate>("\"2026-04-16\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::chrono::NaiveDate,
+                        >("\"2026-04-16\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::TimeInterval,
@@ -2596,13 +2646,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2614,7 +2664,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2622,10 +2672,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2655,9 +2706,13 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .metrics()
                     .export(
-                        ::serde_json::from_str::<::chrono::NaiveDate>("\"2026-04-16\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::chrono::NaiveDate,
+                        >("\"2026-04-16\"")
                             .expect("a value built from the spec decodes"),
-                        ::serde_json::from_str::<::chrono::NaiveDate>("\"2026-04-16\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::chrono::NaiveDate,
+                        >("\"2026-04-16\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::TimeInterval,
@@ -2672,13 +2727,13 @@ pub fn cases() -> Vec<Case> {
                     )
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2690,7 +2745,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2698,10 +2753,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     Ok(::serde_json::Value::String(value))
-                })
+                });
+                future
             },
         },
         Case {
@@ -2719,10 +2775,11 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients.org.clone().metrics().limits();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2746,14 +2803,15 @@ pub fn cases() -> Vec<Case> {
                     .list_dashboards()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2784,10 +2842,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2810,14 +2869,15 @@ pub fn cases() -> Vec<Case> {
                     .metrics()
                     .get_dashboard(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2838,17 +2898,15 @@ pub fn cases() -> Vec<Case> {
                     .metrics()
                     .delete_dashboard(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -2871,7 +2929,7 @@ pub fn cases() -> Vec<Case> {
                     .metrics()
                     .update_dashboard(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -2879,10 +2937,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"name\":\"text\",\"metrics\":[\"text\"]}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2911,13 +2970,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .benefit_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -2929,10 +2988,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2955,14 +3015,15 @@ pub fn cases() -> Vec<Case> {
                     .license_keys()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -2987,7 +3048,7 @@ pub fn cases() -> Vec<Case> {
                     .license_keys()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -2997,10 +3058,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3023,18 +3085,19 @@ pub fn cases() -> Vec<Case> {
                     .license_keys()
                     .get_activation(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3065,10 +3128,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3099,10 +3163,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3131,13 +3196,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -3167,13 +3230,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -3191,10 +3254,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3225,10 +3289,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3251,14 +3316,15 @@ pub fn cases() -> Vec<Case> {
                     .checkout_links()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3279,17 +3345,15 @@ pub fn cases() -> Vec<Case> {
                     .checkout_links()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -3314,7 +3378,7 @@ pub fn cases() -> Vec<Case> {
                     .checkout_links()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -3324,10 +3388,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3358,7 +3423,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -3386,10 +3451,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"slug\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3420,10 +3486,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3446,14 +3513,15 @@ pub fn cases() -> Vec<Case> {
                     .custom_fields()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3474,17 +3542,15 @@ pub fn cases() -> Vec<Case> {
                     .custom_fields()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -3509,7 +3575,7 @@ pub fn cases() -> Vec<Case> {
                     .custom_fields()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -3519,10 +3585,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3552,7 +3619,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -3574,10 +3641,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3608,10 +3676,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3634,14 +3703,15 @@ pub fn cases() -> Vec<Case> {
                     .discounts()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3662,17 +3732,15 @@ pub fn cases() -> Vec<Case> {
                     .discounts()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -3697,7 +3765,7 @@ pub fn cases() -> Vec<Case> {
                     .discounts()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -3707,10 +3775,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3742,7 +3811,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -3777,10 +3846,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3811,10 +3881,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3836,14 +3907,15 @@ pub fn cases() -> Vec<Case> {
                     .export()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     Ok(::serde_json::Value::String(value))
-                })
+                });
+                future
             },
         },
         Case {
@@ -3866,14 +3938,15 @@ pub fn cases() -> Vec<Case> {
                     .customers()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3894,7 +3967,7 @@ pub fn cases() -> Vec<Case> {
                     .customers()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -3902,13 +3975,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<bool>("false")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -3933,7 +4004,7 @@ pub fn cases() -> Vec<Case> {
                     .customers()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -3943,10 +4014,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -3971,10 +4043,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4001,13 +4074,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<bool>("false")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4040,10 +4111,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4066,14 +4138,15 @@ pub fn cases() -> Vec<Case> {
                     .customers()
                     .get_state(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4098,10 +4171,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4156,10 +4230,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4190,10 +4265,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4216,14 +4292,15 @@ pub fn cases() -> Vec<Case> {
                     .members()
                     .get_member(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4244,17 +4321,15 @@ pub fn cases() -> Vec<Case> {
                     .members()
                     .delete_member(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4277,7 +4352,7 @@ pub fn cases() -> Vec<Case> {
                     .members()
                     .update_member(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -4285,10 +4360,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"name\":\"Jane Doe\",\"role\":\"member\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4318,7 +4394,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -4326,10 +4402,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4357,7 +4434,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -4365,13 +4442,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4405,7 +4480,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -4413,10 +4488,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4461,31 +4537,31 @@ pub fn cases() -> Vec<Case> {
                     )
                     .benefit_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .checkout_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .member_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -4503,10 +4579,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"product_benefit\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4529,14 +4606,15 @@ pub fn cases() -> Vec<Case> {
                     .benefit_grants()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4561,7 +4639,7 @@ pub fn cases() -> Vec<Case> {
                     .benefit_grants()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -4571,10 +4649,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4592,10 +4671,11 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients.portal.clone().customers().get();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4626,10 +4706,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4659,10 +4740,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4693,10 +4775,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4723,10 +4806,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"setup_intent_id\":\"text\",\"set_default\":true}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4747,17 +4831,15 @@ pub fn cases() -> Vec<Case> {
                     .customers()
                     .delete_payment_method(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4782,13 +4864,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"email\":\"someone@example.com\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4811,13 +4891,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -4842,10 +4920,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"token\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4875,7 +4954,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .meter_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -4897,10 +4976,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-modified_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4923,14 +5003,15 @@ pub fn cases() -> Vec<Case> {
                     .customer_meters()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -4957,20 +5038,21 @@ pub fn cases() -> Vec<Case> {
                     .list_seats()
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5001,10 +5083,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5027,14 +5110,15 @@ pub fn cases() -> Vec<Case> {
                     .seats()
                     .revoke_seat(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5057,14 +5141,15 @@ pub fn cases() -> Vec<Case> {
                     .seats()
                     .resend_invitation(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5094,10 +5179,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5115,10 +5201,11 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients.portal.clone().customer_session().introspect();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5140,10 +5227,11 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .customer_session()
                     .get_authenticated_user();
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5171,7 +5259,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .benefit_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -5183,10 +5271,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5214,7 +5303,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .benefit_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -5226,10 +5315,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5252,14 +5342,15 @@ pub fn cases() -> Vec<Case> {
                     .license_keys()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5290,10 +5381,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5324,10 +5416,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5356,13 +5449,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -5392,10 +5483,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<i64>("10")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5426,10 +5518,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5450,17 +5543,15 @@ pub fn cases() -> Vec<Case> {
                     .members()
                     .remove_member(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -5483,7 +5574,7 @@ pub fn cases() -> Vec<Case> {
                     .members()
                     .update_member(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -5491,10 +5582,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"role\":\"billing_manager\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5526,7 +5618,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -5538,7 +5630,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -5560,10 +5652,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5586,14 +5679,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5618,7 +5712,7 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -5628,10 +5722,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5652,14 +5747,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .invoice(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5680,17 +5776,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .generate_invoice(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -5711,14 +5805,15 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .get_payment_status(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5743,7 +5838,7 @@ pub fn cases() -> Vec<Case> {
                     .orders()
                     .confirm_retry_payment(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -5753,10 +5848,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5781,10 +5877,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5815,7 +5912,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .product_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -5841,10 +5938,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-started_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5867,14 +5965,15 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5897,14 +5996,15 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .cancel(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5927,7 +6027,7 @@ pub fn cases() -> Vec<Case> {
                     .subscriptions()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -5935,10 +6035,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"product_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -5974,10 +6075,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6000,14 +6102,15 @@ pub fn cases() -> Vec<Case> {
                     .wallets()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6034,20 +6137,21 @@ pub fn cases() -> Vec<Case> {
                     .list_seats()
                     .subscription_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6078,10 +6182,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6104,14 +6209,15 @@ pub fn cases() -> Vec<Case> {
                     .customer_seats()
                     .revoke_seat(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6134,14 +6240,15 @@ pub fn cases() -> Vec<Case> {
                     .customer_seats()
                     .resend_invitation(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6166,10 +6273,11 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<String>("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6196,10 +6304,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"invitation_token\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6230,10 +6339,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6278,25 +6388,25 @@ pub fn cases() -> Vec<Case> {
                     )
                     .start_timestamp(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .end_timestamp(
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6306,7 +6416,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .meter_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6326,7 +6436,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .parent_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6357,10 +6467,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6393,13 +6504,13 @@ pub fn cases() -> Vec<Case> {
                     .list_names()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6431,10 +6542,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-last_seen\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6457,14 +6569,15 @@ pub fn cases() -> Vec<Case> {
                     .events()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6493,10 +6606,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6531,13 +6645,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6555,7 +6669,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .parent_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6579,10 +6693,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-last_seen\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6605,7 +6720,7 @@ pub fn cases() -> Vec<Case> {
                     .event_types()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -6613,10 +6728,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"label\":\"text\",\"label_property_selector\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6648,7 +6764,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6683,10 +6799,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6717,10 +6834,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6743,14 +6861,15 @@ pub fn cases() -> Vec<Case> {
                     .meters()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6775,7 +6894,7 @@ pub fn cases() -> Vec<Case> {
                     .meters()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -6785,10 +6904,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6820,15 +6940,15 @@ pub fn cases() -> Vec<Case> {
                     .meters()
                     .quantities(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
-                            ::chrono::DateTime<::chrono::Utc>,
+                            ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
                         >("\"2026-04-16T12:30:00Z\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -6844,7 +6964,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6867,10 +6987,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6899,7 +7020,7 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -6917,10 +7038,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6951,10 +7073,11 @@ pub fn cases() -> Vec<Case> {
                             )
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -6975,17 +7098,15 @@ pub fn cases() -> Vec<Case> {
                     .organization_access_tokens()
                     .delete(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
-                    let value = request.send().await.map_err(|e| e.to_string())?;
-                    {
-                        let () = value;
-                        Ok(::serde_json::Value::Null)
-                    }
-                })
+                let future: super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
             },
         },
         Case {
@@ -7008,7 +7129,7 @@ pub fn cases() -> Vec<Case> {
                     .organization_access_tokens()
                     .update(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
@@ -7016,10 +7137,11 @@ pub fn cases() -> Vec<Case> {
                         >("{\"comment\":\"text\",\"scopes\":[\"openid\"]}")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -7051,13 +7173,13 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -7067,7 +7189,7 @@ pub fn cases() -> Vec<Case> {
                     )
                     .meter_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -7085,10 +7207,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-modified_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -7111,14 +7234,15 @@ pub fn cases() -> Vec<Case> {
                     .customer_meters()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -7152,19 +7276,19 @@ pub fn cases() -> Vec<Case> {
                     .list()
                     .organization_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .checkout_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .order_id(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     )
@@ -7196,10 +7320,11 @@ pub fn cases() -> Vec<Case> {
                         >("\"-created_at\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
         Case {
@@ -7222,14 +7347,15 @@ pub fn cases() -> Vec<Case> {
                     .payments()
                     .get(
                         ::serde_json::from_str::<
-                            ::uuid::Uuid,
+                            ::polar_models::uuid::Uuid,
                         >("\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"")
                             .expect("a value built from the spec decodes"),
                     );
-                Box::pin(async move {
+                let future: super::CaseFuture = Box::pin(async move {
                     let value = request.send().await.map_err(|e| e.to_string())?;
                     ::serde_json::to_value(value).map_err(|e| e.to_string())
-                })
+                });
+                future
             },
         },
     ])

@@ -1,0 +1,111 @@
+//! The runtime interface the generated operation code is written against.
+//! Not part of the public API: it may change in any release.
+//!
+//! # Contract for the generator
+//!
+//! An operation method builds a [`Request`], sends it through the client's
+//! [`Core`], and decodes the [`RawResponse`] with one of [`json`], [`empty`]
+//! or [`text`]:
+//!
+//! ```ignore
+//! pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
+//!     let request = Request::new(Method::GET, "products:get", "/v1/products/{id}")
+//!         .path_param("id", &self.id)
+//!         .query("include", &self.include)              // Option<T> / OneOrMany<T>: None adds nothing
+//!         .query_deep_object("metadata", &self.metadata)
+//!         .header("Idempotency-Key", key)                // makes POST/PATCH retryable
+//!         .accept("text/csv")                            // only for non-JSON responses
+//!         .json_body(&self.body)?;                       // or .form_body(&self.body)?
+//!     let raw = self.client.core().send(request).await?;
+//!     __private::json("products:get", raw, error_body_products_get)
+//! }
+//! ```
+//!
+//! Signatures (exact):
+//!
+//! ```ignore
+//! impl Request {
+//!     pub fn new(method: Method, operation: &'static str, path_template: &'static str) -> Self;
+//!     pub fn path_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self;
+//!     pub fn query<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self;
+//!     pub fn query_deep_object<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self;
+//!     pub fn json_body<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error>;
+//!     pub fn form_body<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error>;
+//!     pub fn header(self, name: &'static str, value: String) -> Self;
+//!     pub fn accept(self, mime: &'static str) -> Self;
+//! }
+//! impl Core {
+//!     pub async fn send(&self, request: Request) -> Result<RawResponse, Error>;
+//! }
+//! pub struct RawResponse { pub status: u16, pub headers: HeaderMap, pub body: Bytes }
+//! impl RawResponse { pub fn rate_limit(&self) -> RateLimit; }
+//! pub type ErrorBodyFn = fn(u16, &[u8]) -> Option<ApiErrorBody>;
+//! pub fn json<T: DeserializeOwned>(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<T>, Error>;
+//! pub fn empty(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<()>, Error>;
+//! pub fn text(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<String>, Error>;
+//! pub fn no_error_body(status: u16, raw: &[u8]) -> Option<ApiErrorBody>;
+//! pub fn decode_error_body<T: DeserializeOwned>(raw: &[u8], wrap: fn(T) -> ApiErrorBody) -> Option<ApiErrorBody>;
+//! // clients: `Client::core(&self) -> &Core` and `CustomerPortalClient::<S>::core(&self) -> &Core`
+//! // (pub(crate)); `__core()` is the same, public and hidden.
+//! // pagination: crate::{paginate, paginate_cursor, collect_all}.
+//! ```
+//!
+//! # Semantics
+//!
+//! * Path parameters: strings as-is, numbers/booleans in JSON spelling, other
+//!   types via `Serialize` (UUIDs, enums); percent-encoded as one segment.
+//!   An empty, `.` or `..` value is refused.
+//! * Query (`form`, explode): scalars once, lists repeated, `null`/`None`
+//!   omitted, booleans `true`/`false`, date-times as their RFC 3339 serde
+//!   text. `deepObject`: `name[key]=value`, list values repeated.
+//! * A value that fails to encode in a non-`Result` builder method is held
+//!   and returned by `send` as `Error::Encode`, before any I/O.
+//! * `send` returns the final response for *any* status, after retries;
+//!   `json`/`empty`/`text` treat 2xx as success and turn everything else into
+//!   `Error::Api` with `body: error_body(status, &raw)` and the raw bytes.
+//! * The `error_body` function should decode the body into the variant of
+//!   `crate::ApiErrorBody` documented for `status`, fall back to
+//!   `ApiErrorBody::Unknown(value)` for other JSON, and return `None` for an
+//!   undocumented status or a body that is not JSON.
+
+pub use bytes::Bytes;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::Method;
+
+pub use crate::request::Request;
+pub use crate::response::{empty, json, no_error_body, text, RawResponse};
+pub use crate::transport::Core;
+
+use serde::de::DeserializeOwned;
+
+use crate::ApiErrorBody;
+
+/// The signature of an operation's error-body decoder.
+pub type ErrorBodyFn = fn(u16, &[u8]) -> Option<ApiErrorBody>;
+
+/// Decodes `raw` as `T` and wraps it into an [`ApiErrorBody`] variant; when
+/// it is not a `T`, falls back to [`ApiErrorBody::Unknown`] for any JSON,
+/// and `None` for a body that is not JSON.
+pub fn decode_error_body<T: DeserializeOwned>(
+    raw: &[u8],
+    wrap: fn(T) -> ApiErrorBody,
+) -> Option<ApiErrorBody> {
+    match serde_json::from_slice::<T>(raw) {
+        Ok(body) => Some(wrap(body)),
+        Err(_) => serde_json::from_slice(raw).ok().map(ApiErrorBody::Unknown),
+    }
+}
+
+/// The error for a list response that decoded into neither known page shape
+/// (its union's `Unknown` variant), so pagination cannot go on.
+pub fn unexpected_page<T: serde::Serialize>(operation: &'static str, page: &T) -> crate::Error {
+    let body = serde_json::to_vec(page).unwrap_or_default();
+    crate::Error::Decode {
+        operation,
+        status: 200,
+        body: Bytes::from(body),
+        source: <serde_json::Error as serde::de::Error>::custom(
+            "the page matches neither pagination shape the spec documents",
+        ),
+    }
+}

@@ -1,0 +1,118 @@
+//! [`Client`]: the entry point for operations authenticated with an
+//! organization or personal access token.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession};
+use crate::transport::Core;
+use crate::{AccessToken, ClientBuilder, Error};
+
+/// The environment variable [`Client::from_env`] reads the token from.
+pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";
+
+/// A client for the Polar API, authenticated with an organization access
+/// token (or a personal one).
+///
+/// Cloning is cheap: clones share one configuration and connection pool, so
+/// make one client and clone it where needed.
+///
+/// ```no_run
+/// let client = polar_api::Client::new("polar_oat_...")?;
+/// let sandbox = polar_api::Client::builder().token("polar_oat_...").sandbox().build()?;
+/// # Ok::<(), polar_api::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    core: Arc<Core>,
+}
+
+impl Client {
+    /// A production client with the default options, authenticated with
+    /// `token`.
+    pub fn new(token: impl Into<AccessToken>) -> Result<Self, Error> {
+        ClientBuilder::new().token(token).build()
+    }
+
+    /// A production client with the default options, authenticated with the
+    /// token in the `POLAR_ACCESS_TOKEN` environment variable.
+    pub fn from_env() -> Result<Self, Error> {
+        match std::env::var(ACCESS_TOKEN_ENV) {
+            Ok(token) if !token.trim().is_empty() => Self::new(token),
+            Ok(_) => Err(Error::config(format!(
+                "the environment variable {ACCESS_TOKEN_ENV} is empty"
+            ))),
+            Err(std::env::VarError::NotPresent) => Err(Error::config(format!(
+                "the environment variable {ACCESS_TOKEN_ENV} is not set; \
+                 set it to an organization access token"
+            ))),
+            Err(std::env::VarError::NotUnicode(_)) => Err(Error::config(format!(
+                "the environment variable {ACCESS_TOKEN_ENV} is not valid Unicode"
+            ))),
+        }
+    }
+
+    /// A production client without a token, for the operations the API
+    /// leaves public. Authenticated operations called through it fail with
+    /// a 401 [`Error::Api`]. Use [`ClientBuilder::build_anonymous`] for other
+    /// options.
+    pub fn anonymous() -> Result<Self, Error> {
+        ClientBuilder::new().build_anonymous()
+    }
+
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+
+    /// A customer-portal client for a customer session token, with this
+    /// client's server, timeouts, retries and connection pool.
+    pub fn customer_portal_with(
+        &self,
+        session_token: impl Into<AccessToken>,
+    ) -> Result<CustomerPortalClient<CustomerSession>, Error> {
+        let core = self.core.with_token(Some(&session_token.into()))?;
+        Ok(CustomerPortalClient::from_core(core))
+    }
+
+    /// A customer-portal client for a member session token, with this
+    /// client's server, timeouts, retries and connection pool.
+    pub fn member_portal_with(
+        &self,
+        session_token: impl Into<AccessToken>,
+    ) -> Result<CustomerPortalClient<MemberSession>, Error> {
+        let core = self.core.with_token(Some(&session_token.into()))?;
+        Ok(CustomerPortalClient::from_core(core))
+    }
+
+    pub(crate) fn from_core(core: Core) -> Self {
+        Client {
+            core: Arc::new(core),
+        }
+    }
+
+    /// The shared request machinery, for the generated operations.
+    #[allow(dead_code)] // used by the generated operations
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
+    }
+
+    #[doc(hidden)]
+    pub fn __core(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.core.base_url)
+            .field("authenticated", &self.core.authorization.is_some())
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,232 @@
+//! [`ClientBuilder`]: every option a client can be configured with.
+
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, SessionKind};
+use crate::transport::Core;
+use crate::{AccessToken, Client, Error, RetryConfig, Server};
+
+/// The `User-Agent` every request carries, before any suffix.
+pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
+
+/// The default time allowed to open a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default time allowed for one attempt, from connecting to the last
+/// byte of the response.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Configures and builds a [`Client`] or a [`CustomerPortalClient`].
+///
+/// ```no_run
+/// use std::time::Duration;
+///
+/// let client = polar_api::Client::builder()
+///     .token("polar_oat_...")
+///     .sandbox()
+///     .timeout(Duration::from_secs(20))
+///     .max_retries(4)
+///     .user_agent_suffix("my-shop/1.2")
+///     .build()?;
+/// # Ok::<(), polar_api::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    token: Option<AccessToken>,
+    server: Server,
+    connect_timeout: Duration,
+    timeout: Option<Duration>,
+    retry: RetryConfig,
+    user_agent_suffix: Option<String>,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            token: None,
+            server: Server::Production,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: Some(DEFAULT_TIMEOUT),
+            retry: RetryConfig::default(),
+            user_agent_suffix: None,
+            http_client: None,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// A builder with the defaults: production, 10 s to connect, 60 s per
+    /// attempt, [`RetryConfig::default`], no token.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The organization or personal access token to authenticate with.
+    pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+
+    /// The deployment to talk to (default [`Server::Production`]).
+    pub fn server(mut self, server: Server) -> Self {
+        self.server = server;
+        self
+    }
+
+    /// Talks to the sandbox, `https://sandbox-api.polar.sh`.
+    pub fn sandbox(self) -> Self {
+        self.server(Server::Sandbox)
+    }
+
+    /// Talks to another base URL (a mock server or a proxy), without `/v1`.
+    pub fn base_url(self, url: impl Into<String>) -> Self {
+        self.server(Server::Custom(url.into()))
+    }
+
+    /// The time allowed to open a connection (default 10 s). Has no effect
+    /// with [`http_client`](Self::http_client): configure that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The time allowed for each attempt, from connecting to the last byte of
+    /// the response (default 60 s). A retried request gets this much per
+    /// attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Removes the per-attempt timeout: a request may wait forever.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// The retry policy (default [`RetryConfig::default`]).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Keeps the retry policy but changes how many retries follow the first
+    /// attempt.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.retry.max_retries = max_retries;
+        self
+    }
+
+    /// Attempts every request exactly once.
+    pub fn no_retries(self) -> Self {
+        self.max_retries(0)
+    }
+
+    /// Text appended to the `User-Agent` (`polar-api-rust/<version>`), such as
+    /// your application's name and version.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends requests through this `reqwest` client (to share a connection
+    /// pool, or set a proxy or TLS options). The builder's timeout still
+    /// applies per request; its connect timeout does not.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// Builds a client authenticated with the [`token`](Self::token).
+    ///
+    /// Fails with [`Error::Config`] when no token was given, the token or the
+    /// user-agent suffix cannot be sent as a header, or the base URL is
+    /// invalid.
+    pub fn build(mut self) -> Result<Client, Error> {
+        let token = self.token.take().ok_or_else(|| {
+            Error::config(
+                "no access token: call .token(..), use Client::from_env(), \
+                 or build_anonymous() for the public endpoints",
+            )
+        })?;
+        Ok(Client::from_core(self.core(Some(&token))?))
+    }
+
+    /// Builds a client that sends no `Authorization` header, for the few
+    /// operations the API leaves public (such as those of a checkout session
+    /// addressed by its client secret). A token set with
+    /// [`token`](Self::token) is an error here.
+    pub fn build_anonymous(self) -> Result<Client, Error> {
+        if self.token.is_some() {
+            return Err(Error::config(
+                "build_anonymous() was called on a builder that has a token; use build()",
+            ));
+        }
+        Ok(Client::from_core(self.core(None)?))
+    }
+
+    /// Builds a customer-portal client authenticated with a customer session
+    /// token.
+    pub fn build_customer_portal(
+        self,
+        session_token: impl Into<AccessToken>,
+    ) -> Result<CustomerPortalClient<CustomerSession>, Error> {
+        self.build_portal(session_token.into())
+    }
+
+    /// Builds a customer-portal client authenticated with a member session
+    /// token.
+    pub fn build_member_portal(
+        self,
+        session_token: impl Into<AccessToken>,
+    ) -> Result<CustomerPortalClient<MemberSession>, Error> {
+        self.build_portal(session_token.into())
+    }
+
+    fn build_portal<S: SessionKind>(
+        self,
+        session_token: AccessToken,
+    ) -> Result<CustomerPortalClient<S>, Error> {
+        if self.token.is_some() {
+            return Err(Error::config(format!(
+                "a portal client authenticates with its {} token only; \
+                 do not also set .token(..)",
+                S::NAME
+            )));
+        }
+        Ok(CustomerPortalClient::from_core(
+            self.core(Some(&session_token))?,
+        ))
+    }
+
+    fn core(self, token: Option<&AccessToken>) -> Result<Core, Error> {
+        let base_url = self.server.normalized_base()?;
+        let user_agent = match &self.user_agent_suffix {
+            Some(suffix) if !suffix.trim().is_empty() => {
+                format!("{USER_AGENT} {}", suffix.trim())
+            }
+            _ => USER_AGENT.to_owned(),
+        };
+        let user_agent = HeaderValue::try_from(user_agent).map_err(|_| {
+            Error::config("the user-agent suffix contains characters not allowed in a header")
+        })?;
+        let http = match self.http_client {
+            Some(client) => client,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .build()
+                .map_err(|e| Error::config(format!("could not create the HTTP client: {e}")))?,
+        };
+        Ok(Core {
+            http,
+            base_url,
+            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            user_agent,
+            timeout: self.timeout,
+            retry: self.retry,
+        })
+    }
+}

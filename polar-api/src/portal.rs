@@ -1,0 +1,132 @@
+//! [`CustomerPortalClient`]: operations a customer (or one of a customer's
+//! members) performs with a session token.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use crate::transport::Core;
+use crate::{AccessToken, ClientBuilder, Error};
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::CustomerSession {}
+    impl Sealed for super::MemberSession {}
+}
+
+/// The kind of session token a [`CustomerPortalClient`] holds:
+/// [`CustomerSession`] or [`MemberSession`]. Sealed: no other kinds exist.
+pub trait SessionKind: sealed::Sealed + Send + Sync + 'static {
+    /// A human name for the token kind, used in messages.
+    const NAME: &'static str;
+}
+
+/// Marker for a customer session token (from *Create Customer Session*).
+#[derive(Debug)]
+pub enum CustomerSession {}
+
+/// Marker for a member session token (from *Create Member Session*).
+#[derive(Debug)]
+pub enum MemberSession {}
+
+impl SessionKind for CustomerSession {
+    const NAME: &'static str = "customer session";
+}
+
+impl SessionKind for MemberSession {
+    const NAME: &'static str = "member session";
+}
+
+/// A client for the customer portal (`/v1/customer-portal/...`),
+/// authenticated with a session token instead of an organization token.
+///
+/// The type parameter records which kind of session token it holds.
+/// Operations open to either kind are available on every
+/// `CustomerPortalClient<S>`; the ones only a member may call exist only on
+/// `CustomerPortalClient<MemberSession>`. Portal operations are not methods
+/// of [`Client`](crate::Client), so an organization token can't be sent to
+/// them by mistake.
+///
+/// Cloning is cheap.
+///
+/// ```no_run
+/// # fn demo(org: polar_api::Client, token_from_session: String) -> Result<(), polar_api::Error> {
+/// use polar_api::{CustomerPortalClient, MemberSession};
+///
+/// // Standalone, production, default options:
+/// let portal = CustomerPortalClient::from_customer_session("polar_cst_...")?;
+/// // Same server, timeouts and retries as an existing client:
+/// let portal = org.customer_portal_with(token_from_session)?;
+/// // A member's session on the sandbox:
+/// let member: CustomerPortalClient<MemberSession> =
+///     polar_api::Client::builder().sandbox().build_member_portal("polar_mst_...")?;
+/// # Ok(()) }
+/// ```
+pub struct CustomerPortalClient<S: SessionKind = CustomerSession> {
+    core: Arc<Core>,
+    kind: PhantomData<fn() -> S>,
+}
+
+impl CustomerPortalClient<CustomerSession> {
+    /// A production portal client with the default options for a customer
+    /// session token.
+    pub fn from_customer_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
+        ClientBuilder::new().build_customer_portal(token)
+    }
+}
+
+impl CustomerPortalClient<MemberSession> {
+    /// A production portal client with the default options for a member
+    /// session token.
+    pub fn from_member_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
+        ClientBuilder::new().build_member_portal(token)
+    }
+}
+
+impl<S: SessionKind> CustomerPortalClient<S> {
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        self.core.base_url()
+    }
+
+    /// The same configuration with another session token of the same kind.
+    pub fn with_token(&self, token: impl Into<AccessToken>) -> Result<Self, Error> {
+        Ok(Self::from_core(self.core.with_token(Some(&token.into()))?))
+    }
+
+    pub(crate) fn from_core(core: Core) -> Self {
+        CustomerPortalClient {
+            core: Arc::new(core),
+            kind: PhantomData,
+        }
+    }
+
+    /// The shared request machinery, for the generated operations.
+    #[allow(dead_code)] // used by the generated operations
+    pub(crate) fn core(&self) -> &Core {
+        &self.core
+    }
+
+    #[doc(hidden)]
+    pub fn __core(&self) -> &Core {
+        &self.core
+    }
+}
+
+impl<S: SessionKind> Clone for CustomerPortalClient<S> {
+    fn clone(&self) -> Self {
+        CustomerPortalClient {
+            core: Arc::clone(&self.core),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<S: SessionKind> fmt::Debug for CustomerPortalClient<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CustomerPortalClient")
+            .field("session", &S::NAME)
+            .field("base_url", &self.core.base_url)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,294 @@
+//! A described API call: method, path, query, headers and body, before it is
+//! sent. Built by generated operation code through [`crate::__private`].
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::Method;
+use serde::Serialize;
+
+use crate::query;
+use crate::Error;
+
+/// Bytes kept as-is in a path segment: RFC 3986's unreserved characters.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One API call, ready for [`Core::send`](crate::__private::Core::send).
+///
+/// The builder methods never fail; a value that cannot be encoded (for
+/// instance a map with non-string keys, or an empty path parameter) is
+/// remembered, and `send` returns it as [`Error::Encode`] before anything
+/// goes over the network. Only the body methods, whose failure is more
+/// likely, return a `Result` right away.
+#[derive(Debug)]
+pub struct Request {
+    pub(crate) method: Method,
+    pub(crate) operation: &'static str,
+    pub(crate) path_template: &'static str,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) accept: &'static str,
+    pub(crate) body: Option<Body>,
+    pub(crate) error: Option<Error>,
+}
+
+/// An encoded request body and its media type.
+#[derive(Clone, Debug)]
+pub(crate) struct Body {
+    pub(crate) content_type: &'static str,
+    pub(crate) bytes: Bytes,
+}
+
+impl Request {
+    /// Starts a request for `operation` (the spec's `operationId`) at
+    /// `path_template`, a spec path such as `/v1/products/{id}`.
+    pub fn new(method: Method, operation: &'static str, path_template: &'static str) -> Self {
+        Request {
+            method,
+            operation,
+            path_template,
+            path: path_template.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            accept: "application/json",
+            body: None,
+            error: None,
+        }
+    }
+
+    /// Replaces `{name}` in the path with `value`, percent-encoded as one path
+    /// segment. Strings are used as they are, numbers and booleans in their
+    /// JSON spelling, other types through their `Serialize` form (a UUID
+    /// becomes its hyphenated text).
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let text = match query::to_value(value) {
+            Ok(value) => query::scalar_text(&value),
+            Err(e) => return self.fail(format!("path parameter `{name}`: {e}")),
+        };
+        // `.`, `..` and empty segments would be resolved away by URL parsing
+        // and silently address a different resource.
+        if text.is_empty() || text == "." || text == ".." {
+            return self.fail(format!(
+                "path parameter `{name}` is {}",
+                if text.is_empty() {
+                    "empty".to_owned()
+                } else {
+                    format!("`{text}`, which is not a valid path segment")
+                }
+            ));
+        }
+        let placeholder = format!("{{{name}}}");
+        if !self.path.contains(&placeholder) {
+            let message = format!("path `{}` has no parameter `{name}`", self.path_template);
+            return self.fail(message);
+        }
+        let encoded = utf8_percent_encode(&text, PATH_SEGMENT).to_string();
+        self.path = self.path.replace(&placeholder, &encoded);
+        self
+    }
+
+    /// Adds a query parameter in OpenAPI's default `form` style: a scalar is
+    /// `name=value`, a list repeats `name` once per item, `None`/`null` adds
+    /// nothing, booleans are `true`/`false`, date-times their RFC 3339 text.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match query::to_value(value) {
+            Ok(value) => query::form_pairs(name, &value, &mut self.query),
+            Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Adds a `deepObject` query parameter: every entry of the object becomes
+    /// `name[key]=value`, and a list value repeats `name[key]`.
+    pub fn query_deep_object<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match query::to_value(value) {
+            Ok(value) => query::deep_object_pairs(name, &value, &mut self.query),
+            Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
+        }
+        self
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json`).
+    pub fn json_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::encode(self.operation, format!("JSON body: {e}")))?;
+        self.body = Some(Body {
+            content_type: "application/json",
+            bytes: bytes.into(),
+        });
+        Ok(self)
+    }
+
+    /// Sets a form body (`Content-Type: application/x-www-form-urlencoded`).
+    /// The body must serialize as a flat map or struct of scalars; `None`
+    /// fields are left out.
+    pub fn form_body<T: Serialize + ?Sized>(mut self, body: &T) -> Result<Self, Error> {
+        let text = serde_urlencoded::to_string(body)
+            .map_err(|e| Error::encode(self.operation, format!("form body: {e}")))?;
+        self.body = Some(Body {
+            content_type: "application/x-www-form-urlencoded",
+            bytes: text.into(),
+        });
+        Ok(self)
+    }
+
+    /// Adds a request header, such as `Idempotency-Key`.
+    pub fn header(mut self, name: &'static str, value: String) -> Self {
+        let name = match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => name,
+            Err(_) => return self.fail(format!("`{name}` is not a valid header name")),
+        };
+        match HeaderValue::try_from(value) {
+            Ok(value) => self.headers.push((name, value)),
+            Err(_) => {
+                return self.fail(format!(
+                    "the value of header `{name}` contains characters not allowed in a header"
+                ))
+            }
+        }
+        self
+    }
+
+    /// Sets the `Accept` header (default `application/json`), e.g. `text/csv`.
+    pub fn accept(mut self, mime: &'static str) -> Self {
+        self.accept = mime;
+        self
+    }
+
+    /// The operation this request calls.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The path with its parameters filled in and encoded.
+    pub fn rendered_path(&self) -> &str {
+        &self.path
+    }
+
+    /// The query pairs added so far, unencoded, in order.
+    pub fn query_pairs(&self) -> &[(String, String)] {
+        &self.query
+    }
+
+    /// Whether the request carries an `Idempotency-Key` header, which makes
+    /// `POST` and `PATCH` safe to retry.
+    pub(crate) fn has_idempotency_key(&self) -> bool {
+        self.headers
+            .iter()
+            .any(|(name, _)| name.as_str().eq_ignore_ascii_case("idempotency-key"))
+    }
+
+    /// The query string, `application/x-www-form-urlencoded`.
+    pub(crate) fn encoded_query(&self) -> Option<String> {
+        if self.query.is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        for (name, value) in &self.query {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            out.extend(form_encode(name));
+            out.push('=');
+            out.extend(form_encode(value));
+        }
+        Some(out)
+    }
+
+    fn fail(mut self, message: String) -> Self {
+        if self.error.is_none() {
+            self.error = Some(Error::encode(self.operation, message));
+        }
+        self
+    }
+}
+
+fn form_encode(text: &str) -> impl Iterator<Item = &str> {
+    // Keep `[` and `]` readable (`metadata[key]`): servers accept them as-is.
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~')
+        .remove(b'[')
+        .remove(b']');
+    utf8_percent_encode(text, QUERY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn get() -> Request {
+        Request::new(Method::GET, "things:get", "/v1/things/{id}/parts/{part}")
+    }
+
+    #[test]
+    fn path_params_are_encoded_segments() {
+        let req = get().path_param("id", "a b/c?d#e").path_param("part", &42);
+        assert_eq!(req.rendered_path(), "/v1/things/a%20b%2Fc%3Fd%23e/parts/42");
+        assert!(req.error.is_none());
+    }
+
+    #[test]
+    fn bad_path_params_are_remembered() {
+        for bad in ["", ".", ".."] {
+            let req = get().path_param("id", bad);
+            assert!(matches!(req.error, Some(Error::Encode { .. })), "{bad:?}");
+        }
+        let req = get().path_param("nope", "x");
+        assert!(req
+            .error
+            .unwrap()
+            .to_string()
+            .contains("no parameter `nope`"));
+    }
+
+    #[test]
+    fn query_is_form_encoded_in_order() {
+        let req = get()
+            .query("id", &["a", "b"])
+            .query("skip", &None::<u8>)
+            .query("q", "x&y=z é+")
+            .query_deep_object("metadata", &json!({"k": "v"}));
+        assert_eq!(
+            req.encoded_query().unwrap(),
+            "id=a&id=b&q=x%26y%3Dz%20%C3%A9%2B&metadata[k]=v"
+        );
+        assert_eq!(get().encoded_query(), None);
+    }
+
+    #[test]
+    fn headers_are_validated() {
+        let req = get().header("Idempotency-Key", "abc".into());
+        assert!(req.has_idempotency_key());
+        assert!(get().header("X-Bad", "a\nb".into()).error.is_some());
+        assert!(get().header("bad name", "v".into()).error.is_some());
+    }
+
+    #[test]
+    fn form_body_flat_struct() {
+        #[derive(Serialize)]
+        struct Form {
+            grant_type: &'static str,
+            scope: Option<&'static str>,
+            n: u8,
+        }
+        let req = get()
+            .form_body(&Form {
+                grant_type: "client_credentials",
+                scope: None,
+                n: 1,
+            })
+            .unwrap();
+        let body = req.body.unwrap();
+        assert_eq!(body.content_type, "application/x-www-form-urlencoded");
+        assert_eq!(&body.bytes[..], b"grant_type=client_credentials&n=1");
+    }
+}
