@@ -7,7 +7,7 @@
 //! [`Core`], and decodes the [`RawResponse`] with one of [`json`], [`empty`]
 //! or [`text`]:
 //!
-//! ```ignore
+//! ```text
 //! pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
 //!     let request = Request::new(Method::GET, "products:get", "/v1/products/{id}")
 //!         .path_param("id", &self.id)
@@ -23,7 +23,7 @@
 //!
 //! Signatures (exact):
 //!
-//! ```ignore
+//! ```text
 //! impl Request {
 //!     pub fn new(method: Method, operation: &'static str, path_template: &'static str) -> Self;
 //!     pub fn path_param<T: Serialize + ?Sized>(self, name: &str, value: &T) -> Self;

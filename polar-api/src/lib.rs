@@ -76,3 +76,8 @@ pub use server::Server;
 pub use polar_models as models;
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
 pub use reqwest;
+
+/// The README's examples, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

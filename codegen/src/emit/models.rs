@@ -112,12 +112,61 @@ fn emit_struct(
             || matches!(f.ty, TypeRef::Const(_))
     });
     let default = defaultable.then(|| quote!(Default,));
+    let constructor =
+        (structure.input && !defaultable).then(|| emit_constructor(models, name, structure));
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
+        }
+        #constructor
+    }
+}
+
+/// `new(required fields)` for a type users build: every optional property
+/// left out, every constant at its value.
+fn emit_constructor(
+    models: &Models,
+    type_name: &proc_macro2::Ident,
+    structure: &Struct,
+) -> TokenStream {
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for field in &structure.fields {
+        let name = ident(&field.rust_name);
+        let takes_argument = matches!(
+            field.presence,
+            Presence::Required | Presence::RequiredNullable
+        ) && !matches!(field.ty, TypeRef::Const(_));
+        if takes_argument {
+            let mut ty = rust_type(models, &field.ty);
+            if field.boxed {
+                ty = quote!(Box<#ty>);
+            }
+            if field.presence == Presence::RequiredNullable {
+                ty = quote!(Option<#ty>);
+            }
+            args.push(quote!(#name: #ty));
+            inits.push(quote!(#name));
+        } else {
+            inits.push(quote!(#name: Default::default()));
+        }
+    }
+    if structure.additional.is_some() {
+        let name = ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD);
+        inits.push(quote!(#name: Default::default()));
+    }
+    let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    quote! {
+        impl #type_name {
+            #[doc = " A value with the required properties given and every optional"]
+            #[doc = " one left out."]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
         }
     }
 }

@@ -350,7 +350,11 @@ impl<'a> Lowering<'a> {
             }
             _ => None,
         };
-        Ok(Struct { fields, additional })
+        Ok(Struct {
+            fields,
+            additional,
+            input: ctx.input,
+        })
     }
 
     /// The first paragraph of the docs of the component a property refers to.

@@ -95,6 +95,8 @@ pub struct Struct {
     pub fields: Vec<Field>,
     /// Values of properties not listed, from `additionalProperties: {schema}`.
     pub additional: Option<TypeRef>,
+    /// Whether the type is sent to the API (a request body reaches it).
+    pub input: bool,
 }
 
 #[derive(Debug, Clone)]

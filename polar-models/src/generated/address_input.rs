@@ -22,6 +22,20 @@ pub struct AddressInput {
     #[serde(default = "crate::__private::absent_enum")]
     pub country: crate::AddressInputCountry,
 }
+impl AddressInput {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(country: crate::AddressInputCountry) -> Self {
+        Self {
+            line1: Default::default(),
+            line2: Default::default(),
+            postal_code: Default::default(),
+            city: Default::default(),
+            state: Default::default(),
+            country,
+        }
+    }
+}
 /// CountryAlpha2Input
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

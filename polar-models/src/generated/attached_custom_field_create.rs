@@ -9,3 +9,10 @@ pub struct AttachedCustomFieldCreate {
     #[serde(default)]
     pub required: bool,
 }
+impl AttachedCustomFieldCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(custom_field_id: crate::uuid::Uuid, required: bool) -> Self {
+        Self { custom_field_id, required }
+    }
+}

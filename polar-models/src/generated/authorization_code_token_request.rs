@@ -15,3 +15,21 @@ pub struct AuthorizationCodeTokenRequest {
     /// Redirect Uri
     pub redirect_uri: String,
 }
+impl AuthorizationCodeTokenRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        client_id: String,
+        client_secret: String,
+        code: String,
+        redirect_uri: String,
+    ) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id,
+            client_secret,
+            code,
+            redirect_uri,
+        }
+    }
+}

@@ -29,3 +29,19 @@ pub struct BenefitCustomCreate {
     /// Properties for creating a benefit of type `custom`.
     pub properties: crate::BenefitCustomCreateProperties,
 }
+impl BenefitCustomCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitCustomCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

@@ -7,3 +7,10 @@ pub struct BenefitCustomProperties {
     #[serde(default)]
     pub note: Option<String>,
 }
+impl BenefitCustomProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(note: Option<String>) -> Self {
+        Self { note }
+    }
+}

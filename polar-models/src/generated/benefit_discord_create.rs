@@ -29,3 +29,19 @@ pub struct BenefitDiscordCreate {
     /// Properties to create a benefit of type `discord`.
     pub properties: crate::BenefitDiscordCreateProperties,
 }
+impl BenefitDiscordCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitDiscordCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

@@ -11,3 +11,14 @@ pub struct BenefitDiscordCreateProperties {
     #[serde(default)]
     pub kick_member: bool,
 }
+impl BenefitDiscordCreateProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(guild_token: String, role_id: String, kick_member: bool) -> Self {
+        Self {
+            guild_token,
+            role_id,
+            kick_member,
+        }
+    }
+}

@@ -29,3 +29,19 @@ pub struct BenefitDownloadablesCreate {
     /// BenefitDownloadablesCreateProperties
     pub properties: crate::BenefitDownloadablesCreateProperties,
 }
+impl BenefitDownloadablesCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitDownloadablesCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

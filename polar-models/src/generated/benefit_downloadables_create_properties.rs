@@ -12,3 +12,13 @@ pub struct BenefitDownloadablesCreateProperties {
     #[serde(default)]
     pub files: Vec<crate::uuid::Uuid>,
 }
+impl BenefitDownloadablesCreateProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(files: Vec<crate::uuid::Uuid>) -> Self {
+        Self {
+            archived: Default::default(),
+            files,
+        }
+    }
+}

@@ -30,3 +30,19 @@ pub struct BenefitFeatureFlagCreate {
     #[serde(default)]
     pub properties: crate::BenefitFeatureFlagCreateProperties,
 }
+impl BenefitFeatureFlagCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitFeatureFlagCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

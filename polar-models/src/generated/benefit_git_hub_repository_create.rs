@@ -29,3 +29,19 @@ pub struct BenefitGitHubRepositoryCreate {
     /// Properties to create a benefit of type `github_repository`.
     pub properties: crate::BenefitGitHubRepositoryCreateProperties,
 }
+impl BenefitGitHubRepositoryCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitGitHubRepositoryCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

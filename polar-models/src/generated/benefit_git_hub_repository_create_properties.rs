@@ -11,3 +11,18 @@ pub struct BenefitGitHubRepositoryCreateProperties {
     #[serde(default = "crate::__private::absent_enum")]
     pub permission: crate::Permission,
 }
+impl BenefitGitHubRepositoryCreateProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        repository_owner: String,
+        repository_name: String,
+        permission: crate::Permission,
+    ) -> Self {
+        Self {
+            repository_owner,
+            repository_name,
+            permission,
+        }
+    }
+}

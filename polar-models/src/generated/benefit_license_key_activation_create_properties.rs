@@ -9,3 +9,13 @@ pub struct BenefitLicenseKeyActivationCreateProperties {
     #[serde(default)]
     pub enable_customer_admin: bool,
 }
+impl BenefitLicenseKeyActivationCreateProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(limit: i64, enable_customer_admin: bool) -> Self {
+        Self {
+            limit,
+            enable_customer_admin,
+        }
+    }
+}

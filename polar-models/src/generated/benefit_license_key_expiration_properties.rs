@@ -9,3 +9,10 @@ pub struct BenefitLicenseKeyExpirationProperties {
     #[serde(default = "crate::__private::absent_enum")]
     pub timeframe: crate::Timeframe,
 }
+impl BenefitLicenseKeyExpirationProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(ttl: i64, timeframe: crate::Timeframe) -> Self {
+        Self { ttl, timeframe }
+    }
+}

@@ -29,3 +29,19 @@ pub struct BenefitLicenseKeysCreate {
     /// BenefitLicenseKeysCreateProperties
     pub properties: crate::BenefitLicenseKeysCreateProperties,
 }
+impl BenefitLicenseKeysCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitLicenseKeysCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

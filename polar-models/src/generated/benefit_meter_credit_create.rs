@@ -29,3 +29,19 @@ pub struct BenefitMeterCreditCreate {
     /// Properties for creating a benefit of type `meter_unit`.
     pub properties: crate::BenefitMeterCreditCreateProperties,
 }
+impl BenefitMeterCreditCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        description: String,
+        properties: crate::BenefitMeterCreditCreateProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            description,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

@@ -11,3 +11,10 @@ pub struct BenefitMeterCreditCreateProperties {
     /// Meter Id
     pub meter_id: crate::uuid::Uuid,
 }
+impl BenefitMeterCreditCreateProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(units: i64, rollover: bool, meter_id: crate::uuid::Uuid) -> Self {
+        Self { units, rollover, meter_id }
+    }
+}

@@ -54,3 +54,22 @@ pub struct CheckoutLinkCreateProductPrice {
     /// Product Price Id
     pub product_price_id: crate::uuid::Uuid,
 }
+impl CheckoutLinkCreateProductPrice {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(product_price_id: crate::uuid::Uuid) -> Self {
+        Self {
+            metadata: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            payment_processor: Default::default(),
+            label: Default::default(),
+            allow_discount_codes: Default::default(),
+            require_billing_address: Default::default(),
+            discount_id: Default::default(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            product_price_id,
+        }
+    }
+}

@@ -53,3 +53,22 @@ pub struct CheckoutLinkCreateProducts {
     #[serde(default)]
     pub products: Vec<crate::uuid::Uuid>,
 }
+impl CheckoutLinkCreateProducts {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(products: Vec<crate::uuid::Uuid>) -> Self {
+        Self {
+            metadata: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            payment_processor: Default::default(),
+            label: Default::default(),
+            allow_discount_codes: Default::default(),
+            require_billing_address: Default::default(),
+            discount_id: Default::default(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            products,
+        }
+    }
+}

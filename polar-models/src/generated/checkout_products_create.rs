@@ -140,6 +140,44 @@ pub struct CheckoutProductsCreate {
         >,
     >,
 }
+impl CheckoutProductsCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(products: Vec<crate::uuid::Uuid>) -> Self {
+        Self {
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            metadata: Default::default(),
+            custom_field_data: Default::default(),
+            discount_id: Default::default(),
+            allow_discount_codes: Default::default(),
+            require_billing_address: Default::default(),
+            amount: Default::default(),
+            seats: Default::default(),
+            min_seats: Default::default(),
+            max_seats: Default::default(),
+            allow_trial: Default::default(),
+            customer_id: Default::default(),
+            is_business_customer: Default::default(),
+            external_customer_id: Default::default(),
+            customer_name: Default::default(),
+            customer_email: Default::default(),
+            customer_ip_address: Default::default(),
+            customer_billing_name: Default::default(),
+            customer_billing_address: Default::default(),
+            customer_tax_id: Default::default(),
+            customer_metadata: Default::default(),
+            subscription_id: Default::default(),
+            success_url: Default::default(),
+            return_url: Default::default(),
+            embed_origin: Default::default(),
+            locale: Default::default(),
+            currency: Default::default(),
+            products,
+            prices: Default::default(),
+        }
+    }
+}
 /// Written inline at `#/components/schemas/CheckoutProductsCreate/properties/prices/additionalProperties/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

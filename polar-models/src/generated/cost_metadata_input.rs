@@ -8,3 +8,10 @@ pub struct CostMetadataInput {
     /// The currency. Currently, only `usd` is supported.
     pub currency: String,
 }
+impl CostMetadataInput {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(amount: crate::NumberOrString, currency: String) -> Self {
+        Self { amount, currency }
+    }
+}

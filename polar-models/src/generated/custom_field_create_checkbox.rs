@@ -31,3 +31,21 @@ pub struct CustomFieldCreateCheckbox {
     /// CustomFieldCheckboxProperties
     pub properties: crate::CustomFieldCheckboxProperties,
 }
+impl CustomFieldCreateCheckbox {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        slug: String,
+        name: String,
+        properties: crate::CustomFieldCheckboxProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            slug,
+            name,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

@@ -31,3 +31,21 @@ pub struct CustomFieldCreateNumber {
     /// CustomFieldNumberProperties
     pub properties: crate::CustomFieldNumberProperties,
 }
+impl CustomFieldCreateNumber {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        slug: String,
+        name: String,
+        properties: crate::CustomFieldNumberProperties,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            r#type: Default::default(),
+            slug,
+            name,
+            organization_id: Default::default(),
+            properties,
+        }
+    }
+}

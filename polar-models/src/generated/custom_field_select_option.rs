@@ -8,3 +8,10 @@ pub struct CustomFieldSelectOption {
     /// Label
     pub label: String,
 }
+impl CustomFieldSelectOption {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(value: String, label: String) -> Self {
+        Self { value, label }
+    }
+}

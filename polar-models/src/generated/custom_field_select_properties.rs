@@ -16,3 +16,15 @@ pub struct CustomFieldSelectProperties {
     #[serde(default)]
     pub options: Vec<crate::CustomFieldSelectOption>,
 }
+impl CustomFieldSelectProperties {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(options: Vec<crate::CustomFieldSelectOption>) -> Self {
+        Self {
+            form_label: Default::default(),
+            form_help_text: Default::default(),
+            form_placeholder: Default::default(),
+            options,
+        }
+    }
+}

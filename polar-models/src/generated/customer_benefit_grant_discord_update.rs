@@ -9,3 +9,13 @@ pub struct CustomerBenefitGrantDiscordUpdate {
     /// CustomerBenefitGrantDiscordPropertiesUpdate
     pub properties: crate::CustomerBenefitGrantDiscordPropertiesUpdate,
 }
+impl CustomerBenefitGrantDiscordUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(properties: crate::CustomerBenefitGrantDiscordPropertiesUpdate) -> Self {
+        Self {
+            benefit_type: Default::default(),
+            properties,
+        }
+    }
+}

@@ -7,3 +7,10 @@ pub struct CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     #[serde(default)]
     pub account_id: Option<String>,
 }
+impl CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(account_id: Option<String>) -> Self {
+        Self { account_id }
+    }
+}

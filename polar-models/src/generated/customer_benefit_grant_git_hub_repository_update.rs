@@ -9,3 +9,15 @@ pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     /// CustomerBenefitGrantGitHubRepositoryPropertiesUpdate
     pub properties: crate::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
+impl CustomerBenefitGrantGitHubRepositoryUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        properties: crate::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
+    ) -> Self {
+        Self {
+            benefit_type: Default::default(),
+            properties,
+        }
+    }
+}

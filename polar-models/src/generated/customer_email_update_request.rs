@@ -6,3 +6,10 @@ pub struct CustomerEmailUpdateRequest {
     /// Email
     pub email: String,
 }
+impl CustomerEmailUpdateRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(email: String) -> Self {
+        Self { email }
+    }
+}

@@ -6,3 +6,10 @@ pub struct CustomerEmailUpdateVerifyRequest {
     /// Token
     pub token: String,
 }
+impl CustomerEmailUpdateVerifyRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(token: String) -> Self {
+        Self { token }
+    }
+}

@@ -47,3 +47,21 @@ pub struct CustomerIndividualCreate {
     /// The email address of the customer. This must be unique within the organization.
     pub email: String,
 }
+impl CustomerIndividualCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(email: String) -> Self {
+        Self {
+            metadata: Default::default(),
+            external_id: Default::default(),
+            name: Default::default(),
+            billing_address: Default::default(),
+            tax_id: Default::default(),
+            locale: Default::default(),
+            organization_id: Default::default(),
+            owner: Default::default(),
+            r#type: Default::default(),
+            email,
+        }
+    }
+}

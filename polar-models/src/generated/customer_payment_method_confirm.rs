@@ -9,3 +9,13 @@ pub struct CustomerPaymentMethodConfirm {
     #[serde(default)]
     pub set_default: bool,
 }
+impl CustomerPaymentMethodConfirm {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(setup_intent_id: String, set_default: bool) -> Self {
+        Self {
+            setup_intent_id,
+            set_default,
+        }
+    }
+}

@@ -11,3 +11,18 @@ pub struct CustomerPaymentMethodCreate {
     /// Return Url
     pub return_url: String,
 }
+impl CustomerPaymentMethodCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        confirmation_token_id: String,
+        set_default: bool,
+        return_url: String,
+    ) -> Self {
+        Self {
+            confirmation_token_id,
+            set_default,
+            return_url,
+        }
+    }
+}

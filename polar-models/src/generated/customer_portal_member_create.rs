@@ -14,3 +14,14 @@ pub struct CustomerPortalMemberCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::MemberRole>,
 }
+impl CustomerPortalMemberCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(email: String) -> Self {
+        Self {
+            email,
+            name: Default::default(),
+            role: Default::default(),
+        }
+    }
+}

@@ -10,3 +10,10 @@ pub struct CustomerPortalSubscriptionSettings {
     #[serde(default)]
     pub update_plan: bool,
 }
+impl CustomerPortalSubscriptionSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(update_seats: bool, update_plan: bool) -> Self {
+        Self { update_seats, update_plan }
+    }
+}

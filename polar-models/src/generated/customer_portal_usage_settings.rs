@@ -7,3 +7,10 @@ pub struct CustomerPortalUsageSettings {
     #[serde(default)]
     pub show: bool,
 }
+impl CustomerPortalUsageSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(show: bool) -> Self {
+        Self { show }
+    }
+}

@@ -15,3 +15,15 @@ pub struct CustomerSessionCustomerExternalIdCreate {
     /// External ID of the customer to create a session for.
     pub external_customer_id: String,
 }
+impl CustomerSessionCustomerExternalIdCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(external_customer_id: String) -> Self {
+        Self {
+            member_id: Default::default(),
+            external_member_id: Default::default(),
+            return_url: Default::default(),
+            external_customer_id,
+        }
+    }
+}

@@ -15,3 +15,15 @@ pub struct CustomerSessionCustomerIdCreate {
     /// ID of the customer to create a session for.
     pub customer_id: crate::uuid::Uuid,
 }
+impl CustomerSessionCustomerIdCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(customer_id: crate::uuid::Uuid) -> Self {
+        Self {
+            member_id: Default::default(),
+            external_member_id: Default::default(),
+            return_url: Default::default(),
+            customer_id,
+        }
+    }
+}

@@ -6,3 +6,10 @@ pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.
     pub product_id: crate::uuid::Uuid,
 }
+impl CustomerSubscriptionUpdateProduct {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(product_id: crate::uuid::Uuid) -> Self {
+        Self { product_id }
+    }
+}

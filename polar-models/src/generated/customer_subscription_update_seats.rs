@@ -9,3 +9,13 @@ pub struct CustomerSubscriptionUpdateSeats {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proration_behavior: crate::Nullable<crate::SubscriptionProrationBehavior>,
 }
+impl CustomerSubscriptionUpdateSeats {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(seats: i64) -> Self {
+        Self {
+            seats,
+            proration_behavior: Default::default(),
+        }
+    }
+}

@@ -60,3 +60,28 @@ pub struct DiscountFixedOnceForeverDurationCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl DiscountFixedOnceForeverDurationCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        duration: crate::DiscountDuration,
+        r#type: crate::DiscountType,
+        name: String,
+    ) -> Self {
+        Self {
+            duration,
+            r#type,
+            amount: Default::default(),
+            currency: Default::default(),
+            amounts: Default::default(),
+            metadata: Default::default(),
+            name,
+            code: Default::default(),
+            starts_at: Default::default(),
+            ends_at: Default::default(),
+            max_redemptions: Default::default(),
+            products: Default::default(),
+            organization_id: Default::default(),
+        }
+    }
+}

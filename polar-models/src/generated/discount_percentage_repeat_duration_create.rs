@@ -56,3 +56,29 @@ pub struct DiscountPercentageRepeatDurationCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl DiscountPercentageRepeatDurationCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        duration: crate::DiscountDuration,
+        duration_in_months: i64,
+        r#type: crate::DiscountType,
+        basis_points: i64,
+        name: String,
+    ) -> Self {
+        Self {
+            duration,
+            duration_in_months,
+            r#type,
+            basis_points,
+            metadata: Default::default(),
+            name,
+            code: Default::default(),
+            starts_at: Default::default(),
+            ends_at: Default::default(),
+            max_redemptions: Default::default(),
+            products: Default::default(),
+            organization_id: Default::default(),
+        }
+    }
+}

@@ -36,3 +36,19 @@ pub struct EventCreateCustomer {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl EventCreateCustomer {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(name: String, customer_id: crate::uuid::Uuid) -> Self {
+        Self {
+            timestamp: Default::default(),
+            name,
+            organization_id: Default::default(),
+            external_id: Default::default(),
+            parent_id: Default::default(),
+            metadata: Default::default(),
+            customer_id,
+            member_id: Default::default(),
+        }
+    }
+}

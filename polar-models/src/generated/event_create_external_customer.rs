@@ -36,3 +36,19 @@ pub struct EventCreateExternalCustomer {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
 }
+impl EventCreateExternalCustomer {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(name: String, external_customer_id: String) -> Self {
+        Self {
+            timestamp: Default::default(),
+            name,
+            organization_id: Default::default(),
+            external_id: Default::default(),
+            parent_id: Default::default(),
+            metadata: Default::default(),
+            external_customer_id,
+            external_member_id: Default::default(),
+        }
+    }
+}

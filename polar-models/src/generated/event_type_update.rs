@@ -9,3 +9,13 @@ pub struct EventTypeUpdate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub label_property_selector: crate::Nullable<String>,
 }
+impl EventTypeUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(label: String) -> Self {
+        Self {
+            label,
+            label_property_selector: Default::default(),
+        }
+    }
+}

@@ -7,6 +7,13 @@ pub struct EventsIngest {
     #[serde(default)]
     pub events: Vec<crate::EventsIngestEventsItem>,
 }
+impl EventsIngest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(events: Vec<crate::EventsIngestEventsItem>) -> Self {
+        Self { events }
+    }
+}
 /// Written inline at `#/components/schemas/EventsIngest/properties/events/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

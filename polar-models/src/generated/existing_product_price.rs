@@ -8,3 +8,10 @@ pub struct ExistingProductPrice {
     /// Id
     pub id: crate::uuid::Uuid,
 }
+impl ExistingProductPrice {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(id: crate::uuid::Uuid) -> Self {
+        Self { id }
+    }
+}

@@ -11,3 +11,14 @@ pub struct FileUploadCompleted {
     #[serde(default)]
     pub parts: Vec<crate::S3FileUploadCompletedPart>,
 }
+impl FileUploadCompleted {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        id: String,
+        path: String,
+        parts: Vec<crate::S3FileUploadCompletedPart>,
+    ) -> Self {
+        Self { id, path, parts }
+    }
+}

@@ -10,6 +10,16 @@ pub struct Filter {
     #[serde(default)]
     pub clauses: Vec<crate::FilterClausesItem>,
 }
+impl Filter {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        conjunction: crate::FilterConjunction,
+        clauses: Vec<crate::FilterClausesItem>,
+    ) -> Self {
+        Self { conjunction, clauses }
+    }
+}
 /// Written inline at `#/components/schemas/Filter/properties/clauses/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -11,3 +11,14 @@ pub struct FilterClause {
     /// Value
     pub value: crate::StringOrIntegerOrBoolean,
 }
+impl FilterClause {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        property: String,
+        operator: crate::FilterOperator,
+        value: crate::StringOrIntegerOrBoolean,
+    ) -> Self {
+        Self { property, operator, value }
+    }
+}

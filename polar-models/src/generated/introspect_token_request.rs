@@ -15,6 +15,18 @@ pub struct IntrospectTokenRequest {
     /// Client Secret
     pub client_secret: String,
 }
+impl IntrospectTokenRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(token: String, client_id: String, client_secret: String) -> Self {
+        Self {
+            token,
+            token_type_hint: Default::default(),
+            client_id,
+            client_secret,
+        }
+    }
+}
 /// Written inline at `#/components/schemas/IntrospectTokenRequest/properties/token_type_hint`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

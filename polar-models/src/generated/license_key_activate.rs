@@ -40,3 +40,16 @@ pub struct LicenseKeyActivate {
         ::std::collections::BTreeMap<String, crate::StringOrIntegerOrNumberOrBoolean>,
     >,
 }
+impl LicenseKeyActivate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(key: String, organization_id: crate::uuid::Uuid, label: String) -> Self {
+        Self {
+            key,
+            organization_id,
+            label,
+            conditions: Default::default(),
+            meta: Default::default(),
+        }
+    }
+}

@@ -10,3 +10,18 @@ pub struct LicenseKeyDeactivate {
     /// Activation Id
     pub activation_id: crate::uuid::Uuid,
 }
+impl LicenseKeyDeactivate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        key: String,
+        organization_id: crate::uuid::Uuid,
+        activation_id: crate::uuid::Uuid,
+    ) -> Self {
+        Self {
+            key,
+            organization_id,
+            activation_id,
+        }
+    }
+}

@@ -35,3 +35,18 @@ pub struct LicenseKeyValidate {
         ::std::collections::BTreeMap<String, crate::StringOrIntegerOrNumberOrBoolean>,
     >,
 }
+impl LicenseKeyValidate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(key: String, organization_id: crate::uuid::Uuid) -> Self {
+        Self {
+            key,
+            organization_id,
+            activation_id: Default::default(),
+            benefit_id: Default::default(),
+            customer_id: Default::default(),
+            increment_usage: Default::default(),
+            conditions: Default::default(),
+        }
+    }
+}

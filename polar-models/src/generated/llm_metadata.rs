@@ -23,3 +23,25 @@ pub struct LlmMetadata {
     /// The total number of LLM tokens used for the event.
     pub total_tokens: i64,
 }
+impl LlmMetadata {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        vendor: String,
+        model: String,
+        input_tokens: i64,
+        output_tokens: i64,
+        total_tokens: i64,
+    ) -> Self {
+        Self {
+            vendor,
+            model,
+            prompt: Default::default(),
+            response: Default::default(),
+            input_tokens,
+            cached_input_tokens: Default::default(),
+            output_tokens,
+            total_tokens,
+        }
+    }
+}

@@ -19,3 +19,16 @@ pub struct MemberCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<crate::MemberRole>,
 }
+impl MemberCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(customer_id: crate::uuid::Uuid, email: String) -> Self {
+        Self {
+            customer_id,
+            email,
+            name: Default::default(),
+            external_id: Default::default(),
+            role: Default::default(),
+        }
+    }
+}

@@ -12,3 +12,14 @@ pub struct MemberOwnerCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
 }
+impl MemberOwnerCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(email: String) -> Self {
+        Self {
+            email,
+            name: Default::default(),
+            external_id: Default::default(),
+        }
+    }
+}

@@ -39,6 +39,26 @@ pub struct MeterCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl MeterCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        name: String,
+        filter: crate::Filter,
+        aggregation: crate::MeterCreateAggregation,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name,
+            unit: Default::default(),
+            custom_label: Default::default(),
+            custom_multiplier: Default::default(),
+            filter,
+            aggregation,
+            organization_id: Default::default(),
+        }
+    }
+}
 /// The aggregation to apply on the filtered events to calculate the meter.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

@@ -12,3 +12,14 @@ pub struct MetricDashboardCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl MetricDashboardCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(name: String) -> Self {
+        Self {
+            name,
+            metrics: Default::default(),
+            organization_id: Default::default(),
+        }
+    }
+}

@@ -46,6 +46,25 @@ pub struct OAuth2ClientConfiguration {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<crate::SubType>,
 }
+impl OAuth2ClientConfiguration {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(redirect_uris: Vec<String>, client_name: String) -> Self {
+        Self {
+            redirect_uris,
+            token_endpoint_auth_method: Default::default(),
+            grant_types: Default::default(),
+            response_types: Default::default(),
+            scope: Default::default(),
+            client_name,
+            client_uri: Default::default(),
+            logo_uri: Default::default(),
+            tos_uri: Default::default(),
+            policy_uri: Default::default(),
+            default_sub_type: Default::default(),
+        }
+    }
+}
 /// Written inline at `#/components/schemas/OAuth2ClientConfiguration/properties/grant_types/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

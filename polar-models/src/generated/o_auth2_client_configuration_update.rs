@@ -48,6 +48,30 @@ pub struct OAuth2ClientConfigurationUpdate {
     /// Client Id
     pub client_id: String,
 }
+impl OAuth2ClientConfigurationUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        redirect_uris: Vec<String>,
+        client_name: String,
+        client_id: String,
+    ) -> Self {
+        Self {
+            redirect_uris,
+            token_endpoint_auth_method: Default::default(),
+            grant_types: Default::default(),
+            response_types: Default::default(),
+            scope: Default::default(),
+            client_name,
+            client_uri: Default::default(),
+            logo_uri: Default::default(),
+            tos_uri: Default::default(),
+            policy_uri: Default::default(),
+            default_sub_type: Default::default(),
+            client_id,
+        }
+    }
+}
 /// Written inline at `#/components/schemas/OAuth2ClientConfigurationUpdate/properties/grant_types/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

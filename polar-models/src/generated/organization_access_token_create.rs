@@ -15,3 +15,15 @@ pub struct OrganizationAccessTokenCreate {
     #[serde(default)]
     pub scopes: Vec<crate::AvailableScope>,
 }
+impl OrganizationAccessTokenCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(comment: String, scopes: Vec<crate::AvailableScope>) -> Self {
+        Self {
+            organization_id: Default::default(),
+            comment,
+            expires_in: Default::default(),
+            scopes,
+        }
+    }
+}

@@ -9,3 +9,13 @@ pub struct OrganizationCompanyLegalEntitySchema {
     /// Registered Name
     pub registered_name: String,
 }
+impl OrganizationCompanyLegalEntitySchema {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(registered_name: String) -> Self {
+        Self {
+            r#type: Default::default(),
+            registered_name,
+        }
+    }
+}

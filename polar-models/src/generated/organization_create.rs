@@ -58,6 +58,30 @@ pub struct OrganizationCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_tax_behavior: Option<crate::TaxBehaviorOption>,
 }
+impl OrganizationCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(name: String, slug: String) -> Self {
+        Self {
+            name,
+            slug,
+            avatar_url: Default::default(),
+            legal_entity: Default::default(),
+            email: Default::default(),
+            website: Default::default(),
+            socials: Default::default(),
+            details: Default::default(),
+            country: Default::default(),
+            feature_settings: Default::default(),
+            subscription_settings: Default::default(),
+            notification_settings: Default::default(),
+            customer_email_settings: Default::default(),
+            customer_portal_settings: Default::default(),
+            default_presentment_currency: Default::default(),
+            default_tax_behavior: Default::default(),
+        }
+    }
+}
 /// Written inline at `#/components/schemas/OrganizationCreate/properties/legal_entity`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

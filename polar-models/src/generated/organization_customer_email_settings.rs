@@ -37,3 +37,35 @@ pub struct OrganizationCustomerEmailSettings {
     #[serde(default)]
     pub subscription_updated: bool,
 }
+impl OrganizationCustomerEmailSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        order_confirmation: bool,
+        subscription_cancellation: bool,
+        subscription_confirmation: bool,
+        subscription_cycled: bool,
+        subscription_cycled_after_trial: bool,
+        subscription_past_due: bool,
+        subscription_renewal_reminder: bool,
+        subscription_revoked: bool,
+        subscription_trial_conversion_reminder: bool,
+        subscription_uncanceled: bool,
+        subscription_updated: bool,
+    ) -> Self {
+        Self {
+            order_confirmation,
+            subscription_cancellation,
+            subscription_confirmation,
+            subscription_cycled,
+            subscription_cycled_after_trial,
+            subscription_past_due,
+            subscription_renewal_reminder,
+            subscription_revoked,
+            subscription_trial_conversion_reminder,
+            subscription_uncanceled,
+            subscription_updated,
+        }
+    }
+}

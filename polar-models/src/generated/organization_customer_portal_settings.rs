@@ -11,3 +11,17 @@ pub struct OrganizationCustomerPortalSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer: Option<crate::CustomerPortalCustomerSettings>,
 }
+impl OrganizationCustomerPortalSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        usage: crate::CustomerPortalUsageSettings,
+        subscription: crate::CustomerPortalSubscriptionSettings,
+    ) -> Self {
+        Self {
+            usage,
+            subscription,
+            customer: Default::default(),
+        }
+    }
+}

@@ -10,3 +10,13 @@ pub struct OrganizationNotificationSettings {
     #[serde(default)]
     pub new_subscription: bool,
 }
+impl OrganizationNotificationSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(new_order: bool, new_subscription: bool) -> Self {
+        Self {
+            new_order,
+            new_subscription,
+        }
+    }
+}

@@ -9,3 +9,10 @@ pub struct OrganizationSocialLink {
     /// The URL to the organization profile
     pub url: String,
 }
+impl OrganizationSocialLink {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(platform: crate::OrganizationSocialPlatforms, url: String) -> Self {
+        Self { platform, url }
+    }
+}

@@ -18,3 +18,22 @@ pub struct OrganizationSubscriptionSettings {
     #[serde(default)]
     pub allow_customer_updates: bool,
 }
+impl OrganizationSubscriptionSettings {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        allow_multiple_subscriptions: bool,
+        proration_behavior: crate::PublicSubscriptionProrationBehavior,
+        benefit_revocation_grace_period: i64,
+        prevent_trial_abuse: bool,
+        allow_customer_updates: bool,
+    ) -> Self {
+        Self {
+            allow_multiple_subscriptions,
+            proration_behavior,
+            benefit_revocation_grace_period,
+            prevent_trial_abuse,
+            allow_customer_updates,
+        }
+    }
+}

@@ -7,3 +7,10 @@ pub struct ProductBenefitsUpdate {
     #[serde(default)]
     pub benefits: Vec<crate::uuid::Uuid>,
 }
+impl ProductBenefitsUpdate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(benefits: Vec<crate::uuid::Uuid>) -> Self {
+        Self { benefits }
+    }
+}

@@ -47,6 +47,27 @@ pub struct ProductCreateOneTime {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval_count: crate::Nullable<()>,
 }
+impl ProductCreateOneTime {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        name: String,
+        prices: Vec<crate::ProductCreateOneTimePricesItem>,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name,
+            description: Default::default(),
+            visibility: Default::default(),
+            prices,
+            medias: Default::default(),
+            attached_custom_fields: Default::default(),
+            organization_id: Default::default(),
+            recurring_interval: Default::default(),
+            recurring_interval_count: Default::default(),
+        }
+    }
+}
 /// Written inline at `#/components/schemas/ProductCreateOneTime/properties/prices/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

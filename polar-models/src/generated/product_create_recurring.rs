@@ -55,6 +55,30 @@ pub struct ProductCreateRecurring {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
 }
+impl ProductCreateRecurring {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        name: String,
+        prices: Vec<crate::ProductCreateRecurringPricesItem>,
+        recurring_interval: crate::SubscriptionRecurringInterval,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            name,
+            description: Default::default(),
+            visibility: Default::default(),
+            prices,
+            medias: Default::default(),
+            attached_custom_fields: Default::default(),
+            organization_id: Default::default(),
+            trial_interval: Default::default(),
+            trial_interval_count: Default::default(),
+            recurring_interval,
+            recurring_interval_count: Default::default(),
+        }
+    }
+}
 /// Written inline at `#/components/schemas/ProductCreateRecurring/properties/prices/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]

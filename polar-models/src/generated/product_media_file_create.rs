@@ -24,3 +24,24 @@ pub struct ProductMediaFileCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
 }
+impl ProductMediaFileCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        name: String,
+        mime_type: String,
+        size: i64,
+        upload: crate::S3FileCreateMultipart,
+    ) -> Self {
+        Self {
+            organization_id: Default::default(),
+            name,
+            mime_type,
+            size,
+            checksum_sha256_base64: Default::default(),
+            upload,
+            service: Default::default(),
+            version: Default::default(),
+        }
+    }
+}

@@ -49,3 +49,15 @@ pub struct ProductPriceFixedCreate {
     /// - ZAR: ZAR0.50
     pub price_amount: i64,
 }
+impl ProductPriceFixedCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(price_amount: i64) -> Self {
+        Self {
+            amount_type: Default::default(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            price_amount,
+        }
+    }
+}

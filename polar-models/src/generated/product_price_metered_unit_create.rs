@@ -22,3 +22,17 @@ pub struct ProductPriceMeteredUnitCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub cap_amount: crate::Nullable<i64>,
 }
+impl ProductPriceMeteredUnitCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(meter_id: crate::uuid::Uuid, unit_amount: crate::NumberOrString) -> Self {
+        Self {
+            amount_type: Default::default(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            meter_id,
+            unit_amount,
+            cap_amount: Default::default(),
+        }
+    }
+}

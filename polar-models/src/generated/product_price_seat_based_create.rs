@@ -17,3 +17,15 @@ pub struct ProductPriceSeatBasedCreate {
     /// Tiered pricing based on seat quantity
     pub seat_tiers: crate::ProductPriceSeatTiersInput,
 }
+impl ProductPriceSeatBasedCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(seat_tiers: crate::ProductPriceSeatTiersInput) -> Self {
+        Self {
+            amount_type: Default::default(),
+            price_currency: Default::default(),
+            tax_behavior: Default::default(),
+            seat_tiers,
+        }
+    }
+}

@@ -11,3 +11,14 @@ pub struct ProductPriceSeatTier {
     /// Price per seat in cents for this tier
     pub price_per_seat: i64,
 }
+impl ProductPriceSeatTier {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(min_seats: i64, price_per_seat: i64) -> Self {
+        Self {
+            min_seats,
+            max_seats: Default::default(),
+            price_per_seat,
+        }
+    }
+}

@@ -16,3 +16,13 @@ pub struct ProductPriceSeatTiersInput {
     #[serde(default)]
     pub tiers: Vec<crate::ProductPriceSeatTier>,
 }
+impl ProductPriceSeatTiersInput {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(tiers: Vec<crate::ProductPriceSeatTier>) -> Self {
+        Self {
+            seat_tier_type: Default::default(),
+            tiers,
+        }
+    }
+}

@@ -9,3 +9,10 @@ pub struct PropertyAggregation {
     /// Property
     pub property: String,
 }
+impl PropertyAggregation {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(func: crate::Func, property: String) -> Self {
+        Self { func, property }
+    }
+}

@@ -13,3 +13,15 @@ pub struct RefreshTokenRequest {
     /// Refresh Token
     pub refresh_token: String,
 }
+impl RefreshTokenRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(client_id: String, client_secret: String, refresh_token: String) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id,
+            client_secret,
+            refresh_token,
+        }
+    }
+}

@@ -39,3 +39,21 @@ pub struct RefundCreate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoke_benefits: Option<bool>,
 }
+impl RefundCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        order_id: crate::uuid::Uuid,
+        reason: crate::RefundReason,
+        amount: i64,
+    ) -> Self {
+        Self {
+            metadata: Default::default(),
+            order_id,
+            reason,
+            amount,
+            comment: Default::default(),
+            revoke_benefits: Default::default(),
+        }
+    }
+}

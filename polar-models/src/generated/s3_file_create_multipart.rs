@@ -7,3 +7,10 @@ pub struct S3FileCreateMultipart {
     #[serde(default)]
     pub parts: Vec<crate::S3FileCreatePart>,
 }
+impl S3FileCreateMultipart {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(parts: Vec<crate::S3FileCreatePart>) -> Self {
+        Self { parts }
+    }
+}

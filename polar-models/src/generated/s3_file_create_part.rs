@@ -13,3 +13,15 @@ pub struct S3FileCreatePart {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::Nullable<String>,
 }
+impl S3FileCreatePart {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(number: i64, chunk_start: i64, chunk_end: i64) -> Self {
+        Self {
+            number,
+            chunk_start,
+            chunk_end,
+            checksum_sha256_base64: Default::default(),
+        }
+    }
+}

@@ -11,3 +11,18 @@ pub struct S3FileUploadCompletedPart {
     #[serde(default)]
     pub checksum_sha256_base64: Option<String>,
 }
+impl S3FileUploadCompletedPart {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        number: i64,
+        checksum_etag: String,
+        checksum_sha256_base64: Option<String>,
+    ) -> Self {
+        Self {
+            number,
+            checksum_etag,
+            checksum_sha256_base64,
+        }
+    }
+}

@@ -6,3 +6,10 @@ pub struct SeatClaim {
     /// Invitation token to claim the seat
     pub invitation_token: String,
 }
+impl SeatClaim {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(invitation_token: String) -> Self {
+        Self { invitation_token }
+    }
+}

@@ -39,3 +39,14 @@ pub struct SubscriptionCancel {
     #[serde(default)]
     pub cancel_at_period_end: bool,
 }
+impl SubscriptionCancel {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(cancel_at_period_end: bool) -> Self {
+        Self {
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            cancel_at_period_end,
+        }
+    }
+}

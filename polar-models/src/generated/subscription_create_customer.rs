@@ -23,3 +23,14 @@ pub struct SubscriptionCreateCustomer {
     /// The ID of the customer to create the subscription for.
     pub customer_id: crate::uuid::Uuid,
 }
+impl SubscriptionCreateCustomer {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(product_id: crate::uuid::Uuid, customer_id: crate::uuid::Uuid) -> Self {
+        Self {
+            metadata: Default::default(),
+            product_id,
+            customer_id,
+        }
+    }
+}

@@ -23,3 +23,14 @@ pub struct SubscriptionCreateExternalCustomer {
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }
+impl SubscriptionCreateExternalCustomer {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(product_id: crate::uuid::Uuid, external_customer_id: String) -> Self {
+        Self {
+            metadata: Default::default(),
+            product_id,
+            external_customer_id,
+        }
+    }
+}

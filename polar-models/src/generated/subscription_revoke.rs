@@ -37,3 +37,14 @@ pub struct SubscriptionRevoke {
     #[serde(default = "crate::__private::default_true")]
     pub revoke: bool,
 }
+impl SubscriptionRevoke {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(revoke: bool) -> Self {
+        Self {
+            customer_cancellation_reason: Default::default(),
+            customer_cancellation_comment: Default::default(),
+            revoke,
+        }
+    }
+}

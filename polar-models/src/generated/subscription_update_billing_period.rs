@@ -8,3 +8,12 @@ pub struct SubscriptionUpdateBillingPeriod {
     /// It is not possible to update the current billing period on a canceled subscription.
     pub current_billing_period_end: crate::chrono::DateTime<crate::chrono::Utc>,
 }
+impl SubscriptionUpdateBillingPeriod {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        current_billing_period_end: crate::chrono::DateTime<crate::chrono::Utc>,
+    ) -> Self {
+        Self { current_billing_period_end }
+    }
+}

@@ -7,3 +7,10 @@ pub struct SubscriptionUpdateDiscount {
     #[serde(default)]
     pub discount_id: Option<crate::uuid::Uuid>,
 }
+impl SubscriptionUpdateDiscount {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(discount_id: Option<crate::uuid::Uuid>) -> Self {
+        Self { discount_id }
+    }
+}

@@ -9,3 +9,13 @@ pub struct SubscriptionUpdateProduct {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub proration_behavior: crate::Nullable<crate::SubscriptionProrationBehavior>,
 }
+impl SubscriptionUpdateProduct {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(product_id: crate::uuid::Uuid) -> Self {
+        Self {
+            product_id,
+            proration_behavior: Default::default(),
+        }
+    }
+}

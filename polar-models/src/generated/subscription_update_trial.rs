@@ -6,3 +6,10 @@ pub struct SubscriptionUpdateTrial {
     /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
     pub trial_end: crate::DateTimeOrNow,
 }
+impl SubscriptionUpdateTrial {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(trial_end: crate::DateTimeOrNow) -> Self {
+        Self { trial_end }
+    }
+}

@@ -11,3 +11,13 @@ pub struct UniqueAggregation {
     /// Property
     pub property: String,
 }
+impl UniqueAggregation {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(property: String) -> Self {
+        Self {
+            func: Default::default(),
+            property,
+        }
+    }
+}

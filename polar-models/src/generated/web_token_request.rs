@@ -28,6 +28,21 @@ pub struct WebTokenRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub scope: crate::Nullable<String>,
 }
+impl WebTokenRequest {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(client_id: String, client_secret: String, session_token: String) -> Self {
+        Self {
+            grant_type: Default::default(),
+            client_id,
+            client_secret,
+            session_token,
+            sub_type: Default::default(),
+            sub: Default::default(),
+            scope: Default::default(),
+        }
+    }
+}
 /// Sub Type
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

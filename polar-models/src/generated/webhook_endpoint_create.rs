@@ -18,3 +18,20 @@ pub struct WebhookEndpointCreate {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<crate::uuid::Uuid>,
 }
+impl WebhookEndpointCreate {
+    /// A value with the required properties given and every optional
+    /// one left out.
+    pub fn new(
+        url: String,
+        format: crate::WebhookFormat,
+        events: Vec<crate::WebhookEventType>,
+    ) -> Self {
+        Self {
+            url,
+            name: Default::default(),
+            format,
+            events,
+            organization_id: Default::default(),
+        }
+    }
+}
