@@ -102,6 +102,8 @@ where
             }
         }
     })
+    // Polling again after the end keeps answering `None`.
+    .fuse()
 }
 
 #[cfg(test)]

@@ -31,14 +31,17 @@ pub fn pin_field(key: &str) -> String {
         .unwrap_or_else(|| panic!("spec/pin.toml has no `{key}`"))
 }
 
-/// Where the pinned spec is: `$POLAR_OPENAPI_SPEC`, else the git-ignored
+/// Where the pinned spec is: `$POLAR_OPENAPI_SPEC` (a relative path starts
+/// at the workspace root), else the git-ignored
 /// cache `spec/cache/openapi.json`, else the shared copy
 /// `../shared/spec/polar-openapi-{pinned date}.json`.
 pub fn spec_path() -> PathBuf {
-    if let Some(path) = std::env::var_os("POLAR_OPENAPI_SPEC") {
-        return PathBuf::from(path);
-    }
     let root = workspace_root();
+    if let Some(path) = std::env::var_os("POLAR_OPENAPI_SPEC") {
+        // Relative to the workspace root, as for `cargo xtask`: tests run
+        // in their crate's directory.
+        return root.join(path);
+    }
     let candidates = [
         root.join("spec/cache/openapi.json"),
         root.join(format!(
