@@ -10,8 +10,10 @@
 //! 4. [`format`](mod@format) — tokens → formatted source with the `@generated` preamble.
 //!
 //! [`generate`] runs them all and returns the files to write; `xtask` does
-//! the writing.
+//! the writing. [`changelog`] compares the IR of two specs and says what a
+//! refresh changes for users of the generated crates.
 
+pub mod changelog;
 pub mod emit;
 pub mod format;
 pub mod instance;

@@ -113,15 +113,9 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
 /// optional parameters, body and result, one item per line, sorted by
 /// the call path.
 pub fn operations(models: &Models) -> String {
-    use crate::ir::{Auth, Pagination, ResponseKind};
+    use crate::ir::{Pagination, ResponseKind};
     let mut lines: Vec<(String, String)> = Vec::new();
     for op in &models.operations {
-        let (client, groups) = match op.auth {
-            Auth::Organization | Auth::Public => ("client", &op.group[..]),
-            Auth::Portal | Auth::PortalPublic => ("portal", &op.group[1..]),
-            Auth::PortalMember => ("member_portal", &op.group[1..]),
-        };
-        let chain: String = groups.iter().map(|g| format!(".{g}()")).collect();
         let mut args: Vec<String> = op
             .arguments()
             .map(|p| format!("{}: {}", p.rust_name, param_type(models, p)))
@@ -134,7 +128,7 @@ pub fn operations(models: &Models) -> String {
             ResponseKind::Empty => "()".to_owned(),
             ResponseKind::Csv => "String (text/csv)".to_owned(),
         };
-        let call = format!("{client}{chain}.{}({})", op.method, args.join(", "));
+        let call = format!("{}.{}({})", receiver(op), op.method, args.join(", "));
         let mut text = format!(
             "{call} -> {result}  [{} {}] ({})\n",
             op.http_method, op.path, op.operation_id
@@ -175,6 +169,19 @@ pub fn operations(models: &Models) -> String {
     }
     lines.sort();
     lines.into_iter().map(|(_, text)| text).collect()
+}
+
+/// The value an operation's method is called on: `client.products()`,
+/// `portal.orders()`, `member_portal.members()`.
+pub fn receiver(op: &crate::ir::Operation) -> String {
+    use crate::ir::Auth;
+    let (client, groups) = match op.auth {
+        Auth::Organization | Auth::Public => ("client", &op.group[..]),
+        Auth::Portal | Auth::PortalPublic => ("portal", &op.group[1..]),
+        Auth::PortalMember => ("member_portal", &op.group[1..]),
+    };
+    let chain: String = groups.iter().map(|g| format!(".{g}()")).collect();
+    format!("{client}{chain}")
 }
 
 fn param_type(models: &Models, param: &crate::ir::Param) -> String {

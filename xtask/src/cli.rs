@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use codegen::changelog::render::Format;
+
 use crate::date;
 use crate::spec_source::{CACHE_PATH, SPEC_ENV};
 
@@ -19,6 +21,20 @@ pub enum Command {
     Check {
         /// The `--spec` value.
         spec: Option<String>,
+    },
+    /// `diff OLD NEW [--format text|markdown|json]`
+    Diff {
+        /// The older spec: a path or URL.
+        old: String,
+        /// The newer spec: a path or URL.
+        new: String,
+        /// The output format.
+        format: Format,
+    },
+    /// `check-specs DIR`
+    CheckSpecs {
+        /// The directory whose `*.json` specs are checked.
+        dir: String,
     },
     /// `help`, `--help`, `-h` or nothing.
     Help,
@@ -64,6 +80,36 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 spec: flags.take("--spec"),
             })
         }
+        "diff" => {
+            let (positional, flags) = split_positional(rest);
+            let mut flags = Flags::parse(&flags, &["--format"])?;
+            let format = match flags.take("--format") {
+                None => Format::Text,
+                Some(name) => Format::parse(&name).ok_or_else(|| {
+                    UsageError(format!(
+                        "--format must be text, markdown or json, found `{name}`"
+                    ))
+                })?,
+            };
+            match <[String; 2]>::try_from(positional) {
+                Ok([old, new]) => Ok(Command::Diff { old, new, format }),
+                Err(found) => Err(UsageError(format!(
+                    "diff takes two specs (OLD NEW), found {}",
+                    found.len()
+                ))),
+            }
+        }
+        "check-specs" => {
+            let (positional, flags) = split_positional(rest);
+            Flags::parse(&flags, &[])?;
+            match <[String; 1]>::try_from(positional) {
+                Ok([dir]) => Ok(Command::CheckSpecs { dir }),
+                Err(found) => Err(UsageError(format!(
+                    "check-specs takes one directory, found {} arguments",
+                    found.len()
+                ))),
+            }
+        }
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(UsageError(format!("unknown command `{other}`"))),
     }
@@ -88,6 +134,16 @@ Usage:
   cargo xtask check [--spec PATH|URL]
       Fail unless the spec is the pinned one and the committed generated code
       is exactly what the generator makes of it; show a diff of what differs.
+  cargo xtask diff OLD NEW [--format text|markdown|json]
+      Say what changes for users of the generated crates between two specs
+      (paths or URLs): operations, schemas, fields, enum values, union
+      variants and webhook events added, removed or changed, each breaking or
+      additive (rules: README, \"Reviewing a spec refresh\").
+  cargo xtask check-specs DIR
+      For every *.json spec in DIR: generate the crates from it in a scratch
+      copy of the workspace, build polar-models and polar-api, and run the
+      round-trip test; print a table of results and times. Fails if any spec
+      fails. Scratch builds share target/check-specs/.
   cargo xtask help
       Show this text.
 
@@ -99,6 +155,25 @@ Where the spec comes from (the first that is given wins):
 ",
         "--spec PATH|URL"
     )
+}
+
+/// The arguments that are not flags (and not a flag's value), and the flags.
+/// Every flag these commands take has a value.
+fn split_positional(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut positional = Vec::new();
+    let mut flags = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        if arg.starts_with("--") {
+            flags.push(arg.clone());
+            if !arg.contains('=') {
+                flags.extend(args.next().cloned());
+            }
+        } else {
+            positional.push(arg.clone());
+        }
+    }
+    (positional, flags)
 }
 
 /// `--name value` / `--name=value` flags.
@@ -184,9 +259,62 @@ mod tests {
     }
 
     #[test]
+    fn parses_diff_and_check_specs() {
+        assert_eq!(
+            parse_str("diff a.json https://x/b.json"),
+            Ok(Command::Diff {
+                old: "a.json".into(),
+                new: "https://x/b.json".into(),
+                format: Format::Text
+            })
+        );
+        assert_eq!(
+            parse_str("diff --format markdown a.json b.json"),
+            Ok(Command::Diff {
+                old: "a.json".into(),
+                new: "b.json".into(),
+                format: Format::Markdown
+            })
+        );
+        assert_eq!(
+            parse_str("diff a.json b.json --format=json"),
+            Ok(Command::Diff {
+                old: "a.json".into(),
+                new: "b.json".into(),
+                format: Format::Json
+            })
+        );
+        assert_eq!(
+            parse_str("check-specs ../shared/spec"),
+            Ok(Command::CheckSpecs {
+                dir: "../shared/spec".into()
+            })
+        );
+        let error = |line: &str| parse_str(line).unwrap_err().0;
+        assert_eq!(
+            error("diff a.json"),
+            "diff takes two specs (OLD NEW), found 1"
+        );
+        assert!(error("diff a b --format yaml").contains("--format must be"));
+        assert_eq!(error("diff a b --spec c"), "unexpected argument `--spec`");
+        assert!(error("check-specs").contains("one directory"));
+        assert!(error("check-specs a b").contains("one directory"));
+    }
+
+    #[test]
     fn usage_names_commands_and_spec_sources() {
         let text = usage();
-        for needle in ["regen", "check", "--spec", "--date", SPEC_ENV, CACHE_PATH] {
+        for needle in [
+            "regen",
+            "check",
+            "diff",
+            "check-specs",
+            "--format",
+            "--spec",
+            "--date",
+            SPEC_ENV,
+            CACHE_PATH,
+        ] {
             assert!(text.contains(needle), "usage lacks {needle}");
         }
     }

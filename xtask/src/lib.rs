@@ -1,5 +1,5 @@
-//! Workspace tasks for the Polar SDK: `cargo xtask regen` and
-//! `cargo xtask check`.
+//! Workspace tasks for the Polar SDK: `cargo xtask regen`, `check`, `diff`
+//! and `check-specs`.
 //!
 //! One module per job:
 //!
@@ -9,9 +9,14 @@
 //! - [`write`](mod@write) — comparing generated files with the disk, and writing them;
 //! - [`diff`] — readable diffs of what differs;
 //! - [`regen`](mod@regen) and [`check`](mod@check) — the two commands;
+//! - [`changelog`] — `cargo xtask diff`, and the changelog regen prints;
+//! - [`check_specs`] — `cargo xtask check-specs`, building the SDK from
+//!   every spec in a directory;
 //! - [`date`] — `YYYY-MM-DD` dates.
 
+pub mod changelog;
 pub mod check;
+pub mod check_specs;
 pub mod cli;
 pub mod date;
 pub mod diff;
@@ -84,14 +89,27 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Regen { spec, date } => run_regen(spec.as_deref(), date.as_deref()),
         Command::Check { spec } => run_check(spec.as_deref()),
+        Command::Diff { old, new, format } => {
+            print!("{}", changelog::diff_command(&old, &new, format)?);
+            Ok(())
+        }
+        Command::CheckSpecs { dir } => check_specs::run(&workspace_root(), Path::new(&dir)),
     }
 }
 
 fn run_regen(spec: Option<&str>, date: Option<&str>) -> Result<()> {
     let started = Instant::now();
+    let root = workspace_root();
     let spec = resolve_spec(spec)?;
-    let outcome = regen(&workspace_root(), &spec, date)?;
+    // Found before regen runs: regen may overwrite the cache with `spec`.
+    let old_pin = pin::PinFile::load(&root.join(PIN_PATH))?.pin;
+    let previous =
+        (spec.sha256 != old_pin.sha256).then(|| changelog::pinned_document(&root, &old_pin));
+    let outcome = regen(&root, &spec, date)?;
     print!("{outcome}");
+    if let Some(previous) = previous {
+        print!("{}", changelog::regen_report(previous, &old_pin, &spec));
+    }
     println!("regen finished in {:.2?}", started.elapsed());
     Ok(())
 }

@@ -167,6 +167,23 @@ pub fn resolve(inputs: &SpecInputs<'_>) -> Result<ResolvedSpec> {
     )
 }
 
+/// Load a spec named on the command line, as `--spec` does: a path
+/// (relative to the current directory) or a URL, which is downloaded.
+pub fn load_named(spec: &str) -> Result<ResolvedSpec> {
+    load(spec, Path::new(""), Source::Flag)
+}
+
+/// Read the document at `path` if it exists and has the SHA-256 `sha256`.
+pub fn read_if_pinned(
+    path: &Path,
+    location: String,
+    source: Source,
+    sha256: &str,
+) -> Option<ResolvedSpec> {
+    let spec = read_file(path, location, source).ok()?;
+    (spec.sha256 == sha256).then_some(spec)
+}
+
 /// Save a downloaded document as the cache, `spec/cache/openapi.json`.
 pub fn save_to_cache(root: &Path, bytes: &[u8]) -> Result<()> {
     let cache = root.join(CACHE_PATH);

@@ -534,7 +534,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
             let arms = union.variants.iter().map(|variant| {
                 let name = ident(&variant.rust_name);
                 let cursor = matches!(
-                    resolve(models, &variant.ty),
+                    super::models::resolve_alias(models, &variant.ty),
                     TypeRef::Page { pagination, .. } if models.get(*pagination).name == "CursorPagination"
                 );
                 if cursor {
@@ -623,14 +623,4 @@ fn error_variant_name(models: &Models, ty: &TypeRef) -> String {
 /// A model type seen from `polar-api`.
 fn model_type(models: &Models, ty: &TypeRef) -> TokenStream {
     super::models::rust_type_in(models, ty, &quote!(::polar_models))
-}
-
-fn resolve<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
-    match ty {
-        TypeRef::Named(id) => match &models.get(*id).kind {
-            TypeKind::Alias(target) => resolve(models, target),
-            _ => ty,
-        },
-        _ => ty,
-    }
 }

@@ -107,13 +107,10 @@ fn emit_struct(
             pub #additional_name: ::std::collections::BTreeMap<String, #values>,
         }
     });
-    let defaultable = structure.fields.iter().all(|f| {
-        matches!(f.presence, Presence::Optional | Presence::Tristate)
-            || matches!(f.ty, TypeRef::Const(_))
-    });
-    let default = defaultable.then(|| quote!(Default,));
-    let constructor =
-        (structure.input && !defaultable).then(|| emit_constructor(models, name, structure));
+    let default = structure.derives_default().then(|| quote!(Default,));
+    let constructor = structure
+        .has_constructor()
+        .then(|| emit_constructor(models, name, structure));
     quote! {
         #doc
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -370,7 +367,7 @@ fn shape_uses_lit(shape: &Shape) -> bool {
 }
 
 /// Follow `pub type` aliases to the type they stand for.
-fn resolve_alias<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
+pub(crate) fn resolve_alias<'m>(models: &'m Models, ty: &'m TypeRef) -> &'m TypeRef {
     match ty {
         TypeRef::Named(id) => match &models.get(*id).kind {
             TypeKind::Alias(target) => resolve_alias(models, target),

@@ -338,6 +338,7 @@ impl<'a> Lowering<'a> {
                 rust_name: field_names.claim(&field_name(wire_name)),
                 ty,
                 presence,
+                nullable,
                 on_missing,
                 boxed: false,
                 doc,
@@ -520,6 +521,16 @@ impl<'a> Lowering<'a> {
         )))
     }
 
+    /// The component an inline enum repeats: same name as its `title`, same
+    /// values.
+    fn component_enum_for(&self, schema: &Schema) -> Option<TypeId> {
+        let title = schema.title.as_ref()?;
+        let (name, component) = self.spec.components.schemas.get_key_value(title.as_str())?;
+        let same = component.enum_values.as_deref().map(string_values)
+            == schema.enum_values.as_deref().map(string_values);
+        same.then(|| self.component_ids[name.as_str()])
+    }
+
     fn inline_enum(
         &mut self,
         schema: &Schema,
@@ -527,6 +538,9 @@ impl<'a> Lowering<'a> {
         ctx: &Ctx,
     ) -> Result<TypeRef, Error> {
         let nullable = values.iter().any(Value::is_null);
+        if let Some(component) = self.component_enum_for(schema) {
+            return Ok(wrap_nullable(TypeRef::Named(component), nullable));
+        }
         let kind = TypeKind::Enum(string_enum(values, ctx)?);
         let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
         let id = match self.shared_enum_name(schema) {
@@ -588,6 +602,13 @@ impl<'a> Lowering<'a> {
         let mut titled = HashMap::new();
         for schema in self.spec.components.schemas.values() {
             walk(schema, true, &mut titled);
+        }
+        for item in self.spec.paths.values() {
+            for (_, operation) in item.operations() {
+                for schema in operation_schemas(operation, &item.parameters) {
+                    walk(schema, false, &mut titled);
+                }
+            }
         }
         self.titled_enums = titled;
     }
@@ -1093,6 +1114,28 @@ fn compact(value: &Value) -> String {
     } else {
         text
     }
+}
+
+/// Every schema an operation writes inline: parameters, bodies, responses.
+fn operation_schemas<'s>(
+    operation: &'s crate::spec::Operation,
+    path_parameters: &'s [crate::spec::Parameter],
+) -> impl Iterator<Item = &'s Schema> {
+    let parameters = path_parameters
+        .iter()
+        .chain(&operation.parameters)
+        .filter_map(|p| p.schema.as_ref());
+    let bodies = operation
+        .request_body
+        .iter()
+        .flat_map(|b| b.content.values())
+        .filter_map(|m| m.schema.as_ref());
+    let responses = operation
+        .responses
+        .values()
+        .flat_map(|r| r.content.values())
+        .filter_map(|m| m.schema.as_ref());
+    parameters.chain(bodies).chain(responses)
 }
 
 /// Names of component schemas reachable from any operation's request body:

@@ -99,6 +99,33 @@ pub struct Struct {
     pub input: bool,
 }
 
+impl Struct {
+    /// Whether the generated struct derives `Default`: every field is
+    /// optional or a constant.
+    pub fn derives_default(&self) -> bool {
+        self.fields.iter().all(|f| {
+            matches!(f.presence, Presence::Optional | Presence::Tristate)
+                || matches!(f.ty, TypeRef::Const(_))
+        })
+    }
+
+    /// Whether the generated struct has a `new(required fields)`
+    /// constructor: a type sent to the API that cannot derive `Default`.
+    pub fn has_constructor(&self) -> bool {
+        self.input && !self.derives_default()
+    }
+
+    /// The fields `new` takes as arguments, in order (required, not
+    /// constant). Empty when there is no constructor.
+    pub fn constructor_arguments(&self) -> impl Iterator<Item = &Field> {
+        let has = self.has_constructor();
+        self.fields.iter().filter(move |f| {
+            has && matches!(f.presence, Presence::Required | Presence::RequiredNullable)
+                && !matches!(f.ty, TypeRef::Const(_))
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Field {
     /// The JSON property name.
@@ -107,6 +134,11 @@ pub struct Field {
     pub rust_name: String,
     pub ty: TypeRef,
     pub presence: Presence,
+    /// Whether the spec allows `null` here. [`Presence`] already says so for
+    /// required fields and for fields of types sent to the API; for an
+    /// optional field of a received-only type both read as `Option<T>`, and
+    /// only this flag keeps the difference (the changelog reports it).
+    pub nullable: bool,
     /// What decoding does when the property is missing from the payload.
     pub on_missing: OnMissing,
     /// Set when the field closes a cycle of directly contained types.

@@ -454,7 +454,7 @@ pub struct MetersQuantities {
     start_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
     end_timestamp: ::polar_models::chrono::DateTime<::polar_models::chrono::Utc>,
     interval: ::polar_models::TimeInterval,
-    timezone: Option<::polar_models::MetersQuantitiesTimezone>,
+    timezone: Option<::polar_models::Timezone>,
     customer_id: Vec<::polar_models::uuid::Uuid>,
     external_customer_id: Vec<String>,
     customer_aggregation_function: Option<::polar_models::AggregationFunction>,
@@ -470,7 +470,7 @@ impl MetersQuantities {
     /// Timezone to use for the timestamps. Default is UTC.
     ///
     /// Defaults to `"UTC"` on the server.
-    pub fn timezone(mut self, value: ::polar_models::MetersQuantitiesTimezone) -> Self {
+    pub fn timezone(mut self, value: ::polar_models::Timezone) -> Self {
         self.timezone = Some(value);
         self
     }

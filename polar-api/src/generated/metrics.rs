@@ -174,7 +174,7 @@ pub struct MetricsGet {
     start_date: ::polar_models::chrono::NaiveDate,
     end_date: ::polar_models::chrono::NaiveDate,
     interval: ::polar_models::TimeInterval,
-    timezone: Option<::polar_models::MetricsGetTimezone>,
+    timezone: Option<::polar_models::Timezone>,
     organization_id: Vec<::polar_models::uuid::Uuid>,
     product_id: Vec<::polar_models::uuid::Uuid>,
     billing_type: Vec<::polar_models::ProductBillingType>,
@@ -186,7 +186,7 @@ impl MetricsGet {
     /// Timezone to use for the timestamps. Default is UTC.
     ///
     /// Defaults to `"UTC"` on the server.
-    pub fn timezone(mut self, value: ::polar_models::MetricsGetTimezone) -> Self {
+    pub fn timezone(mut self, value: ::polar_models::Timezone) -> Self {
         self.timezone = Some(value);
         self
     }
@@ -309,7 +309,7 @@ pub struct MetricsExport {
     start_date: ::polar_models::chrono::NaiveDate,
     end_date: ::polar_models::chrono::NaiveDate,
     interval: ::polar_models::TimeInterval,
-    timezone: Option<::polar_models::MetricsExportTimezone>,
+    timezone: Option<::polar_models::Timezone>,
     organization_id: Vec<::polar_models::uuid::Uuid>,
     product_id: Vec<::polar_models::uuid::Uuid>,
     billing_type: Vec<::polar_models::ProductBillingType>,
@@ -321,7 +321,7 @@ impl MetricsExport {
     /// Timezone to use for the timestamps. Default is UTC.
     ///
     /// Defaults to `"UTC"` on the server.
-    pub fn timezone(mut self, value: ::polar_models::MetricsExportTimezone) -> Self {
+    pub fn timezone(mut self, value: ::polar_models::Timezone) -> Self {
         self.timezone = Some(value);
         self
     }

@@ -2639,9 +2639,7 @@ pub fn cases() -> Vec<Case> {
                             .expect("a value built from the spec decodes"),
                     )
                     .timezone(
-                        ::serde_json::from_str::<
-                            ::polar_models::MetricsGetTimezone,
-                        >("\"UTC\"")
+                        ::serde_json::from_str::<::polar_models::Timezone>("\"UTC\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .organization_id(
@@ -2720,9 +2718,7 @@ pub fn cases() -> Vec<Case> {
                             .expect("a value built from the spec decodes"),
                     )
                     .timezone(
-                        ::serde_json::from_str::<
-                            ::polar_models::MetricsExportTimezone,
-                        >("\"UTC\"")
+                        ::serde_json::from_str::<::polar_models::Timezone>("\"UTC\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .organization_id(
@@ -6957,9 +6953,7 @@ pub fn cases() -> Vec<Case> {
                             .expect("a value built from the spec decodes"),
                     )
                     .timezone(
-                        ::serde_json::from_str::<
-                            ::polar_models::MetersQuantitiesTimezone,
-                        >("\"UTC\"")
+                        ::serde_json::from_str::<::polar_models::Timezone>("\"UTC\"")
                             .expect("a value built from the spec decodes"),
                     )
                     .customer_id(
