@@ -51,6 +51,9 @@ mod retry;
 mod server;
 mod transport;
 
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
+
 #[doc(hidden)]
 pub mod __private;
 

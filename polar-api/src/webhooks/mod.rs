@@ -1,0 +1,127 @@
+//! Verifying Polar's webhook deliveries and decoding them into one typed
+//! enum. Needs the `webhooks` feature (on by default).
+//!
+//! Polar signs each delivery the [Standard Webhooks] way. Three headers
+//! come with the body:
+//!
+//! * `webhook-id` — the delivery's id, the same on every retry (use it to
+//!   process a delivery once);
+//! * `webhook-timestamp` — when it was signed, in unix seconds;
+//! * `webhook-signature` — space-separated `v1,<base64>` entries, each the
+//!   base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`.
+//!
+//! A [`Webhook`] checks these against the **raw body bytes**, before any
+//! JSON parsing (a body parsed and re-serialized no longer verifies),
+//! refuses timestamps more than five minutes from now (configurable with
+//! [`Webhook::tolerance`]) so that old deliveries cannot be replayed,
+//! compares signatures in constant time, and then decodes the body into
+//! [`WebhookPayload`]: one variant per event type of Polar's spec, plus
+//! `Unknown` with the raw JSON for event types newer than this crate (never
+//! an error, so a new event type cannot break your endpoint).
+//!
+//! # Secrets: two kinds, both tried
+//!
+//! Polar has issued two kinds of webhook secret, and you may hold either:
+//!
+//! * **Legacy** secrets, shown as `polar_whs_…` or (in the newer display) as
+//!   `whsec_` followed by 43 characters. Polar uses the whole string,
+//!   prefix included, as the HMAC key: the key is its UTF-8 bytes.
+//! * **Standard** secrets, created since 2026-09-08: `whsec_` followed by the
+//!   base64 of 32 random bytes. The HMAC key is those decoded bytes, as the
+//!   Standard Webhooks specification intends.
+//!
+//! The text does not tell them apart: a standard secret is also `whsec_`
+//! and 43–44 characters of base64. So [`WebhookSecret::new`] (and
+//! `str::parse`) keeps **both** keys whenever the secret reads both ways, and
+//! verification **accepts a signature made under either** derivation: the
+//! string's bytes, or — when the secret is `whsec_` followed by valid base64
+//! — the decoded bytes. If you know which kind you hold, pin it with
+//! [`WebhookSecret::legacy`] or [`WebhookSecret::standard`]; a pinned secret
+//! accepts signatures made under its own derivation only.
+//!
+//! Secrets never appear in `Debug` output or in errors.
+//!
+//! # Example
+//!
+//! Verify and decode a delivery; here the delivery is signed on the spot
+//! with [`Webhook::sign`], which is also how you can test your own handler.
+//!
+//! ```
+//! use polar_api::webhooks::{Webhook, WebhookError, WebhookPayload, WebhookSecret};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! // In a real receiver: std::env::var("POLAR_WEBHOOK_SECRET")?
+//! let secret = "whsec_DaXAQnhTKQ1ydtANSe+PCxpLKpvTaP4VlXG6a1faHnM=";
+//! let webhook = Webhook::new(WebhookSecret::new(secret)?);
+//!
+//! // What arrives: three headers and the raw body.
+//! let body = br#"{"type":"widget.created","timestamp":"2026-10-01T12:00:00Z","data":{}}"#;
+//! let now = std::time::SystemTime::now()
+//!     .duration_since(std::time::UNIX_EPOCH)?
+//!     .as_secs() as i64;
+//! let signature = webhook.sign("msg_2z8Yd1", now, body);
+//! let timestamp = now.to_string();
+//! let headers = [
+//!     ("webhook-id", "msg_2z8Yd1"),
+//!     ("webhook-timestamp", timestamp.as_str()),
+//!     ("webhook-signature", signature.as_str()),
+//! ];
+//!
+//! match webhook.verify_and_decode(&headers, body) {
+//!     Ok(WebhookPayload::OrderPaid(event)) => println!("order {} paid", event.data.id),
+//!     Ok(WebhookPayload::Unknown(raw)) => println!("an event type newer than this crate: {}", raw["type"]),
+//!     Ok(_) => {} // other event types
+//!     Err(err) => {
+//!         // Answer with err.status_code(): 403 for a bad signature or a
+//!         // stale timestamp, 400 for a malformed delivery.
+//!         return Err(err.into());
+//!     }
+//! }
+//!
+//! // Altered in transit: refused before any parsing.
+//! let tampered = br#"{"type":"widget.created","timestamp":"2026-10-01T12:00:00Z","data":{"x":1}}"#;
+//! assert!(matches!(
+//!     webhook.verify_and_decode(&headers, tampered),
+//!     Err(WebhookError::NoMatchingSignature)
+//! ));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Headers can be an `http::HeaderMap` (axum, hyper, reqwest, …), `(name,
+//! value)` pairs, or a map: see [`WebhookHeaders`].
+//!
+//! # axum
+//!
+//! With the `axum` feature, `VerifiedWebhook` is an extractor that does
+//! all of this and answers 400 or 403 by itself; the crate's
+//! `webhook_receiver` example is a complete receiver built on it.
+//!
+//! [Standard Webhooks]: https://www.standardwebhooks.com/
+
+mod decode;
+mod error;
+mod headers;
+mod secret;
+mod signature;
+mod verify;
+
+#[cfg(feature = "axum")]
+mod axum;
+
+#[cfg(feature = "axum")]
+pub use self::axum::{VerifiedWebhook, WebhookRejection};
+pub use error::WebhookError;
+pub use headers::{WebhookHeaders, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+pub use secret::{KeyDerivation, SecretError, WebhookSecret};
+pub use verify::{Webhook, DEFAULT_TOLERANCE};
+
+/// A decoded webhook delivery: one variant per event type, `Unknown` for
+/// the rest. The generated [`polar_models::WebhookPayload`].
+pub use polar_models::WebhookPayload;
+
+/// Another name for [`WebhookPayload`].
+pub type WebhookEvent = WebhookPayload;
+
+/// The environment variable the examples read the webhook secret from.
+pub const WEBHOOK_SECRET_ENV: &str = "POLAR_WEBHOOK_SECRET";

@@ -1,0 +1,240 @@
+//! The verifier: headers and raw body in, a verified (and decoded) event out.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use polar_models::WebhookPayload;
+
+use super::headers::{WebhookHeaders, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+use super::signature::{self, SignatureHeaderError};
+use super::{decode, WebhookError, WebhookSecret};
+
+/// How far a delivery's timestamp may be from now, either way, by default:
+/// five minutes.
+pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
+
+/// Verifies Polar's webhook deliveries with one endpoint's secret.
+///
+/// Cheap to clone (the secret is shared). `Debug` does not show the secret.
+///
+/// Verification works on the raw body bytes exactly as received; parse
+/// nothing before it. It checks, in order: that the three `webhook-*`
+/// headers are present and well-formed, that the timestamp is within the
+/// [tolerance](Webhook::tolerance) of now, and that one of the `v1`
+/// signatures is the HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`
+/// under the secret — under either key derivation when the secret allows
+/// both (see [`WebhookSecret`]).
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    secret: WebhookSecret,
+    tolerance: Duration,
+}
+
+impl Webhook {
+    /// A verifier for `secret`, with the [default tolerance](DEFAULT_TOLERANCE).
+    pub fn new(secret: WebhookSecret) -> Self {
+        Webhook {
+            secret,
+            tolerance: DEFAULT_TOLERANCE,
+        }
+    }
+
+    /// How far a delivery's timestamp may be from now, in the past or the
+    /// future, before it is refused as a replay. Whole seconds count; the
+    /// default is five minutes.
+    #[must_use]
+    pub fn tolerance(mut self, tolerance: Duration) -> Self {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// The secret this verifier uses.
+    pub fn secret(&self) -> &WebhookSecret {
+        &self.secret
+    }
+
+    /// Verify a delivery: its headers and its raw body.
+    pub fn verify<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<(), WebhookError> {
+        self.verify_at(headers, body, unix_now())
+    }
+
+    /// [`verify`](Self::verify) as if the time were `now` (unix seconds), for
+    /// tests.
+    pub fn verify_at<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(), WebhookError> {
+        let id = required(headers, WEBHOOK_ID)?;
+        let timestamp_text = required(headers, WEBHOOK_TIMESTAMP)?;
+        let signature_header = required(headers, WEBHOOK_SIGNATURE)?;
+
+        check_id(id)?;
+        let timestamp = parse_timestamp(timestamp_text)?;
+        let signatures = signature::parse_header(signature_header).map_err(|err| {
+            WebhookError::MalformedHeader {
+                header: WEBHOOK_SIGNATURE,
+                reason: match err {
+                    SignatureHeaderError::NotAscii => {
+                        "not printable ASCII entries separated by spaces"
+                    }
+                    SignatureHeaderError::Empty => "no signatures",
+                    SignatureHeaderError::EntryWithoutVersion => {
+                        "an entry is not of the form `version,signature`"
+                    }
+                },
+            }
+        })?;
+
+        let skew_secs = now.saturating_sub(timestamp);
+        if skew_secs.unsigned_abs() > self.tolerance.as_secs() {
+            return Err(WebhookError::TimestampOutOfTolerance {
+                skew_secs,
+                tolerance: self.tolerance,
+            });
+        }
+
+        if signature::matches(&self.secret, id, timestamp_text, body, &signatures) {
+            Ok(())
+        } else {
+            Err(WebhookError::NoMatchingSignature)
+        }
+    }
+
+    /// Verify a delivery, then decode its body into the event's variant of
+    /// [`WebhookPayload`]. An event type this version does not know decodes
+    /// into `WebhookPayload::Unknown` with the raw JSON; it is not an error.
+    pub fn verify_and_decode<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<WebhookPayload, WebhookError> {
+        self.verify_and_decode_at(headers, body, unix_now())
+    }
+
+    /// [`verify_and_decode`](Self::verify_and_decode) as if the time were
+    /// `now` (unix seconds), for tests.
+    pub fn verify_and_decode_at<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<WebhookPayload, WebhookError> {
+        self.verify_at(headers, body, now)?;
+        decode::decode(body)
+    }
+
+    /// The `webhook-signature` header value Polar would send for this
+    /// delivery: a `v1,<base64>` entry per key derivation the secret allows,
+    /// separated by a space (two entries for a [`WebhookSecret::new`] secret
+    /// that reads both ways). For tests of your own webhook handlers.
+    pub fn sign(&self, id: &str, timestamp: i64, body: &[u8]) -> String {
+        signature::sign(&self.secret, id, timestamp, body)
+    }
+}
+
+fn required<'h, H: WebhookHeaders + ?Sized>(
+    headers: &'h H,
+    header: &'static str,
+) -> Result<&'h [u8], WebhookError> {
+    headers
+        .header(header)
+        .ok_or(WebhookError::MissingHeader { header })
+}
+
+fn check_id(id: &[u8]) -> Result<(), WebhookError> {
+    let malformed = |reason| WebhookError::MalformedHeader {
+        header: WEBHOOK_ID,
+        reason,
+    };
+    if id.is_empty() {
+        return Err(malformed("empty"));
+    }
+    if std::str::from_utf8(id).is_err() {
+        return Err(malformed("not UTF-8"));
+    }
+    Ok(())
+}
+
+/// Unix seconds: ASCII digits only (no sign, no spaces, no fraction).
+fn parse_timestamp(text: &[u8]) -> Result<i64, WebhookError> {
+    let malformed = WebhookError::MalformedHeader {
+        header: WEBHOOK_TIMESTAMP,
+        reason: "not a unix timestamp in whole seconds",
+    };
+    if text.is_empty() || !text.iter().all(u8::is_ascii_digit) {
+        return Err(malformed);
+    }
+    std::str::from_utf8(text)
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .ok_or(malformed)
+}
+
+fn unix_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_plain_digits() {
+        assert_eq!(parse_timestamp(b"1700000000").unwrap(), 1_700_000_000);
+        assert_eq!(parse_timestamp(b"0001700000000").unwrap(), 1_700_000_000);
+        for bad in [
+            &b""[..],
+            b"+1700000000",
+            b"-1",
+            b" 1700000000",
+            b"1700000000.5",
+            b"1e9",
+            b"99999999999999999999",
+        ] {
+            assert!(parse_timestamp(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn leading_zeros_are_signed_as_sent() {
+        // The signed content holds the header's text, not a re-formatted number.
+        let webhook = Webhook::new(WebhookSecret::legacy("polar_whs_x").unwrap());
+        let body = b"{}";
+        let header = webhook.sign("msg", 1_700_000_000, body);
+        let headers = [
+            ("webhook-id", "msg"),
+            ("webhook-timestamp", "01700000000"),
+            ("webhook-signature", header.as_str()),
+        ];
+        assert!(matches!(
+            webhook.verify_at(&headers, body, 1_700_000_000),
+            Err(WebhookError::NoMatchingSignature)
+        ));
+    }
+
+    #[test]
+    fn extreme_clocks_do_not_overflow() {
+        let webhook = Webhook::new(WebhookSecret::legacy("k").unwrap());
+        let header = webhook.sign("m", i64::MAX, b"");
+        let headers = [
+            ("webhook-id", "m".to_string()),
+            ("webhook-timestamp", i64::MAX.to_string()),
+            ("webhook-signature", header),
+        ];
+        assert!(matches!(
+            webhook.verify_at(&headers, b"", i64::MIN),
+            Err(WebhookError::TimestampOutOfTolerance { .. })
+        ));
+        assert!(webhook.verify_at(&headers, b"", i64::MAX).is_ok());
+        let lax = webhook.clone().tolerance(Duration::MAX);
+        assert!(lax.verify_at(&headers, b"", i64::MIN).is_ok());
+    }
+}

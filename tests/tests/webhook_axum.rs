@@ -1,0 +1,196 @@
+//! The `VerifiedWebhook` axum extractor (polar-api's `axum` feature, which
+//! this crate's dev-dependency turns on): requests through a router with
+//! `tower::ServiceExt::oneshot`.
+
+use axum::body::{to_bytes, Body};
+use axum::extract::FromRef;
+use axum::http::{Request, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use polar_api::webhooks::{VerifiedWebhook, Webhook, WebhookPayload, WebhookSecret};
+use tower::ServiceExt;
+
+const SECRET: &str = "polar_whs_axumExtractorTestSecret01";
+const BODY: &str =
+    r#"{"type":"widget.created","timestamp":"2026-11-01T00:00:00Z","data":{"id":"w1"}}"#;
+
+/// Echoes the event type, taken from the decoded payload.
+async fn echo(VerifiedWebhook(event): VerifiedWebhook) -> String {
+    match &event {
+        WebhookPayload::Unknown(raw) => format!("unknown {}", raw["type"].as_str().unwrap_or("")),
+        known => serde_json::to_value(known).unwrap()["type"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+    }
+}
+
+fn webhook() -> Webhook {
+    Webhook::new(WebhookSecret::new(SECRET).unwrap())
+}
+
+/// The verifier as the whole state.
+fn router() -> Router {
+    Router::new()
+        .route("/webhooks/polar", post(echo))
+        .with_state(webhook())
+}
+
+/// The verifier as part of a larger state.
+#[derive(Clone)]
+struct AppState {
+    webhook: Webhook,
+    #[allow(dead_code)]
+    name: &'static str,
+}
+
+impl FromRef<AppState> for Webhook {
+    fn from_ref(state: &AppState) -> Webhook {
+        state.webhook.clone()
+    }
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+fn request(headers: &[(&str, String)], body: &str) -> Request<Body> {
+    let mut builder = Request::post("/webhooks/polar").header("content-type", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(*name, value);
+    }
+    builder.body(Body::from(body.to_owned())).unwrap()
+}
+
+fn signed_headers(body: &str) -> Vec<(&'static str, String)> {
+    let ts = now();
+    vec![
+        ("webhook-id", "msg_axum_1".to_owned()),
+        ("webhook-timestamp", ts.to_string()),
+        (
+            "webhook-signature",
+            webhook().sign("msg_axum_1", ts, body.as_bytes()),
+        ),
+    ]
+}
+
+async fn send(app: Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.oneshot(request).await.unwrap();
+    let status = response.status();
+    let body = to_bytes(response.into_body(), 64 * 1024).await.unwrap();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn a_valid_delivery_reaches_the_handler() {
+    let (status, body) = send(router(), request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body, "unknown widget.created");
+}
+
+#[tokio::test]
+async fn a_known_event_type_is_echoed() {
+    // customer.deleted carries a Customer; build a minimal valid one.
+    let body = serde_json::json!({
+        "type": "customer.deleted",
+        "timestamp": "2026-11-01T00:00:00Z",
+        "data": customer(),
+    })
+    .to_string();
+    let (status, text) = send(router(), request(&signed_headers(&body), &body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(text, "customer.deleted");
+}
+
+#[tokio::test]
+async fn the_verifier_can_come_from_a_larger_state() {
+    let app = Router::new()
+        .route("/webhooks/polar", post(echo))
+        .with_state(AppState {
+            webhook: webhook(),
+            name: "shop",
+        });
+    let (status, body) = send(app, request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn a_bad_signature_is_forbidden() {
+    let mut headers = signed_headers(BODY);
+    headers[2].1 = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned();
+    let (status, body) = send(router(), request(&headers, BODY)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("no signature matches"), "{body}");
+    assert!(!body.contains(SECRET));
+
+    // A tampered body, with the original signature.
+    let tampered = BODY.replace("w1", "w2");
+    let (status, _) = send(router(), request(&signed_headers(BODY), &tampered)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_stale_delivery_is_forbidden() {
+    let ts = now() - 3_600;
+    let headers = vec![
+        ("webhook-id", "msg_old".to_owned()),
+        ("webhook-timestamp", ts.to_string()),
+        (
+            "webhook-signature",
+            webhook().sign("msg_old", ts, BODY.as_bytes()),
+        ),
+    ];
+    let (status, body) = send(router(), request(&headers, BODY)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.contains("in the past"), "{body}");
+}
+
+#[tokio::test]
+async fn a_missing_header_is_a_bad_request() {
+    for missing in ["webhook-id", "webhook-timestamp", "webhook-signature"] {
+        let headers: Vec<_> = signed_headers(BODY)
+            .into_iter()
+            .filter(|(name, _)| *name != missing)
+            .collect();
+        let (status, body) = send(router(), request(&headers, BODY)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "without {missing}");
+        assert!(body.contains(missing), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_header_or_body_is_a_bad_request() {
+    let mut headers = signed_headers(BODY);
+    headers[1].1 = "soon".to_owned();
+    let (status, _) = send(router(), request(&headers, BODY)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Validly signed, but not a webhook payload.
+    let body = "[1,2,3]";
+    let (status, text) = send(router(), request(&signed_headers(body), body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(text.contains("not a webhook payload"), "{text}");
+}
+
+fn customer() -> serde_json::Value {
+    serde_json::json!({
+        "id": "0b7e5d2a-1111-4c3e-9d11-5a0000000001",
+        "created_at": "2026-01-01T00:00:00Z",
+        "modified_at": null,
+        "metadata": {},
+        "external_id": null,
+        "email": "someone@example.com",
+        "email_verified": true,
+        "type": "individual",
+        "name": null,
+        "billing_address": null,
+        "tax_id": null,
+        "locale": null,
+        "organization_id": "0b7e5d2a-1111-4c3e-9d11-5a0000000002",
+        "deleted_at": null,
+        "avatar_url": "https://example.com/a.png"
+    })
+}

@@ -1,0 +1,132 @@
+//! Every event of the spec's `webhooks` section, as a signed delivery: a
+//! payload built from the spec, signed here with hmac/sha2/base64 (not with
+//! the SDK's own signer), verified and decoded by `polar_api::webhooks`
+//! into its own variant, and re-encoded to the same JSON.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use codegen::instance::InstanceBuilder;
+use hmac::{Hmac, Mac};
+use polar_api::webhooks::{Webhook, WebhookPayload, WebhookSecret};
+use polar_tests::{first_difference, pinned_spec};
+use serde_json::Value;
+use sha2::Sha256;
+
+/// A `whsec_` secret that reads both ways: the base64 of 32 made-up bytes.
+const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
+const NOW: i64 = 1_795_000_000;
+
+/// The `webhook-signature` entry for a delivery, keyed either by the secret
+/// string's bytes (legacy) or by its base64-decoded bytes (standard).
+fn sign(legacy: bool, id: &str, timestamp: i64, body: &[u8]) -> String {
+    let key = if legacy {
+        SECRET.as_bytes().to_vec()
+    } else {
+        STANDARD
+            .decode(SECRET.strip_prefix("whsec_").unwrap())
+            .unwrap()
+    };
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+}
+
+/// The event type a decoded payload re-encodes with.
+fn event_type(payload: &WebhookPayload) -> String {
+    serde_json::to_value(payload).unwrap()["type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn every_webhook_event_verifies_and_decodes_into_its_variant() {
+    let spec = pinned_spec();
+    let builder = InstanceBuilder::new(&spec);
+    let webhook = Webhook::new(WebhookSecret::new(SECRET).unwrap());
+    let mut failures = Vec::new();
+    let mut decoded = 0;
+
+    for (index, (event, item)) in spec.webhooks.iter().enumerate() {
+        let (_, operation) = item
+            .operations()
+            .next()
+            .expect("a webhook has an operation");
+        let schema = operation
+            .request_body
+            .as_ref()
+            .and_then(|b| b.content.get("application/json"))
+            .and_then(|m| m.schema.as_ref())
+            .expect("a JSON body");
+        let payload: Value = builder.schema(schema);
+        assert_eq!(payload["type"], event.as_str());
+
+        // Pretty-printed, so the bytes differ from any re-serialization:
+        // verification must use them as they are.
+        let body = serde_json::to_vec_pretty(&payload).unwrap();
+        let id = format!("msg_event_{index:02}");
+        let timestamp = NOW - index as i64;
+        // Alternate the two derivations a `WebhookSecret::new` secret accepts.
+        let legacy = index % 2 == 0;
+        let headers = [
+            ("webhook-id", id.clone()),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-signature", sign(legacy, &id, timestamp, &body)),
+        ];
+
+        // Strict decoding: nothing may land in an `Unknown` variant.
+        let result = polar_models::__private::strict_decoding(|| {
+            webhook.verify_and_decode_at(&headers, &body, NOW)
+        });
+        match result {
+            Ok(WebhookPayload::Unknown(_)) => failures.push(format!("{event}: decoded as Unknown")),
+            Ok(decoded_payload) => {
+                decoded += 1;
+                if event_type(&decoded_payload) != *event {
+                    failures.push(format!(
+                        "{event}: decoded as {}",
+                        event_type(&decoded_payload)
+                    ));
+                }
+                let encoded = serde_json::to_value(&decoded_payload).unwrap();
+                if let Some(diff) = first_difference(&payload, &encoded) {
+                    failures.push(format!("{event}: {diff}"));
+                }
+            }
+            Err(err) => failures.push(format!("{event}: {err}")),
+        }
+
+        // The same delivery with one byte of the body changed is refused.
+        let mut tampered = body.clone();
+        let last = tampered.len() - 1;
+        tampered[last - 1] ^= 0x20;
+        if webhook.verify_at(&headers, &tampered, NOW).is_ok() {
+            failures.push(format!("{event}: a tampered body verified"));
+        }
+    }
+
+    assert_eq!(
+        spec.webhooks.len(),
+        35,
+        "the pinned spec has 35 webhook events"
+    );
+    assert!(
+        failures.is_empty(),
+        "webhook deliveries failed:\n{}",
+        failures.join("\n")
+    );
+    assert_eq!(decoded, 35);
+}
+
+#[test]
+fn the_test_signer_agrees_with_the_sdk_signer() {
+    let webhook = Webhook::new(WebhookSecret::new(SECRET).unwrap());
+    let body = br#"{"type":"a.b"}"#;
+    let expected = format!(
+        "{} {}",
+        sign(true, "msg_x", NOW, body),
+        sign(false, "msg_x", NOW, body)
+    );
+    assert_eq!(webhook.sign("msg_x", NOW, body), expected);
+}
