@@ -662,6 +662,57 @@ fn almost_pages_stay_structs() {
     struct_named(&m, "CursorPagination");
 }
 
+#[test]
+fn pagination_objects_say_how_a_page_follows() {
+    let m = models("page");
+    let positions: Vec<_> = m
+        .page_positions
+        .iter()
+        .map(|(id, position)| (m.get(*id).name.clone(), position.clone()))
+        .collect();
+    assert_eq!(
+        positions,
+        vec![
+            (
+                "Pagination".to_owned(),
+                ir::PagePosition::MaxPage {
+                    field: "max_page".to_owned()
+                }
+            ),
+            (
+                "CursorPagination".to_owned(),
+                ir::PagePosition::HasNextPage {
+                    field: "has_next_page".to_owned()
+                }
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_pagination_object_without_a_way_to_follow_is_refused() {
+    let err = lower_inline(json!({
+        "Widget": { "type": "object", "properties": { "id": { "type": "string" } } },
+        "Offsets": {
+            "type": "object",
+            "properties": { "offset": { "type": "integer" } },
+            "required": ["offset"]
+        },
+        "ListResource_Widget_": {
+            "type": "object",
+            "properties": {
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/Widget" } },
+                "pagination": { "$ref": "#/components/schemas/Offsets" }
+            },
+            "required": ["items", "pagination"]
+        }
+    }))
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("`Offsets`"), "{err}");
+    assert!(err.contains("max_page") && err.contains("has_next_page"), "{err}");
+}
+
 // ---- docs beside $ref -----------------------------------------------------
 
 #[test]

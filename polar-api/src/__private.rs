@@ -47,7 +47,7 @@
 //! pub fn decode_error_body<T: DeserializeOwned>(raw: &[u8], wrap: fn(T) -> ApiErrorBody) -> Option<ApiErrorBody>;
 //! // clients: `Client::core(&self) -> &Core` and `CustomerPortalClient::<S>::core(&self) -> &Core`
 //! // (pub(crate)); `__core()` is the same, public and hidden.
-//! // pagination: crate::{paginate, paginate_cursor, collect_all}.
+//! // pagination: crate::{paginate, collect_all}.
 //! ```
 //!
 //! # Semantics

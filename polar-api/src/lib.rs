@@ -27,8 +27,9 @@
 //!
 //! # Lists
 //!
-//! List operations return one [`models::Page`]; [`paginate`],
-//! [`paginate_cursor`] and [`collect_all`] walk all pages.
+//! List operations return one [`models::Page`]; their `.stream()` and
+//! `.collect_all()` walk all pages ([`paginate`] and [`collect_all`] do the
+//! same for a fetch function of your own).
 //!
 //! # TLS
 //!
@@ -68,7 +69,7 @@ pub use auth::AccessToken;
 pub use client::{Client, ACCESS_TOKEN_ENV};
 pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
-pub use pagination::{collect_all, paginate, paginate_cursor};
+pub use pagination::{collect_all, paginate};
 pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, SessionKind};
 pub use query::OneOrMany;
 pub use rate_limit::RateLimit;

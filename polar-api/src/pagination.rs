@@ -5,15 +5,17 @@ use std::future::Future;
 use futures_core::Stream;
 use futures_util::stream;
 use futures_util::StreamExt;
-use polar_models::{CursorPagination, Page, Pagination};
+use polar_models::{Page, PageProgress};
 
 use crate::Error;
 
-/// Streams every item of a page-numbered list, fetching pages on demand.
+/// Streams every item of a paginated list, fetching pages on demand.
 ///
 /// `fetch(n)` loads page `n`; pages `first_page`, `first_page + 1`, … are
-/// requested until the page numbered `pagination.max_page` has been read or
-/// a page comes back empty. An error is yielded once and ends the stream.
+/// requested while the last one was not empty and its `pagination` says
+/// another follows ([`PageProgress`]: `max_page` for numbered lists,
+/// `has_next_page` for cursor-paginated ones). An error is yielded once and
+/// ends the stream.
 ///
 /// The stream is not `Unpin`; pin it before calling `next` on it:
 ///
@@ -28,27 +30,37 @@ use crate::Error;
 /// }
 /// # Ok(()) }
 /// ```
-pub fn paginate<T, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, Error>>
+pub fn paginate<T, P, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, Error>>
 where
+    P: PageProgress,
     F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<T>, Error>>,
+    Fut: Future<Output = Result<Page<T, P>, Error>>,
 {
-    walk(first_page, fetch, |page, pagination: &Pagination| {
-        page < pagination.max_page
+    let start = Walk {
+        fetch,
+        next_page: Some(first_page),
+        buffered: Vec::new().into_iter(),
+    };
+    stream::unfold(start, move |mut state| async move {
+        loop {
+            if let Some(item) = state.buffered.next() {
+                return Some((Ok(item), state));
+            }
+            let page = state.next_page.take()?;
+            match (state.fetch)(page).await {
+                Ok(loaded) => {
+                    if !loaded.items.is_empty() && loaded.pagination.has_page_after(page) {
+                        state.next_page = page.checked_add(1);
+                    }
+                    state.buffered = loaded.items.into_iter();
+                }
+                // `next_page` is already `None`: the stream ends after this.
+                Err(error) => return Some((Err(error), state)),
+            }
+        }
     })
-}
-
-/// Streams every item of a list paginated with [`CursorPagination`]: pages
-/// are fetched by number while the last one said `has_next_page` (and was
-/// not empty). An error is yielded once and ends the stream.
-pub fn paginate_cursor<T, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, Error>>
-where
-    F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<T, CursorPagination>, Error>>,
-{
-    walk(first_page, fetch, |_, pagination: &CursorPagination| {
-        pagination.has_next_page
-    })
+    // Polling again after the end keeps answering `None`.
+    .fuse()
 }
 
 /// Drains a stream of results into a vector, stopping at the first error.
@@ -70,54 +82,31 @@ struct Walk<T, F> {
     buffered: std::vec::IntoIter<T>,
 }
 
-fn walk<T, P, F, Fut>(
-    first_page: i64,
-    fetch: F,
-    has_more: fn(i64, &P) -> bool,
-) -> impl Stream<Item = Result<T, Error>>
-where
-    F: FnMut(i64) -> Fut,
-    Fut: Future<Output = Result<Page<T, P>, Error>>,
-{
-    let start = Walk {
-        fetch,
-        next_page: Some(first_page),
-        buffered: Vec::new().into_iter(),
-    };
-    stream::unfold(start, move |mut state| async move {
-        loop {
-            if let Some(item) = state.buffered.next() {
-                return Some((Ok(item), state));
-            }
-            let page = state.next_page.take()?;
-            match (state.fetch)(page).await {
-                Ok(loaded) => {
-                    if !loaded.items.is_empty() && has_more(page, &loaded.pagination) {
-                        state.next_page = page.checked_add(1);
-                    }
-                    state.buffered = loaded.items.into_iter();
-                }
-                // `next_page` is already `None`: the stream ends after this.
-                Err(error) => return Some((Err(error), state)),
-            }
-        }
-    })
-    // Polling again after the end keeps answering `None`.
-    .fuse()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::cell::RefCell;
 
-    fn page(items: Vec<u32>, max_page: i64) -> Page<u32> {
+    /// Numbered pages up to a total, like the spec's `Pagination`.
+    struct MaxPage(i64);
+    impl PageProgress for MaxPage {
+        fn has_page_after(&self, page: i64) -> bool {
+            page < self.0
+        }
+    }
+
+    /// A has-more flag, like the spec's `CursorPagination`.
+    struct HasNext(bool);
+    impl PageProgress for HasNext {
+        fn has_page_after(&self, _: i64) -> bool {
+            self.0
+        }
+    }
+
+    fn page(items: Vec<u32>, max_page: i64) -> Page<u32, MaxPage> {
         Page {
             items,
-            pagination: Pagination {
-                total_count: 0,
-                max_page,
-            },
+            pagination: MaxPage(max_page),
         }
     }
 
@@ -168,12 +157,10 @@ mod tests {
 
     #[test]
     fn cursor_follows_has_next_page() {
-        let items = block_on(collect_all(paginate_cursor(1, |n| async move {
+        let items = block_on(collect_all(paginate(1, |n| async move {
             Ok(Page {
                 items: vec![n],
-                pagination: CursorPagination {
-                    has_next_page: n < 4,
-                },
+                pagination: HasNext(n < 4),
             })
         })))
         .unwrap();

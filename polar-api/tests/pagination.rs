@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use common::{client, send_json};
 use polar_api::__private::{Method, Request};
 use polar_api::models::{CursorPagination, Page};
-use polar_api::{collect_all, paginate, paginate_cursor, Client, Error};
+use polar_api::{collect_all, paginate, Client, Error};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -96,7 +96,7 @@ async fn cursor_pages_stop_when_there_is_no_next_page() {
     }
     let client = client(&server);
     let fetches = AtomicUsize::new(0);
-    let items = collect_all(paginate_cursor(1, |page| {
+    let items = collect_all(paginate(1, |page| {
         fetches.fetch_add(1, Ordering::SeqCst);
         list_cursor_page(&client, page)
     }))

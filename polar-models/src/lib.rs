@@ -9,7 +9,8 @@
 //!   the three states of an update (`PATCH`) body;
 //! * [`Const`] — a property fixed to one string by the spec (a union tag such
 //!   as a benefit's `type`), which still keeps whatever the server sent;
-//! * [`Page`] — the one generic type behind every `ListResource_*` schema.
+//! * [`Page`] — the one generic type behind every `ListResource_*` schema,
+//!   and [`PageProgress`], which tells from a page whether another follows.
 //!
 //! # Forward compatibility
 //!
@@ -43,7 +44,7 @@ pub mod __private;
 pub use constant::{Const, ConstValue};
 pub use generated::*;
 pub use nullable::Nullable;
-pub use page::Page;
+pub use page::{Page, PageProgress};
 
 pub use chrono;
 pub use uuid;

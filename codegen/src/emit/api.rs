@@ -523,7 +523,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         ),
         Pagination::Cursor { item } => (
             model_type(models, item),
-            quote!(crate::paginate_cursor),
+            quote!(crate::paginate),
             quote!(request.send()),
         ),
         Pagination::Mixed { item, response } => {
@@ -552,7 +552,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
             });
             (
                 model_type(models, item),
-                quote!(crate::paginate_cursor),
+                quote!(crate::paginate),
                 quote! {
                     async move {
                         Ok(match request.send().await? {

@@ -3,7 +3,7 @@
 //!
 //! Generated code refers to the hand-written runtime only through fixed
 //! paths: `crate::Nullable`, `crate::Const`, `crate::ConstValue`,
-//! `crate::Page` and `crate::__private::*`.
+//! `crate::Page`, `crate::PageProgress` and `crate::__private::*`.
 
 use std::collections::BTreeMap;
 
@@ -13,19 +13,26 @@ use quote::{format_ident, quote};
 use super::{doc_attrs, ident};
 use crate::ir::names::unraw;
 use crate::ir::{
-    ConstLit, Field, Models, OnMissing, Presence, Shape, StringEnum, Struct, TypeDef, TypeKind,
-    TypeRef, Union,
+    ConstLit, Field, Models, OnMissing, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef,
+    TypeId, TypeKind, TypeRef, Union,
 };
 
 /// File stem → tokens. `mod` is the module root, `consts` the markers.
 pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<String, TokenStream> {
-    let mut modules: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
-    for ty in &models.types {
-        modules.entry(ty.module.clone()).or_default().push(ty);
+    let mut modules: BTreeMap<String, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
+    for (index, ty) in models.types.iter().enumerate() {
+        modules
+            .entry(ty.module.clone())
+            .or_default()
+            .push((TypeId(index), ty));
     }
     let mut files = BTreeMap::new();
     for (module, types) in &modules {
-        let items = types.iter().map(|ty| emit_type(models, ty));
+        let items = types.iter().map(|&(id, ty)| {
+            let item = emit_type(models, ty);
+            let progress = emit_page_progress(models, id);
+            quote!(#item #progress)
+        });
         files.insert(module.clone(), quote!(#(#items)*));
     }
     files.insert("consts".to_owned(), emit_consts(models));
@@ -69,6 +76,33 @@ fn emit_consts(models: &Models) -> TokenStream {
         }
     });
     quote!(#(#markers)*)
+}
+
+/// `impl PageProgress` for a struct used as the `pagination` of a page, so
+/// the client's page walker needs no generated type by name.
+fn emit_page_progress(models: &Models, id: TypeId) -> Option<TokenStream> {
+    let (_, position) = models.page_positions.iter().find(|(p, _)| *p == id)?;
+    let name = ident(&models.get(id).name);
+    let more = match position {
+        PagePosition::MaxPage { field } => {
+            let field = ident(field);
+            quote!(page < self.#field)
+        }
+        PagePosition::HasNextPage { field } => {
+            let field = ident(field);
+            quote! {
+                let _ = page;
+                self.#field
+            }
+        }
+    };
+    Some(quote! {
+        impl crate::PageProgress for #name {
+            fn has_page_after(&self, page: i64) -> bool {
+                #more
+            }
+        }
+    })
 }
 
 fn emit_type(models: &Models, ty: &TypeDef) -> TokenStream {

@@ -62,10 +62,75 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         webhook_event,
         component_count,
         operations,
+        page_positions: Vec::new(),
     };
+    models.page_positions = page_positions(&models)?;
     cycles::box_cycles(&mut models);
     apply_drift_policy(&mut models);
     Ok(models)
+}
+
+/// Every struct used as the `pagination` of a `Page`, with the field that
+/// says whether a page follows. A pagination object with neither a required
+/// integer `max_page` nor a required boolean `has_next_page` cannot be walked,
+/// so generation fails naming it.
+fn page_positions(models: &Models) -> Result<Vec<(TypeId, PagePosition)>, Error> {
+    let mut used = BTreeSet::new();
+    let mut note = |ty: &TypeRef| {
+        let mut stack = vec![ty];
+        while let Some(ty) = stack.pop() {
+            match ty {
+                TypeRef::Page { item, pagination } => {
+                    used.insert(*pagination);
+                    stack.push(item);
+                }
+                TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
+                    stack.push(inner)
+                }
+                TypeRef::Tuple(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+    };
+    for ty in &models.types {
+        match &ty.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|f| note(&f.ty));
+                s.additional.iter().for_each(&mut note);
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| note(&v.ty)),
+            TypeKind::Alias(target) => note(target),
+            TypeKind::Enum(_) => {}
+        }
+    }
+    used.into_iter()
+        .map(|id| {
+            let ty = models.get(id);
+            let TypeKind::Struct(s) = &ty.kind else {
+                return Err(Error::unsupported(
+                    format!("schema `{}`", ty.name),
+                    "used as the `pagination` of a list but is not an object",
+                ));
+            };
+            let required = |name: &str, want: &TypeRef| {
+                s.fields
+                    .iter()
+                    .find(|f| f.wire_name == name && f.presence == Presence::Required && &f.ty == want)
+                    .map(|f| f.rust_name.clone())
+            };
+            if let Some(field) = required("max_page", &TypeRef::Integer) {
+                Ok((id, PagePosition::MaxPage { field }))
+            } else if let Some(field) = required("has_next_page", &TypeRef::Boolean) {
+                Ok((id, PagePosition::HasNextPage { field }))
+            } else {
+                Err(Error::unsupported(
+                    format!("schema `{}`", ty.name),
+                    "used as the `pagination` of a list, but has neither a required integer \
+                     `max_page` nor a required boolean `has_next_page` to tell whether a page follows",
+                ))
+            }
+        })
+        .collect()
 }
 
 /// The drift policy for required properties: one the server left out decodes

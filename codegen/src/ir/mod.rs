@@ -37,6 +37,18 @@ pub struct Models {
     pub component_count: usize,
     /// Every operation of the spec's `paths`, in document order.
     pub operations: Vec<Operation>,
+    /// The structs `Page<_, P>` is used with, and how each tells whether a
+    /// page follows (sorted by id).
+    pub page_positions: Vec<(TypeId, PagePosition)>,
+}
+
+/// How a page's `pagination` object says whether another page follows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagePosition {
+    /// Numbered pages up to a total: the integer field `max_page`.
+    MaxPage { field: String },
+    /// A cursor-style flag: the boolean field `has_next_page`.
+    HasNextPage { field: String },
 }
 
 impl Models {

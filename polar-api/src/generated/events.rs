@@ -276,7 +276,7 @@ impl EventsList {
         Item = Result<::polar_models::Event, crate::Error>,
     > + Send + 'static {
         let first = self.page.unwrap_or(1);
-        crate::paginate_cursor(
+        crate::paginate(
             first,
             move |number| {
                 let mut request = self.clone();

@@ -7,3 +7,9 @@ pub struct CursorPagination {
     #[serde(default)]
     pub has_next_page: bool,
 }
+impl crate::PageProgress for CursorPagination {
+    fn has_page_after(&self, page: i64) -> bool {
+        let _ = page;
+        self.has_next_page
+    }
+}

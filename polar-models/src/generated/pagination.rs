@@ -8,3 +8,8 @@ pub struct Pagination {
     /// Max Page
     pub max_page: i64,
 }
+impl crate::PageProgress for Pagination {
+    fn has_page_after(&self, page: i64) -> bool {
+        page < self.max_page
+    }
+}
