@@ -710,7 +710,10 @@ fn a_pagination_object_without_a_way_to_follow_is_refused() {
     .unwrap_err()
     .to_string();
     assert!(err.contains("`Offsets`"), "{err}");
-    assert!(err.contains("max_page") && err.contains("has_next_page"), "{err}");
+    assert!(
+        err.contains("max_page") && err.contains("has_next_page"),
+        "{err}"
+    );
 }
 
 // ---- docs beside $ref -----------------------------------------------------
