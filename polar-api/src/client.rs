@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession};
+use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession};
 use crate::transport::Core;
 use crate::{AccessToken, ClientBuilder, Error};
 
@@ -87,6 +87,15 @@ impl Client {
         session_token: impl Into<AccessToken>,
     ) -> Result<CustomerPortalClient<MemberSession>, Error> {
         let core = self.core.with_token(Some(&session_token.into()))?;
+        Ok(CustomerPortalClient::from_core(core))
+    }
+
+    /// A customer-portal client without a token, with this client's server,
+    /// timeouts, retries and connection pool, for the portal operations the
+    /// API leaves public (license key validation and activation; see
+    /// [`NoSession`](crate::NoSession)).
+    pub fn public_portal(&self) -> Result<CustomerPortalClient<NoSession>, Error> {
+        let core = self.core.with_token(None)?;
         Ok(CustomerPortalClient::from_core(core))
     }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, SessionKind};
+use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
 use crate::transport::Core;
 use crate::{AccessToken, Client, Error, RetryConfig, Server};
 
@@ -184,6 +184,20 @@ impl ClientBuilder {
         session_token: impl Into<AccessToken>,
     ) -> Result<CustomerPortalClient<MemberSession>, Error> {
         self.build_portal(session_token.into())
+    }
+
+    /// Builds a customer-portal client that sends no `Authorization`
+    /// header, for the portal operations the API leaves public (see
+    /// [`NoSession`]). A token set with [`token`](Self::token) is an error
+    /// here.
+    pub fn build_public_portal(self) -> Result<CustomerPortalClient<NoSession>, Error> {
+        if self.token.is_some() {
+            return Err(Error::config(
+                "build_public_portal() was called on a builder that has a token; \
+                 use build_customer_portal(token)",
+            ));
+        }
+        Ok(CustomerPortalClient::from_core(self.core(None)?))
     }
 
     fn build_portal<S: SessionKind>(

@@ -70,7 +70,7 @@ pub use client::{Client, ACCESS_TOKEN_ENV};
 pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use error::{ApiError, Error};
 pub use pagination::{collect_all, paginate};
-pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, SessionKind};
+pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
 pub use query::OneOrMany;
 pub use rate_limit::RateLimit;
 pub use response::Response;

@@ -12,10 +12,12 @@ mod sealed {
     pub trait Sealed {}
     impl Sealed for super::CustomerSession {}
     impl Sealed for super::MemberSession {}
+    impl Sealed for super::NoSession {}
 }
 
 /// The kind of session token a [`CustomerPortalClient`] holds:
-/// [`CustomerSession`] or [`MemberSession`]. Sealed: no other kinds exist.
+/// [`CustomerSession`], [`MemberSession`], or [`NoSession`] for the portal
+/// operations the API leaves public. Sealed: no other kinds exist.
 pub trait SessionKind: sealed::Sealed + Send + Sync + 'static {
     /// A human name for the token kind, used in messages.
     const NAME: &'static str;
@@ -28,6 +30,19 @@ pub enum CustomerSession {}
 /// Marker for a member session token (from *Create Member Session*).
 #[derive(Debug)]
 pub enum MemberSession {}
+
+/// Marker for a portal client without a token, for the customer-portal
+/// operations the API leaves public: validating, activating and
+/// deactivating a license key from a desktop or mobile app
+/// (`portal.license_keys().validate(..)`, `.activate(..)`,
+/// `.deactivate(..)`). Every other portal operation answers it with a 401
+/// [`Error::Api`](crate::Error::Api).
+#[derive(Debug)]
+pub enum NoSession {}
+
+impl SessionKind for NoSession {
+    const NAME: &'static str = "no session";
+}
 
 impl SessionKind for CustomerSession {
     const NAME: &'static str = "customer session";
@@ -72,6 +87,29 @@ impl CustomerPortalClient<CustomerSession> {
     /// session token.
     pub fn from_customer_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
         ClientBuilder::new().build_customer_portal(token)
+    }
+}
+
+impl CustomerPortalClient<NoSession> {
+    /// A production portal client without a token, with the default
+    /// options, for the public portal operations (see [`NoSession`]).
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), polar_api::Error> {
+    /// use polar_api::models::LicenseKeyValidate;
+    ///
+    /// let portal = polar_api::CustomerPortalClient::public()?;
+    /// let organization_id = "1d5c2e4f-8a3b-4c6d-9e7f-0a1b2c3d4e5f".parse().expect("a uuid");
+    /// let key = portal
+    ///     .license_keys()
+    ///     .validate(LicenseKeyValidate::new("POLAR-KEY-FROM-THE-USER".into(), organization_id))
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", key.status);
+    /// # Ok(()) }
+    /// ```
+    pub fn public() -> Result<Self, Error> {
+        ClientBuilder::new().build_public_portal()
     }
 }
 

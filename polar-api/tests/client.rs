@@ -4,7 +4,9 @@ mod common;
 
 use common::{builder, client, send_json, TOKEN};
 use polar_api::__private::{Method, Request};
-use polar_api::{AccessToken, Client, CustomerPortalClient, Error, MemberSession, Server};
+use polar_api::{
+    AccessToken, Client, CustomerPortalClient, Error, MemberSession, NoSession, Server,
+};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -83,6 +85,45 @@ async fn anonymous_client_sends_no_authorization() {
     send_json::<Value>(&client, request).await.unwrap();
     let requests = common::received(&server).await;
     assert!(requests[0].headers.get("authorization").is_none());
+}
+
+#[tokio::test]
+async fn public_portal_validates_a_license_key_without_a_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customer-portal/license-keys/validate"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "error": "ResourceNotFound",
+            "detail": "Not found"
+        })))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let organization_id = uuid::Uuid::from_u128(7);
+    let body =
+        || polar_api::models::LicenseKeyValidate::new("POLAR-KEY".to_owned(), organization_id);
+
+    // From an organization client: its token must not travel along.
+    let public = client(&server).public_portal().unwrap();
+    let standalone: CustomerPortalClient<NoSession> = Client::builder()
+        .base_url(server.uri())
+        .build_public_portal()
+        .unwrap();
+    for portal in [public, standalone] {
+        let err = portal
+            .license_keys()
+            .validate(body())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+    }
+    for request in common::received(&server).await {
+        assert!(request.headers.get("authorization").is_none());
+        let sent: Value = serde_json::from_slice(&request.body).unwrap();
+        assert_eq!(sent["key"], "POLAR-KEY");
+    }
+    assert!(Client::builder().token("t").build_public_portal().is_err());
 }
 
 #[tokio::test]

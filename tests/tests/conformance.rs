@@ -10,7 +10,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use polar_api::{Client, CustomerPortalClient, CustomerSession, MemberSession};
+use polar_api::{Client, CustomerPortalClient, CustomerSession, MemberSession, NoSession};
 use polar_tests::first_difference;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -42,6 +42,8 @@ pub struct Clients {
     pub public: Client,
     pub portal: CustomerPortalClient<CustomerSession>,
     pub member: CustomerPortalClient<MemberSession>,
+    /// For the portal operations the API leaves public.
+    pub public_portal: CustomerPortalClient<NoSession>,
 }
 
 /// One operation: how to call it and what the spec says about the exchange.
@@ -123,11 +125,15 @@ fn clients(base_url: &str) -> Clients {
     let member = org
         .member_portal_with(MEMBER_SESSION_TOKEN)
         .expect("a member-session client");
+    let public_portal = org
+        .public_portal()
+        .expect("a portal client without a token");
     Clients {
         org,
         public,
         portal,
         member,
+        public_portal,
     }
 }
 
@@ -184,13 +190,23 @@ fn check(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    if let Some(token) = case.token {
-        let expected = format!("Bearer {token}");
-        if header("authorization").as_deref() != Some(expected.as_str()) {
-            problems.push(format!(
-                "authorization {:?} instead of the operation's token",
-                header("authorization")
-            ));
+    match case.token {
+        Some(token) => {
+            let expected = format!("Bearer {token}");
+            if header("authorization").as_deref() != Some(expected.as_str()) {
+                problems.push(format!(
+                    "authorization {:?} instead of the operation's token",
+                    header("authorization")
+                ));
+            }
+        }
+        // A public operation must not leak any credentials.
+        None => {
+            if let Some(sent) = header("authorization") {
+                problems.push(format!(
+                    "authorization {sent:?} sent to an operation that takes none"
+                ));
+            }
         }
     }
     match (case.content_type, case.body) {

@@ -66,7 +66,8 @@ fn emit_case(
     let (client, chain) = match op.auth {
         Auth::Organization => (quote!(org), &op.group[..]),
         Auth::Public => (quote!(public), &op.group[..]),
-        Auth::Portal | Auth::PortalPublic => (quote!(portal), &op.group[1..]),
+        Auth::Portal => (quote!(portal), &op.group[1..]),
+        Auth::PortalPublic => (quote!(public_portal), &op.group[1..]),
         Auth::PortalMember => (quote!(member), &op.group[1..]),
     };
     let accessors = chain.iter().map(|g| ident(g));

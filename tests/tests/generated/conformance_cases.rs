@@ -4880,7 +4880,7 @@ pub fn cases() -> Vec<Case> {
             response: None,
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .customers()
                     .check_email_update(
@@ -4907,7 +4907,7 @@ pub fn cases() -> Vec<Case> {
             response: Some("{\"token\":\"text\"}"),
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .customers()
                     .verify_email_update(
@@ -5366,7 +5366,7 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .license_keys()
                     .validate(
@@ -5401,7 +5401,7 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .license_keys()
                     .activate(
@@ -5434,7 +5434,7 @@ pub fn cases() -> Vec<Case> {
             response: None,
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .license_keys()
                     .deactivate(
@@ -5866,7 +5866,7 @@ pub fn cases() -> Vec<Case> {
             ),
             call: |clients: &Clients| {
                 let request = clients
-                    .portal
+                    .public_portal
                     .clone()
                     .organizations()
                     .get(

@@ -1,0 +1,113 @@
+//! Creates a checkout session for one product (`checkouts:create`) and
+//! prints the URL to send the customer to.
+//!
+//! ```sh
+//! POLAR_ACCESS_TOKEN=polar_oat_... cargo run -p polar-api --example create_checkout -- <product-id>
+//! # or with the product id in the environment, and where to land after paying:
+//! POLAR_ACCESS_TOKEN=polar_oat_... POLAR_PRODUCT_ID=<uuid> \
+//!     POLAR_SUCCESS_URL='https://example.com/thanks?checkout_id={CHECKOUT_ID}' \
+//!     cargo run -p polar-api --example create_checkout
+//! ```
+//!
+//! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`), where
+//! checkouts take test cards (`4242 4242 4242 4242`). Without the token and
+//! a product id it only says what to set.
+
+use std::process::ExitCode;
+
+use polar_api::models::uuid::Uuid;
+use polar_api::models::CheckoutCreate;
+use polar_api::Client;
+
+const TOKEN: &str = "POLAR_ACCESS_TOKEN";
+const PRODUCT: &str = "POLAR_PRODUCT_ID";
+const SUCCESS_URL: &str = "POLAR_SUCCESS_URL";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let token = env(TOKEN);
+    // The first command-line argument wins over the environment variable.
+    let product = std::env::args()
+        .nth(1)
+        .map(|arg| arg.trim().to_owned())
+        .filter(|arg| !arg.is_empty())
+        .or_else(|| env(PRODUCT));
+
+    let (token, product) = match (token, product) {
+        (Some(token), Some(product)) => (token, product),
+        (token, product) => {
+            print_help(token.is_none(), product.is_none());
+            return ExitCode::SUCCESS;
+        }
+    };
+
+    match run(token, product).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(token: String, product: String) -> Result<(), Box<dyn std::error::Error>> {
+    let product_id: Uuid = product
+        .parse()
+        .map_err(|e| format!("the product id is not a valid UUID ({product:?}): {e}"))?;
+
+    let client = Client::builder().token(token).sandbox().build()?;
+
+    // `new` takes the required fields; optional ones are set afterwards.
+    // `success_url` is `Nullable`: left `Absent`, Polar uses its default page.
+    let mut body = CheckoutCreate::new(vec![product_id]);
+    if let Some(url) = env(SUCCESS_URL) {
+        body.success_url = url.into();
+    }
+
+    let checkout = client.checkouts().create(body).send().await?;
+
+    println!("checkout {} ({})", checkout.id, checkout.status);
+    println!(
+        "  total:   {}",
+        money(checkout.total_amount, &checkout.currency)
+    );
+    println!("  expires: {}", checkout.expires_at);
+    println!("pay at {}", checkout.url);
+    Ok(())
+}
+
+fn print_help(no_token: bool, no_product: bool) {
+    println!("This example creates a checkout on the Polar sandbox. Set:");
+    if no_token {
+        println!("  {TOKEN}  a sandbox organization access token (polar_oat_...) with");
+        println!("                      the checkouts:write scope, from Settings > Developers");
+    }
+    if no_product {
+        println!("  {PRODUCT}    the id (UUID) of the product to sell, or pass it as the");
+        println!("                      first argument (`-- <product-id>`)");
+    }
+    println!("and optionally:");
+    println!("  {SUCCESS_URL}   where the customer lands after paying");
+    println!(
+        "then run: {TOKEN}=polar_oat_... cargo run -p polar-api --example create_checkout -- <product-id>"
+    );
+}
+
+/// Polar's amounts are in the currency's minor unit (cents for USD/EUR).
+fn money(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let minor = minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:02} {}",
+        minor / 100,
+        minor % 100,
+        currency.to_uppercase()
+    )
+}
+
+/// The value of an environment variable, or `None` when it is unset or blank.
+fn env(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}

@@ -1,0 +1,120 @@
+//! What a customer sees in the customer portal: their own orders
+//! (`customer_portal:orders:list`) and subscriptions
+//! (`customer_portal:subscriptions:list`), read with a customer session
+//! token instead of an organization token.
+//!
+//! ```sh
+//! POLAR_CUSTOMER_SESSION_TOKEN=polar_cst_... cargo run -p polar-api --example customer_portal
+//! ```
+//!
+//! Your server creates the session token for a customer with an
+//! organization token (`client.customer_sessions().create(..)`, or *Create
+//! Customer Session* in the API docs) and hands it to that customer. The
+//! portal operations live on `CustomerPortalClient`, never on `Client`, so an
+//! organization token cannot be sent to them by mistake.
+//!
+//! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`). Without
+//! the token it only says what to set.
+
+use std::process::ExitCode;
+
+use futures_util::TryStreamExt; // `try_next` on the page streams
+use polar_api::{Client, CustomerPortalClient};
+
+const SESSION_TOKEN: &str = "POLAR_CUSTOMER_SESSION_TOKEN";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let Some(token) = env(SESSION_TOKEN) else {
+        println!("This example lists a customer's orders and subscriptions through the");
+        println!("customer portal API of the Polar sandbox. Set:");
+        println!("  {SESSION_TOKEN}  a sandbox customer session token (polar_cst_...),");
+        println!("                                created for the customer with an organization");
+        println!("                                token (POST /v1/customer-sessions/)");
+        println!(
+            "then run: {SESSION_TOKEN}=polar_cst_... cargo run -p polar-api --example customer_portal"
+        );
+        return ExitCode::SUCCESS;
+    };
+    match run(token).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
+    // A standalone portal client. A server that already has a `Client` would
+    // call `client.customer_portal_with(token)` to share its configuration.
+    let portal: CustomerPortalClient = Client::builder().sandbox().build_customer_portal(token)?;
+
+    println!("Orders:");
+    let mut orders = std::pin::pin!(portal.orders().list().limit(100).stream());
+    let mut count = 0usize;
+    while let Some(order) = orders.try_next().await? {
+        count += 1;
+        let product = order
+            .product
+            .as_ref()
+            .map_or("(no product)", |product| product.name.as_str());
+        println!(
+            "  {}  {}  {}  {}  {}{}",
+            order.created_at.format("%Y-%m-%d"),
+            order.invoice_number,
+            product,
+            money(order.total_amount, &order.currency),
+            order.status,
+            if order.paid { "" } else { " (unpaid)" },
+        );
+    }
+    if count == 0 {
+        println!("  none");
+    }
+
+    println!("Subscriptions:");
+    let mut subscriptions = std::pin::pin!(portal.subscriptions().list().limit(100).stream());
+    let mut count = 0usize;
+    while let Some(subscription) = subscriptions.try_next().await? {
+        count += 1;
+        let renewal = if subscription.cancel_at_period_end {
+            "ends"
+        } else {
+            "renews"
+        };
+        println!(
+            "  {}  {}  {} every {} {}  {}, {renewal} {}",
+            subscription.id,
+            subscription.product.name,
+            money(subscription.amount, &subscription.currency),
+            subscription.recurring_interval_count,
+            subscription.recurring_interval,
+            subscription.status,
+            subscription.current_period_end.format("%Y-%m-%d"),
+        );
+    }
+    if count == 0 {
+        println!("  none");
+    }
+    Ok(())
+}
+
+/// Polar's amounts are in the currency's minor unit (cents for USD/EUR).
+fn money(minor: i64, currency: &str) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let minor = minor.unsigned_abs();
+    format!(
+        "{sign}{}.{:02} {}",
+        minor / 100,
+        minor % 100,
+        currency.to_uppercase()
+    )
+}
+
+/// The value of an environment variable, or `None` when it is unset or blank.
+fn env(name: &str) -> Option<String> {
+    let value = std::env::var(name).ok()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
