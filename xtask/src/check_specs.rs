@@ -43,6 +43,7 @@ pub const COPIED: &[&str] = &[
     "polar-models",
     "polar-api",
     "tests",
+    "benches",
     "spec",
 ];
 
@@ -438,6 +439,25 @@ mod tests {
             ok,
             time: Duration::from_secs(secs),
             error: (!ok).then(|| "boom\nmore".to_owned()),
+        }
+    }
+
+    #[test]
+    fn every_workspace_member_is_copied() {
+        // A member missing from the scratch workspace makes cargo refuse to
+        // load it, and every spec would fail to build.
+        let root = crate::workspace_root();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let members = manifest
+            .lines()
+            .find_map(|line| line.strip_prefix("members = "))
+            .expect("the root manifest lists its members on one line");
+        for member in members.trim_matches(['[', ']']).split(',') {
+            let member = member.trim().trim_matches('"');
+            assert!(
+                COPIED.contains(&member),
+                "workspace member {member} is not copied"
+            );
         }
     }
 

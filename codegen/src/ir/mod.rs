@@ -5,6 +5,7 @@
 
 mod cycles;
 pub mod docs;
+pub mod features;
 mod lower;
 pub mod names;
 mod operations;

@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Wall time and peak RSS of whole commands, for BENCHMARKS.md:
+#
+#   debug    clean debug build of polar-models + polar-api alone (dependencies
+#            prebuilt, then `cargo clean -p polar-models -p polar-api`)
+#   release  the same, --release
+#   subset   the same as debug with polar-api's default features replaced by
+#            $SUBSET_FEATURES (e.g. SUBSET_FEATURES=checkouts,webhooks); only
+#            when that variable is set
+#   regen    `cargo xtask regen --spec SPEC` against an unchanged tree (writes
+#            nothing; skipped when `cargo xtask check` says the tree is stale)
+#
+# Usage: benches/scripts/compile-times.sh [debug] [release] [subset] [regen]
+#        (no step names: every step; subset only with SUBSET_FEATURES)
+#
+# The builds use their own target directory, target/bench-compile/target, so
+# the main one is left alone (the first run there builds every dependency
+# once, debug and release: minutes). The regen step uses the main target
+# directory, like `cargo xtask` always does. Logs, `cargo build --timings`
+# reports and the results table go to target/bench-compile/.
+#
+# Peak RSS is the largest process of the command's tree (the biggest rustc
+# for a build). It comes from GNU time (`/usr/bin/time -v`) when installed,
+# else from python3's getrusage(RUSAGE_CHILDREN), else it is not measured
+# and only bash's `time` gives the wall time.
+#
+# COMPILE_TIMES_TIMER=gnu-time|python3|bash picks the method (to try a
+# fallback); by default the first of them that is available.
+#
+# CARGO_INCREMENTAL defaults to 0 here, as in CI: a clean build then does
+# the same work every time. Set it to 1 to measure what a developer's
+# incremental-enabled debug build costs.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+out="$root/target/bench-compile"
+logs="$out/logs"
+reports="$out/timings"
+build_target="$out/target"
+mkdir -p "$logs" "$reports"
+
+export CARGO_TERM_COLOR=never
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
+# --- which steps ----------------------------------------------------------
+steps=("$@")
+if [ ${#steps[@]} -eq 0 ]; then
+    steps=(debug release regen)
+    if [ -n "${SUBSET_FEATURES:-}" ]; then
+        steps=(debug release subset regen)
+    fi
+fi
+for step in "${steps[@]}"; do
+    case "$step" in
+        debug | release | subset | regen) ;;
+        *)
+            echo "unknown step '$step' (debug, release, subset, regen)" >&2
+            exit 2
+            ;;
+    esac
+done
+
+# --- how to measure -------------------------------------------------------
+timer="${COMPILE_TIMES_TIMER:-}"
+if [ -z "$timer" ]; then
+    if [ -x /usr/bin/time ] && /usr/bin/time -v true >/dev/null 2>&1; then
+        timer=gnu-time
+    elif command -v python3 >/dev/null 2>&1; then
+        timer=python3
+    else
+        timer=bash
+    fi
+fi
+case "$timer" in
+    gnu-time | python3 | bash) ;;
+    *)
+        echo "COMPILE_TIMES_TIMER must be gnu-time, python3 or bash" >&2
+        exit 2
+        ;;
+esac
+
+# Runs a command (output to $logs/NAME.log); sets $wall_s, $rss_mib, $status.
+# shellcheck disable=SC2016
+py_timer='
+import resource, subprocess, sys, time
+start = time.monotonic()
+status = subprocess.call(sys.argv[2:])
+wall = time.monotonic() - start
+peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as f:
+    f.write(f"{wall:.2f} {peak_kib}\n")
+sys.exit(status)
+'
+measure() {
+    local name=$1
+    shift
+    local log="$logs/$name.log" times="$logs/$name.time"
+    status=0
+    echo "  \$ $*" | tee "$log" >&2
+    case "$timer" in
+        gnu-time)
+            /usr/bin/time -v -o "$times" "$@" >>"$log" 2>&1 || status=$?
+            # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34"
+            wall_s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($NF, p, ":"); s = 0;
+                for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$times")
+            rss_mib=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$times")
+            ;;
+        python3)
+            python3 -c "$py_timer" "$times" "$@" >>"$log" 2>&1 || status=$?
+            wall_s=$(awk '{ printf "%.1f", $1 }' "$times")
+            rss_mib=$(awk '{ printf "%.0f", $2 / 1024 }' "$times")
+            ;;
+        bash)
+            local TIMEFORMAT=%R
+            { time "$@" >>"$log" 2>&1; } 2>"$times" || status=$?
+            wall_s=$(awk '{ printf "%.1f", $1 }' "$times")
+            rss_mib="n/a"
+            ;;
+    esac
+    echo "  -> ${wall_s} s, peak RSS ${rss_mib} MiB, exit ${status} (log: ${log#"$root"/})" >&2
+}
+
+rows=()
+row() { rows+=("| $1 | \`$2\` | $3 | $4 | $5 |"); }
+
+# Runs an untimed preparation command, quietly unless it fails.
+prepare() {
+    local log=$1
+    shift
+    echo "  (prepare) $*" >&2
+    if ! "$@" >>"$log" 2>&1; then
+        echo "preparation failed: $* (see ${log#"$root"/})" >&2
+        tail -20 "$log" >&2
+        return 1
+    fi
+}
+
+# One "our two crates alone" build: prebuild everything, clean the two
+# crates, time their rebuild. $1 = step name, the rest = extra cargo flags.
+crates_alone() {
+    local name=$1
+    shift
+    local flags=("$@")
+    local profile_flags=()
+    for flag in "${flags[@]}"; do
+        [ "$flag" = "--release" ] && profile_flags=(--release)
+    done
+    echo "== $name: polar-models + polar-api alone (${flags[*]:-dev profile})" >&2
+    : >"$logs/$name.prepare.log"
+    export CARGO_TARGET_DIR="$build_target"
+    prepare "$logs/$name.prepare.log" cargo build -p polar-models -p polar-api "${flags[@]}"
+    prepare "$logs/$name.prepare.log" cargo clean -p polar-models -p polar-api "${profile_flags[@]}"
+    measure "$name" cargo build -p polar-models -p polar-api --timings "${flags[@]}"
+    unset CARGO_TARGET_DIR
+    if [ -f "$build_target/cargo-timings/cargo-timing.html" ]; then
+        cp "$build_target/cargo-timings/cargo-timing.html" "$reports/$name.html"
+    fi
+    row "$name" "cargo build -p polar-models -p polar-api${flags[*]:+ ${flags[*]}}" "$wall_s" "$rss_mib" \
+        "exit $status; timings: ${reports#"$root"/}/$name.html"
+}
+
+regen() {
+    echo "== regen: peak RSS of cargo xtask regen" >&2
+    local date spec
+    date=$(sed -n 's/^date = "\(.*\)"$/\1/p' spec/pin.toml)
+    spec="${POLAR_OPENAPI_SPEC:-$root/../shared/spec/polar-openapi-$date.json}"
+    if [ ! -f "$spec" ] && [ -f "/work/shared/spec/polar-openapi-$date.json" ]; then
+        spec="/work/shared/spec/polar-openapi-$date.json"
+    fi
+    if [ ! -f "$spec" ]; then
+        echo "no spec at $spec: set POLAR_OPENAPI_SPEC" >&2
+        row regen "cargo xtask regen --spec $spec" "-" "-" "skipped: no spec"
+        return
+    fi
+    : >"$logs/regen.prepare.log"
+    # Build xtask first so the number is the run, not its compilation; and
+    # make sure the tree is fresh, so regen writes nothing.
+    prepare "$logs/regen.prepare.log" cargo build -p xtask
+    if ! prepare "$logs/regen.prepare.log" cargo xtask check --spec "$spec"; then
+        echo "the generated code is stale: regen would rewrite files, skipped" >&2
+        row regen "cargo xtask regen --spec $spec" "-" "-" "skipped: tree is stale"
+        return
+    fi
+    local before after
+    before=$(git status --porcelain)
+    measure regen cargo xtask regen --spec "$spec"
+    after=$(git status --porcelain)
+    local note="exit $status"
+    if [ "$before" != "$after" ]; then
+        note="$note; WARNING: the working tree changed"
+        echo "WARNING: regen changed the working tree (git status differs)" >&2
+    fi
+    row regen "cargo xtask regen --spec ${spec#"$root"/}" "$wall_s" "$rss_mib" "$note"
+}
+
+for step in "${steps[@]}"; do
+    case "$step" in
+        debug) crates_alone debug ;;
+        release) crates_alone release --release ;;
+        subset)
+            if [ -z "${SUBSET_FEATURES:-}" ]; then
+                echo "subset: set SUBSET_FEATURES (e.g. checkouts,webhooks)" >&2
+                exit 2
+            fi
+            features=$(sed 's|[^,][^,]*|polar-api/&|g' <<<"rustls,$SUBSET_FEATURES")
+            crates_alone subset --no-default-features --features "$features"
+            ;;
+        regen) regen ;;
+    esac
+done
+
+# --- the table ------------------------------------------------------------
+{
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
+        "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); $(cargo --version);" \
+        "CARGO_INCREMENTAL=$CARGO_INCREMENTAL; measured with $timer; $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "| step | command | wall (s) | peak RSS (MiB) | notes |"
+    echo "|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+} | tee "$out/results.md"
+echo >&2
+echo "table: ${out#"$root"/}/results.md; logs: ${logs#"$root"/}/" >&2

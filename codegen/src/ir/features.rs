@@ -1,0 +1,139 @@
+//! Cargo features: which generated modules each feature needs.
+//!
+//! Users who call a few operation groups should not compile all of them.
+//! Every top-level operation group (`checkouts`, `customer_portal`, ...) is
+//! a feature of both crates, and so is `webhooks`; a `polar-models` module
+//! is compiled when a feature whose operations (or webhook payloads) reach
+//! one of its types is on. Modules every feature reaches, and the types
+//! `ApiErrorBody` names, are always compiled; modules nothing reaches
+//! (schemas no operation uses) only with `full`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Models, ResponseKind, TypeId, TypeKind};
+
+/// The feature that turns on every other one.
+pub const FULL_FEATURE: &str = "full";
+/// The feature for the webhook payload types (and, in `polar-api`,
+/// verification).
+pub const WEBHOOKS_FEATURE: &str = "webhooks";
+
+/// Which features need what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Features {
+    /// The features `full` turns on, sorted: one per top-level operation
+    /// group, and `webhooks` when the spec has webhooks.
+    pub names: Vec<String>,
+    /// Each `polar-models` module and when it is compiled.
+    pub modules: BTreeMap<String, Gate>,
+}
+
+/// When a generated module is compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gate {
+    /// Always.
+    Always,
+    /// When any of these features is on (never empty).
+    AnyOf(BTreeSet<String>),
+    /// Only with `full`: no operation or webhook reaches it.
+    FullOnly,
+}
+
+/// The feature an operation group path belongs to: its first segment.
+pub fn group_feature(group: &[String]) -> &str {
+    group.first().map(String::as_str).unwrap_or("operations")
+}
+
+impl Features {
+    pub fn of(models: &Models) -> Features {
+        let mut roots: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+        let mut always = Vec::new();
+        for op in &models.operations {
+            let feature = group_feature(&op.group).to_owned();
+            let entry = roots.entry(feature).or_default();
+            let mut refs = Vec::new();
+            for param in op.path_params.iter().chain(&op.query_params) {
+                param.ty.named(&mut refs);
+            }
+            if let Some(body) = &op.body {
+                body.ty.named(&mut refs);
+            }
+            if let ResponseKind::Json(ty) = &op.success.kind {
+                ty.named(&mut refs);
+            }
+            entry.extend(refs);
+            // `ApiErrorBody` lists every documented error type, whatever
+            // the features.
+            for error in &op.errors {
+                error.ty.named(&mut always);
+            }
+        }
+        if let Some(events) = models.webhook_event {
+            roots.insert(WEBHOOKS_FEATURE.to_owned(), vec![events]);
+        }
+
+        let names: Vec<String> = roots.keys().cloned().collect();
+        let mut needed_by: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.types.len()];
+        for (feature, ids) in &roots {
+            for id in reachable(models, ids) {
+                needed_by[id.0].insert(feature.clone());
+            }
+        }
+        let mut always_compiled = vec![false; models.types.len()];
+        for id in reachable(models, &always) {
+            always_compiled[id.0] = true;
+        }
+
+        let mut by_module: BTreeMap<String, (bool, BTreeSet<String>)> = BTreeMap::new();
+        for (index, ty) in models.types.iter().enumerate() {
+            let (always, features) = by_module.entry(ty.module.clone()).or_default();
+            *always |= always_compiled[index];
+            features.extend(needed_by[index].iter().cloned());
+        }
+        let modules = by_module
+            .into_iter()
+            .map(|(module, (always, features))| {
+                let gate = if always || features.len() == names.len() {
+                    Gate::Always
+                } else if features.is_empty() {
+                    Gate::FullOnly
+                } else {
+                    Gate::AnyOf(features)
+                };
+                (module, gate)
+            })
+            .collect();
+        Features { names, modules }
+    }
+}
+
+/// Every type reachable from `roots` (the roots included).
+fn reachable(models: &Models, roots: &[TypeId]) -> BTreeSet<TypeId> {
+    let mut seen = BTreeSet::new();
+    let mut stack: Vec<TypeId> = roots.to_vec();
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let mut refs = Vec::new();
+        match &models.get(id).kind {
+            TypeKind::Struct(s) => {
+                for field in &s.fields {
+                    field.ty.named(&mut refs);
+                }
+                if let Some(values) = &s.additional {
+                    values.named(&mut refs);
+                }
+            }
+            TypeKind::Union(u) => {
+                for variant in &u.variants {
+                    variant.ty.named(&mut refs);
+                }
+            }
+            TypeKind::Alias(target) => target.named(&mut refs),
+            TypeKind::Enum(_) => {}
+        }
+        stack.extend(refs.into_iter().filter(|r| !seen.contains(r)));
+    }
+    seen
+}
