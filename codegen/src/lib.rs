@@ -35,6 +35,11 @@ pub struct Settings {
 /// Generated files: workspace-relative path → contents.
 pub type Files = BTreeMap<String, String>;
 
+/// Hand-written files with a generated block: their entry in [`Files`] is
+/// the block, which the writer splices between the markers
+/// ([`emit::features::splice_block`]).
+pub const SPLICED_FILES: &[&str] = &["polar-models/Cargo.toml", "polar-api/Cargo.toml"];
+
 /// Directories whose contents are entirely generated; regen may delete any
 /// file in them that it did not produce.
 pub const GENERATED_DIRS: &[&str] = &[
@@ -94,6 +99,15 @@ pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Er
         let text = format::rust_file(&path, doc, tokens)?;
         files.insert(path, text);
     }
+    let features = ir::features::Features::of(&models);
+    files.insert(
+        "polar-models/Cargo.toml".to_owned(),
+        emit::features::models_manifest_block(&features),
+    );
+    files.insert(
+        "polar-api/Cargo.toml".to_owned(),
+        emit::features::api_manifest_block(&features),
+    );
     let path = "tests/src/generated/schemas.rs".to_owned();
     let text = format::rust_file(&path, "", emit::roundtrip::emit(&models))?;
     files.insert(path, text);

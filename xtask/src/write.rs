@@ -84,8 +84,22 @@ pub fn plan(root: &Path, files: &Files, generated_dirs: &[&str]) -> Result<Plan>
     let mut plan = Plan::default();
     for (path, contents) in files {
         check_relative(path)?;
-        let new = normalize_newlines(contents);
-        match read_if_exists(&root.join(path))? {
+        let current = read_if_exists(&root.join(path))?;
+        let new = if codegen::SPLICED_FILES.contains(&path.as_str()) {
+            // A hand-written file with a generated block: the entry is the
+            // block, and the file is what it becomes with the block in place.
+            let current = current
+                .as_deref()
+                .with_context(|| format!("{path} is missing; it holds a generated block"))?;
+            codegen::emit::features::splice_block(
+                path,
+                &normalize_newlines(current),
+                &normalize_newlines(contents),
+            )?
+        } else {
+            normalize_newlines(contents)
+        };
+        match current {
             Some(old) if normalize_newlines(&old) == new => plan.unchanged += 1,
             Some(old) => plan.changes.push(Change {
                 path: path.clone(),

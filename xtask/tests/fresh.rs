@@ -73,6 +73,17 @@ fn regen_then_check_agree_on_a_scratch_workspace() {
             "# header\nsource_url = \"https://api.polar.sh/openapi.json\"\nsha256 = \"{old_sha}\"\ndate = \"2020-01-01\"\n"
         ),
     );
+    // The manifests are hand-written around their generated feature block.
+    for manifest in codegen::SPLICED_FILES {
+        root.write(
+            manifest,
+            format!(
+                "[package]\nname = \"x\"\n\n[features]\n{}\n{}\n\n[dependencies]\n",
+                codegen::emit::features::BLOCK_BEGIN,
+                codegen::emit::features::BLOCK_END
+            ),
+        );
+    }
     let stale = format!("{}/stale.rs", codegen::GENERATED_DIRS[0]);
     root.write(&stale, "// stale\n");
 
@@ -94,4 +105,9 @@ fn regen_then_check_agree_on_a_scratch_workspace() {
 
     let outcome = check(root.path(), &spec).unwrap_or_else(|e| panic!("{e:#}"));
     assert!(outcome.is_fresh(), "{}", outcome.diff());
+    // The feature list landed between the markers, the rest untouched.
+    let manifest = root.read("polar-api/Cargo.toml");
+    assert!(manifest.starts_with("[package]\nname = \"x\"\n\n[features]\n"));
+    assert!(manifest.contains("\ncheckouts = [\"polar-models/checkouts\"]\n"));
+    assert!(manifest.ends_with("# @generated end\n\n[dependencies]\n"));
 }

@@ -12,6 +12,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident};
+use crate::ir::features::group_feature;
 use crate::ir::names::{module_name, type_name};
 use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
 
@@ -33,18 +34,23 @@ pub fn emit(models: &Models) -> Result<BTreeMap<String, TokenStream>, crate::Err
         }
         let module = module_name(&group.type_name);
         let tokens = emit_group(models, group);
-        modules.push(module.clone());
+        modules.push((module.clone(), group_feature(&group.path).to_owned()));
         files.insert(module, tokens);
     }
     files.insert("error_body".to_owned(), emit_error_body(models));
-    let modules: Vec<_> = modules.iter().map(|m| format_ident!("{}", m)).collect();
+    let (modules, features): (Vec<_>, Vec<_>) = modules
+        .iter()
+        .map(|(module, feature)| (format_ident!("{}", module), feature))
+        .unzip();
     files.insert(
         "mod".to_owned(),
         quote! {
             mod error_body;
             pub use self::error_body::ApiErrorBody;
             #(
+                #[cfg(feature = #features)]
                 mod #modules;
+                #[cfg(feature = #features)]
                 pub use self::#modules::*;
             )*
         },

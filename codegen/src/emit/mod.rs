@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod conformance;
+pub mod features;
 pub mod models;
 pub mod roundtrip;
 

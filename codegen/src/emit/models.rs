@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident};
+use crate::ir::features::Features;
 use crate::ir::names::unraw;
 use crate::ir::{
     ConstLit, Field, Models, OnMissing, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef,
@@ -36,15 +37,26 @@ pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<Str
         files.insert(module.clone(), quote!(#(#items)*));
     }
     files.insert("consts".to_owned(), emit_consts(models));
+    let features = Features::of(models);
     files.insert(
         "mod".to_owned(),
-        emit_root(modules.keys(), spec_sha256, spec_date),
+        emit_root(modules.keys(), &features, spec_sha256, spec_date),
     );
     files
 }
 
-fn emit_root<'a>(modules: impl Iterator<Item = &'a String>, sha: &str, date: &str) -> TokenStream {
-    let modules: Vec<_> = modules.map(|m| format_ident!("{}", m)).collect();
+fn emit_root<'a>(
+    modules: impl Iterator<Item = &'a String>,
+    features: &Features,
+    sha: &str,
+    date: &str,
+) -> TokenStream {
+    let (modules, gates): (Vec<_>, Vec<_>) = modules
+        .map(|m| {
+            let gate = features.modules.get(m).map(super::features::cfg);
+            (format_ident!("{}", m), gate.unwrap_or_default())
+        })
+        .unzip();
     let sha_doc = " SHA-256 of the OpenAPI document these types were generated from.";
     let date_doc = " Date of the OpenAPI document these types were generated from.";
     quote! {
@@ -55,7 +67,9 @@ fn emit_root<'a>(modules: impl Iterator<Item = &'a String>, sha: &str, date: &st
 
         pub mod consts;
         #(
+            #gates
             mod #modules;
+            #gates
             pub use self::#modules::*;
         )*
     }

@@ -4,8 +4,8 @@
 //! Every top-level operation group (`checkouts`, `customer_portal`, ...) is
 //! a feature of both crates, and so is `webhooks`; a `polar-models` module
 //! is compiled when a feature whose operations (or webhook payloads) reach
-//! one of its types is on. Modules every feature reaches, and the types
-//! `ApiErrorBody` names, are always compiled; modules nothing reaches
+//! one of its types is on. Modules every feature reaches, the types
+//! `ApiErrorBody` names and the pagination types are always compiled; modules nothing reaches
 //! (schemas no operation uses) only with `full`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -68,9 +68,17 @@ impl Features {
                 error.ty.named(&mut always);
             }
         }
+        // The payloads join the `webhooks` operation group (managing
+        // webhook endpoints): one feature for everything webhook.
         if let Some(events) = models.webhook_event {
-            roots.insert(WEBHOOKS_FEATURE.to_owned(), vec![events]);
+            roots
+                .entry(WEBHOOKS_FEATURE.to_owned())
+                .or_default()
+                .push(events);
         }
+
+        // `Page<T, P = Pagination>` (hand-written) names the pagination types.
+        always.extend(models.page_positions.iter().map(|(id, _)| *id));
 
         let names: Vec<String> = roots.keys().cloned().collect();
         let mut needed_by: Vec<BTreeSet<String>> = vec![BTreeSet::new(); models.types.len()];

@@ -3,83 +3,163 @@
 
 mod error_body;
 pub use self::error_body::ApiErrorBody;
+#[cfg(feature = "benefit_grants")]
 mod benefit_grants;
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grants::*;
+#[cfg(feature = "benefits")]
 mod benefits;
+#[cfg(feature = "benefits")]
 pub use self::benefits::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_links;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_links::*;
+#[cfg(feature = "checkouts")]
 mod checkouts;
+#[cfg(feature = "checkouts")]
 pub use self::checkouts::*;
+#[cfg(feature = "custom_fields")]
 mod custom_fields;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_fields::*;
+#[cfg(feature = "customer_meters")]
 mod customer_meters;
+#[cfg(feature = "customer_meters")]
 pub use self::customer_meters::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_benefit_grants;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_benefit_grants::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_customer_meters;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer_meters::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_customer_session;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer_session::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_customers;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customers::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_downloadables;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_downloadables::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_license_keys;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_license_keys::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_members;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_members::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_orders;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_orders::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_organizations;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_organizations::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_seats;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_seats::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_subscriptions;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_subscriptions::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_wallets;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_wallets::*;
+#[cfg(feature = "customer_seats")]
 mod customer_seats;
+#[cfg(feature = "customer_seats")]
 pub use self::customer_seats::*;
+#[cfg(feature = "customer_sessions")]
 mod customer_sessions;
+#[cfg(feature = "customer_sessions")]
 pub use self::customer_sessions::*;
+#[cfg(feature = "customers")]
 mod customers;
+#[cfg(feature = "customers")]
 pub use self::customers::*;
+#[cfg(feature = "discounts")]
 mod discounts;
+#[cfg(feature = "discounts")]
 pub use self::discounts::*;
+#[cfg(feature = "disputes")]
 mod disputes;
+#[cfg(feature = "disputes")]
 pub use self::disputes::*;
+#[cfg(feature = "event_types")]
 mod event_types;
+#[cfg(feature = "event_types")]
 pub use self::event_types::*;
+#[cfg(feature = "events")]
 mod events;
+#[cfg(feature = "events")]
 pub use self::events::*;
+#[cfg(feature = "files")]
 mod files;
+#[cfg(feature = "files")]
 pub use self::files::*;
+#[cfg(feature = "license_keys")]
 mod license_keys;
+#[cfg(feature = "license_keys")]
 pub use self::license_keys::*;
+#[cfg(feature = "members")]
 mod members;
+#[cfg(feature = "members")]
 pub use self::members::*;
+#[cfg(feature = "meters")]
 mod meters;
+#[cfg(feature = "meters")]
 pub use self::meters::*;
+#[cfg(feature = "metrics")]
 mod metrics;
+#[cfg(feature = "metrics")]
 pub use self::metrics::*;
+#[cfg(feature = "oauth2")]
 mod oauth2;
+#[cfg(feature = "oauth2")]
 pub use self::oauth2::*;
+#[cfg(feature = "oauth2")]
 mod oauth2_clients;
+#[cfg(feature = "oauth2")]
 pub use self::oauth2_clients::*;
+#[cfg(feature = "orders")]
 mod orders;
+#[cfg(feature = "orders")]
 pub use self::orders::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_tokens;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_tokens::*;
+#[cfg(feature = "organizations")]
 mod organizations;
+#[cfg(feature = "organizations")]
 pub use self::organizations::*;
+#[cfg(feature = "payments")]
 mod payments;
+#[cfg(feature = "payments")]
 pub use self::payments::*;
+#[cfg(feature = "products")]
 mod products;
+#[cfg(feature = "products")]
 pub use self::products::*;
+#[cfg(feature = "refunds")]
 mod refunds;
+#[cfg(feature = "refunds")]
 pub use self::refunds::*;
+#[cfg(feature = "subscriptions")]
 mod subscriptions;
+#[cfg(feature = "subscriptions")]
 pub use self::subscriptions::*;
+#[cfg(feature = "webhooks")]
 mod webhooks;
+#[cfg(feature = "webhooks")]
 pub use self::webhooks::*;

@@ -6,837 +6,2827 @@ pub const SPEC_SHA256: &str = "3e9e18ac3e6b0713f80dc4edb2dcbb7e6a65f74e089fae875
 /// Date of the OpenAPI document these types were generated from.
 pub const SPEC_DATE: &str = "2026-04-16";
 pub mod consts;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod address;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::address::*;
+#[cfg(feature = "events")]
 mod address_dict;
+#[cfg(feature = "events")]
 pub use self::address_dict::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "orders"
+    )
+)]
 mod address_input;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "orders"
+    )
+)]
 pub use self::address_input::*;
+#[cfg(feature = "full")]
 mod aggregate_field;
+#[cfg(feature = "full")]
 pub use self::aggregate_field::*;
+#[cfg(feature = "meters")]
 mod aggregation_function;
+#[cfg(feature = "meters")]
 pub use self::aggregation_function::*;
 mod already_active_subscription_error;
 pub use self::already_active_subscription_error::*;
 mod already_canceled_subscription;
 pub use self::already_canceled_subscription::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod attached_custom_field;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::attached_custom_field::*;
+#[cfg(feature = "products")]
 mod attached_custom_field_create;
+#[cfg(feature = "products")]
 pub use self::attached_custom_field_create::*;
+#[cfg(feature = "oauth2")]
 mod authorization_code_token_request;
+#[cfg(feature = "oauth2")]
 pub use self::authorization_code_token_request::*;
+#[cfg(feature = "oauth2")]
 mod authorize_organization;
+#[cfg(feature = "oauth2")]
 pub use self::authorize_organization::*;
+#[cfg(feature = "oauth2")]
 mod authorize_response_organization;
+#[cfg(feature = "oauth2")]
 pub use self::authorize_response_organization::*;
+#[cfg(feature = "oauth2")]
 mod authorize_response_user;
+#[cfg(feature = "oauth2")]
 pub use self::authorize_response_user::*;
+#[cfg(feature = "oauth2")]
 mod authorize_user;
+#[cfg(feature = "oauth2")]
 pub use self::authorize_user::*;
+#[cfg(feature = "organization_access_tokens")]
 mod available_scope;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::available_scope::*;
+#[cfg(feature = "events")]
 mod balance_credit_order_event;
+#[cfg(feature = "events")]
 pub use self::balance_credit_order_event::*;
+#[cfg(feature = "events")]
 mod balance_credit_order_metadata;
+#[cfg(feature = "events")]
 pub use self::balance_credit_order_metadata::*;
+#[cfg(feature = "events")]
 mod balance_dispute_event;
+#[cfg(feature = "events")]
 pub use self::balance_dispute_event::*;
+#[cfg(feature = "events")]
 mod balance_dispute_metadata;
+#[cfg(feature = "events")]
 pub use self::balance_dispute_metadata::*;
+#[cfg(feature = "events")]
 mod balance_dispute_reversal_event;
+#[cfg(feature = "events")]
 pub use self::balance_dispute_reversal_event::*;
+#[cfg(feature = "events")]
 mod balance_order_event;
+#[cfg(feature = "events")]
 pub use self::balance_order_event::*;
+#[cfg(feature = "events")]
 mod balance_order_metadata;
+#[cfg(feature = "events")]
 pub use self::balance_order_metadata::*;
+#[cfg(feature = "events")]
 mod balance_refund_event;
+#[cfg(feature = "events")]
 pub use self::balance_refund_event::*;
+#[cfg(feature = "events")]
 mod balance_refund_metadata;
+#[cfg(feature = "events")]
 pub use self::balance_refund_metadata::*;
+#[cfg(feature = "events")]
 mod balance_refund_reversal_event;
+#[cfg(feature = "events")]
 pub use self::balance_refund_reversal_event::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit::*;
+#[cfg(feature = "benefits")]
 mod benefit_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_create::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_custom;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_custom::*;
+#[cfg(feature = "benefits")]
 mod benefit_custom_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_custom_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_custom_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_custom_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_custom_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_custom_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_custom_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_custom_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_custom_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_custom_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_custom_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_custom_update::*;
+#[cfg(feature = "events")]
 mod benefit_cycled_event;
+#[cfg(feature = "events")]
 pub use self::benefit_cycled_event::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_discord;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_discord::*;
+#[cfg(feature = "benefits")]
 mod benefit_discord_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_discord_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_discord_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_discord_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_discord_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_discord_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_discord_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_discord_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_discord_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_discord_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_discord_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_discord_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_downloadables;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_downloadables::*;
+#[cfg(feature = "benefits")]
 mod benefit_downloadables_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_downloadables_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_downloadables_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_downloadables_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_downloadables_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_downloadables_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_downloadables_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_downloadables_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_downloadables_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_downloadables_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_downloadables_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_downloadables_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_feature_flag;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_feature_flag::*;
+#[cfg(feature = "benefits")]
 mod benefit_feature_flag_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_feature_flag_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_feature_flag_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_feature_flag_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_feature_flag_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_feature_flag_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_feature_flag_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_feature_flag_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_feature_flag_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_feature_flag_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_feature_flag_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_feature_flag_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_git_hub_repository;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_git_hub_repository::*;
+#[cfg(feature = "benefits")]
 mod benefit_git_hub_repository_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_git_hub_repository_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_git_hub_repository_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_git_hub_repository_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_git_hub_repository_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_git_hub_repository_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_git_hub_repository_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_git_hub_repository_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_git_hub_repository_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_git_hub_repository_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_git_hub_repository_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_git_hub_repository_update::*;
+#[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 mod benefit_grant;
+#[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 pub use self::benefit_grant::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_custom_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_custom_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_custom_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_custom_webhook::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_discord_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_discord_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_discord_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_discord_webhook::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_downloadables_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_downloadables_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_downloadables_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_downloadables_webhook::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_error;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_error::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_feature_flag_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_feature_flag_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_feature_flag_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_feature_flag_webhook::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_git_hub_repository_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_git_hub_repository_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_git_hub_repository_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_git_hub_repository_webhook::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 mod benefit_grant_license_keys_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_grant_license_keys_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_license_keys_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_license_keys_webhook::*;
+#[cfg(feature = "events")]
 mod benefit_grant_metadata;
+#[cfg(feature = "events")]
 pub use self::benefit_grant_metadata::*;
+#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
 mod benefit_grant_meter_credit_properties;
+#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
 pub use self::benefit_grant_meter_credit_properties::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_meter_credit_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_meter_credit_webhook::*;
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_sort_property;
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_sort_property::*;
+#[cfg(feature = "webhooks")]
 mod benefit_grant_webhook;
+#[cfg(feature = "webhooks")]
 pub use self::benefit_grant_webhook::*;
+#[cfg(feature = "events")]
 mod benefit_granted_event;
+#[cfg(feature = "events")]
 pub use self::benefit_granted_event::*;
+#[cfg(feature = "benefits")]
 mod benefit_license_key_activation_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_license_key_activation_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_license_key_activation_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_license_key_activation_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_license_key_expiration_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_license_key_expiration_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_license_keys;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_license_keys::*;
+#[cfg(feature = "benefits")]
 mod benefit_license_keys_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_license_keys_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_license_keys_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_license_keys_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_license_keys_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_license_keys_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_license_keys_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_license_keys_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_license_keys_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_license_keys_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_license_keys_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_license_keys_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_meter_credit;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_meter_credit::*;
+#[cfg(feature = "benefits")]
 mod benefit_meter_credit_create;
+#[cfg(feature = "benefits")]
 pub use self::benefit_meter_credit_create::*;
+#[cfg(feature = "benefits")]
 mod benefit_meter_credit_create_properties;
+#[cfg(feature = "benefits")]
 pub use self::benefit_meter_credit_create_properties::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod benefit_meter_credit_properties;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_meter_credit_properties::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_meter_credit_subscriber;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_meter_credit_subscriber::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_meter_credit_subscriber_properties;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_meter_credit_subscriber_properties::*;
+#[cfg(feature = "benefits")]
 mod benefit_meter_credit_update;
+#[cfg(feature = "benefits")]
 pub use self::benefit_meter_credit_update::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "webhooks"
+    )
+)]
 mod benefit_public;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_public::*;
+#[cfg(feature = "events")]
 mod benefit_revoked_event;
+#[cfg(feature = "events")]
 pub use self::benefit_revoked_event::*;
+#[cfg(feature = "benefits")]
 mod benefit_sort_property;
+#[cfg(feature = "benefits")]
 pub use self::benefit_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod benefit_subscriber_organization;
+#[cfg(feature = "customer_portal")]
 pub use self::benefit_subscriber_organization::*;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 mod benefit_type;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 pub use self::benefit_type::*;
+#[cfg(feature = "events")]
 mod benefit_updated_event;
+#[cfg(feature = "events")]
 pub use self::benefit_updated_event::*;
+#[cfg(feature = "benefits")]
 mod benefits_update_body;
+#[cfg(feature = "benefits")]
 pub use self::benefits_update_body::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod billing_address_field_mode;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::billing_address_field_mode::*;
+#[cfg(feature = "payments")]
 mod card_payment;
+#[cfg(feature = "payments")]
 pub use self::card_payment::*;
+#[cfg(feature = "payments")]
 mod card_payment_metadata;
+#[cfg(feature = "payments")]
 pub use self::card_payment_metadata::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_billing_address_fields;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_billing_address_fields::*;
+#[cfg(feature = "checkouts")]
 mod checkout_confirm_stripe;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_confirm_stripe::*;
+#[cfg(feature = "checkouts")]
 mod checkout_create;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_create::*;
+#[cfg(feature = "events")]
 mod checkout_created_event;
+#[cfg(feature = "events")]
 pub use self::checkout_created_event::*;
+#[cfg(feature = "events")]
 mod checkout_created_metadata;
+#[cfg(feature = "events")]
 pub use self::checkout_created_metadata::*;
+#[cfg(feature = "full")]
 mod checkout_customer_billing_address_fields;
+#[cfg(feature = "full")]
 pub use self::checkout_customer_billing_address_fields::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_discount_fixed_once_forever_duration;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_discount_fixed_once_forever_duration::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_discount_fixed_repeat_duration;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_discount_fixed_repeat_duration::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_discount_percentage_once_forever_duration;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_discount_percentage_once_forever_duration::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_discount_percentage_repeat_duration;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_discount_percentage_repeat_duration::*;
 mod checkout_forbidden_error;
 pub use self::checkout_forbidden_error::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_create;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_create::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_create_product;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_create_product::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_create_product_price;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_create_product_price::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_create_products;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_create_products::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_product;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_product::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_sort_property;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_sort_property::*;
+#[cfg(feature = "checkout_links")]
 mod checkout_link_update;
+#[cfg(feature = "checkout_links")]
 pub use self::checkout_link_update::*;
+#[cfg(feature = "checkouts")]
 mod checkout_organization;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_organization::*;
+#[cfg(feature = "full")]
 mod checkout_price_create;
+#[cfg(feature = "full")]
 pub use self::checkout_price_create::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_product;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_product::*;
+#[cfg(feature = "full")]
 mod checkout_product_create;
+#[cfg(feature = "full")]
 pub use self::checkout_product_create::*;
+#[cfg(feature = "checkouts")]
 mod checkout_products_create;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_products_create::*;
+#[cfg(feature = "checkouts")]
 mod checkout_public;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_public::*;
+#[cfg(feature = "checkouts")]
 mod checkout_public_confirmed;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_public_confirmed::*;
+#[cfg(feature = "checkouts")]
 mod checkout_sort_property;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_sort_property::*;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 mod checkout_status;
+#[cfg(any(feature = "checkouts", feature = "webhooks"))]
 pub use self::checkout_status::*;
+#[cfg(feature = "checkouts")]
 mod checkout_update;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_update::*;
+#[cfg(feature = "checkouts")]
 mod checkout_update_public;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_update_public::*;
+#[cfg(feature = "events")]
 mod cost_metadata_input;
+#[cfg(feature = "events")]
 pub use self::cost_metadata_input::*;
+#[cfg(feature = "events")]
 mod cost_metadata_output;
+#[cfg(feature = "events")]
 pub use self::cost_metadata_output::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod count_aggregation;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::count_aggregation::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "organizations",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod country_alpha2;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "organizations",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::country_alpha2::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "orders",
+        feature = "organizations"
+    )
+)]
 mod country_alpha2_input;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "orders",
+        feature = "organizations"
+    )
+)]
 pub use self::country_alpha2_input::*;
 mod cursor_pagination;
 pub use self::cursor_pagination::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_checkbox;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_checkbox::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_checkbox_properties;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_checkbox_properties::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create_checkbox;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create_checkbox::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create_date;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create_date::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create_number;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create_number::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create_select;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create_select::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_create_text;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_create_text::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_date;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_date::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_date_properties;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_date_properties::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_number;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_number::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_number_properties;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_number_properties::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_select;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_select::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_select_option;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_select_option::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_select_properties;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_select_properties::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_sort_property;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_sort_property::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_text;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_text::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod custom_field_text_properties;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::custom_field_text_properties::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_type;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_type::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update_checkbox;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update_checkbox::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update_date;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update_date::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update_number;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update_number::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update_select;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update_select::*;
+#[cfg(feature = "custom_fields")]
 mod custom_field_update_text;
+#[cfg(feature = "custom_fields")]
 pub use self::custom_field_update_text::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 mod customer;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 pub use self::customer::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_custom;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_custom::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_custom_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_custom_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_discord;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_discord::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_discord_properties_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_discord_properties_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_discord_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_discord_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_downloadables;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_downloadables::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_downloadables_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_downloadables_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_feature_flag;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_feature_flag::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_feature_flag_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_feature_flag_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_git_hub_repository;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_git_hub_repository::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_git_hub_repository_properties_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_git_hub_repository_properties_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_git_hub_repository_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_git_hub_repository_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_license_keys;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_license_keys::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_license_keys_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_license_keys_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_meter_credit;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_meter_credit::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_meter_credit_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_meter_credit_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_sort_property;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_benefit_grant_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_update::*;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod customer_cancellation_reason;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::customer_cancellation_reason::*;
+#[cfg(feature = "customers")]
 mod customer_create;
+#[cfg(feature = "customers")]
 pub use self::customer_create::*;
+#[cfg(feature = "events")]
 mod customer_created_event;
+#[cfg(feature = "events")]
 pub use self::customer_created_event::*;
+#[cfg(feature = "events")]
 mod customer_created_metadata;
+#[cfg(feature = "events")]
 pub use self::customer_created_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod customer_customer_meter;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_customer_meter::*;
+#[cfg(feature = "customer_portal")]
 mod customer_customer_meter_meter;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_customer_meter_meter::*;
+#[cfg(feature = "customer_portal")]
 mod customer_customer_meter_sort_property;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_customer_meter_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_customer_session;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_customer_session::*;
+#[cfg(feature = "events")]
 mod customer_deleted_event;
+#[cfg(feature = "events")]
 pub use self::customer_deleted_event::*;
+#[cfg(feature = "events")]
 mod customer_deleted_metadata;
+#[cfg(feature = "events")]
 pub use self::customer_deleted_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod customer_email_update_request;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_email_update_request::*;
+#[cfg(feature = "customer_portal")]
 mod customer_email_update_verify_request;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_email_update_verify_request::*;
+#[cfg(feature = "customer_portal")]
 mod customer_email_update_verify_response;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_email_update_verify_response::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 mod customer_individual;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 pub use self::customer_individual::*;
+#[cfg(feature = "customers")]
 mod customer_individual_create;
+#[cfg(feature = "customers")]
 pub use self::customer_individual_create::*;
+#[cfg(feature = "customer_meters")]
 mod customer_meter;
+#[cfg(feature = "customer_meters")]
 pub use self::customer_meter::*;
+#[cfg(feature = "customer_meters")]
 mod customer_meter_sort_property;
+#[cfg(feature = "customer_meters")]
 pub use self::customer_meter_sort_property::*;
 mod customer_not_ready;
 pub use self::customer_not_ready::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_confirm_payment;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_confirm_payment::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_invoice;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_invoice::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_payment_confirmation;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_payment_confirmation::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_payment_status;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_payment_status::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_product;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_product::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_sort_property;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_subscription;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_subscription::*;
+#[cfg(feature = "customer_portal")]
 mod customer_order_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_order_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_organization;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_organization::*;
+#[cfg(feature = "customer_portal")]
 mod customer_organization_data;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_organization_data::*;
+#[cfg(feature = "customer_portal")]
 mod customer_organization_feature_settings;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_organization_feature_settings::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method_confirm;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method_confirm::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method_create;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method_create::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method_create_requires_action_response;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method_create_requires_action_response::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method_create_response;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method_create_response::*;
+#[cfg(feature = "customer_portal")]
 mod customer_payment_method_create_succeeded_response;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_payment_method_create_succeeded_response::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_customer;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer::*;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 mod customer_portal_customer_settings;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 pub use self::customer_portal_customer_settings::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_customer_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_member;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_member::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_member_create;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_member_create::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_member_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_member_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_o_auth_account;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_o_auth_account::*;
 mod customer_portal_orders_generate_invoice_error422;
 pub use self::customer_portal_orders_generate_invoice_error422::*;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 mod customer_portal_subscription_settings;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 pub use self::customer_portal_subscription_settings::*;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 mod customer_portal_usage_settings;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 pub use self::customer_portal_usage_settings::*;
+#[cfg(feature = "customer_portal")]
 mod customer_product;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_product::*;
+#[cfg(
+    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
+)]
 mod customer_seat;
+#[cfg(
+    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
+)]
 pub use self::customer_seat::*;
+#[cfg(feature = "customer_seats")]
 mod customer_seat_claim_response;
+#[cfg(feature = "customer_seats")]
 pub use self::customer_seat_claim_response::*;
+#[cfg(feature = "customer_sessions")]
 mod customer_session;
+#[cfg(feature = "customer_sessions")]
 pub use self::customer_session::*;
+#[cfg(feature = "customer_sessions")]
 mod customer_session_customer_external_id_create;
+#[cfg(feature = "customer_sessions")]
 pub use self::customer_session_customer_external_id_create::*;
+#[cfg(feature = "customer_sessions")]
 mod customer_session_customer_id_create;
+#[cfg(feature = "customer_sessions")]
 pub use self::customer_session_customer_id_create::*;
+#[cfg(feature = "customer_sessions")]
 mod customer_sessions_create_body;
+#[cfg(feature = "customer_sessions")]
 pub use self::customer_sessions_create_body::*;
+#[cfg(feature = "customers")]
 mod customer_sort_property;
+#[cfg(feature = "customers")]
 pub use self::customer_sort_property::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_benefit_grant;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_benefit_grant::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_individual;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_individual::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_meter;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_meter::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_subscription;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_subscription::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_subscription_meter;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_subscription_meter::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod customer_state_team;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::customer_state_team::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_cancel;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_cancel::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_meter;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_meter::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_meter_meter;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_meter_meter::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_product;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_product::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_sort_property;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_update;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_update::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_update_product;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_update_product::*;
+#[cfg(feature = "customer_portal")]
 mod customer_subscription_update_seats;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_subscription_update_seats::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 mod customer_team;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "webhooks"
+    )
+)]
 pub use self::customer_team::*;
+#[cfg(feature = "customers")]
 mod customer_team_create;
+#[cfg(feature = "customers")]
 pub use self::customer_team_create::*;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod customer_type;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::customer_type::*;
+#[cfg(feature = "customers")]
 mod customer_update;
+#[cfg(feature = "customers")]
 pub use self::customer_update::*;
+#[cfg(feature = "customers")]
 mod customer_update_external_id;
+#[cfg(feature = "customers")]
 pub use self::customer_update_external_id::*;
+#[cfg(feature = "events")]
 mod customer_updated_event;
+#[cfg(feature = "events")]
 pub use self::customer_updated_event::*;
+#[cfg(feature = "events")]
 mod customer_updated_fields;
+#[cfg(feature = "events")]
 pub use self::customer_updated_fields::*;
+#[cfg(feature = "events")]
 mod customer_updated_metadata;
+#[cfg(feature = "events")]
 pub use self::customer_updated_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod customer_wallet;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_wallet::*;
+#[cfg(feature = "customer_portal")]
 mod customer_wallet_sort_property;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_wallet_sort_property::*;
+#[cfg(feature = "discounts")]
 mod discount;
+#[cfg(feature = "discounts")]
 pub use self::discount::*;
+#[cfg(feature = "discounts")]
 mod discount_create;
+#[cfg(feature = "discounts")]
 pub use self::discount_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_duration;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_duration::*;
+#[cfg(feature = "discounts")]
 mod discount_fixed_once_forever_duration;
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_once_forever_duration::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_fixed_once_forever_duration_base;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_fixed_once_forever_duration_base::*;
+#[cfg(feature = "discounts")]
 mod discount_fixed_once_forever_duration_create;
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_once_forever_duration_create::*;
+#[cfg(feature = "discounts")]
 mod discount_fixed_repeat_duration;
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_repeat_duration::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_fixed_repeat_duration_base;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_fixed_repeat_duration_base::*;
+#[cfg(feature = "discounts")]
 mod discount_fixed_repeat_duration_create;
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_repeat_duration_create::*;
+#[cfg(feature = "discounts")]
 mod discount_percentage_once_forever_duration;
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_once_forever_duration::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_percentage_once_forever_duration_base;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_percentage_once_forever_duration_base::*;
+#[cfg(feature = "discounts")]
 mod discount_percentage_once_forever_duration_create;
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_once_forever_duration_create::*;
+#[cfg(feature = "discounts")]
 mod discount_percentage_repeat_duration;
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_repeat_duration::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_percentage_repeat_duration_base;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_percentage_repeat_duration_base::*;
+#[cfg(feature = "discounts")]
 mod discount_percentage_repeat_duration_create;
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_repeat_duration_create::*;
+#[cfg(feature = "discounts")]
 mod discount_product;
+#[cfg(feature = "discounts")]
 pub use self::discount_product::*;
+#[cfg(feature = "discounts")]
 mod discount_sort_property;
+#[cfg(feature = "discounts")]
 pub use self::discount_sort_property::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod discount_type;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::discount_type::*;
+#[cfg(feature = "discounts")]
 mod discount_update;
+#[cfg(feature = "discounts")]
 pub use self::discount_update::*;
+#[cfg(feature = "disputes")]
 mod dispute;
+#[cfg(feature = "disputes")]
 pub use self::dispute::*;
+#[cfg(feature = "disputes")]
 mod dispute_sort_property;
+#[cfg(feature = "disputes")]
 pub use self::dispute_sort_property::*;
+#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
 mod dispute_status;
+#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
 pub use self::dispute_status::*;
+#[cfg(feature = "files")]
 mod downloadable_file_create;
+#[cfg(feature = "files")]
 pub use self::downloadable_file_create::*;
+#[cfg(feature = "files")]
 mod downloadable_file_read;
+#[cfg(feature = "files")]
 pub use self::downloadable_file_read::*;
+#[cfg(feature = "customer_portal")]
 mod downloadable_read;
+#[cfg(feature = "customer_portal")]
 pub use self::downloadable_read::*;
+#[cfg(feature = "events")]
 mod event;
+#[cfg(feature = "events")]
 pub use self::event::*;
+#[cfg(feature = "events")]
 mod event_create_customer;
+#[cfg(feature = "events")]
 pub use self::event_create_customer::*;
+#[cfg(feature = "events")]
 mod event_create_external_customer;
+#[cfg(feature = "events")]
 pub use self::event_create_external_customer::*;
+#[cfg(feature = "events")]
 mod event_metadata_input;
+#[cfg(feature = "events")]
 pub use self::event_metadata_input::*;
+#[cfg(feature = "events")]
 mod event_metadata_output;
+#[cfg(feature = "events")]
 pub use self::event_metadata_output::*;
+#[cfg(feature = "events")]
 mod event_name;
+#[cfg(feature = "events")]
 pub use self::event_name::*;
+#[cfg(feature = "events")]
 mod event_names_sort_property;
+#[cfg(feature = "events")]
 pub use self::event_names_sort_property::*;
+#[cfg(feature = "events")]
 mod event_sort_property;
+#[cfg(feature = "events")]
 pub use self::event_sort_property::*;
+#[cfg(any(feature = "event_types", feature = "events"))]
 mod event_source;
+#[cfg(any(feature = "event_types", feature = "events"))]
 pub use self::event_source::*;
+#[cfg(feature = "event_types")]
 mod event_type;
+#[cfg(feature = "event_types")]
 pub use self::event_type::*;
+#[cfg(feature = "event_types")]
 mod event_type_update;
+#[cfg(feature = "event_types")]
 pub use self::event_type_update::*;
+#[cfg(feature = "event_types")]
 mod event_type_with_stats;
+#[cfg(feature = "event_types")]
 pub use self::event_type_with_stats::*;
+#[cfg(feature = "event_types")]
 mod event_types_sort_property;
+#[cfg(feature = "event_types")]
 pub use self::event_types_sort_property::*;
+#[cfg(feature = "events")]
 mod events_ingest;
+#[cfg(feature = "events")]
 pub use self::events_ingest::*;
+#[cfg(feature = "events")]
 mod events_ingest_response;
+#[cfg(feature = "events")]
 pub use self::events_ingest_response::*;
+#[cfg(feature = "events")]
 mod events_list_response;
+#[cfg(feature = "events")]
 pub use self::events_list_response::*;
+#[cfg(feature = "products")]
 mod existing_product_price;
+#[cfg(feature = "products")]
 pub use self::existing_product_price::*;
 mod expired_checkout_error;
 pub use self::expired_checkout_error::*;
+#[cfg(feature = "files")]
 mod file_create;
+#[cfg(feature = "files")]
 pub use self::file_create::*;
+#[cfg(feature = "customer_portal")]
 mod file_download;
+#[cfg(feature = "customer_portal")]
 pub use self::file_download::*;
+#[cfg(feature = "files")]
 mod file_patch;
+#[cfg(feature = "files")]
 pub use self::file_patch::*;
+#[cfg(any(feature = "customer_portal", feature = "files"))]
 mod file_service_types;
+#[cfg(any(feature = "customer_portal", feature = "files"))]
 pub use self::file_service_types::*;
+#[cfg(feature = "files")]
 mod file_upload;
+#[cfg(feature = "files")]
 pub use self::file_upload::*;
+#[cfg(feature = "files")]
 mod file_upload_completed;
+#[cfg(feature = "files")]
 pub use self::file_upload_completed::*;
+#[cfg(feature = "files")]
 mod files_update_response;
+#[cfg(feature = "files")]
 pub use self::files_update_response::*;
+#[cfg(feature = "files")]
 mod files_uploaded_response;
+#[cfg(feature = "files")]
 pub use self::files_uploaded_response::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod filter;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::filter::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod filter_clause;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::filter_clause::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod filter_conjunction;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::filter_conjunction::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod filter_operator;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::filter_operator::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod func;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::func::*;
+#[cfg(feature = "payments")]
 mod generic_payment;
+#[cfg(feature = "payments")]
 pub use self::generic_payment::*;
 mod http_validation_error;
 pub use self::http_validation_error::*;
+#[cfg(feature = "oauth2")]
 mod introspect_token_request;
+#[cfg(feature = "oauth2")]
 pub use self::introspect_token_request::*;
+#[cfg(feature = "oauth2")]
 mod introspect_token_response;
+#[cfg(feature = "oauth2")]
 pub use self::introspect_token_response::*;
+#[cfg(feature = "full")]
 mod legacy_organization_status;
+#[cfg(feature = "full")]
 pub use self::legacy_organization_status::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod legacy_recurring_product_price;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::legacy_recurring_product_price::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod legacy_recurring_product_price_custom;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::legacy_recurring_product_price_custom::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod legacy_recurring_product_price_fixed;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::legacy_recurring_product_price_fixed::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod legacy_recurring_product_price_free;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::legacy_recurring_product_price_free::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_activate;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_activate::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_activation_base;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_activation_base::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_activation_read;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_activation_read::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_customer;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_customer::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_deactivate;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_deactivate::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_read;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_read::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_status;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_status::*;
+#[cfg(feature = "license_keys")]
 mod license_key_update;
+#[cfg(feature = "license_keys")]
 pub use self::license_key_update::*;
+#[cfg(feature = "full")]
 mod license_key_user;
+#[cfg(feature = "full")]
 pub use self::license_key_user::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_validate;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_validate::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod license_key_with_activations;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::license_key_with_activations::*;
+#[cfg(feature = "benefits")]
 mod list_resource_benefit;
+#[cfg(feature = "benefits")]
 pub use self::list_resource_benefit::*;
+#[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 mod list_resource_benefit_grant;
+#[cfg(any(feature = "benefit_grants", feature = "benefits"))]
 pub use self::list_resource_benefit_grant::*;
+#[cfg(feature = "checkouts")]
 mod list_resource_checkout;
+#[cfg(feature = "checkouts")]
 pub use self::list_resource_checkout::*;
+#[cfg(feature = "checkout_links")]
 mod list_resource_checkout_link;
+#[cfg(feature = "checkout_links")]
 pub use self::list_resource_checkout_link::*;
+#[cfg(feature = "custom_fields")]
 mod list_resource_custom_field;
+#[cfg(feature = "custom_fields")]
 pub use self::list_resource_custom_field::*;
+#[cfg(feature = "customers")]
 mod list_resource_customer;
+#[cfg(feature = "customers")]
 pub use self::list_resource_customer::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_benefit_grant;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_benefit_grant::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_customer_meter;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_customer_meter::*;
+#[cfg(feature = "customer_meters")]
 mod list_resource_customer_meter;
+#[cfg(feature = "customer_meters")]
 pub use self::list_resource_customer_meter::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_order;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_order::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_payment_method;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_payment_method::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_portal_member;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_portal_member::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_subscription;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_subscription::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_customer_wallet;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_customer_wallet::*;
+#[cfg(feature = "discounts")]
 mod list_resource_discount;
+#[cfg(feature = "discounts")]
 pub use self::list_resource_discount::*;
+#[cfg(feature = "disputes")]
 mod list_resource_dispute;
+#[cfg(feature = "disputes")]
 pub use self::list_resource_dispute::*;
+#[cfg(feature = "customer_portal")]
 mod list_resource_downloadable_read;
+#[cfg(feature = "customer_portal")]
 pub use self::list_resource_downloadable_read::*;
+#[cfg(feature = "events")]
 mod list_resource_event;
+#[cfg(feature = "events")]
 pub use self::list_resource_event::*;
+#[cfg(feature = "events")]
 mod list_resource_event_name;
+#[cfg(feature = "events")]
 pub use self::list_resource_event_name::*;
+#[cfg(feature = "event_types")]
 mod list_resource_event_type_with_stats;
+#[cfg(feature = "event_types")]
 pub use self::list_resource_event_type_with_stats::*;
+#[cfg(feature = "files")]
 mod list_resource_file_read;
+#[cfg(feature = "files")]
 pub use self::list_resource_file_read::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod list_resource_license_key_read;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::list_resource_license_key_read::*;
+#[cfg(feature = "members")]
 mod list_resource_member;
+#[cfg(feature = "members")]
 pub use self::list_resource_member::*;
+#[cfg(feature = "meters")]
 mod list_resource_meter;
+#[cfg(feature = "meters")]
 pub use self::list_resource_meter::*;
+#[cfg(feature = "orders")]
 mod list_resource_order;
+#[cfg(feature = "orders")]
 pub use self::list_resource_order::*;
+#[cfg(feature = "organizations")]
 mod list_resource_organization;
+#[cfg(feature = "organizations")]
 pub use self::list_resource_organization::*;
+#[cfg(feature = "organization_access_tokens")]
 mod list_resource_organization_access_token;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::list_resource_organization_access_token::*;
+#[cfg(feature = "payments")]
 mod list_resource_payment;
+#[cfg(feature = "payments")]
 pub use self::list_resource_payment::*;
+#[cfg(feature = "products")]
 mod list_resource_product;
+#[cfg(feature = "products")]
 pub use self::list_resource_product::*;
+#[cfg(feature = "refunds")]
 mod list_resource_refund;
+#[cfg(feature = "refunds")]
 pub use self::list_resource_refund::*;
+#[cfg(feature = "subscriptions")]
 mod list_resource_subscription;
+#[cfg(feature = "subscriptions")]
 pub use self::list_resource_subscription::*;
+#[cfg(feature = "webhooks")]
 mod list_resource_webhook_delivery;
+#[cfg(feature = "webhooks")]
 pub use self::list_resource_webhook_delivery::*;
+#[cfg(feature = "webhooks")]
 mod list_resource_webhook_endpoint;
+#[cfg(feature = "webhooks")]
 pub use self::list_resource_webhook_endpoint::*;
+#[cfg(feature = "events")]
 mod list_resource_with_cursor_pagination_event;
+#[cfg(feature = "events")]
 pub use self::list_resource_with_cursor_pagination_event::*;
+#[cfg(feature = "events")]
 mod llm_metadata;
+#[cfg(feature = "events")]
 pub use self::llm_metadata::*;
 mod manual_retry_limit_exceeded;
 pub use self::manual_retry_limit_exceeded::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "members",
+        feature = "webhooks"
+    )
+)]
 mod member;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "members",
+        feature = "webhooks"
+    )
+)]
 pub use self::member::*;
+#[cfg(feature = "members")]
 mod member_create;
+#[cfg(feature = "members")]
 pub use self::member_create::*;
+#[cfg(feature = "customers")]
 mod member_owner_create;
+#[cfg(feature = "customers")]
 pub use self::member_owner_create::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "members",
+        feature = "webhooks"
+    )
+)]
 mod member_role;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "members",
+        feature = "webhooks"
+    )
+)]
 pub use self::member_role::*;
+#[cfg(feature = "members")]
 mod member_sort_property;
+#[cfg(feature = "members")]
 pub use self::member_sort_property::*;
+#[cfg(feature = "members")]
 mod member_update;
+#[cfg(feature = "members")]
 pub use self::member_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "events",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod metadata_output_type;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "events",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::metadata_output_type::*;
+#[cfg(feature = "full")]
 mod metadata_query;
+#[cfg(feature = "full")]
 pub use self::metadata_query::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod meter;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::meter::*;
+#[cfg(feature = "meters")]
 mod meter_create;
+#[cfg(feature = "meters")]
 pub use self::meter_create::*;
+#[cfg(feature = "events")]
 mod meter_credit_event;
+#[cfg(feature = "events")]
 pub use self::meter_credit_event::*;
+#[cfg(feature = "events")]
 mod meter_credited_metadata;
+#[cfg(feature = "events")]
 pub use self::meter_credited_metadata::*;
+#[cfg(feature = "meters")]
 mod meter_quantities;
+#[cfg(feature = "meters")]
 pub use self::meter_quantities::*;
+#[cfg(feature = "meters")]
 mod meter_quantity;
+#[cfg(feature = "meters")]
 pub use self::meter_quantity::*;
+#[cfg(feature = "events")]
 mod meter_reset_event;
+#[cfg(feature = "events")]
 pub use self::meter_reset_event::*;
+#[cfg(feature = "events")]
 mod meter_reset_metadata;
+#[cfg(feature = "events")]
 pub use self::meter_reset_metadata::*;
+#[cfg(feature = "meters")]
 mod meter_sort_property;
+#[cfg(feature = "meters")]
 pub use self::meter_sort_property::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "meters",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod meter_unit;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "meters",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::meter_unit::*;
+#[cfg(feature = "meters")]
 mod meter_update;
+#[cfg(feature = "meters")]
 pub use self::meter_update::*;
+#[cfg(feature = "metrics")]
 mod metric;
+#[cfg(feature = "metrics")]
 pub use self::metric::*;
+#[cfg(feature = "metrics")]
 mod metric_dashboard_create;
+#[cfg(feature = "metrics")]
 pub use self::metric_dashboard_create::*;
+#[cfg(feature = "metrics")]
 mod metric_dashboard_schema;
+#[cfg(feature = "metrics")]
 pub use self::metric_dashboard_schema::*;
+#[cfg(feature = "metrics")]
 mod metric_dashboard_update;
+#[cfg(feature = "metrics")]
 pub use self::metric_dashboard_update::*;
+#[cfg(feature = "metrics")]
 mod metric_period;
+#[cfg(feature = "metrics")]
 pub use self::metric_period::*;
+#[cfg(feature = "metrics")]
 mod metric_type;
+#[cfg(feature = "metrics")]
 pub use self::metric_type::*;
+#[cfg(feature = "metrics")]
 mod metrics;
+#[cfg(feature = "metrics")]
 pub use self::metrics::*;
+#[cfg(feature = "metrics")]
 mod metrics_interval_limit;
+#[cfg(feature = "metrics")]
 pub use self::metrics_interval_limit::*;
+#[cfg(feature = "metrics")]
 mod metrics_intervals_limits;
+#[cfg(feature = "metrics")]
 pub use self::metrics_intervals_limits::*;
+#[cfg(feature = "metrics")]
 mod metrics_limits;
+#[cfg(feature = "metrics")]
 pub use self::metrics_limits::*;
+#[cfg(feature = "metrics")]
 mod metrics_response;
+#[cfg(feature = "metrics")]
 pub use self::metrics_response::*;
+#[cfg(feature = "metrics")]
 mod metrics_totals;
+#[cfg(feature = "metrics")]
 pub use self::metrics_totals::*;
 mod missing_invoice_billing_details;
 pub use self::missing_invoice_billing_details::*;
@@ -846,105 +2836,199 @@ mod not_paid_order;
 pub use self::not_paid_order::*;
 mod not_permitted;
 pub use self::not_permitted::*;
+#[cfg(feature = "oauth2")]
 mod o_auth2_client_configuration;
+#[cfg(feature = "oauth2")]
 pub use self::o_auth2_client_configuration::*;
+#[cfg(feature = "oauth2")]
 mod o_auth2_client_configuration_update;
+#[cfg(feature = "oauth2")]
 pub use self::o_auth2_client_configuration_update::*;
+#[cfg(feature = "oauth2")]
 mod o_auth2_client_public;
+#[cfg(feature = "oauth2")]
 pub use self::o_auth2_client_public::*;
+#[cfg(feature = "oauth2")]
 mod oauth2_authorize_response;
+#[cfg(feature = "oauth2")]
 pub use self::oauth2_authorize_response::*;
+#[cfg(feature = "oauth2")]
 mod oauth2_request_token_body;
+#[cfg(feature = "oauth2")]
 pub use self::oauth2_request_token_body::*;
+#[cfg(feature = "oauth2")]
 mod oauth2_userinfo_response;
+#[cfg(feature = "oauth2")]
 pub use self::oauth2_userinfo_response::*;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 mod order;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 pub use self::order::*;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 mod order_billing_reason;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 pub use self::order_billing_reason::*;
+#[cfg(feature = "full")]
 mod order_billing_reason_internal;
+#[cfg(feature = "full")]
 pub use self::order_billing_reason_internal::*;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 mod order_customer;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 pub use self::order_customer::*;
+#[cfg(feature = "orders")]
 mod order_invoice;
+#[cfg(feature = "orders")]
 pub use self::order_invoice::*;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 mod order_item_schema;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 pub use self::order_item_schema::*;
 mod order_not_eligible_for_retry;
 pub use self::order_not_eligible_for_retry::*;
+#[cfg(feature = "events")]
 mod order_paid_event;
+#[cfg(feature = "events")]
 pub use self::order_paid_event::*;
+#[cfg(feature = "events")]
 mod order_paid_metadata;
+#[cfg(feature = "events")]
 pub use self::order_paid_metadata::*;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 mod order_product;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 pub use self::order_product::*;
+#[cfg(feature = "events")]
 mod order_refunded_event;
+#[cfg(feature = "events")]
 pub use self::order_refunded_event::*;
+#[cfg(feature = "events")]
 mod order_refunded_metadata;
+#[cfg(feature = "events")]
 pub use self::order_refunded_metadata::*;
+#[cfg(feature = "orders")]
 mod order_sort_property;
+#[cfg(feature = "orders")]
 pub use self::order_sort_property::*;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 mod order_status;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
 pub use self::order_status::*;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 mod order_subscription;
+#[cfg(any(feature = "orders", feature = "webhooks"))]
 pub use self::order_subscription::*;
+#[cfg(feature = "orders")]
 mod order_update;
+#[cfg(feature = "orders")]
 pub use self::order_update::*;
+#[cfg(feature = "full")]
 mod order_user;
+#[cfg(feature = "full")]
 pub use self::order_user::*;
+#[cfg(feature = "events")]
 mod order_voided_event;
+#[cfg(feature = "events")]
 pub use self::order_voided_event::*;
+#[cfg(feature = "events")]
 mod order_voided_metadata;
+#[cfg(feature = "events")]
 pub use self::order_voided_metadata::*;
 mod orders_generate_invoice_error422;
 pub use self::orders_generate_invoice_error422::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_token;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_token::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_token_create;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_token_create::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_token_create_response;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_token_create_response::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_token_sort_property;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_token_sort_property::*;
+#[cfg(feature = "organization_access_tokens")]
 mod organization_access_token_update;
+#[cfg(feature = "organization_access_tokens")]
 pub use self::organization_access_token_update::*;
+#[cfg(feature = "files")]
 mod organization_avatar_file_create;
+#[cfg(feature = "files")]
 pub use self::organization_avatar_file_create::*;
+#[cfg(feature = "files")]
 mod organization_avatar_file_read;
+#[cfg(feature = "files")]
 pub use self::organization_avatar_file_read::*;
+#[cfg(feature = "organizations")]
 mod organization_company_legal_entity_schema;
+#[cfg(feature = "organizations")]
 pub use self::organization_company_legal_entity_schema::*;
+#[cfg(feature = "organizations")]
 mod organization_create;
+#[cfg(feature = "organizations")]
 pub use self::organization_create::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_customer_email_settings;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_customer_email_settings::*;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 mod organization_customer_portal_settings;
+#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
 pub use self::organization_customer_portal_settings::*;
+#[cfg(feature = "organizations")]
 mod organization_details;
+#[cfg(feature = "organizations")]
 pub use self::organization_details::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_feature_settings;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_feature_settings::*;
+#[cfg(feature = "organizations")]
 mod organization_individual_legal_entity_schema;
+#[cfg(feature = "organizations")]
 pub use self::organization_individual_legal_entity_schema::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_notification_settings;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_notification_settings::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_social_link;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_social_link::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_social_platforms;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_social_platforms::*;
+#[cfg(feature = "organizations")]
 mod organization_sort_property;
+#[cfg(feature = "organizations")]
 pub use self::organization_sort_property::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_status;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_status::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod organization_subscription_settings;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::organization_subscription_settings::*;
+#[cfg(feature = "organizations")]
 mod organization_update;
+#[cfg(feature = "organizations")]
 pub use self::organization_update::*;
 mod pagination;
 pub use self::pagination::*;
+#[cfg(feature = "payments")]
 mod payment;
+#[cfg(feature = "payments")]
 pub use self::payment::*;
 mod payment_already_in_progress;
 pub use self::payment_already_in_progress::*;
@@ -952,351 +3036,1147 @@ mod payment_error;
 pub use self::payment_error::*;
 mod payment_failed;
 pub use self::payment_failed::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_card;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_card::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_card_metadata;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_card_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_generic;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_generic::*;
 mod payment_method_in_use_by_active_subscription;
 pub use self::payment_method_in_use_by_active_subscription::*;
 mod payment_not_ready;
 pub use self::payment_not_ready::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "payments",
+        feature = "webhooks"
+    )
+)]
 mod payment_processor;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "payments",
+        feature = "webhooks"
+    )
+)]
 pub use self::payment_processor::*;
+#[cfg(feature = "payments")]
 mod payment_sort_property;
+#[cfg(feature = "payments")]
 pub use self::payment_sort_property::*;
+#[cfg(feature = "payments")]
 mod payment_status;
+#[cfg(feature = "payments")]
 pub use self::payment_status::*;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
 mod pending_subscription_update;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
 pub use self::pending_subscription_update::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod permission;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::permission::*;
+#[cfg(feature = "customer_portal")]
 mod portal_authenticated_user;
+#[cfg(feature = "customer_portal")]
 pub use self::portal_authenticated_user::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 mod presentment_currency;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "discounts",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 pub use self::presentment_currency::*;
 mod primitive_unions;
 pub use self::primitive_unions::*;
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
 mod product;
+#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
 pub use self::product::*;
+#[cfg(feature = "products")]
 mod product_benefits_update;
+#[cfg(feature = "products")]
 pub use self::product_benefits_update::*;
+#[cfg(any(feature = "customer_portal", feature = "metrics", feature = "orders"))]
 mod product_billing_type;
+#[cfg(any(feature = "customer_portal", feature = "metrics", feature = "orders"))]
 pub use self::product_billing_type::*;
+#[cfg(feature = "products")]
 mod product_create;
+#[cfg(feature = "products")]
 pub use self::product_create::*;
+#[cfg(feature = "products")]
 mod product_create_one_time;
+#[cfg(feature = "products")]
 pub use self::product_create_one_time::*;
+#[cfg(feature = "products")]
 mod product_create_recurring;
+#[cfg(feature = "products")]
 pub use self::product_create_recurring::*;
+#[cfg(feature = "files")]
 mod product_media_file_create;
+#[cfg(feature = "files")]
 pub use self::product_media_file_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "files",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_media_file_read;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "files",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_media_file_read::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_custom;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_custom::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_custom_create;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_custom_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_fixed;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_fixed::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_fixed_create;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_fixed_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_free;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_free::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_free_create;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_free_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_meter;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_meter::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_metered_unit;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_metered_unit::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_metered_unit_create;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_metered_unit_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_seat_based;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_seat_based::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_seat_based_create;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_seat_based_create::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_seat_tier;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_seat_tier::*;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 mod product_price_seat_tiers_input;
+#[cfg(any(feature = "checkouts", feature = "products"))]
 pub use self::product_price_seat_tiers_input::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_seat_tiers_output;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_seat_tiers_output::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_price_source;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_price_source::*;
+#[cfg(feature = "full")]
 mod product_price_type;
+#[cfg(feature = "full")]
 pub use self::product_price_type::*;
+#[cfg(feature = "products")]
 mod product_sort_property;
+#[cfg(feature = "products")]
 pub use self::product_sort_property::*;
+#[cfg(feature = "products")]
 mod product_update;
+#[cfg(feature = "products")]
 pub use self::product_update::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod product_visibility;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::product_visibility::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod property_aggregation;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::property_aggregation::*;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 mod public_subscription_proration_behavior;
+#[cfg(any(feature = "organizations", feature = "webhooks"))]
 pub use self::public_subscription_proration_behavior::*;
+#[cfg(feature = "oauth2")]
 mod refresh_token_request;
+#[cfg(feature = "oauth2")]
 pub use self::refresh_token_request::*;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 mod refund;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 pub use self::refund::*;
+#[cfg(feature = "refunds")]
 mod refund_create;
+#[cfg(feature = "refunds")]
 pub use self::refund_create::*;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 mod refund_dispute;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 pub use self::refund_dispute::*;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 mod refund_reason;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 pub use self::refund_reason::*;
+#[cfg(feature = "refunds")]
 mod refund_sort_property;
+#[cfg(feature = "refunds")]
 pub use self::refund_sort_property::*;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 mod refund_status;
+#[cfg(any(feature = "refunds", feature = "webhooks"))]
 pub use self::refund_status::*;
 mod refunded_already;
 pub use self::refunded_already::*;
 mod resource_not_found;
 pub use self::resource_not_found::*;
+#[cfg(feature = "oauth2")]
 mod revoke_token_request;
+#[cfg(feature = "oauth2")]
 pub use self::revoke_token_request::*;
+#[cfg(feature = "oauth2")]
 mod revoke_token_response;
+#[cfg(feature = "oauth2")]
 pub use self::revoke_token_response::*;
+#[cfg(feature = "customer_portal")]
 mod s3_download_url;
+#[cfg(feature = "customer_portal")]
 pub use self::s3_download_url::*;
+#[cfg(feature = "files")]
 mod s3_file_create_multipart;
+#[cfg(feature = "files")]
 pub use self::s3_file_create_multipart::*;
+#[cfg(feature = "files")]
 mod s3_file_create_part;
+#[cfg(feature = "files")]
 pub use self::s3_file_create_part::*;
+#[cfg(feature = "files")]
 mod s3_file_upload_completed_part;
+#[cfg(feature = "files")]
 pub use self::s3_file_upload_completed_part::*;
+#[cfg(feature = "files")]
 mod s3_file_upload_multipart;
+#[cfg(feature = "files")]
 pub use self::s3_file_upload_multipart::*;
+#[cfg(feature = "files")]
 mod s3_file_upload_part;
+#[cfg(feature = "files")]
 pub use self::s3_file_upload_part::*;
+#[cfg(any(feature = "oauth2", feature = "organization_access_tokens"))]
 mod scope;
+#[cfg(any(feature = "oauth2", feature = "organization_access_tokens"))]
 pub use self::scope::*;
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod seat_assign;
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seat_assign::*;
+#[cfg(feature = "customer_seats")]
 mod seat_claim;
+#[cfg(feature = "customer_seats")]
 pub use self::seat_claim::*;
+#[cfg(feature = "customer_seats")]
 mod seat_claim_info;
+#[cfg(feature = "customer_seats")]
 pub use self::seat_claim_info::*;
+#[cfg(
+    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
+)]
 mod seat_status;
+#[cfg(
+    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
+)]
 pub use self::seat_status::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod seat_tier_type;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::seat_tier_type::*;
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod seats_list;
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seats_list::*;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 mod status;
+#[cfg(any(feature = "customers", feature = "webhooks"))]
 pub use self::status::*;
+#[cfg(feature = "oauth2")]
 mod sub_type;
+#[cfg(feature = "oauth2")]
 pub use self::sub_type::*;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 mod subscription;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 pub use self::subscription::*;
+#[cfg(feature = "events")]
 mod subscription_billing_period_updated_event;
+#[cfg(feature = "events")]
 pub use self::subscription_billing_period_updated_event::*;
+#[cfg(feature = "events")]
 mod subscription_billing_period_updated_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_billing_period_updated_metadata::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_cancel;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_cancel::*;
+#[cfg(feature = "events")]
 mod subscription_canceled_event;
+#[cfg(feature = "events")]
 pub use self::subscription_canceled_event::*;
+#[cfg(feature = "events")]
 mod subscription_canceled_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_canceled_metadata::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_create_customer;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_create_customer::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_create_external_customer;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_create_external_customer::*;
+#[cfg(feature = "events")]
 mod subscription_created_event;
+#[cfg(feature = "events")]
 pub use self::subscription_created_event::*;
+#[cfg(feature = "events")]
 mod subscription_created_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_created_metadata::*;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 mod subscription_customer;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 pub use self::subscription_customer::*;
+#[cfg(feature = "events")]
 mod subscription_cycled_event;
+#[cfg(feature = "events")]
 pub use self::subscription_cycled_event::*;
+#[cfg(feature = "events")]
 mod subscription_cycled_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_cycled_metadata::*;
 mod subscription_locked;
 pub use self::subscription_locked::*;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 mod subscription_meter;
+#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
 pub use self::subscription_meter::*;
+#[cfg(feature = "events")]
 mod subscription_product_updated_event;
+#[cfg(feature = "events")]
 pub use self::subscription_product_updated_event::*;
+#[cfg(feature = "events")]
 mod subscription_product_updated_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_product_updated_metadata::*;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "events",
+        feature = "organizations",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod subscription_proration_behavior;
+#[cfg(
+    any(
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "events",
+        feature = "organizations",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::subscription_proration_behavior::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod subscription_recurring_interval;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::subscription_recurring_interval::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_revoke;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_revoke::*;
+#[cfg(feature = "events")]
 mod subscription_revoked_event;
+#[cfg(feature = "events")]
 pub use self::subscription_revoked_event::*;
+#[cfg(feature = "events")]
 mod subscription_revoked_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_revoked_metadata::*;
+#[cfg(feature = "events")]
 mod subscription_seats_updated_event;
+#[cfg(feature = "events")]
 pub use self::subscription_seats_updated_event::*;
+#[cfg(feature = "events")]
 mod subscription_seats_updated_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_seats_updated_metadata::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_sort_property;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_sort_property::*;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod subscription_status;
+#[cfg(
+    any(
+        feature = "customer_portal",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::subscription_status::*;
+#[cfg(feature = "events")]
 mod subscription_uncanceled_event;
+#[cfg(feature = "events")]
 pub use self::subscription_uncanceled_event::*;
+#[cfg(feature = "events")]
 mod subscription_uncanceled_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_uncanceled_metadata::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update_billing_period;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update_billing_period::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update_discount;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update_discount::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update_product;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update_product::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update_seats;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update_seats::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_update_trial;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_update_trial::*;
+#[cfg(feature = "events")]
 mod subscription_updated_billing_period_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_billing_period_metadata::*;
+#[cfg(feature = "events")]
 mod subscription_updated_discount_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_discount_metadata::*;
+#[cfg(feature = "events")]
 mod subscription_updated_event;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_event::*;
+#[cfg(feature = "events")]
 mod subscription_updated_product_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_product_metadata::*;
+#[cfg(feature = "events")]
 mod subscription_updated_seats_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_seats_metadata::*;
+#[cfg(feature = "events")]
 mod subscription_updated_trial_metadata;
+#[cfg(feature = "events")]
 pub use self::subscription_updated_trial_metadata::*;
+#[cfg(feature = "full")]
 mod subscription_user;
+#[cfg(feature = "full")]
 pub use self::subscription_user::*;
+#[cfg(feature = "subscriptions")]
 mod subscriptions_create_body;
+#[cfg(feature = "subscriptions")]
 pub use self::subscriptions_create_body::*;
+#[cfg(feature = "events")]
 mod system_event;
+#[cfg(feature = "events")]
 pub use self::system_event::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod tax_behavior_option;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "organizations",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::tax_behavior_option::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod tax_id_format;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "events",
+        feature = "license_keys",
+        feature = "orders",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::tax_id_format::*;
+#[cfg(any(feature = "meters", feature = "metrics"))]
 mod time_interval;
+#[cfg(any(feature = "meters", feature = "metrics"))]
 pub use self::time_interval::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod timeframe;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::timeframe::*;
+#[cfg(any(feature = "meters", feature = "metrics"))]
 mod timezone;
+#[cfg(any(feature = "meters", feature = "metrics"))]
 pub use self::timezone::*;
+#[cfg(feature = "oauth2")]
 mod token_endpoint_auth_method;
+#[cfg(feature = "oauth2")]
 pub use self::token_endpoint_auth_method::*;
+#[cfg(feature = "oauth2")]
 mod token_response;
+#[cfg(feature = "oauth2")]
 pub use self::token_response::*;
+#[cfg(feature = "oauth2")]
 mod token_type;
+#[cfg(feature = "oauth2")]
 pub use self::token_type::*;
 mod trial_already_redeemed;
 pub use self::trial_already_redeemed::*;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod trial_interval;
+#[cfg(
+    any(
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "customer_portal",
+        feature = "discounts",
+        feature = "orders",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::trial_interval::*;
 mod unauthorized;
 pub use self::unauthorized::*;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod unique_aggregation;
+#[cfg(
+    any(
+        feature = "customer_meters",
+        feature = "meters",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::unique_aggregation::*;
+#[cfg(feature = "events")]
 mod user_event;
+#[cfg(feature = "events")]
 pub use self::user_event::*;
+#[cfg(feature = "oauth2")]
 mod user_info_organization;
+#[cfg(feature = "oauth2")]
 pub use self::user_info_organization::*;
+#[cfg(feature = "oauth2")]
 mod user_info_user;
+#[cfg(feature = "oauth2")]
 pub use self::user_info_user::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod validated_license_key;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::validated_license_key::*;
 mod validation_error;
 pub use self::validation_error::*;
+#[cfg(feature = "oauth2")]
 mod web_token_request;
+#[cfg(feature = "oauth2")]
 pub use self::web_token_request::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_grant_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_grant_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_grant_cycled_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_grant_cycled_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_grant_revoked_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_grant_revoked_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_grant_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_grant_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_benefit_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_benefit_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_checkout_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_checkout_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_checkout_expired_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_checkout_expired_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_checkout_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_checkout_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_deleted_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_deleted_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_seat_assigned_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_seat_assigned_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_seat_claimed_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_seat_claimed_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_seat_revoked_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_seat_revoked_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_state_changed_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_state_changed_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_customer_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_customer_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_delivery;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_delivery::*;
+#[cfg(feature = "webhooks")]
 mod webhook_endpoint;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_endpoint::*;
+#[cfg(feature = "webhooks")]
 mod webhook_endpoint_create;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_endpoint_create::*;
+#[cfg(feature = "webhooks")]
 mod webhook_endpoint_update;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_endpoint_update::*;
+#[cfg(feature = "webhooks")]
 mod webhook_event;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_event::*;
+#[cfg(feature = "webhooks")]
 mod webhook_event_type;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_event_type::*;
+#[cfg(feature = "webhooks")]
 mod webhook_format;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_format::*;
+#[cfg(feature = "webhooks")]
 mod webhook_member_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_member_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_member_deleted_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_member_deleted_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_member_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_member_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_order_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_order_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_order_paid_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_order_paid_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_order_refunded_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_order_refunded_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_order_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_order_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_organization_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_organization_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_product_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_product_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_product_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_product_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_refund_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_refund_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_refund_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_refund_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_active_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_active_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_canceled_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_canceled_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_created_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_created_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_past_due_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_past_due_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_revoked_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_revoked_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_uncanceled_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_uncanceled_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhook_subscription_updated_payload;
+#[cfg(feature = "webhooks")]
 pub use self::webhook_subscription_updated_payload::*;
+#[cfg(feature = "webhooks")]
 mod webhooks_list_webhook_deliveries_http_code_class;
+#[cfg(feature = "webhooks")]
 pub use self::webhooks_list_webhook_deliveries_http_code_class::*;

@@ -1,0 +1,115 @@
+//! Cargo features: which generated modules each operation group and the
+//! webhooks need, and splicing the feature list into a manifest.
+
+use std::collections::BTreeSet;
+
+use codegen::emit::features::{splice_block, BLOCK_BEGIN, BLOCK_END};
+use codegen::ir::features::{Features, Gate};
+use serde_json::json;
+
+fn features() -> Features {
+    let object = |props: serde_json::Value| json!({ "type": "object", "properties": props });
+    let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
+    let json_body = |schema: serde_json::Value| json!({ "content": { "application/json": { "schema": schema } } });
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": { "title": "features", "version": "1" },
+        "paths": {
+            "/v1/checkouts/": {
+                "post": {
+                    "operationId": "checkouts:create",
+                    "requestBody": json_body(r("CheckoutCreate")),
+                    "responses": {
+                        "201": json_body(r("Checkout")),
+                        "422": json_body(r("ValidationError"))
+                    }
+                }
+            },
+            "/v1/products/": {
+                "get": {
+                    "operationId": "products:get",
+                    "responses": { "200": json_body(r("Product")) }
+                }
+            }
+        },
+        "webhooks": {
+            "product.created": {
+                "post": {
+                    "requestBody": json_body(r("WebhookProductCreated")),
+                    "responses": { "200": { "description": "ok" } }
+                }
+            }
+        },
+        "components": { "schemas": {
+            "CheckoutCreate": object(json!({ "product_id": { "type": "string" } })),
+            "Checkout": object(json!({ "product": r("Product"), "note": r("Note") })),
+            "Product": object(json!({ "name": { "type": "string" } })),
+            "Note": object(json!({ "text": { "type": "string" } })),
+            "ValidationError": object(json!({ "detail": { "type": "string" } })),
+            "Unused": object(json!({ "x": { "type": "string" } })),
+            "WebhookProductCreated": {
+                "type": "object",
+                "properties": { "type": { "const": "product.created" }, "data": r("Product") },
+                "required": ["type", "data"]
+            }
+        } }
+    });
+    let spec = codegen::spec::parse(&doc.to_string()).expect("the document parses");
+    Features::of(&codegen::ir::lower(&spec).expect("the document lowers"))
+}
+
+fn any_of(names: &[&str]) -> Gate {
+    Gate::AnyOf(names.iter().map(|n| n.to_string()).collect::<BTreeSet<_>>())
+}
+
+#[test]
+fn every_group_and_the_webhooks_are_features() {
+    assert_eq!(features().names, ["checkouts", "products", "webhooks"]);
+}
+
+#[test]
+fn modules_are_gated_by_the_features_that_reach_them() {
+    let f = features();
+    let gate = |module: &str| {
+        f.modules
+            .get(module)
+            .cloned()
+            .unwrap_or_else(|| panic!("{module}"))
+    };
+    // Reached by all three features: always compiled.
+    assert_eq!(gate("product"), Gate::Always);
+    // Reached by one group only, directly or through another type.
+    assert_eq!(gate("checkout_create"), any_of(&["checkouts"]));
+    assert_eq!(gate("note"), any_of(&["checkouts"]));
+    assert_eq!(gate("webhook_product_created"), any_of(&["webhooks"]));
+    // `ApiErrorBody` names every error type, whatever the features.
+    assert_eq!(gate("validation_error"), Gate::Always);
+    // Nothing reaches it: only `full` compiles it.
+    assert_eq!(gate("unused"), Gate::FullOnly);
+}
+
+#[test]
+fn the_block_replaces_what_stands_between_the_markers() {
+    let manifest =
+        format!("[features]\ndefault = [\"full\"]\n{BLOCK_BEGIN}\nold = []\n{BLOCK_END}\n\n[dependencies]\n");
+    let block = format!("{BLOCK_BEGIN}\nfull = [\"a\"]\na = []\n{BLOCK_END}\n");
+    let spliced = splice_block("x/Cargo.toml", &manifest, &block).unwrap();
+    assert_eq!(
+        spliced,
+        format!("[features]\ndefault = [\"full\"]\n{block}\n[dependencies]\n")
+    );
+    // Splicing the same block again changes nothing.
+    assert_eq!(
+        splice_block("x/Cargo.toml", &spliced, &block).unwrap(),
+        spliced
+    );
+}
+
+#[test]
+fn a_manifest_without_markers_is_an_error_naming_it() {
+    let err = splice_block("polar-api/Cargo.toml", "[features]\n", "block")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("polar-api/Cargo.toml"), "{err}");
+    assert!(err.contains("@generated begin"), "{err}");
+}
