@@ -36,6 +36,8 @@ pub enum Command {
         /// The directory whose `*.json` specs are checked.
         dir: String,
     },
+    /// `msrv`
+    Msrv,
     /// `help`, `--help`, `-h` or nothing.
     Help,
 }
@@ -110,6 +112,10 @@ pub fn parse(args: &[String]) -> Result<Command, UsageError> {
                 ))),
             }
         }
+        "msrv" => {
+            Flags::parse(rest, &[])?;
+            Ok(Command::Msrv)
+        }
         "help" | "--help" | "-h" => Ok(Command::Help),
         other => Err(UsageError(format!("unknown command `{other}`"))),
     }
@@ -144,6 +150,9 @@ Usage:
       copy of the workspace, build polar-models and polar-api, and run the
       round-trip test; print a table of results and times. Fails if any spec
       fails. Scratch builds share target/check-specs/.
+  cargo xtask msrv
+      Fail if a dependency of polar-models or polar-api (as locked) declares
+      a rust-version newer than the workspace's.
   cargo xtask help
       Show this text.
 

@@ -12,6 +12,7 @@
 //! - [`changelog`] — `cargo xtask diff`, and the changelog regen prints;
 //! - [`check_specs`] — `cargo xtask check-specs`, building the SDK from
 //!   every spec in a directory;
+//! - [`msrv`] — `cargo xtask msrv`, dependencies against `rust-version`;
 //! - [`date`] — `YYYY-MM-DD` dates.
 
 pub mod changelog;
@@ -20,6 +21,7 @@ pub mod check_specs;
 pub mod cli;
 pub mod date;
 pub mod diff;
+pub mod msrv;
 pub mod pin;
 pub mod regen;
 pub mod spec_source;
@@ -94,6 +96,7 @@ pub fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::CheckSpecs { dir } => check_specs::run(&workspace_root(), Path::new(&dir)),
+        Command::Msrv => msrv::run(),
     }
 }
 
