@@ -76,28 +76,26 @@ pub fn generate(spec_json: &str, settings: &Settings) -> Result<Files, Error> {
 }
 
 /// Run stages 2–4 on a parsed spec.
+///
+/// Emitting and formatting (stages 3 and 4) take most of the time and each
+/// file is independent, so they run as jobs on every available core. Token
+/// streams cannot cross threads, so a job emits and formats its own files;
+/// the result is the same map whatever the number of threads.
 pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Error> {
     let models = ir::lower(spec)?;
+    let model_modules = emit::models::modules(&models);
+    let mut jobs = vec![Job::Api, Job::Conformance, Job::Roundtrip, Job::ModelsRoot];
+    jobs.extend(
+        model_modules
+            .iter()
+            .map(|(module, ids)| Job::Model(module, ids)),
+    );
+    let results = parallel_map(&jobs, |job| {
+        job.run(spec, &models, settings, &model_modules)
+    });
     let mut files = Files::new();
-    for (module, tokens) in emit::models::emit(&models, &settings.spec_sha256, &settings.spec_date)
-    {
-        let path = format!("polar-models/src/generated/{module}.rs");
-        let doc = match module.as_str() {
-            "mod" => "Every schema of Polar's OpenAPI document as a Rust type.",
-            "consts" => "Marker types for the spec's string constants; see [`crate::Const`].",
-            _ => "",
-        };
-        let text = format::rust_file(&path, doc, tokens)?;
-        files.insert(path, text);
-    }
-    for (module, tokens) in emit::api::emit(&models)? {
-        let path = format!("polar-api/src/generated/{module}.rs");
-        let doc = match module.as_str() {
-            "mod" => "Every operation of Polar's OpenAPI document as a request builder.",
-            _ => "",
-        };
-        let text = format::rust_file(&path, doc, tokens)?;
-        files.insert(path, text);
+    for result in results {
+        files.extend(result?);
     }
     let features = ir::features::Features::of(&models);
     files.insert(
@@ -108,11 +106,114 @@ pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Er
         "polar-api/Cargo.toml".to_owned(),
         emit::features::api_manifest_block(&features),
     );
-    let path = "tests/src/generated/schemas.rs".to_owned();
-    let text = format::rust_file(&path, "", emit::roundtrip::emit(&models))?;
-    files.insert(path, text);
-    let path = "tests/tests/generated/conformance_cases.rs".to_owned();
-    let text = format::rust_file(&path, "", emit::conformance::emit(spec, &models))?;
-    files.insert(path, text);
     Ok(files)
+}
+
+/// A share of stages 3 and 4: the files it emits and formats.
+enum Job<'a> {
+    /// One `polar-models` module.
+    Model(&'a str, &'a [ir::TypeId]),
+    /// `polar-models`' `mod.rs` and `consts.rs`.
+    ModelsRoot,
+    /// Every file of `polar-api/src/generated/`.
+    Api,
+    /// The round-trip dispatch table of `tests/`.
+    Roundtrip,
+    /// The conformance cases of `tests/`.
+    Conformance,
+}
+
+impl Job<'_> {
+    fn run(
+        &self,
+        spec: &spec::Spec,
+        models: &ir::Models,
+        settings: &Settings,
+        model_modules: &BTreeMap<String, Vec<ir::TypeId>>,
+    ) -> Result<Vec<(String, String)>, Error> {
+        let file = |path: String, doc: &str, tokens| {
+            let text = format::rust_file(&path, doc, tokens)?;
+            Ok::<_, Error>((path, text))
+        };
+        let models_path = |module: &str| format!("polar-models/src/generated/{module}.rs");
+        match self {
+            Job::Model(module, ids) => Ok(vec![file(
+                models_path(module),
+                "",
+                emit::models::emit_module(models, ids),
+            )?]),
+            Job::ModelsRoot => Ok(vec![
+                file(
+                    models_path("mod"),
+                    "Every schema of Polar's OpenAPI document as a Rust type.",
+                    emit::models::emit_root(
+                        models,
+                        model_modules.keys(),
+                        &settings.spec_sha256,
+                        &settings.spec_date,
+                    ),
+                )?,
+                file(
+                    models_path("consts"),
+                    "Marker types for the spec's string constants; see [`crate::Const`].",
+                    emit::models::emit_consts(models),
+                )?,
+            ]),
+            Job::Api => emit::api::emit(models)?
+                .into_iter()
+                .map(|(module, tokens)| {
+                    let doc = match module.as_str() {
+                        "mod" => {
+                            "Every operation of Polar's OpenAPI document as a request builder."
+                        }
+                        _ => "",
+                    };
+                    file(format!("polar-api/src/generated/{module}.rs"), doc, tokens)
+                })
+                .collect(),
+            Job::Roundtrip => Ok(vec![file(
+                "tests/src/generated/schemas.rs".to_owned(),
+                "",
+                emit::roundtrip::emit(models),
+            )?]),
+            Job::Conformance => Ok(vec![file(
+                "tests/tests/generated/conformance_cases.rs".to_owned(),
+                "",
+                emit::conformance::emit(spec, models),
+            )?]),
+        }
+    }
+}
+
+/// `f` applied to every item, on as many threads as there are cores; the
+/// results in item order. Threads take the next item as they finish one,
+/// so a few large items do not leave a core idle.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<R>>> = Mutex::new(items.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(index) else { break };
+                let result = f(item);
+                results.lock().expect("no job panicked")[index] = Some(result);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("no job panicked")
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
 }

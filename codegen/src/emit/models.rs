@@ -20,32 +20,54 @@ use crate::ir::{
 
 /// File stem → tokens. `mod` is the module root, `consts` the markers.
 pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<String, TokenStream> {
-    let mut modules: BTreeMap<String, Vec<(TypeId, &TypeDef)>> = BTreeMap::new();
-    for (index, ty) in models.types.iter().enumerate() {
-        modules
-            .entry(ty.module.clone())
-            .or_default()
-            .push((TypeId(index), ty));
-    }
+    let modules = modules(models);
     let mut files = BTreeMap::new();
-    for (module, types) in &modules {
-        let items = types.iter().map(|&(id, ty)| {
-            let item = emit_type(models, ty);
-            let progress = emit_page_progress(models, id);
-            quote!(#item #progress)
-        });
-        files.insert(module.clone(), quote!(#(#items)*));
+    for (module, ids) in &modules {
+        files.insert(module.clone(), emit_module(models, ids));
     }
     files.insert("consts".to_owned(), emit_consts(models));
-    let features = Features::of(models);
     files.insert(
         "mod".to_owned(),
-        emit_root(modules.keys(), &features, spec_sha256, spec_date),
+        emit_root(models, modules.keys(), spec_sha256, spec_date),
     );
     files
 }
 
-fn emit_root<'a>(
+/// The generated modules (file stems) and the types each holds, in order.
+pub fn modules(models: &Models) -> BTreeMap<String, Vec<TypeId>> {
+    let mut modules: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
+    for (index, ty) in models.types.iter().enumerate() {
+        modules
+            .entry(ty.module.clone())
+            .or_default()
+            .push(TypeId(index));
+    }
+    modules
+}
+
+/// One module of [`modules`]: its types and their impls.
+pub fn emit_module(models: &Models, ids: &[TypeId]) -> TokenStream {
+    let items = ids.iter().map(|&id| {
+        let item = emit_type(models, models.get(id));
+        let progress = emit_page_progress(models, id);
+        quote!(#item #progress)
+    });
+    quote!(#(#items)*)
+}
+
+/// The module root (`mod.rs`): the spec's pin and every module, each behind
+/// the features that need it.
+pub fn emit_root<'a>(
+    models: &Models,
+    modules: impl Iterator<Item = &'a String>,
+    sha: &str,
+    date: &str,
+) -> TokenStream {
+    let features = Features::of(models);
+    emit_root_gated(modules, &features, sha, date)
+}
+
+fn emit_root_gated<'a>(
     modules: impl Iterator<Item = &'a String>,
     features: &Features,
     sha: &str,
@@ -75,7 +97,8 @@ fn emit_root<'a>(
     }
 }
 
-fn emit_consts(models: &Models) -> TokenStream {
+/// The marker types of the spec's string constants (`consts.rs`).
+pub fn emit_consts(models: &Models) -> TokenStream {
     let markers = models.consts.iter().map(|marker| {
         let name = ident(&marker.rust_name);
         let value = &marker.value;
