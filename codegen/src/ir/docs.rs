@@ -89,12 +89,24 @@ fn escape_inline(line: &str) -> String {
             }
             ']' => out.push_str("\\]"),
             '<' => out.push_str("&lt;"),
+            // At the start of a line, `>` quotes the line (Polar writes
+            // notes that way); elsewhere it is text.
+            '>' if starts_line(&chars, i) => out.push('>'),
             '>' => out.push_str("&gt;"),
             _ => out.push(c),
         }
         i += 1;
     }
     out
+}
+
+/// Whether only spaces stand between the last line break and `at`.
+fn starts_line(chars: &[char], at: usize) -> bool {
+    chars[..at]
+        .iter()
+        .rev()
+        .take_while(|&&c| c != '\n')
+        .all(|&c| c == ' ' || c == '\t')
 }
 
 /// Length of an `http(s)://` URL starting at `start`, if one does.
@@ -144,6 +156,7 @@ mod tests {
     #[test]
     fn brackets_and_tags_are_escaped_outside_code() {
         assert_eq!(sanitize("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
+        assert_eq!(sanitize("> a note\n  > more\nx > y"), "> a note\n  > more\nx &gt; y");
         assert_eq!(sanitize("`metadata[key]`"), "`metadata[key]`");
     }
 

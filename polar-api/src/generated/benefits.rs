@@ -68,9 +68,9 @@ impl Benefits {
     ///
     /// Delete a benefit.
     ///
-    /// &gt; \[!WARNING\]
-    /// &gt; Every grants associated with the benefit will be revoked.
-    /// &gt; Users will lose access to the benefit.
+    /// > \[!WARNING\]
+    /// > Every grants associated with the benefit will be revoked.
+    /// > Users will lose access to the benefit.
     ///
     /// **Scopes**: `benefits:write`
     ///

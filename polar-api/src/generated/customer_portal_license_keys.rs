@@ -46,10 +46,10 @@ impl CustomerPortalLicenseKeys {
     ///
     /// Validate a license key.
     ///
-    /// &gt; This endpoint doesn't require authentication and can be safely used on a public
-    /// &gt; client, like a desktop application or a mobile app.
-    /// &gt; If you plan to validate a license key on a server, use the `/v1/license-keys/validate`
-    /// &gt; endpoint instead.
+    /// > This endpoint doesn't require authentication and can be safely used on a public
+    /// > client, like a desktop application or a mobile app.
+    /// > If you plan to validate a license key on a server, use the `/v1/license-keys/validate`
+    /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/validate` (`customer_portal:license_keys:validate`)
     pub fn validate(
@@ -66,10 +66,10 @@ impl CustomerPortalLicenseKeys {
     ///
     /// Activate a license key instance.
     ///
-    /// &gt; This endpoint doesn't require authentication and can be safely used on a public
-    /// &gt; client, like a desktop application or a mobile app.
-    /// &gt; If you plan to validate a license key on a server, use the `/v1/license-keys/activate`
-    /// &gt; endpoint instead.
+    /// > This endpoint doesn't require authentication and can be safely used on a public
+    /// > client, like a desktop application or a mobile app.
+    /// > If you plan to validate a license key on a server, use the `/v1/license-keys/activate`
+    /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/activate` (`customer_portal:license_keys:activate`)
     pub fn activate(
@@ -86,10 +86,10 @@ impl CustomerPortalLicenseKeys {
     ///
     /// Deactivate a license key instance.
     ///
-    /// &gt; This endpoint doesn't require authentication and can be safely used on a public
-    /// &gt; client, like a desktop application or a mobile app.
-    /// &gt; If you plan to validate a license key on a server, use the `/v1/license-keys/deactivate`
-    /// &gt; endpoint instead.
+    /// > This endpoint doesn't require authentication and can be safely used on a public
+    /// > client, like a desktop application or a mobile app.
+    /// > If you plan to validate a license key on a server, use the `/v1/license-keys/deactivate`
+    /// > endpoint instead.
     ///
     /// `POST /v1/customer-portal/license-keys/deactivate` (`customer_portal:license_keys:deactivate`)
     pub fn deactivate(
