@@ -19,6 +19,9 @@ use polar_api::models::uuid::Uuid;
 use polar_api::models::CheckoutCreate;
 use polar_api::Client;
 
+mod common;
+use common::{env, money};
+
 const TOKEN: &str = "POLAR_ACCESS_TOKEN";
 const PRODUCT: &str = "POLAR_PRODUCT_ID";
 const SUCCESS_URL: &str = "POLAR_SUCCESS_URL";
@@ -91,23 +94,4 @@ fn print_help(no_token: bool, no_product: bool) {
     println!(
         "then run: {TOKEN}=polar_oat_... cargo run -p polar-api --example create_checkout -- <product-id>"
     );
-}
-
-/// Polar's amounts are in the currency's minor unit (cents for USD/EUR).
-fn money(minor: i64, currency: &str) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let minor = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:02} {}",
-        minor / 100,
-        minor % 100,
-        currency.to_uppercase()
-    )
-}
-
-/// The value of an environment variable, or `None` when it is unset or blank.
-fn env(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }

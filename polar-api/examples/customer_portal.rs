@@ -21,6 +21,9 @@ use std::process::ExitCode;
 use futures_util::TryStreamExt; // `try_next` on the page streams
 use polar_api::{Client, CustomerPortalClient};
 
+mod common;
+use common::{env, money};
+
 const SESSION_TOKEN: &str = "POLAR_CUSTOMER_SESSION_TOKEN";
 
 #[tokio::main]
@@ -98,23 +101,4 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
         println!("  none");
     }
     Ok(())
-}
-
-/// Polar's amounts are in the currency's minor unit (cents for USD/EUR).
-fn money(minor: i64, currency: &str) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let minor = minor.unsigned_abs();
-    format!(
-        "{sign}{}.{:02} {}",
-        minor / 100,
-        minor % 100,
-        currency.to_uppercase()
-    )
-}
-
-/// The value of an environment variable, or `None` when it is unset or blank.
-fn env(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }

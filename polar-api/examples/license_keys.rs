@@ -37,6 +37,9 @@ use polar_api::models::{
 };
 use polar_api::{Client, CustomerPortalClient, NoSession};
 
+mod common;
+use common::env;
+
 const TOKEN: &str = "POLAR_ACCESS_TOKEN";
 const KEY: &str = "POLAR_LICENSE_KEY";
 const ORGANIZATION: &str = "POLAR_ORGANIZATION_ID";
@@ -185,11 +188,4 @@ fn print_help(no_key: bool, no_organization: bool) {
     println!(
         "then run: {KEY}=... {ORGANIZATION}=... cargo run -p polar-api --example license_keys"
     );
-}
-
-/// The value of an environment variable, or `None` when it is unset or blank.
-fn env(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }

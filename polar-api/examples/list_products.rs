@@ -18,6 +18,9 @@ use futures_util::TryStreamExt; // `try_next` on the page stream
 use polar_api::models::uuid::Uuid;
 use polar_api::Client;
 
+mod common;
+use common::env;
+
 const TOKEN: &str = "POLAR_ACCESS_TOKEN";
 const ORGANIZATION: &str = "POLAR_ORGANIZATION_ID";
 
@@ -84,11 +87,4 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
     }
     println!("{count} product(s) that are not archived");
     Ok(())
-}
-
-/// The value of an environment variable, or `None` when it is unset or blank.
-fn env(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }

@@ -31,6 +31,9 @@ use polar_api::models::{
 };
 use polar_api::Client;
 
+mod common;
+use common::env;
+
 const TOKEN: &str = "POLAR_ACCESS_TOKEN";
 const METER: &str = "POLAR_METER_ID";
 const EVENT_NAME: &str = "POLAR_EVENT_NAME";
@@ -140,11 +143,4 @@ fn print_help(no_token: bool, no_meter: bool) {
     println!(
         "then run: {TOKEN}=polar_oat_... {METER}=... cargo run -p polar-api --example usage_events"
     );
-}
-
-/// The value of an environment variable, or `None` when it is unset or blank.
-fn env(name: &str) -> Option<String> {
-    let value = std::env::var(name).ok()?;
-    let value = value.trim();
-    (!value.is_empty()).then(|| value.to_owned())
 }
