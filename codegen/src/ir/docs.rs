@@ -156,7 +156,10 @@ mod tests {
     #[test]
     fn brackets_and_tags_are_escaped_outside_code() {
         assert_eq!(sanitize("a [b] <c>"), "a \\[b\\] &lt;c&gt;");
-        assert_eq!(sanitize("> a note\n  > more\nx > y"), "> a note\n  > more\nx &gt; y");
+        assert_eq!(
+            sanitize("> a note\n  > more\nx > y"),
+            "> a note\n  > more\nx &gt; y"
+        );
         assert_eq!(sanitize("`metadata[key]`"), "`metadata[key]`");
     }
 
