@@ -17,6 +17,27 @@
 //!
 //! Tokens are held as [`AccessToken`], which never prints its value.
 //!
+//! # Operation groups
+//!
+//! Operations are grouped by the first part of their `operationId`
+//! (`products:list` is `client.products().list()`); each group is also a
+//! cargo feature (see the README's *Feature flags*).
+//!
+//! | area | on [`Client`] | on [`CustomerPortalClient`] |
+//! |---|---|---|
+//! | catalog | `products()`, `benefits()`, `custom_fields()`, `discounts()`, `files()` | `downloadables()` |
+//! | selling | `checkouts()`, `checkout_links()` | |
+//! | customers | `customers()`, `customer_sessions()`, `members()`, `customer_seats()` | `customers()`, `customer_session()`, `members()`, `seats()`, `wallets()` |
+//! | billing | `subscriptions()`, `orders()`, `refunds()`, `payments()`, `disputes()` | `subscriptions()`, `orders()` |
+//! | entitlements | `benefit_grants()`, `license_keys()` | `benefit_grants()`, `license_keys()` |
+//! | usage billing | `events()`, `event_types()`, `meters()`, `customer_meters()` | `customer_meters()` |
+//! | insight | `metrics()` | |
+//! | organization | `organizations()`, `organization_access_tokens()`, `webhooks()` (endpoints), `oauth2()` | `organizations()` |
+//!
+//! Each group method returns a group value whose methods start requests:
+//! path parameters and required bodies are arguments, optional parameters
+//! are builder methods, and `.send().await` returns the typed response.
+//!
 //! # Errors, retries and rate limits
 //!
 //! Every call returns [`Error`]: transport failures, timeouts, bodies that

@@ -29,6 +29,15 @@
 //! payload (its keys and constant fields). See the repository README for the
 //! full policy.
 
+//!
+//! # Features
+//!
+//! `full` (the default) compiles every type. Each operation group of the
+//! API (`checkouts`, `customers`, `customer_portal`, ...) and `webhooks`
+//! is also a feature that compiles only the types its operations (or the
+//! webhook payloads) use; `polar-api` turns them on with its own features
+//! of the same names, so depend on `polar-api` and pick features there.
+
 #![deny(missing_docs)]
 
 mod constant;

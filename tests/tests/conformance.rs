@@ -17,7 +17,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 #[path = "generated/conformance_cases.rs"]
-mod cases;
+pub mod cases;
 
 /// The tokens the clients authenticate with; each appears only here.
 pub const ORG_TOKEN: &str = "polar_oat_conformance_token";
@@ -107,7 +107,7 @@ async fn every_operation_sends_what_the_spec_defines_and_decodes_its_response() 
     );
 }
 
-fn clients(base_url: &str) -> Clients {
+pub fn clients(base_url: &str) -> Clients {
     let org = Client::builder()
         .token(ORG_TOKEN)
         .base_url(base_url)
