@@ -83,16 +83,7 @@ fn regen(c: &mut Criterion) {
     let models = ir::lower(&spec).expect("the spec lowers");
 
     let mut staged = format_all(emit_all(&spec, &models, &settings));
-    // The manifests' feature blocks are text, not tokens: no stage 4.
-    let features = ir::features::Features::of(&models);
-    staged.insert(
-        "polar-models/Cargo.toml".to_owned(),
-        emit::features::models_manifest_block(&features),
-    );
-    staged.insert(
-        "polar-api/Cargo.toml".to_owned(),
-        emit::features::api_manifest_block(&features),
-    );
+    staged.extend(codegen::manifest_blocks(&models));
     let whole = codegen::generate(&text, &settings).expect("the spec generates");
     assert!(
         staged == whole,

@@ -97,16 +97,24 @@ pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Er
     for result in results {
         files.extend(result?);
     }
-    let features = ir::features::Features::of(&models);
-    files.insert(
-        "polar-models/Cargo.toml".to_owned(),
-        emit::features::models_manifest_block(&features),
-    );
-    files.insert(
-        "polar-api/Cargo.toml".to_owned(),
-        emit::features::api_manifest_block(&features),
-    );
+    files.extend(manifest_blocks(&models));
     Ok(files)
+}
+
+/// The generated `[features]` blocks of the two crates' manifests, keyed by
+/// manifest path (see [`SPLICED_FILES`]). Text, not tokens: no stage 4.
+pub fn manifest_blocks(models: &ir::Models) -> [(String, String); 2] {
+    let features = ir::features::Features::of(models);
+    [
+        (
+            "polar-models/Cargo.toml".to_owned(),
+            emit::features::models_manifest_block(&features),
+        ),
+        (
+            "polar-api/Cargo.toml".to_owned(),
+            emit::features::api_manifest_block(&features),
+        ),
+    ]
 }
 
 /// A share of stages 3 and 4: the files it emits and formats.
