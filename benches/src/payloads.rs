@@ -95,11 +95,7 @@ pub fn webhook(spec: &Spec, event: &str) -> Vec<u8> {
         .get(event)
         .unwrap_or_else(|| panic!("the spec has no webhook `{event}`"));
     let schema = item
-        .operations()
-        .next()
-        .and_then(|(_, operation)| operation.request_body.as_ref())
-        .and_then(|body| body.content.get("application/json"))
-        .and_then(|media| media.schema.as_ref())
+        .webhook_body()
         .unwrap_or_else(|| panic!("the webhook `{event}` has no JSON body schema"));
     let payload = InstanceBuilder::new(spec).schema(schema);
     assert_eq!(payload["type"], event, "the payload carries its event type");

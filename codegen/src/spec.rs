@@ -100,6 +100,24 @@ impl PathItem {
         .into_iter()
         .filter_map(|(method, op)| op.as_ref().map(|op| (method, op)))
     }
+
+    /// The payload schema of a webhook: the `application/json` request body
+    /// of its (only) operation.
+    pub fn webhook_body(&self) -> Option<&Schema> {
+        self.operations()
+            .next()
+            .and_then(|(_, operation)| operation.json_body())
+    }
+}
+
+impl Operation {
+    /// The schema of the `application/json` request body, if there is one.
+    pub fn json_body(&self) -> Option<&Schema> {
+        self.request_body
+            .as_ref()
+            .and_then(|body| body.content.get("application/json"))
+            .and_then(|media| media.schema.as_ref())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

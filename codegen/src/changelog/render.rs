@@ -75,15 +75,7 @@ pub fn text(changelog: &Changelog) -> String {
         .max()
         .unwrap_or(0);
     let mut out = format!("{}\n", summary(changelog));
-    for (title, class) in [("Breaking", Class::Breaking), ("Additive", Class::Additive)] {
-        let entries: Vec<&Entry> = changelog
-            .entries
-            .iter()
-            .filter(|e| e.class == class)
-            .collect();
-        if entries.is_empty() {
-            continue;
-        }
+    for (title, entries) in sections(changelog) {
         let _ = writeln!(out, "\n{title} ({}):", entries.len());
         for entry in entries {
             let label = entry.kind.label();
@@ -99,6 +91,18 @@ pub fn text(changelog: &Changelog) -> String {
         }
     }
     out
+}
+
+/// The non-empty sections, breaking first: title and entries.
+fn sections(changelog: &Changelog) -> Vec<(&'static str, Vec<&Entry>)> {
+    [("Breaking", Class::Breaking), ("Additive", Class::Additive)]
+        .into_iter()
+        .map(|(title, class)| {
+            let entries = changelog.entries.iter().filter(|e| e.class == class);
+            (title, entries.collect::<Vec<_>>())
+        })
+        .filter(|(_, entries)| !entries.is_empty())
+        .collect()
 }
 
 /// For a pull-request comment: a summary line with the counts, then
@@ -117,15 +121,7 @@ pub fn markdown(changelog: &Changelog) -> String {
     };
     let mut out =
         format!("{breaking_text}, {additive} additive {changes} to the generated crates.\n");
-    for (title, class) in [("Breaking", Class::Breaking), ("Additive", Class::Additive)] {
-        let entries: Vec<&Entry> = changelog
-            .entries
-            .iter()
-            .filter(|e| e.class == class)
-            .collect();
-        if entries.is_empty() {
-            continue;
-        }
+    for (title, entries) in sections(changelog) {
         let _ = writeln!(out, "\n### {title} ({})\n", entries.len());
         for entry in entries {
             let _ = write!(out, "- {} {}", entry.kind.label(), code(&entry.item));

@@ -952,10 +952,7 @@ impl<'a> Lowering<'a> {
                 .next()
                 .ok_or_else(|| ctx.error("a webhook without an operation"))?;
             let schema = operation
-                .request_body
-                .as_ref()
-                .and_then(|body| body.content.get("application/json"))
-                .and_then(|media| media.schema.as_ref())
+                .json_body()
                 .ok_or_else(|| ctx.error("a webhook without an application/json request body"))?;
             let ty = self.type_ref(schema, &ctx)?;
             variants.push(UnionVariant {
