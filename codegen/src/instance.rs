@@ -136,12 +136,40 @@ impl<'a> InstanceBuilder<'a> {
             }
             object.insert(name.clone(), value);
         }
-        if let Some(AdditionalProperties::Schema(values)) = &schema.additional_properties {
+        let pattern_values = schema
+            .pattern_properties
+            .as_ref()
+            .and_then(|patterns| patterns.values().next());
+        let additional = match &schema.additional_properties {
+            Some(AdditionalProperties::Schema(values)) => Some(values.as_ref()),
+            _ => None,
+        };
+        if let Some(values) = pattern_values.or(additional) {
             if schema.properties.is_empty() && depth < MAX_DEPTH {
-                object.insert("key".to_owned(), self.build(values, depth, stack));
+                let key = self.key(schema, depth, stack);
+                object.insert(key, self.build(values, depth, stack));
             }
         }
         Value::Object(object)
+    }
+
+    /// A property name a map accepts: a value of its `propertyNames` enum,
+    /// a UUID for `format: uuid`, else `"key"` (which the patterns Polar
+    /// writes, such as `^[a-zA-Z0-9_.-]{1,64}$`, accept; a key is not
+    /// derived from a `patternProperties` pattern).
+    fn key(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> String {
+        let Some(names) = schema.property_names.as_deref() else {
+            return "key".to_owned();
+        };
+        if names.reference.is_some() || names.enum_values.is_some() {
+            if let Value::String(key) = self.build(names, depth, stack) {
+                return key;
+            }
+        }
+        match (names.format.as_deref(), string_for(names.format.as_deref())) {
+            (Some(_), Value::String(key)) => key,
+            _ => "key".to_owned(),
+        }
     }
 
     /// Whether building `schema` would re-enter a component on the stack.

@@ -20,6 +20,9 @@ pub mod instance;
 pub mod ir;
 pub mod spec;
 pub mod surface;
+pub mod version;
+
+pub use version::{ApiVersion, Lifecycle};
 
 use std::collections::BTreeMap;
 
@@ -38,7 +41,11 @@ pub type Files = BTreeMap<String, String>;
 /// Hand-written files with a generated block: their entry in [`Files`] is
 /// the block, which the writer splices between the markers
 /// ([`emit::features::splice_block`]).
-pub const SPLICED_FILES: &[&str] = &["polar-models/Cargo.toml", "polar-api/Cargo.toml"];
+pub const SPLICED_FILES: &[&str] = &[
+    "polar-models/Cargo.toml",
+    "polar-api/Cargo.toml",
+    "tests/Cargo.toml",
+];
 
 /// Directories whose contents are entirely generated; regen may delete any
 /// file in them that it did not produce.
@@ -47,6 +54,7 @@ pub const GENERATED_DIRS: &[&str] = &[
     "polar-api/src/generated",
     "tests/src/generated",
     "tests/tests/generated",
+    "docs/migrations",
 ];
 
 /// Everything that can go wrong, naming what and where.
@@ -58,6 +66,14 @@ pub enum Error {
     Unsupported { location: String, reason: String },
     #[error("generated code for {file} is not valid Rust ({reason}); this is a generator bug")]
     Emit { file: String, reason: String },
+    #[error("API version {version}: {source}")]
+    Version {
+        version: String,
+        #[source]
+        source: Box<Error>,
+    },
+    #[error("the set of API versions is not one the generator accepts: {0}")]
+    Versions(String),
 }
 
 impl Error {
@@ -67,44 +83,160 @@ impl Error {
             reason: reason.into(),
         }
     }
+
+    fn in_version(self, version: &ApiVersion) -> Self {
+        Error::Version {
+            version: version.name.clone(),
+            source: Box::new(self),
+        }
+    }
 }
 
-/// Run every stage on the JSON text of a spec.
+/// One API version to generate: its name and place in Polar's schedule, and
+/// the document it is generated from.
+#[derive(Debug, Clone)]
+pub struct VersionInput<'a> {
+    /// The `Polar-Version` value, e.g. `2026-10`.
+    pub version: &'a str,
+    pub lifecycle: Lifecycle,
+    pub spec: &'a spec::Spec,
+    pub settings: Settings,
+}
+
+/// Run every stage on the JSON text of one spec, generated as the only API
+/// version of the crates (see [`single_version`] for its name).
 pub fn generate(spec_json: &str, settings: &Settings) -> Result<Files, Error> {
     let spec = spec::parse(spec_json)?;
     generate_from(&spec, settings)
 }
 
-/// Run stages 2–4 on a parsed spec.
+/// Run stages 2–4 on one parsed spec, as the only (current) API version.
+pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Error> {
+    let name = single_version(spec, settings);
+    generate_versions(&[VersionInput {
+        version: &name,
+        lifecycle: Lifecycle::Current,
+        spec,
+        settings: settings.clone(),
+    }])
+}
+
+/// The version name of a document generated alone: its `info.version` when
+/// that is a dated version (`2026-10`), else the document's date, else
+/// `0`. Historical documents (`info.version` `0.1.0`) get their date.
+pub fn single_version(spec: &spec::Spec, settings: &Settings) -> String {
+    [spec.info.version.as_str(), settings.spec_date.as_str()]
+        .into_iter()
+        .find(|name| ApiVersion::new(name, Lifecycle::Current).is_some() && name.contains('-'))
+        .unwrap_or("0")
+        .to_owned()
+}
+
+/// Run stages 2–4 for every API version: each version's modules in both
+/// crates and the tests crate, the roots that declare them behind their
+/// features, the manifests' feature blocks, and a migration guide between
+/// each pair of adjacent versions.
+///
+/// Versions are generated in name order (dated names sort by date); exactly
+/// one must be [`Lifecycle::Current`] (the default feature).
 ///
 /// Emitting and formatting (stages 3 and 4) take most of the time and each
 /// file is independent, so they run as jobs on every available core. Token
 /// streams cannot cross threads, so a job emits and formats its own files;
 /// the result is the same map whatever the number of threads.
-pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Error> {
-    let models = ir::lower(spec)?;
-    let model_modules = emit::models::modules(&models);
-    let mut jobs = vec![Job::Api, Job::Conformance, Job::Roundtrip, Job::ModelsRoot];
-    jobs.extend(
-        model_modules
-            .iter()
-            .map(|(module, ids)| Job::Model(module, ids)),
-    );
-    let results = parallel_map(&jobs, |job| {
-        job.run(spec, &models, settings, &model_modules)
-    });
+pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
+    let mut inputs: Vec<&VersionInput<'_>> = inputs.iter().collect();
+    inputs.sort_by(|a, b| a.version.cmp(b.version));
+    let mut versions = Vec::with_capacity(inputs.len());
+    for input in &inputs {
+        let version = ApiVersion::new(input.version, input.lifecycle).ok_or_else(|| {
+            Error::Versions(format!(
+                "`{}` is not a version name (digits separated by `-`, like 2026-10)",
+                input.version
+            ))
+        })?;
+        versions.push(version);
+    }
+    check_versions(&versions)?;
+    let mut lowered = Vec::with_capacity(inputs.len());
+    for (input, version) in inputs.iter().zip(&versions) {
+        let models = ir::lower(input.spec).map_err(|e| e.in_version(version))?;
+        let modules = emit::models::modules(&models);
+        lowered.push(Lowered {
+            version,
+            input,
+            models,
+            modules,
+        });
+    }
+    let mut jobs = vec![Job::Roots];
+    for (index, version) in lowered.iter().enumerate() {
+        jobs.extend([
+            Job::Api(index),
+            Job::Conformance(index),
+            Job::Roundtrip(index),
+            Job::ModelsRoot(index),
+        ]);
+        jobs.extend(
+            version
+                .modules
+                .iter()
+                .map(|(module, ids)| Job::Model(index, module, ids)),
+        );
+    }
+    let results = parallel_map(&jobs, |job| job.run(&lowered));
     let mut files = Files::new();
     for result in results {
         files.extend(result?);
     }
-    files.extend(manifest_blocks(&models));
+    let all_models: Vec<(&ApiVersion, &ir::Models)> =
+        lowered.iter().map(|l| (l.version, &l.models)).collect();
+    files.extend(manifest_blocks(&all_models));
+    for pair in lowered.windows(2) {
+        let (old, new) = (&pair[0], &pair[1]);
+        files.insert(
+            emit::versions::migration_guide_path(old.version, new.version),
+            emit::versions::migration_guide(old.version, &old.models, new.version, &new.models),
+        );
+    }
     Ok(files)
 }
 
-/// The generated `[features]` blocks of the two crates' manifests, keyed by
-/// manifest path (see [`SPLICED_FILES`]). Text, not tokens: no stage 4.
-pub fn manifest_blocks(models: &ir::Models) -> [(String, String); 2] {
-    let features = ir::features::Features::of(models);
+/// Exactly one current version, no name twice.
+fn check_versions(versions: &[ApiVersion]) -> Result<(), Error> {
+    if versions.is_empty() {
+        return Err(Error::Versions("no API version to generate".to_owned()));
+    }
+    for pair in versions.windows(2) {
+        if pair[0].name == pair[1].name {
+            return Err(Error::Versions(format!("{} is listed twice", pair[0].name)));
+        }
+    }
+    let current: Vec<&str> = versions
+        .iter()
+        .filter(|v| v.lifecycle == Lifecycle::Current)
+        .map(|v| v.name.as_str())
+        .collect();
+    match current.as_slice() {
+        [_] => Ok(()),
+        [] => Err(Error::Versions(
+            "no version is `current` (the default feature); mark one".to_owned(),
+        )),
+        many => Err(Error::Versions(format!(
+            "{} versions are `current` ({}); exactly one may be",
+            many.len(),
+            many.join(", ")
+        ))),
+    }
+}
+
+/// The generated `[features]` blocks of the manifests, keyed by manifest
+/// path (see [`SPLICED_FILES`]). Text, not tokens: no stage 4.
+pub fn manifest_blocks(versions: &[(&ApiVersion, &ir::Models)]) -> [(String, String); 3] {
+    let features: Vec<(&ApiVersion, ir::features::Features)> = versions
+        .iter()
+        .map(|(version, models)| (*version, ir::features::Features::of(models)))
+        .collect();
     [
         (
             "polar-models/Cargo.toml".to_owned(),
@@ -114,82 +246,141 @@ pub fn manifest_blocks(models: &ir::Models) -> [(String, String); 2] {
             "polar-api/Cargo.toml".to_owned(),
             emit::features::api_manifest_block(&features),
         ),
+        (
+            "tests/Cargo.toml".to_owned(),
+            emit::features::tests_manifest_block(&features),
+        ),
     ]
 }
 
-/// A share of stages 3 and 4: the files it emits and formats.
+/// One version after stage 2.
+struct Lowered<'a> {
+    version: &'a ApiVersion,
+    input: &'a VersionInput<'a>,
+    models: ir::Models,
+    modules: BTreeMap<String, Vec<ir::TypeId>>,
+}
+
+/// A share of stages 3 and 4: the files it emits and formats. Indices are
+/// into the lowered versions.
 enum Job<'a> {
-    /// One `polar-models` module.
-    Model(&'a str, &'a [ir::TypeId]),
-    /// `polar-models`' `mod.rs` and `consts.rs`.
-    ModelsRoot,
-    /// Every file of `polar-api/src/generated/`.
-    Api,
-    /// The round-trip dispatch table of `tests/`.
-    Roundtrip,
-    /// The conformance cases of `tests/`.
-    Conformance,
+    /// The roots of the three crates' generated trees, listing the versions.
+    Roots,
+    /// One `polar-models` module of one version.
+    Model(usize, &'a str, &'a [ir::TypeId]),
+    /// A version's `mod.rs` and `consts.rs` in `polar-models`.
+    ModelsRoot(usize),
+    /// Every file of a version's `polar-api` module.
+    Api(usize),
+    /// A version's round-trip dispatch table in `tests/`.
+    Roundtrip(usize),
+    /// A version's conformance cases in `tests/`.
+    Conformance(usize),
 }
 
 impl Job<'_> {
-    fn run(
-        &self,
-        spec: &spec::Spec,
-        models: &ir::Models,
-        settings: &Settings,
-        model_modules: &BTreeMap<String, Vec<ir::TypeId>>,
-    ) -> Result<Vec<(String, String)>, Error> {
+    fn run(&self, lowered: &[Lowered<'_>]) -> Result<Vec<(String, String)>, Error> {
         let file = |path: String, doc: &str, tokens| {
             let text = format::rust_file(&path, doc, tokens)?;
             Ok::<_, Error>((path, text))
         };
-        let models_path = |module: &str| format!("polar-models/src/generated/{module}.rs");
-        match self {
-            Job::Model(module, ids) => Ok(vec![file(
+        let versions: Vec<&ApiVersion> = lowered.iter().map(|l| l.version).collect();
+        let index = match self {
+            Job::Roots => {
+                return Ok(vec![
+                    file(
+                        "polar-models/src/generated/mod.rs".to_owned(),
+                        "Every API version's schemas, a module per version.",
+                        emit::versions::models_root(&versions),
+                    )?,
+                    file(
+                        "polar-api/src/generated/mod.rs".to_owned(),
+                        "Every API version's operations, a module per version.",
+                        emit::versions::api_root(&versions),
+                    )?,
+                    file(
+                        "tests/src/generated/mod.rs".to_owned(),
+                        "",
+                        emit::versions::tests_root(&versions),
+                    )?,
+                    file(
+                        "tests/tests/generated/conformance_cases.rs".to_owned(),
+                        "",
+                        emit::versions::conformance_root(&versions),
+                    )?,
+                ])
+            }
+            Job::Model(index, ..)
+            | Job::ModelsRoot(index)
+            | Job::Api(index)
+            | Job::Roundtrip(index)
+            | Job::Conformance(index) => *index,
+        };
+        let this = &lowered[index];
+        let (version, models, module_dir) = (this.version, &this.models, this.version.module());
+        let settings = &this.input.settings;
+        let models_path = |module: &str| format!("polar-models/src/generated/{module_dir}/{module}.rs");
+        let result = match self {
+            Job::Roots => unreachable!("handled above"),
+            Job::Model(_, module, ids) => vec![file(
                 models_path(module),
                 "",
                 emit::models::emit_module(models, ids),
-            )?]),
-            Job::ModelsRoot => Ok(vec![
-                file(
-                    models_path("mod"),
-                    "Every schema of Polar's OpenAPI document as a Rust type.",
-                    emit::models::emit_root(
-                        models,
-                        model_modules.keys(),
-                        &settings.spec_sha256,
-                        &settings.spec_date,
-                    ),
-                )?,
-                file(
-                    models_path("consts"),
-                    "Marker types for the spec's string constants; see [`crate::Const`].",
-                    emit::models::emit_consts(models),
-                )?,
-            ]),
-            Job::Api => emit::api::emit(models)?
+            )?],
+            Job::ModelsRoot(_) => {
+                let doc = format!(
+                    "Every schema of Polar's API version {} as a Rust type.",
+                    version.name
+                );
+                vec![
+                    file(
+                        models_path("mod"),
+                        &doc,
+                        emit::models::emit_root(
+                            models,
+                            this.modules.keys(),
+                            &settings.spec_sha256,
+                            &settings.spec_date,
+                            version,
+                        ),
+                    )?,
+                    file(
+                        models_path("consts"),
+                        "Marker types for the spec's string constants; see [`crate::Const`].",
+                        emit::models::emit_consts(models),
+                    )?,
+                ]
+            }
+            Job::Api(_) => emit::api::emit(models, version)
+                .map_err(|e| e.in_version(version))?
                 .into_iter()
                 .map(|(module, tokens)| {
                     let doc = match module.as_str() {
-                        "mod" => {
-                            "Every operation of Polar's OpenAPI document as a request builder."
-                        }
-                        _ => "",
+                        "mod" => format!(
+                            "Every operation of Polar's API version {} as a request builder.",
+                            version.name
+                        ),
+                        _ => String::new(),
                     };
-                    file(format!("polar-api/src/generated/{module}.rs"), doc, tokens)
+                    file(
+                        format!("polar-api/src/generated/{module_dir}/{module}.rs"),
+                        &doc,
+                        tokens,
+                    )
                 })
-                .collect(),
-            Job::Roundtrip => Ok(vec![file(
-                "tests/src/generated/schemas.rs".to_owned(),
+                .collect::<Result<_, _>>()?,
+            Job::Roundtrip(_) => vec![file(
+                format!("tests/src/generated/{module_dir}.rs"),
                 "",
-                emit::roundtrip::emit(models),
-            )?]),
-            Job::Conformance => Ok(vec![file(
-                "tests/tests/generated/conformance_cases.rs".to_owned(),
+                emit::roundtrip::emit(models, version),
+            )?],
+            Job::Conformance(_) => vec![file(
+                format!("tests/tests/generated/conformance_{module_dir}.rs"),
                 "",
-                emit::conformance::emit(spec, models),
-            )?]),
-        }
+                emit::conformance::emit(this.input.spec, models, version),
+            )?],
+        };
+        Ok(result)
     }
 }
 

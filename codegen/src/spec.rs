@@ -6,7 +6,10 @@
 //! Every keyword that changes the *shape* of a type is modelled; keywords we do
 //! not support yet are captured so the IR stage can refuse them by name instead
 //! of silently generating the wrong type. Pure validation keywords
-//! (`minLength`, `pattern`, ...) and vendor extensions are ignored.
+//! (`minLength`, `pattern`, ...) and vendor extensions are ignored, except
+//! the two pagination hints on operations (`x-polar-pagination`,
+//! `x-speakeasy-pagination`); the documentation copies' `x-codeSamples` and
+//! every other `x-` key are dropped by serde as unknown fields.
 
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer};
@@ -140,9 +143,26 @@ pub struct Operation {
     pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
     #[serde(default)]
     pub deprecated: bool,
-    /// Speakeasy's pagination hint, kept raw for the operation layer.
+    /// Speakeasy's pagination hint (older documents), kept raw; the
+    /// operation layer decides pagination from the operation's shape there.
     #[serde(default, rename = "x-speakeasy-pagination")]
     pub pagination: Option<Value>,
+    /// Polar's own pagination hint (`x-polar-pagination`, versioned
+    /// documents): preferred over the shape when present.
+    #[serde(default, rename = "x-polar-pagination")]
+    pub polar_pagination: Option<PolarPagination>,
+}
+
+/// `x-polar-pagination`: `{"type": "page_limit", "item_schema": {"$ref": ...}}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PolarPagination {
+    /// The pagination style; only `page_limit` (`page` + `limit` query
+    /// parameters, a `ListResource` response) is known.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The schema of one item of a page.
+    #[serde(default)]
+    pub item_schema: Option<Schema>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -249,6 +269,10 @@ pub struct Schema {
     pub additional_properties: Option<AdditionalProperties>,
     #[serde(default, rename = "propertyNames")]
     pub property_names: Option<Box<Schema>>,
+    /// `patternProperties`: key pattern → schema of the values whose keys
+    /// match it.
+    #[serde(default, rename = "patternProperties")]
+    pub pattern_properties: Option<IndexMap<String, Schema>>,
     #[serde(default, rename = "anyOf")]
     pub any_of: Option<Vec<Schema>>,
     #[serde(default, rename = "oneOf")]
@@ -298,8 +322,6 @@ pub struct Schema {
     pub not: Option<Value>,
     #[serde(default, rename = "if")]
     pub if_: Option<Value>,
-    #[serde(default, rename = "patternProperties")]
-    pub pattern_properties: Option<Value>,
     #[serde(default, rename = "unevaluatedProperties")]
     pub unevaluated_properties: Option<Value>,
     #[serde(default, rename = "dependentSchemas")]
@@ -328,7 +350,6 @@ impl Schema {
             ("allOf", self.all_of.is_some()),
             ("not", self.not.is_some()),
             ("if", self.if_.is_some()),
-            ("patternProperties", self.pattern_properties.is_some()),
             (
                 "unevaluatedProperties",
                 self.unevaluated_properties.is_some(),

@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use crate::ir::{Models, OnMissing, Presence, TypeKind, TypeRef};
+use crate::ir::{MapKey, Models, OnMissing, Presence, TypeKind, TypeRef};
 
 /// Every type of `polar-models` with its fields, variants or target.
 pub fn models(models: &Models) -> String {
@@ -90,7 +90,15 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
         TypeRef::Unit => "()".into(),
         TypeRef::Const(id) => format!("Const<{:?}>", models.consts[id.0].value),
         TypeRef::Vec(inner) => format!("Vec<{}>", short_type(models, inner, false)),
-        TypeRef::Map(inner) => format!("Map<{}>", short_type(models, inner, false)),
+        // `String` keys are left unsaid: `Map<V>`; others are `Map<K, V>`.
+        TypeRef::Map { key, value } => {
+            let value = short_type(models, value, false);
+            match key {
+                MapKey::String => format!("Map<{value}>"),
+                MapKey::Uuid => format!("Map<Uuid, {value}>"),
+                MapKey::Enum(id) => format!("Map<{}, {value}>", models.get(*id).name),
+            }
+        }
         TypeRef::Tuple(items) => {
             let items: Vec<_> = items.iter().map(|i| short_type(models, i, false)).collect();
             format!("({})", items.join(", "))
@@ -125,6 +133,9 @@ pub fn operations(models: &Models) -> String {
         }
         let result = match &op.success.kind {
             ResponseKind::Json(ty) => short_type(models, ty, false),
+            ResponseKind::JsonOrPending(ty) => {
+                format!("Option<{}> (None on 202)", short_type(models, ty, false))
+            }
             ResponseKind::Empty => "()".to_owned(),
             ResponseKind::Csv => "String (text/csv)".to_owned(),
         };

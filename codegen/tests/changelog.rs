@@ -7,7 +7,10 @@ use serde_json::{json, Value};
 
 /// A small API: a received-only `Widget`, an input `WidgetCreate` with a
 /// required and an optional property, a received-only all-optional
-/// `Settings`, an enum, a union, and three operations.
+/// `Settings`, an enum, a union, and four operations. Only schemas an
+/// operation or a webhook reaches are generated, so every schema here is
+/// used (`settings:get` reaches `Settings` and the `WidgetId` alias), and a
+/// test that adds or removes a schema adds or removes a use of it too.
 fn base() -> Value {
     json!({
         "openapi": "3.1.0",
@@ -49,6 +52,19 @@ fn base() -> Value {
                     ],
                     "responses": { "200": { "description": "ok", "content": { "application/json": {
                         "schema": { "$ref": "#/components/schemas/Widget" }
+                    } } } }
+                }
+            },
+            "/settings": {
+                "get": {
+                    "operationId": "settings:get",
+                    "security": [{ "oat": [] }],
+                    "parameters": [
+                        { "name": "widget_id", "in": "query", "required": false,
+                          "schema": { "$ref": "#/components/schemas/WidgetId" } }
+                    ],
+                    "responses": { "200": { "description": "ok", "content": { "application/json": {
+                        "schema": { "$ref": "#/components/schemas/Settings" }
                     } } } }
                 }
             }
@@ -642,10 +658,31 @@ fn schema_added_is_additive() {
     let changelog = changed(|doc| {
         *schema(doc, "Gadget") =
             json!({ "type": "object", "properties": { "id": { "type": "string" } } });
+        doc["paths"]["/gadgets"]["get"] = gadget_operation("Gadget");
     });
     let entry = expect(&changelog, Kind::SchemaAdded, "Gadget", Class::Additive);
     assert_eq!(entry.new.as_deref(), Some("struct"));
-    assert_kinds(&changelog, &[Kind::SchemaAdded]);
+    assert_kinds(&changelog, &[Kind::OperationAdded, Kind::SchemaAdded]);
+}
+
+#[test]
+fn a_schema_nothing_reaches_is_not_generated_so_adding_it_changes_nothing() {
+    let changelog = changed(|doc| {
+        *schema(doc, "Gadget") =
+            json!({ "type": "object", "properties": { "id": { "type": "string" } } });
+    });
+    assert!(changelog.is_empty(), "{}", render::text(&changelog));
+}
+
+/// `gadgets:get`, returning component `payload`.
+fn gadget_operation(payload: &str) -> Value {
+    json!({
+        "operationId": "gadgets:get",
+        "security": [{ "oat": [] }],
+        "responses": { "200": { "description": "ok", "content": { "application/json": {
+            "schema": { "$ref": format!("#/components/schemas/{payload}") }
+        } } } }
+    })
 }
 
 #[test]
@@ -655,10 +692,11 @@ fn schema_removed_is_breaking() {
             .as_object_mut()
             .unwrap()
             .remove("WidgetId");
+        doc["paths"]["/settings"]["get"]["parameters"] = json!([]);
     });
     let entry = expect(&changelog, Kind::SchemaRemoved, "WidgetId", Class::Breaking);
     assert_eq!(entry.old.as_deref(), Some("type = Uuid"));
-    assert_kinds(&changelog, &[Kind::SchemaRemoved]);
+    assert_kinds(&changelog, &[Kind::ParameterRemoved, Kind::SchemaRemoved]);
 }
 
 #[test]
@@ -672,8 +710,11 @@ fn schema_renamed_in_rust_is_breaking() {
         .remove("Settings")
         .unwrap();
     old["components"]["schemas"]["settings"] = settings.clone();
+    old["paths"]["/settings"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] =
+        json!({ "$ref": "#/components/schemas/settings" });
     let mut new = old.clone();
     new["components"]["schemas"]["Settings"] = settings;
+    new["paths"]["/gadgets"]["get"] = gadget_operation("Settings");
     let changelog = diff(&old, &new);
     let entry = expect(&changelog, Kind::SchemaRenamed, "Settings", Class::Breaking);
     assert_eq!(entry.new.as_deref(), Some("Settings2"));
@@ -699,7 +740,15 @@ fn schema_kind_changed_is_breaking() {
         (entry.old.as_deref(), entry.new.as_deref()),
         (Some("union"), Some("struct"))
     );
-    assert_kinds(&changelog, &[Kind::SchemaKindChanged]);
+    // Its members are no longer reached, so no longer generated.
+    assert_kinds(
+        &changelog,
+        &[
+            Kind::SchemaRemoved,
+            Kind::SchemaRemoved,
+            Kind::SchemaKindChanged,
+        ],
+    );
 }
 
 #[test]
@@ -739,6 +788,9 @@ fn struct_no_longer_input_loses_its_constructor_and_breaks() {
     let changelog = changed(|doc| {
         doc["paths"]["/widgets"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
             json!({ "$ref": "#/components/schemas/Settings" });
+        // Still generated: now only received.
+        doc["paths"]["/settings"]["get"]["responses"]["200"]["content"]["application/json"]
+            ["schema"] = json!({ "$ref": "#/components/schemas/WidgetCreate" });
     });
     let entry = expect(
         &changelog,
@@ -1064,7 +1116,8 @@ fn union_variant_added_is_additive() {
         Class::Additive,
     );
     assert_eq!(entry.new.as_deref(), Some("Triangle(Triangle)"));
-    assert_kinds(&changelog, &[Kind::UnionVariantAdded]);
+    // `Triangle` was not generated while nothing reached it.
+    assert_kinds(&changelog, &[Kind::SchemaAdded, Kind::UnionVariantAdded]);
 }
 
 #[test]
@@ -1211,7 +1264,9 @@ fn busy_pair() -> (Value, Value) {
         .as_object_mut()
         .unwrap()
         .remove("WidgetId");
+    new["paths"]["/settings"]["get"]["parameters"] = json!([]);
     *schema(&mut new, "Gadget") = json!({ "type": "string" });
+    new["paths"]["/gadgets"]["get"] = gadget_operation("Gadget");
     new["paths"]["/widgets"]["get"]["parameters"][0]["required"] = json!(true);
     (old, new)
 }
@@ -1231,6 +1286,8 @@ fn entries_are_sorted_by_kind_then_item() {
     assert_eq!(
         keys,
         [
+            (Kind::OperationAdded, "gadgets:get"),
+            (Kind::ParameterRemoved, "settings:get"),
             (Kind::ParameterBecameRequired, "widgets:list"),
             (Kind::SchemaAdded, "Gadget"),
             (Kind::SchemaRemoved, "WidgetId"),
@@ -1285,22 +1342,24 @@ fn the_order_of_the_documents_maps_does_not_matter() {
 fn renderers_list_breaking_entries_first() {
     let (old, new) = busy_pair();
     let changelog = diff(&old, &new);
-    assert_eq!(changelog.counts(), (5, 4));
+    assert_eq!(changelog.counts(), (6, 5));
 
     let markdown = render::markdown(&changelog);
     let expected = "\
-**5 breaking**, 4 additive changes to the generated crates.
+**6 breaking**, 5 additive changes to the generated crates.
 
-### Breaking (5)
+### Breaking (6)
 
+- parameter removed `settings:get`: `widget_id: WidgetId` (query parameter)
 - parameter became required `widgets:list`: `limit: i64` (now a method argument instead of a builder method)
 - schema removed `WidgetId`: `type = Uuid`
 - field removed `Widget.label`: `Option<String>`
 - field became required `WidgetCreate.note`: `Option<String>` → `String` (`new()` now takes it)
 - webhook event removed `widget.deleted`: `Widget`
 
-### Additive (4)
+### Additive (5)
 
+- operation added `gadgets:get`: `client.gadgets().get()` (GET /gadgets)
 - schema added `Gadget`: `type = String`
 - field added `Widget.weight`: `Option<f64>`
 - enum value added `Color`: `\"blue\"`
@@ -1309,14 +1368,14 @@ fn renderers_list_breaking_entries_first() {
     assert_eq!(markdown, expected);
 
     let text = render::text(&changelog);
-    assert!(text.starts_with("5 breaking, 4 additive changes\n\nBreaking (5):\n"));
+    assert!(text.starts_with("6 breaking, 5 additive changes\n\nBreaking (6):\n"));
     assert!(text.contains("\n  field removed              Widget.label: Option<String>\n"));
 
     let json: Value = serde_json::from_str(&render::json(&changelog)).unwrap();
-    assert_eq!(json["breaking"], 5);
-    assert_eq!(json["additive"], 4);
+    assert_eq!(json["breaking"], 6);
+    assert_eq!(json["additive"], 5);
     assert_eq!(
-        json["entries"][2],
+        json["entries"][3],
         json!({
             "kind": "field_removed",
             "class": "breaking",

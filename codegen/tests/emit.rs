@@ -60,10 +60,14 @@ macro_rules! snapshot_tests {
 
 snapshot_tests!(
     discriminated_union,
+    docs_format,
     enums,
     formats,
     keywords_and_collisions,
+    map_keys,
     page,
+    pattern_properties,
+    pending_response,
     ref_siblings,
     required_optional_nullable,
     undiscriminated_union,

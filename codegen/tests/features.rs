@@ -84,8 +84,35 @@ fn modules_are_gated_by_the_features_that_reach_them() {
     assert_eq!(gate("webhook_product_created"), any_of(&["webhooks"]));
     // `ApiErrorBody` names every error type, whatever the features.
     assert_eq!(gate("validation_error"), Gate::Always);
-    // Nothing reaches it: only `full` compiles it.
-    assert_eq!(gate("unused"), Gate::FullOnly);
+    // Nothing reaches it: it is not generated at all (before schemas were
+    // pruned, only `full` compiled it; `Gate::FullOnly` is now left for
+    // documents with neither operations nor webhooks).
+    assert_eq!(f.modules.get("unused"), None);
+}
+
+#[test]
+fn unreachable_schemas_are_listed_not_lowered() {
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": { "title": "features", "version": "1" },
+        "paths": { "/v1/a": { "get": {
+            "operationId": "a:get",
+            "responses": { "200": { "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/A" }
+            } } } }
+        } } },
+        "components": { "schemas": {
+            "A": { "type": "object", "properties": { "x": { "type": "string" } } },
+            "Unused": { "type": "object", "properties": { "x": { "type": "string" } } }
+        } }
+    });
+    let spec = codegen::spec::parse(&doc.to_string()).expect("the document parses");
+    let models = codegen::ir::lower(&spec).expect("the document lowers");
+    assert_eq!(models.unreachable, ["Unused"]);
+    assert_eq!(models.component_count, 1);
+    assert!(models.component("Unused").is_none());
+    let gate = Features::of(&models);
+    assert_eq!(gate.modules.get("a"), Some(&Gate::Always));
 }
 
 #[test]

@@ -107,7 +107,7 @@ fn nullability_is_peeled_into_presence() {
     );
     assert_eq!(
         field(widget, "attributes").ty,
-        TypeRef::Map(Box::new(TypeRef::String))
+        TypeRef::string_map(TypeRef::String)
     );
     assert_eq!(const_value(&m, &field(widget, "kind").ty), "widget");
     assert_eq!(
@@ -529,7 +529,7 @@ fn nullable_component_union_is_an_alias_of_an_option() {
 fn primitive_unions_are_shared_by_structure() {
     let m = models("undiscriminated_union");
     let primitive = id_of(&m, "StringOrIntegerOrNumberOrBoolean");
-    let map_of = TypeRef::Map(Box::new(TypeRef::Named(primitive)));
+    let map_of = TypeRef::string_map(TypeRef::Named(primitive));
     assert_eq!(field(struct_named(&m, "Order"), "metadata").ty, map_of);
     assert_eq!(field(struct_named(&m, "Receipt"), "metadata").ty, map_of);
     let def = m.get(primitive);
@@ -560,7 +560,7 @@ fn formats_and_containers_map_to_type_refs() {
     let m = models("formats");
     let gizmo = struct_named(&m, "Gizmo");
     let vec = |t: TypeRef| TypeRef::Vec(Box::new(t));
-    let map = |t: TypeRef| TypeRef::Map(Box::new(t));
+    let map = TypeRef::string_map;
     let expected = [
         ("created_at", TypeRef::DateTime),
         ("birthday", TypeRef::Date),
@@ -820,11 +820,18 @@ fn every_fixture_has_unique_type_and_module_names() {
                 "{name}: a type takes the runtime's {runtime}"
             );
         }
-        // Components in spec order first, each in a module of its own.
+        // Components in spec order first (the reachable ones), each in a
+        // module of its own.
         let spec = spec(name);
-        assert_eq!(m.component_count, spec.components.schemas.len());
+        let lowered: Vec<&String> = spec
+            .components
+            .schemas
+            .keys()
+            .filter(|n| !m.unreachable.contains(n))
+            .collect();
+        assert_eq!(m.component_count, lowered.len());
         let mut modules = Vec::new();
-        for (index, spec_name) in spec.components.schemas.keys().enumerate() {
+        for (index, spec_name) in lowered.into_iter().enumerate() {
             assert_eq!(
                 m.types[index].origin,
                 Origin::Component(spec_name.clone()),
@@ -952,7 +959,10 @@ fn webhooks_become_one_union_tagged_by_type() {
 
 #[test]
 fn no_webhooks_section_means_no_webhook_union() {
-    for name in GOOD_FIXTURES.iter().filter(|n| **n != "webhooks") {
+    for name in GOOD_FIXTURES
+        .iter()
+        .filter(|n| spec(n).webhooks.is_empty())
+    {
         let m = models(name);
         assert_eq!(m.webhook_event, None, "{name}");
         assert!(
@@ -1003,4 +1013,343 @@ fn dangling_refs_and_other_versions_are_refused() {
     old.openapi = "2.0".to_owned();
     let err = ir::lower(&old).unwrap_err();
     assert!(err.to_string().contains("OpenAPI version 2.0"), "{err}");
+}
+
+// ---- maps: patternProperties and typed keys --------------------------------
+
+fn string_map_of(value: TypeRef) -> TypeRef {
+    TypeRef::string_map(value)
+}
+
+#[test]
+fn pattern_properties_lower_to_a_map_of_the_patterns_schema() {
+    let m = models("pattern_properties");
+    let oidc = struct_named(&m, "OidcConfiguration");
+    let params = field(oidc, "authorization_parameters");
+    assert_eq!(params.ty, string_map_of(TypeRef::String));
+    assert_eq!(params.presence, Presence::Optional);
+    assert!(
+        params
+            .doc
+            .contains("Property names match `^[a-zA-Z0-9_.-]{1,64}$`."),
+        "{}",
+        params.doc
+    );
+    // Two patterns, one value type; nullable through `anyOf`.
+    let flags = field(oidc, "flags");
+    assert_eq!(flags.ty, string_map_of(TypeRef::Boolean));
+    assert!(flags.nullable);
+    assert!(
+        flags
+            .doc
+            .contains("Property names match one of `^[a-z]+$`, `^x-[a-z]+$`."),
+        "{}",
+        flags.doc
+    );
+    // A component that is only a pattern map is an alias, documented.
+    let labels = type_named(&m, "LabelCounts");
+    assert!(
+        matches!(&labels.kind, TypeKind::Alias(ty) if *ty == string_map_of(TypeRef::Integer)),
+        "{:?}",
+        labels.kind
+    );
+    assert!(labels.doc.contains("`^[a-z]+$`"), "{}", labels.doc);
+    // Beside `properties`, like `additionalProperties`: the flattened map.
+    let tagged = struct_named(&m, "Tagged");
+    assert_eq!(tagged.additional, Some(TypeRef::String));
+    let names: Vec<&str> = tagged.fields.iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(names, ["id"]);
+}
+
+#[test]
+fn pattern_properties_of_different_value_types_fail_naming_the_schema() {
+    let err = lower_inline(json!({
+        "Mixed": {
+            "type": "object",
+            "patternProperties": {
+                "^a": { "type": "string" },
+                "^b": { "type": "integer" }
+            }
+        }
+    }))
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("schema `Mixed` at #/components/schemas/Mixed:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("`patternProperties/^a` and at `patternProperties/^b` lower to different types (`String` and `Integer`)"),
+        "{text}"
+    );
+    // An `additionalProperties` schema beside them must agree too.
+    let err = lower_inline(json!({
+        "Mixed": {
+            "type": "object",
+            "patternProperties": { "^a": { "type": "string" } },
+            "additionalProperties": { "type": "boolean" }
+        }
+    }))
+    .unwrap_err();
+    assert!(err.to_string().contains("different types"), "{err}");
+    // The same type under several patterns is fine.
+    let m = lower_inline(json!({
+        "Same": {
+            "type": "object",
+            "patternProperties": { "^a": { "type": "string" }, "^b": { "type": "string", "maxLength": 3 } },
+            "additionalProperties": false
+        }
+    }))
+    .expect("one value type");
+    assert!(matches!(&type_named(&m, "Same").kind, TypeKind::Alias(ty) if *ty == string_map_of(TypeRef::String)));
+}
+
+#[test]
+fn property_names_type_the_keys_of_a_map() {
+    let m = models("map_keys");
+    let discount = struct_named(&m, "DiscountCreate");
+    let currency = id_of(&m, "PresentmentCurrency");
+    assert_eq!(
+        field(discount, "amounts").ty,
+        TypeRef::Map {
+            key: ir::MapKey::Enum(currency),
+            value: Box::new(TypeRef::Integer),
+        }
+    );
+    assert!(field(discount, "amounts").nullable);
+    assert_eq!(
+        field(discount, "archived").ty,
+        TypeRef::Map {
+            key: ir::MapKey::Uuid,
+            value: Box::new(TypeRef::Boolean),
+        }
+    );
+    // Length limits only: still `String` keys.
+    assert_eq!(
+        field(discount, "metadata").ty,
+        string_map_of(TypeRef::String)
+    );
+    // The key enum is a named type the map mentions.
+    let mut named = Vec::new();
+    field(discount, "amounts").ty.named(&mut named);
+    assert_eq!(named, [currency]);
+    // A required map still decodes a missing property to `{}`.
+    assert_eq!(field(discount, "archived").on_missing, OnMissing::Default);
+}
+
+#[test]
+fn property_names_that_are_not_string_keys_fail() {
+    let map_with = |names: serde_json::Value| {
+        json!({
+            "Color": { "type": "object", "properties": { "x": { "type": "string" } } },
+            "Bag": { "type": "object", "additionalProperties": { "type": "string" }, "propertyNames": names }
+        })
+    };
+    for (names, wanted) in [
+        (json!({ "type": "integer" }), "property names are strings"),
+        (json!({ "enum": ["a", "b"] }), "an inline `enum` or `const`"),
+        (
+            json!({ "$ref": "#/components/schemas/Color" }),
+            "`propertyNames` must be a string schema",
+        ),
+    ] {
+        let err = lower_inline(map_with(names.clone())).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("schema `Bag` at #/components/schemas/Bag/propertyNames:"),
+            "{names}: {text}"
+        );
+        assert!(text.contains(wanted), "{names}: {text}");
+    }
+}
+
+// ---- success responses --------------------------------------------------------
+
+fn lower_doc(doc: serde_json::Value) -> Result<Models, codegen::Error> {
+    ir::lower(&codegen::spec::parse(&doc.to_string()).expect("the document parses"))
+}
+
+/// A document with one `GET /v1/things` whose responses are `responses`.
+fn with_responses(responses: serde_json::Value) -> serde_json::Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": { "title": "responses", "version": "1" },
+        "paths": { "/v1/things": { "get": {
+            "operationId": "things:get",
+            "responses": responses
+        } } },
+        "components": { "schemas": {
+            "Thing": { "type": "object", "properties": { "id": { "type": "string" } } },
+            "Other": { "type": "object", "properties": { "name": { "type": "string" } } }
+        } }
+    })
+}
+
+fn json_of(name: &str) -> serde_json::Value {
+    json!({ "description": "ok", "content": { "application/json": {
+        "schema": { "$ref": format!("#/components/schemas/{name}") }
+    } } })
+}
+
+#[test]
+fn a_json_200_beside_a_bodyless_202_is_json_or_pending() {
+    let m = models("pending_response");
+    let [op] = m.operations.as_slice() else {
+        panic!("one operation")
+    };
+    assert_eq!(op.operation_id, "orders:receipt");
+    assert_eq!(op.success.status, 200);
+    assert_eq!(
+        op.success.kind,
+        ir::ResponseKind::JsonOrPending(named(&m, "OrderReceipt"))
+    );
+    assert_eq!(op.success.kind.json_type(), Some(&named(&m, "OrderReceipt")));
+    let errors: Vec<u16> = op.errors.iter().map(|e| e.status).collect();
+    assert_eq!(errors, [404]);
+    // Whatever the order of the responses.
+    let m = lower_doc(with_responses(json!({
+        "202": { "description": "pending" },
+        "200": json_of("Thing")
+    })))
+    .expect("lowers");
+    assert_eq!(
+        m.operations[0].success.kind,
+        ir::ResponseKind::JsonOrPending(named(&m, "Thing"))
+    );
+    assert_eq!(m.operations[0].success.status, 200);
+}
+
+#[test]
+fn ambiguous_2xx_responses_fail_naming_the_operation() {
+    for (responses, wanted) in [
+        (
+            json!({ "200": json_of("Thing"), "201": json_of("Other") }),
+            "several 2xx responses with a body (200, 201)",
+        ),
+        (
+            json!({ "200": json_of("Thing"), "202": { "description": "pending" }, "204": { "description": "gone" } }),
+            "2xx responses 202, 204 beside 200",
+        ),
+    ] {
+        let err = lower_doc(with_responses(responses)).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.starts_with("schema `operation things:get` at #/paths//v1/things/get/responses:"),
+            "{text}"
+        );
+        assert!(text.contains(wanted), "{text}");
+    }
+}
+
+#[test]
+fn other_multi_2xx_shapes_keep_their_reading() {
+    // 2025-05-28 `refunds:create`: 200 JSON beside a body-less 201 reads as
+    // the JSON response, as it always has.
+    let m = lower_doc(with_responses(json!({
+        "200": json_of("Thing"),
+        "201": { "description": "created" }
+    })))
+    .expect("lowers");
+    assert_eq!(
+        m.operations[0].success.kind,
+        ir::ResponseKind::Json(named(&m, "Thing"))
+    );
+    // Only body-less successes: nothing to decode.
+    let m = lower_doc(with_responses(json!({
+        "202": { "description": "accepted" },
+        "204": { "description": "done" }
+    })))
+    .expect("lowers");
+    assert_eq!(m.operations[0].success.kind, ir::ResponseKind::Empty);
+    assert_eq!(m.operations[0].success.status, 202);
+}
+
+// ---- the documentation format: reachability, x-polar-pagination ------------
+
+#[test]
+fn only_schemas_an_operation_or_a_webhook_reaches_are_lowered() {
+    let m = models("docs_format");
+    assert_eq!(m.unreachable, ["AccountBilling", "AccountUpdate"]);
+    assert!(m.component("AccountUpdate").is_none());
+    assert!(!m.types.iter().any(|t| t.name.starts_with("Account")));
+    // Reached through a `$ref` of a reached schema, or only by a webhook.
+    for name in ["Owner", "Pagination", "WebhookWidgetCreatedPayload"] {
+        assert!(m.component(name).is_some(), "{name}");
+    }
+    // A component an inline enum repeats (same title and values) is used
+    // in its place, so it is generated although no `$ref` names it.
+    let status = m.component("WidgetStatus").expect("WidgetStatus is kept");
+    assert_eq!(
+        field(struct_named(&m, "Widget"), "status").ty,
+        TypeRef::Named(status)
+    );
+    assert_eq!(m.component_count, 6);
+}
+
+#[test]
+fn a_document_without_operations_or_webhooks_keeps_every_schema() {
+    let m = models("enums");
+    assert!(m.unreachable.is_empty());
+    assert_eq!(m.component_count, spec("enums").components.schemas.len());
+}
+
+#[test]
+fn x_polar_pagination_decides_which_operations_page() {
+    let m = models("docs_format");
+    let op = |id: &str| {
+        m.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert_eq!(
+        op("widgets:list").pagination,
+        Some(ir::Pagination::Pages {
+            item: named(&m, "Widget")
+        })
+    );
+    assert_eq!(op("widgets:get").pagination, None);
+}
+
+/// `docs_format` with `edit` applied to the document.
+fn docs_format_with(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Models, codegen::Error> {
+    let mut doc: serde_json::Value =
+        serde_json::from_str(&common::fixture("docs_format")).expect("JSON");
+    edit(&mut doc);
+    lower_doc(doc)
+}
+
+#[test]
+fn x_polar_pagination_that_does_not_fit_fails_naming_the_operation() {
+    let err = docs_format_with(|doc| {
+        doc["paths"]["/v1/widgets/"]["get"]["x-polar-pagination"]["type"] = json!("cursor");
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "schema `operation widgets:list` at #/paths//v1/widgets//get/x-polar-pagination: \
+         `x-polar-pagination` of type `cursor` is not supported (only `page_limit`); extend \
+         `pagination` in codegen/src/ir/operations.rs"
+    );
+
+    let err = docs_format_with(|doc| {
+        doc["paths"]["/v1/widgets/{id}"]["get"]["x-polar-pagination"] =
+            json!({ "type": "page_limit", "item_schema": { "$ref": "#/components/schemas/Widget" } });
+    })
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("`operation widgets:get`"), "{text}");
+    assert!(text.contains("does not take a `page` query parameter"), "{text}");
+
+    let err = docs_format_with(|doc| {
+        doc["paths"]["/v1/widgets/"]["get"]["x-polar-pagination"]["item_schema"] =
+            json!({ "$ref": "#/components/schemas/Owner" });
+    })
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("`operation widgets:list`"), "{text}");
+    assert!(
+        text.contains("gives the item `#/components/schemas/Owner`, but the pages hold `Widget`"),
+        "{text}"
+    );
 }

@@ -360,10 +360,6 @@ fn unsupported_keywords_are_captured_by_name() {
         ("not", json!({ "not": { "type": "string" } })),
         ("if", json!({ "if": { "type": "string" }, "then": {} })),
         (
-            "patternProperties",
-            json!({ "type": "object", "patternProperties": { "^x": {} } }),
-        ),
-        (
             "unevaluatedProperties",
             json!({ "type": "object", "unevaluatedProperties": false }),
         ),
@@ -412,5 +408,76 @@ fn malformed_documents_are_rejected() {
         err.to_string()
             .starts_with("the document is not an OpenAPI 3.1 document"),
         "{err}"
+    );
+}
+
+// ---- patternProperties, x-polar-pagination, the documentation format --------
+
+#[test]
+fn pattern_properties_are_kept_as_schemas_by_pattern() {
+    let parsed = spec("pattern_properties");
+    let params = property(component(&parsed, "OidcConfiguration"), "authorization_parameters");
+    let patterns = params
+        .pattern_properties
+        .as_ref()
+        .expect("patternProperties is kept");
+    let keys: Vec<&str> = patterns.keys().map(String::as_str).collect();
+    assert_eq!(keys, ["^[a-zA-Z0-9_.-]{1,64}$"]);
+    assert_eq!(patterns[0].type_names(), ["string"]);
+    assert_eq!(patterns[0].max_length, Some(256));
+    // No longer a keyword the generator refuses.
+    assert_eq!(params.unsupported_keyword(), None);
+}
+
+#[test]
+fn x_polar_pagination_is_read_beside_the_speakeasy_hint() {
+    let parsed = spec("docs_format");
+    let list = parsed.paths["/v1/widgets/"].get.as_ref().expect("a GET");
+    let hint = list.polar_pagination.as_ref().expect("x-polar-pagination");
+    assert_eq!(hint.kind, "page_limit");
+    assert_eq!(
+        hint.item_schema.as_ref().and_then(|s| s.reference.as_deref()),
+        Some("#/components/schemas/Widget")
+    );
+    assert!(list.pagination.is_some(), "x-speakeasy-pagination is kept raw");
+    let get = parsed.paths["/v1/widgets/{id}"].get.as_ref().expect("a GET");
+    assert!(get.polar_pagination.is_none());
+}
+
+/// Every `x-` key of a document, removed (at any depth).
+fn without_extensions(value: &mut Value) -> usize {
+    match value {
+        Value::Object(map) => {
+            let before = map.len();
+            map.retain(|key, _| !key.starts_with("x-"));
+            let removed = before - map.len();
+            removed + map.values_mut().map(without_extensions).sum::<usize>()
+        }
+        Value::Array(items) => items.iter_mut().map(without_extensions).sum(),
+        _ => 0,
+    }
+}
+
+#[test]
+fn x_code_samples_and_other_extensions_are_ignored() {
+    let text = fixture("docs_format");
+    let mut doc: Value = serde_json::from_str(&text).expect("JSON");
+    assert!(text.contains("x-codeSamples"));
+    let with = spec::parse(&text).expect("the documentation format parses");
+    let removed = without_extensions(&mut doc);
+    assert!(removed >= 8, "the fixture has extensions ({removed})");
+    let without = spec::parse(&doc.to_string()).expect("parses without extensions");
+    // What the generator makes of both is the same: the samples, name
+    // overrides and subjects change nothing, and `x-polar-pagination`
+    // agrees with the operation's shape.
+    let lower = |s: &spec::Spec| codegen::ir::lower(s).expect("lowers");
+    let (with, without) = (lower(&with), lower(&without));
+    assert_eq!(
+        codegen::surface::models(&with),
+        codegen::surface::models(&without)
+    );
+    assert_eq!(
+        codegen::surface::operations(&with),
+        codegen::surface::operations(&without)
     );
 }

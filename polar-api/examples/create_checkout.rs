@@ -15,9 +15,9 @@
 
 use std::process::ExitCode;
 
-use polar_api::models::uuid::Uuid;
-use polar_api::models::CheckoutCreate;
-use polar_api::Client;
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::CheckoutCreate;
+use polar_api::v2026_10::Client;
 
 mod common;
 use common::{env, money};

@@ -19,7 +19,7 @@
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt; // `try_next` on the page streams
-use polar_api::{Client, CustomerPortalClient};
+use polar_api::v2026_10::{Client, CustomerPortalClient};
 
 mod common;
 use common::{env, money};
@@ -65,7 +65,8 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "  {}  {}  {}  {}  {}{}",
             order.created_at.format("%Y-%m-%d"),
-            order.invoice_number,
+            // `null` while the order is a draft.
+            order.invoice_number.as_deref().unwrap_or("(draft)"),
             product,
             money(order.total_amount, &order.currency),
             order.status,

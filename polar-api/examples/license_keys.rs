@@ -31,11 +31,12 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use polar_api::models::uuid::Uuid;
-use polar_api::models::{
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::{
     LicenseKeyActivate, LicenseKeyActivationRead, LicenseKeyValidate, ValidatedLicenseKey,
 };
-use polar_api::{Client, CustomerPortalClient, NoSession};
+use polar_api::v2026_10::{Client, CustomerPortalClient};
+use polar_api::NoSession;
 
 mod common;
 use common::env;

@@ -15,8 +15,8 @@
 use std::process::ExitCode;
 
 use futures_util::TryStreamExt; // `try_next` on the page stream
-use polar_api::models::uuid::Uuid;
-use polar_api::Client;
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::Client;
 
 mod common;
 use common::env;

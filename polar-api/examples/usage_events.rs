@@ -23,13 +23,13 @@ use std::collections::BTreeMap;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use polar_api::models::chrono::{DateTime, TimeDelta, Utc};
-use polar_api::models::uuid::Uuid;
-use polar_api::models::{
+use polar_api::v2026_10::models::chrono::{DateTime, TimeDelta, Utc};
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::{
     EventCreateExternalCustomer, EventMetadataInput, EventsIngest,
     StringOrIntegerOrNumberOrBoolean, TimeInterval,
 };
-use polar_api::Client;
+use polar_api::v2026_10::Client;
 
 mod common;
 use common::env;

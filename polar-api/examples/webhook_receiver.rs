@@ -11,8 +11,10 @@
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
+use polar_api::v2026_10::WebhookPayload;
 use polar_api::webhooks::{
-    VerifiedWebhook, Webhook, WebhookPayload, WebhookSecret, WEBHOOK_ID, WEBHOOK_SECRET_ENV,
+    VerifiedWebhook, VersionedWebhookPayload, Webhook, WebhookOutcome, WebhookSecret, WEBHOOK_ID,
+    WEBHOOK_SECRET_ENV,
 };
 
 const ADDRESS: &str = "127.0.0.1:3000";
@@ -40,7 +42,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// Runs only for deliveries that verified; the extractor has already
 /// answered 403 (bad signature, stale timestamp) or 400 (malformed) to the
 /// others. Polar retries any non-2xx answer, so answer 2xx once handled.
-async fn receive(headers: HeaderMap, VerifiedWebhook(event): VerifiedWebhook) -> StatusCode {
+async fn receive(headers: HeaderMap, VerifiedWebhook(outcome): VerifiedWebhook) -> StatusCode {
     // The same on every retry of a delivery: a real receiver records it and
     // skips deliveries it has already handled.
     let delivery = headers
@@ -48,6 +50,46 @@ async fn receive(headers: HeaderMap, VerifiedWebhook(event): VerifiedWebhook) ->
         .and_then(|id| id.to_str().ok())
         .unwrap_or("?");
 
+    match outcome {
+        // Decoded as the API version the endpoint sends (its `api_version`).
+        WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(event)) => {
+            handle(delivery, event);
+        }
+        // Another version this build includes (enable its cargo feature).
+        WebhookOutcome::Event(other) => {
+            println!(
+                "[{delivery}] an event sent as API version {}: not handled here",
+                other.api_version()
+            );
+        }
+        // Verified, but this build cannot type it: a version it does not
+        // include, or a body that does not match the schema. A real receiver
+        // stores `delivery.body` (the verified JSON) to process it later.
+        WebhookOutcome::VersionNotCompiled { version, delivery } => {
+            println!(
+                "[{}] sent as API version {version}, not compiled in; {} bytes kept",
+                delivery.id,
+                delivery.body.len()
+            );
+        }
+        WebhookOutcome::Undecodable {
+            version,
+            delivery,
+            error,
+        } => {
+            println!(
+                "[{}] could not decode as API version {version}: {error}",
+                delivery.id
+            );
+        }
+        // The enum is non-exhaustive.
+        _ => {}
+    }
+    StatusCode::ACCEPTED
+}
+
+/// Reacts to a few event types of API version 2026-10.
+fn handle(delivery: &str, event: WebhookPayload) {
     match event {
         WebhookPayload::OrderPaid(paid) => {
             let order = paid.data;
@@ -81,5 +123,4 @@ async fn receive(headers: HeaderMap, VerifiedWebhook(event): VerifiedWebhook) ->
             println!("[{delivery}] {kind}: not handled here");
         }
     }
-    StatusCode::ACCEPTED
 }

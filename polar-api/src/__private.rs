@@ -4,8 +4,8 @@
 //! # Contract for the generator
 //!
 //! An operation method builds a [`Request`], sends it through the client's
-//! [`Core`], and decodes the [`RawResponse`] with one of [`json`], [`empty`]
-//! or [`text`]:
+//! [`Core`], and decodes the [`RawResponse`] with one of [`json`],
+//! [`json_or_pending`], [`empty`] or [`text`]:
 //!
 //! ```text
 //! pub async fn send_with_response(self) -> Result<Response<Product>, Error> {
@@ -39,12 +39,13 @@
 //! }
 //! pub struct RawResponse { pub status: u16, pub headers: HeaderMap, pub body: Bytes }
 //! impl RawResponse { pub fn rate_limit(&self) -> RateLimit; }
-//! pub type ErrorBodyFn = fn(u16, &[u8]) -> Option<ApiErrorBody>;
-//! pub fn json<T: DeserializeOwned>(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<T>, Error>;
-//! pub fn empty(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<()>, Error>;
-//! pub fn text(operation: &'static str, response: RawResponse, error_body: ErrorBodyFn) -> Result<Response<String>, Error>;
-//! pub fn no_error_body(status: u16, raw: &[u8]) -> Option<ApiErrorBody>;
-//! pub fn decode_error_body<T: DeserializeOwned>(raw: &[u8], wrap: fn(T) -> ApiErrorBody) -> Option<ApiErrorBody>;
+//! // error bodies: `fn(u16, &[u8]) -> Option<B>` with `B` the version's `ApiErrorBody` (any `ErrorBody`).
+//! pub fn json<T: DeserializeOwned, B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<T>, Error>;
+//! pub fn json_or_pending<T: DeserializeOwned, B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<Option<T>>, Error>;
+//! pub fn empty<B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<()>, Error>;
+//! pub fn text<B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<String>, Error>;
+//! pub fn no_error_body(status: u16, raw: &[u8]) -> Option<serde_json::Value>;
+//! pub fn decode_error_body<T: DeserializeOwned, B>(raw: &[u8], wrap: fn(T) -> B, unknown: fn(Value) -> B) -> Option<B>;
 //! // clients: `Client::core(&self) -> &Core` and `CustomerPortalClient::<S>::core(&self) -> &Core`
 //! // (pub(crate)); `__core()` is the same, public and hidden.
 //! // pagination: crate::{paginate, collect_all}.
@@ -61,10 +62,14 @@
 //! * A value that fails to encode in a non-`Result` builder method is held
 //!   and returned by `send` as `Error::Encode`, before any I/O.
 //! * `send` returns the final response for *any* status, after retries;
-//!   `json`/`empty`/`text` treat 2xx as success and turn everything else into
-//!   `Error::Api` with `body: error_body(status, &raw)` and the raw bytes.
+//!   `json`/`json_or_pending`/`empty`/`text` treat 2xx as success and turn
+//!   everything else into `Error::Api` with `body: error_body(status, &raw)`
+//!   and the raw bytes.
+//! * `json_or_pending` is for an operation that documents a JSON 2xx beside
+//!   a body-less `202 Accepted` (the result is not ready yet): `None` for a
+//!   202, `Some(decoded)` for any other 2xx.
 //! * The `error_body` function should decode the body into the variant of
-//!   `crate::ApiErrorBody` documented for `status`, fall back to
+//!   `ApiErrorBody` of the version module documented for `status`, fall back to
 //!   `ApiErrorBody::Unknown(value)` for other JSON, and return `None` for an
 //!   undocumented status or a body that is not JSON.
 
@@ -72,27 +77,28 @@ pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::Method;
 
+pub use crate::error::ErrorBody;
 pub use crate::request::Request;
-pub use crate::response::{empty, json, no_error_body, text, RawResponse};
+pub use crate::response::{empty, json, json_or_pending, no_error_body, text, RawResponse};
 pub use crate::transport::Core;
 
 use serde::de::DeserializeOwned;
 
-use crate::ApiErrorBody;
+/// Seals [`crate::ApiVersion`]: only the generated version modules
+/// implement it.
+pub trait Sealed {}
 
-/// The signature of an operation's error-body decoder.
-pub type ErrorBodyFn = fn(u16, &[u8]) -> Option<ApiErrorBody>;
-
-/// Decodes `raw` as `T` and wraps it into an [`ApiErrorBody`] variant; when
-/// it is not a `T`, falls back to [`ApiErrorBody::Unknown`] for any JSON,
-/// and `None` for a body that is not JSON.
-pub fn decode_error_body<T: DeserializeOwned>(
+/// Decodes `raw` as `T` and wraps it into a variant of the version's
+/// `ApiErrorBody` (`wrap`); when it is not a `T`, falls back to `unknown`
+/// for any JSON, and `None` for a body that is not JSON.
+pub fn decode_error_body<T: DeserializeOwned, B>(
     raw: &[u8],
-    wrap: fn(T) -> ApiErrorBody,
-) -> Option<ApiErrorBody> {
+    wrap: fn(T) -> B,
+    unknown: fn(serde_json::Value) -> B,
+) -> Option<B> {
     match serde_json::from_slice::<T>(raw) {
         Ok(body) => Some(wrap(body)),
-        Err(_) => serde_json::from_slice(raw).ok().map(ApiErrorBody::Unknown),
+        Err(_) => serde_json::from_slice(raw).ok().map(unknown),
     }
 }
 

@@ -2,32 +2,48 @@
 //! organization or personal access token.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession};
 use crate::transport::Core;
-use crate::{AccessToken, ClientBuilder, Error};
+use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
 
 /// The environment variable [`Client::from_env`] reads the token from.
 pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";
 
-/// A client for the Polar API, authenticated with an organization access
-/// token (or a personal one).
+/// A client for the Polar API at API version `V`, authenticated with an
+/// organization access token (or a personal one).
+///
+/// Name it through a version module, which fixes `V` and adds that
+/// version's operations: `polar_api::v2026_10::Client`. Every request it
+/// sends carries `Polar-Version: V`.
 ///
 /// Cloning is cheap: clones share one configuration and connection pool, so
 /// make one client and clone it where needed.
 ///
 /// ```no_run
-/// let client = polar_api::Client::new("polar_oat_...")?;
-/// let sandbox = polar_api::Client::builder().token("polar_oat_...").sandbox().build()?;
+/// use polar_api::v2026_10::Client;
+///
+/// let client = Client::new("polar_oat_...")?;
+/// let sandbox = Client::builder().token("polar_oat_...").sandbox().build()?;
 /// # Ok::<(), polar_api::Error>(())
 /// ```
-#[derive(Clone)]
-pub struct Client {
+pub struct Client<V: ApiVersion> {
     core: Arc<Core>,
+    version: PhantomData<fn() -> V>,
 }
 
-impl Client {
+impl<V: ApiVersion> Clone for Client<V> {
+    fn clone(&self) -> Self {
+        Client {
+            core: Arc::clone(&self.core),
+            version: PhantomData,
+        }
+    }
+}
+
+impl<V: ApiVersion> Client<V> {
     /// A production client with the default options, authenticated with
     /// `token`.
     pub fn new(token: impl Into<AccessToken>) -> Result<Self, Error> {
@@ -61,7 +77,7 @@ impl Client {
     }
 
     /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
+    pub fn builder() -> ClientBuilder<V> {
         ClientBuilder::new()
     }
 
@@ -70,12 +86,17 @@ impl Client {
         self.core.base_url()
     }
 
+    /// The `Polar-Version` every request of this client sends.
+    pub fn api_version(&self) -> &'static str {
+        V::NAME
+    }
+
     /// A customer-portal client for a customer session token, with this
     /// client's server, timeouts, retries and connection pool.
     pub fn customer_portal_with(
         &self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<CustomerSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
         let core = self.core.with_token(Some(&session_token.into()))?;
         Ok(CustomerPortalClient::from_core(core))
     }
@@ -85,7 +106,7 @@ impl Client {
     pub fn member_portal_with(
         &self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<MemberSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
         let core = self.core.with_token(Some(&session_token.into()))?;
         Ok(CustomerPortalClient::from_core(core))
     }
@@ -94,7 +115,7 @@ impl Client {
     /// timeouts, retries and connection pool, for the portal operations the
     /// API leaves public (license key validation and activation; see
     /// [`NoSession`](crate::NoSession)).
-    pub fn public_portal(&self) -> Result<CustomerPortalClient<NoSession>, Error> {
+    pub fn public_portal(&self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
         let core = self.core.with_token(None)?;
         Ok(CustomerPortalClient::from_core(core))
     }
@@ -102,6 +123,7 @@ impl Client {
     pub(crate) fn from_core(core: Core) -> Self {
         Client {
             core: Arc::new(core),
+            version: PhantomData,
         }
     }
 
@@ -117,9 +139,10 @@ impl Client {
     }
 }
 
-impl fmt::Debug for Client {
+impl<V: ApiVersion> fmt::Debug for Client<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
+            .field("api_version", &V::NAME)
             .field("base_url", &self.core.base_url)
             .field("authenticated", &self.core.authorization.is_some())
             .finish_non_exhaustive()

@@ -1,12 +1,13 @@
 //! [`ClientBuilder`]: every option a client can be configured with.
 
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
 use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
 use crate::transport::Core;
-use crate::{AccessToken, Client, Error, RetryConfig, Server};
+use crate::{AccessToken, ApiVersion, Client, Error, RetryConfig, Server};
 
 /// The `User-Agent` every request carries, before any suffix.
 pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -22,7 +23,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// ```no_run
 /// use std::time::Duration;
 ///
-/// let client = polar_api::Client::builder()
+/// let client = polar_api::v2026_10::Client::builder()
 ///     .token("polar_oat_...")
 ///     .sandbox()
 ///     .timeout(Duration::from_secs(20))
@@ -33,7 +34,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// ```
 #[derive(Clone, Debug)]
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<V: ApiVersion> {
     token: Option<AccessToken>,
     server: Server,
     connect_timeout: Duration,
@@ -41,9 +42,10 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
+    version: PhantomData<fn() -> V>,
 }
 
-impl Default for ClientBuilder {
+impl<V: ApiVersion> Default for ClientBuilder<V> {
     fn default() -> Self {
         ClientBuilder {
             token: None,
@@ -53,11 +55,12 @@ impl Default for ClientBuilder {
             retry: RetryConfig::default(),
             user_agent_suffix: None,
             http_client: None,
+            version: PhantomData,
         }
     }
 }
 
-impl ClientBuilder {
+impl<V: ApiVersion> ClientBuilder<V> {
     /// A builder with the defaults: production, 10 s to connect, 60 s per
     /// attempt, [`RetryConfig::default`], no token.
     pub fn new() -> Self {
@@ -145,7 +148,7 @@ impl ClientBuilder {
     /// Fails with [`Error::Config`] when no token was given, the token or the
     /// user-agent suffix cannot be sent as a header, or the base URL is
     /// invalid.
-    pub fn build(mut self) -> Result<Client, Error> {
+    pub fn build(mut self) -> Result<Client<V>, Error> {
         let token = self.token.take().ok_or_else(|| {
             Error::config(
                 "no access token: call .token(..), use Client::from_env(), \
@@ -159,7 +162,7 @@ impl ClientBuilder {
     /// operations the API leaves public (such as those of a checkout session
     /// addressed by its client secret). A token set with
     /// [`token`](Self::token) is an error here.
-    pub fn build_anonymous(self) -> Result<Client, Error> {
+    pub fn build_anonymous(self) -> Result<Client<V>, Error> {
         if self.token.is_some() {
             return Err(Error::config(
                 "build_anonymous() was called on a builder that has a token; use build()",
@@ -173,7 +176,7 @@ impl ClientBuilder {
     pub fn build_customer_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<CustomerSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -182,7 +185,7 @@ impl ClientBuilder {
     pub fn build_member_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<MemberSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -190,7 +193,7 @@ impl ClientBuilder {
     /// header, for the portal operations the API leaves public (see
     /// [`NoSession`]). A token set with [`token`](Self::token) is an error
     /// here.
-    pub fn build_public_portal(self) -> Result<CustomerPortalClient<NoSession>, Error> {
+    pub fn build_public_portal(self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
         if self.token.is_some() {
             return Err(Error::config(
                 "build_public_portal() was called on a builder that has a token; \
@@ -203,7 +206,7 @@ impl ClientBuilder {
     fn build_portal<S: SessionKind>(
         self,
         session_token: AccessToken,
-    ) -> Result<CustomerPortalClient<S>, Error> {
+    ) -> Result<CustomerPortalClient<V, S>, Error> {
         if self.token.is_some() {
             return Err(Error::config(format!(
                 "a portal client authenticates with its {} token only; \
@@ -241,6 +244,7 @@ impl ClientBuilder {
             user_agent,
             timeout: self.timeout,
             retry: self.retry,
+            api_version: V::NAME,
         })
     }
 }

@@ -1,12 +1,14 @@
 //! The crate's single error type.
 
+use std::any::Any;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
 
-use crate::{ApiErrorBody, RateLimit};
+use crate::RateLimit;
 
 /// Everything that can go wrong when calling the Polar API.
 ///
@@ -43,6 +45,19 @@ pub enum Error {
     },
     /// The server answered with a status other than 2xx.
     Api(Box<ApiError>),
+    /// The server does not serve the API version the client asked for: a
+    /// `404 {"detail":"Not Found"}` whose response does not echo the
+    /// requested `Polar-Version`. Polar removes a version a quarter after it
+    /// is deprecated; move to a newer version module. This is never a
+    /// missing resource: nothing was looked up.
+    UnsupportedApiVersion {
+        /// The operation being called.
+        operation: &'static str,
+        /// The `Polar-Version` the client sent.
+        requested: &'static str,
+        /// The version the response says it was served as, if it says.
+        served: Option<String>,
+    },
     /// The request could not be built: a path or query parameter or a body
     /// that does not serialize.
     Encode {
@@ -68,9 +83,10 @@ pub struct ApiError {
     /// The HTTP status code.
     pub status: u16,
     /// The body decoded into one of the error schemas the spec documents for
-    /// this operation and status, or `None` when the status is undocumented
-    /// or the body is not JSON.
-    pub body: Option<ApiErrorBody>,
+    /// this operation and status (the `ApiErrorBody` of the client's version
+    /// module), or `None` when the status is undocumented or the body is not
+    /// JSON. Read it with [`ApiError::body`].
+    pub(crate) body: Option<TypedErrorBody>,
     /// The body exactly as received.
     pub raw: Bytes,
     /// The rate-limit headers of the response.
@@ -79,7 +95,38 @@ pub struct ApiError {
     pub headers: HeaderMap,
 }
 
+/// A typed error body of any API version, behind one type so that
+/// [`Error`] is the same for every version.
+pub(crate) type TypedErrorBody = Arc<dyn ErrorBody>;
+
+/// What a typed error body is: the `ApiErrorBody` of a version module
+/// (any `Debug + Send + Sync` type; implemented for all of them).
+pub trait ErrorBody: Any + fmt::Debug + Send + Sync {
+    /// The body as `Any`, to downcast to its version's type.
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + fmt::Debug + Send + Sync> ErrorBody for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
 impl ApiError {
+    /// The body decoded into the error schema the spec documents for this
+    /// operation and status, as `B`: the `ApiErrorBody` of the version
+    /// module that made the call (`err.body::<v2026_10::ApiErrorBody>()`).
+    /// `None` when the status is undocumented, the body is not JSON, or `B`
+    /// is another version's type.
+    pub fn body<B: Any>(&self) -> Option<&B> {
+        self.body.as_deref().and_then(|body| body.as_any().downcast_ref())
+    }
+
+    /// The `Polar-Version` the response says it was served as.
+    pub fn api_version(&self) -> Option<&str> {
+        crate::response::served_version(&self.headers)
+    }
+
     /// The raw body as text (invalid UTF-8 replaced).
     pub fn raw_text(&self) -> Cow<'_, str> {
         String::from_utf8_lossy(&self.raw)
@@ -156,17 +203,11 @@ impl std::error::Error for ApiError {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            // Only reqwest's own text ("error sending request"): its causes
+            // (connection refused, TLS, ...) follow through `source()`, which
+            // error reporters print after this.
             Error::Transport { operation, source } => {
-                write!(f, "{operation}: could not reach the Polar API: {source}")?;
-                // reqwest's own text is terse ("error sending request"); the
-                // underlying cause (connection refused, TLS, …) is the useful
-                // part, so walk the chain.
-                let mut cause = std::error::Error::source(source);
-                while let Some(inner) = cause {
-                    write!(f, ": {inner}")?;
-                    cause = inner.source();
-                }
-                Ok(())
+                write!(f, "{operation}: could not reach the Polar API: {source}")
             }
             Error::Timeout { operation } => {
                 write!(f, "{operation}: timed out waiting for the Polar API")
@@ -182,6 +223,21 @@ impl fmt::Display for Error {
                 body.len()
             ),
             Error::Api(api) => fmt::Display::fmt(api, f),
+            Error::UnsupportedApiVersion {
+                operation,
+                requested,
+                served,
+            } => {
+                write!(
+                    f,
+                    "{operation}: the Polar API does not serve API version {requested} \
+                     (404 for the version, not for a resource)"
+                )?;
+                match served {
+                    Some(served) => write!(f, "; the response was served as {served}"),
+                    None => Ok(()),
+                }
+            }
             Error::Encode { operation, message } => {
                 write!(f, "{operation}: could not encode the request: {message}")
             }
@@ -193,8 +249,7 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            // The Display of `Transport` already includes the chain.
-            Error::Transport { .. } => None,
+            Error::Transport { source, .. } => Some(source),
             Error::Decode { source, .. } => Some(source),
             _ => None,
         }
@@ -233,7 +288,8 @@ impl Error {
             Error::Transport { operation, .. }
             | Error::Timeout { operation }
             | Error::Decode { operation, .. }
-            | Error::Encode { operation, .. } => Some(operation),
+            | Error::Encode { operation, .. }
+            | Error::UnsupportedApiVersion { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Config { .. } => None,
         }
@@ -281,7 +337,15 @@ impl Error {
         self.api_status() == Some(403)
     }
 
-    /// Whether the server answered 404.
+    /// Whether the server does not serve the requested API version
+    /// ([`Error::UnsupportedApiVersion`]).
+    pub fn is_unsupported_api_version(&self) -> bool {
+        matches!(self, Error::UnsupportedApiVersion { .. })
+    }
+
+    /// Whether the server answered 404 for a resource. An API version the
+    /// server no longer serves is [`Error::UnsupportedApiVersion`] instead,
+    /// so this never mistakes it for a missing resource.
     pub fn is_not_found(&self) -> bool {
         self.api_status() == Some(404)
     }

@@ -72,6 +72,7 @@ mod response;
 mod retry;
 mod server;
 mod transport;
+mod version;
 
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -97,6 +98,7 @@ pub use rate_limit::RateLimit;
 pub use response::Response;
 pub use retry::RetryConfig;
 pub use server::Server;
+pub use version::{ApiVersion, API_VERSION_HEADER};
 
 pub use polar_models as models;
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

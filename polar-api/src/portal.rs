@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use crate::transport::Core;
-use crate::{AccessToken, ClientBuilder, Error};
+use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
 
 mod sealed {
     pub trait Sealed {}
@@ -65,8 +65,9 @@ impl SessionKind for MemberSession {
 /// Cloning is cheap.
 ///
 /// ```no_run
-/// # fn demo(org: polar_api::Client, token_from_session: String) -> Result<(), polar_api::Error> {
-/// use polar_api::{CustomerPortalClient, MemberSession};
+/// # fn demo(org: polar_api::v2026_10::Client, token_from_session: String) -> Result<(), polar_api::Error> {
+/// use polar_api::v2026_10::{Client, CustomerPortalClient};
+/// use polar_api::MemberSession;
 ///
 /// // Standalone, production, default options:
 /// let portal = CustomerPortalClient::from_customer_session("polar_cst_...")?;
@@ -74,15 +75,15 @@ impl SessionKind for MemberSession {
 /// let portal = org.customer_portal_with(token_from_session)?;
 /// // A member's session on the sandbox:
 /// let member: CustomerPortalClient<MemberSession> =
-///     polar_api::Client::builder().sandbox().build_member_portal("polar_mst_...")?;
+///     Client::builder().sandbox().build_member_portal("polar_mst_...")?;
 /// # Ok(()) }
 /// ```
-pub struct CustomerPortalClient<S: SessionKind = CustomerSession> {
+pub struct CustomerPortalClient<V: ApiVersion, S: SessionKind = CustomerSession> {
     core: Arc<Core>,
-    kind: PhantomData<fn() -> S>,
+    kind: PhantomData<fn() -> (V, S)>,
 }
 
-impl CustomerPortalClient<CustomerSession> {
+impl<V: ApiVersion> CustomerPortalClient<V, CustomerSession> {
     /// A production portal client with the default options for a customer
     /// session token.
     pub fn from_customer_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
@@ -90,15 +91,17 @@ impl CustomerPortalClient<CustomerSession> {
     }
 }
 
-impl CustomerPortalClient<NoSession> {
+impl<V: ApiVersion> CustomerPortalClient<V, NoSession> {
     /// A production portal client without a token, with the default
     /// options, for the public portal operations (see [`NoSession`]).
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), polar_api::Error> {
-    /// use polar_api::models::LicenseKeyValidate;
+    /// use polar_api::v2026_10::models::LicenseKeyValidate;
+    /// use polar_api::v2026_10::CustomerPortalClient;
+    /// use polar_api::NoSession;
     ///
-    /// let portal = polar_api::CustomerPortalClient::public()?;
+    /// let portal = CustomerPortalClient::<NoSession>::public()?;
     /// let organization_id = "1d5c2e4f-8a3b-4c6d-9e7f-0a1b2c3d4e5f".parse().expect("a uuid");
     /// let key = portal
     ///     .license_keys()
@@ -113,7 +116,7 @@ impl CustomerPortalClient<NoSession> {
     }
 }
 
-impl CustomerPortalClient<MemberSession> {
+impl<V: ApiVersion> CustomerPortalClient<V, MemberSession> {
     /// A production portal client with the default options for a member
     /// session token.
     pub fn from_member_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
@@ -121,7 +124,7 @@ impl CustomerPortalClient<MemberSession> {
     }
 }
 
-impl<S: SessionKind> CustomerPortalClient<S> {
+impl<V: ApiVersion, S: SessionKind> CustomerPortalClient<V, S> {
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.core.base_url()
@@ -151,7 +154,7 @@ impl<S: SessionKind> CustomerPortalClient<S> {
     }
 }
 
-impl<S: SessionKind> Clone for CustomerPortalClient<S> {
+impl<V: ApiVersion, S: SessionKind> Clone for CustomerPortalClient<V, S> {
     fn clone(&self) -> Self {
         CustomerPortalClient {
             core: Arc::clone(&self.core),
@@ -160,9 +163,10 @@ impl<S: SessionKind> Clone for CustomerPortalClient<S> {
     }
 }
 
-impl<S: SessionKind> fmt::Debug for CustomerPortalClient<S> {
+impl<V: ApiVersion, S: SessionKind> fmt::Debug for CustomerPortalClient<V, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CustomerPortalClient")
+            .field("api_version", &V::NAME)
             .field("session", &S::NAME)
             .field("base_url", &self.core.base_url)
             .finish_non_exhaustive()

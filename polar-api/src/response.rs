@@ -5,7 +5,11 @@ use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use crate::{ApiError, ApiErrorBody, Error, RateLimit};
+use std::sync::Arc;
+
+use crate::error::ErrorBody;
+use crate::version::API_VERSION_HEADER;
+use crate::{ApiError, Error, RateLimit};
 
 /// A decoded response together with its HTTP metadata, for callers who want
 /// the status, the headers or the rate-limit state along with the value.
@@ -26,6 +30,12 @@ impl<T> Response<T> {
     /// The decoded body, dropping the metadata.
     pub fn into_value(self) -> T {
         self.value
+    }
+
+    /// The `Polar-Version` the server says it answered as (its echo of the
+    /// request's header).
+    pub fn api_version(&self) -> Option<&str> {
+        served_version(&self.headers)
     }
 
     /// Transforms the value, keeping the metadata.
@@ -49,6 +59,31 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The whole body.
     pub body: Bytes,
+    /// The `Polar-Version` the request asked for.
+    pub requested_version: &'static str,
+}
+
+/// The `Polar-Version` header of a response, when it has a readable one.
+pub(crate) fn served_version(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(API_VERSION_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+}
+
+/// Whether a 404 says the API version is not served, not that a resource
+/// is missing: the bare `{"detail": "Not Found"}` of an unknown route, on a
+/// response that does not echo the requested version. Polar's resource 404s
+/// carry `"error": "ResourceNotFound"` (and a served version).
+fn is_unsupported_version(response: &RawResponse) -> bool {
+    if response.status != 404 || served_version(&response.headers) == Some(response.requested_version)
+    {
+        return false;
+    }
+    let Ok(serde_json::Value::Object(body)) = serde_json::from_slice(&response.body) else {
+        return false;
+    };
+    body.len() == 1 && body.get("detail").and_then(|d| d.as_str()) == Some("Not Found")
 }
 
 impl RawResponse {
@@ -64,15 +99,22 @@ impl RawResponse {
 
     /// Turns a non-2xx response into [`Error::Api`], decoding the body with
     /// `error_body`; hands back a 2xx one.
-    fn check(
+    fn check<B: ErrorBody>(
         self,
         operation: &'static str,
-        error_body: fn(u16, &[u8]) -> Option<ApiErrorBody>,
+        error_body: fn(u16, &[u8]) -> Option<B>,
     ) -> Result<RawResponse, Error> {
         if self.is_success() {
             return Ok(self);
         }
-        let body = error_body(self.status, &self.body);
+        if is_unsupported_version(&self) {
+            return Err(Error::UnsupportedApiVersion {
+                operation,
+                requested: self.requested_version,
+                served: served_version(&self.headers).map(str::to_owned),
+            });
+        }
+        let body = error_body(self.status, &self.body).map(|b| Arc::new(b) as Arc<dyn ErrorBody>);
         Err(Error::Api(Box::new(ApiError {
             operation,
             status: self.status,
@@ -95,10 +137,10 @@ impl RawResponse {
 
 /// Decodes a 2xx JSON body into `T`, or turns any other status into
 /// [`Error::Api`]. A body that does not decode is [`Error::Decode`].
-pub fn json<T: DeserializeOwned>(
+pub fn json<T: DeserializeOwned, B: ErrorBody>(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<ApiErrorBody>,
+    error_body: fn(u16, &[u8]) -> Option<B>,
 ) -> Result<Response<T>, Error> {
     let response = response.check(operation, error_body)?;
     match serde_json::from_slice(&response.body) {
@@ -112,12 +154,27 @@ pub fn json<T: DeserializeOwned>(
     }
 }
 
-/// Accepts any 2xx response and ignores its body (for 202/204 and other
-/// body-less successes), or turns any other status into [`Error::Api`].
-pub fn empty(
+/// For operations that answer `202 Accepted` without a body while the
+/// result is not ready (an order receipt still being generated): `None` for
+/// a 202, whatever its body; any other 2xx decodes as [`json`] does, into
+/// `Some`. Any other status is [`Error::Api`].
+pub fn json_or_pending<T: DeserializeOwned, B: ErrorBody>(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<ApiErrorBody>,
+    error_body: fn(u16, &[u8]) -> Option<B>,
+) -> Result<Response<Option<T>>, Error> {
+    if response.status == 202 {
+        return Ok(response.into_response(None));
+    }
+    json(operation, response, error_body).map(|response| response.map(Some))
+}
+
+/// Accepts any 2xx response and ignores its body (for 202/204 and other
+/// body-less successes), or turns any other status into [`Error::Api`].
+pub fn empty<B: ErrorBody>(
+    operation: &'static str,
+    response: RawResponse,
+    error_body: fn(u16, &[u8]) -> Option<B>,
 ) -> Result<Response<()>, Error> {
     let response = response.check(operation, error_body)?;
     Ok(response.into_response(()))
@@ -125,10 +182,10 @@ pub fn empty(
 
 /// Returns a 2xx body as text (`text/csv` exports), or turns any other
 /// status into [`Error::Api`]. A body that is not UTF-8 is [`Error::Decode`].
-pub fn text(
+pub fn text<B: ErrorBody>(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<ApiErrorBody>,
+    error_body: fn(u16, &[u8]) -> Option<B>,
 ) -> Result<Response<String>, Error> {
     let response = response.check(operation, error_body)?;
     match std::str::from_utf8(&response.body) {
@@ -149,7 +206,7 @@ pub fn text(
 
 /// An `error_body` decoder that decodes nothing: for operations whose spec
 /// documents no error schema. [`ApiError::raw`] still has the body.
-pub fn no_error_body(_status: u16, _raw: &[u8]) -> Option<ApiErrorBody> {
+pub fn no_error_body(_status: u16, _raw: &[u8]) -> Option<serde_json::Value> {
     None
 }
 
@@ -165,16 +222,75 @@ mod tests {
             status,
             headers,
             body: Bytes::from_static(body.as_bytes()),
+            requested_version: "2026-10",
         }
     }
 
-    fn unknown(_: u16, raw: &[u8]) -> Option<ApiErrorBody> {
-        serde_json::from_slice(raw).ok().map(ApiErrorBody::Unknown)
+    fn with_served(mut response: RawResponse, version: &'static str) -> RawResponse {
+        response
+            .headers
+            .insert(API_VERSION_HEADER, HeaderValue::from_static(version));
+        response
+    }
+
+    #[test]
+    fn a_bare_404_without_the_requested_version_is_an_unsupported_version() {
+        let bare = r#"{"detail":"Not Found"}"#;
+        for response in [raw(404, bare), with_served(raw(404, bare), "2026-07")] {
+            let served = served_version(&response.headers).map(str::to_owned);
+            let err = json::<(), _>("licenses:get", response, unknown).unwrap_err();
+            match &err {
+                Error::UnsupportedApiVersion {
+                    requested,
+                    served: got,
+                    ..
+                } => {
+                    assert_eq!(*requested, "2026-10");
+                    assert_eq!(*got, served);
+                }
+                other => panic!("{other:?}"),
+            }
+            assert!(err.is_unsupported_api_version());
+            assert!(!err.is_not_found(), "never a missing resource");
+        }
+    }
+
+    #[test]
+    fn a_resource_404_stays_a_resource_404() {
+        let resource = r#"{"error":"ResourceNotFound","detail":"Not found"}"#;
+        let bare = r#"{"detail":"Not Found"}"#;
+        for response in [
+            raw(404, resource),
+            with_served(raw(404, resource), "2026-10"),
+            // The route is missing in a version the server does serve.
+            with_served(raw(404, bare), "2026-10"),
+        ] {
+            let err = json::<(), _>("licenses:get", response, unknown).unwrap_err();
+            assert!(err.is_not_found(), "{err:?}");
+            assert!(!err.is_unsupported_api_version());
+        }
+    }
+
+    #[test]
+    fn the_served_version_is_readable() {
+        let ok = json::<Vec<u8>, serde_json::Value>(
+            "op",
+            with_served(raw(200, "[]"), "2026-10"),
+            no_error_body,
+        )
+        .unwrap();
+        assert_eq!(ok.api_version(), Some("2026-10"));
+        let err = json::<(), _>("op", with_served(raw(409, "{}"), "2026-10"), unknown).unwrap_err();
+        assert_eq!(err.api_error().unwrap().api_version(), Some("2026-10"));
+    }
+
+    fn unknown(_: u16, raw: &[u8]) -> Option<serde_json::Value> {
+        serde_json::from_slice(raw).ok()
     }
 
     #[test]
     fn json_success_and_metadata() {
-        let res = json::<Vec<u8>>("op", raw(200, "[1,2]"), no_error_body).unwrap();
+        let res = json::<Vec<u8>, _>("op", raw(200, "[1,2]"), no_error_body).unwrap();
         assert_eq!(res.status, 200);
         assert_eq!(res.rate_limit.remaining, Some(9));
         assert_eq!(res.into_value(), vec![1, 2]);
@@ -182,7 +298,7 @@ mod tests {
 
     #[test]
     fn json_decode_error_keeps_body() {
-        let err = json::<Vec<u8>>("op", raw(201, "nope"), no_error_body).unwrap_err();
+        let err = json::<Vec<u8>, _>("op", raw(201, "nope"), no_error_body).unwrap_err();
         match err {
             Error::Decode { status, body, .. } => {
                 assert_eq!(status, 201);
@@ -194,11 +310,32 @@ mod tests {
 
     #[test]
     fn non_success_is_api_error() {
-        let err = json::<()>("op", raw(409, r#"{"detail":"x"}"#), unknown).unwrap_err();
+        let err = json::<(), _>("op", raw(409, r#"{"detail":"x"}"#), unknown).unwrap_err();
         let api = err.api_error().unwrap();
         assert_eq!(api.status, 409);
-        assert!(matches!(api.body, Some(ApiErrorBody::Unknown(_))));
+        assert_eq!(
+            api.body::<serde_json::Value>(),
+            Some(&serde_json::json!({"detail": "x"}))
+        );
+        assert_eq!(api.body::<String>(), None, "another type is not the body");
         assert_eq!(err.rate_limit().unwrap().remaining, Some(9));
+    }
+
+    #[test]
+    fn json_or_pending_is_none_for_202_and_decodes_otherwise() {
+        let pending = json_or_pending::<Vec<u8>, _>("op", raw(202, ""), no_error_body).unwrap();
+        assert_eq!(pending.status, 202);
+        assert_eq!(pending.rate_limit.remaining, Some(9));
+        assert_eq!(pending.into_value(), None);
+        let ready = json_or_pending::<Vec<u8>, _>("op", raw(200, "[1]"), no_error_body).unwrap();
+        assert_eq!(ready.into_value(), Some(vec![1]));
+        assert!(matches!(
+            json_or_pending::<Vec<u8>, _>("op", raw(200, ""), no_error_body),
+            Err(Error::Decode { status: 200, .. })
+        ));
+        let err = json_or_pending::<Vec<u8>, _>("op", raw(404, r#"{"detail":"x"}"#), unknown)
+            .unwrap_err();
+        assert_eq!(err.api_error().unwrap().status, 404);
     }
 
     #[test]

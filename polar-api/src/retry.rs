@@ -13,21 +13,41 @@ use reqwest::Method;
 ///
 /// and the request is safe to repeat: `GET`, `HEAD`, `PUT`, `DELETE` and
 /// `OPTIONS` always are; `POST` and `PATCH` only when they carry an
-/// `Idempotency-Key` header. (A connection that could not be opened at all
-/// never reached the server, so that case is retried for every method.)
+/// `Idempotency-Key` header. Two cases are safe for every method: a **429**,
+/// which the server refuses before running the request, and a connection
+/// that could not be opened at all, which never reached the server.
 ///
-/// Waits grow exponentially, `base_delay * 2^retry` capped at `max_delay`,
-/// with full jitter (a random wait between zero and that bound). When a 429
-/// or 503 carries `Retry-After`, the wait is at least that long, still capped
-/// at `max_delay`.
+/// Waits grow exponentially, `initial_delay * 2^retry` capped at
+/// `max_delay`, with full jitter (a random wait between zero and that
+/// bound). When a 429 or 503 carries `Retry-After`, the wait is at least
+/// that long; when `Retry-After` is longer than `max_delay`, the request is
+/// not retried (it would only be refused again) and the response is
+/// returned at once as [`Error::Api`](crate::Error::Api), its `Retry-After`
+/// in [`Error::rate_limit`](crate::Error::rate_limit).
+///
+/// Build one from the default and change what you need; the type is
+/// `#[non_exhaustive]`, so new settings can be added without breaking
+/// callers:
+///
+/// ```
+/// use std::time::Duration;
+/// use polar_api::RetryConfig;
+///
+/// let retry = RetryConfig::default()
+///     .max_retries(4)
+///     .initial_delay(Duration::from_millis(200))
+///     .max_delay(Duration::from_secs(10));
+/// assert_eq!(retry.get_max_retries(), 4);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Retries after the first attempt; `2` means up to three attempts.
-    pub max_retries: u32,
+    pub(crate) max_retries: u32,
     /// The bound of the first wait.
-    pub base_delay: Duration,
+    pub(crate) initial_delay: Duration,
     /// The longest single wait.
-    pub max_delay: Duration,
+    pub(crate) max_delay: Duration,
 }
 
 impl Default for RetryConfig {
@@ -35,7 +55,7 @@ impl Default for RetryConfig {
     fn default() -> Self {
         RetryConfig {
             max_retries: 2,
-            base_delay: Duration::from_millis(500),
+            initial_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
         }
     }
@@ -44,31 +64,65 @@ impl Default for RetryConfig {
 impl RetryConfig {
     /// No retries: every request is attempted once.
     pub fn disabled() -> Self {
-        RetryConfig {
-            max_retries: 0,
-            ..RetryConfig::default()
-        }
+        RetryConfig::default().max_retries(0)
     }
 
     /// The default policy with a different number of retries.
     pub fn with_max_retries(max_retries: u32) -> Self {
-        RetryConfig {
-            max_retries,
-            ..RetryConfig::default()
-        }
+        RetryConfig::default().max_retries(max_retries)
+    }
+
+    /// Retries after the first attempt (default 2; `0` disables retries).
+    #[must_use]
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// The bound of the first wait, doubled for each further retry
+    /// (default 500 ms).
+    #[must_use]
+    pub fn initial_delay(mut self, initial_delay: Duration) -> Self {
+        self.initial_delay = initial_delay;
+        self
+    }
+
+    /// The longest single wait (default 30 s). A server asking, with
+    /// `Retry-After`, for a longer one gets its response returned instead.
+    #[must_use]
+    pub fn max_delay(mut self, max_delay: Duration) -> Self {
+        self.max_delay = max_delay;
+        self
+    }
+
+    /// Retries after the first attempt.
+    pub fn get_max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The bound of the first wait.
+    pub fn get_initial_delay(&self) -> Duration {
+        self.initial_delay
+    }
+
+    /// The longest single wait.
+    pub fn get_max_delay(&self) -> Duration {
+        self.max_delay
     }
 
     /// How long to wait before retry number `retry` (0 for the first retry),
-    /// given the server's `Retry-After`, if it sent one that applies.
-    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+    /// given the server's `Retry-After`, if it sent one that applies; `None`
+    /// when that is longer than `max_delay`, so retrying would be too early.
+    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         let bound = self
-            .base_delay
+            .initial_delay
             .saturating_mul(2u32.saturating_pow(retry.min(31)))
             .min(self.max_delay);
         let jittered = bound.mul_f64(fastrand::f64());
         match retry_after {
-            Some(wait) => jittered.max(wait).min(self.max_delay),
-            None => jittered,
+            Some(wait) if wait > self.max_delay => None,
+            Some(wait) => Some(jittered.max(wait)),
+            None => Some(jittered),
         }
     }
 }
@@ -81,6 +135,12 @@ pub(crate) fn retryable_status(status: u16) -> bool {
 /// Whether the server's `Retry-After` should shape the wait for this status.
 pub(crate) fn honors_retry_after(status: u16) -> bool {
     matches!(status, 429 | 503)
+}
+
+/// Whether a status says the server refused the request without running
+/// it, so that resending it is safe whatever the method: 429.
+pub(crate) fn refused_before_running(status: u16) -> bool {
+    status == 429
 }
 
 /// Whether repeating a request of this method can't apply it twice.
@@ -98,29 +158,36 @@ mod tests {
 
     #[test]
     fn backoff_is_bounded_and_grows() {
-        let cfg = RetryConfig {
-            max_retries: 10,
-            base_delay: Duration::from_millis(100),
-            max_delay: Duration::from_secs(1),
-        };
+        let cfg = RetryConfig::default()
+            .max_retries(10)
+            .initial_delay(Duration::from_millis(100))
+            .max_delay(Duration::from_secs(1));
         for _ in 0..100 {
-            assert!(cfg.delay(0, None) <= Duration::from_millis(100));
-            assert!(cfg.delay(2, None) <= Duration::from_millis(400));
-            assert!(cfg.delay(30, None) <= Duration::from_secs(1));
-            assert!(cfg.delay(u32::MAX, None) <= Duration::from_secs(1));
+            assert!(cfg.delay(0, None).unwrap() <= Duration::from_millis(100));
+            assert!(cfg.delay(2, None).unwrap() <= Duration::from_millis(400));
+            assert!(cfg.delay(30, None).unwrap() <= Duration::from_secs(1));
+            assert!(cfg.delay(u32::MAX, None).unwrap() <= Duration::from_secs(1));
         }
     }
 
     #[test]
-    fn retry_after_is_a_floor_capped_by_max_delay() {
+    fn retry_after_is_a_floor_up_to_max_delay() {
         let cfg = RetryConfig::default();
         for _ in 0..100 {
-            assert!(cfg.delay(0, Some(Duration::from_secs(2))) >= Duration::from_secs(2));
+            let wait = cfg.delay(0, Some(Duration::from_secs(2))).unwrap();
+            assert!(wait >= Duration::from_secs(2) && wait <= Duration::from_secs(30));
         }
         assert_eq!(
-            cfg.delay(0, Some(Duration::from_secs(3600))),
-            Duration::from_secs(30)
+            cfg.delay(0, Some(Duration::from_secs(30))),
+            Some(Duration::from_secs(30))
         );
+    }
+
+    #[test]
+    fn retry_after_beyond_max_delay_means_no_retry() {
+        let cfg = RetryConfig::default();
+        assert_eq!(cfg.delay(0, Some(Duration::from_secs(3600))), None);
+        assert_eq!(cfg.delay(0, Some(Duration::from_millis(30_001))), None);
     }
 
     #[test]
@@ -131,6 +198,10 @@ mod tests {
         assert!(idempotent(&Method::POST, true));
         assert!(!idempotent(&Method::PATCH, false));
         assert!(idempotent(&Method::PATCH, true));
+        assert!(refused_before_running(429));
+        for s in [500, 502, 503, 504] {
+            assert!(!refused_before_running(s));
+        }
     }
 
     #[test]

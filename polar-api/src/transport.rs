@@ -4,7 +4,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use reqwest::Url;
 use tracing::field::Empty;
 use tracing::Instrument;
@@ -24,11 +24,14 @@ pub struct Core {
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryConfig,
+    /// The `Polar-Version` every request sends (the client's version module).
+    pub(crate) api_version: &'static str,
 }
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Core")
+            .field("api_version", &self.api_version)
             .field("base_url", &self.base_url)
             .field("authenticated", &self.authorization.is_some())
             .field("user_agent", &self.user_agent)
@@ -116,11 +119,21 @@ impl Core {
                     } else {
                         None
                     };
-                    (may_retry && idempotent && retry::retryable_status(response.status))
-                        .then(|| self.retry.delay(retries, retry_after))
+                    // A 429 was refused before it ran: safe to resend for
+                    // every method.
+                    let resendable = idempotent || retry::refused_before_running(response.status);
+                    if may_retry && resendable && retry::retryable_status(response.status) {
+                        // `None` when the server asks for a longer wait than
+                        // `max_delay`: the response is the answer.
+                        self.retry.delay(retries, retry_after)
+                    } else {
+                        None
+                    }
                 }
-                Err(failed) => (may_retry && (failed.never_sent || idempotent))
-                    .then(|| self.retry.delay(retries, None)),
+                Err(failed) if may_retry && (failed.never_sent || idempotent) => {
+                    self.retry.delay(retries, None)
+                }
+                Err(_) => None,
             };
             let Some(wait) = wait else {
                 return outcome.map_err(|failed| failed.error);
@@ -132,7 +145,8 @@ impl Core {
                     "retrying after a retryable status"
                 ),
                 Err(failed) => tracing::debug!(
-                    error = %failed.error,
+                    // As an error, so that subscribers can show its causes.
+                    error = &failed.error as &(dyn std::error::Error + 'static),
                     wait_ms = wait.as_millis() as u64,
                     "retrying after a failed attempt"
                 ),
@@ -147,7 +161,11 @@ impl Core {
             .http
             .request(request.method.clone(), url.clone())
             .header(USER_AGENT, self.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static(request.accept));
+            .header(ACCEPT, HeaderValue::from_static(request.accept))
+            .header(
+                HeaderName::from_static(crate::version::API_VERSION_HEADER),
+                HeaderValue::from_static(self.api_version),
+            );
         if let Some(authorization) = &self.authorization {
             builder = builder.header(AUTHORIZATION, authorization.clone());
         }
@@ -174,6 +192,7 @@ impl Core {
             status,
             headers,
             body,
+            requested_version: self.api_version,
         })
     }
 }

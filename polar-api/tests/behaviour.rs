@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use common::{builder, client, query_pairs, received, TOKEN};
 use futures_util::StreamExt;
-use polar_api::models::uuid::Uuid;
-use polar_api::models::{
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::{
     Checkout, CheckoutCreate, Event, EventsListResponse, ListResourceCustomerOrder,
     ListResourceCustomerPortalMember, ListResourceProduct, Oauth2RequestTokenBody, Product,
     RefreshTokenRequest, StringOrInteger, TokenResponse,
 };
-use polar_api::{ApiErrorBody, Client, Error, RetryConfig};
+use polar_api::v2026_10::{ApiErrorBody, Client};
+use polar_api::{Error, RetryConfig};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path, query_param};
@@ -475,11 +476,12 @@ async fn post_with_idempotency_key_is_retried_with_the_same_key() {
         .mount(&server)
         .await;
     let client = builder(&server)
-        .retry(RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_millis(100),
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(2)
+                .initial_delay(Duration::from_millis(10))
+                .max_delay(Duration::from_millis(100)),
+        )
         .build()
         .unwrap();
     let response = client
@@ -573,7 +575,7 @@ async fn not_found_is_a_typed_api_error() {
     assert_eq!(api.status, 404);
     assert_eq!(api.operation, "products:get");
     assert_eq!(&api.raw[..], raw.as_bytes());
-    match &api.body {
+    match api.body::<ApiErrorBody>() {
         Some(ApiErrorBody::ResourceNotFound(body)) => {
             assert_eq!(body.detail, "Not found");
             assert_eq!(body.error.as_str(), "ResourceNotFound");
@@ -608,7 +610,7 @@ async fn validation_error_is_typed() {
     let api = err.api_error().expect("an API error");
     assert_eq!(api.status, 422);
     assert_eq!(&api.raw[..], raw.as_bytes());
-    match &api.body {
+    match api.body::<ApiErrorBody>() {
         Some(ApiErrorBody::HttpValidationError(body)) => {
             let detail = body.detail.as_ref().expect("detail");
             assert_eq!(detail.len(), 1);
@@ -642,7 +644,7 @@ async fn undocumented_status_keeps_the_raw_body_without_a_typed_one() {
     assert_eq!(api.status, 418);
     assert_eq!(&api.raw[..], b"teapot");
     assert_eq!(api.raw_text(), "teapot");
-    assert_eq!(api.body, None);
+    assert_eq!(api.body::<ApiErrorBody>(), None);
     assert_eq!(
         err.to_string(),
         "products:get: the Polar API answered 418 I'm a teapot: teapot"
@@ -665,7 +667,7 @@ async fn undocumented_status_with_json_has_no_typed_body_either() {
     let err = client.products().get(id).send().await.unwrap_err();
     let api = err.api_error().expect("an API error");
     assert_eq!(api.status, 409);
-    assert_eq!(api.body, None);
+    assert_eq!(api.body::<ApiErrorBody>(), None);
     assert_eq!(&api.raw[..], raw.as_bytes());
     assert_eq!(api.detail().as_deref(), Some("busy"));
 }
@@ -685,8 +687,8 @@ async fn documented_status_with_another_json_shape_is_unknown() {
     let err = client.products().get(id).send().await.unwrap_err();
     let api = err.api_error().expect("an API error");
     assert_eq!(
-        api.body,
-        Some(ApiErrorBody::Unknown(json!({"message": "gone fishing"})))
+        api.body::<ApiErrorBody>(),
+        Some(&ApiErrorBody::Unknown(json!({"message": "gone fishing"})))
     );
 }
 

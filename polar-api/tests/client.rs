@@ -4,9 +4,9 @@ mod common;
 
 use common::{builder, client, send_json, TOKEN};
 use polar_api::__private::{Method, Request};
-use polar_api::{
-    AccessToken, Client, CustomerPortalClient, Error, MemberSession, NoSession, Server,
-};
+use polar_api::v2026_10::models::{LicenseKeyValidate, Page, Pagination};
+use polar_api::v2026_10::{Client, CustomerPortalClient};
+use polar_api::{AccessToken, Error, MemberSession, NoSession, Server};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -100,8 +100,7 @@ async fn public_portal_validates_a_license_key_without_a_token() {
         .mount(&server)
         .await;
     let organization_id = uuid::Uuid::from_u128(7);
-    let body =
-        || polar_api::models::LicenseKeyValidate::new("POLAR-KEY".to_owned(), organization_id);
+    let body = || LicenseKeyValidate::new("POLAR-KEY".to_owned(), organization_id);
 
     // From an organization client: its token must not travel along.
     let public = client(&server).public_portal().unwrap();
@@ -284,7 +283,7 @@ fn clients_and_futures_are_send() {
         async move {
             let request = Request::new(Method::GET, "x", "/v1/x").query("page", &page);
             let raw = client.__core().send(request).await?;
-            polar_api::__private::json::<polar_api::models::Page<Value>>(
+            polar_api::__private::json::<Page<Value, Pagination>, _>(
                 "x",
                 raw,
                 polar_api::__private::no_error_body,

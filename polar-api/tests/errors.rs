@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use common::{client, send_json};
 use polar_api::__private::{Method, Request};
-use polar_api::{ApiErrorBody, Error};
+use polar_api::v2026_10::ApiErrorBody;
+use polar_api::Error;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wiremock::matchers::method;
@@ -43,7 +44,7 @@ async fn not_found_is_a_typed_api_error() {
     let api = err.api_error().unwrap();
     assert_eq!(api.operation, "products:get");
     assert_eq!(serde_json::from_slice::<Value>(&api.raw).unwrap(), body);
-    match &api.body {
+    match api.body::<ApiErrorBody>() {
         Some(ApiErrorBody::ResourceNotFound(not_found)) => {
             assert_eq!(not_found.detail, "Product not found")
         }
@@ -64,7 +65,7 @@ async fn validation_error_is_typed_and_readable() {
         "{err}"
     );
     assert!(matches!(
-        err.api_error().unwrap().body,
+        err.api_error().unwrap().body::<ApiErrorBody>(),
         Some(ApiErrorBody::HttpValidationError(_))
     ));
 }
@@ -77,7 +78,7 @@ async fn undocumented_status_keeps_the_raw_body() {
         .unwrap_err();
     let api = err.api_error().unwrap();
     assert_eq!(api.status, 418);
-    assert!(api.body.is_none());
+    assert!(api.body::<ApiErrorBody>().is_none());
     assert_eq!(&api.raw[..], b"I'm a teapot");
     assert_eq!(api.raw_text(), "I'm a teapot");
     assert!(err.to_string().contains("418"), "{err}");
@@ -144,7 +145,7 @@ async fn rate_limit_headers_on_error() {
                 .insert_header("X-RateLimit-Remaining", "0")
                 .insert_header("Retry-After", "42"),
         )
-        .expect(1) // POST without an idempotency key: no retry
+        .expect(1) // Retry-After beyond the 5 s max_delay: no retry
         .mount(&server)
         .await;
     let request = Request::new(Method::POST, "checkouts:create", "/v1/checkouts/");
@@ -166,4 +167,46 @@ async fn empty_accepts_no_content() {
     assert_eq!(raw.status, 204);
     let response = polar_api::__private::empty("products:delete", raw, common::error_body).unwrap();
     assert_eq!(response.status, 204);
+}
+
+/// A transport error's cause is its `source()`, and its `Display` is only
+/// our message and reqwest's own, so a reporter that prints the `Display`
+/// and then the chain (anyhow, eyre, tracing) shows every cause once.
+#[tokio::test]
+async fn transport_error_reaches_its_cause_through_source_once() {
+    // Bind and drop a listener to get a port that refuses connections.
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let server = MockServer::start().await;
+    let client = common::builder(&server)
+        .base_url(format!("http://127.0.0.1:{port}"))
+        .no_retries()
+        .build()
+        .unwrap();
+    let err = send_json::<Value>(&client, get()).await.unwrap_err();
+    assert!(err.is_transport(), "{err:?}");
+
+    let source = std::error::Error::source(&err).expect("the reqwest error is the source");
+    assert!(source.is::<reqwest::Error>(), "{source:?}");
+    let mut chain = vec![err.to_string()];
+    let mut cause = Some(source);
+    while let Some(error) = cause {
+        chain.push(error.to_string());
+        cause = error.source();
+    }
+    // Ours, reqwest's, and what reqwest says caused it (the refused connection).
+    assert!(chain.len() >= 3, "{chain:?}");
+    assert!(
+        chain[0].starts_with("products:get: could not reach the Polar API"),
+        "{chain:?}"
+    );
+    assert!(chain[0].ends_with(&chain[1]), "{chain:?}");
+    for deeper in &chain[2..] {
+        assert!(
+            !chain[0].contains(deeper.as_str()),
+            "printed twice: {chain:?}"
+        );
+    }
 }

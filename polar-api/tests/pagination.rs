@@ -6,13 +6,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::{client, send_json};
 use polar_api::__private::{Method, Request};
-use polar_api::models::{CursorPagination, Page};
-use polar_api::{collect_all, paginate, Client, Error};
+use polar_api::v2026_10::models::{CursorPagination, Page, Pagination};
+use polar_api::v2026_10::Client;
+use polar_api::{collect_all, paginate, Error};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn list_page(client: &Client, page: i64) -> Result<Page<String>, Error> {
+async fn list_page(client: &Client, page: i64) -> Result<Page<String, Pagination>, Error> {
     let request = Request::new(Method::GET, "products:list", "/v1/products/")
         .query("page", &page)
         .query("limit", &2);

@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use polar_api::reqwest::header::HeaderMap;
+use polar_api::v2026_10::WebhookPayload;
 use polar_api::webhooks::{
-    KeyDerivation, SecretError, Webhook, WebhookError, WebhookPayload, WebhookSecret, WEBHOOK_ID,
+    KeyDerivation, SecretError, Webhook, WebhookError, WebhookSecret, WEBHOOK_ID,
     WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
 };
 use serde::Deserialize;
@@ -528,7 +529,7 @@ fn a_verified_body_that_is_not_an_event_is_a_payload_error() {
         ),
     ] {
         let headers = headers("msg_p", &ts.to_string(), &webhook.sign("msg_p", ts, body));
-        match webhook.verify_and_decode_at(&headers, body, ts) {
+        match webhook.verify_and_decode_at::<WebhookPayload, _>(&headers, body, ts) {
             Err(err @ WebhookError::Payload { .. }) => {
                 assert_eq!(err.status_code(), 400);
                 assert!(std::error::Error::source(&err).is_some());
@@ -550,7 +551,7 @@ fn the_signature_is_checked_before_the_body_is_parsed() {
     let webhook = auto("polar_whs_order_of_checks");
     let headers = headers("msg", "1790000000", "v1,AAAA");
     assert!(matches!(
-        webhook.verify_and_decode_at(&headers, b"not json", 1_790_000_000),
+        webhook.verify_and_decode_at::<WebhookPayload, _>(&headers, b"not json", 1_790_000_000),
         Err(WebhookError::NoMatchingSignature)
     ));
 }

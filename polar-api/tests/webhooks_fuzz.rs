@@ -11,6 +11,7 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use polar_api::v2026_10::WebhookPayload;
 use polar_api::webhooks::{Webhook, WebhookError, WebhookSecret};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRunner};
@@ -177,10 +178,12 @@ fn arbitrary_headers_and_bodies_never_panic() {
                 headers.push(("webhook-signature", signature));
             }
             let verified = webhook.verify_at(&headers, &body, now);
-            let decoded = webhook.verify_and_decode_at(&headers, &body, now);
-            // Random signatures do not verify; whatever fails, both agree.
+            let decoded = webhook.verify_and_decode_at::<WebhookPayload, _>(&headers, &body, now);
+            let routed = webhook.verify_and_route_at(&headers, &body, now);
+            // Random signatures do not verify; whatever fails, all agree.
             prop_assert!(verified.is_err());
             prop_assert!(decoded.is_err());
+            prop_assert!(routed.is_err());
             Ok(())
         },
     );
@@ -282,7 +285,10 @@ fn a_valid_delivery_altered_anywhere_never_verifies() {
                 _ => false,
             };
             prop_assert!(refused, "{:?} gave {:?}", mutation, result);
-            prop_assert!(webhook.verify_and_decode_at(&headers, &body, NOW).is_err());
+            prop_assert!(webhook
+                .verify_and_decode_at::<WebhookPayload, _>(&headers, &body, NOW)
+                .is_err());
+            prop_assert!(webhook.verify_and_route_at(&headers, &body, NOW).is_err());
             Ok(())
         },
     );
@@ -302,7 +308,14 @@ fn any_signed_body_decodes_or_fails_cleanly() {
                 ("webhook-timestamp", NOW.to_string()),
                 ("webhook-signature", signature),
             ];
-            match webhook.verify_and_decode_at(&headers, &body, NOW) {
+            // Routing never fails a verified delivery: whatever the body,
+            // it is an outcome (an event, or kept as raw JSON).
+            if let Err(err) = webhook.verify_and_route_at(&headers, &body, NOW) {
+                return Err(TestCaseError::fail(format!(
+                    "a validly signed body was refused by routing: {err:?}"
+                )));
+            }
+            match webhook.verify_and_decode_at::<WebhookPayload, _>(&headers, &body, NOW) {
                 Ok(_) | Err(WebhookError::Payload { .. }) => Ok(()),
                 Err(other) => Err(TestCaseError::fail(format!(
                     "a validly signed body failed verification: {other:?}"

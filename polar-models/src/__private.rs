@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 thread_local! {
@@ -37,6 +36,86 @@ pub fn strict_guard() -> impl Drop {
 /// Whether [`strict_decoding`] is on for this thread.
 pub fn is_strict() -> bool {
     STRICT.with(|strict| strict.get())
+}
+
+/// serde_json's name for the newtype through which its deserializers hand
+/// out a value's JSON text unparsed (what `serde_json::value::RawValue`
+/// asks for). Deserializers that do not know it visit the value itself, and
+/// so would serde_json's if it ever renamed it: decoding stays correct, it
+/// only goes through a `serde_json::Value`.
+const SERDE_JSON_RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+/// One JSON value captured from any deserializer: its text when the
+/// deserializer is serde_json's, otherwise the value itself.
+enum Captured<'de> {
+    Text(Cow<'de, str>),
+    Value(Value),
+}
+
+impl<'de> Deserialize<'de> for Captured<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_newtype_struct(SERDE_JSON_RAW_VALUE, CaptureVisitor)
+    }
+}
+
+struct CaptureVisitor;
+
+impl<'de> Visitor<'de> for CaptureVisitor {
+    type Value = Captured<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    // serde's buffered content, and serde_json without the raw-value name.
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(inner).map(Captured::Value)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let Some(first) = map.next_key::<CowStr<'de>>()? else {
+            return Ok(Captured::Value(Value::Object(serde_json::Map::new())));
+        };
+        // serde_json: one entry, the raw-value name and the text.
+        if first.0 == SERDE_JSON_RAW_VALUE {
+            return Ok(Captured::Text(map.next_value::<CowStr<'de>>()?.0));
+        }
+        // A deserializer that ignores newtypes: an ordinary object.
+        let mut object = serde_json::Map::new();
+        object.insert(first.0.into_owned(), map.next_value()?);
+        while let Some((key, value)) = map.next_entry::<String, Value>()? {
+            object.insert(key, value);
+        }
+        Ok(Captured::Value(Value::Object(object)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Captured::Value)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
+        Value::deserialize(inner).map(Captured::Value)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        // Like serde_json: a non-finite number is `null`.
+        Ok(Captured::Value(Value::from(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::String(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::String(v)))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Captured::Value(Value::Null))
+    }
 }
 
 /// A string that borrows from the input when it can.
@@ -178,7 +257,13 @@ impl Union {
     /// Decode one value: by discriminator when present and known, into the
     /// unknown variant when present and unknown, and otherwise by trying the
     /// variants whose shape fits the payload, best fit first. A payload no
-    /// variant accepts is kept whole in the unknown variant.
+    /// variant accepts is kept whole in the unknown variant, unless the best
+    /// fit was recognised (see [`recognised`]): then its error is returned.
+    ///
+    /// Works under any deserializer: serde_json hands over the value's text
+    /// as is; any other (serde's buffered content under `#[serde(flatten)]`,
+    /// untagged and internally tagged enums, ...) is read into a
+    /// `serde_json::Value` first.
     pub fn decode<'de, D, T>(
         &self,
         deserializer: D,
@@ -188,8 +273,11 @@ impl Union {
     where
         D: Deserializer<'de>,
     {
-        let raw = <Box<RawValue>>::deserialize(deserializer)?;
-        self.decode_str(raw.get(), variant, unknown)
+        let json = match Captured::deserialize(deserializer)? {
+            Captured::Text(text) => text,
+            Captured::Value(value) => Cow::Owned(value.to_string()),
+        };
+        self.decode_str(&json, variant, unknown)
             .map_err(de::Error::custom)
     }
 
@@ -204,14 +292,20 @@ impl Union {
         if let (Some(property), Kind::Object) = (self.discriminator, peek.kind) {
             if let Some(Scalar::Str(tag)) = peek.get(property) {
                 return match self.tags.iter().find(|(known, _)| *known == tag.as_ref()) {
-                    Some((_, index)) => variant(*index, json)
-                        .map_err(|e| format!("{} with {property} {tag:?}: {e}", self.name)),
+                    Some((_, index)) => variant(*index, json).map_err(|e| {
+                        format!(
+                            "{} with {property} {tag:?}: {}",
+                            self.name,
+                            describe(json, &e)
+                        )
+                    }),
                     None => self.unknown(json, unknown),
                 };
             }
         }
+        let candidates = self.candidates(&peek);
         let mut first_error = None;
-        for index in self.candidates(&peek) {
+        for &index in &candidates {
             match variant(index, json) {
                 Ok(value) => return Ok(value),
                 Err(err) => {
@@ -219,11 +313,17 @@ impl Union {
                 }
             }
         }
-        if is_strict() {
-            if let Some(err) = first_error {
+        if let (Some(err), Some(&best)) = (first_error, candidates.first()) {
+            // The payload is that variant by every sign it carries: its
+            // failure is the real error, which `Unknown` would hide.
+            if recognised(&self.shapes[best], &peek) {
+                return Err(format!("{}: {}", self.name, describe(json, &err)));
+            }
+            if is_strict() {
                 return Err(format!(
-                    "{}: no variant fits; best candidate failed: {err}",
-                    self.name
+                    "{}: no variant fits; best candidate failed: {}",
+                    self.name,
+                    describe(json, &err)
                 ));
             }
         }
@@ -250,6 +350,130 @@ impl Union {
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, index)| index).collect()
     }
+}
+
+/// Whether a payload is recognisably of this shape: an object with every
+/// property the shape requires and every constant it fixes, holding the
+/// expected values, with at least one of those to go by (a shape that
+/// requires nothing and fixes nothing recognises nothing). A member that is
+/// itself a union is recognised when one of its own shapes is.
+fn recognised(shape: &Shape, peek: &Peek<'_>) -> bool {
+    match (shape, peek.kind) {
+        (
+            Shape::Object {
+                required, consts, ..
+            },
+            Kind::Object,
+        ) => {
+            (!required.is_empty() || !consts.is_empty())
+                && required.iter().all(|property| peek.has(property))
+                && consts
+                    .iter()
+                    .all(|(property, lit)| match (peek.get(property), lit) {
+                        (Some(Scalar::Str(value)), Lit::Str(expected)) => value == expected,
+                        (Some(Scalar::Bool(value)), Lit::Bool(expected)) => value == expected,
+                        _ => false,
+                    })
+        }
+        (Shape::OneOf(shapes), _) => shapes.iter().any(|shape| recognised(shape, peek)),
+        _ => false,
+    }
+}
+
+/// A variant's decode error, naming the property it happened in when its
+/// position falls inside one (``field `detail`: invalid type: ...``). The
+/// position itself is dropped: it counts in the union's own text, and the
+/// outer deserializer adds the position in the whole document.
+fn describe(json: &str, err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    if err.line() == 0 {
+        return message;
+    }
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    let message = message.strip_suffix(&position).unwrap_or(&message);
+    match path_at(json, err.line(), err.column()) {
+        Some(path) => format!("field `{path}`: {message}"),
+        None => message.to_owned(),
+    }
+}
+
+/// The property path (`items[2].id`) of the value that serde_json's error
+/// position (1-based line, and column: bytes read on that line) points
+/// into, or `None` at the top level. A shallow scan of the text, which
+/// serde_json has already read this far, so it is well formed up to there.
+fn path_at(json: &str, line: usize, column: usize) -> Option<String> {
+    enum Frame {
+        Object { key: Option<String>, in_value: bool },
+        Array(usize),
+    }
+    let line_start = match line {
+        0 | 1 => 0,
+        _ => json.match_indices('\n').nth(line - 2)?.0 + 1,
+    };
+    let bytes = json.as_bytes();
+    let end = line_start.saturating_add(column).min(bytes.len());
+    let mut stack = Vec::new();
+    let mut i = 0;
+    while i < end {
+        match bytes[i] {
+            b'{' => stack.push(Frame::Object {
+                key: None,
+                in_value: false,
+            }),
+            b'[' => stack.push(Frame::Array(0)),
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b':' => {
+                if let Some(Frame::Object { in_value, .. }) = stack.last_mut() {
+                    *in_value = true;
+                }
+            }
+            b',' => match stack.last_mut() {
+                Some(Frame::Object { key, in_value }) => {
+                    *key = None;
+                    *in_value = false;
+                }
+                Some(Frame::Array(index)) => *index += 1,
+                None => {}
+            },
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += usize::from(bytes[i] == b'\\') + 1;
+                }
+                if let Some(Frame::Object {
+                    key: key @ None,
+                    in_value: false,
+                }) = stack.last_mut()
+                {
+                    *key = json
+                        .get(start..=i)
+                        .and_then(|text| serde_json::from_str(text).ok());
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut path = String::new();
+    for frame in &stack {
+        match frame {
+            Frame::Object {
+                key: Some(key),
+                in_value: true,
+            } => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+            }
+            Frame::Array(index) => path.push_str(&format!("[{index}]")),
+            Frame::Object { .. } => break,
+        }
+    }
+    (!path.is_empty()).then_some(path)
 }
 
 /// How well a payload fits a shape; larger is better.
@@ -518,5 +742,57 @@ mod tests {
         assert_eq!(decoded, 1);
         let decoded = UNION.decode_str("true", |_, _| Ok(0), |_| 1).unwrap();
         assert_eq!(decoded, 1);
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct First {
+        a: u8,
+        kind: String,
+    }
+
+    fn first(index: usize, json: &str) -> Result<u8, serde_json::Error> {
+        assert_eq!(index, 0);
+        serde_json::from_str::<First>(json).map(|first| first.a)
+    }
+
+    #[test]
+    fn a_recognised_variant_fails_with_its_error() {
+        let only_first = Union {
+            shapes: &SHAPES[..1],
+            ..UNION
+        };
+        // Required property and constant present: the error is the variant's.
+        let err = only_first
+            .decode_str(r#"{"a":"x","kind":"first"}"#, first, |_| 9)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            r#"Test: field `a`: invalid type: string "x", expected u8"#
+        );
+        // Without the constant the payload is not recognisably `First`.
+        let decoded = only_first.decode_str(r#"{"a":"x"}"#, first, |_| 9).unwrap();
+        assert_eq!(decoded, 9);
+    }
+
+    #[test]
+    fn error_positions_become_property_paths() {
+        let at = |json: &str| {
+            let err = serde_json::from_str::<Vec<First>>(json).unwrap_err();
+            describe(json, &err)
+        };
+        assert_eq!(
+            at(r#"[{"kind":"k","a":300}]"#),
+            "field `[0].a`: invalid value: integer `300`, expected u8"
+        );
+        assert_eq!(
+            at("[{\"kind\":\"k\",\"a\":1},\n {\"kind\": \"a \\\" , : {\", \"a\": \"no\"}]"),
+            r#"field `[1].a`: invalid type: string "no", expected u8"#
+        );
+        assert_eq!(at(r#"[{"a":1}]"#), "field `[0]`: missing field `kind`");
+        assert_eq!(
+            describe("{}", &serde_json::from_str::<First>("{}").unwrap_err()),
+            "missing field `a`"
+        );
     }
 }

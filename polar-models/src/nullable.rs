@@ -17,11 +17,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// let unchanged = Update { description: Nullable::Absent };
 /// let cleared = Update { description: Nullable::Null };
-/// let set = Update { description: "New".to_owned().into() };
+/// let set = Update { description: "New".into() };
 /// assert_eq!(serde_json::to_string(&unchanged).unwrap(), "{}");
 /// assert_eq!(serde_json::to_string(&cleared).unwrap(), r#"{"description":null}"#);
 /// assert_eq!(serde_json::to_string(&set).unwrap(), r#"{"description":"New"}"#);
 /// ```
+///
+/// Build the states by name: [`Nullable::set`] (or `.into()` from a `T`,
+/// or from a `&str` for a `Nullable<String>`), [`Nullable::clear`],
+/// [`Nullable::Absent`] (the `Default`). From an `Option`, say what `None`
+/// means: [`Nullable::set_if_some`] leaves the property unchanged,
+/// [`Nullable::set_or_clear`] clears it. There is no `From<Option<T>>`, so
+/// `None` never clears a property by accident.
 ///
 /// Generated structs carry `#[serde(default, skip_serializing_if =
 /// "Nullable::is_absent")]` on such fields, which is what makes `Absent`
@@ -38,6 +45,35 @@ pub enum Nullable<T> {
 }
 
 impl<T> Nullable<T> {
+    /// Set the property to `value`: [`Nullable::Value`].
+    pub fn set(value: T) -> Self {
+        Nullable::Value(value)
+    }
+
+    /// Clear the property (send `null`): [`Nullable::Null`].
+    pub fn clear() -> Self {
+        Nullable::Null
+    }
+
+    /// Set the property when there is a value, and leave it unchanged
+    /// ([`Nullable::Absent`]) for `None`: what an optional argument
+    /// usually means.
+    ///
+    /// ```
+    /// # use polar_models::Nullable;
+    /// let new_description: Option<String> = None;
+    /// assert_eq!(Nullable::set_if_some(new_description), Nullable::Absent);
+    /// ```
+    pub fn set_if_some(value: Option<T>) -> Self {
+        value.map_or(Nullable::Absent, Nullable::Value)
+    }
+
+    /// Set the property when there is a value, and clear it
+    /// ([`Nullable::Null`]) for `None`.
+    pub fn set_or_clear(value: Option<T>) -> Self {
+        value.map_or(Nullable::Null, Nullable::Value)
+    }
+
     /// True for [`Nullable::Absent`].
     pub fn is_absent(&self) -> bool {
         matches!(self, Nullable::Absent)
@@ -71,15 +107,15 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
-impl<T> From<Option<T>> for Nullable<T> {
-    /// `None` becomes [`Nullable::Null`] (an explicit clear).
-    fn from(value: Option<T>) -> Self {
-        match value {
-            Some(value) => Nullable::Value(value),
-            None => Nullable::Null,
-        }
+/// Sets a `Nullable<String>` from a string slice: `update.name = "New".into()`.
+impl From<&str> for Nullable<String> {
+    fn from(value: &str) -> Self {
+        Nullable::Value(value.to_owned())
     }
 }
+
+// There is deliberately no `From<Option<T>>`: whether `None` means "leave it"
+// or "clear it" is the caller's to say, with `set_if_some` or `set_or_clear`.
 
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -96,7 +132,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     /// `null` → `Null`, anything else → `Value`; a missing property becomes
     /// `Absent` through `#[serde(default)]`.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Option::<T>::deserialize(deserializer)?.into())
+        Ok(Nullable::set_or_clear(Option::<T>::deserialize(
+            deserializer,
+        )?))
     }
 }
 

@@ -1,11 +1,11 @@
 use serde::{Deserialize, Serialize};
 
 /// One page of a list: the single generic type behind every
-/// `ListResource_*` schema of the spec (`ListResourceProduct` is
-/// `Page<Product>`), and, with a cursor as `P`, behind the cursor-paginated
-/// lists.
+/// `ListResource_*` schema of every API version (`ListResourceProduct` is
+/// `Page<Product, Pagination>`, with the version's `Pagination`; with a
+/// cursor as `P`, the cursor-paginated lists).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Page<T, P = crate::Pagination> {
+pub struct Page<T, P> {
     /// The items on this page.
     #[serde(default = "Vec::new")]
     pub items: Vec<T>,

@@ -1,6 +1,6 @@
-//! A program that calls every operation of the API, for the binary-size
-//! comparison in BENCHMARKS.md ("Memory and size"): its release build is
-//! what linking all 181 request builders costs, next to
+//! A program that calls every operation of the current API version, for the
+//! binary-size comparison in BENCHMARKS.md ("Memory and size"): its release
+//! build is what linking all of its request builders costs, next to
 //! `benches/examples/one_operation.rs`.
 //!
 //! It reuses the conformance cases (one generated call per operation) and
@@ -12,9 +12,11 @@
 #[allow(dead_code, unused_imports)]
 mod conformance;
 
+use polar_api::v2026_10::Version;
+
 fn main() {
-    let clients = conformance::clients("http://127.0.0.1:9");
-    let calls: Vec<_> = conformance::cases::cases()
+    let clients = conformance::clients::<Version>("http://127.0.0.1:9");
+    let calls: Vec<_> = conformance::cases::v2026_10::cases()
         .iter()
         .map(|case| (case.call)(&clients))
         .collect();

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::Value;
 
-/// The dispatch table generated from the spec (`cargo xtask regen`).
+/// The round-trip tables generated from each version's spec (`cargo xtask
+/// regen`).
 #[rustfmt::skip]
-pub mod generated {
-    pub mod schemas;
-}
+pub mod generated;
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
@@ -20,71 +19,125 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
-/// A field of `spec/pin.toml`.
-pub fn pin_field(key: &str) -> String {
-    let pin = std::fs::read_to_string(workspace_root().join("spec/pin.toml"))
-        .expect("spec/pin.toml is readable");
-    pin.lines()
-        .filter_map(|line| line.split_once('='))
-        .find(|(k, _)| k.trim() == key)
-        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
-        .unwrap_or_else(|| panic!("spec/pin.toml has no `{key}`"))
+/// One pinned API version: `spec/versions/<version>.toml`.
+#[derive(Debug, Clone)]
+pub struct Pin {
+    pub version: String,
+    pub lifecycle: String,
+    pub sha256: String,
+    pub date: String,
 }
 
-/// Where the pinned spec is: `$POLAR_OPENAPI_SPEC` (a relative path starts
-/// at the workspace root), else the git-ignored
-/// cache `spec/cache/openapi.json`, else the shared copy
-/// `../shared/spec/polar-openapi-{pinned date}.json`.
-pub fn spec_path() -> PathBuf {
-    let root = workspace_root();
-    if let Some(path) = std::env::var_os("POLAR_OPENAPI_SPEC") {
-        // Relative to the workspace root, as for `cargo xtask`: tests run
-        // in their crate's directory.
-        return root.join(path);
+/// Every pinned version, oldest first.
+pub fn pins() -> Vec<Pin> {
+    let dir = workspace_root().join("spec/versions");
+    let mut pins: Vec<Pin> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+        .filter_map(|entry| {
+            let path = entry.expect("a directory entry").path();
+            (path.extension()? == "toml").then(|| read_pin(&path))
+        })
+        .collect();
+    pins.sort_by(|a, b| a.version.cmp(&b.version));
+    pins
+}
+
+/// The pin of `version`.
+pub fn pin(version: &str) -> Pin {
+    pins()
+        .into_iter()
+        .find(|pin| pin.version == version)
+        .unwrap_or_else(|| panic!("no pin spec/versions/{version}.toml"))
+}
+
+/// The pin of the current version (the crates' default feature).
+pub fn current_pin() -> Pin {
+    pins()
+        .into_iter()
+        .find(|pin| pin.lifecycle == "current")
+        .expect("one pinned version is `current`")
+}
+
+fn read_pin(path: &Path) -> Pin {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let field = |key: &str| {
+        text.lines()
+            .filter_map(|line| line.split_once('='))
+            .find(|(k, _)| k.trim() == key)
+            .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("{} has no `{key}`", path.display()))
+    };
+    Pin {
+        version: field("version"),
+        lifecycle: field("lifecycle"),
+        sha256: field("sha256"),
+        date: field("date"),
     }
-    let candidates = [
-        root.join("spec/cache/openapi.json"),
-        root.join(format!(
-            "../shared/spec/polar-openapi-{}.json",
-            pin_field("date")
-        )),
-    ];
+}
+
+/// Where the pinned document of `version` is: the `*.json` file whose
+/// SHA-256 is the pin's in `$POLAR_SPEC_DIR/<version>/` (a relative path
+/// starts at the workspace root), else the git-ignored cache
+/// `spec/cache/<version>.json`, else `../shared/spec/versions/<version>/`.
+pub fn spec_path(version: &str) -> PathBuf {
+    let root = workspace_root();
+    let pin = pin(version);
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("POLAR_SPEC_DIR") {
+        candidates.extend(json_files(&root.join(dir).join(version)));
+    }
+    candidates.push(root.join(format!("spec/cache/{version}.json")));
+    candidates.extend(json_files(&root.join(format!("../shared/spec/versions/{version}"))));
     candidates
-        .iter()
-        .find(|path| path.exists())
-        .cloned()
+        .into_iter()
+        .find(|path| std::fs::read(path).is_ok_and(|bytes| sha256_hex(&bytes) == pin.sha256))
         .unwrap_or_else(|| {
             panic!(
-                "no OpenAPI spec found for the tests: set POLAR_OPENAPI_SPEC to the pinned \
-                 document (e.g. POLAR_OPENAPI_SPEC=../shared/spec/polar-openapi-{}.json) or \
-                 run `cargo xtask regen` once to fill spec/cache/",
-                pin_field("date")
+                "no OpenAPI document with the pinned SHA-256 of {version} ({}) for the tests: \
+                 set POLAR_SPEC_DIR to a directory laid out like ../shared/spec/versions/ \
+                 or run `cargo xtask regen` once to fill spec/cache/",
+                pin.sha256
             )
         })
 }
 
-/// The pinned spec's text, after checking its hash against the pin.
-pub fn pinned_spec_text() -> String {
-    use sha2::{Digest, Sha256};
-    let path = spec_path();
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let pinned = pin_field("sha256");
-    assert_eq!(
-        sha,
-        pinned,
-        "{} is not the pinned spec (spec/pin.toml); the committed crates were generated from {pinned}",
-        path.display()
-    );
-    String::from_utf8(bytes).expect("the spec is UTF-8")
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
 }
 
-/// The pinned spec, parsed.
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The pinned document of `version`, as text.
+pub fn spec_text(version: &str) -> String {
+    let path = spec_path(version);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+/// The pinned document of `version`, parsed.
+pub fn spec(version: &str) -> codegen::spec::Spec {
+    codegen::spec::parse(&spec_text(version)).expect("the pinned spec parses")
+}
+
+/// The pinned document of the current version, parsed: the spec of the
+/// types the hand-written tests name (`polar_models::v2026_10`).
 pub fn pinned_spec() -> codegen::spec::Spec {
-    codegen::spec::parse(&pinned_spec_text()).expect("the pinned spec parses")
+    spec(&current_pin().version)
 }
 
 /// Decode `json` as `T` strictly (no value may land in an `Unknown`

@@ -1,16 +1,19 @@
-//! Conformance: every operation of the pinned spec, called through the
-//! generated client against a mock server on 127.0.0.1, sends the request
-//! the spec defines and decodes the response the spec describes.
+//! Conformance: every operation of every pinned API version, called through
+//! that version's generated client against a mock server on 127.0.0.1,
+//! sends the request the spec defines (with `Polar-Version` set to the
+//! version) and decodes the response the spec describes.
 //!
-//! The cases (`generated/conformance_cases.rs`) are generated from the spec
-//! by `cargo xtask regen`: each sets every parameter and body from values
-//! built from the spec, and states the expected method, path, query, auth,
-//! content type and body. This file runs them and compares.
+//! The cases (`generated/conformance_<version>.rs`) are generated from each
+//! version's spec by `cargo xtask regen`: each sets every parameter and body
+//! from values built from the spec, and states the expected method, path,
+//! query, auth, content type and body. This file runs them and compares.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use polar_api::{Client, CustomerPortalClient, CustomerSession, MemberSession, NoSession};
+use polar_api::{
+    ApiVersion, Client, CustomerPortalClient, CustomerSession, MemberSession, NoSession,
+};
 use polar_tests::first_difference;
 use serde_json::Value;
 use wiremock::matchers::any;
@@ -37,17 +40,17 @@ pub enum ResponseKind {
 }
 
 /// One client per kind of credentials, all pointed at the mock server.
-pub struct Clients {
-    pub org: Client,
-    pub public: Client,
-    pub portal: CustomerPortalClient<CustomerSession>,
-    pub member: CustomerPortalClient<MemberSession>,
+pub struct Clients<V: ApiVersion> {
+    pub org: Client<V>,
+    pub public: Client<V>,
+    pub portal: CustomerPortalClient<V, CustomerSession>,
+    pub member: CustomerPortalClient<V, MemberSession>,
     /// For the portal operations the API leaves public.
-    pub public_portal: CustomerPortalClient<NoSession>,
+    pub public_portal: CustomerPortalClient<V, NoSession>,
 }
 
 /// One operation: how to call it and what the spec says about the exchange.
-pub struct Case {
+pub struct Case<V: ApiVersion> {
     pub operation_id: &'static str,
     pub method: &'static str,
     pub path: &'static str,
@@ -58,15 +61,22 @@ pub struct Case {
     pub status: u16,
     pub kind: ResponseKind,
     pub response: Option<&'static str>,
-    pub call: fn(&Clients) -> CaseFuture,
+    pub call: fn(&Clients<V>) -> CaseFuture,
 }
 
 #[tokio::test]
-async fn every_operation_sends_what_the_spec_defines_and_decodes_its_response() {
+async fn every_operation_of_every_version_sends_what_the_spec_defines() {
+    let checked = cases::every_version().await;
+    let pinned: Vec<String> = polar_tests::pins().into_iter().map(|p| p.version).collect();
+    assert_eq!(checked, pinned, "every pinned version is checked");
+}
+
+/// Every case of version `V` against a fresh mock server; panics listing
+/// every problem.
+pub async fn check_version<V: ApiVersion>(cases: Vec<Case<V>>) {
     let server = MockServer::start().await;
-    let clients = clients(&server.uri());
-    let cases = cases::cases();
-    let spec = polar_tests::pinned_spec();
+    let clients = clients::<V>(&server.uri());
+    let spec = polar_tests::spec(V::NAME);
     let operations = spec
         .paths
         .values()
@@ -75,7 +85,8 @@ async fn every_operation_sends_what_the_spec_defines_and_decodes_its_response() 
     assert_eq!(
         cases.len(),
         operations,
-        "one case per operation: run `cargo xtask regen`"
+        "{}: one case per operation: run `cargo xtask regen`",
+        V::NAME
     );
 
     let mut failures = Vec::new();
@@ -100,21 +111,22 @@ async fn every_operation_sends_what_the_spec_defines_and_decodes_its_response() 
     }
     assert!(
         failures.is_empty(),
-        "{} problems in {} operations:\n{}",
+        "{}: {} problems in {} operations:\n{}",
+        V::NAME,
         failures.len(),
         cases.len(),
         failures.join("\n")
     );
 }
 
-pub fn clients(base_url: &str) -> Clients {
-    let org = Client::builder()
+pub fn clients<V: ApiVersion>(base_url: &str) -> Clients<V> {
+    let org = Client::<V>::builder()
         .token(ORG_TOKEN)
         .base_url(base_url)
         .no_retries()
         .build()
         .expect("a client for the mock server");
-    let public = Client::builder()
+    let public = Client::<V>::builder()
         .base_url(base_url)
         .no_retries()
         .build_anonymous()
@@ -137,7 +149,7 @@ pub fn clients(base_url: &str) -> Clients {
     }
 }
 
-fn response(case: &Case) -> ResponseTemplate {
+fn response<V: ApiVersion>(case: &Case<V>) -> ResponseTemplate {
     let template = ResponseTemplate::new(case.status);
     match (case.kind, case.response) {
         (ResponseKind::Json, Some(body)) => template.set_body_raw(body, "application/json"),
@@ -146,8 +158,8 @@ fn response(case: &Case) -> ResponseTemplate {
     }
 }
 
-fn check(
-    case: &Case,
+fn check<V: ApiVersion>(
+    case: &Case<V>,
     requests: &[wiremock::Request],
     outcome: Result<Value, String>,
 ) -> Vec<String> {
@@ -190,6 +202,13 @@ fn check(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
+    if header("polar-version").as_deref() != Some(V::NAME) {
+        problems.push(format!(
+            "polar-version {:?} instead of {:?}",
+            header("polar-version"),
+            V::NAME
+        ));
+    }
     match case.token {
         Some(token) => {
             let expected = format!("Bearer {token}");

@@ -3,7 +3,7 @@
 //! policy") keeps the payload decodable.
 
 use codegen::instance::InstanceBuilder;
-use polar_models::{
+use polar_models::v2026_10::{
     Benefit, Customer, CustomerState, Subscription, SubscriptionStatus, WebhookPayload,
 };
 use polar_tests::pinned_spec;
@@ -71,18 +71,18 @@ fn customer_state_without_type_decodes_by_shape() {
     );
 }
 
-/// Older specs pinned currencies and statuses to single values the server
-/// did not keep to: values outside an enum land in `Unknown`, and the
+/// Statuses the server adds before a spec lists them (2026-07 added
+/// `paused`), and currencies outside an enum, land in `Unknown`, and the
 /// subscription around them still decodes.
 #[test]
 fn subscription_with_unlisted_status_and_currency_decodes() {
     let mut subscription = instance("Subscription");
-    subscription["status"] = json!("paused");
+    subscription["status"] = json!("hibernating");
     subscription["currency"] = json!("sek");
     let decoded: Subscription = serde_json::from_value(subscription).unwrap();
     assert_eq!(
         decoded.status,
-        SubscriptionStatus::Unknown("paused".to_owned())
+        SubscriptionStatus::Unknown("hibernating".to_owned())
     );
     assert_eq!(decoded.currency, "sek");
 }
@@ -93,7 +93,7 @@ fn subscription_with_unlisted_status_and_currency_decodes() {
 fn const_property_keeps_an_unexpected_value() {
     let mut error = instance("AlreadyActiveSubscriptionError");
     error["error"] = json!("SomethingElse");
-    let decoded: polar_models::AlreadyActiveSubscriptionError =
+    let decoded: polar_models::v2026_10::AlreadyActiveSubscriptionError =
         serde_json::from_value(error).unwrap();
     assert_eq!(decoded.error.as_str(), "SomethingElse");
     assert!(!decoded.error.is_expected());
@@ -103,7 +103,7 @@ fn const_property_keeps_an_unexpected_value() {
 #[test]
 fn webhook_with_drifted_subscription_decodes() {
     let mut event = instance("WebhookSubscriptionUpdatedPayload");
-    event["data"]["status"] = json!("paused");
+    event["data"]["status"] = json!("hibernating");
     remove(&mut event["data"]["customer"], "type");
     let decoded: WebhookPayload = serde_json::from_value(event).unwrap();
     let WebhookPayload::SubscriptionUpdated(payload) = decoded else {
@@ -111,12 +111,12 @@ fn webhook_with_drifted_subscription_decodes() {
     };
     assert_eq!(
         payload.data.status,
-        SubscriptionStatus::Unknown("paused".to_owned())
+        SubscriptionStatus::Unknown("hibernating".to_owned())
     );
     // A required enum the server left out lands in the unknown bucket, empty.
     assert_eq!(
         payload.data.customer.r#type,
-        polar_models::CustomerType::Unknown(String::new())
+        polar_models::v2026_10::CustomerType::Unknown(String::new())
     );
 }
 
@@ -126,6 +126,6 @@ fn webhook_with_drifted_subscription_decodes() {
 fn missing_required_string_is_an_error_naming_it() {
     let mut benefit = instance("BenefitCustom");
     remove(&mut benefit, "description");
-    let err = serde_json::from_value::<polar_models::BenefitCustom>(benefit).unwrap_err();
+    let err = serde_json::from_value::<polar_models::v2026_10::BenefitCustom>(benefit).unwrap_err();
     assert!(err.to_string().contains("description"), "{err}");
 }

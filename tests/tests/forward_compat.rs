@@ -2,7 +2,7 @@
 //! `Unknown` variants carrying the raw value; unknown fields are ignored.
 
 use codegen::instance::InstanceBuilder;
-use polar_models::{Benefit, SubscriptionStatus, WebhookPayload};
+use polar_models::v2026_10::{Benefit, SubscriptionStatus, WebhookPayload};
 use polar_tests::pinned_spec;
 use serde_json::{json, Value};
 
@@ -31,7 +31,7 @@ fn unknown_enum_value_is_kept() {
 fn unknown_fields_are_ignored() {
     let mut benefit = instance("BenefitCustom");
     benefit["field_added_next_year"] = json!({"nested": [1, 2, 3]});
-    let decoded: polar_models::BenefitCustom = serde_json::from_value(benefit).unwrap();
+    let decoded: polar_models::v2026_10::BenefitCustom = serde_json::from_value(benefit).unwrap();
     assert_eq!(decoded.r#type.as_str(), "custom");
 }
 

@@ -1,7 +1,7 @@
 //! Required, optional, nullable and the three states of an update body,
 //! serialized exactly as the API reads them.
 
-use polar_models::{Nullable, ProductUpdate};
+use polar_models::v2026_10::{Nullable, ProductUpdate};
 use serde_json::json;
 
 #[test]
@@ -42,7 +42,7 @@ fn update_body_decodes_the_three_states_apart() {
 fn required_nullable_is_sent_as_null_and_optional_is_left_out() {
     // `Address.line1` is optional (left out when `None`); `BenefitCustom`'s
     // `modified_at` is required and nullable (always sent).
-    let address: polar_models::Address = serde_json::from_value(json!({"country": "SE"})).unwrap();
+    let address: polar_models::v2026_10::Address = serde_json::from_value(json!({"country": "SE"})).unwrap();
     assert_eq!(address.line1, None);
     let encoded = serde_json::to_value(&address).unwrap();
     assert_eq!(encoded, json!({"country": "SE"}));
@@ -69,7 +69,7 @@ fn required_nullable_is_sent_as_null_and_optional_is_left_out() {
         .component("BenefitCustom")
         .unwrap();
     custom["modified_at"] = json!(null);
-    let decoded: polar_models::BenefitCustom = serde_json::from_value(custom).unwrap();
+    let decoded: polar_models::v2026_10::BenefitCustom = serde_json::from_value(custom).unwrap();
     assert_eq!(decoded.modified_at, None);
     assert_eq!(
         serde_json::to_value(&decoded).unwrap()["modified_at"],

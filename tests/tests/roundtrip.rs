@@ -1,44 +1,34 @@
-//! Every component schema of the pinned spec, as a JSON instance built from
-//! the spec itself, decodes into its generated type and encodes back to the
-//! same JSON.
+//! Every generated component schema of every pinned API version, as a JSON
+//! instance built from that version's spec, decodes into its generated type
+//! and encodes back to the same JSON.
 
 use codegen::instance::InstanceBuilder;
-use polar_tests::generated::schemas::{roundtrip, SCHEMAS};
-use polar_tests::{first_difference, pinned_spec};
+use codegen::ir::Origin;
+use polar_tests::generated::{tables, VersionTable};
+use polar_tests::{first_difference, pins, spec};
 
 /// Union members are built first-member and second-member, so both the
 /// first variant and another one are exercised.
 const VARIANT_PASSES: usize = 2;
 
 #[test]
-fn every_component_schema_round_trips() {
-    let spec = pinned_spec();
+fn every_pinned_version_is_compiled_in() {
+    let compiled: Vec<&str> = tables().iter().map(|t| t.version).collect();
+    let pinned: Vec<String> = pins().into_iter().map(|p| p.version).collect();
     assert_eq!(
-        SCHEMAS.len(),
-        spec.components.schemas.len(),
-        "the dispatch table is stale: run `cargo xtask regen`"
+        compiled, pinned,
+        "the tests crate's features must enable every pinned version: run `cargo xtask regen`"
     );
+}
+
+#[test]
+fn every_component_schema_of_every_version_round_trips() {
+    let tables = tables();
+    assert!(!tables.is_empty(), "no API version is compiled in");
     let mut failures = Vec::new();
     let mut checked = 0;
-    for pass in 0..VARIANT_PASSES {
-        let builder = InstanceBuilder::new(&spec).with_variant(pass);
-        for name in spec.components.schemas.keys() {
-            let instance = builder.component(name).expect("the schema exists");
-            let json = instance.to_string();
-            let outcome = roundtrip(name, &json)
-                .unwrap_or_else(|| panic!("`{name}` is missing from the dispatch table"));
-            checked += 1;
-            match outcome {
-                Ok(encoded) => {
-                    if let Some(diff) = first_difference(&instance, &encoded) {
-                        failures.push(format!("{name} (pass {pass}): {diff}\n    input: {json}"));
-                    }
-                }
-                Err(err) => {
-                    failures.push(format!("{name} (pass {pass}): {err}\n    input: {json}"))
-                }
-            }
-        }
+    for table in &tables {
+        checked += round_trip_version(table, &mut failures);
     }
     assert!(
         failures.is_empty(),
@@ -51,4 +41,49 @@ fn every_component_schema_round_trips() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Round-trips every schema of one version; returns how many it checked.
+fn round_trip_version(table: &VersionTable, failures: &mut Vec<String>) -> usize {
+    let version = table.version;
+    let spec = spec(version);
+    let models = codegen::ir::lower(&spec).expect("the pinned spec lowers");
+    let mut generated: Vec<&str> = models
+        .types
+        .iter()
+        .filter_map(|ty| match &ty.origin {
+            Origin::Component(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    generated.sort_unstable();
+    assert_eq!(
+        table.schemas,
+        generated.as_slice(),
+        "{version}: the dispatch table is stale: run `cargo xtask regen`"
+    );
+    let mut checked = 0;
+    for pass in 0..VARIANT_PASSES {
+        let builder = InstanceBuilder::new(&spec).with_variant(pass);
+        for name in table.schemas {
+            let instance = builder.component(name).expect("the schema exists");
+            let json = instance.to_string();
+            let outcome = (table.roundtrip)(name, &json)
+                .unwrap_or_else(|| panic!("{version}: `{name}` is missing from the dispatch table"));
+            checked += 1;
+            match outcome {
+                Ok(encoded) => {
+                    if let Some(diff) = first_difference(&instance, &encoded) {
+                        failures.push(format!(
+                            "{version} {name} (pass {pass}): {diff}\n    input: {json}"
+                        ));
+                    }
+                }
+                Err(err) => failures.push(format!(
+                    "{version} {name} (pass {pass}): {err}\n    input: {json}"
+                )),
+            }
+        }
+    }
+    checked
 }

@@ -1,14 +1,15 @@
 //! Every event of the spec's `webhooks` section, as a signed delivery: a
 //! payload built from the spec, signed here with hmac/sha2/base64 (not with
-//! the SDK's own signer), verified and decoded by `polar_api::webhooks`
-//! into its own variant, and re-encoded to the same JSON.
+//! the SDK's own signer), for every pinned API version, verified and routed
+//! by `polar_api::webhooks` to its version's payload and its own variant,
+//! and re-encoded to the same JSON.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use codegen::instance::InstanceBuilder;
 use hmac::{Hmac, Mac};
-use polar_api::webhooks::{Webhook, WebhookPayload, WebhookSecret};
-use polar_tests::{first_difference, pinned_spec};
+use polar_api::webhooks::{Webhook, WebhookOutcome, WebhookSecret};
+use polar_tests::{first_difference, pins, spec};
 use serde_json::Value;
 use sha2::Sha256;
 
@@ -32,82 +33,79 @@ fn sign(legacy: bool, id: &str, timestamp: i64, body: &[u8]) -> String {
     format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
 }
 
-/// The event type a decoded payload re-encodes with.
-fn event_type(payload: &WebhookPayload) -> String {
-    serde_json::to_value(payload).unwrap()["type"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[test]
-fn every_webhook_event_verifies_and_decodes_into_its_variant() {
-    let spec = pinned_spec();
-    let builder = InstanceBuilder::new(&spec);
+fn every_webhook_event_of_every_version_verifies_and_routes_to_its_version() {
     let webhook = Webhook::new(WebhookSecret::new(SECRET).unwrap());
     let mut failures = Vec::new();
     let mut decoded = 0;
+    let mut events = 0;
+    let versions: Vec<String> = pins().into_iter().map(|pin| pin.version).collect();
+    assert!(!versions.is_empty());
 
-    for (index, (event, item)) in spec.webhooks.iter().enumerate() {
-        let schema = item.webhook_body().expect("a webhook has a JSON body");
-        let payload: Value = builder.schema(schema);
-        assert_eq!(payload["type"], event.as_str());
+    for version in &versions {
+        let spec = spec(version);
+        let builder = InstanceBuilder::new(&spec);
+        for (index, (event, item)) in spec.webhooks.iter().enumerate() {
+            events += 1;
+            let schema = item.webhook_body().expect("a webhook has a JSON body");
+            let payload: Value = builder.schema(schema);
+            assert_eq!(payload["type"], event.as_str());
 
-        // Pretty-printed, so the bytes differ from any re-serialization:
-        // verification must use them as they are.
-        let body = serde_json::to_vec_pretty(&payload).unwrap();
-        let id = format!("msg_event_{index:02}");
-        let timestamp = NOW - index as i64;
-        // Alternate the two derivations a `WebhookSecret::new` secret accepts.
-        let legacy = index % 2 == 0;
-        let headers = [
-            ("webhook-id", id.clone()),
-            ("webhook-timestamp", timestamp.to_string()),
-            ("webhook-signature", sign(legacy, &id, timestamp, &body)),
-        ];
+            // Pretty-printed, so the bytes differ from any re-serialization:
+            // verification must use them as they are.
+            let body = serde_json::to_vec_pretty(&payload).unwrap();
+            let id = format!("msg_event_{index:02}");
+            let timestamp = NOW - index as i64;
+            // Alternate the two derivations a `WebhookSecret::new` secret accepts.
+            let legacy = index % 2 == 0;
+            let headers = [
+                ("webhook-id", id.clone()),
+                ("webhook-timestamp", timestamp.to_string()),
+                ("webhook-signature", sign(legacy, &id, timestamp, &body)),
+                ("webhook-api-version", version.clone()),
+            ];
 
-        // Strict decoding: nothing may land in an `Unknown` variant.
-        let result = polar_models::__private::strict_decoding(|| {
-            webhook.verify_and_decode_at(&headers, &body, NOW)
-        });
-        match result {
-            Ok(WebhookPayload::Unknown(_)) => failures.push(format!("{event}: decoded as Unknown")),
-            Ok(decoded_payload) => {
-                decoded += 1;
-                if event_type(&decoded_payload) != *event {
-                    failures.push(format!(
-                        "{event}: decoded as {}",
-                        event_type(&decoded_payload)
-                    ));
+            // Strict decoding: nothing may land in an `Unknown` variant.
+            let result = polar_models::__private::strict_decoding(|| {
+                webhook.verify_and_route_at(&headers, &body, NOW)
+            });
+            match result {
+                Ok(WebhookOutcome::Event(payload_of_version)) => {
+                    decoded += 1;
+                    if payload_of_version.api_version() != version {
+                        failures.push(format!(
+                            "{version} {event}: decoded as {}",
+                            payload_of_version.api_version()
+                        ));
+                    }
+                    let encoded = serde_json::to_value(&payload_of_version).unwrap();
+                    if encoded["type"] != event.as_str() {
+                        failures.push(format!("{version} {event}: decoded as {}", encoded["type"]));
+                    }
+                    if let Some(diff) = first_difference(&payload, &encoded) {
+                        failures.push(format!("{version} {event}: {diff}"));
+                    }
                 }
-                let encoded = serde_json::to_value(&decoded_payload).unwrap();
-                if let Some(diff) = first_difference(&payload, &encoded) {
-                    failures.push(format!("{event}: {diff}"));
-                }
+                Ok(other) => failures.push(format!("{version} {event}: {other:?}")),
+                Err(err) => failures.push(format!("{version} {event}: {err}")),
             }
-            Err(err) => failures.push(format!("{event}: {err}")),
-        }
 
-        // The same delivery with one byte of the body changed is refused.
-        let mut tampered = body.clone();
-        let last = tampered.len() - 1;
-        tampered[last - 1] ^= 0x20;
-        if webhook.verify_at(&headers, &tampered, NOW).is_ok() {
-            failures.push(format!("{event}: a tampered body verified"));
+            // The same delivery with one byte of the body changed is refused.
+            let mut tampered = body.clone();
+            let last = tampered.len() - 1;
+            tampered[last - 1] ^= 0x20;
+            if webhook.verify_at(&headers, &tampered, NOW).is_ok() {
+                failures.push(format!("{version} {event}: a tampered body verified"));
+            }
         }
     }
 
-    assert_eq!(
-        spec.webhooks.len(),
-        35,
-        "the pinned spec has 35 webhook events"
-    );
     assert!(
         failures.is_empty(),
         "webhook deliveries failed:\n{}",
         failures.join("\n")
     );
-    assert_eq!(decoded, 35);
+    assert_eq!(decoded, events, "every event of every version decoded");
 }
 
 #[test]

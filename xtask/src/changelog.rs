@@ -2,13 +2,12 @@
 //! moves: what a spec refresh changes for users of the generated crates
 //! (see [`codegen::changelog`]).
 
-use std::path::Path;
-
 use anyhow::{anyhow, Result};
 use codegen::changelog::{self, render::Format, Changelog};
 
 use crate::pin::Pin;
-use crate::spec_source::{self, ResolvedSpec, Source, CACHE_PATH};
+use crate::pins::prefix;
+use crate::spec_source::{self, ResolvedSpec, Sources};
 
 /// The changelog from `old` to `new`; errors name the spec that failed.
 pub fn between(old: &ResolvedSpec, new: &ResolvedSpec) -> Result<Changelog> {
@@ -46,38 +45,29 @@ fn label(spec: &ResolvedSpec) -> String {
         .unwrap_or_else(|| spec.location.clone())
 }
 
-/// The document `pin` names, found locally as `check` would find it: the
-/// cache `spec/cache/openapi.json`, then the shared copy of the pinned date.
-/// Either must have the pinned SHA-256. `Err` says where it looked.
-pub fn pinned_document(root: &Path, pin: &Pin) -> Result<ResolvedSpec, String> {
-    let shared_location = format!("../shared/spec/polar-openapi-{}.json", pin.date);
-    let candidates = [
-        (root.join(CACHE_PATH), CACHE_PATH.to_owned(), Source::Cache),
-        (
-            spec_source::shared_copy(root, &pin.date),
-            shared_location.clone(),
-            Source::SharedCopy,
-        ),
-    ];
-    candidates
-        .into_iter()
-        .find_map(|(path, location, source)| {
-            spec_source::read_if_pinned(&path, location, source, &pin.sha256)
-        })
-        .ok_or_else(|| {
+/// The document `pin` names, found locally as `check` would find it
+/// (`$POLAR_SPEC_DIR`, the cache, the shared copies; each only with the
+/// pinned SHA-256), never downloaded: the published document may have moved
+/// on. `Ok(Err(..))` says where it looked.
+pub fn pinned_document(sources: &Sources<'_>, pin: &Pin) -> Result<Result<ResolvedSpec, String>> {
+    Ok(
+        spec_source::find_local(sources, &pin.version, &pin.sha256)?.map_err(|tried| {
             format!(
-                "the previously pinned spec ({}, sha256 {}…) is neither at {CACHE_PATH} nor at \
-                 {shared_location}",
+                "the previously pinned document of {} ({}, sha256 {}…) is not available \
+                 locally: {}",
+                pin.version,
                 pin.date,
-                pin.sha256.get(..12).unwrap_or(&pin.sha256)
+                prefix(&pin.sha256),
+                tried.join(", ")
             )
-        })
+        }),
+    )
 }
 
-/// What `regen` prints after moving the pin: the changelog from the
-/// previously pinned document (`previous`, looked up before regen ran, as
-/// regen may overwrite the cache) to `new`, or one line saying why there is
-/// none.
+/// What `regen` prints after moving a version's pin: the changelog from the
+/// previously pinned document (`previous`, looked up before regen wrote
+/// anything, as regen overwrites the cache) to `new`, or one line saying
+/// why there is none.
 pub fn regen_report(
     previous: Result<ResolvedSpec, String>,
     old_pin: &Pin,
@@ -94,7 +84,8 @@ pub fn regen_report(
     };
     match between(&old, new) {
         Ok(changelog) => format!(
-            "changelog from {} (pinned {}) to {}:\n{}",
+            "changelog of {} from {} (pinned {}) to {}:\n{}",
+            old_pin.version,
             old.location,
             old_pin.date,
             new.location,
@@ -110,7 +101,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::spec_source::sha256_hex;
+    use crate::pin::Lifecycle;
+    use crate::spec_source::{cache_path, sha256_hex, Source};
 
     const OLD: &str = r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
         "components": {"schemas": {"Color": {"type": "string", "enum": ["red"]}}}}"#;
@@ -118,21 +110,31 @@ mod tests {
         "components": {"schemas": {"Color": {"type": "string", "enum": ["red", "blue"]}}}}"#;
 
     /// `{tmp}/xtask-changelog-{name}-{pid}/main`, empty, beside an empty
-    /// `shared/spec/`.
+    /// `shared/spec/versions/2026-10/`.
     fn workspace(name: &str) -> PathBuf {
         let base =
             std::env::temp_dir().join(format!("xtask-changelog-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&base);
         fs::create_dir_all(base.join("main/spec/cache")).unwrap();
-        fs::create_dir_all(base.join("shared/spec")).unwrap();
+        fs::create_dir_all(base.join("shared/spec/versions/2026-10")).unwrap();
         base.join("main")
+    }
+
+    fn sources(root: &std::path::Path) -> Sources<'_> {
+        Sources {
+            root,
+            spec_dir: None,
+        }
     }
 
     fn pin(text: &str) -> Pin {
         Pin {
+            version: "2026-10".into(),
+            lifecycle: Lifecycle::Current,
             source_url: "https://example.com/openapi.json".into(),
             sha256: sha256_hex(text.as_bytes()),
-            date: "2026-03-03".into(),
+            date: "2026-08-20".into(),
+            copy: "a copy".into(),
         }
     }
 
@@ -149,17 +151,19 @@ mod tests {
     #[test]
     fn the_old_document_is_found_in_the_shared_copy_when_the_cache_holds_another() {
         let root = workspace("shared");
-        fs::write(root.join(CACHE_PATH), NEW).unwrap();
+        fs::write(root.join(cache_path("2026-10")), NEW).unwrap();
         fs::write(
-            root.join("../shared/spec/polar-openapi-2026-03-03.json"),
+            root.join("../shared/spec/versions/2026-10/2026-08-20.docs.json"),
             OLD,
         )
         .unwrap();
-        let found = pinned_document(&root, &pin(OLD)).unwrap();
+        let found = pinned_document(&sources(&root), &pin(OLD))
+            .unwrap()
+            .unwrap();
         assert_eq!(found.text, OLD);
         assert_eq!(
             found.location,
-            "../shared/spec/polar-openapi-2026-03-03.json"
+            "../shared/spec/versions/2026-10/2026-08-20.docs.json"
         );
         fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
@@ -167,23 +171,32 @@ mod tests {
     #[test]
     fn the_old_document_is_found_in_the_cache() {
         let root = workspace("cache");
-        fs::write(root.join(CACHE_PATH), OLD).unwrap();
-        let found = pinned_document(&root, &pin(OLD)).unwrap();
-        assert_eq!(found.location, CACHE_PATH);
+        fs::write(root.join(cache_path("2026-10")), OLD).unwrap();
+        let found = pinned_document(&sources(&root), &pin(OLD))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.location, "spec/cache/2026-10.json");
         fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
     #[test]
     fn a_missing_old_document_is_one_line() {
         let root = workspace("missing");
-        fs::write(root.join(CACHE_PATH), NEW).unwrap();
-        let previous = pinned_document(&root, &pin(OLD));
+        fs::write(root.join(cache_path("2026-10")), NEW).unwrap();
+        let previous = pinned_document(&sources(&root), &pin(OLD)).unwrap();
         let report = regen_report(previous, &pin(OLD), &spec(NEW, "new.json"));
         assert_eq!(report.lines().count(), 1, "{report}");
         assert!(report.starts_with(
-            "changelog: not available: the previously pinned spec (2026-03-03, sha256 "
+            "changelog: not available: the previously pinned document of 2026-10 (2026-08-20, sha256 "
         ));
-        assert!(report.contains("neither at spec/cache/openapi.json nor at ../shared/spec/polar-openapi-2026-03-03.json"));
+        assert!(
+            report.contains("spec/cache/2026-10.json has another sha256"),
+            "{report}"
+        );
+        assert!(
+            report.contains("../shared/spec/versions/2026-10/ has no *.json"),
+            "{report}"
+        );
         fs::remove_dir_all(root.parent().unwrap()).unwrap();
     }
 
@@ -192,7 +205,7 @@ mod tests {
         let report = regen_report(Ok(spec(OLD, "old.json")), &pin(OLD), &spec(NEW, "new.json"));
         assert_eq!(
             report,
-            "changelog from old.json (pinned 2026-03-03) to new.json:\n\
+            "changelog of 2026-10 from old.json (pinned 2026-08-20) to new.json:\n\
              0 breaking, 1 additive change\n\
              \n\
              Additive (1):\n  \

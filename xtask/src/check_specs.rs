@@ -1,25 +1,29 @@
-//! `cargo xtask check-specs DIR`: does the SDK still build, and do its
-//! round trips still pass, for every spec in a directory?
+//! `cargo xtask check-specs DIR`: does the SDK still generate and
+//! type-check for every document in a directory (the unversioned snapshots
+//! Polar published before dated versions, `polar-openapi-YYYY-MM-DD.json`)?
 //!
 //! First the workspace's hand-written files (`Cargo.toml`, `Cargo.lock`,
-//! `.cargo/`, the crates, `tests/`, `spec/`; no `target/`, no generated
-//! directories, no spec cache) are copied once to a scratch workspace,
-//! `target/check-specs/workspace/`, so every spec is checked against the
-//! same code even if the real workspace changes meanwhile. Then, for each
-//! `*.json` in `DIR`, in name order:
+//! `.cargo/`, the crates, `tests/`, `docs/`, `spec/`; no `target/`, no
+//! generated directories, no spec cache, no pins) are copied once to a
+//! scratch workspace, `target/check-specs/workspace/`, so every document is
+//! checked against the same code even if the real workspace changes
+//! meanwhile. Then, for each `*.json` in `DIR`, in name order:
 //!
-//! 1. run the generator in the scratch workspace on the spec (moving the
-//!    scratch pin to it; regen rewrites every generated file and deletes the
-//!    ones the spec no longer produces);
-//! 2. `cargo build -p polar-models -p polar-api`;
-//! 3. `cargo test -p polar-tests --test roundtrip` with `POLAR_OPENAPI_SPEC`
-//!    set to the spec's absolute path. Only the round-trip test runs: it is
-//!    generated from the spec, while the other workspace tests name types of
-//!    the pinned spec and do not compile against others.
+//! 1. pin the document in the scratch workspace as its only version, named
+//!    after the date in its file name (`2026-04-16`) and current, and run the
+//!    generator (rewriting every generated file, deleting the ones the
+//!    previous document produced, and writing the manifests' feature blocks,
+//!    whose `default` now names this version);
+//! 2. `cargo check -p polar-models -p polar-api`, with the version's feature
+//!    (`v2026-04-16`) where the generated manifests declare it. A type check,
+//!    not a build: CI time matters.
+//!
+//! The round-trip test no longer runs here: it needs a full build of
+//! `polar-tests`, whose other tests name the pinned versions' types.
 //!
 //! Every scratch build uses one target directory, `target/check-specs/target/`,
 //! so dependencies compile once. The committed crates are never touched.
-//! Cargo's output for each step is saved under `target/check-specs/logs/`.
+//! Cargo's output for each document is saved under `target/check-specs/logs/`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -30,8 +34,12 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use codegen::GENERATED_DIRS;
 
-use crate::regen::regen;
-use crate::spec_source::{self, CACHE_PATH};
+use crate::date;
+use crate::pin::{Lifecycle, Pin};
+use crate::pins::{Pins, PINS_DIR};
+use crate::regen::{table as columns, write_all};
+use crate::spec_source::{self, CACHE_DIR};
+use crate::versions::VersionDoc;
 
 /// What is copied to the scratch workspace (relative to the root).
 pub const COPIED: &[&str] = &[
@@ -44,6 +52,7 @@ pub const COPIED: &[&str] = &[
     "polar-api",
     "tests",
     "benches",
+    "docs",
     "spec",
 ];
 
@@ -87,29 +96,27 @@ pub struct Step {
     pub error: Option<String>,
 }
 
-/// The result for one spec; a step after a failed one does not run.
+/// The result for one spec; the type check does not run after a failed
+/// generation.
 #[derive(Debug, Clone)]
 pub struct SpecReport {
     /// The file name.
     pub name: String,
+    /// The version it is generated as.
+    pub version: String,
     pub generated: Step,
-    pub compiled: Option<Step>,
-    pub tested: Option<Step>,
+    pub checked: Option<Step>,
 }
 
 impl SpecReport {
     /// Whether every step ran and passed.
     pub fn passed(&self) -> bool {
-        self.generated.ok
-            && self.compiled.as_ref().is_some_and(|s| s.ok)
-            && self.tested.as_ref().is_some_and(|s| s.ok)
+        self.generated.ok && self.checked.as_ref().is_some_and(|s| s.ok)
     }
 
     /// The time of every step that ran.
     pub fn total(&self) -> Duration {
-        self.generated.time
-            + self.compiled.as_ref().map_or(Duration::ZERO, |s| s.time)
-            + self.tested.as_ref().map_or(Duration::ZERO, |s| s.time)
+        self.generated.time + self.checked.as_ref().map_or(Duration::ZERO, |s| s.time)
     }
 }
 
@@ -118,6 +125,10 @@ pub fn run(root: &Path, dir: &Path) -> Result<()> {
     let specs = list_specs(dir)?;
     if specs.is_empty() {
         bail!("no *.json spec in {}", dir.display());
+    }
+    // Every name must make a version before anything is built.
+    for spec in &specs {
+        version_for(spec)?;
     }
     let layout = Layout::new(root);
     println!(
@@ -160,7 +171,26 @@ pub fn list_specs(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(specs)
 }
 
-/// Generate, build and test one spec in the scratch workspace (made by
+/// The version a document is generated as: the date in its file name
+/// (`polar-openapi-2026-04-16.json` → `2026-04-16`), else its file stem if
+/// that is a version name.
+pub fn version_for(spec_path: &Path) -> Result<String> {
+    let name = spec_path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.trim_end_matches(".json");
+    date::from_file_name(&name)
+        .or_else(|| date::is_version(stem).then(|| stem.to_owned()))
+        .with_context(|| {
+            format!(
+                "cannot name a version after {name}: check-specs names each document's version \
+                 after the date in its file name (polar-openapi-YYYY-MM-DD.json)"
+            )
+        })
+}
+
+/// Generate and type-check one spec in the scratch workspace (made by
 /// [`prepare_scratch`]). Errors are for the harness itself (a log cannot be
 /// written, cargo cannot start); a spec that fails is a report.
 pub fn check_one(layout: &Layout, spec_path: &Path) -> Result<SpecReport> {
@@ -168,12 +198,11 @@ pub fn check_one(layout: &Layout, spec_path: &Path) -> Result<SpecReport> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let stem = name.trim_end_matches(".json").to_owned();
-    println!("\n==> {name}");
+    let version = version_for(spec_path)?;
+    println!("\n==> {name} (version {version})");
 
     let started = Instant::now();
-    let generated = spec_source::load_named(&spec_path.to_string_lossy())
-        .and_then(|spec| regen(&layout.scratch, &spec, spec.date_from_name().as_deref()));
+    let generated = generate_only_version(&layout.scratch, spec_path, &version);
     let generated = Step {
         ok: generated.is_ok(),
         time: started.elapsed(),
@@ -182,36 +211,77 @@ pub fn check_one(layout: &Layout, spec_path: &Path) -> Result<SpecReport> {
     print_step("generate", &generated);
     let mut report = SpecReport {
         name,
+        version: version.clone(),
         generated,
-        compiled: None,
-        tested: None,
+        checked: None,
     };
     if !report.generated.ok {
         return Ok(report);
     }
 
-    let build = cargo(
-        layout,
-        spec_path,
-        &["build", "-p", "polar-models", "-p", "polar-api"],
-        &layout.logs.join(format!("{stem}.build.log")),
-    )?;
-    print_step("build polar-models, polar-api", &build);
-    let built = build.ok;
-    report.compiled = Some(build);
-    if !built {
-        return Ok(report);
+    let mut args = vec![
+        "check".to_owned(),
+        "-p".to_owned(),
+        "polar-models".to_owned(),
+        "-p".to_owned(),
+        "polar-api".to_owned(),
+    ];
+    let features = version_features(&layout.scratch, &version);
+    if !features.is_empty() {
+        args.push("--features".to_owned());
+        args.push(features.join(","));
     }
-
-    let test = cargo(
+    let check = cargo(
         layout,
-        spec_path,
-        &["test", "-p", "polar-tests", "--test", "roundtrip"],
-        &layout.logs.join(format!("{stem}.roundtrip.log")),
+        &args,
+        &layout.logs.join(format!("{version}.check.log")),
     )?;
-    print_step("test roundtrip", &test);
-    report.tested = Some(test);
+    print_step(&format!("cargo {}", args.join(" ")), &check);
+    report.checked = Some(check);
     Ok(report)
+}
+
+/// Make the scratch workspace pin `spec_path` as its only version, current,
+/// and generate from it.
+fn generate_only_version(scratch: &Path, spec_path: &Path, version: &str) -> Result<()> {
+    let spec = spec_source::load_named(&spec_path.to_string_lossy())?;
+    let pins_dir = scratch.join(PINS_DIR);
+    if pins_dir.exists() {
+        fs::remove_dir_all(&pins_dir)
+            .with_context(|| format!("cannot clear {}", pins_dir.display()))?;
+    }
+    let pin = Pin {
+        version: version.to_owned(),
+        lifecycle: Lifecycle::Current,
+        source_url: "https://api.polar.sh/openapi.json".to_owned(),
+        sha256: spec.sha256.clone(),
+        date: spec.date_from_name().unwrap_or_else(date::today_utc),
+        copy: format!("check-specs: {}", spec.file_name()),
+    };
+    let doc = VersionDoc::new(pin, spec)?;
+    write_all(scratch, &Pins::load(scratch)?, &[doc])?;
+    Ok(())
+}
+
+/// `polar-models/v{version}`, `polar-api/v{version}` for each generated
+/// manifest that declares the version's feature (`v2026-04-16 = [...]`).
+fn version_features(scratch: &Path, version: &str) -> Vec<String> {
+    let Some(feature) = codegen::ApiVersion::new(version, Lifecycle::Current).map(|v| v.feature())
+    else {
+        return Vec::new();
+    };
+    ["polar-models/Cargo.toml", "polar-api/Cargo.toml"]
+        .iter()
+        .filter_map(|manifest| {
+            let text = fs::read_to_string(scratch.join(manifest)).ok()?;
+            let declared = text.lines().any(|line| {
+                line.split_once('=')
+                    .is_some_and(|(key, _)| key.trim().trim_matches('"') == feature)
+            });
+            let package = manifest.split('/').next()?;
+            declared.then(|| format!("{package}/{feature}"))
+        })
+        .collect()
 }
 
 /// Replace `scratch` with a copy of the hand-written files of `root`.
@@ -233,14 +303,14 @@ pub fn prepare_scratch(root: &Path, scratch: &Path) -> Result<()> {
 }
 
 /// Copy a file or directory tree, leaving out build output, pending
-/// snapshots, the spec cache and the generated directories (regen writes
-/// those).
+/// snapshots, the spec cache, the pins and the generated directories (each
+/// document gets its own pin, and regen writes the rest).
 fn copy(root: &Path, from: &Path, to: &Path) -> Result<()> {
     if from.is_dir() {
         let relative = from.strip_prefix(root).unwrap_or(from);
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let cache_dir = CACHE_PATH.rsplit_once('/').map_or("", |(dir, _)| dir);
-        if GENERATED_DIRS.contains(&relative.as_str()) || relative == cache_dir {
+        let skipped = [CACHE_DIR, PINS_DIR];
+        if GENERATED_DIRS.contains(&relative.as_str()) || skipped.contains(&relative.as_str()) {
             return Ok(());
         }
         fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
@@ -267,7 +337,7 @@ fn copy(root: &Path, from: &Path, to: &Path) -> Result<()> {
 
 /// Run cargo in the scratch workspace with the shared target directory,
 /// its output going to `log`.
-fn cargo(layout: &Layout, spec: &Path, args: &[&str], log: &Path) -> Result<Step> {
+fn cargo(layout: &Layout, args: &[String], log: &Path) -> Result<Step> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let out = fs::File::create(log).with_context(|| format!("cannot write {}", log.display()))?;
     let err = out.try_clone()?;
@@ -276,7 +346,6 @@ fn cargo(layout: &Layout, spec: &Path, args: &[&str], log: &Path) -> Result<Step
         .args(args)
         .current_dir(&layout.scratch)
         .env("CARGO_TARGET_DIR", &layout.target_dir)
-        .env(spec_source::SPEC_ENV, spec)
         // Every scratch build compiles different generated code once.
         .env("CARGO_INCREMENTAL", "0")
         .env("CARGO_TERM_COLOR", "never")
@@ -378,34 +447,20 @@ pub fn table(reports: &[SpecReport]) -> String {
         .map(|r| {
             [
                 r.name.clone(),
+                r.version.clone(),
                 cell(Some(&r.generated)),
-                cell(r.compiled.as_ref()),
-                cell(r.tested.as_ref()),
+                cell(r.checked.as_ref()),
                 human(r.total()),
             ]
         })
         .collect();
-    let header = ["spec", "generated", "compiled", "roundtrip passed", "total"].map(String::from);
-    let mut widths = [0; 5];
-    for row in std::iter::once(&header).chain(&rows) {
-        for (width, text) in widths.iter_mut().zip(row) {
-            *width = (*width).max(text.chars().count());
-        }
-    }
+    let header = ["spec", "version", "generated", "type-checked", "total"].map(String::from);
     let mut out = String::from("\n");
-    for row in std::iter::once(&header).chain(&rows) {
-        let line: Vec<String> = row
-            .iter()
-            .zip(widths)
-            .map(|(text, width)| format!("{text:<width$}"))
-            .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
-    }
+    out.push_str(&columns(&header, &rows));
     for report in reports.iter().filter(|r| !r.passed()) {
         let steps = [
             ("generate", Some(&report.generated)),
-            ("build", report.compiled.as_ref()),
-            ("roundtrip", report.tested.as_ref()),
+            ("cargo check", report.checked.as_ref()),
         ];
         for (what, step) in steps {
             if let Some(error) = step.and_then(|s| s.error.as_ref()) {
@@ -446,7 +501,7 @@ mod tests {
     fn every_workspace_member_is_copied() {
         // A member missing from the scratch workspace makes cargo refuse to
         // load it, and every spec would fail to build.
-        let root = crate::workspace_root();
+        let root = crate::workspace_root().unwrap();
         let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
         let members = manifest
             .lines()
@@ -473,15 +528,15 @@ mod tests {
         let reports = [
             SpecReport {
                 name: "a.json".into(),
+                version: "2026-04-16".into(),
                 generated: step(true, 1),
-                compiled: Some(step(true, 100)),
-                tested: Some(step(true, 30)),
+                checked: Some(step(true, 100)),
             },
             SpecReport {
                 name: "b.json".into(),
+                version: "2026-03-03".into(),
                 generated: step(false, 2),
-                compiled: None,
-                tested: None,
+                checked: None,
             },
         ];
         assert!(reports[0].passed());
@@ -490,11 +545,43 @@ mod tests {
         assert_eq!(
             text,
             "\n\
-             spec    generated   compiled      roundtrip passed  total\n\
-             a.json  yes (1.0s)  yes (1m 40s)  yes (30.0s)       2m 11s\n\
-             b.json  NO (2.0s)   -             -                 2.0s\n\
+             spec    version     generated   type-checked  total\n\
+             a.json  2026-04-16  yes (1.0s)  yes (1m 40s)  1m 41s\n\
+             b.json  2026-03-03  NO (2.0s)   -             2.0s\n\
              b.json: generate failed: boom\n"
         );
+    }
+
+    #[test]
+    fn versions_are_named_after_the_file_date() {
+        let version = |name: &str| version_for(Path::new(name));
+        assert_eq!(
+            version("/x/polar-openapi-2026-04-16.json").unwrap(),
+            "2026-04-16"
+        );
+        assert_eq!(version("2026-10.json").unwrap(), "2026-10");
+        let error = version("openapi.json").unwrap_err().to_string();
+        assert!(error.contains("polar-openapi-YYYY-MM-DD.json"), "{error}");
+    }
+
+    #[test]
+    fn the_version_feature_is_passed_where_a_manifest_declares_it() {
+        let base = std::env::temp_dir().join(format!("xtask-features-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        fs::create_dir_all(base.join("polar-models")).unwrap();
+        fs::create_dir_all(base.join("polar-api")).unwrap();
+        fs::write(
+            base.join("polar-models/Cargo.toml"),
+            "[features]\nv2026-04-16 = []\n",
+        )
+        .unwrap();
+        fs::write(base.join("polar-api/Cargo.toml"), "[features]\nfull = []\n").unwrap();
+        assert_eq!(
+            version_features(&base, "2026-04-16"),
+            ["polar-models/v2026-04-16"]
+        );
+        assert!(version_features(&base, "2026-03-03").is_empty());
+        fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]
@@ -507,8 +594,10 @@ mod tests {
             "codegen/src/lib.rs",
             "polar-models/src/lib.rs",
             "polar-models/src/generated/mod.rs",
+            "docs/guide.md",
             "spec/pin.toml",
-            "spec/cache/openapi.json",
+            "spec/versions/2026-10.toml",
+            "spec/cache/2026-10.json",
             "tests/tests/snapshots/a.snap",
             "tests/tests/snapshots/a.snap.new",
             "target/debug/x",
@@ -532,6 +621,7 @@ mod tests {
                 ".cargo/config.toml",
                 "codegen/src/lib.rs",
                 "polar-models/src/lib.rs",
+                "docs/guide.md",
                 "spec/pin.toml",
                 "tests/tests/snapshots/a.snap",
             ]

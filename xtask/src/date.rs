@@ -1,5 +1,5 @@
-//! Calendar dates as `YYYY-MM-DD` strings: validation, today's UTC date, and
-//! the date in a spec snapshot's file name.
+//! Calendar dates as `YYYY-MM-DD` strings: validation, today's UTC date, the
+//! date in a spec copy's file name, and API version names (`YYYY-MM`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -21,12 +21,36 @@ pub fn is_valid(date: &str) -> bool {
     (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month)
 }
 
-/// The date in a snapshot file name such as `polar-openapi-2026-04-16.json`.
+/// The date in a spec copy's file name: `polar-openapi-2026-04-16.json`
+/// (the unversioned snapshots), `2026-07-10.json` or `2026-08-20.docs.json`
+/// (the per-version copies).
 pub fn from_file_name(file_name: &str) -> Option<String> {
-    let date = file_name
-        .strip_prefix("polar-openapi-")?
-        .strip_suffix(".json")?;
-    is_valid(date).then(|| date.to_owned())
+    let name = file_name.strip_suffix(".json")?;
+    let name = name.strip_prefix("polar-openapi-").unwrap_or(name);
+    let date = name.get(..10)?;
+    let rest = &name[10..];
+    let plain = rest.is_empty() || (rest.starts_with('.') && rest.len() > 1);
+    (plain && is_valid(date)).then(|| date.to_owned())
+}
+
+/// Whether `name` can name an API version: `YYYY-MM` (Polar's dated
+/// versions) or a date `YYYY-MM-DD` (the historical unversioned documents,
+/// named after the day they were published).
+pub fn is_version(name: &str) -> bool {
+    is_month(name) || is_valid(name)
+}
+
+/// Whether `name` is a month written `YYYY-MM`, Polar's `Polar-Version`
+/// format.
+pub fn is_month(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    if !name.is_ascii() || bytes.len() != 7 || bytes[4] != b'-' {
+        return false;
+    }
+    matches!(
+        (digits(&name[0..4]), digits(&name[5..7])),
+        (Some(_), Some(month)) if (1..=12).contains(&month)
+    )
 }
 
 /// Today's date in UTC.
@@ -108,6 +132,26 @@ mod tests {
         assert_eq!(from_file_name("openapi.json"), None);
         assert_eq!(from_file_name("polar-openapi-2026-04-99.json"), None);
         assert_eq!(from_file_name("polar-openapi-2026-04-16.yaml"), None);
+        assert_eq!(
+            from_file_name("2026-07-10.json").as_deref(),
+            Some("2026-07-10")
+        );
+        assert_eq!(
+            from_file_name("2026-08-20.docs.json").as_deref(),
+            Some("2026-08-20")
+        );
+        assert_eq!(from_file_name("2026-08-20x.json"), None);
+    }
+
+    #[test]
+    fn validates_version_names() {
+        assert!(is_version("2026-10"));
+        assert!(is_version("2026-04-16"));
+        assert!(!is_version("2026-13"));
+        assert!(!is_version("2026-1"));
+        assert!(!is_version("v2026-10"));
+        assert!(!is_version("2026-02-30"));
+        assert!(!is_version(""));
     }
 
     #[test]

@@ -1,19 +1,22 @@
-//! Workspace tasks for the Polar SDK: `cargo xtask regen`, `check`, `diff`
-//! and `check-specs`.
+//! Workspace tasks for the Polar SDK: `cargo xtask regen`, `check`, `diff`,
+//! `check-specs` and `msrv`.
 //!
 //! One module per job:
 //!
 //! - [`cli`] — the command line;
-//! - [`spec_source`] — where the OpenAPI document comes from;
-//! - [`pin`] — `spec/pin.toml`, the hash and date of the pinned document;
+//! - [`pin`] — one `spec/versions/<version>.toml`; [`pins`] — the set of
+//!   pinned versions and its lifecycle rules;
+//! - [`spec_source`] — where a version's OpenAPI document comes from;
+//! - [`versions`] — every version's document, parsed, and the generator run
+//!   on all of them;
 //! - [`write`](mod@write) — comparing generated files with the disk, and writing them;
 //! - [`diff`] — readable diffs of what differs;
 //! - [`regen`](mod@regen) and [`check`](mod@check) — the two commands;
 //! - [`changelog`] — `cargo xtask diff`, and the changelog regen prints;
-//! - [`check_specs`] — `cargo xtask check-specs`, building the SDK from
-//!   every spec in a directory;
+//! - [`check_specs`] — `cargo xtask check-specs`, type-checking the SDK
+//!   generated from every document in a directory;
 //! - [`msrv`] — `cargo xtask msrv`, dependencies against `rust-version`;
-//! - [`date`] — `YYYY-MM-DD` dates.
+//! - [`date`] — `YYYY-MM-DD` dates and version names.
 
 pub mod changelog;
 pub mod check;
@@ -23,131 +26,124 @@ pub mod date;
 pub mod diff;
 pub mod msrv;
 pub mod pin;
+pub mod pins;
 pub mod regen;
 pub mod spec_source;
+pub mod versions;
 pub mod write;
 
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{anyhow, bail, Result};
-use codegen::{Files, Settings};
+use anyhow::{bail, Context, Result};
 
 pub use check::{check, CheckOutcome};
 pub use cli::Command;
-pub use regen::{regen, RegenOutcome};
-pub use spec_source::{ResolvedSpec, SpecInputs};
+pub use regen::{regen, Action, RegenOutcome};
+pub use spec_source::{ResolvedSpec, Sources};
 
-/// The workspace-relative path of the pin file.
-pub const PIN_PATH: &str = "spec/pin.toml";
-
-/// The workspace root: the directory above this crate.
-pub fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir
-        .parent()
-        .expect("xtask lives one directory below the workspace root")
-        .to_path_buf()
-}
-
-/// Find the spec (see [`spec_source`] for the order), reading
-/// `$POLAR_OPENAPI_SPEC` and the pin of the real workspace.
-pub fn resolve_spec(explicit: Option<&str>) -> Result<ResolvedSpec> {
-    let root = workspace_root();
-    let env = spec_env()?;
-    let pin = pin::PinFile::load(&root.join(PIN_PATH))?;
-    spec_source::resolve(&SpecInputs {
-        explicit,
-        env: env.as_deref(),
-        root: &root,
-        source_url: Some(&pin.pin.source_url),
-        pinned_date: Some(&pin.pin.date),
+/// The workspace root, found at run time (one xtask binary may serve several
+/// checkouts that share a `CARGO_TARGET_DIR`): see [`find_root`].
+pub fn workspace_root() -> Result<PathBuf> {
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from);
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    find_root(manifest_dir.as_deref(), &cwd).with_context(|| {
+        format!(
+            "cannot find the workspace root: CARGO_MANIFEST_DIR is {} and no directory from {} \
+             up has a Cargo.toml with [workspace]; run `cargo xtask` inside the checkout",
+            manifest_dir
+                .as_deref()
+                .map_or("not set".to_owned(), |dir| format!("{}", dir.display())),
+            cwd.display()
+        )
     })
 }
 
-/// The value of `$POLAR_OPENAPI_SPEC`, if set.
-pub fn spec_env() -> Result<Option<String>> {
-    match std::env::var_os(spec_source::SPEC_ENV) {
-        None => Ok(None),
-        Some(value) => value
-            .into_string()
-            .map(Some)
-            .map_err(|_| anyhow!("{} is not valid UTF-8", spec_source::SPEC_ENV)),
-    }
+/// The workspace root: the first directory with a `Cargo.toml` holding a
+/// `[workspace]` table, going up from `manifest_dir_env` (the run-time
+/// `CARGO_MANIFEST_DIR`, which `cargo run` and `cargo test` set to xtask's
+/// directory, so this is its parent), else from `cwd`.
+pub fn find_root(manifest_dir_env: Option<&Path>, cwd: &Path) -> Option<PathBuf> {
+    let from = |start: &Path| {
+        start
+            .ancestors()
+            .find(|dir| is_workspace_manifest(&dir.join("Cargo.toml")))
+            .map(Path::to_path_buf)
+    };
+    manifest_dir_env.and_then(from).or_else(|| from(cwd))
 }
 
-/// Run the generator on `spec`; its errors name the spec.
-pub fn generate(spec: &ResolvedSpec, settings: &Settings) -> Result<Files> {
-    codegen::generate(&spec.text, settings)
-        .map_err(|error| anyhow!("the generator failed on {}: {error}", spec.describe()))
+fn is_workspace_manifest(path: &Path) -> bool {
+    fs::read_to_string(path).is_ok_and(|text| {
+        text.lines()
+            .map(str::trim)
+            .any(|line| line == "[workspace]" || line.starts_with("[workspace."))
+    })
 }
 
 /// Run a command, printing its report to stdout.
 pub fn run(command: Command) -> Result<()> {
+    if command == Command::Help {
+        print!("{}", cli::usage());
+        return Ok(());
+    }
+    let root = workspace_root()?;
+    let spec_dir = spec_source::spec_dir_env()?;
+    let sources = Sources {
+        root: &root,
+        spec_dir: spec_dir.as_deref(),
+    };
     match command {
-        Command::Help => {
-            print!("{}", cli::usage());
+        Command::Help => unreachable!("handled above"),
+        Command::Regen(action) => {
+            let started = Instant::now();
+            let outcome = regen(&root, &sources, &action)?;
+            print!("{outcome}");
+            println!(
+                "regen finished in {}",
+                check_specs::human(started.elapsed())
+            );
             Ok(())
         }
-        Command::Regen { spec, date } => run_regen(spec.as_deref(), date.as_deref()),
-        Command::Check { spec } => run_check(spec.as_deref()),
+        Command::Check => run_check(&sources),
         Command::Diff { old, new, format } => {
             print!("{}", changelog::diff_command(&old, &new, format)?);
             Ok(())
         }
-        Command::CheckSpecs { dir } => check_specs::run(&workspace_root(), Path::new(&dir)),
-        Command::Msrv => msrv::run(),
+        Command::CheckSpecs { dir } => check_specs::run(&root, Path::new(&dir)),
+        Command::Msrv => msrv::run(&root),
     }
 }
 
-fn run_regen(spec: Option<&str>, date: Option<&str>) -> Result<()> {
-    let started = Instant::now();
-    let root = workspace_root();
-    let spec = resolve_spec(spec)?;
-    // Found before regen runs: regen may overwrite the cache with `spec`.
-    let old_pin = pin::PinFile::load(&root.join(PIN_PATH))?.pin;
-    let previous =
-        (spec.sha256 != old_pin.sha256).then(|| changelog::pinned_document(&root, &old_pin));
-    let outcome = regen(&root, &spec, date)?;
-    print!("{outcome}");
-    if let Some(previous) = previous {
-        print!("{}", changelog::regen_report(previous, &old_pin, &spec));
-    }
-    println!("regen finished in {:.2?}", started.elapsed());
-    Ok(())
-}
-
-fn run_check(spec: Option<&str>) -> Result<()> {
-    let spec = resolve_spec(spec)?;
-    match check(&workspace_root(), &spec)? {
+fn run_check(sources: &Sources<'_>) -> Result<()> {
+    let (outcome, docs) = check(sources.root, sources)?;
+    let versions: Vec<String> = docs
+        .iter()
+        .map(|doc| {
+            format!(
+                "{} sha256 {}… from {}",
+                doc.pin.label(),
+                pins::prefix(&doc.pin.sha256),
+                doc.spec.describe()
+            )
+        })
+        .collect();
+    match outcome {
         CheckOutcome::UpToDate { files } => {
-            println!(
-                "generated code is up to date ({files} files, spec sha256 {})",
-                spec.sha256
-            );
+            println!("generated code is up to date ({files} files)");
+            for version in versions {
+                println!("  {version}");
+            }
             Ok(())
         }
-        outcome @ CheckOutcome::Stale { .. } => {
+        CheckOutcome::Stale { .. } => {
             print!("{}", outcome.diff());
-            bail!("{}", stale_message(&outcome, &spec))
+            bail!(
+                "generated code is stale: {} for the pinned versions {}; run `cargo xtask regen`",
+                outcome.summary(),
+                pins::labels(&docs.iter().map(|d| d.pin.clone()).collect::<Vec<_>>())
+            )
         }
     }
-}
-
-/// `generated code is stale: N files differ; run `cargo xtask regen``.
-fn stale_message(outcome: &CheckOutcome, spec: &ResolvedSpec) -> String {
-    let count = match outcome {
-        CheckOutcome::Stale { changes } => changes.len(),
-        CheckOutcome::UpToDate { .. } => 0,
-    };
-    let differ = if count == 1 {
-        "1 file differs".to_owned()
-    } else {
-        format!("{count} files differ")
-    };
-    let regen = match spec.source {
-        spec_source::Source::Flag => format!("cargo xtask regen --spec {}", spec.location),
-        _ => "cargo xtask regen".to_owned(),
-    };
-    format!("generated code is stale: {differ}; run `{regen}`")
 }

@@ -83,7 +83,7 @@ pub fn too_new(metadata: &Value, msrv: (u64, u64, u64)) -> Result<Vec<String>> {
 }
 
 /// Run the check on this workspace.
-pub fn run() -> Result<()> {
+pub fn run(root: &std::path::Path) -> Result<()> {
     let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args([
             "metadata",
@@ -92,7 +92,7 @@ pub fn run() -> Result<()> {
             "--all-features",
             "--locked",
         ])
-        .current_dir(crate::workspace_root())
+        .current_dir(root)
         .output()
         .context("cannot run cargo metadata")?;
     if !output.status.success() {

@@ -1,5 +1,5 @@
-//! `spec/pin.toml`: which OpenAPI document the committed code was generated
-//! from.
+//! `spec/versions/<version>.toml`: which OpenAPI document one API version's
+//! committed code was generated from.
 //!
 //! The file is a handful of `key = "value"` lines under a comment header, so
 //! it is read and written by hand. Rewriting replaces only the quoted values
@@ -13,29 +13,69 @@ use anyhow::{bail, Context, Result};
 
 use crate::date;
 
-/// The pinned spec.
+/// Where an API version stands in Polar's schedule (`deprecated`, `current`,
+/// `next`): the generator's own type.
+pub use codegen::Lifecycle;
+
+/// One pinned API version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pin {
-    /// Where the document is published; regen downloads it from here when no
-    /// local copy is available.
+    /// The `Polar-Version` value, `YYYY-MM` (a date for the historical
+    /// unversioned documents `check-specs` builds).
+    pub version: String,
+    /// Where the version stands in Polar's schedule.
+    pub lifecycle: Lifecycle,
+    /// Where the version's document is published; regen downloads it from
+    /// here when no local copy is available.
     pub source_url: String,
     /// SHA-256 (lowercase hex) of the document's bytes.
     pub sha256: String,
-    /// The date the document was published, `YYYY-MM-DD`.
+    /// The date the copy was taken, `YYYY-MM-DD`.
     pub date: String,
+    /// Free text saying which copy of the document this is.
+    pub copy: String,
 }
 
 /// The keys a pin file holds, in the order they are appended when missing.
-const KEYS: [&str; 3] = ["source_url", "sha256", "date"];
+pub const KEYS: [&str; 6] = [
+    "version",
+    "lifecycle",
+    "source_url",
+    "sha256",
+    "date",
+    "copy",
+];
 
 impl Pin {
     fn get(&self, key: &str) -> &str {
         match key {
+            "version" => &self.version,
+            "lifecycle" => self.lifecycle.as_str(),
             "source_url" => &self.source_url,
             "sha256" => &self.sha256,
-            _ => &self.date,
+            "date" => &self.date,
+            _ => &self.copy,
         }
     }
+
+    /// `2026-10 (current)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.version, self.lifecycle)
+    }
+}
+
+/// The comment header of a pin file written by [`PinFile::create`].
+pub fn header(version: &str) -> String {
+    format!(
+        "\
+# Polar API version {version}: the OpenAPI document its committed generated
+# code was produced from. Written by `cargo xtask regen`; checked by
+# `cargo xtask check`. The document itself is never committed: regen finds it
+# by SHA-256 in $POLAR_SPEC_DIR/{version}/, spec/cache/{version}.json
+# (git-ignored) or ../shared/spec/versions/{version}/, else downloads
+# `source_url`.
+"
+    )
 }
 
 /// A pin file as it is on disk: its text (for rewriting in place) and the
@@ -63,8 +103,25 @@ impl PinFile {
         })
     }
 
+    /// Write a new pin file at `path`: [`header`], then the keys.
+    pub fn create(path: &Path, pin: &Pin) -> Result<PinFile> {
+        validate(pin)?;
+        let text = render(&header(&pin.version), pin);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        fs::write(path, &text)
+            .with_context(|| format!("cannot write the pin file {}", path.display()))?;
+        Ok(PinFile {
+            path: path.to_owned(),
+            text,
+            pin: pin.clone(),
+        })
+    }
+
     /// Write `pin` to the file, keeping the loaded text's comments and layout.
     pub fn save(&self, pin: &Pin) -> Result<()> {
+        validate(pin)?;
         fs::write(&self.path, render(&self.text, pin))
             .with_context(|| format!("cannot write the pin file {}", self.path.display()))
     }
@@ -72,7 +129,7 @@ impl PinFile {
 
 /// Parse the text of a pin file.
 pub fn parse(text: &str) -> Result<Pin> {
-    let mut values: [Option<String>; 3] = Default::default();
+    let mut values: [Option<String>; 6] = Default::default();
     for (index, line) in text.lines().enumerate() {
         let line_number = index + 1;
         let Some(entry) = parse_line(line).with_context(|| format!("line {line_number}"))? else {
@@ -90,11 +147,17 @@ pub fn parse(text: &str) -> Result<Pin> {
         }
         values[slot] = Some(line[entry.value].to_owned());
     }
-    let [source_url, sha256, date] = values;
+    let [version, lifecycle, source_url, sha256, date, copy] = values;
+    let lifecycle = lifecycle.context("`lifecycle` is missing")?;
     let pin = Pin {
+        version: version.context("`version` is missing")?,
+        lifecycle: Lifecycle::parse(&lifecycle).with_context(|| {
+            format!("`lifecycle` must be deprecated, current or next, found `{lifecycle}`")
+        })?,
         source_url: source_url.context("`source_url` is missing")?,
         sha256: sha256.context("`sha256` is missing")?,
         date: date.context("`date` is missing")?,
+        copy: copy.context("`copy` is missing")?,
     };
     validate(&pin)?;
     Ok(pin)
@@ -104,7 +167,7 @@ pub fn parse(text: &str) -> Result<Pin> {
 /// missing from `previous` are appended.
 pub fn render(previous: &str, pin: &Pin) -> String {
     let mut seen = Vec::new();
-    let mut out = String::with_capacity(previous.len());
+    let mut out = String::with_capacity(previous.len() + 256);
     for line in previous.lines() {
         match parse_line(line) {
             Ok(Some(entry)) if KEYS.contains(&entry.key) => {
@@ -121,6 +184,20 @@ pub fn render(previous: &str, pin: &Pin) -> String {
         out.push_str(&format!("{key} = \"{}\"\n", pin.get(key)));
     }
     out
+}
+
+/// Why `text` cannot be a pin value (it must fit between double quotes on
+/// one line), if it cannot.
+pub fn value_problem(text: &str) -> Option<&'static str> {
+    if text.contains('"') {
+        Some("must not contain `\"`")
+    } else if text.contains('\\') {
+        Some("must not contain `\\`")
+    } else if text.contains(['\n', '\r']) {
+        Some("must be one line")
+    } else {
+        None
+    }
 }
 
 /// A `key = "value"` line: the key, and where the value sits in the line.
@@ -164,6 +241,12 @@ fn parse_line(line: &str) -> Result<Option<Entry<'_>>> {
 }
 
 fn validate(pin: &Pin) -> Result<()> {
+    if !date::is_version(&pin.version) {
+        bail!(
+            "`version` must be a version like 2026-10 (or a date like 2026-04-16), found `{}`",
+            pin.version
+        );
+    }
     let is_hex = |c: char| c.is_ascii_digit() || ('a'..='f').contains(&c);
     if pin.sha256.len() != 64 || !pin.sha256.chars().all(is_hex) {
         bail!(
@@ -177,8 +260,13 @@ fn validate(pin: &Pin) -> Result<()> {
             pin.date
         );
     }
-    if pin.source_url.is_empty() {
-        bail!("`source_url` is empty");
+    for (key, value) in [("source_url", &pin.source_url), ("copy", &pin.copy)] {
+        if value.trim().is_empty() {
+            bail!("`{key}` is empty");
+        }
+        if let Some(problem) = value_problem(value) {
+            bail!("`{key}` {problem}");
+        }
     }
     Ok(())
 }
@@ -187,46 +275,66 @@ fn validate(pin: &Pin) -> Result<()> {
 mod tests {
     use super::*;
 
-    const SHA: &str = "3e9e18ac3e6b0713f80dc4edb2dcbb7e6a65f74e089fae87553e399fe86f042a";
+    const SHA: &str = "8ac1830be58df3d24270430c2a3fc226eedede5c44ec1675b4a7d491d476ca44";
 
     fn sample() -> String {
         format!(
-            "# header comment\n# second line\n\nsource_url = \"https://example.com/openapi.json\"\nsha256 = \"{SHA}\"  # trailing\ndate = \"2026-04-16\"\n"
+            "# header comment\n# second line\n\nversion = \"2026-10\"\nlifecycle = \"current\"\n\
+             source_url = \"https://api.polar.sh/2026-10/openapi.json\"\nsha256 = \"{SHA}\"  # trailing\n\
+             date = \"2026-08-20\"\ncopy = \"the docs copy\"\n"
         )
+    }
+
+    fn sample_pin() -> Pin {
+        Pin {
+            version: "2026-10".into(),
+            lifecycle: Lifecycle::Current,
+            source_url: "https://api.polar.sh/2026-10/openapi.json".into(),
+            sha256: SHA.into(),
+            date: "2026-08-20".into(),
+            copy: "the docs copy".into(),
+        }
     }
 
     #[test]
     fn parses_values() {
-        let pin = parse(&sample()).unwrap();
-        assert_eq!(pin.source_url, "https://example.com/openapi.json");
-        assert_eq!(pin.sha256, SHA);
-        assert_eq!(pin.date, "2026-04-16");
+        assert_eq!(parse(&sample()).unwrap(), sample_pin());
     }
 
     #[test]
     fn render_replaces_values_and_keeps_everything_else() {
         let new = Pin {
-            source_url: "https://example.com/v2.json".into(),
+            lifecycle: Lifecycle::Deprecated,
             sha256: "0".repeat(64),
-            date: "2026-05-01".into(),
+            date: "2026-09-28".into(),
+            copy: "the frozen document".into(),
+            ..sample_pin()
         };
         let text = render(&sample(), &new);
         assert_eq!(
             text,
-            format!(
-                "# header comment\n# second line\n\nsource_url = \"https://example.com/v2.json\"\nsha256 = \"{}\"  # trailing\ndate = \"2026-05-01\"\n",
-                "0".repeat(64)
-            )
+            sample()
+                .replace("\"current\"", "\"deprecated\"")
+                .replace(SHA, &"0".repeat(64))
+                .replace("2026-08-20", "2026-09-28")
+                .replace("the docs copy", "the frozen document")
         );
         assert_eq!(parse(&text).unwrap(), new);
     }
 
     #[test]
     fn render_appends_missing_keys() {
-        let pin = parse(&sample()).unwrap();
+        let pin = sample_pin();
         let text = render("# only a comment\n", &pin);
-        assert!(text.starts_with("# only a comment\nsource_url = "));
+        assert!(text.starts_with("# only a comment\nversion = \"2026-10\"\nlifecycle = "));
         assert_eq!(parse(&text).unwrap(), pin);
+    }
+
+    #[test]
+    fn a_created_file_has_the_header_and_parses_back() {
+        let text = render(&header("2026-10"), &sample_pin());
+        assert!(text.starts_with("# Polar API version 2026-10:"), "{text}");
+        assert_eq!(parse(&text).unwrap(), sample_pin());
     }
 
     #[test]
@@ -235,9 +343,25 @@ mod tests {
         let good = sample();
         assert!(error(&good.replace("date = ", "dat = ")).contains("unknown key `dat`"));
         assert!(error(&good.replace(SHA, "abc")).contains("64 lowercase hex"));
-        assert!(error(&good.replace("2026-04-16", "yesterday")).contains("`date`"));
+        assert!(error(&good.replace("2026-08-20", "yesterday")).contains("`date`"));
+        assert!(error(&good.replace("\"current\"", "\"live\"")).contains("deprecated, current"));
+        assert!(error(&good.replace("\"2026-10\"", "\"v10\"")).contains("`version`"));
+        assert!(error(&good.replace("the docs copy", " ")).contains("`copy` is empty"));
         assert!(error(&format!("{good}date = \"2026-04-17\"\n")).contains("set twice"));
         assert!(error("sha256 = 'x'\n").contains("double quotes"));
-        assert!(error("source_url = \"x\"\n").contains("`sha256` is missing"));
+        assert!(error("version = \"2026-10\"\n").contains("`lifecycle` is missing"));
+    }
+
+    #[test]
+    fn values_that_do_not_fit_are_named() {
+        assert_eq!(value_problem("plain text, (with) `ticks`"), None);
+        assert!(value_problem("a \"quote\"").is_some());
+        assert!(value_problem("two\nlines").is_some());
+        let pin = Pin {
+            copy: "a \"quote\"".into(),
+            ..sample_pin()
+        };
+        let text = render(&header("2026-10"), &pin);
+        assert!(parse(&text).is_err());
     }
 }

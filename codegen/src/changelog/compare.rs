@@ -755,6 +755,9 @@ fn param_signature(models: &Models, param: &Param) -> String {
 fn response(models: &Models, kind: &ResponseKind) -> String {
     match kind {
         ResponseKind::Json(ty) => short_type(models, ty, false),
+        ResponseKind::JsonOrPending(ty) => {
+            format!("Option<{}> (None on 202)", short_type(models, ty, false))
+        }
         ResponseKind::Empty => "()".to_owned(),
         ResponseKind::Csv => "String (text/csv)".to_owned(),
     }

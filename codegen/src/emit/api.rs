@@ -15,9 +15,13 @@ use super::{doc_attrs, ident};
 use crate::ir::features::group_feature;
 use crate::ir::names::{module_name, type_name};
 use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
+use crate::ApiVersion;
 
-/// File stem → tokens.
-pub fn emit(models: &Models) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
+/// File stem → tokens, for the module of `version`.
+pub fn emit(
+    models: &Models,
+    version: &ApiVersion,
+) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
     let groups = groups(models)?;
     let mut files = BTreeMap::new();
     let mut modules = Vec::new();
@@ -42,9 +46,50 @@ pub fn emit(models: &Models) -> Result<BTreeMap<String, TokenStream>, crate::Err
         .iter()
         .map(|(module, feature)| (format_ident!("{}", module), feature))
         .unzip();
+    let name = &version.name;
+    let models_module = format_ident!("{}", version.module());
+    let version_doc = format!(
+        " API version `{name}`: every request of this module's clients sends `Polar-Version: {name}`."
+    );
+    let webhooks = models.webhook_event.map(|id| {
+        let payload = ident(&models.get(id).name);
+        quote! {
+            #[cfg(feature = "webhooks")]
+            #[doc = " The webhook payloads of this API version: one variant per event type."]
+            pub use self::models::#payload as WebhookPayload;
+            #[cfg(feature = "webhooks")]
+            impl crate::webhooks::VersionedPayload for WebhookPayload {
+                const API_VERSION: &'static str = API_VERSION;
+            }
+        }
+    });
     files.insert(
         "mod".to_owned(),
         quote! {
+            #[doc = " The `Polar-Version` this module's clients send."]
+            pub const API_VERSION: &str = #name;
+
+            #[doc = #version_doc]
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            pub struct Version;
+            impl crate::__private::Sealed for Version {}
+            impl crate::ApiVersion for Version {
+                const NAME: &'static str = API_VERSION;
+            }
+
+            #[doc = " A client for this API version, authenticated with an organization access token."]
+            pub type Client = crate::Client<Version>;
+            #[doc = " Configures a [`Client`] of this API version."]
+            pub type ClientBuilder = crate::ClientBuilder<Version>;
+            #[doc = " A customer-portal client of this API version."]
+            pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<Version, S>;
+            #[doc = " The types of this API version (`polar_models::"]
+            #[doc = #name]
+            #[doc = "`)."]
+            pub use ::polar_models::#models_module as models;
+
+            #webhooks
+
             mod error_body;
             pub use self::error_body::ApiErrorBody;
             #(
@@ -148,7 +193,7 @@ fn emit_accessor(group: &Group<'_>) -> TokenStream {
     let method = ident(group.path.last().expect("a group has a path"));
     if !group.portal {
         return quote! {
-            impl crate::Client {
+            impl super::Client {
                 #[doc = #doc]
                 pub fn #method(&self) -> #name {
                     #name { core: self.__core().clone() }
@@ -162,7 +207,7 @@ fn emit_accessor(group: &Group<'_>) -> TokenStream {
     }
     if group.member_only {
         quote! {
-            impl crate::CustomerPortalClient<crate::MemberSession> {
+            impl super::CustomerPortalClient<crate::MemberSession> {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = " Only a member session may call these."]
@@ -173,7 +218,7 @@ fn emit_accessor(group: &Group<'_>) -> TokenStream {
         }
     } else {
         quote! {
-            impl<S: crate::SessionKind> crate::CustomerPortalClient<S> {
+            impl<S: crate::SessionKind> super::CustomerPortalClient<S> {
                 #[doc = #doc]
                 pub fn #method(&self) -> #name {
                     #name { core: self.__core().clone() }
@@ -203,8 +248,8 @@ fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
         let doc = format!(" The `{}` operations.", child.join(" / "));
         quote! {
             #[doc = #doc]
-            pub fn #method(&self) -> crate::#child_type {
-                crate::#child_type { core: self.core.clone() }
+            pub fn #method(&self) -> super::#child_type {
+                super::#child_type { core: self.core.clone() }
             }
         }
     });
@@ -462,6 +507,17 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
                 )),
             )
         }
+        ResponseKind::JsonOrPending(ty) => {
+            let ty = model_type(models, ty);
+            (
+                quote!(Option<#ty>),
+                quote!(crate::__private::json_or_pending(
+                    Self::OPERATION,
+                    response,
+                    Self::error_body
+                )),
+            )
+        }
         ResponseKind::Empty => (
             quote!(()),
             quote!(crate::__private::empty(
@@ -485,7 +541,7 @@ fn emit_error_body_fn(models: &Models, op: &Operation) -> TokenStream {
     let arms = op.errors.iter().map(|error| {
         let status = Literal::u16_unsuffixed(error.status);
         let variant = ident(&error_variant_name(models, &error.ty));
-        quote!(#status => crate::__private::decode_error_body(body, crate::ApiErrorBody::#variant),)
+        quote!(#status => crate::__private::decode_error_body(body, super::ApiErrorBody::#variant, super::ApiErrorBody::Unknown),)
     });
     let body_param = if op.errors.is_empty() {
         quote!(_body)
@@ -508,7 +564,7 @@ fn emit_error_body_fn(models: &Models, op: &Operation) -> TokenStream {
         }
     };
     quote! {
-        fn error_body(#status_param: u16, #body_param: &[u8]) -> Option<crate::ApiErrorBody> {
+        fn error_body(#status_param: u16, #body_param: &[u8]) -> Option<super::ApiErrorBody> {
             #matcher
         }
     }
@@ -544,11 +600,11 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
                     TypeRef::Page { pagination, .. } if models.get(*pagination).name == "CursorPagination"
                 );
                 if cursor {
-                    quote!(::polar_models::#response_ty::#name(page) => page,)
+                    quote!(super::models::#response_ty::#name(page) => page,)
                 } else {
                     quote! {
-                        ::polar_models::#response_ty::#name(page) => ::polar_models::Page {
-                            pagination: ::polar_models::CursorPagination {
+                        super::models::#response_ty::#name(page) => super::models::Page {
+                            pagination: super::models::CursorPagination {
                                 has_next_page: number < page.pagination.max_page,
                             },
                             items: page.items,
@@ -628,5 +684,5 @@ fn error_variant_name(models: &Models, ty: &TypeRef) -> String {
 
 /// A model type seen from `polar-api`.
 fn model_type(models: &Models, ty: &TypeRef) -> TokenStream {
-    super::models::rust_type_in(models, ty, &quote!(::polar_models))
+    super::models::rust_type_in(models, ty, &quote!(super::models))
 }

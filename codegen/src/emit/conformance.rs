@@ -9,7 +9,7 @@
 //! against a mock server.
 
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::ident;
@@ -17,8 +17,11 @@ use super::models::rust_type_in;
 use crate::instance::InstanceBuilder;
 use crate::ir::{Auth, Models, Operation, Param, ResponseKind, TypeRef};
 use crate::spec::{Parameter, Spec};
+use crate::ApiVersion;
 
-pub fn emit(spec: &Spec, models: &Models) -> TokenStream {
+pub fn emit(spec: &Spec, models: &Models, version: &ApiVersion) -> TokenStream {
+    let module = format_ident!("{}", version.module());
+    let models_root = quote!(::polar_models::#module);
     let builder = InstanceBuilder::new(spec);
     let spec_operations = spec.paths.iter().flat_map(|(_, item)| {
         item.operations().map(move |(_, op)| {
@@ -33,10 +36,15 @@ pub fn emit(spec: &Spec, models: &Models) -> TokenStream {
         .zip(spec_operations)
         .map(|(op, (spec_op, params))| {
             debug_assert_eq!(Some(&op.operation_id), spec_op.operation_id.as_ref());
-            emit_case(models, &builder, op, spec_op, &params)
+            emit_case(models, &models_root, &builder, op, spec_op, &params)
         });
     quote! {
-        use super::{Case, Clients, ResponseKind};
+        use super::super::ResponseKind;
+
+        #[doc = " The clients of this version."]
+        pub type Clients = super::super::Clients<::polar_api::#module::Version>;
+        #[doc = " A case of this version."]
+        pub type Case = super::super::Case<::polar_api::#module::Version>;
 
         #[doc = " One case per operation of the spec, in document order."]
         pub fn cases() -> Vec<Case> {
@@ -47,6 +55,7 @@ pub fn emit(spec: &Spec, models: &Models) -> TokenStream {
 
 fn emit_case(
     models: &Models,
+    models_root: &TokenStream,
     builder: &InstanceBuilder<'_>,
     op: &Operation,
     spec_op: &crate::spec::Operation,
@@ -81,12 +90,12 @@ fn emit_case(
             &format!("{{{}}}", param.wire_name),
             &encode_segment(&scalar(&value)),
         );
-        args.push(typed_literal(models, &param.ty, &value));
+        args.push(typed_literal(models, models_root, &param.ty, &value));
     }
     for param in op.query_params.iter().filter(|p| p.required) {
         let value = value_of(param);
         push_query(&mut query, param, &value);
-        args.push(typed_literal(models, &param.ty, &value));
+        args.push(typed_literal(models, models_root, &param.ty, &value));
     }
     let body_json = op.body.as_ref().map(|body| {
         let schema = spec_op
@@ -99,7 +108,7 @@ fn emit_case(
     });
     if let Some((value, body)) = &body_json {
         if body.required {
-            args.push(typed_literal(models, &body.ty, value));
+            args.push(typed_literal(models, models_root, &body.ty, value));
         }
     }
     let mut setters = Vec::new();
@@ -110,12 +119,12 @@ fn emit_case(
         }
         push_query(&mut query, param, &value);
         let name = ident(&param.rust_name);
-        let literal = typed_literal(models, &param.ty, &value);
+        let literal = typed_literal(models, models_root, &param.ty, &value);
         setters.push(quote!(.#name(#literal)));
     }
     if let Some((value, body)) = &body_json {
         if !body.required {
-            let literal = typed_literal(models, &body.ty, value);
+            let literal = typed_literal(models, models_root, &body.ty, value);
             setters.push(quote!(.body(#literal)));
         }
     }
@@ -135,13 +144,16 @@ fn emit_case(
         }
     };
     let token = match op.auth {
-        Auth::Organization => quote!(Some(super::ORG_TOKEN)),
-        Auth::Portal => quote!(Some(super::CUSTOMER_SESSION_TOKEN)),
-        Auth::PortalMember => quote!(Some(super::MEMBER_SESSION_TOKEN)),
+        Auth::Organization => quote!(Some(super::super::ORG_TOKEN)),
+        Auth::Portal => quote!(Some(super::super::CUSTOMER_SESSION_TOKEN)),
+        Auth::PortalMember => quote!(Some(super::super::MEMBER_SESSION_TOKEN)),
         Auth::Public | Auth::PortalPublic => quote!(None),
     };
     let (kind, response, encode) = match &op.success.kind {
-        ResponseKind::Json(ty) => {
+        // An `Option<T>` operation is called for its JSON status (the case's
+        // `status`); `Some(value)` encodes as the value. The body-less 202
+        // (`None`) is covered by `polar-api`'s `json_or_pending` tests.
+        ResponseKind::Json(ty) | ResponseKind::JsonOrPending(ty) => {
             let schema = success_schema(spec_op);
             let value = schema.map(|s| builder.schema(s)).unwrap_or(Value::Null);
             let value = if *ty == TypeRef::Any {
@@ -194,7 +206,7 @@ fn emit_case(
             response: #response,
             call: |clients: &Clients| {
                 let request = clients.#client.clone()#(.#accessors())*.#method(#(#args),*)#(#setters)*;
-                let future: super::CaseFuture = Box::pin(async move { #encode });
+                let future: super::super::CaseFuture = Box::pin(async move { #encode });
                 future
             },
         }
@@ -204,8 +216,8 @@ fn emit_case(
 fn success_schema(op: &crate::spec::Operation) -> Option<&crate::spec::Schema> {
     op.responses
         .iter()
-        .find(|(status, _)| status.starts_with('2'))
-        .and_then(|(_, r)| r.content.get("application/json"))
+        .filter(|(status, _)| status.starts_with('2'))
+        .find_map(|(_, r)| r.content.get("application/json"))
         .and_then(|m| m.schema.as_ref())
 }
 
@@ -218,8 +230,8 @@ fn single(value: Value, many: bool) -> Value {
 }
 
 /// A Rust expression of the parameter's type holding `value`.
-fn typed_literal(models: &Models, ty: &TypeRef, value: &Value) -> TokenStream {
-    let rust = rust_type_in(models, ty, &quote!(::polar_models));
+fn typed_literal(models: &Models, root: &TokenStream, ty: &TypeRef, value: &Value) -> TokenStream {
+    let rust = rust_type_in(models, ty, root);
     let json = value.to_string();
     quote!(::serde_json::from_str::<#rust>(#json).expect("a value built from the spec decodes"))
 }

@@ -5,6 +5,7 @@ pub mod conformance;
 pub mod features;
 pub mod models;
 pub mod roundtrip;
+pub mod versions;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -12,26 +12,12 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident};
 use crate::ir::features::Features;
+use crate::ApiVersion;
 use crate::ir::names::unraw;
 use crate::ir::{
     ConstLit, Field, Models, OnMissing, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef,
     TypeId, TypeKind, TypeRef, Union,
 };
-
-/// File stem → tokens. `mod` is the module root, `consts` the markers.
-pub fn emit(models: &Models, spec_sha256: &str, spec_date: &str) -> BTreeMap<String, TokenStream> {
-    let modules = modules(models);
-    let mut files = BTreeMap::new();
-    for (module, ids) in &modules {
-        files.insert(module.clone(), emit_module(models, ids));
-    }
-    files.insert("consts".to_owned(), emit_consts(models));
-    files.insert(
-        "mod".to_owned(),
-        emit_root(models, modules.keys(), spec_sha256, spec_date),
-    );
-    files
-}
 
 /// The generated modules (file stems) and the types each holds, in order.
 pub fn modules(models: &Models) -> BTreeMap<String, Vec<TypeId>> {
@@ -62,9 +48,10 @@ pub fn emit_root<'a>(
     modules: impl Iterator<Item = &'a String>,
     sha: &str,
     date: &str,
+    version: &ApiVersion,
 ) -> TokenStream {
     let features = Features::of(models);
-    emit_root_gated(modules, &features, sha, date)
+    emit_root_gated(modules, &features, sha, date, version)
 }
 
 fn emit_root_gated<'a>(
@@ -72,6 +59,7 @@ fn emit_root_gated<'a>(
     features: &Features,
     sha: &str,
     date: &str,
+    version: &ApiVersion,
 ) -> TokenStream {
     let (modules, gates): (Vec<_>, Vec<_>) = modules
         .map(|m| {
@@ -81,11 +69,19 @@ fn emit_root_gated<'a>(
         .unzip();
     let sha_doc = " SHA-256 of the OpenAPI document these types were generated from.";
     let date_doc = " Date of the OpenAPI document these types were generated from.";
+    let name = &version.name;
+    let version_doc = " The API version these types belong to (the `Polar-Version` header).";
     quote! {
+        #[doc = #version_doc]
+        pub const API_VERSION: &str = #name;
         #[doc = #sha_doc]
         pub const SPEC_SHA256: &str = #sha;
         #[doc = #date_doc]
         pub const SPEC_DATE: &str = #date;
+
+        // The runtime types every version's types are written with; the
+        // generated modules name them through `super::`.
+        pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress};
 
         pub mod consts;
         #(
@@ -482,7 +478,7 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
 
 /// The Rust type written for a [`TypeRef`] inside `polar-models`.
 pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
-    rust_type_in(models, ty, &quote!(crate))
+    rust_type_in(models, ty, &quote!(super))
 }
 
 /// The Rust type written for a [`TypeRef`], with `root` the path of the
@@ -510,9 +506,14 @@ pub fn rust_type_in(models: &Models, ty: &TypeRef, root: &TokenStream) -> TokenS
             let inner = rust_type_in(models, inner, root);
             quote!(Vec<#inner>)
         }
-        TypeRef::Map(inner) => {
-            let inner = rust_type_in(models, inner, root);
-            quote!(::std::collections::BTreeMap<String, #inner>)
+        TypeRef::Map { key, value } => {
+            let key = match key {
+                crate::ir::MapKey::String => quote!(String),
+                crate::ir::MapKey::Uuid => quote!(#root::uuid::Uuid),
+                crate::ir::MapKey::Enum(id) => rust_type_in(models, &TypeRef::Named(*id), root),
+            };
+            let value = rust_type_in(models, value, root);
+            quote!(::std::collections::BTreeMap<#key, #value>)
         }
         TypeRef::Tuple(items) => {
             let items = items.iter().map(|item| rust_type_in(models, item, root));

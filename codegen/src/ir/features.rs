@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Models, ResponseKind, TypeId, TypeKind};
+use super::{Models, TypeId, TypeKind};
 
 /// The feature that turns on every other one.
 pub const FULL_FEATURE: &str = "full";
@@ -58,7 +58,7 @@ impl Features {
             if let Some(body) = &op.body {
                 body.ty.named(&mut refs);
             }
-            if let ResponseKind::Json(ty) = &op.success.kind {
+            if let Some(ty) = op.success.kind.json_type() {
                 ty.named(&mut refs);
             }
             entry.extend(refs);

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::cycles;
@@ -43,7 +44,17 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
             format!("OpenAPI version {} (expected 3.x)", spec.openapi),
         ));
     }
-    let mut lowering = Lowering::new(spec)?;
+    let reachable = reachable_components(spec);
+    let unreachable = spec
+        .components
+        .schemas
+        .keys()
+        .filter(|name| !reachable.contains(name.as_str()))
+        .cloned()
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect();
+    let mut lowering = Lowering::new(spec, &reachable)?;
     lowering.lower_components()?;
     let webhook_event = lowering.lower_webhooks()?;
     let operations = lowering.lower_operations()?;
@@ -61,6 +72,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         consts,
         webhook_event,
         component_count,
+        unreachable,
         operations,
         page_positions: Vec::new(),
     };
@@ -84,9 +96,8 @@ fn page_positions(models: &Models) -> Result<Vec<(TypeId, PagePosition)>, Error>
                     used.insert(*pagination);
                     stack.push(item);
                 }
-                TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                    stack.push(inner)
-                }
+                TypeRef::Vec(inner) | TypeRef::Nullable(inner) => stack.push(inner),
+                TypeRef::Map { value, .. } => stack.push(value),
                 TypeRef::Tuple(items) => stack.extend(items),
                 _ => {}
             }
@@ -179,7 +190,7 @@ fn required_on_missing(models: &Models, ty: &TypeRef) -> OnMissing {
 fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
     match ty {
         TypeRef::Vec(_)
-        | TypeRef::Map(_)
+        | TypeRef::Map { .. }
         | TypeRef::Boolean
         | TypeRef::Const(_)
         | TypeRef::ConstBool(_) => true,
@@ -224,6 +235,9 @@ impl Ctx {
 
 pub(super) struct Lowering<'a> {
     pub(super) spec: &'a Spec,
+    /// The component schemas that are lowered (those an operation or a
+    /// webhook reaches), in spec order. Lowering never looks at the others.
+    schemas: IndexMap<&'a str, &'a Schema>,
     pub(super) types: Vec<Option<TypeDef>>,
     component_count: usize,
     component_ids: HashMap<&'a str, TypeId>,
@@ -241,15 +255,21 @@ pub(super) struct Lowering<'a> {
 }
 
 impl<'a> Lowering<'a> {
-    fn new(spec: &'a Spec) -> Result<Self, Error> {
-        let schemas = &spec.components.schemas;
+    fn new(spec: &'a Spec, reachable: &BTreeSet<&str>) -> Result<Self, Error> {
+        let schemas: IndexMap<&'a str, &'a Schema> = spec
+            .components
+            .schemas
+            .iter()
+            .filter(|(name, _)| reachable.contains(name.as_str()))
+            .map(|(name, schema)| (name.as_str(), schema))
+            .collect();
         let mut type_names = Namespace::new();
         for name in RUNTIME_NAMES {
             type_names.reserve(name);
         }
         // Components claim names in sorted order so a schema's Rust name does
         // not depend on where it appears in the document.
-        let mut sorted: Vec<&str> = schemas.keys().map(String::as_str).collect();
+        let mut sorted: Vec<&str> = schemas.keys().copied().collect();
         sorted.sort_unstable();
         let mut rust_names = HashMap::new();
         for name in &sorted {
@@ -262,7 +282,7 @@ impl<'a> Lowering<'a> {
         let mut types = Vec::with_capacity(schemas.len() * 2);
         let mut component_ids = HashMap::new();
         for (index, name) in schemas.keys().enumerate() {
-            component_ids.insert(name.as_str(), TypeId(index));
+            component_ids.insert(*name, TypeId(index));
             types.push(None);
         }
         // Modules follow the same sorted order as names.
@@ -270,10 +290,12 @@ impl<'a> Lowering<'a> {
         for name in &sorted {
             modules.insert(*name, module_names.claim(&module_name(&rust_names[name])));
         }
+        let component_count = schemas.len();
         let mut lowering = Lowering {
             spec,
+            schemas,
             types,
-            component_count: schemas.len(),
+            component_count,
             component_ids,
             type_names,
             module_names,
@@ -285,15 +307,21 @@ impl<'a> Lowering<'a> {
             primitive_unions: HashMap::new(),
             input_components: input_components(spec),
         };
-        for (index, (name, schema)) in schemas.iter().enumerate() {
+        for (index, (name, schema)) in lowering.schemas.iter().enumerate() {
+            let mut doc = or_fallback(
+                doc_text(schema.title.as_deref(), schema.description.as_deref()),
+                || format!("The `{name}` schema."),
+            );
+            if schema.properties.is_empty() {
+                if let Some(note) = key_pattern_note(schema) {
+                    append_paragraph(&mut doc, &note);
+                }
+            }
             lowering.types[index] = Some(TypeDef {
-                name: rust_names[name.as_str()].clone(),
-                origin: Origin::Component(name.clone()),
-                doc: or_fallback(
-                    doc_text(schema.title.as_deref(), schema.description.as_deref()),
-                    || format!("The `{name}` schema."),
-                ),
-                module: modules[name.as_str()].clone(),
+                name: rust_names[name].clone(),
+                origin: Origin::Component((*name).to_owned()),
+                doc,
+                module: modules[name].clone(),
                 // Replaced when the component is lowered.
                 kind: TypeKind::Alias(TypeRef::Any),
             });
@@ -303,13 +331,13 @@ impl<'a> Lowering<'a> {
     }
 
     fn lower_components(&mut self) -> Result<(), Error> {
-        let schemas = &self.spec.components.schemas;
-        let mut sorted: Vec<(&String, &Schema)> = schemas.iter().collect();
-        sorted.sort_unstable_by_key(|(name, _)| name.as_str());
+        let mut sorted: Vec<(&'a str, &'a Schema)> =
+            self.schemas.iter().map(|(name, schema)| (*name, *schema)).collect();
+        sorted.sort_unstable_by_key(|(name, _)| *name);
         for (name, schema) in sorted {
-            let id = self.component_ids[name.as_str()];
+            let id = self.component_ids[name];
             let ctx = Ctx {
-                parent: name.clone(),
+                parent: name.to_owned(),
                 pointer: format!("#/components/schemas/{name}"),
                 hint: self.types[id.0].as_ref().expect("reserved").name.clone(),
                 input: self.input_components.contains(name),
@@ -358,7 +386,8 @@ impl<'a> Lowering<'a> {
         if matches!(
             schema.additional_properties,
             Some(AdditionalProperties::Schema(_))
-        ) {
+        ) || schema.pattern_properties.is_some()
+        {
             // The flattened map of unlisted properties keeps this name.
             field_names.reserve(ADDITIONAL_PROPERTIES_FIELD);
         }
@@ -389,6 +418,9 @@ impl<'a> Lowering<'a> {
                     .referenced_doc(property)
                     .unwrap_or_else(|| format!("The `{wire_name}` property."));
             }
+            if let Some(note) = key_pattern_note(property) {
+                append_paragraph(&mut doc, &note);
+            }
             if let Some(default) = &property.default {
                 append_paragraph(
                     &mut doc,
@@ -409,13 +441,10 @@ impl<'a> Lowering<'a> {
                 doc,
             });
         }
-        let additional = match &schema.additional_properties {
-            Some(AdditionalProperties::Schema(values)) => {
-                let child = ctx.child("additionalProperties", &format!("{}Value", ctx.hint));
-                Some(self.type_ref(values, &child)?)
-            }
-            _ => None,
-        };
+        // Unlisted properties, from `additionalProperties` or
+        // `patternProperties` (keys stay `String`: listed properties share
+        // the object's key space).
+        let additional = self.map_values(schema, ctx)?;
         Ok(Struct {
             fields,
             additional,
@@ -435,7 +464,7 @@ impl<'a> Lowering<'a> {
             .as_deref()
             .or(single_ref)
             .and_then(ref_name)?;
-        let target = self.spec.components.schemas.get(name)?;
+        let target = self.schemas.get(name)?;
         let doc = doc_text(target.title.as_deref(), target.description.as_deref());
         let first = doc
             .split("\n\n")
@@ -514,6 +543,7 @@ impl<'a> Lowering<'a> {
         let base = match non_null.as_slice() {
             [] if nullable => TypeRef::Unit,
             [] if !schema.properties.is_empty() => self.inline_struct(schema, ctx)?,
+            [] if schema.pattern_properties.is_some() => self.map(schema, ctx)?,
             [] => TypeRef::Any,
             ["string"] => match schema.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
@@ -526,13 +556,7 @@ impl<'a> Lowering<'a> {
             ["boolean"] => TypeRef::Boolean,
             ["array"] => self.array(schema, ctx)?,
             ["object"] if !schema.properties.is_empty() => self.inline_struct(schema, ctx)?,
-            ["object"] => match &schema.additional_properties {
-                Some(AdditionalProperties::Schema(values)) => {
-                    let child = ctx.child("additionalProperties", &format!("{}Value", ctx.hint));
-                    TypeRef::Map(Box::new(self.type_ref(values, &child)?))
-                }
-                _ => TypeRef::Map(Box::new(TypeRef::Any)),
-            },
+            ["object"] => self.map(schema, ctx)?,
             other => {
                 return Err(ctx.error(format!(
                     "`type: {other:?}`: a list of several non-null types is not supported"
@@ -540,6 +564,119 @@ impl<'a> Lowering<'a> {
             }
         };
         Ok(wrap_nullable(base, nullable))
+    }
+
+    /// An object without listed properties: a map whose values come from
+    /// `patternProperties` or `additionalProperties` (anything when neither
+    /// has a schema) and whose keys come from `propertyNames`.
+    fn map(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
+        let value = self.map_values(schema, ctx)?.unwrap_or(TypeRef::Any);
+        Ok(TypeRef::Map {
+            key: self.map_key(schema, ctx)?,
+            value: Box::new(value),
+        })
+    }
+
+    /// The type of the values of the properties an object does not list,
+    /// when its schema gives one: the schema of every `patternProperties`
+    /// pattern, which must all lower to the same type (and so must an
+    /// `additionalProperties` schema beside them), else the
+    /// `additionalProperties` schema. Keys matching none of the patterns
+    /// are not expected (pydantic, which writes these schemas, validates
+    /// the keys), so a boolean `additionalProperties` does not widen the
+    /// value type.
+    fn map_values(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
+        let hint = format!("{}Value", ctx.hint);
+        let mut sources: Vec<(String, &Schema)> = Vec::new();
+        for (pattern, values) in schema.pattern_properties.iter().flatten() {
+            sources.push((format!("patternProperties/{}", pointer_token(pattern)), values));
+        }
+        if let Some(AdditionalProperties::Schema(values)) = &schema.additional_properties {
+            sources.push(("additionalProperties".to_owned(), values));
+        }
+        let mut found: Option<(String, TypeRef)> = None;
+        for (pointer, values) in sources {
+            let ty = self.type_ref(values, &ctx.child(&pointer, &hint))?;
+            match &found {
+                None => found = Some((pointer, ty)),
+                Some((first, first_ty)) if *first_ty != ty => {
+                    return Err(ctx.error(format!(
+                        "the values at `{first}` and at `{pointer}` lower to different types \
+                         ({} and {}); a map has one value type",
+                        self.describe(first_ty),
+                        self.describe(&ty),
+                    )))
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(found.map(|(_, ty)| ty))
+    }
+
+    /// A type for an error message: its Rust name where it has one.
+    fn describe(&self, ty: &TypeRef) -> String {
+        let mut named = Vec::new();
+        ty.named(&mut named);
+        match ty {
+            TypeRef::Named(id) => format!("`{}`", self.types[id.0].as_ref().map_or("?", |t| t.name.as_str())),
+            _ if named.is_empty() => format!("`{}`", self.primitive_name(ty)),
+            _ => format!("{ty:?}"),
+        }
+    }
+
+    /// The key type of a map, from `propertyNames`: a component string enum
+    /// (`$ref`), a UUID (`format: uuid`/`uuid4`), else `String` (also for
+    /// `propertyNames` that only limit the length or the pattern).
+    fn map_key(&self, schema: &Schema, ctx: &Ctx) -> Result<MapKey, Error> {
+        let Some(names) = schema.property_names.as_deref() else {
+            return Ok(MapKey::String);
+        };
+        let ctx = ctx.child("propertyNames", &ctx.hint);
+        let mut target = names;
+        // Through aliases (`$ref` to a component that is itself a `$ref`).
+        let mut hops = 0;
+        while let Some(reference) = &target.reference {
+            let TypeRef::Named(id) = self.component_ref(reference, &ctx)? else {
+                unreachable!("component_ref names a component");
+            };
+            let component = self.schemas[ref_name(reference).expect("a component ref")];
+            if component.enum_values.is_some() {
+                if component.type_names().iter().any(|t| *t != "string") {
+                    return Err(ctx.error(format!(
+                        "`propertyNames` refers to `{reference}`, an enum that is not a \
+                         string enum; map keys are strings"
+                    )));
+                }
+                return Ok(MapKey::Enum(id));
+            }
+            target = component;
+            hops += 1;
+            if hops > 16 {
+                return Err(ctx.error(format!("`$ref: {reference}` is a cycle of aliases")));
+            }
+        }
+        if target.enum_values.is_some() || target.const_value.is_some() {
+            return Err(ctx.error(
+                "an inline `enum` or `const` as `propertyNames` is not supported; \
+                 make it a component schema and `$ref` it",
+            ));
+        }
+        if target.any_of.is_some() || target.one_of.is_some() || !target.properties.is_empty() {
+            return Err(ctx.error(
+                "`propertyNames` must be a string schema (a `$ref` to a string enum, a \
+                 `format`, or length/pattern limits)",
+            ));
+        }
+        let types = target.type_names();
+        if types.iter().any(|t| *t != "string") {
+            return Err(ctx.error(format!(
+                "`propertyNames` of `type: {types:?}`: property names are strings"
+            )));
+        }
+        Ok(match target.format.as_deref() {
+            Some("uuid" | "uuid4") => MapKey::Uuid,
+            _ => MapKey::String,
+        })
     }
 
     fn component_ref(&self, reference: &str, ctx: &Ctx) -> Result<TypeRef, Error> {
@@ -590,10 +727,10 @@ impl<'a> Lowering<'a> {
     /// values.
     fn component_enum_for(&self, schema: &Schema) -> Option<TypeId> {
         let title = schema.title.as_ref()?;
-        let (name, component) = self.spec.components.schemas.get_key_value(title.as_str())?;
+        let component = self.schemas.get(title.as_str())?;
         let same = component.enum_values.as_deref().map(string_values)
             == schema.enum_values.as_deref().map(string_values);
-        same.then(|| self.component_ids[name.as_str()])
+        same.then(|| self.component_ids[title.as_str()])
     }
 
     fn inline_enum(
@@ -639,8 +776,6 @@ impl<'a> Lowering<'a> {
         let values = self.titled_enums.get(title)?.as_ref()?;
         let own = string_values(schema.enum_values.as_deref().unwrap_or_default());
         let free = !self
-            .spec
-            .components
             .schemas
             .keys()
             .any(|name| type_name(name) == type_name(title))
@@ -665,7 +800,7 @@ impl<'a> Lowering<'a> {
             }
         }
         let mut titled = HashMap::new();
-        for schema in self.spec.components.schemas.values() {
+        for schema in self.schemas.values() {
             walk(schema, true, &mut titled);
         }
         for item in self.spec.paths.values() {
@@ -767,7 +902,11 @@ impl<'a> Lowering<'a> {
             TypeRef::Unit => "Null".into(),
             TypeRef::Const(id) => self.consts[id.0].rust_name.clone(),
             TypeRef::Vec(inner) => format!("{}Array", self.primitive_name(inner)),
-            TypeRef::Map(inner) => format!("{}Map", self.primitive_name(inner)),
+            TypeRef::Map { key, value } => match key {
+                MapKey::String => format!("{}Map", self.primitive_name(value)),
+                MapKey::Uuid => format!("Uuid{}Map", self.primitive_name(value)),
+                MapKey::Enum(_) => unreachable!("primitive unions hold no named types"),
+            },
             TypeRef::Tuple(_) => "Tuple".into(),
             TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)),
             TypeRef::Named(_) | TypeRef::Page { .. } => {
@@ -848,7 +987,7 @@ impl<'a> Lowering<'a> {
             .map(|(tag, _)| tag.clone())
             .collect();
         if tags.is_empty() {
-            let target = ref_name(reference).and_then(|n| self.spec.components.schemas.get(n));
+            let target = ref_name(reference).and_then(|n| self.schemas.get(n));
             let constant = target
                 .and_then(|t| t.properties.get(&discriminator.property_name))
                 .and_then(|p| p.const_value.as_ref())
@@ -881,8 +1020,8 @@ impl<'a> Lowering<'a> {
     /// The payload shape of a union member, for picking variants at runtime.
     fn shape_of(&self, member: &Schema) -> Shape {
         let schema = match member.reference.as_deref().and_then(ref_name) {
-            Some(name) => match self.spec.components.schemas.get(name) {
-                Some(target) => target,
+            Some(name) => match self.schemas.get(name) {
+                Some(target) => *target,
                 None => return Shape::Any,
             },
             None => member,
@@ -1030,6 +1169,29 @@ impl<'a> Lowering<'a> {
     }
 }
 
+/// What a map's `patternProperties` say about its keys, for its docs: on
+/// the schema itself or on the one non-null member of its `anyOf`.
+fn key_pattern_note(schema: &Schema) -> Option<String> {
+    let patterns = schema.pattern_properties.as_ref().or_else(|| {
+        let (members, _) = union_members(schema)?;
+        match members.as_slice() {
+            [only] => only.pattern_properties.as_ref(),
+            _ => None,
+        }
+    })?;
+    let patterns: Vec<String> = patterns.keys().map(|p| format!("`{p}`")).collect();
+    Some(match patterns.as_slice() {
+        [] => return None,
+        [one] => format!("Property names match {one}."),
+        many => format!("Property names match one of {}.", many.join(", ")),
+    })
+}
+
+/// `text` as one reference token of a JSON pointer (RFC 6901).
+fn pointer_token(text: &str) -> String {
+    text.replace('~', "~0").replace('/', "~1")
+}
+
 fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
     match schema.unsupported_keyword() {
         Some(keyword) => Err(ctx.error(format!(
@@ -1115,6 +1277,8 @@ pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> 
         .chain(schema.items.as_deref())
         .chain(schema.prefix_items.iter().flatten())
         .chain(additional)
+        .chain(schema.pattern_properties.iter().flat_map(|p| p.values()))
+        .chain(schema.property_names.as_deref())
         .chain(schema.any_of.iter().flatten())
         .chain(schema.one_of.iter().flatten())
 }
@@ -1127,7 +1291,7 @@ fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
         TypeRef::Number => Shape::Number,
         TypeRef::Boolean | TypeRef::ConstBool(_) => Shape::Boolean,
         TypeRef::Vec(_) | TypeRef::Tuple(_) => Shape::Array,
-        TypeRef::Map(_) => Shape::Object {
+        TypeRef::Map { .. } => Shape::Object {
             required: Vec::new(),
             known: Vec::new(),
             consts: Vec::new(),
@@ -1198,6 +1362,58 @@ fn operation_schemas<'s>(
         .flat_map(|r| r.content.values())
         .filter_map(|m| m.schema.as_ref());
     parameters.chain(bodies).chain(responses)
+}
+
+/// The component schemas that are lowered: those an operation (its
+/// parameters, request bodies and responses) or a webhook payload reaches
+/// through `$ref`s, plus those an inline enum repeats (same `title`, same
+/// values: lowering uses the component in its place, see
+/// `component_enum_for`). Everything else is skipped and listed in
+/// [`Models::unreachable`]. A document with neither operations nor webhooks
+/// is a library of schemas (the per-construct test fixtures are): all of its
+/// components are roots.
+fn reachable_components(spec: &Spec) -> BTreeSet<&str> {
+    let schemas = &spec.components.schemas;
+    let has_roots = !spec.webhooks.is_empty()
+        || spec
+            .paths
+            .values()
+            .any(|item| item.operations().next().is_some());
+    if !has_roots {
+        return schemas.keys().map(String::as_str).collect();
+    }
+    fn visit<'s>(schemas: &'s IndexMap<String, Schema>, schema: &'s Schema, top: bool, todo: &mut Vec<&'s str>) {
+        if let Some(name) = schema.reference.as_deref().and_then(ref_name) {
+            if let Some((name, _)) = schemas.get_key_value(name) {
+                todo.push(name);
+            }
+        }
+        if let (Some(values), Some(title), false) = (&schema.enum_values, &schema.title, top) {
+            if let Some((name, component)) = schemas.get_key_value(title.as_str()) {
+                if component.enum_values.as_deref().map(string_values) == Some(string_values(values)) {
+                    todo.push(name);
+                }
+            }
+        }
+        for child in schema_children(schema) {
+            visit(schemas, child, false, todo);
+        }
+    }
+    let mut todo = Vec::new();
+    for item in spec.paths.values().chain(spec.webhooks.values()) {
+        for (_, operation) in item.operations() {
+            for schema in operation_schemas(operation, &item.parameters) {
+                visit(schemas, schema, false, &mut todo);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name) {
+            visit(schemas, &schemas[name], true, &mut todo);
+        }
+    }
+    seen
 }
 
 /// Names of component schemas reachable from any operation's request body:

@@ -27,8 +27,8 @@ pub struct ConstId(pub usize);
 /// Everything `polar-models` contains.
 #[derive(Debug, Clone)]
 pub struct Models {
-    /// Ids `0..component_count` are the spec's component schemas in spec
-    /// order; inline and synthetic types follow.
+    /// Ids `0..component_count` are the spec's reachable component schemas
+    /// in spec order; inline and synthetic types follow.
     pub types: Vec<TypeDef>,
     /// One marker type per distinct string `const` value.
     pub consts: Vec<ConstMarker>,
@@ -36,6 +36,9 @@ pub struct Models {
     pub webhook_event: Option<TypeId>,
     /// Number of component schemas (the first ids in `types`).
     pub component_count: usize,
+    /// Spec names of the component schemas no operation or webhook reaches,
+    /// sorted: they are not lowered, so no type is generated for them.
+    pub unreachable: Vec<String>,
     /// Every operation of the spec's `paths`, in document order.
     pub operations: Vec<Operation>,
     /// The structs `Page<_, P>` is used with, and how each tells whether a
@@ -258,7 +261,11 @@ pub enum TypeRef {
     /// A boolean `const`: `bool`, whose missing value reads as the constant.
     ConstBool(bool),
     Vec(Box<TypeRef>),
-    Map(Box<TypeRef>),
+    /// A JSON object used as a map: `BTreeMap<key, value>`.
+    Map {
+        key: MapKey,
+        value: Box<TypeRef>,
+    },
     Tuple(Vec<TypeRef>),
     /// `null` or the inner type (inside containers; fields peel this off
     /// into their [`Presence`]).
@@ -271,12 +278,24 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
+    /// A map with `String` keys.
+    pub fn string_map(value: TypeRef) -> TypeRef {
+        TypeRef::Map {
+            key: MapKey::String,
+            value: Box::new(value),
+        }
+    }
+
     /// The named types this reference mentions.
     pub fn named(&self, out: &mut Vec<TypeId>) {
         match self {
             TypeRef::Named(id) => out.push(*id),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) => {
-                inner.named(out)
+            TypeRef::Vec(inner) | TypeRef::Nullable(inner) => inner.named(out),
+            TypeRef::Map { key, value } => {
+                if let MapKey::Enum(id) = key {
+                    out.push(*id);
+                }
+                value.named(out)
             }
             TypeRef::Tuple(items) => items.iter().for_each(|item| item.named(out)),
             TypeRef::Page { item, pagination } => {
@@ -286,6 +305,19 @@ impl TypeRef {
             _ => {}
         }
     }
+}
+
+/// The key type of a [`TypeRef::Map`], from the object's `propertyNames`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MapKey {
+    /// Any property name (no `propertyNames`, or one that only limits the
+    /// length or pattern).
+    String,
+    /// `propertyNames: {format: uuid}`: `uuid::Uuid`.
+    Uuid,
+    /// `propertyNames: {$ref: <a string enum>}`: the enum (which derives
+    /// `Eq`, `Ord` and `Hash`).
+    Enum(TypeId),
 }
 
 /// A marker type standing for one string constant.

@@ -10,7 +10,7 @@ use super::docs::doc_text;
 use super::lower::{peel_nullable, union_members, Ctx, Lowering};
 use super::names::{field_name, type_name, Namespace};
 use super::*;
-use crate::spec::{Operation as SpecOperation, Parameter, Schema};
+use crate::spec::{Operation as SpecOperation, Parameter, Response, Schema};
 use crate::Error;
 
 /// Names the hand-written part of `polar-api` uses at its root; builders and
@@ -123,10 +123,24 @@ pub struct Success {
 pub enum ResponseKind {
     /// A JSON body of this type.
     Json(TypeRef),
+    /// A JSON body of this type, or `202 Accepted` without a body (the
+    /// result is not ready yet, e.g. a receipt still being generated):
+    /// `send()` returns `Option<T>`, `None` for the 202.
+    JsonOrPending(TypeRef),
     /// No body (204, or a 2xx whose schema is empty).
     Empty,
     /// A `text/csv` export.
     Csv,
+}
+
+impl ResponseKind {
+    /// The type of the JSON body, when there is one.
+    pub fn json_type(&self) -> Option<&TypeRef> {
+        match self {
+            ResponseKind::Json(ty) | ResponseKind::JsonOrPending(ty) => Some(ty),
+            ResponseKind::Empty | ResponseKind::Csv => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -284,7 +298,12 @@ impl<'a> Lowering<'a> {
         if operation.deprecated {
             doc.push_str("\n\n**Deprecated** in the API.");
         }
-        let pagination = self.pagination(&success, &query_params);
+        let pagination = self.pagination(
+            operation,
+            &success,
+            &query_params,
+            &ctx("x-polar-pagination", String::new(), false),
+        )?;
         Ok(Operation {
             operation_id,
             group,
@@ -362,18 +381,73 @@ impl<'a> Lowering<'a> {
         Ok(ty)
     }
 
+    /// What `send()` returns, from the 2xx responses. One 2xx is read as it
+    /// is. Several: a JSON one beside a body-less `202 Accepted` (an order
+    /// receipt still being generated) is `JsonOrPending`; only body-less
+    /// ones are `Empty`; several with a body are ambiguous and fail. A
+    /// body-less 2xx other than 202 beside a JSON one (the 2025-05-28
+    /// document's `refunds:create`: 200 JSON, 201 "Refund created.") is
+    /// read as the JSON response, as the generator always has.
     fn lower_success(
         &mut self,
         operation: &SpecOperation,
         builder: &str,
         ctx: &Ctx,
     ) -> Result<Success, Error> {
-        let (status, response) = operation
+        let successes: Vec<(u16, &Response)> = operation
             .responses
             .iter()
             .filter_map(|(status, response)| Some((status.parse::<u16>().ok()?, response)))
-            .find(|(status, _)| (200..300).contains(status))
-            .ok_or_else(|| ctx.error("no 2xx response"))?;
+            .filter(|(status, _)| (200..300).contains(status))
+            .collect();
+        let (with_body, bodiless): (Vec<_>, Vec<_>) = successes
+            .iter()
+            .copied()
+            .partition(|(_, response)| !response.content.is_empty());
+        let statuses = |list: &[(u16, &Response)]| {
+            list.iter()
+                .map(|(status, _)| status.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match (with_body.as_slice(), bodiless.as_slice()) {
+            ([], []) => Err(ctx.error("no 2xx response")),
+            ([], [(status, _), ..]) => Ok(Success {
+                status: *status,
+                kind: ResponseKind::Empty,
+            }),
+            ([(status, response)], []) => self.success(*status, response, builder, ctx),
+            ([(status, response)], others) if others.iter().any(|(s, _)| *s == 202) => {
+                let success = self.success(*status, response, builder, ctx)?;
+                match (success.kind, others) {
+                    (ResponseKind::Json(ty), [_]) => Ok(Success {
+                        status: success.status,
+                        kind: ResponseKind::JsonOrPending(ty),
+                    }),
+                    _ => Err(ctx.error(format!(
+                        "2xx responses {} beside {status}: only a JSON response beside a \
+                         body-less 202 is supported (`Option<T>`, `None` for the 202)",
+                        statuses(others)
+                    ))),
+                }
+            }
+            ([(status, response)], _) => self.success(*status, response, builder, ctx),
+            (several, _) => Err(ctx.error(format!(
+                "several 2xx responses with a body ({}): which one `send()` returns is \
+                 ambiguous; extend `lower_success` in codegen/src/ir/operations.rs",
+                statuses(several)
+            ))),
+        }
+    }
+
+    /// One 2xx response as `send()` reads it.
+    fn success(
+        &mut self,
+        status: u16,
+        response: &Response,
+        builder: &str,
+        ctx: &Ctx,
+    ) -> Result<Success, Error> {
         let json = response
             .content
             .get("application/json")
@@ -403,8 +477,72 @@ impl<'a> Lowering<'a> {
         Ok(Success { status, kind })
     }
 
+    /// How a list operation walks its pages. `x-polar-pagination` (the
+    /// versioned documents) decides where present: its `type` must be
+    /// `page_limit`, and the operation must then have the shape
+    /// [`Self::page_shape`] recognizes, with the hint's `item_schema` as the
+    /// item. Without it (older documents, whose `x-speakeasy-pagination`
+    /// marks the same operations, and the events list, which no hint marks)
+    /// the shape alone decides.
+    fn pagination(
+        &self,
+        operation: &SpecOperation,
+        success: &Success,
+        query: &[Param],
+        ctx: &Ctx,
+    ) -> Result<Option<Pagination>, Error> {
+        let Some(hint) = &operation.polar_pagination else {
+            return Ok(self.page_shape(success, query));
+        };
+        if hint.kind != "page_limit" {
+            return Err(ctx.error(format!(
+                "`x-polar-pagination` of type `{}` is not supported (only `page_limit`); \
+                 extend `pagination` in codegen/src/ir/operations.rs",
+                hint.kind
+            )));
+        }
+        let pagination = self.page_shape(success, query).ok_or_else(|| {
+            ctx.error(
+                "`x-polar-pagination` says `page_limit`, but the operation does not take a \
+                 `page` query parameter and return a page (`items` + `pagination`)",
+            )
+        })?;
+        let item = match &pagination {
+            Pagination::Pages { item } | Pagination::Cursor { item } => item,
+            Pagination::Mixed { item, .. } => item,
+        };
+        let wanted = hint
+            .item_schema
+            .as_ref()
+            .and_then(|schema| schema.reference.as_deref());
+        if let Some(wanted) = wanted {
+            let found = match self.resolve_named(item) {
+                Some(TypeDef {
+                    origin: Origin::Component(name),
+                    ..
+                }) => Some(name.as_str()),
+                _ => None,
+            };
+            if found != crate::spec::ref_name(wanted) {
+                return Err(ctx.error(format!(
+                    "`x-polar-pagination` gives the item `{wanted}`, but the pages hold {}",
+                    found.map_or_else(|| format!("{item:?}"), |name| format!("`{name}`"))
+                )));
+            }
+        }
+        Ok(Some(pagination))
+    }
+
+    /// The type definition `ty` names, when it names one.
+    fn resolve_named(&self, ty: &TypeRef) -> Option<&TypeDef> {
+        match ty {
+            TypeRef::Named(id) => self.types[id.0].as_ref(),
+            _ => None,
+        }
+    }
+
     /// A list operation (it takes `page`) whose response is a page.
-    fn pagination(&self, success: &Success, query: &[Param]) -> Option<Pagination> {
+    fn page_shape(&self, success: &Success, query: &[Param]) -> Option<Pagination> {
         if !query.iter().any(|p| p.wire_name == "page") {
             return None;
         }

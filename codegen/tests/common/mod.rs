@@ -7,10 +7,14 @@ use codegen::ir::{Field, Models, Struct, TypeDef, TypeId, TypeKind, Union};
 /// Every fixture `codegen::generate` accepts, by file stem.
 pub const GOOD_FIXTURES: &[&str] = &[
     "discriminated_union",
+    "docs_format",
     "enums",
     "formats",
     "keywords_and_collisions",
+    "map_keys",
     "page",
+    "pattern_properties",
+    "pending_response",
     "ref_siblings",
     "required_optional_nullable",
     "undiscriminated_union",

@@ -8,10 +8,11 @@ use ::axum::extract::{FromRef, FromRequest, Request};
 use ::axum::http::StatusCode;
 use ::axum::response::{IntoResponse, Response};
 
-use super::{Webhook, WebhookError, WebhookPayload};
+use super::{Webhook, WebhookError, WebhookOutcome};
 
-/// A webhook delivery whose signature and timestamp verified, decoded into
-/// its event's variant. An axum extractor; needs the `axum` feature.
+/// A webhook delivery whose signature and timestamp verified, routed to the
+/// payload type of the API version it was sent as ([`WebhookOutcome`]). An
+/// axum extractor; needs the `axum` feature.
 ///
 /// The verifier comes from the router's state: the state is a [`Webhook`],
 /// or a type a `Webhook` can be taken from ([`FromRef`]). The extractor
@@ -19,20 +20,33 @@ use super::{Webhook, WebhookError, WebhookPayload};
 /// argument of the handler; take the `HeaderMap` too if you want the
 /// `webhook-id` to skip duplicate deliveries.
 ///
-/// When a delivery is refused the handler does not run, and the answer is
-/// [`WebhookRejection`]'s: **403 Forbidden** for a signature that does not
-/// match or a timestamp out of tolerance, **400 Bad Request** for a missing
-/// or malformed header or a body that is not a webhook payload, and axum's
-/// own answer when the body cannot be read. The response text says what was
-/// wrong and never contains the secret.
+/// A delivery that verified always reaches the handler, also when this
+/// build cannot type it (a version it does not include, a body that does
+/// not decode): the handler decides, and acknowledging with a 2xx stops
+/// Polar's retries. When a delivery does not verify the handler does not
+/// run, and the answer is [`WebhookRejection`]'s: **403 Forbidden** for a
+/// signature that does not match or a timestamp out of tolerance, **400 Bad
+/// Request** for a missing or malformed header, and axum's own answer when
+/// the body cannot be read. The response text says what was wrong and never
+/// contains the secret.
 ///
 /// ```no_run
 /// use axum::{http::StatusCode, routing::post, Router};
-/// use polar_api::webhooks::{VerifiedWebhook, Webhook, WebhookPayload, WebhookSecret};
+/// use polar_api::v2026_10::WebhookPayload;
+/// use polar_api::webhooks::{
+///     VerifiedWebhook, VersionedWebhookPayload, Webhook, WebhookOutcome, WebhookSecret,
+/// };
 ///
-/// async fn receive(VerifiedWebhook(event): VerifiedWebhook) -> StatusCode {
-///     if let WebhookPayload::OrderPaid(paid) = event {
-///         println!("order {} paid", paid.data.id);
+/// async fn receive(VerifiedWebhook(outcome): VerifiedWebhook) -> StatusCode {
+///     match outcome {
+///         WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(WebhookPayload::OrderPaid(paid))) => {
+///             println!("order {} paid", paid.data.id);
+///         }
+///         WebhookOutcome::Event(_) => {} // other events, other versions
+///         other => {
+///             // Verified, but not typed by this build: keep it, and acknowledge.
+///             println!("stored delivery {:?}", other.delivery().map(|d| &d.id));
+///         }
 ///     }
 ///     StatusCode::NO_CONTENT
 /// }
@@ -45,8 +59,8 @@ use super::{Webhook, WebhookError, WebhookPayload};
 /// # Ok(app)
 /// # }
 /// ```
-#[derive(Clone, Debug)]
-pub struct VerifiedWebhook(pub WebhookPayload);
+#[derive(Debug)]
+pub struct VerifiedWebhook(pub WebhookOutcome);
 
 impl<S> FromRequest<S> for VerifiedWebhook
 where
@@ -61,8 +75,8 @@ where
         let body = Bytes::from_request(request, state)
             .await
             .map_err(WebhookRejection::Body)?;
-        match webhook.verify_and_decode(&headers, &body) {
-            Ok(payload) => Ok(VerifiedWebhook(payload)),
+        match webhook.verify_and_route(&headers, &body) {
+            Ok(outcome) => Ok(VerifiedWebhook(outcome)),
             Err(err) => {
                 tracing::warn!(error = %err, "refused a webhook delivery");
                 Err(WebhookRejection::Invalid(err))

@@ -2,31 +2,47 @@
 
 use std::fmt;
 
-use polar_models::WebhookPayload;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use super::WebhookError;
 
 /// Decode a webhook body: a JSON object with a string `type`, into the
-/// variant its `type` names, or into `WebhookPayload::Unknown` when the type
-/// is not one this version knows.
+/// variant its `type` names, or into the payload's `Unknown` variant when
+/// the type is not one its version knows.
 ///
 /// The `type` is checked first because the generated decoder, given an
 /// object without one, would pick a variant by shape.
-pub(crate) fn decode(body: &[u8]) -> Result<WebhookPayload, WebhookError> {
-    let Envelope(event_type) =
-        serde_json::from_slice(body).map_err(|source| WebhookError::Payload {
-            event_type: None,
-            source,
-        })?;
+pub(crate) fn decode<P: DeserializeOwned>(body: &[u8]) -> Result<P, WebhookError> {
+    let envelope = envelope(body)?;
+    decode_known(body, envelope.event_type)
+}
+
+/// Decode a body whose envelope was already read.
+pub(crate) fn decode_known<P: DeserializeOwned>(
+    body: &[u8],
+    event_type: String,
+) -> Result<P, WebhookError> {
     serde_json::from_slice(body).map_err(|source| WebhookError::Payload {
         event_type: Some(event_type),
         source,
     })
 }
 
-/// The `type` of a webhook payload; every other member is skipped.
-struct Envelope(String);
+/// The envelope of a body, or why it is not a webhook payload.
+pub(crate) fn envelope(body: &[u8]) -> Result<Envelope, WebhookError> {
+    serde_json::from_slice(body).map_err(|source| WebhookError::Payload {
+        event_type: None,
+        source,
+    })
+}
+
+/// The `type` of a webhook payload and the `api_version` it says it was
+/// sent as (payloads of Polar's versioned webhooks carry one); every other
+/// member is skipped.
+pub(crate) struct Envelope {
+    pub(crate) event_type: String,
+    pub(crate) api_version: Option<String>,
+}
 
 impl<'de> Deserialize<'de> for Envelope {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -45,28 +61,42 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
         let mut event_type: Option<String> = None;
+        let mut api_version: Option<String> = None;
         while let Some(key) = map.next_key::<String>()? {
-            if key == "type" {
-                if event_type.is_some() {
-                    return Err(de::Error::duplicate_field("type"));
+            match key.as_str() {
+                "type" => {
+                    if event_type.is_some() {
+                        return Err(de::Error::duplicate_field("type"));
+                    }
+                    event_type = Some(map.next_value()?);
                 }
-                event_type = Some(map.next_value()?);
-            } else {
-                map.next_value::<IgnoredAny>()?;
+                // Read leniently: a payload with a strange `api_version` is
+                // still routed by the header or the default.
+                "api_version" => {
+                    api_version = match map.next_value::<serde_json::Value>()? {
+                        serde_json::Value::String(version) => Some(version),
+                        _ => None,
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
-        event_type
-            .map(Envelope)
-            .ok_or_else(|| de::Error::missing_field("type"))
+        let event_type = event_type.ok_or_else(|| de::Error::missing_field("type"))?;
+        Ok(Envelope {
+            event_type,
+            api_version,
+        })
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "v2026-10"))]
 mod tests {
     use super::*;
 
     fn payload_error(body: &str) -> (Option<String>, String) {
-        match decode(body.as_bytes()) {
+        match decode::<crate::v2026_10::WebhookPayload>(body.as_bytes()) {
             Err(WebhookError::Payload { event_type, source }) => (event_type, source.to_string()),
             other => panic!("{body}: expected a payload error, got {other:?}"),
         }
@@ -75,8 +105,8 @@ mod tests {
     #[test]
     fn unknown_event_types_decode_into_unknown() {
         let body = r#"{"type":"widget.created","timestamp":"2026-01-01T00:00:00Z","data":{"x":1}}"#;
-        match decode(body.as_bytes()).unwrap() {
-            WebhookPayload::Unknown(raw) => assert_eq!(raw["data"]["x"], 1),
+        match decode::<crate::v2026_10::WebhookPayload>(body.as_bytes()).unwrap() {
+            crate::v2026_10::WebhookPayload::Unknown(raw) => assert_eq!(raw["data"]["x"], 1),
             other => panic!("expected Unknown, got {other:?}"),
         }
     }

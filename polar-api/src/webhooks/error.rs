@@ -47,6 +47,17 @@ pub enum WebhookError {
         /// What the JSON decoder reported.
         source: serde_json::Error,
     },
+    /// The signature is valid but the delivery was sent as another API
+    /// version than the payload type asked for
+    /// ([`Webhook::verify_and_decode`](super::Webhook::verify_and_decode)).
+    /// [`Webhook::verify_and_route`](super::Webhook::verify_and_route)
+    /// decodes every compiled-in version.
+    OtherApiVersion {
+        /// The version the delivery declares.
+        sent_as: String,
+        /// The version of the payload type.
+        expected: &'static str,
+    },
 }
 
 impl WebhookError {
@@ -110,6 +121,10 @@ impl fmt::Display for WebhookError {
                 event_type: None,
                 source,
             } => write!(f, "webhook: the body is not a webhook payload: {source}"),
+            WebhookError::OtherApiVersion { sent_as, expected } => write!(
+                f,
+                "webhook: the delivery was sent as API version {sent_as}, not {expected}"
+            ),
         }
     }
 }

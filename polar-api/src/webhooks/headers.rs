@@ -11,6 +11,9 @@ pub const WEBHOOK_ID: &str = "webhook-id";
 pub const WEBHOOK_TIMESTAMP: &str = "webhook-timestamp";
 /// The `webhook-signature` header: space-separated `v1,<base64>` entries.
 pub const WEBHOOK_SIGNATURE: &str = "webhook-signature";
+/// The API version a delivery was sent as (Polar's versioned webhooks: each
+/// endpoint has its own version). Optional: older deliveries lack it.
+pub const WEBHOOK_API_VERSION: &str = "webhook-api-version";
 
 /// A request's headers, as far as webhook verification needs them.
 ///

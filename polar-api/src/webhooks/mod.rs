@@ -14,10 +14,20 @@
 //! JSON parsing (a body parsed and re-serialized no longer verifies),
 //! refuses timestamps more than five minutes from now (configurable with
 //! [`Webhook::tolerance`]) so that old deliveries cannot be replayed,
-//! compares signatures in constant time, and then decodes the body into
-//! [`WebhookPayload`]: one variant per event type of Polar's spec, plus
-//! `Unknown` with the raw JSON for event types newer than this crate (never
-//! an error, so a new event type cannot break your endpoint).
+//! compares signatures in constant time, and then decodes the body into the
+//! `WebhookPayload` of an API version (`polar_api::v2026_10::WebhookPayload`):
+//! one variant per event type of that version, plus `Unknown` with the raw
+//! JSON for event types newer than this crate (never an error, so a new event
+//! type cannot break your endpoint).
+//!
+//! Each webhook endpoint sends its deliveries as one API version, declared by
+//! the `webhook-api-version` header (and the payload's `api_version`).
+//! [`Webhook::verify_and_decode`] decodes into the payload type of one version
+//! and refuses a delivery that declares another;
+//! [`Webhook::verify_and_route`] decodes each delivery as the version it
+//! declares, into [`VersionedWebhookPayload`], and hands back what it cannot
+//! type (a version this build does not include, a body that does not decode)
+//! as the verified raw JSON instead of an error ([`WebhookOutcome`]).
 //!
 //! # Secrets: two kinds, both tried
 //!
@@ -47,7 +57,10 @@
 //! with [`Webhook::sign`], which is also how you can test your own handler.
 //!
 //! ```
-//! use polar_api::webhooks::{Webhook, WebhookError, WebhookPayload, WebhookSecret};
+//! use polar_api::v2026_10::WebhookPayload;
+//! use polar_api::webhooks::{
+//!     VersionedWebhookPayload, Webhook, WebhookError, WebhookOutcome, WebhookSecret,
+//! };
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! // In a real receiver: std::env::var("POLAR_WEBHOOK_SECRET")?
@@ -78,10 +91,18 @@
 //!     }
 //! }
 //!
+//! // Endpoints of several API versions: decode each delivery as the version
+//! // it declares; what this build cannot type still arrives, as raw JSON.
+//! match webhook.verify_and_route(&headers, body)? {
+//!     WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(event)) => println!("{event:?}"),
+//!     WebhookOutcome::Event(other) => println!("sent as {}", other.api_version()),
+//!     other => println!("verified, not typed: {:?}", other.delivery()),
+//! }
+//!
 //! // Altered in transit: refused before any parsing.
 //! let tampered = br#"{"type":"widget.created","timestamp":"2026-10-01T12:00:00Z","data":{"x":1}}"#;
 //! assert!(matches!(
-//!     webhook.verify_and_decode(&headers, tampered),
+//!     webhook.verify_and_decode::<WebhookPayload, _>(&headers, tampered),
 //!     Err(WebhookError::NoMatchingSignature)
 //! ));
 //! # Ok(())
@@ -93,8 +114,9 @@
 //!
 //! # axum
 //!
-//! With the `axum` feature, `VerifiedWebhook` is an extractor that does
-//! all of this and answers 400 or 403 by itself; the crate's
+//! With the `axum` feature, `VerifiedWebhook` is an extractor that verifies
+//! and routes, and answers 400 or 403 by itself to deliveries that do not
+//! verify (every verified one reaches the handler); the crate's
 //! `webhook_receiver` example is a complete receiver built on it.
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com/
@@ -102,6 +124,7 @@
 mod decode;
 mod error;
 mod headers;
+mod route;
 mod secret;
 mod signature;
 mod verify;
@@ -112,16 +135,16 @@ mod axum;
 #[cfg(feature = "axum")]
 pub use self::axum::{VerifiedWebhook, WebhookRejection};
 pub use error::WebhookError;
-pub use headers::{WebhookHeaders, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+pub use headers::{
+    WebhookHeaders, WEBHOOK_API_VERSION, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
+};
+pub use route::{VerifiedDelivery, VersionedPayload, WebhookOutcome};
 pub use secret::{KeyDerivation, SecretError, WebhookSecret};
 pub use verify::{Webhook, DEFAULT_TOLERANCE};
 
-/// A decoded webhook delivery: one variant per event type, `Unknown` for
-/// the rest. The generated [`polar_models::WebhookPayload`].
-pub use polar_models::WebhookPayload;
-
-/// Another name for [`WebhookPayload`].
-pub type WebhookEvent = WebhookPayload;
+/// A delivery decoded into the payload type of the API version it was sent
+/// as: one variant per compiled-in version (generated).
+pub use crate::VersionedWebhookPayload;
 
 /// The environment variable the examples read the webhook secret from.
 pub const WEBHOOK_SECRET_ENV: &str = "POLAR_WEBHOOK_SECRET";

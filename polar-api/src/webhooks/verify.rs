@@ -2,9 +2,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use polar_models::WebhookPayload;
-
-use super::headers::{WebhookHeaders, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP};
+use super::headers::{
+    WebhookHeaders, WEBHOOK_API_VERSION, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
+};
+use super::route::{self, VerifiedDelivery, VersionedPayload, WebhookOutcome};
 use super::signature::{self, SignatureHeaderError};
 use super::{decode, WebhookError, WebhookSecret};
 
@@ -27,6 +28,7 @@ pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 pub struct Webhook {
     secret: WebhookSecret,
     tolerance: Duration,
+    default_version: String,
 }
 
 impl Webhook {
@@ -35,6 +37,7 @@ impl Webhook {
         Webhook {
             secret,
             tolerance: DEFAULT_TOLERANCE,
+            default_version: crate::CURRENT_API_VERSION.to_owned(),
         }
     }
 
@@ -44,6 +47,18 @@ impl Webhook {
     #[must_use]
     pub fn tolerance(mut self, tolerance: Duration) -> Self {
         self.tolerance = tolerance;
+        self
+    }
+
+    /// The API version to decode a delivery as when it declares none (no
+    /// `webhook-api-version` header, no `api_version` in the payload): the
+    /// version your endpoint was created with. Default: the version Polar
+    /// served as Current when this crate was generated
+    /// ([`CURRENT_API_VERSION`](crate::CURRENT_API_VERSION)), which is what
+    /// a new endpoint gets.
+    #[must_use]
+    pub fn default_api_version(mut self, version: impl Into<String>) -> Self {
+        self.default_version = version.into();
         self
     }
 
@@ -105,27 +120,103 @@ impl Webhook {
         }
     }
 
-    /// Verify a delivery, then decode its body into the event's variant of
-    /// [`WebhookPayload`]. An event type this version does not know decodes
-    /// into `WebhookPayload::Unknown` with the raw JSON; it is not an error.
-    pub fn verify_and_decode<H: WebhookHeaders + ?Sized>(
+    /// Verify a delivery and keep it as raw JSON, with what it says about
+    /// itself (id, timestamp, declared version, event type).
+    pub fn verify_delivery<H: WebhookHeaders + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
-    ) -> Result<WebhookPayload, WebhookError> {
+    ) -> Result<VerifiedDelivery, WebhookError> {
+        self.verify_delivery_at(headers, body, unix_now())
+    }
+
+    /// [`verify_delivery`](Self::verify_delivery) as if the time were `now`.
+    pub fn verify_delivery_at<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<VerifiedDelivery, WebhookError> {
+        Ok(self.verified(headers, body, now)?.0)
+    }
+
+    /// Verify a delivery, then decode it into the payload type of the API
+    /// version it was sent as (the `webhook-api-version` header, else the
+    /// payload's `api_version`, else the [default](Self::default_api_version)).
+    ///
+    /// Only a delivery that fails verification is an `Err`; every verified
+    /// one is a [`WebhookOutcome`], including a version this build does not
+    /// include and a body that does not decode, so a handler can acknowledge
+    /// what it cannot type instead of having Polar retry it forever.
+    pub fn verify_and_route<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<WebhookOutcome, WebhookError> {
+        self.verify_and_route_at(headers, body, unix_now())
+    }
+
+    /// [`verify_and_route`](Self::verify_and_route) as if the time were `now`.
+    pub fn verify_and_route_at<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<WebhookOutcome, WebhookError> {
+        let (delivery, envelope) = self.verified(headers, body, now)?;
+        Ok(route::route(delivery, envelope, &self.default_version))
+    }
+
+    /// Verify a delivery, then decode its body into `P`, the payload enum
+    /// of one API version (`v2026_10::WebhookPayload`). An event type that
+    /// version does not know decodes into its `Unknown` variant with the raw
+    /// JSON; it is not an error. A delivery that declares another version
+    /// is [`WebhookError::OtherApiVersion`]: use
+    /// [`verify_and_route`](Self::verify_and_route) for endpoints of several
+    /// versions.
+    pub fn verify_and_decode<P: VersionedPayload, H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<P, WebhookError> {
         self.verify_and_decode_at(headers, body, unix_now())
     }
 
     /// [`verify_and_decode`](Self::verify_and_decode) as if the time were
     /// `now` (unix seconds), for tests.
-    pub fn verify_and_decode_at<H: WebhookHeaders + ?Sized>(
+    pub fn verify_and_decode_at<P: VersionedPayload, H: WebhookHeaders + ?Sized>(
         &self,
         headers: &H,
         body: &[u8],
         now: i64,
-    ) -> Result<WebhookPayload, WebhookError> {
+    ) -> Result<P, WebhookError> {
+        let (delivery, envelope) = self.verified(headers, body, now)?;
+        let envelope = envelope?;
+        match delivery.declared_version {
+            Some(sent_as) if sent_as != P::API_VERSION => Err(WebhookError::OtherApiVersion {
+                sent_as,
+                expected: P::API_VERSION,
+            }),
+            _ => decode::decode_known(body, envelope.event_type),
+        }
+    }
+
+    /// Verification, then the delivery and its envelope.
+    fn verified<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<(VerifiedDelivery, Result<decode::Envelope, WebhookError>), WebhookError> {
         self.verify_at(headers, body, now)?;
-        decode::decode(body)
+        let id = String::from_utf8_lossy(required(headers, WEBHOOK_ID)?).into_owned();
+        let timestamp = parse_timestamp(required(headers, WEBHOOK_TIMESTAMP)?)?;
+        let header_version = headers
+            .header(WEBHOOK_API_VERSION)
+            .and_then(|value| std::str::from_utf8(value).ok())
+            .map(|value| value.trim().to_owned())
+            .filter(|value| !value.is_empty());
+        Ok(route::delivery(&id, timestamp, header_version, body))
     }
 
     /// The `webhook-signature` header value Polar would send for this

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use polar_api::__private::{self, Request};
-use polar_api::{ApiErrorBody, Client, ClientBuilder, Error, Response, RetryConfig};
+use polar_api::v2026_10::{ApiErrorBody, Client, ClientBuilder};
+use polar_api::{Error, Response, RetryConfig};
 use serde::de::DeserializeOwned;
 use wiremock::MockServer;
 
@@ -19,11 +20,12 @@ pub fn builder(server: &MockServer) -> ClientBuilder {
         .base_url(server.uri())
         .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
         .timeout(Duration::from_secs(10))
-        .retry(RetryConfig {
-            max_retries: 2,
-            base_delay: Duration::from_millis(10),
-            max_delay: Duration::from_secs(5),
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(2)
+                .initial_delay(Duration::from_millis(10))
+                .max_delay(Duration::from_secs(5)),
+        )
 }
 
 pub fn client(server: &MockServer) -> Client {
@@ -34,8 +36,14 @@ pub fn client(server: &MockServer) -> Client {
 /// 422 as `HttpValidationError`, anything else `None`.
 pub fn error_body(status: u16, raw: &[u8]) -> Option<ApiErrorBody> {
     match status {
-        404 => __private::decode_error_body(raw, ApiErrorBody::ResourceNotFound),
-        422 => __private::decode_error_body(raw, ApiErrorBody::HttpValidationError),
+        404 => {
+            __private::decode_error_body(raw, ApiErrorBody::ResourceNotFound, ApiErrorBody::Unknown)
+        }
+        422 => __private::decode_error_body(
+            raw,
+            ApiErrorBody::HttpValidationError,
+            ApiErrorBody::Unknown,
+        ),
         _ => None,
     }
 }

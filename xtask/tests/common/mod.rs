@@ -54,3 +54,31 @@ impl Drop for TempRoot {
         let _ = fs::remove_dir_all(&self.path);
     }
 }
+
+/// A pin file's text (with a one-line header).
+pub fn pin_text(version: &str, lifecycle: &str, sha256: &str, source_url: &str) -> String {
+    format!(
+        "# the pin of {version}\nversion = \"{version}\"\nlifecycle = \"{lifecycle}\"\n\
+         source_url = \"{source_url}\"\nsha256 = \"{sha256}\"\ndate = \"2026-08-20\"\n\
+         copy = \"a test copy\"\n"
+    )
+}
+
+impl TempRoot {
+    /// Make this directory look like the workspace to regen: a root manifest
+    /// with `[workspace]`, and the hand-written manifests that hold a
+    /// generated block, with their markers.
+    pub fn fake_workspace(&self) {
+        self.write("Cargo.toml", "[workspace]\nmembers = []\n");
+        for manifest in codegen::SPLICED_FILES {
+            self.write(
+                manifest,
+                format!(
+                    "[package]\nname = \"x\"\n\n[features]\n{}\n{}\n\n[dependencies]\n",
+                    codegen::emit::features::BLOCK_BEGIN,
+                    codegen::emit::features::BLOCK_END
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! What spans versions: the roots of the generated trees, which declare one
+//! module per API version behind its cargo feature, and the migration guide
+//! between two adjacent versions.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::changelog::{self, render};
+use crate::ir::Models;
+use crate::{ApiVersion, Lifecycle};
+
+/// `polar-models/src/generated/mod.rs`.
+pub fn models_root(versions: &[&ApiVersion]) -> TokenStream {
+    let modules = versions.iter().map(|version| {
+        let (module, feature) = (format_ident!("{}", version.module()), version.feature());
+        let doc = version_doc(version, "schemas");
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #doc]
+            pub mod #module;
+        }
+    });
+    quote!(#(#modules)*)
+}
+
+/// `polar-api/src/generated/mod.rs`.
+pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
+    let modules = versions.iter().map(|version| {
+        let (module, feature) = (format_ident!("{}", version.module()), version.feature());
+        let doc = version_doc(version, "operations");
+        quote! {
+            #[cfg(feature = #feature)]
+            #[doc = #doc]
+            pub mod #module;
+        }
+    });
+    let names = versions.iter().map(|v| v.name.as_str());
+    let current = versions
+        .iter()
+        .find(|v| v.lifecycle == Lifecycle::Current)
+        .map_or("", |v| v.name.as_str());
+    let payloads = emit_versioned_payload(versions);
+    quote! {
+        #(#modules)*
+
+        #payloads
+
+        #[doc = " Every API version this SDK release was generated for, oldest first,"]
+        #[doc = " whether or not its feature is enabled."]
+        pub const API_VERSIONS: &[&str] = &[#(#names),*];
+        #[doc = " The version Polar served as Current when this release was generated;"]
+        #[doc = " its feature is the default."]
+        pub const CURRENT_API_VERSION: &str = #current;
+    }
+}
+
+/// `VersionedWebhookPayload`: a delivery decoded as the version it was sent
+/// as, one variant per compiled-in version, and the decoder the webhook
+/// router calls.
+fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
+    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
+    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    // `V2026_10`: the module name, as a variant.
+    let variants: Vec<_> = versions
+        .iter()
+        .map(|v| format_ident!("V{}", v.name.replace('-', "_")))
+        .collect();
+    let names: Vec<&str> = versions.iter().map(|v| v.name.as_str()).collect();
+    let docs = versions
+        .iter()
+        .map(|v| format!(" A delivery sent as API version `{}`.", v.name));
+    quote! {
+        #[cfg(feature = "webhooks")]
+        #[doc = " A webhook delivery decoded into the payload type of the API version it"]
+        #[doc = " was sent as; one variant per version this build includes."]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        #[non_exhaustive]
+        pub enum VersionedWebhookPayload {
+            #(
+                #[cfg(feature = #features)]
+                #[doc = #docs]
+                #variants(#modules::WebhookPayload),
+            )*
+        }
+
+        #[cfg(feature = "webhooks")]
+        impl VersionedWebhookPayload {
+            #[doc = " The API version the delivery was decoded as."]
+            pub fn api_version(&self) -> &'static str {
+                match *self {
+                    #(
+                        #[cfg(feature = #features)]
+                        Self::#variants(_) => #names,
+                    )*
+                }
+            }
+
+            #[doc = " Whether this build includes `version`."]
+            pub fn is_compiled(version: &str) -> bool {
+                match version {
+                    #(
+                        #[cfg(feature = #features)]
+                        #names => true,
+                    )*
+                    _ => false,
+                }
+            }
+
+            #[doc(hidden)]
+            pub fn __decode(version: &str, body: &[u8]) -> Option<Result<Self, ::serde_json::Error>> {
+                let _ = body;
+                match version {
+                    #(
+                        #[cfg(feature = #features)]
+                        #names => Some(::serde_json::from_slice(body).map(Self::#variants)),
+                    )*
+                    _ => None,
+                }
+            }
+        }
+    }
+}
+
+/// `tests/src/generated/mod.rs`: the round-trip tables of the versions, and
+/// the list of those compiled in.
+pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
+    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
+    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    let names = versions.iter().map(|v| v.name.as_str());
+    quote! {
+        #(
+            #[cfg(feature = #features)]
+            pub mod #modules;
+        )*
+
+        #[doc = " A version's round-trip table."]
+        pub struct VersionTable {
+            #[doc = " The API version."]
+            pub version: &'static str,
+            #[doc = " Spec names of every generated component schema, sorted."]
+            pub schemas: &'static [&'static str],
+            #[doc = " Decode and re-encode JSON as a component's Rust type."]
+            pub roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
+            #[doc = " Decode and re-encode JSON as the version's webhook payload."]
+            pub webhook_roundtrip: fn(&str) -> Option<Result<::serde_json::Value, String>>,
+        }
+
+        #[doc = " The tables of every version this build includes, oldest first."]
+        pub fn tables() -> Vec<VersionTable> {
+            #[allow(unused_mut)]
+            let mut tables = Vec::new();
+            #(
+                #[cfg(feature = #features)]
+                tables.push(VersionTable {
+                    version: #names,
+                    schemas: #modules::SCHEMAS,
+                    roundtrip: #modules::roundtrip,
+                    webhook_roundtrip: #modules::webhook_roundtrip,
+                });
+            )*
+            tables
+        }
+    }
+}
+
+/// `tests/tests/generated/conformance_cases.rs`: the per-version case files,
+/// and a driver that runs the hand-written check on each compiled-in one.
+pub fn conformance_root(versions: &[&ApiVersion]) -> TokenStream {
+    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
+    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    let files = versions
+        .iter()
+        .map(|v| format!("conformance_{}.rs", v.module()));
+    let names = versions.iter().map(|v| v.name.as_str());
+    quote! {
+        #(
+            #[cfg(feature = #features)]
+            #[path = #files]
+            pub mod #modules;
+        )*
+
+        #[doc = " Runs `check_version` on the cases of every version this build"]
+        #[doc = " includes; returns the versions checked."]
+        pub async fn every_version() -> Vec<&'static str> {
+            #[allow(unused_mut)]
+            let mut checked = Vec::new();
+            #(
+                #[cfg(feature = #features)]
+                {
+                    super::check_version::<::polar_api::#modules::Version>(#modules::cases()).await;
+                    checked.push(#names);
+                }
+            )*
+            checked
+        }
+    }
+}
+
+/// The module doc of a version: its name, lifecycle and feature.
+fn version_doc(version: &ApiVersion, what: &str) -> String {
+    let when = match version.lifecycle {
+        Lifecycle::Deprecated => {
+            "Deprecated: still served, frozen, and removed at Polar's next quarterly release"
+        }
+        Lifecycle::Current => {
+            "Current: what the server answers without a `Polar-Version` header; frozen"
+        }
+        Lifecycle::Next => "Next: the upcoming version, still changing until Polar freezes it",
+    };
+    format!(
+        " The {what} of API version `{}` ({when}). Cargo feature `{}`.",
+        version.name,
+        version.feature()
+    )
+}
+
+/// Where the guide from `old` to `new` is written.
+pub fn migration_guide_path(old: &ApiVersion, new: &ApiVersion) -> String {
+    format!("docs/migrations/{}-to-{}.md", old.name, new.name)
+}
+
+/// The guide a user reads before moving from `old` to `new`: the changelog
+/// between the two versions' IR, in Rust terms.
+pub fn migration_guide(
+    old: &ApiVersion,
+    old_models: &Models,
+    new: &ApiVersion,
+    new_models: &Models,
+) -> String {
+    let changes = changelog::diff_models(old_models, new_models);
+    let (breaking, additive) = changes.counts();
+    let (from, to) = (old.module(), new.module());
+    format!(
+        "<!-- @generated by `cargo xtask regen` from the pinned documents of both versions. Do not edit by hand. -->\n\
+         # Migrating from API version {old_name} to {new_name}\n\
+         \n\
+         Moving code from `polar_api::{from}` to `polar_api::{to}` (features `{old_feature}` → \
+         `{new_feature}`) means: {breaking} breaking and {additive} additive changes to the \
+         generated types and operations, listed below. *Breaking* means code written against \
+         `{from}` may stop compiling, or stop doing what it did, against `{to}`; the rules are \
+         in the README (*Reviewing a spec refresh*).\n\
+         \n\
+         Both versions can be enabled at once while you move: change one module path at a time, \
+         and let the compiler show what each entry below means for your code. Webhook endpoints \
+         keep the version they were created with; move them (in Polar's dashboard or with \
+         `webhooks().update_webhook_endpoint`) once your handler decodes `{to}` payloads.\n\
+         \n\
+         {body}",
+        old_name = old.name,
+        new_name = new.name,
+        old_feature = old.feature(),
+        new_feature = new.feature(),
+        body = render::markdown(&changes),
+    )
+}

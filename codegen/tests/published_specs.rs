@@ -1,0 +1,121 @@
+//! Stages 1 and 2 on Polar's own documents of the dated API versions, read
+//! from `../shared/spec/versions/` beside the workspace (never copied into
+//! the repository): the served format (2026-04) and the documentation
+//! format (2026-10: `x-codeSamples` on every operation, `components` not
+//! pruned).
+
+use codegen::ir::{self, MapKey, Models, Pagination, ResponseKind, TypeKind, TypeRef};
+
+/// The text of `../shared/spec/versions/{relative}`, from the workspace root.
+fn shared(relative: &str) -> String {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("codegen/ lives in the workspace root");
+    let path = root.join("../shared/spec/versions").join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "reading {}: {err}. These tests need the published specs beside the workspace \
+             (../shared/spec/versions/); see ../shared/spec/versions/README.md",
+            path.display()
+        )
+    })
+}
+
+fn lower(relative: &str) -> Models {
+    let spec = codegen::spec::parse(&shared(relative))
+        .unwrap_or_else(|err| panic!("parsing {relative}: {err}"));
+    ir::lower(&spec).unwrap_or_else(|err| panic!("lowering {relative}: {err}"))
+}
+
+fn webhook_events(models: &Models) -> usize {
+    let id = models.webhook_event.expect("a webhooks section");
+    match &models.get(id).kind {
+        TypeKind::Union(union) => union.variants.len(),
+        other => panic!("the webhook union is {other:?}"),
+    }
+}
+
+fn operation<'m>(models: &'m Models, id: &str) -> &'m ir::Operation {
+    models
+        .operations
+        .iter()
+        .find(|op| op.operation_id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+/// What both documents share: the receipts answer 202 while pending, every
+/// list operation pages, `amounts` maps are keyed by currency.
+fn common_checks(models: &Models) {
+    for id in ["orders:receipt", "customer_portal:orders:receipt"] {
+        assert!(
+            matches!(operation(models, id).success.kind, ResponseKind::JsonOrPending(_)),
+            "{id}: {:?}",
+            operation(models, id).success.kind
+        );
+    }
+    assert!(matches!(
+        operation(models, "events:list").pagination,
+        Some(Pagination::Mixed { .. })
+    ));
+    let currency = models
+        .component("PresentmentCurrency")
+        .expect("PresentmentCurrency");
+    let discount = models.component("DiscountFixedCreate").expect("a discount");
+    let TypeKind::Struct(discount) = &models.get(discount).kind else {
+        panic!("DiscountFixedCreate is a struct");
+    };
+    let amounts = discount
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "amounts")
+        .expect("amounts");
+    assert!(
+        matches!(&amounts.ty, TypeRef::Map { key: MapKey::Enum(id), .. } if *id == currency),
+        "{:?}",
+        amounts.ty
+    );
+}
+
+#[test]
+fn the_2026_04_served_document_lowers() {
+    let models = lower("2026-04/2026-07-10.json");
+    assert_eq!(models.operations.len(), 185);
+    assert_eq!(webhook_events(&models), 37);
+    // 666 schemas, 652 reached through `$ref`s, and `CountryAlpha2` and
+    // `CountryAlpha2Input`, which inline enums repeat (same title, same
+    // values) and lowering uses in their place.
+    assert_eq!(models.component_count, 654);
+    assert_eq!(models.unreachable.len(), 12);
+    assert!(models.unreachable.contains(&"OrganizationNotificationSettings".to_owned()));
+    // Every operation with `x-polar-pagination` pages, and only those plus
+    // the events list (whose page-or-cursor union no hint describes).
+    assert_eq!(
+        models.operations.iter().filter(|op| op.pagination.is_some()).count(),
+        37
+    );
+    common_checks(&models);
+}
+
+#[test]
+fn the_2026_10_documentation_copy_lowers() {
+    let models = lower("2026-10/2026-08-20.docs.json");
+    assert_eq!(models.operations.len(), 186);
+    assert_eq!(webhook_events(&models), 41);
+    // 1,010 schemas, 670 reached through `$ref`s, plus `CountryAlpha2` and
+    // `CountryAlpha2Input` (see above): 338 skipped. The two schemas with
+    // `patternProperties` (`OIDCConfiguration*`) are among the skipped.
+    assert_eq!(models.component_count, 672);
+    assert_eq!(models.unreachable.len(), 338);
+    let mut sorted = models.unreachable.clone();
+    sorted.sort();
+    assert_eq!(sorted, models.unreachable, "sorted");
+    for name in ["Account", "OIDCConfigurationClientSecret"] {
+        assert!(models.unreachable.contains(&name.to_owned()), "{name}");
+        assert!(models.component(name).is_none(), "{name}");
+    }
+    assert_eq!(
+        models.operations.iter().filter(|op| op.pagination.is_some()).count(),
+        38
+    );
+    common_checks(&models);
+}

@@ -1,0 +1,183 @@
+//! Routing a verified delivery to the payload type of the API version it
+//! was sent as.
+//!
+//! Webhooks are versioned apart from requests: each webhook endpoint has
+//! its own `api_version` (Polar's Current one when it was created), every
+//! delivery says which version it was sent as (the `webhook-api-version`
+//! header, and the payload's `api_version`), and a redelivery keeps the
+//! version of the original. Upgrading this crate moves no endpoint, so one
+//! receiver may get deliveries of several versions.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+use super::decode::{self, Envelope};
+use super::WebhookError;
+
+/// The payload enum of one API version (`v2026_10::WebhookPayload`):
+/// implemented by the generated version modules.
+pub trait VersionedPayload: DeserializeOwned + fmt::Debug + Send + 'static {
+    /// The version whose payloads this type decodes, e.g. `2026-10`.
+    const API_VERSION: &'static str;
+}
+
+/// A delivery whose signature and timestamp verified, as raw JSON: what
+/// Polar sent, before any typing. Nothing in it is lost, so a handler can
+/// store it, acknowledge it, or decode it later.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifiedDelivery {
+    /// The `webhook-id` header: the same on every retry of this delivery.
+    pub id: String,
+    /// The `webhook-timestamp` header, unix seconds.
+    pub timestamp: i64,
+    /// The version the delivery says it was sent as: the
+    /// `webhook-api-version` header, else the payload's `api_version`;
+    /// `None` when it says neither (deliveries from before Polar versioned
+    /// webhooks).
+    pub declared_version: Option<String>,
+    /// The payload's `type`, when the body is a JSON object that has one.
+    pub event_type: Option<String>,
+    /// The body exactly as received (verified).
+    pub body: Vec<u8>,
+}
+
+impl VerifiedDelivery {
+    /// The body as a JSON value.
+    pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
+        serde_json::from_slice(&self.body)
+    }
+
+    /// Decode the body into `P`, whatever version it declares.
+    pub fn decode<P: DeserializeOwned>(&self) -> Result<P, WebhookError> {
+        decode::decode(&self.body)
+    }
+}
+
+impl fmt::Debug for VerifiedDelivery {
+    // The body is customer data: its size is shown, not its content.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifiedDelivery")
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .field("declared_version", &self.declared_version)
+            .field("event_type", &self.event_type)
+            .field("body_len", &self.body.len())
+            .finish()
+    }
+}
+
+/// What became of a verified delivery in [`Webhook::verify_and_route`]
+/// (crate::webhooks::Webhook::verify_and_route). Every outcome is a delivery
+/// Polar really sent: acknowledge it with a 2xx unless you want Polar to
+/// send it again.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum WebhookOutcome {
+    /// Decoded into the payload type of the version it was sent as.
+    Event(crate::VersionedWebhookPayload),
+    /// Sent as an API version this build does not include (its feature is
+    /// off, or the version is newer or older than this crate): the
+    /// verified JSON, untouched.
+    VersionNotCompiled {
+        /// The version it was decoded as: declared, or the default.
+        version: String,
+        /// The delivery.
+        delivery: VerifiedDelivery,
+    },
+    /// Sent as a version this build includes, but the body does not decode
+    /// into that version's payload (not an object with a `type`, or a known
+    /// event whose content does not match its schema).
+    Undecodable {
+        /// The version it was decoded as.
+        version: String,
+        /// The delivery.
+        delivery: VerifiedDelivery,
+        /// Why it did not decode.
+        error: WebhookError,
+    },
+}
+
+impl WebhookOutcome {
+    /// The delivery's `webhook-id`, when the outcome keeps the delivery.
+    pub fn delivery(&self) -> Option<&VerifiedDelivery> {
+        match self {
+            WebhookOutcome::Event(_) => None,
+            WebhookOutcome::VersionNotCompiled { delivery, .. }
+            | WebhookOutcome::Undecodable { delivery, .. } => Some(delivery),
+        }
+    }
+
+    /// The decoded event, if there is one.
+    pub fn event(self) -> Option<crate::VersionedWebhookPayload> {
+        match self {
+            WebhookOutcome::Event(event) => Some(event),
+            _ => None,
+        }
+    }
+}
+
+/// The delivery of a verified body, with what its envelope says.
+pub(crate) fn delivery(
+    id: &str,
+    timestamp: i64,
+    header_version: Option<String>,
+    body: &[u8],
+) -> (VerifiedDelivery, Result<Envelope, WebhookError>) {
+    let envelope = decode::envelope(body);
+    let (event_type, payload_version) = match &envelope {
+        Ok(envelope) => (
+            Some(envelope.event_type.clone()),
+            envelope.api_version.clone(),
+        ),
+        Err(_) => (None, None),
+    };
+    let delivery = VerifiedDelivery {
+        id: id.to_owned(),
+        timestamp,
+        declared_version: header_version.or(payload_version),
+        event_type,
+        body: body.to_vec(),
+    };
+    (delivery, envelope)
+}
+
+/// Route a verified delivery: decode it as its declared version (else
+/// `default_version`) when that version is compiled in.
+pub(crate) fn route(
+    delivery: VerifiedDelivery,
+    envelope: Result<Envelope, WebhookError>,
+    default_version: &str,
+) -> WebhookOutcome {
+    let version = delivery
+        .declared_version
+        .clone()
+        .unwrap_or_else(|| default_version.to_owned());
+    let envelope = match envelope {
+        Ok(envelope) => envelope,
+        Err(error) => {
+            return if crate::VersionedWebhookPayload::is_compiled(&version) {
+                WebhookOutcome::Undecodable {
+                    version,
+                    delivery,
+                    error,
+                }
+            } else {
+                WebhookOutcome::VersionNotCompiled { version, delivery }
+            }
+        }
+    };
+    match crate::VersionedWebhookPayload::__decode(&version, &delivery.body) {
+        None => WebhookOutcome::VersionNotCompiled { version, delivery },
+        Some(Ok(event)) => WebhookOutcome::Event(event),
+        Some(Err(source)) => WebhookOutcome::Undecodable {
+            version,
+            delivery,
+            error: WebhookError::Payload {
+                event_type: Some(envelope.event_type),
+                source,
+            },
+        },
+    }
+}
