@@ -7,8 +7,8 @@
 //! error-body handling). To compare only that, both use a `reqwest::Client`
 //! built the same way (the SDK's default connect timeout, no proxy: the
 //! traffic must stay on loopback), send the same headers (`User-Agent`,
-//! `Accept`, `Authorization`) and set the SDK's default 60 s per-request
-//! timeout.
+//! `Accept`, `Authorization`, `Polar-Version`) and set the SDK's default
+//! 60 s per-request timeout.
 //!
 //! * `client/products_get`: `client.products().get(id)`, one `Product`;
 //! * `client/orders_list_100`: `client.orders().list().limit(100)`, a page
@@ -19,10 +19,11 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::{ListResourceOrder, Product};
+use polar_api::v2026_10::Client;
 use polar_benches::mock::MockServer;
 use polar_benches::payloads::{self, decode_strict};
-use polar_models::uuid::Uuid;
-use polar_models::{ListResourceOrder, Product};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
 use serde::de::DeserializeOwned;
 
@@ -63,6 +64,10 @@ impl Plain {
             .header(USER_AGENT, self.user_agent.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(AUTHORIZATION, self.authorization.clone())
+            .header(
+                polar_api::API_VERSION_HEADER,
+                HeaderValue::from_static(polar_api::v2026_10::API_VERSION),
+            )
             .timeout(polar_api::DEFAULT_TIMEOUT)
             .send()
             .await
@@ -90,7 +95,7 @@ fn client(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("a runtime");
-    let polar = polar_api::Client::builder()
+    let polar = Client::builder()
         .token(TOKEN)
         .base_url(server.base_url())
         .http_client(http_client())

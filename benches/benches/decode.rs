@@ -14,7 +14,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use polar_benches::payloads::{self, decode_strict};
-use polar_models::{CustomerState, ListResourceOrder, ListResourceSubscription, WebhookPayload};
+use polar_models::v2026_10::{
+    CustomerState, ListResourceOrder, ListResourceSubscription, WebhookPayload,
+};
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde_json::Value;
 

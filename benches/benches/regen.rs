@@ -1,4 +1,6 @@
-//! The generator on the full spec, stage by stage, and end to end.
+//! The generator on the full document of one API version
+//! (`polar_benches::API_VERSION`, generated as the only version), stage by
+//! stage, and end to end.
 //!
 //! `regen/parse` (JSON text → `spec::Spec`), `regen/lower` (→ `ir::Models`),
 //! `regen/emit` (→ the token streams of every file `generate_from` writes),
@@ -17,44 +19,91 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use codegen::spec::Spec;
-use codegen::{emit, format, ir, Files, Settings};
+use codegen::{emit, format, ir, ApiVersion, Files, Lifecycle, Settings};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use proc_macro2::TokenStream;
 
 /// One emitted file: workspace-relative path, inner doc, tokens.
-type Emitted = Vec<(String, &'static str, TokenStream)>;
+type Emitted = Vec<(String, String, TokenStream)>;
 
-/// Stage 3 for every file, as `codegen::generate_from` does it.
-fn emit_all(spec: &Spec, models: &ir::Models, settings: &Settings) -> Emitted {
-    let mut files = Emitted::new();
-    for (module, tokens) in emit::models::emit(models, &settings.spec_sha256, &settings.spec_date) {
+/// Stage 3 for every file, as `codegen::generate_versions` does it for one
+/// version (the jobs of `Job::run`, one after the other).
+fn emit_all(
+    spec: &Spec,
+    models: &ir::Models,
+    settings: &Settings,
+    version: &ApiVersion,
+) -> Emitted {
+    let versions = [version];
+    let dir = version.module();
+    let name = &version.name;
+    let mut files: Emitted = vec![
+        (
+            "polar-models/src/generated/mod.rs".to_owned(),
+            "Every API version's schemas, a module per version.".to_owned(),
+            emit::versions::models_root(&versions),
+        ),
+        (
+            "polar-api/src/generated/mod.rs".to_owned(),
+            "Every API version's operations, a module per version.".to_owned(),
+            emit::versions::api_root(&versions),
+        ),
+        (
+            "tests/src/generated/mod.rs".to_owned(),
+            String::new(),
+            emit::versions::tests_root(&versions),
+        ),
+        (
+            "tests/tests/generated/conformance_cases.rs".to_owned(),
+            String::new(),
+            emit::versions::conformance_root(&versions),
+        ),
+    ];
+    let modules = emit::models::modules(models);
+    let models_path = |module: &str| format!("polar-models/src/generated/{dir}/{module}.rs");
+    for (module, ids) in &modules {
+        files.push((
+            models_path(module),
+            String::new(),
+            emit::models::emit_module(models, ids),
+        ));
+    }
+    files.push((
+        models_path("mod"),
+        format!("Every schema of Polar's API version {name} as a Rust type."),
+        emit::models::emit_root(
+            models,
+            modules.keys(),
+            &settings.spec_sha256,
+            &settings.spec_date,
+            version,
+        ),
+    ));
+    files.push((
+        models_path("consts"),
+        "Marker types for the spec's string constants; see [`crate::Const`].".to_owned(),
+        emit::models::emit_consts(models),
+    ));
+    for (module, tokens) in emit::api::emit(models, version).expect("the api emits") {
         let doc = match module.as_str() {
-            "mod" => "Every schema of Polar's OpenAPI document as a Rust type.",
-            "consts" => "Marker types for the spec's string constants; see [`crate::Const`].",
-            _ => "",
+            "mod" => format!("Every operation of Polar's API version {name} as a request builder."),
+            _ => String::new(),
         };
         files.push((
-            format!("polar-models/src/generated/{module}.rs"),
+            format!("polar-api/src/generated/{dir}/{module}.rs"),
             doc,
             tokens,
         ));
     }
-    for (module, tokens) in emit::api::emit(models).expect("the api emits") {
-        let doc = match module.as_str() {
-            "mod" => "Every operation of Polar's OpenAPI document as a request builder.",
-            _ => "",
-        };
-        files.push((format!("polar-api/src/generated/{module}.rs"), doc, tokens));
-    }
     files.push((
-        "tests/src/generated/schemas.rs".to_owned(),
-        "",
-        emit::roundtrip::emit(models),
+        format!("tests/src/generated/{dir}.rs"),
+        String::new(),
+        emit::roundtrip::emit(models, version),
     ));
     files.push((
-        "tests/tests/generated/conformance_cases.rs".to_owned(),
-        "",
-        emit::conformance::emit(spec, models),
+        format!("tests/tests/generated/conformance_{dir}.rs"),
+        String::new(),
+        emit::conformance::emit(spec, models, version),
     ));
     files
 }
@@ -64,7 +113,7 @@ fn format_all(emitted: Emitted) -> Files {
     emitted
         .into_iter()
         .map(|(path, doc, tokens)| {
-            let text = format::rust_file(&path, doc, tokens).expect("the file formats");
+            let text = format::rust_file(&path, &doc, tokens).expect("the file formats");
             (path, text)
         })
         .collect()
@@ -77,19 +126,34 @@ fn regen(c: &mut Criterion) {
     let settings = Settings {
         // Only embedded in the output; its value costs nothing.
         spec_sha256: "0".repeat(64),
-        spec_date: polar_benches::SPEC_DATE.to_owned(),
+        spec_date: polar_benches::spec_date(),
     };
     let spec = codegen::spec::parse(&text).expect("the spec parses");
     let models = ir::lower(&spec).expect("the spec lowers");
+    // `generate` names the only version after the document.
+    let version = ApiVersion::new(
+        &codegen::single_version(&spec, &settings),
+        Lifecycle::Current,
+    )
+    .expect("a version name");
+    assert_eq!(version.name, polar_benches::API_VERSION);
 
-    let mut staged = format_all(emit_all(&spec, &models, &settings));
-    staged.extend(codegen::manifest_blocks(&models));
+    let mut staged = format_all(emit_all(&spec, &models, &settings, &version));
+    staged.extend(codegen::manifest_blocks(&[(&version, &models)]));
     let whole = codegen::generate(&text, &settings).expect("the spec generates");
-    assert!(
-        staged == whole,
-        "the staged benchmarks no longer produce what codegen::generate does: \
-         update emit_all in benches/benches/regen.rs to match generate_from"
-    );
+    if staged != whole {
+        let differ: Vec<&String> = staged
+            .keys()
+            .chain(whole.keys())
+            .filter(|path| staged.get(*path) != whole.get(*path))
+            .take(5)
+            .collect();
+        panic!(
+            "the staged benchmarks no longer produce what codegen::generate does \
+             (first files that differ: {differ:?}): update emit_all in \
+             benches/benches/regen.rs to match generate_versions"
+        );
+    }
     eprintln!(
         "generate: {} files, {} bytes",
         whole.len(),
@@ -111,14 +175,14 @@ fn regen(c: &mut Criterion) {
         b.iter(|| ir::lower(black_box(&spec)).expect("the spec lowers"))
     });
     group.bench_function("emit", |b| {
-        b.iter(|| emit_all(black_box(&spec), black_box(&models), &settings))
+        b.iter(|| emit_all(black_box(&spec), black_box(&models), &settings, &version))
     });
     group.bench_function("format", |b| {
         // Fresh tokens for every run (emitting is not measured here): a
         // clone would share its token trees with the original, and
         // formatting would then pay for copying them.
         b.iter_batched(
-            || emit_all(&spec, &models, &settings),
+            || emit_all(&spec, &models, &settings, &version),
             format_all,
             BatchSize::PerIteration,
         )

@@ -10,7 +10,7 @@ fn main() {
         eprintln!("usage: one_operation PRODUCT_ID");
         std::process::exit(2);
     };
-    let id: polar_api::models::uuid::Uuid = match id.parse() {
+    let id: polar_api::v2026_10::models::uuid::Uuid = match id.parse() {
         Ok(id) => id,
         Err(e) => {
             eprintln!("not a product id: {e}");
@@ -21,7 +21,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    let outcome = polar_api::Client::from_env()
+    let outcome = polar_api::v2026_10::Client::from_env()
         .map(|client| runtime.block_on(client.products().get(id).send()));
     match outcome.and_then(|result| result) {
         Ok(product) => println!("{}", product.name),

@@ -121,7 +121,7 @@ pub fn decode_strict<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polar_models::{
+    use polar_models::v2026_10::{
         CustomerState, ListResourceOrder, ListResourceSubscription, Product, WebhookPayload,
     };
 

@@ -262,6 +262,33 @@ mod tests {
     }
 
     #[test]
+    fn map_keys_follow_property_names_and_pattern_maps_get_a_value() {
+        let spec = spec(json!({
+            "Currency": {"type": "string", "enum": ["usd", "eur"]},
+            "Maps": {"type": "object", "required": ["amounts", "archived", "params", "plain"], "properties": {
+                "amounts": {"type": "object", "additionalProperties": {"type": "integer"},
+                            "propertyNames": {"$ref": "#/components/schemas/Currency"}},
+                "archived": {"type": "object", "additionalProperties": {"type": "boolean"},
+                             "propertyNames": {"format": "uuid4"}},
+                "params": {"type": "object",
+                           "patternProperties": {"^[a-zA-Z0-9_.-]{1,64}$": {"type": "string"}}},
+                "plain": {"type": "object", "additionalProperties": {"type": "string"},
+                          "propertyNames": {"maxLength": 40}}
+            }}
+        }));
+        let value = InstanceBuilder::new(&spec).component("Maps").unwrap();
+        assert_eq!(
+            value,
+            json!({
+                "amounts": {"usd": 1},
+                "archived": {"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43": true},
+                "params": {"key": "text"},
+                "plain": {"key": "text"}
+            })
+        );
+    }
+
+    #[test]
     fn variant_index_selects_union_members() {
         let spec = spec(json!({
             "U": {"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}

@@ -319,7 +319,8 @@ impl Job<'_> {
         let this = &lowered[index];
         let (version, models, module_dir) = (this.version, &this.models, this.version.module());
         let settings = &this.input.settings;
-        let models_path = |module: &str| format!("polar-models/src/generated/{module_dir}/{module}.rs");
+        let models_path =
+            |module: &str| format!("polar-models/src/generated/{module_dir}/{module}.rs");
         let result = match self {
             Job::Roots => unreachable!("handled above"),
             Job::Model(_, module, ids) => vec![file(

@@ -548,6 +548,51 @@ fn response_retyped_is_breaking() {
     );
 }
 
+#[test]
+fn a_response_that_may_be_pending_is_retyped() {
+    let changelog = changed(|doc| {
+        doc["paths"]["/widgets/{id}"]["get"]["responses"]["202"] =
+            json!({ "description": "still being prepared" });
+    });
+    let entry = expect(
+        &changelog,
+        Kind::ResponseRetyped,
+        "widgets:get",
+        Class::Breaking,
+    );
+    assert_eq!(
+        (entry.old.as_deref(), entry.new.as_deref()),
+        (Some("Widget"), Some("Option<Widget> (None on 202)"))
+    );
+}
+
+#[test]
+fn map_keys_typed_by_property_names_retype_the_field() {
+    let counts = |names: Option<Value>| {
+        let mut map = json!({ "type": "object", "additionalProperties": { "type": "integer" } });
+        if let Some(names) = names {
+            map["propertyNames"] = names;
+        }
+        move |doc: &mut Value| schema(doc, "Widget")["properties"]["counts"] = map
+    };
+    let mut old = base();
+    counts(None)(&mut old);
+    let mut new = base();
+    counts(Some(json!({ "$ref": "#/components/schemas/Color" })))(&mut new);
+    let changelog = diff(&old, &new);
+    let entry = expect(
+        &changelog,
+        Kind::FieldRetyped,
+        "Widget.counts",
+        Class::Breaking,
+    );
+    assert_eq!(
+        (entry.old.as_deref(), entry.new.as_deref()),
+        (Some("Option<Map<i64>>"), Some("Option<Map<Color, i64>>"))
+    );
+    assert_kinds(&changelog, &[Kind::FieldRetyped]);
+}
+
 /// `base()` with page types, and `widgets:list` returning a page when
 /// `paged`.
 fn paged(paged: bool) -> Value {

@@ -6,7 +6,23 @@ mod common;
 use codegen::{Files, Settings};
 use common::{fixture, GOOD_FIXTURES};
 
-const MODELS_DIR: &str = "polar-models/src/generated/";
+/// Most fixtures are generated as the only API version, named by the
+/// settings' date (their `info.version` is not a dated version).
+const MODELS_ROOT: &str = "polar-models/src/generated/v2026_01_02/mod.rs";
+
+/// `polar-models/src/generated/v<version>/` of a single-version output.
+fn models_dir(files: &Files) -> String {
+    let roots: Vec<&String> = files
+        .keys()
+        .filter(|path| {
+            path.starts_with("polar-models/src/generated/v") && path.ends_with("/mod.rs")
+        })
+        .collect();
+    let [root] = roots.as_slice() else {
+        panic!("one version module root, found {roots:?}")
+    };
+    root.strip_suffix("mod.rs").expect("a mod.rs").to_owned()
+}
 
 fn settings() -> Settings {
     Settings {
@@ -24,7 +40,7 @@ fn models_text(files: &Files) -> String {
     let mut out = String::new();
     for (path, text) in files
         .iter()
-        .filter(|(path, _)| path.starts_with(MODELS_DIR))
+        .filter(|(path, _)| path.starts_with("polar-models/src/generated/"))
     {
         out.push_str(&format!("// ---- {path} ----\n"));
         out.push_str(text);
@@ -125,12 +141,25 @@ fn every_generated_file_starts_with_the_generated_marker() {
 fn every_output_has_the_fixed_files() {
     for name in GOOD_FIXTURES {
         let files = generate(name);
+        let dir = models_dir(&files);
+        let module = dir
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .expect("a module")
+            .to_owned();
         for path in [
             "polar-models/src/generated/mod.rs",
-            "polar-models/src/generated/consts.rs",
-            "tests/src/generated/schemas.rs",
+            &format!("{dir}mod.rs"),
+            &format!("{dir}consts.rs"),
+            "polar-api/src/generated/mod.rs",
+            &format!("polar-api/src/generated/{module}/mod.rs"),
+            "tests/src/generated/mod.rs",
+            &format!("tests/src/generated/{module}.rs"),
+            "tests/tests/generated/conformance_cases.rs",
             "polar-models/Cargo.toml",
             "polar-api/Cargo.toml",
+            "tests/Cargo.toml",
         ] {
             assert!(files.contains_key(path), "{name}: no {path}");
         }
@@ -161,7 +190,7 @@ fn generating_twice_gives_identical_output() {
 #[test]
 fn settings_end_up_in_the_module_root() {
     let files = generate("enums");
-    let root = &files["polar-models/src/generated/mod.rs"];
+    let root = &files[MODELS_ROOT];
     let settings = settings();
     assert!(
         root.contains(&format!(
@@ -178,28 +207,42 @@ fn settings_end_up_in_the_module_root() {
         &fixture("enums"),
         &Settings {
             spec_sha256: "ff".to_owned(),
+            ..settings.clone()
+        },
+    )
+    .expect("generates");
+    let other_root = &other[MODELS_ROOT];
+    assert!(other_root.contains("pub const SPEC_SHA256: &str = \"ff\";"));
+    // Only the version's root mentions the hash.
+    for (path, text) in &files {
+        if path != MODELS_ROOT {
+            assert_eq!(text, &other[path], "{path}");
+        }
+    }
+    // A document generated alone is named by its date when its
+    // `info.version` is not a dated version.
+    let dated = codegen::generate(
+        &fixture("enums"),
+        &Settings {
+            spec_sha256: "ff".to_owned(),
             spec_date: "1999-12-31".to_owned(),
         },
     )
     .expect("generates");
-    let other_root = &other["polar-models/src/generated/mod.rs"];
-    assert!(other_root.contains("pub const SPEC_DATE: &str = \"1999-12-31\";"));
-    // Only the root mentions the settings.
-    for (path, text) in &files {
-        if path != "polar-models/src/generated/mod.rs" {
-            assert_eq!(text, &other[path], "{path}");
-        }
-    }
+    let dated_root = &dated["polar-models/src/generated/v1999_12_31/mod.rs"];
+    assert!(dated_root.contains("pub const SPEC_DATE: &str = \"1999-12-31\";"));
+    assert!(dated_root.contains("pub const API_VERSION: &str = \"1999-12-31\";"));
 }
 
 #[test]
 fn every_module_file_is_declared_in_the_root() {
     for name in GOOD_FIXTURES {
         let files = generate(name);
-        let root = &files["polar-models/src/generated/mod.rs"];
+        let dir = models_dir(&files);
+        let root = &files[&format!("{dir}mod.rs")];
         for path in files.keys() {
             let Some(stem) = path
-                .strip_prefix(MODELS_DIR)
+                .strip_prefix(dir.as_str())
                 .and_then(|file| file.strip_suffix(".rs"))
             else {
                 continue;
@@ -225,21 +268,25 @@ fn every_module_file_is_declared_in_the_root() {
 #[test]
 fn the_roundtrip_table_lists_every_component() {
     let files = generate("keywords_and_collisions");
-    let table = &files["tests/src/generated/schemas.rs"];
+    let table = &files["tests/src/generated/v2026_01_02.rs"];
     assert!(
         table.contains(r#"pub const SCHEMAS: &[&str] = &["FooBar", "Foo_Bar", "Page", "Sprocket", "TreeNode"];"#),
         "{table}"
     );
     assert!(
-        table.contains(r#""Foo_Bar" => crate::roundtrip::<::polar_models::FooBar2>(json)"#),
+        table.contains(
+            r#""Foo_Bar" => crate::roundtrip::<::polar_models::v2026_01_02::FooBar2>(json)"#
+        ),
         "{table}"
     );
     assert!(
-        table.contains(r#""FooBar" => crate::roundtrip::<::polar_models::FooBar>(json)"#),
+        table.contains(
+            r#""FooBar" => crate::roundtrip::<::polar_models::v2026_01_02::FooBar>(json)"#
+        ),
         "{table}"
     );
     assert!(
-        table.contains(r#""Page" => crate::roundtrip::<::polar_models::Page2>(json)"#),
+        table.contains(r#""Page" => crate::roundtrip::<::polar_models::v2026_01_02::Page2>(json)"#),
         "{table}"
     );
 }
@@ -247,8 +294,57 @@ fn the_roundtrip_table_lists_every_component() {
 #[test]
 fn unsupported_keywords_fail_generation() {
     let err = codegen::generate(&fixture("unsupported"), &settings()).unwrap_err();
-    assert!(matches!(err, codegen::Error::Unsupported { .. }), "{err:?}");
+    let codegen::Error::Version { version, source } = &err else {
+        panic!("the error names the version: {err:?}")
+    };
+    assert_eq!(version, "2026-01-02");
+    assert!(
+        matches!(**source, codegen::Error::Unsupported { .. }),
+        "{err:?}"
+    );
     let text = err.to_string();
     assert!(text.contains("`Hybrid`"), "{text}");
     assert!(text.contains("`allOf`"), "{text}");
+}
+
+/// A JSON 200 beside a body-less 202: `send()` returns `Option<T>`, decoded
+/// by the runtime's `json_or_pending`, and the conformance case calls it for
+/// its 200.
+#[test]
+fn a_pending_202_makes_send_return_an_option() {
+    let files = generate("pending_response");
+    let builder = files
+        .iter()
+        .find(|(path, text)| {
+            path.starts_with("polar-api/") && text.contains("pub struct OrdersReceipt")
+        })
+        .map(|(_, text)| text)
+        .expect("a file with the `orders:receipt` builder");
+    let flat: String = builder.split_whitespace().collect::<Vec<_>>().join(" ");
+    let signature = flat
+        .split("pub async fn send(")
+        .nth(1)
+        .and_then(|rest| rest.split('{').next())
+        .expect("a `send` method");
+    assert!(
+        signature.contains("-> Result<Option<")
+            && signature.contains("OrderReceipt>, crate::Error>"),
+        "{signature}"
+    );
+    assert!(
+        flat.contains(
+            "crate::__private::json_or_pending(Self::OPERATION, response, Self::error_body)"
+        ),
+        "{builder}"
+    );
+    let case = files
+        .iter()
+        .find(|(path, text)| path.starts_with("tests/") && text.contains("\"orders:receipt\""))
+        .map(|(_, text)| text)
+        .expect("a conformance case for `orders:receipt`");
+    let flat: String = case.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("status: 200, kind: ResponseKind::Json,"),
+        "{case}"
+    );
 }

@@ -959,10 +959,7 @@ fn webhooks_become_one_union_tagged_by_type() {
 
 #[test]
 fn no_webhooks_section_means_no_webhook_union() {
-    for name in GOOD_FIXTURES
-        .iter()
-        .filter(|n| spec(n).webhooks.is_empty())
-    {
+    for name in GOOD_FIXTURES.iter().filter(|n| spec(n).webhooks.is_empty()) {
         let m = models(name);
         assert_eq!(m.webhook_event, None, "{name}");
         assert!(
@@ -1101,7 +1098,9 @@ fn pattern_properties_of_different_value_types_fail_naming_the_schema() {
         }
     }))
     .expect("one value type");
-    assert!(matches!(&type_named(&m, "Same").kind, TypeKind::Alias(ty) if *ty == string_map_of(TypeRef::String)));
+    assert!(
+        matches!(&type_named(&m, "Same").kind, TypeKind::Alias(ty) if *ty == string_map_of(TypeRef::String))
+    );
 }
 
 #[test]
@@ -1135,6 +1134,11 @@ fn property_names_type_the_keys_of_a_map() {
     assert_eq!(named, [currency]);
     // A required map still decodes a missing property to `{}`.
     assert_eq!(field(discount, "archived").on_missing, OnMissing::Default);
+    // The surface listing spells out keys other than `String`.
+    let short = |wire: &str| codegen::surface::short_type(&m, &field(discount, wire).ty, false);
+    assert_eq!(short("amounts"), "Map<PresentmentCurrency, i64>");
+    assert_eq!(short("archived"), "Map<Uuid, bool>");
+    assert_eq!(short("metadata"), "Map<String>");
 }
 
 #[test]
@@ -1203,7 +1207,10 @@ fn a_json_200_beside_a_bodyless_202_is_json_or_pending() {
         op.success.kind,
         ir::ResponseKind::JsonOrPending(named(&m, "OrderReceipt"))
     );
-    assert_eq!(op.success.kind.json_type(), Some(&named(&m, "OrderReceipt")));
+    assert_eq!(
+        op.success.kind.json_type(),
+        Some(&named(&m, "OrderReceipt"))
+    );
     let errors: Vec<u16> = op.errors.iter().map(|e| e.status).collect();
     assert_eq!(errors, [404]);
     // Whatever the order of the responses.
@@ -1339,7 +1346,10 @@ fn x_polar_pagination_that_does_not_fit_fails_naming_the_operation() {
     .unwrap_err();
     let text = err.to_string();
     assert!(text.contains("`operation widgets:get`"), "{text}");
-    assert!(text.contains("does not take a `page` query parameter"), "{text}");
+    assert!(
+        text.contains("does not take a `page` query parameter"),
+        "{text}"
+    );
 
     let err = docs_format_with(|doc| {
         doc["paths"]["/v1/widgets/"]["get"]["x-polar-pagination"]["item_schema"] =

@@ -416,7 +416,10 @@ fn malformed_documents_are_rejected() {
 #[test]
 fn pattern_properties_are_kept_as_schemas_by_pattern() {
     let parsed = spec("pattern_properties");
-    let params = property(component(&parsed, "OidcConfiguration"), "authorization_parameters");
+    let params = property(
+        component(&parsed, "OidcConfiguration"),
+        "authorization_parameters",
+    );
     let patterns = params
         .pattern_properties
         .as_ref()
@@ -436,11 +439,19 @@ fn x_polar_pagination_is_read_beside_the_speakeasy_hint() {
     let hint = list.polar_pagination.as_ref().expect("x-polar-pagination");
     assert_eq!(hint.kind, "page_limit");
     assert_eq!(
-        hint.item_schema.as_ref().and_then(|s| s.reference.as_deref()),
+        hint.item_schema
+            .as_ref()
+            .and_then(|s| s.reference.as_deref()),
         Some("#/components/schemas/Widget")
     );
-    assert!(list.pagination.is_some(), "x-speakeasy-pagination is kept raw");
-    let get = parsed.paths["/v1/widgets/{id}"].get.as_ref().expect("a GET");
+    assert!(
+        list.pagination.is_some(),
+        "x-speakeasy-pagination is kept raw"
+    );
+    let get = parsed.paths["/v1/widgets/{id}"]
+        .get
+        .as_ref()
+        .expect("a GET");
     assert!(get.polar_pagination.is_none());
 }
 

@@ -48,7 +48,10 @@ fn operation<'m>(models: &'m Models, id: &str) -> &'m ir::Operation {
 fn common_checks(models: &Models) {
     for id in ["orders:receipt", "customer_portal:orders:receipt"] {
         assert!(
-            matches!(operation(models, id).success.kind, ResponseKind::JsonOrPending(_)),
+            matches!(
+                operation(models, id).success.kind,
+                ResponseKind::JsonOrPending(_)
+            ),
             "{id}: {:?}",
             operation(models, id).success.kind
         );
@@ -86,11 +89,17 @@ fn the_2026_04_served_document_lowers() {
     // values) and lowering uses in their place.
     assert_eq!(models.component_count, 654);
     assert_eq!(models.unreachable.len(), 12);
-    assert!(models.unreachable.contains(&"OrganizationNotificationSettings".to_owned()));
+    assert!(models
+        .unreachable
+        .contains(&"OrganizationNotificationSettings".to_owned()));
     // Every operation with `x-polar-pagination` pages, and only those plus
     // the events list (whose page-or-cursor union no hint describes).
     assert_eq!(
-        models.operations.iter().filter(|op| op.pagination.is_some()).count(),
+        models
+            .operations
+            .iter()
+            .filter(|op| op.pagination.is_some())
+            .count(),
         37
     );
     common_checks(&models);
@@ -114,7 +123,11 @@ fn the_2026_10_documentation_copy_lowers() {
         assert!(models.component(name).is_none(), "{name}");
     }
     assert_eq!(
-        models.operations.iter().filter(|op| op.pagination.is_some()).count(),
+        models
+            .operations
+            .iter()
+            .filter(|op| op.pagination.is_some())
+            .count(),
         38
     );
     common_checks(&models);

@@ -119,7 +119,9 @@ impl ApiError {
     /// `None` when the status is undocumented, the body is not JSON, or `B`
     /// is another version's type.
     pub fn body<B: Any>(&self) -> Option<&B> {
-        self.body.as_deref().and_then(|body| body.as_any().downcast_ref())
+        self.body
+            .as_deref()
+            .and_then(|body| body.as_any().downcast_ref())
     }
 
     /// The `Polar-Version` the response says it was served as.

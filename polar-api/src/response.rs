@@ -76,7 +76,8 @@ pub(crate) fn served_version(headers: &HeaderMap) -> Option<&str> {
 /// response that does not echo the requested version. Polar's resource 404s
 /// carry `"error": "ResourceNotFound"` (and a served version).
 fn is_unsupported_version(response: &RawResponse) -> bool {
-    if response.status != 404 || served_version(&response.headers) == Some(response.requested_version)
+    if response.status != 404
+        || served_version(&response.headers) == Some(response.requested_version)
     {
         return false;
     }

@@ -258,7 +258,8 @@ impl Union {
     /// unknown variant when present and unknown, and otherwise by trying the
     /// variants whose shape fits the payload, best fit first. A payload no
     /// variant accepts is kept whole in the unknown variant, unless the best
-    /// fit was recognised (see [`recognised`]): then its error is returned.
+    /// fit is recognisably that variant (see `recognised`): then its error is
+    /// returned.
     ///
     /// Works under any deserializer: serde_json hands over the value's text
     /// as is; any other (serde's buffered content under `#[serde(flatten)]`,

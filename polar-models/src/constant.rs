@@ -4,8 +4,8 @@ use std::marker::PhantomData;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A marker naming one string constant of the spec; generated into
-/// [`crate::consts`].
+/// A marker naming one string constant of the spec; generated into each
+/// version's `consts` module (e.g. `polar_models::v2026_10::consts`).
 pub trait ConstValue {
     /// The constant as it appears on the wire.
     const VALUE: &'static str;
@@ -20,7 +20,7 @@ pub trait ConstValue {
 /// keeps it: the spec has fixed values the server did not honour before.
 ///
 /// ```
-/// use polar_models::{consts, Const};
+/// use polar_models::v2026_10::{consts, Const};
 ///
 /// let tag: Const<consts::Custom> = Const::default();
 /// assert_eq!(tag.as_str(), "custom");

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use polar_models::{
+use polar_models::v2026_10::{
     CheckoutForbiddenError, Event, EventMetadataOutput, StringOrIntegerOrNumberOrBoolean, UserEvent,
 };
 use serde::Deserialize;

@@ -59,8 +59,8 @@ pub fn current_pin() -> Pin {
 }
 
 fn read_pin(path: &Path) -> Pin {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let text =
+        std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
     let field = |key: &str| {
         text.lines()
             .filter_map(|line| line.split_once('='))
@@ -88,7 +88,9 @@ pub fn spec_path(version: &str) -> PathBuf {
         candidates.extend(json_files(&root.join(dir).join(version)));
     }
     candidates.push(root.join(format!("spec/cache/{version}.json")));
-    candidates.extend(json_files(&root.join(format!("../shared/spec/versions/{version}"))));
+    candidates.extend(json_files(
+        &root.join(format!("../shared/spec/versions/{version}")),
+    ));
     candidates
         .into_iter()
         .find(|path| std::fs::read(path).is_ok_and(|bytes| sha256_hex(&bytes) == pin.sha256))

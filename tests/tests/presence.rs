@@ -42,7 +42,8 @@ fn update_body_decodes_the_three_states_apart() {
 fn required_nullable_is_sent_as_null_and_optional_is_left_out() {
     // `Address.line1` is optional (left out when `None`); `BenefitCustom`'s
     // `modified_at` is required and nullable (always sent).
-    let address: polar_models::v2026_10::Address = serde_json::from_value(json!({"country": "SE"})).unwrap();
+    let address: polar_models::v2026_10::Address =
+        serde_json::from_value(json!({"country": "SE"})).unwrap();
     assert_eq!(address.line1, None);
     let encoded = serde_json::to_value(&address).unwrap();
     assert_eq!(encoded, json!({"country": "SE"}));

@@ -68,8 +68,9 @@ fn round_trip_version(table: &VersionTable, failures: &mut Vec<String>) -> usize
         for name in table.schemas {
             let instance = builder.component(name).expect("the schema exists");
             let json = instance.to_string();
-            let outcome = (table.roundtrip)(name, &json)
-                .unwrap_or_else(|| panic!("{version}: `{name}` is missing from the dispatch table"));
+            let outcome = (table.roundtrip)(name, &json).unwrap_or_else(|| {
+                panic!("{version}: `{name}` is missing from the dispatch table")
+            });
             checked += 1;
             match outcome {
                 Ok(encoded) => {

@@ -35,7 +35,9 @@ async fn echo(VerifiedWebhook(outcome): VerifiedWebhook) -> String {
         WebhookOutcome::VersionNotCompiled { version, delivery } => {
             format!("not compiled {version} {}", delivery.id)
         }
-        WebhookOutcome::Undecodable { version, delivery, .. } => {
+        WebhookOutcome::Undecodable {
+            version, delivery, ..
+        } => {
             format!("undecodable {version} {} bytes", delivery.body.len())
         }
         other => format!("{other:?}"),
@@ -193,7 +195,6 @@ async fn a_malformed_header_is_a_bad_request() {
     headers[1].1 = "soon".to_owned();
     let (status, _) = send(router(), request(&headers, BODY)).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-
 }
 
 #[tokio::test]

@@ -37,7 +37,10 @@ pub fn cfg(gate: &Gate) -> TokenStream {
 /// one per group of any version.
 pub fn models_manifest_block(versions: &[(&ApiVersion, Features)]) -> String {
     let mut lines = vec![
-        format!("default = [\"{FULL_FEATURE}\", {}]", current_feature(versions)),
+        format!(
+            "default = [\"{FULL_FEATURE}\", {}]",
+            current_feature(versions)
+        ),
         full_line(versions),
     ];
     for (version, _) in versions {

@@ -12,12 +12,12 @@ use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident};
 use crate::ir::features::Features;
-use crate::ApiVersion;
 use crate::ir::names::unraw;
 use crate::ir::{
     ConstLit, Field, Models, OnMissing, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef,
     TypeId, TypeKind, TypeRef, Union,
 };
+use crate::ApiVersion;
 
 /// The generated modules (file stems) and the types each holds, in order.
 pub fn modules(models: &Models) -> BTreeMap<String, Vec<TypeId>> {

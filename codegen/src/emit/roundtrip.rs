@@ -15,7 +15,9 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
     for ty in &models.types {
         if let Origin::Component(spec_name) = &ty.origin {
             let rust = ident(&ty.name);
-            arms.push(quote!(#spec_name => crate::roundtrip::<::polar_models::#module::#rust>(json),));
+            arms.push(
+                quote!(#spec_name => crate::roundtrip::<::polar_models::#module::#rust>(json),),
+            );
             names.push(spec_name.as_str());
         }
     }

@@ -59,7 +59,10 @@ pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
 /// router calls.
 fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
     let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    let modules: Vec<_> = versions
+        .iter()
+        .map(|v| format_ident!("{}", v.module()))
+        .collect();
     // `V2026_10`: the module name, as a variant.
     let variants: Vec<_> = versions
         .iter()
@@ -126,7 +129,10 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
 /// the list of those compiled in.
 pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
     let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    let modules: Vec<_> = versions
+        .iter()
+        .map(|v| format_ident!("{}", v.module()))
+        .collect();
     let names = versions.iter().map(|v| v.name.as_str());
     quote! {
         #(
@@ -147,6 +153,7 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
         }
 
         #[doc = " The tables of every version this build includes, oldest first."]
+        #[allow(clippy::vec_init_then_push)]
         pub fn tables() -> Vec<VersionTable> {
             #[allow(unused_mut)]
             let mut tables = Vec::new();
@@ -168,7 +175,10 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
 /// and a driver that runs the hand-written check on each compiled-in one.
 pub fn conformance_root(versions: &[&ApiVersion]) -> TokenStream {
     let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions.iter().map(|v| format_ident!("{}", v.module())).collect();
+    let modules: Vec<_> = versions
+        .iter()
+        .map(|v| format_ident!("{}", v.module()))
+        .collect();
     let files = versions
         .iter()
         .map(|v| format!("conformance_{}.rs", v.module()));

@@ -6,7 +6,8 @@
 //! is compiled when a feature whose operations (or webhook payloads) reach
 //! one of its types is on. Modules every feature reaches, the types
 //! `ApiErrorBody` names and the pagination types are always compiled; modules nothing reaches
-//! (schemas no operation uses) only with `full`.
+//! only with `full` (since lowering skips the schemas no operation or webhook
+//! reaches, that happens only in documents with neither, such as fixtures).
 
 use std::collections::{BTreeMap, BTreeSet};
 

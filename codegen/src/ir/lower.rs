@@ -331,8 +331,11 @@ impl<'a> Lowering<'a> {
     }
 
     fn lower_components(&mut self) -> Result<(), Error> {
-        let mut sorted: Vec<(&'a str, &'a Schema)> =
-            self.schemas.iter().map(|(name, schema)| (*name, *schema)).collect();
+        let mut sorted: Vec<(&'a str, &'a Schema)> = self
+            .schemas
+            .iter()
+            .map(|(name, schema)| (*name, *schema))
+            .collect();
         sorted.sort_unstable_by_key(|(name, _)| *name);
         for (name, schema) in sorted {
             let id = self.component_ids[name];
@@ -589,7 +592,10 @@ impl<'a> Lowering<'a> {
         let hint = format!("{}Value", ctx.hint);
         let mut sources: Vec<(String, &Schema)> = Vec::new();
         for (pattern, values) in schema.pattern_properties.iter().flatten() {
-            sources.push((format!("patternProperties/{}", pointer_token(pattern)), values));
+            sources.push((
+                format!("patternProperties/{}", pointer_token(pattern)),
+                values,
+            ));
         }
         if let Some(AdditionalProperties::Schema(values)) = &schema.additional_properties {
             sources.push(("additionalProperties".to_owned(), values));
@@ -618,7 +624,10 @@ impl<'a> Lowering<'a> {
         let mut named = Vec::new();
         ty.named(&mut named);
         match ty {
-            TypeRef::Named(id) => format!("`{}`", self.types[id.0].as_ref().map_or("?", |t| t.name.as_str())),
+            TypeRef::Named(id) => format!(
+                "`{}`",
+                self.types[id.0].as_ref().map_or("?", |t| t.name.as_str())
+            ),
             _ if named.is_empty() => format!("`{}`", self.primitive_name(ty)),
             _ => format!("{ty:?}"),
         }
@@ -1382,7 +1391,12 @@ fn reachable_components(spec: &Spec) -> BTreeSet<&str> {
     if !has_roots {
         return schemas.keys().map(String::as_str).collect();
     }
-    fn visit<'s>(schemas: &'s IndexMap<String, Schema>, schema: &'s Schema, top: bool, todo: &mut Vec<&'s str>) {
+    fn visit<'s>(
+        schemas: &'s IndexMap<String, Schema>,
+        schema: &'s Schema,
+        top: bool,
+        todo: &mut Vec<&'s str>,
+    ) {
         if let Some(name) = schema.reference.as_deref().and_then(ref_name) {
             if let Some((name, _)) = schemas.get_key_value(name) {
                 todo.push(name);
@@ -1390,7 +1404,9 @@ fn reachable_components(spec: &Spec) -> BTreeSet<&str> {
         }
         if let (Some(values), Some(title), false) = (&schema.enum_values, &schema.title, top) {
             if let Some((name, component)) = schemas.get_key_value(title.as_str()) {
-                if component.enum_values.as_deref().map(string_values) == Some(string_values(values)) {
+                if component.enum_values.as_deref().map(string_values)
+                    == Some(string_values(values))
+                {
                     todo.push(name);
                 }
             }

@@ -109,7 +109,8 @@ pub enum TypeKind {
 #[derive(Debug, Clone)]
 pub struct Struct {
     pub fields: Vec<Field>,
-    /// Values of properties not listed, from `additionalProperties: {schema}`.
+    /// Values of properties not listed, from `additionalProperties: {schema}`
+    /// or `patternProperties` (keys are `String`).
     pub additional: Option<TypeRef>,
     /// Whether the type is sent to the API (a request body reaches it).
     pub input: bool,

@@ -68,12 +68,15 @@ impl fmt::Debug for VerifiedDelivery {
     }
 }
 
-/// What became of a verified delivery in [`Webhook::verify_and_route`]
-/// (crate::webhooks::Webhook::verify_and_route). Every outcome is a delivery
+/// What became of a verified delivery in
+/// [`Webhook::verify_and_route`](super::Webhook::verify_and_route). Every outcome is a delivery
 /// Polar really sent: acknowledge it with a 2xx unless you want Polar to
 /// send it again.
 #[derive(Debug)]
 #[non_exhaustive]
+// Not boxed, so that handlers match through it in one pattern; an outcome
+// lives for one delivery.
+#[allow(clippy::large_enum_variant)]
 pub enum WebhookOutcome {
     /// Decoded into the payload type of the version it was sent as.
     Event(crate::VersionedWebhookPayload),

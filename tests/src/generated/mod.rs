@@ -16,6 +16,7 @@ pub struct VersionTable {
     pub webhook_roundtrip: fn(&str) -> Option<Result<::serde_json::Value, String>>,
 }
 /// The tables of every version this build includes, oldest first.
+#[allow(clippy::vec_init_then_push)]
 pub fn tables() -> Vec<VersionTable> {
     #[allow(unused_mut)]
     let mut tables = Vec::new();
