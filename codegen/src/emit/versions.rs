@@ -58,11 +58,7 @@ pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
 /// as, one variant per compiled-in version, and the decoder the webhook
 /// router calls.
 fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
-    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions
-        .iter()
-        .map(|v| format_ident!("{}", v.module()))
-        .collect();
+    let (features, modules) = features_and_modules(versions);
     // `V2026_10`: the module name, as a variant.
     let variants: Vec<_> = versions
         .iter()
@@ -128,11 +124,7 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
 /// `tests/src/generated/mod.rs`: the round-trip tables of the versions, and
 /// the list of those compiled in.
 pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
-    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions
-        .iter()
-        .map(|v| format_ident!("{}", v.module()))
-        .collect();
+    let (features, modules) = features_and_modules(versions);
     let names = versions.iter().map(|v| v.name.as_str());
     quote! {
         #(
@@ -174,11 +166,7 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
 /// `tests/tests/generated/conformance_cases.rs`: the per-version case files,
 /// and a driver that runs the hand-written check on each compiled-in one.
 pub fn conformance_root(versions: &[&ApiVersion]) -> TokenStream {
-    let features: Vec<String> = versions.iter().map(|v| v.feature()).collect();
-    let modules: Vec<_> = versions
-        .iter()
-        .map(|v| format_ident!("{}", v.module()))
-        .collect();
+    let (features, modules) = features_and_modules(versions);
     let files = versions
         .iter()
         .map(|v| format!("conformance_{}.rs", v.module()));
@@ -205,6 +193,14 @@ pub fn conformance_root(versions: &[&ApiVersion]) -> TokenStream {
             checked
         }
     }
+}
+
+/// Each version's cargo feature and module identifier, in order.
+fn features_and_modules(versions: &[&ApiVersion]) -> (Vec<String>, Vec<proc_macro2::Ident>) {
+    versions
+        .iter()
+        .map(|v| (v.feature(), format_ident!("{}", v.module())))
+        .unzip()
 }
 
 /// The module doc of a version: its name, lifecycle and feature.
