@@ -27,7 +27,8 @@ use proc_macro2::TokenStream;
 type Emitted = Vec<(String, String, TokenStream)>;
 
 /// Stage 3 for every file, as `codegen::generate_versions` does it for one
-/// version (the jobs of `Job::run`, one after the other).
+/// version (the jobs of `Job::run`, one after the other; one version alone
+/// shares nothing).
 fn emit_all(
     spec: &Spec,
     models: &ir::Models,
@@ -41,12 +42,12 @@ fn emit_all(
         (
             "polar-models/src/generated/mod.rs".to_owned(),
             "Every API version's schemas, a module per version.".to_owned(),
-            emit::versions::models_root(&versions),
+            emit::versions::models_root(&versions, false),
         ),
         (
             "polar-api/src/generated/mod.rs".to_owned(),
             "Every API version's operations, a module per version.".to_owned(),
-            emit::versions::api_root(&versions),
+            emit::versions::api_root(&versions, false),
         ),
         (
             "tests/src/generated/mod.rs".to_owned(),
@@ -65,7 +66,7 @@ fn emit_all(
         files.push((
             models_path(module),
             String::new(),
-            emit::models::emit_module(models, ids),
+            emit::models::emit_module(models, ids, |_| false),
         ));
     }
     files.push((
@@ -82,9 +83,11 @@ fn emit_all(
     files.push((
         models_path("consts"),
         "Marker types for the spec's string constants; see [`crate::Const`].".to_owned(),
-        emit::models::emit_consts(models),
+        emit::models::emit_consts(models, |_| false),
     ));
-    for (module, tokens) in emit::api::emit(models, version).expect("the api emits") {
+    for (module, tokens) in
+        emit::api::emit(models, version, &Default::default()).expect("the api emits")
+    {
         let doc = match module.as_str() {
             "mod" => format!("Every operation of Polar's API version {name} as a request builder."),
             _ => String::new(),

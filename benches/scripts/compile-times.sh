@@ -7,10 +7,13 @@
 #   subset   the same as debug with polar-api's default features replaced by
 #            $SUBSET_FEATURES (e.g. SUBSET_FEATURES=checkouts,webhooks); only
 #            when that variable is set
+#   versions the same as debug with every pinned API version's feature enabled
+#            (spec/versions/*.toml) besides the defaults: what a user pays
+#            while migrating from one version to the next
 #   regen    `cargo xtask regen --spec SPEC` against an unchanged tree (writes
 #            nothing; skipped when `cargo xtask check` says the tree is stale)
 #
-# Usage: benches/scripts/compile-times.sh [debug] [release] [subset] [regen]
+# Usage: benches/scripts/compile-times.sh [debug] [release] [subset] [versions] [regen]
 #        (no step names: every step; subset only with SUBSET_FEATURES)
 #
 # The builds use their own target directory, target/bench-compile/target, so
@@ -53,9 +56,9 @@ if [ ${#steps[@]} -eq 0 ]; then
 fi
 for step in "${steps[@]}"; do
     case "$step" in
-        debug | release | subset | regen) ;;
+        debug | release | subset | versions | regen) ;;
         *)
-            echo "unknown step '$step' (debug, release, subset, regen)" >&2
+            echo "unknown step '$step' (debug, release, subset, versions, regen)" >&2
             exit 2
             ;;
     esac
@@ -196,6 +199,10 @@ for step in "${steps[@]}"; do
             fi
             features=$(sed 's|[^,][^,]*|polar-api/&|g' <<<"rustls,$SUBSET_FEATURES")
             crates_alone subset --no-default-features --features "$features"
+            ;;
+        versions)
+            features=$(sed -n 's/^version *= *"\(.*\)"/polar-api\/v\1/p' spec/versions/*.toml | paste -sd,)
+            crates_alone versions --features "$features"
             ;;
         regen) regen ;;
     esac

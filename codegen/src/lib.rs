@@ -162,14 +162,36 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
     for (input, version) in inputs.iter().zip(&versions) {
         let models = ir::lower(input.spec).map_err(|e| e.in_version(version))?;
         let modules = emit::models::modules(&models);
+        let features = ir::features::Features::of(&models);
         lowered.push(Lowered {
             version,
             input,
             models,
             modules,
+            features,
         });
     }
+    let sharing = ir::sharing::Sharing::of(&lowered.iter().map(|l| &l.models).collect::<Vec<_>>());
+    let shared_modules = emit::shared::modules(&sharing);
+    let shared_groups = share_groups(&lowered, &sharing)?;
+    let context = Context {
+        lowered: &lowered,
+        sharing: &sharing,
+        shared_groups: &shared_groups,
+    };
     let mut jobs = vec![Job::Roots];
+    if !sharing.types.is_empty() || !sharing.consts.is_empty() {
+        jobs.push(Job::SharedRoot);
+        jobs.extend(
+            shared_modules
+                .iter()
+                .map(|(module, types)| Job::SharedModel(module, types)),
+        );
+    }
+    if !shared_groups.is_empty() {
+        jobs.push(Job::ApiSharedRoot);
+        jobs.extend((0..shared_groups.len()).map(Job::ApiShared));
+    }
     for (index, version) in lowered.iter().enumerate() {
         jobs.extend([
             Job::Api(index),
@@ -184,7 +206,7 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
                 .map(|(module, ids)| Job::Model(index, module, ids)),
         );
     }
-    let results = parallel_map(&jobs, |job| job.run(&lowered));
+    let results = parallel_map(&jobs, |job| job.run(&context));
     let mut files = Files::new();
     for result in results {
         files.extend(result?);
@@ -259,6 +281,48 @@ struct Lowered<'a> {
     input: &'a VersionInput<'a>,
     models: ir::Models,
     modules: BTreeMap<String, Vec<ir::TypeId>>,
+    features: ir::features::Features,
+}
+
+/// Which operation groups the versions share (see [`emit::api_shared`]);
+/// the group files are emitted here once to compare them.
+fn share_groups(
+    lowered: &[Lowered<'_>],
+    sharing: &ir::sharing::Sharing,
+) -> Result<Vec<emit::api_shared::SharedGroup>, Error> {
+    if lowered.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let files = lowered
+        .iter()
+        .map(|l| emit::api::group_files(&l.models).map_err(|e| e.in_version(l.version)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let versions: Vec<(&ir::Models, &[emit::api::GroupFile])> = lowered
+        .iter()
+        .zip(&files)
+        .map(|(l, files)| (&l.models, files.as_slice()))
+        .collect();
+    Ok(emit::api_shared::share_groups(&versions, sharing))
+}
+
+/// What every job reads: the lowered versions and what they share.
+struct Context<'a> {
+    lowered: &'a [Lowered<'a>],
+    sharing: &'a ir::sharing::Sharing,
+    shared_groups: &'a [emit::api_shared::SharedGroup],
+}
+
+impl Context<'_> {
+    fn views(&self) -> Vec<emit::shared::VersionView<'_>> {
+        self.lowered
+            .iter()
+            .map(|l| emit::shared::VersionView {
+                version: l.version,
+                models: &l.models,
+                features: &l.features,
+            })
+            .collect()
+    }
 }
 
 /// A share of stages 3 and 4: the files it emits and formats. Indices are
@@ -276,27 +340,94 @@ enum Job<'a> {
     Roundtrip(usize),
     /// A version's conformance cases in `tests/`.
     Conformance(usize),
+    /// The root and constants of `polar-models`' shared module.
+    SharedRoot,
+    /// One module of the shared types (indices into `Sharing::types`).
+    SharedModel(&'a str, &'a [usize]),
+    /// `polar-api`'s shared module root.
+    ApiSharedRoot,
+    /// One shared operation group (index into the shared groups).
+    ApiShared(usize),
 }
 
 impl Job<'_> {
-    fn run(&self, lowered: &[Lowered<'_>]) -> Result<Vec<(String, String)>, Error> {
+    fn run(&self, context: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
+        let (lowered, sharing) = (context.lowered, context.sharing);
         let file = |path: String, doc: &str, tokens| {
             let text = format::rust_file(&path, doc, tokens)?;
             Ok::<_, Error>((path, text))
         };
         let versions: Vec<&ApiVersion> = lowered.iter().map(|l| l.version).collect();
+        let shared_path = |module: &str| format!("polar-models/src/generated/__shared/{module}.rs");
         let index = match self {
+            Job::SharedRoot => {
+                let views = context.views();
+                return Ok(vec![
+                    file(
+                        shared_path("mod"),
+                        "The types several API versions define alike, generated once and \
+                         re-exported by each of them.",
+                        emit::shared::emit_root(&views, sharing),
+                    )?,
+                    file(
+                        shared_path("consts"),
+                        "The string-constant markers several API versions share.",
+                        emit::shared::emit_consts(&views, sharing)?,
+                    )?,
+                ]);
+            }
+            Job::ApiSharedRoot => {
+                let groups: Vec<(String, String, Vec<String>, bool)> = context
+                    .shared_groups
+                    .iter()
+                    .map(|g| {
+                        let features = g.versions.iter().map(|&v| versions[v].feature()).collect();
+                        (
+                            g.module.clone(),
+                            g.feature.clone(),
+                            features,
+                            g.named_by_siblings,
+                        )
+                    })
+                    .collect();
+                return Ok(vec![file(
+                    "polar-api/src/generated/__shared/mod.rs".to_owned(),
+                    "The operation groups several API versions generate alike, compiled once \
+                     and re-exported by each of them.",
+                    emit::api::emit_shared_root(&groups),
+                )?]);
+            }
+            Job::ApiShared(index) => {
+                let group = &context.shared_groups[*index];
+                let source = *group.versions.last().expect("a shared group has versions");
+                let this = &lowered[source];
+                let tokens = emit::api::group_file(&this.models, &group.module)
+                    .map_err(|e| e.in_version(this.version))?
+                    .expect("a shared group exists in its versions")
+                    .tokens;
+                return Ok(vec![file(
+                    format!("polar-api/src/generated/__shared/{}.rs", group.module),
+                    "",
+                    tokens,
+                )?]);
+            }
+            Job::SharedModel(module, types) => {
+                let path = shared_path(module);
+                let tokens = emit::shared::emit_module(&context.views(), sharing, types, &path)?;
+                return Ok(vec![file(path, "", tokens)?]);
+            }
             Job::Roots => {
+                let shared = !sharing.types.is_empty() || !sharing.consts.is_empty();
                 return Ok(vec![
                     file(
                         "polar-models/src/generated/mod.rs".to_owned(),
                         "Every API version's schemas, a module per version.",
-                        emit::versions::models_root(&versions),
+                        emit::versions::models_root(&versions, shared),
                     )?,
                     file(
                         "polar-api/src/generated/mod.rs".to_owned(),
                         "Every API version's operations, a module per version.",
-                        emit::versions::api_root(&versions),
+                        emit::versions::api_root(&versions, !context.shared_groups.is_empty()),
                     )?,
                     file(
                         "tests/src/generated/mod.rs".to_owned(),
@@ -308,7 +439,7 @@ impl Job<'_> {
                         "",
                         emit::versions::conformance_root(&versions),
                     )?,
-                ])
+                ]);
             }
             Job::Model(index, ..)
             | Job::ModelsRoot(index)
@@ -322,11 +453,15 @@ impl Job<'_> {
         let models_path =
             |module: &str| format!("polar-models/src/generated/{module_dir}/{module}.rs");
         let result = match self {
-            Job::Roots => unreachable!("handled above"),
+            Job::Roots
+            | Job::SharedRoot
+            | Job::SharedModel(..)
+            | Job::ApiSharedRoot
+            | Job::ApiShared(_) => unreachable!("handled above"),
             Job::Model(_, module, ids) => vec![file(
                 models_path(module),
                 "",
-                emit::models::emit_module(models, ids),
+                emit::models::emit_module(models, ids, |id| sharing.type_home(index, id).is_some()),
             )?],
             Job::ModelsRoot(_) => {
                 let doc = format!(
@@ -348,28 +483,37 @@ impl Job<'_> {
                     file(
                         models_path("consts"),
                         "Marker types for the spec's string constants; see [`crate::Const`].",
-                        emit::models::emit_consts(models),
+                        emit::models::emit_consts(models, |id| {
+                            sharing.const_home(index, id).is_some()
+                        }),
                     )?,
                 ]
             }
-            Job::Api(_) => emit::api::emit(models, version)
-                .map_err(|e| e.in_version(version))?
-                .into_iter()
-                .map(|(module, tokens)| {
-                    let doc = match module.as_str() {
-                        "mod" => format!(
-                            "Every operation of Polar's API version {} as a request builder.",
-                            version.name
-                        ),
-                        _ => String::new(),
-                    };
-                    file(
-                        format!("polar-api/src/generated/{module_dir}/{module}.rs"),
-                        &doc,
-                        tokens,
-                    )
-                })
-                .collect::<Result<_, _>>()?,
+            Job::Api(_) => emit::api::emit(models, version, &{
+                context
+                    .shared_groups
+                    .iter()
+                    .filter(|g| g.versions.contains(&index))
+                    .map(|g| g.module.clone())
+                    .collect()
+            })
+            .map_err(|e| e.in_version(version))?
+            .into_iter()
+            .map(|(module, tokens)| {
+                let doc = match module.as_str() {
+                    "mod" => format!(
+                        "Every operation of Polar's API version {} as a request builder.",
+                        version.name
+                    ),
+                    _ => String::new(),
+                };
+                file(
+                    format!("polar-api/src/generated/{module_dir}/{module}.rs"),
+                    &doc,
+                    tokens,
+                )
+            })
+            .collect::<Result<_, _>>()?,
             Job::Roundtrip(_) => vec![file(
                 format!("tests/src/generated/{module_dir}.rs"),
                 "",

@@ -332,9 +332,7 @@ fn a_pending_202_makes_send_return_an_option() {
         "{signature}"
     );
     assert!(
-        flat.contains(
-            "crate::__private::json_or_pending(Self::OPERATION, response, Self::error_body)"
-        ),
+        flat.contains("crate::__private::json_or_pending(Self::OPERATION, response, self.errors)"),
         "{builder}"
     );
     let case = files

@@ -132,3 +132,68 @@ fn the_2026_10_documentation_copy_lowers() {
     );
     common_checks(&models);
 }
+
+/// Between the two pinned documents most types are the same, and every
+/// shared type reaches only types that are shared by (at least) the same
+/// versions: the shared module never names a type it does not hold.
+#[test]
+fn the_two_versions_share_most_types_and_only_whole_closures() {
+    use codegen::ir::sharing::Sharing;
+    let old = lower("2026-04/2026-07-10.json");
+    let new = lower("2026-10/2026-08-20.docs.json");
+    let versions = [&old, &new];
+    let sharing = Sharing::of(&versions);
+    let (shared_old, shared_new) = (sharing.shared_count(0), sharing.shared_count(1));
+    assert!(
+        shared_old * 10 > old.types.len() * 7 && shared_new * 10 > new.types.len() * 7,
+        "expected most types shared: {shared_old}/{} and {shared_new}/{}",
+        old.types.len(),
+        new.types.len()
+    );
+    for shared in &sharing.types {
+        for &(version, id) in &shared.members {
+            let models = versions[version];
+            assert_eq!(models.get(id).name, shared.name);
+            let mut reached = Vec::new();
+            match &models.get(id).kind {
+                TypeKind::Struct(s) => {
+                    s.fields.iter().for_each(|f| f.ty.named(&mut reached));
+                    if let Some(additional) = &s.additional {
+                        additional.named(&mut reached);
+                    }
+                }
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| v.ty.named(&mut reached)),
+                TypeKind::Alias(target) => target.named(&mut reached),
+                TypeKind::Enum(_) => {}
+            }
+            for target in reached {
+                let home = sharing.type_home(version, target).unwrap_or_else(|| {
+                    panic!(
+                        "{} is shared but reaches {}, which is not",
+                        shared.name,
+                        models.get(target).name
+                    )
+                });
+                let target_versions: Vec<usize> =
+                    sharing.types[home].members.iter().map(|m| m.0).collect();
+                for &(member, _) in &shared.members {
+                    assert!(target_versions.contains(&member), "{}", shared.name);
+                }
+            }
+        }
+    }
+    // What differs includes the types the documents are known to differ in.
+    for name in ["Order", "Subscription"] {
+        let id = codegen::ir::TypeId(
+            new.types
+                .iter()
+                .position(|t| t.name == name)
+                .expect("exists"),
+        );
+        assert_eq!(
+            sharing.type_home(1, id),
+            None,
+            "{name} differs between the copies"
+        );
+    }
+}

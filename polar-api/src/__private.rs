@@ -17,7 +17,7 @@
 //!         .accept("text/csv")                            // only for non-JSON responses
 //!         .json_body(&self.body)?;                       // or .form_body(&self.body)?
 //!     let raw = self.client.core().send(request).await?;
-//!     __private::json("products:get", raw, error_body_products_get)
+//!     __private::json("products:get", raw, self.errors)              // the version's ErrorDecoder
 //! }
 //! ```
 //!
@@ -39,12 +39,15 @@
 //! }
 //! pub struct RawResponse { pub status: u16, pub headers: HeaderMap, pub body: Bytes }
 //! impl RawResponse { pub fn rate_limit(&self) -> RateLimit; }
-//! // error bodies: `fn(u16, &[u8]) -> Option<B>` with `B` the version's `ApiErrorBody` (any `ErrorBody`).
-//! pub fn json<T: DeserializeOwned, B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<T>, Error>;
-//! pub fn json_or_pending<T: DeserializeOwned, B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<Option<T>>, Error>;
-//! pub fn empty<B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<()>, Error>;
-//! pub fn text<B: ErrorBody>(operation: &'static str, response: RawResponse, error_body: fn(u16, &[u8]) -> Option<B>) -> Result<Response<String>, Error>;
-//! pub fn no_error_body(status: u16, raw: &[u8]) -> Option<serde_json::Value>;
+//! // error bodies: each version module generates one `ErrorDecoder`, which
+//! // decodes into its `ApiErrorBody` and erases it:
+//! pub type ErrorDecoder = fn(&'static str, u16, &[u8]) -> Option<TypedErrorBody>;
+//! pub fn erase_error_body<B: ErrorBody>(body: B) -> TypedErrorBody;
+//! pub fn json<T: DeserializeOwned>(operation: &'static str, response: RawResponse, error_body: ErrorDecoder) -> Result<Response<T>, Error>;
+//! pub fn json_or_pending<T: DeserializeOwned>(operation: &'static str, response: RawResponse, error_body: ErrorDecoder) -> Result<Response<Option<T>>, Error>;
+//! pub fn empty(operation: &'static str, response: RawResponse, error_body: ErrorDecoder) -> Result<Response<()>, Error>;
+//! pub fn text(operation: &'static str, response: RawResponse, error_body: ErrorDecoder) -> Result<Response<String>, Error>;
+//! pub fn no_error_body(operation: &'static str, status: u16, raw: &[u8]) -> Option<TypedErrorBody>;
 //! pub fn decode_error_body<T: DeserializeOwned, B>(raw: &[u8], wrap: fn(T) -> B, unknown: fn(Value) -> B) -> Option<B>;
 //! // clients: `Client::core(&self) -> &Core` and `CustomerPortalClient::<S>::core(&self) -> &Core`
 //! // (pub(crate)); `__core()` is the same, public and hidden.
@@ -63,13 +66,13 @@
 //!   and returned by `send` as `Error::Encode`, before any I/O.
 //! * `send` returns the final response for *any* status, after retries;
 //!   `json`/`json_or_pending`/`empty`/`text` treat 2xx as success and turn
-//!   everything else into `Error::Api` with `body: error_body(status, &raw)`
+//!   everything else into `Error::Api` with `body: error_body(operation, status, &raw)`
 //!   and the raw bytes.
 //! * `json_or_pending` is for an operation that documents a JSON 2xx beside
 //!   a body-less `202 Accepted` (the result is not ready yet): `None` for a
 //!   202, `Some(decoded)` for any other 2xx.
-//! * The `error_body` function should decode the body into the variant of
-//!   `ApiErrorBody` of the version module documented for `status`, fall back to
+//! * The `error_body` decoder should decode the body into the variant of
+//!   `ApiErrorBody` of the version module documented for the operation and `status`, fall back to
 //!   `ApiErrorBody::Unknown(value)` for other JSON, and return `None` for an
 //!   undocumented status or a body that is not JSON.
 
@@ -77,9 +80,11 @@ pub use bytes::Bytes;
 pub use reqwest::header::HeaderMap;
 pub use reqwest::Method;
 
-pub use crate::error::ErrorBody;
+pub use crate::error::{ErrorBody, TypedErrorBody};
 pub use crate::request::Request;
-pub use crate::response::{empty, json, json_or_pending, no_error_body, text, RawResponse};
+pub use crate::response::{
+    empty, erase_error_body, json, json_or_pending, no_error_body, text, ErrorDecoder, RawResponse,
+};
 pub use crate::transport::Core;
 
 use serde::de::DeserializeOwned;

@@ -97,7 +97,7 @@ pub struct ApiError {
 
 /// A typed error body of any API version, behind one type so that
 /// [`Error`] is the same for every version.
-pub(crate) type TypedErrorBody = Arc<dyn ErrorBody>;
+pub type TypedErrorBody = Arc<dyn ErrorBody>;
 
 /// What a typed error body is: the `ApiErrorBody` of a version module
 /// (any `Debug + Send + Sync` type; implemented for all of them).

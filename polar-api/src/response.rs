@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 
 use std::sync::Arc;
 
-use crate::error::ErrorBody;
+use crate::error::{ErrorBody, TypedErrorBody};
 use crate::version::API_VERSION_HEADER;
 use crate::{ApiError, Error, RateLimit};
 
@@ -100,10 +100,10 @@ impl RawResponse {
 
     /// Turns a non-2xx response into [`Error::Api`], decoding the body with
     /// `error_body`; hands back a 2xx one.
-    fn check<B: ErrorBody>(
+    fn check(
         self,
         operation: &'static str,
-        error_body: fn(u16, &[u8]) -> Option<B>,
+        error_body: ErrorDecoder,
     ) -> Result<RawResponse, Error> {
         if self.is_success() {
             return Ok(self);
@@ -115,7 +115,7 @@ impl RawResponse {
                 served: served_version(&self.headers).map(str::to_owned),
             });
         }
-        let body = error_body(self.status, &self.body).map(|b| Arc::new(b) as Arc<dyn ErrorBody>);
+        let body = error_body(operation, self.status, &self.body);
         Err(Error::Api(Box::new(ApiError {
             operation,
             status: self.status,
@@ -138,10 +138,10 @@ impl RawResponse {
 
 /// Decodes a 2xx JSON body into `T`, or turns any other status into
 /// [`Error::Api`]. A body that does not decode is [`Error::Decode`].
-pub fn json<T: DeserializeOwned, B: ErrorBody>(
+pub fn json<T: DeserializeOwned>(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<B>,
+    error_body: ErrorDecoder,
 ) -> Result<Response<T>, Error> {
     let response = response.check(operation, error_body)?;
     match serde_json::from_slice(&response.body) {
@@ -159,10 +159,10 @@ pub fn json<T: DeserializeOwned, B: ErrorBody>(
 /// result is not ready (an order receipt still being generated): `None` for
 /// a 202, whatever its body; any other 2xx decodes as [`json`] does, into
 /// `Some`. Any other status is [`Error::Api`].
-pub fn json_or_pending<T: DeserializeOwned, B: ErrorBody>(
+pub fn json_or_pending<T: DeserializeOwned>(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<B>,
+    error_body: ErrorDecoder,
 ) -> Result<Response<Option<T>>, Error> {
     if response.status == 202 {
         return Ok(response.into_response(None));
@@ -172,10 +172,10 @@ pub fn json_or_pending<T: DeserializeOwned, B: ErrorBody>(
 
 /// Accepts any 2xx response and ignores its body (for 202/204 and other
 /// body-less successes), or turns any other status into [`Error::Api`].
-pub fn empty<B: ErrorBody>(
+pub fn empty(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<B>,
+    error_body: ErrorDecoder,
 ) -> Result<Response<()>, Error> {
     let response = response.check(operation, error_body)?;
     Ok(response.into_response(()))
@@ -183,10 +183,10 @@ pub fn empty<B: ErrorBody>(
 
 /// Returns a 2xx body as text (`text/csv` exports), or turns any other
 /// status into [`Error::Api`]. A body that is not UTF-8 is [`Error::Decode`].
-pub fn text<B: ErrorBody>(
+pub fn text(
     operation: &'static str,
     response: RawResponse,
-    error_body: fn(u16, &[u8]) -> Option<B>,
+    error_body: ErrorDecoder,
 ) -> Result<Response<String>, Error> {
     let response = response.check(operation, error_body)?;
     match std::str::from_utf8(&response.body) {
@@ -205,9 +205,26 @@ pub fn text<B: ErrorBody>(
     }
 }
 
-/// An `error_body` decoder that decodes nothing: for operations whose spec
+/// How a version decodes an error body: the operation (`operationId`), the
+/// status and the raw body in, the version's `ApiErrorBody` (erased with
+/// [`erase_error_body`]) out, or `None` for an undocumented status or a body
+/// that is not JSON. Each version module generates one; request builders
+/// carry their version's, so builders shared by several versions need not
+/// name any version's `ApiErrorBody`.
+pub type ErrorDecoder = fn(&'static str, u16, &[u8]) -> Option<TypedErrorBody>;
+
+/// A version's error body behind the one type [`ErrorDecoder`] returns.
+pub fn erase_error_body<B: ErrorBody>(body: B) -> TypedErrorBody {
+    Arc::new(body)
+}
+
+/// An [`ErrorDecoder`] that decodes nothing: for operations whose spec
 /// documents no error schema. [`ApiError::raw`] still has the body.
-pub fn no_error_body(_status: u16, _raw: &[u8]) -> Option<serde_json::Value> {
+pub fn no_error_body(
+    _operation: &'static str,
+    _status: u16,
+    _raw: &[u8],
+) -> Option<TypedErrorBody> {
     None
 }
 
@@ -239,7 +256,7 @@ mod tests {
         let bare = r#"{"detail":"Not Found"}"#;
         for response in [raw(404, bare), with_served(raw(404, bare), "2026-07")] {
             let served = served_version(&response.headers).map(str::to_owned);
-            let err = json::<(), _>("licenses:get", response, unknown).unwrap_err();
+            let err = json::<()>("licenses:get", response, unknown).unwrap_err();
             match &err {
                 Error::UnsupportedApiVersion {
                     requested,
@@ -266,7 +283,7 @@ mod tests {
             // The route is missing in a version the server does serve.
             with_served(raw(404, bare), "2026-10"),
         ] {
-            let err = json::<(), _>("licenses:get", response, unknown).unwrap_err();
+            let err = json::<()>("licenses:get", response, unknown).unwrap_err();
             assert!(err.is_not_found(), "{err:?}");
             assert!(!err.is_unsupported_api_version());
         }
@@ -274,24 +291,22 @@ mod tests {
 
     #[test]
     fn the_served_version_is_readable() {
-        let ok = json::<Vec<u8>, serde_json::Value>(
-            "op",
-            with_served(raw(200, "[]"), "2026-10"),
-            no_error_body,
-        )
-        .unwrap();
+        let ok =
+            json::<Vec<u8>>("op", with_served(raw(200, "[]"), "2026-10"), no_error_body).unwrap();
         assert_eq!(ok.api_version(), Some("2026-10"));
-        let err = json::<(), _>("op", with_served(raw(409, "{}"), "2026-10"), unknown).unwrap_err();
+        let err = json::<()>("op", with_served(raw(409, "{}"), "2026-10"), unknown).unwrap_err();
         assert_eq!(err.api_error().unwrap().api_version(), Some("2026-10"));
     }
 
-    fn unknown(_: u16, raw: &[u8]) -> Option<serde_json::Value> {
-        serde_json::from_slice(raw).ok()
+    fn unknown(_: &'static str, _: u16, raw: &[u8]) -> Option<TypedErrorBody> {
+        serde_json::from_slice::<serde_json::Value>(raw)
+            .ok()
+            .map(erase_error_body)
     }
 
     #[test]
     fn json_success_and_metadata() {
-        let res = json::<Vec<u8>, _>("op", raw(200, "[1,2]"), no_error_body).unwrap();
+        let res = json::<Vec<u8>>("op", raw(200, "[1,2]"), no_error_body).unwrap();
         assert_eq!(res.status, 200);
         assert_eq!(res.rate_limit.remaining, Some(9));
         assert_eq!(res.into_value(), vec![1, 2]);
@@ -299,7 +314,7 @@ mod tests {
 
     #[test]
     fn json_decode_error_keeps_body() {
-        let err = json::<Vec<u8>, _>("op", raw(201, "nope"), no_error_body).unwrap_err();
+        let err = json::<Vec<u8>>("op", raw(201, "nope"), no_error_body).unwrap_err();
         match err {
             Error::Decode { status, body, .. } => {
                 assert_eq!(status, 201);
@@ -311,7 +326,7 @@ mod tests {
 
     #[test]
     fn non_success_is_api_error() {
-        let err = json::<(), _>("op", raw(409, r#"{"detail":"x"}"#), unknown).unwrap_err();
+        let err = json::<()>("op", raw(409, r#"{"detail":"x"}"#), unknown).unwrap_err();
         let api = err.api_error().unwrap();
         assert_eq!(api.status, 409);
         assert_eq!(
@@ -324,18 +339,18 @@ mod tests {
 
     #[test]
     fn json_or_pending_is_none_for_202_and_decodes_otherwise() {
-        let pending = json_or_pending::<Vec<u8>, _>("op", raw(202, ""), no_error_body).unwrap();
+        let pending = json_or_pending::<Vec<u8>>("op", raw(202, ""), no_error_body).unwrap();
         assert_eq!(pending.status, 202);
         assert_eq!(pending.rate_limit.remaining, Some(9));
         assert_eq!(pending.into_value(), None);
-        let ready = json_or_pending::<Vec<u8>, _>("op", raw(200, "[1]"), no_error_body).unwrap();
+        let ready = json_or_pending::<Vec<u8>>("op", raw(200, "[1]"), no_error_body).unwrap();
         assert_eq!(ready.into_value(), Some(vec![1]));
         assert!(matches!(
-            json_or_pending::<Vec<u8>, _>("op", raw(200, ""), no_error_body),
+            json_or_pending::<Vec<u8>>("op", raw(200, ""), no_error_body),
             Err(Error::Decode { status: 200, .. })
         ));
-        let err = json_or_pending::<Vec<u8>, _>("op", raw(404, r#"{"detail":"x"}"#), unknown)
-            .unwrap_err();
+        let err =
+            json_or_pending::<Vec<u8>>("op", raw(404, r#"{"detail":"x"}"#), unknown).unwrap_err();
         assert_eq!(err.api_error().unwrap().status, 404);
     }
 

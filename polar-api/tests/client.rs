@@ -283,7 +283,7 @@ fn clients_and_futures_are_send() {
         async move {
             let request = Request::new(Method::GET, "x", "/v1/x").query("page", &page);
             let raw = client.__core().send(request).await?;
-            polar_api::__private::json::<Page<Value, Pagination>, _>(
+            polar_api::__private::json::<Page<Value, Pagination>>(
                 "x",
                 raw,
                 polar_api::__private::no_error_body,

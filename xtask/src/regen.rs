@@ -142,14 +142,13 @@ pub fn write_all(root: &Path, old: &Pins, docs: &[VersionDoc]) -> Result<RegenOu
     let generation_time = started.elapsed();
     let versions = docs
         .iter()
-        .map(|doc| {
-            Ok(VersionReport {
-                pin: doc.pin.clone(),
-                spec: doc.spec.describe(),
-                stats: versions::stats(doc)?,
-            })
+        .zip(versions::stats(docs)?)
+        .map(|(doc, stats)| VersionReport {
+            pin: doc.pin.clone(),
+            spec: doc.spec.describe(),
+            stats,
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     let report = write::ensure_files(root, &files, GENERATED_DIRS)?;
     let new: Vec<Pin> = docs.iter().map(|doc| doc.pin.clone()).collect();
     let pin_changes = old.save(&new)?;
@@ -297,10 +296,11 @@ impl fmt::Display for RegenOutcome {
             "schemas",
             "unreachable skipped",
             "webhooks",
+            "types shared",
             "document",
         ]
         .map(String::from);
-        let rows: Vec<[String; 7]> = self
+        let rows: Vec<[String; 8]> = self
             .versions
             .iter()
             .map(|v| {
@@ -311,6 +311,7 @@ impl fmt::Display for RegenOutcome {
                     v.stats.schemas.to_string(),
                     v.stats.skipped.to_string(),
                     v.stats.webhooks.to_string(),
+                    format!("{} of {}", v.stats.shared, v.stats.types),
                     format!("{}, sha256 {}…", v.spec, pins::prefix(&v.pin.sha256)),
                 ]
             })

@@ -89,18 +89,52 @@ pub struct VersionStats {
     pub skipped: usize,
     /// Webhook events.
     pub webhooks: usize,
+    /// Generated types (component schemas and the inline types beside them).
+    pub types: usize,
+    /// Of those, the ones generated once with another version
+    /// (`codegen::ir::sharing`).
+    pub shared: usize,
 }
 
-/// Count what `doc` generates (lowering it once more).
-pub fn stats(doc: &VersionDoc) -> Result<VersionStats> {
-    let models = codegen::ir::lower(&doc.parsed)
-        .map_err(|error| anyhow!("the generator cannot read {}: {error}", doc.spec.describe()))?;
-    Ok(VersionStats {
-        operations: models.operations.len(),
-        schemas: models.component_count,
-        skipped: models.unreachable.len(),
-        webhooks: doc.parsed.webhooks.len(),
-    })
+/// Count what each of `docs` generates (lowering them once more).
+pub fn stats(docs: &[VersionDoc]) -> Result<Vec<VersionStats>> {
+    let mut sorted: Vec<&VersionDoc> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.pin.version.cmp(&b.pin.version));
+    let models = sorted
+        .iter()
+        .map(|doc| {
+            codegen::ir::lower(&doc.parsed).map_err(|error| {
+                anyhow!("the generator cannot read {}: {error}", doc.spec.describe())
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sharing = codegen::ir::sharing::Sharing::of(&models.iter().collect::<Vec<_>>());
+    let by_version: Vec<(&str, VersionStats)> = sorted
+        .iter()
+        .zip(&models)
+        .enumerate()
+        .map(|(index, (doc, models))| {
+            let stats = VersionStats {
+                operations: models.operations.len(),
+                schemas: models.component_count,
+                skipped: models.unreachable.len(),
+                webhooks: doc.parsed.webhooks.len(),
+                types: models.types.len(),
+                shared: sharing.shared_count(index),
+            };
+            (doc.pin.version.as_str(), stats)
+        })
+        .collect();
+    Ok(docs
+        .iter()
+        .map(|doc| {
+            by_version
+                .iter()
+                .find(|(version, _)| *version == doc.pin.version)
+                .map(|(_, stats)| *stats)
+                .expect("every document was counted")
+        })
+        .collect())
 }
 
 /// An error saying how to fix it unless `spec` has the pinned hash.

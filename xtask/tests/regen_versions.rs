@@ -337,3 +337,32 @@ fn check_names_the_version_whose_document_is_missing() {
     );
     assert!(message.contains(UNREACHABLE), "{message}");
 }
+
+#[test]
+fn check_fails_when_a_migration_guide_is_stale_or_missing() {
+    let root = workspace("regen-stale-guide");
+    run(&root, Action::All);
+    assert_fresh(&root);
+    let guide = "docs/migrations/2026-04-to-2026-10.md";
+    let text = root.read(guide);
+    assert!(
+        text.contains("green"),
+        "the guide lists the new value: {text}"
+    );
+
+    // Edited by hand: stale, and the diff names the guide.
+    root.write(guide, text.replace("green", "blue"));
+    let (outcome, _) = check(root.path(), &sources(root.path())).unwrap();
+    assert!(!outcome.is_fresh(), "an edited guide must fail the check");
+    let diff = outcome.diff();
+    assert!(diff.contains(guide), "{diff}");
+
+    // Deleted: stale too.
+    std::fs::remove_file(root.path().join(guide)).unwrap();
+    let (outcome, _) = check(root.path(), &sources(root.path())).unwrap();
+    assert!(!outcome.is_fresh(), "a missing guide must fail the check");
+    assert!(outcome.diff().contains(guide), "{}", outcome.diff());
+
+    run(&root, Action::All);
+    assert_fresh(&root);
+}

@@ -6,7 +6,7 @@
 //! `polar-api/src/__private.rs`), the clients, `crate::OneOrMany`,
 //! `crate::Response`, `crate::Error` and the pagination functions.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -17,35 +17,92 @@ use crate::ir::names::{module_name, type_name};
 use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
 use crate::ApiVersion;
 
-/// File stem → tokens, for the module of `version`.
+/// One operation group's file: everything in it is the same for every
+/// version whose operations are the same, since it names its version's
+/// types only as `super::models::*` and its error bodies not at all (see
+/// [`crate::ir::sharing`] and [`emit_shared`]).
+pub struct GroupFile {
+    /// The file stem, e.g. `oauth2_clients`.
+    pub module: String,
+    /// The cargo feature it is compiled under.
+    pub feature: String,
+    pub tokens: TokenStream,
+}
+
+/// The files of every operation group of `models`, in module order.
+pub fn group_files(models: &Models) -> Result<Vec<GroupFile>, crate::Error> {
+    group_files_where(models, |_| true)
+}
+
+/// The file of one group (by file stem), if `models` has it.
+pub fn group_file(models: &Models, module: &str) -> Result<Option<GroupFile>, crate::Error> {
+    Ok(group_files_where(models, |m| m == module)?.pop())
+}
+
+fn group_files_where(
+    models: &Models,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<GroupFile>, crate::Error> {
+    let mut files = Vec::new();
+    for group in &groups(models)? {
+        if skip_group(group)? || !wanted(&module_name(&group.type_name)) {
+            continue;
+        }
+        files.push(GroupFile {
+            module: module_name(&group.type_name),
+            feature: group_feature(&group.path).to_owned(),
+            tokens: emit_group(models, group),
+        });
+    }
+    files.sort_by(|a, b| a.module.cmp(&b.module));
+    Ok(files)
+}
+
+/// Whether a group has no file of its own: `customer_portal` itself, whose
+/// operations hang off the portal client.
+fn skip_group(group: &Group<'_>) -> Result<bool, crate::Error> {
+    if group.portal && group.path.len() == 1 {
+        if let Some(op) = group.operations.first() {
+            return Err(crate::Error::unsupported(
+                format!("operation `{}`", op.operation_id),
+                "a customer-portal operation outside any portal group",
+            ));
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// File stem → tokens, for the module of `version`. The groups in
+/// `shared_groups` (file stems) are generated once in the shared module
+/// and only re-exported here.
 pub fn emit(
     models: &Models,
     version: &ApiVersion,
+    shared_groups: &BTreeSet<String>,
 ) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
     let groups = groups(models)?;
     let mut files = BTreeMap::new();
-    let mut modules = Vec::new();
+    let mut own = Vec::new();
+    let mut reexported = Vec::new();
+    let mut accessors = Vec::new();
     for group in &groups {
-        if group.portal && group.path.len() == 1 {
-            if let Some(op) = group.operations.first() {
-                return Err(crate::Error::unsupported(
-                    format!("operation `{}`", op.operation_id),
-                    "a customer-portal operation outside any portal group",
-                ));
-            }
-            // The portal client itself stands for `customer_portal`.
+        if skip_group(group)? {
             continue;
         }
         let module = module_name(&group.type_name);
-        let tokens = emit_group(models, group);
-        modules.push((module.clone(), group_feature(&group.path).to_owned()));
-        files.insert(module, tokens);
+        let feature = group_feature(&group.path).to_owned();
+        accessors.push(emit_accessor(group, &feature));
+        if shared_groups.contains(&module) {
+            reexported.push((format_ident!("{}", module), feature));
+        } else {
+            files.insert(module.clone(), emit_group(models, group));
+            own.push((format_ident!("{}", module), feature));
+        }
     }
     files.insert("error_body".to_owned(), emit_error_body(models));
-    let (modules, features): (Vec<_>, Vec<_>) = modules
-        .iter()
-        .map(|(module, feature)| (format_ident!("{}", module), feature))
-        .unzip();
+    let (modules, features): (Vec<_>, Vec<_>) = own.into_iter().unzip();
+    let (shared_modules, shared_features): (Vec<_>, Vec<_>) = reexported.into_iter().unzip();
     let name = &version.name;
     let models_module = format_ident!("{}", version.module());
     let version_doc = format!(
@@ -98,9 +155,85 @@ pub fn emit(
                 #[cfg(feature = #features)]
                 pub use self::#modules::*;
             )*
+            #(
+                #[cfg(feature = #shared_features)]
+                pub use super::__shared::#shared_modules::*;
+            )*
+            #(#accessors)*
         },
     );
     Ok(files)
+}
+
+/// `polar-api/src/generated/__shared/mod.rs`: the operation groups several
+/// versions generate alike, each compiled when its feature and any of its
+/// versions' features are on. `groups`: (file stem, feature, the features
+/// of the versions sharing it, whether other groups name it as `super::*`).
+pub fn emit_shared_root(groups: &[(String, String, Vec<String>, bool)]) -> TokenStream {
+    let items = groups.iter().map(|(module, feature, versions, named)| {
+        let module = format_ident!("{}", module);
+        let versions = match versions.as_slice() {
+            [one] => quote!(feature = #one),
+            many => quote!(any(#(feature = #many),*)),
+        };
+        let reexport = named.then(|| {
+            quote! {
+                #[cfg(all(#versions, feature = #feature))]
+                pub use self::#module::*;
+            }
+        });
+        quote! {
+            #[cfg(all(#versions, feature = #feature))]
+            pub(crate) mod #module;
+            #reexport
+        }
+    });
+    quote! {
+        // The shared groups name their types through `super::models`: the
+        // types the same versions share.
+        pub use ::polar_models::__shared as models;
+        #(#items)*
+    }
+}
+
+/// The names a group file refers to outside itself: model types
+/// (`super::models::Name`) and sibling groups (`super::Name`).
+pub fn group_references(tokens: &TokenStream) -> (BTreeSet<String>, BTreeSet<String>) {
+    use proc_macro2::TokenTree;
+    fn walk(tokens: TokenStream, models: &mut BTreeSet<String>, siblings: &mut BTreeSet<String>) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let is_path_sep = |i: usize| {
+            matches!((trees.get(i), trees.get(i + 1)),
+                (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':')
+        };
+        let ident_at = |i: usize| match trees.get(i) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        for (i, tree) in trees.iter().enumerate() {
+            if let TokenTree::Group(group) = tree {
+                walk(group.stream(), models, siblings);
+                continue;
+            }
+            if ident_at(i).as_deref() != Some("super") || !is_path_sep(i + 1) {
+                continue;
+            }
+            match ident_at(i + 3) {
+                Some(first) if first == "models" && is_path_sep(i + 4) => {
+                    if let Some(name) = ident_at(i + 6) {
+                        models.insert(name);
+                    }
+                }
+                Some(first) => {
+                    siblings.insert(first);
+                }
+                None => {}
+            }
+        }
+    }
+    let (mut models, mut siblings) = (BTreeSet::new(), BTreeSet::new());
+    walk(tokens.clone(), &mut models, &mut siblings);
+    (models, siblings)
 }
 
 /// Operations sharing a group path, e.g. `customer_portal`/`orders`.
@@ -162,7 +295,6 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
     let name = ident(&group.type_name);
     let what = group.path.join(" / ");
     let group_doc = format!(" Operations of the `{what}` group.");
-    let accessor = emit_accessor(group);
     let children = emit_child_accessors(models, group);
     let methods = group.operations.iter().map(|op| emit_method(models, op));
     let builders = group.operations.iter().map(|op| emit_builder(models, op));
@@ -171,8 +303,8 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
         #[derive(Clone, Debug)]
         pub struct #name {
             pub(crate) core: crate::__private::Core,
+            pub(crate) errors: crate::__private::ErrorDecoder,
         }
-        #accessor
         impl #name {
             #children
             #(#methods)*
@@ -181,8 +313,10 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
     }
 }
 
-/// `client.products()`, `portal.orders()`, or `parent.child()`.
-fn emit_accessor(group: &Group<'_>) -> TokenStream {
+/// `client.products()` or `portal.orders()`, in the version's `mod.rs` (a
+/// nested group is reached from its parent instead): the one place a group
+/// is tied to a version, by the version's error decoder.
+fn emit_accessor(group: &Group<'_>, feature: &str) -> TokenStream {
     let name = ident(&group.type_name);
     let doc = format!(" The `{}` operations.", group.path.join(" / "));
     let accessor_depth = if group.portal { 2 } else { 1 };
@@ -191,12 +325,14 @@ fn emit_accessor(group: &Group<'_>) -> TokenStream {
         return TokenStream::new();
     }
     let method = ident(group.path.last().expect("a group has a path"));
+    let construct = quote!(#name { core: self.__core().clone(), errors: self::error_body::decode });
     if !group.portal {
         return quote! {
-            impl super::Client {
+            #[cfg(feature = #feature)]
+            impl Client {
                 #[doc = #doc]
                 pub fn #method(&self) -> #name {
-                    #name { core: self.__core().clone() }
+                    #construct
                 }
             }
         };
@@ -207,21 +343,23 @@ fn emit_accessor(group: &Group<'_>) -> TokenStream {
     }
     if group.member_only {
         quote! {
-            impl super::CustomerPortalClient<crate::MemberSession> {
+            #[cfg(feature = #feature)]
+            impl CustomerPortalClient<crate::MemberSession> {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = " Only a member session may call these."]
                 pub fn #method(&self) -> #name {
-                    #name { core: self.__core().clone() }
+                    #construct
                 }
             }
         }
     } else {
         quote! {
-            impl<S: crate::SessionKind> super::CustomerPortalClient<S> {
+            #[cfg(feature = #feature)]
+            impl<S: crate::SessionKind> CustomerPortalClient<S> {
                 #[doc = #doc]
                 pub fn #method(&self) -> #name {
-                    #name { core: self.__core().clone() }
+                    #construct
                 }
             }
         }
@@ -249,7 +387,7 @@ fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> super::#child_type {
-                super::#child_type { core: self.core.clone() }
+                super::#child_type { core: self.core.clone(), errors: self.errors }
             }
         }
     });
@@ -288,6 +426,7 @@ fn emit_method(models: &Models, op: &Operation) -> TokenStream {
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder {
                 core: self.core.clone(),
+                errors: self.errors,
                 idempotency_key: None,
                 #(#inits,)*
                 #(#optional_fields: Default::default(),)*
@@ -361,7 +500,6 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
     });
     let request = emit_request(op);
     let (value_ty, decode) = response_handling(models, op);
-    let error_body = emit_error_body_fn(models, op);
     let pagination = op
         .pagination
         .as_ref()
@@ -372,6 +510,7 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
         #[must_use = "a request does nothing until `send` is awaited"]
         pub struct #builder {
             core: crate::__private::Core,
+            errors: crate::__private::ErrorDecoder,
             idempotency_key: Option<String>,
             #(#fields)*
         }
@@ -400,7 +539,6 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
             fn request(&self) -> Result<crate::__private::Request, crate::Error> {
                 #request
             }
-            #error_body
         }
     }
 }
@@ -503,7 +641,7 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
                 quote!(crate::__private::json(
                     Self::OPERATION,
                     response,
-                    Self::error_body
+                    self.errors
                 )),
             )
         }
@@ -514,7 +652,7 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
                 quote!(crate::__private::json_or_pending(
                     Self::OPERATION,
                     response,
-                    Self::error_body
+                    self.errors
                 )),
             )
         }
@@ -523,7 +661,7 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
             quote!(crate::__private::empty(
                 Self::OPERATION,
                 response,
-                Self::error_body
+                self.errors
             )),
         ),
         ResponseKind::Csv => (
@@ -531,42 +669,9 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
             quote!(crate::__private::text(
                 Self::OPERATION,
                 response,
-                Self::error_body
+                self.errors
             )),
         ),
-    }
-}
-
-fn emit_error_body_fn(models: &Models, op: &Operation) -> TokenStream {
-    let arms = op.errors.iter().map(|error| {
-        let status = Literal::u16_unsuffixed(error.status);
-        let variant = ident(&error_variant_name(models, &error.ty));
-        quote!(#status => crate::__private::decode_error_body(body, super::ApiErrorBody::#variant, super::ApiErrorBody::Unknown),)
-    });
-    let body_param = if op.errors.is_empty() {
-        quote!(_body)
-    } else {
-        quote!(body)
-    };
-    let status_param = if op.errors.is_empty() {
-        quote!(_status)
-    } else {
-        quote!(status)
-    };
-    let matcher = if op.errors.is_empty() {
-        quote!(None)
-    } else {
-        quote! {
-            match status {
-                #(#arms)*
-                _ => None,
-            }
-        }
-    };
-    quote! {
-        fn error_body(#status_param: u16, #body_param: &[u8]) -> Option<super::ApiErrorBody> {
-            #matcher
-        }
     }
 }
 
@@ -662,7 +767,46 @@ fn emit_error_body(models: &Models) -> TokenStream {
             #variant(#ty),
         }
     });
+    let mut arms = Vec::new();
+    for op in &models.operations {
+        let operation_id = &op.operation_id;
+        for error in &op.errors {
+            let status = Literal::u16_unsuffixed(error.status);
+            let variant = ident(&error_variant_name(models, &error.ty));
+            arms.push(quote! {
+                (#operation_id, #status) => crate::__private::decode_error_body(body, ApiErrorBody::#variant, ApiErrorBody::Unknown),
+            });
+        }
+    }
+    let (status, body) = if arms.is_empty() {
+        (quote!(_status), quote!(_body))
+    } else {
+        (quote!(status), quote!(body))
+    };
+    let (operation, matcher) = if arms.is_empty() {
+        (quote!(_operation), quote!(None::<ApiErrorBody>))
+    } else {
+        (
+            quote!(operation),
+            quote! {
+                match (operation, #status) {
+                    #(#arms)*
+                    _ => None,
+                }
+            },
+        )
+    };
     quote! {
+        #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
+        #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
+        pub(crate) fn decode(
+            #operation: &'static str,
+            #status: u16,
+            #body: &[u8],
+        ) -> Option<crate::__private::TypedErrorBody> {
+            #matcher.map(crate::__private::erase_error_body)
+        }
+
         #[doc = " The typed body of an error response, for the statuses the spec"]
         #[doc = " documents. `Error::Api` also keeps the raw body."]
         #[derive(Clone, Debug, PartialEq)]

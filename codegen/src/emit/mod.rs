@@ -1,10 +1,12 @@
 //! Stage 3 — emit: IR → token streams, one per generated file.
 
 pub mod api;
+pub mod api_shared;
 pub mod conformance;
 pub mod features;
 pub mod models;
 pub mod roundtrip;
+pub mod shared;
 pub mod versions;
 
 use proc_macro2::{Ident, Span, TokenStream};

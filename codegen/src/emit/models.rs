@@ -31,14 +31,29 @@ pub fn modules(models: &Models) -> BTreeMap<String, Vec<TypeId>> {
     modules
 }
 
-/// One module of [`modules`]: its types and their impls.
-pub fn emit_module(models: &Models, ids: &[TypeId]) -> TokenStream {
+/// One module of [`modules`]: its types and their impls; a type `shared`
+/// says is generated once for several versions is re-exported from the
+/// shared module instead (see [`crate::ir::sharing`]).
+pub fn emit_module(
+    models: &Models,
+    ids: &[TypeId],
+    shared: impl Fn(TypeId) -> bool,
+) -> TokenStream {
     let items = ids.iter().map(|&id| {
-        let item = emit_type(models, models.get(id));
-        let progress = emit_page_progress(models, id);
-        quote!(#item #progress)
+        if shared(id) {
+            let name = ident(&models.get(id).name);
+            return quote!(pub use super::super::__shared::#name;);
+        }
+        emit_type_and_impls(models, id)
     });
     quote!(#(#items)*)
+}
+
+/// A type's definition and the impls generated beside it.
+pub(crate) fn emit_type_and_impls(models: &Models, id: TypeId) -> TokenStream {
+    let item = emit_type(models, models.get(id));
+    let progress = emit_page_progress(models, id);
+    quote!(#item #progress)
 }
 
 /// The module root (`mod.rs`): the spec's pin and every module, each behind
@@ -93,22 +108,31 @@ fn emit_root_gated<'a>(
     }
 }
 
-/// The marker types of the spec's string constants (`consts.rs`).
-pub fn emit_consts(models: &Models) -> TokenStream {
-    let markers = models.consts.iter().map(|marker| {
-        let name = ident(&marker.rust_name);
-        let value = &marker.value;
-        let doc = format!(" The constant `{value:?}`.");
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-            pub struct #name;
-            impl crate::ConstValue for #name {
-                const VALUE: &'static str = #value;
-            }
+/// The marker types of the spec's string constants (`consts.rs`); a marker
+/// `shared` says is generated once is re-exported from the shared module.
+pub fn emit_consts(models: &Models, shared: impl Fn(crate::ir::ConstId) -> bool) -> TokenStream {
+    let markers = models.consts.iter().enumerate().map(|(index, marker)| {
+        if shared(crate::ir::ConstId(index)) {
+            let name = ident(&marker.rust_name);
+            return quote!(pub use super::super::__shared::consts::#name;);
         }
+        const_marker(&marker.rust_name, &marker.value)
     });
     quote!(#(#markers)*)
+}
+
+/// The marker type standing for the string constant `value`.
+pub(crate) fn const_marker(rust_name: &str, value: &str) -> TokenStream {
+    let name = ident(rust_name);
+    let doc = format!(" The constant `{value:?}`.");
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #name;
+        impl crate::ConstValue for #name {
+            const VALUE: &'static str = #value;
+        }
+    }
 }
 
 /// `impl PageProgress` for a struct used as the `pagination` of a page, so

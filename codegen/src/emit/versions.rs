@@ -9,8 +9,10 @@ use crate::changelog::{self, render};
 use crate::ir::Models;
 use crate::{ApiVersion, Lifecycle};
 
-/// `polar-models/src/generated/mod.rs`.
-pub fn models_root(versions: &[&ApiVersion]) -> TokenStream {
+/// `polar-models/src/generated/mod.rs`; `shared` when some types are
+/// generated once for several versions (`__shared`, see
+/// [`crate::ir::sharing`]).
+pub fn models_root(versions: &[&ApiVersion], shared: bool) -> TokenStream {
     let modules = versions.iter().map(|version| {
         let (module, feature) = (format_ident!("{}", version.module()), version.feature());
         let doc = version_doc(version, "schemas");
@@ -20,11 +22,21 @@ pub fn models_root(versions: &[&ApiVersion]) -> TokenStream {
             pub mod #module;
         }
     });
-    quote!(#(#modules)*)
+    let shared = shared.then(|| {
+        quote! {
+            // Types several versions define alike, compiled once; each
+            // version re-exports them, so this path is not the one to use.
+            #[doc(hidden)]
+            pub mod __shared;
+        }
+    });
+    quote!(#shared #(#modules)*)
 }
 
-/// `polar-api/src/generated/mod.rs`.
-pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
+/// `polar-api/src/generated/mod.rs`; `shared` when some operation groups
+/// are generated once for several versions (`__shared`, see
+/// [`crate::emit::api_shared`]).
+pub fn api_root(versions: &[&ApiVersion], shared: bool) -> TokenStream {
     let modules = versions.iter().map(|version| {
         let (module, feature) = (format_ident!("{}", version.module()), version.feature());
         let doc = version_doc(version, "operations");
@@ -40,7 +52,15 @@ pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
         .find(|v| v.lifecycle == Lifecycle::Current)
         .map_or("", |v| v.name.as_str());
     let payloads = emit_versioned_payload(versions);
+    // The groups several versions generate alike, compiled once; each
+    // version re-exports them.
+    let shared = shared.then(|| {
+        quote!(
+            mod __shared;
+        )
+    });
     quote! {
+        #shared
         #(#modules)*
 
         #payloads

@@ -9,6 +9,7 @@ pub mod features;
 mod lower;
 pub mod names;
 mod operations;
+pub mod sharing;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 pub use operations::{

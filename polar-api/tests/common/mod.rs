@@ -32,10 +32,14 @@ pub fn client(server: &MockServer) -> Client {
     builder(server).build().unwrap()
 }
 
-/// The decoder generated code passes: a 404 body as `ResourceNotFound`, a
-/// 422 as `HttpValidationError`, anything else `None`.
-pub fn error_body(status: u16, raw: &[u8]) -> Option<ApiErrorBody> {
-    match status {
+/// An error decoder like the generated ones: a 404 body as
+/// `ResourceNotFound`, a 422 as `HttpValidationError`, anything else `None`.
+pub fn error_body(
+    _operation: &'static str,
+    status: u16,
+    raw: &[u8],
+) -> Option<__private::TypedErrorBody> {
+    let body = match status {
         404 => {
             __private::decode_error_body(raw, ApiErrorBody::ResourceNotFound, ApiErrorBody::Unknown)
         }
@@ -45,7 +49,8 @@ pub fn error_body(status: u16, raw: &[u8]) -> Option<ApiErrorBody> {
             ApiErrorBody::Unknown,
         ),
         _ => None,
-    }
+    };
+    body.map(__private::erase_error_body)
 }
 
 pub async fn send_json<T: DeserializeOwned>(

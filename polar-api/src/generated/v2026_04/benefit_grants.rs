@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct BenefitGrants {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `benefit_grants` operations.
-    pub fn benefit_grants(&self) -> BenefitGrants {
-        BenefitGrants {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl BenefitGrants {
     /// List Benefit Grants
@@ -24,6 +17,7 @@ impl BenefitGrants {
     pub fn list(&self) -> BenefitGrantsList {
         BenefitGrantsList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             customer_id: Default::default(),
@@ -40,6 +34,7 @@ impl BenefitGrants {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct BenefitGrantsList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     customer_id: Vec<super::models::uuid::Uuid>,
@@ -131,7 +126,7 @@ impl BenefitGrantsList {
     ) -> Result<crate::Response<super::models::ListResourceBenefitGrant>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -186,17 +181,5 @@ impl BenefitGrantsList {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CustomerMeters {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `customer_meters` operations.
-    pub fn customer_meters(&self) -> CustomerMeters {
-        CustomerMeters {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CustomerMeters {
     /// List Customer Meters
@@ -24,6 +17,7 @@ impl CustomerMeters {
     pub fn list(&self) -> CustomerMetersList {
         CustomerMetersList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             customer_id: Default::default(),
@@ -44,6 +38,7 @@ impl CustomerMeters {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerMetersGet {
         CustomerMetersGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -54,6 +49,7 @@ impl CustomerMeters {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerMetersList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     customer_id: Vec<super::models::uuid::Uuid>,
@@ -153,7 +149,7 @@ impl CustomerMetersList {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -209,24 +205,13 @@ impl CustomerMetersList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_meters:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerMetersGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -249,7 +234,7 @@ impl CustomerMetersGet {
     ) -> Result<crate::Response<super::models::CustomerMeter>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -262,24 +247,5 @@ impl CustomerMetersGet {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CustomerPortalLicenseKeys {
     pub(crate) core: crate::__private::Core,
-}
-impl<S: crate::SessionKind> super::CustomerPortalClient<S> {
-    /// The `customer_portal / license_keys` operations.
-    pub fn license_keys(&self) -> CustomerPortalLicenseKeys {
-        CustomerPortalLicenseKeys {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CustomerPortalLicenseKeys {
     /// List License Keys
@@ -22,6 +15,7 @@ impl CustomerPortalLicenseKeys {
     pub fn list(&self) -> CustomerPortalLicenseKeysList {
         CustomerPortalLicenseKeysList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             benefit_id: Default::default(),
             page: Default::default(),
@@ -38,6 +32,7 @@ impl CustomerPortalLicenseKeys {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalLicenseKeysGet {
         CustomerPortalLicenseKeysGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -58,6 +53,7 @@ impl CustomerPortalLicenseKeys {
     ) -> CustomerPortalLicenseKeysValidate {
         CustomerPortalLicenseKeysValidate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -78,6 +74,7 @@ impl CustomerPortalLicenseKeys {
     ) -> CustomerPortalLicenseKeysActivate {
         CustomerPortalLicenseKeysActivate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -98,6 +95,7 @@ impl CustomerPortalLicenseKeys {
     ) -> CustomerPortalLicenseKeysDeactivate {
         CustomerPortalLicenseKeysDeactivate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -108,6 +106,7 @@ impl CustomerPortalLicenseKeys {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalLicenseKeysList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     benefit_id: Option<super::models::uuid::Uuid>,
     page: Option<i64>,
@@ -156,7 +155,7 @@ impl CustomerPortalLicenseKeysList {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -200,38 +199,13 @@ impl CustomerPortalLicenseKeysList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            401 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::Unauthorized,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:license_keys:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalLicenseKeysGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -259,7 +233,7 @@ impl CustomerPortalLicenseKeysGet {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -273,31 +247,13 @@ impl CustomerPortalLicenseKeysGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:license_keys:validate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalLicenseKeysValidate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyValidate,
 }
@@ -320,7 +276,7 @@ impl CustomerPortalLicenseKeysValidate {
     ) -> Result<crate::Response<super::models::ValidatedLicenseKey>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -334,31 +290,13 @@ impl CustomerPortalLicenseKeysValidate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:license_keys:activate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalLicenseKeysActivate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyActivate,
 }
@@ -383,7 +321,7 @@ impl CustomerPortalLicenseKeysActivate {
     ) -> Result<crate::Response<super::models::LicenseKeyActivationRead>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -397,38 +335,13 @@ impl CustomerPortalLicenseKeysActivate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::NotPermitted,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:license_keys:deactivate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalLicenseKeysDeactivate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyDeactivate,
 }
@@ -449,7 +362,7 @@ impl CustomerPortalLicenseKeysDeactivate {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -462,24 +375,5 @@ impl CustomerPortalLicenseKeysDeactivate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

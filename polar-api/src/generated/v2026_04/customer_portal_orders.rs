@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CustomerPortalOrders {
     pub(crate) core: crate::__private::Core,
-}
-impl<S: crate::SessionKind> super::CustomerPortalClient<S> {
-    /// The `customer_portal / orders` operations.
-    pub fn orders(&self) -> CustomerPortalOrders {
-        CustomerPortalOrders {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CustomerPortalOrders {
     /// List Orders
@@ -22,6 +15,7 @@ impl CustomerPortalOrders {
     pub fn list(&self) -> CustomerPortalOrdersList {
         CustomerPortalOrdersList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             product_id: Default::default(),
             product_billing_type: Default::default(),
@@ -40,6 +34,7 @@ impl CustomerPortalOrders {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersGet {
         CustomerPortalOrdersGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -56,6 +51,7 @@ impl CustomerPortalOrders {
     ) -> CustomerPortalOrdersUpdate {
         CustomerPortalOrdersUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -69,6 +65,7 @@ impl CustomerPortalOrders {
     pub fn invoice(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersInvoice {
         CustomerPortalOrdersInvoice {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -84,6 +81,7 @@ impl CustomerPortalOrders {
     ) -> CustomerPortalOrdersGenerateInvoice {
         CustomerPortalOrdersGenerateInvoice {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -96,6 +94,7 @@ impl CustomerPortalOrders {
     pub fn receipt(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersReceipt {
         CustomerPortalOrdersReceipt {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -111,6 +110,7 @@ impl CustomerPortalOrders {
     ) -> CustomerPortalOrdersGetPaymentStatus {
         CustomerPortalOrdersGetPaymentStatus {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -127,6 +127,7 @@ impl CustomerPortalOrders {
     ) -> CustomerPortalOrdersConfirmRetryPayment {
         CustomerPortalOrdersConfirmRetryPayment {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -138,6 +139,7 @@ impl CustomerPortalOrders {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     product_id: Vec<super::models::uuid::Uuid>,
     product_billing_type: Vec<super::models::ProductBillingType>,
@@ -232,7 +234,7 @@ impl CustomerPortalOrdersList {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -288,24 +290,13 @@ impl CustomerPortalOrdersList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -328,7 +319,7 @@ impl CustomerPortalOrdersGet {
     ) -> Result<crate::Response<super::models::CustomerOrder>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -342,31 +333,13 @@ impl CustomerPortalOrdersGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::CustomerOrderUpdate,
@@ -390,7 +363,7 @@ impl CustomerPortalOrdersUpdate {
     ) -> Result<crate::Response<super::models::CustomerOrder>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -405,31 +378,13 @@ impl CustomerPortalOrdersUpdate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:invoice` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersInvoice {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -454,7 +409,7 @@ impl CustomerPortalOrdersInvoice {
     ) -> Result<crate::Response<super::models::CustomerOrderInvoice>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -468,31 +423,13 @@ impl CustomerPortalOrdersInvoice {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:generate_invoice` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersGenerateInvoice {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -513,7 +450,7 @@ impl CustomerPortalOrdersGenerateInvoice {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -527,38 +464,13 @@ impl CustomerPortalOrdersGenerateInvoice {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            409 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::OrderNotEligibleForInvoice,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::MissingInvoiceBillingDetails,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:receipt` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersReceipt {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -586,7 +498,7 @@ impl CustomerPortalOrdersReceipt {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json_or_pending(Self::OPERATION, response, Self::error_body)
+        crate::__private::json_or_pending(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -600,31 +512,13 @@ impl CustomerPortalOrdersReceipt {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:get_payment_status` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersGetPaymentStatus {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -652,7 +546,7 @@ impl CustomerPortalOrdersGetPaymentStatus {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -666,31 +560,13 @@ impl CustomerPortalOrdersGetPaymentStatus {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:orders:confirm_retry_payment` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalOrdersConfirmRetryPayment {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::CustomerOrderConfirmPayment,
@@ -719,7 +595,7 @@ impl CustomerPortalOrdersConfirmRetryPayment {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -733,38 +609,5 @@ impl CustomerPortalOrdersConfirmRetryPayment {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            409 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::PaymentAlreadyInProgress,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::OrderNotEligibleForRetry,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            429 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ManualRetryLimitExceeded,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

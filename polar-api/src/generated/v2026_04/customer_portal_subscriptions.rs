@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CustomerPortalSubscriptions {
     pub(crate) core: crate::__private::Core,
-}
-impl<S: crate::SessionKind> super::CustomerPortalClient<S> {
-    /// The `customer_portal / subscriptions` operations.
-    pub fn subscriptions(&self) -> CustomerPortalSubscriptions {
-        CustomerPortalSubscriptions {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CustomerPortalSubscriptions {
     /// List Subscriptions
@@ -24,6 +17,7 @@ impl CustomerPortalSubscriptions {
     pub fn list(&self) -> CustomerPortalSubscriptionsList {
         CustomerPortalSubscriptionsList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             product_id: Default::default(),
             active: Default::default(),
@@ -43,6 +37,7 @@ impl CustomerPortalSubscriptions {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalSubscriptionsGet {
         CustomerPortalSubscriptionsGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -58,6 +53,7 @@ impl CustomerPortalSubscriptions {
     ) -> CustomerPortalSubscriptionsCancel {
         CustomerPortalSubscriptionsCancel {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -74,6 +70,7 @@ impl CustomerPortalSubscriptions {
     ) -> CustomerPortalSubscriptionsUpdate {
         CustomerPortalSubscriptionsUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -85,6 +82,7 @@ impl CustomerPortalSubscriptions {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalSubscriptionsList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     product_id: Vec<super::models::uuid::Uuid>,
     active: Option<bool>,
@@ -165,7 +163,7 @@ impl CustomerPortalSubscriptionsList {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -218,24 +216,13 @@ impl CustomerPortalSubscriptionsList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:subscriptions:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalSubscriptionsGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -260,7 +247,7 @@ impl CustomerPortalSubscriptionsGet {
     ) -> Result<crate::Response<super::models::CustomerSubscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -274,31 +261,13 @@ impl CustomerPortalSubscriptionsGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:subscriptions:cancel` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalSubscriptionsCancel {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -323,7 +292,7 @@ impl CustomerPortalSubscriptionsCancel {
     ) -> Result<crate::Response<super::models::CustomerSubscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -337,38 +306,13 @@ impl CustomerPortalSubscriptionsCancel {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::AlreadyCanceledSubscription,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `customer_portal:subscriptions:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerPortalSubscriptionsUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::CustomerSubscriptionUpdate,
@@ -394,7 +338,7 @@ impl CustomerPortalSubscriptionsUpdate {
     ) -> Result<crate::Response<super::models::CustomerSubscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -408,38 +352,5 @@ impl CustomerPortalSubscriptionsUpdate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            402 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::PaymentFailed,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::CustomerPortalSubscriptionsUpdateError403,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CustomerSessions {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `customer_sessions` operations.
-    pub fn customer_sessions(&self) -> CustomerSessions {
-        CustomerSessions {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CustomerSessions {
     /// Create Customer Session
@@ -30,6 +23,7 @@ impl CustomerSessions {
     ) -> CustomerSessionsCreate {
         CustomerSessionsCreate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -40,6 +34,7 @@ impl CustomerSessions {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CustomerSessionsCreate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::CustomerSessionsCreateBody,
 }
@@ -62,7 +57,7 @@ impl CustomerSessionsCreate {
     ) -> Result<crate::Response<super::models::CustomerSession>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -75,17 +70,5 @@ impl CustomerSessionsCreate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct LicenseKeys {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `license_keys` operations.
-    pub fn license_keys(&self) -> LicenseKeys {
-        LicenseKeys {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl LicenseKeys {
     /// List License Keys
@@ -24,6 +17,7 @@ impl LicenseKeys {
     pub fn list(&self) -> LicenseKeysList {
         LicenseKeysList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             benefit_id: Default::default(),
@@ -42,6 +36,7 @@ impl LicenseKeys {
     pub fn get(&self, id: super::models::uuid::Uuid) -> LicenseKeysGet {
         LicenseKeysGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -60,6 +55,7 @@ impl LicenseKeys {
     ) -> LicenseKeysUpdate {
         LicenseKeysUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -79,6 +75,7 @@ impl LicenseKeys {
     ) -> LicenseKeysGetActivation {
         LicenseKeysGetActivation {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             activation_id,
@@ -97,6 +94,7 @@ impl LicenseKeys {
     ) -> LicenseKeysValidate {
         LicenseKeysValidate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -114,6 +112,7 @@ impl LicenseKeys {
     ) -> LicenseKeysActivate {
         LicenseKeysActivate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -131,6 +130,7 @@ impl LicenseKeys {
     ) -> LicenseKeysDeactivate {
         LicenseKeysDeactivate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -141,6 +141,7 @@ impl LicenseKeys {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     benefit_id: Vec<super::models::uuid::Uuid>,
@@ -216,7 +217,7 @@ impl LicenseKeysList {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -266,38 +267,13 @@ impl LicenseKeysList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            401 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::Unauthorized,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -325,7 +301,7 @@ impl LicenseKeysGet {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -339,38 +315,13 @@ impl LicenseKeysGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            401 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::Unauthorized,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::LicenseKeyUpdate,
@@ -394,7 +345,7 @@ impl LicenseKeysUpdate {
     ) -> Result<crate::Response<super::models::LicenseKeyRead>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -409,38 +360,13 @@ impl LicenseKeysUpdate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            401 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::Unauthorized,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:get_activation` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysGetActivation {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     activation_id: super::models::uuid::Uuid,
@@ -466,7 +392,7 @@ impl LicenseKeysGetActivation {
     ) -> Result<crate::Response<super::models::LicenseKeyActivationRead>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -481,38 +407,13 @@ impl LicenseKeysGetActivation {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            401 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::Unauthorized,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:validate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysValidate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyValidate,
 }
@@ -535,7 +436,7 @@ impl LicenseKeysValidate {
     ) -> Result<crate::Response<super::models::ValidatedLicenseKey>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -549,31 +450,13 @@ impl LicenseKeysValidate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:activate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysActivate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyActivate,
 }
@@ -598,7 +481,7 @@ impl LicenseKeysActivate {
     ) -> Result<crate::Response<super::models::LicenseKeyActivationRead>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -612,38 +495,13 @@ impl LicenseKeysActivate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::NotPermitted,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `license_keys:deactivate` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct LicenseKeysDeactivate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::LicenseKeyDeactivate,
 }
@@ -664,7 +522,7 @@ impl LicenseKeysDeactivate {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -677,24 +535,5 @@ impl LicenseKeysDeactivate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Metrics {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `metrics` operations.
-    pub fn metrics(&self) -> Metrics {
-        Metrics {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Metrics {
     /// Get Metrics
@@ -31,6 +24,7 @@ impl Metrics {
     ) -> MetricsGet {
         MetricsGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             start_date,
             end_date,
@@ -58,6 +52,7 @@ impl Metrics {
     ) -> MetricsExport {
         MetricsExport {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             start_date,
             end_date,
@@ -80,6 +75,7 @@ impl Metrics {
     pub fn limits(&self) -> MetricsLimits {
         MetricsLimits {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
         }
     }
@@ -93,6 +89,7 @@ impl Metrics {
     pub fn list_dashboards(&self) -> MetricsListDashboards {
         MetricsListDashboards {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
         }
@@ -110,6 +107,7 @@ impl Metrics {
     ) -> MetricsCreateDashboard {
         MetricsCreateDashboard {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -124,6 +122,7 @@ impl Metrics {
     pub fn get_dashboard(&self, id: super::models::uuid::Uuid) -> MetricsGetDashboard {
         MetricsGetDashboard {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -141,6 +140,7 @@ impl Metrics {
     ) -> MetricsDeleteDashboard {
         MetricsDeleteDashboard {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -159,6 +159,7 @@ impl Metrics {
     ) -> MetricsUpdateDashboard {
         MetricsUpdateDashboard {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -170,6 +171,7 @@ impl Metrics {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     start_date: super::models::chrono::NaiveDate,
     end_date: super::models::chrono::NaiveDate,
@@ -254,7 +256,7 @@ impl MetricsGet {
     ) -> Result<crate::Response<super::models::MetricsResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -288,24 +290,13 @@ impl MetricsGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:export` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsExport {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     start_date: super::models::chrono::NaiveDate,
     end_date: super::models::chrono::NaiveDate,
@@ -390,7 +381,7 @@ impl MetricsExport {
     ) -> Result<crate::Response<String>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::text(Self::OPERATION, response, Self::error_body)
+        crate::__private::text(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -425,24 +416,13 @@ impl MetricsExport {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:limits` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsLimits {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
 }
 impl MetricsLimits {
@@ -464,7 +444,7 @@ impl MetricsLimits {
     ) -> Result<crate::Response<super::models::MetricsLimits>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -477,15 +457,13 @@ impl MetricsLimits {
         }
         Ok(request)
     }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
-    }
 }
 /// A `metrics:list_dashboards` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsListDashboards {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
 }
@@ -523,7 +501,7 @@ impl MetricsListDashboards {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -539,24 +517,13 @@ impl MetricsListDashboards {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:create_dashboard` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsCreateDashboard {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::MetricDashboardCreate,
 }
@@ -581,7 +548,7 @@ impl MetricsCreateDashboard {
     ) -> Result<crate::Response<super::models::MetricDashboardSchema>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -595,24 +562,13 @@ impl MetricsCreateDashboard {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:get_dashboard` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsGetDashboard {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -637,7 +593,7 @@ impl MetricsGetDashboard {
     ) -> Result<crate::Response<super::models::MetricDashboardSchema>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -651,24 +607,13 @@ impl MetricsGetDashboard {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:delete_dashboard` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsDeleteDashboard {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -689,7 +634,7 @@ impl MetricsDeleteDashboard {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -703,24 +648,13 @@ impl MetricsDeleteDashboard {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `metrics:update_dashboard` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetricsUpdateDashboard {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::MetricDashboardUpdate,
@@ -746,7 +680,7 @@ impl MetricsUpdateDashboard {
     ) -> Result<crate::Response<super::models::MetricDashboardSchema>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -760,17 +694,5 @@ impl MetricsUpdateDashboard {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -48,66 +48,22 @@ pub use self::checkout_links::*;
 mod checkouts;
 #[cfg(feature = "checkouts")]
 pub use self::checkouts::*;
-#[cfg(feature = "custom_fields")]
-mod custom_fields;
-#[cfg(feature = "custom_fields")]
-pub use self::custom_fields::*;
 #[cfg(feature = "customer_meters")]
 mod customer_meters;
 #[cfg(feature = "customer_meters")]
 pub use self::customer_meters::*;
 #[cfg(feature = "customer_portal")]
-mod customer_portal_benefit_grants;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_benefit_grants::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_customer_meters;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_customer_meters::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_customer_session;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_customer_session::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_customers;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_customers::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_downloadables;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_downloadables::*;
-#[cfg(feature = "customer_portal")]
 mod customer_portal_license_keys;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_license_keys::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_members;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_members::*;
 #[cfg(feature = "customer_portal")]
 mod customer_portal_orders;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_orders::*;
 #[cfg(feature = "customer_portal")]
-mod customer_portal_organizations;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_organizations::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_seats;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_seats::*;
-#[cfg(feature = "customer_portal")]
 mod customer_portal_subscriptions;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_subscriptions::*;
-#[cfg(feature = "customer_portal")]
-mod customer_portal_wallets;
-#[cfg(feature = "customer_portal")]
-pub use self::customer_portal_wallets::*;
-#[cfg(feature = "customer_seats")]
-mod customer_seats;
-#[cfg(feature = "customer_seats")]
-pub use self::customer_seats::*;
 #[cfg(feature = "customer_sessions")]
 mod customer_sessions;
 #[cfg(feature = "customer_sessions")]
@@ -116,10 +72,6 @@ pub use self::customer_sessions::*;
 mod customers;
 #[cfg(feature = "customers")]
 pub use self::customers::*;
-#[cfg(feature = "customers")]
-mod customers_members;
-#[cfg(feature = "customers")]
-pub use self::customers_members::*;
 #[cfg(feature = "discounts")]
 mod discounts;
 #[cfg(feature = "discounts")]
@@ -128,10 +80,6 @@ pub use self::discounts::*;
 mod disputes;
 #[cfg(feature = "disputes")]
 pub use self::disputes::*;
-#[cfg(feature = "event_types")]
-mod event_types;
-#[cfg(feature = "event_types")]
-pub use self::event_types::*;
 #[cfg(feature = "events")]
 mod events;
 #[cfg(feature = "events")]
@@ -144,10 +92,6 @@ pub use self::files::*;
 mod license_keys;
 #[cfg(feature = "license_keys")]
 pub use self::license_keys::*;
-#[cfg(feature = "members")]
-mod members;
-#[cfg(feature = "members")]
-pub use self::members::*;
 #[cfg(feature = "meters")]
 mod meters;
 #[cfg(feature = "meters")]
@@ -172,18 +116,6 @@ pub use self::orders::*;
 mod organizations;
 #[cfg(feature = "organizations")]
 pub use self::organizations::*;
-#[cfg(feature = "payments")]
-mod payments;
-#[cfg(feature = "payments")]
-pub use self::payments::*;
-#[cfg(feature = "products")]
-mod products;
-#[cfg(feature = "products")]
-pub use self::products::*;
-#[cfg(feature = "refunds")]
-mod refunds;
-#[cfg(feature = "refunds")]
-pub use self::refunds::*;
 #[cfg(feature = "subscriptions")]
 mod subscriptions;
 #[cfg(feature = "subscriptions")]
@@ -192,3 +124,419 @@ pub use self::subscriptions::*;
 mod webhooks;
 #[cfg(feature = "webhooks")]
 pub use self::webhooks::*;
+#[cfg(feature = "custom_fields")]
+pub use super::__shared::custom_fields::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_benefit_grants::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_customer_meters::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_customer_session::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_customers::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_downloadables::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_members::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_organizations::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_seats::*;
+#[cfg(feature = "customer_portal")]
+pub use super::__shared::customer_portal_wallets::*;
+#[cfg(feature = "customer_seats")]
+pub use super::__shared::customer_seats::*;
+#[cfg(feature = "customers")]
+pub use super::__shared::customers_members::*;
+#[cfg(feature = "event_types")]
+pub use super::__shared::event_types::*;
+#[cfg(feature = "members")]
+pub use super::__shared::members::*;
+#[cfg(feature = "payments")]
+pub use super::__shared::payments::*;
+#[cfg(feature = "products")]
+pub use super::__shared::products::*;
+#[cfg(feature = "refunds")]
+pub use super::__shared::refunds::*;
+#[cfg(feature = "benefit_grants")]
+impl Client {
+    /// The `benefit_grants` operations.
+    pub fn benefit_grants(&self) -> BenefitGrants {
+        BenefitGrants {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "benefits")]
+impl Client {
+    /// The `benefits` operations.
+    pub fn benefits(&self) -> Benefits {
+        Benefits {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "checkout_links")]
+impl Client {
+    /// The `checkout_links` operations.
+    pub fn checkout_links(&self) -> CheckoutLinks {
+        CheckoutLinks {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "checkouts")]
+impl Client {
+    /// The `checkouts` operations.
+    pub fn checkouts(&self) -> Checkouts {
+        Checkouts {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "custom_fields")]
+impl Client {
+    /// The `custom_fields` operations.
+    pub fn custom_fields(&self) -> CustomFields {
+        CustomFields {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_meters")]
+impl Client {
+    /// The `customer_meters` operations.
+    pub fn customer_meters(&self) -> CustomerMeters {
+        CustomerMeters {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / benefit_grants` operations.
+    pub fn benefit_grants(&self) -> CustomerPortalBenefitGrants {
+        CustomerPortalBenefitGrants {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / customer_meters` operations.
+    pub fn customer_meters(&self) -> CustomerPortalCustomerMeters {
+        CustomerPortalCustomerMeters {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / customer_session` operations.
+    pub fn customer_session(&self) -> CustomerPortalCustomerSession {
+        CustomerPortalCustomerSession {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / customers` operations.
+    pub fn customers(&self) -> CustomerPortalCustomers {
+        CustomerPortalCustomers {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / downloadables` operations.
+    pub fn downloadables(&self) -> CustomerPortalDownloadables {
+        CustomerPortalDownloadables {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / license_keys` operations.
+    pub fn license_keys(&self) -> CustomerPortalLicenseKeys {
+        CustomerPortalLicenseKeys {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl CustomerPortalClient<crate::MemberSession> {
+    /// The `customer_portal / members` operations.
+    ///
+    /// Only a member session may call these.
+    pub fn members(&self) -> CustomerPortalMembers {
+        CustomerPortalMembers {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / orders` operations.
+    pub fn orders(&self) -> CustomerPortalOrders {
+        CustomerPortalOrders {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / organizations` operations.
+    pub fn organizations(&self) -> CustomerPortalOrganizations {
+        CustomerPortalOrganizations {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / seats` operations.
+    pub fn seats(&self) -> CustomerPortalSeats {
+        CustomerPortalSeats {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / subscriptions` operations.
+    pub fn subscriptions(&self) -> CustomerPortalSubscriptions {
+        CustomerPortalSubscriptions {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::SessionKind> CustomerPortalClient<S> {
+    /// The `customer_portal / wallets` operations.
+    pub fn wallets(&self) -> CustomerPortalWallets {
+        CustomerPortalWallets {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_seats")]
+impl Client {
+    /// The `customer_seats` operations.
+    pub fn customer_seats(&self) -> CustomerSeats {
+        CustomerSeats {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customer_sessions")]
+impl Client {
+    /// The `customer_sessions` operations.
+    pub fn customer_sessions(&self) -> CustomerSessions {
+        CustomerSessions {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "customers")]
+impl Client {
+    /// The `customers` operations.
+    pub fn customers(&self) -> Customers {
+        Customers {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "discounts")]
+impl Client {
+    /// The `discounts` operations.
+    pub fn discounts(&self) -> Discounts {
+        Discounts {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "disputes")]
+impl Client {
+    /// The `disputes` operations.
+    pub fn disputes(&self) -> Disputes {
+        Disputes {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "event_types")]
+impl Client {
+    /// The `event_types` operations.
+    pub fn event_types(&self) -> EventTypes {
+        EventTypes {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "events")]
+impl Client {
+    /// The `events` operations.
+    pub fn events(&self) -> Events {
+        Events {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "files")]
+impl Client {
+    /// The `files` operations.
+    pub fn files(&self) -> Files {
+        Files {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "license_keys")]
+impl Client {
+    /// The `license_keys` operations.
+    pub fn license_keys(&self) -> LicenseKeys {
+        LicenseKeys {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "members")]
+impl Client {
+    /// The `members` operations.
+    pub fn members(&self) -> Members {
+        Members {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "meters")]
+impl Client {
+    /// The `meters` operations.
+    pub fn meters(&self) -> Meters {
+        Meters {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "metrics")]
+impl Client {
+    /// The `metrics` operations.
+    pub fn metrics(&self) -> Metrics {
+        Metrics {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "oauth2")]
+impl Client {
+    /// The `oauth2` operations.
+    pub fn oauth2(&self) -> Oauth2 {
+        Oauth2 {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "orders")]
+impl Client {
+    /// The `orders` operations.
+    pub fn orders(&self) -> Orders {
+        Orders {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "organizations")]
+impl Client {
+    /// The `organizations` operations.
+    pub fn organizations(&self) -> Organizations {
+        Organizations {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "payments")]
+impl Client {
+    /// The `payments` operations.
+    pub fn payments(&self) -> Payments {
+        Payments {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "products")]
+impl Client {
+    /// The `products` operations.
+    pub fn products(&self) -> Products {
+        Products {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "refunds")]
+impl Client {
+    /// The `refunds` operations.
+    pub fn refunds(&self) -> Refunds {
+        Refunds {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "subscriptions")]
+impl Client {
+    /// The `subscriptions` operations.
+    pub fn subscriptions(&self) -> Subscriptions {
+        Subscriptions {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}
+#[cfg(feature = "webhooks")]
+impl Client {
+    /// The `webhooks` operations.
+    pub fn webhooks(&self) -> Webhooks {
+        Webhooks {
+            core: self.__core().clone(),
+            errors: self::error_body::decode,
+        }
+    }
+}

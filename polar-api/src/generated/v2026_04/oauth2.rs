@@ -4,20 +4,14 @@
 #[derive(Clone, Debug)]
 pub struct Oauth2 {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `oauth2` operations.
-    pub fn oauth2(&self) -> Oauth2 {
-        Oauth2 {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Oauth2 {
     /// The `oauth2 / clients` operations.
     pub fn clients(&self) -> super::Oauth2Clients {
         super::Oauth2Clients {
             core: self.core.clone(),
+            errors: self.errors,
         }
     }
     /// Authorize
@@ -26,6 +20,7 @@ impl Oauth2 {
     pub fn authorize(&self) -> Oauth2Authorize {
         Oauth2Authorize {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
         }
     }
@@ -40,6 +35,7 @@ impl Oauth2 {
     ) -> Oauth2RequestToken {
         Oauth2RequestToken {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -55,6 +51,7 @@ impl Oauth2 {
     ) -> Oauth2RevokeToken {
         Oauth2RevokeToken {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -70,6 +67,7 @@ impl Oauth2 {
     ) -> Oauth2IntrospectToken {
         Oauth2IntrospectToken {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -82,6 +80,7 @@ impl Oauth2 {
     pub fn userinfo(&self) -> Oauth2Userinfo {
         Oauth2Userinfo {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
         }
     }
@@ -91,6 +90,7 @@ impl Oauth2 {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2Authorize {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
 }
 impl Oauth2Authorize {
@@ -114,7 +114,7 @@ impl Oauth2Authorize {
     ) -> Result<crate::Response<super::models::Oauth2AuthorizeResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -127,15 +127,13 @@ impl Oauth2Authorize {
         }
         Ok(request)
     }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
-    }
 }
 /// A `oauth2:request_token` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2RequestToken {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::Oauth2RequestTokenBody,
 }
@@ -158,7 +156,7 @@ impl Oauth2RequestToken {
     ) -> Result<crate::Response<super::models::TokenResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -172,15 +170,13 @@ impl Oauth2RequestToken {
         }
         Ok(request)
     }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
-    }
 }
 /// A `oauth2:revoke_token` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2RevokeToken {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::RevokeTokenRequest,
 }
@@ -203,7 +199,7 @@ impl Oauth2RevokeToken {
     ) -> Result<crate::Response<super::models::RevokeTokenResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -217,15 +213,13 @@ impl Oauth2RevokeToken {
         }
         Ok(request)
     }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
-    }
 }
 /// A `oauth2:introspect_token` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2IntrospectToken {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::IntrospectTokenRequest,
 }
@@ -250,7 +244,7 @@ impl Oauth2IntrospectToken {
     ) -> Result<crate::Response<super::models::IntrospectTokenResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -264,15 +258,13 @@ impl Oauth2IntrospectToken {
         }
         Ok(request)
     }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
-    }
 }
 /// A `oauth2:userinfo` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2Userinfo {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
 }
 impl Oauth2Userinfo {
@@ -296,7 +288,7 @@ impl Oauth2Userinfo {
     ) -> Result<crate::Response<super::models::Oauth2UserinfoResponse>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -308,8 +300,5 @@ impl Oauth2Userinfo {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(_status: u16, _body: &[u8]) -> Option<super::ApiErrorBody> {
-        None
     }
 }

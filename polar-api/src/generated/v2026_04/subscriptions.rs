@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Subscriptions {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `subscriptions` operations.
-    pub fn subscriptions(&self) -> Subscriptions {
-        Subscriptions {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Subscriptions {
     /// List Subscriptions
@@ -24,6 +17,7 @@ impl Subscriptions {
     pub fn list(&self) -> SubscriptionsList {
         SubscriptionsList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             product_id: Default::default(),
@@ -60,6 +54,7 @@ impl Subscriptions {
     ) -> SubscriptionsCreate {
         SubscriptionsCreate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -74,6 +69,7 @@ impl Subscriptions {
     pub fn export(&self) -> SubscriptionsExport {
         SubscriptionsExport {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
         }
@@ -88,6 +84,7 @@ impl Subscriptions {
     pub fn get(&self, id: super::models::uuid::Uuid) -> SubscriptionsGet {
         SubscriptionsGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -102,6 +99,7 @@ impl Subscriptions {
     pub fn revoke(&self, id: super::models::uuid::Uuid) -> SubscriptionsRevoke {
         SubscriptionsRevoke {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -120,6 +118,7 @@ impl Subscriptions {
     ) -> SubscriptionsUpdate {
         SubscriptionsUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -131,6 +130,7 @@ impl Subscriptions {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
@@ -311,7 +311,7 @@ impl SubscriptionsList {
     ) -> Result<crate::Response<super::models::ListResourceSubscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -395,24 +395,13 @@ impl SubscriptionsList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `subscriptions:create` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsCreate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::SubscriptionsCreateBody,
 }
@@ -435,7 +424,7 @@ impl SubscriptionsCreate {
     ) -> Result<crate::Response<super::models::Subscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -449,24 +438,13 @@ impl SubscriptionsCreate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `subscriptions:export` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsExport {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
 }
@@ -499,7 +477,7 @@ impl SubscriptionsExport {
     ) -> Result<crate::Response<String>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::text(Self::OPERATION, response, Self::error_body)
+        crate::__private::text(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -516,24 +494,13 @@ impl SubscriptionsExport {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `subscriptions:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -556,7 +523,7 @@ impl SubscriptionsGet {
     ) -> Result<crate::Response<super::models::Subscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -570,31 +537,13 @@ impl SubscriptionsGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `subscriptions:revoke` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsRevoke {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -617,7 +566,7 @@ impl SubscriptionsRevoke {
     ) -> Result<crate::Response<super::models::Subscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -631,45 +580,13 @@ impl SubscriptionsRevoke {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::AlreadyCanceledSubscription,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            409 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::SubscriptionLocked,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `subscriptions:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct SubscriptionsUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::SubscriptionUpdate,
@@ -693,7 +610,7 @@ impl SubscriptionsUpdate {
     ) -> Result<crate::Response<super::models::Subscription>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -707,45 +624,5 @@ impl SubscriptionsUpdate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            402 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::PaymentFailed,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::AlreadyCanceledSubscription,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            409 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::SubscriptionLocked,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

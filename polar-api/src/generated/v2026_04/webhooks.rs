@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Webhooks {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `webhooks` operations.
-    pub fn webhooks(&self) -> Webhooks {
-        Webhooks {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Webhooks {
     /// List Webhook Endpoints
@@ -24,6 +17,7 @@ impl Webhooks {
     pub fn list_webhook_endpoints(&self) -> WebhooksListWebhookEndpoints {
         WebhooksListWebhookEndpoints {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             page: Default::default(),
@@ -43,6 +37,7 @@ impl Webhooks {
     ) -> WebhooksCreateWebhookEndpoint {
         WebhooksCreateWebhookEndpoint {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -60,6 +55,7 @@ impl Webhooks {
     ) -> WebhooksGetWebhookEndpoint {
         WebhooksGetWebhookEndpoint {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -77,6 +73,7 @@ impl Webhooks {
     ) -> WebhooksDeleteWebhookEndpoint {
         WebhooksDeleteWebhookEndpoint {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -95,6 +92,7 @@ impl Webhooks {
     ) -> WebhooksUpdateWebhookEndpoint {
         WebhooksUpdateWebhookEndpoint {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -113,6 +111,7 @@ impl Webhooks {
     ) -> WebhooksResetWebhookEndpointSecret {
         WebhooksResetWebhookEndpointSecret {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -129,6 +128,7 @@ impl Webhooks {
     pub fn list_webhook_deliveries(&self) -> WebhooksListWebhookDeliveries {
         WebhooksListWebhookDeliveries {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             endpoint_id: Default::default(),
             start_timestamp: Default::default(),
@@ -154,6 +154,7 @@ impl Webhooks {
     ) -> WebhooksRedeliverWebhookEvent {
         WebhooksRedeliverWebhookEvent {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -164,6 +165,7 @@ impl Webhooks {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksListWebhookEndpoints {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     page: Option<i64>,
@@ -217,7 +219,7 @@ impl WebhooksListWebhookEndpoints {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -261,24 +263,13 @@ impl WebhooksListWebhookEndpoints {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:create_webhook_endpoint` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksCreateWebhookEndpoint {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::WebhookEndpointCreate,
 }
@@ -301,7 +292,7 @@ impl WebhooksCreateWebhookEndpoint {
     ) -> Result<crate::Response<super::models::WebhookEndpoint>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -315,24 +306,13 @@ impl WebhooksCreateWebhookEndpoint {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:get_webhook_endpoint` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksGetWebhookEndpoint {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -355,7 +335,7 @@ impl WebhooksGetWebhookEndpoint {
     ) -> Result<crate::Response<super::models::WebhookEndpoint>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -369,31 +349,13 @@ impl WebhooksGetWebhookEndpoint {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:delete_webhook_endpoint` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksDeleteWebhookEndpoint {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -414,7 +376,7 @@ impl WebhooksDeleteWebhookEndpoint {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -428,31 +390,13 @@ impl WebhooksDeleteWebhookEndpoint {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:update_webhook_endpoint` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksUpdateWebhookEndpoint {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::WebhookEndpointUpdate,
@@ -476,7 +420,7 @@ impl WebhooksUpdateWebhookEndpoint {
     ) -> Result<crate::Response<super::models::WebhookEndpoint>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -491,31 +435,13 @@ impl WebhooksUpdateWebhookEndpoint {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:reset_webhook_endpoint_secret` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksResetWebhookEndpointSecret {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -538,7 +464,7 @@ impl WebhooksResetWebhookEndpointSecret {
     ) -> Result<crate::Response<super::models::WebhookEndpoint>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -552,31 +478,13 @@ impl WebhooksResetWebhookEndpointSecret {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:list_webhook_deliveries` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksListWebhookDeliveries {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     endpoint_id: Vec<super::models::uuid::Uuid>,
     start_timestamp: Option<super::models::chrono::DateTime<super::models::chrono::Utc>>,
@@ -680,7 +588,7 @@ impl WebhooksListWebhookDeliveries {
     > {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -742,24 +650,13 @@ impl WebhooksListWebhookDeliveries {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `webhooks:redeliver_webhook_event` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksRedeliverWebhookEvent {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -780,7 +677,7 @@ impl WebhooksRedeliverWebhookEvent {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -793,24 +690,5 @@ impl WebhooksRedeliverWebhookEvent {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct CheckoutLinks {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `checkout_links` operations.
-    pub fn checkout_links(&self) -> CheckoutLinks {
-        CheckoutLinks {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl CheckoutLinks {
     /// List Checkout Links
@@ -24,6 +17,7 @@ impl CheckoutLinks {
     pub fn list(&self) -> CheckoutLinksList {
         CheckoutLinksList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             product_id: Default::default(),
@@ -45,6 +39,7 @@ impl CheckoutLinks {
     ) -> CheckoutLinksCreate {
         CheckoutLinksCreate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -59,6 +54,7 @@ impl CheckoutLinks {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CheckoutLinksGet {
         CheckoutLinksGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -73,6 +69,7 @@ impl CheckoutLinks {
     pub fn delete(&self, id: super::models::uuid::Uuid) -> CheckoutLinksDelete {
         CheckoutLinksDelete {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -91,6 +88,7 @@ impl CheckoutLinks {
     ) -> CheckoutLinksUpdate {
         CheckoutLinksUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -102,6 +100,7 @@ impl CheckoutLinks {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutLinksList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
@@ -176,7 +175,7 @@ impl CheckoutLinksList {
     ) -> Result<crate::Response<super::models::ListResourceCheckoutLink>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -226,24 +225,13 @@ impl CheckoutLinksList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkout-links:create` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutLinksCreate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::CheckoutLinkCreate,
 }
@@ -266,7 +254,7 @@ impl CheckoutLinksCreate {
     ) -> Result<crate::Response<super::models::CheckoutLink>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -280,24 +268,13 @@ impl CheckoutLinksCreate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkout-links:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutLinksGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -320,7 +297,7 @@ impl CheckoutLinksGet {
     ) -> Result<crate::Response<super::models::CheckoutLink>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -334,31 +311,13 @@ impl CheckoutLinksGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkout-links:delete` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutLinksDelete {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -379,7 +338,7 @@ impl CheckoutLinksDelete {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -393,31 +352,13 @@ impl CheckoutLinksDelete {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkout-links:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutLinksUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::CheckoutLinkUpdate,
@@ -441,7 +382,7 @@ impl CheckoutLinksUpdate {
     ) -> Result<crate::Response<super::models::CheckoutLink>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -455,24 +396,5 @@ impl CheckoutLinksUpdate {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

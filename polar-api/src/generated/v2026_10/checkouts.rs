@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Checkouts {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `checkouts` operations.
-    pub fn checkouts(&self) -> Checkouts {
-        Checkouts {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Checkouts {
     /// List Checkout Sessions
@@ -24,6 +17,7 @@ impl Checkouts {
     pub fn list(&self) -> CheckoutsList {
         CheckoutsList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             product_id: Default::default(),
@@ -46,6 +40,7 @@ impl Checkouts {
     pub fn create(&self, body: super::models::CheckoutCreate) -> CheckoutsCreate {
         CheckoutsCreate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -60,6 +55,7 @@ impl Checkouts {
     pub fn get(&self, id: super::models::uuid::Uuid) -> CheckoutsGet {
         CheckoutsGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -78,6 +74,7 @@ impl Checkouts {
     ) -> CheckoutsUpdate {
         CheckoutsUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -91,6 +88,7 @@ impl Checkouts {
     pub fn client_get(&self, client_secret: impl Into<String>) -> CheckoutsClientGet {
         CheckoutsClientGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_secret: client_secret.into(),
         }
@@ -107,6 +105,7 @@ impl Checkouts {
     ) -> CheckoutsClientUpdate {
         CheckoutsClientUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_secret: client_secret.into(),
             body,
@@ -126,6 +125,7 @@ impl Checkouts {
     ) -> CheckoutsClientConfirm {
         CheckoutsClientConfirm {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_secret: client_secret.into(),
             body,
@@ -137,6 +137,7 @@ impl Checkouts {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
@@ -250,7 +251,7 @@ impl CheckoutsList {
     ) -> Result<crate::Response<super::models::ListResourceCheckout>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -312,24 +313,13 @@ impl CheckoutsList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:create` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsCreate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::CheckoutCreate,
 }
@@ -352,7 +342,7 @@ impl CheckoutsCreate {
     ) -> Result<crate::Response<super::models::Checkout>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -366,24 +356,13 @@ impl CheckoutsCreate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -406,7 +385,7 @@ impl CheckoutsGet {
     ) -> Result<crate::Response<super::models::Checkout>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -420,31 +399,13 @@ impl CheckoutsGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::CheckoutUpdate,
@@ -468,7 +429,7 @@ impl CheckoutsUpdate {
     ) -> Result<crate::Response<super::models::Checkout>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -483,38 +444,13 @@ impl CheckoutsUpdate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::CheckoutForbiddenError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:client_get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsClientGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_secret: String,
 }
@@ -537,7 +473,7 @@ impl CheckoutsClientGet {
     ) -> Result<crate::Response<super::models::CheckoutPublic>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -551,38 +487,13 @@ impl CheckoutsClientGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            410 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ExpiredCheckoutError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:client_update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsClientUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_secret: String,
     body: super::models::CheckoutUpdatePublic,
@@ -606,7 +517,7 @@ impl CheckoutsClientUpdate {
     ) -> Result<crate::Response<super::models::CheckoutPublic>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -621,45 +532,13 @@ impl CheckoutsClientUpdate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::CheckoutForbiddenError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            410 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ExpiredCheckoutError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `checkouts:client_confirm` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct CheckoutsClientConfirm {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_secret: String,
     body: super::models::CheckoutConfirmStripe,
@@ -685,7 +564,7 @@ impl CheckoutsClientConfirm {
     ) -> Result<crate::Response<super::models::CheckoutPublicConfirmed>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -699,45 +578,5 @@ impl CheckoutsClientConfirm {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            400 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::PaymentError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            403 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::CheckoutForbiddenError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            410 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ExpiredCheckoutError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -4,14 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Meters {
     pub(crate) core: crate::__private::Core,
-}
-impl super::Client {
-    /// The `meters` operations.
-    pub fn meters(&self) -> Meters {
-        Meters {
-            core: self.__core().clone(),
-        }
-    }
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Meters {
     /// List Meters
@@ -24,6 +17,7 @@ impl Meters {
     pub fn list(&self) -> MetersList {
         MetersList {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             organization_id: Default::default(),
             query: Default::default(),
@@ -44,6 +38,7 @@ impl Meters {
     pub fn create(&self, body: super::models::MeterCreate) -> MetersCreate {
         MetersCreate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -58,6 +53,7 @@ impl Meters {
     pub fn get(&self, id: super::models::uuid::Uuid) -> MetersGet {
         MetersGet {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
         }
@@ -76,6 +72,7 @@ impl Meters {
     ) -> MetersUpdate {
         MetersUpdate {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             body,
@@ -97,6 +94,7 @@ impl Meters {
     ) -> MetersQuantities {
         MetersQuantities {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             id,
             start_timestamp,
@@ -115,6 +113,7 @@ impl Meters {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetersList {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     organization_id: Vec<super::models::uuid::Uuid>,
     query: Option<String>,
@@ -205,7 +204,7 @@ impl MetersList {
     ) -> Result<crate::Response<super::models::ListResourceMeter>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
     pub fn stream(
@@ -259,24 +258,13 @@ impl MetersList {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `meters:create` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetersCreate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::MeterCreate,
 }
@@ -299,7 +287,7 @@ impl MetersCreate {
     ) -> Result<crate::Response<super::models::Meter>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -313,24 +301,13 @@ impl MetersCreate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `meters:get` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetersGet {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
 }
@@ -353,7 +330,7 @@ impl MetersGet {
     ) -> Result<crate::Response<super::models::Meter>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -367,31 +344,13 @@ impl MetersGet {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `meters:update` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetersUpdate {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     body: super::models::MeterUpdate,
@@ -415,7 +374,7 @@ impl MetersUpdate {
     ) -> Result<crate::Response<super::models::Meter>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -430,31 +389,13 @@ impl MetersUpdate {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `meters:quantities` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct MetersQuantities {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     id: super::models::uuid::Uuid,
     start_timestamp: super::models::chrono::DateTime<super::models::chrono::Utc>,
@@ -536,7 +477,7 @@ impl MetersQuantities {
     ) -> Result<crate::Response<super::models::MeterQuantities>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -567,24 +508,5 @@ impl MetersQuantities {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            404 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::ResourceNotFound,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

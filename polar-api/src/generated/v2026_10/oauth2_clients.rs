@@ -4,6 +4,7 @@
 #[derive(Clone, Debug)]
 pub struct Oauth2Clients {
     pub(crate) core: crate::__private::Core,
+    pub(crate) errors: crate::__private::ErrorDecoder,
 }
 impl Oauth2Clients {
     /// Create Client
@@ -17,6 +18,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsCreateClient {
         Oauth2ClientsCreateClient {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             body,
         }
@@ -29,6 +31,7 @@ impl Oauth2Clients {
     pub fn get_client(&self, client_id: impl Into<String>) -> Oauth2ClientsGetClient {
         Oauth2ClientsGetClient {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_id: client_id.into(),
         }
@@ -45,6 +48,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsUpdateClient {
         Oauth2ClientsUpdateClient {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_id: client_id.into(),
             body,
@@ -61,6 +65,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsDeleteClient {
         Oauth2ClientsDeleteClient {
             core: self.core.clone(),
+            errors: self.errors,
             idempotency_key: None,
             client_id: client_id.into(),
         }
@@ -71,6 +76,7 @@ impl Oauth2Clients {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsCreateClient {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     body: super::models::OAuth2ClientConfiguration,
 }
@@ -93,7 +99,7 @@ impl Oauth2ClientsCreateClient {
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -107,24 +113,13 @@ impl Oauth2ClientsCreateClient {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `oauth2:clients:oauth2:get_client` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsGetClient {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_id: String,
 }
@@ -147,7 +142,7 @@ impl Oauth2ClientsGetClient {
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -161,24 +156,13 @@ impl Oauth2ClientsGetClient {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `oauth2:clients:oauth2:update_client` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsUpdateClient {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_id: String,
     body: super::models::OAuth2ClientConfigurationUpdate,
@@ -202,7 +186,7 @@ impl Oauth2ClientsUpdateClient {
     ) -> Result<crate::Response<::serde_json::Value>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::json(Self::OPERATION, response, Self::error_body)
+        crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -217,24 +201,13 @@ impl Oauth2ClientsUpdateClient {
         }
         Ok(request)
     }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
-    }
 }
 /// A `oauth2:clients:oauth2:delete_client` request; set optional parameters, then `send().await`.
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsDeleteClient {
     core: crate::__private::Core,
+    errors: crate::__private::ErrorDecoder,
     idempotency_key: Option<String>,
     client_id: String,
 }
@@ -255,7 +228,7 @@ impl Oauth2ClientsDeleteClient {
     pub async fn send_with_response(self) -> Result<crate::Response<()>, crate::Error> {
         let request = self.request()?;
         let response = self.core.send(request).await?;
-        crate::__private::empty(Self::OPERATION, response, Self::error_body)
+        crate::__private::empty(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
@@ -268,17 +241,5 @@ impl Oauth2ClientsDeleteClient {
             request = request.header("Idempotency-Key", key.clone());
         }
         Ok(request)
-    }
-    fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
-        match status {
-            422 => {
-                crate::__private::decode_error_body(
-                    body,
-                    super::ApiErrorBody::HttpValidationError,
-                    super::ApiErrorBody::Unknown,
-                )
-            }
-            _ => None,
-        }
     }
 }

@@ -1,0 +1,152 @@
+//! Which types two API versions share (`ir::sharing`), and what the
+//! generated trees make of it: a shared type is generated once under
+//! `__shared/` behind the features of the versions sharing it, and each of
+//! those versions re-exports it where it would have defined it.
+
+mod common;
+
+use codegen::ir::sharing::Sharing;
+use codegen::ir::{self, Models, TypeId};
+use codegen::{Lifecycle, Settings, VersionInput};
+use common::id_of;
+
+/// One operation returning `Thing`. `Thing` holds a `Color` (whose values
+/// are `colors`) and a `Label`; `Label` holds a `Kind` constant.
+fn document(colors: &[&str], label_doc: &str) -> String {
+    let colors: Vec<String> = colors.iter().map(|c| format!("\"{c}\"")).collect();
+    format!(
+        r##"{{"openapi": "3.1.0", "info": {{"title": "t", "version": "1"}},
+  "paths": {{"/v1/things/": {{"get": {{"operationId": "things:get",
+    "responses": {{"200": {{"description": "ok",
+      "content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Wrapper"}}}}}}}}}}}}}}}},
+  "components": {{"schemas": {{
+    "Wrapper": {{"type": "object", "required": ["thing", "label"],
+      "properties": {{"thing": {{"$ref": "#/components/schemas/Thing"}},
+                     "label": {{"$ref": "#/components/schemas/Label"}}}}}},
+    "Thing": {{"type": "object", "required": ["color"],
+      "properties": {{"color": {{"$ref": "#/components/schemas/Color"}}}}}},
+    "Color": {{"type": "string", "enum": [{}]}},
+    "Label": {{"type": "object", "description": "{label_doc}", "required": ["kind", "text"],
+      "properties": {{"kind": {{"type": "string", "const": "label"}},
+                     "text": {{"type": "string"}}}}}}}}}}}}"##,
+        colors.join(", ")
+    )
+}
+
+fn lower(text: &str) -> Models {
+    ir::lower(&codegen::spec::parse(text).unwrap()).unwrap()
+}
+
+fn shared_names(sharing: &Sharing) -> Vec<&str> {
+    sharing.types.iter().map(|t| t.name.as_str()).collect()
+}
+
+#[test]
+fn a_type_is_shared_only_when_it_and_everything_it_reaches_are_the_same() {
+    let old = lower(&document(&["red"], "A label."));
+    let new = lower(&document(&["red", "green"], "A label."));
+    let sharing = Sharing::of(&[&old, &new]);
+
+    // `Color` gained a value; `Thing` reaches it, `Wrapper` reaches `Thing`:
+    // none of the three is shared. `Label` and its constant are.
+    assert_eq!(shared_names(&sharing), ["Label"]);
+    let label = &sharing.types[0];
+    assert_eq!(
+        label.members,
+        [(0, id_of(&old, "Label")), (1, id_of(&new, "Label"))]
+    );
+    assert_eq!(label.source(), (1, id_of(&new, "Label")));
+    for (version, models) in [(0, &old), (1, &new)] {
+        for name in ["Wrapper", "Thing", "Color"] {
+            assert_eq!(
+                sharing.type_home(version, id_of(models, name)),
+                None,
+                "{name}"
+            );
+        }
+        assert_eq!(sharing.type_home(version, id_of(models, "Label")), Some(0));
+        assert_eq!(sharing.shared_count(version), 1);
+    }
+    assert_eq!(sharing.consts.len(), 1);
+    assert_eq!(sharing.consts[0].value, "label");
+    assert_eq!(sharing.consts[0].versions, [0, 1]);
+}
+
+#[test]
+fn identical_versions_share_everything_and_a_doc_change_is_a_difference() {
+    let a = lower(&document(&["red"], "A label."));
+    let b = lower(&document(&["red"], "A label."));
+    let sharing = Sharing::of(&[&a, &b]);
+    assert_eq!(
+        shared_names(&sharing),
+        ["Color", "Label", "Thing", "Wrapper"]
+    );
+
+    // The description is part of the generated code (its doc comment):
+    // `Label` differs, and so does `Wrapper`, which reaches it.
+    let c = lower(&document(&["red"], "Another label."));
+    let sharing = Sharing::of(&[&a, &c]);
+    assert_eq!(shared_names(&sharing), ["Color", "Thing"]);
+}
+
+#[test]
+fn one_version_shares_nothing() {
+    let only = lower(&document(&["red"], "A label."));
+    let sharing = Sharing::of(&[&only]);
+    assert!(sharing.types.is_empty() && sharing.consts.is_empty());
+    assert_eq!(sharing.type_home(0, TypeId(0)), None);
+}
+
+#[test]
+fn the_generated_trees_define_a_shared_type_once_and_re_export_it() {
+    let (old, new) = (
+        codegen::spec::parse(&document(&["red"], "A label.")).unwrap(),
+        codegen::spec::parse(&document(&["red", "green"], "A label.")).unwrap(),
+    );
+    let input = |version, lifecycle, spec| VersionInput {
+        version,
+        lifecycle,
+        spec,
+        settings: Settings::default(),
+    };
+    let files = codegen::generate_versions(&[
+        input("2026-04", Lifecycle::Deprecated, &old),
+        input("2026-10", Lifecycle::Current, &new),
+    ])
+    .unwrap();
+
+    let shared = &files["polar-models/src/generated/__shared/label.rs"];
+    assert!(shared.contains("pub struct Label"), "{shared}");
+    assert!(
+        shared.contains(r#"#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]"#),
+        "compiled when either version is: {shared}"
+    );
+    let consts = &files["polar-models/src/generated/__shared/consts.rs"];
+    assert!(consts.contains("pub struct Label;"), "{consts}");
+    for module in ["v2026_04", "v2026_10"] {
+        let label = &files[&format!("polar-models/src/generated/{module}/label.rs")];
+        assert!(
+            label.contains("pub use super::super::__shared::Label;")
+                && !label.contains("pub struct"),
+            "{module} re-exports, never redefines: {label}"
+        );
+        let thing = &files[&format!("polar-models/src/generated/{module}/thing.rs")];
+        assert!(thing.contains("pub struct Thing"), "{module}: {thing}");
+        let consts = &files[&format!("polar-models/src/generated/{module}/consts.rs")];
+        assert!(
+            consts.contains("pub use super::super::__shared::consts::Label;"),
+            "{consts}"
+        );
+    }
+    let root = &files["polar-models/src/generated/mod.rs"];
+    assert!(root.contains("pub mod __shared;"), "{root}");
+    assert!(
+        !files.keys().any(|path| path.contains("__shared/thing")),
+        "a type that differs is not shared"
+    );
+
+    // Alone, a version has no shared tree.
+    let alone = codegen::generate_from(&new, &Settings::default()).unwrap();
+    assert!(!alone.keys().any(|path| path.contains("__shared")));
+    assert!(!alone["polar-models/src/generated/mod.rs"].contains("__shared"));
+}
