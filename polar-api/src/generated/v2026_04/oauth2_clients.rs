@@ -17,7 +17,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsCreateClient {
         Oauth2ClientsCreateClient {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -29,7 +29,7 @@ impl Oauth2Clients {
     pub fn get_client(&self, client_id: impl Into<String>) -> Oauth2ClientsGetClient {
         Oauth2ClientsGetClient {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             client_id: client_id.into(),
         }
     }
@@ -45,7 +45,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsUpdateClient {
         Oauth2ClientsUpdateClient {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             client_id: client_id.into(),
             body,
         }
@@ -61,7 +61,7 @@ impl Oauth2Clients {
     ) -> Oauth2ClientsDeleteClient {
         Oauth2ClientsDeleteClient {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             client_id: client_id.into(),
         }
     }
@@ -71,16 +71,41 @@ impl Oauth2Clients {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsCreateClient {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::OAuth2ClientConfiguration,
 }
 impl Oauth2ClientsCreateClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:create_client";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -102,10 +127,7 @@ impl Oauth2ClientsCreateClient {
             "/v1/oauth2/register",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -125,16 +147,32 @@ impl Oauth2ClientsCreateClient {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsGetClient {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     client_id: String,
 }
 impl Oauth2ClientsGetClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:get_client";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -156,10 +194,7 @@ impl Oauth2ClientsGetClient {
             "/v1/oauth2/register/{client_id}",
         );
         request = request.path_param("client_id", &self.client_id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -179,17 +214,42 @@ impl Oauth2ClientsGetClient {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsUpdateClient {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     client_id: String,
     body: super::models::OAuth2ClientConfigurationUpdate,
 }
 impl Oauth2ClientsUpdateClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:update_client";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -212,10 +272,7 @@ impl Oauth2ClientsUpdateClient {
         );
         request = request.path_param("client_id", &self.client_id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -235,16 +292,41 @@ impl Oauth2ClientsUpdateClient {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct Oauth2ClientsDeleteClient {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     client_id: String,
 }
 impl Oauth2ClientsDeleteClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:delete_client";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -266,10 +348,7 @@ impl Oauth2ClientsDeleteClient {
             "/v1/oauth2/register/{client_id}",
         );
         request = request.path_param("client_id", &self.client_id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {

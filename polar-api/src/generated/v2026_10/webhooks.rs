@@ -24,7 +24,7 @@ impl Webhooks {
     pub fn list_webhook_endpoints(&self) -> WebhooksListWebhookEndpoints {
         WebhooksListWebhookEndpoints {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             organization_id: Default::default(),
             page: Default::default(),
             limit: Default::default(),
@@ -43,7 +43,7 @@ impl Webhooks {
     ) -> WebhooksCreateWebhookEndpoint {
         WebhooksCreateWebhookEndpoint {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -60,7 +60,7 @@ impl Webhooks {
     ) -> WebhooksGetWebhookEndpoint {
         WebhooksGetWebhookEndpoint {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -77,7 +77,7 @@ impl Webhooks {
     ) -> WebhooksDeleteWebhookEndpoint {
         WebhooksDeleteWebhookEndpoint {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -95,7 +95,7 @@ impl Webhooks {
     ) -> WebhooksUpdateWebhookEndpoint {
         WebhooksUpdateWebhookEndpoint {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body,
         }
@@ -113,7 +113,7 @@ impl Webhooks {
     ) -> WebhooksResetWebhookEndpointSecret {
         WebhooksResetWebhookEndpointSecret {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -129,7 +129,7 @@ impl Webhooks {
     pub fn list_webhook_deliveries(&self) -> WebhooksListWebhookDeliveries {
         WebhooksListWebhookDeliveries {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             endpoint_id: Default::default(),
             start_timestamp: Default::default(),
             end_timestamp: Default::default(),
@@ -154,7 +154,7 @@ impl Webhooks {
     ) -> WebhooksRedeliverWebhookEvent {
         WebhooksRedeliverWebhookEvent {
             core: self.core.clone(),
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -164,7 +164,7 @@ impl Webhooks {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksListWebhookEndpoints {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -195,11 +195,27 @@ impl WebhooksListWebhookEndpoints {
         self.limit = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -256,10 +272,7 @@ impl WebhooksListWebhookEndpoints {
         if let Some(value) = &self.limit {
             request = request.query("limit", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -279,16 +292,41 @@ impl WebhooksListWebhookEndpoints {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksCreateWebhookEndpoint {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::WebhookEndpointCreate,
 }
 impl WebhooksCreateWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:create_webhook_endpoint";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -310,10 +348,7 @@ impl WebhooksCreateWebhookEndpoint {
             "/v1/webhooks/endpoints",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -333,16 +368,32 @@ impl WebhooksCreateWebhookEndpoint {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksGetWebhookEndpoint {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl WebhooksGetWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:get_webhook_endpoint";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -364,10 +415,7 @@ impl WebhooksGetWebhookEndpoint {
             "/v1/webhooks/endpoints/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -394,16 +442,41 @@ impl WebhooksGetWebhookEndpoint {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksDeleteWebhookEndpoint {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl WebhooksDeleteWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:delete_webhook_endpoint";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -423,10 +496,7 @@ impl WebhooksDeleteWebhookEndpoint {
             "/v1/webhooks/endpoints/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -453,17 +523,42 @@ impl WebhooksDeleteWebhookEndpoint {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksUpdateWebhookEndpoint {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: super::models::WebhookEndpointUpdate,
 }
 impl WebhooksUpdateWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:update_webhook_endpoint";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -486,10 +581,7 @@ impl WebhooksUpdateWebhookEndpoint {
         );
         request = request.path_param("id", &self.id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -516,16 +608,41 @@ impl WebhooksUpdateWebhookEndpoint {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksResetWebhookEndpointSecret {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl WebhooksResetWebhookEndpointSecret {
     const OPERATION: &'static str = "webhooks:reset_webhook_endpoint_secret";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -547,10 +664,7 @@ impl WebhooksResetWebhookEndpointSecret {
             "/v1/webhooks/endpoints/{id}/secret",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -577,7 +691,7 @@ impl WebhooksResetWebhookEndpointSecret {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksListWebhookDeliveries {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     endpoint_id: Vec<super::models::uuid::Uuid>,
     start_timestamp: Option<super::models::chrono::DateTime<super::models::chrono::Utc>>,
     end_timestamp: Option<super::models::chrono::DateTime<super::models::chrono::Utc>>,
@@ -658,11 +772,27 @@ impl WebhooksListWebhookDeliveries {
         self.limit = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -737,10 +867,7 @@ impl WebhooksListWebhookDeliveries {
         if let Some(value) = &self.limit {
             request = request.query("limit", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
@@ -760,16 +887,41 @@ impl WebhooksListWebhookDeliveries {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct WebhooksRedeliverWebhookEvent {
     core: crate::__private::Core,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl WebhooksRedeliverWebhookEvent {
     const OPERATION: &'static str = "webhooks:redeliver_webhook_event";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -789,10 +941,7 @@ impl WebhooksRedeliverWebhookEvent {
             "/v1/webhooks/events/{id}/redeliver",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
     fn error_body(status: u16, body: &[u8]) -> Option<super::ApiErrorBody> {
         match status {
