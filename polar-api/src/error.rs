@@ -350,10 +350,9 @@ impl fmt::Display for Error {
                 ..
             } => {
                 match limit {
-                    TimeoutLimit::Connect => write!(
-                        f,
-                        "{operation}: timed out connecting to the Polar API"
-                    )?,
+                    TimeoutLimit::Connect => {
+                        write!(f, "{operation}: timed out connecting to the Polar API")?
+                    }
                     TimeoutLimit::Attempt(timeout) => write!(
                         f,
                         "{operation}: timed out waiting for the Polar API \
@@ -662,10 +661,9 @@ impl fmt::Debug for Error {
                 .field("operation", operation)
                 .field("message", message)
                 .finish(),
-            Error::Config { message } => f
-                .debug_struct("Config")
-                .field("message", message)
-                .finish(),
+            Error::Config { message } => {
+                f.debug_struct("Config").field("message", message).finish()
+            }
         }
     }
 }
@@ -717,9 +715,7 @@ mod tests {
         let detail = err.api_error().unwrap().detail().unwrap();
         assert!(detail.chars().count() < 300);
         assert!(detail.ends_with('…'));
-        assert!(err
-            .to_string()
-            .ends_with("502 Bad Gateway (500-byte body)"));
+        assert!(err.to_string().ends_with("502 Bad Gateway (500-byte body)"));
         assert!(api(500, "")
             .to_string()
             .ends_with("500 Internal Server Error"));

@@ -338,7 +338,10 @@ mod tests {
         assert!(!format!("{req:?}").contains("polar_oat_hidden"));
         let mut bad = RequestOptions::default();
         bad.set_idempotency_key(IdempotencyKey::new("a\nb"));
-        assert!(matches!(get().options(bad).error, Some(Error::Encode { .. })));
+        assert!(matches!(
+            get().options(bad).error,
+            Some(Error::Encode { .. })
+        ));
     }
 
     #[test]

@@ -163,9 +163,7 @@ impl Core {
             started,
             timeout: options.timeout.or(self.inner.timeout),
             deadline: options.deadline.or(self.inner.deadline),
-            max_retries: options
-                .max_retries
-                .unwrap_or(self.inner.retry.max_retries),
+            max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
             authorization,
         };
         let span = tracing::info_span!(

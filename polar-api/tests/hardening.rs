@@ -35,7 +35,10 @@ fn base_url_credentials_are_never_echoed() {
         assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
         for text in [err.to_string(), format!("{err:?}")] {
             assert!(!text.contains(USER), "{url}: the user is echoed: {text}");
-            assert!(!text.contains(PASS), "{url}: the password is echoed: {text}");
+            assert!(
+                !text.contains(PASS),
+                "{url}: the password is echoed: {text}"
+            );
         }
     }
 }
@@ -68,11 +71,18 @@ mod bodies {
             .respond_with(ResponseTemplate::new(422).set_body_json(&body))
             .mount(&server)
             .await;
-        let err = send_json::<Value>(&client(&server), post()).await.unwrap_err();
+        let err = send_json::<Value>(&client(&server), post())
+            .await
+            .unwrap_err();
         let api = err.api_error().expect("an API error");
         // Still there for whoever asks for it.
         assert!(api.raw_text().contains(SECRET));
-        for text in [format!("{err:?}"), format!("{api:?}"), err.to_string(), format!("{err:#?}")] {
+        for text in [
+            format!("{err:?}"),
+            format!("{api:?}"),
+            err.to_string(),
+            format!("{err:#?}"),
+        ] {
             assert!(!text.contains(SECRET), "the raw body is printed: {text}");
         }
         let debug = format!("{api:?}");
@@ -88,7 +98,9 @@ mod bodies {
             .respond_with(ResponseTemplate::new(400).set_body_string(format!("bad input {SECRET}")))
             .mount(&server)
             .await;
-        let err = send_json::<Value>(&client(&server), post()).await.unwrap_err();
+        let err = send_json::<Value>(&client(&server), post())
+            .await
+            .unwrap_err();
         assert!(err.api_error().unwrap().raw_text().contains(SECRET));
         for text in [format!("{err:?}"), err.to_string()] {
             assert!(!text.contains(SECRET), "the raw body is printed: {text}");
@@ -107,7 +119,9 @@ mod bodies {
             .respond_with(ResponseTemplate::new(201).set_body_json(json!({"token": SECRET})))
             .mount(&server)
             .await;
-        let err = send_json::<Expected>(&client(&server), post()).await.unwrap_err();
+        let err = send_json::<Expected>(&client(&server), post())
+            .await
+            .unwrap_err();
         assert!(matches!(&err, polar_api::Error::Decode { body, .. } if body.len() > 10));
         for text in [format!("{err:?}"), err.to_string()] {
             assert!(!text.contains(SECRET), "the body is printed: {text}");

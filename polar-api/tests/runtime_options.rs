@@ -106,7 +106,10 @@ async fn a_builder_sets_its_own_timeout_and_retries() {
         .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let client = builder(&server).timeout(Duration::from_secs(10)).build().unwrap();
+    let client = builder(&server)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
     let started = Instant::now();
     let err = client
         .customers()
@@ -142,7 +145,13 @@ async fn a_builder_sets_its_own_deadline() {
         .unwrap_err();
     assert!(started.elapsed() < Duration::from_millis(1500), "{err:?}");
     assert!(
-        matches!(err, Error::Timeout { limit: TimeoutLimit::Deadline(_), .. }),
+        matches!(
+            err,
+            Error::Timeout {
+                limit: TimeoutLimit::Deadline(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
 }
@@ -204,16 +213,28 @@ fn client_at(url: &str) -> Client {
 #[tokio::test]
 async fn a_post_sent_without_an_answer_may_have_been_applied() {
     let (url, task) = silent_server().await;
-    let err = send_json::<Value>(&client_at(&url), post()).await.unwrap_err();
+    let err = send_json::<Value>(&client_at(&url), post())
+        .await
+        .unwrap_err();
     task.abort();
     assert!(
-        matches!(err, Error::Timeout { sent: true, limit: TimeoutLimit::Attempt(_), .. }),
+        matches!(
+            err,
+            Error::Timeout {
+                sent: true,
+                limit: TimeoutLimit::Attempt(_),
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert!(err.may_have_been_applied());
     // reqwest's error is kept as the source.
     let source = std::error::Error::source(&err).expect("a source");
-    assert!(source.downcast_ref::<reqwest::Error>().is_some(), "{source:?}");
+    assert!(
+        source.downcast_ref::<reqwest::Error>().is_some(),
+        "{source:?}"
+    );
     assert!(err.to_string().contains("may have been applied"), "{err}");
 }
 
@@ -222,7 +243,10 @@ async fn a_post_to_a_closed_port_was_not_applied() {
     let err = send_json::<Value>(&client_at(&closed_port()), post())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Transport { sent: false, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::Transport { sent: false, .. }),
+        "{err:?}"
+    );
     assert!(!err.may_have_been_applied());
     assert!(err.to_string().contains("not sent"), "{err}");
 }
@@ -357,9 +381,13 @@ fn clones_share_one_core() {
 // Hooks
 // ---------------------------------------------------------------------------
 
+/// What a hook saw of one attempt: operation, attempt, status, elapsed,
+/// whether it failed.
+type Seen = (String, u32, Option<u16>, Duration, bool);
+
 #[derive(Default)]
 struct Recorder {
-    seen: Mutex<Vec<(String, u32, Option<u16>, Duration, bool)>>,
+    seen: Mutex<Vec<Seen>>,
 }
 
 struct Recording(Arc<Recorder>);

@@ -482,7 +482,9 @@ fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
             format!("its {what} would collide with one every builder has; rename it in codegen/src/ir/operations.rs"),
         )
     };
-    if let Some(param) = optional_query(op).find(|p| BUILDER_METHODS.contains(&p.rust_name.as_str())) {
+    if let Some(param) =
+        optional_query(op).find(|p| BUILDER_METHODS.contains(&p.rust_name.as_str()))
+    {
         return Err(clash(param, "setter"));
     }
     let fields = ["core", "options", "body"];
