@@ -13,13 +13,29 @@
 //!         .path_param("id", &self.id)
 //!         .query("include", &self.include)              // Option<T> / OneOrMany<T>: None adds nothing
 //!         .query_deep_object("metadata", &self.metadata)
-//!         .header("Idempotency-Key", key)                // makes POST/PATCH retryable
 //!         .accept("text/csv")                            // only for non-JSON responses
-//!         .json_body(&self.body)?;                       // or .form_body(&self.body)?
-//!     let raw = self.client.core().send(request).await?;
-//!     __private::json("products:get", raw, self.errors)              // the version's ErrorDecoder
+//!         .json_body(&self.body)?                        // or .form_body(&self.body)?
+//!         .options(self.options.clone());                // timeout, deadline, retries, token, Idempotency-Key
+//!     let raw = self.core.send(request).await?;
+//!     __private::json("products:get", raw, self.errors)  // the version's ErrorDecoder
 //! }
 //! ```
+//!
+//! Every builder holds `core: Core` (cloned from its group, a reference
+//! count) and `options: RequestOptions`, and has the methods
+//!
+//! ```text
+//! pub fn timeout(mut self, timeout: std::time::Duration) -> Self;   // self.options.set_timeout(timeout)
+//! pub fn deadline(mut self, deadline: std::time::Duration) -> Self; // self.options.set_deadline(deadline)
+//! pub fn max_retries(mut self, max_retries: u32) -> Self;           // self.options.set_max_retries(max_retries)
+//! pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self; // self.options.set_token(token.into())
+//! // POST, PATCH, PUT and DELETE only:
+//! pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self; // self.options.set_idempotency_key(key.into())
+//! ```
+//!
+//! so a query parameter may not be named like one of them (the generator
+//! refuses it). `Core::send` is the one place that retries; it applies the
+//! options over the client's configuration.
 //!
 //! Signatures (exact):
 //!
@@ -33,6 +49,14 @@
 //!     pub fn form_body<T: Serialize + ?Sized>(self, body: &T) -> Result<Self, Error>;
 //!     pub fn header(self, name: &'static str, value: String) -> Self;
 //!     pub fn accept(self, mime: &'static str) -> Self;
+//!     pub fn options(self, options: RequestOptions) -> Self;
+//! }
+//! impl RequestOptions {   // Clone + Debug (the token prints as `AccessToken(***)`) + Default
+//!     pub fn set_timeout(&mut self, timeout: Duration);
+//!     pub fn set_deadline(&mut self, deadline: Duration);
+//!     pub fn set_max_retries(&mut self, max_retries: u32);
+//!     pub fn set_token(&mut self, token: AccessToken);
+//!     pub fn set_idempotency_key(&mut self, key: IdempotencyKey);
 //! }
 //! impl Core {
 //!     pub async fn send(&self, request: Request) -> Result<RawResponse, Error>;
@@ -64,7 +88,8 @@
 //!   text. `deepObject`: `name[key]=value`, list values repeated.
 //! * A value that fails to encode in a non-`Result` builder method is held
 //!   and returned by `send` as `Error::Encode`, before any I/O.
-//! * `send` returns the final response for *any* status, after retries;
+//! * `send` returns the final response for *any* status, after retries
+//!   (bounded by the deadline: no retry whose wait would outlast it);
 //!   `json`/`json_or_pending`/`empty`/`text` treat 2xx as success and turn
 //!   everything else into `Error::Api` with `body: error_body(operation, status, &raw)`
 //!   and the raw bytes.
@@ -81,7 +106,7 @@ pub use reqwest::header::HeaderMap;
 pub use reqwest::Method;
 
 pub use crate::error::{ErrorBody, TypedErrorBody};
-pub use crate::request::Request;
+pub use crate::request::{Request, RequestOptions};
 pub use crate::response::{
     empty, erase_error_body, json, json_or_pending, no_error_body, text, ErrorDecoder, RawResponse,
 };

@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession};
 use crate::transport::Core;
@@ -30,14 +29,14 @@ pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";
 /// # Ok::<(), polar_api::Error>(())
 /// ```
 pub struct Client<V: ApiVersion> {
-    core: Arc<Core>,
+    core: Core,
     version: PhantomData<fn() -> V>,
 }
 
 impl<V: ApiVersion> Clone for Client<V> {
     fn clone(&self) -> Self {
         Client {
-            core: Arc::clone(&self.core),
+            core: self.core.clone(),
             version: PhantomData,
         }
     }
@@ -122,7 +121,7 @@ impl<V: ApiVersion> Client<V> {
 
     pub(crate) fn from_core(core: Core) -> Self {
         Client {
-            core: Arc::new(core),
+            core,
             version: PhantomData,
         }
     }
@@ -143,8 +142,8 @@ impl<V: ApiVersion> fmt::Debug for Client<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("api_version", &V::NAME)
-            .field("base_url", &self.core.base_url)
-            .field("authenticated", &self.core.authorization.is_some())
+            .field("base_url", &self.core.inner().base_url)
+            .field("authenticated", &self.core.inner().authorization.is_some())
             .finish_non_exhaustive()
     }
 }

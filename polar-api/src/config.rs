@@ -1,13 +1,15 @@
 //! [`ClientBuilder`]: every option a client can be configured with.
 
+use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
 use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
-use crate::transport::Core;
-use crate::{AccessToken, ApiVersion, Client, Error, RetryConfig, Server};
+use crate::transport::{Core, Inner};
+use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server};
 
 /// The `User-Agent` every request carries, before any suffix.
 pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -27,22 +29,42 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 ///     .token("polar_oat_...")
 ///     .sandbox()
 ///     .timeout(Duration::from_secs(20))
+///     .deadline(Duration::from_secs(45))
 ///     .max_retries(4)
 ///     .user_agent_suffix("my-shop/1.2")
 ///     .build()?;
 /// # Ok::<(), polar_api::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[must_use]
 pub struct ClientBuilder<V: ApiVersion> {
     token: Option<AccessToken>,
     server: Server,
     connect_timeout: Duration,
     timeout: Option<Duration>,
+    deadline: Option<Duration>,
     retry: RetryConfig,
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
+    hooks: Vec<Arc<dyn Hook>>,
     version: PhantomData<fn() -> V>,
+}
+
+impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("version", &V::NAME)
+            .field("token", &self.token)
+            .field("server", &self.server)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("retry", &self.retry)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("http_client", &self.http_client)
+            .field("hooks", &self.hooks.len())
+            .finish()
+    }
 }
 
 impl<V: ApiVersion> Default for ClientBuilder<V> {
@@ -52,9 +74,11 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
             server: Server::Production,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
+            deadline: None,
             retry: RetryConfig::default(),
             user_agent_suffix: None,
             http_client: None,
+            hooks: Vec::new(),
             version: PhantomData,
         }
     }
@@ -62,7 +86,7 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
 
 impl<V: ApiVersion> ClientBuilder<V> {
     /// A builder with the defaults: production, 10 s to connect, 60 s per
-    /// attempt, [`RetryConfig::default`], no token.
+    /// attempt, no deadline, [`RetryConfig::default`], no token, no hooks.
     pub fn new() -> Self {
         Self::default()
     }
@@ -98,9 +122,27 @@ impl<V: ApiVersion> ClientBuilder<V> {
 
     /// The time allowed for each attempt, from connecting to the last byte of
     /// the response (default 60 s). A retried request gets this much per
-    /// attempt.
+    /// attempt; bound the whole request with [`deadline`](Self::deadline).
+    /// An operation builder's `.timeout(..)` changes it for one request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// The time allowed for each request as a whole: every attempt and
+    /// every wait between them (default: none, so a request may take
+    /// `max_retries + 1` timeouts plus the waits).
+    ///
+    /// An attempt gets the per-attempt timeout or what is left of the
+    /// deadline, whichever is shorter; a retry whose wait would not end
+    /// before the deadline is not made, and the last response or error is
+    /// returned. When the deadline passes during an attempt, the error is an
+    /// [`Error::Timeout`] whose `limit` is
+    /// [`TimeoutLimit::Deadline`](crate::TimeoutLimit::Deadline). Each page
+    /// of a page walk is a request of its own, with its own deadline. An
+    /// operation builder's `.deadline(..)` changes it for one request.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
         self
     }
 
@@ -132,6 +174,14 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// your application's name and version.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Adds a [`Hook`], called around every attempt of every request (to
+    /// add headers, log, or measure). Hooks run in the order they were
+    /// added; clients derived from this one (portal clients) keep them.
+    pub fn hook(mut self, hook: impl Hook) -> Self {
+        self.hooks.push(Arc::new(hook));
         self
     }
 
@@ -237,14 +287,16 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 .build()
                 .map_err(|e| Error::config(format!("could not create the HTTP client: {e}")))?,
         };
-        Ok(Core {
+        Ok(Core::new(Inner {
             http,
             base_url,
             authorization: token.map(AccessToken::bearer_header).transpose()?,
             user_agent,
             timeout: self.timeout,
+            deadline: self.deadline,
             retry: self.retry,
+            hooks: self.hooks,
             api_version: V::NAME,
-        })
+        }))
     }
 }

@@ -42,9 +42,25 @@
 //!
 //! Every call returns [`Error`]: transport failures, timeouts, bodies that
 //! do not decode, and non-2xx responses as [`Error::Api`] with the decoded
-//! error body, the raw body and the [`RateLimit`] headers. Idempotent
-//! requests are retried on 429, 500, 502, 503 and 504 and on connection
-//! failures, honoring `Retry-After`; see [`RetryConfig`].
+//! error body, the raw body and the [`RateLimit`] headers;
+//! [`Error::may_have_been_applied`] says whether the server may have
+//! carried a failed request out. Every request is retried on 429 (refused
+//! before it ran) and when no connection could be opened; idempotent ones
+//! (`GET`, `PUT`, `DELETE`, and a `POST` or `PATCH` with an
+//! [`IdempotencyKey`]) also on 500, 502, 503 and 504, timeouts and dropped
+//! connections, honoring `Retry-After`; see [`RetryConfig`]. The timeout
+//! is per attempt; [`ClientBuilder::deadline`] bounds a whole request.
+//!
+//! Every operation builder can change, for that one request, the timeout
+//! (`.timeout(d)`), the deadline (`.deadline(d)`), the retries
+//! (`.max_retries(n)`) and the token (`.token(t)`); the builders of `POST`,
+//! `PATCH`, `PUT` and `DELETE` operations also take `.idempotency_key(k)`.
+//!
+//! # Hooks
+//!
+//! A [`Hook`] set with [`ClientBuilder::hook`] runs around every attempt, to
+//! add headers, log or measure; the [`hook`] module says why it is a trait
+//! of this crate and not `reqwest-middleware`.
 //!
 //! # Lists
 //!
@@ -63,6 +79,8 @@ mod auth;
 mod client;
 mod config;
 mod error;
+pub mod hook;
+mod idempotency;
 mod pagination;
 mod portal;
 mod query;
@@ -90,7 +108,9 @@ pub use generated::*;
 pub use auth::AccessToken;
 pub use client::{Client, ACCESS_TOKEN_ENV};
 pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, Error, TimeoutLimit};
+pub use hook::{Hook, RequestParts, ResponseInfo};
+pub use idempotency::IdempotencyKey;
 pub use pagination::{collect_all, paginate};
 pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
 pub use query::OneOrMany;

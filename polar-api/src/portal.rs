@@ -3,7 +3,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use crate::transport::Core;
 use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
@@ -79,7 +78,7 @@ impl SessionKind for MemberSession {
 /// # Ok(()) }
 /// ```
 pub struct CustomerPortalClient<V: ApiVersion, S: SessionKind = CustomerSession> {
-    core: Arc<Core>,
+    core: Core,
     kind: PhantomData<fn() -> (V, S)>,
 }
 
@@ -137,7 +136,7 @@ impl<V: ApiVersion, S: SessionKind> CustomerPortalClient<V, S> {
 
     pub(crate) fn from_core(core: Core) -> Self {
         CustomerPortalClient {
-            core: Arc::new(core),
+            core,
             kind: PhantomData,
         }
     }
@@ -157,7 +156,7 @@ impl<V: ApiVersion, S: SessionKind> CustomerPortalClient<V, S> {
 impl<V: ApiVersion, S: SessionKind> Clone for CustomerPortalClient<V, S> {
     fn clone(&self) -> Self {
         CustomerPortalClient {
-            core: Arc::clone(&self.core),
+            core: self.core.clone(),
             kind: PhantomData,
         }
     }
@@ -168,7 +167,7 @@ impl<V: ApiVersion, S: SessionKind> fmt::Debug for CustomerPortalClient<V, S> {
         f.debug_struct("CustomerPortalClient")
             .field("api_version", &V::NAME)
             .field("session", &S::NAME)
-            .field("base_url", &self.core.base_url)
+            .field("base_url", &self.core.inner().base_url)
             .finish_non_exhaustive()
     }
 }

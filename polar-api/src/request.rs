@@ -1,6 +1,8 @@
 //! A described API call: method, path, query, headers and body, before it is
 //! sent. Built by generated operation code through [`crate::__private`].
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use reqwest::header::{HeaderName, HeaderValue};
@@ -8,7 +10,7 @@ use reqwest::Method;
 use serde::Serialize;
 
 use crate::query;
-use crate::Error;
+use crate::{AccessToken, Error, IdempotencyKey};
 
 /// Bytes kept as-is in a path segment: RFC 3986's unreserved characters.
 const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -35,6 +37,48 @@ pub struct Request {
     pub(crate) accept: &'static str,
     pub(crate) body: Option<Body>,
     pub(crate) error: Option<Error>,
+    pub(crate) options: RequestOptions,
+}
+
+/// What one request may change of its client's configuration: the
+/// timeout of an attempt, the deadline, the number of retries, the token,
+/// and the `Idempotency-Key`. Every generated operation builder holds one
+/// and has a method for each; unset values fall back to the client's.
+#[derive(Clone, Debug, Default)]
+pub struct RequestOptions {
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
+    pub(crate) max_retries: Option<u32>,
+    /// Printed as `AccessToken(***)`.
+    pub(crate) token: Option<AccessToken>,
+    pub(crate) idempotency_key: Option<IdempotencyKey>,
+}
+
+impl RequestOptions {
+    /// The time allowed for each attempt.
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = Some(timeout);
+    }
+
+    /// The time allowed for the whole request, retries and waits included.
+    pub fn set_deadline(&mut self, deadline: Duration) {
+        self.deadline = Some(deadline);
+    }
+
+    /// Retries after the first attempt.
+    pub fn set_max_retries(&mut self, max_retries: u32) {
+        self.max_retries = Some(max_retries);
+    }
+
+    /// The bearer token to send instead of the client's.
+    pub fn set_token(&mut self, token: AccessToken) {
+        self.token = Some(token);
+    }
+
+    /// The `Idempotency-Key` header to send.
+    pub fn set_idempotency_key(&mut self, key: IdempotencyKey) {
+        self.idempotency_key = Some(key);
+    }
 }
 
 /// An encoded request body and its media type.
@@ -58,7 +102,19 @@ impl Request {
             accept: "application/json",
             body: None,
             error: None,
+            options: RequestOptions::default(),
         }
+    }
+
+    /// Applies a builder's [`RequestOptions`]; its `Idempotency-Key`
+    /// becomes a header (one that is not valid in a header is held as an
+    /// [`Error::Encode`]).
+    pub fn options(mut self, options: RequestOptions) -> Self {
+        if let Some(key) = &options.idempotency_key {
+            self = self.header("Idempotency-Key", key.as_str().to_owned());
+        }
+        self.options = options;
+        self
     }
 
     /// Replaces `{name}` in the path with `value`, percent-encoded as one path
@@ -270,6 +326,22 @@ mod tests {
         assert!(req.has_idempotency_key());
         assert!(get().header("X-Bad", "a\nb".into()).error.is_some());
         assert!(get().header("bad name", "v".into()).error.is_some());
+    }
+
+    #[test]
+    fn options_carry_the_idempotency_key_and_redact_the_token() {
+        let mut options = RequestOptions::default();
+        options.set_token(AccessToken::new("polar_oat_hidden"));
+        options.set_idempotency_key(IdempotencyKey::new("k-1"));
+        let req = get().options(options);
+        assert!(req.has_idempotency_key());
+        assert!(!format!("{req:?}").contains("polar_oat_hidden"));
+        let mut bad = RequestOptions::default();
+        bad.set_idempotency_key(IdempotencyKey::new("a\nb"));
+        assert!(matches!(
+            get().options(bad).error,
+            Some(Error::Encode { .. })
+        ));
     }
 
     #[test]

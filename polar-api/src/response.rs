@@ -61,6 +61,9 @@ pub struct RawResponse {
     pub body: Bytes,
     /// The `Polar-Version` the request asked for.
     pub requested_version: &'static str,
+    /// Whether an attempt before the one that got this response may have
+    /// reached the server (for [`Error::may_have_been_applied`]).
+    pub(crate) earlier_attempt_sent: bool,
 }
 
 /// The `Polar-Version` header of a response, when it has a readable one.
@@ -123,6 +126,7 @@ impl RawResponse {
             rate_limit: self.rate_limit(),
             raw: self.body,
             headers: self.headers,
+            earlier_attempt_sent: self.earlier_attempt_sent,
         })))
     }
 
@@ -241,6 +245,7 @@ mod tests {
             headers,
             body: Bytes::from_static(body.as_bytes()),
             requested_version: "2026-10",
+            earlier_attempt_sent: false,
         }
     }
 

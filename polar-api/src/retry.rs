@@ -25,6 +25,11 @@ use reqwest::Method;
 /// returned at once as [`Error::Api`](crate::Error::Api), its `Retry-After`
 /// in [`Error::rate_limit`](crate::Error::rate_limit).
 ///
+/// The number of retries can be changed for one request with the operation
+/// builder's `.max_retries(n)`. However many retries are allowed, a
+/// [deadline](crate::ClientBuilder::deadline) cuts them short: no retry is
+/// made whose wait would not end before it.
+///
 /// Build one from the default and change what you need; the type is
 /// `#[non_exhaustive]`, so new settings can be added without breaking
 /// callers:

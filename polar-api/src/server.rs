@@ -35,22 +35,26 @@ impl Server {
     /// have an operation path appended.
     pub(crate) fn normalized_base(&self) -> Result<String, Error> {
         let raw = self.url().trim();
+        // What messages may quote: the URL with anything that could be
+        // credentials masked, even when it does not parse.
+        let shown = without_userinfo(raw);
         let url = reqwest::Url::parse(raw)
-            .map_err(|e| Error::config(format!("invalid base URL `{raw}`: {e}")))?;
+            .map_err(|e| Error::config(format!("invalid base URL `{shown}`: {e}")))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(Error::config(format!(
+                "invalid base URL `{shown}`: credentials in the URL are not supported; \
+                 authenticate with .token(..)"
+            )));
+        }
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Error::config(format!(
-                "invalid base URL `{raw}`: the scheme must be http or https"
+                "invalid base URL `{shown}`: the scheme must be http or https"
             )));
         }
         if url.query().is_some() || url.fragment().is_some() {
             return Err(Error::config(format!(
-                "invalid base URL `{raw}`: it must not have a query or a fragment"
+                "invalid base URL `{shown}`: it must not have a query or a fragment"
             )));
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(Error::config(
-                "invalid base URL: credentials in the URL are not supported".to_owned(),
-            ));
         }
         let base = url.as_str().trim_end_matches('/');
         if base.ends_with("/v1") {
@@ -60,6 +64,18 @@ impl Server {
         }
         Ok(base.to_owned())
     }
+}
+
+/// `raw` with everything between the scheme's `://` (or the start, when
+/// there is none) and the last `@` replaced by `***`, so that a user name
+/// or password is never quoted, whether or not the URL parses. Masks too
+/// much when a path holds an `@`, which only shortens an error message.
+fn without_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
+    let Some(at) = raw.rfind('@') else {
+        return raw.into();
+    };
+    let start = raw.find("://").map_or(0, |i| i + 3).min(at);
+    format!("{}***{}", &raw[..start], &raw[at..]).into()
 }
 
 impl From<String> for Server {
@@ -108,5 +124,8 @@ mod tests {
         assert!(base("https://example.com/?a=b").is_err());
         let err = base("https://user:hunter2@example.com").unwrap_err();
         assert!(!err.to_string().contains("hunter2"));
+        assert_eq!(without_userinfo("https://u:p@h/x"), "https://***@h/x");
+        assert_eq!(without_userinfo("u:p@h"), "***@h");
+        assert_eq!(without_userinfo("https://h/x"), "https://h/x");
     }
 }

@@ -1,81 +1,171 @@
 //! [`Core`]: the shared state of every client, and the one place requests go
-//! over the wire (authentication, user agent, timeouts, retries, tracing).
+//! over the wire (authentication, user agent, timeouts, the deadline,
+//! retries, hooks, tracing).
 
 use std::fmt;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
+};
 use reqwest::Url;
 use tracing::field::Empty;
 use tracing::Instrument;
 
+use crate::error::{status_may_have_been_applied, TimeoutLimit};
+use crate::hook::{Hook, RequestParts, ResponseInfo};
 use crate::request::Request;
 use crate::response::RawResponse;
 use crate::retry::{self, RetryConfig};
 use crate::{AccessToken, Error};
 
-/// What every client holds (behind an `Arc`): the HTTP client, where to send
-/// requests, the credential, and the timeout and retry policy.
+/// What every client, group and request builder holds: a handle on one
+/// shared configuration (the HTTP client, where to send requests, the
+/// credential, the timeouts, the retry policy, the hooks). Cloning it is a
+/// reference-count increment.
 #[derive(Clone)]
 pub struct Core {
+    inner: Arc<Inner>,
+}
+
+/// The configuration behind a [`Core`].
+#[derive(Clone)]
+pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) authorization: Option<HeaderValue>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     pub(crate) retry: RetryConfig,
+    pub(crate) hooks: Vec<Arc<dyn Hook>>,
     /// The `Polar-Version` every request sends (the client's version module).
     pub(crate) api_version: &'static str,
 }
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("Core")
-            .field("api_version", &self.api_version)
-            .field("base_url", &self.base_url)
-            .field("authenticated", &self.authorization.is_some())
-            .field("user_agent", &self.user_agent)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
+            .field("api_version", &inner.api_version)
+            .field("base_url", &inner.base_url)
+            .field("authenticated", &inner.authorization.is_some())
+            .field("user_agent", &inner.user_agent)
+            .field("timeout", &inner.timeout)
+            .field("deadline", &inner.deadline)
+            .field("retry", &inner.retry)
+            .field("hooks", &inner.hooks.len())
             .finish_non_exhaustive()
     }
 }
 
-/// Why one attempt failed, and whether the request surely never left.
+/// Why one attempt failed, and whether this attempt may have reached the
+/// server.
 struct Failed {
     error: Error,
-    never_sent: bool,
+    sent: bool,
+}
+
+/// What one request runs under: its options merged over the client's.
+struct Plan {
+    started: Instant,
+    timeout: Option<Duration>,
+    deadline: Option<Duration>,
+    max_retries: u32,
+    authorization: Option<HeaderValue>,
+}
+
+impl Plan {
+    /// The time the next attempt may take, and the limit that sets it.
+    fn attempt_limit(&self) -> (Option<Duration>, TimeoutLimit) {
+        let attempt = self.timeout.map(|t| (t, TimeoutLimit::Attempt(t)));
+        let Some(deadline) = self.deadline else {
+            return match attempt {
+                Some((t, limit)) => (Some(t), limit),
+                None => (None, TimeoutLimit::HttpClient),
+            };
+        };
+        let remaining = self.remaining(deadline);
+        match attempt {
+            Some((t, limit)) if t <= remaining => (Some(t), limit),
+            _ => (Some(remaining), TimeoutLimit::Deadline(deadline)),
+        }
+    }
+
+    fn remaining(&self, deadline: Duration) -> Duration {
+        deadline.saturating_sub(self.started.elapsed())
+    }
+
+    /// Whether waiting `wait` leaves time for another attempt.
+    fn can_wait(&self, wait: Duration) -> bool {
+        self.deadline
+            .is_none_or(|deadline| wait < self.remaining(deadline))
+    }
 }
 
 impl Core {
+    pub(crate) fn new(inner: Inner) -> Core {
+        Core {
+            inner: Arc::new(inner),
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
     /// The same configuration with another credential (`None`: anonymous).
     pub(crate) fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
-        Ok(Core {
+        Ok(Core::new(Inner {
             authorization: token.map(AccessToken::bearer_header).transpose()?,
-            ..self.clone()
-        })
+            ..(*self.inner).clone()
+        }))
     }
 
     /// The base URL requests go to (no trailing `/`).
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        &self.inner.base_url
+    }
+
+    /// Whether `self` and `other` are handles on the same configuration
+    /// (one is a clone of the other), for tests.
+    #[doc(hidden)]
+    pub fn __shares_state_with(&self, other: &Core) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
     }
 
     /// Sends a request and returns the final response, whatever its status.
     ///
-    /// Adds the bearer token (when the client has one), `User-Agent` and
-    /// `Accept`, applies the per-attempt timeout, and retries according to
-    /// the [`RetryConfig`]. Runs inside a `polar.request` tracing span with
-    /// the fields `operation`, `method`, `path` (the path *template*: neither
-    /// parameter values nor the query are recorded), `status` and `attempt`.
+    /// Adds the bearer token (the request's own, else the client's),
+    /// `User-Agent` and `Accept`, applies the per-attempt timeout and the
+    /// deadline of the whole request, calls the hooks around each attempt,
+    /// and retries according to the [`RetryConfig`]. Runs inside a
+    /// `polar.request` tracing span with the fields `operation`, `method`,
+    /// `path` (the path *template*: neither parameter values nor the query
+    /// are recorded), `status` and `attempt`.
     ///
     /// Fails with [`Error::Encode`] when the request could not be built,
-    /// [`Error::Timeout`] or [`Error::Transport`] when no response arrived.
+    /// [`Error::Config`] when its token cannot be sent, [`Error::Timeout`] or
+    /// [`Error::Transport`] when no response arrived.
     pub async fn send(&self, mut request: Request) -> Result<RawResponse, Error> {
         if let Some(error) = request.error.take() {
             return Err(error);
         }
+        let started = Instant::now();
         let url = self.url(&request)?;
+        let options = &request.options;
+        let authorization = match &options.token {
+            Some(token) => Some(token.bearer_header()?),
+            None => self.inner.authorization.clone(),
+        };
+        let plan = Plan {
+            started,
+            timeout: options.timeout.or(self.inner.timeout),
+            deadline: options.deadline.or(self.inner.deadline),
+            max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
+            authorization,
+        };
         let span = tracing::info_span!(
             "polar.request",
             operation = request.operation,
@@ -84,13 +174,13 @@ impl Core {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(&request, url, span.clone())
+        self.send_with_retries(&request, &plan, url, span.clone())
             .instrument(span)
             .await
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {
-        let mut url = format!("{}{}", self.base_url, request.path);
+        let mut url = format!("{}{}", self.inner.base_url, request.path);
         if let Some(query) = request.encoded_query() {
             url.push('?');
             url.push_str(&query);
@@ -102,15 +192,21 @@ impl Core {
     async fn send_with_retries(
         &self,
         request: &Request,
+        plan: &Plan,
         url: Url,
         span: tracing::Span,
     ) -> Result<RawResponse, Error> {
         let idempotent = retry::idempotent(&request.method, request.has_idempotency_key());
+        let retry = &self.inner.retry;
         let mut retries = 0u32;
+        // Whether an earlier attempt may have reached the server and run.
+        let mut earlier_sent = false;
         loop {
             span.record("attempt", retries + 1);
-            let outcome = self.attempt(request, &url).await;
-            let may_retry = retries < self.retry.max_retries;
+            let outcome = self
+                .attempt(request, plan, &url, retries + 1, earlier_sent)
+                .await;
+            let may_retry = retries < plan.max_retries;
             let wait = match &outcome {
                 Ok(response) => {
                     span.record("status", response.status);
@@ -125,18 +221,24 @@ impl Core {
                     if may_retry && resendable && retry::retryable_status(response.status) {
                         // `None` when the server asks for a longer wait than
                         // `max_delay`: the response is the answer.
-                        self.retry.delay(retries, retry_after)
+                        retry.delay(retries, retry_after)
                     } else {
                         None
                     }
                 }
-                Err(failed) if may_retry && (failed.never_sent || idempotent) => {
-                    self.retry.delay(retries, None)
+                Err(failed) if may_retry && (!failed.sent || idempotent) => {
+                    retry.delay(retries, None)
                 }
                 Err(_) => None,
             };
-            let Some(wait) = wait else {
+            // No retry when the deadline would pass during the wait: the
+            // last outcome is the answer.
+            let Some(wait) = wait.filter(|wait| plan.can_wait(*wait)) else {
                 return outcome.map_err(|failed| failed.error);
+            };
+            earlier_sent |= match &outcome {
+                Ok(response) => status_may_have_been_applied(response.status),
+                Err(failed) => failed.sent,
             };
             match &outcome {
                 Ok(response) => tracing::debug!(
@@ -156,43 +258,127 @@ impl Core {
         }
     }
 
-    async fn attempt(&self, request: &Request, url: &Url) -> Result<RawResponse, Failed> {
-        let mut builder = self
-            .http
-            .request(request.method.clone(), url.clone())
-            .header(USER_AGENT, self.user_agent.clone())
-            .header(ACCEPT, HeaderValue::from_static(request.accept))
-            .header(
-                HeaderName::from_static(crate::version::API_VERSION_HEADER),
-                HeaderValue::from_static(self.api_version),
-            );
-        if let Some(authorization) = &self.authorization {
-            builder = builder.header(AUTHORIZATION, authorization.clone());
+    /// The headers of one attempt: the hooks' first, then the request's
+    /// own, then those the runtime owns (which replace any of the same
+    /// name a hook set).
+    fn headers(&self, request: &Request, plan: &Plan, attempt: u32) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for hook in &self.inner.hooks {
+            hook.on_request(&mut RequestParts {
+                operation: request.operation,
+                method: &request.method,
+                path_template: request.path_template,
+                attempt,
+                headers: &mut headers,
+            });
+        }
+        for (name, _) in &request.headers {
+            headers.remove(name);
         }
         for (name, value) in &request.headers {
-            builder = builder.header(name.clone(), value.clone());
+            headers.append(name.clone(), value.clone());
         }
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        headers.insert(ACCEPT, HeaderValue::from_static(request.accept));
+        headers.insert(
+            HeaderName::from_static(crate::version::API_VERSION_HEADER),
+            HeaderValue::from_static(self.inner.api_version),
+        );
+        match &plan.authorization {
+            Some(authorization) => {
+                headers.insert(AUTHORIZATION, authorization.clone());
+            }
+            None => {
+                headers.remove(AUTHORIZATION);
+            }
+        }
+        match &request.body {
+            Some(body) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(body.content_type));
+            }
+            None => {
+                headers.remove(CONTENT_TYPE);
+            }
+        }
+        headers
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        plan: &Plan,
+        url: &Url,
+        attempt: u32,
+        earlier_sent: bool,
+    ) -> Result<RawResponse, Failed> {
+        let started = Instant::now();
+        let outcome = self
+            .exchange(request, plan, url, attempt, earlier_sent)
+            .await;
+        if !self.inner.hooks.is_empty() {
+            let info = ResponseInfo {
+                operation: request.operation,
+                method: &request.method,
+                path_template: request.path_template,
+                attempt,
+                status: outcome.as_ref().ok().map(|response| response.status),
+                elapsed: started.elapsed(),
+                error: outcome.as_ref().err().map(|failed| &failed.error),
+            };
+            for hook in &self.inner.hooks {
+                hook.on_response(&info);
+            }
+        }
+        outcome
+    }
+
+    async fn exchange(
+        &self,
+        request: &Request,
+        plan: &Plan,
+        url: &Url,
+        attempt: u32,
+        earlier_sent: bool,
+    ) -> Result<RawResponse, Failed> {
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .headers(self.headers(request, plan, attempt));
         if let Some(body) = &request.body {
-            builder = builder
-                .header(CONTENT_TYPE, HeaderValue::from_static(body.content_type))
-                .body(body.bytes.clone());
+            builder = builder.body(body.bytes.clone());
         }
-        if let Some(timeout) = self.timeout {
+        let (timeout, limit) = plan.attempt_limit();
+        if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
-        let failed = |error: reqwest::Error, sent: bool| Failed {
-            never_sent: !sent && error.is_connect(),
-            error: Error::from_reqwest(request.operation, error),
+        let failed = |error: reqwest::Error| {
+            let error = Error::from_reqwest(request.operation, error, limit, earlier_sent);
+            Failed {
+                sent: this_attempt_sent(&error),
+                error,
+            }
         };
-        let mut response = builder.send().await.map_err(|e| failed(e, false))?;
+        let mut response = builder.send().await.map_err(failed)?;
         let status = response.status().as_u16();
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(|e| failed(e, true))?;
+        let body = response.bytes().await.map_err(failed)?;
         Ok(RawResponse {
             status,
             headers,
             body,
-            requested_version: self.api_version,
+            requested_version: self.inner.api_version,
+            earlier_attempt_sent: earlier_sent,
         })
+    }
+}
+
+/// Whether the attempt that failed with `error` may have reached the
+/// server (its connection was open).
+fn this_attempt_sent(error: &Error) -> bool {
+    match error {
+        Error::Transport { source, .. } => !source.is_connect(),
+        Error::Timeout { source, .. } => source.as_ref().is_none_or(|s| !s.is_connect()),
+        _ => true,
     }
 }

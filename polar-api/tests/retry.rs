@@ -251,7 +251,8 @@ async fn slow_server_times_out() {
         matches!(
             err,
             Error::Timeout {
-                operation: "products:list"
+                operation: "products:list",
+                ..
             }
         ),
         "{err:?}"

@@ -82,6 +82,9 @@ pub fn emit(
     shared_groups: &BTreeSet<String>,
 ) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
     let groups = groups(models)?;
+    for op in &models.operations {
+        check_builder_names(op)?;
+    }
     let mut files = BTreeMap::new();
     let mut own = Vec::new();
     let mut reexported = Vec::new();
@@ -427,7 +430,7 @@ fn emit_method(models: &Models, op: &Operation) -> TokenStream {
             #builder {
                 core: self.core.clone(),
                 errors: self.errors,
-                idempotency_key: None,
+                options: Default::default(),
                 #(#inits,)*
                 #(#optional_fields: Default::default(),)*
                 #optional_body
@@ -499,6 +502,8 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
         }
     });
     let request = emit_request(op);
+    let request_options = emit_request_options();
+    let idempotency_key = takes_idempotency_key(op).then(emit_idempotency_key);
     let (value_ty, decode) = response_handling(models, op);
     let pagination = op
         .pagination
@@ -511,20 +516,15 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
         pub struct #builder {
             core: crate::__private::Core,
             errors: crate::__private::ErrorDecoder,
-            idempotency_key: Option<String>,
+            options: crate::__private::RequestOptions,
             #(#fields)*
         }
         impl #builder {
             const OPERATION: &'static str = #operation_id;
             #(#setters)*
             #body_setter
-            #[doc = " Send an `Idempotency-Key` header: the server runs the request at"]
-            #[doc = " most once per key, and the client may then retry a `POST` or"]
-            #[doc = " `PATCH` after a failure it would otherwise not retry."]
-            pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-                self.idempotency_key = Some(key.into());
-                self
-            }
+            #request_options
+            #idempotency_key
             #[doc = " Send the request and decode the response."]
             pub async fn send(self) -> Result<#value_ty, crate::Error> {
                 self.send_with_response().await.map(crate::Response::into_value)
@@ -541,6 +541,98 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The builder methods every operation has, over its `RequestOptions`.
+fn emit_request_options() -> TokenStream {
+    quote! {
+        #[doc = " The time allowed for each attempt of this request, instead of the client's"]
+        #[doc = " [`timeout`](crate::ClientBuilder::timeout)."]
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+        #[doc = " The time allowed for this request as a whole, retries and waits included,"]
+        #[doc = " instead of the client's [`deadline`](crate::ClientBuilder::deadline)."]
+        pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+            self.options.set_deadline(deadline);
+            self
+        }
+        #[doc = " Retries after the first attempt of this request, instead of the client's"]
+        #[doc = " [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt)."]
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.set_max_retries(max_retries);
+            self
+        }
+        #[doc = " Authenticates this request with `token` instead of the client's."]
+        pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+            self.options.set_token(token.into());
+            self
+        }
+    }
+}
+
+/// Whether an operation's builder takes `.idempotency_key(..)`: the
+/// methods that change something, for which Polar's documentation says
+/// mutating requests accept the header. Never `GET` (or `HEAD`,
+/// `OPTIONS`): a read is safe to repeat, and a key would mean nothing.
+fn takes_idempotency_key(op: &Operation) -> bool {
+    matches!(op.http_method, "POST" | "PATCH" | "PUT" | "DELETE")
+}
+
+fn emit_idempotency_key() -> TokenStream {
+    quote! {
+        #[doc = " Sends an `Idempotency-Key` header (the same on every attempt), so that a"]
+        #[doc = " retry is recognized as the same request; a `POST` or `PATCH` with a key is"]
+        #[doc = " retried after a 5xx or a timeout too. Use a fresh key per logical request,"]
+        #[doc = " such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what"]
+        #[doc = " the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey)."]
+        pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+            self.options.set_idempotency_key(key.into());
+            self
+        }
+    }
+}
+
+/// The builder methods generated for every operation (or for some), which
+/// a query parameter of the same name would collide with.
+const BUILDER_METHODS: &[&str] = &[
+    "timeout",
+    "deadline",
+    "max_retries",
+    "token",
+    "idempotency_key",
+    "body",
+    "send",
+    "send_with_response",
+    "stream",
+    "collect_all",
+    "request",
+];
+
+/// Refuses a parameter whose setter or field would collide with a method
+/// or field every builder has.
+fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
+    let clash = |param: &Param, what: &str| {
+        crate::Error::unsupported(
+            format!("parameter `{}` of operation `{}`", param.wire_name, op.operation_id),
+            format!("its {what} would collide with one every builder has; rename it in codegen/src/ir/operations.rs"),
+        )
+    };
+    if let Some(param) =
+        optional_query(op).find(|p| BUILDER_METHODS.contains(&p.rust_name.as_str()))
+    {
+        return Err(clash(param, "setter"));
+    }
+    let fields = ["core", "errors", "options", "body"];
+    if let Some(param) = op
+        .arguments()
+        .chain(optional_query(op))
+        .find(|p| fields.contains(&p.rust_name.as_str()))
+    {
+        return Err(clash(param, "field"));
+    }
+    Ok(())
 }
 
 fn emit_setter(models: &Models, param: &Param) -> TokenStream {
@@ -621,13 +713,15 @@ fn emit_request(op: &Operation) -> TokenStream {
     if op.success.kind == ResponseKind::Csv {
         steps.push(quote!(request = request.accept("text/csv");));
     }
+    let binding = if steps.is_empty() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
     quote! {
-        let mut request = crate::__private::Request::new(::reqwest::Method::#method, Self::OPERATION, #path);
+        #binding = crate::__private::Request::new(::reqwest::Method::#method, Self::OPERATION, #path);
         #(#steps)*
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 

@@ -18,7 +18,7 @@ impl CustomerPortalBenefitGrants {
         CustomerPortalBenefitGrantsList {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             query: Default::default(),
             r#type: Default::default(),
             benefit_id: Default::default(),
@@ -42,7 +42,7 @@ impl CustomerPortalBenefitGrants {
         CustomerPortalBenefitGrantsGet {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -61,7 +61,7 @@ impl CustomerPortalBenefitGrants {
         CustomerPortalBenefitGrantsUpdate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body,
         }
@@ -73,7 +73,7 @@ impl CustomerPortalBenefitGrants {
 pub struct CustomerPortalBenefitGrantsList {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     query: Option<String>,
     r#type: Vec<super::models::BenefitType>,
     benefit_id: Vec<super::models::uuid::Uuid>,
@@ -180,11 +180,27 @@ impl CustomerPortalBenefitGrantsList {
         self.sorting.extend(value.into());
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -262,10 +278,7 @@ impl CustomerPortalBenefitGrantsList {
         if !self.sorting.is_empty() {
             request = request.query("sorting", &self.sorting);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `customer_portal:benefit-grants:get` request; set optional parameters, then `send().await`.
@@ -274,16 +287,32 @@ impl CustomerPortalBenefitGrantsList {
 pub struct CustomerPortalBenefitGrantsGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl CustomerPortalBenefitGrantsGet {
     const OPERATION: &'static str = "customer_portal:benefit-grants:get";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -307,10 +336,7 @@ impl CustomerPortalBenefitGrantsGet {
             "/v1/customer-portal/benefit-grants/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `customer_portal:benefit-grants:update` request; set optional parameters, then `send().await`.
@@ -319,17 +345,42 @@ impl CustomerPortalBenefitGrantsGet {
 pub struct CustomerPortalBenefitGrantsUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: super::models::CustomerBenefitGrantUpdate,
 }
 impl CustomerPortalBenefitGrantsUpdate {
     const OPERATION: &'static str = "customer_portal:benefit-grants:update";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -354,9 +405,6 @@ impl CustomerPortalBenefitGrantsUpdate {
         );
         request = request.path_param("id", &self.id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

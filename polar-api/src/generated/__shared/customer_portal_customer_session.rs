@@ -18,7 +18,7 @@ impl CustomerPortalCustomerSession {
         CustomerPortalCustomerSessionIntrospect {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
         }
     }
     /// Get Authenticated Portal User
@@ -34,7 +34,7 @@ impl CustomerPortalCustomerSession {
         CustomerPortalCustomerSessionGetAuthenticatedUser {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
         }
     }
 }
@@ -44,15 +44,31 @@ impl CustomerPortalCustomerSession {
 pub struct CustomerPortalCustomerSessionIntrospect {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
 }
 impl CustomerPortalCustomerSessionIntrospect {
     const OPERATION: &'static str = "customer_portal:customer-session:introspect";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -70,15 +86,12 @@ impl CustomerPortalCustomerSessionIntrospect {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
-        let mut request = crate::__private::Request::new(
+        let request = crate::__private::Request::new(
             ::reqwest::Method::GET,
             Self::OPERATION,
             "/v1/customer-portal/customer-session/introspect",
         );
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `customer_portal:customer-session:get_authenticated_user` request; set optional parameters, then `send().await`.
@@ -87,15 +100,31 @@ impl CustomerPortalCustomerSessionIntrospect {
 pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
 }
 impl CustomerPortalCustomerSessionGetAuthenticatedUser {
     const OPERATION: &'static str = "customer_portal:customer-session:get_authenticated_user";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -113,14 +142,11 @@ impl CustomerPortalCustomerSessionGetAuthenticatedUser {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
-        let mut request = crate::__private::Request::new(
+        let request = crate::__private::Request::new(
             ::reqwest::Method::GET,
             Self::OPERATION,
             "/v1/customer-portal/customer-session/user",
         );
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

@@ -18,7 +18,7 @@ impl Members {
         MembersListMembers {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             customer_id: Default::default(),
             external_customer_id: Default::default(),
             role: Default::default(),
@@ -34,7 +34,7 @@ impl Members {
 pub struct MembersListMembers {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     customer_id: Option<String>,
     external_customer_id: Option<String>,
     role: Option<super::models::MemberRole>,
@@ -85,11 +85,27 @@ impl MembersListMembers {
         self.sorting.extend(value.into());
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -148,9 +164,6 @@ impl MembersListMembers {
         if !self.sorting.is_empty() {
             request = request.query("sorting", &self.sorting);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

@@ -18,7 +18,7 @@ impl Meters {
         MetersList {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             organization_id: Default::default(),
             query: Default::default(),
             is_archived: Default::default(),
@@ -39,7 +39,7 @@ impl Meters {
         MetersCreate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -54,7 +54,7 @@ impl Meters {
         MetersGet {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -73,7 +73,7 @@ impl Meters {
         MetersUpdate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body,
         }
@@ -95,7 +95,7 @@ impl Meters {
         MetersQuantities {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             start_timestamp,
             end_timestamp,
@@ -114,7 +114,7 @@ impl Meters {
 pub struct MetersList {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
     query: Option<String>,
     is_archived: Option<bool>,
@@ -187,11 +187,27 @@ impl MetersList {
         self.metadata = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -253,10 +269,7 @@ impl MetersList {
         if let Some(value) = &self.metadata {
             request = request.query_deep_object("metadata", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `meters:create` request; set optional parameters, then `send().await`.
@@ -265,16 +278,41 @@ impl MetersList {
 pub struct MetersCreate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::MeterCreate,
 }
 impl MetersCreate {
     const OPERATION: &'static str = "meters:create";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -296,10 +334,7 @@ impl MetersCreate {
             "/v1/meters/",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `meters:get` request; set optional parameters, then `send().await`.
@@ -308,16 +343,32 @@ impl MetersCreate {
 pub struct MetersGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl MetersGet {
     const OPERATION: &'static str = "meters:get";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -339,10 +390,7 @@ impl MetersGet {
             "/v1/meters/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `meters:update` request; set optional parameters, then `send().await`.
@@ -351,17 +399,42 @@ impl MetersGet {
 pub struct MetersUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: super::models::MeterUpdate,
 }
 impl MetersUpdate {
     const OPERATION: &'static str = "meters:update";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -384,10 +457,7 @@ impl MetersUpdate {
         );
         request = request.path_param("id", &self.id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `meters:quantities` request; set optional parameters, then `send().await`.
@@ -396,7 +466,7 @@ impl MetersUpdate {
 pub struct MetersQuantities {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     start_timestamp: super::models::chrono::DateTime<super::models::chrono::Utc>,
     end_timestamp: super::models::chrono::DateTime<super::models::chrono::Utc>,
@@ -460,11 +530,27 @@ impl MetersQuantities {
         self.metadata = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -504,9 +590,6 @@ impl MetersQuantities {
         if let Some(value) = &self.metadata {
             request = request.query_deep_object("metadata", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

@@ -18,7 +18,7 @@ impl Orders {
         OrdersList {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             organization_id: Default::default(),
             product_id: Default::default(),
             product_billing_type: Default::default(),
@@ -48,7 +48,7 @@ impl Orders {
         OrdersCreate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -63,7 +63,7 @@ impl Orders {
         OrdersExport {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             organization_id: Default::default(),
             product_id: Default::default(),
         }
@@ -79,7 +79,7 @@ impl Orders {
         OrdersGet {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -98,7 +98,7 @@ impl Orders {
         OrdersUpdate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body,
         }
@@ -120,7 +120,7 @@ impl Orders {
         OrdersFinalize {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body: None,
         }
@@ -136,7 +136,7 @@ impl Orders {
         OrdersInvoice {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -154,7 +154,7 @@ impl Orders {
         OrdersGenerateInvoice {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -169,7 +169,7 @@ impl Orders {
         OrdersReceipt {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -180,7 +180,7 @@ impl Orders {
 pub struct OrdersList {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
     product_billing_type: Vec<super::models::ProductBillingType>,
@@ -318,11 +318,27 @@ impl OrdersList {
         self.metadata = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -399,10 +415,7 @@ impl OrdersList {
         if let Some(value) = &self.metadata {
             request = request.query_deep_object("metadata", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:create` request; set optional parameters, then `send().await`.
@@ -411,16 +424,41 @@ impl OrdersList {
 pub struct OrdersCreate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::OrderCreate,
 }
 impl OrdersCreate {
     const OPERATION: &'static str = "orders:create";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -442,10 +480,7 @@ impl OrdersCreate {
             "/v1/orders/",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:export` request; set optional parameters, then `send().await`.
@@ -454,7 +489,7 @@ impl OrdersCreate {
 pub struct OrdersExport {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
 }
@@ -480,11 +515,27 @@ impl OrdersExport {
         self.product_id.extend(value.into());
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -512,10 +563,7 @@ impl OrdersExport {
             request = request.query("product_id", &self.product_id);
         }
         request = request.accept("text/csv");
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:get` request; set optional parameters, then `send().await`.
@@ -524,16 +572,32 @@ impl OrdersExport {
 pub struct OrdersGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl OrdersGet {
     const OPERATION: &'static str = "orders:get";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -555,10 +619,7 @@ impl OrdersGet {
             "/v1/orders/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:update` request; set optional parameters, then `send().await`.
@@ -567,17 +628,42 @@ impl OrdersGet {
 pub struct OrdersUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: super::models::OrderUpdate,
 }
 impl OrdersUpdate {
     const OPERATION: &'static str = "orders:update";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -600,10 +686,7 @@ impl OrdersUpdate {
         );
         request = request.path_param("id", &self.id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:finalize` request; set optional parameters, then `send().await`.
@@ -612,7 +695,7 @@ impl OrdersUpdate {
 pub struct OrdersFinalize {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: Option<super::models::OrderFinalize>,
 }
@@ -623,11 +706,36 @@ impl OrdersFinalize {
         self.body = Some(body);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -652,10 +760,7 @@ impl OrdersFinalize {
         if let Some(body) = &self.body {
             request = request.json_body(body)?;
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:invoice` request; set optional parameters, then `send().await`.
@@ -664,16 +769,32 @@ impl OrdersFinalize {
 pub struct OrdersInvoice {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl OrdersInvoice {
     const OPERATION: &'static str = "orders:invoice";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -695,10 +816,7 @@ impl OrdersInvoice {
             "/v1/orders/{id}/invoice",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:generate_invoice` request; set optional parameters, then `send().await`.
@@ -707,16 +825,41 @@ impl OrdersInvoice {
 pub struct OrdersGenerateInvoice {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl OrdersGenerateInvoice {
     const OPERATION: &'static str = "orders:generate_invoice";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -736,10 +879,7 @@ impl OrdersGenerateInvoice {
             "/v1/orders/{id}/invoice",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `orders:receipt` request; set optional parameters, then `send().await`.
@@ -748,16 +888,32 @@ impl OrdersGenerateInvoice {
 pub struct OrdersReceipt {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl OrdersReceipt {
     const OPERATION: &'static str = "orders:receipt";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -781,9 +937,6 @@ impl OrdersReceipt {
             "/v1/orders/{id}/receipt",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

@@ -18,7 +18,7 @@ impl Events {
         EventsList {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             filter: Default::default(),
             start_timestamp: Default::default(),
             end_timestamp: Default::default(),
@@ -48,7 +48,7 @@ impl Events {
         EventsListNames {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             organization_id: Default::default(),
             customer_id: Default::default(),
             external_customer_id: Default::default(),
@@ -70,7 +70,7 @@ impl Events {
         EventsGet {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -85,7 +85,7 @@ impl Events {
         EventsIngest {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -96,7 +96,7 @@ impl Events {
 pub struct EventsList {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     filter: Option<String>,
     start_timestamp: Option<super::models::chrono::DateTime<super::models::chrono::Utc>>,
     end_timestamp: Option<super::models::chrono::DateTime<super::models::chrono::Utc>>,
@@ -246,11 +246,27 @@ impl EventsList {
         self.metadata = Some(value);
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -362,10 +378,7 @@ impl EventsList {
         if let Some(value) = &self.metadata {
             request = request.query_deep_object("metadata", value);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `events:list_names` request; set optional parameters, then `send().await`.
@@ -374,7 +387,7 @@ impl EventsList {
 pub struct EventsListNames {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
     customer_id: Vec<super::models::uuid::Uuid>,
     external_customer_id: Vec<String>,
@@ -457,11 +470,27 @@ impl EventsListNames {
         self.sorting.extend(value.into());
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -530,10 +559,7 @@ impl EventsListNames {
         if !self.sorting.is_empty() {
             request = request.query("sorting", &self.sorting);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `events:get` request; set optional parameters, then `send().await`.
@@ -542,16 +568,32 @@ impl EventsListNames {
 pub struct EventsGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl EventsGet {
     const OPERATION: &'static str = "events:get";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -573,10 +615,7 @@ impl EventsGet {
             "/v1/events/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `events:ingest` request; set optional parameters, then `send().await`.
@@ -585,16 +624,41 @@ impl EventsGet {
 pub struct EventsIngest {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::EventsIngest,
 }
 impl EventsIngest {
     const OPERATION: &'static str = "events:ingest";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -618,9 +682,6 @@ impl EventsIngest {
             "/v1/events/ingest",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

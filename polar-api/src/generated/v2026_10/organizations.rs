@@ -18,7 +18,7 @@ impl Organizations {
         OrganizationsList {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             slug: Default::default(),
             page: Default::default(),
             limit: Default::default(),
@@ -39,7 +39,7 @@ impl Organizations {
         OrganizationsCreate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             body,
         }
     }
@@ -54,7 +54,7 @@ impl Organizations {
         OrganizationsGet {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
         }
     }
@@ -73,7 +73,7 @@ impl Organizations {
         OrganizationsUpdate {
             core: self.core.clone(),
             errors: self.errors,
-            idempotency_key: None,
+            options: Default::default(),
             id,
             body,
         }
@@ -85,7 +85,7 @@ impl Organizations {
 pub struct OrganizationsList {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     slug: Option<String>,
     page: Option<i64>,
     limit: Option<i64>,
@@ -124,11 +124,27 @@ impl OrganizationsList {
         self.sorting.extend(value.into());
         self
     }
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -185,10 +201,7 @@ impl OrganizationsList {
         if !self.sorting.is_empty() {
             request = request.query("sorting", &self.sorting);
         }
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `organizations:create` request; set optional parameters, then `send().await`.
@@ -197,16 +210,41 @@ impl OrganizationsList {
 pub struct OrganizationsCreate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     body: super::models::OrganizationCreate,
 }
 impl OrganizationsCreate {
     const OPERATION: &'static str = "organizations:create";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -228,10 +266,7 @@ impl OrganizationsCreate {
             "/v1/organizations/",
         );
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `organizations:get` request; set optional parameters, then `send().await`.
@@ -240,16 +275,32 @@ impl OrganizationsCreate {
 pub struct OrganizationsGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
 impl OrganizationsGet {
     const OPERATION: &'static str = "organizations:get";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
         self
     }
     /// Send the request and decode the response.
@@ -271,10 +322,7 @@ impl OrganizationsGet {
             "/v1/organizations/{id}",
         );
         request = request.path_param("id", &self.id);
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }
 /// A `organizations:update` request; set optional parameters, then `send().await`.
@@ -283,17 +331,42 @@ impl OrganizationsGet {
 pub struct OrganizationsUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
-    idempotency_key: Option<String>,
+    options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
     body: super::models::OrganizationUpdate,
 }
 impl OrganizationsUpdate {
     const OPERATION: &'static str = "organizations:update";
-    /// Send an `Idempotency-Key` header: the server runs the request at
-    /// most once per key, and the client may then retry a `POST` or
-    /// `PATCH` after a failure it would otherwise not retry.
-    pub fn idempotency_key(mut self, key: impl Into<String>) -> Self {
-        self.idempotency_key = Some(key.into());
+    /// The time allowed for each attempt of this request, instead of the client's
+    /// [`timeout`](crate::ClientBuilder::timeout).
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options.set_timeout(timeout);
+        self
+    }
+    /// The time allowed for this request as a whole, retries and waits included,
+    /// instead of the client's [`deadline`](crate::ClientBuilder::deadline).
+    pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+        self.options.set_deadline(deadline);
+        self
+    }
+    /// Retries after the first attempt of this request, instead of the client's
+    /// [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt).
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        self.options.set_max_retries(max_retries);
+        self
+    }
+    /// Authenticates this request with `token` instead of the client's.
+    pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+        self.options.set_token(token.into());
+        self
+    }
+    /// Sends an `Idempotency-Key` header (the same on every attempt), so that a
+    /// retry is recognized as the same request; a `POST` or `PATCH` with a key is
+    /// retried after a 5xx or a timeout too. Use a fresh key per logical request,
+    /// such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what
+    /// the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey).
+    pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+        self.options.set_idempotency_key(key.into());
         self
     }
     /// Send the request and decode the response.
@@ -316,9 +389,6 @@ impl OrganizationsUpdate {
         );
         request = request.path_param("id", &self.id);
         request = request.json_body(&self.body)?;
-        if let Some(key) = &self.idempotency_key {
-            request = request.header("Idempotency-Key", key.clone());
-        }
-        Ok(request)
+        Ok(request.options(self.options.clone()))
     }
 }

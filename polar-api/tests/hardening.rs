@@ -1,0 +1,130 @@
+//! The hardened runtime: deadlines and per-request options, what a timeout
+//! says about the request, idempotency keys, credentials in base URLs, error
+//! bodies kept out of `Debug`, a shared client core, and request hooks.
+
+mod common;
+
+use polar_api::v2026_10::Client;
+use polar_api::{Error, Server};
+
+// ---------------------------------------------------------------------------
+// Credentials in a base URL are never echoed
+// ---------------------------------------------------------------------------
+
+#[test]
+fn base_url_credentials_are_never_echoed() {
+    const USER: &str = "alice_the_user";
+    const PASS: &str = "hunter2_SeCrEt";
+    let urls = [
+        format!("https://{USER}:{PASS}@example.com"),
+        format!("https://{USER}:{PASS}@example.com/?a=b"),
+        format!("https://{USER}:{PASS}@example.com/#frag"),
+        format!("ftp://{USER}:{PASS}@example.com"),
+        format!("https://{USER}:{PASS}@example.com/v1"),
+        format!("https://{USER}:{PASS}@example.com:99999999"),
+        format!("https://{USER}:{PASS}@exa mple.com"),
+        format!("https://{USER}@example.com/?q"),
+        format!("  https://{USER}:{PASS}@example.com/v1/  "),
+    ];
+    for url in urls {
+        let err = Client::builder()
+            .token("polar_oat_x")
+            .server(Server::Custom(url.clone()))
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{url}: {err:?}");
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains(USER), "{url}: the user is echoed: {text}");
+            assert!(
+                !text.contains(PASS),
+                "{url}: the password is echoed: {text}"
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Error bodies stay out of Debug and Display
+// ---------------------------------------------------------------------------
+
+mod bodies {
+    use super::common::{client, send_json};
+    use polar_api::__private::{Method, Request};
+    use serde_json::{json, Value};
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const SECRET: &str = "sk_live_SeCrEt_input_4242";
+
+    fn post() -> Request {
+        Request::new(Method::POST, "customers:create", "/v1/customers/")
+    }
+
+    #[tokio::test]
+    async fn a_422_echoing_the_input_is_not_printed() {
+        let server = MockServer::start().await;
+        let body = json!({"detail": [{
+            "type": "string_too_long", "loc": ["body", "metadata", "note"],
+            "msg": "String should have at most 10 characters", "input": SECRET,
+        }]});
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(422).set_body_json(&body))
+            .mount(&server)
+            .await;
+        let err = send_json::<Value>(&client(&server), post())
+            .await
+            .unwrap_err();
+        let api = err.api_error().expect("an API error");
+        // Still there for whoever asks for it.
+        assert!(api.raw_text().contains(SECRET));
+        for text in [
+            format!("{err:?}"),
+            format!("{api:?}"),
+            err.to_string(),
+            format!("{err:#?}"),
+        ] {
+            assert!(!text.contains(SECRET), "the raw body is printed: {text}");
+        }
+        let debug = format!("{api:?}");
+        assert!(debug.contains("422"), "{debug}");
+        assert!(debug.contains("bytes"), "{debug}");
+        assert!(debug.contains("HttpValidationError"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn a_text_error_body_is_not_printed() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(400).set_body_string(format!("bad input {SECRET}")))
+            .mount(&server)
+            .await;
+        let err = send_json::<Value>(&client(&server), post())
+            .await
+            .unwrap_err();
+        assert!(err.api_error().unwrap().raw_text().contains(SECRET));
+        for text in [format!("{err:?}"), err.to_string()] {
+            assert!(!text.contains(SECRET), "the raw body is printed: {text}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_success_body_is_not_printed() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Expected {
+            id: u64,
+        }
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"token": SECRET})))
+            .mount(&server)
+            .await;
+        let err = send_json::<Expected>(&client(&server), post())
+            .await
+            .unwrap_err();
+        assert!(matches!(&err, polar_api::Error::Decode { body, .. } if body.len() > 10));
+        for text in [format!("{err:?}"), err.to_string()] {
+            assert!(!text.contains(SECRET), "the body is printed: {text}");
+        }
+    }
+}
