@@ -394,7 +394,7 @@ impl Job<'_> {
                     "polar-api/src/generated/__shared/mod.rs".to_owned(),
                     "The operation groups several API versions generate alike, compiled once \
                      and re-exported by each of them.",
-                    emit::api::emit_shared_root(&groups),
+                    emit::api_shared::emit_shared_root(&groups),
                 )?]);
             }
             Job::ApiShared(index) => {

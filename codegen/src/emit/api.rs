@@ -11,6 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::api_options::{
+    check_builder_names, emit_idempotency_key, emit_request_options, takes_idempotency_key,
+};
 use super::{doc_attrs, ident};
 use crate::ir::features::group_feature;
 use crate::ir::names::{module_name, type_name};
@@ -20,7 +23,7 @@ use crate::ApiVersion;
 /// One operation group's file: everything in it is the same for every
 /// version whose operations are the same, since it names its version's
 /// types only as `super::models::*` and its error bodies not at all (see
-/// [`crate::ir::sharing`] and [`emit_shared`]).
+/// [`crate::ir::sharing`] and [`crate::emit::api_shared`]).
 pub struct GroupFile {
     /// The file stem, e.g. `oauth2_clients`.
     pub module: String,
@@ -166,77 +169,6 @@ pub fn emit(
         },
     );
     Ok(files)
-}
-
-/// `polar-api/src/generated/__shared/mod.rs`: the operation groups several
-/// versions generate alike, each compiled when its feature and any of its
-/// versions' features are on. `groups`: (file stem, feature, the features
-/// of the versions sharing it, whether other groups name it as `super::*`).
-pub fn emit_shared_root(groups: &[(String, String, Vec<String>, bool)]) -> TokenStream {
-    let items = groups.iter().map(|(module, feature, versions, named)| {
-        let module = format_ident!("{}", module);
-        let versions = match versions.as_slice() {
-            [one] => quote!(feature = #one),
-            many => quote!(any(#(feature = #many),*)),
-        };
-        let reexport = named.then(|| {
-            quote! {
-                #[cfg(all(#versions, feature = #feature))]
-                pub use self::#module::*;
-            }
-        });
-        quote! {
-            #[cfg(all(#versions, feature = #feature))]
-            pub(crate) mod #module;
-            #reexport
-        }
-    });
-    quote! {
-        // The shared groups name their types through `super::models`: the
-        // types the same versions share.
-        pub use ::polar_models::__shared as models;
-        #(#items)*
-    }
-}
-
-/// The names a group file refers to outside itself: model types
-/// (`super::models::Name`) and sibling groups (`super::Name`).
-pub fn group_references(tokens: &TokenStream) -> (BTreeSet<String>, BTreeSet<String>) {
-    use proc_macro2::TokenTree;
-    fn walk(tokens: TokenStream, models: &mut BTreeSet<String>, siblings: &mut BTreeSet<String>) {
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        let is_path_sep = |i: usize| {
-            matches!((trees.get(i), trees.get(i + 1)),
-                (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':')
-        };
-        let ident_at = |i: usize| match trees.get(i) {
-            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
-            _ => None,
-        };
-        for (i, tree) in trees.iter().enumerate() {
-            if let TokenTree::Group(group) = tree {
-                walk(group.stream(), models, siblings);
-                continue;
-            }
-            if ident_at(i).as_deref() != Some("super") || !is_path_sep(i + 1) {
-                continue;
-            }
-            match ident_at(i + 3) {
-                Some(first) if first == "models" && is_path_sep(i + 4) => {
-                    if let Some(name) = ident_at(i + 6) {
-                        models.insert(name);
-                    }
-                }
-                Some(first) => {
-                    siblings.insert(first);
-                }
-                None => {}
-            }
-        }
-    }
-    let (mut models, mut siblings) = (BTreeSet::new(), BTreeSet::new());
-    walk(tokens.clone(), &mut models, &mut siblings);
-    (models, siblings)
 }
 
 /// Operations sharing a group path, e.g. `customer_portal`/`orders`.
@@ -439,7 +371,7 @@ fn emit_method(models: &Models, op: &Operation) -> TokenStream {
     }
 }
 
-fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
+pub(super) fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
     op.query_params.iter().filter(|p| !p.required)
 }
 
@@ -541,98 +473,6 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
             }
         }
     }
-}
-
-/// The builder methods every operation has, over its `RequestOptions`.
-fn emit_request_options() -> TokenStream {
-    quote! {
-        #[doc = " The time allowed for each attempt of this request, instead of the client's"]
-        #[doc = " [`timeout`](crate::ClientBuilder::timeout)."]
-        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-            self.options.set_timeout(timeout);
-            self
-        }
-        #[doc = " The time allowed for this request as a whole, retries and waits included,"]
-        #[doc = " instead of the client's [`deadline`](crate::ClientBuilder::deadline)."]
-        pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
-            self.options.set_deadline(deadline);
-            self
-        }
-        #[doc = " Retries after the first attempt of this request, instead of the client's"]
-        #[doc = " [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt)."]
-        pub fn max_retries(mut self, max_retries: u32) -> Self {
-            self.options.set_max_retries(max_retries);
-            self
-        }
-        #[doc = " Authenticates this request with `token` instead of the client's."]
-        pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
-            self.options.set_token(token.into());
-            self
-        }
-    }
-}
-
-/// Whether an operation's builder takes `.idempotency_key(..)`: the
-/// methods that change something, for which Polar's documentation says
-/// mutating requests accept the header. Never `GET` (or `HEAD`,
-/// `OPTIONS`): a read is safe to repeat, and a key would mean nothing.
-fn takes_idempotency_key(op: &Operation) -> bool {
-    matches!(op.http_method, "POST" | "PATCH" | "PUT" | "DELETE")
-}
-
-fn emit_idempotency_key() -> TokenStream {
-    quote! {
-        #[doc = " Sends an `Idempotency-Key` header (the same on every attempt), so that a"]
-        #[doc = " retry is recognized as the same request; a `POST` or `PATCH` with a key is"]
-        #[doc = " retried after a 5xx or a timeout too. Use a fresh key per logical request,"]
-        #[doc = " such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what"]
-        #[doc = " the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey)."]
-        pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
-            self.options.set_idempotency_key(key.into());
-            self
-        }
-    }
-}
-
-/// The builder methods generated for every operation (or for some), which
-/// a query parameter of the same name would collide with.
-const BUILDER_METHODS: &[&str] = &[
-    "timeout",
-    "deadline",
-    "max_retries",
-    "token",
-    "idempotency_key",
-    "body",
-    "send",
-    "send_with_response",
-    "stream",
-    "collect_all",
-    "request",
-];
-
-/// Refuses a parameter whose setter or field would collide with a method
-/// or field every builder has.
-fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
-    let clash = |param: &Param, what: &str| {
-        crate::Error::unsupported(
-            format!("parameter `{}` of operation `{}`", param.wire_name, op.operation_id),
-            format!("its {what} would collide with one every builder has; rename it in codegen/src/ir/operations.rs"),
-        )
-    };
-    if let Some(param) =
-        optional_query(op).find(|p| BUILDER_METHODS.contains(&p.rust_name.as_str()))
-    {
-        return Err(clash(param, "setter"));
-    }
-    let fields = ["core", "errors", "options", "body"];
-    if let Some(param) = op
-        .arguments()
-        .chain(optional_query(op))
-        .find(|p| fields.contains(&p.rust_name.as_str()))
-    {
-        return Err(clash(param, "field"));
-    }
-    Ok(())
 }
 
 fn emit_setter(models: &Models, param: &Param) -> TokenStream {

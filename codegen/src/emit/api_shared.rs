@@ -13,7 +13,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::api::{group_references, GroupFile};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::api::GroupFile;
 use crate::ir::sharing::Sharing;
 use crate::ir::Models;
 
@@ -149,4 +152,75 @@ fn type_shared_by(
     };
     let sharers: Vec<usize> = sharing.types[home].members.iter().map(|m| m.0).collect();
     members.iter().all(|m| sharers.contains(m))
+}
+
+/// `polar-api/src/generated/__shared/mod.rs`: the operation groups several
+/// versions generate alike, each compiled when its feature and any of its
+/// versions' features are on. `groups`: (file stem, feature, the features
+/// of the versions sharing it, whether other groups name it as `super::*`).
+pub fn emit_shared_root(groups: &[(String, String, Vec<String>, bool)]) -> TokenStream {
+    let items = groups.iter().map(|(module, feature, versions, named)| {
+        let module = format_ident!("{}", module);
+        let versions = match versions.as_slice() {
+            [one] => quote!(feature = #one),
+            many => quote!(any(#(feature = #many),*)),
+        };
+        let reexport = named.then(|| {
+            quote! {
+                #[cfg(all(#versions, feature = #feature))]
+                pub use self::#module::*;
+            }
+        });
+        quote! {
+            #[cfg(all(#versions, feature = #feature))]
+            pub(crate) mod #module;
+            #reexport
+        }
+    });
+    quote! {
+        // The shared groups name their types through `super::models`: the
+        // types the same versions share.
+        pub use ::polar_models::__shared as models;
+        #(#items)*
+    }
+}
+
+/// The names a group file refers to outside itself: model types
+/// (`super::models::Name`) and sibling groups (`super::Name`).
+pub fn group_references(tokens: &TokenStream) -> (BTreeSet<String>, BTreeSet<String>) {
+    use proc_macro2::TokenTree;
+    fn walk(tokens: TokenStream, models: &mut BTreeSet<String>, siblings: &mut BTreeSet<String>) {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let is_path_sep = |i: usize| {
+            matches!((trees.get(i), trees.get(i + 1)),
+                (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b))) if a.as_char() == ':' && b.as_char() == ':')
+        };
+        let ident_at = |i: usize| match trees.get(i) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        for (i, tree) in trees.iter().enumerate() {
+            if let TokenTree::Group(group) = tree {
+                walk(group.stream(), models, siblings);
+                continue;
+            }
+            if ident_at(i).as_deref() != Some("super") || !is_path_sep(i + 1) {
+                continue;
+            }
+            match ident_at(i + 3) {
+                Some(first) if first == "models" && is_path_sep(i + 4) => {
+                    if let Some(name) = ident_at(i + 6) {
+                        models.insert(name);
+                    }
+                }
+                Some(first) => {
+                    siblings.insert(first);
+                }
+                None => {}
+            }
+        }
+    }
+    let (mut models, mut siblings) = (BTreeSet::new(), BTreeSet::new());
+    walk(tokens.clone(), &mut models, &mut siblings);
+    (models, siblings)
 }

@@ -1,6 +1,7 @@
 //! Stage 3 — emit: IR → token streams, one per generated file.
 
 pub mod api;
+mod api_options;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;

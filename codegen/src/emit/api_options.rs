@@ -1,0 +1,102 @@
+//! The methods every request builder has beside its parameters: the
+//! per-request options over `RequestOptions` (timeout, deadline, retries,
+//! token), the `Idempotency-Key` setter of the mutating ones, and the check
+//! that no parameter's setter or field collides with them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::api::optional_query;
+use crate::ir::{Operation, Param};
+
+/// The builder methods every operation has, over its `RequestOptions`.
+pub(super) fn emit_request_options() -> TokenStream {
+    quote! {
+        #[doc = " The time allowed for each attempt of this request, instead of the client's"]
+        #[doc = " [`timeout`](crate::ClientBuilder::timeout)."]
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.options.set_timeout(timeout);
+            self
+        }
+        #[doc = " The time allowed for this request as a whole, retries and waits included,"]
+        #[doc = " instead of the client's [`deadline`](crate::ClientBuilder::deadline)."]
+        pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
+            self.options.set_deadline(deadline);
+            self
+        }
+        #[doc = " Retries after the first attempt of this request, instead of the client's"]
+        #[doc = " [`RetryConfig`](crate::RetryConfig) count (`0`: one attempt)."]
+        pub fn max_retries(mut self, max_retries: u32) -> Self {
+            self.options.set_max_retries(max_retries);
+            self
+        }
+        #[doc = " Authenticates this request with `token` instead of the client's."]
+        pub fn token(mut self, token: impl Into<crate::AccessToken>) -> Self {
+            self.options.set_token(token.into());
+            self
+        }
+    }
+}
+
+/// Whether an operation's builder takes `.idempotency_key(..)`: the
+/// methods that change something, for which Polar's documentation says
+/// mutating requests accept the header. Never `GET` (or `HEAD`,
+/// `OPTIONS`): a read is safe to repeat, and a key would mean nothing.
+pub(super) fn takes_idempotency_key(op: &Operation) -> bool {
+    matches!(op.http_method, "POST" | "PATCH" | "PUT" | "DELETE")
+}
+
+pub(super) fn emit_idempotency_key() -> TokenStream {
+    quote! {
+        #[doc = " Sends an `Idempotency-Key` header (the same on every attempt), so that a"]
+        #[doc = " retry is recognized as the same request; a `POST` or `PATCH` with a key is"]
+        #[doc = " retried after a 5xx or a timeout too. Use a fresh key per logical request,"]
+        #[doc = " such as [`IdempotencyKey::random()`](crate::IdempotencyKey::random); what"]
+        #[doc = " the server does and does not promise is in [`IdempotencyKey`](crate::IdempotencyKey)."]
+        pub fn idempotency_key(mut self, key: impl Into<crate::IdempotencyKey>) -> Self {
+            self.options.set_idempotency_key(key.into());
+            self
+        }
+    }
+}
+
+/// The builder methods generated for every operation (or for some), which
+/// a query parameter of the same name would collide with.
+const BUILDER_METHODS: &[&str] = &[
+    "timeout",
+    "deadline",
+    "max_retries",
+    "token",
+    "idempotency_key",
+    "body",
+    "send",
+    "send_with_response",
+    "stream",
+    "collect_all",
+    "request",
+];
+
+/// Refuses a parameter whose setter or field would collide with a method
+/// or field every builder has.
+pub(super) fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
+    let clash = |param: &Param, what: &str| {
+        crate::Error::unsupported(
+            format!("parameter `{}` of operation `{}`", param.wire_name, op.operation_id),
+            format!("its {what} would collide with one every builder has; rename it in codegen/src/ir/operations.rs"),
+        )
+    };
+    if let Some(param) =
+        optional_query(op).find(|p| BUILDER_METHODS.contains(&p.rust_name.as_str()))
+    {
+        return Err(clash(param, "setter"));
+    }
+    let fields = ["core", "errors", "options", "body"];
+    if let Some(param) = op
+        .arguments()
+        .chain(optional_query(op))
+        .find(|p| fields.contains(&p.rust_name.as_str()))
+    {
+        return Err(clash(param, "field"));
+    }
+    Ok(())
+}
