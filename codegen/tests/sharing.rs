@@ -150,3 +150,17 @@ fn the_generated_trees_define_a_shared_type_once_and_re_export_it() {
     assert!(!alone.keys().any(|path| path.contains("__shared")));
     assert!(!alone["polar-models/src/generated/mod.rs"].contains("__shared"));
 }
+
+#[test]
+fn each_version_keeps_its_own_webhook_event_union() {
+    // The same document twice: every type is the same, but the event union
+    // is each version's `WebhookPayload`, which names its version.
+    let text = common::fixture("webhooks");
+    let (a, b) = (lower(&text), lower(&text));
+    let sharing = Sharing::of(&[&a, &b]);
+    let events = a.webhook_event.expect("the fixture has webhooks");
+    assert_eq!(sharing.type_home(0, events), None);
+    assert_eq!(sharing.type_home(1, b.webhook_event.unwrap()), None);
+    // Everything else is shared.
+    assert_eq!(sharing.shared_count(0), a.types.len() - 1);
+}

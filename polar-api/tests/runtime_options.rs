@@ -31,11 +31,16 @@ fn id() -> Uuid {
     "3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43".parse().unwrap()
 }
 
-fn authorization(request: &wiremock::Request) -> Option<String> {
+/// The value of header `name` as the mock server received it.
+fn header(request: &wiremock::Request, name: &str) -> Option<String> {
     request
         .headers
-        .get("authorization")
+        .get(name)
         .map(|v| v.to_str().unwrap().to_owned())
+}
+
+fn authorization(request: &wiremock::Request) -> Option<String> {
+    header(request, "authorization")
 }
 
 // ---------------------------------------------------------------------------
@@ -293,10 +298,7 @@ async fn statuses_and_may_have_been_applied() {
 // ---------------------------------------------------------------------------
 
 fn key_of(request: &wiremock::Request) -> Option<String> {
-    request
-        .headers
-        .get("idempotency-key")
-        .map(|v| v.to_str().unwrap().to_owned())
+    header(request, "idempotency-key")
 }
 
 #[tokio::test]

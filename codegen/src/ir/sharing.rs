@@ -13,7 +13,8 @@
 //! versions, until nothing changes. The shared module holds one type per
 //! name, so when one name is shared in two distinct ways (possible only with
 //! four or more versions), the class with the most versions keeps the shared
-//! slot and the others become per-version again.
+//! slot and the others become per-version again. Each version's webhook
+//! event union stays its own, since it names the version it decodes.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -122,10 +123,13 @@ impl Sharing {
                 .iter()
                 .all(|c| consts.homes[v][c.0].is_some())
         };
-        // Members whose constants are not shared leave their class.
+        // Members whose constants are not shared leave their class, and so
+        // does each version's webhook event union: it is that version's
+        // `WebhookPayload`, which says which version it decodes (polar-api's
+        // `VersionedPayload::API_VERSION`), so it must be a type of its own.
         for (v, models) in versions.iter().enumerate() {
             for (index, ty) in models.types.iter().enumerate() {
-                if !consts_shared(v, ty) {
+                if !consts_shared(v, ty) || models.webhook_event == Some(TypeId(index)) {
                     classes.push(Vec::new());
                     let class = classes.len() - 1;
                     move_member(&mut classes, &mut class_of, v, TypeId(index), class);
