@@ -377,24 +377,11 @@ impl Job<'_> {
                 ]);
             }
             Job::ApiSharedRoot => {
-                let groups: Vec<(String, String, Vec<String>, bool)> = context
-                    .shared_groups
-                    .iter()
-                    .map(|g| {
-                        let features = g.versions.iter().map(|&v| versions[v].feature()).collect();
-                        (
-                            g.module.clone(),
-                            g.feature.clone(),
-                            features,
-                            g.named_by_siblings,
-                        )
-                    })
-                    .collect();
                 return Ok(vec![file(
                     "polar-api/src/generated/__shared/mod.rs".to_owned(),
                     "The operation groups several API versions generate alike, compiled once \
                      and re-exported by each of them.",
-                    emit::api_shared::emit_shared_root(&groups),
+                    emit::api_shared::emit_shared_root(context.shared_groups, &versions),
                 )?]);
             }
             Job::ApiShared(index) => {

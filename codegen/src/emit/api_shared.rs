@@ -20,17 +20,6 @@ use super::api::GroupFile;
 use crate::ir::sharing::Sharing;
 use crate::ir::Models;
 
-/// The runtime names every models module re-exports (`super::models::uuid`).
-const RUNTIME_NAMES: &[&str] = &[
-    "chrono",
-    "uuid",
-    "Const",
-    "ConstValue",
-    "Nullable",
-    "Page",
-    "PageProgress",
-];
-
 /// One group generated once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedGroup {
@@ -141,7 +130,7 @@ fn type_shared_by(
     name: &str,
     members: &[usize],
 ) -> bool {
-    if RUNTIME_NAMES.contains(&name) {
+    if super::models::RUNTIME_REEXPORTS.contains(&name) {
         return true;
     }
     let Some(index) = models.types.iter().position(|ty| ty.name == name) else {
@@ -154,18 +143,17 @@ fn type_shared_by(
     members.iter().all(|m| sharers.contains(m))
 }
 
-/// `polar-api/src/generated/__shared/mod.rs`: the operation groups several
-/// versions generate alike, each compiled when its feature and any of its
-/// versions' features are on. `groups`: (file stem, feature, the features
-/// of the versions sharing it, whether other groups name it as `super::*`).
-pub fn emit_shared_root(groups: &[(String, String, Vec<String>, bool)]) -> TokenStream {
-    let items = groups.iter().map(|(module, feature, versions, named)| {
-        let module = format_ident!("{}", module);
-        let versions = match versions.as_slice() {
-            [one] => quote!(feature = #one),
-            many => quote!(any(#(feature = #many),*)),
-        };
-        let reexport = named.then(|| {
+/// `polar-api/src/generated/__shared/mod.rs`: the shared groups, each
+/// compiled when its feature and any of its versions' features are on
+/// (`versions`: every version, oldest first, as [`share_groups`] was given).
+pub fn emit_shared_root(groups: &[SharedGroup], versions: &[&crate::ApiVersion]) -> TokenStream {
+    let items = groups.iter().map(|group| {
+        let module = format_ident!("{}", group.module);
+        let feature = &group.feature;
+        let versions = super::shared::features_condition(
+            group.versions.iter().map(|&v| versions[v].feature()),
+        );
+        let reexport = group.named_by_siblings.then(|| {
             quote! {
                 #[cfg(all(#versions, feature = #feature))]
                 pub use self::#module::*;

@@ -19,6 +19,27 @@ use crate::ir::{
 };
 use crate::ApiVersion;
 
+/// The runtime names every version's models module (and the shared one)
+/// re-exports, so generated code can write them as `super::Name`.
+pub const RUNTIME_REEXPORTS: &[&str] = &[
+    "chrono",
+    "uuid",
+    "Const",
+    "ConstValue",
+    "Nullable",
+    "Page",
+    "PageProgress",
+];
+
+/// `pub use crate::{chrono, uuid, ..};`: the runtime names of
+/// [`RUNTIME_REEXPORTS`], for a models module root.
+pub(crate) fn runtime_reexports() -> TokenStream {
+    let names = RUNTIME_REEXPORTS
+        .iter()
+        .map(|name| format_ident!("{}", name));
+    quote!(pub use crate::{#(#names),*};)
+}
+
 /// The generated modules (file stems) and the types each holds, in order.
 pub fn modules(models: &Models) -> BTreeMap<String, Vec<TypeId>> {
     let mut modules: BTreeMap<String, Vec<TypeId>> = BTreeMap::new();
@@ -86,6 +107,7 @@ fn emit_root_gated<'a>(
     let date_doc = " Date of the OpenAPI document these types were generated from.";
     let name = &version.name;
     let version_doc = " The API version these types belong to (the `Polar-Version` header).";
+    let runtime = runtime_reexports();
     quote! {
         #[doc = #version_doc]
         pub const API_VERSION: &str = #name;
@@ -96,7 +118,7 @@ fn emit_root_gated<'a>(
 
         // The runtime types every version's types are written with; the
         // generated modules name them through `super::`.
-        pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress};
+        #runtime
 
         pub mod consts;
         #(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::models::{const_marker, emit_type_and_impls};
+use super::models::{const_marker, emit_type_and_impls, runtime_reexports};
 use crate::ir::features::{Features, Gate, FULL_FEATURE};
 use crate::ir::sharing::{SharedType, Sharing};
 use crate::ir::Models;
@@ -72,10 +72,11 @@ pub fn emit_root(views: &[VersionView<'_>], sharing: &Sharing) -> TokenStream {
             pub use self::#module::*;
         }
     });
+    let runtime = runtime_reexports();
     quote! {
         // The runtime types every version's types are written with; the
         // generated modules name them through `super::`.
-        pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress};
+        #runtime
 
         pub mod consts;
         #(#modules)*
@@ -135,7 +136,9 @@ fn gate_condition(gate: &Gate) -> Option<TokenStream> {
 }
 
 /// "Any of these features", written as simply as clippy asks.
-fn features_condition<S: AsRef<str>>(features: impl IntoIterator<Item = S>) -> TokenStream {
+pub(super) fn features_condition<S: AsRef<str>>(
+    features: impl IntoIterator<Item = S>,
+) -> TokenStream {
     any_of(
         features
             .into_iter()
