@@ -46,6 +46,7 @@ mod constant;
 mod generated;
 mod nullable;
 mod page;
+mod struct_decode;
 
 #[doc(hidden)]
 pub mod __private;

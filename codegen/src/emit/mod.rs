@@ -8,6 +8,7 @@ pub mod features;
 pub mod models;
 pub mod roundtrip;
 pub mod shared;
+mod struct_decode;
 pub mod versions;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -14,8 +14,8 @@ use super::{doc_attrs, ident};
 use crate::ir::features::Features;
 use crate::ir::names::unraw;
 use crate::ir::{
-    ConstLit, Field, Models, OnMissing, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef,
-    TypeId, TypeKind, TypeRef, Union,
+    ConstLit, Field, Models, PagePosition, Presence, Shape, StringEnum, Struct, TypeDef, TypeId,
+    TypeKind, TypeRef, Union,
 };
 use crate::ApiVersion;
 
@@ -224,13 +224,15 @@ fn emit_struct(
     let constructor = structure
         .has_constructor()
         .then(|| emit_constructor(models, name, structure));
+    let deserialize = super::struct_decode::emit_struct_decode(name, structure);
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #deserialize
         #constructor
     }
 }
@@ -298,15 +300,7 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
         let wire = &field.wire_name;
         serde.push(quote!(rename = #wire));
     }
-    match field.on_missing {
-        // `const: true` must not read as `bool::default()`.
-        OnMissing::Default if field.ty == TypeRef::ConstBool(true) => {
-            serde.push(quote!(default = "crate::__private::default_true"))
-        }
-        OnMissing::Default => serde.push(quote!(default)),
-        OnMissing::UnknownEnum => serde.push(quote!(default = "crate::__private::absent_enum")),
-        OnMissing::Error => {}
-    }
+    // What a missing property decodes to is `emit_struct_decode`'s job.
     match field.presence {
         Presence::Optional => serde.push(quote!(skip_serializing_if = "Option::is_none")),
         Presence::Tristate => {

@@ -12,7 +12,7 @@
     )
 )]
 /// Schema of a custom field attached to a resource.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct AttachedCustomField {
     /// ID of the custom field.
     pub custom_field_id: super::uuid::Uuid,
@@ -21,6 +21,73 @@ pub struct AttachedCustomField {
     /// Order of the custom field in the resource.
     pub order: i64,
     /// Whether the value is required for this custom field.
-    #[serde(default)]
     pub required: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for AttachedCustomField {
+    const EXPECTING: &'static str = "struct AttachedCustomField";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "custom_field_id" => Some(0),
+            "custom_field" => Some(1),
+            "order" => Some(2),
+            "required" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "custom_field_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "custom_field")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "order")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "required")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            custom_field_id: crate::__private::required(field_0, "custom_field_id")?,
+            custom_field: crate::__private::required(field_1, "custom_field")?,
+            order: crate::__private::required(field_2, "order")?,
+            required: field_3.unwrap_or_default(),
+        })
+    }
 }

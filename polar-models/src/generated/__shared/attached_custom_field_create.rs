@@ -2,13 +2,48 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Schema to attach a custom field to a resource.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct AttachedCustomFieldCreate {
     /// ID of the custom field to attach.
     pub custom_field_id: super::uuid::Uuid,
     /// Whether the value is required for this custom field.
-    #[serde(default)]
     pub required: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeStruct for AttachedCustomFieldCreate {
+    const EXPECTING: &'static str = "struct AttachedCustomFieldCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "custom_field_id" => Some(0),
+            "required" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "custom_field_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "required")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            custom_field_id: crate::__private::required(field_0, "custom_field_id")?,
+            required: field_1.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl AttachedCustomFieldCreate {

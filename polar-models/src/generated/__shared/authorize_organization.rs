@@ -2,13 +2,54 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizeOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct AuthorizeOrganization {
     /// Id
     pub id: super::uuid::Uuid,
     /// Slug
     pub slug: String,
     /// Avatar Url
-    #[serde(default)]
     pub avatar_url: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for AuthorizeOrganization {
+    const EXPECTING: &'static str = "struct AuthorizeOrganization";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "slug" => Some(1),
+            "avatar_url" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "slug")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "avatar_url")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            slug: crate::__private::required(field_1, "slug")?,
+            avatar_url: field_2.unwrap_or_default(),
+        })
+    }
 }

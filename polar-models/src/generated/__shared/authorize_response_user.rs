@@ -2,30 +2,100 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizeResponseUser
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct AuthorizeResponseUser {
     /// OAuth2ClientPublic
     pub client: super::OAuth2ClientPublic,
     /// Sub Type
-    #[serde(default)]
     pub sub_type: super::Const<super::consts::User>,
     /// AuthorizeUser
-    #[serde(default)]
     pub sub: Option<super::AuthorizeUser>,
     /// Scopes
-    #[serde(default)]
     pub scopes: Vec<super::Scope>,
     /// Organizations
-    #[serde(default)]
     pub organizations: Vec<super::AuthorizeOrganization>,
     /// Requires Single Organization
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
     /// Scope Display Names
     ///
     /// Defaults to `{"openid":"OpenID","profile":"Read your profile","email":"Read your email add…` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<::std::collections::BTreeMap<String, String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for AuthorizeResponseUser {
+    const EXPECTING: &'static str = "struct AuthorizeResponseUser";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "client" => Some(0),
+            "sub_type" => Some(1),
+            "sub" => Some(2),
+            "scopes" => Some(3),
+            "organizations" => Some(4),
+            "requires_single_organization" => Some(5),
+            "scope_display_names" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "client")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "sub_type")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "sub")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "scopes")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "organizations")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "requires_single_organization",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "scope_display_names",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            client: crate::__private::required(field_0, "client")?,
+            sub_type: field_1.unwrap_or_default(),
+            sub: field_2.unwrap_or_default(),
+            scopes: field_3.unwrap_or_default(),
+            organizations: field_4.unwrap_or_default(),
+            requires_single_organization: field_5.unwrap_or_default(),
+            scope_display_names: field_6.unwrap_or_default(),
+        })
+    }
 }

@@ -2,15 +2,15 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BalanceCreditOrderMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BalanceCreditOrderMetadata {
     /// Order Id
     pub order_id: String,
     /// Product Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Subscription Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Amount
     pub amount: i64,
@@ -19,14 +19,98 @@ pub struct BalanceCreditOrderMetadata {
     /// Tax Amount
     pub tax_amount: i64,
     /// Tax State
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_state: Option<String>,
     /// Tax Country
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_country: Option<String>,
     /// Fee
     pub fee: i64,
     /// Exchange Rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
+    const EXPECTING: &'static str = "struct BalanceCreditOrderMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "order_id" => Some(0),
+            "product_id" => Some(1),
+            "subscription_id" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "tax_amount" => Some(5),
+            "tax_state" => Some(6),
+            "tax_country" => Some(7),
+            "fee" => Some(8),
+            "exchange_rate" => Some(9),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "order_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "subscription_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "tax_amount")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "tax_state")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "tax_country")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "fee")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "exchange_rate")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            order_id: crate::__private::required(field_0, "order_id")?,
+            product_id: field_1.unwrap_or_default(),
+            subscription_id: field_2.unwrap_or_default(),
+            amount: crate::__private::required(field_3, "amount")?,
+            currency: crate::__private::required(field_4, "currency")?,
+            tax_amount: crate::__private::required(field_5, "tax_amount")?,
+            tax_state: field_6.unwrap_or_default(),
+            tax_country: field_7.unwrap_or_default(),
+            fee: crate::__private::required(field_8, "fee")?,
+            exchange_rate: field_9.unwrap_or_default(),
+        })
+    }
 }

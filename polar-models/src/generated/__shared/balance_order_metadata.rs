@@ -2,22 +2,22 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BalanceOrderMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BalanceOrderMetadata {
     /// Transaction Id
     pub transaction_id: String,
     /// Order Id
     pub order_id: String,
     /// Product Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Subscription Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Amount
     pub amount: i64,
     /// Net Amount
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_amount: Option<i64>,
     /// Currency
     pub currency: String,
@@ -28,14 +28,136 @@ pub struct BalanceOrderMetadata {
     /// Tax Amount
     pub tax_amount: i64,
     /// Tax State
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_state: Option<String>,
     /// Tax Country
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_country: Option<String>,
     /// Fee
     pub fee: i64,
     /// Exchange Rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for BalanceOrderMetadata {
+    const EXPECTING: &'static str = "struct BalanceOrderMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "transaction_id" => Some(0),
+            "order_id" => Some(1),
+            "product_id" => Some(2),
+            "subscription_id" => Some(3),
+            "amount" => Some(4),
+            "net_amount" => Some(5),
+            "currency" => Some(6),
+            "presentment_amount" => Some(7),
+            "presentment_currency" => Some(8),
+            "tax_amount" => Some(9),
+            "tax_state" => Some(10),
+            "tax_country" => Some(11),
+            "fee" => Some(12),
+            "exchange_rate" => Some(13),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "transaction_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "order_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "product_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "subscription_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "amount")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "net_amount")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "currency")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_7,
+                        "presentment_amount",
+                    )?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "presentment_currency",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "tax_amount")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "tax_state")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "tax_country")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "fee")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "exchange_rate")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            transaction_id: crate::__private::required(field_0, "transaction_id")?,
+            order_id: crate::__private::required(field_1, "order_id")?,
+            product_id: field_2.unwrap_or_default(),
+            subscription_id: field_3.unwrap_or_default(),
+            amount: crate::__private::required(field_4, "amount")?,
+            net_amount: field_5.unwrap_or_default(),
+            currency: crate::__private::required(field_6, "currency")?,
+            presentment_amount: crate::__private::required(
+                field_7,
+                "presentment_amount",
+            )?,
+            presentment_currency: crate::__private::required(
+                field_8,
+                "presentment_currency",
+            )?,
+            tax_amount: crate::__private::required(field_9, "tax_amount")?,
+            tax_state: field_10.unwrap_or_default(),
+            tax_country: field_11.unwrap_or_default(),
+            fee: crate::__private::required(field_12, "fee")?,
+            exchange_rate: field_13.unwrap_or_default(),
+        })
+    }
 }

@@ -13,15 +13,84 @@
     )
 )]
 /// Properties for a benefit of type `discord`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitDiscordProperties {
     /// The ID of the Discord server.
     pub guild_id: String,
     /// The ID of the Discord role to grant.
     pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
-    #[serde(default)]
     pub kick_member: bool,
     /// Guild Token
     pub guild_token: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitDiscordProperties {
+    const EXPECTING: &'static str = "struct BenefitDiscordProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "guild_id" => Some(0),
+            "role_id" => Some(1),
+            "kick_member" => Some(2),
+            "guild_token" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "guild_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "role_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "kick_member")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "guild_token")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            guild_id: crate::__private::required(field_0, "guild_id")?,
+            role_id: crate::__private::required(field_1, "role_id")?,
+            kick_member: field_2.unwrap_or_default(),
+            guild_token: crate::__private::required(field_3, "guild_token")?,
+        })
+    }
 }

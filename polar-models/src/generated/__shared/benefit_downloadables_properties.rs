@@ -13,12 +13,68 @@
     )
 )]
 /// BenefitDownloadablesProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitDownloadablesProperties {
     /// Archived
-    #[serde(default)]
     pub archived: ::std::collections::BTreeMap<super::uuid::Uuid, bool>,
     /// Files
-    #[serde(default)]
     pub files: Vec<super::uuid::Uuid>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitDownloadablesProperties {
+    const EXPECTING: &'static str = "struct BenefitDownloadablesProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "archived" => Some(0),
+            "files" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "archived")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "files")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            archived: field_0.unwrap_or_default(),
+            files: field_1.unwrap_or_default(),
+        })
+    }
 }

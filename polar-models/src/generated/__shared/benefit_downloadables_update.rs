@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitDownloadablesUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct BenefitDownloadablesUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,17 +15,64 @@ pub struct BenefitDownloadablesUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Type
-    #[serde(default)]
     pub r#type: super::Const<super::consts::Downloadables>,
     /// BenefitDownloadablesCreateProperties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<super::BenefitDownloadablesCreateProperties>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl crate::__private::DecodeStruct for BenefitDownloadablesUpdate {
+    const EXPECTING: &'static str = "struct BenefitDownloadablesUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "description" => Some(1),
+            "type" => Some(2),
+            "properties" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "description")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            description: field_1.unwrap_or_default(),
+            r#type: field_2.unwrap_or_default(),
+            properties: field_3.unwrap_or_default(),
+        })
+    }
 }

@@ -2,34 +2,118 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// BenefitFeatureFlagSubscriber
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitFeatureFlagSubscriber {
     /// The ID of the benefit.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Type
-    #[serde(default)]
     pub r#type: super::Const<super::consts::FeatureFlag>,
     /// The description of the benefit.
     pub description: String,
     /// Whether the benefit is selectable when creating a product.
-    #[serde(default)]
     pub selectable: bool,
     /// Whether the benefit is deletable.
-    #[serde(default)]
     pub deletable: bool,
     /// Whether the benefit is deleted.
-    #[serde(default)]
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: super::uuid::Uuid,
     /// BenefitSubscriberOrganization
     pub organization: super::BenefitSubscriberOrganization,
     /// Properties available to subscribers for a benefit of type `feature_flag`.
-    #[serde(default)]
     pub properties: super::BenefitFeatureFlagSubscriberProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagSubscriber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
+    const EXPECTING: &'static str = "struct BenefitFeatureFlagSubscriber";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "type" => Some(3),
+            "description" => Some(4),
+            "selectable" => Some(5),
+            "deletable" => Some(6),
+            "is_deleted" => Some(7),
+            "organization_id" => Some(8),
+            "organization" => Some(9),
+            "properties" => Some(10),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "type")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "description")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "selectable")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "deletable")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "is_deleted")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "organization_id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "organization")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            r#type: field_3.unwrap_or_default(),
+            description: crate::__private::required(field_4, "description")?,
+            selectable: field_5.unwrap_or_default(),
+            deletable: field_6.unwrap_or_default(),
+            is_deleted: field_7.unwrap_or_default(),
+            organization_id: crate::__private::required(field_8, "organization_id")?,
+            organization: crate::__private::required(field_9, "organization")?,
+            properties: field_10.unwrap_or_default(),
+        })
+    }
 }

@@ -13,13 +13,76 @@
     )
 )]
 /// Properties for a benefit of type `github_repository`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitGitHubRepositoryProperties {
     /// The owner of the repository.
     pub repository_owner: String,
     /// The name of the repository.
     pub repository_name: String,
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
-    #[serde(default = "crate::__private::absent_enum")]
     pub permission: super::Permission,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitGitHubRepositoryProperties {
+    const EXPECTING: &'static str = "struct BenefitGitHubRepositoryProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "repository_owner" => Some(0),
+            "repository_name" => Some(1),
+            "permission" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "repository_owner")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "repository_name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "permission")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            repository_owner: crate::__private::required(field_0, "repository_owner")?,
+            repository_name: crate::__private::required(field_1, "repository_name")?,
+            permission: field_2.unwrap_or_else(crate::__private::absent_enum),
+        })
+    }
 }

@@ -13,9 +13,61 @@
     )
 )]
 /// BenefitGrantDownloadablesProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct BenefitGrantDownloadablesProperties {
     /// Files
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitGrantDownloadablesProperties {
+    const EXPECTING: &'static str = "struct BenefitGrantDownloadablesProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "files" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "files")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            files: field_0.unwrap_or_default(),
+        })
+    }
 }

@@ -13,21 +13,101 @@
     )
 )]
 /// BenefitGrantGitHubRepositoryProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct BenefitGrantGitHubRepositoryProperties {
     /// Account Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Repository Owner
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
     /// Repository Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
     /// Permission
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<super::Permission>,
     /// Granted Account Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitGrantGitHubRepositoryProperties {
+    const EXPECTING: &'static str = "struct BenefitGrantGitHubRepositoryProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "account_id" => Some(0),
+            "repository_owner" => Some(1),
+            "repository_name" => Some(2),
+            "permission" => Some(3),
+            "granted_account_id" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "account_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "repository_owner")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "repository_name")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "permission")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "granted_account_id",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            account_id: field_0.unwrap_or_default(),
+            repository_owner: field_1.unwrap_or_default(),
+            repository_name: field_2.unwrap_or_default(),
+            permission: field_3.unwrap_or_default(),
+            granted_account_id: field_4.unwrap_or_default(),
+        })
+    }
 }

@@ -2,16 +2,63 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BenefitGrantMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitGrantMetadata {
     /// Benefit Id
     pub benefit_id: String,
     /// Benefit Grant Id
     pub benefit_grant_id: String,
     /// BenefitType
-    #[serde(default = "crate::__private::absent_enum")]
     pub benefit_type: super::BenefitType,
     /// Member Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for BenefitGrantMetadata {
+    const EXPECTING: &'static str = "struct BenefitGrantMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "benefit_id" => Some(0),
+            "benefit_grant_id" => Some(1),
+            "benefit_type" => Some(2),
+            "member_id" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "benefit_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "benefit_grant_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "benefit_type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "member_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            benefit_id: crate::__private::required(field_0, "benefit_id")?,
+            benefit_grant_id: crate::__private::required(field_1, "benefit_grant_id")?,
+            benefit_type: field_2.unwrap_or_else(crate::__private::absent_enum),
+            member_id: field_3.unwrap_or_default(),
+        })
+    }
 }

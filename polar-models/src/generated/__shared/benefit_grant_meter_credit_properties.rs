@@ -7,15 +7,75 @@
     )
 )]
 /// BenefitGrantMeterCreditProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct BenefitGrantMeterCreditProperties {
     /// Last Credited Meter Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_meter_id: Option<String>,
     /// Last Credited Units
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_units: Option<i64>,
     /// Last Credited At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_at: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitGrantMeterCreditProperties {
+    const EXPECTING: &'static str = "struct BenefitGrantMeterCreditProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "last_credited_meter_id" => Some(0),
+            "last_credited_units" => Some(1),
+            "last_credited_at" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "last_credited_meter_id",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "last_credited_units",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "last_credited_at")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            last_credited_meter_id: field_0.unwrap_or_default(),
+            last_credited_units: field_1.unwrap_or_default(),
+            last_credited_at: field_2.unwrap_or_default(),
+        })
+    }
 }

@@ -13,24 +13,106 @@
     )
 )]
 /// BenefitGrantSlackSharedChannelProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct BenefitGrantSlackSharedChannelProperties {
     /// Invited Email
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
     /// Channel Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel Name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Invite Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<String>,
     /// Invite Url
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_url: Option<String>,
     /// Connected Team Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_team_id: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelProperties {
+    const EXPECTING: &'static str = "struct BenefitGrantSlackSharedChannelProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "invited_email" => Some(0),
+            "channel_id" => Some(1),
+            "channel_name" => Some(2),
+            "invite_id" => Some(3),
+            "invite_url" => Some(4),
+            "connected_team_id" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "invited_email")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "channel_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "channel_name")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "invite_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "invite_url")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "connected_team_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            invited_email: field_0.unwrap_or_default(),
+            channel_id: field_1.unwrap_or_default(),
+            channel_name: field_2.unwrap_or_default(),
+            invite_id: field_3.unwrap_or_default(),
+            invite_url: field_4.unwrap_or_default(),
+            connected_team_id: field_5.unwrap_or_default(),
+        })
+    }
 }

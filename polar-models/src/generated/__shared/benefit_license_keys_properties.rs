@@ -13,18 +13,84 @@
     )
 )]
 /// BenefitLicenseKeysProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitLicenseKeysProperties {
     /// Prefix
-    #[serde(default)]
     pub prefix: Option<String>,
     /// BenefitLicenseKeyExpirationProperties
-    #[serde(default)]
     pub expires: Option<super::BenefitLicenseKeyExpirationProperties>,
     /// BenefitLicenseKeyActivationProperties
-    #[serde(default)]
     pub activations: Option<super::BenefitLicenseKeyActivationProperties>,
     /// Limit Usage
-    #[serde(default)]
     pub limit_usage: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for BenefitLicenseKeysProperties {
+    const EXPECTING: &'static str = "struct BenefitLicenseKeysProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "prefix" => Some(0),
+            "expires" => Some(1),
+            "activations" => Some(2),
+            "limit_usage" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "prefix")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "expires")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "activations")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "limit_usage")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            prefix: field_0.unwrap_or_default(),
+            expires: field_1.unwrap_or_default(),
+            activations: field_2.unwrap_or_default(),
+            limit_usage: field_3.unwrap_or_default(),
+        })
+    }
 }

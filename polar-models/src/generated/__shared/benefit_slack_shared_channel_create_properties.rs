@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitSlackSharedChannelCreateProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
     pub slack_integration_id: super::uuid::Uuid,
@@ -11,19 +11,93 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     /// Private
     ///
     /// Defaults to `true` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Welcome Message
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub welcome_message: crate::Nullable<String>,
     /// Archive On Revoke
     ///
     /// Defaults to `true` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_on_revoke: Option<bool>,
     /// Team Invitees
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreateProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreateProperties {
+    const EXPECTING: &'static str = "struct BenefitSlackSharedChannelCreateProperties";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "slack_integration_id" => Some(0),
+            "channel_name_template" => Some(1),
+            "private" => Some(2),
+            "welcome_message" => Some(3),
+            "archive_on_revoke" => Some(4),
+            "team_invitees" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "slack_integration_id",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "channel_name_template",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "private")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "welcome_message")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "archive_on_revoke")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "team_invitees")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            slack_integration_id: crate::__private::required(
+                field_0,
+                "slack_integration_id",
+            )?,
+            channel_name_template: crate::__private::required(
+                field_1,
+                "channel_name_template",
+            )?,
+            private: field_2.unwrap_or_default(),
+            welcome_message: field_3.unwrap_or_default(),
+            archive_on_revoke: field_4.unwrap_or_default(),
+            team_invitees: field_5.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitSlackSharedChannelCreateProperties {

@@ -2,10 +2,46 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// Additional metadata for a card payment method.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CardPaymentMetadata {
     /// The brand of the card used for the payment.
     pub brand: String,
     /// The last 4 digits of the card number.
     pub last4: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl crate::__private::DecodeStruct for CardPaymentMetadata {
+    const EXPECTING: &'static str = "struct CardPaymentMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "brand" => Some(0),
+            "last4" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "brand")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "last4")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            brand: crate::__private::required(field_0, "brand")?,
+            last4: crate::__private::required(field_1, "last4")?,
+        })
+    }
 }

@@ -7,24 +7,88 @@
     )
 )]
 /// CheckoutBillingAddressFields
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutBillingAddressFields {
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub country: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub state: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub city: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub postal_code: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub line1: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
-    #[serde(default = "crate::__private::absent_enum")]
     pub line2: super::BillingAddressFieldMode,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CheckoutBillingAddressFields {
+    const EXPECTING: &'static str = "struct CheckoutBillingAddressFields";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "country" => Some(0),
+            "state" => Some(1),
+            "city" => Some(2),
+            "postal_code" => Some(3),
+            "line1" => Some(4),
+            "line2" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "country")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "state")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "city")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "postal_code")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "line1")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "line2")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            country: field_0.unwrap_or_else(crate::__private::absent_enum),
+            state: field_1.unwrap_or_else(crate::__private::absent_enum),
+            city: field_2.unwrap_or_else(crate::__private::absent_enum),
+            postal_code: field_3.unwrap_or_else(crate::__private::absent_enum),
+            line1: field_4.unwrap_or_else(crate::__private::absent_enum),
+            line2: field_5.unwrap_or_else(crate::__private::absent_enum),
+        })
+    }
 }

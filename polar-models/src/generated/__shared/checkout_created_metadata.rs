@@ -2,13 +2,55 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CheckoutCreatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutCreatedMetadata {
     /// Checkout Id
     pub checkout_id: String,
     /// Checkout Status
     pub checkout_status: String,
     /// Product Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for CheckoutCreatedMetadata {
+    const EXPECTING: &'static str = "struct CheckoutCreatedMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "checkout_id" => Some(0),
+            "checkout_status" => Some(1),
+            "product_id" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "checkout_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "checkout_status")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "product_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            checkout_id: crate::__private::required(field_0, "checkout_id")?,
+            checkout_status: crate::__private::required(field_1, "checkout_status")?,
+            product_id: field_2.unwrap_or_default(),
+        })
+    }
 }

@@ -7,13 +7,11 @@
     )
 )]
 /// Schema for a fixed amount discount that is applied once or forever.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// DiscountDuration
-    #[serde(default = "crate::__private::absent_enum")]
     pub duration: super::DiscountDuration,
     /// DiscountType
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::DiscountType,
     /// Amount
     ///
@@ -24,13 +22,93 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// **Deprecated** in the API.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
-    #[serde(default)]
     pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Name
     pub name: String,
     /// Code
-    #[serde(default)]
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration {
+    const EXPECTING: &'static str = "struct CheckoutDiscountFixedOnceForeverDuration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "duration" => Some(0),
+            "type" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "amounts" => Some(4),
+            "id" => Some(5),
+            "name" => Some(6),
+            "code" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "type")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "amounts")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "id")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "name")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "code")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_2, "amount")?,
+            currency: crate::__private::required(field_3, "currency")?,
+            amounts: field_4.unwrap_or_default(),
+            id: crate::__private::required(field_5, "id")?,
+            name: crate::__private::required(field_6, "name")?,
+            code: field_7.unwrap_or_default(),
+        })
+    }
 }

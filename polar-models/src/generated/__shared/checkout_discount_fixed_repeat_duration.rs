@@ -8,15 +8,13 @@
 )]
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutDiscountFixedRepeatDuration {
     /// DiscountDuration
-    #[serde(default = "crate::__private::absent_enum")]
     pub duration: super::DiscountDuration,
     /// Duration In Months
     pub duration_in_months: i64,
     /// DiscountType
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::DiscountType,
     /// Amount
     ///
@@ -27,13 +25,106 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     /// **Deprecated** in the API.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
-    #[serde(default)]
     pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Name
     pub name: String,
     /// Code
-    #[serde(default)]
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
+    const EXPECTING: &'static str = "struct CheckoutDiscountFixedRepeatDuration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "amounts" => Some(5),
+            "id" => Some(6),
+            "name" => Some(7),
+            "code" => Some(8),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "duration_in_months",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "amounts")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "name")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "code")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+            duration_in_months: crate::__private::required(
+                field_1,
+                "duration_in_months",
+            )?,
+            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_3, "amount")?,
+            currency: crate::__private::required(field_4, "currency")?,
+            amounts: field_5.unwrap_or_default(),
+            id: crate::__private::required(field_6, "id")?,
+            name: crate::__private::required(field_7, "name")?,
+            code: field_8.unwrap_or_default(),
+        })
+    }
 }

@@ -7,13 +7,11 @@
     )
 )]
 /// Schema for a percentage discount that is applied once or forever.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// DiscountDuration
-    #[serde(default = "crate::__private::absent_enum")]
     pub duration: super::DiscountDuration,
     /// DiscountType
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
@@ -22,6 +20,75 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// Name
     pub name: String,
     /// Code
-    #[serde(default)]
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CheckoutDiscountPercentageOnceForeverDuration {
+    const EXPECTING: &'static str = "struct CheckoutDiscountPercentageOnceForeverDuration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "duration" => Some(0),
+            "type" => Some(1),
+            "basis_points" => Some(2),
+            "id" => Some(3),
+            "name" => Some(4),
+            "code" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "type")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "basis_points")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "name")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "code")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+            basis_points: crate::__private::required(field_2, "basis_points")?,
+            id: crate::__private::required(field_3, "id")?,
+            name: crate::__private::required(field_4, "name")?,
+            code: field_5.unwrap_or_default(),
+        })
+    }
 }

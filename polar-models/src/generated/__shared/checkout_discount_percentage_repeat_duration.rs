@@ -8,15 +8,13 @@
 )]
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
     /// DiscountDuration
-    #[serde(default = "crate::__private::absent_enum")]
     pub duration: super::DiscountDuration,
     /// Duration In Months
     pub duration_in_months: i64,
     /// DiscountType
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::DiscountType,
     /// Discount percentage in basis points. A basis point is 1/100th of a percent. For example, 1000 basis points equals a 10% discount.
     pub basis_points: i64,
@@ -25,6 +23,88 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     /// Name
     pub name: String,
     /// Code
-    #[serde(default)]
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration {
+    const EXPECTING: &'static str = "struct CheckoutDiscountPercentageRepeatDuration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "basis_points" => Some(3),
+            "id" => Some(4),
+            "name" => Some(5),
+            "code" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "duration_in_months",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "basis_points")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "name")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "code")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+            duration_in_months: crate::__private::required(
+                field_1,
+                "duration_in_months",
+            )?,
+            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+            basis_points: crate::__private::required(field_3, "basis_points")?,
+            id: crate::__private::required(field_4, "id")?,
+            name: crate::__private::required(field_5, "name")?,
+            code: field_6.unwrap_or_default(),
+        })
+    }
 }

@@ -6,13 +6,13 @@
 ///
 /// Metadata set on the checkout will be copied
 /// to the resulting order and/or subscription.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutProductsCreate {
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -25,12 +25,12 @@ pub struct CheckoutProductsCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -38,63 +38,63 @@ pub struct CheckoutProductsCreate {
         >,
     >,
     /// ID of the discount to apply to the checkout.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
     /// Amount
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub min_seats: crate::Nullable<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_seats: crate::Nullable<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_business_customer: Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_customer_id: crate::Nullable<String>,
     /// Customer Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_name: crate::Nullable<String>,
     /// Customer Email
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_email: crate::Nullable<String>,
     /// Customer Ip Address
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_ip_address: crate::Nullable<String>,
     /// Customer Billing Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<super::AddressInput>,
     /// Customer Tax Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_tax_id: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -107,39 +107,278 @@ pub struct CheckoutProductsCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub subscription_id: crate::Nullable<super::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub embed_origin: crate::Nullable<String>,
     /// Locale
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// PresentmentCurrency
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<super::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
-    #[serde(default)]
     pub products: Vec<super::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prices: crate::Nullable<
         ::std::collections::BTreeMap<
             super::uuid::Uuid,
             Vec<super::CheckoutProductsCreatePricesValueItem>,
         >,
     >,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeStruct for CheckoutProductsCreate {
+    const EXPECTING: &'static str = "struct CheckoutProductsCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let mut field_21 = None;
+        let mut field_22 = None;
+        let mut field_23 = None;
+        let mut field_24 = None;
+        let mut field_25 = None;
+        let mut field_26 = None;
+        let mut field_27 = None;
+        let mut field_28 = None;
+        let mut field_29 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "trial_interval" => Some(0),
+            "trial_interval_count" => Some(1),
+            "metadata" => Some(2),
+            "custom_field_data" => Some(3),
+            "discount_id" => Some(4),
+            "allow_discount_codes" => Some(5),
+            "require_billing_address" => Some(6),
+            "amount" => Some(7),
+            "seats" => Some(8),
+            "min_seats" => Some(9),
+            "max_seats" => Some(10),
+            "allow_trial" => Some(11),
+            "customer_id" => Some(12),
+            "is_business_customer" => Some(13),
+            "external_customer_id" => Some(14),
+            "customer_name" => Some(15),
+            "customer_email" => Some(16),
+            "customer_ip_address" => Some(17),
+            "customer_billing_name" => Some(18),
+            "customer_billing_address" => Some(19),
+            "customer_tax_id" => Some(20),
+            "customer_metadata" => Some(21),
+            "subscription_id" => Some(22),
+            "success_url" => Some(23),
+            "return_url" => Some(24),
+            "embed_origin" => Some(25),
+            "locale" => Some(26),
+            "currency" => Some(27),
+            "products" => Some(28),
+            "prices" => Some(29),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "trial_interval")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "metadata")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "discount_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "allow_discount_codes",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "require_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "amount")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "seats")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "min_seats")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "max_seats")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "allow_trial")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "customer_id")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_13,
+                        "is_business_customer",
+                    )?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_14,
+                        "external_customer_id",
+                    )?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "customer_name")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "customer_email")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_17,
+                        "customer_ip_address",
+                    )?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_18,
+                        "customer_billing_name",
+                    )?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_19,
+                        "customer_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(&mut map, &mut field_20, "customer_tax_id")?
+                }
+                crate::__private::Key::Field(21) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_21,
+                        "customer_metadata",
+                    )?
+                }
+                crate::__private::Key::Field(22) => {
+                    crate::__private::field(&mut map, &mut field_22, "subscription_id")?
+                }
+                crate::__private::Key::Field(23) => {
+                    crate::__private::field(&mut map, &mut field_23, "success_url")?
+                }
+                crate::__private::Key::Field(24) => {
+                    crate::__private::field(&mut map, &mut field_24, "return_url")?
+                }
+                crate::__private::Key::Field(25) => {
+                    crate::__private::field(&mut map, &mut field_25, "embed_origin")?
+                }
+                crate::__private::Key::Field(26) => {
+                    crate::__private::field(&mut map, &mut field_26, "locale")?
+                }
+                crate::__private::Key::Field(27) => {
+                    crate::__private::field(&mut map, &mut field_27, "currency")?
+                }
+                crate::__private::Key::Field(28) => {
+                    crate::__private::field(&mut map, &mut field_28, "products")?
+                }
+                crate::__private::Key::Field(29) => {
+                    crate::__private::field(&mut map, &mut field_29, "prices")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            trial_interval: field_0.unwrap_or_default(),
+            trial_interval_count: field_1.unwrap_or_default(),
+            metadata: field_2.unwrap_or_default(),
+            custom_field_data: field_3.unwrap_or_default(),
+            discount_id: field_4.unwrap_or_default(),
+            allow_discount_codes: field_5.unwrap_or_default(),
+            require_billing_address: field_6.unwrap_or_default(),
+            amount: field_7.unwrap_or_default(),
+            seats: field_8.unwrap_or_default(),
+            min_seats: field_9.unwrap_or_default(),
+            max_seats: field_10.unwrap_or_default(),
+            allow_trial: field_11.unwrap_or_default(),
+            customer_id: field_12.unwrap_or_default(),
+            is_business_customer: field_13.unwrap_or_default(),
+            external_customer_id: field_14.unwrap_or_default(),
+            customer_name: field_15.unwrap_or_default(),
+            customer_email: field_16.unwrap_or_default(),
+            customer_ip_address: field_17.unwrap_or_default(),
+            customer_billing_name: field_18.unwrap_or_default(),
+            customer_billing_address: field_19.unwrap_or_default(),
+            customer_tax_id: field_20.unwrap_or_default(),
+            customer_metadata: field_21.unwrap_or_default(),
+            subscription_id: field_22.unwrap_or_default(),
+            success_url: field_23.unwrap_or_default(),
+            return_url: field_24.unwrap_or_default(),
+            embed_origin: field_25.unwrap_or_default(),
+            locale: field_26.unwrap_or_default(),
+            currency: field_27.unwrap_or_default(),
+            products: field_28.unwrap_or_default(),
+            prices: field_29.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductsCreate {

@@ -2,10 +2,10 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// Update an existing checkout session using an access token.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct CheckoutUpdate {
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -13,45 +13,45 @@ pub struct CheckoutUpdate {
         >,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_id: crate::Nullable<super::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_price_id: crate::Nullable<super::uuid::Uuid>,
     /// Amount
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
     /// Number of seats for seat-based pricing.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// Is Business Customer
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_business_customer: crate::Nullable<bool>,
     /// Customer Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_name: crate::Nullable<String>,
     /// Customer Email
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_email: crate::Nullable<String>,
     /// Customer Billing Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<super::AddressInput>,
     /// Customer Tax Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_tax_id: crate::Nullable<String>,
     /// Locale
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -64,27 +64,27 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// PresentmentCurrency
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<super::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_discount_codes: crate::Nullable<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub require_billing_address: crate::Nullable<bool>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_trial: crate::Nullable<bool>,
     /// Customer Ip Address
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_ip_address: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -97,17 +97,223 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub embed_origin: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeStruct for CheckoutUpdate {
+    const EXPECTING: &'static str = "struct CheckoutUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let mut field_21 = None;
+        let mut field_22 = None;
+        let mut field_23 = None;
+        let mut field_24 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "custom_field_data" => Some(0),
+            "product_id" => Some(1),
+            "product_price_id" => Some(2),
+            "amount" => Some(3),
+            "seats" => Some(4),
+            "is_business_customer" => Some(5),
+            "customer_name" => Some(6),
+            "customer_email" => Some(7),
+            "customer_billing_name" => Some(8),
+            "customer_billing_address" => Some(9),
+            "customer_tax_id" => Some(10),
+            "locale" => Some(11),
+            "trial_interval" => Some(12),
+            "trial_interval_count" => Some(13),
+            "metadata" => Some(14),
+            "currency" => Some(15),
+            "discount_id" => Some(16),
+            "allow_discount_codes" => Some(17),
+            "require_billing_address" => Some(18),
+            "allow_trial" => Some(19),
+            "customer_ip_address" => Some(20),
+            "customer_metadata" => Some(21),
+            "success_url" => Some(22),
+            "return_url" => Some(23),
+            "embed_origin" => Some(24),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "product_price_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "seats")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "is_business_customer",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "customer_name")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "customer_email")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "customer_billing_name",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "customer_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "customer_tax_id")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "locale")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "trial_interval")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_13,
+                        "trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "metadata")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "currency")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "discount_id")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_17,
+                        "allow_discount_codes",
+                    )?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_18,
+                        "require_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "allow_trial")?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_20,
+                        "customer_ip_address",
+                    )?
+                }
+                crate::__private::Key::Field(21) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_21,
+                        "customer_metadata",
+                    )?
+                }
+                crate::__private::Key::Field(22) => {
+                    crate::__private::field(&mut map, &mut field_22, "success_url")?
+                }
+                crate::__private::Key::Field(23) => {
+                    crate::__private::field(&mut map, &mut field_23, "return_url")?
+                }
+                crate::__private::Key::Field(24) => {
+                    crate::__private::field(&mut map, &mut field_24, "embed_origin")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            custom_field_data: field_0.unwrap_or_default(),
+            product_id: field_1.unwrap_or_default(),
+            product_price_id: field_2.unwrap_or_default(),
+            amount: field_3.unwrap_or_default(),
+            seats: field_4.unwrap_or_default(),
+            is_business_customer: field_5.unwrap_or_default(),
+            customer_name: field_6.unwrap_or_default(),
+            customer_email: field_7.unwrap_or_default(),
+            customer_billing_name: field_8.unwrap_or_default(),
+            customer_billing_address: field_9.unwrap_or_default(),
+            customer_tax_id: field_10.unwrap_or_default(),
+            locale: field_11.unwrap_or_default(),
+            trial_interval: field_12.unwrap_or_default(),
+            trial_interval_count: field_13.unwrap_or_default(),
+            metadata: field_14.unwrap_or_default(),
+            currency: field_15.unwrap_or_default(),
+            discount_id: field_16.unwrap_or_default(),
+            allow_discount_codes: field_17.unwrap_or_default(),
+            require_billing_address: field_18.unwrap_or_default(),
+            allow_trial: field_19.unwrap_or_default(),
+            customer_ip_address: field_20.unwrap_or_default(),
+            customer_metadata: field_21.unwrap_or_default(),
+            success_url: field_22.unwrap_or_default(),
+            return_url: field_23.unwrap_or_default(),
+            embed_origin: field_24.unwrap_or_default(),
+        })
+    }
 }

@@ -2,12 +2,48 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CostMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CostMetadataInput {
     /// The amount in cents.
     pub amount: super::NumberOrString,
     /// The currency. Currently, only `usd` is supported.
     pub currency: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for CostMetadataInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for CostMetadataInput {
+    const EXPECTING: &'static str = "struct CostMetadataInput";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "amount" => Some(0),
+            "currency" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "amount")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "currency")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            amount: crate::__private::required(field_0, "amount")?,
+            currency: crate::__private::required(field_1, "currency")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl CostMetadataInput {

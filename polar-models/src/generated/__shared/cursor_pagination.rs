@@ -2,11 +2,40 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// CursorPagination
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CursorPagination {
     /// Has Next Page
-    #[serde(default)]
     pub has_next_page: bool,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl<'de> ::serde::Deserialize<'de> for CursorPagination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeStruct for CursorPagination {
+    const EXPECTING: &'static str = "struct CursorPagination";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "has_next_page" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "has_next_page")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            has_next_page: field_0.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::PageProgress for CursorPagination {

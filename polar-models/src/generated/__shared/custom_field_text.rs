@@ -13,20 +13,17 @@
     )
 )]
 /// Schema for a custom field of type text.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomFieldText {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// Type
-    #[serde(default)]
     pub r#type: super::Const<super::consts::Text>,
     /// Identifier of the custom field. It'll be used as key when storing the value.
     pub slug: String,
@@ -36,4 +33,104 @@ pub struct CustomFieldText {
     pub organization_id: super::uuid::Uuid,
     /// CustomFieldTextProperties
     pub properties: super::CustomFieldTextProperties,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomFieldText {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for CustomFieldText {
+    const EXPECTING: &'static str = "struct CustomFieldText";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "metadata" => Some(3),
+            "type" => Some(4),
+            "slug" => Some(5),
+            "name" => Some(6),
+            "organization_id" => Some(7),
+            "properties" => Some(8),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "slug")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "name")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            metadata: field_3.unwrap_or_default(),
+            r#type: field_4.unwrap_or_default(),
+            slug: crate::__private::required(field_5, "slug")?,
+            name: crate::__private::required(field_6, "name")?,
+            organization_id: crate::__private::required(field_7, "organization_id")?,
+            properties: crate::__private::required(field_8, "properties")?,
+        })
+    }
 }

@@ -2,42 +2,35 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantDiscord
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerBenefitGrantDiscord {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Granted At
-    #[serde(default)]
     pub granted_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Revoked At
-    #[serde(default)]
     pub revoked_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Customer Id
     pub customer_id: super::uuid::Uuid,
     /// Member Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<super::uuid::Uuid>,
     /// Benefit Id
     pub benefit_id: super::uuid::Uuid,
     /// Subscription Id
-    #[serde(default)]
     pub subscription_id: Option<super::uuid::Uuid>,
     /// Order Id
-    #[serde(default)]
     pub order_id: Option<super::uuid::Uuid>,
     /// Is Granted
-    #[serde(default)]
     pub is_granted: bool,
     /// Is Revoked
-    #[serde(default)]
     pub is_revoked: bool,
     /// BenefitGrantError
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<super::BenefitGrantError>,
     /// CustomerPortalCustomer
     pub customer: super::CustomerPortalCustomer,
@@ -45,4 +38,124 @@ pub struct CustomerBenefitGrantDiscord {
     pub benefit: super::BenefitDiscordSubscriber,
     /// BenefitGrantDiscordProperties
     pub properties: super::BenefitGrantDiscordProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
+    const EXPECTING: &'static str = "struct CustomerBenefitGrantDiscord";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "granted_at" => Some(3),
+            "revoked_at" => Some(4),
+            "customer_id" => Some(5),
+            "member_id" => Some(6),
+            "benefit_id" => Some(7),
+            "subscription_id" => Some(8),
+            "order_id" => Some(9),
+            "is_granted" => Some(10),
+            "is_revoked" => Some(11),
+            "error" => Some(12),
+            "customer" => Some(13),
+            "benefit" => Some(14),
+            "properties" => Some(15),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "granted_at")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "revoked_at")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "customer_id")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "member_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "benefit_id")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "subscription_id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "order_id")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "is_granted")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "is_revoked")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "error")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "customer")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "benefit")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            granted_at: field_3.unwrap_or_default(),
+            revoked_at: field_4.unwrap_or_default(),
+            customer_id: crate::__private::required(field_5, "customer_id")?,
+            member_id: field_6.unwrap_or_default(),
+            benefit_id: crate::__private::required(field_7, "benefit_id")?,
+            subscription_id: field_8.unwrap_or_default(),
+            order_id: field_9.unwrap_or_default(),
+            is_granted: field_10.unwrap_or_default(),
+            is_revoked: field_11.unwrap_or_default(),
+            error: field_12.unwrap_or_default(),
+            customer: crate::__private::required(field_13, "customer")?,
+            benefit: crate::__private::required(field_14, "benefit")?,
+            properties: crate::__private::required(field_15, "properties")?,
+        })
+    }
 }

@@ -2,9 +2,38 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantFeatureFlagUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct CustomerBenefitGrantFeatureFlagUpdate {
     /// Benefit Type
-    #[serde(default)]
     pub benefit_type: super::Const<super::consts::FeatureFlag>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantFeatureFlagUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerBenefitGrantFeatureFlagUpdate {
+    const EXPECTING: &'static str = "struct CustomerBenefitGrantFeatureFlagUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "benefit_type" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "benefit_type")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            benefit_type: field_0.unwrap_or_default(),
+        })
+    }
 }

@@ -2,13 +2,48 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantGitHubRepositoryUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     /// Benefit Type
-    #[serde(default)]
     pub benefit_type: super::Const<super::consts::GithubRepository>,
     /// CustomerBenefitGrantGitHubRepositoryPropertiesUpdate
     pub properties: super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantGitHubRepositoryUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerBenefitGrantGitHubRepositoryUpdate {
+    const EXPECTING: &'static str = "struct CustomerBenefitGrantGitHubRepositoryUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "benefit_type" => Some(0),
+            "properties" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "benefit_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            benefit_type: field_0.unwrap_or_default(),
+            properties: crate::__private::required(field_1, "properties")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantGitHubRepositoryUpdate {

@@ -2,14 +2,13 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerCustomerMeter
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerCustomerMeter {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the customer.
     pub customer_id: super::uuid::Uuid,
@@ -23,4 +22,82 @@ pub struct CustomerCustomerMeter {
     pub balance: f64,
     /// CustomerCustomerMeterMeter
     pub meter: super::CustomerCustomerMeterMeter,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerCustomerMeter {
+    const EXPECTING: &'static str = "struct CustomerCustomerMeter";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "customer_id" => Some(3),
+            "meter_id" => Some(4),
+            "consumed_units" => Some(5),
+            "credited_units" => Some(6),
+            "balance" => Some(7),
+            "meter" => Some(8),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "meter_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "consumed_units")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "credited_units")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "balance")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "meter")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            customer_id: crate::__private::required(field_3, "customer_id")?,
+            meter_id: crate::__private::required(field_4, "meter_id")?,
+            consumed_units: crate::__private::required(field_5, "consumed_units")?,
+            credited_units: crate::__private::required(field_6, "credited_units")?,
+            balance: crate::__private::required(field_7, "balance")?,
+            meter: crate::__private::required(field_8, "meter")?,
+        })
+    }
 }

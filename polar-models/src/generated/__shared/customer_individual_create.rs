@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerIndividualCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerIndividualCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,38 +15,122 @@ pub struct CustomerIndividualCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
     /// Tax Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_id: crate::Nullable<String>,
     /// Locale
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<super::MemberOwnerCreate>,
     /// Type
     ///
     /// Defaults to `"individual"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::Const<super::consts::Individual>>,
     /// The email address of the customer. This must be unique within the organization.
     pub email: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl crate::__private::DecodeStruct for CustomerIndividualCreate {
+    const EXPECTING: &'static str = "struct CustomerIndividualCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "external_id" => Some(1),
+            "name" => Some(2),
+            "billing_address" => Some(3),
+            "tax_id" => Some(4),
+            "locale" => Some(5),
+            "organization_id" => Some(6),
+            "owner" => Some(7),
+            "type" => Some(8),
+            "email" => Some(9),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "external_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "name")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "billing_address")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "tax_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "locale")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "organization_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "owner")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "type")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "email")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            external_id: field_1.unwrap_or_default(),
+            name: field_2.unwrap_or_default(),
+            billing_address: field_3.unwrap_or_default(),
+            tax_id: field_4.unwrap_or_default(),
+            locale: field_5.unwrap_or_default(),
+            organization_id: field_6.unwrap_or_default(),
+            owner: field_7.unwrap_or_default(),
+            r#type: field_8.unwrap_or_default(),
+            email: crate::__private::required(field_9, "email")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerIndividualCreate {

@@ -2,12 +2,11 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerOrderSubscription
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerOrderSubscription {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -16,73 +15,308 @@ pub struct CustomerOrderSubscription {
     /// The currency of the subscription.
     pub currency: String,
     /// The interval at which the subscription recurs.
-    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: super::RecurringInterval,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on.
     pub recurring_interval_count: i64,
     /// The status of the subscription.
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::SubscriptionStatus,
     /// The start timestamp of the current billing period.
     pub current_period_start: super::chrono::DateTime<super::chrono::Utc>,
     /// The end timestamp of the current billing period.
     pub current_period_end: super::chrono::DateTime<super::chrono::Utc>,
     /// The start timestamp of the current meter period, if the product has a meter cycle set. Metered credits are granted and overage is settled on this cadence.
-    #[serde(default)]
     pub current_meter_period_start: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The end timestamp of the current meter period, if the product has a meter cycle set. This is when credits next renew.
-    #[serde(default)]
     pub current_meter_period_end: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The start timestamp of the trial period, if any.
-    #[serde(default)]
     pub trial_start: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
-    #[serde(default)]
     pub trial_end: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
-    #[serde(default)]
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
-    #[serde(default)]
     pub canceled_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription started.
-    #[serde(default)]
     pub started_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription will end.
-    #[serde(default)]
     pub ends_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription ended.
-    #[serde(default)]
     pub ended_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription entered `past_due` status.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Whether the subscription will be paused at the end of the current period.
-    #[serde(default)]
     pub pause_at_period_end: bool,
     /// The timestamp when the subscription was paused.
-    #[serde(default)]
     pub paused_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when a paused subscription is scheduled to automatically resume, if set.
-    #[serde(default)]
     pub resumes_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the subscribed customer.
     pub customer_id: super::uuid::Uuid,
     /// The ID of the subscribed product.
     pub product_id: super::uuid::Uuid,
     /// The ID of the applied discount, if any.
-    #[serde(default)]
     pub discount_id: Option<super::uuid::Uuid>,
     /// Checkout Id
-    #[serde(default)]
     pub checkout_id: Option<super::uuid::Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// CustomerCancellationReason
-    #[serde(default)]
     pub customer_cancellation_reason: Option<super::CustomerCancellationReason>,
     /// Customer Cancellation Comment
-    #[serde(default)]
     pub customer_cancellation_comment: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerOrderSubscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerOrderSubscription {
+    const EXPECTING: &'static str = "struct CustomerOrderSubscription";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let mut field_21 = None;
+        let mut field_22 = None;
+        let mut field_23 = None;
+        let mut field_24 = None;
+        let mut field_25 = None;
+        let mut field_26 = None;
+        let mut field_27 = None;
+        let mut field_28 = None;
+        let mut field_29 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "recurring_interval" => Some(5),
+            "recurring_interval_count" => Some(6),
+            "status" => Some(7),
+            "current_period_start" => Some(8),
+            "current_period_end" => Some(9),
+            "current_meter_period_start" => Some(10),
+            "current_meter_period_end" => Some(11),
+            "trial_start" => Some(12),
+            "trial_end" => Some(13),
+            "cancel_at_period_end" => Some(14),
+            "canceled_at" => Some(15),
+            "started_at" => Some(16),
+            "ends_at" => Some(17),
+            "ended_at" => Some(18),
+            "past_due_at" => Some(19),
+            "pause_at_period_end" => Some(20),
+            "paused_at" => Some(21),
+            "resumes_at" => Some(22),
+            "customer_id" => Some(23),
+            "product_id" => Some(24),
+            "discount_id" => Some(25),
+            "checkout_id" => Some(26),
+            "seats" => Some(27),
+            "customer_cancellation_reason" => Some(28),
+            "customer_cancellation_comment" => Some(29),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "recurring_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "status")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "current_period_start",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "current_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "current_meter_period_start",
+                    )?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_11,
+                        "current_meter_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "trial_start")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "trial_end")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_14,
+                        "cancel_at_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "canceled_at")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "started_at")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "ends_at")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(&mut map, &mut field_18, "ended_at")?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "past_due_at")?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_20,
+                        "pause_at_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(21) => {
+                    crate::__private::field(&mut map, &mut field_21, "paused_at")?
+                }
+                crate::__private::Key::Field(22) => {
+                    crate::__private::field(&mut map, &mut field_22, "resumes_at")?
+                }
+                crate::__private::Key::Field(23) => {
+                    crate::__private::field(&mut map, &mut field_23, "customer_id")?
+                }
+                crate::__private::Key::Field(24) => {
+                    crate::__private::field(&mut map, &mut field_24, "product_id")?
+                }
+                crate::__private::Key::Field(25) => {
+                    crate::__private::field(&mut map, &mut field_25, "discount_id")?
+                }
+                crate::__private::Key::Field(26) => {
+                    crate::__private::field(&mut map, &mut field_26, "checkout_id")?
+                }
+                crate::__private::Key::Field(27) => {
+                    crate::__private::field(&mut map, &mut field_27, "seats")?
+                }
+                crate::__private::Key::Field(28) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_28,
+                        "customer_cancellation_reason",
+                    )?
+                }
+                crate::__private::Key::Field(29) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_29,
+                        "customer_cancellation_comment",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            amount: crate::__private::required(field_3, "amount")?,
+            currency: crate::__private::required(field_4, "currency")?,
+            recurring_interval: field_5.unwrap_or_else(crate::__private::absent_enum),
+            recurring_interval_count: crate::__private::required(
+                field_6,
+                "recurring_interval_count",
+            )?,
+            status: field_7.unwrap_or_else(crate::__private::absent_enum),
+            current_period_start: crate::__private::required(
+                field_8,
+                "current_period_start",
+            )?,
+            current_period_end: crate::__private::required(
+                field_9,
+                "current_period_end",
+            )?,
+            current_meter_period_start: field_10.unwrap_or_default(),
+            current_meter_period_end: field_11.unwrap_or_default(),
+            trial_start: field_12.unwrap_or_default(),
+            trial_end: field_13.unwrap_or_default(),
+            cancel_at_period_end: field_14.unwrap_or_default(),
+            canceled_at: field_15.unwrap_or_default(),
+            started_at: field_16.unwrap_or_default(),
+            ends_at: field_17.unwrap_or_default(),
+            ended_at: field_18.unwrap_or_default(),
+            past_due_at: field_19.unwrap_or_default(),
+            pause_at_period_end: field_20.unwrap_or_default(),
+            paused_at: field_21.unwrap_or_default(),
+            resumes_at: field_22.unwrap_or_default(),
+            customer_id: crate::__private::required(field_23, "customer_id")?,
+            product_id: crate::__private::required(field_24, "product_id")?,
+            discount_id: field_25.unwrap_or_default(),
+            checkout_id: field_26.unwrap_or_default(),
+            seats: field_27.unwrap_or_default(),
+            customer_cancellation_reason: field_28.unwrap_or_default(),
+            customer_cancellation_comment: field_29.unwrap_or_default(),
+        })
+    }
 }

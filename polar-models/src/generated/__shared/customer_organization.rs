@@ -2,12 +2,11 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerOrganization {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -16,17 +15,117 @@ pub struct CustomerOrganization {
     /// Unique organization slug in checkout, customer portal and credit card statements.
     pub slug: String,
     /// Avatar URL shown in checkout, customer portal, emails etc.
-    #[serde(default)]
     pub avatar_url: Option<String>,
     /// Proration behavior applied when customer updates their subscription from the portal.
-    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: super::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
-    #[serde(default)]
     pub allow_customer_updates: bool,
     /// Settings related to the customer portal
     pub customer_portal_settings: super::OrganizationCustomerPortalSettings,
     /// Feature flags for the customer portal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_features: Option<super::CustomerOrganizationFeatureSettings>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerOrganization {
+    const EXPECTING: &'static str = "struct CustomerOrganization";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "name" => Some(3),
+            "slug" => Some(4),
+            "avatar_url" => Some(5),
+            "proration_behavior" => Some(6),
+            "allow_customer_updates" => Some(7),
+            "customer_portal_settings" => Some(8),
+            "organization_features" => Some(9),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "name")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "slug")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "avatar_url")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "proration_behavior",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_7,
+                        "allow_customer_updates",
+                    )?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "customer_portal_settings",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "organization_features",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            name: crate::__private::required(field_3, "name")?,
+            slug: crate::__private::required(field_4, "slug")?,
+            avatar_url: field_5.unwrap_or_default(),
+            proration_behavior: field_6.unwrap_or_else(crate::__private::absent_enum),
+            allow_customer_updates: field_7.unwrap_or_default(),
+            customer_portal_settings: crate::__private::required(
+                field_8,
+                "customer_portal_settings",
+            )?,
+            organization_features: field_9.unwrap_or_default(),
+        })
+    }
 }

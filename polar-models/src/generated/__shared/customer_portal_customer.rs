@@ -2,46 +2,144 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPortalCustomer
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Email
-    #[serde(default)]
     pub email: Option<String>,
     /// Email Verified
-    #[serde(default)]
     pub email_verified: bool,
     /// Name
-    #[serde(default)]
     pub name: Option<String>,
     /// Billing Name
-    #[serde(default)]
     pub billing_name: Option<String>,
     /// Address
-    #[serde(default)]
     pub billing_address: Option<super::Address>,
     /// Tax Id
-    #[serde(default)]
     pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// Oauth Accounts
-    #[serde(default)]
     pub oauth_accounts: ::std::collections::BTreeMap<
         String,
         super::CustomerPortalOAuthAccount,
     >,
     /// Default Payment Method Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<super::uuid::Uuid>,
     /// CustomerType
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::CustomerType>,
     /// Locale
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerPortalCustomer {
+    const EXPECTING: &'static str = "struct CustomerPortalCustomer";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "email" => Some(3),
+            "email_verified" => Some(4),
+            "name" => Some(5),
+            "billing_name" => Some(6),
+            "billing_address" => Some(7),
+            "tax_id" => Some(8),
+            "oauth_accounts" => Some(9),
+            "default_payment_method_id" => Some(10),
+            "type" => Some(11),
+            "locale" => Some(12),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "email")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "email_verified")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "name")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "billing_name")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "billing_address")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "tax_id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "oauth_accounts")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "default_payment_method_id",
+                    )?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "type")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "locale")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            email: field_3.unwrap_or_default(),
+            email_verified: field_4.unwrap_or_default(),
+            name: field_5.unwrap_or_default(),
+            billing_name: field_6.unwrap_or_default(),
+            billing_address: field_7.unwrap_or_default(),
+            tax_id: field_8.unwrap_or_default(),
+            oauth_accounts: field_9.unwrap_or_default(),
+            default_payment_method_id: field_10.unwrap_or_default(),
+            r#type: field_11.unwrap_or_default(),
+            locale: field_12.unwrap_or_default(),
+        })
+    }
 }

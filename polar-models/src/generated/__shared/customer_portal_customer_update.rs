@@ -2,18 +2,70 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPortalCustomerUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct CustomerPortalCustomerUpdate {
     /// Billing Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
     /// Tax Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_id: crate::Nullable<String>,
     /// Default Payment Method Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub default_payment_method_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerPortalCustomerUpdate {
+    const EXPECTING: &'static str = "struct CustomerPortalCustomerUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "billing_name" => Some(0),
+            "billing_address" => Some(1),
+            "tax_id" => Some(2),
+            "default_payment_method_id" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "billing_name")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "billing_address")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "tax_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "default_payment_method_id",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            billing_name: field_0.unwrap_or_default(),
+            billing_address: field_1.unwrap_or_default(),
+            tax_id: field_2.unwrap_or_default(),
+            default_payment_method_id: field_3.unwrap_or_default(),
+        })
+    }
 }

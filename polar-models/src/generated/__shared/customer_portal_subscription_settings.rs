@@ -7,17 +7,67 @@
     )
 )]
 /// CustomerPortalSubscriptionSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerPortalSubscriptionSettings {
     /// Update Seats
-    #[serde(default)]
     pub update_seats: bool,
     /// Update Plan
-    #[serde(default)]
     pub update_plan: bool,
     /// Pause
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pause: Option<bool>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
+    const EXPECTING: &'static str = "struct CustomerPortalSubscriptionSettings";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "update_seats" => Some(0),
+            "update_plan" => Some(1),
+            "pause" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "update_seats")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "update_plan")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "pause")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            update_seats: field_0.unwrap_or_default(),
+            update_plan: field_1.unwrap_or_default(),
+            pause: field_2.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

@@ -7,11 +7,50 @@
     )
 )]
 /// CustomerPortalUsageSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerPortalUsageSettings {
     /// Show
-    #[serde(default)]
     pub show: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
+    const EXPECTING: &'static str = "struct CustomerPortalUsageSettings";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "show" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "show")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            show: field_0.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

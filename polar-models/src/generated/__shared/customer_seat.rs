@@ -11,49 +11,172 @@
     )
 )]
 /// CustomerSeat
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The seat ID
     pub id: super::uuid::Uuid,
     /// The subscription ID (for recurring seats)
-    #[serde(default)]
     pub subscription_id: Option<super::uuid::Uuid>,
     /// The order ID (for one-time purchase seats)
-    #[serde(default)]
     pub order_id: Option<super::uuid::Uuid>,
     /// Status of the seat
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::SeatStatus,
     /// The customer ID. When member_model_enabled is true, this is the billing customer (purchaser). When false, this is the seat member customer.
-    #[serde(default)]
     pub customer_id: Option<super::uuid::Uuid>,
     /// The member ID of the seat occupant
-    #[serde(default)]
     pub member_id: Option<super::uuid::Uuid>,
     /// The member associated with this seat
-    #[serde(default)]
     pub member: Option<super::Member>,
     /// Email of the seat member (set when member_model_enabled is true)
-    #[serde(default)]
     pub email: Option<String>,
     /// The assigned customer email
-    #[serde(default)]
     pub customer_email: Option<String>,
     /// When the invitation token expires
-    #[serde(default)]
     pub invitation_token_expires_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// When the seat was claimed
-    #[serde(default)]
     pub claimed_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// When the seat was revoked
-    #[serde(default)]
     pub revoked_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Additional metadata for the seat
-    #[serde(default)]
     pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for CustomerSeat {
+    const EXPECTING: &'static str = "struct CustomerSeat";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "subscription_id" => Some(3),
+            "order_id" => Some(4),
+            "status" => Some(5),
+            "customer_id" => Some(6),
+            "member_id" => Some(7),
+            "member" => Some(8),
+            "email" => Some(9),
+            "customer_email" => Some(10),
+            "invitation_token_expires_at" => Some(11),
+            "claimed_at" => Some(12),
+            "revoked_at" => Some(13),
+            "seat_metadata" => Some(14),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "subscription_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "order_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "status")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "customer_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "member_id")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "member")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "email")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "customer_email")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_11,
+                        "invitation_token_expires_at",
+                    )?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "claimed_at")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "revoked_at")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "seat_metadata")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            subscription_id: field_3.unwrap_or_default(),
+            order_id: field_4.unwrap_or_default(),
+            status: field_5.unwrap_or_else(crate::__private::absent_enum),
+            customer_id: field_6.unwrap_or_default(),
+            member_id: field_7.unwrap_or_default(),
+            member: field_8.unwrap_or_default(),
+            email: field_9.unwrap_or_default(),
+            customer_email: field_10.unwrap_or_default(),
+            invitation_token_expires_at: field_11.unwrap_or_default(),
+            claimed_at: field_12.unwrap_or_default(),
+            revoked_at: field_13.unwrap_or_default(),
+            seat_metadata: field_14.unwrap_or_default(),
+        })
+    }
 }

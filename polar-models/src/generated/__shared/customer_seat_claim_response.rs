@@ -2,10 +2,53 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// Response after successfully claiming a seat.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerSeatClaimResponse {
     /// The claimed seat
     pub seat: super::CustomerSeat,
     /// Session token for immediate customer portal access
     pub customer_session_token: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl crate::__private::DecodeStruct for CustomerSeatClaimResponse {
+    const EXPECTING: &'static str = "struct CustomerSeatClaimResponse";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seat" => Some(0),
+            "customer_session_token" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "seat")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "customer_session_token",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seat: crate::__private::required(field_0, "seat")?,
+            customer_session_token: crate::__private::required(
+                field_1,
+                "customer_session_token",
+            )?,
+        })
+    }
 }

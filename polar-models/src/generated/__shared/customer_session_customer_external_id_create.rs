@@ -4,19 +4,82 @@
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
 )]
 /// Schema for creating a customer session using an external customer ID.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerSessionCustomerExternalIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
     /// External ID of the member to create a session for. Alternative to `member_id`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
     /// When set, a back button will be shown in the customer portal to return to this URL.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// External ID of the customer to create a session for.
     pub external_customer_id: String,
+}
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerExternalIdCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
+)]
+impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate {
+    const EXPECTING: &'static str = "struct CustomerSessionCustomerExternalIdCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "member_id" => Some(0),
+            "external_member_id" => Some(1),
+            "return_url" => Some(2),
+            "external_customer_id" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "member_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "external_member_id",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "return_url")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "external_customer_id",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            member_id: field_0.unwrap_or_default(),
+            external_member_id: field_1.unwrap_or_default(),
+            return_url: field_2.unwrap_or_default(),
+            external_customer_id: crate::__private::required(
+                field_3,
+                "external_customer_id",
+            )?,
+        })
+    }
 }
 #[cfg(
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")

@@ -7,27 +7,106 @@
     )
 )]
 /// An active benefit grant for a customer.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerStateBenefitGrant {
     /// The ID of the grant.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the benefit was granted.
     pub granted_at: super::chrono::DateTime<super::chrono::Utc>,
     /// The ID of the benefit concerned by this grant.
     pub benefit_id: super::uuid::Uuid,
     /// The type of the benefit concerned by this grant.
-    #[serde(default = "crate::__private::absent_enum")]
     pub benefit_type: super::BenefitType,
     /// The metadata of the benefit concerned by this grant.
-    #[serde(default)]
     pub benefit_metadata: super::MetadataOutputType,
     /// Properties
     pub properties: super::CustomerStateBenefitGrantProperties,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
+    const EXPECTING: &'static str = "struct CustomerStateBenefitGrant";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "granted_at" => Some(3),
+            "benefit_id" => Some(4),
+            "benefit_type" => Some(5),
+            "benefit_metadata" => Some(6),
+            "properties" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "granted_at")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "benefit_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "benefit_type")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "benefit_metadata")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "properties")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            granted_at: crate::__private::required(field_3, "granted_at")?,
+            benefit_id: crate::__private::required(field_4, "benefit_id")?,
+            benefit_type: field_5.unwrap_or_else(crate::__private::absent_enum),
+            benefit_metadata: field_6.unwrap_or_default(),
+            properties: crate::__private::required(field_7, "properties")?,
+        })
+    }
 }
 #[cfg(
     all(

@@ -7,17 +7,16 @@
     )
 )]
 /// An active customer subscription.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -25,46 +24,211 @@ pub struct CustomerStateSubscription {
         >,
     >,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// Status
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::Status,
     /// The amount of the subscription.
     pub amount: i64,
     /// The currency of the subscription.
     pub currency: String,
     /// The interval at which the subscription recurs.
-    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: super::RecurringInterval,
     /// The start timestamp of the current billing period.
     pub current_period_start: super::chrono::DateTime<super::chrono::Utc>,
     /// The end timestamp of the current billing period.
     pub current_period_end: super::chrono::DateTime<super::chrono::Utc>,
     /// The start timestamp of the trial period, if any.
-    #[serde(default)]
     pub trial_start: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The end timestamp of the trial period, if any.
-    #[serde(default)]
     pub trial_end: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Whether the subscription will be canceled at the end of the current period.
-    #[serde(default)]
     pub cancel_at_period_end: bool,
     /// The timestamp when the subscription was canceled. The subscription might still be active if `cancel_at_period_end` is `true`.
-    #[serde(default)]
     pub canceled_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription started.
-    #[serde(default)]
     pub started_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription will end.
-    #[serde(default)]
     pub ends_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the subscribed product.
     pub product_id: super::uuid::Uuid,
     /// The ID of the applied discount, if any.
-    #[serde(default)]
     pub discount_id: Option<super::uuid::Uuid>,
     /// List of meters associated with the subscription.
-    #[serde(default)]
     pub meters: Vec<super::CustomerStateSubscriptionMeter>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for CustomerStateSubscription {
+    const EXPECTING: &'static str = "struct CustomerStateSubscription";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "custom_field_data" => Some(3),
+            "metadata" => Some(4),
+            "status" => Some(5),
+            "amount" => Some(6),
+            "currency" => Some(7),
+            "recurring_interval" => Some(8),
+            "current_period_start" => Some(9),
+            "current_period_end" => Some(10),
+            "trial_start" => Some(11),
+            "trial_end" => Some(12),
+            "cancel_at_period_end" => Some(13),
+            "canceled_at" => Some(14),
+            "started_at" => Some(15),
+            "ends_at" => Some(16),
+            "product_id" => Some(17),
+            "discount_id" => Some(18),
+            "meters" => Some(19),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "metadata")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "status")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "currency")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "current_period_start",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "current_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "trial_start")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "trial_end")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_13,
+                        "cancel_at_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "canceled_at")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "started_at")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "ends_at")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "product_id")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(&mut map, &mut field_18, "discount_id")?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "meters")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            custom_field_data: field_3.unwrap_or_default(),
+            metadata: field_4.unwrap_or_default(),
+            status: field_5.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_6, "amount")?,
+            currency: crate::__private::required(field_7, "currency")?,
+            recurring_interval: field_8.unwrap_or_else(crate::__private::absent_enum),
+            current_period_start: crate::__private::required(
+                field_9,
+                "current_period_start",
+            )?,
+            current_period_end: crate::__private::required(
+                field_10,
+                "current_period_end",
+            )?,
+            trial_start: field_11.unwrap_or_default(),
+            trial_end: field_12.unwrap_or_default(),
+            cancel_at_period_end: field_13.unwrap_or_default(),
+            canceled_at: field_14.unwrap_or_default(),
+            started_at: field_15.unwrap_or_default(),
+            ends_at: field_16.unwrap_or_default(),
+            product_id: crate::__private::required(field_17, "product_id")?,
+            discount_id: field_18.unwrap_or_default(),
+            meters: field_19.unwrap_or_default(),
+        })
+    }
 }

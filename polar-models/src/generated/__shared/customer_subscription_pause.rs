@@ -2,17 +2,56 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscriptionPause
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerSubscriptionPause {
     /// Pause an active subscription at the end of the current period.
     ///
     /// Or cancel a scheduled pause on a subscription set to be paused at
     /// period end.
-    #[serde(default)]
     pub pause_at_period_end: bool,
     /// Date at which the paused subscription should automatically resume. If not set, it stays paused until resumed. Must be after the current period end.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub resumes_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for CustomerSubscriptionPause {
+    const EXPECTING: &'static str = "struct CustomerSubscriptionPause";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "pause_at_period_end" => Some(0),
+            "resumes_at" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "pause_at_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "resumes_at")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            pause_at_period_end: field_0.unwrap_or_default(),
+            resumes_at: field_1.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionPause {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// DownloadableRead
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct DownloadableRead {
     /// Id
     pub id: super::uuid::Uuid,
@@ -10,4 +10,46 @@ pub struct DownloadableRead {
     pub benefit_id: super::uuid::Uuid,
     /// FileDownload
     pub file: super::FileDownload,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for DownloadableRead {
+    const EXPECTING: &'static str = "struct DownloadableRead";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "benefit_id" => Some(1),
+            "file" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "benefit_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "file")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            benefit_id: crate::__private::required(field_1, "benefit_id")?,
+            file: crate::__private::required(field_2, "file")?,
+        })
+    }
 }

@@ -2,21 +2,21 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventCreateCustomer
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The name of the event.
     pub name: String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The ID of the parent event. Can be either a Polar event ID (UUID) or an external event ID.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub parent_id: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information about the event. Some keys like `_llm` are structured data that are handled specially by Polar.
     ///
@@ -29,13 +29,85 @@ pub struct EventCreateCustomer {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<super::EventMetadataInput>,
     /// ID of the customer in your Polar organization associated with the event.
     pub customer_id: super::uuid::Uuid,
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for EventCreateCustomer {
+    const EXPECTING: &'static str = "struct EventCreateCustomer";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "timestamp" => Some(0),
+            "name" => Some(1),
+            "organization_id" => Some(2),
+            "external_id" => Some(3),
+            "parent_id" => Some(4),
+            "metadata" => Some(5),
+            "customer_id" => Some(6),
+            "member_id" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "timestamp")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "organization_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "external_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "parent_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "metadata")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "customer_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "member_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            timestamp: field_0.unwrap_or_default(),
+            name: crate::__private::required(field_1, "name")?,
+            organization_id: field_2.unwrap_or_default(),
+            external_id: field_3.unwrap_or_default(),
+            parent_id: field_4.unwrap_or_default(),
+            metadata: field_5.unwrap_or_default(),
+            customer_id: crate::__private::required(field_6, "customer_id")?,
+            member_id: field_7.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventCreateCustomer {

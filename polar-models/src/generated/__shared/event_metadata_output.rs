@@ -2,13 +2,13 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventMetadataOutput
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct EventMetadataOutput {
     /// CostMetadata
-    #[serde(rename = "_cost", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_cost", skip_serializing_if = "Option::is_none")]
     pub cost: Option<super::CostMetadataOutput>,
     /// LLMMetadata
-    #[serde(rename = "_llm", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "_llm", skip_serializing_if = "Option::is_none")]
     pub llm: Option<super::LlmMetadata>,
     /// Properties not listed above.
     #[serde(flatten)]
@@ -16,4 +16,45 @@ pub struct EventMetadataOutput {
         String,
         super::StringOrIntegerOrNumberOrBoolean,
     >,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for EventMetadataOutput {
+    const EXPECTING: &'static str = "struct EventMetadataOutput";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut additional_properties = ::std::collections::BTreeMap::new();
+        let keys = crate::__private::Keys(|key| match key {
+            "_cost" => Some(0),
+            "_llm" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "_cost")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "_llm")?
+                }
+                crate::__private::Key::Other(key) => {
+                    additional_properties.insert(key.into_owned(), map.next_value()?);
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cost: field_0.unwrap_or_default(),
+            llm: field_1.unwrap_or_default(),
+            additional_properties,
+        })
+    }
 }

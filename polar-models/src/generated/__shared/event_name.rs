@@ -2,14 +2,13 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventName
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct EventName {
     /// The name of the event.
     pub name: String,
     /// Human readable label of the event.
     pub label: String,
     /// The source of the event. `system` events are created by Polar. `user` events are the one you create through our ingestion API.
-    #[serde(default = "crate::__private::absent_enum")]
     pub source: super::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,
@@ -17,4 +16,64 @@ pub struct EventName {
     pub first_seen: super::chrono::DateTime<super::chrono::Utc>,
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for EventName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for EventName {
+    const EXPECTING: &'static str = "struct EventName";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "name" => Some(0),
+            "label" => Some(1),
+            "source" => Some(2),
+            "occurrences" => Some(3),
+            "first_seen" => Some(4),
+            "last_seen" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "name")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "label")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "source")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "occurrences")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "first_seen")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "last_seen")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: crate::__private::required(field_0, "name")?,
+            label: crate::__private::required(field_1, "label")?,
+            source: field_2.unwrap_or_else(crate::__private::absent_enum),
+            occurrences: crate::__private::required(field_3, "occurrences")?,
+            first_seen: crate::__private::required(field_4, "first_seen")?,
+            last_seen: crate::__private::required(field_5, "last_seen")?,
+        })
+    }
 }

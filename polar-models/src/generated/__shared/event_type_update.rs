@@ -2,13 +2,53 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventTypeUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct EventTypeUpdate {
     /// The label for the event type.
     pub label: String,
     /// Property path to extract dynamic label from event metadata (e.g., 'subject' or 'metadata.subject').
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub label_property_selector: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl crate::__private::DecodeStruct for EventTypeUpdate {
+    const EXPECTING: &'static str = "struct EventTypeUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "label" => Some(0),
+            "label_property_selector" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "label")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "label_property_selector",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            label: crate::__private::required(field_0, "label")?,
+            label_property_selector: field_1.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl EventTypeUpdate {

@@ -2,28 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventTypeWithStats
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<super::uuid::Uuid>,
     /// Creation timestamp of the event type. Null for system event types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Last modification timestamp of the event type. Null for system event types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The name of the event type.
     pub name: String,
     /// The label for the event type.
     pub label: String,
     /// Property path to extract dynamic label from event metadata.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
     pub organization_id: super::uuid::Uuid,
     /// The source of the events (system or user).
-    #[serde(default = "crate::__private::absent_enum")]
     pub source: super::EventSource,
     /// Number of times the event has occurred.
     pub occurrences: i64,
@@ -31,4 +30,98 @@ pub struct EventTypeWithStats {
     pub first_seen: super::chrono::DateTime<super::chrono::Utc>,
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl crate::__private::DecodeStruct for EventTypeWithStats {
+    const EXPECTING: &'static str = "struct EventTypeWithStats";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "name" => Some(3),
+            "label" => Some(4),
+            "label_property_selector" => Some(5),
+            "organization_id" => Some(6),
+            "source" => Some(7),
+            "occurrences" => Some(8),
+            "first_seen" => Some(9),
+            "last_seen" => Some(10),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "name")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "label")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "label_property_selector",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "organization_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "source")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "occurrences")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "first_seen")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "last_seen")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: field_0.unwrap_or_default(),
+            created_at: field_1.unwrap_or_default(),
+            modified_at: field_2.unwrap_or_default(),
+            name: crate::__private::required(field_3, "name")?,
+            label: crate::__private::required(field_4, "label")?,
+            label_property_selector: field_5.unwrap_or_default(),
+            organization_id: crate::__private::required(field_6, "organization_id")?,
+            source: field_7.unwrap_or_else(crate::__private::absent_enum),
+            occurrences: crate::__private::required(field_8, "occurrences")?,
+            first_seen: crate::__private::required(field_9, "first_seen")?,
+            last_seen: crate::__private::required(field_10, "last_seen")?,
+        })
+    }
 }

@@ -2,11 +2,40 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventsIngest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct EventsIngest {
     /// List of events to ingest.
-    #[serde(default)]
     pub events: Vec<super::EventsIngestEventsItem>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for EventsIngest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for EventsIngest {
+    const EXPECTING: &'static str = "struct EventsIngest";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "events" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "events")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            events: field_0.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventsIngest {

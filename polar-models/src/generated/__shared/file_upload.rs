@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// FileUpload
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct FileUpload {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -17,33 +17,154 @@ pub struct FileUpload {
     /// Size
     pub size: i64,
     /// Storage Version
-    #[serde(default)]
     pub storage_version: Option<String>,
     /// Checksum Etag
-    #[serde(default)]
     pub checksum_etag: Option<String>,
     /// Checksum Sha256 Base64
-    #[serde(default)]
     pub checksum_sha256_base64: Option<String>,
     /// Checksum Sha256 Hex
-    #[serde(default)]
     pub checksum_sha256_hex: Option<String>,
     /// Last Modified At
-    #[serde(default)]
     pub last_modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// S3FileUploadMultipart
     pub upload: super::S3FileUploadMultipart,
     /// Version
-    #[serde(default)]
     pub version: Option<String>,
     /// Is Uploaded
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_uploaded: Option<bool>,
     /// FileServiceTypes
-    #[serde(default = "crate::__private::absent_enum")]
     pub service: super::FileServiceTypes,
     /// Size Readable
     pub size_readable: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for FileUpload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for FileUpload {
+    const EXPECTING: &'static str = "struct FileUpload";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "organization_id" => Some(1),
+            "name" => Some(2),
+            "path" => Some(3),
+            "mime_type" => Some(4),
+            "size" => Some(5),
+            "storage_version" => Some(6),
+            "checksum_etag" => Some(7),
+            "checksum_sha256_base64" => Some(8),
+            "checksum_sha256_hex" => Some(9),
+            "last_modified_at" => Some(10),
+            "upload" => Some(11),
+            "version" => Some(12),
+            "is_uploaded" => Some(13),
+            "service" => Some(14),
+            "size_readable" => Some(15),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "name")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "path")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "mime_type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "size")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "storage_version")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "checksum_sha256_base64",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "checksum_sha256_hex",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "last_modified_at")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "upload")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "version")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "service")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "size_readable")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            organization_id: crate::__private::required(field_1, "organization_id")?,
+            name: crate::__private::required(field_2, "name")?,
+            path: crate::__private::required(field_3, "path")?,
+            mime_type: crate::__private::required(field_4, "mime_type")?,
+            size: crate::__private::required(field_5, "size")?,
+            storage_version: field_6.unwrap_or_default(),
+            checksum_etag: field_7.unwrap_or_default(),
+            checksum_sha256_base64: field_8.unwrap_or_default(),
+            checksum_sha256_hex: field_9.unwrap_or_default(),
+            last_modified_at: field_10.unwrap_or_default(),
+            upload: crate::__private::required(field_11, "upload")?,
+            version: field_12.unwrap_or_default(),
+            is_uploaded: field_13.unwrap_or_default(),
+            service: field_14.unwrap_or_else(crate::__private::absent_enum),
+            size_readable: crate::__private::required(field_15, "size_readable")?,
+        })
+    }
 }

@@ -2,15 +2,56 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// FileUploadCompleted
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct FileUploadCompleted {
     /// Id
     pub id: String,
     /// Path
     pub path: String,
     /// Parts
-    #[serde(default)]
     pub parts: Vec<super::S3FileUploadCompletedPart>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for FileUploadCompleted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for FileUploadCompleted {
+    const EXPECTING: &'static str = "struct FileUploadCompleted";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "path" => Some(1),
+            "parts" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "path")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "parts")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            path: crate::__private::required(field_1, "path")?,
+            parts: field_2.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl FileUploadCompleted {

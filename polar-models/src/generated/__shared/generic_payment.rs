@@ -2,20 +2,17 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// Schema of a payment with a generic payment method.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct GenericPayment {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The payment processor.
-    #[serde(default = "crate::__private::absent_enum")]
     pub processor: super::PaymentProcessor,
     /// The payment status.
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::PaymentStatus,
     /// The payment amount in cents.
     pub amount: i64,
@@ -24,25 +21,138 @@ pub struct GenericPayment {
     /// The payment method used.
     pub method: String,
     /// What initiated this payment attempt, e.g. initial purchase, subscription renewal, or an automated dunning retry.
-    #[serde(default)]
     pub trigger: Option<super::PaymentTrigger>,
     /// Error code, if the payment was declined.
-    #[serde(default)]
     pub decline_reason: Option<String>,
     /// Human-readable error message, if the payment was declined.
-    #[serde(default)]
     pub decline_message: Option<String>,
     /// The ID of the organization that owns the payment.
     pub organization_id: super::uuid::Uuid,
     /// The ID of the checkout session associated with this payment.
-    #[serde(default)]
     pub checkout_id: Option<super::uuid::Uuid>,
     /// The ID of the order associated with this payment.
-    #[serde(default)]
     pub order_id: Option<super::uuid::Uuid>,
     /// Additional metadata from the payment processor for internal use.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl<'de> ::serde::Deserialize<'de> for GenericPayment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl crate::__private::DecodeStruct for GenericPayment {
+    const EXPECTING: &'static str = "struct GenericPayment";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "processor" => Some(3),
+            "status" => Some(4),
+            "amount" => Some(5),
+            "currency" => Some(6),
+            "method" => Some(7),
+            "trigger" => Some(8),
+            "decline_reason" => Some(9),
+            "decline_message" => Some(10),
+            "organization_id" => Some(11),
+            "checkout_id" => Some(12),
+            "order_id" => Some(13),
+            "processor_metadata" => Some(14),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "processor")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "status")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "amount")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "currency")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "method")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "trigger")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "decline_reason")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "decline_message")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "organization_id")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "checkout_id")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "order_id")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_14,
+                        "processor_metadata",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            processor: field_3.unwrap_or_else(crate::__private::absent_enum),
+            status: field_4.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_5, "amount")?,
+            currency: crate::__private::required(field_6, "currency")?,
+            method: crate::__private::required(field_7, "method")?,
+            trigger: field_8.unwrap_or_default(),
+            decline_reason: field_9.unwrap_or_default(),
+            decline_message: field_10.unwrap_or_default(),
+            organization_id: crate::__private::required(field_11, "organization_id")?,
+            checkout_id: field_12.unwrap_or_default(),
+            order_id: field_13.unwrap_or_default(),
+            processor_metadata: field_14.unwrap_or_default(),
+        })
+    }
 }

@@ -2,9 +2,39 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// HTTPValidationError
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct HttpValidationError {
     /// Detail
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<super::ValidationError>>,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeStruct for HttpValidationError {
+    const EXPECTING: &'static str = "struct HttpValidationError";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "detail" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "detail")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            detail: field_0.unwrap_or_default(),
+        })
+    }
 }

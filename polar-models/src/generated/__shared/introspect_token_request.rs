@@ -2,19 +2,67 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// IntrospectTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct IntrospectTokenRequest {
     /// Token
     pub token: String,
     /// Token Type Hint
     ///
     /// Defaults to `null` when not sent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_type_hint: crate::Nullable<super::IntrospectTokenRequestTokenTypeHint>,
     /// Client Id
     pub client_id: String,
     /// Client Secret
     pub client_secret: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for IntrospectTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for IntrospectTokenRequest {
+    const EXPECTING: &'static str = "struct IntrospectTokenRequest";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "token" => Some(0),
+            "token_type_hint" => Some(1),
+            "client_id" => Some(2),
+            "client_secret" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "token")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "token_type_hint")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "client_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "client_secret")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            token: crate::__private::required(field_0, "token")?,
+            token_type_hint: field_1.unwrap_or_default(),
+            client_id: crate::__private::required(field_2, "client_id")?,
+            client_secret: crate::__private::required(field_3, "client_secret")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl IntrospectTokenRequest {

@@ -2,25 +2,21 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// IntrospectTokenResponse
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct IntrospectTokenResponse {
     /// Active
-    #[serde(default)]
     pub active: bool,
     /// Client Id
     pub client_id: String,
     /// Token Type
-    #[serde(default = "crate::__private::absent_enum")]
     pub token_type: super::TokenType,
     /// Scope
     pub scope: String,
     /// SubType
-    #[serde(default = "crate::__private::absent_enum")]
     pub sub_type: super::SubType,
     /// Sub
     pub sub: String,
     /// Organizations
-    #[serde(default)]
     pub organizations: Vec<String>,
     /// Aud
     pub aud: String,
@@ -30,4 +26,94 @@ pub struct IntrospectTokenResponse {
     pub exp: i64,
     /// Iat
     pub iat: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for IntrospectTokenResponse {
+    const EXPECTING: &'static str = "struct IntrospectTokenResponse";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "active" => Some(0),
+            "client_id" => Some(1),
+            "token_type" => Some(2),
+            "scope" => Some(3),
+            "sub_type" => Some(4),
+            "sub" => Some(5),
+            "organizations" => Some(6),
+            "aud" => Some(7),
+            "iss" => Some(8),
+            "exp" => Some(9),
+            "iat" => Some(10),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "active")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "token_type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "scope")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "sub_type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "sub")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "organizations")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "aud")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "iss")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "exp")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "iat")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            active: field_0.unwrap_or_default(),
+            client_id: crate::__private::required(field_1, "client_id")?,
+            token_type: field_2.unwrap_or_else(crate::__private::absent_enum),
+            scope: crate::__private::required(field_3, "scope")?,
+            sub_type: field_4.unwrap_or_else(crate::__private::absent_enum),
+            sub: crate::__private::required(field_5, "sub")?,
+            organizations: field_6.unwrap_or_default(),
+            aud: crate::__private::required(field_7, "aud")?,
+            iss: crate::__private::required(field_8, "iss")?,
+            exp: crate::__private::required(field_9, "exp")?,
+            iat: crate::__private::required(field_10, "iat")?,
+        })
+    }
 }

@@ -16,40 +16,162 @@
 /// A recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct LegacyRecurringProductPriceFixed {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the price.
     pub id: super::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
-    #[serde(default = "crate::__private::absent_enum")]
     pub source: super::ProductPriceSource,
     /// Amount Type
-    #[serde(default)]
     pub amount_type: super::Const<super::consts::Fixed>,
     /// The currency in which the customer will be charged.
     pub price_currency: String,
     /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
-    #[serde(default)]
     pub tax_behavior: Option<super::TaxBehaviorOption>,
     /// Whether the price is archived and no longer available.
-    #[serde(default)]
     pub is_archived: bool,
     /// The ID of the product owning the price.
     pub product_id: super::uuid::Uuid,
     /// The type of the price.
-    #[serde(default)]
     pub r#type: super::Const<super::consts::Recurring>,
     /// The recurring interval of the price.
-    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: super::RecurringInterval,
     /// The price in cents.
     pub price_amount: i64,
     /// Legacy
-    #[serde(default = "crate::__private::default_true")]
     pub legacy: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for LegacyRecurringProductPriceFixed {
+    const EXPECTING: &'static str = "struct LegacyRecurringProductPriceFixed";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "source" => Some(3),
+            "amount_type" => Some(4),
+            "price_currency" => Some(5),
+            "tax_behavior" => Some(6),
+            "is_archived" => Some(7),
+            "product_id" => Some(8),
+            "type" => Some(9),
+            "recurring_interval" => Some(10),
+            "price_amount" => Some(11),
+            "legacy" => Some(12),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "source")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "amount_type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "price_currency")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "product_id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "type")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "price_amount")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "legacy")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            source: field_3.unwrap_or_else(crate::__private::absent_enum),
+            amount_type: field_4.unwrap_or_default(),
+            price_currency: crate::__private::required(field_5, "price_currency")?,
+            tax_behavior: field_6.unwrap_or_default(),
+            is_archived: field_7.unwrap_or_default(),
+            product_id: crate::__private::required(field_8, "product_id")?,
+            r#type: field_9.unwrap_or_default(),
+            recurring_interval: field_10.unwrap_or_else(crate::__private::absent_enum),
+            price_amount: crate::__private::required(field_11, "price_amount")?,
+            legacy: field_12.unwrap_or_else(crate::__private::default_true),
+        })
+    }
 }

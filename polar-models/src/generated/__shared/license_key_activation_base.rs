@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyActivationBase
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct LicenseKeyActivationBase {
     /// Id
     pub id: super::uuid::Uuid,
@@ -16,7 +16,6 @@ pub struct LicenseKeyActivationBase {
     /// Label
     pub label: String,
     /// Meta
-    #[serde(default)]
     pub meta: ::std::collections::BTreeMap<
         String,
         super::StringOrIntegerOrNumberOrBoolean,
@@ -24,6 +23,75 @@ pub struct LicenseKeyActivationBase {
     /// Created At
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Modified At
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
+    const EXPECTING: &'static str = "struct LicenseKeyActivationBase";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "license_key_id" => Some(1),
+            "label" => Some(2),
+            "meta" => Some(3),
+            "created_at" => Some(4),
+            "modified_at" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "license_key_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "label")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "meta")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "created_at")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "modified_at")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            license_key_id: crate::__private::required(field_1, "license_key_id")?,
+            label: crate::__private::required(field_2, "label")?,
+            meta: field_3.unwrap_or_default(),
+            created_at: crate::__private::required(field_4, "created_at")?,
+            modified_at: field_5.unwrap_or_default(),
+        })
+    }
 }

@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyDeactivate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct LicenseKeyDeactivate {
     /// Key
     pub key: String,
@@ -15,6 +15,58 @@ pub struct LicenseKeyDeactivate {
     pub organization_id: super::uuid::Uuid,
     /// Activation Id
     pub activation_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl crate::__private::DecodeStruct for LicenseKeyDeactivate {
+    const EXPECTING: &'static str = "struct LicenseKeyDeactivate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "key" => Some(0),
+            "organization_id" => Some(1),
+            "activation_id" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "key")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "activation_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            key: crate::__private::required(field_0, "key")?,
+            organization_id: crate::__private::required(field_1, "organization_id")?,
+            activation_id: crate::__private::required(field_2, "activation_id")?,
+        })
+    }
 }
 #[cfg(
     all(

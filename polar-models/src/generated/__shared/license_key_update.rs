@@ -2,23 +2,77 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 /// LicenseKeyUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct LicenseKeyUpdate {
     /// LicenseKeyStatus
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub status: crate::Nullable<super::LicenseKeyStatus>,
     /// Usage
     ///
     /// Defaults to `0` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
     /// Limit Activations
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub limit_activations: crate::Nullable<i64>,
     /// Limit Usage
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub limit_usage: crate::Nullable<i64>,
     /// Expires At
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
+impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
+impl crate::__private::DecodeStruct for LicenseKeyUpdate {
+    const EXPECTING: &'static str = "struct LicenseKeyUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "status" => Some(0),
+            "usage" => Some(1),
+            "limit_activations" => Some(2),
+            "limit_usage" => Some(3),
+            "expires_at" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "status")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "usage")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "limit_activations")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "limit_usage")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "expires_at")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            status: field_0.unwrap_or_default(),
+            usage: field_1.unwrap_or_default(),
+            limit_activations: field_2.unwrap_or_default(),
+            limit_usage: field_3.unwrap_or_default(),
+            expires_at: field_4.unwrap_or_default(),
+        })
+    }
 }

@@ -7,23 +7,23 @@
     )
 )]
 /// LicenseKeyValidate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct LicenseKeyValidate {
     /// Key
     pub key: String,
     /// Organization Id
     pub organization_id: super::uuid::Uuid,
     /// Activation Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub activation_id: crate::Nullable<super::uuid::Uuid>,
     /// Benefit Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub benefit_id: crate::Nullable<super::uuid::Uuid>,
     /// Customer Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// Increment Usage
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub increment_usage: crate::Nullable<i64>,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
     ///
@@ -36,10 +36,86 @@ pub struct LicenseKeyValidate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl crate::__private::DecodeStruct for LicenseKeyValidate {
+    const EXPECTING: &'static str = "struct LicenseKeyValidate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "key" => Some(0),
+            "organization_id" => Some(1),
+            "activation_id" => Some(2),
+            "benefit_id" => Some(3),
+            "customer_id" => Some(4),
+            "increment_usage" => Some(5),
+            "conditions" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "key")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "activation_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "benefit_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "increment_usage")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "conditions")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            key: crate::__private::required(field_0, "key")?,
+            organization_id: crate::__private::required(field_1, "organization_id")?,
+            activation_id: field_2.unwrap_or_default(),
+            benefit_id: field_3.unwrap_or_default(),
+            customer_id: field_4.unwrap_or_default(),
+            increment_usage: field_5.unwrap_or_default(),
+            conditions: field_6.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

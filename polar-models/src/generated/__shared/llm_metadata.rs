@@ -2,27 +2,103 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// LLMMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct LlmMetadata {
     /// The vendor of the event.
     pub vendor: String,
     /// The model used for the event.
     pub model: String,
     /// The LLM prompt used for the event.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prompt: crate::Nullable<String>,
     /// The LLM response used for the event.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub response: crate::Nullable<String>,
     /// The number of LLM input tokens used for the event.
     pub input_tokens: i64,
     /// The number of LLM cached tokens that were used for the event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_input_tokens: Option<i64>,
     /// The number of LLM output tokens used for the event.
     pub output_tokens: i64,
     /// The total number of LLM tokens used for the event.
     pub total_tokens: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for LlmMetadata {
+    const EXPECTING: &'static str = "struct LlmMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "vendor" => Some(0),
+            "model" => Some(1),
+            "prompt" => Some(2),
+            "response" => Some(3),
+            "input_tokens" => Some(4),
+            "cached_input_tokens" => Some(5),
+            "output_tokens" => Some(6),
+            "total_tokens" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "vendor")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "model")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "prompt")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "response")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "input_tokens")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "cached_input_tokens",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "output_tokens")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "total_tokens")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            vendor: crate::__private::required(field_0, "vendor")?,
+            model: crate::__private::required(field_1, "model")?,
+            prompt: field_2.unwrap_or_default(),
+            response: field_3.unwrap_or_default(),
+            input_tokens: crate::__private::required(field_4, "input_tokens")?,
+            cached_input_tokens: field_5.unwrap_or_default(),
+            output_tokens: crate::__private::required(field_6, "output_tokens")?,
+            total_tokens: crate::__private::required(field_7, "total_tokens")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl LlmMetadata {

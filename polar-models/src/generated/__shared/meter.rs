@@ -12,28 +12,25 @@
     )
 )]
 /// Meter
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Meter {
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
     /// The unit of the meter.
-    #[serde(default = "crate::__private::absent_enum")]
     pub unit: super::MeterUnit,
     /// The label for the custom unit.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_multiplier: Option<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
     pub filter: super::Filter,
@@ -42,8 +39,124 @@ pub struct Meter {
     /// The ID of the organization owning the meter.
     pub organization_id: super::uuid::Uuid,
     /// Whether the meter is archived and the time it was archived.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Meter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for Meter {
+    const EXPECTING: &'static str = "struct Meter";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "id" => Some(3),
+            "name" => Some(4),
+            "unit" => Some(5),
+            "custom_label" => Some(6),
+            "custom_multiplier" => Some(7),
+            "filter" => Some(8),
+            "aggregation" => Some(9),
+            "organization_id" => Some(10),
+            "archived_at" => Some(11),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "name")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "unit")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "custom_label")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "custom_multiplier")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "filter")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "aggregation")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "organization_id")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "archived_at")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            id: crate::__private::required(field_3, "id")?,
+            name: crate::__private::required(field_4, "name")?,
+            unit: field_5.unwrap_or_else(crate::__private::absent_enum),
+            custom_label: field_6.unwrap_or_default(),
+            custom_multiplier: field_7.unwrap_or_default(),
+            filter: crate::__private::required(field_8, "filter")?,
+            aggregation: crate::__private::required(field_9, "aggregation")?,
+            organization_id: crate::__private::required(field_10, "organization_id")?,
+            archived_at: field_11.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// MeterCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MeterCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,7 @@ pub struct MeterCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -24,21 +24,93 @@ pub struct MeterCreate {
     /// The unit of the meter.
     ///
     /// Defaults to `"scalar"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<super::MeterUnit>,
     /// The label for the custom unit, e.g. 'request'. Required when unit is 'custom'.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_label: crate::Nullable<String>,
     /// The multiplier to convert from the base unit to display scale, e.g. 1000 to display per 1000 units. Defaults to 1 when not provided.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_multiplier: crate::Nullable<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
     pub filter: super::Filter,
     /// The aggregation to apply on the filtered events to calculate the meter.
     pub aggregation: super::MeterCreateAggregation,
     /// The ID of the organization owning the meter. **Required unless you use an organization token.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl<'de> ::serde::Deserialize<'de> for MeterCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl crate::__private::DecodeStruct for MeterCreate {
+    const EXPECTING: &'static str = "struct MeterCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "unit" => Some(2),
+            "custom_label" => Some(3),
+            "custom_multiplier" => Some(4),
+            "filter" => Some(5),
+            "aggregation" => Some(6),
+            "organization_id" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "unit")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "custom_label")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "filter")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "aggregation")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            name: crate::__private::required(field_1, "name")?,
+            unit: field_2.unwrap_or_default(),
+            custom_label: field_3.unwrap_or_default(),
+            custom_multiplier: field_4.unwrap_or_default(),
+            filter: crate::__private::required(field_5, "filter")?,
+            aggregation: crate::__private::required(field_6, "aggregation")?,
+            organization_id: field_7.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterCreate {

@@ -2,11 +2,46 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// MeterQuantities
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MeterQuantities {
     /// Quantities
-    #[serde(default)]
     pub quantities: Vec<super::MeterQuantity>,
     /// The total quantity for the period.
     pub total: f64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl crate::__private::DecodeStruct for MeterQuantities {
+    const EXPECTING: &'static str = "struct MeterQuantities";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "quantities" => Some(0),
+            "total" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "quantities")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "total")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            quantities: field_0.unwrap_or_default(),
+            total: crate::__private::required(field_1, "total")?,
+        })
+    }
 }

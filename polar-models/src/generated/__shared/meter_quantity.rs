@@ -2,10 +2,46 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// MeterQuantity
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MeterQuantity {
     /// The timestamp for the current period.
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// The quantity for the current period.
     pub quantity: f64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl crate::__private::DecodeStruct for MeterQuantity {
+    const EXPECTING: &'static str = "struct MeterQuantity";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "timestamp" => Some(0),
+            "quantity" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "timestamp")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "quantity")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            timestamp: crate::__private::required(field_0, "timestamp")?,
+            quantity: crate::__private::required(field_1, "quantity")?,
+        })
+    }
 }

@@ -2,13 +2,54 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Information about a metric.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Metric {
     /// Unique identifier for the metric.
     pub slug: String,
     /// Human-readable name for the metric.
     pub display_name: String,
     /// Type of the metric, useful to know the unit or format of the value.
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::MetricType,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for Metric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for Metric {
+    const EXPECTING: &'static str = "struct Metric";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "slug" => Some(0),
+            "display_name" => Some(1),
+            "type" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "slug")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "display_name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            slug: crate::__private::required(field_0, "slug")?,
+            display_name: crate::__private::required(field_1, "display_name")?,
+            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+        })
+    }
 }

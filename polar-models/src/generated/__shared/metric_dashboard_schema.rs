@@ -2,20 +2,78 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// A user-defined metrics dashboard.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MetricDashboardSchema {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Display name for the dashboard.
     pub name: String,
     /// List of metric slugs displayed in this dashboard.
-    #[serde(default)]
     pub metrics: Vec<String>,
     /// The ID of the organization owning this dashboard.
     pub organization_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for MetricDashboardSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for MetricDashboardSchema {
+    const EXPECTING: &'static str = "struct MetricDashboardSchema";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "name" => Some(3),
+            "metrics" => Some(4),
+            "organization_id" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "name")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "metrics")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "organization_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            name: crate::__private::required(field_3, "name")?,
+            metrics: field_4.unwrap_or_default(),
+            organization_id: crate::__private::required(field_5, "organization_id")?,
+        })
+    }
 }

@@ -2,10 +2,46 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Date interval limit to get metrics for a given interval.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MetricsIntervalLimit {
     /// Minimum number of days for this interval.
     pub min_days: i64,
     /// Maximum number of days for this interval.
     pub max_days: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for MetricsIntervalLimit {
+    const EXPECTING: &'static str = "struct MetricsIntervalLimit";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "min_days" => Some(0),
+            "max_days" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "min_days")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "max_days")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            min_days: crate::__private::required(field_0, "min_days")?,
+            max_days: crate::__private::required(field_1, "max_days")?,
+        })
+    }
 }

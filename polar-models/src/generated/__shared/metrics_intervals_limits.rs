@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Date interval limits to get metrics for each interval.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MetricsIntervalsLimits {
     /// Limits for the hour interval.
     pub hour: super::MetricsIntervalLimit,
@@ -14,4 +14,58 @@ pub struct MetricsIntervalsLimits {
     pub month: super::MetricsIntervalLimit,
     /// Limits for the year interval.
     pub year: super::MetricsIntervalLimit,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for MetricsIntervalsLimits {
+    const EXPECTING: &'static str = "struct MetricsIntervalsLimits";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "hour" => Some(0),
+            "day" => Some(1),
+            "week" => Some(2),
+            "month" => Some(3),
+            "year" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "hour")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "day")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "week")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "month")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "year")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            hour: crate::__private::required(field_0, "hour")?,
+            day: crate::__private::required(field_1, "day")?,
+            week: crate::__private::required(field_2, "week")?,
+            month: crate::__private::required(field_3, "month")?,
+            year: crate::__private::required(field_4, "year")?,
+        })
+    }
 }

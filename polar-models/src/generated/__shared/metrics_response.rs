@@ -2,13 +2,54 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Metrics response schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct MetricsResponse {
     /// List of data for each timestamp.
-    #[serde(default)]
     pub periods: Vec<super::MetricPeriod>,
     /// Totals for the whole selected period.
     pub totals: super::MetricsTotals,
     /// Information about the returned metrics.
     pub metrics: super::Metrics,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for MetricsResponse {
+    const EXPECTING: &'static str = "struct MetricsResponse";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "periods" => Some(0),
+            "totals" => Some(1),
+            "metrics" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "periods")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "totals")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "metrics")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            periods: field_0.unwrap_or_default(),
+            totals: crate::__private::required(field_1, "totals")?,
+            metrics: crate::__private::required(field_2, "metrics")?,
+        })
+    }
 }

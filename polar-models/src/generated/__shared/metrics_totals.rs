@@ -2,171 +2,685 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// MetricsTotals
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct MetricsTotals {
     /// Active Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_subscriptions: Option<super::IntegerOrNumber>,
     /// Committed Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_subscriptions: Option<super::IntegerOrNumber>,
     /// Monthly Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Trial Monthly Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Committed Monthly Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Trial Committed Monthly Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_committed_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Average Revenue Per User
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_revenue_per_user: Option<super::IntegerOrNumber>,
     /// Checkouts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkouts: Option<super::IntegerOrNumber>,
     /// Succeeded Checkouts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded_checkouts: Option<super::IntegerOrNumber>,
     /// Churned Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub churned_subscriptions: Option<super::IntegerOrNumber>,
     /// Churn Rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub churn_rate: Option<super::IntegerOrNumber>,
     /// Seats Total
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_total: Option<super::IntegerOrNumber>,
     /// Seats Claimed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_claimed: Option<super::IntegerOrNumber>,
     /// Seats Pending
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_pending: Option<super::IntegerOrNumber>,
     /// Seat Customers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_customers: Option<super::IntegerOrNumber>,
     /// New Seat Customers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_seat_customers: Option<super::IntegerOrNumber>,
     /// Churned Seat Customers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub churned_seat_customers: Option<super::IntegerOrNumber>,
     /// Orders
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<super::IntegerOrNumber>,
     /// Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<super::IntegerOrNumber>,
     /// Net Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_revenue: Option<super::IntegerOrNumber>,
     /// Cumulative Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_revenue: Option<super::IntegerOrNumber>,
     /// Net Cumulative Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_cumulative_revenue: Option<super::IntegerOrNumber>,
     /// Costs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub costs: Option<super::IntegerOrNumber>,
     /// Cumulative Costs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_costs: Option<super::IntegerOrNumber>,
     /// Average Order Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_order_value: Option<super::IntegerOrNumber>,
     /// Net Average Order Value
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_average_order_value: Option<super::IntegerOrNumber>,
     /// Cost Per User
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_per_user: Option<super::IntegerOrNumber>,
     /// Active User By Event
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_user_by_event: Option<super::IntegerOrNumber>,
     /// One Time Products
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products: Option<super::IntegerOrNumber>,
     /// One Time Products Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products_revenue: Option<super::IntegerOrNumber>,
     /// One Time Products Net Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products_net_revenue: Option<super::IntegerOrNumber>,
     /// New Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions: Option<super::IntegerOrNumber>,
     /// New Subscriptions Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_revenue: Option<super::IntegerOrNumber>,
     /// New Subscriptions Net Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_net_revenue: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_revenue: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions Net Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_net_revenue: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Customer Service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_customer_service: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Low Quality
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_low_quality: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Missing Features
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_missing_features: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Switched Service
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_switched_service: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Too Complex
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_complex: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Too Expensive
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_expensive: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Unused
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_unused: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Other
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_other: Option<super::IntegerOrNumber>,
     /// Annual Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub annual_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Committed Annual Recurring Revenue
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_annual_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Checkouts Conversion
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkouts_conversion: Option<super::IntegerOrNumber>,
     /// Ltv
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ltv: Option<super::IntegerOrNumber>,
     /// Gross Margin
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_margin: Option<super::IntegerOrNumber>,
     /// Gross Margin Percentage
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_margin_percentage: Option<super::IntegerOrNumber>,
     /// Cashflow
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashflow: Option<super::IntegerOrNumber>,
     /// Average Seats Per Customer
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_seats_per_customer: Option<super::IntegerOrNumber>,
     /// Seat Utilization Rate
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_utilization_rate: Option<super::IntegerOrNumber>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl<'de> ::serde::Deserialize<'de> for MetricsTotals {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl crate::__private::DecodeStruct for MetricsTotals {
+    const EXPECTING: &'static str = "struct MetricsTotals";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let mut field_21 = None;
+        let mut field_22 = None;
+        let mut field_23 = None;
+        let mut field_24 = None;
+        let mut field_25 = None;
+        let mut field_26 = None;
+        let mut field_27 = None;
+        let mut field_28 = None;
+        let mut field_29 = None;
+        let mut field_30 = None;
+        let mut field_31 = None;
+        let mut field_32 = None;
+        let mut field_33 = None;
+        let mut field_34 = None;
+        let mut field_35 = None;
+        let mut field_36 = None;
+        let mut field_37 = None;
+        let mut field_38 = None;
+        let mut field_39 = None;
+        let mut field_40 = None;
+        let mut field_41 = None;
+        let mut field_42 = None;
+        let mut field_43 = None;
+        let mut field_44 = None;
+        let mut field_45 = None;
+        let mut field_46 = None;
+        let mut field_47 = None;
+        let mut field_48 = None;
+        let mut field_49 = None;
+        let mut field_50 = None;
+        let mut field_51 = None;
+        let mut field_52 = None;
+        let mut field_53 = None;
+        let mut field_54 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "active_subscriptions" => Some(0),
+            "committed_subscriptions" => Some(1),
+            "monthly_recurring_revenue" => Some(2),
+            "trial_monthly_recurring_revenue" => Some(3),
+            "committed_monthly_recurring_revenue" => Some(4),
+            "trial_committed_monthly_recurring_revenue" => Some(5),
+            "average_revenue_per_user" => Some(6),
+            "checkouts" => Some(7),
+            "succeeded_checkouts" => Some(8),
+            "churned_subscriptions" => Some(9),
+            "churn_rate" => Some(10),
+            "seats_total" => Some(11),
+            "seats_claimed" => Some(12),
+            "seats_pending" => Some(13),
+            "seat_customers" => Some(14),
+            "new_seat_customers" => Some(15),
+            "churned_seat_customers" => Some(16),
+            "orders" => Some(17),
+            "revenue" => Some(18),
+            "net_revenue" => Some(19),
+            "cumulative_revenue" => Some(20),
+            "net_cumulative_revenue" => Some(21),
+            "costs" => Some(22),
+            "cumulative_costs" => Some(23),
+            "average_order_value" => Some(24),
+            "net_average_order_value" => Some(25),
+            "cost_per_user" => Some(26),
+            "active_user_by_event" => Some(27),
+            "one_time_products" => Some(28),
+            "one_time_products_revenue" => Some(29),
+            "one_time_products_net_revenue" => Some(30),
+            "new_subscriptions" => Some(31),
+            "new_subscriptions_revenue" => Some(32),
+            "new_subscriptions_net_revenue" => Some(33),
+            "renewed_subscriptions" => Some(34),
+            "renewed_subscriptions_revenue" => Some(35),
+            "renewed_subscriptions_net_revenue" => Some(36),
+            "canceled_subscriptions" => Some(37),
+            "canceled_subscriptions_customer_service" => Some(38),
+            "canceled_subscriptions_low_quality" => Some(39),
+            "canceled_subscriptions_missing_features" => Some(40),
+            "canceled_subscriptions_switched_service" => Some(41),
+            "canceled_subscriptions_too_complex" => Some(42),
+            "canceled_subscriptions_too_expensive" => Some(43),
+            "canceled_subscriptions_unused" => Some(44),
+            "canceled_subscriptions_other" => Some(45),
+            "annual_recurring_revenue" => Some(46),
+            "committed_annual_recurring_revenue" => Some(47),
+            "checkouts_conversion" => Some(48),
+            "ltv" => Some(49),
+            "gross_margin" => Some(50),
+            "gross_margin_percentage" => Some(51),
+            "cashflow" => Some(52),
+            "average_seats_per_customer" => Some(53),
+            "seat_utilization_rate" => Some(54),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "active_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "committed_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "monthly_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "trial_monthly_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "committed_monthly_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "trial_committed_monthly_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "average_revenue_per_user",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "checkouts")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "succeeded_checkouts",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "churned_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "churn_rate")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "seats_total")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "seats_claimed")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "seats_pending")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "seat_customers")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_15,
+                        "new_seat_customers",
+                    )?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_16,
+                        "churned_seat_customers",
+                    )?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "orders")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(&mut map, &mut field_18, "revenue")?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "net_revenue")?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_20,
+                        "cumulative_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(21) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_21,
+                        "net_cumulative_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(22) => {
+                    crate::__private::field(&mut map, &mut field_22, "costs")?
+                }
+                crate::__private::Key::Field(23) => {
+                    crate::__private::field(&mut map, &mut field_23, "cumulative_costs")?
+                }
+                crate::__private::Key::Field(24) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_24,
+                        "average_order_value",
+                    )?
+                }
+                crate::__private::Key::Field(25) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_25,
+                        "net_average_order_value",
+                    )?
+                }
+                crate::__private::Key::Field(26) => {
+                    crate::__private::field(&mut map, &mut field_26, "cost_per_user")?
+                }
+                crate::__private::Key::Field(27) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_27,
+                        "active_user_by_event",
+                    )?
+                }
+                crate::__private::Key::Field(28) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_28,
+                        "one_time_products",
+                    )?
+                }
+                crate::__private::Key::Field(29) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_29,
+                        "one_time_products_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(30) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_30,
+                        "one_time_products_net_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(31) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_31,
+                        "new_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(32) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_32,
+                        "new_subscriptions_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(33) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_33,
+                        "new_subscriptions_net_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(34) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_34,
+                        "renewed_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(35) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_35,
+                        "renewed_subscriptions_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(36) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_36,
+                        "renewed_subscriptions_net_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(37) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_37,
+                        "canceled_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(38) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_38,
+                        "canceled_subscriptions_customer_service",
+                    )?
+                }
+                crate::__private::Key::Field(39) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_39,
+                        "canceled_subscriptions_low_quality",
+                    )?
+                }
+                crate::__private::Key::Field(40) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_40,
+                        "canceled_subscriptions_missing_features",
+                    )?
+                }
+                crate::__private::Key::Field(41) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_41,
+                        "canceled_subscriptions_switched_service",
+                    )?
+                }
+                crate::__private::Key::Field(42) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_42,
+                        "canceled_subscriptions_too_complex",
+                    )?
+                }
+                crate::__private::Key::Field(43) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_43,
+                        "canceled_subscriptions_too_expensive",
+                    )?
+                }
+                crate::__private::Key::Field(44) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_44,
+                        "canceled_subscriptions_unused",
+                    )?
+                }
+                crate::__private::Key::Field(45) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_45,
+                        "canceled_subscriptions_other",
+                    )?
+                }
+                crate::__private::Key::Field(46) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_46,
+                        "annual_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(47) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_47,
+                        "committed_annual_recurring_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(48) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_48,
+                        "checkouts_conversion",
+                    )?
+                }
+                crate::__private::Key::Field(49) => {
+                    crate::__private::field(&mut map, &mut field_49, "ltv")?
+                }
+                crate::__private::Key::Field(50) => {
+                    crate::__private::field(&mut map, &mut field_50, "gross_margin")?
+                }
+                crate::__private::Key::Field(51) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_51,
+                        "gross_margin_percentage",
+                    )?
+                }
+                crate::__private::Key::Field(52) => {
+                    crate::__private::field(&mut map, &mut field_52, "cashflow")?
+                }
+                crate::__private::Key::Field(53) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_53,
+                        "average_seats_per_customer",
+                    )?
+                }
+                crate::__private::Key::Field(54) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_54,
+                        "seat_utilization_rate",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            active_subscriptions: field_0.unwrap_or_default(),
+            committed_subscriptions: field_1.unwrap_or_default(),
+            monthly_recurring_revenue: field_2.unwrap_or_default(),
+            trial_monthly_recurring_revenue: field_3.unwrap_or_default(),
+            committed_monthly_recurring_revenue: field_4.unwrap_or_default(),
+            trial_committed_monthly_recurring_revenue: field_5.unwrap_or_default(),
+            average_revenue_per_user: field_6.unwrap_or_default(),
+            checkouts: field_7.unwrap_or_default(),
+            succeeded_checkouts: field_8.unwrap_or_default(),
+            churned_subscriptions: field_9.unwrap_or_default(),
+            churn_rate: field_10.unwrap_or_default(),
+            seats_total: field_11.unwrap_or_default(),
+            seats_claimed: field_12.unwrap_or_default(),
+            seats_pending: field_13.unwrap_or_default(),
+            seat_customers: field_14.unwrap_or_default(),
+            new_seat_customers: field_15.unwrap_or_default(),
+            churned_seat_customers: field_16.unwrap_or_default(),
+            orders: field_17.unwrap_or_default(),
+            revenue: field_18.unwrap_or_default(),
+            net_revenue: field_19.unwrap_or_default(),
+            cumulative_revenue: field_20.unwrap_or_default(),
+            net_cumulative_revenue: field_21.unwrap_or_default(),
+            costs: field_22.unwrap_or_default(),
+            cumulative_costs: field_23.unwrap_or_default(),
+            average_order_value: field_24.unwrap_or_default(),
+            net_average_order_value: field_25.unwrap_or_default(),
+            cost_per_user: field_26.unwrap_or_default(),
+            active_user_by_event: field_27.unwrap_or_default(),
+            one_time_products: field_28.unwrap_or_default(),
+            one_time_products_revenue: field_29.unwrap_or_default(),
+            one_time_products_net_revenue: field_30.unwrap_or_default(),
+            new_subscriptions: field_31.unwrap_or_default(),
+            new_subscriptions_revenue: field_32.unwrap_or_default(),
+            new_subscriptions_net_revenue: field_33.unwrap_or_default(),
+            renewed_subscriptions: field_34.unwrap_or_default(),
+            renewed_subscriptions_revenue: field_35.unwrap_or_default(),
+            renewed_subscriptions_net_revenue: field_36.unwrap_or_default(),
+            canceled_subscriptions: field_37.unwrap_or_default(),
+            canceled_subscriptions_customer_service: field_38.unwrap_or_default(),
+            canceled_subscriptions_low_quality: field_39.unwrap_or_default(),
+            canceled_subscriptions_missing_features: field_40.unwrap_or_default(),
+            canceled_subscriptions_switched_service: field_41.unwrap_or_default(),
+            canceled_subscriptions_too_complex: field_42.unwrap_or_default(),
+            canceled_subscriptions_too_expensive: field_43.unwrap_or_default(),
+            canceled_subscriptions_unused: field_44.unwrap_or_default(),
+            canceled_subscriptions_other: field_45.unwrap_or_default(),
+            annual_recurring_revenue: field_46.unwrap_or_default(),
+            committed_annual_recurring_revenue: field_47.unwrap_or_default(),
+            checkouts_conversion: field_48.unwrap_or_default(),
+            ltv: field_49.unwrap_or_default(),
+            gross_margin: field_50.unwrap_or_default(),
+            gross_margin_percentage: field_51.unwrap_or_default(),
+            cashflow: field_52.unwrap_or_default(),
+            average_seats_per_customer: field_53.unwrap_or_default(),
+            seat_utilization_rate: field_54.unwrap_or_default(),
+        })
+    }
 }

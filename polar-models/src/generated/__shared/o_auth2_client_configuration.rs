@@ -2,50 +2,143 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// OAuth2ClientConfiguration
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OAuth2ClientConfiguration {
     /// Redirect Uris
-    #[serde(default)]
     pub redirect_uris: Vec<String>,
     /// Token Endpoint Auth Method
     ///
     /// Defaults to `"client_secret_post"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<super::TokenEndpointAuthMethod>,
     /// Grant Types
     ///
     /// Defaults to `["authorization_code","refresh_token"]` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<super::OAuth2ClientConfigurationGrantTypesItem>>,
     /// Response Types
     ///
     /// Defaults to `["code"]` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<super::Const<super::consts::Code>>>,
     /// Scope
     ///
     /// Defaults to `"openid profile email user:read user:write organizations:read organizations:w…` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Client Name
     pub client_name: String,
     /// Client Uri
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_uri: crate::Nullable<String>,
     /// Logo Uri
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub logo_uri: crate::Nullable<String>,
     /// Tos Uri
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tos_uri: crate::Nullable<String>,
     /// Policy Uri
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub policy_uri: crate::Nullable<String>,
     /// SubType
     ///
     /// Defaults to `"user"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<super::SubType>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
+    const EXPECTING: &'static str = "struct OAuth2ClientConfiguration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "redirect_uris" => Some(0),
+            "token_endpoint_auth_method" => Some(1),
+            "grant_types" => Some(2),
+            "response_types" => Some(3),
+            "scope" => Some(4),
+            "client_name" => Some(5),
+            "client_uri" => Some(6),
+            "logo_uri" => Some(7),
+            "tos_uri" => Some(8),
+            "policy_uri" => Some(9),
+            "default_sub_type" => Some(10),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "redirect_uris")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "token_endpoint_auth_method",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "grant_types")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "response_types")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "scope")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "client_name")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "client_uri")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "logo_uri")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "tos_uri")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "policy_uri")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "default_sub_type")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            redirect_uris: field_0.unwrap_or_default(),
+            token_endpoint_auth_method: field_1.unwrap_or_default(),
+            grant_types: field_2.unwrap_or_default(),
+            response_types: field_3.unwrap_or_default(),
+            scope: field_4.unwrap_or_default(),
+            client_name: crate::__private::required(field_5, "client_name")?,
+            client_uri: field_6.unwrap_or_default(),
+            logo_uri: field_7.unwrap_or_default(),
+            tos_uri: field_8.unwrap_or_default(),
+            policy_uri: field_9.unwrap_or_default(),
+            default_sub_type: field_10.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl OAuth2ClientConfiguration {

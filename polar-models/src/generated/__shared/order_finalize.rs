@@ -2,9 +2,39 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 /// Schema to finalize a draft order and trigger an off-session charge.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct OrderFinalize {
     /// ID of the payment method to charge. Must belong to the order's customer. Falls back to the customer's default payment method when unset.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub payment_method_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl crate::__private::DecodeStruct for OrderFinalize {
+    const EXPECTING: &'static str = "struct OrderFinalize";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "payment_method_id" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "payment_method_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            payment_method_id: field_0.unwrap_or_default(),
+        })
+    }
 }

@@ -2,10 +2,10 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// Schema to create a file to be used as an organization avatar.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationAvatarFileCreate {
     /// Organization Id
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Name
     pub name: String,
@@ -14,16 +14,91 @@ pub struct OrganizationAvatarFileCreate {
     /// Size of the file. A maximum of 1 MB is allowed for this type of file.
     pub size: i64,
     /// Checksum Sha256 Base64
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::Nullable<String>,
     /// S3FileCreateMultipart
     pub upload: super::S3FileCreateMultipart,
     /// Service
-    #[serde(default)]
     pub service: super::Const<super::consts::OrganizationAvatar>,
     /// Version
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for OrganizationAvatarFileCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for OrganizationAvatarFileCreate {
+    const EXPECTING: &'static str = "struct OrganizationAvatarFileCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "organization_id" => Some(0),
+            "name" => Some(1),
+            "mime_type" => Some(2),
+            "size" => Some(3),
+            "checksum_sha256_base64" => Some(4),
+            "upload" => Some(5),
+            "service" => Some(6),
+            "version" => Some(7),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "organization_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "mime_type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "size")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "checksum_sha256_base64",
+                    )?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "upload")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "service")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "version")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            organization_id: field_0.unwrap_or_default(),
+            name: crate::__private::required(field_1, "name")?,
+            mime_type: crate::__private::required(field_2, "mime_type")?,
+            size: crate::__private::required(field_3, "size")?,
+            checksum_sha256_base64: field_4.unwrap_or_default(),
+            upload: crate::__private::required(field_5, "upload")?,
+            service: field_6.unwrap_or_default(),
+            version: field_7.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl OrganizationAvatarFileCreate {

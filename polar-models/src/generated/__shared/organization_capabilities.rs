@@ -7,24 +7,92 @@
     )
 )]
 /// OrganizationCapabilities
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationCapabilities {
     /// Whether the organization can accept new checkout payments.
-    #[serde(default)]
     pub checkout_payments: bool,
     /// Whether the organization can process subscription renewals.
-    #[serde(default)]
     pub subscription_renewals: bool,
     /// Whether the organization can withdraw its balance.
-    #[serde(default)]
     pub payouts: bool,
     /// Whether the organization can issue refunds.
-    #[serde(default)]
     pub refunds: bool,
     /// Whether the organization can access the API.
-    #[serde(default)]
     pub api_access: bool,
     /// Whether the organization can access the dashboard.
-    #[serde(default)]
     pub dashboard_access: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for OrganizationCapabilities {
+    const EXPECTING: &'static str = "struct OrganizationCapabilities";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "checkout_payments" => Some(0),
+            "subscription_renewals" => Some(1),
+            "payouts" => Some(2),
+            "refunds" => Some(3),
+            "api_access" => Some(4),
+            "dashboard_access" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "checkout_payments")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "subscription_renewals",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "payouts")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "refunds")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "api_access")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "dashboard_access")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            checkout_payments: field_0.unwrap_or_default(),
+            subscription_renewals: field_1.unwrap_or_default(),
+            payouts: field_2.unwrap_or_default(),
+            refunds: field_3.unwrap_or_default(),
+            api_access: field_4.unwrap_or_default(),
+            dashboard_access: field_5.unwrap_or_default(),
+        })
+    }
 }

@@ -2,13 +2,48 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationCompanyLegalEntitySchema
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationCompanyLegalEntitySchema {
     /// Type
-    #[serde(default)]
     pub r#type: super::Const<super::consts::Company>,
     /// Registered Name
     pub registered_name: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl crate::__private::DecodeStruct for OrganizationCompanyLegalEntitySchema {
+    const EXPECTING: &'static str = "struct OrganizationCompanyLegalEntitySchema";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "type" => Some(0),
+            "registered_name" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "registered_name")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_0.unwrap_or_default(),
+            registered_name: crate::__private::required(field_1, "registered_name")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationCompanyLegalEntitySchema {

@@ -7,15 +7,67 @@
     )
 )]
 /// OrganizationCustomerPortalSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationCustomerPortalSettings {
     /// CustomerPortalUsageSettings
     pub usage: super::CustomerPortalUsageSettings,
     /// CustomerPortalSubscriptionSettings
     pub subscription: super::CustomerPortalSubscriptionSettings,
     /// CustomerPortalCustomerSettings
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<super::CustomerPortalCustomerSettings>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
+    const EXPECTING: &'static str = "struct OrganizationCustomerPortalSettings";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "usage" => Some(0),
+            "subscription" => Some(1),
+            "customer" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "usage")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "subscription")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "customer")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            usage: crate::__private::required(field_0, "usage")?,
+            subscription: crate::__private::required(field_1, "subscription")?,
+            customer: field_2.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

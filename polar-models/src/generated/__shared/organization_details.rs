@@ -2,50 +2,154 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationDetails
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct OrganizationDetails {
     /// Brief information about you and your business.
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub about: crate::Nullable<String>,
     /// Description of digital products being sold.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_description: crate::Nullable<String>,
     /// Categories of products being sold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub selling_categories: Option<Vec<String>>,
     /// Pricing models used by the organization.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_models: Option<Vec<String>>,
     /// How the organization will integrate and use Polar.
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub intended_use: crate::Nullable<String>,
     /// Main customer acquisition channels.
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_acquisition: Option<Vec<String>>,
     /// Estimated revenue in the next 12 months
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub future_annual_revenue: crate::Nullable<i64>,
     /// Switching from another platform?
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub switching: Option<bool>,
     /// Which platform the organization is migrating from.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub switching_from: crate::Nullable<super::OrganizationDetailsSwitchingFrom>,
     /// Revenue from last year if applicable.
     ///
     /// **Deprecated** in the API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub previous_annual_revenue: crate::Nullable<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl crate::__private::DecodeStruct for OrganizationDetails {
+    const EXPECTING: &'static str = "struct OrganizationDetails";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "about" => Some(0),
+            "product_description" => Some(1),
+            "selling_categories" => Some(2),
+            "pricing_models" => Some(3),
+            "intended_use" => Some(4),
+            "customer_acquisition" => Some(5),
+            "future_annual_revenue" => Some(6),
+            "switching" => Some(7),
+            "switching_from" => Some(8),
+            "previous_annual_revenue" => Some(9),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "about")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "product_description",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "selling_categories",
+                    )?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "pricing_models")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "intended_use")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "customer_acquisition",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "future_annual_revenue",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "switching")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "switching_from")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "previous_annual_revenue",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            about: field_0.unwrap_or_default(),
+            product_description: field_1.unwrap_or_default(),
+            selling_categories: field_2.unwrap_or_default(),
+            pricing_models: field_3.unwrap_or_default(),
+            intended_use: field_4.unwrap_or_default(),
+            customer_acquisition: field_5.unwrap_or_default(),
+            future_annual_revenue: field_6.unwrap_or_default(),
+            switching: field_7.unwrap_or_default(),
+            switching_from: field_8.unwrap_or_default(),
+            previous_annual_revenue: field_9.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// Written inline at `#/components/schemas/OrganizationDetails/properties/switching_from`.

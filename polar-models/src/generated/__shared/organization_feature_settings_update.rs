@@ -5,24 +5,84 @@
 ///
 /// Other feature settings are managed by Polar staff: they're ignored if
 /// provided and keep their current value.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct OrganizationFeatureSettingsUpdate {
     /// If this organization has seat-based pricing enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_based_pricing_enabled: Option<bool>,
     /// If this organization has the Member model enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_model_enabled: Option<bool>,
     /// If this organization has checkout localization enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_localization_enabled: Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub overview_metrics: crate::Nullable<Vec<String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
+    const EXPECTING: &'static str = "struct OrganizationFeatureSettingsUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seat_based_pricing_enabled" => Some(0),
+            "member_model_enabled" => Some(1),
+            "checkout_localization_enabled" => Some(2),
+            "overview_metrics" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "seat_based_pricing_enabled",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "member_model_enabled",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "checkout_localization_enabled",
+                    )?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "overview_metrics")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seat_based_pricing_enabled: field_0.unwrap_or_default(),
+            member_model_enabled: field_1.unwrap_or_default(),
+            checkout_localization_enabled: field_2.unwrap_or_default(),
+            overview_metrics: field_3.unwrap_or_default(),
+        })
+    }
 }

@@ -7,13 +7,58 @@
     )
 )]
 /// OrganizationSocialLink
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL
-    #[serde(default = "crate::__private::absent_enum")]
     pub platform: super::OrganizationSocialPlatforms,
     /// The URL to the organization profile
     pub url: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for OrganizationSocialLink {
+    const EXPECTING: &'static str = "struct OrganizationSocialLink";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "platform" => Some(0),
+            "url" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "platform")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "url")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            platform: field_0.unwrap_or_else(crate::__private::absent_enum),
+            url: crate::__private::required(field_1, "url")?,
+        })
+    }
 }
 #[cfg(
     all(

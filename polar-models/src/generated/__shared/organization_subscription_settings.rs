@@ -7,22 +7,105 @@
     )
 )]
 /// OrganizationSubscriptionSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct OrganizationSubscriptionSettings {
     /// Allow Multiple Subscriptions
-    #[serde(default)]
     pub allow_multiple_subscriptions: bool,
     /// PublicSubscriptionProrationBehavior
-    #[serde(default = "crate::__private::absent_enum")]
     pub proration_behavior: super::PublicSubscriptionProrationBehavior,
     /// Benefit Revocation Grace Period
     pub benefit_revocation_grace_period: i64,
     /// Prevent Trial Abuse
-    #[serde(default)]
     pub prevent_trial_abuse: bool,
     /// Allow Customer Updates
-    #[serde(default)]
     pub allow_customer_updates: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
+    const EXPECTING: &'static str = "struct OrganizationSubscriptionSettings";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "allow_multiple_subscriptions" => Some(0),
+            "proration_behavior" => Some(1),
+            "benefit_revocation_grace_period" => Some(2),
+            "prevent_trial_abuse" => Some(3),
+            "allow_customer_updates" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "allow_multiple_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "proration_behavior",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "benefit_revocation_grace_period",
+                    )?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "prevent_trial_abuse",
+                    )?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "allow_customer_updates",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            allow_multiple_subscriptions: field_0.unwrap_or_default(),
+            proration_behavior: field_1.unwrap_or_else(crate::__private::absent_enum),
+            benefit_revocation_grace_period: crate::__private::required(
+                field_2,
+                "benefit_revocation_grace_period",
+            )?,
+            prevent_trial_abuse: field_3.unwrap_or_default(),
+            allow_customer_updates: field_4.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

@@ -2,12 +2,48 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// Pagination
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Pagination {
     /// Total Count
     pub total_count: i64,
     /// Max Page
     pub max_page: i64,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl<'de> ::serde::Deserialize<'de> for Pagination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeStruct for Pagination {
+    const EXPECTING: &'static str = "struct Pagination";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "total_count" => Some(0),
+            "max_page" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "total_count")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "max_page")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            total_count: crate::__private::required(field_0, "total_count")?,
+            max_page: crate::__private::required(field_1, "max_page")?,
+        })
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::PageProgress for Pagination {

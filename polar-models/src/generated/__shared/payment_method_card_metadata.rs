@@ -7,7 +7,7 @@
     )
 )]
 /// PaymentMethodCardMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct PaymentMethodCardMetadata {
     /// Brand
     pub brand: String,
@@ -18,6 +18,70 @@ pub struct PaymentMethodCardMetadata {
     /// Exp Year
     pub exp_year: i64,
     /// Wallet
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customers")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customers")
+    )
+)]
+impl crate::__private::DecodeStruct for PaymentMethodCardMetadata {
+    const EXPECTING: &'static str = "struct PaymentMethodCardMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "brand" => Some(0),
+            "last4" => Some(1),
+            "exp_month" => Some(2),
+            "exp_year" => Some(3),
+            "wallet" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "brand")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "last4")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "exp_month")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "exp_year")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "wallet")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            brand: crate::__private::required(field_0, "brand")?,
+            last4: crate::__private::required(field_1, "last4")?,
+            exp_month: crate::__private::required(field_2, "exp_month")?,
+            exp_year: crate::__private::required(field_3, "exp_year")?,
+            wallet: field_4.unwrap_or_default(),
+        })
+    }
 }

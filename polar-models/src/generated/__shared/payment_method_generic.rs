@@ -2,20 +2,78 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// PaymentMethodGeneric
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct PaymentMethodGeneric {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// PaymentProcessor
-    #[serde(default = "crate::__private::absent_enum")]
     pub processor: super::PaymentProcessor,
     /// Customer Id
     pub customer_id: super::uuid::Uuid,
     /// Type
     pub r#type: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for PaymentMethodGeneric {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for PaymentMethodGeneric {
+    const EXPECTING: &'static str = "struct PaymentMethodGeneric";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "processor" => Some(3),
+            "customer_id" => Some(4),
+            "type" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "processor")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "type")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            processor: field_3.unwrap_or_else(crate::__private::absent_enum),
+            customer_id: crate::__private::required(field_4, "customer_id")?,
+            r#type: crate::__private::required(field_5, "type")?,
+        })
+    }
 }

@@ -7,21 +7,88 @@
     )
 )]
 /// Pending update to be applied to a subscription at the beginning of the next period.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The date and time when the subscription update will be applied.
     pub applies_at: super::chrono::DateTime<super::chrono::Utc>,
     /// ID of the new product to apply to the subscription. If `null`, the product won't be changed.
-    #[serde(default)]
     pub product_id: Option<super::uuid::Uuid>,
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
-    #[serde(default)]
     pub seats: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
+    const EXPECTING: &'static str = "struct PendingSubscriptionUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "applies_at" => Some(3),
+            "product_id" => Some(4),
+            "seats" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "applies_at")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "product_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "seats")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            applies_at: crate::__private::required(field_3, "applies_at")?,
+            product_id: field_4.unwrap_or_default(),
+            seats: field_5.unwrap_or_default(),
+        })
+    }
 }

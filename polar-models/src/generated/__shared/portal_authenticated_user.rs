@@ -2,21 +2,80 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Information about the authenticated portal user.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct PortalAuthenticatedUser {
     /// Type of authenticated user: 'customer' or 'member'
     pub r#type: String,
     /// User's name, if available.
-    #[serde(default)]
     pub name: Option<String>,
     /// User's email address.
     pub email: String,
     /// Associated customer ID.
     pub customer_id: super::uuid::Uuid,
     /// Member ID. Only set for members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<super::uuid::Uuid>,
     /// Member role (owner, billing_manager, member). Only set for members.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeStruct for PortalAuthenticatedUser {
+    const EXPECTING: &'static str = "struct PortalAuthenticatedUser";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "type" => Some(0),
+            "name" => Some(1),
+            "email" => Some(2),
+            "customer_id" => Some(3),
+            "member_id" => Some(4),
+            "role" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "email")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "member_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "role")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: crate::__private::required(field_0, "type")?,
+            name: field_1.unwrap_or_default(),
+            email: crate::__private::required(field_2, "email")?,
+            customer_id: crate::__private::required(field_3, "customer_id")?,
+            member_id: field_4.unwrap_or_default(),
+            role: field_5.unwrap_or_default(),
+        })
+    }
 }

@@ -7,64 +7,222 @@
     )
 )]
 /// A product.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Product {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The interval unit for the trial period.
-    #[serde(default)]
     pub trial_interval: Option<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(default)]
     pub trial_interval_count: Option<i64>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
-    #[serde(default)]
     pub description: Option<String>,
     /// The visibility of the product.
-    #[serde(default = "crate::__private::absent_enum")]
     pub visibility: super::ProductVisibility,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase.
-    #[serde(default)]
     pub recurring_interval: Option<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. None for one-time products.
-    #[serde(default)]
     pub recurring_interval_count: Option<i64>,
     /// The meter cycle of the product, independent of the billing interval. If `None`, metered concerns follow the billing interval.
-    #[serde(default)]
     pub meter_interval: Option<super::RecurringInterval>,
     /// Number of meter interval units. None when no meter cycle is set.
-    #[serde(default)]
     pub meter_interval_count: Option<i64>,
     /// Whether the product is a subscription.
-    #[serde(default)]
     pub is_recurring: bool,
     /// Whether the product is archived and no longer available.
-    #[serde(default)]
     pub is_archived: bool,
     /// The ID of the organization owning the product.
     pub organization_id: super::uuid::Uuid,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// List of prices for this product.
-    #[serde(default)]
     pub prices: Vec<super::ProductPricesItem>,
     /// List of benefits granted by the product.
-    #[serde(default)]
     pub benefits: Vec<super::Benefit>,
     /// List of medias associated to the product.
-    #[serde(default)]
     pub medias: Vec<super::ProductMediaFileRead>,
     /// List of custom fields attached to the product.
-    #[serde(default)]
     pub attached_custom_fields: Vec<super::AttachedCustomField>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Product {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for Product {
+    const EXPECTING: &'static str = "struct Product";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "trial_interval" => Some(3),
+            "trial_interval_count" => Some(4),
+            "name" => Some(5),
+            "description" => Some(6),
+            "visibility" => Some(7),
+            "recurring_interval" => Some(8),
+            "recurring_interval_count" => Some(9),
+            "meter_interval" => Some(10),
+            "meter_interval_count" => Some(11),
+            "is_recurring" => Some(12),
+            "is_archived" => Some(13),
+            "organization_id" => Some(14),
+            "metadata" => Some(15),
+            "prices" => Some(16),
+            "benefits" => Some(17),
+            "medias" => Some(18),
+            "attached_custom_fields" => Some(19),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "trial_interval")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "name")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "description")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "visibility")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_8,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "recurring_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "meter_interval")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_11,
+                        "meter_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "is_recurring")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "is_archived")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "organization_id")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "metadata")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "prices")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "benefits")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(&mut map, &mut field_18, "medias")?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_19,
+                        "attached_custom_fields",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            trial_interval: field_3.unwrap_or_default(),
+            trial_interval_count: field_4.unwrap_or_default(),
+            name: crate::__private::required(field_5, "name")?,
+            description: field_6.unwrap_or_default(),
+            visibility: field_7.unwrap_or_else(crate::__private::absent_enum),
+            recurring_interval: field_8.unwrap_or_default(),
+            recurring_interval_count: field_9.unwrap_or_default(),
+            meter_interval: field_10.unwrap_or_default(),
+            meter_interval_count: field_11.unwrap_or_default(),
+            is_recurring: field_12.unwrap_or_default(),
+            is_archived: field_13.unwrap_or_default(),
+            organization_id: crate::__private::required(field_14, "organization_id")?,
+            metadata: field_15.unwrap_or_default(),
+            prices: field_16.unwrap_or_default(),
+            benefits: field_17.unwrap_or_default(),
+            medias: field_18.unwrap_or_default(),
+            attached_custom_fields: field_19.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// ProductCreateRecurring
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductCreateRecurring {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,52 +15,178 @@ pub struct ProductCreateRecurring {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The visibility of the product.
     ///
     /// Defaults to `"public"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<super::ProductVisibility>,
     /// List of available prices for this product. It may combine at most one fixed price with one seat-based price (billed as `fixed + seat_charge`), or contain a single custom or free price, plus any number of metered prices. A free price cannot be combined with other prices, and a custom price cannot be combined with a fixed or seat-based price. Metered prices are not supported on one-time purchase products.
-    #[serde(default)]
     pub prices: Vec<super::ProductCreateRecurringPricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub medias: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// List of custom fields to attach.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<super::AttachedCustomFieldCreate>>,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// The recurring interval of the product.
-    #[serde(default = "crate::__private::absent_enum")]
     pub recurring_interval: super::RecurringInterval,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on.
     ///
     /// Defaults to `1` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
     /// Optional meter cycle, independent of the billing interval. When set, overage settlement, meter resets and meter-credit grants run on this cadence rather than the billing interval — e.g. yearly billing with monthly credits. It must evenly divide the billing interval. If `None`, metered concerns follow the billing interval. **Once set, it can't be changed.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub meter_interval: crate::Nullable<super::RecurringInterval>,
     /// Number of meter interval units. Defaults to 1 when `meter_interval` is set. Ignored when `meter_interval` is `None`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub meter_interval_count: crate::Nullable<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurring {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeStruct for ProductCreateRecurring {
+    const EXPECTING: &'static str = "struct ProductCreateRecurring";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "description" => Some(2),
+            "visibility" => Some(3),
+            "prices" => Some(4),
+            "medias" => Some(5),
+            "attached_custom_fields" => Some(6),
+            "organization_id" => Some(7),
+            "trial_interval" => Some(8),
+            "trial_interval_count" => Some(9),
+            "recurring_interval" => Some(10),
+            "recurring_interval_count" => Some(11),
+            "meter_interval" => Some(12),
+            "meter_interval_count" => Some(13),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "description")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "visibility")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "prices")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "medias")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "attached_custom_fields",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "trial_interval")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_9,
+                        "trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_11,
+                        "recurring_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "meter_interval")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_13,
+                        "meter_interval_count",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            name: crate::__private::required(field_1, "name")?,
+            description: field_2.unwrap_or_default(),
+            visibility: field_3.unwrap_or_default(),
+            prices: field_4.unwrap_or_default(),
+            medias: field_5.unwrap_or_default(),
+            attached_custom_fields: field_6.unwrap_or_default(),
+            organization_id: field_7.unwrap_or_default(),
+            trial_interval: field_8.unwrap_or_default(),
+            trial_interval_count: field_9.unwrap_or_default(),
+            recurring_interval: field_10.unwrap_or_else(crate::__private::absent_enum),
+            recurring_interval_count: field_11.unwrap_or_default(),
+            meter_interval: field_12.unwrap_or_default(),
+            meter_interval_count: field_13.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateRecurring {

@@ -14,37 +14,150 @@
     )
 )]
 /// A pay-what-you-want price for a product.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the price.
     pub id: super::uuid::Uuid,
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
-    #[serde(default = "crate::__private::absent_enum")]
     pub source: super::ProductPriceSource,
     /// Amount Type
-    #[serde(default)]
     pub amount_type: super::Const<super::consts::Custom>,
     /// The currency in which the customer will be charged.
     pub price_currency: String,
     /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
-    #[serde(default)]
     pub tax_behavior: Option<super::TaxBehaviorOption>,
     /// Whether the price is archived and no longer available.
-    #[serde(default)]
     pub is_archived: bool,
     /// The ID of the product owning the price.
     pub product_id: super::uuid::Uuid,
     /// The minimum amount the customer can pay. If 0, the price is 'free or pay what you want'.
     pub minimum_amount: i64,
     /// The maximum amount the customer can pay.
-    #[serde(default)]
     pub maximum_amount: Option<i64>,
     /// The initial amount shown to the customer.
-    #[serde(default)]
     pub preset_amount: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceCustom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceCustom {
+    const EXPECTING: &'static str = "struct ProductPriceCustom";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "source" => Some(3),
+            "amount_type" => Some(4),
+            "price_currency" => Some(5),
+            "tax_behavior" => Some(6),
+            "is_archived" => Some(7),
+            "product_id" => Some(8),
+            "minimum_amount" => Some(9),
+            "maximum_amount" => Some(10),
+            "preset_amount" => Some(11),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "source")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "amount_type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "price_currency")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "product_id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "minimum_amount")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "maximum_amount")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "preset_amount")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            source: field_3.unwrap_or_else(crate::__private::absent_enum),
+            amount_type: field_4.unwrap_or_default(),
+            price_currency: crate::__private::required(field_5, "price_currency")?,
+            tax_behavior: field_6.unwrap_or_default(),
+            is_archived: field_7.unwrap_or_default(),
+            product_id: crate::__private::required(field_8, "product_id")?,
+            minimum_amount: crate::__private::required(field_9, "minimum_amount")?,
+            maximum_amount: field_10.unwrap_or_default(),
+            preset_amount: field_11.unwrap_or_default(),
+        })
+    }
 }

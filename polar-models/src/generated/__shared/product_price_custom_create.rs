@@ -7,18 +7,17 @@
     )
 )]
 /// Schema to create a pay-what-you-want price.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceCustomCreate {
     /// Amount Type
-    #[serde(default)]
     pub amount_type: super::Const<super::consts::Custom>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// The minimum amount the customer can pay. If set to 0, the price is 'free or pay what you want' and $0 is accepted. If set to a value below the minimum price amount for the currency, it will be rejected. Defaults to the minimum price amount for the currency. Minimum per currency:
     /// - USD: 0.5
@@ -150,7 +149,7 @@ pub struct ProductPriceCustomCreate {
     /// - Other currencies: 50 minor units
     ///
     /// Defaults to `50` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_amount: Option<i64>,
     /// The maximum amount the customer can pay. Maximum per currency:
     /// - USD: 999,999.99
@@ -169,7 +168,7 @@ pub struct ProductPriceCustomCreate {
     /// - UGX: 3,700,000
     /// - UZS: 12,500,000
     /// - Other currencies: 99,999,999 minor units
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub maximum_amount: crate::Nullable<i64>,
     /// The initial amount shown to the customer. If 0, the customer will see $0 as the default. If set to a value below the minimum price amount for the currency, it will be rejected.Minimum per currency:
     /// - USD: 0.5
@@ -299,6 +298,76 @@ pub struct ProductPriceCustomCreate {
     /// - ZAR: 9
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub preset_amount: crate::Nullable<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
+    const EXPECTING: &'static str = "struct ProductPriceCustomCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "amount_type" => Some(0),
+            "price_currency" => Some(1),
+            "tax_behavior" => Some(2),
+            "minimum_amount" => Some(3),
+            "maximum_amount" => Some(4),
+            "preset_amount" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "amount_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "price_currency")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "minimum_amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "maximum_amount")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "preset_amount")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            amount_type: field_0.unwrap_or_default(),
+            price_currency: field_1.unwrap_or_default(),
+            tax_behavior: field_2.unwrap_or_default(),
+            minimum_amount: field_3.unwrap_or_default(),
+            maximum_amount: field_4.unwrap_or_default(),
+            preset_amount: field_5.unwrap_or_default(),
+        })
+    }
 }

@@ -14,19 +14,94 @@
     )
 )]
 /// A meter associated to a metered price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceMeter {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The name of the meter.
     pub name: String,
     /// The unit of the meter.
-    #[serde(default = "crate::__private::absent_enum")]
     pub unit: super::MeterUnit,
     /// The label for the custom unit.
-    #[serde(default)]
     pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
-    #[serde(default)]
     pub custom_multiplier: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceMeter {
+    const EXPECTING: &'static str = "struct ProductPriceMeter";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "name" => Some(1),
+            "unit" => Some(2),
+            "custom_label" => Some(3),
+            "custom_multiplier" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "name")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "unit")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "custom_label")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            name: crate::__private::required(field_1, "name")?,
+            unit: field_2.unwrap_or_else(crate::__private::absent_enum),
+            custom_label: field_3.unwrap_or_default(),
+            custom_multiplier: field_4.unwrap_or_default(),
+        })
+    }
 }

@@ -7,21 +7,78 @@
     )
 )]
 /// Schema to create a seat-based price with volume-based tiers.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceSeatBasedCreate {
     /// Amount Type
-    #[serde(default)]
     pub amount_type: super::Const<super::consts::SeatBased>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersInput,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceSeatBasedCreate {
+    const EXPECTING: &'static str = "struct ProductPriceSeatBasedCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "amount_type" => Some(0),
+            "price_currency" => Some(1),
+            "tax_behavior" => Some(2),
+            "seat_tiers" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "amount_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "price_currency")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "seat_tiers")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            amount_type: field_0.unwrap_or_default(),
+            price_currency: field_1.unwrap_or_default(),
+            tax_behavior: field_2.unwrap_or_default(),
+            seat_tiers: crate::__private::required(field_3, "seat_tiers")?,
+        })
+    }
 }
 #[cfg(
     all(

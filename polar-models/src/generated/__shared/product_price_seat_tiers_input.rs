@@ -11,16 +11,61 @@
 /// The minimum and maximum seat limits are derived from the tiers:
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceSeatTiersInput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Defaults to `"volume"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
-    #[serde(default)]
     pub tiers: Vec<super::ProductPriceSeatTier>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceSeatTiersInput {
+    const EXPECTING: &'static str = "struct ProductPriceSeatTiersInput";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seat_tier_type" => Some(0),
+            "tiers" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "tiers")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seat_tier_type: field_0.unwrap_or_default(),
+            tiers: field_1.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(
     all(

@@ -18,19 +18,89 @@
 /// The minimum and maximum seat limits are derived from the tiers:
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ProductPriceSeatTiersOutput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Defaults to `"volume"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
-    #[serde(default)]
     pub tiers: Vec<super::ProductPriceSeatTier>,
     /// Minimum number of seats required for purchase, derived from first tier.
     pub minimum_seats: i64,
     /// Maximum number of seats allowed for purchase, derived from last tier. None for unlimited.
-    #[serde(default)]
     pub maximum_seats: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeStruct for ProductPriceSeatTiersOutput {
+    const EXPECTING: &'static str = "struct ProductPriceSeatTiersOutput";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seat_tier_type" => Some(0),
+            "tiers" => Some(1),
+            "minimum_seats" => Some(2),
+            "maximum_seats" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "tiers")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "minimum_seats")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "maximum_seats")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seat_tier_type: field_0.unwrap_or_default(),
+            tiers: field_1.unwrap_or_default(),
+            minimum_seats: crate::__private::required(field_2, "minimum_seats")?,
+            maximum_seats: field_3.unwrap_or_default(),
+        })
+    }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Schema to update a product.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct ProductUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,43 +15,155 @@ pub struct ProductUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The interval unit for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Name
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The description of the product.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase. **Can only be set on legacy recurring products. Once set, it can't be changed.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval: crate::Nullable<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. Once set, it can't be changed.**
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval_count: crate::Nullable<i64>,
     /// Whether the product is archived. If `true`, the product won't be available for purchase anymore. Existing customers will still have access to their benefits, and subscriptions will continue normally.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_archived: crate::Nullable<bool>,
     /// The visibility of the product.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub visibility: crate::Nullable<super::ProductVisibility>,
     /// List of available prices for this product. If you want to keep existing prices, include them in the list as an `ExistingProductPrice` object.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prices: crate::Nullable<Vec<super::ProductUpdatePricesItem>>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub medias: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// Attached Custom Fields
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub attached_custom_fields: crate::Nullable<Vec<super::AttachedCustomFieldCreate>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeStruct for ProductUpdate {
+    const EXPECTING: &'static str = "struct ProductUpdate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "trial_interval" => Some(1),
+            "trial_interval_count" => Some(2),
+            "name" => Some(3),
+            "description" => Some(4),
+            "recurring_interval" => Some(5),
+            "recurring_interval_count" => Some(6),
+            "is_archived" => Some(7),
+            "visibility" => Some(8),
+            "prices" => Some(9),
+            "medias" => Some(10),
+            "attached_custom_fields" => Some(11),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "trial_interval")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "name")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "description")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "recurring_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "visibility")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "prices")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "medias")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_11,
+                        "attached_custom_fields",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            trial_interval: field_1.unwrap_or_default(),
+            trial_interval_count: field_2.unwrap_or_default(),
+            name: field_3.unwrap_or_default(),
+            description: field_4.unwrap_or_default(),
+            recurring_interval: field_5.unwrap_or_default(),
+            recurring_interval_count: field_6.unwrap_or_default(),
+            is_archived: field_7.unwrap_or_default(),
+            visibility: field_8.unwrap_or_default(),
+            prices: field_9.unwrap_or_default(),
+            medias: field_10.unwrap_or_default(),
+            attached_custom_fields: field_11.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Written inline at `#/components/schemas/ProductUpdate/properties/prices/items`.

@@ -2,10 +2,9 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// RefreshTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct RefreshTokenRequest {
     /// Grant Type
-    #[serde(default)]
     pub grant_type: super::Const<super::consts::RefreshToken>,
     /// Client Id
     pub client_id: String,
@@ -13,6 +12,54 @@ pub struct RefreshTokenRequest {
     pub client_secret: String,
     /// Refresh Token
     pub refresh_token: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for RefreshTokenRequest {
+    const EXPECTING: &'static str = "struct RefreshTokenRequest";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "grant_type" => Some(0),
+            "client_id" => Some(1),
+            "client_secret" => Some(2),
+            "refresh_token" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "grant_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "client_secret")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "refresh_token")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            grant_type: field_0.unwrap_or_default(),
+            client_id: crate::__private::required(field_1, "client_id")?,
+            client_secret: crate::__private::required(field_2, "client_secret")?,
+            refresh_token: crate::__private::required(field_3, "refresh_token")?,
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl RefreshTokenRequest {

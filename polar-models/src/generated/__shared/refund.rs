@@ -7,23 +7,19 @@
     )
 )]
 /// Refund
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Refund {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// RefundStatus
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::RefundStatus,
     /// RefundReason
-    #[serde(default = "crate::__private::absent_enum")]
     pub reason: super::RefundReason,
     /// Amount
     pub amount: i64,
@@ -36,15 +32,136 @@ pub struct Refund {
     /// Order Id
     pub order_id: super::uuid::Uuid,
     /// Subscription Id
-    #[serde(default)]
     pub subscription_id: Option<super::uuid::Uuid>,
     /// Customer Id
     pub customer_id: super::uuid::Uuid,
     /// Revoke Benefits
-    #[serde(default)]
     pub revoke_benefits: bool,
     /// Dispute associated with a refund,
     /// in case we prevented a dispute by issuing a refund.
-    #[serde(default)]
     pub dispute: Option<super::RefundDispute>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "refunds", feature = "webhooks")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for Refund {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "refunds", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeStruct for Refund {
+    const EXPECTING: &'static str = "struct Refund";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "metadata" => Some(3),
+            "status" => Some(4),
+            "reason" => Some(5),
+            "amount" => Some(6),
+            "tax_amount" => Some(7),
+            "currency" => Some(8),
+            "organization_id" => Some(9),
+            "order_id" => Some(10),
+            "subscription_id" => Some(11),
+            "customer_id" => Some(12),
+            "revoke_benefits" => Some(13),
+            "dispute" => Some(14),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "status")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "reason")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "tax_amount")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "currency")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "organization_id")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "order_id")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "subscription_id")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "customer_id")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "revoke_benefits")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "dispute")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            metadata: field_3.unwrap_or_default(),
+            status: field_4.unwrap_or_else(crate::__private::absent_enum),
+            reason: field_5.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_6, "amount")?,
+            tax_amount: crate::__private::required(field_7, "tax_amount")?,
+            currency: crate::__private::required(field_8, "currency")?,
+            organization_id: crate::__private::required(field_9, "organization_id")?,
+            order_id: crate::__private::required(field_10, "order_id")?,
+            subscription_id: field_11.unwrap_or_default(),
+            customer_id: crate::__private::required(field_12, "customer_id")?,
+            revoke_benefits: field_13.unwrap_or_default(),
+            dispute: field_14.unwrap_or_default(),
+        })
+    }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 /// RefundCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct RefundCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,19 +15,18 @@ pub struct RefundCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// Order Id
     pub order_id: super::uuid::Uuid,
     /// Reason for the refund.
-    #[serde(default = "crate::__private::absent_enum")]
     pub reason: super::Reason,
     /// Amount to refund in cents. Minimum is 1.
     pub amount: i64,
     /// An internal comment about the refund.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub comment: crate::Nullable<String>,
     /// Should this refund trigger the associated customer benefits to be revoked?
     ///
@@ -37,8 +36,68 @@ pub struct RefundCreate {
     /// subscription itself is revoked, i.e fully canceled.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_benefits: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
+impl<'de> ::serde::Deserialize<'de> for RefundCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
+impl crate::__private::DecodeStruct for RefundCreate {
+    const EXPECTING: &'static str = "struct RefundCreate";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "metadata" => Some(0),
+            "order_id" => Some(1),
+            "reason" => Some(2),
+            "amount" => Some(3),
+            "comment" => Some(4),
+            "revoke_benefits" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "order_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "reason")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "comment")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "revoke_benefits")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            metadata: field_0.unwrap_or_default(),
+            order_id: crate::__private::required(field_1, "order_id")?,
+            reason: field_2.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_3, "amount")?,
+            comment: field_4.unwrap_or_default(),
+            revoke_benefits: field_5.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl RefundCreate {

@@ -2,11 +2,40 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileCreateMultipart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct S3FileCreateMultipart {
     /// Parts
-    #[serde(default)]
     pub parts: Vec<super::S3FileCreatePart>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for S3FileCreateMultipart {
+    const EXPECTING: &'static str = "struct S3FileCreateMultipart";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "parts" => Some(0),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "parts")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            parts: field_0.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileCreateMultipart {

@@ -2,15 +2,60 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileUploadCompletedPart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct S3FileUploadCompletedPart {
     /// Number
     pub number: i64,
     /// Checksum Etag
     pub checksum_etag: String,
     /// Checksum Sha256 Base64
-    #[serde(default)]
     pub checksum_sha256_base64: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for S3FileUploadCompletedPart {
+    const EXPECTING: &'static str = "struct S3FileUploadCompletedPart";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "number" => Some(0),
+            "checksum_etag" => Some(1),
+            "checksum_sha256_base64" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "number")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "checksum_etag")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "checksum_sha256_base64",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            number: crate::__private::required(field_0, "number")?,
+            checksum_etag: crate::__private::required(field_1, "checksum_etag")?,
+            checksum_sha256_base64: field_2.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileUploadCompletedPart {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileUploadPart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct S3FileUploadPart {
     /// Number
     pub number: i64,
@@ -11,7 +11,7 @@ pub struct S3FileUploadPart {
     /// Chunk End
     pub chunk_end: i64,
     /// Checksum Sha256 Base64
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_sha256_base64: Option<String>,
     /// Url
     pub url: String,
@@ -20,6 +20,76 @@ pub struct S3FileUploadPart {
     /// Headers
     ///
     /// Defaults to `{}` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl crate::__private::DecodeStruct for S3FileUploadPart {
+    const EXPECTING: &'static str = "struct S3FileUploadPart";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "number" => Some(0),
+            "chunk_start" => Some(1),
+            "chunk_end" => Some(2),
+            "checksum_sha256_base64" => Some(3),
+            "url" => Some(4),
+            "expires_at" => Some(5),
+            "headers" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "number")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "chunk_start")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "chunk_end")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "checksum_sha256_base64",
+                    )?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "url")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "expires_at")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "headers")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            number: crate::__private::required(field_0, "number")?,
+            chunk_start: crate::__private::required(field_1, "chunk_start")?,
+            chunk_end: crate::__private::required(field_2, "chunk_end")?,
+            checksum_sha256_base64: field_3.unwrap_or_default(),
+            url: crate::__private::required(field_4, "url")?,
+            expires_at: crate::__private::required(field_5, "expires_at")?,
+            headers: field_6.unwrap_or_default(),
+        })
+    }
 }

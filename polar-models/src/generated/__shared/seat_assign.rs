@@ -2,37 +2,123 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// SeatAssign
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
 pub struct SeatAssign {
     /// Subscription ID. Required if neither order_id nor checkout_id is provided.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub subscription_id: crate::Nullable<super::uuid::Uuid>,
     /// Order ID for one-time purchases. Required if subscription_id is not provided.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub order_id: crate::Nullable<super::uuid::Uuid>,
     /// Email of the customer to assign the seat to
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub email: crate::Nullable<String>,
     /// External customer ID for the seat assignment
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_customer_id: crate::Nullable<String>,
     /// Customer ID for the seat assignment
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// External member ID for the seat assignment. Can be used alone (lookup existing member) or with email (create/validate member).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
     /// Member ID for the seat assignment.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
     /// Additional metadata for the seat (max 10 keys, 1KB total)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// If true, the seat will be immediately claimed without sending an invitation email. API-only feature.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_claim: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl<'de> ::serde::Deserialize<'de> for SeatAssign {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl crate::__private::DecodeStruct for SeatAssign {
+    const EXPECTING: &'static str = "struct SeatAssign";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "subscription_id" => Some(0),
+            "order_id" => Some(1),
+            "email" => Some(2),
+            "external_customer_id" => Some(3),
+            "customer_id" => Some(4),
+            "external_member_id" => Some(5),
+            "member_id" => Some(6),
+            "metadata" => Some(7),
+            "immediate_claim" => Some(8),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "order_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "email")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "external_customer_id",
+                    )?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "external_member_id",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "member_id")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "metadata")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "immediate_claim")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            subscription_id: field_0.unwrap_or_default(),
+            order_id: field_1.unwrap_or_default(),
+            email: field_2.unwrap_or_default(),
+            external_customer_id: field_3.unwrap_or_default(),
+            customer_id: field_4.unwrap_or_default(),
+            external_member_id: field_5.unwrap_or_default(),
+            member_id: field_6.unwrap_or_default(),
+            metadata: field_7.unwrap_or_default(),
+            immediate_claim: field_8.unwrap_or_default(),
+        })
+    }
 }

@@ -3,7 +3,7 @@
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// Read-only information about a seat claim invitation.
 /// Safe for email scanners - no side effects when fetched.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: String,
@@ -16,6 +16,65 @@ pub struct SeatClaimInfo {
     /// Email of the customer assigned to this seat
     pub customer_email: String,
     /// Whether the seat can be claimed
-    #[serde(default)]
     pub can_claim: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl crate::__private::DecodeStruct for SeatClaimInfo {
+    const EXPECTING: &'static str = "struct SeatClaimInfo";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "product_name" => Some(0),
+            "product_id" => Some(1),
+            "organization_name" => Some(2),
+            "organization_slug" => Some(3),
+            "customer_email" => Some(4),
+            "can_claim" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "product_name")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "organization_name")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "organization_slug")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "customer_email")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "can_claim")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            product_name: crate::__private::required(field_0, "product_name")?,
+            product_id: crate::__private::required(field_1, "product_id")?,
+            organization_name: crate::__private::required(field_2, "organization_name")?,
+            organization_slug: crate::__private::required(field_3, "organization_slug")?,
+            customer_email: crate::__private::required(field_4, "customer_email")?,
+            can_claim: field_5.unwrap_or_default(),
+        })
+    }
 }

@@ -7,13 +7,64 @@
     )
 )]
 /// SeatsList
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SeatsList {
     /// List of seats
-    #[serde(default)]
     pub seats: Vec<super::CustomerSeat>,
     /// Number of available seats
     pub available_seats: i64,
     /// Total number of seats for the subscription
     pub total_seats: i64,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customer_seats")
+    )
+)]
+impl<'de> ::serde::Deserialize<'de> for SeatsList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customer_seats")
+    )
+)]
+impl crate::__private::DecodeStruct for SeatsList {
+    const EXPECTING: &'static str = "struct SeatsList";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seats" => Some(0),
+            "available_seats" => Some(1),
+            "total_seats" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "seats")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "available_seats")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "total_seats")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seats: field_0.unwrap_or_default(),
+            available_seats: crate::__private::required(field_1, "available_seats")?,
+            total_seats: crate::__private::required(field_2, "total_seats")?,
+        })
+    }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionCancel
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionCancel {
     /// Customer reason for cancellation.
     ///
@@ -20,7 +20,7 @@ pub struct SubscriptionCancel {
     /// * `low_quality`: Customer is unhappy with the quality.
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_reason: crate::Nullable<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
     ///
@@ -32,13 +32,66 @@ pub struct SubscriptionCancel {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel an active subscription once the current period ends.
     ///
     /// Or uncancel a subscription currently set to be revoked at period end.
-    #[serde(default)]
     pub cancel_at_period_end: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl crate::__private::DecodeStruct for SubscriptionCancel {
+    const EXPECTING: &'static str = "struct SubscriptionCancel";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "customer_cancellation_reason" => Some(0),
+            "customer_cancellation_comment" => Some(1),
+            "cancel_at_period_end" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "customer_cancellation_reason",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "customer_cancellation_comment",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_2,
+                        "cancel_at_period_end",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            customer_cancellation_reason: field_0.unwrap_or_default(),
+            customer_cancellation_comment: field_1.unwrap_or_default(),
+            cancel_at_period_end: field_2.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCancel {

@@ -2,12 +2,12 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionCanceledMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionCanceledMetadata {
     /// Subscription Id
     pub subscription_id: String,
     /// Product Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Amount
     pub amount: i64,
@@ -18,17 +18,133 @@ pub struct SubscriptionCanceledMetadata {
     /// Recurring Interval Count
     pub recurring_interval_count: i64,
     /// Customer Cancellation Reason
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_cancellation_reason: Option<String>,
     /// Customer Cancellation Comment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_cancellation_comment: Option<String>,
     /// Canceled At
     pub canceled_at: String,
     /// Ends At
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     /// Cancel At Period End
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
+    const EXPECTING: &'static str = "struct SubscriptionCanceledMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "subscription_id" => Some(0),
+            "product_id" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "recurring_interval" => Some(4),
+            "recurring_interval_count" => Some(5),
+            "customer_cancellation_reason" => Some(6),
+            "customer_cancellation_comment" => Some(7),
+            "canceled_at" => Some(8),
+            "ends_at" => Some(9),
+            "cancel_at_period_end" => Some(10),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "recurring_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_6,
+                        "customer_cancellation_reason",
+                    )?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_7,
+                        "customer_cancellation_comment",
+                    )?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "canceled_at")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "ends_at")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_10,
+                        "cancel_at_period_end",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            subscription_id: crate::__private::required(field_0, "subscription_id")?,
+            product_id: field_1.unwrap_or_default(),
+            amount: crate::__private::required(field_2, "amount")?,
+            currency: crate::__private::required(field_3, "currency")?,
+            recurring_interval: crate::__private::required(
+                field_4,
+                "recurring_interval",
+            )?,
+            recurring_interval_count: crate::__private::required(
+                field_5,
+                "recurring_interval_count",
+            )?,
+            customer_cancellation_reason: field_6.unwrap_or_default(),
+            customer_cancellation_comment: field_7.unwrap_or_default(),
+            canceled_at: crate::__private::required(field_8, "canceled_at")?,
+            ends_at: field_9.unwrap_or_default(),
+            cancel_at_period_end: field_10.unwrap_or_default(),
+        })
+    }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionRevoke
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.
     ///
@@ -20,7 +20,7 @@ pub struct SubscriptionRevoke {
     /// * `low_quality`: Customer is unhappy with the quality.
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_reason: crate::Nullable<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
     ///
@@ -32,11 +32,60 @@ pub struct SubscriptionRevoke {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel and revoke an active subscription immediately
-    #[serde(default = "crate::__private::default_true")]
     pub revoke: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl crate::__private::DecodeStruct for SubscriptionRevoke {
+    const EXPECTING: &'static str = "struct SubscriptionRevoke";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "customer_cancellation_reason" => Some(0),
+            "customer_cancellation_comment" => Some(1),
+            "revoke" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_0,
+                        "customer_cancellation_reason",
+                    )?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "customer_cancellation_comment",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "revoke")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            customer_cancellation_reason: field_0.unwrap_or_default(),
+            customer_cancellation_comment: field_1.unwrap_or_default(),
+            revoke: field_2.unwrap_or_else(crate::__private::default_true),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionRevoke {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionSeatsUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionSeatsUpdatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -12,4 +12,59 @@ pub struct SubscriptionSeatsUpdatedMetadata {
     pub new_seats: i64,
     /// Proration Behavior
     pub proration_behavior: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for SubscriptionSeatsUpdatedMetadata {
+    const EXPECTING: &'static str = "struct SubscriptionSeatsUpdatedMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "subscription_id" => Some(0),
+            "old_seats" => Some(1),
+            "new_seats" => Some(2),
+            "proration_behavior" => Some(3),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "old_seats")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "new_seats")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_3,
+                        "proration_behavior",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            subscription_id: crate::__private::required(field_0, "subscription_id")?,
+            old_seats: crate::__private::required(field_1, "old_seats")?,
+            new_seats: crate::__private::required(field_2, "new_seats")?,
+            proration_behavior: crate::__private::required(
+                field_3,
+                "proration_behavior",
+            )?,
+        })
+    }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionUncanceledMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionUncanceledMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -16,4 +16,78 @@ pub struct SubscriptionUncanceledMetadata {
     pub recurring_interval: String,
     /// Recurring Interval Count
     pub recurring_interval_count: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUncanceledMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for SubscriptionUncanceledMetadata {
+    const EXPECTING: &'static str = "struct SubscriptionUncanceledMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "subscription_id" => Some(0),
+            "product_id" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "recurring_interval" => Some(4),
+            "recurring_interval_count" => Some(5),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_4,
+                        "recurring_interval",
+                    )?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "recurring_interval_count",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            subscription_id: crate::__private::required(field_0, "subscription_id")?,
+            product_id: crate::__private::required(field_1, "product_id")?,
+            amount: crate::__private::required(field_2, "amount")?,
+            currency: crate::__private::required(field_3, "currency")?,
+            recurring_interval: crate::__private::required(
+                field_4,
+                "recurring_interval",
+            )?,
+            recurring_interval_count: crate::__private::required(
+                field_5,
+                "recurring_interval_count",
+            )?,
+        })
+    }
 }

@@ -2,13 +2,53 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionUpdateSeats
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     pub seats: i64,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proration_behavior: crate::Nullable<super::SubscriptionProrationBehavior>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl crate::__private::DecodeStruct for SubscriptionUpdateSeats {
+    const EXPECTING: &'static str = "struct SubscriptionUpdateSeats";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "seats" => Some(0),
+            "proration_behavior" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "seats")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "proration_behavior",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            seats: crate::__private::required(field_0, "seats")?,
+            proration_behavior: field_1.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionUpdateSeats {

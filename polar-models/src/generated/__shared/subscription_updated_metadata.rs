@@ -2,26 +2,100 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SubscriptionUpdatedMetadata {
     /// Product Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// SubscriptionProrationBehavior
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
     /// Discount Id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_id: Option<String>,
     /// Trial End
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<String>,
     /// Seats
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Billing Period End
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_period_end: Option<String>,
     /// Subscription Id
     pub subscription_id: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
+    const EXPECTING: &'static str = "struct SubscriptionUpdatedMetadata";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "product_id" => Some(0),
+            "proration_behavior" => Some(1),
+            "discount_id" => Some(2),
+            "trial_end" => Some(3),
+            "seats" => Some(4),
+            "billing_period_end" => Some(5),
+            "subscription_id" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "product_id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "proration_behavior",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "discount_id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "trial_end")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "seats")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_5,
+                        "billing_period_end",
+                    )?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "subscription_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            product_id: field_0.unwrap_or_default(),
+            proration_behavior: field_1.unwrap_or_default(),
+            discount_id: field_2.unwrap_or_default(),
+            trial_end: field_3.unwrap_or_default(),
+            seats: field_4.unwrap_or_default(),
+            billing_period_end: field_5.unwrap_or_default(),
+            subscription_id: crate::__private::required(field_6, "subscription_id")?,
+        })
+    }
 }

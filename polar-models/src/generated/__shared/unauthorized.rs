@@ -2,11 +2,46 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// Unauthorized
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Unauthorized {
     /// Error
-    #[serde(default)]
     pub error: super::Const<super::consts::Unauthorized>,
     /// Detail
     pub detail: String,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl<'de> ::serde::Deserialize<'de> for Unauthorized {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeStruct for Unauthorized {
+    const EXPECTING: &'static str = "struct Unauthorized";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "error" => Some(0),
+            "detail" => Some(1),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "error")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "detail")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            error: field_0.unwrap_or_default(),
+            detail: crate::__private::required(field_1, "detail")?,
+        })
+    }
 }

@@ -2,19 +2,72 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// ValidationError
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct ValidationError {
     /// Location
-    #[serde(default)]
     pub loc: Vec<super::StringOrInteger>,
     /// Message
     pub msg: String,
     /// Error Type
     pub r#type: String,
     /// Input
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
     /// Context
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl<'de> ::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeStruct for ValidationError {
+    const EXPECTING: &'static str = "struct ValidationError";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "loc" => Some(0),
+            "msg" => Some(1),
+            "type" => Some(2),
+            "input" => Some(3),
+            "ctx" => Some(4),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "loc")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "msg")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "input")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "ctx")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            loc: field_0.unwrap_or_default(),
+            msg: crate::__private::required(field_1, "msg")?,
+            r#type: crate::__private::required(field_2, "type")?,
+            input: field_3.unwrap_or_default(),
+            ctx: field_4.unwrap_or_default(),
+        })
+    }
 }

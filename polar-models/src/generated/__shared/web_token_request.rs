@@ -2,10 +2,9 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// WebTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct WebTokenRequest {
     /// Grant Type
-    #[serde(default)]
     pub grant_type: super::Const<super::consts::Web>,
     /// Client Id
     pub client_id: String,
@@ -16,18 +15,84 @@ pub struct WebTokenRequest {
     /// Sub Type
     ///
     /// Defaults to `"user"` when not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<super::WebTokenRequestSubType>,
     /// Sub
     ///
     /// Defaults to `null` when not sent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub sub: crate::Nullable<super::uuid::Uuid>,
     /// Scope
     ///
     /// Defaults to `null` when not sent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub scope: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl crate::__private::DecodeStruct for WebTokenRequest {
+    const EXPECTING: &'static str = "struct WebTokenRequest";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "grant_type" => Some(0),
+            "client_id" => Some(1),
+            "client_secret" => Some(2),
+            "session_token" => Some(3),
+            "sub_type" => Some(4),
+            "sub" => Some(5),
+            "scope" => Some(6),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "grant_type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "client_secret")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "session_token")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "sub_type")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "sub")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "scope")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            grant_type: field_0.unwrap_or_default(),
+            client_id: crate::__private::required(field_1, "client_id")?,
+            client_secret: crate::__private::required(field_2, "client_secret")?,
+            session_token: crate::__private::required(field_3, "session_token")?,
+            sub_type: field_4.unwrap_or_default(),
+            sub: field_5.unwrap_or_default(),
+            scope: field_6.unwrap_or_default(),
+        })
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl WebTokenRequest {

@@ -4,17 +4,16 @@
 ///
 /// It contains a customer session token to retrieve order information
 /// right after the checkout.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CheckoutPublicConfirmed {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -22,10 +21,8 @@ pub struct CheckoutPublicConfirmed {
         >,
     >,
     /// Payment processor used.
-    #[serde(default = "crate::__private::absent_enum")]
     pub payment_processor: super::PaymentProcessor,
     /// Status
-    #[serde(default)]
     pub status: super::Const<super::consts::Confirmed>,
     /// Client secret used to update and complete the checkout session from the client.
     pub client_secret: String,
@@ -36,127 +33,96 @@ pub struct CheckoutPublicConfirmed {
     /// URL where the customer will be redirected after a successful payment.
     pub success_url: String,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(default)]
     pub return_url: Option<String>,
     /// When checkout is embedded, represents the Origin of the page embedding the checkout. Used as a security measure to send messages only to the embedding page.
-    #[serde(default)]
     pub embed_origin: Option<String>,
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
     /// Amount in cents, after discounts but before taxes.
     pub net_amount: i64,
     /// Sales tax amount in cents. If `null`, it means there is no enough information yet to calculate it.
-    #[serde(default)]
     pub tax_amount: Option<i64>,
     /// Tax behavior of the checkout. `inclusive` means the price includes tax, `exclusive` means tax is added on top. If `null`, tax is not yet calculated.
-    #[serde(default)]
     pub tax_behavior: Option<super::TaxBehavior>,
     /// Amount in cents, after discounts and taxes.
     pub total_amount: i64,
     /// Currency code of the checkout session.
     pub currency: String,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
-    #[serde(default)]
     pub allow_trial: Option<bool>,
     /// Interval unit of the trial period, if any. This value is either set from the checkout, if `trial_interval` is set, or from the selected product.
-    #[serde(default)]
     pub active_trial_interval: Option<super::TrialInterval>,
     /// Number of interval units of the trial period, if any. This value is either set from the checkout, if `trial_interval_count` is set, or from the selected product.
-    #[serde(default)]
     pub active_trial_interval_count: Option<i64>,
     /// End date and time of the trial period, if any.
-    #[serde(default)]
     pub trial_end: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// ID of the organization owning the checkout session.
     pub organization_id: super::uuid::Uuid,
     /// ID of the product to checkout.
-    #[serde(default)]
     pub product_id: Option<super::uuid::Uuid>,
     /// ID of the product price to checkout.
     ///
     /// **Deprecated** in the API.
-    #[serde(default)]
     pub product_price_id: Option<super::uuid::Uuid>,
     /// ID of the discount applied to the checkout.
-    #[serde(default)]
     pub discount_id: Option<super::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
-    #[serde(default)]
     pub allow_discount_codes: bool,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
-    #[serde(default)]
     pub require_billing_address: bool,
     /// Whether the discount is applicable to the checkout. Typically, free and custom prices are not discountable.
-    #[serde(default)]
     pub is_discount_applicable: bool,
     /// Whether the product price is free, regardless of discounts.
-    #[serde(default)]
     pub is_free_product_price: bool,
     /// Whether the checkout requires payment, e.g. in case of free products or discounts that cover the total amount.
-    #[serde(default)]
     pub is_payment_required: bool,
     /// Whether the checkout requires setting up a payment method, regardless of the amount, e.g. subscriptions that have first free cycles.
-    #[serde(default)]
     pub is_payment_setup_required: bool,
     /// Whether the checkout requires a payment form, whether because of a payment or payment method setup.
-    #[serde(default)]
     pub is_payment_form_required: bool,
     /// Customer Id
-    #[serde(default)]
     pub customer_id: Option<super::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
-    #[serde(default)]
     pub is_business_customer: bool,
     /// Name of the customer.
-    #[serde(default)]
     pub customer_name: Option<String>,
     /// Email address of the customer.
-    #[serde(default)]
     pub customer_email: Option<String>,
     /// Customer Ip Address
-    #[serde(default)]
     pub customer_ip_address: Option<String>,
     /// Customer Billing Name
-    #[serde(default)]
     pub customer_billing_name: Option<String>,
     /// Address
-    #[serde(default)]
     pub customer_billing_address: Option<super::Address>,
     /// Customer Tax Id
-    #[serde(default)]
     pub customer_tax_id: Option<String>,
     /// Locale
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Payment Processor Metadata
-    #[serde(default)]
     pub payment_processor_metadata: ::std::collections::BTreeMap<String, String>,
     /// Determine which billing address fields should be disabled, optional or required in the checkout form.
     pub billing_address_fields: super::CheckoutBillingAddressFields,
     /// List of products available to select.
-    #[serde(default)]
     pub products: Vec<super::CheckoutProduct>,
     /// Product selected to checkout.
-    #[serde(default)]
     pub product: Option<super::CheckoutProduct>,
     /// Price of the selected product.
     ///
     /// **Deprecated** in the API.
-    #[serde(default)]
     pub product_price: Option<super::CheckoutPublicConfirmedProductPrice>,
     /// Mapping of product IDs to their list of prices.
-    #[serde(default)]
     pub prices: Option<
         ::std::collections::BTreeMap<
             super::uuid::Uuid,
@@ -164,16 +130,442 @@ pub struct CheckoutPublicConfirmed {
         >,
     >,
     /// Discount
-    #[serde(default)]
     pub discount: Option<super::CheckoutPublicConfirmedDiscount>,
     /// CheckoutOrganization
     pub organization: super::CheckoutOrganization,
     /// Attached Custom Fields
-    #[serde(default)]
     pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
     /// Customer Session Token
-    #[serde(default)]
     pub customer_session_token: Option<String>,
+}
+impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
+    const EXPECTING: &'static str = "struct CheckoutPublicConfirmed";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let mut field_21 = None;
+        let mut field_22 = None;
+        let mut field_23 = None;
+        let mut field_24 = None;
+        let mut field_25 = None;
+        let mut field_26 = None;
+        let mut field_27 = None;
+        let mut field_28 = None;
+        let mut field_29 = None;
+        let mut field_30 = None;
+        let mut field_31 = None;
+        let mut field_32 = None;
+        let mut field_33 = None;
+        let mut field_34 = None;
+        let mut field_35 = None;
+        let mut field_36 = None;
+        let mut field_37 = None;
+        let mut field_38 = None;
+        let mut field_39 = None;
+        let mut field_40 = None;
+        let mut field_41 = None;
+        let mut field_42 = None;
+        let mut field_43 = None;
+        let mut field_44 = None;
+        let mut field_45 = None;
+        let mut field_46 = None;
+        let mut field_47 = None;
+        let mut field_48 = None;
+        let mut field_49 = None;
+        let mut field_50 = None;
+        let mut field_51 = None;
+        let mut field_52 = None;
+        let mut field_53 = None;
+        let mut field_54 = None;
+        let mut field_55 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "custom_field_data" => Some(3),
+            "payment_processor" => Some(4),
+            "status" => Some(5),
+            "client_secret" => Some(6),
+            "url" => Some(7),
+            "expires_at" => Some(8),
+            "success_url" => Some(9),
+            "return_url" => Some(10),
+            "embed_origin" => Some(11),
+            "amount" => Some(12),
+            "seats" => Some(13),
+            "min_seats" => Some(14),
+            "max_seats" => Some(15),
+            "discount_amount" => Some(16),
+            "net_amount" => Some(17),
+            "tax_amount" => Some(18),
+            "tax_behavior" => Some(19),
+            "total_amount" => Some(20),
+            "currency" => Some(21),
+            "allow_trial" => Some(22),
+            "active_trial_interval" => Some(23),
+            "active_trial_interval_count" => Some(24),
+            "trial_end" => Some(25),
+            "organization_id" => Some(26),
+            "product_id" => Some(27),
+            "product_price_id" => Some(28),
+            "discount_id" => Some(29),
+            "allow_discount_codes" => Some(30),
+            "require_billing_address" => Some(31),
+            "is_discount_applicable" => Some(32),
+            "is_free_product_price" => Some(33),
+            "is_payment_required" => Some(34),
+            "is_payment_setup_required" => Some(35),
+            "is_payment_form_required" => Some(36),
+            "customer_id" => Some(37),
+            "is_business_customer" => Some(38),
+            "customer_name" => Some(39),
+            "customer_email" => Some(40),
+            "customer_ip_address" => Some(41),
+            "customer_billing_name" => Some(42),
+            "customer_billing_address" => Some(43),
+            "customer_tax_id" => Some(44),
+            "locale" => Some(45),
+            "payment_processor_metadata" => Some(46),
+            "billing_address_fields" => Some(47),
+            "products" => Some(48),
+            "product" => Some(49),
+            "product_price" => Some(50),
+            "prices" => Some(51),
+            "discount" => Some(52),
+            "organization" => Some(53),
+            "attached_custom_fields" => Some(54),
+            "customer_session_token" => Some(55),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "payment_processor")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "status")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "client_secret")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "url")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "expires_at")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "success_url")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "return_url")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "embed_origin")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "amount")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "seats")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "min_seats")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "max_seats")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "discount_amount")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "net_amount")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(&mut map, &mut field_18, "tax_amount")?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "tax_behavior")?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(&mut map, &mut field_20, "total_amount")?
+                }
+                crate::__private::Key::Field(21) => {
+                    crate::__private::field(&mut map, &mut field_21, "currency")?
+                }
+                crate::__private::Key::Field(22) => {
+                    crate::__private::field(&mut map, &mut field_22, "allow_trial")?
+                }
+                crate::__private::Key::Field(23) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_23,
+                        "active_trial_interval",
+                    )?
+                }
+                crate::__private::Key::Field(24) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_24,
+                        "active_trial_interval_count",
+                    )?
+                }
+                crate::__private::Key::Field(25) => {
+                    crate::__private::field(&mut map, &mut field_25, "trial_end")?
+                }
+                crate::__private::Key::Field(26) => {
+                    crate::__private::field(&mut map, &mut field_26, "organization_id")?
+                }
+                crate::__private::Key::Field(27) => {
+                    crate::__private::field(&mut map, &mut field_27, "product_id")?
+                }
+                crate::__private::Key::Field(28) => {
+                    crate::__private::field(&mut map, &mut field_28, "product_price_id")?
+                }
+                crate::__private::Key::Field(29) => {
+                    crate::__private::field(&mut map, &mut field_29, "discount_id")?
+                }
+                crate::__private::Key::Field(30) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_30,
+                        "allow_discount_codes",
+                    )?
+                }
+                crate::__private::Key::Field(31) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_31,
+                        "require_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(32) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_32,
+                        "is_discount_applicable",
+                    )?
+                }
+                crate::__private::Key::Field(33) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_33,
+                        "is_free_product_price",
+                    )?
+                }
+                crate::__private::Key::Field(34) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_34,
+                        "is_payment_required",
+                    )?
+                }
+                crate::__private::Key::Field(35) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_35,
+                        "is_payment_setup_required",
+                    )?
+                }
+                crate::__private::Key::Field(36) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_36,
+                        "is_payment_form_required",
+                    )?
+                }
+                crate::__private::Key::Field(37) => {
+                    crate::__private::field(&mut map, &mut field_37, "customer_id")?
+                }
+                crate::__private::Key::Field(38) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_38,
+                        "is_business_customer",
+                    )?
+                }
+                crate::__private::Key::Field(39) => {
+                    crate::__private::field(&mut map, &mut field_39, "customer_name")?
+                }
+                crate::__private::Key::Field(40) => {
+                    crate::__private::field(&mut map, &mut field_40, "customer_email")?
+                }
+                crate::__private::Key::Field(41) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_41,
+                        "customer_ip_address",
+                    )?
+                }
+                crate::__private::Key::Field(42) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_42,
+                        "customer_billing_name",
+                    )?
+                }
+                crate::__private::Key::Field(43) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_43,
+                        "customer_billing_address",
+                    )?
+                }
+                crate::__private::Key::Field(44) => {
+                    crate::__private::field(&mut map, &mut field_44, "customer_tax_id")?
+                }
+                crate::__private::Key::Field(45) => {
+                    crate::__private::field(&mut map, &mut field_45, "locale")?
+                }
+                crate::__private::Key::Field(46) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_46,
+                        "payment_processor_metadata",
+                    )?
+                }
+                crate::__private::Key::Field(47) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_47,
+                        "billing_address_fields",
+                    )?
+                }
+                crate::__private::Key::Field(48) => {
+                    crate::__private::field(&mut map, &mut field_48, "products")?
+                }
+                crate::__private::Key::Field(49) => {
+                    crate::__private::field(&mut map, &mut field_49, "product")?
+                }
+                crate::__private::Key::Field(50) => {
+                    crate::__private::field(&mut map, &mut field_50, "product_price")?
+                }
+                crate::__private::Key::Field(51) => {
+                    crate::__private::field(&mut map, &mut field_51, "prices")?
+                }
+                crate::__private::Key::Field(52) => {
+                    crate::__private::field(&mut map, &mut field_52, "discount")?
+                }
+                crate::__private::Key::Field(53) => {
+                    crate::__private::field(&mut map, &mut field_53, "organization")?
+                }
+                crate::__private::Key::Field(54) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_54,
+                        "attached_custom_fields",
+                    )?
+                }
+                crate::__private::Key::Field(55) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_55,
+                        "customer_session_token",
+                    )?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            custom_field_data: field_3.unwrap_or_default(),
+            payment_processor: field_4.unwrap_or_else(crate::__private::absent_enum),
+            status: field_5.unwrap_or_default(),
+            client_secret: crate::__private::required(field_6, "client_secret")?,
+            url: crate::__private::required(field_7, "url")?,
+            expires_at: crate::__private::required(field_8, "expires_at")?,
+            success_url: crate::__private::required(field_9, "success_url")?,
+            return_url: field_10.unwrap_or_default(),
+            embed_origin: field_11.unwrap_or_default(),
+            amount: crate::__private::required(field_12, "amount")?,
+            seats: field_13.unwrap_or_default(),
+            min_seats: field_14.unwrap_or_default(),
+            max_seats: field_15.unwrap_or_default(),
+            discount_amount: crate::__private::required(field_16, "discount_amount")?,
+            net_amount: crate::__private::required(field_17, "net_amount")?,
+            tax_amount: field_18.unwrap_or_default(),
+            tax_behavior: field_19.unwrap_or_default(),
+            total_amount: crate::__private::required(field_20, "total_amount")?,
+            currency: crate::__private::required(field_21, "currency")?,
+            allow_trial: field_22.unwrap_or_default(),
+            active_trial_interval: field_23.unwrap_or_default(),
+            active_trial_interval_count: field_24.unwrap_or_default(),
+            trial_end: field_25.unwrap_or_default(),
+            organization_id: crate::__private::required(field_26, "organization_id")?,
+            product_id: field_27.unwrap_or_default(),
+            product_price_id: field_28.unwrap_or_default(),
+            discount_id: field_29.unwrap_or_default(),
+            allow_discount_codes: field_30.unwrap_or_default(),
+            require_billing_address: field_31.unwrap_or_default(),
+            is_discount_applicable: field_32.unwrap_or_default(),
+            is_free_product_price: field_33.unwrap_or_default(),
+            is_payment_required: field_34.unwrap_or_default(),
+            is_payment_setup_required: field_35.unwrap_or_default(),
+            is_payment_form_required: field_36.unwrap_or_default(),
+            customer_id: field_37.unwrap_or_default(),
+            is_business_customer: field_38.unwrap_or_default(),
+            customer_name: field_39.unwrap_or_default(),
+            customer_email: field_40.unwrap_or_default(),
+            customer_ip_address: field_41.unwrap_or_default(),
+            customer_billing_name: field_42.unwrap_or_default(),
+            customer_billing_address: field_43.unwrap_or_default(),
+            customer_tax_id: field_44.unwrap_or_default(),
+            locale: field_45.unwrap_or_default(),
+            payment_processor_metadata: field_46.unwrap_or_default(),
+            billing_address_fields: crate::__private::required(
+                field_47,
+                "billing_address_fields",
+            )?,
+            products: field_48.unwrap_or_default(),
+            product: field_49.unwrap_or_default(),
+            product_price: field_50.unwrap_or_default(),
+            prices: field_51.unwrap_or_default(),
+            discount: field_52.unwrap_or_default(),
+            organization: crate::__private::required(field_53, "organization")?,
+            attached_custom_fields: field_54.unwrap_or_default(),
+            customer_session_token: field_55.unwrap_or_default(),
+        })
+    }
 }
 pub use super::super::__shared::CheckoutPublicConfirmedProductPrice;
 pub use super::super::__shared::CheckoutPublicConfirmedPricesValueItem;

@@ -2,15 +2,13 @@
 
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct DiscountFixedRepeatDuration {
     /// DiscountDuration
-    #[serde(default = "crate::__private::absent_enum")]
     pub duration: super::DiscountDuration,
     /// Duration In Months
     pub duration_in_months: i64,
     /// DiscountType
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::DiscountType,
     /// Amount
     ///
@@ -21,37 +19,173 @@ pub struct DiscountFixedRepeatDuration {
     /// **Deprecated** in the API.
     pub currency: String,
     /// Map of currency to fixed amount to discount from the total.
-    #[serde(default)]
     pub amounts: ::std::collections::BTreeMap<String, i64>,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     pub name: String,
     /// Code customers can use to apply the discount during checkout.
-    #[serde(default)]
     pub code: Option<String>,
     /// Timestamp after which the discount is redeemable.
-    #[serde(default)]
     pub starts_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Timestamp after which the discount is no longer redeemable.
-    #[serde(default)]
     pub ends_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Maximum number of times the discount can be redeemed.
-    #[serde(default)]
     pub max_redemptions: Option<i64>,
     /// Number of times the discount has been redeemed.
     pub redemptions_count: i64,
     /// The organization ID.
     pub organization_id: super::uuid::Uuid,
     /// Products
-    #[serde(default)]
     pub products: Vec<super::DiscountProduct>,
+}
+impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
+    const EXPECTING: &'static str = "struct DiscountFixedRepeatDuration";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "amounts" => Some(5),
+            "created_at" => Some(6),
+            "modified_at" => Some(7),
+            "id" => Some(8),
+            "metadata" => Some(9),
+            "name" => Some(10),
+            "code" => Some(11),
+            "starts_at" => Some(12),
+            "ends_at" => Some(13),
+            "max_redemptions" => Some(14),
+            "redemptions_count" => Some(15),
+            "organization_id" => Some(16),
+            "products" => Some(17),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_1,
+                        "duration_in_months",
+                    )?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "type")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "amounts")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "created_at")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "modified_at")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "id")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "metadata")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "name")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "code")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "starts_at")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "ends_at")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "max_redemptions")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_15,
+                        "redemptions_count",
+                    )?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(&mut map, &mut field_16, "organization_id")?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "products")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+            duration_in_months: crate::__private::required(
+                field_1,
+                "duration_in_months",
+            )?,
+            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+            amount: crate::__private::required(field_3, "amount")?,
+            currency: crate::__private::required(field_4, "currency")?,
+            amounts: field_5.unwrap_or_default(),
+            created_at: crate::__private::required(field_6, "created_at")?,
+            modified_at: field_7.unwrap_or_default(),
+            id: crate::__private::required(field_8, "id")?,
+            metadata: field_9.unwrap_or_default(),
+            name: crate::__private::required(field_10, "name")?,
+            code: field_11.unwrap_or_default(),
+            starts_at: field_12.unwrap_or_default(),
+            ends_at: field_13.unwrap_or_default(),
+            max_redemptions: field_14.unwrap_or_default(),
+            redemptions_count: crate::__private::required(
+                field_15,
+                "redemptions_count",
+            )?,
+            organization_id: crate::__private::required(field_16, "organization_id")?,
+            products: field_17.unwrap_or_default(),
+        })
+    }
 }

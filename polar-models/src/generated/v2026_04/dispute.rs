@@ -3,23 +3,19 @@
 /// Schema representing a dispute.
 ///
 /// A dispute is a challenge raised by a customer or their bank regarding a payment.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct Dispute {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Status of the dispute. `prevented` means we issued a refund before the dispute was escalated, avoiding any fees.
-    #[serde(default = "crate::__private::absent_enum")]
     pub status: super::DisputeStatus,
     /// Whether the dispute has been resolved (won or lost).
-    #[serde(default)]
     pub resolved: bool,
     /// Whether the dispute is closed (prevented, won, or lost).
-    #[serde(default)]
     pub closed: bool,
     /// Amount in cents disputed.
     pub amount: i64,
@@ -28,13 +24,10 @@ pub struct Dispute {
     /// Currency code of the dispute.
     pub currency: String,
     /// The reason for the dispute as reported by the card network (e.g. `fraudulent`, `product_not_received`). `None` until the processor reports it.
-    #[serde(default)]
     pub reason: Option<String>,
     /// Deadline to submit evidence in response to the dispute. `None` when no response is required.
-    #[serde(default)]
     pub evidence_due_by: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Whether the evidence submission deadline has passed.
-    #[serde(default)]
     pub past_due: bool,
     /// The ID of the order associated with the dispute.
     pub order_id: super::uuid::Uuid,
@@ -43,6 +36,123 @@ pub struct Dispute {
     /// The customer who was charged for the disputed payment.
     pub customer: super::DisputeCustomer,
     /// The ID of the support case for this dispute, if one was opened.
-    #[serde(default)]
     pub case_id: Option<super::uuid::Uuid>,
+}
+impl<'de> ::serde::Deserialize<'de> for Dispute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for Dispute {
+    const EXPECTING: &'static str = "struct Dispute";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "status" => Some(3),
+            "resolved" => Some(4),
+            "closed" => Some(5),
+            "amount" => Some(6),
+            "tax_amount" => Some(7),
+            "currency" => Some(8),
+            "reason" => Some(9),
+            "evidence_due_by" => Some(10),
+            "past_due" => Some(11),
+            "order_id" => Some(12),
+            "payment_id" => Some(13),
+            "customer" => Some(14),
+            "case_id" => Some(15),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "status")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "resolved")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "closed")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "tax_amount")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "currency")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "reason")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "evidence_due_by")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "past_due")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "order_id")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "payment_id")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(&mut map, &mut field_14, "customer")?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "case_id")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            status: field_3.unwrap_or_else(crate::__private::absent_enum),
+            resolved: field_4.unwrap_or_default(),
+            closed: field_5.unwrap_or_default(),
+            amount: crate::__private::required(field_6, "amount")?,
+            tax_amount: crate::__private::required(field_7, "tax_amount")?,
+            currency: crate::__private::required(field_8, "currency")?,
+            reason: field_9.unwrap_or_default(),
+            evidence_due_by: field_10.unwrap_or_default(),
+            past_due: field_11.unwrap_or_default(),
+            order_id: crate::__private::required(field_12, "order_id")?,
+            payment_id: crate::__private::required(field_13, "payment_id")?,
+            customer: crate::__private::required(field_14, "customer")?,
+            case_id: field_15.unwrap_or_default(),
+        })
+    }
 }

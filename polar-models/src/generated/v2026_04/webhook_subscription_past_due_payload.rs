@@ -8,13 +8,52 @@
 /// If payment retries are exhausted, a `subscription.revoked` event will be sent.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct WebhookSubscriptionPastDuePayload {
     /// Type
-    #[serde(default)]
     pub r#type: super::Const<super::consts::SubscriptionPastDue>,
     /// Timestamp
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionPastDuePayload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for WebhookSubscriptionPastDuePayload {
+    const EXPECTING: &'static str = "struct WebhookSubscriptionPastDuePayload";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "type" => Some(0),
+            "timestamp" => Some(1),
+            "data" => Some(2),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "type")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "timestamp")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "data")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            r#type: field_0.unwrap_or_default(),
+            timestamp: crate::__private::required(field_1, "timestamp")?,
+            data: crate::__private::required(field_2, "data")?,
+        })
+    }
 }

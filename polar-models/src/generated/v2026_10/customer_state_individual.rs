@@ -5,65 +5,211 @@
 /// * Active subscriptions
 /// * Granted benefits
 /// * Active meters
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerStateIndividual {
     /// The ID of the customer.
     pub id: super::uuid::Uuid,
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The `metadata` property.
-    #[serde(default)]
     pub metadata: super::MetadataOutputType,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The email address of the customer. This must be unique within the organization.
     pub email: String,
     /// Whether the customer email address is verified. The address is automatically verified when the customer accesses the customer portal using their email address.
-    #[serde(default)]
     pub email_verified: bool,
     /// The type of customer.
-    #[serde(default)]
     pub r#type: super::Const<super::consts::Individual>,
     /// The name of the customer.
-    #[serde(default)]
     pub name: Option<String>,
     /// The name that should appear on the customer's invoices. Falls back to the customer name when not explicitly set.
-    #[serde(default)]
     pub billing_name: Option<String>,
     /// Address
-    #[serde(default)]
     pub billing_address: Option<super::Address>,
     /// Tax Id
-    #[serde(default)]
     pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// Locale
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The ID of the organization owning the customer.
     pub organization_id: super::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<super::uuid::Uuid>,
     /// Timestamp for when the customer was soft deleted.
-    #[serde(default)]
     pub deleted_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Timestamp of the first event ingested for this customer. Can predate `created_at`, and is null if no event was ever ingested.
-    #[serde(default)]
     pub first_user_event_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Avatar Url
-    #[serde(default)]
     pub avatar_url: Option<String>,
     /// The customer's active subscriptions.
-    #[serde(default)]
     pub active_subscriptions: Vec<super::CustomerStateSubscription>,
     /// The customer's active benefit grants.
-    #[serde(default)]
     pub granted_benefits: Vec<super::CustomerStateBenefitGrant>,
     /// The customer's active meters.
-    #[serde(default)]
     pub active_meters: Vec<super::CustomerStateMeter>,
+}
+impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividual {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for CustomerStateIndividual {
+    const EXPECTING: &'static str = "struct CustomerStateIndividual";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let mut field_9 = None;
+        let mut field_10 = None;
+        let mut field_11 = None;
+        let mut field_12 = None;
+        let mut field_13 = None;
+        let mut field_14 = None;
+        let mut field_15 = None;
+        let mut field_16 = None;
+        let mut field_17 = None;
+        let mut field_18 = None;
+        let mut field_19 = None;
+        let mut field_20 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "metadata" => Some(3),
+            "external_id" => Some(4),
+            "email" => Some(5),
+            "email_verified" => Some(6),
+            "type" => Some(7),
+            "name" => Some(8),
+            "billing_name" => Some(9),
+            "billing_address" => Some(10),
+            "tax_id" => Some(11),
+            "locale" => Some(12),
+            "organization_id" => Some(13),
+            "default_payment_method_id" => Some(14),
+            "deleted_at" => Some(15),
+            "first_user_event_at" => Some(16),
+            "avatar_url" => Some(17),
+            "active_subscriptions" => Some(18),
+            "granted_benefits" => Some(19),
+            "active_meters" => Some(20),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "id")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "external_id")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "email")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "email_verified")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "type")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "name")?
+                }
+                crate::__private::Key::Field(9) => {
+                    crate::__private::field(&mut map, &mut field_9, "billing_name")?
+                }
+                crate::__private::Key::Field(10) => {
+                    crate::__private::field(&mut map, &mut field_10, "billing_address")?
+                }
+                crate::__private::Key::Field(11) => {
+                    crate::__private::field(&mut map, &mut field_11, "tax_id")?
+                }
+                crate::__private::Key::Field(12) => {
+                    crate::__private::field(&mut map, &mut field_12, "locale")?
+                }
+                crate::__private::Key::Field(13) => {
+                    crate::__private::field(&mut map, &mut field_13, "organization_id")?
+                }
+                crate::__private::Key::Field(14) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_14,
+                        "default_payment_method_id",
+                    )?
+                }
+                crate::__private::Key::Field(15) => {
+                    crate::__private::field(&mut map, &mut field_15, "deleted_at")?
+                }
+                crate::__private::Key::Field(16) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_16,
+                        "first_user_event_at",
+                    )?
+                }
+                crate::__private::Key::Field(17) => {
+                    crate::__private::field(&mut map, &mut field_17, "avatar_url")?
+                }
+                crate::__private::Key::Field(18) => {
+                    crate::__private::field(
+                        &mut map,
+                        &mut field_18,
+                        "active_subscriptions",
+                    )?
+                }
+                crate::__private::Key::Field(19) => {
+                    crate::__private::field(&mut map, &mut field_19, "granted_benefits")?
+                }
+                crate::__private::Key::Field(20) => {
+                    crate::__private::field(&mut map, &mut field_20, "active_meters")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: crate::__private::required(field_0, "id")?,
+            created_at: crate::__private::required(field_1, "created_at")?,
+            modified_at: field_2.unwrap_or_default(),
+            metadata: field_3.unwrap_or_default(),
+            external_id: field_4.unwrap_or_default(),
+            email: crate::__private::required(field_5, "email")?,
+            email_verified: field_6.unwrap_or_default(),
+            r#type: field_7.unwrap_or_default(),
+            name: field_8.unwrap_or_default(),
+            billing_name: field_9.unwrap_or_default(),
+            billing_address: field_10.unwrap_or_default(),
+            tax_id: field_11.unwrap_or_default(),
+            locale: field_12.unwrap_or_default(),
+            organization_id: crate::__private::required(field_13, "organization_id")?,
+            default_payment_method_id: field_14.unwrap_or_default(),
+            deleted_at: field_15.unwrap_or_default(),
+            first_user_event_at: field_16.unwrap_or_default(),
+            avatar_url: field_17.unwrap_or_default(),
+            active_subscriptions: field_18.unwrap_or_default(),
+            granted_benefits: field_19.unwrap_or_default(),
+            active_meters: field_20.unwrap_or_default(),
+        })
+    }
 }

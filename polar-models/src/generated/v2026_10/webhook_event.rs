@@ -7,31 +7,102 @@
 ///
 /// It can be delivered multiple times until it's marked as succeeded,
 /// each one creating a new delivery.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct WebhookEvent {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Last modification timestamp of the object.
-    #[serde(default)]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Last HTTP code returned by the URL. `null` if no delviery has been attempted or if the endpoint was unreachable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_http_code: Option<i64>,
     /// Whether this event was successfully delivered. `null` if no delivery has been attempted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<bool>,
     /// Whether this event was skipped because the webhook endpoint was disabled.
-    #[serde(default)]
     pub skipped: bool,
     /// The payload of the webhook event.
-    #[serde(default)]
     pub payload: Option<String>,
     /// The type of the webhook event.
-    #[serde(default = "crate::__private::absent_enum")]
     pub r#type: super::WebhookEventType,
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
-    #[serde(default)]
     pub is_archived: bool,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::__private::decode_struct(deserializer)
+    }
+}
+impl crate::__private::DecodeStruct for WebhookEvent {
+    const EXPECTING: &'static str = "struct WebhookEvent";
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut field_0 = None;
+        let mut field_1 = None;
+        let mut field_2 = None;
+        let mut field_3 = None;
+        let mut field_4 = None;
+        let mut field_5 = None;
+        let mut field_6 = None;
+        let mut field_7 = None;
+        let mut field_8 = None;
+        let keys = crate::__private::Keys(|key| match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "last_http_code" => Some(3),
+            "succeeded" => Some(4),
+            "skipped" => Some(5),
+            "payload" => Some(6),
+            "type" => Some(7),
+            "is_archived" => Some(8),
+            _ => None,
+        });
+        while let Some(key) = map.next_key_seed(keys)? {
+            match key {
+                crate::__private::Key::Field(0) => {
+                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                }
+                crate::__private::Key::Field(1) => {
+                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                }
+                crate::__private::Key::Field(2) => {
+                    crate::__private::field(&mut map, &mut field_2, "id")?
+                }
+                crate::__private::Key::Field(3) => {
+                    crate::__private::field(&mut map, &mut field_3, "last_http_code")?
+                }
+                crate::__private::Key::Field(4) => {
+                    crate::__private::field(&mut map, &mut field_4, "succeeded")?
+                }
+                crate::__private::Key::Field(5) => {
+                    crate::__private::field(&mut map, &mut field_5, "skipped")?
+                }
+                crate::__private::Key::Field(6) => {
+                    crate::__private::field(&mut map, &mut field_6, "payload")?
+                }
+                crate::__private::Key::Field(7) => {
+                    crate::__private::field(&mut map, &mut field_7, "type")?
+                }
+                crate::__private::Key::Field(8) => {
+                    crate::__private::field(&mut map, &mut field_8, "is_archived")?
+                }
+                _ => crate::__private::skip(&mut map)?,
+            }
+        }
+        Ok(Self {
+            created_at: crate::__private::required(field_0, "created_at")?,
+            modified_at: field_1.unwrap_or_default(),
+            id: crate::__private::required(field_2, "id")?,
+            last_http_code: field_3.unwrap_or_default(),
+            succeeded: field_4.unwrap_or_default(),
+            skipped: field_5.unwrap_or_default(),
+            payload: field_6.unwrap_or_default(),
+            r#type: field_7.unwrap_or_else(crate::__private::absent_enum),
+            is_archived: field_8.unwrap_or_default(),
+        })
+    }
 }

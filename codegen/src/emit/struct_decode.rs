@@ -1,0 +1,97 @@
+//! A struct's `Deserialize`: a `match` from key to slot and the drift policy
+//! for each missing property, over the runtime's `__private::DecodeStruct`
+//! (`polar-models/src/struct_decode.rs`, which says why it is not serde's
+//! derive).
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::ident;
+use crate::ir::{OnMissing, Presence, Struct, TypeRef};
+
+/// `impl Deserialize` and `impl DecodeStruct` for one struct.
+pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let slots: Vec<Ident> = (0..structure.fields.len())
+        .map(|i| format_ident!("field_{}", i))
+        .collect();
+    let indexes: Vec<Literal> = (0..structure.fields.len())
+        .map(Literal::usize_unsuffixed)
+        .collect();
+    let wires: Vec<&str> = structure
+        .fields
+        .iter()
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    let additional = structure
+        .additional
+        .as_ref()
+        .map(|_| ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD));
+    let (additional_slot, additional_arm, additional_init) = match &additional {
+        Some(field) => (
+            quote!(let mut #field = ::std::collections::BTreeMap::new();),
+            quote! {
+                crate::__private::Key::Other(key) => {
+                    #field.insert(key.into_owned(), map.next_value()?);
+                }
+            },
+            quote!(#field,),
+        ),
+        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+    };
+    let inits = structure.fields.iter().zip(&slots).map(|(field, slot)| {
+        let rust = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let value = match (field.presence, field.on_missing) {
+            // `const: true` must not read as `bool::default()`.
+            (_, OnMissing::Default) if field.ty == TypeRef::ConstBool(true) => {
+                quote!(#slot.unwrap_or_else(crate::__private::default_true))
+            }
+            (_, OnMissing::UnknownEnum) => {
+                quote!(#slot.unwrap_or_else(crate::__private::absent_enum))
+            }
+            (Presence::Required, OnMissing::Error) => {
+                quote!(crate::__private::required(#slot, #wire)?)
+            }
+            // `None`, absent, `[]`, `{}`, `false`, the constant.
+            _ => quote!(#slot.unwrap_or_default()),
+        };
+        quote!(#rust: #value)
+    });
+    let lookup = if wires.is_empty() {
+        quote!(|_| None)
+    } else {
+        quote! {
+            |key| match key {
+                #(#wires => Some(#indexes),)*
+                _ => None,
+            }
+        }
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::__private::decode_struct(deserializer)
+            }
+        }
+        impl crate::__private::DecodeStruct for #name {
+            const EXPECTING: &'static str = #expecting;
+            fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #(let mut #slots = None;)*
+                #additional_slot
+                let keys = crate::__private::Keys(#lookup);
+                while let Some(key) = map.next_key_seed(keys)? {
+                    match key {
+                        #(crate::__private::Key::Field(#indexes) => crate::__private::field(&mut map, &mut #slots, #wires)?,)*
+                        #additional_arm
+                        _ => crate::__private::skip(&mut map)?,
+                    }
+                }
+                Ok(Self {
+                    #(#inits,)*
+                    #additional_init
+                })
+            }
+        }
+    }
+}
