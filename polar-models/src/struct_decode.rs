@@ -69,7 +69,7 @@ pub struct Keys(pub fn(&str) -> Option<usize>);
 
 impl Keys {
     fn key<'de>(self, key: Cow<'de, str>) -> Key<'de> {
-        match (self.0)(&*key) {
+        match (self.0)(&key) {
             Some(index) => Key::Field(index),
             None => Key::Other(key),
         }

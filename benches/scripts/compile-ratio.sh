@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The compile time of this checkout as a ratio of another revision's, for
+# BENCHMARKS.md: both revisions built back to back, alternating which goes
+# first, for several rounds, on the same machine under the same load.
+#
+#   benches/scripts/compile-ratio.sh BASE [STEP ...]
+#
+# BASE is any git revision (e.g. the commit a change started from). STEP is
+# one of compile-times.sh's build steps (debug, release, subset, versions;
+# default: debug release). ROUNDS (default 2) sets the number of rounds;
+# SUBSET_FEATURES is passed on for the subset step.
+#
+# BASE is checked out, detached, in target/bench-ratio/base (a git
+# worktree, reused between runs); this checkout is the other side. Each side
+# runs its own benches/scripts/compile-times.sh, which builds in that side's
+# own target/bench-compile/target with the same settings (dependencies
+# prebuilt, then `cargo clean -p polar-models -p polar-api`, then a timed
+# build of the two crates), so the ratio compares like with like. The first
+# run prebuilds every dependency once per side (minutes).
+#
+# Prints, per step and round, both wall times, both peak RSS and the ratio
+# (this checkout / BASE), then the median ratio per step; the table goes to
+# target/bench-ratio/results.md.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+
+if [ $# -lt 1 ]; then
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+fi
+base_rev=$1
+shift
+steps=("$@")
+[ ${#steps[@]} -eq 0 ] && steps=(debug release)
+rounds=${ROUNDS:-2}
+
+out="$root/target/bench-ratio"
+base_dir="$out/base"
+mkdir -p "$out"
+base_commit=$(git rev-parse --verify "$base_rev^{commit}")
+head_commit=$(git rev-parse HEAD)
+if [ -d "$base_dir" ]; then
+    git -C "$base_dir" checkout -q --detach "$base_commit"
+else
+    git worktree add -q --detach "$base_dir" "$base_commit"
+fi
+if [ ! -x "$base_dir/benches/scripts/compile-times.sh" ]; then
+    echo "$base_rev has no benches/scripts/compile-times.sh to measure with" >&2
+    exit 2
+fi
+
+# Runs one side's compile-times.sh for one step; prints "wall rss".
+build_once() {
+    local dir=$1 step=$2
+    "$dir/benches/scripts/compile-times.sh" "$step" >"$out/last.log" 2>&1 || {
+        echo "compile-times.sh $step failed in $dir (see ${out#"$root"/}/last.log)" >&2
+        tail -20 "$out/last.log" >&2
+        exit 1
+    }
+    # The row of the step: | step | `command` | wall | rss | notes |
+    awk -F' *[|] *' -v step="$step" '$2 == step { print $4, $5 }' \
+        "$dir/target/bench-compile/results.md"
+}
+
+rows=()
+for step in "${steps[@]}"; do
+    ratios=()
+    for round in $(seq 1 "$rounds"); do
+        # Alternate which side goes first, so a trend in the load (or a
+        # warm cache) does not favour one side.
+        if [ $((round % 2)) -eq 1 ]; then order=(base head); else order=(head base); fi
+        for side in "${order[@]}"; do
+            dir=$root
+            [ "$side" = base ] && dir=$base_dir
+            echo "== $step, round $round: $side" >&2
+            read -r wall rss < <(build_once "$dir" "$step")
+            echo "   $wall s, peak RSS $rss MiB" >&2
+            if [ "$side" = base ]; then base_wall=$wall base_rss=$rss; else head_wall=$wall head_rss=$rss; fi
+        done
+        ratio=$(awk -v h="$head_wall" -v b="$base_wall" 'BEGIN { printf "%.2f", h / b }')
+        ratios+=("$ratio")
+        rows+=("| $step | $round | ${order[0]} first | $base_wall | $head_wall | $base_rss | $head_rss | $ratio |")
+    done
+    median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END {
+        if (NR % 2) printf "%.2f", a[(NR + 1) / 2]; else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    rows+=("| $step | median of $rounds | | | | | | **$median** |")
+done
+
+{
+    echo "BASE $base_rev ($(git rev-parse --short "$base_commit")) vs this checkout" \
+        "($(git rev-parse --short "$head_commit")$(git diff --quiet HEAD || echo ', with uncommitted changes'));" \
+        "$(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
+        "$(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "| step | round | order | BASE wall (s) | this wall (s) | BASE peak RSS (MiB) | this peak RSS (MiB) | this ÷ BASE |"
+    echo "|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${rows[@]}"
+} | tee "$out/results.md"
