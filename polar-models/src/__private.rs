@@ -7,7 +7,10 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-pub use crate::struct_decode::{decode_struct, field, required, skip, DecodeStruct, Key, Keys};
+pub use crate::struct_decode::{
+    decode_struct, field, field_with, required, skip, DecodeStruct, Key, Keys,
+};
+pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 
 thread_local! {
     static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

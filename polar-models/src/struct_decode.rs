@@ -129,6 +129,21 @@ pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     Ok(())
 }
 
+/// [`field`] for a value read by a seed (timestamps: `crate::timestamp`).
+#[inline]
+pub fn field_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
+    map: &mut A,
+    slot: &mut Option<S::Value>,
+    name: &'static str,
+    seed: S,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(name));
+    }
+    *slot = Some(map.next_value_seed(seed)?);
+    Ok(())
+}
+
 /// Skips the value of a key the struct does not keep.
 #[inline]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {

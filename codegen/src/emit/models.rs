@@ -375,13 +375,18 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
         let variant_name = ident(&variant.rust_name);
         let doc = doc_attrs(&variant.doc);
         let inner = rust_type(models, &variant.ty);
+        // `from_slice`, as polar-api decodes responses: one deserializer type,
+        // so each type's decoder is compiled once, not once per reader.
         let (payload, decoded) = if variant.boxed {
             (
                 quote!(Box<#inner>),
-                quote!(Box::new(::serde_json::from_str(json)?)),
+                quote!(Box::new(::serde_json::from_slice(json.as_bytes())?)),
             )
         } else {
-            (inner.clone(), quote!(::serde_json::from_str(json)?))
+            (
+                inner.clone(),
+                quote!(::serde_json::from_slice(json.as_bytes())?),
+            )
         };
         variant_defs.push(quote! {
             #doc

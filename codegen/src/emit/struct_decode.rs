@@ -7,7 +7,7 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ident;
-use crate::ir::{OnMissing, Presence, Struct, TypeRef};
+use crate::ir::{Field, OnMissing, Presence, Struct, TypeRef};
 
 /// `impl Deserialize` and `impl DecodeStruct` for one struct.
 pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStream {
@@ -58,6 +58,15 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
         };
         quote!(#rust: #value)
     });
+    let reads = structure.fields.iter().zip(&slots).map(|(field, slot)| {
+        let wire = &field.wire_name;
+        match timestamp_seed(field) {
+            Some(seed) => quote! {
+                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::#seed)?
+            },
+            None => quote!(crate::__private::field(&mut map, &mut #slot, #wire)?),
+        }
+    });
     let lookup = if wires.is_empty() {
         quote!(|_| None)
     } else {
@@ -82,7 +91,7 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
                 let keys = crate::__private::Keys(#lookup);
                 while let Some(key) = map.next_key_seed(keys)? {
                     match key {
-                        #(crate::__private::Key::Field(#indexes) => crate::__private::field(&mut map, &mut #slots, #wires)?,)*
+                        #(crate::__private::Key::Field(#indexes) => #reads,)*
                         #additional_arm
                         _ => crate::__private::skip(&mut map)?,
                     }
@@ -93,5 +102,18 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
                 })
             }
         }
+    }
+}
+
+/// The runtime's faster reader for a timestamp field (same results as
+/// chrono's `Deserialize`), where the field is a plain or optional one.
+fn timestamp_seed(field: &Field) -> Option<Ident> {
+    if field.ty != TypeRef::DateTime || field.boxed {
+        return None;
+    }
+    match field.presence {
+        Presence::Required => Some(format_ident!("Timestamp")),
+        Presence::RequiredNullable | Presence::Optional => Some(format_ident!("OptionalTimestamp")),
+        Presence::Tristate => None,
     }
 }

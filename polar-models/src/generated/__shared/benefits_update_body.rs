@@ -126,38 +126,44 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::BenefitCustomUpdate(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::BenefitCustomUpdate(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
-                                Self::BenefitDiscordUpdate(::serde_json::from_str(json)?)
+                                Self::BenefitDiscordUpdate(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             2 => {
                                 Self::BenefitGitHubRepositoryUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::BenefitDownloadablesUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             4 => {
                                 Self::BenefitLicenseKeysUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             5 => {
                                 Self::BenefitMeterCreditUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             6 => {
                                 Self::BenefitFeatureFlagUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             7 => {
                                 Self::BenefitSlackSharedChannelUpdate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

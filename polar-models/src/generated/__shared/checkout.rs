@@ -148,18 +148,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                         match index {
                             0 => {
                                 Self::FixedOnceForeverDuration(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            1 => Self::FixedRepeatDuration(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::FixedRepeatDuration(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             2 => {
                                 Self::PercentageOnceForeverDuration(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::PercentageRepeatDuration(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
@@ -479,10 +483,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::ProductPrice(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -778,10 +786,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::ProductPrice(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -89,19 +89,39 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantCustom {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "granted_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "granted_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "revoked_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "revoked_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "customer_id")?

@@ -78,10 +78,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                         match index {
                             0 => {
                                 Self::CustomerIndividualCreate(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            1 => Self::CustomerTeamCreate(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::CustomerTeamCreate(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -84,9 +84,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::PaymentMethodCard(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::PaymentMethodCard(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
-                                Self::PaymentMethodGeneric(::serde_json::from_str(json)?)
+                                Self::PaymentMethodGeneric(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

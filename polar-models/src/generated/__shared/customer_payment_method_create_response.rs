@@ -54,8 +54,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Succeeded(::serde_json::from_str(json)?),
-                            1 => Self::RequiresAction(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Succeeded(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => {
+                                Self::RequiresAction(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -47,10 +47,20 @@ impl crate::__private::DecodeStruct for CustomerPortalMember {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?

@@ -56,11 +56,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
                         match index {
                             0 => {
                                 Self::AlreadyCanceledSubscription(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
-                                Self::PauseResumeNotAllowed(::serde_json::from_str(json)?)
+                                Self::PauseResumeNotAllowed(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

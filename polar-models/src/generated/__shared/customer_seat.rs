@@ -110,10 +110,20 @@ impl crate::__private::DecodeStruct for CustomerSeat {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?
@@ -143,17 +153,28 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                     crate::__private::field(&mut map, &mut field_10, "customer_email")?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_11,
                         "invitation_token_expires_at",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "claimed_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "claimed_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "revoked_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_13,
+                        "revoked_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(&mut map, &mut field_14, "seat_metadata")?

@@ -73,13 +73,28 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "granted_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "granted_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "benefit_id")?
@@ -242,37 +257,37 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
                         match index {
                             0 => {
                                 Self::BenefitGrantDiscordProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::BenefitGrantGitHubRepositoryProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             2 => {
                                 Self::BenefitGrantDownloadablesProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::BenefitGrantLicenseKeysProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             4 => {
                                 Self::BenefitGrantCustomProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             5 => {
                                 Self::BenefitGrantFeatureFlagProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             6 => {
                                 Self::BenefitGrantSlackSharedChannelProperties(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

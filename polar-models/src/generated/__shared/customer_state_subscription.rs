@@ -127,10 +127,20 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
@@ -155,24 +165,36 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                     )?
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_9,
                         "current_period_start",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_10,
                         "current_period_end",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "trial_start")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_11,
+                        "trial_start",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "trial_end")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "trial_end",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
@@ -182,13 +204,28 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                     )?
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "canceled_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "canceled_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "started_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_15,
+                        "started_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_16,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(&mut map, &mut field_17, "product_id")?

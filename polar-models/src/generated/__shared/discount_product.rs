@@ -108,10 +108,20 @@ impl crate::__private::DecodeStruct for DiscountProduct {
                     crate::__private::field(&mut map, &mut field_1, "id")?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "trial_interval")?

@@ -59,10 +59,20 @@ impl crate::__private::DecodeStruct for EventName {
                     crate::__private::field(&mut map, &mut field_3, "occurrences")?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "first_seen")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "first_seen",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "last_seen")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "last_seen",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 _ => crate::__private::skip(&mut map)?,
             }

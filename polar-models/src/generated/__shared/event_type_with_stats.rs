@@ -74,10 +74,20 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "name")?
@@ -102,10 +112,20 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                     crate::__private::field(&mut map, &mut field_8, "occurrences")?
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "first_seen")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "first_seen",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "last_seen")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "last_seen",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 _ => crate::__private::skip(&mut map)?,
             }

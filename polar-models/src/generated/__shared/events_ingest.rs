@@ -117,10 +117,14 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::EventCreateCustomer(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::EventCreateCustomer(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
                                 Self::EventCreateExternalCustomer(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

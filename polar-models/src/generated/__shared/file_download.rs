@@ -125,7 +125,12 @@ impl crate::__private::DecodeStruct for FileDownload {
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "last_modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "last_modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "download")?

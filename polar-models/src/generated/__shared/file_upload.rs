@@ -128,7 +128,12 @@ impl crate::__private::DecodeStruct for FileUpload {
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "last_modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "last_modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "upload")?

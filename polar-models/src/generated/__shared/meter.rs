@@ -107,10 +107,20 @@ impl crate::__private::DecodeStruct for Meter {
                     crate::__private::field(&mut map, &mut field_0, "metadata")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "id")?
@@ -137,7 +147,12 @@ impl crate::__private::DecodeStruct for Meter {
                     crate::__private::field(&mut map, &mut field_10, "organization_id")?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "archived_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_11,
+                        "archived_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 _ => crate::__private::skip(&mut map)?,
             }
@@ -257,9 +272,13 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Count(::serde_json::from_str(json)?),
-                            1 => Self::PropertyAggregation(::serde_json::from_str(json)?),
-                            2 => Self::Unique(::serde_json::from_str(json)?),
+                            0 => Self::Count(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::PropertyAggregation(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            2 => Self::Unique(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

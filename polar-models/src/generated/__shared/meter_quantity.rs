@@ -31,7 +31,12 @@ impl crate::__private::DecodeStruct for MeterQuantity {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "timestamp")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "timestamp",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "quantity")?

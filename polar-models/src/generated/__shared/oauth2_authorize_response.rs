@@ -70,8 +70,12 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::User(::serde_json::from_str(json)?),
-                            1 => Self::Organization(::serde_json::from_str(json)?),
+                            0 => Self::User(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Organization(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -54,9 +54,15 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::UserInfoUser(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::UserInfoUser(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
-                                Self::UserInfoOrganization(::serde_json::from_str(json)?)
+                                Self::UserInfoOrganization(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

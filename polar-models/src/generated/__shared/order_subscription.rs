@@ -167,10 +167,20 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                     crate::__private::field(&mut map, &mut field_0, "metadata")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "id")?
@@ -199,38 +209,52 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                     crate::__private::field(&mut map, &mut field_8, "status")?
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_9,
                         "current_period_start",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_10,
                         "current_period_end",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_11,
                         "current_meter_period_start",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_12,
                         "current_meter_period_end",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "trial_start")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_13,
+                        "trial_start",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "trial_end")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "trial_end",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(
@@ -240,19 +264,44 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                     )?
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "canceled_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_16,
+                        "canceled_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "started_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_17,
+                        "started_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_18,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "ended_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_19,
+                        "ended_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "past_due_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_20,
+                        "past_due_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(21) => {
                     crate::__private::field(
@@ -262,10 +311,20 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                     )?
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "paused_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_22,
+                        "paused_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "resumes_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_23,
+                        "resumes_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(24) => {
                     crate::__private::field(&mut map, &mut field_24, "customer_id")?

@@ -54,9 +54,15 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::PaymentFailed(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::PaymentFailed(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
-                                Self::PaymentActionRequired(::serde_json::from_str(json)?)
+                                Self::PaymentActionRequired(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

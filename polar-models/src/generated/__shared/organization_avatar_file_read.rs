@@ -129,7 +129,12 @@ impl crate::__private::DecodeStruct for OrganizationAvatarFileRead {
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "last_modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "last_modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "version")?
@@ -141,7 +146,12 @@ impl crate::__private::DecodeStruct for OrganizationAvatarFileRead {
                     crate::__private::field(&mut map, &mut field_13, "is_uploaded")?
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "size_readable")?

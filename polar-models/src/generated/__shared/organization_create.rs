@@ -54,8 +54,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Individual(::serde_json::from_str(json)?),
-                            1 => Self::Company(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Individual(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => {
+                                Self::Company(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -118,8 +118,16 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::CardPayment(::serde_json::from_str(json)?),
-                            1 => Self::GenericPayment(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::CardPayment(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            1 => {
+                                Self::GenericPayment(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -90,12 +90,12 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
                         match index {
                             0 => {
                                 Self::CustomerPaymentMethodCard(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::CustomerPaymentMethodGeneric(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -43,8 +43,10 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::DateTime(::serde_json::from_str(json)?),
-                            1 => Self::Now(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::DateTime(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => Self::Now(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -108,8 +110,10 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Integer(::serde_json::from_str(json)?),
-                            1 => Self::Number(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -173,8 +177,8 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Number(::serde_json::from_str(json)?),
-                            1 => Self::String(::serde_json::from_str(json)?),
+                            0 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
+                            1 => Self::String(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -238,8 +242,10 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_str(json)?),
-                            1 => Self::Integer(::serde_json::from_str(json)?),
+                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -306,9 +312,13 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_str(json)?),
-                            1 => Self::Integer(::serde_json::from_str(json)?),
-                            2 => Self::Boolean(::serde_json::from_str(json)?),
+                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            2 => {
+                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -384,10 +394,16 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_str(json)?),
-                            1 => Self::Integer(::serde_json::from_str(json)?),
-                            2 => Self::Boolean(::serde_json::from_str(json)?),
-                            3 => Self::DateTime(::serde_json::from_str(json)?),
+                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            2 => {
+                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            3 => {
+                                Self::DateTime(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -485,12 +501,28 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_str(json)?),
-                            1 => Self::Integer(::serde_json::from_str(json)?),
-                            2 => Self::Boolean(::serde_json::from_str(json)?),
-                            3 => Self::StringArray(::serde_json::from_str(json)?),
-                            4 => Self::IntegerArray(::serde_json::from_str(json)?),
-                            5 => Self::BooleanArray(::serde_json::from_str(json)?),
+                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            2 => {
+                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            3 => {
+                                Self::StringArray(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            4 => {
+                                Self::IntegerArray(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            5 => {
+                                Self::BooleanArray(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -587,10 +619,14 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_str(json)?),
-                            1 => Self::Integer(::serde_json::from_str(json)?),
-                            2 => Self::Number(::serde_json::from_str(json)?),
-                            3 => Self::Boolean(::serde_json::from_str(json)?),
+                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            2 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
+                            3 => {
+                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

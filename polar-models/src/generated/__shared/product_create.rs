@@ -80,8 +80,12 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Recurring(::serde_json::from_str(json)?),
-                            1 => Self::OneTime(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Recurring(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => {
+                                Self::OneTime(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -44,7 +44,12 @@ impl crate::__private::DecodeStruct for S3DownloadUrl {
                     crate::__private::field(&mut map, &mut field_1, "headers")?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "expires_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "expires_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 _ => crate::__private::skip(&mut map)?,
             }

@@ -74,7 +74,12 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
                     crate::__private::field(&mut map, &mut field_4, "url")?
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "expires_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "expires_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "headers")?

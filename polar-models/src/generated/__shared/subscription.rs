@@ -265,10 +265,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::ProductPrice(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

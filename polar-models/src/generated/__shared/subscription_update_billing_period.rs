@@ -29,10 +29,11 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_0,
                         "current_billing_period_end",
+                        crate::__private::Timestamp,
                     )?
                 }
                 _ => crate::__private::skip(&mut map)?,

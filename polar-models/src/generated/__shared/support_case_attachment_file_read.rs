@@ -125,7 +125,12 @@ impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "last_modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "last_modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "version")?
@@ -137,7 +142,12 @@ impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
                     crate::__private::field(&mut map, &mut field_13, "is_uploaded")?
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "size_readable")?

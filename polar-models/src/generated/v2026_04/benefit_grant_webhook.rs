@@ -361,42 +361,42 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         match index {
                             0 => {
                                 Self::BenefitGrantDiscordWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::BenefitGrantCustomWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             2 => {
                                 Self::BenefitGrantGitHubRepositoryWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::BenefitGrantDownloadablesWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             4 => {
                                 Self::BenefitGrantLicenseKeysWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             5 => {
                                 Self::BenefitGrantMeterCreditWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             6 => {
                                 Self::BenefitGrantFeatureFlagWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             7 => {
                                 Self::BenefitGrantSlackSharedChannelWebhook(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -99,10 +99,20 @@ impl crate::__private::DecodeStruct for CheckoutLink {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "trial_interval")?
@@ -399,22 +409,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         match index {
                             0 => {
                                 Self::DiscountFixedOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::DiscountFixedRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             2 => {
                                 Self::DiscountPercentageOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::DiscountPercentageRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -79,8 +79,10 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Fixed(::serde_json::from_str(json)?),
-                            1 => Self::Percentage(::serde_json::from_str(json)?),
+                            0 => Self::Fixed(::serde_json::from_slice(json.as_bytes())?),
+                            1 => {
+                                Self::Percentage(::serde_json::from_slice(json.as_bytes())?)
+                            }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -96,10 +96,20 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_3, "basis_points")?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "id")?
@@ -114,10 +124,20 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_9, "code")?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "starts_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "starts_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_11,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(&mut map, &mut field_12, "max_redemptions")?

@@ -86,10 +86,20 @@ impl crate::__private::DecodeStruct for Dispute {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?
@@ -116,7 +126,12 @@ impl crate::__private::DecodeStruct for Dispute {
                     crate::__private::field(&mut map, &mut field_9, "reason")?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "evidence_due_by")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "evidence_due_by",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "past_due")?

@@ -191,10 +191,20 @@ impl crate::__private::DecodeStruct for Order {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "status")?
@@ -281,10 +291,11 @@ impl crate::__private::DecodeStruct for Order {
                     crate::__private::field(&mut map, &mut field_26, "checkout_id")?
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_27,
                         "next_payment_attempt_at",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(28) => {
@@ -614,22 +625,22 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         match index {
                             0 => {
                                 Self::DiscountFixedOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::DiscountFixedRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             2 => {
                                 Self::DiscountPercentageOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::DiscountPercentageRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -180,10 +180,20 @@ impl crate::__private::DecodeStruct for Subscription {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?
@@ -212,38 +222,52 @@ impl crate::__private::DecodeStruct for Subscription {
                     crate::__private::field(&mut map, &mut field_7, "status")?
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_8,
                         "current_period_start",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_9,
                         "current_period_end",
+                        crate::__private::Timestamp,
                     )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_10,
                         "current_meter_period_start",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_11,
                         "current_meter_period_end",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "trial_start")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "trial_start",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "trial_end")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_13,
+                        "trial_end",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
@@ -253,19 +277,44 @@ impl crate::__private::DecodeStruct for Subscription {
                     )?
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "canceled_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_15,
+                        "canceled_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "started_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_16,
+                        "started_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_17,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "ended_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_18,
+                        "ended_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "past_due_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_19,
+                        "past_due_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field(
@@ -275,10 +324,20 @@ impl crate::__private::DecodeStruct for Subscription {
                     )?
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "paused_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_21,
+                        "paused_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "resumes_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_22,
+                        "resumes_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(23) => {
                     crate::__private::field(&mut map, &mut field_23, "customer_id")?
@@ -600,22 +659,22 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         match index {
                             0 => {
                                 Self::DiscountFixedOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
                                 Self::DiscountFixedRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             2 => {
                                 Self::DiscountPercentageOnceForeverDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::DiscountPercentageRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -85,7 +85,12 @@ impl crate::__private::DecodeStruct for SubscriptionCanceledEvent {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "timestamp")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "timestamp",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "organization_id")?

@@ -92,10 +92,20 @@ impl crate::__private::DecodeStruct for ValidatedLicenseKey {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "organization_id")?
@@ -135,14 +145,20 @@ impl crate::__private::DecodeStruct for ValidatedLicenseKey {
                     crate::__private::field(&mut map, &mut field_13, "validations")?
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_14,
                         "last_validated_at",
+                        crate::__private::OptionalTimestamp,
                     )?
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "expires_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_15,
+                        "expires_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(&mut map, &mut field_16, "activation")?

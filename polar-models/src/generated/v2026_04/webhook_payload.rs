@@ -518,66 +518,188 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::BenefitCreated(::serde_json::from_str(json)?),
-                            1 => Self::BenefitUpdated(::serde_json::from_str(json)?),
-                            2 => Self::BenefitGrantCreated(::serde_json::from_str(json)?),
-                            3 => Self::BenefitGrantCycled(::serde_json::from_str(json)?),
-                            4 => Self::BenefitGrantRevoked(::serde_json::from_str(json)?),
-                            5 => Self::BenefitGrantUpdated(::serde_json::from_str(json)?),
-                            6 => Self::CheckoutCreated(::serde_json::from_str(json)?),
-                            7 => Self::CheckoutExpired(::serde_json::from_str(json)?),
-                            8 => Self::CheckoutUpdated(::serde_json::from_str(json)?),
-                            9 => Self::CustomerCreated(::serde_json::from_str(json)?),
-                            10 => Self::CustomerDeleted(::serde_json::from_str(json)?),
-                            11 => {
-                                Self::CustomerStateChanged(::serde_json::from_str(json)?)
+                            0 => {
+                                Self::BenefitCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
-                            12 => Self::CustomerUpdated(::serde_json::from_str(json)?),
+                            1 => {
+                                Self::BenefitUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            2 => {
+                                Self::BenefitGrantCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            3 => {
+                                Self::BenefitGrantCycled(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            4 => {
+                                Self::BenefitGrantRevoked(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            5 => {
+                                Self::BenefitGrantUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            6 => {
+                                Self::CheckoutCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            7 => {
+                                Self::CheckoutExpired(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            8 => {
+                                Self::CheckoutUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            9 => {
+                                Self::CustomerCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            10 => {
+                                Self::CustomerDeleted(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            11 => {
+                                Self::CustomerStateChanged(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            12 => {
+                                Self::CustomerUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             13 => {
-                                Self::CustomerSeatAssigned(::serde_json::from_str(json)?)
+                                Self::CustomerSeatAssigned(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             14 => {
-                                Self::CustomerSeatClaimed(::serde_json::from_str(json)?)
+                                Self::CustomerSeatClaimed(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             15 => {
-                                Self::CustomerSeatRevoked(::serde_json::from_str(json)?)
+                                Self::CustomerSeatRevoked(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
-                            16 => Self::MemberCreated(::serde_json::from_str(json)?),
-                            17 => Self::MemberDeleted(::serde_json::from_str(json)?),
-                            18 => Self::MemberUpdated(::serde_json::from_str(json)?),
-                            19 => Self::OrderCreated(::serde_json::from_str(json)?),
-                            20 => Self::OrderPaid(::serde_json::from_str(json)?),
-                            21 => Self::OrderRefunded(::serde_json::from_str(json)?),
-                            22 => Self::OrderUpdated(::serde_json::from_str(json)?),
+                            16 => {
+                                Self::MemberCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            17 => {
+                                Self::MemberDeleted(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            18 => {
+                                Self::MemberUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            19 => {
+                                Self::OrderCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            20 => {
+                                Self::OrderPaid(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            21 => {
+                                Self::OrderRefunded(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            22 => {
+                                Self::OrderUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             23 => {
-                                Self::OrganizationUpdated(::serde_json::from_str(json)?)
+                                Self::OrganizationUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
-                            24 => Self::ProductCreated(::serde_json::from_str(json)?),
-                            25 => Self::ProductUpdated(::serde_json::from_str(json)?),
-                            26 => Self::RefundCreated(::serde_json::from_str(json)?),
-                            27 => Self::RefundUpdated(::serde_json::from_str(json)?),
-                            28 => Self::SubscriptionActive(::serde_json::from_str(json)?),
+                            24 => {
+                                Self::ProductCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            25 => {
+                                Self::ProductUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            26 => {
+                                Self::RefundCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            27 => {
+                                Self::RefundUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
+                            28 => {
+                                Self::SubscriptionActive(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             29 => {
-                                Self::SubscriptionCanceled(::serde_json::from_str(json)?)
+                                Self::SubscriptionCanceled(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             30 => {
-                                Self::SubscriptionCreated(::serde_json::from_str(json)?)
+                                Self::SubscriptionCreated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             31 => {
-                                Self::SubscriptionPastDue(::serde_json::from_str(json)?)
+                                Self::SubscriptionPastDue(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
-                            32 => Self::SubscriptionPaused(::serde_json::from_str(json)?),
+                            32 => {
+                                Self::SubscriptionPaused(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             33 => {
-                                Self::SubscriptionResumed(::serde_json::from_str(json)?)
+                                Self::SubscriptionResumed(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             34 => {
-                                Self::SubscriptionRevoked(::serde_json::from_str(json)?)
+                                Self::SubscriptionRevoked(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             35 => {
-                                Self::SubscriptionUncanceled(::serde_json::from_str(json)?)
+                                Self::SubscriptionUncanceled(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             36 => {
-                                Self::SubscriptionUpdated(::serde_json::from_str(json)?)
+                                Self::SubscriptionUpdated(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

@@ -295,10 +295,20 @@ impl crate::__private::DecodeStruct for Checkout {
                     crate::__private::field(&mut map, &mut field_0, "id")?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
@@ -316,7 +326,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     crate::__private::field(&mut map, &mut field_7, "url")?
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "expires_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_8,
+                        "expires_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "success_url")?
@@ -375,7 +390,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     )?
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "trial_end")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_25,
+                        "trial_end",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(26) => {
                     crate::__private::field(&mut map, &mut field_26, "organization_id")?

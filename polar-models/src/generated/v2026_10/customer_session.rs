@@ -56,10 +56,20 @@ impl crate::__private::DecodeStruct for CustomerSession {
         while let Some(key) = map.next_key_seed(keys)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "id")?
@@ -68,7 +78,12 @@ impl crate::__private::DecodeStruct for CustomerSession {
                     crate::__private::field(&mut map, &mut field_3, "token")?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "expires_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "expires_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "return_url")?

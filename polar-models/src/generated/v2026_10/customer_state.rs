@@ -132,8 +132,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Individual(::serde_json::from_str(json)?),
-                            1 => Self::Team(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Individual(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => Self::Team(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

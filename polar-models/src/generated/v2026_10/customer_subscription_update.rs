@@ -87,24 +87,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Product(::serde_json::from_str(json)?),
-                            1 => Self::Seats(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::Product(::serde_json::from_slice(json.as_bytes())?)
+                            }
+                            1 => Self::Seats(::serde_json::from_slice(json.as_bytes())?),
                             2 => {
                                 Self::CustomerSubscriptionCancel(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             3 => {
                                 Self::CustomerSubscriptionPause(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             4 => {
                                 Self::CustomerSubscriptionResume(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            5 => Self::Clear(::serde_json::from_str(json)?),
+                            5 => Self::Clear(::serde_json::from_slice(json.as_bytes())?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

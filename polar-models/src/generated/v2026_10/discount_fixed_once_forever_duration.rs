@@ -111,10 +111,20 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                     crate::__private::field(&mut map, &mut field_4, "amounts")?
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "id")?
@@ -129,10 +139,20 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                     crate::__private::field(&mut map, &mut field_10, "code")?
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "starts_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_11,
+                        "starts_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(&mut map, &mut field_13, "max_redemptions")?

@@ -118,10 +118,20 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_5, "amounts")?
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_7,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "id")?
@@ -136,10 +146,20 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_11, "code")?
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "starts_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "starts_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_13,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(&mut map, &mut field_14, "max_redemptions")?

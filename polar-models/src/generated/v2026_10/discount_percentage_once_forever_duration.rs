@@ -93,10 +93,20 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDuration {
                     crate::__private::field(&mut map, &mut field_2, "basis_points")?
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "id")?
@@ -111,10 +121,20 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDuration {
                     crate::__private::field(&mut map, &mut field_8, "code")?
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "starts_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "starts_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "ends_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "ends_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "max_redemptions")?

@@ -53,10 +53,14 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::ListResourceEvent(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::ListResourceEvent(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
                                 Self::ListResourceWithCursorPaginationEvent(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -63,10 +63,20 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
                     crate::__private::field(&mut map, &mut field_3, "meta")?
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "created_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "created_at",
+                        crate::__private::Timestamp,
+                    )?
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "modified_at")?
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "modified_at",
+                        crate::__private::OptionalTimestamp,
+                    )?
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "license_key")?

@@ -51,10 +51,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::NotPermitted(::serde_json::from_str(json)?),
+                            0 => {
+                                Self::NotPermitted(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
+                            }
                             1 => {
                                 Self::DisputeAutoAcceptNotEnabled(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -53,11 +53,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
                         match index {
                             0 => {
                                 Self::AlreadyCanceledSubscription(
-                                    ::serde_json::from_str(json)?,
+                                    ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
                             1 => {
-                                Self::InactiveSubscription(::serde_json::from_str(json)?)
+                                Self::InactiveSubscription(
+                                    ::serde_json::from_slice(json.as_bytes())?,
+                                )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },
