@@ -95,6 +95,9 @@ mod version;
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
 
+#[cfg(feature = "ingest")]
+pub mod ingest;
+
 #[doc(hidden)]
 pub mod __private;
 
