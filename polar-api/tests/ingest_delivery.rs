@@ -4,32 +4,12 @@
 mod ingest_support;
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ingest_support::{IngestMock, Refuse, CHAOS, TOKEN};
-use polar_api::ingest::{
-    CostMetadata, Customer, Event, Failure, FailureReason, Ingestor, LlmMetadata,
-};
+use ingest_support::{collector, IngestMock, Refuse, CHAOS, TOKEN};
+use polar_api::ingest::{CostMetadata, Customer, Event, FailureReason, Ingestor, LlmMetadata};
 use polar_api::models::uuid::Uuid;
 use polar_api::{ApiVersion, Client};
-
-const NO_FAULTS: ingest_support::Faults = ingest_support::Faults {
-    unavailable: &[],
-    rate_limited: &[],
-    slow: &[],
-    slow_by: Duration::ZERO,
-};
-
-/// Failures handed to `on_failure`, collected.
-fn collector() -> (
-    Arc<Mutex<Vec<Failure>>>,
-    impl Fn(Failure) + Send + Sync + 'static,
-) {
-    let failures = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&failures);
-    (failures, move |failure| sink.lock().unwrap().push(failure))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_events_from_eight_tasks_through_a_flaky_server_arrive_exactly_once() {
@@ -113,7 +93,7 @@ async fn ten_thousand_events_from_eight_tasks_through_a_flaky_server_arrive_exac
 }
 
 async fn one_refused_event(refuse: Refuse, events: usize, bad: &[usize]) {
-    let mock = IngestMock::start(NO_FAULTS, refuse).await;
+    let mock = IngestMock::start(Default::default(), refuse).await;
     let (failures, on_failure) = collector();
     let ingestor = mock
         .client(Duration::from_secs(10))
@@ -182,7 +162,7 @@ async fn a_422_naming_no_event_is_bisected_down_to_the_refused_ones() {
 
 #[tokio::test]
 async fn a_single_event_goes_out_after_the_maximum_delay_without_flush() {
-    let mock = IngestMock::start(NO_FAULTS, Refuse::Nothing).await;
+    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
     let delay = Duration::from_millis(50);
     let ingestor = mock
         .client(Duration::from_secs(10))
@@ -215,7 +195,7 @@ fn start_any_version<V: ApiVersion>(client: &Client<V>) -> Ingestor {
 
 #[tokio::test]
 async fn events_go_out_in_the_shape_the_spec_defines() {
-    let mock = IngestMock::start(NO_FAULTS, Refuse::Nothing).await;
+    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
     let ingestor = start_any_version(&mock.client(Duration::from_secs(10)));
     let customer: Uuid = "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse().unwrap();
     let member: Uuid = "3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43".parse().unwrap();

@@ -5,12 +5,13 @@ mod ingest_support;
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::pin;
-use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
-use ingest_support::{client_for, closed_port_url, IngestMock, Refuse, TOKEN};
-use polar_api::ingest::{Customer, Event, Failure, FailureReason, RecordError};
+use ingest_support::{
+    client_for, closed_port_url, collector, healthy_waiting, IngestMock, Refuse, TOKEN,
+};
+use polar_api::ingest::{Customer, Event, FailureReason, RecordError};
 
 fn event(i: usize) -> Event {
     Event::new("api.call", Customer::external("c")).external_id(format!("event-{i}"))
@@ -143,13 +144,7 @@ async fn shutdown_with_the_server_up_drains_everything_before_the_deadline() {
 
 #[tokio::test]
 async fn dropping_the_last_handle_drains_the_queue() {
-    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
-    let ingestor = mock
-        .client(Duration::from_secs(10))
-        .ingestor()
-        .max_delay(Duration::from_secs(3600))
-        .start()
-        .unwrap();
+    let (mock, ingestor) = healthy_waiting().await;
     let clone = ingestor.clone();
     for i in 0..10 {
         clone.record(event(i)).await.unwrap();
@@ -157,15 +152,6 @@ async fn dropping_the_last_handle_drains_the_queue() {
     drop(ingestor);
     drop(clone);
     mock.wait_for(10).await;
-}
-
-fn collector() -> (
-    Arc<Mutex<Vec<Failure>>>,
-    impl Fn(Failure) + Send + Sync + 'static,
-) {
-    let failures = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&failures);
-    (failures, move |failure| sink.lock().unwrap().push(failure))
 }
 
 #[tokio::test]

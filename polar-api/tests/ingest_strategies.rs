@@ -5,21 +5,10 @@ mod ingest_support;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use ingest_support::{IngestMock, Refuse};
-use polar_api::ingest::{strategy, Customer, Event, Ingestor, LlmMetadata, LlmPrice};
+use ingest_support::{healthy_waiting, IngestMock, Refuse};
+use polar_api::ingest::{strategy, Customer, Event, LlmMetadata, LlmPrice};
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
-
-async fn setup() -> (IngestMock, Ingestor) {
-    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
-    let ingestor = mock
-        .client(Duration::from_secs(10))
-        .ingestor()
-        .max_delay(Duration::from_secs(3600))
-        .start()
-        .unwrap();
-    (mock, ingestor)
-}
 
 /// The one event the mock stored.
 fn only_event(mock: &IngestMock) -> Value {
@@ -34,7 +23,7 @@ fn template(name: &str) -> Event {
 
 #[tokio::test]
 async fn llm_usage_is_recorded_with_typed_metadata_and_its_cost() {
-    let (mock, ingestor) = setup().await;
+    let (mock, ingestor) = healthy_waiting().await;
     let price = LlmPrice::per_million_tokens(250.0, 1_000.0).cached_input(125.0);
     strategy::record_llm(
         &ingestor,
@@ -69,7 +58,7 @@ async fn llm_usage_is_recorded_with_typed_metadata_and_its_cost() {
 
 #[tokio::test]
 async fn bytes_read_to_the_end_are_recorded_once() {
-    let (mock, ingestor) = setup().await;
+    let (mock, ingestor) = healthy_waiting().await;
     let data = vec![7u8; 10_000];
     let mut reader = strategy::count_read(&ingestor, template("download"), "bytes", &data[..]);
     let mut out = Vec::new();
@@ -83,7 +72,7 @@ async fn bytes_read_to_the_end_are_recorded_once() {
 
 #[tokio::test]
 async fn a_reader_dropped_before_the_end_records_what_was_read() {
-    let (mock, ingestor) = setup().await;
+    let (mock, ingestor) = healthy_waiting().await;
     let data = vec![1u8; 4_096];
     let mut reader = strategy::count_read(&ingestor, template("download"), "bytes", &data[..]);
     let mut first = [0u8; 1_000];
@@ -95,7 +84,7 @@ async fn a_reader_dropped_before_the_end_records_what_was_read() {
 
 #[tokio::test]
 async fn a_byte_stream_is_counted_when_it_ends() {
-    let (mock, ingestor) = setup().await;
+    let (mock, ingestor) = healthy_waiting().await;
     let chunks = futures_util::stream::iter([
         Ok::<_, std::io::Error>(vec![0u8; 300]),
         Ok(vec![0u8; 200]),
@@ -115,7 +104,7 @@ async fn a_byte_stream_is_counted_when_it_ends() {
 
 #[tokio::test]
 async fn timed_work_records_its_duration_also_when_cancelled() {
-    let (mock, ingestor) = setup().await;
+    let (mock, ingestor) = healthy_waiting().await;
     let pause = Duration::from_millis(20);
     let answer = strategy::timed(&ingestor, template("render"), "duration_ms", async {
         tokio::time::sleep(pause).await;

@@ -192,14 +192,7 @@ impl Batcher {
             let Some(part) = self.ready.pop_front() else {
                 break;
             };
-            self.shared
-                .counters
-                .in_flight
-                .fetch_add(1, Ordering::Relaxed);
-            self.shared
-                .counters
-                .in_flight_events
-                .fetch_add(part.events.len(), Ordering::Relaxed);
+            self.shared.counters.flight(part.events.len(), true);
             let sender = Arc::clone(&self.sender);
             self.in_flight
                 .push(Box::pin(sender.deliver(Arc::clone(&self.shared), part)));
@@ -207,14 +200,7 @@ impl Batcher {
     }
 
     fn finish(&mut self, part: Part, outcome: Outcome) {
-        self.shared
-            .counters
-            .in_flight
-            .fetch_sub(1, Ordering::Relaxed);
-        self.shared
-            .counters
-            .in_flight_events
-            .fetch_sub(part.events.len(), Ordering::Relaxed);
+        self.shared.counters.flight(part.events.len(), false);
         let Part {
             batch,
             events,

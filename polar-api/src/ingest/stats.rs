@@ -81,6 +81,17 @@ impl Counters {
         }
     }
 
+    /// A request of `events` events starts (`true`) or ends.
+    pub(crate) fn flight(&self, events: usize, starts: bool) {
+        if starts {
+            self.in_flight.fetch_add(1, Relaxed);
+            self.in_flight_events.fetch_add(events, Relaxed);
+        } else {
+            self.in_flight.fetch_sub(1, Relaxed);
+            self.in_flight_events.fetch_sub(events, Relaxed);
+        }
+    }
+
     pub(crate) fn add(counter: &AtomicU64, n: usize) {
         counter.fetch_add(n as u64, Relaxed);
     }

@@ -90,6 +90,35 @@ impl Meter {
     }
 }
 
+/// Bytes counted so far, recorded once when finished or dropped.
+struct ByteMeter {
+    bytes: u64,
+    meter: Meter,
+}
+
+impl ByteMeter {
+    fn new(ingestor: &Ingestor, template: Event, key: impl Into<String>) -> Self {
+        ByteMeter {
+            bytes: 0,
+            meter: Meter::new(ingestor, template, key),
+        }
+    }
+
+    fn add(&mut self, bytes: usize) {
+        self.bytes += bytes as u64;
+    }
+
+    fn finish(&mut self) {
+        self.meter.finish(self.bytes);
+    }
+}
+
+impl Drop for ByteMeter {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 /// Wraps `reader` so that the number of bytes read through it is recorded
 /// as metadata `key` of `template` when it reaches the end (or is dropped
 /// before).
@@ -114,22 +143,20 @@ pub fn count_read<R: AsyncRead + Unpin>(
 ) -> CountingReader<R> {
     CountingReader {
         inner: reader,
-        bytes: 0,
-        meter: Meter::new(ingestor, template, key),
+        count: ByteMeter::new(ingestor, template, key),
     }
 }
 
 /// An `AsyncRead` that counts its bytes: see [`count_read`].
 pub struct CountingReader<R> {
     inner: R,
-    bytes: u64,
-    meter: Meter,
+    count: ByteMeter,
 }
 
 impl<R> CountingReader<R> {
     /// The bytes read so far.
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        self.count.bytes
     }
 }
 
@@ -145,18 +172,12 @@ impl<R: AsyncRead + Unpin> AsyncRead for CountingReader<R> {
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = poll {
             let read = buf.filled().len() - before;
-            this.bytes += read as u64;
+            this.count.add(read);
             if read == 0 && asked {
-                this.meter.finish(this.bytes);
+                this.count.finish();
             }
         }
         poll
-    }
-}
-
-impl<R> Drop for CountingReader<R> {
-    fn drop(&mut self) {
-        self.meter.finish(self.bytes);
     }
 }
 
@@ -186,22 +207,20 @@ pub fn count_stream<S>(
 ) -> CountingStream<S> {
     CountingStream {
         inner: stream,
-        bytes: 0,
-        meter: Meter::new(ingestor, template, key),
+        count: ByteMeter::new(ingestor, template, key),
     }
 }
 
 /// A byte stream that counts its bytes: see [`count_stream`].
 pub struct CountingStream<S> {
     inner: S,
-    bytes: u64,
-    meter: Meter,
+    count: ByteMeter,
 }
 
 impl<S> CountingStream<S> {
     /// The bytes through so far.
     pub fn bytes(&self) -> u64 {
-        self.bytes
+        self.count.bytes
     }
 }
 
@@ -216,8 +235,8 @@ where
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_next(cx);
         match &poll {
-            Poll::Ready(Some(Ok(chunk))) => this.bytes += chunk.as_ref().len() as u64,
-            Poll::Ready(None) => this.meter.finish(this.bytes),
+            Poll::Ready(Some(Ok(chunk))) => this.count.add(chunk.as_ref().len()),
+            Poll::Ready(None) => this.count.finish(),
             _ => {}
         }
         poll
@@ -225,12 +244,6 @@ where
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         self.inner.size_hint()
-    }
-}
-
-impl<S> Drop for CountingStream<S> {
-    fn drop(&mut self) {
-        self.meter.finish(self.bytes);
     }
 }
 

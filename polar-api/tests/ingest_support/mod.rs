@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use polar_api::ingest::{Failure, Ingestor};
 use polar_api::v2026_10::Client;
 use polar_api::RetryConfig;
 use serde_json::{json, Value};
@@ -260,4 +261,27 @@ impl IngestMock {
             (200, template)
         }
     }
+}
+
+/// Failures handed to `on_failure`, collected.
+pub fn collector() -> (
+    Arc<Mutex<Vec<Failure>>>,
+    impl Fn(Failure) + Send + Sync + 'static,
+) {
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&failures);
+    (failures, move |failure| sink.lock().unwrap().push(failure))
+}
+
+/// A healthy mock and an ingestor whose batches wait for `flush` (or
+/// shutdown, or the last handle's drop).
+pub async fn healthy_waiting() -> (IngestMock, Ingestor) {
+    let mock = IngestMock::start(Faults::default(), Refuse::Nothing).await;
+    let ingestor = mock
+        .client(Duration::from_secs(10))
+        .ingestor()
+        .max_delay(Duration::from_secs(3600))
+        .start()
+        .unwrap();
+    (mock, ingestor)
 }
