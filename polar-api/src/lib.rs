@@ -62,6 +62,14 @@
 //! add headers, log or measure; the [`hook`] module says why it is a trait
 //! of this crate and not `reqwest-middleware`.
 //!
+//! # Usage events
+//!
+//! With the `ingest` feature, the `ingest` module batches usage events for
+//! `POST /v1/events/ingest` in a background task (`client.ingestor()`):
+//! bounded memory, retries that never count an event twice, refused events
+//! handed back, a drain on shutdown; and strategies that measure LLM
+//! tokens, bytes and durations.
+//!
 //! # Lists
 //!
 //! List operations return one [`models::Page`]; their `.stream()` and
@@ -94,6 +102,9 @@ mod version;
 
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
+
+#[cfg(feature = "ingest")]
+pub mod ingest;
 
 #[doc(hidden)]
 pub mod __private;

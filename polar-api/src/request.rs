@@ -180,6 +180,16 @@ impl Request {
         Ok(self)
     }
 
+    /// Sets a JSON body already encoded (`Content-Type: application/json`).
+    #[cfg(feature = "ingest")]
+    pub(crate) fn json_bytes(mut self, bytes: Bytes) -> Self {
+        self.body = Some(Body {
+            content_type: "application/json",
+            bytes,
+        });
+        self
+    }
+
     /// Sets a form body (`Content-Type: application/x-www-form-urlencoded`).
     /// The body must serialize as a flat map or struct of scalars; `None`
     /// fields are left out.

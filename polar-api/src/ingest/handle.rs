@@ -1,0 +1,311 @@
+//! [`Ingestor`]: the handle producers record through, and the state it
+//! shares with the background task.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::{mpsc, oneshot, Semaphore, TryAcquireError};
+
+use super::batcher::Batcher;
+use super::config::{FailureCallback, IngestorBuilder, Settings};
+use super::event::Event;
+use super::failure::{Failure, FailureReason, RecordError, ShutdownReport};
+use super::stats::{Counters, Stats};
+use crate::transport::Core;
+use crate::{ApiVersion, Client};
+
+/// What a handle sends the background task.
+pub(crate) enum Msg {
+    Event(Event),
+    /// Answered once every batch cut before it has finished.
+    Flush(oneshot::Sender<()>),
+    Shutdown {
+        within: Duration,
+        reply: oneshot::Sender<ShutdownReport>,
+    },
+}
+
+/// What the handles and the background task share.
+pub(crate) struct Shared {
+    /// One permit per event the ingestor may still take.
+    pub(crate) permits: Semaphore,
+    pub(crate) capacity: usize,
+    pub(crate) closed: AtomicBool,
+    pub(crate) counters: Counters,
+    pub(crate) on_failure: Option<FailureCallback>,
+    /// Failures kept when there is no callback.
+    pub(crate) kept: Mutex<Vec<Failure>>,
+    /// Set when the background task has ended.
+    pub(crate) finished: AtomicBool,
+    pub(crate) shutdown_timeout: Duration,
+}
+
+impl Shared {
+    /// Events held: queued, batched or in flight.
+    pub(crate) fn held(&self) -> usize {
+        self.capacity
+            .saturating_sub(self.permits.available_permits())
+    }
+
+    pub(crate) fn stats(&self) -> Stats {
+        self.counters.snapshot(self.held())
+    }
+
+    /// Frees the room of `n` events that left the ingestor.
+    pub(crate) fn release(&self, n: usize) {
+        if n > 0 {
+            self.permits.add_permits(n);
+        }
+    }
+
+    /// Reports failures that happened while running: to the callback, or
+    /// kept.
+    pub(crate) fn report(&self, failures: impl IntoIterator<Item = Failure>) {
+        match &self.on_failure {
+            Some(callback) => failures.into_iter().for_each(|f| callback(f)),
+            None => self.kept().extend(failures),
+        }
+    }
+
+    pub(crate) fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Failure>> {
+        self.kept
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// An event that never made it into the queue, with nobody to hand it
+    /// back to: the callback, else kept, else (after shutdown) logged.
+    fn report_not_recorded(&self, event: Event) {
+        let failure = Failure {
+            event,
+            reason: FailureReason::NotRecorded,
+        };
+        if self.on_failure.is_some() || !self.finished.load(Ordering::Acquire) {
+            self.report([failure]);
+        } else {
+            log_undelivered(&failure);
+        }
+    }
+}
+
+/// The last resort for an undelivered event nobody can be handed: an
+/// `error` tracing event with its name, customer kind, `external_id` and
+/// reason (never its metadata).
+pub(crate) fn log_undelivered(failure: &Failure) {
+    let event = &failure.event;
+    tracing::error!(
+        target: "polar_api::ingest",
+        name = %event.name(),
+        external_id = event.get_external_id().unwrap_or(""),
+        reason = %failure.reason,
+        "usage event not delivered"
+    );
+}
+
+/// A handle on a running usage-event ingestor: cheap to clone (a reference
+/// count), `Send + Sync`, one per request handler if you like.
+///
+/// [`record`](Self::record) queues an event; one background task batches
+/// the queue into `POST /v1/events/ingest` requests, retries them, and
+/// reports what it could not deliver. See the [module docs](super) for the
+/// guarantees.
+///
+/// The background task drains the queue and stops when
+/// [`shutdown`](Self::shutdown) is called or when the last handle is
+/// dropped (then what it could not deliver goes to
+/// [`on_failure`](IngestorBuilder::on_failure), or, without one, to the
+/// log as `error` events: call `shutdown` to get it back instead).
+#[derive(Clone)]
+pub struct Ingestor {
+    tx: mpsc::UnboundedSender<Msg>,
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for Ingestor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ingestor")
+            .field("stats", &self.stats())
+            .field("closed", &self.is_closed())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Ingestor {
+    /// Configures an ingestor sending through `client`; same as
+    /// [`Client::ingestor`].
+    pub fn builder<V: ApiVersion>(client: &Client<V>) -> IngestorBuilder {
+        IngestorBuilder::new(client)
+    }
+
+    pub(crate) fn start(
+        runtime: &tokio::runtime::Handle,
+        core: Core,
+        settings: Settings,
+        on_failure: Option<FailureCallback>,
+    ) -> Ingestor {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            permits: Semaphore::new(settings.queue_capacity),
+            capacity: settings.queue_capacity,
+            closed: AtomicBool::new(false),
+            counters: Counters::default(),
+            on_failure,
+            kept: Mutex::new(Vec::new()),
+            finished: AtomicBool::new(false),
+            shutdown_timeout: settings.shutdown_timeout,
+        });
+        let batcher = Batcher::new(core, settings, Arc::clone(&shared), rx);
+        runtime.spawn(batcher.run());
+        Ingestor { tx, shared }
+    }
+
+    /// Queues `event` if there is room, without waiting; hands it back as
+    /// [`RecordError::Full`] if the queue is full, or
+    /// [`RecordError::Closed`] after shutdown.
+    ///
+    /// An event without an `external_id` gets a fresh UUID (version 7:
+    /// time-ordered, 74 random bits) and one without a timestamp gets the
+    /// current time, so that every retry of it is recognised by the server.
+    pub fn try_record(&self, event: Event) -> Result<(), RecordError> {
+        if self.is_closed() {
+            return Err(RecordError::Closed(event));
+        }
+        match self.shared.permits.try_acquire() {
+            Ok(permit) => permit.forget(),
+            Err(TryAcquireError::NoPermits) => return Err(RecordError::Full(event)),
+            Err(TryAcquireError::Closed) => return Err(RecordError::Closed(event)),
+        }
+        self.enqueue(event)
+    }
+
+    /// Queues `event`, waiting for room if the queue is full (it never
+    /// waits for the network). Fails only after shutdown, handing the event
+    /// back as [`RecordError::Closed`].
+    pub async fn record(&self, event: Event) -> Result<(), RecordError> {
+        match self.shared.permits.try_acquire() {
+            Ok(permit) => permit.forget(),
+            Err(TryAcquireError::Closed) => return Err(RecordError::Closed(event)),
+            Err(TryAcquireError::NoPermits) => match self.shared.permits.acquire().await {
+                Ok(permit) => permit.forget(),
+                Err(_) => return Err(RecordError::Closed(event)),
+            },
+        }
+        self.enqueue(event)
+    }
+
+    /// Records `event` from code that cannot wait or handle an error (a
+    /// `Drop`, a synchronous callback): queued now if there is room,
+    /// otherwise by a task that waits for room. An event that cannot be
+    /// queued (after shutdown) is reported as a [`Failure`] with
+    /// [`FailureReason::NotRecorded`].
+    pub fn record_detached(&self, event: Event) {
+        match self.try_record(event) {
+            Ok(()) => {}
+            Err(RecordError::Full(event)) => match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => {
+                    let this = self.clone();
+                    runtime.spawn(async move {
+                        if let Err(error) = this.record(event).await {
+                            this.shared.report_not_recorded(error.into_event());
+                        }
+                    });
+                }
+                Err(_) => self.shared.report_not_recorded(event),
+            },
+            Err(RecordError::Closed(event)) => self.shared.report_not_recorded(event),
+        }
+    }
+
+    fn enqueue(&self, mut event: Event) -> Result<(), RecordError> {
+        event.prepare(SystemTime::now());
+        let counters = &self.shared.counters;
+        counters.recorded.fetch_add(1, Ordering::Relaxed);
+        match self.tx.send(Msg::Event(event)) {
+            Ok(()) => Ok(()),
+            Err(mpsc::error::SendError(msg)) => {
+                counters.recorded.fetch_sub(1, Ordering::Relaxed);
+                self.shared.release(1);
+                match msg {
+                    Msg::Event(event) => Err(RecordError::Closed(event)),
+                    // Only events are sent here.
+                    Msg::Flush(_) | Msg::Shutdown { .. } => unreachable!("an event was sent"),
+                }
+            }
+        }
+    }
+
+    /// Sends what is queued now and returns once every event recorded
+    /// before this call has been acknowledged by the server or has failed
+    /// for good (see [`Stats::refused`] and [`Stats::failed`]). Returns at
+    /// once after shutdown.
+    pub async fn flush(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.tx.send(Msg::Flush(reply)).is_ok() {
+            let _ = done.await;
+        }
+    }
+
+    /// Stops taking events and drains the queue within the
+    /// [`shutdown_timeout`](IngestorBuilder::shutdown_timeout); see
+    /// [`shutdown_within`](Self::shutdown_within).
+    pub async fn shutdown(&self) -> ShutdownReport {
+        self.shutdown_within(self.shutdown_timeout()).await
+    }
+
+    /// Stops taking events (every handle's `record` now fails with
+    /// [`RecordError::Closed`], and a `record` waiting for room gets its
+    /// event back), sends everything queued, and returns once it is all
+    /// delivered or `deadline` has passed. The report has the final counters
+    /// and every event that was not delivered, with its reason: persist
+    /// those and record them again later (they keep their `external_id`).
+    ///
+    /// A second call (from any handle) waits for the same drain and gets a
+    /// report without events.
+    pub async fn shutdown_within(&self, deadline: Duration) -> ShutdownReport {
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.permits.close();
+        let (reply, report) = oneshot::channel();
+        let sent = self.tx.send(Msg::Shutdown {
+            within: deadline,
+            reply,
+        });
+        // After the task has stopped, the message (and the reply sender in
+        // it) comes back: do not wait for it.
+        let answer = match sent {
+            Ok(()) => report.await.ok(),
+            Err(_) => None,
+        };
+        match answer {
+            Some(report) => report,
+            None => ShutdownReport {
+                stats: self.stats(),
+                undelivered: Vec::new(),
+                deadline_passed: false,
+                elapsed: Duration::ZERO,
+            },
+        }
+    }
+
+    fn shutdown_timeout(&self) -> Duration {
+        self.shared.shutdown_timeout
+    }
+
+    /// The counters now.
+    pub fn stats(&self) -> Stats {
+        self.shared.stats()
+    }
+
+    /// Takes the failures kept so far (when no
+    /// [`on_failure`](IngestorBuilder::on_failure) callback is set), so
+    /// that they do not pile up until shutdown.
+    pub fn take_failures(&self) -> Vec<Failure> {
+        std::mem::take(&mut *self.shared.kept())
+    }
+
+    /// Whether the ingestor was shut down.
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Ordering::Acquire)
+    }
+}

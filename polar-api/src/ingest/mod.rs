@@ -1,0 +1,109 @@
+//! Usage events at scale: a batching, lossless ingestor for
+//! `POST /v1/events/ingest` (cargo feature `ingest`).
+//!
+//! ```no_run
+//! use polar_api::ingest::{Customer, Event};
+//! use polar_api::v2026_10::Client;
+//!
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?;
+//! let ingestor = client.ingestor().start()?; // one background task on this runtime
+//!
+//! // In a request handler: queued at once, never waiting for the network.
+//! ingestor
+//!     .record(Event::new("api.request", Customer::external("user_42")).metadata("endpoint", "/v1/search"))
+//!     .await?;
+//!
+//! // When the process stops: send what is queued, get back what could not be.
+//! let report = ingestor.shutdown().await;
+//! for failure in &report.undelivered {
+//!     eprintln!("keep for later: {} ({})", failure.event.name(), failure.reason);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! # What it guarantees
+//!
+//! * **Nothing is lost without being reported.** An event is either
+//!   acknowledged by the server, or handed back: by `try_record`
+//!   ([`RecordError::Full`]) when the queue is full, by `record` after
+//!   shutdown, to [`IngestorBuilder::on_failure`] (or
+//!   [`Ingestor::take_failures`]) when the server refuses it or its batch
+//!   fails for good, and in the [`ShutdownReport`] when the deadline cuts
+//!   the drain short.
+//! * **Retries are safe.** Every event has an `external_id` (a fresh UUID
+//!   v7 at `record` when it has none), and the server skips one it has
+//!   already stored, so a batch resent after a lost answer is counted once
+//!   ([`Stats::duplicates`] says how often that happened).
+//! * **Bounded memory.** The ingestor holds at most
+//!   [`queue_capacity`](IngestorBuilder::queue_capacity) events, queued,
+//!   batched or in flight: then `try_record` hands the event back and
+//!   `record` waits (for room, never for I/O).
+//!
+//! # How it sends
+//!
+//! Events are batched, and a batch is sent when it has
+//! [`max_batch_size`](IngestorBuilder::max_batch_size) events (default
+//! 1,000), when its first event has waited
+//! [`max_delay`](IngestorBuilder::max_delay) (default 1 s), or on
+//! [`Ingestor::flush`]. A batch larger than
+//! [`max_batch_bytes`](IngestorBuilder::max_batch_bytes) goes as several
+//! requests. At most [`max_in_flight`](IngestorBuilder::max_in_flight)
+//! requests (default 1) run at once, and at most
+//! [`rate_limit`](IngestorBuilder::rate_limit) start per window (default
+//! 300 a minute, Polar's limit per organization).
+//!
+//! A request is retried after a `429` (waiting its `Retry-After`, and
+//! holding every other request back as long), a `408`, a `5xx`, a timeout
+//! or a connection error, with the client's backoff
+//! ([`RetryConfig`](crate::RetryConfig)'s initial and maximum delay), any
+//! number of times within [`retry_for`](IngestorBuilder::retry_for)
+//! (default 10 minutes). A `422` names the events it refuses
+//! (`loc: ["body", "events", i, ...]`): those are handed back with the
+//! server's [`ValidationIssue`]s and the rest is sent again at once; when
+//! the answer names no event, the batch is split in halves until the
+//! refused ones are alone. A `413` splits the batch too. Any other status
+//! fails the batch for good ([`FailureReason::Rejected`]).
+//!
+//! The ingestor speaks any API version: it is built from a
+//! [`Client`](crate::Client) of any version module and sends that
+//! version's `Polar-Version`, through the client's server, token,
+//! timeouts, hooks and connection pool (each attempt is a
+//! `polar.request` tracing span). Each batch logs a `debug` event (target
+//! `polar_api::ingest`), refusals a `warn`, failures an `error`.
+//!
+//! # Strategies
+//!
+//! [`strategy`] measures usage for you: LLM tokens (and their cost), the
+//! bytes of a reader or a stream, the duration of a future.
+
+mod batcher;
+mod config;
+mod deliver;
+mod encode;
+mod event;
+mod failure;
+mod handle;
+mod metadata;
+mod rate;
+mod stats;
+pub mod strategy;
+
+pub use config::{
+    IngestorBuilder, DEFAULT_MAX_BATCH_BYTES, DEFAULT_MAX_BATCH_SIZE, DEFAULT_MAX_DELAY,
+    DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_RETRY_FOR,
+    DEFAULT_SHUTDOWN_TIMEOUT,
+};
+pub use event::{Customer, Event, MetadataValue};
+pub use failure::{Failure, FailureReason, RecordError, ShutdownReport, ValidationIssue};
+pub use handle::Ingestor;
+pub use metadata::{CostMetadata, LlmMetadata, LlmPrice};
+pub use stats::Stats;
+
+impl<V: crate::ApiVersion> crate::Client<V> {
+    /// Configures a usage-event [`Ingestor`] sending through this client
+    /// (feature `ingest`); same as [`Ingestor::builder`].
+    pub fn ingestor(&self) -> IngestorBuilder {
+        IngestorBuilder::new(self)
+    }
+}

@@ -1,0 +1,272 @@
+//! The ingestor against a flaky server: every event arrives once, refused
+//! events come back with their error, batches go out on their own.
+
+mod ingest_support;
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use ingest_support::{collector, IngestMock, Refuse, CHAOS, TOKEN};
+use polar_api::ingest::{CostMetadata, Customer, Event, FailureReason, Ingestor, LlmMetadata};
+use polar_api::models::uuid::Uuid;
+use polar_api::{ApiVersion, Client};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_events_from_eight_tasks_through_a_flaky_server_arrive_exactly_once() {
+    // 30 % 503, 10 % 429 + Retry-After: 0, 5 % answered after the timeout.
+    let mock = IngestMock::start(CHAOS, Refuse::Nothing).await;
+    let client = mock.client(Duration::from_millis(300));
+    let ingestor = client
+        .ingestor()
+        .max_batch_size(100)
+        .max_delay(Duration::from_millis(20))
+        .max_in_flight(4)
+        .queue_capacity(1_000)
+        .no_rate_limit()
+        .start()
+        .unwrap();
+    let mut producers = tokio::task::JoinSet::new();
+    for task in 0..8u32 {
+        let ingestor = ingestor.clone();
+        producers.spawn(async move {
+            for i in 0..1_250u32 {
+                let seq = task * 1_250 + i;
+                let event = Event::new("api.call", Customer::external(format!("customer-{task}")))
+                    .metadata("seq", seq);
+                ingestor
+                    .record(event)
+                    .await
+                    .expect("the ingestor is running");
+            }
+        });
+    }
+    while let Some(done) = producers.join_next().await {
+        done.unwrap();
+    }
+    ingestor.flush().await;
+
+    {
+        let stats = ingestor.stats();
+        let ledger = mock.ledger();
+        // Every event arrived, each `external_id` inserted once.
+        assert_eq!(ledger.distinct(), 10_000);
+        assert!(ledger.inserted_by_id.values().all(|&n| n == 1));
+        let seqs: BTreeSet<i64> = ledger
+            .events
+            .values()
+            .map(|event| event["metadata"]["seq"].as_i64().unwrap())
+            .collect();
+        assert_eq!(seqs, (0..10_000).collect::<BTreeSet<i64>>());
+        // Lost answers were resent and counted as duplicates by the server.
+        assert_eq!(ledger.inserted, 10_000);
+        assert!(ledger.duplicates > 0, "a slow answer's batch was resent");
+        assert!(ledger.statuses[&503] > 0 && ledger.statuses[&429] > 0);
+
+        // The stats agree with what the server answered.
+        assert_eq!(stats.recorded, 10_000);
+        assert_eq!(stats.acknowledged, 10_000);
+        assert_eq!(stats.inserted, ledger.inserted_answered);
+        assert_eq!(stats.duplicates, ledger.duplicates_answered);
+        assert_eq!(stats.inserted + stats.duplicates, 10_000);
+        assert_eq!((stats.refused, stats.failed), (0, 0));
+        assert_eq!(
+            (stats.queued, stats.in_flight, stats.in_flight_events),
+            (0, 0, 0)
+        );
+        assert!(stats.retried_batches > 0 && stats.retries >= stats.retried_batches);
+        // Every request the server saw was one the ingestor sent.
+        assert!(
+            stats.requests >= ledger.requests,
+            "{stats:?} vs {}",
+            ledger.requests
+        );
+        assert!(ledger.versions.iter().all(|v| v == "2026-10"));
+        assert!(ledger
+            .authorizations
+            .iter()
+            .all(|a| a == &format!("Bearer {TOKEN}")));
+    }
+
+    let report = ingestor.shutdown().await;
+    assert!(report.is_complete(), "{report:?}");
+    assert!(!report.deadline_passed);
+}
+
+async fn one_refused_event(refuse: Refuse, events: usize, bad: &[usize]) {
+    let mock = IngestMock::start(Default::default(), refuse).await;
+    let (failures, on_failure) = collector();
+    let ingestor = mock
+        .client(Duration::from_secs(10))
+        .ingestor()
+        .max_batch_size(events)
+        .on_failure(on_failure)
+        .start()
+        .unwrap();
+    for i in 0..events {
+        let name = if bad.contains(&i) { "bad" } else { "good" };
+        let event = Event::new(name, Customer::external("c")).external_id(format!("event-{i}"));
+        ingestor.try_record(event).unwrap();
+    }
+    ingestor.flush().await;
+
+    let failures = std::mem::take(&mut *failures.lock().unwrap());
+    let refused: BTreeSet<String> = failures
+        .iter()
+        .map(|f| f.event.get_external_id().unwrap().to_owned())
+        .collect();
+    let expected: BTreeSet<String> = bad.iter().map(|i| format!("event-{i}")).collect();
+    assert_eq!(refused, expected);
+    for failure in &failures {
+        let FailureReason::Refused(issues) = &failure.reason else {
+            panic!("refused: {:?}", failure.reason)
+        };
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].message, "bad is not an event name");
+        if refuse == Refuse::Located {
+            // The location inside the event, after `body.events.<i>`.
+            assert_eq!(issues[0].location, ["EventCreateExternalCustomer", "name"]);
+        }
+        assert!(failure
+            .reason
+            .to_string()
+            .contains("bad is not an event name"));
+    }
+    let ledger = mock.ledger();
+    assert_eq!(ledger.distinct(), events - bad.len());
+    assert!(expected
+        .iter()
+        .all(|id| !ledger.inserted_by_id.contains_key(id)));
+    let stats = ingestor.stats();
+    assert_eq!(stats.refused, bad.len() as u64);
+    assert_eq!(stats.acknowledged, (events - bad.len()) as u64);
+    assert_eq!(stats.batches, 1);
+    match refuse {
+        // One 422 naming them, then the rest at once.
+        Refuse::Located => assert_eq!(ledger.requests, 2),
+        // Halves until each refused event is alone: more requests.
+        _ => assert!(ledger.requests > 2, "{}", ledger.requests),
+    }
+}
+
+#[tokio::test]
+async fn a_422_naming_one_event_hands_it_back_and_delivers_the_others() {
+    one_refused_event(Refuse::Located, 50, &[17]).await;
+}
+
+#[tokio::test]
+async fn a_422_naming_no_event_is_bisected_down_to_the_refused_ones() {
+    one_refused_event(Refuse::Unlocated, 64, &[0]).await;
+    one_refused_event(Refuse::Unlocated, 37, &[5, 36]).await;
+    one_refused_event(Refuse::Located, 20, &[0, 7, 19]).await;
+}
+
+#[tokio::test]
+async fn a_single_event_goes_out_after_the_maximum_delay_without_flush() {
+    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
+    let delay = Duration::from_millis(50);
+    let ingestor = mock
+        .client(Duration::from_secs(10))
+        .ingestor()
+        .max_batch_size(1_000)
+        .max_delay(delay)
+        .start()
+        .unwrap();
+    let recorded = Instant::now();
+    ingestor
+        .record(Event::new("one", Customer::external("c")))
+        .await
+        .unwrap();
+    // No flush, and the batch is far from full: only the delay sends it.
+    mock.wait_for(1).await;
+    assert!(recorded.elapsed() >= delay, "not before the delay");
+    let stats = ingestor.stats();
+    assert_eq!((stats.batches, stats.requests), (1, 1));
+    let ledger = mock.ledger();
+    assert_eq!(ledger.requests, 1);
+}
+
+/// Compiles for every version: the ingestor is built from any `Client<V>`.
+fn start_any_version<V: ApiVersion>(client: &Client<V>) -> Ingestor {
+    Ingestor::builder(client)
+        .max_delay(Duration::from_millis(1))
+        .start()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn events_go_out_in_the_shape_the_spec_defines() {
+    let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
+    let ingestor = start_any_version(&mock.client(Duration::from_secs(10)));
+    let customer: Uuid = "992fae2a-2a17-4b7a-8d9e-e287cf90131b".parse().unwrap();
+    let member: Uuid = "3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43".parse().unwrap();
+    let at = "2026-11-02T10:00:00Z".parse().unwrap();
+    ingestor
+        .record(
+            Event::new("llm.completion", customer)
+                .external_id("mine-1")
+                .timestamp(at)
+                .member_id(member)
+                .parent_id("parent-1")
+                .metadata("endpoint", "/v1/chat")
+                .metadata("latency_ms", 12.5)
+                .metadata("streamed", true)
+                .llm(
+                    LlmMetadata::new("openai", "gpt-4o", 1_200, 300)
+                        .cached_input_tokens(1_000)
+                        .prompt("hi")
+                        .response("hello"),
+                )
+                .cost(CostMetadata::usd_cents(0.42)),
+        )
+        .await
+        .unwrap();
+    ingestor
+        .record(Event::new("api.call", Customer::external("user_42")).external_member_id("m-7"))
+        .await
+        .unwrap();
+    ingestor.flush().await;
+
+    let ledger = mock.ledger();
+    let first = &ledger.events["mine-1"];
+    assert_eq!(
+        *first,
+        serde_json::json!({
+            "name": "llm.completion",
+            "customer_id": "992fae2a-2a17-4b7a-8d9e-e287cf90131b",
+            "external_id": "mine-1",
+            "timestamp": "2026-11-02T10:00:00Z",
+            "parent_id": "parent-1",
+            "member_id": "3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43",
+            "metadata": {
+                "_llm": {"vendor": "openai", "model": "gpt-4o", "input_tokens": 1200,
+                         "cached_input_tokens": 1000, "output_tokens": 300, "total_tokens": 1500,
+                         "prompt": "hi", "response": "hello"},
+                "_cost": {"amount": 0.42, "currency": "usd"},
+                "endpoint": "/v1/chat",
+                "latency_ms": 12.5,
+                "streamed": true
+            }
+        })
+    );
+    // The other got a UUID v7 and the time it was recorded.
+    let (id, second) = ledger
+        .events
+        .iter()
+        .find(|(id, _)| *id != "mine-1")
+        .unwrap();
+    assert_eq!(id.parse::<Uuid>().unwrap().get_version_num(), 7);
+    assert!(second["timestamp"].is_string());
+    assert_eq!(second["external_member_id"], "m-7");
+
+    // Both decode as the generated request types, and encode back the same.
+    let body = serde_json::json!({"events": [first, second]});
+    let typed: polar_api::v2026_10::models::EventsIngest =
+        serde_json::from_value(body.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&typed).unwrap(), body);
+    #[cfg(feature = "v2026-04")]
+    {
+        let typed: polar_api::v2026_04::models::EventsIngest =
+            serde_json::from_value(body.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&typed).unwrap(), body);
+    }
+}
