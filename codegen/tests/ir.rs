@@ -1363,3 +1363,55 @@ fn x_polar_pagination_that_does_not_fit_fails_naming_the_operation() {
         "{text}"
     );
 }
+
+#[test]
+fn sort_values_with_a_leading_minus_are_named_desc() {
+    let m = lower_inline(json!({
+        "WidgetSortProperty": {
+            "type": "string",
+            "enum": ["started_at", "-started_at", "name", "-name", "-", "unknown", "-unknown"]
+        }
+    }))
+    .expect("lowers");
+    assert_eq!(
+        enum_variants(&m, "WidgetSortProperty"),
+        strings(&[
+            ("StartedAt", "started_at"),
+            ("StartedAtDesc", "-started_at"),
+            ("Name", "name"),
+            ("NameDesc", "-name"),
+            ("Empty", "-"),
+            ("Unknown2", "unknown"),
+            ("UnknownDesc", "-unknown"),
+        ])
+    );
+}
+
+#[test]
+fn desc_name_collisions_are_resolved_by_one_order_and_said_in_the_docs() {
+    // `name_desc` is a plain value: it keeps `NameDesc` wherever it stands,
+    // and `-name` takes the next free name, its docs saying why.
+    for values in [
+        json!(["-name", "name_desc", "name"]),
+        json!(["name", "name_desc", "-name"]),
+    ] {
+        let m = lower_inline(json!({
+            "Sorting": { "type": "string", "enum": values }
+        }))
+        .expect("lowers");
+        let TypeKind::Enum(e) = &type_named(&m, "Sorting").kind else {
+            panic!("an enum")
+        };
+        let by_wire = |wire: &str| {
+            e.variants
+                .iter()
+                .find(|v| v.wire_value == wire)
+                .expect("the value has a variant")
+        };
+        assert_eq!(by_wire("name_desc").rust_name, "NameDesc");
+        assert_eq!(by_wire("name_desc").collision, None);
+        assert_eq!(by_wire("-name").rust_name, "NameDesc2");
+        assert_eq!(by_wire("-name").collision.as_deref(), Some("NameDesc"));
+        assert_eq!(by_wire("name").rust_name, "Name");
+    }
+}

@@ -5,6 +5,7 @@
 
 mod cycles;
 pub mod docs;
+pub mod enum_names;
 pub mod features;
 mod lower;
 pub mod names;
@@ -200,6 +201,9 @@ pub struct StringEnum {
 pub struct EnumVariant {
     pub rust_name: String,
     pub wire_value: String,
+    /// The name the value asked for when another variant had it first (see
+    /// [`enum_names`]); `rust_name` is then that name with a number.
+    pub collision: Option<String>,
 }
 
 #[derive(Debug, Clone)]
