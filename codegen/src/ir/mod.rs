@@ -10,6 +10,7 @@ pub mod features;
 mod lower;
 pub mod names;
 mod operations;
+pub mod page_size;
 pub mod sharing;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
