@@ -1363,3 +1363,104 @@ fn x_polar_pagination_that_does_not_fit_fails_naming_the_operation() {
         "{text}"
     );
 }
+
+#[test]
+fn sort_values_with_a_leading_minus_are_named_desc() {
+    let m = lower_inline(json!({
+        "WidgetSortProperty": {
+            "type": "string",
+            "enum": ["started_at", "-started_at", "name", "-name", "-", "unknown", "-unknown"]
+        }
+    }))
+    .expect("lowers");
+    assert_eq!(
+        enum_variants(&m, "WidgetSortProperty"),
+        strings(&[
+            ("StartedAt", "started_at"),
+            ("StartedAtDesc", "-started_at"),
+            ("Name", "name"),
+            ("NameDesc", "-name"),
+            ("Empty", "-"),
+            ("Unknown2", "unknown"),
+            ("UnknownDesc", "-unknown"),
+        ])
+    );
+}
+
+#[test]
+fn desc_name_collisions_are_resolved_by_one_order_and_said_in_the_docs() {
+    // `name_desc` is a plain value: it keeps `NameDesc` wherever it stands,
+    // and `-name` takes the next free name, its docs saying why.
+    for values in [
+        json!(["-name", "name_desc", "name"]),
+        json!(["name", "name_desc", "-name"]),
+    ] {
+        let m = lower_inline(json!({
+            "Sorting": { "type": "string", "enum": values }
+        }))
+        .expect("lowers");
+        let TypeKind::Enum(e) = &type_named(&m, "Sorting").kind else {
+            panic!("an enum")
+        };
+        let by_wire = |wire: &str| {
+            e.variants
+                .iter()
+                .find(|v| v.wire_value == wire)
+                .expect("the value has a variant")
+        };
+        assert_eq!(by_wire("name_desc").rust_name, "NameDesc");
+        assert_eq!(by_wire("name_desc").collision, None);
+        assert_eq!(by_wire("-name").rust_name, "NameDesc2");
+        assert_eq!(by_wire("-name").collision.as_deref(), Some("NameDesc"));
+        assert_eq!(by_wire("name").rust_name, "Name");
+    }
+}
+
+#[test]
+fn the_largest_page_a_list_may_ask_for_comes_from_its_limit_parameter() {
+    let max_of = |m: &Models, id: &str| {
+        m.operations
+            .iter()
+            .find(|o| o.operation_id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .max_page_size
+    };
+    // The fixture's `limit` says nothing about a maximum: none is assumed.
+    let m = models("docs_format");
+    assert_eq!(max_of(&m, "widgets:list"), None);
+
+    let limit = "/v1/widgets/";
+    let with_limit = |schema: serde_json::Value, description: Option<&str>| {
+        docs_format_with(|doc| {
+            let params = doc["paths"][limit]["get"]["parameters"]
+                .as_array_mut()
+                .expect("parameters");
+            let param = params
+                .iter_mut()
+                .find(|p| p["name"] == "limit")
+                .expect("a limit parameter");
+            param["schema"] = schema;
+            if let Some(text) = description {
+                param["description"] = json!(text);
+            }
+        })
+        .expect("lowers")
+    };
+    // Polar's wording, in the parameter's or the schema's description.
+    let polar = "Size of a page, defaults to 10. Maximum is 100.";
+    let m = with_limit(json!({ "type": "integer", "default": 10 }), Some(polar));
+    assert_eq!(max_of(&m, "widgets:list"), Some(100));
+    let m = with_limit(
+        json!({ "type": "integer", "default": 10, "description": polar }),
+        None,
+    );
+    assert_eq!(max_of(&m, "widgets:list"), Some(100));
+    // A schema `maximum` is preferred to the prose.
+    let m = with_limit(
+        json!({ "type": "integer", "maximum": 50, "description": polar }),
+        None,
+    );
+    assert_eq!(max_of(&m, "widgets:list"), Some(50));
+    // An operation that does not page has none.
+    assert_eq!(max_of(&m, "widgets:get"), None);
+}

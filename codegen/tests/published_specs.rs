@@ -46,6 +46,12 @@ fn operation<'m>(models: &'m Models, id: &str) -> &'m ir::Operation {
 /// What both documents share: the receipts answer 202 while pending, every
 /// list operation pages, `amounts` maps are keyed by currency.
 fn common_checks(models: &Models) {
+    // Every list states its largest page ("Maximum is 100."), which
+    // `.stream()` asks for; nothing else has one.
+    for op in &models.operations {
+        let expected = op.pagination.as_ref().map(|_| 100);
+        assert_eq!(op.max_page_size, expected, "{}", op.operation_id);
+    }
     for id in ["orders:receipt", "customer_portal:orders:receipt"] {
         assert!(
             matches!(
@@ -196,4 +202,84 @@ fn the_two_versions_share_most_types_and_only_whole_closures() {
             "{name} differs between the copies"
         );
     }
+}
+
+/// The HTTP method each generated request builder sends, and whether it
+/// has an `idempotency_key` method, from the emitted `polar-api` files.
+fn builders(files: &codegen::Files) -> Vec<(String, String, bool)> {
+    let mut found = Vec::new();
+    for (path, text) in files {
+        if !(path.starts_with("polar-api/src/generated/") && path.ends_with(".rs")) {
+            continue;
+        }
+        let file = syn::parse_file(text).unwrap_or_else(|err| panic!("{path}: {err}"));
+        for item in file.items {
+            let syn::Item::Impl(block) = item else {
+                continue;
+            };
+            let operation = block.items.iter().find_map(|member| match member {
+                syn::ImplItem::Const(c) if c.ident == "OPERATION" => match &c.expr {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => Some(s.value()),
+                    _ => None,
+                },
+                _ => None,
+            });
+            let Some(operation) = operation else {
+                continue;
+            };
+            let text = quote::ToTokens::to_token_stream(&block)
+                .to_string()
+                .replace(' ', "");
+            let methods: Vec<&str> = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD", "OPTIONS"]
+                .into_iter()
+                .filter(|m| text.contains(&format!("::reqwest::Method::{m},")))
+                .collect();
+            let [method] = methods.as_slice() else {
+                panic!("{path}: builder of {operation} sends {methods:?}");
+            };
+            let has_key = block.items.iter().any(
+                |member| matches!(member, syn::ImplItem::Fn(f) if f.sig.ident == "idempotency_key"),
+            );
+            found.push((operation, method.to_string(), has_key));
+        }
+    }
+    found
+}
+
+#[test]
+fn only_mutating_builders_take_an_idempotency_key() {
+    for relative in ["2026-04/2026-07-10.json", "2026-10/2026-08-20.docs.json"] {
+        let text = shared(relative);
+        let files = codegen::generate(&text, &codegen::Settings::default())
+            .unwrap_or_else(|err| panic!("generating {relative}: {err}"));
+        let found = builders(&files);
+        let models = lower(relative);
+        assert_eq!(
+            found.len(),
+            models.operations.len(),
+            "{relative}: one builder per operation"
+        );
+        for (operation, method, has_key) in &found {
+            assert_eq!(
+                method,
+                operation_method(&models, operation),
+                "{relative}: {operation}"
+            );
+            let mutating = matches!(method.as_str(), "POST" | "PATCH" | "PUT" | "DELETE");
+            assert_eq!(*has_key, mutating, "{relative}: {operation} ({method})");
+        }
+        for method in ["GET", "POST", "PATCH", "DELETE"] {
+            assert!(
+                found.iter().any(|(_, m, _)| m == method),
+                "{relative}: no {method} builder to check"
+            );
+        }
+    }
+}
+
+fn operation_method<'m>(models: &'m Models, id: &str) -> &'m str {
+    operation(models, id).http_method
 }

@@ -106,3 +106,68 @@ async fn cursor_pages_stop_when_there_is_no_next_page() {
     assert_eq!(items, ["e1", "e2"]);
     assert_eq!(fetches.load(Ordering::SeqCst), 2);
 }
+
+/// The `limit` of every request the server saw.
+async fn limits_sent(server: &MockServer) -> Vec<Option<String>> {
+    common::received(server)
+        .await
+        .iter()
+        .map(|request| {
+            common::query_pairs(request)
+                .into_iter()
+                .find(|(key, _)| key == "limit")
+                .map(|(_, value)| value)
+        })
+        .collect()
+}
+
+async fn one_empty_page(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "items": [],
+            "pagination": {"total_count": 0, "max_page": 0}
+        })))
+        .mount(server)
+        .await;
+}
+
+#[tokio::test]
+async fn walking_every_page_asks_for_the_largest_pages_the_spec_states() {
+    use futures_util::TryStreamExt;
+
+    let server = MockServer::start().await;
+    one_empty_page(&server).await;
+    let client = client(&server);
+    // The spec's `limit` says "Maximum is 100.".
+    let streamed: Vec<_> = client
+        .customers()
+        .list()
+        .stream()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(streamed.is_empty());
+    client.customers().list().collect_all().await.unwrap();
+    // A single request keeps the server's default unless asked.
+    client.customers().list().send().await.unwrap();
+    assert_eq!(
+        limits_sent(&server).await,
+        [Some("100".to_owned()), Some("100".to_owned()), None]
+    );
+}
+
+#[tokio::test]
+async fn walking_every_page_keeps_the_callers_page_size() {
+    let server = MockServer::start().await;
+    one_empty_page(&server).await;
+    let client = client(&server);
+    client
+        .customers()
+        .list()
+        .limit(7)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(limits_sent(&server).await, [Some("7".to_owned())]);
+}

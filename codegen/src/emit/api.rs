@@ -665,9 +665,37 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
             )
         }
     };
+    // Walking every page, ask for the largest pages the spec allows unless
+    // the caller chose a size.
+    let (largest_pages, size_doc) = match op.max_page_size {
+        Some(max) => {
+            let limit_field = op
+                .query_params
+                .iter()
+                .find(|p| p.wire_name == "limit")
+                .map(|p| ident(&p.rust_name))
+                .expect("a stated maximum page size comes from `limit`");
+            let doc = format!(
+                " Unless `limit` is set, pages of {max} items are asked for, the most \
+                 the API serves."
+            );
+            let max = proc_macro2::Literal::i64_unsuffixed(max);
+            (
+                quote!(self.#limit_field.get_or_insert(#max);),
+                quote!(#[doc = ""] #[doc = #doc]),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let receiver = match op.max_page_size {
+        Some(_) => quote!(mut self),
+        None => quote!(self),
+    };
     quote! {
         #[doc = " Every item of every page, fetched page by page as the stream is polled."]
-        pub fn stream(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+        #size_doc
+        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+            #largest_pages
             let first = self.#page_field.unwrap_or(1);
             #walker(first, move |number| {
                 let mut request = self.clone();
@@ -676,6 +704,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
             })
         }
         #[doc = " Every item of every page, collected."]
+        #size_doc
         pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
             crate::collect_all(self.stream()).await
         }

@@ -11,6 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{doc_attrs, ident};
+use crate::ir::enum_names;
 use crate::ir::features::Features;
 use crate::ir::names::unraw;
 use crate::ir::{
@@ -327,9 +328,31 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEn
         .iter()
         .map(|v| v.wire_value.as_str())
         .collect();
-    let variant_docs = values.iter().map(|v| format!(" `{v:?}`"));
+    let variant_docs = string_enum.variants.iter().map(|v| match &v.collision {
+        None => format!(" `{:?}`", v.wire_value),
+        Some(wanted) => format!(
+            " `{:?}` (not `{wanted}`, the name of another variant)",
+            v.wire_value
+        ),
+    });
+    let desc_doc = string_enum
+        .variants
+        .iter()
+        .any(|v| enum_names::wanted_variant_name(&v.wire_value).1)
+        .then(|| {
+            let text = format!(
+                " A value with a leading `-` sorts in descending order; its variant \
+                 is named after the rest plus `{}` (`-created_at` is `CreatedAt{0}`).",
+                enum_names::DESC_SUFFIX
+            );
+            quote! {
+                #[doc = ""]
+                #[doc = #text]
+            }
+        });
     quote! {
         #doc
+        #desc_doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {

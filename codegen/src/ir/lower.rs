@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::cycles;
 use super::docs::doc_text;
+use super::enum_names::enum_variants;
 use super::names::{field_name, module_name, type_name, Namespace};
 use super::*;
 use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
@@ -1211,15 +1212,10 @@ fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
 }
 
 fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
-    let mut names = Namespace::new();
-    names.reserve("Unknown");
-    let mut variants = Vec::with_capacity(values.len());
+    let mut texts = Vec::with_capacity(values.len());
     for value in values {
         match value {
-            Value::String(text) => variants.push(EnumVariant {
-                rust_name: names.claim(&type_name(text)),
-                wire_value: text.clone(),
-            }),
+            Value::String(text) => texts.push(text.as_str()),
             Value::Null => {}
             other => {
                 return Err(ctx.error(format!(
@@ -1228,7 +1224,9 @@ fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
             }
         }
     }
-    Ok(StringEnum { variants })
+    Ok(StringEnum {
+        variants: enum_variants(texts),
+    })
 }
 
 fn string_values(values: &[Value]) -> Vec<String> {

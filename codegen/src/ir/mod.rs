@@ -5,10 +5,12 @@
 
 mod cycles;
 pub mod docs;
+pub mod enum_names;
 pub mod features;
 mod lower;
 pub mod names;
 mod operations;
+pub mod page_size;
 pub mod sharing;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
@@ -200,6 +202,9 @@ pub struct StringEnum {
 pub struct EnumVariant {
     pub rust_name: String,
     pub wire_value: String,
+    /// The name the value asked for when another variant had it first (see
+    /// [`enum_names`]); `rust_name` is then that name with a number.
+    pub collision: Option<String>,
 }
 
 #[derive(Debug, Clone)]

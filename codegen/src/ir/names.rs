@@ -8,7 +8,8 @@
 //!   identifiers (`type` → `r#type`), except the few that cannot be raw
 //!   (`self`, `Self`, `super`, `crate`), which get a trailing `_`.
 //! * Enum variants: `UpperCamelCase` of the value (`customer_service` →
-//!   `CustomerService`, `checkout.created` → `CheckoutCreated`).
+//!   `CustomerService`, `checkout.created` → `CheckoutCreated`), and
+//!   `-started_at` → `StartedAtDesc` (see [`super::enum_names`]).
 //! * Anything that would start with a digit is prefixed (`_`-less): `V` for
 //!   variants and types, `n` for fields. An empty name becomes `Empty`/`empty`.
 //! * Collisions inside one namespace are resolved by appending `2`, `3`, ...

@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::docs::doc_text;
 use super::lower::{peel_nullable, union_members, Ctx, Lowering};
 use super::names::{field_name, type_name, Namespace};
+use super::page_size::max_page_size;
 use super::*;
 use crate::spec::{Operation as SpecOperation, Parameter, Response, Schema};
 use crate::Error;
@@ -54,6 +55,10 @@ pub struct Operation {
     /// Documented error statuses with a JSON body, in status order.
     pub errors: Vec<ErrorResponse>,
     pub pagination: Option<Pagination>,
+    /// The largest `limit` a paginated operation may ask for, as the spec
+    /// states it ([`super::page_size`]); `None` when it pages without a
+    /// stated maximum, or does not page.
+    pub max_page_size: Option<i64>,
     pub deprecated: bool,
     pub doc: String,
 }
@@ -304,6 +309,15 @@ impl<'a> Lowering<'a> {
             &query_params,
             &ctx("x-polar-pagination", String::new(), false),
         )?;
+        // Only an optional integer `limit` of a paginated operation is
+        // filled in by `.stream()`.
+        let settable_limit = query_params
+            .iter()
+            .any(|p| p.wire_name == "limit" && !p.required && !p.many && p.ty == TypeRef::Integer);
+        let max_page_size = match (&pagination, settable_limit) {
+            (Some(_), true) => max_page_size(params),
+            _ => None,
+        };
         Ok(Operation {
             operation_id,
             group,
@@ -317,6 +331,7 @@ impl<'a> Lowering<'a> {
             body,
             success,
             errors,
+            max_page_size,
             pagination,
             deprecated: operation.deprecated,
             doc,

@@ -121,11 +121,14 @@ impl MembersListMembers {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::Member, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -137,6 +140,8 @@ impl MembersListMembers {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(self) -> Result<Vec<super::models::Member>, crate::Error> {
         crate::collect_all(self.stream()).await
     }

@@ -264,11 +264,14 @@ impl BenefitsList {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::Benefit, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -280,6 +283,8 @@ impl BenefitsList {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(self) -> Result<Vec<super::models::Benefit>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -663,11 +668,14 @@ impl BenefitsGrants {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::BenefitGrant, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -679,6 +687,8 @@ impl BenefitsGrants {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::BenefitGrant>, crate::Error> {

@@ -281,11 +281,14 @@ impl BenefitsList {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::Benefit, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -297,6 +300,8 @@ impl BenefitsList {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(self) -> Result<Vec<super::models::Benefit>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -655,11 +660,14 @@ impl BenefitsFiles {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::BenefitDownloadableFile, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -671,6 +679,8 @@ impl BenefitsFiles {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::BenefitDownloadableFile>, crate::Error> {
@@ -785,11 +795,14 @@ impl BenefitsGrants {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::BenefitGrant, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -801,6 +814,8 @@ impl BenefitsGrants {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::BenefitGrant>, crate::Error> {

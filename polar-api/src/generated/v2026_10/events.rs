@@ -282,11 +282,14 @@ impl EventsList {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::Event, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -321,6 +324,8 @@ impl EventsList {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(self) -> Result<Vec<super::models::Event>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -508,11 +513,14 @@ impl EventsListNames {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::EventName, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -524,6 +532,8 @@ impl EventsListNames {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::EventName>, crate::Error> {

@@ -238,11 +238,14 @@ impl WebhooksListWebhookEndpoints {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::WebhookEndpoint, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -254,6 +257,8 @@ impl WebhooksListWebhookEndpoints {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::WebhookEndpoint>, crate::Error> {
@@ -721,11 +726,14 @@ impl WebhooksListWebhookDeliveries {
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
     /// Every item of every page, fetched page by page as the stream is polled.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub fn stream(
-        self,
+        mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::WebhookDelivery, crate::Error>,
     > + Send + 'static {
+        self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
             first,
@@ -737,6 +745,8 @@ impl WebhooksListWebhookDeliveries {
         )
     }
     /// Every item of every page, collected.
+    ///
+    /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::WebhookDelivery>, crate::Error> {

@@ -2,21 +2,23 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefit_grants"))]
 /// BenefitGrantSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"granted_at"`
     GrantedAt,
     /// `"-granted_at"`
-    GrantedAt2,
+    GrantedAtDesc,
     /// `"revoked_at"`
     RevokedAt,
     /// `"-revoked_at"`
-    RevokedAt2,
+    RevokedAtDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -35,11 +37,11 @@ impl BenefitGrantSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::GrantedAt => "granted_at",
-            Self::GrantedAt2 => "-granted_at",
+            Self::GrantedAtDesc => "-granted_at",
             Self::RevokedAt => "revoked_at",
-            Self::RevokedAt2 => "-revoked_at",
+            Self::RevokedAtDesc => "-revoked_at",
             Self::Unknown(value) => value,
         }
     }
@@ -49,11 +51,11 @@ impl From<&str> for BenefitGrantSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "granted_at" => Self::GrantedAt,
-            "-granted_at" => Self::GrantedAt2,
+            "-granted_at" => Self::GrantedAtDesc,
             "revoked_at" => Self::RevokedAt,
-            "-revoked_at" => Self::RevokedAt2,
+            "-revoked_at" => Self::RevokedAtDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

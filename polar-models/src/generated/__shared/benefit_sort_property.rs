@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"description"`
     Description,
     /// `"-description"`
-    Description2,
+    DescriptionDesc,
     /// `"type"`
     Type,
     /// `"-type"`
-    Type2,
+    TypeDesc,
     /// `"user_order"`
     UserOrder,
     /// `"-user_order"`
-    UserOrder2,
+    UserOrderDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl BenefitSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Description => "description",
-            Self::Description2 => "-description",
+            Self::DescriptionDesc => "-description",
             Self::Type => "type",
-            Self::Type2 => "-type",
+            Self::TypeDesc => "-type",
             Self::UserOrder => "user_order",
-            Self::UserOrder2 => "-user_order",
+            Self::UserOrderDesc => "-user_order",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for BenefitSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "description" => Self::Description,
-            "-description" => Self::Description2,
+            "-description" => Self::DescriptionDesc,
             "type" => Self::Type,
-            "-type" => Self::Type2,
+            "-type" => Self::TypeDesc,
             "user_order" => Self::UserOrder,
-            "-user_order" => Self::UserOrder2,
+            "-user_order" => Self::UserOrderDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

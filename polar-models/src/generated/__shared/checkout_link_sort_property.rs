@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 /// CheckoutLinkSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutLinkSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"label"`
     Label,
     /// `"-label"`
-    Label2,
+    LabelDesc,
     /// `"success_url"`
     SuccessUrl,
     /// `"-success_url"`
-    SuccessUrl2,
+    SuccessUrlDesc,
     /// `"allow_discount_codes"`
     AllowDiscountCodes,
     /// `"-allow_discount_codes"`
-    AllowDiscountCodes2,
+    AllowDiscountCodesDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl CheckoutLinkSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Label => "label",
-            Self::Label2 => "-label",
+            Self::LabelDesc => "-label",
             Self::SuccessUrl => "success_url",
-            Self::SuccessUrl2 => "-success_url",
+            Self::SuccessUrlDesc => "-success_url",
             Self::AllowDiscountCodes => "allow_discount_codes",
-            Self::AllowDiscountCodes2 => "-allow_discount_codes",
+            Self::AllowDiscountCodesDesc => "-allow_discount_codes",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for CheckoutLinkSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "label" => Self::Label,
-            "-label" => Self::Label2,
+            "-label" => Self::LabelDesc,
             "success_url" => Self::SuccessUrl,
-            "-success_url" => Self::SuccessUrl2,
+            "-success_url" => Self::SuccessUrlDesc,
             "allow_discount_codes" => Self::AllowDiscountCodes,
-            "-allow_discount_codes" => Self::AllowDiscountCodes2,
+            "-allow_discount_codes" => Self::AllowDiscountCodesDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,21 +2,23 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// CheckoutSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"expires_at"`
     ExpiresAt,
     /// `"-expires_at"`
-    ExpiresAt2,
+    ExpiresAtDesc,
     /// `"status"`
     Status,
     /// `"-status"`
-    Status2,
+    StatusDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -35,11 +37,11 @@ impl CheckoutSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::ExpiresAt => "expires_at",
-            Self::ExpiresAt2 => "-expires_at",
+            Self::ExpiresAtDesc => "-expires_at",
             Self::Status => "status",
-            Self::Status2 => "-status",
+            Self::StatusDesc => "-status",
             Self::Unknown(value) => value,
         }
     }
@@ -49,11 +51,11 @@ impl From<&str> for CheckoutSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "expires_at" => Self::ExpiresAt,
-            "-expires_at" => Self::ExpiresAt2,
+            "-expires_at" => Self::ExpiresAtDesc,
             "status" => Self::Status,
-            "-status" => Self::Status2,
+            "-status" => Self::StatusDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 /// CustomFieldSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"slug"`
     Slug,
     /// `"-slug"`
-    Slug2,
+    SlugDesc,
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"type"`
     Type,
     /// `"-type"`
-    Type2,
+    TypeDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl CustomFieldSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Slug => "slug",
-            Self::Slug2 => "-slug",
+            Self::SlugDesc => "-slug",
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::Type => "type",
-            Self::Type2 => "-type",
+            Self::TypeDesc => "-type",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for CustomFieldSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "slug" => Self::Slug,
-            "-slug" => Self::Slug2,
+            "-slug" => Self::SlugDesc,
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "type" => Self::Type,
-            "-type" => Self::Type2,
+            "-type" => Self::TypeDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

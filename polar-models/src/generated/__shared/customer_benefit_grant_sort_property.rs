@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantSortProperty {
     /// `"granted_at"`
     GrantedAt,
     /// `"-granted_at"`
-    GrantedAt2,
+    GrantedAtDesc,
     /// `"type"`
     Type,
     /// `"-type"`
-    Type2,
+    TypeDesc,
     /// `"organization"`
     Organization,
     /// `"-organization"`
-    Organization2,
+    OrganizationDesc,
     /// `"product_benefit"`
     ProductBenefit,
     /// `"-product_benefit"`
-    ProductBenefit2,
+    ProductBenefitDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl CustomerBenefitGrantSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::GrantedAt => "granted_at",
-            Self::GrantedAt2 => "-granted_at",
+            Self::GrantedAtDesc => "-granted_at",
             Self::Type => "type",
-            Self::Type2 => "-type",
+            Self::TypeDesc => "-type",
             Self::Organization => "organization",
-            Self::Organization2 => "-organization",
+            Self::OrganizationDesc => "-organization",
             Self::ProductBenefit => "product_benefit",
-            Self::ProductBenefit2 => "-product_benefit",
+            Self::ProductBenefitDesc => "-product_benefit",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for CustomerBenefitGrantSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "granted_at" => Self::GrantedAt,
-            "-granted_at" => Self::GrantedAt2,
+            "-granted_at" => Self::GrantedAtDesc,
             "type" => Self::Type,
-            "-type" => Self::Type2,
+            "-type" => Self::TypeDesc,
             "organization" => Self::Organization,
-            "-organization" => Self::Organization2,
+            "-organization" => Self::OrganizationDesc,
             "product_benefit" => Self::ProductBenefit,
-            "-product_benefit" => Self::ProductBenefit2,
+            "-product_benefit" => Self::ProductBenefitDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

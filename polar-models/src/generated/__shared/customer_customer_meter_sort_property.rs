@@ -2,37 +2,39 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerCustomerMeterSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCustomerMeterSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"modified_at"`
     ModifiedAt,
     /// `"-modified_at"`
-    ModifiedAt2,
+    ModifiedAtDesc,
     /// `"meter_id"`
     MeterId,
     /// `"-meter_id"`
-    MeterId2,
+    MeterIdDesc,
     /// `"meter_name"`
     MeterName,
     /// `"-meter_name"`
-    MeterName2,
+    MeterNameDesc,
     /// `"consumed_units"`
     ConsumedUnits,
     /// `"-consumed_units"`
-    ConsumedUnits2,
+    ConsumedUnitsDesc,
     /// `"credited_units"`
     CreditedUnits,
     /// `"-credited_units"`
-    CreditedUnits2,
+    CreditedUnitsDesc,
     /// `"balance"`
     Balance,
     /// `"-balance"`
-    Balance2,
+    BalanceDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -59,19 +61,19 @@ impl CustomerCustomerMeterSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::ModifiedAt => "modified_at",
-            Self::ModifiedAt2 => "-modified_at",
+            Self::ModifiedAtDesc => "-modified_at",
             Self::MeterId => "meter_id",
-            Self::MeterId2 => "-meter_id",
+            Self::MeterIdDesc => "-meter_id",
             Self::MeterName => "meter_name",
-            Self::MeterName2 => "-meter_name",
+            Self::MeterNameDesc => "-meter_name",
             Self::ConsumedUnits => "consumed_units",
-            Self::ConsumedUnits2 => "-consumed_units",
+            Self::ConsumedUnitsDesc => "-consumed_units",
             Self::CreditedUnits => "credited_units",
-            Self::CreditedUnits2 => "-credited_units",
+            Self::CreditedUnitsDesc => "-credited_units",
             Self::Balance => "balance",
-            Self::Balance2 => "-balance",
+            Self::BalanceDesc => "-balance",
             Self::Unknown(value) => value,
         }
     }
@@ -81,19 +83,19 @@ impl From<&str> for CustomerCustomerMeterSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "modified_at" => Self::ModifiedAt,
-            "-modified_at" => Self::ModifiedAt2,
+            "-modified_at" => Self::ModifiedAtDesc,
             "meter_id" => Self::MeterId,
-            "-meter_id" => Self::MeterId2,
+            "-meter_id" => Self::MeterIdDesc,
             "meter_name" => Self::MeterName,
-            "-meter_name" => Self::MeterName2,
+            "-meter_name" => Self::MeterNameDesc,
             "consumed_units" => Self::ConsumedUnits,
-            "-consumed_units" => Self::ConsumedUnits2,
+            "-consumed_units" => Self::ConsumedUnitsDesc,
             "credited_units" => Self::CreditedUnits,
-            "-credited_units" => Self::CreditedUnits2,
+            "-credited_units" => Self::CreditedUnitsDesc,
             "balance" => Self::Balance,
-            "-balance" => Self::Balance2,
+            "-balance" => Self::BalanceDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

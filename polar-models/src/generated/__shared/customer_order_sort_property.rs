@@ -2,29 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerOrderSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerOrderSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"amount"`
     Amount,
     /// `"-amount"`
-    Amount2,
+    AmountDesc,
     /// `"net_amount"`
     NetAmount,
     /// `"-net_amount"`
-    NetAmount2,
+    NetAmountDesc,
     /// `"product"`
     Product,
     /// `"-product"`
-    Product2,
+    ProductDesc,
     /// `"subscription"`
     Subscription,
     /// `"-subscription"`
-    Subscription2,
+    SubscriptionDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -47,15 +49,15 @@ impl CustomerOrderSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Amount => "amount",
-            Self::Amount2 => "-amount",
+            Self::AmountDesc => "-amount",
             Self::NetAmount => "net_amount",
-            Self::NetAmount2 => "-net_amount",
+            Self::NetAmountDesc => "-net_amount",
             Self::Product => "product",
-            Self::Product2 => "-product",
+            Self::ProductDesc => "-product",
             Self::Subscription => "subscription",
-            Self::Subscription2 => "-subscription",
+            Self::SubscriptionDesc => "-subscription",
             Self::Unknown(value) => value,
         }
     }
@@ -65,15 +67,15 @@ impl From<&str> for CustomerOrderSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "amount" => Self::Amount,
-            "-amount" => Self::Amount2,
+            "-amount" => Self::AmountDesc,
             "net_amount" => Self::NetAmount,
-            "-net_amount" => Self::NetAmount2,
+            "-net_amount" => Self::NetAmountDesc,
             "product" => Self::Product,
-            "-product" => Self::Product2,
+            "-product" => Self::ProductDesc,
             "subscription" => Self::Subscription,
-            "-subscription" => Self::Subscription2,
+            "-subscription" => Self::SubscriptionDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

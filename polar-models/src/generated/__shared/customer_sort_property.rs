@@ -2,21 +2,23 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"email"`
     Email,
     /// `"-email"`
-    Email2,
+    EmailDesc,
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -35,11 +37,11 @@ impl CustomerSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Email => "email",
-            Self::Email2 => "-email",
+            Self::EmailDesc => "-email",
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::Unknown(value) => value,
         }
     }
@@ -49,11 +51,11 @@ impl From<&str> for CustomerSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "email" => Self::Email,
-            "-email" => Self::Email2,
+            "-email" => Self::EmailDesc,
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,29 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscriptionSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionSortProperty {
     /// `"started_at"`
     StartedAt,
     /// `"-started_at"`
-    StartedAt2,
+    StartedAtDesc,
     /// `"amount"`
     Amount,
     /// `"-amount"`
-    Amount2,
+    AmountDesc,
     /// `"status"`
     Status,
     /// `"-status"`
-    Status2,
+    StatusDesc,
     /// `"organization"`
     Organization,
     /// `"-organization"`
-    Organization2,
+    OrganizationDesc,
     /// `"product"`
     Product,
     /// `"-product"`
-    Product2,
+    ProductDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -47,15 +49,15 @@ impl CustomerSubscriptionSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::StartedAt => "started_at",
-            Self::StartedAt2 => "-started_at",
+            Self::StartedAtDesc => "-started_at",
             Self::Amount => "amount",
-            Self::Amount2 => "-amount",
+            Self::AmountDesc => "-amount",
             Self::Status => "status",
-            Self::Status2 => "-status",
+            Self::StatusDesc => "-status",
             Self::Organization => "organization",
-            Self::Organization2 => "-organization",
+            Self::OrganizationDesc => "-organization",
             Self::Product => "product",
-            Self::Product2 => "-product",
+            Self::ProductDesc => "-product",
             Self::Unknown(value) => value,
         }
     }
@@ -65,15 +67,15 @@ impl From<&str> for CustomerSubscriptionSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "started_at" => Self::StartedAt,
-            "-started_at" => Self::StartedAt2,
+            "-started_at" => Self::StartedAtDesc,
             "amount" => Self::Amount,
-            "-amount" => Self::Amount2,
+            "-amount" => Self::AmountDesc,
             "status" => Self::Status,
-            "-status" => Self::Status2,
+            "-status" => Self::StatusDesc,
             "organization" => Self::Organization,
-            "-organization" => Self::Organization2,
+            "-organization" => Self::OrganizationDesc,
             "product" => Self::Product,
-            "-product" => Self::Product2,
+            "-product" => Self::ProductDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

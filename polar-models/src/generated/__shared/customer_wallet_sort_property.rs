@@ -2,17 +2,19 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerWalletSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerWalletSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"balance"`
     Balance,
     /// `"-balance"`
-    Balance2,
+    BalanceDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -29,9 +31,9 @@ impl CustomerWalletSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Balance => "balance",
-            Self::Balance2 => "-balance",
+            Self::BalanceDesc => "-balance",
             Self::Unknown(value) => value,
         }
     }
@@ -41,9 +43,9 @@ impl From<&str> for CustomerWalletSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "balance" => Self::Balance,
-            "-balance" => Self::Balance2,
+            "-balance" => Self::BalanceDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,29 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 /// DiscountSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"code"`
     Code,
     /// `"-code"`
-    Code2,
+    CodeDesc,
     /// `"redemptions_count"`
     RedemptionsCount,
     /// `"-redemptions_count"`
-    RedemptionsCount2,
+    RedemptionsCountDesc,
     /// `"ends_at"`
     EndsAt,
     /// `"-ends_at"`
-    EndsAt2,
+    EndsAtDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -47,15 +49,15 @@ impl DiscountSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::Code => "code",
-            Self::Code2 => "-code",
+            Self::CodeDesc => "-code",
             Self::RedemptionsCount => "redemptions_count",
-            Self::RedemptionsCount2 => "-redemptions_count",
+            Self::RedemptionsCountDesc => "-redemptions_count",
             Self::EndsAt => "ends_at",
-            Self::EndsAt2 => "-ends_at",
+            Self::EndsAtDesc => "-ends_at",
             Self::Unknown(value) => value,
         }
     }
@@ -65,15 +67,15 @@ impl From<&str> for DiscountSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "code" => Self::Code,
-            "-code" => Self::Code2,
+            "-code" => Self::CodeDesc,
             "redemptions_count" => Self::RedemptionsCount,
-            "-redemptions_count" => Self::RedemptionsCount2,
+            "-redemptions_count" => Self::RedemptionsCountDesc,
             "ends_at" => Self::EndsAt,
-            "-ends_at" => Self::EndsAt2,
+            "-ends_at" => Self::EndsAtDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

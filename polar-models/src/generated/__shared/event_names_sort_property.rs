@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventNamesSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventNamesSortProperty {
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"occurrences"`
     Occurrences,
     /// `"-occurrences"`
-    Occurrences2,
+    OccurrencesDesc,
     /// `"first_seen"`
     FirstSeen,
     /// `"-first_seen"`
-    FirstSeen2,
+    FirstSeenDesc,
     /// `"last_seen"`
     LastSeen,
     /// `"-last_seen"`
-    LastSeen2,
+    LastSeenDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl EventNamesSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::Occurrences => "occurrences",
-            Self::Occurrences2 => "-occurrences",
+            Self::OccurrencesDesc => "-occurrences",
             Self::FirstSeen => "first_seen",
-            Self::FirstSeen2 => "-first_seen",
+            Self::FirstSeenDesc => "-first_seen",
             Self::LastSeen => "last_seen",
-            Self::LastSeen2 => "-last_seen",
+            Self::LastSeenDesc => "-last_seen",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for EventNamesSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "occurrences" => Self::Occurrences,
-            "-occurrences" => Self::Occurrences2,
+            "-occurrences" => Self::OccurrencesDesc,
             "first_seen" => Self::FirstSeen,
-            "-first_seen" => Self::FirstSeen2,
+            "-first_seen" => Self::FirstSeenDesc,
             "last_seen" => Self::LastSeen,
-            "-last_seen" => Self::LastSeen2,
+            "-last_seen" => Self::LastSeenDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,13 +2,15 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventSortProperty {
     /// `"timestamp"`
     Timestamp,
     /// `"-timestamp"`
-    Timestamp2,
+    TimestampDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -20,7 +22,7 @@ impl EventSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Timestamp => "timestamp",
-            Self::Timestamp2 => "-timestamp",
+            Self::TimestampDesc => "-timestamp",
             Self::Unknown(value) => value,
         }
     }
@@ -30,7 +32,7 @@ impl From<&str> for EventSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "timestamp" => Self::Timestamp,
-            "-timestamp" => Self::Timestamp2,
+            "-timestamp" => Self::TimestampDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,29 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventTypesSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventTypesSortProperty {
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"label"`
     Label,
     /// `"-label"`
-    Label2,
+    LabelDesc,
     /// `"occurrences"`
     Occurrences,
     /// `"-occurrences"`
-    Occurrences2,
+    OccurrencesDesc,
     /// `"first_seen"`
     FirstSeen,
     /// `"-first_seen"`
-    FirstSeen2,
+    FirstSeenDesc,
     /// `"last_seen"`
     LastSeen,
     /// `"-last_seen"`
-    LastSeen2,
+    LastSeenDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -47,15 +49,15 @@ impl EventTypesSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::Label => "label",
-            Self::Label2 => "-label",
+            Self::LabelDesc => "-label",
             Self::Occurrences => "occurrences",
-            Self::Occurrences2 => "-occurrences",
+            Self::OccurrencesDesc => "-occurrences",
             Self::FirstSeen => "first_seen",
-            Self::FirstSeen2 => "-first_seen",
+            Self::FirstSeenDesc => "-first_seen",
             Self::LastSeen => "last_seen",
-            Self::LastSeen2 => "-last_seen",
+            Self::LastSeenDesc => "-last_seen",
             Self::Unknown(value) => value,
         }
     }
@@ -65,15 +67,15 @@ impl From<&str> for EventTypesSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "label" => Self::Label,
-            "-label" => Self::Label2,
+            "-label" => Self::LabelDesc,
             "occurrences" => Self::Occurrences,
-            "-occurrences" => Self::Occurrences2,
+            "-occurrences" => Self::OccurrencesDesc,
             "first_seen" => Self::FirstSeen,
-            "-first_seen" => Self::FirstSeen2,
+            "-first_seen" => Self::FirstSeenDesc,
             "last_seen" => Self::LastSeen,
-            "-last_seen" => Self::LastSeen2,
+            "-last_seen" => Self::LastSeenDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

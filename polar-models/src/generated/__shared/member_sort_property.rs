@@ -2,13 +2,15 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 /// MemberSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -20,7 +22,7 @@ impl MemberSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Unknown(value) => value,
         }
     }
@@ -30,7 +32,7 @@ impl From<&str> for MemberSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,45 +2,47 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 /// OrderSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"status"`
     Status,
     /// `"-status"`
-    Status2,
+    StatusDesc,
     /// `"invoice_number"`
     InvoiceNumber,
     /// `"-invoice_number"`
-    InvoiceNumber2,
+    InvoiceNumberDesc,
     /// `"amount"`
     Amount,
     /// `"-amount"`
-    Amount2,
+    AmountDesc,
     /// `"net_amount"`
     NetAmount,
     /// `"-net_amount"`
-    NetAmount2,
+    NetAmountDesc,
     /// `"customer"`
     Customer,
     /// `"-customer"`
-    Customer2,
+    CustomerDesc,
     /// `"product"`
     Product,
     /// `"-product"`
-    Product2,
+    ProductDesc,
     /// `"discount"`
     Discount,
     /// `"-discount"`
-    Discount2,
+    DiscountDesc,
     /// `"subscription"`
     Subscription,
     /// `"-subscription"`
-    Subscription2,
+    SubscriptionDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -71,23 +73,23 @@ impl OrderSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Status => "status",
-            Self::Status2 => "-status",
+            Self::StatusDesc => "-status",
             Self::InvoiceNumber => "invoice_number",
-            Self::InvoiceNumber2 => "-invoice_number",
+            Self::InvoiceNumberDesc => "-invoice_number",
             Self::Amount => "amount",
-            Self::Amount2 => "-amount",
+            Self::AmountDesc => "-amount",
             Self::NetAmount => "net_amount",
-            Self::NetAmount2 => "-net_amount",
+            Self::NetAmountDesc => "-net_amount",
             Self::Customer => "customer",
-            Self::Customer2 => "-customer",
+            Self::CustomerDesc => "-customer",
             Self::Product => "product",
-            Self::Product2 => "-product",
+            Self::ProductDesc => "-product",
             Self::Discount => "discount",
-            Self::Discount2 => "-discount",
+            Self::DiscountDesc => "-discount",
             Self::Subscription => "subscription",
-            Self::Subscription2 => "-subscription",
+            Self::SubscriptionDesc => "-subscription",
             Self::Unknown(value) => value,
         }
     }
@@ -97,23 +99,23 @@ impl From<&str> for OrderSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "status" => Self::Status,
-            "-status" => Self::Status2,
+            "-status" => Self::StatusDesc,
             "invoice_number" => Self::InvoiceNumber,
-            "-invoice_number" => Self::InvoiceNumber2,
+            "-invoice_number" => Self::InvoiceNumberDesc,
             "amount" => Self::Amount,
-            "-amount" => Self::Amount2,
+            "-amount" => Self::AmountDesc,
             "net_amount" => Self::NetAmount,
-            "-net_amount" => Self::NetAmount2,
+            "-net_amount" => Self::NetAmountDesc,
             "customer" => Self::Customer,
-            "-customer" => Self::Customer2,
+            "-customer" => Self::CustomerDesc,
             "product" => Self::Product,
-            "-product" => Self::Product2,
+            "-product" => Self::ProductDesc,
             "discount" => Self::Discount,
-            "-discount" => Self::Discount2,
+            "-discount" => Self::DiscountDesc,
             "subscription" => Self::Subscription,
-            "-subscription" => Self::Subscription2,
+            "-subscription" => Self::SubscriptionDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,29 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"slug"`
     Slug,
     /// `"-slug"`
-    Slug2,
+    SlugDesc,
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"next_review_threshold"`
     NextReviewThreshold,
     /// `"-next_review_threshold"`
-    NextReviewThreshold2,
+    NextReviewThresholdDesc,
     /// `"days_in_status"`
     DaysInStatus,
     /// `"-days_in_status"`
-    DaysInStatus2,
+    DaysInStatusDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -47,15 +49,15 @@ impl OrganizationSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Slug => "slug",
-            Self::Slug2 => "-slug",
+            Self::SlugDesc => "-slug",
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::NextReviewThreshold => "next_review_threshold",
-            Self::NextReviewThreshold2 => "-next_review_threshold",
+            Self::NextReviewThresholdDesc => "-next_review_threshold",
             Self::DaysInStatus => "days_in_status",
-            Self::DaysInStatus2 => "-days_in_status",
+            Self::DaysInStatusDesc => "-days_in_status",
             Self::Unknown(value) => value,
         }
     }
@@ -65,15 +67,15 @@ impl From<&str> for OrganizationSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "slug" => Self::Slug,
-            "-slug" => Self::Slug2,
+            "-slug" => Self::SlugDesc,
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "next_review_threshold" => Self::NextReviewThreshold,
-            "-next_review_threshold" => Self::NextReviewThreshold2,
+            "-next_review_threshold" => Self::NextReviewThresholdDesc,
             "days_in_status" => Self::DaysInStatus,
-            "-days_in_status" => Self::DaysInStatus2,
+            "-days_in_status" => Self::DaysInStatusDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

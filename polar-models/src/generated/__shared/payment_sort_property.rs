@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// PaymentSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"status"`
     Status,
     /// `"-status"`
-    Status2,
+    StatusDesc,
     /// `"amount"`
     Amount,
     /// `"-amount"`
-    Amount2,
+    AmountDesc,
     /// `"method"`
     Method,
     /// `"-method"`
-    Method2,
+    MethodDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl PaymentSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Status => "status",
-            Self::Status2 => "-status",
+            Self::StatusDesc => "-status",
             Self::Amount => "amount",
-            Self::Amount2 => "-amount",
+            Self::AmountDesc => "-amount",
             Self::Method => "method",
-            Self::Method2 => "-method",
+            Self::MethodDesc => "-method",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for PaymentSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "status" => Self::Status,
-            "-status" => Self::Status2,
+            "-status" => Self::StatusDesc,
             "amount" => Self::Amount,
-            "-amount" => Self::Amount2,
+            "-amount" => Self::AmountDesc,
             "method" => Self::Method,
-            "-method" => Self::Method2,
+            "-method" => Self::MethodDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,25 +2,27 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// ProductSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductSortProperty {
     /// `"created_at"`
     CreatedAt,
     /// `"-created_at"`
-    CreatedAt2,
+    CreatedAtDesc,
     /// `"name"`
     Name,
     /// `"-name"`
-    Name2,
+    NameDesc,
     /// `"price_amount_type"`
     PriceAmountType,
     /// `"-price_amount_type"`
-    PriceAmountType2,
+    PriceAmountTypeDesc,
     /// `"price_amount"`
     PriceAmount,
     /// `"-price_amount"`
-    PriceAmount2,
+    PriceAmountDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -41,13 +43,13 @@ impl ProductSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::CreatedAt => "created_at",
-            Self::CreatedAt2 => "-created_at",
+            Self::CreatedAtDesc => "-created_at",
             Self::Name => "name",
-            Self::Name2 => "-name",
+            Self::NameDesc => "-name",
             Self::PriceAmountType => "price_amount_type",
-            Self::PriceAmountType2 => "-price_amount_type",
+            Self::PriceAmountTypeDesc => "-price_amount_type",
             Self::PriceAmount => "price_amount",
-            Self::PriceAmount2 => "-price_amount",
+            Self::PriceAmountDesc => "-price_amount",
             Self::Unknown(value) => value,
         }
     }
@@ -57,13 +59,13 @@ impl From<&str> for ProductSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAt2,
+            "-created_at" => Self::CreatedAtDesc,
             "name" => Self::Name,
-            "-name" => Self::Name2,
+            "-name" => Self::NameDesc,
             "price_amount_type" => Self::PriceAmountType,
-            "-price_amount_type" => Self::PriceAmountType2,
+            "-price_amount_type" => Self::PriceAmountTypeDesc,
             "price_amount" => Self::PriceAmount,
-            "-price_amount" => Self::PriceAmount2,
+            "-price_amount" => Self::PriceAmountDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

@@ -2,45 +2,47 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionSortProperty
+///
+/// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionSortProperty {
     /// `"customer"`
     Customer,
     /// `"-customer"`
-    Customer2,
+    CustomerDesc,
     /// `"status"`
     Status,
     /// `"-status"`
-    Status2,
+    StatusDesc,
     /// `"started_at"`
     StartedAt,
     /// `"-started_at"`
-    StartedAt2,
+    StartedAtDesc,
     /// `"current_period_end"`
     CurrentPeriodEnd,
     /// `"-current_period_end"`
-    CurrentPeriodEnd2,
+    CurrentPeriodEndDesc,
     /// `"ended_at"`
     EndedAt,
     /// `"-ended_at"`
-    EndedAt2,
+    EndedAtDesc,
     /// `"ends_at"`
     EndsAt,
     /// `"-ends_at"`
-    EndsAt2,
+    EndsAtDesc,
     /// `"amount"`
     Amount,
     /// `"-amount"`
-    Amount2,
+    AmountDesc,
     /// `"product"`
     Product,
     /// `"-product"`
-    Product2,
+    ProductDesc,
     /// `"discount"`
     Discount,
     /// `"-discount"`
-    Discount2,
+    DiscountDesc,
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
@@ -71,23 +73,23 @@ impl SubscriptionSortProperty {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Customer => "customer",
-            Self::Customer2 => "-customer",
+            Self::CustomerDesc => "-customer",
             Self::Status => "status",
-            Self::Status2 => "-status",
+            Self::StatusDesc => "-status",
             Self::StartedAt => "started_at",
-            Self::StartedAt2 => "-started_at",
+            Self::StartedAtDesc => "-started_at",
             Self::CurrentPeriodEnd => "current_period_end",
-            Self::CurrentPeriodEnd2 => "-current_period_end",
+            Self::CurrentPeriodEndDesc => "-current_period_end",
             Self::EndedAt => "ended_at",
-            Self::EndedAt2 => "-ended_at",
+            Self::EndedAtDesc => "-ended_at",
             Self::EndsAt => "ends_at",
-            Self::EndsAt2 => "-ends_at",
+            Self::EndsAtDesc => "-ends_at",
             Self::Amount => "amount",
-            Self::Amount2 => "-amount",
+            Self::AmountDesc => "-amount",
             Self::Product => "product",
-            Self::Product2 => "-product",
+            Self::ProductDesc => "-product",
             Self::Discount => "discount",
-            Self::Discount2 => "-discount",
+            Self::DiscountDesc => "-discount",
             Self::Unknown(value) => value,
         }
     }
@@ -97,23 +99,23 @@ impl From<&str> for SubscriptionSortProperty {
     fn from(value: &str) -> Self {
         match value {
             "customer" => Self::Customer,
-            "-customer" => Self::Customer2,
+            "-customer" => Self::CustomerDesc,
             "status" => Self::Status,
-            "-status" => Self::Status2,
+            "-status" => Self::StatusDesc,
             "started_at" => Self::StartedAt,
-            "-started_at" => Self::StartedAt2,
+            "-started_at" => Self::StartedAtDesc,
             "current_period_end" => Self::CurrentPeriodEnd,
-            "-current_period_end" => Self::CurrentPeriodEnd2,
+            "-current_period_end" => Self::CurrentPeriodEndDesc,
             "ended_at" => Self::EndedAt,
-            "-ended_at" => Self::EndedAt2,
+            "-ended_at" => Self::EndedAtDesc,
             "ends_at" => Self::EndsAt,
-            "-ends_at" => Self::EndsAt2,
+            "-ends_at" => Self::EndsAtDesc,
             "amount" => Self::Amount,
-            "-amount" => Self::Amount2,
+            "-amount" => Self::AmountDesc,
             "product" => Self::Product,
-            "-product" => Self::Product2,
+            "-product" => Self::ProductDesc,
             "discount" => Self::Discount,
-            "-discount" => Self::Discount2,
+            "-discount" => Self::DiscountDesc,
             other => Self::Unknown(other.to_owned()),
         }
     }

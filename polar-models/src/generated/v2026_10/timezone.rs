@@ -816,37 +816,37 @@ pub enum Timezone {
     EtcGmt8,
     /// `"Etc/GMT+9"`
     EtcGmt9,
-    /// `"Etc/GMT-0"`
+    /// `"Etc/GMT-0"` (not `EtcGmt0`, the name of another variant)
     EtcGmt0_2,
-    /// `"Etc/GMT-1"`
+    /// `"Etc/GMT-1"` (not `EtcGmt1`, the name of another variant)
     EtcGmt1_2,
-    /// `"Etc/GMT-10"`
+    /// `"Etc/GMT-10"` (not `EtcGmt10`, the name of another variant)
     EtcGmt10_2,
-    /// `"Etc/GMT-11"`
+    /// `"Etc/GMT-11"` (not `EtcGmt11`, the name of another variant)
     EtcGmt11_2,
-    /// `"Etc/GMT-12"`
+    /// `"Etc/GMT-12"` (not `EtcGmt12`, the name of another variant)
     EtcGmt12_2,
     /// `"Etc/GMT-13"`
     EtcGmt13,
     /// `"Etc/GMT-14"`
     EtcGmt14,
-    /// `"Etc/GMT-2"`
+    /// `"Etc/GMT-2"` (not `EtcGmt2`, the name of another variant)
     EtcGmt2_2,
-    /// `"Etc/GMT-3"`
+    /// `"Etc/GMT-3"` (not `EtcGmt3`, the name of another variant)
     EtcGmt3_2,
-    /// `"Etc/GMT-4"`
+    /// `"Etc/GMT-4"` (not `EtcGmt4`, the name of another variant)
     EtcGmt4_2,
-    /// `"Etc/GMT-5"`
+    /// `"Etc/GMT-5"` (not `EtcGmt5`, the name of another variant)
     EtcGmt5_2,
-    /// `"Etc/GMT-6"`
+    /// `"Etc/GMT-6"` (not `EtcGmt6`, the name of another variant)
     EtcGmt6_2,
-    /// `"Etc/GMT-7"`
+    /// `"Etc/GMT-7"` (not `EtcGmt7`, the name of another variant)
     EtcGmt7_2,
-    /// `"Etc/GMT-8"`
+    /// `"Etc/GMT-8"` (not `EtcGmt8`, the name of another variant)
     EtcGmt8_2,
-    /// `"Etc/GMT-9"`
+    /// `"Etc/GMT-9"` (not `EtcGmt9`, the name of another variant)
     EtcGmt9_2,
-    /// `"Etc/GMT0"`
+    /// `"Etc/GMT0"` (not `EtcGmt0`, the name of another variant)
     EtcGmt0_3,
     /// `"Etc/Greenwich"`
     EtcGreenwich,
@@ -996,9 +996,9 @@ pub enum Timezone {
     Gmt,
     /// `"GMT+0"`
     Gmt0,
-    /// `"GMT-0"`
+    /// `"GMT-0"` (not `Gmt0`, the name of another variant)
     Gmt0_2,
-    /// `"GMT0"`
+    /// `"GMT0"` (not `Gmt0`, the name of another variant)
     Gmt0_3,
     /// `"Greenwich"`
     Greenwich,
