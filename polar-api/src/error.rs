@@ -268,10 +268,7 @@ impl ApiError {
                             .map(|parts| {
                                 parts
                                     .iter()
-                                    .map(|p| match p {
-                                        serde_json::Value::String(s) => s.clone(),
-                                        other => other.to_string(),
-                                    })
+                                    .map(location_part)
                                     .collect::<Vec<_>>()
                                     .join(".")
                             })
@@ -665,6 +662,15 @@ impl fmt::Debug for Error {
                 f.debug_struct("Config").field("message", message).finish()
             }
         }
+    }
+}
+
+/// One part of a FastAPI validation error's `loc` as text: a property name
+/// as is, an array index as its number.
+pub(crate) fn location_part(part: &serde_json::Value) -> String {
+    match part {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
 

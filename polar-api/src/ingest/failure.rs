@@ -226,7 +226,11 @@ pub(crate) fn read_refusal(raw: &[u8], len: usize) -> Refusal {
         }
         .filter(|&i| i < len);
         let issue = |skip: usize| ValidationIssue {
-            location: loc.iter().skip(skip).map(location_part).collect(),
+            location: loc
+                .iter()
+                .skip(skip)
+                .map(crate::error::location_part)
+                .collect(),
             message: text("msg"),
             kind: text("type"),
         };
@@ -240,13 +244,6 @@ pub(crate) fn read_refusal(raw: &[u8], len: usize) -> Refusal {
     } else {
         unlocated.extend(located.into_values().flatten());
         Refusal::Unlocated(unlocated)
-    }
-}
-
-fn location_part(part: &serde_json::Value) -> String {
-    match part {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
     }
 }
 
