@@ -3,7 +3,7 @@
 //! graceful shutdown (Ctrl-C) sends what is still queued before exiting.
 //!
 //! ```sh
-//! POLAR_ACCESS_TOKEN=polar_oat_... cargo run -p polar-api --example usage_ingestor
+//! POLAR_ACCESS_TOKEN=polar_oat_... cargo run -p polar-api --features ingest --example usage_ingestor
 //! curl -H 'x-customer-id: user_123' http://127.0.0.1:3000/search
 //! ```
 //!
@@ -38,7 +38,7 @@ async fn main() -> ExitCode {
         println!(
             "Set {TOKEN} to a sandbox organization access token (polar_oat_..., with the \
              events:write scope) and run this again:\n  \
-             {TOKEN}=polar_oat_... cargo run -p polar-api --example usage_ingestor"
+             {TOKEN}=polar_oat_... cargo run -p polar-api --features ingest --example usage_ingestor"
         );
         return ExitCode::SUCCESS;
     };
