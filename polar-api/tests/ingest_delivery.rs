@@ -419,7 +419,7 @@ async fn no_more_requests_start_than_the_rate_limit_allows() {
             ingestor.try_record(numbered(i)).unwrap();
         }
         mock.wait_for(6).await;
-        until("the three answers", || ingestor.stats().acknowledged == 6).await;
+        until("the three answers", || ingestor.stats().acknowledged >= 6).await;
         // Give the two others every chance to go out: they must not.
         tokio::time::sleep(Duration::from_millis(300)).await;
         assert_eq!(mock.ledger().requests, 3);
