@@ -480,3 +480,101 @@ async fn a_429_is_retried_no_sooner_than_its_retry_after() {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_413_splits_the_batch_until_the_server_takes_it() {
+    guarded("a_413_splits_the_batch_until_the_server_takes_it", async {
+        // The server takes at most 3 events a request.
+        let mock = IngestMock::start(
+            ingest_support::Faults {
+                max_events: Some(3),
+                ..Default::default()
+            },
+            Refuse::Nothing,
+        )
+        .await;
+        let ingestor = mock
+            .client(Duration::from_secs(10))
+            .ingestor()
+            .max_batch_size(10)
+            .start()
+            .unwrap();
+        for i in 0..10 {
+            ingestor.try_record(numbered(i)).unwrap();
+        }
+        within("flush", ingestor.flush()).await;
+        let stats = ingestor.stats();
+        assert_eq!((stats.acknowledged, stats.failed), (10, 0), "{stats:?}");
+        assert_eq!(stats.batches, 1);
+        let ledger = mock.ledger();
+        assert_eq!(ledger.distinct(), 10);
+        // 10 -> 5 + 5 -> (2 + 3) + (2 + 3): three 413s, four requests taken.
+        assert_eq!(ledger.statuses[&413], 3);
+        assert_eq!(ledger.statuses[&200], 4);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_413_for_a_single_event_fails_it_for_good() {
+    guarded("a_413_for_a_single_event_fails_it_for_good", async {
+        let mock = IngestMock::answering(413).await;
+        let (failures, on_failure) = collector();
+        let ingestor = mock
+            .client(Duration::from_secs(10))
+            .ingestor()
+            .max_batch_size(4)
+            .on_failure(on_failure)
+            .start()
+            .unwrap();
+        for i in 0..4 {
+            ingestor.try_record(numbered(i)).unwrap();
+        }
+        within("flush", ingestor.flush()).await;
+        let failures = std::mem::take(&mut *failures.lock().unwrap());
+        assert_eq!(failures.len(), 4);
+        for failure in &failures {
+            let FailureReason::Rejected(error) = &failure.reason else {
+                panic!("rejected: {:?}", failure.reason)
+            };
+            assert_eq!(error.api_error().map(|api| api.status), Some(413));
+        }
+        // 4 -> 2 + 2 -> 1 + 1 + 1 + 1: seven requests, each event alone last.
+        assert_eq!(mock.ledger().requests, 7);
+        assert_eq!(ingestor.stats().failed, 4);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_2xx_whose_body_does_not_decode_counts_as_acknowledged() {
+    guarded(
+        "a_2xx_whose_body_does_not_decode_counts_as_acknowledged",
+        async {
+            // `{}`: no `inserted`.
+            let mock = IngestMock::answering(200).await;
+            let ingestor = mock
+                .client(Duration::from_secs(10))
+                .ingestor()
+                .start()
+                .unwrap();
+            for i in 0..3 {
+                ingestor.try_record(numbered(i)).unwrap();
+            }
+            within("flush", ingestor.flush()).await;
+            let stats = ingestor.stats();
+            assert_eq!(
+                (
+                    stats.acknowledged,
+                    stats.inserted,
+                    stats.requests,
+                    stats.retries
+                ),
+                (3, 0, 1, 0),
+                "{stats:?}"
+            );
+            assert!(ingestor.take_failures().is_empty());
+        },
+    )
+    .await
+}

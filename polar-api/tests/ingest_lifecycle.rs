@@ -400,3 +400,21 @@ async fn durations_too_long_to_add_to_a_clock_mean_never() {
     })
     .await
 }
+
+#[tokio::test]
+async fn debug_output_never_shows_the_token() {
+    guarded("debug_output_never_shows_the_token", async {
+        let mock = IngestMock::answering(401).await;
+        let client = mock.client(Duration::from_secs(10));
+        let builder = client.ingestor();
+        assert!(!format!("{builder:?}").contains(TOKEN), "{builder:?}");
+        let ingestor = builder.start().unwrap();
+        ingestor.record(event(0)).await.unwrap();
+        let report = within("shutdown", ingestor.shutdown()).await;
+        assert_eq!(report.undelivered.len(), 1);
+        let shown = format!("{ingestor:?} {report:?} {}", report.undelivered[0].reason);
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(!shown.contains("InGeSt"), "{shown}");
+    })
+    .await
+}

@@ -66,6 +66,8 @@ pub struct Faults {
     /// <retry_after>` (seconds; 0 by default).
     pub rate_limited: &'static [u64],
     pub retry_after: u64,
+    /// A request with more events than this is answered 413.
+    pub max_events: Option<usize>,
     /// Request numbers (mod 20) processed, but answered after `slow_by`.
     pub slow: &'static [u64],
     pub slow_by: Duration,
@@ -76,6 +78,7 @@ pub const CHAOS: Faults = Faults {
     unavailable: &[0, 3, 6, 9, 12, 15],
     rate_limited: &[1, 11],
     retry_after: 0,
+    max_events: None,
     slow: &[4],
     slow_by: Duration::from_millis(1500),
 };
@@ -309,6 +312,11 @@ impl IngestMock {
         }
         let body: Value = serde_json::from_slice(body).expect("a JSON body");
         let events = body["events"].as_array().expect("an events list").clone();
+        if self.faults.max_events.is_some_and(|max| events.len() > max) {
+            let template = ResponseTemplate::new(413)
+                .set_body_json(json!({"detail": "Request Entity Too Large"}));
+            return (413, template, now);
+        }
         if self.refuse != Refuse::Nothing {
             let detail: Vec<Value> = events
                 .iter()
