@@ -159,51 +159,73 @@ mod tests {
 
     // With tokio's paused clock: time moves only when every task waits,
     // straight to the next timer, so a minute's window takes no time.
+
+    /// Fails a test whose limiter waits forever (on the paused clock, a
+    /// day goes by as soon as every task is waiting).
+    async fn guarded<F: std::future::Future>(test: &str, body: F) -> F::Output {
+        match tokio::time::timeout(Duration::from_secs(24 * 3600), body).await {
+            Ok(output) => output,
+            Err(_) => panic!("hung: `{test}` still waiting after a (paused-clock) day"),
+        }
+    }
+
     #[tokio::test(start_paused = true)]
     async fn the_limiter_starts_no_more_than_the_limit_in_any_window() {
-        let window = Duration::from_secs(60);
-        let limiter = Limiter::new(Some((3, window)));
-        let t0 = Instant::now();
-        let mut starts = Vec::new();
-        for _ in 0..10 {
-            limiter.acquire().await;
-            starts.push(Instant::now() - t0);
-        }
-        let secs: Vec<u64> = starts.iter().map(Duration::as_secs).collect();
-        assert_eq!(secs, [0, 0, 0, 60, 60, 60, 120, 120, 120, 180]);
-        for (i, start) in starts.iter().enumerate().skip(3) {
-            assert!(*start - starts[i - 3] >= window, "{starts:?}");
-        }
+        guarded(
+            "the_limiter_starts_no_more_than_the_limit_in_any_window",
+            async {
+                let window = Duration::from_secs(60);
+                let limiter = Limiter::new(Some((3, window)));
+                let t0 = Instant::now();
+                let mut starts = Vec::new();
+                for _ in 0..10 {
+                    limiter.acquire().await;
+                    starts.push(Instant::now() - t0);
+                }
+                let secs: Vec<u64> = starts.iter().map(Duration::as_secs).collect();
+                assert_eq!(secs, [0, 0, 0, 60, 60, 60, 120, 120, 120, 180]);
+                for (i, start) in starts.iter().enumerate().skip(3) {
+                    assert!(*start - starts[i - 3] >= window, "{starts:?}");
+                }
+            },
+        )
+        .await
     }
 
     #[tokio::test(start_paused = true)]
     async fn the_limiter_is_shared_by_concurrent_requests() {
-        let limiter = std::sync::Arc::new(Limiter::new(Some((2, Duration::from_secs(60)))));
-        let t0 = Instant::now();
-        let tasks: Vec<_> = (0..6)
-            .map(|_| {
-                let limiter = std::sync::Arc::clone(&limiter);
-                tokio::spawn(async move {
-                    limiter.acquire().await;
-                    (Instant::now() - t0).as_secs()
+        guarded("the_limiter_is_shared_by_concurrent_requests", async {
+            let limiter = std::sync::Arc::new(Limiter::new(Some((2, Duration::from_secs(60)))));
+            let t0 = Instant::now();
+            let tasks: Vec<_> = (0..6)
+                .map(|_| {
+                    let limiter = std::sync::Arc::clone(&limiter);
+                    tokio::spawn(async move {
+                        limiter.acquire().await;
+                        (Instant::now() - t0).as_secs()
+                    })
                 })
-            })
-            .collect();
-        let mut secs = Vec::new();
-        for task in tasks {
-            secs.push(task.await.unwrap());
-        }
-        secs.sort_unstable();
-        assert_eq!(secs, [0, 0, 60, 60, 120, 120]);
+                .collect();
+            let mut secs = Vec::new();
+            for task in tasks {
+                secs.push(task.await.unwrap());
+            }
+            secs.sort_unstable();
+            assert_eq!(secs, [0, 0, 60, 60, 120, 120]);
+        })
+        .await
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_429_pause_holds_the_next_acquire() {
-        let limiter = Limiter::new(None);
-        limiter.acquire().await;
-        let t0 = Instant::now();
-        limiter.pause_for(Duration::from_secs(5));
-        limiter.acquire().await;
-        assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        guarded("a_429_pause_holds_the_next_acquire", async {
+            let limiter = Limiter::new(None);
+            limiter.acquire().await;
+            let t0 = Instant::now();
+            limiter.pause_for(Duration::from_secs(5));
+            limiter.acquire().await;
+            assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        })
+        .await
     }
 }
