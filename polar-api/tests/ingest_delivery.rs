@@ -578,3 +578,48 @@ async fn a_2xx_whose_body_does_not_decode_counts_as_acknowledged() {
     )
     .await
 }
+
+#[tokio::test]
+async fn a_panicking_on_failure_callback_does_not_stop_the_ingestor() {
+    guarded(
+        "a_panicking_on_failure_callback_does_not_stop_the_ingestor",
+        async {
+            let mock = IngestMock::start(Default::default(), Refuse::Located).await;
+            let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+            let ingestor = mock
+                .client(Duration::from_secs(10))
+                .ingestor()
+                .max_batch_size(3)
+                .max_delay(Duration::from_secs(3600))
+                .on_failure({
+                    let calls = std::sync::Arc::clone(&calls);
+                    move |failure| {
+                        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        panic!("a bug in the caller's callback ({})", failure.reason);
+                    }
+                })
+                .start()
+                .unwrap();
+            let bad = Event::new("bad", Customer::external("c")).external_id("bad-0");
+            ingestor.try_record(bad).unwrap();
+            ingestor.try_record(numbered(0)).unwrap();
+            ingestor.try_record(numbered(1)).unwrap();
+            within("the first flush", ingestor.flush()).await;
+            assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+            // The ingestor still runs and delivers.
+            for i in 2..8 {
+                ingestor.try_record(numbered(i)).unwrap();
+            }
+            within("the second flush", ingestor.flush()).await;
+            assert_eq!(mock.ledger().distinct(), 8);
+            let report = within("shutdown", ingestor.shutdown()).await;
+            assert_eq!(
+                (report.stats.acknowledged, report.stats.refused),
+                (8, 1),
+                "{report:?}"
+            );
+            assert!(!report.deadline_passed);
+        },
+    )
+    .await
+}

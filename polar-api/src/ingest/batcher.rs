@@ -18,7 +18,7 @@ use super::deliver::{Outcome, Part, Sender};
 use super::encode::encode;
 use super::event::Event;
 use super::failure::{Failure, FailureReason, Refusal, ShutdownReport};
-use super::handle::{log_undelivered, Msg, Shared, Stopped};
+use super::handle::{hand_to, log_undelivered, Msg, Shared, Stopped};
 use super::rate::later;
 use super::stats::Counters;
 use crate::transport::Core;
@@ -501,7 +501,7 @@ impl Drop for Batcher {
 /// Undelivered events nobody asked for: the callback, else the log.
 fn hand_over(shared: &Shared, failures: Vec<Failure>) {
     match &shared.on_failure {
-        Some(callback) => failures.into_iter().for_each(|f| callback(f)),
+        Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
         None => failures.iter().for_each(log_undelivered),
     }
 }

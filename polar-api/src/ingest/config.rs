@@ -190,7 +190,8 @@ impl IngestorBuilder {
     /// failed for good) to `callback`, as it happens, instead of keeping it
     /// for [`Ingestor::take_failures`] and the shutdown report. It runs on
     /// the ingestor's task: keep it short (send the failure to a channel,
-    /// write it to a log or a table).
+    /// write it to a log or a table). If it panics, the ingestor goes on,
+    /// and logs the failure it was handed as an `error` event.
     pub fn on_failure(mut self, callback: impl Fn(Failure) + Send + Sync + 'static) -> Self {
         self.on_failure = Some(Arc::new(callback));
         self

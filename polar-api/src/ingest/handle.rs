@@ -75,7 +75,7 @@ impl Shared {
     /// kept.
     pub(crate) fn report(&self, failures: impl IntoIterator<Item = Failure>) {
         match &self.on_failure {
-            Some(callback) => failures.into_iter().for_each(|f| callback(f)),
+            Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
             None => self.kept().extend(failures),
         }
     }
@@ -94,7 +94,7 @@ impl Shared {
             reason: FailureReason::NotRecorded,
         };
         if let Some(callback) = &self.on_failure {
-            callback(failure);
+            hand_to(callback, failure);
             return;
         }
         // Decided under the lock with which the stopping task sets
@@ -107,6 +107,26 @@ impl Shared {
         } else {
             kept.push(failure);
         }
+    }
+}
+
+/// Hands `failure` to the `on_failure` callback. The callback is the
+/// caller's code, run on the ingestor's task: a panic in it must not end
+/// the task (and lose every event the task holds), so it is caught, and
+/// the failure it was given is logged instead.
+pub(crate) fn hand_to(callback: &FailureCallback, failure: Failure) {
+    let name = failure.event.name().to_owned();
+    let external_id = failure.event.get_external_id().map(str::to_owned);
+    let reason = failure.reason.to_string();
+    let call = std::panic::AssertUnwindSafe(|| callback(failure));
+    if std::panic::catch_unwind(call).is_err() {
+        tracing::error!(
+            target: "polar_api::ingest",
+            name = %name,
+            external_id = external_id.as_deref().unwrap_or(""),
+            reason = %reason,
+            "the on_failure callback panicked: usage event not delivered"
+        );
     }
 }
 
