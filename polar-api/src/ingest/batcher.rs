@@ -18,7 +18,8 @@ use super::deliver::{Outcome, Part, Sender};
 use super::encode::encode;
 use super::event::Event;
 use super::failure::{Failure, FailureReason, Refusal, ShutdownReport};
-use super::handle::{log_undelivered, Msg, Shared};
+use super::handle::{hand_to, log_undelivered, Msg, Shared, Stopped};
+use super::rate::later;
 use super::stats::Counters;
 use crate::transport::Core;
 
@@ -99,7 +100,9 @@ impl Batcher {
             if self.drained() {
                 break;
             }
-            let cut_at = self.open_since.map(|since| since + self.settings.max_delay);
+            let cut_at = self
+                .open_since
+                .map(|since| later(since, self.settings.max_delay));
             let deadline = self
                 .drain
                 .as_ref()
@@ -113,8 +116,11 @@ impl Batcher {
                 received = self.rx.recv_many(&mut messages, RECEIVE_AT_ONCE), if !self.received_all => {
                     if received == 0 {
                         self.received_all = true;
-                        // Every handle is gone (or shutdown closed the queue).
-                        self.begin_drain(self.settings.shutdown_timeout, None);
+                        // Every handle is gone, or a shutdown closed the
+                        // queue: then its deadline stands.
+                        if self.drain.is_none() {
+                            self.begin_drain(self.settings.shutdown_timeout, None);
+                        }
                     }
                     for message in messages.drain(..) {
                         self.handle(message);
@@ -373,14 +379,15 @@ impl Batcher {
         // Events sent before this stay receivable; later sends fail.
         self.rx.close();
         let now = Instant::now();
+        let deadline = later(now, within);
         let drain = self.drain.get_or_insert_with(|| Drain {
             started: now,
-            deadline: now + within,
+            deadline,
             expired: false,
             replies: Vec::new(),
         });
         if !drain.expired {
-            drain.deadline = drain.deadline.min(now + within);
+            drain.deadline = drain.deadline.min(deadline);
         }
         drain.replies.extend(reply);
         self.cut();
@@ -416,10 +423,20 @@ impl Batcher {
             Some(drain) => (drain.started, drain.expired, drain.replies),
             None => (Instant::now(), false, Vec::new()),
         };
-        let mut undelivered = std::mem::take(&mut *self.shared.kept());
+        let mut undelivered = {
+            // Under the lock `report_not_recorded` decides with.
+            let mut kept = self.shared.kept();
+            self.shared.finished.store(true, Ordering::Release);
+            std::mem::take(&mut *kept)
+        };
         undelivered.append(&mut self.cut_short);
-        self.shared.finished.store(true, Ordering::Release);
         let stats = self.stats();
+        // Later `shutdown` calls, which found the queue closed, get these.
+        self.shared.stopped.send_replace(Some(Stopped {
+            stats,
+            deadline_passed: expired,
+            elapsed: started.elapsed(),
+        }));
         tracing::info!(
             target: "polar_api::ingest",
             recorded = stats.recorded,
@@ -461,10 +478,30 @@ impl Batcher {
     }
 }
 
+impl Drop for Batcher {
+    /// Also when the task is cancelled (its runtime shuts down) or a bug
+    /// panics it: a `shutdown` waiting for the drain must not wait forever.
+    fn drop(&mut self) {
+        self.shared.finished.store(true, Ordering::Release);
+        let shared = &self.shared;
+        shared.stopped.send_if_modified(|stopped| {
+            if stopped.is_some() {
+                return false;
+            }
+            *stopped = Some(Stopped {
+                stats: shared.stats(),
+                deadline_passed: false,
+                elapsed: Duration::ZERO,
+            });
+            true
+        });
+    }
+}
+
 /// Undelivered events nobody asked for: the callback, else the log.
 fn hand_over(shared: &Shared, failures: Vec<Failure>) {
     match &shared.on_failure {
-        Some(callback) => failures.into_iter().for_each(|f| callback(f)),
+        Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
         None => failures.iter().for_each(log_undelivered),
     }
 }

@@ -125,7 +125,8 @@ impl IngestorBuilder {
     }
 
     /// How long the first event of a batch waits for the batch to fill
-    /// before it is sent anyway (default [`DEFAULT_MAX_DELAY`]).
+    /// before it is sent anyway (default [`DEFAULT_MAX_DELAY`];
+    /// `Duration::MAX`: only when full, flushed or shut down).
     pub fn max_delay(mut self, delay: Duration) -> Self {
         self.settings.max_delay = delay;
         self
@@ -178,7 +179,8 @@ impl IngestorBuilder {
     }
 
     /// How long dropping the last handle, and [`Ingestor::shutdown`], give
-    /// the queue to drain (default [`DEFAULT_SHUTDOWN_TIMEOUT`]).
+    /// the queue to drain (default [`DEFAULT_SHUTDOWN_TIMEOUT`]). An
+    /// explicit [`Ingestor::shutdown_within`] deadline replaces it.
     pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
         self.settings.shutdown_timeout = timeout;
         self
@@ -188,7 +190,8 @@ impl IngestorBuilder {
     /// failed for good) to `callback`, as it happens, instead of keeping it
     /// for [`Ingestor::take_failures`] and the shutdown report. It runs on
     /// the ingestor's task: keep it short (send the failure to a channel,
-    /// write it to a log or a table).
+    /// write it to a log or a table). If it panics, the ingestor goes on,
+    /// and logs the failure it was handed as an `error` event.
     pub fn on_failure(mut self, callback: impl Fn(Failure) + Send + Sync + 'static) -> Self {
         self.on_failure = Some(Arc::new(callback));
         self

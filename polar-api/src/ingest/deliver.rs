@@ -212,7 +212,7 @@ impl Sender {
                 .or(retry_after)
                 .unwrap_or_default();
             let error = Arc::new(error);
-            if started.elapsed() + wait >= self.retry_for {
+            if started.elapsed().saturating_add(wait) >= self.retry_for {
                 return Outcome::Failed(FailureReason::RetriesExhausted { error, attempts });
             }
             if rate_limited {

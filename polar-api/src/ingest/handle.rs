@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use tokio::sync::{mpsc, oneshot, Semaphore, TryAcquireError};
+use tokio::sync::{mpsc, oneshot, watch, Semaphore, TryAcquireError};
 
 use super::batcher::Batcher;
 use super::config::{FailureCallback, IngestorBuilder, Settings};
@@ -39,7 +39,18 @@ pub(crate) struct Shared {
     pub(crate) kept: Mutex<Vec<Failure>>,
     /// Set when the background task has ended.
     pub(crate) finished: AtomicBool,
+    /// How the background task ended, once it has: for `shutdown` calls
+    /// that found the queue already closed by another.
+    pub(crate) stopped: watch::Sender<Option<Stopped>>,
     pub(crate) shutdown_timeout: Duration,
+}
+
+/// What a shutdown report says besides the undelivered events.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Stopped {
+    pub(crate) stats: Stats,
+    pub(crate) deadline_passed: bool,
+    pub(crate) elapsed: Duration,
 }
 
 impl Shared {
@@ -64,7 +75,7 @@ impl Shared {
     /// kept.
     pub(crate) fn report(&self, failures: impl IntoIterator<Item = Failure>) {
         match &self.on_failure {
-            Some(callback) => failures.into_iter().for_each(|f| callback(f)),
+            Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
             None => self.kept().extend(failures),
         }
     }
@@ -82,11 +93,40 @@ impl Shared {
             event,
             reason: FailureReason::NotRecorded,
         };
-        if self.on_failure.is_some() || !self.finished.load(Ordering::Acquire) {
-            self.report([failure]);
-        } else {
-            log_undelivered(&failure);
+        if let Some(callback) = &self.on_failure {
+            hand_to(callback, failure);
+            return;
         }
+        // Decided under the lock with which the stopping task sets
+        // `finished` and takes the kept failures into its report: one kept
+        // after that would never be reported.
+        let mut kept = self.kept();
+        if self.finished.load(Ordering::Acquire) {
+            drop(kept);
+            log_undelivered(&failure);
+        } else {
+            kept.push(failure);
+        }
+    }
+}
+
+/// Hands `failure` to the `on_failure` callback. The callback is the
+/// caller's code, run on the ingestor's task: a panic in it must not end
+/// the task (and lose every event the task holds), so it is caught, and
+/// the failure it was given is logged instead.
+pub(crate) fn hand_to(callback: &FailureCallback, failure: Failure) {
+    let name = failure.event.name().to_owned();
+    let external_id = failure.event.get_external_id().map(str::to_owned);
+    let reason = failure.reason.to_string();
+    let call = std::panic::AssertUnwindSafe(|| callback(failure));
+    if std::panic::catch_unwind(call).is_err() {
+        tracing::error!(
+            target: "polar_api::ingest",
+            name = %name,
+            external_id = external_id.as_deref().unwrap_or(""),
+            reason = %reason,
+            "the on_failure callback panicked: usage event not delivered"
+        );
     }
 }
 
@@ -154,6 +194,7 @@ impl Ingestor {
             on_failure,
             kept: Mutex::new(Vec::new()),
             finished: AtomicBool::new(false),
+            stopped: watch::Sender::new(None),
             shutdown_timeout: settings.shutdown_timeout,
         });
         let batcher = Batcher::new(core, settings, Arc::clone(&shared), rx);
@@ -271,14 +312,30 @@ impl Ingestor {
             within: deadline,
             reply,
         });
-        // After the task has stopped, the message (and the reply sender in
-        // it) comes back: do not wait for it.
+        // Once another shutdown (or the last handle's drop) has closed the
+        // queue, the message (and the reply sender in it) comes back: wait
+        // for that drain to end instead.
         let answer = match sent {
             Ok(()) => report.await.ok(),
             Err(_) => None,
         };
-        match answer {
-            Some(report) => report,
+        if let Some(report) = answer {
+            return report;
+        }
+        let mut stopped = self.shared.stopped.subscribe();
+        // The task sets it when it ends, however it ends; the sender lives
+        // in `shared`, so this cannot fail.
+        let stopped = match stopped.wait_for(Option::is_some).await {
+            Ok(stopped) => *stopped,
+            Err(_) => None,
+        };
+        match stopped {
+            Some(stopped) => ShutdownReport {
+                stats: stopped.stats,
+                undelivered: Vec::new(),
+                deadline_passed: stopped.deadline_passed,
+                elapsed: stopped.elapsed,
+            },
             None => ShutdownReport {
                 stats: self.stats(),
                 undelivered: Vec::new(),

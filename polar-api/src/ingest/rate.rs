@@ -7,6 +7,17 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// About thirty years: what a duration too long for the clock stands for.
+const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+
+/// `at + by`, or (when that does not fit the clock, e.g. a configured
+/// `Duration::MAX`) a time decades away, instead of the panic of `+`.
+pub(crate) fn later(at: Instant, by: Duration) -> Instant {
+    at.checked_add(by)
+        .or_else(|| at.checked_add(FAR))
+        .unwrap_or(at)
+}
+
 /// A sliding-window log of request start times: exact (never more than
 /// `limit` starts in any `window`), and small (at most `limit` instants).
 #[derive(Debug)]
@@ -55,7 +66,7 @@ impl RateWindow {
             Ok(())
         } else {
             // The oldest start leaves the window then.
-            Err(self.starts[0] + self.window)
+            Err(later(self.starts[0], self.window))
         }
     }
 
@@ -87,7 +98,7 @@ impl Limiter {
 
     /// Holds every request back for `wait`.
     pub(crate) fn pause_for(&self, wait: Duration) {
-        self.lock().pause_until(Instant::now() + wait);
+        self.lock().pause_until(later(Instant::now(), wait));
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, RateWindow> {
@@ -131,5 +142,90 @@ mod tests {
         rate.pause_until(t0 + Duration::from_secs(1)); // a shorter one does not shorten it
         assert_eq!(rate.try_acquire(t0), Err(t0 + Duration::from_secs(2)));
         assert_eq!(rate.try_acquire(t0 + Duration::from_secs(2)), Ok(()));
+    }
+
+    #[test]
+    fn a_window_too_long_for_the_clock_does_not_panic() {
+        let t0 = Instant::now();
+        let mut rate = RateWindow::new(Some((1, Duration::MAX)));
+        assert_eq!(rate.try_acquire(t0), Ok(()));
+        let retry_at = rate.try_acquire(t0).unwrap_err();
+        assert!(retry_at > t0 + Duration::from_secs(10 * 365 * 24 * 3600));
+        assert_eq!(
+            later(t0, Duration::from_secs(1)),
+            t0 + Duration::from_secs(1)
+        );
+    }
+
+    // With tokio's paused clock: time moves only when every task waits,
+    // straight to the next timer, so a minute's window takes no time.
+
+    /// Fails a test whose limiter waits forever (on the paused clock, a
+    /// day goes by as soon as every task is waiting).
+    async fn guarded<F: std::future::Future>(test: &str, body: F) -> F::Output {
+        match tokio::time::timeout(Duration::from_secs(24 * 3600), body).await {
+            Ok(output) => output,
+            Err(_) => panic!("hung: `{test}` still waiting after a (paused-clock) day"),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limiter_starts_no_more_than_the_limit_in_any_window() {
+        guarded(
+            "the_limiter_starts_no_more_than_the_limit_in_any_window",
+            async {
+                let window = Duration::from_secs(60);
+                let limiter = Limiter::new(Some((3, window)));
+                let t0 = Instant::now();
+                let mut starts = Vec::new();
+                for _ in 0..10 {
+                    limiter.acquire().await;
+                    starts.push(Instant::now() - t0);
+                }
+                let secs: Vec<u64> = starts.iter().map(Duration::as_secs).collect();
+                assert_eq!(secs, [0, 0, 0, 60, 60, 60, 120, 120, 120, 180]);
+                for (i, start) in starts.iter().enumerate().skip(3) {
+                    assert!(*start - starts[i - 3] >= window, "{starts:?}");
+                }
+            },
+        )
+        .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_limiter_is_shared_by_concurrent_requests() {
+        guarded("the_limiter_is_shared_by_concurrent_requests", async {
+            let limiter = std::sync::Arc::new(Limiter::new(Some((2, Duration::from_secs(60)))));
+            let t0 = Instant::now();
+            let tasks: Vec<_> = (0..6)
+                .map(|_| {
+                    let limiter = std::sync::Arc::clone(&limiter);
+                    tokio::spawn(async move {
+                        limiter.acquire().await;
+                        (Instant::now() - t0).as_secs()
+                    })
+                })
+                .collect();
+            let mut secs = Vec::new();
+            for task in tasks {
+                secs.push(task.await.unwrap());
+            }
+            secs.sort_unstable();
+            assert_eq!(secs, [0, 0, 60, 60, 120, 120]);
+        })
+        .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_pause_holds_the_next_acquire() {
+        guarded("a_429_pause_holds_the_next_acquire", async {
+            let limiter = Limiter::new(None);
+            limiter.acquire().await;
+            let t0 = Instant::now();
+            limiter.pause_for(Duration::from_secs(5));
+            limiter.acquire().await;
+            assert_eq!(Instant::now() - t0, Duration::from_secs(5));
+        })
+        .await
     }
 }
