@@ -12,8 +12,16 @@
 #            while migrating from one version to the next
 #   regen    `cargo xtask regen --spec SPEC` against an unchanged tree (writes
 #            nothing; skipped when `cargo xtask check` says the tree is stale)
+#   edit     `cargo check -p polar-api` after a one-line edit of a hand-written
+#            runtime file (polar-api/src/retry.rs, then
+#            polar-models/src/nullable.rs), incremental on as cargo defaults,
+#            three times each (the edit is undone afterwards)
+#   user     a user's rebuild: a binary crate outside the workspace that
+#            depends on polar-api (default features) by path and lists
+#            products, made under target/bench-compile/userapp; `cargo build`
+#            after a one-line edit of its main.rs, incremental on, three times
 #
-# Usage: benches/scripts/compile-times.sh [debug] [release] [subset] [versions] [regen]
+# Usage: benches/scripts/compile-times.sh [debug] [release] [subset] [versions] [regen] [edit] [user]
 #        (no step names: every step; subset only with SUBSET_FEATURES)
 #
 # The builds use their own target directory, target/bench-compile/target, so
@@ -45,6 +53,7 @@ mkdir -p "$logs" "$reports"
 
 export CARGO_TERM_COLOR=never
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+incremental_default=$CARGO_INCREMENTAL
 
 # --- which steps ----------------------------------------------------------
 steps=("$@")
@@ -54,11 +63,89 @@ if [ ${#steps[@]} -eq 0 ]; then
         steps=(debug release subset regen)
     fi
 fi
+# Appends a comment line to $1 (the edit a developer makes), or removes
+# it again: each call changes the file's text, so each rebuild has work.
+toggle_edit() {
+    local file=$1 mark="// compile-times.sh edit"
+    if tail -n 1 "$file" | grep -qF "$mark"; then
+        sed -i '$ d' "$file"
+    else
+        echo "$mark" >>"$file"
+    fi
+}
+
+# `cargo check -p polar-api` after editing one hand-written runtime file.
+edit_runtime() {
+    echo "== edit: cargo check -p polar-api after editing a runtime file" >&2
+    : >"$logs/edit.prepare.log"
+    export CARGO_TARGET_DIR="$build_target" CARGO_INCREMENTAL=1
+    prepare "$logs/edit.prepare.log" cargo check -p polar-api
+    local file run
+    for file in polar-api/src/retry.rs polar-models/src/nullable.rs; do
+        for run in 1 2 3; do
+            toggle_edit "$file"
+            measure "edit-$(basename "$file" .rs)-$run" cargo check -p polar-api
+            row "edit $file ($run)" "cargo check -p polar-api" "$wall_s" "$rss_mib" "exit $status; incremental"
+        done
+        # An odd number of edits leaves the mark: take it out again.
+        toggle_edit "$file"
+    done
+    git diff --quiet -- polar-api/src/retry.rs polar-models/src/nullable.rs ||
+        echo "WARNING: an edited runtime file was not restored" >&2
+    export CARGO_INCREMENTAL="$incremental_default"
+    unset CARGO_TARGET_DIR
+}
+
+# A user's binary crate, rebuilt after editing its main.rs.
+user_crate() {
+    echo "== user: a user crate's rebuild after editing its main.rs" >&2
+    local app="$out/userapp"
+    mkdir -p "$app/src"
+    cat >"$app/Cargo.toml" <<TOML
+[package]
+name = "userapp"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+polar-api = { path = "$root/polar-api" }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+
+[workspace]
+TOML
+    cat >"$app/src/main.rs" <<'RUST'
+//! Made by benches/scripts/compile-times.sh: a user's program.
+use polar_api::v2026_10::Client;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::builder().token(std::env::var("POLAR_ACCESS_TOKEN")?).build()?;
+    let page = client.products().list().limit(10).send().await?;
+    for product in &page.items {
+        println!("{} {}", product.id, product.name);
+    }
+    Ok(())
+}
+RUST
+    : >"$logs/user.prepare.log"
+    export CARGO_TARGET_DIR="$build_target" CARGO_INCREMENTAL=1
+    prepare "$logs/user.prepare.log" cargo build --manifest-path "$app/Cargo.toml"
+    local run
+    for run in 1 2 3; do
+        toggle_edit "$app/src/main.rs"
+        measure "user-$run" cargo build --manifest-path "$app/Cargo.toml"
+        row "user crate, main.rs edited ($run)" "cargo build" "$wall_s" "$rss_mib" "exit $status; incremental"
+    done
+    export CARGO_INCREMENTAL="$incremental_default"
+    unset CARGO_TARGET_DIR
+}
+
 for step in "${steps[@]}"; do
     case "$step" in
-        debug | release | subset | versions | regen) ;;
+        debug | release | subset | versions | regen | edit | user) ;;
         *)
-            echo "unknown step '$step' (debug, release, subset, versions, regen)" >&2
+            echo "unknown step '$step' (debug, release, subset, versions, regen, edit, user)" >&2
             exit 2
             ;;
     esac
@@ -188,6 +275,84 @@ regen() {
     row regen "cargo xtask regen (every pinned version)" "$wall_s" "$rss_mib" "$note"
 }
 
+# Appends a comment line to $1 (the edit a developer makes), or removes
+# it again: each call changes the file's text, so each rebuild has work.
+toggle_edit() {
+    local file=$1 mark="// compile-times.sh edit"
+    if tail -n 1 "$file" | grep -qF "$mark"; then
+        sed -i '$ d' "$file"
+    else
+        echo "$mark" >>"$file"
+    fi
+}
+
+# `cargo check -p polar-api` after editing one hand-written runtime file.
+edit_runtime() {
+    echo "== edit: cargo check -p polar-api after editing a runtime file" >&2
+    : >"$logs/edit.prepare.log"
+    export CARGO_TARGET_DIR="$build_target" CARGO_INCREMENTAL=1
+    prepare "$logs/edit.prepare.log" cargo check -p polar-api
+    local file run
+    for file in polar-api/src/retry.rs polar-models/src/nullable.rs; do
+        for run in 1 2 3; do
+            toggle_edit "$file"
+            measure "edit-$(basename "$file" .rs)-$run" cargo check -p polar-api
+            row "edit $file ($run)" "cargo check -p polar-api" "$wall_s" "$rss_mib" "exit $status; incremental"
+        done
+        # An odd number of edits leaves the mark: take it out again.
+        toggle_edit "$file"
+    done
+    git diff --quiet -- polar-api/src/retry.rs polar-models/src/nullable.rs ||
+        echo "WARNING: an edited runtime file was not restored" >&2
+    export CARGO_INCREMENTAL="$incremental_default"
+    unset CARGO_TARGET_DIR
+}
+
+# A user's binary crate, rebuilt after editing its main.rs.
+user_crate() {
+    echo "== user: a user crate's rebuild after editing its main.rs" >&2
+    local app="$out/userapp"
+    mkdir -p "$app/src"
+    cat >"$app/Cargo.toml" <<TOML
+[package]
+name = "userapp"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+polar-api = { path = "$root/polar-api" }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+
+[workspace]
+TOML
+    cat >"$app/src/main.rs" <<'RUST'
+//! Made by benches/scripts/compile-times.sh: a user's program.
+use polar_api::v2026_10::Client;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let client = Client::builder().token(std::env::var("POLAR_ACCESS_TOKEN")?).build()?;
+    let page = client.products().list().limit(10).send().await?;
+    for product in &page.items {
+        println!("{} {}", product.id, product.name);
+    }
+    Ok(())
+}
+RUST
+    : >"$logs/user.prepare.log"
+    export CARGO_TARGET_DIR="$build_target" CARGO_INCREMENTAL=1
+    prepare "$logs/user.prepare.log" cargo build --manifest-path "$app/Cargo.toml"
+    local run
+    for run in 1 2 3; do
+        toggle_edit "$app/src/main.rs"
+        measure "user-$run" cargo build --manifest-path "$app/Cargo.toml"
+        row "user crate, main.rs edited ($run)" "cargo build" "$wall_s" "$rss_mib" "exit $status; incremental"
+    done
+    export CARGO_INCREMENTAL="$incremental_default"
+    unset CARGO_TARGET_DIR
+}
+
 for step in "${steps[@]}"; do
     case "$step" in
         debug) crates_alone debug ;;
@@ -205,6 +370,8 @@ for step in "${steps[@]}"; do
             crates_alone versions --features "$features"
             ;;
         regen) regen ;;
+        edit) edit_runtime ;;
+        user) user_crate ;;
     esac
 done
 

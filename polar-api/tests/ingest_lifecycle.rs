@@ -418,3 +418,59 @@ async fn debug_output_never_shows_the_token() {
     })
     .await
 }
+
+#[tokio::test]
+async fn events_recorded_detached_into_a_full_queue_wait_within_a_second_bound() {
+    guarded(
+        "events_recorded_detached_into_a_full_queue_wait_within_a_second_bound",
+        async {
+            let mock = IngestMock::start(Default::default(), Refuse::Nothing).await;
+            mock.set_down(true); // nothing leaves the queue
+            let (failures, on_failure) = collector();
+            let ingestor = mock
+                .client(Duration::from_secs(10))
+                .ingestor()
+                .queue_capacity(4)
+                .max_batch_size(4)
+                .max_delay(Duration::from_millis(1))
+                .no_rate_limit()
+                .on_failure(on_failure)
+                .start()
+                .unwrap();
+            for i in 0..4 {
+                ingestor.try_record(event(i)).unwrap();
+            }
+            // The strategies record detached: with the queue full, at most
+            // as many events as the queue holds may wait for room; the rest
+            // come back as failures at once instead of piling up.
+            for i in 4..20 {
+                ingestor.record_detached(event(i));
+            }
+            let refused: BTreeSet<String> = failures
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|failure| {
+                    assert!(
+                        matches!(failure.reason, FailureReason::QueueFull),
+                        "{:?}",
+                        failure.reason
+                    );
+                    failure.event.get_external_id().unwrap().to_owned()
+                })
+                .collect();
+            let expected: BTreeSet<String> = (8..20).map(|i| format!("event-{i}")).collect();
+            assert_eq!(refused, expected);
+
+            // The four that waited get in once there is room.
+            mock.set_down(false);
+            until("the waiting events are recorded", || {
+                ingestor.stats().recorded == 8
+            })
+            .await;
+            within("flush", ingestor.flush()).await;
+            assert_eq!(mock.ledger().distinct(), 8);
+        },
+    )
+    .await
+}

@@ -122,6 +122,13 @@ pub enum FailureReason {
     /// the ingestor was shut down (or outside a tokio runtime with the
     /// queue full), and nobody was there to hand it back to.
     NotRecorded,
+    /// The event was recorded detached ([`Ingestor::record_detached`], as
+    /// the byte and time strategies do) while the queue was full and as
+    /// many events as the queue holds were already waiting for room. It
+    /// was never queued; record it again later, or persist it.
+    ///
+    /// [`Ingestor::record_detached`]: super::Ingestor::record_detached
+    QueueFull,
 }
 
 impl fmt::Display for FailureReason {
@@ -148,6 +155,10 @@ impl fmt::Display for FailureReason {
                 "not delivered before the shutdown deadline (last attempt: {error})"
             ),
             FailureReason::NotRecorded => write!(f, "not recorded: the ingestor was shut down"),
+            FailureReason::QueueFull => write!(
+                f,
+                "not recorded: the queue was full and too many events were already waiting"
+            ),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! shares with the background task.
 
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -43,6 +43,9 @@ pub(crate) struct Shared {
     /// that found the queue already closed by another.
     pub(crate) stopped: watch::Sender<Option<Stopped>>,
     pub(crate) shutdown_timeout: Duration,
+    /// Events recorded detached into a full queue, waiting for room in
+    /// their own tasks: at most `capacity` of them, so memory stays bounded.
+    pub(crate) detached_waiting: AtomicUsize,
 }
 
 /// What a shutdown report says besides the undelivered events.
@@ -88,11 +91,8 @@ impl Shared {
 
     /// An event that never made it into the queue, with nobody to hand it
     /// back to: the callback, else kept, else (after shutdown) logged.
-    fn report_not_recorded(&self, event: Event) {
-        let failure = Failure {
-            event,
-            reason: FailureReason::NotRecorded,
-        };
+    fn report_not_recorded(&self, event: Event, reason: FailureReason) {
+        let failure = Failure { event, reason };
         if let Some(callback) = &self.on_failure {
             hand_to(callback, failure);
             return;
@@ -194,6 +194,7 @@ impl Ingestor {
             on_failure,
             kept: Mutex::new(Vec::new()),
             finished: AtomicBool::new(false),
+            detached_waiting: AtomicUsize::new(0),
             stopped: watch::Sender::new(None),
             shutdown_timeout: settings.shutdown_timeout,
         });
@@ -238,25 +239,49 @@ impl Ingestor {
 
     /// Records `event` from code that cannot wait or handle an error (a
     /// `Drop`, a synchronous callback): queued now if there is room,
-    /// otherwise by a task that waits for room. An event that cannot be
-    /// queued (after shutdown) is reported as a [`Failure`] with
-    /// [`FailureReason::NotRecorded`].
+    /// otherwise by a task that waits for room. At most as many events as
+    /// the queue holds wait that way; one more is reported at once as a
+    /// [`Failure`] with [`FailureReason::QueueFull`], so an outage cannot
+    /// grow memory past twice the queue. An event that cannot be queued
+    /// (after shutdown) is reported with [`FailureReason::NotRecorded`].
     pub fn record_detached(&self, event: Event) {
-        match self.try_record(event) {
-            Ok(()) => {}
-            Err(RecordError::Full(event)) => match tokio::runtime::Handle::try_current() {
-                Ok(runtime) => {
-                    let this = self.clone();
-                    runtime.spawn(async move {
-                        if let Err(error) = this.record(event).await {
-                            this.shared.report_not_recorded(error.into_event());
-                        }
-                    });
-                }
-                Err(_) => self.shared.report_not_recorded(event),
-            },
-            Err(RecordError::Closed(event)) => self.shared.report_not_recorded(event),
+        let event = match self.try_record(event) {
+            Ok(()) => return,
+            Err(RecordError::Full(event)) => event,
+            Err(RecordError::Closed(event)) => {
+                return self
+                    .shared
+                    .report_not_recorded(event, FailureReason::NotRecorded)
+            }
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return self
+                .shared
+                .report_not_recorded(event, FailureReason::NotRecorded);
+        };
+        // Waiting tasks hold their events outside the queue: no more of
+        // them than the queue holds.
+        let waiting = &self.shared.detached_waiting;
+        let capacity = self.shared.capacity;
+        if waiting
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < capacity).then_some(n + 1)
+            })
+            .is_err()
+        {
+            return self
+                .shared
+                .report_not_recorded(event, FailureReason::QueueFull);
         }
+        let this = self.clone();
+        runtime.spawn(async move {
+            let result = this.record(event).await;
+            this.shared.detached_waiting.fetch_sub(1, Ordering::AcqRel);
+            if let Err(error) = result {
+                this.shared
+                    .report_not_recorded(error.into_event(), FailureReason::NotRecorded);
+            }
+        });
     }
 
     fn enqueue(&self, mut event: Event) -> Result<(), RecordError> {

@@ -15,7 +15,8 @@
 //! The byte and time strategies record when they finish *or are dropped*
 //! (a client that went away still used what was sent), through
 //! [`Ingestor::record_detached`], so they never wait and never lose the
-//! event.
+//! event silently: one that finds the queue full and too many others
+//! already waiting comes back as a failure (`FailureReason::QueueFull`).
 
 use std::future::Future;
 use std::io;
