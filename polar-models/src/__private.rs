@@ -8,7 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAcces
 use serde_json::Value;
 
 pub use crate::struct_decode::{
-    decode_struct, field, field_with, required, skip, DecodeStruct, Key, Keys,
+    decode_struct, field, field_with, keep, missing, skip, DecodeStruct, Key, Keys,
 };
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 
@@ -258,55 +258,53 @@ pub struct Union {
     pub shapes: &'static [Shape],
 }
 
-impl Union {
-    /// Decode one value: by discriminator when present and known, into the
-    /// unknown variant when present and unknown, and otherwise by trying the
-    /// variants whose shape fits the payload, best fit first. A payload no
-    /// variant accepts is kept whole in the unknown variant, unless the best
-    /// fit is recognisably that variant (see `recognised`): then its error is
-    /// returned.
-    ///
-    /// Works under any deserializer: serde_json hands over the value's text
-    /// as is; any other (serde's buffered content under `#[serde(flatten)]`,
-    /// untagged and internally tagged enums, ...) is read into a
-    /// `serde_json::Value` first.
-    pub fn decode<'de, D, T>(
-        &self,
-        deserializer: D,
-        variant: impl Fn(usize, &str) -> Result<T, serde_json::Error>,
-        unknown: fn(Value) -> T,
-    ) -> Result<T, D::Error>
-    where
-        D: Deserializer<'de>,
-    {
-        let json = match Captured::deserialize(deserializer)? {
-            Captured::Text(text) => text,
-            Captured::Value(value) => Cow::Owned(value.to_string()),
-        };
-        self.decode_str(&json, variant, unknown)
-            .map_err(de::Error::custom)
-    }
+/// A generated union's decoder. `decode_text` is generated per union and
+/// is not generic, so each union's decoding (the shape table, every
+/// variant's decoder) is compiled once, in this crate, whatever reader the
+/// value comes from; only [`decode_union`]'s capture of the text is generic.
+pub trait DecodeUnion: Sized {
+    /// Decodes the union from its JSON text ([`Union::decode_str`]).
+    fn decode_text(json: &str) -> Result<Self, String>;
+}
 
-    /// [`Union::decode`] on JSON text.
+/// `Deserialize::deserialize` of every generated union: under serde_json
+/// the value's text is taken as is; under any other deserializer (serde's
+/// buffered content under `#[serde(flatten)]`, untagged and internally
+/// tagged enums, ...) it is read into a `serde_json::Value` and written out
+/// again first.
+pub fn decode_union<'de, T: DecodeUnion, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    let json = match Captured::deserialize(deserializer)? {
+        Captured::Text(text) => text,
+        Captured::Value(value) => Cow::Owned(value.to_string()),
+    };
+    T::decode_text(&json).map_err(de::Error::custom)
+}
+
+impl Union {
+    /// Decodes one value's JSON text: by discriminator when present and
+    /// known, into the unknown variant when present and unknown, and
+    /// otherwise by trying the variants whose shape fits the payload, best
+    /// fit first. A payload no variant accepts is kept whole in the unknown
+    /// variant, unless the best fit is recognisably that variant (see
+    /// `recognised`): then its error is returned.
     pub fn decode_str<T>(
         &self,
         json: &str,
         variant: impl Fn(usize, &str) -> Result<T, serde_json::Error>,
         unknown: fn(Value) -> T,
     ) -> Result<T, String> {
+        if let Some(property) = self.discriminator {
+            // Most payloads carry their tag plainly: read it off the text.
+            if let Some(tag) = crate::tag_scan::scan_tag(json, property) {
+                return self.by_tag(json, property, tag, &variant, unknown);
+            }
+        }
         let peek: Peek<'_> = serde_json::from_str(json).map_err(|e| e.to_string())?;
         if let (Some(property), Kind::Object) = (self.discriminator, peek.kind) {
             if let Some(Scalar::Str(tag)) = peek.get(property) {
-                return match self.tags.iter().find(|(known, _)| *known == tag.as_ref()) {
-                    Some((_, index)) => variant(*index, json).map_err(|e| {
-                        format!(
-                            "{} with {property} {tag:?}: {}",
-                            self.name,
-                            describe(json, &e)
-                        )
-                    }),
-                    None => self.unknown(json, unknown),
-                };
+                return self.by_tag(json, property, tag, &variant, unknown);
             }
         }
         let candidates = self.candidates(&peek);
@@ -334,6 +332,28 @@ impl Union {
             }
         }
         self.unknown(json, unknown)
+    }
+
+    /// The variant `tag` names, or the unknown variant for a tag this
+    /// version does not know.
+    fn by_tag<T>(
+        &self,
+        json: &str,
+        property: &str,
+        tag: &str,
+        variant: &impl Fn(usize, &str) -> Result<T, serde_json::Error>,
+        unknown: fn(Value) -> T,
+    ) -> Result<T, String> {
+        match self.tags.iter().find(|(known, _)| *known == tag) {
+            Some((_, index)) => variant(*index, json).map_err(|e| {
+                format!(
+                    "{} with {property} {tag:?}: {}",
+                    self.name,
+                    describe(json, &e)
+                )
+            }),
+            None => self.unknown(json, unknown),
+        }
     }
 
     fn unknown<T>(&self, json: &str, unknown: fn(Value) -> T) -> Result<T, String> {

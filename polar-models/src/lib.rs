@@ -47,6 +47,7 @@ mod generated;
 mod nullable;
 mod page;
 mod struct_decode;
+mod tag_scan;
 mod timestamp;
 
 #[doc(hidden)]

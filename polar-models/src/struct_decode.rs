@@ -28,6 +28,9 @@ pub trait DecodeStruct: Sized {
     /// What a value of the wrong JSON type is told was expected
     /// (`struct Name`, as serde's derive says).
     const EXPECTING: &'static str;
+    /// The struct's key lookup: not generic, so it is compiled once, here,
+    /// rather than for every reader in every crate that decodes the struct.
+    const KEYS: Keys;
     /// Reads every entry of the object and applies the drift policy to the
     /// properties it lacked.
     fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
@@ -144,20 +147,34 @@ pub fn field_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
     Ok(())
 }
 
+/// Keeps the value of a key the struct does not list in its
+/// `additional_properties` map.
+#[inline]
+pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+    map: &mut A,
+    extra: &mut std::collections::BTreeMap<String, V>,
+    key: Cow<'de, str>,
+) -> Result<(), A::Error> {
+    extra.insert(key.into_owned(), map.next_value()?);
+    Ok(())
+}
+
 /// Skips the value of a key the struct does not keep.
 #[inline]
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
-/// A required property with no faithful empty value: missing is an error
-/// naming it.
-#[inline]
-pub fn required<T, E: de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    match slot {
-        Some(value) => Ok(value),
-        None => Err(E::missing_field(name)),
-    }
+/// The error for required properties with no faithful empty value that
+/// the object lacked (`(missing, name)` in the struct's order): it names
+/// the first one missing, as serde's derive does.
+#[cold]
+pub fn missing<E: de::Error>(required: &[(bool, &'static str)]) -> E {
+    let name = required
+        .iter()
+        .find(|(missing, _)| *missing)
+        .map_or("?", |(_, name)| *name);
+    E::missing_field(name)
 }
 
 #[cfg(test)]
@@ -174,30 +191,31 @@ mod tests {
 
     impl DecodeStruct for Pair {
         const EXPECTING: &'static str = "struct Pair";
+        const KEYS: Keys = Keys(|key| match key {
+            "id" => Some(0),
+            "note" => Some(1),
+            _ => None,
+        });
         fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
             let mut id = None;
             let mut note = None;
             let mut extra = std::collections::BTreeMap::new();
-            let keys = Keys(|key| match key {
-                "id" => Some(0),
-                "note" => Some(1),
-                _ => None,
-            });
-            while let Some(key) = map.next_key_seed(keys)? {
+            while let Some(key) = map.next_key_seed(Self::KEYS)? {
                 match key {
-                    Key::Field(0) => field(&mut map, &mut id, "id")?,
-                    Key::Field(1) => field(&mut map, &mut note, "note")?,
-                    Key::Other(key) => {
-                        extra.insert(key.into_owned(), map.next_value()?);
-                    }
-                    _ => skip(&mut map)?,
-                }
+                    Key::Field(0) => field(&mut map, &mut id, "id"),
+                    Key::Field(1) => field(&mut map, &mut note, "note"),
+                    Key::Other(key) => keep(&mut map, &mut extra, key),
+                    _ => skip(&mut map),
+                }?;
             }
-            Ok(Pair {
-                id: required(id, "id")?,
-                note: note.unwrap_or_default(),
-                extra,
-            })
+            match (id,) {
+                (Some(id),) => Ok(Pair {
+                    id,
+                    note: note.unwrap_or_default(),
+                    extra,
+                }),
+                (id,) => Err(missing(&[(id.is_none(), "id")])),
+            }
         }
     }
 

@@ -30,18 +30,26 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
     let (additional_slot, additional_arm, additional_init) = match &additional {
         Some(field) => (
             quote!(let mut #field = ::std::collections::BTreeMap::new();),
-            quote! {
-                crate::__private::Key::Other(key) => {
-                    #field.insert(key.into_owned(), map.next_value()?);
-                }
-            },
+            quote!(crate::__private::Key::Other(key) => crate::__private::keep(&mut map, &mut #field, key),),
             quote!(#field,),
         ),
         None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
     };
+    // Required properties without a faithful empty value: the one `match`
+    // that builds the struct takes them out of their slots, or names the
+    // first one missing. One exit for all of them keeps the function's
+    // control flow (what the compiler checks per function) linear.
+    let required: Vec<(&Ident, &str)> = structure
+        .fields
+        .iter()
+        .zip(&slots)
+        .filter(|(field, _)| {
+            field.presence == Presence::Required && field.on_missing == OnMissing::Error
+        })
+        .map(|(field, slot)| (slot, field.wire_name.as_str()))
+        .collect();
     let inits = structure.fields.iter().zip(&slots).map(|(field, slot)| {
         let rust = ident(&field.rust_name);
-        let wire = &field.wire_name;
         let value = match (field.presence, field.on_missing) {
             // `const: true` must not read as `bool::default()`.
             (_, OnMissing::Default) if field.ty == TypeRef::ConstBool(true) => {
@@ -50,21 +58,39 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
             (_, OnMissing::UnknownEnum) => {
                 quote!(#slot.unwrap_or_else(crate::__private::absent_enum))
             }
-            (Presence::Required, OnMissing::Error) => {
-                quote!(crate::__private::required(#slot, #wire)?)
-            }
+            (Presence::Required, OnMissing::Error) => quote!(#slot),
             // `None`, absent, `[]`, `{}`, `false`, the constant.
             _ => quote!(#slot.unwrap_or_default()),
         };
         quote!(#rust: #value)
     });
+    let build = quote! {
+        Self {
+            #(#inits,)*
+            #additional_init
+        }
+    };
+    let finish = if required.is_empty() {
+        quote!(Ok(#build))
+    } else {
+        let required_slots: Vec<&Ident> = required.iter().map(|(slot, _)| *slot).collect();
+        let required_names: Vec<&str> = required.iter().map(|(_, name)| *name).collect();
+        quote! {
+            match (#(#required_slots,)*) {
+                (#(Some(#required_slots),)*) => Ok(#build),
+                (#(#required_slots,)*) => Err(crate::__private::missing(&[
+                    #((#required_slots.is_none(), #required_names),)*
+                ])),
+            }
+        }
+    };
     let reads = structure.fields.iter().zip(&slots).map(|(field, slot)| {
         let wire = &field.wire_name;
         match timestamp_seed(field) {
             Some(seed) => quote! {
-                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::#seed)?
+                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::#seed)
             },
-            None => quote!(crate::__private::field(&mut map, &mut #slot, #wire)?),
+            None => quote!(crate::__private::field(&mut map, &mut #slot, #wire)),
         }
     });
     let lookup = if wires.is_empty() {
@@ -85,21 +111,18 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
         }
         impl crate::__private::DecodeStruct for #name {
             const EXPECTING: &'static str = #expecting;
+            const KEYS: crate::__private::Keys = crate::__private::Keys(#lookup);
             fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 #(let mut #slots = None;)*
                 #additional_slot
-                let keys = crate::__private::Keys(#lookup);
-                while let Some(key) = map.next_key_seed(keys)? {
+                while let Some(key) = map.next_key_seed(Self::KEYS)? {
                     match key {
                         #(crate::__private::Key::Field(#indexes) => #reads,)*
                         #additional_arm
-                        _ => crate::__private::skip(&mut map)?,
-                    }
+                        _ => crate::__private::skip(&mut map),
+                    }?;
                 }
-                Ok(Self {
-                    #(#inits,)*
-                    #additional_init
-                })
+                #finish
             }
         }
     }

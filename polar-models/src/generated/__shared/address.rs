@@ -90,6 +90,15 @@ impl<'de> ::serde::Deserialize<'de> for Address {
 )]
 impl crate::__private::DecodeStruct for Address {
     const EXPECTING: &'static str = "struct Address";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "line1" => Some(0),
+        "line2" => Some(1),
+        "postal_code" => Some(2),
+        "city" => Some(3),
+        "state" => Some(4),
+        "country" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -97,37 +106,28 @@ impl crate::__private::DecodeStruct for Address {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "line1" => Some(0),
-            "line2" => Some(1),
-            "postal_code" => Some(2),
-            "city" => Some(3),
-            "state" => Some(4),
-            "country" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "line1")?
+                    crate::__private::field(&mut map, &mut field_0, "line1")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "line2")?
+                    crate::__private::field(&mut map, &mut field_1, "line2")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "postal_code")?
+                    crate::__private::field(&mut map, &mut field_2, "postal_code")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "city")?
+                    crate::__private::field(&mut map, &mut field_3, "city")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "state")?
+                    crate::__private::field(&mut map, &mut field_4, "state")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "country")?
+                    crate::__private::field(&mut map, &mut field_5, "country")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             line1: field_0.unwrap_or_default(),

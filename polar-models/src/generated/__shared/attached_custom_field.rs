@@ -54,40 +54,55 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
 )]
 impl crate::__private::DecodeStruct for AttachedCustomField {
     const EXPECTING: &'static str = "struct AttachedCustomField";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "custom_field_id" => Some(0),
+        "custom_field" => Some(1),
+        "order" => Some(2),
+        "required" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "custom_field_id" => Some(0),
-            "custom_field" => Some(1),
-            "order" => Some(2),
-            "required" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_id")?
+                    crate::__private::field(&mut map, &mut field_0, "custom_field_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "custom_field")?
+                    crate::__private::field(&mut map, &mut field_1, "custom_field")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "order")?
+                    crate::__private::field(&mut map, &mut field_2, "order")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "required")?
+                    crate::__private::field(&mut map, &mut field_3, "required")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    custom_field_id: field_0,
+                    custom_field: field_1,
+                    order: field_2,
+                    required: field_3.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "custom_field_id"),
+                            (field_1.is_none(), "custom_field"),
+                            (field_2.is_none(), "order"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            custom_field_id: crate::__private::required(field_0, "custom_field_id")?,
-            custom_field: crate::__private::required(field_1, "custom_field")?,
-            order: crate::__private::required(field_2, "order")?,
-            required: field_3.unwrap_or_default(),
-        })
     }
 }

@@ -26,47 +26,63 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizationCodeTokenRequest {
     const EXPECTING: &'static str = "struct AuthorizationCodeTokenRequest";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "grant_type" => Some(0),
+        "client_id" => Some(1),
+        "client_secret" => Some(2),
+        "code" => Some(3),
+        "redirect_uri" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "grant_type" => Some(0),
-            "client_id" => Some(1),
-            "client_secret" => Some(2),
-            "code" => Some(3),
-            "redirect_uri" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "grant_type")?
+                    crate::__private::field(&mut map, &mut field_0, "grant_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                    crate::__private::field(&mut map, &mut field_1, "client_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_2, "client_secret")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "code")?
+                    crate::__private::field(&mut map, &mut field_3, "code")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "redirect_uri")?
+                    crate::__private::field(&mut map, &mut field_4, "redirect_uri")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2, field_3, field_4) {
+            (Some(field_1), Some(field_2), Some(field_3), Some(field_4)) => {
+                Ok(Self {
+                    grant_type: field_0.unwrap_or_default(),
+                    client_id: field_1,
+                    client_secret: field_2,
+                    code: field_3,
+                    redirect_uri: field_4,
+                })
+            }
+            (field_1, field_2, field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "client_id"),
+                            (field_2.is_none(), "client_secret"),
+                            (field_3.is_none(), "code"),
+                            (field_4.is_none(), "redirect_uri"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            grant_type: field_0.unwrap_or_default(),
-            client_id: crate::__private::required(field_1, "client_id")?,
-            client_secret: crate::__private::required(field_2, "client_secret")?,
-            code: crate::__private::required(field_3, "code")?,
-            redirect_uri: crate::__private::required(field_4, "redirect_uri")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]

@@ -36,6 +36,16 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
     const EXPECTING: &'static str = "struct AuthorizeResponseOrganization";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "client" => Some(0),
+        "sub_type" => Some(1),
+        "sub" => Some(2),
+        "scopes" => Some(3),
+        "organizations" => Some(4),
+        "requires_single_organization" => Some(5),
+        "scope_display_names" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,58 +54,55 @@ impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "client" => Some(0),
-            "sub_type" => Some(1),
-            "sub" => Some(2),
-            "scopes" => Some(3),
-            "organizations" => Some(4),
-            "requires_single_organization" => Some(5),
-            "scope_display_names" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "client")?
+                    crate::__private::field(&mut map, &mut field_0, "client")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "sub_type")?
+                    crate::__private::field(&mut map, &mut field_1, "sub_type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "sub")?
+                    crate::__private::field(&mut map, &mut field_2, "sub")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "scopes")?
+                    crate::__private::field(&mut map, &mut field_3, "scopes")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "organizations")?
+                    crate::__private::field(&mut map, &mut field_4, "organizations")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "requires_single_organization",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "scope_display_names",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    client: field_0,
+                    sub_type: field_1.unwrap_or_default(),
+                    sub: field_2.unwrap_or_default(),
+                    scopes: field_3.unwrap_or_default(),
+                    organizations: field_4.unwrap_or_default(),
+                    requires_single_organization: field_5.unwrap_or_default(),
+                    scope_display_names: field_6.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "client")]))
             }
         }
-        Ok(Self {
-            client: crate::__private::required(field_0, "client")?,
-            sub_type: field_1.unwrap_or_default(),
-            sub: field_2.unwrap_or_default(),
-            scopes: field_3.unwrap_or_default(),
-            organizations: field_4.unwrap_or_default(),
-            requires_single_organization: field_5.unwrap_or_default(),
-            scope_display_names: field_6.unwrap_or_default(),
-        })
     }
 }

@@ -41,6 +41,19 @@ impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceCreditOrderMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "order_id" => Some(0),
+        "product_id" => Some(1),
+        "subscription_id" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "tax_amount" => Some(5),
+        "tax_state" => Some(6),
+        "tax_country" => Some(7),
+        "fee" => Some(8),
+        "exchange_rate" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -52,65 +65,75 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "order_id" => Some(0),
-            "product_id" => Some(1),
-            "subscription_id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "tax_amount" => Some(5),
-            "tax_state" => Some(6),
-            "tax_country" => Some(7),
-            "fee" => Some(8),
-            "exchange_rate" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_id")?
+                    crate::__private::field(&mut map, &mut field_0, "order_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_2, "subscription_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "tax_amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_state")?
+                    crate::__private::field(&mut map, &mut field_6, "tax_state")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_country")?
+                    crate::__private::field(&mut map, &mut field_7, "tax_country")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "fee")?
+                    crate::__private::field(&mut map, &mut field_8, "fee")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "exchange_rate")?
+                    crate::__private::field(&mut map, &mut field_9, "exchange_rate")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_3, field_4, field_5, field_8) {
+            (
+                Some(field_0),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    order_id: field_0,
+                    product_id: field_1.unwrap_or_default(),
+                    subscription_id: field_2.unwrap_or_default(),
+                    amount: field_3,
+                    currency: field_4,
+                    tax_amount: field_5,
+                    tax_state: field_6.unwrap_or_default(),
+                    tax_country: field_7.unwrap_or_default(),
+                    fee: field_8,
+                    exchange_rate: field_9.unwrap_or_default(),
+                })
+            }
+            (field_0, field_3, field_4, field_5, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "order_id"),
+                            (field_3.is_none(), "amount"),
+                            (field_4.is_none(), "currency"),
+                            (field_5.is_none(), "tax_amount"),
+                            (field_8.is_none(), "fee"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            order_id: crate::__private::required(field_0, "order_id")?,
-            product_id: field_1.unwrap_or_default(),
-            subscription_id: field_2.unwrap_or_default(),
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: crate::__private::required(field_4, "currency")?,
-            tax_amount: crate::__private::required(field_5, "tax_amount")?,
-            tax_state: field_6.unwrap_or_default(),
-            tax_country: field_7.unwrap_or_default(),
-            fee: crate::__private::required(field_8, "fee")?,
-            exchange_rate: field_9.unwrap_or_default(),
-        })
     }
 }

@@ -50,6 +50,23 @@ impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceOrderMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "transaction_id" => Some(0),
+        "order_id" => Some(1),
+        "product_id" => Some(2),
+        "subscription_id" => Some(3),
+        "amount" => Some(4),
+        "net_amount" => Some(5),
+        "currency" => Some(6),
+        "presentment_amount" => Some(7),
+        "presentment_currency" => Some(8),
+        "tax_amount" => Some(9),
+        "tax_state" => Some(10),
+        "tax_country" => Some(11),
+        "fee" => Some(12),
+        "exchange_rate" => Some(13),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -65,99 +82,101 @@ impl crate::__private::DecodeStruct for BalanceOrderMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "transaction_id" => Some(0),
-            "order_id" => Some(1),
-            "product_id" => Some(2),
-            "subscription_id" => Some(3),
-            "amount" => Some(4),
-            "net_amount" => Some(5),
-            "currency" => Some(6),
-            "presentment_amount" => Some(7),
-            "presentment_currency" => Some(8),
-            "tax_amount" => Some(9),
-            "tax_state" => Some(10),
-            "tax_country" => Some(11),
-            "fee" => Some(12),
-            "exchange_rate" => Some(13),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "transaction_id")?
+                    crate::__private::field(&mut map, &mut field_0, "transaction_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "order_id")?
+                    crate::__private::field(&mut map, &mut field_1, "order_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "product_id")?
+                    crate::__private::field(&mut map, &mut field_2, "product_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_3, "subscription_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")?
+                    crate::__private::field(&mut map, &mut field_4, "amount")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "net_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "net_amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "currency")?
+                    crate::__private::field(&mut map, &mut field_6, "currency")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "presentment_amount",
-                    )?
+                    crate::__private::field(&mut map, &mut field_7, "presentment_amount")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_9, "tax_amount")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "tax_state")?
+                    crate::__private::field(&mut map, &mut field_10, "tax_state")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_country")?
+                    crate::__private::field(&mut map, &mut field_11, "tax_country")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "fee")?
+                    crate::__private::field(&mut map, &mut field_12, "fee")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "exchange_rate")?
+                    crate::__private::field(&mut map, &mut field_13, "exchange_rate")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_6, field_7, field_8, field_9, field_12) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_4),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_12),
+            ) => {
+                Ok(Self {
+                    transaction_id: field_0,
+                    order_id: field_1,
+                    product_id: field_2.unwrap_or_default(),
+                    subscription_id: field_3.unwrap_or_default(),
+                    amount: field_4,
+                    net_amount: field_5.unwrap_or_default(),
+                    currency: field_6,
+                    presentment_amount: field_7,
+                    presentment_currency: field_8,
+                    tax_amount: field_9,
+                    tax_state: field_10.unwrap_or_default(),
+                    tax_country: field_11.unwrap_or_default(),
+                    fee: field_12,
+                    exchange_rate: field_13.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_4, field_6, field_7, field_8, field_9, field_12) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "transaction_id"),
+                            (field_1.is_none(), "order_id"),
+                            (field_4.is_none(), "amount"),
+                            (field_6.is_none(), "currency"),
+                            (field_7.is_none(), "presentment_amount"),
+                            (field_8.is_none(), "presentment_currency"),
+                            (field_9.is_none(), "tax_amount"),
+                            (field_12.is_none(), "fee"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            transaction_id: crate::__private::required(field_0, "transaction_id")?,
-            order_id: crate::__private::required(field_1, "order_id")?,
-            product_id: field_2.unwrap_or_default(),
-            subscription_id: field_3.unwrap_or_default(),
-            amount: crate::__private::required(field_4, "amount")?,
-            net_amount: field_5.unwrap_or_default(),
-            currency: crate::__private::required(field_6, "currency")?,
-            presentment_amount: crate::__private::required(
-                field_7,
-                "presentment_amount",
-            )?,
-            presentment_currency: crate::__private::required(
-                field_8,
-                "presentment_currency",
-            )?,
-            tax_amount: crate::__private::required(field_9, "tax_amount")?,
-            tax_state: field_10.unwrap_or_default(),
-            tax_country: field_11.unwrap_or_default(),
-            fee: crate::__private::required(field_12, "fee")?,
-            exchange_rate: field_13.unwrap_or_default(),
-        })
     }
 }

@@ -56,6 +56,25 @@ impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceRefundMetadata {
     const EXPECTING: &'static str = "struct BalanceRefundMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "transaction_id" => Some(0),
+        "refund_id" => Some(1),
+        "order_id" => Some(2),
+        "order_created_at" => Some(3),
+        "product_id" => Some(4),
+        "subscription_id" => Some(5),
+        "amount" => Some(6),
+        "currency" => Some(7),
+        "presentment_amount" => Some(8),
+        "presentment_currency" => Some(9),
+        "refundable_amount" => Some(10),
+        "tax_amount" => Some(11),
+        "tax_state" => Some(12),
+        "tax_country" => Some(13),
+        "fee" => Some(14),
+        "exchange_rate" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -73,113 +92,127 @@ impl crate::__private::DecodeStruct for BalanceRefundMetadata {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "transaction_id" => Some(0),
-            "refund_id" => Some(1),
-            "order_id" => Some(2),
-            "order_created_at" => Some(3),
-            "product_id" => Some(4),
-            "subscription_id" => Some(5),
-            "amount" => Some(6),
-            "currency" => Some(7),
-            "presentment_amount" => Some(8),
-            "presentment_currency" => Some(9),
-            "refundable_amount" => Some(10),
-            "tax_amount" => Some(11),
-            "tax_state" => Some(12),
-            "tax_country" => Some(13),
-            "fee" => Some(14),
-            "exchange_rate" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "transaction_id")?
+                    crate::__private::field(&mut map, &mut field_0, "transaction_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "refund_id")?
+                    crate::__private::field(&mut map, &mut field_1, "refund_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "order_id")?
+                    crate::__private::field(&mut map, &mut field_2, "order_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "order_created_at")?
+                    crate::__private::field(&mut map, &mut field_3, "order_created_at")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "product_id")?
+                    crate::__private::field(&mut map, &mut field_4, "product_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_5, "subscription_id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                    crate::__private::field(&mut map, &mut field_6, "amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "currency")?
+                    crate::__private::field(&mut map, &mut field_7, "currency")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "presentment_amount",
-                    )?
+                    crate::__private::field(&mut map, &mut field_8, "presentment_amount")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "refundable_amount",
-                    )?
+                    crate::__private::field(&mut map, &mut field_10, "refundable_amount")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_11, "tax_amount")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "tax_state")?
+                    crate::__private::field(&mut map, &mut field_12, "tax_state")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "tax_country")?
+                    crate::__private::field(&mut map, &mut field_13, "tax_country")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "fee")?
+                    crate::__private::field(&mut map, &mut field_14, "fee")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "exchange_rate")?
+                    crate::__private::field(&mut map, &mut field_15, "exchange_rate")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_11,
+            field_14,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_11),
+                Some(field_14),
+            ) => {
+                Ok(Self {
+                    transaction_id: field_0,
+                    refund_id: field_1,
+                    order_id: field_2.unwrap_or_default(),
+                    order_created_at: field_3.unwrap_or_default(),
+                    product_id: field_4.unwrap_or_default(),
+                    subscription_id: field_5.unwrap_or_default(),
+                    amount: field_6,
+                    currency: field_7,
+                    presentment_amount: field_8,
+                    presentment_currency: field_9,
+                    refundable_amount: field_10.unwrap_or_default(),
+                    tax_amount: field_11,
+                    tax_state: field_12.unwrap_or_default(),
+                    tax_country: field_13.unwrap_or_default(),
+                    fee: field_14,
+                    exchange_rate: field_15.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_11,
+                field_14,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "transaction_id"),
+                            (field_1.is_none(), "refund_id"),
+                            (field_6.is_none(), "amount"),
+                            (field_7.is_none(), "currency"),
+                            (field_8.is_none(), "presentment_amount"),
+                            (field_9.is_none(), "presentment_currency"),
+                            (field_11.is_none(), "tax_amount"),
+                            (field_14.is_none(), "fee"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            transaction_id: crate::__private::required(field_0, "transaction_id")?,
-            refund_id: crate::__private::required(field_1, "refund_id")?,
-            order_id: field_2.unwrap_or_default(),
-            order_created_at: field_3.unwrap_or_default(),
-            product_id: field_4.unwrap_or_default(),
-            subscription_id: field_5.unwrap_or_default(),
-            amount: crate::__private::required(field_6, "amount")?,
-            currency: crate::__private::required(field_7, "currency")?,
-            presentment_amount: crate::__private::required(
-                field_8,
-                "presentment_amount",
-            )?,
-            presentment_currency: crate::__private::required(
-                field_9,
-                "presentment_currency",
-            )?,
-            refundable_amount: field_10.unwrap_or_default(),
-            tax_amount: crate::__private::required(field_11, "tax_amount")?,
-            tax_state: field_12.unwrap_or_default(),
-            tax_country: field_13.unwrap_or_default(),
-            fee: crate::__private::required(field_14, "fee")?,
-            exchange_rate: field_15.unwrap_or_default(),
-        })
     }
 }

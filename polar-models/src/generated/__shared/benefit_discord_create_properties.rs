@@ -22,35 +22,49 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitDiscordCreateProperties {
     const EXPECTING: &'static str = "struct BenefitDiscordCreateProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "guild_token" => Some(0),
+        "role_id" => Some(1),
+        "kick_member" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "guild_token" => Some(0),
-            "role_id" => Some(1),
-            "kick_member" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "guild_token")?
+                    crate::__private::field(&mut map, &mut field_0, "guild_token")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "role_id")?
+                    crate::__private::field(&mut map, &mut field_1, "role_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "kick_member")?
+                    crate::__private::field(&mut map, &mut field_2, "kick_member")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    guild_token: field_0,
+                    role_id: field_1,
+                    kick_member: field_2.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "guild_token"),
+                            (field_1.is_none(), "role_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            guild_token: crate::__private::required(field_0, "guild_token")?,
-            role_id: crate::__private::required(field_1, "role_id")?,
-            kick_member: field_2.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]

@@ -57,40 +57,55 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitDiscordProperties {
     const EXPECTING: &'static str = "struct BenefitDiscordProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "guild_id" => Some(0),
+        "role_id" => Some(1),
+        "kick_member" => Some(2),
+        "guild_token" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "guild_id" => Some(0),
-            "role_id" => Some(1),
-            "kick_member" => Some(2),
-            "guild_token" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "guild_id")?
+                    crate::__private::field(&mut map, &mut field_0, "guild_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "role_id")?
+                    crate::__private::field(&mut map, &mut field_1, "role_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "kick_member")?
+                    crate::__private::field(&mut map, &mut field_2, "kick_member")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "guild_token")?
+                    crate::__private::field(&mut map, &mut field_3, "guild_token")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_3) {
+            (Some(field_0), Some(field_1), Some(field_3)) => {
+                Ok(Self {
+                    guild_id: field_0,
+                    role_id: field_1,
+                    kick_member: field_2.unwrap_or_default(),
+                    guild_token: field_3,
+                })
+            }
+            (field_0, field_1, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "guild_id"),
+                            (field_1.is_none(), "role_id"),
+                            (field_3.is_none(), "guild_token"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            guild_id: crate::__private::required(field_0, "guild_id")?,
-            role_id: crate::__private::required(field_1, "role_id")?,
-            kick_member: field_2.unwrap_or_default(),
-            guild_token: crate::__private::required(field_3, "guild_token")?,
-        })
     }
 }

@@ -18,22 +18,25 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordSubscriberProperties {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitDiscordSubscriberProperties {
     const EXPECTING: &'static str = "struct BenefitDiscordSubscriberProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "guild_id" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "guild_id" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "guild_id")?
+                    crate::__private::field(&mut map, &mut field_0, "guild_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => Ok(Self { guild_id: field_0 }),
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "guild_id")]))
             }
         }
-        Ok(Self {
-            guild_id: crate::__private::required(field_0, "guild_id")?,
-        })
     }
 }

@@ -53,24 +53,24 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitDownloadablesProperties {
     const EXPECTING: &'static str = "struct BenefitDownloadablesProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "archived" => Some(0),
+        "files" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "archived" => Some(0),
-            "files" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "archived")?
+                    crate::__private::field(&mut map, &mut field_0, "archived")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "files")?
+                    crate::__private::field(&mut map, &mut field_1, "files")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             archived: field_0.unwrap_or_default(),

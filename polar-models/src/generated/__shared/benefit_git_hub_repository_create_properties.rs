@@ -22,35 +22,49 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitGitHubRepositoryCreateProperties {
     const EXPECTING: &'static str = "struct BenefitGitHubRepositoryCreateProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "repository_owner" => Some(0),
+        "repository_name" => Some(1),
+        "permission" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "repository_owner" => Some(0),
-            "repository_name" => Some(1),
-            "permission" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "repository_owner")?
+                    crate::__private::field(&mut map, &mut field_0, "repository_owner")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "repository_name")?
+                    crate::__private::field(&mut map, &mut field_1, "repository_name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "permission")?
+                    crate::__private::field(&mut map, &mut field_2, "permission")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    repository_owner: field_0,
+                    repository_name: field_1,
+                    permission: field_2.unwrap_or_else(crate::__private::absent_enum),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "repository_owner"),
+                            (field_1.is_none(), "repository_name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            repository_owner: crate::__private::required(field_0, "repository_owner")?,
-            repository_name: crate::__private::required(field_1, "repository_name")?,
-            permission: field_2.unwrap_or_else(crate::__private::absent_enum),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]

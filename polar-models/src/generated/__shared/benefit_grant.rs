@@ -70,6 +70,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "benefit_grants", feature = "benefits")
+    )
+)]
+impl crate::__private::DecodeUnion for BenefitGrantProperties {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "BenefitGrantProperties",
@@ -127,8 +138,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

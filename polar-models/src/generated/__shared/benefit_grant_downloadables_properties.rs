@@ -52,19 +52,19 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitGrantDownloadablesProperties {
     const EXPECTING: &'static str = "struct BenefitGrantDownloadablesProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "files" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "files" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "files")?
+                    crate::__private::field(&mut map, &mut field_0, "files")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             files: field_0.unwrap_or_default(),

@@ -52,34 +52,49 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
 )]
 impl crate::__private::DecodeStruct for BenefitGrantError {
     const EXPECTING: &'static str = "struct BenefitGrantError";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "message" => Some(0),
+        "type" => Some(1),
+        "timestamp" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "message" => Some(0),
-            "type" => Some(1),
-            "timestamp" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "message")?
+                    crate::__private::field(&mut map, &mut field_0, "message")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "timestamp")?
+                    crate::__private::field(&mut map, &mut field_2, "timestamp")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    message: field_0,
+                    r#type: field_1,
+                    timestamp: field_2,
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "message"),
+                            (field_1.is_none(), "type"),
+                            (field_2.is_none(), "timestamp"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            message: crate::__private::required(field_0, "message")?,
-            r#type: crate::__private::required(field_1, "type")?,
-            timestamp: crate::__private::required(field_2, "timestamp")?,
-        })
     }
 }

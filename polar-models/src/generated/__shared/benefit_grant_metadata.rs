@@ -25,40 +25,54 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BenefitGrantMetadata {
     const EXPECTING: &'static str = "struct BenefitGrantMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "benefit_id" => Some(0),
+        "benefit_grant_id" => Some(1),
+        "benefit_type" => Some(2),
+        "member_id" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "benefit_id" => Some(0),
-            "benefit_grant_id" => Some(1),
-            "benefit_type" => Some(2),
-            "member_id" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_0, "benefit_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "benefit_grant_id")?
+                    crate::__private::field(&mut map, &mut field_1, "benefit_grant_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "benefit_type")?
+                    crate::__private::field(&mut map, &mut field_2, "benefit_type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "member_id")?
+                    crate::__private::field(&mut map, &mut field_3, "member_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    benefit_id: field_0,
+                    benefit_grant_id: field_1,
+                    benefit_type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    member_id: field_3.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "benefit_id"),
+                            (field_1.is_none(), "benefit_grant_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            benefit_id: crate::__private::required(field_0, "benefit_id")?,
-            benefit_grant_id: crate::__private::required(field_1, "benefit_grant_id")?,
-            benefit_type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            member_id: field_3.unwrap_or_default(),
-        })
     }
 }

@@ -56,32 +56,37 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitLicenseKeyActivationProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeyActivationProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "limit" => Some(0),
+        "enable_customer_admin" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "limit" => Some(0),
-            "enable_customer_admin" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "limit")?
+                    crate::__private::field(&mut map, &mut field_0, "limit")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "enable_customer_admin",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            limit: crate::__private::required(field_0, "limit")?,
-            enable_customer_admin: field_1.unwrap_or_default(),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    limit: field_0,
+                    enable_customer_admin: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "limit")])),
+        }
     }
 }

@@ -56,29 +56,34 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitLicenseKeyExpirationProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeyExpirationProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "ttl" => Some(0),
+        "timeframe" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "ttl" => Some(0),
-            "timeframe" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "ttl")?
+                    crate::__private::field(&mut map, &mut field_0, "ttl")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "timeframe")?
+                    crate::__private::field(&mut map, &mut field_1, "timeframe")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            ttl: crate::__private::required(field_0, "ttl")?,
-            timeframe: field_1.unwrap_or_else(crate::__private::absent_enum),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    ttl: field_0,
+                    timeframe: field_1.unwrap_or_else(crate::__private::absent_enum),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "ttl")])),
+        }
     }
 }
 #[cfg(

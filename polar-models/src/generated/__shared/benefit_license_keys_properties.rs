@@ -57,34 +57,34 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "prefix" => Some(0),
+        "expires" => Some(1),
+        "activations" => Some(2),
+        "limit_usage" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "prefix" => Some(0),
-            "expires" => Some(1),
-            "activations" => Some(2),
-            "limit_usage" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "prefix")?
+                    crate::__private::field(&mut map, &mut field_0, "prefix")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "expires")?
+                    crate::__private::field(&mut map, &mut field_1, "expires")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "activations")?
+                    crate::__private::field(&mut map, &mut field_2, "activations")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "limit_usage")?
+                    crate::__private::field(&mut map, &mut field_3, "limit_usage")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             prefix: field_0.unwrap_or_default(),

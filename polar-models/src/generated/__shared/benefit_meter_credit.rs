@@ -77,6 +77,22 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCredit {
 )]
 impl crate::__private::DecodeStruct for BenefitMeterCredit {
     const EXPECTING: &'static str = "struct BenefitMeterCredit";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "type" => Some(3),
+        "description" => Some(4),
+        "selectable" => Some(5),
+        "deletable" => Some(6),
+        "is_deleted" => Some(7),
+        "organization_id" => Some(8),
+        "metadata" => Some(9),
+        "visibility" => Some(10),
+        "properties" => Some(11),
+        "visibility_configurable" => Some(12),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -91,26 +107,10 @@ impl crate::__private::DecodeStruct for BenefitMeterCredit {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            "metadata" => Some(9),
-            "visibility" => Some(10),
-            "properties" => Some(11),
-            "visibility_configurable" => Some(12),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -118,7 +118,7 @@ impl crate::__private::DecodeStruct for BenefitMeterCredit {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -126,59 +126,82 @@ impl crate::__private::DecodeStruct for BenefitMeterCredit {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "type")?
+                    crate::__private::field(&mut map, &mut field_3, "type")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")?
+                    crate::__private::field(&mut map, &mut field_4, "description")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "selectable")?
+                    crate::__private::field(&mut map, &mut field_5, "selectable")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "deletable")?
+                    crate::__private::field(&mut map, &mut field_6, "deletable")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_deleted")?
+                    crate::__private::field(&mut map, &mut field_7, "is_deleted")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")?
+                    crate::__private::field(&mut map, &mut field_9, "metadata")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "visibility")?
+                    crate::__private::field(&mut map, &mut field_10, "visibility")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "properties")?
+                    crate::__private::field(&mut map, &mut field_11, "properties")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "visibility_configurable",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_8, field_11) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_4),
+                Some(field_8),
+                Some(field_11),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    r#type: field_3.unwrap_or_default(),
+                    description: field_4,
+                    selectable: field_5.unwrap_or_default(),
+                    deletable: field_6.unwrap_or_default(),
+                    is_deleted: field_7.unwrap_or_default(),
+                    organization_id: field_8,
+                    metadata: field_9.unwrap_or_default(),
+                    visibility: field_10.unwrap_or_else(crate::__private::absent_enum),
+                    properties: field_11,
+                    visibility_configurable: field_12.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_4, field_8, field_11) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_4.is_none(), "description"),
+                            (field_8.is_none(), "organization_id"),
+                            (field_11.is_none(), "properties"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            r#type: field_3.unwrap_or_default(),
-            description: crate::__private::required(field_4, "description")?,
-            selectable: field_5.unwrap_or_default(),
-            deletable: field_6.unwrap_or_default(),
-            is_deleted: field_7.unwrap_or_default(),
-            organization_id: crate::__private::required(field_8, "organization_id")?,
-            metadata: field_9.unwrap_or_default(),
-            visibility: field_10.unwrap_or_else(crate::__private::absent_enum),
-            properties: crate::__private::required(field_11, "properties")?,
-            visibility_configurable: field_12.unwrap_or_default(),
-        })
     }
 }

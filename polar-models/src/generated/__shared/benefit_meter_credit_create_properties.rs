@@ -22,35 +22,46 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitMeterCreditCreateProperties {
     const EXPECTING: &'static str = "struct BenefitMeterCreditCreateProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "units" => Some(0),
+        "rollover" => Some(1),
+        "meter_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "units" => Some(0),
-            "rollover" => Some(1),
-            "meter_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "units")?
+                    crate::__private::field(&mut map, &mut field_0, "units")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "rollover")?
+                    crate::__private::field(&mut map, &mut field_1, "rollover")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "meter_id")?
+                    crate::__private::field(&mut map, &mut field_2, "meter_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    units: field_0,
+                    rollover: field_1.unwrap_or_default(),
+                    meter_id: field_2,
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "units"), (field_2.is_none(), "meter_id")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            units: crate::__private::required(field_0, "units")?,
-            rollover: field_1.unwrap_or_default(),
-            meter_id: crate::__private::required(field_2, "meter_id")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]

@@ -64,6 +64,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitPublic {
 )]
 impl crate::__private::DecodeStruct for BenefitPublic {
     const EXPECTING: &'static str = "struct BenefitPublic";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "type" => Some(3),
+        "description" => Some(4),
+        "selectable" => Some(5),
+        "deletable" => Some(6),
+        "is_deleted" => Some(7),
+        "organization_id" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -74,22 +86,10 @@ impl crate::__private::DecodeStruct for BenefitPublic {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -97,7 +97,7 @@ impl crate::__private::DecodeStruct for BenefitPublic {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -105,39 +105,55 @@ impl crate::__private::DecodeStruct for BenefitPublic {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "type")?
+                    crate::__private::field(&mut map, &mut field_3, "type")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")?
+                    crate::__private::field(&mut map, &mut field_4, "description")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "selectable")?
+                    crate::__private::field(&mut map, &mut field_5, "selectable")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "deletable")?
+                    crate::__private::field(&mut map, &mut field_6, "deletable")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_deleted")?
+                    crate::__private::field(&mut map, &mut field_7, "is_deleted")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_8) {
+            (Some(field_0), Some(field_1), Some(field_4), Some(field_8)) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    r#type: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    description: field_4,
+                    selectable: field_5.unwrap_or_default(),
+                    deletable: field_6.unwrap_or_default(),
+                    is_deleted: field_7.unwrap_or_default(),
+                    organization_id: field_8,
+                })
+            }
+            (field_0, field_1, field_4, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_4.is_none(), "description"),
+                            (field_8.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            r#type: field_3.unwrap_or_else(crate::__private::absent_enum),
-            description: crate::__private::required(field_4, "description")?,
-            selectable: field_5.unwrap_or_default(),
-            deletable: field_6.unwrap_or_default(),
-            is_deleted: field_7.unwrap_or_default(),
-            organization_id: crate::__private::required(field_8, "organization_id")?,
-        })
     }
 }

@@ -43,6 +43,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreate {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "type" => Some(1),
+        "description" => Some(2),
+        "organization_id" => Some(3),
+        "visibility" => Some(4),
+        "properties" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,46 +59,51 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "type" => Some(1),
-            "description" => Some(2),
-            "organization_id" => Some(3),
-            "visibility" => Some(4),
-            "properties" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "description")?
+                    crate::__private::field(&mut map, &mut field_2, "description")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_3, "organization_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "visibility")?
+                    crate::__private::field(&mut map, &mut field_4, "visibility")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "properties")?
+                    crate::__private::field(&mut map, &mut field_5, "properties")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2, field_5) {
+            (Some(field_2), Some(field_5)) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    r#type: field_1.unwrap_or_default(),
+                    description: field_2,
+                    organization_id: field_3.unwrap_or_default(),
+                    visibility: field_4.unwrap_or_default(),
+                    properties: field_5,
+                })
+            }
+            (field_2, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_2.is_none(), "description"),
+                            (field_5.is_none(), "properties"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            r#type: field_1.unwrap_or_default(),
-            description: crate::__private::required(field_2, "description")?,
-            organization_id: field_3.unwrap_or_default(),
-            visibility: field_4.unwrap_or_default(),
-            properties: crate::__private::required(field_5, "properties")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]

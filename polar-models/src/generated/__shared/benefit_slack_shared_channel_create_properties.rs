@@ -36,6 +36,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreatePropertie
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreateProperties {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelCreateProperties";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "slack_integration_id" => Some(0),
+        "channel_name_template" => Some(1),
+        "private" => Some(2),
+        "welcome_message" => Some(3),
+        "archive_on_revoke" => Some(4),
+        "team_invitees" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -43,60 +52,59 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreatePropertie
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "slack_integration_id" => Some(0),
-            "channel_name_template" => Some(1),
-            "private" => Some(2),
-            "welcome_message" => Some(3),
-            "archive_on_revoke" => Some(4),
-            "team_invitees" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_0,
                         "slack_integration_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "channel_name_template",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "private")?
+                    crate::__private::field(&mut map, &mut field_2, "private")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "welcome_message")?
+                    crate::__private::field(&mut map, &mut field_3, "welcome_message")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "archive_on_revoke")?
+                    crate::__private::field(&mut map, &mut field_4, "archive_on_revoke")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "team_invitees")?
+                    crate::__private::field(&mut map, &mut field_5, "team_invitees")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    slack_integration_id: field_0,
+                    channel_name_template: field_1,
+                    private: field_2.unwrap_or_default(),
+                    welcome_message: field_3.unwrap_or_default(),
+                    archive_on_revoke: field_4.unwrap_or_default(),
+                    team_invitees: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "slack_integration_id"),
+                            (field_1.is_none(), "channel_name_template"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            slack_integration_id: crate::__private::required(
-                field_0,
-                "slack_integration_id",
-            )?,
-            channel_name_template: crate::__private::required(
-                field_1,
-                "channel_name_template",
-            )?,
-            private: field_2.unwrap_or_default(),
-            welcome_message: field_3.unwrap_or_default(),
-            archive_on_revoke: field_4.unwrap_or_default(),
-            team_invitees: field_5.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]

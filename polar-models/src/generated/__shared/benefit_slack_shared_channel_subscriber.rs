@@ -38,6 +38,20 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelSubscriber {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelSubscriber {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelSubscriber";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "type" => Some(3),
+        "description" => Some(4),
+        "selectable" => Some(5),
+        "deletable" => Some(6),
+        "is_deleted" => Some(7),
+        "organization_id" => Some(8),
+        "organization" => Some(9),
+        "properties" => Some(10),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,24 +64,10 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelSubscriber {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            "organization" => Some(9),
-            "properties" => Some(10),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -75,7 +75,7 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelSubscriber {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -83,47 +83,70 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelSubscriber {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "type")?
+                    crate::__private::field(&mut map, &mut field_3, "type")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")?
+                    crate::__private::field(&mut map, &mut field_4, "description")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "selectable")?
+                    crate::__private::field(&mut map, &mut field_5, "selectable")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "deletable")?
+                    crate::__private::field(&mut map, &mut field_6, "deletable")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_deleted")?
+                    crate::__private::field(&mut map, &mut field_7, "is_deleted")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "organization")?
+                    crate::__private::field(&mut map, &mut field_9, "organization")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "properties")?
+                    crate::__private::field(&mut map, &mut field_10, "properties")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_8, field_9) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_4),
+                Some(field_8),
+                Some(field_9),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    r#type: field_3.unwrap_or_default(),
+                    description: field_4,
+                    selectable: field_5.unwrap_or_default(),
+                    deletable: field_6.unwrap_or_default(),
+                    is_deleted: field_7.unwrap_or_default(),
+                    organization_id: field_8,
+                    organization: field_9,
+                    properties: field_10.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_4, field_8, field_9) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_4.is_none(), "description"),
+                            (field_8.is_none(), "organization_id"),
+                            (field_9.is_none(), "organization"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            r#type: field_3.unwrap_or_default(),
-            description: crate::__private::required(field_4, "description")?,
-            selectable: field_5.unwrap_or_default(),
-            deletable: field_6.unwrap_or_default(),
-            is_deleted: field_7.unwrap_or_default(),
-            organization_id: crate::__private::required(field_8, "organization_id")?,
-            organization: crate::__private::required(field_9, "organization")?,
-            properties: field_10.unwrap_or_default(),
-        })
     }
 }

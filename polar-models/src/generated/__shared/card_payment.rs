@@ -51,6 +51,25 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl crate::__private::DecodeStruct for CardPayment {
     const EXPECTING: &'static str = "struct CardPayment";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "processor" => Some(3),
+        "status" => Some(4),
+        "amount" => Some(5),
+        "currency" => Some(6),
+        "method" => Some(7),
+        "trigger" => Some(8),
+        "decline_reason" => Some(9),
+        "decline_message" => Some(10),
+        "organization_id" => Some(11),
+        "checkout_id" => Some(12),
+        "order_id" => Some(13),
+        "processor_metadata" => Some(14),
+        "method_metadata" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -68,26 +87,7 @@ impl crate::__private::DecodeStruct for CardPayment {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "processor" => Some(3),
-            "status" => Some(4),
-            "amount" => Some(5),
-            "currency" => Some(6),
-            "method" => Some(7),
-            "trigger" => Some(8),
-            "decline_reason" => Some(9),
-            "decline_message" => Some(10),
-            "organization_id" => Some(11),
-            "checkout_id" => Some(12),
-            "order_id" => Some(13),
-            "processor_metadata" => Some(14),
-            "method_metadata" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -95,7 +95,7 @@ impl crate::__private::DecodeStruct for CardPayment {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -103,74 +103,99 @@ impl crate::__private::DecodeStruct for CardPayment {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "processor")?
+                    crate::__private::field(&mut map, &mut field_3, "processor")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "status")?
+                    crate::__private::field(&mut map, &mut field_4, "status")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amount")?
+                    crate::__private::field(&mut map, &mut field_5, "amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "currency")?
+                    crate::__private::field(&mut map, &mut field_6, "currency")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "method")?
+                    crate::__private::field(&mut map, &mut field_7, "method")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "trigger")?
+                    crate::__private::field(&mut map, &mut field_8, "trigger")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "decline_reason")?
+                    crate::__private::field(&mut map, &mut field_9, "decline_reason")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "decline_message")?
+                    crate::__private::field(&mut map, &mut field_10, "decline_message")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_11, "organization_id")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_12, "checkout_id")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "order_id")?
+                    crate::__private::field(&mut map, &mut field_13, "order_id")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "processor_metadata",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "method_metadata")?
+                    crate::__private::field(&mut map, &mut field_15, "method_metadata")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_5, field_6, field_11, field_15) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_5),
+                Some(field_6),
+                Some(field_11),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    processor: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    status: field_4.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_5,
+                    currency: field_6,
+                    method: field_7.unwrap_or_default(),
+                    trigger: field_8.unwrap_or_default(),
+                    decline_reason: field_9.unwrap_or_default(),
+                    decline_message: field_10.unwrap_or_default(),
+                    organization_id: field_11,
+                    checkout_id: field_12.unwrap_or_default(),
+                    order_id: field_13.unwrap_or_default(),
+                    processor_metadata: field_14.unwrap_or_default(),
+                    method_metadata: field_15,
+                })
+            }
+            (field_0, field_2, field_5, field_6, field_11, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_5.is_none(), "amount"),
+                            (field_6.is_none(), "currency"),
+                            (field_11.is_none(), "organization_id"),
+                            (field_15.is_none(), "method_metadata"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            processor: field_3.unwrap_or_else(crate::__private::absent_enum),
-            status: field_4.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_5, "amount")?,
-            currency: crate::__private::required(field_6, "currency")?,
-            method: field_7.unwrap_or_default(),
-            trigger: field_8.unwrap_or_default(),
-            decline_reason: field_9.unwrap_or_default(),
-            decline_message: field_10.unwrap_or_default(),
-            organization_id: crate::__private::required(field_11, "organization_id")?,
-            checkout_id: field_12.unwrap_or_default(),
-            order_id: field_13.unwrap_or_default(),
-            processor_metadata: field_14.unwrap_or_default(),
-            method_metadata: crate::__private::required(field_15, "method_metadata")?,
-        })
     }
 }

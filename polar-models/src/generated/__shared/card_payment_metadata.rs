@@ -20,28 +20,39 @@ impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl crate::__private::DecodeStruct for CardPaymentMetadata {
     const EXPECTING: &'static str = "struct CardPaymentMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "brand" => Some(0),
+        "last4" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "brand" => Some(0),
-            "last4" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "brand")?
+                    crate::__private::field(&mut map, &mut field_0, "brand")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "last4")?
+                    crate::__private::field(&mut map, &mut field_1, "last4")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    brand: field_0,
+                    last4: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "brand"), (field_1.is_none(), "last4")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            brand: crate::__private::required(field_0, "brand")?,
-            last4: crate::__private::required(field_1, "last4")?,
-        })
     }
 }

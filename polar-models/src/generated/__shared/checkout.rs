@@ -51,6 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeUnion for CheckoutDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutDiscount",
@@ -141,8 +152,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -263,6 +274,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeUnion for CheckoutPricesValueItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPricesValueItem",
@@ -476,8 +498,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -566,6 +588,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeUnion for CheckoutProductPrice {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutProductPrice",
@@ -779,8 +812,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

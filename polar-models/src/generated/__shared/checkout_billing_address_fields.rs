@@ -43,6 +43,15 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
 )]
 impl crate::__private::DecodeStruct for CheckoutBillingAddressFields {
     const EXPECTING: &'static str = "struct CheckoutBillingAddressFields";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "country" => Some(0),
+        "state" => Some(1),
+        "city" => Some(2),
+        "postal_code" => Some(3),
+        "line1" => Some(4),
+        "line2" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,37 +59,28 @@ impl crate::__private::DecodeStruct for CheckoutBillingAddressFields {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "country" => Some(0),
-            "state" => Some(1),
-            "city" => Some(2),
-            "postal_code" => Some(3),
-            "line1" => Some(4),
-            "line2" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "country")?
+                    crate::__private::field(&mut map, &mut field_0, "country")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "state")?
+                    crate::__private::field(&mut map, &mut field_1, "state")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "city")?
+                    crate::__private::field(&mut map, &mut field_2, "city")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "postal_code")?
+                    crate::__private::field(&mut map, &mut field_3, "postal_code")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "line1")?
+                    crate::__private::field(&mut map, &mut field_4, "line1")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "line2")?
+                    crate::__private::field(&mut map, &mut field_5, "line2")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             country: field_0.unwrap_or_else(crate::__private::absent_enum),

@@ -23,34 +23,48 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CheckoutCreatedMetadata {
     const EXPECTING: &'static str = "struct CheckoutCreatedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "checkout_id" => Some(0),
+        "checkout_status" => Some(1),
+        "product_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "checkout_id" => Some(0),
-            "checkout_status" => Some(1),
-            "product_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_0, "checkout_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "checkout_status")?
+                    crate::__private::field(&mut map, &mut field_1, "checkout_status")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "product_id")?
+                    crate::__private::field(&mut map, &mut field_2, "product_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    checkout_id: field_0,
+                    checkout_status: field_1,
+                    product_id: field_2.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "checkout_id"),
+                            (field_1.is_none(), "checkout_status"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            checkout_id: crate::__private::required(field_0, "checkout_id")?,
-            checkout_status: crate::__private::required(field_1, "checkout_status")?,
-            product_id: field_2.unwrap_or_default(),
-        })
     }
 }

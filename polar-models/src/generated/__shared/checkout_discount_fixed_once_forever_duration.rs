@@ -51,6 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration
 )]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedOnceForeverDuration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "type" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "amounts" => Some(4),
+        "id" => Some(5),
+        "name" => Some(6),
+        "code" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -60,55 +71,60 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "amounts" => Some(4),
-            "id" => Some(5),
-            "name" => Some(6),
-            "code" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amounts")?
+                    crate::__private::field(&mut map, &mut field_4, "amounts")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id")?
+                    crate::__private::field(&mut map, &mut field_5, "id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")?
+                    crate::__private::field(&mut map, &mut field_6, "name")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "code")?
+                    crate::__private::field(&mut map, &mut field_7, "code")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2, field_3, field_5, field_6) {
+            (Some(field_2), Some(field_3), Some(field_5), Some(field_6)) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_2,
+                    currency: field_3,
+                    amounts: field_4.unwrap_or_default(),
+                    id: field_5,
+                    name: field_6,
+                    code: field_7.unwrap_or_default(),
+                })
+            }
+            (field_2, field_3, field_5, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_2.is_none(), "amount"),
+                            (field_3.is_none(), "currency"),
+                            (field_5.is_none(), "id"),
+                            (field_6.is_none(), "name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_2, "amount")?,
-            currency: crate::__private::required(field_3, "currency")?,
-            amounts: field_4.unwrap_or_default(),
-            id: crate::__private::required(field_5, "id")?,
-            name: crate::__private::required(field_6, "name")?,
-            code: field_7.unwrap_or_default(),
-        })
     }
 }

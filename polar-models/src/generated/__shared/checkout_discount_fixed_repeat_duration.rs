@@ -54,6 +54,18 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
 )]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedRepeatDuration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "duration_in_months" => Some(1),
+        "type" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "amounts" => Some(5),
+        "id" => Some(6),
+        "name" => Some(7),
+        "code" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -64,67 +76,71 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "amounts" => Some(5),
-            "id" => Some(6),
-            "name" => Some(7),
-            "code" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "duration_in_months",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amounts")?
+                    crate::__private::field(&mut map, &mut field_5, "amounts")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "id")?
+                    crate::__private::field(&mut map, &mut field_6, "id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "name")?
+                    crate::__private::field(&mut map, &mut field_7, "name")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "code")?
+                    crate::__private::field(&mut map, &mut field_8, "code")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3, field_4, field_6, field_7) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    duration_in_months: field_1,
+                    r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_3,
+                    currency: field_4,
+                    amounts: field_5.unwrap_or_default(),
+                    id: field_6,
+                    name: field_7,
+                    code: field_8.unwrap_or_default(),
+                })
+            }
+            (field_1, field_3, field_4, field_6, field_7) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "duration_in_months"),
+                            (field_3.is_none(), "amount"),
+                            (field_4.is_none(), "currency"),
+                            (field_6.is_none(), "id"),
+                            (field_7.is_none(), "name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            duration_in_months: crate::__private::required(
-                field_1,
-                "duration_in_months",
-            )?,
-            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: crate::__private::required(field_4, "currency")?,
-            amounts: field_5.unwrap_or_default(),
-            id: crate::__private::required(field_6, "id")?,
-            name: crate::__private::required(field_7, "name")?,
-            code: field_8.unwrap_or_default(),
-        })
     }
 }

@@ -43,6 +43,15 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDur
 )]
 impl crate::__private::DecodeStruct for CheckoutDiscountPercentageOnceForeverDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountPercentageOnceForeverDuration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "type" => Some(1),
+        "basis_points" => Some(2),
+        "id" => Some(3),
+        "name" => Some(4),
+        "code" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,45 +59,51 @@ impl crate::__private::DecodeStruct for CheckoutDiscountPercentageOnceForeverDur
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "basis_points" => Some(2),
-            "id" => Some(3),
-            "name" => Some(4),
-            "code" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "basis_points")?
+                    crate::__private::field(&mut map, &mut field_2, "basis_points")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "id")?
+                    crate::__private::field(&mut map, &mut field_3, "id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "name")?
+                    crate::__private::field(&mut map, &mut field_4, "name")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "code")?
+                    crate::__private::field(&mut map, &mut field_5, "code")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2, field_3, field_4) {
+            (Some(field_2), Some(field_3), Some(field_4)) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+                    basis_points: field_2,
+                    id: field_3,
+                    name: field_4,
+                    code: field_5.unwrap_or_default(),
+                })
+            }
+            (field_2, field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_2.is_none(), "basis_points"),
+                            (field_3.is_none(), "id"),
+                            (field_4.is_none(), "name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
-            basis_points: crate::__private::required(field_2, "basis_points")?,
-            id: crate::__private::required(field_3, "id")?,
-            name: crate::__private::required(field_4, "name")?,
-            code: field_5.unwrap_or_default(),
-        })
     }
 }

@@ -46,6 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration
 )]
 impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountPercentageRepeatDuration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "duration_in_months" => Some(1),
+        "type" => Some(2),
+        "basis_points" => Some(3),
+        "id" => Some(4),
+        "name" => Some(5),
+        "code" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -54,57 +64,56 @@ impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "basis_points" => Some(3),
-            "id" => Some(4),
-            "name" => Some(5),
-            "code" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "duration_in_months",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "basis_points")?
+                    crate::__private::field(&mut map, &mut field_3, "basis_points")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "id")?
+                    crate::__private::field(&mut map, &mut field_4, "id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")?
+                    crate::__private::field(&mut map, &mut field_5, "name")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "code")?
+                    crate::__private::field(&mut map, &mut field_6, "code")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3, field_4, field_5) {
+            (Some(field_1), Some(field_3), Some(field_4), Some(field_5)) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    duration_in_months: field_1,
+                    r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    basis_points: field_3,
+                    id: field_4,
+                    name: field_5,
+                    code: field_6.unwrap_or_default(),
+                })
+            }
+            (field_1, field_3, field_4, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "duration_in_months"),
+                            (field_3.is_none(), "basis_points"),
+                            (field_4.is_none(), "id"),
+                            (field_5.is_none(), "name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            duration_in_months: crate::__private::required(
-                field_1,
-                "duration_in_months",
-            )?,
-            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            basis_points: crate::__private::required(field_3, "basis_points")?,
-            id: crate::__private::required(field_4, "id")?,
-            name: crate::__private::required(field_5, "name")?,
-            code: field_6.unwrap_or_default(),
-        })
     }
 }

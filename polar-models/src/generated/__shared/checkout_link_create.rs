@@ -33,6 +33,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
+impl crate::__private::DecodeUnion for CheckoutLinkCreate {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutLinkCreate",
@@ -96,8 +102,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -151,6 +151,39 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutProductsCreate {
     const EXPECTING: &'static str = "struct CheckoutProductsCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "trial_interval" => Some(0),
+        "trial_interval_count" => Some(1),
+        "metadata" => Some(2),
+        "custom_field_data" => Some(3),
+        "discount_id" => Some(4),
+        "allow_discount_codes" => Some(5),
+        "require_billing_address" => Some(6),
+        "amount" => Some(7),
+        "seats" => Some(8),
+        "min_seats" => Some(9),
+        "max_seats" => Some(10),
+        "allow_trial" => Some(11),
+        "customer_id" => Some(12),
+        "is_business_customer" => Some(13),
+        "external_customer_id" => Some(14),
+        "customer_name" => Some(15),
+        "customer_email" => Some(16),
+        "customer_ip_address" => Some(17),
+        "customer_billing_name" => Some(18),
+        "customer_billing_address" => Some(19),
+        "customer_tax_id" => Some(20),
+        "customer_metadata" => Some(21),
+        "subscription_id" => Some(22),
+        "success_url" => Some(23),
+        "return_url" => Some(24),
+        "embed_origin" => Some(25),
+        "locale" => Some(26),
+        "currency" => Some(27),
+        "products" => Some(28),
+        "prices" => Some(29),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -182,169 +215,132 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "trial_interval" => Some(0),
-            "trial_interval_count" => Some(1),
-            "metadata" => Some(2),
-            "custom_field_data" => Some(3),
-            "discount_id" => Some(4),
-            "allow_discount_codes" => Some(5),
-            "require_billing_address" => Some(6),
-            "amount" => Some(7),
-            "seats" => Some(8),
-            "min_seats" => Some(9),
-            "max_seats" => Some(10),
-            "allow_trial" => Some(11),
-            "customer_id" => Some(12),
-            "is_business_customer" => Some(13),
-            "external_customer_id" => Some(14),
-            "customer_name" => Some(15),
-            "customer_email" => Some(16),
-            "customer_ip_address" => Some(17),
-            "customer_billing_name" => Some(18),
-            "customer_billing_address" => Some(19),
-            "customer_tax_id" => Some(20),
-            "customer_metadata" => Some(21),
-            "subscription_id" => Some(22),
-            "success_url" => Some(23),
-            "return_url" => Some(24),
-            "embed_origin" => Some(25),
-            "locale" => Some(26),
-            "currency" => Some(27),
-            "products" => Some(28),
-            "prices" => Some(29),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "trial_interval")?
+                    crate::__private::field(&mut map, &mut field_0, "trial_interval")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "metadata")?
+                    crate::__private::field(&mut map, &mut field_2, "metadata")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_4, "discount_id")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "allow_discount_codes",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "require_billing_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "amount")?
+                    crate::__private::field(&mut map, &mut field_7, "amount")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "seats")?
+                    crate::__private::field(&mut map, &mut field_8, "seats")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "min_seats")?
+                    crate::__private::field(&mut map, &mut field_9, "min_seats")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "max_seats")?
+                    crate::__private::field(&mut map, &mut field_10, "max_seats")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "allow_trial")?
+                    crate::__private::field(&mut map, &mut field_11, "allow_trial")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_12, "customer_id")
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "is_business_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "external_customer_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "customer_name")?
+                    crate::__private::field(&mut map, &mut field_15, "customer_name")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "customer_email")?
+                    crate::__private::field(&mut map, &mut field_16, "customer_email")
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_17,
                         "customer_ip_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_18,
                         "customer_billing_name",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_19,
                         "customer_billing_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "customer_tax_id")?
+                    crate::__private::field(&mut map, &mut field_20, "customer_tax_id")
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_21,
-                        "customer_metadata",
-                    )?
+                    crate::__private::field(&mut map, &mut field_21, "customer_metadata")
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_22, "subscription_id")
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "success_url")?
+                    crate::__private::field(&mut map, &mut field_23, "success_url")
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "return_url")?
+                    crate::__private::field(&mut map, &mut field_24, "return_url")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "embed_origin")?
+                    crate::__private::field(&mut map, &mut field_25, "embed_origin")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "locale")?
+                    crate::__private::field(&mut map, &mut field_26, "locale")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "currency")?
+                    crate::__private::field(&mut map, &mut field_27, "currency")
                 }
                 crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "products")?
+                    crate::__private::field(&mut map, &mut field_28, "products")
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "prices")?
+                    crate::__private::field(&mut map, &mut field_29, "prices")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             trial_interval: field_0.unwrap_or_default(),
@@ -455,6 +451,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutProductsCreatePricesValueItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutProductsCreatePricesValueItem",
@@ -508,8 +510,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -50,6 +50,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicDiscount",
@@ -140,8 +146,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -228,6 +234,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicPricesValueItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicPricesValueItem",
@@ -441,8 +453,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -506,6 +518,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicProductPrice {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicProductPrice",
@@ -719,8 +737,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

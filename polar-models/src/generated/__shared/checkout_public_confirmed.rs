@@ -50,6 +50,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicConfirmedDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedDiscount",
@@ -140,8 +146,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -231,6 +237,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicConfirmedPricesValueItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedPricesValueItem",
@@ -444,8 +456,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -510,6 +522,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl crate::__private::DecodeUnion for CheckoutPublicConfirmedProductPrice {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedProductPrice",
@@ -723,8 +741,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -20,28 +20,39 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CostMetadataOutput {
     const EXPECTING: &'static str = "struct CostMetadataOutput";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "amount" => Some(0),
+        "currency" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "amount" => Some(0),
-            "currency" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "amount")?
+                    crate::__private::field(&mut map, &mut field_0, "amount")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "currency")?
+                    crate::__private::field(&mut map, &mut field_1, "currency")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    amount: field_0,
+                    currency: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "amount"), (field_1.is_none(), "currency")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            amount: crate::__private::required(field_0, "amount")?,
-            currency: crate::__private::required(field_1, "currency")?,
-        })
     }
 }

@@ -72,6 +72,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeUnion for CustomField {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomField",
@@ -212,8 +229,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

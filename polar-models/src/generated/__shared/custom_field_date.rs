@@ -67,6 +67,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDate {
 )]
 impl crate::__private::DecodeStruct for CustomFieldDate {
     const EXPECTING: &'static str = "struct CustomFieldDate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "metadata" => Some(3),
+        "type" => Some(4),
+        "slug" => Some(5),
+        "name" => Some(6),
+        "organization_id" => Some(7),
+        "properties" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -77,19 +89,7 @@ impl crate::__private::DecodeStruct for CustomFieldDate {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "metadata" => Some(3),
-            "type" => Some(4),
-            "slug" => Some(5),
-            "name" => Some(6),
-            "organization_id" => Some(7),
-            "properties" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -97,7 +97,7 @@ impl crate::__private::DecodeStruct for CustomFieldDate {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -105,42 +105,67 @@ impl crate::__private::DecodeStruct for CustomFieldDate {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                    crate::__private::field(&mut map, &mut field_3, "metadata")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "type")?
+                    crate::__private::field(&mut map, &mut field_4, "type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "slug")?
+                    crate::__private::field(&mut map, &mut field_5, "slug")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")?
+                    crate::__private::field(&mut map, &mut field_6, "name")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "properties")?
+                    crate::__private::field(&mut map, &mut field_8, "properties")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_5, field_6, field_7, field_8) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    metadata: field_3.unwrap_or_default(),
+                    r#type: field_4.unwrap_or_default(),
+                    slug: field_5,
+                    name: field_6,
+                    organization_id: field_7,
+                    properties: field_8,
+                })
+            }
+            (field_0, field_2, field_5, field_6, field_7, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_5.is_none(), "slug"),
+                            (field_6.is_none(), "name"),
+                            (field_7.is_none(), "organization_id"),
+                            (field_8.is_none(), "properties"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            metadata: field_3.unwrap_or_default(),
-            r#type: field_4.unwrap_or_default(),
-            slug: crate::__private::required(field_5, "slug")?,
-            name: crate::__private::required(field_6, "name")?,
-            organization_id: crate::__private::required(field_7, "organization_id")?,
-            properties: crate::__private::required(field_8, "properties")?,
-        })
     }
 }

@@ -53,29 +53,40 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
 )]
 impl crate::__private::DecodeStruct for CustomFieldSelectOption {
     const EXPECTING: &'static str = "struct CustomFieldSelectOption";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "value" => Some(0),
+        "label" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "value" => Some(0),
-            "label" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "value")?
+                    crate::__private::field(&mut map, &mut field_0, "value")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "label")?
+                    crate::__private::field(&mut map, &mut field_1, "label")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    value: field_0,
+                    label: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "value"), (field_1.is_none(), "label")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            value: crate::__private::required(field_0, "value")?,
-            label: crate::__private::required(field_1, "label")?,
-        })
     }
 }
 #[cfg(

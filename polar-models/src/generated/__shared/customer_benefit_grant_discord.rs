@@ -50,6 +50,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscord {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantDiscord";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "granted_at" => Some(3),
+        "revoked_at" => Some(4),
+        "customer_id" => Some(5),
+        "member_id" => Some(6),
+        "benefit_id" => Some(7),
+        "subscription_id" => Some(8),
+        "order_id" => Some(9),
+        "is_granted" => Some(10),
+        "is_revoked" => Some(11),
+        "error" => Some(12),
+        "customer" => Some(13),
+        "benefit" => Some(14),
+        "properties" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -67,26 +86,7 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "granted_at" => Some(3),
-            "revoked_at" => Some(4),
-            "customer_id" => Some(5),
-            "member_id" => Some(6),
-            "benefit_id" => Some(7),
-            "subscription_id" => Some(8),
-            "order_id" => Some(9),
-            "is_granted" => Some(10),
-            "is_revoked" => Some(11),
-            "error" => Some(12),
-            "customer" => Some(13),
-            "benefit" => Some(14),
-            "properties" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -94,7 +94,7 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -102,10 +102,10 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -113,7 +113,7 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
                         &mut field_3,
                         "granted_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -121,61 +121,88 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantDiscord {
                         &mut field_4,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_5, "customer_id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "member_id")?
+                    crate::__private::field(&mut map, &mut field_6, "member_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_7, "benefit_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_8, "subscription_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "order_id")?
+                    crate::__private::field(&mut map, &mut field_9, "order_id")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "is_granted")?
+                    crate::__private::field(&mut map, &mut field_10, "is_granted")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "is_revoked")?
+                    crate::__private::field(&mut map, &mut field_11, "is_revoked")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "error")?
+                    crate::__private::field(&mut map, &mut field_12, "error")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "customer")?
+                    crate::__private::field(&mut map, &mut field_13, "customer")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "benefit")?
+                    crate::__private::field(&mut map, &mut field_14, "benefit")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "properties")?
+                    crate::__private::field(&mut map, &mut field_15, "properties")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_5, field_7, field_13, field_14, field_15) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_5),
+                Some(field_7),
+                Some(field_13),
+                Some(field_14),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    granted_at: field_3.unwrap_or_default(),
+                    revoked_at: field_4.unwrap_or_default(),
+                    customer_id: field_5,
+                    member_id: field_6.unwrap_or_default(),
+                    benefit_id: field_7,
+                    subscription_id: field_8.unwrap_or_default(),
+                    order_id: field_9.unwrap_or_default(),
+                    is_granted: field_10.unwrap_or_default(),
+                    is_revoked: field_11.unwrap_or_default(),
+                    error: field_12.unwrap_or_default(),
+                    customer: field_13,
+                    benefit: field_14,
+                    properties: field_15,
+                })
+            }
+            (field_0, field_2, field_5, field_7, field_13, field_14, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_5.is_none(), "customer_id"),
+                            (field_7.is_none(), "benefit_id"),
+                            (field_13.is_none(), "customer"),
+                            (field_14.is_none(), "benefit"),
+                            (field_15.is_none(), "properties"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            granted_at: field_3.unwrap_or_default(),
-            revoked_at: field_4.unwrap_or_default(),
-            customer_id: crate::__private::required(field_5, "customer_id")?,
-            member_id: field_6.unwrap_or_default(),
-            benefit_id: crate::__private::required(field_7, "benefit_id")?,
-            subscription_id: field_8.unwrap_or_default(),
-            order_id: field_9.unwrap_or_default(),
-            is_granted: field_10.unwrap_or_default(),
-            is_revoked: field_11.unwrap_or_default(),
-            error: field_12.unwrap_or_default(),
-            customer: crate::__private::required(field_13, "customer")?,
-            benefit: crate::__private::required(field_14, "benefit")?,
-            properties: crate::__private::required(field_15, "properties")?,
-        })
     }
 }

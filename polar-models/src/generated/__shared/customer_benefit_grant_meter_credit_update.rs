@@ -18,19 +18,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantMeterCreditUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantMeterCreditUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantMeterCreditUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "benefit_type" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "benefit_type" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "benefit_type")?
+                    crate::__private::field(&mut map, &mut field_0, "benefit_type")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             benefit_type: field_0.unwrap_or_default(),

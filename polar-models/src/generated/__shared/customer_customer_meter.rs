@@ -34,6 +34,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerCustomerMeter {
     const EXPECTING: &'static str = "struct CustomerCustomerMeter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "customer_id" => Some(3),
+        "meter_id" => Some(4),
+        "consumed_units" => Some(5),
+        "credited_units" => Some(6),
+        "balance" => Some(7),
+        "meter" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,22 +56,10 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeter {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "meter_id" => Some(4),
-            "consumed_units" => Some(5),
-            "credited_units" => Some(6),
-            "balance" => Some(7),
-            "meter" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -67,7 +67,7 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeter {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -75,39 +75,68 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeter {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "meter_id")?
+                    crate::__private::field(&mut map, &mut field_4, "meter_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "consumed_units")?
+                    crate::__private::field(&mut map, &mut field_5, "consumed_units")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "credited_units")?
+                    crate::__private::field(&mut map, &mut field_6, "credited_units")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "balance")?
+                    crate::__private::field(&mut map, &mut field_7, "balance")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "meter")?
+                    crate::__private::field(&mut map, &mut field_8, "meter")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_3, field_4, field_5, field_6, field_7, field_8) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    customer_id: field_3,
+                    meter_id: field_4,
+                    consumed_units: field_5,
+                    credited_units: field_6,
+                    balance: field_7,
+                    meter: field_8,
+                })
+            }
+            (field_0, field_1, field_3, field_4, field_5, field_6, field_7, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "customer_id"),
+                            (field_4.is_none(), "meter_id"),
+                            (field_5.is_none(), "consumed_units"),
+                            (field_6.is_none(), "credited_units"),
+                            (field_7.is_none(), "balance"),
+                            (field_8.is_none(), "meter"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-            meter_id: crate::__private::required(field_4, "meter_id")?,
-            consumed_units: crate::__private::required(field_5, "consumed_units")?,
-            credited_units: crate::__private::required(field_6, "credited_units")?,
-            balance: crate::__private::required(field_7, "balance")?,
-            meter: crate::__private::required(field_8, "meter")?,
-        })
     }
 }

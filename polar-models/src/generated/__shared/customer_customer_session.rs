@@ -20,15 +20,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerSession {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerCustomerSession {
     const EXPECTING: &'static str = "struct CustomerCustomerSession";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "expires_at" => Some(0),
+        "return_url" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "expires_at" => Some(0),
-            "return_url" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -36,17 +36,24 @@ impl crate::__private::DecodeStruct for CustomerCustomerSession {
                         &mut field_0,
                         "expires_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "return_url")?
+                    crate::__private::field(&mut map, &mut field_1, "return_url")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    expires_at: field_0,
+                    return_url: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "expires_at")]))
             }
         }
-        Ok(Self {
-            expires_at: crate::__private::required(field_0, "expires_at")?,
-            return_url: field_1.unwrap_or_default(),
-        })
     }
 }

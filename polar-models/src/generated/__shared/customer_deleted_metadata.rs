@@ -24,44 +24,51 @@ impl<'de> ::serde::Deserialize<'de> for CustomerDeletedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerDeletedMetadata {
     const EXPECTING: &'static str = "struct CustomerDeletedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "customer_id" => Some(0),
+        "customer_email" => Some(1),
+        "customer_name" => Some(2),
+        "customer_external_id" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "customer_id" => Some(0),
-            "customer_email" => Some(1),
-            "customer_name" => Some(2),
-            "customer_external_id" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_0, "customer_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "customer_email")?
+                    crate::__private::field(&mut map, &mut field_1, "customer_email")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "customer_name")?
+                    crate::__private::field(&mut map, &mut field_2, "customer_name")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "customer_external_id",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    customer_id: field_0,
+                    customer_email: field_1.unwrap_or_default(),
+                    customer_name: field_2.unwrap_or_default(),
+                    customer_external_id: field_3.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "customer_id")]))
             }
         }
-        Ok(Self {
-            customer_id: crate::__private::required(field_0, "customer_id")?,
-            customer_email: field_1.unwrap_or_default(),
-            customer_name: field_2.unwrap_or_default(),
-            customer_external_id: field_3.unwrap_or_default(),
-        })
     }
 }

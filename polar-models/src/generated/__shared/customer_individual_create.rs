@@ -59,6 +59,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerIndividualCreate {
     const EXPECTING: &'static str = "struct CustomerIndividualCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "external_id" => Some(1),
+        "name" => Some(2),
+        "billing_address" => Some(3),
+        "tax_id" => Some(4),
+        "locale" => Some(5),
+        "organization_id" => Some(6),
+        "owner" => Some(7),
+        "type" => Some(8),
+        "email" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -70,66 +83,58 @@ impl crate::__private::DecodeStruct for CustomerIndividualCreate {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "external_id" => Some(1),
-            "name" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "locale" => Some(5),
-            "organization_id" => Some(6),
-            "owner" => Some(7),
-            "type" => Some(8),
-            "email" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "external_id")?
+                    crate::__private::field(&mut map, &mut field_1, "external_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "name")?
+                    crate::__private::field(&mut map, &mut field_2, "name")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "billing_address")?
+                    crate::__private::field(&mut map, &mut field_3, "billing_address")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "tax_id")?
+                    crate::__private::field(&mut map, &mut field_4, "tax_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "locale")?
+                    crate::__private::field(&mut map, &mut field_5, "locale")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_6, "organization_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "owner")?
+                    crate::__private::field(&mut map, &mut field_7, "owner")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "type")?
+                    crate::__private::field(&mut map, &mut field_8, "type")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "email")?
+                    crate::__private::field(&mut map, &mut field_9, "email")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            external_id: field_1.unwrap_or_default(),
-            name: field_2.unwrap_or_default(),
-            billing_address: field_3.unwrap_or_default(),
-            tax_id: field_4.unwrap_or_default(),
-            locale: field_5.unwrap_or_default(),
-            organization_id: field_6.unwrap_or_default(),
-            owner: field_7.unwrap_or_default(),
-            r#type: field_8.unwrap_or_default(),
-            email: crate::__private::required(field_9, "email")?,
-        })
+        match (field_9,) {
+            (Some(field_9),) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    external_id: field_1.unwrap_or_default(),
+                    name: field_2.unwrap_or_default(),
+                    billing_address: field_3.unwrap_or_default(),
+                    tax_id: field_4.unwrap_or_default(),
+                    locale: field_5.unwrap_or_default(),
+                    organization_id: field_6.unwrap_or_default(),
+                    owner: field_7.unwrap_or_default(),
+                    r#type: field_8.unwrap_or_default(),
+                    email: field_9,
+                })
+            }
+            (field_9,) => Err(crate::__private::missing(&[(field_9.is_none(), "email")])),
+        }
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]

@@ -21,28 +21,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderPaymentStatus {
     const EXPECTING: &'static str = "struct CustomerOrderPaymentStatus";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "status" => Some(0),
+        "error" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "status" => Some(0),
-            "error" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "status")?
+                    crate::__private::field(&mut map, &mut field_0, "status")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "error")?
+                    crate::__private::field(&mut map, &mut field_1, "error")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    status: field_0,
+                    error: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "status")]))
             }
         }
-        Ok(Self {
-            status: crate::__private::required(field_0, "status")?,
-            error: field_1.unwrap_or_default(),
-        })
     }
 }

@@ -78,6 +78,39 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderSubscription {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderSubscription {
     const EXPECTING: &'static str = "struct CustomerOrderSubscription";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "recurring_interval" => Some(5),
+        "recurring_interval_count" => Some(6),
+        "status" => Some(7),
+        "current_period_start" => Some(8),
+        "current_period_end" => Some(9),
+        "current_meter_period_start" => Some(10),
+        "current_meter_period_end" => Some(11),
+        "trial_start" => Some(12),
+        "trial_end" => Some(13),
+        "cancel_at_period_end" => Some(14),
+        "canceled_at" => Some(15),
+        "started_at" => Some(16),
+        "ends_at" => Some(17),
+        "ended_at" => Some(18),
+        "past_due_at" => Some(19),
+        "pause_at_period_end" => Some(20),
+        "paused_at" => Some(21),
+        "resumes_at" => Some(22),
+        "customer_id" => Some(23),
+        "product_id" => Some(24),
+        "discount_id" => Some(25),
+        "checkout_id" => Some(26),
+        "seats" => Some(27),
+        "customer_cancellation_reason" => Some(28),
+        "customer_cancellation_comment" => Some(29),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -109,40 +142,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "status" => Some(7),
-            "current_period_start" => Some(8),
-            "current_period_end" => Some(9),
-            "current_meter_period_start" => Some(10),
-            "current_meter_period_end" => Some(11),
-            "trial_start" => Some(12),
-            "trial_end" => Some(13),
-            "cancel_at_period_end" => Some(14),
-            "canceled_at" => Some(15),
-            "started_at" => Some(16),
-            "ends_at" => Some(17),
-            "ended_at" => Some(18),
-            "past_due_at" => Some(19),
-            "pause_at_period_end" => Some(20),
-            "paused_at" => Some(21),
-            "resumes_at" => Some(22),
-            "customer_id" => Some(23),
-            "product_id" => Some(24),
-            "discount_id" => Some(25),
-            "checkout_id" => Some(26),
-            "seats" => Some(27),
-            "customer_cancellation_reason" => Some(28),
-            "customer_cancellation_comment" => Some(29),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -150,7 +150,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -158,33 +158,29 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_5, "recurring_interval")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "status")?
+                    crate::__private::field(&mut map, &mut field_7, "status")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field_with(
@@ -192,7 +188,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_8,
                         "current_period_start",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -200,7 +196,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_9,
                         "current_period_end",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -208,7 +204,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_10,
                         "current_meter_period_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -216,7 +212,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_11,
                         "current_meter_period_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -224,7 +220,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_12,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -232,14 +228,14 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_13,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "cancel_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -247,7 +243,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_15,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field_with(
@@ -255,7 +251,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_16,
                         "started_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field_with(
@@ -263,7 +259,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_17,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field_with(
@@ -271,7 +267,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_18,
                         "ended_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field_with(
@@ -279,14 +275,14 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_19,
                         "past_due_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_20,
                         "pause_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(21) => {
                     crate::__private::field_with(
@@ -294,7 +290,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_21,
                         "paused_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field_with(
@@ -302,80 +298,123 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_22,
                         "resumes_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_23, "customer_id")
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "product_id")?
+                    crate::__private::field(&mut map, &mut field_24, "product_id")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_25, "discount_id")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "seats")?
+                    crate::__private::field(&mut map, &mut field_27, "seats")
                 }
                 crate::__private::Key::Field(28) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_28,
                         "customer_cancellation_reason",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(29) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_29,
                         "customer_cancellation_comment",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_3,
+            field_4,
+            field_6,
+            field_8,
+            field_9,
+            field_23,
+            field_24,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_8),
+                Some(field_9),
+                Some(field_23),
+                Some(field_24),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    amount: field_3,
+                    currency: field_4,
+                    recurring_interval: field_5
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    recurring_interval_count: field_6,
+                    status: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    current_period_start: field_8,
+                    current_period_end: field_9,
+                    current_meter_period_start: field_10.unwrap_or_default(),
+                    current_meter_period_end: field_11.unwrap_or_default(),
+                    trial_start: field_12.unwrap_or_default(),
+                    trial_end: field_13.unwrap_or_default(),
+                    cancel_at_period_end: field_14.unwrap_or_default(),
+                    canceled_at: field_15.unwrap_or_default(),
+                    started_at: field_16.unwrap_or_default(),
+                    ends_at: field_17.unwrap_or_default(),
+                    ended_at: field_18.unwrap_or_default(),
+                    past_due_at: field_19.unwrap_or_default(),
+                    pause_at_period_end: field_20.unwrap_or_default(),
+                    paused_at: field_21.unwrap_or_default(),
+                    resumes_at: field_22.unwrap_or_default(),
+                    customer_id: field_23,
+                    product_id: field_24,
+                    discount_id: field_25.unwrap_or_default(),
+                    checkout_id: field_26.unwrap_or_default(),
+                    seats: field_27.unwrap_or_default(),
+                    customer_cancellation_reason: field_28.unwrap_or_default(),
+                    customer_cancellation_comment: field_29.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_3,
+                field_4,
+                field_6,
+                field_8,
+                field_9,
+                field_23,
+                field_24,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "amount"),
+                            (field_4.is_none(), "currency"),
+                            (field_6.is_none(), "recurring_interval_count"),
+                            (field_8.is_none(), "current_period_start"),
+                            (field_9.is_none(), "current_period_end"),
+                            (field_23.is_none(), "customer_id"),
+                            (field_24.is_none(), "product_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: crate::__private::required(field_4, "currency")?,
-            recurring_interval: field_5.unwrap_or_else(crate::__private::absent_enum),
-            recurring_interval_count: crate::__private::required(
-                field_6,
-                "recurring_interval_count",
-            )?,
-            status: field_7.unwrap_or_else(crate::__private::absent_enum),
-            current_period_start: crate::__private::required(
-                field_8,
-                "current_period_start",
-            )?,
-            current_period_end: crate::__private::required(
-                field_9,
-                "current_period_end",
-            )?,
-            current_meter_period_start: field_10.unwrap_or_default(),
-            current_meter_period_end: field_11.unwrap_or_default(),
-            trial_start: field_12.unwrap_or_default(),
-            trial_end: field_13.unwrap_or_default(),
-            cancel_at_period_end: field_14.unwrap_or_default(),
-            canceled_at: field_15.unwrap_or_default(),
-            started_at: field_16.unwrap_or_default(),
-            ends_at: field_17.unwrap_or_default(),
-            ended_at: field_18.unwrap_or_default(),
-            past_due_at: field_19.unwrap_or_default(),
-            pause_at_period_end: field_20.unwrap_or_default(),
-            paused_at: field_21.unwrap_or_default(),
-            resumes_at: field_22.unwrap_or_default(),
-            customer_id: crate::__private::required(field_23, "customer_id")?,
-            product_id: crate::__private::required(field_24, "product_id")?,
-            discount_id: field_25.unwrap_or_default(),
-            checkout_id: field_26.unwrap_or_default(),
-            seats: field_27.unwrap_or_default(),
-            customer_cancellation_reason: field_28.unwrap_or_default(),
-            customer_cancellation_comment: field_29.unwrap_or_default(),
-        })
     }
 }

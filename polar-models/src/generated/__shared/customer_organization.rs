@@ -37,6 +37,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrganization {
     const EXPECTING: &'static str = "struct CustomerOrganization";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "name" => Some(3),
+        "slug" => Some(4),
+        "avatar_url" => Some(5),
+        "proration_behavior" => Some(6),
+        "allow_customer_updates" => Some(7),
+        "customer_portal_settings" => Some(8),
+        "organization_features" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -48,20 +61,7 @@ impl crate::__private::DecodeStruct for CustomerOrganization {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "customer_portal_settings" => Some(8),
-            "organization_features" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -69,7 +69,7 @@ impl crate::__private::DecodeStruct for CustomerOrganization {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -77,65 +77,82 @@ impl crate::__private::DecodeStruct for CustomerOrganization {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")?
+                    crate::__private::field(&mut map, &mut field_3, "name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")?
+                    crate::__private::field(&mut map, &mut field_4, "slug")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "allow_customer_updates",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "customer_portal_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "organization_features",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_4, field_8) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    name: field_3,
+                    slug: field_4,
+                    avatar_url: field_5.unwrap_or_default(),
+                    proration_behavior: field_6
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    allow_customer_updates: field_7.unwrap_or_default(),
+                    customer_portal_settings: field_8,
+                    organization_features: field_9.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3, field_4, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "name"),
+                            (field_4.is_none(), "slug"),
+                            (field_8.is_none(), "customer_portal_settings"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            name: crate::__private::required(field_3, "name")?,
-            slug: crate::__private::required(field_4, "slug")?,
-            avatar_url: field_5.unwrap_or_default(),
-            proration_behavior: field_6.unwrap_or_else(crate::__private::absent_enum),
-            allow_customer_updates: field_7.unwrap_or_default(),
-            customer_portal_settings: crate::__private::required(
-                field_8,
-                "customer_portal_settings",
-            )?,
-            organization_features: field_9.unwrap_or_default(),
-        })
     }
 }

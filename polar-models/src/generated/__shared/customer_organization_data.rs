@@ -20,28 +20,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationData {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrganizationData {
     const EXPECTING: &'static str = "struct CustomerOrganizationData";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "organization" => Some(0),
+        "products" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "organization" => Some(0),
-            "products" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "organization")?
+                    crate::__private::field(&mut map, &mut field_0, "organization")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "products")?
+                    crate::__private::field(&mut map, &mut field_1, "products")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    organization: field_0,
+                    products: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "organization")]))
             }
         }
-        Ok(Self {
-            organization: crate::__private::required(field_0, "organization")?,
-            products: field_1.unwrap_or_default(),
-        })
     }
 }

@@ -32,6 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCard {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerPaymentMethodCard {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCard";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "processor" => Some(3),
+        "customer_id" => Some(4),
+        "type" => Some(5),
+        "method_metadata" => Some(6),
+        "is_default" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -41,21 +52,10 @@ impl crate::__private::DecodeStruct for CustomerPaymentMethodCard {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "processor" => Some(3),
-            "customer_id" => Some(4),
-            "type" => Some(5),
-            "method_metadata" => Some(6),
-            "is_default" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -63,7 +63,7 @@ impl crate::__private::DecodeStruct for CustomerPaymentMethodCard {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -71,35 +71,51 @@ impl crate::__private::DecodeStruct for CustomerPaymentMethodCard {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "processor")?
+                    crate::__private::field(&mut map, &mut field_3, "processor")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "type")?
+                    crate::__private::field(&mut map, &mut field_5, "type")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "method_metadata")?
+                    crate::__private::field(&mut map, &mut field_6, "method_metadata")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_default")?
+                    crate::__private::field(&mut map, &mut field_7, "is_default")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_6) {
+            (Some(field_0), Some(field_1), Some(field_4), Some(field_6)) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    processor: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    customer_id: field_4,
+                    r#type: field_5.unwrap_or_default(),
+                    method_metadata: field_6,
+                    is_default: field_7.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_4, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_4.is_none(), "customer_id"),
+                            (field_6.is_none(), "method_metadata"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            processor: field_3.unwrap_or_else(crate::__private::absent_enum),
-            customer_id: crate::__private::required(field_4, "customer_id")?,
-            r#type: field_5.unwrap_or_default(),
-            method_metadata: crate::__private::required(field_6, "method_metadata")?,
-            is_default: field_7.unwrap_or_default(),
-        })
     }
 }

@@ -22,42 +22,53 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPaymentMethodCreate {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "confirmation_token_id" => Some(0),
+        "set_default" => Some(1),
+        "return_url" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "confirmation_token_id" => Some(0),
-            "set_default" => Some(1),
-            "return_url" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_0,
                         "confirmation_token_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "set_default")?
+                    crate::__private::field(&mut map, &mut field_1, "set_default")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "return_url")?
+                    crate::__private::field(&mut map, &mut field_2, "return_url")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    confirmation_token_id: field_0,
+                    set_default: field_1.unwrap_or_default(),
+                    return_url: field_2,
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "confirmation_token_id"),
+                            (field_2.is_none(), "return_url"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            confirmation_token_id: crate::__private::required(
-                field_0,
-                "confirmation_token_id",
-            )?,
-            set_default: field_1.unwrap_or_default(),
-            return_url: crate::__private::required(field_2, "return_url")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]

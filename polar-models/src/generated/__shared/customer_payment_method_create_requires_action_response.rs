@@ -22,28 +22,35 @@ for CustomerPaymentMethodCreateRequiresActionResponse {
 impl crate::__private::DecodeStruct
 for CustomerPaymentMethodCreateRequiresActionResponse {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCreateRequiresActionResponse";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "status" => Some(0),
+        "client_secret" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "status" => Some(0),
-            "client_secret" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "status")?
+                    crate::__private::field(&mut map, &mut field_0, "status")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_1, "client_secret")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    status: field_0.unwrap_or_default(),
+                    client_secret: field_1,
+                })
+            }
+            (field_1,) => {
+                Err(crate::__private::missing(&[(field_1.is_none(), "client_secret")]))
             }
         }
-        Ok(Self {
-            status: field_0.unwrap_or_default(),
-            client_secret: crate::__private::required(field_1, "client_secret")?,
-        })
     }
 }

@@ -30,6 +30,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeUnion for CustomerPaymentMethodCreateResponse {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerPaymentMethodCreateResponse",
@@ -49,8 +55,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

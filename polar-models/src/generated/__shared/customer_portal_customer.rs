@@ -48,6 +48,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalCustomer {
     const EXPECTING: &'static str = "struct CustomerPortalCustomer";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "email" => Some(3),
+        "email_verified" => Some(4),
+        "name" => Some(5),
+        "billing_name" => Some(6),
+        "billing_address" => Some(7),
+        "tax_id" => Some(8),
+        "oauth_accounts" => Some(9),
+        "default_payment_method_id" => Some(10),
+        "type" => Some(11),
+        "locale" => Some(12),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -62,23 +78,7 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "email" => Some(3),
-            "email_verified" => Some(4),
-            "name" => Some(5),
-            "billing_name" => Some(6),
-            "billing_address" => Some(7),
-            "tax_id" => Some(8),
-            "oauth_accounts" => Some(9),
-            "default_payment_method_id" => Some(10),
-            "type" => Some(11),
-            "locale" => Some(12),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -86,7 +86,7 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -94,62 +94,73 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "email")?
+                    crate::__private::field(&mut map, &mut field_3, "email")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "email_verified")?
+                    crate::__private::field(&mut map, &mut field_4, "email_verified")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")?
+                    crate::__private::field(&mut map, &mut field_5, "name")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "billing_name")?
+                    crate::__private::field(&mut map, &mut field_6, "billing_name")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "billing_address")?
+                    crate::__private::field(&mut map, &mut field_7, "billing_address")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tax_id")?
+                    crate::__private::field(&mut map, &mut field_8, "tax_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "oauth_accounts")?
+                    crate::__private::field(&mut map, &mut field_9, "oauth_accounts")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "default_payment_method_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "type")?
+                    crate::__private::field(&mut map, &mut field_11, "type")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "locale")?
+                    crate::__private::field(&mut map, &mut field_12, "locale")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    email: field_3.unwrap_or_default(),
+                    email_verified: field_4.unwrap_or_default(),
+                    name: field_5.unwrap_or_default(),
+                    billing_name: field_6.unwrap_or_default(),
+                    billing_address: field_7.unwrap_or_default(),
+                    tax_id: field_8.unwrap_or_default(),
+                    oauth_accounts: field_9.unwrap_or_default(),
+                    default_payment_method_id: field_10.unwrap_or_default(),
+                    r#type: field_11.unwrap_or_default(),
+                    locale: field_12.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "created_at"), (field_2.is_none(), "id")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            email: field_3.unwrap_or_default(),
-            email_verified: field_4.unwrap_or_default(),
-            name: field_5.unwrap_or_default(),
-            billing_name: field_6.unwrap_or_default(),
-            billing_address: field_7.unwrap_or_default(),
-            tax_id: field_8.unwrap_or_default(),
-            oauth_accounts: field_9.unwrap_or_default(),
-            default_payment_method_id: field_10.unwrap_or_default(),
-            r#type: field_11.unwrap_or_default(),
-            locale: field_12.unwrap_or_default(),
-        })
     }
 }

@@ -28,38 +28,38 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalCustomerUpdate {
     const EXPECTING: &'static str = "struct CustomerPortalCustomerUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "billing_name" => Some(0),
+        "billing_address" => Some(1),
+        "tax_id" => Some(2),
+        "default_payment_method_id" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "billing_name" => Some(0),
-            "billing_address" => Some(1),
-            "tax_id" => Some(2),
-            "default_payment_method_id" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "billing_name")?
+                    crate::__private::field(&mut map, &mut field_0, "billing_name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "billing_address")?
+                    crate::__private::field(&mut map, &mut field_1, "billing_address")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "tax_id")?
+                    crate::__private::field(&mut map, &mut field_2, "tax_id")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "default_payment_method_id",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             billing_name: field_0.unwrap_or_default(),

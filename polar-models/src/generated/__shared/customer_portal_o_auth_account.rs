@@ -20,28 +20,35 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalOAuthAccount {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalOAuthAccount {
     const EXPECTING: &'static str = "struct CustomerPortalOAuthAccount";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "account_id" => Some(0),
+        "account_username" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "account_id" => Some(0),
-            "account_username" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "account_id")?
+                    crate::__private::field(&mut map, &mut field_0, "account_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "account_username")?
+                    crate::__private::field(&mut map, &mut field_1, "account_username")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    account_id: field_0,
+                    account_username: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "account_id")]))
             }
         }
-        Ok(Self {
-            account_id: crate::__private::required(field_0, "account_id")?,
-            account_username: field_1.unwrap_or_default(),
-        })
     }
 }

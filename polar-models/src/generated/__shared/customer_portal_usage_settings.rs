@@ -33,19 +33,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
 )]
 impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
     const EXPECTING: &'static str = "struct CustomerPortalUsageSettings";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "show" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "show" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "show")?
+                    crate::__private::field(&mut map, &mut field_0, "show")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             show: field_0.unwrap_or_default(),

@@ -52,6 +52,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProduct {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerProduct {
     const EXPECTING: &'static str = "struct CustomerProduct";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "trial_interval" => Some(3),
+        "trial_interval_count" => Some(4),
+        "name" => Some(5),
+        "description" => Some(6),
+        "visibility" => Some(7),
+        "recurring_interval" => Some(8),
+        "recurring_interval_count" => Some(9),
+        "meter_interval" => Some(10),
+        "meter_interval_count" => Some(11),
+        "is_recurring" => Some(12),
+        "is_archived" => Some(13),
+        "organization_id" => Some(14),
+        "prices" => Some(15),
+        "benefits" => Some(16),
+        "medias" => Some(17),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -71,31 +92,10 @@ impl crate::__private::DecodeStruct for CustomerProduct {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "name" => Some(5),
-            "description" => Some(6),
-            "visibility" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            "meter_interval" => Some(10),
-            "meter_interval_count" => Some(11),
-            "is_recurring" => Some(12),
-            "is_archived" => Some(13),
-            "organization_id" => Some(14),
-            "prices" => Some(15),
-            "benefits" => Some(16),
-            "medias" => Some(17),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -103,7 +103,7 @@ impl crate::__private::DecodeStruct for CustomerProduct {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -111,92 +111,104 @@ impl crate::__private::DecodeStruct for CustomerProduct {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_interval")?
+                    crate::__private::field(&mut map, &mut field_3, "trial_interval")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")?
+                    crate::__private::field(&mut map, &mut field_5, "name")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "description")?
+                    crate::__private::field(&mut map, &mut field_6, "description")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "visibility")?
+                    crate::__private::field(&mut map, &mut field_7, "visibility")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "meter_interval")?
+                    crate::__private::field(&mut map, &mut field_10, "meter_interval")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "meter_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "is_recurring")?
+                    crate::__private::field(&mut map, &mut field_12, "is_recurring")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_13, "is_archived")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_14, "organization_id")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "prices")?
+                    crate::__private::field(&mut map, &mut field_15, "prices")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "benefits")?
+                    crate::__private::field(&mut map, &mut field_16, "benefits")
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "medias")?
+                    crate::__private::field(&mut map, &mut field_17, "medias")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_5, field_14) {
+            (Some(field_0), Some(field_1), Some(field_5), Some(field_14)) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    trial_interval: field_3.unwrap_or_default(),
+                    trial_interval_count: field_4.unwrap_or_default(),
+                    name: field_5,
+                    description: field_6.unwrap_or_default(),
+                    visibility: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    recurring_interval: field_8.unwrap_or_default(),
+                    recurring_interval_count: field_9.unwrap_or_default(),
+                    meter_interval: field_10.unwrap_or_default(),
+                    meter_interval_count: field_11.unwrap_or_default(),
+                    is_recurring: field_12.unwrap_or_default(),
+                    is_archived: field_13.unwrap_or_default(),
+                    organization_id: field_14,
+                    prices: field_15.unwrap_or_default(),
+                    benefits: field_16.unwrap_or_default(),
+                    medias: field_17.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_5, field_14) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_5.is_none(), "name"),
+                            (field_14.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            trial_interval: field_3.unwrap_or_default(),
-            trial_interval_count: field_4.unwrap_or_default(),
-            name: crate::__private::required(field_5, "name")?,
-            description: field_6.unwrap_or_default(),
-            visibility: field_7.unwrap_or_else(crate::__private::absent_enum),
-            recurring_interval: field_8.unwrap_or_default(),
-            recurring_interval_count: field_9.unwrap_or_default(),
-            meter_interval: field_10.unwrap_or_default(),
-            meter_interval_count: field_11.unwrap_or_default(),
-            is_recurring: field_12.unwrap_or_default(),
-            is_archived: field_13.unwrap_or_default(),
-            organization_id: crate::__private::required(field_14, "organization_id")?,
-            prices: field_15.unwrap_or_default(),
-            benefits: field_16.unwrap_or_default(),
-            medias: field_17.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
@@ -229,6 +241,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl crate::__private::DecodeUnion for CustomerProductPricesItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerProductPricesItem",
@@ -442,8 +460,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

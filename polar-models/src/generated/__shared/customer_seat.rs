@@ -73,6 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
 )]
 impl crate::__private::DecodeStruct for CustomerSeat {
     const EXPECTING: &'static str = "struct CustomerSeat";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "subscription_id" => Some(3),
+        "order_id" => Some(4),
+        "status" => Some(5),
+        "customer_id" => Some(6),
+        "member_id" => Some(7),
+        "member" => Some(8),
+        "email" => Some(9),
+        "customer_email" => Some(10),
+        "invitation_token_expires_at" => Some(11),
+        "claimed_at" => Some(12),
+        "revoked_at" => Some(13),
+        "seat_metadata" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -89,25 +107,7 @@ impl crate::__private::DecodeStruct for CustomerSeat {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "subscription_id" => Some(3),
-            "order_id" => Some(4),
-            "status" => Some(5),
-            "customer_id" => Some(6),
-            "member_id" => Some(7),
-            "member" => Some(8),
-            "email" => Some(9),
-            "customer_email" => Some(10),
-            "invitation_token_expires_at" => Some(11),
-            "claimed_at" => Some(12),
-            "revoked_at" => Some(13),
-            "seat_metadata" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -115,7 +115,7 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -123,34 +123,34 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_3, "subscription_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "order_id")?
+                    crate::__private::field(&mut map, &mut field_4, "order_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")?
+                    crate::__private::field(&mut map, &mut field_5, "status")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_6, "customer_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "member_id")?
+                    crate::__private::field(&mut map, &mut field_7, "member_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "member")?
+                    crate::__private::field(&mut map, &mut field_8, "member")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "email")?
+                    crate::__private::field(&mut map, &mut field_9, "email")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "customer_email")?
+                    crate::__private::field(&mut map, &mut field_10, "customer_email")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -158,7 +158,7 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                         &mut field_11,
                         "invitation_token_expires_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -166,7 +166,7 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                         &mut field_12,
                         "claimed_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -174,30 +174,41 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                         &mut field_13,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seat_metadata")?
+                    crate::__private::field(&mut map, &mut field_14, "seat_metadata")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    subscription_id: field_3.unwrap_or_default(),
+                    order_id: field_4.unwrap_or_default(),
+                    status: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    customer_id: field_6.unwrap_or_default(),
+                    member_id: field_7.unwrap_or_default(),
+                    member: field_8.unwrap_or_default(),
+                    email: field_9.unwrap_or_default(),
+                    customer_email: field_10.unwrap_or_default(),
+                    invitation_token_expires_at: field_11.unwrap_or_default(),
+                    claimed_at: field_12.unwrap_or_default(),
+                    revoked_at: field_13.unwrap_or_default(),
+                    seat_metadata: field_14.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "created_at"), (field_2.is_none(), "id")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            subscription_id: field_3.unwrap_or_default(),
-            order_id: field_4.unwrap_or_default(),
-            status: field_5.unwrap_or_else(crate::__private::absent_enum),
-            customer_id: field_6.unwrap_or_default(),
-            member_id: field_7.unwrap_or_default(),
-            member: field_8.unwrap_or_default(),
-            email: field_9.unwrap_or_default(),
-            customer_email: field_10.unwrap_or_default(),
-            invitation_token_expires_at: field_11.unwrap_or_default(),
-            claimed_at: field_12.unwrap_or_default(),
-            revoked_at: field_13.unwrap_or_default(),
-            seat_metadata: field_14.unwrap_or_default(),
-        })
     }
 }

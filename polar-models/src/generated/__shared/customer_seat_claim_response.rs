@@ -20,35 +20,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for CustomerSeatClaimResponse {
     const EXPECTING: &'static str = "struct CustomerSeatClaimResponse";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "seat" => Some(0),
+        "customer_session_token" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "seat" => Some(0),
-            "customer_session_token" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seat")?
+                    crate::__private::field(&mut map, &mut field_0, "seat")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "customer_session_token",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    seat: field_0,
+                    customer_session_token: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "seat"),
+                            (field_1.is_none(), "customer_session_token"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            seat: crate::__private::required(field_0, "seat")?,
-            customer_session_token: crate::__private::required(
-                field_1,
-                "customer_session_token",
-            )?,
-        })
     }
 }

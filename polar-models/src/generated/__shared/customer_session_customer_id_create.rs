@@ -33,45 +33,48 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
 )]
 impl crate::__private::DecodeStruct for CustomerSessionCustomerIdCreate {
     const EXPECTING: &'static str = "struct CustomerSessionCustomerIdCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "member_id" => Some(0),
+        "external_member_id" => Some(1),
+        "return_url" => Some(2),
+        "customer_id" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "member_id" => Some(0),
-            "external_member_id" => Some(1),
-            "return_url" => Some(2),
-            "customer_id" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "member_id")?
+                    crate::__private::field(&mut map, &mut field_0, "member_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "external_member_id",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "external_member_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "return_url")?
+                    crate::__private::field(&mut map, &mut field_2, "return_url")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_3,) {
+            (Some(field_3),) => {
+                Ok(Self {
+                    member_id: field_0.unwrap_or_default(),
+                    external_member_id: field_1.unwrap_or_default(),
+                    return_url: field_2.unwrap_or_default(),
+                    customer_id: field_3,
+                })
+            }
+            (field_3,) => {
+                Err(crate::__private::missing(&[(field_3.is_none(), "customer_id")]))
             }
         }
-        Ok(Self {
-            member_id: field_0.unwrap_or_default(),
-            external_member_id: field_1.unwrap_or_default(),
-            return_url: field_2.unwrap_or_default(),
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-        })
     }
 }
 #[cfg(

@@ -47,6 +47,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
 )]
 impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
     const EXPECTING: &'static str = "struct CustomerStateBenefitGrant";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "granted_at" => Some(3),
+        "benefit_id" => Some(4),
+        "benefit_type" => Some(5),
+        "benefit_metadata" => Some(6),
+        "properties" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -56,21 +67,10 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "granted_at" => Some(3),
-            "benefit_id" => Some(4),
-            "benefit_type" => Some(5),
-            "benefit_metadata" => Some(6),
-            "properties" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -78,7 +78,7 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -86,7 +86,7 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -94,33 +94,56 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
                         &mut field_3,
                         "granted_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_4, "benefit_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "benefit_type")?
+                    crate::__private::field(&mut map, &mut field_5, "benefit_type")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "benefit_metadata")?
+                    crate::__private::field(&mut map, &mut field_6, "benefit_metadata")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "properties")?
+                    crate::__private::field(&mut map, &mut field_7, "properties")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_3, field_4, field_7) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_7),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    granted_at: field_3,
+                    benefit_id: field_4,
+                    benefit_type: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    benefit_metadata: field_6.unwrap_or_default(),
+                    properties: field_7,
+                })
+            }
+            (field_0, field_1, field_3, field_4, field_7) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "granted_at"),
+                            (field_4.is_none(), "benefit_id"),
+                            (field_7.is_none(), "properties"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            granted_at: crate::__private::required(field_3, "granted_at")?,
-            benefit_id: crate::__private::required(field_4, "benefit_id")?,
-            benefit_type: field_5.unwrap_or_else(crate::__private::absent_enum),
-            benefit_metadata: field_6.unwrap_or_default(),
-            properties: crate::__private::required(field_7, "properties")?,
-        })
     }
 }
 #[cfg(
@@ -193,6 +216,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl crate::__private::DecodeUnion for CustomerStateBenefitGrantProperties {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerStateBenefitGrantProperties",
@@ -250,8 +284,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -77,6 +77,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
 )]
 impl crate::__private::DecodeStruct for CustomerStateSubscription {
     const EXPECTING: &'static str = "struct CustomerStateSubscription";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "custom_field_data" => Some(3),
+        "metadata" => Some(4),
+        "status" => Some(5),
+        "amount" => Some(6),
+        "currency" => Some(7),
+        "recurring_interval" => Some(8),
+        "current_period_start" => Some(9),
+        "current_period_end" => Some(10),
+        "trial_start" => Some(11),
+        "trial_end" => Some(12),
+        "cancel_at_period_end" => Some(13),
+        "canceled_at" => Some(14),
+        "started_at" => Some(15),
+        "ends_at" => Some(16),
+        "product_id" => Some(17),
+        "discount_id" => Some(18),
+        "meters" => Some(19),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -98,33 +121,10 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "custom_field_data" => Some(3),
-            "metadata" => Some(4),
-            "status" => Some(5),
-            "amount" => Some(6),
-            "currency" => Some(7),
-            "recurring_interval" => Some(8),
-            "current_period_start" => Some(9),
-            "current_period_end" => Some(10),
-            "trial_start" => Some(11),
-            "trial_end" => Some(12),
-            "cancel_at_period_end" => Some(13),
-            "canceled_at" => Some(14),
-            "started_at" => Some(15),
-            "ends_at" => Some(16),
-            "product_id" => Some(17),
-            "discount_id" => Some(18),
-            "meters" => Some(19),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -132,7 +132,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -140,29 +140,25 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "metadata")?
+                    crate::__private::field(&mut map, &mut field_4, "metadata")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")?
+                    crate::__private::field(&mut map, &mut field_5, "status")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                    crate::__private::field(&mut map, &mut field_6, "amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "currency")?
+                    crate::__private::field(&mut map, &mut field_7, "currency")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -170,7 +166,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_9,
                         "current_period_start",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -178,7 +174,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_10,
                         "current_period_end",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -186,7 +182,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_11,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -194,14 +190,14 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_12,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "cancel_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field_with(
@@ -209,7 +205,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_14,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -217,7 +213,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_15,
                         "started_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field_with(
@@ -225,47 +221,69 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                         &mut field_16,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "product_id")?
+                    crate::__private::field(&mut map, &mut field_17, "product_id")
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_18, "discount_id")
                 }
                 crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "meters")?
+                    crate::__private::field(&mut map, &mut field_19, "meters")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_6, field_7, field_9, field_10, field_17) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_6),
+                Some(field_7),
+                Some(field_9),
+                Some(field_10),
+                Some(field_17),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    custom_field_data: field_3.unwrap_or_default(),
+                    metadata: field_4.unwrap_or_default(),
+                    status: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_6,
+                    currency: field_7,
+                    recurring_interval: field_8
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    current_period_start: field_9,
+                    current_period_end: field_10,
+                    trial_start: field_11.unwrap_or_default(),
+                    trial_end: field_12.unwrap_or_default(),
+                    cancel_at_period_end: field_13.unwrap_or_default(),
+                    canceled_at: field_14.unwrap_or_default(),
+                    started_at: field_15.unwrap_or_default(),
+                    ends_at: field_16.unwrap_or_default(),
+                    product_id: field_17,
+                    discount_id: field_18.unwrap_or_default(),
+                    meters: field_19.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_6, field_7, field_9, field_10, field_17) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_6.is_none(), "amount"),
+                            (field_7.is_none(), "currency"),
+                            (field_9.is_none(), "current_period_start"),
+                            (field_10.is_none(), "current_period_end"),
+                            (field_17.is_none(), "product_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            custom_field_data: field_3.unwrap_or_default(),
-            metadata: field_4.unwrap_or_default(),
-            status: field_5.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_6, "amount")?,
-            currency: crate::__private::required(field_7, "currency")?,
-            recurring_interval: field_8.unwrap_or_else(crate::__private::absent_enum),
-            current_period_start: crate::__private::required(
-                field_9,
-                "current_period_start",
-            )?,
-            current_period_end: crate::__private::required(
-                field_10,
-                "current_period_end",
-            )?,
-            trial_start: field_11.unwrap_or_default(),
-            trial_end: field_12.unwrap_or_default(),
-            cancel_at_period_end: field_13.unwrap_or_default(),
-            canceled_at: field_14.unwrap_or_default(),
-            started_at: field_15.unwrap_or_default(),
-            ends_at: field_16.unwrap_or_default(),
-            product_id: crate::__private::required(field_17, "product_id")?,
-            discount_id: field_18.unwrap_or_default(),
-            meters: field_19.unwrap_or_default(),
-        })
     }
 }

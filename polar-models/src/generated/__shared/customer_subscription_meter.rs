@@ -32,6 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionMeter {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionMeter {
     const EXPECTING: &'static str = "struct CustomerSubscriptionMeter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "consumed_units" => Some(3),
+        "credited_units" => Some(4),
+        "amount" => Some(5),
+        "meter_id" => Some(6),
+        "meter" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -41,18 +52,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionMeter {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "consumed_units" => Some(3),
-            "credited_units" => Some(4),
-            "amount" => Some(5),
-            "meter_id" => Some(6),
-            "meter" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -60,7 +60,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionMeter {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -68,38 +68,65 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionMeter {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "consumed_units")?
+                    crate::__private::field(&mut map, &mut field_3, "consumed_units")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "credited_units")?
+                    crate::__private::field(&mut map, &mut field_4, "credited_units")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amount")?
+                    crate::__private::field(&mut map, &mut field_5, "amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "meter_id")?
+                    crate::__private::field(&mut map, &mut field_6, "meter_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "meter")?
+                    crate::__private::field(&mut map, &mut field_7, "meter")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_4, field_5, field_6, field_7) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    consumed_units: field_3,
+                    credited_units: field_4,
+                    amount: field_5,
+                    meter_id: field_6,
+                    meter: field_7,
+                })
+            }
+            (field_0, field_2, field_3, field_4, field_5, field_6, field_7) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "consumed_units"),
+                            (field_4.is_none(), "credited_units"),
+                            (field_5.is_none(), "amount"),
+                            (field_6.is_none(), "meter_id"),
+                            (field_7.is_none(), "meter"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            consumed_units: crate::__private::required(field_3, "consumed_units")?,
-            credited_units: crate::__private::required(field_4, "credited_units")?,
-            amount: crate::__private::required(field_5, "amount")?,
-            meter_id: crate::__private::required(field_6, "meter_id")?,
-            meter: crate::__private::required(field_7, "meter")?,
-        })
     }
 }

@@ -24,28 +24,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionPause {
     const EXPECTING: &'static str = "struct CustomerSubscriptionPause";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "pause_at_period_end" => Some(0),
+        "resumes_at" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "pause_at_period_end" => Some(0),
-            "resumes_at" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_0,
                         "pause_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "resumes_at")?
+                    crate::__private::field(&mut map, &mut field_1, "resumes_at")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             pause_at_period_end: field_0.unwrap_or_default(),

@@ -18,23 +18,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateProduct {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateProduct {
     const EXPECTING: &'static str = "struct CustomerSubscriptionUpdateProduct";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "product_id" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "product_id" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_id")?
+                    crate::__private::field(&mut map, &mut field_0, "product_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => Ok(Self { product_id: field_0 }),
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "product_id")]))
             }
         }
-        Ok(Self {
-            product_id: crate::__private::required(field_0, "product_id")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]

@@ -35,6 +35,17 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableFileCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for DownloadableFileCreate {
     const EXPECTING: &'static str = "struct DownloadableFileCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "organization_id" => Some(0),
+        "name" => Some(1),
+        "mime_type" => Some(2),
+        "size" => Some(3),
+        "checksum_sha256_base64" => Some(4),
+        "upload" => Some(5),
+        "service" => Some(6),
+        "version" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,60 +55,65 @@ impl crate::__private::DecodeStruct for DownloadableFileCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "organization_id" => Some(0),
-            "name" => Some(1),
-            "mime_type" => Some(2),
-            "size" => Some(3),
-            "checksum_sha256_base64" => Some(4),
-            "upload" => Some(5),
-            "service" => Some(6),
-            "version" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_0, "organization_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "mime_type")?
+                    crate::__private::field(&mut map, &mut field_2, "mime_type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "size")?
+                    crate::__private::field(&mut map, &mut field_3, "size")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "upload")?
+                    crate::__private::field(&mut map, &mut field_5, "upload")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "service")?
+                    crate::__private::field(&mut map, &mut field_6, "service")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "version")?
+                    crate::__private::field(&mut map, &mut field_7, "version")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2, field_3, field_5) {
+            (Some(field_1), Some(field_2), Some(field_3), Some(field_5)) => {
+                Ok(Self {
+                    organization_id: field_0.unwrap_or_default(),
+                    name: field_1,
+                    mime_type: field_2,
+                    size: field_3,
+                    checksum_sha256_base64: field_4.unwrap_or_default(),
+                    upload: field_5,
+                    service: field_6.unwrap_or_default(),
+                    version: field_7.unwrap_or_default(),
+                })
+            }
+            (field_1, field_2, field_3, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "name"),
+                            (field_2.is_none(), "mime_type"),
+                            (field_3.is_none(), "size"),
+                            (field_5.is_none(), "upload"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            organization_id: field_0.unwrap_or_default(),
-            name: crate::__private::required(field_1, "name")?,
-            mime_type: crate::__private::required(field_2, "mime_type")?,
-            size: crate::__private::required(field_3, "size")?,
-            checksum_sha256_base64: field_4.unwrap_or_default(),
-            upload: crate::__private::required(field_5, "upload")?,
-            service: field_6.unwrap_or_default(),
-            version: field_7.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]

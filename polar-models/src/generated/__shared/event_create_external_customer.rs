@@ -48,6 +48,17 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventCreateExternalCustomer {
     const EXPECTING: &'static str = "struct EventCreateExternalCustomer";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "timestamp" => Some(0),
+        "name" => Some(1),
+        "organization_id" => Some(2),
+        "external_id" => Some(3),
+        "parent_id" => Some(4),
+        "metadata" => Some(5),
+        "external_customer_id" => Some(6),
+        "external_member_id" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -57,18 +68,7 @@ impl crate::__private::DecodeStruct for EventCreateExternalCustomer {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "timestamp" => Some(0),
-            "name" => Some(1),
-            "organization_id" => Some(2),
-            "external_id" => Some(3),
-            "parent_id" => Some(4),
-            "metadata" => Some(5),
-            "external_customer_id" => Some(6),
-            "external_member_id" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -76,53 +76,60 @@ impl crate::__private::DecodeStruct for EventCreateExternalCustomer {
                         &mut field_0,
                         "timestamp",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_2, "organization_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "external_id")?
+                    crate::__private::field(&mut map, &mut field_3, "external_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "parent_id")?
+                    crate::__private::field(&mut map, &mut field_4, "parent_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "metadata")?
+                    crate::__private::field(&mut map, &mut field_5, "metadata")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "external_customer_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "external_member_id",
-                    )?
+                    crate::__private::field(&mut map, &mut field_7, "external_member_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_6) {
+            (Some(field_1), Some(field_6)) => {
+                Ok(Self {
+                    timestamp: field_0.unwrap_or_default(),
+                    name: field_1,
+                    organization_id: field_2.unwrap_or_default(),
+                    external_id: field_3.unwrap_or_default(),
+                    parent_id: field_4.unwrap_or_default(),
+                    metadata: field_5.unwrap_or_default(),
+                    external_customer_id: field_6,
+                    external_member_id: field_7.unwrap_or_default(),
+                })
+            }
+            (field_1, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "name"),
+                            (field_6.is_none(), "external_customer_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            timestamp: field_0.unwrap_or_default(),
-            name: crate::__private::required(field_1, "name")?,
-            organization_id: field_2.unwrap_or_default(),
-            external_id: field_3.unwrap_or_default(),
-            parent_id: field_4.unwrap_or_default(),
-            metadata: field_5.unwrap_or_default(),
-            external_customer_id: crate::__private::required(
-                field_6,
-                "external_customer_id",
-            )?,
-            external_member_id: field_7.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]

@@ -28,28 +28,28 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventMetadataInput {
     const EXPECTING: &'static str = "struct EventMetadataInput";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "_cost" => Some(0),
+        "_llm" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut additional_properties = ::std::collections::BTreeMap::new();
-        let keys = crate::__private::Keys(|key| match key {
-            "_cost" => Some(0),
-            "_llm" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "_cost")?
+                    crate::__private::field(&mut map, &mut field_0, "_cost")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "_llm")?
+                    crate::__private::field(&mut map, &mut field_1, "_llm")
                 }
                 crate::__private::Key::Other(key) => {
-                    additional_properties.insert(key.into_owned(), map.next_value()?);
+                    crate::__private::keep(&mut map, &mut additional_properties, key)
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             cost: field_0.unwrap_or_default(),

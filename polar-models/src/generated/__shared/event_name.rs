@@ -28,6 +28,15 @@ impl<'de> ::serde::Deserialize<'de> for EventName {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventName {
     const EXPECTING: &'static str = "struct EventName";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "name" => Some(0),
+        "label" => Some(1),
+        "source" => Some(2),
+        "occurrences" => Some(3),
+        "first_seen" => Some(4),
+        "last_seen" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -35,28 +44,19 @@ impl crate::__private::DecodeStruct for EventName {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "name" => Some(0),
-            "label" => Some(1),
-            "source" => Some(2),
-            "occurrences" => Some(3),
-            "first_seen" => Some(4),
-            "last_seen" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")?
+                    crate::__private::field(&mut map, &mut field_0, "name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "label")?
+                    crate::__private::field(&mut map, &mut field_1, "label")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "source")?
+                    crate::__private::field(&mut map, &mut field_2, "source")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "occurrences")?
+                    crate::__private::field(&mut map, &mut field_3, "occurrences")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -64,7 +64,7 @@ impl crate::__private::DecodeStruct for EventName {
                         &mut field_4,
                         "first_seen",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -72,18 +72,41 @@ impl crate::__private::DecodeStruct for EventName {
                         &mut field_5,
                         "last_seen",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_3, field_4, field_5) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(Self {
+                    name: field_0,
+                    label: field_1,
+                    source: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    occurrences: field_3,
+                    first_seen: field_4,
+                    last_seen: field_5,
+                })
+            }
+            (field_0, field_1, field_3, field_4, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "name"),
+                            (field_1.is_none(), "label"),
+                            (field_3.is_none(), "occurrences"),
+                            (field_4.is_none(), "first_seen"),
+                            (field_5.is_none(), "last_seen"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            name: crate::__private::required(field_0, "name")?,
-            label: crate::__private::required(field_1, "label")?,
-            source: field_2.unwrap_or_else(crate::__private::absent_enum),
-            occurrences: crate::__private::required(field_3, "occurrences")?,
-            first_seen: crate::__private::required(field_4, "first_seen")?,
-            last_seen: crate::__private::required(field_5, "last_seen")?,
-        })
     }
 }

@@ -21,33 +21,38 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl crate::__private::DecodeStruct for EventTypeUpdate {
     const EXPECTING: &'static str = "struct EventTypeUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "label" => Some(0),
+        "label_property_selector" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "label" => Some(0),
-            "label_property_selector" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "label")?
+                    crate::__private::field(&mut map, &mut field_0, "label")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "label_property_selector",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            label: crate::__private::required(field_0, "label")?,
-            label_property_selector: field_1.unwrap_or_default(),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    label: field_0,
+                    label_property_selector: field_1.unwrap_or_default(),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "label")])),
+        }
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]

@@ -42,6 +42,20 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl crate::__private::DecodeStruct for EventTypeWithStats {
     const EXPECTING: &'static str = "struct EventTypeWithStats";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "name" => Some(3),
+        "label" => Some(4),
+        "label_property_selector" => Some(5),
+        "organization_id" => Some(6),
+        "source" => Some(7),
+        "occurrences" => Some(8),
+        "first_seen" => Some(9),
+        "last_seen" => Some(10),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -54,24 +68,10 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "name" => Some(3),
-            "label" => Some(4),
-            "label_property_selector" => Some(5),
-            "organization_id" => Some(6),
-            "source" => Some(7),
-            "occurrences" => Some(8),
-            "first_seen" => Some(9),
-            "last_seen" => Some(10),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -79,7 +79,7 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                         &mut field_1,
                         "created_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -87,29 +87,29 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")?
+                    crate::__private::field(&mut map, &mut field_3, "name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "label")?
+                    crate::__private::field(&mut map, &mut field_4, "label")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "label_property_selector",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_6, "organization_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "source")?
+                    crate::__private::field(&mut map, &mut field_7, "source")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "occurrences")?
+                    crate::__private::field(&mut map, &mut field_8, "occurrences")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -117,7 +117,7 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                         &mut field_9,
                         "first_seen",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -125,23 +125,48 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                         &mut field_10,
                         "last_seen",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_3, field_4, field_6, field_8, field_9, field_10) {
+            (
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+            ) => {
+                Ok(Self {
+                    id: field_0.unwrap_or_default(),
+                    created_at: field_1.unwrap_or_default(),
+                    modified_at: field_2.unwrap_or_default(),
+                    name: field_3,
+                    label: field_4,
+                    label_property_selector: field_5.unwrap_or_default(),
+                    organization_id: field_6,
+                    source: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    occurrences: field_8,
+                    first_seen: field_9,
+                    last_seen: field_10,
+                })
+            }
+            (field_3, field_4, field_6, field_8, field_9, field_10) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_3.is_none(), "name"),
+                            (field_4.is_none(), "label"),
+                            (field_6.is_none(), "organization_id"),
+                            (field_8.is_none(), "occurrences"),
+                            (field_9.is_none(), "first_seen"),
+                            (field_10.is_none(), "last_seen"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: field_0.unwrap_or_default(),
-            created_at: field_1.unwrap_or_default(),
-            modified_at: field_2.unwrap_or_default(),
-            name: crate::__private::required(field_3, "name")?,
-            label: crate::__private::required(field_4, "label")?,
-            label_property_selector: field_5.unwrap_or_default(),
-            organization_id: crate::__private::required(field_6, "organization_id")?,
-            source: field_7.unwrap_or_else(crate::__private::absent_enum),
-            occurrences: crate::__private::required(field_8, "occurrences")?,
-            first_seen: crate::__private::required(field_9, "first_seen")?,
-            last_seen: crate::__private::required(field_10, "last_seen")?,
-        })
     }
 }

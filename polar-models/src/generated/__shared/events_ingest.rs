@@ -18,19 +18,19 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventsIngest {
     const EXPECTING: &'static str = "struct EventsIngest";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "events" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "events" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "events")?
+                    crate::__private::field(&mut map, &mut field_0, "events")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             events: field_0.unwrap_or_default(),
@@ -75,6 +75,12 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl crate::__private::DecodeUnion for EventsIngestEventsItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "EventsIngestEventsItem",
@@ -112,8 +118,8 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -50,24 +50,24 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 )]
 impl crate::__private::DecodeStruct for Filter {
     const EXPECTING: &'static str = "struct Filter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "conjunction" => Some(0),
+        "clauses" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "conjunction" => Some(0),
-            "clauses" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "conjunction")?
+                    crate::__private::field(&mut map, &mut field_0, "conjunction")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "clauses")?
+                    crate::__private::field(&mut map, &mut field_1, "clauses")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             conjunction: field_0.unwrap_or_else(crate::__private::absent_enum),
@@ -156,6 +156,22 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeUnion for FilterClausesItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "FilterClausesItem",
@@ -175,8 +191,8 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

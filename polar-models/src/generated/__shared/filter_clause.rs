@@ -52,35 +52,46 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
 )]
 impl crate::__private::DecodeStruct for FilterClause {
     const EXPECTING: &'static str = "struct FilterClause";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "property" => Some(0),
+        "operator" => Some(1),
+        "value" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "property" => Some(0),
-            "operator" => Some(1),
-            "value" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "property")?
+                    crate::__private::field(&mut map, &mut field_0, "property")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "operator")?
+                    crate::__private::field(&mut map, &mut field_1, "operator")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "value")?
+                    crate::__private::field(&mut map, &mut field_2, "value")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    property: field_0,
+                    operator: field_1.unwrap_or_else(crate::__private::absent_enum),
+                    value: field_2,
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "property"), (field_2.is_none(), "value")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            property: crate::__private::required(field_0, "property")?,
-            operator: field_1.unwrap_or_else(crate::__private::absent_enum),
-            value: crate::__private::required(field_2, "value")?,
-        })
     }
 }
 #[cfg(

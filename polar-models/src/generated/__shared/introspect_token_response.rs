@@ -38,6 +38,20 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for IntrospectTokenResponse {
     const EXPECTING: &'static str = "struct IntrospectTokenResponse";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "active" => Some(0),
+        "client_id" => Some(1),
+        "token_type" => Some(2),
+        "scope" => Some(3),
+        "sub_type" => Some(4),
+        "sub" => Some(5),
+        "organizations" => Some(6),
+        "aud" => Some(7),
+        "iss" => Some(8),
+        "exp" => Some(9),
+        "iat" => Some(10),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,70 +64,83 @@ impl crate::__private::DecodeStruct for IntrospectTokenResponse {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "active" => Some(0),
-            "client_id" => Some(1),
-            "token_type" => Some(2),
-            "scope" => Some(3),
-            "sub_type" => Some(4),
-            "sub" => Some(5),
-            "organizations" => Some(6),
-            "aud" => Some(7),
-            "iss" => Some(8),
-            "exp" => Some(9),
-            "iat" => Some(10),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "active")?
+                    crate::__private::field(&mut map, &mut field_0, "active")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                    crate::__private::field(&mut map, &mut field_1, "client_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "token_type")?
+                    crate::__private::field(&mut map, &mut field_2, "token_type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "scope")?
+                    crate::__private::field(&mut map, &mut field_3, "scope")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "sub_type")?
+                    crate::__private::field(&mut map, &mut field_4, "sub_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "sub")?
+                    crate::__private::field(&mut map, &mut field_5, "sub")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "organizations")?
+                    crate::__private::field(&mut map, &mut field_6, "organizations")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "aud")?
+                    crate::__private::field(&mut map, &mut field_7, "aud")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "iss")?
+                    crate::__private::field(&mut map, &mut field_8, "iss")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "exp")?
+                    crate::__private::field(&mut map, &mut field_9, "exp")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "iat")?
+                    crate::__private::field(&mut map, &mut field_10, "iat")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3, field_5, field_7, field_8, field_9, field_10) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_5),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+            ) => {
+                Ok(Self {
+                    active: field_0.unwrap_or_default(),
+                    client_id: field_1,
+                    token_type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    scope: field_3,
+                    sub_type: field_4.unwrap_or_else(crate::__private::absent_enum),
+                    sub: field_5,
+                    organizations: field_6.unwrap_or_default(),
+                    aud: field_7,
+                    iss: field_8,
+                    exp: field_9,
+                    iat: field_10,
+                })
+            }
+            (field_1, field_3, field_5, field_7, field_8, field_9, field_10) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "client_id"),
+                            (field_3.is_none(), "scope"),
+                            (field_5.is_none(), "sub"),
+                            (field_7.is_none(), "aud"),
+                            (field_8.is_none(), "iss"),
+                            (field_9.is_none(), "exp"),
+                            (field_10.is_none(), "iat"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            active: field_0.unwrap_or_default(),
-            client_id: crate::__private::required(field_1, "client_id")?,
-            token_type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            scope: crate::__private::required(field_3, "scope")?,
-            sub_type: field_4.unwrap_or_else(crate::__private::absent_enum),
-            sub: crate::__private::required(field_5, "sub")?,
-            organizations: field_6.unwrap_or_default(),
-            aud: crate::__private::required(field_7, "aud")?,
-            iss: crate::__private::required(field_8, "iss")?,
-            exp: crate::__private::required(field_9, "exp")?,
-            iat: crate::__private::required(field_10, "iat")?,
-        })
     }
 }

@@ -84,6 +84,24 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustom {
 )]
 impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
     const EXPECTING: &'static str = "struct LegacyRecurringProductPriceCustom";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "source" => Some(3),
+        "amount_type" => Some(4),
+        "price_currency" => Some(5),
+        "tax_behavior" => Some(6),
+        "is_archived" => Some(7),
+        "product_id" => Some(8),
+        "type" => Some(9),
+        "recurring_interval" => Some(10),
+        "minimum_amount" => Some(11),
+        "maximum_amount" => Some(12),
+        "preset_amount" => Some(13),
+        "legacy" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -100,25 +118,7 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "type" => Some(9),
-            "recurring_interval" => Some(10),
-            "minimum_amount" => Some(11),
-            "maximum_amount" => Some(12),
-            "preset_amount" => Some(13),
-            "legacy" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -126,7 +126,7 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -134,70 +134,94 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "source")?
+                    crate::__private::field(&mut map, &mut field_3, "source")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount_type")?
+                    crate::__private::field(&mut map, &mut field_4, "amount_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "price_currency")?
+                    crate::__private::field(&mut map, &mut field_5, "price_currency")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "product_id")?
+                    crate::__private::field(&mut map, &mut field_8, "product_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "type")?
+                    crate::__private::field(&mut map, &mut field_9, "type")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "recurring_interval",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "minimum_amount")?
+                    crate::__private::field(&mut map, &mut field_11, "minimum_amount")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "maximum_amount")?
+                    crate::__private::field(&mut map, &mut field_12, "maximum_amount")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "preset_amount")?
+                    crate::__private::field(&mut map, &mut field_13, "preset_amount")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "legacy")?
+                    crate::__private::field(&mut map, &mut field_14, "legacy")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_5, field_8, field_11) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_5),
+                Some(field_8),
+                Some(field_11),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    source: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    amount_type: field_4.unwrap_or_default(),
+                    price_currency: field_5,
+                    tax_behavior: field_6.unwrap_or_default(),
+                    is_archived: field_7.unwrap_or_default(),
+                    product_id: field_8,
+                    r#type: field_9.unwrap_or_default(),
+                    recurring_interval: field_10
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    minimum_amount: field_11,
+                    maximum_amount: field_12.unwrap_or_default(),
+                    preset_amount: field_13.unwrap_or_default(),
+                    legacy: field_14.unwrap_or_else(crate::__private::default_true),
+                })
+            }
+            (field_0, field_2, field_5, field_8, field_11) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_5.is_none(), "price_currency"),
+                            (field_8.is_none(), "product_id"),
+                            (field_11.is_none(), "minimum_amount"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            source: field_3.unwrap_or_else(crate::__private::absent_enum),
-            amount_type: field_4.unwrap_or_default(),
-            price_currency: crate::__private::required(field_5, "price_currency")?,
-            tax_behavior: field_6.unwrap_or_default(),
-            is_archived: field_7.unwrap_or_default(),
-            product_id: crate::__private::required(field_8, "product_id")?,
-            r#type: field_9.unwrap_or_default(),
-            recurring_interval: field_10.unwrap_or_else(crate::__private::absent_enum),
-            minimum_amount: crate::__private::required(field_11, "minimum_amount")?,
-            maximum_amount: field_12.unwrap_or_default(),
-            preset_amount: field_13.unwrap_or_default(),
-            legacy: field_14.unwrap_or_else(crate::__private::default_true),
-        })
     }
 }

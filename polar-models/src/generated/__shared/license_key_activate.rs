@@ -67,47 +67,62 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
 )]
 impl crate::__private::DecodeStruct for LicenseKeyActivate {
     const EXPECTING: &'static str = "struct LicenseKeyActivate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "key" => Some(0),
+        "organization_id" => Some(1),
+        "label" => Some(2),
+        "conditions" => Some(3),
+        "meta" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "label" => Some(2),
-            "conditions" => Some(3),
-            "meta" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "key")?
+                    crate::__private::field(&mut map, &mut field_0, "key")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "label")?
+                    crate::__private::field(&mut map, &mut field_2, "label")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "conditions")?
+                    crate::__private::field(&mut map, &mut field_3, "conditions")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "meta")?
+                    crate::__private::field(&mut map, &mut field_4, "meta")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    key: field_0,
+                    organization_id: field_1,
+                    label: field_2,
+                    conditions: field_3.unwrap_or_default(),
+                    meta: field_4.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "key"),
+                            (field_1.is_none(), "organization_id"),
+                            (field_2.is_none(), "label"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            key: crate::__private::required(field_0, "key")?,
-            organization_id: crate::__private::required(field_1, "organization_id")?,
-            label: crate::__private::required(field_2, "label")?,
-            conditions: field_3.unwrap_or_default(),
-            meta: field_4.unwrap_or_default(),
-        })
     }
 }
 #[cfg(

@@ -46,6 +46,15 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
 )]
 impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
     const EXPECTING: &'static str = "struct LicenseKeyActivationBase";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "license_key_id" => Some(1),
+        "label" => Some(2),
+        "meta" => Some(3),
+        "created_at" => Some(4),
+        "modified_at" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -53,28 +62,19 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "license_key_id" => Some(1),
-            "label" => Some(2),
-            "meta" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "license_key_id")?
+                    crate::__private::field(&mut map, &mut field_1, "license_key_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "label")?
+                    crate::__private::field(&mut map, &mut field_2, "label")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "meta")?
+                    crate::__private::field(&mut map, &mut field_3, "meta")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -82,7 +82,7 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
                         &mut field_4,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -90,18 +90,34 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
                         &mut field_5,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_4) {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_4)) => {
+                Ok(Self {
+                    id: field_0,
+                    license_key_id: field_1,
+                    label: field_2,
+                    meta: field_3.unwrap_or_default(),
+                    created_at: field_4,
+                    modified_at: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "license_key_id"),
+                            (field_2.is_none(), "label"),
+                            (field_4.is_none(), "created_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            license_key_id: crate::__private::required(field_1, "license_key_id")?,
-            label: crate::__private::required(field_2, "label")?,
-            meta: field_3.unwrap_or_default(),
-            created_at: crate::__private::required(field_4, "created_at")?,
-            modified_at: field_5.unwrap_or_default(),
-        })
     }
 }

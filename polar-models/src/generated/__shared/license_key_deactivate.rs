@@ -37,35 +37,50 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
 )]
 impl crate::__private::DecodeStruct for LicenseKeyDeactivate {
     const EXPECTING: &'static str = "struct LicenseKeyDeactivate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "key" => Some(0),
+        "organization_id" => Some(1),
+        "activation_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "activation_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "key")?
+                    crate::__private::field(&mut map, &mut field_0, "key")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "activation_id")?
+                    crate::__private::field(&mut map, &mut field_2, "activation_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    key: field_0,
+                    organization_id: field_1,
+                    activation_id: field_2,
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "key"),
+                            (field_1.is_none(), "organization_id"),
+                            (field_2.is_none(), "activation_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            key: crate::__private::required(field_0, "key")?,
-            organization_id: crate::__private::required(field_1, "organization_id")?,
-            activation_id: crate::__private::required(field_2, "activation_id")?,
-        })
     }
 }
 #[cfg(

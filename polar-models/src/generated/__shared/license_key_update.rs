@@ -33,39 +33,39 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyUpdate {
     const EXPECTING: &'static str = "struct LicenseKeyUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "status" => Some(0),
+        "usage" => Some(1),
+        "limit_activations" => Some(2),
+        "limit_usage" => Some(3),
+        "expires_at" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "status" => Some(0),
-            "usage" => Some(1),
-            "limit_activations" => Some(2),
-            "limit_usage" => Some(3),
-            "expires_at" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "status")?
+                    crate::__private::field(&mut map, &mut field_0, "status")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "usage")?
+                    crate::__private::field(&mut map, &mut field_1, "usage")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "limit_activations")?
+                    crate::__private::field(&mut map, &mut field_2, "limit_activations")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "limit_usage")?
+                    crate::__private::field(&mut map, &mut field_3, "limit_usage")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "expires_at")?
+                    crate::__private::field(&mut map, &mut field_4, "expires_at")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             status: field_0.unwrap_or_default(),

@@ -62,6 +62,16 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
 )]
 impl crate::__private::DecodeStruct for LicenseKeyValidate {
     const EXPECTING: &'static str = "struct LicenseKeyValidate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "key" => Some(0),
+        "organization_id" => Some(1),
+        "activation_id" => Some(2),
+        "benefit_id" => Some(3),
+        "customer_id" => Some(4),
+        "increment_usage" => Some(5),
+        "conditions" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -70,51 +80,55 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "activation_id" => Some(2),
-            "benefit_id" => Some(3),
-            "customer_id" => Some(4),
-            "increment_usage" => Some(5),
-            "conditions" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "key")?
+                    crate::__private::field(&mut map, &mut field_0, "key")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "activation_id")?
+                    crate::__private::field(&mut map, &mut field_2, "activation_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_3, "benefit_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "increment_usage")?
+                    crate::__private::field(&mut map, &mut field_5, "increment_usage")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "conditions")?
+                    crate::__private::field(&mut map, &mut field_6, "conditions")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    key: field_0,
+                    organization_id: field_1,
+                    activation_id: field_2.unwrap_or_default(),
+                    benefit_id: field_3.unwrap_or_default(),
+                    customer_id: field_4.unwrap_or_default(),
+                    increment_usage: field_5.unwrap_or_default(),
+                    conditions: field_6.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "key"),
+                            (field_1.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            key: crate::__private::required(field_0, "key")?,
-            organization_id: crate::__private::required(field_1, "organization_id")?,
-            activation_id: field_2.unwrap_or_default(),
-            benefit_id: field_3.unwrap_or_default(),
-            customer_id: field_4.unwrap_or_default(),
-            increment_usage: field_5.unwrap_or_default(),
-            conditions: field_6.unwrap_or_default(),
-        })
     }
 }
 #[cfg(

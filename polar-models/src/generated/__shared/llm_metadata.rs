@@ -35,6 +35,17 @@ impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for LlmMetadata {
     const EXPECTING: &'static str = "struct LlmMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "vendor" => Some(0),
+        "model" => Some(1),
+        "prompt" => Some(2),
+        "response" => Some(3),
+        "input_tokens" => Some(4),
+        "cached_input_tokens" => Some(5),
+        "output_tokens" => Some(6),
+        "total_tokens" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,60 +55,72 @@ impl crate::__private::DecodeStruct for LlmMetadata {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "vendor" => Some(0),
-            "model" => Some(1),
-            "prompt" => Some(2),
-            "response" => Some(3),
-            "input_tokens" => Some(4),
-            "cached_input_tokens" => Some(5),
-            "output_tokens" => Some(6),
-            "total_tokens" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "vendor")?
+                    crate::__private::field(&mut map, &mut field_0, "vendor")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "model")?
+                    crate::__private::field(&mut map, &mut field_1, "model")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "prompt")?
+                    crate::__private::field(&mut map, &mut field_2, "prompt")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "response")?
+                    crate::__private::field(&mut map, &mut field_3, "response")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "input_tokens")?
+                    crate::__private::field(&mut map, &mut field_4, "input_tokens")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "cached_input_tokens",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "output_tokens")?
+                    crate::__private::field(&mut map, &mut field_6, "output_tokens")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "total_tokens")?
+                    crate::__private::field(&mut map, &mut field_7, "total_tokens")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_4, field_6, field_7) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_4),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(Self {
+                    vendor: field_0,
+                    model: field_1,
+                    prompt: field_2.unwrap_or_default(),
+                    response: field_3.unwrap_or_default(),
+                    input_tokens: field_4,
+                    cached_input_tokens: field_5.unwrap_or_default(),
+                    output_tokens: field_6,
+                    total_tokens: field_7,
+                })
+            }
+            (field_0, field_1, field_4, field_6, field_7) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "vendor"),
+                            (field_1.is_none(), "model"),
+                            (field_4.is_none(), "input_tokens"),
+                            (field_6.is_none(), "output_tokens"),
+                            (field_7.is_none(), "total_tokens"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            vendor: crate::__private::required(field_0, "vendor")?,
-            model: crate::__private::required(field_1, "model")?,
-            prompt: field_2.unwrap_or_default(),
-            response: field_3.unwrap_or_default(),
-            input_tokens: crate::__private::required(field_4, "input_tokens")?,
-            cached_input_tokens: field_5.unwrap_or_default(),
-            output_tokens: crate::__private::required(field_6, "output_tokens")?,
-            total_tokens: crate::__private::required(field_7, "total_tokens")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]

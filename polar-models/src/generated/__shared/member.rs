@@ -71,6 +71,17 @@ impl<'de> ::serde::Deserialize<'de> for Member {
 )]
 impl crate::__private::DecodeStruct for Member {
     const EXPECTING: &'static str = "struct Member";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "customer_id" => Some(3),
+        "email" => Some(4),
+        "name" => Some(5),
+        "external_id" => Some(6),
+        "role" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -80,21 +91,10 @@ impl crate::__private::DecodeStruct for Member {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "email" => Some(4),
-            "name" => Some(5),
-            "external_id" => Some(6),
-            "role" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -102,7 +102,7 @@ impl crate::__private::DecodeStruct for Member {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -110,35 +110,51 @@ impl crate::__private::DecodeStruct for Member {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "email")?
+                    crate::__private::field(&mut map, &mut field_4, "email")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")?
+                    crate::__private::field(&mut map, &mut field_5, "name")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "external_id")?
+                    crate::__private::field(&mut map, &mut field_6, "external_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "role")?
+                    crate::__private::field(&mut map, &mut field_7, "role")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_3, field_4) {
+            (Some(field_0), Some(field_1), Some(field_3), Some(field_4)) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    customer_id: field_3,
+                    email: field_4,
+                    name: field_5.unwrap_or_default(),
+                    external_id: field_6.unwrap_or_default(),
+                    role: field_7.unwrap_or_else(crate::__private::absent_enum),
+                })
+            }
+            (field_0, field_1, field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "customer_id"),
+                            (field_4.is_none(), "email"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-            email: crate::__private::required(field_4, "email")?,
-            name: field_5.unwrap_or_default(),
-            external_id: field_6.unwrap_or_default(),
-            role: field_7.unwrap_or_else(crate::__private::absent_enum),
-        })
     }
 }

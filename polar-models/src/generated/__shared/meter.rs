@@ -73,6 +73,21 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
 )]
 impl crate::__private::DecodeStruct for Meter {
     const EXPECTING: &'static str = "struct Meter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "id" => Some(3),
+        "name" => Some(4),
+        "unit" => Some(5),
+        "custom_label" => Some(6),
+        "custom_multiplier" => Some(7),
+        "filter" => Some(8),
+        "aggregation" => Some(9),
+        "organization_id" => Some(10),
+        "archived_at" => Some(11),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -86,25 +101,10 @@ impl crate::__private::DecodeStruct for Meter {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "id" => Some(3),
-            "name" => Some(4),
-            "unit" => Some(5),
-            "custom_label" => Some(6),
-            "custom_multiplier" => Some(7),
-            "filter" => Some(8),
-            "aggregation" => Some(9),
-            "organization_id" => Some(10),
-            "archived_at" => Some(11),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -112,7 +112,7 @@ impl crate::__private::DecodeStruct for Meter {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -120,31 +120,31 @@ impl crate::__private::DecodeStruct for Meter {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "id")?
+                    crate::__private::field(&mut map, &mut field_3, "id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "name")?
+                    crate::__private::field(&mut map, &mut field_4, "name")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "unit")?
+                    crate::__private::field(&mut map, &mut field_5, "unit")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "custom_label")?
+                    crate::__private::field(&mut map, &mut field_6, "custom_label")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "custom_multiplier")?
+                    crate::__private::field(&mut map, &mut field_7, "custom_multiplier")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "filter")?
+                    crate::__private::field(&mut map, &mut field_8, "filter")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "aggregation")?
+                    crate::__private::field(&mut map, &mut field_9, "aggregation")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_10, "organization_id")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -152,25 +152,50 @@ impl crate::__private::DecodeStruct for Meter {
                         &mut field_11,
                         "archived_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3, field_4, field_8, field_9, field_10) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+            ) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    id: field_3,
+                    name: field_4,
+                    unit: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    custom_label: field_6.unwrap_or_default(),
+                    custom_multiplier: field_7.unwrap_or_default(),
+                    filter: field_8,
+                    aggregation: field_9,
+                    organization_id: field_10,
+                    archived_at: field_11.unwrap_or_default(),
+                })
+            }
+            (field_1, field_3, field_4, field_8, field_9, field_10) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "id"),
+                            (field_4.is_none(), "name"),
+                            (field_8.is_none(), "filter"),
+                            (field_9.is_none(), "aggregation"),
+                            (field_10.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            id: crate::__private::required(field_3, "id")?,
-            name: crate::__private::required(field_4, "name")?,
-            unit: field_5.unwrap_or_else(crate::__private::absent_enum),
-            custom_label: field_6.unwrap_or_default(),
-            custom_multiplier: field_7.unwrap_or_default(),
-            filter: crate::__private::required(field_8, "filter")?,
-            aggregation: crate::__private::required(field_9, "aggregation")?,
-            organization_id: crate::__private::required(field_10, "organization_id")?,
-            archived_at: field_11.unwrap_or_default(),
-        })
     }
 }
 #[cfg(
@@ -236,6 +261,22 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl crate::__private::DecodeUnion for MeterAggregation {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "MeterAggregation",
@@ -267,8 +308,8 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

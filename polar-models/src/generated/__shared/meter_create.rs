@@ -51,6 +51,17 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterCreate {
     const EXPECTING: &'static str = "struct MeterCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "name" => Some(1),
+        "unit" => Some(2),
+        "custom_label" => Some(3),
+        "custom_multiplier" => Some(4),
+        "filter" => Some(5),
+        "aggregation" => Some(6),
+        "organization_id" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -60,56 +71,60 @@ impl crate::__private::DecodeStruct for MeterCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "unit" => Some(2),
-            "custom_label" => Some(3),
-            "custom_multiplier" => Some(4),
-            "filter" => Some(5),
-            "aggregation" => Some(6),
-            "organization_id" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "unit")?
+                    crate::__private::field(&mut map, &mut field_2, "unit")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_label")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_label")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")?
+                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "filter")?
+                    crate::__private::field(&mut map, &mut field_5, "filter")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "aggregation")?
+                    crate::__private::field(&mut map, &mut field_6, "aggregation")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_5, field_6) {
+            (Some(field_1), Some(field_5), Some(field_6)) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    name: field_1,
+                    unit: field_2.unwrap_or_default(),
+                    custom_label: field_3.unwrap_or_default(),
+                    custom_multiplier: field_4.unwrap_or_default(),
+                    filter: field_5,
+                    aggregation: field_6,
+                    organization_id: field_7.unwrap_or_default(),
+                })
+            }
+            (field_1, field_5, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "name"),
+                            (field_5.is_none(), "filter"),
+                            (field_6.is_none(), "aggregation"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            name: crate::__private::required(field_1, "name")?,
-            unit: field_2.unwrap_or_default(),
-            custom_label: field_3.unwrap_or_default(),
-            custom_multiplier: field_4.unwrap_or_default(),
-            filter: crate::__private::required(field_5, "filter")?,
-            aggregation: crate::__private::required(field_6, "aggregation")?,
-            organization_id: field_7.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
@@ -166,6 +181,12 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl crate::__private::DecodeUnion for MeterCreateAggregation {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "MeterCreateAggregation",
@@ -197,8 +218,8 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

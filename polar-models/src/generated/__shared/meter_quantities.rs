@@ -20,28 +20,33 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterQuantities {
     const EXPECTING: &'static str = "struct MeterQuantities";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "quantities" => Some(0),
+        "total" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "quantities" => Some(0),
-            "total" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "quantities")?
+                    crate::__private::field(&mut map, &mut field_0, "quantities")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "total")?
+                    crate::__private::field(&mut map, &mut field_1, "total")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            quantities: field_0.unwrap_or_default(),
-            total: crate::__private::required(field_1, "total")?,
-        })
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    quantities: field_0.unwrap_or_default(),
+                    total: field_1,
+                })
+            }
+            (field_1,) => Err(crate::__private::missing(&[(field_1.is_none(), "total")])),
+        }
     }
 }

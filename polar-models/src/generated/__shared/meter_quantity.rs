@@ -20,15 +20,15 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterQuantity {
     const EXPECTING: &'static str = "struct MeterQuantity";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "timestamp" => Some(0),
+        "quantity" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "timestamp" => Some(0),
-            "quantity" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -36,17 +36,31 @@ impl crate::__private::DecodeStruct for MeterQuantity {
                         &mut field_0,
                         "timestamp",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "quantity")?
+                    crate::__private::field(&mut map, &mut field_1, "quantity")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    timestamp: field_0,
+                    quantity: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "timestamp"),
+                            (field_1.is_none(), "quantity"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            timestamp: crate::__private::required(field_0, "timestamp")?,
-            quantity: crate::__private::required(field_1, "quantity")?,
-        })
     }
 }

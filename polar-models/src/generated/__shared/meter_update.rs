@@ -52,6 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterUpdate {
     const EXPECTING: &'static str = "struct MeterUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "name" => Some(1),
+        "unit" => Some(2),
+        "custom_label" => Some(3),
+        "custom_multiplier" => Some(4),
+        "filter" => Some(5),
+        "aggregation" => Some(6),
+        "is_archived" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -61,45 +72,34 @@ impl crate::__private::DecodeStruct for MeterUpdate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "unit" => Some(2),
-            "custom_label" => Some(3),
-            "custom_multiplier" => Some(4),
-            "filter" => Some(5),
-            "aggregation" => Some(6),
-            "is_archived" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "unit")?
+                    crate::__private::field(&mut map, &mut field_2, "unit")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_label")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_label")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")?
+                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "filter")?
+                    crate::__private::field(&mut map, &mut field_5, "filter")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "aggregation")?
+                    crate::__private::field(&mut map, &mut field_6, "aggregation")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
@@ -146,6 +146,12 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl crate::__private::DecodeUnion for MeterUpdateAggregation {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "MeterUpdateAggregation",
@@ -177,8 +183,8 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

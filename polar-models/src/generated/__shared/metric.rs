@@ -22,34 +22,48 @@ impl<'de> ::serde::Deserialize<'de> for Metric {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for Metric {
     const EXPECTING: &'static str = "struct Metric";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "slug" => Some(0),
+        "display_name" => Some(1),
+        "type" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "slug" => Some(0),
-            "display_name" => Some(1),
-            "type" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "slug")?
+                    crate::__private::field(&mut map, &mut field_0, "slug")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "display_name")?
+                    crate::__private::field(&mut map, &mut field_1, "display_name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    slug: field_0,
+                    display_name: field_1,
+                    r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "slug"),
+                            (field_1.is_none(), "display_name"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            slug: crate::__private::required(field_0, "slug")?,
-            display_name: crate::__private::required(field_1, "display_name")?,
-            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
-        })
     }
 }

@@ -24,35 +24,40 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricDashboardCreate {
     const EXPECTING: &'static str = "struct MetricDashboardCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "name" => Some(0),
+        "metrics" => Some(1),
+        "organization_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "name" => Some(0),
-            "metrics" => Some(1),
-            "organization_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")?
+                    crate::__private::field(&mut map, &mut field_0, "name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "metrics")?
+                    crate::__private::field(&mut map, &mut field_1, "metrics")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_2, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            name: crate::__private::required(field_0, "name")?,
-            metrics: field_1.unwrap_or_default(),
-            organization_id: field_2.unwrap_or_default(),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    name: field_0,
+                    metrics: field_1.unwrap_or_default(),
+                    organization_id: field_2.unwrap_or_default(),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "name")])),
+        }
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]

@@ -183,6 +183,65 @@ impl<'de> ::serde::Deserialize<'de> for MetricPeriod {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricPeriod {
     const EXPECTING: &'static str = "struct MetricPeriod";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "timestamp" => Some(0),
+        "active_subscriptions" => Some(1),
+        "committed_subscriptions" => Some(2),
+        "monthly_recurring_revenue" => Some(3),
+        "trial_monthly_recurring_revenue" => Some(4),
+        "committed_monthly_recurring_revenue" => Some(5),
+        "trial_committed_monthly_recurring_revenue" => Some(6),
+        "average_revenue_per_user" => Some(7),
+        "checkouts" => Some(8),
+        "succeeded_checkouts" => Some(9),
+        "churned_subscriptions" => Some(10),
+        "churn_rate" => Some(11),
+        "seats_total" => Some(12),
+        "seats_claimed" => Some(13),
+        "seats_pending" => Some(14),
+        "seat_customers" => Some(15),
+        "new_seat_customers" => Some(16),
+        "churned_seat_customers" => Some(17),
+        "orders" => Some(18),
+        "revenue" => Some(19),
+        "net_revenue" => Some(20),
+        "cumulative_revenue" => Some(21),
+        "net_cumulative_revenue" => Some(22),
+        "costs" => Some(23),
+        "cumulative_costs" => Some(24),
+        "average_order_value" => Some(25),
+        "net_average_order_value" => Some(26),
+        "cost_per_user" => Some(27),
+        "active_user_by_event" => Some(28),
+        "one_time_products" => Some(29),
+        "one_time_products_revenue" => Some(30),
+        "one_time_products_net_revenue" => Some(31),
+        "new_subscriptions" => Some(32),
+        "new_subscriptions_revenue" => Some(33),
+        "new_subscriptions_net_revenue" => Some(34),
+        "renewed_subscriptions" => Some(35),
+        "renewed_subscriptions_revenue" => Some(36),
+        "renewed_subscriptions_net_revenue" => Some(37),
+        "canceled_subscriptions" => Some(38),
+        "canceled_subscriptions_customer_service" => Some(39),
+        "canceled_subscriptions_low_quality" => Some(40),
+        "canceled_subscriptions_missing_features" => Some(41),
+        "canceled_subscriptions_switched_service" => Some(42),
+        "canceled_subscriptions_too_complex" => Some(43),
+        "canceled_subscriptions_too_expensive" => Some(44),
+        "canceled_subscriptions_unused" => Some(45),
+        "canceled_subscriptions_other" => Some(46),
+        "annual_recurring_revenue" => Some(47),
+        "committed_annual_recurring_revenue" => Some(48),
+        "checkouts_conversion" => Some(49),
+        "ltv" => Some(50),
+        "gross_margin" => Some(51),
+        "gross_margin_percentage" => Some(52),
+        "cashflow" => Some(53),
+        "average_seats_per_customer" => Some(54),
+        "seat_utilization_rate" => Some(55),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -240,66 +299,7 @@ impl crate::__private::DecodeStruct for MetricPeriod {
         let mut field_53 = None;
         let mut field_54 = None;
         let mut field_55 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "timestamp" => Some(0),
-            "active_subscriptions" => Some(1),
-            "committed_subscriptions" => Some(2),
-            "monthly_recurring_revenue" => Some(3),
-            "trial_monthly_recurring_revenue" => Some(4),
-            "committed_monthly_recurring_revenue" => Some(5),
-            "trial_committed_monthly_recurring_revenue" => Some(6),
-            "average_revenue_per_user" => Some(7),
-            "checkouts" => Some(8),
-            "succeeded_checkouts" => Some(9),
-            "churned_subscriptions" => Some(10),
-            "churn_rate" => Some(11),
-            "seats_total" => Some(12),
-            "seats_claimed" => Some(13),
-            "seats_pending" => Some(14),
-            "seat_customers" => Some(15),
-            "new_seat_customers" => Some(16),
-            "churned_seat_customers" => Some(17),
-            "orders" => Some(18),
-            "revenue" => Some(19),
-            "net_revenue" => Some(20),
-            "cumulative_revenue" => Some(21),
-            "net_cumulative_revenue" => Some(22),
-            "costs" => Some(23),
-            "cumulative_costs" => Some(24),
-            "average_order_value" => Some(25),
-            "net_average_order_value" => Some(26),
-            "cost_per_user" => Some(27),
-            "active_user_by_event" => Some(28),
-            "one_time_products" => Some(29),
-            "one_time_products_revenue" => Some(30),
-            "one_time_products_net_revenue" => Some(31),
-            "new_subscriptions" => Some(32),
-            "new_subscriptions_revenue" => Some(33),
-            "new_subscriptions_net_revenue" => Some(34),
-            "renewed_subscriptions" => Some(35),
-            "renewed_subscriptions_revenue" => Some(36),
-            "renewed_subscriptions_net_revenue" => Some(37),
-            "canceled_subscriptions" => Some(38),
-            "canceled_subscriptions_customer_service" => Some(39),
-            "canceled_subscriptions_low_quality" => Some(40),
-            "canceled_subscriptions_missing_features" => Some(41),
-            "canceled_subscriptions_switched_service" => Some(42),
-            "canceled_subscriptions_too_complex" => Some(43),
-            "canceled_subscriptions_too_expensive" => Some(44),
-            "canceled_subscriptions_unused" => Some(45),
-            "canceled_subscriptions_other" => Some(46),
-            "annual_recurring_revenue" => Some(47),
-            "committed_annual_recurring_revenue" => Some(48),
-            "checkouts_conversion" => Some(49),
-            "ltv" => Some(50),
-            "gross_margin" => Some(51),
-            "gross_margin_percentage" => Some(52),
-            "cashflow" => Some(53),
-            "average_seats_per_customer" => Some(54),
-            "seat_utilization_rate" => Some(55),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -307,393 +307,396 @@ impl crate::__private::DecodeStruct for MetricPeriod {
                         &mut field_0,
                         "timestamp",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "active_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "committed_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "monthly_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "trial_monthly_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "committed_monthly_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "trial_committed_monthly_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "average_revenue_per_user",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "checkouts")?
+                    crate::__private::field(&mut map, &mut field_8, "checkouts")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "succeeded_checkouts",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "churned_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "churn_rate")?
+                    crate::__private::field(&mut map, &mut field_11, "churn_rate")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "seats_total")?
+                    crate::__private::field(&mut map, &mut field_12, "seats_total")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "seats_claimed")?
+                    crate::__private::field(&mut map, &mut field_13, "seats_claimed")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seats_pending")?
+                    crate::__private::field(&mut map, &mut field_14, "seats_pending")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "seat_customers")?
+                    crate::__private::field(&mut map, &mut field_15, "seat_customers")
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_16,
                         "new_seat_customers",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_17,
                         "churned_seat_customers",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "orders")?
+                    crate::__private::field(&mut map, &mut field_18, "orders")
                 }
                 crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "revenue")?
+                    crate::__private::field(&mut map, &mut field_19, "revenue")
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "net_revenue")?
+                    crate::__private::field(&mut map, &mut field_20, "net_revenue")
                 }
                 crate::__private::Key::Field(21) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_21,
                         "cumulative_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_22,
                         "net_cumulative_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "costs")?
+                    crate::__private::field(&mut map, &mut field_23, "costs")
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "cumulative_costs")?
+                    crate::__private::field(&mut map, &mut field_24, "cumulative_costs")
                 }
                 crate::__private::Key::Field(25) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_25,
                         "average_order_value",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(26) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_26,
                         "net_average_order_value",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "cost_per_user")?
+                    crate::__private::field(&mut map, &mut field_27, "cost_per_user")
                 }
                 crate::__private::Key::Field(28) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_28,
                         "active_user_by_event",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_29,
-                        "one_time_products",
-                    )?
+                    crate::__private::field(&mut map, &mut field_29, "one_time_products")
                 }
                 crate::__private::Key::Field(30) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_30,
                         "one_time_products_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(31) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_31,
                         "one_time_products_net_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(32) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_32,
-                        "new_subscriptions",
-                    )?
+                    crate::__private::field(&mut map, &mut field_32, "new_subscriptions")
                 }
                 crate::__private::Key::Field(33) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_33,
                         "new_subscriptions_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(34) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_34,
                         "new_subscriptions_net_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(35) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_35,
                         "renewed_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(36) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_36,
                         "renewed_subscriptions_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(37) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_37,
                         "renewed_subscriptions_net_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(38) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_38,
                         "canceled_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(39) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_39,
                         "canceled_subscriptions_customer_service",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(40) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_40,
                         "canceled_subscriptions_low_quality",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(41) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_41,
                         "canceled_subscriptions_missing_features",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(42) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_42,
                         "canceled_subscriptions_switched_service",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(43) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_43,
                         "canceled_subscriptions_too_complex",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(44) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_44,
                         "canceled_subscriptions_too_expensive",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(45) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_45,
                         "canceled_subscriptions_unused",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(46) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_46,
                         "canceled_subscriptions_other",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(47) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_47,
                         "annual_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(48) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_48,
                         "committed_annual_recurring_revenue",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(49) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_49,
                         "checkouts_conversion",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(50) => {
-                    crate::__private::field(&mut map, &mut field_50, "ltv")?
+                    crate::__private::field(&mut map, &mut field_50, "ltv")
                 }
                 crate::__private::Key::Field(51) => {
-                    crate::__private::field(&mut map, &mut field_51, "gross_margin")?
+                    crate::__private::field(&mut map, &mut field_51, "gross_margin")
                 }
                 crate::__private::Key::Field(52) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_52,
                         "gross_margin_percentage",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(53) => {
-                    crate::__private::field(&mut map, &mut field_53, "cashflow")?
+                    crate::__private::field(&mut map, &mut field_53, "cashflow")
                 }
                 crate::__private::Key::Field(54) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_54,
                         "average_seats_per_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(55) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_55,
                         "seat_utilization_rate",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    timestamp: field_0,
+                    active_subscriptions: field_1.unwrap_or_default(),
+                    committed_subscriptions: field_2.unwrap_or_default(),
+                    monthly_recurring_revenue: field_3.unwrap_or_default(),
+                    trial_monthly_recurring_revenue: field_4.unwrap_or_default(),
+                    committed_monthly_recurring_revenue: field_5.unwrap_or_default(),
+                    trial_committed_monthly_recurring_revenue: field_6
+                        .unwrap_or_default(),
+                    average_revenue_per_user: field_7.unwrap_or_default(),
+                    checkouts: field_8.unwrap_or_default(),
+                    succeeded_checkouts: field_9.unwrap_or_default(),
+                    churned_subscriptions: field_10.unwrap_or_default(),
+                    churn_rate: field_11.unwrap_or_default(),
+                    seats_total: field_12.unwrap_or_default(),
+                    seats_claimed: field_13.unwrap_or_default(),
+                    seats_pending: field_14.unwrap_or_default(),
+                    seat_customers: field_15.unwrap_or_default(),
+                    new_seat_customers: field_16.unwrap_or_default(),
+                    churned_seat_customers: field_17.unwrap_or_default(),
+                    orders: field_18.unwrap_or_default(),
+                    revenue: field_19.unwrap_or_default(),
+                    net_revenue: field_20.unwrap_or_default(),
+                    cumulative_revenue: field_21.unwrap_or_default(),
+                    net_cumulative_revenue: field_22.unwrap_or_default(),
+                    costs: field_23.unwrap_or_default(),
+                    cumulative_costs: field_24.unwrap_or_default(),
+                    average_order_value: field_25.unwrap_or_default(),
+                    net_average_order_value: field_26.unwrap_or_default(),
+                    cost_per_user: field_27.unwrap_or_default(),
+                    active_user_by_event: field_28.unwrap_or_default(),
+                    one_time_products: field_29.unwrap_or_default(),
+                    one_time_products_revenue: field_30.unwrap_or_default(),
+                    one_time_products_net_revenue: field_31.unwrap_or_default(),
+                    new_subscriptions: field_32.unwrap_or_default(),
+                    new_subscriptions_revenue: field_33.unwrap_or_default(),
+                    new_subscriptions_net_revenue: field_34.unwrap_or_default(),
+                    renewed_subscriptions: field_35.unwrap_or_default(),
+                    renewed_subscriptions_revenue: field_36.unwrap_or_default(),
+                    renewed_subscriptions_net_revenue: field_37.unwrap_or_default(),
+                    canceled_subscriptions: field_38.unwrap_or_default(),
+                    canceled_subscriptions_customer_service: field_39
+                        .unwrap_or_default(),
+                    canceled_subscriptions_low_quality: field_40.unwrap_or_default(),
+                    canceled_subscriptions_missing_features: field_41
+                        .unwrap_or_default(),
+                    canceled_subscriptions_switched_service: field_42
+                        .unwrap_or_default(),
+                    canceled_subscriptions_too_complex: field_43.unwrap_or_default(),
+                    canceled_subscriptions_too_expensive: field_44.unwrap_or_default(),
+                    canceled_subscriptions_unused: field_45.unwrap_or_default(),
+                    canceled_subscriptions_other: field_46.unwrap_or_default(),
+                    annual_recurring_revenue: field_47.unwrap_or_default(),
+                    committed_annual_recurring_revenue: field_48.unwrap_or_default(),
+                    checkouts_conversion: field_49.unwrap_or_default(),
+                    ltv: field_50.unwrap_or_default(),
+                    gross_margin: field_51.unwrap_or_default(),
+                    gross_margin_percentage: field_52.unwrap_or_default(),
+                    cashflow: field_53.unwrap_or_default(),
+                    average_seats_per_customer: field_54.unwrap_or_default(),
+                    seat_utilization_rate: field_55.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "timestamp")]))
             }
         }
-        Ok(Self {
-            timestamp: crate::__private::required(field_0, "timestamp")?,
-            active_subscriptions: field_1.unwrap_or_default(),
-            committed_subscriptions: field_2.unwrap_or_default(),
-            monthly_recurring_revenue: field_3.unwrap_or_default(),
-            trial_monthly_recurring_revenue: field_4.unwrap_or_default(),
-            committed_monthly_recurring_revenue: field_5.unwrap_or_default(),
-            trial_committed_monthly_recurring_revenue: field_6.unwrap_or_default(),
-            average_revenue_per_user: field_7.unwrap_or_default(),
-            checkouts: field_8.unwrap_or_default(),
-            succeeded_checkouts: field_9.unwrap_or_default(),
-            churned_subscriptions: field_10.unwrap_or_default(),
-            churn_rate: field_11.unwrap_or_default(),
-            seats_total: field_12.unwrap_or_default(),
-            seats_claimed: field_13.unwrap_or_default(),
-            seats_pending: field_14.unwrap_or_default(),
-            seat_customers: field_15.unwrap_or_default(),
-            new_seat_customers: field_16.unwrap_or_default(),
-            churned_seat_customers: field_17.unwrap_or_default(),
-            orders: field_18.unwrap_or_default(),
-            revenue: field_19.unwrap_or_default(),
-            net_revenue: field_20.unwrap_or_default(),
-            cumulative_revenue: field_21.unwrap_or_default(),
-            net_cumulative_revenue: field_22.unwrap_or_default(),
-            costs: field_23.unwrap_or_default(),
-            cumulative_costs: field_24.unwrap_or_default(),
-            average_order_value: field_25.unwrap_or_default(),
-            net_average_order_value: field_26.unwrap_or_default(),
-            cost_per_user: field_27.unwrap_or_default(),
-            active_user_by_event: field_28.unwrap_or_default(),
-            one_time_products: field_29.unwrap_or_default(),
-            one_time_products_revenue: field_30.unwrap_or_default(),
-            one_time_products_net_revenue: field_31.unwrap_or_default(),
-            new_subscriptions: field_32.unwrap_or_default(),
-            new_subscriptions_revenue: field_33.unwrap_or_default(),
-            new_subscriptions_net_revenue: field_34.unwrap_or_default(),
-            renewed_subscriptions: field_35.unwrap_or_default(),
-            renewed_subscriptions_revenue: field_36.unwrap_or_default(),
-            renewed_subscriptions_net_revenue: field_37.unwrap_or_default(),
-            canceled_subscriptions: field_38.unwrap_or_default(),
-            canceled_subscriptions_customer_service: field_39.unwrap_or_default(),
-            canceled_subscriptions_low_quality: field_40.unwrap_or_default(),
-            canceled_subscriptions_missing_features: field_41.unwrap_or_default(),
-            canceled_subscriptions_switched_service: field_42.unwrap_or_default(),
-            canceled_subscriptions_too_complex: field_43.unwrap_or_default(),
-            canceled_subscriptions_too_expensive: field_44.unwrap_or_default(),
-            canceled_subscriptions_unused: field_45.unwrap_or_default(),
-            canceled_subscriptions_other: field_46.unwrap_or_default(),
-            annual_recurring_revenue: field_47.unwrap_or_default(),
-            committed_annual_recurring_revenue: field_48.unwrap_or_default(),
-            checkouts_conversion: field_49.unwrap_or_default(),
-            ltv: field_50.unwrap_or_default(),
-            gross_margin: field_51.unwrap_or_default(),
-            gross_margin_percentage: field_52.unwrap_or_default(),
-            cashflow: field_53.unwrap_or_default(),
-            average_seats_per_customer: field_54.unwrap_or_default(),
-            seat_utilization_rate: field_55.unwrap_or_default(),
-        })
     }
 }

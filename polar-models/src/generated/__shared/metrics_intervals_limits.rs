@@ -26,46 +26,69 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsIntervalsLimits {
     const EXPECTING: &'static str = "struct MetricsIntervalsLimits";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "hour" => Some(0),
+        "day" => Some(1),
+        "week" => Some(2),
+        "month" => Some(3),
+        "year" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "hour" => Some(0),
-            "day" => Some(1),
-            "week" => Some(2),
-            "month" => Some(3),
-            "year" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "hour")?
+                    crate::__private::field(&mut map, &mut field_0, "hour")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "day")?
+                    crate::__private::field(&mut map, &mut field_1, "day")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "week")?
+                    crate::__private::field(&mut map, &mut field_2, "week")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "month")?
+                    crate::__private::field(&mut map, &mut field_3, "month")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "year")?
+                    crate::__private::field(&mut map, &mut field_4, "year")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_3, field_4) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(Self {
+                    hour: field_0,
+                    day: field_1,
+                    week: field_2,
+                    month: field_3,
+                    year: field_4,
+                })
+            }
+            (field_0, field_1, field_2, field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "hour"),
+                            (field_1.is_none(), "day"),
+                            (field_2.is_none(), "week"),
+                            (field_3.is_none(), "month"),
+                            (field_4.is_none(), "year"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            hour: crate::__private::required(field_0, "hour")?,
-            day: crate::__private::required(field_1, "day")?,
-            week: crate::__private::required(field_2, "week")?,
-            month: crate::__private::required(field_3, "month")?,
-            year: crate::__private::required(field_4, "year")?,
-        })
     }
 }

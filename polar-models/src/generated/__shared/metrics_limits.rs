@@ -20,28 +20,42 @@ impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsLimits {
     const EXPECTING: &'static str = "struct MetricsLimits";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "min_date" => Some(0),
+        "intervals" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "min_date" => Some(0),
-            "intervals" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "min_date")?
+                    crate::__private::field(&mut map, &mut field_0, "min_date")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "intervals")?
+                    crate::__private::field(&mut map, &mut field_1, "intervals")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    min_date: field_0,
+                    intervals: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "min_date"),
+                            (field_1.is_none(), "intervals"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            min_date: crate::__private::required(field_0, "min_date")?,
-            intervals: crate::__private::required(field_1, "intervals")?,
-        })
     }
 }

@@ -22,34 +22,45 @@ impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsResponse {
     const EXPECTING: &'static str = "struct MetricsResponse";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "periods" => Some(0),
+        "totals" => Some(1),
+        "metrics" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "periods" => Some(0),
-            "totals" => Some(1),
-            "metrics" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "periods")?
+                    crate::__private::field(&mut map, &mut field_0, "periods")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "totals")?
+                    crate::__private::field(&mut map, &mut field_1, "totals")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "metrics")?
+                    crate::__private::field(&mut map, &mut field_2, "metrics")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2) {
+            (Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    periods: field_0.unwrap_or_default(),
+                    totals: field_1,
+                    metrics: field_2,
+                })
+            }
+            (field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_1.is_none(), "totals"), (field_2.is_none(), "metrics")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            periods: field_0.unwrap_or_default(),
-            totals: crate::__private::required(field_1, "totals")?,
-            metrics: crate::__private::required(field_2, "metrics")?,
-        })
     }
 }

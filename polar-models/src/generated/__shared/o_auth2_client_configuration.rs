@@ -57,6 +57,20 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
     const EXPECTING: &'static str = "struct OAuth2ClientConfiguration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "redirect_uris" => Some(0),
+        "token_endpoint_auth_method" => Some(1),
+        "grant_types" => Some(2),
+        "response_types" => Some(3),
+        "scope" => Some(4),
+        "client_name" => Some(5),
+        "client_uri" => Some(6),
+        "logo_uri" => Some(7),
+        "tos_uri" => Some(8),
+        "policy_uri" => Some(9),
+        "default_sub_type" => Some(10),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -69,75 +83,68 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "redirect_uris" => Some(0),
-            "token_endpoint_auth_method" => Some(1),
-            "grant_types" => Some(2),
-            "response_types" => Some(3),
-            "scope" => Some(4),
-            "client_name" => Some(5),
-            "client_uri" => Some(6),
-            "logo_uri" => Some(7),
-            "tos_uri" => Some(8),
-            "policy_uri" => Some(9),
-            "default_sub_type" => Some(10),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "redirect_uris")?
+                    crate::__private::field(&mut map, &mut field_0, "redirect_uris")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "token_endpoint_auth_method",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "grant_types")?
+                    crate::__private::field(&mut map, &mut field_2, "grant_types")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "response_types")?
+                    crate::__private::field(&mut map, &mut field_3, "response_types")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "scope")?
+                    crate::__private::field(&mut map, &mut field_4, "scope")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "client_name")?
+                    crate::__private::field(&mut map, &mut field_5, "client_name")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "client_uri")?
+                    crate::__private::field(&mut map, &mut field_6, "client_uri")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "logo_uri")?
+                    crate::__private::field(&mut map, &mut field_7, "logo_uri")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tos_uri")?
+                    crate::__private::field(&mut map, &mut field_8, "tos_uri")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "policy_uri")?
+                    crate::__private::field(&mut map, &mut field_9, "policy_uri")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "default_sub_type")?
+                    crate::__private::field(&mut map, &mut field_10, "default_sub_type")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_5,) {
+            (Some(field_5),) => {
+                Ok(Self {
+                    redirect_uris: field_0.unwrap_or_default(),
+                    token_endpoint_auth_method: field_1.unwrap_or_default(),
+                    grant_types: field_2.unwrap_or_default(),
+                    response_types: field_3.unwrap_or_default(),
+                    scope: field_4.unwrap_or_default(),
+                    client_name: field_5,
+                    client_uri: field_6.unwrap_or_default(),
+                    logo_uri: field_7.unwrap_or_default(),
+                    tos_uri: field_8.unwrap_or_default(),
+                    policy_uri: field_9.unwrap_or_default(),
+                    default_sub_type: field_10.unwrap_or_default(),
+                })
+            }
+            (field_5,) => {
+                Err(crate::__private::missing(&[(field_5.is_none(), "client_name")]))
             }
         }
-        Ok(Self {
-            redirect_uris: field_0.unwrap_or_default(),
-            token_endpoint_auth_method: field_1.unwrap_or_default(),
-            grant_types: field_2.unwrap_or_default(),
-            response_types: field_3.unwrap_or_default(),
-            scope: field_4.unwrap_or_default(),
-            client_name: crate::__private::required(field_5, "client_name")?,
-            client_uri: field_6.unwrap_or_default(),
-            logo_uri: field_7.unwrap_or_default(),
-            tos_uri: field_8.unwrap_or_default(),
-            policy_uri: field_9.unwrap_or_default(),
-            default_sub_type: field_10.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]

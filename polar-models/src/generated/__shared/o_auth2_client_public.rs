@@ -32,6 +32,17 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientPublic {
     const EXPECTING: &'static str = "struct OAuth2ClientPublic";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "client_id" => Some(2),
+        "client_name" => Some(3),
+        "client_uri" => Some(4),
+        "logo_uri" => Some(5),
+        "tos_uri" => Some(6),
+        "policy_uri" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -41,18 +52,7 @@ impl crate::__private::DecodeStruct for OAuth2ClientPublic {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "client_id" => Some(2),
-            "client_name" => Some(3),
-            "client_uri" => Some(4),
-            "logo_uri" => Some(5),
-            "tos_uri" => Some(6),
-            "policy_uri" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -60,7 +60,7 @@ impl crate::__private::DecodeStruct for OAuth2ClientPublic {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -68,38 +68,52 @@ impl crate::__private::DecodeStruct for OAuth2ClientPublic {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_id")?
+                    crate::__private::field(&mut map, &mut field_2, "client_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "client_name")?
+                    crate::__private::field(&mut map, &mut field_3, "client_name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "client_uri")?
+                    crate::__private::field(&mut map, &mut field_4, "client_uri")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "logo_uri")?
+                    crate::__private::field(&mut map, &mut field_5, "logo_uri")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tos_uri")?
+                    crate::__private::field(&mut map, &mut field_6, "tos_uri")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "policy_uri")?
+                    crate::__private::field(&mut map, &mut field_7, "policy_uri")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    client_id: field_2,
+                    client_name: field_3.unwrap_or_default(),
+                    client_uri: field_4.unwrap_or_default(),
+                    logo_uri: field_5.unwrap_or_default(),
+                    tos_uri: field_6.unwrap_or_default(),
+                    policy_uri: field_7.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "client_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            client_id: crate::__private::required(field_2, "client_id")?,
-            client_name: field_3.unwrap_or_default(),
-            client_uri: field_4.unwrap_or_default(),
-            logo_uri: field_5.unwrap_or_default(),
-            tos_uri: field_6.unwrap_or_default(),
-            policy_uri: field_7.unwrap_or_default(),
-        })
     }
 }

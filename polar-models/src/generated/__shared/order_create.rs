@@ -55,6 +55,17 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderCreate {
     const EXPECTING: &'static str = "struct OrderCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "custom_field_data" => Some(0),
+        "metadata" => Some(1),
+        "organization_id" => Some(2),
+        "customer_id" => Some(3),
+        "product_id" => Some(4),
+        "currency" => Some(5),
+        "amount" => Some(6),
+        "description" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -64,56 +75,59 @@ impl crate::__private::DecodeStruct for OrderCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "custom_field_data" => Some(0),
-            "metadata" => Some(1),
-            "organization_id" => Some(2),
-            "customer_id" => Some(3),
-            "product_id" => Some(4),
-            "currency" => Some(5),
-            "amount" => Some(6),
-            "description" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")?
+                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "metadata")?
+                    crate::__private::field(&mut map, &mut field_1, "metadata")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_2, "organization_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "product_id")?
+                    crate::__private::field(&mut map, &mut field_4, "product_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "currency")?
+                    crate::__private::field(&mut map, &mut field_5, "currency")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                    crate::__private::field(&mut map, &mut field_6, "amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "description")?
+                    crate::__private::field(&mut map, &mut field_7, "description")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_3, field_4) {
+            (Some(field_3), Some(field_4)) => {
+                Ok(Self {
+                    custom_field_data: field_0.unwrap_or_default(),
+                    metadata: field_1.unwrap_or_default(),
+                    organization_id: field_2.unwrap_or_default(),
+                    customer_id: field_3,
+                    product_id: field_4,
+                    currency: field_5.unwrap_or_default(),
+                    amount: field_6.unwrap_or_default(),
+                    description: field_7.unwrap_or_default(),
+                })
+            }
+            (field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_3.is_none(), "customer_id"),
+                            (field_4.is_none(), "product_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            custom_field_data: field_0.unwrap_or_default(),
-            metadata: field_1.unwrap_or_default(),
-            organization_id: field_2.unwrap_or_default(),
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-            product_id: crate::__private::required(field_4, "product_id")?,
-            currency: field_5.unwrap_or_default(),
-            amount: field_6.unwrap_or_default(),
-            description: field_7.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]

@@ -47,6 +47,17 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
 )]
 impl crate::__private::DecodeStruct for OrderItemSchema {
     const EXPECTING: &'static str = "struct OrderItemSchema";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "label" => Some(3),
+        "amount" => Some(4),
+        "tax_amount" => Some(5),
+        "proration" => Some(6),
+        "product_price_id" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -56,18 +67,7 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "label" => Some(3),
-            "amount" => Some(4),
-            "tax_amount" => Some(5),
-            "proration" => Some(6),
-            "product_price_id" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -75,7 +75,7 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -83,38 +83,61 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "label")?
+                    crate::__private::field(&mut map, &mut field_3, "label")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")?
+                    crate::__private::field(&mut map, &mut field_4, "amount")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "tax_amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "proration")?
+                    crate::__private::field(&mut map, &mut field_6, "proration")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "product_price_id")?
+                    crate::__private::field(&mut map, &mut field_7, "product_price_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_4, field_5) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    label: field_3,
+                    amount: field_4,
+                    tax_amount: field_5,
+                    proration: field_6.unwrap_or_default(),
+                    product_price_id: field_7.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3, field_4, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "label"),
+                            (field_4.is_none(), "amount"),
+                            (field_5.is_none(), "tax_amount"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            label: crate::__private::required(field_3, "label")?,
-            amount: crate::__private::required(field_4, "amount")?,
-            tax_amount: crate::__private::required(field_5, "tax_amount")?,
-            proration: field_6.unwrap_or_default(),
-            product_price_id: field_7.unwrap_or_default(),
-        })
     }
 }

@@ -56,6 +56,23 @@ impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for OrderPaidMetadata {
     const EXPECTING: &'static str = "struct OrderPaidMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "order_id" => Some(0),
+        "product_id" => Some(1),
+        "billing_type" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "net_amount" => Some(5),
+        "tax_amount" => Some(6),
+        "applied_balance_amount" => Some(7),
+        "discount_amount" => Some(8),
+        "discount_id" => Some(9),
+        "platform_fee" => Some(10),
+        "subscription_id" => Some(11),
+        "recurring_interval" => Some(12),
+        "recurring_interval_count" => Some(13),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -71,97 +88,91 @@ impl crate::__private::DecodeStruct for OrderPaidMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "order_id" => Some(0),
-            "product_id" => Some(1),
-            "billing_type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "net_amount" => Some(5),
-            "tax_amount" => Some(6),
-            "applied_balance_amount" => Some(7),
-            "discount_amount" => Some(8),
-            "discount_id" => Some(9),
-            "platform_fee" => Some(10),
-            "subscription_id" => Some(11),
-            "recurring_interval" => Some(12),
-            "recurring_interval_count" => Some(13),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_id")?
+                    crate::__private::field(&mut map, &mut field_0, "order_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "billing_type")?
+                    crate::__private::field(&mut map, &mut field_2, "billing_type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "net_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "net_amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_6, "tax_amount")
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "applied_balance_amount",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "discount_amount")?
+                    crate::__private::field(&mut map, &mut field_8, "discount_amount")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_9, "discount_id")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "platform_fee")?
+                    crate::__private::field(&mut map, &mut field_10, "platform_fee")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_11, "subscription_id")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "recurring_interval",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_3) {
+            (Some(field_0), Some(field_3)) => {
+                Ok(Self {
+                    order_id: field_0,
+                    product_id: field_1.unwrap_or_default(),
+                    billing_type: field_2.unwrap_or_default(),
+                    amount: field_3,
+                    currency: field_4.unwrap_or_default(),
+                    net_amount: field_5.unwrap_or_default(),
+                    tax_amount: field_6.unwrap_or_default(),
+                    applied_balance_amount: field_7.unwrap_or_default(),
+                    discount_amount: field_8.unwrap_or_default(),
+                    discount_id: field_9.unwrap_or_default(),
+                    platform_fee: field_10.unwrap_or_default(),
+                    subscription_id: field_11.unwrap_or_default(),
+                    recurring_interval: field_12.unwrap_or_default(),
+                    recurring_interval_count: field_13.unwrap_or_default(),
+                })
+            }
+            (field_0, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "order_id"), (field_3.is_none(), "amount")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            order_id: crate::__private::required(field_0, "order_id")?,
-            product_id: field_1.unwrap_or_default(),
-            billing_type: field_2.unwrap_or_default(),
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: field_4.unwrap_or_default(),
-            net_amount: field_5.unwrap_or_default(),
-            tax_amount: field_6.unwrap_or_default(),
-            applied_balance_amount: field_7.unwrap_or_default(),
-            discount_amount: field_8.unwrap_or_default(),
-            discount_id: field_9.unwrap_or_default(),
-            platform_fee: field_10.unwrap_or_default(),
-            subscription_id: field_11.unwrap_or_default(),
-            recurring_interval: field_12.unwrap_or_default(),
-            recurring_interval_count: field_13.unwrap_or_default(),
-        })
     }
 }

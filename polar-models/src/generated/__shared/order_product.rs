@@ -63,6 +63,25 @@ impl<'de> ::serde::Deserialize<'de> for OrderProduct {
 )]
 impl crate::__private::DecodeStruct for OrderProduct {
     const EXPECTING: &'static str = "struct OrderProduct";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "id" => Some(1),
+        "created_at" => Some(2),
+        "modified_at" => Some(3),
+        "trial_interval" => Some(4),
+        "trial_interval_count" => Some(5),
+        "name" => Some(6),
+        "description" => Some(7),
+        "visibility" => Some(8),
+        "recurring_interval" => Some(9),
+        "recurring_interval_count" => Some(10),
+        "meter_interval" => Some(11),
+        "meter_interval_count" => Some(12),
+        "is_recurring" => Some(13),
+        "is_archived" => Some(14),
+        "organization_id" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -80,32 +99,13 @@ impl crate::__private::DecodeStruct for OrderProduct {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "id" => Some(1),
-            "created_at" => Some(2),
-            "modified_at" => Some(3),
-            "trial_interval" => Some(4),
-            "trial_interval_count" => Some(5),
-            "name" => Some(6),
-            "description" => Some(7),
-            "visibility" => Some(8),
-            "recurring_interval" => Some(9),
-            "recurring_interval_count" => Some(10),
-            "meter_interval" => Some(11),
-            "meter_interval_count" => Some(12),
-            "is_recurring" => Some(13),
-            "is_archived" => Some(14),
-            "organization_id" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "id")?
+                    crate::__private::field(&mut map, &mut field_1, "id")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -113,7 +113,7 @@ impl crate::__private::DecodeStruct for OrderProduct {
                         &mut field_2,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -121,80 +121,92 @@ impl crate::__private::DecodeStruct for OrderProduct {
                         &mut field_3,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "trial_interval")?
+                    crate::__private::field(&mut map, &mut field_4, "trial_interval")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")?
+                    crate::__private::field(&mut map, &mut field_6, "name")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "description")?
+                    crate::__private::field(&mut map, &mut field_7, "description")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "visibility")?
+                    crate::__private::field(&mut map, &mut field_8, "visibility")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_9, "recurring_interval")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "meter_interval")?
+                    crate::__private::field(&mut map, &mut field_11, "meter_interval")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "meter_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_recurring")?
+                    crate::__private::field(&mut map, &mut field_13, "is_recurring")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_14, "is_archived")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_15, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2, field_6, field_15) {
+            (Some(field_1), Some(field_2), Some(field_6), Some(field_15)) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    id: field_1,
+                    created_at: field_2,
+                    modified_at: field_3.unwrap_or_default(),
+                    trial_interval: field_4.unwrap_or_default(),
+                    trial_interval_count: field_5.unwrap_or_default(),
+                    name: field_6,
+                    description: field_7.unwrap_or_default(),
+                    visibility: field_8.unwrap_or_else(crate::__private::absent_enum),
+                    recurring_interval: field_9.unwrap_or_default(),
+                    recurring_interval_count: field_10.unwrap_or_default(),
+                    meter_interval: field_11.unwrap_or_default(),
+                    meter_interval_count: field_12.unwrap_or_default(),
+                    is_recurring: field_13.unwrap_or_default(),
+                    is_archived: field_14.unwrap_or_default(),
+                    organization_id: field_15,
+                })
+            }
+            (field_1, field_2, field_6, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "id"),
+                            (field_2.is_none(), "created_at"),
+                            (field_6.is_none(), "name"),
+                            (field_15.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            id: crate::__private::required(field_1, "id")?,
-            created_at: crate::__private::required(field_2, "created_at")?,
-            modified_at: field_3.unwrap_or_default(),
-            trial_interval: field_4.unwrap_or_default(),
-            trial_interval_count: field_5.unwrap_or_default(),
-            name: crate::__private::required(field_6, "name")?,
-            description: field_7.unwrap_or_default(),
-            visibility: field_8.unwrap_or_else(crate::__private::absent_enum),
-            recurring_interval: field_9.unwrap_or_default(),
-            recurring_interval_count: field_10.unwrap_or_default(),
-            meter_interval: field_11.unwrap_or_default(),
-            meter_interval_count: field_12.unwrap_or_default(),
-            is_recurring: field_13.unwrap_or_default(),
-            is_archived: field_14.unwrap_or_default(),
-            organization_id: crate::__private::required(field_15, "organization_id")?,
-        })
     }
 }

@@ -95,6 +95,40 @@ impl<'de> ::serde::Deserialize<'de> for OrderSubscription {
 )]
 impl crate::__private::DecodeStruct for OrderSubscription {
     const EXPECTING: &'static str = "struct OrderSubscription";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "id" => Some(3),
+        "amount" => Some(4),
+        "currency" => Some(5),
+        "recurring_interval" => Some(6),
+        "recurring_interval_count" => Some(7),
+        "status" => Some(8),
+        "current_period_start" => Some(9),
+        "current_period_end" => Some(10),
+        "current_meter_period_start" => Some(11),
+        "current_meter_period_end" => Some(12),
+        "trial_start" => Some(13),
+        "trial_end" => Some(14),
+        "cancel_at_period_end" => Some(15),
+        "canceled_at" => Some(16),
+        "started_at" => Some(17),
+        "ends_at" => Some(18),
+        "ended_at" => Some(19),
+        "past_due_at" => Some(20),
+        "pause_at_period_end" => Some(21),
+        "paused_at" => Some(22),
+        "resumes_at" => Some(23),
+        "customer_id" => Some(24),
+        "product_id" => Some(25),
+        "discount_id" => Some(26),
+        "checkout_id" => Some(27),
+        "seats" => Some(28),
+        "customer_cancellation_reason" => Some(29),
+        "customer_cancellation_comment" => Some(30),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -127,44 +161,10 @@ impl crate::__private::DecodeStruct for OrderSubscription {
         let mut field_28 = None;
         let mut field_29 = None;
         let mut field_30 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "id" => Some(3),
-            "amount" => Some(4),
-            "currency" => Some(5),
-            "recurring_interval" => Some(6),
-            "recurring_interval_count" => Some(7),
-            "status" => Some(8),
-            "current_period_start" => Some(9),
-            "current_period_end" => Some(10),
-            "current_meter_period_start" => Some(11),
-            "current_meter_period_end" => Some(12),
-            "trial_start" => Some(13),
-            "trial_end" => Some(14),
-            "cancel_at_period_end" => Some(15),
-            "canceled_at" => Some(16),
-            "started_at" => Some(17),
-            "ends_at" => Some(18),
-            "ended_at" => Some(19),
-            "past_due_at" => Some(20),
-            "pause_at_period_end" => Some(21),
-            "paused_at" => Some(22),
-            "resumes_at" => Some(23),
-            "customer_id" => Some(24),
-            "product_id" => Some(25),
-            "discount_id" => Some(26),
-            "checkout_id" => Some(27),
-            "seats" => Some(28),
-            "customer_cancellation_reason" => Some(29),
-            "customer_cancellation_comment" => Some(30),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -172,7 +172,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -180,33 +180,29 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "id")?
+                    crate::__private::field(&mut map, &mut field_3, "id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")?
+                    crate::__private::field(&mut map, &mut field_4, "amount")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "currency")?
+                    crate::__private::field(&mut map, &mut field_5, "currency")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_6, "recurring_interval")
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "status")?
+                    crate::__private::field(&mut map, &mut field_8, "status")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -214,7 +210,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_9,
                         "current_period_start",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -222,7 +218,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_10,
                         "current_period_end",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -230,7 +226,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_11,
                         "current_meter_period_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -238,7 +234,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_12,
                         "current_meter_period_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -246,7 +242,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_13,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field_with(
@@ -254,14 +250,14 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_14,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_15,
                         "cancel_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field_with(
@@ -269,7 +265,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_16,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field_with(
@@ -277,7 +273,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_17,
                         "started_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field_with(
@@ -285,7 +281,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_18,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field_with(
@@ -293,7 +289,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_19,
                         "ended_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field_with(
@@ -301,14 +297,14 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_20,
                         "past_due_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(21) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_21,
                         "pause_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field_with(
@@ -316,7 +312,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_22,
                         "paused_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(23) => {
                     crate::__private::field_with(
@@ -324,81 +320,124 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_23,
                         "resumes_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_24, "customer_id")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "product_id")?
+                    crate::__private::field(&mut map, &mut field_25, "product_id")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_26, "discount_id")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_27, "checkout_id")
                 }
                 crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "seats")?
+                    crate::__private::field(&mut map, &mut field_28, "seats")
                 }
                 crate::__private::Key::Field(29) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_29,
                         "customer_cancellation_reason",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(30) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_30,
                         "customer_cancellation_comment",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_1,
+            field_3,
+            field_4,
+            field_5,
+            field_7,
+            field_9,
+            field_10,
+            field_24,
+            field_25,
+        ) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_7),
+                Some(field_9),
+                Some(field_10),
+                Some(field_24),
+                Some(field_25),
+            ) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    id: field_3,
+                    amount: field_4,
+                    currency: field_5,
+                    recurring_interval: field_6
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    recurring_interval_count: field_7,
+                    status: field_8.unwrap_or_else(crate::__private::absent_enum),
+                    current_period_start: field_9,
+                    current_period_end: field_10,
+                    current_meter_period_start: field_11.unwrap_or_default(),
+                    current_meter_period_end: field_12.unwrap_or_default(),
+                    trial_start: field_13.unwrap_or_default(),
+                    trial_end: field_14.unwrap_or_default(),
+                    cancel_at_period_end: field_15.unwrap_or_default(),
+                    canceled_at: field_16.unwrap_or_default(),
+                    started_at: field_17.unwrap_or_default(),
+                    ends_at: field_18.unwrap_or_default(),
+                    ended_at: field_19.unwrap_or_default(),
+                    past_due_at: field_20.unwrap_or_default(),
+                    pause_at_period_end: field_21.unwrap_or_default(),
+                    paused_at: field_22.unwrap_or_default(),
+                    resumes_at: field_23.unwrap_or_default(),
+                    customer_id: field_24,
+                    product_id: field_25,
+                    discount_id: field_26.unwrap_or_default(),
+                    checkout_id: field_27.unwrap_or_default(),
+                    seats: field_28.unwrap_or_default(),
+                    customer_cancellation_reason: field_29.unwrap_or_default(),
+                    customer_cancellation_comment: field_30.unwrap_or_default(),
+                })
+            }
+            (
+                field_1,
+                field_3,
+                field_4,
+                field_5,
+                field_7,
+                field_9,
+                field_10,
+                field_24,
+                field_25,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "id"),
+                            (field_4.is_none(), "amount"),
+                            (field_5.is_none(), "currency"),
+                            (field_7.is_none(), "recurring_interval_count"),
+                            (field_9.is_none(), "current_period_start"),
+                            (field_10.is_none(), "current_period_end"),
+                            (field_24.is_none(), "customer_id"),
+                            (field_25.is_none(), "product_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            id: crate::__private::required(field_3, "id")?,
-            amount: crate::__private::required(field_4, "amount")?,
-            currency: crate::__private::required(field_5, "currency")?,
-            recurring_interval: field_6.unwrap_or_else(crate::__private::absent_enum),
-            recurring_interval_count: crate::__private::required(
-                field_7,
-                "recurring_interval_count",
-            )?,
-            status: field_8.unwrap_or_else(crate::__private::absent_enum),
-            current_period_start: crate::__private::required(
-                field_9,
-                "current_period_start",
-            )?,
-            current_period_end: crate::__private::required(
-                field_10,
-                "current_period_end",
-            )?,
-            current_meter_period_start: field_11.unwrap_or_default(),
-            current_meter_period_end: field_12.unwrap_or_default(),
-            trial_start: field_13.unwrap_or_default(),
-            trial_end: field_14.unwrap_or_default(),
-            cancel_at_period_end: field_15.unwrap_or_default(),
-            canceled_at: field_16.unwrap_or_default(),
-            started_at: field_17.unwrap_or_default(),
-            ends_at: field_18.unwrap_or_default(),
-            ended_at: field_19.unwrap_or_default(),
-            past_due_at: field_20.unwrap_or_default(),
-            pause_at_period_end: field_21.unwrap_or_default(),
-            paused_at: field_22.unwrap_or_default(),
-            resumes_at: field_23.unwrap_or_default(),
-            customer_id: crate::__private::required(field_24, "customer_id")?,
-            product_id: crate::__private::required(field_25, "product_id")?,
-            discount_id: field_26.unwrap_or_default(),
-            checkout_id: field_27.unwrap_or_default(),
-            seats: field_28.unwrap_or_default(),
-            customer_cancellation_reason: field_29.unwrap_or_default(),
-            customer_cancellation_comment: field_30.unwrap_or_default(),
-        })
     }
 }

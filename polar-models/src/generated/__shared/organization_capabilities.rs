@@ -43,6 +43,15 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
 )]
 impl crate::__private::DecodeStruct for OrganizationCapabilities {
     const EXPECTING: &'static str = "struct OrganizationCapabilities";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "checkout_payments" => Some(0),
+        "subscription_renewals" => Some(1),
+        "payouts" => Some(2),
+        "refunds" => Some(3),
+        "api_access" => Some(4),
+        "dashboard_access" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,41 +59,32 @@ impl crate::__private::DecodeStruct for OrganizationCapabilities {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "checkout_payments" => Some(0),
-            "subscription_renewals" => Some(1),
-            "payouts" => Some(2),
-            "refunds" => Some(3),
-            "api_access" => Some(4),
-            "dashboard_access" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "checkout_payments")?
+                    crate::__private::field(&mut map, &mut field_0, "checkout_payments")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "subscription_renewals",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "payouts")?
+                    crate::__private::field(&mut map, &mut field_2, "payouts")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "refunds")?
+                    crate::__private::field(&mut map, &mut field_3, "refunds")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "api_access")?
+                    crate::__private::field(&mut map, &mut field_4, "api_access")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "dashboard_access")?
+                    crate::__private::field(&mut map, &mut field_5, "dashboard_access")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             checkout_payments: field_0.unwrap_or_default(),

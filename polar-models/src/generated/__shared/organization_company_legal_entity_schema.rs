@@ -20,29 +20,36 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationCompanyLegalEntitySchema {
     const EXPECTING: &'static str = "struct OrganizationCompanyLegalEntitySchema";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "type" => Some(0),
+        "registered_name" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "type" => Some(0),
-            "registered_name" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "type")?
+                    crate::__private::field(&mut map, &mut field_0, "type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "registered_name")?
+                    crate::__private::field(&mut map, &mut field_1, "registered_name")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    r#type: field_0.unwrap_or_default(),
+                    registered_name: field_1,
+                })
+            }
+            (field_1,) => {
+                Err(crate::__private::missing(&[(field_1.is_none(), "registered_name")]))
             }
         }
-        Ok(Self {
-            r#type: field_0.unwrap_or_default(),
-            registered_name: crate::__private::required(field_1, "registered_name")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]

@@ -38,35 +38,49 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
 )]
 impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
     const EXPECTING: &'static str = "struct OrganizationCustomerPortalSettings";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "usage" => Some(0),
+        "subscription" => Some(1),
+        "customer" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "usage" => Some(0),
-            "subscription" => Some(1),
-            "customer" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "usage")?
+                    crate::__private::field(&mut map, &mut field_0, "usage")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "subscription")?
+                    crate::__private::field(&mut map, &mut field_1, "subscription")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "customer")?
+                    crate::__private::field(&mut map, &mut field_2, "customer")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    usage: field_0,
+                    subscription: field_1,
+                    customer: field_2.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "usage"),
+                            (field_1.is_none(), "subscription"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            usage: crate::__private::required(field_0, "usage")?,
-            subscription: crate::__private::required(field_1, "subscription")?,
-            customer: field_2.unwrap_or_default(),
-        })
     }
 }
 #[cfg(

@@ -35,29 +35,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
 )]
 impl crate::__private::DecodeStruct for OrganizationSocialLink {
     const EXPECTING: &'static str = "struct OrganizationSocialLink";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "platform" => Some(0),
+        "url" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "platform" => Some(0),
-            "url" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "platform")?
+                    crate::__private::field(&mut map, &mut field_0, "platform")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "url")?
+                    crate::__private::field(&mut map, &mut field_1, "url")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            platform: field_0.unwrap_or_else(crate::__private::absent_enum),
-            url: crate::__private::required(field_1, "url")?,
-        })
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    platform: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    url: field_1,
+                })
+            }
+            (field_1,) => Err(crate::__private::missing(&[(field_1.is_none(), "url")])),
+        }
     }
 }
 #[cfg(

@@ -41,70 +41,75 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
 )]
 impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
     const EXPECTING: &'static str = "struct OrganizationSubscriptionSettings";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "allow_multiple_subscriptions" => Some(0),
+        "proration_behavior" => Some(1),
+        "benefit_revocation_grace_period" => Some(2),
+        "prevent_trial_abuse" => Some(3),
+        "allow_customer_updates" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "allow_multiple_subscriptions" => Some(0),
-            "proration_behavior" => Some(1),
-            "benefit_revocation_grace_period" => Some(2),
-            "prevent_trial_abuse" => Some(3),
-            "allow_customer_updates" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_0,
                         "allow_multiple_subscriptions",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "proration_behavior")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "benefit_revocation_grace_period",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "prevent_trial_abuse",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "allow_customer_updates",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2,) {
+            (Some(field_2),) => {
+                Ok(Self {
+                    allow_multiple_subscriptions: field_0.unwrap_or_default(),
+                    proration_behavior: field_1
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    benefit_revocation_grace_period: field_2,
+                    prevent_trial_abuse: field_3.unwrap_or_default(),
+                    allow_customer_updates: field_4.unwrap_or_default(),
+                })
+            }
+            (field_2,) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_2.is_none(), "benefit_revocation_grace_period")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            allow_multiple_subscriptions: field_0.unwrap_or_default(),
-            proration_behavior: field_1.unwrap_or_else(crate::__private::absent_enum),
-            benefit_revocation_grace_period: crate::__private::required(
-                field_2,
-                "benefit_revocation_grace_period",
-            )?,
-            prevent_trial_abuse: field_3.unwrap_or_default(),
-            allow_customer_updates: field_4.unwrap_or_default(),
-        })
     }
 }
 #[cfg(

@@ -20,29 +20,43 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::__private::DecodeStruct for Pagination {
     const EXPECTING: &'static str = "struct Pagination";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "total_count" => Some(0),
+        "max_page" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "total_count" => Some(0),
-            "max_page" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "total_count")?
+                    crate::__private::field(&mut map, &mut field_0, "total_count")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "max_page")?
+                    crate::__private::field(&mut map, &mut field_1, "max_page")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    total_count: field_0,
+                    max_page: field_1,
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "total_count"),
+                            (field_1.is_none(), "max_page"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            total_count: crate::__private::required(field_0, "total_count")?,
-            max_page: crate::__private::required(field_1, "max_page")?,
-        })
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]

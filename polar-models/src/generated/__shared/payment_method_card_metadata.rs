@@ -42,46 +42,62 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
 )]
 impl crate::__private::DecodeStruct for PaymentMethodCardMetadata {
     const EXPECTING: &'static str = "struct PaymentMethodCardMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "brand" => Some(0),
+        "last4" => Some(1),
+        "exp_month" => Some(2),
+        "exp_year" => Some(3),
+        "wallet" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "brand" => Some(0),
-            "last4" => Some(1),
-            "exp_month" => Some(2),
-            "exp_year" => Some(3),
-            "wallet" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "brand")?
+                    crate::__private::field(&mut map, &mut field_0, "brand")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "last4")?
+                    crate::__private::field(&mut map, &mut field_1, "last4")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "exp_month")?
+                    crate::__private::field(&mut map, &mut field_2, "exp_month")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "exp_year")?
+                    crate::__private::field(&mut map, &mut field_3, "exp_year")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "wallet")?
+                    crate::__private::field(&mut map, &mut field_4, "wallet")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_3) {
+            (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(Self {
+                    brand: field_0,
+                    last4: field_1,
+                    exp_month: field_2,
+                    exp_year: field_3,
+                    wallet: field_4.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "brand"),
+                            (field_1.is_none(), "last4"),
+                            (field_2.is_none(), "exp_month"),
+                            (field_3.is_none(), "exp_year"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            brand: crate::__private::required(field_0, "brand")?,
-            last4: crate::__private::required(field_1, "last4")?,
-            exp_month: crate::__private::required(field_2, "exp_month")?,
-            exp_year: crate::__private::required(field_3, "exp_year")?,
-            wallet: field_4.unwrap_or_default(),
-        })
     }
 }

@@ -43,6 +43,15 @@ impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
 )]
 impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
     const EXPECTING: &'static str = "struct PendingSubscriptionUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "applies_at" => Some(3),
+        "product_id" => Some(4),
+        "seats" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -50,16 +59,7 @@ impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "applies_at" => Some(3),
-            "product_id" => Some(4),
-            "seats" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -67,7 +67,7 @@ impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -75,10 +75,10 @@ impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -86,24 +86,39 @@ impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
                         &mut field_3,
                         "applies_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "product_id")?
+                    crate::__private::field(&mut map, &mut field_4, "product_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "seats")?
+                    crate::__private::field(&mut map, &mut field_5, "seats")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3) {
+            (Some(field_0), Some(field_2), Some(field_3)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    applies_at: field_3,
+                    product_id: field_4.unwrap_or_default(),
+                    seats: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "applies_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            applies_at: crate::__private::required(field_3, "applies_at")?,
-            product_id: field_4.unwrap_or_default(),
-            seats: field_5.unwrap_or_default(),
-        })
     }
 }

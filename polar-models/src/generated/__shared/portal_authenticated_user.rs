@@ -30,6 +30,15 @@ impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PortalAuthenticatedUser {
     const EXPECTING: &'static str = "struct PortalAuthenticatedUser";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "type" => Some(0),
+        "name" => Some(1),
+        "email" => Some(2),
+        "customer_id" => Some(3),
+        "member_id" => Some(4),
+        "role" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -37,45 +46,51 @@ impl crate::__private::DecodeStruct for PortalAuthenticatedUser {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "type" => Some(0),
-            "name" => Some(1),
-            "email" => Some(2),
-            "customer_id" => Some(3),
-            "member_id" => Some(4),
-            "role" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "type")?
+                    crate::__private::field(&mut map, &mut field_0, "type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")?
+                    crate::__private::field(&mut map, &mut field_2, "email")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "member_id")?
+                    crate::__private::field(&mut map, &mut field_4, "member_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "role")?
+                    crate::__private::field(&mut map, &mut field_5, "role")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3) {
+            (Some(field_0), Some(field_2), Some(field_3)) => {
+                Ok(Self {
+                    r#type: field_0,
+                    name: field_1.unwrap_or_default(),
+                    email: field_2,
+                    customer_id: field_3,
+                    member_id: field_4.unwrap_or_default(),
+                    role: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "type"),
+                            (field_2.is_none(), "email"),
+                            (field_3.is_none(), "customer_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            r#type: crate::__private::required(field_0, "type")?,
-            name: field_1.unwrap_or_default(),
-            email: crate::__private::required(field_2, "email")?,
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-            member_id: field_4.unwrap_or_default(),
-            role: field_5.unwrap_or_default(),
-        })
     }
 }

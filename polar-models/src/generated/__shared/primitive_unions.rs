@@ -30,6 +30,12 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for DateTimeOrNow {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "DateTimeOrNow",
@@ -38,8 +44,8 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
             shapes: &[Shape::String, Shape::StringConst("now")],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -97,6 +103,12 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for IntegerOrNumber {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "IntegerOrNumber",
@@ -105,8 +117,8 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
             shapes: &[Shape::Integer, Shape::Number],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -164,6 +176,12 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for NumberOrString {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "NumberOrString",
@@ -172,8 +190,8 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
             shapes: &[Shape::Number, Shape::String],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -229,6 +247,12 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for StringOrInteger {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrInteger",
@@ -237,8 +261,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
             shapes: &[Shape::String, Shape::Integer],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -299,6 +323,12 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for StringOrIntegerOrBoolean {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBoolean",
@@ -307,8 +337,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
             shapes: &[Shape::String, Shape::Integer, Shape::Boolean],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -381,6 +411,12 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for StringOrIntegerOrBooleanOrDateTime {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBooleanOrDateTime",
@@ -389,8 +425,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
             shapes: &[Shape::String, Shape::Integer, Shape::Boolean, Shape::String],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -481,6 +517,13 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion
+for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray",
@@ -496,8 +539,8 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -606,6 +649,12 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::__private::DecodeUnion for StringOrIntegerOrNumberOrBoolean {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrNumberOrBoolean",
@@ -614,8 +663,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
             shapes: &[Shape::String, Shape::Integer, Shape::Number, Shape::Boolean],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -58,6 +58,19 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductCreateOneTime {
     const EXPECTING: &'static str = "struct ProductCreateOneTime";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "name" => Some(1),
+        "description" => Some(2),
+        "visibility" => Some(3),
+        "prices" => Some(4),
+        "medias" => Some(5),
+        "attached_custom_fields" => Some(6),
+        "organization_id" => Some(7),
+        "recurring_interval" => Some(8),
+        "recurring_interval_count" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -69,78 +82,66 @@ impl crate::__private::DecodeStruct for ProductCreateOneTime {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "description" => Some(2),
-            "visibility" => Some(3),
-            "prices" => Some(4),
-            "medias" => Some(5),
-            "attached_custom_fields" => Some(6),
-            "organization_id" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "description")?
+                    crate::__private::field(&mut map, &mut field_2, "description")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "visibility")?
+                    crate::__private::field(&mut map, &mut field_3, "visibility")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "prices")?
+                    crate::__private::field(&mut map, &mut field_4, "prices")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "medias")?
+                    crate::__private::field(&mut map, &mut field_5, "medias")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "attached_custom_fields",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            name: crate::__private::required(field_1, "name")?,
-            description: field_2.unwrap_or_default(),
-            visibility: field_3.unwrap_or_default(),
-            prices: field_4.unwrap_or_default(),
-            medias: field_5.unwrap_or_default(),
-            attached_custom_fields: field_6.unwrap_or_default(),
-            organization_id: field_7.unwrap_or_default(),
-            recurring_interval: field_8.unwrap_or_default(),
-            recurring_interval_count: field_9.unwrap_or_default(),
-        })
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    name: field_1,
+                    description: field_2.unwrap_or_default(),
+                    visibility: field_3.unwrap_or_default(),
+                    prices: field_4.unwrap_or_default(),
+                    medias: field_5.unwrap_or_default(),
+                    attached_custom_fields: field_6.unwrap_or_default(),
+                    organization_id: field_7.unwrap_or_default(),
+                    recurring_interval: field_8.unwrap_or_default(),
+                    recurring_interval_count: field_9.unwrap_or_default(),
+                })
+            }
+            (field_1,) => Err(crate::__private::missing(&[(field_1.is_none(), "name")])),
+        }
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
@@ -201,6 +202,12 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeUnion for ProductCreateOneTimePricesItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductCreateOneTimePricesItem",
@@ -254,8 +261,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -322,6 +322,15 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
 )]
 impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
     const EXPECTING: &'static str = "struct ProductPriceCustomCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "amount_type" => Some(0),
+        "price_currency" => Some(1),
+        "tax_behavior" => Some(2),
+        "minimum_amount" => Some(3),
+        "maximum_amount" => Some(4),
+        "preset_amount" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -329,37 +338,28 @@ impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "minimum_amount" => Some(3),
-            "maximum_amount" => Some(4),
-            "preset_amount" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "amount_type")?
+                    crate::__private::field(&mut map, &mut field_0, "amount_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "price_currency")?
+                    crate::__private::field(&mut map, &mut field_1, "price_currency")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "minimum_amount")?
+                    crate::__private::field(&mut map, &mut field_3, "minimum_amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "maximum_amount")?
+                    crate::__private::field(&mut map, &mut field_4, "maximum_amount")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "preset_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "preset_amount")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             amount_type: field_0.unwrap_or_default(),

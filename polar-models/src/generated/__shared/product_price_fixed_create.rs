@@ -171,41 +171,48 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
 )]
 impl crate::__private::DecodeStruct for ProductPriceFixedCreate {
     const EXPECTING: &'static str = "struct ProductPriceFixedCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "amount_type" => Some(0),
+        "price_currency" => Some(1),
+        "tax_behavior" => Some(2),
+        "price_amount" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "price_amount" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "amount_type")?
+                    crate::__private::field(&mut map, &mut field_0, "amount_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "price_currency")?
+                    crate::__private::field(&mut map, &mut field_1, "price_currency")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "price_amount")?
+                    crate::__private::field(&mut map, &mut field_3, "price_amount")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_3,) {
+            (Some(field_3),) => {
+                Ok(Self {
+                    amount_type: field_0.unwrap_or_default(),
+                    price_currency: field_1.unwrap_or_default(),
+                    tax_behavior: field_2.unwrap_or_default(),
+                    price_amount: field_3,
+                })
+            }
+            (field_3,) => {
+                Err(crate::__private::missing(&[(field_3.is_none(), "price_amount")]))
             }
         }
-        Ok(Self {
-            amount_type: field_0.unwrap_or_default(),
-            price_currency: field_1.unwrap_or_default(),
-            tax_behavior: field_2.unwrap_or_default(),
-            price_amount: crate::__private::required(field_3, "price_amount")?,
-        })
     }
 }
 #[cfg(

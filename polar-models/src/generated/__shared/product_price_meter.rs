@@ -62,46 +62,57 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
 )]
 impl crate::__private::DecodeStruct for ProductPriceMeter {
     const EXPECTING: &'static str = "struct ProductPriceMeter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "name" => Some(1),
+        "unit" => Some(2),
+        "custom_label" => Some(3),
+        "custom_multiplier" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "name" => Some(1),
-            "unit" => Some(2),
-            "custom_label" => Some(3),
-            "custom_multiplier" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "unit")?
+                    crate::__private::field(&mut map, &mut field_2, "unit")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_label")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_label")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")?
+                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    id: field_0,
+                    name: field_1,
+                    unit: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    custom_label: field_3.unwrap_or_default(),
+                    custom_multiplier: field_4.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "id"), (field_1.is_none(), "name")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            name: crate::__private::required(field_1, "name")?,
-            unit: field_2.unwrap_or_else(crate::__private::absent_enum),
-            custom_label: field_3.unwrap_or_default(),
-            custom_multiplier: field_4.unwrap_or_default(),
-        })
     }
 }

@@ -48,6 +48,15 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
 )]
 impl crate::__private::DecodeStruct for ProductPriceMeteredUnitCreate {
     const EXPECTING: &'static str = "struct ProductPriceMeteredUnitCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "amount_type" => Some(0),
+        "price_currency" => Some(1),
+        "tax_behavior" => Some(2),
+        "meter_id" => Some(3),
+        "unit_amount" => Some(4),
+        "cap_amount" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -55,46 +64,51 @@ impl crate::__private::DecodeStruct for ProductPriceMeteredUnitCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "meter_id" => Some(3),
-            "unit_amount" => Some(4),
-            "cap_amount" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "amount_type")?
+                    crate::__private::field(&mut map, &mut field_0, "amount_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "price_currency")?
+                    crate::__private::field(&mut map, &mut field_1, "price_currency")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "meter_id")?
+                    crate::__private::field(&mut map, &mut field_3, "meter_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "unit_amount")?
+                    crate::__private::field(&mut map, &mut field_4, "unit_amount")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "cap_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "cap_amount")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_3, field_4) {
+            (Some(field_3), Some(field_4)) => {
+                Ok(Self {
+                    amount_type: field_0.unwrap_or_default(),
+                    price_currency: field_1.unwrap_or_default(),
+                    tax_behavior: field_2.unwrap_or_default(),
+                    meter_id: field_3,
+                    unit_amount: field_4,
+                    cap_amount: field_5.unwrap_or_default(),
+                })
+            }
+            (field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_3.is_none(), "meter_id"),
+                            (field_4.is_none(), "unit_amount"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            amount_type: field_0.unwrap_or_default(),
-            price_currency: field_1.unwrap_or_default(),
-            tax_behavior: field_2.unwrap_or_default(),
-            meter_id: crate::__private::required(field_3, "meter_id")?,
-            unit_amount: crate::__private::required(field_4, "unit_amount")?,
-            cap_amount: field_5.unwrap_or_default(),
-        })
     }
 }
 #[cfg(

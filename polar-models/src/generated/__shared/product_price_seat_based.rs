@@ -72,6 +72,19 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBased {
 )]
 impl crate::__private::DecodeStruct for ProductPriceSeatBased {
     const EXPECTING: &'static str = "struct ProductPriceSeatBased";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "source" => Some(3),
+        "amount_type" => Some(4),
+        "price_currency" => Some(5),
+        "tax_behavior" => Some(6),
+        "is_archived" => Some(7),
+        "product_id" => Some(8),
+        "seat_tiers" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -83,20 +96,7 @@ impl crate::__private::DecodeStruct for ProductPriceSeatBased {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "seat_tiers" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -104,7 +104,7 @@ impl crate::__private::DecodeStruct for ProductPriceSeatBased {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -112,46 +112,69 @@ impl crate::__private::DecodeStruct for ProductPriceSeatBased {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "source")?
+                    crate::__private::field(&mut map, &mut field_3, "source")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount_type")?
+                    crate::__private::field(&mut map, &mut field_4, "amount_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "price_currency")?
+                    crate::__private::field(&mut map, &mut field_5, "price_currency")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "product_id")?
+                    crate::__private::field(&mut map, &mut field_8, "product_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "seat_tiers")?
+                    crate::__private::field(&mut map, &mut field_9, "seat_tiers")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_5, field_8, field_9) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_5),
+                Some(field_8),
+                Some(field_9),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    source: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    amount_type: field_4.unwrap_or_default(),
+                    price_currency: field_5,
+                    tax_behavior: field_6.unwrap_or_default(),
+                    is_archived: field_7.unwrap_or_default(),
+                    product_id: field_8,
+                    seat_tiers: field_9,
+                })
+            }
+            (field_0, field_2, field_5, field_8, field_9) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_5.is_none(), "price_currency"),
+                            (field_8.is_none(), "product_id"),
+                            (field_9.is_none(), "seat_tiers"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            source: field_3.unwrap_or_else(crate::__private::absent_enum),
-            amount_type: field_4.unwrap_or_default(),
-            price_currency: crate::__private::required(field_5, "price_currency")?,
-            tax_behavior: field_6.unwrap_or_default(),
-            is_archived: field_7.unwrap_or_default(),
-            product_id: crate::__private::required(field_8, "product_id")?,
-            seat_tiers: crate::__private::required(field_9, "seat_tiers")?,
-        })
     }
 }

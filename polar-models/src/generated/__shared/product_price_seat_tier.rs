@@ -59,35 +59,49 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
 )]
 impl crate::__private::DecodeStruct for ProductPriceSeatTier {
     const EXPECTING: &'static str = "struct ProductPriceSeatTier";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "min_seats" => Some(0),
+        "max_seats" => Some(1),
+        "price_per_seat" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "min_seats" => Some(0),
-            "max_seats" => Some(1),
-            "price_per_seat" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "min_seats")?
+                    crate::__private::field(&mut map, &mut field_0, "min_seats")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "max_seats")?
+                    crate::__private::field(&mut map, &mut field_1, "max_seats")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "price_per_seat")?
+                    crate::__private::field(&mut map, &mut field_2, "price_per_seat")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    min_seats: field_0,
+                    max_seats: field_1.unwrap_or_default(),
+                    price_per_seat: field_2,
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "min_seats"),
+                            (field_2.is_none(), "price_per_seat"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            min_seats: crate::__private::required(field_0, "min_seats")?,
-            max_seats: field_1.unwrap_or_default(),
-            price_per_seat: crate::__private::required(field_2, "price_per_seat")?,
-        })
     }
 }
 #[cfg(

@@ -42,24 +42,24 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
 )]
 impl crate::__private::DecodeStruct for ProductPriceSeatTiersInput {
     const EXPECTING: &'static str = "struct ProductPriceSeatTiersInput";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "seat_tier_type" => Some(0),
+        "tiers" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "seat_tier_type" => Some(0),
-            "tiers" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")?
+                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "tiers")?
+                    crate::__private::field(&mut map, &mut field_1, "tiers")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             seat_tier_type: field_0.unwrap_or_default(),

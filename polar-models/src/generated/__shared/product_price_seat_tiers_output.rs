@@ -67,40 +67,47 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
 )]
 impl crate::__private::DecodeStruct for ProductPriceSeatTiersOutput {
     const EXPECTING: &'static str = "struct ProductPriceSeatTiersOutput";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "seat_tier_type" => Some(0),
+        "tiers" => Some(1),
+        "minimum_seats" => Some(2),
+        "maximum_seats" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "seat_tier_type" => Some(0),
-            "tiers" => Some(1),
-            "minimum_seats" => Some(2),
-            "maximum_seats" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")?
+                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "tiers")?
+                    crate::__private::field(&mut map, &mut field_1, "tiers")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "minimum_seats")?
+                    crate::__private::field(&mut map, &mut field_2, "minimum_seats")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "maximum_seats")?
+                    crate::__private::field(&mut map, &mut field_3, "maximum_seats")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2,) {
+            (Some(field_2),) => {
+                Ok(Self {
+                    seat_tier_type: field_0.unwrap_or_default(),
+                    tiers: field_1.unwrap_or_default(),
+                    minimum_seats: field_2,
+                    maximum_seats: field_3.unwrap_or_default(),
+                })
+            }
+            (field_2,) => {
+                Err(crate::__private::missing(&[(field_2.is_none(), "minimum_seats")]))
             }
         }
-        Ok(Self {
-            seat_tier_type: field_0.unwrap_or_default(),
-            tiers: field_1.unwrap_or_default(),
-            minimum_seats: crate::__private::required(field_2, "minimum_seats")?,
-            maximum_seats: field_3.unwrap_or_default(),
-        })
     }
 }

@@ -64,6 +64,21 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductUpdate {
     const EXPECTING: &'static str = "struct ProductUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "trial_interval" => Some(1),
+        "trial_interval_count" => Some(2),
+        "name" => Some(3),
+        "description" => Some(4),
+        "recurring_interval" => Some(5),
+        "recurring_interval_count" => Some(6),
+        "is_archived" => Some(7),
+        "visibility" => Some(8),
+        "prices" => Some(9),
+        "medias" => Some(10),
+        "attached_custom_fields" => Some(11),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -77,77 +92,58 @@ impl crate::__private::DecodeStruct for ProductUpdate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "trial_interval" => Some(1),
-            "trial_interval_count" => Some(2),
-            "name" => Some(3),
-            "description" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "is_archived" => Some(7),
-            "visibility" => Some(8),
-            "prices" => Some(9),
-            "medias" => Some(10),
-            "attached_custom_fields" => Some(11),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "trial_interval")?
+                    crate::__private::field(&mut map, &mut field_1, "trial_interval")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")?
+                    crate::__private::field(&mut map, &mut field_3, "name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")?
+                    crate::__private::field(&mut map, &mut field_4, "description")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_5, "recurring_interval")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_7, "is_archived")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "visibility")?
+                    crate::__private::field(&mut map, &mut field_8, "visibility")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "prices")?
+                    crate::__private::field(&mut map, &mut field_9, "prices")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "medias")?
+                    crate::__private::field(&mut map, &mut field_10, "medias")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "attached_custom_fields",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
@@ -195,6 +191,12 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeUnion for ProductUpdatePricesItem {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductUpdatePricesItem",
@@ -257,8 +259,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {
@@ -326,6 +328,12 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl crate::__private::DecodeUnion for ProductUpdatePricesItemVariant2 {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductUpdatePricesItemVariant2",
@@ -379,8 +387,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -50,29 +50,36 @@ impl<'de> ::serde::Deserialize<'de> for PropertyAggregation {
 )]
 impl crate::__private::DecodeStruct for PropertyAggregation {
     const EXPECTING: &'static str = "struct PropertyAggregation";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "func" => Some(0),
+        "property" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "func" => Some(0),
-            "property" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "func")?
+                    crate::__private::field(&mut map, &mut field_0, "func")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "property")?
+                    crate::__private::field(&mut map, &mut field_1, "property")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    func: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    property: field_1,
+                })
+            }
+            (field_1,) => {
+                Err(crate::__private::missing(&[(field_1.is_none(), "property")]))
             }
         }
-        Ok(Self {
-            func: field_0.unwrap_or_else(crate::__private::absent_enum),
-            property: crate::__private::required(field_1, "property")?,
-        })
     }
 }
 #[cfg(

@@ -62,6 +62,24 @@ impl<'de> ::serde::Deserialize<'de> for Refund {
 )]
 impl crate::__private::DecodeStruct for Refund {
     const EXPECTING: &'static str = "struct Refund";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "metadata" => Some(3),
+        "status" => Some(4),
+        "reason" => Some(5),
+        "amount" => Some(6),
+        "tax_amount" => Some(7),
+        "currency" => Some(8),
+        "organization_id" => Some(9),
+        "order_id" => Some(10),
+        "subscription_id" => Some(11),
+        "customer_id" => Some(12),
+        "revoke_benefits" => Some(13),
+        "dispute" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -78,25 +96,7 @@ impl crate::__private::DecodeStruct for Refund {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "metadata" => Some(3),
-            "status" => Some(4),
-            "reason" => Some(5),
-            "amount" => Some(6),
-            "tax_amount" => Some(7),
-            "currency" => Some(8),
-            "organization_id" => Some(9),
-            "order_id" => Some(10),
-            "subscription_id" => Some(11),
-            "customer_id" => Some(12),
-            "revoke_benefits" => Some(13),
-            "dispute" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -104,7 +104,7 @@ impl crate::__private::DecodeStruct for Refund {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -112,66 +112,113 @@ impl crate::__private::DecodeStruct for Refund {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                    crate::__private::field(&mut map, &mut field_3, "metadata")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "status")?
+                    crate::__private::field(&mut map, &mut field_4, "status")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "reason")?
+                    crate::__private::field(&mut map, &mut field_5, "reason")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                    crate::__private::field(&mut map, &mut field_6, "amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_7, "tax_amount")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "currency")?
+                    crate::__private::field(&mut map, &mut field_8, "currency")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_9, "organization_id")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "order_id")?
+                    crate::__private::field(&mut map, &mut field_10, "order_id")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_11, "subscription_id")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_12, "customer_id")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "revoke_benefits")?
+                    crate::__private::field(&mut map, &mut field_13, "revoke_benefits")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "dispute")?
+                    crate::__private::field(&mut map, &mut field_14, "dispute")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_10,
+            field_12,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_12),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    metadata: field_3.unwrap_or_default(),
+                    status: field_4.unwrap_or_else(crate::__private::absent_enum),
+                    reason: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_6,
+                    tax_amount: field_7,
+                    currency: field_8,
+                    organization_id: field_9,
+                    order_id: field_10,
+                    subscription_id: field_11.unwrap_or_default(),
+                    customer_id: field_12,
+                    revoke_benefits: field_13.unwrap_or_default(),
+                    dispute: field_14.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_12,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_6.is_none(), "amount"),
+                            (field_7.is_none(), "tax_amount"),
+                            (field_8.is_none(), "currency"),
+                            (field_9.is_none(), "organization_id"),
+                            (field_10.is_none(), "order_id"),
+                            (field_12.is_none(), "customer_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            metadata: field_3.unwrap_or_default(),
-            status: field_4.unwrap_or_else(crate::__private::absent_enum),
-            reason: field_5.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_6, "amount")?,
-            tax_amount: crate::__private::required(field_7, "tax_amount")?,
-            currency: crate::__private::required(field_8, "currency")?,
-            organization_id: crate::__private::required(field_9, "organization_id")?,
-            order_id: crate::__private::required(field_10, "order_id")?,
-            subscription_id: field_11.unwrap_or_default(),
-            customer_id: crate::__private::required(field_12, "customer_id")?,
-            revoke_benefits: field_13.unwrap_or_default(),
-            dispute: field_14.unwrap_or_default(),
-        })
     }
 }

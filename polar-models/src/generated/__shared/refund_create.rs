@@ -50,6 +50,15 @@ impl<'de> ::serde::Deserialize<'de> for RefundCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl crate::__private::DecodeStruct for RefundCreate {
     const EXPECTING: &'static str = "struct RefundCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "order_id" => Some(1),
+        "reason" => Some(2),
+        "amount" => Some(3),
+        "comment" => Some(4),
+        "revoke_benefits" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -57,46 +66,48 @@ impl crate::__private::DecodeStruct for RefundCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "order_id" => Some(1),
-            "reason" => Some(2),
-            "amount" => Some(3),
-            "comment" => Some(4),
-            "revoke_benefits" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "order_id")?
+                    crate::__private::field(&mut map, &mut field_1, "order_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "reason")?
+                    crate::__private::field(&mut map, &mut field_2, "reason")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "comment")?
+                    crate::__private::field(&mut map, &mut field_4, "comment")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "revoke_benefits")?
+                    crate::__private::field(&mut map, &mut field_5, "revoke_benefits")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3) {
+            (Some(field_1), Some(field_3)) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    order_id: field_1,
+                    reason: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_3,
+                    comment: field_4.unwrap_or_default(),
+                    revoke_benefits: field_5.unwrap_or_default(),
+                })
+            }
+            (field_1, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_1.is_none(), "order_id"), (field_3.is_none(), "amount")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            order_id: crate::__private::required(field_1, "order_id")?,
-            reason: field_2.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_3, "amount")?,
-            comment: field_4.unwrap_or_default(),
-            revoke_benefits: field_5.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]

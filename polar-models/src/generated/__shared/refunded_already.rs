@@ -20,28 +20,35 @@ impl<'de> ::serde::Deserialize<'de> for RefundedAlready {
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::__private::DecodeStruct for RefundedAlready {
     const EXPECTING: &'static str = "struct RefundedAlready";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "error" => Some(0),
+        "detail" => Some(1),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "error")?
+                    crate::__private::field(&mut map, &mut field_0, "error")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "detail")?
+                    crate::__private::field(&mut map, &mut field_1, "detail")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    error: field_0.unwrap_or_default(),
+                    detail: field_1,
+                })
+            }
+            (field_1,) => {
+                Err(crate::__private::missing(&[(field_1.is_none(), "detail")]))
             }
         }
-        Ok(Self {
-            error: field_0.unwrap_or_default(),
-            detail: crate::__private::required(field_1, "detail")?,
-        })
     }
 }

@@ -27,41 +27,56 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for RevokeTokenRequest {
     const EXPECTING: &'static str = "struct RevokeTokenRequest";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "token" => Some(0),
+        "token_type_hint" => Some(1),
+        "client_id" => Some(2),
+        "client_secret" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "token" => Some(0),
-            "token_type_hint" => Some(1),
-            "client_id" => Some(2),
-            "client_secret" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "token")?
+                    crate::__private::field(&mut map, &mut field_0, "token")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "token_type_hint")?
+                    crate::__private::field(&mut map, &mut field_1, "token_type_hint")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_id")?
+                    crate::__private::field(&mut map, &mut field_2, "client_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_3, "client_secret")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3) {
+            (Some(field_0), Some(field_2), Some(field_3)) => {
+                Ok(Self {
+                    token: field_0,
+                    token_type_hint: field_1.unwrap_or_default(),
+                    client_id: field_2,
+                    client_secret: field_3,
+                })
+            }
+            (field_0, field_2, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "token"),
+                            (field_2.is_none(), "client_id"),
+                            (field_3.is_none(), "client_secret"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            token: crate::__private::required(field_0, "token")?,
-            token_type_hint: field_1.unwrap_or_default(),
-            client_id: crate::__private::required(field_2, "client_id")?,
-            client_secret: crate::__private::required(field_3, "client_secret")?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]

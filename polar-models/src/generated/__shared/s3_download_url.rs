@@ -25,23 +25,23 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for S3DownloadUrl {
     const EXPECTING: &'static str = "struct S3DownloadUrl";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "url" => Some(0),
+        "headers" => Some(1),
+        "expires_at" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "url" => Some(0),
-            "headers" => Some(1),
-            "expires_at" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "url")?
+                    crate::__private::field(&mut map, &mut field_0, "url")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "headers")?
+                    crate::__private::field(&mut map, &mut field_1, "headers")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -49,15 +49,26 @@ impl crate::__private::DecodeStruct for S3DownloadUrl {
                         &mut field_2,
                         "expires_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    url: field_0,
+                    headers: field_1.unwrap_or_default(),
+                    expires_at: field_2,
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "url"), (field_2.is_none(), "expires_at")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            url: crate::__private::required(field_0, "url")?,
-            headers: field_1.unwrap_or_default(),
-            expires_at: crate::__private::required(field_2, "expires_at")?,
-        })
     }
 }

@@ -25,45 +25,60 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileCreatePart {
     const EXPECTING: &'static str = "struct S3FileCreatePart";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "number" => Some(0),
+        "chunk_start" => Some(1),
+        "chunk_end" => Some(2),
+        "checksum_sha256_base64" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "number" => Some(0),
-            "chunk_start" => Some(1),
-            "chunk_end" => Some(2),
-            "checksum_sha256_base64" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "number")?
+                    crate::__private::field(&mut map, &mut field_0, "number")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "chunk_start")?
+                    crate::__private::field(&mut map, &mut field_1, "chunk_start")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "chunk_end")?
+                    crate::__private::field(&mut map, &mut field_2, "chunk_end")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    number: field_0,
+                    chunk_start: field_1,
+                    chunk_end: field_2,
+                    checksum_sha256_base64: field_3.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "number"),
+                            (field_1.is_none(), "chunk_start"),
+                            (field_2.is_none(), "chunk_end"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            number: crate::__private::required(field_0, "number")?,
-            chunk_start: crate::__private::required(field_1, "chunk_start")?,
-            chunk_end: crate::__private::required(field_2, "chunk_end")?,
-            checksum_sha256_base64: field_3.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]

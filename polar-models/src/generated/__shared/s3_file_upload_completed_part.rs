@@ -22,39 +22,53 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileUploadCompletedPart {
     const EXPECTING: &'static str = "struct S3FileUploadCompletedPart";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "number" => Some(0),
+        "checksum_etag" => Some(1),
+        "checksum_sha256_base64" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "number" => Some(0),
-            "checksum_etag" => Some(1),
-            "checksum_sha256_base64" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "number")?
+                    crate::__private::field(&mut map, &mut field_0, "number")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "checksum_etag")?
+                    crate::__private::field(&mut map, &mut field_1, "checksum_etag")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    number: field_0,
+                    checksum_etag: field_1,
+                    checksum_sha256_base64: field_2.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "number"),
+                            (field_1.is_none(), "checksum_etag"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            number: crate::__private::required(field_0, "number")?,
-            checksum_etag: crate::__private::required(field_1, "checksum_etag")?,
-            checksum_sha256_base64: field_2.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]

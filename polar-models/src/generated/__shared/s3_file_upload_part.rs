@@ -34,6 +34,16 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileUploadPart {
     const EXPECTING: &'static str = "struct S3FileUploadPart";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "number" => Some(0),
+        "chunk_start" => Some(1),
+        "chunk_end" => Some(2),
+        "checksum_sha256_base64" => Some(3),
+        "url" => Some(4),
+        "expires_at" => Some(5),
+        "headers" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -42,36 +52,26 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "number" => Some(0),
-            "chunk_start" => Some(1),
-            "chunk_end" => Some(2),
-            "checksum_sha256_base64" => Some(3),
-            "url" => Some(4),
-            "expires_at" => Some(5),
-            "headers" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "number")?
+                    crate::__private::field(&mut map, &mut field_0, "number")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "chunk_start")?
+                    crate::__private::field(&mut map, &mut field_1, "chunk_start")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "chunk_end")?
+                    crate::__private::field(&mut map, &mut field_2, "chunk_end")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "url")?
+                    crate::__private::field(&mut map, &mut field_4, "url")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -79,22 +79,45 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
                         &mut field_5,
                         "expires_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "headers")?
+                    crate::__private::field(&mut map, &mut field_6, "headers")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_4, field_5) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_4),
+                Some(field_5),
+            ) => {
+                Ok(Self {
+                    number: field_0,
+                    chunk_start: field_1,
+                    chunk_end: field_2,
+                    checksum_sha256_base64: field_3.unwrap_or_default(),
+                    url: field_4,
+                    expires_at: field_5,
+                    headers: field_6.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2, field_4, field_5) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "number"),
+                            (field_1.is_none(), "chunk_start"),
+                            (field_2.is_none(), "chunk_end"),
+                            (field_4.is_none(), "url"),
+                            (field_5.is_none(), "expires_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            number: crate::__private::required(field_0, "number")?,
-            chunk_start: crate::__private::required(field_1, "chunk_start")?,
-            chunk_end: crate::__private::required(field_2, "chunk_end")?,
-            checksum_sha256_base64: field_3.unwrap_or_default(),
-            url: crate::__private::required(field_4, "url")?,
-            expires_at: crate::__private::required(field_5, "expires_at")?,
-            headers: field_6.unwrap_or_default(),
-        })
     }
 }

@@ -29,6 +29,15 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for SeatClaimInfo {
     const EXPECTING: &'static str = "struct SeatClaimInfo";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "product_name" => Some(0),
+        "product_id" => Some(1),
+        "organization_name" => Some(2),
+        "organization_slug" => Some(3),
+        "customer_email" => Some(4),
+        "can_claim" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -36,45 +45,59 @@ impl crate::__private::DecodeStruct for SeatClaimInfo {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "product_name" => Some(0),
-            "product_id" => Some(1),
-            "organization_name" => Some(2),
-            "organization_slug" => Some(3),
-            "customer_email" => Some(4),
-            "can_claim" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_name")?
+                    crate::__private::field(&mut map, &mut field_0, "product_name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_name")?
+                    crate::__private::field(&mut map, &mut field_2, "organization_name")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "organization_slug")?
+                    crate::__private::field(&mut map, &mut field_3, "organization_slug")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_email")?
+                    crate::__private::field(&mut map, &mut field_4, "customer_email")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "can_claim")?
+                    crate::__private::field(&mut map, &mut field_5, "can_claim")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_3, field_4) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+            ) => {
+                Ok(Self {
+                    product_name: field_0,
+                    product_id: field_1,
+                    organization_name: field_2,
+                    organization_slug: field_3,
+                    customer_email: field_4,
+                    can_claim: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_2, field_3, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "product_name"),
+                            (field_1.is_none(), "product_id"),
+                            (field_2.is_none(), "organization_name"),
+                            (field_3.is_none(), "organization_slug"),
+                            (field_4.is_none(), "customer_email"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            product_name: crate::__private::required(field_0, "product_name")?,
-            product_id: crate::__private::required(field_1, "product_id")?,
-            organization_name: crate::__private::required(field_2, "organization_name")?,
-            organization_slug: crate::__private::required(field_3, "organization_slug")?,
-            customer_email: crate::__private::required(field_4, "customer_email")?,
-            can_claim: field_5.unwrap_or_default(),
-        })
     }
 }

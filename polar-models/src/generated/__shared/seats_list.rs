@@ -37,34 +37,48 @@ impl<'de> ::serde::Deserialize<'de> for SeatsList {
 )]
 impl crate::__private::DecodeStruct for SeatsList {
     const EXPECTING: &'static str = "struct SeatsList";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "seats" => Some(0),
+        "available_seats" => Some(1),
+        "total_seats" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "seats" => Some(0),
-            "available_seats" => Some(1),
-            "total_seats" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seats")?
+                    crate::__private::field(&mut map, &mut field_0, "seats")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "available_seats")?
+                    crate::__private::field(&mut map, &mut field_1, "available_seats")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "total_seats")?
+                    crate::__private::field(&mut map, &mut field_2, "total_seats")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2) {
+            (Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    seats: field_0.unwrap_or_default(),
+                    available_seats: field_1,
+                    total_seats: field_2,
+                })
+            }
+            (field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "available_seats"),
+                            (field_2.is_none(), "total_seats"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            seats: field_0.unwrap_or_default(),
-            available_seats: crate::__private::required(field_1, "available_seats")?,
-            total_seats: crate::__private::required(field_2, "total_seats")?,
-        })
     }
 }

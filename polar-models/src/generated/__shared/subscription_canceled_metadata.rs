@@ -43,6 +43,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
     const EXPECTING: &'static str = "struct SubscriptionCanceledMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "subscription_id" => Some(0),
+        "product_id" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "recurring_interval" => Some(4),
+        "recurring_interval_count" => Some(5),
+        "customer_cancellation_reason" => Some(6),
+        "customer_cancellation_comment" => Some(7),
+        "canceled_at" => Some(8),
+        "ends_at" => Some(9),
+        "cancel_at_period_end" => Some(10),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -55,96 +69,97 @@ impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            "customer_cancellation_reason" => Some(6),
-            "customer_cancellation_comment" => Some(7),
-            "canceled_at" => Some(8),
-            "ends_at" => Some(9),
-            "cancel_at_period_end" => Some(10),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_4, "recurring_interval")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "customer_cancellation_reason",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "customer_cancellation_comment",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "canceled_at")?
+                    crate::__private::field(&mut map, &mut field_8, "canceled_at")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "ends_at")?
+                    crate::__private::field(&mut map, &mut field_9, "ends_at")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "cancel_at_period_end",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_4, field_5, field_8) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    subscription_id: field_0,
+                    product_id: field_1.unwrap_or_default(),
+                    amount: field_2,
+                    currency: field_3,
+                    recurring_interval: field_4,
+                    recurring_interval_count: field_5,
+                    customer_cancellation_reason: field_6.unwrap_or_default(),
+                    customer_cancellation_comment: field_7.unwrap_or_default(),
+                    canceled_at: field_8,
+                    ends_at: field_9.unwrap_or_default(),
+                    cancel_at_period_end: field_10.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3, field_4, field_5, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "subscription_id"),
+                            (field_2.is_none(), "amount"),
+                            (field_3.is_none(), "currency"),
+                            (field_4.is_none(), "recurring_interval"),
+                            (field_5.is_none(), "recurring_interval_count"),
+                            (field_8.is_none(), "canceled_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            subscription_id: crate::__private::required(field_0, "subscription_id")?,
-            product_id: field_1.unwrap_or_default(),
-            amount: crate::__private::required(field_2, "amount")?,
-            currency: crate::__private::required(field_3, "currency")?,
-            recurring_interval: crate::__private::required(
-                field_4,
-                "recurring_interval",
-            )?,
-            recurring_interval_count: crate::__private::required(
-                field_5,
-                "recurring_interval_count",
-            )?,
-            customer_cancellation_reason: field_6.unwrap_or_default(),
-            customer_cancellation_comment: field_7.unwrap_or_default(),
-            canceled_at: crate::__private::required(field_8, "canceled_at")?,
-            ends_at: field_9.unwrap_or_default(),
-            cancel_at_period_end: field_10.unwrap_or_default(),
-        })
     }
 }

@@ -35,42 +35,53 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateExternalCustomer {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionCreateExternalCustomer {
     const EXPECTING: &'static str = "struct SubscriptionCreateExternalCustomer";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "product_id" => Some(1),
+        "external_customer_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "product_id" => Some(1),
-            "external_customer_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "external_customer_id",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2) {
+            (Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    product_id: field_1,
+                    external_customer_id: field_2,
+                })
+            }
+            (field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "product_id"),
+                            (field_2.is_none(), "external_customer_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            product_id: crate::__private::required(field_1, "product_id")?,
-            external_customer_id: crate::__private::required(
-                field_2,
-                "external_customer_id",
-            )?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]

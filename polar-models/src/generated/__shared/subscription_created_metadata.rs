@@ -30,6 +30,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionCreatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionCreatedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "subscription_id" => Some(0),
+        "product_id" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "recurring_interval" => Some(4),
+        "recurring_interval_count" => Some(5),
+        "started_at" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -38,64 +48,71 @@ impl crate::__private::DecodeStruct for SubscriptionCreatedMetadata {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            "started_at" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_4, "recurring_interval")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "started_at")?
+                    crate::__private::field(&mut map, &mut field_6, "started_at")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_3, field_4, field_5, field_6) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+            ) => {
+                Ok(Self {
+                    subscription_id: field_0,
+                    product_id: field_1,
+                    amount: field_2,
+                    currency: field_3,
+                    recurring_interval: field_4,
+                    recurring_interval_count: field_5,
+                    started_at: field_6,
+                })
+            }
+            (field_0, field_1, field_2, field_3, field_4, field_5, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "subscription_id"),
+                            (field_1.is_none(), "product_id"),
+                            (field_2.is_none(), "amount"),
+                            (field_3.is_none(), "currency"),
+                            (field_4.is_none(), "recurring_interval"),
+                            (field_5.is_none(), "recurring_interval_count"),
+                            (field_6.is_none(), "started_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            subscription_id: crate::__private::required(field_0, "subscription_id")?,
-            product_id: crate::__private::required(field_1, "product_id")?,
-            amount: crate::__private::required(field_2, "amount")?,
-            currency: crate::__private::required(field_3, "currency")?,
-            recurring_interval: crate::__private::required(
-                field_4,
-                "recurring_interval",
-            )?,
-            recurring_interval_count: crate::__private::required(
-                field_5,
-                "recurring_interval_count",
-            )?,
-            started_at: crate::__private::required(field_6, "started_at")?,
-        })
     }
 }

@@ -38,6 +38,17 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPausedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionPausedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionPausedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "subscription_id" => Some(0),
+        "product_id" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "recurring_interval" => Some(4),
+        "recurring_interval_count" => Some(5),
+        "paused_at" => Some(6),
+        "resumes_at" => Some(7),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -47,63 +58,62 @@ impl crate::__private::DecodeStruct for SubscriptionPausedMetadata {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            "paused_at" => Some(6),
-            "resumes_at" => Some(7),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_4, "recurring_interval")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "paused_at")?
+                    crate::__private::field(&mut map, &mut field_6, "paused_at")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "resumes_at")?
+                    crate::__private::field(&mut map, &mut field_7, "resumes_at")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_6) {
+            (Some(field_0), Some(field_6)) => {
+                Ok(Self {
+                    subscription_id: field_0,
+                    product_id: field_1.unwrap_or_default(),
+                    amount: field_2.unwrap_or_default(),
+                    currency: field_3.unwrap_or_default(),
+                    recurring_interval: field_4.unwrap_or_default(),
+                    recurring_interval_count: field_5.unwrap_or_default(),
+                    paused_at: field_6,
+                    resumes_at: field_7.unwrap_or_default(),
+                })
+            }
+            (field_0, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "subscription_id"),
+                            (field_6.is_none(), "paused_at"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            subscription_id: crate::__private::required(field_0, "subscription_id")?,
-            product_id: field_1.unwrap_or_default(),
-            amount: field_2.unwrap_or_default(),
-            currency: field_3.unwrap_or_default(),
-            recurring_interval: field_4.unwrap_or_default(),
-            recurring_interval_count: field_5.unwrap_or_default(),
-            paused_at: crate::__private::required(field_6, "paused_at")?,
-            resumes_at: field_7.unwrap_or_default(),
-        })
     }
 }

@@ -22,34 +22,49 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionProductUpdatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionProductUpdatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionProductUpdatedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "subscription_id" => Some(0),
+        "old_product_id" => Some(1),
+        "new_product_id" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "subscription_id" => Some(0),
-            "old_product_id" => Some(1),
-            "new_product_id" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "old_product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "old_product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "new_product_id")?
+                    crate::__private::field(&mut map, &mut field_2, "new_product_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    subscription_id: field_0,
+                    old_product_id: field_1,
+                    new_product_id: field_2,
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "subscription_id"),
+                            (field_1.is_none(), "old_product_id"),
+                            (field_2.is_none(), "new_product_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            subscription_id: crate::__private::required(field_0, "subscription_id")?,
-            old_product_id: crate::__private::required(field_1, "old_product_id")?,
-            new_product_id: crate::__private::required(field_2, "new_product_id")?,
-        })
     }
 }

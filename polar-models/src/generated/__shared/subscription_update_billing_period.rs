@@ -20,13 +20,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBillingPeriod";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "current_billing_period_end" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "current_billing_period_end" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -34,17 +34,25 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
                         &mut field_0,
                         "current_billing_period_end",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    current_billing_period_end: field_0,
+                })
+            }
+            (field_0,) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "current_billing_period_end")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            current_billing_period_end: crate::__private::required(
-                field_0,
-                "current_billing_period_end",
-            )?,
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]

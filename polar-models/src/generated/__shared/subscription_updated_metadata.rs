@@ -36,6 +36,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionUpdatedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "product_id" => Some(0),
+        "proration_behavior" => Some(1),
+        "discount_id" => Some(2),
+        "trial_end" => Some(3),
+        "seats" => Some(4),
+        "billing_period_end" => Some(5),
+        "subscription_id" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,58 +54,47 @@ impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "product_id" => Some(0),
-            "proration_behavior" => Some(1),
-            "discount_id" => Some(2),
-            "trial_end" => Some(3),
-            "seats" => Some(4),
-            "billing_period_end" => Some(5),
-            "subscription_id" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_id")?
+                    crate::__private::field(&mut map, &mut field_0, "product_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "proration_behavior")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_2, "discount_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_end")?
+                    crate::__private::field(&mut map, &mut field_3, "trial_end")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "seats")?
+                    crate::__private::field(&mut map, &mut field_4, "seats")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "billing_period_end",
-                    )?
+                    crate::__private::field(&mut map, &mut field_5, "billing_period_end")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_6, "subscription_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_6,) {
+            (Some(field_6),) => {
+                Ok(Self {
+                    product_id: field_0.unwrap_or_default(),
+                    proration_behavior: field_1.unwrap_or_default(),
+                    discount_id: field_2.unwrap_or_default(),
+                    trial_end: field_3.unwrap_or_default(),
+                    seats: field_4.unwrap_or_default(),
+                    billing_period_end: field_5.unwrap_or_default(),
+                    subscription_id: field_6,
+                })
+            }
+            (field_6,) => {
+                Err(crate::__private::missing(&[(field_6.is_none(), "subscription_id")]))
             }
         }
-        Ok(Self {
-            product_id: field_0.unwrap_or_default(),
-            proration_behavior: field_1.unwrap_or_default(),
-            discount_id: field_2.unwrap_or_default(),
-            trial_end: field_3.unwrap_or_default(),
-            seats: field_4.unwrap_or_default(),
-            billing_period_end: field_5.unwrap_or_default(),
-            subscription_id: crate::__private::required(field_6, "subscription_id")?,
-        })
     }
 }

@@ -48,6 +48,25 @@ impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileRead {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
     const EXPECTING: &'static str = "struct SupportCaseAttachmentFileRead";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "organization_id" => Some(1),
+        "name" => Some(2),
+        "path" => Some(3),
+        "mime_type" => Some(4),
+        "size" => Some(5),
+        "storage_version" => Some(6),
+        "checksum_etag" => Some(7),
+        "checksum_sha256_base64" => Some(8),
+        "checksum_sha256_hex" => Some(9),
+        "last_modified_at" => Some(10),
+        "version" => Some(11),
+        "service" => Some(12),
+        "is_uploaded" => Some(13),
+        "created_at" => Some(14),
+        "size_readable" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -65,64 +84,45 @@ impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "organization_id" => Some(1),
-            "name" => Some(2),
-            "path" => Some(3),
-            "mime_type" => Some(4),
-            "size" => Some(5),
-            "storage_version" => Some(6),
-            "checksum_etag" => Some(7),
-            "checksum_sha256_base64" => Some(8),
-            "checksum_sha256_hex" => Some(9),
-            "last_modified_at" => Some(10),
-            "version" => Some(11),
-            "service" => Some(12),
-            "is_uploaded" => Some(13),
-            "created_at" => Some(14),
-            "size_readable" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "name")?
+                    crate::__private::field(&mut map, &mut field_2, "name")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "path")?
+                    crate::__private::field(&mut map, &mut field_3, "path")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "mime_type")?
+                    crate::__private::field(&mut map, &mut field_4, "mime_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "size")?
+                    crate::__private::field(&mut map, &mut field_5, "size")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "storage_version")?
+                    crate::__private::field(&mut map, &mut field_6, "storage_version")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")?
+                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "checksum_sha256_hex",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -130,16 +130,16 @@ impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
                         &mut field_10,
                         "last_modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "version")?
+                    crate::__private::field(&mut map, &mut field_11, "version")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "service")?
+                    crate::__private::field(&mut map, &mut field_12, "service")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")?
+                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field_with(
@@ -147,31 +147,78 @@ impl crate::__private::DecodeStruct for SupportCaseAttachmentFileRead {
                         &mut field_14,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "size_readable")?
+                    crate::__private::field(&mut map, &mut field_15, "size_readable")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_14,
+            field_15,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_14),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    organization_id: field_1,
+                    name: field_2,
+                    path: field_3,
+                    mime_type: field_4,
+                    size: field_5,
+                    storage_version: field_6.unwrap_or_default(),
+                    checksum_etag: field_7.unwrap_or_default(),
+                    checksum_sha256_base64: field_8.unwrap_or_default(),
+                    checksum_sha256_hex: field_9.unwrap_or_default(),
+                    last_modified_at: field_10.unwrap_or_default(),
+                    version: field_11.unwrap_or_default(),
+                    service: field_12.unwrap_or_default(),
+                    is_uploaded: field_13.unwrap_or_default(),
+                    created_at: field_14,
+                    size_readable: field_15,
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_2,
+                field_3,
+                field_4,
+                field_5,
+                field_14,
+                field_15,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "organization_id"),
+                            (field_2.is_none(), "name"),
+                            (field_3.is_none(), "path"),
+                            (field_4.is_none(), "mime_type"),
+                            (field_5.is_none(), "size"),
+                            (field_14.is_none(), "created_at"),
+                            (field_15.is_none(), "size_readable"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            organization_id: crate::__private::required(field_1, "organization_id")?,
-            name: crate::__private::required(field_2, "name")?,
-            path: crate::__private::required(field_3, "path")?,
-            mime_type: crate::__private::required(field_4, "mime_type")?,
-            size: crate::__private::required(field_5, "size")?,
-            storage_version: field_6.unwrap_or_default(),
-            checksum_etag: field_7.unwrap_or_default(),
-            checksum_sha256_base64: field_8.unwrap_or_default(),
-            checksum_sha256_hex: field_9.unwrap_or_default(),
-            last_modified_at: field_10.unwrap_or_default(),
-            version: field_11.unwrap_or_default(),
-            service: field_12.unwrap_or_default(),
-            is_uploaded: field_13.unwrap_or_default(),
-            created_at: crate::__private::required(field_14, "created_at")?,
-            size_readable: crate::__private::required(field_15, "size_readable")?,
-        })
     }
 }

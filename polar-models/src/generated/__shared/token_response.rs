@@ -30,6 +30,15 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for TokenResponse {
     const EXPECTING: &'static str = "struct TokenResponse";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "access_token" => Some(0),
+        "token_type" => Some(1),
+        "expires_in" => Some(2),
+        "refresh_token" => Some(3),
+        "scope" => Some(4),
+        "id_token" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -37,45 +46,51 @@ impl crate::__private::DecodeStruct for TokenResponse {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "access_token" => Some(0),
-            "token_type" => Some(1),
-            "expires_in" => Some(2),
-            "refresh_token" => Some(3),
-            "scope" => Some(4),
-            "id_token" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "access_token")?
+                    crate::__private::field(&mut map, &mut field_0, "access_token")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "token_type")?
+                    crate::__private::field(&mut map, &mut field_1, "token_type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "expires_in")?
+                    crate::__private::field(&mut map, &mut field_2, "expires_in")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "refresh_token")?
+                    crate::__private::field(&mut map, &mut field_3, "refresh_token")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "scope")?
+                    crate::__private::field(&mut map, &mut field_4, "scope")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id_token")?
+                    crate::__private::field(&mut map, &mut field_5, "id_token")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_4) {
+            (Some(field_0), Some(field_2), Some(field_4)) => {
+                Ok(Self {
+                    access_token: field_0,
+                    token_type: field_1.unwrap_or_default(),
+                    expires_in: field_2,
+                    refresh_token: field_3.unwrap_or_default(),
+                    scope: field_4,
+                    id_token: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_4) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "access_token"),
+                            (field_2.is_none(), "expires_in"),
+                            (field_4.is_none(), "scope"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            access_token: crate::__private::required(field_0, "access_token")?,
-            token_type: field_1.unwrap_or_default(),
-            expires_in: crate::__private::required(field_2, "expires_in")?,
-            refresh_token: field_3.unwrap_or_default(),
-            scope: crate::__private::required(field_4, "scope")?,
-            id_token: field_5.unwrap_or_default(),
-        })
     }
 }

@@ -27,40 +27,45 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for UserInfoUser {
     const EXPECTING: &'static str = "struct UserInfoUser";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "sub" => Some(0),
+        "name" => Some(1),
+        "email" => Some(2),
+        "email_verified" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "sub" => Some(0),
-            "name" => Some(1),
-            "email" => Some(2),
-            "email_verified" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "sub")?
+                    crate::__private::field(&mut map, &mut field_0, "sub")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")?
+                    crate::__private::field(&mut map, &mut field_2, "email")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "email_verified")?
+                    crate::__private::field(&mut map, &mut field_3, "email_verified")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            sub: crate::__private::required(field_0, "sub")?,
-            name: field_1.unwrap_or_default(),
-            email: field_2.unwrap_or_default(),
-            email_verified: field_3.unwrap_or_default(),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    sub: field_0,
+                    name: field_1.unwrap_or_default(),
+                    email: field_2.unwrap_or_default(),
+                    email_verified: field_3.unwrap_or_default(),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "sub")])),
+        }
     }
 }

@@ -28,46 +28,57 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::__private::DecodeStruct for ValidationError {
     const EXPECTING: &'static str = "struct ValidationError";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "loc" => Some(0),
+        "msg" => Some(1),
+        "type" => Some(2),
+        "input" => Some(3),
+        "ctx" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "loc" => Some(0),
-            "msg" => Some(1),
-            "type" => Some(2),
-            "input" => Some(3),
-            "ctx" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "loc")?
+                    crate::__private::field(&mut map, &mut field_0, "loc")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "msg")?
+                    crate::__private::field(&mut map, &mut field_1, "msg")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "input")?
+                    crate::__private::field(&mut map, &mut field_3, "input")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ctx")?
+                    crate::__private::field(&mut map, &mut field_4, "ctx")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2) {
+            (Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    loc: field_0.unwrap_or_default(),
+                    msg: field_1,
+                    r#type: field_2,
+                    input: field_3.unwrap_or_default(),
+                    ctx: field_4.unwrap_or_default(),
+                })
+            }
+            (field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_1.is_none(), "msg"), (field_2.is_none(), "type")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            loc: field_0.unwrap_or_default(),
-            msg: crate::__private::required(field_1, "msg")?,
-            r#type: crate::__private::required(field_2, "type")?,
-            input: field_3.unwrap_or_default(),
-            ctx: field_4.unwrap_or_default(),
-        })
     }
 }

@@ -39,6 +39,16 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for WebTokenRequest {
     const EXPECTING: &'static str = "struct WebTokenRequest";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "grant_type" => Some(0),
+        "client_id" => Some(1),
+        "client_secret" => Some(2),
+        "session_token" => Some(3),
+        "sub_type" => Some(4),
+        "sub" => Some(5),
+        "scope" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -47,51 +57,56 @@ impl crate::__private::DecodeStruct for WebTokenRequest {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "grant_type" => Some(0),
-            "client_id" => Some(1),
-            "client_secret" => Some(2),
-            "session_token" => Some(3),
-            "sub_type" => Some(4),
-            "sub" => Some(5),
-            "scope" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "grant_type")?
+                    crate::__private::field(&mut map, &mut field_0, "grant_type")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_id")?
+                    crate::__private::field(&mut map, &mut field_1, "client_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_2, "client_secret")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "session_token")?
+                    crate::__private::field(&mut map, &mut field_3, "session_token")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "sub_type")?
+                    crate::__private::field(&mut map, &mut field_4, "sub_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "sub")?
+                    crate::__private::field(&mut map, &mut field_5, "sub")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "scope")?
+                    crate::__private::field(&mut map, &mut field_6, "scope")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2, field_3) {
+            (Some(field_1), Some(field_2), Some(field_3)) => {
+                Ok(Self {
+                    grant_type: field_0.unwrap_or_default(),
+                    client_id: field_1,
+                    client_secret: field_2,
+                    session_token: field_3,
+                    sub_type: field_4.unwrap_or_default(),
+                    sub: field_5.unwrap_or_default(),
+                    scope: field_6.unwrap_or_default(),
+                })
+            }
+            (field_1, field_2, field_3) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "client_id"),
+                            (field_2.is_none(), "client_secret"),
+                            (field_3.is_none(), "session_token"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            grant_type: field_0.unwrap_or_default(),
-            client_id: crate::__private::required(field_1, "client_id")?,
-            client_secret: crate::__private::required(field_2, "client_secret")?,
-            session_token: crate::__private::required(field_3, "session_token")?,
-            sub_type: field_4.unwrap_or_default(),
-            sub: field_5.unwrap_or_default(),
-            scope: field_6.unwrap_or_default(),
-        })
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]

@@ -55,6 +55,27 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantCustomWebhook {
 }
 impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
     const EXPECTING: &'static str = "struct BenefitGrantCustomWebhook";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "granted_at" => Some(3),
+        "is_granted" => Some(4),
+        "revoked_at" => Some(5),
+        "is_revoked" => Some(6),
+        "subscription_id" => Some(7),
+        "order_id" => Some(8),
+        "customer_id" => Some(9),
+        "member_id" => Some(10),
+        "benefit_id" => Some(11),
+        "error" => Some(12),
+        "customer" => Some(13),
+        "member" => Some(14),
+        "benefit" => Some(15),
+        "properties" => Some(16),
+        "previous_properties" => Some(17),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -74,28 +95,7 @@ impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "granted_at" => Some(3),
-            "is_granted" => Some(4),
-            "revoked_at" => Some(5),
-            "is_revoked" => Some(6),
-            "subscription_id" => Some(7),
-            "order_id" => Some(8),
-            "customer_id" => Some(9),
-            "member_id" => Some(10),
-            "benefit_id" => Some(11),
-            "error" => Some(12),
-            "customer" => Some(13),
-            "member" => Some(14),
-            "benefit" => Some(15),
-            "properties" => Some(16),
-            "previous_properties" => Some(17),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -103,7 +103,7 @@ impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -111,10 +111,10 @@ impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -122,10 +122,10 @@ impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
                         &mut field_3,
                         "granted_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "is_granted")?
+                    crate::__private::field(&mut map, &mut field_4, "is_granted")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -133,70 +133,95 @@ impl crate::__private::DecodeStruct for BenefitGrantCustomWebhook {
                         &mut field_5,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "is_revoked")?
+                    crate::__private::field(&mut map, &mut field_6, "is_revoked")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_7, "subscription_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "order_id")?
+                    crate::__private::field(&mut map, &mut field_8, "order_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_9, "customer_id")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "member_id")?
+                    crate::__private::field(&mut map, &mut field_10, "member_id")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_11, "benefit_id")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "error")?
+                    crate::__private::field(&mut map, &mut field_12, "error")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "customer")?
+                    crate::__private::field(&mut map, &mut field_13, "customer")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "member")?
+                    crate::__private::field(&mut map, &mut field_14, "member")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "benefit")?
+                    crate::__private::field(&mut map, &mut field_15, "benefit")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "properties")?
+                    crate::__private::field(&mut map, &mut field_16, "properties")
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_17,
                         "previous_properties",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_9, field_11, field_13, field_15) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_9),
+                Some(field_11),
+                Some(field_13),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    granted_at: field_3.unwrap_or_default(),
+                    is_granted: field_4.unwrap_or_default(),
+                    revoked_at: field_5.unwrap_or_default(),
+                    is_revoked: field_6.unwrap_or_default(),
+                    subscription_id: field_7.unwrap_or_default(),
+                    order_id: field_8.unwrap_or_default(),
+                    customer_id: field_9,
+                    member_id: field_10.unwrap_or_default(),
+                    benefit_id: field_11,
+                    error: field_12.unwrap_or_default(),
+                    customer: field_13,
+                    member: field_14.unwrap_or_default(),
+                    benefit: field_15,
+                    properties: field_16.unwrap_or_default(),
+                    previous_properties: field_17.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_9, field_11, field_13, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_9.is_none(), "customer_id"),
+                            (field_11.is_none(), "benefit_id"),
+                            (field_13.is_none(), "customer"),
+                            (field_15.is_none(), "benefit"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            granted_at: field_3.unwrap_or_default(),
-            is_granted: field_4.unwrap_or_default(),
-            revoked_at: field_5.unwrap_or_default(),
-            is_revoked: field_6.unwrap_or_default(),
-            subscription_id: field_7.unwrap_or_default(),
-            order_id: field_8.unwrap_or_default(),
-            customer_id: crate::__private::required(field_9, "customer_id")?,
-            member_id: field_10.unwrap_or_default(),
-            benefit_id: crate::__private::required(field_11, "benefit_id")?,
-            error: field_12.unwrap_or_default(),
-            customer: crate::__private::required(field_13, "customer")?,
-            member: field_14.unwrap_or_default(),
-            benefit: crate::__private::required(field_15, "benefit")?,
-            properties: field_16.unwrap_or_default(),
-            previous_properties: field_17.unwrap_or_default(),
-        })
     }
 }

@@ -51,6 +51,28 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
 }
 impl crate::__private::DecodeStruct for CheckoutLink {
     const EXPECTING: &'static str = "struct CheckoutLink";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "trial_interval" => Some(3),
+        "trial_interval_count" => Some(4),
+        "metadata" => Some(5),
+        "payment_processor" => Some(6),
+        "client_secret" => Some(7),
+        "success_url" => Some(8),
+        "return_url" => Some(9),
+        "label" => Some(10),
+        "allow_discount_codes" => Some(11),
+        "require_billing_address" => Some(12),
+        "discount_id" => Some(13),
+        "seats" => Some(14),
+        "organization_id" => Some(15),
+        "products" => Some(16),
+        "discount" => Some(17),
+        "url" => Some(18),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -71,32 +93,10 @@ impl crate::__private::DecodeStruct for CheckoutLink {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "metadata" => Some(5),
-            "payment_processor" => Some(6),
-            "client_secret" => Some(7),
-            "success_url" => Some(8),
-            "return_url" => Some(9),
-            "label" => Some(10),
-            "allow_discount_codes" => Some(11),
-            "require_billing_address" => Some(12),
-            "discount_id" => Some(13),
-            "seats" => Some(14),
-            "organization_id" => Some(15),
-            "products" => Some(16),
-            "discount" => Some(17),
-            "url" => Some(18),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -104,7 +104,7 @@ impl crate::__private::DecodeStruct for CheckoutLink {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -112,92 +112,116 @@ impl crate::__private::DecodeStruct for CheckoutLink {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_interval")?
+                    crate::__private::field(&mut map, &mut field_3, "trial_interval")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "metadata")?
+                    crate::__private::field(&mut map, &mut field_5, "metadata")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "payment_processor")?
+                    crate::__private::field(&mut map, &mut field_6, "payment_processor")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_7, "client_secret")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "success_url")?
+                    crate::__private::field(&mut map, &mut field_8, "success_url")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "return_url")?
+                    crate::__private::field(&mut map, &mut field_9, "return_url")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "label")?
+                    crate::__private::field(&mut map, &mut field_10, "label")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "allow_discount_codes",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "require_billing_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_13, "discount_id")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seats")?
+                    crate::__private::field(&mut map, &mut field_14, "seats")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_15, "organization_id")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "products")?
+                    crate::__private::field(&mut map, &mut field_16, "products")
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "discount")?
+                    crate::__private::field(&mut map, &mut field_17, "discount")
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "url")?
+                    crate::__private::field(&mut map, &mut field_18, "url")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_7, field_15, field_18) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_7),
+                Some(field_15),
+                Some(field_18),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    trial_interval: field_3.unwrap_or_default(),
+                    trial_interval_count: field_4.unwrap_or_default(),
+                    metadata: field_5.unwrap_or_default(),
+                    payment_processor: field_6
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    client_secret: field_7,
+                    success_url: field_8.unwrap_or_default(),
+                    return_url: field_9.unwrap_or_default(),
+                    label: field_10.unwrap_or_default(),
+                    allow_discount_codes: field_11.unwrap_or_default(),
+                    require_billing_address: field_12.unwrap_or_default(),
+                    discount_id: field_13.unwrap_or_default(),
+                    seats: field_14.unwrap_or_default(),
+                    organization_id: field_15,
+                    products: field_16.unwrap_or_default(),
+                    discount: field_17.unwrap_or_default(),
+                    url: field_18,
+                })
+            }
+            (field_0, field_1, field_7, field_15, field_18) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_7.is_none(), "client_secret"),
+                            (field_15.is_none(), "organization_id"),
+                            (field_18.is_none(), "url"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            trial_interval: field_3.unwrap_or_default(),
-            trial_interval_count: field_4.unwrap_or_default(),
-            metadata: field_5.unwrap_or_default(),
-            payment_processor: field_6.unwrap_or_else(crate::__private::absent_enum),
-            client_secret: crate::__private::required(field_7, "client_secret")?,
-            success_url: field_8.unwrap_or_default(),
-            return_url: field_9.unwrap_or_default(),
-            label: field_10.unwrap_or_default(),
-            allow_discount_codes: field_11.unwrap_or_default(),
-            require_billing_address: field_12.unwrap_or_default(),
-            discount_id: field_13.unwrap_or_default(),
-            seats: field_14.unwrap_or_default(),
-            organization_id: crate::__private::required(field_15, "organization_id")?,
-            products: field_16.unwrap_or_default(),
-            discount: field_17.unwrap_or_default(),
-            url: crate::__private::required(field_18, "url")?,
-        })
     }
 }
 /// CheckoutLinkDiscount
@@ -241,6 +265,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for CheckoutLinkDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutLinkDiscount",
@@ -402,8 +431,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

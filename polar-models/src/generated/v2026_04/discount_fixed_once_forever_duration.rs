@@ -51,6 +51,26 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
 }
 impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct DiscountFixedOnceForeverDuration";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "type" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "amounts" => Some(4),
+        "created_at" => Some(5),
+        "modified_at" => Some(6),
+        "id" => Some(7),
+        "metadata" => Some(8),
+        "name" => Some(9),
+        "code" => Some(10),
+        "starts_at" => Some(11),
+        "ends_at" => Some(12),
+        "max_redemptions" => Some(13),
+        "redemptions_count" => Some(14),
+        "organization_id" => Some(15),
+        "products" => Some(16),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -69,42 +89,22 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "amounts" => Some(4),
-            "created_at" => Some(5),
-            "modified_at" => Some(6),
-            "id" => Some(7),
-            "metadata" => Some(8),
-            "name" => Some(9),
-            "code" => Some(10),
-            "starts_at" => Some(11),
-            "ends_at" => Some(12),
-            "max_redemptions" => Some(13),
-            "redemptions_count" => Some(14),
-            "organization_id" => Some(15),
-            "products" => Some(16),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amounts")?
+                    crate::__private::field(&mut map, &mut field_4, "amounts")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -112,7 +112,7 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                         &mut field_5,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field_with(
@@ -120,19 +120,19 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                         &mut field_6,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "id")?
+                    crate::__private::field(&mut map, &mut field_7, "id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "metadata")?
+                    crate::__private::field(&mut map, &mut field_8, "metadata")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "name")?
+                    crate::__private::field(&mut map, &mut field_9, "name")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "code")?
+                    crate::__private::field(&mut map, &mut field_10, "code")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -140,7 +140,7 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                         &mut field_11,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -148,48 +148,68 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
                         &mut field_12,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_13, "max_redemptions")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "redemptions_count",
-                    )?
+                    crate::__private::field(&mut map, &mut field_14, "redemptions_count")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_15, "organization_id")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "products")?
+                    crate::__private::field(&mut map, &mut field_16, "products")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2, field_3, field_5, field_7, field_9, field_14, field_15) {
+            (
+                Some(field_2),
+                Some(field_3),
+                Some(field_5),
+                Some(field_7),
+                Some(field_9),
+                Some(field_14),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_2,
+                    currency: field_3,
+                    amounts: field_4.unwrap_or_default(),
+                    created_at: field_5,
+                    modified_at: field_6.unwrap_or_default(),
+                    id: field_7,
+                    metadata: field_8.unwrap_or_default(),
+                    name: field_9,
+                    code: field_10.unwrap_or_default(),
+                    starts_at: field_11.unwrap_or_default(),
+                    ends_at: field_12.unwrap_or_default(),
+                    max_redemptions: field_13.unwrap_or_default(),
+                    redemptions_count: field_14,
+                    organization_id: field_15,
+                    products: field_16.unwrap_or_default(),
+                })
+            }
+            (field_2, field_3, field_5, field_7, field_9, field_14, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_2.is_none(), "amount"),
+                            (field_3.is_none(), "currency"),
+                            (field_5.is_none(), "created_at"),
+                            (field_7.is_none(), "id"),
+                            (field_9.is_none(), "name"),
+                            (field_14.is_none(), "redemptions_count"),
+                            (field_15.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_2, "amount")?,
-            currency: crate::__private::required(field_3, "currency")?,
-            amounts: field_4.unwrap_or_default(),
-            created_at: crate::__private::required(field_5, "created_at")?,
-            modified_at: field_6.unwrap_or_default(),
-            id: crate::__private::required(field_7, "id")?,
-            metadata: field_8.unwrap_or_default(),
-            name: crate::__private::required(field_9, "name")?,
-            code: field_10.unwrap_or_default(),
-            starts_at: field_11.unwrap_or_default(),
-            ends_at: field_12.unwrap_or_default(),
-            max_redemptions: field_13.unwrap_or_default(),
-            redemptions_count: crate::__private::required(
-                field_14,
-                "redemptions_count",
-            )?,
-            organization_id: crate::__private::required(field_15, "organization_id")?,
-            products: field_16.unwrap_or_default(),
-        })
     }
 }

@@ -51,6 +51,26 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
 }
 impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
     const EXPECTING: &'static str = "struct DiscountFixedRepeatDurationBase";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "duration_in_months" => Some(1),
+        "type" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "amounts" => Some(5),
+        "created_at" => Some(6),
+        "modified_at" => Some(7),
+        "id" => Some(8),
+        "metadata" => Some(9),
+        "name" => Some(10),
+        "code" => Some(11),
+        "starts_at" => Some(12),
+        "ends_at" => Some(13),
+        "max_redemptions" => Some(14),
+        "redemptions_count" => Some(15),
+        "organization_id" => Some(16),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -69,49 +89,25 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "amounts" => Some(5),
-            "created_at" => Some(6),
-            "modified_at" => Some(7),
-            "id" => Some(8),
-            "metadata" => Some(9),
-            "name" => Some(10),
-            "code" => Some(11),
-            "starts_at" => Some(12),
-            "ends_at" => Some(13),
-            "max_redemptions" => Some(14),
-            "redemptions_count" => Some(15),
-            "organization_id" => Some(16),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "duration_in_months",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amounts")?
+                    crate::__private::field(&mut map, &mut field_5, "amounts")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field_with(
@@ -119,7 +115,7 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                         &mut field_6,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field_with(
@@ -127,19 +123,19 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                         &mut field_7,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "id")?
+                    crate::__private::field(&mut map, &mut field_8, "id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")?
+                    crate::__private::field(&mut map, &mut field_9, "metadata")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "name")?
+                    crate::__private::field(&mut map, &mut field_10, "name")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "code")?
+                    crate::__private::field(&mut map, &mut field_11, "code")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -147,7 +143,7 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                         &mut field_12,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -155,48 +151,85 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                         &mut field_13,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_14, "max_redemptions")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "redemptions_count",
-                    )?
+                    crate::__private::field(&mut map, &mut field_15, "redemptions_count")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_16, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_1,
+            field_3,
+            field_4,
+            field_6,
+            field_8,
+            field_10,
+            field_15,
+            field_16,
+        ) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_8),
+                Some(field_10),
+                Some(field_15),
+                Some(field_16),
+            ) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    duration_in_months: field_1,
+                    r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    amount: field_3,
+                    currency: field_4,
+                    amounts: field_5.unwrap_or_default(),
+                    created_at: field_6,
+                    modified_at: field_7.unwrap_or_default(),
+                    id: field_8,
+                    metadata: field_9.unwrap_or_default(),
+                    name: field_10,
+                    code: field_11.unwrap_or_default(),
+                    starts_at: field_12.unwrap_or_default(),
+                    ends_at: field_13.unwrap_or_default(),
+                    max_redemptions: field_14.unwrap_or_default(),
+                    redemptions_count: field_15,
+                    organization_id: field_16,
+                })
+            }
+            (
+                field_1,
+                field_3,
+                field_4,
+                field_6,
+                field_8,
+                field_10,
+                field_15,
+                field_16,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "duration_in_months"),
+                            (field_3.is_none(), "amount"),
+                            (field_4.is_none(), "currency"),
+                            (field_6.is_none(), "created_at"),
+                            (field_8.is_none(), "id"),
+                            (field_10.is_none(), "name"),
+                            (field_15.is_none(), "redemptions_count"),
+                            (field_16.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            duration_in_months: crate::__private::required(
-                field_1,
-                "duration_in_months",
-            )?,
-            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: crate::__private::required(field_4, "currency")?,
-            amounts: field_5.unwrap_or_default(),
-            created_at: crate::__private::required(field_6, "created_at")?,
-            modified_at: field_7.unwrap_or_default(),
-            id: crate::__private::required(field_8, "id")?,
-            metadata: field_9.unwrap_or_default(),
-            name: crate::__private::required(field_10, "name")?,
-            code: field_11.unwrap_or_default(),
-            starts_at: field_12.unwrap_or_default(),
-            ends_at: field_13.unwrap_or_default(),
-            max_redemptions: field_14.unwrap_or_default(),
-            redemptions_count: crate::__private::required(
-                field_15,
-                "redemptions_count",
-            )?,
-            organization_id: crate::__private::required(field_16, "organization_id")?,
-        })
     }
 }

@@ -73,6 +73,23 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
 }
 impl crate::__private::DecodeStruct for DiscountUpdate {
     const EXPECTING: &'static str = "struct DiscountUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "name" => Some(1),
+        "code" => Some(2),
+        "starts_at" => Some(3),
+        "ends_at" => Some(4),
+        "max_redemptions" => Some(5),
+        "duration" => Some(6),
+        "duration_in_months" => Some(7),
+        "type" => Some(8),
+        "amount" => Some(9),
+        "currency" => Some(10),
+        "amounts" => Some(11),
+        "basis_points" => Some(12),
+        "products" => Some(13),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -88,73 +105,52 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "duration" => Some(6),
-            "duration_in_months" => Some(7),
-            "type" => Some(8),
-            "amount" => Some(9),
-            "currency" => Some(10),
-            "amounts" => Some(11),
-            "basis_points" => Some(12),
-            "products" => Some(13),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "code")?
+                    crate::__private::field(&mut map, &mut field_2, "code")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "starts_at")?
+                    crate::__private::field(&mut map, &mut field_3, "starts_at")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ends_at")?
+                    crate::__private::field(&mut map, &mut field_4, "ends_at")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "duration")?
+                    crate::__private::field(&mut map, &mut field_6, "duration")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "duration_in_months",
-                    )?
+                    crate::__private::field(&mut map, &mut field_7, "duration_in_months")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "type")?
+                    crate::__private::field(&mut map, &mut field_8, "type")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "amount")?
+                    crate::__private::field(&mut map, &mut field_9, "amount")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "currency")?
+                    crate::__private::field(&mut map, &mut field_10, "currency")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "amounts")?
+                    crate::__private::field(&mut map, &mut field_11, "amounts")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "basis_points")?
+                    crate::__private::field(&mut map, &mut field_12, "basis_points")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "products")?
+                    crate::__private::field(&mut map, &mut field_13, "products")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             metadata: field_0.unwrap_or_default(),

@@ -47,6 +47,25 @@ impl<'de> ::serde::Deserialize<'de> for Dispute {
 }
 impl crate::__private::DecodeStruct for Dispute {
     const EXPECTING: &'static str = "struct Dispute";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "status" => Some(3),
+        "resolved" => Some(4),
+        "closed" => Some(5),
+        "amount" => Some(6),
+        "tax_amount" => Some(7),
+        "currency" => Some(8),
+        "reason" => Some(9),
+        "evidence_due_by" => Some(10),
+        "past_due" => Some(11),
+        "order_id" => Some(12),
+        "payment_id" => Some(13),
+        "customer" => Some(14),
+        "case_id" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -64,26 +83,7 @@ impl crate::__private::DecodeStruct for Dispute {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "status" => Some(3),
-            "resolved" => Some(4),
-            "closed" => Some(5),
-            "amount" => Some(6),
-            "tax_amount" => Some(7),
-            "currency" => Some(8),
-            "reason" => Some(9),
-            "evidence_due_by" => Some(10),
-            "past_due" => Some(11),
-            "order_id" => Some(12),
-            "payment_id" => Some(13),
-            "customer" => Some(14),
-            "case_id" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -91,7 +91,7 @@ impl crate::__private::DecodeStruct for Dispute {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -99,31 +99,31 @@ impl crate::__private::DecodeStruct for Dispute {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "status")?
+                    crate::__private::field(&mut map, &mut field_3, "status")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "resolved")?
+                    crate::__private::field(&mut map, &mut field_4, "resolved")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "closed")?
+                    crate::__private::field(&mut map, &mut field_5, "closed")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")?
+                    crate::__private::field(&mut map, &mut field_6, "amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_7, "tax_amount")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "currency")?
+                    crate::__private::field(&mut map, &mut field_8, "currency")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "reason")?
+                    crate::__private::field(&mut map, &mut field_9, "reason")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -131,43 +131,90 @@ impl crate::__private::DecodeStruct for Dispute {
                         &mut field_10,
                         "evidence_due_by",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "past_due")?
+                    crate::__private::field(&mut map, &mut field_11, "past_due")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "order_id")?
+                    crate::__private::field(&mut map, &mut field_12, "order_id")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "payment_id")?
+                    crate::__private::field(&mut map, &mut field_13, "payment_id")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "customer")?
+                    crate::__private::field(&mut map, &mut field_14, "customer")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "case_id")?
+                    crate::__private::field(&mut map, &mut field_15, "case_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_6,
+            field_7,
+            field_8,
+            field_12,
+            field_13,
+            field_14,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    status: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    resolved: field_4.unwrap_or_default(),
+                    closed: field_5.unwrap_or_default(),
+                    amount: field_6,
+                    tax_amount: field_7,
+                    currency: field_8,
+                    reason: field_9.unwrap_or_default(),
+                    evidence_due_by: field_10.unwrap_or_default(),
+                    past_due: field_11.unwrap_or_default(),
+                    order_id: field_12,
+                    payment_id: field_13,
+                    customer: field_14,
+                    case_id: field_15.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_6,
+                field_7,
+                field_8,
+                field_12,
+                field_13,
+                field_14,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_6.is_none(), "amount"),
+                            (field_7.is_none(), "tax_amount"),
+                            (field_8.is_none(), "currency"),
+                            (field_12.is_none(), "order_id"),
+                            (field_13.is_none(), "payment_id"),
+                            (field_14.is_none(), "customer"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            status: field_3.unwrap_or_else(crate::__private::absent_enum),
-            resolved: field_4.unwrap_or_default(),
-            closed: field_5.unwrap_or_default(),
-            amount: crate::__private::required(field_6, "amount")?,
-            tax_amount: crate::__private::required(field_7, "tax_amount")?,
-            currency: crate::__private::required(field_8, "currency")?,
-            reason: field_9.unwrap_or_default(),
-            evidence_due_by: field_10.unwrap_or_default(),
-            past_due: field_11.unwrap_or_default(),
-            order_id: crate::__private::required(field_12, "order_id")?,
-            payment_id: crate::__private::required(field_13, "payment_id")?,
-            customer: crate::__private::required(field_14, "customer")?,
-            case_id: field_15.unwrap_or_default(),
-        })
     }
 }

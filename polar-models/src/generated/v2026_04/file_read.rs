@@ -33,6 +33,11 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for FileRead {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "FileRead",
@@ -207,8 +212,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

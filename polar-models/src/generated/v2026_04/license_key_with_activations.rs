@@ -47,6 +47,26 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyWithActivations {
 }
 impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
     const EXPECTING: &'static str = "struct LicenseKeyWithActivations";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "organization_id" => Some(3),
+        "customer_id" => Some(4),
+        "customer" => Some(5),
+        "benefit_id" => Some(6),
+        "key" => Some(7),
+        "display_key" => Some(8),
+        "status" => Some(9),
+        "limit_activations" => Some(10),
+        "usage" => Some(11),
+        "limit_usage" => Some(12),
+        "validations" => Some(13),
+        "last_validated_at" => Some(14),
+        "expires_at" => Some(15),
+        "activations" => Some(16),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -65,30 +85,10 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "organization_id" => Some(3),
-            "customer_id" => Some(4),
-            "customer" => Some(5),
-            "benefit_id" => Some(6),
-            "key" => Some(7),
-            "display_key" => Some(8),
-            "status" => Some(9),
-            "limit_activations" => Some(10),
-            "usage" => Some(11),
-            "limit_usage" => Some(12),
-            "validations" => Some(13),
-            "last_validated_at" => Some(14),
-            "expires_at" => Some(15),
-            "activations" => Some(16),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -96,7 +96,7 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -104,44 +104,40 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_3, "organization_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_4, "customer_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "customer")?
+                    crate::__private::field(&mut map, &mut field_5, "customer")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "benefit_id")?
+                    crate::__private::field(&mut map, &mut field_6, "benefit_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "key")?
+                    crate::__private::field(&mut map, &mut field_7, "key")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "display_key")?
+                    crate::__private::field(&mut map, &mut field_8, "display_key")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "status")?
+                    crate::__private::field(&mut map, &mut field_9, "status")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "limit_activations",
-                    )?
+                    crate::__private::field(&mut map, &mut field_10, "limit_activations")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "usage")?
+                    crate::__private::field(&mut map, &mut field_11, "usage")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "limit_usage")?
+                    crate::__private::field(&mut map, &mut field_12, "limit_usage")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "validations")?
+                    crate::__private::field(&mut map, &mut field_13, "validations")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field_with(
@@ -149,7 +145,7 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
                         &mut field_14,
                         "last_validated_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -157,32 +153,87 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
                         &mut field_15,
                         "expires_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "activations")?
+                    crate::__private::field(&mut map, &mut field_16, "activations")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_11,
+            field_13,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_11),
+                Some(field_13),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    organization_id: field_3,
+                    customer_id: field_4,
+                    customer: field_5,
+                    benefit_id: field_6,
+                    key: field_7,
+                    display_key: field_8,
+                    status: field_9.unwrap_or_else(crate::__private::absent_enum),
+                    limit_activations: field_10.unwrap_or_default(),
+                    usage: field_11,
+                    limit_usage: field_12.unwrap_or_default(),
+                    validations: field_13,
+                    last_validated_at: field_14.unwrap_or_default(),
+                    expires_at: field_15.unwrap_or_default(),
+                    activations: field_16.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_3,
+                field_4,
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_11,
+                field_13,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "organization_id"),
+                            (field_4.is_none(), "customer_id"),
+                            (field_5.is_none(), "customer"),
+                            (field_6.is_none(), "benefit_id"),
+                            (field_7.is_none(), "key"),
+                            (field_8.is_none(), "display_key"),
+                            (field_11.is_none(), "usage"),
+                            (field_13.is_none(), "validations"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            organization_id: crate::__private::required(field_3, "organization_id")?,
-            customer_id: crate::__private::required(field_4, "customer_id")?,
-            customer: crate::__private::required(field_5, "customer")?,
-            benefit_id: crate::__private::required(field_6, "benefit_id")?,
-            key: crate::__private::required(field_7, "key")?,
-            display_key: crate::__private::required(field_8, "display_key")?,
-            status: field_9.unwrap_or_else(crate::__private::absent_enum),
-            limit_activations: field_10.unwrap_or_default(),
-            usage: crate::__private::required(field_11, "usage")?,
-            limit_usage: field_12.unwrap_or_default(),
-            validations: crate::__private::required(field_13, "validations")?,
-            last_validated_at: field_14.unwrap_or_default(),
-            expires_at: field_15.unwrap_or_default(),
-            activations: field_16.unwrap_or_default(),
-        })
     }
 }

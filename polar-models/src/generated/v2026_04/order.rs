@@ -101,6 +101,49 @@ impl<'de> ::serde::Deserialize<'de> for Order {
 }
 impl crate::__private::DecodeStruct for Order {
     const EXPECTING: &'static str = "struct Order";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "status" => Some(3),
+        "paid" => Some(4),
+        "subtotal_amount" => Some(5),
+        "discount_amount" => Some(6),
+        "net_amount" => Some(7),
+        "tax_amount" => Some(8),
+        "total_amount" => Some(9),
+        "applied_balance_amount" => Some(10),
+        "due_amount" => Some(11),
+        "refunded_amount" => Some(12),
+        "refunded_tax_amount" => Some(13),
+        "currency" => Some(14),
+        "billing_reason" => Some(15),
+        "billing_name" => Some(16),
+        "billing_address" => Some(17),
+        "invoice_number" => Some(18),
+        "is_invoice_generated" => Some(19),
+        "receipt_number" => Some(20),
+        "seats" => Some(21),
+        "customer_id" => Some(22),
+        "product_id" => Some(23),
+        "discount_id" => Some(24),
+        "subscription_id" => Some(25),
+        "checkout_id" => Some(26),
+        "next_payment_attempt_at" => Some(27),
+        "metadata" => Some(28),
+        "custom_field_data" => Some(29),
+        "platform_fee_amount" => Some(30),
+        "platform_fee_currency" => Some(31),
+        "customer" => Some(32),
+        "product" => Some(33),
+        "discount" => Some(34),
+        "subscription" => Some(35),
+        "items" => Some(36),
+        "description" => Some(37),
+        "refundable_amount" => Some(38),
+        "refundable_tax_amount" => Some(39),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -142,53 +185,10 @@ impl crate::__private::DecodeStruct for Order {
         let mut field_37 = None;
         let mut field_38 = None;
         let mut field_39 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "status" => Some(3),
-            "paid" => Some(4),
-            "subtotal_amount" => Some(5),
-            "discount_amount" => Some(6),
-            "net_amount" => Some(7),
-            "tax_amount" => Some(8),
-            "total_amount" => Some(9),
-            "applied_balance_amount" => Some(10),
-            "due_amount" => Some(11),
-            "refunded_amount" => Some(12),
-            "refunded_tax_amount" => Some(13),
-            "currency" => Some(14),
-            "billing_reason" => Some(15),
-            "billing_name" => Some(16),
-            "billing_address" => Some(17),
-            "invoice_number" => Some(18),
-            "is_invoice_generated" => Some(19),
-            "receipt_number" => Some(20),
-            "seats" => Some(21),
-            "customer_id" => Some(22),
-            "product_id" => Some(23),
-            "discount_id" => Some(24),
-            "subscription_id" => Some(25),
-            "checkout_id" => Some(26),
-            "next_payment_attempt_at" => Some(27),
-            "metadata" => Some(28),
-            "custom_field_data" => Some(29),
-            "platform_fee_amount" => Some(30),
-            "platform_fee_currency" => Some(31),
-            "customer" => Some(32),
-            "product" => Some(33),
-            "discount" => Some(34),
-            "subscription" => Some(35),
-            "items" => Some(36),
-            "description" => Some(37),
-            "refundable_amount" => Some(38),
-            "refundable_tax_amount" => Some(39),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -196,7 +196,7 @@ impl crate::__private::DecodeStruct for Order {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -204,91 +204,91 @@ impl crate::__private::DecodeStruct for Order {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "status")?
+                    crate::__private::field(&mut map, &mut field_3, "status")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "paid")?
+                    crate::__private::field(&mut map, &mut field_4, "paid")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "subtotal_amount")?
+                    crate::__private::field(&mut map, &mut field_5, "subtotal_amount")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "discount_amount")?
+                    crate::__private::field(&mut map, &mut field_6, "discount_amount")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "net_amount")?
+                    crate::__private::field(&mut map, &mut field_7, "net_amount")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_8, "tax_amount")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "total_amount")?
+                    crate::__private::field(&mut map, &mut field_9, "total_amount")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "applied_balance_amount",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "due_amount")?
+                    crate::__private::field(&mut map, &mut field_11, "due_amount")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "refunded_amount")?
+                    crate::__private::field(&mut map, &mut field_12, "refunded_amount")
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "refunded_tax_amount",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "currency")?
+                    crate::__private::field(&mut map, &mut field_14, "currency")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "billing_reason")?
+                    crate::__private::field(&mut map, &mut field_15, "billing_reason")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "billing_name")?
+                    crate::__private::field(&mut map, &mut field_16, "billing_name")
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "billing_address")?
+                    crate::__private::field(&mut map, &mut field_17, "billing_address")
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "invoice_number")?
+                    crate::__private::field(&mut map, &mut field_18, "invoice_number")
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_19,
                         "is_invoice_generated",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "receipt_number")?
+                    crate::__private::field(&mut map, &mut field_20, "receipt_number")
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "seats")?
+                    crate::__private::field(&mut map, &mut field_21, "seats")
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_22, "customer_id")
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "product_id")?
+                    crate::__private::field(&mut map, &mut field_23, "product_id")
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_24, "discount_id")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_25, "subscription_id")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
                 }
                 crate::__private::Key::Field(27) => {
                     crate::__private::field_with(
@@ -296,124 +296,189 @@ impl crate::__private::DecodeStruct for Order {
                         &mut field_27,
                         "next_payment_attempt_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "metadata")?
+                    crate::__private::field(&mut map, &mut field_28, "metadata")
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_29,
-                        "custom_field_data",
-                    )?
+                    crate::__private::field(&mut map, &mut field_29, "custom_field_data")
                 }
                 crate::__private::Key::Field(30) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_30,
                         "platform_fee_amount",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(31) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_31,
                         "platform_fee_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(32) => {
-                    crate::__private::field(&mut map, &mut field_32, "customer")?
+                    crate::__private::field(&mut map, &mut field_32, "customer")
                 }
                 crate::__private::Key::Field(33) => {
-                    crate::__private::field(&mut map, &mut field_33, "product")?
+                    crate::__private::field(&mut map, &mut field_33, "product")
                 }
                 crate::__private::Key::Field(34) => {
-                    crate::__private::field(&mut map, &mut field_34, "discount")?
+                    crate::__private::field(&mut map, &mut field_34, "discount")
                 }
                 crate::__private::Key::Field(35) => {
-                    crate::__private::field(&mut map, &mut field_35, "subscription")?
+                    crate::__private::field(&mut map, &mut field_35, "subscription")
                 }
                 crate::__private::Key::Field(36) => {
-                    crate::__private::field(&mut map, &mut field_36, "items")?
+                    crate::__private::field(&mut map, &mut field_36, "items")
                 }
                 crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "description")?
+                    crate::__private::field(&mut map, &mut field_37, "description")
                 }
                 crate::__private::Key::Field(38) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_38,
-                        "refundable_amount",
-                    )?
+                    crate::__private::field(&mut map, &mut field_38, "refundable_amount")
                 }
                 crate::__private::Key::Field(39) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_39,
                         "refundable_tax_amount",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_10,
+            field_11,
+            field_12,
+            field_13,
+            field_14,
+            field_22,
+            field_30,
+            field_32,
+            field_37,
+            field_38,
+            field_39,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_10),
+                Some(field_11),
+                Some(field_12),
+                Some(field_13),
+                Some(field_14),
+                Some(field_22),
+                Some(field_30),
+                Some(field_32),
+                Some(field_37),
+                Some(field_38),
+                Some(field_39),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_else(crate::__private::absent_enum),
+                    paid: field_4.unwrap_or_default(),
+                    subtotal_amount: field_5,
+                    discount_amount: field_6,
+                    net_amount: field_7,
+                    tax_amount: field_8,
+                    total_amount: field_9,
+                    applied_balance_amount: field_10,
+                    due_amount: field_11,
+                    refunded_amount: field_12,
+                    refunded_tax_amount: field_13,
+                    currency: field_14,
+                    billing_reason: field_15
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    billing_name: field_16.unwrap_or_default(),
+                    billing_address: field_17.unwrap_or_default(),
+                    invoice_number: field_18.unwrap_or_default(),
+                    is_invoice_generated: field_19.unwrap_or_default(),
+                    receipt_number: field_20.unwrap_or_default(),
+                    seats: field_21.unwrap_or_default(),
+                    customer_id: field_22,
+                    product_id: field_23.unwrap_or_default(),
+                    discount_id: field_24.unwrap_or_default(),
+                    subscription_id: field_25.unwrap_or_default(),
+                    checkout_id: field_26.unwrap_or_default(),
+                    next_payment_attempt_at: field_27.unwrap_or_default(),
+                    metadata: field_28.unwrap_or_default(),
+                    custom_field_data: field_29.unwrap_or_default(),
+                    platform_fee_amount: field_30,
+                    platform_fee_currency: field_31.unwrap_or_default(),
+                    customer: field_32,
+                    product: field_33.unwrap_or_default(),
+                    discount: field_34.unwrap_or_default(),
+                    subscription: field_35.unwrap_or_default(),
+                    items: field_36.unwrap_or_default(),
+                    description: field_37,
+                    refundable_amount: field_38,
+                    refundable_tax_amount: field_39,
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_10,
+                field_11,
+                field_12,
+                field_13,
+                field_14,
+                field_22,
+                field_30,
+                field_32,
+                field_37,
+                field_38,
+                field_39,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_5.is_none(), "subtotal_amount"),
+                            (field_6.is_none(), "discount_amount"),
+                            (field_7.is_none(), "net_amount"),
+                            (field_8.is_none(), "tax_amount"),
+                            (field_9.is_none(), "total_amount"),
+                            (field_10.is_none(), "applied_balance_amount"),
+                            (field_11.is_none(), "due_amount"),
+                            (field_12.is_none(), "refunded_amount"),
+                            (field_13.is_none(), "refunded_tax_amount"),
+                            (field_14.is_none(), "currency"),
+                            (field_22.is_none(), "customer_id"),
+                            (field_30.is_none(), "platform_fee_amount"),
+                            (field_32.is_none(), "customer"),
+                            (field_37.is_none(), "description"),
+                            (field_38.is_none(), "refundable_amount"),
+                            (field_39.is_none(), "refundable_tax_amount"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            status: field_3.unwrap_or_else(crate::__private::absent_enum),
-            paid: field_4.unwrap_or_default(),
-            subtotal_amount: crate::__private::required(field_5, "subtotal_amount")?,
-            discount_amount: crate::__private::required(field_6, "discount_amount")?,
-            net_amount: crate::__private::required(field_7, "net_amount")?,
-            tax_amount: crate::__private::required(field_8, "tax_amount")?,
-            total_amount: crate::__private::required(field_9, "total_amount")?,
-            applied_balance_amount: crate::__private::required(
-                field_10,
-                "applied_balance_amount",
-            )?,
-            due_amount: crate::__private::required(field_11, "due_amount")?,
-            refunded_amount: crate::__private::required(field_12, "refunded_amount")?,
-            refunded_tax_amount: crate::__private::required(
-                field_13,
-                "refunded_tax_amount",
-            )?,
-            currency: crate::__private::required(field_14, "currency")?,
-            billing_reason: field_15.unwrap_or_else(crate::__private::absent_enum),
-            billing_name: field_16.unwrap_or_default(),
-            billing_address: field_17.unwrap_or_default(),
-            invoice_number: field_18.unwrap_or_default(),
-            is_invoice_generated: field_19.unwrap_or_default(),
-            receipt_number: field_20.unwrap_or_default(),
-            seats: field_21.unwrap_or_default(),
-            customer_id: crate::__private::required(field_22, "customer_id")?,
-            product_id: field_23.unwrap_or_default(),
-            discount_id: field_24.unwrap_or_default(),
-            subscription_id: field_25.unwrap_or_default(),
-            checkout_id: field_26.unwrap_or_default(),
-            next_payment_attempt_at: field_27.unwrap_or_default(),
-            metadata: field_28.unwrap_or_default(),
-            custom_field_data: field_29.unwrap_or_default(),
-            platform_fee_amount: crate::__private::required(
-                field_30,
-                "platform_fee_amount",
-            )?,
-            platform_fee_currency: field_31.unwrap_or_default(),
-            customer: crate::__private::required(field_32, "customer")?,
-            product: field_33.unwrap_or_default(),
-            discount: field_34.unwrap_or_default(),
-            subscription: field_35.unwrap_or_default(),
-            items: field_36.unwrap_or_default(),
-            description: crate::__private::required(field_37, "description")?,
-            refundable_amount: crate::__private::required(
-                field_38,
-                "refundable_amount",
-            )?,
-            refundable_tax_amount: crate::__private::required(
-                field_39,
-                "refundable_tax_amount",
-            )?,
-        })
     }
 }
 /// OrderDiscount
@@ -457,6 +522,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for OrderDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "OrderDiscount",
@@ -618,8 +688,8 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

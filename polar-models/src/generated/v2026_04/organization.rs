@@ -62,6 +62,33 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
 }
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "name" => Some(3),
+        "slug" => Some(4),
+        "avatar_url" => Some(5),
+        "proration_behavior" => Some(6),
+        "allow_customer_updates" => Some(7),
+        "email" => Some(8),
+        "website" => Some(9),
+        "socials" => Some(10),
+        "status" => Some(11),
+        "details_submitted_at" => Some(12),
+        "sso_enforced" => Some(13),
+        "default_presentment_currency" => Some(14),
+        "default_tax_behavior" => Some(15),
+        "feature_settings" => Some(16),
+        "subscription_settings" => Some(17),
+        "customer_email_settings" => Some(18),
+        "customer_portal_settings" => Some(19),
+        "country" => Some(20),
+        "account_id" => Some(21),
+        "payout_account_id" => Some(22),
+        "capabilities" => Some(23),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -87,34 +114,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_21 = None;
         let mut field_22 = None;
         let mut field_23 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "email" => Some(8),
-            "website" => Some(9),
-            "socials" => Some(10),
-            "status" => Some(11),
-            "details_submitted_at" => Some(12),
-            "sso_enforced" => Some(13),
-            "default_presentment_currency" => Some(14),
-            "default_tax_behavior" => Some(15),
-            "feature_settings" => Some(16),
-            "subscription_settings" => Some(17),
-            "customer_email_settings" => Some(18),
-            "customer_portal_settings" => Some(19),
-            "country" => Some(20),
-            "account_id" => Some(21),
-            "payout_account_id" => Some(22),
-            "capabilities" => Some(23),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -122,7 +122,7 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -130,45 +130,41 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")?
+                    crate::__private::field(&mut map, &mut field_3, "name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")?
+                    crate::__private::field(&mut map, &mut field_4, "slug")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "allow_customer_updates",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "email")?
+                    crate::__private::field(&mut map, &mut field_8, "email")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "website")?
+                    crate::__private::field(&mut map, &mut field_9, "website")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "socials")?
+                    crate::__private::field(&mut map, &mut field_10, "socials")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "status")?
+                    crate::__private::field(&mut map, &mut field_11, "status")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -176,105 +172,142 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_12,
                         "details_submitted_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "sso_enforced")?
+                    crate::__private::field(&mut map, &mut field_13, "sso_enforced")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "default_presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_15,
                         "default_tax_behavior",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "feature_settings")?
+                    crate::__private::field(&mut map, &mut field_16, "feature_settings")
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_17,
                         "subscription_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_18,
                         "customer_email_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_19,
                         "customer_portal_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "country")?
+                    crate::__private::field(&mut map, &mut field_20, "country")
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "account_id")?
+                    crate::__private::field(&mut map, &mut field_21, "account_id")
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_22,
-                        "payout_account_id",
-                    )?
+                    crate::__private::field(&mut map, &mut field_22, "payout_account_id")
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "capabilities")?
+                    crate::__private::field(&mut map, &mut field_23, "capabilities")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_3,
+            field_4,
+            field_14,
+            field_17,
+            field_18,
+            field_19,
+            field_23,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_14),
+                Some(field_17),
+                Some(field_18),
+                Some(field_19),
+                Some(field_23),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    name: field_3,
+                    slug: field_4,
+                    avatar_url: field_5.unwrap_or_default(),
+                    proration_behavior: field_6
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    allow_customer_updates: field_7.unwrap_or_default(),
+                    email: field_8.unwrap_or_default(),
+                    website: field_9.unwrap_or_default(),
+                    socials: field_10.unwrap_or_default(),
+                    status: field_11.unwrap_or_else(crate::__private::absent_enum),
+                    details_submitted_at: field_12.unwrap_or_default(),
+                    sso_enforced: field_13.unwrap_or_default(),
+                    default_presentment_currency: field_14,
+                    default_tax_behavior: field_15
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    feature_settings: field_16.unwrap_or_default(),
+                    subscription_settings: field_17,
+                    customer_email_settings: field_18,
+                    customer_portal_settings: field_19,
+                    country: field_20.unwrap_or_default(),
+                    account_id: field_21.unwrap_or_default(),
+                    payout_account_id: field_22.unwrap_or_default(),
+                    capabilities: field_23,
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_3,
+                field_4,
+                field_14,
+                field_17,
+                field_18,
+                field_19,
+                field_23,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "name"),
+                            (field_4.is_none(), "slug"),
+                            (field_14.is_none(), "default_presentment_currency"),
+                            (field_17.is_none(), "subscription_settings"),
+                            (field_18.is_none(), "customer_email_settings"),
+                            (field_19.is_none(), "customer_portal_settings"),
+                            (field_23.is_none(), "capabilities"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            name: crate::__private::required(field_3, "name")?,
-            slug: crate::__private::required(field_4, "slug")?,
-            avatar_url: field_5.unwrap_or_default(),
-            proration_behavior: field_6.unwrap_or_else(crate::__private::absent_enum),
-            allow_customer_updates: field_7.unwrap_or_default(),
-            email: field_8.unwrap_or_default(),
-            website: field_9.unwrap_or_default(),
-            socials: field_10.unwrap_or_default(),
-            status: field_11.unwrap_or_else(crate::__private::absent_enum),
-            details_submitted_at: field_12.unwrap_or_default(),
-            sso_enforced: field_13.unwrap_or_default(),
-            default_presentment_currency: crate::__private::required(
-                field_14,
-                "default_presentment_currency",
-            )?,
-            default_tax_behavior: field_15.unwrap_or_else(crate::__private::absent_enum),
-            feature_settings: field_16.unwrap_or_default(),
-            subscription_settings: crate::__private::required(
-                field_17,
-                "subscription_settings",
-            )?,
-            customer_email_settings: crate::__private::required(
-                field_18,
-                "customer_email_settings",
-            )?,
-            customer_portal_settings: crate::__private::required(
-                field_19,
-                "customer_portal_settings",
-            )?,
-            country: field_20.unwrap_or_default(),
-            account_id: field_21.unwrap_or_default(),
-            payout_account_id: field_22.unwrap_or_default(),
-            capabilities: crate::__private::required(field_23, "capabilities")?,
-        })
     }
 }

@@ -64,6 +64,24 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
 }
 impl crate::__private::DecodeStruct for OrganizationCreate {
     const EXPECTING: &'static str = "struct OrganizationCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "name" => Some(0),
+        "slug" => Some(1),
+        "avatar_url" => Some(2),
+        "legal_entity" => Some(3),
+        "email" => Some(4),
+        "website" => Some(5),
+        "socials" => Some(6),
+        "details" => Some(7),
+        "country" => Some(8),
+        "feature_settings" => Some(9),
+        "subscription_settings" => Some(10),
+        "customer_email_settings" => Some(11),
+        "customer_portal_settings" => Some(12),
+        "default_presentment_currency" => Some(13),
+        "default_tax_behavior" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -80,111 +98,104 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "name" => Some(0),
-            "slug" => Some(1),
-            "avatar_url" => Some(2),
-            "legal_entity" => Some(3),
-            "email" => Some(4),
-            "website" => Some(5),
-            "socials" => Some(6),
-            "details" => Some(7),
-            "country" => Some(8),
-            "feature_settings" => Some(9),
-            "subscription_settings" => Some(10),
-            "customer_email_settings" => Some(11),
-            "customer_portal_settings" => Some(12),
-            "default_presentment_currency" => Some(13),
-            "default_tax_behavior" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")?
+                    crate::__private::field(&mut map, &mut field_0, "name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "slug")?
+                    crate::__private::field(&mut map, &mut field_1, "slug")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_2, "avatar_url")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "legal_entity")?
+                    crate::__private::field(&mut map, &mut field_3, "legal_entity")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "email")?
+                    crate::__private::field(&mut map, &mut field_4, "email")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "website")?
+                    crate::__private::field(&mut map, &mut field_5, "website")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "socials")?
+                    crate::__private::field(&mut map, &mut field_6, "socials")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "details")?
+                    crate::__private::field(&mut map, &mut field_7, "details")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "country")?
+                    crate::__private::field(&mut map, &mut field_8, "country")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "feature_settings")?
+                    crate::__private::field(&mut map, &mut field_9, "feature_settings")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "subscription_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "customer_email_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "customer_portal_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "default_presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "default_tax_behavior",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1) {
+            (Some(field_0), Some(field_1)) => {
+                Ok(Self {
+                    name: field_0,
+                    slug: field_1,
+                    avatar_url: field_2.unwrap_or_default(),
+                    legal_entity: field_3.unwrap_or_default(),
+                    email: field_4.unwrap_or_default(),
+                    website: field_5.unwrap_or_default(),
+                    socials: field_6.unwrap_or_default(),
+                    details: field_7.unwrap_or_default(),
+                    country: field_8.unwrap_or_default(),
+                    feature_settings: field_9.unwrap_or_default(),
+                    subscription_settings: field_10.unwrap_or_default(),
+                    customer_email_settings: field_11.unwrap_or_default(),
+                    customer_portal_settings: field_12.unwrap_or_default(),
+                    default_presentment_currency: field_13.unwrap_or_default(),
+                    default_tax_behavior: field_14.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "name"), (field_1.is_none(), "slug")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            name: crate::__private::required(field_0, "name")?,
-            slug: crate::__private::required(field_1, "slug")?,
-            avatar_url: field_2.unwrap_or_default(),
-            legal_entity: field_3.unwrap_or_default(),
-            email: field_4.unwrap_or_default(),
-            website: field_5.unwrap_or_default(),
-            socials: field_6.unwrap_or_default(),
-            details: field_7.unwrap_or_default(),
-            country: field_8.unwrap_or_default(),
-            feature_settings: field_9.unwrap_or_default(),
-            subscription_settings: field_10.unwrap_or_default(),
-            customer_email_settings: field_11.unwrap_or_default(),
-            customer_portal_settings: field_12.unwrap_or_default(),
-            default_presentment_currency: field_13.unwrap_or_default(),
-            default_tax_behavior: field_14.unwrap_or_default(),
-        })
     }
 }
 impl OrganizationCreate {

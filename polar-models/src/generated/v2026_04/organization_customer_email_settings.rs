@@ -39,6 +39,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
 }
 impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
     const EXPECTING: &'static str = "struct OrganizationCustomerEmailSettings";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "order_confirmation" => Some(0),
+        "subscription_cancellation" => Some(1),
+        "subscription_confirmation" => Some(2),
+        "subscription_cycled" => Some(3),
+        "subscription_cycled_after_trial" => Some(4),
+        "subscription_past_due" => Some(5),
+        "subscription_paused" => Some(6),
+        "subscription_resumed" => Some(7),
+        "subscription_renewal_reminder" => Some(8),
+        "subscription_revoked" => Some(9),
+        "subscription_trial_conversion_reminder" => Some(10),
+        "subscription_uncanceled" => Some(11),
+        "subscription_updated" => Some(12),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -53,117 +69,97 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "order_confirmation" => Some(0),
-            "subscription_cancellation" => Some(1),
-            "subscription_confirmation" => Some(2),
-            "subscription_cycled" => Some(3),
-            "subscription_cycled_after_trial" => Some(4),
-            "subscription_past_due" => Some(5),
-            "subscription_paused" => Some(6),
-            "subscription_resumed" => Some(7),
-            "subscription_renewal_reminder" => Some(8),
-            "subscription_revoked" => Some(9),
-            "subscription_trial_conversion_reminder" => Some(10),
-            "subscription_uncanceled" => Some(11),
-            "subscription_updated" => Some(12),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "order_confirmation",
-                    )?
+                    crate::__private::field(&mut map, &mut field_0, "order_confirmation")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_1,
                         "subscription_cancellation",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_2,
                         "subscription_confirmation",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_3,
                         "subscription_cycled",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_4,
                         "subscription_cycled_after_trial",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "subscription_past_due",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "subscription_paused",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "subscription_resumed",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "subscription_renewal_reminder",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "subscription_revoked",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "subscription_trial_conversion_reminder",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "subscription_uncanceled",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "subscription_updated",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             order_confirmation: field_0.unwrap_or_default(),

@@ -59,6 +59,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
 }
 impl crate::__private::DecodeStruct for OrganizationUpdate {
     const EXPECTING: &'static str = "struct OrganizationUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "name" => Some(0),
+        "avatar_url" => Some(1),
+        "email" => Some(2),
+        "website" => Some(3),
+        "socials" => Some(4),
+        "details" => Some(5),
+        "country" => Some(6),
+        "feature_settings" => Some(7),
+        "subscription_settings" => Some(8),
+        "customer_email_settings" => Some(9),
+        "customer_portal_settings" => Some(10),
+        "default_presentment_currency" => Some(11),
+        "default_tax_behavior" => Some(12),
+        "sso_enforced" => Some(13),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -74,89 +91,72 @@ impl crate::__private::DecodeStruct for OrganizationUpdate {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "name" => Some(0),
-            "avatar_url" => Some(1),
-            "email" => Some(2),
-            "website" => Some(3),
-            "socials" => Some(4),
-            "details" => Some(5),
-            "country" => Some(6),
-            "feature_settings" => Some(7),
-            "subscription_settings" => Some(8),
-            "customer_email_settings" => Some(9),
-            "customer_portal_settings" => Some(10),
-            "default_presentment_currency" => Some(11),
-            "default_tax_behavior" => Some(12),
-            "sso_enforced" => Some(13),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")?
+                    crate::__private::field(&mut map, &mut field_0, "name")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_1, "avatar_url")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")?
+                    crate::__private::field(&mut map, &mut field_2, "email")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "website")?
+                    crate::__private::field(&mut map, &mut field_3, "website")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "socials")?
+                    crate::__private::field(&mut map, &mut field_4, "socials")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "details")?
+                    crate::__private::field(&mut map, &mut field_5, "details")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "country")?
+                    crate::__private::field(&mut map, &mut field_6, "country")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "feature_settings")?
+                    crate::__private::field(&mut map, &mut field_7, "feature_settings")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "subscription_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "customer_email_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_10,
                         "customer_portal_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "default_presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "default_tax_behavior",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "sso_enforced")?
+                    crate::__private::field(&mut map, &mut field_13, "sso_enforced")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             name: field_0.unwrap_or_default(),

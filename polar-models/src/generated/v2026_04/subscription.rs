@@ -97,6 +97,47 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
 }
 impl crate::__private::DecodeStruct for Subscription {
     const EXPECTING: &'static str = "struct Subscription";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "amount" => Some(3),
+        "currency" => Some(4),
+        "recurring_interval" => Some(5),
+        "recurring_interval_count" => Some(6),
+        "status" => Some(7),
+        "current_period_start" => Some(8),
+        "current_period_end" => Some(9),
+        "current_meter_period_start" => Some(10),
+        "current_meter_period_end" => Some(11),
+        "trial_start" => Some(12),
+        "trial_end" => Some(13),
+        "cancel_at_period_end" => Some(14),
+        "canceled_at" => Some(15),
+        "started_at" => Some(16),
+        "ends_at" => Some(17),
+        "ended_at" => Some(18),
+        "past_due_at" => Some(19),
+        "pause_at_period_end" => Some(20),
+        "paused_at" => Some(21),
+        "resumes_at" => Some(22),
+        "customer_id" => Some(23),
+        "product_id" => Some(24),
+        "discount_id" => Some(25),
+        "checkout_id" => Some(26),
+        "seats" => Some(27),
+        "customer_cancellation_reason" => Some(28),
+        "customer_cancellation_comment" => Some(29),
+        "metadata" => Some(30),
+        "custom_field_data" => Some(31),
+        "customer" => Some(32),
+        "product" => Some(33),
+        "discount" => Some(34),
+        "prices" => Some(35),
+        "meters" => Some(36),
+        "pending_update" => Some(37),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -136,48 +177,7 @@ impl crate::__private::DecodeStruct for Subscription {
         let mut field_35 = None;
         let mut field_36 = None;
         let mut field_37 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "status" => Some(7),
-            "current_period_start" => Some(8),
-            "current_period_end" => Some(9),
-            "current_meter_period_start" => Some(10),
-            "current_meter_period_end" => Some(11),
-            "trial_start" => Some(12),
-            "trial_end" => Some(13),
-            "cancel_at_period_end" => Some(14),
-            "canceled_at" => Some(15),
-            "started_at" => Some(16),
-            "ends_at" => Some(17),
-            "ended_at" => Some(18),
-            "past_due_at" => Some(19),
-            "pause_at_period_end" => Some(20),
-            "paused_at" => Some(21),
-            "resumes_at" => Some(22),
-            "customer_id" => Some(23),
-            "product_id" => Some(24),
-            "discount_id" => Some(25),
-            "checkout_id" => Some(26),
-            "seats" => Some(27),
-            "customer_cancellation_reason" => Some(28),
-            "customer_cancellation_comment" => Some(29),
-            "metadata" => Some(30),
-            "custom_field_data" => Some(31),
-            "customer" => Some(32),
-            "product" => Some(33),
-            "discount" => Some(34),
-            "prices" => Some(35),
-            "meters" => Some(36),
-            "pending_update" => Some(37),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -185,7 +185,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -193,33 +193,29 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")?
+                    crate::__private::field(&mut map, &mut field_3, "amount")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")?
+                    crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_5, "recurring_interval")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "status")?
+                    crate::__private::field(&mut map, &mut field_7, "status")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field_with(
@@ -227,7 +223,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_8,
                         "current_period_start",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -235,7 +231,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_9,
                         "current_period_end",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -243,7 +239,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_10,
                         "current_meter_period_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -251,7 +247,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_11,
                         "current_meter_period_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -259,7 +255,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_12,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -267,14 +263,14 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_13,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "cancel_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -282,7 +278,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_15,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field_with(
@@ -290,7 +286,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_16,
                         "started_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field_with(
@@ -298,7 +294,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_17,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field_with(
@@ -306,7 +302,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_18,
                         "ended_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field_with(
@@ -314,14 +310,14 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_19,
                         "past_due_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_20,
                         "pause_at_period_end",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(21) => {
                     crate::__private::field_with(
@@ -329,7 +325,7 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_21,
                         "paused_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field_with(
@@ -337,117 +333,164 @@ impl crate::__private::DecodeStruct for Subscription {
                         &mut field_22,
                         "resumes_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_23, "customer_id")
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "product_id")?
+                    crate::__private::field(&mut map, &mut field_24, "product_id")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_25, "discount_id")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")?
+                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "seats")?
+                    crate::__private::field(&mut map, &mut field_27, "seats")
                 }
                 crate::__private::Key::Field(28) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_28,
                         "customer_cancellation_reason",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(29) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_29,
                         "customer_cancellation_comment",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(30) => {
-                    crate::__private::field(&mut map, &mut field_30, "metadata")?
+                    crate::__private::field(&mut map, &mut field_30, "metadata")
                 }
                 crate::__private::Key::Field(31) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_31,
-                        "custom_field_data",
-                    )?
+                    crate::__private::field(&mut map, &mut field_31, "custom_field_data")
                 }
                 crate::__private::Key::Field(32) => {
-                    crate::__private::field(&mut map, &mut field_32, "customer")?
+                    crate::__private::field(&mut map, &mut field_32, "customer")
                 }
                 crate::__private::Key::Field(33) => {
-                    crate::__private::field(&mut map, &mut field_33, "product")?
+                    crate::__private::field(&mut map, &mut field_33, "product")
                 }
                 crate::__private::Key::Field(34) => {
-                    crate::__private::field(&mut map, &mut field_34, "discount")?
+                    crate::__private::field(&mut map, &mut field_34, "discount")
                 }
                 crate::__private::Key::Field(35) => {
-                    crate::__private::field(&mut map, &mut field_35, "prices")?
+                    crate::__private::field(&mut map, &mut field_35, "prices")
                 }
                 crate::__private::Key::Field(36) => {
-                    crate::__private::field(&mut map, &mut field_36, "meters")?
+                    crate::__private::field(&mut map, &mut field_36, "meters")
                 }
                 crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "pending_update")?
+                    crate::__private::field(&mut map, &mut field_37, "pending_update")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_3,
+            field_4,
+            field_6,
+            field_8,
+            field_9,
+            field_23,
+            field_24,
+            field_32,
+            field_33,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_8),
+                Some(field_9),
+                Some(field_23),
+                Some(field_24),
+                Some(field_32),
+                Some(field_33),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    amount: field_3,
+                    currency: field_4,
+                    recurring_interval: field_5
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    recurring_interval_count: field_6,
+                    status: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    current_period_start: field_8,
+                    current_period_end: field_9,
+                    current_meter_period_start: field_10.unwrap_or_default(),
+                    current_meter_period_end: field_11.unwrap_or_default(),
+                    trial_start: field_12.unwrap_or_default(),
+                    trial_end: field_13.unwrap_or_default(),
+                    cancel_at_period_end: field_14.unwrap_or_default(),
+                    canceled_at: field_15.unwrap_or_default(),
+                    started_at: field_16.unwrap_or_default(),
+                    ends_at: field_17.unwrap_or_default(),
+                    ended_at: field_18.unwrap_or_default(),
+                    past_due_at: field_19.unwrap_or_default(),
+                    pause_at_period_end: field_20.unwrap_or_default(),
+                    paused_at: field_21.unwrap_or_default(),
+                    resumes_at: field_22.unwrap_or_default(),
+                    customer_id: field_23,
+                    product_id: field_24,
+                    discount_id: field_25.unwrap_or_default(),
+                    checkout_id: field_26.unwrap_or_default(),
+                    seats: field_27.unwrap_or_default(),
+                    customer_cancellation_reason: field_28.unwrap_or_default(),
+                    customer_cancellation_comment: field_29.unwrap_or_default(),
+                    metadata: field_30.unwrap_or_default(),
+                    custom_field_data: field_31.unwrap_or_default(),
+                    customer: field_32,
+                    product: field_33,
+                    discount: field_34.unwrap_or_default(),
+                    prices: field_35.unwrap_or_default(),
+                    meters: field_36.unwrap_or_default(),
+                    pending_update: field_37.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_3,
+                field_4,
+                field_6,
+                field_8,
+                field_9,
+                field_23,
+                field_24,
+                field_32,
+                field_33,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "amount"),
+                            (field_4.is_none(), "currency"),
+                            (field_6.is_none(), "recurring_interval_count"),
+                            (field_8.is_none(), "current_period_start"),
+                            (field_9.is_none(), "current_period_end"),
+                            (field_23.is_none(), "customer_id"),
+                            (field_24.is_none(), "product_id"),
+                            (field_32.is_none(), "customer"),
+                            (field_33.is_none(), "product"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            amount: crate::__private::required(field_3, "amount")?,
-            currency: crate::__private::required(field_4, "currency")?,
-            recurring_interval: field_5.unwrap_or_else(crate::__private::absent_enum),
-            recurring_interval_count: crate::__private::required(
-                field_6,
-                "recurring_interval_count",
-            )?,
-            status: field_7.unwrap_or_else(crate::__private::absent_enum),
-            current_period_start: crate::__private::required(
-                field_8,
-                "current_period_start",
-            )?,
-            current_period_end: crate::__private::required(
-                field_9,
-                "current_period_end",
-            )?,
-            current_meter_period_start: field_10.unwrap_or_default(),
-            current_meter_period_end: field_11.unwrap_or_default(),
-            trial_start: field_12.unwrap_or_default(),
-            trial_end: field_13.unwrap_or_default(),
-            cancel_at_period_end: field_14.unwrap_or_default(),
-            canceled_at: field_15.unwrap_or_default(),
-            started_at: field_16.unwrap_or_default(),
-            ends_at: field_17.unwrap_or_default(),
-            ended_at: field_18.unwrap_or_default(),
-            past_due_at: field_19.unwrap_or_default(),
-            pause_at_period_end: field_20.unwrap_or_default(),
-            paused_at: field_21.unwrap_or_default(),
-            resumes_at: field_22.unwrap_or_default(),
-            customer_id: crate::__private::required(field_23, "customer_id")?,
-            product_id: crate::__private::required(field_24, "product_id")?,
-            discount_id: field_25.unwrap_or_default(),
-            checkout_id: field_26.unwrap_or_default(),
-            seats: field_27.unwrap_or_default(),
-            customer_cancellation_reason: field_28.unwrap_or_default(),
-            customer_cancellation_comment: field_29.unwrap_or_default(),
-            metadata: field_30.unwrap_or_default(),
-            custom_field_data: field_31.unwrap_or_default(),
-            customer: crate::__private::required(field_32, "customer")?,
-            product: crate::__private::required(field_33, "product")?,
-            discount: field_34.unwrap_or_default(),
-            prices: field_35.unwrap_or_default(),
-            meters: field_36.unwrap_or_default(),
-            pending_update: field_37.unwrap_or_default(),
-        })
     }
 }
 /// SubscriptionDiscount
@@ -491,6 +534,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for SubscriptionDiscount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "SubscriptionDiscount",
@@ -652,8 +700,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -47,6 +47,23 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionReactivatedEvent {
 }
 impl crate::__private::DecodeStruct for SubscriptionReactivatedEvent {
     const EXPECTING: &'static str = "struct SubscriptionReactivatedEvent";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "timestamp" => Some(1),
+        "organization_id" => Some(2),
+        "customer_id" => Some(3),
+        "customer" => Some(4),
+        "external_customer_id" => Some(5),
+        "member_id" => Some(6),
+        "external_member_id" => Some(7),
+        "child_count" => Some(8),
+        "parent_id" => Some(9),
+        "label" => Some(10),
+        "source" => Some(11),
+        "name" => Some(12),
+        "metadata" => Some(13),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -62,27 +79,10 @@ impl crate::__private::DecodeStruct for SubscriptionReactivatedEvent {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "timestamp" => Some(1),
-            "organization_id" => Some(2),
-            "customer_id" => Some(3),
-            "customer" => Some(4),
-            "external_customer_id" => Some(5),
-            "member_id" => Some(6),
-            "external_member_id" => Some(7),
-            "child_count" => Some(8),
-            "parent_id" => Some(9),
-            "label" => Some(10),
-            "source" => Some(11),
-            "name" => Some(12),
-            "metadata" => Some(13),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -90,70 +90,89 @@ impl crate::__private::DecodeStruct for SubscriptionReactivatedEvent {
                         &mut field_1,
                         "timestamp",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_2, "organization_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer")?
+                    crate::__private::field(&mut map, &mut field_4, "customer")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "external_customer_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "member_id")?
+                    crate::__private::field(&mut map, &mut field_6, "member_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "external_member_id",
-                    )?
+                    crate::__private::field(&mut map, &mut field_7, "external_member_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "child_count")?
+                    crate::__private::field(&mut map, &mut field_8, "child_count")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "parent_id")?
+                    crate::__private::field(&mut map, &mut field_9, "parent_id")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "label")?
+                    crate::__private::field(&mut map, &mut field_10, "label")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "source")?
+                    crate::__private::field(&mut map, &mut field_11, "source")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "name")?
+                    crate::__private::field(&mut map, &mut field_12, "name")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "metadata")?
+                    crate::__private::field(&mut map, &mut field_13, "metadata")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_10, field_13) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_10),
+                Some(field_13),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    timestamp: field_1,
+                    organization_id: field_2,
+                    customer_id: field_3.unwrap_or_default(),
+                    customer: field_4.unwrap_or_default(),
+                    external_customer_id: field_5.unwrap_or_default(),
+                    member_id: field_6.unwrap_or_default(),
+                    external_member_id: field_7.unwrap_or_default(),
+                    child_count: field_8.unwrap_or_default(),
+                    parent_id: field_9.unwrap_or_default(),
+                    label: field_10,
+                    source: field_11.unwrap_or_default(),
+                    name: field_12.unwrap_or_default(),
+                    metadata: field_13,
+                })
+            }
+            (field_0, field_1, field_2, field_10, field_13) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "timestamp"),
+                            (field_2.is_none(), "organization_id"),
+                            (field_10.is_none(), "label"),
+                            (field_13.is_none(), "metadata"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            timestamp: crate::__private::required(field_1, "timestamp")?,
-            organization_id: crate::__private::required(field_2, "organization_id")?,
-            customer_id: field_3.unwrap_or_default(),
-            customer: field_4.unwrap_or_default(),
-            external_customer_id: field_5.unwrap_or_default(),
-            member_id: field_6.unwrap_or_default(),
-            external_member_id: field_7.unwrap_or_default(),
-            child_count: field_8.unwrap_or_default(),
-            parent_id: field_9.unwrap_or_default(),
-            label: crate::__private::required(field_10, "label")?,
-            source: field_11.unwrap_or_default(),
-            name: field_12.unwrap_or_default(),
-            metadata: crate::__private::required(field_13, "metadata")?,
-        })
     }
 }

@@ -45,6 +45,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for SubscriptionUpdate {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "SubscriptionUpdate",
@@ -107,8 +112,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -25,38 +25,34 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
 }
 impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBase";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "product_id" => Some(0),
+        "proration_behavior" => Some(1),
+        "discount_id" => Some(2),
+        "trial_end" => Some(3),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "product_id" => Some(0),
-            "proration_behavior" => Some(1),
-            "discount_id" => Some(2),
-            "trial_end" => Some(3),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_id")?
+                    crate::__private::field(&mut map, &mut field_0, "product_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "proration_behavior")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_2, "discount_id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_end")?
+                    crate::__private::field(&mut map, &mut field_3, "trial_end")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             product_id: field_0.unwrap_or_default(),

@@ -34,6 +34,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
 }
 impl crate::__private::DecodeStruct for WebhookEndpoint {
     const EXPECTING: &'static str = "struct WebhookEndpoint";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "url" => Some(3),
+        "name" => Some(4),
+        "format" => Some(5),
+        "secret" => Some(6),
+        "organization_id" => Some(7),
+        "events" => Some(8),
+        "enabled" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -45,20 +58,7 @@ impl crate::__private::DecodeStruct for WebhookEndpoint {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "url" => Some(3),
-            "name" => Some(4),
-            "format" => Some(5),
-            "secret" => Some(6),
-            "organization_id" => Some(7),
-            "events" => Some(8),
-            "enabled" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -66,7 +66,7 @@ impl crate::__private::DecodeStruct for WebhookEndpoint {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -74,46 +74,69 @@ impl crate::__private::DecodeStruct for WebhookEndpoint {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "url")?
+                    crate::__private::field(&mut map, &mut field_3, "url")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "name")?
+                    crate::__private::field(&mut map, &mut field_4, "name")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "format")?
+                    crate::__private::field(&mut map, &mut field_5, "format")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "secret")?
+                    crate::__private::field(&mut map, &mut field_6, "secret")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_7, "organization_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "events")?
+                    crate::__private::field(&mut map, &mut field_8, "events")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "enabled")?
+                    crate::__private::field(&mut map, &mut field_9, "enabled")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_6, field_7) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_6),
+                Some(field_7),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    url: field_3,
+                    name: field_4.unwrap_or_default(),
+                    format: field_5.unwrap_or_else(crate::__private::absent_enum),
+                    secret: field_6,
+                    organization_id: field_7,
+                    events: field_8.unwrap_or_default(),
+                    enabled: field_9.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2, field_3, field_6, field_7) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "url"),
+                            (field_6.is_none(), "secret"),
+                            (field_7.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            url: crate::__private::required(field_3, "url")?,
-            name: field_4.unwrap_or_default(),
-            format: field_5.unwrap_or_else(crate::__private::absent_enum),
-            secret: crate::__private::required(field_6, "secret")?,
-            organization_id: crate::__private::required(field_7, "organization_id")?,
-            events: field_8.unwrap_or_default(),
-            enabled: field_9.unwrap_or_default(),
-        })
     }
 }

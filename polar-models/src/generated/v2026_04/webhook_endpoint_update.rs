@@ -28,39 +28,39 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
 }
 impl crate::__private::DecodeStruct for WebhookEndpointUpdate {
     const EXPECTING: &'static str = "struct WebhookEndpointUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "url" => Some(0),
+        "name" => Some(1),
+        "format" => Some(2),
+        "events" => Some(3),
+        "enabled" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "url" => Some(0),
-            "name" => Some(1),
-            "format" => Some(2),
-            "events" => Some(3),
-            "enabled" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "url")?
+                    crate::__private::field(&mut map, &mut field_0, "url")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "format")?
+                    crate::__private::field(&mut map, &mut field_2, "format")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "events")?
+                    crate::__private::field(&mut map, &mut field_3, "events")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "enabled")?
+                    crate::__private::field(&mut map, &mut field_4, "enabled")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             url: field_0.unwrap_or_default(),

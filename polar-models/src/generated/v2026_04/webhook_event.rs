@@ -39,6 +39,18 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
 }
 impl crate::__private::DecodeStruct for WebhookEvent {
     const EXPECTING: &'static str = "struct WebhookEvent";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "last_http_code" => Some(3),
+        "succeeded" => Some(4),
+        "skipped" => Some(5),
+        "payload" => Some(6),
+        "type" => Some(7),
+        "is_archived" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -49,19 +61,7 @@ impl crate::__private::DecodeStruct for WebhookEvent {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "last_http_code" => Some(3),
-            "succeeded" => Some(4),
-            "skipped" => Some(5),
-            "payload" => Some(6),
-            "type" => Some(7),
-            "is_archived" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -69,7 +69,7 @@ impl crate::__private::DecodeStruct for WebhookEvent {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -77,42 +77,53 @@ impl crate::__private::DecodeStruct for WebhookEvent {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "last_http_code")?
+                    crate::__private::field(&mut map, &mut field_3, "last_http_code")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "succeeded")?
+                    crate::__private::field(&mut map, &mut field_4, "succeeded")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "skipped")?
+                    crate::__private::field(&mut map, &mut field_5, "skipped")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "payload")?
+                    crate::__private::field(&mut map, &mut field_6, "payload")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "type")?
+                    crate::__private::field(&mut map, &mut field_7, "type")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "is_archived")?
+                    crate::__private::field(&mut map, &mut field_8, "is_archived")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2) {
+            (Some(field_0), Some(field_2)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    last_http_code: field_3.unwrap_or_default(),
+                    succeeded: field_4.unwrap_or_default(),
+                    skipped: field_5.unwrap_or_default(),
+                    payload: field_6.unwrap_or_default(),
+                    r#type: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    is_archived: field_8.unwrap_or_default(),
+                })
+            }
+            (field_0, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_0.is_none(), "created_at"), (field_2.is_none(), "id")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            last_http_code: field_3.unwrap_or_default(),
-            succeeded: field_4.unwrap_or_default(),
-            skipped: field_5.unwrap_or_default(),
-            payload: field_6.unwrap_or_default(),
-            r#type: field_7.unwrap_or_else(crate::__private::absent_enum),
-            is_archived: field_8.unwrap_or_default(),
-        })
     }
 }

@@ -51,6 +51,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadableFile {
 }
 impl crate::__private::DecodeStruct for BenefitDownloadableFile {
     const EXPECTING: &'static str = "struct BenefitDownloadableFile";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "organization_id" => Some(1),
+        "name" => Some(2),
+        "path" => Some(3),
+        "mime_type" => Some(4),
+        "size" => Some(5),
+        "storage_version" => Some(6),
+        "checksum_etag" => Some(7),
+        "checksum_sha256_base64" => Some(8),
+        "checksum_sha256_hex" => Some(9),
+        "last_modified_at" => Some(10),
+        "version" => Some(11),
+        "service" => Some(12),
+        "is_uploaded" => Some(13),
+        "created_at" => Some(14),
+        "flagged_malicious_at" => Some(15),
+        "downloaders" => Some(16),
+        "downloads" => Some(17),
+        "size_readable" => Some(18),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -71,67 +93,45 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "organization_id" => Some(1),
-            "name" => Some(2),
-            "path" => Some(3),
-            "mime_type" => Some(4),
-            "size" => Some(5),
-            "storage_version" => Some(6),
-            "checksum_etag" => Some(7),
-            "checksum_sha256_base64" => Some(8),
-            "checksum_sha256_hex" => Some(9),
-            "last_modified_at" => Some(10),
-            "version" => Some(11),
-            "service" => Some(12),
-            "is_uploaded" => Some(13),
-            "created_at" => Some(14),
-            "flagged_malicious_at" => Some(15),
-            "downloaders" => Some(16),
-            "downloads" => Some(17),
-            "size_readable" => Some(18),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_1, "organization_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "name")?
+                    crate::__private::field(&mut map, &mut field_2, "name")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "path")?
+                    crate::__private::field(&mut map, &mut field_3, "path")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "mime_type")?
+                    crate::__private::field(&mut map, &mut field_4, "mime_type")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "size")?
+                    crate::__private::field(&mut map, &mut field_5, "size")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "storage_version")?
+                    crate::__private::field(&mut map, &mut field_6, "storage_version")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")?
+                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_8,
                         "checksum_sha256_base64",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_9,
                         "checksum_sha256_hex",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -139,16 +139,16 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
                         &mut field_10,
                         "last_modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "version")?
+                    crate::__private::field(&mut map, &mut field_11, "version")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "service")?
+                    crate::__private::field(&mut map, &mut field_12, "service")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")?
+                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field_with(
@@ -156,7 +156,7 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
                         &mut field_14,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -164,40 +164,95 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
                         &mut field_15,
                         "flagged_malicious_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "downloaders")?
+                    crate::__private::field(&mut map, &mut field_16, "downloaders")
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "downloads")?
+                    crate::__private::field(&mut map, &mut field_17, "downloads")
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "size_readable")?
+                    crate::__private::field(&mut map, &mut field_18, "size_readable")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_2,
+            field_3,
+            field_4,
+            field_5,
+            field_14,
+            field_16,
+            field_17,
+            field_18,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_14),
+                Some(field_16),
+                Some(field_17),
+                Some(field_18),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    organization_id: field_1,
+                    name: field_2,
+                    path: field_3,
+                    mime_type: field_4,
+                    size: field_5,
+                    storage_version: field_6.unwrap_or_default(),
+                    checksum_etag: field_7.unwrap_or_default(),
+                    checksum_sha256_base64: field_8.unwrap_or_default(),
+                    checksum_sha256_hex: field_9.unwrap_or_default(),
+                    last_modified_at: field_10.unwrap_or_default(),
+                    version: field_11.unwrap_or_default(),
+                    service: field_12.unwrap_or_default(),
+                    is_uploaded: field_13.unwrap_or_default(),
+                    created_at: field_14,
+                    flagged_malicious_at: field_15.unwrap_or_default(),
+                    downloaders: field_16,
+                    downloads: field_17,
+                    size_readable: field_18,
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_2,
+                field_3,
+                field_4,
+                field_5,
+                field_14,
+                field_16,
+                field_17,
+                field_18,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "organization_id"),
+                            (field_2.is_none(), "name"),
+                            (field_3.is_none(), "path"),
+                            (field_4.is_none(), "mime_type"),
+                            (field_5.is_none(), "size"),
+                            (field_14.is_none(), "created_at"),
+                            (field_16.is_none(), "downloaders"),
+                            (field_17.is_none(), "downloads"),
+                            (field_18.is_none(), "size_readable"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            organization_id: crate::__private::required(field_1, "organization_id")?,
-            name: crate::__private::required(field_2, "name")?,
-            path: crate::__private::required(field_3, "path")?,
-            mime_type: crate::__private::required(field_4, "mime_type")?,
-            size: crate::__private::required(field_5, "size")?,
-            storage_version: field_6.unwrap_or_default(),
-            checksum_etag: field_7.unwrap_or_default(),
-            checksum_sha256_base64: field_8.unwrap_or_default(),
-            checksum_sha256_hex: field_9.unwrap_or_default(),
-            last_modified_at: field_10.unwrap_or_default(),
-            version: field_11.unwrap_or_default(),
-            service: field_12.unwrap_or_default(),
-            is_uploaded: field_13.unwrap_or_default(),
-            created_at: crate::__private::required(field_14, "created_at")?,
-            flagged_malicious_at: field_15.unwrap_or_default(),
-            downloaders: crate::__private::required(field_16, "downloaders")?,
-            downloads: crate::__private::required(field_17, "downloads")?,
-            size_readable: crate::__private::required(field_18, "size_readable")?,
-        })
     }
 }

@@ -149,6 +149,66 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
 }
 impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
     const EXPECTING: &'static str = "struct CheckoutPublicConfirmed";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "custom_field_data" => Some(3),
+        "payment_processor" => Some(4),
+        "status" => Some(5),
+        "client_secret" => Some(6),
+        "url" => Some(7),
+        "expires_at" => Some(8),
+        "success_url" => Some(9),
+        "return_url" => Some(10),
+        "embed_origin" => Some(11),
+        "amount" => Some(12),
+        "seats" => Some(13),
+        "min_seats" => Some(14),
+        "max_seats" => Some(15),
+        "discount_amount" => Some(16),
+        "net_amount" => Some(17),
+        "tax_amount" => Some(18),
+        "tax_behavior" => Some(19),
+        "total_amount" => Some(20),
+        "currency" => Some(21),
+        "allow_trial" => Some(22),
+        "active_trial_interval" => Some(23),
+        "active_trial_interval_count" => Some(24),
+        "trial_end" => Some(25),
+        "organization_id" => Some(26),
+        "product_id" => Some(27),
+        "product_price_id" => Some(28),
+        "discount_id" => Some(29),
+        "allow_discount_codes" => Some(30),
+        "require_billing_address" => Some(31),
+        "is_discount_applicable" => Some(32),
+        "is_free_product_price" => Some(33),
+        "is_payment_required" => Some(34),
+        "is_payment_setup_required" => Some(35),
+        "is_payment_form_required" => Some(36),
+        "customer_id" => Some(37),
+        "is_business_customer" => Some(38),
+        "customer_name" => Some(39),
+        "customer_email" => Some(40),
+        "customer_ip_address" => Some(41),
+        "customer_billing_name" => Some(42),
+        "customer_billing_address" => Some(43),
+        "customer_tax_id" => Some(44),
+        "locale" => Some(45),
+        "payment_method_type" => Some(46),
+        "payment_processor_metadata" => Some(47),
+        "billing_address_fields" => Some(48),
+        "products" => Some(49),
+        "product" => Some(50),
+        "product_price" => Some(51),
+        "prices" => Some(52),
+        "discount" => Some(53),
+        "organization" => Some(54),
+        "attached_custom_fields" => Some(55),
+        "customer_session_token" => Some(56),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -207,70 +267,10 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
         let mut field_54 = None;
         let mut field_55 = None;
         let mut field_56 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "custom_field_data" => Some(3),
-            "payment_processor" => Some(4),
-            "status" => Some(5),
-            "client_secret" => Some(6),
-            "url" => Some(7),
-            "expires_at" => Some(8),
-            "success_url" => Some(9),
-            "return_url" => Some(10),
-            "embed_origin" => Some(11),
-            "amount" => Some(12),
-            "seats" => Some(13),
-            "min_seats" => Some(14),
-            "max_seats" => Some(15),
-            "discount_amount" => Some(16),
-            "net_amount" => Some(17),
-            "tax_amount" => Some(18),
-            "tax_behavior" => Some(19),
-            "total_amount" => Some(20),
-            "currency" => Some(21),
-            "allow_trial" => Some(22),
-            "active_trial_interval" => Some(23),
-            "active_trial_interval_count" => Some(24),
-            "trial_end" => Some(25),
-            "organization_id" => Some(26),
-            "product_id" => Some(27),
-            "product_price_id" => Some(28),
-            "discount_id" => Some(29),
-            "allow_discount_codes" => Some(30),
-            "require_billing_address" => Some(31),
-            "is_discount_applicable" => Some(32),
-            "is_free_product_price" => Some(33),
-            "is_payment_required" => Some(34),
-            "is_payment_setup_required" => Some(35),
-            "is_payment_form_required" => Some(36),
-            "customer_id" => Some(37),
-            "is_business_customer" => Some(38),
-            "customer_name" => Some(39),
-            "customer_email" => Some(40),
-            "customer_ip_address" => Some(41),
-            "customer_billing_name" => Some(42),
-            "customer_billing_address" => Some(43),
-            "customer_tax_id" => Some(44),
-            "locale" => Some(45),
-            "payment_method_type" => Some(46),
-            "payment_processor_metadata" => Some(47),
-            "billing_address_fields" => Some(48),
-            "products" => Some(49),
-            "product" => Some(50),
-            "product_price" => Some(51),
-            "prices" => Some(52),
-            "discount" => Some(53),
-            "organization" => Some(54),
-            "attached_custom_fields" => Some(55),
-            "customer_session_token" => Some(56),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -278,7 +278,7 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -286,22 +286,22 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")?
+                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "payment_processor")?
+                    crate::__private::field(&mut map, &mut field_4, "payment_processor")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")?
+                    crate::__private::field(&mut map, &mut field_5, "status")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "client_secret")?
+                    crate::__private::field(&mut map, &mut field_6, "client_secret")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "url")?
+                    crate::__private::field(&mut map, &mut field_7, "url")
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field_with(
@@ -309,63 +309,63 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                         &mut field_8,
                         "expires_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "success_url")?
+                    crate::__private::field(&mut map, &mut field_9, "success_url")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "return_url")?
+                    crate::__private::field(&mut map, &mut field_10, "return_url")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "embed_origin")?
+                    crate::__private::field(&mut map, &mut field_11, "embed_origin")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "amount")?
+                    crate::__private::field(&mut map, &mut field_12, "amount")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "seats")?
+                    crate::__private::field(&mut map, &mut field_13, "seats")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "min_seats")?
+                    crate::__private::field(&mut map, &mut field_14, "min_seats")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "max_seats")?
+                    crate::__private::field(&mut map, &mut field_15, "max_seats")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "discount_amount")?
+                    crate::__private::field(&mut map, &mut field_16, "discount_amount")
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "net_amount")?
+                    crate::__private::field(&mut map, &mut field_17, "net_amount")
                 }
                 crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "tax_amount")?
+                    crate::__private::field(&mut map, &mut field_18, "tax_amount")
                 }
                 crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "tax_behavior")?
+                    crate::__private::field(&mut map, &mut field_19, "tax_behavior")
                 }
                 crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "total_amount")?
+                    crate::__private::field(&mut map, &mut field_20, "total_amount")
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "currency")?
+                    crate::__private::field(&mut map, &mut field_21, "currency")
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "allow_trial")?
+                    crate::__private::field(&mut map, &mut field_22, "allow_trial")
                 }
                 crate::__private::Key::Field(23) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_23,
                         "active_trial_interval",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(24) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_24,
                         "active_trial_interval_count",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(25) => {
                     crate::__private::field_with(
@@ -373,230 +373,299 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                         &mut field_25,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_26, "organization_id")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "product_id")?
+                    crate::__private::field(&mut map, &mut field_27, "product_id")
                 }
                 crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "product_price_id")?
+                    crate::__private::field(&mut map, &mut field_28, "product_price_id")
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "discount_id")?
+                    crate::__private::field(&mut map, &mut field_29, "discount_id")
                 }
                 crate::__private::Key::Field(30) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_30,
                         "allow_discount_codes",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(31) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_31,
                         "require_billing_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(32) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_32,
                         "is_discount_applicable",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(33) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_33,
                         "is_free_product_price",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(34) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_34,
                         "is_payment_required",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(35) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_35,
                         "is_payment_setup_required",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(36) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_36,
                         "is_payment_form_required",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_37, "customer_id")
                 }
                 crate::__private::Key::Field(38) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_38,
                         "is_business_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(39) => {
-                    crate::__private::field(&mut map, &mut field_39, "customer_name")?
+                    crate::__private::field(&mut map, &mut field_39, "customer_name")
                 }
                 crate::__private::Key::Field(40) => {
-                    crate::__private::field(&mut map, &mut field_40, "customer_email")?
+                    crate::__private::field(&mut map, &mut field_40, "customer_email")
                 }
                 crate::__private::Key::Field(41) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_41,
                         "customer_ip_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(42) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_42,
                         "customer_billing_name",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(43) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_43,
                         "customer_billing_address",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(44) => {
-                    crate::__private::field(&mut map, &mut field_44, "customer_tax_id")?
+                    crate::__private::field(&mut map, &mut field_44, "customer_tax_id")
                 }
                 crate::__private::Key::Field(45) => {
-                    crate::__private::field(&mut map, &mut field_45, "locale")?
+                    crate::__private::field(&mut map, &mut field_45, "locale")
                 }
                 crate::__private::Key::Field(46) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_46,
                         "payment_method_type",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(47) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_47,
                         "payment_processor_metadata",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(48) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_48,
                         "billing_address_fields",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(49) => {
-                    crate::__private::field(&mut map, &mut field_49, "products")?
+                    crate::__private::field(&mut map, &mut field_49, "products")
                 }
                 crate::__private::Key::Field(50) => {
-                    crate::__private::field(&mut map, &mut field_50, "product")?
+                    crate::__private::field(&mut map, &mut field_50, "product")
                 }
                 crate::__private::Key::Field(51) => {
-                    crate::__private::field(&mut map, &mut field_51, "product_price")?
+                    crate::__private::field(&mut map, &mut field_51, "product_price")
                 }
                 crate::__private::Key::Field(52) => {
-                    crate::__private::field(&mut map, &mut field_52, "prices")?
+                    crate::__private::field(&mut map, &mut field_52, "prices")
                 }
                 crate::__private::Key::Field(53) => {
-                    crate::__private::field(&mut map, &mut field_53, "discount")?
+                    crate::__private::field(&mut map, &mut field_53, "discount")
                 }
                 crate::__private::Key::Field(54) => {
-                    crate::__private::field(&mut map, &mut field_54, "organization")?
+                    crate::__private::field(&mut map, &mut field_54, "organization")
                 }
                 crate::__private::Key::Field(55) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_55,
                         "attached_custom_fields",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(56) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_56,
                         "customer_session_token",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+            field_12,
+            field_16,
+            field_17,
+            field_20,
+            field_21,
+            field_26,
+            field_48,
+            field_54,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+                Some(field_12),
+                Some(field_16),
+                Some(field_17),
+                Some(field_20),
+                Some(field_21),
+                Some(field_26),
+                Some(field_48),
+                Some(field_54),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    custom_field_data: field_3.unwrap_or_default(),
+                    payment_processor: field_4
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    status: field_5.unwrap_or_default(),
+                    client_secret: field_6,
+                    url: field_7,
+                    expires_at: field_8,
+                    success_url: field_9,
+                    return_url: field_10.unwrap_or_default(),
+                    embed_origin: field_11.unwrap_or_default(),
+                    amount: field_12,
+                    seats: field_13.unwrap_or_default(),
+                    min_seats: field_14.unwrap_or_default(),
+                    max_seats: field_15.unwrap_or_default(),
+                    discount_amount: field_16,
+                    net_amount: field_17,
+                    tax_amount: field_18.unwrap_or_default(),
+                    tax_behavior: field_19.unwrap_or_default(),
+                    total_amount: field_20,
+                    currency: field_21,
+                    allow_trial: field_22.unwrap_or_default(),
+                    active_trial_interval: field_23.unwrap_or_default(),
+                    active_trial_interval_count: field_24.unwrap_or_default(),
+                    trial_end: field_25.unwrap_or_default(),
+                    organization_id: field_26,
+                    product_id: field_27.unwrap_or_default(),
+                    product_price_id: field_28.unwrap_or_default(),
+                    discount_id: field_29.unwrap_or_default(),
+                    allow_discount_codes: field_30.unwrap_or_default(),
+                    require_billing_address: field_31.unwrap_or_default(),
+                    is_discount_applicable: field_32.unwrap_or_default(),
+                    is_free_product_price: field_33.unwrap_or_default(),
+                    is_payment_required: field_34.unwrap_or_default(),
+                    is_payment_setup_required: field_35.unwrap_or_default(),
+                    is_payment_form_required: field_36.unwrap_or_default(),
+                    customer_id: field_37.unwrap_or_default(),
+                    is_business_customer: field_38.unwrap_or_default(),
+                    customer_name: field_39.unwrap_or_default(),
+                    customer_email: field_40.unwrap_or_default(),
+                    customer_ip_address: field_41.unwrap_or_default(),
+                    customer_billing_name: field_42.unwrap_or_default(),
+                    customer_billing_address: field_43.unwrap_or_default(),
+                    customer_tax_id: field_44.unwrap_or_default(),
+                    locale: field_45.unwrap_or_default(),
+                    payment_method_type: field_46.unwrap_or_default(),
+                    payment_processor_metadata: field_47.unwrap_or_default(),
+                    billing_address_fields: field_48,
+                    products: field_49.unwrap_or_default(),
+                    product: field_50.unwrap_or_default(),
+                    product_price: field_51.unwrap_or_default(),
+                    prices: field_52.unwrap_or_default(),
+                    discount: field_53.unwrap_or_default(),
+                    organization: field_54,
+                    attached_custom_fields: field_55.unwrap_or_default(),
+                    customer_session_token: field_56.unwrap_or_default(),
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+                field_12,
+                field_16,
+                field_17,
+                field_20,
+                field_21,
+                field_26,
+                field_48,
+                field_54,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_6.is_none(), "client_secret"),
+                            (field_7.is_none(), "url"),
+                            (field_8.is_none(), "expires_at"),
+                            (field_9.is_none(), "success_url"),
+                            (field_12.is_none(), "amount"),
+                            (field_16.is_none(), "discount_amount"),
+                            (field_17.is_none(), "net_amount"),
+                            (field_20.is_none(), "total_amount"),
+                            (field_21.is_none(), "currency"),
+                            (field_26.is_none(), "organization_id"),
+                            (field_48.is_none(), "billing_address_fields"),
+                            (field_54.is_none(), "organization"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            custom_field_data: field_3.unwrap_or_default(),
-            payment_processor: field_4.unwrap_or_else(crate::__private::absent_enum),
-            status: field_5.unwrap_or_default(),
-            client_secret: crate::__private::required(field_6, "client_secret")?,
-            url: crate::__private::required(field_7, "url")?,
-            expires_at: crate::__private::required(field_8, "expires_at")?,
-            success_url: crate::__private::required(field_9, "success_url")?,
-            return_url: field_10.unwrap_or_default(),
-            embed_origin: field_11.unwrap_or_default(),
-            amount: crate::__private::required(field_12, "amount")?,
-            seats: field_13.unwrap_or_default(),
-            min_seats: field_14.unwrap_or_default(),
-            max_seats: field_15.unwrap_or_default(),
-            discount_amount: crate::__private::required(field_16, "discount_amount")?,
-            net_amount: crate::__private::required(field_17, "net_amount")?,
-            tax_amount: field_18.unwrap_or_default(),
-            tax_behavior: field_19.unwrap_or_default(),
-            total_amount: crate::__private::required(field_20, "total_amount")?,
-            currency: crate::__private::required(field_21, "currency")?,
-            allow_trial: field_22.unwrap_or_default(),
-            active_trial_interval: field_23.unwrap_or_default(),
-            active_trial_interval_count: field_24.unwrap_or_default(),
-            trial_end: field_25.unwrap_or_default(),
-            organization_id: crate::__private::required(field_26, "organization_id")?,
-            product_id: field_27.unwrap_or_default(),
-            product_price_id: field_28.unwrap_or_default(),
-            discount_id: field_29.unwrap_or_default(),
-            allow_discount_codes: field_30.unwrap_or_default(),
-            require_billing_address: field_31.unwrap_or_default(),
-            is_discount_applicable: field_32.unwrap_or_default(),
-            is_free_product_price: field_33.unwrap_or_default(),
-            is_payment_required: field_34.unwrap_or_default(),
-            is_payment_setup_required: field_35.unwrap_or_default(),
-            is_payment_form_required: field_36.unwrap_or_default(),
-            customer_id: field_37.unwrap_or_default(),
-            is_business_customer: field_38.unwrap_or_default(),
-            customer_name: field_39.unwrap_or_default(),
-            customer_email: field_40.unwrap_or_default(),
-            customer_ip_address: field_41.unwrap_or_default(),
-            customer_billing_name: field_42.unwrap_or_default(),
-            customer_billing_address: field_43.unwrap_or_default(),
-            customer_tax_id: field_44.unwrap_or_default(),
-            locale: field_45.unwrap_or_default(),
-            payment_method_type: field_46.unwrap_or_default(),
-            payment_processor_metadata: field_47.unwrap_or_default(),
-            billing_address_fields: crate::__private::required(
-                field_48,
-                "billing_address_fields",
-            )?,
-            products: field_49.unwrap_or_default(),
-            product: field_50.unwrap_or_default(),
-            product_price: field_51.unwrap_or_default(),
-            prices: field_52.unwrap_or_default(),
-            discount: field_53.unwrap_or_default(),
-            organization: crate::__private::required(field_54, "organization")?,
-            attached_custom_fields: field_55.unwrap_or_default(),
-            customer_session_token: field_56.unwrap_or_default(),
-        })
     }
 }
 pub use super::super::__shared::CheckoutPublicConfirmedProductPrice;

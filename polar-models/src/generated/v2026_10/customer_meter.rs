@@ -33,6 +33,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeter {
 }
 impl crate::__private::DecodeStruct for CustomerMeter {
     const EXPECTING: &'static str = "struct CustomerMeter";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "customer_id" => Some(3),
+        "meter_id" => Some(4),
+        "consumed_units" => Some(5),
+        "credited_units" => Some(6),
+        "balance" => Some(7),
+        "customer" => Some(8),
+        "meter" => Some(9),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -44,23 +57,10 @@ impl crate::__private::DecodeStruct for CustomerMeter {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "meter_id" => Some(4),
-            "consumed_units" => Some(5),
-            "credited_units" => Some(6),
-            "balance" => Some(7),
-            "customer" => Some(8),
-            "meter" => Some(9),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -68,7 +68,7 @@ impl crate::__private::DecodeStruct for CustomerMeter {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -76,43 +76,94 @@ impl crate::__private::DecodeStruct for CustomerMeter {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_3, "customer_id")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "meter_id")?
+                    crate::__private::field(&mut map, &mut field_4, "meter_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "consumed_units")?
+                    crate::__private::field(&mut map, &mut field_5, "consumed_units")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "credited_units")?
+                    crate::__private::field(&mut map, &mut field_6, "credited_units")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "balance")?
+                    crate::__private::field(&mut map, &mut field_7, "balance")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "customer")?
+                    crate::__private::field(&mut map, &mut field_8, "customer")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "meter")?
+                    crate::__private::field(&mut map, &mut field_9, "meter")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_1,
+            field_3,
+            field_4,
+            field_5,
+            field_6,
+            field_7,
+            field_8,
+            field_9,
+        ) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_5),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+                Some(field_9),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    customer_id: field_3,
+                    meter_id: field_4,
+                    consumed_units: field_5,
+                    credited_units: field_6,
+                    balance: field_7,
+                    customer: field_8,
+                    meter: field_9,
+                })
+            }
+            (
+                field_0,
+                field_1,
+                field_3,
+                field_4,
+                field_5,
+                field_6,
+                field_7,
+                field_8,
+                field_9,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_3.is_none(), "customer_id"),
+                            (field_4.is_none(), "meter_id"),
+                            (field_5.is_none(), "consumed_units"),
+                            (field_6.is_none(), "credited_units"),
+                            (field_7.is_none(), "balance"),
+                            (field_8.is_none(), "customer"),
+                            (field_9.is_none(), "meter"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            customer_id: crate::__private::required(field_3, "customer_id")?,
-            meter_id: crate::__private::required(field_4, "meter_id")?,
-            consumed_units: crate::__private::required(field_5, "consumed_units")?,
-            credited_units: crate::__private::required(field_6, "credited_units")?,
-            balance: crate::__private::required(field_7, "balance")?,
-            customer: crate::__private::required(field_8, "customer")?,
-            meter: crate::__private::required(field_9, "meter")?,
-        })
     }
 }

@@ -31,6 +31,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSession {
 }
 impl crate::__private::DecodeStruct for CustomerSession {
     const EXPECTING: &'static str = "struct CustomerSession";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "token" => Some(3),
+        "expires_at" => Some(4),
+        "return_url" => Some(5),
+        "customer_portal_url" => Some(6),
+        "customer_id" => Some(7),
+        "customer" => Some(8),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -41,19 +53,7 @@ impl crate::__private::DecodeStruct for CustomerSession {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "token" => Some(3),
-            "expires_at" => Some(4),
-            "return_url" => Some(5),
-            "customer_portal_url" => Some(6),
-            "customer_id" => Some(7),
-            "customer" => Some(8),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -61,7 +61,7 @@ impl crate::__private::DecodeStruct for CustomerSession {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -69,13 +69,13 @@ impl crate::__private::DecodeStruct for CustomerSession {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "token")?
+                    crate::__private::field(&mut map, &mut field_3, "token")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -83,40 +83,64 @@ impl crate::__private::DecodeStruct for CustomerSession {
                         &mut field_4,
                         "expires_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "return_url")?
+                    crate::__private::field(&mut map, &mut field_5, "return_url")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "customer_portal_url",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "customer_id")?
+                    crate::__private::field(&mut map, &mut field_7, "customer_id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "customer")?
+                    crate::__private::field(&mut map, &mut field_8, "customer")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_3, field_4, field_6, field_7, field_8) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_7),
+                Some(field_8),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    token: field_3,
+                    expires_at: field_4,
+                    return_url: field_5.unwrap_or_default(),
+                    customer_portal_url: field_6,
+                    customer_id: field_7,
+                    customer: field_8,
+                })
+            }
+            (field_0, field_2, field_3, field_4, field_6, field_7, field_8) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "token"),
+                            (field_4.is_none(), "expires_at"),
+                            (field_6.is_none(), "customer_portal_url"),
+                            (field_7.is_none(), "customer_id"),
+                            (field_8.is_none(), "customer"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            token: crate::__private::required(field_3, "token")?,
-            expires_at: crate::__private::required(field_4, "expires_at")?,
-            return_url: field_5.unwrap_or_default(),
-            customer_portal_url: crate::__private::required(
-                field_6,
-                "customer_portal_url",
-            )?,
-            customer_id: crate::__private::required(field_7, "customer_id")?,
-            customer: crate::__private::required(field_8, "customer")?,
-        })
     }
 }

@@ -39,6 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for CustomerSubscriptionUpdate {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerSubscriptionUpdate",
@@ -82,8 +87,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

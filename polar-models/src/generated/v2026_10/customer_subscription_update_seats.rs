@@ -15,23 +15,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateSeats {
 }
 impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateSeats {
     const EXPECTING: &'static str = "struct CustomerSubscriptionUpdateSeats";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "seats" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "seats" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seats")?
+                    crate::__private::field(&mut map, &mut field_0, "seats")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            seats: crate::__private::required(field_0, "seats")?,
-        })
+        match (field_0,) {
+            (Some(field_0),) => Ok(Self { seats: field_0 }),
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "seats")])),
+        }
     }
 }
 impl CustomerSubscriptionUpdateSeats {

@@ -33,6 +33,11 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for Discount {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "Discount",
@@ -210,8 +215,8 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

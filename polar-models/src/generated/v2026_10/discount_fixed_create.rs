@@ -83,6 +83,24 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
 }
 impl crate::__private::DecodeStruct for DiscountFixedCreate {
     const EXPECTING: &'static str = "struct DiscountFixedCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "metadata" => Some(0),
+        "name" => Some(1),
+        "code" => Some(2),
+        "starts_at" => Some(3),
+        "ends_at" => Some(4),
+        "max_redemptions" => Some(5),
+        "max_redemptions_per_customer" => Some(6),
+        "products" => Some(7),
+        "organization_id" => Some(8),
+        "type" => Some(9),
+        "duration" => Some(10),
+        "duration_in_months" => Some(11),
+        "amount" => Some(12),
+        "currency" => Some(13),
+        "amounts" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -99,99 +117,86 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "max_redemptions_per_customer" => Some(6),
-            "products" => Some(7),
-            "organization_id" => Some(8),
-            "type" => Some(9),
-            "duration" => Some(10),
-            "duration_in_months" => Some(11),
-            "amount" => Some(12),
-            "currency" => Some(13),
-            "amounts" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")?
+                    crate::__private::field(&mut map, &mut field_0, "metadata")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "code")?
+                    crate::__private::field(&mut map, &mut field_2, "code")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "starts_at")?
+                    crate::__private::field(&mut map, &mut field_3, "starts_at")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ends_at")?
+                    crate::__private::field(&mut map, &mut field_4, "ends_at")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_6,
                         "max_redemptions_per_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "products")?
+                    crate::__private::field(&mut map, &mut field_7, "products")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "type")?
+                    crate::__private::field(&mut map, &mut field_9, "type")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "duration")?
+                    crate::__private::field(&mut map, &mut field_10, "duration")
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_11,
                         "duration_in_months",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "amount")?
+                    crate::__private::field(&mut map, &mut field_12, "amount")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "currency")?
+                    crate::__private::field(&mut map, &mut field_13, "currency")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "amounts")?
+                    crate::__private::field(&mut map, &mut field_14, "amounts")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            metadata: field_0.unwrap_or_default(),
-            name: crate::__private::required(field_1, "name")?,
-            code: field_2.unwrap_or_default(),
-            starts_at: field_3.unwrap_or_default(),
-            ends_at: field_4.unwrap_or_default(),
-            max_redemptions: field_5.unwrap_or_default(),
-            max_redemptions_per_customer: field_6.unwrap_or_default(),
-            products: field_7.unwrap_or_default(),
-            organization_id: field_8.unwrap_or_default(),
-            r#type: field_9.unwrap_or_default(),
-            duration: field_10.unwrap_or_else(crate::__private::absent_enum),
-            duration_in_months: field_11.unwrap_or_default(),
-            amount: field_12.unwrap_or_default(),
-            currency: field_13.unwrap_or_default(),
-            amounts: field_14.unwrap_or_default(),
-        })
+        match (field_1,) {
+            (Some(field_1),) => {
+                Ok(Self {
+                    metadata: field_0.unwrap_or_default(),
+                    name: field_1,
+                    code: field_2.unwrap_or_default(),
+                    starts_at: field_3.unwrap_or_default(),
+                    ends_at: field_4.unwrap_or_default(),
+                    max_redemptions: field_5.unwrap_or_default(),
+                    max_redemptions_per_customer: field_6.unwrap_or_default(),
+                    products: field_7.unwrap_or_default(),
+                    organization_id: field_8.unwrap_or_default(),
+                    r#type: field_9.unwrap_or_default(),
+                    duration: field_10.unwrap_or_else(crate::__private::absent_enum),
+                    duration_in_months: field_11.unwrap_or_default(),
+                    amount: field_12.unwrap_or_default(),
+                    currency: field_13.unwrap_or_default(),
+                    amounts: field_14.unwrap_or_default(),
+                })
+            }
+            (field_1,) => Err(crate::__private::missing(&[(field_1.is_none(), "name")])),
+        }
     }
 }
 impl DiscountFixedCreate {

@@ -43,6 +43,24 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBas
 }
 impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBase {
     const EXPECTING: &'static str = "struct DiscountPercentageOnceForeverDurationBase";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "type" => Some(1),
+        "basis_points" => Some(2),
+        "created_at" => Some(3),
+        "modified_at" => Some(4),
+        "id" => Some(5),
+        "metadata" => Some(6),
+        "name" => Some(7),
+        "code" => Some(8),
+        "starts_at" => Some(9),
+        "ends_at" => Some(10),
+        "max_redemptions" => Some(11),
+        "max_redemptions_per_customer" => Some(12),
+        "redemptions_count" => Some(13),
+        "organization_id" => Some(14),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -59,34 +77,16 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "basis_points" => Some(2),
-            "created_at" => Some(3),
-            "modified_at" => Some(4),
-            "id" => Some(5),
-            "metadata" => Some(6),
-            "name" => Some(7),
-            "code" => Some(8),
-            "starts_at" => Some(9),
-            "ends_at" => Some(10),
-            "max_redemptions" => Some(11),
-            "max_redemptions_per_customer" => Some(12),
-            "redemptions_count" => Some(13),
-            "organization_id" => Some(14),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")?
+                    crate::__private::field(&mut map, &mut field_1, "type")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "basis_points")?
+                    crate::__private::field(&mut map, &mut field_2, "basis_points")
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field_with(
@@ -94,7 +94,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                         &mut field_3,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -102,19 +102,19 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                         &mut field_4,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id")?
+                    crate::__private::field(&mut map, &mut field_5, "id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "metadata")?
+                    crate::__private::field(&mut map, &mut field_6, "metadata")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "name")?
+                    crate::__private::field(&mut map, &mut field_7, "name")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "code")?
+                    crate::__private::field(&mut map, &mut field_8, "code")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field_with(
@@ -122,7 +122,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                         &mut field_9,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -130,50 +130,68 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                         &mut field_10,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_11, "max_redemptions")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_12,
                         "max_redemptions_per_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "redemptions_count",
-                    )?
+                    crate::__private::field(&mut map, &mut field_13, "redemptions_count")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_14, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_2, field_3, field_5, field_7, field_13, field_14) {
+            (
+                Some(field_2),
+                Some(field_3),
+                Some(field_5),
+                Some(field_7),
+                Some(field_13),
+                Some(field_14),
+            ) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
+                    basis_points: field_2,
+                    created_at: field_3,
+                    modified_at: field_4.unwrap_or_default(),
+                    id: field_5,
+                    metadata: field_6.unwrap_or_default(),
+                    name: field_7,
+                    code: field_8.unwrap_or_default(),
+                    starts_at: field_9.unwrap_or_default(),
+                    ends_at: field_10.unwrap_or_default(),
+                    max_redemptions: field_11.unwrap_or_default(),
+                    max_redemptions_per_customer: field_12.unwrap_or_default(),
+                    redemptions_count: field_13,
+                    organization_id: field_14,
+                })
+            }
+            (field_2, field_3, field_5, field_7, field_13, field_14) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_2.is_none(), "basis_points"),
+                            (field_3.is_none(), "created_at"),
+                            (field_5.is_none(), "id"),
+                            (field_7.is_none(), "name"),
+                            (field_13.is_none(), "redemptions_count"),
+                            (field_14.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            r#type: field_1.unwrap_or_else(crate::__private::absent_enum),
-            basis_points: crate::__private::required(field_2, "basis_points")?,
-            created_at: crate::__private::required(field_3, "created_at")?,
-            modified_at: field_4.unwrap_or_default(),
-            id: crate::__private::required(field_5, "id")?,
-            metadata: field_6.unwrap_or_default(),
-            name: crate::__private::required(field_7, "name")?,
-            code: field_8.unwrap_or_default(),
-            starts_at: field_9.unwrap_or_default(),
-            ends_at: field_10.unwrap_or_default(),
-            max_redemptions: field_11.unwrap_or_default(),
-            max_redemptions_per_customer: field_12.unwrap_or_default(),
-            redemptions_count: crate::__private::required(
-                field_13,
-                "redemptions_count",
-            )?,
-            organization_id: crate::__private::required(field_14, "organization_id")?,
-        })
     }
 }

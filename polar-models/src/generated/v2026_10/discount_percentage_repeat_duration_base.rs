@@ -45,6 +45,25 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDurationBase {
 }
 impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
     const EXPECTING: &'static str = "struct DiscountPercentageRepeatDurationBase";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "duration" => Some(0),
+        "duration_in_months" => Some(1),
+        "type" => Some(2),
+        "basis_points" => Some(3),
+        "created_at" => Some(4),
+        "modified_at" => Some(5),
+        "id" => Some(6),
+        "metadata" => Some(7),
+        "name" => Some(8),
+        "code" => Some(9),
+        "starts_at" => Some(10),
+        "ends_at" => Some(11),
+        "max_redemptions" => Some(12),
+        "max_redemptions_per_customer" => Some(13),
+        "redemptions_count" => Some(14),
+        "organization_id" => Some(15),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -62,42 +81,19 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "basis_points" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            "id" => Some(6),
-            "metadata" => Some(7),
-            "name" => Some(8),
-            "code" => Some(9),
-            "starts_at" => Some(10),
-            "ends_at" => Some(11),
-            "max_redemptions" => Some(12),
-            "max_redemptions_per_customer" => Some(13),
-            "redemptions_count" => Some(14),
-            "organization_id" => Some(15),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")?
+                    crate::__private::field(&mut map, &mut field_0, "duration")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "duration_in_months",
-                    )?
+                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")?
+                    crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "basis_points")?
+                    crate::__private::field(&mut map, &mut field_3, "basis_points")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -105,7 +101,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                         &mut field_4,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -113,19 +109,19 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                         &mut field_5,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "id")?
+                    crate::__private::field(&mut map, &mut field_6, "id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "metadata")?
+                    crate::__private::field(&mut map, &mut field_7, "metadata")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "name")?
+                    crate::__private::field(&mut map, &mut field_8, "name")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "code")?
+                    crate::__private::field(&mut map, &mut field_9, "code")
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field_with(
@@ -133,7 +129,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                         &mut field_10,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field_with(
@@ -141,54 +137,71 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDurationBase {
                         &mut field_11,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "max_redemptions")?
+                    crate::__private::field(&mut map, &mut field_12, "max_redemptions")
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_13,
                         "max_redemptions_per_customer",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "redemptions_count",
-                    )?
+                    crate::__private::field(&mut map, &mut field_14, "redemptions_count")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_15, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_3, field_4, field_6, field_8, field_14, field_15) {
+            (
+                Some(field_1),
+                Some(field_3),
+                Some(field_4),
+                Some(field_6),
+                Some(field_8),
+                Some(field_14),
+                Some(field_15),
+            ) => {
+                Ok(Self {
+                    duration: field_0.unwrap_or_else(crate::__private::absent_enum),
+                    duration_in_months: field_1,
+                    r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    basis_points: field_3,
+                    created_at: field_4,
+                    modified_at: field_5.unwrap_or_default(),
+                    id: field_6,
+                    metadata: field_7.unwrap_or_default(),
+                    name: field_8,
+                    code: field_9.unwrap_or_default(),
+                    starts_at: field_10.unwrap_or_default(),
+                    ends_at: field_11.unwrap_or_default(),
+                    max_redemptions: field_12.unwrap_or_default(),
+                    max_redemptions_per_customer: field_13.unwrap_or_default(),
+                    redemptions_count: field_14,
+                    organization_id: field_15,
+                })
+            }
+            (field_1, field_3, field_4, field_6, field_8, field_14, field_15) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_1.is_none(), "duration_in_months"),
+                            (field_3.is_none(), "basis_points"),
+                            (field_4.is_none(), "created_at"),
+                            (field_6.is_none(), "id"),
+                            (field_8.is_none(), "name"),
+                            (field_14.is_none(), "redemptions_count"),
+                            (field_15.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            duration: field_0.unwrap_or_else(crate::__private::absent_enum),
-            duration_in_months: crate::__private::required(
-                field_1,
-                "duration_in_months",
-            )?,
-            r#type: field_2.unwrap_or_else(crate::__private::absent_enum),
-            basis_points: crate::__private::required(field_3, "basis_points")?,
-            created_at: crate::__private::required(field_4, "created_at")?,
-            modified_at: field_5.unwrap_or_default(),
-            id: crate::__private::required(field_6, "id")?,
-            metadata: field_7.unwrap_or_default(),
-            name: crate::__private::required(field_8, "name")?,
-            code: field_9.unwrap_or_default(),
-            starts_at: field_10.unwrap_or_default(),
-            ends_at: field_11.unwrap_or_default(),
-            max_redemptions: field_12.unwrap_or_default(),
-            max_redemptions_per_customer: field_13.unwrap_or_default(),
-            redemptions_count: crate::__private::required(
-                field_14,
-                "redemptions_count",
-            )?,
-            organization_id: crate::__private::required(field_15, "organization_id")?,
-        })
     }
 }

@@ -30,6 +30,16 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationRead {
 }
 impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
     const EXPECTING: &'static str = "struct LicenseKeyActivationRead";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "license_key_id" => Some(1),
+        "label" => Some(2),
+        "meta" => Some(3),
+        "created_at" => Some(4),
+        "modified_at" => Some(5),
+        "license_key" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -38,29 +48,19 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "license_key_id" => Some(1),
-            "label" => Some(2),
-            "meta" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            "license_key" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "license_key_id")?
+                    crate::__private::field(&mut map, &mut field_1, "license_key_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "label")?
+                    crate::__private::field(&mut map, &mut field_2, "label")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "meta")?
+                    crate::__private::field(&mut map, &mut field_3, "meta")
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -68,7 +68,7 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
                         &mut field_4,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -76,22 +76,45 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
                         &mut field_5,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "license_key")?
+                    crate::__private::field(&mut map, &mut field_6, "license_key")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2, field_4, field_6) {
+            (
+                Some(field_0),
+                Some(field_1),
+                Some(field_2),
+                Some(field_4),
+                Some(field_6),
+            ) => {
+                Ok(Self {
+                    id: field_0,
+                    license_key_id: field_1,
+                    label: field_2,
+                    meta: field_3.unwrap_or_default(),
+                    created_at: field_4,
+                    modified_at: field_5.unwrap_or_default(),
+                    license_key: field_6,
+                })
+            }
+            (field_0, field_1, field_2, field_4, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "license_key_id"),
+                            (field_2.is_none(), "label"),
+                            (field_4.is_none(), "created_at"),
+                            (field_6.is_none(), "license_key"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            license_key_id: crate::__private::required(field_1, "license_key_id")?,
-            label: crate::__private::required(field_2, "label")?,
-            meta: field_3.unwrap_or_default(),
-            created_at: crate::__private::required(field_4, "created_at")?,
-            modified_at: field_5.unwrap_or_default(),
-            license_key: crate::__private::required(field_6, "license_key")?,
-        })
     }
 }

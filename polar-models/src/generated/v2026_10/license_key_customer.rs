@@ -53,6 +53,27 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyCustomer {
 }
 impl crate::__private::DecodeStruct for LicenseKeyCustomer {
     const EXPECTING: &'static str = "struct LicenseKeyCustomer";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "id" => Some(0),
+        "created_at" => Some(1),
+        "modified_at" => Some(2),
+        "metadata" => Some(3),
+        "external_id" => Some(4),
+        "email" => Some(5),
+        "email_verified" => Some(6),
+        "type" => Some(7),
+        "name" => Some(8),
+        "billing_name" => Some(9),
+        "billing_address" => Some(10),
+        "tax_id" => Some(11),
+        "locale" => Some(12),
+        "organization_id" => Some(13),
+        "default_payment_method_id" => Some(14),
+        "deleted_at" => Some(15),
+        "first_user_event_at" => Some(16),
+        "avatar_url" => Some(17),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -72,31 +93,10 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "metadata" => Some(3),
-            "external_id" => Some(4),
-            "email" => Some(5),
-            "email_verified" => Some(6),
-            "type" => Some(7),
-            "name" => Some(8),
-            "billing_name" => Some(9),
-            "billing_address" => Some(10),
-            "tax_id" => Some(11),
-            "locale" => Some(12),
-            "organization_id" => Some(13),
-            "default_payment_method_id" => Some(14),
-            "deleted_at" => Some(15),
-            "first_user_event_at" => Some(16),
-            "avatar_url" => Some(17),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")?
+                    crate::__private::field(&mut map, &mut field_0, "id")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -104,7 +104,7 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -112,47 +112,47 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")?
+                    crate::__private::field(&mut map, &mut field_3, "metadata")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "external_id")?
+                    crate::__private::field(&mut map, &mut field_4, "external_id")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "email")?
+                    crate::__private::field(&mut map, &mut field_5, "email")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "email_verified")?
+                    crate::__private::field(&mut map, &mut field_6, "email_verified")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "type")?
+                    crate::__private::field(&mut map, &mut field_7, "type")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "name")?
+                    crate::__private::field(&mut map, &mut field_8, "name")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "billing_name")?
+                    crate::__private::field(&mut map, &mut field_9, "billing_name")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "billing_address")?
+                    crate::__private::field(&mut map, &mut field_10, "billing_address")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_id")?
+                    crate::__private::field(&mut map, &mut field_11, "tax_id")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "locale")?
+                    crate::__private::field(&mut map, &mut field_12, "locale")
                 }
                 crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_13, "organization_id")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_14,
                         "default_payment_method_id",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field_with(
@@ -160,7 +160,7 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                         &mut field_15,
                         "deleted_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field_with(
@@ -168,33 +168,48 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                         &mut field_16,
                         "first_user_event_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_17, "avatar_url")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_13) {
+            (Some(field_0), Some(field_1), Some(field_13)) => {
+                Ok(Self {
+                    id: field_0,
+                    created_at: field_1,
+                    modified_at: field_2.unwrap_or_default(),
+                    metadata: field_3.unwrap_or_default(),
+                    external_id: field_4.unwrap_or_default(),
+                    email: field_5.unwrap_or_default(),
+                    email_verified: field_6.unwrap_or_default(),
+                    r#type: field_7.unwrap_or_else(crate::__private::absent_enum),
+                    name: field_8.unwrap_or_default(),
+                    billing_name: field_9.unwrap_or_default(),
+                    billing_address: field_10.unwrap_or_default(),
+                    tax_id: field_11.unwrap_or_default(),
+                    locale: field_12.unwrap_or_default(),
+                    organization_id: field_13,
+                    default_payment_method_id: field_14.unwrap_or_default(),
+                    deleted_at: field_15.unwrap_or_default(),
+                    first_user_event_at: field_16.unwrap_or_default(),
+                    avatar_url: field_17.unwrap_or_default(),
+                })
+            }
+            (field_0, field_1, field_13) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "id"),
+                            (field_1.is_none(), "created_at"),
+                            (field_13.is_none(), "organization_id"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            id: crate::__private::required(field_0, "id")?,
-            created_at: crate::__private::required(field_1, "created_at")?,
-            modified_at: field_2.unwrap_or_default(),
-            metadata: field_3.unwrap_or_default(),
-            external_id: field_4.unwrap_or_default(),
-            email: field_5.unwrap_or_default(),
-            email_verified: field_6.unwrap_or_default(),
-            r#type: field_7.unwrap_or_else(crate::__private::absent_enum),
-            name: field_8.unwrap_or_default(),
-            billing_name: field_9.unwrap_or_default(),
-            billing_address: field_10.unwrap_or_default(),
-            tax_id: field_11.unwrap_or_default(),
-            locale: field_12.unwrap_or_default(),
-            organization_id: crate::__private::required(field_13, "organization_id")?,
-            default_payment_method_id: field_14.unwrap_or_default(),
-            deleted_at: field_15.unwrap_or_default(),
-            first_user_event_at: field_16.unwrap_or_default(),
-            avatar_url: field_17.unwrap_or_default(),
-        })
     }
 }

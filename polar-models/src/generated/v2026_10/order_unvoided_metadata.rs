@@ -19,34 +19,49 @@ impl<'de> ::serde::Deserialize<'de> for OrderUnvoidedMetadata {
 }
 impl crate::__private::DecodeStruct for OrderUnvoidedMetadata {
     const EXPECTING: &'static str = "struct OrderUnvoidedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "order_id" => Some(0),
+        "amount" => Some(1),
+        "currency" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "order_id" => Some(0),
-            "amount" => Some(1),
-            "currency" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_id")?
+                    crate::__private::field(&mut map, &mut field_0, "order_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "amount")?
+                    crate::__private::field(&mut map, &mut field_1, "amount")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "currency")?
+                    crate::__private::field(&mut map, &mut field_2, "currency")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_1, field_2) {
+            (Some(field_0), Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    order_id: field_0,
+                    amount: field_1,
+                    currency: field_2,
+                })
+            }
+            (field_0, field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "order_id"),
+                            (field_1.is_none(), "amount"),
+                            (field_2.is_none(), "currency"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            order_id: crate::__private::required(field_0, "order_id")?,
-            amount: crate::__private::required(field_1, "amount")?,
-            currency: crate::__private::required(field_2, "currency")?,
-        })
     }
 }

@@ -72,6 +72,37 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
 }
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "name" => Some(3),
+        "slug" => Some(4),
+        "avatar_url" => Some(5),
+        "proration_behavior" => Some(6),
+        "allow_customer_updates" => Some(7),
+        "email" => Some(8),
+        "website" => Some(9),
+        "socials" => Some(10),
+        "status" => Some(11),
+        "details_submitted_at" => Some(12),
+        "onboarding_resubmission_requested_at" => Some(13),
+        "sso_enforced" => Some(14),
+        "default_presentment_currency" => Some(15),
+        "default_tax_behavior" => Some(16),
+        "feature_settings" => Some(17),
+        "subscription_settings" => Some(18),
+        "customer_email_settings" => Some(19),
+        "customer_portal_settings" => Some(20),
+        "dispute_settings" => Some(21),
+        "embed_hosts" => Some(22),
+        "embed_hosts_enforced" => Some(23),
+        "country" => Some(24),
+        "account_id" => Some(25),
+        "payout_account_id" => Some(26),
+        "capabilities" => Some(27),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -101,38 +132,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_25 = None;
         let mut field_26 = None;
         let mut field_27 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "email" => Some(8),
-            "website" => Some(9),
-            "socials" => Some(10),
-            "status" => Some(11),
-            "details_submitted_at" => Some(12),
-            "onboarding_resubmission_requested_at" => Some(13),
-            "sso_enforced" => Some(14),
-            "default_presentment_currency" => Some(15),
-            "default_tax_behavior" => Some(16),
-            "feature_settings" => Some(17),
-            "subscription_settings" => Some(18),
-            "customer_email_settings" => Some(19),
-            "customer_portal_settings" => Some(20),
-            "dispute_settings" => Some(21),
-            "embed_hosts" => Some(22),
-            "embed_hosts_enforced" => Some(23),
-            "country" => Some(24),
-            "account_id" => Some(25),
-            "payout_account_id" => Some(26),
-            "capabilities" => Some(27),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -140,7 +140,7 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -148,45 +148,41 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")?
+                    crate::__private::field(&mut map, &mut field_3, "name")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")?
+                    crate::__private::field(&mut map, &mut field_4, "slug")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")?
+                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "proration_behavior",
-                    )?
+                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_7,
                         "allow_customer_updates",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "email")?
+                    crate::__private::field(&mut map, &mut field_8, "email")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "website")?
+                    crate::__private::field(&mut map, &mut field_9, "website")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "socials")?
+                    crate::__private::field(&mut map, &mut field_10, "socials")
                 }
                 crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "status")?
+                    crate::__private::field(&mut map, &mut field_11, "status")
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field_with(
@@ -194,7 +190,7 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_12,
                         "details_submitted_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field_with(
@@ -202,122 +198,163 @@ impl crate::__private::DecodeStruct for Organization {
                         &mut field_13,
                         "onboarding_resubmission_requested_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "sso_enforced")?
+                    crate::__private::field(&mut map, &mut field_14, "sso_enforced")
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_15,
                         "default_presentment_currency",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_16,
                         "default_tax_behavior",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "feature_settings")?
+                    crate::__private::field(&mut map, &mut field_17, "feature_settings")
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_18,
                         "subscription_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_19,
                         "customer_email_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_20,
                         "customer_portal_settings",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "dispute_settings")?
+                    crate::__private::field(&mut map, &mut field_21, "dispute_settings")
                 }
                 crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "embed_hosts")?
+                    crate::__private::field(&mut map, &mut field_22, "embed_hosts")
                 }
                 crate::__private::Key::Field(23) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_23,
                         "embed_hosts_enforced",
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "country")?
+                    crate::__private::field(&mut map, &mut field_24, "country")
                 }
                 crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "account_id")?
+                    crate::__private::field(&mut map, &mut field_25, "account_id")
                 }
                 crate::__private::Key::Field(26) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_26,
-                        "payout_account_id",
-                    )?
+                    crate::__private::field(&mut map, &mut field_26, "payout_account_id")
                 }
                 crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "capabilities")?
+                    crate::__private::field(&mut map, &mut field_27, "capabilities")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (
+            field_0,
+            field_2,
+            field_3,
+            field_4,
+            field_15,
+            field_18,
+            field_19,
+            field_20,
+            field_21,
+            field_27,
+        ) {
+            (
+                Some(field_0),
+                Some(field_2),
+                Some(field_3),
+                Some(field_4),
+                Some(field_15),
+                Some(field_18),
+                Some(field_19),
+                Some(field_20),
+                Some(field_21),
+                Some(field_27),
+            ) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    name: field_3,
+                    slug: field_4,
+                    avatar_url: field_5.unwrap_or_default(),
+                    proration_behavior: field_6
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    allow_customer_updates: field_7.unwrap_or_default(),
+                    email: field_8.unwrap_or_default(),
+                    website: field_9.unwrap_or_default(),
+                    socials: field_10.unwrap_or_default(),
+                    status: field_11.unwrap_or_else(crate::__private::absent_enum),
+                    details_submitted_at: field_12.unwrap_or_default(),
+                    onboarding_resubmission_requested_at: field_13.unwrap_or_default(),
+                    sso_enforced: field_14.unwrap_or_default(),
+                    default_presentment_currency: field_15,
+                    default_tax_behavior: field_16
+                        .unwrap_or_else(crate::__private::absent_enum),
+                    feature_settings: field_17.unwrap_or_default(),
+                    subscription_settings: field_18,
+                    customer_email_settings: field_19,
+                    customer_portal_settings: field_20,
+                    dispute_settings: field_21,
+                    embed_hosts: field_22.unwrap_or_default(),
+                    embed_hosts_enforced: field_23.unwrap_or_default(),
+                    country: field_24.unwrap_or_default(),
+                    account_id: field_25.unwrap_or_default(),
+                    payout_account_id: field_26.unwrap_or_default(),
+                    capabilities: field_27,
+                })
+            }
+            (
+                field_0,
+                field_2,
+                field_3,
+                field_4,
+                field_15,
+                field_18,
+                field_19,
+                field_20,
+                field_21,
+                field_27,
+            ) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_3.is_none(), "name"),
+                            (field_4.is_none(), "slug"),
+                            (field_15.is_none(), "default_presentment_currency"),
+                            (field_18.is_none(), "subscription_settings"),
+                            (field_19.is_none(), "customer_email_settings"),
+                            (field_20.is_none(), "customer_portal_settings"),
+                            (field_21.is_none(), "dispute_settings"),
+                            (field_27.is_none(), "capabilities"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            name: crate::__private::required(field_3, "name")?,
-            slug: crate::__private::required(field_4, "slug")?,
-            avatar_url: field_5.unwrap_or_default(),
-            proration_behavior: field_6.unwrap_or_else(crate::__private::absent_enum),
-            allow_customer_updates: field_7.unwrap_or_default(),
-            email: field_8.unwrap_or_default(),
-            website: field_9.unwrap_or_default(),
-            socials: field_10.unwrap_or_default(),
-            status: field_11.unwrap_or_else(crate::__private::absent_enum),
-            details_submitted_at: field_12.unwrap_or_default(),
-            onboarding_resubmission_requested_at: field_13.unwrap_or_default(),
-            sso_enforced: field_14.unwrap_or_default(),
-            default_presentment_currency: crate::__private::required(
-                field_15,
-                "default_presentment_currency",
-            )?,
-            default_tax_behavior: field_16.unwrap_or_else(crate::__private::absent_enum),
-            feature_settings: field_17.unwrap_or_default(),
-            subscription_settings: crate::__private::required(
-                field_18,
-                "subscription_settings",
-            )?,
-            customer_email_settings: crate::__private::required(
-                field_19,
-                "customer_email_settings",
-            )?,
-            customer_portal_settings: crate::__private::required(
-                field_20,
-                "customer_portal_settings",
-            )?,
-            dispute_settings: crate::__private::required(field_21, "dispute_settings")?,
-            embed_hosts: field_22.unwrap_or_default(),
-            embed_hosts_enforced: field_23.unwrap_or_default(),
-            country: field_24.unwrap_or_default(),
-            account_id: field_25.unwrap_or_default(),
-            payout_account_id: field_26.unwrap_or_default(),
-            capabilities: crate::__private::required(field_27, "capabilities")?,
-        })
     }
 }

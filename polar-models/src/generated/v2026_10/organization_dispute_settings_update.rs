@@ -16,23 +16,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
 }
 impl crate::__private::DecodeStruct for OrganizationDisputeSettingsUpdate {
     const EXPECTING: &'static str = "struct OrganizationDisputeSettingsUpdate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "auto_accept_below_amount" => Some(0),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "auto_accept_below_amount" => Some(0),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_0,
                         "auto_accept_below_amount",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
         Ok(Self {
             auto_accept_below_amount: field_0.unwrap_or_default(),

@@ -30,6 +30,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionReinstatedMetadata {
 }
 impl crate::__private::DecodeStruct for SubscriptionReinstatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionReinstatedMetadata";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "subscription_id" => Some(0),
+        "product_id" => Some(1),
+        "amount" => Some(2),
+        "currency" => Some(3),
+        "recurring_interval" => Some(4),
+        "recurring_interval_count" => Some(5),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -37,53 +46,47 @@ impl crate::__private::DecodeStruct for SubscriptionReinstatedMetadata {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")?
+                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")?
+                    crate::__private::field(&mut map, &mut field_1, "product_id")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")?
+                    crate::__private::field(&mut map, &mut field_2, "amount")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")?
+                    crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "recurring_interval",
-                    )?
+                    crate::__private::field(&mut map, &mut field_4, "recurring_interval")
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(
                         &mut map,
                         &mut field_5,
                         "recurring_interval_count",
-                    )?
+                    )
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    subscription_id: field_0,
+                    product_id: field_1.unwrap_or_default(),
+                    amount: field_2.unwrap_or_default(),
+                    currency: field_3.unwrap_or_default(),
+                    recurring_interval: field_4.unwrap_or_default(),
+                    recurring_interval_count: field_5.unwrap_or_default(),
+                })
+            }
+            (field_0,) => {
+                Err(crate::__private::missing(&[(field_0.is_none(), "subscription_id")]))
             }
         }
-        Ok(Self {
-            subscription_id: crate::__private::required(field_0, "subscription_id")?,
-            product_id: field_1.unwrap_or_default(),
-            amount: field_2.unwrap_or_default(),
-            currency: field_3.unwrap_or_default(),
-            recurring_interval: field_4.unwrap_or_default(),
-            recurring_interval_count: field_5.unwrap_or_default(),
-        })
     }
 }

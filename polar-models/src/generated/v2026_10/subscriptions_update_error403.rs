@@ -27,6 +27,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for SubscriptionsUpdateError403 {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "SubscriptionsUpdateError403",
@@ -46,8 +51,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

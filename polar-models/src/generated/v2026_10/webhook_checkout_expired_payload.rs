@@ -24,20 +24,20 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutExpiredPayload {
 }
 impl crate::__private::DecodeStruct for WebhookCheckoutExpiredPayload {
     const EXPECTING: &'static str = "struct WebhookCheckoutExpiredPayload";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "type" => Some(0),
+        "timestamp" => Some(1),
+        "data" => Some(2),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "type")?
+                    crate::__private::field(&mut map, &mut field_0, "type")
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -45,18 +45,29 @@ impl crate::__private::DecodeStruct for WebhookCheckoutExpiredPayload {
                         &mut field_1,
                         "timestamp",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "data")?
+                    crate::__private::field(&mut map, &mut field_2, "data")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_1, field_2) {
+            (Some(field_1), Some(field_2)) => {
+                Ok(Self {
+                    r#type: field_0.unwrap_or_default(),
+                    timestamp: field_1,
+                    data: field_2,
+                })
+            }
+            (field_1, field_2) => {
+                Err(
+                    crate::__private::missing(
+                        &[(field_1.is_none(), "timestamp"), (field_2.is_none(), "data")],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            r#type: field_0.unwrap_or_default(),
-            timestamp: crate::__private::required(field_1, "timestamp")?,
-            data: crate::__private::required(field_2, "data")?,
-        })
     }
 }

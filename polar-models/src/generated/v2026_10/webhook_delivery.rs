@@ -27,6 +27,16 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
 }
 impl crate::__private::DecodeStruct for WebhookDelivery {
     const EXPECTING: &'static str = "struct WebhookDelivery";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "created_at" => Some(0),
+        "modified_at" => Some(1),
+        "id" => Some(2),
+        "succeeded" => Some(3),
+        "http_code" => Some(4),
+        "response" => Some(5),
+        "webhook_event" => Some(6),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
@@ -35,17 +45,7 @@ impl crate::__private::DecodeStruct for WebhookDelivery {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "succeeded" => Some(3),
-            "http_code" => Some(4),
-            "response" => Some(5),
-            "webhook_event" => Some(6),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field_with(
@@ -53,7 +53,7 @@ impl crate::__private::DecodeStruct for WebhookDelivery {
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -61,34 +61,49 @@ impl crate::__private::DecodeStruct for WebhookDelivery {
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
-                    )?
+                    )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")?
+                    crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "succeeded")?
+                    crate::__private::field(&mut map, &mut field_3, "succeeded")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "http_code")?
+                    crate::__private::field(&mut map, &mut field_4, "http_code")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "response")?
+                    crate::__private::field(&mut map, &mut field_5, "response")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "webhook_event")?
+                    crate::__private::field(&mut map, &mut field_6, "webhook_event")
                 }
-                _ => crate::__private::skip(&mut map)?,
+                _ => crate::__private::skip(&mut map),
+            }?;
+        }
+        match (field_0, field_2, field_6) {
+            (Some(field_0), Some(field_2), Some(field_6)) => {
+                Ok(Self {
+                    created_at: field_0,
+                    modified_at: field_1.unwrap_or_default(),
+                    id: field_2,
+                    succeeded: field_3.unwrap_or_default(),
+                    http_code: field_4.unwrap_or_default(),
+                    response: field_5.unwrap_or_default(),
+                    webhook_event: field_6,
+                })
+            }
+            (field_0, field_2, field_6) => {
+                Err(
+                    crate::__private::missing(
+                        &[
+                            (field_0.is_none(), "created_at"),
+                            (field_2.is_none(), "id"),
+                            (field_6.is_none(), "webhook_event"),
+                        ],
+                    ),
+                )
             }
         }
-        Ok(Self {
-            created_at: crate::__private::required(field_0, "created_at")?,
-            modified_at: field_1.unwrap_or_default(),
-            id: crate::__private::required(field_2, "id")?,
-            succeeded: field_3.unwrap_or_default(),
-            http_code: field_4.unwrap_or_default(),
-            response: field_5.unwrap_or_default(),
-            webhook_event: crate::__private::required(field_6, "webhook_event")?,
-        })
     }
 }

@@ -25,47 +25,52 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
 }
 impl crate::__private::DecodeStruct for WebhookEndpointCreate {
     const EXPECTING: &'static str = "struct WebhookEndpointCreate";
+    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
+        "url" => Some(0),
+        "name" => Some(1),
+        "format" => Some(2),
+        "events" => Some(3),
+        "organization_id" => Some(4),
+        _ => None,
+    });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let keys = crate::__private::Keys(|key| match key {
-            "url" => Some(0),
-            "name" => Some(1),
-            "format" => Some(2),
-            "events" => Some(3),
-            "organization_id" => Some(4),
-            _ => None,
-        });
-        while let Some(key) = map.next_key_seed(keys)? {
+        while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "url")?
+                    crate::__private::field(&mut map, &mut field_0, "url")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")?
+                    crate::__private::field(&mut map, &mut field_1, "name")
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "format")?
+                    crate::__private::field(&mut map, &mut field_2, "format")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "events")?
+                    crate::__private::field(&mut map, &mut field_3, "events")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "organization_id")?
+                    crate::__private::field(&mut map, &mut field_4, "organization_id")
                 }
-                _ => crate::__private::skip(&mut map)?,
-            }
+                _ => crate::__private::skip(&mut map),
+            }?;
         }
-        Ok(Self {
-            url: crate::__private::required(field_0, "url")?,
-            name: field_1.unwrap_or_default(),
-            format: field_2.unwrap_or_else(crate::__private::absent_enum),
-            events: field_3.unwrap_or_default(),
-            organization_id: field_4.unwrap_or_default(),
-        })
+        match (field_0,) {
+            (Some(field_0),) => {
+                Ok(Self {
+                    url: field_0,
+                    name: field_1.unwrap_or_default(),
+                    format: field_2.unwrap_or_else(crate::__private::absent_enum),
+                    events: field_3.unwrap_or_default(),
+                    organization_id: field_4.unwrap_or_default(),
+                })
+            }
+            (field_0,) => Err(crate::__private::missing(&[(field_0.is_none(), "url")])),
+        }
     }
 }
 impl WebhookEndpointCreate {

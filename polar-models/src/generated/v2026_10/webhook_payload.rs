@@ -309,6 +309,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
+        crate::__private::decode_union(deserializer)
+    }
+}
+impl crate::__private::DecodeUnion for WebhookPayload {
+    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "WebhookPayload",
@@ -565,8 +570,8 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
             ],
         };
         UNION
-            .decode(
-                deserializer,
+            .decode_str(
+                json,
                 |index, json| {
                     Ok(
                         match index {

@@ -1,0 +1,221 @@
+//! Reading a discriminated union's tag straight from the value's text.
+//!
+//! A union with a discriminator needs one thing before it can decode the
+//! variant: the tag's string. Finding it by a full shallow decode (every
+//! key, every scalar, as the shape-based path must) costs about as much as
+//! decoding again; this walks the bytes of the object's top level instead,
+//! stepping over nested values without reading them.
+//!
+//! It answers only when the answer is plain: an object whose keys and tag
+//! carry no escapes. Anything else (escapes, a non-string tag, text that is
+//! not an object, malformed JSON) is `None`, and the caller takes the full
+//! path, which gives the same result or the error for it.
+
+/// The string value of the first top-level `key` of the JSON object in
+/// `json`, when neither the keys before it nor the value hold an escape.
+/// `None` when the key is absent, when its value is not a string, or when
+/// the text is anything else than such an object.
+pub(crate) fn scan_tag<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    let bytes = json.as_bytes();
+    let mut at = skip_space(bytes, 0);
+    if bytes.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = skip_space(bytes, at + 1);
+    if bytes.get(at) == Some(&b'}') {
+        return None;
+    }
+    loop {
+        let (name, after) = plain_string(bytes, at)?;
+        at = skip_space(bytes, after);
+        if bytes.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_space(bytes, at + 1);
+        if name == key.as_bytes() {
+            let (value, _) = plain_string(bytes, at)?;
+            // The bytes between two quotes of valid UTF-8 text with no
+            // backslash are a whole string.
+            return std::str::from_utf8(value).ok();
+        }
+        at = skip_value(bytes, at)?;
+        at = skip_space(bytes, at);
+        match bytes.get(at) {
+            Some(b',') => at = skip_space(bytes, at + 1),
+            _ => return None,
+        }
+    }
+}
+
+fn skip_space(bytes: &[u8], mut at: usize) -> usize {
+    while matches!(bytes.get(at), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        at += 1;
+    }
+    at
+}
+
+/// The contents of the string starting at `at` (which must be its opening
+/// quote) and the index after its closing quote; `None` if it holds an
+/// escape or is not closed.
+fn plain_string(bytes: &[u8], at: usize) -> Option<(&[u8], usize)> {
+    if bytes.get(at) != Some(&b'"') {
+        return None;
+    }
+    let start = at + 1;
+    let len = bytes[start..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')?;
+    let end = start + len;
+    (bytes[end] == b'"').then(|| (&bytes[start..end], end + 1))
+}
+
+/// The index after the value starting at `at`: strings (escapes included),
+/// objects and arrays by their brackets, scalars up to the next delimiter.
+fn skip_value(bytes: &[u8], at: usize) -> Option<usize> {
+    match bytes.get(at)? {
+        b'"' => skip_string(bytes, at),
+        b'{' | b'[' => {
+            let mut depth = 0usize;
+            let mut i = at;
+            loop {
+                match bytes.get(i)? {
+                    b'"' => {
+                        i = skip_string(bytes, i)?;
+                        continue;
+                    }
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+        }
+        _ => {
+            let len = bytes[at..]
+                .iter()
+                .position(|&b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(bytes.len() - at);
+            (len > 0).then_some(at + len)
+        }
+    }
+}
+
+/// The index after the string starting at `at`, escapes included.
+fn skip_string(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut i = at + 1;
+    loop {
+        match bytes.get(i)? {
+            b'"' => return Some(i + 1),
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scan_tag;
+    use serde_json::Value;
+
+    /// What the full path finds: the first `key` of a JSON object whose
+    /// value is a string.
+    fn by_decoding(json: &str, key: &str) -> Option<String> {
+        // serde_json keeps the last of duplicate keys; the union decoder
+        // (and so this reference) keeps the first, read in order.
+        let mut de = serde_json::Deserializer::from_str(json);
+        let entries: Vec<(String, Value)> =
+            match serde::de::Deserializer::deserialize_map(&mut de, Entries) {
+                Ok(entries) if de.end().is_ok() => entries,
+                _ => return None,
+            };
+        match entries.into_iter().find(|(k, _)| k == key)? {
+            (_, Value::String(tag)) => Some(tag),
+            _ => None,
+        }
+    }
+
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<(String, Value)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(entries)
+        }
+    }
+
+    const CASES: &[&str] = &[
+        r#"{"type":"order.created","data":{"id":"x"}}"#,
+        r#"{"data":{"type":"inner","list":[1,{"type":"deeper"},"]}"]},"type":"outer"}"#,
+        r#" { "a" : 1 , "b" : [ true , null ] , "type" : "spaced" } "#,
+        r#"{"a":"with \"quotes\" and \\ back","type":"after escapes in a value"}"#,
+        r#"{"type":"first","type":"second"}"#,
+        r#"{"type":5}"#,
+        r#"{"type":null,"kind":"x"}"#,
+        r#"{"kind":"no tag here","n":-1.5e3}"#,
+        r#"{"type":"caf\u00e9"}"#,
+        r#"{"ty\u0070e":"escaped key"}"#,
+        r#"{"type":"ünïcödé","x":{}}"#,
+        r#"{}"#,
+        r#"[{"type":"in an array"}]"#,
+        r#""type""#,
+        r#"{"a":{"b":{"c":[[[]]]}},"type":"nested"}"#,
+    ];
+
+    #[test]
+    fn finds_the_tag_the_full_decode_finds_or_defers() {
+        for json in CASES {
+            let scanned = scan_tag(json, "type");
+            let decoded = by_decoding(json, "type");
+            match scanned {
+                // Whenever it answers, it agrees.
+                Some(tag) => assert_eq!(Some(tag.to_owned()), decoded, "{json}"),
+                // It defers only where escapes are involved, or there is no tag.
+                None => assert!(
+                    decoded.is_none() || json.contains('\\'),
+                    "{json}: {decoded:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn never_answers_differently_on_broken_text() {
+        // Every one-byte change of every case (ASCII only, so the text stays
+        // UTF-8): wherever the scan answers, the text decodes to that tag.
+        let replacements = b"{}[]\",:\\ ae1-";
+        for json in CASES {
+            for i in 0..json.len() {
+                for &r in replacements {
+                    let mut bytes = json.as_bytes().to_vec();
+                    if !bytes[i].is_ascii() {
+                        continue;
+                    }
+                    bytes[i] = r;
+                    let Ok(text) = String::from_utf8(bytes) else {
+                        continue;
+                    };
+                    if let Some(tag) = scan_tag(&text, "type") {
+                        // Broken text elsewhere is the variant decoder's to report.
+                        if let Some(decoded) = by_decoding(&text, "type") {
+                            assert_eq!(tag, decoded, "{text}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
