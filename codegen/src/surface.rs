@@ -79,6 +79,7 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
     let text = match ty {
         TypeRef::Named(id) => models.get(*id).name.clone(),
         TypeRef::String => "String".into(),
+        TypeRef::Secret => "Secret".into(),
         TypeRef::Integer => "i64".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),

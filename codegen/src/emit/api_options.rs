@@ -90,6 +90,17 @@ pub(super) fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
     {
         return Err(clash(param, "setter"));
     }
+    let entry_method = |p: &Param| format!("{}_entry", crate::ir::names::unraw(&p.rust_name));
+    if let Some(param) = optional_query(op)
+        .filter(|p| p.map_entry().is_some())
+        .find(|p| {
+            let method = entry_method(p);
+            BUILDER_METHODS.contains(&method.as_str())
+                || optional_query(op).any(|other| other.rust_name == method)
+        })
+    {
+        return Err(clash(param, "add-one-entry method"));
+    }
     let fields = ["core", "errors", "options", "body"];
     if let Some(param) = op
         .arguments()

@@ -10,6 +10,7 @@ use super::cycles;
 use super::docs::doc_text;
 use super::enum_names::enum_variants;
 use super::names::{field_name, module_name, type_name, Namespace};
+use super::{metadata, secrets};
 use super::*;
 use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
 use crate::Error;
@@ -21,6 +22,7 @@ pub const RUNTIME_NAMES: &[&str] = &[
     "Nullable",
     "Const",
     "ConstValue",
+    "Secret",
     "String",
     "Vec",
     "Option",
@@ -63,6 +65,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         types,
         consts,
         component_count,
+        mut type_names,
         ..
     } = lowering;
     let mut models = Models {
@@ -77,10 +80,48 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         operations,
         page_positions: Vec::new(),
     };
+    add_short_names(&mut models, &mut type_names)?;
     models.page_positions = page_positions(&models)?;
     cycles::box_cycles(&mut models);
     apply_drift_policy(&mut models);
     Ok(models)
+}
+
+/// The aliases [`metadata`] asks for, in the module of the unions they
+/// name. A schema that already has the name makes generation fail: an
+/// alias that silently took another name would not be the documented one.
+fn add_short_names(models: &mut Models, type_names: &mut Namespace) -> Result<(), Error> {
+    for alias in metadata::short_names(models)? {
+        if type_names.is_taken(alias.name) {
+            return Err(Error::unsupported(
+                format!("type name `{}`", alias.name),
+                "a schema already has the name the metadata value alias takes",
+            ));
+        }
+        type_names.reserve(alias.name);
+        let module = models.get(alias.target).module.clone();
+        models.types.push(TypeDef {
+            name: alias.name.to_owned(),
+            origin: Origin::ShortName,
+            doc: alias.doc,
+            module,
+            kind: TypeKind::Alias(TypeRef::Named(alias.target)),
+        });
+        // The add-one-entry methods of the `metadata` filter take the
+        // short name.
+        if alias.name == metadata::METADATA_FILTER_VALUE {
+            let short = TypeRef::Named(TypeId(models.types.len() - 1));
+            let target = TypeRef::Named(alias.target);
+            for op in &mut models.operations {
+                for param in op.query_params.iter_mut() {
+                    if param.wire_name == "metadata" && param.entry_value.as_ref() == Some(&target) {
+                        param.entry_value = Some(short.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every struct used as the `pagination` of a `Page`, with the field that
@@ -402,6 +443,8 @@ impl<'a> Lowering<'a> {
                 &format!("{}{}", ctx.hint, type_name(wire_name)),
             );
             let (ty, nullable) = peel_nullable(self.type_ref(property, &child)?);
+            let description = doc_text(property.title.as_deref(), property.description.as_deref());
+            let ty = secrets::secret_type(wire_name, &description, ty);
             let required = schema.required.iter().any(|r| r == wire_name);
             let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
@@ -416,7 +459,7 @@ impl<'a> Lowering<'a> {
             } else {
                 OnMissing::Default
             };
-            let mut doc = doc_text(property.title.as_deref(), property.description.as_deref());
+            let mut doc = description;
             if doc.is_empty() {
                 doc = self
                     .referenced_doc(property)
@@ -902,6 +945,7 @@ impl<'a> Lowering<'a> {
     fn primitive_name(&self, ty: &TypeRef) -> String {
         match ty {
             TypeRef::String => "String".into(),
+            TypeRef::Secret => "Secret".into(),
             TypeRef::Integer => "Integer".into(),
             TypeRef::Number => "Number".into(),
             TypeRef::Boolean | TypeRef::ConstBool(_) => "Boolean".into(),
@@ -1292,7 +1336,11 @@ pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> 
 
 fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
     match ty {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => Shape::String,
+        TypeRef::String
+        | TypeRef::Secret
+        | TypeRef::DateTime
+        | TypeRef::Date
+        | TypeRef::Uuid => Shape::String,
         TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
         TypeRef::Integer => Shape::Integer,
         TypeRef::Number => Shape::Number,

@@ -8,9 +8,11 @@ pub mod docs;
 pub mod enum_names;
 pub mod features;
 mod lower;
+pub mod metadata;
 pub mod names;
 mod operations;
 pub mod page_size;
+pub mod secrets;
 pub mod sharing;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
@@ -86,6 +88,9 @@ pub enum Origin {
     PrimitiveUnion,
     /// The event union built from the spec's `webhooks` section.
     WebhookEvents,
+    /// A short public name for a type whose structural name is long
+    /// (`MetadataValue`): an alias decided in [`metadata`].
+    ShortName,
 }
 
 #[derive(Debug, Clone)]
@@ -254,6 +259,9 @@ pub enum Shape {
 pub enum TypeRef {
     Named(TypeId),
     String,
+    /// A string that carries a credential: `Secret`, which never prints
+    /// its value (decided in [`secrets`]).
+    Secret,
     Integer,
     Number,
     Boolean,
