@@ -47,9 +47,11 @@ async fn metadata_entries_add_up_in_the_query() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/customers/"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"items": [], "pagination": {"total_count": 0, "max_page": 0}}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"items": [], "pagination": {"total_count": 0, "max_page": 0}}),
+            ),
+        )
         .mount(&server)
         .await;
     let client = client(&server);

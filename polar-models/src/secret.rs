@@ -114,7 +114,12 @@ mod tests {
         struct Holder {
             token: Option<Secret>,
         }
-        let holder = format!("{:?}", Holder { token: Some(secret) });
+        let holder = format!(
+            "{:?}",
+            Holder {
+                token: Some(secret)
+            }
+        );
         assert_eq!(holder, r#"Holder { token: Some(Secret("***")) }"#);
     }
 

@@ -10,8 +10,8 @@ use super::cycles;
 use super::docs::doc_text;
 use super::enum_names::enum_variants;
 use super::names::{field_name, module_name, type_name, Namespace};
-use super::{metadata, secrets};
 use super::*;
+use super::{metadata, secrets};
 use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
 use crate::Error;
 
@@ -114,7 +114,8 @@ fn add_short_names(models: &mut Models, type_names: &mut Namespace) -> Result<()
             let target = TypeRef::Named(alias.target);
             for op in &mut models.operations {
                 for param in op.query_params.iter_mut() {
-                    if param.wire_name == "metadata" && param.entry_value.as_ref() == Some(&target) {
+                    if param.wire_name == "metadata" && param.entry_value.as_ref() == Some(&target)
+                    {
                         param.entry_value = Some(short.clone());
                     }
                 }
@@ -1336,11 +1337,9 @@ pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> 
 
 fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
     match ty {
-        TypeRef::String
-        | TypeRef::Secret
-        | TypeRef::DateTime
-        | TypeRef::Date
-        | TypeRef::Uuid => Shape::String,
+        TypeRef::String | TypeRef::Secret | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
+            Shape::String
+        }
         TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
         TypeRef::Integer => Shape::Integer,
         TypeRef::Number => Shape::Number,

@@ -56,7 +56,11 @@ pub fn short_names(models: &Models) -> Result<Vec<ShortName>, Error> {
         if !structure.input {
             continue;
         }
-        for field in structure.fields.iter().filter(|f| f.wire_name == "metadata") {
+        for field in structure
+            .fields
+            .iter()
+            .filter(|f| f.wire_name == "metadata")
+        {
             if let Some(value) = value_type(models, &field.ty) {
                 inputs.push((owner_name(&ty.origin, &ty.name), value));
             }
@@ -71,7 +75,11 @@ pub fn short_names(models: &Models) -> Result<Vec<ShortName>, Error> {
         }
     }
     let mut out = Vec::new();
-    if let Some(target) = agreed(models, "the `metadata` property of the types sent to the API", &inputs)? {
+    if let Some(target) = agreed(
+        models,
+        "the `metadata` property of the types sent to the API",
+        &inputs,
+    )? {
         out.push(ShortName {
             name: METADATA_VALUE,
             doc: format!(
@@ -84,7 +92,11 @@ pub fn short_names(models: &Models) -> Result<Vec<ShortName>, Error> {
             target,
         });
     }
-    if let Some(target) = agreed(models, "the `metadata` query parameter of the list operations", &filters)? {
+    if let Some(target) = agreed(
+        models,
+        "the `metadata` query parameter of the list operations",
+        &filters,
+    )? {
         out.push(ShortName {
             name: METADATA_FILTER_VALUE,
             doc: format!(
@@ -101,7 +113,11 @@ pub fn short_names(models: &Models) -> Result<Vec<ShortName>, Error> {
 }
 
 /// The one value type all `found` agree on, `None` when there are none.
-fn agreed(models: &Models, what: &str, found: &[(String, TypeId)]) -> Result<Option<TypeId>, Error> {
+fn agreed(
+    models: &Models,
+    what: &str,
+    found: &[(String, TypeId)],
+) -> Result<Option<TypeId>, Error> {
     let mut by_type: BTreeMap<TypeId, Vec<&str>> = BTreeMap::new();
     for (owner, value) in found {
         by_type.entry(*value).or_default().push(owner);

@@ -222,7 +222,10 @@ mod tests {
     fn descriptions_decide_generic_names_and_veto_masked_values() {
         assert!(is_credential("key", "The secret key of the integration."));
         assert!(!is_credential("key", "Key"));
-        assert!(!is_credential("code", "Code customers can use to apply the discount."));
+        assert!(!is_credential(
+            "code",
+            "Code customers can use to apply the discount."
+        ));
         assert!(!is_credential(
             "client_secret",
             "Last four characters of the client secret (display only)."
@@ -235,10 +238,7 @@ mod tests {
     fn only_plain_strings_become_secrets() {
         assert_eq!(secret_type("token", "", TypeRef::String), TypeRef::Secret);
         assert_eq!(secret_type("token", "", TypeRef::Uuid), TypeRef::Uuid);
-        assert_eq!(
-            secret_type("token", "", TypeRef::Integer),
-            TypeRef::Integer
-        );
+        assert_eq!(secret_type("token", "", TypeRef::Integer), TypeRef::Integer);
         assert_eq!(secret_type("name", "", TypeRef::String), TypeRef::String);
     }
 }
