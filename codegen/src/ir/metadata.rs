@@ -28,7 +28,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Models, Origin, Struct, TypeId, TypeKind, TypeRef};
+use super::names::Namespace;
+use super::{Models, Origin, Struct, TypeDef, TypeId, TypeKind, TypeRef};
 use crate::Error;
 
 /// The alias of the value type of input models' `metadata`.
@@ -110,6 +111,47 @@ pub fn short_names(models: &Models) -> Result<Vec<ShortName>, Error> {
         });
     }
     Ok(out)
+}
+
+/// Add the aliases [`short_names`] asks for, in the module of the unions they
+/// name. A schema that already has the name makes generation fail: an
+/// alias that silently took another name would not be the documented one.
+pub(super) fn add_short_names(
+    models: &mut Models,
+    type_names: &mut Namespace,
+) -> Result<(), Error> {
+    for alias in short_names(models)? {
+        if type_names.is_taken(alias.name) {
+            return Err(Error::unsupported(
+                format!("type name `{}`", alias.name),
+                "a schema already has the name the metadata value alias takes",
+            ));
+        }
+        type_names.reserve(alias.name);
+        let module = models.get(alias.target).module.clone();
+        models.types.push(TypeDef {
+            name: alias.name.to_owned(),
+            origin: Origin::ShortName,
+            doc: alias.doc,
+            module,
+            kind: TypeKind::Alias(TypeRef::Named(alias.target)),
+        });
+        // The add-one-entry methods of the `metadata` filter take the
+        // short name.
+        if alias.name == METADATA_FILTER_VALUE {
+            let short = TypeRef::Named(TypeId(models.types.len() - 1));
+            let target = TypeRef::Named(alias.target);
+            for op in &mut models.operations {
+                for param in op.query_params.iter_mut() {
+                    if param.wire_name == "metadata" && param.entry_value.as_ref() == Some(&target)
+                    {
+                        param.entry_value = Some(short.clone());
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The one value type all `found` agree on, `None` when there are none.

@@ -12,8 +12,11 @@ pub mod metadata;
 pub mod names;
 mod operations;
 pub mod page_size;
+mod passes;
+mod reach;
 pub mod secrets;
 pub mod sharing;
+mod unions;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 pub use operations::{
