@@ -12,14 +12,13 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::api_options::{
-    check_builder_names, emit_idempotency_key, emit_request_options, takes_idempotency_key,
+    check_builder_names, emit_entry_method, emit_idempotency_key, emit_request_options,
+    takes_idempotency_key,
 };
 use super::{doc_attrs, ident};
 use crate::ir::features::group_feature;
 use crate::ir::names::{module_name, type_name};
-use crate::ir::{
-    Auth, MapKey, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef,
-};
+use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
 use crate::ApiVersion;
 
 /// One operation group's file: everything in it is the same for every
@@ -496,30 +495,7 @@ fn emit_setter(models: &Models, param: &Param) -> TokenStream {
         TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
         _ => (ty, quote!(value)),
     };
-    let entry = param.map_entry().map(|(key, value)| {
-        let method = format_ident!("{}_entry", crate::ir::names::unraw(&param.rust_name));
-        let key = match key {
-            MapKey::String => quote!(String),
-            MapKey::Uuid => model_type(models, &TypeRef::Uuid),
-            MapKey::Enum(id) => model_type(models, &TypeRef::Named(id)),
-        };
-        let value = model_type(models, value);
-        let doc = format!(
-            " Adds one entry to [`{}`](Self::{}): `key` maps to `value`, beside the \
-             entries already set (a key set twice keeps the last value).",
-            crate::ir::names::unraw(&param.rust_name),
-            crate::ir::names::unraw(&param.rust_name),
-        );
-        quote! {
-            #[doc = #doc]
-            pub fn #method(mut self, key: impl Into<#key>, value: impl Into<#value>) -> Self {
-                self.#name
-                    .get_or_insert_with(Default::default)
-                    .insert(key.into(), value.into());
-                self
-            }
-        }
-    });
+    let entry = emit_entry_method(models, param);
     quote! {
         #doc
         pub fn #name(mut self, value: #arg) -> Self {
