@@ -79,6 +79,7 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
     let text = match ty {
         TypeRef::Named(id) => models.get(*id).name.clone(),
         TypeRef::String => "String".into(),
+        TypeRef::Secret => "Secret".into(),
         TypeRef::Integer => "i64".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
@@ -150,6 +151,18 @@ pub fn operations(models: &Models) -> String {
                 param.rust_name,
                 param_type(models, param)
             ));
+            if let Some((key, value)) = param.map_entry() {
+                let key = match key {
+                    MapKey::String => "String".to_owned(),
+                    MapKey::Uuid => "Uuid".to_owned(),
+                    MapKey::Enum(id) => models.get(id).name.clone(),
+                };
+                text.push_str(&format!(
+                    "    .{}_entry(impl Into<{key}>, impl Into<{}>)\n",
+                    crate::ir::names::unraw(&param.rust_name),
+                    short_type(models, value, false)
+                ));
+            }
         }
         if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
             text.push_str(&format!(

@@ -75,6 +75,21 @@ impl From<&String> for AccessToken {
     }
 }
 
+/// A session token from a model (`CustomerSession::token`, ...), which the
+/// models keep as a [`polar_models::Secret`]: the value moves from one
+/// redacted wrapper to the other without being exposed on the way.
+impl From<polar_models::Secret> for AccessToken {
+    fn from(token: polar_models::Secret) -> Self {
+        AccessToken::new(token.into_inner())
+    }
+}
+
+impl From<&polar_models::Secret> for AccessToken {
+    fn from(token: &polar_models::Secret) -> Self {
+        AccessToken::new(token.expose_secret())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

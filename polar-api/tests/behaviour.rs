@@ -895,9 +895,17 @@ async fn oauth2_token_request_is_form_encoded_and_anonymous() {
     .unwrap();
     let body = Oauth2RequestTokenBody::RefreshTokenRequest(refresh);
     let token = anonymous.oauth2().request_token(body).send().await.unwrap();
-    assert_eq!(token.access_token, "polar_at_new");
+    assert_eq!(token.access_token.expose_secret(), "polar_at_new");
     assert_eq!(token.expires_in, 3600);
-    assert_eq!(token.refresh_token.as_deref(), Some("polar_rt_new"));
+    assert_eq!(
+        token.refresh_token.as_ref().map(|t| t.expose_secret()),
+        Some("polar_rt_new")
+    );
+    // The tokens are `Secret`s: a logged response shows none of them.
+    let printed = format!("{token:?}");
+    for value in ["polar_at_new", "polar_rt_new", "id.token.value"] {
+        assert!(!printed.contains(value), "{printed}");
+    }
 
     let requests = received(&server).await;
     assert_eq!(requests.len(), 1);

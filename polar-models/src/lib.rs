@@ -10,7 +10,9 @@
 //! * [`Const`] — a property fixed to one string by the spec (a union tag such
 //!   as a benefit's `type`), which still keeps whatever the server sent;
 //! * [`Page`] — the one generic type behind every `ListResource_*` schema,
-//!   and [`PageProgress`], which tells from a page whether another follows.
+//!   and [`PageProgress`], which tells from a page whether another follows;
+//! * [`Secret`] — a credential (a token, a client or signing secret), which
+//!   `Debug` and `Display` print as `***`; read it with [`Secret::expose_secret`].
 //!
 //! # Forward compatibility
 //!
@@ -46,6 +48,7 @@ mod constant;
 mod generated;
 mod nullable;
 mod page;
+mod secret;
 mod struct_decode;
 mod tag_scan;
 mod timestamp;
@@ -57,6 +60,7 @@ pub use constant::{Const, ConstValue};
 pub use generated::*;
 pub use nullable::Nullable;
 pub use page::{Page, PageProgress};
+pub use secret::Secret;
 
 pub use chrono;
 pub use uuid;

@@ -162,10 +162,37 @@ pub fn decoding_as_users_do<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+thread_local! {
+    static DEBUG_CAPTURE: std::cell::RefCell<Option<Vec<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Run `f`, and return with its result the `{:?}` text of every value
+/// [`roundtrip`] decoded meanwhile (so through the generated tables'
+/// `roundtrip`), in order: for checking what a decoded model prints
+/// (`tests/tests/secrets.rs`) without a second dispatch table.
+pub fn capturing_debug<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    struct Reset(Option<Vec<String>>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DEBUG_CAPTURE.with(|capture| *capture.borrow_mut() = self.0.take());
+        }
+    }
+    let reset = Reset(DEBUG_CAPTURE.with(|capture| capture.borrow_mut().replace(Vec::new())));
+    let result = f();
+    let captured = DEBUG_CAPTURE
+        .with(|capture| capture.borrow_mut().take())
+        .unwrap_or_default();
+    drop(reset);
+    (result, captured)
+}
+
 /// Decode `json` as `T` strictly (no value may land in an `Unknown`
 /// variant; inside [`decoding_as_users_do`], as users decode) and encode it
 /// again.
-pub fn roundtrip<T: DeserializeOwned + Serialize>(json: &str) -> Result<Value, String> {
+pub fn roundtrip<T: DeserializeOwned + Serialize + std::fmt::Debug>(
+    json: &str,
+) -> Result<Value, String> {
     let decode = || serde_json::from_str::<T>(json);
     let value = if AS_USERS_DECODE.with(|flag| flag.get()) {
         decode()
@@ -173,6 +200,11 @@ pub fn roundtrip<T: DeserializeOwned + Serialize>(json: &str) -> Result<Value, S
         polar_models::__private::strict_decoding(decode)
     }
     .map_err(|e| format!("decode: {e}"))?;
+    DEBUG_CAPTURE.with(|capture| {
+        if let Some(captured) = capture.borrow_mut().as_mut() {
+            captured.push(format!("{value:?}"));
+        }
+    });
     serde_json::to_value(&value).map_err(|e| format!("encode: {e}"))
 }
 

@@ -255,7 +255,7 @@ impl Walker<'_> {
             TypeRef::Number => "number",
             TypeRef::Boolean => "bool",
             TypeRef::Const(_) | TypeRef::ConstBool(_) => "const",
-            TypeRef::String => "string",
+            TypeRef::String | TypeRef::Secret => "string",
             TypeRef::Uuid => "string (uuid)",
             TypeRef::DateTime | TypeRef::Date => "string (date-time)",
             TypeRef::Vec(_) | TypeRef::Tuple(_) => "array",

@@ -729,6 +729,7 @@ fn origin_note(ty: &TypeDef) -> Option<String> {
         Origin::SharedEnum { title } => Some(format!("inline enum titled `{title}`")),
         Origin::PrimitiveUnion => Some("union of primitive types".to_owned()),
         Origin::WebhookEvents => None,
+        Origin::ShortName => Some("short name of a metadata value type".to_owned()),
     }
 }
 

@@ -12,7 +12,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::api_options::{
-    check_builder_names, emit_idempotency_key, emit_request_options, takes_idempotency_key,
+    check_builder_names, emit_entry_method, emit_idempotency_key, emit_request_options,
+    takes_idempotency_key,
 };
 use super::{doc_attrs, ident};
 use crate::ir::features::group_feature;
@@ -494,12 +495,14 @@ fn emit_setter(models: &Models, param: &Param) -> TokenStream {
         TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
         _ => (ty, quote!(value)),
     };
+    let entry = emit_entry_method(models, param);
     quote! {
         #doc
         pub fn #name(mut self, value: #arg) -> Self {
             self.#name = Some(#value);
             self
         }
+        #entry
     }
 }
 

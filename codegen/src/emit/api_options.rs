@@ -1,13 +1,16 @@
 //! The methods every request builder has beside its parameters: the
 //! per-request options over `RequestOptions` (timeout, deadline, retries,
-//! token), the `Idempotency-Key` setter of the mutating ones, and the check
-//! that no parameter's setter or field collides with them.
+//! token), the `Idempotency-Key` setter of the mutating ones, the
+//! add-one-entry methods of map parameters, and the check that no
+//! parameter's setter or field collides with them.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use super::api::optional_query;
-use crate::ir::{Operation, Param};
+use super::ident;
+use super::models::rust_type_in;
+use crate::ir::{MapKey, Models, Operation, Param, TypeRef};
 
 /// The builder methods every operation has, over its `RequestOptions`.
 pub(super) fn emit_request_options() -> TokenStream {
@@ -90,6 +93,17 @@ pub(super) fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
     {
         return Err(clash(param, "setter"));
     }
+    let entry_method = |p: &Param| format!("{}_entry", crate::ir::names::unraw(&p.rust_name));
+    if let Some(param) = optional_query(op)
+        .filter(|p| p.map_entry().is_some())
+        .find(|p| {
+            let method = entry_method(p);
+            BUILDER_METHODS.contains(&method.as_str())
+                || optional_query(op).any(|other| other.rust_name == method)
+        })
+    {
+        return Err(clash(param, "add-one-entry method"));
+    }
     let fields = ["core", "errors", "options", "body"];
     if let Some(param) = op
         .arguments()
@@ -99,4 +113,36 @@ pub(super) fn check_builder_names(op: &Operation) -> Result<(), crate::Error> {
         return Err(clash(param, "field"));
     }
     Ok(())
+}
+
+/// `.{name}_entry(key, value)` for an optional `deepObject` map parameter
+/// (see [`Param::map_entry`]): adds one entry to the map, creating it when
+/// absent, beside the setter that replaces the whole map.
+pub(super) fn emit_entry_method(models: &Models, param: &Param) -> Option<TokenStream> {
+    let model_type = |ty: &TypeRef| rust_type_in(models, ty, &quote!(super::models));
+    param.map_entry().map(|(key, value)| {
+        let name = ident(&param.rust_name);
+        let method = format_ident!("{}_entry", crate::ir::names::unraw(&param.rust_name));
+        let key = match key {
+            MapKey::String => quote!(String),
+            MapKey::Uuid => model_type(&TypeRef::Uuid),
+            MapKey::Enum(id) => model_type(&TypeRef::Named(id)),
+        };
+        let value = model_type(value);
+        let doc = format!(
+            " Adds one entry to [`{}`](Self::{}): `key` maps to `value`, beside the \
+             entries already set (a key set twice keeps the last value).",
+            crate::ir::names::unraw(&param.rust_name),
+            crate::ir::names::unraw(&param.rust_name),
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn #method(mut self, key: impl Into<#key>, value: impl Into<#value>) -> Self {
+                self.#name
+                    .get_or_insert_with(Default::default)
+                    .insert(key.into(), value.into());
+                self
+            }
+        }
+    })
 }

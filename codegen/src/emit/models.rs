@@ -3,7 +3,8 @@
 //!
 //! Generated code refers to the hand-written runtime only through fixed
 //! paths: `crate::Nullable`, `crate::Const`, `crate::ConstValue`,
-//! `crate::Page`, `crate::PageProgress` and `crate::__private::*`.
+//! `crate::Page`, `crate::PageProgress`, `crate::Secret` and
+//! `crate::__private::*`.
 
 use std::collections::BTreeMap;
 
@@ -30,6 +31,7 @@ pub const RUNTIME_REEXPORTS: &[&str] = &[
     "Nullable",
     "Page",
     "PageProgress",
+    "Secret",
 ];
 
 /// `pub use crate::{chrono, uuid, ..};`: the runtime names of
@@ -439,6 +441,7 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
                     }
                 }
             });
+            from_impls.extend(literal_from_impl(&name, &variant_name, resolved));
         }
     }
     let uses_lit = union.variants.iter().any(|v| shape_uses_lit(&v.shape));
@@ -495,6 +498,35 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
             }
         }
         #(#from_impls)*
+    }
+}
+
+/// The `From` that lets a literal convert with `.into()` beside the
+/// variant's own: `From<&str>` for the (only) `String` variant, and
+/// `From<i32>` for the (only) integer variant, since an integer literal
+/// with no other constraint is an `i32` (`42.into()`). No union has an
+/// `&str` or `i32` variant of its own, so neither can conflict.
+fn literal_from_impl(
+    name: &proc_macro2::Ident,
+    variant: &proc_macro2::Ident,
+    resolved: &TypeRef,
+) -> Option<TokenStream> {
+    match resolved {
+        TypeRef::String => Some(quote! {
+            impl From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    Self::#variant(value.to_owned())
+                }
+            }
+        }),
+        TypeRef::Integer => Some(quote! {
+            impl From<i32> for #name {
+                fn from(value: i32) -> Self {
+                    Self::#variant(i64::from(value))
+                }
+            }
+        }),
+        _ => None,
     }
 }
 
@@ -563,6 +595,7 @@ pub fn rust_type_in(models: &Models, ty: &TypeRef, root: &TokenStream) -> TokenS
             quote!(#root::#name)
         }
         TypeRef::String => quote!(String),
+        TypeRef::Secret => quote!(#root::Secret),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
         TypeRef::Boolean | TypeRef::ConstBool(_) => quote!(bool),

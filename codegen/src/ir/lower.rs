@@ -11,6 +11,7 @@ use super::docs::doc_text;
 use super::enum_names::enum_variants;
 use super::names::{field_name, module_name, type_name, Namespace};
 use super::*;
+use super::{metadata, passes, reach, secrets};
 use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
 use crate::Error;
 
@@ -21,6 +22,7 @@ pub const RUNTIME_NAMES: &[&str] = &[
     "Nullable",
     "Const",
     "ConstValue",
+    "Secret",
     "String",
     "Vec",
     "Option",
@@ -45,7 +47,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
             format!("OpenAPI version {} (expected 3.x)", spec.openapi),
         ));
     }
-    let reachable = reachable_components(spec);
+    let reachable = reach::reachable_components(spec);
     let unreachable = spec
         .components
         .schemas
@@ -63,6 +65,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         types,
         consts,
         component_count,
+        mut type_names,
         ..
     } = lowering;
     let mut models = Models {
@@ -77,130 +80,11 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         operations,
         page_positions: Vec::new(),
     };
-    models.page_positions = page_positions(&models)?;
+    metadata::add_short_names(&mut models, &mut type_names)?;
+    models.page_positions = passes::page_positions(&models)?;
     cycles::box_cycles(&mut models);
-    apply_drift_policy(&mut models);
+    passes::apply_drift_policy(&mut models);
     Ok(models)
-}
-
-/// Every struct used as the `pagination` of a `Page`, with the field that
-/// says whether a page follows. A pagination object with neither a required
-/// integer `max_page` nor a required boolean `has_next_page` cannot be walked,
-/// so generation fails naming it.
-fn page_positions(models: &Models) -> Result<Vec<(TypeId, PagePosition)>, Error> {
-    let mut used = BTreeSet::new();
-    let mut note = |ty: &TypeRef| {
-        let mut stack = vec![ty];
-        while let Some(ty) = stack.pop() {
-            match ty {
-                TypeRef::Page { item, pagination } => {
-                    used.insert(*pagination);
-                    stack.push(item);
-                }
-                TypeRef::Vec(inner) | TypeRef::Nullable(inner) => stack.push(inner),
-                TypeRef::Map { value, .. } => stack.push(value),
-                TypeRef::Tuple(items) => stack.extend(items),
-                _ => {}
-            }
-        }
-    };
-    for ty in &models.types {
-        match &ty.kind {
-            TypeKind::Struct(s) => {
-                s.fields.iter().for_each(|f| note(&f.ty));
-                s.additional.iter().for_each(&mut note);
-            }
-            TypeKind::Union(u) => u.variants.iter().for_each(|v| note(&v.ty)),
-            TypeKind::Alias(target) => note(target),
-            TypeKind::Enum(_) => {}
-        }
-    }
-    used.into_iter()
-        .map(|id| {
-            let ty = models.get(id);
-            let TypeKind::Struct(s) = &ty.kind else {
-                return Err(Error::unsupported(
-                    format!("schema `{}`", ty.name),
-                    "used as the `pagination` of a list but is not an object",
-                ));
-            };
-            let required = |name: &str, want: &TypeRef| {
-                s.fields
-                    .iter()
-                    .find(|f| f.wire_name == name && f.presence == Presence::Required && &f.ty == want)
-                    .map(|f| f.rust_name.clone())
-            };
-            if let Some(field) = required("max_page", &TypeRef::Integer) {
-                Ok((id, PagePosition::MaxPage { field }))
-            } else if let Some(field) = required("has_next_page", &TypeRef::Boolean) {
-                Ok((id, PagePosition::HasNextPage { field }))
-            } else {
-                Err(Error::unsupported(
-                    format!("schema `{}`", ty.name),
-                    "used as the `pagination` of a list, but has neither a required integer \
-                     `max_page` nor a required boolean `has_next_page` to tell whether a page follows",
-                ))
-            }
-        })
-        .collect()
-}
-
-/// The drift policy for required properties: one the server left out decodes
-/// to the type's empty value when the type has a true one (`[]`, `{}`,
-/// `false`, the expected constant), a string enum to `Unknown("")`; anything
-/// else fails to decode, naming the field.
-fn apply_drift_policy(models: &mut Models) {
-    let policies: Vec<Vec<OnMissing>> = models
-        .types
-        .iter()
-        .map(|ty| match &ty.kind {
-            TypeKind::Struct(s) => s
-                .fields
-                .iter()
-                .map(|f| required_on_missing(models, &f.ty))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .collect();
-    for (ty, policies) in models.types.iter_mut().zip(policies) {
-        if let TypeKind::Struct(s) = &mut ty.kind {
-            for (field, policy) in s.fields.iter_mut().zip(policies) {
-                if field.presence == Presence::Required {
-                    field.on_missing = policy;
-                }
-            }
-        }
-    }
-}
-
-fn required_on_missing(models: &Models, ty: &TypeRef) -> OnMissing {
-    if has_true_empty_value(models, ty) {
-        return OnMissing::Default;
-    }
-    let mut target = ty;
-    while let TypeRef::Named(id) = target {
-        match &models.get(*id).kind {
-            TypeKind::Alias(inner) => target = inner,
-            TypeKind::Enum(_) => return OnMissing::UnknownEnum,
-            _ => break,
-        }
-    }
-    OnMissing::Error
-}
-
-fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Vec(_)
-        | TypeRef::Map { .. }
-        | TypeRef::Boolean
-        | TypeRef::Const(_)
-        | TypeRef::ConstBool(_) => true,
-        TypeRef::Named(id) => match &models.get(*id).kind {
-            TypeKind::Alias(target) => has_true_empty_value(models, target),
-            _ => false,
-        },
-        _ => false,
-    }
 }
 
 /// Where an inline schema stands, for naming and error messages.
@@ -217,7 +101,7 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
-    fn child(&self, pointer: &str, hint: &str) -> Ctx {
+    pub(super) fn child(&self, pointer: &str, hint: &str) -> Ctx {
         Ctx {
             parent: self.parent.clone(),
             pointer: format!("{}/{}", self.pointer, pointer),
@@ -238,21 +122,21 @@ pub(super) struct Lowering<'a> {
     pub(super) spec: &'a Spec,
     /// The component schemas that are lowered (those an operation or a
     /// webhook reaches), in spec order. Lowering never looks at the others.
-    schemas: IndexMap<&'a str, &'a Schema>,
+    pub(super) schemas: IndexMap<&'a str, &'a Schema>,
     pub(super) types: Vec<Option<TypeDef>>,
-    component_count: usize,
-    component_ids: HashMap<&'a str, TypeId>,
-    type_names: Namespace,
-    module_names: Namespace,
-    consts: Vec<ConstMarker>,
-    const_ids: HashMap<String, ConstId>,
-    const_names: Namespace,
+    pub(super) component_count: usize,
+    pub(super) component_ids: HashMap<&'a str, TypeId>,
+    pub(super) type_names: Namespace,
+    pub(super) module_names: Namespace,
+    pub(super) consts: Vec<ConstMarker>,
+    pub(super) const_ids: HashMap<String, ConstId>,
+    pub(super) const_names: Namespace,
     /// Inline enums by title: the single value list all of them share, or
     /// `None` when two disagree (then each is named by where it stands).
-    titled_enums: HashMap<String, Option<Vec<String>>>,
-    shared_enums: HashMap<String, TypeId>,
-    primitive_unions: HashMap<String, TypeId>,
-    input_components: BTreeSet<String>,
+    pub(super) titled_enums: HashMap<String, Option<Vec<String>>>,
+    pub(super) shared_enums: HashMap<String, TypeId>,
+    pub(super) primitive_unions: HashMap<String, TypeId>,
+    pub(super) input_components: BTreeSet<String>,
 }
 
 impl<'a> Lowering<'a> {
@@ -306,7 +190,7 @@ impl<'a> Lowering<'a> {
             titled_enums: HashMap::new(),
             shared_enums: HashMap::new(),
             primitive_unions: HashMap::new(),
-            input_components: input_components(spec),
+            input_components: reach::input_components(spec),
         };
         for (index, (name, schema)) in lowering.schemas.iter().enumerate() {
             let mut doc = or_fallback(
@@ -402,6 +286,8 @@ impl<'a> Lowering<'a> {
                 &format!("{}{}", ctx.hint, type_name(wire_name)),
             );
             let (ty, nullable) = peel_nullable(self.type_ref(property, &child)?);
+            let description = doc_text(property.title.as_deref(), property.description.as_deref());
+            let ty = secrets::secret_type(wire_name, &description, ty);
             let required = schema.required.iter().any(|r| r == wire_name);
             let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
@@ -409,14 +295,14 @@ impl<'a> Lowering<'a> {
                 (false, true) if ctx.input => Presence::Tristate,
                 (false, _) => Presence::Optional,
             };
-            // Required fields are settled by `apply_drift_policy` once every
+            // Required fields are settled by `passes::apply_drift_policy` once every
             // type is known.
             let on_missing = if presence == Presence::Required {
                 OnMissing::Error
             } else {
                 OnMissing::Default
             };
-            let mut doc = doc_text(property.title.as_deref(), property.description.as_deref());
+            let mut doc = description;
             if doc.is_empty() {
                 doc = self
                     .referenced_doc(property)
@@ -815,268 +701,12 @@ impl<'a> Lowering<'a> {
         }
         for item in self.spec.paths.values() {
             for (_, operation) in item.operations() {
-                for schema in operation_schemas(operation, &item.parameters) {
+                for schema in reach::operation_schemas(operation, &item.parameters) {
                     walk(schema, false, &mut titled);
                 }
             }
         }
         self.titled_enums = titled;
-    }
-
-    fn union_ref(
-        &mut self,
-        members: &[&Schema],
-        schema: &Schema,
-        ctx: &Ctx,
-    ) -> Result<TypeRef, Error> {
-        // Unions of primitives are shared by structure; others are named by place.
-        if schema.discriminator.is_none() {
-            if let Some(primitive) = self.primitive_union(members, ctx)? {
-                return Ok(primitive);
-            }
-        }
-        let union = self.lower_union(members, schema, ctx)?;
-        let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
-        Ok(TypeRef::Named(self.add_type(
-            &ctx.hint,
-            ctx,
-            doc,
-            TypeKind::Union(union),
-        )))
-    }
-
-    /// A union whose members mention no named type, e.g. the
-    /// `string | integer | number | boolean` of metadata values. Named by its
-    /// members (`StringOrIntegerOrNumberOrBoolean`) and shared by all users.
-    fn primitive_union(
-        &mut self,
-        members: &[&Schema],
-        ctx: &Ctx,
-    ) -> Result<Option<TypeRef>, Error> {
-        if members.iter().any(|m| mentions_named(m)) {
-            return Ok(None);
-        }
-        let mut variants: Vec<TypeRef> = Vec::new();
-        for (index, member) in members.iter().enumerate() {
-            let child = ctx.child(&format!("anyOf/{index}"), &ctx.hint);
-            let ty = self.type_ref(member, &child)?;
-            if !variants.contains(&ty) {
-                variants.push(ty);
-            }
-        }
-        if variants.len() == 1 {
-            return Ok(variants.pop());
-        }
-        let names: Vec<String> = variants.iter().map(|ty| self.primitive_name(ty)).collect();
-        let name = names.join("Or");
-        if let Some(id) = self.primitive_unions.get(&name) {
-            return Ok(Some(TypeRef::Named(*id)));
-        }
-        let union = Union {
-            variants: variants
-                .into_iter()
-                .zip(names)
-                .map(|(ty, rust_name)| UnionVariant {
-                    shape: primitive_shape(&ty, &self.consts),
-                    doc: format!("A `{rust_name}` value."),
-                    rust_name,
-                    ty,
-                    tags: Vec::new(),
-                    boxed: false,
-                })
-                .collect(),
-            discriminator: None,
-        };
-        let rust_name = self.type_names.claim(&name);
-        let id = self.push(TypeDef {
-            doc: format!("One of: {}.", rust_name_list(&union)),
-            name: rust_name,
-            origin: Origin::PrimitiveUnion,
-            module: "primitive_unions".to_owned(),
-            kind: TypeKind::Union(union),
-        });
-        self.primitive_unions.insert(name, id);
-        Ok(Some(TypeRef::Named(id)))
-    }
-
-    fn primitive_name(&self, ty: &TypeRef) -> String {
-        match ty {
-            TypeRef::String => "String".into(),
-            TypeRef::Integer => "Integer".into(),
-            TypeRef::Number => "Number".into(),
-            TypeRef::Boolean | TypeRef::ConstBool(_) => "Boolean".into(),
-            TypeRef::DateTime => "DateTime".into(),
-            TypeRef::Date => "Date".into(),
-            TypeRef::Uuid => "Uuid".into(),
-            TypeRef::Any => "Any".into(),
-            TypeRef::Unit => "Null".into(),
-            TypeRef::Const(id) => self.consts[id.0].rust_name.clone(),
-            TypeRef::Vec(inner) => format!("{}Array", self.primitive_name(inner)),
-            TypeRef::Map { key, value } => match key {
-                MapKey::String => format!("{}Map", self.primitive_name(value)),
-                MapKey::Uuid => format!("Uuid{}Map", self.primitive_name(value)),
-                MapKey::Enum(_) => unreachable!("primitive unions hold no named types"),
-            },
-            TypeRef::Tuple(_) => "Tuple".into(),
-            TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)),
-            TypeRef::Named(_) | TypeRef::Page { .. } => {
-                unreachable!("primitive unions hold no named types")
-            }
-        }
-    }
-
-    fn lower_union(
-        &mut self,
-        members: &[&Schema],
-        schema: &Schema,
-        ctx: &Ctx,
-    ) -> Result<Union, Error> {
-        let discriminator = schema.discriminator.as_ref();
-        let mut variant_names = Namespace::new();
-        variant_names.reserve("Unknown");
-        let mut variants = Vec::with_capacity(members.len());
-        for (index, member) in members.iter().enumerate() {
-            let child = ctx.child(
-                &format!(
-                    "{}/{index}",
-                    if schema.one_of.is_some() {
-                        "oneOf"
-                    } else {
-                        "anyOf"
-                    }
-                ),
-                &format!("{}Variant{}", ctx.hint, index + 1),
-            );
-            let ty = self.type_ref(member, &child)?;
-            let tags = match discriminator {
-                Some(d) => self.tags_for(member, d, &child)?,
-                None => Vec::new(),
-            };
-            let wanted = match tags.as_slice() {
-                [tag] => type_name(tag),
-                _ => self.variant_name(&ty, &ctx.hint),
-            };
-            let doc = or_fallback(
-                doc_text(member.title.as_deref(), member.description.as_deref()),
-                || match tags.as_slice() {
-                    [] => format!("The `{wanted}` variant."),
-                    tags => format!("Selected by `{}`.", tags.join("`, `")),
-                },
-            );
-            variants.push(UnionVariant {
-                rust_name: variant_names.claim(&wanted),
-                shape: self.shape_of(member),
-                ty,
-                tags,
-                boxed: false,
-                doc,
-            });
-        }
-        Ok(Union {
-            variants,
-            discriminator: discriminator.map(|d| d.property_name.clone()),
-        })
-    }
-
-    /// The discriminator values that select `member`: from the mapping, else
-    /// from the member's own `const` at the discriminator property.
-    fn tags_for(
-        &self,
-        member: &Schema,
-        discriminator: &crate::spec::Discriminator,
-        ctx: &Ctx,
-    ) -> Result<Vec<String>, Error> {
-        let reference = member
-            .reference
-            .as_deref()
-            .ok_or_else(|| ctx.error("a discriminated union member must be a `$ref`".to_owned()))?;
-        let mut tags: Vec<String> = discriminator
-            .mapping
-            .iter()
-            .filter(|(_, target)| target.as_str() == reference)
-            .map(|(tag, _)| tag.clone())
-            .collect();
-        if tags.is_empty() {
-            let target = ref_name(reference).and_then(|n| self.schemas.get(n));
-            let constant = target
-                .and_then(|t| t.properties.get(&discriminator.property_name))
-                .and_then(|p| p.const_value.as_ref())
-                .and_then(Value::as_str);
-            tags.push(match constant {
-                Some(value) => value.to_owned(),
-                None => ref_name(reference).unwrap_or(reference).to_owned(),
-            });
-        }
-        Ok(tags)
-    }
-
-    /// A variant named after its type, minus the union's name as a prefix
-    /// (`SubscriptionUpdate` + `SubscriptionUpdateSeats` → `Seats`).
-    fn variant_name(&self, ty: &TypeRef, union_name: &str) -> String {
-        let full = match ty {
-            TypeRef::Named(id) => self.types[id.0]
-                .as_ref()
-                .expect("named types exist")
-                .name
-                .clone(),
-            other => self.primitive_name(other),
-        };
-        match full.strip_prefix(union_name) {
-            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
-            _ => full,
-        }
-    }
-
-    /// The payload shape of a union member, for picking variants at runtime.
-    fn shape_of(&self, member: &Schema) -> Shape {
-        let schema = match member.reference.as_deref().and_then(ref_name) {
-            Some(name) => match self.schemas.get(name) {
-                Some(target) => *target,
-                None => return Shape::Any,
-            },
-            None => member,
-        };
-        if let Some((members, _)) = union_members(schema) {
-            let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of(m)).collect();
-            return match shapes.as_slice() {
-                [single] => single.clone(),
-                _ => Shape::OneOf(shapes),
-            };
-        }
-        if schema.enum_values.is_some() {
-            return Shape::String;
-        }
-        if let Some(Value::String(text)) = &schema.const_value {
-            return Shape::StringConst(text.clone());
-        }
-        let names = schema.type_names();
-        let non_null: Vec<&str> = names.into_iter().filter(|n| *n != "null").collect();
-        match non_null.as_slice() {
-            ["string"] => Shape::String,
-            ["integer"] => Shape::Integer,
-            ["number"] => Shape::Number,
-            ["boolean"] => Shape::Boolean,
-            ["array"] => Shape::Array,
-            ["object"] | [] if !schema.properties.is_empty() => Shape::Object {
-                required: schema.required.clone(),
-                known: schema.properties.keys().cloned().collect(),
-                consts: schema
-                    .properties
-                    .iter()
-                    .filter_map(|(name, p)| match &p.const_value {
-                        Some(Value::String(s)) => Some((name.clone(), ConstLit::Str(s.clone()))),
-                        Some(Value::Bool(b)) => Some((name.clone(), ConstLit::Bool(*b))),
-                        _ => None,
-                    })
-                    .collect(),
-            },
-            ["object"] => Shape::Object {
-                required: Vec::new(),
-                known: Vec::new(),
-                consts: Vec::new(),
-            },
-            _ => Shape::Any,
-        }
     }
 
     fn lower_webhooks(&mut self) -> Result<Option<TypeId>, Error> {
@@ -1150,7 +780,13 @@ impl<'a> Lowering<'a> {
     }
 
     /// Register an inline type named by `hint`, in its parent's module.
-    fn add_type(&mut self, hint: &str, ctx: &Ctx, doc: String, kind: TypeKind) -> TypeId {
+    pub(super) fn add_type(
+        &mut self,
+        hint: &str,
+        ctx: &Ctx,
+        doc: String,
+        kind: TypeKind,
+    ) -> TypeId {
         let name = self.type_names.claim(hint);
         let module = match self.component_ids.get(ctx.parent.as_str()) {
             Some(parent) => self.types[parent.0]
@@ -1173,7 +809,7 @@ impl<'a> Lowering<'a> {
         })
     }
 
-    fn push(&mut self, def: TypeDef) -> TypeId {
+    pub(super) fn push(&mut self, def: TypeDef) -> TypeId {
         self.types.push(Some(def));
         TypeId(self.types.len() - 1)
     }
@@ -1229,7 +865,7 @@ fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
     })
 }
 
-fn string_values(values: &[Value]) -> Vec<String> {
+pub(super) fn string_values(values: &[Value]) -> Vec<String> {
     values
         .iter()
         .filter_map(|v| v.as_str().map(str::to_owned))
@@ -1263,15 +899,6 @@ pub(super) fn peel_nullable(ty: TypeRef) -> (TypeRef, bool) {
     }
 }
 
-/// Whether a schema (or anything inside it) would become a named type.
-fn mentions_named(schema: &Schema) -> bool {
-    schema.reference.is_some()
-        || schema.enum_values.is_some()
-        || !schema.properties.is_empty()
-        || schema.discriminator.is_some()
-        || schema_children(schema).any(mentions_named)
-}
-
 /// The schemas directly inside `schema`.
 pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> {
     let additional = match &schema.additional_properties {
@@ -1290,34 +917,7 @@ pub(crate) fn schema_children(schema: &Schema) -> impl Iterator<Item = &Schema> 
         .chain(schema.one_of.iter().flatten())
 }
 
-fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
-    match ty {
-        TypeRef::String | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => Shape::String,
-        TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
-        TypeRef::Integer => Shape::Integer,
-        TypeRef::Number => Shape::Number,
-        TypeRef::Boolean | TypeRef::ConstBool(_) => Shape::Boolean,
-        TypeRef::Vec(_) | TypeRef::Tuple(_) => Shape::Array,
-        TypeRef::Map { .. } => Shape::Object {
-            required: Vec::new(),
-            known: Vec::new(),
-            consts: Vec::new(),
-        },
-        TypeRef::Unit => Shape::Null,
-        _ => Shape::Any,
-    }
-}
-
-fn rust_name_list(union: &Union) -> String {
-    union
-        .variants
-        .iter()
-        .map(|v| format!("`{}`", v.rust_name))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn or_fallback(doc: String, fallback: impl FnOnce() -> String) -> String {
+pub(super) fn or_fallback(doc: String, fallback: impl FnOnce() -> String) -> String {
     if doc.is_empty() {
         fallback()
     } else {
@@ -1347,121 +947,4 @@ fn compact(value: &Value) -> String {
     } else {
         text
     }
-}
-
-/// Every schema an operation writes inline: parameters, bodies, responses.
-fn operation_schemas<'s>(
-    operation: &'s crate::spec::Operation,
-    path_parameters: &'s [crate::spec::Parameter],
-) -> impl Iterator<Item = &'s Schema> {
-    let parameters = path_parameters
-        .iter()
-        .chain(&operation.parameters)
-        .filter_map(|p| p.schema.as_ref());
-    let bodies = operation
-        .request_body
-        .iter()
-        .flat_map(|b| b.content.values())
-        .filter_map(|m| m.schema.as_ref());
-    let responses = operation
-        .responses
-        .values()
-        .flat_map(|r| r.content.values())
-        .filter_map(|m| m.schema.as_ref());
-    parameters.chain(bodies).chain(responses)
-}
-
-/// The component schemas that are lowered: those an operation (its
-/// parameters, request bodies and responses) or a webhook payload reaches
-/// through `$ref`s, plus those an inline enum repeats (same `title`, same
-/// values: lowering uses the component in its place, see
-/// `component_enum_for`). Everything else is skipped and listed in
-/// [`Models::unreachable`]. A document with neither operations nor webhooks
-/// is a library of schemas (the per-construct test fixtures are): all of its
-/// components are roots.
-fn reachable_components(spec: &Spec) -> BTreeSet<&str> {
-    let schemas = &spec.components.schemas;
-    let has_roots = !spec.webhooks.is_empty()
-        || spec
-            .paths
-            .values()
-            .any(|item| item.operations().next().is_some());
-    if !has_roots {
-        return schemas.keys().map(String::as_str).collect();
-    }
-    fn visit<'s>(
-        schemas: &'s IndexMap<String, Schema>,
-        schema: &'s Schema,
-        top: bool,
-        todo: &mut Vec<&'s str>,
-    ) {
-        if let Some(name) = schema.reference.as_deref().and_then(ref_name) {
-            if let Some((name, _)) = schemas.get_key_value(name) {
-                todo.push(name);
-            }
-        }
-        if let (Some(values), Some(title), false) = (&schema.enum_values, &schema.title, top) {
-            if let Some((name, component)) = schemas.get_key_value(title.as_str()) {
-                if component.enum_values.as_deref().map(string_values)
-                    == Some(string_values(values))
-                {
-                    todo.push(name);
-                }
-            }
-        }
-        for child in schema_children(schema) {
-            visit(schemas, child, false, todo);
-        }
-    }
-    let mut todo = Vec::new();
-    for item in spec.paths.values().chain(spec.webhooks.values()) {
-        for (_, operation) in item.operations() {
-            for schema in operation_schemas(operation, &item.parameters) {
-                visit(schemas, schema, false, &mut todo);
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = todo.pop() {
-        if seen.insert(name) {
-            visit(schemas, &schemas[name], true, &mut todo);
-        }
-    }
-    seen
-}
-
-/// Names of component schemas reachable from any operation's request body:
-/// the types users *send*, whose optional nullable fields get three states.
-fn input_components(spec: &Spec) -> BTreeSet<String> {
-    fn refs<'s>(schema: &'s Schema, out: &mut Vec<&'s str>) {
-        if let Some(name) = schema.reference.as_deref().and_then(ref_name) {
-            out.push(name);
-        }
-        for child in schema_children(schema) {
-            refs(child, out);
-        }
-    }
-    let mut todo = Vec::new();
-    for item in spec.paths.values() {
-        for (_, operation) in item.operations() {
-            for media in operation
-                .request_body
-                .iter()
-                .flat_map(|b| b.content.values())
-            {
-                if let Some(schema) = &media.schema {
-                    refs(schema, &mut todo);
-                }
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    while let Some(name) = todo.pop() {
-        if seen.insert(name.to_owned()) {
-            if let Some(schema) = spec.components.schemas.get(name) {
-                refs(schema, &mut todo);
-            }
-        }
-    }
-    seen
 }

@@ -8,10 +8,15 @@ pub mod docs;
 pub mod enum_names;
 pub mod features;
 mod lower;
+pub mod metadata;
 pub mod names;
 mod operations;
 pub mod page_size;
+mod passes;
+mod reach;
+pub mod secrets;
 pub mod sharing;
+mod unions;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 pub use operations::{
@@ -86,6 +91,9 @@ pub enum Origin {
     PrimitiveUnion,
     /// The event union built from the spec's `webhooks` section.
     WebhookEvents,
+    /// A short public name for a type whose structural name is long
+    /// (`MetadataValue`): an alias decided in [`metadata`].
+    ShortName,
 }
 
 #[derive(Debug, Clone)]
@@ -254,6 +262,9 @@ pub enum Shape {
 pub enum TypeRef {
     Named(TypeId),
     String,
+    /// A string that carries a credential: `Secret`, which never prints
+    /// its value (decided in [`secrets`]).
+    Secret,
     Integer,
     Number,
     Boolean,

@@ -107,7 +107,23 @@ pub struct Param {
     pub many: bool,
     /// `style: deepObject`: sent as `name[key]=value`.
     pub deep_object: bool,
+    /// For an optional `deepObject` map, the value type its add-one-entry
+    /// builder method (`.metadata_entry(key, value)`) takes: the map's value
+    /// type, or its short name (`MetadataFilterValue`, see
+    /// [`super::metadata`]). `None` for every other parameter.
+    pub entry_value: Option<TypeRef>,
     pub doc: String,
+}
+
+impl Param {
+    /// The key type and the value type of the add-one-entry method, for an
+    /// optional `deepObject` map parameter.
+    pub fn map_entry(&self) -> Option<(MapKey, &TypeRef)> {
+        match (&self.ty, &self.entry_value) {
+            (TypeRef::Map { key, .. }, Some(value)) => Some((*key, value)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -356,6 +372,12 @@ impl<'a> Lowering<'a> {
             },
         };
         let deep_object = param.style.as_deref() == Some("deepObject");
+        let entry_value = match &ty {
+            TypeRef::Map { value, .. } if deep_object && !many && !param.required => {
+                Some((**value).clone())
+            }
+            _ => None,
+        };
         let mut doc = doc_text(
             None,
             param
@@ -379,6 +401,7 @@ impl<'a> Lowering<'a> {
             required: param.required,
             many,
             deep_object,
+            entry_value,
             doc,
         })
     }

@@ -187,6 +187,17 @@ impl MetersList {
         self.metadata = Some(value);
         self
     }
+    /// Adds one entry to [`metadata`](Self::metadata): `key` maps to `value`, beside the entries already set (a key set twice keeps the last value).
+    pub fn metadata_entry(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<super::models::MetadataFilterValue>,
+    ) -> Self {
+        self.metadata
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
+        self
+    }
     /// The time allowed for each attempt of this request, instead of the client's
     /// [`timeout`](crate::ClientBuilder::timeout).
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -533,6 +544,17 @@ impl MetersQuantities {
         >,
     ) -> Self {
         self.metadata = Some(value);
+        self
+    }
+    /// Adds one entry to [`metadata`](Self::metadata): `key` maps to `value`, beside the entries already set (a key set twice keeps the last value).
+    pub fn metadata_entry(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<super::models::MetadataFilterValue>,
+    ) -> Self {
+        self.metadata
+            .get_or_insert_with(Default::default)
+            .insert(key.into(), value.into());
         self
     }
     /// The time allowed for each attempt of this request, instead of the client's

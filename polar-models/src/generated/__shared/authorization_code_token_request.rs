@@ -9,7 +9,7 @@ pub struct AuthorizationCodeTokenRequest {
     /// Client Id
     pub client_id: String,
     /// Client Secret
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// Code
     pub code: String,
     /// Redirect Uri
@@ -91,7 +91,7 @@ impl AuthorizationCodeTokenRequest {
     /// one left out.
     pub fn new(
         client_id: String,
-        client_secret: String,
+        client_secret: super::Secret,
         code: String,
         redirect_uri: String,
     ) -> Self {

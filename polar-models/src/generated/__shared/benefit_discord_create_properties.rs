@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct BenefitDiscordCreateProperties {
     /// Guild Token
-    pub guild_token: String,
+    pub guild_token: super::Secret,
     /// The ID of the Discord role to grant.
     pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
@@ -71,7 +71,7 @@ impl crate::__private::DecodeStruct for BenefitDiscordCreateProperties {
 impl BenefitDiscordCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(guild_token: String, role_id: String, kick_member: bool) -> Self {
+    pub fn new(guild_token: super::Secret, role_id: String, kick_member: bool) -> Self {
         Self {
             guild_token,
             role_id,

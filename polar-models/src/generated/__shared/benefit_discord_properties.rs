@@ -22,7 +22,7 @@ pub struct BenefitDiscordProperties {
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
     /// Guild Token
-    pub guild_token: String,
+    pub guild_token: super::Secret,
 }
 #[cfg(
     all(

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerEmailUpdateVerifyRequest {
     /// Token
-    pub token: String,
+    pub token: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerEmailUpdateVerifyRequest {
@@ -42,7 +42,7 @@ impl crate::__private::DecodeStruct for CustomerEmailUpdateVerifyRequest {
 impl CustomerEmailUpdateVerifyRequest {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(token: String) -> Self {
+    pub fn new(token: super::Secret) -> Self {
         Self { token }
     }
 }

@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct CustomerEmailUpdateVerifyResponse {
     /// Token
-    pub token: String,
+    pub token: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerEmailUpdateVerifyResponse {

@@ -8,7 +8,7 @@ pub struct CustomerOrderPaymentConfirmation {
     pub status: String,
     /// Client secret for handling additional actions.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<super::Secret>,
     /// Error message if confirmation failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

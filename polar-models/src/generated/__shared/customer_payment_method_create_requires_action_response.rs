@@ -7,7 +7,7 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// Status
     pub status: super::Const<super::consts::RequiresAction>,
     /// Client Secret
-    pub client_secret: String,
+    pub client_secret: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de>

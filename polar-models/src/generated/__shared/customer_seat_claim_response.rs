@@ -7,7 +7,7 @@ pub struct CustomerSeatClaimResponse {
     /// The claimed seat
     pub seat: super::CustomerSeat,
     /// Session token for immediate customer portal access
-    pub customer_session_token: String,
+    pub customer_session_token: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {

@@ -141,11 +141,23 @@ impl From<i64> for IntegerOrNumber {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for IntegerOrNumber {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<f64> for IntegerOrNumber {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+/// A value of the `metadata` filter of the list operations (`?metadata[key]=value`, `StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray`): one value, or a list of them matched as any of; build one with `.into()` (`"pro".into()`, `42.into()`, `vec!["a".to_owned(), "b".to_owned()].into()`).
+pub type MetadataFilterValue = super::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray;
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+/// A value of the `metadata` map of the types sent to the API (`StringOrIntegerOrNumberOrBoolean`): a string, an integer, a number or a boolean, as the union allows; build one with `.into()` (`"gpt-4o".into()`, `42.into()`, `true.into()`).
+pub type MetadataValue = super::StringOrIntegerOrNumberOrBoolean;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// One of: `Number`, `String`.
 #[derive(Clone, Debug, PartialEq)]
@@ -218,6 +230,12 @@ impl From<String> for NumberOrString {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for NumberOrString {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// One of: `String`, `Integer`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -285,9 +303,21 @@ impl From<String> for StringOrInteger {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for StringOrInteger {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<i64> for StringOrInteger {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for StringOrInteger {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
@@ -364,9 +394,21 @@ impl From<String> for StringOrIntegerOrBoolean {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for StringOrIntegerOrBoolean {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<i64> for StringOrIntegerOrBoolean {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for StringOrIntegerOrBoolean {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
@@ -455,9 +497,21 @@ impl From<String> for StringOrIntegerOrBooleanOrDateTime {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for StringOrIntegerOrBooleanOrDateTime {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<i64> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for StringOrIntegerOrBooleanOrDateTime {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
@@ -581,9 +635,21 @@ impl From<String> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBoole
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<i64> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
@@ -691,9 +757,21 @@ impl From<String> for StringOrIntegerOrNumberOrBoolean {
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<&str> for StringOrIntegerOrNumberOrBoolean {
+    fn from(value: &str) -> Self {
+        Self::String(value.to_owned())
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl From<i64> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: i64) -> Self {
         Self::Integer(value)
+    }
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl From<i32> for StringOrIntegerOrNumberOrBoolean {
+    fn from(value: i32) -> Self {
+        Self::Integer(i64::from(value))
     }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]

@@ -9,9 +9,9 @@ pub struct RefreshTokenRequest {
     /// Client Id
     pub client_id: String,
     /// Client Secret
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// Refresh Token
-    pub refresh_token: String,
+    pub refresh_token: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
@@ -80,7 +80,11 @@ impl crate::__private::DecodeStruct for RefreshTokenRequest {
 impl RefreshTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(client_id: String, client_secret: String, refresh_token: String) -> Self {
+    pub fn new(
+        client_id: String,
+        client_secret: super::Secret,
+        refresh_token: super::Secret,
+    ) -> Self {
         Self {
             grant_type: Default::default(),
             client_id,

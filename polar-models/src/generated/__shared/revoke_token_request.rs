@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct RevokeTokenRequest {
     /// Token
-    pub token: String,
+    pub token: super::Secret,
     /// Token Type Hint
     ///
     /// Defaults to `null` when not sent.
@@ -14,7 +14,7 @@ pub struct RevokeTokenRequest {
     /// Client Id
     pub client_id: String,
     /// Client Secret
-    pub client_secret: String,
+    pub client_secret: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
@@ -83,7 +83,11 @@ impl crate::__private::DecodeStruct for RevokeTokenRequest {
 impl RevokeTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(token: String, client_id: String, client_secret: String) -> Self {
+    pub fn new(
+        token: super::Secret,
+        client_id: String,
+        client_secret: super::Secret,
+    ) -> Self {
         Self {
             token,
             token_type_hint: Default::default(),

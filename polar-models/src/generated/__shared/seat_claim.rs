@@ -5,7 +5,7 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct SeatClaim {
     /// Invitation token to claim the seat
-    pub invitation_token: String,
+    pub invitation_token: super::Secret,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatClaim {
@@ -46,7 +46,7 @@ impl crate::__private::DecodeStruct for SeatClaim {
 impl SeatClaim {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(invitation_token: String) -> Self {
+    pub fn new(invitation_token: super::Secret) -> Self {
         Self { invitation_token }
     }
 }

@@ -5,19 +5,19 @@
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 pub struct TokenResponse {
     /// Access Token
-    pub access_token: String,
+    pub access_token: super::Secret,
     /// Token Type
     pub token_type: super::Const<super::consts::Bearer>,
     /// Expires In
     pub expires_in: i64,
     /// Refresh Token
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<super::Secret>,
     /// Scope
     pub scope: String,
     /// Id Token
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
+    pub id_token: Option<super::Secret>,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for TokenResponse {

@@ -9,9 +9,9 @@ pub struct WebTokenRequest {
     /// Client Id
     pub client_id: String,
     /// Client Secret
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// Session Token
-    pub session_token: String,
+    pub session_token: super::Secret,
     /// Sub Type
     ///
     /// Defaults to `"user"` when not sent.
@@ -113,7 +113,11 @@ impl crate::__private::DecodeStruct for WebTokenRequest {
 impl WebTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.
-    pub fn new(client_id: String, client_secret: String, session_token: String) -> Self {
+    pub fn new(
+        client_id: String,
+        client_secret: super::Secret,
+        session_token: super::Secret,
+    ) -> Self {
         Self {
             grant_type: Default::default(),
             client_id,

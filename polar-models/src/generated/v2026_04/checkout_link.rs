@@ -18,7 +18,7 @@ pub struct CheckoutLink {
     /// Payment processor used.
     pub payment_processor: super::PaymentProcessor,
     /// Client secret used to access the checkout link.
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// URL where the customer will be redirected after a successful payment.
     pub success_url: Option<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.

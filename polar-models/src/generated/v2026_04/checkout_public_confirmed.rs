@@ -25,7 +25,7 @@ pub struct CheckoutPublicConfirmed {
     /// Status
     pub status: super::Const<super::consts::Confirmed>,
     /// Client secret used to update and complete the checkout session from the client.
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// URL where the customer can access the checkout session.
     pub url: String,
     /// Expiration date and time of the checkout session.
@@ -136,7 +136,7 @@ pub struct CheckoutPublicConfirmed {
     /// Attached Custom Fields
     pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
     /// Customer Session Token
-    pub customer_session_token: Option<String>,
+    pub customer_session_token: Option<super::Secret>,
 }
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
     fn deserialize<D: ::serde::Deserializer<'de>>(

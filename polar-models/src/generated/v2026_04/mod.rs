@@ -7,7 +7,7 @@ pub const API_VERSION: &str = "2026-04";
 pub const SPEC_SHA256: &str = "58ca0759d8bdb45d93de49ab75a74ac913edd0c885c33f7f2305fb8923e29153";
 /// Date of the OpenAPI document these types were generated from.
 pub const SPEC_DATE: &str = "2026-07-10";
-pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress};
+pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret};
 pub mod consts;
 #[cfg(
     any(

@@ -8,3 +8,5 @@ pub use super::super::__shared::StringOrIntegerOrBooleanOrStringArrayOrIntegerAr
 pub use super::super::__shared::IntegerOrNumber;
 pub use super::super::__shared::DateTimeOrNow;
 pub use super::super::__shared::StringOrInteger;
+pub use super::super::__shared::MetadataValue;
+pub use super::super::__shared::MetadataFilterValue;

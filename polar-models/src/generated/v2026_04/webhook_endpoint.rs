@@ -17,7 +17,7 @@ pub struct WebhookEndpoint {
     /// The format of the webhook payload.
     pub format: super::WebhookFormat,
     /// The secret used to sign the webhook events.
-    pub secret: String,
+    pub secret: super::Secret,
     /// The organization ID associated with the webhook endpoint.
     pub organization_id: super::uuid::Uuid,
     /// The events that will trigger the webhook.

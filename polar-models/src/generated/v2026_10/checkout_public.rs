@@ -28,7 +28,7 @@ pub struct CheckoutPublic {
     ///    - Succeeded: the payment on the checkout was performed successfully.
     pub status: super::CheckoutStatus,
     /// Client secret used to update and complete the checkout session from the client.
-    pub client_secret: String,
+    pub client_secret: super::Secret,
     /// URL where the customer can access the checkout session.
     pub url: String,
     /// Expiration date and time of the checkout session.

@@ -10,7 +10,7 @@ pub struct CustomerSession {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Token
-    pub token: String,
+    pub token: super::Secret,
     /// Expires At
     pub expires_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Return Url

@@ -7,7 +7,7 @@ pub const API_VERSION: &str = "2026-10";
 pub const SPEC_SHA256: &str = "8ac1830be58df3d24270430c2a3fc226eedede5c44ec1675b4a7d491d476ca44";
 /// Date of the OpenAPI document these types were generated from.
 pub const SPEC_DATE: &str = "2026-08-20";
-pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress};
+pub use crate::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret};
 pub mod consts;
 #[cfg(
     any(
