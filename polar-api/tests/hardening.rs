@@ -128,3 +128,41 @@ mod bodies {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Credentials passed as path or query parameters never print
+// ---------------------------------------------------------------------------
+
+mod parameters {
+    use super::common::{client, received};
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    const CLIENT_SECRET: &str = "polar_c_PaRaM_SeCrEt_9d1e";
+
+    #[tokio::test]
+    async fn a_client_secret_in_the_path_is_sent_but_never_printed() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(format!("/v1/checkouts/client/{CLIENT_SECRET}")))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+                "error": "ResourceNotFound", "detail": "Not found"
+            })))
+            .mount(&server)
+            .await;
+        let client = client(&server);
+        let request = client.checkouts().client_get(CLIENT_SECRET);
+        for text in [format!("{request:?}"), format!("{request:#?}")] {
+            assert!(
+                !text.contains(CLIENT_SECRET),
+                "the builder prints it: {text}"
+            );
+        }
+        // Sent as given: the mock only answers on the real path.
+        let err = request.send().await.unwrap_err();
+        assert_eq!(err.status(), Some(404), "{err}");
+        assert_eq!(received(&server).await.len(), 1);
+        assert!(!format!("{err:?}").contains(CLIENT_SECRET));
+    }
+}

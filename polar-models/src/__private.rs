@@ -258,31 +258,29 @@ pub struct Union {
     pub shapes: &'static [Shape],
 }
 
-/// A generated union's decoder. `decode_text` is generated per union and
-/// is not generic, so each union's decoding (the shape table, every
-/// variant's decoder) is compiled once, in this crate, whatever reader the
-/// value comes from; only [`decode_union`]'s capture of the text is generic.
-pub trait DecodeUnion: Sized {
-    /// Decodes the union from its JSON text ([`Union::decode_str`]).
-    fn decode_text(json: &str) -> Result<Self, String>;
-}
-
-/// `Deserialize::deserialize` of every generated union: under serde_json
-/// the value's text is taken as is; under any other deserializer (serde's
-/// buffered content under `#[serde(flatten)]`, untagged and internally
-/// tagged enums, ...) it is read into a `serde_json::Value` and written out
-/// again first.
-pub fn decode_union<'de, T: DecodeUnion, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<T, D::Error> {
-    let json = match Captured::deserialize(deserializer)? {
-        Captured::Text(text) => text,
-        Captured::Value(value) => Cow::Owned(value.to_string()),
-    };
-    T::decode_text(&json).map_err(de::Error::custom)
-}
-
 impl Union {
+    /// Decodes one value (see [`Union::decode_str`]) under any deserializer:
+    /// under serde_json the value's text is taken as is; under any other
+    /// (serde's buffered content under `#[serde(flatten)]`, untagged and
+    /// internally tagged enums, ...) it is read into a `serde_json::Value`
+    /// and written out again first.
+    pub fn decode<'de, D, T>(
+        &self,
+        deserializer: D,
+        variant: impl Fn(usize, &str) -> Result<T, serde_json::Error>,
+        unknown: fn(Value) -> T,
+    ) -> Result<T, D::Error>
+    where
+        D: Deserializer<'de>,
+    {
+        let json = match Captured::deserialize(deserializer)? {
+            Captured::Text(text) => text,
+            Captured::Value(value) => Cow::Owned(value.to_string()),
+        };
+        self.decode_str(&json, variant, unknown)
+            .map_err(de::Error::custom)
+    }
+
     /// Decodes one value's JSON text: by discriminator when present and
     /// known, into the unknown variant when present and unknown, and
     /// otherwise by trying the variants whose shape fits the payload, best

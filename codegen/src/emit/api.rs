@@ -377,7 +377,7 @@ pub(super) fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
 }
 
 /// An argument's type and, unless it is stored as given, its conversion:
-/// strings take `impl Into<String>`, lists `impl Into<OneOrMany<_>>`.
+/// strings take `impl Into<String>` (or `Secret`), lists `impl Into<OneOrMany<_>>`.
 fn argument_type(models: &Models, param: &Param) -> (TokenStream, Option<TokenStream>) {
     let name = ident(&param.rust_name);
     if param.many {
@@ -389,8 +389,14 @@ fn argument_type(models: &Models, param: &Param) -> (TokenStream, Option<TokenSt
     }
     match param.ty {
         TypeRef::String => (quote!(impl Into<String>), Some(quote!(#name.into()))),
+        TypeRef::Secret => (impl_into(models, &param.ty), Some(quote!(#name.into()))),
         _ => (model_type(models, &param.ty), None),
     }
+}
+
+fn impl_into(models: &Models, ty: &TypeRef) -> TokenStream {
+    let ty = model_type(models, ty);
+    quote!(impl Into<#ty>)
 }
 
 fn stored_type(models: &Models, param: &Param) -> TokenStream {
@@ -493,6 +499,7 @@ fn emit_setter(models: &Models, param: &Param) -> TokenStream {
     }
     let (arg, value) = match param.ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
+        TypeRef::Secret => (impl_into(models, &param.ty), quote!(value.into())),
         _ => (ty, quote!(value)),
     };
     let entry = emit_entry_method(models, param);

@@ -477,11 +477,6 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::__private::decode_union(deserializer)
-            }
-        }
-        impl crate::__private::DecodeUnion for #name {
-            fn decode_text(json: &str) -> Result<Self, String> {
                 #imports
                 const UNION: crate::__private::Union = crate::__private::Union {
                     name: #type_name,
@@ -489,7 +484,7 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
                     tags: &[#(#tags),*],
                     shapes: &[#(#shapes),*],
                 };
-                UNION.decode_str(json, |index, json| {
+                UNION.decode(deserializer, |index, json| {
                     Ok(match index {
                         #(#decode_arms)*
                         _ => unreachable!("variant indexes come from UNION"),

@@ -394,6 +394,14 @@ impl<'a> Lowering<'a> {
         if doc.is_empty() {
             doc = format!("The `{}` parameter.", param.name);
         }
+        // A credential given as a parameter (a checkout's `client_secret`
+        // in its path) is held as a `Secret`, so the builder's `Debug`
+        // hides it; it is sent as given.
+        let ty = if many {
+            ty
+        } else {
+            super::secrets::secret_type(&param.name, &doc, ty)
+        };
         Ok(Param {
             wire_name: param.name.clone(),
             rust_name: names.claim(&field_name(&param.name)),

@@ -42,9 +42,10 @@
 //! * `code` — discount codes (public by design), error codes and one-time
 //!   login codes share the name, with the description `"Code"`; one-time
 //!   codes are short-lived and consumed on use.
-//! * path and query parameters (`client_secret` in the checkout-client
-//!   paths, `token` of the email-update check): they are request builder
-//!   arguments, not model fields; this rule is about the models.
+//!
+//! The same rule applies to path and query parameters (`client_secret` in
+//! the checkout-client paths, the email-update check's `token`): the
+//! request builder holds them as `Secret`, so its `Debug` hides them too.
 //!
 //! This module is the one place the decision is made: lowering calls
 //! [`secret_type`] for every property, and the emitters write whatever

@@ -2474,7 +2474,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_get(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {
@@ -2505,7 +2507,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_update(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::v2026_04::CheckoutUpdatePublic,
@@ -2542,7 +2546,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_confirm(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::v2026_04::CheckoutConfirmStripe,
@@ -5165,7 +5171,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .customers()
                     .check_email_update(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {
@@ -6576,7 +6584,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .customer_seats()
                     .get_claim_info(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {

@@ -2644,7 +2644,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_get(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_10::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {
@@ -2675,7 +2677,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_update(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_10::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::v2026_10::CheckoutUpdatePublic,
@@ -2712,7 +2716,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .checkouts()
                     .client_confirm(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_10::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                         ::serde_json::from_str::<
                             ::polar_models::v2026_10::CheckoutConfirmStripe,
@@ -5335,7 +5341,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .customers()
                     .check_email_update(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_10::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {
@@ -6746,7 +6754,9 @@ pub fn cases() -> Vec<Case> {
                     .clone()
                     .customer_seats()
                     .get_claim_info(
-                        ::serde_json::from_str::<String>("\"text\"")
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_10::Secret,
+                        >("\"text\"")
                             .expect("a value built from the spec decodes"),
                     );
                 let future: super::super::CaseFuture = Box::pin(async move {

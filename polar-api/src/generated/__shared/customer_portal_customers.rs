@@ -122,7 +122,7 @@ impl CustomerPortalCustomers {
     /// `GET /v1/customer-portal/customers/me/email-update/check` (`customer_portal:customers:check_email_update`)
     pub fn check_email_update(
         &self,
-        token: impl Into<String>,
+        token: impl Into<super::models::Secret>,
     ) -> CustomerPortalCustomersCheckEmailUpdate {
         CustomerPortalCustomersCheckEmailUpdate {
             core: self.core.clone(),
@@ -652,7 +652,7 @@ pub struct CustomerPortalCustomersCheckEmailUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
-    token: String,
+    token: super::models::Secret,
 }
 impl CustomerPortalCustomersCheckEmailUpdate {
     const OPERATION: &'static str = "customer_portal:customers:check_email_update";

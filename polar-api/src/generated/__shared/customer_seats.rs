@@ -74,7 +74,7 @@ impl CustomerSeats {
     /// `GET /v1/customer-seats/claim/{invitation_token}` (`customer-seats:get_claim_info`)
     pub fn get_claim_info(
         &self,
-        invitation_token: impl Into<String>,
+        invitation_token: impl Into<super::models::Secret>,
     ) -> CustomerSeatsGetClaimInfo {
         CustomerSeatsGetClaimInfo {
             core: self.core.clone(),
@@ -369,7 +369,7 @@ pub struct CustomerSeatsGetClaimInfo {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
-    invitation_token: String,
+    invitation_token: super::models::Secret,
 }
 impl CustomerSeatsGetClaimInfo {
     const OPERATION: &'static str = "customer-seats:get_claim_info";

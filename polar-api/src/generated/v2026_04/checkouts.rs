@@ -85,7 +85,10 @@ impl Checkouts {
     /// Get a checkout session by client secret.
     ///
     /// `GET /v1/checkouts/client/{client_secret}` (`checkouts:client_get`)
-    pub fn client_get(&self, client_secret: impl Into<String>) -> CheckoutsClientGet {
+    pub fn client_get(
+        &self,
+        client_secret: impl Into<super::models::Secret>,
+    ) -> CheckoutsClientGet {
         CheckoutsClientGet {
             core: self.core.clone(),
             errors: self.errors,
@@ -100,7 +103,7 @@ impl Checkouts {
     /// `PATCH /v1/checkouts/client/{client_secret}` (`checkouts:client_update`)
     pub fn client_update(
         &self,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<super::models::Secret>,
         body: super::models::CheckoutUpdatePublic,
     ) -> CheckoutsClientUpdate {
         CheckoutsClientUpdate {
@@ -120,7 +123,7 @@ impl Checkouts {
     /// `POST /v1/checkouts/client/{client_secret}/confirm` (`checkouts:client_confirm`)
     pub fn client_confirm(
         &self,
-        client_secret: impl Into<String>,
+        client_secret: impl Into<super::models::Secret>,
         body: super::models::CheckoutConfirmStripe,
     ) -> CheckoutsClientConfirm {
         CheckoutsClientConfirm {
@@ -527,7 +530,7 @@ pub struct CheckoutsClientGet {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
-    client_secret: String,
+    client_secret: super::models::Secret,
 }
 impl CheckoutsClientGet {
     const OPERATION: &'static str = "checkouts:client_get";
@@ -583,7 +586,7 @@ pub struct CheckoutsClientUpdate {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
-    client_secret: String,
+    client_secret: super::models::Secret,
     body: super::models::CheckoutUpdatePublic,
 }
 impl CheckoutsClientUpdate {
@@ -650,7 +653,7 @@ pub struct CheckoutsClientConfirm {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
-    client_secret: String,
+    client_secret: super::models::Secret,
     body: super::models::CheckoutConfirmStripe,
 }
 impl CheckoutsClientConfirm {

@@ -70,17 +70,6 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
-impl crate::__private::DecodeUnion for BenefitGrantProperties {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "BenefitGrantProperties",
@@ -138,8 +127,8 @@ impl crate::__private::DecodeUnion for BenefitGrantProperties {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

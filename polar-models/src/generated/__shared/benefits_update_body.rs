@@ -48,12 +48,6 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
-impl crate::__private::DecodeUnion for BenefitsUpdateBody {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "BenefitsUpdateBody",
@@ -127,8 +121,8 @@ impl crate::__private::DecodeUnion for BenefitsUpdateBody {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

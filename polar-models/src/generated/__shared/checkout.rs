@@ -51,17 +51,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for CheckoutDiscount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutDiscount",
@@ -152,8 +141,8 @@ impl crate::__private::DecodeUnion for CheckoutDiscount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -274,17 +263,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for CheckoutPricesValueItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPricesValueItem",
@@ -498,8 +476,8 @@ impl crate::__private::DecodeUnion for CheckoutPricesValueItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -588,17 +566,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for CheckoutProductPrice {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutProductPrice",
@@ -812,8 +779,8 @@ impl crate::__private::DecodeUnion for CheckoutProductPrice {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

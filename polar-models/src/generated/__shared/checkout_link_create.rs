@@ -33,12 +33,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
-impl crate::__private::DecodeUnion for CheckoutLinkCreate {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutLinkCreate",
@@ -102,8 +96,8 @@ impl crate::__private::DecodeUnion for CheckoutLinkCreate {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

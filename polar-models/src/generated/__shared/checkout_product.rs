@@ -271,17 +271,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for CheckoutProductPricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutProductPricesItem",
@@ -495,8 +484,8 @@ impl crate::__private::DecodeUnion for CheckoutProductPricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -451,12 +451,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutProductsCreatePricesValueItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutProductsCreatePricesValueItem",
@@ -510,8 +504,8 @@ impl crate::__private::DecodeUnion for CheckoutProductsCreatePricesValueItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

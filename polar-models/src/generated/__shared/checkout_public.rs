@@ -50,12 +50,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicDiscount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicDiscount",
@@ -146,8 +140,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicDiscount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -234,12 +228,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicPricesValueItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicPricesValueItem",
@@ -453,8 +441,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicPricesValueItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -518,12 +506,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicProductPrice {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicProductPrice",
@@ -737,8 +719,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicProductPrice {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -50,12 +50,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicConfirmedDiscount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedDiscount",
@@ -146,8 +140,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicConfirmedDiscount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -237,12 +231,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicConfirmedPricesValueItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedPricesValueItem",
@@ -456,8 +444,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicConfirmedPricesValueItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -522,12 +510,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
-impl crate::__private::DecodeUnion for CheckoutPublicConfirmedProductPrice {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutPublicConfirmedProductPrice",
@@ -741,8 +723,8 @@ impl crate::__private::DecodeUnion for CheckoutPublicConfirmedProductPrice {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -39,12 +39,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
-impl crate::__private::DecodeUnion for CustomFieldCreate {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomFieldCreate",
@@ -120,8 +114,8 @@ impl crate::__private::DecodeUnion for CustomFieldCreate {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

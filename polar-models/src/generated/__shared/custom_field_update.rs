@@ -39,12 +39,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
-impl crate::__private::DecodeUnion for CustomFieldUpdate {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomFieldUpdate",
@@ -85,8 +79,8 @@ impl crate::__private::DecodeUnion for CustomFieldUpdate {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

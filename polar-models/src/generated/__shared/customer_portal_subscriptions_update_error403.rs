@@ -30,12 +30,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for CustomerPortalSubscriptionsUpdateError403 {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerPortalSubscriptionsUpdateError403",
@@ -55,8 +49,8 @@ impl crate::__private::DecodeUnion for CustomerPortalSubscriptionsUpdateError403
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -40,14 +40,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
-impl crate::__private::DecodeUnion for CustomerSessionsCreateBody {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerSessionsCreateBody",
@@ -77,8 +69,8 @@ impl crate::__private::DecodeUnion for CustomerSessionsCreateBody {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -216,17 +216,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for CustomerStateBenefitGrantProperties {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerStateBenefitGrantProperties",
@@ -284,8 +273,8 @@ impl crate::__private::DecodeUnion for CustomerStateBenefitGrantProperties {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

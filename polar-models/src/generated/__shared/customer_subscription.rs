@@ -484,12 +484,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
-impl crate::__private::DecodeUnion for CustomerSubscriptionPricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerSubscriptionPricesItem",
@@ -703,8 +697,8 @@ impl crate::__private::DecodeUnion for CustomerSubscriptionPricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

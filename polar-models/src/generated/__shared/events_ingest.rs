@@ -75,12 +75,6 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
-impl crate::__private::DecodeUnion for EventsIngestEventsItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "EventsIngestEventsItem",
@@ -118,8 +112,8 @@ impl crate::__private::DecodeUnion for EventsIngestEventsItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -181,12 +181,6 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
-impl crate::__private::DecodeUnion for MeterCreateAggregation {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "MeterCreateAggregation",
@@ -218,8 +212,8 @@ impl crate::__private::DecodeUnion for MeterCreateAggregation {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

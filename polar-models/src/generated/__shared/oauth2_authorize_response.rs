@@ -30,12 +30,6 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
-impl crate::__private::DecodeUnion for Oauth2AuthorizeResponse {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "Oauth2AuthorizeResponse",
@@ -71,8 +65,8 @@ impl crate::__private::DecodeUnion for Oauth2AuthorizeResponse {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -30,12 +30,6 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
-impl crate::__private::DecodeUnion for Oauth2UserinfoResponse {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "Oauth2UserinfoResponse",
@@ -55,8 +49,8 @@ impl crate::__private::DecodeUnion for Oauth2UserinfoResponse {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -30,12 +30,6 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for DateTimeOrNow {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "DateTimeOrNow",
@@ -44,8 +38,8 @@ impl crate::__private::DecodeUnion for DateTimeOrNow {
             shapes: &[Shape::String, Shape::StringConst("now")],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -103,12 +97,6 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for IntegerOrNumber {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "IntegerOrNumber",
@@ -117,8 +105,8 @@ impl crate::__private::DecodeUnion for IntegerOrNumber {
             shapes: &[Shape::Integer, Shape::Number],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -188,12 +176,6 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for NumberOrString {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "NumberOrString",
@@ -202,8 +184,8 @@ impl crate::__private::DecodeUnion for NumberOrString {
             shapes: &[Shape::Number, Shape::String],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -265,12 +247,6 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for StringOrInteger {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrInteger",
@@ -279,8 +255,8 @@ impl crate::__private::DecodeUnion for StringOrInteger {
             shapes: &[Shape::String, Shape::Integer],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -353,12 +329,6 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for StringOrIntegerOrBoolean {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBoolean",
@@ -367,8 +337,8 @@ impl crate::__private::DecodeUnion for StringOrIntegerOrBoolean {
             shapes: &[Shape::String, Shape::Integer, Shape::Boolean],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -453,12 +423,6 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for StringOrIntegerOrBooleanOrDateTime {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBooleanOrDateTime",
@@ -467,8 +431,8 @@ impl crate::__private::DecodeUnion for StringOrIntegerOrBooleanOrDateTime {
             shapes: &[Shape::String, Shape::Integer, Shape::Boolean, Shape::String],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -571,13 +535,6 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion
-for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray",
@@ -593,8 +550,8 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -715,12 +672,6 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-impl crate::__private::DecodeUnion for StringOrIntegerOrNumberOrBoolean {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "StringOrIntegerOrNumberOrBoolean",
@@ -729,8 +680,8 @@ impl crate::__private::DecodeUnion for StringOrIntegerOrNumberOrBoolean {
             shapes: &[Shape::String, Shape::Integer, Shape::Number, Shape::Boolean],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -291,17 +291,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
-    )
-)]
-impl crate::__private::DecodeUnion for ProductPricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductPricesItem",
@@ -515,8 +504,8 @@ impl crate::__private::DecodeUnion for ProductPricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -30,12 +30,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
-impl crate::__private::DecodeUnion for ProductCreate {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductCreate",
@@ -81,8 +75,8 @@ impl crate::__private::DecodeUnion for ProductCreate {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

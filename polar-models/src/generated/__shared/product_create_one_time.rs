@@ -202,12 +202,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
-impl crate::__private::DecodeUnion for ProductCreateOneTimePricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductCreateOneTimePricesItem",
@@ -261,8 +255,8 @@ impl crate::__private::DecodeUnion for ProductCreateOneTimePricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

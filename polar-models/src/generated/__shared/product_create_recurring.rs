@@ -257,12 +257,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
-impl crate::__private::DecodeUnion for ProductCreateRecurringPricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductCreateRecurringPricesItem",
@@ -316,8 +310,8 @@ impl crate::__private::DecodeUnion for ProductCreateRecurringPricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -191,12 +191,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
-impl crate::__private::DecodeUnion for ProductUpdatePricesItem {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductUpdatePricesItem",
@@ -259,8 +253,8 @@ impl crate::__private::DecodeUnion for ProductUpdatePricesItem {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
@@ -328,12 +322,6 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
-impl crate::__private::DecodeUnion for ProductUpdatePricesItemVariant2 {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "ProductUpdatePricesItemVariant2",
@@ -387,8 +375,8 @@ impl crate::__private::DecodeUnion for ProductUpdatePricesItemVariant2 {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -265,11 +265,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for CheckoutLinkDiscount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutLinkDiscount",
@@ -431,8 +426,8 @@ impl crate::__private::DecodeUnion for CheckoutLinkDiscount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

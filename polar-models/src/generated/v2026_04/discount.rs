@@ -33,11 +33,6 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for Discount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "Discount",
@@ -207,8 +202,8 @@ impl crate::__private::DecodeUnion for Discount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -29,11 +29,6 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for EventsListResponse {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "EventsListResponse",
@@ -53,8 +48,8 @@ impl crate::__private::DecodeUnion for EventsListResponse {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -522,11 +522,6 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for OrderDiscount {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "OrderDiscount",
@@ -688,8 +683,8 @@ impl crate::__private::DecodeUnion for OrderDiscount {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

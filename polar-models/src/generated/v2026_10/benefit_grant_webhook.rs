@@ -49,11 +49,6 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for BenefitGrantWebhook {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::Shape;
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "BenefitGrantWebhook",
@@ -359,8 +354,8 @@ impl crate::__private::DecodeUnion for BenefitGrantWebhook {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -36,11 +36,6 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for CheckoutForbiddenError {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CheckoutForbiddenError",
@@ -75,8 +70,8 @@ impl crate::__private::DecodeUnion for CheckoutForbiddenError {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

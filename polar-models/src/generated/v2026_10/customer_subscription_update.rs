@@ -39,11 +39,6 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for CustomerSubscriptionUpdate {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerSubscriptionUpdate",
@@ -87,8 +82,8 @@ impl crate::__private::DecodeUnion for CustomerSubscriptionUpdate {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -27,11 +27,6 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for SubscriptionsUpdateError403 {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "SubscriptionsUpdateError403",
@@ -51,8 +46,8 @@ impl crate::__private::DecodeUnion for SubscriptionsUpdateError403 {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {

@@ -126,11 +126,6 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::__private::decode_union(deserializer)
-    }
-}
-impl crate::__private::DecodeUnion for SystemEvent {
-    fn decode_text(json: &str) -> Result<Self, String> {
         use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "SystemEvent",
@@ -1366,8 +1361,8 @@ impl crate::__private::DecodeUnion for SystemEvent {
             ],
         };
         UNION
-            .decode_str(
-                json,
+            .decode(
+                deserializer,
                 |index, json| {
                     Ok(
                         match index {
