@@ -281,7 +281,13 @@ async fn an_answer_after_a_lost_attempt_still_may_have_been_applied() {
 
 #[tokio::test]
 async fn statuses_and_may_have_been_applied() {
-    for (status, applied) in [(503, true), (500, true), (422, false), (429, false)] {
+    for (status, applied) in [
+        (503, true),
+        (500, true),
+        (408, true),
+        (422, false),
+        (429, false),
+    ] {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .respond_with(ResponseTemplate::new(status))
