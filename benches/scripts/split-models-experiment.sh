@@ -31,7 +31,7 @@ if [ ! -d "$wt" ]; then
         python3 - "$versions" <<'PY'
 import re, sys, pathlib
 versions = sys.argv[1].split()
-features = [v.replace("_", "-", 1).replace("_", "-") for v in versions]  # v2026_10 -> v2026-10
+features = [v.replace("_", "-") for v in versions]  # v2026_10 -> v2026-10
 root = pathlib.Path("polar-models")
 manifest = (root / "Cargo.toml").read_text()
 block = manifest[manifest.index("# @generated begin"):manifest.index("# @generated end")]
