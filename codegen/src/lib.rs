@@ -18,6 +18,7 @@ pub mod emit;
 pub mod format;
 pub mod instance;
 pub mod ir;
+pub mod layout;
 pub mod spec;
 pub mod surface;
 pub mod version;
@@ -51,6 +52,7 @@ pub const SPLICED_FILES: &[&str] = &[
 /// file in them that it did not produce.
 pub const GENERATED_DIRS: &[&str] = &[
     "polar-models/src/generated",
+    layout::MODEL_CRATES_DIR,
     "polar-api/src/generated",
     "tests/src/generated",
     "tests/tests/generated",
@@ -213,7 +215,8 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
     }
     let all_models: Vec<(&ApiVersion, &ir::Models)> =
         lowered.iter().map(|l| (l.version, &l.models)).collect();
-    files.extend(manifest_blocks(&all_models));
+    let shared = !sharing.types.is_empty() || !sharing.consts.is_empty();
+    files.extend(manifests(&all_models, shared));
     for pair in lowered.windows(2) {
         let (old, new) = (&pair[0], &pair[1]);
         files.insert(
@@ -252,17 +255,32 @@ fn check_versions(versions: &[ApiVersion]) -> Result<(), Error> {
     }
 }
 
-/// The generated `[features]` blocks of the manifests, keyed by manifest
-/// path (see [`SPLICED_FILES`]). Text, not tokens: no stage 4.
-pub fn manifest_blocks(versions: &[(&ApiVersion, &ir::Models)]) -> [(String, String); 3] {
+/// The generated blocks of the hand-written manifests (see
+/// [`SPLICED_FILES`]) and the whole manifests of the generated model crates
+/// (see [`layout`]), keyed by path; `shared` when the versions share types.
+/// Text, not tokens: no stage 4.
+pub fn manifests(versions: &[(&ApiVersion, &ir::Models)], shared: bool) -> Vec<(String, String)> {
+    use layout::ModelCrate;
     let features: Vec<(&ApiVersion, ir::features::Features)> = versions
         .iter()
         .map(|(version, models)| (*version, ir::features::Features::of(models)))
         .collect();
-    [
+    let crates = versions
+        .iter()
+        .map(|(version, _)| ModelCrate::Version(version))
+        .chain(shared.then_some(ModelCrate::Shared));
+    let crate_manifests: Vec<(String, String)> = crates
+        .map(|krate| {
+            (
+                krate.manifest_file(),
+                emit::features::model_crate_manifest(krate, &features, shared),
+            )
+        })
+        .collect();
+    let blocks = [
         (
             "polar-models/Cargo.toml".to_owned(),
-            emit::features::models_manifest_block(&features),
+            emit::features::models_manifest_block(&features, shared),
         ),
         (
             "polar-api/Cargo.toml".to_owned(),
@@ -272,7 +290,8 @@ pub fn manifest_blocks(versions: &[(&ApiVersion, &ir::Models)]) -> [(String, Str
             "tests/Cargo.toml".to_owned(),
             emit::features::tests_manifest_block(&features),
         ),
-    ]
+    ];
+    blocks.into_iter().chain(crate_manifests).collect()
 }
 
 /// One version after stage 2.
@@ -328,11 +347,12 @@ impl Context<'_> {
 /// A share of stages 3 and 4: the files it emits and formats. Indices are
 /// into the lowered versions.
 enum Job<'a> {
-    /// The roots of the three crates' generated trees, listing the versions.
+    /// The roots of the generated trees of `polar-models`, `polar-api` and
+    /// the tests, listing the versions.
     Roots,
-    /// One `polar-models` module of one version.
+    /// One module of one version's model crate.
     Model(usize, &'a str, &'a [ir::TypeId]),
-    /// A version's `mod.rs` and `consts.rs` in `polar-models`.
+    /// A version's model crate root and its types' `mod.rs` and `consts.rs`.
     ModelsRoot(usize),
     /// Every file of a version's `polar-api` module.
     Api(usize),
@@ -340,7 +360,7 @@ enum Job<'a> {
     Roundtrip(usize),
     /// A version's conformance cases in `tests/`.
     Conformance(usize),
-    /// The root and constants of `polar-models`' shared module.
+    /// The root and constants of the shared model crate.
     SharedRoot,
     /// One module of the shared types (indices into `Sharing::types`).
     SharedModel(&'a str, &'a [usize]),
@@ -358,15 +378,20 @@ impl Job<'_> {
             Ok::<_, Error>((path, text))
         };
         let versions: Vec<&ApiVersion> = lowered.iter().map(|l| l.version).collect();
-        let shared_path = |module: &str| format!("polar-models/src/generated/__shared/{module}.rs");
+        let shared_path = |module: &str| layout::ModelCrate::Shared.types_file(module);
         let index = match self {
             Job::SharedRoot => {
                 let views = context.views();
+                let krate = layout::ModelCrate::Shared;
                 return Ok(vec![
                     file(
+                        krate.lib_file(),
+                        &emit::versions::model_crate_doc(krate),
+                        emit::versions::model_crate_lib(),
+                    )?,
+                    file(
                         shared_path("mod"),
-                        "The types several API versions define alike, generated once and \
-                         re-exported by each of them.",
+                        "",
                         emit::shared::emit_root(&views, sharing),
                     )?,
                     file(
@@ -407,8 +432,9 @@ impl Job<'_> {
                 let shared = !sharing.types.is_empty() || !sharing.consts.is_empty();
                 return Ok(vec![
                     file(
-                        "polar-models/src/generated/mod.rs".to_owned(),
-                        "Every API version's schemas, a module per version.",
+                        layout::MODELS_FACADE_ROOT.to_owned(),
+                        "Every API version's schemas, a module per version: each re-exports \
+                         that version's generated crate.",
                         emit::versions::models_root(&versions, shared),
                     )?,
                     file(
@@ -437,8 +463,8 @@ impl Job<'_> {
         let this = &lowered[index];
         let (version, models, module_dir) = (this.version, &this.models, this.version.module());
         let settings = &this.input.settings;
-        let models_path =
-            |module: &str| format!("polar-models/src/generated/{module_dir}/{module}.rs");
+        let models_crate = layout::ModelCrate::Version(version);
+        let models_path = |module: &str| models_crate.types_file(module);
         let result = match self {
             Job::Roots
             | Job::SharedRoot
@@ -451,14 +477,15 @@ impl Job<'_> {
                 emit::models::emit_module(models, ids, |id| sharing.type_home(index, id).is_some()),
             )?],
             Job::ModelsRoot(_) => {
-                let doc = format!(
-                    "Every schema of Polar's API version {} as a Rust type.",
-                    version.name
-                );
                 vec![
                     file(
+                        models_crate.lib_file(),
+                        &emit::versions::model_crate_doc(models_crate),
+                        emit::versions::model_crate_lib(),
+                    )?,
+                    file(
                         models_path("mod"),
-                        &doc,
+                        "",
                         emit::models::emit_root(
                             models,
                             this.modules.keys(),

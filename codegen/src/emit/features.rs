@@ -1,5 +1,6 @@
-//! Feature gates: `#[cfg]` attributes for generated modules and the
-//! `[features]` lines of the two crates' manifests.
+//! Feature gates: `#[cfg]` attributes for generated modules, the
+//! `[features]` lines of the hand-written manifests, and the manifests of
+//! the generated model crates.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::features::{Features, Gate, FULL_FEATURE, WEBHOOKS_FEATURE};
+use crate::layout::{ModelCrate, CORE_PACKAGE, PACKAGE_VERSION, SHARED_PACKAGE};
 use crate::{ApiVersion, Lifecycle};
 
 /// First line of a generated block in a hand-written file.
@@ -32,24 +34,146 @@ pub fn cfg(gate: &Gate) -> TokenStream {
     }
 }
 
-/// The generated `[features]` lines of `polar-models/Cargo.toml`: the
-/// default (every group of the current version), a feature per version and
-/// one per group of any version.
-pub fn models_manifest_block(versions: &[(&ApiVersion, Features)]) -> String {
+/// The generated block at the end of `polar-models/Cargo.toml` (the
+/// facade, see [`crate::layout`]): the default (every group of the current
+/// version), a feature per version that turns on its crate, a feature per
+/// group of any version that turns the group on in every model crate
+/// enabled, and the model crates as dependencies.
+pub fn models_manifest_block(versions: &[(&ApiVersion, Features)], shared: bool) -> String {
+    let crates: Vec<ModelCrate<'_>> = versions
+        .iter()
+        .map(|(version, _)| ModelCrate::Version(version))
+        .collect();
+    // `"polar-models-shared/<feature>", "polar-models-v2026-10?/<feature>", ..`
+    let forward = |feature: &str| {
+        let shared = shared.then(|| format!("\"{SHARED_PACKAGE}/{feature}\""));
+        let versions = crates
+            .iter()
+            .map(|krate| format!("\"{}?/{feature}\"", krate.package()));
+        shared.into_iter().chain(versions).collect::<Vec<_>>()
+    };
+    let groups = group_names(versions);
+    let mut full: Vec<String> = groups.iter().map(|n| format!("\"{n}\"")).collect();
+    full.extend(forward(FULL_FEATURE));
     let mut lines = vec![
         format!(
             "default = [\"{FULL_FEATURE}\", {}]",
             current_feature(versions)
         ),
-        full_line(versions),
+        format!("{FULL_FEATURE} = [{}]", full.join(", ")),
     ];
-    for (version, _) in versions {
-        lines.push(format!("{} = []", version.feature()));
+    for krate in &crates {
+        let ModelCrate::Version(version) = krate else {
+            unreachable!("version crates only")
+        };
+        let feature = version.feature();
+        let mut enables = vec![format!("\"dep:{}\"", krate.package())];
+        if shared {
+            enables.push(format!("\"{SHARED_PACKAGE}/{feature}\""));
+        }
+        lines.push(format!("{feature} = [{}]", enables.join(", ")));
     }
-    for name in group_names(versions) {
-        lines.push(format!("{name} = []"));
+    for name in &groups {
+        lines.push(format!("{name} = [{}]", forward(name).join(", ")));
+    }
+    let dependency = |krate: ModelCrate<'_>, optional: bool| {
+        let dir = krate.dir();
+        let path = dir
+            .strip_prefix("polar-models/")
+            .expect("the model crates live under the facade");
+        lines_of(&format!(
+            "\n[dependencies.{}]\npath = \"{path}\"\nversion = \"={PACKAGE_VERSION}\"{}",
+            krate.package(),
+            if optional { "\noptional = true" } else { "" }
+        ))
+    };
+    if shared {
+        lines.extend(dependency(ModelCrate::Shared, false));
+    }
+    for krate in &crates {
+        lines.extend(dependency(*krate, true));
     }
     block(lines)
+}
+
+/// The whole `Cargo.toml` of a generated model crate: its features (the
+/// group features of every version, so that the facade can forward each
+/// group to every crate; the shared crate also has a feature per version,
+/// since a shared type is compiled only when a version sharing it is) and
+/// its dependencies on the runtime and, for a version, the shared crate.
+pub fn model_crate_manifest(
+    krate: ModelCrate<'_>,
+    versions: &[(&ApiVersion, Features)],
+    shared: bool,
+) -> String {
+    let description = match krate {
+        ModelCrate::Shared => {
+            "The types several API versions of Polar (polar.sh) define alike; \
+             use them through polar-models"
+                .to_owned()
+        }
+        ModelCrate::Version(version) => format!(
+            "The types of Polar (polar.sh) API version {}; use them through polar-models",
+            version.name
+        ),
+    };
+    let mut features = vec![full_line(versions)];
+    if let ModelCrate::Shared = krate {
+        features.extend(versions.iter().map(|(v, _)| format!("{} = []", v.feature())));
+    }
+    features.extend(group_names(versions).into_iter().map(|n| format!("{n} = []")));
+    let core_dir = "polar-models/core";
+    let mut dependencies = vec![format!(
+        "{CORE_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
+        relative(&krate.dir(), core_dir)
+    )];
+    if shared && matches!(krate, ModelCrate::Version(_)) {
+        dependencies.push(format!(
+            "{SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
+            relative(&krate.dir(), &ModelCrate::Shared.dir())
+        ));
+    }
+    dependencies.extend(["serde.workspace = true".to_owned(), "serde_json.workspace = true".to_owned()]);
+    format!(
+        "{MANIFEST_PREAMBLE}\
+         [package]\n\
+         name = \"{name}\"\n\
+         version.workspace = true\n\
+         description = \"{description}\"\n\
+         edition.workspace = true\n\
+         rust-version.workspace = true\n\
+         license.workspace = true\n\
+         repository.workspace = true\n\
+         documentation = \"https://docs.rs/polar-models\"\n\
+         \n\
+         [features]\n\
+         {features}\n\
+         \n\
+         [dependencies]\n\
+         {dependencies}\n",
+        name = krate.package(),
+        features = features.join("\n"),
+        dependencies = dependencies.join("\n"),
+    )
+}
+
+/// The first line of a generated manifest.
+pub const MANIFEST_PREAMBLE: &str =
+    "# @generated by `cargo xtask regen` from Polar's OpenAPI document. Do not edit by hand.\n";
+
+/// The path of workspace directory `to` as seen from workspace directory
+/// `from` (both `/`-separated, no `..` in either).
+fn relative(from: &str, to: &str) -> String {
+    let from: Vec<&str> = from.split('/').collect();
+    let to: Vec<&str> = to.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+fn lines_of(text: &str) -> Vec<String> {
+    text.lines().map(str::to_owned).collect()
 }
 
 /// The generated `[features]` lines of `polar-api/Cargo.toml`. `webhooks`

@@ -1,10 +1,11 @@
-//! `polar-models/src/generated/`: one module per component schema (inline
-//! types live beside their parent), plus the shared modules.
+//! A version's model crate (`polar-models/generated/v2026_10/src/types/`,
+//! see [`crate::layout`]): one module per component schema (inline types
+//! live beside their parent), and the root that declares them.
 //!
-//! Generated code refers to the hand-written runtime only through fixed
-//! paths: `crate::Nullable`, `crate::Const`, `crate::ConstValue`,
-//! `crate::Page`, `crate::PageProgress`, `crate::Secret` and
-//! `crate::__private::*`.
+//! Generated code refers to the hand-written runtime (`polar-models-core`)
+//! only through fixed paths, which each crate's types root re-exports:
+//! `crate::Nullable`, `crate::Const`, `crate::ConstValue`, `crate::Page`,
+//! `crate::PageProgress`, `crate::Secret` and `crate::__private::*`.
 
 use std::collections::BTreeMap;
 
@@ -34,13 +35,25 @@ pub const RUNTIME_REEXPORTS: &[&str] = &[
     "Secret",
 ];
 
-/// `pub use crate::{chrono, uuid, ..};`: the runtime names of
-/// [`RUNTIME_REEXPORTS`], for a models module root.
+/// `pub use ::polar_models_core::{chrono, uuid, ..};`: the runtime names
+/// of [`RUNTIME_REEXPORTS`] and the hidden `__private`, for the types root
+/// of a model crate.
 pub(crate) fn runtime_reexports() -> TokenStream {
+    let core = format_ident!("{}", crate::layout::CORE_PACKAGE.replace('-', "_"));
     let names = RUNTIME_REEXPORTS
         .iter()
         .map(|name| format_ident!("{}", name));
-    quote!(pub use crate::{#(#names),*};)
+    quote! {
+        pub use ::#core::{#(#names),*};
+        #[doc(hidden)]
+        pub use ::#core::__private;
+    }
+}
+
+/// `::polar_models_shared`, where a version's crate finds a shared type.
+fn shared_crate() -> TokenStream {
+    let krate = format_ident!("{}", crate::layout::SHARED_PACKAGE.replace('-', "_"));
+    quote!(::#krate)
 }
 
 /// The generated modules (file stems) and the types each holds, in order.
@@ -65,8 +78,8 @@ pub fn emit_module(
 ) -> TokenStream {
     let items = ids.iter().map(|&id| {
         if shared(id) {
-            let name = ident(&models.get(id).name);
-            return quote!(pub use super::super::__shared::#name;);
+            let (name, shared) = (ident(&models.get(id).name), shared_crate());
+            return quote!(pub use #shared::#name;);
         }
         emit_type_and_impls(models, id)
     });
@@ -80,7 +93,7 @@ pub(crate) fn emit_type_and_impls(models: &Models, id: TypeId) -> TokenStream {
     quote!(#item #progress)
 }
 
-/// The module root (`mod.rs`): the spec's pin and every module, each behind
+/// The types root (`types/mod.rs`): the spec's pin and every module, each behind
 /// the features that need it.
 pub fn emit_root<'a>(
     models: &Models,
@@ -138,8 +151,8 @@ fn emit_root_gated<'a>(
 pub fn emit_consts(models: &Models, shared: impl Fn(crate::ir::ConstId) -> bool) -> TokenStream {
     let markers = models.consts.iter().enumerate().map(|(index, marker)| {
         if shared(crate::ir::ConstId(index)) {
-            let name = ident(&marker.rust_name);
-            return quote!(pub use super::super::__shared::consts::#name;);
+            let (name, shared) = (ident(&marker.rust_name), shared_crate());
+            return quote!(pub use #shared::consts::#name;);
         }
         const_marker(&marker.rust_name, &marker.value)
     });

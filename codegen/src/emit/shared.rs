@@ -1,5 +1,6 @@
-//! `polar-models/src/generated/__shared/`: the types and constants several
-//! API versions share ([`crate::ir::sharing`]), generated once. Each item is
+//! `polar-models-shared` (`polar-models/generated/shared/`, see
+//! [`crate::layout`]): the types and constants several API versions share
+//! ([`crate::ir::sharing`]), generated once. Each item is
 //! compiled when any version sharing it is, under the feature gate its
 //! module has in that version; the versions re-export it.
 
@@ -50,7 +51,7 @@ pub fn emit_module(
     Ok(out)
 }
 
-/// `__shared/mod.rs`: the runtime names the shared types are written with,
+/// The shared crate's `types/mod.rs`: the runtime names the shared types are written with,
 /// the constants, and every module behind the union of its types'
 /// conditions.
 pub fn emit_root(views: &[VersionView<'_>], sharing: &Sharing) -> TokenStream {
@@ -83,7 +84,7 @@ pub fn emit_root(views: &[VersionView<'_>], sharing: &Sharing) -> TokenStream {
     }
 }
 
-/// `__shared/consts.rs`: each shared marker behind the features of the
+/// The shared crate's `types/consts.rs`: each shared marker behind the features of the
 /// versions that have it.
 pub fn emit_consts(views: &[VersionView<'_>], sharing: &Sharing) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
@@ -94,7 +95,7 @@ pub fn emit_consts(views: &[VersionView<'_>], sharing: &Sharing) -> Result<Token
         out.extend(with_cfg(
             tokens,
             &condition,
-            "polar-models/src/generated/__shared/consts.rs",
+            &crate::layout::ModelCrate::Shared.types_file("consts"),
         )?);
     }
     Ok(out)

@@ -7,30 +7,60 @@ use quote::{format_ident, quote};
 
 use crate::changelog::{self, render};
 use crate::ir::Models;
+use crate::layout::ModelCrate;
 use crate::{ApiVersion, Lifecycle};
 
-/// `polar-models/src/generated/mod.rs`; `shared` when some types are
-/// generated once for several versions (`__shared`, see
-/// [`crate::ir::sharing`]).
+/// `polar-models/src/generated/mod.rs`, the facade's re-exports: each
+/// version's crate behind its feature, as `polar_models::v2026_10`, and the
+/// shared crate (when some types are generated once for several versions,
+/// see [`crate::ir::sharing`]) under a hidden name `polar-api` uses.
 pub fn models_root(versions: &[&ApiVersion], shared: bool) -> TokenStream {
     let modules = versions.iter().map(|version| {
-        let (module, feature) = (format_ident!("{}", version.module()), version.feature());
-        let doc = version_doc(version, "schemas");
+        let module = format_ident!("{}", version.module());
+        let krate = format_ident!("{}", ModelCrate::Version(version).rust_name());
+        let feature = version.feature();
         quote! {
             #[cfg(feature = #feature)]
-            #[doc = #doc]
-            pub mod #module;
+            #[doc(inline)]
+            pub use ::#krate as #module;
         }
     });
     let shared = shared.then(|| {
+        let krate = format_ident!("{}", ModelCrate::Shared.rust_name());
         quote! {
-            // Types several versions define alike, compiled once; each
-            // version re-exports them, so this path is not the one to use.
             #[doc(hidden)]
-            pub mod __shared;
+            pub use ::#krate as __shared;
         }
     });
     quote!(#shared #(#modules)*)
+}
+
+/// The doc of a generated model crate's root: what it holds and that users
+/// reach it through `polar-models`.
+pub fn model_crate_doc(krate: ModelCrate<'_>) -> String {
+    match krate {
+        ModelCrate::Shared => "The types several API versions of Polar define alike, generated \
+             once; each version's crate re-exports them. Depend on `polar-models`, which \
+             re-exports every version, rather than on this crate."
+            .to_owned(),
+        ModelCrate::Version(version) => format!(
+            "{}\n\nRe-exported by `polar-models` as `polar_models::{}`; depend on \
+             `polar-models` (or `polar-api`) rather than on this crate.",
+            version_doc(version, "schemas").trim_start(),
+            version.module()
+        ),
+    }
+}
+
+/// A generated model crate's `src/lib.rs`: the types live one module down,
+/// in `types`, so that `#[rustfmt::skip]` keeps `cargo fmt` out of them (a
+/// crate root cannot carry it on stable Rust).
+pub fn model_crate_lib() -> TokenStream {
+    quote! {
+        #[rustfmt::skip]
+        mod types;
+        pub use types::*;
+    }
 }
 
 /// `polar-api/src/generated/mod.rs`; `shared` when some operation groups

@@ -1,0 +1,27 @@
+//! The hand-written runtime of [`polar-models`](https://docs.rs/polar-models):
+//! the types the generated models are written with, and the decoders they
+//! call. Depend on `polar-models` (or `polar-api`), which re-exports all of
+//! it; this crate is separate so that each API version's generated types can
+//! be a crate of its own, compiled in parallel with the others (the
+//! repository README says why).
+
+#![deny(missing_docs)]
+
+mod constant;
+mod nullable;
+mod page;
+mod secret;
+mod struct_decode;
+mod tag_scan;
+mod timestamp;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use constant::{Const, ConstValue};
+pub use nullable::Nullable;
+pub use page::{Page, PageProgress};
+pub use secret::Secret;
+
+pub use chrono;
+pub use uuid;
