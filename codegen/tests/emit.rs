@@ -8,14 +8,14 @@ use common::{fixture, GOOD_FIXTURES};
 
 /// Most fixtures are generated as the only API version, named by the
 /// settings' date (their `info.version` is not a dated version).
-const MODELS_ROOT: &str = "polar-models/src/generated/v2026_01_02/mod.rs";
+const MODELS_ROOT: &str = "polar-models/generated/v2026_01_02/src/types/mod.rs";
 
-/// `polar-models/src/generated/v<version>/` of a single-version output.
+/// `polar-models/generated/v<version>/src/types/` of a single-version output.
 fn models_dir(files: &Files) -> String {
     let roots: Vec<&String> = files
         .keys()
         .filter(|path| {
-            path.starts_with("polar-models/src/generated/v") && path.ends_with("/mod.rs")
+            path.starts_with("polar-models/generated/v") && path.ends_with("/src/types/mod.rs")
         })
         .collect();
     let [root] = roots.as_slice() else {
@@ -35,13 +35,13 @@ fn generate(name: &str) -> Files {
     codegen::generate(&fixture(name), &settings()).unwrap_or_else(|err| panic!("{name}: {err}"))
 }
 
-/// The `polar-models` files, sorted by path, each under a `// ---- path ----` line.
+/// The model files (the facade's root, the model crates with their
+/// manifests), sorted by path, each under a `// ---- path ----` line.
 fn models_text(files: &Files) -> String {
     let mut out = String::new();
-    for (path, text) in files
-        .iter()
-        .filter(|(path, _)| path.starts_with("polar-models/src/generated/"))
-    {
+    for (path, text) in files.iter().filter(|(path, _)| {
+        path.starts_with("polar-models/generated/") || path == &codegen::layout::MODELS_FACADE_ROOT
+    }) {
         out.push_str(&format!("// ---- {path} ----\n"));
         out.push_str(text);
         if !text.ends_with('\n') {
@@ -124,6 +124,11 @@ fn every_generated_file_starts_with_the_generated_marker() {
                 assert!(text.starts_with(block), "{name}: {path}");
                 continue;
             }
+            if path.ends_with("Cargo.toml") {
+                let preamble = codegen::emit::features::MANIFEST_PREAMBLE;
+                assert!(text.starts_with(preamble), "{name}: {path}");
+                continue;
+            }
             assert!(
                 text.starts_with("// @generated"),
                 "{name}: {path} starts {:?}",
@@ -142,14 +147,17 @@ fn every_output_has_the_fixed_files() {
     for name in GOOD_FIXTURES {
         let files = generate(name);
         let dir = models_dir(&files);
-        let module = dir
+        let crate_dir = dir.strip_suffix("src/types/").expect("a model crate");
+        let module = crate_dir
             .trim_end_matches('/')
             .rsplit('/')
             .next()
             .expect("a module")
             .to_owned();
         for path in [
-            "polar-models/src/generated/mod.rs",
+            codegen::layout::MODELS_FACADE_ROOT,
+            &format!("{crate_dir}Cargo.toml"),
+            &format!("{crate_dir}src/lib.rs"),
             &format!("{dir}mod.rs"),
             &format!("{dir}consts.rs"),
             "polar-api/src/generated/mod.rs",
@@ -173,7 +181,9 @@ fn every_output_has_the_fixed_files() {
                     .any(|dir| path.starts_with(&format!("{dir}/"))),
                 "{name}: {path} is outside the generated directories"
             );
-            assert!(path.ends_with(".rs"), "{name}: {path}");
+            let manifest = path.starts_with(codegen::layout::MODEL_CRATES_DIR)
+                && path.ends_with("/Cargo.toml");
+            assert!(path.ends_with(".rs") || manifest, "{name}: {path}");
         }
     }
 }
@@ -229,7 +239,7 @@ fn settings_end_up_in_the_module_root() {
         },
     )
     .expect("generates");
-    let dated_root = &dated["polar-models/src/generated/v1999_12_31/mod.rs"];
+    let dated_root = &dated["polar-models/generated/v1999_12_31/src/types/mod.rs"];
     assert!(dated_root.contains("pub const SPEC_DATE: &str = \"1999-12-31\";"));
     assert!(dated_root.contains("pub const API_VERSION: &str = \"1999-12-31\";"));
 }

@@ -31,7 +31,7 @@ fn lower(name: &str) -> codegen::ir::Models {
 #[test]
 fn a_schema_named_consts_keeps_its_own_module() {
     let files = generate("consts_schema");
-    let root = &files["polar-models/src/generated/v0/mod.rs"];
+    let root = &files["polar-models/generated/v0/src/types/mod.rs"];
     assert_eq!(root.matches("mod consts;").count(), 1, "{root}");
     assert!(
         files
@@ -66,7 +66,7 @@ fn an_inline_webhook_body_gets_a_usable_name() {
 #[test]
 fn a_property_named_additional_properties_does_not_clash_with_the_map() {
     let files = generate("additional_properties_property");
-    let bag = &files["polar-models/src/generated/v0/bag.rs"];
+    let bag = &files["polar-models/generated/v0/src/types/bag.rs"];
     assert_eq!(
         bag.matches("pub additional_properties:").count(),
         1,
@@ -106,7 +106,7 @@ fn a_missing_boolean_const_does_not_decode_to_the_other_value() {
 #[test]
 fn values_named_self_get_valid_identifiers() {
     let files = generate("self_names");
-    assert!(files.contains_key("polar-models/src/generated/v0/audience.rs"));
+    assert!(files.contains_key("polar-models/generated/v0/src/types/audience.rs"));
 }
 
 /// Limitation rather than bug (Polar's spec does not use it): JSON Schema

@@ -115,40 +115,69 @@ fn the_generated_trees_define_a_shared_type_once_and_re_export_it() {
     ])
     .unwrap();
 
-    let shared = &files["polar-models/src/generated/__shared/label.rs"];
+    let shared = &files["polar-models/generated/shared/src/types/label.rs"];
     assert!(shared.contains("pub struct Label"), "{shared}");
     assert!(
         shared.contains(r#"#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]"#),
         "compiled when either version is: {shared}"
     );
-    let consts = &files["polar-models/src/generated/__shared/consts.rs"];
+    let consts = &files["polar-models/generated/shared/src/types/consts.rs"];
     assert!(consts.contains("pub struct Label;"), "{consts}");
     for module in ["v2026_04", "v2026_10"] {
-        let label = &files[&format!("polar-models/src/generated/{module}/label.rs")];
+        let label = &files[&format!("polar-models/generated/{module}/src/types/label.rs")];
         assert!(
-            label.contains("pub use super::super::__shared::Label;")
+            label.contains("pub use ::polar_models_shared::Label;")
                 && !label.contains("pub struct"),
             "{module} re-exports, never redefines: {label}"
         );
-        let thing = &files[&format!("polar-models/src/generated/{module}/thing.rs")];
+        let thing = &files[&format!("polar-models/generated/{module}/src/types/thing.rs")];
         assert!(thing.contains("pub struct Thing"), "{module}: {thing}");
-        let consts = &files[&format!("polar-models/src/generated/{module}/consts.rs")];
+        let consts = &files[&format!("polar-models/generated/{module}/src/types/consts.rs")];
         assert!(
-            consts.contains("pub use super::super::__shared::consts::Label;"),
+            consts.contains("pub use ::polar_models_shared::consts::Label;"),
             "{consts}"
         );
     }
     let root = &files["polar-models/src/generated/mod.rs"];
-    assert!(root.contains("pub mod __shared;"), "{root}");
     assert!(
-        !files.keys().any(|path| path.contains("__shared/thing")),
+        root.contains("pub use ::polar_models_shared as __shared;"),
+        "{root}"
+    );
+    // Each version's crate depends on the shared one, and the facade turns
+    // the shared types of a version on with that version.
+    let manifest = &files["polar-models/generated/v2026_04/Cargo.toml"];
+    assert!(
+        manifest.contains("polar-models-shared = { path = \"../shared\""),
+        "{manifest}"
+    );
+    let facade = &files["polar-models/Cargo.toml"];
+    assert!(
+        facade.contains("[dependencies.polar-models-shared]")
+            && facade.contains(
+                "v2026-04 = [\"dep:polar-models-v2026-04\", \"polar-models-shared/v2026-04\"]"
+            ),
+        "{facade}"
+    );
+    assert!(
+        !files
+            .keys()
+            .any(|path| path.contains("generated/shared/src/types/thing")),
         "a type that differs is not shared"
     );
 
     // Alone, a version has no shared tree.
     let alone = codegen::generate_from(&new, &Settings::default()).unwrap();
-    assert!(!alone.keys().any(|path| path.contains("__shared")));
+    assert!(!alone.keys().any(|path| path.contains("generated/shared/")));
     assert!(!alone["polar-models/src/generated/mod.rs"].contains("__shared"));
+    let manifests = alone
+        .iter()
+        .filter(|(path, _)| path.ends_with("Cargo.toml"));
+    for (path, manifest) in manifests.filter(|(path, _)| path.starts_with("polar-models")) {
+        assert!(
+            !manifest.contains("polar-models-shared"),
+            "{path}: {manifest}"
+        );
+    }
 }
 
 #[test]

@@ -54,4 +54,6 @@ pub use generated::*;
 // generated types can be one too (see the repository README).
 #[doc(hidden)]
 pub use polar_models_core::__private;
-pub use polar_models_core::{chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret};
+pub use polar_models_core::{
+    chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret,
+};

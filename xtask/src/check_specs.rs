@@ -503,14 +503,22 @@ mod tests {
         // load it, and every spec would fail to build.
         let root = crate::workspace_root().unwrap();
         let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        let members = manifest
-            .lines()
-            .find_map(|line| line.strip_prefix("members = "))
-            .expect("the root manifest lists its members on one line");
-        for member in members.trim_matches(['[', ']']).split(',') {
-            let member = member.trim().trim_matches('"');
+        let (_, members) = manifest
+            .split_once("\nmembers = [")
+            .expect("the root manifest lists its members");
+        let (members, _) = members.split_once(']').expect("a closed list");
+        let members: Vec<&str> = members
+            .split(',')
+            .map(|member| member.trim().trim_matches('"'))
+            .filter(|member| !member.is_empty())
+            .collect();
+        assert!(members.len() > 3, "{members:?}");
+        for member in members {
+            // `polar-models/core` is copied with `polar-models`; the
+            // generated crates under it are written by regen.
+            let top = member.split('/').next().expect("a path");
             assert!(
-                COPIED.contains(&member),
+                COPIED.contains(&top),
                 "workspace member {member} is not copied"
             );
         }

@@ -70,6 +70,7 @@ pub fn ensure_files(root: &Path, files: &Files, generated_dirs: &[&str]) -> Resu
         let path = root.join(&change.path);
         if change.kind == ChangeKind::Remove {
             fs::remove_file(&path).with_context(|| format!("cannot delete {}", path.display()))?;
+            remove_emptied_dirs(root, &change.path, generated_dirs)?;
             report.removed.push(change.path.clone());
         } else {
             write_file(&path, &change.new)?;
@@ -130,6 +131,35 @@ pub fn plan(root: &Path, files: &Files, generated_dirs: &[&str]) -> Result<Plan>
     }
     plan.changes.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(plan)
+}
+
+/// After `removed` (a file in one of `generated_dirs`) is deleted, delete
+/// its parent directories that are now empty, up to but not including the
+/// generated directory. A generated model crate's directory left empty would
+/// still match the workspace's `polar-models/generated/*` member glob, and
+/// cargo refuses a member without a manifest.
+fn remove_emptied_dirs(root: &Path, removed: &str, generated_dirs: &[&str]) -> Result<()> {
+    let Some(top) = generated_dirs
+        .iter()
+        .find(|dir| removed.starts_with(&format!("{dir}/")))
+    else {
+        return Ok(());
+    };
+    let mut dir = Path::new(removed).parent();
+    while let Some(relative) = dir.filter(|d| d.as_os_str().len() > top.len()) {
+        let absolute = root.join(relative);
+        let empty = fs::read_dir(&absolute)
+            .with_context(|| format!("cannot list {}", absolute.display()))?
+            .next()
+            .is_none();
+        if !empty {
+            break;
+        }
+        fs::remove_dir(&absolute)
+            .with_context(|| format!("cannot delete {}", absolute.display()))?;
+        dir = relative.parent();
+    }
+    Ok(())
 }
 
 /// `text` with every `\r\n` replaced by `\n`.

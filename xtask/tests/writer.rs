@@ -116,6 +116,29 @@ fn stale_files_in_generated_dirs_are_removed_and_others_kept() {
     assert!(root.exists("models/src/generated/a.rs"));
 }
 
+/// A version's model crate that no version produces any more leaves no
+/// empty directory behind: cargo would take it for a workspace member
+/// (`polar-models/generated/*`) without a manifest and refuse to load.
+#[test]
+fn directories_emptied_by_removal_are_removed_up_to_the_generated_dir() {
+    let root = TempRoot::new("writer-empty-dirs");
+    root.write("models/src/generated/v1/Cargo.toml", "# old\n");
+    root.write("models/src/generated/v1/src/types/a.rs", "// old\n");
+    root.write("models/src/generated/v2/src/b.rs", "// old\n");
+    let output = files(&[("models/src/generated/v2/src/lib.rs", "// new\n")]);
+
+    ensure_files(root.path(), &output, GENERATED).unwrap();
+
+    assert!(!root.exists("models/src/generated/v1"));
+    assert!(root.exists("models/src/generated/v2/src/lib.rs"));
+    assert!(!root.exists("models/src/generated/v2/src/b.rs"));
+    // The generated directories themselves stay, even when empty.
+    assert!(root.exists("models/src/generated"));
+    root.write("tests/src/generated/only.rs", "// old\n");
+    ensure_files(root.path(), &output, GENERATED).unwrap();
+    assert!(root.exists("tests/src/generated"));
+}
+
 #[test]
 fn crlf_is_normalized() {
     let root = TempRoot::new("writer-crlf");

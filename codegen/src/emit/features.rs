@@ -107,11 +107,9 @@ pub fn model_crate_manifest(
     shared: bool,
 ) -> String {
     let description = match krate {
-        ModelCrate::Shared => {
-            "The types several API versions of Polar (polar.sh) define alike; \
+        ModelCrate::Shared => "The types several API versions of Polar (polar.sh) define alike; \
              use them through polar-models"
-                .to_owned()
-        }
+            .to_owned(),
         ModelCrate::Version(version) => format!(
             "The types of Polar (polar.sh) API version {}; use them through polar-models",
             version.name
@@ -119,9 +117,17 @@ pub fn model_crate_manifest(
     };
     let mut features = vec![full_line(versions)];
     if let ModelCrate::Shared = krate {
-        features.extend(versions.iter().map(|(v, _)| format!("{} = []", v.feature())));
+        features.extend(
+            versions
+                .iter()
+                .map(|(v, _)| format!("{} = []", v.feature())),
+        );
     }
-    features.extend(group_names(versions).into_iter().map(|n| format!("{n} = []")));
+    features.extend(
+        group_names(versions)
+            .into_iter()
+            .map(|n| format!("{n} = []")),
+    );
     let core_dir = "polar-models/core";
     let mut dependencies = vec![format!(
         "{CORE_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
@@ -133,7 +139,10 @@ pub fn model_crate_manifest(
             relative(&krate.dir(), &ModelCrate::Shared.dir())
         ));
     }
-    dependencies.extend(["serde.workspace = true".to_owned(), "serde_json.workspace = true".to_owned()]);
+    dependencies.extend([
+        "serde.workspace = true".to_owned(),
+        "serde_json.workspace = true".to_owned(),
+    ]);
     format!(
         "{MANIFEST_PREAMBLE}\
          [package]\n\
