@@ -1,6 +1,6 @@
 //! Which types two API versions share (`ir::sharing`), and what the
 //! generated trees make of it: a shared type is generated once under
-//! `__shared/` behind the features of the versions sharing it, and each of
+//! the shared crate behind the features of the versions sharing it, and each of
 //! those versions re-exports it where it would have defined it.
 
 mod common;

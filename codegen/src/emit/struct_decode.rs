@@ -1,6 +1,6 @@
 //! A struct's `Deserialize`: a `match` from key to slot and the drift policy
 //! for each missing property, over the runtime's `__private::DecodeStruct`
-//! (`polar-models/src/struct_decode.rs`, which says why it is not serde's
+//! (`polar-models/core/src/struct_decode.rs`, which says why it is not serde's
 //! derive).
 
 use proc_macro2::{Ident, Literal, TokenStream};
