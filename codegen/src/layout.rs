@@ -27,6 +27,9 @@ pub const MODEL_CRATES_DIR: &str = "polar-models/generated";
 /// The package of the hand-written runtime the generated crates use.
 pub const CORE_PACKAGE: &str = "polar-models-core";
 
+/// Where that package lives.
+pub const CORE_DIR: &str = "polar-models/core";
+
 /// The package of the types several versions share.
 pub const SHARED_PACKAGE: &str = "polar-models-shared";
 

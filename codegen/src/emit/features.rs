@@ -8,7 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::features::{Features, Gate, FULL_FEATURE, WEBHOOKS_FEATURE};
-use crate::layout::{ModelCrate, CORE_PACKAGE, PACKAGE_VERSION, SHARED_PACKAGE};
+use crate::layout::{ModelCrate, CORE_DIR, CORE_PACKAGE, PACKAGE_VERSION, SHARED_PACKAGE};
 use crate::{ApiVersion, Lifecycle};
 
 /// First line of a generated block in a hand-written file.
@@ -62,12 +62,10 @@ pub fn models_manifest_block(versions: &[(&ApiVersion, Features)], shared: bool)
         ),
         format!("{FULL_FEATURE} = [{}]", full.join(", ")),
     ];
-    for krate in &crates {
-        let ModelCrate::Version(version) = krate else {
-            unreachable!("version crates only")
-        };
+    for (version, _) in versions {
         let feature = version.feature();
-        let mut enables = vec![format!("\"dep:{}\"", krate.package())];
+        let package = ModelCrate::Version(version).package();
+        let mut enables = vec![format!("\"dep:{package}\"")];
         if shared {
             enables.push(format!("\"{SHARED_PACKAGE}/{feature}\""));
         }
@@ -128,10 +126,9 @@ pub fn model_crate_manifest(
             .into_iter()
             .map(|n| format!("{n} = []")),
     );
-    let core_dir = "polar-models/core";
     let mut dependencies = vec![format!(
         "{CORE_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
-        relative(&krate.dir(), core_dir)
+        relative(&krate.dir(), CORE_DIR)
     )];
     if shared && matches!(krate, ModelCrate::Version(_)) {
         dependencies.push(format!(
@@ -154,6 +151,10 @@ pub fn model_crate_manifest(
          license.workspace = true\n\
          repository.workspace = true\n\
          documentation = \"https://docs.rs/polar-models\"\n\
+         \n\
+         # docs.rs: every type, as `polar-models` shows them.\n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
          \n\
          [features]\n\
          {features}\n\
