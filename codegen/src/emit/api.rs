@@ -769,9 +769,18 @@ fn emit_error_body(models: &Models) -> TokenStream {
             },
         )
     };
+    // The group accessors are its callers: without any group's feature, it
+    // is compiled for nothing.
+    let groups: BTreeSet<&str> = models
+        .operations
+        .iter()
+        .map(|op| group_feature(&op.group))
+        .collect();
+    let groups = groups.iter();
     quote! {
         #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
         #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
+        #[cfg_attr(not(any(#(feature = #groups),*)), allow(dead_code))]
         pub(crate) fn decode(
             #operation: &'static str,
             #status: u16,

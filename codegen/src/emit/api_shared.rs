@@ -147,27 +147,34 @@ fn type_shared_by(
 /// compiled when its feature and any of its versions' features are on
 /// (`versions`: every version, oldest first, as [`share_groups`] was given).
 pub fn emit_shared_root(groups: &[SharedGroup], versions: &[&crate::ApiVersion]) -> TokenStream {
-    let items = groups.iter().map(|group| {
+    let conditions: Vec<TokenStream> = groups
+        .iter()
+        .map(|group| {
+            let feature = &group.feature;
+            let versions = super::shared::features_condition(
+                group.versions.iter().map(|&v| versions[v].feature()),
+            );
+            quote!(all(#versions, feature = #feature))
+        })
+        .collect();
+    let items = groups.iter().zip(&conditions).map(|(group, condition)| {
         let module = format_ident!("{}", group.module);
-        let feature = &group.feature;
-        let versions = super::shared::features_condition(
-            group.versions.iter().map(|&v| versions[v].feature()),
-        );
         let reexport = group.named_by_siblings.then(|| {
             quote! {
-                #[cfg(all(#versions, feature = #feature))]
+                #[cfg(#condition)]
                 pub use self::#module::*;
             }
         });
         quote! {
-            #[cfg(all(#versions, feature = #feature))]
+            #[cfg(#condition)]
             pub(crate) mod #module;
             #reexport
         }
     });
     quote! {
         // The shared groups name their types through `super::models`: the
-        // types the same versions share.
+        // types the same versions share. Only when a shared group is compiled.
+        #[cfg(any(#(#conditions),*))]
         pub use ::polar_models::__shared as models;
         #(#items)*
     }

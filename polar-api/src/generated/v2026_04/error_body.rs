@@ -2,6 +2,40 @@
 
 /// This version's [`crate::__private::ErrorDecoder`]: the error body the
 /// spec documents for an operation and status, as an `ApiErrorBody`.
+#[cfg_attr(
+    not(
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    ),
+    allow(dead_code)
+)]
 pub(crate) fn decode(
     operation: &'static str,
     status: u16,
