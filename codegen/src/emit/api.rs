@@ -93,6 +93,7 @@ pub fn emit(
     let mut own = Vec::new();
     let mut reexported = Vec::new();
     let mut accessors = Vec::new();
+    let mut accessor_features = BTreeSet::new();
     for group in &groups {
         if skip_group(group)? {
             continue;
@@ -100,6 +101,7 @@ pub fn emit(
         let module = module_name(&group.type_name);
         let feature = group_feature(&group.path).to_owned();
         accessors.push(emit_accessor(group, &feature));
+        accessor_features.insert(feature.clone());
         if shared_groups.contains(&module) {
             reexported.push((format_ident!("{}", module), feature));
         } else {
@@ -107,7 +109,10 @@ pub fn emit(
             own.push((format_ident!("{}", module), feature));
         }
     }
-    files.insert("error_body".to_owned(), emit_error_body(models));
+    files.insert(
+        "error_body".to_owned(),
+        emit_error_body(models, &accessor_features),
+    );
     let (modules, features): (Vec<_>, Vec<_>) = own.into_iter().unzip();
     let (shared_modules, shared_features): (Vec<_>, Vec<_>) = reexported.into_iter().unzip();
     let name = &version.name;
@@ -723,7 +728,9 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
 
 /// The `ApiErrorBody` enum: one variant per type the spec documents as an
 /// error response body anywhere.
-fn emit_error_body(models: &Models) -> TokenStream {
+/// The version's error decoder and `ApiErrorBody`; `accessor_features` are
+/// the features of the group accessors, the decoder's only callers.
+fn emit_error_body(models: &Models, accessor_features: &BTreeSet<String>) -> TokenStream {
     let mut variants: BTreeMap<String, TokenStream> = BTreeMap::new();
     for op in &models.operations {
         for error in &op.errors {
@@ -769,14 +776,8 @@ fn emit_error_body(models: &Models) -> TokenStream {
             },
         )
     };
-    // The group accessors are its callers: without any group's feature, it
-    // is compiled for nothing.
-    let groups: BTreeSet<&str> = models
-        .operations
-        .iter()
-        .map(|op| group_feature(&op.group))
-        .collect();
-    let groups = groups.iter();
+    // Without any accessor's feature, the decoder is compiled for nothing.
+    let groups = accessor_features.iter();
     quote! {
         #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
         #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
