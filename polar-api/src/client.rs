@@ -4,9 +4,10 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession};
+use crate::portal::CustomerPortalClient;
 use crate::transport::Core;
 use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
+use crate::{CustomerSession, MemberSession, NoSession};
 
 /// The environment variable [`Client::from_env`] reads the token from.
 pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";

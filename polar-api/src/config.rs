@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
+use crate::portal::CustomerPortalClient;
 use crate::transport::{Core, Inner};
 use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server};
+use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
 pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -161,7 +162,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// Keeps the retry policy but changes how many retries follow the first
     /// attempt.
     pub fn max_retries(mut self, max_retries: u32) -> Self {
-        self.retry.max_retries = max_retries;
+        self.retry = self.retry.max_retries(max_retries);
         self
     }
 

@@ -83,22 +83,18 @@
 
 #![deny(missing_docs)]
 
-mod auth;
 mod client;
 mod config;
-mod error;
-pub mod hook;
-mod idempotency;
-mod pagination;
 mod portal;
-mod query;
-mod rate_limit;
-mod request;
-mod response;
-mod retry;
-mod server;
-mod transport;
-mod version;
+
+// The runtime every version's operations are written against (its own
+// crate, so that the versions' generated crates can use it; see the README's
+// "How the crates fit together"): re-exported below, and its internals
+// imported for the clients, the webhooks and the ingestor.
+#[allow(unused_imports)]
+use polar_api_runtime::{error, request, response, retry, transport};
+
+pub use polar_api_runtime::hook;
 
 #[cfg(feature = "webhooks")]
 pub mod webhooks;
@@ -107,7 +103,7 @@ pub mod webhooks;
 pub mod ingest;
 
 #[doc(hidden)]
-pub mod __private;
+pub use polar_api_runtime::__private;
 
 // The endpoint layer, emitted by `cargo xtask regen` into `src/generated/`:
 // one group type per operationId prefix, one request builder per operation,
@@ -116,24 +112,18 @@ pub mod __private;
 mod generated;
 pub use generated::*;
 
-pub use auth::AccessToken;
 pub use client::{Client, ACCESS_TOKEN_ENV};
 pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
-pub use error::{ApiError, Error, TimeoutLimit};
-pub use hook::{Hook, RequestParts, ResponseInfo};
-pub use idempotency::IdempotencyKey;
-pub use pagination::{collect_all, paginate};
-pub use portal::{CustomerPortalClient, CustomerSession, MemberSession, NoSession, SessionKind};
-pub use query::OneOrMany;
-pub use rate_limit::RateLimit;
-pub use response::Response;
-pub use retry::RetryConfig;
-pub use server::Server;
-pub use version::{ApiVersion, API_VERSION_HEADER};
+pub use polar_api_runtime::{
+    collect_all, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error, Hook,
+    IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
+    ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
+};
+pub use portal::CustomerPortalClient;
 
-pub use polar_models as models;
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
-pub use reqwest;
+pub use polar_api_runtime::reqwest;
+pub use polar_models as models;
 
 /// The README's examples, compiled as doctests.
 #[cfg(doctest)]

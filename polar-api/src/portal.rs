@@ -5,51 +5,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::transport::Core;
-use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::CustomerSession {}
-    impl Sealed for super::MemberSession {}
-    impl Sealed for super::NoSession {}
-}
-
-/// The kind of session token a [`CustomerPortalClient`] holds:
-/// [`CustomerSession`], [`MemberSession`], or [`NoSession`] for the portal
-/// operations the API leaves public. Sealed: no other kinds exist.
-pub trait SessionKind: sealed::Sealed + Send + Sync + 'static {
-    /// A human name for the token kind, used in messages.
-    const NAME: &'static str;
-}
-
-/// Marker for a customer session token (from *Create Customer Session*).
-#[derive(Debug)]
-pub enum CustomerSession {}
-
-/// Marker for a member session token (from *Create Member Session*).
-#[derive(Debug)]
-pub enum MemberSession {}
-
-/// Marker for a portal client without a token, for the customer-portal
-/// operations the API leaves public: validating, activating and
-/// deactivating a license key from a desktop or mobile app
-/// (`portal.license_keys().validate(..)`, `.activate(..)`,
-/// `.deactivate(..)`). Every other portal operation answers it with a 401
-/// [`Error::Api`](crate::Error::Api).
-#[derive(Debug)]
-pub enum NoSession {}
-
-impl SessionKind for NoSession {
-    const NAME: &'static str = "no session";
-}
-
-impl SessionKind for CustomerSession {
-    const NAME: &'static str = "customer session";
-}
-
-impl SessionKind for MemberSession {
-    const NAME: &'static str = "member session";
-}
+use crate::{
+    AccessToken, ApiVersion, ClientBuilder, CustomerSession, Error, MemberSession, NoSession,
+    SessionKind,
+};
 
 /// A client for the customer portal (`/v1/customer-portal/...`),
 /// authenticated with a session token instead of an organization token.

@@ -33,7 +33,8 @@ impl Server {
 
     /// Checks the base URL and returns it without a trailing `/`, ready to
     /// have an operation path appended.
-    pub(crate) fn normalized_base(&self) -> Result<String, Error> {
+    #[doc(hidden)]
+    pub fn normalized_base(&self) -> Result<String, Error> {
         let raw = self.url().trim();
         // What messages may quote: the URL with anything that could be
         // credentials masked, even when it does not parse.

@@ -31,17 +31,18 @@ pub struct Core {
 
 /// The configuration behind a [`Core`].
 #[derive(Clone)]
-pub(crate) struct Inner {
-    pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
-    pub(crate) authorization: Option<HeaderValue>,
-    pub(crate) user_agent: HeaderValue,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) deadline: Option<Duration>,
-    pub(crate) retry: RetryConfig,
-    pub(crate) hooks: Vec<Arc<dyn Hook>>,
+#[doc(hidden)]
+pub struct Inner {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub authorization: Option<HeaderValue>,
+    pub user_agent: HeaderValue,
+    pub timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
+    pub retry: RetryConfig,
+    pub hooks: Vec<Arc<dyn Hook>>,
     /// The `Polar-Version` every request sends (the client's version module).
-    pub(crate) api_version: &'static str,
+    pub api_version: &'static str,
 }
 
 impl fmt::Debug for Core {
@@ -105,18 +106,21 @@ impl Plan {
 }
 
 impl Core {
-    pub(crate) fn new(inner: Inner) -> Core {
+    #[doc(hidden)]
+    pub fn new(inner: Inner) -> Core {
         Core {
             inner: Arc::new(inner),
         }
     }
 
-    pub(crate) fn inner(&self) -> &Inner {
+    #[doc(hidden)]
+    pub fn inner(&self) -> &Inner {
         &self.inner
     }
 
     /// The same configuration with another credential (`None`: anonymous).
-    pub(crate) fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
+    #[doc(hidden)]
+    pub fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
         Ok(Core::new(Inner {
             authorization: token.map(AccessToken::bearer_header).transpose()?,
             ..(*self.inner).clone()

@@ -180,9 +180,10 @@ impl Request {
         Ok(self)
     }
 
-    /// Sets a JSON body already encoded (`Content-Type: application/json`).
-    #[cfg(feature = "ingest")]
-    pub(crate) fn json_bytes(mut self, bytes: Bytes) -> Self {
+    /// Sets a JSON body already encoded (`Content-Type: application/json`),
+    /// for polar-api's ingestor.
+    #[doc(hidden)]
+    pub fn json_bytes(mut self, bytes: Bytes) -> Self {
         self.body = Some(Body {
             content_type: "application/json",
             bytes,

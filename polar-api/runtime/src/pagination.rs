@@ -5,7 +5,7 @@ use std::future::Future;
 use futures_core::Stream;
 use futures_util::stream;
 use futures_util::StreamExt;
-use polar_models::{Page, PageProgress};
+use polar_models_core::{Page, PageProgress};
 
 use crate::Error;
 
@@ -20,7 +20,7 @@ use crate::Error;
 /// The stream is not `Unpin`; pin it before calling `next` on it:
 ///
 /// ```no_run
-/// # async fn demo(fetch: impl FnMut(i64) -> std::future::Ready<Result<polar_models::v2026_10::Page<u32, polar_models::v2026_10::Pagination>, polar_api::Error>>) -> Result<(), polar_api::Error> {
+/// # async fn demo(fetch: impl FnMut(i64) -> std::future::Ready<Result<polar_api::models::v2026_10::Page<u32, polar_api::models::v2026_10::Pagination>, polar_api::Error>>) -> Result<(), polar_api::Error> {
 /// use futures_util::StreamExt;
 ///
 /// let items = polar_api::paginate(1, fetch);

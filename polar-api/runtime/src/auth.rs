@@ -39,7 +39,8 @@ impl AccessToken {
 
     /// The `Authorization: Bearer …` header value, marked sensitive so that
     /// the HTTP stack never prints it either.
-    pub(crate) fn bearer_header(&self) -> Result<HeaderValue, Error> {
+    #[doc(hidden)]
+    pub fn bearer_header(&self) -> Result<HeaderValue, Error> {
         if self.0.is_empty() {
             return Err(Error::config("the access token is empty"));
         }
@@ -76,16 +77,16 @@ impl From<&String> for AccessToken {
 }
 
 /// A session token from a model (`CustomerSession::token`, ...), which the
-/// models keep as a [`polar_models::Secret`]: the value moves from one
+/// models keep as a [`polar_models_core::Secret`]: the value moves from one
 /// redacted wrapper to the other without being exposed on the way.
-impl From<polar_models::Secret> for AccessToken {
-    fn from(token: polar_models::Secret) -> Self {
+impl From<polar_models_core::Secret> for AccessToken {
+    fn from(token: polar_models_core::Secret) -> Self {
         AccessToken::new(token.into_inner())
     }
 }
 
-impl From<&polar_models::Secret> for AccessToken {
-    fn from(token: &polar_models::Secret) -> Self {
+impl From<&polar_models_core::Secret> for AccessToken {
+    fn from(token: &polar_models_core::Secret) -> Self {
         AccessToken::new(token.expose_secret())
     }
 }

@@ -102,19 +102,19 @@ pub enum Error {
 #[non_exhaustive]
 pub enum TimeoutLimit {
     /// No connection could be opened in time
-    /// ([`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout)):
+    /// (`ClientBuilder::connect_timeout`):
     /// the request was not sent.
     Connect,
     /// One attempt took longer than this
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout), or the
+    /// (`ClientBuilder::timeout`, or the
     /// operation builder's `.timeout(..)`).
     Attempt(Duration),
     /// The whole request, retries and waits included, took longer than
-    /// this ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline), or
+    /// this (`ClientBuilder::deadline`, or
     /// the operation builder's `.deadline(..)`).
     Deadline(Duration),
     /// A timeout of the `reqwest::Client` given to
-    /// [`ClientBuilder::http_client`](crate::ClientBuilder::http_client),
+    /// `ClientBuilder::http_client`,
     /// when this client sets none of its own.
     HttpClient,
 }
@@ -420,13 +420,15 @@ impl std::error::Error for Error {
 }
 
 impl Error {
-    pub(crate) fn config(message: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn config(message: impl Into<String>) -> Self {
         Error::Config {
             message: message.into(),
         }
     }
 
-    pub(crate) fn encode(operation: &'static str, message: impl Into<String>) -> Self {
+    #[doc(hidden)]
+    pub fn encode(operation: &'static str, message: impl Into<String>) -> Self {
         Error::Encode {
             operation,
             message: message.into(),
@@ -667,7 +669,8 @@ impl fmt::Debug for Error {
 
 /// One part of a FastAPI validation error's `loc` as text: a property name
 /// as is, an array index as its number.
-pub(crate) fn location_part(part: &serde_json::Value) -> String {
+#[doc(hidden)]
+pub fn location_part(part: &serde_json::Value) -> String {
     match part {
         serde_json::Value::String(text) => text.clone(),
         other => other.to_string(),

@@ -18,7 +18,7 @@
 //! path template, the attempt number. What it cannot do (change the body,
 //! answer instead of the server) stays possible underneath, through a
 //! `reqwest::Client` of your own given to
-//! [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
+//! `ClientBuilder::http_client`.
 
 use std::time::Duration;
 
@@ -28,7 +28,7 @@ use reqwest::Method;
 use crate::Error;
 
 /// Runs around every attempt of every request of a client: to add headers,
-/// log, or measure. Set with [`ClientBuilder::hook`](crate::ClientBuilder::hook).
+/// log, or measure. Set with `ClientBuilder::hook`.
 ///
 /// A request that is retried calls the hook once per attempt, with the
 /// attempt number. Hooks run in the order they were added, on the task that

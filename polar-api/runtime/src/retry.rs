@@ -27,7 +27,7 @@ use reqwest::Method;
 ///
 /// The number of retries can be changed for one request with the operation
 /// builder's `.max_retries(n)`. However many retries are allowed, a
-/// [deadline](crate::ClientBuilder::deadline) cuts them short: no retry is
+/// deadline (`ClientBuilder::deadline`) cuts them short: no retry is
 /// made whose wait would not end before it.
 ///
 /// Build one from the default and change what you need; the type is
@@ -118,7 +118,8 @@ impl RetryConfig {
     /// How long to wait before retry number `retry` (0 for the first retry),
     /// given the server's `Retry-After`, if it sent one that applies; `None`
     /// when that is longer than `max_delay`, so retrying would be too early.
-    pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
+    #[doc(hidden)]
+    pub fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Option<Duration> {
         let bound = self
             .initial_delay
             .saturating_mul(2u32.saturating_pow(retry.min(31)))

@@ -1,0 +1,51 @@
+//! The hand-written runtime of [`polar-api`](https://docs.rs/polar-api):
+//! the transport (one place that sends, retries and applies timeouts),
+//! tokens, errors, request encoding, response decoding and pagination.
+//!
+//! Use it through `polar-api`, which re-exports everything here a user
+//! needs; this crate exists so that each API version's generated
+//! operations can be a crate of its own, compiled side by side with the
+//! other versions', all written against this one runtime. Its hidden
+//! modules are the interface of those generated crates and of `polar-api`
+//! itself, and may change in any release.
+
+#![deny(missing_docs)]
+
+mod auth;
+#[doc(hidden)]
+pub mod error;
+pub mod hook;
+mod idempotency;
+mod pagination;
+mod query;
+mod rate_limit;
+#[doc(hidden)]
+pub mod request;
+#[doc(hidden)]
+pub mod response;
+#[doc(hidden)]
+pub mod retry;
+mod server;
+mod session;
+#[doc(hidden)]
+pub mod transport;
+mod version;
+
+#[doc(hidden)]
+pub mod __private;
+
+pub use auth::AccessToken;
+pub use error::{ApiError, Error, TimeoutLimit};
+pub use hook::{Hook, RequestParts, ResponseInfo};
+pub use idempotency::IdempotencyKey;
+pub use pagination::{collect_all, paginate};
+pub use query::OneOrMany;
+pub use rate_limit::RateLimit;
+pub use response::Response;
+pub use retry::RetryConfig;
+pub use server::Server;
+pub use session::{CustomerSession, MemberSession, NoSession, SessionKind};
+pub use version::{ApiVersion, API_VERSION_HEADER};
+
+/// The HTTP client this crate is built on.
+pub use reqwest;
