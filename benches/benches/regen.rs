@@ -18,7 +18,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use codegen::layout::{ModelCrate, MODELS_FACADE_ROOT};
+use codegen::layout::{ApiCrate, ModelCrate, MODELS_FACADE_ROOT};
 use codegen::spec::Spec;
 use codegen::{emit, format, ir, ApiVersion, Files, Lifecycle, Settings};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
@@ -50,7 +50,7 @@ fn emit_all(
         (
             "polar-api/src/generated/mod.rs".to_owned(),
             "Every API version's operations, a module per version.".to_owned(),
-            emit::versions::api_root(&versions, false),
+            emit::versions::api_root(&versions),
         ),
         (
             "tests/src/generated/mod.rs".to_owned(),
@@ -94,18 +94,26 @@ fn emit_all(
         "Marker types for the spec's string constants; see [`crate::Const`].".to_owned(),
         emit::models::emit_consts(models, |_| false),
     ));
-    for (module, tokens) in
-        emit::api::emit(models, version, &Default::default()).expect("the api emits")
-    {
+    let api = emit::api::emit(models, version, &Default::default()).expect("the api emits");
+    let api_crate = ApiCrate::Version(version);
+    files.push((
+        format!("polar-api/src/generated/{dir}.rs"),
+        format!(
+            "The clients of Polar's API version {name}: every operation of its crate \
+             (`{}`), reached from them.",
+            api_crate.package()
+        ),
+        api.facade_module,
+    ));
+    for (module, tokens) in api.crate_files {
         let doc = match module.as_str() {
-            "mod" => format!("Every operation of Polar's API version {name} as a request builder."),
+            "lib" => format!(
+                "Every operation of Polar (polar.sh) API version {name} as a request \
+                 builder. Use them through polar-api (`polar_api::{dir}`)."
+            ),
             _ => String::new(),
         };
-        files.push((
-            format!("polar-api/src/generated/{dir}/{module}.rs"),
-            doc,
-            tokens,
-        ));
+        files.push((api_crate.file(&module), doc, tokens));
     }
     files.push((
         format!("tests/src/generated/{dir}.rs"),
@@ -151,7 +159,7 @@ fn regen(c: &mut Criterion) {
     assert_eq!(version.name, polar_benches::API_VERSION);
 
     let mut staged = format_all(emit_all(&spec, &models, &settings, &version));
-    staged.extend(codegen::manifests(&[(&version, &models)], false));
+    staged.extend(codegen::manifests(&[(&version, &models)], false, false));
     let whole = codegen::generate(&text, &settings).expect("the spec generates");
     if staged != whole {
         let differ: Vec<&String> = staged

@@ -2,8 +2,8 @@
 # Wall time and peak RSS of whole commands, for BENCHMARKS.md:
 #
 #   debug    clean debug build of polar-models + polar-api alone (dependencies
-#            prebuilt, then `cargo clean` of polar-api and every polar-models*
-#            package: the facade, its runtime and the generated model crates)
+#            prebuilt, then `cargo clean` of every polar-models* and polar-api*
+#            package: the facades, their runtimes and the generated crates)
 #   release  the same, --release
 #   subset   the same as debug with polar-api's default features replaced by
 #            $SUBSET_FEATURES (e.g. SUBSET_FEATURES=checkouts,webhooks); only
@@ -14,7 +14,7 @@
 #   regen    `cargo xtask regen --spec SPEC` against an unchanged tree (writes
 #            nothing; skipped when `cargo xtask check` says the tree is stale)
 #   edit     `cargo check -p polar-api` after a one-line edit of a hand-written
-#            runtime file (polar-api/src/retry.rs, then
+#            runtime file (polar-api/runtime/src/retry.rs, then
 #            polar-models/core/src/nullable.rs), incremental on as cargo defaults,
 #            three times each (the edit is undone afterwards)
 #   user     a user's rebuild: a binary crate outside the workspace that
@@ -163,11 +163,12 @@ crates_alone() {
     : >"$logs/$name.prepare.log"
     export CARGO_TARGET_DIR="$build_target"
     prepare "$logs/$name.prepare.log" cargo build -p polar-models -p polar-api "${flags[@]}"
-    # polar-models is a facade over the runtime and the generated model
-    # crates (polar-models-core, -shared, one per API version): clean them all.
+    # polar-models and polar-api are facades over their runtimes and their
+    # generated crates (polar-models-core, -shared, one per API version;
+    # polar-api-runtime, -shared, one per version): clean them all.
     local packages=()
     for package in $(cargo metadata --no-deps --format-version 1 | grep -o '"name":"polar-[a-z0-9-]*"' | cut -d'"' -f4 | sort -u); do
-        case $package in polar-models* | polar-api) packages+=(-p "$package") ;; esac
+        case $package in polar-models* | polar-api*) packages+=(-p "$package") ;; esac
     done
     prepare "$logs/$name.prepare.log" cargo clean "${packages[@]}" "${profile_flags[@]}"
     measure "$name" cargo build -p polar-models -p polar-api --timings "${flags[@]}"
@@ -222,7 +223,7 @@ edit_runtime() {
     export CARGO_TARGET_DIR="$build_target" CARGO_INCREMENTAL=1
     prepare "$logs/edit.prepare.log" cargo check -p polar-api
     local file run
-    for file in polar-api/src/retry.rs polar-models/core/src/nullable.rs; do
+    for file in polar-api/runtime/src/retry.rs polar-models/core/src/nullable.rs; do
         for run in 1 2 3; do
             toggle_edit "$file"
             measure "edit-$(basename "$file" .rs)-$run" cargo check -p polar-api
@@ -231,7 +232,7 @@ edit_runtime() {
         # An odd number of edits leaves the mark: take it out again.
         toggle_edit "$file"
     done
-    git diff --quiet -- polar-api/src/retry.rs polar-models/core/src/nullable.rs ||
+    git diff --quiet -- polar-api/runtime/src/retry.rs polar-models/core/src/nullable.rs ||
         echo "WARNING: an edited runtime file was not restored" >&2
     export CARGO_INCREMENTAL="$incremental_default"
     unset CARGO_TARGET_DIR

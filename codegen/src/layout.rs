@@ -1,5 +1,6 @@
-//! Where the generated models go: a crate per API version, one for the
-//! types several versions define alike, and `polar-models` re-exporting them.
+//! Where the generated crates go: for the models and for the operations, a
+//! crate per API version, one for what several versions generate alike, and
+//! a facade (`polar-models`, `polar-api`) re-exporting them.
 //!
 //! Why crates and not modules: a crate's type checking runs on one core, so
 //! as one crate two versions' types compiled one after the other; as
@@ -75,6 +76,81 @@ impl ModelCrate<'_> {
     /// The crate root, `src/lib.rs`.
     pub fn lib_file(self) -> String {
         format!("{}/src/lib.rs", self.dir())
+    }
+
+    /// `Cargo.toml`.
+    pub fn manifest_file(self) -> String {
+        format!("{}/Cargo.toml", self.dir())
+    }
+}
+
+/// The directory of the generated operation crates (every file in it is
+/// generated): one per API version and one for the operation groups
+/// several versions generate alike, as with the models.
+///
+/// ```text
+/// polar-api/                    the facade users depend on (hand-written):
+///                               the clients, webhooks, the ingestor
+///   src/generated/              its per-version modules: the `Version`
+///                               type, the client aliases and the group
+///                               accessors (generated)
+///   runtime/                    polar-api-runtime (hand-written)
+///   generated/shared/           polar-api-shared (generated)
+///   generated/v2026_10/         polar-api-v2026-10 (generated), one per version
+/// ```
+///
+/// Why: the operations of one version are most of polar-api's compile
+/// time, and a crate's frontend runs on one core; as crates, two versions'
+/// operations compile side by side, and the shared groups beside a
+/// version's models. The accessors (`client.orders()`) stay in the facade,
+/// because an inherent method can only be added by the crate that defines
+/// the client type.
+pub const API_CRATES_DIR: &str = "polar-api/generated";
+
+/// The facade's generated tree: the per-version modules.
+pub const API_FACADE_DIR: &str = "polar-api/src/generated";
+
+/// The package of polar-api's hand-written runtime.
+pub const API_RUNTIME_PACKAGE: &str = "polar-api-runtime";
+
+/// Where that package lives.
+pub const API_RUNTIME_DIR: &str = "polar-api/runtime";
+
+/// The package of the operation groups several versions share.
+pub const API_SHARED_PACKAGE: &str = "polar-api-shared";
+
+/// A generated operation crate: the shared groups or one version's.
+#[derive(Debug, Clone, Copy)]
+pub enum ApiCrate<'a> {
+    Shared,
+    Version(&'a ApiVersion),
+}
+
+impl ApiCrate<'_> {
+    /// `polar-api/generated/v2026_10`.
+    pub fn dir(self) -> String {
+        match self {
+            ApiCrate::Shared => format!("{API_CRATES_DIR}/shared"),
+            ApiCrate::Version(version) => format!("{API_CRATES_DIR}/{}", version.module()),
+        }
+    }
+
+    /// `polar-api-v2026-10`.
+    pub fn package(self) -> String {
+        match self {
+            ApiCrate::Shared => API_SHARED_PACKAGE.to_owned(),
+            ApiCrate::Version(version) => format!("polar-api-{}", version.feature()),
+        }
+    }
+
+    /// `polar_api_v2026_10`, the name Rust code uses.
+    pub fn rust_name(self) -> String {
+        self.package().replace('-', "_")
+    }
+
+    /// `src/<module>.rs` of the crate (`lib` for its root).
+    pub fn file(self, module: &str) -> String {
+        format!("{}/src/{module}.rs", self.dir())
     }
 
     /// `Cargo.toml`.

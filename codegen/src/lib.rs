@@ -53,7 +53,8 @@ pub const SPLICED_FILES: &[&str] = &[
 pub const GENERATED_DIRS: &[&str] = &[
     "polar-models/src/generated",
     layout::MODEL_CRATES_DIR,
-    "polar-api/src/generated",
+    layout::API_FACADE_DIR,
+    layout::API_CRATES_DIR,
     "tests/src/generated",
     "tests/tests/generated",
     "docs/migrations",
@@ -216,7 +217,7 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
     let all_models: Vec<(&ApiVersion, &ir::Models)> =
         lowered.iter().map(|l| (l.version, &l.models)).collect();
     let shared = !sharing.types.is_empty() || !sharing.consts.is_empty();
-    files.extend(manifests(&all_models, shared));
+    files.extend(manifests(&all_models, shared, !shared_groups.is_empty()));
     for pair in lowered.windows(2) {
         let (old, new) = (&pair[0], &pair[1]);
         files.insert(
@@ -259,8 +260,12 @@ fn check_versions(versions: &[ApiVersion]) -> Result<(), Error> {
 /// [`SPLICED_FILES`]) and the whole manifests of the generated model crates
 /// (see [`layout`]), keyed by path; `shared` when the versions share types.
 /// Text, not tokens: no stage 4.
-pub fn manifests(versions: &[(&ApiVersion, &ir::Models)], shared: bool) -> Vec<(String, String)> {
-    use layout::ModelCrate;
+pub fn manifests(
+    versions: &[(&ApiVersion, &ir::Models)],
+    shared: bool,
+    shared_groups: bool,
+) -> Vec<(String, String)> {
+    use layout::{ApiCrate, ModelCrate};
     let features: Vec<(&ApiVersion, ir::features::Features)> = versions
         .iter()
         .map(|(version, models)| (*version, ir::features::Features::of(models)))
@@ -284,14 +289,28 @@ pub fn manifests(versions: &[(&ApiVersion, &ir::Models)], shared: bool) -> Vec<(
         ),
         (
             "polar-api/Cargo.toml".to_owned(),
-            emit::features::api_manifest_block(&features),
+            emit::features::api_manifest_block(&features, shared_groups),
         ),
         (
             "tests/Cargo.toml".to_owned(),
             emit::features::tests_manifest_block(&features),
         ),
     ];
-    blocks.into_iter().chain(crate_manifests).collect()
+    let api_crates = versions
+        .iter()
+        .map(|(version, _)| ApiCrate::Version(version))
+        .chain(shared_groups.then_some(ApiCrate::Shared));
+    let api_manifests = api_crates.map(|krate| {
+        (
+            krate.manifest_file(),
+            emit::features::api_crate_manifest(krate, &features, shared_groups),
+        )
+    });
+    blocks
+        .into_iter()
+        .chain(crate_manifests)
+        .chain(api_manifests)
+        .collect()
 }
 
 /// One version after stage 2.
@@ -402,12 +421,21 @@ impl Job<'_> {
                 ]);
             }
             Job::ApiSharedRoot => {
-                return Ok(vec![file(
-                    "polar-api/src/generated/__shared/mod.rs".to_owned(),
-                    "The operation groups several API versions generate alike, compiled once \
-                     and re-exported by each of them.",
-                    emit::api_shared::emit_shared_root(context.shared_groups, &versions),
-                )?]);
+                let krate = layout::ApiCrate::Shared;
+                return Ok(vec![
+                    file(
+                        krate.file("lib"),
+                        "The operation groups several API versions of Polar (polar.sh) \
+                         generate alike, compiled once and re-exported by each version's \
+                         crate. Use them through polar-api.",
+                        emit::api::crate_lib(),
+                    )?,
+                    file(
+                        krate.file(&emit::api::operations_file("mod")),
+                        "",
+                        emit::api_shared::emit_shared_root(context.shared_groups, &versions),
+                    )?,
+                ]);
             }
             Job::ApiShared(index) => {
                 let group = &context.shared_groups[*index];
@@ -418,7 +446,7 @@ impl Job<'_> {
                     .expect("a shared group exists in its versions")
                     .tokens;
                 return Ok(vec![file(
-                    format!("polar-api/src/generated/__shared/{}.rs", group.module),
+                    layout::ApiCrate::Shared.file(&emit::api::operations_file(&group.module)),
                     "",
                     tokens,
                 )?]);
@@ -440,7 +468,7 @@ impl Job<'_> {
                     file(
                         "polar-api/src/generated/mod.rs".to_owned(),
                         "Every API version's operations, a module per version.",
-                        emit::versions::api_root(&versions, !context.shared_groups.is_empty()),
+                        emit::versions::api_root(&versions),
                     )?,
                     file(
                         "tests/src/generated/mod.rs".to_owned(),
@@ -503,31 +531,39 @@ impl Job<'_> {
                     )?,
                 ]
             }
-            Job::Api(_) => emit::api::emit(models, version, &{
-                context
+            Job::Api(_) => {
+                let shared_groups = context
                     .shared_groups
                     .iter()
                     .filter(|g| g.versions.contains(&index))
                     .map(|g| g.module.clone())
-                    .collect()
-            })
-            .map_err(|e| e.in_version(version))?
-            .into_iter()
-            .map(|(module, tokens)| {
-                let doc = match module.as_str() {
-                    "mod" => format!(
-                        "Every operation of Polar's API version {} as a request builder.",
-                        version.name
+                    .collect();
+                let api = emit::api::emit(models, version, &shared_groups)
+                    .map_err(|e| e.in_version(version))?;
+                let api_crate = layout::ApiCrate::Version(version);
+                let mut out = vec![file(
+                    format!("{}/{module_dir}.rs", layout::API_FACADE_DIR),
+                    &format!(
+                        "The clients of Polar's API version {}: every operation of its crate \
+                         (`{}`), reached from them.",
+                        version.name,
+                        api_crate.package()
                     ),
-                    _ => String::new(),
-                };
-                file(
-                    format!("polar-api/src/generated/{module_dir}/{module}.rs"),
-                    &doc,
-                    tokens,
-                )
-            })
-            .collect::<Result<_, _>>()?,
+                    api.facade_module,
+                )?];
+                for (module, tokens) in api.crate_files {
+                    let doc = match module.as_str() {
+                        "lib" => format!(
+                            "Every operation of Polar (polar.sh) API version {} as a request \
+                             builder. Use them through polar-api (`polar_api::{module_dir}`).",
+                            version.name
+                        ),
+                        _ => String::new(),
+                    };
+                    out.push(file(api_crate.file(&module), &doc, tokens)?);
+                }
+                out
+            }
             Job::Roundtrip(_) => vec![file(
                 format!("tests/src/generated/{module_dir}.rs"),
                 "",

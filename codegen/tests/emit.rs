@@ -161,7 +161,10 @@ fn every_output_has_the_fixed_files() {
             &format!("{dir}mod.rs"),
             &format!("{dir}consts.rs"),
             "polar-api/src/generated/mod.rs",
-            &format!("polar-api/src/generated/{module}/mod.rs"),
+            &format!("polar-api/src/generated/{module}.rs"),
+            &format!("polar-api/generated/{module}/Cargo.toml"),
+            &format!("polar-api/generated/{module}/src/lib.rs"),
+            &format!("polar-api/generated/{module}/src/operations/error_body.rs"),
             "tests/src/generated/mod.rs",
             &format!("tests/src/generated/{module}.rs"),
             "tests/tests/generated/conformance_cases.rs",
@@ -181,7 +184,8 @@ fn every_output_has_the_fixed_files() {
                     .any(|dir| path.starts_with(&format!("{dir}/"))),
                 "{name}: {path} is outside the generated directories"
             );
-            let manifest = path.starts_with(codegen::layout::MODEL_CRATES_DIR)
+            let manifest = (path.starts_with(codegen::layout::MODEL_CRATES_DIR)
+                || path.starts_with(codegen::layout::API_CRATES_DIR))
                 && path.ends_with("/Cargo.toml");
             assert!(path.ends_with(".rs") || manifest, "{name}: {path}");
         }

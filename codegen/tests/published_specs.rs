@@ -209,7 +209,7 @@ fn the_two_versions_share_most_types_and_only_whole_closures() {
 fn builders(files: &codegen::Files) -> Vec<(String, String, bool)> {
     let mut found = Vec::new();
     for (path, text) in files {
-        if !(path.starts_with("polar-api/src/generated/") && path.ends_with(".rs")) {
+        if !(path.starts_with("polar-api/generated/") && path.ends_with(".rs")) {
             continue;
         }
         let file = syn::parse_file(text).unwrap_or_else(|err| panic!("{path}: {err}"));

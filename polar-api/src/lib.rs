@@ -89,7 +89,7 @@ mod portal;
 
 // The runtime every version's operations are written against (its own
 // crate, so that the versions' generated crates can use it; see the README's
-// "How the crates fit together"): re-exported below, and its internals
+// "A crate per version, one path for users"): re-exported below, and its internals
 // imported for the clients, the webhooks and the ingestor.
 #[allow(unused_imports)]
 use polar_api_runtime::{error, request, response, retry, transport};

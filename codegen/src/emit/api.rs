@@ -1,10 +1,14 @@
-//! `polar-api/src/generated/`: a group type per `operationId` prefix, a
-//! request builder per operation, and the `ApiErrorBody` enum.
+//! The operations of a version: its crate (`polar-api/generated/<version>/`,
+//! see [`crate::layout::ApiCrate`]) holds a group type per `operationId`
+//! prefix, a request builder per operation, and the `ApiErrorBody` enum;
+//! its module in the facade (`polar-api/src/generated/<version>.rs`) holds
+//! the `Version` type, the client aliases and the group accessors.
 //!
-//! Generated code calls the hand-written runtime only through
-//! `crate::__private::*` (its contract is written at the top of
-//! `polar-api/src/__private.rs`), the clients, `crate::OneOrMany`,
-//! `crate::Response`, `crate::Error` and the pagination functions.
+//! Generated operation code calls the hand-written runtime
+//! (`polar-api-runtime`) only through `crate::__private::*` (its contract
+//! is written at the top of `polar-api/runtime/src/__private.rs`),
+//! `crate::OneOrMany`, `crate::Response`, `crate::Error` and the pagination
+//! functions, which each crate root imports ([`crate_lib`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -77,14 +81,20 @@ fn skip_group(group: &Group<'_>) -> Result<bool, crate::Error> {
     Ok(false)
 }
 
-/// File stem → tokens, for the module of `version`. The groups in
-/// `shared_groups` (file stems) are generated once in the shared module
-/// and only re-exported here.
+/// One version's operations: its crate (file stem → tokens, `lib` for the
+/// root; see [`crate::layout::ApiCrate`]) and its module in the facade.
+pub struct VersionApi {
+    pub crate_files: BTreeMap<String, TokenStream>,
+    pub facade_module: TokenStream,
+}
+
+/// The operations of `version`. The groups in `shared_groups` (file stems)
+/// are generated once in the shared crate and only re-exported here.
 pub fn emit(
     models: &Models,
     version: &ApiVersion,
     shared_groups: &BTreeSet<String>,
-) -> Result<BTreeMap<String, TokenStream>, crate::Error> {
+) -> Result<VersionApi, crate::Error> {
     let groups = groups(models)?;
     for op in &models.operations {
         check_builder_names(op)?;
@@ -93,30 +103,57 @@ pub fn emit(
     let mut own = Vec::new();
     let mut reexported = Vec::new();
     let mut accessors = Vec::new();
-    let mut accessor_features = BTreeSet::new();
     for group in &groups {
         if skip_group(group)? {
             continue;
         }
         let module = module_name(&group.type_name);
         let feature = group_feature(&group.path).to_owned();
-        accessors.push(emit_accessor(group, &feature));
-        accessor_features.insert(feature.clone());
+        accessors.push(emit_accessor(group, &feature, version));
         if shared_groups.contains(&module) {
             reexported.push((format_ident!("{}", module), feature));
         } else {
-            files.insert(module.clone(), emit_group(models, group));
+            files.insert(operations_file(&module), emit_group(models, group));
             own.push((format_ident!("{}", module), feature));
         }
     }
-    files.insert(
-        "error_body".to_owned(),
-        emit_error_body(models, &accessor_features),
-    );
+    files.insert(operations_file("error_body"), emit_error_body(models));
     let (modules, features): (Vec<_>, Vec<_>) = own.into_iter().unzip();
     let (shared_modules, shared_features): (Vec<_>, Vec<_>) = reexported.into_iter().unzip();
     let name = &version.name;
-    let models_module = format_ident!("{}", version.module());
+    let models_crate = format_ident!(
+        "{}",
+        crate::layout::ModelCrate::Version(version).rust_name()
+    );
+    let shared_crate = format_ident!("{}", crate::layout::API_SHARED_PACKAGE.replace('-', "_"));
+    let models_doc = format!(
+        " The types of API version `{name}` (`polar_models::{}`).",
+        version.module()
+    );
+    files.insert("lib".to_owned(), crate_lib());
+    files.insert(
+        operations_file("mod"),
+        quote! {
+            #[doc = #models_doc]
+            pub use ::#models_crate as models;
+
+            mod error_body;
+            pub use self::error_body::ApiErrorBody;
+            #[doc(hidden)]
+            pub use self::error_body::decode as __decode_error_body;
+            #(
+                #[cfg(feature = #features)]
+                mod #modules;
+                #[cfg(feature = #features)]
+                pub use self::#modules::*;
+            )*
+            #(
+                #[cfg(feature = #shared_features)]
+                pub use ::#shared_crate::#shared_modules::*;
+            )*
+        },
+    );
+    let ops_crate = format_ident!("{}", crate::layout::ApiCrate::Version(version).rust_name());
     let version_doc = format!(
         " API version `{name}`: every request of this module's clients sends `Polar-Version: {name}`."
     );
@@ -132,49 +169,62 @@ pub fn emit(
             }
         }
     });
-    files.insert(
-        "mod".to_owned(),
-        quote! {
-            #[doc = " The `Polar-Version` this module's clients send."]
-            pub const API_VERSION: &str = #name;
+    let facade_module = quote! {
+        #[doc = " The `Polar-Version` this module's clients send."]
+        pub const API_VERSION: &str = #name;
 
-            #[doc = #version_doc]
-            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-            pub struct Version;
-            impl crate::__private::Sealed for Version {}
-            impl crate::ApiVersion for Version {
-                const NAME: &'static str = API_VERSION;
-            }
+        #[doc = #version_doc]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Version;
+        impl crate::__private::Sealed for Version {}
+        impl crate::ApiVersion for Version {
+            const NAME: &'static str = API_VERSION;
+        }
 
-            #[doc = " A client for this API version, authenticated with an organization access token."]
-            pub type Client = crate::Client<Version>;
-            #[doc = " Configures a [`Client`] of this API version."]
-            pub type ClientBuilder = crate::ClientBuilder<Version>;
-            #[doc = " A customer-portal client of this API version."]
-            pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<Version, S>;
-            #[doc = " The types of this API version (`polar_models::"]
-            #[doc = #name]
-            #[doc = "`)."]
-            pub use ::polar_models::#models_module as models;
+        #[doc = " A client for this API version, authenticated with an organization access token."]
+        pub type Client = crate::Client<Version>;
+        #[doc = " Configures a [`Client`] of this API version."]
+        pub type ClientBuilder = crate::ClientBuilder<Version>;
+        #[doc = " A customer-portal client of this API version."]
+        pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<Version, S>;
 
-            #webhooks
+        // The operation groups, request builders, error bodies and `models`
+        // are this version's crate.
+        #[doc(inline)]
+        pub use ::#ops_crate::*;
 
-            mod error_body;
-            pub use self::error_body::ApiErrorBody;
-            #(
-                #[cfg(feature = #features)]
-                mod #modules;
-                #[cfg(feature = #features)]
-                pub use self::#modules::*;
-            )*
-            #(
-                #[cfg(feature = #shared_features)]
-                pub use super::__shared::#shared_modules::*;
-            )*
-            #(#accessors)*
-        },
-    );
-    Ok(files)
+        #webhooks
+
+        #(#accessors)*
+    };
+    Ok(VersionApi {
+        crate_files: files,
+        facade_module,
+    })
+}
+
+/// The root of an operation crate, `src/lib.rs`: the runtime's items at the
+/// paths the operation files name them by (`crate::Error`,
+/// `crate::__private::Request`), so that a group file reads the same in any
+/// crate, and the operations, which rustfmt leaves alone (they are
+/// formatted by the generator; this file is as rustfmt would write it).
+pub fn crate_lib() -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use polar_api_runtime::*;
+
+        #[rustfmt::skip]
+        mod operations;
+        // Empty when no group of the crate is enabled.
+        #[allow(unused_imports)]
+        pub use operations::*;
+    }
+}
+
+/// Where a crate's operation files go: `operations/<stem>`, under the
+/// root [`crate_lib`] declares.
+pub fn operations_file(stem: &str) -> String {
+    format!("operations/{stem}")
 }
 
 /// Operations sharing a group path, e.g. `customer_portal`/`orders`.
@@ -243,10 +293,14 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
         #[doc = #group_doc]
         #[derive(Clone, Debug)]
         pub struct #name {
-            pub(crate) core: crate::__private::Core,
-            pub(crate) errors: crate::__private::ErrorDecoder,
+            core: crate::__private::Core,
+            errors: crate::__private::ErrorDecoder,
         }
         impl #name {
+            #[doc(hidden)]
+            pub fn __new(core: crate::__private::Core, errors: crate::__private::ErrorDecoder) -> Self {
+                #name { core, errors }
+            }
             #children
             #(#methods)*
         }
@@ -257,7 +311,7 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
 /// `client.products()` or `portal.orders()`, in the version's `mod.rs` (a
 /// nested group is reached from its parent instead): the one place a group
 /// is tied to a version, by the version's error decoder.
-fn emit_accessor(group: &Group<'_>, feature: &str) -> TokenStream {
+fn emit_accessor(group: &Group<'_>, feature: &str, version: &ApiVersion) -> TokenStream {
     let name = ident(&group.type_name);
     let doc = format!(" The `{}` operations.", group.path.join(" / "));
     let accessor_depth = if group.portal { 2 } else { 1 };
@@ -266,7 +320,8 @@ fn emit_accessor(group: &Group<'_>, feature: &str) -> TokenStream {
         return TokenStream::new();
     }
     let method = ident(group.path.last().expect("a group has a path"));
-    let construct = quote!(#name { core: self.__core().clone(), errors: self::error_body::decode });
+    let ops_crate = format_ident!("{}", crate::layout::ApiCrate::Version(version).rust_name());
+    let construct = quote!(#name::__new(self.__core().clone(), ::#ops_crate::__decode_error_body));
     if !group.portal {
         return quote! {
             #[cfg(feature = #feature)]
@@ -328,7 +383,7 @@ fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
         quote! {
             #[doc = #doc]
             pub fn #method(&self) -> super::#child_type {
-                super::#child_type { core: self.core.clone(), errors: self.errors }
+                super::#child_type::__new(self.core.clone(), self.errors)
             }
         }
     });
@@ -730,7 +785,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
 /// error response body anywhere.
 /// The version's error decoder and `ApiErrorBody`; `accessor_features` are
 /// the features of the group accessors, the decoder's only callers.
-fn emit_error_body(models: &Models, accessor_features: &BTreeSet<String>) -> TokenStream {
+fn emit_error_body(models: &Models) -> TokenStream {
     let mut variants: BTreeMap<String, TokenStream> = BTreeMap::new();
     for op in &models.operations {
         for error in &op.errors {
@@ -776,13 +831,10 @@ fn emit_error_body(models: &Models, accessor_features: &BTreeSet<String>) -> Tok
             },
         )
     };
-    // Without any accessor's feature, the decoder is compiled for nothing.
-    let groups = accessor_features.iter();
     quote! {
         #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
         #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
-        #[cfg_attr(not(any(#(feature = #groups),*)), allow(dead_code))]
-        pub(crate) fn decode(
+        pub fn decode(
             #operation: &'static str,
             #status: u16,
             #body: &[u8],

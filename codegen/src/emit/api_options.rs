@@ -16,13 +16,13 @@ use crate::ir::{MapKey, Models, Operation, Param, TypeRef};
 pub(super) fn emit_request_options() -> TokenStream {
     quote! {
         #[doc = " The time allowed for each attempt of this request, instead of the client's"]
-        #[doc = " [`timeout`](crate::ClientBuilder::timeout)."]
+        #[doc = " (`ClientBuilder::timeout`)."]
         pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
             self.options.set_timeout(timeout);
             self
         }
         #[doc = " The time allowed for this request as a whole, retries and waits included,"]
-        #[doc = " instead of the client's [`deadline`](crate::ClientBuilder::deadline)."]
+        #[doc = " instead of the client's (`ClientBuilder::deadline`)."]
         pub fn deadline(mut self, deadline: ::std::time::Duration) -> Self {
             self.options.set_deadline(deadline);
             self

@@ -1,5 +1,5 @@
 //! Which operation groups several API versions generate alike, so that
-//! `polar-api` compiles them once (`src/generated/__shared/`), as
+//! `polar-api` compiles them once (the crate `polar-api-shared`), as
 //! `polar-models` does with types ([`crate::ir::sharing`]).
 //!
 //! A group file names its version only through `super::models::*` (the
@@ -143,9 +143,10 @@ fn type_shared_by(
     members.iter().all(|m| sharers.contains(m))
 }
 
-/// `polar-api/src/generated/__shared/mod.rs`: the shared groups, each
-/// compiled when its feature and any of its versions' features are on
-/// (`versions`: every version, oldest first, as [`share_groups`] was given).
+/// The operations root of `polar-api-shared`
+/// (`polar-api/generated/shared/src/operations/mod.rs`): the shared groups, each compiled when its feature and any of its
+/// versions' features are on (`versions`: every version, oldest first, as
+/// [`share_groups`] was given). The version crates re-export the modules.
 pub fn emit_shared_root(groups: &[SharedGroup], versions: &[&crate::ApiVersion]) -> TokenStream {
     let conditions: Vec<TokenStream> = groups
         .iter()
@@ -167,15 +168,17 @@ pub fn emit_shared_root(groups: &[SharedGroup], versions: &[&crate::ApiVersion])
         });
         quote! {
             #[cfg(#condition)]
-            pub(crate) mod #module;
+            #[doc(hidden)]
+            pub mod #module;
             #reexport
         }
     });
+    let models_crate = format_ident!("{}", crate::layout::SHARED_PACKAGE.replace('-', "_"));
     quote! {
-        // The shared groups name their types through `super::models`: the
+        // The shared groups name their types through `crate::models`: the
         // types the same versions share. Only when a shared group is compiled.
         #[cfg(any(#(#conditions),*))]
-        pub use ::polar_models::__shared as models;
+        use ::#models_crate as models;
         #(#items)*
     }
 }

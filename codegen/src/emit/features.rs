@@ -1,6 +1,6 @@
 //! Feature gates: `#[cfg]` attributes for generated modules, the
 //! `[features]` lines of the hand-written manifests, and the manifests of
-//! the generated model crates.
+//! the generated model and operation crates.
 
 use std::collections::BTreeSet;
 
@@ -8,7 +8,10 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::features::{Features, Gate, FULL_FEATURE, WEBHOOKS_FEATURE};
-use crate::layout::{ModelCrate, CORE_DIR, CORE_PACKAGE, PACKAGE_VERSION, SHARED_PACKAGE};
+use crate::layout::{
+    ApiCrate, ModelCrate, API_RUNTIME_DIR, API_RUNTIME_PACKAGE, API_SHARED_PACKAGE, CORE_DIR,
+    CORE_PACKAGE, PACKAGE_VERSION, SHARED_PACKAGE,
+};
 use crate::{ApiVersion, Lifecycle};
 
 /// First line of a generated block in a hand-written file.
@@ -186,10 +189,28 @@ fn lines_of(text: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
 }
 
-/// The generated `[features]` lines of `polar-api/Cargo.toml`. `webhooks`
-/// is hand-written there (it also turns on the HMAC dependencies), so it is
-/// only listed in `full`.
-pub fn api_manifest_block(versions: &[(&ApiVersion, Features)]) -> String {
+/// The feature of `polar-api/Cargo.toml` that carries its hand-written
+/// `webhooks` feature (which also turns on the HMAC dependencies) into the
+/// operation crates; `webhooks` lists it.
+pub const API_WEBHOOKS_FORWARD: &str = "__webhooks";
+
+/// The generated block at the end of `polar-api/Cargo.toml`'s features: the
+/// default, a feature per version (its models and its operation crate), a
+/// feature per group forwarded to the models and to every operation crate
+/// enabled, and the operation crates as dependencies. `webhooks` is
+/// hand-written there and lists [`API_WEBHOOKS_FORWARD`].
+pub fn api_manifest_block(versions: &[(&ApiVersion, Features)], shared_groups: bool) -> String {
+    let crates: Vec<ApiCrate<'_>> = versions
+        .iter()
+        .map(|(version, _)| ApiCrate::Version(version))
+        .collect();
+    let forward = |feature: &str| {
+        let shared = shared_groups.then(|| format!("\"{API_SHARED_PACKAGE}/{feature}\""));
+        let versions = crates
+            .iter()
+            .map(|krate| format!("\"{}?/{feature}\"", krate.package()));
+        shared.into_iter().chain(versions).collect::<Vec<_>>()
+    };
     let mut lines = vec![
         format!(
             "default = [\"rustls\", \"{FULL_FEATURE}\", {}]",
@@ -199,15 +220,133 @@ pub fn api_manifest_block(versions: &[(&ApiVersion, Features)]) -> String {
     ];
     for (version, _) in versions {
         let feature = version.feature();
-        lines.push(format!("{feature} = [\"polar-models/{feature}\"]"));
+        let mut enables = vec![
+            format!("\"polar-models/{feature}\""),
+            format!("\"dep:{}\"", ApiCrate::Version(version).package()),
+        ];
+        if shared_groups {
+            enables.push(format!("\"{API_SHARED_PACKAGE}/{feature}\""));
+        }
+        lines.push(format!("{feature} = [{}]", enables.join(", ")));
     }
-    for name in group_names(versions)
-        .into_iter()
-        .filter(|n| *n != WEBHOOKS_FEATURE)
-    {
-        lines.push(format!("{name} = [\"polar-models/{name}\"]"));
+    for name in group_names(versions) {
+        let mut enables = forward(name);
+        if name == WEBHOOKS_FEATURE {
+            lines.push(format!("{API_WEBHOOKS_FORWARD} = [{}]", enables.join(", ")));
+            continue;
+        }
+        enables.insert(0, format!("\"polar-models/{name}\""));
+        lines.push(format!("{name} = [{}]", enables.join(", ")));
+    }
+    let dependency = |krate: ApiCrate<'_>, optional: bool| {
+        let dir = krate.dir();
+        let path = dir
+            .strip_prefix("polar-api/")
+            .expect("the operation crates live under the facade");
+        lines_of(&format!(
+            "\n[dependencies.{}]\npath = \"{path}\"\nversion = \"={PACKAGE_VERSION}\"{}",
+            krate.package(),
+            if optional { "\noptional = true" } else { "" }
+        ))
+    };
+    if shared_groups {
+        lines.extend(dependency(ApiCrate::Shared, false));
+    }
+    for krate in &crates {
+        lines.extend(dependency(*krate, true));
     }
     block(lines)
+}
+
+/// The whole `Cargo.toml` of a generated operation crate: the group
+/// features of every version (the facade forwards each group to every
+/// crate), each turning the group on in the crate's models; the shared
+/// crate also has a feature per version. Its dependencies: the runtime, its
+/// models, and for a version the shared groups (with that version on).
+pub fn api_crate_manifest(
+    krate: ApiCrate<'_>,
+    versions: &[(&ApiVersion, Features)],
+    shared_groups: bool,
+) -> String {
+    let (description, models) = match krate {
+        ApiCrate::Shared => (
+            "The operation groups several API versions of Polar (polar.sh) generate alike; \
+             use them through polar-api"
+                .to_owned(),
+            ModelCrate::Shared,
+        ),
+        ApiCrate::Version(version) => (
+            format!(
+                "The operations of Polar (polar.sh) API version {}; use them through polar-api",
+                version.name
+            ),
+            ModelCrate::Version(version),
+        ),
+    };
+    let models_package = models.package();
+    let uses_shared = shared_groups && matches!(krate, ApiCrate::Version(_));
+    let mut features = vec![full_line(versions)];
+    if let ApiCrate::Shared = krate {
+        features.extend(versions.iter().map(|(v, _)| {
+            let feature = v.feature();
+            format!("{feature} = [\"{models_package}/{feature}\"]")
+        }));
+    }
+    features.extend(group_names(versions).into_iter().map(|name| {
+        let mut enables = vec![format!("\"{models_package}/{name}\"")];
+        if uses_shared {
+            enables.push(format!("\"{API_SHARED_PACKAGE}/{name}\""));
+        }
+        format!("{name} = [{}]", enables.join(", "))
+    }));
+    let mut dependencies = vec![
+        format!(
+            "{API_RUNTIME_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
+            relative(&krate.dir(), API_RUNTIME_DIR)
+        ),
+        format!(
+            "{models_package} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
+            relative(&krate.dir(), &models.dir())
+        ),
+    ];
+    if let (true, ApiCrate::Version(version)) = (uses_shared, krate) {
+        dependencies.push(format!(
+            "{API_SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\", features = [\"{}\"] }}",
+            relative(&krate.dir(), &ApiCrate::Shared.dir()),
+            version.feature()
+        ));
+    }
+    dependencies.extend([
+        "futures-core = \"0.3.31\"".to_owned(),
+        "reqwest = { version = \"0.13\", default-features = false }".to_owned(),
+        "serde.workspace = true".to_owned(),
+        "serde_json.workspace = true".to_owned(),
+    ]);
+    format!(
+        "{MANIFEST_PREAMBLE}\
+         [package]\n\
+         name = \"{name}\"\n\
+         version.workspace = true\n\
+         description = \"{description}\"\n\
+         edition.workspace = true\n\
+         rust-version.workspace = true\n\
+         license.workspace = true\n\
+         repository.workspace = true\n\
+         documentation = \"https://docs.rs/polar-api\"\n\
+         \n\
+         # docs.rs: every operation, as `polar-api` shows them.\n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
+         \n\
+         [features]\n\
+         {features}\n\
+         \n\
+         [dependencies]\n\
+         {dependencies}\n",
+        name = krate.package(),
+        features = features.join("\n"),
+        dependencies = dependencies.join("\n"),
+    )
 }
 
 /// The generated `[features]` lines of `tests/Cargo.toml`: every version,

@@ -63,10 +63,9 @@ pub fn model_crate_lib() -> TokenStream {
     }
 }
 
-/// `polar-api/src/generated/mod.rs`; `shared` when some operation groups
-/// are generated once for several versions (`__shared`, see
-/// [`crate::emit::api_shared`]).
-pub fn api_root(versions: &[&ApiVersion], shared: bool) -> TokenStream {
+/// `polar-api/src/generated/mod.rs`: a module per version (each over that
+/// version's operation crate) and the versioned webhook payload.
+pub fn api_root(versions: &[&ApiVersion]) -> TokenStream {
     let modules = versions.iter().map(|version| {
         let (module, feature) = (format_ident!("{}", version.module()), version.feature());
         let doc = version_doc(version, "operations");
@@ -82,15 +81,7 @@ pub fn api_root(versions: &[&ApiVersion], shared: bool) -> TokenStream {
         .find(|v| v.lifecycle == Lifecycle::Current)
         .map_or("", |v| v.name.as_str());
     let payloads = emit_versioned_payload(versions);
-    // The groups several versions generate alike, compiled once; each
-    // version re-exports them.
-    let shared = shared.then(|| {
-        quote!(
-            mod __shared;
-        )
-    });
     quote! {
-        #shared
         #(#modules)*
 
         #payloads
