@@ -244,3 +244,61 @@ fn trimmed_feature_sets_leave_nothing_unused() {
         );
     }
 }
+
+/// A version's generated crates compile on their own, as `cargo publish`
+/// verifies each one: a version's model and operation crates turn on that
+/// version in the shared crate they depend on, and forward every group
+/// feature to it (otherwise only the facades, which forward to every
+/// crate, would build).
+#[test]
+fn each_version_crate_turns_on_what_it_needs_in_the_shared_crate() {
+    // Versions that differ in one type (no operation group is shared), and
+    // identical versions (every group is).
+    for colors in [&["red", "green"][..], &["red"][..]] {
+        let (old, new) = (
+            codegen::spec::parse(&document(&["red"], "A label.")).unwrap(),
+            codegen::spec::parse(&document(colors, "A label.")).unwrap(),
+        );
+        let input = |version, lifecycle, spec| VersionInput {
+            version,
+            lifecycle,
+            spec,
+            settings: Settings::default(),
+        };
+        let files = codegen::generate_versions(&[
+            input("2026-04", Lifecycle::Deprecated, &old),
+            input("2026-10", Lifecycle::Current, &new),
+        ])
+        .unwrap();
+        let groups_shared = files.contains_key("polar-api/generated/shared/Cargo.toml");
+        assert_eq!(groups_shared, colors.len() == 1, "{colors:?}");
+        for (module, feature) in [("v2026_04", "v2026-04"), ("v2026_10", "v2026-10")] {
+            let kinds = [
+                ("models", "polar-models-shared"),
+                ("api", "polar-api-shared"),
+            ];
+            for (kind, shared) in kinds.into_iter().take(if groups_shared { 2 } else { 1 }) {
+                let path = format!("polar-{kind}/generated/{module}/Cargo.toml");
+                let manifest = &files[&path];
+                assert!(
+                    manifest
+                        .lines()
+                        .any(|line| line.starts_with(&format!("{shared} = "))
+                            && line.contains(&format!("features = [\"{feature}\"]"))),
+                    "{path} turns on {feature} in {shared}: {manifest}"
+                );
+                assert!(
+                    manifest.lines().any(|line| line.starts_with("things = [")
+                        && line.contains(&format!("\"{shared}/things\""))),
+                    "{path} forwards the group to {shared}: {manifest}"
+                );
+            }
+            let path = format!("polar-models/generated/{module}/Cargo.toml");
+            assert!(
+                files[&path].lines().any(|line| line.starts_with("full = [")
+                    && line.contains("\"polar-models-shared/full\"")),
+                "{path}: `full` also compiles the shared types no group reaches"
+            );
+        }
+    }
+}

@@ -116,7 +116,16 @@ pub fn model_crate_manifest(
             version.name
         ),
     };
-    let mut features = vec![full_line(versions)];
+    let uses_shared = shared && matches!(krate, ModelCrate::Version(_));
+    let mut full = full_line(versions);
+    if uses_shared {
+        // `full` also compiles the shared types no group reaches.
+        full.insert_str(
+            full.len() - 1,
+            &format!(", \"{SHARED_PACKAGE}/{FULL_FEATURE}\""),
+        );
+    }
+    let mut features = vec![full];
     if let ModelCrate::Shared = krate {
         features.extend(
             versions
@@ -124,19 +133,25 @@ pub fn model_crate_manifest(
                 .map(|(v, _)| format!("{} = []", v.feature())),
         );
     }
-    features.extend(
-        group_names(versions)
-            .into_iter()
-            .map(|n| format!("{n} = []")),
-    );
+    // A version's crate forwards each group to the shared crate, so that it
+    // builds alone (as `cargo publish` verifies it), not only through the
+    // facade, which forwards to every crate.
+    features.extend(group_names(versions).into_iter().map(|name| {
+        if uses_shared {
+            format!("{name} = [\"{SHARED_PACKAGE}/{name}\"]")
+        } else {
+            format!("{name} = []")
+        }
+    }));
     let mut dependencies = vec![format!(
         "{CORE_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
         relative(&krate.dir(), CORE_DIR)
     )];
-    if shared && matches!(krate, ModelCrate::Version(_)) {
+    if let (true, ModelCrate::Version(version)) = (uses_shared, krate) {
         dependencies.push(format!(
-            "{SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
-            relative(&krate.dir(), &ModelCrate::Shared.dir())
+            "{SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\", features = [\"{}\"] }}",
+            relative(&krate.dir(), &ModelCrate::Shared.dir()),
+            version.feature()
         ));
     }
     dependencies.extend([
