@@ -38,7 +38,6 @@ fn emit_all(
 ) -> Emitted {
     let versions = [version];
     let dir = version.module();
-    let name = &version.name;
     let mut files: Emitted = vec![
         (
             MODELS_FACADE_ROOT.to_owned(),
@@ -98,19 +97,12 @@ fn emit_all(
     let api_crate = ApiCrate::Version(version);
     files.push((
         format!("polar-api/src/generated/{dir}.rs"),
-        format!(
-            "The clients of Polar's API version {name}: every operation of its crate \
-             (`{}`), reached from them.",
-            api_crate.package()
-        ),
+        emit::api::facade_doc(version),
         api.facade_module,
     ));
     for (module, tokens) in api.crate_files {
         let doc = match module.as_str() {
-            "lib" => format!(
-                "Every operation of Polar (polar.sh) API version {name} as a request \
-                 builder. Use them through polar-api (`polar_api::{dir}`)."
-            ),
+            "lib" => emit::api::crate_doc(version),
             _ => String::new(),
         };
         files.push((api_crate.file(&module), doc, tokens));

@@ -543,21 +543,12 @@ impl Job<'_> {
                 let api_crate = layout::ApiCrate::Version(version);
                 let mut out = vec![file(
                     format!("{}/{module_dir}.rs", layout::API_FACADE_DIR),
-                    &format!(
-                        "The clients of Polar's API version {}: every operation of its crate \
-                         (`{}`), reached from them.",
-                        version.name,
-                        api_crate.package()
-                    ),
+                    &emit::api::facade_doc(version),
                     api.facade_module,
                 )?];
                 for (module, tokens) in api.crate_files {
                     let doc = match module.as_str() {
-                        "lib" => format!(
-                            "Every operation of Polar (polar.sh) API version {} as a request \
-                             builder. Use them through polar-api (`polar_api::{module_dir}`).",
-                            version.name
-                        ),
+                        "lib" => emit::api::crate_doc(version),
                         _ => String::new(),
                     };
                     out.push(file(api_crate.file(&module), &doc, tokens)?);

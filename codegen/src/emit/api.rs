@@ -203,6 +203,26 @@ pub fn emit(
     })
 }
 
+/// The doc of a version's operation crate root.
+pub fn crate_doc(version: &ApiVersion) -> String {
+    format!(
+        "Every operation of Polar (polar.sh) API version {} as a request builder. Use them \
+         through polar-api (`polar_api::{}`).",
+        version.name,
+        version.module()
+    )
+}
+
+/// The doc of a version's module in the facade.
+pub fn facade_doc(version: &ApiVersion) -> String {
+    format!(
+        "The clients of Polar's API version {}: every operation of its crate (`{}`), \
+         reached from them.",
+        version.name,
+        crate::layout::ApiCrate::Version(version).package()
+    )
+}
+
 /// The root of an operation crate, `src/lib.rs`: the runtime's items at the
 /// paths the operation files name them by (`crate::Error`,
 /// `crate::__private::Request`), so that a group file reads the same in any

@@ -173,7 +173,7 @@ pub fn emit_shared_root(groups: &[SharedGroup], versions: &[&crate::ApiVersion])
             #reexport
         }
     });
-    let models_crate = format_ident!("{}", crate::layout::SHARED_PACKAGE.replace('-', "_"));
+    let models_crate = format_ident!("{}", crate::layout::ModelCrate::Shared.rust_name());
     quote! {
         // The shared groups name their types through `crate::models`: the
         // types the same versions share. Only when a shared group is compiled.

@@ -78,15 +78,7 @@ pub fn models_manifest_block(versions: &[(&ApiVersion, Features)], shared: bool)
         lines.push(format!("{name} = [{}]", forward(name).join(", ")));
     }
     let dependency = |krate: ModelCrate<'_>, optional: bool| {
-        let dir = krate.dir();
-        let path = dir
-            .strip_prefix("polar-models/")
-            .expect("the model crates live under the facade");
-        lines_of(&format!(
-            "\n[dependencies.{}]\npath = \"{path}\"\nversion = \"={PACKAGE_VERSION}\"{}",
-            krate.package(),
-            if optional { "\noptional = true" } else { "" }
-        ))
+        dependency_table(&krate.package(), "polar-models", &krate.dir(), optional)
     };
     if shared {
         lines.extend(dependency(ModelCrate::Shared, false));
@@ -143,21 +135,39 @@ pub fn model_crate_manifest(
             format!("{name} = []")
         }
     }));
-    let mut dependencies = vec![format!(
-        "{CORE_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
-        relative(&krate.dir(), CORE_DIR)
-    )];
+    let mut dependencies = vec![path_dependency(CORE_PACKAGE, &krate.dir(), CORE_DIR, None)];
     if let (true, ModelCrate::Version(version)) = (uses_shared, krate) {
-        dependencies.push(format!(
-            "{SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\", features = [\"{}\"] }}",
-            relative(&krate.dir(), &ModelCrate::Shared.dir()),
-            version.feature()
+        dependencies.push(path_dependency(
+            SHARED_PACKAGE,
+            &krate.dir(),
+            &ModelCrate::Shared.dir(),
+            Some(&version.feature()),
         ));
     }
     dependencies.extend([
         "serde.workspace = true".to_owned(),
         "serde_json.workspace = true".to_owned(),
     ]);
+    crate_manifest(
+        &krate.package(),
+        &description,
+        "polar-models",
+        "every type",
+        &features,
+        &dependencies,
+    )
+}
+
+/// The whole `Cargo.toml` of a generated crate, used through `facade`
+/// (whose docs.rs page shows `shown`).
+fn crate_manifest(
+    name: &str,
+    description: &str,
+    facade: &str,
+    shown: &str,
+    features: &[String],
+    dependencies: &[String],
+) -> String {
     format!(
         "{MANIFEST_PREAMBLE}\
          [package]\n\
@@ -168,9 +178,9 @@ pub fn model_crate_manifest(
          rust-version.workspace = true\n\
          license.workspace = true\n\
          repository.workspace = true\n\
-         documentation = \"https://docs.rs/polar-models\"\n\
+         documentation = \"https://docs.rs/{facade}\"\n\
          \n\
-         # docs.rs: every type, as `polar-models` shows them.\n\
+         # docs.rs: {shown}, as `{facade}` shows them.\n\
          [package.metadata.docs.rs]\n\
          all-features = true\n\
          \n\
@@ -179,10 +189,31 @@ pub fn model_crate_manifest(
          \n\
          [dependencies]\n\
          {dependencies}\n",
-        name = krate.package(),
         features = features.join("\n"),
         dependencies = dependencies.join("\n"),
     )
+}
+
+/// `package = { path = "..", version = "=0.1.0" }` (with `features` when
+/// given), for a generated crate in `from` depending on the one in `to`.
+fn path_dependency(package: &str, from: &str, to: &str, feature: Option<&str>) -> String {
+    let features = feature.map_or(String::new(), |f| format!(", features = [\"{f}\"]"));
+    format!(
+        "{package} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\"{features} }}",
+        relative(from, to)
+    )
+}
+
+/// A facade's `[dependencies.<package>]` table for its generated crate in
+/// `dir` (a directory under the facade's `facade_dir`).
+fn dependency_table(package: &str, facade_dir: &str, dir: &str, optional: bool) -> Vec<String> {
+    let path = dir
+        .strip_prefix(&format!("{facade_dir}/"))
+        .expect("a facade's generated crates live under it");
+    lines_of(&format!(
+        "\n[dependencies.{package}]\npath = \"{path}\"\nversion = \"={PACKAGE_VERSION}\"{}",
+        if optional { "\noptional = true" } else { "" }
+    ))
 }
 
 /// The first line of a generated manifest.
@@ -254,15 +285,7 @@ pub fn api_manifest_block(versions: &[(&ApiVersion, Features)], shared_groups: b
         lines.push(format!("{name} = [{}]", enables.join(", ")));
     }
     let dependency = |krate: ApiCrate<'_>, optional: bool| {
-        let dir = krate.dir();
-        let path = dir
-            .strip_prefix("polar-api/")
-            .expect("the operation crates live under the facade");
-        lines_of(&format!(
-            "\n[dependencies.{}]\npath = \"{path}\"\nversion = \"={PACKAGE_VERSION}\"{}",
-            krate.package(),
-            if optional { "\noptional = true" } else { "" }
-        ))
+        dependency_table(&krate.package(), "polar-api", &krate.dir(), optional)
     };
     if shared_groups {
         lines.extend(dependency(ApiCrate::Shared, false));
@@ -315,20 +338,15 @@ pub fn api_crate_manifest(
         format!("{name} = [{}]", enables.join(", "))
     }));
     let mut dependencies = vec![
-        format!(
-            "{API_RUNTIME_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
-            relative(&krate.dir(), API_RUNTIME_DIR)
-        ),
-        format!(
-            "{models_package} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\" }}",
-            relative(&krate.dir(), &models.dir())
-        ),
+        path_dependency(API_RUNTIME_PACKAGE, &krate.dir(), API_RUNTIME_DIR, None),
+        path_dependency(&models_package, &krate.dir(), &models.dir(), None),
     ];
     if let (true, ApiCrate::Version(version)) = (uses_shared, krate) {
-        dependencies.push(format!(
-            "{API_SHARED_PACKAGE} = {{ path = \"{}\", version = \"={PACKAGE_VERSION}\", features = [\"{}\"] }}",
-            relative(&krate.dir(), &ApiCrate::Shared.dir()),
-            version.feature()
+        dependencies.push(path_dependency(
+            API_SHARED_PACKAGE,
+            &krate.dir(),
+            &ApiCrate::Shared.dir(),
+            Some(&version.feature()),
         ));
     }
     dependencies.extend([
@@ -337,30 +355,13 @@ pub fn api_crate_manifest(
         "serde.workspace = true".to_owned(),
         "serde_json.workspace = true".to_owned(),
     ]);
-    format!(
-        "{MANIFEST_PREAMBLE}\
-         [package]\n\
-         name = \"{name}\"\n\
-         version.workspace = true\n\
-         description = \"{description}\"\n\
-         edition.workspace = true\n\
-         rust-version.workspace = true\n\
-         license.workspace = true\n\
-         repository.workspace = true\n\
-         documentation = \"https://docs.rs/polar-api\"\n\
-         \n\
-         # docs.rs: every operation, as `polar-api` shows them.\n\
-         [package.metadata.docs.rs]\n\
-         all-features = true\n\
-         \n\
-         [features]\n\
-         {features}\n\
-         \n\
-         [dependencies]\n\
-         {dependencies}\n",
-        name = krate.package(),
-        features = features.join("\n"),
-        dependencies = dependencies.join("\n"),
+    crate_manifest(
+        &krate.package(),
+        &description,
+        "polar-api",
+        "every operation",
+        &features,
+        &dependencies,
     )
 }
 
