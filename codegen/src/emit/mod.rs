@@ -9,6 +9,7 @@ pub mod models;
 pub mod roundtrip;
 pub mod shared;
 mod struct_decode;
+mod struct_encode;
 pub mod versions;
 
 use proc_macro2::{Ident, Span, TokenStream};

@@ -223,10 +223,13 @@ fn emit_struct(
     doc: TokenStream,
     structure: &Struct,
 ) -> TokenStream {
+    // serde's derive only where `additional_properties` needs its
+    // `flatten`; every other struct writes itself through the runtime.
+    let derived = structure.additional.is_some();
     let fields = structure
         .fields
         .iter()
-        .map(|field| emit_field(models, field));
+        .map(|field| emit_field(models, field, derived));
     let additional = structure.additional.as_ref().map(|values| {
         let values = rust_type(models, values);
         let additional_name = ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD);
@@ -241,13 +244,22 @@ fn emit_struct(
         .has_constructor()
         .then(|| emit_constructor(models, name, structure));
     let deserialize = super::struct_decode::emit_struct_decode(name, structure);
+    let (derive_serialize, serialize) = if derived {
+        (quote!(, ::serde::Serialize), TokenStream::new())
+    } else {
+        (
+            TokenStream::new(),
+            super::struct_encode::emit_struct_encode(name, structure),
+        )
+    };
     quote! {
         #doc
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize)]
+        #[derive(Clone, Debug, #default PartialEq #derive_serialize)]
         pub struct #name {
             #(#fields)*
             #additional
         }
+        #serialize
         #deserialize
         #constructor
     }
@@ -299,7 +311,9 @@ fn emit_constructor(
     }
 }
 
-fn emit_field(models: &Models, field: &Field) -> TokenStream {
+/// A struct's field; `derived`: the struct derives `Serialize`, which reads
+/// the field's `#[serde]` attributes.
+fn emit_field(models: &Models, field: &Field, derived: bool) -> TokenStream {
     let doc = doc_attrs(&field.doc);
     let name = ident(&field.rust_name);
     let mut inner = rust_type(models, &field.ty);
@@ -324,7 +338,7 @@ fn emit_field(models: &Models, field: &Field) -> TokenStream {
         }
         Presence::Required | Presence::RequiredNullable => {}
     }
-    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    let serde = (derived && !serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
     quote! {
         #doc
         #serde

@@ -10,6 +10,7 @@ use serde_json::Value;
 pub use crate::struct_decode::{
     decode_struct, field, field_with, keep, missing, skip, DecodeStruct, Key, Keys,
 };
+pub use crate::struct_encode::{sent, EncodeStruct};
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 
 thread_local! {

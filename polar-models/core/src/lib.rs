@@ -12,6 +12,7 @@ mod nullable;
 mod page;
 mod secret;
 mod struct_decode;
+mod struct_encode;
 mod tag_scan;
 mod timestamp;
 

@@ -21,25 +21,65 @@
     )
 )]
 /// Address
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Address {
     /// Line1
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// Line2
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// Postal Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// CountryAlpha2
     pub country: super::CountryAlpha2,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkouts",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "disputes",
+            feature = "events",
+            feature = "license_keys",
+            feature = "orders",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.line1.is_some(),
+                self.line2.is_some(),
+                self.postal_code.is_some(),
+                self.city.is_some(),
+                self.state.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Address", len);
+        out.optional("line1", &self.line1);
+        out.optional("line2", &self.line2);
+        out.optional("postal_code", &self.postal_code);
+        out.optional("city", &self.city);
+        out.optional("state", &self.state);
+        out.field("country", &self.country);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,25 +2,50 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// AddressDict
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddressDict {
     /// Line1
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line1: Option<String>,
     /// Line2
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub line2: Option<String>,
     /// Postal Code
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// City
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Country
     pub country: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for AddressDict {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.line1.is_some(),
+                self.line2.is_some(),
+                self.postal_code.is_some(),
+                self.city.is_some(),
+                self.state.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AddressDict",
+            len,
+        );
+        out.optional("line1", &self.line1);
+        out.optional("line2", &self.line2);
+        out.optional("postal_code", &self.postal_code);
+        out.optional("city", &self.city);
+        out.optional("state", &self.state);
+        out.field("country", &self.country);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for AddressDict {

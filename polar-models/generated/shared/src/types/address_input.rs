@@ -12,25 +12,60 @@
     )
 )]
 /// AddressInput
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AddressInput {
     /// Line1
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub line1: crate::Nullable<String>,
     /// Line2
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub line2: crate::Nullable<String>,
     /// Postal Code
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub postal_code: crate::Nullable<String>,
     /// City
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub city: crate::Nullable<String>,
     /// State
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub state: crate::Nullable<String>,
     /// CountryAlpha2Input
     pub country: super::CountryAlpha2Input,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "orders"
+        )
+    )
+)]
+impl ::serde::Serialize for AddressInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                !self.line1.is_absent(),
+                !self.line2.is_absent(),
+                !self.postal_code.is_absent(),
+                !self.city.is_absent(),
+                !self.state.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AddressInput",
+            len,
+        );
+        out.nullable("line1", &self.line1);
+        out.nullable("line2", &self.line2);
+        out.nullable("postal_code", &self.postal_code);
+        out.nullable("city", &self.city);
+        out.nullable("state", &self.state);
+        out.field("country", &self.country);
+        out.end()
+    }
 }
 #[cfg(
     all(

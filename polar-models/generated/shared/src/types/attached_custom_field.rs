@@ -12,7 +12,7 @@
     )
 )]
 /// Schema of a custom field attached to a resource.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AttachedCustomField {
     /// ID of the custom field.
     pub custom_field_id: super::uuid::Uuid,
@@ -22,6 +22,35 @@ pub struct AttachedCustomField {
     pub order: i64,
     /// Whether the value is required for this custom field.
     pub required: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for AttachedCustomField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AttachedCustomField",
+            len,
+        );
+        out.field("custom_field_id", &self.custom_field_id);
+        out.field("custom_field", &self.custom_field);
+        out.field("order", &self.order);
+        out.field("required", &self.required);
+        out.end()
+    }
 }
 #[cfg(
     all(

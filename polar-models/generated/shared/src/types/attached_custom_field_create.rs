@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Schema to attach a custom field to a resource.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AttachedCustomFieldCreate {
     /// ID of the custom field to attach.
     pub custom_field_id: super::uuid::Uuid,
     /// Whether the value is required for this custom field.
     pub required: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ::serde::Serialize for AttachedCustomFieldCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AttachedCustomFieldCreate",
+            len,
+        );
+        out.field("custom_field_id", &self.custom_field_id);
+        out.field("required", &self.required);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizationCodeTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizationCodeTokenRequest {
     /// Grant Type
     pub grant_type: super::Const<super::consts::AuthorizationCode>,
@@ -14,6 +14,26 @@ pub struct AuthorizationCodeTokenRequest {
     pub code: String,
     /// Redirect Uri
     pub redirect_uri: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for AuthorizationCodeTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(5, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AuthorizationCodeTokenRequest",
+            len,
+        );
+        out.field("grant_type", &self.grant_type);
+        out.field("client_id", &self.client_id);
+        out.field("client_secret", &self.client_secret);
+        out.field("code", &self.code);
+        out.field("redirect_uri", &self.redirect_uri);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizeOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeOrganization {
     /// Id
     pub id: super::uuid::Uuid,
@@ -10,6 +10,24 @@ pub struct AuthorizeOrganization {
     pub slug: String,
     /// Avatar Url
     pub avatar_url: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for AuthorizeOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AuthorizeOrganization",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("slug", &self.slug);
+        out.field("avatar_url", &self.avatar_url);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeOrganization {

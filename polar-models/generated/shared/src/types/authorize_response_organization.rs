@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizeResponseOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeResponseOrganization {
     /// OAuth2ClientPublic
     pub client: super::OAuth2ClientPublic,
@@ -17,13 +17,39 @@ pub struct AuthorizeResponseOrganization {
     /// Requires Single Organization
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_single_organization: Option<bool>,
     /// Scope Display Names
     ///
     /// Defaults to `{"openid":"OpenID","profile":"Read your profile","email":"Read your email add…` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope_display_names: Option<::std::collections::BTreeMap<String, String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for AuthorizeResponseOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            5,
+            &[
+                self.requires_single_organization.is_some(),
+                self.scope_display_names.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AuthorizeResponseOrganization",
+            len,
+        );
+        out.field("client", &self.client);
+        out.field("sub_type", &self.sub_type);
+        out.field("sub", &self.sub);
+        out.field("scopes", &self.scopes);
+        out.field("organizations", &self.organizations);
+        out.optional("requires_single_organization", &self.requires_single_organization);
+        out.optional("scope_display_names", &self.scope_display_names);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// AuthorizeUser
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct AuthorizeUser {
     /// Id
     pub id: super::uuid::Uuid,
@@ -10,6 +10,24 @@ pub struct AuthorizeUser {
     pub email: String,
     /// Avatar Url
     pub avatar_url: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for AuthorizeUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "AuthorizeUser",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("email", &self.email);
+        out.field("avatar_url", &self.avatar_url);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeUser {

@@ -2,15 +2,13 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BalanceCreditOrderMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BalanceCreditOrderMetadata {
     /// Order Id
     pub order_id: String,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Subscription Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Amount
     pub amount: i64,
@@ -19,16 +17,47 @@ pub struct BalanceCreditOrderMetadata {
     /// Tax Amount
     pub tax_amount: i64,
     /// Tax State
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_state: Option<String>,
     /// Tax Country
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_country: Option<String>,
     /// Fee
     pub fee: i64,
     /// Exchange Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for BalanceCreditOrderMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            5,
+            &[
+                self.product_id.is_some(),
+                self.subscription_id.is_some(),
+                self.tax_state.is_some(),
+                self.tax_country.is_some(),
+                self.exchange_rate.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BalanceCreditOrderMetadata",
+            len,
+        );
+        out.field("order_id", &self.order_id);
+        out.optional("product_id", &self.product_id);
+        out.optional("subscription_id", &self.subscription_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("tax_amount", &self.tax_amount);
+        out.optional("tax_state", &self.tax_state);
+        out.optional("tax_country", &self.tax_country);
+        out.field("fee", &self.fee);
+        out.optional("exchange_rate", &self.exchange_rate);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {

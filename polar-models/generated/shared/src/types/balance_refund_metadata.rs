@@ -2,23 +2,19 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BalanceRefundMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BalanceRefundMetadata {
     /// Transaction Id
     pub transaction_id: String,
     /// Refund Id
     pub refund_id: String,
     /// Order Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// Order Created At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order_created_at: Option<String>,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Subscription Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Amount
     pub amount: i64,
@@ -29,21 +25,60 @@ pub struct BalanceRefundMetadata {
     /// Presentment Currency
     pub presentment_currency: String,
     /// Refundable Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refundable_amount: Option<i64>,
     /// Tax Amount
     pub tax_amount: i64,
     /// Tax State
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_state: Option<String>,
     /// Tax Country
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_country: Option<String>,
     /// Fee
     pub fee: i64,
     /// Exchange Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange_rate: Option<f64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for BalanceRefundMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            8,
+            &[
+                self.order_id.is_some(),
+                self.order_created_at.is_some(),
+                self.product_id.is_some(),
+                self.subscription_id.is_some(),
+                self.refundable_amount.is_some(),
+                self.tax_state.is_some(),
+                self.tax_country.is_some(),
+                self.exchange_rate.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BalanceRefundMetadata",
+            len,
+        );
+        out.field("transaction_id", &self.transaction_id);
+        out.field("refund_id", &self.refund_id);
+        out.optional("order_id", &self.order_id);
+        out.optional("order_created_at", &self.order_created_at);
+        out.optional("product_id", &self.product_id);
+        out.optional("subscription_id", &self.subscription_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("presentment_amount", &self.presentment_amount);
+        out.field("presentment_currency", &self.presentment_currency);
+        out.optional("refundable_amount", &self.refundable_amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.optional("tax_state", &self.tax_state);
+        out.optional("tax_country", &self.tax_country);
+        out.field("fee", &self.fee);
+        out.optional("exchange_rate", &self.exchange_rate);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {

@@ -15,7 +15,7 @@
 /// A benefit of type `custom`.
 ///
 /// Use it to grant any kind of benefit that doesn't fit in the other types.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitCustom {
     /// The ID of the benefit.
     pub id: super::uuid::Uuid,
@@ -43,6 +43,45 @@ pub struct BenefitCustom {
     pub properties: super::BenefitCustomProperties,
     /// Visibility Configurable
     pub visibility_configurable: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitCustom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(13, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitCustom",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("type", &self.r#type);
+        out.field("description", &self.description);
+        out.field("selectable", &self.selectable);
+        out.field("deletable", &self.deletable);
+        out.field("is_deleted", &self.is_deleted);
+        out.field("organization_id", &self.organization_id);
+        out.field("metadata", &self.metadata);
+        out.field("visibility", &self.visibility);
+        out.field("properties", &self.properties);
+        out.field("visibility_configurable", &self.visibility_configurable);
+        out.end()
+    }
 }
 #[cfg(
     all(

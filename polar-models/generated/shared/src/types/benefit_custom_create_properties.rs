@@ -2,11 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// Properties for creating a benefit of type `custom`.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitCustomCreateProperties {
     /// Note
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub note: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitCustomCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[!self.note.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitCustomCreateProperties",
+            len,
+        );
+        out.nullable("note", &self.note);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomCreateProperties {

@@ -2,10 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Properties available to subscribers for a benefit of type `custom`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitCustomSubscriberProperties {
     /// Note
     pub note: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for BenefitCustomSubscriberProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitCustomSubscriberProperties",
+            len,
+        );
+        out.field("note", &self.note);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomSubscriberProperties {

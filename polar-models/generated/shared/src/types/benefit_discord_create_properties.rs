@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// Properties to create a benefit of type `discord`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDiscordCreateProperties {
     /// Guild Token
     pub guild_token: super::Secret,
@@ -10,6 +10,24 @@ pub struct BenefitDiscordCreateProperties {
     pub role_id: String,
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitDiscordCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitDiscordCreateProperties",
+            len,
+        );
+        out.field("guild_token", &self.guild_token);
+        out.field("role_id", &self.role_id);
+        out.field("kick_member", &self.kick_member);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {

@@ -13,7 +13,7 @@
     )
 )]
 /// Properties for a benefit of type `discord`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDiscordProperties {
     /// The ID of the Discord server.
     pub guild_id: String,
@@ -23,6 +23,36 @@ pub struct BenefitDiscordProperties {
     pub kick_member: bool,
     /// Guild Token
     pub guild_token: super::Secret,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitDiscordProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitDiscordProperties",
+            len,
+        );
+        out.field("guild_id", &self.guild_id);
+        out.field("role_id", &self.role_id);
+        out.field("kick_member", &self.kick_member);
+        out.field("guild_token", &self.guild_token);
+        out.end()
+    }
 }
 #[cfg(
     all(

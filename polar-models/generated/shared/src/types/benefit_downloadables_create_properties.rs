@@ -2,15 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitDownloadablesCreateProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesCreateProperties {
     /// Archived
     ///
     /// Defaults to `{}` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived: Option<::std::collections::BTreeMap<super::uuid::Uuid, bool>>,
     /// Files
     pub files: Vec<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitDownloadablesCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[self.archived.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitDownloadablesCreateProperties",
+            len,
+        );
+        out.optional("archived", &self.archived);
+        out.field("files", &self.files);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesCreateProperties {

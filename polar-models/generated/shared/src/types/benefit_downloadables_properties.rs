@@ -13,12 +13,40 @@
     )
 )]
 /// BenefitDownloadablesProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitDownloadablesProperties {
     /// Archived
     pub archived: ::std::collections::BTreeMap<super::uuid::Uuid, bool>,
     /// Files
     pub files: Vec<super::uuid::Uuid>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitDownloadablesProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitDownloadablesProperties",
+            len,
+        );
+        out.field("archived", &self.archived);
+        out.field("files", &self.files);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// Properties to create a benefit of type `github_repository`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGitHubRepositoryCreateProperties {
     /// The owner of the repository.
     pub repository_owner: String,
@@ -10,6 +10,24 @@ pub struct BenefitGitHubRepositoryCreateProperties {
     pub repository_name: String,
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: super::Permission,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGitHubRepositoryCreateProperties",
+            len,
+        );
+        out.field("repository_owner", &self.repository_owner);
+        out.field("repository_name", &self.repository_name);
+        out.field("permission", &self.permission);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties {

@@ -13,7 +13,7 @@
     )
 )]
 /// Properties for a benefit of type `github_repository`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGitHubRepositoryProperties {
     /// The owner of the repository.
     pub repository_owner: String,
@@ -21,6 +21,35 @@ pub struct BenefitGitHubRepositoryProperties {
     pub repository_name: String,
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: super::Permission,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGitHubRepositoryProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGitHubRepositoryProperties",
+            len,
+        );
+        out.field("repository_owner", &self.repository_owner);
+        out.field("repository_name", &self.repository_name);
+        out.field("permission", &self.permission);
+        out.end()
+    }
 }
 #[cfg(
     all(

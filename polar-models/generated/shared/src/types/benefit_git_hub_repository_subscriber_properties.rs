@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Properties available to subscribers for a benefit of type `github_repository`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGitHubRepositorySubscriberProperties {
     /// The owner of the repository.
     pub repository_owner: String,
     /// The name of the repository.
     pub repository_name: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for BenefitGitHubRepositorySubscriberProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGitHubRepositorySubscriberProperties",
+            len,
+        );
+        out.field("repository_owner", &self.repository_owner);
+        out.field("repository_name", &self.repository_name);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositorySubscriberProperties {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitGitHubRepositoryUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGitHubRepositoryUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,18 +15,41 @@ pub struct BenefitGitHubRepositoryUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// Type
     pub r#type: super::Const<super::consts::GithubRepository>,
     /// Properties to create a benefit of type `github_repository`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<super::BenefitGitHubRepositoryCreateProperties>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitGitHubRepositoryUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.metadata.is_some(),
+                !self.description.is_absent(),
+                !self.properties.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGitHubRepositoryUpdate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("description", &self.description);
+        out.field("type", &self.r#type);
+        out.nullable("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryUpdate {

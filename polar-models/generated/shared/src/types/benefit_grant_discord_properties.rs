@@ -13,20 +13,54 @@
     )
 )]
 /// BenefitGrantDiscordProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantDiscordProperties {
     /// Account Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Guild Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub guild_id: Option<String>,
     /// Role Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_id: Option<String>,
     /// Granted Account Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantDiscordProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.account_id.is_some(),
+                self.guild_id.is_some(),
+                self.role_id.is_some(),
+                self.granted_account_id.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantDiscordProperties",
+            len,
+        );
+        out.optional("account_id", &self.account_id);
+        out.optional("guild_id", &self.guild_id);
+        out.optional("role_id", &self.role_id);
+        out.optional("granted_account_id", &self.granted_account_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -13,11 +13,37 @@
     )
 )]
 /// BenefitGrantDownloadablesProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantDownloadablesProperties {
     /// Files
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub files: Option<Vec<String>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[self.files.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantDownloadablesProperties",
+            len,
+        );
+        out.optional("files", &self.files);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -12,7 +12,7 @@
     )
 )]
 /// BenefitGrantError
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantError {
     /// Message
     pub message: String,
@@ -20,6 +20,34 @@ pub struct BenefitGrantError {
     pub r#type: String,
     /// Timestamp
     pub timestamp: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantError",
+            len,
+        );
+        out.field("message", &self.message);
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -13,23 +13,58 @@
     )
 )]
 /// BenefitGrantGitHubRepositoryProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantGitHubRepositoryProperties {
     /// Account Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
     /// Repository Owner
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_owner: Option<String>,
     /// Repository Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository_name: Option<String>,
     /// Permission
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub permission: Option<super::Permission>,
     /// Granted Account Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub granted_account_id: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.account_id.is_some(),
+                self.repository_owner.is_some(),
+                self.repository_name.is_some(),
+                self.permission.is_some(),
+                self.granted_account_id.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantGitHubRepositoryProperties",
+            len,
+        );
+        out.optional("account_id", &self.account_id);
+        out.optional("repository_owner", &self.repository_owner);
+        out.optional("repository_name", &self.repository_name);
+        out.optional("permission", &self.permission);
+        out.optional("granted_account_id", &self.granted_account_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -13,17 +13,50 @@
     )
 )]
 /// BenefitGrantLicenseKeysProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantLicenseKeysProperties {
     /// User Provided Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_provided_key: Option<String>,
     /// License Key Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub license_key_id: Option<String>,
     /// Display Key
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_key: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.user_provided_key.is_some(),
+                self.license_key_id.is_some(),
+                self.display_key.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantLicenseKeysProperties",
+            len,
+        );
+        out.optional("user_provided_key", &self.user_provided_key);
+        out.optional("license_key_id", &self.license_key_id);
+        out.optional("display_key", &self.display_key);
+        out.end()
+    }
 }
 #[cfg(
     all(

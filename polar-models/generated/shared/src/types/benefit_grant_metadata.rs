@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// BenefitGrantMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitGrantMetadata {
     /// Benefit Id
     pub benefit_id: String,
@@ -11,8 +11,26 @@ pub struct BenefitGrantMetadata {
     /// BenefitType
     pub benefit_type: super::BenefitType,
     /// Member Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for BenefitGrantMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[self.member_id.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantMetadata",
+            len,
+        );
+        out.field("benefit_id", &self.benefit_id);
+        out.field("benefit_grant_id", &self.benefit_grant_id);
+        out.field("benefit_type", &self.benefit_type);
+        out.optional("member_id", &self.member_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {

@@ -7,17 +7,44 @@
     )
 )]
 /// BenefitGrantMeterCreditProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantMeterCreditProperties {
     /// Last Credited Meter Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_meter_id: Option<String>,
     /// Last Credited Units
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_units: Option<i64>,
     /// Last Credited At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_credited_at: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.last_credited_meter_id.is_some(),
+                self.last_credited_units.is_some(),
+                self.last_credited_at.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantMeterCreditProperties",
+            len,
+        );
+        out.optional("last_credited_meter_id", &self.last_credited_meter_id);
+        out.optional("last_credited_units", &self.last_credited_units);
+        out.optional("last_credited_at", &self.last_credited_at);
+        out.end()
+    }
 }
 #[cfg(
     all(

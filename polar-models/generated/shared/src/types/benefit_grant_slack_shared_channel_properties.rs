@@ -13,26 +13,62 @@
     )
 )]
 /// BenefitGrantSlackSharedChannelProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitGrantSlackSharedChannelProperties {
     /// Invited Email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invited_email: Option<String>,
     /// Channel Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_id: Option<String>,
     /// Channel Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel_name: Option<String>,
     /// Invite Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_id: Option<String>,
     /// Invite Url
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invite_url: Option<String>,
     /// Connected Team Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub connected_team_id: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.invited_email.is_some(),
+                self.channel_id.is_some(),
+                self.channel_name.is_some(),
+                self.invite_id.is_some(),
+                self.invite_url.is_some(),
+                self.connected_team_id.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitGrantSlackSharedChannelProperties",
+            len,
+        );
+        out.optional("invited_email", &self.invited_email);
+        out.optional("channel_id", &self.channel_id);
+        out.optional("channel_name", &self.channel_name);
+        out.optional("invite_id", &self.invite_id);
+        out.optional("invite_url", &self.invite_url);
+        out.optional("connected_team_id", &self.connected_team_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitLicenseKeyActivationCreateProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeyActivationCreateProperties {
     /// Limit
     pub limit: i64,
     /// Enable Customer Admin
     pub enable_customer_admin: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeyActivationCreateProperties",
+            len,
+        );
+        out.field("limit", &self.limit);
+        out.field("enable_customer_admin", &self.enable_customer_admin);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreateProperties {

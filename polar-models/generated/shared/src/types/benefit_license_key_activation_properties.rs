@@ -14,12 +14,41 @@
     )
 )]
 /// BenefitLicenseKeyActivationProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeyActivationProperties {
     /// Limit
     pub limit: i64,
     /// Enable Customer Admin
     pub enable_customer_admin: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitLicenseKeyActivationProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeyActivationProperties",
+            len,
+        );
+        out.field("limit", &self.limit);
+        out.field("enable_customer_admin", &self.enable_customer_admin);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -14,12 +14,41 @@
     )
 )]
 /// BenefitLicenseKeyExpirationProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeyExpirationProperties {
     /// Ttl
     pub ttl: i64,
     /// Timeframe
     pub timeframe: super::Timeframe,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeyExpirationProperties",
+            len,
+        );
+        out.field("ttl", &self.ttl);
+        out.field("timeframe", &self.timeframe);
+        out.end()
+    }
 }
 #[cfg(
     all(

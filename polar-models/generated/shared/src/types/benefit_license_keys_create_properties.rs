@@ -2,20 +2,43 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitLicenseKeysCreateProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitLicenseKeysCreateProperties {
     /// Prefix
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prefix: crate::Nullable<String>,
     /// BenefitLicenseKeyExpirationProperties
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires: crate::Nullable<super::BenefitLicenseKeyExpirationProperties>,
     /// BenefitLicenseKeyActivationCreateProperties
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub activations: crate::Nullable<super::BenefitLicenseKeyActivationCreateProperties>,
     /// Limit Usage
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub limit_usage: crate::Nullable<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.prefix.is_absent(),
+                !self.expires.is_absent(),
+                !self.activations.is_absent(),
+                !self.limit_usage.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeysCreateProperties",
+            len,
+        );
+        out.nullable("prefix", &self.prefix);
+        out.nullable("expires", &self.expires);
+        out.nullable("activations", &self.activations);
+        out.nullable("limit_usage", &self.limit_usage);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateProperties {

@@ -13,7 +13,7 @@
     )
 )]
 /// BenefitLicenseKeysProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysProperties {
     /// Prefix
     pub prefix: Option<String>,
@@ -23,6 +23,36 @@ pub struct BenefitLicenseKeysProperties {
     pub activations: Option<super::BenefitLicenseKeyActivationProperties>,
     /// Limit Usage
     pub limit_usage: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitLicenseKeysProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeysProperties",
+            len,
+        );
+        out.field("prefix", &self.prefix);
+        out.field("expires", &self.expires);
+        out.field("activations", &self.activations);
+        out.field("limit_usage", &self.limit_usage);
+        out.end()
+    }
 }
 #[cfg(
     all(

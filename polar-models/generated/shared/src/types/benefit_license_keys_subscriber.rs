@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// BenefitLicenseKeysSubscriber
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysSubscriber {
     /// The ID of the benefit.
     pub id: super::uuid::Uuid,
@@ -26,6 +26,32 @@ pub struct BenefitLicenseKeysSubscriber {
     pub organization: super::BenefitSubscriberOrganization,
     /// BenefitLicenseKeysSubscriberProperties
     pub properties: super::BenefitLicenseKeysSubscriberProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for BenefitLicenseKeysSubscriber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(11, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeysSubscriber",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("type", &self.r#type);
+        out.field("description", &self.description);
+        out.field("selectable", &self.selectable);
+        out.field("deletable", &self.deletable);
+        out.field("is_deleted", &self.is_deleted);
+        out.field("organization_id", &self.organization_id);
+        out.field("organization", &self.organization);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriber {

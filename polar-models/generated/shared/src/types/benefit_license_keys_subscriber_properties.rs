@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// BenefitLicenseKeysSubscriberProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitLicenseKeysSubscriberProperties {
     /// Prefix
     pub prefix: Option<String>,
@@ -12,6 +12,25 @@ pub struct BenefitLicenseKeysSubscriberProperties {
     pub activations: Option<super::BenefitLicenseKeyActivationProperties>,
     /// Limit Usage
     pub limit_usage: Option<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for BenefitLicenseKeysSubscriberProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitLicenseKeysSubscriberProperties",
+            len,
+        );
+        out.field("prefix", &self.prefix);
+        out.field("expires", &self.expires);
+        out.field("activations", &self.activations);
+        out.field("limit_usage", &self.limit_usage);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriberProperties {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// Properties for creating a benefit of type `meter_unit`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditCreateProperties {
     /// Units
     pub units: i64,
@@ -10,6 +10,24 @@ pub struct BenefitMeterCreditCreateProperties {
     pub rollover: bool,
     /// Meter Id
     pub meter_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitMeterCreditCreateProperties",
+            len,
+        );
+        out.field("units", &self.units);
+        out.field("rollover", &self.rollover);
+        out.field("meter_id", &self.meter_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {

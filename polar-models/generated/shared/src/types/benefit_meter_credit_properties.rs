@@ -13,7 +13,7 @@
     )
 )]
 /// Properties for a benefit of type `meter_unit`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditProperties {
     /// Units
     pub units: i64,
@@ -21,6 +21,35 @@ pub struct BenefitMeterCreditProperties {
     pub rollover: bool,
     /// Meter Id
     pub meter_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitMeterCreditProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitMeterCreditProperties",
+            len,
+        );
+        out.field("units", &self.units);
+        out.field("rollover", &self.rollover);
+        out.field("meter_id", &self.meter_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

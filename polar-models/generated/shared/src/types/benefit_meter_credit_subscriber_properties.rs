@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Properties available to subscribers for a benefit of type `meter_unit`.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitMeterCreditSubscriberProperties {
     /// Units
     pub units: i64,
@@ -10,6 +10,24 @@ pub struct BenefitMeterCreditSubscriberProperties {
     pub rollover: bool,
     /// Meter Id
     pub meter_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for BenefitMeterCreditSubscriberProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitMeterCreditSubscriberProperties",
+            len,
+        );
+        out.field("units", &self.units);
+        out.field("rollover", &self.rollover);
+        out.field("meter_id", &self.meter_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditSubscriberProperties {

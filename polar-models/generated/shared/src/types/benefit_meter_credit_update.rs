@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitMeterCreditUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BenefitMeterCreditUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,21 +15,45 @@ pub struct BenefitMeterCreditUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The description of the benefit. Will be displayed on products having this benefit.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The visibility of the benefit in the customer portal.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub visibility: crate::Nullable<super::BenefitVisibility>,
     /// Type
     pub r#type: super::Const<super::consts::MeterCredit>,
     /// Properties for creating a benefit of type `meter_unit`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<super::BenefitMeterCreditCreateProperties>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitMeterCreditUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.metadata.is_some(),
+                !self.description.is_absent(),
+                !self.visibility.is_absent(),
+                !self.properties.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitMeterCreditUpdate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("description", &self.description);
+        out.nullable("visibility", &self.visibility);
+        out.field("type", &self.r#type);
+        out.nullable("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditUpdate {

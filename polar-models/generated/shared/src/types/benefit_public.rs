@@ -12,7 +12,7 @@
     )
 )]
 /// BenefitPublic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitPublic {
     /// The ID of the benefit.
     pub id: super::uuid::Uuid,
@@ -32,6 +32,40 @@ pub struct BenefitPublic {
     pub is_deleted: bool,
     /// The ID of the organization owning the benefit.
     pub organization_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitPublic {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(9, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitPublic",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("type", &self.r#type);
+        out.field("description", &self.description);
+        out.field("selectable", &self.selectable);
+        out.field("deletable", &self.deletable);
+        out.field("is_deleted", &self.is_deleted);
+        out.field("organization_id", &self.organization_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitSlackSharedChannelCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,6 @@ pub struct BenefitSlackSharedChannelCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -24,13 +23,39 @@ pub struct BenefitSlackSharedChannelCreate {
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: String,
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// The visibility of the benefit in the customer portal.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub visibility: crate::Nullable<super::BenefitVisibility>,
     /// BenefitSlackSharedChannelCreateProperties
     pub properties: super::BenefitSlackSharedChannelCreateProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitSlackSharedChannelCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.metadata.is_some(),
+                !self.organization_id.is_absent(),
+                !self.visibility.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitSlackSharedChannelCreate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("type", &self.r#type);
+        out.field("description", &self.description);
+        out.nullable("organization_id", &self.organization_id);
+        out.nullable("visibility", &self.visibility);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreate {

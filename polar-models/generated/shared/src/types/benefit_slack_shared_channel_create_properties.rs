@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 /// BenefitSlackSharedChannelCreateProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelCreateProperties {
     /// Polar Slack integration to use for this benefit.
     pub slack_integration_id: super::uuid::Uuid,
@@ -11,19 +11,44 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     /// Private
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Welcome Message
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub welcome_message: crate::Nullable<String>,
     /// Archive On Revoke
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_on_revoke: Option<bool>,
     /// Team Invitees
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.private.is_some(),
+                !self.welcome_message.is_absent(),
+                self.archive_on_revoke.is_some(),
+                self.team_invitees.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitSlackSharedChannelCreateProperties",
+            len,
+        );
+        out.field("slack_integration_id", &self.slack_integration_id);
+        out.field("channel_name_template", &self.channel_name_template);
+        out.optional("private", &self.private);
+        out.nullable("welcome_message", &self.welcome_message);
+        out.optional("archive_on_revoke", &self.archive_on_revoke);
+        out.optional("team_invitees", &self.team_invitees);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreateProperties {

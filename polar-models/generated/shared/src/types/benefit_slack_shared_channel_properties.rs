@@ -13,7 +13,7 @@
     )
 )]
 /// BenefitSlackSharedChannelProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct BenefitSlackSharedChannelProperties {
     /// Polar Slack integration linked to this benefit.
     pub slack_integration_id: super::uuid::Uuid,
@@ -22,19 +22,55 @@ pub struct BenefitSlackSharedChannelProperties {
     /// Create the channel as private (recommended).
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private: Option<bool>,
     /// Optional message posted to the channel right after creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub welcome_message: Option<String>,
     /// Archive the channel when the benefit is revoked.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_on_revoke: Option<bool>,
     /// Slack user IDs from the merchant workspace to invite to every channel created for this benefit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_invitees: Option<Vec<String>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for BenefitSlackSharedChannelProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.private.is_some(),
+                self.welcome_message.is_some(),
+                self.archive_on_revoke.is_some(),
+                self.team_invitees.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "BenefitSlackSharedChannelProperties",
+            len,
+        );
+        out.field("slack_integration_id", &self.slack_integration_id);
+        out.field("channel_name_template", &self.channel_name_template);
+        out.optional("private", &self.private);
+        out.optional("welcome_message", &self.welcome_message);
+        out.optional("archive_on_revoke", &self.archive_on_revoke);
+        out.optional("team_invitees", &self.team_invitees);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// Schema of a payment with a card payment method.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CardPayment {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -33,12 +33,42 @@ pub struct CardPayment {
     /// The ID of the order associated with this payment.
     pub order_id: Option<super::uuid::Uuid>,
     /// Additional metadata from the payment processor for internal use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub processor_metadata: Option<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// Additional metadata for the card payment method.
     pub method_metadata: super::CardPaymentMetadata,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl ::serde::Serialize for CardPayment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(15, &[self.processor_metadata.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CardPayment",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("processor", &self.processor);
+        out.field("status", &self.status);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("method", &self.method);
+        out.field("trigger", &self.trigger);
+        out.field("decline_reason", &self.decline_reason);
+        out.field("decline_message", &self.decline_message);
+        out.field("organization_id", &self.organization_id);
+        out.field("checkout_id", &self.checkout_id);
+        out.field("order_id", &self.order_id);
+        out.optional("processor_metadata", &self.processor_metadata);
+        out.field("method_metadata", &self.method_metadata);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl<'de> ::serde::Deserialize<'de> for CardPayment {

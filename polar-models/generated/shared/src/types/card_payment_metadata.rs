@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// Additional metadata for a card payment method.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CardPaymentMetadata {
     /// The brand of the card used for the payment.
     pub brand: String,
     /// The last 4 digits of the card number.
     pub last4: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl ::serde::Serialize for CardPaymentMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CardPaymentMetadata",
+            len,
+        );
+        out.field("brand", &self.brand);
+        out.field("last4", &self.last4);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {

@@ -7,7 +7,7 @@
     )
 )]
 /// CheckoutBillingAddressFields
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutBillingAddressFields {
     /// BillingAddressFieldMode
     pub country: super::BillingAddressFieldMode,
@@ -21,6 +21,32 @@ pub struct CheckoutBillingAddressFields {
     pub line1: super::BillingAddressFieldMode,
     /// BillingAddressFieldMode
     pub line2: super::BillingAddressFieldMode,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CheckoutBillingAddressFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutBillingAddressFields",
+            len,
+        );
+        out.field("country", &self.country);
+        out.field("state", &self.state);
+        out.field("city", &self.city);
+        out.field("postal_code", &self.postal_code);
+        out.field("line1", &self.line1);
+        out.field("line2", &self.line2);
+        out.end()
+    }
 }
 #[cfg(
     all(

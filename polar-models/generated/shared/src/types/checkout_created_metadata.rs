@@ -2,15 +2,32 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CheckoutCreatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutCreatedMetadata {
     /// Checkout Id
     pub checkout_id: String,
     /// Checkout Status
     pub checkout_status: String,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for CheckoutCreatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[self.product_id.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutCreatedMetadata",
+            len,
+        );
+        out.field("checkout_id", &self.checkout_id);
+        out.field("checkout_status", &self.checkout_status);
+        out.optional("product_id", &self.product_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {

@@ -7,7 +7,7 @@
     )
 )]
 /// Schema for a fixed amount discount that is applied once or forever.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -29,6 +29,34 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     pub name: String,
     /// Code
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutDiscountFixedOnceForeverDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("type", &self.r#type);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("amounts", &self.amounts);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -8,7 +8,7 @@
 )]
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountFixedRepeatDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -32,6 +32,35 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     pub name: String,
     /// Code
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(9, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutDiscountFixedRepeatDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("duration_in_months", &self.duration_in_months);
+        out.field("type", &self.r#type);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("amounts", &self.amounts);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,7 +7,7 @@
     )
 )]
 /// Schema for a percentage discount that is applied once or forever.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -21,6 +21,32 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     pub name: String,
     /// Code
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutDiscountPercentageOnceForeverDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("type", &self.r#type);
+        out.field("basis_points", &self.basis_points);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.end()
+    }
 }
 #[cfg(
     all(

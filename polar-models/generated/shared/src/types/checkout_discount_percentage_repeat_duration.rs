@@ -8,7 +8,7 @@
 )]
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutDiscountPercentageRepeatDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -24,6 +24,33 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     pub name: String,
     /// Code
     pub code: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(7, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutDiscountPercentageRepeatDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("duration_in_months", &self.duration_in_months);
+        out.field("type", &self.r#type);
+        out.field("basis_points", &self.basis_points);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -4,7 +4,7 @@
 /// Schema to create a new checkout link from a a single product.
 ///
 /// **Deprecated**: Use `CheckoutLinkCreateProducts` instead.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutLinkCreateProduct {
     /// Key-value object allowing you to store additional information.
     ///
@@ -17,45 +17,76 @@ pub struct CheckoutLinkCreateProduct {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Payment processor to use. Currently only Stripe is supported.
     pub payment_processor: super::Const<super::consts::Stripe>,
     /// Optional label to distinguish links internally
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub label: crate::Nullable<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// Product Id
     pub product_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
+impl ::serde::Serialize for CheckoutLinkCreateProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.metadata.is_some(),
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                !self.label.is_absent(),
+                self.allow_discount_codes.is_some(),
+                self.require_billing_address.is_some(),
+                !self.discount_id.is_absent(),
+                !self.seats.is_absent(),
+                !self.success_url.is_absent(),
+                !self.return_url.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutLinkCreateProduct",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.field("payment_processor", &self.payment_processor);
+        out.nullable("label", &self.label);
+        out.optional("allow_discount_codes", &self.allow_discount_codes);
+        out.optional("require_billing_address", &self.require_billing_address);
+        out.nullable("discount_id", &self.discount_id);
+        out.nullable("seats", &self.seats);
+        out.nullable("success_url", &self.success_url);
+        out.nullable("return_url", &self.return_url);
+        out.field("product_id", &self.product_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {

@@ -2,13 +2,11 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 /// Schema to update an existing checkout link.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutLinkUpdate {
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -21,34 +19,66 @@ pub struct CheckoutLinkUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// List of products that will be available to select at checkout.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub products: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// Label
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub label: crate::Nullable<String>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_discount_codes: crate::Nullable<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub require_billing_address: crate::Nullable<bool>,
     /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
+impl ::serde::Serialize for CheckoutLinkUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                self.metadata.is_some(),
+                !self.products.is_absent(),
+                !self.label.is_absent(),
+                !self.allow_discount_codes.is_absent(),
+                !self.require_billing_address.is_absent(),
+                !self.discount_id.is_absent(),
+                !self.seats.is_absent(),
+                !self.success_url.is_absent(),
+                !self.return_url.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutLinkUpdate",
+            len,
+        );
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.optional("metadata", &self.metadata);
+        out.nullable("products", &self.products);
+        out.nullable("label", &self.label);
+        out.nullable("allow_discount_codes", &self.allow_discount_codes);
+        out.nullable("require_billing_address", &self.require_billing_address);
+        out.nullable("discount_id", &self.discount_id);
+        out.nullable("seats", &self.seats);
+        out.nullable("success_url", &self.success_url);
+        out.nullable("return_url", &self.return_url);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkUpdate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// CheckoutOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutOrganization {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -20,6 +20,29 @@ pub struct CheckoutOrganization {
     pub proration_behavior: super::SubscriptionProrationBehavior,
     /// Whether customers can update their subscriptions from the customer portal.
     pub allow_customer_updates: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl ::serde::Serialize for CheckoutOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutOrganization",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("slug", &self.slug);
+        out.field("avatar_url", &self.avatar_url);
+        out.field("proration_behavior", &self.proration_behavior);
+        out.field("allow_customer_updates", &self.allow_customer_updates);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutOrganization {

@@ -6,13 +6,11 @@
 ///
 /// Metadata set on the checkout will be copied
 /// to the resulting order and/or subscription.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutProductsCreate {
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -25,12 +23,10 @@ pub struct CheckoutProductsCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -38,63 +34,46 @@ pub struct CheckoutProductsCreate {
         >,
     >,
     /// ID of the discount to apply to the checkout.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_discount_codes: Option<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub require_billing_address: Option<bool>,
     /// Amount
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub min_seats: crate::Nullable<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_seats: crate::Nullable<i64>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
     ///
     /// Defaults to `true` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_trial: Option<bool>,
     /// ID of an existing customer in the organization. The customer data will be pre-filled in the checkout form. The resulting order will be linked to this customer.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether the customer is a business or an individual. If `true`, the customer will be required to fill their full billing address and billing name.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_business_customer: Option<bool>,
     /// ID of the customer in your system. If a matching customer exists on Polar, the resulting order will be linked to this customer. Otherwise, a new customer will be created with this external ID set.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_customer_id: crate::Nullable<String>,
     /// Customer Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_name: crate::Nullable<String>,
     /// Customer Email
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_email: crate::Nullable<String>,
     /// Customer Ip Address
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_ip_address: crate::Nullable<String>,
     /// Customer Billing Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<super::AddressInput>,
     /// Customer Tax Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_tax_id: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -107,38 +86,108 @@ pub struct CheckoutProductsCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub subscription_id: crate::Nullable<super::uuid::Uuid>,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub embed_origin: crate::Nullable<String>,
     /// Locale
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// PresentmentCurrency
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<super::PresentmentCurrency>,
     /// List of product IDs available to select at that checkout. The first one will be selected by default.
     pub products: Vec<super::uuid::Uuid>,
     /// Optional mapping of product IDs to a list of ad-hoc prices to create for that product. If not set, catalog prices of the product will be used.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prices: crate::Nullable<
         ::std::collections::BTreeMap<
             super::uuid::Uuid,
             Vec<super::CheckoutProductsCreatePricesValueItem>,
         >,
     >,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl ::serde::Serialize for CheckoutProductsCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                self.metadata.is_some(),
+                self.custom_field_data.is_some(),
+                !self.discount_id.is_absent(),
+                self.allow_discount_codes.is_some(),
+                self.require_billing_address.is_some(),
+                !self.amount.is_absent(),
+                !self.seats.is_absent(),
+                !self.min_seats.is_absent(),
+                !self.max_seats.is_absent(),
+                self.allow_trial.is_some(),
+                !self.customer_id.is_absent(),
+                self.is_business_customer.is_some(),
+                !self.external_customer_id.is_absent(),
+                !self.customer_name.is_absent(),
+                !self.customer_email.is_absent(),
+                !self.customer_ip_address.is_absent(),
+                !self.customer_billing_name.is_absent(),
+                !self.customer_billing_address.is_absent(),
+                !self.customer_tax_id.is_absent(),
+                self.customer_metadata.is_some(),
+                !self.subscription_id.is_absent(),
+                !self.success_url.is_absent(),
+                !self.return_url.is_absent(),
+                !self.embed_origin.is_absent(),
+                !self.locale.is_absent(),
+                !self.currency.is_absent(),
+                !self.prices.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutProductsCreate",
+            len,
+        );
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.optional("metadata", &self.metadata);
+        out.optional("custom_field_data", &self.custom_field_data);
+        out.nullable("discount_id", &self.discount_id);
+        out.optional("allow_discount_codes", &self.allow_discount_codes);
+        out.optional("require_billing_address", &self.require_billing_address);
+        out.nullable("amount", &self.amount);
+        out.nullable("seats", &self.seats);
+        out.nullable("min_seats", &self.min_seats);
+        out.nullable("max_seats", &self.max_seats);
+        out.optional("allow_trial", &self.allow_trial);
+        out.nullable("customer_id", &self.customer_id);
+        out.optional("is_business_customer", &self.is_business_customer);
+        out.nullable("external_customer_id", &self.external_customer_id);
+        out.nullable("customer_name", &self.customer_name);
+        out.nullable("customer_email", &self.customer_email);
+        out.nullable("customer_ip_address", &self.customer_ip_address);
+        out.nullable("customer_billing_name", &self.customer_billing_name);
+        out.nullable("customer_billing_address", &self.customer_billing_address);
+        out.nullable("customer_tax_id", &self.customer_tax_id);
+        out.optional("customer_metadata", &self.customer_metadata);
+        out.nullable("subscription_id", &self.subscription_id);
+        out.nullable("success_url", &self.success_url);
+        out.nullable("return_url", &self.return_url);
+        out.nullable("embed_origin", &self.embed_origin);
+        out.nullable("locale", &self.locale);
+        out.nullable("currency", &self.currency);
+        out.field("products", &self.products);
+        out.nullable("prices", &self.prices);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {

@@ -2,10 +2,9 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// Update an existing checkout session using an access token.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CheckoutUpdate {
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -13,45 +12,32 @@ pub struct CheckoutUpdate {
         >,
     >,
     /// ID of the product to checkout. Must be present in the checkout's product list.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_id: crate::Nullable<super::uuid::Uuid>,
     /// ID of the product price to checkout. Must correspond to a price present in the checkout's product list.
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_price_id: crate::Nullable<super::uuid::Uuid>,
     /// Amount
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
     /// Number of seats for seat-based pricing.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub seats: crate::Nullable<i64>,
     /// Is Business Customer
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_business_customer: crate::Nullable<bool>,
     /// Customer Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_name: crate::Nullable<String>,
     /// Customer Email
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_email: crate::Nullable<String>,
     /// Customer Billing Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_billing_address: crate::Nullable<super::AddressInput>,
     /// Customer Tax Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_tax_id: crate::Nullable<String>,
     /// Locale
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Key-value object allowing you to store additional information.
     ///
@@ -64,27 +50,20 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// PresentmentCurrency
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<super::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub discount_id: crate::Nullable<super::uuid::Uuid>,
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_discount_codes: crate::Nullable<bool>,
     /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting. If you preset the billing address, this setting will be automatically set to `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub require_billing_address: crate::Nullable<bool>,
     /// Whether to enable the trial period for the checkout session. If `false`, the trial period will be disabled, even if the selected product has a trial configured.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub allow_trial: crate::Nullable<bool>,
     /// Customer Ip Address
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_ip_address: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information that'll be copied to the created customer.
     ///
@@ -97,19 +76,84 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub success_url: crate::Nullable<String>,
     /// When set, a back button will be shown in the checkout to return to this URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub embed_origin: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl ::serde::Serialize for CheckoutUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.custom_field_data.is_some(),
+                !self.product_id.is_absent(),
+                !self.product_price_id.is_absent(),
+                !self.amount.is_absent(),
+                !self.seats.is_absent(),
+                !self.is_business_customer.is_absent(),
+                !self.customer_name.is_absent(),
+                !self.customer_email.is_absent(),
+                !self.customer_billing_name.is_absent(),
+                !self.customer_billing_address.is_absent(),
+                !self.customer_tax_id.is_absent(),
+                !self.locale.is_absent(),
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                self.metadata.is_some(),
+                !self.currency.is_absent(),
+                !self.discount_id.is_absent(),
+                !self.allow_discount_codes.is_absent(),
+                !self.require_billing_address.is_absent(),
+                !self.allow_trial.is_absent(),
+                !self.customer_ip_address.is_absent(),
+                !self.customer_metadata.is_absent(),
+                !self.success_url.is_absent(),
+                !self.return_url.is_absent(),
+                !self.embed_origin.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutUpdate",
+            len,
+        );
+        out.optional("custom_field_data", &self.custom_field_data);
+        out.nullable("product_id", &self.product_id);
+        out.nullable("product_price_id", &self.product_price_id);
+        out.nullable("amount", &self.amount);
+        out.nullable("seats", &self.seats);
+        out.nullable("is_business_customer", &self.is_business_customer);
+        out.nullable("customer_name", &self.customer_name);
+        out.nullable("customer_email", &self.customer_email);
+        out.nullable("customer_billing_name", &self.customer_billing_name);
+        out.nullable("customer_billing_address", &self.customer_billing_address);
+        out.nullable("customer_tax_id", &self.customer_tax_id);
+        out.nullable("locale", &self.locale);
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.optional("metadata", &self.metadata);
+        out.nullable("currency", &self.currency);
+        out.nullable("discount_id", &self.discount_id);
+        out.nullable("allow_discount_codes", &self.allow_discount_codes);
+        out.nullable("require_billing_address", &self.require_billing_address);
+        out.nullable("allow_trial", &self.allow_trial);
+        out.nullable("customer_ip_address", &self.customer_ip_address);
+        out.nullable("customer_metadata", &self.customer_metadata);
+        out.nullable("success_url", &self.success_url);
+        out.nullable("return_url", &self.return_url);
+        out.nullable("embed_origin", &self.embed_origin);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {

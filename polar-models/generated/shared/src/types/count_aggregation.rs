@@ -12,13 +12,38 @@
     )
 )]
 /// CountAggregation
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CountAggregation {
     /// Func
     ///
     /// Defaults to `"count"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<super::Const<super::consts::Count>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CountAggregation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[self.func.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CountAggregation",
+            len,
+        );
+        out.optional("func", &self.func);
+        out.end()
+    }
 }
 #[cfg(
     all(

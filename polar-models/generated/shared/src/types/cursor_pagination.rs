@@ -2,10 +2,26 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// CursorPagination
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CursorPagination {
     /// Has Next Page
     pub has_next_page: bool,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl ::serde::Serialize for CursorPagination {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CursorPagination",
+            len,
+        );
+        out.field("has_next_page", &self.has_next_page);
+        out.end()
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for CursorPagination {

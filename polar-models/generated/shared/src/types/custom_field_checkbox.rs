@@ -13,7 +13,7 @@
     )
 )]
 /// Schema for a custom field of type checkbox.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomFieldCheckbox {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -33,6 +33,41 @@ pub struct CustomFieldCheckbox {
     pub organization_id: super::uuid::Uuid,
     /// CustomFieldCheckboxProperties
     pub properties: super::CustomFieldCheckboxProperties,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomFieldCheckbox {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(9, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldCheckbox",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("metadata", &self.metadata);
+        out.field("type", &self.r#type);
+        out.field("slug", &self.slug);
+        out.field("name", &self.name);
+        out.field("organization_id", &self.organization_id);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 /// Schema to create a custom field of type text.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomFieldCreateText {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,6 @@ pub struct CustomFieldCreateText {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -26,10 +25,33 @@ pub struct CustomFieldCreateText {
     /// Name of the custom field.
     pub name: String,
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// CustomFieldTextProperties
     pub properties: super::CustomFieldTextProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
+impl ::serde::Serialize for CustomFieldCreateText {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            4,
+            &[self.metadata.is_some(), !self.organization_id.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldCreateText",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("type", &self.r#type);
+        out.field("slug", &self.slug);
+        out.field("name", &self.name);
+        out.nullable("organization_id", &self.organization_id);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateText {

@@ -13,23 +13,58 @@
     )
 )]
 /// CustomFieldNumberProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFieldNumberProperties {
     /// Form Label
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
     /// Form Help Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
     /// Form Placeholder
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
     /// Ge
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ge: Option<i64>,
     /// Le
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub le: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomFieldNumberProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.form_label.is_some(),
+                self.form_help_text.is_some(),
+                self.form_placeholder.is_some(),
+                self.ge.is_some(),
+                self.le.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldNumberProperties",
+            len,
+        );
+        out.optional("form_label", &self.form_label);
+        out.optional("form_help_text", &self.form_help_text);
+        out.optional("form_placeholder", &self.form_placeholder);
+        out.optional("ge", &self.ge);
+        out.optional("le", &self.le);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -13,12 +13,40 @@
     )
 )]
 /// CustomFieldSelectOption
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomFieldSelectOption {
     /// Value
     pub value: String,
     /// Label
     pub label: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomFieldSelectOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldSelectOption",
+            len,
+        );
+        out.field("value", &self.value);
+        out.field("label", &self.label);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -13,19 +13,53 @@
     )
 )]
 /// CustomFieldSelectProperties
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomFieldSelectProperties {
     /// Form Label
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
     /// Form Help Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
     /// Form Placeholder
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
     /// Options
     pub options: Vec<super::CustomFieldSelectOption>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomFieldSelectProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.form_label.is_some(),
+                self.form_help_text.is_some(),
+                self.form_placeholder.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldSelectProperties",
+            len,
+        );
+        out.optional("form_label", &self.form_label);
+        out.optional("form_help_text", &self.form_help_text);
+        out.optional("form_placeholder", &self.form_placeholder);
+        out.field("options", &self.options);
+        out.end()
+    }
 }
 #[cfg(
     all(

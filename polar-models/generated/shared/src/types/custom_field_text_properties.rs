@@ -13,26 +13,62 @@
     )
 )]
 /// CustomFieldTextProperties
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFieldTextProperties {
     /// Form Label
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_label: Option<String>,
     /// Form Help Text
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_help_text: Option<String>,
     /// Form Placeholder
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub form_placeholder: Option<String>,
     /// Textarea
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub textarea: Option<bool>,
     /// Min Length
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_length: Option<i64>,
     /// Max Length
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomFieldTextProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.form_label.is_some(),
+                self.form_help_text.is_some(),
+                self.form_placeholder.is_some(),
+                self.textarea.is_some(),
+                self.min_length.is_some(),
+                self.max_length.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldTextProperties",
+            len,
+        );
+        out.optional("form_label", &self.form_label);
+        out.optional("form_help_text", &self.form_help_text);
+        out.optional("form_placeholder", &self.form_placeholder);
+        out.optional("textarea", &self.textarea);
+        out.optional("min_length", &self.min_length);
+        out.optional("max_length", &self.max_length);
+        out.end()
+    }
 }
 #[cfg(
     all(

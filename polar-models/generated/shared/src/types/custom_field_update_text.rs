@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 /// Schema to update a custom field of type text.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomFieldUpdateText {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,21 +15,45 @@ pub struct CustomFieldUpdateText {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Slug
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub slug: crate::Nullable<String>,
     /// Type
     pub r#type: super::Const<super::consts::Text>,
     /// CustomFieldTextProperties
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub properties: crate::Nullable<super::CustomFieldTextProperties>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
+impl ::serde::Serialize for CustomFieldUpdateText {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.metadata.is_some(),
+                !self.name.is_absent(),
+                !self.slug.is_absent(),
+                !self.properties.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomFieldUpdateText",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("name", &self.name);
+        out.nullable("slug", &self.slug);
+        out.field("type", &self.r#type);
+        out.nullable("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateText {

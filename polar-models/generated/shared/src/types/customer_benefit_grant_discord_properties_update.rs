@@ -2,10 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantDiscordPropertiesUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantDiscordPropertiesUpdate {
     /// Account Id
     pub account_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerBenefitGrantDiscordPropertiesUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerBenefitGrantDiscordPropertiesUpdate",
+            len,
+        );
+        out.field("account_id", &self.account_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordPropertiesUpdate {

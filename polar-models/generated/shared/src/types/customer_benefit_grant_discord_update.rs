@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantDiscordUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantDiscordUpdate {
     /// Benefit Type
     pub benefit_type: super::Const<super::consts::Discord>,
     /// CustomerBenefitGrantDiscordPropertiesUpdate
     pub properties: super::CustomerBenefitGrantDiscordPropertiesUpdate,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerBenefitGrantDiscordUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerBenefitGrantDiscordUpdate",
+            len,
+        );
+        out.field("benefit_type", &self.benefit_type);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDiscordUpdate {

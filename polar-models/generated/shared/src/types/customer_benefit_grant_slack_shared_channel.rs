@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerBenefitGrantSlackSharedChannel
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerBenefitGrantSlackSharedChannel {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -17,7 +17,6 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
     /// Customer Id
     pub customer_id: super::uuid::Uuid,
     /// Member Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<super::uuid::Uuid>,
     /// Benefit Id
     pub benefit_id: super::uuid::Uuid,
@@ -30,7 +29,6 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
     /// Is Revoked
     pub is_revoked: bool,
     /// BenefitGrantError
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<super::BenefitGrantError>,
     /// CustomerPortalCustomer
     pub customer: super::CustomerPortalCustomer,
@@ -38,6 +36,40 @@ pub struct CustomerBenefitGrantSlackSharedChannel {
     pub benefit: super::BenefitSlackSharedChannelSubscriber,
     /// BenefitGrantSlackSharedChannelProperties
     pub properties: super::BenefitGrantSlackSharedChannelProperties,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            14,
+            &[self.member_id.is_some(), self.error.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerBenefitGrantSlackSharedChannel",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("granted_at", &self.granted_at);
+        out.field("revoked_at", &self.revoked_at);
+        out.field("customer_id", &self.customer_id);
+        out.optional("member_id", &self.member_id);
+        out.field("benefit_id", &self.benefit_id);
+        out.field("subscription_id", &self.subscription_id);
+        out.field("order_id", &self.order_id);
+        out.field("is_granted", &self.is_granted);
+        out.field("is_revoked", &self.is_revoked);
+        out.optional("error", &self.error);
+        out.field("customer", &self.customer);
+        out.field("benefit", &self.benefit);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannel {

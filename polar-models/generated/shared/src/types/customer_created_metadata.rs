@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CustomerCreatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCreatedMetadata {
     /// Customer Id
     pub customer_id: String,
@@ -12,6 +12,25 @@ pub struct CustomerCreatedMetadata {
     pub customer_name: Option<String>,
     /// Customer External Id
     pub customer_external_id: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for CustomerCreatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerCreatedMetadata",
+            len,
+        );
+        out.field("customer_id", &self.customer_id);
+        out.field("customer_email", &self.customer_email);
+        out.field("customer_name", &self.customer_name);
+        out.field("customer_external_id", &self.customer_external_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCreatedMetadata {

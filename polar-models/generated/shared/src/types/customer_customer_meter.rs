@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerCustomerMeter
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerCustomerMeter {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -22,6 +22,30 @@ pub struct CustomerCustomerMeter {
     pub balance: f64,
     /// CustomerCustomerMeterMeter
     pub meter: super::CustomerCustomerMeterMeter,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerCustomerMeter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(9, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerCustomerMeter",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("customer_id", &self.customer_id);
+        out.field("meter_id", &self.meter_id);
+        out.field("consumed_units", &self.consumed_units);
+        out.field("credited_units", &self.credited_units);
+        out.field("balance", &self.balance);
+        out.field("meter", &self.meter);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {

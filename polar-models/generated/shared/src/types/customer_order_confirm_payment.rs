@@ -2,19 +2,41 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Schema to confirm a retry payment using either a saved payment method or a new confirmation token.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerOrderConfirmPayment {
     /// ID of the Stripe confirmation token for new payment methods.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub confirmation_token_id: crate::Nullable<String>,
     /// ID of an existing saved payment method.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub payment_method_id: crate::Nullable<super::uuid::Uuid>,
     /// Payment processor used.
     ///
     /// Defaults to `"stripe"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_processor: Option<super::PaymentProcessor>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrderConfirmPayment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.confirmation_token_id.is_absent(),
+                !self.payment_method_id.is_absent(),
+                self.payment_processor.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrderConfirmPayment",
+            len,
+        );
+        out.nullable("confirmation_token_id", &self.confirmation_token_id);
+        out.nullable("payment_method_id", &self.payment_method_id);
+        out.optional("payment_processor", &self.payment_processor);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {

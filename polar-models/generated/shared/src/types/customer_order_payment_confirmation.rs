@@ -2,16 +2,35 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Response after confirming a retry payment.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrderPaymentConfirmation {
     /// Payment status after confirmation.
     pub status: String,
     /// Client secret for handling additional actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<super::Secret>,
     /// Error message if confirmation failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[self.client_secret.is_some(), self.error.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrderPaymentConfirmation",
+            len,
+        );
+        out.field("status", &self.status);
+        out.optional("client_secret", &self.client_secret);
+        out.optional("error", &self.error);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {

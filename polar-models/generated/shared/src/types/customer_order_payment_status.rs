@@ -2,13 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Payment status for an order.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrderPaymentStatus {
     /// Current payment status.
     pub status: String,
     /// Error message if payment failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrderPaymentStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[self.error.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrderPaymentStatus",
+            len,
+        );
+        out.field("status", &self.status);
+        out.optional("error", &self.error);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {

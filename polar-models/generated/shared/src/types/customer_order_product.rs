@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerOrderProduct
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrderProduct {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -42,6 +42,40 @@ pub struct CustomerOrderProduct {
     pub medias: Vec<super::ProductMediaFileRead>,
     /// CustomerOrganization
     pub organization: super::CustomerOrganization,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrderProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(19, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrderProduct",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("trial_interval", &self.trial_interval);
+        out.field("trial_interval_count", &self.trial_interval_count);
+        out.field("name", &self.name);
+        out.field("description", &self.description);
+        out.field("visibility", &self.visibility);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.field("meter_interval", &self.meter_interval);
+        out.field("meter_interval_count", &self.meter_interval_count);
+        out.field("is_recurring", &self.is_recurring);
+        out.field("is_archived", &self.is_archived);
+        out.field("organization_id", &self.organization_id);
+        out.field("prices", &self.prices);
+        out.field("benefits", &self.benefits);
+        out.field("medias", &self.medias);
+        out.field("organization", &self.organization);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderProduct {

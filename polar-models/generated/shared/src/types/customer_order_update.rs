@@ -2,14 +2,32 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Schema to update an order.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerOrderUpdate {
     /// The name of the customer that should appear on the invoice.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_name: crate::Nullable<String>,
     /// The address of the customer that should appear on the invoice. Country and state fields cannot be updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrderUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[!self.billing_name.is_absent(), !self.billing_address.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrderUpdate",
+            len,
+        );
+        out.nullable("billing_name", &self.billing_name);
+        out.nullable("billing_address", &self.billing_address);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderUpdate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerOrganization
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerOrganization {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -23,8 +23,32 @@ pub struct CustomerOrganization {
     /// Settings related to the customer portal
     pub customer_portal_settings: super::OrganizationCustomerPortalSettings,
     /// Feature flags for the customer portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_features: Option<super::CustomerOrganizationFeatureSettings>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrganization {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(9, &[self.organization_features.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrganization",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("slug", &self.slug);
+        out.field("avatar_url", &self.avatar_url);
+        out.field("proration_behavior", &self.proration_behavior);
+        out.field("allow_customer_updates", &self.allow_customer_updates);
+        out.field("customer_portal_settings", &self.customer_portal_settings);
+        out.optional("organization_features", &self.organization_features);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {

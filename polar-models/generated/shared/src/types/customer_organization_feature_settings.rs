@@ -2,18 +2,42 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Feature flags exposed to the customer portal.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerOrganizationFeatureSettings {
     /// Whether the member model is enabled for this organization.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_model_enabled: Option<bool>,
     /// Whether localization is enabled for this organization.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_localization_enabled: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.member_model_enabled.is_some(),
+                self.checkout_localization_enabled.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerOrganizationFeatureSettings",
+            len,
+        );
+        out.optional("member_model_enabled", &self.member_model_enabled);
+        out.optional(
+            "checkout_localization_enabled",
+            &self.checkout_localization_enabled,
+        );
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerPaymentMethodCard
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodCard {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -20,6 +20,29 @@ pub struct CustomerPaymentMethodCard {
     pub method_metadata: super::PaymentMethodCardMetadata,
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for CustomerPaymentMethodCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPaymentMethodCard",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("processor", &self.processor);
+        out.field("customer_id", &self.customer_id);
+        out.field("type", &self.r#type);
+        out.field("method_metadata", &self.method_metadata);
+        out.field("is_default", &self.is_default);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCard {

@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPaymentMethodConfirm
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodConfirm {
     /// Setup Intent Id
     pub setup_intent_id: String,
     /// Set Default
     pub set_default: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPaymentMethodConfirm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPaymentMethodConfirm",
+            len,
+        );
+        out.field("setup_intent_id", &self.setup_intent_id);
+        out.field("set_default", &self.set_default);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodConfirm {

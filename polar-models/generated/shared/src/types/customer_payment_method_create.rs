@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPaymentMethodCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodCreate {
     /// Confirmation Token Id
     pub confirmation_token_id: String,
@@ -10,6 +10,24 @@ pub struct CustomerPaymentMethodCreate {
     pub set_default: bool,
     /// Return Url
     pub return_url: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPaymentMethodCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPaymentMethodCreate",
+            len,
+        );
+        out.field("confirmation_token_id", &self.confirmation_token_id);
+        out.field("set_default", &self.set_default);
+        out.field("return_url", &self.return_url);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {

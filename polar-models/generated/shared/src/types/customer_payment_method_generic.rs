@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerPaymentMethodGeneric
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPaymentMethodGeneric {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -18,6 +18,28 @@ pub struct CustomerPaymentMethodGeneric {
     pub r#type: String,
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for CustomerPaymentMethodGeneric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(7, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPaymentMethodGeneric",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("processor", &self.processor);
+        out.field("customer_id", &self.customer_id);
+        out.field("type", &self.r#type);
+        out.field("is_default", &self.is_default);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodGeneric {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPortalCustomer
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalCustomer {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -28,14 +28,46 @@ pub struct CustomerPortalCustomer {
         super::CustomerPortalOAuthAccount,
     >,
     /// Default Payment Method Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<super::uuid::Uuid>,
     /// CustomerType
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<super::CustomerType>,
     /// Locale
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPortalCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            10,
+            &[
+                self.default_payment_method_id.is_some(),
+                self.r#type.is_some(),
+                self.locale.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalCustomer",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("email", &self.email);
+        out.field("email_verified", &self.email_verified);
+        out.field("name", &self.name);
+        out.field("billing_name", &self.billing_name);
+        out.field("billing_address", &self.billing_address);
+        out.field("tax_id", &self.tax_id);
+        out.field("oauth_accounts", &self.oauth_accounts);
+        out.optional("default_payment_method_id", &self.default_payment_method_id);
+        out.optional("type", &self.r#type);
+        out.optional("locale", &self.locale);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {

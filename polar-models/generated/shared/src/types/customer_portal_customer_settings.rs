@@ -7,11 +7,31 @@
     )
 )]
 /// CustomerPortalCustomerSettings
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerPortalCustomerSettings {
     /// Allow Email Change
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_email_change: Option<bool>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerPortalCustomerSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[self.allow_email_change.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalCustomerSettings",
+            len,
+        );
+        out.optional("allow_email_change", &self.allow_email_change);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,20 +2,43 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerPortalCustomerUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerPortalCustomerUpdate {
     /// Billing Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
     /// Tax Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_id: crate::Nullable<String>,
     /// Default Payment Method Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub default_payment_method_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPortalCustomerUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.billing_name.is_absent(),
+                !self.billing_address.is_absent(),
+                !self.tax_id.is_absent(),
+                !self.default_payment_method_id.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalCustomerUpdate",
+            len,
+        );
+        out.nullable("billing_name", &self.billing_name);
+        out.nullable("billing_address", &self.billing_address);
+        out.nullable("tax_id", &self.tax_id);
+        out.nullable("default_payment_method_id", &self.default_payment_method_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// A member of the customer's team as seen in the customer portal.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalMember {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -16,6 +16,27 @@ pub struct CustomerPortalMember {
     pub name: Option<String>,
     /// The role of the member within the team.
     pub role: super::MemberRole,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPortalMember {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalMember",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("email", &self.email);
+        out.field("name", &self.name);
+        out.field("role", &self.role);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalMember {

@@ -2,18 +2,37 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Schema for adding a new member to the customer's team.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalMemberCreate {
     /// The email address of the new member.
     pub email: String,
     /// The name of the new member (optional).
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The role for the new member. Defaults to 'member'.
     ///
     /// Defaults to `"member"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<super::MemberRole>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerPortalMemberCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[!self.name.is_absent(), self.role.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalMemberCreate",
+            len,
+        );
+        out.field("email", &self.email);
+        out.nullable("name", &self.name);
+        out.optional("role", &self.role);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {

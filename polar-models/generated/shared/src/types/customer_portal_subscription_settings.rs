@@ -7,15 +7,37 @@
     )
 )]
 /// CustomerPortalSubscriptionSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalSubscriptionSettings {
     /// Update Seats
     pub update_seats: bool,
     /// Update Plan
     pub update_plan: bool,
     /// Pause
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pause: Option<bool>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[self.pause.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalSubscriptionSettings",
+            len,
+        );
+        out.field("update_seats", &self.update_seats);
+        out.field("update_plan", &self.update_plan);
+        out.optional("pause", &self.pause);
+        out.end()
+    }
 }
 #[cfg(
     all(

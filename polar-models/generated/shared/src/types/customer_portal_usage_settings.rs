@@ -7,10 +7,31 @@
     )
 )]
 /// CustomerPortalUsageSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerPortalUsageSettings {
     /// Show
     pub show: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerPortalUsageSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerPortalUsageSettings",
+            len,
+        );
+        out.field("show", &self.show);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -11,7 +11,7 @@
     )
 )]
 /// CustomerSeat
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSeat {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -43,6 +43,45 @@ pub struct CustomerSeat {
     pub revoked_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Additional metadata for the seat
     pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for CustomerSeat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(15, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSeat",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("subscription_id", &self.subscription_id);
+        out.field("order_id", &self.order_id);
+        out.field("status", &self.status);
+        out.field("customer_id", &self.customer_id);
+        out.field("member_id", &self.member_id);
+        out.field("member", &self.member);
+        out.field("email", &self.email);
+        out.field("customer_email", &self.customer_email);
+        out.field("invitation_token_expires_at", &self.invitation_token_expires_at);
+        out.field("claimed_at", &self.claimed_at);
+        out.field("revoked_at", &self.revoked_at);
+        out.field("seat_metadata", &self.seat_metadata);
+        out.end()
+    }
 }
 #[cfg(
     all(

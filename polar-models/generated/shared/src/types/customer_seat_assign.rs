@@ -2,42 +2,71 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSeatAssign
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSeatAssign {
     /// Subscription ID. Required if neither order_id nor checkout_id is provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub subscription_id: crate::Nullable<super::uuid::Uuid>,
     /// Order ID for one-time purchases. Required if subscription_id is not provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub order_id: crate::Nullable<super::uuid::Uuid>,
     /// Email of the customer to assign the seat to
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub email: crate::Nullable<String>,
     /// External customer ID for the seat assignment
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_customer_id: crate::Nullable<String>,
     /// Customer ID for the seat assignment
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// External member ID for the seat assignment. Can be used alone (lookup existing member) or with email (create/validate member).
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
     /// Member ID for the seat assignment.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
     /// Additional metadata for the seat (max 10 keys, 1KB total)
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub metadata: crate::Nullable<
         ::std::collections::BTreeMap<String, ::serde_json::Value>,
     >,
     /// If true, the seat will be immediately claimed without sending an invitation email. API-only feature.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_claim: Option<bool>,
     /// Checkout ID. Resolves to the subscription or order produced by the checkout.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub checkout_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerSeatAssign {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.subscription_id.is_absent(),
+                !self.order_id.is_absent(),
+                !self.email.is_absent(),
+                !self.external_customer_id.is_absent(),
+                !self.customer_id.is_absent(),
+                !self.external_member_id.is_absent(),
+                !self.member_id.is_absent(),
+                !self.metadata.is_absent(),
+                self.immediate_claim.is_some(),
+                !self.checkout_id.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSeatAssign",
+            len,
+        );
+        out.nullable("subscription_id", &self.subscription_id);
+        out.nullable("order_id", &self.order_id);
+        out.nullable("email", &self.email);
+        out.nullable("external_customer_id", &self.external_customer_id);
+        out.nullable("customer_id", &self.customer_id);
+        out.nullable("external_member_id", &self.external_member_id);
+        out.nullable("member_id", &self.member_id);
+        out.nullable("metadata", &self.metadata);
+        out.optional("immediate_claim", &self.immediate_claim);
+        out.nullable("checkout_id", &self.checkout_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {

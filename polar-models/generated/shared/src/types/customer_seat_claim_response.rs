@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// Response after successfully claiming a seat.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSeatClaimResponse {
     /// The claimed seat
     pub seat: super::CustomerSeat,
     /// Session token for immediate customer portal access
     pub customer_session_token: super::Secret,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl ::serde::Serialize for CustomerSeatClaimResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSeatClaimResponse",
+            len,
+        );
+        out.field("seat", &self.seat);
+        out.field("customer_session_token", &self.customer_session_token);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {

@@ -4,19 +4,44 @@
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
 )]
 /// Schema for creating a customer session using a customer ID.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSessionCustomerIdCreate {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
     /// External ID of the member to create a session for. Alternative to `member_id`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_member_id: crate::Nullable<String>,
     /// When set, a back button will be shown in the customer portal to return to this URL.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub return_url: crate::Nullable<String>,
     /// ID of the customer to create a session for.
     pub customer_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
+)]
+impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                !self.member_id.is_absent(),
+                !self.external_member_id.is_absent(),
+                !self.return_url.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSessionCustomerIdCreate",
+            len,
+        );
+        out.nullable("member_id", &self.member_id);
+        out.nullable("external_member_id", &self.external_member_id);
+        out.nullable("return_url", &self.return_url);
+        out.field("customer_id", &self.customer_id);
+        out.end()
+    }
 }
 #[cfg(
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")

@@ -7,7 +7,7 @@
     )
 )]
 /// An active benefit grant for a customer.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerStateBenefitGrant {
     /// The ID of the grant.
     pub id: super::uuid::Uuid,
@@ -25,6 +25,34 @@ pub struct CustomerStateBenefitGrant {
     pub benefit_metadata: super::MetadataOutputType,
     /// Properties
     pub properties: super::CustomerStateBenefitGrantProperties,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerStateBenefitGrant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerStateBenefitGrant",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("granted_at", &self.granted_at);
+        out.field("benefit_id", &self.benefit_id);
+        out.field("benefit_type", &self.benefit_type);
+        out.field("benefit_metadata", &self.benefit_metadata);
+        out.field("properties", &self.properties);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,7 +7,7 @@
     )
 )]
 /// An active meter for a customer, with latest consumed and credited units.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerStateMeter {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -23,6 +23,33 @@ pub struct CustomerStateMeter {
     pub credited_units: i64,
     /// The balance of the meter, i.e. the difference between credited and consumed units.
     pub balance: f64,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerStateMeter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(7, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerStateMeter",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("meter_id", &self.meter_id);
+        out.field("consumed_units", &self.consumed_units);
+        out.field("credited_units", &self.credited_units);
+        out.field("balance", &self.balance);
+        out.end()
+    }
 }
 #[cfg(
     all(

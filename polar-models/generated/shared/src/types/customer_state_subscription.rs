@@ -7,7 +7,7 @@
     )
 )]
 /// An active customer subscription.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerStateSubscription {
     /// The ID of the subscription.
     pub id: super::uuid::Uuid,
@@ -16,7 +16,6 @@ pub struct CustomerStateSubscription {
     /// Last modification timestamp of the object.
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -55,6 +54,46 @@ pub struct CustomerStateSubscription {
     pub discount_id: Option<super::uuid::Uuid>,
     /// List of meters associated with the subscription.
     pub meters: Vec<super::CustomerStateSubscriptionMeter>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customers", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for CustomerStateSubscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(19, &[self.custom_field_data.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerStateSubscription",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.optional("custom_field_data", &self.custom_field_data);
+        out.field("metadata", &self.metadata);
+        out.field("status", &self.status);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("current_period_start", &self.current_period_start);
+        out.field("current_period_end", &self.current_period_end);
+        out.field("trial_start", &self.trial_start);
+        out.field("trial_end", &self.trial_end);
+        out.field("cancel_at_period_end", &self.cancel_at_period_end);
+        out.field("canceled_at", &self.canceled_at);
+        out.field("started_at", &self.started_at);
+        out.field("ends_at", &self.ends_at);
+        out.field("product_id", &self.product_id);
+        out.field("discount_id", &self.discount_id);
+        out.field("meters", &self.meters);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscription
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscription {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -43,7 +43,6 @@ pub struct CustomerSubscription {
     /// The timestamp when the subscription ended.
     pub ended_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The timestamp when the subscription entered `past_due` status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Whether the subscription will be paused at the end of the current period.
     pub pause_at_period_end: bool,
@@ -60,7 +59,6 @@ pub struct CustomerSubscription {
     /// Checkout Id
     pub checkout_id: Option<super::uuid::Uuid>,
     /// The number of seats for seat-based subscriptions. None for non-seat subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// CustomerCancellationReason
     pub customer_cancellation_reason: Option<super::CustomerCancellationReason>,
@@ -74,6 +72,58 @@ pub struct CustomerSubscription {
     pub meters: Vec<super::CustomerSubscriptionMeter>,
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
     pub pending_update: Option<super::PendingSubscriptionUpdate>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerSubscription {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            32,
+            &[self.past_due_at.is_some(), self.seats.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSubscription",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.field("status", &self.status);
+        out.field("current_period_start", &self.current_period_start);
+        out.field("current_period_end", &self.current_period_end);
+        out.field("current_meter_period_start", &self.current_meter_period_start);
+        out.field("current_meter_period_end", &self.current_meter_period_end);
+        out.field("trial_start", &self.trial_start);
+        out.field("trial_end", &self.trial_end);
+        out.field("cancel_at_period_end", &self.cancel_at_period_end);
+        out.field("canceled_at", &self.canceled_at);
+        out.field("started_at", &self.started_at);
+        out.field("ends_at", &self.ends_at);
+        out.field("ended_at", &self.ended_at);
+        out.optional("past_due_at", &self.past_due_at);
+        out.field("pause_at_period_end", &self.pause_at_period_end);
+        out.field("paused_at", &self.paused_at);
+        out.field("resumes_at", &self.resumes_at);
+        out.field("customer_id", &self.customer_id);
+        out.field("product_id", &self.product_id);
+        out.field("discount_id", &self.discount_id);
+        out.field("checkout_id", &self.checkout_id);
+        out.optional("seats", &self.seats);
+        out.field("customer_cancellation_reason", &self.customer_cancellation_reason);
+        out.field("customer_cancellation_comment", &self.customer_cancellation_comment);
+        out.field("product", &self.product);
+        out.field("prices", &self.prices);
+        out.field("meters", &self.meters);
+        out.field("pending_update", &self.pending_update);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscription {

@@ -2,12 +2,11 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscriptionCancel
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSubscriptionCancel {
     /// Cancel an active subscription once the current period ends.
     ///
     /// Or uncancel a subscription currently set to be revoked at period end.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub cancel_at_period_end: crate::Nullable<bool>,
     /// Customers reason for cancellation.
     ///
@@ -19,11 +18,34 @@ pub struct CustomerSubscriptionCancel {
     /// * `low_quality`: Customer is unhappy with the quality.
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub cancellation_reason: crate::Nullable<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub cancellation_comment: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerSubscriptionCancel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.cancel_at_period_end.is_absent(),
+                !self.cancellation_reason.is_absent(),
+                !self.cancellation_comment.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSubscriptionCancel",
+            len,
+        );
+        out.nullable("cancel_at_period_end", &self.cancel_at_period_end);
+        out.nullable("cancellation_reason", &self.cancellation_reason);
+        out.nullable("cancellation_comment", &self.cancellation_comment);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscriptionPause
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerSubscriptionPause {
     /// Pause an active subscription at the end of the current period.
     ///
@@ -10,8 +10,24 @@ pub struct CustomerSubscriptionPause {
     /// period end.
     pub pause_at_period_end: bool,
     /// Date at which the paused subscription should automatically resume. If not set, it stays paused until resumed. Must be after the current period end.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub resumes_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerSubscriptionPause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[!self.resumes_at.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerSubscriptionPause",
+            len,
+        );
+        out.field("pause_at_period_end", &self.pause_at_period_end);
+        out.nullable("resumes_at", &self.resumes_at);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {

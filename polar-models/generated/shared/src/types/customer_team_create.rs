@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerTeamCreate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerTeamCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,36 +15,65 @@ pub struct CustomerTeamCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
     /// Tax Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_id: crate::Nullable<String>,
     /// Locale
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub owner: crate::Nullable<super::MemberOwnerCreate>,
     /// Type
     pub r#type: super::Const<super::consts::Team>,
     /// The email address of the team customer. Optional for team customers — if omitted, an owner with an email must be provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub email: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for CustomerTeamCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.metadata.is_some(),
+                !self.external_id.is_absent(),
+                !self.name.is_absent(),
+                !self.billing_address.is_absent(),
+                !self.tax_id.is_absent(),
+                !self.locale.is_absent(),
+                !self.organization_id.is_absent(),
+                !self.owner.is_absent(),
+                !self.email.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerTeamCreate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("external_id", &self.external_id);
+        out.nullable("name", &self.name);
+        out.nullable("billing_address", &self.billing_address);
+        out.nullable("tax_id", &self.tax_id);
+        out.nullable("locale", &self.locale);
+        out.nullable("organization_id", &self.organization_id);
+        out.nullable("owner", &self.owner);
+        out.field("type", &self.r#type);
+        out.nullable("email", &self.email);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerTeamCreate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// CustomerUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,31 +15,58 @@ pub struct CustomerUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The email address of the customer. This must be unique within the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub email: crate::Nullable<String>,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// AddressInput
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub billing_address: crate::Nullable<super::AddressInput>,
     /// Tax Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_id: crate::Nullable<String>,
     /// Locale
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub locale: crate::Nullable<String>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The customer type. Can only be upgraded from 'individual' to 'team', never downgraded.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub r#type: crate::Nullable<super::CustomerType>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for CustomerUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.metadata.is_some(),
+                !self.email.is_absent(),
+                !self.name.is_absent(),
+                !self.billing_address.is_absent(),
+                !self.tax_id.is_absent(),
+                !self.locale.is_absent(),
+                !self.external_id.is_absent(),
+                !self.r#type.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerUpdate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("email", &self.email);
+        out.nullable("name", &self.name);
+        out.nullable("billing_address", &self.billing_address);
+        out.nullable("tax_id", &self.tax_id);
+        out.nullable("locale", &self.locale);
+        out.nullable("external_id", &self.external_id);
+        out.nullable("type", &self.r#type);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdate {

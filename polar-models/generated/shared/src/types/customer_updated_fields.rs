@@ -2,28 +2,53 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CustomerUpdatedFields
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerUpdatedFields {
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Billing Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_name: Option<String>,
     /// Email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// AddressDict
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<super::AddressDict>,
     /// Tax Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_id: Option<String>,
     /// Metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrBoolean>,
     >,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for CustomerUpdatedFields {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.name.is_some(),
+                self.billing_name.is_some(),
+                self.email.is_some(),
+                self.billing_address.is_some(),
+                self.tax_id.is_some(),
+                self.metadata.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerUpdatedFields",
+            len,
+        );
+        out.optional("name", &self.name);
+        out.optional("billing_name", &self.billing_name);
+        out.optional("email", &self.email);
+        out.optional("billing_address", &self.billing_address);
+        out.optional("tax_id", &self.tax_id);
+        out.optional("metadata", &self.metadata);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// CustomerUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerUpdatedMetadata {
     /// Customer Id
     pub customer_id: String,
@@ -14,6 +14,26 @@ pub struct CustomerUpdatedMetadata {
     pub customer_external_id: Option<String>,
     /// CustomerUpdatedFields
     pub updated_fields: super::CustomerUpdatedFields,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for CustomerUpdatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(5, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerUpdatedMetadata",
+            len,
+        );
+        out.field("customer_id", &self.customer_id);
+        out.field("customer_email", &self.customer_email);
+        out.field("customer_name", &self.customer_name);
+        out.field("customer_external_id", &self.customer_external_id);
+        out.field("updated_fields", &self.updated_fields);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {

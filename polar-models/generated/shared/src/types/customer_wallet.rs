@@ -4,7 +4,7 @@
 /// A wallet represents your balance with an organization.
 ///
 /// You can top-up your wallet and use the balance to pay for usage.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerWallet {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -18,6 +18,27 @@ pub struct CustomerWallet {
     pub balance: i64,
     /// The currency of the wallet.
     pub currency: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for CustomerWallet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerWallet",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("customer_id", &self.customer_id);
+        out.field("balance", &self.balance);
+        out.field("currency", &self.currency);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerWallet {

@@ -7,7 +7,7 @@
     )
 )]
 /// A product that a discount can be applied to.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountProduct {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -41,6 +41,42 @@ pub struct DiscountProduct {
     pub is_archived: bool,
     /// The ID of the organization owning the product.
     pub organization_id: super::uuid::Uuid,
+}
+#[cfg(
+    any(
+        all(feature = "v2026-10", any(feature = "discounts", feature = "webhooks")),
+        all(feature = "v2026-04", feature = "discounts")
+    )
+)]
+impl ::serde::Serialize for DiscountProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(16, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "DiscountProduct",
+            len,
+        );
+        out.field("metadata", &self.metadata);
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("trial_interval", &self.trial_interval);
+        out.field("trial_interval_count", &self.trial_interval_count);
+        out.field("name", &self.name);
+        out.field("description", &self.description);
+        out.field("visibility", &self.visibility);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.field("meter_interval", &self.meter_interval);
+        out.field("meter_interval_count", &self.meter_interval_count);
+        out.field("is_recurring", &self.is_recurring);
+        out.field("is_archived", &self.is_archived);
+        out.field("organization_id", &self.organization_id);
+        out.end()
+    }
 }
 #[cfg(
     any(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// DownloadableRead
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DownloadableRead {
     /// Id
     pub id: super::uuid::Uuid,
@@ -10,6 +10,24 @@ pub struct DownloadableRead {
     pub benefit_id: super::uuid::Uuid,
     /// FileDownload
     pub file: super::FileDownload,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for DownloadableRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "DownloadableRead",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("benefit_id", &self.benefit_id);
+        out.field("file", &self.file);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for DownloadableRead {

@@ -2,21 +2,17 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventCreateCustomer
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventCreateCustomer {
     /// The timestamp of the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The name of the event.
     pub name: String,
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The ID of the parent event. Can be either a Polar event ID (UUID) or an external event ID.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub parent_id: crate::Nullable<String>,
     /// Key-value object allowing you to store additional information about the event. Some keys like `_llm` are structured data that are handled specially by Polar.
     ///
@@ -29,13 +25,44 @@ pub struct EventCreateCustomer {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<super::EventMetadataInput>,
     /// ID of the customer in your Polar organization associated with the event.
     pub customer_id: super::uuid::Uuid,
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub member_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for EventCreateCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.timestamp.is_some(),
+                !self.organization_id.is_absent(),
+                !self.external_id.is_absent(),
+                !self.parent_id.is_absent(),
+                self.metadata.is_some(),
+                !self.member_id.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventCreateCustomer",
+            len,
+        );
+        out.optional("timestamp", &self.timestamp);
+        out.field("name", &self.name);
+        out.nullable("organization_id", &self.organization_id);
+        out.nullable("external_id", &self.external_id);
+        out.nullable("parent_id", &self.parent_id);
+        out.optional("metadata", &self.metadata);
+        out.field("customer_id", &self.customer_id);
+        out.nullable("member_id", &self.member_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {

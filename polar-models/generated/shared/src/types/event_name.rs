@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventName
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventName {
     /// The name of the event.
     pub name: String,
@@ -16,6 +16,27 @@ pub struct EventName {
     pub first_seen: super::chrono::DateTime<super::chrono::Utc>,
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for EventName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventName",
+            len,
+        );
+        out.field("name", &self.name);
+        out.field("label", &self.label);
+        out.field("source", &self.source);
+        out.field("occurrences", &self.occurrences);
+        out.field("first_seen", &self.first_seen);
+        out.field("last_seen", &self.last_seen);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventName {

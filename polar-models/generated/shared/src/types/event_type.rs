@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventType
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventType {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -15,10 +15,31 @@ pub struct EventType {
     /// The label for the event type.
     pub label: String,
     /// Property path to extract dynamic label from event metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
     pub organization_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl ::serde::Serialize for EventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[self.label_property_selector.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventType",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("label", &self.label);
+        out.optional("label_property_selector", &self.label_property_selector);
+        out.field("organization_id", &self.organization_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventType {

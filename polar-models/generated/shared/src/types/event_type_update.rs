@@ -2,13 +2,32 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventTypeUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventTypeUpdate {
     /// The label for the event type.
     pub label: String,
     /// Property path to extract dynamic label from event metadata (e.g., 'subject' or 'metadata.subject').
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub label_property_selector: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl ::serde::Serialize for EventTypeUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[!self.label_property_selector.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventTypeUpdate",
+            len,
+        );
+        out.field("label", &self.label);
+        out.nullable("label_property_selector", &self.label_property_selector);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {

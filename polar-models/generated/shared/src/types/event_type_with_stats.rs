@@ -2,23 +2,19 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 /// EventTypeWithStats
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventTypeWithStats {
     /// The ID of the event type. Null for system event types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<super::uuid::Uuid>,
     /// Creation timestamp of the event type. Null for system event types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Last modification timestamp of the event type. Null for system event types.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// The name of the event type.
     pub name: String,
     /// The label for the event type.
     pub label: String,
     /// Property path to extract dynamic label from event metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label_property_selector: Option<String>,
     /// The ID of the organization owning the event type.
     pub organization_id: super::uuid::Uuid,
@@ -30,6 +26,40 @@ pub struct EventTypeWithStats {
     pub first_seen: super::chrono::DateTime<super::chrono::Utc>,
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl ::serde::Serialize for EventTypeWithStats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            7,
+            &[
+                self.id.is_some(),
+                self.created_at.is_some(),
+                self.modified_at.is_some(),
+                self.label_property_selector.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventTypeWithStats",
+            len,
+        );
+        out.optional("id", &self.id);
+        out.optional("created_at", &self.created_at);
+        out.optional("modified_at", &self.modified_at);
+        out.field("name", &self.name);
+        out.field("label", &self.label);
+        out.optional("label_property_selector", &self.label_property_selector);
+        out.field("organization_id", &self.organization_id);
+        out.field("source", &self.source);
+        out.field("occurrences", &self.occurrences);
+        out.field("first_seen", &self.first_seen);
+        out.field("last_seen", &self.last_seen);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {

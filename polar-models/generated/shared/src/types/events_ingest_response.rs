@@ -2,15 +2,31 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// EventsIngestResponse
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EventsIngestResponse {
     /// Number of events inserted.
     pub inserted: i64,
     /// Number of duplicate events skipped.
     ///
     /// Defaults to `0` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duplicates: Option<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for EventsIngestResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[self.duplicates.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "EventsIngestResponse",
+            len,
+        );
+        out.field("inserted", &self.inserted);
+        out.optional("duplicates", &self.duplicates);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {

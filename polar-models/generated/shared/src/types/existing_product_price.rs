@@ -4,10 +4,26 @@
 /// A price that already exists for this product.
 ///
 /// Useful when updating a product if you want to keep an existing price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ExistingProductPrice {
     /// Id
     pub id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ::serde::Serialize for ExistingProductPrice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ExistingProductPrice",
+            len,
+        );
+        out.field("id", &self.id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ExistingProductPrice {

@@ -2,14 +2,32 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// FilePatch
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FilePatch {
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// Version
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for FilePatch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[!self.name.is_absent(), !self.version.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "FilePatch",
+            len,
+        );
+        out.nullable("name", &self.name);
+        out.nullable("version", &self.version);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for FilePatch {

@@ -12,12 +12,35 @@
     )
 )]
 /// Filter
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Filter {
     /// FilterConjunction
     pub conjunction: super::FilterConjunction,
     /// Clauses
     pub clauses: Vec<super::FilterClausesItem>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Filter", len);
+        out.field("conjunction", &self.conjunction);
+        out.field("clauses", &self.clauses);
+        out.end()
+    }
 }
 #[cfg(
     all(

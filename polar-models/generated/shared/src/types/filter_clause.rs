@@ -12,7 +12,7 @@
     )
 )]
 /// FilterClause
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct FilterClause {
     /// Property
     pub property: String,
@@ -20,6 +20,34 @@ pub struct FilterClause {
     pub operator: super::FilterOperator,
     /// Value
     pub value: super::StringOrIntegerOrBoolean,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for FilterClause {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "FilterClause",
+            len,
+        );
+        out.field("property", &self.property);
+        out.field("operator", &self.operator);
+        out.field("value", &self.value);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,11 +2,26 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// HTTPValidationError
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HttpValidationError {
     /// Detail
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<super::ValidationError>>,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl ::serde::Serialize for HttpValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[self.detail.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "HttpValidationError",
+            len,
+        );
+        out.optional("detail", &self.detail);
+        out.end()
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {

@@ -2,19 +2,37 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// IntrospectTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntrospectTokenRequest {
     /// Token
     pub token: super::Secret,
     /// Token Type Hint
     ///
     /// Defaults to `null` when not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub token_type_hint: crate::Nullable<super::IntrospectTokenRequestTokenTypeHint>,
     /// Client Id
     pub client_id: String,
     /// Client Secret
     pub client_secret: super::Secret,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for IntrospectTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[!self.token_type_hint.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "IntrospectTokenRequest",
+            len,
+        );
+        out.field("token", &self.token);
+        out.nullable("token_type_hint", &self.token_type_hint);
+        out.field("client_id", &self.client_id);
+        out.field("client_secret", &self.client_secret);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenRequest {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// IntrospectTokenResponse
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct IntrospectTokenResponse {
     /// Active
     pub active: bool,
@@ -26,6 +26,32 @@ pub struct IntrospectTokenResponse {
     pub exp: i64,
     /// Iat
     pub iat: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for IntrospectTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(11, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "IntrospectTokenResponse",
+            len,
+        );
+        out.field("active", &self.active);
+        out.field("client_id", &self.client_id);
+        out.field("token_type", &self.token_type);
+        out.field("scope", &self.scope);
+        out.field("sub_type", &self.sub_type);
+        out.field("sub", &self.sub);
+        out.field("organizations", &self.organizations);
+        out.field("aud", &self.aud);
+        out.field("iss", &self.iss);
+        out.field("exp", &self.exp);
+        out.field("iat", &self.iat);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {

@@ -16,7 +16,7 @@
 /// A pay-what-you-want recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegacyRecurringProductPriceCustom {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -48,6 +48,48 @@ pub struct LegacyRecurringProductPriceCustom {
     pub preset_amount: Option<i64>,
     /// Legacy
     pub legacy: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for LegacyRecurringProductPriceCustom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(15, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LegacyRecurringProductPriceCustom",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("source", &self.source);
+        out.field("amount_type", &self.amount_type);
+        out.field("price_currency", &self.price_currency);
+        out.field("tax_behavior", &self.tax_behavior);
+        out.field("is_archived", &self.is_archived);
+        out.field("product_id", &self.product_id);
+        out.field("type", &self.r#type);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("minimum_amount", &self.minimum_amount);
+        out.field("maximum_amount", &self.maximum_amount);
+        out.field("preset_amount", &self.preset_amount);
+        out.field("legacy", &self.legacy);
+        out.end()
+    }
 }
 #[cfg(
     all(

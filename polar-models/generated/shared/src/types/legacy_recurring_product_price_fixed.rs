@@ -16,7 +16,7 @@
 /// A recurring price for a product, i.e. a subscription.
 ///
 /// **Deprecated**: The recurring interval should be set on the product itself.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LegacyRecurringProductPriceFixed {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -44,6 +44,46 @@ pub struct LegacyRecurringProductPriceFixed {
     pub price_amount: i64,
     /// Legacy
     pub legacy: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(13, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LegacyRecurringProductPriceFixed",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("source", &self.source);
+        out.field("amount_type", &self.amount_type);
+        out.field("price_currency", &self.price_currency);
+        out.field("tax_behavior", &self.tax_behavior);
+        out.field("is_archived", &self.is_archived);
+        out.field("product_id", &self.product_id);
+        out.field("type", &self.r#type);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("price_amount", &self.price_amount);
+        out.field("legacy", &self.legacy);
+        out.end()
+    }
 }
 #[cfg(
     all(

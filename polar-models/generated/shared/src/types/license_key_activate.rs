@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyActivate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivate {
     /// Key
     pub key: String,
@@ -26,7 +26,6 @@ pub struct LicenseKeyActivate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -41,10 +40,37 @@ pub struct LicenseKeyActivate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl ::serde::Serialize for LicenseKeyActivate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[self.conditions.is_some(), self.meta.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LicenseKeyActivate",
+            len,
+        );
+        out.field("key", &self.key);
+        out.field("organization_id", &self.organization_id);
+        out.field("label", &self.label);
+        out.optional("conditions", &self.conditions);
+        out.optional("meta", &self.meta);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyActivationBase
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyActivationBase {
     /// Id
     pub id: super::uuid::Uuid,
@@ -24,6 +24,32 @@ pub struct LicenseKeyActivationBase {
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Modified At
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl ::serde::Serialize for LicenseKeyActivationBase {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LicenseKeyActivationBase",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("license_key_id", &self.license_key_id);
+        out.field("label", &self.label);
+        out.field("meta", &self.meta);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.end()
+    }
 }
 #[cfg(
     all(

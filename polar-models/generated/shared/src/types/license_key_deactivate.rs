@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyDeactivate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyDeactivate {
     /// Key
     pub key: String,
@@ -15,6 +15,29 @@ pub struct LicenseKeyDeactivate {
     pub organization_id: super::uuid::Uuid,
     /// Activation Id
     pub activation_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl ::serde::Serialize for LicenseKeyDeactivate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LicenseKeyDeactivate",
+            len,
+        );
+        out.field("key", &self.key);
+        out.field("organization_id", &self.organization_id);
+        out.field("activation_id", &self.activation_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,25 +2,49 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 /// LicenseKeyUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LicenseKeyUpdate {
     /// LicenseKeyStatus
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub status: crate::Nullable<super::LicenseKeyStatus>,
     /// Usage
     ///
     /// Defaults to `0` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
     /// Limit Activations
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub limit_activations: crate::Nullable<i64>,
     /// Limit Usage
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub limit_usage: crate::Nullable<i64>,
     /// Expires At
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub expires_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
+impl ::serde::Serialize for LicenseKeyUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.status.is_absent(),
+                self.usage.is_some(),
+                !self.limit_activations.is_absent(),
+                !self.limit_usage.is_absent(),
+                !self.expires_at.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LicenseKeyUpdate",
+            len,
+        );
+        out.nullable("status", &self.status);
+        out.optional("usage", &self.usage);
+        out.nullable("limit_activations", &self.limit_activations);
+        out.nullable("limit_usage", &self.limit_usage);
+        out.nullable("expires_at", &self.expires_at);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {

@@ -7,23 +7,19 @@
     )
 )]
 /// LicenseKeyValidate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LicenseKeyValidate {
     /// Key
     pub key: String,
     /// Organization Id
     pub organization_id: super::uuid::Uuid,
     /// Activation Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub activation_id: crate::Nullable<super::uuid::Uuid>,
     /// Benefit Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub benefit_id: crate::Nullable<super::uuid::Uuid>,
     /// Customer Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
     /// Increment Usage
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub increment_usage: crate::Nullable<i64>,
     /// Key-value object allowing you to set conditions that must match when validating the license key.
     ///
@@ -36,10 +32,45 @@ pub struct LicenseKeyValidate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub conditions: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl ::serde::Serialize for LicenseKeyValidate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                !self.activation_id.is_absent(),
+                !self.benefit_id.is_absent(),
+                !self.customer_id.is_absent(),
+                !self.increment_usage.is_absent(),
+                self.conditions.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LicenseKeyValidate",
+            len,
+        );
+        out.field("key", &self.key);
+        out.field("organization_id", &self.organization_id);
+        out.nullable("activation_id", &self.activation_id);
+        out.nullable("benefit_id", &self.benefit_id);
+        out.nullable("customer_id", &self.customer_id);
+        out.nullable("increment_usage", &self.increment_usage);
+        out.optional("conditions", &self.conditions);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,27 +2,54 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// LLMMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct LlmMetadata {
     /// The vendor of the event.
     pub vendor: String,
     /// The model used for the event.
     pub model: String,
     /// The LLM prompt used for the event.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prompt: crate::Nullable<String>,
     /// The LLM response used for the event.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub response: crate::Nullable<String>,
     /// The number of LLM input tokens used for the event.
     pub input_tokens: i64,
     /// The number of LLM cached tokens that were used for the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cached_input_tokens: Option<i64>,
     /// The number of LLM output tokens used for the event.
     pub output_tokens: i64,
     /// The total number of LLM tokens used for the event.
     pub total_tokens: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for LlmMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            5,
+            &[
+                !self.prompt.is_absent(),
+                !self.response.is_absent(),
+                self.cached_input_tokens.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "LlmMetadata",
+            len,
+        );
+        out.field("vendor", &self.vendor);
+        out.field("model", &self.model);
+        out.nullable("prompt", &self.prompt);
+        out.nullable("response", &self.response);
+        out.field("input_tokens", &self.input_tokens);
+        out.optional("cached_input_tokens", &self.cached_input_tokens);
+        out.field("output_tokens", &self.output_tokens);
+        out.field("total_tokens", &self.total_tokens);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for LlmMetadata {

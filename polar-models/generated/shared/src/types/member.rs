@@ -15,7 +15,7 @@
     )
 )]
 /// A member of a customer.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Member {
     /// The ID of the member.
     pub id: super::uuid::Uuid,
@@ -33,6 +33,38 @@ pub struct Member {
     pub external_id: Option<String>,
     /// The role of the member within the customer.
     pub role: super::MemberRole,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customers",
+            feature = "members",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for Member {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Member", len);
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("customer_id", &self.customer_id);
+        out.field("email", &self.email);
+        out.field("name", &self.name);
+        out.field("external_id", &self.external_id);
+        out.field("role", &self.role);
+        out.end()
+    }
 }
 #[cfg(
     all(

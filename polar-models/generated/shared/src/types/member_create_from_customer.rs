@@ -4,21 +4,40 @@
 /// Schema for creating a new member nested under a customer.
 ///
 /// The customer is taken from the URL path, so it's not part of the body.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MemberCreateFromCustomer {
     /// The email address of the member.
     pub email: String,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The ID of the member in your system. This must be unique within the customer.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
     /// The role of the member within the customer. To assign or transfer ownership, use the member update endpoint.
     ///
     /// Defaults to `"member"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<super::Role>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for MemberCreateFromCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[!self.name.is_absent(), !self.external_id.is_absent(), self.role.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MemberCreateFromCustomer",
+            len,
+        );
+        out.field("email", &self.email);
+        out.nullable("name", &self.name);
+        out.nullable("external_id", &self.external_id);
+        out.optional("role", &self.role);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {

@@ -2,16 +2,35 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 /// Schema for creating an owner member during customer creation.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MemberOwnerCreate {
     /// The email address of the member.
     pub email: String,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The ID of the member in your system. This must be unique within the customer.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub external_id: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl ::serde::Serialize for MemberOwnerCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[!self.name.is_absent(), !self.external_id.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MemberOwnerCreate",
+            len,
+        );
+        out.field("email", &self.email);
+        out.nullable("name", &self.name);
+        out.nullable("external_id", &self.external_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for MemberOwnerCreate {

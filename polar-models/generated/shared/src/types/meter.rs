@@ -12,7 +12,7 @@
     )
 )]
 /// Meter
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Meter {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
@@ -27,10 +27,8 @@ pub struct Meter {
     /// The unit of the meter.
     pub unit: super::MeterUnit,
     /// The label for the custom unit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_multiplier: Option<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
     pub filter: super::Filter,
@@ -39,8 +37,47 @@ pub struct Meter {
     /// The ID of the organization owning the meter.
     pub organization_id: super::uuid::Uuid,
     /// Whether the meter is archived and the time it was archived.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub archived_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for Meter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            9,
+            &[
+                self.custom_label.is_some(),
+                self.custom_multiplier.is_some(),
+                self.archived_at.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Meter", len);
+        out.field("metadata", &self.metadata);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("unit", &self.unit);
+        out.optional("custom_label", &self.custom_label);
+        out.optional("custom_multiplier", &self.custom_multiplier);
+        out.field("filter", &self.filter);
+        out.field("aggregation", &self.aggregation);
+        out.field("organization_id", &self.organization_id);
+        out.optional("archived_at", &self.archived_at);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// MeterCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MeterCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,6 @@ pub struct MeterCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -24,21 +23,49 @@ pub struct MeterCreate {
     /// The unit of the meter.
     ///
     /// Defaults to `"scalar"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<super::MeterUnit>,
     /// The label for the custom unit, e.g. 'request'. Required when unit is 'custom'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_label: crate::Nullable<String>,
     /// The multiplier to convert from the base unit to display scale, e.g. 1000 to display per 1000 units. Defaults to 1 when not provided.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_multiplier: crate::Nullable<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
     pub filter: super::Filter,
     /// The aggregation to apply on the filtered events to calculate the meter.
     pub aggregation: super::MeterCreateAggregation,
     /// The ID of the organization owning the meter. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl ::serde::Serialize for MeterCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.metadata.is_some(),
+                self.unit.is_some(),
+                !self.custom_label.is_absent(),
+                !self.custom_multiplier.is_absent(),
+                !self.organization_id.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MeterCreate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("name", &self.name);
+        out.optional("unit", &self.unit);
+        out.nullable("custom_label", &self.custom_label);
+        out.nullable("custom_multiplier", &self.custom_multiplier);
+        out.field("filter", &self.filter);
+        out.field("aggregation", &self.aggregation);
+        out.nullable("organization_id", &self.organization_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterCreate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// MeterCreditedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MeterCreditedMetadata {
     /// Meter Id
     pub meter_id: String,
@@ -10,6 +10,24 @@ pub struct MeterCreditedMetadata {
     pub units: i64,
     /// Rollover
     pub rollover: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for MeterCreditedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MeterCreditedMetadata",
+            len,
+        );
+        out.field("meter_id", &self.meter_id);
+        out.field("units", &self.units);
+        out.field("rollover", &self.rollover);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// MeterUpdate
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MeterUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,31 +15,58 @@ pub struct MeterUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The name of the meter. Will be shown on customer's invoices and usage.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The unit of the meter.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub unit: crate::Nullable<super::MeterUnit>,
     /// The label for the custom unit. Required when unit is 'custom'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_label: crate::Nullable<String>,
     /// The multiplier to convert from base unit to display scale. Required when unit is 'custom'.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub custom_multiplier: crate::Nullable<i64>,
     /// The filter to apply on events that'll be used to calculate the meter.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub filter: crate::Nullable<super::Filter>,
     /// The aggregation to apply on the filtered events to calculate the meter.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub aggregation: crate::Nullable<super::MeterUpdateAggregation>,
     /// Whether the meter is archived. Archived meters are no longer used for billing.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_archived: crate::Nullable<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl ::serde::Serialize for MeterUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.metadata.is_some(),
+                !self.name.is_absent(),
+                !self.unit.is_absent(),
+                !self.custom_label.is_absent(),
+                !self.custom_multiplier.is_absent(),
+                !self.filter.is_absent(),
+                !self.aggregation.is_absent(),
+                !self.is_archived.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MeterUpdate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("name", &self.name);
+        out.nullable("unit", &self.unit);
+        out.nullable("custom_label", &self.custom_label);
+        out.nullable("custom_multiplier", &self.custom_multiplier);
+        out.nullable("filter", &self.filter);
+        out.nullable("aggregation", &self.aggregation);
+        out.nullable("is_archived", &self.is_archived);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterUpdate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Information about a metric.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Metric {
     /// Unique identifier for the metric.
     pub slug: String,
@@ -10,6 +10,20 @@ pub struct Metric {
     pub display_name: String,
     /// Type of the metric, useful to know the unit or format of the value.
     pub r#type: super::MetricType,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for Metric {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Metric", len);
+        out.field("slug", &self.slug);
+        out.field("display_name", &self.display_name);
+        out.field("type", &self.r#type);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for Metric {

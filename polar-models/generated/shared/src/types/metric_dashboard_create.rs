@@ -2,16 +2,35 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Schema for creating a metrics dashboard.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricDashboardCreate {
     /// Display name for the dashboard.
     pub name: String,
     /// List of metric slugs to display in this dashboard.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metrics: Option<Vec<String>>,
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricDashboardCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[self.metrics.is_some(), !self.organization_id.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricDashboardCreate",
+            len,
+        );
+        out.field("name", &self.name);
+        out.optional("metrics", &self.metrics);
+        out.nullable("organization_id", &self.organization_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {

@@ -2,14 +2,32 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Schema for updating a metrics dashboard.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricDashboardUpdate {
     /// Display name for the dashboard.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// List of metric slugs to display in this dashboard.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub metrics: crate::Nullable<Vec<String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricDashboardUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[!self.name.is_absent(), !self.metrics.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricDashboardUpdate",
+            len,
+        );
+        out.nullable("name", &self.name);
+        out.nullable("metrics", &self.metrics);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Date interval limits to get metrics for each interval.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricsIntervalsLimits {
     /// Limits for the hour interval.
     pub hour: super::MetricsIntervalLimit,
@@ -14,6 +14,26 @@ pub struct MetricsIntervalsLimits {
     pub month: super::MetricsIntervalLimit,
     /// Limits for the year interval.
     pub year: super::MetricsIntervalLimit,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricsIntervalsLimits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(5, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricsIntervalsLimits",
+            len,
+        );
+        out.field("hour", &self.hour);
+        out.field("day", &self.day);
+        out.field("week", &self.week);
+        out.field("month", &self.month);
+        out.field("year", &self.year);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {

@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Date limits to get metrics.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricsLimits {
     /// Minimum date to get metrics.
     pub min_date: super::chrono::NaiveDate,
     /// Limits for each interval.
     pub intervals: super::MetricsIntervalsLimits,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricsLimits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricsLimits",
+            len,
+        );
+        out.field("min_date", &self.min_date);
+        out.field("intervals", &self.intervals);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsLimits {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// Metrics response schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricsResponse {
     /// List of data for each timestamp.
     pub periods: Vec<super::MetricPeriod>,
@@ -10,6 +10,24 @@ pub struct MetricsResponse {
     pub totals: super::MetricsTotals,
     /// Information about the returned metrics.
     pub metrics: super::Metrics,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricsResponse",
+            len,
+        );
+        out.field("periods", &self.periods);
+        out.field("totals", &self.totals);
+        out.field("metrics", &self.metrics);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsResponse {

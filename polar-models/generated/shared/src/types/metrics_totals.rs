@@ -2,173 +2,292 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// MetricsTotals
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct MetricsTotals {
     /// Active Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_subscriptions: Option<super::IntegerOrNumber>,
     /// Committed Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_subscriptions: Option<super::IntegerOrNumber>,
     /// Monthly Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Trial Monthly Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Committed Monthly Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Trial Committed Monthly Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_committed_monthly_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Average Revenue Per User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_revenue_per_user: Option<super::IntegerOrNumber>,
     /// Checkouts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkouts: Option<super::IntegerOrNumber>,
     /// Succeeded Checkouts
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded_checkouts: Option<super::IntegerOrNumber>,
     /// Churned Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub churned_subscriptions: Option<super::IntegerOrNumber>,
     /// Churn Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub churn_rate: Option<super::IntegerOrNumber>,
     /// Seats Total
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_total: Option<super::IntegerOrNumber>,
     /// Seats Claimed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_claimed: Option<super::IntegerOrNumber>,
     /// Seats Pending
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats_pending: Option<super::IntegerOrNumber>,
     /// Seat Customers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_customers: Option<super::IntegerOrNumber>,
     /// New Seat Customers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_seat_customers: Option<super::IntegerOrNumber>,
     /// Churned Seat Customers
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub churned_seat_customers: Option<super::IntegerOrNumber>,
     /// Orders
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orders: Option<super::IntegerOrNumber>,
     /// Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revenue: Option<super::IntegerOrNumber>,
     /// Net Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_revenue: Option<super::IntegerOrNumber>,
     /// Cumulative Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_revenue: Option<super::IntegerOrNumber>,
     /// Net Cumulative Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_cumulative_revenue: Option<super::IntegerOrNumber>,
     /// Costs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub costs: Option<super::IntegerOrNumber>,
     /// Cumulative Costs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cumulative_costs: Option<super::IntegerOrNumber>,
     /// Average Order Value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_order_value: Option<super::IntegerOrNumber>,
     /// Net Average Order Value
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_average_order_value: Option<super::IntegerOrNumber>,
     /// Cost Per User
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cost_per_user: Option<super::IntegerOrNumber>,
     /// Active User By Event
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_user_by_event: Option<super::IntegerOrNumber>,
     /// One Time Products
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products: Option<super::IntegerOrNumber>,
     /// One Time Products Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products_revenue: Option<super::IntegerOrNumber>,
     /// One Time Products Net Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub one_time_products_net_revenue: Option<super::IntegerOrNumber>,
     /// New Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions: Option<super::IntegerOrNumber>,
     /// New Subscriptions Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_revenue: Option<super::IntegerOrNumber>,
     /// New Subscriptions Net Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub new_subscriptions_net_revenue: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_revenue: Option<super::IntegerOrNumber>,
     /// Renewed Subscriptions Net Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub renewed_subscriptions_net_revenue: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Customer Service
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_customer_service: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Low Quality
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_low_quality: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Missing Features
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_missing_features: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Switched Service
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_switched_service: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Too Complex
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_complex: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Too Expensive
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_too_expensive: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Unused
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_unused: Option<super::IntegerOrNumber>,
     /// Canceled Subscriptions Other
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_subscriptions_other: Option<super::IntegerOrNumber>,
     /// Annual Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub annual_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Committed Annual Recurring Revenue
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub committed_annual_recurring_revenue: Option<super::IntegerOrNumber>,
     /// Checkouts Conversion
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkouts_conversion: Option<super::IntegerOrNumber>,
     /// Ltv
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ltv: Option<super::IntegerOrNumber>,
     /// Gross Margin
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_margin: Option<super::IntegerOrNumber>,
     /// Gross Margin Percentage
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gross_margin_percentage: Option<super::IntegerOrNumber>,
     /// Cashflow
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cashflow: Option<super::IntegerOrNumber>,
     /// Average Seats Per Customer
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub average_seats_per_customer: Option<super::IntegerOrNumber>,
     /// Seat Utilization Rate
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_utilization_rate: Option<super::IntegerOrNumber>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl ::serde::Serialize for MetricsTotals {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.active_subscriptions.is_some(),
+                self.committed_subscriptions.is_some(),
+                self.monthly_recurring_revenue.is_some(),
+                self.trial_monthly_recurring_revenue.is_some(),
+                self.committed_monthly_recurring_revenue.is_some(),
+                self.trial_committed_monthly_recurring_revenue.is_some(),
+                self.average_revenue_per_user.is_some(),
+                self.checkouts.is_some(),
+                self.succeeded_checkouts.is_some(),
+                self.churned_subscriptions.is_some(),
+                self.churn_rate.is_some(),
+                self.seats_total.is_some(),
+                self.seats_claimed.is_some(),
+                self.seats_pending.is_some(),
+                self.seat_customers.is_some(),
+                self.new_seat_customers.is_some(),
+                self.churned_seat_customers.is_some(),
+                self.orders.is_some(),
+                self.revenue.is_some(),
+                self.net_revenue.is_some(),
+                self.cumulative_revenue.is_some(),
+                self.net_cumulative_revenue.is_some(),
+                self.costs.is_some(),
+                self.cumulative_costs.is_some(),
+                self.average_order_value.is_some(),
+                self.net_average_order_value.is_some(),
+                self.cost_per_user.is_some(),
+                self.active_user_by_event.is_some(),
+                self.one_time_products.is_some(),
+                self.one_time_products_revenue.is_some(),
+                self.one_time_products_net_revenue.is_some(),
+                self.new_subscriptions.is_some(),
+                self.new_subscriptions_revenue.is_some(),
+                self.new_subscriptions_net_revenue.is_some(),
+                self.renewed_subscriptions.is_some(),
+                self.renewed_subscriptions_revenue.is_some(),
+                self.renewed_subscriptions_net_revenue.is_some(),
+                self.canceled_subscriptions.is_some(),
+                self.canceled_subscriptions_customer_service.is_some(),
+                self.canceled_subscriptions_low_quality.is_some(),
+                self.canceled_subscriptions_missing_features.is_some(),
+                self.canceled_subscriptions_switched_service.is_some(),
+                self.canceled_subscriptions_too_complex.is_some(),
+                self.canceled_subscriptions_too_expensive.is_some(),
+                self.canceled_subscriptions_unused.is_some(),
+                self.canceled_subscriptions_other.is_some(),
+                self.annual_recurring_revenue.is_some(),
+                self.committed_annual_recurring_revenue.is_some(),
+                self.checkouts_conversion.is_some(),
+                self.ltv.is_some(),
+                self.gross_margin.is_some(),
+                self.gross_margin_percentage.is_some(),
+                self.cashflow.is_some(),
+                self.average_seats_per_customer.is_some(),
+                self.seat_utilization_rate.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "MetricsTotals",
+            len,
+        );
+        out.optional("active_subscriptions", &self.active_subscriptions);
+        out.optional("committed_subscriptions", &self.committed_subscriptions);
+        out.optional("monthly_recurring_revenue", &self.monthly_recurring_revenue);
+        out.optional(
+            "trial_monthly_recurring_revenue",
+            &self.trial_monthly_recurring_revenue,
+        );
+        out.optional(
+            "committed_monthly_recurring_revenue",
+            &self.committed_monthly_recurring_revenue,
+        );
+        out.optional(
+            "trial_committed_monthly_recurring_revenue",
+            &self.trial_committed_monthly_recurring_revenue,
+        );
+        out.optional("average_revenue_per_user", &self.average_revenue_per_user);
+        out.optional("checkouts", &self.checkouts);
+        out.optional("succeeded_checkouts", &self.succeeded_checkouts);
+        out.optional("churned_subscriptions", &self.churned_subscriptions);
+        out.optional("churn_rate", &self.churn_rate);
+        out.optional("seats_total", &self.seats_total);
+        out.optional("seats_claimed", &self.seats_claimed);
+        out.optional("seats_pending", &self.seats_pending);
+        out.optional("seat_customers", &self.seat_customers);
+        out.optional("new_seat_customers", &self.new_seat_customers);
+        out.optional("churned_seat_customers", &self.churned_seat_customers);
+        out.optional("orders", &self.orders);
+        out.optional("revenue", &self.revenue);
+        out.optional("net_revenue", &self.net_revenue);
+        out.optional("cumulative_revenue", &self.cumulative_revenue);
+        out.optional("net_cumulative_revenue", &self.net_cumulative_revenue);
+        out.optional("costs", &self.costs);
+        out.optional("cumulative_costs", &self.cumulative_costs);
+        out.optional("average_order_value", &self.average_order_value);
+        out.optional("net_average_order_value", &self.net_average_order_value);
+        out.optional("cost_per_user", &self.cost_per_user);
+        out.optional("active_user_by_event", &self.active_user_by_event);
+        out.optional("one_time_products", &self.one_time_products);
+        out.optional("one_time_products_revenue", &self.one_time_products_revenue);
+        out.optional(
+            "one_time_products_net_revenue",
+            &self.one_time_products_net_revenue,
+        );
+        out.optional("new_subscriptions", &self.new_subscriptions);
+        out.optional("new_subscriptions_revenue", &self.new_subscriptions_revenue);
+        out.optional(
+            "new_subscriptions_net_revenue",
+            &self.new_subscriptions_net_revenue,
+        );
+        out.optional("renewed_subscriptions", &self.renewed_subscriptions);
+        out.optional(
+            "renewed_subscriptions_revenue",
+            &self.renewed_subscriptions_revenue,
+        );
+        out.optional(
+            "renewed_subscriptions_net_revenue",
+            &self.renewed_subscriptions_net_revenue,
+        );
+        out.optional("canceled_subscriptions", &self.canceled_subscriptions);
+        out.optional(
+            "canceled_subscriptions_customer_service",
+            &self.canceled_subscriptions_customer_service,
+        );
+        out.optional(
+            "canceled_subscriptions_low_quality",
+            &self.canceled_subscriptions_low_quality,
+        );
+        out.optional(
+            "canceled_subscriptions_missing_features",
+            &self.canceled_subscriptions_missing_features,
+        );
+        out.optional(
+            "canceled_subscriptions_switched_service",
+            &self.canceled_subscriptions_switched_service,
+        );
+        out.optional(
+            "canceled_subscriptions_too_complex",
+            &self.canceled_subscriptions_too_complex,
+        );
+        out.optional(
+            "canceled_subscriptions_too_expensive",
+            &self.canceled_subscriptions_too_expensive,
+        );
+        out.optional(
+            "canceled_subscriptions_unused",
+            &self.canceled_subscriptions_unused,
+        );
+        out.optional("canceled_subscriptions_other", &self.canceled_subscriptions_other);
+        out.optional("annual_recurring_revenue", &self.annual_recurring_revenue);
+        out.optional(
+            "committed_annual_recurring_revenue",
+            &self.committed_annual_recurring_revenue,
+        );
+        out.optional("checkouts_conversion", &self.checkouts_conversion);
+        out.optional("ltv", &self.ltv);
+        out.optional("gross_margin", &self.gross_margin);
+        out.optional("gross_margin_percentage", &self.gross_margin_percentage);
+        out.optional("cashflow", &self.cashflow);
+        out.optional("average_seats_per_customer", &self.average_seats_per_customer);
+        out.optional("seat_utilization_rate", &self.seat_utilization_rate);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsTotals {

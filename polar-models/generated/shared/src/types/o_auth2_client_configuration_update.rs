@@ -2,51 +2,82 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// OAuth2ClientConfigurationUpdate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OAuth2ClientConfigurationUpdate {
     /// Redirect Uris
     pub redirect_uris: Vec<String>,
     /// Token Endpoint Auth Method
     ///
     /// Defaults to `"client_secret_post"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_endpoint_auth_method: Option<super::TokenEndpointAuthMethod>,
     /// Grant Types
     ///
     /// Defaults to `["authorization_code","refresh_token"]` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub grant_types: Option<Vec<super::OAuth2ClientConfigurationUpdateGrantTypesItem>>,
     /// Response Types
     ///
     /// Defaults to `["code"]` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_types: Option<Vec<super::Const<super::consts::Code>>>,
     /// Scope
     ///
     /// Defaults to `"openid profile email user:read user:write organizations:read organizations:w…` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
     /// Client Name
     pub client_name: String,
     /// Client Uri
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub client_uri: crate::Nullable<String>,
     /// Logo Uri
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub logo_uri: crate::Nullable<String>,
     /// Tos Uri
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tos_uri: crate::Nullable<String>,
     /// Policy Uri
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub policy_uri: crate::Nullable<String>,
     /// SubType
     ///
     /// Defaults to `"user"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_sub_type: Option<super::SubType>,
     /// Client Id
     pub client_id: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for OAuth2ClientConfigurationUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.token_endpoint_auth_method.is_some(),
+                self.grant_types.is_some(),
+                self.response_types.is_some(),
+                self.scope.is_some(),
+                !self.client_uri.is_absent(),
+                !self.logo_uri.is_absent(),
+                !self.tos_uri.is_absent(),
+                !self.policy_uri.is_absent(),
+                self.default_sub_type.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OAuth2ClientConfigurationUpdate",
+            len,
+        );
+        out.field("redirect_uris", &self.redirect_uris);
+        out.optional("token_endpoint_auth_method", &self.token_endpoint_auth_method);
+        out.optional("grant_types", &self.grant_types);
+        out.optional("response_types", &self.response_types);
+        out.optional("scope", &self.scope);
+        out.field("client_name", &self.client_name);
+        out.nullable("client_uri", &self.client_uri);
+        out.nullable("logo_uri", &self.logo_uri);
+        out.nullable("tos_uri", &self.tos_uri);
+        out.nullable("policy_uri", &self.policy_uri);
+        out.optional("default_sub_type", &self.default_sub_type);
+        out.field("client_id", &self.client_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfigurationUpdate {

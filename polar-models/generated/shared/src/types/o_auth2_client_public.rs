@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// OAuth2ClientPublic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OAuth2ClientPublic {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -20,6 +20,29 @@ pub struct OAuth2ClientPublic {
     pub tos_uri: Option<String>,
     /// Policy Uri
     pub policy_uri: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for OAuth2ClientPublic {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OAuth2ClientPublic",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("client_id", &self.client_id);
+        out.field("client_name", &self.client_name);
+        out.field("client_uri", &self.client_uri);
+        out.field("logo_uri", &self.logo_uri);
+        out.field("tos_uri", &self.tos_uri);
+        out.field("policy_uri", &self.policy_uri);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {

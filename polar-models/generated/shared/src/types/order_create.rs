@@ -2,10 +2,9 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 /// Schema to create a draft order for an off-session charge.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrderCreate {
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -23,26 +22,54 @@ pub struct OrderCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// The ID of the customer the order is for. Must belong to the order's organization.
     pub customer_id: super::uuid::Uuid,
     /// The ID of the one-time product to charge for. Must belong to the order's organization. Only fixed-price and free products are supported.
     pub product_id: super::uuid::Uuid,
     /// The currency to charge in (ISO 4217, lowercase, e.g. `usd`). Defaults to the organization's default currency; specify it to force a different one, or when the product isn't priced in the organization's default currency.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub currency: crate::Nullable<String>,
     /// A custom amount to charge, in the smallest currency unit. Overrides the product's price; defaults to the product's configured price (0 for free products). A positive amount must be at least the currency's minimum.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub amount: crate::Nullable<i64>,
     /// A custom description for the order's line item, shown on the invoice and receipt (e.g. `5,000 tokens`). Defaults to the product name.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl ::serde::Serialize for OrderCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.custom_field_data.is_some(),
+                self.metadata.is_some(),
+                !self.organization_id.is_absent(),
+                !self.currency.is_absent(),
+                !self.amount.is_absent(),
+                !self.description.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderCreate",
+            len,
+        );
+        out.optional("custom_field_data", &self.custom_field_data);
+        out.optional("metadata", &self.metadata);
+        out.nullable("organization_id", &self.organization_id);
+        out.field("customer_id", &self.customer_id);
+        out.field("product_id", &self.product_id);
+        out.nullable("currency", &self.currency);
+        out.nullable("amount", &self.amount);
+        out.nullable("description", &self.description);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderCreate {

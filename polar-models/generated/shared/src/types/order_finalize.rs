@@ -2,11 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 /// Schema to finalize a draft order and trigger an off-session charge.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrderFinalize {
     /// ID of the payment method to charge. Must belong to the order's customer. Falls back to the customer's default payment method when unset.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub payment_method_id: crate::Nullable<super::uuid::Uuid>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl ::serde::Serialize for OrderFinalize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(0, &[!self.payment_method_id.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderFinalize",
+            len,
+        );
+        out.nullable("payment_method_id", &self.payment_method_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderFinalize {

@@ -7,7 +7,7 @@
     )
 )]
 /// An order line item.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrderItemSchema {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -25,6 +25,34 @@ pub struct OrderItemSchema {
     pub proration: bool,
     /// Associated price ID, if any.
     pub product_price_id: Option<super::uuid::Uuid>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for OrderItemSchema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderItemSchema",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("label", &self.label);
+        out.field("amount", &self.amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.field("proration", &self.proration);
+        out.field("product_price_id", &self.product_price_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,48 +2,81 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// OrderPaidMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrderPaidMetadata {
     /// Order Id
     pub order_id: String,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Billing Type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_type: Option<String>,
     /// Amount
     pub amount: i64,
     /// Currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Net Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub net_amount: Option<i64>,
     /// Tax Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tax_amount: Option<i64>,
     /// Applied Balance Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_balance_amount: Option<i64>,
     /// Discount Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_amount: Option<i64>,
     /// Discount Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_id: Option<String>,
     /// Platform Fee
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_fee: Option<i64>,
     /// Subscription Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Recurring Interval
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval: Option<String>,
     /// Recurring Interval Count
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for OrderPaidMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.product_id.is_some(),
+                self.billing_type.is_some(),
+                self.currency.is_some(),
+                self.net_amount.is_some(),
+                self.tax_amount.is_some(),
+                self.applied_balance_amount.is_some(),
+                self.discount_amount.is_some(),
+                self.discount_id.is_some(),
+                self.platform_fee.is_some(),
+                self.subscription_id.is_some(),
+                self.recurring_interval.is_some(),
+                self.recurring_interval_count.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderPaidMetadata",
+            len,
+        );
+        out.field("order_id", &self.order_id);
+        out.optional("product_id", &self.product_id);
+        out.optional("billing_type", &self.billing_type);
+        out.field("amount", &self.amount);
+        out.optional("currency", &self.currency);
+        out.optional("net_amount", &self.net_amount);
+        out.optional("tax_amount", &self.tax_amount);
+        out.optional("applied_balance_amount", &self.applied_balance_amount);
+        out.optional("discount_amount", &self.discount_amount);
+        out.optional("discount_id", &self.discount_id);
+        out.optional("platform_fee", &self.platform_fee);
+        out.optional("subscription_id", &self.subscription_id);
+        out.optional("recurring_interval", &self.recurring_interval);
+        out.optional("recurring_interval_count", &self.recurring_interval_count);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {

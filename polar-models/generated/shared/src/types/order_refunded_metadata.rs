@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// OrderRefundedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrderRefundedMetadata {
     /// Order Id
     pub order_id: String,
@@ -10,6 +10,24 @@ pub struct OrderRefundedMetadata {
     pub refunded_amount: i64,
     /// Currency
     pub currency: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for OrderRefundedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderRefundedMetadata",
+            len,
+        );
+        out.field("order_id", &self.order_id);
+        out.field("refunded_amount", &self.refunded_amount);
+        out.field("currency", &self.currency);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderRefundedMetadata {

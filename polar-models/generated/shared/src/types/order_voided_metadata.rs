@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// OrderVoidedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrderVoidedMetadata {
     /// Order Id
     pub order_id: String,
@@ -10,6 +10,24 @@ pub struct OrderVoidedMetadata {
     pub amount: i64,
     /// Currency
     pub currency: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for OrderVoidedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrderVoidedMetadata",
+            len,
+        );
+        out.field("order_id", &self.order_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderVoidedMetadata {

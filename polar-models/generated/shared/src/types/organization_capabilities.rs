@@ -7,7 +7,7 @@
     )
 )]
 /// OrganizationCapabilities
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCapabilities {
     /// Whether the organization can accept new checkout payments.
     pub checkout_payments: bool,
@@ -21,6 +21,32 @@ pub struct OrganizationCapabilities {
     pub api_access: bool,
     /// Whether the organization can access the dashboard.
     pub dashboard_access: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for OrganizationCapabilities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationCapabilities",
+            len,
+        );
+        out.field("checkout_payments", &self.checkout_payments);
+        out.field("subscription_renewals", &self.subscription_renewals);
+        out.field("payouts", &self.payouts);
+        out.field("refunds", &self.refunds);
+        out.field("api_access", &self.api_access);
+        out.field("dashboard_access", &self.dashboard_access);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,12 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationCompanyLegalEntitySchema
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCompanyLegalEntitySchema {
     /// Type
     pub r#type: super::Const<super::consts::Company>,
     /// Registered Name
     pub registered_name: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationCompanyLegalEntitySchema",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("registered_name", &self.registered_name);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {

@@ -7,15 +7,37 @@
     )
 )]
 /// OrganizationCustomerPortalSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationCustomerPortalSettings {
     /// CustomerPortalUsageSettings
     pub usage: super::CustomerPortalUsageSettings,
     /// CustomerPortalSubscriptionSettings
     pub subscription: super::CustomerPortalSubscriptionSettings,
     /// CustomerPortalCustomerSettings
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer: Option<super::CustomerPortalCustomerSettings>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for OrganizationCustomerPortalSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[self.customer.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationCustomerPortalSettings",
+            len,
+        );
+        out.field("usage", &self.usage);
+        out.field("subscription", &self.subscription);
+        out.optional("customer", &self.customer);
+        out.end()
+    }
 }
 #[cfg(
     all(

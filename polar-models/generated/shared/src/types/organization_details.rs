@@ -2,50 +2,79 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationDetails
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationDetails {
     /// Brief information about you and your business.
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub about: crate::Nullable<String>,
     /// Description of digital products being sold.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub product_description: crate::Nullable<String>,
     /// Categories of products being sold.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub selling_categories: Option<Vec<String>>,
     /// Pricing models used by the organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pricing_models: Option<Vec<String>>,
     /// How the organization will integrate and use Polar.
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub intended_use: crate::Nullable<String>,
     /// Main customer acquisition channels.
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_acquisition: Option<Vec<String>>,
     /// Estimated revenue in the next 12 months
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub future_annual_revenue: crate::Nullable<i64>,
     /// Switching from another platform?
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub switching: Option<bool>,
     /// Which platform the organization is migrating from.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub switching_from: crate::Nullable<super::OrganizationDetailsSwitchingFrom>,
     /// Revenue from last year if applicable.
     ///
     /// **Deprecated** in the API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub previous_annual_revenue: crate::Nullable<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl ::serde::Serialize for OrganizationDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                !self.about.is_absent(),
+                !self.product_description.is_absent(),
+                self.selling_categories.is_some(),
+                self.pricing_models.is_some(),
+                !self.intended_use.is_absent(),
+                self.customer_acquisition.is_some(),
+                !self.future_annual_revenue.is_absent(),
+                self.switching.is_some(),
+                !self.switching_from.is_absent(),
+                !self.previous_annual_revenue.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationDetails",
+            len,
+        );
+        out.nullable("about", &self.about);
+        out.nullable("product_description", &self.product_description);
+        out.optional("selling_categories", &self.selling_categories);
+        out.optional("pricing_models", &self.pricing_models);
+        out.nullable("intended_use", &self.intended_use);
+        out.optional("customer_acquisition", &self.customer_acquisition);
+        out.nullable("future_annual_revenue", &self.future_annual_revenue);
+        out.optional("switching", &self.switching);
+        out.nullable("switching_from", &self.switching_from);
+        out.nullable("previous_annual_revenue", &self.previous_annual_revenue);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {

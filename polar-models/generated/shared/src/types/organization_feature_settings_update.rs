@@ -5,26 +5,52 @@
 ///
 /// Other feature settings are managed by Polar staff: they're ignored if
 /// provided and keep their current value.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct OrganizationFeatureSettingsUpdate {
     /// If this organization has seat-based pricing enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_based_pricing_enabled: Option<bool>,
     /// If this organization has the Member model enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_model_enabled: Option<bool>,
     /// If this organization has checkout localization enabled
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checkout_localization_enabled: Option<bool>,
     /// Ordered list of metric slugs shown on the dashboard overview.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub overview_metrics: crate::Nullable<Vec<String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.seat_based_pricing_enabled.is_some(),
+                self.member_model_enabled.is_some(),
+                self.checkout_localization_enabled.is_some(),
+                !self.overview_metrics.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationFeatureSettingsUpdate",
+            len,
+        );
+        out.optional("seat_based_pricing_enabled", &self.seat_based_pricing_enabled);
+        out.optional("member_model_enabled", &self.member_model_enabled);
+        out.optional(
+            "checkout_localization_enabled",
+            &self.checkout_localization_enabled,
+        );
+        out.nullable("overview_metrics", &self.overview_metrics);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {

@@ -7,12 +7,34 @@
     )
 )]
 /// OrganizationSocialLink
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSocialLink {
     /// The social platform of the URL
     pub platform: super::OrganizationSocialPlatforms,
     /// The URL to the organization profile
     pub url: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for OrganizationSocialLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationSocialLink",
+            len,
+        );
+        out.field("platform", &self.platform);
+        out.field("url", &self.url);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,7 +7,7 @@
     )
 )]
 /// OrganizationSubscriptionSettings
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OrganizationSubscriptionSettings {
     /// Allow Multiple Subscriptions
     pub allow_multiple_subscriptions: bool,
@@ -19,6 +19,34 @@ pub struct OrganizationSubscriptionSettings {
     pub prevent_trial_abuse: bool,
     /// Allow Customer Updates
     pub allow_customer_updates: bool,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "organizations", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for OrganizationSubscriptionSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(5, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "OrganizationSubscriptionSettings",
+            len,
+        );
+        out.field("allow_multiple_subscriptions", &self.allow_multiple_subscriptions);
+        out.field("proration_behavior", &self.proration_behavior);
+        out.field(
+            "benefit_revocation_grace_period",
+            &self.benefit_revocation_grace_period,
+        );
+        out.field("prevent_trial_abuse", &self.prevent_trial_abuse);
+        out.field("allow_customer_updates", &self.allow_customer_updates);
+        out.end()
+    }
 }
 #[cfg(
     all(

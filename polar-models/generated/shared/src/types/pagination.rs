@@ -2,12 +2,29 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// Pagination
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Pagination {
     /// Total Count
     pub total_count: i64,
     /// Max Page
     pub max_page: i64,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl ::serde::Serialize for Pagination {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "Pagination",
+            len,
+        );
+        out.field("total_count", &self.total_count);
+        out.field("max_page", &self.max_page);
+        out.end()
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for Pagination {

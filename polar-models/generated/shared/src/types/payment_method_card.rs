@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// PaymentMethodCard
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentMethodCard {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -18,6 +18,28 @@ pub struct PaymentMethodCard {
     pub r#type: super::Const<super::consts::Card>,
     /// PaymentMethodCardMetadata
     pub method_metadata: super::PaymentMethodCardMetadata,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for PaymentMethodCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(7, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "PaymentMethodCard",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("processor", &self.processor);
+        out.field("customer_id", &self.customer_id);
+        out.field("type", &self.r#type);
+        out.field("method_metadata", &self.method_metadata);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {

@@ -7,7 +7,7 @@
     )
 )]
 /// PaymentMethodCardMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PaymentMethodCardMetadata {
     /// Brand
     pub brand: String,
@@ -18,8 +18,32 @@ pub struct PaymentMethodCardMetadata {
     /// Exp Year
     pub exp_year: i64,
     /// Wallet
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet: Option<String>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customers")
+    )
+)]
+impl ::serde::Serialize for PaymentMethodCardMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[self.wallet.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "PaymentMethodCardMetadata",
+            len,
+        );
+        out.field("brand", &self.brand);
+        out.field("last4", &self.last4);
+        out.field("exp_month", &self.exp_month);
+        out.field("exp_year", &self.exp_year);
+        out.optional("wallet", &self.wallet);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,7 +7,7 @@
     )
 )]
 /// Pending update to be applied to a subscription at the beginning of the next period.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PendingSubscriptionUpdate {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -21,6 +21,32 @@ pub struct PendingSubscriptionUpdate {
     pub product_id: Option<super::uuid::Uuid>,
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
     pub seats: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for PendingSubscriptionUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "PendingSubscriptionUpdate",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("applies_at", &self.applies_at);
+        out.field("product_id", &self.product_id);
+        out.field("seats", &self.seats);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// Information about the authenticated portal user.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PortalAuthenticatedUser {
     /// Type of authenticated user: 'customer' or 'member'
     pub r#type: String,
@@ -13,11 +13,33 @@ pub struct PortalAuthenticatedUser {
     /// Associated customer ID.
     pub customer_id: super::uuid::Uuid,
     /// Member ID. Only set for members.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub member_id: Option<super::uuid::Uuid>,
     /// Member role (owner, billing_manager, member). Only set for members.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for PortalAuthenticatedUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            4,
+            &[self.member_id.is_some(), self.role.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "PortalAuthenticatedUser",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("name", &self.name);
+        out.field("email", &self.email);
+        out.field("customer_id", &self.customer_id);
+        out.optional("member_id", &self.member_id);
+        out.optional("role", &self.role);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {

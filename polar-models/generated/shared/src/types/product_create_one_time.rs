@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// ProductCreateOneTime
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductCreateOneTime {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,37 +15,66 @@ pub struct ProductCreateOneTime {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The visibility of the product.
     ///
     /// Defaults to `"public"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<super::ProductVisibility>,
     /// List of available prices for this product. It may combine at most one fixed price with one seat-based price (billed as `fixed + seat_charge`), or contain a single custom or free price, plus any number of metered prices. A free price cannot be combined with other prices, and a custom price cannot be combined with a fixed or seat-based price. Metered prices are not supported on one-time purchase products.
     pub prices: Vec<super::ProductCreateOneTimePricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub medias: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// List of custom fields to attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<super::AttachedCustomFieldCreate>>,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// States that the product is a one-time purchase.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval: crate::Nullable<()>,
     /// One-time products don't have a recurring interval count.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval_count: crate::Nullable<()>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ::serde::Serialize for ProductCreateOneTime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[
+                self.metadata.is_some(),
+                !self.description.is_absent(),
+                self.visibility.is_some(),
+                !self.medias.is_absent(),
+                self.attached_custom_fields.is_some(),
+                !self.organization_id.is_absent(),
+                !self.recurring_interval.is_absent(),
+                !self.recurring_interval_count.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductCreateOneTime",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("name", &self.name);
+        out.nullable("description", &self.description);
+        out.optional("visibility", &self.visibility);
+        out.field("prices", &self.prices);
+        out.nullable("medias", &self.medias);
+        out.optional("attached_custom_fields", &self.attached_custom_fields);
+        out.nullable("organization_id", &self.organization_id);
+        out.nullable("recurring_interval", &self.recurring_interval);
+        out.nullable("recurring_interval_count", &self.recurring_interval_count);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// ProductCreateRecurring
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductCreateRecurring {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,50 +15,83 @@ pub struct ProductCreateRecurring {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The name of the product.
     pub name: String,
     /// The description of the product.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The visibility of the product.
     ///
     /// Defaults to `"public"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visibility: Option<super::ProductVisibility>,
     /// List of available prices for this product. It may combine at most one fixed price with one seat-based price (billed as `fixed + seat_charge`), or contain a single custom or free price, plus any number of metered prices. A free price cannot be combined with other prices, and a custom price cannot be combined with a fixed or seat-based price. Metered prices are not supported on one-time purchase products.
     pub prices: Vec<super::ProductCreateRecurringPricesItem>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub medias: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// List of custom fields to attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attached_custom_fields: Option<Vec<super::AttachedCustomFieldCreate>>,
     /// The ID of the organization owning the product. **Required unless you use an organization token.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// The recurring interval of the product.
     pub recurring_interval: super::RecurringInterval,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on.
     ///
     /// Defaults to `1` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
     /// Optional meter cycle, independent of the billing interval. When set, overage settlement, meter resets and meter-credit grants run on this cadence rather than the billing interval — e.g. yearly billing with monthly credits. It must evenly divide the billing interval. If `None`, metered concerns follow the billing interval. **Once set, it can't be changed.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub meter_interval: crate::Nullable<super::RecurringInterval>,
     /// Number of meter interval units. Defaults to 1 when `meter_interval` is set. Ignored when `meter_interval` is `None`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub meter_interval_count: crate::Nullable<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ::serde::Serialize for ProductCreateRecurring {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.metadata.is_some(),
+                !self.description.is_absent(),
+                self.visibility.is_some(),
+                !self.medias.is_absent(),
+                self.attached_custom_fields.is_some(),
+                !self.organization_id.is_absent(),
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                self.recurring_interval_count.is_some(),
+                !self.meter_interval.is_absent(),
+                !self.meter_interval_count.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductCreateRecurring",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("name", &self.name);
+        out.nullable("description", &self.description);
+        out.optional("visibility", &self.visibility);
+        out.field("prices", &self.prices);
+        out.nullable("medias", &self.medias);
+        out.optional("attached_custom_fields", &self.attached_custom_fields);
+        out.nullable("organization_id", &self.organization_id);
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.optional("recurring_interval_count", &self.recurring_interval_count);
+        out.nullable("meter_interval", &self.meter_interval);
+        out.nullable("meter_interval_count", &self.meter_interval_count);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurring {

@@ -15,7 +15,7 @@
     )
 )]
 /// File to be used as a product media file.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductMediaFileRead {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -51,6 +51,51 @@ pub struct ProductMediaFileRead {
     pub size_readable: String,
     /// Public Url
     pub public_url: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "files",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductMediaFileRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(17, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductMediaFileRead",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("organization_id", &self.organization_id);
+        out.field("name", &self.name);
+        out.field("path", &self.path);
+        out.field("mime_type", &self.mime_type);
+        out.field("size", &self.size);
+        out.field("storage_version", &self.storage_version);
+        out.field("checksum_etag", &self.checksum_etag);
+        out.field("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.field("checksum_sha256_hex", &self.checksum_sha256_hex);
+        out.field("last_modified_at", &self.last_modified_at);
+        out.field("version", &self.version);
+        out.field("service", &self.service);
+        out.field("is_uploaded", &self.is_uploaded);
+        out.field("created_at", &self.created_at);
+        out.field("size_readable", &self.size_readable);
+        out.field("public_url", &self.public_url);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,17 +7,15 @@
     )
 )]
 /// Schema to create a pay-what-you-want price.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductPriceCustomCreate {
     /// Amount Type
     pub amount_type: super::Const<super::consts::Custom>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// The minimum amount the customer can pay. If set to 0, the price is 'free or pay what you want' and $0 is accepted. If set to a value below the minimum price amount for the currency, it will be rejected. Defaults to the minimum price amount for the currency. Minimum per currency:
     /// - USD: 0.5
@@ -149,7 +147,6 @@ pub struct ProductPriceCustomCreate {
     /// - Other currencies: 50 minor units
     ///
     /// Defaults to `50` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub minimum_amount: Option<i64>,
     /// The maximum amount the customer can pay. Maximum per currency:
     /// - USD: 999,999.99
@@ -168,7 +165,6 @@ pub struct ProductPriceCustomCreate {
     /// - UGX: 3,700,000
     /// - UZS: 12,500,000
     /// - Other currencies: 99,999,999 minor units
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub maximum_amount: crate::Nullable<i64>,
     /// The initial amount shown to the customer. If 0, the customer will see $0 as the default. If set to a value below the minimum price amount for the currency, it will be rejected.Minimum per currency:
     /// - USD: 0.5
@@ -298,8 +294,42 @@ pub struct ProductPriceCustomCreate {
     /// - ZAR: 9
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub preset_amount: crate::Nullable<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ::serde::Serialize for ProductPriceCustomCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.price_currency.is_some(),
+                !self.tax_behavior.is_absent(),
+                self.minimum_amount.is_some(),
+                !self.maximum_amount.is_absent(),
+                !self.preset_amount.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceCustomCreate",
+            len,
+        );
+        out.field("amount_type", &self.amount_type);
+        out.optional("price_currency", &self.price_currency);
+        out.nullable("tax_behavior", &self.tax_behavior);
+        out.optional("minimum_amount", &self.minimum_amount);
+        out.nullable("maximum_amount", &self.maximum_amount);
+        out.nullable("preset_amount", &self.preset_amount);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -7,17 +7,15 @@
     )
 )]
 /// Schema to create a fixed price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceFixedCreate {
     /// Amount Type
     pub amount_type: super::Const<super::consts::Fixed>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// The price in cents. Set to `0` for a free price.
     /// Minimum amounts per currency:
@@ -149,6 +147,33 @@ pub struct ProductPriceFixedCreate {
     /// - ZMW: 10
     /// - Other currencies: 50 minor units
     pub price_amount: i64,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ::serde::Serialize for ProductPriceFixedCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[self.price_currency.is_some(), !self.tax_behavior.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceFixedCreate",
+            len,
+        );
+        out.field("amount_type", &self.amount_type);
+        out.optional("price_currency", &self.price_currency);
+        out.nullable("tax_behavior", &self.tax_behavior);
+        out.field("price_amount", &self.price_amount);
+        out.end()
+    }
 }
 #[cfg(
     all(

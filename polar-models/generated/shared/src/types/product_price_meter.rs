@@ -14,7 +14,7 @@
     )
 )]
 /// A meter associated to a metered price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceMeter {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -26,6 +26,38 @@ pub struct ProductPriceMeter {
     pub custom_label: Option<String>,
     /// The multiplier to convert from base unit to display scale.
     pub custom_multiplier: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductPriceMeter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(5, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceMeter",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("name", &self.name);
+        out.field("unit", &self.unit);
+        out.field("custom_label", &self.custom_label);
+        out.field("custom_multiplier", &self.custom_multiplier);
+        out.end()
+    }
 }
 #[cfg(
     all(

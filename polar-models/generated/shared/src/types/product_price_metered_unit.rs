@@ -14,7 +14,7 @@
     )
 )]
 /// A metered, usage-based, price for a product, with a fixed unit price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceMeteredUnit {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -42,6 +42,46 @@ pub struct ProductPriceMeteredUnit {
     pub meter_id: super::uuid::Uuid,
     /// The meter associated to the price.
     pub meter: super::ProductPriceMeter,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductPriceMeteredUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(13, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceMeteredUnit",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("source", &self.source);
+        out.field("amount_type", &self.amount_type);
+        out.field("price_currency", &self.price_currency);
+        out.field("tax_behavior", &self.tax_behavior);
+        out.field("is_archived", &self.is_archived);
+        out.field("product_id", &self.product_id);
+        out.field("unit_amount", &self.unit_amount);
+        out.field("cap_amount", &self.cap_amount);
+        out.field("meter_id", &self.meter_id);
+        out.field("meter", &self.meter);
+        out.end()
+    }
 }
 #[cfg(
     all(

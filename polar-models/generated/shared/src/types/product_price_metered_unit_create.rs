@@ -7,25 +7,55 @@
     )
 )]
 /// Schema to create a metered price with a fixed unit price.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceMeteredUnitCreate {
     /// Amount Type
     pub amount_type: super::Const<super::consts::MeteredUnit>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// The ID of the meter associated to the price.
     pub meter_id: super::uuid::Uuid,
     /// The price per unit in cents. Supports up to 12 decimal places.
     pub unit_amount: super::NumberOrString,
     /// Optional maximum amount in cents that can be charged, regardless of the number of units consumed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub cap_amount: crate::Nullable<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.price_currency.is_some(),
+                !self.tax_behavior.is_absent(),
+                !self.cap_amount.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceMeteredUnitCreate",
+            len,
+        );
+        out.field("amount_type", &self.amount_type);
+        out.optional("price_currency", &self.price_currency);
+        out.nullable("tax_behavior", &self.tax_behavior);
+        out.field("meter_id", &self.meter_id);
+        out.field("unit_amount", &self.unit_amount);
+        out.nullable("cap_amount", &self.cap_amount);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -14,7 +14,7 @@
     )
 )]
 /// A seat-based price for a product.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceSeatBased {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -36,6 +36,43 @@ pub struct ProductPriceSeatBased {
     pub product_id: super::uuid::Uuid,
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersOutput,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductPriceSeatBased {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(10, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceSeatBased",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("source", &self.source);
+        out.field("amount_type", &self.amount_type);
+        out.field("price_currency", &self.price_currency);
+        out.field("tax_behavior", &self.tax_behavior);
+        out.field("is_archived", &self.is_archived);
+        out.field("product_id", &self.product_id);
+        out.field("seat_tiers", &self.seat_tiers);
+        out.end()
+    }
 }
 #[cfg(
     all(

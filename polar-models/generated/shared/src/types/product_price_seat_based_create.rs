@@ -7,20 +7,45 @@
     )
 )]
 /// Schema to create a seat-based price with volume-based tiers.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceSeatBasedCreate {
     /// Amount Type
     pub amount_type: super::Const<super::consts::SeatBased>,
     /// The currency in which the customer will be charged.
     ///
     /// Defaults to `"usd"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_currency: Option<super::PresentmentCurrency>,
     /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub tax_behavior: crate::Nullable<super::TaxBehaviorOption>,
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersInput,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ::serde::Serialize for ProductPriceSeatBasedCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            2,
+            &[self.price_currency.is_some(), !self.tax_behavior.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceSeatBasedCreate",
+            len,
+        );
+        out.field("amount_type", &self.amount_type);
+        out.optional("price_currency", &self.price_currency);
+        out.nullable("tax_behavior", &self.tax_behavior);
+        out.field("seat_tiers", &self.seat_tiers);
+        out.end()
+    }
 }
 #[cfg(
     all(

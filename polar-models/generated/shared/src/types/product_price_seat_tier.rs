@@ -14,15 +14,44 @@
     )
 )]
 /// A pricing tier for seat-based pricing.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceSeatTier {
     /// Minimum number of seats (inclusive)
     pub min_seats: i64,
     /// Maximum number of seats (inclusive). None for unlimited.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub max_seats: crate::Nullable<i64>,
     /// Price per seat in cents for this tier
     pub price_per_seat: i64,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductPriceSeatTier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[!self.max_seats.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceSeatTier",
+            len,
+        );
+        out.field("min_seats", &self.min_seats);
+        out.nullable("max_seats", &self.max_seats);
+        out.field("price_per_seat", &self.price_per_seat);
+        out.end()
+    }
 }
 #[cfg(
     all(

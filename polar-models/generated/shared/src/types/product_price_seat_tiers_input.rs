@@ -11,15 +11,36 @@
 /// The minimum and maximum seat limits are derived from the tiers:
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceSeatTiersInput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Defaults to `"volume"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
     pub tiers: Vec<super::ProductPriceSeatTier>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ::serde::Serialize for ProductPriceSeatTiersInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[self.seat_tier_type.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceSeatTiersInput",
+            len,
+        );
+        out.optional("seat_tier_type", &self.seat_tier_type);
+        out.field("tiers", &self.tiers);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -18,12 +18,11 @@
 /// The minimum and maximum seat limits are derived from the tiers:
 /// - minimum_seats = first tier's min_seats
 /// - maximum_seats = last tier's max_seats (None for unlimited)
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProductPriceSeatTiersOutput {
     /// How tiers are applied. 'volume' prices all seats at the matching tier's rate. 'graduated' prices each tier's range independently.
     ///
     /// Defaults to `"volume"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seat_tier_type: Option<super::SeatTierType>,
     /// List of pricing tiers
     pub tiers: Vec<super::ProductPriceSeatTier>,
@@ -31,6 +30,37 @@ pub struct ProductPriceSeatTiersOutput {
     pub minimum_seats: i64,
     /// Maximum number of seats allowed for purchase, derived from last tier. None for unlimited.
     pub maximum_seats: Option<i64>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for ProductPriceSeatTiersOutput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[self.seat_tier_type.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductPriceSeatTiersOutput",
+            len,
+        );
+        out.optional("seat_tier_type", &self.seat_tier_type);
+        out.field("tiers", &self.tiers);
+        out.field("minimum_seats", &self.minimum_seats);
+        out.field("maximum_seats", &self.maximum_seats);
+        out.end()
+    }
 }
 #[cfg(
     all(

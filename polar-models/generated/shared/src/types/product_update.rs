@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Schema to update a product.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProductUpdate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,43 +15,74 @@ pub struct ProductUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
     /// The interval unit for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub trial_interval_count: crate::Nullable<i64>,
     /// Name
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub name: crate::Nullable<String>,
     /// The description of the product.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub description: crate::Nullable<String>,
     /// The recurring interval of the product. If `None`, the product is a one-time purchase. **Can only be set on legacy recurring products. Once set, it can't be changed.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval: crate::Nullable<super::RecurringInterval>,
     /// Number of interval units of the subscription. If this is set to 1 the charge will happen every interval (e.g. every month), if set to 2 it will be every other month, and so on. Once set, it can't be changed.**
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub recurring_interval_count: crate::Nullable<i64>,
     /// Whether the product is archived. If `true`, the product won't be available for purchase anymore. Existing customers will still have access to their benefits, and subscriptions will continue normally.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub is_archived: crate::Nullable<bool>,
     /// The visibility of the product.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub visibility: crate::Nullable<super::ProductVisibility>,
     /// List of available prices for this product. If you want to keep existing prices, include them in the list as an `ExistingProductPrice` object.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub prices: crate::Nullable<Vec<super::ProductUpdatePricesItem>>,
     /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub medias: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// Attached Custom Fields
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub attached_custom_fields: crate::Nullable<Vec<super::AttachedCustomFieldCreate>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ::serde::Serialize for ProductUpdate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            0,
+            &[
+                self.metadata.is_some(),
+                !self.trial_interval.is_absent(),
+                !self.trial_interval_count.is_absent(),
+                !self.name.is_absent(),
+                !self.description.is_absent(),
+                !self.recurring_interval.is_absent(),
+                !self.recurring_interval_count.is_absent(),
+                !self.is_archived.is_absent(),
+                !self.visibility.is_absent(),
+                !self.prices.is_absent(),
+                !self.medias.is_absent(),
+                !self.attached_custom_fields.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ProductUpdate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.nullable("trial_interval", &self.trial_interval);
+        out.nullable("trial_interval_count", &self.trial_interval_count);
+        out.nullable("name", &self.name);
+        out.nullable("description", &self.description);
+        out.nullable("recurring_interval", &self.recurring_interval);
+        out.nullable("recurring_interval_count", &self.recurring_interval_count);
+        out.nullable("is_archived", &self.is_archived);
+        out.nullable("visibility", &self.visibility);
+        out.nullable("prices", &self.prices);
+        out.nullable("medias", &self.medias);
+        out.nullable("attached_custom_fields", &self.attached_custom_fields);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductUpdate {

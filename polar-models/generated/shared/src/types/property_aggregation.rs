@@ -12,12 +12,39 @@
     )
 )]
 /// PropertyAggregation
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PropertyAggregation {
     /// Func
     pub func: super::Func,
     /// Property
     pub property: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for PropertyAggregation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "PropertyAggregation",
+            len,
+        );
+        out.field("func", &self.func);
+        out.field("property", &self.property);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// RefreshTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefreshTokenRequest {
     /// Grant Type
     pub grant_type: super::Const<super::consts::RefreshToken>,
@@ -12,6 +12,25 @@ pub struct RefreshTokenRequest {
     pub client_secret: super::Secret,
     /// Refresh Token
     pub refresh_token: super::Secret,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for RefreshTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "RefreshTokenRequest",
+            len,
+        );
+        out.field("grant_type", &self.grant_type);
+        out.field("client_id", &self.client_id);
+        out.field("client_secret", &self.client_secret);
+        out.field("refresh_token", &self.refresh_token);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {

@@ -7,7 +7,7 @@
     )
 )]
 /// Refund
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Refund {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -40,6 +40,37 @@ pub struct Refund {
     /// Dispute associated with a refund,
     /// in case we prevented a dispute by issuing a refund.
     pub dispute: Option<super::RefundDispute>,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "refunds", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for Refund {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(15, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Refund", len);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("metadata", &self.metadata);
+        out.field("status", &self.status);
+        out.field("reason", &self.reason);
+        out.field("amount", &self.amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.field("currency", &self.currency);
+        out.field("organization_id", &self.organization_id);
+        out.field("order_id", &self.order_id);
+        out.field("subscription_id", &self.subscription_id);
+        out.field("customer_id", &self.customer_id);
+        out.field("revoke_benefits", &self.revoke_benefits);
+        out.field("dispute", &self.dispute);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 /// RefundCreate
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundCreate {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,6 @@ pub struct RefundCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -26,7 +25,6 @@ pub struct RefundCreate {
     /// Amount to refund in cents. Minimum is 1.
     pub amount: i64,
     /// An internal comment about the refund.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub comment: crate::Nullable<String>,
     /// Should this refund trigger the associated customer benefits to be revoked?
     ///
@@ -36,8 +34,35 @@ pub struct RefundCreate {
     /// subscription itself is revoked, i.e fully canceled.
     ///
     /// Defaults to `false` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoke_benefits: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
+impl ::serde::Serialize for RefundCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            3,
+            &[
+                self.metadata.is_some(),
+                !self.comment.is_absent(),
+                self.revoke_benefits.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "RefundCreate",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("order_id", &self.order_id);
+        out.field("reason", &self.reason);
+        out.field("amount", &self.amount);
+        out.nullable("comment", &self.comment);
+        out.optional("revoke_benefits", &self.revoke_benefits);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl<'de> ::serde::Deserialize<'de> for RefundCreate {

@@ -8,7 +8,7 @@
 )]
 /// Dispute associated with a refund,
 /// in case we prevented a dispute by issuing a refund.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RefundDispute {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -38,6 +38,40 @@ pub struct RefundDispute {
     pub order_id: super::uuid::Uuid,
     /// The ID of the payment associated with the dispute.
     pub payment_id: super::uuid::Uuid,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "refunds", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for RefundDispute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(14, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "RefundDispute",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("status", &self.status);
+        out.field("resolved", &self.resolved);
+        out.field("closed", &self.closed);
+        out.field("amount", &self.amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.field("currency", &self.currency);
+        out.field("reason", &self.reason);
+        out.field("evidence_due_by", &self.evidence_due_by);
+        out.field("past_due", &self.past_due);
+        out.field("order_id", &self.order_id);
+        out.field("payment_id", &self.payment_id);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,17 +2,34 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// S3DownloadURL
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3DownloadUrl {
     /// Url
     pub url: String,
     /// Headers
     ///
     /// Defaults to `{}` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
     /// Expires At
     pub expires_at: super::chrono::DateTime<super::chrono::Utc>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl ::serde::Serialize for S3DownloadUrl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[self.headers.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3DownloadUrl",
+            len,
+        );
+        out.field("url", &self.url);
+        out.optional("headers", &self.headers);
+        out.field("expires_at", &self.expires_at);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {

@@ -2,10 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileCreateMultipart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileCreateMultipart {
     /// Parts
     pub parts: Vec<super::S3FileCreatePart>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for S3FileCreateMultipart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3FileCreateMultipart",
+            len,
+        );
+        out.field("parts", &self.parts);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileCreatePart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileCreatePart {
     /// Number
     pub number: i64,
@@ -11,8 +11,26 @@ pub struct S3FileCreatePart {
     /// Chunk End
     pub chunk_end: i64,
     /// Checksum Sha256 Base64
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for S3FileCreatePart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[!self.checksum_sha256_base64.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3FileCreatePart",
+            len,
+        );
+        out.field("number", &self.number);
+        out.field("chunk_start", &self.chunk_start);
+        out.field("chunk_end", &self.chunk_end);
+        out.nullable("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileUploadCompletedPart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadCompletedPart {
     /// Number
     pub number: i64,
@@ -10,6 +10,24 @@ pub struct S3FileUploadCompletedPart {
     pub checksum_etag: String,
     /// Checksum Sha256 Base64
     pub checksum_sha256_base64: Option<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for S3FileUploadCompletedPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3FileUploadCompletedPart",
+            len,
+        );
+        out.field("number", &self.number);
+        out.field("checksum_etag", &self.checksum_etag);
+        out.field("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {

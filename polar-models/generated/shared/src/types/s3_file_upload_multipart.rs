@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileUploadMultipart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadMultipart {
     /// Id
     pub id: String,
@@ -10,6 +10,24 @@ pub struct S3FileUploadMultipart {
     pub path: String,
     /// Parts
     pub parts: Vec<super::S3FileUploadPart>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for S3FileUploadMultipart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3FileUploadMultipart",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("path", &self.path);
+        out.field("parts", &self.parts);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadMultipart {

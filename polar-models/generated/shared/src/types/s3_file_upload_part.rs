@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// S3FileUploadPart
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct S3FileUploadPart {
     /// Number
     pub number: i64,
@@ -11,7 +11,6 @@ pub struct S3FileUploadPart {
     /// Chunk End
     pub chunk_end: i64,
     /// Checksum Sha256 Base64
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub checksum_sha256_base64: Option<String>,
     /// Url
     pub url: String,
@@ -20,8 +19,32 @@ pub struct S3FileUploadPart {
     /// Headers
     ///
     /// Defaults to `{}` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for S3FileUploadPart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            5,
+            &[self.checksum_sha256_base64.is_some(), self.headers.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "S3FileUploadPart",
+            len,
+        );
+        out.field("number", &self.number);
+        out.field("chunk_start", &self.chunk_start);
+        out.field("chunk_end", &self.chunk_end);
+        out.optional("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.field("url", &self.url);
+        out.field("expires_at", &self.expires_at);
+        out.optional("headers", &self.headers);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {

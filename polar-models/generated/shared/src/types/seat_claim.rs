@@ -2,10 +2,26 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// SeatClaim
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SeatClaim {
     /// Invitation token to claim the seat
     pub invitation_token: super::Secret,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl ::serde::Serialize for SeatClaim {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SeatClaim",
+            len,
+        );
+        out.field("invitation_token", &self.invitation_token);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatClaim {

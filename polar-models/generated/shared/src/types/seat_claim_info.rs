@@ -3,7 +3,7 @@
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 /// Read-only information about a seat claim invitation.
 /// Safe for email scanners - no side effects when fetched.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SeatClaimInfo {
     /// Name of the product
     pub product_name: String,
@@ -17,6 +17,27 @@ pub struct SeatClaimInfo {
     pub customer_email: String,
     /// Whether the seat can be claimed
     pub can_claim: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
+impl ::serde::Serialize for SeatClaimInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SeatClaimInfo",
+            len,
+        );
+        out.field("product_name", &self.product_name);
+        out.field("product_id", &self.product_id);
+        out.field("organization_name", &self.organization_name);
+        out.field("organization_slug", &self.organization_slug);
+        out.field("customer_email", &self.customer_email);
+        out.field("can_claim", &self.can_claim);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {

@@ -7,7 +7,7 @@
     )
 )]
 /// SeatsList
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SeatsList {
     /// List of seats
     pub seats: Vec<super::CustomerSeat>,
@@ -15,6 +15,29 @@ pub struct SeatsList {
     pub available_seats: i64,
     /// Total number of seats for the subscription
     pub total_seats: i64,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "customer_seats")
+    )
+)]
+impl ::serde::Serialize for SeatsList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SeatsList",
+            len,
+        );
+        out.field("seats", &self.seats);
+        out.field("available_seats", &self.available_seats);
+        out.field("total_seats", &self.total_seats);
+        out.end()
+    }
 }
 #[cfg(
     all(

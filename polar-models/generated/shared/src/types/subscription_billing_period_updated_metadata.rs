@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionBillingPeriodUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionBillingPeriodUpdatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -10,6 +10,24 @@ pub struct SubscriptionBillingPeriodUpdatedMetadata {
     pub old_period_end: String,
     /// New Period End
     pub new_period_end: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionBillingPeriodUpdatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionBillingPeriodUpdatedMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.field("old_period_end", &self.old_period_end);
+        out.field("new_period_end", &self.new_period_end);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionBillingPeriodUpdatedMetadata {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionCancel
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionCancel {
     /// Customer reason for cancellation.
     ///
@@ -20,7 +20,6 @@ pub struct SubscriptionCancel {
     /// * `low_quality`: Customer is unhappy with the quality.
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_reason: crate::Nullable<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
     ///
@@ -32,12 +31,38 @@ pub struct SubscriptionCancel {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel an active subscription once the current period ends.
     ///
     /// Or uncancel a subscription currently set to be revoked at period end.
     pub cancel_at_period_end: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl ::serde::Serialize for SubscriptionCancel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                !self.customer_cancellation_reason.is_absent(),
+                !self.customer_cancellation_comment.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionCancel",
+            len,
+        );
+        out.nullable("customer_cancellation_reason", &self.customer_cancellation_reason);
+        out.nullable(
+            "customer_cancellation_comment",
+            &self.customer_cancellation_comment,
+        );
+        out.field("cancel_at_period_end", &self.cancel_at_period_end);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {

@@ -2,12 +2,11 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionCanceledMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionCanceledMetadata {
     /// Subscription Id
     pub subscription_id: String,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Amount
     pub amount: i64,
@@ -18,19 +17,53 @@ pub struct SubscriptionCanceledMetadata {
     /// Recurring Interval Count
     pub recurring_interval_count: i64,
     /// Customer Cancellation Reason
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_cancellation_reason: Option<String>,
     /// Customer Cancellation Comment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customer_cancellation_comment: Option<String>,
     /// Canceled At
     pub canceled_at: String,
     /// Ends At
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_at: Option<String>,
     /// Cancel At Period End
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cancel_at_period_end: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionCanceledMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            6,
+            &[
+                self.product_id.is_some(),
+                self.customer_cancellation_reason.is_some(),
+                self.customer_cancellation_comment.is_some(),
+                self.ends_at.is_some(),
+                self.cancel_at_period_end.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionCanceledMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.optional("product_id", &self.product_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.optional("customer_cancellation_reason", &self.customer_cancellation_reason);
+        out.optional(
+            "customer_cancellation_comment",
+            &self.customer_cancellation_comment,
+        );
+        out.field("canceled_at", &self.canceled_at);
+        out.optional("ends_at", &self.ends_at);
+        out.optional("cancel_at_period_end", &self.cancel_at_period_end);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {

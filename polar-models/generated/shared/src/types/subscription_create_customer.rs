@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// Create a subscription for an existing customer.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionCreateCustomer {
     /// Key-value object allowing you to store additional information.
     ///
@@ -15,7 +15,6 @@ pub struct SubscriptionCreateCustomer {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
     >,
@@ -23,6 +22,24 @@ pub struct SubscriptionCreateCustomer {
     pub product_id: super::uuid::Uuid,
     /// The ID of the customer to create the subscription for.
     pub customer_id: super::uuid::Uuid,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl ::serde::Serialize for SubscriptionCreateCustomer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[self.metadata.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionCreateCustomer",
+            len,
+        );
+        out.optional("metadata", &self.metadata);
+        out.field("product_id", &self.product_id);
+        out.field("customer_id", &self.customer_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionCreatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionCreatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -18,6 +18,28 @@ pub struct SubscriptionCreatedMetadata {
     pub recurring_interval_count: i64,
     /// Started At
     pub started_at: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionCreatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(7, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionCreatedMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.field("product_id", &self.product_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.field("started_at", &self.started_at);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatedMetadata {

@@ -7,7 +7,7 @@
     )
 )]
 /// Current consumption and spending for a subscription meter.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionMeter {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -25,6 +25,34 @@ pub struct SubscriptionMeter {
     pub meter_id: super::uuid::Uuid,
     /// The meter associated with this subscription.
     pub meter: super::Meter,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "subscriptions", feature = "webhooks")
+    )
+)]
+impl ::serde::Serialize for SubscriptionMeter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(8, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionMeter",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("consumed_units", &self.consumed_units);
+        out.field("credited_units", &self.credited_units);
+        out.field("amount", &self.amount);
+        out.field("meter_id", &self.meter_id);
+        out.field("meter", &self.meter);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionProductUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionProductUpdatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -10,6 +10,24 @@ pub struct SubscriptionProductUpdatedMetadata {
     pub old_product_id: String,
     /// New Product Id
     pub new_product_id: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionProductUpdatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionProductUpdatedMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.field("old_product_id", &self.old_product_id);
+        out.field("new_product_id", &self.new_product_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionProductUpdatedMetadata {

@@ -2,25 +2,50 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionReactivatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionReactivatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// Amount
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Currency
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// Recurring Interval
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval: Option<String>,
     /// Recurring Interval Count
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recurring_interval_count: Option<i64>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionReactivatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.product_id.is_some(),
+                self.amount.is_some(),
+                self.currency.is_some(),
+                self.recurring_interval.is_some(),
+                self.recurring_interval_count.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionReactivatedMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.optional("product_id", &self.product_id);
+        out.optional("amount", &self.amount);
+        out.optional("currency", &self.currency);
+        out.optional("recurring_interval", &self.recurring_interval);
+        out.optional("recurring_interval_count", &self.recurring_interval_count);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionReactivatedMetadata {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionRevoke
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.
     ///
@@ -20,7 +20,6 @@ pub struct SubscriptionRevoke {
     /// * `low_quality`: Customer is unhappy with the quality.
     /// * `too_complex`: Customer considers the service too complicated.
     /// * `other`: Other reason(s).
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_reason: crate::Nullable<super::CustomerCancellationReason>,
     /// Customer feedback and why they decided to cancel.
     ///
@@ -32,10 +31,36 @@ pub struct SubscriptionRevoke {
     /// Only set this in case your own service is requesting the reason from the
     /// customer. Or you copy a message directly from a customer
     /// conversation, i.e support.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel and revoke an active subscription immediately
     pub revoke: bool,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl ::serde::Serialize for SubscriptionRevoke {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                !self.customer_cancellation_reason.is_absent(),
+                !self.customer_cancellation_comment.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionRevoke",
+            len,
+        );
+        out.nullable("customer_cancellation_reason", &self.customer_cancellation_reason);
+        out.nullable(
+            "customer_cancellation_comment",
+            &self.customer_cancellation_comment,
+        );
+        out.field("revoke", &self.revoke);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionSeatsUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionSeatsUpdatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -12,6 +12,25 @@ pub struct SubscriptionSeatsUpdatedMetadata {
     pub new_seats: i64,
     /// Proration Behavior
     pub proration_behavior: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionSeatsUpdatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(4, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionSeatsUpdatedMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.field("old_seats", &self.old_seats);
+        out.field("new_seats", &self.new_seats);
+        out.field("proration_behavior", &self.proration_behavior);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionSeatsUpdatedMetadata {

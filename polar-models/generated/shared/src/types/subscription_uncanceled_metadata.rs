@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionUncanceledMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUncanceledMetadata {
     /// Subscription Id
     pub subscription_id: String,
@@ -16,6 +16,27 @@ pub struct SubscriptionUncanceledMetadata {
     pub recurring_interval: String,
     /// Recurring Interval Count
     pub recurring_interval_count: i64,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionUncanceledMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(6, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionUncanceledMetadata",
+            len,
+        );
+        out.field("subscription_id", &self.subscription_id);
+        out.field("product_id", &self.product_id);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("recurring_interval", &self.recurring_interval);
+        out.field("recurring_interval_count", &self.recurring_interval_count);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUncanceledMetadata {

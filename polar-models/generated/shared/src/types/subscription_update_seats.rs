@@ -2,13 +2,29 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionUpdateSeats
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     pub seats: i64,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub proration_behavior: crate::Nullable<super::SubscriptionProrationBehavior>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl ::serde::Serialize for SubscriptionUpdateSeats {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[!self.proration_behavior.is_absent()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionUpdateSeats",
+            len,
+        );
+        out.field("seats", &self.seats);
+        out.nullable("proration_behavior", &self.proration_behavior);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {

@@ -2,28 +2,54 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 /// SubscriptionUpdatedMetadata
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SubscriptionUpdatedMetadata {
     /// Product Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_id: Option<String>,
     /// SubscriptionProrationBehavior
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_behavior: Option<super::SubscriptionProrationBehavior>,
     /// Discount Id
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discount_id: Option<String>,
     /// Trial End
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub trial_end: Option<String>,
     /// Seats
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Billing Period End
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing_period_end: Option<String>,
     /// Subscription Id
     pub subscription_id: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl ::serde::Serialize for SubscriptionUpdatedMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[
+                self.product_id.is_some(),
+                self.proration_behavior.is_some(),
+                self.discount_id.is_some(),
+                self.trial_end.is_some(),
+                self.seats.is_some(),
+                self.billing_period_end.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SubscriptionUpdatedMetadata",
+            len,
+        );
+        out.optional("product_id", &self.product_id);
+        out.optional("proration_behavior", &self.proration_behavior);
+        out.optional("discount_id", &self.discount_id);
+        out.optional("trial_end", &self.trial_end);
+        out.optional("seats", &self.seats);
+        out.optional("billing_period_end", &self.billing_period_end);
+        out.field("subscription_id", &self.subscription_id);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {

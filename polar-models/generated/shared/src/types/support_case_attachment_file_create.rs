@@ -2,10 +2,9 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// Schema to create a file attached to a support case.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SupportCaseAttachmentFileCreate {
     /// Organization Id
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// Name
     pub name: String,
@@ -14,15 +13,43 @@ pub struct SupportCaseAttachmentFileCreate {
     /// Size of the file. A maximum of 250 MB is allowed for this type of file.
     pub size: i64,
     /// Checksum Sha256 Base64
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub checksum_sha256_base64: crate::Nullable<String>,
     /// S3FileCreateMultipart
     pub upload: super::S3FileCreateMultipart,
     /// Service
     pub service: super::Const<super::consts::SupportCaseAttachment>,
     /// Version
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub version: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for SupportCaseAttachmentFileCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            5,
+            &[
+                !self.organization_id.is_absent(),
+                !self.checksum_sha256_base64.is_absent(),
+                !self.version.is_absent(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SupportCaseAttachmentFileCreate",
+            len,
+        );
+        out.nullable("organization_id", &self.organization_id);
+        out.field("name", &self.name);
+        out.field("mime_type", &self.mime_type);
+        out.field("size", &self.size);
+        out.nullable("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.field("upload", &self.upload);
+        out.field("service", &self.service);
+        out.nullable("version", &self.version);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileCreate {

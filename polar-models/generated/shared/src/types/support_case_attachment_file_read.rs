@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 /// File attached to a support case (private; fetched via presigned URL).
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct SupportCaseAttachmentFileRead {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -36,6 +36,37 @@ pub struct SupportCaseAttachmentFileRead {
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Size Readable
     pub size_readable: String,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ::serde::Serialize for SupportCaseAttachmentFileRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(16, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "SupportCaseAttachmentFileRead",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("organization_id", &self.organization_id);
+        out.field("name", &self.name);
+        out.field("path", &self.path);
+        out.field("mime_type", &self.mime_type);
+        out.field("size", &self.size);
+        out.field("storage_version", &self.storage_version);
+        out.field("checksum_etag", &self.checksum_etag);
+        out.field("checksum_sha256_base64", &self.checksum_sha256_base64);
+        out.field("checksum_sha256_hex", &self.checksum_sha256_hex);
+        out.field("last_modified_at", &self.last_modified_at);
+        out.field("version", &self.version);
+        out.field("service", &self.service);
+        out.field("is_uploaded", &self.is_uploaded);
+        out.field("created_at", &self.created_at);
+        out.field("size_readable", &self.size_readable);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for SupportCaseAttachmentFileRead {

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// TokenResponse
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TokenResponse {
     /// Access Token
     pub access_token: super::Secret,
@@ -11,13 +11,35 @@ pub struct TokenResponse {
     /// Expires In
     pub expires_in: i64,
     /// Refresh Token
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<super::Secret>,
     /// Scope
     pub scope: String,
     /// Id Token
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<super::Secret>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for TokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            4,
+            &[self.refresh_token.is_some(), self.id_token.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "TokenResponse",
+            len,
+        );
+        out.field("access_token", &self.access_token);
+        out.field("token_type", &self.token_type);
+        out.field("expires_in", &self.expires_in);
+        out.optional("refresh_token", &self.refresh_token);
+        out.field("scope", &self.scope);
+        out.optional("id_token", &self.id_token);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for TokenResponse {

@@ -2,12 +2,29 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// TrialAlreadyRedeemed
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct TrialAlreadyRedeemed {
     /// Error
     pub error: super::Const<super::consts::TrialAlreadyRedeemed>,
     /// Detail
     pub detail: String,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl ::serde::Serialize for TrialAlreadyRedeemed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(2, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "TrialAlreadyRedeemed",
+            len,
+        );
+        out.field("error", &self.error);
+        out.field("detail", &self.detail);
+        out.end()
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for TrialAlreadyRedeemed {

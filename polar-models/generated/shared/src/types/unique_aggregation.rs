@@ -12,15 +12,41 @@
     )
 )]
 /// UniqueAggregation
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UniqueAggregation {
     /// Func
     ///
     /// Defaults to `"unique"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub func: Option<super::Const<super::consts::Unique>>,
     /// Property
     pub property: String,
+}
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "customer_meters",
+            feature = "meters",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
+impl ::serde::Serialize for UniqueAggregation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(1, &[self.func.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "UniqueAggregation",
+            len,
+        );
+        out.optional("func", &self.func);
+        out.field("property", &self.property);
+        out.end()
+    }
 }
 #[cfg(
     all(

@@ -2,19 +2,38 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// UserInfoUser
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UserInfoUser {
     /// Sub
     pub sub: String,
     /// Name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Email
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Email Verified
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_verified: Option<bool>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for UserInfoUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            1,
+            &[self.name.is_some(), self.email.is_some(), self.email_verified.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "UserInfoUser",
+            len,
+        );
+        out.field("sub", &self.sub);
+        out.optional("name", &self.name);
+        out.optional("email", &self.email);
+        out.optional("email_verified", &self.email_verified);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for UserInfoUser {

@@ -2,7 +2,7 @@
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// ValidationError
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ValidationError {
     /// Location
     pub loc: Vec<super::StringOrInteger>,
@@ -11,11 +11,29 @@ pub struct ValidationError {
     /// Error Type
     pub r#type: String,
     /// Input
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<::serde_json::Value>,
     /// Context
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl ::serde::Serialize for ValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[self.input.is_some(), self.ctx.is_some()]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "ValidationError",
+            len,
+        );
+        out.field("loc", &self.loc);
+        out.field("msg", &self.msg);
+        out.field("type", &self.r#type);
+        out.optional("input", &self.input);
+        out.optional("ctx", &self.ctx);
+        out.end()
+    }
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for ValidationError {

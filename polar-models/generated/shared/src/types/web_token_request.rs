@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// WebTokenRequest
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebTokenRequest {
     /// Grant Type
     pub grant_type: super::Const<super::consts::Web>,
@@ -15,18 +15,40 @@ pub struct WebTokenRequest {
     /// Sub Type
     ///
     /// Defaults to `"user"` when not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_type: Option<super::WebTokenRequestSubType>,
     /// Sub
     ///
     /// Defaults to `null` when not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub sub: crate::Nullable<super::uuid::Uuid>,
     /// Scope
     ///
     /// Defaults to `null` when not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_absent")]
     pub scope: crate::Nullable<String>,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl ::serde::Serialize for WebTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            4,
+            &[self.sub_type.is_some(), !self.sub.is_absent(), !self.scope.is_absent()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebTokenRequest",
+            len,
+        );
+        out.field("grant_type", &self.grant_type);
+        out.field("client_id", &self.client_id);
+        out.field("client_secret", &self.client_secret);
+        out.field("session_token", &self.session_token);
+        out.optional("sub_type", &self.sub_type);
+        out.nullable("sub", &self.sub);
+        out.nullable("scope", &self.scope);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {

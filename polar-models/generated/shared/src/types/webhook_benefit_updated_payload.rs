@@ -4,7 +4,7 @@
 /// Sent when a benefit is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::BenefitUpdated>,
@@ -12,6 +12,24 @@ pub struct WebhookBenefitUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Benefit
     pub data: super::Benefit,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookBenefitUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookBenefitUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitUpdatedPayload {

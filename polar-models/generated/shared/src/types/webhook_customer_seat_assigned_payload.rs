@@ -5,7 +5,7 @@
 ///
 /// This event is triggered when a seat is assigned to a customer by the organization.
 /// The customer will receive an invitation email to claim the seat.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerSeatAssignedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerSeatAssigned>,
@@ -13,6 +13,24 @@ pub struct WebhookCustomerSeatAssignedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// CustomerSeat
     pub data: super::CustomerSeat,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookCustomerSeatAssignedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerSeatAssignedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayload {

@@ -4,7 +4,7 @@
 /// Sent when a customer seat is claimed.
 ///
 /// This event is triggered when a customer accepts the seat invitation and claims their access.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerSeatClaimedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerSeatClaimed>,
@@ -12,6 +12,24 @@ pub struct WebhookCustomerSeatClaimedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// CustomerSeat
     pub data: super::CustomerSeat,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookCustomerSeatClaimedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerSeatClaimedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatClaimedPayload {

@@ -9,7 +9,7 @@
 /// created for a new customer.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookMemberCreatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::MemberCreated>,
@@ -17,6 +17,24 @@ pub struct WebhookMemberCreatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// A member of a customer.
     pub data: super::Member,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookMemberCreatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookMemberCreatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookMemberCreatedPayload {

@@ -7,7 +7,7 @@
 /// Any active seats assigned to the member will be automatically revoked.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookMemberDeletedPayload {
     /// Type
     pub r#type: super::Const<super::consts::MemberDeleted>,
@@ -15,6 +15,24 @@ pub struct WebhookMemberDeletedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// A member of a customer.
     pub data: super::Member,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookMemberDeletedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookMemberDeletedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookMemberDeletedPayload {

@@ -4,7 +4,7 @@
 /// Sent when a new product is created.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookProductCreatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::ProductCreated>,
@@ -12,6 +12,24 @@ pub struct WebhookProductCreatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// A product.
     pub data: super::Product,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookProductCreatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookProductCreatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookProductCreatedPayload {

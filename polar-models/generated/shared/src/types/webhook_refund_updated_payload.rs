@@ -4,7 +4,7 @@
 /// Sent when a refund is updated.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookRefundUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::RefundUpdated>,
@@ -12,6 +12,24 @@ pub struct WebhookRefundUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Refund
     pub data: super::Refund,
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+impl ::serde::Serialize for WebhookRefundUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookRefundUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookRefundUpdatedPayload {

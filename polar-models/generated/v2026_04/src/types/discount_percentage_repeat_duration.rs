@@ -2,7 +2,7 @@
 
 /// Schema for a percentage discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountPercentageRepeatDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -36,6 +36,36 @@ pub struct DiscountPercentageRepeatDuration {
     pub organization_id: super::uuid::Uuid,
     /// Products
     pub products: Vec<super::DiscountProduct>,
+}
+impl ::serde::Serialize for DiscountPercentageRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(16, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "DiscountPercentageRepeatDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("duration_in_months", &self.duration_in_months);
+        out.field("type", &self.r#type);
+        out.field("basis_points", &self.basis_points);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("metadata", &self.metadata);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.field("starts_at", &self.starts_at);
+        out.field("ends_at", &self.ends_at);
+        out.field("max_redemptions", &self.max_redemptions);
+        out.field("redemptions_count", &self.redemptions_count);
+        out.field("organization_id", &self.organization_id);
+        out.field("products", &self.products);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 /// Sent when a new benefit grant is created.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitGrantCreatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::BenefitGrantCreated>,
@@ -11,6 +11,23 @@ pub struct WebhookBenefitGrantCreatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
+}
+impl ::serde::Serialize for WebhookBenefitGrantCreatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookBenefitGrantCreatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitGrantCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -4,7 +4,7 @@
 /// meaning the related subscription has been renewed for another period.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitGrantCycledPayload {
     /// Type
     pub r#type: super::Const<super::consts::BenefitGrantCycled>,
@@ -12,6 +12,23 @@ pub struct WebhookBenefitGrantCycledPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
+}
+impl ::serde::Serialize for WebhookBenefitGrantCycledPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookBenefitGrantCycledPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitGrantCycledPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

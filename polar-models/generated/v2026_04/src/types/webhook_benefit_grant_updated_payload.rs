@@ -3,7 +3,7 @@
 /// Sent when a benefit grant is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookBenefitGrantUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::BenefitGrantUpdated>,
@@ -11,6 +11,23 @@ pub struct WebhookBenefitGrantUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
+}
+impl ::serde::Serialize for WebhookBenefitGrantUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookBenefitGrantUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitGrantUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 /// Sent when a checkout is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCheckoutUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CheckoutUpdated>,
@@ -11,6 +11,23 @@ pub struct WebhookCheckoutUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Checkout session data retrieved using an access token.
     pub data: super::Checkout,
+}
+impl ::serde::Serialize for WebhookCheckoutUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCheckoutUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -9,7 +9,7 @@
 /// * A benefit is granted or revoked.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerStateChangedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerStateChanged>,
@@ -17,6 +17,23 @@ pub struct WebhookCustomerStateChangedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// The `data` property.
     pub data: super::CustomerState,
+}
+impl ::serde::Serialize for WebhookCustomerStateChangedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerStateChangedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerStateChangedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -13,7 +13,7 @@
 /// > The order might not be paid yet, so the `status` field might be `pending`.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrderCreatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::OrderCreated>,
@@ -21,6 +21,23 @@ pub struct WebhookOrderCreatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Order
     pub data: super::Order,
+}
+impl ::serde::Serialize for WebhookOrderCreatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookOrderCreatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 /// Sent when an order is fully or partially refunded.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrderRefundedPayload {
     /// Type
     pub r#type: super::Const<super::consts::OrderRefunded>,
@@ -11,6 +11,23 @@ pub struct WebhookOrderRefundedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Order
     pub data: super::Order,
+}
+impl ::serde::Serialize for WebhookOrderRefundedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookOrderRefundedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderRefundedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

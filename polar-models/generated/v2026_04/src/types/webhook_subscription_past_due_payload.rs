@@ -8,7 +8,7 @@
 /// If payment retries are exhausted, a `subscription.revoked` event will be sent.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionPastDuePayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionPastDue>,
@@ -16,6 +16,23 @@ pub struct WebhookSubscriptionPastDuePayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionPastDuePayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionPastDuePayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionPastDuePayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

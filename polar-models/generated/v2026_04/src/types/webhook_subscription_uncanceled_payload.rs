@@ -7,7 +7,7 @@
 /// undo the cancellation. This event is triggered when they do so.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionUncanceledPayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionUncanceled>,
@@ -15,6 +15,23 @@ pub struct WebhookSubscriptionUncanceledPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionUncanceledPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionUncanceledPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionUncanceledPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

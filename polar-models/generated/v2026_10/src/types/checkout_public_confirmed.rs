@@ -4,7 +4,7 @@
 ///
 /// It contains a customer session token to retrieve order information
 /// right after the checkout.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutPublicConfirmed {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
@@ -13,7 +13,6 @@ pub struct CheckoutPublicConfirmed {
     /// Last modification timestamp of the object.
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
     /// Key-value object storing custom field values.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
             String,
@@ -39,13 +38,10 @@ pub struct CheckoutPublicConfirmed {
     /// Amount in cents, before discounts and taxes.
     pub amount: i64,
     /// Predefined number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<i64>,
     /// Minimum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_seats: Option<i64>,
     /// Maximum number of seats (works with seat-based pricing only)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_seats: Option<i64>,
     /// Discount amount in cents.
     pub discount_amount: i64,
@@ -108,7 +104,6 @@ pub struct CheckoutPublicConfirmed {
     /// Customer Tax Id
     pub customer_tax_id: Option<String>,
     /// Locale
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Payment method type selected by the customer in the checkout form, e.g. `card`, `apple_pay` or `upi`.
     pub payment_method_type: Option<String>,
@@ -139,6 +134,86 @@ pub struct CheckoutPublicConfirmed {
     pub attached_custom_fields: Option<Vec<super::AttachedCustomField>>,
     /// Customer Session Token
     pub customer_session_token: Option<super::Secret>,
+}
+impl ::serde::Serialize for CheckoutPublicConfirmed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            52,
+            &[
+                self.custom_field_data.is_some(),
+                self.seats.is_some(),
+                self.min_seats.is_some(),
+                self.max_seats.is_some(),
+                self.locale.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CheckoutPublicConfirmed",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.optional("custom_field_data", &self.custom_field_data);
+        out.field("payment_processor", &self.payment_processor);
+        out.field("status", &self.status);
+        out.field("client_secret", &self.client_secret);
+        out.field("url", &self.url);
+        out.field("expires_at", &self.expires_at);
+        out.field("success_url", &self.success_url);
+        out.field("return_url", &self.return_url);
+        out.field("embed_origin", &self.embed_origin);
+        out.field("amount", &self.amount);
+        out.optional("seats", &self.seats);
+        out.optional("min_seats", &self.min_seats);
+        out.optional("max_seats", &self.max_seats);
+        out.field("discount_amount", &self.discount_amount);
+        out.field("net_amount", &self.net_amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.field("tax_behavior", &self.tax_behavior);
+        out.field("total_amount", &self.total_amount);
+        out.field("currency", &self.currency);
+        out.field("allow_trial", &self.allow_trial);
+        out.field("active_trial_interval", &self.active_trial_interval);
+        out.field("active_trial_interval_count", &self.active_trial_interval_count);
+        out.field("trial_end", &self.trial_end);
+        out.field("organization_id", &self.organization_id);
+        out.field("product_id", &self.product_id);
+        out.field("product_price_id", &self.product_price_id);
+        out.field("discount_id", &self.discount_id);
+        out.field("allow_discount_codes", &self.allow_discount_codes);
+        out.field("require_billing_address", &self.require_billing_address);
+        out.field("is_discount_applicable", &self.is_discount_applicable);
+        out.field("is_free_product_price", &self.is_free_product_price);
+        out.field("is_payment_required", &self.is_payment_required);
+        out.field("is_payment_setup_required", &self.is_payment_setup_required);
+        out.field("is_payment_form_required", &self.is_payment_form_required);
+        out.field("customer_id", &self.customer_id);
+        out.field("is_business_customer", &self.is_business_customer);
+        out.field("customer_name", &self.customer_name);
+        out.field("customer_email", &self.customer_email);
+        out.field("customer_ip_address", &self.customer_ip_address);
+        out.field("customer_billing_name", &self.customer_billing_name);
+        out.field("customer_billing_address", &self.customer_billing_address);
+        out.field("customer_tax_id", &self.customer_tax_id);
+        out.optional("locale", &self.locale);
+        out.field("payment_method_type", &self.payment_method_type);
+        out.field("payment_processor_metadata", &self.payment_processor_metadata);
+        out.field("billing_address_fields", &self.billing_address_fields);
+        out.field("products", &self.products);
+        out.field("product", &self.product);
+        out.field("product_price", &self.product_price);
+        out.field("prices", &self.prices);
+        out.field("discount", &self.discount);
+        out.field("organization", &self.organization);
+        out.field("attached_custom_fields", &self.attached_custom_fields);
+        out.field("customer_session_token", &self.customer_session_token);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
     fn deserialize<D: ::serde::Deserializer<'de>>(

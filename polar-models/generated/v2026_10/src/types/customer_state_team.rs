@@ -5,7 +5,7 @@
 /// * Active subscriptions
 /// * Granted benefits
 /// * Active meters
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct CustomerStateTeam {
     /// The ID of the customer.
     pub id: super::uuid::Uuid,
@@ -16,10 +16,8 @@ pub struct CustomerStateTeam {
     /// The `metadata` property.
     pub metadata: super::MetadataOutputType,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
     /// The email address of the customer. This must be unique within the organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Whether the customer email address is verified. The address is automatically verified when the customer accesses the customer portal using their email address.
     pub email_verified: bool,
@@ -34,12 +32,10 @@ pub struct CustomerStateTeam {
     /// Tax Id
     pub tax_id: Option<(String, super::TaxIdFormat)>,
     /// Locale
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// The ID of the organization owning the customer.
     pub organization_id: super::uuid::Uuid,
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_payment_method_id: Option<super::uuid::Uuid>,
     /// Timestamp for when the customer was soft deleted.
     pub deleted_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
@@ -53,6 +49,49 @@ pub struct CustomerStateTeam {
     pub granted_benefits: Vec<super::CustomerStateBenefitGrant>,
     /// The customer's active meters.
     pub active_meters: Vec<super::CustomerStateMeter>,
+}
+impl ::serde::Serialize for CustomerStateTeam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            17,
+            &[
+                self.external_id.is_some(),
+                self.email.is_some(),
+                self.locale.is_some(),
+                self.default_payment_method_id.is_some(),
+            ],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "CustomerStateTeam",
+            len,
+        );
+        out.field("id", &self.id);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("metadata", &self.metadata);
+        out.optional("external_id", &self.external_id);
+        out.optional("email", &self.email);
+        out.field("email_verified", &self.email_verified);
+        out.field("type", &self.r#type);
+        out.field("name", &self.name);
+        out.field("billing_name", &self.billing_name);
+        out.field("billing_address", &self.billing_address);
+        out.field("tax_id", &self.tax_id);
+        out.optional("locale", &self.locale);
+        out.field("organization_id", &self.organization_id);
+        out.optional("default_payment_method_id", &self.default_payment_method_id);
+        out.field("deleted_at", &self.deleted_at);
+        out.field("first_user_event_at", &self.first_user_event_at);
+        out.field("avatar_url", &self.avatar_url);
+        out.field("active_subscriptions", &self.active_subscriptions);
+        out.field("granted_benefits", &self.granted_benefits);
+        out.field("active_meters", &self.active_meters);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerStateTeam {
     fn deserialize<D: ::serde::Deserializer<'de>>(

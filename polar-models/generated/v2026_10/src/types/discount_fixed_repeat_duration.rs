@@ -2,7 +2,7 @@
 
 /// Schema for a fixed amount discount that is applied on every invoice
 /// for a certain number of months.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DiscountFixedRepeatDuration {
     /// DiscountDuration
     pub duration: super::DiscountDuration,
@@ -46,6 +46,39 @@ pub struct DiscountFixedRepeatDuration {
     pub organization_id: super::uuid::Uuid,
     /// Products
     pub products: Vec<super::DiscountProduct>,
+}
+impl ::serde::Serialize for DiscountFixedRepeatDuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(19, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "DiscountFixedRepeatDuration",
+            len,
+        );
+        out.field("duration", &self.duration);
+        out.field("duration_in_months", &self.duration_in_months);
+        out.field("type", &self.r#type);
+        out.field("amount", &self.amount);
+        out.field("currency", &self.currency);
+        out.field("amounts", &self.amounts);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("metadata", &self.metadata);
+        out.field("name", &self.name);
+        out.field("code", &self.code);
+        out.field("starts_at", &self.starts_at);
+        out.field("ends_at", &self.ends_at);
+        out.field("max_redemptions", &self.max_redemptions);
+        out.field("max_redemptions_per_customer", &self.max_redemptions_per_customer);
+        out.field("redemptions_count", &self.redemptions_count);
+        out.field("organization_id", &self.organization_id);
+        out.field("products", &self.products);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(

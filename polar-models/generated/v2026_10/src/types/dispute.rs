@@ -3,7 +3,7 @@
 /// Schema representing a dispute.
 ///
 /// A dispute is a challenge raised by a customer or their bank regarding a payment.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Dispute {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -37,6 +37,32 @@ pub struct Dispute {
     pub customer: super::DisputeCustomer,
     /// The ID of the support case for this dispute, if one was opened.
     pub case_id: Option<super::uuid::Uuid>,
+}
+impl ::serde::Serialize for Dispute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(16, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(serializer, "Dispute", len);
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.field("status", &self.status);
+        out.field("resolved", &self.resolved);
+        out.field("closed", &self.closed);
+        out.field("amount", &self.amount);
+        out.field("tax_amount", &self.tax_amount);
+        out.field("currency", &self.currency);
+        out.field("reason", &self.reason);
+        out.field("evidence_due_by", &self.evidence_due_by);
+        out.field("past_due", &self.past_due);
+        out.field("order_id", &self.order_id);
+        out.field("payment_id", &self.payment_id);
+        out.field("customer", &self.customer);
+        out.field("case_id", &self.case_id);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for Dispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(

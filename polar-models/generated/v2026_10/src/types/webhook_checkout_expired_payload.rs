@@ -6,7 +6,7 @@
 /// Developers can use this to send reminder emails or track checkout abandonment.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCheckoutExpiredPayload {
     /// Type
     pub r#type: super::Const<super::consts::CheckoutExpired>,
@@ -14,6 +14,23 @@ pub struct WebhookCheckoutExpiredPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Checkout session data retrieved using an access token.
     pub data: super::Checkout,
+}
+impl ::serde::Serialize for WebhookCheckoutExpiredPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCheckoutExpiredPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutExpiredPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

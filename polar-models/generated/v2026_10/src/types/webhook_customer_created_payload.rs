@@ -8,7 +8,7 @@
 /// * Programmatically via the API.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerCreatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerCreated>,
@@ -16,6 +16,23 @@ pub struct WebhookCustomerCreatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
+}
+impl ::serde::Serialize for WebhookCustomerCreatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerCreatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

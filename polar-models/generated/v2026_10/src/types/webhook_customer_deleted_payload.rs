@@ -3,7 +3,7 @@
 /// Sent when a customer is deleted.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerDeletedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerDeleted>,
@@ -11,6 +11,23 @@ pub struct WebhookCustomerDeletedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
+}
+impl ::serde::Serialize for WebhookCustomerDeletedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerDeletedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerDeletedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

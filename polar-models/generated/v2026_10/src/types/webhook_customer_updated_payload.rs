@@ -7,7 +7,7 @@
 /// If you want to be notified when a customer subscription or benefit state changes, you should listen to the `customer_state_changed` event.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookCustomerUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::CustomerUpdated>,
@@ -15,6 +15,23 @@ pub struct WebhookCustomerUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// The `data` property.
     pub data: super::Customer,
+}
+impl ::serde::Serialize for WebhookCustomerUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookCustomerUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

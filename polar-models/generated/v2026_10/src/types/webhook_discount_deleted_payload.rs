@@ -3,7 +3,7 @@
 /// Sent when a discount is deleted.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookDiscountDeletedPayload {
     /// Type
     pub r#type: super::Const<super::consts::DiscountDeleted>,
@@ -11,6 +11,23 @@ pub struct WebhookDiscountDeletedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Discount
     pub data: super::Discount,
+}
+impl ::serde::Serialize for WebhookDiscountDeletedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookDiscountDeletedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookDiscountDeletedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

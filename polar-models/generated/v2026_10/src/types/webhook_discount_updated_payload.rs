@@ -3,7 +3,7 @@
 /// Sent when a discount is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookDiscountUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::DiscountUpdated>,
@@ -11,6 +11,23 @@ pub struct WebhookDiscountUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Discount
     pub data: super::Discount,
+}
+impl ::serde::Serialize for WebhookDiscountUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookDiscountUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookDiscountUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -7,7 +7,7 @@
 ///
 /// It can be delivered multiple times until it's marked as succeeded,
 /// each one creating a new delivery.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookEvent {
     /// Creation timestamp of the object.
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
@@ -16,10 +16,8 @@ pub struct WebhookEvent {
     /// The ID of the object.
     pub id: super::uuid::Uuid,
     /// Last HTTP code returned by the URL. `null` if no delviery has been attempted or if the endpoint was unreachable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_http_code: Option<i64>,
     /// Whether this event was successfully delivered. `null` if no delivery has been attempted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub succeeded: Option<bool>,
     /// Whether this event was skipped because the webhook endpoint was disabled.
     pub skipped: bool,
@@ -29,6 +27,32 @@ pub struct WebhookEvent {
     pub r#type: super::WebhookEventType,
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     pub is_archived: bool,
+}
+impl ::serde::Serialize for WebhookEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(
+            7,
+            &[self.last_http_code.is_some(), self.succeeded.is_some()],
+        );
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookEvent",
+            len,
+        );
+        out.field("created_at", &self.created_at);
+        out.field("modified_at", &self.modified_at);
+        out.field("id", &self.id);
+        out.optional("last_http_code", &self.last_http_code);
+        out.optional("succeeded", &self.succeeded);
+        out.field("skipped", &self.skipped);
+        out.field("payload", &self.payload);
+        out.field("type", &self.r#type);
+        out.field("is_archived", &self.is_archived);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(

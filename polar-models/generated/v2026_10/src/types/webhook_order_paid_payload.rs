@@ -5,7 +5,7 @@
 /// When you receive this event, the order is fully processed and payment has been received.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrderPaidPayload {
     /// Type
     pub r#type: super::Const<super::consts::OrderPaid>,
@@ -13,6 +13,23 @@ pub struct WebhookOrderPaidPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Order
     pub data: super::Order,
+}
+impl ::serde::Serialize for WebhookOrderPaidPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookOrderPaidPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderPaidPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

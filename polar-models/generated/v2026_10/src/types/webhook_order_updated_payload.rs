@@ -8,7 +8,7 @@
 /// * It's refunded, partially or fully.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrderUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::OrderUpdated>,
@@ -16,6 +16,23 @@ pub struct WebhookOrderUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Order
     pub data: super::Order,
+}
+impl ::serde::Serialize for WebhookOrderUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookOrderUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -3,7 +3,7 @@
 /// Sent when a organization is updated.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookOrganizationUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::OrganizationUpdated>,
@@ -11,6 +11,23 @@ pub struct WebhookOrganizationUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Organization
     pub data: super::Organization,
+}
+impl ::serde::Serialize for WebhookOrganizationUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookOrganizationUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookOrganizationUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -11,7 +11,7 @@
 /// there too. Read `status` to tell the two apart.
 ///
 /// **Discord & Slack support:** Basic
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionCycledPayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionCycled>,
@@ -19,6 +19,23 @@ pub struct WebhookSubscriptionCycledPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionCycledPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionCycledPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCycledPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

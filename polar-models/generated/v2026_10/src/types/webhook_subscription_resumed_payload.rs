@@ -5,7 +5,7 @@
 /// Resuming starts a new billing period and charges the customer immediately.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionResumedPayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionResumed>,
@@ -13,6 +13,23 @@ pub struct WebhookSubscriptionResumedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionResumedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionResumedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionResumedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -6,7 +6,7 @@
 /// For payment failures that can still be recovered, see `subscription.past_due`.
 ///
 /// **Discord & Slack support:** Full
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionRevokedPayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionRevoked>,
@@ -14,6 +14,23 @@ pub struct WebhookSubscriptionRevokedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionRevokedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionRevokedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionRevokedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(

@@ -7,7 +7,7 @@
 /// To listen specifically for renewals, listen to `subscription.cycled`.
 ///
 /// **Discord & Slack support:** On cancellation, past due, and revocation. Renewals are skipped.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct WebhookSubscriptionUpdatedPayload {
     /// Type
     pub r#type: super::Const<super::consts::SubscriptionUpdated>,
@@ -15,6 +15,23 @@ pub struct WebhookSubscriptionUpdatedPayload {
     pub timestamp: super::chrono::DateTime<super::chrono::Utc>,
     /// Subscription
     pub data: super::Subscription,
+}
+impl ::serde::Serialize for WebhookSubscriptionUpdatedPayload {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let len = crate::__private::sent(3, &[]);
+        let mut out = crate::__private::EncodeStruct::begin(
+            serializer,
+            "WebhookSubscriptionUpdatedPayload",
+            len,
+        );
+        out.field("type", &self.r#type);
+        out.field("timestamp", &self.timestamp);
+        out.field("data", &self.data);
+        out.end()
+    }
 }
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
