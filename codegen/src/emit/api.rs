@@ -528,6 +528,11 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
         .pagination
         .as_ref()
         .map(|p| emit_pagination(models, op, p));
+    // `request` is `#[inline]` so that it is compiled where `send` is
+    // polled, in the program that calls the operation, like the response
+    // decoding: as a plain fn it was compiled here for every operation, with
+    // a serializer for every request body (BENCHMARKS.md, "Compiled where
+    // used").
     quote! {
         #[doc = #builder_doc]
         #[derive(Clone, Debug)]
@@ -555,6 +560,7 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
                 #decode
             }
             #pagination
+            #[inline]
             fn request(&self) -> Result<crate::__private::Request, crate::Error> {
                 #request
             }

@@ -109,6 +109,10 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
     let docs = versions
         .iter()
         .map(|v| format!(" A delivery sent as API version `{}`.", v.name));
+    // `__decode` is `#[inline]`, as is the router that calls it, so that
+    // the payload decoders (most of the model graph) are compiled in the
+    // program that routes webhooks, not in every build of polar-api
+    // (BENCHMARKS.md, "Compiled where used").
     quote! {
         #[cfg(feature = "webhooks")]
         #[doc = " A webhook delivery decoded into the payload type of the API version it"]
@@ -148,6 +152,7 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
             }
 
             #[doc(hidden)]
+            #[inline]
             pub fn __decode(version: &str, body: &[u8]) -> Option<Result<Self, ::serde_json::Error>> {
                 let _ = body;
                 match version {

@@ -43,6 +43,7 @@ impl VersionedWebhookPayload {
         }
     }
     #[doc(hidden)]
+    #[inline]
     pub fn __decode(
         version: &str,
         body: &[u8],

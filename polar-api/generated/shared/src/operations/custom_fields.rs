@@ -231,6 +231,7 @@ impl CustomFieldsList {
     ) -> Result<Vec<super::models::CustomField>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -313,6 +314,7 @@ impl CustomFieldsCreate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -369,6 +371,7 @@ impl CustomFieldsGet {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -432,6 +435,7 @@ impl CustomFieldsDelete {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::DELETE,
@@ -498,6 +502,7 @@ impl CustomFieldsUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::PATCH,

@@ -95,6 +95,7 @@ impl CustomerPortalCustomerSessionIntrospect {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -151,6 +152,7 @@ impl CustomerPortalCustomerSessionGetAuthenticatedUser {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let request = crate::__private::Request::new(
             ::reqwest::Method::GET,

@@ -205,6 +205,7 @@ impl CustomerPortalCustomersGet {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -271,6 +272,7 @@ impl CustomerPortalCustomersUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::PATCH,
@@ -374,6 +376,7 @@ impl CustomerPortalCustomersListPaymentMethods {
     ) -> Result<Vec<super::models::CustomerPaymentMethod>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -449,6 +452,7 @@ impl CustomerPortalCustomersAddPaymentMethod {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -519,6 +523,7 @@ impl CustomerPortalCustomersConfirmPaymentMethod {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -582,6 +587,7 @@ impl CustomerPortalCustomersDeletePaymentMethod {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::DELETE,
@@ -645,6 +651,7 @@ impl CustomerPortalCustomersRequestEmailUpdate {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -699,6 +706,7 @@ impl CustomerPortalCustomersCheckEmailUpdate {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -769,6 +777,7 @@ impl CustomerPortalCustomersVerifyEmailUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,

@@ -137,6 +137,7 @@ impl CustomerPortalDownloadablesList {
     ) -> Result<Vec<super::models::DownloadableRead>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,

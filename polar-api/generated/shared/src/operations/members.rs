@@ -152,6 +152,7 @@ impl MembersListMembers {
     pub async fn collect_all(self) -> Result<Vec<super::models::Member>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,

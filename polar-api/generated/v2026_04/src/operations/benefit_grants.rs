@@ -178,6 +178,7 @@ impl BenefitGrantsList {
     ) -> Result<Vec<super::models::BenefitGrant>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,

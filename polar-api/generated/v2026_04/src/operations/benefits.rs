@@ -306,6 +306,7 @@ impl BenefitsList {
     pub async fn collect_all(self) -> Result<Vec<super::models::Benefit>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -397,6 +398,7 @@ impl BenefitsCreate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -453,6 +455,7 @@ impl BenefitsGet {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -516,6 +519,7 @@ impl BenefitsDelete {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::DELETE,
@@ -582,6 +586,7 @@ impl BenefitsUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::PATCH,
@@ -712,6 +717,7 @@ impl BenefitsGrants {
     ) -> Result<Vec<super::models::BenefitGrant>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,

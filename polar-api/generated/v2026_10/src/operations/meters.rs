@@ -265,6 +265,7 @@ impl MetersList {
     pub async fn collect_all(self) -> Result<Vec<super::models::Meter>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -350,6 +351,7 @@ impl MetersCreate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -406,6 +408,7 @@ impl MetersGet {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -472,6 +475,7 @@ impl MetersUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::PATCH,
@@ -599,6 +603,7 @@ impl MetersQuantities {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,

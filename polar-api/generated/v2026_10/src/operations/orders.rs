@@ -433,6 +433,7 @@ impl OrdersList {
     pub async fn collect_all(self) -> Result<Vec<super::models::Order>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -542,6 +543,7 @@ impl OrdersCreate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -667,6 +669,7 @@ impl OrdersExport {
         let response = self.core.send(request).await?;
         crate::__private::text(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -744,6 +747,7 @@ impl OrdersGet {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -810,6 +814,7 @@ impl OrdersUpdate {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::PATCH,
@@ -882,6 +887,7 @@ impl OrdersFinalize {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -941,6 +947,7 @@ impl OrdersInvoice {
         let response = self.core.send(request).await?;
         crate::__private::json(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
@@ -1004,6 +1011,7 @@ impl OrdersGenerateInvoice {
         let response = self.core.send(request).await?;
         crate::__private::empty(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::POST,
@@ -1062,6 +1070,7 @@ impl OrdersReceipt {
         let response = self.core.send(request).await?;
         crate::__private::json_or_pending(Self::OPERATION, response, self.errors)
     }
+    #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
         let mut request = crate::__private::Request::new(
             ::reqwest::Method::GET,
