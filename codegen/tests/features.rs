@@ -7,7 +7,7 @@ use codegen::emit::features::{splice_block, BLOCK_BEGIN, BLOCK_END};
 use codegen::ir::features::{Features, Gate};
 use serde_json::json;
 
-fn features() -> Features {
+fn models() -> codegen::ir::Models {
     let object = |props: serde_json::Value| json!({ "type": "object", "properties": props });
     let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
     let json_body = |schema: serde_json::Value| json!({ "content": { "application/json": { "schema": schema } } });
@@ -38,6 +38,12 @@ fn features() -> Features {
                     "requestBody": json_body(r("WebhookProductCreated")),
                     "responses": { "200": { "description": "ok" } }
                 }
+            },
+            "note.created": {
+                "post": {
+                    "requestBody": json_body(r("WebhookNoteCreated")),
+                    "responses": { "200": { "description": "ok" } }
+                }
             }
         },
         "components": { "schemas": {
@@ -51,11 +57,20 @@ fn features() -> Features {
                 "type": "object",
                 "properties": { "type": { "const": "product.created" }, "data": r("Product") },
                 "required": ["type", "data"]
+            },
+            "WebhookNoteCreated": {
+                "type": "object",
+                "properties": { "type": { "const": "note.created" }, "data": r("Note") },
+                "required": ["type", "data"]
             }
         } }
     });
     let spec = codegen::spec::parse(&doc.to_string()).expect("the document parses");
-    Features::of(&codegen::ir::lower(&spec).expect("the document lowers"))
+    codegen::ir::lower(&spec).expect("the document lowers")
+}
+
+fn features() -> Features {
+    Features::of(&models())
 }
 
 fn any_of(names: &[&str]) -> Gate {
@@ -76,18 +91,45 @@ fn modules_are_gated_by_the_features_that_reach_them() {
             .cloned()
             .unwrap_or_else(|| panic!("{module}"))
     };
-    // Reached by all three features: always compiled.
-    assert_eq!(gate("product"), Gate::Always);
+    // Reached by two groups (the product event's payload comes with
+    // `products`, so `webhooks` alone no longer reaches it).
+    assert_eq!(gate("product"), any_of(&["checkouts", "products"]));
     // Reached by one group only, directly or through another type.
     assert_eq!(gate("checkout_create"), any_of(&["checkouts"]));
-    assert_eq!(gate("note"), any_of(&["checkouts"]));
-    assert_eq!(gate("webhook_product_created"), any_of(&["webhooks"]));
+    // A webhook payload comes with the group of its event's family
+    // (`product.created`: `products`), or with `webhooks` when the family
+    // has no group (`note.created`); the event union with `webhooks`.
+    assert_eq!(gate("webhook_product_created"), any_of(&["products"]));
+    assert_eq!(gate("webhook_note_created"), any_of(&["webhooks"]));
+    assert_eq!(gate("note"), any_of(&["checkouts", "webhooks"]));
+    assert_eq!(gate("webhook_payload"), any_of(&["webhooks"]));
     // `ApiErrorBody` names every error type, whatever the features.
     assert_eq!(gate("validation_error"), Gate::Always);
     // Nothing reaches it: it is not generated at all (before schemas were
     // pruned, only `full` compiled it; `Gate::FullOnly` is now left for
     // documents with neither operations nor webhooks).
     assert_eq!(f.modules.get("unused"), None);
+}
+
+#[test]
+fn each_event_variant_carries_its_family_feature() {
+    let models = models();
+    let events = models.webhook_event.expect("the document has webhooks");
+    let codegen::ir::TypeKind::Union(union) = &models.get(events).kind else {
+        panic!("the event type is a union");
+    };
+    let families: Vec<(&str, Option<&str>)> = union
+        .variants
+        .iter()
+        .map(|v| (v.tags[0].as_str(), v.feature.as_deref()))
+        .collect();
+    assert_eq!(
+        families,
+        [
+            ("note.created", None),
+            ("product.created", Some("products"))
+        ]
+    );
 }
 
 #[test]

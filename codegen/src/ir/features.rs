@@ -4,7 +4,12 @@
 //! Every top-level operation group (`checkouts`, `customer_portal`, ...) is
 //! a feature of both crates, and so is `webhooks`; a `polar-models` module
 //! is compiled when a feature whose operations (or webhook payloads) reach
-//! one of its types is on. Modules every feature reaches, the types
+//! one of its types is on. A webhook event belongs to the group of its
+//! family (`checkout.created` to `checkouts`, see [`event_families`]): its
+//! payload type is compiled with that group, and its variant of the event
+//! union only with that group and `webhooks`, so that `checkouts,webhooks`
+//! does not compile the orders, subscriptions and benefits every other
+//! event carries. Modules every feature reaches, the types
 //! `ApiErrorBody` names and the pagination types are always compiled; modules nothing reaches
 //! only with `full` (since lowering skips the schemas no operation or webhook
 //! reaches, that happens only in documents with neither, such as fixtures).
@@ -69,13 +74,21 @@ impl Features {
                 error.ty.named(&mut always);
             }
         }
-        // The payloads join the `webhooks` operation group (managing
-        // webhook endpoints): one feature for everything webhook.
+        // Each event's payload joins its family's group (else `webhooks`);
+        // the event union itself is `webhooks` alone (below), since its
+        // variants carry their family's feature.
+        let mut webhook_union = None;
         if let Some(events) = models.webhook_event {
-            roots
-                .entry(WEBHOOKS_FEATURE.to_owned())
-                .or_default()
-                .push(events);
+            roots.entry(WEBHOOKS_FEATURE.to_owned()).or_default();
+            if let TypeKind::Union(union) = &models.get(events).kind {
+                for variant in &union.variants {
+                    let feature = variant.feature.as_deref().unwrap_or(WEBHOOKS_FEATURE);
+                    variant
+                        .ty
+                        .named(roots.entry(feature.to_owned()).or_default());
+                }
+            }
+            webhook_union = Some(events);
         }
 
         // `Page<T, P = Pagination>` (hand-written) names the pagination types.
@@ -87,6 +100,9 @@ impl Features {
             for id in reachable(models, ids) {
                 needed_by[id.0].insert(feature.clone());
             }
+        }
+        if let Some(events) = webhook_union {
+            needed_by[events.0].insert(WEBHOOKS_FEATURE.to_owned());
         }
         let mut always_compiled = vec![false; models.types.len()];
         for id in reachable(models, &always) {
@@ -113,6 +129,32 @@ impl Features {
             })
             .collect();
         Features { names, modules }
+    }
+}
+
+/// Puts each webhook event's variant behind the feature of its family's
+/// operation group: the event name's part before the dot, plural
+/// (`checkout.created` → `checkouts`, `benefit_grant.cycled` →
+/// `benefit_grants`). An event whose family has no group stays behind
+/// `webhooks` alone.
+pub(super) fn event_families(models: &mut Models) {
+    let groups: BTreeSet<String> = models
+        .operations
+        .iter()
+        .map(|op| group_feature(&op.group).to_owned())
+        .collect();
+    let Some(events) = models.webhook_event else {
+        return;
+    };
+    if let TypeKind::Union(union) = &mut models.types[events.0].kind {
+        for variant in &mut union.variants {
+            variant.feature = variant
+                .tags
+                .first()
+                .and_then(|event| event.split('.').next())
+                .map(|family| format!("{family}s"))
+                .filter(|feature| groups.contains(feature));
+        }
     }
 }
 

@@ -84,6 +84,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
     models.page_positions = passes::page_positions(&models)?;
     cycles::box_cycles(&mut models);
     passes::apply_drift_policy(&mut models);
+    super::features::event_families(&mut models);
     Ok(models)
 }
 
@@ -744,6 +745,8 @@ impl<'a> Lowering<'a> {
                     operation.summary.as_deref(),
                     operation.description.as_deref(),
                 ),
+                // Set once the operation groups are known.
+                feature: None,
             });
         }
         let name = self.type_names.claim("WebhookPayload");

@@ -233,6 +233,10 @@ pub struct UnionVariant {
     pub shape: Shape,
     pub boxed: bool,
     pub doc: String,
+    /// The Cargo feature without which the variant is left out (its payloads
+    /// then decode into `Unknown`): a webhook event's family
+    /// (`features::event_families`). `None`: always there.
+    pub feature: Option<String>,
 }
 
 /// The JSON shape of a union member.

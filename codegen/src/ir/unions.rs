@@ -72,6 +72,7 @@ impl Lowering<'_> {
                     ty,
                     tags: Vec::new(),
                     boxed: false,
+                    feature: None,
                 })
                 .collect(),
             discriminator: None,
@@ -160,6 +161,7 @@ impl Lowering<'_> {
                 tags,
                 boxed: false,
                 doc,
+                feature: None,
             });
         }
         Ok(Union {

@@ -18,7 +18,10 @@
 //! `WebhookPayload` of an API version (`polar_api::v2026_10::WebhookPayload`):
 //! one variant per event type of that version, plus `Unknown` with the raw
 //! JSON for event types newer than this crate (never an error, so a new event
-//! type cannot break your endpoint).
+//! type cannot break your endpoint). An event's variant is compiled with the
+//! operation group of its family (`order.paid` with the `orders` feature,
+//! `checkout.created` with `checkouts`; all of them by default): in a build
+//! without that group its deliveries verify and arrive as `Unknown` too.
 //!
 //! Each webhook endpoint sends its deliveries as one API version, declared by
 //! the `webhook-api-version` header (and the payload's `api_version`).

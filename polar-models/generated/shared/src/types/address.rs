@@ -15,8 +15,7 @@
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -51,8 +50,7 @@ pub struct Address {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -96,8 +94,7 @@ impl ::serde::Serialize for Address {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -123,8 +120,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 /// Schema of a custom field attached to a resource.
@@ -26,12 +21,7 @@ pub struct AttachedCustomField {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for AttachedCustomField {
@@ -55,12 +45,7 @@ impl ::serde::Serialize for AttachedCustomField {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
@@ -73,12 +58,7 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for AttachedCustomField {

@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -51,8 +50,7 @@ pub struct BenefitCustom {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -90,8 +88,7 @@ impl ::serde::Serialize for BenefitCustom {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -109,8 +106,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustom {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

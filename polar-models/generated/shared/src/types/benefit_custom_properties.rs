@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -25,8 +24,7 @@ pub struct BenefitCustomProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -52,8 +50,7 @@ impl ::serde::Serialize for BenefitCustomProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -71,8 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -104,8 +100,7 @@ impl crate::__private::DecodeStruct for BenefitCustomProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

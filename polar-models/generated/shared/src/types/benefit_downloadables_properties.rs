@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -27,8 +26,7 @@ pub struct BenefitDownloadablesProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -55,8 +53,7 @@ impl ::serde::Serialize for BenefitDownloadablesProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -74,8 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

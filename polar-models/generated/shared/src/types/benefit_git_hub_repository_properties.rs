@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -29,8 +28,7 @@ pub struct BenefitGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -58,8 +56,7 @@ impl ::serde::Serialize for BenefitGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -77,8 +74,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

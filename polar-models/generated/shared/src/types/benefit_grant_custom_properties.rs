@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]

@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -31,8 +30,7 @@ pub struct BenefitGrantDiscordProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -69,8 +67,7 @@ impl ::serde::Serialize for BenefitGrantDiscordProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -88,8 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]

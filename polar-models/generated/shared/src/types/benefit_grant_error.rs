@@ -6,8 +6,7 @@
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -27,8 +26,7 @@ pub struct BenefitGrantError {
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -55,8 +53,7 @@ impl ::serde::Serialize for BenefitGrantError {
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -73,8 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]

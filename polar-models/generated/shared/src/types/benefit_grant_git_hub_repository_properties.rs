@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -33,8 +32,7 @@ pub struct BenefitGrantGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -73,8 +71,7 @@ impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -92,8 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]

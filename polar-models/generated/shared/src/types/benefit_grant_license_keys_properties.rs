@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -29,8 +28,7 @@ pub struct BenefitGrantLicenseKeysProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -65,8 +63,7 @@ impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -84,8 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]

@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 /// BenefitGrantMeterCreditProperties
@@ -19,7 +19,7 @@ pub struct BenefitGrantMeterCreditProperties {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
@@ -49,7 +49,7 @@ impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
@@ -62,7 +62,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 impl crate::__private::DecodeStruct for BenefitGrantMeterCreditProperties {

@@ -7,8 +7,7 @@
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -35,8 +34,7 @@ pub struct BenefitGrantSlackSharedChannelProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -77,8 +75,7 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -96,8 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]

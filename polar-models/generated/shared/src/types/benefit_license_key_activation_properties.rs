@@ -8,8 +8,7 @@
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -29,8 +28,7 @@ pub struct BenefitLicenseKeyActivationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -58,8 +56,7 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -78,8 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

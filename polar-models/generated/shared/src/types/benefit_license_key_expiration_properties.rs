@@ -8,8 +8,7 @@
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -29,8 +28,7 @@ pub struct BenefitLicenseKeyExpirationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -58,8 +56,7 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -78,8 +75,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -123,8 +119,7 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeyExpirationProperties {
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

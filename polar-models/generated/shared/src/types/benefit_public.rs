@@ -6,8 +6,7 @@
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -39,8 +38,7 @@ pub struct BenefitPublic {
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -73,8 +71,7 @@ impl ::serde::Serialize for BenefitPublic {
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -91,8 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitPublic {
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]

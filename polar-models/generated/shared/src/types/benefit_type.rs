@@ -9,8 +9,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]
@@ -46,8 +45,7 @@ pub enum BenefitType {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]
@@ -87,8 +85,7 @@ impl BenefitType {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]
@@ -116,8 +113,7 @@ impl From<&str> for BenefitType {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// CountAggregation
@@ -22,12 +17,7 @@ pub struct CountAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for CountAggregation {
@@ -48,12 +38,7 @@ impl ::serde::Serialize for CountAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CountAggregation {
@@ -66,12 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for CountAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for CountAggregation {

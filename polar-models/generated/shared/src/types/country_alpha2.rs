@@ -16,8 +16,7 @@
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -542,8 +541,7 @@ pub enum CountryAlpha2 {
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1072,8 +1070,7 @@ impl CountryAlpha2 {
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1349,8 +1346,7 @@ impl From<&str> for CountryAlpha2 {
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

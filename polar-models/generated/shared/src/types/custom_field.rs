@@ -7,8 +7,7 @@
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -36,8 +35,7 @@ pub enum CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -63,8 +61,7 @@ impl ::serde::Serialize for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -239,8 +236,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -256,8 +252,7 @@ impl From<super::CustomFieldText> for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -273,8 +268,7 @@ impl From<super::CustomFieldNumber> for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -290,8 +284,7 @@ impl From<super::CustomFieldDate> for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -307,8 +300,7 @@ impl From<super::CustomFieldCheckbox> for CustomField {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

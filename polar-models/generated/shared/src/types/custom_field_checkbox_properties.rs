@@ -7,8 +7,7 @@
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -29,8 +28,7 @@ pub struct CustomFieldCheckboxProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -65,8 +63,7 @@ impl ::serde::Serialize for CustomFieldCheckboxProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -84,8 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckboxProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -7,8 +7,7 @@
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -33,8 +32,7 @@ pub struct CustomFieldDateProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -73,8 +71,7 @@ impl ::serde::Serialize for CustomFieldDateProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -92,8 +89,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDateProperties {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

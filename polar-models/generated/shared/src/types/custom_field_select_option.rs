@@ -7,8 +7,7 @@
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -27,8 +26,7 @@ pub struct CustomFieldSelectOption {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -55,8 +53,7 @@ impl ::serde::Serialize for CustomFieldSelectOption {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -74,8 +71,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -124,8 +120,7 @@ impl crate::__private::DecodeStruct for CustomFieldSelectOption {
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

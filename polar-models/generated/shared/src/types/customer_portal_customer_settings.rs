@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 /// CustomerPortalCustomerSettings
@@ -15,7 +15,7 @@ pub struct CustomerPortalCustomerSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl ::serde::Serialize for CustomerPortalCustomerSettings {
@@ -36,7 +36,7 @@ impl ::serde::Serialize for CustomerPortalCustomerSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl crate::__private::DecodeStruct for CustomerPortalCustomerSettings {

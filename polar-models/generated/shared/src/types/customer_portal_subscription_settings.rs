@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 /// CustomerPortalSubscriptionSettings
@@ -19,7 +19,7 @@ pub struct CustomerPortalSubscriptionSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
@@ -42,7 +42,7 @@ impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
@@ -55,7 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
@@ -94,7 +94,7 @@ impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl CustomerPortalSubscriptionSettings {

@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 /// CustomerPortalUsageSettings
@@ -15,7 +15,7 @@ pub struct CustomerPortalUsageSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl ::serde::Serialize for CustomerPortalUsageSettings {
@@ -36,7 +36,7 @@ impl ::serde::Serialize for CustomerPortalUsageSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
@@ -76,7 +76,7 @@ impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl CustomerPortalUsageSettings {

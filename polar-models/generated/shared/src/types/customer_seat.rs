@@ -3,11 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 /// CustomerSeat
@@ -47,11 +43,7 @@ pub struct CustomerSeat {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 impl ::serde::Serialize for CustomerSeat {
@@ -86,11 +78,7 @@ impl ::serde::Serialize for CustomerSeat {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
@@ -103,11 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 impl crate::__private::DecodeStruct for CustomerSeat {

@@ -9,8 +9,7 @@
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -34,8 +33,7 @@ pub enum CustomerType {
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -60,8 +58,7 @@ impl CustomerType {
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -83,8 +80,7 @@ impl From<&str> for CustomerType {
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -34,8 +33,7 @@ pub enum DiscountDuration {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -60,8 +58,7 @@ impl DiscountDuration {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -83,8 +80,7 @@ impl From<&str> for DiscountDuration {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

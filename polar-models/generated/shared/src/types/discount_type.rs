@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -32,8 +31,7 @@ pub enum DiscountType {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -57,8 +55,7 @@ impl DiscountType {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -79,8 +76,7 @@ impl From<&str> for DiscountType {
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

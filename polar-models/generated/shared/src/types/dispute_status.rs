@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 /// DisputeStatus
@@ -28,7 +28,7 @@ pub enum DisputeStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 impl DisputeStatus {
@@ -57,7 +57,7 @@ impl DisputeStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 impl From<&str> for DisputeStatus {
@@ -76,7 +76,7 @@ impl From<&str> for DisputeStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 crate::__private::string_enum_impls!(DisputeStatus);

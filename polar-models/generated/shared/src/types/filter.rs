@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// Filter
@@ -22,12 +17,7 @@ pub struct Filter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for Filter {
@@ -45,12 +35,7 @@ impl ::serde::Serialize for Filter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Filter {
@@ -63,12 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for Filter {
@@ -101,12 +81,7 @@ impl crate::__private::DecodeStruct for Filter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl Filter {
@@ -122,12 +97,7 @@ impl Filter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// Written inline at `#/components/schemas/Filter/properties/clauses/items`.
@@ -144,12 +114,7 @@ pub enum FilterClausesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for FilterClausesItem {
@@ -167,12 +132,7 @@ impl ::serde::Serialize for FilterClausesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
@@ -220,12 +180,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<super::FilterClause> for FilterClausesItem {
@@ -236,12 +191,7 @@ impl From<super::FilterClause> for FilterClausesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<super::Filter> for FilterClausesItem {

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// FilterClause
@@ -24,12 +19,7 @@ pub struct FilterClause {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for FilterClause {
@@ -52,12 +42,7 @@ impl ::serde::Serialize for FilterClause {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for FilterClause {
@@ -70,12 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for FilterClause {
@@ -125,12 +105,7 @@ impl crate::__private::DecodeStruct for FilterClause {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl FilterClause {

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// Func
@@ -29,12 +24,7 @@ pub enum Func {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl Func {
@@ -54,12 +44,7 @@ impl Func {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<&str> for Func {
@@ -76,12 +61,7 @@ impl From<&str> for Func {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 crate::__private::string_enum_impls!(Func);

@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -32,8 +31,7 @@ pub enum LegacyRecurringProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -57,8 +55,7 @@ impl ::serde::Serialize for LegacyRecurringProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -176,8 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -194,8 +190,7 @@ impl From<super::LegacyRecurringProductPriceFixed> for LegacyRecurringProductPri
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -9,8 +9,7 @@
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -43,8 +42,7 @@ pub struct Member {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -75,8 +73,7 @@ impl ::serde::Serialize for Member {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -96,8 +93,7 @@ impl<'de> ::serde::Deserialize<'de> for Member {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]

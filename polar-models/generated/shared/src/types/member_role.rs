@@ -9,8 +9,7 @@
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -36,8 +35,7 @@ pub enum MemberRole {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -63,8 +61,7 @@ impl MemberRole {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -87,8 +84,7 @@ impl From<&str> for MemberRole {
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]

@@ -21,8 +21,7 @@
             feature = "orders",
             feature = "products",
             feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// Meter
@@ -42,12 +37,7 @@ pub struct Meter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for Meter {
@@ -82,12 +72,7 @@ impl ::serde::Serialize for Meter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Meter {
@@ -100,12 +85,7 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for Meter {
@@ -238,12 +218,7 @@ impl crate::__private::DecodeStruct for Meter {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 /// The aggregation to apply on the filtered events to calculate the meter.
@@ -262,12 +237,7 @@ pub enum MeterAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for MeterAggregation {
@@ -286,12 +256,7 @@ impl ::serde::Serialize for MeterAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
@@ -352,12 +317,7 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<super::CountAggregation> for MeterAggregation {
@@ -368,12 +328,7 @@ impl From<super::CountAggregation> for MeterAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<super::PropertyAggregation> for MeterAggregation {
@@ -384,12 +339,7 @@ impl From<super::PropertyAggregation> for MeterAggregation {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 impl From<super::UniqueAggregation> for MeterAggregation {

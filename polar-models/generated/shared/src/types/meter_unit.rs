@@ -10,8 +10,7 @@
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -38,8 +37,7 @@ pub enum MeterUnit {
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -66,8 +64,7 @@ impl MeterUnit {
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -91,8 +88,7 @@ impl From<&str> for MeterUnit {
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -21,8 +21,7 @@ pub mod consts;
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -42,8 +41,7 @@ mod address;
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -95,24 +93,14 @@ pub use self::ambiguous_external_customer_id::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 mod attached_custom_field;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "checkouts", feature = "products", feature = "subscriptions")
     )
 )]
 pub use self::attached_custom_field::*;
@@ -163,8 +151,7 @@ pub use self::balance_refund_metadata::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -176,8 +163,7 @@ mod benefit;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -193,8 +179,7 @@ pub use self::benefit_create::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -206,8 +191,7 @@ mod benefit_custom;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -227,8 +211,7 @@ pub use self::benefit_custom_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -240,8 +223,7 @@ mod benefit_custom_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -265,8 +247,7 @@ pub use self::benefit_custom_update::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -278,8 +259,7 @@ mod benefit_discord;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -299,8 +279,7 @@ pub use self::benefit_discord_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -312,8 +291,7 @@ mod benefit_discord_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -337,8 +315,7 @@ pub use self::benefit_discord_update::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -350,8 +327,7 @@ mod benefit_downloadables;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -371,8 +347,7 @@ pub use self::benefit_downloadables_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -384,8 +359,7 @@ mod benefit_downloadables_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -409,8 +383,7 @@ pub use self::benefit_downloadables_update::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -422,8 +395,7 @@ mod benefit_feature_flag;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -443,8 +415,7 @@ pub use self::benefit_feature_flag_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -456,8 +427,7 @@ mod benefit_feature_flag_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -481,8 +451,7 @@ pub use self::benefit_feature_flag_update::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -494,8 +463,7 @@ mod benefit_git_hub_repository;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -515,8 +483,7 @@ pub use self::benefit_git_hub_repository_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -528,8 +495,7 @@ mod benefit_git_hub_repository_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -567,8 +533,7 @@ pub use self::benefit_grant::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -580,8 +545,7 @@ mod benefit_grant_custom_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -593,8 +557,7 @@ pub use self::benefit_grant_custom_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -606,8 +569,7 @@ mod benefit_grant_discord_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -619,8 +581,7 @@ pub use self::benefit_grant_discord_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -632,8 +593,7 @@ mod benefit_grant_downloadables_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -644,8 +604,7 @@ pub use self::benefit_grant_downloadables_properties::*;
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -656,8 +615,7 @@ mod benefit_grant_error;
         any(
             feature = "benefit_grants",
             feature = "benefits",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -669,8 +627,7 @@ pub use self::benefit_grant_error::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -682,8 +639,7 @@ mod benefit_grant_feature_flag_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -695,8 +651,7 @@ pub use self::benefit_grant_feature_flag_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -708,8 +663,7 @@ mod benefit_grant_git_hub_repository_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -721,8 +675,7 @@ pub use self::benefit_grant_git_hub_repository_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -734,8 +687,7 @@ mod benefit_grant_license_keys_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -747,14 +699,14 @@ pub use self::benefit_grant_metadata::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 mod benefit_grant_meter_credit_properties;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "webhooks")
+        any(feature = "benefit_grants", feature = "customer_portal")
     )
 )]
 pub use self::benefit_grant_meter_credit_properties::*;
@@ -765,8 +717,7 @@ pub use self::benefit_grant_meter_credit_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -778,8 +729,7 @@ mod benefit_grant_slack_shared_channel_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "customer_portal",
-            feature = "customers",
-            feature = "webhooks"
+            feature = "customers"
         )
     )
 )]
@@ -800,8 +750,7 @@ pub use self::benefit_license_key_activation_create_properties::*;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -814,8 +763,7 @@ mod benefit_license_key_activation_properties;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -828,8 +776,7 @@ pub use self::benefit_license_key_activation_properties::*;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -842,8 +789,7 @@ mod benefit_license_key_expiration_properties;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -855,8 +801,7 @@ pub use self::benefit_license_key_expiration_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -868,8 +813,7 @@ mod benefit_license_keys;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -889,8 +833,7 @@ pub use self::benefit_license_keys_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -902,8 +845,7 @@ mod benefit_license_keys_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -927,8 +869,7 @@ pub use self::benefit_license_keys_update::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -940,8 +881,7 @@ mod benefit_meter_credit;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -961,8 +901,7 @@ pub use self::benefit_meter_credit_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -974,8 +913,7 @@ mod benefit_meter_credit_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -998,8 +936,7 @@ pub use self::benefit_meter_credit_update::*;
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -1010,8 +947,7 @@ mod benefit_public;
         any(
             feature = "checkout_links",
             feature = "checkouts",
-            feature = "customer_portal",
-            feature = "webhooks"
+            feature = "customer_portal"
         )
     )
 )]
@@ -1023,8 +959,7 @@ pub use self::benefit_public::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1036,8 +971,7 @@ mod benefit_slack_shared_channel;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1057,8 +991,7 @@ pub use self::benefit_slack_shared_channel_create_properties::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1070,8 +1003,7 @@ mod benefit_slack_shared_channel_properties;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1105,8 +1037,7 @@ pub use self::benefit_subscriber_organization::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]
@@ -1120,8 +1051,7 @@ mod benefit_type;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "events",
-            feature = "webhooks"
+            feature = "events"
         )
     )
 )]
@@ -1133,8 +1063,7 @@ pub use self::benefit_type::*;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1146,8 +1075,7 @@ mod benefit_visibility;
             feature = "benefit_grants",
             feature = "benefits",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1156,19 +1084,9 @@ pub use self::benefit_visibility::*;
 mod benefits_update_body;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 pub use self::benefits_update_body::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod billing_address_field_mode;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::billing_address_field_mode::*;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 mod cannot_create_organization_error;
@@ -1182,33 +1100,13 @@ pub use self::card_payment::*;
 mod card_payment_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 pub use self::card_payment_metadata::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_billing_address_fields;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_billing_address_fields::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_create;
@@ -1218,61 +1116,21 @@ pub use self::checkout_create::*;
 mod checkout_created_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 pub use self::checkout_created_metadata::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_discount_fixed_once_forever_duration;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_discount_fixed_once_forever_duration::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_discount_fixed_repeat_duration;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_discount_fixed_repeat_duration::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_discount_percentage_once_forever_duration;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_discount_percentage_once_forever_duration::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_discount_percentage_repeat_duration;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_discount_percentage_repeat_duration::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 mod checkout_link_create;
@@ -1306,19 +1164,9 @@ pub use self::checkout_link_update::*;
 mod checkout_organization;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_organization::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_product;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_product::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_products_create;
@@ -1336,19 +1184,9 @@ pub use self::checkout_public_confirmed::*;
 mod checkout_sort_property;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_sort_property::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_status;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::checkout_status::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod checkout_update;
@@ -1365,24 +1203,14 @@ pub use self::cost_metadata_output::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod count_aggregation;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::count_aggregation::*;
@@ -1402,8 +1230,7 @@ pub use self::count_aggregation::*;
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1424,8 +1251,7 @@ mod country_alpha2;
             feature = "license_keys",
             feature = "orders",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1467,8 +1293,7 @@ pub use self::cursor_pagination::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1480,8 +1305,7 @@ mod custom_field;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1493,8 +1317,7 @@ pub use self::custom_field::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1506,8 +1329,7 @@ mod custom_field_checkbox;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1519,8 +1341,7 @@ pub use self::custom_field_checkbox::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1532,8 +1353,7 @@ mod custom_field_checkbox_properties;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1569,8 +1389,7 @@ pub use self::custom_field_create_text::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1582,8 +1401,7 @@ mod custom_field_date;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1595,8 +1413,7 @@ pub use self::custom_field_date::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1608,8 +1425,7 @@ mod custom_field_date_properties;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1621,8 +1437,7 @@ pub use self::custom_field_date_properties::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1634,8 +1449,7 @@ mod custom_field_number;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1647,8 +1461,7 @@ pub use self::custom_field_number::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1660,8 +1473,7 @@ mod custom_field_number_properties;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1673,8 +1485,7 @@ pub use self::custom_field_number_properties::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1686,8 +1497,7 @@ mod custom_field_select;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1699,8 +1509,7 @@ pub use self::custom_field_select::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1712,8 +1521,7 @@ mod custom_field_select_option;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1725,8 +1533,7 @@ pub use self::custom_field_select_option::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1738,8 +1545,7 @@ mod custom_field_select_properties;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1755,8 +1561,7 @@ pub use self::custom_field_sort_property::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1768,8 +1573,7 @@ mod custom_field_text;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1781,8 +1585,7 @@ pub use self::custom_field_text::*;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1794,8 +1597,7 @@ mod custom_field_text_properties;
             feature = "checkouts",
             feature = "custom_fields",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -1919,24 +1721,14 @@ pub use self::customer_benefit_grant_update::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 mod customer_cancellation_reason;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 pub use self::customer_cancellation_reason::*;
@@ -2079,14 +1871,14 @@ pub use self::customer_portal_customer::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 mod customer_portal_customer_settings;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 pub use self::customer_portal_customer_settings::*;
@@ -2113,14 +1905,14 @@ pub use self::customer_portal_o_auth_account::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 mod customer_portal_subscription_settings;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 pub use self::customer_portal_subscription_settings::*;
@@ -2131,14 +1923,14 @@ pub use self::customer_portal_subscriptions_update_error403::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 mod customer_portal_usage_settings;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 pub use self::customer_portal_usage_settings::*;
@@ -2149,22 +1941,14 @@ pub use self::customer_product::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 mod customer_seat;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 pub use self::customer_seat::*;
@@ -2204,61 +1988,21 @@ pub use self::customer_sessions_create_body::*;
 mod customer_sort_property;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::customer_sort_property::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod customer_state_benefit_grant;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::customer_state_benefit_grant::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod customer_state_meter;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::customer_state_meter::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod customer_state_subscription;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::customer_state_subscription::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod customer_state_subscription_meter;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::customer_state_subscription_meter::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod customer_subscription;
@@ -2313,8 +2057,7 @@ pub use self::customer_team_create::*;
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2328,8 +2071,7 @@ mod customer_type;
             feature = "disputes",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2366,8 +2108,7 @@ pub use self::customer_wallet_sort_property::*;
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2380,25 +2121,14 @@ mod discount_duration;
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
 pub use self::discount_duration::*;
-#[cfg(
-    any(
-        all(feature = "v2026-10", any(feature = "discounts", feature = "webhooks")),
-        all(feature = "v2026-04", feature = "discounts")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 mod discount_product;
-#[cfg(
-    any(
-        all(feature = "v2026-10", any(feature = "discounts", feature = "webhooks")),
-        all(feature = "v2026-04", feature = "discounts")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 pub use self::discount_product::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 mod discount_sort_property;
@@ -2412,8 +2142,7 @@ pub use self::discount_sort_property::*;
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2426,8 +2155,7 @@ mod discount_type;
             feature = "checkouts",
             feature = "discounts",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2443,14 +2171,14 @@ pub use self::dispute_sort_property::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 mod dispute_status;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds", feature = "webhooks")
+        any(feature = "disputes", feature = "refunds")
     )
 )]
 pub use self::dispute_status::*;
@@ -2573,120 +2301,70 @@ pub use self::file_upload_completed::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod filter;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::filter::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod filter_clause;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::filter_clause::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod filter_conjunction;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::filter_conjunction::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod filter_operator;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::filter_operator::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod func;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::func::*;
@@ -2714,8 +2392,7 @@ pub use self::introspect_token_response::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2728,8 +2405,7 @@ mod legacy_recurring_product_price;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2742,8 +2418,7 @@ pub use self::legacy_recurring_product_price::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2756,8 +2431,7 @@ mod legacy_recurring_product_price_custom;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2770,8 +2444,7 @@ pub use self::legacy_recurring_product_price_custom::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2784,8 +2457,7 @@ mod legacy_recurring_product_price_fixed;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -2949,8 +2621,7 @@ pub use self::manual_retry_limit_exceeded::*;
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -2964,8 +2635,7 @@ mod member;
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -2987,8 +2657,7 @@ pub use self::member_owner_create::*;
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -3002,8 +2671,7 @@ mod member_role;
             feature = "customer_portal",
             feature = "customer_seats",
             feature = "customers",
-            feature = "members",
-            feature = "webhooks"
+            feature = "members"
         )
     )
 )]
@@ -3037,8 +2705,7 @@ pub use self::member_update::*;
             feature = "orders",
             feature = "products",
             feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3064,8 +2731,7 @@ mod metadata_output_type;
             feature = "orders",
             feature = "products",
             feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3077,24 +2743,14 @@ pub use self::metadata_query::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod meter;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::meter::*;
@@ -3132,8 +2788,7 @@ pub use self::meter_sort_property::*;
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3148,8 +2803,7 @@ mod meter_unit;
             feature = "customer_portal",
             feature = "meters",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3261,14 +2915,14 @@ pub use self::order_invoice::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 mod order_item_schema;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 pub use self::order_item_schema::*;
@@ -3288,19 +2942,9 @@ pub use self::order_not_eligible_for_retry::*;
 mod order_paid_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 pub use self::order_paid_metadata::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "orders", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_product;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "orders", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::order_product::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_receipt;
@@ -3317,30 +2961,20 @@ pub use self::order_sort_property::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 mod order_status;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 pub use self::order_status::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "orders", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_subscription;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "orders", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::order_subscription::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_update;
@@ -3366,19 +3000,9 @@ pub use self::organization_avatar_file_create::*;
 mod organization_avatar_file_read;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 pub use self::organization_avatar_file_read::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_capabilities;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_capabilities::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_company_legal_entity_schema;
@@ -3391,14 +3015,14 @@ pub use self::organization_create::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 mod organization_customer_portal_settings;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 pub use self::organization_customer_portal_settings::*;
@@ -3418,65 +3042,25 @@ pub use self::organization_individual_legal_entity_schema::*;
 mod organization_not_ready_for_payments;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 pub use self::organization_not_ready_for_payments::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_social_link;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_social_link::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_social_platforms;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_social_platforms::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_sort_property;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_sort_property::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_status;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_status::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_subscription_settings;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_subscription_settings::*;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 mod pagination;
@@ -3552,8 +3136,7 @@ pub use self::payment_not_ready::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]
@@ -3566,8 +3149,7 @@ mod payment_processor;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]
@@ -3587,14 +3169,14 @@ pub use self::payment_trigger::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 mod pending_subscription_update;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 pub use self::pending_subscription_update::*;
@@ -3607,8 +3189,7 @@ pub use self::pending_subscription_update::*;
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3622,8 +3203,7 @@ mod permission;
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3663,14 +3243,14 @@ pub use self::primitive_unions::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 mod product;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 pub use self::product::*;
@@ -3717,8 +3297,7 @@ pub use self::product_media_file_create::*;
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3732,8 +3311,7 @@ mod product_media_file_read;
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3746,8 +3324,7 @@ pub use self::product_media_file_read::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3760,8 +3337,7 @@ mod product_price;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3774,8 +3350,7 @@ pub use self::product_price::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3788,8 +3363,7 @@ mod product_price_custom;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3816,8 +3390,7 @@ pub use self::product_price_custom_create::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3830,8 +3403,7 @@ mod product_price_fixed;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3858,8 +3430,7 @@ pub use self::product_price_fixed_create::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3872,8 +3443,7 @@ mod product_price_meter;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3886,8 +3456,7 @@ pub use self::product_price_meter::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3900,8 +3469,7 @@ mod product_price_metered_unit;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3928,8 +3496,7 @@ pub use self::product_price_metered_unit_create::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3942,8 +3509,7 @@ mod product_price_seat_based;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3970,8 +3536,7 @@ pub use self::product_price_seat_based_create::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -3984,8 +3549,7 @@ mod product_price_seat_tier;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4012,8 +3576,7 @@ pub use self::product_price_seat_tiers_input::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4026,8 +3589,7 @@ mod product_price_seat_tiers_output;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4040,8 +3602,7 @@ pub use self::product_price_seat_tiers_output::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4054,8 +3615,7 @@ mod product_price_source;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4078,8 +3638,7 @@ pub use self::product_update::*;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4094,8 +3653,7 @@ mod product_visibility;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4103,40 +3661,20 @@ pub use self::product_visibility::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod property_aggregation;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::property_aggregation::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod public_subscription_proration_behavior;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "organizations", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::public_subscription_proration_behavior::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod reason;
@@ -4153,8 +3691,7 @@ pub use self::reason::*;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4170,8 +3707,7 @@ mod recurring_interval;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4180,69 +3716,29 @@ pub use self::recurring_interval::*;
 mod refresh_token_request;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::refresh_token_request::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund_create;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_create::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund_dispute;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_dispute::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund_reason;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_reason::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund_sort_property;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_sort_property::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refund_status;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "refunds", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_status::*;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 mod refunded_already;
@@ -4307,22 +3803,14 @@ pub use self::seat_claim_info::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 mod seat_status;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 pub use self::seat_status::*;
@@ -4334,8 +3822,7 @@ pub use self::seat_status::*;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4348,8 +3835,7 @@ mod seat_tier_type;
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4372,37 +3858,17 @@ pub use self::seats_list::*;
 mod sso_enforcement_requires_connection;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 pub use self::sso_enforcement_requires_connection::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod status;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customers", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::status::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 mod sub_type;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::sub_type::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "subscriptions", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 mod subscription;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "subscriptions", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 pub use self::subscription::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 mod subscription_billing_period_updated_metadata;
@@ -4436,19 +3902,9 @@ pub use self::subscription_cycled_metadata::*;
 mod subscription_locked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 pub use self::subscription_locked::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "subscriptions", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 mod subscription_meter;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "subscriptions", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 pub use self::subscription_meter::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 mod subscription_past_due_metadata;
@@ -4474,8 +3930,7 @@ pub use self::subscription_product_updated_metadata::*;
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4488,8 +3943,7 @@ mod subscription_proration_behavior;
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4525,24 +3979,14 @@ pub use self::subscription_sort_property::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 mod subscription_status;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 pub use self::subscription_status::*;
@@ -4582,19 +4026,9 @@ pub use self::support_case_attachment_file_create::*;
 mod support_case_attachment_file_read;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 pub use self::support_case_attachment_file_read::*;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod tax_behavior;
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "webhooks")
-    )
-)]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::tax_behavior::*;
 #[cfg(
     all(
@@ -4605,8 +4039,7 @@ pub use self::tax_behavior::*;
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4620,8 +4053,7 @@ mod tax_behavior_option;
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4640,8 +4072,7 @@ pub use self::tax_behavior_option::*;
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4660,8 +4091,7 @@ mod tax_id_format;
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4688,8 +4118,7 @@ pub use self::time_interval::*;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4702,8 +4131,7 @@ mod timeframe;
             feature = "benefits",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4734,8 +4162,7 @@ pub use self::trial_already_redeemed::*;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4750,8 +4177,7 @@ mod trial_interval;
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -4763,24 +4189,14 @@ pub use self::unauthorized::*;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 mod unique_aggregation;
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_meters",
-            feature = "meters",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
     )
 )]
 pub use self::unique_aggregation::*;
@@ -4800,57 +4216,57 @@ pub use self::validation_error::*;
 mod web_token_request;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::web_token_request::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 mod webhook_benefit_created_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 pub use self::webhook_benefit_created_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 mod webhook_benefit_updated_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 pub use self::webhook_benefit_updated_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 mod webhook_customer_seat_assigned_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 pub use self::webhook_customer_seat_assigned_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 mod webhook_customer_seat_claimed_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 pub use self::webhook_customer_seat_claimed_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 mod webhook_customer_seat_revoked_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 pub use self::webhook_customer_seat_revoked_payload::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 mod webhook_format;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 pub use self::webhook_format::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 mod webhook_member_created_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 pub use self::webhook_member_created_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 mod webhook_member_deleted_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 pub use self::webhook_member_deleted_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 mod webhook_member_updated_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 pub use self::webhook_member_updated_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 mod webhook_product_created_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 pub use self::webhook_product_created_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 mod webhook_product_updated_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 pub use self::webhook_product_updated_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod webhook_refund_created_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::webhook_refund_created_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod webhook_refund_updated_payload;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::webhook_refund_updated_payload::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
 mod webhooks_list_webhook_deliveries_http_code_class;

@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 /// An order line item.
@@ -29,7 +29,7 @@ pub struct OrderItemSchema {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 impl ::serde::Serialize for OrderItemSchema {
@@ -57,7 +57,7 @@ impl ::serde::Serialize for OrderItemSchema {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
@@ -70,7 +70,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 impl crate::__private::DecodeStruct for OrderItemSchema {

@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 /// OrderStatus
@@ -28,7 +28,7 @@ pub enum OrderStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 impl OrderStatus {
@@ -57,7 +57,7 @@ impl OrderStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 impl From<&str> for OrderStatus {
@@ -76,7 +76,7 @@ impl From<&str> for OrderStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "webhooks")
+        any(feature = "customer_portal", feature = "orders")
     )
 )]
 crate::__private::string_enum_impls!(OrderStatus);

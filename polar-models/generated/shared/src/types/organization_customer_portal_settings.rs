@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 /// OrganizationCustomerPortalSettings
@@ -19,7 +19,7 @@ pub struct OrganizationCustomerPortalSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl ::serde::Serialize for OrganizationCustomerPortalSettings {
@@ -42,7 +42,7 @@ impl ::serde::Serialize for OrganizationCustomerPortalSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
@@ -55,7 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
@@ -108,7 +108,7 @@ impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations", feature = "webhooks")
+        any(feature = "customer_portal", feature = "organizations")
     )
 )]
 impl OrganizationCustomerPortalSettings {

@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]
@@ -30,8 +29,7 @@ pub enum PaymentProcessor {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]
@@ -54,8 +52,7 @@ impl PaymentProcessor {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]
@@ -75,8 +72,7 @@ impl From<&str> for PaymentProcessor {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "customers",
-            feature = "payments",
-            feature = "webhooks"
+            feature = "payments"
         )
     )
 )]

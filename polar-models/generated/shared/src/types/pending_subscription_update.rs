@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 /// Pending update to be applied to a subscription at the beginning of the next period.
@@ -25,7 +25,7 @@ pub struct PendingSubscriptionUpdate {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for PendingSubscriptionUpdate {
@@ -51,7 +51,7 @@ impl ::serde::Serialize for PendingSubscriptionUpdate {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
@@ -64,7 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks")
+        any(feature = "customer_portal", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {

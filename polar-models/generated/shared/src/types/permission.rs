@@ -9,8 +9,7 @@
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -40,8 +39,7 @@ pub enum Permission {
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -75,8 +73,7 @@ impl Permission {
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -101,8 +98,7 @@ impl From<&str> for Permission {
             feature = "customer_portal",
             feature = "customers",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

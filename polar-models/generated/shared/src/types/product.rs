@@ -3,7 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 /// A product.
@@ -53,7 +53,7 @@ pub struct Product {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for Product {
@@ -89,7 +89,7 @@ impl ::serde::Serialize for Product {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for Product {
@@ -102,7 +102,7 @@ impl<'de> ::serde::Deserialize<'de> for Product {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl crate::__private::DecodeStruct for Product {
@@ -285,7 +285,7 @@ impl crate::__private::DecodeStruct for Product {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 /// Written inline at `#/components/schemas/Product/properties/prices/items`.
@@ -302,7 +302,7 @@ pub enum ProductPricesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl ::serde::Serialize for ProductPricesItem {
@@ -320,7 +320,7 @@ impl ::serde::Serialize for ProductPricesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
@@ -566,7 +566,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl From<super::LegacyRecurringProductPrice> for ProductPricesItem {
@@ -577,7 +577,7 @@ impl From<super::LegacyRecurringProductPrice> for ProductPricesItem {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions", feature = "webhooks")
+        any(feature = "products", feature = "subscriptions")
     )
 )]
 impl From<super::ProductPrice> for ProductPricesItem {

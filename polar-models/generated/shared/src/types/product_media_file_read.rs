@@ -9,8 +9,7 @@
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -61,8 +60,7 @@ pub struct ProductMediaFileRead {
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -106,8 +104,7 @@ impl ::serde::Serialize for ProductMediaFileRead {
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -127,8 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductMediaFileRead {
             feature = "customer_portal",
             feature = "files",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -36,8 +35,7 @@ pub enum ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -63,8 +61,7 @@ impl ::serde::Serialize for ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -230,8 +227,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -248,8 +244,7 @@ impl From<super::ProductPriceFixed> for ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -266,8 +261,7 @@ impl From<super::ProductPriceCustom> for ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -284,8 +278,7 @@ impl From<super::ProductPriceSeatBased> for ProductPrice {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

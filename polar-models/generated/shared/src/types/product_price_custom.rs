@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -49,8 +48,7 @@ pub struct ProductPriceCustom {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -88,8 +86,7 @@ impl ::serde::Serialize for ProductPriceCustom {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -108,8 +105,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustom {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -35,8 +34,7 @@ pub struct ProductPriceMeter {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -67,8 +65,7 @@ impl ::serde::Serialize for ProductPriceMeter {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -87,8 +84,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeter {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

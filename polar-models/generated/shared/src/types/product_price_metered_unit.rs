@@ -8,8 +8,7 @@
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -51,8 +50,7 @@ pub struct ProductPriceMeteredUnit {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -91,8 +89,7 @@ impl ::serde::Serialize for ProductPriceMeteredUnit {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -111,8 +108,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnit {
             feature = "checkouts",
             feature = "customer_portal",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

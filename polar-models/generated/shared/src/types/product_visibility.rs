@@ -10,8 +10,7 @@
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -38,8 +37,7 @@ pub enum ProductVisibility {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -66,8 +64,7 @@ impl ProductVisibility {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -91,8 +88,7 @@ impl From<&str> for ProductVisibility {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

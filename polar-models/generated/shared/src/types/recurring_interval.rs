@@ -11,8 +11,7 @@
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -42,8 +41,7 @@ pub enum RecurringInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -72,8 +70,7 @@ impl RecurringInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -99,8 +96,7 @@ impl From<&str> for RecurringInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

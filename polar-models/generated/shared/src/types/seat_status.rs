@@ -3,11 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 /// SeatStatus
@@ -26,11 +22,7 @@ pub enum SeatStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 impl SeatStatus {
@@ -49,11 +41,7 @@ impl SeatStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 impl From<&str> for SeatStatus {
@@ -69,11 +57,7 @@ impl From<&str> for SeatStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "customer_seats")
     )
 )]
 crate::__private::string_enum_impls!(SeatStatus);

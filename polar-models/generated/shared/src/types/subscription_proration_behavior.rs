@@ -8,8 +8,7 @@
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -36,8 +35,7 @@ pub enum SubscriptionProrationBehavior {
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -68,8 +66,7 @@ impl SubscriptionProrationBehavior {
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -92,8 +89,7 @@ impl From<&str> for SubscriptionProrationBehavior {
             feature = "customer_portal",
             feature = "events",
             feature = "organizations",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -3,12 +3,7 @@
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 /// SubscriptionStatus
@@ -37,12 +32,7 @@ pub enum SubscriptionStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 impl SubscriptionStatus {
@@ -75,12 +65,7 @@ impl SubscriptionStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 impl From<&str> for SubscriptionStatus {
@@ -101,12 +86,7 @@ impl From<&str> for SubscriptionStatus {
 #[cfg(
     all(
         any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
-        )
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
     )
 )]
 crate::__private::string_enum_impls!(SubscriptionStatus);

@@ -9,8 +9,7 @@
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -36,8 +35,7 @@ pub enum TaxBehaviorOption {
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -63,8 +61,7 @@ impl TaxBehaviorOption {
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -87,8 +84,7 @@ impl From<&str> for TaxBehaviorOption {
             feature = "customer_portal",
             feature = "organizations",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -14,8 +14,7 @@
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -194,8 +193,7 @@ pub enum TaxIdFormat {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -376,8 +374,7 @@ impl TaxIdFormat {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -478,8 +475,7 @@ impl From<&str> for TaxIdFormat {
             feature = "events",
             feature = "license_keys",
             feature = "orders",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -10,8 +10,7 @@
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -40,8 +39,7 @@ pub enum TrialInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -69,8 +67,7 @@ impl TrialInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]
@@ -95,8 +92,7 @@ impl From<&str> for TrialInterval {
             feature = "discounts",
             feature = "orders",
             feature = "products",
-            feature = "subscriptions",
-            feature = "webhooks"
+            feature = "subscriptions"
         )
     )
 )]

@@ -25,8 +25,7 @@ pub mod consts;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod address;
@@ -43,8 +42,7 @@ mod address;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::address::*;
@@ -80,23 +78,9 @@ mod already_canceled_subscription;
 pub use self::already_canceled_subscription::*;
 mod ambiguous_external_customer_id;
 pub use self::ambiguous_external_customer_id::*;
-#[cfg(
-    any(
-        feature = "checkouts",
-        feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 mod attached_custom_field;
-#[cfg(
-    any(
-        feature = "checkouts",
-        feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 pub use self::attached_custom_field::*;
 #[cfg(feature = "products")]
 mod attached_custom_field_create;
@@ -167,8 +151,7 @@ pub use self::balance_refund_reversal_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit;
@@ -177,8 +160,7 @@ mod benefit;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit::*;
@@ -191,8 +173,7 @@ pub use self::benefit_create::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_custom;
@@ -201,8 +182,7 @@ mod benefit_custom;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_custom::*;
@@ -219,8 +199,7 @@ pub use self::benefit_custom_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_custom_properties;
@@ -229,8 +208,7 @@ mod benefit_custom_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_custom_properties::*;
@@ -255,8 +233,7 @@ pub use self::benefit_cycled_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_discord;
@@ -265,8 +242,7 @@ mod benefit_discord;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_discord::*;
@@ -283,8 +259,7 @@ pub use self::benefit_discord_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_discord_properties;
@@ -293,8 +268,7 @@ mod benefit_discord_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_discord_properties::*;
@@ -315,8 +289,7 @@ pub use self::benefit_discord_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_downloadables;
@@ -325,8 +298,7 @@ mod benefit_downloadables;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_downloadables::*;
@@ -343,8 +315,7 @@ pub use self::benefit_downloadables_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_downloadables_properties;
@@ -353,8 +324,7 @@ mod benefit_downloadables_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_downloadables_properties::*;
@@ -375,8 +345,7 @@ pub use self::benefit_downloadables_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_feature_flag;
@@ -385,8 +354,7 @@ mod benefit_feature_flag;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_feature_flag::*;
@@ -403,8 +371,7 @@ pub use self::benefit_feature_flag_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_feature_flag_properties;
@@ -413,8 +380,7 @@ mod benefit_feature_flag_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_feature_flag_properties::*;
@@ -435,8 +401,7 @@ pub use self::benefit_feature_flag_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_git_hub_repository;
@@ -445,8 +410,7 @@ mod benefit_git_hub_repository;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_git_hub_repository::*;
@@ -463,8 +427,7 @@ pub use self::benefit_git_hub_repository_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_git_hub_repository_properties;
@@ -473,8 +436,7 @@ mod benefit_git_hub_repository_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_git_hub_repository_properties::*;
@@ -499,8 +461,7 @@ pub use self::benefit_grant::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_custom_properties;
@@ -509,22 +470,20 @@ mod benefit_grant_custom_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_custom_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_custom_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_custom_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_discord_properties;
@@ -533,22 +492,20 @@ mod benefit_grant_discord_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_discord_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_discord_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_discord_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_downloadables_properties;
@@ -557,31 +514,20 @@ mod benefit_grant_downloadables_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_downloadables_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_downloadables_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_downloadables_webhook::*;
 #[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
 )]
 mod benefit_grant_error;
 #[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
 )]
 pub use self::benefit_grant_error::*;
 #[cfg(
@@ -589,8 +535,7 @@ pub use self::benefit_grant_error::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_feature_flag_properties;
@@ -599,22 +544,20 @@ mod benefit_grant_feature_flag_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_feature_flag_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_feature_flag_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_feature_flag_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_git_hub_repository_properties;
@@ -623,22 +566,20 @@ mod benefit_grant_git_hub_repository_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_git_hub_repository_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_git_hub_repository_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_git_hub_repository_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_license_keys_properties;
@@ -647,34 +588,32 @@ mod benefit_grant_license_keys_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_license_keys_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_license_keys_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_license_keys_webhook::*;
 #[cfg(feature = "events")]
 mod benefit_grant_metadata;
 #[cfg(feature = "events")]
 pub use self::benefit_grant_metadata::*;
-#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
+#[cfg(any(feature = "benefit_grants", feature = "customer_portal"))]
 mod benefit_grant_meter_credit_properties;
-#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
+#[cfg(any(feature = "benefit_grants", feature = "customer_portal"))]
 pub use self::benefit_grant_meter_credit_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_meter_credit_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_meter_credit_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_slack_shared_channel_properties;
@@ -683,22 +622,21 @@ mod benefit_grant_slack_shared_channel_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_slack_shared_channel_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_slack_shared_channel_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_slack_shared_channel_webhook::*;
 #[cfg(feature = "benefit_grants")]
 mod benefit_grant_sort_property;
 #[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_sort_property::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_webhook::*;
 #[cfg(feature = "events")]
 mod benefit_granted_event;
@@ -714,8 +652,7 @@ pub use self::benefit_license_key_activation_create_properties::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_key_activation_properties;
@@ -725,8 +662,7 @@ mod benefit_license_key_activation_properties;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_key_activation_properties::*;
@@ -736,8 +672,7 @@ pub use self::benefit_license_key_activation_properties::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_key_expiration_properties;
@@ -747,8 +682,7 @@ mod benefit_license_key_expiration_properties;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_key_expiration_properties::*;
@@ -757,8 +691,7 @@ pub use self::benefit_license_key_expiration_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_keys;
@@ -767,8 +700,7 @@ mod benefit_license_keys;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_keys::*;
@@ -785,8 +717,7 @@ pub use self::benefit_license_keys_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_keys_properties;
@@ -795,8 +726,7 @@ mod benefit_license_keys_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_keys_properties::*;
@@ -817,8 +747,7 @@ pub use self::benefit_license_keys_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_meter_credit;
@@ -827,8 +756,7 @@ mod benefit_meter_credit;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_meter_credit::*;
@@ -845,8 +773,7 @@ pub use self::benefit_meter_credit_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_meter_credit_properties;
@@ -855,8 +782,7 @@ mod benefit_meter_credit_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_meter_credit_properties::*;
@@ -873,21 +799,11 @@ mod benefit_meter_credit_update;
 #[cfg(feature = "benefits")]
 pub use self::benefit_meter_credit_update::*;
 #[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "checkouts",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
 )]
 mod benefit_public;
 #[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "checkouts",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
 )]
 pub use self::benefit_public::*;
 #[cfg(feature = "events")]
@@ -899,8 +815,7 @@ pub use self::benefit_revoked_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_slack_shared_channel;
@@ -909,8 +824,7 @@ mod benefit_slack_shared_channel;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_slack_shared_channel::*;
@@ -927,8 +841,7 @@ pub use self::benefit_slack_shared_channel_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_slack_shared_channel_properties;
@@ -937,8 +850,7 @@ mod benefit_slack_shared_channel_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_slack_shared_channel_properties::*;
@@ -969,8 +881,7 @@ pub use self::benefit_subscriber_organization::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod benefit_type;
@@ -981,8 +892,7 @@ mod benefit_type;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::benefit_type::*;
@@ -995,8 +905,7 @@ pub use self::benefit_updated_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_visibility;
@@ -1005,8 +914,7 @@ mod benefit_visibility;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_visibility::*;
@@ -1014,9 +922,9 @@ pub use self::benefit_visibility::*;
 mod benefits_update_body;
 #[cfg(feature = "benefits")]
 pub use self::benefits_update_body::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod billing_address_field_mode;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::billing_address_field_mode::*;
 mod cannot_create_organization_error;
 pub use self::cannot_create_organization_error::*;
@@ -1028,13 +936,13 @@ pub use self::card_payment::*;
 mod card_payment_metadata;
 #[cfg(feature = "payments")]
 pub use self::card_payment_metadata::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_billing_address_fields;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_billing_address_fields::*;
 #[cfg(feature = "checkouts")]
 mod checkout_confirm_stripe;
@@ -1052,21 +960,21 @@ pub use self::checkout_created_event::*;
 mod checkout_created_metadata;
 #[cfg(feature = "events")]
 pub use self::checkout_created_metadata::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_fixed_once_forever_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_fixed_once_forever_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_fixed_repeat_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_fixed_repeat_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_percentage_once_forever_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_once_forever_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_percentage_repeat_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_repeat_duration::*;
 mod checkout_forbidden_error;
 pub use self::checkout_forbidden_error::*;
@@ -1106,9 +1014,9 @@ pub use self::checkout_link_update::*;
 mod checkout_organization;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_organization::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_product;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_product::*;
 #[cfg(feature = "checkouts")]
 mod checkout_products_create;
@@ -1126,9 +1034,9 @@ pub use self::checkout_public_confirmed::*;
 mod checkout_sort_property;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_sort_property::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_status;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_status::*;
 #[cfg(feature = "checkouts")]
 mod checkout_update;
@@ -1146,23 +1054,9 @@ pub use self::cost_metadata_input::*;
 mod cost_metadata_output;
 #[cfg(feature = "events")]
 pub use self::cost_metadata_output::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod count_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::count_aggregation::*;
 #[cfg(
     any(
@@ -1178,8 +1072,7 @@ pub use self::count_aggregation::*;
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod country_alpha2;
@@ -1197,8 +1090,7 @@ mod country_alpha2;
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::country_alpha2::*;
@@ -1229,8 +1121,7 @@ pub use self::cursor_pagination::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field;
@@ -1239,8 +1130,7 @@ mod custom_field;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field::*;
@@ -1249,8 +1139,7 @@ pub use self::custom_field::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_checkbox;
@@ -1259,8 +1148,7 @@ mod custom_field_checkbox;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_checkbox::*;
@@ -1269,8 +1157,7 @@ pub use self::custom_field_checkbox::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_checkbox_properties;
@@ -1279,8 +1166,7 @@ mod custom_field_checkbox_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_checkbox_properties::*;
@@ -1313,8 +1199,7 @@ pub use self::custom_field_create_text::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_date;
@@ -1323,8 +1208,7 @@ mod custom_field_date;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_date::*;
@@ -1333,8 +1217,7 @@ pub use self::custom_field_date::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_date_properties;
@@ -1343,8 +1226,7 @@ mod custom_field_date_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_date_properties::*;
@@ -1353,8 +1235,7 @@ pub use self::custom_field_date_properties::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_number;
@@ -1363,8 +1244,7 @@ mod custom_field_number;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_number::*;
@@ -1373,8 +1253,7 @@ pub use self::custom_field_number::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_number_properties;
@@ -1383,8 +1262,7 @@ mod custom_field_number_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_number_properties::*;
@@ -1393,8 +1271,7 @@ pub use self::custom_field_number_properties::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select;
@@ -1403,8 +1280,7 @@ mod custom_field_select;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select::*;
@@ -1413,8 +1289,7 @@ pub use self::custom_field_select::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select_option;
@@ -1423,8 +1298,7 @@ mod custom_field_select_option;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select_option::*;
@@ -1433,8 +1307,7 @@ pub use self::custom_field_select_option::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select_properties;
@@ -1443,8 +1316,7 @@ mod custom_field_select_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select_properties::*;
@@ -1457,8 +1329,7 @@ pub use self::custom_field_sort_property::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_text;
@@ -1467,8 +1338,7 @@ mod custom_field_text;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_text::*;
@@ -1477,8 +1347,7 @@ pub use self::custom_field_text::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_text_properties;
@@ -1487,8 +1356,7 @@ mod custom_field_text_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_text_properties::*;
@@ -1527,8 +1395,7 @@ pub use self::custom_field_update_text::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer;
@@ -1539,8 +1406,7 @@ mod customer;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer::*;
@@ -1632,23 +1498,9 @@ pub use self::customer_benefit_grant_sort_property::*;
 mod customer_benefit_grant_update;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_update::*;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod customer_cancellation_reason;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::customer_cancellation_reason::*;
 #[cfg(feature = "customers")]
 mod customer_create;
@@ -1705,8 +1557,7 @@ pub use self::customer_email_update_verify_response::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer_individual;
@@ -1717,8 +1568,7 @@ mod customer_individual;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer_individual::*;
@@ -1824,9 +1674,9 @@ pub use self::customer_payment_method_generic::*;
 mod customer_portal_customer;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_customer_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_customer_settings::*;
 #[cfg(feature = "customer_portal")]
 mod customer_portal_customer_update;
@@ -1848,27 +1698,23 @@ pub use self::customer_portal_member_update::*;
 mod customer_portal_o_auth_account;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_o_auth_account::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_subscription_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_subscription_settings::*;
 mod customer_portal_subscriptions_update_error403;
 pub use self::customer_portal_subscriptions_update_error403::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_usage_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_usage_settings::*;
 #[cfg(feature = "customer_portal")]
 mod customer_product;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_product::*;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod customer_seat;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::customer_seat::*;
 #[cfg(feature = "customer_portal")]
 mod customer_seat_assign;
@@ -1898,33 +1744,33 @@ pub use self::customer_sessions_create_body::*;
 mod customer_sort_property;
 #[cfg(feature = "customers")]
 pub use self::customer_sort_property::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_benefit_grant;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_benefit_grant::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_individual;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_individual::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_meter;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_meter::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_subscription;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_subscription::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_subscription_meter;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_subscription_meter::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_team;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_team::*;
 #[cfg(feature = "customer_portal")]
 mod customer_subscription;
@@ -1981,8 +1827,7 @@ pub use self::customer_subscription_update_seats::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer_team;
@@ -1993,8 +1838,7 @@ mod customer_team;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer_team::*;
@@ -2009,8 +1853,7 @@ pub use self::customer_team_create::*;
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod customer_type;
@@ -2021,8 +1864,7 @@ mod customer_type;
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::customer_type::*;
@@ -2068,8 +1910,7 @@ pub use self::discount_create::*;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod discount_duration;
@@ -2079,8 +1920,7 @@ mod discount_duration;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::discount_duration::*;
@@ -2092,45 +1932,17 @@ pub use self::discount_fixed_create::*;
 mod discount_fixed_once_forever_duration;
 #[cfg(feature = "discounts")]
 pub use self::discount_fixed_once_forever_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_fixed_once_forever_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_fixed_once_forever_duration_base::*;
 #[cfg(feature = "discounts")]
 mod discount_fixed_repeat_duration;
 #[cfg(feature = "discounts")]
 pub use self::discount_fixed_repeat_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_fixed_repeat_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_fixed_repeat_duration_base::*;
 #[cfg(feature = "discounts")]
 mod discount_percentage_create;
@@ -2140,45 +1952,17 @@ pub use self::discount_percentage_create::*;
 mod discount_percentage_once_forever_duration;
 #[cfg(feature = "discounts")]
 pub use self::discount_percentage_once_forever_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_percentage_once_forever_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_percentage_once_forever_duration_base::*;
 #[cfg(feature = "discounts")]
 mod discount_percentage_repeat_duration;
 #[cfg(feature = "discounts")]
 pub use self::discount_percentage_repeat_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_percentage_repeat_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_percentage_repeat_duration_base::*;
 #[cfg(feature = "discounts")]
 mod discount_product;
@@ -2194,8 +1978,7 @@ pub use self::discount_sort_property::*;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod discount_type;
@@ -2205,8 +1988,7 @@ mod discount_type;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::discount_type::*;
@@ -2228,9 +2010,9 @@ pub use self::dispute_not_open_error::*;
 mod dispute_sort_property;
 #[cfg(feature = "disputes")]
 pub use self::dispute_sort_property::*;
-#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
+#[cfg(any(feature = "disputes", feature = "refunds"))]
 mod dispute_status;
-#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
+#[cfg(any(feature = "disputes", feature = "refunds"))]
 pub use self::dispute_status::*;
 #[cfg(feature = "files")]
 mod downloadable_file_create;
@@ -2342,95 +2124,25 @@ pub use self::file_upload::*;
 mod file_upload_completed;
 #[cfg(feature = "files")]
 pub use self::file_upload_completed::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_clause;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_clause::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_conjunction;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_conjunction::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_operator;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_operator::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod func;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::func::*;
 #[cfg(feature = "payments")]
 mod generic_payment;
@@ -2452,8 +2164,7 @@ pub use self::introspect_token_response::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price;
@@ -2463,8 +2174,7 @@ mod legacy_recurring_product_price;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price::*;
@@ -2474,8 +2184,7 @@ pub use self::legacy_recurring_product_price::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price_custom;
@@ -2485,8 +2194,7 @@ mod legacy_recurring_product_price_custom;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price_custom::*;
@@ -2496,8 +2204,7 @@ pub use self::legacy_recurring_product_price_custom::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price_fixed;
@@ -2507,8 +2214,7 @@ mod legacy_recurring_product_price_fixed;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price_fixed::*;
@@ -2701,8 +2407,7 @@ pub use self::manual_retry_limit_exceeded::*;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 mod member;
@@ -2713,8 +2418,7 @@ mod member;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 pub use self::member::*;
@@ -2733,8 +2437,7 @@ pub use self::member_owner_create::*;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 mod member_role;
@@ -2745,8 +2448,7 @@ mod member_role;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 pub use self::member_role::*;
@@ -2777,8 +2479,7 @@ pub use self::member_update::*;
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod metadata_output_type;
@@ -2801,8 +2502,7 @@ mod metadata_output_type;
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::metadata_output_type::*;
@@ -2810,23 +2510,9 @@ pub use self::metadata_output_type::*;
 mod metadata_query;
 #[cfg(feature = "full")]
 pub use self::metadata_query::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod meter;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::meter::*;
 #[cfg(feature = "meters")]
 mod meter_create;
@@ -2868,8 +2554,7 @@ pub use self::meter_sort_property::*;
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod meter_unit;
@@ -2881,8 +2566,7 @@ mod meter_unit;
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::meter_unit::*;
@@ -2970,21 +2654,21 @@ mod oauth2_userinfo_response;
 pub use self::oauth2_userinfo_response::*;
 mod off_session_charges_not_enabled;
 pub use self::off_session_charges_not_enabled::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_billing_reason;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_billing_reason::*;
 #[cfg(feature = "orders")]
 mod order_create;
 #[cfg(feature = "orders")]
 pub use self::order_create::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_customer;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_customer::*;
 #[cfg(feature = "orders")]
 mod order_finalize;
@@ -2994,9 +2678,9 @@ pub use self::order_finalize::*;
 mod order_invoice;
 #[cfg(feature = "orders")]
 pub use self::order_invoice::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_item_schema;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_item_schema::*;
 mod order_not_draft;
 pub use self::order_not_draft::*;
@@ -3012,9 +2696,9 @@ pub use self::order_paid_event::*;
 mod order_paid_metadata;
 #[cfg(feature = "events")]
 pub use self::order_paid_metadata::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_product;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_product::*;
 #[cfg(feature = "orders")]
 mod order_receipt;
@@ -3032,13 +2716,13 @@ pub use self::order_refunded_metadata::*;
 mod order_sort_property;
 #[cfg(feature = "orders")]
 pub use self::order_sort_property::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_status;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_status::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_subscription;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_subscription::*;
 #[cfg(feature = "orders")]
 mod order_update;
@@ -3056,9 +2740,9 @@ mod orders_finalize_error402;
 pub use self::orders_finalize_error402::*;
 mod orders_finalize_error403;
 pub use self::orders_finalize_error403::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization::*;
 #[cfg(feature = "files")]
 mod organization_avatar_file_create;
@@ -3068,9 +2752,9 @@ pub use self::organization_avatar_file_create::*;
 mod organization_avatar_file_read;
 #[cfg(feature = "files")]
 pub use self::organization_avatar_file_read::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_capabilities;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_capabilities::*;
 #[cfg(feature = "organizations")]
 mod organization_company_legal_entity_schema;
@@ -3080,21 +2764,21 @@ pub use self::organization_company_legal_entity_schema::*;
 mod organization_create;
 #[cfg(feature = "organizations")]
 pub use self::organization_create::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_customer_email_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_customer_email_settings::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod organization_customer_portal_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::organization_customer_portal_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_details;
 #[cfg(feature = "organizations")]
 pub use self::organization_details::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_feature_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_feature_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_feature_settings_update;
@@ -3106,25 +2790,25 @@ mod organization_individual_legal_entity_schema;
 pub use self::organization_individual_legal_entity_schema::*;
 mod organization_not_ready_for_payments;
 pub use self::organization_not_ready_for_payments::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_social_link;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_social_link::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_social_platforms;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_social_platforms::*;
 #[cfg(feature = "organizations")]
 mod organization_sort_property;
 #[cfg(feature = "organizations")]
 pub use self::organization_sort_property::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_status;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_status::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_subscription_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_subscription_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_update;
@@ -3174,8 +2858,7 @@ pub use self::payment_not_ready::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments",
-        feature = "webhooks"
+        feature = "payments"
     )
 )]
 mod payment_processor;
@@ -3185,8 +2868,7 @@ mod payment_processor;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments",
-        feature = "webhooks"
+        feature = "payments"
     )
 )]
 pub use self::payment_processor::*;
@@ -3202,9 +2884,9 @@ pub use self::payment_status::*;
 mod payment_trigger;
 #[cfg(feature = "payments")]
 pub use self::payment_trigger::*;
-#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 mod pending_subscription_update;
-#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 pub use self::pending_subscription_update::*;
 #[cfg(
     any(
@@ -3213,8 +2895,7 @@ pub use self::pending_subscription_update::*;
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod permission;
@@ -3225,8 +2906,7 @@ mod permission;
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::permission::*;
@@ -3254,9 +2934,9 @@ mod presentment_currency;
 pub use self::presentment_currency::*;
 mod primitive_unions;
 pub use self::primitive_unions::*;
-#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "products", feature = "subscriptions"))]
 mod product;
-#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "products", feature = "subscriptions"))]
 pub use self::product::*;
 #[cfg(feature = "products")]
 mod product_benefits_update;
@@ -3289,8 +2969,7 @@ pub use self::product_media_file_create::*;
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_media_file_read;
@@ -3301,8 +2980,7 @@ mod product_media_file_read;
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_media_file_read::*;
@@ -3312,8 +2990,7 @@ pub use self::product_media_file_read::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price;
@@ -3323,8 +3000,7 @@ mod product_price;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price::*;
@@ -3334,8 +3010,7 @@ pub use self::product_price::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_custom;
@@ -3345,8 +3020,7 @@ mod product_price_custom;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_custom::*;
@@ -3360,8 +3034,7 @@ pub use self::product_price_custom_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_fixed;
@@ -3371,8 +3044,7 @@ mod product_price_fixed;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_fixed::*;
@@ -3386,8 +3058,7 @@ pub use self::product_price_fixed_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_meter;
@@ -3397,8 +3068,7 @@ mod product_price_meter;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_meter::*;
@@ -3408,8 +3078,7 @@ pub use self::product_price_meter::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_metered_unit;
@@ -3419,8 +3088,7 @@ mod product_price_metered_unit;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_metered_unit::*;
@@ -3434,8 +3102,7 @@ pub use self::product_price_metered_unit_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_based;
@@ -3445,8 +3112,7 @@ mod product_price_seat_based;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_based::*;
@@ -3460,8 +3126,7 @@ pub use self::product_price_seat_based_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_tier;
@@ -3471,8 +3136,7 @@ mod product_price_seat_tier;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_tier::*;
@@ -3486,8 +3150,7 @@ pub use self::product_price_seat_tiers_input::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_tiers_output;
@@ -3497,8 +3160,7 @@ mod product_price_seat_tiers_output;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_tiers_output::*;
@@ -3508,8 +3170,7 @@ pub use self::product_price_seat_tiers_output::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_source;
@@ -3519,8 +3180,7 @@ mod product_price_source;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_source::*;
@@ -3540,8 +3200,7 @@ pub use self::product_update::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_visibility;
@@ -3553,32 +3212,17 @@ mod product_visibility;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_visibility::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod property_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::property_aggregation::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod public_subscription_proration_behavior;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::public_subscription_proration_behavior::*;
 #[cfg(feature = "refunds")]
 mod reason;
@@ -3593,8 +3237,7 @@ pub use self::reason::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod recurring_interval;
@@ -3607,8 +3250,7 @@ mod recurring_interval;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::recurring_interval::*;
@@ -3616,29 +3258,29 @@ pub use self::recurring_interval::*;
 mod refresh_token_request;
 #[cfg(feature = "oauth2")]
 pub use self::refresh_token_request::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund::*;
 #[cfg(feature = "refunds")]
 mod refund_create;
 #[cfg(feature = "refunds")]
 pub use self::refund_create::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_dispute;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_dispute::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_reason;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_reason::*;
 #[cfg(feature = "refunds")]
 mod refund_sort_property;
 #[cfg(feature = "refunds")]
 pub use self::refund_sort_property::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_status;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_status::*;
 mod refunded_already;
 pub use self::refunded_already::*;
@@ -3696,13 +3338,9 @@ pub use self::seat_claim::*;
 mod seat_claim_info;
 #[cfg(feature = "customer_seats")]
 pub use self::seat_claim_info::*;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod seat_status;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seat_status::*;
 #[cfg(
     any(
@@ -3710,8 +3348,7 @@ pub use self::seat_status::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod seat_tier_type;
@@ -3721,8 +3358,7 @@ mod seat_tier_type;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::seat_tier_type::*;
@@ -3732,17 +3368,17 @@ mod seats_list;
 pub use self::seats_list::*;
 mod sso_enforcement_requires_connection;
 pub use self::sso_enforcement_requires_connection::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod status;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::status::*;
 #[cfg(feature = "oauth2")]
 mod sub_type;
 #[cfg(feature = "oauth2")]
 pub use self::sub_type::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription::*;
 #[cfg(feature = "events")]
 mod subscription_billing_period_updated_event;
@@ -3780,9 +3416,9 @@ pub use self::subscription_created_event::*;
 mod subscription_created_metadata;
 #[cfg(feature = "events")]
 pub use self::subscription_created_metadata::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription_customer;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_customer::*;
 #[cfg(feature = "events")]
 mod subscription_cycled_event;
@@ -3794,9 +3430,9 @@ mod subscription_cycled_metadata;
 pub use self::subscription_cycled_metadata::*;
 mod subscription_locked;
 pub use self::subscription_locked::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription_meter;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_meter::*;
 #[cfg(feature = "events")]
 mod subscription_past_due_event;
@@ -3832,8 +3468,7 @@ pub use self::subscription_product_updated_metadata::*;
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod subscription_proration_behavior;
@@ -3843,8 +3478,7 @@ mod subscription_proration_behavior;
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::subscription_proration_behavior::*;
@@ -3892,23 +3526,9 @@ pub use self::subscription_seats_updated_metadata::*;
 mod subscription_sort_property;
 #[cfg(feature = "subscriptions")]
 pub use self::subscription_sort_property::*;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod subscription_status;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::subscription_status::*;
 #[cfg(feature = "events")]
 mod subscription_uncanceled_event;
@@ -3970,9 +3590,9 @@ pub use self::support_case_attachment_file_read::*;
 mod system_event;
 #[cfg(feature = "events")]
 pub use self::system_event::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod tax_behavior;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::tax_behavior::*;
 #[cfg(
     any(
@@ -3981,8 +3601,7 @@ pub use self::tax_behavior::*;
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod tax_behavior_option;
@@ -3993,8 +3612,7 @@ mod tax_behavior_option;
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::tax_behavior_option::*;
@@ -4010,8 +3628,7 @@ pub use self::tax_behavior_option::*;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod tax_id_format;
@@ -4027,8 +3644,7 @@ mod tax_id_format;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::tax_id_format::*;
@@ -4042,8 +3658,7 @@ pub use self::time_interval::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod timeframe;
@@ -4053,8 +3668,7 @@ mod timeframe;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::timeframe::*;
@@ -4084,8 +3698,7 @@ pub use self::trial_already_redeemed::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod trial_interval;
@@ -4097,30 +3710,15 @@ mod trial_interval;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::trial_interval::*;
 mod unauthorized;
 pub use self::unauthorized::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod unique_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::unique_aggregation::*;
 #[cfg(feature = "events")]
 mod user_event;
@@ -4144,69 +3742,69 @@ pub use self::validation_error::*;
 mod web_token_request;
 #[cfg(feature = "oauth2")]
 pub use self::web_token_request::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 mod webhook_benefit_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 pub use self::webhook_benefit_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_cycled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_cycled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 mod webhook_benefit_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 pub use self::webhook_benefit_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_expired_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_expired_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_deleted_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_deleted_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_assigned_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_assigned_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_claimed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_claimed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_state_changed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_state_changed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhook_delivery;
@@ -4236,93 +3834,93 @@ pub use self::webhook_event_type::*;
 mod webhook_format;
 #[cfg(feature = "webhooks")]
 pub use self::webhook_format::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_deleted_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_deleted_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_paid_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_paid_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_refunded_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_refunded_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "organizations")]
 mod webhook_organization_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "organizations")]
 pub use self::webhook_organization_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhook_payload;
 #[cfg(feature = "webhooks")]
 pub use self::webhook_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 mod webhook_product_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 pub use self::webhook_product_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 mod webhook_product_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 pub use self::webhook_product_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 mod webhook_refund_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 pub use self::webhook_refund_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 mod webhook_refund_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 pub use self::webhook_refund_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_active_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_active_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_canceled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_canceled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_past_due_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_past_due_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_paused_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_paused_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_resumed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_resumed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_uncanceled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_uncanceled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhooks_list_webhook_deliveries_http_code_class;

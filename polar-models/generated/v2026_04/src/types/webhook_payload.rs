@@ -6,35 +6,43 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum WebhookPayload {
+    #[cfg(feature = "benefits")]
     /// Sent when a new benefit is created.
     ///
     /// **Discord & Slack support:** Basic
     BenefitCreated(super::WebhookBenefitCreatedPayload),
+    #[cfg(feature = "benefits")]
     /// Sent when a benefit is updated.
     ///
     /// **Discord & Slack support:** Basic
     BenefitUpdated(super::WebhookBenefitUpdatedPayload),
+    #[cfg(feature = "benefit_grants")]
     /// Sent when a new benefit grant is created.
     ///
     /// **Discord & Slack support:** Basic
     BenefitGrantCreated(super::WebhookBenefitGrantCreatedPayload),
+    #[cfg(feature = "benefit_grants")]
     /// Sent when a benefit grant is cycled,
     /// meaning the related subscription has been renewed for another period.
     ///
     /// **Discord & Slack support:** Basic
     BenefitGrantCycled(super::WebhookBenefitGrantCycledPayload),
+    #[cfg(feature = "benefit_grants")]
     /// Sent when a benefit grant is revoked.
     ///
     /// **Discord & Slack support:** Basic
     BenefitGrantRevoked(super::WebhookBenefitGrantRevokedPayload),
+    #[cfg(feature = "benefit_grants")]
     /// Sent when a benefit grant is updated.
     ///
     /// **Discord & Slack support:** Basic
     BenefitGrantUpdated(super::WebhookBenefitGrantUpdatedPayload),
+    #[cfg(feature = "checkouts")]
     /// Sent when a new checkout is created.
     ///
     /// **Discord & Slack support:** Basic
     CheckoutCreated(super::WebhookCheckoutCreatedPayload),
+    #[cfg(feature = "checkouts")]
     /// Sent when a checkout expires.
     ///
     /// This event fires when a checkout reaches its expiration time without being completed.
@@ -42,10 +50,12 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     CheckoutExpired(super::WebhookCheckoutExpiredPayload),
+    #[cfg(feature = "checkouts")]
     /// Sent when a checkout is updated.
     ///
     /// **Discord & Slack support:** Basic
     CheckoutUpdated(super::WebhookCheckoutUpdatedPayload),
+    #[cfg(feature = "customers")]
     /// Sent when a new customer is created.
     ///
     /// A customer can be created:
@@ -55,10 +65,12 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     CustomerCreated(super::WebhookCustomerCreatedPayload),
+    #[cfg(feature = "customers")]
     /// Sent when a customer is deleted.
     ///
     /// **Discord & Slack support:** Basic
     CustomerDeleted(super::WebhookCustomerDeletedPayload),
+    #[cfg(feature = "customers")]
     /// Sent when a customer state has changed.
     ///
     /// It's triggered when:
@@ -69,6 +81,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     CustomerStateChanged(super::WebhookCustomerStateChangedPayload),
+    #[cfg(feature = "customers")]
     /// Sent when a customer is updated.
     ///
     /// This event is fired when the customer details are updated.
@@ -77,19 +90,23 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     CustomerUpdated(super::WebhookCustomerUpdatedPayload),
+    #[cfg(feature = "customer_seats")]
     /// Sent when a new customer seat is assigned.
     ///
     /// This event is triggered when a seat is assigned to a customer by the organization.
     /// The customer will receive an invitation email to claim the seat.
     CustomerSeatAssigned(super::WebhookCustomerSeatAssignedPayload),
+    #[cfg(feature = "customer_seats")]
     /// Sent when a customer seat is claimed.
     ///
     /// This event is triggered when a customer accepts the seat invitation and claims their access.
     CustomerSeatClaimed(super::WebhookCustomerSeatClaimedPayload),
+    #[cfg(feature = "customer_seats")]
     /// Sent when a customer seat is revoked.
     ///
     /// This event is triggered when access to a seat is revoked, either manually by the organization or automatically when a subscription is canceled.
     CustomerSeatRevoked(super::WebhookCustomerSeatRevokedPayload),
+    #[cfg(feature = "members")]
     /// Sent when a new member is created.
     ///
     /// A member represents an individual within a customer (team).
@@ -99,6 +116,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     MemberCreated(super::WebhookMemberCreatedPayload),
+    #[cfg(feature = "members")]
     /// Sent when a member is deleted.
     ///
     /// This event is triggered when a member is removed from a customer.
@@ -106,6 +124,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     MemberDeleted(super::WebhookMemberDeletedPayload),
+    #[cfg(feature = "members")]
     /// Sent when a member is updated.
     ///
     /// This event is triggered when member details are updated,
@@ -113,6 +132,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Basic
     MemberUpdated(super::WebhookMemberUpdatedPayload),
+    #[cfg(feature = "orders")]
     /// Sent when a new order is created.
     ///
     /// A new order is created when:
@@ -127,16 +147,19 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     OrderCreated(super::WebhookOrderCreatedPayload),
+    #[cfg(feature = "orders")]
     /// Sent when an order is paid.
     ///
     /// When you receive this event, the order is fully processed and payment has been received.
     ///
     /// **Discord & Slack support:** Full
     OrderPaid(super::WebhookOrderPaidPayload),
+    #[cfg(feature = "orders")]
     /// Sent when an order is fully or partially refunded.
     ///
     /// **Discord & Slack support:** Full
     OrderRefunded(super::WebhookOrderRefundedPayload),
+    #[cfg(feature = "orders")]
     /// Sent when an order is updated.
     ///
     /// An order is updated when:
@@ -146,42 +169,51 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     OrderUpdated(super::WebhookOrderUpdatedPayload),
+    #[cfg(feature = "organizations")]
     /// Sent when a organization is updated.
     ///
     /// **Discord & Slack support:** Basic
     OrganizationUpdated(super::WebhookOrganizationUpdatedPayload),
+    #[cfg(feature = "products")]
     /// Sent when a new product is created.
     ///
     /// **Discord & Slack support:** Basic
     ProductCreated(super::WebhookProductCreatedPayload),
+    #[cfg(feature = "products")]
     /// Sent when a product is updated.
     ///
     /// **Discord & Slack support:** Basic
     ProductUpdated(super::WebhookProductUpdatedPayload),
+    #[cfg(feature = "refunds")]
     /// Sent when a refund is created regardless of status.
     ///
     /// **Discord & Slack support:** Full
     RefundCreated(super::WebhookRefundCreatedPayload),
+    #[cfg(feature = "refunds")]
     /// Sent when a refund is updated.
     ///
     /// **Discord & Slack support:** Full
     RefundUpdated(super::WebhookRefundUpdatedPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription becomes active,
     /// whether because it's a new paid subscription or because payment was recovered.
     ///
     /// **Discord & Slack support:** Full
     SubscriptionActive(super::WebhookSubscriptionActivePayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription is canceled.
     /// Customers might still have access until the end of the current period.
     ///
     /// **Discord & Slack support:** Full
     SubscriptionCanceled(super::WebhookSubscriptionCanceledPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a new subscription is created.
     ///
     /// When this event occurs, the subscription `status` might not be `active` yet, as we can still have to wait for the first payment to be processed.
     ///
     /// **Discord & Slack support:** Full
     SubscriptionCreated(super::WebhookSubscriptionCreatedPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription payment fails and the subscription enters `past_due` status.
     ///
     /// This is a recoverable state - the customer can update their payment method to restore the subscription.
@@ -191,6 +223,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     SubscriptionPastDue(super::WebhookSubscriptionPastDuePayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription is paused and the customer temporarily loses access.
     ///
     /// No order is created while paused. The subscription resumes either on its
@@ -198,12 +231,14 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     SubscriptionPaused(super::WebhookSubscriptionPausedPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a paused subscription resumes, restoring the customer's access.
     ///
     /// Resuming starts a new billing period and charges the customer immediately.
     ///
     /// **Discord & Slack support:** Full
     SubscriptionResumed(super::WebhookSubscriptionResumedPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription is revoked and the user loses access immediately.
     /// Happens when the subscription is canceled or payment retries are exhausted (status becomes `unpaid`).
     ///
@@ -211,6 +246,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     SubscriptionRevoked(super::WebhookSubscriptionRevokedPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a customer revokes a pending cancellation.
     ///
     /// When a customer cancels with "at period end", they retain access until the
@@ -219,6 +255,7 @@ pub enum WebhookPayload {
     ///
     /// **Discord & Slack support:** Full
     SubscriptionUncanceled(super::WebhookSubscriptionUncanceledPayload),
+    #[cfg(feature = "subscriptions")]
     /// Sent when a subscription is updated. This event fires for all changes to the subscription, including renewals.
     ///
     /// If you want more specific events, you can listen to `subscription.active`, `subscription.canceled`, `subscription.past_due`, and `subscription.revoked`.
@@ -236,42 +273,79 @@ impl ::serde::Serialize for WebhookPayload {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
+            #[cfg(feature = "benefits")]
             Self::BenefitCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "benefits")]
             Self::BenefitUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "benefit_grants")]
             Self::BenefitGrantCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "benefit_grants")]
             Self::BenefitGrantCycled(value) => value.serialize(serializer),
+            #[cfg(feature = "benefit_grants")]
             Self::BenefitGrantRevoked(value) => value.serialize(serializer),
+            #[cfg(feature = "benefit_grants")]
             Self::BenefitGrantUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "checkouts")]
             Self::CheckoutCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "checkouts")]
             Self::CheckoutExpired(value) => value.serialize(serializer),
+            #[cfg(feature = "checkouts")]
             Self::CheckoutUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "customers")]
             Self::CustomerCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "customers")]
             Self::CustomerDeleted(value) => value.serialize(serializer),
+            #[cfg(feature = "customers")]
             Self::CustomerStateChanged(value) => value.serialize(serializer),
+            #[cfg(feature = "customers")]
             Self::CustomerUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "customer_seats")]
             Self::CustomerSeatAssigned(value) => value.serialize(serializer),
+            #[cfg(feature = "customer_seats")]
             Self::CustomerSeatClaimed(value) => value.serialize(serializer),
+            #[cfg(feature = "customer_seats")]
             Self::CustomerSeatRevoked(value) => value.serialize(serializer),
+            #[cfg(feature = "members")]
             Self::MemberCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "members")]
             Self::MemberDeleted(value) => value.serialize(serializer),
+            #[cfg(feature = "members")]
             Self::MemberUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "orders")]
             Self::OrderCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "orders")]
             Self::OrderPaid(value) => value.serialize(serializer),
+            #[cfg(feature = "orders")]
             Self::OrderRefunded(value) => value.serialize(serializer),
+            #[cfg(feature = "orders")]
             Self::OrderUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "organizations")]
             Self::OrganizationUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "products")]
             Self::ProductCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "products")]
             Self::ProductUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "refunds")]
             Self::RefundCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "refunds")]
             Self::RefundUpdated(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionActive(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionCanceled(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionCreated(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionPastDue(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionPaused(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionResumed(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionRevoked(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionUncanceled(value) => value.serialize(serializer),
+            #[cfg(feature = "subscriptions")]
             Self::SubscriptionUpdated(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -518,190 +592,229 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                 |index, json| {
                     Ok(
                         match index {
+                            #[cfg(feature = "benefits")]
                             0 => {
                                 Self::BenefitCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "benefits")]
                             1 => {
                                 Self::BenefitUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "benefit_grants")]
                             2 => {
                                 Self::BenefitGrantCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "benefit_grants")]
                             3 => {
                                 Self::BenefitGrantCycled(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "benefit_grants")]
                             4 => {
                                 Self::BenefitGrantRevoked(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "benefit_grants")]
                             5 => {
                                 Self::BenefitGrantUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "checkouts")]
                             6 => {
                                 Self::CheckoutCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "checkouts")]
                             7 => {
                                 Self::CheckoutExpired(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "checkouts")]
                             8 => {
                                 Self::CheckoutUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customers")]
                             9 => {
                                 Self::CustomerCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customers")]
                             10 => {
                                 Self::CustomerDeleted(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customers")]
                             11 => {
                                 Self::CustomerStateChanged(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customers")]
                             12 => {
                                 Self::CustomerUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customer_seats")]
                             13 => {
                                 Self::CustomerSeatAssigned(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customer_seats")]
                             14 => {
                                 Self::CustomerSeatClaimed(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "customer_seats")]
                             15 => {
                                 Self::CustomerSeatRevoked(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "members")]
                             16 => {
                                 Self::MemberCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "members")]
                             17 => {
                                 Self::MemberDeleted(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "members")]
                             18 => {
                                 Self::MemberUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "orders")]
                             19 => {
                                 Self::OrderCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "orders")]
                             20 => {
                                 Self::OrderPaid(::serde_json::from_slice(json.as_bytes())?)
                             }
+                            #[cfg(feature = "orders")]
                             21 => {
                                 Self::OrderRefunded(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "orders")]
                             22 => {
                                 Self::OrderUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "organizations")]
                             23 => {
                                 Self::OrganizationUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "products")]
                             24 => {
                                 Self::ProductCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "products")]
                             25 => {
                                 Self::ProductUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "refunds")]
                             26 => {
                                 Self::RefundCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "refunds")]
                             27 => {
                                 Self::RefundUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             28 => {
                                 Self::SubscriptionActive(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             29 => {
                                 Self::SubscriptionCanceled(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             30 => {
                                 Self::SubscriptionCreated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             31 => {
                                 Self::SubscriptionPastDue(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             32 => {
                                 Self::SubscriptionPaused(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             33 => {
                                 Self::SubscriptionResumed(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             34 => {
                                 Self::SubscriptionRevoked(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             35 => {
                                 Self::SubscriptionUncanceled(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
+                            #[cfg(feature = "subscriptions")]
                             36 => {
                                 Self::SubscriptionUpdated(
                                     ::serde_json::from_slice(json.as_bytes())?,
                                 )
                             }
-                            _ => unreachable!("variant indexes come from UNION"),
+                            _ => {
+                                Self::Unknown(::serde_json::from_slice(json.as_bytes())?)
+                            }
                         },
                     )
                 },
@@ -709,186 +822,223 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
             )
     }
 }
+#[cfg(feature = "benefits")]
 impl From<super::WebhookBenefitCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitCreatedPayload) -> Self {
         Self::BenefitCreated(value)
     }
 }
+#[cfg(feature = "benefits")]
 impl From<super::WebhookBenefitUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitUpdatedPayload) -> Self {
         Self::BenefitUpdated(value)
     }
 }
+#[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantCreatedPayload) -> Self {
         Self::BenefitGrantCreated(value)
     }
 }
+#[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantCycledPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantCycledPayload) -> Self {
         Self::BenefitGrantCycled(value)
     }
 }
+#[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantRevokedPayload) -> Self {
         Self::BenefitGrantRevoked(value)
     }
 }
+#[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantUpdatedPayload) -> Self {
         Self::BenefitGrantUpdated(value)
     }
 }
+#[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutCreatedPayload) -> Self {
         Self::CheckoutCreated(value)
     }
 }
+#[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutExpiredPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutExpiredPayload) -> Self {
         Self::CheckoutExpired(value)
     }
 }
+#[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutUpdatedPayload) -> Self {
         Self::CheckoutUpdated(value)
     }
 }
+#[cfg(feature = "customers")]
 impl From<super::WebhookCustomerCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerCreatedPayload) -> Self {
         Self::CustomerCreated(value)
     }
 }
+#[cfg(feature = "customers")]
 impl From<super::WebhookCustomerDeletedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerDeletedPayload) -> Self {
         Self::CustomerDeleted(value)
     }
 }
+#[cfg(feature = "customers")]
 impl From<super::WebhookCustomerStateChangedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerStateChangedPayload) -> Self {
         Self::CustomerStateChanged(value)
     }
 }
+#[cfg(feature = "customers")]
 impl From<super::WebhookCustomerUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerUpdatedPayload) -> Self {
         Self::CustomerUpdated(value)
     }
 }
+#[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatAssignedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatAssignedPayload) -> Self {
         Self::CustomerSeatAssigned(value)
     }
 }
+#[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatClaimedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatClaimedPayload) -> Self {
         Self::CustomerSeatClaimed(value)
     }
 }
+#[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatRevokedPayload) -> Self {
         Self::CustomerSeatRevoked(value)
     }
 }
+#[cfg(feature = "members")]
 impl From<super::WebhookMemberCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberCreatedPayload) -> Self {
         Self::MemberCreated(value)
     }
 }
+#[cfg(feature = "members")]
 impl From<super::WebhookMemberDeletedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberDeletedPayload) -> Self {
         Self::MemberDeleted(value)
     }
 }
+#[cfg(feature = "members")]
 impl From<super::WebhookMemberUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberUpdatedPayload) -> Self {
         Self::MemberUpdated(value)
     }
 }
+#[cfg(feature = "orders")]
 impl From<super::WebhookOrderCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderCreatedPayload) -> Self {
         Self::OrderCreated(value)
     }
 }
+#[cfg(feature = "orders")]
 impl From<super::WebhookOrderPaidPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderPaidPayload) -> Self {
         Self::OrderPaid(value)
     }
 }
+#[cfg(feature = "orders")]
 impl From<super::WebhookOrderRefundedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderRefundedPayload) -> Self {
         Self::OrderRefunded(value)
     }
 }
+#[cfg(feature = "orders")]
 impl From<super::WebhookOrderUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderUpdatedPayload) -> Self {
         Self::OrderUpdated(value)
     }
 }
+#[cfg(feature = "organizations")]
 impl From<super::WebhookOrganizationUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrganizationUpdatedPayload) -> Self {
         Self::OrganizationUpdated(value)
     }
 }
+#[cfg(feature = "products")]
 impl From<super::WebhookProductCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookProductCreatedPayload) -> Self {
         Self::ProductCreated(value)
     }
 }
+#[cfg(feature = "products")]
 impl From<super::WebhookProductUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookProductUpdatedPayload) -> Self {
         Self::ProductUpdated(value)
     }
 }
+#[cfg(feature = "refunds")]
 impl From<super::WebhookRefundCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookRefundCreatedPayload) -> Self {
         Self::RefundCreated(value)
     }
 }
+#[cfg(feature = "refunds")]
 impl From<super::WebhookRefundUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookRefundUpdatedPayload) -> Self {
         Self::RefundUpdated(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionActivePayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionActivePayload) -> Self {
         Self::SubscriptionActive(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionCanceledPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionCanceledPayload) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionCreatedPayload) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionPastDuePayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionPastDuePayload) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionPausedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionPausedPayload) -> Self {
         Self::SubscriptionPaused(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionResumedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionResumedPayload) -> Self {
         Self::SubscriptionResumed(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionRevokedPayload) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionUncanceledPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionUncanceledPayload) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
+#[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionUpdatedPayload) -> Self {
         Self::SubscriptionUpdated(value)

@@ -25,8 +25,7 @@ pub mod consts;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod address;
@@ -43,8 +42,7 @@ mod address;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::address::*;
@@ -80,23 +78,9 @@ mod already_canceled_subscription;
 pub use self::already_canceled_subscription::*;
 mod ambiguous_external_customer_id;
 pub use self::ambiguous_external_customer_id::*;
-#[cfg(
-    any(
-        feature = "checkouts",
-        feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 mod attached_custom_field;
-#[cfg(
-    any(
-        feature = "checkouts",
-        feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 pub use self::attached_custom_field::*;
 #[cfg(feature = "products")]
 mod attached_custom_field_create;
@@ -167,8 +151,7 @@ pub use self::balance_refund_reversal_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit;
@@ -177,8 +160,7 @@ mod benefit;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit::*;
@@ -191,8 +173,7 @@ pub use self::benefit_create::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_custom;
@@ -201,8 +182,7 @@ mod benefit_custom;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_custom::*;
@@ -219,8 +199,7 @@ pub use self::benefit_custom_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_custom_properties;
@@ -229,8 +208,7 @@ mod benefit_custom_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_custom_properties::*;
@@ -255,8 +233,7 @@ pub use self::benefit_cycled_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_discord;
@@ -265,8 +242,7 @@ mod benefit_discord;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_discord::*;
@@ -283,8 +259,7 @@ pub use self::benefit_discord_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_discord_properties;
@@ -293,8 +268,7 @@ mod benefit_discord_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_discord_properties::*;
@@ -319,8 +293,7 @@ pub use self::benefit_downloadable_file::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_downloadables;
@@ -329,8 +302,7 @@ mod benefit_downloadables;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_downloadables::*;
@@ -347,8 +319,7 @@ pub use self::benefit_downloadables_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_downloadables_properties;
@@ -357,8 +328,7 @@ mod benefit_downloadables_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_downloadables_properties::*;
@@ -379,8 +349,7 @@ pub use self::benefit_downloadables_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_feature_flag;
@@ -389,8 +358,7 @@ mod benefit_feature_flag;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_feature_flag::*;
@@ -407,8 +375,7 @@ pub use self::benefit_feature_flag_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_feature_flag_properties;
@@ -417,8 +384,7 @@ mod benefit_feature_flag_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_feature_flag_properties::*;
@@ -439,8 +405,7 @@ pub use self::benefit_feature_flag_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_git_hub_repository;
@@ -449,8 +414,7 @@ mod benefit_git_hub_repository;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_git_hub_repository::*;
@@ -467,8 +431,7 @@ pub use self::benefit_git_hub_repository_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_git_hub_repository_properties;
@@ -477,8 +440,7 @@ mod benefit_git_hub_repository_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_git_hub_repository_properties::*;
@@ -503,8 +465,7 @@ pub use self::benefit_grant::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_custom_properties;
@@ -513,22 +474,20 @@ mod benefit_grant_custom_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_custom_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_custom_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_custom_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_discord_properties;
@@ -537,22 +496,20 @@ mod benefit_grant_discord_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_discord_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_discord_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_discord_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_downloadables_properties;
@@ -561,31 +518,20 @@ mod benefit_grant_downloadables_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_downloadables_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_downloadables_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_downloadables_webhook::*;
 #[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
 )]
 mod benefit_grant_error;
 #[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "benefit_grants", feature = "benefits", feature = "customer_portal")
 )]
 pub use self::benefit_grant_error::*;
 #[cfg(
@@ -593,8 +539,7 @@ pub use self::benefit_grant_error::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_feature_flag_properties;
@@ -603,22 +548,20 @@ mod benefit_grant_feature_flag_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_feature_flag_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_feature_flag_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_feature_flag_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_git_hub_repository_properties;
@@ -627,22 +570,20 @@ mod benefit_grant_git_hub_repository_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_git_hub_repository_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_git_hub_repository_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_git_hub_repository_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_license_keys_properties;
@@ -651,34 +592,32 @@ mod benefit_grant_license_keys_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_license_keys_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_license_keys_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_license_keys_webhook::*;
 #[cfg(feature = "events")]
 mod benefit_grant_metadata;
 #[cfg(feature = "events")]
 pub use self::benefit_grant_metadata::*;
-#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
+#[cfg(any(feature = "benefit_grants", feature = "customer_portal"))]
 mod benefit_grant_meter_credit_properties;
-#[cfg(any(feature = "customer_portal", feature = "webhooks"))]
+#[cfg(any(feature = "benefit_grants", feature = "customer_portal"))]
 pub use self::benefit_grant_meter_credit_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_meter_credit_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_meter_credit_webhook::*;
 #[cfg(
     any(
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 mod benefit_grant_slack_shared_channel_properties;
@@ -687,22 +626,21 @@ mod benefit_grant_slack_shared_channel_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "customer_portal",
-        feature = "customers",
-        feature = "webhooks"
+        feature = "customers"
     )
 )]
 pub use self::benefit_grant_slack_shared_channel_properties::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_slack_shared_channel_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_slack_shared_channel_webhook::*;
 #[cfg(feature = "benefit_grants")]
 mod benefit_grant_sort_property;
 #[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_sort_property::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod benefit_grant_webhook;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::benefit_grant_webhook::*;
 #[cfg(feature = "events")]
 mod benefit_granted_event;
@@ -718,8 +656,7 @@ pub use self::benefit_license_key_activation_create_properties::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_key_activation_properties;
@@ -729,8 +666,7 @@ mod benefit_license_key_activation_properties;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_key_activation_properties::*;
@@ -740,8 +676,7 @@ pub use self::benefit_license_key_activation_properties::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_key_expiration_properties;
@@ -751,8 +686,7 @@ mod benefit_license_key_expiration_properties;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_key_expiration_properties::*;
@@ -761,8 +695,7 @@ pub use self::benefit_license_key_expiration_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_keys;
@@ -771,8 +704,7 @@ mod benefit_license_keys;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_keys::*;
@@ -789,8 +721,7 @@ pub use self::benefit_license_keys_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_license_keys_properties;
@@ -799,8 +730,7 @@ mod benefit_license_keys_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_license_keys_properties::*;
@@ -821,8 +751,7 @@ pub use self::benefit_license_keys_update::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_meter_credit;
@@ -831,8 +760,7 @@ mod benefit_meter_credit;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_meter_credit::*;
@@ -849,8 +777,7 @@ pub use self::benefit_meter_credit_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_meter_credit_properties;
@@ -859,8 +786,7 @@ mod benefit_meter_credit_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_meter_credit_properties::*;
@@ -877,21 +803,11 @@ mod benefit_meter_credit_update;
 #[cfg(feature = "benefits")]
 pub use self::benefit_meter_credit_update::*;
 #[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "checkouts",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
 )]
 mod benefit_public;
 #[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "checkouts",
-        feature = "customer_portal",
-        feature = "webhooks"
-    )
+    any(feature = "checkout_links", feature = "checkouts", feature = "customer_portal")
 )]
 pub use self::benefit_public::*;
 #[cfg(feature = "events")]
@@ -903,8 +819,7 @@ pub use self::benefit_revoked_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_slack_shared_channel;
@@ -913,8 +828,7 @@ mod benefit_slack_shared_channel;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_slack_shared_channel::*;
@@ -931,8 +845,7 @@ pub use self::benefit_slack_shared_channel_create_properties::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_slack_shared_channel_properties;
@@ -941,8 +854,7 @@ mod benefit_slack_shared_channel_properties;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_slack_shared_channel_properties::*;
@@ -973,8 +885,7 @@ pub use self::benefit_subscriber_organization::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod benefit_type;
@@ -985,8 +896,7 @@ mod benefit_type;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::benefit_type::*;
@@ -999,8 +909,7 @@ pub use self::benefit_updated_event::*;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod benefit_visibility;
@@ -1009,8 +918,7 @@ mod benefit_visibility;
         feature = "benefit_grants",
         feature = "benefits",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::benefit_visibility::*;
@@ -1018,9 +926,9 @@ pub use self::benefit_visibility::*;
 mod benefits_update_body;
 #[cfg(feature = "benefits")]
 pub use self::benefits_update_body::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod billing_address_field_mode;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::billing_address_field_mode::*;
 mod cannot_create_organization_error;
 pub use self::cannot_create_organization_error::*;
@@ -1032,13 +940,13 @@ pub use self::card_payment::*;
 mod card_payment_metadata;
 #[cfg(feature = "payments")]
 pub use self::card_payment_metadata::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_billing_address_fields;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_billing_address_fields::*;
 #[cfg(feature = "checkouts")]
 mod checkout_confirm_stripe;
@@ -1056,21 +964,21 @@ pub use self::checkout_created_event::*;
 mod checkout_created_metadata;
 #[cfg(feature = "events")]
 pub use self::checkout_created_metadata::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_fixed_once_forever_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_fixed_once_forever_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_fixed_repeat_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_fixed_repeat_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_percentage_once_forever_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_once_forever_duration::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_discount_percentage_repeat_duration;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_repeat_duration::*;
 mod checkout_forbidden_error;
 pub use self::checkout_forbidden_error::*;
@@ -1110,9 +1018,9 @@ pub use self::checkout_link_update::*;
 mod checkout_organization;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_organization::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_product;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_product::*;
 #[cfg(feature = "checkouts")]
 mod checkout_products_create;
@@ -1130,9 +1038,9 @@ pub use self::checkout_public_confirmed::*;
 mod checkout_sort_property;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_sort_property::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod checkout_status;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::checkout_status::*;
 #[cfg(feature = "checkouts")]
 mod checkout_update;
@@ -1150,23 +1058,9 @@ pub use self::cost_metadata_input::*;
 mod cost_metadata_output;
 #[cfg(feature = "events")]
 pub use self::cost_metadata_output::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod count_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::count_aggregation::*;
 #[cfg(
     any(
@@ -1182,8 +1076,7 @@ pub use self::count_aggregation::*;
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod country_alpha2;
@@ -1201,8 +1094,7 @@ mod country_alpha2;
         feature = "license_keys",
         feature = "orders",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::country_alpha2::*;
@@ -1233,8 +1125,7 @@ pub use self::cursor_pagination::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field;
@@ -1243,8 +1134,7 @@ mod custom_field;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field::*;
@@ -1253,8 +1143,7 @@ pub use self::custom_field::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_checkbox;
@@ -1263,8 +1152,7 @@ mod custom_field_checkbox;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_checkbox::*;
@@ -1273,8 +1161,7 @@ pub use self::custom_field_checkbox::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_checkbox_properties;
@@ -1283,8 +1170,7 @@ mod custom_field_checkbox_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_checkbox_properties::*;
@@ -1317,8 +1203,7 @@ pub use self::custom_field_create_text::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_date;
@@ -1327,8 +1212,7 @@ mod custom_field_date;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_date::*;
@@ -1337,8 +1221,7 @@ pub use self::custom_field_date::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_date_properties;
@@ -1347,8 +1230,7 @@ mod custom_field_date_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_date_properties::*;
@@ -1357,8 +1239,7 @@ pub use self::custom_field_date_properties::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_number;
@@ -1367,8 +1248,7 @@ mod custom_field_number;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_number::*;
@@ -1377,8 +1257,7 @@ pub use self::custom_field_number::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_number_properties;
@@ -1387,8 +1266,7 @@ mod custom_field_number_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_number_properties::*;
@@ -1397,8 +1275,7 @@ pub use self::custom_field_number_properties::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select;
@@ -1407,8 +1284,7 @@ mod custom_field_select;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select::*;
@@ -1417,8 +1293,7 @@ pub use self::custom_field_select::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select_option;
@@ -1427,8 +1302,7 @@ mod custom_field_select_option;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select_option::*;
@@ -1437,8 +1311,7 @@ pub use self::custom_field_select_option::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_select_properties;
@@ -1447,8 +1320,7 @@ mod custom_field_select_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_select_properties::*;
@@ -1461,8 +1333,7 @@ pub use self::custom_field_sort_property::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_text;
@@ -1471,8 +1342,7 @@ mod custom_field_text;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_text::*;
@@ -1481,8 +1351,7 @@ pub use self::custom_field_text::*;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod custom_field_text_properties;
@@ -1491,8 +1360,7 @@ mod custom_field_text_properties;
         feature = "checkouts",
         feature = "custom_fields",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::custom_field_text_properties::*;
@@ -1531,8 +1399,7 @@ pub use self::custom_field_update_text::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer;
@@ -1543,8 +1410,7 @@ mod customer;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer::*;
@@ -1636,23 +1502,9 @@ pub use self::customer_benefit_grant_sort_property::*;
 mod customer_benefit_grant_update;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_benefit_grant_update::*;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod customer_cancellation_reason;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::customer_cancellation_reason::*;
 #[cfg(feature = "customers")]
 mod customer_create;
@@ -1709,8 +1561,7 @@ pub use self::customer_email_update_verify_response::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer_individual;
@@ -1721,8 +1572,7 @@ mod customer_individual;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer_individual::*;
@@ -1828,9 +1678,9 @@ pub use self::customer_payment_method_generic::*;
 mod customer_portal_customer;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_customer::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_customer_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_customer_settings::*;
 #[cfg(feature = "customer_portal")]
 mod customer_portal_customer_update;
@@ -1852,27 +1702,23 @@ pub use self::customer_portal_member_update::*;
 mod customer_portal_o_auth_account;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_portal_o_auth_account::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_subscription_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_subscription_settings::*;
 mod customer_portal_subscriptions_update_error403;
 pub use self::customer_portal_subscriptions_update_error403::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_usage_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_usage_settings::*;
 #[cfg(feature = "customer_portal")]
 mod customer_product;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_product::*;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod customer_seat;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::customer_seat::*;
 #[cfg(feature = "customer_portal")]
 mod customer_seat_assign;
@@ -1902,33 +1748,33 @@ pub use self::customer_sessions_create_body::*;
 mod customer_sort_property;
 #[cfg(feature = "customers")]
 pub use self::customer_sort_property::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_benefit_grant;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_benefit_grant::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_individual;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_individual::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_meter;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_meter::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_subscription;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_subscription::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_subscription_meter;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_subscription_meter::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod customer_state_team;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::customer_state_team::*;
 #[cfg(feature = "customer_portal")]
 mod customer_subscription;
@@ -1985,8 +1831,7 @@ pub use self::customer_subscription_update_seats::*;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 mod customer_team;
@@ -1997,8 +1842,7 @@ mod customer_team;
         feature = "customer_meters",
         feature = "customer_sessions",
         feature = "customers",
-        feature = "events",
-        feature = "webhooks"
+        feature = "events"
     )
 )]
 pub use self::customer_team::*;
@@ -2013,8 +1857,7 @@ pub use self::customer_team_create::*;
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod customer_type;
@@ -2025,8 +1868,7 @@ mod customer_type;
         feature = "disputes",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::customer_type::*;
@@ -2058,9 +1900,9 @@ pub use self::customer_wallet::*;
 mod customer_wallet_sort_property;
 #[cfg(feature = "customer_portal")]
 pub use self::customer_wallet_sort_property::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount::*;
 #[cfg(feature = "discounts")]
 mod discount_create;
@@ -2072,8 +1914,7 @@ pub use self::discount_create::*;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod discount_duration;
@@ -2083,8 +1924,7 @@ mod discount_duration;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::discount_duration::*;
@@ -2092,101 +1932,45 @@ pub use self::discount_duration::*;
 mod discount_fixed_create;
 #[cfg(feature = "discounts")]
 pub use self::discount_fixed_create::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount_fixed_once_forever_duration;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_once_forever_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_fixed_once_forever_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_fixed_once_forever_duration_base::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount_fixed_repeat_duration;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount_fixed_repeat_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_fixed_repeat_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_fixed_repeat_duration_base::*;
 #[cfg(feature = "discounts")]
 mod discount_percentage_create;
 #[cfg(feature = "discounts")]
 pub use self::discount_percentage_create::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount_percentage_once_forever_duration;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_once_forever_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_percentage_once_forever_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_percentage_once_forever_duration_base::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount_percentage_repeat_duration;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount_percentage_repeat_duration::*;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 mod discount_percentage_repeat_duration_base;
-#[cfg(
-    any(
-        feature = "checkout_links",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 pub use self::discount_percentage_repeat_duration_base::*;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 mod discount_product;
-#[cfg(any(feature = "discounts", feature = "webhooks"))]
+#[cfg(feature = "discounts")]
 pub use self::discount_product::*;
 mod discount_redemption_limit_reached;
 pub use self::discount_redemption_limit_reached::*;
@@ -2200,8 +1984,7 @@ pub use self::discount_sort_property::*;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod discount_type;
@@ -2211,8 +1994,7 @@ mod discount_type;
         feature = "checkouts",
         feature = "discounts",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::discount_type::*;
@@ -2236,9 +2018,9 @@ pub use self::dispute_not_open_error::*;
 mod dispute_sort_property;
 #[cfg(feature = "disputes")]
 pub use self::dispute_sort_property::*;
-#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
+#[cfg(any(feature = "disputes", feature = "refunds"))]
 mod dispute_status;
-#[cfg(any(feature = "disputes", feature = "refunds", feature = "webhooks"))]
+#[cfg(any(feature = "disputes", feature = "refunds"))]
 pub use self::dispute_status::*;
 #[cfg(feature = "files")]
 mod downloadable_file_create;
@@ -2350,95 +2132,25 @@ pub use self::file_upload::*;
 mod file_upload_completed;
 #[cfg(feature = "files")]
 pub use self::file_upload_completed::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_clause;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_clause::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_conjunction;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_conjunction::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod filter_operator;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::filter_operator::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod func;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::func::*;
 #[cfg(feature = "payments")]
 mod generic_payment;
@@ -2462,8 +2174,7 @@ pub use self::introspect_token_response::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price;
@@ -2473,8 +2184,7 @@ mod legacy_recurring_product_price;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price::*;
@@ -2484,8 +2194,7 @@ pub use self::legacy_recurring_product_price::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price_custom;
@@ -2495,8 +2204,7 @@ mod legacy_recurring_product_price_custom;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price_custom::*;
@@ -2506,8 +2214,7 @@ pub use self::legacy_recurring_product_price_custom::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod legacy_recurring_product_price_fixed;
@@ -2517,8 +2224,7 @@ mod legacy_recurring_product_price_fixed;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::legacy_recurring_product_price_fixed::*;
@@ -2715,8 +2421,7 @@ pub use self::manual_retry_limit_exceeded::*;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 mod member;
@@ -2727,8 +2432,7 @@ mod member;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 pub use self::member::*;
@@ -2747,8 +2451,7 @@ pub use self::member_owner_create::*;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 mod member_role;
@@ -2759,8 +2462,7 @@ mod member_role;
         feature = "customer_portal",
         feature = "customer_seats",
         feature = "customers",
-        feature = "members",
-        feature = "webhooks"
+        feature = "members"
     )
 )]
 pub use self::member_role::*;
@@ -2791,8 +2493,7 @@ pub use self::member_update::*;
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod metadata_output_type;
@@ -2815,8 +2516,7 @@ mod metadata_output_type;
         feature = "orders",
         feature = "products",
         feature = "refunds",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::metadata_output_type::*;
@@ -2824,23 +2524,9 @@ pub use self::metadata_output_type::*;
 mod metadata_query;
 #[cfg(feature = "full")]
 pub use self::metadata_query::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod meter;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::meter::*;
 #[cfg(feature = "meters")]
 mod meter_create;
@@ -2882,8 +2568,7 @@ pub use self::meter_sort_property::*;
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod meter_unit;
@@ -2895,8 +2580,7 @@ mod meter_unit;
         feature = "customer_portal",
         feature = "meters",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::meter_unit::*;
@@ -2984,21 +2668,21 @@ mod oauth2_userinfo_response;
 pub use self::oauth2_userinfo_response::*;
 mod off_session_charges_not_enabled;
 pub use self::off_session_charges_not_enabled::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_billing_reason;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_billing_reason::*;
 #[cfg(feature = "orders")]
 mod order_create;
 #[cfg(feature = "orders")]
 pub use self::order_create::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_customer;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_customer::*;
 #[cfg(feature = "orders")]
 mod order_export_column;
@@ -3012,9 +2696,9 @@ pub use self::order_finalize::*;
 mod order_invoice;
 #[cfg(feature = "orders")]
 pub use self::order_invoice::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_item_schema;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_item_schema::*;
 mod order_not_draft;
 pub use self::order_not_draft::*;
@@ -3030,9 +2714,9 @@ pub use self::order_paid_event::*;
 mod order_paid_metadata;
 #[cfg(feature = "events")]
 pub use self::order_paid_metadata::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_product;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_product::*;
 #[cfg(feature = "orders")]
 mod order_receipt;
@@ -3050,13 +2734,13 @@ pub use self::order_refunded_metadata::*;
 mod order_sort_property;
 #[cfg(feature = "orders")]
 pub use self::order_sort_property::*;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_status;
-#[cfg(any(feature = "customer_portal", feature = "orders", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_status::*;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 mod order_subscription;
-#[cfg(any(feature = "orders", feature = "webhooks"))]
+#[cfg(feature = "orders")]
 pub use self::order_subscription::*;
 #[cfg(feature = "events")]
 mod order_unvoided_event;
@@ -3082,9 +2766,9 @@ mod orders_finalize_error402;
 pub use self::orders_finalize_error402::*;
 mod orders_finalize_error403;
 pub use self::orders_finalize_error403::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization::*;
 #[cfg(feature = "files")]
 mod organization_avatar_file_create;
@@ -3094,9 +2778,9 @@ pub use self::organization_avatar_file_create::*;
 mod organization_avatar_file_read;
 #[cfg(feature = "files")]
 pub use self::organization_avatar_file_read::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_capabilities;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_capabilities::*;
 #[cfg(feature = "organizations")]
 mod organization_company_legal_entity_schema;
@@ -3106,29 +2790,29 @@ pub use self::organization_company_legal_entity_schema::*;
 mod organization_create;
 #[cfg(feature = "organizations")]
 pub use self::organization_create::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_customer_email_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_customer_email_settings::*;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod organization_customer_portal_settings;
-#[cfg(any(feature = "customer_portal", feature = "organizations", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::organization_customer_portal_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_details;
 #[cfg(feature = "organizations")]
 pub use self::organization_details::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_dispute_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_dispute_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_dispute_settings_update;
 #[cfg(feature = "organizations")]
 pub use self::organization_dispute_settings_update::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_feature_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_feature_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_feature_settings_update;
@@ -3140,25 +2824,25 @@ mod organization_individual_legal_entity_schema;
 pub use self::organization_individual_legal_entity_schema::*;
 mod organization_not_ready_for_payments;
 pub use self::organization_not_ready_for_payments::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_social_link;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_social_link::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_social_platforms;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_social_platforms::*;
 #[cfg(feature = "organizations")]
 mod organization_sort_property;
 #[cfg(feature = "organizations")]
 pub use self::organization_sort_property::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_status;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_status::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod organization_subscription_settings;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::organization_subscription_settings::*;
 #[cfg(feature = "organizations")]
 mod organization_update;
@@ -3212,8 +2896,7 @@ pub use self::payment_not_ready::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments",
-        feature = "webhooks"
+        feature = "payments"
     )
 )]
 mod payment_processor;
@@ -3223,8 +2906,7 @@ mod payment_processor;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "customers",
-        feature = "payments",
-        feature = "webhooks"
+        feature = "payments"
     )
 )]
 pub use self::payment_processor::*;
@@ -3240,9 +2922,9 @@ pub use self::payment_status::*;
 mod payment_trigger;
 #[cfg(feature = "payments")]
 pub use self::payment_trigger::*;
-#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 mod pending_subscription_update;
-#[cfg(any(feature = "customer_portal", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 pub use self::pending_subscription_update::*;
 #[cfg(
     any(
@@ -3251,8 +2933,7 @@ pub use self::pending_subscription_update::*;
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod permission;
@@ -3263,8 +2944,7 @@ mod permission;
         feature = "customer_portal",
         feature = "customers",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::permission::*;
@@ -3292,9 +2972,9 @@ mod presentment_currency;
 pub use self::presentment_currency::*;
 mod primitive_unions;
 pub use self::primitive_unions::*;
-#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "products", feature = "subscriptions"))]
 mod product;
-#[cfg(any(feature = "products", feature = "subscriptions", feature = "webhooks"))]
+#[cfg(any(feature = "products", feature = "subscriptions"))]
 pub use self::product::*;
 #[cfg(feature = "products")]
 mod product_benefits_update;
@@ -3327,8 +3007,7 @@ pub use self::product_media_file_create::*;
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_media_file_read;
@@ -3339,8 +3018,7 @@ mod product_media_file_read;
         feature = "customer_portal",
         feature = "files",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_media_file_read::*;
@@ -3350,8 +3028,7 @@ pub use self::product_media_file_read::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price;
@@ -3361,8 +3038,7 @@ mod product_price;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price::*;
@@ -3372,8 +3048,7 @@ pub use self::product_price::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_custom;
@@ -3383,8 +3058,7 @@ mod product_price_custom;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_custom::*;
@@ -3398,8 +3072,7 @@ pub use self::product_price_custom_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_fixed;
@@ -3409,8 +3082,7 @@ mod product_price_fixed;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_fixed::*;
@@ -3424,8 +3096,7 @@ pub use self::product_price_fixed_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_meter;
@@ -3435,8 +3106,7 @@ mod product_price_meter;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_meter::*;
@@ -3446,8 +3116,7 @@ pub use self::product_price_meter::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_metered_unit;
@@ -3457,8 +3126,7 @@ mod product_price_metered_unit;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_metered_unit::*;
@@ -3472,8 +3140,7 @@ pub use self::product_price_metered_unit_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_based;
@@ -3483,8 +3150,7 @@ mod product_price_seat_based;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_based::*;
@@ -3498,8 +3164,7 @@ pub use self::product_price_seat_based_create::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_tier;
@@ -3509,8 +3174,7 @@ mod product_price_seat_tier;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_tier::*;
@@ -3524,8 +3188,7 @@ pub use self::product_price_seat_tiers_input::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_seat_tiers_output;
@@ -3535,8 +3198,7 @@ mod product_price_seat_tiers_output;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_seat_tiers_output::*;
@@ -3546,8 +3208,7 @@ pub use self::product_price_seat_tiers_output::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_price_source;
@@ -3557,8 +3218,7 @@ mod product_price_source;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_price_source::*;
@@ -3578,8 +3238,7 @@ pub use self::product_update::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod product_visibility;
@@ -3591,32 +3250,17 @@ mod product_visibility;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::product_visibility::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod property_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::property_aggregation::*;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 mod public_subscription_proration_behavior;
-#[cfg(any(feature = "organizations", feature = "webhooks"))]
+#[cfg(feature = "organizations")]
 pub use self::public_subscription_proration_behavior::*;
 #[cfg(feature = "refunds")]
 mod reason;
@@ -3631,8 +3275,7 @@ pub use self::reason::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod recurring_interval;
@@ -3645,8 +3288,7 @@ mod recurring_interval;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::recurring_interval::*;
@@ -3654,29 +3296,29 @@ pub use self::recurring_interval::*;
 mod refresh_token_request;
 #[cfg(feature = "oauth2")]
 pub use self::refresh_token_request::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund::*;
 #[cfg(feature = "refunds")]
 mod refund_create;
 #[cfg(feature = "refunds")]
 pub use self::refund_create::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_dispute;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_dispute::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_reason;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_reason::*;
 #[cfg(feature = "refunds")]
 mod refund_sort_property;
 #[cfg(feature = "refunds")]
 pub use self::refund_sort_property::*;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 mod refund_status;
-#[cfg(any(feature = "refunds", feature = "webhooks"))]
+#[cfg(feature = "refunds")]
 pub use self::refund_status::*;
 mod refunded_already;
 pub use self::refunded_already::*;
@@ -3734,13 +3376,9 @@ pub use self::seat_claim::*;
 mod seat_claim_info;
 #[cfg(feature = "customer_seats")]
 pub use self::seat_claim_info::*;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 mod seat_status;
-#[cfg(
-    any(feature = "customer_portal", feature = "customer_seats", feature = "webhooks")
-)]
+#[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seat_status::*;
 #[cfg(
     any(
@@ -3748,8 +3386,7 @@ pub use self::seat_status::*;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod seat_tier_type;
@@ -3759,8 +3396,7 @@ mod seat_tier_type;
         feature = "checkouts",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::seat_tier_type::*;
@@ -3770,17 +3406,17 @@ mod seats_list;
 pub use self::seats_list::*;
 mod sso_enforcement_requires_connection;
 pub use self::sso_enforcement_requires_connection::*;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 mod status;
-#[cfg(any(feature = "customers", feature = "webhooks"))]
+#[cfg(feature = "customers")]
 pub use self::status::*;
 #[cfg(feature = "oauth2")]
 mod sub_type;
 #[cfg(feature = "oauth2")]
 pub use self::sub_type::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription::*;
 #[cfg(feature = "events")]
 mod subscription_billing_period_updated_event;
@@ -3818,9 +3454,9 @@ pub use self::subscription_created_event::*;
 mod subscription_created_metadata;
 #[cfg(feature = "events")]
 pub use self::subscription_created_metadata::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription_customer;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_customer::*;
 #[cfg(feature = "events")]
 mod subscription_cycled_event;
@@ -3836,9 +3472,9 @@ mod subscription_export_column;
 pub use self::subscription_export_column::*;
 mod subscription_locked;
 pub use self::subscription_locked::*;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 mod subscription_meter;
-#[cfg(any(feature = "subscriptions", feature = "webhooks"))]
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_meter::*;
 #[cfg(feature = "events")]
 mod subscription_past_due_event;
@@ -3874,8 +3510,7 @@ pub use self::subscription_product_updated_metadata::*;
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod subscription_proration_behavior;
@@ -3885,8 +3520,7 @@ mod subscription_proration_behavior;
         feature = "customer_portal",
         feature = "events",
         feature = "organizations",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::subscription_proration_behavior::*;
@@ -3942,23 +3576,9 @@ pub use self::subscription_seats_updated_metadata::*;
 mod subscription_sort_property;
 #[cfg(feature = "subscriptions")]
 pub use self::subscription_sort_property::*;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod subscription_status;
-#[cfg(
-    any(
-        feature = "customer_portal",
-        feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::subscription_status::*;
 #[cfg(feature = "events")]
 mod subscription_uncanceled_event;
@@ -4022,9 +3642,9 @@ pub use self::support_case_attachment_file_read::*;
 mod system_event;
 #[cfg(feature = "events")]
 pub use self::system_event::*;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 mod tax_behavior;
-#[cfg(any(feature = "checkouts", feature = "webhooks"))]
+#[cfg(feature = "checkouts")]
 pub use self::tax_behavior::*;
 #[cfg(
     any(
@@ -4033,8 +3653,7 @@ pub use self::tax_behavior::*;
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod tax_behavior_option;
@@ -4045,8 +3664,7 @@ mod tax_behavior_option;
         feature = "customer_portal",
         feature = "organizations",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::tax_behavior_option::*;
@@ -4062,8 +3680,7 @@ pub use self::tax_behavior_option::*;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod tax_id_format;
@@ -4079,8 +3696,7 @@ mod tax_id_format;
         feature = "events",
         feature = "license_keys",
         feature = "orders",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::tax_id_format::*;
@@ -4094,8 +3710,7 @@ pub use self::time_interval::*;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod timeframe;
@@ -4105,8 +3720,7 @@ mod timeframe;
         feature = "benefits",
         feature = "customer_portal",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::timeframe::*;
@@ -4136,8 +3750,7 @@ pub use self::trial_already_redeemed::*;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 mod trial_interval;
@@ -4149,30 +3762,15 @@ mod trial_interval;
         feature = "discounts",
         feature = "orders",
         feature = "products",
-        feature = "subscriptions",
-        feature = "webhooks"
+        feature = "subscriptions"
     )
 )]
 pub use self::trial_interval::*;
 mod unauthorized;
 pub use self::unauthorized::*;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod unique_aggregation;
-#[cfg(
-    any(
-        feature = "customer_meters",
-        feature = "meters",
-        feature = "subscriptions",
-        feature = "webhooks"
-    )
-)]
+#[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 pub use self::unique_aggregation::*;
 #[cfg(feature = "events")]
 mod user_event;
@@ -4196,85 +3794,85 @@ pub use self::validation_error::*;
 mod web_token_request;
 #[cfg(feature = "oauth2")]
 pub use self::web_token_request::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 mod webhook_benefit_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 pub use self::webhook_benefit_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_cycled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_cycled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 mod webhook_benefit_grant_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefit_grants")]
 pub use self::webhook_benefit_grant_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 mod webhook_benefit_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "benefits")]
 pub use self::webhook_benefit_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_expired_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_expired_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 mod webhook_checkout_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "checkouts")]
 pub use self::webhook_checkout_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_deleted_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_deleted_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_assigned_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_assigned_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_claimed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_claimed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 mod webhook_customer_seat_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customer_seats")]
 pub use self::webhook_customer_seat_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_state_changed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_state_changed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 mod webhook_customer_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "customers")]
 pub use self::webhook_customer_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhook_delivery;
 #[cfg(feature = "webhooks")]
 pub use self::webhook_delivery::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 mod webhook_discount_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 pub use self::webhook_discount_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 mod webhook_discount_deleted_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 pub use self::webhook_discount_deleted_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 mod webhook_discount_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "discounts")]
 pub use self::webhook_discount_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhook_endpoint;
@@ -4300,97 +3898,97 @@ pub use self::webhook_event_type::*;
 mod webhook_format;
 #[cfg(feature = "webhooks")]
 pub use self::webhook_format::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_deleted_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_deleted_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 mod webhook_member_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "members")]
 pub use self::webhook_member_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_paid_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_paid_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_refunded_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_refunded_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 mod webhook_order_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "orders")]
 pub use self::webhook_order_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "organizations")]
 mod webhook_organization_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "organizations")]
 pub use self::webhook_organization_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhook_payload;
 #[cfg(feature = "webhooks")]
 pub use self::webhook_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 mod webhook_product_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 pub use self::webhook_product_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 mod webhook_product_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "products")]
 pub use self::webhook_product_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 mod webhook_refund_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 pub use self::webhook_refund_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 mod webhook_refund_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "refunds")]
 pub use self::webhook_refund_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_active_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_active_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_canceled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_canceled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_created_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_created_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_cycled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_cycled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_past_due_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_past_due_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_paused_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_paused_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_resumed_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_resumed_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_revoked_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_revoked_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_uncanceled_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_uncanceled_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 mod webhook_subscription_updated_payload;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_updated_payload::*;
 #[cfg(feature = "webhooks")]
 mod webhooks_list_webhook_deliveries_http_code_class;
