@@ -828,13 +828,18 @@ fn emit_error_body(models: &Models) -> TokenStream {
             #variant(#ty),
         }
     });
+    // Each arm comes with its operation's group, so that a build compiles
+    // the decoders of its own operations' error bodies only (the types stay,
+    // so `ApiErrorBody` is the same under any features).
     let mut arms = Vec::new();
     for op in &models.operations {
         let operation_id = &op.operation_id;
+        let feature = crate::ir::features::group_feature(&op.group);
         for error in &op.errors {
             let status = Literal::u16_unsuffixed(error.status);
             let variant = ident(&error_variant_name(models, &error.ty));
             arms.push(quote! {
+                #[cfg(feature = #feature)]
                 (#operation_id, #status) => crate::__private::decode_error_body(body, ApiErrorBody::#variant, ApiErrorBody::Unknown),
             });
         }
@@ -850,9 +855,13 @@ fn emit_error_body(models: &Models) -> TokenStream {
         (
             quote!(operation),
             quote! {
-                match (operation, #status) {
-                    #(#arms)*
-                    _ => None,
+                {
+                    // Read even when every arm is left out with its group.
+                    let _ = (operation, #status, #body);
+                    match (operation, #status) {
+                        #(#arms)*
+                        _ => None::<ApiErrorBody>,
+                    }
                 }
             },
         )

@@ -7,2262 +7,2587 @@ pub fn decode(
     status: u16,
     body: &[u8],
 ) -> Option<crate::__private::TypedErrorBody> {
-    match (operation, status) {
-        ("organizations:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
+    {
+        let _ = (operation, status, body);
+        match (operation, status) {
+            #[cfg(feature = "organizations")]
+            ("organizations:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:create", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CannotCreateOrganizationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrganizationsUpdateError403,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:update", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::SsoEnforcementRequiresConnection,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "organizations")]
+            ("organizations:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:export", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:revoke", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AlreadyCanceledSubscription,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:revoke", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:revoke", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::SubscriptionLocked,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:revoke", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:update", 402) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentFailed,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::SubscriptionsUpdateError403,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:update", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::SubscriptionLocked,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "subscriptions")]
+            ("subscriptions:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "oauth2")]
+            ("oauth2:clients:oauth2:create_client", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "oauth2")]
+            ("oauth2:clients:oauth2:get_client", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "oauth2")]
+            ("oauth2:clients:oauth2:update_client", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "oauth2")]
+            ("oauth2:clients:oauth2:delete_client", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:delete", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:files", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:files", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:grants", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefits")]
+            ("benefits:grants", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "benefit_grants")]
+            ("benefit-grants:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:list_webhook_endpoints", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:create_webhook_endpoint", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:get_webhook_endpoint", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:get_webhook_endpoint", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:delete_webhook_endpoint", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:delete_webhook_endpoint", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:update_webhook_endpoint", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:update_webhook_endpoint", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:reset_webhook_endpoint_secret", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:reset_webhook_endpoint_secret", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:list_webhook_deliveries", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:redeliver_webhook_event", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "webhooks")]
+            ("webhooks:redeliver_webhook_event", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update_benefits", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update_benefits", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "products")]
+            ("products:update_benefits", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:export", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:finalize", 402) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrdersFinalizeError402,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:finalize", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrdersFinalizeError403,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:finalize", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:finalize", 412) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrderNotDraft,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:finalize", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:invoice", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:invoice", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:generate_invoice", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:generate_invoice", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrderNotEligibleForInvoice,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:generate_invoice", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::MissingInvoiceBillingDetails,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:receipt", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "orders")]
+            ("orders:receipt", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "refunds")]
+            ("refunds:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "refunds")]
+            ("refunds:create", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::RefundedAlready,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "refunds")]
+            ("refunds:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:accept", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:accept", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::DisputeNotOpenError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "disputes")]
+            ("disputes:accept", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CheckoutForbiddenError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_get", 410) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ExpiredCheckoutError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CheckoutForbiddenError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_update", 410) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ExpiredCheckoutError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_confirm", 400) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_confirm", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CheckoutForbiddenError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_confirm", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_confirm", 410) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ExpiredCheckoutError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkouts")]
+            ("checkouts:client_confirm", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:uploaded", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:uploaded", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:uploaded", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:delete", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "files")]
+            ("files:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:export", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:list_dashboards", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:create_dashboard", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:get_dashboard", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:delete_dashboard", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "metrics")]
+            ("metrics:update_dashboard", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:list", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::Unauthorized,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:list", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::Unauthorized,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:update", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::Unauthorized,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get_activation", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::Unauthorized,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get_activation", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:get_activation", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:validate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:validate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:activate", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:activate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:activate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:deactivate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "license_keys")]
+            ("license_keys:deactivate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "checkout_links")]
+            ("checkout-links:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "custom_fields")]
+            ("custom-fields:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "discounts")]
+            ("discounts:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:export", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:delete_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:delete_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:update_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:update_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_state", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_state", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_state_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:get_state_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:list_payment_methods", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:list_payment_methods", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:list_payment_methods_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:list_payment_methods_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "members")]
+            ("members:list_members", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create_external", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create_external", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AmbiguousExternalCustomerId,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:create_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:delete", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:delete", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:get_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:get_external", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AmbiguousExternalCustomerId,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:get_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:delete_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:delete_external", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AmbiguousExternalCustomerId,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:delete_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:update_external", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:update_external", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AmbiguousExternalCustomerId,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customers")]
+            ("customers:members:update_external", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:benefit-grants:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:list_payment_methods", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:add_payment_method", 400) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentMethodSetupFailed,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:add_payment_method", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:confirm_payment_method", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CustomerNotReady,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:confirm_payment_method", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:delete_payment_method", 400) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentMethodInUseByActiveSubscription,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:delete_payment_method", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:delete_payment_method", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:request_email_update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customers:check_email_update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer_meters:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer_meters:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer_meters:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:seats:list_seats", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:seats:assign_seat", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:seats:revoke_seat", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:seats:resend_invitation", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:seats:list_claimed_subscriptions", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:downloadables:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:list", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::Unauthorized,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:list", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:validate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:validate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:activate", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::NotPermitted,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:activate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:activate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:deactivate", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:license_keys:deactivate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:members:list_members", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:members:add_member", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:members:remove_member", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:members:update_member", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:invoice", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:invoice", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:generate_invoice", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:generate_invoice", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrderNotEligibleForInvoice,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:generate_invoice", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::MissingInvoiceBillingDetails,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:receipt", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:receipt", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:get_payment_status", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:get_payment_status", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:confirm_retry_payment", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:confirm_retry_payment", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentAlreadyInProgress,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:confirm_retry_payment", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::OrderNotEligibleForRetry,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:orders:confirm_retry_payment", 429) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ManualRetryLimitExceeded,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:organizations:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:organizations:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:cancel", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::AlreadyCanceledSubscription,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:cancel", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:cancel", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:update", 402) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentFailed,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:update", 403) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CustomerPortalSubscriptionsUpdateError403,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:update", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::PaymentMethodRequired,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:subscriptions:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:wallets:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:wallets:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:wallets:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:list_seats", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:assign_seat", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:revoke_seat", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:resend_invitation", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:get_claim_info", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_seats")]
+            ("customer-seats:claim_seat", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_sessions")]
+            ("customer-sessions:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "events")]
+            ("events:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "events")]
+            ("events:list_names", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "events")]
+            ("events:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "events")]
+            ("events:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "events")]
+            ("events:ingest", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "event_types")]
+            ("event-types:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "event_types")]
+            ("event-types:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:create", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:update", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:update", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:quantities", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "meters")]
+            ("meters:quantities", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_meters")]
+            ("customer_meters:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_meters")]
+            ("customer_meters:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_meters")]
+            ("customer_meters:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "payments")]
+            ("payments:list", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "payments")]
+            ("payments:get", 404) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::ResourceNotFound,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "payments")]
+            ("payments:get", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            _ => None::<ApiErrorBody>,
         }
-        ("organizations:create", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CannotCreateOrganizationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrganizationsUpdateError403,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:update", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::SsoEnforcementRequiresConnection,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("organizations:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:export", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:revoke", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AlreadyCanceledSubscription,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:revoke", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:revoke", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::SubscriptionLocked,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:revoke", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:update", 402) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentFailed,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::SubscriptionsUpdateError403,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:update", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::SubscriptionLocked,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("subscriptions:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("oauth2:clients:oauth2:create_client", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("oauth2:clients:oauth2:get_client", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("oauth2:clients:oauth2:update_client", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("oauth2:clients:oauth2:delete_client", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:delete", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:files", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:files", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:grants", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefits:grants", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("benefit-grants:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:list_webhook_endpoints", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:create_webhook_endpoint", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:get_webhook_endpoint", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:get_webhook_endpoint", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:delete_webhook_endpoint", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:delete_webhook_endpoint", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:update_webhook_endpoint", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:update_webhook_endpoint", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:reset_webhook_endpoint_secret", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:reset_webhook_endpoint_secret", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:list_webhook_deliveries", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:redeliver_webhook_event", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("webhooks:redeliver_webhook_event", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update_benefits", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update_benefits", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("products:update_benefits", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:export", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:finalize", 402) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrdersFinalizeError402,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:finalize", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrdersFinalizeError403,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:finalize", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:finalize", 412) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrderNotDraft,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:finalize", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:invoice", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:invoice", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:generate_invoice", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:generate_invoice", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrderNotEligibleForInvoice,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:generate_invoice", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::MissingInvoiceBillingDetails,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:receipt", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("orders:receipt", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("refunds:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("refunds:create", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::RefundedAlready,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("refunds:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:accept", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:accept", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::DisputeNotOpenError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("disputes:accept", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CheckoutForbiddenError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_get", 410) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ExpiredCheckoutError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CheckoutForbiddenError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_update", 410) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ExpiredCheckoutError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_confirm", 400) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_confirm", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CheckoutForbiddenError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_confirm", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_confirm", 410) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ExpiredCheckoutError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkouts:client_confirm", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:uploaded", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:uploaded", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:uploaded", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:delete", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("files:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:export", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:list_dashboards", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:create_dashboard", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:get_dashboard", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:delete_dashboard", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("metrics:update_dashboard", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:list", 401) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::Unauthorized,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:list", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get", 401) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::Unauthorized,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:update", 401) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::Unauthorized,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get_activation", 401) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::Unauthorized,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get_activation", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:get_activation", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:validate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:validate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:activate", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:activate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:activate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:deactivate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("license_keys:deactivate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("checkout-links:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("custom-fields:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("discounts:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:export", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:delete_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:delete_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:update_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:update_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_state", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_state", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_state_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:get_state_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:list_payment_methods", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:list_payment_methods", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:list_payment_methods_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:list_payment_methods_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("members:list_members", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create_external", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create_external", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AmbiguousExternalCustomerId,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:create_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:delete", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:delete", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:get_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:get_external", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AmbiguousExternalCustomerId,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:get_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:delete_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:delete_external", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AmbiguousExternalCustomerId,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:delete_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:update_external", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:update_external", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AmbiguousExternalCustomerId,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customers:members:update_external", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:benefit-grants:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:list_payment_methods", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:add_payment_method", 400) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentMethodSetupFailed,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:add_payment_method", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:confirm_payment_method", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CustomerNotReady,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:confirm_payment_method", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:delete_payment_method", 400) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentMethodInUseByActiveSubscription,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:delete_payment_method", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:delete_payment_method", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:request_email_update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customers:check_email_update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customer_meters:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customer_meters:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:customer_meters:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:seats:list_seats", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:seats:assign_seat", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:seats:revoke_seat", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:seats:resend_invitation", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:seats:list_claimed_subscriptions", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:downloadables:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:list", 401) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::Unauthorized,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:list", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:validate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:validate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:activate", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::NotPermitted,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:activate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:activate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:deactivate", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:license_keys:deactivate", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:members:list_members", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:members:add_member", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:members:remove_member", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:members:update_member", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:invoice", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:invoice", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:generate_invoice", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:generate_invoice", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrderNotEligibleForInvoice,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:generate_invoice", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::MissingInvoiceBillingDetails,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:receipt", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:receipt", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:get_payment_status", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:get_payment_status", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:confirm_retry_payment", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:confirm_retry_payment", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentAlreadyInProgress,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:confirm_retry_payment", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::OrderNotEligibleForRetry,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:orders:confirm_retry_payment", 429) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ManualRetryLimitExceeded,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:organizations:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:organizations:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:cancel", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::AlreadyCanceledSubscription,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:cancel", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:cancel", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:update", 402) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentFailed,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:update", 403) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::CustomerPortalSubscriptionsUpdateError403,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:update", 409) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::PaymentMethodRequired,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:subscriptions:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:wallets:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:wallets:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_portal:wallets:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:list_seats", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:assign_seat", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:revoke_seat", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:resend_invitation", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:get_claim_info", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-seats:claim_seat", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer-sessions:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("events:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("events:list_names", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("events:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("events:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("events:ingest", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("event-types:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("event-types:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:create", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:update", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:update", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:quantities", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("meters:quantities", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_meters:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_meters:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("customer_meters:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("payments:list", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("payments:get", 404) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::ResourceNotFound,
-                ApiErrorBody::Unknown,
-            )
-        }
-        ("payments:get", 422) => {
-            crate::__private::decode_error_body(
-                body,
-                ApiErrorBody::HttpValidationError,
-                ApiErrorBody::Unknown,
-            )
-        }
-        _ => None,
     }
         .map(crate::__private::erase_error_body)
 }
