@@ -94,15 +94,18 @@ packages() {
 
 declare -A wall
 time_side() {
-    local side=$1 manifest clean=()
+    local side=$1 manifest
     manifest=$(make_app "$side")
     export CARGO_TARGET_DIR="$side/target/bench-compile/app-target"
     if [ ! -d "$CARGO_TARGET_DIR/debug" ]; then
         echo "   (first build of $side: every dependency, not timed)" >&2
         cargo build -q --manifest-path "$manifest" >&2
     fi
-    for p in $(packages "$side") polar-user-app; do clean+=(-p "$p"); done
-    cargo clean -q --manifest-path "$manifest" "${clean[@]}" 2>/dev/null
+    # One at a time: `cargo clean -p` refuses a whole list when one of them
+    # (an optional crate the program does not enable) is not in its graph.
+    for p in $(packages "$side") polar-user-app; do
+        cargo clean -q --manifest-path "$manifest" -p "$p" 2>/dev/null || true
+    done
     local start end
     start=$(date +%s.%N)
     cargo build -q --manifest-path "$manifest" >&2
