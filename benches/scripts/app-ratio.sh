@@ -88,7 +88,7 @@ RUST
 
 # The polar-* packages of the checkout $1 (both trees have different ones).
 packages() {
-    find "$1" -name Cargo.toml -not -path '*/target/*' -exec sed -n 's/^name = "\(polar-[a-z0-9-]*\)"$/\1/p' {} + |
+    find "$1" -name Cargo.toml -not -path "$1/target/*" -exec sed -n 's/^name = "\(polar-[a-z0-9-]*\)"$/\1/p' {} + |
         grep -v -e polar-codegen -e polar-benches -e polar-tests -e polar-xtask | sort -u
 }
 
