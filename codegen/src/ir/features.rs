@@ -5,7 +5,7 @@
 //! a feature of both crates, and so is `webhooks`; a `polar-models` module
 //! is compiled when a feature whose operations (or webhook payloads) reach
 //! one of its types is on. A webhook event belongs to the group of its
-//! family (`checkout.created` to `checkouts`, see [`event_families`]): its
+//! family (`checkout.created` to `checkouts`, see `event_families`): its
 //! payload type is compiled with that group, and its variant of the event
 //! union only with that group and `webhooks`, so that `checkouts,webhooks`
 //! does not compile the orders, subscriptions and benefits every other
