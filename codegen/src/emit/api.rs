@@ -844,35 +844,24 @@ fn emit_error_body(models: &Models) -> TokenStream {
             });
         }
     }
-    let (status, body) = if arms.is_empty() {
-        (quote!(_status), quote!(_body))
-    } else {
-        (quote!(status), quote!(body))
-    };
-    let (operation, matcher) = if arms.is_empty() {
-        (quote!(_operation), quote!(None::<ApiErrorBody>))
-    } else {
-        (
-            quote!(operation),
-            quote! {
-                {
-                    // Read even when every arm is left out with its group.
-                    let _ = (operation, #status, #body);
-                    match (operation, #status) {
-                        #(#arms)*
-                        _ => None::<ApiErrorBody>,
-                    }
-                }
-            },
-        )
+    // The parameters are read even when there is no arm (a spec without
+    // error bodies) or every arm is left out with its group.
+    let matcher = quote! {
+        {
+            let _ = (operation, status, body);
+            match (operation, status) {
+                #(#arms)*
+                _ => None::<ApiErrorBody>,
+            }
+        }
     };
     quote! {
         #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
         #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
         pub fn decode(
-            #operation: &'static str,
-            #status: u16,
-            #body: &[u8],
+            operation: &'static str,
+            status: u16,
+            body: &[u8],
         ) -> Option<crate::__private::TypedErrorBody> {
             #matcher.map(crate::__private::erase_error_body)
         }

@@ -14,10 +14,11 @@ pub(crate) fn emit_struct_encode(name: &Ident, structure: &Struct) -> TokenStrea
     let type_name = name.to_string();
     let mut required = 0usize;
     let mut present = Vec::new();
-    let calls = structure.fields.iter().map(|field| {
+    let mut calls = Vec::new();
+    for field in &structure.fields {
         let rust = ident(&field.rust_name);
         let wire = field.wire_name.as_str();
-        match field.presence {
+        calls.push(match field.presence {
             Presence::Optional => {
                 present.push(quote!(self.#rust.is_some()));
                 quote!(out.optional(#wire, &self.#rust);)
@@ -30,9 +31,8 @@ pub(crate) fn emit_struct_encode(name: &Ident, structure: &Struct) -> TokenStrea
                 required += 1;
                 quote!(out.field(#wire, &self.#rust);)
             }
-        }
-    });
-    let calls: Vec<TokenStream> = calls.collect();
+        });
+    }
     let required = Literal::usize_unsuffixed(required);
     quote! {
         impl ::serde::Serialize for #name {
