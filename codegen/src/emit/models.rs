@@ -431,18 +431,16 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
             .as_ref()
             .map(|feature| quote!(#[cfg(feature = #feature)]));
         let inner = rust_type(models, &variant.ty);
-        // `from_slice`, as polar-api decodes responses: one deserializer type,
-        // so each type's decoder is compiled once, not once per reader.
+        // `from_str`, as polar-api decodes every body (`decode_json`): one
+        // deserializer type, so each type's decoder is compiled once, not
+        // once per reader.
         let (payload, decoded) = if variant.boxed {
             (
                 quote!(Box<#inner>),
-                quote!(Box::new(::serde_json::from_slice(json.as_bytes())?)),
+                quote!(Box::new(::serde_json::from_str(json)?)),
             )
         } else {
-            (
-                inner.clone(),
-                quote!(::serde_json::from_slice(json.as_bytes())?),
-            )
+            (inner.clone(), quote!(::serde_json::from_str(json)?))
         };
         variant_defs.push(quote! {
             #cfg
@@ -496,7 +494,7 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
     // out with its feature: its payload is then kept whole, as an event
     // this version does not know would be.
     let other_index = if union.variants.iter().any(|v| v.feature.is_some()) {
-        quote!(_ => Self::Unknown(::serde_json::from_slice(json.as_bytes())?),)
+        quote!(_ => Self::Unknown(::serde_json::from_str(json)?),)
     } else {
         quote!(_ => unreachable!("variant indexes come from UNION"),)
     };

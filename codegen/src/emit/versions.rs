@@ -158,7 +158,7 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
                 match version {
                     #(
                         #[cfg(feature = #features)]
-                        #names => Some(::serde_json::from_slice(body).map(Self::#variants)),
+                        #names => Some(crate::__private::decode_json(body).map(Self::#variants)),
                     )*
                     _ => None,
                 }

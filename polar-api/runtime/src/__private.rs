@@ -114,6 +114,8 @@ pub use crate::transport::Core;
 
 use serde::de::DeserializeOwned;
 
+pub use polar_models_core::__private::decode_json;
+
 /// Seals [`crate::ApiVersion`]: only the generated version modules
 /// implement it.
 pub trait Sealed {}
@@ -126,9 +128,9 @@ pub fn decode_error_body<T: DeserializeOwned, B>(
     wrap: fn(T) -> B,
     unknown: fn(serde_json::Value) -> B,
 ) -> Option<B> {
-    match serde_json::from_slice::<T>(raw) {
+    match decode_json::<T>(raw) {
         Ok(body) => Some(wrap(body)),
-        Err(_) => serde_json::from_slice(raw).ok().map(unknown),
+        Err(_) => decode_json(raw).ok().map(unknown),
     }
 }
 

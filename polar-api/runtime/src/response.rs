@@ -148,7 +148,7 @@ pub fn json<T: DeserializeOwned>(
     error_body: ErrorDecoder,
 ) -> Result<Response<T>, Error> {
     let response = response.check(operation, error_body)?;
-    match serde_json::from_slice(&response.body) {
+    match crate::__private::decode_json(&response.body) {
         Ok(value) => Ok(response.into_response(value)),
         Err(source) => Err(Error::Decode {
             operation,

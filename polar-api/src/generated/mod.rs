@@ -51,9 +51,9 @@ impl VersionedWebhookPayload {
         let _ = body;
         match version {
             #[cfg(feature = "v2026-04")]
-            "2026-04" => Some(::serde_json::from_slice(body).map(Self::V2026_04)),
+            "2026-04" => Some(crate::__private::decode_json(body).map(Self::V2026_04)),
             #[cfg(feature = "v2026-10")]
-            "2026-10" => Some(::serde_json::from_slice(body).map(Self::V2026_10)),
+            "2026-10" => Some(crate::__private::decode_json(body).map(Self::V2026_10)),
             _ => None,
         }
     }

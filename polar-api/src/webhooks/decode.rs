@@ -7,6 +7,7 @@ use serde::de::{
 };
 
 use super::WebhookError;
+use crate::__private::decode_json;
 
 /// Decode a webhook body: a JSON object with a string `type`, into the
 /// variant its `type` names, or into the payload's `Unknown` variant when
@@ -24,7 +25,7 @@ pub(crate) fn decode_known<P: DeserializeOwned>(
     body: &[u8],
     event_type: String,
 ) -> Result<P, WebhookError> {
-    serde_json::from_slice(body).map_err(|source| WebhookError::Payload {
+    decode_json(body).map_err(|source| WebhookError::Payload {
         event_type: Some(event_type),
         source,
     })

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
+pub use crate::json::decode_json;
 pub use crate::struct_decode::{
     decode_struct, field, field_with, keep, missing, skip, DecodeStruct, Key, Keys,
 };

@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 mod constant;
+mod json;
 mod nullable;
 mod page;
 mod secret;

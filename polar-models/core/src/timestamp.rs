@@ -121,9 +121,13 @@ fn common_form(b: &[u8]) -> Option<DateTime<FixedOffset>> {
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos)?;
     let offset = FixedOffset::east_opt(offset_seconds)?;
-    let utc = date
-        .and_time(time)
-        .checked_sub_signed(TimeDelta::seconds(i64::from(offset_seconds)))?;
+    let local = date.and_time(time);
+    // Polar's timestamps are UTC: no offset to take away.
+    let utc = if offset_seconds == 0 {
+        local
+    } else {
+        local.checked_sub_signed(TimeDelta::seconds(i64::from(offset_seconds)))?
+    };
     Some(DateTime::from_naive_utc_and_offset(utc, offset))
 }
 

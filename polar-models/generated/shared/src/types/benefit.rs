@@ -365,40 +365,14 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Custom(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Discord(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::GithubRepository(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            3 => {
-                                Self::Downloadables(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            4 => {
-                                Self::LicenseKeys(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            5 => {
-                                Self::MeterCredit(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            6 => {
-                                Self::FeatureFlag(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            7 => {
-                                Self::SlackSharedChannel(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::Custom(::serde_json::from_str(json)?),
+                            1 => Self::Discord(::serde_json::from_str(json)?),
+                            2 => Self::GithubRepository(::serde_json::from_str(json)?),
+                            3 => Self::Downloadables(::serde_json::from_str(json)?),
+                            4 => Self::LicenseKeys(::serde_json::from_str(json)?),
+                            5 => Self::MeterCredit(::serde_json::from_str(json)?),
+                            6 => Self::FeatureFlag(::serde_json::from_str(json)?),
+                            7 => Self::SlackSharedChannel(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

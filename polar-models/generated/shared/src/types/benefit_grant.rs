@@ -134,37 +134,37 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                         match index {
                             0 => {
                                 Self::BenefitGrantDiscordProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::BenefitGrantGitHubRepositoryProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             2 => {
                                 Self::BenefitGrantDownloadablesProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::BenefitGrantLicenseKeysProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             4 => {
                                 Self::BenefitGrantCustomProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             5 => {
                                 Self::BenefitGrantFeatureFlagProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             6 => {
                                 Self::BenefitGrantSlackSharedChannelProperties(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -126,44 +126,38 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::BenefitCustomUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::BenefitCustomUpdate(::serde_json::from_str(json)?),
                             1 => {
-                                Self::BenefitDiscordUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::BenefitDiscordUpdate(::serde_json::from_str(json)?)
                             }
                             2 => {
                                 Self::BenefitGitHubRepositoryUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::BenefitDownloadablesUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             4 => {
                                 Self::BenefitLicenseKeysUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             5 => {
                                 Self::BenefitMeterCreditUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             6 => {
                                 Self::BenefitFeatureFlagUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             7 => {
                                 Self::BenefitSlackSharedChannelUpdate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -133,22 +133,18 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                         match index {
                             0 => {
                                 Self::FixedOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::FixedRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::FixedRepeatDuration(::serde_json::from_str(json)?),
                             2 => {
                                 Self::PercentageOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::PercentageRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
@@ -433,14 +429,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::ProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -711,14 +703,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::ProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -101,17 +101,9 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::ProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            1 => {
-                                Self::Product(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::Products(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => Self::Product(::serde_json::from_str(json)?),
+                            2 => Self::Products(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

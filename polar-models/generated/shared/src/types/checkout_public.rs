@@ -147,22 +147,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                         match index {
                             0 => {
                                 Self::CheckoutDiscountFixedOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::CheckoutDiscountFixedRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             2 => {
                                 Self::CheckoutDiscountPercentageOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::CheckoutDiscountPercentageRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),
@@ -448,14 +448,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::ProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -726,14 +722,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                         match index {
                             0 => {
                                 Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::ProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -84,13 +84,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Text(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
-                            2 => Self::Date(::serde_json::from_slice(json.as_bytes())?),
-                            3 => {
-                                Self::Checkbox(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            4 => Self::Select(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Text(::serde_json::from_str(json)?),
+                            1 => Self::Number(::serde_json::from_str(json)?),
+                            2 => Self::Date(::serde_json::from_str(json)?),
+                            3 => Self::Checkbox(::serde_json::from_str(json)?),
+                            4 => Self::Select(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -78,14 +78,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                         match index {
                             0 => {
                                 Self::CustomerIndividualCreate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::CustomerTeamCreate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::CustomerTeamCreate(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

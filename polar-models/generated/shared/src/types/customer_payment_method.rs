@@ -84,15 +84,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::PaymentMethodCard(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::PaymentMethodCard(::serde_json::from_str(json)?),
                             1 => {
-                                Self::PaymentMethodGeneric(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::PaymentMethodGeneric(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

@@ -54,14 +54,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Succeeded(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => {
-                                Self::RequiresAction(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::Succeeded(::serde_json::from_str(json)?),
+                            1 => Self::RequiresAction(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

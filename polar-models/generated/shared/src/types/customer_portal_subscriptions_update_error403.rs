@@ -56,13 +56,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
                         match index {
                             0 => {
                                 Self::AlreadyCanceledSubscription(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
-                                Self::PauseResumeNotAllowed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::PauseResumeNotAllowed(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

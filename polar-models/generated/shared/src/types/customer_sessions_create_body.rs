@@ -76,12 +76,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
                         match index {
                             0 => {
                                 Self::CustomerSessionCustomerIdCreate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::CustomerSessionCustomerExternalIdCreate(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

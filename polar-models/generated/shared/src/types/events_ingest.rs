@@ -133,14 +133,10 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::EventCreateCustomer(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::EventCreateCustomer(::serde_json::from_str(json)?),
                             1 => {
                                 Self::EventCreateExternalCustomer(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -163,12 +163,8 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::FilterClause(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            1 => Self::Filter(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::FilterClause(::serde_json::from_str(json)?),
+                            1 => Self::Filter(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

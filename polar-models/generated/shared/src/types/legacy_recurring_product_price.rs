@@ -155,8 +155,8 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Fixed(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::Custom(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Fixed(::serde_json::from_str(json)?),
+                            1 => Self::Custom(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -244,13 +244,9 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Count(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::PropertyAggregation(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            2 => Self::Unique(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Count(::serde_json::from_str(json)?),
+                            1 => Self::PropertyAggregation(::serde_json::from_str(json)?),
+                            2 => Self::Unique(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -70,12 +70,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::User(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Organization(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::User(::serde_json::from_str(json)?),
+                            1 => Self::Organization(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -99,19 +99,11 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
                         match index {
                             0 => {
                                 Self::AuthorizationCodeTokenRequest(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::RefreshTokenRequest(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            2 => {
-                                Self::WebTokenRequest(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::RefreshTokenRequest(::serde_json::from_str(json)?),
+                            2 => Self::WebTokenRequest(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

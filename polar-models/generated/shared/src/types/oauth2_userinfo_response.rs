@@ -54,15 +54,9 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::UserInfoUser(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::UserInfoUser(::serde_json::from_str(json)?),
                             1 => {
-                                Self::UserInfoOrganization(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::UserInfoOrganization(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

@@ -54,15 +54,9 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::PaymentFailed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::PaymentFailed(::serde_json::from_str(json)?),
                             1 => {
-                                Self::PaymentActionRequired(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::PaymentActionRequired(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

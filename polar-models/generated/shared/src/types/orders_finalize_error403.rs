@@ -56,12 +56,12 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
                         match index {
                             0 => {
                                 Self::OffSessionChargesNotEnabled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::OrganizationNotReadyForPayments(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

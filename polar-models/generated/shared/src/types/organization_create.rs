@@ -54,12 +54,8 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Individual(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => {
-                                Self::Company(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::Individual(::serde_json::from_str(json)?),
+                            1 => Self::Company(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -118,16 +118,8 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::CardPayment(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            1 => {
-                                Self::GenericPayment(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::CardPayment(::serde_json::from_str(json)?),
+                            1 => Self::GenericPayment(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

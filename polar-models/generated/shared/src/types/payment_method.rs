@@ -90,12 +90,12 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
                         match index {
                             0 => {
                                 Self::CustomerPaymentMethodCard(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::CustomerPaymentMethodGeneric(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

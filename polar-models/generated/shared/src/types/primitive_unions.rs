@@ -43,10 +43,8 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::DateTime(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => Self::Now(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::DateTime(::serde_json::from_str(json)?),
+                            1 => Self::Now(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -110,10 +108,8 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Integer(::serde_json::from_str(json)?),
+                            1 => Self::Number(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -189,8 +185,8 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::String(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Number(::serde_json::from_str(json)?),
+                            1 => Self::String(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -260,10 +256,8 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::String(::serde_json::from_str(json)?),
+                            1 => Self::Integer(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -342,13 +336,9 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::String(::serde_json::from_str(json)?),
+                            1 => Self::Integer(::serde_json::from_str(json)?),
+                            2 => Self::Boolean(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -436,16 +426,10 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            3 => {
-                                Self::DateTime(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::String(::serde_json::from_str(json)?),
+                            1 => Self::Integer(::serde_json::from_str(json)?),
+                            2 => Self::Boolean(::serde_json::from_str(json)?),
+                            3 => Self::DateTime(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -555,28 +539,12 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            3 => {
-                                Self::StringArray(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            4 => {
-                                Self::IntegerArray(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            5 => {
-                                Self::BooleanArray(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::String(::serde_json::from_str(json)?),
+                            1 => Self::Integer(::serde_json::from_str(json)?),
+                            2 => Self::Boolean(::serde_json::from_str(json)?),
+                            3 => Self::StringArray(::serde_json::from_str(json)?),
+                            4 => Self::IntegerArray(::serde_json::from_str(json)?),
+                            5 => Self::BooleanArray(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -685,14 +653,10 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::String(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Integer(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => Self::Number(::serde_json::from_slice(json.as_bytes())?),
-                            3 => {
-                                Self::Boolean(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::String(::serde_json::from_str(json)?),
+                            1 => Self::Integer(::serde_json::from_str(json)?),
+                            2 => Self::Number(::serde_json::from_str(json)?),
+                            3 => Self::Boolean(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

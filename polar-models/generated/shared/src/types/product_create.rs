@@ -80,12 +80,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Recurring(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => {
-                                Self::OneTime(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::Recurring(::serde_json::from_str(json)?),
+                            1 => Self::OneTime(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -289,16 +289,10 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Fixed(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::Custom(::serde_json::from_slice(json.as_bytes())?),
-                            2 => {
-                                Self::SeatBased(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            3 => {
-                                Self::MeteredUnit(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::Fixed(::serde_json::from_str(json)?),
+                            1 => Self::Custom(::serde_json::from_str(json)?),
+                            2 => Self::SeatBased(::serde_json::from_str(json)?),
+                            3 => Self::MeteredUnit(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

@@ -290,13 +290,9 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                     Ok(
                         match index {
                             0 => {
-                                Self::ExistingProductPrice(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::ExistingProductPrice(::serde_json::from_str(json)?)
                             }
-                            1 => {
-                                Self::Variant2(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            1 => Self::Variant2(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -411,16 +407,10 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Fixed(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::Custom(::serde_json::from_slice(json.as_bytes())?),
-                            2 => {
-                                Self::SeatBased(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            3 => {
-                                Self::MeteredUnit(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::Fixed(::serde_json::from_str(json)?),
+                            1 => Self::Custom(::serde_json::from_str(json)?),
+                            2 => Self::SeatBased(::serde_json::from_str(json)?),
+                            3 => Self::MeteredUnit(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

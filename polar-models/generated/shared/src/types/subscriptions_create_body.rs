@@ -58,12 +58,12 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateBody {
                         match index {
                             0 => {
                                 Self::SubscriptionCreateCustomer(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::SubscriptionCreateExternalCustomer(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

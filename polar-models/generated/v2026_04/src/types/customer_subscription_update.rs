@@ -87,26 +87,24 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Product(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            1 => Self::Seats(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Product(::serde_json::from_str(json)?),
+                            1 => Self::Seats(::serde_json::from_str(json)?),
                             2 => {
                                 Self::CustomerSubscriptionCancel(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::CustomerSubscriptionPause(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             4 => {
                                 Self::CustomerSubscriptionResume(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            5 => Self::Clear(::serde_json::from_slice(json.as_bytes())?),
+                            5 => Self::Clear(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

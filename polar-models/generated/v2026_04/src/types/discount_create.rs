@@ -79,10 +79,8 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Fixed(::serde_json::from_slice(json.as_bytes())?),
-                            1 => {
-                                Self::Percentage(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            0 => Self::Fixed(::serde_json::from_str(json)?),
+                            1 => Self::Percentage(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

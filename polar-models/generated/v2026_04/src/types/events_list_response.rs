@@ -53,14 +53,10 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::ListResourceEvent(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::ListResourceEvent(::serde_json::from_str(json)?),
                             1 => {
                                 Self::ListResourceWithCursorPaginationEvent(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -112,34 +112,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::Base(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::Seats(::serde_json::from_slice(json.as_bytes())?),
-                            2 => {
-                                Self::BillingPeriod(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            3 => {
-                                Self::SubscriptionCancel(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            4 => {
-                                Self::SubscriptionRevoke(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            5 => {
-                                Self::SubscriptionPause(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            6 => {
-                                Self::SubscriptionResume(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            7 => Self::Clear(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::Base(::serde_json::from_str(json)?),
+                            1 => Self::Seats(::serde_json::from_str(json)?),
+                            2 => Self::BillingPeriod(::serde_json::from_str(json)?),
+                            3 => Self::SubscriptionCancel(::serde_json::from_str(json)?),
+                            4 => Self::SubscriptionRevoke(::serde_json::from_str(json)?),
+                            5 => Self::SubscriptionPause(::serde_json::from_str(json)?),
+                            6 => Self::SubscriptionResume(::serde_json::from_str(json)?),
+                            7 => Self::Clear(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

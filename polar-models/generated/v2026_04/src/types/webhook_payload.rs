@@ -593,228 +593,104 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                     Ok(
                         match index {
                             #[cfg(feature = "benefits")]
-                            0 => {
-                                Self::BenefitCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::BenefitCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefits")]
-                            1 => {
-                                Self::BenefitUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::BenefitUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            2 => {
-                                Self::BenefitGrantCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            2 => Self::BenefitGrantCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            3 => {
-                                Self::BenefitGrantCycled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            3 => Self::BenefitGrantCycled(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            4 => {
-                                Self::BenefitGrantRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            4 => Self::BenefitGrantRevoked(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            5 => {
-                                Self::BenefitGrantUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            5 => Self::BenefitGrantUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            6 => {
-                                Self::CheckoutCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            6 => Self::CheckoutCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            7 => {
-                                Self::CheckoutExpired(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            7 => Self::CheckoutExpired(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            8 => {
-                                Self::CheckoutUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            8 => Self::CheckoutUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
-                            9 => {
-                                Self::CustomerCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            9 => Self::CustomerCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
-                            10 => {
-                                Self::CustomerDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            10 => Self::CustomerDeleted(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
                             11 => {
-                                Self::CustomerStateChanged(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerStateChanged(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customers")]
-                            12 => {
-                                Self::CustomerUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            12 => Self::CustomerUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customer_seats")]
                             13 => {
-                                Self::CustomerSeatAssigned(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatAssigned(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customer_seats")]
                             14 => {
-                                Self::CustomerSeatClaimed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatClaimed(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customer_seats")]
                             15 => {
-                                Self::CustomerSeatRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatRevoked(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "members")]
-                            16 => {
-                                Self::MemberCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            16 => Self::MemberCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "members")]
-                            17 => {
-                                Self::MemberDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            17 => Self::MemberDeleted(::serde_json::from_str(json)?),
                             #[cfg(feature = "members")]
-                            18 => {
-                                Self::MemberUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            18 => Self::MemberUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            19 => {
-                                Self::OrderCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            19 => Self::OrderCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            20 => {
-                                Self::OrderPaid(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            20 => Self::OrderPaid(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            21 => {
-                                Self::OrderRefunded(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            21 => Self::OrderRefunded(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            22 => {
-                                Self::OrderUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            22 => Self::OrderUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "organizations")]
                             23 => {
-                                Self::OrganizationUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::OrganizationUpdated(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "products")]
-                            24 => {
-                                Self::ProductCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            24 => Self::ProductCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "products")]
-                            25 => {
-                                Self::ProductUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            25 => Self::ProductUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "refunds")]
-                            26 => {
-                                Self::RefundCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            26 => Self::RefundCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "refunds")]
-                            27 => {
-                                Self::RefundUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            27 => Self::RefundUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
-                            28 => {
-                                Self::SubscriptionActive(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            28 => Self::SubscriptionActive(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
                             29 => {
-                                Self::SubscriptionCanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionCanceled(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             30 => {
-                                Self::SubscriptionCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionCreated(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             31 => {
-                                Self::SubscriptionPastDue(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionPastDue(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
-                            32 => {
-                                Self::SubscriptionPaused(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            32 => Self::SubscriptionPaused(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
                             33 => {
-                                Self::SubscriptionResumed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionResumed(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             34 => {
-                                Self::SubscriptionRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionRevoked(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             35 => {
-                                Self::SubscriptionUncanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionUncanceled(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             36 => {
-                                Self::SubscriptionUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionUpdated(::serde_json::from_str(json)?)
                             }
-                            _ => {
-                                Self::Unknown(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            _ => Self::Unknown(::serde_json::from_str(json)?),
                         },
                     )
                 },

@@ -361,42 +361,42 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         match index {
                             0 => {
                                 Self::BenefitGrantDiscordWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::BenefitGrantCustomWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             2 => {
                                 Self::BenefitGrantGitHubRepositoryWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::BenefitGrantDownloadablesWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             4 => {
                                 Self::BenefitGrantLicenseKeysWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             5 => {
                                 Self::BenefitGrantMeterCreditWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             6 => {
                                 Self::BenefitGrantFeatureFlagWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             7 => {
                                 Self::BenefitGrantSlackSharedChannelWebhook(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

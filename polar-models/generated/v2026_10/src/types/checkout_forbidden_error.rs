@@ -77,27 +77,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
                         match index {
                             0 => {
                                 Self::AlreadyActiveSubscriptionError(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::NotOpenCheckout(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            2 => {
-                                Self::PaymentNotReady(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::NotOpenCheckout(::serde_json::from_str(json)?),
+                            2 => Self::PaymentNotReady(::serde_json::from_str(json)?),
                             3 => {
-                                Self::TrialAlreadyRedeemed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::TrialAlreadyRedeemed(::serde_json::from_str(json)?)
                             }
                             4 => {
                                 Self::DiscountRedemptionLimitReached(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -474,22 +474,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         match index {
                             0 => {
                                 Self::DiscountFixedOnceForeverDurationBase(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
                                 Self::DiscountFixedRepeatDurationBase(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             2 => {
                                 Self::DiscountPercentageOnceForeverDurationBase(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::DiscountPercentageRepeatDurationBase(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -217,22 +217,18 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         match index {
                             0 => {
                                 Self::FixedOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => {
-                                Self::FixedRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::FixedRepeatDuration(::serde_json::from_str(json)?),
                             2 => {
                                 Self::PercentageOnceForeverDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
                                 Self::PercentageRepeatDuration(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -1266,8 +1266,8 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::System(::serde_json::from_slice(json.as_bytes())?),
-                            1 => Self::User(::serde_json::from_slice(json.as_bytes())?),
+                            0 => Self::System(::serde_json::from_str(json)?),
+                            1 => Self::User(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )

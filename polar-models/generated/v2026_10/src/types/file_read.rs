@@ -214,25 +214,11 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::Downloadable(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            1 => {
-                                Self::ProductMedia(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            2 => {
-                                Self::OrganizationAvatar(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::Downloadable(::serde_json::from_str(json)?),
+                            1 => Self::ProductMedia(::serde_json::from_str(json)?),
+                            2 => Self::OrganizationAvatar(::serde_json::from_str(json)?),
                             3 => {
-                                Self::SupportCaseAttachment(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SupportCaseAttachment(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

@@ -51,14 +51,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::NotPermitted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::NotPermitted(::serde_json::from_str(json)?),
                             1 => {
                                 Self::DisputeAutoAcceptNotEnabled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             _ => unreachable!("variant indexes come from UNION"),

@@ -53,13 +53,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
                         match index {
                             0 => {
                                 Self::AlreadyCanceledSubscription(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
-                                Self::InactiveSubscription(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::InactiveSubscription(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

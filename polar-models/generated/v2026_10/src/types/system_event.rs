@@ -1366,176 +1366,74 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::MeterCredited(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            1 => {
-                                Self::MeterReset(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            2 => {
-                                Self::BenefitGranted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            3 => {
-                                Self::BenefitCycled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            4 => {
-                                Self::BenefitUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            5 => {
-                                Self::BenefitRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            6 => {
-                                Self::SubscriptionCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            7 => {
-                                Self::SubscriptionUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            8 => {
-                                Self::SubscriptionCycled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::MeterCredited(::serde_json::from_str(json)?),
+                            1 => Self::MeterReset(::serde_json::from_str(json)?),
+                            2 => Self::BenefitGranted(::serde_json::from_str(json)?),
+                            3 => Self::BenefitCycled(::serde_json::from_str(json)?),
+                            4 => Self::BenefitUpdated(::serde_json::from_str(json)?),
+                            5 => Self::BenefitRevoked(::serde_json::from_str(json)?),
+                            6 => Self::SubscriptionCreated(::serde_json::from_str(json)?),
+                            7 => Self::SubscriptionUpdated(::serde_json::from_str(json)?),
+                            8 => Self::SubscriptionCycled(::serde_json::from_str(json)?),
                             9 => {
-                                Self::SubscriptionCanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionCanceled(::serde_json::from_str(json)?)
                             }
                             10 => {
-                                Self::SubscriptionRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionRevoked(::serde_json::from_str(json)?)
                             }
                             11 => {
-                                Self::SubscriptionPastDue(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionPastDue(::serde_json::from_str(json)?)
                             }
                             12 => {
-                                Self::SubscriptionReactivated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionReactivated(::serde_json::from_str(json)?)
                             }
                             13 => {
-                                Self::SubscriptionReinstated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionReinstated(::serde_json::from_str(json)?)
                             }
-                            14 => {
-                                Self::SubscriptionPaused(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            14 => Self::SubscriptionPaused(::serde_json::from_str(json)?),
                             15 => {
-                                Self::SubscriptionResumed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionResumed(::serde_json::from_str(json)?)
                             }
                             16 => {
-                                Self::SubscriptionUncanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionUncanceled(::serde_json::from_str(json)?)
                             }
                             17 => {
                                 Self::SubscriptionProductUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             18 => {
                                 Self::SubscriptionSeatsUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             19 => {
                                 Self::SubscriptionBillingPeriodUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
                             20 => {
                                 Self::SubscriptionUpdateCleared(
-                                    ::serde_json::from_slice(json.as_bytes())?,
+                                    ::serde_json::from_str(json)?,
                                 )
                             }
-                            21 => {
-                                Self::OrderPaid(::serde_json::from_slice(json.as_bytes())?)
-                            }
-                            22 => {
-                                Self::OrderRefunded(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            23 => {
-                                Self::OrderVoided(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            24 => {
-                                Self::OrderUnvoided(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            25 => {
-                                Self::CheckoutCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            26 => {
-                                Self::CustomerCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            27 => {
-                                Self::CustomerUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            28 => {
-                                Self::CustomerDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            29 => {
-                                Self::BalanceOrder(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            30 => {
-                                Self::BalanceCreditOrder(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
-                            31 => {
-                                Self::BalanceRefund(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            21 => Self::OrderPaid(::serde_json::from_str(json)?),
+                            22 => Self::OrderRefunded(::serde_json::from_str(json)?),
+                            23 => Self::OrderVoided(::serde_json::from_str(json)?),
+                            24 => Self::OrderUnvoided(::serde_json::from_str(json)?),
+                            25 => Self::CheckoutCreated(::serde_json::from_str(json)?),
+                            26 => Self::CustomerCreated(::serde_json::from_str(json)?),
+                            27 => Self::CustomerUpdated(::serde_json::from_str(json)?),
+                            28 => Self::CustomerDeleted(::serde_json::from_str(json)?),
+                            29 => Self::BalanceOrder(::serde_json::from_str(json)?),
+                            30 => Self::BalanceCreditOrder(::serde_json::from_str(json)?),
+                            31 => Self::BalanceRefund(::serde_json::from_str(json)?),
                             32 => {
-                                Self::BalanceRefundReversal(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::BalanceRefundReversal(::serde_json::from_str(json)?)
                             }
-                            33 => {
-                                Self::BalanceDispute(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            33 => Self::BalanceDispute(::serde_json::from_str(json)?),
                             34 => {
-                                Self::BalanceDisputeReversal(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::BalanceDisputeReversal(::serde_json::from_str(json)?)
                             }
                             _ => unreachable!("variant indexes come from UNION"),
                         },

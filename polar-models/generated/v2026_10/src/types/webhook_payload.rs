@@ -653,252 +653,112 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
                     Ok(
                         match index {
                             #[cfg(feature = "benefits")]
-                            0 => {
-                                Self::BenefitCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            0 => Self::BenefitCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefits")]
-                            1 => {
-                                Self::BenefitUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            1 => Self::BenefitUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            2 => {
-                                Self::BenefitGrantCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            2 => Self::BenefitGrantCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            3 => {
-                                Self::BenefitGrantCycled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            3 => Self::BenefitGrantCycled(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            4 => {
-                                Self::BenefitGrantRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            4 => Self::BenefitGrantRevoked(::serde_json::from_str(json)?),
                             #[cfg(feature = "benefit_grants")]
-                            5 => {
-                                Self::BenefitGrantUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            5 => Self::BenefitGrantUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            6 => {
-                                Self::CheckoutCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            6 => Self::CheckoutCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            7 => {
-                                Self::CheckoutExpired(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            7 => Self::CheckoutExpired(::serde_json::from_str(json)?),
                             #[cfg(feature = "checkouts")]
-                            8 => {
-                                Self::CheckoutUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            8 => Self::CheckoutUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
-                            9 => {
-                                Self::CustomerCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            9 => Self::CustomerCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
-                            10 => {
-                                Self::CustomerDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            10 => Self::CustomerDeleted(::serde_json::from_str(json)?),
                             #[cfg(feature = "customers")]
                             11 => {
-                                Self::CustomerStateChanged(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerStateChanged(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customers")]
-                            12 => {
-                                Self::CustomerUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            12 => Self::CustomerUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "customer_seats")]
                             13 => {
-                                Self::CustomerSeatAssigned(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatAssigned(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customer_seats")]
                             14 => {
-                                Self::CustomerSeatClaimed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatClaimed(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "customer_seats")]
                             15 => {
-                                Self::CustomerSeatRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::CustomerSeatRevoked(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "discounts")]
-                            16 => {
-                                Self::DiscountCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            16 => Self::DiscountCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "discounts")]
-                            17 => {
-                                Self::DiscountDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            17 => Self::DiscountDeleted(::serde_json::from_str(json)?),
                             #[cfg(feature = "discounts")]
-                            18 => {
-                                Self::DiscountUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            18 => Self::DiscountUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "members")]
-                            19 => {
-                                Self::MemberCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            19 => Self::MemberCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "members")]
-                            20 => {
-                                Self::MemberDeleted(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            20 => Self::MemberDeleted(::serde_json::from_str(json)?),
                             #[cfg(feature = "members")]
-                            21 => {
-                                Self::MemberUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            21 => Self::MemberUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            22 => {
-                                Self::OrderCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            22 => Self::OrderCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            23 => {
-                                Self::OrderPaid(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            23 => Self::OrderPaid(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            24 => {
-                                Self::OrderRefunded(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            24 => Self::OrderRefunded(::serde_json::from_str(json)?),
                             #[cfg(feature = "orders")]
-                            25 => {
-                                Self::OrderUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            25 => Self::OrderUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "organizations")]
                             26 => {
-                                Self::OrganizationUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::OrganizationUpdated(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "products")]
-                            27 => {
-                                Self::ProductCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            27 => Self::ProductCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "products")]
-                            28 => {
-                                Self::ProductUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            28 => Self::ProductUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "refunds")]
-                            29 => {
-                                Self::RefundCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            29 => Self::RefundCreated(::serde_json::from_str(json)?),
                             #[cfg(feature = "refunds")]
-                            30 => {
-                                Self::RefundUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            30 => Self::RefundUpdated(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
-                            31 => {
-                                Self::SubscriptionActive(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            31 => Self::SubscriptionActive(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
                             32 => {
-                                Self::SubscriptionCanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionCanceled(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             33 => {
-                                Self::SubscriptionCreated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionCreated(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
-                            34 => {
-                                Self::SubscriptionCycled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            34 => Self::SubscriptionCycled(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
                             35 => {
-                                Self::SubscriptionPastDue(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionPastDue(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
-                            36 => {
-                                Self::SubscriptionPaused(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
-                            }
+                            36 => Self::SubscriptionPaused(::serde_json::from_str(json)?),
                             #[cfg(feature = "subscriptions")]
                             37 => {
-                                Self::SubscriptionResumed(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionResumed(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             38 => {
-                                Self::SubscriptionRevoked(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionRevoked(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             39 => {
-                                Self::SubscriptionUncanceled(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionUncanceled(::serde_json::from_str(json)?)
                             }
                             #[cfg(feature = "subscriptions")]
                             40 => {
-                                Self::SubscriptionUpdated(
-                                    ::serde_json::from_slice(json.as_bytes())?,
-                                )
+                                Self::SubscriptionUpdated(::serde_json::from_str(json)?)
                             }
-                            _ => {
-                                Self::Unknown(::serde_json::from_slice(json.as_bytes())?)
-                            }
+                            _ => Self::Unknown(::serde_json::from_str(json)?),
                         },
                     )
                 },
