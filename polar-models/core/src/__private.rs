@@ -307,29 +307,31 @@ impl Union {
                 return self.by_tag(json, property, tag, &variant, unknown);
             }
         }
-        let candidates = self.candidates(&peek);
-        let mut first_error = None;
-        for &index in &candidates {
-            match variant(index, json) {
-                Ok(value) => return Ok(value),
-                Err(err) => {
-                    first_error.get_or_insert(err);
-                }
+        // The best fit usually decodes: try it before sorting the rest (an
+        // allocation per union value otherwise).
+        let Some(best) = self.best_candidate(&peek) else {
+            return self.unknown(json, unknown);
+        };
+        let err = match variant(best, json) {
+            Ok(value) => return Ok(value),
+            Err(err) => err,
+        };
+        for index in self.candidates(&peek).into_iter().skip(1) {
+            if let Ok(value) = variant(index, json) {
+                return Ok(value);
             }
         }
-        if let (Some(err), Some(&best)) = (first_error, candidates.first()) {
-            // The payload is that variant by every sign it carries: its
-            // failure is the real error, which `Unknown` would hide.
-            if recognised(&self.shapes[best], &peek) {
-                return Err(format!("{}: {}", self.name, describe(json, &err)));
-            }
-            if is_strict() {
-                return Err(format!(
-                    "{}: no variant fits; best candidate failed: {}",
-                    self.name,
-                    describe(json, &err)
-                ));
-            }
+        // The payload is that variant by every sign it carries: its failure
+        // is the real error, which `Unknown` would hide.
+        if recognised(&self.shapes[best], &peek) {
+            return Err(format!("{}: {}", self.name, describe(json, &err)));
+        }
+        if is_strict() {
+            return Err(format!(
+                "{}: no variant fits; best candidate failed: {}",
+                self.name,
+                describe(json, &err)
+            ));
         }
         self.unknown(json, unknown)
     }
@@ -363,6 +365,20 @@ impl Union {
         Ok(unknown(
             serde_json::from_str(json).map_err(|e| e.to_string())?,
         ))
+    }
+
+    /// The first of [`Union::candidates`], without sorting them all.
+    fn best_candidate(&self, peek: &Peek<'_>) -> Option<usize> {
+        let mut best: Option<(Score, usize)> = None;
+        for (index, shape) in self.shapes.iter().enumerate() {
+            if let Some(score) = score(shape, peek) {
+                // Strictly better only: ties keep spec order.
+                if best.is_none_or(|(top, _)| score > top) {
+                    best = Some((score, index));
+                }
+            }
+        }
+        best.map(|(_, index)| index)
     }
 
     /// Variant indexes whose shape fits, best fit first (ties keep spec order).
@@ -735,7 +751,46 @@ mod tests {
     };
 
     fn order(json: &str) -> Vec<usize> {
-        UNION.candidates(&serde_json::from_str(json).unwrap())
+        let peek = serde_json::from_str(json).unwrap();
+        let candidates = UNION.candidates(&peek);
+        // The variant tried first is the first candidate, found unsorted.
+        assert_eq!(
+            UNION.best_candidate(&peek),
+            candidates.first().copied(),
+            "{json}"
+        );
+        candidates
+    }
+
+    #[test]
+    fn a_tie_is_won_by_the_first_variant_in_spec_order() {
+        let tied = Union {
+            shapes: &[Shape::Number, Shape::String, Shape::Number],
+            ..UNION
+        };
+        let peek = serde_json::from_str("1.5").unwrap();
+        assert_eq!(tied.candidates(&peek), vec![0, 2]);
+        assert_eq!(tied.best_candidate(&peek), Some(0));
+    }
+
+    #[test]
+    fn the_next_candidate_decodes_when_the_best_fails() {
+        let tried = std::cell::RefCell::new(Vec::new());
+        let decoded = UNION
+            .decode_str(
+                r#"{"a":1,"b":2}"#,
+                |index, _| {
+                    tried.borrow_mut().push(index);
+                    if index == 1 {
+                        Err(<serde_json::Error as de::Error>::custom("no"))
+                    } else {
+                        Ok(index)
+                    }
+                },
+                |_| 99,
+            )
+            .unwrap();
+        assert_eq!((decoded, tried.into_inner()), (0, vec![1, 0]));
     }
 
     #[test]
