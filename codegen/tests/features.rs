@@ -7,7 +7,7 @@ use codegen::emit::features::{splice_block, BLOCK_BEGIN, BLOCK_END};
 use codegen::ir::features::{Features, Gate};
 use serde_json::json;
 
-fn models() -> codegen::ir::Models {
+fn document() -> String {
     let object = |props: serde_json::Value| json!({ "type": "object", "properties": props });
     let r = |name: &str| json!({ "$ref": format!("#/components/schemas/{name}") });
     let json_body = |schema: serde_json::Value| json!({ "content": { "application/json": { "schema": schema } } });
@@ -28,7 +28,10 @@ fn models() -> codegen::ir::Models {
             "/v1/products/": {
                 "get": {
                     "operationId": "products:get",
-                    "responses": { "200": json_body(r("Product")) }
+                    "responses": {
+                        "200": json_body(r("Product")),
+                        "404": json_body(r("NotFound"))
+                    }
                 }
             }
         },
@@ -52,6 +55,7 @@ fn models() -> codegen::ir::Models {
             "Product": object(json!({ "name": { "type": "string" } })),
             "Note": object(json!({ "text": { "type": "string" } })),
             "ValidationError": object(json!({ "detail": { "type": "string" } })),
+            "NotFound": object(json!({ "detail": { "type": "string" } })),
             "Unused": object(json!({ "x": { "type": "string" } })),
             "WebhookProductCreated": {
                 "type": "object",
@@ -65,7 +69,11 @@ fn models() -> codegen::ir::Models {
             }
         } }
     });
-    let spec = codegen::spec::parse(&doc.to_string()).expect("the document parses");
+    doc.to_string()
+}
+
+fn models() -> codegen::ir::Models {
+    let spec = codegen::spec::parse(&document()).expect("the document parses");
     codegen::ir::lower(&spec).expect("the document lowers")
 }
 
@@ -103,12 +111,37 @@ fn modules_are_gated_by_the_features_that_reach_them() {
     assert_eq!(gate("webhook_note_created"), any_of(&["webhooks"]));
     assert_eq!(gate("note"), any_of(&["checkouts", "webhooks"]));
     assert_eq!(gate("webhook_payload"), any_of(&["webhooks"]));
-    // `ApiErrorBody` names every error type, whatever the features.
-    assert_eq!(gate("validation_error"), Gate::Always);
+    // An error body comes with the groups whose operations document it.
+    assert_eq!(gate("validation_error"), any_of(&["checkouts"]));
+    assert_eq!(gate("not_found"), any_of(&["products"]));
     // Nothing reaches it: it is not generated at all (before schemas were
     // pruned, only `full` compiled it; `Gate::FullOnly` is now left for
     // documents with neither operations nor webhooks).
     assert_eq!(f.modules.get("unused"), None);
+}
+
+/// `ApiErrorBody` has a variant for an error body only under the features
+/// its type is compiled with (else a build without them would not compile).
+#[test]
+fn each_error_body_variant_comes_with_the_groups_that_document_it() {
+    let spec = codegen::spec::parse(&document()).expect("the document parses");
+    let files = codegen::generate_versions(&[codegen::VersionInput {
+        version: "2026-10",
+        lifecycle: codegen::Lifecycle::Current,
+        spec: &spec,
+        settings: codegen::Settings::default(),
+    }])
+    .expect("the document generates");
+    let error_body = files["polar-api/generated/v2026_10/src/operations/error_body.rs"]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for (feature, variant) in [("checkouts", "ValidationError"), ("products", "NotFound")] {
+        let expected = format!(
+            r#"#[cfg(feature = "{feature}")] /// A `{variant}` error body. {variant}(super::models::{variant}),"#
+        );
+        assert!(error_body.contains(&expected), "{expected} in {error_body}");
+    }
 }
 
 #[test]

@@ -812,25 +812,43 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
 /// The version's error decoder and `ApiErrorBody`; `accessor_features` are
 /// the features of the group accessors, the decoder's only callers.
 fn emit_error_body(models: &Models) -> TokenStream {
-    let mut variants: BTreeMap<String, TokenStream> = BTreeMap::new();
+    // Each variant comes with the groups of the operations that document
+    // it, as its type does (`ir::features`): a build compiles the error
+    // bodies of its own operations only. `ApiErrorBody` is non-exhaustive,
+    // so a variant more under more features breaks no `match`.
+    let mut variants: BTreeMap<String, (TokenStream, BTreeSet<&str>)> = BTreeMap::new();
     for op in &models.operations {
+        let feature = crate::ir::features::group_feature(&op.group);
         for error in &op.errors {
             let name = error_variant_name(models, &error.ty);
             let ty = model_type(models, &error.ty);
-            variants.entry(name).or_insert(ty);
+            variants
+                .entry(name)
+                .or_insert_with(|| (ty, BTreeSet::new()))
+                .1
+                .insert(feature);
         }
     }
-    let defs = variants.iter().map(|(name, ty)| {
+    let defs = variants.iter().map(|(name, (ty, features))| {
         let variant = ident(name);
         let doc = format!(" A `{name}` error body.");
+        let cfg = match features.len() {
+            1 => {
+                let feature = features.first();
+                quote!(#[cfg(feature = #feature)])
+            }
+            _ => {
+                let features = features.iter();
+                quote!(#[cfg(any(#(feature = #features),*))])
+            }
+        };
         quote! {
+            #cfg
             #[doc = #doc]
             #variant(#ty),
         }
     });
-    // Each arm comes with its operation's group, so that a build compiles
-    // the decoders of its own operations' error bodies only (the types stay,
-    // so `ApiErrorBody` is the same under any features).
+    // Each arm comes with its operation's group (a subset of its variant's).
     let mut arms = Vec::new();
     for op in &models.operations {
         let operation_id = &op.operation_id;

@@ -9,8 +9,9 @@
 //! payload type is compiled with that group, and its variant of the event
 //! union only with that group and `webhooks`, so that `checkouts,webhooks`
 //! does not compile the orders, subscriptions and benefits every other
-//! event carries. Modules every feature reaches, the types
-//! `ApiErrorBody` names and the pagination types are always compiled; modules nothing reaches
+//! event carries. An error body type comes with the groups of the operations
+//! that document it (so does its `ApiErrorBody` variant). Modules every
+//! feature reaches and the pagination types are always compiled; modules nothing reaches
 //! only with `full` (since lowering skips the schemas no operation or webhook
 //! reaches, that happens only in documents with neither, such as fixtures).
 
@@ -67,12 +68,12 @@ impl Features {
             if let Some(ty) = op.success.kind.json_type() {
                 ty.named(&mut refs);
             }
-            entry.extend(refs);
-            // `ApiErrorBody` lists every documented error type, whatever
-            // the features.
+            // An error body comes with the groups of the operations that
+            // document it, as its `ApiErrorBody` variant does.
             for error in &op.errors {
-                error.ty.named(&mut always);
+                error.ty.named(&mut refs);
             }
+            entry.extend(refs);
         }
         // Each event's payload joins its family's group (else `webhooks`);
         // the event union itself is `webhooks` alone (below), since its

@@ -2572,62 +2572,151 @@ pub fn decode(
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ApiErrorBody {
+    #[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
     /// A `AlreadyCanceledSubscription` error body.
     AlreadyCanceledSubscription(super::models::AlreadyCanceledSubscription),
+    #[cfg(feature = "customers")]
     /// A `AmbiguousExternalCustomerId` error body.
     AmbiguousExternalCustomerId(super::models::AmbiguousExternalCustomerId),
+    #[cfg(feature = "organizations")]
     /// A `CannotCreateOrganizationError` error body.
     CannotCreateOrganizationError(super::models::CannotCreateOrganizationError),
+    #[cfg(feature = "checkouts")]
     /// A `CheckoutForbiddenError` error body.
     CheckoutForbiddenError(super::models::CheckoutForbiddenError),
+    #[cfg(feature = "customer_portal")]
     /// A `CustomerNotReady` error body.
     CustomerNotReady(super::models::CustomerNotReady),
+    #[cfg(feature = "customer_portal")]
     /// A `CustomerPortalSubscriptionsUpdateError403` error body.
     CustomerPortalSubscriptionsUpdateError403(
         super::models::CustomerPortalSubscriptionsUpdateError403,
     ),
+    #[cfg(feature = "disputes")]
     /// A `DisputeNotOpenError` error body.
     DisputeNotOpenError(super::models::DisputeNotOpenError),
+    #[cfg(feature = "checkouts")]
     /// A `ExpiredCheckoutError` error body.
     ExpiredCheckoutError(super::models::ExpiredCheckoutError),
+    #[cfg(
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )]
     /// A `HttpValidationError` error body.
     HttpValidationError(super::models::HttpValidationError),
+    #[cfg(feature = "customer_portal")]
     /// A `ManualRetryLimitExceeded` error body.
     ManualRetryLimitExceeded(super::models::ManualRetryLimitExceeded),
+    #[cfg(any(feature = "customer_portal", feature = "orders"))]
     /// A `MissingInvoiceBillingDetails` error body.
     MissingInvoiceBillingDetails(super::models::MissingInvoiceBillingDetails),
+    #[cfg(
+        any(
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "files",
+            feature = "license_keys",
+            feature = "organizations",
+            feature = "products"
+        )
+    )]
     /// A `NotPermitted` error body.
     NotPermitted(super::models::NotPermitted),
+    #[cfg(feature = "orders")]
     /// A `OrderNotDraft` error body.
     OrderNotDraft(super::models::OrderNotDraft),
+    #[cfg(any(feature = "customer_portal", feature = "orders"))]
     /// A `OrderNotEligibleForInvoice` error body.
     OrderNotEligibleForInvoice(super::models::OrderNotEligibleForInvoice),
+    #[cfg(feature = "customer_portal")]
     /// A `OrderNotEligibleForRetry` error body.
     OrderNotEligibleForRetry(super::models::OrderNotEligibleForRetry),
+    #[cfg(feature = "orders")]
     /// A `OrdersFinalizeError402` error body.
     OrdersFinalizeError402(super::models::OrdersFinalizeError402),
+    #[cfg(feature = "orders")]
     /// A `OrdersFinalizeError403` error body.
     OrdersFinalizeError403(super::models::OrdersFinalizeError403),
+    #[cfg(feature = "customer_portal")]
     /// A `PaymentAlreadyInProgress` error body.
     PaymentAlreadyInProgress(super::models::PaymentAlreadyInProgress),
+    #[cfg(feature = "checkouts")]
     /// A `PaymentError` error body.
     PaymentError(super::models::PaymentError),
+    #[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
     /// A `PaymentFailed` error body.
     PaymentFailed(super::models::PaymentFailed),
+    #[cfg(feature = "customer_portal")]
     /// A `PaymentMethodInUseByActiveSubscription` error body.
     PaymentMethodInUseByActiveSubscription(
         super::models::PaymentMethodInUseByActiveSubscription,
     ),
+    #[cfg(feature = "customer_portal")]
     /// A `PaymentMethodSetupFailed` error body.
     PaymentMethodSetupFailed(super::models::PaymentMethodSetupFailed),
+    #[cfg(feature = "refunds")]
     /// A `RefundedAlready` error body.
     RefundedAlready(super::models::RefundedAlready),
+    #[cfg(
+        any(
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "meters",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )]
     /// A `ResourceNotFound` error body.
     ResourceNotFound(super::models::ResourceNotFound),
+    #[cfg(feature = "organizations")]
     /// A `SsoEnforcementRequiresConnection` error body.
     SsoEnforcementRequiresConnection(super::models::SsoEnforcementRequiresConnection),
+    #[cfg(feature = "subscriptions")]
     /// A `SubscriptionLocked` error body.
     SubscriptionLocked(super::models::SubscriptionLocked),
+    #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
     /// A `Unauthorized` error body.
     Unauthorized(super::models::Unauthorized),
     /// A JSON error body that matches none of the documented ones.

@@ -2,1008 +2,882 @@
 //! The string-constant markers several API versions share.
 
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"AlreadyActiveSubscriptionError"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"AlreadyActiveSubscriptionError"`, as the type parameter of [`Const`](crate::Const).
 pub struct AlreadyActiveSubscriptionError;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for AlreadyActiveSubscriptionError {
     const VALUE: &'static str = "AlreadyActiveSubscriptionError";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"AlreadyCanceledSubscription"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"AlreadyCanceledSubscription"`, as the type parameter of [`Const`](crate::Const).
 pub struct AlreadyCanceledSubscription;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for AlreadyCanceledSubscription {
     const VALUE: &'static str = "AlreadyCanceledSubscription";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"AmbiguousExternalCustomerID"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"AmbiguousExternalCustomerID"`, as the type parameter of [`Const`](crate::Const).
 pub struct AmbiguousExternalCustomerId;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for AmbiguousExternalCustomerId {
     const VALUE: &'static str = "AmbiguousExternalCustomerID";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"authorization_code"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"authorization_code"`, as the type parameter of [`Const`](crate::Const).
 pub struct AuthorizationCode;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for AuthorizationCode {
     const VALUE: &'static str = "authorization_code";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.credit_order"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.credit_order"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceCreditOrder;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceCreditOrder {
     const VALUE: &'static str = "balance.credit_order";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.dispute"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.dispute"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceDispute;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceDispute {
     const VALUE: &'static str = "balance.dispute";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.dispute_reversal"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.dispute_reversal"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceDisputeReversal;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceDisputeReversal {
     const VALUE: &'static str = "balance.dispute_reversal";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.order"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.order"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceOrder;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceOrder {
     const VALUE: &'static str = "balance.order";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.refund"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.refund"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceRefund;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceRefund {
     const VALUE: &'static str = "balance.refund";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"balance.refund_reversal"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"balance.refund_reversal"`, as the type parameter of [`Const`](crate::Const).
 pub struct BalanceRefundReversal;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BalanceRefundReversal {
     const VALUE: &'static str = "balance.refund_reversal";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"Bearer"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"Bearer"`, as the type parameter of [`Const`](crate::Const).
 pub struct Bearer;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Bearer {
     const VALUE: &'static str = "Bearer";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitCreated {
     const VALUE: &'static str = "benefit.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit.cycled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit.cycled"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitCycled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitCycled {
     const VALUE: &'static str = "benefit.cycled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit_grant.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit_grant.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitGrantCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitGrantCreated {
     const VALUE: &'static str = "benefit_grant.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit_grant.cycled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit_grant.cycled"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitGrantCycled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitGrantCycled {
     const VALUE: &'static str = "benefit_grant.cycled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit_grant.revoked"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit_grant.revoked"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitGrantRevoked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitGrantRevoked {
     const VALUE: &'static str = "benefit_grant.revoked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit_grant.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit_grant.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitGrantUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitGrantUpdated {
     const VALUE: &'static str = "benefit_grant.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit.granted"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit.granted"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitGranted;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitGranted {
     const VALUE: &'static str = "benefit.granted";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit.revoked"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit.revoked"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitRevoked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitRevoked {
     const VALUE: &'static str = "benefit.revoked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"benefit.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"benefit.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct BenefitUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for BenefitUpdated {
     const VALUE: &'static str = "benefit.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"CannotCreateOrganizationError"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"CannotCreateOrganizationError"`, as the type parameter of [`Const`](crate::Const).
 pub struct CannotCreateOrganizationError;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CannotCreateOrganizationError {
     const VALUE: &'static str = "CannotCreateOrganizationError";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"card"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"card"`, as the type parameter of [`Const`](crate::Const).
 pub struct Card;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Card {
     const VALUE: &'static str = "card";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"checkbox"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"checkbox"`, as the type parameter of [`Const`](crate::Const).
 pub struct Checkbox;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Checkbox {
     const VALUE: &'static str = "checkbox";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"checkout.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"checkout.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct CheckoutCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CheckoutCreated {
     const VALUE: &'static str = "checkout.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"checkout.expired"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"checkout.expired"`, as the type parameter of [`Const`](crate::Const).
 pub struct CheckoutExpired;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CheckoutExpired {
     const VALUE: &'static str = "checkout.expired";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"checkout.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"checkout.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct CheckoutUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CheckoutUpdated {
     const VALUE: &'static str = "checkout.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"code"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"code"`, as the type parameter of [`Const`](crate::Const).
 pub struct Code;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Code {
     const VALUE: &'static str = "code";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"company"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"company"`, as the type parameter of [`Const`](crate::Const).
 pub struct Company;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Company {
     const VALUE: &'static str = "company";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"confirmed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"confirmed"`, as the type parameter of [`Const`](crate::Const).
 pub struct Confirmed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Confirmed {
     const VALUE: &'static str = "confirmed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"count"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"count"`, as the type parameter of [`Const`](crate::Const).
 pub struct Count;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Count {
     const VALUE: &'static str = "count";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"custom"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"custom"`, as the type parameter of [`Const`](crate::Const).
 pub struct Custom;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Custom {
     const VALUE: &'static str = "custom";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerCreated {
     const VALUE: &'static str = "customer.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer.deleted"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer.deleted"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerDeleted;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerDeleted {
     const VALUE: &'static str = "customer.deleted";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"CustomerNotReady"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"CustomerNotReady"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerNotReady;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerNotReady {
     const VALUE: &'static str = "CustomerNotReady";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer_seat.assigned"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer_seat.assigned"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerSeatAssigned;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerSeatAssigned {
     const VALUE: &'static str = "customer_seat.assigned";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer_seat.claimed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer_seat.claimed"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerSeatClaimed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerSeatClaimed {
     const VALUE: &'static str = "customer_seat.claimed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer_seat.revoked"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer_seat.revoked"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerSeatRevoked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerSeatRevoked {
     const VALUE: &'static str = "customer_seat.revoked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer.state_changed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer.state_changed"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerStateChanged;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerStateChanged {
     const VALUE: &'static str = "customer.state_changed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"customer.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"customer.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for CustomerUpdated {
     const VALUE: &'static str = "customer.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"date"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"date"`, as the type parameter of [`Const`](crate::Const).
 pub struct Date;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Date {
     const VALUE: &'static str = "date";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"discord"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"discord"`, as the type parameter of [`Const`](crate::Const).
 pub struct Discord;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Discord {
     const VALUE: &'static str = "discord";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"DisputeNotOpenError"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"DisputeNotOpenError"`, as the type parameter of [`Const`](crate::Const).
 pub struct DisputeNotOpenError;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for DisputeNotOpenError {
     const VALUE: &'static str = "DisputeNotOpenError";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"downloadable"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"downloadable"`, as the type parameter of [`Const`](crate::Const).
 pub struct Downloadable;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Downloadable {
     const VALUE: &'static str = "downloadable";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"downloadables"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"downloadables"`, as the type parameter of [`Const`](crate::Const).
 pub struct Downloadables;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Downloadables {
     const VALUE: &'static str = "downloadables";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"ExpiredCheckoutError"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"ExpiredCheckoutError"`, as the type parameter of [`Const`](crate::Const).
 pub struct ExpiredCheckoutError;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ExpiredCheckoutError {
     const VALUE: &'static str = "ExpiredCheckoutError";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"feature_flag"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"feature_flag"`, as the type parameter of [`Const`](crate::Const).
 pub struct FeatureFlag;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for FeatureFlag {
     const VALUE: &'static str = "feature_flag";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"fixed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"fixed"`, as the type parameter of [`Const`](crate::Const).
 pub struct Fixed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Fixed {
     const VALUE: &'static str = "fixed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"github_repository"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"github_repository"`, as the type parameter of [`Const`](crate::Const).
 pub struct GithubRepository;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for GithubRepository {
     const VALUE: &'static str = "github_repository";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"individual"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"individual"`, as the type parameter of [`Const`](crate::Const).
 pub struct Individual;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Individual {
     const VALUE: &'static str = "individual";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"license_keys"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"license_keys"`, as the type parameter of [`Const`](crate::Const).
 pub struct LicenseKeys;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for LicenseKeys {
     const VALUE: &'static str = "license_keys";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"ManualRetryLimitExceeded"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"ManualRetryLimitExceeded"`, as the type parameter of [`Const`](crate::Const).
 pub struct ManualRetryLimitExceeded;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ManualRetryLimitExceeded {
     const VALUE: &'static str = "ManualRetryLimitExceeded";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"member.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"member.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct MemberCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MemberCreated {
     const VALUE: &'static str = "member.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"member.deleted"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"member.deleted"`, as the type parameter of [`Const`](crate::Const).
 pub struct MemberDeleted;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MemberDeleted {
     const VALUE: &'static str = "member.deleted";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"member.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"member.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct MemberUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MemberUpdated {
     const VALUE: &'static str = "member.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"meter_credit"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"meter_credit"`, as the type parameter of [`Const`](crate::Const).
 pub struct MeterCredit;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MeterCredit {
     const VALUE: &'static str = "meter_credit";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"meter.credited"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"meter.credited"`, as the type parameter of [`Const`](crate::Const).
 pub struct MeterCredited;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MeterCredited {
     const VALUE: &'static str = "meter.credited";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"meter.reset"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"meter.reset"`, as the type parameter of [`Const`](crate::Const).
 pub struct MeterReset;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MeterReset {
     const VALUE: &'static str = "meter.reset";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"metered_unit"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"metered_unit"`, as the type parameter of [`Const`](crate::Const).
 pub struct MeteredUnit;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MeteredUnit {
     const VALUE: &'static str = "metered_unit";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"MissingInvoiceBillingDetails"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"MissingInvoiceBillingDetails"`, as the type parameter of [`Const`](crate::Const).
 pub struct MissingInvoiceBillingDetails;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for MissingInvoiceBillingDetails {
     const VALUE: &'static str = "MissingInvoiceBillingDetails";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"NotOpenCheckout"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"NotOpenCheckout"`, as the type parameter of [`Const`](crate::Const).
 pub struct NotOpenCheckout;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for NotOpenCheckout {
     const VALUE: &'static str = "NotOpenCheckout";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"NotPermitted"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"NotPermitted"`, as the type parameter of [`Const`](crate::Const).
 pub struct NotPermitted;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for NotPermitted {
     const VALUE: &'static str = "NotPermitted";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"now"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"now"`, as the type parameter of [`Const`](crate::Const).
 pub struct Now;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Now {
     const VALUE: &'static str = "now";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"number"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"number"`, as the type parameter of [`Const`](crate::Const).
 pub struct Number;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Number {
     const VALUE: &'static str = "number";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"OffSessionChargesNotEnabled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"OffSessionChargesNotEnabled"`, as the type parameter of [`Const`](crate::Const).
 pub struct OffSessionChargesNotEnabled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OffSessionChargesNotEnabled {
     const VALUE: &'static str = "OffSessionChargesNotEnabled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"order.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderCreated {
     const VALUE: &'static str = "order.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"OrderNotDraft"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"OrderNotDraft"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderNotDraft;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderNotDraft {
     const VALUE: &'static str = "OrderNotDraft";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"OrderNotEligibleForInvoice"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"OrderNotEligibleForInvoice"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderNotEligibleForInvoice;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderNotEligibleForInvoice {
     const VALUE: &'static str = "OrderNotEligibleForInvoice";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"OrderNotEligibleForRetry"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"OrderNotEligibleForRetry"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderNotEligibleForRetry;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderNotEligibleForRetry {
     const VALUE: &'static str = "OrderNotEligibleForRetry";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"order.paid"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.paid"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderPaid;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderPaid {
     const VALUE: &'static str = "order.paid";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"order.refunded"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.refunded"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderRefunded;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderRefunded {
     const VALUE: &'static str = "order.refunded";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"order.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderUpdated {
     const VALUE: &'static str = "order.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"order.voided"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.voided"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderVoided;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrderVoided {
     const VALUE: &'static str = "order.voided";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"organization"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"organization"`, as the type parameter of [`Const`](crate::Const).
 pub struct Organization;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Organization {
     const VALUE: &'static str = "organization";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"organization_avatar"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"organization_avatar"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrganizationAvatar;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrganizationAvatar {
     const VALUE: &'static str = "organization_avatar";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"OrganizationNotReadyForPayments"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"OrganizationNotReadyForPayments"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrganizationNotReadyForPayments;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrganizationNotReadyForPayments {
     const VALUE: &'static str = "OrganizationNotReadyForPayments";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"organization.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"organization.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrganizationUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for OrganizationUpdated {
     const VALUE: &'static str = "organization.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PauseResumeNotAllowed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PauseResumeNotAllowed"`, as the type parameter of [`Const`](crate::Const).
 pub struct PauseResumeNotAllowed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PauseResumeNotAllowed {
     const VALUE: &'static str = "PauseResumeNotAllowed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentActionRequired"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentActionRequired"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentActionRequired;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentActionRequired {
     const VALUE: &'static str = "PaymentActionRequired";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentAlreadyInProgress"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentAlreadyInProgress"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentAlreadyInProgress;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentAlreadyInProgress {
     const VALUE: &'static str = "PaymentAlreadyInProgress";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentError"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentError"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentError;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentError {
     const VALUE: &'static str = "PaymentError";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentFailed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentFailed"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentFailed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentFailed {
     const VALUE: &'static str = "PaymentFailed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentMethodInUseByActiveSubscription"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentMethodInUseByActiveSubscription"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentMethodInUseByActiveSubscription;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentMethodInUseByActiveSubscription {
     const VALUE: &'static str = "PaymentMethodInUseByActiveSubscription";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentMethodSetupFailed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentMethodSetupFailed"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentMethodSetupFailed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentMethodSetupFailed {
     const VALUE: &'static str = "PaymentMethodSetupFailed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"PaymentNotReady"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentNotReady"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentNotReady;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for PaymentNotReady {
     const VALUE: &'static str = "PaymentNotReady";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"percentage"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"percentage"`, as the type parameter of [`Const`](crate::Const).
 pub struct Percentage;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Percentage {
     const VALUE: &'static str = "percentage";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"product.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"product.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct ProductCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ProductCreated {
     const VALUE: &'static str = "product.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"product_media"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"product_media"`, as the type parameter of [`Const`](crate::Const).
 pub struct ProductMedia;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ProductMedia {
     const VALUE: &'static str = "product_media";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"product.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"product.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct ProductUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ProductUpdated {
     const VALUE: &'static str = "product.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"recurring"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"recurring"`, as the type parameter of [`Const`](crate::Const).
 pub struct Recurring;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Recurring {
     const VALUE: &'static str = "recurring";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"refresh_token"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"refresh_token"`, as the type parameter of [`Const`](crate::Const).
 pub struct RefreshToken;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for RefreshToken {
     const VALUE: &'static str = "refresh_token";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"refund.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"refund.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct RefundCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for RefundCreated {
     const VALUE: &'static str = "refund.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"refund.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"refund.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct RefundUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for RefundUpdated {
     const VALUE: &'static str = "refund.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"RefundedAlready"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"RefundedAlready"`, as the type parameter of [`Const`](crate::Const).
 pub struct RefundedAlready;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for RefundedAlready {
     const VALUE: &'static str = "RefundedAlready";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"requires_action"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"requires_action"`, as the type parameter of [`Const`](crate::Const).
 pub struct RequiresAction;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for RequiresAction {
     const VALUE: &'static str = "requires_action";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"ResourceNotFound"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"ResourceNotFound"`, as the type parameter of [`Const`](crate::Const).
 pub struct ResourceNotFound;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for ResourceNotFound {
     const VALUE: &'static str = "ResourceNotFound";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"seat_based"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"seat_based"`, as the type parameter of [`Const`](crate::Const).
 pub struct SeatBased;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SeatBased {
     const VALUE: &'static str = "seat_based";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"select"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"select"`, as the type parameter of [`Const`](crate::Const).
 pub struct Select;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Select {
     const VALUE: &'static str = "select";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"slack_shared_channel"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"slack_shared_channel"`, as the type parameter of [`Const`](crate::Const).
 pub struct SlackSharedChannel;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SlackSharedChannel {
     const VALUE: &'static str = "slack_shared_channel";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"SSOEnforcementRequiresConnection"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"SSOEnforcementRequiresConnection"`, as the type parameter of [`Const`](crate::Const).
 pub struct SsoEnforcementRequiresConnection;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SsoEnforcementRequiresConnection {
     const VALUE: &'static str = "SSOEnforcementRequiresConnection";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"stripe"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"stripe"`, as the type parameter of [`Const`](crate::Const).
 pub struct Stripe;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Stripe {
     const VALUE: &'static str = "stripe";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.active"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.active"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionActive;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionActive {
     const VALUE: &'static str = "subscription.active";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.billing_period_updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.billing_period_updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionBillingPeriodUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionBillingPeriodUpdated {
     const VALUE: &'static str = "subscription.billing_period_updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.canceled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.canceled"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionCanceled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionCanceled {
     const VALUE: &'static str = "subscription.canceled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionCreated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionCreated {
     const VALUE: &'static str = "subscription.created";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.cycled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.cycled"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionCycled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionCycled {
     const VALUE: &'static str = "subscription.cycled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"SubscriptionLocked"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"SubscriptionLocked"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionLocked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionLocked {
     const VALUE: &'static str = "SubscriptionLocked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.past_due"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.past_due"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionPastDue;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionPastDue {
     const VALUE: &'static str = "subscription.past_due";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.paused"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.paused"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionPaused;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionPaused {
     const VALUE: &'static str = "subscription.paused";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.product_updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.product_updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionProductUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionProductUpdated {
     const VALUE: &'static str = "subscription.product_updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.reactivated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.reactivated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionReactivated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionReactivated {
     const VALUE: &'static str = "subscription.reactivated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.resumed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.resumed"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionResumed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionResumed {
     const VALUE: &'static str = "subscription.resumed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.revoked"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.revoked"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionRevoked;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionRevoked {
     const VALUE: &'static str = "subscription.revoked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.seats_updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.seats_updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionSeatsUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionSeatsUpdated {
     const VALUE: &'static str = "subscription.seats_updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.uncanceled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.uncanceled"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionUncanceled;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionUncanceled {
     const VALUE: &'static str = "subscription.uncanceled";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.update_cleared"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.update_cleared"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionUpdateCleared;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionUpdateCleared {
     const VALUE: &'static str = "subscription.update_cleared";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"subscription.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionUpdated;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SubscriptionUpdated {
     const VALUE: &'static str = "subscription.updated";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"succeeded"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"succeeded"`, as the type parameter of [`Const`](crate::Const).
 pub struct Succeeded;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Succeeded {
     const VALUE: &'static str = "succeeded";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"support_case_attachment"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"support_case_attachment"`, as the type parameter of [`Const`](crate::Const).
 pub struct SupportCaseAttachment;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for SupportCaseAttachment {
     const VALUE: &'static str = "support_case_attachment";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"system"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"system"`, as the type parameter of [`Const`](crate::Const).
 pub struct System;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for System {
     const VALUE: &'static str = "system";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"team"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"team"`, as the type parameter of [`Const`](crate::Const).
 pub struct Team;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Team {
     const VALUE: &'static str = "team";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"text"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"text"`, as the type parameter of [`Const`](crate::Const).
 pub struct Text;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Text {
     const VALUE: &'static str = "text";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"TrialAlreadyRedeemed"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"TrialAlreadyRedeemed"`, as the type parameter of [`Const`](crate::Const).
 pub struct TrialAlreadyRedeemed;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for TrialAlreadyRedeemed {
     const VALUE: &'static str = "TrialAlreadyRedeemed";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"Unauthorized"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"Unauthorized"`, as the type parameter of [`Const`](crate::Const).
 pub struct Unauthorized;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Unauthorized {
     const VALUE: &'static str = "Unauthorized";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"unique"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"unique"`, as the type parameter of [`Const`](crate::Const).
 pub struct Unique;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Unique {
     const VALUE: &'static str = "unique";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"user"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"user"`, as the type parameter of [`Const`](crate::Const).
 pub struct User;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for User {
     const VALUE: &'static str = "user";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
-/// The constant `"web"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"web"`, as the type parameter of [`Const`](crate::Const).
 pub struct Web;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::ConstValue for Web {

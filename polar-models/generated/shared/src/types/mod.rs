@@ -78,17 +78,27 @@ pub use self::address_input::*;
 mod aggregation_function;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 pub use self::aggregation_function::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod already_active_subscription_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::already_active_subscription_error::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "subscriptions")
+    )
+)]
 mod already_canceled_subscription;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "subscriptions")
+    )
+)]
 pub use self::already_canceled_subscription::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod ambiguous_external_customer_id;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 pub use self::ambiguous_external_customer_id::*;
 #[cfg(
     all(
@@ -1088,9 +1098,9 @@ pub use self::benefits_update_body::*;
 mod billing_address_field_mode;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::billing_address_field_mode::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod cannot_create_organization_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::cannot_create_organization_error::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 mod card_payment;
@@ -1780,9 +1790,9 @@ pub use self::customer_individual_create::*;
 mod customer_meter_sort_property;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_meters"))]
 pub use self::customer_meter_sort_property::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod customer_not_ready;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::customer_not_ready::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod customer_order_confirm_payment;
@@ -1916,9 +1926,9 @@ mod customer_portal_subscription_settings;
     )
 )]
 pub use self::customer_portal_subscription_settings::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod customer_portal_subscriptions_update_error403;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::customer_portal_subscriptions_update_error403::*;
 #[cfg(
     all(
@@ -2160,9 +2170,9 @@ mod discount_type;
     )
 )]
 pub use self::discount_type::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "disputes"))]
 mod dispute_not_open_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "disputes"))]
 pub use self::dispute_not_open_error::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "disputes"))]
 mod dispute_sort_property;
@@ -2260,9 +2270,9 @@ pub use self::events_ingest_response::*;
 mod existing_product_price;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 pub use self::existing_product_price::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod expired_checkout_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::expired_checkout_error::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 mod file_create;
@@ -2608,9 +2618,9 @@ pub use self::list_resource_refund::*;
 mod llm_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 pub use self::llm_metadata::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod manual_retry_limit_exceeded;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::manual_retry_limit_exceeded::*;
 #[cfg(
     all(
@@ -2860,17 +2870,53 @@ pub use self::metrics_response::*;
 mod metrics_totals;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 pub use self::metrics_totals::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders")
+    )
+)]
 mod missing_invoice_billing_details;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders")
+    )
+)]
 pub use self::missing_invoice_billing_details::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod not_open_checkout;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::not_open_checkout::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "files",
+            feature = "license_keys",
+            feature = "organizations",
+            feature = "products"
+        )
+    )
+)]
 mod not_permitted;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefits",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "files",
+            feature = "license_keys",
+            feature = "organizations",
+            feature = "products"
+        )
+    )
+)]
 pub use self::not_permitted::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 mod o_auth2_client_configuration;
@@ -2896,9 +2942,9 @@ pub use self::oauth2_request_token_body::*;
 mod oauth2_userinfo_response;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::oauth2_userinfo_response::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod off_session_charges_not_enabled;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::off_session_charges_not_enabled::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_create;
@@ -2926,17 +2972,27 @@ mod order_item_schema;
     )
 )]
 pub use self::order_item_schema::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod order_not_draft;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::order_not_draft::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders")
+    )
+)]
 mod order_not_eligible_for_invoice;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders")
+    )
+)]
 pub use self::order_not_eligible_for_invoice::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod order_not_eligible_for_retry;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::order_not_eligible_for_retry::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 mod order_paid_metadata;
@@ -2984,13 +3040,13 @@ pub use self::order_update::*;
 mod order_voided_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 pub use self::order_voided_metadata::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod orders_finalize_error402;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::orders_finalize_error402::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod orders_finalize_error403;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::orders_finalize_error403::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 mod organization_avatar_file_create;
@@ -3038,9 +3094,9 @@ pub use self::organization_feature_settings_update::*;
 mod organization_individual_legal_entity_schema;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::organization_individual_legal_entity_schema::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod organization_not_ready_for_payments;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::organization_not_ready_for_payments::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod organization_social_link;
@@ -3066,29 +3122,39 @@ pub use self::organization_subscription_settings::*;
 mod pagination;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 pub use self::pagination::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod pause_resume_not_allowed;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::pause_resume_not_allowed::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 mod payment;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 pub use self::payment::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 mod payment_action_required;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 pub use self::payment_action_required::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod payment_already_in_progress;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::payment_already_in_progress::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod payment_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::payment_error::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
+    )
+)]
 mod payment_failed;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
+    )
+)]
 pub use self::payment_failed::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod payment_method;
@@ -3116,17 +3182,17 @@ pub use self::payment_method_card_metadata::*;
 mod payment_method_generic;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::payment_method_generic::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod payment_method_in_use_by_active_subscription;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::payment_method_in_use_by_active_subscription::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 mod payment_method_setup_failed;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 pub use self::payment_method_setup_failed::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod payment_not_ready;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::payment_not_ready::*;
 #[cfg(
     all(
@@ -3740,13 +3806,63 @@ pub use self::refund_sort_property::*;
 mod refund_status;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refund_status::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 mod refunded_already;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::refunded_already::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "meters",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
 mod resource_not_found;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "meters",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "subscriptions",
+            feature = "webhooks"
+        )
+    )
+)]
 pub use self::resource_not_found::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 mod revoke_token_request;
@@ -3854,9 +3970,9 @@ mod seats_list;
     )
 )]
 pub use self::seats_list::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 mod sso_enforcement_requires_connection;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 pub use self::sso_enforcement_requires_connection::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 mod status;
@@ -3898,9 +4014,9 @@ pub use self::subscription_created_metadata::*;
 mod subscription_cycled_metadata;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 pub use self::subscription_cycled_metadata::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 mod subscription_locked;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 pub use self::subscription_locked::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 mod subscription_meter;
@@ -4148,9 +4264,9 @@ pub use self::token_response::*;
 mod token_type;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::token_type::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 mod trial_already_redeemed;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 pub use self::trial_already_redeemed::*;
 #[cfg(
     all(
@@ -4182,9 +4298,19 @@ mod trial_interval;
     )
 )]
 pub use self::trial_interval::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
 mod unauthorized;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
 pub use self::unauthorized::*;
 #[cfg(
     all(

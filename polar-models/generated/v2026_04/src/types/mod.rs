@@ -72,11 +72,17 @@ pub use self::address_input::*;
 mod aggregation_function;
 #[cfg(feature = "meters")]
 pub use self::aggregation_function::*;
+#[cfg(feature = "checkouts")]
 mod already_active_subscription_error;
+#[cfg(feature = "checkouts")]
 pub use self::already_active_subscription_error::*;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 mod already_canceled_subscription;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 pub use self::already_canceled_subscription::*;
+#[cfg(feature = "customers")]
 mod ambiguous_external_customer_id;
+#[cfg(feature = "customers")]
 pub use self::ambiguous_external_customer_id::*;
 #[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 mod attached_custom_field;
@@ -926,7 +932,9 @@ pub use self::benefits_update_body::*;
 mod billing_address_field_mode;
 #[cfg(feature = "checkouts")]
 pub use self::billing_address_field_mode::*;
+#[cfg(feature = "organizations")]
 mod cannot_create_organization_error;
+#[cfg(feature = "organizations")]
 pub use self::cannot_create_organization_error::*;
 #[cfg(feature = "payments")]
 mod card_payment;
@@ -976,7 +984,9 @@ pub use self::checkout_discount_percentage_once_forever_duration::*;
 mod checkout_discount_percentage_repeat_duration;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_repeat_duration::*;
+#[cfg(feature = "checkouts")]
 mod checkout_forbidden_error;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_forbidden_error::*;
 #[cfg(feature = "checkout_links")]
 mod checkout_link;
@@ -1584,7 +1594,9 @@ pub use self::customer_meter::*;
 mod customer_meter_sort_property;
 #[cfg(feature = "customer_meters")]
 pub use self::customer_meter_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_not_ready;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_not_ready::*;
 #[cfg(feature = "customer_portal")]
 mod customer_order;
@@ -1702,7 +1714,9 @@ pub use self::customer_portal_o_auth_account::*;
 mod customer_portal_subscription_settings;
 #[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_subscription_settings::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_subscriptions_update_error403;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_subscriptions_update_error403::*;
 #[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_usage_settings;
@@ -2004,7 +2018,9 @@ pub use self::dispute::*;
 mod dispute_customer;
 #[cfg(feature = "disputes")]
 pub use self::dispute_customer::*;
+#[cfg(feature = "disputes")]
 mod dispute_not_open_error;
+#[cfg(feature = "disputes")]
 pub use self::dispute_not_open_error::*;
 #[cfg(feature = "disputes")]
 mod dispute_sort_property;
@@ -2094,7 +2110,9 @@ pub use self::events_list_response::*;
 mod existing_product_price;
 #[cfg(feature = "products")]
 pub use self::existing_product_price::*;
+#[cfg(feature = "checkouts")]
 mod expired_checkout_error;
+#[cfg(feature = "checkouts")]
 pub use self::expired_checkout_error::*;
 #[cfg(feature = "files")]
 mod file_create;
@@ -2398,7 +2416,9 @@ pub use self::list_resource_with_cursor_pagination_event::*;
 mod llm_metadata;
 #[cfg(feature = "events")]
 pub use self::llm_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod manual_retry_limit_exceeded;
+#[cfg(feature = "customer_portal")]
 pub use self::manual_retry_limit_exceeded::*;
 #[cfg(
     any(
@@ -2622,11 +2642,37 @@ pub use self::metrics_response::*;
 mod metrics_totals;
 #[cfg(feature = "metrics")]
 pub use self::metrics_totals::*;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod missing_invoice_billing_details;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::missing_invoice_billing_details::*;
+#[cfg(feature = "checkouts")]
 mod not_open_checkout;
+#[cfg(feature = "checkouts")]
 pub use self::not_open_checkout::*;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license_keys",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 mod not_permitted;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license_keys",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 pub use self::not_permitted::*;
 #[cfg(feature = "oauth2")]
 mod o_auth2_client_configuration;
@@ -2652,7 +2698,9 @@ pub use self::oauth2_request_token_body::*;
 mod oauth2_userinfo_response;
 #[cfg(feature = "oauth2")]
 pub use self::oauth2_userinfo_response::*;
+#[cfg(feature = "orders")]
 mod off_session_charges_not_enabled;
+#[cfg(feature = "orders")]
 pub use self::off_session_charges_not_enabled::*;
 #[cfg(feature = "orders")]
 mod order;
@@ -2682,11 +2730,17 @@ pub use self::order_invoice::*;
 mod order_item_schema;
 #[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_item_schema::*;
+#[cfg(feature = "orders")]
 mod order_not_draft;
+#[cfg(feature = "orders")]
 pub use self::order_not_draft::*;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_not_eligible_for_invoice;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_not_eligible_for_invoice::*;
+#[cfg(feature = "customer_portal")]
 mod order_not_eligible_for_retry;
+#[cfg(feature = "customer_portal")]
 pub use self::order_not_eligible_for_retry::*;
 #[cfg(feature = "events")]
 mod order_paid_event;
@@ -2736,9 +2790,13 @@ pub use self::order_voided_event::*;
 mod order_voided_metadata;
 #[cfg(feature = "events")]
 pub use self::order_voided_metadata::*;
+#[cfg(feature = "orders")]
 mod orders_finalize_error402;
+#[cfg(feature = "orders")]
 pub use self::orders_finalize_error402::*;
+#[cfg(feature = "orders")]
 mod orders_finalize_error403;
+#[cfg(feature = "orders")]
 pub use self::orders_finalize_error403::*;
 #[cfg(feature = "organizations")]
 mod organization;
@@ -2788,7 +2846,9 @@ pub use self::organization_feature_settings_update::*;
 mod organization_individual_legal_entity_schema;
 #[cfg(feature = "organizations")]
 pub use self::organization_individual_legal_entity_schema::*;
+#[cfg(feature = "orders")]
 mod organization_not_ready_for_payments;
+#[cfg(feature = "orders")]
 pub use self::organization_not_ready_for_payments::*;
 #[cfg(feature = "organizations")]
 mod organization_social_link;
@@ -2816,19 +2876,29 @@ mod organization_update;
 pub use self::organization_update::*;
 mod pagination;
 pub use self::pagination::*;
+#[cfg(feature = "customer_portal")]
 mod pause_resume_not_allowed;
+#[cfg(feature = "customer_portal")]
 pub use self::pause_resume_not_allowed::*;
 #[cfg(feature = "payments")]
 mod payment;
 #[cfg(feature = "payments")]
 pub use self::payment::*;
+#[cfg(feature = "orders")]
 mod payment_action_required;
+#[cfg(feature = "orders")]
 pub use self::payment_action_required::*;
+#[cfg(feature = "customer_portal")]
 mod payment_already_in_progress;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_already_in_progress::*;
+#[cfg(feature = "checkouts")]
 mod payment_error;
+#[cfg(feature = "checkouts")]
 pub use self::payment_error::*;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod payment_failed;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::payment_failed::*;
 #[cfg(feature = "customers")]
 mod payment_method;
@@ -2846,11 +2916,17 @@ pub use self::payment_method_card_metadata::*;
 mod payment_method_generic;
 #[cfg(feature = "customer_portal")]
 pub use self::payment_method_generic::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_in_use_by_active_subscription;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_in_use_by_active_subscription::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_setup_failed;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_setup_failed::*;
+#[cfg(feature = "checkouts")]
 mod payment_not_ready;
+#[cfg(feature = "checkouts")]
 pub use self::payment_not_ready::*;
 #[cfg(
     any(
@@ -3282,9 +3358,57 @@ pub use self::refund_sort_property::*;
 mod refund_status;
 #[cfg(feature = "refunds")]
 pub use self::refund_status::*;
+#[cfg(feature = "refunds")]
 mod refunded_already;
+#[cfg(feature = "refunds")]
 pub use self::refunded_already::*;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod resource_not_found;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::resource_not_found::*;
 #[cfg(feature = "oauth2")]
 mod revoke_token_request;
@@ -3366,7 +3490,9 @@ pub use self::seat_tier_type::*;
 mod seats_list;
 #[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seats_list::*;
+#[cfg(feature = "organizations")]
 mod sso_enforcement_requires_connection;
+#[cfg(feature = "organizations")]
 pub use self::sso_enforcement_requires_connection::*;
 #[cfg(feature = "customers")]
 mod status;
@@ -3428,7 +3554,9 @@ pub use self::subscription_cycled_event::*;
 mod subscription_cycled_metadata;
 #[cfg(feature = "events")]
 pub use self::subscription_cycled_metadata::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_locked;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_locked::*;
 #[cfg(feature = "subscriptions")]
 mod subscription_meter;
@@ -3688,7 +3816,9 @@ pub use self::token_response::*;
 mod token_type;
 #[cfg(feature = "oauth2")]
 pub use self::token_type::*;
+#[cfg(feature = "checkouts")]
 mod trial_already_redeemed;
+#[cfg(feature = "checkouts")]
 pub use self::trial_already_redeemed::*;
 #[cfg(
     any(
@@ -3714,7 +3844,9 @@ mod trial_interval;
     )
 )]
 pub use self::trial_interval::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod unauthorized;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::unauthorized::*;
 #[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod unique_aggregation;

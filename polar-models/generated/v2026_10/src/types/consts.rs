@@ -48,22 +48,19 @@ pub use ::polar_models_shared::consts::Team;
 pub use ::polar_models_shared::consts::CustomerUpdated;
 pub use ::polar_models_shared::consts::Fixed;
 pub use ::polar_models_shared::consts::Percentage;
-/// The constant `"DiscountRedemptionLimitReached"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"DiscountRedemptionLimitReached"`, as the type parameter of [`Const`](crate::Const).
 pub struct DiscountRedemptionLimitReached;
 impl crate::ConstValue for DiscountRedemptionLimitReached {
     const VALUE: &'static str = "DiscountRedemptionLimitReached";
 }
-/// The constant `"DisputeAutoAcceptNotEnabled"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"DisputeAutoAcceptNotEnabled"`, as the type parameter of [`Const`](crate::Const).
 pub struct DisputeAutoAcceptNotEnabled;
 impl crate::ConstValue for DisputeAutoAcceptNotEnabled {
     const VALUE: &'static str = "DisputeAutoAcceptNotEnabled";
 }
 pub use ::polar_models_shared::consts::DisputeNotOpenError;
 pub use ::polar_models_shared::consts::ExpiredCheckoutError;
-/// The constant `"InactiveSubscription"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"InactiveSubscription"`, as the type parameter of [`Const`](crate::Const).
 pub struct InactiveSubscription;
 impl crate::ConstValue for InactiveSubscription {
     const VALUE: &'static str = "InactiveSubscription";
@@ -82,8 +79,7 @@ pub use ::polar_models_shared::consts::OrderNotEligibleForInvoice;
 pub use ::polar_models_shared::consts::OrderNotEligibleForRetry;
 pub use ::polar_models_shared::consts::OrderPaid;
 pub use ::polar_models_shared::consts::OrderRefunded;
-/// The constant `"order.unvoided"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"order.unvoided"`, as the type parameter of [`Const`](crate::Const).
 pub struct OrderUnvoided;
 impl crate::ConstValue for OrderUnvoided {
     const VALUE: &'static str = "order.unvoided";
@@ -98,8 +94,7 @@ pub use ::polar_models_shared::consts::PaymentAlreadyInProgress;
 pub use ::polar_models_shared::consts::PaymentError;
 pub use ::polar_models_shared::consts::PaymentFailed;
 pub use ::polar_models_shared::consts::PaymentMethodInUseByActiveSubscription;
-/// The constant `"PaymentMethodRequired"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"PaymentMethodRequired"`, as the type parameter of [`Const`](crate::Const).
 pub struct PaymentMethodRequired;
 impl crate::ConstValue for PaymentMethodRequired {
     const VALUE: &'static str = "PaymentMethodRequired";
@@ -122,8 +117,7 @@ pub use ::polar_models_shared::consts::SubscriptionPastDue;
 pub use ::polar_models_shared::consts::SubscriptionPaused;
 pub use ::polar_models_shared::consts::SubscriptionProductUpdated;
 pub use ::polar_models_shared::consts::SubscriptionReactivated;
-/// The constant `"subscription.reinstated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"subscription.reinstated"`, as the type parameter of [`Const`](crate::Const).
 pub struct SubscriptionReinstated;
 impl crate::ConstValue for SubscriptionReinstated {
     const VALUE: &'static str = "subscription.reinstated";
@@ -152,20 +146,17 @@ pub use ::polar_models_shared::consts::CustomerSeatAssigned;
 pub use ::polar_models_shared::consts::CustomerSeatClaimed;
 pub use ::polar_models_shared::consts::CustomerSeatRevoked;
 pub use ::polar_models_shared::consts::CustomerStateChanged;
-/// The constant `"discount.created"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"discount.created"`, as the type parameter of [`Const`](crate::Const).
 pub struct DiscountCreated;
 impl crate::ConstValue for DiscountCreated {
     const VALUE: &'static str = "discount.created";
 }
-/// The constant `"discount.deleted"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"discount.deleted"`, as the type parameter of [`Const`](crate::Const).
 pub struct DiscountDeleted;
 impl crate::ConstValue for DiscountDeleted {
     const VALUE: &'static str = "discount.deleted";
 }
-/// The constant `"discount.updated"`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+/// The constant `"discount.updated"`, as the type parameter of [`Const`](crate::Const).
 pub struct DiscountUpdated;
 impl crate::ConstValue for DiscountUpdated {
     const VALUE: &'static str = "discount.updated";

@@ -72,11 +72,17 @@ pub use self::address_input::*;
 mod aggregation_function;
 #[cfg(feature = "meters")]
 pub use self::aggregation_function::*;
+#[cfg(feature = "checkouts")]
 mod already_active_subscription_error;
+#[cfg(feature = "checkouts")]
 pub use self::already_active_subscription_error::*;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 mod already_canceled_subscription;
+#[cfg(any(feature = "customer_portal", feature = "subscriptions"))]
 pub use self::already_canceled_subscription::*;
+#[cfg(feature = "customers")]
 mod ambiguous_external_customer_id;
+#[cfg(feature = "customers")]
 pub use self::ambiguous_external_customer_id::*;
 #[cfg(any(feature = "checkouts", feature = "products", feature = "subscriptions"))]
 mod attached_custom_field;
@@ -930,7 +936,9 @@ pub use self::benefits_update_body::*;
 mod billing_address_field_mode;
 #[cfg(feature = "checkouts")]
 pub use self::billing_address_field_mode::*;
+#[cfg(feature = "organizations")]
 mod cannot_create_organization_error;
+#[cfg(feature = "organizations")]
 pub use self::cannot_create_organization_error::*;
 #[cfg(feature = "payments")]
 mod card_payment;
@@ -980,7 +988,9 @@ pub use self::checkout_discount_percentage_once_forever_duration::*;
 mod checkout_discount_percentage_repeat_duration;
 #[cfg(feature = "checkouts")]
 pub use self::checkout_discount_percentage_repeat_duration::*;
+#[cfg(feature = "checkouts")]
 mod checkout_forbidden_error;
+#[cfg(feature = "checkouts")]
 pub use self::checkout_forbidden_error::*;
 #[cfg(feature = "checkout_links")]
 mod checkout_link;
@@ -1588,7 +1598,9 @@ pub use self::customer_meter::*;
 mod customer_meter_sort_property;
 #[cfg(feature = "customer_meters")]
 pub use self::customer_meter_sort_property::*;
+#[cfg(feature = "customer_portal")]
 mod customer_not_ready;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_not_ready::*;
 #[cfg(feature = "customer_portal")]
 mod customer_order;
@@ -1706,7 +1718,9 @@ pub use self::customer_portal_o_auth_account::*;
 mod customer_portal_subscription_settings;
 #[cfg(any(feature = "customer_portal", feature = "organizations"))]
 pub use self::customer_portal_subscription_settings::*;
+#[cfg(feature = "customer_portal")]
 mod customer_portal_subscriptions_update_error403;
+#[cfg(feature = "customer_portal")]
 pub use self::customer_portal_subscriptions_update_error403::*;
 #[cfg(any(feature = "customer_portal", feature = "organizations"))]
 mod customer_portal_usage_settings;
@@ -1972,7 +1986,9 @@ pub use self::discount_percentage_repeat_duration_base::*;
 mod discount_product;
 #[cfg(feature = "discounts")]
 pub use self::discount_product::*;
+#[cfg(feature = "checkouts")]
 mod discount_redemption_limit_reached;
+#[cfg(feature = "checkouts")]
 pub use self::discount_redemption_limit_reached::*;
 #[cfg(feature = "discounts")]
 mod discount_sort_property;
@@ -2006,13 +2022,17 @@ pub use self::discount_update::*;
 mod dispute;
 #[cfg(feature = "disputes")]
 pub use self::dispute::*;
+#[cfg(feature = "organizations")]
 mod dispute_auto_accept_not_enabled;
+#[cfg(feature = "organizations")]
 pub use self::dispute_auto_accept_not_enabled::*;
 #[cfg(feature = "disputes")]
 mod dispute_customer;
 #[cfg(feature = "disputes")]
 pub use self::dispute_customer::*;
+#[cfg(feature = "disputes")]
 mod dispute_not_open_error;
+#[cfg(feature = "disputes")]
 pub use self::dispute_not_open_error::*;
 #[cfg(feature = "disputes")]
 mod dispute_sort_property;
@@ -2102,7 +2122,9 @@ pub use self::events_list_response::*;
 mod existing_product_price;
 #[cfg(feature = "products")]
 pub use self::existing_product_price::*;
+#[cfg(feature = "checkouts")]
 mod expired_checkout_error;
+#[cfg(feature = "checkouts")]
 pub use self::expired_checkout_error::*;
 #[cfg(feature = "files")]
 mod file_create;
@@ -2158,7 +2180,9 @@ mod generic_payment;
 pub use self::generic_payment::*;
 mod http_validation_error;
 pub use self::http_validation_error::*;
+#[cfg(feature = "subscriptions")]
 mod inactive_subscription;
+#[cfg(feature = "subscriptions")]
 pub use self::inactive_subscription::*;
 #[cfg(feature = "oauth2")]
 mod introspect_token_request;
@@ -2412,7 +2436,9 @@ pub use self::list_resource_with_cursor_pagination_event::*;
 mod llm_metadata;
 #[cfg(feature = "events")]
 pub use self::llm_metadata::*;
+#[cfg(feature = "customer_portal")]
 mod manual_retry_limit_exceeded;
+#[cfg(feature = "customer_portal")]
 pub use self::manual_retry_limit_exceeded::*;
 #[cfg(
     any(
@@ -2636,11 +2662,37 @@ pub use self::metrics_response::*;
 mod metrics_totals;
 #[cfg(feature = "metrics")]
 pub use self::metrics_totals::*;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod missing_invoice_billing_details;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::missing_invoice_billing_details::*;
+#[cfg(feature = "checkouts")]
 mod not_open_checkout;
+#[cfg(feature = "checkouts")]
 pub use self::not_open_checkout::*;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license_keys",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 mod not_permitted;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "files",
+        feature = "license_keys",
+        feature = "organizations",
+        feature = "products"
+    )
+)]
 pub use self::not_permitted::*;
 #[cfg(feature = "oauth2")]
 mod o_auth2_client_configuration;
@@ -2666,7 +2718,9 @@ pub use self::oauth2_request_token_body::*;
 mod oauth2_userinfo_response;
 #[cfg(feature = "oauth2")]
 pub use self::oauth2_userinfo_response::*;
+#[cfg(feature = "orders")]
 mod off_session_charges_not_enabled;
+#[cfg(feature = "orders")]
 pub use self::off_session_charges_not_enabled::*;
 #[cfg(feature = "orders")]
 mod order;
@@ -2700,11 +2754,17 @@ pub use self::order_invoice::*;
 mod order_item_schema;
 #[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_item_schema::*;
+#[cfg(feature = "orders")]
 mod order_not_draft;
+#[cfg(feature = "orders")]
 pub use self::order_not_draft::*;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 mod order_not_eligible_for_invoice;
+#[cfg(any(feature = "customer_portal", feature = "orders"))]
 pub use self::order_not_eligible_for_invoice::*;
+#[cfg(feature = "customer_portal")]
 mod order_not_eligible_for_retry;
+#[cfg(feature = "customer_portal")]
 pub use self::order_not_eligible_for_retry::*;
 #[cfg(feature = "events")]
 mod order_paid_event;
@@ -2762,9 +2822,13 @@ pub use self::order_voided_event::*;
 mod order_voided_metadata;
 #[cfg(feature = "events")]
 pub use self::order_voided_metadata::*;
+#[cfg(feature = "orders")]
 mod orders_finalize_error402;
+#[cfg(feature = "orders")]
 pub use self::orders_finalize_error402::*;
+#[cfg(feature = "orders")]
 mod orders_finalize_error403;
+#[cfg(feature = "orders")]
 pub use self::orders_finalize_error403::*;
 #[cfg(feature = "organizations")]
 mod organization;
@@ -2822,7 +2886,9 @@ pub use self::organization_feature_settings_update::*;
 mod organization_individual_legal_entity_schema;
 #[cfg(feature = "organizations")]
 pub use self::organization_individual_legal_entity_schema::*;
+#[cfg(feature = "orders")]
 mod organization_not_ready_for_payments;
+#[cfg(feature = "orders")]
 pub use self::organization_not_ready_for_payments::*;
 #[cfg(feature = "organizations")]
 mod organization_social_link;
@@ -2848,23 +2914,35 @@ pub use self::organization_subscription_settings::*;
 mod organization_update;
 #[cfg(feature = "organizations")]
 pub use self::organization_update::*;
+#[cfg(feature = "organizations")]
 mod organizations_update_error403;
+#[cfg(feature = "organizations")]
 pub use self::organizations_update_error403::*;
 mod pagination;
 pub use self::pagination::*;
+#[cfg(feature = "customer_portal")]
 mod pause_resume_not_allowed;
+#[cfg(feature = "customer_portal")]
 pub use self::pause_resume_not_allowed::*;
 #[cfg(feature = "payments")]
 mod payment;
 #[cfg(feature = "payments")]
 pub use self::payment::*;
+#[cfg(feature = "orders")]
 mod payment_action_required;
+#[cfg(feature = "orders")]
 pub use self::payment_action_required::*;
+#[cfg(feature = "customer_portal")]
 mod payment_already_in_progress;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_already_in_progress::*;
+#[cfg(feature = "checkouts")]
 mod payment_error;
+#[cfg(feature = "checkouts")]
 pub use self::payment_error::*;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 mod payment_failed;
+#[cfg(any(feature = "customer_portal", feature = "orders", feature = "subscriptions"))]
 pub use self::payment_failed::*;
 #[cfg(feature = "customers")]
 mod payment_method;
@@ -2882,13 +2960,21 @@ pub use self::payment_method_card_metadata::*;
 mod payment_method_generic;
 #[cfg(feature = "customer_portal")]
 pub use self::payment_method_generic::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_in_use_by_active_subscription;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_in_use_by_active_subscription::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_required;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_required::*;
+#[cfg(feature = "customer_portal")]
 mod payment_method_setup_failed;
+#[cfg(feature = "customer_portal")]
 pub use self::payment_method_setup_failed::*;
+#[cfg(feature = "checkouts")]
 mod payment_not_ready;
+#[cfg(feature = "checkouts")]
 pub use self::payment_not_ready::*;
 #[cfg(
     any(
@@ -3320,9 +3406,57 @@ pub use self::refund_sort_property::*;
 mod refund_status;
 #[cfg(feature = "refunds")]
 pub use self::refund_status::*;
+#[cfg(feature = "refunds")]
 mod refunded_already;
+#[cfg(feature = "refunds")]
 pub use self::refunded_already::*;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 mod resource_not_found;
+#[cfg(
+    any(
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "meters",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "subscriptions",
+        feature = "webhooks"
+    )
+)]
 pub use self::resource_not_found::*;
 #[cfg(feature = "oauth2")]
 mod revoke_token_request;
@@ -3404,7 +3538,9 @@ pub use self::seat_tier_type::*;
 mod seats_list;
 #[cfg(any(feature = "customer_portal", feature = "customer_seats"))]
 pub use self::seats_list::*;
+#[cfg(feature = "organizations")]
 mod sso_enforcement_requires_connection;
+#[cfg(feature = "organizations")]
 pub use self::sso_enforcement_requires_connection::*;
 #[cfg(feature = "customers")]
 mod status;
@@ -3470,7 +3606,9 @@ pub use self::subscription_cycled_metadata::*;
 mod subscription_export_column;
 #[cfg(feature = "subscriptions")]
 pub use self::subscription_export_column::*;
+#[cfg(feature = "subscriptions")]
 mod subscription_locked;
+#[cfg(feature = "subscriptions")]
 pub use self::subscription_locked::*;
 #[cfg(feature = "subscriptions")]
 mod subscription_meter;
@@ -3628,7 +3766,9 @@ pub use self::subscription_updated_metadata::*;
 mod subscriptions_create_body;
 #[cfg(feature = "subscriptions")]
 pub use self::subscriptions_create_body::*;
+#[cfg(feature = "subscriptions")]
 mod subscriptions_update_error403;
+#[cfg(feature = "subscriptions")]
 pub use self::subscriptions_update_error403::*;
 #[cfg(feature = "files")]
 mod support_case_attachment_file_create;
@@ -3740,7 +3880,9 @@ pub use self::token_response::*;
 mod token_type;
 #[cfg(feature = "oauth2")]
 pub use self::token_type::*;
+#[cfg(feature = "checkouts")]
 mod trial_already_redeemed;
+#[cfg(feature = "checkouts")]
 pub use self::trial_already_redeemed::*;
 #[cfg(
     any(
@@ -3766,7 +3908,9 @@ mod trial_interval;
     )
 )]
 pub use self::trial_interval::*;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 mod unauthorized;
+#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::unauthorized::*;
 #[cfg(any(feature = "customer_meters", feature = "meters", feature = "subscriptions"))]
 mod unique_aggregation;
