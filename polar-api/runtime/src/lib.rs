@@ -30,6 +30,9 @@ mod session;
 #[doc(hidden)]
 pub mod transport;
 mod version;
+#[cfg(feature = "webhooks")]
+#[doc(hidden)]
+pub mod webhooks;
 
 #[doc(hidden)]
 pub mod __private;

@@ -124,25 +124,27 @@
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com/
 
-mod decode;
-mod error;
-mod headers;
 mod route;
-mod secret;
-mod signature;
 mod verify;
+
+// The parts every version shares are in the runtime crate (compiled in
+// parallel with the models); the verifier and the router are here, with
+// the generated payload types.
+use polar_api_runtime::webhooks::{decode, signature};
+
+#[cfg(all(test, feature = "v2026-10"))]
+mod decode_tests;
 
 #[cfg(feature = "axum")]
 mod axum;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{VerifiedWebhook, WebhookRejection};
-pub use error::WebhookError;
-pub use headers::{
-    WebhookHeaders, WEBHOOK_API_VERSION, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
+pub use polar_api_runtime::webhooks::{
+    KeyDerivation, SecretError, WebhookError, WebhookHeaders, WebhookSecret, WEBHOOK_API_VERSION,
+    WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
 };
 pub use route::{VerifiedDelivery, VersionedPayload, WebhookOutcome};
-pub use secret::{KeyDerivation, SecretError, WebhookSecret};
 pub use verify::{Webhook, DEFAULT_TOLERANCE};
 
 /// A delivery decoded into the payload type of the API version it was sent

@@ -2,12 +2,12 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::headers::{
-    WebhookHeaders, WEBHOOK_API_VERSION, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
-};
 use super::route::{self, VerifiedDelivery, VersionedPayload, WebhookOutcome};
 use super::signature::{self, SignatureHeaderError};
 use super::{decode, WebhookError, WebhookSecret};
+use super::{
+    WebhookHeaders, WEBHOOK_API_VERSION, WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
+};
 
 /// How far a delivery's timestamp may be from now, either way, by default:
 /// five minutes.

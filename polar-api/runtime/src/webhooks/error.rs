@@ -48,10 +48,8 @@ pub enum WebhookError {
         source: serde_json::Error,
     },
     /// The signature is valid but the delivery was sent as another API
-    /// version than the payload type asked for
-    /// ([`Webhook::verify_and_decode`](super::Webhook::verify_and_decode)).
-    /// [`Webhook::verify_and_route`](super::Webhook::verify_and_route)
-    /// decodes every compiled-in version.
+    /// version than the payload type asked for (`Webhook::verify_and_decode`);
+    /// `Webhook::verify_and_route` decodes every compiled-in version.
     OtherApiVersion {
         /// The version the delivery declares.
         sent_as: String,

@@ -108,7 +108,7 @@ impl WebhookSecret {
     }
 
     /// The HMAC keys to try, with their derivation.
-    pub(crate) fn keys(&self) -> impl Iterator<Item = (KeyDerivation, &[u8])> {
+    pub fn keys(&self) -> impl Iterator<Item = (KeyDerivation, &[u8])> {
         let legacy = self.keys.legacy.as_deref();
         let standard = self.keys.standard.as_deref();
         legacy

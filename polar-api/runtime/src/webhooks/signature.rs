@@ -37,7 +37,7 @@ fn mac(key: &[u8], id: &[u8], timestamp: &[u8], body: &[u8]) -> HmacSha256 {
 
 /// The `webhook-signature` header value for this content: one `v1,` entry
 /// per key the secret stands for, separated by a space.
-pub(crate) fn sign(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]) -> String {
+pub fn sign(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]) -> String {
     let timestamp = timestamp.to_string();
     secret
         .keys()
@@ -53,7 +53,7 @@ pub(crate) fn sign(secret: &WebhookSecret, id: &str, timestamp: i64, body: &[u8]
 
 /// Why a `webhook-signature` header cannot be read.
 #[derive(Debug, PartialEq, Eq)]
-pub(crate) enum SignatureHeaderError {
+pub enum SignatureHeaderError {
     /// Not visible ASCII separated by spaces.
     NotAscii,
     /// No entries at all.
@@ -65,7 +65,7 @@ pub(crate) enum SignatureHeaderError {
 /// The decoded `v1` signatures of a `webhook-signature` header. Entries with
 /// another version tag are skipped, and so are `v1` entries that are not
 /// base64 (they cannot match, but must not hide a valid entry).
-pub(crate) fn parse_header(value: &[u8]) -> Result<Vec<Vec<u8>>, SignatureHeaderError> {
+pub fn parse_header(value: &[u8]) -> Result<Vec<Vec<u8>>, SignatureHeaderError> {
     let value = std::str::from_utf8(value).map_err(|_| SignatureHeaderError::NotAscii)?;
     if !value
         .bytes()
@@ -95,7 +95,7 @@ pub(crate) fn parse_header(value: &[u8]) -> Result<Vec<Vec<u8>>, SignatureHeader
 
 /// Whether any of `signatures` is the MAC of the content under any of the
 /// secret's keys. Each comparison takes constant time.
-pub(crate) fn matches(
+pub fn matches(
     secret: &WebhookSecret,
     id: &[u8],
     timestamp: &[u8],
