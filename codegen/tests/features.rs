@@ -215,3 +215,51 @@ fn a_manifest_without_markers_is_an_error_naming_it() {
     assert!(err.contains("polar-api/Cargo.toml"), "{err}");
     assert!(err.contains("@generated begin"), "{err}");
 }
+
+/// The operation group `webhooks` (managing endpoints) is the feature
+/// `webhook_endpoints`, apart from `webhooks` (receiving deliveries), so that
+/// a receiver compiles none of the endpoint operations or their types.
+#[test]
+fn the_webhooks_group_is_the_webhook_endpoints_feature() {
+    let json_body = |name: &str| json!({ "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}") } } } });
+    let doc = json!({
+        "openapi": "3.1.0",
+        "info": { "title": "features", "version": "1" },
+        "paths": {
+            "/v1/webhooks/endpoints": {
+                "get": {
+                    "operationId": "webhooks:list_webhook_endpoints",
+                    "responses": { "200": json_body("WebhookEndpoint") }
+                }
+            }
+        },
+        "webhooks": {
+            "note.created": {
+                "post": {
+                    "requestBody": json_body("WebhookNoteCreated"),
+                    "responses": { "200": { "description": "ok" } }
+                }
+            }
+        },
+        "components": { "schemas": {
+            "WebhookEndpoint": { "type": "object", "properties": { "url": { "type": "string" } } },
+            "WebhookNoteCreated": {
+                "type": "object",
+                "properties": { "type": { "const": "note.created" } },
+                "required": ["type"]
+            }
+        } }
+    });
+    let spec = codegen::spec::parse(&doc.to_string()).expect("the document parses");
+    let models = codegen::ir::lower(&spec).expect("the document lowers");
+    let features = Features::of(&models);
+    assert_eq!(features.names, ["webhook_endpoints", "webhooks"]);
+    assert_eq!(
+        features.modules.get("webhook_endpoint"),
+        Some(&any_of(&["webhook_endpoints"]))
+    );
+    assert_eq!(
+        features.modules.get("webhook_note_created"),
+        Some(&any_of(&["webhooks"]))
+    );
+}

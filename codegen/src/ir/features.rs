@@ -46,9 +46,19 @@ pub enum Gate {
     FullOnly,
 }
 
-/// The feature an operation group path belongs to: its first segment.
+/// The feature of the operation group `webhooks` (managing webhook
+/// endpoints and their deliveries): not `webhooks`, which is receiving them,
+/// so that a receiver does not compile the endpoint operations.
+pub const WEBHOOK_ENDPOINTS_FEATURE: &str = "webhook_endpoints";
+
+/// The feature an operation group path belongs to: its first segment
+/// (`webhook_endpoints` for the group `webhooks`).
 pub fn group_feature(group: &[String]) -> &str {
-    group.first().map(String::as_str).unwrap_or("operations")
+    match group.first().map(String::as_str) {
+        Some(WEBHOOKS_FEATURE) => WEBHOOK_ENDPOINTS_FEATURE,
+        Some(first) => first,
+        None => "operations",
+    }
 }
 
 impl Features {

@@ -364,7 +364,7 @@ impl Client {
         )
     }
 }
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 impl Client {
     /// The `webhooks` operations.
     pub fn webhooks(&self) -> Webhooks {

@@ -322,7 +322,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:list_webhook_endpoints", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -330,7 +330,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:create_webhook_endpoint", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -338,7 +338,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:get_webhook_endpoint", 404) => {
                 crate::__private::decode_error_body(
                     body,
@@ -346,7 +346,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:get_webhook_endpoint", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -354,7 +354,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:delete_webhook_endpoint", 404) => {
                 crate::__private::decode_error_body(
                     body,
@@ -362,7 +362,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:delete_webhook_endpoint", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -370,7 +370,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:update_webhook_endpoint", 404) => {
                 crate::__private::decode_error_body(
                     body,
@@ -378,7 +378,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:update_webhook_endpoint", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -386,7 +386,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:reset_webhook_endpoint_secret", 404) => {
                 crate::__private::decode_error_body(
                     body,
@@ -394,7 +394,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:reset_webhook_endpoint_secret", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -402,7 +402,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:list_webhook_deliveries", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -410,7 +410,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:redeliver_webhook_event", 404) => {
                 crate::__private::decode_error_body(
                     body,
@@ -418,7 +418,7 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
-            #[cfg(feature = "webhooks")]
+            #[cfg(feature = "webhook_endpoints")]
             ("webhooks:redeliver_webhook_event", 422) => {
                 crate::__private::decode_error_body(
                     body,
@@ -2626,7 +2626,7 @@ pub enum ApiErrorBody {
             feature = "products",
             feature = "refunds",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )]
     /// A `HttpValidationError` error body.
@@ -2705,7 +2705,7 @@ pub enum ApiErrorBody {
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )]
     /// A `ResourceNotFound` error body.

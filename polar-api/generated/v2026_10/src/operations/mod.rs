@@ -94,9 +94,9 @@ pub use self::organizations::*;
 mod subscriptions;
 #[cfg(feature = "subscriptions")]
 pub use self::subscriptions::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhooks;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhooks::*;
 #[cfg(feature = "custom_fields")]
 pub use ::polar_api_shared::custom_fields::*;

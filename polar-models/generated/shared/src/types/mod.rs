@@ -2382,9 +2382,75 @@ pub use self::func::*;
 mod generic_payment;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 pub use self::generic_payment::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 mod http_validation_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 pub use self::http_validation_error::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 mod introspect_token_request;
@@ -3302,9 +3368,75 @@ mod presentment_currency;
     )
 )]
 pub use self::presentment_currency::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 mod primitive_unions;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 pub use self::primitive_unions::*;
 #[cfg(
     all(
@@ -3832,7 +3964,7 @@ pub use self::refunded_already::*;
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]
@@ -3859,7 +3991,7 @@ mod resource_not_found;
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]
@@ -4334,9 +4466,75 @@ pub use self::user_info_organization::*;
 mod user_info_user;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 pub use self::user_info_user::*;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 mod validation_error;
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "benefit_grants",
+            feature = "benefits",
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "customer_meters",
+            feature = "customer_portal",
+            feature = "customer_seats",
+            feature = "customer_sessions",
+            feature = "customers",
+            feature = "discounts",
+            feature = "disputes",
+            feature = "event_types",
+            feature = "events",
+            feature = "files",
+            feature = "license_keys",
+            feature = "members",
+            feature = "meters",
+            feature = "metrics",
+            feature = "oauth2",
+            feature = "orders",
+            feature = "organizations",
+            feature = "payments",
+            feature = "products",
+            feature = "refunds",
+            feature = "subscriptions",
+            feature = "webhook_endpoints"
+        )
+    )
+)]
 pub use self::validation_error::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 mod web_token_request;
@@ -4362,9 +4560,13 @@ pub use self::webhook_customer_seat_claimed_payload::*;
 mod webhook_customer_seat_revoked_payload;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 pub use self::webhook_customer_seat_revoked_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
+)]
 mod webhook_format;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
+)]
 pub use self::webhook_format::*;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 mod webhook_member_created_payload;
@@ -4394,7 +4596,11 @@ pub use self::webhook_refund_created_payload::*;
 mod webhook_refund_updated_payload;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 pub use self::webhook_refund_updated_payload::*;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
+)]
 mod webhooks_list_webhook_deliveries_http_code_class;
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhooks"))]
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
+)]
 pub use self::webhooks_list_webhook_deliveries_http_code_class::*;

@@ -22,7 +22,7 @@
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]
@@ -56,7 +56,7 @@ pub struct ResourceNotFound {
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]
@@ -98,7 +98,7 @@ impl ::serde::Serialize for ResourceNotFound {
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]
@@ -131,7 +131,7 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFound {
             feature = "payments",
             feature = "products",
             feature = "subscriptions",
-            feature = "webhooks"
+            feature = "webhook_endpoints"
         )
     )
 )]

@@ -2166,7 +2166,69 @@ pub use self::func::*;
 mod generic_payment;
 #[cfg(feature = "payments")]
 pub use self::generic_payment::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod http_validation_error;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::http_validation_error::*;
 #[cfg(feature = "oauth2")]
 mod introspect_token_request;
@@ -2400,13 +2462,13 @@ pub use self::list_resource_refund::*;
 mod list_resource_subscription;
 #[cfg(feature = "subscriptions")]
 pub use self::list_resource_subscription::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod list_resource_webhook_delivery;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::list_resource_webhook_delivery::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod list_resource_webhook_endpoint;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::list_resource_webhook_endpoint::*;
 #[cfg(feature = "events")]
 mod list_resource_with_cursor_pagination_event;
@@ -3008,7 +3070,69 @@ mod presentment_currency;
     )
 )]
 pub use self::presentment_currency::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod primitive_unions;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::primitive_unions::*;
 #[cfg(any(feature = "products", feature = "subscriptions"))]
 mod product;
@@ -3382,7 +3506,7 @@ pub use self::refunded_already::*;
         feature = "payments",
         feature = "products",
         feature = "subscriptions",
-        feature = "webhooks"
+        feature = "webhook_endpoints"
     )
 )]
 mod resource_not_found;
@@ -3406,7 +3530,7 @@ mod resource_not_found;
         feature = "payments",
         feature = "products",
         feature = "subscriptions",
-        feature = "webhooks"
+        feature = "webhook_endpoints"
     )
 )]
 pub use self::resource_not_found::*;
@@ -3868,7 +3992,69 @@ pub use self::user_info_user::*;
 mod validated_license_key;
 #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::validated_license_key::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod validation_error;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::validation_error::*;
 #[cfg(feature = "oauth2")]
 mod web_token_request;
@@ -3938,33 +4124,33 @@ pub use self::webhook_customer_state_changed_payload::*;
 mod webhook_customer_updated_payload;
 #[cfg(feature = "customers")]
 pub use self::webhook_customer_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_delivery;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_delivery::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint_create;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint_create::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint_update;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint_update::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_event;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_event::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_event_type;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_event_type::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_format;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_format::*;
 #[cfg(feature = "members")]
 mod webhook_member_created_payload;
@@ -4054,7 +4240,7 @@ pub use self::webhook_subscription_uncanceled_payload::*;
 mod webhook_subscription_updated_payload;
 #[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhooks_list_webhook_deliveries_http_code_class;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhooks_list_webhook_deliveries_http_code_class::*;

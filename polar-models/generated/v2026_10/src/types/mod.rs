@@ -2178,7 +2178,69 @@ pub use self::func::*;
 mod generic_payment;
 #[cfg(feature = "payments")]
 pub use self::generic_payment::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod http_validation_error;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::http_validation_error::*;
 #[cfg(feature = "subscriptions")]
 mod inactive_subscription;
@@ -2420,13 +2482,13 @@ pub use self::list_resource_refund::*;
 mod list_resource_subscription;
 #[cfg(feature = "subscriptions")]
 pub use self::list_resource_subscription::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod list_resource_webhook_delivery;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::list_resource_webhook_delivery::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod list_resource_webhook_endpoint;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::list_resource_webhook_endpoint::*;
 #[cfg(feature = "events")]
 mod list_resource_with_cursor_pagination_event;
@@ -3056,7 +3118,69 @@ mod presentment_currency;
     )
 )]
 pub use self::presentment_currency::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod primitive_unions;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::primitive_unions::*;
 #[cfg(any(feature = "products", feature = "subscriptions"))]
 mod product;
@@ -3430,7 +3554,7 @@ pub use self::refunded_already::*;
         feature = "payments",
         feature = "products",
         feature = "subscriptions",
-        feature = "webhooks"
+        feature = "webhook_endpoints"
     )
 )]
 mod resource_not_found;
@@ -3454,7 +3578,7 @@ mod resource_not_found;
         feature = "payments",
         feature = "products",
         feature = "subscriptions",
-        feature = "webhooks"
+        feature = "webhook_endpoints"
     )
 )]
 pub use self::resource_not_found::*;
@@ -3932,7 +4056,69 @@ pub use self::user_info_user::*;
 mod validated_license_key;
 #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 pub use self::validated_license_key::*;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 mod validation_error;
+#[cfg(
+    any(
+        feature = "benefit_grants",
+        feature = "benefits",
+        feature = "checkout_links",
+        feature = "checkouts",
+        feature = "custom_fields",
+        feature = "customer_meters",
+        feature = "customer_portal",
+        feature = "customer_seats",
+        feature = "customer_sessions",
+        feature = "customers",
+        feature = "discounts",
+        feature = "disputes",
+        feature = "event_types",
+        feature = "events",
+        feature = "files",
+        feature = "license_keys",
+        feature = "members",
+        feature = "meters",
+        feature = "metrics",
+        feature = "oauth2",
+        feature = "orders",
+        feature = "organizations",
+        feature = "payments",
+        feature = "products",
+        feature = "refunds",
+        feature = "subscriptions",
+        feature = "webhook_endpoints"
+    )
+)]
 pub use self::validation_error::*;
 #[cfg(feature = "oauth2")]
 mod web_token_request;
@@ -4002,9 +4188,9 @@ pub use self::webhook_customer_state_changed_payload::*;
 mod webhook_customer_updated_payload;
 #[cfg(feature = "customers")]
 pub use self::webhook_customer_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_delivery;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_delivery::*;
 #[cfg(feature = "discounts")]
 mod webhook_discount_created_payload;
@@ -4018,29 +4204,29 @@ pub use self::webhook_discount_deleted_payload::*;
 mod webhook_discount_updated_payload;
 #[cfg(feature = "discounts")]
 pub use self::webhook_discount_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint_create;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint_create::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_endpoint_update;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_endpoint_update::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_event;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_event::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_event_type;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_event_type::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhook_format;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhook_format::*;
 #[cfg(feature = "members")]
 mod webhook_member_created_payload;
@@ -4134,7 +4320,7 @@ pub use self::webhook_subscription_uncanceled_payload::*;
 mod webhook_subscription_updated_payload;
 #[cfg(feature = "subscriptions")]
 pub use self::webhook_subscription_updated_payload::*;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 mod webhooks_list_webhook_deliveries_http_code_class;
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook_endpoints")]
 pub use self::webhooks_list_webhook_deliveries_http_code_class::*;
