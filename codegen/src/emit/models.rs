@@ -593,15 +593,17 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
             required,
             known,
             consts,
+            closed,
         } => {
-            let consts = consts.iter().map(|(property, value)| match value {
-                ConstLit::Str(text) => quote!((#property, Lit::Str(#text))),
-                ConstLit::Bool(flag) => quote!((#property, Lit::Bool(#flag))),
+            let consts = consts.iter().map(|(path, value)| match value {
+                ConstLit::Str(text) => quote!((&[#(#path),*], Lit::Str(#text))),
+                ConstLit::Bool(flag) => quote!((&[#(#path),*], Lit::Bool(#flag))),
             });
             quote!(Shape::Object {
                 required: &[#(#required),*],
                 known: &[#(#known),*],
                 consts: &[#(#consts),*],
+                closed: #closed,
             })
         }
         Shape::OneOf(shapes) => {
@@ -609,6 +611,7 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
             quote!(Shape::OneOf(&[#(#shapes),*]))
         }
         Shape::String => quote!(Shape::String),
+        Shape::Formatted => quote!(Shape::Formatted),
         Shape::StringConst(text) => quote!(Shape::StringConst(#text)),
         Shape::Integer => quote!(Shape::Integer),
         Shape::Number => quote!(Shape::Number),

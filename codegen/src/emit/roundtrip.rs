@@ -1,11 +1,12 @@
 //! `tests/src/generated/v{version}.rs`: the dispatch table the workspace
-//! round-trip test uses to reach the Rust type of every component schema.
+//! round-trip tests use to reach the Rust type of every component schema
+//! and of every union.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ident;
-use crate::ir::{Models, Origin};
+use crate::ir::{Models, Origin, TypeKind};
 use crate::ApiVersion;
 
 pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
@@ -22,6 +23,18 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         }
     }
     names.sort_unstable();
+    let mut union_arms = Vec::new();
+    let mut unions = Vec::new();
+    for ty in &models.types {
+        if let TypeKind::Union(_) = &ty.kind {
+            let rust = ident(&ty.name);
+            let name = ty.name.as_str();
+            union_arms
+                .push(quote!(#name => crate::roundtrip::<::polar_models::#module::#rust>(json),));
+            unions.push(name);
+        }
+    }
+    unions.sort_unstable();
     let webhook = match models.webhook_event {
         Some(id) => {
             let payload = ident(&models.get(id).name);
@@ -47,6 +60,19 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         pub fn roundtrip(schema: &str, json: &str) -> Option<Result<::serde_json::Value, String>> {
             Some(match schema {
                 #(#arms)*
+                _ => return None,
+            })
+        }
+
+        #[doc = " Rust names of every generated union (component, inline, of"]
+        #[doc = " primitives, the webhook payload), sorted."]
+        pub const UNIONS: &[&str] = &[#(#unions),*];
+
+        #[doc = " Decode `json` as the union named `name` and encode it again;"]
+        #[doc = " `None` when there is no such union."]
+        pub fn union_roundtrip(name: &str, json: &str) -> Option<Result<::serde_json::Value, String>> {
+            Some(match name {
+                #(#union_arms)*
                 _ => return None,
             })
         }

@@ -188,6 +188,10 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
             pub roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
             #[doc = " Decode and re-encode JSON as the version's webhook payload."]
             pub webhook_roundtrip: fn(&str) -> Option<Result<::serde_json::Value, String>>,
+            #[doc = " Rust names of every generated union, sorted."]
+            pub unions: &'static [&'static str],
+            #[doc = " Decode and re-encode JSON as a union's Rust type."]
+            pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
         }
 
         #[doc = " The tables of every version this build includes, oldest first."]
@@ -202,6 +206,8 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
                     schemas: #modules::SCHEMAS,
                     roundtrip: #modules::roundtrip,
                     webhook_roundtrip: #modules::webhook_roundtrip,
+                    unions: #modules::UNIONS,
+                    union_roundtrip: #modules::union_roundtrip,
                 });
             )*
             tables

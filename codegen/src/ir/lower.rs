@@ -727,7 +727,7 @@ impl<'a> Lowering<'a> {
                 hint: format!("{}Payload", type_name(event)),
                 input: false,
             };
-            let (_, operation) = item
+            let (method, operation) = item
                 .operations()
                 .next()
                 .ok_or_else(|| ctx.error("a webhook without an operation"))?;
@@ -747,8 +747,14 @@ impl<'a> Lowering<'a> {
                 ),
                 // Set once the operation groups are known.
                 feature: None,
+                source: format!(
+                    "{}/{}/requestBody/content/application~1json/schema",
+                    ctx.pointer,
+                    method.to_lowercase()
+                ),
             });
         }
+        super::unions::keep_distinguishing_consts(&mut variants);
         let name = self.type_names.claim("WebhookPayload");
         let module = self.module_names.claim(&module_name(&name));
         Ok(Some(

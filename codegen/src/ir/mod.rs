@@ -237,6 +237,12 @@ pub struct UnionVariant {
     /// then decode into `Unknown`): a webhook event's family
     /// (`features::event_families`). `None`: always there.
     pub feature: Option<String>,
+    /// Where the member's schema is written in the document (a JSON
+    /// pointer, as in error messages): for tests that build an instance of
+    /// every member. Not part of the type's definition (sharing ignores it).
+    /// Empty for the members of a union of primitives, which is shared by
+    /// structure, not written in one place.
+    pub source: String,
 }
 
 /// The JSON shape of a union member.
@@ -245,12 +251,21 @@ pub enum Shape {
     Object {
         required: Vec<String>,
         known: Vec<String>,
-        /// `(property, value)` for `const` properties.
-        consts: Vec<(String, ConstLit)>,
+        /// `(path, value)` for `const` properties: the member's own
+        /// (a path of one property), and those below it that tell the
+        /// members of its union apart (`["benefit", "type"]`), reached
+        /// through objects without crossing another union.
+        consts: Vec<(Vec<String>, ConstLit)>,
+        /// `additionalProperties: false`: a payload with a property the
+        /// member does not list is not this member.
+        closed: bool,
     },
     /// A member that is itself a union: any of these.
     OneOf(Vec<Shape>),
     String,
+    /// A string with a format the member's type checks (`date-time`,
+    /// `date`, `uuid`): tried before a plain string.
+    Formatted,
     /// A string `const`.
     StringConst(String),
     Integer,

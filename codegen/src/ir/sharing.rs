@@ -391,7 +391,11 @@ fn definition_key(models: &Models, id: TypeId) -> String {
                 take(additional);
             }
         }
-        TypeKind::Union(union) => union.variants.iter_mut().for_each(|v| take(&mut v.ty)),
+        TypeKind::Union(union) => union.variants.iter_mut().for_each(|v| {
+            take(&mut v.ty);
+            // Where a member is written is not what it is.
+            v.source.clear();
+        }),
         TypeKind::Alias(target) => take(target),
         TypeKind::Enum(_) => {}
     }

@@ -8,7 +8,7 @@ use super::docs::doc_text;
 use super::lower::{or_fallback, schema_children, union_members, Ctx, Lowering};
 use super::names::{type_name, Namespace};
 use super::*;
-use crate::spec::{ref_name, Schema};
+use crate::spec::{ref_name, AdditionalProperties, Schema};
 use crate::Error;
 
 impl Lowering<'_> {
@@ -73,6 +73,9 @@ impl Lowering<'_> {
                     tags: Vec::new(),
                     boxed: false,
                     feature: None,
+                    // Members of a union shared by structure are built from
+                    // their types, not from one place of the document.
+                    source: String::new(),
                 })
                 .collect(),
             discriminator: None,
@@ -162,8 +165,10 @@ impl Lowering<'_> {
                 boxed: false,
                 doc,
                 feature: None,
+                source: child.pointer,
             });
         }
+        keep_distinguishing_consts(&mut variants);
         Ok(Union {
             variants,
             discriminator: discriminator.map(|d| d.property_name.clone()),
@@ -243,7 +248,12 @@ impl Lowering<'_> {
         }
         let names = schema.type_names();
         let non_null: Vec<&str> = names.into_iter().filter(|n| *n != "null").collect();
+        let closed = matches!(
+            schema.additional_properties,
+            Some(AdditionalProperties::Allowed(false))
+        );
         match non_null.as_slice() {
+            ["string"] if is_checked_format(schema.format.as_deref()) => Shape::Formatted,
             ["string"] => Shape::String,
             ["integer"] => Shape::Integer,
             ["number"] => Shape::Number,
@@ -252,23 +262,128 @@ impl Lowering<'_> {
             ["object"] | [] if !schema.properties.is_empty() => Shape::Object {
                 required: schema.required.clone(),
                 known: schema.properties.keys().cloned().collect(),
-                consts: schema
-                    .properties
-                    .iter()
-                    .filter_map(|(name, p)| match &p.const_value {
-                        Some(Value::String(s)) => Some((name.clone(), ConstLit::Str(s.clone()))),
-                        Some(Value::Bool(b)) => Some((name.clone(), ConstLit::Bool(*b))),
-                        _ => None,
-                    })
-                    .collect(),
+                consts: self.const_paths(schema),
+                closed,
             },
             ["object"] => Shape::Object {
                 required: Vec::new(),
                 known: Vec::new(),
                 consts: Vec::new(),
+                closed,
             },
             _ => Shape::Any,
         }
+    }
+}
+
+impl Lowering<'_> {
+    /// The `const` values of an object member by property path: its own
+    /// properties' and, through properties that are objects (by `$ref` or
+    /// inline, not unions), those below them, down to
+    /// [`CONST_PATH_DEPTH`] properties deep. [`keep_distinguishing_consts`]
+    /// later drops the nested ones every member shares.
+    fn const_paths(&self, schema: &Schema) -> Vec<(Vec<String>, ConstLit)> {
+        let mut out = Vec::new();
+        self.collect_consts(schema, &mut Vec::new(), &mut Vec::new(), &mut out);
+        out
+    }
+
+    fn collect_consts(
+        &self,
+        schema: &Schema,
+        path: &mut Vec<String>,
+        visiting: &mut Vec<String>,
+        out: &mut Vec<(Vec<String>, ConstLit)>,
+    ) {
+        for (name, property) in &schema.properties {
+            path.push(name.clone());
+            match const_lit(property) {
+                Some(lit) => out.push((path.clone(), lit)),
+                None if path.len() < CONST_PATH_DEPTH => {
+                    let target = match property.reference.as_deref().and_then(ref_name) {
+                        Some(target) if visiting.iter().any(|v| v == target) => None,
+                        Some(target) => self
+                            .schemas
+                            .get(target)
+                            .map(|schema| (Some(target.to_owned()), *schema)),
+                        None => Some((None, property)),
+                    };
+                    if let Some((name, target)) = target {
+                        let is_plain_object =
+                            union_members(target).is_none() && !target.properties.is_empty();
+                        if is_plain_object {
+                            let entered = name.is_some();
+                            visiting.extend(name);
+                            self.collect_consts(target, path, visiting, out);
+                            if entered {
+                                visiting.pop();
+                            }
+                        }
+                    }
+                }
+                None => {}
+            }
+            path.pop();
+        }
+    }
+}
+
+/// How many properties deep a union member's constants are looked for.
+const CONST_PATH_DEPTH: usize = 4;
+
+fn const_lit(schema: &Schema) -> Option<ConstLit> {
+    match &schema.const_value {
+        Some(Value::String(s)) => Some(ConstLit::Str(s.clone())),
+        Some(Value::Bool(b)) => Some(ConstLit::Bool(*b)),
+        _ => None,
+    }
+}
+
+/// Formats whose Rust type refuses a string that is not in them
+/// (`DateTime`, `NaiveDate`, `Uuid`), so a member of that format is tried
+/// before a plain string.
+fn is_checked_format(format: Option<&str>) -> bool {
+    matches!(format, Some("date-time" | "date" | "uuid" | "uuid4"))
+}
+
+/// Drops the nested constants (paths of two or more properties) that
+/// every object member of the union holds alike: they tell no member
+/// apart, and each costs the decoder a look into the payload. A member's
+/// own constants are kept (they also make a payload recognisable).
+pub(super) fn keep_distinguishing_consts(variants: &mut [UnionVariant]) {
+    fn objects<'s>(shape: &'s Shape, out: &mut Vec<&'s Shape>) {
+        match shape {
+            Shape::Object { .. } => out.push(shape),
+            Shape::OneOf(shapes) => shapes.iter().for_each(|s| objects(s, out)),
+            _ => {}
+        }
+    }
+    fn retain(shape: &mut Shape, shared: &[(Vec<String>, ConstLit)]) {
+        match shape {
+            Shape::Object { consts, .. } => consts.retain(|c| c.0.len() < 2 || !shared.contains(c)),
+            Shape::OneOf(shapes) => shapes.iter_mut().for_each(|s| retain(s, shared)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    for variant in variants.iter() {
+        objects(&variant.shape, &mut all);
+    }
+    let mut shared: Vec<(Vec<String>, ConstLit)> = Vec::new();
+    for shape in &all {
+        if let Shape::Object { consts, .. } = shape {
+            for constant in consts.iter().filter(|c| c.0.len() >= 2) {
+                let everywhere = all.iter().all(|other| {
+                    matches!(other, Shape::Object { consts, .. } if consts.contains(constant))
+                });
+                if everywhere && !shared.contains(constant) {
+                    shared.push(constant.clone());
+                }
+            }
+        }
+    }
+    for variant in variants.iter_mut() {
+        retain(&mut variant.shape, &shared);
     }
 }
 
@@ -283,9 +398,8 @@ fn mentions_named(schema: &Schema) -> bool {
 
 fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
     match ty {
-        TypeRef::String | TypeRef::Secret | TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => {
-            Shape::String
-        }
+        TypeRef::String | TypeRef::Secret => Shape::String,
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid => Shape::Formatted,
         TypeRef::Const(id) => Shape::StringConst(consts[id.0].value.clone()),
         TypeRef::Integer => Shape::Integer,
         TypeRef::Number => Shape::Number,
@@ -295,6 +409,7 @@ fn primitive_shape(ty: &TypeRef, consts: &[ConstMarker]) -> Shape {
             required: Vec::new(),
             known: Vec::new(),
             consts: Vec::new(),
+            closed: false,
         },
         TypeRef::Unit => Shape::Null,
         _ => Shape::Any,

@@ -8,14 +8,17 @@
 #![deny(missing_docs)]
 
 mod constant;
+mod error_path;
 mod json;
 mod nullable;
 mod page;
+mod peek;
 mod secret;
 mod struct_decode;
 mod struct_encode;
 mod tag_scan;
 mod timestamp;
+mod union_decode;
 
 #[doc(hidden)]
 pub mod __private;

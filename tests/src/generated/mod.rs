@@ -14,6 +14,10 @@ pub struct VersionTable {
     pub roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
     /// Decode and re-encode JSON as the version's webhook payload.
     pub webhook_roundtrip: fn(&str) -> Option<Result<::serde_json::Value, String>>,
+    /// Rust names of every generated union, sorted.
+    pub unions: &'static [&'static str],
+    /// Decode and re-encode JSON as a union's Rust type.
+    pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
 }
 /// The tables of every version this build includes, oldest first.
 #[allow(clippy::vec_init_then_push)]
@@ -27,6 +31,8 @@ pub fn tables() -> Vec<VersionTable> {
             schemas: v2026_04::SCHEMAS,
             roundtrip: v2026_04::roundtrip,
             webhook_roundtrip: v2026_04::webhook_roundtrip,
+            unions: v2026_04::UNIONS,
+            union_roundtrip: v2026_04::union_roundtrip,
         });
     #[cfg(feature = "v2026-10")]
     tables
@@ -35,6 +41,8 @@ pub fn tables() -> Vec<VersionTable> {
             schemas: v2026_10::SCHEMAS,
             roundtrip: v2026_10::roundtrip,
             webhook_roundtrip: v2026_10::webhook_roundtrip,
+            unions: v2026_10::UNIONS,
+            union_roundtrip: v2026_10::union_roundtrip,
         });
     tables
 }

@@ -3258,3 +3258,411 @@ pub fn roundtrip(
         },
     )
 }
+/// Rust names of every generated union (component, inline, of
+/// primitives, the webhook payload), sorted.
+pub const UNIONS: &[&str] = &[
+    "Benefit",
+    "BenefitCreate",
+    "BenefitGrantProperties",
+    "BenefitGrantWebhook",
+    "BenefitsUpdateBody",
+    "CheckoutDiscount",
+    "CheckoutForbiddenError",
+    "CheckoutLinkCreate",
+    "CheckoutLinkDiscount",
+    "CheckoutLinkProductPricesItem",
+    "CheckoutPricesValueItem",
+    "CheckoutProductPrice",
+    "CheckoutProductPricesItem",
+    "CheckoutProductsCreatePricesValueItem",
+    "CheckoutPublicConfirmedDiscount",
+    "CheckoutPublicConfirmedPricesValueItem",
+    "CheckoutPublicConfirmedProductPrice",
+    "CheckoutPublicDiscount",
+    "CheckoutPublicPricesValueItem",
+    "CheckoutPublicProductPrice",
+    "CustomField",
+    "CustomFieldCreate",
+    "CustomFieldUpdate",
+    "Customer",
+    "CustomerBenefitGrant",
+    "CustomerBenefitGrantUpdate",
+    "CustomerCreate",
+    "CustomerOrderProductPricesItem",
+    "CustomerPaymentMethod",
+    "CustomerPaymentMethodCreateResponse",
+    "CustomerPortalSubscriptionsUpdateError403",
+    "CustomerProductPricesItem",
+    "CustomerSessionsCreateBody",
+    "CustomerState",
+    "CustomerStateBenefitGrantProperties",
+    "CustomerSubscriptionPricesItem",
+    "CustomerSubscriptionProductPricesItem",
+    "CustomerSubscriptionUpdate",
+    "DateTimeOrNow",
+    "Discount",
+    "DiscountCreate",
+    "Event",
+    "EventsIngestEventsItem",
+    "EventsListResponse",
+    "FileCreate",
+    "FileRead",
+    "FilterClausesItem",
+    "IntegerOrNumber",
+    "LegacyRecurringProductPrice",
+    "MeterAggregation",
+    "MeterCreateAggregation",
+    "MeterUpdateAggregation",
+    "NumberOrString",
+    "Oauth2AuthorizeResponse",
+    "Oauth2RequestTokenBody",
+    "Oauth2UserinfoResponse",
+    "OrderDiscount",
+    "OrdersFinalizeError402",
+    "OrdersFinalizeError403",
+    "OrganizationCreateLegalEntity",
+    "Payment",
+    "PaymentMethod",
+    "ProductCreate",
+    "ProductCreateOneTimePricesItem",
+    "ProductCreateRecurringPricesItem",
+    "ProductPrice",
+    "ProductPricesItem",
+    "ProductUpdatePricesItem",
+    "ProductUpdatePricesItemVariant2",
+    "StringOrInteger",
+    "StringOrIntegerOrBoolean",
+    "StringOrIntegerOrBooleanOrDateTime",
+    "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray",
+    "StringOrIntegerOrNumberOrBoolean",
+    "SubscriptionDiscount",
+    "SubscriptionPricesItem",
+    "SubscriptionUpdate",
+    "SubscriptionsCreateBody",
+    "SystemEvent",
+    "WebhookPayload",
+];
+/// Decode `json` as the union named `name` and encode it again;
+/// `None` when there is no such union.
+pub fn union_roundtrip(
+    name: &str,
+    json: &str,
+) -> Option<Result<::serde_json::Value, String>> {
+    Some(
+        match name {
+            "Benefit" => crate::roundtrip::<::polar_models::v2026_04::Benefit>(json),
+            "BenefitCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::BenefitCreate>(json)
+            }
+            "BenefitGrantWebhook" => {
+                crate::roundtrip::<::polar_models::v2026_04::BenefitGrantWebhook>(json)
+            }
+            "CheckoutForbiddenError" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutForbiddenError,
+                >(json)
+            }
+            "CheckoutLinkCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::CheckoutLinkCreate>(json)
+            }
+            "CustomField" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomField>(json)
+            }
+            "CustomFieldCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomFieldCreate>(json)
+            }
+            "CustomFieldUpdate" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomFieldUpdate>(json)
+            }
+            "Customer" => crate::roundtrip::<::polar_models::v2026_04::Customer>(json),
+            "CustomerBenefitGrant" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomerBenefitGrant>(json)
+            }
+            "CustomerBenefitGrantUpdate" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerBenefitGrantUpdate,
+                >(json)
+            }
+            "CustomerCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomerCreate>(json)
+            }
+            "CustomerPaymentMethod" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomerPaymentMethod>(json)
+            }
+            "CustomerPaymentMethodCreateResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerPaymentMethodCreateResponse,
+                >(json)
+            }
+            "CustomerState" => {
+                crate::roundtrip::<::polar_models::v2026_04::CustomerState>(json)
+            }
+            "CustomerSubscriptionUpdate" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSubscriptionUpdate,
+                >(json)
+            }
+            "Discount" => crate::roundtrip::<::polar_models::v2026_04::Discount>(json),
+            "DiscountCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::DiscountCreate>(json)
+            }
+            "Event" => crate::roundtrip::<::polar_models::v2026_04::Event>(json),
+            "FileCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::FileCreate>(json)
+            }
+            "FileRead" => crate::roundtrip::<::polar_models::v2026_04::FileRead>(json),
+            "LegacyRecurringProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::LegacyRecurringProductPrice,
+                >(json)
+            }
+            "Payment" => crate::roundtrip::<::polar_models::v2026_04::Payment>(json),
+            "PaymentMethod" => {
+                crate::roundtrip::<::polar_models::v2026_04::PaymentMethod>(json)
+            }
+            "ProductCreate" => {
+                crate::roundtrip::<::polar_models::v2026_04::ProductCreate>(json)
+            }
+            "ProductPrice" => {
+                crate::roundtrip::<::polar_models::v2026_04::ProductPrice>(json)
+            }
+            "SubscriptionUpdate" => {
+                crate::roundtrip::<::polar_models::v2026_04::SubscriptionUpdate>(json)
+            }
+            "SystemEvent" => {
+                crate::roundtrip::<::polar_models::v2026_04::SystemEvent>(json)
+            }
+            "StringOrIntegerOrNumberOrBoolean" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::StringOrIntegerOrNumberOrBoolean,
+                >(json)
+            }
+            "BenefitGrantProperties" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::BenefitGrantProperties,
+                >(json)
+            }
+            "StringOrIntegerOrBooleanOrDateTime" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::StringOrIntegerOrBooleanOrDateTime,
+                >(json)
+            }
+            "CheckoutProductPrice" => {
+                crate::roundtrip::<::polar_models::v2026_04::CheckoutProductPrice>(json)
+            }
+            "CheckoutPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPricesValueItem,
+                >(json)
+            }
+            "CheckoutDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_04::CheckoutDiscount>(json)
+            }
+            "StringOrIntegerOrBoolean" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::StringOrIntegerOrBoolean,
+                >(json)
+            }
+            "CheckoutLinkDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_04::CheckoutLinkDiscount>(json)
+            }
+            "CheckoutLinkProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutLinkProductPricesItem,
+                >(json)
+            }
+            "CheckoutProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutProductPricesItem,
+                >(json)
+            }
+            "CheckoutProductsCreatePricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutProductsCreatePricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicProductPrice,
+                >(json)
+            }
+            "CheckoutPublicPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicPricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicDiscount" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicDiscount,
+                >(json)
+            }
+            "CheckoutPublicConfirmedProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedProductPrice,
+                >(json)
+            }
+            "CheckoutPublicConfirmedPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedPricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicConfirmedDiscount" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedDiscount,
+                >(json)
+            }
+            "NumberOrString" => {
+                crate::roundtrip::<::polar_models::v2026_04::NumberOrString>(json)
+            }
+            "CustomerOrderProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerOrderProductPricesItem,
+                >(json)
+            }
+            "CustomerProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerProductPricesItem,
+                >(json)
+            }
+            "CustomerStateBenefitGrantProperties" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerStateBenefitGrantProperties,
+                >(json)
+            }
+            "CustomerSubscriptionPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSubscriptionPricesItem,
+                >(json)
+            }
+            "CustomerSubscriptionProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSubscriptionProductPricesItem,
+                >(json)
+            }
+            "EventsIngestEventsItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::EventsIngestEventsItem,
+                >(json)
+            }
+            "FilterClausesItem" => {
+                crate::roundtrip::<::polar_models::v2026_04::FilterClausesItem>(json)
+            }
+            "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                >(json)
+            }
+            "MeterAggregation" => {
+                crate::roundtrip::<::polar_models::v2026_04::MeterAggregation>(json)
+            }
+            "MeterCreateAggregation" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::MeterCreateAggregation,
+                >(json)
+            }
+            "MeterUpdateAggregation" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::MeterUpdateAggregation,
+                >(json)
+            }
+            "IntegerOrNumber" => {
+                crate::roundtrip::<::polar_models::v2026_04::IntegerOrNumber>(json)
+            }
+            "OrderDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_04::OrderDiscount>(json)
+            }
+            "OrganizationCreateLegalEntity" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::OrganizationCreateLegalEntity,
+                >(json)
+            }
+            "ProductPricesItem" => {
+                crate::roundtrip::<::polar_models::v2026_04::ProductPricesItem>(json)
+            }
+            "ProductCreateOneTimePricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::ProductCreateOneTimePricesItem,
+                >(json)
+            }
+            "ProductCreateRecurringPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::ProductCreateRecurringPricesItem,
+                >(json)
+            }
+            "ProductUpdatePricesItemVariant2" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::ProductUpdatePricesItemVariant2,
+                >(json)
+            }
+            "ProductUpdatePricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::ProductUpdatePricesItem,
+                >(json)
+            }
+            "SubscriptionDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_04::SubscriptionDiscount>(json)
+            }
+            "SubscriptionPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::SubscriptionPricesItem,
+                >(json)
+            }
+            "DateTimeOrNow" => {
+                crate::roundtrip::<::polar_models::v2026_04::DateTimeOrNow>(json)
+            }
+            "StringOrInteger" => {
+                crate::roundtrip::<::polar_models::v2026_04::StringOrInteger>(json)
+            }
+            "WebhookPayload" => {
+                crate::roundtrip::<::polar_models::v2026_04::WebhookPayload>(json)
+            }
+            "SubscriptionsCreateBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::SubscriptionsCreateBody,
+                >(json)
+            }
+            "Oauth2AuthorizeResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::Oauth2AuthorizeResponse,
+                >(json)
+            }
+            "Oauth2RequestTokenBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::Oauth2RequestTokenBody,
+                >(json)
+            }
+            "Oauth2UserinfoResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::Oauth2UserinfoResponse,
+                >(json)
+            }
+            "BenefitsUpdateBody" => {
+                crate::roundtrip::<::polar_models::v2026_04::BenefitsUpdateBody>(json)
+            }
+            "OrdersFinalizeError402" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::OrdersFinalizeError402,
+                >(json)
+            }
+            "OrdersFinalizeError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::OrdersFinalizeError403,
+                >(json)
+            }
+            "CustomerPortalSubscriptionsUpdateError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerPortalSubscriptionsUpdateError403,
+                >(json)
+            }
+            "CustomerSessionsCreateBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSessionsCreateBody,
+                >(json)
+            }
+            "EventsListResponse" => {
+                crate::roundtrip::<::polar_models::v2026_04::EventsListResponse>(json)
+            }
+            _ => return None,
+        },
+    )
+}

@@ -3356,3 +3356,423 @@ pub fn roundtrip(
         },
     )
 }
+/// Rust names of every generated union (component, inline, of
+/// primitives, the webhook payload), sorted.
+pub const UNIONS: &[&str] = &[
+    "Benefit",
+    "BenefitCreate",
+    "BenefitGrantProperties",
+    "BenefitGrantWebhook",
+    "BenefitsUpdateBody",
+    "CheckoutDiscount",
+    "CheckoutForbiddenError",
+    "CheckoutLinkCreate",
+    "CheckoutLinkDiscount",
+    "CheckoutLinkProductPricesItem",
+    "CheckoutPricesValueItem",
+    "CheckoutProductPrice",
+    "CheckoutProductPricesItem",
+    "CheckoutProductsCreatePricesValueItem",
+    "CheckoutPublicConfirmedDiscount",
+    "CheckoutPublicConfirmedPricesValueItem",
+    "CheckoutPublicConfirmedProductPrice",
+    "CheckoutPublicDiscount",
+    "CheckoutPublicPricesValueItem",
+    "CheckoutPublicProductPrice",
+    "CustomField",
+    "CustomFieldCreate",
+    "CustomFieldUpdate",
+    "Customer",
+    "CustomerBenefitGrant",
+    "CustomerBenefitGrantUpdate",
+    "CustomerCreate",
+    "CustomerOrderProductPricesItem",
+    "CustomerPaymentMethod",
+    "CustomerPaymentMethodCreateResponse",
+    "CustomerPortalSubscriptionsUpdateError403",
+    "CustomerProductPricesItem",
+    "CustomerSessionsCreateBody",
+    "CustomerState",
+    "CustomerStateBenefitGrantProperties",
+    "CustomerSubscriptionPricesItem",
+    "CustomerSubscriptionProductPricesItem",
+    "CustomerSubscriptionUpdate",
+    "DateTimeOrNow",
+    "Discount",
+    "DiscountCreate",
+    "Event",
+    "EventsIngestEventsItem",
+    "EventsListResponse",
+    "FileCreate",
+    "FileRead",
+    "FilterClausesItem",
+    "IntegerOrNumber",
+    "LegacyRecurringProductPrice",
+    "MeterAggregation",
+    "MeterCreateAggregation",
+    "MeterUpdateAggregation",
+    "NumberOrString",
+    "Oauth2AuthorizeResponse",
+    "Oauth2RequestTokenBody",
+    "Oauth2UserinfoResponse",
+    "OrderDiscount",
+    "OrdersFinalizeError402",
+    "OrdersFinalizeError403",
+    "OrganizationCreateLegalEntity",
+    "OrganizationsUpdateError403",
+    "Payment",
+    "PaymentMethod",
+    "ProductCreate",
+    "ProductCreateOneTimePricesItem",
+    "ProductCreateRecurringPricesItem",
+    "ProductPrice",
+    "ProductPricesItem",
+    "ProductUpdatePricesItem",
+    "ProductUpdatePricesItemVariant2",
+    "StringOrInteger",
+    "StringOrIntegerOrBoolean",
+    "StringOrIntegerOrBooleanOrDateTime",
+    "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray",
+    "StringOrIntegerOrNumberOrBoolean",
+    "SubscriptionDiscount",
+    "SubscriptionPricesItem",
+    "SubscriptionUpdate",
+    "SubscriptionsCreateBody",
+    "SubscriptionsUpdateError403",
+    "SystemEvent",
+    "WebhookPayload",
+];
+/// Decode `json` as the union named `name` and encode it again;
+/// `None` when there is no such union.
+pub fn union_roundtrip(
+    name: &str,
+    json: &str,
+) -> Option<Result<::serde_json::Value, String>> {
+    Some(
+        match name {
+            "Benefit" => crate::roundtrip::<::polar_models::v2026_10::Benefit>(json),
+            "BenefitCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::BenefitCreate>(json)
+            }
+            "BenefitGrantWebhook" => {
+                crate::roundtrip::<::polar_models::v2026_10::BenefitGrantWebhook>(json)
+            }
+            "CheckoutForbiddenError" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutForbiddenError,
+                >(json)
+            }
+            "CheckoutLinkCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::CheckoutLinkCreate>(json)
+            }
+            "CustomField" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomField>(json)
+            }
+            "CustomFieldCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomFieldCreate>(json)
+            }
+            "CustomFieldUpdate" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomFieldUpdate>(json)
+            }
+            "Customer" => crate::roundtrip::<::polar_models::v2026_10::Customer>(json),
+            "CustomerBenefitGrant" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomerBenefitGrant>(json)
+            }
+            "CustomerBenefitGrantUpdate" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerBenefitGrantUpdate,
+                >(json)
+            }
+            "CustomerCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomerCreate>(json)
+            }
+            "CustomerPaymentMethod" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomerPaymentMethod>(json)
+            }
+            "CustomerPaymentMethodCreateResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerPaymentMethodCreateResponse,
+                >(json)
+            }
+            "CustomerState" => {
+                crate::roundtrip::<::polar_models::v2026_10::CustomerState>(json)
+            }
+            "CustomerSubscriptionUpdate" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSubscriptionUpdate,
+                >(json)
+            }
+            "Discount" => crate::roundtrip::<::polar_models::v2026_10::Discount>(json),
+            "DiscountCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::DiscountCreate>(json)
+            }
+            "Event" => crate::roundtrip::<::polar_models::v2026_10::Event>(json),
+            "FileCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::FileCreate>(json)
+            }
+            "FileRead" => crate::roundtrip::<::polar_models::v2026_10::FileRead>(json),
+            "LegacyRecurringProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::LegacyRecurringProductPrice,
+                >(json)
+            }
+            "Payment" => crate::roundtrip::<::polar_models::v2026_10::Payment>(json),
+            "PaymentMethod" => {
+                crate::roundtrip::<::polar_models::v2026_10::PaymentMethod>(json)
+            }
+            "ProductCreate" => {
+                crate::roundtrip::<::polar_models::v2026_10::ProductCreate>(json)
+            }
+            "ProductPrice" => {
+                crate::roundtrip::<::polar_models::v2026_10::ProductPrice>(json)
+            }
+            "SubscriptionUpdate" => {
+                crate::roundtrip::<::polar_models::v2026_10::SubscriptionUpdate>(json)
+            }
+            "SystemEvent" => {
+                crate::roundtrip::<::polar_models::v2026_10::SystemEvent>(json)
+            }
+            "StringOrIntegerOrNumberOrBoolean" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::StringOrIntegerOrNumberOrBoolean,
+                >(json)
+            }
+            "BenefitGrantProperties" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::BenefitGrantProperties,
+                >(json)
+            }
+            "StringOrIntegerOrBooleanOrDateTime" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::StringOrIntegerOrBooleanOrDateTime,
+                >(json)
+            }
+            "CheckoutProductPrice" => {
+                crate::roundtrip::<::polar_models::v2026_10::CheckoutProductPrice>(json)
+            }
+            "CheckoutPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPricesValueItem,
+                >(json)
+            }
+            "CheckoutDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_10::CheckoutDiscount>(json)
+            }
+            "StringOrIntegerOrBoolean" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::StringOrIntegerOrBoolean,
+                >(json)
+            }
+            "CheckoutLinkDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_10::CheckoutLinkDiscount>(json)
+            }
+            "CheckoutLinkProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutLinkProductPricesItem,
+                >(json)
+            }
+            "CheckoutProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutProductPricesItem,
+                >(json)
+            }
+            "CheckoutProductsCreatePricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutProductsCreatePricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicProductPrice,
+                >(json)
+            }
+            "CheckoutPublicPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicPricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicDiscount" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicDiscount,
+                >(json)
+            }
+            "CheckoutPublicConfirmedProductPrice" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicConfirmedProductPrice,
+                >(json)
+            }
+            "CheckoutPublicConfirmedPricesValueItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicConfirmedPricesValueItem,
+                >(json)
+            }
+            "CheckoutPublicConfirmedDiscount" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CheckoutPublicConfirmedDiscount,
+                >(json)
+            }
+            "NumberOrString" => {
+                crate::roundtrip::<::polar_models::v2026_10::NumberOrString>(json)
+            }
+            "CustomerOrderProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerOrderProductPricesItem,
+                >(json)
+            }
+            "CustomerProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerProductPricesItem,
+                >(json)
+            }
+            "CustomerStateBenefitGrantProperties" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerStateBenefitGrantProperties,
+                >(json)
+            }
+            "CustomerSubscriptionPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSubscriptionPricesItem,
+                >(json)
+            }
+            "CustomerSubscriptionProductPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSubscriptionProductPricesItem,
+                >(json)
+            }
+            "EventsIngestEventsItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::EventsIngestEventsItem,
+                >(json)
+            }
+            "FilterClausesItem" => {
+                crate::roundtrip::<::polar_models::v2026_10::FilterClausesItem>(json)
+            }
+            "StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                >(json)
+            }
+            "MeterAggregation" => {
+                crate::roundtrip::<::polar_models::v2026_10::MeterAggregation>(json)
+            }
+            "MeterCreateAggregation" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::MeterCreateAggregation,
+                >(json)
+            }
+            "MeterUpdateAggregation" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::MeterUpdateAggregation,
+                >(json)
+            }
+            "IntegerOrNumber" => {
+                crate::roundtrip::<::polar_models::v2026_10::IntegerOrNumber>(json)
+            }
+            "OrderDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_10::OrderDiscount>(json)
+            }
+            "OrganizationCreateLegalEntity" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::OrganizationCreateLegalEntity,
+                >(json)
+            }
+            "ProductPricesItem" => {
+                crate::roundtrip::<::polar_models::v2026_10::ProductPricesItem>(json)
+            }
+            "ProductCreateOneTimePricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::ProductCreateOneTimePricesItem,
+                >(json)
+            }
+            "ProductCreateRecurringPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::ProductCreateRecurringPricesItem,
+                >(json)
+            }
+            "ProductUpdatePricesItemVariant2" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::ProductUpdatePricesItemVariant2,
+                >(json)
+            }
+            "ProductUpdatePricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::ProductUpdatePricesItem,
+                >(json)
+            }
+            "SubscriptionDiscount" => {
+                crate::roundtrip::<::polar_models::v2026_10::SubscriptionDiscount>(json)
+            }
+            "SubscriptionPricesItem" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::SubscriptionPricesItem,
+                >(json)
+            }
+            "DateTimeOrNow" => {
+                crate::roundtrip::<::polar_models::v2026_10::DateTimeOrNow>(json)
+            }
+            "StringOrInteger" => {
+                crate::roundtrip::<::polar_models::v2026_10::StringOrInteger>(json)
+            }
+            "WebhookPayload" => {
+                crate::roundtrip::<::polar_models::v2026_10::WebhookPayload>(json)
+            }
+            "OrganizationsUpdateError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::OrganizationsUpdateError403,
+                >(json)
+            }
+            "SubscriptionsCreateBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::SubscriptionsCreateBody,
+                >(json)
+            }
+            "SubscriptionsUpdateError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::SubscriptionsUpdateError403,
+                >(json)
+            }
+            "Oauth2AuthorizeResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::Oauth2AuthorizeResponse,
+                >(json)
+            }
+            "Oauth2RequestTokenBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::Oauth2RequestTokenBody,
+                >(json)
+            }
+            "Oauth2UserinfoResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::Oauth2UserinfoResponse,
+                >(json)
+            }
+            "BenefitsUpdateBody" => {
+                crate::roundtrip::<::polar_models::v2026_10::BenefitsUpdateBody>(json)
+            }
+            "OrdersFinalizeError402" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::OrdersFinalizeError402,
+                >(json)
+            }
+            "OrdersFinalizeError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::OrdersFinalizeError403,
+                >(json)
+            }
+            "CustomerPortalSubscriptionsUpdateError403" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerPortalSubscriptionsUpdateError403,
+                >(json)
+            }
+            "CustomerSessionsCreateBody" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSessionsCreateBody,
+                >(json)
+            }
+            "EventsListResponse" => {
+                crate::roundtrip::<::polar_models::v2026_10::EventsListResponse>(json)
+            }
+            _ => return None,
+        },
+    )
+}

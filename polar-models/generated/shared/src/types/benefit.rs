@@ -124,7 +124,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("custom"))],
+                    consts: &[(&["type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -157,7 +158,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("discord"))],
+                    consts: &[(&["type"], Lit::Str("discord"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -190,7 +192,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("github_repository"))],
+                    consts: &[(&["type"], Lit::Str("github_repository"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -223,7 +226,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("downloadables"))],
+                    consts: &[(&["type"], Lit::Str("downloadables"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -256,7 +260,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("license_keys"))],
+                    consts: &[(&["type"], Lit::Str("license_keys"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -289,7 +294,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("meter_credit"))],
+                    consts: &[(&["type"], Lit::Str("meter_credit"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -322,7 +328,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("feature_flag"))],
+                    consts: &[(&["type"], Lit::Str("feature_flag"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -355,7 +362,8 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
                         "properties",
                         "visibility_configurable",
                     ],
-                    consts: &[("type", Lit::Str("slack_shared_channel"))],
+                    consts: &[(&["type"], Lit::Str("slack_shared_channel"))],
+                    closed: false,
                 },
             ],
         };

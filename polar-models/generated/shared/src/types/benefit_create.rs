@@ -73,7 +73,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("custom"))],
+                    consts: &[(&["type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -85,7 +86,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("discord"))],
+                    consts: &[(&["type"], Lit::Str("discord"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -97,7 +99,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("github_repository"))],
+                    consts: &[(&["type"], Lit::Str("github_repository"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -109,7 +112,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("downloadables"))],
+                    consts: &[(&["type"], Lit::Str("downloadables"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -121,7 +125,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("license_keys"))],
+                    consts: &[(&["type"], Lit::Str("license_keys"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -133,7 +138,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("meter_credit"))],
+                    consts: &[(&["type"], Lit::Str("meter_credit"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -145,7 +151,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("feature_flag"))],
+                    consts: &[(&["type"], Lit::Str("feature_flag"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "description", "properties"],
@@ -157,7 +164,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
                         "visibility",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("slack_shared_channel"))],
+                    consts: &[(&["type"], Lit::Str("slack_shared_channel"))],
+                    closed: false,
                 },
             ],
         };

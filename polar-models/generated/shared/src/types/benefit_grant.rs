@@ -80,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                     required: &[],
                     known: &["account_id", "guild_id", "role_id", "granted_account_id"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
@@ -91,26 +92,31 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                         "granted_account_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &["files"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &["user_provided_key", "license_key_id", "display_key"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &[],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &[],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
@@ -123,6 +129,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                         "connected_team_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -64,6 +64,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -89,6 +90,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -101,6 +103,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                     ],
                     known: &["duration", "type", "basis_points", "id", "name", "code"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -122,6 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };
@@ -249,10 +253,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -290,10 +295,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -324,7 +330,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -355,7 +362,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -382,7 +390,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -415,7 +424,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),
@@ -523,10 +533,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -564,10 +575,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -598,7 +610,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -629,7 +642,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -656,7 +670,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -689,7 +704,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

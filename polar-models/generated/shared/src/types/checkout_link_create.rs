@@ -55,7 +55,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
                         "return_url",
                         "product_price_id",
                     ],
-                    consts: &[("payment_processor", Lit::Str("stripe"))],
+                    consts: &[(&["payment_processor"], Lit::Str("stripe"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["payment_processor", "product_id"],
@@ -73,7 +74,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
                         "return_url",
                         "product_id",
                     ],
-                    consts: &[("payment_processor", Lit::Str("stripe"))],
+                    consts: &[(&["payment_processor"], Lit::Str("stripe"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["payment_processor", "products"],
@@ -91,7 +93,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
                         "return_url",
                         "products",
                     ],
-                    consts: &[("payment_processor", Lit::Str("stripe"))],
+                    consts: &[(&["payment_processor"], Lit::Str("stripe"))],
+                    closed: false,
                 },
             ],
         };

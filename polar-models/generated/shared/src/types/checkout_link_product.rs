@@ -323,10 +323,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -364,10 +365,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -398,7 +400,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -429,7 +432,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -456,7 +460,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -489,7 +494,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

@@ -514,7 +514,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
                         "tax_behavior",
                         "price_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("fixed"))],
+                    consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type"],
@@ -526,7 +527,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
                         "maximum_amount",
                         "preset_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("custom"))],
+                    consts: &[(&["amount_type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "seat_tiers"],
@@ -536,7 +538,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
                         "tax_behavior",
                         "seat_tiers",
                     ],
-                    consts: &[("amount_type", Lit::Str("seat_based"))],
+                    consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "meter_id", "unit_amount"],
@@ -548,7 +551,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
                         "unit_amount",
                         "cap_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("metered_unit"))],
+                    consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                    closed: false,
                 },
             ],
         };

@@ -78,6 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -103,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -115,6 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                     ],
                     known: &["duration", "type", "basis_points", "id", "name", "code"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -136,6 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };
@@ -268,10 +272,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -309,10 +314,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -343,7 +349,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -374,7 +381,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -401,7 +409,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -434,7 +443,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),
@@ -542,10 +552,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -583,10 +594,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -617,7 +629,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -648,7 +661,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -675,7 +689,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -708,7 +723,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

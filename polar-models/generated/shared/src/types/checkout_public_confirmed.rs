@@ -78,6 +78,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -103,6 +104,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -115,6 +117,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
                     ],
                     known: &["duration", "type", "basis_points", "id", "name", "code"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -136,6 +139,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
                         "code",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };
@@ -271,10 +275,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -312,10 +317,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -346,7 +352,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -377,7 +384,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -404,7 +412,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -437,7 +446,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),
@@ -546,10 +556,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -587,10 +598,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -621,7 +633,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -652,7 +665,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -679,7 +693,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -712,7 +727,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

@@ -104,7 +104,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("text"))],
+                    consts: &[(&["type"], Lit::Str("text"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -129,7 +130,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("number"))],
+                    consts: &[(&["type"], Lit::Str("number"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -154,7 +156,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("date"))],
+                    consts: &[(&["type"], Lit::Str("date"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -179,7 +182,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("checkbox"))],
+                    consts: &[(&["type"], Lit::Str("checkbox"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -204,7 +208,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("select"))],
+                    consts: &[(&["type"], Lit::Str("select"))],
+                    closed: false,
                 },
             ],
         };

@@ -61,7 +61,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("text"))],
+                    consts: &[(&["type"], Lit::Str("text"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "slug", "name", "properties"],
@@ -73,7 +74,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("number"))],
+                    consts: &[(&["type"], Lit::Str("number"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "slug", "name", "properties"],
@@ -85,7 +87,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("date"))],
+                    consts: &[(&["type"], Lit::Str("date"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "slug", "name", "properties"],
@@ -97,7 +100,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("checkbox"))],
+                    consts: &[(&["type"], Lit::Str("checkbox"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "slug", "name", "properties"],
@@ -109,7 +113,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
                         "organization_id",
                         "properties",
                     ],
-                    consts: &[("type", Lit::Str("select"))],
+                    consts: &[(&["type"], Lit::Str("select"))],
+                    closed: false,
                 },
             ],
         };

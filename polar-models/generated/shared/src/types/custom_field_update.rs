@@ -54,27 +54,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
                 Shape::Object {
                     required: &["type"],
                     known: &["metadata", "name", "slug", "type", "properties"],
-                    consts: &[("type", Lit::Str("text"))],
+                    consts: &[(&["type"], Lit::Str("text"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type"],
                     known: &["metadata", "name", "slug", "type", "properties"],
-                    consts: &[("type", Lit::Str("number"))],
+                    consts: &[(&["type"], Lit::Str("number"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type"],
                     known: &["metadata", "name", "slug", "type", "properties"],
-                    consts: &[("type", Lit::Str("date"))],
+                    consts: &[(&["type"], Lit::Str("date"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type"],
                     known: &["metadata", "name", "slug", "type", "properties"],
-                    consts: &[("type", Lit::Str("checkbox"))],
+                    consts: &[(&["type"], Lit::Str("checkbox"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type"],
                     known: &["metadata", "name", "slug", "type", "properties"],
-                    consts: &[("type", Lit::Str("select"))],
+                    consts: &[(&["type"], Lit::Str("select"))],
+                    closed: false,
                 },
             ],
         };

@@ -48,7 +48,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use crate::__private::Shape;
+        use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "CustomerBenefitGrant",
             discriminator: None,
@@ -89,7 +89,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("discord"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -126,7 +127,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("github_repository"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -163,7 +165,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("downloadables"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -200,7 +203,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("license_keys"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -237,7 +241,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -274,7 +279,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("meter_credit"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -311,7 +317,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("feature_flag"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -348,7 +355,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
                         "benefit",
                         "properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("slack_shared_channel"))],
+                    closed: false,
                 },
             ],
         };

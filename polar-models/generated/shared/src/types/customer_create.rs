@@ -50,7 +50,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                         "type",
                         "email",
                     ],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type"],
@@ -66,7 +67,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                         "type",
                         "email",
                     ],
-                    consts: &[("type", Lit::Str("team"))],
+                    consts: &[(&["type"], Lit::Str("team"))],
+                    closed: false,
                 },
             ],
         };

@@ -55,7 +55,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
                         "type",
                         "method_metadata",
                     ],
-                    consts: &[("type", Lit::Str("card"))],
+                    consts: &[(&["type"], Lit::Str("card"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -75,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
                         "type",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -39,12 +39,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
                 Shape::Object {
                     required: &["status", "payment_method"],
                     known: &["status", "payment_method"],
-                    consts: &[("status", Lit::Str("succeeded"))],
+                    consts: &[(&["status"], Lit::Str("succeeded"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["status", "client_secret"],
                     known: &["status", "client_secret"],
-                    consts: &[("status", Lit::Str("requires_action"))],
+                    consts: &[(&["status"], Lit::Str("requires_action"))],
+                    closed: false,
                 },
             ],
         };

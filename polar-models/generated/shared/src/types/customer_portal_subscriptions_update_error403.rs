@@ -39,12 +39,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("AlreadyCanceledSubscription"))],
+                    consts: &[(&["error"], Lit::Str("AlreadyCanceledSubscription"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("PauseResumeNotAllowed"))],
+                    consts: &[(&["error"], Lit::Str("PauseResumeNotAllowed"))],
+                    closed: false,
                 },
             ],
         };

@@ -314,10 +314,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -355,10 +356,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -389,7 +391,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -420,7 +423,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -447,7 +451,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -480,7 +485,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProductPricesItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

@@ -55,6 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
                         "customer_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["external_customer_id"],
@@ -65,6 +66,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
                         "external_customer_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -219,6 +219,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
                     required: &[],
                     known: &["account_id", "guild_id", "role_id", "granted_account_id"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
@@ -230,26 +231,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
                         "granted_account_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &["files"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &["user_provided_key", "license_key_id", "display_key"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &[],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
                     known: &[],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[],
@@ -262,6 +268,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
                         "connected_team_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

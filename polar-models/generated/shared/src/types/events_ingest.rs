@@ -110,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
                         "member_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "external_customer_id"],
@@ -124,6 +125,7 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
                         "external_member_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

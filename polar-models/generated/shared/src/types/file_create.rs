@@ -59,7 +59,8 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                         "service",
                         "version",
                     ],
-                    consts: &[("service", Lit::Str("downloadable"))],
+                    consts: &[(&["service"], Lit::Str("downloadable"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "mime_type", "size", "upload", "service"],
@@ -73,7 +74,8 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                         "service",
                         "version",
                     ],
-                    consts: &[("service", Lit::Str("product_media"))],
+                    consts: &[(&["service"], Lit::Str("product_media"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "mime_type", "size", "upload", "service"],
@@ -87,7 +89,8 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                         "service",
                         "version",
                     ],
-                    consts: &[("service", Lit::Str("organization_avatar"))],
+                    consts: &[(&["service"], Lit::Str("organization_avatar"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "mime_type", "size", "upload", "service"],
@@ -101,7 +104,8 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
                         "service",
                         "version",
                     ],
-                    consts: &[("service", Lit::Str("support_case_attachment"))],
+                    consts: &[(&["service"], Lit::Str("support_case_attachment"))],
+                    closed: false,
                 },
             ],
         };

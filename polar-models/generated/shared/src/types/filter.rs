@@ -149,11 +149,13 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
                     required: &["property", "operator", "value"],
                     known: &["property", "operator", "value"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["conjunction", "clauses"],
                     known: &["conjunction", "clauses"],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

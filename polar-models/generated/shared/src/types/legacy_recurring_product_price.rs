@@ -101,10 +101,11 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
                         "legacy",
                     ],
                     consts: &[
-                        ("amount_type", Lit::Str("fixed")),
-                        ("type", Lit::Str("recurring")),
-                        ("legacy", Lit::Bool(true)),
+                        (&["amount_type"], Lit::Str("fixed")),
+                        (&["type"], Lit::Str("recurring")),
+                        (&["legacy"], Lit::Bool(true)),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -142,10 +143,11 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
                         "legacy",
                     ],
                     consts: &[
-                        ("amount_type", Lit::Str("custom")),
-                        ("type", Lit::Str("recurring")),
-                        ("legacy", Lit::Bool(true)),
+                        (&["amount_type"], Lit::Str("custom")),
+                        (&["type"], Lit::Str("recurring")),
+                        (&["legacy"], Lit::Bool(true)),
                     ],
+                    closed: false,
                 },
             ],
         };

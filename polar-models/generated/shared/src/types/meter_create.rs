@@ -224,17 +224,20 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
                 Shape::Object {
                     required: &[],
                     known: &["func"],
-                    consts: &[("func", Lit::Str("count"))],
+                    consts: &[(&["func"], Lit::Str("count"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["func", "property"],
                     known: &["func", "property"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["property"],
                     known: &["func", "property"],
-                    consts: &[("func", Lit::Str("unique"))],
+                    consts: &[(&["func"], Lit::Str("unique"))],
+                    closed: false,
                 },
             ],
         };

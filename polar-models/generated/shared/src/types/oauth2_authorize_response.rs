@@ -47,7 +47,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
                         "requires_single_organization",
                         "scope_display_names",
                     ],
-                    consts: &[("sub_type", Lit::Str("user"))],
+                    consts: &[(&["sub_type"], Lit::Str("user"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["client", "sub_type", "sub", "scopes", "organizations"],
@@ -60,7 +61,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
                         "requires_single_organization",
                         "scope_display_names",
                     ],
-                    consts: &[("sub_type", Lit::Str("organization"))],
+                    consts: &[(&["sub_type"], Lit::Str("organization"))],
+                    closed: false,
                 },
             ],
         };

@@ -54,7 +54,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
                         "code",
                         "redirect_uri",
                     ],
-                    consts: &[("grant_type", Lit::Str("authorization_code"))],
+                    consts: &[(&["grant_type"], Lit::Str("authorization_code"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -69,7 +70,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
                         "client_secret",
                         "refresh_token",
                     ],
-                    consts: &[("grant_type", Lit::Str("refresh_token"))],
+                    consts: &[(&["grant_type"], Lit::Str("refresh_token"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -87,7 +89,8 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
                         "sub",
                         "scope",
                     ],
-                    consts: &[("grant_type", Lit::Str("web"))],
+                    consts: &[(&["grant_type"], Lit::Str("web"))],
+                    closed: false,
                 },
             ],
         };

@@ -40,11 +40,13 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
                     required: &["sub"],
                     known: &["sub", "name", "email", "email_verified"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["sub"],
                     known: &["sub", "name"],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -39,12 +39,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("PaymentFailed"))],
+                    consts: &[(&["error"], Lit::Str("PaymentFailed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("PaymentActionRequired"))],
+                    consts: &[(&["error"], Lit::Str("PaymentActionRequired"))],
+                    closed: false,
                 },
             ],
         };

@@ -39,12 +39,14 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("OffSessionChargesNotEnabled"))],
+                    consts: &[(&["error"], Lit::Str("OffSessionChargesNotEnabled"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("OrganizationNotReadyForPayments"))],
+                    consts: &[(&["error"], Lit::Str("OrganizationNotReadyForPayments"))],
+                    closed: false,
                 },
             ],
         };

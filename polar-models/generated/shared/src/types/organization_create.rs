@@ -39,12 +39,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
                 Shape::Object {
                     required: &["type"],
                     known: &["type"],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["type", "registered_name"],
                     known: &["type", "registered_name"],
-                    consts: &[("type", Lit::Str("company"))],
+                    consts: &[(&["type"], Lit::Str("company"))],
+                    closed: false,
                 },
             ],
         };

@@ -72,7 +72,8 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                         "processor_metadata",
                         "method_metadata",
                     ],
-                    consts: &[("method", Lit::Str("card"))],
+                    consts: &[(&["method"], Lit::Str("card"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -109,6 +110,7 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                         "processor_metadata",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

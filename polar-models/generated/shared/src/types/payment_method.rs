@@ -57,7 +57,8 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
                         "method_metadata",
                         "is_default",
                     ],
-                    consts: &[("type", Lit::Str("card"))],
+                    consts: &[(&["type"], Lit::Str("card"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -79,6 +80,7 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
                         "is_default",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

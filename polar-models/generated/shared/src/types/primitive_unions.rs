@@ -134,7 +134,7 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
             name: "DateTimeOrNow",
             discriminator: None,
             tags: &[],
-            shapes: &[Shape::String, Shape::StringConst("now")],
+            shapes: &[Shape::Formatted, Shape::StringConst("now")],
         };
         UNION
             .decode(
@@ -1639,7 +1639,7 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
             name: "StringOrIntegerOrBooleanOrDateTime",
             discriminator: None,
             tags: &[],
-            shapes: &[Shape::String, Shape::Integer, Shape::Boolean, Shape::String],
+            shapes: &[Shape::String, Shape::Integer, Shape::Boolean, Shape::Formatted],
         };
         UNION
             .decode(

@@ -55,6 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
                         "meter_interval_count",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "prices"],
@@ -71,6 +72,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
                         "recurring_interval_count",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -245,7 +245,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
                         "tax_behavior",
                         "price_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("fixed"))],
+                    consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type"],
@@ -257,7 +258,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
                         "maximum_amount",
                         "preset_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("custom"))],
+                    consts: &[(&["amount_type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "seat_tiers"],
@@ -267,7 +269,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
                         "tax_behavior",
                         "seat_tiers",
                     ],
-                    consts: &[("amount_type", Lit::Str("seat_based"))],
+                    consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "meter_id", "unit_amount"],
@@ -279,7 +282,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
                         "unit_amount",
                         "cap_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("metered_unit"))],
+                    consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                    closed: false,
                 },
             ],
         };

@@ -304,7 +304,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
                         "tax_behavior",
                         "price_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("fixed"))],
+                    consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type"],
@@ -316,7 +317,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
                         "maximum_amount",
                         "preset_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("custom"))],
+                    consts: &[(&["amount_type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "seat_tiers"],
@@ -326,7 +328,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
                         "tax_behavior",
                         "seat_tiers",
                     ],
-                    consts: &[("amount_type", Lit::Str("seat_based"))],
+                    consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "meter_id", "unit_amount"],
@@ -338,7 +341,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
                         "unit_amount",
                         "cap_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("metered_unit"))],
+                    consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                    closed: false,
                 },
             ],
         };

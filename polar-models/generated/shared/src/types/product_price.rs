@@ -100,7 +100,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
                         "product_id",
                         "price_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("fixed"))],
+                    consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -131,7 +132,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
                         "maximum_amount",
                         "preset_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("custom"))],
+                    consts: &[(&["amount_type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -158,7 +160,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
                         "product_id",
                         "seat_tiers",
                     ],
-                    consts: &[("amount_type", Lit::Str("seat_based"))],
+                    consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -191,7 +194,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductPrice {
                         "meter_id",
                         "meter",
                     ],
-                    consts: &[("amount_type", Lit::Str("metered_unit"))],
+                    consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                    closed: false,
                 },
             ],
         };

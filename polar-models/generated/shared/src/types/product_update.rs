@@ -232,6 +232,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                     required: &["id"],
                     known: &["id"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::OneOf(
                     &[
@@ -243,7 +244,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                                 "tax_behavior",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &["amount_type"],
@@ -255,7 +257,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &["amount_type", "seat_tiers"],
@@ -265,7 +268,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                                 "tax_behavior",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &["amount_type", "meter_id", "unit_amount"],
@@ -277,7 +281,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
                                 "unit_amount",
                                 "cap_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),
@@ -363,7 +368,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
                         "tax_behavior",
                         "price_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("fixed"))],
+                    consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type"],
@@ -375,7 +381,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
                         "maximum_amount",
                         "preset_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("custom"))],
+                    consts: &[(&["amount_type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "seat_tiers"],
@@ -385,7 +392,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
                         "tax_behavior",
                         "seat_tiers",
                     ],
-                    consts: &[("amount_type", Lit::Str("seat_based"))],
+                    consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["amount_type", "meter_id", "unit_amount"],
@@ -397,7 +405,8 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
                         "unit_amount",
                         "cap_amount",
                     ],
-                    consts: &[("amount_type", Lit::Str("metered_unit"))],
+                    consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                    closed: false,
                 },
             ],
         };

@@ -70,10 +70,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("fixed")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("fixed")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -111,10 +112,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "legacy",
                             ],
                             consts: &[
-                                ("amount_type", Lit::Str("custom")),
-                                ("type", Lit::Str("recurring")),
-                                ("legacy", Lit::Bool(true)),
+                                (&["amount_type"], Lit::Str("custom")),
+                                (&["type"], Lit::Str("recurring")),
+                                (&["legacy"], Lit::Bool(true)),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -145,7 +147,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "product_id",
                                 "price_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("fixed"))],
+                            consts: &[(&["amount_type"], Lit::Str("fixed"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -176,7 +179,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "maximum_amount",
                                 "preset_amount",
                             ],
-                            consts: &[("amount_type", Lit::Str("custom"))],
+                            consts: &[(&["amount_type"], Lit::Str("custom"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -203,7 +207,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "product_id",
                                 "seat_tiers",
                             ],
-                            consts: &[("amount_type", Lit::Str("seat_based"))],
+                            consts: &[(&["amount_type"], Lit::Str("seat_based"))],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -236,7 +241,8 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
                                 "meter_id",
                                 "meter",
                             ],
-                            consts: &[("amount_type", Lit::Str("metered_unit"))],
+                            consts: &[(&["amount_type"], Lit::Str("metered_unit"))],
+                            closed: false,
                         },
                     ],
                 ),

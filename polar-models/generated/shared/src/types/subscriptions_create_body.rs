@@ -42,11 +42,13 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateBody {
                     required: &["product_id", "customer_id"],
                     known: &["metadata", "product_id", "customer_id"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["product_id", "external_customer_id"],
                     known: &["metadata", "product_id", "external_customer_id"],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

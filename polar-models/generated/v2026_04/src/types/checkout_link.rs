@@ -342,6 +342,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -383,6 +384,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -418,6 +420,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -455,6 +458,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -69,7 +69,8 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                         "deleted_at",
                         "avatar_url",
                     ],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -106,7 +107,8 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                         "deleted_at",
                         "avatar_url",
                     ],
-                    consts: &[("type", Lit::Str("team"))],
+                    consts: &[(&["type"], Lit::Str("team"))],
+                    closed: false,
                 },
             ],
         };

@@ -75,7 +75,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                         "granted_benefits",
                         "active_meters",
                     ],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -118,7 +119,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                         "granted_benefits",
                         "active_meters",
                     ],
-                    consts: &[("type", Lit::Str("team"))],
+                    consts: &[(&["type"], Lit::Str("team"))],
+                    closed: false,
                 },
             ],
         };

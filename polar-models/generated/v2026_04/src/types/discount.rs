@@ -79,6 +79,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -122,6 +123,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -159,6 +161,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -198,6 +201,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

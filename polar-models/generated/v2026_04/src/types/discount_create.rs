@@ -51,7 +51,8 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
                         "currency",
                         "amounts",
                     ],
-                    consts: &[("type", Lit::Str("fixed"))],
+                    consts: &[(&["type"], Lit::Str("fixed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["name", "duration", "basis_points"],
@@ -69,7 +70,8 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
                         "duration_in_months",
                         "basis_points",
                     ],
-                    consts: &[("type", Lit::Str("percentage"))],
+                    consts: &[(&["type"], Lit::Str("percentage"))],
+                    closed: false,
                 },
             ],
         };

@@ -65,9 +65,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("meter.credited")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("meter.credited")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -99,9 +100,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("meter.reset")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("meter.reset")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -133,9 +135,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("benefit.granted")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("benefit.granted")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -167,9 +170,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("benefit.cycled")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("benefit.cycled")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -201,9 +205,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("benefit.updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("benefit.updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -235,9 +240,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("benefit.revoked")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("benefit.revoked")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -269,9 +275,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.created")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.created")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -303,9 +310,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -337,9 +345,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.cycled")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.cycled")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -371,9 +380,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.canceled")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.canceled")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -405,9 +415,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.revoked")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.revoked")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -439,9 +450,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.past_due")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.past_due")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -473,9 +485,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.reactivated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.reactivated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -507,9 +520,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.paused")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.paused")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -541,9 +555,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.resumed")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.resumed")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -575,9 +590,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.uncanceled")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.uncanceled")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -609,9 +625,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.product_updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.product_updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -643,9 +660,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.seats_updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.seats_updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -677,9 +695,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.billing_period_updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.billing_period_updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -711,9 +730,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("subscription.update_cleared")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("subscription.update_cleared")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -745,9 +765,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("order.paid")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("order.paid")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -779,9 +800,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("order.refunded")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("order.refunded")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -813,9 +835,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("order.voided")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("order.voided")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -847,9 +870,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("checkout.created")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("checkout.created")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -881,9 +905,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("customer.created")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("customer.created")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -915,9 +940,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("customer.updated")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("customer.updated")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -949,9 +975,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("customer.deleted")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("customer.deleted")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -983,9 +1010,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.order")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.order")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -1017,9 +1045,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.credit_order")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.credit_order")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -1051,9 +1080,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.refund")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.refund")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -1085,9 +1115,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.refund_reversal")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.refund_reversal")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -1119,9 +1150,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.dispute")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.dispute")),
                             ],
+                            closed: false,
                         },
                         Shape::Object {
                             required: &[
@@ -1153,9 +1185,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                                 "metadata",
                             ],
                             consts: &[
-                                ("source", Lit::Str("system")),
-                                ("name", Lit::Str("balance.dispute_reversal")),
+                                (&["source"], Lit::Str("system")),
+                                (&["name"], Lit::Str("balance.dispute_reversal")),
                             ],
+                            closed: false,
                         },
                     ],
                 ),
@@ -1188,7 +1221,8 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                         "source",
                         "metadata",
                     ],
-                    consts: &[("source", Lit::Str("user"))],
+                    consts: &[(&["source"], Lit::Str("user"))],
+                    closed: false,
                 },
             ],
         };

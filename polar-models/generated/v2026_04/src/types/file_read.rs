@@ -81,7 +81,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "created_at",
                         "size_readable",
                     ],
-                    consts: &[("service", Lit::Str("downloadable"))],
+                    consts: &[(&["service"], Lit::Str("downloadable"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -122,7 +123,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "size_readable",
                         "public_url",
                     ],
-                    consts: &[("service", Lit::Str("product_media"))],
+                    consts: &[(&["service"], Lit::Str("product_media"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -163,7 +165,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "size_readable",
                         "public_url",
                     ],
-                    consts: &[("service", Lit::Str("organization_avatar"))],
+                    consts: &[(&["service"], Lit::Str("organization_avatar"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -202,7 +205,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "created_at",
                         "size_readable",
                     ],
-                    consts: &[("service", Lit::Str("support_case_attachment"))],
+                    consts: &[(&["service"], Lit::Str("support_case_attachment"))],
+                    closed: false,
                 },
             ],
         };

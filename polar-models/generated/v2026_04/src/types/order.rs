@@ -620,6 +620,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -661,6 +662,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -696,6 +698,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -733,6 +736,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -634,6 +634,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -675,6 +676,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -710,6 +712,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -747,6 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -60,16 +60,19 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                         "trial_end",
                     ],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["seats"],
                     known: &["seats", "proration_behavior"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["current_billing_period_end"],
                     known: &["current_billing_period_end"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["cancel_at_period_end"],
@@ -79,6 +82,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                         "cancel_at_period_end",
                     ],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["revoke"],
@@ -87,22 +91,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                         "customer_cancellation_comment",
                         "revoke",
                     ],
-                    consts: &[("revoke", Lit::Bool(true))],
+                    consts: &[(&["revoke"], Lit::Bool(true))],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["pause_at_period_end"],
                     known: &["pause_at_period_end", "resumes_at"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["resume"],
                     known: &["resume"],
-                    consts: &[("resume", Lit::Bool(true))],
+                    consts: &[(&["resume"], Lit::Bool(true))],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["pending_update"],
                     known: &["pending_update"],
                     consts: &[],
+                    closed: true,
                 },
             ],
         };

@@ -190,9 +190,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("meter.credited")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("meter.credited")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -224,9 +225,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("meter.reset")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("meter.reset")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -258,9 +260,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.granted")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.granted")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -292,9 +295,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.cycled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.cycled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -326,9 +330,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -360,9 +365,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.revoked")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.revoked")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -394,9 +400,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -428,9 +435,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -462,9 +470,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.cycled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.cycled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -496,9 +505,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.canceled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.canceled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -530,9 +540,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.revoked")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.revoked")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -564,9 +575,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.past_due")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.past_due")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -598,9 +610,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.reactivated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.reactivated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -632,9 +645,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.paused")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.paused")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -666,9 +680,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.resumed")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.resumed")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -700,9 +715,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.uncanceled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.uncanceled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -734,9 +750,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.product_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.product_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -768,9 +785,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.seats_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.seats_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -802,9 +820,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.billing_period_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.billing_period_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -836,9 +855,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.update_cleared")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.update_cleared")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -870,9 +890,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.paid")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.paid")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -904,9 +925,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.refunded")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.refunded")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -938,9 +960,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.voided")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.voided")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -972,9 +995,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("checkout.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("checkout.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1006,9 +1030,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1040,9 +1065,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1074,9 +1100,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.deleted")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.deleted")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1108,9 +1135,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.order")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.order")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1142,9 +1170,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.credit_order")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.credit_order")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1176,9 +1205,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.refund")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.refund")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1210,9 +1240,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.refund_reversal")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.refund_reversal")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1244,9 +1275,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.dispute")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.dispute")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1278,9 +1310,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.dispute_reversal")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.dispute_reversal")),
                     ],
+                    closed: false,
                 },
             ],
         };

@@ -49,7 +49,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        use crate::__private::Shape;
+        use crate::__private::{Lit, Shape};
         const UNION: crate::__private::Union = crate::__private::Union {
             name: "BenefitGrantWebhook",
             discriminator: None,
@@ -90,7 +90,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("discord"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -127,7 +128,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("custom"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -164,7 +166,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("github_repository"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -201,7 +204,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("downloadables"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -238,7 +242,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("license_keys"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -275,7 +280,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("meter_credit"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -312,7 +318,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("feature_flag"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -349,7 +356,8 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                         "properties",
                         "previous_properties",
                     ],
-                    consts: &[],
+                    consts: &[(&["benefit", "type"], Lit::Str("slack_shared_channel"))],
+                    closed: false,
                 },
             ],
         };

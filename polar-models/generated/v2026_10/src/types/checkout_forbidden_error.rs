@@ -45,27 +45,32 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("AlreadyActiveSubscriptionError"))],
+                    consts: &[(&["error"], Lit::Str("AlreadyActiveSubscriptionError"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("NotOpenCheckout"))],
+                    consts: &[(&["error"], Lit::Str("NotOpenCheckout"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("PaymentNotReady"))],
+                    consts: &[(&["error"], Lit::Str("PaymentNotReady"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("TrialAlreadyRedeemed"))],
+                    consts: &[(&["error"], Lit::Str("TrialAlreadyRedeemed"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("DiscountRedemptionLimitReached"))],
+                    consts: &[(&["error"], Lit::Str("DiscountRedemptionLimitReached"))],
+                    closed: false,
                 },
             ],
         };

@@ -344,6 +344,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -387,6 +388,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -424,6 +426,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -463,6 +466,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -71,7 +71,8 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                         "first_user_event_at",
                         "avatar_url",
                     ],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -110,7 +111,8 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
                         "first_user_event_at",
                         "avatar_url",
                     ],
-                    consts: &[("type", Lit::Str("team"))],
+                    consts: &[(&["type"], Lit::Str("team"))],
+                    closed: false,
                 },
             ],
         };

@@ -77,7 +77,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                         "granted_benefits",
                         "active_meters",
                     ],
-                    consts: &[("type", Lit::Str("individual"))],
+                    consts: &[(&["type"], Lit::Str("individual"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -122,7 +123,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
                         "granted_benefits",
                         "active_meters",
                     ],
-                    consts: &[("type", Lit::Str("team"))],
+                    consts: &[(&["type"], Lit::Str("team"))],
+                    closed: false,
                 },
             ],
         };

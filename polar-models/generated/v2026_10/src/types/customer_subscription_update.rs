@@ -49,11 +49,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                     required: &["product_id"],
                     known: &["product_id"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["seats"],
                     known: &["seats"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &[],
@@ -63,21 +65,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                         "cancellation_comment",
                     ],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["pause_at_period_end"],
                     known: &["pause_at_period_end", "resumes_at"],
                     consts: &[],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["resume"],
                     known: &["resume"],
-                    consts: &[("resume", Lit::Bool(true))],
+                    consts: &[(&["resume"], Lit::Bool(true))],
+                    closed: true,
                 },
                 Shape::Object {
                     required: &["pending_update"],
                     known: &["pending_update"],
                     consts: &[],
+                    closed: true,
                 },
             ],
         };

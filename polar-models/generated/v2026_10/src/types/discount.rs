@@ -81,6 +81,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -126,6 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -165,6 +167,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -206,6 +209,7 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
                         "products",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

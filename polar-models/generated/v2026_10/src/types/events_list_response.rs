@@ -39,11 +39,13 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
                     required: &["items", "pagination"],
                     known: &["items", "pagination"],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["items", "pagination"],
                     known: &["items", "pagination"],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

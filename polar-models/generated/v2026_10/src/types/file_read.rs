@@ -83,7 +83,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "flagged_malicious_at",
                         "size_readable",
                     ],
-                    consts: &[("service", Lit::Str("downloadable"))],
+                    consts: &[(&["service"], Lit::Str("downloadable"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -124,7 +125,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "size_readable",
                         "public_url",
                     ],
-                    consts: &[("service", Lit::Str("product_media"))],
+                    consts: &[(&["service"], Lit::Str("product_media"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -165,7 +167,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "size_readable",
                         "public_url",
                     ],
-                    consts: &[("service", Lit::Str("organization_avatar"))],
+                    consts: &[(&["service"], Lit::Str("organization_avatar"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -204,7 +207,8 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
                         "created_at",
                         "size_readable",
                     ],
-                    consts: &[("service", Lit::Str("support_case_attachment"))],
+                    consts: &[(&["service"], Lit::Str("support_case_attachment"))],
+                    closed: false,
                 },
             ],
         };

@@ -622,6 +622,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -665,6 +666,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -702,6 +704,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -741,6 +744,7 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

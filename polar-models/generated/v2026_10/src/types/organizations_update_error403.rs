@@ -36,12 +36,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("NotPermitted"))],
+                    consts: &[(&["error"], Lit::Str("NotPermitted"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("DisputeAutoAcceptNotEnabled"))],
+                    consts: &[(&["error"], Lit::Str("DisputeAutoAcceptNotEnabled"))],
+                    closed: false,
                 },
             ],
         };

@@ -636,6 +636,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -679,6 +680,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -716,6 +718,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -755,6 +758,7 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
                         "organization_id",
                     ],
                     consts: &[],
+                    closed: false,
                 },
             ],
         };

@@ -36,12 +36,14 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("AlreadyCanceledSubscription"))],
+                    consts: &[(&["error"], Lit::Str("AlreadyCanceledSubscription"))],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &["error", "detail"],
                     known: &["error", "detail"],
-                    consts: &[("error", Lit::Str("InactiveSubscription"))],
+                    consts: &[(&["error"], Lit::Str("InactiveSubscription"))],
+                    closed: false,
                 },
             ],
         };

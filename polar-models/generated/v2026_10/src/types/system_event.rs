@@ -198,9 +198,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("meter.credited")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("meter.credited")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -232,9 +233,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("meter.reset")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("meter.reset")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -266,9 +268,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.granted")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.granted")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -300,9 +303,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.cycled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.cycled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -334,9 +338,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -368,9 +373,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("benefit.revoked")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("benefit.revoked")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -402,9 +408,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -436,9 +443,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -470,9 +478,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.cycled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.cycled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -504,9 +513,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.canceled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.canceled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -538,9 +548,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.revoked")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.revoked")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -572,9 +583,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.past_due")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.past_due")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -606,9 +618,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.reactivated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.reactivated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -640,9 +653,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.reinstated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.reinstated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -674,9 +688,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.paused")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.paused")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -708,9 +723,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.resumed")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.resumed")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -742,9 +758,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.uncanceled")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.uncanceled")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -776,9 +793,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.product_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.product_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -810,9 +828,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.seats_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.seats_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -844,9 +863,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.billing_period_updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.billing_period_updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -878,9 +898,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("subscription.update_cleared")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("subscription.update_cleared")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -912,9 +933,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.paid")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.paid")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -946,9 +968,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.refunded")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.refunded")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -980,9 +1003,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.voided")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.voided")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1014,9 +1038,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("order.unvoided")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("order.unvoided")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1048,9 +1073,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("checkout.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("checkout.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1082,9 +1108,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.created")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.created")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1116,9 +1143,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.updated")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.updated")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1150,9 +1178,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("customer.deleted")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("customer.deleted")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1184,9 +1213,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.order")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.order")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1218,9 +1248,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.credit_order")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.credit_order")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1252,9 +1283,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.refund")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.refund")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1286,9 +1318,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.refund_reversal")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.refund_reversal")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1320,9 +1353,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.dispute")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.dispute")),
                     ],
+                    closed: false,
                 },
                 Shape::Object {
                     required: &[
@@ -1354,9 +1388,10 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
                         "metadata",
                     ],
                     consts: &[
-                        ("source", Lit::Str("system")),
-                        ("name", Lit::Str("balance.dispute_reversal")),
+                        (&["source"], Lit::Str("system")),
+                        (&["name"], Lit::Str("balance.dispute_reversal")),
                     ],
+                    closed: false,
                 },
             ],
         };
