@@ -81,6 +81,7 @@ snapshot_tests!(
     formats,
     keywords_and_collisions,
     map_keys,
+    nested_consts,
     page,
     pattern_properties,
     pending_response,

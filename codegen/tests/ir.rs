@@ -358,9 +358,92 @@ fn object(required: &[&str], known: &[&str], consts: &[(&str, ConstLit)]) -> Sha
         known: known.iter().map(|s| s.to_string()).collect(),
         consts: consts
             .iter()
-            .map(|(p, v)| (p.to_string(), v.clone()))
+            .map(|(p, v)| (p.split('.').map(str::to_owned).collect(), v.clone()))
             .collect(),
+        closed: false,
     }
+}
+
+fn closed(shape: Shape) -> Shape {
+    match shape {
+        Shape::Object {
+            required,
+            known,
+            consts,
+            ..
+        } => Shape::Object {
+            required,
+            known,
+            consts,
+            closed: true,
+        },
+        other => other,
+    }
+}
+
+#[test]
+fn union_members_told_apart_below_the_top_level_carry_those_constants() {
+    let m = models("nested_consts");
+    let shapes: Vec<(String, Shape)> = union_named(&m, "Grant")
+        .variants
+        .iter()
+        .map(|v| (v.rust_name.clone(), v.shape.clone()))
+        .collect();
+    let grant = |kind: &str| {
+        object(
+            &["id", "benefit", "properties"],
+            &["id", "benefit", "properties"],
+            // `benefit.version` is 1 in every member: it tells none apart
+            // and is left out; `benefit.owner.kind` is three levels down.
+            &[
+                ("benefit.type", ConstLit::Str(kind.to_owned())),
+                ("benefit.owner.kind", ConstLit::Str(format!("{kind}_owner"))),
+            ],
+        )
+    };
+    assert_eq!(
+        shapes,
+        [
+            ("Keys".to_owned(), grant("keys")),
+            ("Files".to_owned(), grant("files")),
+        ]
+    );
+    let update: Vec<Shape> = union_named(&m, "Update")
+        .variants
+        .iter()
+        .map(|v| v.shape.clone())
+        .collect();
+    let open = object(&["id"], &["id", "note"], &[]);
+    assert_eq!(update, [closed(open.clone()), open]);
+    // `benefit.owners` is a union: Grant's constants do not go through it
+    // (above), while Owner's own members are looked into.
+    let owner: Vec<Shape> = union_named(&m, "Owner")
+        .variants
+        .iter()
+        .map(|v| v.shape.clone())
+        .collect();
+    let member = |kind: &str, tag: &str| {
+        object(
+            &[],
+            &["kind", "tag"],
+            &[
+                ("kind", ConstLit::Str(kind.to_owned())),
+                ("tag.v", ConstLit::Str(tag.to_owned())),
+            ],
+        )
+    };
+    assert_eq!(owner, [member("a", "x"), member("b", "y")]);
+}
+
+#[test]
+fn formatted_strings_have_a_shape_of_their_own() {
+    let m = models("nested_consts");
+    let shapes: Vec<Shape> = union_named(&m, "WhenOrLabel")
+        .variants
+        .iter()
+        .map(|v| v.shape.clone())
+        .collect();
+    assert_eq!(shapes, [Shape::String, Shape::Formatted, Shape::Formatted]);
 }
 
 #[test]

@@ -274,22 +274,28 @@ impl Walker<'_> {
     }
 }
 
-type Score = (u8, usize, bool, i64);
+/// The decoder's ranking (`polar-models/core/src/union_decode.rs`), on a
+/// `Value`.
+type Score = (u8, usize, bool, bool, i64, i64);
 
 fn score(shape: &Shape, value: &Value) -> Option<Score> {
-    let exact = |fits: bool| fits.then_some((2, 0, true, 0));
+    let exact = |fits: bool| fits.then_some((2, 0, true, true, 0, 0));
     match (shape, value) {
         (
             Shape::Object {
                 required,
                 known,
                 consts,
+                closed,
             },
             Value::Object(object),
         ) => {
             let mut matched = 0;
-            for (property, lit) in consts {
-                match (object.get(property), lit) {
+            for (path, lit) in consts {
+                let at = path
+                    .iter()
+                    .try_fold(value, |value, key| value.as_object()?.get(key));
+                match (at, lit) {
                     (Some(Value::String(v)), ConstLit::Str(e)) if v == e => matched += 1,
                     (Some(Value::Bool(v)), ConstLit::Bool(e)) if v == e => matched += 1,
                     (Some(_), _) => return None,
@@ -297,22 +303,29 @@ fn score(shape: &Shape, value: &Value) -> Option<Score> {
                 }
             }
             let known_present = object.keys().filter(|k| known.contains(k)).count();
+            let unknown_present = object.len() - known_present;
+            if *closed && unknown_present > 0 {
+                return None;
+            }
             Some((
                 1,
                 matched,
                 required.iter().all(|r| object.contains_key(r)),
-                known_present as i64 - (object.len() - known_present) as i64,
+                unknown_present == 0,
+                known_present as i64 - unknown_present as i64,
+                known_present as i64 - known.len() as i64,
             ))
         }
         (Shape::OneOf(shapes), _) => shapes.iter().filter_map(|s| score(s, value)).max(),
-        (Shape::StringConst(e), Value::String(v)) => (v == e).then_some((3, 0, true, 0)),
+        (Shape::StringConst(e), Value::String(v)) => (v == e).then_some((4, 0, true, true, 0, 0)),
+        (Shape::Formatted, Value::String(_)) => Some((3, 0, true, true, 0, 0)),
         (Shape::String, Value::String(_)) => exact(true),
         (Shape::Integer, Value::Number(n)) => exact(n.is_i64() || n.is_u64()),
-        (Shape::Number, Value::Number(_)) => Some((1, 0, true, 0)),
+        (Shape::Number, Value::Number(_)) => Some((1, 0, true, true, 0, 0)),
         (Shape::Boolean, Value::Bool(_)) => exact(true),
         (Shape::Array, Value::Array(_)) => exact(true),
         (Shape::Null, Value::Null) => exact(true),
-        (Shape::Any, _) => Some((0, 0, false, 0)),
+        (Shape::Any, _) => Some((0, 0, false, false, 0, 0)),
         _ => None,
     }
 }

@@ -270,3 +270,32 @@ fn is_union_keyword(token: &str) -> bool {
 fn is_null_schema(schema: &Value) -> bool {
     schema.get("type") == Some(&json!("null"))
 }
+
+/// A request-body union whose members are closed (`additionalProperties:
+/// false`) and one of which requires nothing: a payload no member
+/// describes is kept whole, not taken by the member that requires nothing
+/// with its other properties dropped.
+#[test]
+fn a_payload_no_closed_member_describes_is_kept_whole() {
+    use polar_models::v2026_10::CustomerSubscriptionUpdate as Update;
+    let decode = |json: &str| serde_json::from_str::<Update>(json).unwrap();
+    // `resume` is `const: true`; `false` is no member's.
+    match decode(r#"{"resume": false}"#) {
+        Update::Unknown(raw) => assert_eq!(raw, serde_json::json!({"resume": false})),
+        other => panic!("taken as {other:?}"),
+    }
+    assert!(matches!(
+        decode(r#"{"resume": true}"#),
+        Update::CustomerSubscriptionResume(_)
+    ));
+    // Properties of two members at once: neither takes the other's.
+    assert!(matches!(
+        decode(r#"{"cancel_at_period_end": true, "seats": 3}"#),
+        Update::Unknown(_)
+    ));
+    // Nothing at all: the member that requires nothing.
+    assert!(matches!(
+        decode("{}"),
+        Update::CustomerSubscriptionCancel(_)
+    ));
+}

@@ -12,6 +12,7 @@ pub const GOOD_FIXTURES: &[&str] = &[
     "formats",
     "keywords_and_collisions",
     "map_keys",
+    "nested_consts",
     "page",
     "pattern_properties",
     "pending_response",
