@@ -23,11 +23,13 @@ pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";
 /// make one client and clone it where needed.
 ///
 /// ```no_run
+/// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+/// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
 /// use polar_api::v2026_10::Client;
 ///
 /// let client = Client::new("polar_oat_...")?;
 /// let sandbox = Client::builder().token("polar_oat_...").sandbox().build()?;
-/// # Ok::<(), polar_api::Error>(())
+/// # Ok(()) }
 /// ```
 pub struct Client<V: ApiVersion> {
     core: Core,

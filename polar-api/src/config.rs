@@ -24,6 +24,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Configures and builds a [`Client`] or a [`CustomerPortalClient`].
 ///
 /// ```no_run
+/// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+/// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
 /// use std::time::Duration;
 ///
 /// let client = polar_api::v2026_10::Client::builder()
@@ -34,7 +36,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 ///     .max_retries(4)
 ///     .user_agent_suffix("my-shop/1.2")
 ///     .build()?;
-/// # Ok::<(), polar_api::Error>(())
+/// # Ok(()) }
 /// ```
 #[derive(Clone)]
 #[must_use]

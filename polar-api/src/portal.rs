@@ -23,6 +23,7 @@ use crate::{
 /// Cloning is cheap.
 ///
 /// ```no_run
+/// # #[cfg(feature = "v2026-10")]
 /// # fn demo(org: polar_api::v2026_10::Client, token_from_session: String) -> Result<(), polar_api::Error> {
 /// use polar_api::v2026_10::{Client, CustomerPortalClient};
 /// use polar_api::MemberSession;
@@ -54,6 +55,7 @@ impl<V: ApiVersion> CustomerPortalClient<V, NoSession> {
     /// options, for the public portal operations (see [`NoSession`]).
     ///
     /// ```no_run
+    /// # #[cfg(all(feature = "v2026-10", feature = "customer_portal"))]
     /// # async fn demo() -> Result<(), polar_api::Error> {
     /// use polar_api::v2026_10::models::LicenseKeyValidate;
     /// use polar_api::v2026_10::CustomerPortalClient;
