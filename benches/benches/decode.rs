@@ -6,10 +6,10 @@
 //! costs) and `serde_json::Value` (the untyped alternative).
 //!
 //! Payloads are built from the spec (`polar_benches::payloads`): a page of
-//! 100 orders, a page of 100 subscriptions, a `CustomerState` and an
-//! `order.created` webhook delivery. Each is checked to decode into its
-//! type, with no `Unknown` variant, before it is measured. Every decode
-//! includes dropping its result.
+//! 100 orders, a page of 100 subscriptions, a `CustomerState`, an
+//! `order.created` and a `benefit_grant.created` webhook delivery. Each is
+//! checked to decode into its type, with no `Unknown` variant, before it is
+//! measured. Every decode includes dropping its result.
 //!
 //! `cargo bench -p polar-benches --bench decode`
 
@@ -119,11 +119,15 @@ fn decode(c: &mut Criterion) {
     let subscriptions = payloads::subscription_page(&spec);
     let customer_state = payloads::customer_state(&spec);
     let webhook = payloads::webhook(&spec, "order.created");
+    // A grant union with no discriminator, told apart by `benefit.type`:
+    // the decoder looks one level into the payload to choose.
+    let grant = payloads::webhook(&spec, "benefit_grant.created");
     for (name, bytes) in [
         ("orders_page_100", &orders),
         ("subscriptions_page_100", &subscriptions),
         ("customer_state", &customer_state),
         ("webhook_order_created", &webhook),
+        ("webhook_benefit_grant_created", &grant),
     ] {
         eprintln!("{name}: {} bytes", bytes.len());
     }
@@ -132,6 +136,7 @@ fn decode(c: &mut Criterion) {
     group::<ListResourceSubscription>(c, "subscriptions_page_100", &subscriptions);
     group::<CustomerState>(c, "customer_state", &customer_state);
     group::<WebhookPayload>(c, "webhook_order_created", &webhook);
+    group::<WebhookPayload>(c, "webhook_benefit_grant_created", &grant);
 }
 
 criterion_group!(benches, decode);
