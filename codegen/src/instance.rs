@@ -5,6 +5,13 @@
 //! `enum` where it has one, and is otherwise synthesized from its type and
 //! format. Objects get every listed property (optional ones too), so a
 //! round trip exercises every field; recursion stops at a fixed depth.
+//!
+//! Past that depth a union takes its `null` member (or a member that does
+//! not re-enter a schema being built) and optional parts are left out. A
+//! schema with no finite instance at all (a required, non-nullable cycle
+//! such as `A.b: B`, `B.a: A`) is reported, naming the cycle, once the
+//! nesting passes [`LIMIT`]: [`InstanceBuilder::try_schema`] returns the
+//! error, the infallible methods panic with it.
 
 use serde_json::{json, Map, Value};
 
@@ -12,6 +19,22 @@ use crate::spec::{ref_name, AdditionalProperties, Schema, Spec};
 
 /// How deep nested `$ref`s are followed before optional parts are left out.
 const MAX_DEPTH: usize = 8;
+
+/// How deep nested `$ref`s may go at all: past it, only a required cycle
+/// is left to follow, and the schema has no finite instance.
+const LIMIT: usize = 4 * MAX_DEPTH;
+
+/// A schema with no finite instance: every way down re-enters it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("schema `{schema}` has no finite instance: its required properties form the cycle {}; make one of them optional or nullable", cycle.join(" → "))]
+pub struct NoInstance {
+    /// The component the cycle starts from (the outermost one re-entered).
+    pub schema: String,
+    /// The components along the cycle, first and last the same.
+    pub cycle: Vec<String>,
+}
+
+type Built = Result<Value, NoInstance>;
 
 /// Builds instances of the schemas of one spec.
 pub struct InstanceBuilder<'a> {
@@ -33,95 +56,131 @@ impl<'a> InstanceBuilder<'a> {
     }
 
     /// An instance of component `name`, or `None` if there is no such schema.
+    ///
+    /// # Panics
+    ///
+    /// If the schema has no finite instance ([`Self::try_component`] says so).
     pub fn component(&self, name: &str) -> Option<Value> {
+        self.try_component(name)
+            .map(|built| built.unwrap_or_else(|err| panic!("{err}")))
+    }
+
+    /// An instance of any schema of this spec.
+    ///
+    /// # Panics
+    ///
+    /// If the schema has no finite instance ([`Self::try_schema`] says so).
+    pub fn schema(&self, schema: &Schema) -> Value {
+        self.try_schema(schema)
+            .unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// An instance of component `name` (`None` if there is no such schema),
+    /// or why it has none.
+    pub fn try_component(&self, name: &str) -> Option<Result<Value, NoInstance>> {
         let schema = self.spec.components.schemas.get(name)?;
         Some(self.build(schema, 0, &mut vec![name.to_owned()]))
     }
 
-    /// An instance of any schema of this spec.
-    pub fn schema(&self, schema: &Schema) -> Value {
+    /// An instance of any schema of this spec, or why it has none.
+    pub fn try_schema(&self, schema: &Schema) -> Result<Value, NoInstance> {
         self.build(schema, 0, &mut Vec::new())
     }
 
-    fn build(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn build(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
         if let Some(example) = schema.first_example().filter(|v| !v.is_null()) {
-            return example.clone();
+            return Ok(example.clone());
         }
         if let Some(value) = schema.const_value.as_ref() {
-            return value.clone();
+            return Ok(value.clone());
         }
         if let Some(default) = schema.default.as_ref().filter(|v| !v.is_null()) {
-            return default.clone();
+            return Ok(default.clone());
         }
         if let Some(reference) = &schema.reference {
             return self.build_ref(reference, depth, stack);
         }
         if let Some(values) = &schema.enum_values {
             if let Some(first) = values.iter().find(|v| !v.is_null()) {
-                return first.clone();
+                return Ok(first.clone());
             }
         }
         if let Some(members) = schema.one_of.as_ref().or(schema.any_of.as_ref()) {
+            let nullable = members.iter().any(Schema::is_null);
             let non_null: Vec<&Schema> = members.iter().filter(|m| !m.is_null()).collect();
-            return match non_null.len() {
-                0 => Value::Null,
-                n => self.build(non_null[self.variant % n], depth, stack),
-            };
+            if non_null.is_empty() {
+                return Ok(Value::Null);
+            }
+            let wanted = non_null[self.variant % non_null.len()];
+            // Deep down, take `null` or a member that does not re-enter a
+            // schema being built, so that a required self-reference
+            // (`parent: Node | null`) ends. (Above the depth limit the
+            // wanted member is built as before, keeping instances stable.)
+            if depth >= MAX_DEPTH {
+                if nullable {
+                    return Ok(Value::Null);
+                }
+                if let Some(flat) = non_null.iter().find(|m| !self.recursive(m, stack)) {
+                    return self.build(flat, depth, stack);
+                }
+            }
+            return self.build(wanted, depth, stack);
         }
         let names = schema.type_names();
         let ty = names.iter().copied().find(|n| *n != "null");
-        match ty {
+        Ok(match ty {
             Some("string") => string_for(schema.format.as_deref()),
             Some("integer") => json!(integer_for(schema)),
             Some("number") => json!(number_for(schema)),
             Some("boolean") => json!(true),
-            Some("array") => self.array(schema, depth, stack),
-            Some("object") => self.object(schema, depth, stack),
-            None if !schema.properties.is_empty() => self.object(schema, depth, stack),
+            Some("array") => self.array(schema, depth, stack)?,
+            Some("object") => self.object(schema, depth, stack)?,
+            None if !schema.properties.is_empty() => self.object(schema, depth, stack)?,
             None if names.contains(&"null") => Value::Null,
             // `{}`: any value; a string keeps it simple.
             _ => json!("any value"),
-        }
+        })
     }
 
-    fn build_ref(&self, reference: &str, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn build_ref(&self, reference: &str, depth: usize, stack: &mut Vec<String>) -> Built {
         let Some((name, target)) =
             ref_name(reference).and_then(|name| self.spec.components.schemas.get_key_value(name))
         else {
-            return Value::Null;
+            return Ok(Value::Null);
         };
+        if depth >= LIMIT {
+            return Err(no_instance(stack, name));
+        }
         stack.push(name.clone());
         let value = self.build(target, depth + 1, stack);
         stack.pop();
         value
     }
 
-    fn array(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn array(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
         if let Some(prefix) = &schema.prefix_items {
-            return Value::Array(
-                prefix
-                    .iter()
-                    .map(|item| self.build(item, depth, stack))
-                    .collect(),
-            );
+            return prefix
+                .iter()
+                .map(|item| self.build(item, depth, stack))
+                .collect::<Result<_, _>>()
+                .map(Value::Array);
         }
         let min = schema.min_items.unwrap_or(0) as usize;
         let Some(items) = &schema.items else {
-            return Value::Array(vec![json!("any value"); min.max(1)]);
+            return Ok(Value::Array(vec![json!("any value"); min.max(1)]));
         };
         // Past the depth limit, or on a cycle, an array may stay empty.
         if (depth >= MAX_DEPTH || self.recursive(items, stack)) && min == 0 {
-            return Value::Array(Vec::new());
+            return Ok(Value::Array(Vec::new()));
         }
         let count = min.max(1);
-        Value::Array(
-            (0..count)
-                .map(|_| self.build(items, depth, stack))
-                .collect(),
-        )
+        (0..count)
+            .map(|_| self.build(items, depth, stack))
+            .collect::<Result<_, _>>()
+            .map(Value::Array)
     }
 
-    fn object(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Value {
+    fn object(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
         let mut object = Map::new();
         for (name, property) in &schema.properties {
             let required = schema.required.iter().any(|r| r == name);
@@ -129,7 +188,7 @@ impl<'a> InstanceBuilder<'a> {
             if skip {
                 continue;
             }
-            let value = self.build(property, depth, stack);
+            let value = self.build(property, depth, stack)?;
             // A null for an optional property is the same as leaving it out.
             if value.is_null() && !required {
                 continue;
@@ -146,30 +205,37 @@ impl<'a> InstanceBuilder<'a> {
         };
         if let Some(values) = pattern_values.or(additional) {
             if schema.properties.is_empty() && depth < MAX_DEPTH {
-                let key = self.key(schema, depth, stack);
-                object.insert(key, self.build(values, depth, stack));
+                let key = self.key(schema, depth, stack)?;
+                object.insert(key, self.build(values, depth, stack)?);
             }
         }
-        Value::Object(object)
+        Ok(Value::Object(object))
     }
 
     /// A property name a map accepts: a value of its `propertyNames` enum,
     /// a UUID for `format: uuid`, else `"key"` (which the patterns Polar
     /// writes, such as `^[a-zA-Z0-9_.-]{1,64}$`, accept; a key is not
     /// derived from a `patternProperties` pattern).
-    fn key(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> String {
+    fn key(
+        &self,
+        schema: &Schema,
+        depth: usize,
+        stack: &mut Vec<String>,
+    ) -> Result<String, NoInstance> {
         let Some(names) = schema.property_names.as_deref() else {
-            return "key".to_owned();
+            return Ok("key".to_owned());
         };
         if names.reference.is_some() || names.enum_values.is_some() {
-            if let Value::String(key) = self.build(names, depth, stack) {
-                return key;
+            if let Value::String(key) = self.build(names, depth, stack)? {
+                return Ok(key);
             }
         }
-        match (names.format.as_deref(), string_for(names.format.as_deref())) {
-            (Some(_), Value::String(key)) => key,
-            _ => "key".to_owned(),
-        }
+        Ok(
+            match (names.format.as_deref(), string_for(names.format.as_deref())) {
+                (Some(_), Value::String(key)) => key,
+                _ => "key".to_owned(),
+            },
+        )
     }
 
     /// Whether building `schema` would re-enter a component on the stack.
@@ -188,6 +254,18 @@ impl<'a> InstanceBuilder<'a> {
         let mut names = Vec::new();
         refs(schema, &mut names);
         names.iter().any(|name| stack.contains(name))
+    }
+}
+
+/// The cycle that re-enters `name`: the components being built from its
+/// last entry on.
+fn no_instance(stack: &[String], name: &str) -> NoInstance {
+    let start = stack.iter().rposition(|s| s == name).unwrap_or(0);
+    let mut cycle: Vec<String> = stack[start..].to_vec();
+    cycle.push(name.to_owned());
+    NoInstance {
+        schema: name.to_owned(),
+        cycle,
     }
 }
 

@@ -563,7 +563,8 @@ impl Job<'_> {
             Job::Conformance(_) => vec![file(
                 format!("tests/tests/generated/conformance_{module_dir}.rs"),
                 "",
-                emit::conformance::emit(this.input.spec, models, version),
+                emit::conformance::emit(this.input.spec, models, version)
+                    .map_err(|e| e.in_version(version))?,
             )?],
         };
         Ok(result)

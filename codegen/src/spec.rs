@@ -16,8 +16,113 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// Parse a JSON OpenAPI document.
+///
+/// A parameter written as a `$ref` to `#/components/parameters/NAME` is
+/// replaced by that parameter; one that names no parameter, or a parameter
+/// without a `name` or `in`, is an error naming the operation and the
+/// parameter (serde alone would only say ``missing field `name` `` and a
+/// line).
 pub fn parse(json: &str) -> Result<Spec, serde_json::Error> {
-    serde_json::from_str(json)
+    let error = match serde_json::from_str(json) {
+        Ok(spec) => return Ok(spec),
+        Err(error) => error,
+    };
+    let mut doc: Value = serde_json::from_str(json)?;
+    if resolve_parameters(&mut doc)? {
+        return serde_json::from_value(doc);
+    }
+    Err(error)
+}
+
+/// Replace `$ref` parameters by the components they name; whether any was
+/// replaced. Errors name the operation (or path) and the parameter.
+fn resolve_parameters(doc: &mut Value) -> Result<bool, serde_json::Error> {
+    use serde::de::Error as _;
+    const PREFIX: &str = "#/components/parameters/";
+    let components = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let resolve = |entry: &Value, hops: usize| -> Result<Option<Value>, String> {
+        let mut entry = entry.clone();
+        let mut replaced = false;
+        for _ in 0..=hops {
+            let Some(reference) = entry.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let target = reference
+                .strip_prefix(PREFIX)
+                .and_then(|name| components.get(name))
+                .ok_or_else(|| {
+                    format!("`$ref: {reference}` does not name a parameter under `components.parameters`")
+                })?;
+            entry = target.clone();
+            replaced = true;
+        }
+        if entry.get("$ref").is_some() {
+            return Err("a cycle of `$ref` parameters".to_owned());
+        }
+        for field in ["name", "in"] {
+            if !entry.get(field).is_some_and(Value::is_string) {
+                return Err(format!("has no `{field}`"));
+            }
+        }
+        Ok(replaced.then_some(entry))
+    };
+    let mut any = false;
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Ok(false);
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        let mut lists: Vec<(String, &mut Value)> = Vec::new();
+        for (key, value) in item.iter_mut() {
+            if key == "parameters" {
+                lists.push((format!("path `{path}`"), value));
+            } else if let Some(operation) = value.as_object_mut() {
+                let id = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map_or_else(String::new, |id| format!("`{id}` "));
+                if let Some(list) = operation.get_mut("parameters") {
+                    let method = key.to_uppercase();
+                    lists.push((format!("operation {id}({method} {path})"), list));
+                }
+            }
+        }
+        for (location, list) in lists {
+            let Some(list) = list.as_array_mut() else {
+                continue;
+            };
+            for (index, entry) in list.iter_mut().enumerate() {
+                let which = entry
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(|name| format!("`{name}`"))
+                    .or_else(|| {
+                        let reference = entry.get("$ref").and_then(Value::as_str)?;
+                        Some(format!("`$ref: {reference}`"))
+                    })
+                    .unwrap_or_else(|| format!("#{index}"));
+                match resolve(entry, 16) {
+                    Ok(Some(resolved)) => {
+                        *entry = resolved;
+                        any = true;
+                    }
+                    Ok(None) => {}
+                    Err(reason) => {
+                        return Err(serde_json::Error::custom(format!(
+                            "{location}, parameter {which}: {reason}"
+                        )))
+                    }
+                }
+            }
+        }
+    }
+    Ok(any)
 }
 
 /// The whole document.

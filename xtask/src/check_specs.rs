@@ -18,6 +18,13 @@
 //!    (`v2026-04-16`) where the generated manifests declare it. A type check,
 //!    not a build: CI time matters.
 //!
+//! A document with a sibling `NAME.expected` is a generator test fixture
+//! (`codegen/tests/fixtures/generator_inputs/`): the file says `generates`
+//! or `fails: TEXT`. One that must generate is linted with warnings denied
+//! (`cargo clippy ... -- -D warnings`) instead of type-checked; one that
+//! must fail passes when generation fails with `TEXT` in the error. A
+//! fixture's version, when its file name has no date, is its `info.version`.
+//!
 //! The round-trip test no longer runs here: it needs a full build of
 //! `polar-tests`, whose other tests name the pinned versions' types.
 //!
@@ -96,6 +103,15 @@ pub struct Step {
     pub error: Option<String>,
 }
 
+/// What a document must do: generate and type-check (every document
+/// without an `.expected` file), or fail to generate with an error
+/// containing the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    Generates,
+    Fails(String),
+}
+
 /// The result for one spec; the type check does not run after a failed
 /// generation.
 #[derive(Debug, Clone)]
@@ -104,6 +120,8 @@ pub struct SpecReport {
     pub name: String,
     /// The version it is generated as.
     pub version: String,
+    pub expect: Expect,
+    /// For [`Expect::Fails`], `ok` means it failed with the expected error.
     pub generated: Step,
     pub checked: Option<Step>,
 }
@@ -111,7 +129,10 @@ pub struct SpecReport {
 impl SpecReport {
     /// Whether every step ran and passed.
     pub fn passed(&self) -> bool {
-        self.generated.ok && self.checked.as_ref().is_some_and(|s| s.ok)
+        match self.expect {
+            Expect::Generates => self.generated.ok && self.checked.as_ref().is_some_and(|s| s.ok),
+            Expect::Fails(_) => self.generated.ok,
+        }
     }
 
     /// The time of every step that ran.
@@ -173,21 +194,52 @@ pub fn list_specs(dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// The version a document is generated as: the date in its file name
 /// (`polar-openapi-2026-04-16.json` → `2026-04-16`), else its file stem if
-/// that is a version name.
+/// that is a version name, else (for a fixture, which has an `.expected`
+/// file) its `info.version` if that is one.
 pub fn version_for(spec_path: &Path) -> Result<String> {
     let name = spec_path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let stem = name.trim_end_matches(".json");
+    let info_version = || {
+        expectation(spec_path).ok()??;
+        let text = fs::read_to_string(spec_path).ok()?;
+        let doc: serde_json::Value = serde_json::from_str(&text).ok()?;
+        let version = doc["info"]["version"].as_str()?;
+        date::is_version(version).then(|| version.to_owned())
+    };
     date::from_file_name(&name)
         .or_else(|| date::is_version(stem).then(|| stem.to_owned()))
+        .or_else(info_version)
         .with_context(|| {
             format!(
                 "cannot name a version after {name}: check-specs names each document's version \
-                 after the date in its file name (polar-openapi-YYYY-MM-DD.json)"
+                 after the date in its file name (polar-openapi-YYYY-MM-DD.json), or a \
+                 fixture's (one with an `.expected` file) after its `info.version`"
             )
         })
+}
+
+/// What the `NAME.expected` beside `NAME.json` says (`None` without one).
+pub fn expectation(spec_path: &Path) -> Result<Option<Expect>> {
+    let path = spec_path.with_extension("expected");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = text.trim();
+    if text == "generates" {
+        return Ok(Some(Expect::Generates));
+    }
+    match text.strip_prefix("fails:").map(str::trim) {
+        Some(needle) if !needle.is_empty() => Ok(Some(Expect::Fails(needle.to_owned()))),
+        _ => bail!(
+            "{} says `{text}`; expected `generates` or `fails: TEXT` (TEXT in the error)",
+            path.display()
+        ),
+    }
 }
 
 /// Generate and type-check one spec in the scratch workspace (made by
@@ -199,28 +251,51 @@ pub fn check_one(layout: &Layout, spec_path: &Path) -> Result<SpecReport> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let version = version_for(spec_path)?;
+    let fixture = expectation(spec_path)?;
+    let expect = fixture.clone().unwrap_or(Expect::Generates);
     println!("\n==> {name} (version {version})");
 
     let started = Instant::now();
     let generated = generate_only_version(&layout.scratch, spec_path, &version);
-    let generated = Step {
-        ok: generated.is_ok(),
-        time: started.elapsed(),
-        error: generated.err().map(|e| format!("{e:#}")),
+    let time = started.elapsed();
+    let generated = match (&expect, generated) {
+        (Expect::Generates, result) => Step {
+            ok: result.is_ok(),
+            time,
+            error: result.err().map(|e| format!("{e:#}")),
+        },
+        (Expect::Fails(needle), Err(e)) => {
+            let error = format!("{e:#}");
+            let ok = error.contains(needle.as_str());
+            Step {
+                ok,
+                time,
+                error: (!ok).then(|| format!("failed, but not with `{needle}`: {error}")),
+            }
+        }
+        (Expect::Fails(needle), Ok(())) => Step {
+            ok: false,
+            time,
+            error: Some(format!("generated, but must fail with `{needle}`")),
+        },
     };
     print_step("generate", &generated);
     let mut report = SpecReport {
         name,
         version: version.clone(),
+        expect,
         generated,
         checked: None,
     };
-    if !report.generated.ok {
+    if !report.generated.ok || report.expect != Expect::Generates {
         return Ok(report);
     }
 
+    // A fixture is linted with warnings denied; other documents (older
+    // snapshots) are type-checked.
+    let command = if fixture.is_some() { "clippy" } else { "check" };
     let mut args = vec![
-        "check".to_owned(),
+        command.to_owned(),
         "-p".to_owned(),
         "polar-models".to_owned(),
         "-p".to_owned(),
@@ -231,10 +306,21 @@ pub fn check_one(layout: &Layout, spec_path: &Path) -> Result<SpecReport> {
         args.push("--features".to_owned());
         args.push(features.join(","));
     }
+    if fixture.is_some() {
+        // `unexpected_cfgs` aside: the hand-written crates name the pinned
+        // versions' features (`cfg(feature = "v2026-10")`), which the
+        // scratch workspace, with the fixture as its only version, lacks.
+        args.extend(
+            ["--", "-D", "warnings", "-A", "unexpected_cfgs"]
+                .into_iter()
+                .map(str::to_owned),
+        );
+    }
+    let stem = report.name.trim_end_matches(".json").to_owned();
     let check = cargo(
         layout,
         &args,
-        &layout.logs.join(format!("{version}.check.log")),
+        &layout.logs.join(format!("{stem}.check.log")),
     )?;
     print_step(&format!("cargo {}", args.join(" ")), &check);
     report.checked = Some(check);
@@ -442,13 +528,19 @@ pub fn table(reports: &[SpecReport]) -> String {
         Some(step) if step.ok => format!("yes ({})", human(step.time)),
         Some(step) => format!("NO ({})", human(step.time)),
     };
+    let generated = |report: &SpecReport| match (&report.expect, report.generated.ok) {
+        (Expect::Fails(_), true) => {
+            format!("failed as expected ({})", human(report.generated.time))
+        }
+        _ => cell(Some(&report.generated)),
+    };
     let rows: Vec<[String; 5]> = reports
         .iter()
         .map(|r| {
             [
                 r.name.clone(),
                 r.version.clone(),
-                cell(Some(&r.generated)),
+                generated(r),
                 cell(r.checked.as_ref()),
                 human(r.total()),
             ]
@@ -537,12 +629,14 @@ mod tests {
             SpecReport {
                 name: "a.json".into(),
                 version: "2026-04-16".into(),
+                expect: Expect::Generates,
                 generated: step(true, 1),
                 checked: Some(step(true, 100)),
             },
             SpecReport {
                 name: "b.json".into(),
                 version: "2026-03-03".into(),
+                expect: Expect::Generates,
                 generated: step(false, 2),
                 checked: None,
             },

@@ -254,6 +254,9 @@ Usage:
       its date, current) and type-check polar-models and polar-api
       (`cargo check`); print a table of results and times. Fails if any
       document fails. Scratch builds share target/check-specs/.
+      A document with a sibling NAME.expected is a generator fixture
+      (codegen/tests/fixtures/generator_inputs/): `generates` (then linted
+      with clippy -D warnings) or `fails: TEXT` (TEXT in the error).
   cargo xtask msrv
       Fail if a dependency of polar-models or polar-api (as locked) declares
       a rust-version newer than the workspace's.

@@ -21,8 +21,10 @@ use super::api_options::{
 };
 use super::{doc_attrs, ident};
 use crate::ir::features::group_feature;
-use crate::ir::names::{module_name, type_name};
-use crate::ir::{Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef};
+use crate::ir::names::module_name;
+use crate::ir::{
+    group_type_name, Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef,
+};
 use crate::ApiVersion;
 
 /// One operation group's file: everything in it is the same for every
@@ -157,16 +159,31 @@ pub fn emit(
     let version_doc = format!(
         " API version `{name}`: every request of this module's clients sends `Polar-Version: {name}`."
     );
-    let webhooks = models.webhook_event.map(|id| {
-        let payload = ident(&models.get(id).name);
-        quote! {
-            #[cfg(feature = "webhooks")]
-            #[doc = " The webhook payloads of this API version: one variant per event type."]
-            pub use self::models::#payload as WebhookPayload;
-            #[cfg(feature = "webhooks")]
-            impl crate::webhooks::VersionedPayload for WebhookPayload {
-                const API_VERSION: &'static str = API_VERSION;
+    let payload = match models.webhook_event {
+        Some(id) => {
+            let payload = ident(&models.get(id).name);
+            quote! {
+                #[cfg(feature = "webhooks")]
+                #[doc = " The webhook payloads of this API version: one variant per event type."]
+                pub use self::models::#payload as WebhookPayload;
             }
+        }
+        // `VersionedWebhookPayload` has a variant per version, so a version
+        // whose document declares no webhooks still needs a payload type.
+        None => quote! {
+            #[cfg(feature = "webhooks")]
+            #[doc = " The document of this API version declares no webhooks: a delivery sent as"]
+            #[doc = " this version is kept as raw JSON."]
+            #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(transparent)]
+            pub struct WebhookPayload(pub ::serde_json::Value);
+        },
+    };
+    let webhooks = Some(quote! {
+        #payload
+        #[cfg(feature = "webhooks")]
+        impl crate::webhooks::VersionedPayload for WebhookPayload {
+            const API_VERSION: &'static str = API_VERSION;
         }
     });
     let facade_module = quote! {
@@ -292,7 +309,7 @@ fn groups(models: &Models) -> Result<Vec<Group<'_>>, crate::Error> {
             ));
         }
         groups.push(Group {
-            type_name: type_name(&path.join("_")),
+            type_name: group_type_name(&path),
             member_only: member_count != 0,
             path,
             operations,
@@ -398,7 +415,7 @@ fn emit_child_accessors(models: &Models, group: &Group<'_>) -> TokenStream {
     children.dedup();
     let accessors = children.iter().map(|child| {
         let method = ident(child.last().expect("non-empty"));
-        let child_type = ident(&type_name(&child.join("_")));
+        let child_type = ident(&group_type_name(child));
         let doc = format!(" The `{}` operations.", child.join(" / "));
         quote! {
             #[doc = #doc]
@@ -864,12 +881,23 @@ fn emit_error_body(models: &Models) -> TokenStream {
     }
     // The parameters are read even when there is no arm (a spec without
     // error bodies) or every arm is left out with its group.
-    let matcher = quote! {
-        {
-            let _ = (operation, status, body);
-            match (operation, status) {
-                #(#arms)*
-                _ => None::<ApiErrorBody>,
+    let matcher = if arms.is_empty() {
+        // No `match` with a lone wildcard arm (clippy's
+        // `match_single_binding`).
+        quote! {
+            {
+                let _ = (operation, status, body);
+                None::<ApiErrorBody>
+            }
+        }
+    } else {
+        quote! {
+            {
+                let _ = (operation, status, body);
+                match (operation, status) {
+                    #(#arms)*
+                    _ => None::<ApiErrorBody>,
+                }
             }
         }
     };

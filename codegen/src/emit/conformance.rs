@@ -17,9 +17,17 @@ use super::models::rust_type_in;
 use crate::instance::InstanceBuilder;
 use crate::ir::{Auth, Models, Operation, Param, ResponseKind, TypeRef};
 use crate::spec::{Parameter, Spec};
-use crate::ApiVersion;
+use crate::{ApiVersion, Error};
 
-pub fn emit(spec: &Spec, models: &Models, version: &ApiVersion) -> TokenStream {
+/// The cases of one version; fails, naming the operation and the schema,
+/// when a parameter, body or response schema has no finite instance.
+///
+/// Failing (rather than generating without that operation's case) is the
+/// choice here: such a schema (a required, non-nullable cycle) describes no
+/// JSON document at all, so the operation could never be called or
+/// answered; the document is wrong, and a refresh should stop and say so
+/// instead of shipping a type nothing decodes into.
+pub fn emit(spec: &Spec, models: &Models, version: &ApiVersion) -> Result<TokenStream, Error> {
     let module = format_ident!("{}", version.module());
     let models_root = quote!(::polar_models::#module);
     let builder = InstanceBuilder::new(spec);
@@ -37,8 +45,9 @@ pub fn emit(spec: &Spec, models: &Models, version: &ApiVersion) -> TokenStream {
         .map(|(op, (spec_op, params))| {
             debug_assert_eq!(Some(&op.operation_id), spec_op.operation_id.as_ref());
             emit_case(models, &models_root, &builder, op, spec_op, &params)
-        });
-    quote! {
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(quote! {
         use super::super::ResponseKind;
 
         #[doc = " The clients of this version."]
@@ -50,7 +59,7 @@ pub fn emit(spec: &Spec, models: &Models, version: &ApiVersion) -> TokenStream {
         pub fn cases() -> Vec<Case> {
             Vec::from([#(#cases),*])
         }
-    }
+    })
 }
 
 fn emit_case(
@@ -60,15 +69,30 @@ fn emit_case(
     op: &Operation,
     spec_op: &crate::spec::Operation,
     params: &[Parameter],
-) -> TokenStream {
-    let value_of = |param: &Param| -> Value {
-        params
+) -> Result<TokenStream, Error> {
+    let instance = |schema: &crate::spec::Schema, what: &str| {
+        builder.try_schema(schema).map_err(|err| {
+            Error::unsupported(
+                format!(
+                    "operation `{}` ({} {}), {what}",
+                    op.operation_id, op.http_method, op.path
+                ),
+                err.to_string(),
+            )
+        })
+    };
+    let value_of = |param: &Param| -> Result<Value, Error> {
+        let schema = params
             .iter()
             .find(|p| p.name == param.wire_name)
-            .and_then(|p| p.schema.as_ref())
-            .map(|schema| builder.schema(schema))
-            .map(|value| single(value, param.many))
-            .unwrap_or(Value::Null)
+            .and_then(|p| p.schema.as_ref());
+        Ok(match schema {
+            Some(schema) => single(
+                instance(schema, &format!("parameter `{}`", param.wire_name))?,
+                param.many,
+            ),
+            None => Value::Null,
+        })
     };
 
     // The call: accessor chain, arguments, then every optional setter.
@@ -85,7 +109,7 @@ fn emit_case(
     let mut path = op.path.clone();
     let mut query = Vec::new();
     for param in &op.path_params {
-        let value = value_of(param);
+        let value = value_of(param)?;
         path = path.replace(
             &format!("{{{}}}", param.wire_name),
             &encode_segment(&scalar(&value)),
@@ -93,19 +117,22 @@ fn emit_case(
         args.push(typed_literal(models, models_root, &param.ty, &value));
     }
     for param in op.query_params.iter().filter(|p| p.required) {
-        let value = value_of(param);
+        let value = value_of(param)?;
         push_query(&mut query, param, &value);
         args.push(typed_literal(models, models_root, &param.ty, &value));
     }
-    let body_json = op.body.as_ref().map(|body| {
-        let schema = spec_op
-            .request_body
-            .as_ref()
-            .and_then(|b| b.content.values().next())
-            .and_then(|m| m.schema.as_ref())
-            .expect("the IR has a body, so the spec does");
-        (builder.schema(schema), body)
-    });
+    let body_json = match op.body.as_ref() {
+        Some(body) => {
+            let schema = spec_op
+                .request_body
+                .as_ref()
+                .and_then(|b| b.content.values().next())
+                .and_then(|m| m.schema.as_ref())
+                .expect("the IR has a body, so the spec does");
+            Some((instance(schema, "request body")?, body))
+        }
+        None => None,
+    };
     if let Some((value, body)) = &body_json {
         if body.required {
             args.push(typed_literal(models, models_root, &body.ty, value));
@@ -113,7 +140,7 @@ fn emit_case(
     }
     let mut setters = Vec::new();
     for param in op.query_params.iter().filter(|p| !p.required) {
-        let value = value_of(param);
+        let value = value_of(param)?;
         if value.is_null() {
             continue;
         }
@@ -155,7 +182,10 @@ fn emit_case(
         // (`None`) is covered by `polar-api`'s `json_or_pending` tests.
         ResponseKind::Json(ty) | ResponseKind::JsonOrPending(ty) => {
             let schema = success_schema(spec_op);
-            let value = schema.map(|s| builder.schema(s)).unwrap_or(Value::Null);
+            let value = match schema {
+                Some(schema) => instance(schema, "response")?,
+                None => Value::Null,
+            };
             let value = if *ty == TypeRef::Any {
                 serde_json::json!({"any": "value"})
             } else {
@@ -192,7 +222,7 @@ fn emit_case(
     let http_method = op.http_method;
     let status = Literal::u16_unsuffixed(op.success.status);
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
-    quote! {
+    Ok(quote! {
         Case {
             operation_id: #operation_id,
             method: #http_method,
@@ -210,7 +240,7 @@ fn emit_case(
                 future
             },
         }
-    }
+    })
 }
 
 fn success_schema(op: &crate::spec::Operation) -> Option<&crate::spec::Schema> {

@@ -393,11 +393,15 @@ fn current_feature(versions: &[(&ApiVersion, Features)]) -> String {
         .unwrap_or_default()
 }
 
-/// The group features of every version, sorted, each once.
+/// The group features of every version, sorted, each once, and always
+/// `webhooks`: `polar-api`'s hand-written `webhooks` feature names
+/// `polar-models/webhooks` and `__webhooks`, so the manifests must define
+/// them even when no version's document has webhooks.
 fn group_names<'a>(versions: &'a [(&ApiVersion, Features)]) -> Vec<&'a str> {
     let names: BTreeSet<&str> = versions
         .iter()
         .flat_map(|(_, features)| features.names.iter().map(String::as_str))
+        .chain([WEBHOOKS_FEATURE])
         .collect();
     names.into_iter().collect()
 }

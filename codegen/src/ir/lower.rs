@@ -36,8 +36,30 @@ pub const RUNTIME_NAMES: &[&str] = &[
 /// The field holding properties an object does not list.
 pub const ADDITIONAL_PROPERTIES_FIELD: &str = "additional_properties";
 
-/// File stems of the generated modules that hold no single schema.
-pub const RESERVED_MODULES: &[&str] = &["mod", "consts", "primitive_unions"];
+/// Module names a schema's module never takes: the file stems of the
+/// generated modules that hold no single schema, and the names the types
+/// module already uses or the generated code reaches by relative path (the
+/// re-exported crates `chrono` and `uuid`, `__private`) or that would shadow
+/// a crate or the standard library (`serde`, `std`, ...). A schema named
+/// `Uuid` lives in `uuid2`.
+pub const RESERVED_MODULES: &[&str] = &[
+    "mod",
+    "consts",
+    "primitive_unions",
+    "types",
+    "chrono",
+    "uuid",
+    "__private",
+    "serde",
+    "serde_json",
+    "std",
+    "core",
+    "alloc",
+    "indexmap",
+    "polar_models",
+    "polar_models_core",
+    "polar_models_shared",
+];
 
 /// Lower the component schemas and webhooks of `spec`.
 pub fn lower(spec: &Spec) -> Result<Models, Error> {
@@ -153,10 +175,14 @@ impl<'a> Lowering<'a> {
         for name in RUNTIME_NAMES {
             type_names.reserve(name);
         }
-        // Components claim names in sorted order so a schema's Rust name does
-        // not depend on where it appears in the document.
+        // Components claim names in a fixed order so a schema's Rust name does
+        // not depend on where it appears in the document: first the schemas
+        // whose spec name already is their Rust name, then the others, each
+        // in sorted order. Adding `FOO_BAR` beside `FooBar` thus never
+        // renames `FooBar` (the newcomer becomes `FooBar2`), so a spec refresh
+        // renames no type that did not change.
         let mut sorted: Vec<&str> = schemas.keys().copied().collect();
-        sorted.sort_unstable();
+        sorted.sort_unstable_by_key(|name| (type_name(name) != *name, *name));
         let mut rust_names = HashMap::new();
         for name in &sorted {
             rust_names.insert(*name, type_names.claim(&type_name(name)));
@@ -848,12 +874,42 @@ fn pointer_token(text: &str) -> String {
 }
 
 fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
-    match schema.unsupported_keyword() {
-        Some(keyword) => Err(ctx.error(format!(
+    if let Some(keyword) = schema.unsupported_keyword() {
+        return Err(ctx.error(format!(
             "`{keyword}` is not supported by the generator; extend codegen/src/ir/lower.rs"
-        ))),
-        None => Ok(()),
+        )));
     }
+    // Shapes the lowering would otherwise read as one of their halves,
+    // dropping the other: refused, never guessed.
+    let union = if schema.one_of.is_some() {
+        Some("oneOf")
+    } else if schema.any_of.is_some() {
+        Some("anyOf")
+    } else {
+        None
+    };
+    let listed = !schema.properties.is_empty() || !schema.required.is_empty();
+    if let (Some(reference), true) = (&schema.reference, listed) {
+        return Err(ctx.error(format!(
+            "`$ref: {reference}` with `properties` or `required` beside it (an extended \
+             object) is not supported: the generator would use the referenced type and drop \
+             them; write the object out, or extend codegen/src/ir/lower.rs"
+        )));
+    }
+    if let (Some(reference), Some(union)) = (&schema.reference, union) {
+        return Err(ctx.error(format!(
+            "`$ref: {reference}` with `{union}` beside it is not supported; extend \
+             codegen/src/ir/lower.rs"
+        )));
+    }
+    if let (Some(union), false) = (union, schema.properties.is_empty()) {
+        return Err(ctx.error(format!(
+            "`properties` beside `{union}` (fields every member shares) is not supported: the \
+             generator would keep the `{union}` and drop the properties; move them into each \
+             member, or extend codegen/src/ir/lower.rs"
+        )));
+    }
+    Ok(())
 }
 
 fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {

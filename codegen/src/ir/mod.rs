@@ -20,8 +20,8 @@ mod unions;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 pub use operations::{
-    Auth, Body, ErrorResponse, Operation, Pagination, Param, ResponseKind, Success,
-    API_RUNTIME_NAMES,
+    group_type_name, Auth, Body, ErrorResponse, Operation, Pagination, Param, ResponseKind,
+    Success, API_RUNTIME_NAMES,
 };
 
 /// Index of a [`TypeDef`] in [`Models::types`].

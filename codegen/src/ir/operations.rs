@@ -4,6 +4,8 @@
 //! Schemas written inline in an operation (a request body union, a response
 //! union) become named types of `polar-models`, like any inline schema.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::docs::doc_text;
@@ -31,7 +33,22 @@ pub const API_RUNTIME_NAMES: &[&str] = &[
     "Server",
     "AccessToken",
     "OneOrMany",
+    // The version module of the facade defines these beside the groups.
+    "Version",
+    "WebhookPayload",
 ];
+
+/// The Rust type of the operation group at `path`: `oauth2:clients` →
+/// `Oauth2Clients`, and `ClientGroup` for `client`, whose plain name the
+/// runtime (and each version module's `Client` alias) already uses.
+pub fn group_type_name(path: &[String]) -> String {
+    let name = type_name(&path.join("_"));
+    if API_RUNTIME_NAMES.contains(&name.as_str()) {
+        format!("{name}Group")
+    } else {
+        name
+    }
+}
 
 /// One API operation.
 #[derive(Debug, Clone)]
@@ -189,18 +206,34 @@ impl<'a> Lowering<'a> {
         for name in API_RUNTIME_NAMES {
             builders.reserve(name);
         }
+        // Method names per group: operationIds that collide after case
+        // conversion (`things:get-one`, `things:get_one`), or repeat, get
+        // `2`, `3`, ... in document order, as builders do.
+        let mut methods: HashMap<Vec<String>, Namespace> = HashMap::new();
+        // Builders never take a group's type name (`things:list:one` is
+        // the group `ThingsList`, as `things:list` is the builder).
+        for item in spec.paths.values() {
+            for (_, operation) in item.operations() {
+                if let Some(id) = &operation.operation_id {
+                    let (group, _) = split_operation_id(id);
+                    for len in 1..=group.len() {
+                        builders.reserve(&group_type_name(&group[..len]));
+                    }
+                }
+            }
+        }
         let mut operations = Vec::new();
         for (path, item) in &spec.paths {
             for (method, operation) in item.operations() {
                 let mut params = item.parameters.clone();
                 params.extend(operation.parameters.iter().cloned());
-                operations.push(self.lower_operation(
-                    path,
-                    method,
-                    operation,
-                    &params,
-                    &mut builders,
-                )?);
+                let mut lowered =
+                    self.lower_operation(path, method, operation, &params, &mut builders)?;
+                lowered.method = methods
+                    .entry(lowered.group.clone())
+                    .or_default()
+                    .claim(&lowered.method);
+                operations.push(lowered);
             }
         }
         Ok(operations)
