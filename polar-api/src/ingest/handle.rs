@@ -402,13 +402,17 @@ impl Ingestor {
     }
 
     /// Takes the failures kept so far (when no
-    /// [`on_failure`](IngestorBuilder::on_failure) callback is set), so
-    /// that they do not pile up until shutdown.
+    /// [`on_failure`](IngestorBuilder::on_failure) callback is set). At
+    /// most [`queue_capacity`](IngestorBuilder::queue_capacity) are kept;
+    /// later ones are logged as `error` events instead and counted in
+    /// [`Stats::failures_overflowed`].
     pub fn take_failures(&self) -> Vec<Failure> {
         std::mem::take(&mut *self.shared.kept())
     }
 
-    /// Whether the ingestor was shut down.
+    /// Whether the ingestor was shut down, or its background task is gone
+    /// (its runtime ended): then `record` and `try_record` fail at once
+    /// with [`RecordError::Closed`].
     pub fn is_closed(&self) -> bool {
         self.shared.closed.load(Ordering::Acquire)
     }
