@@ -307,6 +307,8 @@ mod tests {
         assert!(!err.to_string().contains("sup3r"));
     }
 
+    type Constructor = fn(&str) -> Result<WebhookSecret, SecretError>;
+
     #[test]
     fn a_bare_prefix_or_a_short_key_is_refused_by_every_constructor() {
         // `POLAR_WEBHOOK_SECRET="whsec_${UNSET}"`: the key would be public.
@@ -318,7 +320,7 @@ mod tests {
             "polar_whs_sup3rs3cret",
             "whsec_c3VwM3JzM2Ny",
         ] {
-            let constructors: [(&str, fn(&str) -> Result<WebhookSecret, SecretError>); 4] = [
+            let constructors: [(&str, Constructor); 4] = [
                 ("new", WebhookSecret::new),
                 ("legacy", WebhookSecret::legacy),
                 ("standard", WebhookSecret::standard),
