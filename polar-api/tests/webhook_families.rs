@@ -11,7 +11,7 @@ use polar_api::webhooks::{Webhook, WebhookError, WebhookSecret};
 const NOW: i64 = 1_790_000_000;
 
 fn decode(body: &str) -> Result<WebhookPayload, WebhookError> {
-    let webhook = Webhook::new(WebhookSecret::new("polar_whs_families").unwrap());
+    let webhook = Webhook::new(WebhookSecret::new("polar_whs_families_test_secret").unwrap());
     let signature = webhook.sign("msg_family", NOW, body.as_bytes());
     let headers = vec![
         ("webhook-id", "msg_family".to_owned()),

@@ -23,7 +23,7 @@ const ID: &str = "msg_2zVersions";
 const CUSTOMER_ID: &str = "992fae2a-2a17-4b7a-8d9e-e287cf90131b";
 
 fn webhook() -> Webhook {
-    Webhook::new(WebhookSecret::new("polar_whs_versions_test").unwrap())
+    Webhook::new(WebhookSecret::new("polar_whs_versions_test_secret").unwrap())
 }
 
 /// A `customer.deleted` delivery as Polar sends it, with `api_version` in
@@ -296,7 +296,7 @@ fn a_bad_signature_is_still_an_error() {
     ));
     // Signed by another secret, for a version not compiled in, not JSON:
     // still refused before anything else.
-    let other = Webhook::new(WebhookSecret::new("polar_whs_someone_else").unwrap());
+    let other = Webhook::new(WebhookSecret::new("polar_whs_someone_else_entirely").unwrap());
     let body = b"not json";
     let headers = signed(&other, body, Some("2027-01"));
     assert!(matches!(

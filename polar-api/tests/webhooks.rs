@@ -352,7 +352,7 @@ fn timestamps_outside_the_tolerance_are_refused() {
 
 #[test]
 fn a_fresh_delivery_verifies_against_the_real_clock() {
-    let webhook = auto("polar_whs_clock_check");
+    let webhook = auto("polar_whs_clock_check_secret");
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -517,7 +517,7 @@ fn an_http_header_map_works_in_any_case() {
 
 #[test]
 fn a_verified_body_that_is_not_an_event_is_a_payload_error() {
-    let webhook = auto("polar_whs_payload_errors");
+    let webhook = auto("polar_whs_payload_errors_secret");
     let ts = 1_790_000_000;
     for (body, event_type) in [
         (&b"not json at all"[..], None),
@@ -548,7 +548,7 @@ fn a_verified_body_that_is_not_an_event_is_a_payload_error() {
 
 #[test]
 fn the_signature_is_checked_before_the_body_is_parsed() {
-    let webhook = auto("polar_whs_order_of_checks");
+    let webhook = auto("polar_whs_order_of_checks_secret");
     let headers = headers("msg", "1790000000", "v1,AAAA");
     assert!(matches!(
         webhook.verify_and_decode_at::<WebhookPayload, _>(&headers, b"not json", 1_790_000_000),

@@ -2,7 +2,7 @@
 //! old enough, flushed), keeps at most N requests in flight, splits
 //! refused batches, and drains on shutdown.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::Ordering;
@@ -15,7 +15,7 @@ use tokio::time::Instant;
 
 use super::config::Settings;
 use super::deliver::{Outcome, Part, Sender};
-use super::encode::encode;
+use super::encode::{encode, Body};
 use super::event::Event;
 use super::failure::{Failure, FailureReason, Refusal, ShutdownReport};
 use super::handle::{hand_to, log_undelivered, Msg, Shared, Stopped};
@@ -23,7 +23,7 @@ use super::rate::later;
 use super::stats::Counters;
 use crate::transport::Core;
 
-type InFlight = Pin<Box<dyn Future<Output = (Part, Outcome)> + Send>>;
+type InFlight = Pin<Box<dyn Future<Output = (u64, Body, Outcome)> + Send>>;
 
 /// Messages taken off the queue at once.
 const RECEIVE_AT_ONCE: usize = 1024;
@@ -50,6 +50,11 @@ pub(crate) struct Batcher {
     /// Parts waiting for a request slot.
     ready: VecDeque<Part>,
     in_flight: FuturesUnordered<InFlight>,
+    /// The events of the requests in flight, by flight number, with their
+    /// batch: a request holds only its body, the batcher the events, so
+    /// that they can be reported if the task is dropped.
+    flying: HashMap<u64, (u64, Vec<Event>)>,
+    next_flight: u64,
     /// Parts not finished yet, per batch.
     unfinished: BTreeMap<u64, usize>,
     /// Flushes waiting for every batch below their bound.
@@ -86,6 +91,8 @@ impl Batcher {
             next_batch: 0,
             ready: VecDeque::new(),
             in_flight: FuturesUnordered::new(),
+            flying: HashMap::new(),
+            next_flight: 0,
             unfinished: BTreeMap::new(),
             flushes: Vec::new(),
             drain: None,
@@ -110,8 +117,10 @@ impl Batcher {
                 .map(|drain| drain.deadline);
             tokio::select! {
                 biased;
-                Some((part, outcome)) = self.in_flight.next(), if !self.in_flight.is_empty() => {
-                    self.finish(part, outcome);
+                Some((flight, body, outcome)) = self.in_flight.next(), if !self.in_flight.is_empty() => {
+                    if let Some((batch, events)) = self.flying.remove(&flight) {
+                        self.finish(Part { batch, events, body }, outcome);
+                    }
                 }
                 received = self.rx.recv_many(&mut messages, RECEIVE_AT_ONCE), if !self.received_all => {
                     if received == 0 {
@@ -199,9 +208,15 @@ impl Batcher {
                 break;
             };
             self.shared.counters.flight(part.events.len(), true);
+            let flight = self.next_flight;
+            self.next_flight += 1;
+            self.flying.insert(flight, (part.batch, part.events));
             let sender = Arc::clone(&self.sender);
-            self.in_flight
-                .push(Box::pin(sender.deliver(Arc::clone(&self.shared), part)));
+            self.in_flight.push(Box::pin(sender.deliver(
+                Arc::clone(&self.shared),
+                flight,
+                part.body,
+            )));
         }
     }
 
@@ -296,12 +311,7 @@ impl Batcher {
 
     /// Sends `groups` (events with their index in `body`) again, as parts
     /// of `batch`, ahead of the other ready parts.
-    fn requeue(
-        &mut self,
-        batch: u64,
-        body: &super::encode::Body,
-        groups: Vec<Vec<(usize, Event)>>,
-    ) {
+    fn requeue(&mut self, batch: u64, body: &Body, groups: Vec<Vec<(usize, Event)>>) {
         for group in groups.into_iter().rev() {
             if group.is_empty() {
                 continue;
@@ -479,30 +489,135 @@ impl Batcher {
 }
 
 impl Drop for Batcher {
-    /// Also when the task is cancelled (its runtime shuts down) or a bug
-    /// panics it: a `shutdown` waiting for the drain must not wait forever.
+    /// Runs however the task ends: after [`Batcher::stop`] (then it holds
+    /// nothing), or when the task is dropped before it stopped (its
+    /// runtime ended before `shutdown().await`, or a bug panicked it).
+    /// Then every event it still holds (the open batch, the ready parts,
+    /// the requests in flight, the queue) is reported with
+    /// [`FailureReason::RuntimeShutdown`], the handles are closed (a
+    /// `record` waiting for room gets its event back), and a `shutdown`
+    /// waiting for the drain gets the report.
     fn drop(&mut self) {
-        self.shared.finished.store(true, Ordering::Release);
+        // Handles now fail at once, and nothing more enters the queue.
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.permits.close();
+        self.rx.close();
+        let mut replies = self
+            .drain
+            .take()
+            .map(|drain| drain.replies)
+            .unwrap_or_default();
+        let mut held = std::mem::take(&mut self.open);
+        self.open_since = None;
+        for part in self.ready.drain(..) {
+            held.extend(part.events);
+        }
+        // The requests go first: they hold only bodies.
+        self.in_flight = FuturesUnordered::new();
+        for (_, (_, events)) in self.flying.drain() {
+            self.shared.counters.flight(events.len(), false);
+            held.extend(events);
+        }
+        while let Ok(message) = self.rx.try_recv() {
+            match message {
+                Msg::Event(event) => held.push(event),
+                Msg::Flush(_) => {}
+                Msg::Shutdown { reply, .. } => replies.push(reply),
+            }
+        }
+        self.flushes.clear();
+        let lost = held.len();
+        Counters::add(&self.shared.counters.failed, lost);
+        self.shared.release(lost);
+        let mut undelivered = {
+            let mut kept = self.shared.kept();
+            let already = self.shared.finished.swap(true, Ordering::AcqRel);
+            // After `stop`, what is kept is the caller's (none is, then).
+            if already {
+                Vec::new()
+            } else {
+                std::mem::take(&mut *kept)
+            }
+        };
+        undelivered.append(&mut self.cut_short);
+        undelivered.extend(held.into_iter().map(|event| Failure {
+            event,
+            reason: FailureReason::RuntimeShutdown,
+        }));
+        let stats = self.shared.stats();
         let shared = &self.shared;
         shared.stopped.send_if_modified(|stopped| {
             if stopped.is_some() {
                 return false;
             }
             *stopped = Some(Stopped {
-                stats: shared.stats(),
+                stats,
                 deadline_passed: false,
                 elapsed: Duration::ZERO,
             });
             true
         });
+        if lost > 0 {
+            tracing::error!(
+                target: "polar_api::ingest",
+                events = lost,
+                recorded = stats.recorded,
+                acknowledged = stats.acknowledged,
+                "the usage-event ingestor's task was dropped (its runtime ended) before \
+                 `shutdown().await`: the events it held are reported as not delivered"
+            );
+        }
+        let mut replies = replies.into_iter();
+        match replies.next() {
+            Some(first) => {
+                let report = ShutdownReport {
+                    stats,
+                    undelivered,
+                    deadline_passed: false,
+                    elapsed: Duration::ZERO,
+                };
+                if let Err(report) = first.send(report) {
+                    hand_over(&self.shared, report.undelivered);
+                }
+            }
+            None => hand_over(&self.shared, undelivered),
+        }
+        for reply in replies {
+            let _ = reply.send(ShutdownReport {
+                stats,
+                undelivered: Vec::new(),
+                deadline_passed: false,
+                elapsed: Duration::ZERO,
+            });
+        }
     }
 }
 
-/// Undelivered events nobody asked for: the callback, else the log.
+/// Undelivered events nobody asked for: the callback, else the log (one
+/// `error` event each, but one for all those a dropped task held, naming
+/// their `external_id`s).
 fn hand_over(shared: &Shared, failures: Vec<Failure>) {
-    match &shared.on_failure {
-        Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
-        None => failures.iter().for_each(log_undelivered),
+    if let Some(callback) = &shared.on_failure {
+        failures.into_iter().for_each(|f| hand_to(callback, f));
+        return;
+    }
+    let (dropped, others): (Vec<Failure>, Vec<Failure>) = failures
+        .into_iter()
+        .partition(|f| matches!(f.reason, FailureReason::RuntimeShutdown));
+    others.iter().for_each(log_undelivered);
+    if !dropped.is_empty() {
+        let external_ids = dropped
+            .iter()
+            .map(|f| f.event.get_external_id().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join(",");
+        tracing::error!(
+            target: "polar_api::ingest",
+            events = dropped.len(),
+            external_ids = %external_ids,
+            reason = %FailureReason::RuntimeShutdown,
+            "usage events not delivered"
+        );
     }
 }
 

@@ -131,21 +131,26 @@ impl Sender {
         }
     }
 
-    /// Sends `part` until it is acknowledged, refused or failed for good, or
-    /// the shutdown deadline passes; hands it back with the outcome.
+    /// Sends `body` until it is acknowledged, refused or failed for good,
+    /// or the shutdown deadline passes; hands it back with the outcome.
+    ///
+    /// The request holds only its body: the events stay with the batcher
+    /// under `flight`, so that they are still there to report if this
+    /// future is dropped (its runtime ended) before it finishes.
     pub(crate) async fn deliver(
         self: Arc<Self>,
         shared: Arc<Shared>,
-        part: Part,
-    ) -> (Part, Outcome) {
+        flight: u64,
+        body: Body,
+    ) -> (u64, Body, Outcome) {
         let mut last_error = None;
         let mut expired = self.expired.clone();
         let outcome = tokio::select! {
-            outcome = self.attempts(&shared.counters, &part.body, &mut last_error) => Some(outcome),
+            outcome = self.attempts(&shared.counters, &body, &mut last_error) => Some(outcome),
             () = wait_true(&mut expired) => None,
         };
         let outcome = outcome.unwrap_or(Outcome::Interrupted { last_error });
-        (part, outcome)
+        (flight, body, outcome)
     }
 
     async fn attempts(

@@ -129,6 +129,14 @@ pub enum FailureReason {
     ///
     /// [`Ingestor::record_detached`]: super::Ingestor::record_detached
     QueueFull,
+    /// The ingestor's background task was dropped before it could deliver
+    /// the event: its tokio runtime ended (a `#[tokio::main]` function
+    /// returned, a `#[tokio::test]` finished, a runtime was dropped)
+    /// before [`Ingestor::shutdown`](super::Ingestor::shutdown) was
+    /// awaited, or the task panicked. The event may have reached the server
+    /// if its request was in flight: resending it is safe, since the server
+    /// skips an `external_id` it has seen.
+    RuntimeShutdown,
 }
 
 impl fmt::Display for FailureReason {
@@ -159,6 +167,10 @@ impl fmt::Display for FailureReason {
                 f,
                 "not recorded: the queue was full and too many events were already waiting"
             ),
+            FailureReason::RuntimeShutdown => write!(
+                f,
+                "not delivered: the ingestor's task was dropped (its runtime ended) before shutdown"
+            ),
         }
     }
 }
@@ -180,9 +192,18 @@ pub struct ShutdownReport {
 }
 
 impl ShutdownReport {
-    /// Whether every event recorded was delivered.
+    /// Whether every event recorded was delivered: the server acknowledged
+    /// every one (`recorded == acknowledged`), none was refused, failed
+    /// or handed back, and none is still held (a report from a handle
+    /// whose task was dropped counts what that task held as failed).
     pub fn is_complete(&self) -> bool {
-        self.undelivered.is_empty() && self.stats.refused == 0 && self.stats.failed == 0
+        let stats = &self.stats;
+        self.undelivered.is_empty()
+            && stats.refused == 0
+            && stats.failed == 0
+            && stats.recorded == stats.acknowledged
+            && stats.queued == 0
+            && stats.in_flight_events == 0
     }
 }
 

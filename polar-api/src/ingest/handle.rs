@@ -35,7 +35,8 @@ pub(crate) struct Shared {
     pub(crate) closed: AtomicBool,
     pub(crate) counters: Counters,
     pub(crate) on_failure: Option<FailureCallback>,
-    /// Failures kept when there is no callback.
+    /// Failures kept when there is no callback: at most `capacity`; past
+    /// that, each is logged and counted in `failures_overflowed`.
     pub(crate) kept: Mutex<Vec<Failure>>,
     /// Set when the background task has ended.
     pub(crate) finished: AtomicBool,
@@ -79,8 +80,26 @@ impl Shared {
     pub(crate) fn report(&self, failures: impl IntoIterator<Item = Failure>) {
         match &self.on_failure {
             Some(callback) => failures.into_iter().for_each(|f| hand_to(callback, f)),
-            None => self.kept().extend(failures),
+            None => {
+                let overflow = {
+                    let mut kept = self.kept();
+                    let mut failures = failures.into_iter();
+                    let room = self.capacity.saturating_sub(kept.len());
+                    kept.extend(failures.by_ref().take(room));
+                    failures.collect::<Vec<_>>()
+                };
+                self.overflow(&overflow);
+            }
         }
+    }
+
+    /// Failures that found the kept list full: logged, and counted.
+    fn overflow(&self, failures: &[Failure]) {
+        if failures.is_empty() {
+            return;
+        }
+        Counters::add(&self.counters.failures_overflowed, failures.len());
+        failures.iter().for_each(log_undelivered);
     }
 
     pub(crate) fn kept(&self) -> std::sync::MutexGuard<'_, Vec<Failure>> {
@@ -104,6 +123,9 @@ impl Shared {
         if self.finished.load(Ordering::Acquire) {
             drop(kept);
             log_undelivered(&failure);
+        } else if kept.len() >= self.capacity {
+            drop(kept);
+            self.overflow(&[failure]);
         } else {
             kept.push(failure);
         }
@@ -380,13 +402,17 @@ impl Ingestor {
     }
 
     /// Takes the failures kept so far (when no
-    /// [`on_failure`](IngestorBuilder::on_failure) callback is set), so
-    /// that they do not pile up until shutdown.
+    /// [`on_failure`](IngestorBuilder::on_failure) callback is set). At
+    /// most [`queue_capacity`](IngestorBuilder::queue_capacity) are kept;
+    /// later ones are logged as `error` events instead and counted in
+    /// [`Stats::failures_overflowed`].
     pub fn take_failures(&self) -> Vec<Failure> {
         std::mem::take(&mut *self.shared.kept())
     }
 
-    /// Whether the ingestor was shut down.
+    /// Whether the ingestor was shut down, or its background task is gone
+    /// (its runtime ended): then `record` and `try_record` fail at once
+    /// with [`RecordError::Closed`].
     pub fn is_closed(&self) -> bool {
         self.shared.closed.load(Ordering::Acquire)
     }

@@ -31,6 +31,33 @@
 //!   [`Ingestor::take_failures`]) when the server refuses it or its batch
 //!   fails for good, and in the [`ShutdownReport`] when the deadline cuts
 //!   the drain short.
+//! * **Nothing is dropped silently with the runtime.** The background task
+//!   runs on the runtime [`start`](IngestorBuilder::start) was called on.
+//!   If that runtime ends before [`Ingestor::shutdown`] is awaited (a
+//!   `#[tokio::main]` function returns, a `#[tokio::test]` ends), the task
+//!   is dropped and every event it still holds (queued, batched, in
+//!   flight) is handed to `on_failure` with
+//!   [`FailureReason::RuntimeShutdown`], or, without a callback, named
+//!   (how many, and their `external_id`s) in one `error` log: reported,
+//!   but not sent. A handle that outlives its task then fails at once
+//!   ([`RecordError::Closed`]; [`Ingestor::is_closed`] is `true`), and its
+//!   [`ShutdownReport::is_complete`] is `false`. Await `shutdown` before
+//!   the runtime ends:
+//!
+//! ```no_run
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let client = polar_api::v2026_10::Client::from_env()?;
+//!     let ingestor = client.ingestor().start()?;
+//!     // ... record events ...
+//!     let report = ingestor.shutdown().await; // before `main` returns
+//!     if !report.is_complete() {
+//!         eprintln!("{} events not delivered", report.undelivered.len());
+//!     }
+//!     Ok(())
+//! }
+//! ```
+//!
 //! * **Retries are safe.** Every event has an `external_id` (a fresh UUID
 //!   v7 at `record` when it has none), and the server skips one it has
 //!   already stored, so a batch resent after a lost answer is counted once
@@ -38,7 +65,11 @@
 //! * **Bounded memory.** The ingestor holds at most
 //!   [`queue_capacity`](IngestorBuilder::queue_capacity) events, queued,
 //!   batched or in flight: then `try_record` hands the event back and
-//!   `record` waits (for room, never for I/O).
+//!   `record` waits (for room, never for I/O). Without `on_failure`, it
+//!   keeps at most `queue_capacity` failures for
+//!   [`take_failures`](Ingestor::take_failures) and the shutdown report;
+//!   past that, each is logged as an `error` event (with its `external_id`)
+//!   and counted in [`Stats::failures_overflowed`].
 //!
 //! # How it sends
 //!

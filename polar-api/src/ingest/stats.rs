@@ -34,6 +34,12 @@ pub struct Stats {
     pub retried_batches: u64,
     /// Retries (attempts after the first of a request).
     pub retries: u64,
+    /// Failures that found the kept list full (no
+    /// [`on_failure`](super::IngestorBuilder::on_failure) callback, and
+    /// [`take_failures`](super::Ingestor::take_failures) not called while
+    /// [`queue_capacity`](super::IngestorBuilder::queue_capacity) failures
+    /// were kept): each was logged as an `error` event instead of kept.
+    pub failures_overflowed: u64,
     /// Events waiting in the queue or in a batch not yet sent.
     pub queued: u64,
     /// Requests in flight (waiting for an answer or between retries).
@@ -55,6 +61,7 @@ pub(crate) struct Counters {
     pub(crate) requests: AtomicU64,
     pub(crate) retried_batches: AtomicU64,
     pub(crate) retries: AtomicU64,
+    pub(crate) failures_overflowed: AtomicU64,
     pub(crate) in_flight: AtomicUsize,
     pub(crate) in_flight_events: AtomicUsize,
 }
@@ -75,6 +82,7 @@ impl Counters {
             requests: self.requests.load(Relaxed),
             retried_batches: self.retried_batches.load(Relaxed),
             retries: self.retries.load(Relaxed),
+            failures_overflowed: self.failures_overflowed.load(Relaxed),
             queued: held.saturating_sub(in_flight_events) as u64,
             in_flight: self.in_flight.load(Relaxed) as u64,
             in_flight_events: in_flight_events as u64,

@@ -52,6 +52,11 @@
 //! [`WebhookSecret::legacy`] or [`WebhookSecret::standard`]; a pinned secret
 //! accepts signatures made under its own derivation only.
 //!
+//! Every constructor refuses a secret that is only a prefix (`whsec_`,
+//! `polar_whs_`: what `"whsec_${UNSET}"` leaves) or has fewer than 16
+//! bytes of key after its prefix ([`SecretError::BarePrefix`],
+//! [`SecretError::TooShort`]): anyone could sign with such a key.
+//!
 //! Secrets never appear in `Debug` output or in errors.
 //!
 //! # Example

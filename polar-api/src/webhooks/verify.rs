@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn leading_zeros_are_signed_as_sent() {
         // The signed content holds the header's text, not a re-formatted number.
-        let webhook = Webhook::new(WebhookSecret::legacy("polar_whs_x").unwrap());
+        let webhook = Webhook::new(WebhookSecret::legacy("polar_whs_leading_zeros_test").unwrap());
         let body = b"{}";
         let header = webhook.sign("msg", 1_700_000_000, body);
         let headers = [
@@ -313,7 +313,7 @@ mod tests {
 
     #[test]
     fn extreme_clocks_do_not_overflow() {
-        let webhook = Webhook::new(WebhookSecret::legacy("k").unwrap());
+        let webhook = Webhook::new(WebhookSecret::legacy("extreme_clocks_test_key").unwrap());
         let header = webhook.sign("m", i64::MAX, b"");
         let headers = [
             ("webhook-id", "m".to_string()),

@@ -376,6 +376,9 @@ impl IngestMock {
     }
 }
 
+/// An `on_failure` callback, boxed.
+pub type Sink = Box<dyn Fn(Failure) + Send + Sync + 'static>;
+
 /// Failures handed to `on_failure`, collected.
 pub fn collector() -> (
     Arc<Mutex<Vec<Failure>>>,

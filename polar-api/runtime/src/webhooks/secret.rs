@@ -10,6 +10,13 @@ use base64::Engine as _;
 
 /// The prefix of Standard Webhooks secrets.
 const WHSEC_PREFIX: &str = "whsec_";
+/// The prefix of Polar's legacy secrets.
+const POLAR_PREFIX: &str = "polar_whs_";
+/// The fewest bytes of key a secret may have after its prefix (the text
+/// of a legacy secret, the decoded bytes of a standard one). Polar's
+/// secrets have 32 or more; a prefix alone, or a prefix and a few
+/// characters, is a key anyone can sign with.
+const MIN_KEY_BYTES: usize = 16;
 
 /// Standard base64 that takes padded and unpadded input alike and does not
 /// insist on zero bits after the last full byte.
@@ -69,10 +76,14 @@ impl WebhookSecret {
     /// with either key passes.
     ///
     /// Surrounding whitespace is ignored (Polar's secrets contain none, but a
-    /// value read from a file often ends in a newline). Fails only when the
-    /// secret is empty.
+    /// value read from a file often ends in a newline). Fails when the
+    /// secret is empty ([`SecretError::Empty`]), is only a prefix
+    /// (`whsec_`, `polar_whs_`: [`SecretError::BarePrefix`], as
+    /// `"whsec_${UNSET}"` gives), or has fewer than 16 bytes
+    /// after its prefix ([`SecretError::TooShort`]). A standard reading
+    /// whose decoded key is that short is not tried.
     pub fn new(secret: &str) -> Result<Self, SecretError> {
-        let secret = non_empty(secret)?;
+        let secret = usable_legacy(secret)?;
         Ok(Self::from_keys(
             Some(secret.as_bytes().into()),
             decode_standard(secret, true).ok(),
@@ -83,10 +94,11 @@ impl WebhookSecret {
     /// 2026-09-08): the HMAC key is the UTF-8 bytes of the whole string,
     /// prefix included, and nothing else is tried.
     ///
-    /// Surrounding whitespace is ignored. Fails only when the secret is
-    /// empty.
+    /// Surrounding whitespace is ignored. Fails as [`new`](Self::new) does:
+    /// when the secret is empty, only a prefix, or has fewer than
+    /// 16 bytes after its prefix.
     pub fn legacy(secret: &str) -> Result<Self, SecretError> {
-        let secret = non_empty(secret)?;
+        let secret = usable_legacy(secret)?;
         Ok(Self::from_keys(Some(secret.as_bytes().into()), None))
     }
 
@@ -94,10 +106,14 @@ impl WebhookSecret {
     /// base64, padded or not; the HMAC key is the decoded bytes, and nothing
     /// else is tried. The `whsec_` prefix may be left out.
     ///
-    /// Surrounding whitespace is ignored. Fails when the secret is empty or
-    /// is not base64 (standard alphabet) after the prefix.
+    /// Surrounding whitespace is ignored. Fails when the secret is empty,
+    /// is only a prefix, is not base64 (standard alphabet) after the
+    /// prefix, or decodes to fewer than 16 bytes.
     pub fn standard(secret: &str) -> Result<Self, SecretError> {
         let secret = non_empty(secret)?;
+        if is_bare_prefix(secret) {
+            return Err(SecretError::BarePrefix);
+        }
         let key = decode_standard(secret, false)?;
         Ok(Self::from_keys(None, Some(key)))
     }
@@ -124,6 +140,28 @@ impl WebhookSecret {
     }
 }
 
+/// Whether `secret` (trimmed) is a known prefix and nothing else.
+fn is_bare_prefix(secret: &str) -> bool {
+    secret == WHSEC_PREFIX || secret == POLAR_PREFIX
+}
+
+/// A secret usable as a legacy key: not empty, not a bare prefix, and at
+/// least 16 bytes after its prefix.
+fn usable_legacy(secret: &str) -> Result<&str, SecretError> {
+    let secret = non_empty(secret)?;
+    if is_bare_prefix(secret) {
+        return Err(SecretError::BarePrefix);
+    }
+    let key = secret
+        .strip_prefix(WHSEC_PREFIX)
+        .or_else(|| secret.strip_prefix(POLAR_PREFIX))
+        .unwrap_or(secret);
+    if key.len() < MIN_KEY_BYTES {
+        return Err(SecretError::TooShort);
+    }
+    Ok(secret)
+}
+
 fn non_empty(secret: &str) -> Result<&str, SecretError> {
     let secret = secret.trim();
     if secret.is_empty() {
@@ -142,8 +180,9 @@ fn decode_standard(secret: &str, require_prefix: bool) -> Result<Box<[u8]>, Secr
         None => secret,
     };
     match LENIENT_BASE64.decode(encoded) {
-        Ok(key) if !key.is_empty() => Ok(key.into_boxed_slice()),
-        Ok(_) => Err(SecretError::Empty),
+        Ok(key) if key.is_empty() => Err(SecretError::Empty),
+        Ok(key) if key.len() < MIN_KEY_BYTES => Err(SecretError::TooShort),
+        Ok(key) => Ok(key.into_boxed_slice()),
         Err(_) => Err(SecretError::NotBase64),
     }
 }
@@ -176,6 +215,14 @@ pub enum SecretError {
     /// A secret given to [`WebhookSecret::standard`] is not base64 after its
     /// `whsec_` prefix.
     NotBase64,
+    /// The secret is only a known prefix (`whsec_`, `polar_whs_`): its key
+    /// is missing (an unset variable in `"whsec_${SECRET}"`), and signing
+    /// with the prefix alone is open to anyone.
+    BarePrefix,
+    /// The key after the prefix (the text of a legacy secret, the decoded
+    /// bytes of a standard one) is shorter than 16 bytes: too
+    /// short to be a secret Polar issued, and too easy to guess.
+    TooShort,
 }
 
 impl fmt::Display for SecretError {
@@ -184,6 +231,14 @@ impl fmt::Display for SecretError {
             SecretError::Empty => f.write_str("the webhook secret is empty"),
             SecretError::NotBase64 => f.write_str(
                 "the webhook secret is not a standard secret: expected `whsec_` followed by base64",
+            ),
+            SecretError::BarePrefix => f.write_str(
+                "the webhook secret is only a prefix (`whsec_` or `polar_whs_`) with no key after it: \
+                 is the variable it is built from unset?",
+            ),
+            SecretError::TooShort => f.write_str(
+                "the webhook secret's key (after its `whsec_` or `polar_whs_` prefix) is shorter \
+                 than 16 bytes: not a secret Polar issued",
             ),
         }
     }
@@ -213,7 +268,13 @@ mod tests {
 
     #[test]
     fn new_has_only_the_legacy_reading_otherwise() {
-        for text in ["polar_whs_abc", "whsec_not-base64_", "whsec_", "AAAA"] {
+        for text in [
+            "polar_whs_abcdefghijklmnop",
+            "whsec_not-base64_not-base64_",
+            // Base64, but only 12 bytes of key.
+            "whsec_AAECAwQFBgcICQoL",
+            "AAAAAAAAAAAAAAAAAAAAAAAA",
+        ] {
             let secret = WebhookSecret::new(text).unwrap();
             assert_eq!(secret.derivations(), [KeyDerivation::Legacy], "{text}");
         }
@@ -239,16 +300,62 @@ mod tests {
         assert_eq!(WebhookSecret::legacy("").unwrap_err(), SecretError::Empty);
         assert_eq!(
             WebhookSecret::standard("whsec_").unwrap_err(),
-            SecretError::Empty
+            SecretError::BarePrefix
         );
         let err = WebhookSecret::standard("whsec_sup3r-s3cret!").unwrap_err();
         assert_eq!(err, SecretError::NotBase64);
         assert!(!err.to_string().contains("sup3r"));
     }
 
+    type Constructor = fn(&str) -> Result<WebhookSecret, SecretError>;
+
+    #[test]
+    fn a_bare_prefix_or_a_short_key_is_refused_by_every_constructor() {
+        // `POLAR_WEBHOOK_SECRET="whsec_${UNSET}"`: the key would be public.
+        for text in [
+            "whsec_",
+            "polar_whs_",
+            " whsec_\n",
+            "x",
+            "polar_whs_sup3rs3cret",
+            "whsec_c3VwM3JzM2Ny",
+        ] {
+            let constructors: [(&str, Constructor); 4] = [
+                ("new", WebhookSecret::new),
+                ("legacy", WebhookSecret::legacy),
+                ("standard", WebhookSecret::standard),
+                ("from_str", |s| s.parse()),
+            ];
+            for (name, constructor) in constructors {
+                let Err(err) = constructor(text) else {
+                    panic!("{name} accepted {text:?}")
+                };
+                assert!(
+                    matches!(
+                        err,
+                        SecretError::BarePrefix | SecretError::TooShort | SecretError::NotBase64
+                    ),
+                    "{name}({text:?}): {err:?}"
+                );
+                let shown = format!("{err} {err:?}");
+                assert!(!shown.contains("sup3r"), "{shown}");
+                assert!(!shown.contains("c3Vw"), "{shown}");
+            }
+        }
+        let bare = WebhookSecret::new(" whsec_\n").unwrap_err();
+        assert_eq!(bare, SecretError::BarePrefix);
+        assert!(bare.to_string().contains("prefix"), "{bare}");
+        let short = WebhookSecret::legacy("polar_whs_sup3rs3cret").unwrap_err();
+        assert_eq!(short, SecretError::TooShort);
+        assert!(short.to_string().contains("16 bytes"), "{short}");
+        // 16 bytes of key after the prefix are enough.
+        assert!(WebhookSecret::new("polar_whs_0123456789abcdef").is_ok());
+        assert!(WebhookSecret::standard("whsec_AAECAwQFBgcICQoLDA0ODw==").is_ok());
+    }
+
     #[test]
     fn debug_is_redacted() {
-        let secret = WebhookSecret::new("polar_whs_hunter2hunter2").unwrap();
+        let secret = WebhookSecret::new("polar_whs_hunter2hunter2hunter2").unwrap();
         let shown = format!("{secret:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("redacted"), "{shown}");
@@ -256,8 +363,8 @@ mod tests {
 
     #[test]
     fn surrounding_whitespace_is_ignored() {
-        let secret = WebhookSecret::legacy(" polar_whs_abc\n").unwrap();
+        let secret = WebhookSecret::legacy(" polar_whs_abcdefghijklmnop\n").unwrap();
         let keys: Vec<_> = secret.keys().collect();
-        assert_eq!(keys[0].1, b"polar_whs_abc");
+        assert_eq!(keys[0].1, b"polar_whs_abcdefghijklmnop");
     }
 }
