@@ -43,6 +43,58 @@ fn base_url_credentials_are_never_echoed() {
     }
 }
 
+/// Every configuration type's `Debug`, holding a base URL with credentials
+/// and a token: neither shows. (A builder holds the URL as given: `build()`
+/// refuses it, but the builder may be logged before.)
+#[test]
+fn no_config_type_debug_shows_base_url_credentials_or_tokens() {
+    use polar_api::__private::RequestOptions;
+    use polar_api::RetryConfig;
+
+    const USER: &str = "alice_the_user";
+    const PASS: &str = "hunter2_SeCrEt";
+    const TOKEN: &str = "polar_oat_TOKEN_SeCrEt_42";
+    let with_credentials = Server::Custom(format!("https://{USER}:{PASS}@proxy.example.com/polar"));
+    let plain = Server::Custom("http://127.0.0.1:9".to_owned());
+    let texts = [
+        ("Server", format!("{with_credentials:?}")),
+        (
+            "ClientBuilder",
+            format!(
+                "{:?}",
+                Client::builder()
+                    .token(TOKEN)
+                    .server(with_credentials.clone())
+            ),
+        ),
+        (
+            "Client",
+            format!(
+                "{:?}",
+                Client::builder()
+                    .token(TOKEN)
+                    .server(plain.clone())
+                    .build()
+                    .unwrap()
+            ),
+        ),
+        ("RequestOptions", {
+            let mut options = RequestOptions::default();
+            options.set_token(TOKEN.into());
+            format!("{options:?}")
+        }),
+        ("RetryConfig", format!("{:?}", RetryConfig::default())),
+    ];
+    for (what, text) in texts {
+        for secret in [USER, PASS, TOKEN] {
+            assert!(!text.contains(secret), "{what} shows `{secret}`: {text}");
+        }
+    }
+    // What is not a secret still shows.
+    let shown = format!("{with_credentials:?}");
+    assert!(shown.contains("proxy.example.com/polar"), "{shown}");
+}
+
 // ---------------------------------------------------------------------------
 // Error bodies stay out of Debug and Display
 // ---------------------------------------------------------------------------

@@ -7,7 +7,10 @@ use crate::Error;
 /// Operation paths already begin with `/v1/`, so a base URL is a scheme and
 /// host, optionally followed by a path prefix (for a proxy), never ending in
 /// `/v1`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+///
+/// Its `Debug` masks a user name or password in a custom URL (`build()`
+/// refuses them, but a builder may be logged before it is built).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub enum Server {
     /// The live API, `https://api.polar.sh`.
     #[default]
@@ -77,6 +80,19 @@ fn without_userinfo(raw: &str) -> std::borrow::Cow<'_, str> {
     };
     let start = raw.find("://").map_or(0, |i| i + 3).min(at);
     format!("{}***{}", &raw[..start], &raw[at..]).into()
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Server::Production => f.write_str("Production"),
+            Server::Sandbox => f.write_str("Sandbox"),
+            Server::Custom(url) => f
+                .debug_tuple("Custom")
+                .field(&without_userinfo(url))
+                .finish(),
+        }
+    }
 }
 
 impl From<String> for Server {
