@@ -21,6 +21,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/` (`meters:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn list(&self) -> MetersList {
         MetersList {
             core: self.core.clone(),
@@ -42,6 +44,8 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `POST /v1/meters/` (`meters:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:write`).
     pub fn create(&self, body: super::models::MeterCreate) -> MetersCreate {
         MetersCreate {
             core: self.core.clone(),
@@ -57,6 +61,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}` (`meters:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> MetersGet {
         MetersGet {
             core: self.core.clone(),
@@ -72,6 +78,8 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `PATCH /v1/meters/{id}` (`meters:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -92,6 +100,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}/quantities` (`meters:quantities`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn quantities(
         &self,
         id: super::models::uuid::Uuid,

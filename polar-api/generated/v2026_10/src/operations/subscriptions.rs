@@ -21,6 +21,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/` (`subscriptions:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn list(&self) -> SubscriptionsList {
         SubscriptionsList {
             core: self.core.clone(),
@@ -57,6 +59,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `POST /v1/subscriptions/` (`subscriptions:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn create(
         &self,
         body: super::models::SubscriptionsCreateBody,
@@ -75,6 +79,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/export` (`subscriptions:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn export(&self) -> SubscriptionsExport {
         SubscriptionsExport {
             core: self.core.clone(),
@@ -97,6 +103,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/{id}` (`subscriptions:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> SubscriptionsGet {
         SubscriptionsGet {
             core: self.core.clone(),
@@ -112,6 +120,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `DELETE /v1/subscriptions/{id}` (`subscriptions:revoke`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn revoke(&self, id: super::models::uuid::Uuid) -> SubscriptionsRevoke {
         SubscriptionsRevoke {
             core: self.core.clone(),
@@ -127,6 +137,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `PATCH /v1/subscriptions/{id}` (`subscriptions:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
