@@ -215,3 +215,43 @@ fn a_portal_client_without_a_session_reaches_only_public_operations() {
         assert_eq!(surface, expected, "{relative}");
     }
 }
+
+// ---- item 10: deprecated parameters --------------------------------------
+
+#[test]
+fn deprecated_parameters_are_marked() {
+    let mut doc = document();
+    doc["paths"]["/things"] = json!({
+        "get": {
+            "operationId": "things:list",
+            "security": [{ "oat": [] }],
+            "parameters": [
+                { "name": "active", "in": "query", "required": false, "deprecated": true,
+                  "schema": { "anyOf": [{ "type": "boolean" }, { "type": "null" }] } },
+                { "name": "archived", "in": "query", "required": false,
+                  "schema": { "type": "boolean", "deprecated": true } },
+                { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer" } }
+            ],
+            "responses": { "204": { "description": "done" } }
+        }
+    });
+    let files = generate(&doc);
+    let text = file(&files, "/operations/things.rs");
+    for setter in ["active", "archived"] {
+        let at = text
+            .find(&format!("pub fn {setter}(mut self"))
+            .unwrap_or_else(|| panic!("no setter {setter}: {text}"));
+        let before = &text[..at];
+        let attrs = &before[before.rfind("\n\n").unwrap_or(0)..];
+        let attrs = &attrs[attrs.rfind("}\n").map_or(0, |i| i + 2)..];
+        assert!(
+            attrs.contains("/// **Deprecated** in the API.")
+                && attrs.contains("#[deprecated(note = \"deprecated in the API\")]"),
+            "{setter}: {attrs}"
+        );
+    }
+    let at = text.find("pub fn limit(mut self").expect("limit");
+    let before = &text[..at];
+    let attrs = &before[before.rfind("}\n").map_or(0, |i| i + 2)..];
+    assert!(!attrs.contains("deprecated"), "{attrs}");
+}

@@ -691,7 +691,10 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
 
 fn emit_setter(models: &Models, param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
-    let doc = doc_attrs(&param.doc);
+    let mut doc = doc_attrs(&param.doc);
+    if param.deprecated {
+        doc.extend(quote!(#[deprecated(note = "deprecated in the API")]));
+    }
     let ty = model_type(models, &param.ty);
     if param.many {
         return quote! {

@@ -192,6 +192,12 @@ fn emit_case(
     let http_method = op.http_method;
     let status = Literal::u16_unsuffixed(op.success.status);
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
+    // Every setter is called, a deprecated parameter's too.
+    let allow_deprecated = op
+        .query_params
+        .iter()
+        .any(|p| p.deprecated && !p.required)
+        .then(|| quote!(#[allow(deprecated)]));
     quote! {
         Case {
             operation_id: #operation_id,
@@ -205,6 +211,7 @@ fn emit_case(
             kind: #kind,
             response: #response,
             call: |clients: &Clients| {
+                #allow_deprecated
                 let request = clients.#client.clone()#(.#accessors())*.#method(#(#args),*)#(#setters)*;
                 let future: super::super::CaseFuture = Box::pin(async move { #encode });
                 future

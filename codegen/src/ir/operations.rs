@@ -113,6 +113,9 @@ pub struct Param {
     /// [`super::metadata`]). `None` for every other parameter.
     pub entry_value: Option<TypeRef>,
     pub doc: String,
+    /// `deprecated: true` on the parameter or on its schema: the doc says
+    /// so, and an optional one's builder method is `#[deprecated]`.
+    pub deprecated: bool,
 }
 
 impl Param {
@@ -396,6 +399,10 @@ impl<'a> Lowering<'a> {
         if doc.is_empty() {
             doc = format!("The `{}` parameter.", param.name);
         }
+        let deprecated = param.deprecated || schema.deprecated;
+        if deprecated {
+            doc.push_str("\n\n**Deprecated** in the API.");
+        }
         // A credential given as a parameter (a checkout's `client_secret`
         // in its path) is held as a `Secret`, so the builder's `Debug`
         // hides it; it is sent as given.
@@ -413,6 +420,7 @@ impl<'a> Lowering<'a> {
             deep_object,
             entry_value,
             doc,
+            deprecated,
         })
     }
 

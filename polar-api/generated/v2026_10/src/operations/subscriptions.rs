@@ -240,6 +240,9 @@ impl SubscriptionsList {
         self
     }
     /// Filter by active or inactive subscription.
+    ///
+    /// **Deprecated** in the API.
+    #[deprecated(note = "deprecated in the API")]
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
