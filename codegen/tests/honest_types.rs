@@ -255,3 +255,62 @@ fn deprecated_parameters_are_marked() {
     let attrs = &before[before.rfind("}\n").map_or(0, |i| i + 2)..];
     assert!(!attrs.contains("deprecated"), "{attrs}");
 }
+
+// ---- item 11: short names in signatures ----------------------------------
+
+/// The named types a reference mentions.
+fn mentions(ty: &TypeRef) -> Vec<ir::TypeId> {
+    let mut out = Vec::new();
+    ty.named(&mut out);
+    out
+}
+
+#[test]
+fn signatures_use_the_short_metadata_names() {
+    for relative in PINNED {
+        let m = pinned(relative);
+        let aliases: Vec<(ir::TypeId, ir::TypeId, &str)> = m
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, ty)| ty.origin == ir::Origin::ShortName)
+            .map(|(i, ty)| match &ty.kind {
+                ir::TypeKind::Alias(TypeRef::Named(target)) => {
+                    (ir::TypeId(i), *target, ty.name.as_str())
+                }
+                other => panic!("{} is {other:?}", ty.name),
+            })
+            .collect();
+        assert_eq!(aliases.len(), 2, "{relative}");
+        let mut long = Vec::new();
+        let mut short = 0;
+        for ty in &m.types {
+            if let ir::TypeKind::Struct(s) = &ty.kind {
+                for f in &s.fields {
+                    for id in mentions(&f.ty) {
+                        if aliases.iter().any(|(_, target, _)| *target == id) {
+                            long.push(format!("{}.{}", ty.name, f.wire_name));
+                        }
+                        short += aliases.iter().filter(|(a, _, _)| *a == id).count();
+                    }
+                }
+            }
+        }
+        for op in &m.operations {
+            for p in op.path_params.iter().chain(&op.query_params) {
+                for id in mentions(&p.ty) {
+                    if aliases.iter().any(|(_, target, _)| *target == id) {
+                        long.push(format!("{} {}", op.operation_id, p.wire_name));
+                    }
+                    short += aliases.iter().filter(|(a, _, _)| *a == id).count();
+                }
+            }
+        }
+        assert!(long.is_empty(), "{relative}: long names in {long:?}");
+        println!(
+            "{relative}: {short} signatures name {:?}",
+            aliases.iter().map(|a| a.2).collect::<Vec<_>>()
+        );
+        assert!(short > 0);
+    }
+}

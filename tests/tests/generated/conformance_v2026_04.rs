@@ -280,7 +280,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -806,7 +806,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1490,7 +1490,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1738,7 +1738,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -4011,7 +4011,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -6783,7 +6783,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7115,7 +7115,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7307,7 +7307,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_04::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_04::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),

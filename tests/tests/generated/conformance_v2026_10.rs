@@ -298,7 +298,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -875,7 +875,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1598,7 +1598,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1871,7 +1871,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -4181,7 +4181,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -6953,7 +6953,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7285,7 +7285,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7477,7 +7477,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
