@@ -314,3 +314,53 @@ fn signatures_use_the_short_metadata_names() {
         assert!(short > 0);
     }
 }
+
+// ---- item 12: the migration guide states what the documents say ----------
+
+#[test]
+fn the_migration_guide_does_not_promise_an_endpoint_update_the_documents_lack() {
+    let guide = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/migrations/2026-04-to-2026-10.md"),
+    )
+    .expect("the committed guide");
+    assert!(
+        !guide.contains("update_webhook_endpoint"),
+        "the pinned WebhookEndpointUpdate has no api_version"
+    );
+    assert!(guide.contains("From Polar's documentation, which the document does not state"));
+}
+
+#[test]
+fn an_endpoint_update_with_api_version_is_named_in_the_guide() {
+    let mut doc = document();
+    doc["paths"]["/webhooks/endpoints/{id}"] = json!({
+        "patch": {
+            "operationId": "webhooks:update_webhook_endpoint",
+            "security": [{ "oat": [] }],
+            "parameters": [
+                { "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }
+            ],
+            "requestBody": { "required": true, "content": { "application/json": {
+                "schema": { "$ref": "#/components/schemas/WebhookEndpointUpdate" }
+            } } },
+            "responses": { "204": { "description": "done" } }
+        }
+    });
+    doc["components"]["schemas"]["WebhookEndpointUpdate"] = json!({
+        "type": "object",
+        "properties": { "url": { "type": "string" } }
+    });
+    let without = codegen::emit::versions::webhook_endpoint_move(&lower(&doc), "v2027_01");
+    assert!(!without.contains("update_webhook_endpoint"), "{without}");
+    doc["components"]["schemas"]["WebhookEndpointUpdate"]["properties"]["api_version"] =
+        json!({ "type": "string" });
+    let models = lower(&doc);
+    let endpoint = struct_named(&models, "WebhookEndpointUpdate");
+    assert!(endpoint.fields.iter().any(|f| f.wire_name == "api_version"));
+    let with = codegen::emit::versions::webhook_endpoint_move(&models, "v2027_01");
+    assert!(
+        with.contains("`webhooks().update_webhook_endpoint`"),
+        "{with}"
+    );
+}
