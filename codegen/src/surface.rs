@@ -18,7 +18,10 @@ pub fn models(models: &Models) -> String {
             TypeKind::Struct(structure) => {
                 let _ = writeln!(out, "struct {}", ty.name);
                 for field in &structure.fields {
-                    let rust = short_type(models, &field.ty, field.boxed);
+                    let rust = match field.int_const {
+                        Some(value) => format!("ConstInt<{value}>"),
+                        None => short_type(models, &field.ty, field.boxed),
+                    };
                     let wrapped = match field.presence {
                         Presence::Required => rust,
                         Presence::RequiredNullable | Presence::Optional => {
@@ -83,7 +86,7 @@ pub fn short_type(models: &Models, ty: &TypeRef, boxed: bool) -> String {
         TypeRef::Integer => "i64".into(),
         TypeRef::Number => "f64".into(),
         TypeRef::Boolean => "bool".into(),
-        TypeRef::ConstBool(flag) => format!("bool (const {flag})"),
+        TypeRef::ConstBool(flag) => format!("ConstBool<{flag}>"),
         TypeRef::DateTime => "DateTime<Utc>".into(),
         TypeRef::Date => "NaiveDate".into(),
         TypeRef::Uuid => "Uuid".into(),

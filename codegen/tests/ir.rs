@@ -672,8 +672,11 @@ fn formats_and_containers_map_to_type_refs() {
     let want: Vec<(&str, &TypeRef)> = expected.iter().map(|(n, t)| (*n, t)).collect();
     assert_eq!(got, want);
     assert_eq!(gizmo.additional, None);
-    // `{type: null}` only admits null: required, it is a required nullable `()`.
-    assert_eq!(field(gizmo, "nothing").presence, Presence::RequiredNullable);
+    // `{type: null}` only admits null: required, it is the constant `()`,
+    // never asked for (`Option<()>` would offer a `Some(())` the spec has
+    // no value for).
+    assert_eq!(field(gizmo, "nothing").presence, Presence::Required);
+    assert!(field(gizmo, "nothing").is_fixed());
 }
 
 #[test]

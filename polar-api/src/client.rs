@@ -115,8 +115,9 @@ impl<V: ApiVersion> Client<V> {
 
     /// A customer-portal client without a token, with this client's server,
     /// timeouts, retries and connection pool, for the portal operations the
-    /// API leaves public (license key validation and activation; see
-    /// [`NoSession`](crate::NoSession)).
+    /// API leaves public, and only those (license key validation and
+    /// activation, a customer's email-update check and verification, an
+    /// organization's portal page; see [`NoSession`](crate::NoSession)).
     pub fn public_portal(&self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
         let core = self.core.with_token(None)?;
         Ok(CustomerPortalClient::from_core(core))

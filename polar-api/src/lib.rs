@@ -119,7 +119,7 @@ pub use polar_api_runtime::{
     IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
     ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
 };
-pub use portal::CustomerPortalClient;
+pub use portal::{AuthenticatedSession, CustomerPortalClient};
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].
 pub use polar_api_runtime::reqwest;

@@ -14,9 +14,11 @@ use crate::{
 /// authenticated with a session token instead of an organization token.
 ///
 /// The type parameter records which kind of session token it holds.
-/// Operations open to either kind are available on every
-/// `CustomerPortalClient<S>`; the ones only a member may call exist only on
-/// `CustomerPortalClient<MemberSession>`. Portal operations are not methods
+/// Operations open to either kind of session are available on every
+/// `CustomerPortalClient<S>` with `S:` [`AuthenticatedSession`]; the ones
+/// only a member may call exist only on `CustomerPortalClient<MemberSession>`;
+/// a client without a token (`CustomerPortalClient<NoSession>`) has only the
+/// operations the API leaves public. Portal operations are not methods
 /// of [`Client`](crate::Client), so an organization token can't be sent to
 /// them by mistake.
 ///
@@ -41,6 +43,42 @@ pub struct CustomerPortalClient<V: ApiVersion, S: SessionKind = CustomerSession>
     core: Core,
     kind: PhantomData<fn() -> (V, S)>,
 }
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for crate::CustomerSession {}
+    impl Sealed for crate::MemberSession {}
+}
+
+/// The session kinds that hold a token, [`CustomerSession`] and
+/// [`MemberSession`]: a `CustomerPortalClient<S>` with such an `S` has every
+/// portal operation open to both. Sealed: [`NoSession`] is not one, so a
+/// client without a token has only the public operations.
+///
+/// ```compile_fail
+/// # fn demo(portal: polar_api::v2026_10::CustomerPortalClient<polar_api::NoSession>) {
+/// // Listing orders needs a session token: not offered without one.
+/// let _ = portal.orders();
+/// # }
+/// ```
+///
+/// ```compile_fail
+/// # fn demo(portal: polar_api::v2026_10::CustomerPortalClient<polar_api::NoSession>) {
+/// // `license_keys()` holds only the public operations there.
+/// let _ = portal.license_keys().list();
+/// # }
+/// ```
+///
+/// ```
+/// # fn demo(portal: polar_api::v2026_10::CustomerPortalClient<polar_api::NoSession>) {
+/// let _ = portal.license_keys();
+/// let _ = portal.organizations();
+/// # }
+/// ```
+pub trait AuthenticatedSession: SessionKind + sealed::Sealed {}
+
+impl AuthenticatedSession for CustomerSession {}
+impl AuthenticatedSession for MemberSession {}
 
 impl<V: ApiVersion> CustomerPortalClient<V, CustomerSession> {
     /// A production portal client with the default options for a customer

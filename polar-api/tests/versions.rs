@@ -119,7 +119,16 @@ macro_rules! version_tests {
                 Mock::given(method("GET"))
                     .and(path("/v1/customer-portal/orders/"))
                     .respond_with(ResponseTemplate::new(200).set_body_json(empty_page()))
-                    .expect(5)
+                    .expect(4)
+                    .mount(&server)
+                    .await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/customer-portal/organizations/acme"))
+                    .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+                        "error": "ResourceNotFound",
+                        "detail": "Not found"
+                    })))
+                    .expect(1)
                     .mount(&server)
                     .await;
                 Mock::given(method("POST"))
@@ -148,7 +157,9 @@ macro_rules! version_tests {
                 for portal in [&member, &standalone_member] {
                     portal.orders().list().send().await.unwrap();
                 }
-                public.orders().list().send().await.unwrap();
+                // Without a session only the public operations exist.
+                let err = public.organizations().get("acme").send().await.unwrap_err();
+                assert!(err.is_not_found(), "{err:?}");
 
                 let standalone_public: CustomerPortalClient<NoSession> =
                     builder(&server).build_public_portal().unwrap();

@@ -11,7 +11,7 @@ use super::classify::{classify, Facts};
 use super::{Entry, Kind};
 use crate::ir::{
     Auth, Field, Models, Operation, Origin, Param, Presence, ResponseKind, Struct, TypeDef, TypeId,
-    TypeKind, TypeRef,
+    TypeKind,
 };
 use crate::surface::{receiver, short_type};
 
@@ -291,7 +291,7 @@ impl<'m> Walk<'m> {
                 .iter()
                 .filter(|f| {
                     matches!(f.presence, Presence::Required | Presence::RequiredNullable)
-                        && !matches!(f.ty, TypeRef::Const(_))
+                        && !f.is_fixed()
                 })
                 .map(|f| display_field(f).to_owned())
                 .collect();

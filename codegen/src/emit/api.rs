@@ -319,6 +319,64 @@ fn groups(models: &Models) -> Result<Vec<Group<'_>>, crate::Error> {
     Ok(groups)
 }
 
+/// Whether an operation needs no credentials (its `security` names none).
+fn is_public(op: &Operation) -> bool {
+    matches!(op.auth, Auth::Public | Auth::PortalPublic)
+}
+
+/// Which portal clients reach a portal group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PortalReach {
+    /// Every operation is public: every `CustomerPortalClient<S>`, also
+    /// `NoSession`.
+    Everyone,
+    /// No operation is public: clients holding a session token.
+    Sessions,
+    /// Some are public: clients holding a session token get the whole
+    /// group, `CustomerPortalClient<NoSession>` a second type holding only
+    /// the public ones (`<Group>Public`).
+    Split,
+}
+
+fn portal_reach(group: &Group<'_>) -> PortalReach {
+    let public = group.operations.iter().filter(|op| is_public(op)).count();
+    if public == 0 {
+        PortalReach::Sessions
+    } else if public == group.operations.len() {
+        PortalReach::Everyone
+    } else {
+        PortalReach::Split
+    }
+}
+
+/// The type `CustomerPortalClient<NoSession>` gets for a [`PortalReach::Split`] group.
+fn public_type_name(group: &Group<'_>) -> String {
+    format!("{}Public", group.type_name)
+}
+
+/// For each portal group `CustomerPortalClient<NoSession>` reaches, its
+/// accessor and the operations (`operationId`s) it offers there: what a
+/// portal client without a session token can call.
+pub fn public_portal_surface(models: &Models) -> Result<Vec<(String, Vec<String>)>, crate::Error> {
+    let mut out = Vec::new();
+    for group in groups(models)? {
+        if !group.portal || group.path.len() != 2 || group.member_only {
+            continue;
+        }
+        let ops: Vec<String> = match portal_reach(&group) {
+            PortalReach::Sessions => continue,
+            PortalReach::Everyone | PortalReach::Split => group
+                .operations
+                .iter()
+                .filter(|op| is_public(op))
+                .map(|op| op.operation_id.clone())
+                .collect(),
+        };
+        out.push((group.path[1].clone(), ops));
+    }
+    Ok(out)
+}
+
 fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
     let name = ident(&group.type_name);
     let what = group.path.join(" / ");
@@ -326,7 +384,35 @@ fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
     let children = emit_child_accessors(models, group);
     let methods = group.operations.iter().map(|op| emit_method(models, op));
     let builders = group.operations.iter().map(|op| emit_builder(models, op));
+    let public_part = (group.portal && portal_reach(group) == PortalReach::Split).then(|| {
+        let public_name = ident(&public_type_name(group));
+        let public_doc = format!(
+            " The operations of the `{what}` group the API leaves public: what a portal \
+             client without a session token (`CustomerPortalClient<NoSession>`) can call."
+        );
+        let public_methods = group
+            .operations
+            .iter()
+            .filter(|op| is_public(op))
+            .map(|op| emit_method(models, op));
+        quote! {
+            #[doc = #public_doc]
+            #[derive(Clone, Debug)]
+            pub struct #public_name {
+                core: crate::__private::Core,
+                errors: crate::__private::ErrorDecoder,
+            }
+            impl #public_name {
+                #[doc(hidden)]
+                pub fn __new(core: crate::__private::Core, errors: crate::__private::ErrorDecoder) -> Self {
+                    #public_name { core, errors }
+                }
+                #(#public_methods)*
+            }
+        }
+    });
     quote! {
+        #public_part
         #[doc = #group_doc]
         #[derive(Clone, Debug)]
         pub struct #name {
@@ -375,7 +461,7 @@ fn emit_accessor(group: &Group<'_>, feature: &str, version: &ApiVersion) -> Toke
         return TokenStream::new();
     }
     if group.member_only {
-        quote! {
+        return quote! {
             #[cfg(feature = #feature)]
             impl CustomerPortalClient<crate::MemberSession> {
                 #[doc = #doc]
@@ -385,14 +471,49 @@ fn emit_accessor(group: &Group<'_>, feature: &str, version: &ApiVersion) -> Toke
                     #construct
                 }
             }
-        }
-    } else {
-        quote! {
+        };
+    }
+    match portal_reach(group) {
+        PortalReach::Everyone => quote! {
             #[cfg(feature = #feature)]
             impl<S: crate::SessionKind> CustomerPortalClient<S> {
                 #[doc = #doc]
+                #[doc = ""]
+                #[doc = " The API leaves them public: a client without a session token may call them too."]
                 pub fn #method(&self) -> #name {
                     #construct
+                }
+            }
+        },
+        PortalReach::Sessions => quote! {
+            #[cfg(feature = #feature)]
+            impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
+                #[doc = #doc]
+                pub fn #method(&self) -> #name {
+                    #construct
+                }
+            }
+        },
+        PortalReach::Split => {
+            let public_name = ident(&public_type_name(group));
+            let public_doc = format!(
+                " The `{}` operations the API leaves public (the others need a session token).",
+                group.path.join(" / ")
+            );
+            quote! {
+                #[cfg(feature = #feature)]
+                impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
+                    #[doc = #doc]
+                    pub fn #method(&self) -> #name {
+                        #construct
+                    }
+                }
+                #[cfg(feature = #feature)]
+                impl CustomerPortalClient<crate::NoSession> {
+                    #[doc = #public_doc]
+                    pub fn #method(&self) -> #public_name {
+                        #public_name::__new(self.__core().clone(), ::#ops_crate::__decode_error_body)
+                    }
                 }
             }
         }
@@ -587,7 +708,10 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
 
 fn emit_setter(models: &Models, param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
-    let doc = doc_attrs(&param.doc);
+    let mut doc = doc_attrs(&param.doc);
+    if param.deprecated {
+        doc.extend(quote!(#[deprecated(note = "deprecated in the API")]));
+    }
     let ty = model_type(models, &param.ty);
     if param.many {
         return quote! {
@@ -665,6 +789,10 @@ fn emit_request(op: &Operation) -> TokenStream {
     }
     if op.success.kind == ResponseKind::Csv {
         steps.push(quote!(request = request.accept("text/csv");));
+    }
+    if matches!(op.auth, Auth::Public | Auth::PortalPublic) {
+        // The spec names no credentials: the client's token stays home.
+        steps.push(quote!(request = request.public();));
     }
     let binding = if steps.is_empty() {
         quote!(let request)

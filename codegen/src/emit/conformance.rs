@@ -222,6 +222,12 @@ fn emit_case(
     let http_method = op.http_method;
     let status = Literal::u16_unsuffixed(op.success.status);
     let query = query.iter().map(|(k, v)| quote!((#k, #v)));
+    // Every setter is called, a deprecated parameter's too.
+    let allow_deprecated = op
+        .query_params
+        .iter()
+        .any(|p| p.deprecated && !p.required)
+        .then(|| quote!(#[allow(deprecated)]));
     Ok(quote! {
         Case {
             operation_id: #operation_id,
@@ -235,6 +241,7 @@ fn emit_case(
             kind: #kind,
             response: #response,
             call: |clients: &Clients| {
+                #allow_deprecated
                 let request = clients.#client.clone()#(.#accessors())*.#method(#(#args),*)#(#setters)*;
                 let future: super::super::CaseFuture = Box::pin(async move { #encode });
                 future

@@ -28,6 +28,8 @@ pub const RUNTIME_REEXPORTS: &[&str] = &[
     "chrono",
     "uuid",
     "Const",
+    "ConstBool",
+    "ConstInt",
     "ConstValue",
     "Nullable",
     "Page",
@@ -282,9 +284,9 @@ fn emit_constructor(
         let takes_argument = matches!(
             field.presence,
             Presence::Required | Presence::RequiredNullable
-        ) && !matches!(field.ty, TypeRef::Const(_));
+        ) && !field.is_fixed();
         if takes_argument {
-            let mut ty = rust_type(models, &field.ty);
+            let mut ty = field_rust_type(models, field);
             if field.boxed {
                 ty = quote!(Box<#ty>);
             }
@@ -319,7 +321,7 @@ fn emit_constructor(
 fn emit_field(models: &Models, field: &Field, derived: bool) -> TokenStream {
     let doc = doc_attrs(&field.doc);
     let name = ident(&field.rust_name);
-    let mut inner = rust_type(models, &field.ty);
+    let mut inner = field_rust_type(models, field);
     if field.boxed {
         inner = quote!(Box<#inner>);
     }
@@ -623,6 +625,18 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
 }
 
 /// The Rust type written for a [`TypeRef`] inside `polar-models`.
+/// A field's type inside its presence wrapper: its [`TypeRef`], or
+/// `ConstInt<value>` for an integer `const`.
+fn field_rust_type(models: &Models, field: &Field) -> TokenStream {
+    match field.int_const {
+        Some(value) => {
+            let value = proc_macro2::Literal::i64_unsuffixed(value);
+            quote!(super::ConstInt<#value>)
+        }
+        None => rust_type(models, &field.ty),
+    }
+}
+
 pub fn rust_type(models: &Models, ty: &TypeRef) -> TokenStream {
     rust_type_in(models, ty, &quote!(super))
 }
@@ -639,7 +653,8 @@ pub fn rust_type_in(models: &Models, ty: &TypeRef, root: &TokenStream) -> TokenS
         TypeRef::Secret => quote!(#root::Secret),
         TypeRef::Integer => quote!(i64),
         TypeRef::Number => quote!(f64),
-        TypeRef::Boolean | TypeRef::ConstBool(_) => quote!(bool),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::ConstBool(value) => quote!(#root::ConstBool<#value>),
         TypeRef::DateTime => quote!(#root::chrono::DateTime<#root::chrono::Utc>),
         TypeRef::Date => quote!(#root::chrono::NaiveDate),
         TypeRef::Uuid => quote!(#root::uuid::Uuid),

@@ -51,10 +51,6 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
     let inits = structure.fields.iter().zip(&slots).map(|(field, slot)| {
         let rust = ident(&field.rust_name);
         let value = match (field.presence, field.on_missing) {
-            // `const: true` must not read as `bool::default()`.
-            (_, OnMissing::Default) if field.ty == TypeRef::ConstBool(true) => {
-                quote!(#slot.unwrap_or_else(crate::__private::default_true))
-            }
             (_, OnMissing::UnknownEnum) => {
                 quote!(#slot.unwrap_or_else(crate::__private::absent_enum))
             }

@@ -300,9 +300,7 @@ pub fn migration_guide(
          in the README (*Reviewing a spec refresh*).\n\
          \n\
          Both versions can be enabled at once while you move: change one module path at a time, \
-         and let the compiler show what each entry below means for your code. Webhook endpoints \
-         keep the version they were created with; move them (in Polar's dashboard or with \
-         `webhooks().update_webhook_endpoint`) once your handler decodes `{to}` payloads.\n\
+         and let the compiler show what each entry below means for your code. {endpoints}\n\
          \n\
          {body}",
         old_name = old.name,
@@ -310,5 +308,36 @@ pub fn migration_guide(
         old_feature = old.feature(),
         new_feature = new.feature(),
         body = render::markdown(&changes),
+        endpoints = webhook_endpoint_move(new_models, &to),
     )
+}
+
+/// How a webhook endpoint moves to the new version, stated only as far as
+/// the new document says it: with `update_webhook_endpoint` when its
+/// `WebhookEndpointUpdate` has an `api_version`, otherwise what the document
+/// lacks, and what Polar's documentation adds, labelled as such.
+pub fn webhook_endpoint_move(new_models: &Models, to: &str) -> String {
+    let has_api_version = |schema: &str| {
+        new_models.component(schema).is_some_and(|id| {
+            matches!(
+                &new_models.get(id).kind,
+                crate::ir::TypeKind::Struct(s) if s.fields.iter().any(|f| f.wire_name == "api_version")
+            )
+        })
+    };
+    if has_api_version("WebhookEndpointUpdate") {
+        format!(
+            "Webhook endpoints keep the version they were created with; move one with \
+             `webhooks().update_webhook_endpoint` (`WebhookEndpointUpdate::api_version`) once \
+             your handler decodes `{to}` payloads."
+        )
+    } else {
+        format!(
+            "This version's document gives webhook endpoints no `api_version` \
+             (`WebhookEndpointUpdate` has none), so the SDK cannot move an endpoint to another \
+             version. From Polar's documentation, which the document does not state: each \
+             endpoint keeps the version it was created with, and is moved in Polar's dashboard; \
+             move it once your handler decodes `{to}` payloads."
+        )
+    }
 }

@@ -318,6 +318,8 @@ impl<'a> Lowering<'a> {
             let required = schema.required.iter().any(|r| r == wire_name);
             let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
+                // `type: null`: `null` is its one value, a constant.
+                (true, true) if ty == TypeRef::Unit => Presence::Required,
                 (true, true) => Presence::RequiredNullable,
                 (false, true) if ctx.input => Presence::Tristate,
                 (false, _) => Presence::Optional,
@@ -356,6 +358,7 @@ impl<'a> Lowering<'a> {
                 on_missing,
                 boxed: false,
                 doc,
+                int_const: integer_const(property),
             });
         }
         // Unlisted properties, from `additionalProperties` or
@@ -955,6 +958,18 @@ fn wrap_nullable(inner: TypeRef, nullable: bool) -> TypeRef {
     } else {
         inner
     }
+}
+
+/// The integer a property's `const` fixes it to (directly, or as the one
+/// non-null member of an `anyOf`).
+fn integer_const(schema: &Schema) -> Option<i64> {
+    let own = schema.const_value.as_ref().and_then(Value::as_i64);
+    own.or_else(|| match union_members(schema) {
+        Some((members, _)) if members.len() == 1 => {
+            members[0].const_value.as_ref().and_then(Value::as_i64)
+        }
+        _ => None,
+    })
 }
 
 pub(super) fn peel_nullable(ty: TypeRef) -> (TypeRef, bool) {

@@ -136,22 +136,46 @@ pub(super) fn add_short_names(
             module,
             kind: TypeKind::Alias(TypeRef::Named(alias.target)),
         });
-        // The add-one-entry methods of the `metadata` filter take the
-        // short name.
-        if alias.name == METADATA_FILTER_VALUE {
-            let short = TypeRef::Named(TypeId(models.types.len() - 1));
-            let target = TypeRef::Named(alias.target);
-            for op in &mut models.operations {
-                for param in op.query_params.iter_mut() {
-                    if param.wire_name == "metadata" && param.entry_value.as_ref() == Some(&target)
-                    {
-                        param.entry_value = Some(short.clone());
-                    }
+        // Signatures name the short name: struct fields (`metadata`, and
+        // every other map of the same values), parameters and their
+        // add-one-entry methods, bodies. The union keeps its structural
+        // name for its own definition, union members and other aliases.
+        let short = TypeId(models.types.len() - 1);
+        for ty in &mut models.types {
+            if let TypeKind::Struct(structure) = &mut ty.kind {
+                for field in &mut structure.fields {
+                    rename(&mut field.ty, alias.target, short);
                 }
+                if let Some(additional) = &mut structure.additional {
+                    rename(additional, alias.target, short);
+                }
+            }
+        }
+        for op in &mut models.operations {
+            for param in op.path_params.iter_mut().chain(op.query_params.iter_mut()) {
+                rename(&mut param.ty, alias.target, short);
+                if let Some(entry) = &mut param.entry_value {
+                    rename(entry, alias.target, short);
+                }
+            }
+            if let Some(body) = &mut op.body {
+                rename(&mut body.ty, alias.target, short);
             }
         }
     }
     Ok(())
+}
+
+/// Every mention of `from` in `ty` becomes `to`.
+fn rename(ty: &mut TypeRef, from: TypeId, to: TypeId) {
+    match ty {
+        TypeRef::Named(id) if *id == from => *id = to,
+        TypeRef::Vec(inner) | TypeRef::Nullable(inner) => rename(inner, from, to),
+        TypeRef::Map { value, .. } => rename(value, from, to),
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|item| rename(item, from, to)),
+        TypeRef::Page { item, .. } => rename(item, from, to),
+        _ => {}
+    }
 }
 
 /// The one value type all `found` agree on, `None` when there are none.

@@ -131,10 +131,9 @@ impl Struct {
     /// Whether the generated struct derives `Default`: every field is
     /// optional or a constant.
     pub fn derives_default(&self) -> bool {
-        self.fields.iter().all(|f| {
-            matches!(f.presence, Presence::Optional | Presence::Tristate)
-                || matches!(f.ty, TypeRef::Const(_))
-        })
+        self.fields
+            .iter()
+            .all(|f| matches!(f.presence, Presence::Optional | Presence::Tristate) || f.is_fixed())
     }
 
     /// Whether the generated struct has a `new(required fields)`
@@ -144,12 +143,12 @@ impl Struct {
     }
 
     /// The fields `new` takes as arguments, in order (required, not
-    /// constant). Empty when there is no constructor.
+    /// [fixed](Field::is_fixed)). Empty when there is no constructor.
     pub fn constructor_arguments(&self) -> impl Iterator<Item = &Field> {
         let has = self.has_constructor();
         self.fields.iter().filter(move |f| {
             has && matches!(f.presence, Presence::Required | Presence::RequiredNullable)
-                && !matches!(f.ty, TypeRef::Const(_))
+                && !f.is_fixed()
         })
     }
 }
@@ -172,6 +171,23 @@ pub struct Field {
     /// Set when the field closes a cycle of directly contained types.
     pub boxed: bool,
     pub doc: String,
+    /// `const: <integer>`: the value the spec fixes the property to. The
+    /// field's Rust type is then `ConstInt<value>` (a `ty` of
+    /// [`TypeRef::Integer`] says what the value is).
+    pub int_const: Option<i64>,
+}
+
+impl Field {
+    /// Whether the spec fixes the field's value, so that a constructor never
+    /// asks for it and `Default` gives it: a string, boolean or integer
+    /// `const`, or a required property whose only value is `null`.
+    pub fn is_fixed(&self) -> bool {
+        match self.ty {
+            TypeRef::Const(_) => true,
+            TypeRef::ConstBool(_) | TypeRef::Unit => self.presence == Presence::Required,
+            _ => self.int_const.is_some() && self.presence == Presence::Required,
+        }
+    }
 }
 
 /// How the spec says a property may appear, and so its Rust wrapper.
@@ -292,10 +308,12 @@ pub enum TypeRef {
     Uuid,
     /// Any JSON value.
     Any,
-    /// Only `null` is allowed: `()`.
+    /// Only `null` is allowed: `()` (a required property of this type is
+    /// fixed: `Presence::Required`, never asked for).
     Unit,
     Const(ConstId),
-    /// A boolean `const`: `bool`, whose missing value reads as the constant.
+    /// A boolean `const`: `ConstBool<value>`, whose `Default` (and missing
+    /// value) is the constant.
     ConstBool(bool),
     Vec(Box<TypeRef>),
     /// A JSON object used as a map: `BTreeMap<key, value>`.

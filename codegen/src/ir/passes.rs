@@ -82,7 +82,14 @@ pub(super) fn apply_drift_policy(models: &mut Models) {
             TypeKind::Struct(s) => s
                 .fields
                 .iter()
-                .map(|f| required_on_missing(models, &f.ty))
+                .map(|f| {
+                    if f.is_fixed() {
+                        // The constant (`()` for `type: null`).
+                        OnMissing::Default
+                    } else {
+                        required_on_missing(models, &f.ty)
+                    }
+                })
                 .collect(),
             _ => Vec::new(),
         })

@@ -50,6 +50,7 @@
 //!     pub fn header(self, name: &'static str, value: String) -> Self;
 //!     pub fn accept(self, mime: &'static str) -> Self;
 //!     pub fn options(self, options: RequestOptions) -> Self;
+//!     pub fn public(self) -> Self;   // operations whose `security` names no credentials
 //! }
 //! impl RequestOptions {   // Clone + Debug (the token prints as `AccessToken(***)`) + Default
 //!     pub fn set_timeout(&mut self, timeout: Duration);

@@ -38,6 +38,8 @@ pub struct Request {
     pub(crate) body: Option<Body>,
     pub(crate) error: Option<Error>,
     pub(crate) options: RequestOptions,
+    /// The operation needs no credentials: the client's token is not sent.
+    pub(crate) public: bool,
 }
 
 /// What one request may change of its client's configuration: the
@@ -103,7 +105,17 @@ impl Request {
             body: None,
             error: None,
             options: RequestOptions::default(),
+            public: false,
         }
+    }
+
+    /// Marks an operation the API leaves public (its `security` names no
+    /// credentials): the client's token is not sent, so no `Authorization`
+    /// header goes to it. A token set on the request itself
+    /// ([`RequestOptions::set_token`]) is still sent: the caller asked for it.
+    pub fn public(mut self) -> Self {
+        self.public = true;
+        self
     }
 
     /// Applies a builder's [`RequestOptions`]; its `Idempotency-Key`

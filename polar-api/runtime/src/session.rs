@@ -25,11 +25,14 @@ pub enum CustomerSession {}
 pub enum MemberSession {}
 
 /// Marker for a portal client without a token, for the customer-portal
-/// operations the API leaves public: validating, activating and
+/// operations the API leaves public (their `security` names no
+/// credentials): in both pinned documents, validating, activating and
 /// deactivating a license key from a desktop or mobile app
 /// (`portal.license_keys().validate(..)`, `.activate(..)`,
-/// `.deactivate(..)`). Every other portal operation answers it with a 401
-/// [`Error::Api`](crate::Error::Api).
+/// `.deactivate(..)`), checking and verifying a customer's email update
+/// (`portal.customers().check_email_update(..)`, `.verify_email_update(..)`)
+/// and reading an organization's public page (`portal.organizations().get(..)`).
+/// A client of this kind offers only those.
 #[derive(Debug)]
 pub enum NoSession {}
 

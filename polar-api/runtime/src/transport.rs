@@ -141,7 +141,8 @@ impl Core {
 
     /// Sends a request and returns the final response, whatever its status.
     ///
-    /// Adds the bearer token (the request's own, else the client's),
+    /// Adds the bearer token (the request's own, else the client's unless
+    /// the request is [public](Request::public)),
     /// `User-Agent` and `Accept`, applies the per-attempt timeout and the
     /// deadline of the whole request, calls the hooks around each attempt,
     /// and retries according to the [`RetryConfig`]. Runs inside a
@@ -161,6 +162,7 @@ impl Core {
         let options = &request.options;
         let authorization = match &options.token {
             Some(token) => Some(token.bearer_header()?),
+            None if request.public => None,
             None => self.inner.authorization.clone(),
         };
         let plan = Plan {

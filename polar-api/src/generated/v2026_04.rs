@@ -86,7 +86,7 @@ impl Client {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / benefit_grants` operations.
     pub fn benefit_grants(&self) -> CustomerPortalBenefitGrants {
         CustomerPortalBenefitGrants::__new(
@@ -96,7 +96,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / customer_meters` operations.
     pub fn customer_meters(&self) -> CustomerPortalCustomerMeters {
         CustomerPortalCustomerMeters::__new(
@@ -106,7 +106,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / customer_session` operations.
     pub fn customer_session(&self) -> CustomerPortalCustomerSession {
         CustomerPortalCustomerSession::__new(
@@ -116,7 +116,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / customers` operations.
     pub fn customers(&self) -> CustomerPortalCustomers {
         CustomerPortalCustomers::__new(
@@ -126,7 +126,17 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl CustomerPortalClient<crate::NoSession> {
+    /// The `customer_portal / customers` operations the API leaves public (the others need a session token).
+    pub fn customers(&self) -> CustomerPortalCustomersPublic {
+        CustomerPortalCustomersPublic::__new(
+            self.__core().clone(),
+            ::polar_api_v2026_04::__decode_error_body,
+        )
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / downloadables` operations.
     pub fn downloadables(&self) -> CustomerPortalDownloadables {
         CustomerPortalDownloadables::__new(
@@ -136,10 +146,20 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / license_keys` operations.
     pub fn license_keys(&self) -> CustomerPortalLicenseKeys {
         CustomerPortalLicenseKeys::__new(
+            self.__core().clone(),
+            ::polar_api_v2026_04::__decode_error_body,
+        )
+    }
+}
+#[cfg(feature = "customer_portal")]
+impl CustomerPortalClient<crate::NoSession> {
+    /// The `customer_portal / license_keys` operations the API leaves public (the others need a session token).
+    pub fn license_keys(&self) -> CustomerPortalLicenseKeysPublic {
+        CustomerPortalLicenseKeysPublic::__new(
             self.__core().clone(),
             ::polar_api_v2026_04::__decode_error_body,
         )
@@ -158,7 +178,7 @@ impl CustomerPortalClient<crate::MemberSession> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / orders` operations.
     pub fn orders(&self) -> CustomerPortalOrders {
         CustomerPortalOrders::__new(
@@ -170,6 +190,8 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
 #[cfg(feature = "customer_portal")]
 impl<S: crate::SessionKind> CustomerPortalClient<S> {
     /// The `customer_portal / organizations` operations.
+    ///
+    /// The API leaves them public: a client without a session token may call them too.
     pub fn organizations(&self) -> CustomerPortalOrganizations {
         CustomerPortalOrganizations::__new(
             self.__core().clone(),
@@ -178,7 +200,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / seats` operations.
     pub fn seats(&self) -> CustomerPortalSeats {
         CustomerPortalSeats::__new(
@@ -188,7 +210,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / subscriptions` operations.
     pub fn subscriptions(&self) -> CustomerPortalSubscriptions {
         CustomerPortalSubscriptions::__new(
@@ -198,7 +220,7 @@ impl<S: crate::SessionKind> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl<S: crate::SessionKind> CustomerPortalClient<S> {
+impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / wallets` operations.
     pub fn wallets(&self) -> CustomerPortalWallets {
         CustomerPortalWallets::__new(

@@ -23,7 +23,7 @@ mod union_decode;
 #[doc(hidden)]
 pub mod __private;
 
-pub use constant::{Const, ConstValue};
+pub use constant::{Const, ConstBool, ConstInt, ConstValue};
 pub use nullable::Nullable;
 pub use page::{Page, PageProgress};
 pub use secret::Secret;

@@ -194,6 +194,7 @@ pub fn cases() -> Vec<Case> {
                 "{\"items\":[{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"amount\":10000,\"currency\":\"usd\",\"recurring_interval\":\"month\",\"recurring_interval_count\":1,\"status\":\"active\",\"current_period_start\":\"2026-04-16T12:30:00Z\",\"current_period_end\":\"2026-04-16T12:30:00Z\",\"current_meter_period_start\":\"2026-04-16T12:30:00Z\",\"current_meter_period_end\":\"2026-04-16T12:30:00Z\",\"trial_start\":\"2026-04-16T12:30:00Z\",\"trial_end\":\"2026-04-16T12:30:00Z\",\"cancel_at_period_end\":true,\"canceled_at\":\"2026-04-16T12:30:00Z\",\"started_at\":\"2026-04-16T12:30:00Z\",\"ends_at\":\"2026-04-16T12:30:00Z\",\"ended_at\":\"2026-04-16T12:30:00Z\",\"past_due_at\":\"2026-04-16T12:30:00Z\",\"pause_at_period_end\":true,\"paused_at\":\"2026-04-16T12:30:00Z\",\"resumes_at\":\"2026-04-16T12:30:00Z\",\"customer_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"product_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"discount_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"checkout_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"seats\":1,\"customer_cancellation_reason\":\"customer_service\",\"customer_cancellation_comment\":\"text\",\"metadata\":{\"key\":\"text\"},\"custom_field_data\":{\"key\":\"text\"},\"customer\":{\"id\":\"992fae2a-2a17-4b7a-8d9e-e287cf90131b\",\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"metadata\":{\"key\":\"text\"},\"external_id\":\"usr_1337\",\"email\":\"customer@example.com\",\"email_verified\":true,\"type\":\"individual\",\"name\":\"John Doe\",\"billing_name\":\"John Doe\",\"billing_address\":{\"line1\":\"text\",\"line2\":\"text\",\"postal_code\":\"text\",\"city\":\"text\",\"state\":\"text\",\"country\":\"US\"},\"tax_id\":[\"911144442\",\"us_ein\"],\"locale\":\"text\",\"organization_id\":\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\",\"default_payment_method_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"deleted_at\":\"2026-04-16T12:30:00Z\",\"first_user_event_at\":\"2026-04-16T12:30:00Z\",\"avatar_url\":\"https://www.gravatar.com/avatar/xxx?d=404\"},\"product\":{\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"trial_interval\":\"day\",\"trial_interval_count\":1,\"name\":\"text\",\"description\":\"text\",\"visibility\":\"draft\",\"recurring_interval\":\"day\",\"recurring_interval_count\":1,\"meter_interval\":\"day\",\"meter_interval_count\":1,\"is_recurring\":true,\"is_archived\":true,\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"metadata\":{\"key\":\"text\"},\"prices\":[{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"source\":\"catalog\",\"amount_type\":\"fixed\",\"price_currency\":\"text\",\"tax_behavior\":\"location\",\"is_archived\":true,\"product_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"type\":\"recurring\",\"recurring_interval\":\"day\",\"price_amount\":1,\"legacy\":true}],\"benefits\":[{\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"type\":\"custom\",\"description\":\"text\",\"selectable\":true,\"deletable\":true,\"is_deleted\":true,\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"metadata\":{\"key\":\"text\"},\"visibility\":\"draft\",\"properties\":{\"note\":\"text\"},\"visibility_configurable\":true}],\"medias\":[{\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"name\":\"text\",\"path\":\"text\",\"mime_type\":\"text\",\"size\":1,\"storage_version\":\"text\",\"checksum_etag\":\"text\",\"checksum_sha256_base64\":\"text\",\"checksum_sha256_hex\":\"text\",\"last_modified_at\":\"2026-04-16T12:30:00Z\",\"version\":\"text\",\"service\":\"product_media\",\"is_uploaded\":true,\"created_at\":\"2026-04-16T12:30:00Z\",\"size_readable\":\"text\",\"public_url\":\"text\"}],\"attached_custom_fields\":[{\"custom_field_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"custom_field\":{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"metadata\":{\"key\":\"text\"},\"type\":\"text\",\"slug\":\"text\",\"name\":\"text\",\"organization_id\":\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\",\"properties\":{\"form_label\":\"text\",\"form_help_text\":\"text\",\"form_placeholder\":\"text\",\"textarea\":true,\"min_length\":1,\"max_length\":1}},\"order\":1,\"required\":true}]},\"discount\":{\"duration\":\"once\",\"type\":\"fixed\",\"amount\":1000,\"currency\":\"usd\",\"amounts\":{\"eur\":900,\"usd\":1000},\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"metadata\":{\"key\":\"text\"},\"name\":\"text\",\"code\":\"text\",\"starts_at\":\"2026-04-16T12:30:00Z\",\"ends_at\":\"2026-04-16T12:30:00Z\",\"max_redemptions\":1,\"max_redemptions_per_customer\":1,\"redemptions_count\":1,\"organization_id\":\"1dbfc517-0bbf-4301-9ba8-555ca42b9737\"},\"prices\":[{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"source\":\"catalog\",\"amount_type\":\"fixed\",\"price_currency\":\"text\",\"tax_behavior\":\"location\",\"is_archived\":true,\"product_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"type\":\"recurring\",\"recurring_interval\":\"day\",\"price_amount\":1,\"legacy\":true}],\"meters\":[{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"consumed_units\":25.0,\"credited_units\":100,\"amount\":0,\"meter_id\":\"d498a884-e2cd-4d3e-8002-f536468a8b22\",\"meter\":{\"metadata\":{\"key\":\"text\"},\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"name\":\"text\",\"unit\":\"scalar\",\"custom_label\":\"text\",\"custom_multiplier\":1,\"filter\":{\"conjunction\":\"and\",\"clauses\":[]},\"aggregation\":{\"func\":\"count\"},\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"archived_at\":\"2026-04-16T12:30:00Z\"}}],\"pending_update\":{\"created_at\":\"2026-04-16T12:30:00Z\",\"modified_at\":\"2026-04-16T12:30:00Z\",\"id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"applies_at\":\"2026-04-16T12:30:00Z\",\"product_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"seats\":1}}],\"pagination\":{\"total_count\":1,\"max_page\":1}}",
             ),
             call: |clients: &Clients| {
+                #[allow(deprecated)]
                 let request = clients
                     .org
                     .clone()
@@ -297,7 +298,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -874,7 +875,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1597,7 +1598,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -1870,7 +1871,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -4180,7 +4181,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -6952,7 +6953,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7284,7 +7285,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),
@@ -7476,7 +7477,7 @@ pub fn cases() -> Vec<Case> {
                         ::serde_json::from_str::<
                             ::std::collections::BTreeMap<
                                 String,
-                                ::polar_models::v2026_10::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
+                                ::polar_models::v2026_10::MetadataFilterValue,
                             >,
                         >("{\"key\":\"text\"}")
                             .expect("a value built from the spec decodes"),

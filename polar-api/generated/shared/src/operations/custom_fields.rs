@@ -21,6 +21,8 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// `GET /v1/custom-fields/` (`custom-fields:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:read`, `custom_fields:write`).
     pub fn list(&self) -> CustomFieldsList {
         CustomFieldsList {
             core: self.core.clone(),
@@ -41,6 +43,8 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `POST /v1/custom-fields/` (`custom-fields:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:write`).
     pub fn create(&self, body: super::models::CustomFieldCreate) -> CustomFieldsCreate {
         CustomFieldsCreate {
             core: self.core.clone(),
@@ -56,6 +60,8 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:read` `custom_fields:write`
     ///
     /// `GET /v1/custom-fields/{id}` (`custom-fields:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:read`, `custom_fields:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomFieldsGet {
         CustomFieldsGet {
             core: self.core.clone(),
@@ -71,6 +77,8 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `DELETE /v1/custom-fields/{id}` (`custom-fields:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> CustomFieldsDelete {
         CustomFieldsDelete {
             core: self.core.clone(),
@@ -86,6 +94,8 @@ impl CustomFields {
     /// **Scopes**: `custom_fields:write`
     ///
     /// `PATCH /v1/custom-fields/{id}` (`custom-fields:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

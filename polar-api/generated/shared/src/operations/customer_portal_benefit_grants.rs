@@ -24,6 +24,8 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/benefit-grants/` (`customer_portal:benefit-grants:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalBenefitGrantsList {
         CustomerPortalBenefitGrantsList {
             core: self.core.clone(),
@@ -48,6 +50,8 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/benefit-grants/{id}` (`customer_portal:benefit-grants:get`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalBenefitGrantsGet {
         CustomerPortalBenefitGrantsGet {
             core: self.core.clone(),
@@ -63,6 +67,8 @@ impl CustomerPortalBenefitGrants {
     /// **Scopes**: `customer_portal:write`
     ///
     /// `PATCH /v1/customer-portal/benefit-grants/{id}` (`customer_portal:benefit-grants:update`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

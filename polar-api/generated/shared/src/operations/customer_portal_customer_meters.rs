@@ -24,6 +24,8 @@ impl CustomerPortalCustomerMeters {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/meters/` (`customer_portal:customer_meters:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalCustomerMetersList {
         CustomerPortalCustomerMetersList {
             core: self.core.clone(),
@@ -43,6 +45,8 @@ impl CustomerPortalCustomerMeters {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/meters/{id}` (`customer_portal:customer_meters:get`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalCustomerMetersGet {
         CustomerPortalCustomerMetersGet {
             core: self.core.clone(),

@@ -24,6 +24,8 @@ impl CustomerPortalCustomerSession {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/customer-session/introspect` (`customer_portal:customer-session:introspect`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn introspect(&self) -> CustomerPortalCustomerSessionIntrospect {
         CustomerPortalCustomerSessionIntrospect {
             core: self.core.clone(),
@@ -38,6 +40,8 @@ impl CustomerPortalCustomerSession {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/customer-session/user` (`customer_portal:customer-session:get_authenticated_user`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get_authenticated_user(
         &self,
     ) -> CustomerPortalCustomerSessionGetAuthenticatedUser {

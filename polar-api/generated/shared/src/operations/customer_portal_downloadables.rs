@@ -22,6 +22,8 @@ impl CustomerPortalDownloadables {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/downloadables/` (`customer_portal:downloadables:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalDownloadablesList {
         CustomerPortalDownloadablesList {
             core: self.core.clone(),

@@ -24,6 +24,8 @@ impl CustomerPortalMembers {
     /// Only available to owners and billing managers of team customers.
     ///
     /// `GET /v1/customer-portal/members` (`customer_portal:members:list_members`)
+    ///
+    /// **Credentials:** a member session token (scopes listed: `customer_portal:write`).
     pub fn list_members(&self) -> CustomerPortalMembersListMembers {
         CustomerPortalMembersListMembers {
             core: self.core.clone(),
@@ -44,6 +46,8 @@ impl CustomerPortalMembers {
     /// - If a member with this email already exists, the existing member is returned
     ///
     /// `POST /v1/customer-portal/members` (`customer_portal:members:add_member`)
+    ///
+    /// **Credentials:** a member session token (scopes listed: `customer_portal:write`).
     pub fn add_member(
         &self,
         body: super::models::CustomerPortalMemberCreate,
@@ -66,6 +70,8 @@ impl CustomerPortalMembers {
     /// - Cannot remove the only owner
     ///
     /// `DELETE /v1/customer-portal/members/{id}` (`customer_portal:members:remove_member`)
+    ///
+    /// **Credentials:** a member session token (scopes listed: `customer_portal:write`).
     pub fn remove_member(
         &self,
         id: super::models::uuid::Uuid,
@@ -88,6 +94,8 @@ impl CustomerPortalMembers {
     /// - Customer must have exactly one owner at all times
     ///
     /// `PATCH /v1/customer-portal/members/{id}` (`customer_portal:members:update_member`)
+    ///
+    /// **Credentials:** a member session token (scopes listed: `customer_portal:write`).
     pub fn update_member(
         &self,
         id: super::models::uuid::Uuid,

@@ -22,6 +22,8 @@ impl CustomerPortalOrganizations {
     /// Get a customer portal's organization by slug.
     ///
     /// `GET /v1/customer-portal/organizations/{slug}` (`customer_portal:organizations:get`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn get(&self, slug: impl Into<String>) -> CustomerPortalOrganizationsGet {
         CustomerPortalOrganizationsGet {
             core: self.core.clone(),
@@ -87,6 +89,7 @@ impl CustomerPortalOrganizationsGet {
             "/v1/customer-portal/organizations/{slug}",
         );
         request = request.path_param("slug", &self.slug);
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }

@@ -22,6 +22,8 @@ impl CustomerPortalSeats {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/seats` (`customer_portal:seats:list_seats`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list_seats(&self) -> CustomerPortalSeatsListSeats {
         CustomerPortalSeatsListSeats {
             core: self.core.clone(),
@@ -34,6 +36,8 @@ impl CustomerPortalSeats {
     /// Assign Seat
     ///
     /// `POST /v1/customer-portal/seats` (`customer_portal:seats:assign_seat`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn assign_seat(
         &self,
         body: super::models::CustomerSeatAssign,
@@ -48,6 +52,8 @@ impl CustomerPortalSeats {
     /// Revoke Seat
     ///
     /// `DELETE /v1/customer-portal/seats/{seat_id}` (`customer_portal:seats:revoke_seat`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn revoke_seat(
         &self,
         seat_id: super::models::uuid::Uuid,
@@ -62,6 +68,8 @@ impl CustomerPortalSeats {
     /// Resend Invitation
     ///
     /// `POST /v1/customer-portal/seats/{seat_id}/resend` (`customer_portal:seats:resend_invitation`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn resend_invitation(
         &self,
         seat_id: super::models::uuid::Uuid,
@@ -80,6 +88,8 @@ impl CustomerPortalSeats {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/seats/subscriptions` (`customer_portal:seats:list_claimed_subscriptions`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list_claimed_subscriptions(
         &self,
     ) -> CustomerPortalSeatsListClaimedSubscriptions {

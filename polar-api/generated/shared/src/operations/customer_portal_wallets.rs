@@ -22,6 +22,8 @@ impl CustomerPortalWallets {
     /// List wallets of the authenticated customer.
     ///
     /// `GET /v1/customer-portal/wallets/` (`customer_portal:wallets:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalWalletsList {
         CustomerPortalWalletsList {
             core: self.core.clone(),
@@ -37,6 +39,8 @@ impl CustomerPortalWallets {
     /// Get a wallet by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/wallets/{id}` (`customer_portal:wallets:get`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalWalletsGet {
         CustomerPortalWalletsGet {
             core: self.core.clone(),

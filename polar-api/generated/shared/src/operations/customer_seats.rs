@@ -19,6 +19,8 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:read`
     ///
     /// `GET /v1/customer-seats` (`customer-seats:list_seats`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_seats:read`).
     pub fn list_seats(&self) -> CustomerSeatsListSeats {
         CustomerSeatsListSeats {
             core: self.core.clone(),
@@ -33,6 +35,8 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `POST /v1/customer-seats` (`customer-seats:assign_seat`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_seats:write`).
     pub fn assign_seat(
         &self,
         body: super::models::SeatAssign,
@@ -49,6 +53,8 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `DELETE /v1/customer-seats/{seat_id}` (`customer-seats:revoke_seat`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_seats:write`).
     pub fn revoke_seat(
         &self,
         seat_id: super::models::uuid::Uuid,
@@ -65,6 +71,8 @@ impl CustomerSeats {
     /// **Scopes**: `customer_seats:write`
     ///
     /// `POST /v1/customer-seats/{seat_id}/resend` (`customer-seats:resend_invitation`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_seats:write`).
     pub fn resend_invitation(
         &self,
         seat_id: super::models::uuid::Uuid,
@@ -79,6 +87,8 @@ impl CustomerSeats {
     /// Get Claim Info
     ///
     /// `GET /v1/customer-seats/claim/{invitation_token}` (`customer-seats:get_claim_info`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn get_claim_info(
         &self,
         invitation_token: impl Into<super::models::Secret>,
@@ -93,6 +103,8 @@ impl CustomerSeats {
     /// Claim Seat
     ///
     /// `POST /v1/customer-seats/claim` (`customer-seats:claim_seat`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn claim_seat(&self, body: super::models::SeatClaim) -> CustomerSeatsClaimSeat {
         CustomerSeatsClaimSeat {
             core: self.core.clone(),
@@ -427,6 +439,7 @@ impl CustomerSeatsGetClaimInfo {
             "/v1/customer-seats/claim/{invitation_token}",
         );
         request = request.path_param("invitation_token", &self.invitation_token);
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }
@@ -498,6 +511,7 @@ impl CustomerSeatsClaimSeat {
             "/v1/customer-seats/claim",
         );
         request = request.json_body(&self.body)?;
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }

@@ -24,6 +24,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `POST /v1/customers/{id}/members` (`customers:members:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn create(
         &self,
         id: super::models::uuid::Uuid,
@@ -44,6 +46,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `POST /v1/customers/external/{external_id}/members` (`customers:members:create_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn create_external(
         &self,
         external_id: impl Into<String>,
@@ -64,6 +68,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/customers/{id}/members/{member_id}` (`customers:members:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:read`, `members:write`).
     pub fn get(
         &self,
         id: super::models::uuid::Uuid,
@@ -84,6 +90,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `DELETE /v1/customers/{id}/members/{member_id}` (`customers:members:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn delete(
         &self,
         id: super::models::uuid::Uuid,
@@ -106,6 +114,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `PATCH /v1/customers/{id}/members/{member_id}` (`customers:members:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -128,6 +138,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/customers/external/{external_id}/members/{member_external_id}` (`customers:members:get_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:read`, `members:write`).
     pub fn get_external(
         &self,
         external_id: impl Into<String>,
@@ -148,6 +160,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `DELETE /v1/customers/external/{external_id}/members/{member_external_id}` (`customers:members:delete_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -168,6 +182,8 @@ impl CustomersMembers {
     /// **Scopes**: `members:write`
     ///
     /// `PATCH /v1/customers/external/{external_id}/members/{member_external_id}` (`customers:members:update_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:write`).
     pub fn update_external(
         &self,
         external_id: impl Into<String>,

@@ -21,6 +21,8 @@ impl EventTypes {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/event-types/` (`event-types:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:read`, `events:write`).
     pub fn list(&self) -> EventTypesList {
         EventTypesList {
             core: self.core.clone(),
@@ -45,6 +47,8 @@ impl EventTypes {
     /// **Scopes**: `events:write`
     ///
     /// `PATCH /v1/event-types/{id}` (`event-types:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

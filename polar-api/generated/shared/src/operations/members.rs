@@ -21,6 +21,8 @@ impl Members {
     /// **Scopes**: `members:read` `members:write`
     ///
     /// `GET /v1/members/` (`members:list_members`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `members:read`, `members:write`).
     pub fn list_members(&self) -> MembersListMembers {
         MembersListMembers {
             core: self.core.clone(),

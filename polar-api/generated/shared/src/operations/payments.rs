@@ -21,6 +21,8 @@ impl Payments {
     /// **Scopes**: `payments:read`
     ///
     /// `GET /v1/payments/` (`payments:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `payments:read`).
     pub fn list(&self) -> PaymentsList {
         PaymentsList {
             core: self.core.clone(),
@@ -45,6 +47,8 @@ impl Payments {
     /// **Scopes**: `payments:read`
     ///
     /// `GET /v1/payments/{id}` (`payments:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `payments:read`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> PaymentsGet {
         PaymentsGet {
             core: self.core.clone(),

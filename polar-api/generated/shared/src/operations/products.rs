@@ -21,6 +21,8 @@ impl Products {
     /// **Scopes**: `products:read` `products:write`
     ///
     /// `GET /v1/products/` (`products:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:read`, `products:write`).
     pub fn list(&self) -> ProductsList {
         ProductsList {
             core: self.core.clone(),
@@ -46,6 +48,8 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `POST /v1/products/` (`products:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:write`).
     pub fn create(&self, body: super::models::ProductCreate) -> ProductsCreate {
         ProductsCreate {
             core: self.core.clone(),
@@ -61,6 +65,8 @@ impl Products {
     /// **Scopes**: `products:read` `products:write`
     ///
     /// `GET /v1/products/{id}` (`products:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:read`, `products:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> ProductsGet {
         ProductsGet {
             core: self.core.clone(),
@@ -76,6 +82,8 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `PATCH /v1/products/{id}` (`products:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -96,6 +104,8 @@ impl Products {
     /// **Scopes**: `products:write`
     ///
     /// `POST /v1/products/{id}/benefits` (`products:update_benefits`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:write`).
     pub fn update_benefits(
         &self,
         id: super::models::uuid::Uuid,
@@ -128,10 +138,7 @@ pub struct ProductsList {
     limit: Option<i64>,
     sorting: Vec<super::models::ProductSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl ProductsList {
@@ -220,10 +227,7 @@ impl ProductsList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

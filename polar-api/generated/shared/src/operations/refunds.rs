@@ -21,6 +21,8 @@ impl Refunds {
     /// **Scopes**: `refunds:read` `refunds:write`
     ///
     /// `GET /v1/refunds/` (`refunds:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `refunds:read`, `refunds:write`).
     pub fn list(&self) -> RefundsList {
         RefundsList {
             core: self.core.clone(),
@@ -45,6 +47,8 @@ impl Refunds {
     /// **Scopes**: `refunds:write`
     ///
     /// `POST /v1/refunds/` (`refunds:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `refunds:write`).
     pub fn create(&self, body: super::models::RefundCreate) -> RefundsCreate {
         RefundsCreate {
             core: self.core.clone(),

@@ -24,6 +24,8 @@ impl CustomerPortalSubscriptions {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/subscriptions/` (`customer_portal:subscriptions:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalSubscriptionsList {
         CustomerPortalSubscriptionsList {
             core: self.core.clone(),
@@ -44,6 +46,8 @@ impl CustomerPortalSubscriptions {
     /// **Scopes**: `customer_portal:read` `customer_portal:write`
     ///
     /// `GET /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:get`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalSubscriptionsGet {
         CustomerPortalSubscriptionsGet {
             core: self.core.clone(),
@@ -57,6 +61,8 @@ impl CustomerPortalSubscriptions {
     /// Cancel a subscription of the authenticated customer.
     ///
     /// `DELETE /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:cancel`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn cancel(
         &self,
         id: super::models::uuid::Uuid,
@@ -73,6 +79,8 @@ impl CustomerPortalSubscriptions {
     /// Update a subscription of the authenticated customer.
     ///
     /// `PATCH /v1/customer-portal/subscriptions/{id}` (`customer_portal:subscriptions:update`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

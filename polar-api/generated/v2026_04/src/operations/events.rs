@@ -21,6 +21,8 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/` (`events:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:read`, `events:write`).
     pub fn list(&self) -> EventsList {
         EventsList {
             core: self.core.clone(),
@@ -51,6 +53,8 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/names` (`events:list_names`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:read`, `events:write`).
     pub fn list_names(&self) -> EventsListNames {
         EventsListNames {
             core: self.core.clone(),
@@ -73,6 +77,8 @@ impl Events {
     /// **Scopes**: `events:read` `events:write`
     ///
     /// `GET /v1/events/{id}` (`events:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:read`, `events:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> EventsGet {
         EventsGet {
             core: self.core.clone(),
@@ -88,6 +94,8 @@ impl Events {
     /// **Scopes**: `events:write`
     ///
     /// `POST /v1/events/ingest` (`events:ingest`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `events:write`).
     pub fn ingest(&self, body: super::models::EventsIngest) -> EventsIngest {
         EventsIngest {
             core: self.core.clone(),
@@ -120,10 +128,7 @@ pub struct EventsList {
     limit: Option<i64>,
     sorting: Vec<super::models::EventSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl EventsList {
@@ -245,10 +250,7 @@ impl EventsList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

@@ -21,6 +21,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/` (`license_keys:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:read`, `license_keys:write`).
     pub fn list(&self) -> LicenseKeysList {
         LicenseKeysList {
             core: self.core.clone(),
@@ -40,6 +42,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/{id}` (`license_keys:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:read`, `license_keys:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> LicenseKeysGet {
         LicenseKeysGet {
             core: self.core.clone(),
@@ -55,6 +59,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `PATCH /v1/license-keys/{id}` (`license_keys:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -75,6 +81,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:read` `license_keys:write`
     ///
     /// `GET /v1/license-keys/{id}/activations/{activation_id}` (`license_keys:get_activation`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:read`, `license_keys:write`).
     pub fn get_activation(
         &self,
         id: super::models::uuid::Uuid,
@@ -95,6 +103,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/validate` (`license_keys:validate`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:write`).
     pub fn validate(
         &self,
         body: super::models::LicenseKeyValidate,
@@ -113,6 +123,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/activate` (`license_keys:activate`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:write`).
     pub fn activate(
         &self,
         body: super::models::LicenseKeyActivate,
@@ -131,6 +143,8 @@ impl LicenseKeys {
     /// **Scopes**: `license_keys:write`
     ///
     /// `POST /v1/license-keys/deactivate` (`license_keys:deactivate`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `license_keys:write`).
     pub fn deactivate(
         &self,
         body: super::models::LicenseKeyDeactivate,

@@ -21,6 +21,8 @@ impl Oauth2 {
     /// Authorize
     ///
     /// `GET /v1/oauth2/authorize` (`oauth2:authorize`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn authorize(&self) -> Oauth2Authorize {
         Oauth2Authorize {
             core: self.core.clone(),
@@ -33,6 +35,8 @@ impl Oauth2 {
     /// Request an access token using a valid grant.
     ///
     /// `POST /v1/oauth2/token` (`oauth2:request_token`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn request_token(
         &self,
         body: super::models::Oauth2RequestTokenBody,
@@ -49,6 +53,8 @@ impl Oauth2 {
     /// Revoke an access token or a refresh token.
     ///
     /// `POST /v1/oauth2/revoke` (`oauth2:revoke_token`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn revoke_token(
         &self,
         body: super::models::RevokeTokenRequest,
@@ -65,6 +71,8 @@ impl Oauth2 {
     /// Get information about an access token.
     ///
     /// `POST /v1/oauth2/introspect` (`oauth2:introspect_token`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn introspect_token(
         &self,
         body: super::models::IntrospectTokenRequest,
@@ -81,6 +89,8 @@ impl Oauth2 {
     /// Get information about the authenticated user.
     ///
     /// `GET /v1/oauth2/userinfo` (`oauth2:userinfo`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token. An organization access token is not accepted.
     pub fn userinfo(&self) -> Oauth2Userinfo {
         Oauth2Userinfo {
             core: self.core.clone(),
@@ -209,6 +219,7 @@ impl Oauth2RequestToken {
             "/v1/oauth2/token",
         );
         request = request.form_body(&self.body)?;
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }
@@ -275,6 +286,7 @@ impl Oauth2RevokeToken {
             "/v1/oauth2/revoke",
         );
         request = request.form_body(&self.body)?;
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }
@@ -343,6 +355,7 @@ impl Oauth2IntrospectToken {
             "/v1/oauth2/introspect",
         );
         request = request.form_body(&self.body)?;
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }

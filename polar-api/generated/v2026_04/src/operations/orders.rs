@@ -21,6 +21,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/` (`orders:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn list(&self) -> OrdersList {
         OrdersList {
             core: self.core.clone(),
@@ -51,6 +53,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/` (`orders:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn create(&self, body: super::models::OrderCreate) -> OrdersCreate {
         OrdersCreate {
             core: self.core.clone(),
@@ -66,6 +70,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/export` (`orders:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn export(&self) -> OrdersExport {
         OrdersExport {
             core: self.core.clone(),
@@ -82,6 +88,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}` (`orders:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> OrdersGet {
         OrdersGet {
             core: self.core.clone(),
@@ -97,6 +105,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `PATCH /v1/orders/{id}` (`orders:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -123,6 +133,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/{id}/finalize` (`orders:finalize`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn finalize(&self, id: super::models::uuid::Uuid) -> OrdersFinalize {
         OrdersFinalize {
             core: self.core.clone(),
@@ -139,6 +151,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/invoice` (`orders:invoice`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn invoice(&self, id: super::models::uuid::Uuid) -> OrdersInvoice {
         OrdersInvoice {
             core: self.core.clone(),
@@ -154,6 +168,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `POST /v1/orders/{id}/invoice` (`orders:generate_invoice`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn generate_invoice(
         &self,
         id: super::models::uuid::Uuid,
@@ -172,6 +188,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/receipt` (`orders:receipt`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn receipt(&self, id: super::models::uuid::Uuid) -> OrdersReceipt {
         OrdersReceipt {
             core: self.core.clone(),
@@ -200,10 +218,7 @@ pub struct OrdersList {
     limit: Option<i64>,
     sorting: Vec<super::models::OrderSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl OrdersList {
@@ -317,10 +332,7 @@ impl OrdersList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

@@ -21,6 +21,8 @@ impl Organizations {
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// `GET /v1/organizations/` (`organizations:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `organizations:read`, `organizations:write`).
     pub fn list(&self) -> OrganizationsList {
         OrganizationsList {
             core: self.core.clone(),
@@ -39,6 +41,8 @@ impl Organizations {
     /// **Scopes**: `organizations:write`
     ///
     /// `POST /v1/organizations/` (`organizations:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token (scopes listed: `organizations:write`). An organization access token is not accepted.
     pub fn create(
         &self,
         body: super::models::OrganizationCreate,
@@ -57,6 +61,8 @@ impl Organizations {
     /// **Scopes**: `organizations:read` `organizations:write`
     ///
     /// `GET /v1/organizations/{id}` (`organizations:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `organizations:read`, `organizations:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> OrganizationsGet {
         OrganizationsGet {
             core: self.core.clone(),
@@ -72,6 +78,8 @@ impl Organizations {
     /// **Scopes**: `organizations:write`
     ///
     /// `PATCH /v1/organizations/{id}` (`organizations:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `organizations:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

@@ -21,6 +21,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/endpoints` (`webhooks:list_webhook_endpoints`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:read`, `webhooks:write`).
     pub fn list_webhook_endpoints(&self) -> WebhooksListWebhookEndpoints {
         WebhooksListWebhookEndpoints {
             core: self.core.clone(),
@@ -38,6 +40,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `POST /v1/webhooks/endpoints` (`webhooks:create_webhook_endpoint`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:write`).
     pub fn create_webhook_endpoint(
         &self,
         body: super::models::WebhookEndpointCreate,
@@ -56,6 +60,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/endpoints/{id}` (`webhooks:get_webhook_endpoint`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:read`, `webhooks:write`).
     pub fn get_webhook_endpoint(
         &self,
         id: super::models::uuid::Uuid,
@@ -74,6 +80,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `DELETE /v1/webhooks/endpoints/{id}` (`webhooks:delete_webhook_endpoint`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:write`).
     pub fn delete_webhook_endpoint(
         &self,
         id: super::models::uuid::Uuid,
@@ -92,6 +100,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `PATCH /v1/webhooks/endpoints/{id}` (`webhooks:update_webhook_endpoint`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:write`).
     pub fn update_webhook_endpoint(
         &self,
         id: super::models::uuid::Uuid,
@@ -112,6 +122,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `PATCH /v1/webhooks/endpoints/{id}/secret` (`webhooks:reset_webhook_endpoint_secret`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:write`).
     pub fn reset_webhook_endpoint_secret(
         &self,
         id: super::models::uuid::Uuid,
@@ -132,6 +144,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:read` `webhooks:write`
     ///
     /// `GET /v1/webhooks/deliveries` (`webhooks:list_webhook_deliveries`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:read`, `webhooks:write`).
     pub fn list_webhook_deliveries(&self) -> WebhooksListWebhookDeliveries {
         WebhooksListWebhookDeliveries {
             core: self.core.clone(),
@@ -155,6 +169,8 @@ impl Webhooks {
     /// **Scopes**: `webhooks:write`
     ///
     /// `POST /v1/webhooks/events/{id}/redeliver` (`webhooks:redeliver_webhook_event`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `webhooks:write`).
     pub fn redeliver_webhook_event(
         &self,
         id: super::models::uuid::Uuid,

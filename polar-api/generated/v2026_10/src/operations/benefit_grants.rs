@@ -21,6 +21,8 @@ impl BenefitGrants {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefit-grants/` (`benefit-grants:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:read`, `benefits:write`).
     pub fn list(&self) -> BenefitGrantsList {
         BenefitGrantsList {
             core: self.core.clone(),

@@ -21,6 +21,8 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/` (`benefits:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:read`, `benefits:write`).
     pub fn list(&self) -> BenefitsList {
         BenefitsList {
             core: self.core.clone(),
@@ -44,6 +46,8 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `POST /v1/benefits/` (`benefits:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:write`).
     pub fn create(&self, body: super::models::BenefitCreate) -> BenefitsCreate {
         BenefitsCreate {
             core: self.core.clone(),
@@ -59,6 +63,8 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}` (`benefits:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:read`, `benefits:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> BenefitsGet {
         BenefitsGet {
             core: self.core.clone(),
@@ -78,6 +84,8 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `DELETE /v1/benefits/{id}` (`benefits:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> BenefitsDelete {
         BenefitsDelete {
             core: self.core.clone(),
@@ -93,6 +101,8 @@ impl Benefits {
     /// **Scopes**: `benefits:write`
     ///
     /// `PATCH /v1/benefits/{id}` (`benefits:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -113,6 +123,8 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}/files` (`benefits:files`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:read`, `benefits:write`).
     pub fn files(&self, id: super::models::uuid::Uuid) -> BenefitsFiles {
         BenefitsFiles {
             core: self.core.clone(),
@@ -132,6 +144,8 @@ impl Benefits {
     /// **Scopes**: `benefits:read` `benefits:write`
     ///
     /// `GET /v1/benefits/{id}/grants` (`benefits:grants`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:read`, `benefits:write`).
     pub fn grants(&self, id: super::models::uuid::Uuid) -> BenefitsGrants {
         BenefitsGrants {
             core: self.core.clone(),
@@ -162,10 +176,7 @@ pub struct BenefitsList {
     limit: Option<i64>,
     sorting: Vec<super::models::BenefitSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl BenefitsList {
@@ -244,10 +255,7 @@ impl BenefitsList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

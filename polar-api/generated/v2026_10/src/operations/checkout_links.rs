@@ -21,6 +21,8 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// `GET /v1/checkout-links/` (`checkout-links:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:read`, `checkout_links:write`).
     pub fn list(&self) -> CheckoutLinksList {
         CheckoutLinksList {
             core: self.core.clone(),
@@ -40,6 +42,8 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `POST /v1/checkout-links/` (`checkout-links:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:write`).
     pub fn create(
         &self,
         body: super::models::CheckoutLinkCreate,
@@ -58,6 +62,8 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:read` `checkout_links:write`
     ///
     /// `GET /v1/checkout-links/{id}` (`checkout-links:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:read`, `checkout_links:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CheckoutLinksGet {
         CheckoutLinksGet {
             core: self.core.clone(),
@@ -73,6 +79,8 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `DELETE /v1/checkout-links/{id}` (`checkout-links:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> CheckoutLinksDelete {
         CheckoutLinksDelete {
             core: self.core.clone(),
@@ -88,6 +96,8 @@ impl CheckoutLinks {
     /// **Scopes**: `checkout_links:write`
     ///
     /// `PATCH /v1/checkout-links/{id}` (`checkout-links:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

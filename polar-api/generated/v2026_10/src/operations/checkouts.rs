@@ -21,6 +21,8 @@ impl Checkouts {
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// `GET /v1/checkouts/` (`checkouts:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkouts:read`, `checkouts:write`).
     pub fn list(&self) -> CheckoutsList {
         CheckoutsList {
             core: self.core.clone(),
@@ -44,6 +46,8 @@ impl Checkouts {
     /// **Scopes**: `checkouts:write`
     ///
     /// `POST /v1/checkouts/` (`checkouts:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkouts:write`).
     pub fn create(&self, body: super::models::CheckoutCreate) -> CheckoutsCreate {
         CheckoutsCreate {
             core: self.core.clone(),
@@ -59,6 +63,8 @@ impl Checkouts {
     /// **Scopes**: `checkouts:read` `checkouts:write`
     ///
     /// `GET /v1/checkouts/{id}` (`checkouts:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkouts:read`, `checkouts:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CheckoutsGet {
         CheckoutsGet {
             core: self.core.clone(),
@@ -74,6 +80,8 @@ impl Checkouts {
     /// **Scopes**: `checkouts:write`
     ///
     /// `PATCH /v1/checkouts/{id}` (`checkouts:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkouts:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -92,6 +100,8 @@ impl Checkouts {
     /// Get a checkout session by client secret.
     ///
     /// `GET /v1/checkouts/client/{client_secret}` (`checkouts:client_get`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn client_get(
         &self,
         client_secret: impl Into<super::models::Secret>,
@@ -108,6 +118,8 @@ impl Checkouts {
     /// Update a checkout session by client secret.
     ///
     /// `PATCH /v1/checkouts/client/{client_secret}` (`checkouts:client_update`)
+    ///
+    /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn client_update(
         &self,
         client_secret: impl Into<super::models::Secret>,
@@ -128,6 +140,8 @@ impl Checkouts {
     /// Orders and subscriptions will be processed.
     ///
     /// `POST /v1/checkouts/client/{client_secret}/confirm` (`checkouts:client_confirm`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn client_confirm(
         &self,
         client_secret: impl Into<super::models::Secret>,
@@ -588,6 +602,7 @@ impl CheckoutsClientGet {
             "/v1/checkouts/client/{client_secret}",
         );
         request = request.path_param("client_secret", &self.client_secret);
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }
@@ -656,6 +671,7 @@ impl CheckoutsClientUpdate {
         );
         request = request.path_param("client_secret", &self.client_secret);
         request = request.json_body(&self.body)?;
+        request = request.public();
         Ok(request.options(self.options.clone()))
     }
 }

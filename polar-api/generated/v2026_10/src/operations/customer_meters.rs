@@ -21,6 +21,8 @@ impl CustomerMeters {
     /// **Scopes**: `customer_meters:read`
     ///
     /// `GET /v1/customer-meters/` (`customer_meters:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_meters:read`).
     pub fn list(&self) -> CustomerMetersList {
         CustomerMetersList {
             core: self.core.clone(),
@@ -42,6 +44,8 @@ impl CustomerMeters {
     /// **Scopes**: `customer_meters:read`
     ///
     /// `GET /v1/customer-meters/{id}` (`customer_meters:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_meters:read`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerMetersGet {
         CustomerMetersGet {
             core: self.core.clone(),

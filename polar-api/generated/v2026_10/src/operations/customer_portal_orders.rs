@@ -22,6 +22,8 @@ impl CustomerPortalOrders {
     /// List orders of the authenticated customer.
     ///
     /// `GET /v1/customer-portal/orders/` (`customer_portal:orders:list`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn list(&self) -> CustomerPortalOrdersList {
         CustomerPortalOrdersList {
             core: self.core.clone(),
@@ -41,6 +43,8 @@ impl CustomerPortalOrders {
     /// Get an order by ID for the authenticated customer.
     ///
     /// `GET /v1/customer-portal/orders/{id}` (`customer_portal:orders:get`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersGet {
         CustomerPortalOrdersGet {
             core: self.core.clone(),
@@ -54,6 +58,8 @@ impl CustomerPortalOrders {
     /// Update an order for the authenticated customer.
     ///
     /// `PATCH /v1/customer-portal/orders/{id}` (`customer_portal:orders:update`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -72,6 +78,8 @@ impl CustomerPortalOrders {
     /// Get an order's invoice data.
     ///
     /// `GET /v1/customer-portal/orders/{id}/invoice` (`customer_portal:orders:invoice`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn invoice(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersInvoice {
         CustomerPortalOrdersInvoice {
             core: self.core.clone(),
@@ -85,6 +93,8 @@ impl CustomerPortalOrders {
     /// Trigger generation of an order's invoice.
     ///
     /// `POST /v1/customer-portal/orders/{id}/invoice` (`customer_portal:orders:generate_invoice`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn generate_invoice(
         &self,
         id: super::models::uuid::Uuid,
@@ -101,6 +111,8 @@ impl CustomerPortalOrders {
     /// Get a presigned URL to download an order's receipt PDF.
     ///
     /// `GET /v1/customer-portal/orders/{id}/receipt` (`customer_portal:orders:receipt`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn receipt(&self, id: super::models::uuid::Uuid) -> CustomerPortalOrdersReceipt {
         CustomerPortalOrdersReceipt {
             core: self.core.clone(),
@@ -114,6 +126,8 @@ impl CustomerPortalOrders {
     /// Get the current payment status for an order.
     ///
     /// `GET /v1/customer-portal/orders/{id}/payment-status` (`customer_portal:orders:get_payment_status`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:read`, `customer_portal:write`).
     pub fn get_payment_status(
         &self,
         id: super::models::uuid::Uuid,
@@ -130,6 +144,8 @@ impl CustomerPortalOrders {
     /// Confirm a retry payment using a Stripe confirmation token.
     ///
     /// `POST /v1/customer-portal/orders/{id}/confirm-payment` (`customer_portal:orders:confirm_retry_payment`)
+    ///
+    /// **Credentials:** a customer session token, or a member session token (scopes listed: `customer_portal:write`).
     pub fn confirm_retry_payment(
         &self,
         id: super::models::uuid::Uuid,

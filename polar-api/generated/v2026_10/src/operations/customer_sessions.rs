@@ -24,6 +24,8 @@ impl CustomerSessions {
     /// **Scopes**: `customer_sessions:write`
     ///
     /// `POST /v1/customer-sessions/` (`customer-sessions:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_sessions:write`).
     pub fn create(
         &self,
         body: super::models::CustomerSessionsCreateBody,

@@ -25,6 +25,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/` (`customers:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn list(&self) -> CustomersList {
         CustomersList {
             core: self.core.clone(),
@@ -47,6 +49,8 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `POST /v1/customers/` (`customers:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
     pub fn create(&self, body: super::models::CustomerCreate) -> CustomersCreate {
         CustomersCreate {
             core: self.core.clone(),
@@ -62,6 +66,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/export` (`customers:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn export(&self) -> CustomersExport {
         CustomersExport {
             core: self.core.clone(),
@@ -77,6 +83,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}` (`customers:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> CustomersGet {
         CustomersGet {
             core: self.core.clone(),
@@ -106,6 +114,8 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `DELETE /v1/customers/{id}` (`customers:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> CustomersDelete {
         CustomersDelete {
             core: self.core.clone(),
@@ -122,6 +132,8 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `PATCH /v1/customers/{id}` (`customers:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -142,6 +154,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}` (`customers:get_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn get_external(&self, external_id: impl Into<String>) -> CustomersGetExternal {
         CustomersGetExternal {
             core: self.core.clone(),
@@ -161,6 +175,8 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `DELETE /v1/customers/external/{external_id}` (`customers:delete_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
     pub fn delete_external(
         &self,
         external_id: impl Into<String>,
@@ -180,6 +196,8 @@ impl Customers {
     /// **Scopes**: `customers:write`
     ///
     /// `PATCH /v1/customers/external/{external_id}` (`customers:update_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
     pub fn update_external(
         &self,
         external_id: impl Into<String>,
@@ -206,6 +224,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}/state` (`customers:get_state`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn get_state(&self, id: super::models::uuid::Uuid) -> CustomersGetState {
         CustomersGetState {
             core: self.core.clone(),
@@ -227,6 +247,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}/state` (`customers:get_state_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn get_state_external(
         &self,
         external_id: impl Into<String>,
@@ -245,6 +267,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/{id}/payment-methods` (`customers:list_payment_methods`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn list_payment_methods(
         &self,
         id: super::models::uuid::Uuid,
@@ -265,6 +289,8 @@ impl Customers {
     /// **Scopes**: `customers:read` `customers:write`
     ///
     /// `GET /v1/customers/external/{external_id}/payment-methods` (`customers:list_payment_methods_external`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:read`, `customers:write`).
     pub fn list_payment_methods_external(
         &self,
         external_id: impl Into<String>,
@@ -294,10 +320,7 @@ pub struct CustomersList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl CustomersList {
@@ -356,10 +379,7 @@ impl CustomersList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

@@ -21,6 +21,8 @@ impl Discounts {
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// `GET /v1/discounts/` (`discounts:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:read`, `discounts:write`).
     pub fn list(&self) -> DiscountsList {
         DiscountsList {
             core: self.core.clone(),
@@ -40,6 +42,8 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `POST /v1/discounts/` (`discounts:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:write`).
     pub fn create(&self, body: super::models::DiscountCreate) -> DiscountsCreate {
         DiscountsCreate {
             core: self.core.clone(),
@@ -55,6 +59,8 @@ impl Discounts {
     /// **Scopes**: `discounts:read` `discounts:write`
     ///
     /// `GET /v1/discounts/{id}` (`discounts:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:read`, `discounts:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> DiscountsGet {
         DiscountsGet {
             core: self.core.clone(),
@@ -70,6 +76,8 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `DELETE /v1/discounts/{id}` (`discounts:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> DiscountsDelete {
         DiscountsDelete {
             core: self.core.clone(),
@@ -85,6 +93,8 @@ impl Discounts {
     /// **Scopes**: `discounts:write`
     ///
     /// `PATCH /v1/discounts/{id}` (`discounts:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

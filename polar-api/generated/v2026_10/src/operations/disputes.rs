@@ -21,6 +21,8 @@ impl Disputes {
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// `GET /v1/disputes/` (`disputes:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `disputes:read`, `disputes:write`).
     pub fn list(&self) -> DisputesList {
         DisputesList {
             core: self.core.clone(),
@@ -41,6 +43,8 @@ impl Disputes {
     /// **Scopes**: `disputes:read` `disputes:write`
     ///
     /// `GET /v1/disputes/{id}` (`disputes:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `disputes:read`, `disputes:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> DisputesGet {
         DisputesGet {
             core: self.core.clone(),
@@ -59,6 +63,8 @@ impl Disputes {
     /// **Scopes**: `disputes:write`
     ///
     /// `POST /v1/disputes/{id}/accept` (`disputes:accept`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `disputes:write`).
     pub fn accept(&self, id: super::models::uuid::Uuid) -> DisputesAccept {
         DisputesAccept {
             core: self.core.clone(),

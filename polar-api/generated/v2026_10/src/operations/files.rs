@@ -21,6 +21,8 @@ impl Files {
     /// **Scopes**: `files:read` `files:write`
     ///
     /// `GET /v1/files/` (`files:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:read`, `files:write`).
     pub fn list(&self) -> FilesList {
         FilesList {
             core: self.core.clone(),
@@ -39,6 +41,8 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `POST /v1/files/` (`files:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:write`).
     pub fn create(&self, body: super::models::FileCreate) -> FilesCreate {
         FilesCreate {
             core: self.core.clone(),
@@ -54,6 +58,8 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `POST /v1/files/{id}/uploaded` (`files:uploaded`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:write`).
     pub fn uploaded(
         &self,
         id: super::models::uuid::Uuid,
@@ -74,6 +80,8 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `DELETE /v1/files/{id}` (`files:delete`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:write`).
     pub fn delete(&self, id: super::models::uuid::Uuid) -> FilesDelete {
         FilesDelete {
             core: self.core.clone(),
@@ -89,6 +97,8 @@ impl Files {
     /// **Scopes**: `files:write`
     ///
     /// `PATCH /v1/files/{id}` (`files:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,

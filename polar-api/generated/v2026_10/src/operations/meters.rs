@@ -21,6 +21,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/` (`meters:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn list(&self) -> MetersList {
         MetersList {
             core: self.core.clone(),
@@ -42,6 +44,8 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `POST /v1/meters/` (`meters:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:write`).
     pub fn create(&self, body: super::models::MeterCreate) -> MetersCreate {
         MetersCreate {
             core: self.core.clone(),
@@ -57,6 +61,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}` (`meters:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> MetersGet {
         MetersGet {
             core: self.core.clone(),
@@ -72,6 +78,8 @@ impl Meters {
     /// **Scopes**: `meters:write`
     ///
     /// `PATCH /v1/meters/{id}` (`meters:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -92,6 +100,8 @@ impl Meters {
     /// **Scopes**: `meters:read` `meters:write`
     ///
     /// `GET /v1/meters/{id}/quantities` (`meters:quantities`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `meters:read`, `meters:write`).
     pub fn quantities(
         &self,
         id: super::models::uuid::Uuid,
@@ -129,10 +139,7 @@ pub struct MetersList {
     limit: Option<i64>,
     sorting: Vec<super::models::MeterSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl MetersList {
@@ -186,10 +193,7 @@ impl MetersList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self
@@ -503,10 +507,7 @@ pub struct MetersQuantities {
     external_customer_id: Vec<String>,
     customer_aggregation_function: Option<super::models::AggregationFunction>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl MetersQuantities {
@@ -549,10 +550,7 @@ impl MetersQuantities {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

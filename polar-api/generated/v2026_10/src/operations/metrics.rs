@@ -23,6 +23,8 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/` (`metrics:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:read`).
     pub fn get(
         &self,
         start_date: super::models::chrono::NaiveDate,
@@ -51,6 +53,8 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/export` (`metrics:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:read`).
     pub fn export(
         &self,
         start_date: super::models::chrono::NaiveDate,
@@ -79,6 +83,8 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/limits` (`metrics:limits`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:read`).
     pub fn limits(&self) -> MetricsLimits {
         MetricsLimits {
             core: self.core.clone(),
@@ -93,6 +99,8 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/dashboards` (`metrics:list_dashboards`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:read`).
     pub fn list_dashboards(&self) -> MetricsListDashboards {
         MetricsListDashboards {
             core: self.core.clone(),
@@ -108,6 +116,8 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `POST /v1/metrics/dashboards` (`metrics:create_dashboard`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:write`).
     pub fn create_dashboard(
         &self,
         body: super::models::MetricDashboardCreate,
@@ -126,6 +136,8 @@ impl Metrics {
     /// **Scopes**: `metrics:read`
     ///
     /// `GET /v1/metrics/dashboards/{id}` (`metrics:get_dashboard`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:read`).
     pub fn get_dashboard(&self, id: super::models::uuid::Uuid) -> MetricsGetDashboard {
         MetricsGetDashboard {
             core: self.core.clone(),
@@ -141,6 +153,8 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `DELETE /v1/metrics/dashboards/{id}` (`metrics:delete_dashboard`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:write`).
     pub fn delete_dashboard(
         &self,
         id: super::models::uuid::Uuid,
@@ -159,6 +173,8 @@ impl Metrics {
     /// **Scopes**: `metrics:write`
     ///
     /// `PATCH /v1/metrics/dashboards/{id}` (`metrics:update_dashboard`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `metrics:write`).
     pub fn update_dashboard(
         &self,
         id: super::models::uuid::Uuid,

@@ -19,6 +19,8 @@ impl Oauth2Clients {
     /// Create an OAuth2 client.
     ///
     /// `POST /v1/oauth2/register` (`oauth2:clients:oauth2:create_client`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn create_client(
         &self,
         body: super::models::OAuth2ClientConfiguration,
@@ -35,6 +37,8 @@ impl Oauth2Clients {
     /// Get an OAuth2 client by Client ID.
     ///
     /// `GET /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:get_client`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn get_client(&self, client_id: impl Into<String>) -> Oauth2ClientsGetClient {
         Oauth2ClientsGetClient {
             core: self.core.clone(),
@@ -48,6 +52,8 @@ impl Oauth2Clients {
     /// Update an OAuth2 client.
     ///
     /// `PUT /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:update_client`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn update_client(
         &self,
         client_id: impl Into<String>,
@@ -66,6 +72,8 @@ impl Oauth2Clients {
     /// Delete an OAuth2 client.
     ///
     /// `DELETE /v1/oauth2/register/{client_id}` (`oauth2:clients:oauth2:delete_client`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, or a personal access token. An organization access token is not accepted.
     pub fn delete_client(
         &self,
         client_id: impl Into<String>,

@@ -21,6 +21,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/` (`orders:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn list(&self) -> OrdersList {
         OrdersList {
             core: self.core.clone(),
@@ -54,6 +56,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/` (`orders:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn create(&self, body: super::models::OrderCreate) -> OrdersCreate {
         OrdersCreate {
             core: self.core.clone(),
@@ -69,6 +73,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/export` (`orders:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn export(&self) -> OrdersExport {
         OrdersExport {
             core: self.core.clone(),
@@ -90,6 +96,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}` (`orders:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> OrdersGet {
         OrdersGet {
             core: self.core.clone(),
@@ -105,6 +113,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `PATCH /v1/orders/{id}` (`orders:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -131,6 +141,8 @@ impl Orders {
     /// **Scopes**: `orders:write`
     ///
     /// `POST /v1/orders/{id}/finalize` (`orders:finalize`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:write`).
     pub fn finalize(&self, id: super::models::uuid::Uuid) -> OrdersFinalize {
         OrdersFinalize {
             core: self.core.clone(),
@@ -147,6 +159,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/invoice` (`orders:invoice`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn invoice(&self, id: super::models::uuid::Uuid) -> OrdersInvoice {
         OrdersInvoice {
             core: self.core.clone(),
@@ -162,6 +176,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `POST /v1/orders/{id}/invoice` (`orders:generate_invoice`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn generate_invoice(
         &self,
         id: super::models::uuid::Uuid,
@@ -180,6 +196,8 @@ impl Orders {
     /// **Scopes**: `orders:read`
     ///
     /// `GET /v1/orders/{id}/receipt` (`orders:receipt`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `orders:read`).
     pub fn receipt(&self, id: super::models::uuid::Uuid) -> OrdersReceipt {
         OrdersReceipt {
             core: self.core.clone(),
@@ -211,10 +229,7 @@ pub struct OrdersList {
     limit: Option<i64>,
     sorting: Vec<super::models::OrderSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl OrdersList {
@@ -354,10 +369,7 @@ impl OrdersList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

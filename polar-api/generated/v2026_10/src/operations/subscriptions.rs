@@ -21,6 +21,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/` (`subscriptions:list`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn list(&self) -> SubscriptionsList {
         SubscriptionsList {
             core: self.core.clone(),
@@ -57,6 +59,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `POST /v1/subscriptions/` (`subscriptions:create`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn create(
         &self,
         body: super::models::SubscriptionsCreateBody,
@@ -75,6 +79,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/export` (`subscriptions:export`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn export(&self) -> SubscriptionsExport {
         SubscriptionsExport {
             core: self.core.clone(),
@@ -97,6 +103,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:read` `subscriptions:write`
     ///
     /// `GET /v1/subscriptions/{id}` (`subscriptions:get`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:read`, `subscriptions:write`).
     pub fn get(&self, id: super::models::uuid::Uuid) -> SubscriptionsGet {
         SubscriptionsGet {
             core: self.core.clone(),
@@ -112,6 +120,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `DELETE /v1/subscriptions/{id}` (`subscriptions:revoke`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn revoke(&self, id: super::models::uuid::Uuid) -> SubscriptionsRevoke {
         SubscriptionsRevoke {
             core: self.core.clone(),
@@ -127,6 +137,8 @@ impl Subscriptions {
     /// **Scopes**: `subscriptions:write`
     ///
     /// `PATCH /v1/subscriptions/{id}` (`subscriptions:update`)
+    ///
+    /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
@@ -169,10 +181,7 @@ pub struct SubscriptionsList {
     limit: Option<i64>,
     sorting: Vec<super::models::SubscriptionSortProperty>,
     metadata: Option<
-        ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
 impl SubscriptionsList {
@@ -228,6 +237,9 @@ impl SubscriptionsList {
         self
     }
     /// Filter by active or inactive subscription.
+    ///
+    /// **Deprecated** in the API.
+    #[deprecated(note = "deprecated in the API")]
     pub fn active(mut self, value: bool) -> Self {
         self.active = Some(value);
         self
@@ -318,10 +330,7 @@ impl SubscriptionsList {
     /// Filter by metadata key-value pairs. It uses the `deepObject` style, e.g. `?metadata[key]=value`.
     pub fn metadata(
         mut self,
-        value: ::std::collections::BTreeMap<
-            String,
-            super::models::StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray,
-        >,
+        value: ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     ) -> Self {
         self.metadata = Some(value);
         self

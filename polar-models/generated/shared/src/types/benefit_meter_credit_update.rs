@@ -15,9 +15,7 @@ pub struct BenefitMeterCreditUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The description of the benefit. Will be displayed on products having this benefit.
     pub description: crate::Nullable<String>,
     /// The visibility of the benefit in the customer portal.

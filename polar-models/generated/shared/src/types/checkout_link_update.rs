@@ -19,9 +19,7 @@ pub struct CheckoutLinkUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// List of products that will be available to select at checkout.
     pub products: crate::Nullable<Vec<super::uuid::Uuid>>,
     /// Label

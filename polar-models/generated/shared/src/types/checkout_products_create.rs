@@ -23,9 +23,7 @@ pub struct CheckoutProductsCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// Key-value object storing custom field values.
     pub custom_field_data: Option<
         ::std::collections::BTreeMap<
@@ -87,7 +85,7 @@ pub struct CheckoutProductsCreate {
     ///
     /// You can store up to **50 key-value pairs**.
     pub customer_metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
+        ::std::collections::BTreeMap<String, super::MetadataValue>,
     >,
     /// ID of a subscription to upgrade. It must be on a free pricing. If checkout is successful, metadata set on this checkout will be copied to the subscription, and existing keys will be overwritten.
     pub subscription_id: crate::Nullable<super::uuid::Uuid>,

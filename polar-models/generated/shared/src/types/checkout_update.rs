@@ -50,9 +50,7 @@ pub struct CheckoutUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// PresentmentCurrency
     pub currency: crate::Nullable<super::PresentmentCurrency>,
     /// ID of the discount to apply to the checkout.
@@ -77,7 +75,7 @@ pub struct CheckoutUpdate {
     ///
     /// You can store up to **50 key-value pairs**.
     pub customer_metadata: crate::Nullable<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
+        ::std::collections::BTreeMap<String, super::MetadataValue>,
     >,
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     pub success_url: crate::Nullable<String>,

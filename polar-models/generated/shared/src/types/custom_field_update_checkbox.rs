@@ -15,9 +15,7 @@ pub struct CustomFieldUpdateCheckbox {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// Name
     pub name: crate::Nullable<String>,
     /// Slug

@@ -2,10 +2,10 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 /// CustomerSubscriptionResume
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerSubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.
-    pub resume: bool,
+    pub resume: super::ConstBool<true>,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionResume {
@@ -49,15 +49,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionResume {
             }?;
         }
         Ok(Self {
-            resume: field_0.unwrap_or_else(crate::__private::default_true),
+            resume: field_0.unwrap_or_default(),
         })
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
-impl CustomerSubscriptionResume {
-    /// A value with the required properties given and every optional
-    /// one left out.
-    pub fn new(resume: bool) -> Self {
-        Self { resume }
     }
 }

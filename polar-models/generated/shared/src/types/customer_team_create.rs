@@ -15,9 +15,7 @@ pub struct CustomerTeamCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     pub external_id: crate::Nullable<String>,
     /// Name

@@ -15,9 +15,7 @@ pub struct CustomerUpdateExternalId {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The email address of the customer. This must be unique within the organization.
     pub email: crate::Nullable<String>,
     /// Name

@@ -14,7 +14,7 @@ pub struct EventMetadataInput {
     #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         String,
-        super::StringOrIntegerOrNumberOrBoolean,
+        super::MetadataValue,
     >,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]

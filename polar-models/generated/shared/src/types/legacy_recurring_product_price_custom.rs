@@ -46,7 +46,7 @@ pub struct LegacyRecurringProductPriceCustom {
     /// The initial amount shown to the customer.
     pub preset_amount: Option<i64>,
     /// Legacy
-    pub legacy: bool,
+    pub legacy: super::ConstBool<true>,
 }
 #[cfg(
     all(
@@ -244,7 +244,7 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
                     minimum_amount: field_11,
                     maximum_amount: field_12.unwrap_or_default(),
                     preset_amount: field_13.unwrap_or_default(),
-                    legacy: field_14.unwrap_or_else(crate::__private::default_true),
+                    legacy: field_14.unwrap_or_default(),
                 })
             }
             (field_0, field_2, field_5, field_8, field_11) => {

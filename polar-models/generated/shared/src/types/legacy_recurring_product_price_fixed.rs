@@ -42,7 +42,7 @@ pub struct LegacyRecurringProductPriceFixed {
     /// The price in cents.
     pub price_amount: i64,
     /// Legacy
-    pub legacy: bool,
+    pub legacy: super::ConstBool<true>,
 }
 #[cfg(
     all(
@@ -226,7 +226,7 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceFixed {
                     recurring_interval: field_10
                         .unwrap_or_else(crate::__private::absent_enum),
                     price_amount: field_11,
-                    legacy: field_12.unwrap_or_else(crate::__private::default_true),
+                    legacy: field_12.unwrap_or_default(),
                 })
             }
             (field_0, field_2, field_5, field_8, field_11) => {

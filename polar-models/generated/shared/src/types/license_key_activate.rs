@@ -26,9 +26,7 @@ pub struct LicenseKeyActivate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub conditions: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub conditions: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// Key-value object allowing you to store additional information about the activation
     ///
     /// The key must be a string with a maximum length of **40 characters**.
@@ -40,9 +38,7 @@ pub struct LicenseKeyActivate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub meta: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub meta: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
 }
 #[cfg(
     all(

@@ -32,9 +32,7 @@ pub struct LicenseKeyValidate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub conditions: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub conditions: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
 }
 #[cfg(
     all(

@@ -15,9 +15,7 @@ pub struct MeterCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
     /// The unit of the meter.

@@ -22,9 +22,7 @@ pub struct OrderCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The ID of the organization the order belongs to. **Required unless you use an organization token.** The customer and product must belong to this organization.
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
     /// The ID of the customer the order is for. Must belong to the order's organization.

@@ -15,9 +15,7 @@ pub struct ProductCreateOneTime {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The name of the product.
     pub name: String,
     /// The description of the product.

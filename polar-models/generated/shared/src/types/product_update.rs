@@ -15,9 +15,7 @@ pub struct ProductUpdate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The interval unit for the trial period.
     pub trial_interval: crate::Nullable<super::TrialInterval>,
     /// The number of interval units for the trial period.

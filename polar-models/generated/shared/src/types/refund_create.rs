@@ -15,9 +15,7 @@ pub struct RefundCreate {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// Order Id
     pub order_id: super::uuid::Uuid,
     /// Reason for the refund.

@@ -15,9 +15,7 @@ pub struct SubscriptionCreateExternalCustomer {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
     pub product_id: super::uuid::Uuid,
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionRevoke
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionRevoke {
     /// Customer reason for cancellation.
     ///
@@ -33,7 +33,7 @@ pub struct SubscriptionRevoke {
     /// conversation, i.e support.
     pub customer_cancellation_comment: crate::Nullable<String>,
     /// Cancel and revoke an active subscription immediately
-    pub revoke: bool,
+    pub revoke: super::ConstBool<true>,
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionRevoke {
@@ -108,19 +108,7 @@ impl crate::__private::DecodeStruct for SubscriptionRevoke {
         Ok(Self {
             customer_cancellation_reason: field_0.unwrap_or_default(),
             customer_cancellation_comment: field_1.unwrap_or_default(),
-            revoke: field_2.unwrap_or_else(crate::__private::default_true),
+            revoke: field_2.unwrap_or_default(),
         })
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
-impl SubscriptionRevoke {
-    /// A value with the required properties given and every optional
-    /// one left out.
-    pub fn new(revoke: bool) -> Self {
-        Self {
-            customer_cancellation_reason: Default::default(),
-            customer_cancellation_comment: Default::default(),
-            revoke,
-        }
     }
 }

@@ -2,10 +2,10 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 /// SubscriptionUpdateClear
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SubscriptionUpdateClear {
     /// Clear the pending subscription update. Set to null to remove scheduled changes.
-    pub pending_update: Option<()>,
+    pub pending_update: (),
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionUpdateClear {
@@ -51,13 +51,5 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateClear {
         Ok(Self {
             pending_update: field_0.unwrap_or_default(),
         })
-    }
-}
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
-impl SubscriptionUpdateClear {
-    /// A value with the required properties given and every optional
-    /// one left out.
-    pub fn new(pending_update: Option<()>) -> Self {
-        Self { pending_update }
     }
 }

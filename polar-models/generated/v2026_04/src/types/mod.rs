@@ -7,7 +7,8 @@ pub const SPEC_SHA256: &str = "58ca0759d8bdb45d93de49ab75a74ac913edd0c885c33f7f2
 /// Date of the OpenAPI document these types were generated from.
 pub const SPEC_DATE: &str = "2026-07-10";
 pub use ::polar_models_core::{
-    chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret,
+    chrono, uuid, Const, ConstBool, ConstInt, ConstValue, Nullable, Page, PageProgress,
+    Secret,
 };
 #[doc(hidden)]
 pub use ::polar_models_core::__private;

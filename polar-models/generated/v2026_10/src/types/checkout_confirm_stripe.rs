@@ -39,7 +39,7 @@ pub struct CheckoutConfirmStripe {
     /// Discount code to apply to the checkout.
     pub discount_code: crate::Nullable<String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
-    pub allow_trial: crate::Nullable<bool>,
+    pub allow_trial: crate::Nullable<super::ConstBool<false>>,
     /// ID of the Stripe confirmation token. Required for fixed prices and custom prices.
     pub confirmation_token_id: crate::Nullable<String>,
 }

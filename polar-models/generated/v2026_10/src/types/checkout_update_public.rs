@@ -39,7 +39,7 @@ pub struct CheckoutUpdatePublic {
     /// Discount code to apply to the checkout.
     pub discount_code: crate::Nullable<String>,
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
-    pub allow_trial: crate::Nullable<bool>,
+    pub allow_trial: crate::Nullable<super::ConstBool<false>>,
 }
 impl ::serde::Serialize for CheckoutUpdatePublic {
     fn serialize<S: ::serde::Serializer>(

@@ -10,10 +10,7 @@ pub struct LicenseKeyActivationRead {
     /// Label
     pub label: String,
     /// Meta
-    pub meta: ::std::collections::BTreeMap<
-        String,
-        super::StringOrIntegerOrNumberOrBoolean,
-    >,
+    pub meta: ::std::collections::BTreeMap<String, super::MetadataValue>,
     /// Created At
     pub created_at: super::chrono::DateTime<super::chrono::Utc>,
     /// Modified At

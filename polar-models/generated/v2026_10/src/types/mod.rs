@@ -7,7 +7,8 @@ pub const SPEC_SHA256: &str = "8ac1830be58df3d24270430c2a3fc226eedede5c44ec1675b
 /// Date of the OpenAPI document these types were generated from.
 pub const SPEC_DATE: &str = "2026-08-20";
 pub use ::polar_models_core::{
-    chrono, uuid, Const, ConstValue, Nullable, Page, PageProgress, Secret,
+    chrono, uuid, Const, ConstBool, ConstInt, ConstValue, Nullable, Page, PageProgress,
+    Secret,
 };
 #[doc(hidden)]
 pub use ::polar_models_core::__private;

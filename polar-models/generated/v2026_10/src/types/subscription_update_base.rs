@@ -14,9 +14,7 @@ pub struct SubscriptionUpdateBase {
     /// * A boolean
     ///
     /// You can store up to **50 key-value pairs**.
-    pub metadata: Option<
-        ::std::collections::BTreeMap<String, super::StringOrIntegerOrNumberOrBoolean>,
-    >,
+    pub metadata: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
     /// Update subscription to another product.
     pub product_id: crate::Nullable<super::uuid::Uuid>,
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
