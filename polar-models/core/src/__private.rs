@@ -201,8 +201,3 @@ pub use crate::__string_enum_impls as string_enum_impls;
 pub fn absent_enum<T: for<'a> From<&'a str>>() -> T {
     T::from("")
 }
-
-/// What a required `const: true` the payload lacks decodes to.
-pub fn default_true() -> bool {
-    true
-}
