@@ -778,6 +778,8 @@ async fn produce(
 /// identity.
 fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
     capture_logs();
+    // The backoff's jitter (this thread's `fastrand`) follows the seed too.
+    fastrand::seed(seed);
     let plan = Plan::new(seed, events);
     let book = Arc::new(Book::default());
     let runtime = tokio::runtime::Builder::new_current_thread()
