@@ -230,7 +230,9 @@ enum Fault {
 }
 
 impl Mock {
-    async fn start(seed: u64, client_timeout: Duration) -> Mock {
+    /// `real`: on a real clock, where waits cost time: no silent answers
+    /// (a closed connection instead) and no `Retry-After` but 0.
+    async fn start(seed: u64, client_timeout: Duration, real: bool) -> Mock {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
         let address = listener.local_addr().unwrap();
         assert!(address.ip().is_loopback());
@@ -241,7 +243,7 @@ impl Mock {
             while let Ok((stream, _)) = listener.accept().await {
                 let ledger = Arc::clone(&shared);
                 let rng = Arc::clone(&rng);
-                tokio::spawn(serve(stream, ledger, rng, client_timeout));
+                tokio::spawn(serve(stream, ledger, rng, client_timeout, real));
             }
         });
         Mock {
@@ -257,6 +259,7 @@ async fn serve(
     ledger: Arc<Mutex<Ledger>>,
     rng: Arc<Mutex<Rng>>,
     client_timeout: Duration,
+    real: bool,
 ) {
     let mut buffer = Vec::new();
     while let Some(body) = read_request(&mut stream, &mut buffer).await {
@@ -265,7 +268,9 @@ async fn serve(
             let roll = rng.below(100);
             let fault = match roll {
                 0..=29 => Fault::Unavailable,
+                30..=39 if real => Fault::RateLimited(0),
                 30..=39 => Fault::RateLimited(rng.pick(&[0, 1, 3, 60])),
+                40..=44 if real => Fault::Cut(rng.below(80) as usize),
                 40..=44 => Fault::Silent,
                 45..=49 => Fault::Cut(rng.below(80) as usize),
                 _ => Fault::None,
@@ -477,6 +482,11 @@ struct Plan {
     shutdown_timeout: Duration,
     attempt_timeout: Duration,
     callback: bool,
+    /// On a two-worker runtime and the real clock, instead of a
+    /// current-thread runtime on a paused clock: the runtime's end drops
+    /// the tasks on its worker threads, producers and the ingestor run in
+    /// parallel. Waits are kept short (see [`Plan::real`]).
+    real: bool,
 }
 
 const SHORT: [Duration; 6] = [
@@ -535,7 +545,33 @@ impl Plan {
                 Ending::Shutdown | Ending::ShutdownWithin(_) => rng.chance(50),
                 _ => true,
             },
+            real: false,
         }
+        .real(&mut rng)
+    }
+
+    /// One seed in seven runs on the real clock, with what would take
+    /// real time cut down: batches of 50 or more, no rate limit of the
+    /// ingestor's own, deadlines and windows of at most 2 s, an attempt
+    /// timeout that is only a hang guard (the mock never stays silent).
+    fn real(mut self, rng: &mut Rng) -> Plan {
+        if !rng.chance(14) {
+            return self;
+        }
+        let short = |rng: &mut Rng| rng.pick(&SHORT[..5]);
+        self.real = true;
+        self.max_batch_size = rng.pick(&[50, 200, 1000]);
+        self.max_delay = self.max_delay.min(Duration::from_millis(10));
+        self.rate_limit = false;
+        self.attempt_timeout = Duration::from_secs(30);
+        if self.ending != Ending::Shutdown {
+            self.retry_for = rng.pick(&[Duration::from_millis(300), Duration::from_secs(2)]);
+            self.shutdown_timeout = short(rng);
+        }
+        if let Ending::ShutdownWithin(_) = self.ending {
+            self.ending = Ending::ShutdownWithin(short(rng));
+        }
+        self
     }
 }
 
@@ -556,12 +592,17 @@ struct Book {
     producers_done: AtomicUsize,
     /// Woken at each offer and each producer's end.
     progress: tokio::sync::Notify,
+    flushes_checked: AtomicUsize,
+    /// What the producers' checks found.
+    problems: Mutex<Vec<String>>,
 }
 
 /// The totals of one or more seeds.
 #[derive(Clone, Debug, Default)]
 struct Totals {
     seeds: u64,
+    /// Seeds on the real clock and two workers.
+    real: u64,
     endings: [u64; 4],
     offered: u64,
     handed_back: u64,
@@ -573,6 +614,9 @@ struct Totals {
     stored_and_reported: u64,
     /// Reported in the error log (the kept list was full).
     logged: u64,
+    /// `flush()` calls after which everything recorded before was checked
+    /// stored or reported.
+    flushes: u64,
     by_reason: HashMap<&'static str, u64>,
     duplicates: u64,
     faults: Faults,
@@ -581,6 +625,7 @@ struct Totals {
 impl Totals {
     fn add(&mut self, other: &Totals) {
         self.seeds += other.seeds;
+        self.real += other.real;
         for i in 0..4 {
             self.endings[i] += other.endings[i];
         }
@@ -592,6 +637,7 @@ impl Totals {
         self.undelivered += other.undelivered;
         self.stored_and_reported += other.stored_and_reported;
         self.logged += other.logged;
+        self.flushes += other.flushes;
         for (reason, n) in &other.by_reason {
             *self.by_reason.entry(reason).or_default() += n;
         }
@@ -605,8 +651,8 @@ impl fmt::Display for Totals {
         let [shutdown, within, dropped, runtime] = self.endings;
         writeln!(
             f,
-            "seeds {} (shutdown {shutdown}, shutdown_within {within}, last handle dropped {dropped}, runtime dropped {runtime})",
-            self.seeds
+            "seeds {} (shutdown {shutdown}, shutdown_within {within}, last handle dropped {dropped}, runtime dropped {runtime}; {} on the real clock and two workers)",
+            self.seeds, self.real
         )?;
         writeln!(
             f,
@@ -625,7 +671,11 @@ impl fmt::Display for Totals {
             "reported undelivered by reason: {reasons:?}; failures (refused or not) reported in the error log because the kept list was full: {}",
             self.logged
         )?;
-        writeln!(f, "duplicates at the mock: {}", self.duplicates)?;
+        writeln!(
+            f,
+            "duplicates at the mock: {}; flushes checked: {}",
+            self.duplicates, self.flushes
+        )?;
         let faults = &self.faults;
         write!(
             f,
@@ -727,13 +777,25 @@ fn reason_name(reason: &FailureReason) -> &'static str {
 
 // -------------------------------------------------------- one seed run ---
 
-async fn produce(
+/// What a producer needs besides its events.
+struct Producer {
     ingestor: Ingestor,
     book: Arc<Book>,
     stop: Arc<tokio::sync::watch::Sender<bool>>,
-    mut rng: Rng,
-    events: Vec<(String, bool)>,
-) {
+    rng: Rng,
+    seed: u64,
+    ledger: Arc<Mutex<Ledger>>,
+}
+
+async fn produce(producer: Producer, events: Vec<(String, bool)>) {
+    let Producer {
+        ingestor,
+        book,
+        stop,
+        mut rng,
+        seed,
+        ledger,
+    } = producer;
     for (id, bad) in events {
         if *stop.borrow() {
             break;
@@ -764,6 +826,9 @@ async fn produce(
                 break;
             }
         }
+        if rng.below(1000) < 3 {
+            check_flush(&ingestor, &book, seed, &ledger).await;
+        }
         if rng.chance(10) {
             tokio::time::sleep(Duration::from_micros(rng.below(3000))).await;
         } else if rng.chance(30) {
@@ -774,6 +839,37 @@ async fn produce(
     book.progress.notify_one();
 }
 
+/// `flush()`, then: every event recorded before it (by any producer) is
+/// stored at the mock or reported, unless the ingestor was shut down
+/// meanwhile (then `flush` returns at once).
+async fn check_flush(ingestor: &Ingestor, book: &Book, seed: u64, ledger: &Mutex<Ledger>) {
+    let before: Vec<String> = book.recorded.lock().unwrap().iter().cloned().collect();
+    ingestor.flush().await;
+    if ingestor.is_closed() {
+        return;
+    }
+    let mut failures = book.failures.lock().unwrap();
+    failures.extend(ingestor.take_failures());
+    let mut reported: HashSet<String> = failures
+        .iter()
+        .filter_map(|failure| failure.event.get_external_id().map(str::to_owned))
+        .collect();
+    reported.extend(logged_failures(seed).into_iter().map(|(id, _)| id));
+    let ledger = ledger.lock().unwrap();
+    let pending: Vec<&String> = before
+        .iter()
+        .filter(|id| !ledger.stored.contains(*id) && !reported.contains(*id))
+        .collect();
+    book.flushes_checked.fetch_add(1, Ordering::SeqCst);
+    if !pending.is_empty() {
+        book.problems.lock().unwrap().push(format!(
+            "flush returned with {} events recorded before it neither stored nor reported: {:?}",
+            pending.len(),
+            &pending[..pending.len().min(5)]
+        ));
+    }
+}
+
 /// Runs seed `seed` with `events` events; the totals, or what broke the
 /// identity.
 fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
@@ -782,14 +878,22 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
     fastrand::seed(seed);
     let plan = Plan::new(seed, events);
     let book = Arc::new(Book::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .unwrap();
+    let runtime = if plan.real {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .unwrap()
+    };
     let mut problems: Vec<String> = Vec::new();
     let (mock_ledger, report_stats, outside) = runtime.block_on(async {
-        let mock = Mock::start(seed, plan.attempt_timeout).await;
+        let mock = Mock::start(seed, plan.attempt_timeout, plan.real).await;
         let mut builder = client_for(&mock.url, plan.attempt_timeout)
             .ingestor()
             .max_batch_size(plan.max_batch_size)
@@ -802,10 +906,14 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
         if !plan.rate_limit {
             builder = builder.no_rate_limit();
         }
+        // Dropped with the callback: once the task and every handle are gone.
+        let (gone_tx, gone) = tokio::sync::oneshot::channel::<()>();
         if plan.callback {
             let book = Arc::clone(&book);
-            builder =
-                builder.on_failure(move |failure| book.failures.lock().unwrap().push(failure));
+            builder = builder.on_failure(move |failure| {
+                let _held_until_the_ingestor_is_gone = &gone_tx;
+                book.failures.lock().unwrap().push(failure);
+            });
         }
         let ingestor = builder.start().unwrap();
 
@@ -819,13 +927,15 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
             .into_iter()
             .enumerate()
             .map(|(p, events)| {
-                tokio::spawn(produce(
-                    ingestor.clone(),
-                    Arc::clone(&book),
-                    Arc::clone(&stop),
-                    Rng::new(seed, 10 + p as u64),
-                    events,
-                ))
+                let producer = Producer {
+                    ingestor: ingestor.clone(),
+                    book: Arc::clone(&book),
+                    stop: Arc::clone(&stop),
+                    rng: Rng::new(seed, 10 + p as u64),
+                    seed,
+                    ledger: Arc::clone(&mock.ledger),
+                };
+                tokio::spawn(produce(producer, events))
             })
             .collect();
 
@@ -879,9 +989,14 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
                 for producer in producers {
                     producer.await.unwrap();
                 }
-                // The drain ends within `shutdown_timeout` (on the paused
-                // clock, at once).
-                tokio::time::sleep(plan.shutdown_timeout + Duration::from_secs(5)).await;
+                // The drain ends within `shutdown_timeout`, and with it the
+                // task (the callback, and `gone_tx` in it, are dropped).
+                let limit = plan.shutdown_timeout + Duration::from_secs(60);
+                if tokio::time::timeout(limit, gone).await.is_err() {
+                    problems.push(format!(
+                        "the task did not end within {limit:?} after the last handle's drop"
+                    ));
+                }
             }
             Ending::RuntimeDropped => {
                 // Returning drops the runtime with everything in it.
@@ -891,6 +1006,7 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
         (Arc::clone(&mock.ledger), report_stats, outside)
     });
     drop(runtime);
+    problems.extend(book.problems.lock().unwrap().drain(..));
 
     let ledger = mock_ledger.lock().unwrap();
     let recorded = book.recorded.lock().unwrap();
@@ -898,12 +1014,14 @@ fn run_seed(seed: u64, events: usize) -> Result<Totals, String> {
     let failures = book.failures.lock().unwrap();
     let mut totals = Totals {
         seeds: 1,
+        real: u64::from(plan.real),
         offered: book.offered.load(Ordering::SeqCst) as u64,
         handed_back: (book.handed_back_full.load(Ordering::SeqCst)
             + book.handed_back_closed.load(Ordering::SeqCst)) as u64,
         recorded: recorded.len() as u64,
         duplicates: ledger.duplicates,
         faults: ledger.faults,
+        flushes: book.flushes_checked.load(Ordering::SeqCst) as u64,
         ..Totals::default()
     };
     totals.endings[match plan.ending {
