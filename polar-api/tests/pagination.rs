@@ -341,6 +341,21 @@ async fn a_walk_rate_limited_again_and_again_ends_with_the_429() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn the_callers_timeout_bounds_a_walk_waiting_for_the_rate_limit() {
+    let server = PageServer::start(|page, _| match page {
+        2 => rate_limited(Some(60)),
+        _ => numbered_page(page),
+    })
+    .await;
+    let client = server.client();
+    let walk = collect_all(paginate(1, |page| list_page(&client, page)));
+    // Ends during the first minute's wait: page 2 asked for once.
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), walk).await;
+    assert!(outcome.is_err(), "the timeout ended the walk");
+    assert_eq!(server.pages(), [1, 2]);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_429_without_retry_after_or_asking_too_much_ends_the_walk() {
     for retry_after in [None, Some(3600)] {
         let server = PageServer::start(move |page, _| match page {
