@@ -115,9 +115,10 @@ pub use generated::*;
 pub use client::{Client, ACCESS_TOKEN_ENV};
 pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
 pub use polar_api_runtime::{
-    collect_all, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error, Hook,
-    IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
+    collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error,
+    Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
     ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
+    PAGE_WALK_MAX_RATE_LIMITED, PAGE_WALK_MAX_RETRY_AFTER,
 };
 pub use portal::{AuthenticatedSession, CustomerPortalClient};
 

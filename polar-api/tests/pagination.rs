@@ -171,3 +171,252 @@ async fn walking_every_page_keeps_the_callers_page_size() {
         .unwrap();
     assert_eq!(limits_sent(&server).await, [Some("7".to_owned())]);
 }
+
+// ------------------------------------------- rate limits during a walk ---
+//
+// These run on a paused tokio clock, with a small HTTP server on
+// 127.0.0.1 that is a task of the test's own runtime (wiremock answers
+// from another thread, and a paused clock would jump to the client's
+// timeout while it does): a `Retry-After: 60` then costs no time.
+
+/// One answer of the raw server: status, extra headers, JSON body.
+type Answer = (u16, Vec<(&'static str, String)>, serde_json::Value);
+
+/// Serves `GET` requests on 127.0.0.1, answering each by `answer(page,
+/// n)`, `n` counting the requests for that page from 0; the pages asked
+/// for, in order, and the (paused-clock) time of each request are kept.
+struct PageServer {
+    url: String,
+    log: std::sync::Arc<std::sync::Mutex<Vec<(i64, tokio::time::Instant)>>>,
+}
+
+impl PageServer {
+    async fn start(answer: impl Fn(i64, usize) -> Answer + Send + Sync + 'static) -> PageServer {
+        use std::sync::{Arc, Mutex};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log: Arc<Mutex<Vec<(i64, tokio::time::Instant)>>> = Arc::default();
+        let answer = Arc::new(answer);
+        let shared = Arc::clone(&log);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let log = Arc::clone(&shared);
+                let answer = Arc::clone(&answer);
+                tokio::spawn(async move {
+                    let mut buffer = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") else {
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                            continue;
+                        };
+                        let head = String::from_utf8_lossy(&buffer[..end]).into_owned();
+                        buffer.drain(..end + 4);
+                        let target = head.split(' ').nth(1).unwrap_or("");
+                        let page: i64 = target
+                            .split(['?', '&'])
+                            .find_map(|pair| pair.strip_prefix("page="))
+                            .and_then(|page| page.parse().ok())
+                            .expect("a page number");
+                        let n = {
+                            let mut log = log.lock().unwrap();
+                            let n = log.iter().filter(|(p, _)| *p == page).count();
+                            log.push((page, tokio::time::Instant::now()));
+                            n
+                        };
+                        let (status, headers, body) = answer(page, n);
+                        let body = serde_json::to_vec(&body).unwrap();
+                        let mut out = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+                            body.len()
+                        );
+                        for (name, value) in headers {
+                            out.push_str(&format!("{name}: {value}\r\n"));
+                        }
+                        out.push_str("\r\n");
+                        let mut out = out.into_bytes();
+                        out.extend_from_slice(&body);
+                        if stream.write_all(&out).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        PageServer { url, log }
+    }
+
+    fn client(&self) -> Client {
+        Client::builder()
+            .token(common::TOKEN)
+            .base_url(self.url.as_str())
+            .http_client(reqwest::Client::builder().no_proxy().build().unwrap())
+            .build()
+            .unwrap()
+    }
+
+    fn pages(&self) -> Vec<i64> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(page, _)| *page)
+            .collect()
+    }
+
+    /// The paused-clock time between the first two requests for `page`.
+    fn gap(&self, page: i64) -> std::time::Duration {
+        let times: Vec<_> = self
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| *p == page)
+            .map(|(_, at)| *at)
+            .collect();
+        times[1] - times[0]
+    }
+}
+
+/// Page `page` of three, two items each.
+fn numbered_page(page: i64) -> Answer {
+    let items: Vec<String> = (0..2).map(|i| format!("p{page}-{i}")).collect();
+    (
+        200,
+        Vec::new(),
+        json!({"items": items, "pagination": {"total_count": 6, "max_page": 3}}),
+    )
+}
+
+fn rate_limited(retry_after: Option<u64>) -> Answer {
+    let headers = retry_after
+        .map(|seconds| vec![("retry-after", seconds.to_string())])
+        .unwrap_or_default();
+    (429, headers, json!({"detail": "Too many requests"}))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_walk_waits_out_a_retry_after_longer_than_the_clients_max_delay() {
+    // Polar's window is a minute; the client's `max_delay` is 30 s, so
+    // the request gives up at once and hands the 429 to the walk.
+    let server = PageServer::start(|page, n| match (page, n) {
+        (2, 0) => rate_limited(Some(60)),
+        _ => numbered_page(page),
+    })
+    .await;
+    let client = server.client();
+    let items = collect_all(paginate(1, |page| list_page(&client, page)))
+        .await
+        .unwrap();
+    assert_eq!(items, ["p1-0", "p1-1", "p2-0", "p2-1", "p3-0", "p3-1"]);
+    assert_eq!(server.pages(), [1, 2, 2, 3]);
+    // On the paused clock: the walk waited the minute it was asked to.
+    assert!(server.gap(2) >= std::time::Duration::from_secs(60));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_walk_rate_limited_again_and_again_ends_with_the_429() {
+    let server = PageServer::start(|page, _| match page {
+        2 => rate_limited(Some(60)),
+        _ => numbered_page(page),
+    })
+    .await;
+    let client = server.client();
+    let error = collect_all(paginate(1, |page| list_page(&client, page)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.status(), Some(429));
+    let asked_for_page_2 = server.pages().iter().filter(|&&p| p == 2).count();
+    assert_eq!(
+        asked_for_page_2 as u32,
+        1 + polar_api::PAGE_WALK_MAX_RATE_LIMITED
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_callers_timeout_bounds_a_walk_waiting_for_the_rate_limit() {
+    let server = PageServer::start(|page, _| match page {
+        2 => rate_limited(Some(60)),
+        _ => numbered_page(page),
+    })
+    .await;
+    let client = server.client();
+    let walk = collect_all(paginate(1, |page| list_page(&client, page)));
+    // Ends during the first minute's wait: page 2 asked for once.
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(30), walk).await;
+    assert!(outcome.is_err(), "the timeout ended the walk");
+    assert_eq!(server.pages(), [1, 2]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_without_retry_after_or_asking_too_much_ends_the_walk() {
+    for retry_after in [None, Some(3600)] {
+        let server = PageServer::start(move |page, _| match page {
+            2 => rate_limited(retry_after),
+            _ => numbered_page(page),
+        })
+        .await;
+        let client = server.client();
+        let error = collect_all(paginate(1, |page| list_page(&client, page)))
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(429), "{retry_after:?}");
+        // Without Retry-After, the client's own retries (2) ran first.
+        let expected: &[i64] = match retry_after {
+            None => &[1, 2, 2, 2],
+            Some(_) => &[1, 2],
+        };
+        assert_eq!(server.pages(), expected, "{retry_after:?}");
+    }
+}
+
+// ------------------------------------------- a list that changes during ---
+
+/// A list of `p0`, `p1`, ... in pages of two, newest first, to which
+/// `new-a` is added at the front once page 1 has been served: page 2 then
+/// starts with page 1's last item.
+async fn a_list_growing_during_the_walk() -> PageServer {
+    PageServer::start(|page, _| {
+        let mut items: Vec<String> = (0..6).map(|i| format!("p{i}")).collect();
+        if page > 1 {
+            items.insert(0, "new-a".to_owned());
+        }
+        let start = ((page - 1) * 2) as usize;
+        let slice: Vec<&String> = items.iter().skip(start).take(2).collect();
+        let max_page = items.len().div_ceil(2);
+        (
+            200,
+            Vec::new(),
+            json!({"items": slice, "pagination": {"total_count": items.len(), "max_page": max_page}}),
+        )
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_walk_over_a_growing_list_repeats_an_item_and_dedup_by_key_drops_it() {
+    let server = a_list_growing_during_the_walk().await;
+    let client = server.client();
+    let plain = collect_all(paginate(1, |page| list_page(&client, page)))
+        .await
+        .unwrap();
+    // Inherent to page/limit: `p1` is on page 1 and again on page 2.
+    assert_eq!(plain, ["p0", "p1", "p1", "p2", "p3", "p4", "p5"]);
+
+    let server = a_list_growing_during_the_walk().await;
+    let client = server.client();
+    let unique = collect_all(polar_api::dedup_by_key(
+        paginate(1, |page| list_page(&client, page)),
+        |item: &String| item.clone(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(unique, ["p0", "p1", "p2", "p3", "p4", "p5"]);
+}

@@ -41,7 +41,9 @@ pub use auth::AccessToken;
 pub use error::{ApiError, Error, TimeoutLimit};
 pub use hook::{Hook, RequestParts, ResponseInfo};
 pub use idempotency::IdempotencyKey;
-pub use pagination::{collect_all, paginate};
+pub use pagination::{
+    collect_all, dedup_by_key, paginate, PAGE_WALK_MAX_RATE_LIMITED, PAGE_WALK_MAX_RETRY_AFTER,
+};
 pub use query::OneOrMany;
 pub use rate_limit::RateLimit;
 pub use response::Response;

@@ -1,6 +1,9 @@
 //! Walking paginated list operations as a stream of items.
 
+use std::collections::HashSet;
 use std::future::Future;
+use std::hash::Hash;
+use std::time::Duration;
 
 use futures_core::Stream;
 use futures_util::stream;
@@ -9,6 +12,15 @@ use polar_models_core::{Page, PageProgress};
 
 use crate::Error;
 
+/// The longest `Retry-After` a page walk waits out: two of Polar's
+/// one-minute rate-limit windows. A `429` asking for longer ends the walk
+/// with that error.
+pub const PAGE_WALK_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+
+/// How many `429` answers in a row, for one page, a walk waits out before
+/// it ends with the last one.
+pub const PAGE_WALK_MAX_RATE_LIMITED: u32 = 5;
+
 /// Streams every item of a paginated list, fetching pages on demand.
 ///
 /// `fetch(n)` loads page `n`; pages `first_page`, `first_page + 1`, … are
@@ -16,6 +28,29 @@ use crate::Error;
 /// another follows ([`PageProgress`]: `max_page` for numbered lists,
 /// `has_next_page` for cursor-paginated ones). An error is yielded once and
 /// ends the stream.
+///
+/// **Rate limits.** A page walk is background work, so it waits for the
+/// server rather than giving up: when a page is answered `429` with a
+/// `Retry-After` (after the client's own retries, which give up on a
+/// `Retry-After` longer than [`RetryConfig`](crate::RetryConfig)'s
+/// `max_delay`, 30 s by default, shorter than Polar's 60-second window),
+/// the walk waits that long and asks for the same page again, up to
+/// [`PAGE_WALK_MAX_RETRY_AFTER`] per wait and
+/// [`PAGE_WALK_MAX_RATE_LIMITED`] times in a row for one page. A `429`
+/// without `Retry-After`, or asking for longer, ends the walk with that
+/// error. The caller's deadline bounds the walk: wrap it in
+/// `tokio::time::timeout`, or stop polling it (the wait is dropped with
+/// the stream); the client's `deadline` bounds each request, not the walk.
+///
+/// **A list that changes during the walk.** Pages are asked for by number
+/// (`page` and `limit`), each when the previous one is consumed: an item
+/// created or deleted meanwhile shifts the items after it, so the walk can
+/// **repeat** an item (one inserted before the current page pushes the
+/// page's last item onto the next) or **skip** one (a deletion pulls the
+/// next page's first item onto a page already read). This is inherent to
+/// page/limit pagination, not a bug of the walk. Wrap the stream in
+/// [`dedup_by_key`] to drop repeats by id; nothing can recover a skipped
+/// item but walking again (or listing with a filter on creation time).
 ///
 /// The stream is not `Unpin`; pin it before calling `next` on it:
 ///
@@ -42,6 +77,7 @@ where
         buffered: Vec::new().into_iter(),
     };
     stream::unfold(start, move |mut state| async move {
+        let mut rate_limited = 0u32;
         loop {
             if let Some(item) = state.buffered.next() {
                 return Some((Ok(item), state));
@@ -49,13 +85,21 @@ where
             let page = state.next_page.take()?;
             match (state.fetch)(page).await {
                 Ok(loaded) => {
+                    rate_limited = 0;
                     if !loaded.items.is_empty() && loaded.pagination.has_page_after(page) {
                         state.next_page = page.checked_add(1);
                     }
                     state.buffered = loaded.items.into_iter();
                 }
-                // `next_page` is already `None`: the stream ends after this.
-                Err(error) => return Some((Err(error), state)),
+                Err(error) => match wait_for(&error, rate_limited) {
+                    Some(wait) => {
+                        rate_limited += 1;
+                        tokio::time::sleep(wait).await;
+                        state.next_page = Some(page);
+                    }
+                    // `next_page` is already `None`: the stream ends after this.
+                    None => return Some((Err(error), state)),
+                },
             }
         }
     })
@@ -63,7 +107,22 @@ where
     .fuse()
 }
 
+/// How long a walk waits before asking again for a page answered with
+/// `error`, after `waited` such waits in a row; `None` to end the walk.
+fn wait_for(error: &Error, waited: u32) -> Option<Duration> {
+    if error.status() != Some(429) || waited >= PAGE_WALK_MAX_RATE_LIMITED {
+        return None;
+    }
+    error
+        .rate_limit()?
+        .retry_after
+        .filter(|&wait| wait <= PAGE_WALK_MAX_RETRY_AFTER)
+}
+
 /// Drains a stream of results into a vector, stopping at the first error.
+///
+/// Over a list that changes while it is walked, the result can repeat or
+/// miss items (see [`paginate`]); [`dedup_by_key`] drops the repeats.
 pub async fn collect_all<T, S>(items: S) -> Result<Vec<T>, Error>
 where
     S: Stream<Item = Result<T, Error>>,
@@ -74,6 +133,35 @@ where
         all.push(item?);
     }
     Ok(all)
+}
+
+/// Passes on the items of a page walk whose `key` (their `id`) it has not
+/// passed on before, and every error: the repeats a list changing during
+/// the walk causes are dropped (see [`paginate`]). It keeps every key it
+/// has seen, so its memory grows with the walk.
+///
+/// ```no_run
+/// # struct Product { id: String }
+/// # async fn demo(products: impl futures_core::Stream<Item = Result<Product, polar_api::Error>>) -> Result<(), polar_api::Error> {
+/// // `products` is `client.products().list().stream()`.
+/// let products = polar_api::dedup_by_key(products, |product| product.id.clone());
+/// let products: Vec<Product> = polar_api::collect_all(products).await?;
+/// # Ok(()) }
+/// ```
+pub fn dedup_by_key<T, K, S, F>(items: S, mut key: F) -> impl Stream<Item = Result<T, Error>>
+where
+    S: Stream<Item = Result<T, Error>>,
+    K: Eq + Hash,
+    F: FnMut(&T) -> K,
+{
+    let mut seen = HashSet::new();
+    items.filter(move |item| {
+        let new = match item {
+            Ok(item) => seen.insert(key(item)),
+            Err(_) => true,
+        };
+        std::future::ready(new)
+    })
 }
 
 struct Walk<T, F> {

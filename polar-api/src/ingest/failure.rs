@@ -103,7 +103,10 @@ pub enum FailureReason {
     Rejected(Arc<Error>),
     /// Its batch was retried for the whole
     /// [`retry_for`](super::IngestorBuilder::retry_for) window without
-    /// success; the last error.
+    /// success; the last error. When an attempt timed out or lost its
+    /// connection, the server may have stored the event all the same (its
+    /// answer was lost): resending it is safe, since the server skips an
+    /// `external_id` it has seen.
     RetriesExhausted {
         /// The error of the last attempt.
         error: Arc<Error>,

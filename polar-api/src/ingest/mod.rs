@@ -58,6 +58,19 @@
 //! }
 //! ```
 //!
+//! * **Reported undelivered means "not known to be stored".** A request
+//!   whose answer is lost (a timeout, a connection closed mid-answer, the
+//!   shutdown deadline or the runtime's end while it runs) may have been
+//!   stored by the server: its events are reported
+//!   ([`FailureReason::ShutdownDeadline`],
+//!   [`FailureReason::RuntimeShutdown`], or
+//!   [`FailureReason::RetriesExhausted`] after such an error) although the
+//!   server may have counted them. Delivery is at least once; recording
+//!   them again is safe (next point). An acknowledged event is never
+//!   reported, and a refused one is never stored. The chaos test
+//!   (`polar-api/tests/ingest_chaos.rs`) checks every recorded event is
+//!   exactly one of inserted, refused or reported, over seeded runs with
+//!   random faults and each way of ending.
 //! * **Retries are safe.** Every event has an `external_id` (a fresh UUID
 //!   v7 at `record` when it has none), and the server skips one it has
 //!   already stored, so a batch resent after a lost answer is counted once
