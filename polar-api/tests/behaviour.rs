@@ -893,7 +893,7 @@ async fn oauth2_token_request_is_form_encoded_and_anonymous() {
         "refresh_token": "polar_rt_old"
     }))
     .unwrap();
-    let body = Oauth2RequestTokenBody::RefreshTokenRequest(refresh);
+    let body = Oauth2RequestTokenBody::RefreshToken(refresh);
     let token = anonymous.oauth2().request_token(body).send().await.unwrap();
     assert_eq!(token.access_token.expose_secret(), "polar_at_new");
     assert_eq!(token.expires_in, 3600);

@@ -134,7 +134,7 @@ fn unrecognised_payloads_stay_unknown() {
     let decoded: CheckoutForbiddenError =
         serde_json::from_value(json!({"error": "NotOpenCheckout", "detail": "closed"})).unwrap();
     assert!(
-        matches!(decoded, CheckoutForbiddenError::NotOpenCheckout(_)),
+        matches!(decoded, CheckoutForbiddenError::NotOpen(_)),
         "{decoded:?}"
     );
 }

@@ -133,7 +133,7 @@ fn a_license_key_grant_keeps_its_properties() {
         panic!("a benefit_grant.created event of 2026-10");
     };
     match event.data {
-        BenefitGrantWebhook::BenefitGrantLicenseKeysWebhook(grant) => {
+        BenefitGrantWebhook::LicenseKeys(grant) => {
             assert_eq!(grant.properties.display_key.as_deref(), Some("****-1234"));
             assert_eq!(
                 grant.properties.license_key_id.as_deref(),

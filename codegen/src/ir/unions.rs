@@ -148,7 +148,14 @@ impl Lowering<'_> {
             };
             let wanted = match tags.as_slice() {
                 [tag] => type_name(tag),
-                _ => self.variant_name(&ty, &ctx.hint),
+                _ => {
+                    let full = self.member_name(&ty);
+                    // The short name where it is free, else the member's own.
+                    match short_variant_name(&full, &ctx.hint) {
+                        Some(short) if !variant_names.is_taken(&short) => short,
+                        _ => full,
+                    }
+                }
             };
             let doc = or_fallback(
                 doc_text(member.title.as_deref(), member.description.as_deref()),
@@ -207,20 +214,15 @@ impl Lowering<'_> {
         Ok(tags)
     }
 
-    /// A variant named after its type, minus the union's name as a prefix
-    /// (`SubscriptionUpdate` + `SubscriptionUpdateSeats` → `Seats`).
-    fn variant_name(&self, ty: &TypeRef, union_name: &str) -> String {
-        let full = match ty {
+    /// The Rust name of a member's type.
+    fn member_name(&self, ty: &TypeRef) -> String {
+        match ty {
             TypeRef::Named(id) => self.types[id.0]
                 .as_ref()
                 .expect("named types exist")
                 .name
                 .clone(),
             other => self.primitive_name(other),
-        };
-        match full.strip_prefix(union_name) {
-            Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_owned(),
-            _ => full,
         }
     }
 
@@ -328,6 +330,58 @@ impl Lowering<'_> {
     }
 }
 
+/// A union variant's name: its member's type name without the words it
+/// shares with the union's name, at its start and at its end: the longest
+/// run of leading (then trailing) words that also stand together in the
+/// union's name (`BenefitGrantWebhook` + `BenefitGrantLicenseKeysWebhook`
+/// → `LicenseKeys`; `CustomerStateBenefitGrantProperties` +
+/// `BenefitGrantDiscordProperties` → `Discord`; `CustomerSubscriptionUpdate`
+/// + `CustomerSubscriptionCancel` → `Cancel`). It depends on those two names
+/// alone, so a member added or removed by a refresh renames no other
+/// variant. `None` when nothing is shared, or when what remains would not
+/// start with a letter.
+pub(super) fn short_variant_name(member: &str, union: &str) -> Option<String> {
+    let member_words = camel_words(member);
+    let union_words = camel_words(union);
+    let in_union = |run: &[&str]| union_words.windows(run.len()).any(|w| w == run);
+    // At least one word stays.
+    let most = member_words.len().saturating_sub(1);
+    let prefix = (0..=most)
+        .rev()
+        .find(|&n| n == 0 || in_union(&member_words[..n]))
+        .unwrap_or(0);
+    let room = most - prefix;
+    let end = member_words.len();
+    let suffix = (0..=room)
+        .rev()
+        .find(|&n| n == 0 || in_union(&member_words[end - n..]))
+        .unwrap_or(0);
+    if prefix == 0 && suffix == 0 {
+        return None;
+    }
+    let rest = member_words[prefix..end - suffix].concat();
+    rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        .then_some(rest)
+}
+
+/// The words of an `UpperCamelCase` name: a new word at each capital letter
+/// (`GitHubRepository` → `Git`, `Hub`, `Repository`); digits stay with the
+/// word before them (`Oauth2Client` → `Oauth2`, `Client`).
+fn camel_words(name: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            words.push(&name[start..index]);
+            start = index;
+        }
+    }
+    if start < name.len() {
+        words.push(&name[start..]);
+    }
+    words
+}
+
 /// How many properties deep a union member's constants are looked for.
 const CONST_PATH_DEPTH: usize = 4;
 
@@ -423,4 +477,46 @@ fn rust_name_list(union: &Union) -> String {
         .map(|v| format!("`{}`", v.rust_name))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short_variant_name;
+
+    #[test]
+    fn variants_drop_the_words_they_share_with_the_union() {
+        let short = |member: &str, union: &str| short_variant_name(member, union);
+        assert_eq!(
+            short("BenefitGrantLicenseKeysWebhook", "BenefitGrantWebhook").as_deref(),
+            Some("LicenseKeys")
+        );
+        assert_eq!(
+            short("CustomerSubscriptionCancel", "CustomerSubscriptionUpdate").as_deref(),
+            Some("Cancel")
+        );
+        assert_eq!(
+            short(
+                "CustomerSubscriptionUpdateSeats",
+                "CustomerSubscriptionUpdate"
+            )
+            .as_deref(),
+            Some("Seats")
+        );
+        // Shared words in the middle of the union's name count too.
+        assert_eq!(
+            short(
+                "BenefitGrantDiscordProperties",
+                "CustomerStateBenefitGrantProperties"
+            )
+            .as_deref(),
+            Some("Discord")
+        );
+        // One word always stays.
+        assert_eq!(
+            short("ProductPrice", "CheckoutProductPrice").as_deref(),
+            Some("Price")
+        );
+        // Nothing shared: the member's own name.
+        assert_eq!(short("UserInfoUser", "Oauth2UserinfoResponse"), None);
+    }
 }

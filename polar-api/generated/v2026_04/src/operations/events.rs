@@ -319,9 +319,7 @@ impl EventsList {
                 async move {
                     Ok(
                         match request.send().await? {
-                            super::models::EventsListResponse::ListResourceEvent(
-                                page,
-                            ) => {
+                            super::models::EventsListResponse::ResourceEvent(page) => {
                                 super::models::Page {
                                     pagination: super::models::CursorPagination {
                                         has_next_page: number < page.pagination.max_page,
@@ -329,7 +327,7 @@ impl EventsList {
                                     items: page.items,
                                 }
                             }
-                            super::models::EventsListResponse::ListResourceWithCursorPaginationEvent(
+                            super::models::EventsListResponse::ResourceWithCursorPaginationEvent(
                                 page,
                             ) => page,
                             other => {

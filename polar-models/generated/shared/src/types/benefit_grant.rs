@@ -10,24 +10,20 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BenefitGrantProperties {
-    /// The `BenefitGrantDiscordProperties` variant.
-    BenefitGrantDiscordProperties(super::BenefitGrantDiscordProperties),
-    /// The `BenefitGrantGitHubRepositoryProperties` variant.
-    BenefitGrantGitHubRepositoryProperties(
-        super::BenefitGrantGitHubRepositoryProperties,
-    ),
-    /// The `BenefitGrantDownloadablesProperties` variant.
-    BenefitGrantDownloadablesProperties(super::BenefitGrantDownloadablesProperties),
-    /// The `BenefitGrantLicenseKeysProperties` variant.
-    BenefitGrantLicenseKeysProperties(super::BenefitGrantLicenseKeysProperties),
-    /// The `BenefitGrantCustomProperties` variant.
-    BenefitGrantCustomProperties(super::BenefitGrantCustomProperties),
-    /// The `BenefitGrantFeatureFlagProperties` variant.
-    BenefitGrantFeatureFlagProperties(super::BenefitGrantFeatureFlagProperties),
-    /// The `BenefitGrantSlackSharedChannelProperties` variant.
-    BenefitGrantSlackSharedChannelProperties(
-        super::BenefitGrantSlackSharedChannelProperties,
-    ),
+    /// The `Discord` variant.
+    Discord(super::BenefitGrantDiscordProperties),
+    /// The `GitHubRepository` variant.
+    GitHubRepository(super::BenefitGrantGitHubRepositoryProperties),
+    /// The `Downloadables` variant.
+    Downloadables(super::BenefitGrantDownloadablesProperties),
+    /// The `LicenseKeys` variant.
+    LicenseKeys(super::BenefitGrantLicenseKeysProperties),
+    /// The `Custom` variant.
+    Custom(super::BenefitGrantCustomProperties),
+    /// The `FeatureFlag` variant.
+    FeatureFlag(super::BenefitGrantFeatureFlagProperties),
+    /// The `SlackSharedChannel` variant.
+    SlackSharedChannel(super::BenefitGrantSlackSharedChannelProperties),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -43,19 +39,13 @@ impl ::serde::Serialize for BenefitGrantProperties {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BenefitGrantDiscordProperties(value) => value.serialize(serializer),
-            Self::BenefitGrantGitHubRepositoryProperties(value) => {
-                value.serialize(serializer)
-            }
-            Self::BenefitGrantDownloadablesProperties(value) => {
-                value.serialize(serializer)
-            }
-            Self::BenefitGrantLicenseKeysProperties(value) => value.serialize(serializer),
-            Self::BenefitGrantCustomProperties(value) => value.serialize(serializer),
-            Self::BenefitGrantFeatureFlagProperties(value) => value.serialize(serializer),
-            Self::BenefitGrantSlackSharedChannelProperties(value) => {
-                value.serialize(serializer)
-            }
+            Self::Discord(value) => value.serialize(serializer),
+            Self::GitHubRepository(value) => value.serialize(serializer),
+            Self::Downloadables(value) => value.serialize(serializer),
+            Self::LicenseKeys(value) => value.serialize(serializer),
+            Self::Custom(value) => value.serialize(serializer),
+            Self::FeatureFlag(value) => value.serialize(serializer),
+            Self::SlackSharedChannel(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -139,41 +129,13 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::BenefitGrantDiscordProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            1 => {
-                                Self::BenefitGrantGitHubRepositoryProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            2 => {
-                                Self::BenefitGrantDownloadablesProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            3 => {
-                                Self::BenefitGrantLicenseKeysProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            4 => {
-                                Self::BenefitGrantCustomProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            5 => {
-                                Self::BenefitGrantFeatureFlagProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            6 => {
-                                Self::BenefitGrantSlackSharedChannelProperties(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
+                            0 => Self::Discord(::serde_json::from_str(json)?),
+                            1 => Self::GitHubRepository(::serde_json::from_str(json)?),
+                            2 => Self::Downloadables(::serde_json::from_str(json)?),
+                            3 => Self::LicenseKeys(::serde_json::from_str(json)?),
+                            4 => Self::Custom(::serde_json::from_str(json)?),
+                            5 => Self::FeatureFlag(::serde_json::from_str(json)?),
+                            6 => Self::SlackSharedChannel(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -190,7 +152,7 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
 )]
 impl From<super::BenefitGrantDiscordProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDiscordProperties) -> Self {
-        Self::BenefitGrantDiscordProperties(value)
+        Self::Discord(value)
     }
 }
 #[cfg(
@@ -201,7 +163,7 @@ impl From<super::BenefitGrantDiscordProperties> for BenefitGrantProperties {
 )]
 impl From<super::BenefitGrantGitHubRepositoryProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
-        Self::BenefitGrantGitHubRepositoryProperties(value)
+        Self::GitHubRepository(value)
     }
 }
 #[cfg(
@@ -212,7 +174,7 @@ impl From<super::BenefitGrantGitHubRepositoryProperties> for BenefitGrantPropert
 )]
 impl From<super::BenefitGrantDownloadablesProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
-        Self::BenefitGrantDownloadablesProperties(value)
+        Self::Downloadables(value)
     }
 }
 #[cfg(
@@ -223,7 +185,7 @@ impl From<super::BenefitGrantDownloadablesProperties> for BenefitGrantProperties
 )]
 impl From<super::BenefitGrantLicenseKeysProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
-        Self::BenefitGrantLicenseKeysProperties(value)
+        Self::LicenseKeys(value)
     }
 }
 #[cfg(
@@ -234,6 +196,6 @@ impl From<super::BenefitGrantLicenseKeysProperties> for BenefitGrantProperties {
 )]
 impl From<super::BenefitGrantSlackSharedChannelProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {
-        Self::BenefitGrantSlackSharedChannelProperties(value)
+        Self::SlackSharedChannel(value)
     }
 }

@@ -5,22 +5,22 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BenefitsUpdateBody {
-    /// The `BenefitCustomUpdate` variant.
-    BenefitCustomUpdate(super::BenefitCustomUpdate),
-    /// The `BenefitDiscordUpdate` variant.
-    BenefitDiscordUpdate(super::BenefitDiscordUpdate),
-    /// The `BenefitGitHubRepositoryUpdate` variant.
-    BenefitGitHubRepositoryUpdate(super::BenefitGitHubRepositoryUpdate),
-    /// The `BenefitDownloadablesUpdate` variant.
-    BenefitDownloadablesUpdate(super::BenefitDownloadablesUpdate),
-    /// The `BenefitLicenseKeysUpdate` variant.
-    BenefitLicenseKeysUpdate(super::BenefitLicenseKeysUpdate),
-    /// The `BenefitMeterCreditUpdate` variant.
-    BenefitMeterCreditUpdate(super::BenefitMeterCreditUpdate),
-    /// The `BenefitFeatureFlagUpdate` variant.
-    BenefitFeatureFlagUpdate(super::BenefitFeatureFlagUpdate),
-    /// The `BenefitSlackSharedChannelUpdate` variant.
-    BenefitSlackSharedChannelUpdate(super::BenefitSlackSharedChannelUpdate),
+    /// The `BenefitCustom` variant.
+    BenefitCustom(super::BenefitCustomUpdate),
+    /// The `BenefitDiscord` variant.
+    BenefitDiscord(super::BenefitDiscordUpdate),
+    /// The `BenefitGitHubRepository` variant.
+    BenefitGitHubRepository(super::BenefitGitHubRepositoryUpdate),
+    /// The `BenefitDownloadables` variant.
+    BenefitDownloadables(super::BenefitDownloadablesUpdate),
+    /// The `BenefitLicenseKeys` variant.
+    BenefitLicenseKeys(super::BenefitLicenseKeysUpdate),
+    /// The `BenefitMeterCredit` variant.
+    BenefitMeterCredit(super::BenefitMeterCreditUpdate),
+    /// The `BenefitFeatureFlag` variant.
+    BenefitFeatureFlag(super::BenefitFeatureFlagUpdate),
+    /// The `BenefitSlackSharedChannel` variant.
+    BenefitSlackSharedChannel(super::BenefitSlackSharedChannelUpdate),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -31,14 +31,14 @@ impl ::serde::Serialize for BenefitsUpdateBody {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BenefitCustomUpdate(value) => value.serialize(serializer),
-            Self::BenefitDiscordUpdate(value) => value.serialize(serializer),
-            Self::BenefitGitHubRepositoryUpdate(value) => value.serialize(serializer),
-            Self::BenefitDownloadablesUpdate(value) => value.serialize(serializer),
-            Self::BenefitLicenseKeysUpdate(value) => value.serialize(serializer),
-            Self::BenefitMeterCreditUpdate(value) => value.serialize(serializer),
-            Self::BenefitFeatureFlagUpdate(value) => value.serialize(serializer),
-            Self::BenefitSlackSharedChannelUpdate(value) => value.serialize(serializer),
+            Self::BenefitCustom(value) => value.serialize(serializer),
+            Self::BenefitDiscord(value) => value.serialize(serializer),
+            Self::BenefitGitHubRepository(value) => value.serialize(serializer),
+            Self::BenefitDownloadables(value) => value.serialize(serializer),
+            Self::BenefitLicenseKeys(value) => value.serialize(serializer),
+            Self::BenefitMeterCredit(value) => value.serialize(serializer),
+            Self::BenefitFeatureFlag(value) => value.serialize(serializer),
+            Self::BenefitSlackSharedChannel(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -134,37 +134,19 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::BenefitCustomUpdate(::serde_json::from_str(json)?),
-                            1 => {
-                                Self::BenefitDiscordUpdate(::serde_json::from_str(json)?)
-                            }
+                            0 => Self::BenefitCustom(::serde_json::from_str(json)?),
+                            1 => Self::BenefitDiscord(::serde_json::from_str(json)?),
                             2 => {
-                                Self::BenefitGitHubRepositoryUpdate(
-                                    ::serde_json::from_str(json)?,
-                                )
+                                Self::BenefitGitHubRepository(::serde_json::from_str(json)?)
                             }
                             3 => {
-                                Self::BenefitDownloadablesUpdate(
-                                    ::serde_json::from_str(json)?,
-                                )
+                                Self::BenefitDownloadables(::serde_json::from_str(json)?)
                             }
-                            4 => {
-                                Self::BenefitLicenseKeysUpdate(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            5 => {
-                                Self::BenefitMeterCreditUpdate(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            6 => {
-                                Self::BenefitFeatureFlagUpdate(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
+                            4 => Self::BenefitLicenseKeys(::serde_json::from_str(json)?),
+                            5 => Self::BenefitMeterCredit(::serde_json::from_str(json)?),
+                            6 => Self::BenefitFeatureFlag(::serde_json::from_str(json)?),
                             7 => {
-                                Self::BenefitSlackSharedChannelUpdate(
+                                Self::BenefitSlackSharedChannel(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
@@ -179,48 +161,48 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitCustomUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitCustomUpdate) -> Self {
-        Self::BenefitCustomUpdate(value)
+        Self::BenefitCustom(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDiscordUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitDiscordUpdate) -> Self {
-        Self::BenefitDiscordUpdate(value)
+        Self::BenefitDiscord(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitGitHubRepositoryUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitGitHubRepositoryUpdate) -> Self {
-        Self::BenefitGitHubRepositoryUpdate(value)
+        Self::BenefitGitHubRepository(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDownloadablesUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitDownloadablesUpdate) -> Self {
-        Self::BenefitDownloadablesUpdate(value)
+        Self::BenefitDownloadables(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitLicenseKeysUpdate) -> Self {
-        Self::BenefitLicenseKeysUpdate(value)
+        Self::BenefitLicenseKeys(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitMeterCreditUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitMeterCreditUpdate) -> Self {
-        Self::BenefitMeterCreditUpdate(value)
+        Self::BenefitMeterCredit(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitFeatureFlagUpdate) -> Self {
-        Self::BenefitFeatureFlagUpdate(value)
+        Self::BenefitFeatureFlag(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitSlackSharedChannelUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitSlackSharedChannelUpdate) -> Self {
-        Self::BenefitSlackSharedChannelUpdate(value)
+        Self::BenefitSlackSharedChannel(value)
     }
 }

@@ -468,10 +468,10 @@ impl From<super::ProductPrice> for CheckoutPricesValueItem {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CheckoutProductPrice {
-    /// The `LegacyRecurringProductPrice` variant.
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `LegacyRecurring` variant.
+    LegacyRecurring(super::LegacyRecurringProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -482,8 +482,8 @@ impl ::serde::Serialize for CheckoutProductPrice {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::LegacyRecurring(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -717,12 +717,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            0 => Self::LegacyRecurring(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -734,12 +730,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
+        Self::LegacyRecurring(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutProductPrice {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

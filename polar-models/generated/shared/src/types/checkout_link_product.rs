@@ -260,8 +260,8 @@ impl crate::__private::DecodeStruct for CheckoutLinkProduct {
 pub enum CheckoutLinkProductPricesItem {
     /// The `LegacyRecurringProductPrice` variant.
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -273,7 +273,7 @@ impl ::serde::Serialize for CheckoutLinkProductPricesItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -512,7 +512,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
                                     ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -530,6 +530,6 @@ impl From<super::LegacyRecurringProductPrice> for CheckoutLinkProductPricesItem 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::ProductPrice> for CheckoutLinkProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

@@ -251,8 +251,8 @@ impl crate::__private::DecodeStruct for CheckoutProduct {
 pub enum CheckoutProductPricesItem {
     /// The `LegacyRecurringProductPrice` variant.
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -264,7 +264,7 @@ impl ::serde::Serialize for CheckoutProductPricesItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -503,7 +503,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPricesItem {
                                     ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -521,6 +521,6 @@ impl From<super::LegacyRecurringProductPrice> for CheckoutProductPricesItem {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

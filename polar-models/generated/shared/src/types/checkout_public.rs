@@ -5,20 +5,16 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CheckoutPublicDiscount {
-    /// The `CheckoutDiscountFixedOnceForeverDuration` variant.
-    CheckoutDiscountFixedOnceForeverDuration(
-        super::CheckoutDiscountFixedOnceForeverDuration,
-    ),
-    /// The `CheckoutDiscountFixedRepeatDuration` variant.
-    CheckoutDiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
-    /// The `CheckoutDiscountPercentageOnceForeverDuration` variant.
-    CheckoutDiscountPercentageOnceForeverDuration(
+    /// The `DiscountFixedOnceForeverDuration` variant.
+    DiscountFixedOnceForeverDuration(super::CheckoutDiscountFixedOnceForeverDuration),
+    /// The `DiscountFixedRepeatDuration` variant.
+    DiscountFixedRepeatDuration(super::CheckoutDiscountFixedRepeatDuration),
+    /// The `DiscountPercentageOnceForeverDuration` variant.
+    DiscountPercentageOnceForeverDuration(
         super::CheckoutDiscountPercentageOnceForeverDuration,
     ),
-    /// The `CheckoutDiscountPercentageRepeatDuration` variant.
-    CheckoutDiscountPercentageRepeatDuration(
-        super::CheckoutDiscountPercentageRepeatDuration,
-    ),
+    /// The `DiscountPercentageRepeatDuration` variant.
+    DiscountPercentageRepeatDuration(super::CheckoutDiscountPercentageRepeatDuration),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -29,18 +25,12 @@ impl ::serde::Serialize for CheckoutPublicDiscount {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CheckoutDiscountFixedOnceForeverDuration(value) => {
+            Self::DiscountFixedOnceForeverDuration(value) => value.serialize(serializer),
+            Self::DiscountFixedRepeatDuration(value) => value.serialize(serializer),
+            Self::DiscountPercentageOnceForeverDuration(value) => {
                 value.serialize(serializer)
             }
-            Self::CheckoutDiscountFixedRepeatDuration(value) => {
-                value.serialize(serializer)
-            }
-            Self::CheckoutDiscountPercentageOnceForeverDuration(value) => {
-                value.serialize(serializer)
-            }
-            Self::CheckoutDiscountPercentageRepeatDuration(value) => {
-                value.serialize(serializer)
-            }
+            Self::DiscountPercentageRepeatDuration(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -150,22 +140,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
                     Ok(
                         match index {
                             0 => {
-                                Self::CheckoutDiscountFixedOnceForeverDuration(
+                                Self::DiscountFixedOnceForeverDuration(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
-                                Self::CheckoutDiscountFixedRepeatDuration(
+                                Self::DiscountFixedRepeatDuration(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
                             2 => {
-                                Self::CheckoutDiscountPercentageOnceForeverDuration(
+                                Self::DiscountPercentageOnceForeverDuration(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
-                                Self::CheckoutDiscountPercentageRepeatDuration(
+                                Self::DiscountPercentageRepeatDuration(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
@@ -180,26 +170,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
-        Self::CheckoutDiscountFixedOnceForeverDuration(value)
+        Self::DiscountFixedOnceForeverDuration(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
-        Self::CheckoutDiscountFixedRepeatDuration(value)
+        Self::DiscountFixedRepeatDuration(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageOnceForeverDuration>
 for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
-        Self::CheckoutDiscountPercentageOnceForeverDuration(value)
+        Self::DiscountPercentageOnceForeverDuration(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
-        Self::CheckoutDiscountPercentageRepeatDuration(value)
+        Self::DiscountPercentageRepeatDuration(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
@@ -487,10 +477,10 @@ impl From<super::ProductPrice> for CheckoutPublicPricesValueItem {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CheckoutPublicProductPrice {
-    /// The `LegacyRecurringProductPrice` variant.
-    LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `LegacyRecurring` variant.
+    LegacyRecurring(super::LegacyRecurringProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -501,8 +491,8 @@ impl ::serde::Serialize for CheckoutPublicProductPrice {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::LegacyRecurring(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -736,12 +726,8 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::LegacyRecurringProductPrice(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            0 => Self::LegacyRecurring(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -753,12 +739,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutPublicProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
-        Self::LegacyRecurringProductPrice(value)
+        Self::LegacyRecurring(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPublicProductPrice {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

@@ -5,10 +5,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerCreate {
-    /// The `CustomerIndividualCreate` variant.
-    CustomerIndividualCreate(super::CustomerIndividualCreate),
-    /// The `CustomerTeamCreate` variant.
-    CustomerTeamCreate(super::CustomerTeamCreate),
+    /// The `Individual` variant.
+    Individual(super::CustomerIndividualCreate),
+    /// The `Team` variant.
+    Team(super::CustomerTeamCreate),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -19,8 +19,8 @@ impl ::serde::Serialize for CustomerCreate {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomerIndividualCreate(value) => value.serialize(serializer),
-            Self::CustomerTeamCreate(value) => value.serialize(serializer),
+            Self::Individual(value) => value.serialize(serializer),
+            Self::Team(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -78,12 +78,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::CustomerIndividualCreate(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            1 => Self::CustomerTeamCreate(::serde_json::from_str(json)?),
+                            0 => Self::Individual(::serde_json::from_str(json)?),
+                            1 => Self::Team(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -95,12 +91,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerIndividualCreate> for CustomerCreate {
     fn from(value: super::CustomerIndividualCreate) -> Self {
-        Self::CustomerIndividualCreate(value)
+        Self::Individual(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerTeamCreate> for CustomerCreate {
     fn from(value: super::CustomerTeamCreate) -> Self {
-        Self::CustomerTeamCreate(value)
+        Self::Team(value)
     }
 }

@@ -267,8 +267,8 @@ impl crate::__private::DecodeStruct for CustomerOrderProduct {
 pub enum CustomerOrderProductPricesItem {
     /// The `LegacyRecurringProductPrice` variant.
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -280,7 +280,7 @@ impl ::serde::Serialize for CustomerOrderProductPricesItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -519,7 +519,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderProductPricesItem {
                                     ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -537,6 +537,6 @@ impl From<super::LegacyRecurringProductPrice> for CustomerOrderProductPricesItem
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::ProductPrice> for CustomerOrderProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

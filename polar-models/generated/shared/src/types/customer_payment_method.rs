@@ -5,10 +5,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerPaymentMethod {
-    /// The `PaymentMethodCard` variant.
-    PaymentMethodCard(super::PaymentMethodCard),
-    /// The `PaymentMethodGeneric` variant.
-    PaymentMethodGeneric(super::PaymentMethodGeneric),
+    /// The `Card` variant.
+    Card(super::PaymentMethodCard),
+    /// The `Generic` variant.
+    Generic(super::PaymentMethodGeneric),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -19,8 +19,8 @@ impl ::serde::Serialize for CustomerPaymentMethod {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::PaymentMethodCard(value) => value.serialize(serializer),
-            Self::PaymentMethodGeneric(value) => value.serialize(serializer),
+            Self::Card(value) => value.serialize(serializer),
+            Self::Generic(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -86,10 +86,8 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::PaymentMethodCard(::serde_json::from_str(json)?),
-                            1 => {
-                                Self::PaymentMethodGeneric(::serde_json::from_str(json)?)
-                            }
+                            0 => Self::Card(::serde_json::from_str(json)?),
+                            1 => Self::Generic(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -101,12 +99,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::PaymentMethodCard> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodCard) -> Self {
-        Self::PaymentMethodCard(value)
+        Self::Card(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodGeneric) -> Self {
-        Self::PaymentMethodGeneric(value)
+        Self::Generic(value)
     }
 }

@@ -7,12 +7,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CustomerSessionsCreateBody {
-    /// The `CustomerSessionCustomerIdCreate` variant.
-    CustomerSessionCustomerIdCreate(super::CustomerSessionCustomerIdCreate),
-    /// The `CustomerSessionCustomerExternalIdCreate` variant.
-    CustomerSessionCustomerExternalIdCreate(
-        super::CustomerSessionCustomerExternalIdCreate,
-    ),
+    /// The `SessionCustomerId` variant.
+    SessionCustomerId(super::CustomerSessionCustomerIdCreate),
+    /// The `SessionCustomerExternalId` variant.
+    SessionCustomerExternalId(super::CustomerSessionCustomerExternalIdCreate),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -25,10 +23,8 @@ impl ::serde::Serialize for CustomerSessionsCreateBody {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CustomerSessionCustomerIdCreate(value) => value.serialize(serializer),
-            Self::CustomerSessionCustomerExternalIdCreate(value) => {
-                value.serialize(serializer)
-            }
+            Self::SessionCustomerId(value) => value.serialize(serializer),
+            Self::SessionCustomerExternalId(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -76,13 +72,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::CustomerSessionCustomerIdCreate(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
+                            0 => Self::SessionCustomerId(::serde_json::from_str(json)?),
                             1 => {
-                                Self::CustomerSessionCustomerExternalIdCreate(
+                                Self::SessionCustomerExternalId(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
@@ -99,7 +91,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
 )]
 impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateBody {
     fn from(value: super::CustomerSessionCustomerIdCreate) -> Self {
-        Self::CustomerSessionCustomerIdCreate(value)
+        Self::SessionCustomerId(value)
     }
 }
 #[cfg(
@@ -108,6 +100,6 @@ impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateBody
 impl From<super::CustomerSessionCustomerExternalIdCreate>
 for CustomerSessionsCreateBody {
     fn from(value: super::CustomerSessionCustomerExternalIdCreate) -> Self {
-        Self::CustomerSessionCustomerExternalIdCreate(value)
+        Self::SessionCustomerExternalId(value)
     }
 }

@@ -104,8 +104,8 @@ impl Filter {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum FilterClausesItem {
-    /// The `FilterClause` variant.
-    FilterClause(super::FilterClause),
+    /// The `Clause` variant.
+    Clause(super::FilterClause),
     /// The `Filter` variant.
     Filter(super::Filter),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -123,7 +123,7 @@ impl ::serde::Serialize for FilterClausesItem {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::FilterClause(value) => value.serialize(serializer),
+            Self::Clause(value) => value.serialize(serializer),
             Self::Filter(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -165,7 +165,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::FilterClause(::serde_json::from_str(json)?),
+                            0 => Self::Clause(::serde_json::from_str(json)?),
                             1 => Self::Filter(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -183,7 +183,7 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
 )]
 impl From<super::FilterClause> for FilterClausesItem {
     fn from(value: super::FilterClause) -> Self {
-        Self::FilterClause(value)
+        Self::Clause(value)
     }
 }
 #[cfg(

@@ -228,7 +228,7 @@ pub enum MeterAggregation {
     /// Selected by `count`.
     Count(super::CountAggregation),
     /// Selected by `avg`, `max`, `min`, `sum`.
-    PropertyAggregation(super::PropertyAggregation),
+    Property(super::PropertyAggregation),
     /// Selected by `unique`.
     Unique(super::UniqueAggregation),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -247,7 +247,7 @@ impl ::serde::Serialize for MeterAggregation {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => value.serialize(serializer),
-            Self::PropertyAggregation(value) => value.serialize(serializer),
+            Self::Property(value) => value.serialize(serializer),
             Self::Unique(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -303,7 +303,7 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
                     Ok(
                         match index {
                             0 => Self::Count(::serde_json::from_str(json)?),
-                            1 => Self::PropertyAggregation(::serde_json::from_str(json)?),
+                            1 => Self::Property(::serde_json::from_str(json)?),
                             2 => Self::Unique(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -332,7 +332,7 @@ impl From<super::CountAggregation> for MeterAggregation {
 )]
 impl From<super::PropertyAggregation> for MeterAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
-        Self::PropertyAggregation(value)
+        Self::Property(value)
     }
 }
 #[cfg(

@@ -181,7 +181,7 @@ pub enum MeterCreateAggregation {
     /// Selected by `count`.
     Count(super::CountAggregation),
     /// Selected by `avg`, `max`, `min`, `sum`.
-    PropertyAggregation(super::PropertyAggregation),
+    Property(super::PropertyAggregation),
     /// Selected by `unique`.
     Unique(super::UniqueAggregation),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -195,7 +195,7 @@ impl ::serde::Serialize for MeterCreateAggregation {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => value.serialize(serializer),
-            Self::PropertyAggregation(value) => value.serialize(serializer),
+            Self::Property(value) => value.serialize(serializer),
             Self::Unique(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -246,7 +246,7 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
                     Ok(
                         match index {
                             0 => Self::Count(::serde_json::from_str(json)?),
-                            1 => Self::PropertyAggregation(::serde_json::from_str(json)?),
+                            1 => Self::Property(::serde_json::from_str(json)?),
                             2 => Self::Unique(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -265,7 +265,7 @@ impl From<super::CountAggregation> for MeterCreateAggregation {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::PropertyAggregation> for MeterCreateAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
-        Self::PropertyAggregation(value)
+        Self::Property(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]

@@ -146,7 +146,7 @@ pub enum MeterUpdateAggregation {
     /// Selected by `count`.
     Count(super::CountAggregation),
     /// Selected by `avg`, `max`, `min`, `sum`.
-    PropertyAggregation(super::PropertyAggregation),
+    Property(super::PropertyAggregation),
     /// Selected by `unique`.
     Unique(super::UniqueAggregation),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -160,7 +160,7 @@ impl ::serde::Serialize for MeterUpdateAggregation {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::Count(value) => value.serialize(serializer),
-            Self::PropertyAggregation(value) => value.serialize(serializer),
+            Self::Property(value) => value.serialize(serializer),
             Self::Unique(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -211,7 +211,7 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
                     Ok(
                         match index {
                             0 => Self::Count(::serde_json::from_str(json)?),
-                            1 => Self::PropertyAggregation(::serde_json::from_str(json)?),
+                            1 => Self::Property(::serde_json::from_str(json)?),
                             2 => Self::Unique(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -230,7 +230,7 @@ impl From<super::CountAggregation> for MeterUpdateAggregation {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::PropertyAggregation> for MeterUpdateAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
-        Self::PropertyAggregation(value)
+        Self::Property(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]

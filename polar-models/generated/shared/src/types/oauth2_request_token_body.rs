@@ -5,12 +5,12 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Oauth2RequestTokenBody {
-    /// The `AuthorizationCodeTokenRequest` variant.
-    AuthorizationCodeTokenRequest(super::AuthorizationCodeTokenRequest),
-    /// The `RefreshTokenRequest` variant.
-    RefreshTokenRequest(super::RefreshTokenRequest),
-    /// The `WebTokenRequest` variant.
-    WebTokenRequest(super::WebTokenRequest),
+    /// The `AuthorizationCodeToken` variant.
+    AuthorizationCodeToken(super::AuthorizationCodeTokenRequest),
+    /// The `RefreshToken` variant.
+    RefreshToken(super::RefreshTokenRequest),
+    /// The `WebToken` variant.
+    WebToken(super::WebTokenRequest),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -21,9 +21,9 @@ impl ::serde::Serialize for Oauth2RequestTokenBody {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AuthorizationCodeTokenRequest(value) => value.serialize(serializer),
-            Self::RefreshTokenRequest(value) => value.serialize(serializer),
-            Self::WebTokenRequest(value) => value.serialize(serializer),
+            Self::AuthorizationCodeToken(value) => value.serialize(serializer),
+            Self::RefreshToken(value) => value.serialize(serializer),
+            Self::WebToken(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -101,12 +101,10 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
                     Ok(
                         match index {
                             0 => {
-                                Self::AuthorizationCodeTokenRequest(
-                                    ::serde_json::from_str(json)?,
-                                )
+                                Self::AuthorizationCodeToken(::serde_json::from_str(json)?)
                             }
-                            1 => Self::RefreshTokenRequest(::serde_json::from_str(json)?),
-                            2 => Self::WebTokenRequest(::serde_json::from_str(json)?),
+                            1 => Self::RefreshToken(::serde_json::from_str(json)?),
+                            2 => Self::WebToken(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -118,18 +116,18 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::AuthorizationCodeTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::AuthorizationCodeTokenRequest) -> Self {
-        Self::AuthorizationCodeTokenRequest(value)
+        Self::AuthorizationCodeToken(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::RefreshTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::RefreshTokenRequest) -> Self {
-        Self::RefreshTokenRequest(value)
+        Self::RefreshToken(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::WebTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::WebTokenRequest) -> Self {
-        Self::WebTokenRequest(value)
+        Self::WebToken(value)
     }
 }

@@ -5,10 +5,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Payment {
-    /// The `CardPayment` variant.
-    CardPayment(super::CardPayment),
-    /// The `GenericPayment` variant.
-    GenericPayment(super::GenericPayment),
+    /// The `Card` variant.
+    Card(super::CardPayment),
+    /// The `Generic` variant.
+    Generic(super::GenericPayment),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -19,8 +19,8 @@ impl ::serde::Serialize for Payment {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::CardPayment(value) => value.serialize(serializer),
-            Self::GenericPayment(value) => value.serialize(serializer),
+            Self::Card(value) => value.serialize(serializer),
+            Self::Generic(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -120,8 +120,8 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::CardPayment(::serde_json::from_str(json)?),
-                            1 => Self::GenericPayment(::serde_json::from_str(json)?),
+                            0 => Self::Card(::serde_json::from_str(json)?),
+                            1 => Self::Generic(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -133,12 +133,12 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<super::CardPayment> for Payment {
     fn from(value: super::CardPayment) -> Self {
-        Self::CardPayment(value)
+        Self::Card(value)
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<super::GenericPayment> for Payment {
     fn from(value: super::GenericPayment) -> Self {
-        Self::GenericPayment(value)
+        Self::Generic(value)
     }
 }

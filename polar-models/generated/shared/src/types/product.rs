@@ -294,8 +294,8 @@ impl crate::__private::DecodeStruct for Product {
 pub enum ProductPricesItem {
     /// The `LegacyRecurringProductPrice` variant.
     LegacyRecurringProductPrice(super::LegacyRecurringProductPrice),
-    /// The `ProductPrice` variant.
-    ProductPrice(super::ProductPrice),
+    /// The `Price` variant.
+    Price(super::ProductPrice),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -312,7 +312,7 @@ impl ::serde::Serialize for ProductPricesItem {
     ) -> Result<S::Ok, S::Error> {
         match self {
             Self::LegacyRecurringProductPrice(value) => value.serialize(serializer),
-            Self::ProductPrice(value) => value.serialize(serializer),
+            Self::Price(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -556,7 +556,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
                                     ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => Self::ProductPrice(::serde_json::from_str(json)?),
+                            1 => Self::Price(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -584,6 +584,6 @@ impl From<super::LegacyRecurringProductPrice> for ProductPricesItem {
 )]
 impl From<super::ProductPrice> for ProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
-        Self::ProductPrice(value)
+        Self::Price(value)
     }
 }

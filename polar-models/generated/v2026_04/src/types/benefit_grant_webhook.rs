@@ -4,22 +4,22 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum BenefitGrantWebhook {
-    /// The `BenefitGrantDiscordWebhook` variant.
-    BenefitGrantDiscordWebhook(super::BenefitGrantDiscordWebhook),
-    /// The `BenefitGrantCustomWebhook` variant.
-    BenefitGrantCustomWebhook(super::BenefitGrantCustomWebhook),
-    /// The `BenefitGrantGitHubRepositoryWebhook` variant.
-    BenefitGrantGitHubRepositoryWebhook(super::BenefitGrantGitHubRepositoryWebhook),
-    /// The `BenefitGrantDownloadablesWebhook` variant.
-    BenefitGrantDownloadablesWebhook(super::BenefitGrantDownloadablesWebhook),
-    /// The `BenefitGrantLicenseKeysWebhook` variant.
-    BenefitGrantLicenseKeysWebhook(super::BenefitGrantLicenseKeysWebhook),
-    /// The `BenefitGrantMeterCreditWebhook` variant.
-    BenefitGrantMeterCreditWebhook(super::BenefitGrantMeterCreditWebhook),
-    /// The `BenefitGrantFeatureFlagWebhook` variant.
-    BenefitGrantFeatureFlagWebhook(super::BenefitGrantFeatureFlagWebhook),
-    /// The `BenefitGrantSlackSharedChannelWebhook` variant.
-    BenefitGrantSlackSharedChannelWebhook(super::BenefitGrantSlackSharedChannelWebhook),
+    /// The `Discord` variant.
+    Discord(super::BenefitGrantDiscordWebhook),
+    /// The `Custom` variant.
+    Custom(super::BenefitGrantCustomWebhook),
+    /// The `GitHubRepository` variant.
+    GitHubRepository(super::BenefitGrantGitHubRepositoryWebhook),
+    /// The `Downloadables` variant.
+    Downloadables(super::BenefitGrantDownloadablesWebhook),
+    /// The `LicenseKeys` variant.
+    LicenseKeys(super::BenefitGrantLicenseKeysWebhook),
+    /// The `MeterCredit` variant.
+    MeterCredit(super::BenefitGrantMeterCreditWebhook),
+    /// The `FeatureFlag` variant.
+    FeatureFlag(super::BenefitGrantFeatureFlagWebhook),
+    /// The `SlackSharedChannel` variant.
+    SlackSharedChannel(super::BenefitGrantSlackSharedChannelWebhook),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -29,18 +29,14 @@ impl ::serde::Serialize for BenefitGrantWebhook {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::BenefitGrantDiscordWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantCustomWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantGitHubRepositoryWebhook(value) => {
-                value.serialize(serializer)
-            }
-            Self::BenefitGrantDownloadablesWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantLicenseKeysWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantMeterCreditWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantFeatureFlagWebhook(value) => value.serialize(serializer),
-            Self::BenefitGrantSlackSharedChannelWebhook(value) => {
-                value.serialize(serializer)
-            }
+            Self::Discord(value) => value.serialize(serializer),
+            Self::Custom(value) => value.serialize(serializer),
+            Self::GitHubRepository(value) => value.serialize(serializer),
+            Self::Downloadables(value) => value.serialize(serializer),
+            Self::LicenseKeys(value) => value.serialize(serializer),
+            Self::MeterCredit(value) => value.serialize(serializer),
+            Self::FeatureFlag(value) => value.serialize(serializer),
+            Self::SlackSharedChannel(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -367,46 +363,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => {
-                                Self::BenefitGrantDiscordWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            1 => {
-                                Self::BenefitGrantCustomWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            2 => {
-                                Self::BenefitGrantGitHubRepositoryWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            3 => {
-                                Self::BenefitGrantDownloadablesWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            4 => {
-                                Self::BenefitGrantLicenseKeysWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            5 => {
-                                Self::BenefitGrantMeterCreditWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            6 => {
-                                Self::BenefitGrantFeatureFlagWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            7 => {
-                                Self::BenefitGrantSlackSharedChannelWebhook(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
+                            0 => Self::Discord(::serde_json::from_str(json)?),
+                            1 => Self::Custom(::serde_json::from_str(json)?),
+                            2 => Self::GitHubRepository(::serde_json::from_str(json)?),
+                            3 => Self::Downloadables(::serde_json::from_str(json)?),
+                            4 => Self::LicenseKeys(::serde_json::from_str(json)?),
+                            5 => Self::MeterCredit(::serde_json::from_str(json)?),
+                            6 => Self::FeatureFlag(::serde_json::from_str(json)?),
+                            7 => Self::SlackSharedChannel(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
                     )
@@ -417,41 +381,41 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
 }
 impl From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDiscordWebhook) -> Self {
-        Self::BenefitGrantDiscordWebhook(value)
+        Self::Discord(value)
     }
 }
 impl From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantCustomWebhook) -> Self {
-        Self::BenefitGrantCustomWebhook(value)
+        Self::Custom(value)
     }
 }
 impl From<super::BenefitGrantGitHubRepositoryWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantGitHubRepositoryWebhook) -> Self {
-        Self::BenefitGrantGitHubRepositoryWebhook(value)
+        Self::GitHubRepository(value)
     }
 }
 impl From<super::BenefitGrantDownloadablesWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDownloadablesWebhook) -> Self {
-        Self::BenefitGrantDownloadablesWebhook(value)
+        Self::Downloadables(value)
     }
 }
 impl From<super::BenefitGrantLicenseKeysWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantLicenseKeysWebhook) -> Self {
-        Self::BenefitGrantLicenseKeysWebhook(value)
+        Self::LicenseKeys(value)
     }
 }
 impl From<super::BenefitGrantMeterCreditWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantMeterCreditWebhook) -> Self {
-        Self::BenefitGrantMeterCreditWebhook(value)
+        Self::MeterCredit(value)
     }
 }
 impl From<super::BenefitGrantFeatureFlagWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantFeatureFlagWebhook) -> Self {
-        Self::BenefitGrantFeatureFlagWebhook(value)
+        Self::FeatureFlag(value)
     }
 }
 impl From<super::BenefitGrantSlackSharedChannelWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantSlackSharedChannelWebhook) -> Self {
-        Self::BenefitGrantSlackSharedChannelWebhook(value)
+        Self::SlackSharedChannel(value)
     }
 }

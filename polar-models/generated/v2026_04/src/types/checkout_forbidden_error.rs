@@ -4,10 +4,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CheckoutForbiddenError {
-    /// The `AlreadyActiveSubscriptionError` variant.
-    AlreadyActiveSubscriptionError(super::AlreadyActiveSubscriptionError),
-    /// The `NotOpenCheckout` variant.
-    NotOpenCheckout(super::NotOpenCheckout),
+    /// The `AlreadyActiveSubscription` variant.
+    AlreadyActiveSubscription(super::AlreadyActiveSubscriptionError),
+    /// The `NotOpen` variant.
+    NotOpen(super::NotOpenCheckout),
     /// The `PaymentNotReady` variant.
     PaymentNotReady(super::PaymentNotReady),
     /// The `TrialAlreadyRedeemed` variant.
@@ -21,8 +21,8 @@ impl ::serde::Serialize for CheckoutForbiddenError {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::AlreadyActiveSubscriptionError(value) => value.serialize(serializer),
-            Self::NotOpenCheckout(value) => value.serialize(serializer),
+            Self::AlreadyActiveSubscription(value) => value.serialize(serializer),
+            Self::NotOpen(value) => value.serialize(serializer),
             Self::PaymentNotReady(value) => value.serialize(serializer),
             Self::TrialAlreadyRedeemed(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
@@ -72,11 +72,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
                     Ok(
                         match index {
                             0 => {
-                                Self::AlreadyActiveSubscriptionError(
+                                Self::AlreadyActiveSubscription(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
-                            1 => Self::NotOpenCheckout(::serde_json::from_str(json)?),
+                            1 => Self::NotOpen(::serde_json::from_str(json)?),
                             2 => Self::PaymentNotReady(::serde_json::from_str(json)?),
                             3 => {
                                 Self::TrialAlreadyRedeemed(::serde_json::from_str(json)?)
@@ -91,12 +91,12 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
 }
 impl From<super::AlreadyActiveSubscriptionError> for CheckoutForbiddenError {
     fn from(value: super::AlreadyActiveSubscriptionError) -> Self {
-        Self::AlreadyActiveSubscriptionError(value)
+        Self::AlreadyActiveSubscription(value)
     }
 }
 impl From<super::NotOpenCheckout> for CheckoutForbiddenError {
     fn from(value: super::NotOpenCheckout) -> Self {
-        Self::NotOpenCheckout(value)
+        Self::NotOpen(value)
     }
 }
 impl From<super::PaymentNotReady> for CheckoutForbiddenError {

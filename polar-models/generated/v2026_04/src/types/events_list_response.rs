@@ -4,10 +4,10 @@
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum EventsListResponse {
-    /// The `ListResourceEvent` variant.
-    ListResourceEvent(super::ListResourceEvent),
-    /// The `ListResourceWithCursorPaginationEvent` variant.
-    ListResourceWithCursorPaginationEvent(super::ListResourceWithCursorPaginationEvent),
+    /// The `ResourceEvent` variant.
+    ResourceEvent(super::ListResourceEvent),
+    /// The `ResourceWithCursorPaginationEvent` variant.
+    ResourceWithCursorPaginationEvent(super::ListResourceWithCursorPaginationEvent),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -17,10 +17,8 @@ impl ::serde::Serialize for EventsListResponse {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::ListResourceEvent(value) => value.serialize(serializer),
-            Self::ListResourceWithCursorPaginationEvent(value) => {
-                value.serialize(serializer)
-            }
+            Self::ResourceEvent(value) => value.serialize(serializer),
+            Self::ResourceWithCursorPaginationEvent(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -55,9 +53,9 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
                 |index, json| {
                     Ok(
                         match index {
-                            0 => Self::ListResourceEvent(::serde_json::from_str(json)?),
+                            0 => Self::ResourceEvent(::serde_json::from_str(json)?),
                             1 => {
-                                Self::ListResourceWithCursorPaginationEvent(
+                                Self::ResourceWithCursorPaginationEvent(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
@@ -71,11 +69,11 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
 }
 impl From<super::ListResourceEvent> for EventsListResponse {
     fn from(value: super::ListResourceEvent) -> Self {
-        Self::ListResourceEvent(value)
+        Self::ResourceEvent(value)
     }
 }
 impl From<super::ListResourceWithCursorPaginationEvent> for EventsListResponse {
     fn from(value: super::ListResourceWithCursorPaginationEvent) -> Self {
-        Self::ListResourceWithCursorPaginationEvent(value)
+        Self::ResourceWithCursorPaginationEvent(value)
     }
 }

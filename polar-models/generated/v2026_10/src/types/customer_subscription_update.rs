@@ -8,12 +8,12 @@ pub enum CustomerSubscriptionUpdate {
     Product(super::CustomerSubscriptionUpdateProduct),
     /// The `Seats` variant.
     Seats(super::CustomerSubscriptionUpdateSeats),
-    /// The `CustomerSubscriptionCancel` variant.
-    CustomerSubscriptionCancel(super::CustomerSubscriptionCancel),
-    /// The `CustomerSubscriptionPause` variant.
-    CustomerSubscriptionPause(super::CustomerSubscriptionPause),
-    /// The `CustomerSubscriptionResume` variant.
-    CustomerSubscriptionResume(super::CustomerSubscriptionResume),
+    /// The `Cancel` variant.
+    Cancel(super::CustomerSubscriptionCancel),
+    /// The `Pause` variant.
+    Pause(super::CustomerSubscriptionPause),
+    /// The `Resume` variant.
+    Resume(super::CustomerSubscriptionResume),
     /// The `Clear` variant.
     Clear(super::CustomerSubscriptionUpdateClear),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -27,9 +27,9 @@ impl ::serde::Serialize for CustomerSubscriptionUpdate {
         match self {
             Self::Product(value) => value.serialize(serializer),
             Self::Seats(value) => value.serialize(serializer),
-            Self::CustomerSubscriptionCancel(value) => value.serialize(serializer),
-            Self::CustomerSubscriptionPause(value) => value.serialize(serializer),
-            Self::CustomerSubscriptionResume(value) => value.serialize(serializer),
+            Self::Cancel(value) => value.serialize(serializer),
+            Self::Pause(value) => value.serialize(serializer),
+            Self::Resume(value) => value.serialize(serializer),
             Self::Clear(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -95,21 +95,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
                         match index {
                             0 => Self::Product(::serde_json::from_str(json)?),
                             1 => Self::Seats(::serde_json::from_str(json)?),
-                            2 => {
-                                Self::CustomerSubscriptionCancel(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            3 => {
-                                Self::CustomerSubscriptionPause(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
-                            4 => {
-                                Self::CustomerSubscriptionResume(
-                                    ::serde_json::from_str(json)?,
-                                )
-                            }
+                            2 => Self::Cancel(::serde_json::from_str(json)?),
+                            3 => Self::Pause(::serde_json::from_str(json)?),
+                            4 => Self::Resume(::serde_json::from_str(json)?),
                             5 => Self::Clear(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -131,17 +119,17 @@ impl From<super::CustomerSubscriptionUpdateSeats> for CustomerSubscriptionUpdate
 }
 impl From<super::CustomerSubscriptionCancel> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionCancel) -> Self {
-        Self::CustomerSubscriptionCancel(value)
+        Self::Cancel(value)
     }
 }
 impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionPause) -> Self {
-        Self::CustomerSubscriptionPause(value)
+        Self::Pause(value)
     }
 }
 impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionResume) -> Self {
-        Self::CustomerSubscriptionResume(value)
+        Self::Resume(value)
     }
 }
 impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {

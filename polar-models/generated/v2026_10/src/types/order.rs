@@ -539,16 +539,14 @@ impl crate::__private::DecodeStruct for Order {
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum OrderDiscount {
-    /// The `DiscountFixedOnceForeverDurationBase` variant.
-    DiscountFixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
-    /// The `DiscountFixedRepeatDurationBase` variant.
-    DiscountFixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
-    /// The `DiscountPercentageOnceForeverDurationBase` variant.
-    DiscountPercentageOnceForeverDurationBase(
-        super::DiscountPercentageOnceForeverDurationBase,
-    ),
-    /// The `DiscountPercentageRepeatDurationBase` variant.
-    DiscountPercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
+    /// The `FixedOnceForeverDurationBase` variant.
+    FixedOnceForeverDurationBase(super::DiscountFixedOnceForeverDurationBase),
+    /// The `FixedRepeatDurationBase` variant.
+    FixedRepeatDurationBase(super::DiscountFixedRepeatDurationBase),
+    /// The `PercentageOnceForeverDurationBase` variant.
+    PercentageOnceForeverDurationBase(super::DiscountPercentageOnceForeverDurationBase),
+    /// The `PercentageRepeatDurationBase` variant.
+    PercentageRepeatDurationBase(super::DiscountPercentageRepeatDurationBase),
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
@@ -558,16 +556,10 @@ impl ::serde::Serialize for OrderDiscount {
         serializer: S,
     ) -> Result<S::Ok, S::Error> {
         match self {
-            Self::DiscountFixedOnceForeverDurationBase(value) => {
-                value.serialize(serializer)
-            }
-            Self::DiscountFixedRepeatDurationBase(value) => value.serialize(serializer),
-            Self::DiscountPercentageOnceForeverDurationBase(value) => {
-                value.serialize(serializer)
-            }
-            Self::DiscountPercentageRepeatDurationBase(value) => {
-                value.serialize(serializer)
-            }
+            Self::FixedOnceForeverDurationBase(value) => value.serialize(serializer),
+            Self::FixedRepeatDurationBase(value) => value.serialize(serializer),
+            Self::PercentageOnceForeverDurationBase(value) => value.serialize(serializer),
+            Self::PercentageRepeatDurationBase(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
     }
@@ -755,22 +747,20 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
                     Ok(
                         match index {
                             0 => {
-                                Self::DiscountFixedOnceForeverDurationBase(
+                                Self::FixedOnceForeverDurationBase(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
                             1 => {
-                                Self::DiscountFixedRepeatDurationBase(
-                                    ::serde_json::from_str(json)?,
-                                )
+                                Self::FixedRepeatDurationBase(::serde_json::from_str(json)?)
                             }
                             2 => {
-                                Self::DiscountPercentageOnceForeverDurationBase(
+                                Self::PercentageOnceForeverDurationBase(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
                             3 => {
-                                Self::DiscountPercentageRepeatDurationBase(
+                                Self::PercentageRepeatDurationBase(
                                     ::serde_json::from_str(json)?,
                                 )
                             }
@@ -784,21 +774,21 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
 }
 impl From<super::DiscountFixedOnceForeverDurationBase> for OrderDiscount {
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
-        Self::DiscountFixedOnceForeverDurationBase(value)
+        Self::FixedOnceForeverDurationBase(value)
     }
 }
 impl From<super::DiscountFixedRepeatDurationBase> for OrderDiscount {
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
-        Self::DiscountFixedRepeatDurationBase(value)
+        Self::FixedRepeatDurationBase(value)
     }
 }
 impl From<super::DiscountPercentageOnceForeverDurationBase> for OrderDiscount {
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
-        Self::DiscountPercentageOnceForeverDurationBase(value)
+        Self::PercentageOnceForeverDurationBase(value)
     }
 }
 impl From<super::DiscountPercentageRepeatDurationBase> for OrderDiscount {
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
-        Self::DiscountPercentageRepeatDurationBase(value)
+        Self::PercentageRepeatDurationBase(value)
     }
 }

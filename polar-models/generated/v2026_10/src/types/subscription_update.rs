@@ -10,14 +10,14 @@ pub enum SubscriptionUpdate {
     Seats(super::SubscriptionUpdateSeats),
     /// The `BillingPeriod` variant.
     BillingPeriod(super::SubscriptionUpdateBillingPeriod),
-    /// The `SubscriptionCancel` variant.
-    SubscriptionCancel(super::SubscriptionCancel),
-    /// The `SubscriptionRevoke` variant.
-    SubscriptionRevoke(super::SubscriptionRevoke),
-    /// The `SubscriptionPause` variant.
-    SubscriptionPause(super::SubscriptionPause),
-    /// The `SubscriptionResume` variant.
-    SubscriptionResume(super::SubscriptionResume),
+    /// The `Cancel` variant.
+    Cancel(super::SubscriptionCancel),
+    /// The `Revoke` variant.
+    Revoke(super::SubscriptionRevoke),
+    /// The `Pause` variant.
+    Pause(super::SubscriptionPause),
+    /// The `Resume` variant.
+    Resume(super::SubscriptionResume),
     /// The `Clear` variant.
     Clear(super::SubscriptionUpdateClear),
     /// A variant this version of the SDK does not know: the raw JSON.
@@ -32,10 +32,10 @@ impl ::serde::Serialize for SubscriptionUpdate {
             Self::Base(value) => value.serialize(serializer),
             Self::Seats(value) => value.serialize(serializer),
             Self::BillingPeriod(value) => value.serialize(serializer),
-            Self::SubscriptionCancel(value) => value.serialize(serializer),
-            Self::SubscriptionRevoke(value) => value.serialize(serializer),
-            Self::SubscriptionPause(value) => value.serialize(serializer),
-            Self::SubscriptionResume(value) => value.serialize(serializer),
+            Self::Cancel(value) => value.serialize(serializer),
+            Self::Revoke(value) => value.serialize(serializer),
+            Self::Pause(value) => value.serialize(serializer),
+            Self::Resume(value) => value.serialize(serializer),
             Self::Clear(value) => value.serialize(serializer),
             Self::Unknown(value) => value.serialize(serializer),
         }
@@ -124,10 +124,10 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
                             0 => Self::Base(::serde_json::from_str(json)?),
                             1 => Self::Seats(::serde_json::from_str(json)?),
                             2 => Self::BillingPeriod(::serde_json::from_str(json)?),
-                            3 => Self::SubscriptionCancel(::serde_json::from_str(json)?),
-                            4 => Self::SubscriptionRevoke(::serde_json::from_str(json)?),
-                            5 => Self::SubscriptionPause(::serde_json::from_str(json)?),
-                            6 => Self::SubscriptionResume(::serde_json::from_str(json)?),
+                            3 => Self::Cancel(::serde_json::from_str(json)?),
+                            4 => Self::Revoke(::serde_json::from_str(json)?),
+                            5 => Self::Pause(::serde_json::from_str(json)?),
+                            6 => Self::Resume(::serde_json::from_str(json)?),
                             7 => Self::Clear(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },
@@ -154,22 +154,22 @@ impl From<super::SubscriptionUpdateBillingPeriod> for SubscriptionUpdate {
 }
 impl From<super::SubscriptionCancel> for SubscriptionUpdate {
     fn from(value: super::SubscriptionCancel) -> Self {
-        Self::SubscriptionCancel(value)
+        Self::Cancel(value)
     }
 }
 impl From<super::SubscriptionRevoke> for SubscriptionUpdate {
     fn from(value: super::SubscriptionRevoke) -> Self {
-        Self::SubscriptionRevoke(value)
+        Self::Revoke(value)
     }
 }
 impl From<super::SubscriptionPause> for SubscriptionUpdate {
     fn from(value: super::SubscriptionPause) -> Self {
-        Self::SubscriptionPause(value)
+        Self::Pause(value)
     }
 }
 impl From<super::SubscriptionResume> for SubscriptionUpdate {
     fn from(value: super::SubscriptionResume) -> Self {
-        Self::SubscriptionResume(value)
+        Self::Resume(value)
     }
 }
 impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
