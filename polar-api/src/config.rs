@@ -20,6 +20,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The default time allowed for one attempt, from connecting to the last
 /// byte of the response.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default largest response body read, in bytes: 32 MiB
+/// ([`ClientBuilder::max_response_body`]).
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = crate::transport::DEFAULT_MAX_RESPONSE_BODY;
+/// The default largest part of an error body kept, in bytes: 64 KiB
+/// ([`ClientBuilder::max_error_body`]).
+pub const DEFAULT_MAX_ERROR_BODY: usize = crate::transport::DEFAULT_MAX_ERROR_BODY;
 
 /// Configures and builds a [`Client`] or a [`CustomerPortalClient`].
 ///
@@ -50,6 +56,8 @@ pub struct ClientBuilder<V: ApiVersion> {
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
+    max_response_body: u64,
+    max_error_body: usize,
     version: PhantomData<fn() -> V>,
 }
 
@@ -66,6 +74,8 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("http_client", &self.http_client)
             .field("hooks", &self.hooks.len())
+            .field("max_response_body", &self.max_response_body)
+            .field("max_error_body", &self.max_error_body)
             .finish()
     }
 }
@@ -82,6 +92,8 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
             user_agent_suffix: None,
             http_client: None,
             hooks: Vec::new(),
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
             version: PhantomData,
         }
     }
@@ -188,9 +200,36 @@ impl<V: ApiVersion> ClientBuilder<V> {
         self
     }
 
+    /// The most bytes a success response's body may have (default
+    /// [`DEFAULT_MAX_RESPONSE_BODY`], 32 MiB). A body over it is not read
+    /// past the limit (not at all when its `Content-Length` says so) and
+    /// the call fails with [`Error::ResponseTooLarge`], without a retry.
+    pub fn max_response_body(mut self, bytes: u64) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
+    /// The most bytes of an error response's body (any status but 2xx) kept
+    /// in [`ApiError::raw`](crate::ApiError::raw) (default
+    /// [`DEFAULT_MAX_ERROR_BODY`], 64 KiB). The rest is not read;
+    /// [`ApiError::is_truncated`](crate::ApiError::is_truncated) and
+    /// [`ApiError::body_len`](crate::ApiError::body_len) say what was cut.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
+        self
+    }
+
     /// Sends requests through this `reqwest` client (to share a connection
     /// pool, or set a proxy or TLS options). The builder's timeout still
     /// applies per request; its connect timeout does not.
+    ///
+    /// **Redirects.** The client this builder makes follows none; a
+    /// `reqwest::Client` keeps its own policy, and reqwest's default follows
+    /// up to 10 (resending a `POST` body to another host, without the
+    /// `Authorization` header). Build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`. When it follows one
+    /// anyway, the call fails with [`Error::Redirect`] (`followed: true`):
+    /// the request went to the other URL, and its answer is not returned.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -285,8 +324,12 @@ impl<V: ApiVersion> ClientBuilder<V> {
         })?;
         let http = match self.http_client {
             Some(client) => client,
+            // No redirects: an API client's answers come from the API, and
+            // following one would resend the request (and a POST's body)
+            // elsewhere. A 3xx is `Error::Redirect`.
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::config(format!("could not create the HTTP client: {e}")))?,
         };
@@ -300,6 +343,8 @@ impl<V: ApiVersion> ClientBuilder<V> {
             retry: self.retry,
             hooks: self.hooks,
             api_version: V::NAME,
+            max_response_body: self.max_response_body,
+            max_error_body: self.max_error_body,
         }))
     }
 }

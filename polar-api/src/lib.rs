@@ -113,7 +113,10 @@ mod generated;
 pub use generated::*;
 
 pub use client::{Client, ACCESS_TOKEN_ENV};
-pub use config::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use config::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ERROR_BODY, DEFAULT_MAX_RESPONSE_BODY,
+    DEFAULT_TIMEOUT,
+};
 pub use polar_api_runtime::{
     collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error,
     Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,

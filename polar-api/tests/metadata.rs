@@ -101,3 +101,49 @@ async fn metadata_entries_add_up_in_the_query() {
         ])
     );
 }
+
+/// A metadata key with brackets in it cannot be told from the structure
+/// of a `deepObject` name once the server decodes the query: it is refused
+/// before anything is sent.
+#[tokio::test]
+async fn a_metadata_key_with_brackets_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(
+                json!({"items": [], "pagination": {"total_count": 0, "max_page": 0}}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    for key in ["plan]x[", "a[b", "c]"] {
+        let err = client
+            .customers()
+            .list()
+            .metadata_entry(key, "pro&y=1")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, polar_api::Error::Encode { .. }),
+            "{key}: {err:?}"
+        );
+        assert!(err.to_string().contains("metadata"), "{err}");
+    }
+    assert!(received(&server).await.is_empty());
+    // Other punctuation is sent, percent-encoded.
+    client
+        .customers()
+        .list()
+        .metadata_entry("a&b=c", "pro&y=1")
+        .send()
+        .await
+        .unwrap();
+    let requests = received(&server).await;
+    let pairs = query_pairs(&requests[0]);
+    assert!(
+        pairs.contains(&("metadata[a&b=c]".to_owned(), "pro&y=1".to_owned())),
+        "{pairs:?}"
+    );
+}

@@ -192,10 +192,13 @@ macro_rules! version_tests {
                         operation,
                         requested,
                         served,
+                        url,
                     } => {
                         assert_eq!(*operation, "products:get");
                         assert_eq!(*requested, VERSION);
                         assert_eq!(*served, None);
+                        assert!(url.starts_with(&server.uri()), "{url}");
+                        assert!(url.contains("/v1/products/"), "{url}");
                     }
                     other => panic!("expected UnsupportedApiVersion, got {other:?}"),
                 }

@@ -226,3 +226,83 @@ fn customer() -> serde_json::Value {
         "avatar_url": "https://example.com/a.png"
     })
 }
+
+/// A body that records whether anything read it, `len` bytes of `x`.
+fn watched_body(len: usize) -> (Body, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    let read = Arc::new(AtomicBool::new(false));
+    let flag = read.clone();
+    let stream = futures_util::stream::once(async move {
+        flag.store(true, Ordering::SeqCst);
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; len]))
+    });
+    (Body::from_stream(stream), read)
+}
+
+fn request_with(headers: &[(&str, String)], body: Body) -> Request<Body> {
+    let mut builder = Request::post("/webhooks/polar").header("content-type", "application/json");
+    for (name, value) in headers {
+        builder = builder.header(*name, value);
+    }
+    builder.body(body).unwrap()
+}
+
+/// Headers and timestamp are checked before the body is read: a request
+/// without them, or from 1970, costs no read.
+#[tokio::test]
+async fn a_request_refused_on_its_headers_is_not_read() {
+    use std::sync::atomic::Ordering;
+    let (body, read) = watched_body(1024);
+    let (status, _) = send(router(), request_with(&[], body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(!read.load(Ordering::SeqCst), "the body was read");
+
+    let headers = vec![
+        ("webhook-id", "msg_1970".to_owned()),
+        ("webhook-timestamp", "1".to_owned()),
+        ("webhook-signature", webhook().sign("msg_1970", 1, b"x")),
+    ];
+    let (body, read) = watched_body(1024);
+    let (status, _) = send(router(), request_with(&headers, body)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(!read.load(Ordering::SeqCst), "the body was read");
+}
+
+/// A `Content-Length` over the limit is refused before the body is read.
+#[tokio::test]
+async fn a_declared_length_over_the_limit_is_not_read() {
+    use std::sync::atomic::Ordering;
+    let (body, read) = watched_body(16);
+    let mut request = request_with(&signed_headers("x"), body);
+    request
+        .headers_mut()
+        .insert("content-length", "3000000".parse().unwrap());
+    let (status, _) = send(router(), request).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(!read.load(Ordering::SeqCst), "the body was read");
+}
+
+/// The limit is the verifier's: a body over it is refused while it is read
+/// (no `Content-Length` to go by), one within it verifies.
+#[tokio::test]
+async fn the_body_limit_is_configurable() {
+    let small = Router::new()
+        .route("/webhooks/polar", post(echo))
+        .with_state(webhook().max_body_size(BODY.len() - 1));
+    let body = Body::from_stream(futures_util::stream::iter([Ok::<_, std::io::Error>(
+        axum::body::Bytes::from(BODY),
+    )]));
+    let (status, text) = send(small, request_with(&signed_headers(BODY), body)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        text.contains(&format!("{}-byte limit", BODY.len() - 1)),
+        "{text}"
+    );
+
+    let exact = Router::new()
+        .route("/webhooks/polar", post(echo))
+        .with_state(webhook().max_body_size(BODY.len()));
+    let (status, _) = send(exact, request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::OK);
+}

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use reqwest::header::HeaderValue;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Error;
 
@@ -13,6 +14,12 @@ use crate::Error;
 /// `AccessToken(***)`, and the crate never puts it into an [`Error`], a log
 /// line or a tracing span. Reading it back takes the deliberately named
 /// [`expose_secret`](Self::expose_secret).
+///
+/// The token is overwritten with zeros when an `AccessToken` is dropped
+/// ([`zeroize`]); so is the untrimmed string [`new`](Self::new) was given.
+/// The `Authorization` header value a client builds from it is an
+/// `http::HeaderValue`, which cannot be wiped: it lives as long as the
+/// client (and is marked sensitive, so the HTTP stack does not print it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct AccessToken(String);
 
@@ -23,12 +30,14 @@ impl AccessToken {
     /// environment variable) is trimmed. The token is checked when a client is
     /// built from it.
     pub fn new(token: impl Into<String>) -> Self {
-        let token = token.into();
+        let mut token = token.into();
         let trimmed = token.trim();
         if trimmed.len() == token.len() {
             AccessToken(token)
         } else {
-            AccessToken(trimmed.to_owned())
+            let trimmed = trimmed.to_owned();
+            token.zeroize();
+            AccessToken(trimmed)
         }
     }
 
@@ -44,13 +53,22 @@ impl AccessToken {
         if self.0.is_empty() {
             return Err(Error::config("the access token is empty"));
         }
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0)).map_err(|_| {
+        let header = Zeroizing::new(format!("Bearer {}", self.0));
+        let mut value = HeaderValue::from_str(&header).map_err(|_| {
             Error::config("the access token contains characters not allowed in an HTTP header")
         })?;
         value.set_sensitive(true);
         Ok(value)
     }
 }
+
+impl Drop for AccessToken {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for AccessToken {}
 
 impl fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -68,11 +68,13 @@ pub enum Error {
     },
     /// The server answered with a status other than 2xx.
     Api(Box<ApiError>),
-    /// The server does not serve the API version the client asked for: a
-    /// `404 {"detail":"Not Found"}` whose response does not echo the
-    /// requested `Polar-Version`. Polar removes a version a quarter after it
-    /// is deprecated; move to a newer version module. This is never a
-    /// missing resource: nothing was looked up.
+    /// A `404 {"detail":"Not Found"}` whose response does not echo the
+    /// requested `Polar-Version`: the route is unknown. Either the server
+    /// does not serve the API version the client asked for (Polar removes
+    /// a version a quarter after it is deprecated; move to a newer version
+    /// module), or the base URL is wrong (a typo, a proxy prefix): both
+    /// answer the same way, so the error names the URL to check. This is
+    /// never a missing resource: nothing was looked up.
     UnsupportedApiVersion {
         /// The operation being called.
         operation: &'static str,
@@ -80,6 +82,45 @@ pub enum Error {
         requested: &'static str,
         /// The version the response says it was served as, if it says.
         served: Option<String>,
+        /// The URL the request went to, without credentials, query or
+        /// fragment (a `?…` marks a query left out).
+        url: String,
+    },
+    /// The server answered with a redirect (3xx), which this client does not
+    /// follow: an API's answers come from the API, and following would send
+    /// the request (and its body) to another URL. Usually a wrong base URL
+    /// (`http://` for `https://`, a missing or extra path prefix).
+    ///
+    /// A `reqwest::Client` given to `ClientBuilder::http_client` keeps its
+    /// own redirect policy (reqwest's default follows up to 10): when it
+    /// followed one, the request already went there, and this error says so
+    /// (`followed: true`) instead of handing back the other URL's answer.
+    Redirect {
+        /// The operation being called.
+        operation: &'static str,
+        /// The 3xx status; when the HTTP client followed the redirect, the
+        /// status of the response it ended at.
+        status: u16,
+        /// Where the redirect points: the `Location` header as sent (`None`
+        /// without one), or the URL the HTTP client ended at.
+        location: Option<String>,
+        /// Whether the HTTP client followed the redirect (only a
+        /// `reqwest::Client` given to `ClientBuilder::http_client` does).
+        followed: bool,
+    },
+    /// A success response's body is larger than
+    /// `ClientBuilder::max_response_body`: it was not read (past the limit,
+    /// or at all when its `Content-Length` said so). Not retried. (An error
+    /// body is cut instead: see [`ApiError::is_truncated`].)
+    ResponseTooLarge {
+        /// The operation being called.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The limit, in bytes.
+        limit: u64,
+        /// The body's `Content-Length`, when it had one.
+        length: Option<u64>,
     },
     /// The request could not be built: a path or query parameter or a body
     /// that does not serialize.
@@ -137,7 +178,9 @@ pub struct ApiError {
     /// module), or `None` when the status is undocumented or the body is not
     /// JSON. Read it with [`ApiError::body`].
     pub(crate) body: Option<TypedErrorBody>,
-    /// The body exactly as received.
+    /// The body as received, or its first `ClientBuilder::max_error_body`
+    /// bytes (64 KiB by default) when it is longer: see
+    /// [`is_truncated`](Self::is_truncated).
     pub raw: Bytes,
     /// The rate-limit headers of the response.
     pub rate_limit: RateLimit,
@@ -147,6 +190,10 @@ pub struct ApiError {
     /// server (it timed out after sending, or got a 5xx), before this
     /// response came back to a retry.
     pub(crate) earlier_attempt_sent: bool,
+    /// The whole body's length, when known.
+    pub(crate) body_len: Option<u64>,
+    /// Whether `raw` is only the start of the body.
+    pub(crate) truncated: bool,
 }
 
 impl fmt::Debug for ApiError {
@@ -156,6 +203,7 @@ impl fmt::Debug for ApiError {
             .field("status", &self.status)
             .field("body", &format_args!("{}", self.body_kind()))
             .field("raw", &format_args!("<{} bytes>", self.raw.len()))
+            .field("truncated", &self.truncated)
             .field("rate_limit", &self.rate_limit)
             .field("headers", &HeaderNames(&self.headers))
             .finish()
@@ -216,6 +264,20 @@ impl ApiError {
         &self.raw
     }
 
+    /// Whether [`raw`](Self::raw) is only the start of the body: the body
+    /// was longer than `ClientBuilder::max_error_body`, and the rest was not
+    /// read. The typed [`body`](Self::body) is then usually `None`.
+    pub fn is_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The whole body's length in bytes: `raw`'s when it is whole, the
+    /// `Content-Length` when it was cut, `None` when it was cut and the
+    /// response did not say.
+    pub fn body_len(&self) -> Option<u64> {
+        self.body_len
+    }
+
     /// Whether the server may have carried the request out: see
     /// [`Error::may_have_been_applied`].
     pub fn may_have_been_applied(&self) -> bool {
@@ -243,12 +305,26 @@ impl ApiError {
     }
 
     /// What `Display` shows of the body: Polar's `detail` message or the
-    /// first validation message, never the body itself.
+    /// first validation message, a problem-details `title` (before a
+    /// non-empty `detail`, instead of an empty one), never the body itself.
     fn summary(&self) -> Option<String> {
         let json = serde_json::from_slice::<serde_json::Value>(&self.raw).ok()?;
-        match json.get("detail")? {
-            serde_json::Value::String(_) | serde_json::Value::Array(_) => self.detail(),
+        let title = json
+            .get("title")
+            .and_then(|t| t.as_str())
+            .map(str::trim)
+            .filter(|t| !t.is_empty());
+        let detail = match json.get("detail") {
+            Some(serde_json::Value::String(_) | serde_json::Value::Array(_)) => self
+                .detail()
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty()),
             _ => None,
+        };
+        match (title, detail) {
+            (Some(title), Some(detail)) => Some(format!("{title}: {detail}")),
+            (Some(title), None) => Some(title.to_owned()),
+            (None, detail) => detail,
         }
     }
 
@@ -308,11 +384,19 @@ impl fmt::Display for ApiError {
             "{}: the Polar API answered {} {}",
             self.operation, self.status, reason
         )?;
-        match self.summary() {
-            Some(detail) => write!(f, ": {detail}"),
-            None if self.raw.is_empty() => Ok(()),
+        match (self.summary(), self.truncated) {
+            (Some(detail), _) => write!(f, ": {detail}"),
+            (None, false) if self.raw.is_empty() => Ok(()),
             // The body may echo the request: shown by its length only.
-            None => write!(f, " ({}-byte body)", self.raw.len()),
+            (None, false) => write!(f, " ({}-byte body)", self.raw.len()),
+            (None, true) => match self.body_len {
+                Some(len) => write!(f, " ({len}-byte body, the first {} kept)", self.raw.len()),
+                None => write!(
+                    f,
+                    " (a body of unknown length, the first {} bytes kept)",
+                    self.raw.len()
+                ),
+            },
         }
     }
 }
@@ -322,9 +406,10 @@ impl std::error::Error for ApiError {}
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            // Only reqwest's own text ("error sending request"): its causes
-            // (connection refused, TLS, ...) follow through `source()`, which
-            // error reporters print after this.
+            // What went wrong in our words ("the connection was refused"),
+            // read from the causes; the causes themselves (reqwest's "error
+            // sending request", the OS error) follow through `source()`,
+            // which error reporters print after this.
             Error::Transport {
                 operation,
                 source,
@@ -337,7 +422,8 @@ impl fmt::Display for Error {
                 };
                 write!(
                     f,
-                    "{operation}: could not reach the Polar API{not_sent}: {source}"
+                    "{operation}: could not reach the Polar API{not_sent}: {}",
+                    transport_reason(source)
                 )
             }
             Error::Timeout {
@@ -387,14 +473,59 @@ impl fmt::Display for Error {
                 operation,
                 requested,
                 served,
+                url,
             } => {
                 write!(
                     f,
-                    "{operation}: the Polar API does not serve API version {requested} \
-                     (404 for the version, not for a resource)"
+                    "{operation}: {url} answered 404 for an unknown route: \
+                     either the server does not serve API version {requested} \
+                     or the base URL is wrong (both answer this way; not a missing resource)"
                 )?;
                 match served {
                     Some(served) => write!(f, "; the response was served as {served}"),
+                    None => Ok(()),
+                }
+            }
+            Error::Redirect {
+                operation,
+                status,
+                location,
+                followed,
+            } => {
+                let location = location.as_deref().map(shown_location);
+                let to = location.as_deref().unwrap_or("no Location");
+                if *followed {
+                    write!(
+                        f,
+                        "{operation}: the HTTP client followed a redirect to {to} \
+                         (the request was sent there, which answered {status}); \
+                         a redirected answer is not the Polar API's: set \
+                         `redirect::Policy::none()` on the reqwest::Client given to the builder"
+                    )
+                } else {
+                    write!(
+                        f,
+                        "{operation}: the Polar API answered {status} with a redirect to {to}, \
+                         which is not followed (check the base URL)"
+                    )
+                }
+            }
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+                length,
+            } => {
+                write!(
+                    f,
+                    "{operation}: the {status} response's body is larger than "
+                )?;
+                write!(
+                    f,
+                    "the {limit}-byte limit (ClientBuilder::max_response_body)"
+                )?;
+                match length {
+                    Some(length) => write!(f, ": {length} bytes"),
                     None => Ok(()),
                 }
             }
@@ -500,7 +631,7 @@ impl Error {
         match self {
             Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent,
             Error::Api(api) => api.may_have_been_applied(),
-            Error::Decode { .. } => true,
+            Error::Decode { .. } | Error::ResponseTooLarge { .. } | Error::Redirect { .. } => true,
             Error::UnsupportedApiVersion { .. } | Error::Encode { .. } | Error::Config { .. } => {
                 false
             }
@@ -514,7 +645,9 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::Decode { operation, .. }
             | Error::Encode { operation, .. }
-            | Error::UnsupportedApiVersion { operation, .. } => Some(operation),
+            | Error::UnsupportedApiVersion { operation, .. }
+            | Error::Redirect { operation, .. }
+            | Error::ResponseTooLarge { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Config { .. } => None,
         }
@@ -524,7 +657,9 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. }
+            | Error::Redirect { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -550,6 +685,11 @@ impl Error {
     /// Whether the server could not be reached or the connection broke.
     pub fn is_transport(&self) -> bool {
         matches!(self, Error::Transport { .. })
+    }
+
+    /// Whether the server answered with a redirect ([`Error::Redirect`]).
+    pub fn is_redirect(&self) -> bool {
+        matches!(self, Error::Redirect { .. })
     }
 
     /// Whether the server answered 401: the token is missing, wrong or expired.
@@ -649,11 +789,37 @@ impl fmt::Debug for Error {
                 operation,
                 requested,
                 served,
+                url,
             } => f
                 .debug_struct("UnsupportedApiVersion")
                 .field("operation", operation)
                 .field("requested", requested)
                 .field("served", served)
+                .field("url", url)
+                .finish(),
+            Error::Redirect {
+                operation,
+                status,
+                location,
+                followed,
+            } => f
+                .debug_struct("Redirect")
+                .field("operation", operation)
+                .field("status", status)
+                .field("location", &location.as_deref().map(shown_location))
+                .field("followed", followed)
+                .finish(),
+            Error::ResponseTooLarge {
+                operation,
+                status,
+                limit,
+                length,
+            } => f
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("status", status)
+                .field("limit", limit)
+                .field("length", length)
                 .finish(),
             Error::Encode { operation, message } => f
                 .debug_struct("Encode")
@@ -664,6 +830,63 @@ impl fmt::Debug for Error {
                 f.debug_struct("Config").field("message", message).finish()
             }
         }
+    }
+}
+
+/// A redirect's target as errors show it: without user, password, query
+/// or fragment when it is an absolute URL; as sent otherwise (a relative
+/// `Location`), with any query left out.
+fn shown_location(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(url) => crate::response::shown_url(&url),
+        Err(_) => match location.split_once(['?', '#']) {
+            Some((path, _)) => format!("{path}?…"),
+            None => location.to_owned(),
+        },
+    }
+}
+
+/// What a transport error means, in a few words, from the first cause that
+/// says: an I/O error's kind, else the kind of error reqwest reports.
+fn transport_reason(error: &reqwest::Error) -> &'static str {
+    use std::io::ErrorKind;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return "the connection was refused",
+                ErrorKind::ConnectionReset => return "the connection was reset",
+                ErrorKind::ConnectionAborted => return "the connection was aborted",
+                ErrorKind::BrokenPipe | ErrorKind::UnexpectedEof | ErrorKind::NotConnected => {
+                    return "the connection was closed before the response was complete"
+                }
+                ErrorKind::TimedOut => return "the connection timed out",
+                ErrorKind::AddrNotAvailable | ErrorKind::AddrInUse => {
+                    return "no local address to connect from"
+                }
+                ErrorKind::NetworkUnreachable | ErrorKind::HostUnreachable => {
+                    return "the network or host is unreachable"
+                }
+                _ => {}
+            }
+        }
+        let text = current.to_string();
+        if text.contains("dns error") {
+            return "the host name could not be resolved";
+        }
+        if text.contains("certificate") || text.to_ascii_lowercase().contains("tls") {
+            return "the TLS handshake failed";
+        }
+        cause = current.source();
+    }
+    if error.is_connect() {
+        "no connection could be opened"
+    } else if error.is_body() || error.is_decode() {
+        "the response could not be read"
+    } else if error.is_builder() {
+        "the request could not be built"
+    } else {
+        "the connection failed"
     }
 }
 
@@ -690,6 +913,8 @@ mod tests {
             rate_limit: RateLimit::default(),
             headers: HeaderMap::new(),
             earlier_attempt_sent: false,
+            body_len: Some(raw.len() as u64),
+            truncated: false,
         }))
     }
 

@@ -160,19 +160,35 @@ pub(crate) fn form_pairs(name: &str, value: &Value, out: &mut Vec<(String, Strin
 /// `deepObject` style: each entry of an object becomes `name[key]=v`, a list
 /// value repeats `name[key]`, nested objects nest the brackets. A value that
 /// is not an object is sent like a `form` parameter.
-pub(crate) fn deep_object_pairs(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
+///
+/// A key holding `[` or `]` is refused (the error names it): the server
+/// decodes the query before it reads the brackets, so such a key could not
+/// be told from the structure of the name, percent-encoded or not
+/// (`metadata[plan]x[]` is one key or two levels).
+pub(crate) fn deep_object_pairs(
+    name: &str,
+    value: &Value,
+    out: &mut Vec<(String, String)>,
+) -> Result<(), String> {
     match value {
         Value::Object(entries) => {
             for (key, item) in entries {
+                if key.contains(['[', ']']) {
+                    return Err(format!(
+                        "the key {key:?} of `{name}` holds `[` or `]`, which a deepObject \
+                         query parameter cannot carry unambiguously"
+                    ));
+                }
                 let nested = format!("{name}[{key}]");
                 match item {
-                    Value::Object(_) => deep_object_pairs(&nested, item, out),
+                    Value::Object(_) => deep_object_pairs(&nested, item, out)?,
                     _ => form_pairs(&nested, item, out),
                 }
             }
         }
         other => form_pairs(name, other, out),
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -188,7 +204,7 @@ mod tests {
 
     fn deep(value: Value) -> Vec<(String, String)> {
         let mut out = Vec::new();
-        deep_object_pairs("metadata", &value, &mut out);
+        deep_object_pairs("metadata", &value, &mut out).unwrap();
         out
     }
 
@@ -231,6 +247,19 @@ mod tests {
             pairs(&[("metadata[a][b]", "1")])
         );
         assert_eq!(deep(json!(null)), pairs(&[]));
+    }
+
+    #[test]
+    fn deep_object_keys_with_brackets_are_refused() {
+        for value in [json!({"plan]x[": "pro"}), json!({"a": {"b[": 1}})] {
+            let mut out = Vec::new();
+            let err = deep_object_pairs("metadata", &value, &mut out).unwrap_err();
+            assert!(err.contains("`[` or `]`"), "{err}");
+        }
+        assert_eq!(
+            deep(json!({"a&b=c": "x"})),
+            pairs(&[("metadata[a&b=c]", "x")])
+        );
     }
 
     #[test]

@@ -172,10 +172,17 @@ impl Request {
     }
 
     /// Adds a `deepObject` query parameter: every entry of the object becomes
-    /// `name[key]=value`, and a list value repeats `name[key]`.
+    /// `name[key]=value`, and a list value repeats `name[key]`. A key holding
+    /// `[` or `]` makes `send` fail with [`Error::Encode`]: once the server
+    /// has decoded the query, it could not be told from the brackets around
+    /// it. Anything else in a key or value is percent-encoded.
     pub fn query_deep_object<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         match query::to_value(value) {
-            Ok(value) => query::deep_object_pairs(name, &value, &mut self.query),
+            Ok(value) => {
+                if let Err(e) = query::deep_object_pairs(name, &value, &mut self.query) {
+                    return self.fail(format!("query parameter `{name}`: {e}"));
+                }
+            }
             Err(e) => return self.fail(format!("query parameter `{name}`: {e}")),
         }
         self

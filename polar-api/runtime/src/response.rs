@@ -2,7 +2,8 @@
 //! callers, and the decoding from one to the other.
 
 use bytes::Bytes;
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, LOCATION};
+use reqwest::Url;
 use serde::de::DeserializeOwned;
 
 use std::sync::Arc;
@@ -57,13 +58,40 @@ pub struct RawResponse {
     pub status: u16,
     /// All response headers.
     pub headers: HeaderMap,
-    /// The whole body.
+    /// The body: whole for a 2xx (within
+    /// `ClientBuilder::max_response_body`), its first
+    /// `ClientBuilder::max_error_body` bytes for any other status.
     pub body: Bytes,
     /// The `Polar-Version` the request asked for.
     pub requested_version: &'static str,
     /// Whether an attempt before the one that got this response may have
     /// reached the server (for [`Error::may_have_been_applied`]).
     pub(crate) earlier_attempt_sent: bool,
+    /// The URL the request was sent to.
+    pub(crate) url: Url,
+    /// Where a `reqwest::Client` given to `ClientBuilder::http_client`
+    /// redirected the request to, when it followed a redirect.
+    pub(crate) redirected_to: Option<Url>,
+    /// The whole body's length, when known (`body` may be its start).
+    pub(crate) body_len: Option<u64>,
+    /// Whether `body` is only the start of the body.
+    pub(crate) truncated: bool,
+}
+
+/// A URL as errors show it: no user or password, no query, no fragment
+/// (the query may hold customer data).
+pub(crate) fn shown_url(url: &Url) -> String {
+    let mut url = url.clone();
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    let had_query = url.query().is_some();
+    url.set_query(None);
+    url.set_fragment(None);
+    let mut text = url.to_string();
+    if had_query {
+        text.push_str("?…");
+    }
+    text
 }
 
 /// The `Polar-Version` header of a response, when it has a readable one.
@@ -108,6 +136,25 @@ impl RawResponse {
         operation: &'static str,
         error_body: ErrorDecoder,
     ) -> Result<RawResponse, Error> {
+        if let Some(to) = &self.redirected_to {
+            return Err(Error::Redirect {
+                operation,
+                status: self.status,
+                location: Some(to.to_string()),
+                followed: true,
+            });
+        }
+        if (300..400).contains(&self.status) {
+            return Err(Error::Redirect {
+                operation,
+                status: self.status,
+                location: self
+                    .headers
+                    .get(LOCATION)
+                    .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned()),
+                followed: false,
+            });
+        }
         if self.is_success() {
             return Ok(self);
         }
@@ -116,6 +163,7 @@ impl RawResponse {
                 operation,
                 requested: self.requested_version,
                 served: served_version(&self.headers).map(str::to_owned),
+                url: shown_url(&self.url),
             });
         }
         let body = error_body(operation, self.status, &self.body);
@@ -127,6 +175,8 @@ impl RawResponse {
             raw: self.body,
             headers: self.headers,
             earlier_attempt_sent: self.earlier_attempt_sent,
+            body_len: self.body_len,
+            truncated: self.truncated,
         })))
     }
 
@@ -246,6 +296,10 @@ mod tests {
             body: Bytes::from_static(body.as_bytes()),
             requested_version: "2026-10",
             earlier_attempt_sent: false,
+            url: Url::parse("https://api.polar.sh/v1/licenses/k?email=a%40b.c").unwrap(),
+            redirected_to: None,
+            body_len: Some(body.len() as u64),
+            truncated: false,
         }
     }
 
@@ -275,6 +329,13 @@ mod tests {
             }
             assert!(err.is_unsupported_api_version());
             assert!(!err.is_not_found(), "never a missing resource");
+            let text = err.to_string();
+            assert!(
+                text.contains("https://api.polar.sh/v1/licenses/k?…"),
+                "{text}"
+            );
+            assert!(text.contains("base URL is wrong"), "{text}");
+            assert!(!text.contains("a%40b"), "{text}");
         }
     }
 

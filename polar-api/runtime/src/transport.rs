@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use bytes::{Bytes, BytesMut};
 use reqwest::header::{
     HeaderMap, HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT,
 };
@@ -43,7 +44,23 @@ pub struct Inner {
     pub hooks: Vec<Arc<dyn Hook>>,
     /// The `Polar-Version` every request sends (the client's version module).
     pub api_version: &'static str,
+    /// The most bytes a response body may have ([`DEFAULT_MAX_RESPONSE_BODY`]);
+    /// a success body over it fails with [`Error::ResponseTooLarge`].
+    pub max_response_body: u64,
+    /// The most bytes of an error body (any status but 2xx) kept in
+    /// [`ApiError::raw`](crate::ApiError::raw) ([`DEFAULT_MAX_ERROR_BODY`]);
+    /// the rest is not read.
+    pub max_error_body: usize,
 }
+
+/// The default largest response body read: 32 MiB (a page of 100 items is a
+/// few hundred KiB; CSV exports are the largest answers).
+pub const DEFAULT_MAX_RESPONSE_BODY: u64 = 32 * 1024 * 1024;
+
+/// The default largest part of an error body kept: 64 KiB (a `422` echoes
+/// the invalid input, which for a batch of usage events runs to tens of
+/// KiB; Polar's other error bodies are a few hundred bytes).
+pub const DEFAULT_MAX_ERROR_BODY: usize = 64 * 1024;
 
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -57,6 +74,8 @@ impl fmt::Debug for Core {
             .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
+            .field("max_response_body", &inner.max_response_body)
+            .field("max_error_body", &inner.max_error_body)
             .finish_non_exhaustive()
     }
 }
@@ -66,6 +85,9 @@ impl fmt::Debug for Core {
 struct Failed {
     error: Error,
     sent: bool,
+    /// Whether sending it again could turn out differently (not for a body
+    /// over the size limit).
+    retryable: bool,
 }
 
 /// What one request runs under: its options merged over the client's.
@@ -232,7 +254,7 @@ impl Core {
                         None
                     }
                 }
-                Err(failed) if may_retry && (!failed.sent || idempotent) => {
+                Err(failed) if may_retry && failed.retryable && (!failed.sent || idempotent) => {
                     retry.delay(retries, None)
                 }
                 Err(_) => None,
@@ -363,18 +385,76 @@ impl Core {
             Failed {
                 sent: this_attempt_sent(&error),
                 error,
+                retryable: true,
             }
         };
         let mut response = builder.send().await.map_err(failed)?;
         let status = response.status().as_u16();
+        // A `reqwest::Client` given to `ClientBuilder::http_client` may
+        // follow redirects (this crate's own never does): the answer is then
+        // another URL's. Its body is not read.
+        let redirected_to = (response.url() != url).then(|| response.url().clone());
         let headers = std::mem::take(response.headers_mut());
-        let body = response.bytes().await.map_err(failed)?;
+        let success = (200..300).contains(&status) && redirected_to.is_none();
+        let limit = self.inner.max_response_body;
+        let length = response.content_length();
+        let too_large = || Failed {
+            error: Error::ResponseTooLarge {
+                operation: request.operation,
+                status,
+                limit,
+                length,
+            },
+            sent: true,
+            retryable: false,
+        };
+        let (body, body_len, truncated) = if redirected_to.is_some() {
+            (Bytes::new(), Some(0), false)
+        } else if success {
+            if length.is_some_and(|length| length > limit) {
+                return Err(too_large());
+            }
+            let mut body = BytesMut::new();
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                if (body.len() + chunk.len()) as u64 > limit {
+                    return Err(too_large());
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let len = body.len() as u64;
+            (body.freeze(), Some(len), false)
+        } else {
+            // An error body: its first `max_error_body` bytes are kept, the
+            // rest is not read (the connection is dropped instead).
+            let keep = self.inner.max_error_body;
+            let mut body = BytesMut::new();
+            let mut truncated = false;
+            while let Some(chunk) = response.chunk().await.map_err(failed)? {
+                let room = keep - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    truncated = true;
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            let len = if truncated {
+                length
+            } else {
+                Some(body.len() as u64)
+            };
+            (body.freeze(), len, truncated)
+        };
         Ok(RawResponse {
             status,
             headers,
             body,
             requested_version: self.inner.api_version,
             earlier_attempt_sent: earlier_sent,
+            url: url.clone(),
+            redirected_to,
+            body_len,
+            truncated,
         })
     }
 }

@@ -150,7 +150,7 @@ pub use polar_api_runtime::webhooks::{
     WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
 };
 pub use route::{VerifiedDelivery, VersionedPayload, WebhookOutcome};
-pub use verify::{Webhook, DEFAULT_TOLERANCE};
+pub use verify::{Webhook, DEFAULT_MAX_BODY_SIZE, DEFAULT_TOLERANCE};
 
 /// A delivery decoded into the payload type of the API version it was sent
 /// as: one variant per compiled-in version (generated).

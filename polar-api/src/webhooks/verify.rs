@@ -13,6 +13,10 @@ use super::{
 /// five minutes.
 pub const DEFAULT_TOLERANCE: Duration = Duration::from_secs(5 * 60);
 
+/// The largest body the axum extractor reads by default: 2 MiB (axum's own
+/// default body limit). See [`Webhook::max_body_size`].
+pub const DEFAULT_MAX_BODY_SIZE: usize = 2 * 1024 * 1024;
+
 /// Verifies Polar's webhook deliveries with one endpoint's secret.
 ///
 /// Cheap to clone (the secret is shared). `Debug` does not show the secret.
@@ -29,6 +33,7 @@ pub struct Webhook {
     secret: WebhookSecret,
     tolerance: Duration,
     default_version: String,
+    max_body_size: usize,
 }
 
 impl Webhook {
@@ -38,7 +43,27 @@ impl Webhook {
             secret,
             tolerance: DEFAULT_TOLERANCE,
             default_version: crate::CURRENT_API_VERSION.to_owned(),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
         }
+    }
+
+    /// The largest body the axum extractor (`VerifiedWebhook`, feature
+    /// `axum`) reads, in bytes; default [`DEFAULT_MAX_BODY_SIZE`] (2 MiB).
+    /// A request whose `Content-Length` is larger is refused before its
+    /// body is read, one that turns out larger while it is read as soon as
+    /// it passes the limit: **413 Payload Too Large** either way. The
+    /// extractor applies this limit itself (axum's `DefaultBodyLimit` does
+    /// not change it). Verifying a body you read yourself is not limited.
+    #[must_use]
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// The body limit of the axum extractor (see
+    /// [`max_body_size`](Self::max_body_size)).
+    pub fn body_size_limit(&self) -> usize {
+        self.max_body_size
     }
 
     /// How far a delivery's timestamp may be from now, in the past or the
@@ -84,6 +109,35 @@ impl Webhook {
         body: &[u8],
         now: i64,
     ) -> Result<(), WebhookError> {
+        let signatures = self.verify_headers_at(headers, now)?;
+        let id = required(headers, WEBHOOK_ID)?;
+        let timestamp_text = required(headers, WEBHOOK_TIMESTAMP)?;
+        if signature::matches(&self.secret, id, timestamp_text, body, &signatures) {
+            Ok(())
+        } else {
+            Err(WebhookError::NoMatchingSignature)
+        }
+    }
+
+    /// What can be checked before the body is read: that the three
+    /// `webhook-*` headers are present and well-formed and that the
+    /// timestamp is within the [tolerance](Webhook::tolerance) of now. A
+    /// server reading the body itself can refuse a request on this before
+    /// reading it (the axum extractor does); [`verify`](Self::verify)
+    /// checks it again, with the signature.
+    pub fn verify_headers<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+    ) -> Result<(), WebhookError> {
+        self.verify_headers_at(headers, unix_now()).map(drop)
+    }
+
+    /// The header checks, as if the time were `now`; the signatures, parsed.
+    pub(crate) fn verify_headers_at<H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        now: i64,
+    ) -> Result<Vec<Vec<u8>>, WebhookError> {
         let id = required(headers, WEBHOOK_ID)?;
         let timestamp_text = required(headers, WEBHOOK_TIMESTAMP)?;
         let signature_header = required(headers, WEBHOOK_SIGNATURE)?;
@@ -112,12 +166,7 @@ impl Webhook {
                 tolerance: self.tolerance,
             });
         }
-
-        if signature::matches(&self.secret, id, timestamp_text, body, &signatures) {
-            Ok(())
-        } else {
-            Err(WebhookError::NoMatchingSignature)
-        }
+        Ok(signatures)
     }
 
     /// Verify a delivery and keep it as raw JSON, with what it says about
@@ -266,7 +315,7 @@ fn parse_timestamp(text: &[u8]) -> Result<i64, WebhookError> {
         .ok_or(malformed)
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     match SystemTime::now().duration_since(UNIX_EPOCH) {
         Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
         Err(before) => i64::try_from(before.duration().as_secs()).map_or(i64::MIN, |s| -s),

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use zeroize::Zeroize;
 
 /// A credential the API sends or takes: an access or refresh token, a
 /// session token, a client secret, a webhook signing secret.
@@ -27,6 +28,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// assert_eq!(serde_json::to_string(&token).unwrap(), r#""polar_cst_abc123""#);
 /// ```
 ///
+/// The value is overwritten with zeros when the `Secret` is dropped
+/// ([`zeroize`]), as are clones on theirs; what [`into_inner`](Secret::into_inner)
+/// hands out is the caller's to wipe.
+///
 /// Which generated fields are a `Secret` is decided by the generator from
 /// each property's name and description (see the repository README).
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
@@ -50,10 +55,18 @@ impl Secret {
     }
 
     /// The credential itself, taking the secret (see [`Secret::expose_secret`]).
-    pub fn into_inner(self) -> String {
-        self.0
+    pub fn into_inner(mut self) -> String {
+        std::mem::take(&mut self.0)
     }
 }
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Secret {}
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

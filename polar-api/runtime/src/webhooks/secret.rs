@@ -7,6 +7,7 @@ use std::sync::Arc;
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The prefix of Standard Webhooks secrets.
 const WHSEC_PREFIX: &str = "whsec_";
@@ -58,7 +59,9 @@ pub enum KeyDerivation {
 /// [`WebhookSecret::legacy`] and [`WebhookSecret::standard`] pin one
 /// derivation, for users who know which kind of secret they hold.
 ///
-/// The secret never appears in `Debug` output or in any error.
+/// The secret never appears in `Debug` output or in any error, and its keys
+/// are overwritten with zeros when the last clone is dropped ([`zeroize`]).
+/// The string it was read from is the caller's.
 #[derive(Clone)]
 pub struct WebhookSecret {
     keys: Arc<Keys>,
@@ -67,6 +70,15 @@ pub struct WebhookSecret {
 struct Keys {
     legacy: Option<Box<[u8]>>,
     standard: Option<Box<[u8]>>,
+}
+
+/// The keys are overwritten with zeros when the last clone of the secret
+/// is dropped.
+impl Drop for Keys {
+    fn drop(&mut self) {
+        self.legacy.zeroize();
+        self.standard.zeroize();
+    }
 }
 
 impl WebhookSecret {
@@ -179,10 +191,11 @@ fn decode_standard(secret: &str, require_prefix: bool) -> Result<Box<[u8]>, Secr
         None if require_prefix => return Err(SecretError::NotBase64),
         None => secret,
     };
-    match LENIENT_BASE64.decode(encoded) {
+    // Wiped when dropped, spare capacity included; the key is copied out.
+    match LENIENT_BASE64.decode(encoded).map(Zeroizing::new) {
         Ok(key) if key.is_empty() => Err(SecretError::Empty),
         Ok(key) if key.len() < MIN_KEY_BYTES => Err(SecretError::TooShort),
-        Ok(key) => Ok(key.into_boxed_slice()),
+        Ok(key) => Ok(Box::from(key.as_slice())),
         Err(_) => Err(SecretError::NotBase64),
     }
 }
