@@ -594,7 +594,7 @@ fn nullable_inline_union_is_a_named_union_behind_presence() {
         .iter()
         .map(|v| v.rust_name.as_str())
         .collect();
-    assert_eq!(names, ["PaymentCard", "PaymentBank"]);
+    assert_eq!(names, ["Card", "Bank"]);
 }
 
 #[test]
