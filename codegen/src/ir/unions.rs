@@ -335,8 +335,9 @@ impl Lowering<'_> {
 /// run of leading (then trailing) words that also stand together in the
 /// union's name (`BenefitGrantWebhook` + `BenefitGrantLicenseKeysWebhook`
 /// → `LicenseKeys`; `CustomerStateBenefitGrantProperties` +
-/// `BenefitGrantDiscordProperties` → `Discord`; `CustomerSubscriptionUpdate`
-/// + `CustomerSubscriptionCancel` → `Cancel`). It depends on those two names
+/// `BenefitGrantDiscordProperties` → `Discord`;
+/// `CustomerSubscriptionUpdate` and `CustomerSubscriptionCancel` →
+/// `Cancel`). It depends on those two names
 /// alone, so a member added or removed by a refresh renames no other
 /// variant. `None` when nothing is shared, or when what remains would not
 /// start with a letter.
