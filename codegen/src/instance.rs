@@ -10,7 +10,7 @@
 //! not re-enter a schema being built) and optional parts are left out. A
 //! schema with no finite instance at all (a required, non-nullable cycle
 //! such as `A.b: B`, `B.a: A`) is reported, naming the cycle, once the
-//! nesting passes [`LIMIT`]: [`InstanceBuilder::try_schema`] returns the
+//! nesting passes `LIMIT` (32 `$ref`s): [`InstanceBuilder::try_schema`] returns the
 //! error, the infallible methods panic with it.
 
 use serde_json::{json, Map, Value};
