@@ -70,6 +70,7 @@ mod sealed {
 /// ```
 ///
 /// ```
+/// # #[cfg(all(feature = "v2026-10", feature = "customer_portal"))]
 /// # fn demo(portal: polar_api::v2026_10::CustomerPortalClient<polar_api::NoSession>) {
 /// let _ = portal.license_keys();
 /// let _ = portal.organizations();
