@@ -19,6 +19,7 @@ pub mod format;
 pub mod instance;
 pub mod ir;
 pub mod layout;
+pub mod overlay;
 pub mod spec;
 pub mod surface;
 pub mod version;

@@ -256,6 +256,11 @@ pub struct Operation {
     /// documents): preferred over the shape when present.
     #[serde(default, rename = "x-polar-pagination")]
     pub polar_pagination: Option<PolarPagination>,
+    /// Where Polar documents an operation its published document leaves
+    /// out: set on the operations merged from our overlay
+    /// ([`crate::overlay`]).
+    #[serde(default, rename = "x-polar-rs-documented-at")]
+    pub documented_at: Option<String>,
 }
 
 /// `x-polar-pagination`: `{"type": "page_limit", "item_schema": {"$ref": ...}}`.

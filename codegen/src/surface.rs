@@ -144,8 +144,12 @@ pub fn operations(models: &Models) -> String {
             ResponseKind::Csv => "String (text/csv)".to_owned(),
         };
         let call = format!("{}.{}({})", receiver(op), op.method, args.join(", "));
+        let overlay = match op.documented_at {
+            Some(_) => " (from the overlay)",
+            None => "",
+        };
         let mut text = format!(
-            "{call} -> {result}  [{} {}] ({})\n",
+            "{call} -> {result}  [{} {}] ({}){overlay}\n",
             op.http_method, op.path, op.operation_id
         );
         for param in op.query_params.iter().filter(|p| !p.required) {

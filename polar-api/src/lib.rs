@@ -86,6 +86,7 @@
 mod client;
 mod config;
 mod portal;
+mod sign_in;
 
 // The runtime every version's operations are written against (its own
 // crate, so that the versions' generated crates can use it; see the README's

@@ -131,9 +131,18 @@ pub fn spec_text(version: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
 }
 
-/// The pinned document of `version`, parsed.
+/// The pinned document of `version`, parsed, with our overlay
+/// (`spec/overlay.json`) merged as regen merges it: what the generated code
+/// was made from.
 pub fn spec(version: &str) -> codegen::spec::Spec {
-    codegen::spec::parse(&spec_text(version)).expect("the pinned spec parses")
+    let path = workspace_root().join("spec/overlay.json");
+    let overlay = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let overlay = codegen::overlay::Overlay::parse(&overlay).expect("the overlay parses");
+    let (spec, _) = overlay
+        .apply(&spec_text(version))
+        .expect("the overlay merges into the pinned spec");
+    spec
 }
 
 /// The pinned document of the current version, parsed: the spec of the

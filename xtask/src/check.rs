@@ -59,7 +59,8 @@ impl CheckOutcome {
 pub fn check(root: &Path, sources: &Sources<'_>) -> Result<(CheckOutcome, Vec<VersionDoc>)> {
     let pins = Pins::load(root)?;
     pins.require_any()?;
-    let docs = versions::load_pinned(sources, &pins.list())?;
+    let overlay = versions::load_overlay(root)?;
+    let docs = versions::load_pinned(sources, &pins.list(), &overlay)?;
     let files = versions::generate(&docs)?;
     Ok((compare(root, &files, GENERATED_DIRS)?, docs))
 }

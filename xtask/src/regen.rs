@@ -102,17 +102,18 @@ pub struct RegenOutcome {
 pub fn regen(root: &Path, sources: &Sources<'_>, action: &Action) -> Result<RegenOutcome> {
     let old = Pins::load(root)?;
     let plan = plan(&old, sources, action)?;
+    let overlay = versions::load_overlay(root)?;
     let docs = plan
         .pins
         .iter()
         .map(|pin| match &plan.explicit {
             Some(spec) if plan.explicit_version == pin.version => {
-                VersionDoc::new(pin.clone(), spec.clone())
+                VersionDoc::with_overlay(pin.clone(), spec.clone(), &overlay)
             }
             _ => {
                 let spec = spec_source::resolve(sources, pin, None)?;
                 versions::ensure_pinned(&spec, pin)?;
-                VersionDoc::new(pin.clone(), spec)
+                VersionDoc::with_overlay(pin.clone(), spec, &overlay)
             }
         })
         .collect::<Result<Vec<_>>>()?;
@@ -307,7 +308,10 @@ impl fmt::Display for RegenOutcome {
                 [
                     v.pin.version.clone(),
                     v.pin.lifecycle.to_string(),
-                    v.stats.operations.to_string(),
+                    match v.stats.overlay_operations {
+                        0 => v.stats.operations.to_string(),
+                        n => format!("{} ({n} from the overlay)", v.stats.operations),
+                    },
                     v.stats.schemas.to_string(),
                     v.stats.skipped.to_string(),
                     v.stats.webhooks.to_string(),

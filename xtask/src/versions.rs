@@ -3,7 +3,10 @@
 //! version side by side, and the migration guides compare neighbours, so
 //! generation always takes the whole set.
 
-use anyhow::{anyhow, bail, Result};
+use std::path::Path;
+
+use anyhow::{anyhow, bail, Context, Result};
+use codegen::overlay::{Applied, Overlay};
 use codegen::{Files, Settings};
 
 use crate::pin::Pin;
@@ -17,22 +20,53 @@ pub struct VersionDoc {
     pub pin: Pin,
     /// The document, as found.
     pub spec: ResolvedSpec,
-    /// The document, parsed.
+    /// The document, parsed (with the overlay merged, for a pinned one).
     pub parsed: codegen::spec::Spec,
+    /// What the overlay added to it.
+    pub overlay: Applied,
+}
+
+/// Our overlay of operations Polar documents but leaves out of its
+/// published documents ([`codegen::overlay`]), merged into every pinned
+/// version's document.
+pub const OVERLAY_PATH: &str = "spec/overlay.json";
+
+/// The overlay of the workspace at `root`; none when the file is absent.
+pub fn load_overlay(root: &Path) -> Result<Overlay> {
+    let path = root.join(OVERLAY_PATH);
+    if !path.exists() {
+        return Ok(Overlay::empty());
+    }
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {OVERLAY_PATH}"))?;
+    Overlay::parse(&text).map_err(|error| anyhow!("{OVERLAY_PATH}: {error}"))
 }
 
 impl VersionDoc {
-    /// Parse `spec` as `pin`'s document; the error names both.
+    /// Parse `spec` as `pin`'s document, as published; the error names both.
     pub fn new(pin: Pin, spec: ResolvedSpec) -> Result<Self> {
-        let parsed = codegen::spec::parse(&spec.text).map_err(|error| {
+        VersionDoc::with_overlay(pin, spec, &Overlay::empty())
+    }
+
+    /// Parse `spec` as `pin`'s document with `overlay` merged into it; the
+    /// error names both (an overlay operation the document now has is one).
+    pub fn with_overlay(pin: Pin, spec: ResolvedSpec, overlay: &Overlay) -> Result<Self> {
+        let (parsed, applied) = overlay.apply(&spec.text).map_err(|error| {
+            let with = match overlay.is_empty() {
+                true => "",
+                false => " with the overlay (spec/overlay.json) merged",
+            };
             anyhow!(
-                "the generator cannot read {} (version {}): {}",
+                "the generator cannot read {} (version {}){with}: {error}",
                 spec.describe(),
                 pin.version,
-                codegen::Error::from(error)
             )
         })?;
-        Ok(VersionDoc { pin, spec, parsed })
+        Ok(VersionDoc {
+            pin,
+            spec,
+            parsed,
+            overlay: applied,
+        })
     }
 
     /// The generator's settings for this version.
@@ -44,14 +78,18 @@ impl VersionDoc {
     }
 }
 
-/// Find and parse the pinned document of every pin; each must have the
-/// pinned hash ([`ensure_pinned`]).
-pub fn load_pinned(sources: &Sources<'_>, pins: &[Pin]) -> Result<Vec<VersionDoc>> {
+/// Find and parse the pinned document of every pin, with `overlay` merged;
+/// each must have the pinned hash ([`ensure_pinned`]).
+pub fn load_pinned(
+    sources: &Sources<'_>,
+    pins: &[Pin],
+    overlay: &Overlay,
+) -> Result<Vec<VersionDoc>> {
     pins.iter()
         .map(|pin| {
             let spec = spec_source::resolve(sources, pin, None)?;
             ensure_pinned(&spec, pin)?;
-            VersionDoc::new(pin.clone(), spec)
+            VersionDoc::with_overlay(pin.clone(), spec, overlay)
         })
         .collect()
 }
@@ -82,6 +120,8 @@ pub fn generate(docs: &[VersionDoc]) -> Result<Files> {
 pub struct VersionStats {
     /// Operations (one request builder each).
     pub operations: usize,
+    /// Of those, the ones merged from the overlay.
+    pub overlay_operations: usize,
     /// Component schemas with a generated type.
     pub schemas: usize,
     /// Component schemas of the document the generator leaves out (no
@@ -116,6 +156,7 @@ pub fn stats(docs: &[VersionDoc]) -> Result<Vec<VersionStats>> {
         .map(|(index, (doc, models))| {
             let stats = VersionStats {
                 operations: models.operations.len(),
+                overlay_operations: doc.overlay.operations.len(),
                 schemas: models.component_count,
                 skipped: models.unreachable.len(),
                 webhooks: doc.parsed.webhooks.len(),
@@ -182,6 +223,42 @@ mod tests {
 
     fn spec(bytes: &[u8], source: Source, location: &str) -> ResolvedSpec {
         ResolvedSpec::from_bytes(bytes.to_vec(), source, location.into(), false).unwrap()
+    }
+
+    #[test]
+    fn an_overlay_operation_the_document_publishes_fails_naming_it() {
+        let overlay = codegen::overlay::Overlay::parse(
+            r#"{"paths": {"/v1/x/ping": {"post": {"operationId": "x:ping",
+                "x-polar-rs-documented-at": "https://example.com/ping",
+                "responses": {"202": {"description": "accepted"}}}}}}"#,
+        )
+        .unwrap();
+        let document = br#"{"openapi": "3.1.0", "info": {"title": "t", "version": "2026-10"},
+            "paths": {"/v1/x/ping": {"post": {"operationId": "x:ping",
+                "responses": {"202": {"description": "accepted"}}}}}}"#;
+        let error =
+            VersionDoc::with_overlay(pin(), spec(document, Source::Flag, "d.json"), &overlay)
+                .unwrap_err()
+                .to_string();
+        assert!(error.contains("version 2026-10"), "{error}");
+        assert!(error.contains("`x:ping`"), "{error}");
+        assert!(
+            error.contains("obsolete: drop it from spec/overlay.json"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_committed_overlay_parses_and_cites_every_operation() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let overlay = load_overlay(&root).unwrap();
+        assert!(!overlay.operations().is_empty());
+        for operation in overlay.operations() {
+            assert!(
+                operation.documented_at.starts_with("https://"),
+                "{operation:?}"
+            );
+        }
     }
 
     #[test]

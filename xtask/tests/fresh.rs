@@ -37,7 +37,9 @@ fn pinned_documents() -> Vec<VersionDoc> {
     let pins = Pins::load(&root).unwrap_or_else(|error| panic!("{error:#}"));
     pins.require_any()
         .unwrap_or_else(|error| panic!("{error:#}"));
-    versions::load_pinned(&sources, &pins.list()).unwrap_or_else(|error| panic!("{error:#}"))
+    let overlay = versions::load_overlay(&root).unwrap_or_else(|error| panic!("{error:#}"));
+    versions::load_pinned(&sources, &pins.list(), &overlay)
+        .unwrap_or_else(|error| panic!("{error:#}"))
 }
 
 #[test]

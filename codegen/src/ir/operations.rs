@@ -78,6 +78,10 @@ pub struct Operation {
     pub max_page_size: Option<i64>,
     pub deprecated: bool,
     pub doc: String,
+    /// Where Polar documents an operation its published document leaves
+    /// out: set on the operations merged from our overlay
+    /// ([`crate::overlay`]).
+    pub documented_at: Option<String>,
 }
 
 impl Operation {
@@ -352,6 +356,13 @@ impl<'a> Lowering<'a> {
             doc.push_str("\n\n");
         }
         doc.push_str(&format!("`{http_method} {path}` (`{operation_id}`)"));
+        if let Some(url) = &operation.documented_at {
+            doc.push_str(&format!(
+                "\n\nNot in Polar's published OpenAPI document (Polar marks it private), but \
+                 documented by Polar at <{url}>: generated from polar-rs's overlay, \
+                 `spec/overlay.json`."
+            ));
+        }
         if operation.deprecated {
             doc.push_str("\n\n**Deprecated** in the API.");
         }
@@ -389,6 +400,7 @@ impl<'a> Lowering<'a> {
             pagination,
             deprecated: operation.deprecated,
             doc,
+            documented_at: operation.documented_at.clone(),
         })
     }
 

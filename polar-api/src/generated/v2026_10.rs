@@ -116,6 +116,16 @@ impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     }
 }
 #[cfg(feature = "customer_portal")]
+impl CustomerPortalClient<crate::NoSession> {
+    /// The `customer_portal / customer_session` operations the API leaves public (the others need a session token).
+    pub fn customer_session(&self) -> CustomerPortalCustomerSessionPublic {
+        CustomerPortalCustomerSessionPublic::__new(
+            self.__core().clone(),
+            ::polar_api_v2026_10::__decode_error_body,
+        )
+    }
+}
+#[cfg(feature = "customer_portal")]
 impl<S: crate::AuthenticatedSession> CustomerPortalClient<S> {
     /// The `customer_portal / customers` operations.
     pub fn customers(&self) -> CustomerPortalCustomers {

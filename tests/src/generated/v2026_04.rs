@@ -261,7 +261,13 @@ pub const SCHEMAS: &[&str] = &[
     "CustomerSeat",
     "CustomerSeatAssign",
     "CustomerSeatClaimResponse",
+    "CustomerSelectionOption",
+    "CustomerSelectionRequiredResponse",
     "CustomerSession",
+    "CustomerSessionCodeAuthenticateRequest",
+    "CustomerSessionCodeAuthenticateResponse",
+    "CustomerSessionCodeInvalidOrExpired",
+    "CustomerSessionCodeRequest",
     "CustomerSessionCustomerExternalIDCreate",
     "CustomerSessionCustomerIDCreate",
     "CustomerSortProperty",
@@ -3252,6 +3258,36 @@ pub fn roundtrip(
             "IntrospectTokenRequest" => {
                 crate::roundtrip::<
                     ::polar_models::v2026_04::IntrospectTokenRequest,
+                >(json)
+            }
+            "CustomerSessionCodeRequest" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSessionCodeRequest,
+                >(json)
+            }
+            "CustomerSessionCodeAuthenticateRequest" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSessionCodeAuthenticateRequest,
+                >(json)
+            }
+            "CustomerSessionCodeAuthenticateResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSessionCodeAuthenticateResponse,
+                >(json)
+            }
+            "CustomerSelectionOption" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSelectionOption,
+                >(json)
+            }
+            "CustomerSelectionRequiredResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSelectionRequiredResponse,
+                >(json)
+            }
+            "CustomerSessionCodeInvalidOrExpired" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_04::CustomerSessionCodeInvalidOrExpired,
                 >(json)
             }
             _ => return None,

@@ -262,7 +262,13 @@ pub const SCHEMAS: &[&str] = &[
     "CustomerSeat",
     "CustomerSeatAssign",
     "CustomerSeatClaimResponse",
+    "CustomerSelectionOption",
+    "CustomerSelectionRequiredResponse",
     "CustomerSession",
+    "CustomerSessionCodeAuthenticateRequest",
+    "CustomerSessionCodeAuthenticateResponse",
+    "CustomerSessionCodeInvalidOrExpired",
+    "CustomerSessionCodeRequest",
     "CustomerSessionCustomerExternalIDCreate",
     "CustomerSessionCustomerIDCreate",
     "CustomerSortProperty",
@@ -1764,8 +1770,38 @@ pub fn roundtrip(
                     ::polar_models::v2026_10::CustomerSeatClaimResponse,
                 >(json)
             }
+            "CustomerSelectionOption" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSelectionOption,
+                >(json)
+            }
+            "CustomerSelectionRequiredResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSelectionRequiredResponse,
+                >(json)
+            }
             "CustomerSession" => {
                 crate::roundtrip::<::polar_models::v2026_10::CustomerSession>(json)
+            }
+            "CustomerSessionCodeAuthenticateRequest" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSessionCodeAuthenticateRequest,
+                >(json)
+            }
+            "CustomerSessionCodeAuthenticateResponse" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSessionCodeAuthenticateResponse,
+                >(json)
+            }
+            "CustomerSessionCodeInvalidOrExpired" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSessionCodeInvalidOrExpired,
+                >(json)
+            }
+            "CustomerSessionCodeRequest" => {
+                crate::roundtrip::<
+                    ::polar_models::v2026_10::CustomerSessionCodeRequest,
+                >(json)
             }
             "CustomerSessionCustomerExternalIDCreate" => {
                 crate::roundtrip::<

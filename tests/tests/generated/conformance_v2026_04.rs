@@ -7540,5 +7540,67 @@ pub fn cases() -> Vec<Case> {
                 future
             },
         },
+        Case {
+            operation_id: "customer_portal:customer-session:request",
+            method: "POST",
+            path: "/v1/customer-portal/customer-session/request",
+            query: &[],
+            token: None,
+            content_type: Some("application/json"),
+            body: Some(
+                "{\"email\":\"someone@example.com\",\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"customer_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"}",
+            ),
+            status: 202,
+            kind: ResponseKind::Empty,
+            response: None,
+            call: |clients: &Clients| {
+                let request = clients
+                    .public_portal
+                    .clone()
+                    .customer_session()
+                    .request(
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::CustomerSessionCodeRequest,
+                        >(
+                                "{\"email\":\"someone@example.com\",\"organization_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\",\"customer_id\":\"3f8e4a52-6c1d-4b7e-9a0f-2d5c8b1e7a43\"}",
+                            )
+                            .expect("a value built from the spec decodes"),
+                    );
+                let future: super::super::CaseFuture = Box::pin(async move {
+                    request.send().await.map_err(|e| e.to_string())?;
+                    Ok(::serde_json::Value::Null)
+                });
+                future
+            },
+        },
+        Case {
+            operation_id: "customer_portal:customer-session:authenticate",
+            method: "POST",
+            path: "/v1/customer-portal/customer-session/authenticate",
+            query: &[],
+            token: None,
+            content_type: Some("application/json"),
+            body: Some("{\"code\":\"text\"}"),
+            status: 200,
+            kind: ResponseKind::Json,
+            response: Some("{\"token\":\"text\"}"),
+            call: |clients: &Clients| {
+                let request = clients
+                    .public_portal
+                    .clone()
+                    .customer_session()
+                    .authenticate(
+                        ::serde_json::from_str::<
+                            ::polar_models::v2026_04::CustomerSessionCodeAuthenticateRequest,
+                        >("{\"code\":\"text\"}")
+                            .expect("a value built from the spec decodes"),
+                    );
+                let future: super::super::CaseFuture = Box::pin(async move {
+                    let value = request.send().await.map_err(|e| e.to_string())?;
+                    ::serde_json::to_value(value).map_err(|e| e.to_string())
+                });
+                future
+            },
+        },
     ])
 }

@@ -2586,6 +2586,38 @@ pub fn decode(
                     ApiErrorBody::Unknown,
                 )
             }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer-session:request", 409) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CustomerSelectionRequiredResponse,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer-session:request", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer-session:authenticate", 401) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::CustomerSessionCodeInvalidOrExpired,
+                    ApiErrorBody::Unknown,
+                )
+            }
+            #[cfg(feature = "customer_portal")]
+            ("customer_portal:customer-session:authenticate", 422) => {
+                crate::__private::decode_error_body(
+                    body,
+                    ApiErrorBody::HttpValidationError,
+                    ApiErrorBody::Unknown,
+                )
+            }
             _ => None::<ApiErrorBody>,
         }
     }
@@ -2615,6 +2647,14 @@ pub enum ApiErrorBody {
     /// A `CustomerPortalSubscriptionsUpdateError403` error body.
     CustomerPortalSubscriptionsUpdateError403(
         super::models::CustomerPortalSubscriptionsUpdateError403,
+    ),
+    #[cfg(feature = "customer_portal")]
+    /// A `CustomerSelectionRequiredResponse` error body.
+    CustomerSelectionRequiredResponse(super::models::CustomerSelectionRequiredResponse),
+    #[cfg(feature = "customer_portal")]
+    /// A `CustomerSessionCodeInvalidOrExpired` error body.
+    CustomerSessionCodeInvalidOrExpired(
+        super::models::CustomerSessionCodeInvalidOrExpired,
     ),
     #[cfg(feature = "disputes")]
     /// A `DisputeNotOpenError` error body.

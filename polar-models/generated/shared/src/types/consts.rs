@@ -261,6 +261,13 @@ impl crate::ConstValue for CustomerSeatRevoked {
     const VALUE: &'static str = "customer_seat.revoked";
 }
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+/// The constant `"CustomerSessionCodeInvalidOrExpired"`, as the type parameter of [`Const`](crate::Const).
+pub struct CustomerSessionCodeInvalidOrExpired;
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
+impl crate::ConstValue for CustomerSessionCodeInvalidOrExpired {
+    const VALUE: &'static str = "CustomerSessionCodeInvalidOrExpired";
+}
+#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 /// The constant `"customer.state_changed"`, as the type parameter of [`Const`](crate::Const).
 pub struct CustomerStateChanged;
 #[cfg(any(feature = "v2026-04", feature = "v2026-10"))]

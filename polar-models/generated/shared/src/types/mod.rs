@@ -1971,6 +1971,30 @@ pub use self::customer_seat_assign::*;
 mod customer_seat_claim_response;
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 pub use self::customer_seat_claim_response::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_selection_option;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_selection_option::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_selection_required_response;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_selection_required_response::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_session_code_authenticate_request;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_session_code_authenticate_request::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_session_code_authenticate_response;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_session_code_authenticate_response::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_session_code_invalid_or_expired;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_session_code_invalid_or_expired::*;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+mod customer_session_code_request;
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+pub use self::customer_session_code_request::*;
 #[cfg(
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
 )]

@@ -1739,10 +1739,34 @@ pub use self::customer_seat_assign::*;
 mod customer_seat_claim_response;
 #[cfg(feature = "customer_seats")]
 pub use self::customer_seat_claim_response::*;
+#[cfg(feature = "customer_portal")]
+mod customer_selection_option;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_selection_option::*;
+#[cfg(feature = "customer_portal")]
+mod customer_selection_required_response;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_selection_required_response::*;
 #[cfg(feature = "customer_sessions")]
 mod customer_session;
 #[cfg(feature = "customer_sessions")]
 pub use self::customer_session::*;
+#[cfg(feature = "customer_portal")]
+mod customer_session_code_authenticate_request;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_session_code_authenticate_request::*;
+#[cfg(feature = "customer_portal")]
+mod customer_session_code_authenticate_response;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_session_code_authenticate_response::*;
+#[cfg(feature = "customer_portal")]
+mod customer_session_code_invalid_or_expired;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_session_code_invalid_or_expired::*;
+#[cfg(feature = "customer_portal")]
+mod customer_session_code_request;
+#[cfg(feature = "customer_portal")]
+pub use self::customer_session_code_request::*;
 #[cfg(feature = "customer_sessions")]
 mod customer_session_customer_external_id_create;
 #[cfg(feature = "customer_sessions")]

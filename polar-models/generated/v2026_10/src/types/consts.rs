@@ -44,6 +44,7 @@ pub use ::polar_models_shared::consts::Individual;
 pub use ::polar_models_shared::consts::CustomerNotReady;
 pub use ::polar_models_shared::consts::RequiresAction;
 pub use ::polar_models_shared::consts::Succeeded;
+pub use ::polar_models_shared::consts::CustomerSessionCodeInvalidOrExpired;
 pub use ::polar_models_shared::consts::Team;
 pub use ::polar_models_shared::consts::CustomerUpdated;
 pub use ::polar_models_shared::consts::Fixed;
