@@ -19,6 +19,7 @@ mod struct_encode;
 mod tag_scan;
 mod timestamp;
 mod union_decode;
+mod unique_keys;
 
 #[doc(hidden)]
 pub mod __private;

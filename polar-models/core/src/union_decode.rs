@@ -192,9 +192,11 @@ impl Union {
         if is_strict() {
             return Err(format!("{}: would decode as Unknown: {json}", self.name));
         }
-        Ok(unknown(
-            serde_json::from_str(json).map_err(|e| e.to_string())?,
-        ))
+        // Kept whole, and only as received: a key twice is an error, as in
+        // a typed member, not a silently merged object.
+        let value =
+            crate::unique_keys::value_from_str(json).map_err(|e| format!("{}: {e}", self.name))?;
+        Ok(unknown(value))
     }
 
     /// The first of [`Union::candidates`], without sorting them all.
