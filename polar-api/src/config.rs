@@ -8,8 +8,8 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::portal::CustomerPortalClient;
-use crate::transport::{Core, Inner};
-use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server};
+use crate::transport::{Core, Credential, Inner};
+use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server, TokenProvider};
 use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
@@ -48,6 +48,7 @@ pub const DEFAULT_MAX_ERROR_BODY: usize = crate::transport::DEFAULT_MAX_ERROR_BO
 #[must_use]
 pub struct ClientBuilder<V: ApiVersion> {
     token: Option<AccessToken>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     server: Server,
     connect_timeout: Duration,
     timeout: Option<Duration>,
@@ -66,6 +67,7 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
         f.debug_struct("ClientBuilder")
             .field("version", &V::NAME)
             .field("token", &self.token)
+            .field("token_provider", &self.token_provider.is_some())
             .field("server", &self.server)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -84,6 +86,7 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
     fn default() -> Self {
         ClientBuilder {
             token: None,
+            token_provider: None,
             server: Server::Production,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
@@ -109,6 +112,33 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// The organization or personal access token to authenticate with.
     pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Where to get the access token, once per request: for tokens that
+    /// expire or rotate (OAuth access tokens). Instead of
+    /// [`token`](Self::token); see [`TokenProvider`] (an async closure is
+    /// one). Its failure fails the call with
+    /// [`Error::TokenProvider`], without sending it.
+    ///
+    /// ```no_run
+    /// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+    /// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
+    /// use std::sync::{Arc, RwLock};
+    ///
+    /// // Refreshed elsewhere (a task that renews the OAuth token).
+    /// let current = Arc::new(RwLock::new(String::from("polar_at_u_...")));
+    /// let token = Arc::clone(&current);
+    /// let client = polar_api::v2026_10::Client::builder()
+    ///     .token_provider(move || {
+    ///         let token = token.read().map(|t| t.clone());
+    ///         async move { token.map_err(|_| "the token lock is poisoned") }
+    ///     })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token_provider = Some(Arc::new(provider));
         self
     }
 
@@ -235,19 +265,34 @@ impl<V: ApiVersion> ClientBuilder<V> {
         self
     }
 
-    /// Builds a client authenticated with the [`token`](Self::token).
+    /// Builds a client authenticated with the [`token`](Self::token) or
+    /// the [`token_provider`](Self::token_provider).
     ///
-    /// Fails with [`Error::Config`] when no token was given, the token or the
-    /// user-agent suffix cannot be sent as a header, or the base URL is
-    /// invalid.
+    /// Fails with [`Error::Config`] when neither or both were given, the
+    /// token or the user-agent suffix cannot be sent as a header, or the
+    /// base URL is invalid.
     pub fn build(mut self) -> Result<Client<V>, Error> {
-        let token = self.token.take().ok_or_else(|| {
-            Error::config(
-                "no access token: call .token(..), use Client::from_env(), \
-                 or build_anonymous() for the public endpoints",
-            )
-        })?;
-        Ok(Client::from_core(self.core(Some(&token))?))
+        let credential = match (self.token.take(), self.token_provider.take()) {
+            (Some(token), None) => Credential::from_token(Some(&token))?,
+            (None, Some(provider)) => Credential::Provider(provider),
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "both .token(..) and .token_provider(..) were called; keep one",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::config(
+                    "no access token: call .token(..) or .token_provider(..), use \
+                     Client::from_env(), or build_anonymous() for the public endpoints",
+                ))
+            }
+        };
+        Ok(Client::from_core(self.core(credential)?))
+    }
+
+    /// Whether a token or a token provider was set.
+    fn has_credential(&self) -> bool {
+        self.token.is_some() || self.token_provider.is_some()
     }
 
     /// Builds a client that sends no `Authorization` header, for the few
@@ -255,12 +300,12 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// addressed by its client secret). A token set with
     /// [`token`](Self::token) is an error here.
     pub fn build_anonymous(self) -> Result<Client<V>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(
                 "build_anonymous() was called on a builder that has a token; use build()",
             ));
         }
-        Ok(Client::from_core(self.core(None)?))
+        Ok(Client::from_core(self.core(Credential::Anonymous)?))
     }
 
     /// Builds a customer-portal client authenticated with a customer session
@@ -286,32 +331,33 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// [`NoSession`]). A token set with [`token`](Self::token) is an error
     /// here.
     pub fn build_public_portal(self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(
                 "build_public_portal() was called on a builder that has a token; \
                  use build_customer_portal(token)",
             ));
         }
-        Ok(CustomerPortalClient::from_core(self.core(None)?))
+        Ok(CustomerPortalClient::from_core(
+            self.core(Credential::Anonymous)?,
+        ))
     }
 
     fn build_portal<S: SessionKind>(
         self,
         session_token: AccessToken,
     ) -> Result<CustomerPortalClient<V, S>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(format!(
                 "a portal client authenticates with its {} token only; \
                  do not also set .token(..)",
                 S::NAME
             )));
         }
-        Ok(CustomerPortalClient::from_core(
-            self.core(Some(&session_token))?,
-        ))
+        let credential = Credential::from_token(Some(&session_token))?;
+        Ok(CustomerPortalClient::from_core(self.core(credential)?))
     }
 
-    fn core(self, token: Option<&AccessToken>) -> Result<Core, Error> {
+    fn core(self, credential: Credential) -> Result<Core, Error> {
         let base_url = self.server.normalized_base()?;
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) if !suffix.trim().is_empty() => {
@@ -336,7 +382,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
         Ok(Core::new(Inner {
             http,
             base_url,
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            credential,
             user_agent,
             timeout: self.timeout,
             deadline: self.deadline,

@@ -37,7 +37,7 @@ pub mod webhooks;
 #[doc(hidden)]
 pub mod __private;
 
-pub use auth::AccessToken;
+pub use auth::{AccessToken, TokenFuture, TokenProvider, TokenResult};
 pub use error::{ApiError, Error, TimeoutLimit};
 pub use hook::{Hook, RequestParts, ResponseInfo};
 pub use idempotency::IdempotencyKey;

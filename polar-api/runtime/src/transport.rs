@@ -14,6 +14,7 @@ use reqwest::Url;
 use tracing::field::Empty;
 use tracing::Instrument;
 
+pub use crate::auth::Credential;
 use crate::error::{status_may_have_been_applied, TimeoutLimit};
 use crate::hook::{Hook, RequestParts, ResponseInfo};
 use crate::request::Request;
@@ -36,7 +37,8 @@ pub struct Core {
 pub struct Inner {
     pub http: reqwest::Client,
     pub base_url: String,
-    pub authorization: Option<HeaderValue>,
+    /// Where the `Authorization` header comes from.
+    pub credential: Credential,
     pub user_agent: HeaderValue,
     pub timeout: Option<Duration>,
     pub deadline: Option<Duration>,
@@ -68,7 +70,7 @@ impl fmt::Debug for Core {
         f.debug_struct("Core")
             .field("api_version", &inner.api_version)
             .field("base_url", &inner.base_url)
-            .field("authenticated", &inner.authorization.is_some())
+            .field("credential", &inner.credential)
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("deadline", &inner.deadline)
@@ -144,7 +146,7 @@ impl Core {
     #[doc(hidden)]
     pub fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
         Ok(Core::new(Inner {
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            credential: Credential::from_token(token)?,
             ..(*self.inner).clone()
         }))
     }
@@ -164,7 +166,8 @@ impl Core {
     /// Sends a request and returns the final response, whatever its status.
     ///
     /// Adds the bearer token (the request's own, else the client's unless
-    /// the request is [public](Request::public)),
+    /// the request is [public](Request::public); a token provider is asked
+    /// once per request),
     /// `User-Agent` and `Accept`, applies the per-attempt timeout and the
     /// deadline of the whole request, calls the hooks around each attempt,
     /// and retries according to the [`RetryConfig`]. Runs inside a
@@ -173,7 +176,8 @@ impl Core {
     /// are recorded), `status` and `attempt`.
     ///
     /// Fails with [`Error::Encode`] when the request could not be built,
-    /// [`Error::Config`] when its token cannot be sent, [`Error::Timeout`] or
+    /// [`Error::Config`] when its token cannot be sent,
+    /// [`Error::TokenProvider`] when the token provider fails, [`Error::Timeout`] or
     /// [`Error::Transport`] when no response arrived.
     pub async fn send(&self, mut request: Request) -> Result<RawResponse, Error> {
         if let Some(error) = request.error.take() {
@@ -181,19 +185,6 @@ impl Core {
         }
         let started = Instant::now();
         let url = self.url(&request)?;
-        let options = &request.options;
-        let authorization = match &options.token {
-            Some(token) => Some(token.bearer_header()?),
-            None if request.public => None,
-            None => self.inner.authorization.clone(),
-        };
-        let plan = Plan {
-            started,
-            timeout: options.timeout.or(self.inner.timeout),
-            deadline: options.deadline.or(self.inner.deadline),
-            max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
-            authorization,
-        };
         let span = tracing::info_span!(
             "polar.request",
             operation = request.operation,
@@ -202,9 +193,24 @@ impl Core {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(&request, &plan, url, span.clone())
-            .instrument(span)
-            .await
+        let send = async {
+            let options = &request.options;
+            let authorization = match &options.token {
+                Some(token) => Some(token.bearer_header()?),
+                None if request.public => None,
+                None => self.inner.credential.header(request.operation).await?,
+            };
+            let plan = Plan {
+                started,
+                timeout: options.timeout.or(self.inner.timeout),
+                deadline: options.deadline.or(self.inner.deadline),
+                max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
+                authorization,
+            };
+            self.send_with_retries(&request, &plan, url, span.clone())
+                .await
+        };
+        send.instrument(span.clone()).await
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {

@@ -88,10 +88,14 @@ fn classify(error: &Error) -> Verdict {
             },
             _ => Verdict::Fatal,
         },
-        Error::Timeout { .. } | Error::Transport { .. } => Verdict::Retry {
-            retry_after: None,
-            rate_limited: false,
-        },
+        // A token provider that failed (a vault out of reach) may answer
+        // the next time.
+        Error::Timeout { .. } | Error::Transport { .. } | Error::TokenProvider { .. } => {
+            Verdict::Retry {
+                retry_after: None,
+                rate_limited: false,
+            }
+        }
         _ => Verdict::Fatal,
     }
 }
