@@ -356,6 +356,7 @@ impl Core {
                 path_template: request.path_template,
                 attempt,
                 status: outcome.as_ref().ok().map(|response| response.status),
+                headers: outcome.as_ref().ok().map(|response| &response.headers),
                 elapsed: started.elapsed(),
                 error: outcome.as_ref().err().map(|failed| &failed.error),
             };
