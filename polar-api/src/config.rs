@@ -9,7 +9,9 @@ use reqwest::header::HeaderValue;
 
 use crate::portal::CustomerPortalClient;
 use crate::transport::{Core, Credential, Inner};
-use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server, TokenProvider};
+use crate::{
+    AccessToken, ApiVersion, Client, Error, Hook, RateLimiter, RetryConfig, Server, TokenProvider,
+};
 use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
@@ -57,6 +59,7 @@ pub struct ClientBuilder<V: ApiVersion> {
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
+    rate_limiter: Option<RateLimiter>,
     max_response_body: u64,
     max_error_body: usize,
     version: PhantomData<fn() -> V>,
@@ -76,6 +79,7 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("http_client", &self.http_client)
             .field("hooks", &self.hooks.len())
+            .field("rate_limiter", &self.rate_limiter)
             .field("max_response_body", &self.max_response_body)
             .field("max_error_body", &self.max_error_body)
             .finish()
@@ -95,6 +99,7 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
             user_agent_suffix: None,
             http_client: None,
             hooks: Vec::new(),
+            rate_limiter: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
             version: PhantomData,
@@ -227,6 +232,34 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// added; clients derived from this one (portal clients) keep them.
     pub fn hook(mut self, hook: impl Hook) -> Self {
         self.hooks.push(Arc::new(hook));
+        self
+    }
+
+    /// Limits how many requests start per window, on this client, the
+    /// clients derived from it (portal clients), the ingestor built from
+    /// it, and anything else given a clone of `limiter` (default: none;
+    /// each request meets the server's `429` instead). Every attempt takes
+    /// a slot, waiting for one within the [`deadline`](Self::deadline); a
+    /// `429`'s `Retry-After` holds every request sharing the limiter.
+    ///
+    /// Polar allows 300 requests a minute per organization
+    /// ([`RateLimiter::polar`]). An ingestor limits itself to that by
+    /// default; built from a client with a limiter, it uses the client's
+    /// instead, so that the two together stay within it.
+    ///
+    /// ```no_run
+    /// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+    /// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
+    /// use polar_api::RateLimiter;
+    ///
+    /// let client = polar_api::v2026_10::Client::builder()
+    ///     .token("polar_oat_...")
+    ///     .rate_limiter(RateLimiter::polar())
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
         self
     }
 
@@ -388,6 +421,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
             deadline: self.deadline,
             retry: self.retry,
             hooks: self.hooks,
+            rate_limiter: self.rate_limiter,
             api_version: V::NAME,
             max_response_body: self.max_response_body,
             max_error_body: self.max_error_body,

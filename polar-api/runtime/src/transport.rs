@@ -15,12 +15,12 @@ use tracing::field::Empty;
 use tracing::Instrument;
 
 pub use crate::auth::Credential;
-use crate::error::{status_may_have_been_applied, TimeoutLimit};
+use crate::error::status_may_have_been_applied;
 use crate::hook::{Hook, RequestParts, ResponseInfo};
 use crate::request::Request;
 use crate::response::RawResponse;
 use crate::retry::{self, RetryConfig};
-use crate::{AccessToken, Error};
+use crate::{AccessToken, Error, RateLimiter, TimeoutLimit};
 
 /// What every client, group and request builder holds: a handle on one
 /// shared configuration (the HTTP client, where to send requests, the
@@ -44,6 +44,9 @@ pub struct Inner {
     pub deadline: Option<Duration>,
     pub retry: RetryConfig,
     pub hooks: Vec<Arc<dyn Hook>>,
+    /// Slots every attempt takes, shared with whatever else was given the
+    /// same limiter (`None`: no client-side limit).
+    pub rate_limiter: Option<RateLimiter>,
     /// The `Polar-Version` every request sends (the client's version module).
     pub api_version: &'static str,
     /// The most bytes a response body may have ([`DEFAULT_MAX_RESPONSE_BODY`]);
@@ -76,6 +79,7 @@ impl fmt::Debug for Core {
             .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
+            .field("rate_limiter", &inner.rate_limiter)
             .field("max_response_body", &inner.max_response_body)
             .field("max_error_body", &inner.max_error_body)
             .finish_non_exhaustive()
@@ -120,6 +124,11 @@ impl Plan {
 
     fn remaining(&self, deadline: Duration) -> Duration {
         deadline.saturating_sub(self.started.elapsed())
+    }
+
+    /// What is left of the deadline, if there is one.
+    fn left(&self) -> Option<Duration> {
+        self.deadline.map(|deadline| self.remaining(deadline))
     }
 
     /// Whether waiting `wait` leaves time for another attempt.
@@ -235,6 +244,15 @@ impl Core {
         let mut retries = 0u32;
         // Whether an earlier attempt may have reached the server and run.
         let mut earlier_sent = false;
+        if !self.take_slot(plan).await {
+            // Only a deadline stops the wait for a slot.
+            return Err(Error::Timeout {
+                operation: request.operation,
+                limit: TimeoutLimit::Deadline(plan.deadline.unwrap_or_default()),
+                sent: false,
+                source: None,
+            });
+        }
         loop {
             span.record("attempt", retries + 1);
             let outcome = self
@@ -249,6 +267,13 @@ impl Core {
                     } else {
                         None
                     };
+                    if let (429, Some(wait), Some(limiter)) =
+                        (response.status, retry_after, &self.inner.rate_limiter)
+                    {
+                        // The limit is the organization's: hold every
+                        // request that shares the limiter.
+                        limiter.pause_for(wait);
+                    }
                     // A 429 was refused before it ran: safe to resend for
                     // every method.
                     let resendable = idempotent || retry::refused_before_running(response.status);
@@ -288,7 +313,27 @@ impl Core {
                 ),
             }
             tokio::time::sleep(wait).await;
+            // No slot before the deadline: the last outcome is the answer.
+            if !self.take_slot(plan).await {
+                return outcome.map_err(|failed| failed.error);
+            }
             retries += 1;
+        }
+    }
+
+    /// Takes a slot of the rate limiter (when the client has one) for the
+    /// next attempt, waiting for one within the deadline; `false` when the
+    /// deadline passed first.
+    async fn take_slot(&self, plan: &Plan) -> bool {
+        let Some(limiter) = &self.inner.rate_limiter else {
+            return true;
+        };
+        match plan.left() {
+            None => {
+                limiter.acquire().await;
+                true
+            }
+            Some(left) => tokio::time::timeout(left, limiter.acquire()).await.is_ok(),
         }
     }
 

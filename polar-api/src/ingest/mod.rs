@@ -129,7 +129,6 @@ mod event;
 mod failure;
 mod handle;
 mod metadata;
-mod rate;
 mod stats;
 pub mod strategy;
 
