@@ -147,7 +147,10 @@ impl<V: ApiVersion> fmt::Debug for Client<V> {
         f.debug_struct("Client")
             .field("api_version", &V::NAME)
             .field("base_url", &self.core.inner().base_url)
-            .field("authenticated", &self.core.inner().authorization.is_some())
+            .field(
+                "authenticated",
+                &self.core.inner().credential.is_authenticated(),
+            )
             .finish_non_exhaustive()
     }
 }

@@ -8,8 +8,10 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use crate::portal::CustomerPortalClient;
-use crate::transport::{Core, Inner};
-use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server};
+use crate::transport::{Core, Credential, Inner};
+use crate::{
+    AccessToken, ApiVersion, Client, Error, Hook, RateLimiter, RetryConfig, Server, TokenProvider,
+};
 use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
@@ -48,6 +50,7 @@ pub const DEFAULT_MAX_ERROR_BODY: usize = crate::transport::DEFAULT_MAX_ERROR_BO
 #[must_use]
 pub struct ClientBuilder<V: ApiVersion> {
     token: Option<AccessToken>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     server: Server,
     connect_timeout: Duration,
     timeout: Option<Duration>,
@@ -56,6 +59,7 @@ pub struct ClientBuilder<V: ApiVersion> {
     user_agent_suffix: Option<String>,
     http_client: Option<reqwest::Client>,
     hooks: Vec<Arc<dyn Hook>>,
+    rate_limiter: Option<RateLimiter>,
     max_response_body: u64,
     max_error_body: usize,
     version: PhantomData<fn() -> V>,
@@ -66,6 +70,7 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
         f.debug_struct("ClientBuilder")
             .field("version", &V::NAME)
             .field("token", &self.token)
+            .field("token_provider", &self.token_provider.is_some())
             .field("server", &self.server)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -74,6 +79,7 @@ impl<V: ApiVersion> fmt::Debug for ClientBuilder<V> {
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("http_client", &self.http_client)
             .field("hooks", &self.hooks.len())
+            .field("rate_limiter", &self.rate_limiter)
             .field("max_response_body", &self.max_response_body)
             .field("max_error_body", &self.max_error_body)
             .finish()
@@ -84,6 +90,7 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
     fn default() -> Self {
         ClientBuilder {
             token: None,
+            token_provider: None,
             server: Server::Production,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: Some(DEFAULT_TIMEOUT),
@@ -92,6 +99,7 @@ impl<V: ApiVersion> Default for ClientBuilder<V> {
             user_agent_suffix: None,
             http_client: None,
             hooks: Vec::new(),
+            rate_limiter: None,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
             version: PhantomData,
@@ -109,6 +117,33 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// The organization or personal access token to authenticate with.
     pub fn token(mut self, token: impl Into<AccessToken>) -> Self {
         self.token = Some(token.into());
+        self
+    }
+
+    /// Where to get the access token, once per request: for tokens that
+    /// expire or rotate (OAuth access tokens). Instead of
+    /// [`token`](Self::token); see [`TokenProvider`] (an async closure is
+    /// one). Its failure fails the call with
+    /// [`Error::TokenProvider`], without sending it.
+    ///
+    /// ```no_run
+    /// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+    /// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
+    /// use std::sync::{Arc, RwLock};
+    ///
+    /// // Refreshed elsewhere (a task that renews the OAuth token).
+    /// let current = Arc::new(RwLock::new(String::from("polar_at_u_...")));
+    /// let token = Arc::clone(&current);
+    /// let client = polar_api::v2026_10::Client::builder()
+    ///     .token_provider(move || {
+    ///         let token = token.read().map(|t| t.clone());
+    ///         async move { token.map_err(|_| "the token lock is poisoned") }
+    ///     })
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token_provider = Some(Arc::new(provider));
         self
     }
 
@@ -200,6 +235,34 @@ impl<V: ApiVersion> ClientBuilder<V> {
         self
     }
 
+    /// Limits how many requests start per window, on this client, the
+    /// clients derived from it (portal clients), the ingestor built from
+    /// it, and anything else given a clone of `limiter` (default: none;
+    /// each request meets the server's `429` instead). Every attempt takes
+    /// a slot, waiting for one within the [`deadline`](Self::deadline); a
+    /// `429`'s `Retry-After` holds every request sharing the limiter.
+    ///
+    /// Polar allows 300 requests a minute per organization
+    /// ([`RateLimiter::polar`]). An ingestor limits itself to that by
+    /// default; built from a client with a limiter, it uses the client's
+    /// instead, so that the two together stay within it.
+    ///
+    /// ```no_run
+    /// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+    /// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
+    /// use polar_api::RateLimiter;
+    ///
+    /// let client = polar_api::v2026_10::Client::builder()
+    ///     .token("polar_oat_...")
+    ///     .rate_limiter(RateLimiter::polar())
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limiter(mut self, limiter: RateLimiter) -> Self {
+        self.rate_limiter = Some(limiter);
+        self
+    }
+
     /// The most bytes a success response's body may have (default
     /// [`DEFAULT_MAX_RESPONSE_BODY`], 32 MiB). A body over it is not read
     /// past the limit (not at all when its `Content-Length` says so) and
@@ -235,19 +298,34 @@ impl<V: ApiVersion> ClientBuilder<V> {
         self
     }
 
-    /// Builds a client authenticated with the [`token`](Self::token).
+    /// Builds a client authenticated with the [`token`](Self::token) or
+    /// the [`token_provider`](Self::token_provider).
     ///
-    /// Fails with [`Error::Config`] when no token was given, the token or the
-    /// user-agent suffix cannot be sent as a header, or the base URL is
-    /// invalid.
+    /// Fails with [`Error::Config`] when neither or both were given, the
+    /// token or the user-agent suffix cannot be sent as a header, or the
+    /// base URL is invalid.
     pub fn build(mut self) -> Result<Client<V>, Error> {
-        let token = self.token.take().ok_or_else(|| {
-            Error::config(
-                "no access token: call .token(..), use Client::from_env(), \
-                 or build_anonymous() for the public endpoints",
-            )
-        })?;
-        Ok(Client::from_core(self.core(Some(&token))?))
+        let credential = match (self.token.take(), self.token_provider.take()) {
+            (Some(token), None) => Credential::from_token(Some(&token))?,
+            (None, Some(provider)) => Credential::Provider(provider),
+            (Some(_), Some(_)) => {
+                return Err(Error::config(
+                    "both .token(..) and .token_provider(..) were called; keep one",
+                ))
+            }
+            (None, None) => {
+                return Err(Error::config(
+                    "no access token: call .token(..) or .token_provider(..), use \
+                     Client::from_env(), or build_anonymous() for the public endpoints",
+                ))
+            }
+        };
+        Ok(Client::from_core(self.core(credential)?))
+    }
+
+    /// Whether a token or a token provider was set.
+    fn has_credential(&self) -> bool {
+        self.token.is_some() || self.token_provider.is_some()
     }
 
     /// Builds a client that sends no `Authorization` header, for the few
@@ -255,12 +333,12 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// addressed by its client secret). A token set with
     /// [`token`](Self::token) is an error here.
     pub fn build_anonymous(self) -> Result<Client<V>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(
                 "build_anonymous() was called on a builder that has a token; use build()",
             ));
         }
-        Ok(Client::from_core(self.core(None)?))
+        Ok(Client::from_core(self.core(Credential::Anonymous)?))
     }
 
     /// Builds a customer-portal client authenticated with a customer session
@@ -286,32 +364,33 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// [`NoSession`]). A token set with [`token`](Self::token) is an error
     /// here.
     pub fn build_public_portal(self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(
                 "build_public_portal() was called on a builder that has a token; \
                  use build_customer_portal(token)",
             ));
         }
-        Ok(CustomerPortalClient::from_core(self.core(None)?))
+        Ok(CustomerPortalClient::from_core(
+            self.core(Credential::Anonymous)?,
+        ))
     }
 
     fn build_portal<S: SessionKind>(
         self,
         session_token: AccessToken,
     ) -> Result<CustomerPortalClient<V, S>, Error> {
-        if self.token.is_some() {
+        if self.has_credential() {
             return Err(Error::config(format!(
                 "a portal client authenticates with its {} token only; \
                  do not also set .token(..)",
                 S::NAME
             )));
         }
-        Ok(CustomerPortalClient::from_core(
-            self.core(Some(&session_token))?,
-        ))
+        let credential = Credential::from_token(Some(&session_token))?;
+        Ok(CustomerPortalClient::from_core(self.core(credential)?))
     }
 
-    fn core(self, token: Option<&AccessToken>) -> Result<Core, Error> {
+    fn core(self, credential: Credential) -> Result<Core, Error> {
         let base_url = self.server.normalized_base()?;
         let user_agent = match &self.user_agent_suffix {
             Some(suffix) if !suffix.trim().is_empty() => {
@@ -336,12 +415,13 @@ impl<V: ApiVersion> ClientBuilder<V> {
         Ok(Core::new(Inner {
             http,
             base_url,
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            credential,
             user_agent,
             timeout: self.timeout,
             deadline: self.deadline,
             retry: self.retry,
             hooks: self.hooks,
+            rate_limiter: self.rate_limiter,
             api_version: V::NAME,
             max_response_body: self.max_response_body,
             max_error_body: self.max_error_body,

@@ -120,9 +120,10 @@ pub use config::{
 };
 pub use polar_api_runtime::{
     collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error,
-    Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
-    ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
-    PAGE_WALK_MAX_RATE_LIMITED, PAGE_WALK_MAX_RETRY_AFTER,
+    Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RateLimiter,
+    RequestParts, Response, ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit,
+    TokenFuture, TokenProvider, TokenResult, API_VERSION_HEADER, PAGE_WALK_MAX_RATE_LIMITED,
+    PAGE_WALK_MAX_RETRY_AFTER, POLAR_REQUESTS_PER_MINUTE,
 };
 pub use portal::{AuthenticatedSession, CustomerPortalClient};
 

@@ -355,3 +355,81 @@ async fn without_a_callback_at_most_queue_capacity_failures_are_kept() {
     )
     .await
 }
+
+// ------------------------------------------------- detached records ---
+
+/// `record_detached` into a full queue spawns a task that waits for room
+/// and holds the event meanwhile (at most as many as the queue holds). The
+/// runtime ends while two such tasks wait (two events fill the queue, in
+/// flight to a server that never answers): their events must be reported
+/// too, with the two the batcher held, each exactly once.
+fn detached_records_waiting_when_the_runtime_ends(
+    flavor: Flavor,
+    prefix: &str,
+    on_failure: Option<ingest_support::Sink>,
+) {
+    let url = silent_server();
+    let rt = runtime(flavor);
+    rt.block_on(guarded(prefix, async {
+        let mut builder = client_for(&url, Duration::from_secs(3600))
+            .ingestor()
+            .queue_capacity(2)
+            .max_batch_size(2)
+            .max_delay(Duration::from_secs(3600))
+            .no_rate_limit();
+        if let Some(on_failure) = on_failure {
+            builder = builder.on_failure(on_failure);
+        }
+        let ingestor = builder.start().unwrap();
+        for i in 0..2 {
+            ingestor.record(event(prefix, i)).await.unwrap();
+        }
+        until("a batch in flight", || {
+            ingestor.stats().in_flight_events == 2
+        })
+        .await;
+        for i in 2..4 {
+            ingestor.record_detached(event(prefix, i));
+        }
+        // Let the detached tasks start waiting for room.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(ingestor.stats().recorded, 2);
+        assert!(ingestor.take_failures().is_empty());
+    }));
+    drop(rt);
+}
+
+fn detached_records_reach_on_failure(flavor: Flavor, prefix: &str) {
+    let (failures, on_failure) = collector();
+    detached_records_waiting_when_the_runtime_ends(flavor, prefix, Some(Box::new(on_failure)));
+    let failures = failures.lock().unwrap();
+    let mut got = BTreeMap::new();
+    for failure in failures.iter() {
+        assert!(
+            matches!(failure.reason, FailureReason::RuntimeShutdown),
+            "{:?}",
+            failure.reason
+        );
+        *got.entry(failure.event.get_external_id().unwrap().to_owned())
+            .or_insert(0) += 1;
+    }
+    assert_eq!(got, expected_ids(prefix, 4), "each event reported once");
+}
+
+#[test]
+fn current_thread_runtime_ending_reports_detached_records_waiting_for_room() {
+    detached_records_reach_on_failure(Flavor::CurrentThread, "ct-det-");
+}
+
+#[test]
+fn multi_thread_runtime_ending_reports_detached_records_waiting_for_room() {
+    detached_records_reach_on_failure(Flavor::MultiThread, "mt-det-");
+}
+
+#[test]
+fn runtime_ending_without_a_callback_logs_detached_records_waiting_for_room() {
+    capture_logs();
+    let prefix = "det-log-";
+    detached_records_waiting_when_the_runtime_ends(Flavor::CurrentThread, prefix, None);
+    assert_eq!(ids_named_in_error_logs(prefix), expected_ids(prefix, 4));
+}

@@ -1,6 +1,9 @@
 //! The secret credential a client sends as its `Authorization` header.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
 use reqwest::header::HeaderValue;
 use zeroize::{Zeroize, Zeroizing};
@@ -106,6 +109,117 @@ impl From<polar_models_core::Secret> for AccessToken {
 impl From<&polar_models_core::Secret> for AccessToken {
     fn from(token: &polar_models_core::Secret) -> Self {
         AccessToken::new(token.expose_secret())
+    }
+}
+
+/// What a [`TokenProvider`] returns: the token, or why there is none.
+pub type TokenResult = Result<AccessToken, Box<dyn std::error::Error + Send + Sync>>;
+
+/// The future a [`TokenProvider`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = TokenResult> + Send + 'a>>;
+
+/// Where a client gets its access token, asked once per request: for
+/// tokens that expire (OAuth access tokens), or that live in a vault.
+/// Set with `ClientBuilder::token_provider`.
+///
+/// The client does not cache what it returns: each request (each call of
+/// an operation, each page of a walk, each request of an ingestor; not
+/// each retry of one) asks again, so a rotated token is used from the
+/// next request on. Cache in the provider as you wish: it is on the path
+/// of every request.
+///
+/// An async closure (a closure returning a future) is a provider:
+///
+/// ```no_run
+/// # #[cfg(not(feature = "v2026-10"))] fn main() {}
+/// # #[cfg(feature = "v2026-10")] fn main() -> Result<(), polar_api::Error> {
+/// use std::sync::Arc;
+/// use polar_api::AccessToken;
+///
+/// # struct Vault;
+/// # impl Vault { async fn current_token(&self) -> std::io::Result<String> { Ok(String::new()) } }
+/// let vault = Arc::new(Vault);
+/// let client = polar_api::v2026_10::Client::builder()
+///     .token_provider(move || {
+///         let vault = Arc::clone(&vault);
+///         async move { Ok::<_, std::io::Error>(AccessToken::new(vault.current_token().await?)) }
+///     })
+///     .build()?;
+/// # Ok(()) }
+/// ```
+///
+/// When it fails, the request is not sent, and the call fails with
+/// [`Error::TokenProvider`] carrying the provider's error. A token it
+/// returns that cannot be sent (empty, or with a line break) fails the
+/// call with [`Error::Config`]; neither error contains the token.
+pub trait TokenProvider: Send + Sync + 'static {
+    /// The token to send with the next request.
+    fn token(&self) -> TokenFuture<'_>;
+}
+
+impl<F, Fut, T, E> TokenProvider for F
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, E>> + Send + 'static,
+    T: Into<AccessToken>,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    fn token(&self) -> TokenFuture<'_> {
+        let future = self();
+        Box::pin(async move { future.await.map(Into::into).map_err(Into::into) })
+    }
+}
+
+/// How a client authenticates its requests.
+#[derive(Clone, Default)]
+#[doc(hidden)]
+pub enum Credential {
+    /// No `Authorization` header.
+    #[default]
+    Anonymous,
+    /// The same header on every request.
+    Static(HeaderValue),
+    /// A header made per request from what the provider returns.
+    Provider(Arc<dyn TokenProvider>),
+}
+
+impl Credential {
+    /// A fixed token's credential (`None`: anonymous).
+    pub fn from_token(token: Option<&AccessToken>) -> Result<Credential, Error> {
+        Ok(match token {
+            Some(token) => Credential::Static(token.bearer_header()?),
+            None => Credential::Anonymous,
+        })
+    }
+
+    /// Whether requests carry a token.
+    pub fn is_authenticated(&self) -> bool {
+        !matches!(self, Credential::Anonymous)
+    }
+
+    /// The `Authorization` header of one request of `operation`.
+    pub(crate) async fn header(
+        &self,
+        operation: &'static str,
+    ) -> Result<Option<HeaderValue>, Error> {
+        match self {
+            Credential::Anonymous => Ok(None),
+            Credential::Static(header) => Ok(Some(header.clone())),
+            Credential::Provider(provider) => match provider.token().await {
+                Ok(token) => token.bearer_header().map(Some),
+                Err(source) => Err(Error::TokenProvider { operation, source }),
+            },
+        }
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Credential::Anonymous => "Anonymous",
+            Credential::Static(_) => "Static(***)",
+            Credential::Provider(_) => "Provider",
+        })
     }
 }
 

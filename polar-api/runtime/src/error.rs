@@ -136,6 +136,14 @@ pub enum Error {
         /// What is wrong and how to fix it.
         message: String,
     },
+    /// The token provider given to `ClientBuilder::token_provider` failed:
+    /// the request was not sent. Not retried.
+    TokenProvider {
+        /// The operation being called.
+        operation: &'static str,
+        /// What the provider returned.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// Which time limit an [`Error::Timeout`] ran into.
@@ -533,6 +541,10 @@ impl fmt::Display for Error {
                 write!(f, "{operation}: could not encode the request: {message}")
             }
             Error::Config { message } => write!(f, "Polar client configuration: {message}"),
+            Error::TokenProvider { operation, source } => write!(
+                f,
+                "{operation}: the token provider failed, so the request was not sent: {source}"
+            ),
         }
     }
 }
@@ -545,6 +557,7 @@ impl std::error::Error for Error {
                 .as_ref()
                 .map(|e| e as &(dyn std::error::Error + 'static)),
             Error::Decode { source, .. } => Some(source),
+            Error::TokenProvider { source, .. } => Some(&**source),
             _ => None,
         }
     }
@@ -605,7 +618,8 @@ impl Error {
     ///
     /// * `false` when nothing reached the server: the request could not
     ///   be built ([`Error::Encode`]), the client is misconfigured
-    ///   ([`Error::Config`]), or no connection could be opened (a refused
+    ///   ([`Error::Config`]), the token provider failed
+    ///   ([`Error::TokenProvider`]), or no connection could be opened (a refused
     ///   connection, an unknown host, a failed TLS handshake, the connect
     ///   timeout; `sent: false`).
     /// * `false` for an answer that refuses the request: a 429 (refused
@@ -632,9 +646,10 @@ impl Error {
             Error::Transport { sent, .. } | Error::Timeout { sent, .. } => *sent,
             Error::Api(api) => api.may_have_been_applied(),
             Error::Decode { .. } | Error::ResponseTooLarge { .. } | Error::Redirect { .. } => true,
-            Error::UnsupportedApiVersion { .. } | Error::Encode { .. } | Error::Config { .. } => {
-                false
-            }
+            Error::UnsupportedApiVersion { .. }
+            | Error::Encode { .. }
+            | Error::Config { .. }
+            | Error::TokenProvider { .. } => false,
         }
     }
 
@@ -647,7 +662,8 @@ impl Error {
             | Error::Encode { operation, .. }
             | Error::UnsupportedApiVersion { operation, .. }
             | Error::Redirect { operation, .. }
-            | Error::ResponseTooLarge { operation, .. } => Some(operation),
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::TokenProvider { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Config { .. } => None,
         }
@@ -829,6 +845,11 @@ impl fmt::Debug for Error {
             Error::Config { message } => {
                 f.debug_struct("Config").field("message", message).finish()
             }
+            Error::TokenProvider { operation, source } => f
+                .debug_struct("TokenProvider")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
         }
     }
 }

@@ -20,6 +20,7 @@
 //! `reqwest::Client` of your own given to
 //! `ClientBuilder::http_client`.
 
+use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
@@ -46,7 +47,12 @@ use crate::Error;
 ///     }
 ///     fn on_response(&self, response: &ResponseInfo<'_>) {
 ///         if response.elapsed() > Duration::from_secs(1) {
-///             eprintln!("slow {}: {:?}", response.operation(), response.status());
+///             eprintln!(
+///                 "slow {}: {:?} (request id {:?})",
+///                 response.operation(),
+///                 response.status(),
+///                 response.header("x-request-id"),
+///             );
 ///         }
 ///     }
 /// }
@@ -63,7 +69,8 @@ pub trait Hook: Send + Sync + 'static {
         let _ = request;
     }
 
-    /// Called after each attempt, with its status or its error.
+    /// Called after each attempt, with its status, headers and latency, or
+    /// its error.
     fn on_response(&self, response: &ResponseInfo<'_>) {
         let _ = response;
     }
@@ -112,16 +119,41 @@ impl RequestParts<'_> {
     }
 }
 
-/// How an attempt ended, as a [`Hook`] sees it.
-#[derive(Debug)]
+/// How an attempt ended, as a [`Hook`] sees it: the status, headers and
+/// latency of the response, or the error when none arrived.
+///
+/// Built only when a hook is set, from what the attempt already holds (the
+/// headers are borrowed, not copied). Its `Debug` lists header names, not
+/// values.
 pub struct ResponseInfo<'a> {
     pub(crate) operation: &'static str,
     pub(crate) method: &'a Method,
     pub(crate) path_template: &'static str,
     pub(crate) attempt: u32,
     pub(crate) status: Option<u16>,
+    pub(crate) headers: Option<&'a HeaderMap>,
     pub(crate) elapsed: Duration,
     pub(crate) error: Option<&'a Error>,
+}
+
+impl fmt::Debug for ResponseInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseInfo")
+            .field("operation", &self.operation)
+            .field("method", self.method)
+            .field("path_template", &self.path_template)
+            .field("attempt", &self.attempt)
+            .field("status", &self.status)
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .map(|headers| headers.keys().collect::<Vec<_>>()),
+            )
+            .field("elapsed", &self.elapsed)
+            .field("error", &self.error)
+            .finish()
+    }
 }
 
 impl ResponseInfo<'_> {
@@ -151,14 +183,30 @@ impl ResponseInfo<'_> {
         self.status
     }
 
+    /// The response's headers (a request id, the rate-limit headers);
+    /// `None` when no response arrived.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        self.headers
+    }
+
+    /// One response header as text (`response.header("x-request-id")`):
+    /// `None` when there was no response, no such header, or a value that
+    /// is not visible ASCII. The first one, when it came several times.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers?.get(name)?.to_str().ok()
+    }
+
     /// How long the attempt took, from sending to the last byte of the
     /// response (or to the failure).
     pub fn elapsed(&self) -> Duration {
         self.elapsed
     }
 
-    /// Why no response arrived: an [`Error::Transport`] or
-    /// [`Error::Timeout`].
+    /// Why the attempt failed without a usable response: an
+    /// [`Error::Transport`] or [`Error::Timeout`] (no response), or an
+    /// [`Error::ResponseTooLarge`] (a body over the limit). An answer with
+    /// an error status is not an error here: see [`status`](Self::status);
+    /// the call's [`Error::Api`] is made from it afterwards.
     pub fn error(&self) -> Option<&Error> {
         self.error
     }

@@ -16,6 +16,8 @@ mod auth;
 pub mod error;
 pub mod hook;
 mod idempotency;
+#[doc(hidden)]
+pub mod limiter;
 mod pagination;
 mod query;
 mod rate_limit;
@@ -37,10 +39,11 @@ pub mod webhooks;
 #[doc(hidden)]
 pub mod __private;
 
-pub use auth::AccessToken;
+pub use auth::{AccessToken, TokenFuture, TokenProvider, TokenResult};
 pub use error::{ApiError, Error, TimeoutLimit};
 pub use hook::{Hook, RequestParts, ResponseInfo};
 pub use idempotency::IdempotencyKey;
+pub use limiter::{RateLimiter, POLAR_REQUESTS_PER_MINUTE};
 pub use pagination::{
     collect_all, dedup_by_key, paginate, PAGE_WALK_MAX_RATE_LIMITED, PAGE_WALK_MAX_RETRY_AFTER,
 };

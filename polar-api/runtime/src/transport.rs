@@ -14,12 +14,13 @@ use reqwest::Url;
 use tracing::field::Empty;
 use tracing::Instrument;
 
-use crate::error::{status_may_have_been_applied, TimeoutLimit};
+pub use crate::auth::Credential;
+use crate::error::status_may_have_been_applied;
 use crate::hook::{Hook, RequestParts, ResponseInfo};
 use crate::request::Request;
 use crate::response::RawResponse;
 use crate::retry::{self, RetryConfig};
-use crate::{AccessToken, Error};
+use crate::{AccessToken, Error, RateLimiter, TimeoutLimit};
 
 /// What every client, group and request builder holds: a handle on one
 /// shared configuration (the HTTP client, where to send requests, the
@@ -36,12 +37,16 @@ pub struct Core {
 pub struct Inner {
     pub http: reqwest::Client,
     pub base_url: String,
-    pub authorization: Option<HeaderValue>,
+    /// Where the `Authorization` header comes from.
+    pub credential: Credential,
     pub user_agent: HeaderValue,
     pub timeout: Option<Duration>,
     pub deadline: Option<Duration>,
     pub retry: RetryConfig,
     pub hooks: Vec<Arc<dyn Hook>>,
+    /// Slots every attempt takes, shared with whatever else was given the
+    /// same limiter (`None`: no client-side limit).
+    pub rate_limiter: Option<RateLimiter>,
     /// The `Polar-Version` every request sends (the client's version module).
     pub api_version: &'static str,
     /// The most bytes a response body may have ([`DEFAULT_MAX_RESPONSE_BODY`]);
@@ -68,12 +73,13 @@ impl fmt::Debug for Core {
         f.debug_struct("Core")
             .field("api_version", &inner.api_version)
             .field("base_url", &inner.base_url)
-            .field("authenticated", &inner.authorization.is_some())
+            .field("credential", &inner.credential)
             .field("user_agent", &inner.user_agent)
             .field("timeout", &inner.timeout)
             .field("deadline", &inner.deadline)
             .field("retry", &inner.retry)
             .field("hooks", &inner.hooks.len())
+            .field("rate_limiter", &inner.rate_limiter)
             .field("max_response_body", &inner.max_response_body)
             .field("max_error_body", &inner.max_error_body)
             .finish_non_exhaustive()
@@ -120,6 +126,11 @@ impl Plan {
         deadline.saturating_sub(self.started.elapsed())
     }
 
+    /// What is left of the deadline, if there is one.
+    fn left(&self) -> Option<Duration> {
+        self.deadline.map(|deadline| self.remaining(deadline))
+    }
+
     /// Whether waiting `wait` leaves time for another attempt.
     fn can_wait(&self, wait: Duration) -> bool {
         self.deadline
@@ -144,7 +155,7 @@ impl Core {
     #[doc(hidden)]
     pub fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
         Ok(Core::new(Inner {
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            credential: Credential::from_token(token)?,
             ..(*self.inner).clone()
         }))
     }
@@ -164,7 +175,8 @@ impl Core {
     /// Sends a request and returns the final response, whatever its status.
     ///
     /// Adds the bearer token (the request's own, else the client's unless
-    /// the request is [public](Request::public)),
+    /// the request is [public](Request::public); a token provider is asked
+    /// once per request),
     /// `User-Agent` and `Accept`, applies the per-attempt timeout and the
     /// deadline of the whole request, calls the hooks around each attempt,
     /// and retries according to the [`RetryConfig`]. Runs inside a
@@ -173,7 +185,8 @@ impl Core {
     /// are recorded), `status` and `attempt`.
     ///
     /// Fails with [`Error::Encode`] when the request could not be built,
-    /// [`Error::Config`] when its token cannot be sent, [`Error::Timeout`] or
+    /// [`Error::Config`] when its token cannot be sent,
+    /// [`Error::TokenProvider`] when the token provider fails, [`Error::Timeout`] or
     /// [`Error::Transport`] when no response arrived.
     pub async fn send(&self, mut request: Request) -> Result<RawResponse, Error> {
         if let Some(error) = request.error.take() {
@@ -181,19 +194,6 @@ impl Core {
         }
         let started = Instant::now();
         let url = self.url(&request)?;
-        let options = &request.options;
-        let authorization = match &options.token {
-            Some(token) => Some(token.bearer_header()?),
-            None if request.public => None,
-            None => self.inner.authorization.clone(),
-        };
-        let plan = Plan {
-            started,
-            timeout: options.timeout.or(self.inner.timeout),
-            deadline: options.deadline.or(self.inner.deadline),
-            max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
-            authorization,
-        };
         let span = tracing::info_span!(
             "polar.request",
             operation = request.operation,
@@ -202,9 +202,24 @@ impl Core {
             status = Empty,
             attempt = Empty,
         );
-        self.send_with_retries(&request, &plan, url, span.clone())
-            .instrument(span)
-            .await
+        let send = async {
+            let options = &request.options;
+            let authorization = match &options.token {
+                Some(token) => Some(token.bearer_header()?),
+                None if request.public => None,
+                None => self.inner.credential.header(request.operation).await?,
+            };
+            let plan = Plan {
+                started,
+                timeout: options.timeout.or(self.inner.timeout),
+                deadline: options.deadline.or(self.inner.deadline),
+                max_retries: options.max_retries.unwrap_or(self.inner.retry.max_retries),
+                authorization,
+            };
+            self.send_with_retries(&request, &plan, url, span.clone())
+                .await
+        };
+        send.instrument(span.clone()).await
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {
@@ -229,6 +244,15 @@ impl Core {
         let mut retries = 0u32;
         // Whether an earlier attempt may have reached the server and run.
         let mut earlier_sent = false;
+        if !self.take_slot(plan).await {
+            // Only a deadline stops the wait for a slot.
+            return Err(Error::Timeout {
+                operation: request.operation,
+                limit: TimeoutLimit::Deadline(plan.deadline.unwrap_or_default()),
+                sent: false,
+                source: None,
+            });
+        }
         loop {
             span.record("attempt", retries + 1);
             let outcome = self
@@ -243,6 +267,13 @@ impl Core {
                     } else {
                         None
                     };
+                    if let (429, Some(wait), Some(limiter)) =
+                        (response.status, retry_after, &self.inner.rate_limiter)
+                    {
+                        // The limit is the organization's: hold every
+                        // request that shares the limiter.
+                        limiter.pause_for(wait);
+                    }
                     // A 429 was refused before it ran: safe to resend for
                     // every method.
                     let resendable = idempotent || retry::refused_before_running(response.status);
@@ -282,7 +313,27 @@ impl Core {
                 ),
             }
             tokio::time::sleep(wait).await;
+            // No slot before the deadline: the last outcome is the answer.
+            if !self.take_slot(plan).await {
+                return outcome.map_err(|failed| failed.error);
+            }
             retries += 1;
+        }
+    }
+
+    /// Takes a slot of the rate limiter (when the client has one) for the
+    /// next attempt, waiting for one within the deadline; `false` when the
+    /// deadline passed first.
+    async fn take_slot(&self, plan: &Plan) -> bool {
+        let Some(limiter) = &self.inner.rate_limiter else {
+            return true;
+        };
+        match plan.left() {
+            None => {
+                limiter.acquire().await;
+                true
+            }
+            Some(left) => tokio::time::timeout(left, limiter.acquire()).await.is_ok(),
         }
     }
 
@@ -350,6 +401,7 @@ impl Core {
                 path_template: request.path_template,
                 attempt,
                 status: outcome.as_ref().ok().map(|response| response.status),
+                headers: outcome.as_ref().ok().map(|response| &response.headers),
                 elapsed: started.elapsed(),
                 error: outcome.as_ref().err().map(|failed| &failed.error),
             };

@@ -19,9 +19,9 @@ use super::encode::{encode, Body};
 use super::event::Event;
 use super::failure::{Failure, FailureReason, Refusal, ShutdownReport};
 use super::handle::{hand_to, log_undelivered, Msg, Shared, Stopped};
-use super::rate::later;
 use super::stats::Counters;
 use crate::transport::Core;
+use polar_api_runtime::limiter::later;
 
 type InFlight = Pin<Box<dyn Future<Output = (u64, Body, Outcome)> + Send>>;
 
@@ -72,11 +72,14 @@ impl Batcher {
         rx: mpsc::UnboundedReceiver<Msg>,
     ) -> Self {
         let (expire, expired) = watch::channel(false);
+        let own_limit = settings
+            .rate_limit
+            .own_limit(core.inner().rate_limiter.is_some());
         let sender = Arc::new(Sender::new(
             core,
             settings.attempt_timeout,
             settings.retry_for,
-            settings.rate_limit,
+            own_limit,
             expired,
         ));
         Batcher {

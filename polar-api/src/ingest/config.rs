@@ -50,10 +50,34 @@ pub(crate) struct Settings {
     pub(crate) max_delay: Duration,
     pub(crate) queue_capacity: usize,
     pub(crate) max_in_flight: usize,
-    pub(crate) rate_limit: Option<(u32, Duration)>,
+    pub(crate) rate_limit: RateSetting,
     pub(crate) retry_for: Duration,
     pub(crate) attempt_timeout: Option<Duration>,
     pub(crate) shutdown_timeout: Duration,
+}
+
+/// The ingestor's own rate limit.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum RateSetting {
+    /// 300 a minute, unless the client has a limiter: then only that one.
+    Default,
+    /// `rate_limit(requests, per)`.
+    Own(u32, Duration),
+    /// `no_rate_limit()`.
+    Off,
+}
+
+impl RateSetting {
+    /// The window of the ingestor's own limiter, for a client with or
+    /// without a limiter of its own.
+    pub(crate) fn own_limit(self, client_has_limiter: bool) -> Option<(u32, Duration)> {
+        match self {
+            RateSetting::Default if client_has_limiter => None,
+            RateSetting::Default => Some((DEFAULT_REQUESTS_PER_MINUTE, Duration::from_secs(60))),
+            RateSetting::Own(requests, per) => Some((requests, per)),
+            RateSetting::Off => None,
+        }
+    }
 }
 
 /// Configures an [`Ingestor`]: [`Ingestor::builder`] or
@@ -102,7 +126,7 @@ impl IngestorBuilder {
                 max_delay: DEFAULT_MAX_DELAY,
                 queue_capacity: DEFAULT_QUEUE_CAPACITY,
                 max_in_flight: DEFAULT_MAX_IN_FLIGHT,
-                rate_limit: Some((DEFAULT_REQUESTS_PER_MINUTE, Duration::from_secs(60))),
+                rate_limit: RateSetting::Default,
                 retry_for: DEFAULT_RETRY_FOR,
                 attempt_timeout: None,
                 shutdown_timeout: DEFAULT_SHUTDOWN_TIMEOUT,
@@ -149,17 +173,24 @@ impl IngestorBuilder {
     }
 
     /// At most `requests` requests (attempts and retries included) in any
-    /// `per` (default 300 a minute, Polar's limit per organization: lower
-    /// it when several processes ingest for one organization).
+    /// `per`, of the ingestor alone. By default 300 a minute, Polar's limit
+    /// per organization (lower it when several processes ingest for one
+    /// organization), unless the client it is built from has a
+    /// [`rate_limiter`](crate::ClientBuilder::rate_limiter): then the
+    /// ingestor has no limit of its own and takes its slots from the
+    /// client's, which it shares with the client's other calls. A limit
+    /// set here applies on top of the client's.
     pub fn rate_limit(mut self, requests: u32, per: Duration) -> Self {
-        self.settings.rate_limit = Some((requests, per));
+        self.settings.rate_limit = RateSetting::Own(requests, per);
         self
     }
 
     /// No rate limit of the ingestor's own; only a `429`'s `Retry-After`
-    /// holds requests back. For tests and benchmarks against a mock.
+    /// (and the client's [`rate_limiter`](crate::ClientBuilder::rate_limiter),
+    /// if it has one) holds requests back. For tests and benchmarks
+    /// against a mock.
     pub fn no_rate_limit(mut self) -> Self {
-        self.settings.rate_limit = None;
+        self.settings.rate_limit = RateSetting::Off;
         self
     }
 

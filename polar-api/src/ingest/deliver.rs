@@ -14,13 +14,12 @@ use super::encode::Body;
 use super::event::Event;
 use super::failure::{read_refusal, FailureReason, Refusal};
 use super::handle::Shared;
-use super::rate::Limiter;
 use super::stats::Counters;
 use crate::request::{Request, RequestOptions};
 use crate::response::{json, no_error_body};
 use crate::retry::RetryConfig;
 use crate::transport::Core;
-use crate::Error;
+use crate::{Error, RateLimiter};
 
 /// The operation the ingestor calls.
 pub(crate) const OPERATION: &str = "events:ingest";
@@ -88,10 +87,14 @@ fn classify(error: &Error) -> Verdict {
             },
             _ => Verdict::Fatal,
         },
-        Error::Timeout { .. } | Error::Transport { .. } => Verdict::Retry {
-            retry_after: None,
-            rate_limited: false,
-        },
+        // A token provider that failed (a vault out of reach) may answer
+        // the next time.
+        Error::Timeout { .. } | Error::Transport { .. } | Error::TokenProvider { .. } => {
+            Verdict::Retry {
+                retry_after: None,
+                rate_limited: false,
+            }
+        }
         _ => Verdict::Fatal,
     }
 }
@@ -102,7 +105,9 @@ pub(crate) struct Sender {
     pub(crate) options: RequestOptions,
     pub(crate) retry: RetryConfig,
     pub(crate) retry_for: Duration,
-    pub(crate) limiter: Limiter,
+    /// The ingestor's own limit (and its `429` pauses). A limiter the
+    /// client has is taken by the client's transport for every attempt.
+    pub(crate) limiter: RateLimiter,
     /// Becomes `true` when the shutdown deadline passes.
     pub(crate) expired: watch::Receiver<bool>,
 }
@@ -126,7 +131,7 @@ impl Sender {
             core,
             options,
             retry_for,
-            limiter: Limiter::new(rate_limit),
+            limiter: RateLimiter::with_limit(rate_limit),
             expired,
         }
     }

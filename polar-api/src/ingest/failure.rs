@@ -138,7 +138,11 @@ pub enum FailureReason {
     /// before [`Ingestor::shutdown`](super::Ingestor::shutdown) was
     /// awaited, or the task panicked. The event may have reached the server
     /// if its request was in flight: resending it is safe, since the server
-    /// skips an `external_id` it has seen.
+    /// skips an `external_id` it has seen. Also the reason of an event
+    /// recorded detached ([`Ingestor::record_detached`]) whose task was
+    /// still waiting for room in the queue when the runtime ended.
+    ///
+    /// [`Ingestor::record_detached`]: super::Ingestor::record_detached
     RuntimeShutdown,
 }
 

@@ -166,6 +166,29 @@ pub(crate) fn log_undelivered(failure: &Failure) {
     );
 }
 
+/// An event of [`Ingestor::record_detached`] held by the task that waits
+/// for room in the queue. Dropped with the task: when that happens before
+/// the event was queued (the runtime ended), the event is reported with
+/// [`FailureReason::RuntimeShutdown`], not lost.
+struct Waiting {
+    ingestor: Ingestor,
+    event: Option<Event>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        self.ingestor
+            .shared
+            .detached_waiting
+            .fetch_sub(1, Ordering::AcqRel);
+        if let Some(event) = self.event.take() {
+            self.ingestor
+                .shared
+                .report_not_recorded(event, FailureReason::RuntimeShutdown);
+        }
+    }
+}
+
 /// A handle on a running usage-event ingestor: cheap to clone (a reference
 /// count), `Send + Sync`, one per request handler if you like.
 ///
@@ -265,7 +288,10 @@ impl Ingestor {
     /// the queue holds wait that way; one more is reported at once as a
     /// [`Failure`] with [`FailureReason::QueueFull`], so an outage cannot
     /// grow memory past twice the queue. An event that cannot be queued
-    /// (after shutdown) is reported with [`FailureReason::NotRecorded`].
+    /// (after shutdown) is reported with [`FailureReason::NotRecorded`],
+    /// and one still waiting when the runtime ends (its task is dropped)
+    /// with [`FailureReason::RuntimeShutdown`]. Events reported this way
+    /// were never queued: [`Stats::recorded`] does not count them.
     pub fn record_detached(&self, event: Event) {
         let event = match self.try_record(event) {
             Ok(()) => return,
@@ -295,12 +321,28 @@ impl Ingestor {
                 .shared
                 .report_not_recorded(event, FailureReason::QueueFull);
         }
-        let this = self.clone();
+        let mut waiting = Waiting {
+            ingestor: self.clone(),
+            event: Some(event),
+        };
+        // If the runtime ends while the task waits (or before it ever
+        // runs), the task is dropped with `waiting`, which reports the event.
         runtime.spawn(async move {
-            let result = this.record(event).await;
-            this.shared.detached_waiting.fetch_sub(1, Ordering::AcqRel);
+            let room = waiting.ingestor.shared.permits.acquire().await;
+            let Some(event) = waiting.event.take() else {
+                return;
+            };
+            let result = match room {
+                Ok(permit) => {
+                    permit.forget();
+                    waiting.ingestor.enqueue(event)
+                }
+                Err(_) => Err(RecordError::Closed(event)),
+            };
             if let Err(error) = result {
-                this.shared
+                waiting
+                    .ingestor
+                    .shared
                     .report_not_recorded(error.into_event(), FailureReason::NotRecorded);
             }
         });

@@ -39,7 +39,9 @@
 //!   flight) is handed to `on_failure` with
 //!   [`FailureReason::RuntimeShutdown`], or, without a callback, named
 //!   (how many, and their `external_id`s) in one `error` log: reported,
-//!   but not sent. A handle that outlives its task then fails at once
+//!   but not sent. So is an event of
+//!   [`record_detached`](Ingestor::record_detached) whose task still
+//!   waited for room in the queue. A handle that outlives its task then fails at once
 //!   ([`RecordError::Closed`]; [`Ingestor::is_closed`] is `true`), and its
 //!   [`ShutdownReport::is_complete`] is `false`. Await `shutdown` before
 //!   the runtime ends:
@@ -95,7 +97,10 @@
 //! requests. At most [`max_in_flight`](IngestorBuilder::max_in_flight)
 //! requests (default 1) run at once, and at most
 //! [`rate_limit`](IngestorBuilder::rate_limit) start per window (default
-//! 300 a minute, Polar's limit per organization).
+//! 300 a minute, Polar's limit per organization). Built from a client
+//! with a [`rate_limiter`](crate::ClientBuilder::rate_limiter), the
+//! ingestor takes its slots from the client's limiter instead, so that
+//! the client's calls and the ingestor's requests together stay within it.
 //!
 //! A request is retried after a `429` (waiting its `Retry-After`, and
 //! holding every other request back as long), a `408`, a `5xx`, a timeout
@@ -129,7 +134,6 @@ mod event;
 mod failure;
 mod handle;
 mod metadata;
-mod rate;
 mod stats;
 pub mod strategy;
 
