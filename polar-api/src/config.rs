@@ -240,7 +240,9 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// it, and anything else given a clone of `limiter` (default: none;
     /// each request meets the server's `429` instead). Every attempt takes
     /// a slot, waiting for one within the [`deadline`](Self::deadline); a
-    /// `429`'s `Retry-After` holds every request sharing the limiter.
+    /// `429`'s `Retry-After` holds every request sharing the limiter (up
+    /// to [`PAGE_WALK_MAX_RETRY_AFTER`](crate::PAGE_WALK_MAX_RETRY_AFTER),
+    /// two minutes).
     ///
     /// Polar allows 300 requests a minute per organization
     /// ([`RateLimiter::polar`]). An ingestor limits itself to that by

@@ -69,15 +69,26 @@ async fn serve(mut stream: TcpStream, arrivals: Arrivals) -> std::io::Result<()>
                 return Ok(());
             }
         }
-        arrivals.lock().unwrap().push((path.clone(), Instant::now()));
+        arrivals
+            .lock()
+            .unwrap()
+            .push((path.clone(), Instant::now()));
         let body: Vec<u8> = buf.drain(..head_end + length).skip(head_end).collect();
         let (status, extra, answer) = if path.starts_with("/v1/events/ingest") {
             let events = serde_json::from_slice::<Value>(&body).unwrap()["events"]
                 .as_array()
                 .map_or(0, Vec::len);
-            ("200 OK", "", format!(r#"{{"inserted":{events},"duplicates":0}}"#))
+            (
+                "200 OK",
+                "",
+                format!(r#"{{"inserted":{events},"duplicates":0}}"#),
+            )
         } else if path.starts_with("/v1/busy") {
-            ("429 Too Many Requests", "retry-after: 30\r\n", "{}".to_owned())
+            (
+                "429 Too Many Requests",
+                "retry-after: 30\r\n",
+                "{}".to_owned(),
+            )
         } else {
             ("200 OK", "", "{}".to_owned())
         };
@@ -111,7 +122,12 @@ fn most_in_any_window(times: &[Instant], window: Duration) -> usize {
     let mut times = times.to_vec();
     times.sort();
     (0..times.len())
-        .map(|i| times[i..].iter().take_while(|t| **t - times[i] < window).count())
+        .map(|i| {
+            times[i..]
+                .iter()
+                .take_while(|t| **t - times[i] < window)
+                .count()
+        })
         .max()
         .unwrap_or(0)
 }
@@ -181,7 +197,9 @@ async fn a_429_holds_every_request_sharing_the_limiter() {
     let first = client(&url, &limiter);
     let second = client(&url, &limiter);
     let started = Instant::now();
-    let err = send_json::<Value>(&first, get("/v1/busy/")).await.unwrap_err();
+    let err = send_json::<Value>(&first, get("/v1/busy/"))
+        .await
+        .unwrap_err();
     assert!(err.is_rate_limited(), "{err:?}");
     // Another client given the same limiter waits out the Retry-After.
     send_json::<Value>(&second, get("/v1/products/"))

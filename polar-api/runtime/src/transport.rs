@@ -271,8 +271,9 @@ impl Core {
                         (response.status, retry_after, &self.inner.rate_limiter)
                     {
                         // The limit is the organization's: hold every
-                        // request that shares the limiter.
-                        limiter.pause_for(wait);
+                        // request that shares the limiter (for as long as
+                        // a page walk would wait, not a proxy's day).
+                        limiter.pause_for(wait.min(crate::PAGE_WALK_MAX_RETRY_AFTER));
                     }
                     // A 429 was refused before it ran: safe to resend for
                     // every method.
