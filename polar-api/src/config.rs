@@ -10,7 +10,7 @@ use reqwest::header::HeaderValue;
 use crate::portal::CustomerPortalClient;
 use crate::transport::{Core, Inner};
 use crate::{AccessToken, ApiVersion, Client, Error, Hook, RetryConfig, Server};
-use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
+use crate::{CustomerSessionToken, MemberSessionToken, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
 pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -268,7 +268,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     pub fn build_customer_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, CustomerSessionToken>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -277,7 +277,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     pub fn build_member_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, MemberSessionToken>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -336,7 +336,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
         Ok(Core::new(Inner {
             http,
             base_url,
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+            authorization: token.map(AccessToken::bearer_header).transpose()?.map(Ok),
             user_agent,
             timeout: self.timeout,
             deadline: self.deadline,

@@ -11,9 +11,10 @@
 //!   base URL, timeouts and retries. [`Client::anonymous`] sends no token,
 //!   for the few public operations.
 //! * [`CustomerPortalClient`] — authenticated with a customer session token
-//!   ([`CustomerSession`]) or a member session token ([`MemberSession`]); the
-//!   customer-portal operations live only there. Derive one from an existing
-//!   client with [`Client::customer_portal_with`] to keep its configuration.
+//!   ([`CustomerSessionToken`]) or a member session token
+//!   ([`MemberSessionToken`]); the customer-portal operations live only
+//!   there. Derive one from an existing client with
+//!   [`Client::customer_portal_with`] to keep its configuration.
 //!
 //! Tokens are held as [`AccessToken`], which never prints its value.
 //!
@@ -118,11 +119,13 @@ pub use config::{
     DEFAULT_TIMEOUT,
 };
 pub use polar_api_runtime::{
-    collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error,
-    Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RequestParts, Response,
-    ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
+    collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSessionToken,
+    Error, Hook, IdempotencyKey, MemberSessionToken, NoSession, OneOrMany, RateLimit, RequestParts,
+    Response, ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit, API_VERSION_HEADER,
     PAGE_WALK_MAX_RATE_LIMITED, PAGE_WALK_MAX_RETRY_AFTER,
 };
+#[allow(deprecated)]
+pub use polar_api_runtime::{CustomerSession, MemberSession};
 pub use portal::{AuthenticatedSession, CustomerPortalClient};
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

@@ -203,7 +203,7 @@ pub fn emit(
         #[doc = " Configures a [`Client`] of this API version."]
         pub type ClientBuilder = crate::ClientBuilder<Version>;
         #[doc = " A customer-portal client of this API version."]
-        pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<Version, S>;
+        pub type CustomerPortalClient<S = crate::CustomerSessionToken> = crate::CustomerPortalClient<Version, S>;
 
         // The operation groups, request builders, error bodies and `models`
         // are this version's crate.
@@ -463,7 +463,7 @@ fn emit_accessor(group: &Group<'_>, feature: &str, version: &ApiVersion) -> Toke
     if group.member_only {
         return quote! {
             #[cfg(feature = #feature)]
-            impl CustomerPortalClient<crate::MemberSession> {
+            impl CustomerPortalClient<crate::MemberSessionToken> {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = " Only a member session may call these."]

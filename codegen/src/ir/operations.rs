@@ -23,7 +23,9 @@ pub const API_RUNTIME_NAMES: &[&str] = &[
     "ClientBuilder",
     "CustomerPortalClient",
     "CustomerSession",
+    "CustomerSessionToken",
     "MemberSession",
+    "MemberSessionToken",
     "Error",
     "ApiError",
     "ApiErrorBody",
@@ -99,7 +101,7 @@ pub enum Auth {
     Public,
     /// A customer or member session token: `CustomerPortalClient<_>`.
     Portal,
-    /// A member session token only: `CustomerPortalClient<MemberSession>`.
+    /// A member session token only: `CustomerPortalClient<MemberSessionToken>`.
     PortalMember,
     /// No credentials; a customer-portal operation, offered on
     /// `CustomerPortalClient<_>`.

@@ -50,13 +50,20 @@ impl AccessToken {
     /// the HTTP stack never prints it either.
     #[doc(hidden)]
     pub fn bearer_header(&self) -> Result<HeaderValue, Error> {
+        self.authorization().map_err(Error::config)
+    }
+
+    /// [`bearer_header`](Self::bearer_header), with the reason it cannot be
+    /// built as a static message (kept by a client whose token is only
+    /// checked when a request needs it).
+    #[doc(hidden)]
+    pub fn authorization(&self) -> Result<HeaderValue, &'static str> {
         if self.0.is_empty() {
-            return Err(Error::config("the access token is empty"));
+            return Err("the access token is empty");
         }
         let header = Zeroizing::new(format!("Bearer {}", self.0));
-        let mut value = HeaderValue::from_str(&header).map_err(|_| {
-            Error::config("the access token contains characters not allowed in an HTTP header")
-        })?;
+        let mut value = HeaderValue::from_str(&header)
+            .map_err(|_| "the access token contains characters not allowed in an HTTP header")?;
         value.set_sensitive(true);
         Ok(value)
     }

@@ -36,7 +36,11 @@ pub struct Core {
 pub struct Inner {
     pub http: reqwest::Client,
     pub base_url: String,
-    pub authorization: Option<HeaderValue>,
+    /// The `Authorization` header of every request that does not set its
+    /// own token; `Some(Err(why))`: the client holds a token that cannot be
+    /// sent (see [`Core::with_token`]), and each request that needs it
+    /// fails with [`Error::Config`].
+    pub authorization: Option<Result<HeaderValue, &'static str>>,
     pub user_agent: HeaderValue,
     pub timeout: Option<Duration>,
     pub deadline: Option<Duration>,
@@ -141,12 +145,15 @@ impl Core {
     }
 
     /// The same configuration with another credential (`None`: anonymous).
+    /// Never fails: a token that cannot be sent (empty, or with characters
+    /// a header cannot hold) fails each request that would send it, with
+    /// [`Error::Config`], as a request's own `.token(..)` does.
     #[doc(hidden)]
-    pub fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
-        Ok(Core::new(Inner {
-            authorization: token.map(AccessToken::bearer_header).transpose()?,
+    pub fn with_token(&self, token: Option<&AccessToken>) -> Core {
+        Core::new(Inner {
+            authorization: token.map(AccessToken::authorization),
             ..(*self.inner).clone()
-        }))
+        })
     }
 
     /// The base URL requests go to (no trailing `/`).
@@ -185,7 +192,15 @@ impl Core {
         let authorization = match &options.token {
             Some(token) => Some(token.bearer_header()?),
             None if request.public => None,
-            None => self.inner.authorization.clone(),
+            None => match &self.inner.authorization {
+                Some(Ok(header)) => Some(header.clone()),
+                Some(Err(why)) => {
+                    return Err(Error::config(format!(
+                        "the client's token cannot be sent: {why}"
+                    )))
+                }
+                None => None,
+            },
         };
         let plan = Plan {
             started,
