@@ -13,6 +13,25 @@ use super::metadata::{CostMetadata, LlmMetadata};
 /// Whose usage an event is: a Polar customer id, or your own id for the
 /// customer (`external_customer_id`, which Polar matches to the customer
 /// created with it).
+///
+/// Named apart from the models' `Customer` (and [`EventMetadataValue`]
+/// from their `MetadataValue`), so both import side by side:
+///
+/// ```
+/// # #[cfg(all(feature = "v2026-10", feature = "full"))] {
+/// use polar_api::ingest::{Event, EventCustomer, EventMetadataValue};
+/// use polar_api::v2026_10::models::{Customer, CustomerSession, MetadataValue};
+/// use polar_api::CustomerSessionToken;
+///
+/// let event = Event::new("api.call", EventCustomer::external("user_42"));
+/// let value: EventMetadataValue = 7.into();
+/// # let _ = (event, value, None::<Customer>, None::<MetadataValue>, None::<CustomerSession>);
+/// # let _: Option<polar_api::v2026_10::CustomerPortalClient<CustomerSessionToken>> = None;
+/// // The old names still compile, with a deprecation warning, for one release.
+/// #[allow(deprecated)]
+/// let _: polar_api::ingest::Customer = EventCustomer::external("user_42");
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EventCustomer {
     /// The customer's id in Polar (`customer_id`).
