@@ -177,6 +177,13 @@ pub fn emit(
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(transparent)]
             pub struct WebhookPayload(pub ::serde_json::Value);
+            #[cfg(feature = "webhooks")]
+            impl WebhookPayload {
+                #[doc = " The `type` of the delivery's JSON, or `\"\"` for a value without one."]
+                pub fn event_type(&self) -> &str {
+                    self.0.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
+                }
+            }
         },
     };
     let webhooks = Some(quote! {

@@ -11,6 +11,7 @@ pub mod shared;
 mod struct_decode;
 mod struct_encode;
 pub mod versions;
+mod webhook_event;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
