@@ -939,10 +939,14 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         Some(_) => quote!(mut self),
         None => quote!(self),
     };
+    let id_key = super::api_pages::id_key(models, pagination.item());
+    let changing = super::api_pages::changing_list_doc(id_key.is_some());
+    let unique = id_key.map(|key| super::api_pages::stream_unique(&item, &key));
     quote! {
         #[doc = " Every item of every page, fetched page by page as the stream is polled."]
         #size_doc
-        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+        #changing
+        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
             #largest_pages
             let first = self.#page_field.unwrap_or(1);
             #walker(first, move |number| {
@@ -953,9 +957,11 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         }
         #[doc = " Every item of every page, collected."]
         #size_doc
+        #changing
         pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
             crate::collect_all(self.stream()).await
         }
+        #unique
     }
 }
 

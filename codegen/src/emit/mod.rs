@@ -2,6 +2,7 @@
 
 pub mod api;
 mod api_options;
+pub(crate) mod api_pages;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;

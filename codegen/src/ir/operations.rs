@@ -204,6 +204,17 @@ pub enum Pagination {
     Mixed { item: TypeRef, response: TypeId },
 }
 
+impl Pagination {
+    /// The type of one item of the list.
+    pub fn item(&self) -> &TypeRef {
+        match self {
+            Pagination::Pages { item }
+            | Pagination::Cursor { item }
+            | Pagination::Mixed { item, .. } => item,
+        }
+    }
+}
+
 impl<'a> Lowering<'a> {
     pub(super) fn lower_operations(&mut self) -> Result<Vec<Operation>, Error> {
         let spec = self.spec;
