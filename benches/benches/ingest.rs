@@ -18,7 +18,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use polar_api::ingest::{Customer, Event, Ingestor};
+use polar_api::ingest::{Event, EventCustomer, Ingestor};
 use polar_api::v2026_10::Client;
 use polar_benches::mock::MockServer;
 
@@ -41,7 +41,7 @@ fn client(server: &MockServer) -> Client {
 fn event(producer: u64, i: u64) -> Event {
     Event::new(
         "api.call",
-        Customer::external(format!("customer-{producer}")),
+        EventCustomer::external(format!("customer-{producer}")),
     )
     .metadata("endpoint", "/v1/search")
     .metadata("units", i)

@@ -183,8 +183,13 @@ pub fn operations(models: &Models) -> String {
                 Pagination::Cursor { item } => ("cursor", item),
                 Pagination::Mixed { item, .. } => ("pages or cursor", item),
             };
+            let unique = if crate::emit::api_pages::has_unique_stream(models, item) {
+                ", .stream_unique() (by id)"
+            } else {
+                ""
+            };
             text.push_str(&format!(
-                "    .stream() -> Stream<{}> ({kind})\n",
+                "    .stream() -> Stream<{}> ({kind}){unique}\n",
                 short_type(models, item, false)
             ));
         }

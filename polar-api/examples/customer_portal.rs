@@ -18,7 +18,7 @@
 
 use std::process::ExitCode;
 
-use futures_util::TryStreamExt; // `try_next` on the page streams
+use polar_api::prelude::*; // `try_next` on the page streams
 use polar_api::v2026_10::{Client, CustomerPortalClient};
 
 mod common;
@@ -54,7 +54,7 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
     let portal: CustomerPortalClient = Client::builder().sandbox().build_customer_portal(token)?;
 
     println!("Orders:");
-    let mut orders = std::pin::pin!(portal.orders().list().limit(100).stream());
+    let mut orders = portal.orders().list().limit(100).stream();
     let mut count = 0usize;
     while let Some(order) = orders.try_next().await? {
         count += 1;
@@ -78,7 +78,7 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
     }
 
     println!("Subscriptions:");
-    let mut subscriptions = std::pin::pin!(portal.subscriptions().list().limit(100).stream());
+    let mut subscriptions = portal.subscriptions().list().limit(100).stream();
     let mut count = 0usize;
     while let Some(subscription) = subscriptions.try_next().await? {
         count += 1;

@@ -14,7 +14,7 @@
 
 use std::process::ExitCode;
 
-use futures_util::TryStreamExt; // `try_next` on the page stream
+use polar_api::prelude::*; // `try_next` on the page stream
 use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::Client;
 
@@ -63,8 +63,10 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
         request = request.organization_id(id);
     }
 
-    // The stream fetches the next page only once the current one is used up.
-    let mut products = std::pin::pin!(request.stream());
+    // The stream fetches the next page only once the current one is used up;
+    // `stream_unique` drops a product a change to the list during the walk
+    // would show twice.
+    let mut products = request.stream_unique();
     let mut count = 0usize;
     while let Some(product) = products.try_next().await? {
         count += 1;

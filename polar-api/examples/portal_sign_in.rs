@@ -72,7 +72,7 @@ pub async fn sign_in(
         .send()
         .await?;
     // `session.token` is a `Secret`: its Debug and Display print `***`.
-    let signed_in = portal.with_customer_session(&session.token)?;
+    let signed_in = portal.with_customer_session(&session.token);
     let user = signed_in
         .customer_session()
         .get_authenticated_user()

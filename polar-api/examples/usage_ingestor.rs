@@ -23,7 +23,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::routing::get;
 use axum::Router;
-use polar_api::ingest::{Customer, Event, Ingestor, RecordError};
+use polar_api::ingest::{Event, EventCustomer, Ingestor, RecordError};
 use polar_api::v2026_10::Client;
 
 mod common;
@@ -110,7 +110,7 @@ async fn search(
 
     let results = format!("results for {customer}\n");
 
-    let event = Event::new("search", Customer::external(customer))
+    let event = Event::new("search", EventCustomer::external(customer))
         .metadata("endpoint", uri.path())
         .metadata("bytes", results.len());
     match ingestor.try_record(event) {

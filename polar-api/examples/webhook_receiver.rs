@@ -6,16 +6,16 @@
 //! ```
 //!
 //! Then point a Polar webhook endpoint (through a tunnel, for local testing)
-//! at `http://127.0.0.1:3000/webhooks/polar`.
+//! at `http://127.0.0.1:3000/webhooks/polar`. The endpoint sends its
+//! deliveries as one API version (2026-10 here); an endpoint of another
+//! version, or a receiver for several, uses `VerifiedWebhook` (see the
+//! `polar_api::webhooks::axum` docs).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::post;
 use axum::Router;
 use polar_api::v2026_10::WebhookPayload;
-use polar_api::webhooks::{
-    VerifiedWebhook, VersionedWebhookPayload, Webhook, WebhookOutcome, WebhookSecret, WEBHOOK_ID,
-    WEBHOOK_SECRET_ENV,
-};
+use polar_api::webhooks::{VerifiedEvent, Webhook, WebhookSecret, WEBHOOK_SECRET_ENV};
 
 const ADDRESS: &str = "127.0.0.1:3000";
 const PATH: &str = "/webhooks/polar";
@@ -40,87 +40,42 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Runs only for deliveries that verified; the extractor has already
-/// answered 403 (bad signature, stale timestamp) or 400 (malformed) to the
-/// others. Polar retries any non-2xx answer, so answer 2xx once handled.
-async fn receive(headers: HeaderMap, VerifiedWebhook(outcome): VerifiedWebhook) -> StatusCode {
+/// answered 403 (bad signature, stale timestamp), 400 (malformed) or 413
+/// (too large) to the others. Polar retries any non-2xx answer, so every
+/// verified delivery is acknowledged, also one this build cannot type.
+async fn receive(hook: VerifiedEvent<WebhookPayload>) -> StatusCode {
     // The same on every retry of a delivery: a real receiver records it and
     // skips deliveries it has already handled.
-    let delivery = headers
-        .get(WEBHOOK_ID)
-        .and_then(|id| id.to_str().ok())
-        .unwrap_or("?");
-
-    match outcome {
-        // Decoded as the API version the endpoint sends (its `api_version`).
-        WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(event)) => {
-            handle(delivery, event);
-        }
-        // Another version this build includes (enable its cargo feature).
-        WebhookOutcome::Event(other) => {
-            println!(
-                "[{delivery}] an event sent as API version {}: not handled here",
-                other.api_version()
-            );
-        }
-        // Verified, but this build cannot type it: a version it does not
-        // include, or a body that does not match the schema. A real receiver
-        // stores `delivery.body` (the verified JSON) to process it later.
-        WebhookOutcome::VersionNotCompiled { version, delivery } => {
-            println!(
-                "[{}] sent as API version {version}, not compiled in; {} bytes kept",
-                delivery.id,
-                delivery.body.len()
-            );
-        }
-        WebhookOutcome::Undecodable {
-            version,
-            delivery,
-            error,
-        } => {
-            println!(
-                "[{}] could not decode as API version {version}: {error}",
-                delivery.id
-            );
-        }
-        // The enum is non-exhaustive.
-        _ => {}
-    }
-    StatusCode::ACCEPTED
-}
-
-/// Reacts to a few event types of API version 2026-10.
-fn handle(delivery: &str, event: WebhookPayload) {
-    match event {
-        WebhookPayload::OrderPaid(paid) => {
+    let id = &hook.delivery.id;
+    match hook.event {
+        Ok(WebhookPayload::OrderPaid(paid)) => {
             let order = paid.data;
             println!(
-                "[{delivery}] order {} paid: {} {} (customer {})",
+                "[{id}] order {} paid: {} {} (customer {})",
                 order.id,
                 order.total_amount,
                 order.currency.to_uppercase(),
                 order.customer_id
             );
         }
-        WebhookPayload::SubscriptionUpdated(updated) => {
+        Ok(WebhookPayload::SubscriptionUpdated(updated)) => {
             let subscription = updated.data;
             println!(
-                "[{delivery}] subscription {} is now {:?}",
+                "[{id}] subscription {} is now {:?}",
                 subscription.id, subscription.status
             );
         }
-        WebhookPayload::Unknown(raw) => {
-            println!(
-                "[{delivery}] an event type this SDK does not know yet: {}",
-                raw["type"]
-            );
-        }
-        // The enum is non-exhaustive: new variants come with new SDK versions.
-        other => {
-            let kind = serde_json::to_value(&other)
-                .ok()
-                .and_then(|json| json["type"].as_str().map(str::to_owned))
-                .unwrap_or_default();
-            println!("[{delivery}] {kind}: not handled here");
-        }
+        // Every other event, including types newer than this SDK
+        // (`Unknown`), says its name.
+        Ok(other) => println!("[{id}] {}: not handled here", other.event_type()),
+        // Verified, but not typed by this build (a body that does not match
+        // the schema, or another API version): a real receiver stores
+        // `hook.delivery.body`, the verified JSON, to process it later.
+        Err(error) => println!(
+            "[{id}] kept {} bytes of {:?}: {error}",
+            hook.delivery.body.len(),
+            hook.delivery.event_type
+        ),
     }
+    StatusCode::ACCEPTED
 }

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use crate::portal::CustomerPortalClient;
 use crate::transport::Core;
 use crate::{AccessToken, ApiVersion, ClientBuilder, Error};
-use crate::{CustomerSession, MemberSession, NoSession};
+use crate::{CustomerSessionToken, MemberSessionToken, NoSession};
 
 /// The environment variable [`Client::from_env`] reads the token from.
 pub const ACCESS_TOKEN_ENV: &str = "POLAR_ACCESS_TOKEN";
@@ -95,22 +95,25 @@ impl<V: ApiVersion> Client<V> {
 
     /// A customer-portal client for a customer session token, with this
     /// client's server, timeouts, retries and connection pool.
+    ///
+    /// Nothing is sent and nothing can fail here: a token that cannot be
+    /// sent (empty, or with characters an HTTP header cannot hold) makes
+    /// each request of the portal client fail with [`Error::Config`].
     pub fn customer_portal_with(
         &self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
-        let core = self.core.with_token(Some(&session_token.into()))?;
-        Ok(CustomerPortalClient::from_core(core))
+    ) -> CustomerPortalClient<V, CustomerSessionToken> {
+        CustomerPortalClient::from_core(self.core.with_token(Some(&session_token.into())))
     }
 
     /// A customer-portal client for a member session token, with this
-    /// client's server, timeouts, retries and connection pool.
+    /// client's server, timeouts, retries and connection pool; like
+    /// [`customer_portal_with`](Self::customer_portal_with), it cannot fail.
     pub fn member_portal_with(
         &self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
-        let core = self.core.with_token(Some(&session_token.into()))?;
-        Ok(CustomerPortalClient::from_core(core))
+    ) -> CustomerPortalClient<V, MemberSessionToken> {
+        CustomerPortalClient::from_core(self.core.with_token(Some(&session_token.into())))
     }
 
     /// A customer-portal client without a token, with this client's server,
@@ -118,9 +121,8 @@ impl<V: ApiVersion> Client<V> {
     /// API leaves public, and only those (license key validation and
     /// activation, a customer's email-update check and verification, an
     /// organization's portal page; see [`NoSession`](crate::NoSession)).
-    pub fn public_portal(&self) -> Result<CustomerPortalClient<V, NoSession>, Error> {
-        let core = self.core.with_token(None)?;
-        Ok(CustomerPortalClient::from_core(core))
+    pub fn public_portal(&self) -> CustomerPortalClient<V, NoSession> {
+        CustomerPortalClient::from_core(self.core.with_token(None))
     }
 
     pub(crate) fn from_core(core: Core) -> Self {

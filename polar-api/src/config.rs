@@ -12,7 +12,7 @@ use crate::transport::{Core, Credential, Inner};
 use crate::{
     AccessToken, ApiVersion, Client, Error, Hook, RateLimiter, RetryConfig, Server, TokenProvider,
 };
-use crate::{CustomerSession, MemberSession, NoSession, SessionKind};
+use crate::{CustomerSessionToken, MemberSessionToken, NoSession, SessionKind};
 
 /// The `User-Agent` every request carries, before any suffix.
 pub(crate) const USER_AGENT: &str = concat!("polar-api-rust/", env!("CARGO_PKG_VERSION"));
@@ -308,7 +308,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// base URL is invalid.
     pub fn build(mut self) -> Result<Client<V>, Error> {
         let credential = match (self.token.take(), self.token_provider.take()) {
-            (Some(token), None) => Credential::from_token(Some(&token))?,
+            (Some(token), None) => Credential::Static(token.bearer_header()?),
             (None, Some(provider)) => Credential::Provider(provider),
             (Some(_), Some(_)) => {
                 return Err(Error::config(
@@ -348,7 +348,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     pub fn build_customer_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, CustomerSessionToken>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -357,7 +357,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
     pub fn build_member_portal(
         self,
         session_token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
+    ) -> Result<CustomerPortalClient<V, MemberSessionToken>, Error> {
         self.build_portal(session_token.into())
     }
 
@@ -388,7 +388,7 @@ impl<V: ApiVersion> ClientBuilder<V> {
                 S::NAME
             )));
         }
-        let credential = Credential::from_token(Some(&session_token))?;
+        let credential = Credential::Static(session_token.bearer_header()?);
         Ok(CustomerPortalClient::from_core(self.core(credential)?))
     }
 

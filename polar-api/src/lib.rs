@@ -11,9 +11,10 @@
 //!   base URL, timeouts and retries. [`Client::anonymous`] sends no token,
 //!   for the few public operations.
 //! * [`CustomerPortalClient`] — authenticated with a customer session token
-//!   ([`CustomerSession`]) or a member session token ([`MemberSession`]); the
-//!   customer-portal operations live only there. Derive one from an existing
-//!   client with [`Client::customer_portal_with`] to keep its configuration.
+//!   ([`CustomerSessionToken`]) or a member session token
+//!   ([`MemberSessionToken`]); the customer-portal operations live only
+//!   there. Derive one from an existing client with
+//!   [`Client::customer_portal_with`] to keep its configuration.
 //!
 //! Tokens are held as [`AccessToken`], which never prints its value.
 //!
@@ -74,7 +75,25 @@
 //!
 //! List operations return one [`models::Page`]; their `.stream()` and
 //! `.collect_all()` walk all pages ([`paginate`] and [`collect_all`] do the
-//! same for a fetch function of your own).
+//! same for a fetch function of your own). A stream is `Unpin`, and
+//! [`prelude`] brings the traits its methods come from:
+//!
+//! ```no_run
+//! # #[cfg(all(feature = "v2026-10", feature = "full"))]
+//! # async fn demo(client: polar_api::v2026_10::Client) -> Result<(), polar_api::Error> {
+//! use polar_api::prelude::*;
+//!
+//! let mut subscriptions = client.subscriptions().list().active(true).stream();
+//! while let Some(subscription) = subscriptions.try_next().await? {
+//!     println!("{} {}", subscription.id, subscription.status);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! A walk reads pages by number while the list may change: an item
+//! created or deleted meanwhile can make it repeat an item or skip one.
+//! `.stream_unique()` (on lists whose items have an `id`) drops the
+//! repeats; see [`paginate`].
 //!
 //! # TLS
 //!
@@ -103,6 +122,15 @@ pub mod webhooks;
 #[cfg(feature = "ingest")]
 pub mod ingest;
 
+/// The stream traits a page walk needs (`client.products().list().stream()`
+/// is a `Stream`): `use polar_api::prelude::*;` brings `try_next`, `next`,
+/// `try_collect` and the rest into scope, without a dependency on
+/// `futures-util` of your own.
+pub mod prelude {
+    pub use futures_core::Stream;
+    pub use futures_util::{StreamExt, TryStreamExt};
+}
+
 #[doc(hidden)]
 pub use polar_api_runtime::__private;
 
@@ -119,12 +147,14 @@ pub use config::{
     DEFAULT_TIMEOUT,
 };
 pub use polar_api_runtime::{
-    collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSession, Error,
-    Hook, IdempotencyKey, MemberSession, NoSession, OneOrMany, RateLimit, RateLimiter,
+    collect_all, dedup_by_key, paginate, AccessToken, ApiError, ApiVersion, CustomerSessionToken,
+    Error, Hook, IdempotencyKey, MemberSessionToken, NoSession, OneOrMany, RateLimit, RateLimiter,
     RequestParts, Response, ResponseInfo, RetryConfig, Server, SessionKind, TimeoutLimit,
     TokenFuture, TokenProvider, TokenResult, API_VERSION_HEADER, PAGE_WALK_MAX_RATE_LIMITED,
     PAGE_WALK_MAX_RETRY_AFTER, POLAR_REQUESTS_PER_MINUTE,
 };
+#[allow(deprecated)]
+pub use polar_api_runtime::{CustomerSession, MemberSession};
 pub use portal::{AuthenticatedSession, CustomerPortalClient};
 
 /// The HTTP client this crate is built on, for [`ClientBuilder::http_client`].

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 
 use crate::transport::Core;
 use crate::{
-    AccessToken, ApiVersion, ClientBuilder, CustomerSession, Error, MemberSession, NoSession,
-    SessionKind,
+    AccessToken, ApiVersion, ClientBuilder, CustomerSessionToken, Error, MemberSessionToken,
+    NoSession, SessionKind,
 };
 
 /// A client for the customer portal (`/v1/customer-portal/...`),
@@ -16,7 +16,7 @@ use crate::{
 /// The type parameter records which kind of session token it holds.
 /// Operations open to either kind of session are available on every
 /// `CustomerPortalClient<S>` with `S:` [`AuthenticatedSession`]; the ones
-/// only a member may call exist only on `CustomerPortalClient<MemberSession>`;
+/// only a member may call exist only on `CustomerPortalClient<MemberSessionToken>`;
 /// a client without a token (`CustomerPortalClient<NoSession>`) has only the
 /// operations the API leaves public. Portal operations are not methods
 /// of [`Client`](crate::Client), so an organization token can't be sent to
@@ -28,30 +28,30 @@ use crate::{
 /// # #[cfg(feature = "v2026-10")]
 /// # fn demo(org: polar_api::v2026_10::Client, token_from_session: String) -> Result<(), polar_api::Error> {
 /// use polar_api::v2026_10::{Client, CustomerPortalClient};
-/// use polar_api::MemberSession;
+/// use polar_api::MemberSessionToken;
 ///
 /// // Standalone, production, default options:
 /// let portal = CustomerPortalClient::from_customer_session("polar_cst_...")?;
 /// // Same server, timeouts and retries as an existing client:
-/// let portal = org.customer_portal_with(token_from_session)?;
+/// let portal = org.customer_portal_with(token_from_session);
 /// // A member's session on the sandbox:
-/// let member: CustomerPortalClient<MemberSession> =
+/// let member: CustomerPortalClient<MemberSessionToken> =
 ///     Client::builder().sandbox().build_member_portal("polar_mst_...")?;
 /// # Ok(()) }
 /// ```
-pub struct CustomerPortalClient<V: ApiVersion, S: SessionKind = CustomerSession> {
+pub struct CustomerPortalClient<V: ApiVersion, S: SessionKind = CustomerSessionToken> {
     core: Core,
     kind: PhantomData<fn() -> (V, S)>,
 }
 
 mod sealed {
     pub trait Sealed {}
-    impl Sealed for crate::CustomerSession {}
-    impl Sealed for crate::MemberSession {}
+    impl Sealed for crate::CustomerSessionToken {}
+    impl Sealed for crate::MemberSessionToken {}
 }
 
-/// The session kinds that hold a token, [`CustomerSession`] and
-/// [`MemberSession`]: a `CustomerPortalClient<S>` with such an `S` has every
+/// The session kinds that hold a token, [`CustomerSessionToken`] and
+/// [`MemberSessionToken`]: a `CustomerPortalClient<S>` with such an `S` has every
 /// portal operation open to both. Sealed: [`NoSession`] is not one, so a
 /// client without a token has only the public operations.
 ///
@@ -78,10 +78,10 @@ mod sealed {
 /// ```
 pub trait AuthenticatedSession: SessionKind + sealed::Sealed {}
 
-impl AuthenticatedSession for CustomerSession {}
-impl AuthenticatedSession for MemberSession {}
+impl AuthenticatedSession for CustomerSessionToken {}
+impl AuthenticatedSession for MemberSessionToken {}
 
-impl<V: ApiVersion> CustomerPortalClient<V, CustomerSession> {
+impl<V: ApiVersion> CustomerPortalClient<V, CustomerSessionToken> {
     /// A production portal client with the default options for a customer
     /// session token.
     pub fn from_customer_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
@@ -115,7 +115,7 @@ impl<V: ApiVersion> CustomerPortalClient<V, NoSession> {
     }
 }
 
-impl<V: ApiVersion> CustomerPortalClient<V, MemberSession> {
+impl<V: ApiVersion> CustomerPortalClient<V, MemberSessionToken> {
     /// A production portal client with the default options for a member
     /// session token.
     pub fn from_member_session(token: impl Into<AccessToken>) -> Result<Self, Error> {
@@ -130,8 +130,10 @@ impl<V: ApiVersion, S: SessionKind> CustomerPortalClient<V, S> {
     }
 
     /// The same configuration with another session token of the same kind.
-    pub fn with_token(&self, token: impl Into<AccessToken>) -> Result<Self, Error> {
-        Ok(Self::from_core(self.core.with_token(Some(&token.into()))?))
+    /// Cannot fail: a token that cannot be sent makes each request fail
+    /// with [`Error::Config`].
+    pub fn with_token(&self, token: impl Into<AccessToken>) -> Self {
+        Self::from_core(self.core.with_token(Some(&token.into())))
     }
 
     pub(crate) fn from_core(core: Core) -> Self {

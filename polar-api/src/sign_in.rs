@@ -7,23 +7,22 @@
 //! what they return is a session token, which these methods turn into a
 //! client for the portal operations.
 
-use crate::{AccessToken, ApiVersion, CustomerPortalClient, CustomerSession, Error};
-use crate::{MemberSession, NoSession};
+use crate::{AccessToken, ApiVersion, CustomerPortalClient};
+use crate::{CustomerSessionToken, MemberSessionToken, NoSession};
 
 impl<V: ApiVersion> CustomerPortalClient<V, NoSession> {
     /// The same configuration (server, timeouts, retries, hooks), signed in
     /// with a customer session token: what `customer_session().authenticate(..)`
     /// returns, or what your server created with `customer_sessions().create(..)`.
     ///
-    /// Fails only when the token cannot be sent in an HTTP header (a control
-    /// character in it); the error does not show the token.
+    /// Never fails, like every derived client: a token that cannot be sent
+    /// in an HTTP header fails each request with `Error::Config`, which does
+    /// not show the token.
     pub fn with_customer_session(
         &self,
         token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, CustomerSession>, Error> {
-        Ok(CustomerPortalClient::from_core(
-            self.core().with_token(Some(&token.into()))?,
-        ))
+    ) -> CustomerPortalClient<V, CustomerSessionToken> {
+        CustomerPortalClient::from_core(self.core().with_token(Some(&token.into())))
     }
 
     /// [`with_customer_session`](Self::with_customer_session) for a member
@@ -31,9 +30,7 @@ impl<V: ApiVersion> CustomerPortalClient<V, NoSession> {
     pub fn with_member_session(
         &self,
         token: impl Into<AccessToken>,
-    ) -> Result<CustomerPortalClient<V, MemberSession>, Error> {
-        Ok(CustomerPortalClient::from_core(
-            self.core().with_token(Some(&token.into()))?,
-        ))
+    ) -> CustomerPortalClient<V, MemberSessionToken> {
+        CustomerPortalClient::from_core(self.core().with_token(Some(&token.into())))
     }
 }

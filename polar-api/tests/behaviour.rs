@@ -952,7 +952,7 @@ async fn customer_portal_sends_the_customer_session_token() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let portal = client.customer_portal_with(CUSTOMER_SESSION).unwrap();
+    let portal = client.customer_portal_with(CUSTOMER_SESSION);
     let page = portal.orders().list().limit(5).send().await.unwrap();
     assert!(page.items.is_empty());
 
@@ -982,7 +982,7 @@ async fn member_portal_sends_the_member_session_token() {
         .mount(&server)
         .await;
     let client = client(&server);
-    let member = client.member_portal_with(MEMBER_SESSION).unwrap();
+    let member = client.member_portal_with(MEMBER_SESSION);
     let page = member.members().list_members().send().await.unwrap();
     assert!(page.items.is_empty());
 
@@ -1039,8 +1039,8 @@ async fn token_never_appears_in_debug_or_errors() {
         .no_retries()
         .build()
         .unwrap();
-    let portal = client.customer_portal_with(TOKEN).unwrap();
-    let member = client.member_portal_with(TOKEN).unwrap();
+    let portal = client.customer_portal_with(TOKEN);
+    let member = client.member_portal_with(TOKEN);
     assert_no_token(&format!("{client:?}"));
     assert_no_token(&format!("{client:#?}"));
     assert_no_token(&format!("{portal:?} {member:?}"));

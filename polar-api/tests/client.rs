@@ -6,7 +6,7 @@ use common::{builder, client, send_json, TOKEN};
 use polar_api::__private::{Method, Request};
 use polar_api::v2026_10::models::{LicenseKeyValidate, Page, Pagination};
 use polar_api::v2026_10::{Client, CustomerPortalClient};
-use polar_api::{AccessToken, Error, MemberSession, NoSession, Server};
+use polar_api::{AccessToken, Error, MemberSessionToken, NoSession, Server};
 use serde_json::{json, Value};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -103,7 +103,7 @@ async fn public_portal_validates_a_license_key_without_a_token() {
     let body = || LicenseKeyValidate::new("POLAR-KEY".to_owned(), organization_id);
 
     // From an organization client: its token must not travel along.
-    let public = client(&server).public_portal().unwrap();
+    let public = client(&server).public_portal();
     let standalone: CustomerPortalClient<NoSession> = Client::builder()
         .base_url(server.uri())
         .build_public_portal()
@@ -142,11 +142,11 @@ async fn portal_clients_send_their_session_token() {
         .await;
 
     let org = client(&server);
-    let customer = org.customer_portal_with("polar_cst_customer").unwrap();
-    let member = org.member_portal_with("polar_mst_member").unwrap();
+    let customer = org.customer_portal_with("polar_cst_customer");
+    let member = org.member_portal_with("polar_mst_member");
     assert_eq!(customer.base_url(), server.uri());
 
-    let standalone: CustomerPortalClient<MemberSession> = Client::builder()
+    let standalone: CustomerPortalClient<MemberSessionToken> = Client::builder()
         .base_url(server.uri())
         .build_member_portal("polar_mst_member")
         .unwrap();
@@ -165,11 +165,57 @@ async fn portal_clients_send_their_session_token() {
     }
 }
 
+/// Deriving a portal client cannot fail; a session token that cannot be
+/// sent fails each request that needs it (before anything is sent), and
+/// the public operations of the same server still work.
+#[tokio::test]
+async fn portal_clients_from_unusable_tokens_fail_at_send() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customer-portal/license-keys/validate"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({
+            "error": "ResourceNotFound",
+            "detail": "Not found"
+        })))
+        .mount(&server)
+        .await;
+    let org = client(&server);
+    for token in ["", "   ", "polar_cst_line\nbreak"] {
+        let portal = org.customer_portal_with(token);
+        let err = portal.orders().list().send().await.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(message.contains("token cannot be sent"), "{message}");
+        assert!(!message.contains("polar_cst_line"), "{message}");
+        let member = org.member_portal_with(token).with_token(token);
+        let err = member.orders().list().send().await.unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        // A public operation sends no token, so an unusable one does not matter.
+        let err = portal
+            .license_keys()
+            .validate(LicenseKeyValidate::new(
+                "POLAR-KEY".to_owned(),
+                uuid::Uuid::from_u128(7),
+            ))
+            .send()
+            .await
+            .unwrap_err();
+        assert!(err.is_not_found(), "{err}");
+    }
+    let sent = common::received(&server).await;
+    assert_eq!(
+        sent.len(),
+        3,
+        "only the public operations reached the server"
+    );
+    assert!(sent.iter().all(|r| r.url.path().ends_with("/validate")));
+}
+
 #[test]
 fn debug_and_errors_never_show_the_token() {
     let token = AccessToken::new(TOKEN);
     let client = Client::builder().token(TOKEN).sandbox().build().unwrap();
-    let portal = client.customer_portal_with(TOKEN).unwrap();
+    let portal = client.customer_portal_with(TOKEN);
     let builder = Client::builder().token(TOKEN);
     let outputs = [
         format!("{token:?}"),
@@ -271,7 +317,7 @@ fn clients_and_futures_are_send() {
     fn assert_send<T: Send>(_: &T) {}
     assert_send_sync::<Client>();
     assert_send_sync::<CustomerPortalClient>();
-    assert_send_sync::<CustomerPortalClient<MemberSession>>();
+    assert_send_sync::<CustomerPortalClient<MemberSessionToken>>();
 
     let client = Client::new(TOKEN).unwrap();
     let future = client

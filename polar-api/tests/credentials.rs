@@ -78,7 +78,7 @@ async fn a_token_set_on_a_public_request_is_still_sent() {
 #[tokio::test]
 async fn public_portal_organization_page_sends_no_token() {
     let server = server().await;
-    let portal = client(&server).public_portal().unwrap();
+    let portal = client(&server).public_portal();
     let _ = portal.organizations().get("acme").send().await;
     let _ = portal
         .customers()

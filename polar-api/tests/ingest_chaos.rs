@@ -53,7 +53,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ingest_support::client_for;
-use polar_api::ingest::{Customer, Event, Failure, FailureReason, Ingestor, RecordError};
+use polar_api::ingest::{Event, EventCustomer, Failure, FailureReason, Ingestor, RecordError};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -801,7 +801,7 @@ async fn produce(producer: Producer, events: Vec<(String, bool)>) {
             break;
         }
         let name = if bad { "bad" } else { "api.call" };
-        let event = Event::new(name, Customer::external("customer")).external_id(id.clone());
+        let event = Event::new(name, EventCustomer::external("customer")).external_id(id.clone());
         book.offered.fetch_add(1, Ordering::SeqCst);
         book.progress.notify_one();
         let result = if rng.chance(10) {

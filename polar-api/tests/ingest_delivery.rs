@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use ingest_support::{collector, guarded, until, within, IngestMock, Refuse, CHAOS, TOKEN};
-use polar_api::ingest::{CostMetadata, Customer, Event, FailureReason, Ingestor, LlmMetadata};
+use polar_api::ingest::{CostMetadata, Event, EventCustomer, FailureReason, Ingestor, LlmMetadata};
 use polar_api::models::uuid::Uuid;
 use polar_api::{ApiVersion, Client};
 
@@ -34,9 +34,11 @@ async fn ten_thousand_events_from_eight_tasks_through_a_flaky_server_arrive_exac
                 producers.spawn(async move {
                     for i in 0..1_250u32 {
                         let seq = task * 1_250 + i;
-                        let event =
-                            Event::new("api.call", Customer::external(format!("customer-{task}")))
-                                .metadata("seq", seq);
+                        let event = Event::new(
+                            "api.call",
+                            EventCustomer::external(format!("customer-{task}")),
+                        )
+                        .metadata("seq", seq);
                         ingestor
                             .record(event)
                             .await
@@ -112,7 +114,8 @@ async fn one_refused_event(refuse: Refuse, events: usize, bad: &[usize]) {
         .unwrap();
     for i in 0..events {
         let name = if bad.contains(&i) { "bad" } else { "good" };
-        let event = Event::new(name, Customer::external("c")).external_id(format!("event-{i}"));
+        let event =
+            Event::new(name, EventCustomer::external("c")).external_id(format!("event-{i}"));
         ingestor.try_record(event).unwrap();
     }
     within("flush", ingestor.flush()).await;
@@ -229,7 +232,7 @@ async fn a_single_event_goes_out_after_the_maximum_delay_without_flush() {
                 .unwrap();
             let recorded = Instant::now();
             ingestor
-                .record(Event::new("one", Customer::external("c")))
+                .record(Event::new("one", EventCustomer::external("c")))
                 .await
                 .unwrap();
             // No flush, and the batch is far from full: only the delay sends it.
@@ -281,7 +284,7 @@ async fn events_go_out_in_the_shape_the_spec_defines() {
         .await
         .unwrap();
     ingestor
-        .record(Event::new("api.call", Customer::external("user_42")).external_member_id("m-7"))
+        .record(Event::new("api.call", EventCustomer::external("user_42")).external_member_id("m-7"))
         .await
         .unwrap();
     within("flush", ingestor.flush()).await;
@@ -334,7 +337,7 @@ async fn events_go_out_in_the_shape_the_spec_defines() {
 }
 
 fn numbered(i: usize) -> Event {
-    Event::new("api.call", Customer::external("c")).external_id(format!("event-{i}"))
+    Event::new("api.call", EventCustomer::external("c")).external_id(format!("event-{i}"))
 }
 
 /// Sends 24 events as 12 batches of 2, all ready at once, to a mock that
@@ -600,7 +603,7 @@ async fn a_panicking_on_failure_callback_does_not_stop_the_ingestor() {
                 })
                 .start()
                 .unwrap();
-            let bad = Event::new("bad", Customer::external("c")).external_id("bad-0");
+            let bad = Event::new("bad", EventCustomer::external("c")).external_id("bad-0");
             ingestor.try_record(bad).unwrap();
             ingestor.try_record(numbered(0)).unwrap();
             ingestor.try_record(numbered(1)).unwrap();

@@ -12,10 +12,10 @@ use ingest_support::{
     client_for, closed_port_url, collector, guarded, healthy_waiting, until, within, IngestMock,
     Refuse, TOKEN,
 };
-use polar_api::ingest::{Customer, Event, FailureReason, RecordError};
+use polar_api::ingest::{Event, EventCustomer, FailureReason, RecordError};
 
 fn event(i: usize) -> Event {
-    Event::new("api.call", Customer::external("c")).external_id(format!("event-{i}"))
+    Event::new("api.call", EventCustomer::external("c")).external_id(format!("event-{i}"))
 }
 
 /// Whether `future` is still pending after one poll.

@@ -18,7 +18,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use ingest_support::{client_for, collector, guarded, until, within, IngestMock};
-use polar_api::ingest::{Customer, Event, FailureReason, RecordError};
+use polar_api::ingest::{Event, EventCustomer, FailureReason, RecordError};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Level, Metadata, Subscriber};
@@ -144,7 +144,7 @@ fn silent_server() -> String {
 }
 
 fn event(prefix: &str, i: usize) -> Event {
-    Event::new("api.call", Customer::external("c")).external_id(format!("{prefix}{i}"))
+    Event::new("api.call", EventCustomer::external("c")).external_id(format!("{prefix}{i}"))
 }
 
 fn expected_ids(prefix: &str, n: usize) -> BTreeMap<String, usize> {

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 use ingest_support::{guarded, healthy_waiting, within, IngestMock, Refuse};
-use polar_api::ingest::{strategy, Customer, Event, LlmMetadata, LlmPrice};
+use polar_api::ingest::{strategy, Event, EventCustomer, LlmMetadata, LlmPrice};
 use serde_json::Value;
 use tokio::io::AsyncReadExt;
 
@@ -18,7 +18,7 @@ fn only_event(mock: &IngestMock) -> Value {
 }
 
 fn template(name: &str) -> Event {
-    Event::new(name, Customer::external("user_42")).metadata("plan", "pro")
+    Event::new(name, EventCustomer::external("user_42")).metadata("plan", "pro")
 }
 
 #[tokio::test]

@@ -420,3 +420,108 @@ async fn a_walk_over_a_growing_list_repeats_an_item_and_dedup_by_key_drops_it() 
     .unwrap();
     assert_eq!(unique, ["p0", "p1", "p2", "p3", "p4", "p5"]);
 }
+
+// ------------------------------- the generated walks: Unpin, stream_unique ---
+
+/// An individual customer of 2026-10 with the given id.
+fn customer(id: &str) -> serde_json::Value {
+    json!({
+        "id": id,
+        "created_at": "2026-01-02T03:04:05Z",
+        "modified_at": null,
+        "metadata": {},
+        "external_id": null,
+        "email": "ada@example.com",
+        "email_verified": true,
+        "type": "individual",
+        "name": "Ada",
+        "billing_name": null,
+        "billing_address": null,
+        "tax_id": null,
+        "locale": null,
+        "organization_id": "1d5c2e4f-8a3b-4c6d-9e7f-0a1b2c3d4e5f",
+        "default_payment_method_id": null,
+        "deleted_at": null,
+        "first_user_event_at": null,
+        "avatar_url": "https://example.com/a.png"
+    })
+}
+
+const C1: &str = "00000000-0000-4000-8000-000000000001";
+const C2: &str = "00000000-0000-4000-8000-000000000002";
+
+/// Two pages of customers, the second starting with the first's last one
+/// (a customer created during the walk), then two customers of a kind this
+/// SDK does not know (no `id` it can read: never dropped).
+async fn customers_with_a_repeat(server: &MockServer) {
+    let pages = [
+        json!([customer(C1), customer(C2)]),
+        json!([customer(C2), {"type": "robot", "id": "r-1"}, {"type": "robot", "id": "r-1"}]),
+    ];
+    for (index, items) in pages.into_iter().enumerate() {
+        Mock::given(method("GET"))
+            .and(path("/v1/customers/"))
+            .and(query_param("page", (index + 1).to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "items": items,
+                "pagination": {"total_count": 5, "max_page": 2}
+            })))
+            .mount(server)
+            .await;
+    }
+}
+
+fn customer_id(customer: &polar_api::v2026_10::models::Customer) -> String {
+    use polar_api::v2026_10::models::Customer;
+    match customer {
+        Customer::Individual(c) => c.id.to_string(),
+        Customer::Team(c) => c.id.to_string(),
+        _ => "unknown".to_owned(),
+    }
+}
+
+/// The walks are `Unpin`: `try_next` on them as they are, with the traits
+/// from `polar_api::prelude` (no `pin!`, no futures-util of one's own).
+#[tokio::test]
+async fn stream_unique_drops_repeats_by_id_and_keeps_items_without_one() {
+    use polar_api::prelude::*;
+
+    let server = MockServer::start().await;
+    customers_with_a_repeat(&server).await;
+    let client = client(&server);
+
+    let mut all = Vec::new();
+    let mut customers = client.customers().list().stream();
+    while let Some(customer) = customers.try_next().await.unwrap() {
+        all.push(customer_id(&customer));
+    }
+    assert_eq!(all, [C1, C2, C2, "unknown", "unknown"]);
+
+    let mut unique = Vec::new();
+    let mut customers = client.customers().list().stream_unique();
+    while let Some(customer) = customers.try_next().await.unwrap() {
+        unique.push(customer_id(&customer));
+    }
+    assert_eq!(unique, [C1, C2, "unknown", "unknown"]);
+
+    // `collect_all` keeps the repeat, as its docs say.
+    let collected = client.customers().list().collect_all().await.unwrap();
+    assert_eq!(collected.len(), 5);
+}
+
+/// An error still ends a deduplicated walk, once.
+#[tokio::test]
+async fn stream_unique_passes_errors_on() {
+    use polar_api::prelude::*;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/customers/"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"detail": "no"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let results: Vec<_> = client.customers().list().stream_unique().collect().await;
+    assert_eq!(results.len(), 1);
+    assert!(results[0].as_ref().unwrap_err().is_forbidden());
+}

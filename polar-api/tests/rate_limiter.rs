@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use common::send_json;
 use polar_api::__private::Request;
-use polar_api::ingest::{Customer, Event};
+use polar_api::ingest::{Event, EventCustomer};
 use polar_api::reqwest::Method;
 use polar_api::v2026_10::Client;
 use polar_api::{Error, RateLimiter, TimeoutLimit};
@@ -151,7 +151,7 @@ async fn a_client_and_its_ingestor_sharing_a_limiter_never_exceed_it() {
         .unwrap();
     for i in 0..40 {
         ingestor
-            .record(Event::new("call", Customer::external("c")).external_id(format!("e{i}")))
+            .record(Event::new("call", EventCustomer::external("c")).external_id(format!("e{i}")))
             .await
             .unwrap();
     }

@@ -17,7 +17,7 @@ macro_rules! version_tests {
             use polar_api::$version::models::uuid::Uuid;
             use polar_api::$version::models::LicenseKeyValidate;
             use polar_api::$version::{ApiErrorBody, Client, ClientBuilder, CustomerPortalClient};
-            use polar_api::{ApiVersion, Error, MemberSession, NoSession, API_VERSION_HEADER};
+            use polar_api::{ApiVersion, Error, MemberSessionToken, NoSession, API_VERSION_HEADER};
             use serde_json::{json, Value};
             use wiremock::matchers::{method, path};
             use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -142,13 +142,13 @@ macro_rules! version_tests {
                     .await;
 
                 let org = client(&server);
-                let customer = org.customer_portal_with("polar_cst_customer").unwrap();
-                let member = org.member_portal_with("polar_mst_member").unwrap();
-                let public = org.public_portal().unwrap();
+                let customer = org.customer_portal_with("polar_cst_customer");
+                let member = org.member_portal_with("polar_mst_member");
+                let public = org.public_portal();
                 let standalone: CustomerPortalClient = builder(&server)
                     .build_customer_portal("polar_cst_standalone")
                     .unwrap();
-                let standalone_member: CustomerPortalClient<MemberSession> = builder(&server)
+                let standalone_member: CustomerPortalClient<MemberSessionToken> = builder(&server)
                     .build_member_portal("polar_mst_standalone")
                     .unwrap();
                 for portal in [&customer, &standalone] {

@@ -83,9 +83,10 @@ fn route(webhook: &Webhook, body: &[u8], version: Option<&str>) -> WebhookOutcom
 /// The event of a delivery decoded as 2026-10, checked to be the fixture.
 fn expect_2026_10(outcome: WebhookOutcome) {
     match outcome {
-        WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(
-            WebhookPayload::CustomerDeleted(event),
-        )) => match event.data {
+        WebhookOutcome::Event {
+            event: VersionedWebhookPayload::V2026_10(WebhookPayload::CustomerDeleted(event)),
+            ..
+        } => match event.data {
             Customer::Individual(customer) => {
                 assert_eq!(customer.id.to_string(), CUSTOMER_ID);
                 assert_eq!(customer.email, "ada@example.com");
@@ -103,9 +104,11 @@ fn expect_2026_10(outcome: WebhookOutcome) {
 fn expect_2026_04(outcome: WebhookOutcome) {
     use polar_api::v2026_04;
     match outcome {
-        WebhookOutcome::Event(VersionedWebhookPayload::V2026_04(
-            v2026_04::WebhookPayload::CustomerDeleted(event),
-        )) => match event.data {
+        WebhookOutcome::Event {
+            event:
+                VersionedWebhookPayload::V2026_04(v2026_04::WebhookPayload::CustomerDeleted(event)),
+            ..
+        } => match event.data {
             v2026_04::models::Customer::Individual(customer) => {
                 assert_eq!(customer.id.to_string(), CUSTOMER_ID);
                 assert_eq!(customer.email, "ada@example.com");
@@ -120,7 +123,7 @@ fn expect_2026_04(outcome: WebhookOutcome) {
 fn the_header_2026_10_routes_to_2026_10() {
     let webhook = webhook();
     let outcome = route(&webhook, &customer_deleted(None), Some("2026-10"));
-    if let WebhookOutcome::Event(event) = &outcome {
+    if let WebhookOutcome::Event { event, .. } = &outcome {
         assert_eq!(event.api_version(), "2026-10");
     }
     expect_2026_10(outcome);
@@ -131,7 +134,7 @@ fn the_header_2026_10_routes_to_2026_10() {
 fn the_header_2026_04_routes_to_2026_04() {
     let webhook = webhook();
     let outcome = route(&webhook, &customer_deleted(None), Some("2026-04"));
-    if let WebhookOutcome::Event(event) = &outcome {
+    if let WebhookOutcome::Event { event, .. } = &outcome {
         assert_eq!(event.api_version(), "2026-04");
     }
     expect_2026_04(outcome);
@@ -219,7 +222,8 @@ fn a_version_not_compiled_in_keeps_the_exact_verified_body() {
         (not_json, Some("2027-01"), None),
     ] {
         let outcome = route(&webhook, &body, header);
-        assert!(outcome.delivery().is_some());
+        assert_eq!(outcome.delivery().body, body);
+        assert_eq!(outcome.event_type(), event_type);
         match outcome {
             WebhookOutcome::VersionNotCompiled { version, delivery } => {
                 assert_eq!(version, "2027-01");
@@ -364,7 +368,6 @@ fn verify_and_decode_refuses_another_declared_version() {
 fn an_outcome_hands_over_its_event() {
     let body = customer_deleted(None);
     let outcome = route(&webhook(), &body, None);
-    assert!(outcome.delivery().is_none());
     assert!(matches!(
         outcome.event(),
         Some(VersionedWebhookPayload::V2026_10(
@@ -373,4 +376,99 @@ fn an_outcome_hands_over_its_event() {
     ));
     let outcome = route(&webhook(), b"not json", None);
     assert!(outcome.event().is_none());
+}
+
+/// A decoded event keeps its delivery too: the `webhook-id` to process it
+/// once, the timestamp, the declared version and the raw body.
+#[test]
+fn every_outcome_carries_its_delivery() {
+    let body = customer_deleted(Some("2026-10"));
+    let outcome = route(&webhook(), &body, Some("2026-10"));
+    let delivery = outcome.delivery();
+    assert_eq!(delivery.id, ID);
+    assert_eq!(delivery.timestamp, NOW);
+    assert_eq!(delivery.declared_version.as_deref(), Some("2026-10"));
+    assert_eq!(delivery.body, body);
+    assert_eq!(outcome.event_type(), Some("customer.deleted"));
+    match &outcome {
+        WebhookOutcome::Event { event, delivery } => {
+            assert_eq!(event.event_type(), "customer.deleted");
+            assert_eq!(delivery.id, ID);
+        }
+        other => panic!("expected an event, got {other:?}"),
+    }
+    assert_eq!(outcome.into_delivery().body, body);
+}
+
+/// `verify_event`: verification is the only `Err`; a verified delivery
+/// that the version's payload cannot type keeps its delivery, with the
+/// reason in `event`.
+#[test]
+fn verify_event_keeps_verified_deliveries_it_cannot_type() {
+    let webhook = webhook();
+    let body = customer_deleted(None);
+    let headers = signed(&webhook, &body, Some("2026-10"));
+    let hook = webhook
+        .verify_event_at::<WebhookPayload, _>(&headers, &body, NOW)
+        .unwrap();
+    assert_eq!(hook.delivery.id, ID);
+    assert_eq!(hook.delivery.timestamp, NOW);
+    assert_eq!(hook.delivery.body, body);
+    let event = hook.event.unwrap();
+    assert_eq!(event.event_type(), "customer.deleted");
+    assert!(matches!(event, WebhookPayload::CustomerDeleted(_)));
+
+    // Another declared version.
+    let headers = signed(&webhook, &body, Some("2026-04"));
+    let hook = webhook
+        .verify_event_at::<WebhookPayload, _>(&headers, &body, NOW)
+        .unwrap();
+    assert!(matches!(
+        hook.event,
+        Err(WebhookError::OtherApiVersion { ref sent_as, expected: "2026-10" }) if sent_as == "2026-04"
+    ));
+    assert_eq!(hook.delivery.body, body);
+
+    // A known event that does not match its schema, and a body that is not
+    // an event: verified, so not an `Err` of the call.
+    let drifted =
+        br#"{"type":"order.paid","timestamp":"2026-10-01T12:00:00Z","data":{"id":"nope"}}"#;
+    for (bad, event_type) in [(&drifted[..], Some("order.paid")), (b"not json", None)] {
+        let headers = signed(&webhook, bad, None);
+        let hook = webhook
+            .verify_event_at::<WebhookPayload, _>(&headers, bad, NOW)
+            .unwrap();
+        assert_eq!(hook.delivery.event_type.as_deref(), event_type);
+        assert_eq!(hook.delivery.body, bad);
+        match hook.event {
+            Err(WebhookError::Payload {
+                event_type: got, ..
+            }) => {
+                assert_eq!(got.as_deref(), event_type)
+            }
+            other => panic!("expected a payload error, got {other:?}"),
+        }
+        // `verify_and_decode` still reports it as its error.
+        assert!(webhook
+            .verify_and_decode_at::<WebhookPayload, _>(&headers, bad, NOW)
+            .is_err());
+    }
+
+    // An event type newer than this crate is not an error.
+    let newer = br#"{"type":"widget.created","timestamp":"2026-10-01T12:00:00Z","data":{}}"#;
+    let headers = signed(&webhook, newer, None);
+    let hook = webhook
+        .verify_event_at::<WebhookPayload, _>(&headers, newer, NOW)
+        .unwrap();
+    let event = hook.event.unwrap();
+    assert!(matches!(event, WebhookPayload::Unknown(_)));
+    assert_eq!(event.event_type(), "widget.created");
+
+    // Not verified: an `Err`, before any decoding.
+    let mut headers = signed(&webhook, &body, None);
+    headers[2].1 = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned();
+    assert!(matches!(
+        webhook.verify_event_at::<WebhookPayload, _>(&headers, &body, NOW),
+        Err(WebhookError::NoMatchingSignature)
+    ));
 }

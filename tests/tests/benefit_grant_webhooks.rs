@@ -60,7 +60,7 @@ fn every_benefit_type_arrives_as_its_own_grant_variant_in_every_version() {
                 deliveries += 1;
                 let what = format!("{version} {event} {benefit_type}");
                 let routed = match webhook.verify_and_route_at(&headers, &body, NOW) {
-                    Ok(WebhookOutcome::Event(routed)) => routed,
+                    Ok(WebhookOutcome::Event { event, .. }) => event,
                     other => {
                         failures.push(format!("{what}: {other:?}"));
                         continue;

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use polar_api::{
-    ApiVersion, Client, CustomerPortalClient, CustomerSession, MemberSession, NoSession,
+    ApiVersion, Client, CustomerPortalClient, CustomerSessionToken, MemberSessionToken, NoSession,
 };
 use polar_tests::first_difference;
 use serde_json::Value;
@@ -43,8 +43,8 @@ pub enum ResponseKind {
 pub struct Clients<V: ApiVersion> {
     pub org: Client<V>,
     pub public: Client<V>,
-    pub portal: CustomerPortalClient<V, CustomerSession>,
-    pub member: CustomerPortalClient<V, MemberSession>,
+    pub portal: CustomerPortalClient<V, CustomerSessionToken>,
+    pub member: CustomerPortalClient<V, MemberSessionToken>,
     /// For the portal operations the API leaves public.
     pub public_portal: CustomerPortalClient<V, NoSession>,
 }
@@ -131,15 +131,9 @@ pub fn clients<V: ApiVersion>(base_url: &str) -> Clients<V> {
         .no_retries()
         .build_anonymous()
         .expect("an anonymous client");
-    let portal = org
-        .customer_portal_with(CUSTOMER_SESSION_TOKEN)
-        .expect("a customer-session client");
-    let member = org
-        .member_portal_with(MEMBER_SESSION_TOKEN)
-        .expect("a member-session client");
-    let public_portal = org
-        .public_portal()
-        .expect("a portal client without a token");
+    let portal = org.customer_portal_with(CUSTOMER_SESSION_TOKEN);
+    let member = org.member_portal_with(MEMBER_SESSION_TOKEN);
+    let public_portal = org.public_portal();
     Clients {
         org,
         public,

@@ -832,7 +832,7 @@ fn an_old_shaped_delivery_that_cannot_be_typed_reaches_the_handler_raw() {
 
     // Declared as the version it was shaped by, it decodes.
     match deliver(&webhook, &body, Some("2026-04")) {
-        WebhookOutcome::Event(event) => assert_eq!(event.api_version(), "2026-04"),
+        WebhookOutcome::Event { event, .. } => assert_eq!(event.api_version(), "2026-04"),
         other => panic!("declared 2026-04: expected an event, got {other:?}"),
     }
 }

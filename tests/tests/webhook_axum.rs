@@ -1,6 +1,6 @@
-//! The `VerifiedWebhook` axum extractor (polar-api's `axum` feature, which
-//! this crate's dev-dependency turns on): requests through a router with
-//! `tower::ServiceExt::oneshot`.
+//! The `VerifiedWebhook` and `VerifiedEvent` axum extractors (polar-api's
+//! `axum` feature, which this crate's dependency turns on): requests
+//! through a router with `tower::ServiceExt::oneshot`.
 
 use axum::body::{to_bytes, Body};
 use axum::extract::FromRef;
@@ -9,7 +9,7 @@ use axum::routing::post;
 use axum::Router;
 use polar_api::v2026_10::WebhookPayload;
 use polar_api::webhooks::{
-    VerifiedWebhook, VersionedWebhookPayload, Webhook, WebhookOutcome, WebhookSecret,
+    VerifiedEvent, VerifiedWebhook, VersionedWebhookPayload, Webhook, WebhookOutcome, WebhookSecret,
 };
 use tower::ServiceExt;
 
@@ -20,17 +20,16 @@ const BODY: &str =
 /// Echoes the event type, taken from the decoded payload (or what became of
 /// a verified delivery this build cannot type).
 async fn echo(VerifiedWebhook(outcome): VerifiedWebhook) -> String {
+    let id = &outcome.delivery().id;
     match &outcome {
-        WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(WebhookPayload::Unknown(raw))) => {
-            format!("unknown {}", raw["type"].as_str().unwrap_or(""))
+        WebhookOutcome::Event {
+            event: VersionedWebhookPayload::V2026_10(WebhookPayload::Unknown(_)),
+            ..
+        } => {
+            format!("unknown {} {id}", outcome.event_type().unwrap_or(""))
         }
-        WebhookOutcome::Event(known) => {
-            let event = serde_json::to_value(known).unwrap();
-            format!(
-                "{} {}",
-                known.api_version(),
-                event["type"].as_str().unwrap_or("")
-            )
+        WebhookOutcome::Event { event, .. } => {
+            format!("{} {} {id}", event.api_version(), event.event_type())
         }
         WebhookOutcome::VersionNotCompiled { version, delivery } => {
             format!("not compiled {version} {}", delivery.id)
@@ -41,6 +40,17 @@ async fn echo(VerifiedWebhook(outcome): VerifiedWebhook) -> String {
             format!("undecodable {version} {} bytes", delivery.body.len())
         }
         other => format!("{other:?}"),
+    }
+}
+
+/// The one-version extractor: the event type, or why the verified delivery
+/// could not be typed, and the delivery's id.
+async fn echo_event(hook: VerifiedEvent<WebhookPayload>) -> String {
+    let id = &hook.delivery.id;
+    match &hook.event {
+        Ok(WebhookPayload::CustomerDeleted(_)) => format!("typed customer.deleted {id}"),
+        Ok(other) => format!("{} {id}", other.event_type()),
+        Err(error) => format!("not typed {id}: {error}"),
     }
 }
 
@@ -107,7 +117,7 @@ async fn send(app: Router, request: Request<Body>) -> (StatusCode, String) {
 async fn a_valid_delivery_reaches_the_handler() {
     let (status, body) = send(router(), request(&signed_headers(BODY), BODY)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body, "unknown widget.created");
+    assert_eq!(body, "unknown widget.created msg_axum_1");
 }
 
 #[tokio::test]
@@ -121,7 +131,7 @@ async fn a_known_event_type_is_echoed() {
     .to_string();
     let (status, text) = send(router(), request(&signed_headers(&body), &body)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
-    assert_eq!(text, "2026-10 customer.deleted");
+    assert_eq!(text, "2026-10 customer.deleted msg_axum_1");
 }
 
 #[tokio::test]
@@ -205,6 +215,74 @@ async fn a_verified_body_that_does_not_decode_reaches_the_handler() {
     let (status, text) = send(router(), request(&signed_headers(body), body)).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(text, "undecodable 2026-10 7 bytes");
+}
+
+fn event_router() -> Router {
+    Router::new()
+        .route("/webhooks/polar", post(echo_event))
+        .with_state(webhook())
+}
+
+#[tokio::test]
+async fn verified_event_decodes_one_version_and_keeps_the_delivery() {
+    let body = serde_json::json!({
+        "type": "customer.deleted",
+        "timestamp": "2026-11-01T00:00:00Z",
+        "data": customer(),
+    })
+    .to_string();
+    let (status, text) = send(event_router(), request(&signed_headers(&body), &body)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(text, "typed customer.deleted msg_axum_1");
+    // An event type newer than this crate: `Unknown`, with its name.
+    let (status, text) = send(event_router(), request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(text, "widget.created msg_axum_1");
+}
+
+/// Verified but not typed by this version: the handler runs and can
+/// acknowledge it (a 400 would have Polar retry it until it gives up).
+#[tokio::test]
+async fn verified_event_hands_undecodable_deliveries_to_the_handler() {
+    let drifted =
+        r#"{"type":"order.paid","timestamp":"2026-11-01T00:00:00Z","data":{"id":"nope"}}"#;
+    let (status, text) = send(event_router(), request(&signed_headers(drifted), drifted)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.starts_with("not typed msg_axum_1: "), "{text}");
+    assert!(text.contains("order.paid"), "{text}");
+
+    let mut headers = signed_headers(BODY);
+    headers.push(("webhook-api-version", "2026-04".to_owned()));
+    let (status, text) = send(event_router(), request(&headers, BODY)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert!(text.starts_with("not typed msg_axum_1: "), "{text}");
+    assert!(text.contains("2026-04"), "{text}");
+}
+
+#[tokio::test]
+async fn verified_event_refuses_what_does_not_verify() {
+    let mut headers = signed_headers(BODY);
+    headers[2].1 = "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=".to_owned();
+    let (status, _) = send(event_router(), request(&headers, BODY)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = send(event_router(), request(&[], BODY)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let small = Router::new()
+        .route("/webhooks/polar", post(echo_event))
+        .with_state(webhook().max_body_size(4));
+    let (status, _) = send(small, request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// An `Arc<Webhook>` state gives the extractors their verifier as it is.
+#[tokio::test]
+async fn the_verifier_can_be_an_arc_state() {
+    let app = Router::new()
+        .route("/webhooks/polar", post(echo_event))
+        .with_state(std::sync::Arc::new(webhook()));
+    let (status, text) = send(app, request(&signed_headers(BODY), BODY)).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_eq!(text, "widget.created msg_axum_1");
 }
 
 fn customer() -> serde_json::Value {

@@ -70,8 +70,27 @@ fn every_webhook_event_of_every_version_verifies_and_routes_to_its_version() {
                 webhook.verify_and_route_at(&headers, &body, NOW)
             });
             match result {
-                Ok(WebhookOutcome::Event(payload_of_version)) => {
+                Ok(WebhookOutcome::Event {
+                    event: payload_of_version,
+                    delivery,
+                }) => {
                     decoded += 1;
+                    // What a receiver logs and de-duplicates by, with no
+                    // re-serializing: the wire `type` and the delivery.
+                    if payload_of_version.event_type() != event.as_str() {
+                        failures.push(format!(
+                            "{version} {event}: event_type() is {:?}",
+                            payload_of_version.event_type()
+                        ));
+                    }
+                    if delivery.id != id
+                        || delivery.timestamp != timestamp
+                        || delivery.body != body
+                        || delivery.declared_version.as_deref() != Some(version.as_str())
+                        || delivery.event_type.as_deref() != Some(event.as_str())
+                    {
+                        failures.push(format!("{version} {event}: delivery {delivery:?}"));
+                    }
                     if payload_of_version.api_version() != version {
                         failures.push(format!(
                             "{version} {event}: decoded as {}",

@@ -769,6 +769,6 @@ fn client_of(auth: Auth) -> &'static str {
     match auth {
         Auth::Organization | Auth::Public => "Client",
         Auth::Portal | Auth::PortalPublic => "CustomerPortalClient",
-        Auth::PortalMember => "CustomerPortalClient<MemberSession>",
+        Auth::PortalMember => "CustomerPortalClient<MemberSessionToken>",
     }
 }

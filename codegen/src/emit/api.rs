@@ -177,6 +177,13 @@ pub fn emit(
             #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
             #[serde(transparent)]
             pub struct WebhookPayload(pub ::serde_json::Value);
+            #[cfg(feature = "webhooks")]
+            impl WebhookPayload {
+                #[doc = " The `type` of the delivery's JSON, or `\"\"` for a value without one."]
+                pub fn event_type(&self) -> &str {
+                    self.0.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
+                }
+            }
         },
     };
     let webhooks = Some(quote! {
@@ -203,7 +210,7 @@ pub fn emit(
         #[doc = " Configures a [`Client`] of this API version."]
         pub type ClientBuilder = crate::ClientBuilder<Version>;
         #[doc = " A customer-portal client of this API version."]
-        pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<Version, S>;
+        pub type CustomerPortalClient<S = crate::CustomerSessionToken> = crate::CustomerPortalClient<Version, S>;
 
         // The operation groups, request builders, error bodies and `models`
         // are this version's crate.
@@ -463,7 +470,7 @@ fn emit_accessor(group: &Group<'_>, feature: &str, version: &ApiVersion) -> Toke
     if group.member_only {
         return quote! {
             #[cfg(feature = #feature)]
-            impl CustomerPortalClient<crate::MemberSession> {
+            impl CustomerPortalClient<crate::MemberSessionToken> {
                 #[doc = #doc]
                 #[doc = ""]
                 #[doc = " Only a member session may call these."]
@@ -932,10 +939,14 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         Some(_) => quote!(mut self),
         None => quote!(self),
     };
+    let id_key = super::api_pages::id_key(models, pagination.item());
+    let changing = super::api_pages::changing_list_doc(id_key.is_some());
+    let unique = id_key.map(|key| super::api_pages::stream_unique(&item, &key));
     quote! {
         #[doc = " Every item of every page, fetched page by page as the stream is polled."]
         #size_doc
-        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + 'static {
+        #changing
+        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
             #largest_pages
             let first = self.#page_field.unwrap_or(1);
             #walker(first, move |number| {
@@ -946,9 +957,11 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         }
         #[doc = " Every item of every page, collected."]
         #size_doc
+        #changing
         pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
             crate::collect_all(self.stream()).await
         }
+        #unique
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod api;
 mod api_options;
+pub(crate) mod api_pages;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;
@@ -11,6 +12,7 @@ pub mod shared;
 mod struct_decode;
 mod struct_encode;
 pub mod versions;
+mod webhook_event;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

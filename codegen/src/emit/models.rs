@@ -92,7 +92,8 @@ pub fn emit_module(
 pub(crate) fn emit_type_and_impls(models: &Models, id: TypeId) -> TokenStream {
     let item = emit_type(models, models.get(id));
     let progress = emit_page_progress(models, id);
-    quote!(#item #progress)
+    let event_type = super::webhook_event::emit_event_type(models, id);
+    quote!(#item #progress #event_type)
 }
 
 /// The types root (`types/mod.rs`): the spec's pin and every module, each behind

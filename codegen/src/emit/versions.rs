@@ -140,6 +140,17 @@ fn emit_versioned_payload(versions: &[&ApiVersion]) -> TokenStream {
                 }
             }
 
+            #[doc = " The event's `type` as Polar sends it (`\"order.paid\"`); see the"]
+            #[doc = " version's `WebhookPayload::event_type`."]
+            pub fn event_type(&self) -> &str {
+                match *self {
+                    #(
+                        #[cfg(feature = #features)]
+                        Self::#variants(ref payload) => payload.event_type(),
+                    )*
+                }
+            }
+
             #[doc = " Whether this build includes `version`."]
             pub fn is_compiled(version: &str) -> bool {
                 match version {

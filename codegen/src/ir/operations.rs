@@ -23,7 +23,9 @@ pub const API_RUNTIME_NAMES: &[&str] = &[
     "ClientBuilder",
     "CustomerPortalClient",
     "CustomerSession",
+    "CustomerSessionToken",
     "MemberSession",
+    "MemberSessionToken",
     "Error",
     "ApiError",
     "ApiErrorBody",
@@ -103,7 +105,7 @@ pub enum Auth {
     Public,
     /// A customer or member session token: `CustomerPortalClient<_>`.
     Portal,
-    /// A member session token only: `CustomerPortalClient<MemberSession>`.
+    /// A member session token only: `CustomerPortalClient<MemberSessionToken>`.
     PortalMember,
     /// No credentials; a customer-portal operation, offered on
     /// `CustomerPortalClient<_>`.
@@ -204,6 +206,17 @@ pub enum Pagination {
     /// A union of a page and a cursor page (the events list): each response
     /// says which it is.
     Mixed { item: TypeRef, response: TypeId },
+}
+
+impl Pagination {
+    /// The type of one item of the list.
+    pub fn item(&self) -> &TypeRef {
+        match self {
+            Pagination::Pages { item }
+            | Pagination::Cursor { item }
+            | Pagination::Mixed { item, .. } => item,
+        }
+    }
 }
 
 impl<'a> Lowering<'a> {

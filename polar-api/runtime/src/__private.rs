@@ -76,7 +76,8 @@
 //! pub fn decode_error_body<T: DeserializeOwned, B>(raw: &[u8], wrap: fn(T) -> B, unknown: fn(Value) -> B) -> Option<B>;
 //! // clients: `Client::core(&self) -> &Core` and `CustomerPortalClient::<S>::core(&self) -> &Core`
 //! // (pub(crate)); `__core()` is the same, public and hidden.
-//! // pagination: crate::{paginate, collect_all}.
+//! // pagination: crate::{paginate, collect_all, dedup_by_key} and
+//! // dedup_by_optional_key (`.stream_unique()` of a list of unions).
 //! ```
 //!
 //! # Semantics
@@ -107,6 +108,7 @@ pub use reqwest::header::HeaderMap;
 pub use reqwest::Method;
 
 pub use crate::error::{ErrorBody, TypedErrorBody};
+pub use crate::pagination::dedup_by_optional_key;
 pub use crate::request::{Request, RequestOptions};
 pub use crate::response::{
     empty, erase_error_body, json, json_or_pending, no_error_body, text, ErrorDecoder, RawResponse,

@@ -53,13 +53,20 @@ impl AccessToken {
     /// the HTTP stack never prints it either.
     #[doc(hidden)]
     pub fn bearer_header(&self) -> Result<HeaderValue, Error> {
+        self.authorization().map_err(Error::config)
+    }
+
+    /// [`bearer_header`](Self::bearer_header), with the reason it cannot be
+    /// built as a static message (kept by a client whose token is only
+    /// checked when a request needs it).
+    #[doc(hidden)]
+    pub fn authorization(&self) -> Result<HeaderValue, &'static str> {
         if self.0.is_empty() {
-            return Err(Error::config("the access token is empty"));
+            return Err("the access token is empty");
         }
         let header = Zeroizing::new(format!("Bearer {}", self.0));
-        let mut value = HeaderValue::from_str(&header).map_err(|_| {
-            Error::config("the access token contains characters not allowed in an HTTP header")
-        })?;
+        let mut value = HeaderValue::from_str(&header)
+            .map_err(|_| "the access token contains characters not allowed in an HTTP header")?;
         value.set_sensitive(true);
         Ok(value)
     }
@@ -181,15 +188,20 @@ pub enum Credential {
     Static(HeaderValue),
     /// A header made per request from what the provider returns.
     Provider(Arc<dyn TokenProvider>),
+    /// A fixed token that cannot be sent (why): each request that would
+    /// send it fails with [`Error::Config`].
+    Unsendable(&'static str),
 }
 
 impl Credential {
-    /// A fixed token's credential (`None`: anonymous).
-    pub fn from_token(token: Option<&AccessToken>) -> Result<Credential, Error> {
-        Ok(match token {
-            Some(token) => Credential::Static(token.bearer_header()?),
+    /// A fixed token's credential (`None`: anonymous). Never fails: a
+    /// token that cannot be sent fails each request that would send it.
+    pub fn from_token(token: Option<&AccessToken>) -> Credential {
+        match token.map(AccessToken::authorization) {
+            Some(Ok(header)) => Credential::Static(header),
+            Some(Err(why)) => Credential::Unsendable(why),
             None => Credential::Anonymous,
-        })
+        }
     }
 
     /// Whether requests carry a token.
@@ -205,6 +217,9 @@ impl Credential {
         match self {
             Credential::Anonymous => Ok(None),
             Credential::Static(header) => Ok(Some(header.clone())),
+            Credential::Unsendable(why) => Err(Error::config(format!(
+                "the client's token cannot be sent: {why}"
+            ))),
             Credential::Provider(provider) => match provider.token().await {
                 Ok(token) => token.bearer_header().map(Some),
                 Err(source) => Err(Error::TokenProvider { operation, source }),
@@ -219,6 +234,7 @@ impl fmt::Debug for Credential {
             Credential::Anonymous => "Anonymous",
             Credential::Static(_) => "Static(***)",
             Credential::Provider(_) => "Provider",
+            Credential::Unsendable(_) => "Unsendable(***)",
         })
     }
 }

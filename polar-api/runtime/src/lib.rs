@@ -52,7 +52,11 @@ pub use rate_limit::RateLimit;
 pub use response::Response;
 pub use retry::RetryConfig;
 pub use server::Server;
-pub use session::{CustomerSession, MemberSession, NoSession, SessionKind};
+#[allow(deprecated)]
+pub use session::{
+    CustomerSession, CustomerSessionToken, MemberSession, MemberSessionToken, NoSession,
+    SessionKind,
+};
 pub use version::{ApiVersion, API_VERSION_HEADER};
 
 /// The HTTP client this crate is built on.

@@ -52,20 +52,24 @@ pub const PAGE_WALK_MAX_RATE_LIMITED: u32 = 5;
 /// [`dedup_by_key`] to drop repeats by id; nothing can recover a skipped
 /// item but walking again (or listing with a filter on creation time).
 ///
-/// The stream is not `Unpin`; pin it before calling `next` on it:
+/// The stream is `Unpin` (it is boxed once, when the walk starts), so
+/// `next`/`try_next` work on it as it is; the traits they come from are
+/// re-exported in `polar_api::prelude`:
 ///
 /// ```no_run
 /// # async fn demo(fetch: impl FnMut(i64) -> std::future::Ready<Result<polar_api::models::v2026_10::Page<u32, polar_api::models::v2026_10::Pagination>, polar_api::Error>>) -> Result<(), polar_api::Error> {
-/// use futures_util::StreamExt;
+/// use polar_api::prelude::*;
 ///
-/// let items = polar_api::paginate(1, fetch);
-/// let mut items = std::pin::pin!(items);
-/// while let Some(item) = items.next().await {
-///     println!("{}", item?);
+/// let mut items = polar_api::paginate(1, fetch);
+/// while let Some(item) = items.try_next().await? {
+///     println!("{item}");
 /// }
 /// # Ok(()) }
 /// ```
-pub fn paginate<T, P, F, Fut>(first_page: i64, fetch: F) -> impl Stream<Item = Result<T, Error>>
+pub fn paginate<T, P, F, Fut>(
+    first_page: i64,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + Unpin
 where
     P: PageProgress,
     F: FnMut(i64) -> Fut,
@@ -76,35 +80,39 @@ where
         next_page: Some(first_page),
         buffered: Vec::new().into_iter(),
     };
-    stream::unfold(start, move |mut state| async move {
-        let mut rate_limited = 0u32;
-        loop {
-            if let Some(item) = state.buffered.next() {
-                return Some((Ok(item), state));
-            }
-            let page = state.next_page.take()?;
-            match (state.fetch)(page).await {
-                Ok(loaded) => {
-                    rate_limited = 0;
-                    if !loaded.items.is_empty() && loaded.pagination.has_page_after(page) {
-                        state.next_page = page.checked_add(1);
-                    }
-                    state.buffered = loaded.items.into_iter();
+    // Boxed, so that the stream is `Unpin`: callers `next().await` on it
+    // without pinning it first. One allocation per walk.
+    Box::pin(
+        stream::unfold(start, move |mut state| async move {
+            let mut rate_limited = 0u32;
+            loop {
+                if let Some(item) = state.buffered.next() {
+                    return Some((Ok(item), state));
                 }
-                Err(error) => match wait_for(&error, rate_limited) {
-                    Some(wait) => {
-                        rate_limited += 1;
-                        tokio::time::sleep(wait).await;
-                        state.next_page = Some(page);
+                let page = state.next_page.take()?;
+                match (state.fetch)(page).await {
+                    Ok(loaded) => {
+                        rate_limited = 0;
+                        if !loaded.items.is_empty() && loaded.pagination.has_page_after(page) {
+                            state.next_page = page.checked_add(1);
+                        }
+                        state.buffered = loaded.items.into_iter();
                     }
-                    // `next_page` is already `None`: the stream ends after this.
-                    None => return Some((Err(error), state)),
-                },
+                    Err(error) => match wait_for(&error, rate_limited) {
+                        Some(wait) => {
+                            rate_limited += 1;
+                            tokio::time::sleep(wait).await;
+                            state.next_page = Some(page);
+                        }
+                        // `next_page` is already `None`: the stream ends after this.
+                        None => return Some((Err(error), state)),
+                    },
+                }
             }
-        }
-    })
-    // Polling again after the end keeps answering `None`.
-    .fuse()
+        })
+        // Polling again after the end keeps answering `None`.
+        .fuse(),
+    )
 }
 
 /// How long a walk waits before asking again for a page answered with
@@ -158,6 +166,29 @@ where
     items.filter(move |item| {
         let new = match item {
             Ok(item) => seen.insert(key(item)),
+            Err(_) => true,
+        };
+        std::future::ready(new)
+    })
+}
+
+/// [`dedup_by_key`] for items whose key may be missing (`None`: the
+/// `Unknown` member of a union, which has no `id`): those always pass.
+/// What the generated `.stream_unique()` of a list of unions uses.
+#[doc(hidden)]
+pub fn dedup_by_optional_key<T, K, S, F>(
+    items: S,
+    mut key: F,
+) -> impl Stream<Item = Result<T, Error>>
+where
+    S: Stream<Item = Result<T, Error>>,
+    K: Eq + Hash,
+    F: FnMut(&T) -> Option<K>,
+{
+    let mut seen = HashSet::new();
+    items.filter(move |item| {
+        let new = match item {
+            Ok(item) => key(item).is_none_or(|key| seen.insert(key)),
             Err(_) => true,
         };
         std::future::ready(new)
@@ -241,6 +272,44 @@ mod tests {
         );
         assert_eq!(results.len(), 2);
         assert!(results[0].is_ok() && results[1].is_err());
+    }
+
+    /// `next().await` on a walk as it is, without pinning it (a walk that
+    /// is not `Unpin` would not compile here).
+    #[test]
+    fn a_walk_is_unpin() {
+        fn unpin<S: Unpin>(stream: S) -> S {
+            stream
+        }
+        let mut items = unpin(paginate(1, |n| async move {
+            Ok(Page {
+                items: vec![n],
+                pagination: HasNext(n < 2),
+            })
+        }));
+        let first = block_on(items.next()).unwrap().unwrap();
+        let second = block_on(items.next()).unwrap().unwrap();
+        assert_eq!((first, second), (1, 2));
+        assert!(block_on(items.next()).is_none());
+    }
+
+    #[test]
+    fn items_without_a_key_are_never_dropped() {
+        let items = futures_util::stream::iter([
+            Ok(1),
+            Ok(2),
+            Ok(1),
+            Err(Error::config("boom")),
+            Ok(0),
+            Ok(0),
+            Ok(2),
+        ]);
+        // 0 stands for an item without an id.
+        let kept: Vec<_> = block_on(
+            dedup_by_optional_key(items, |&n: &u32| (n != 0).then_some(n)).collect::<Vec<_>>(),
+        );
+        let kept: Vec<Option<u32>> = kept.into_iter().map(Result::ok).collect();
+        assert_eq!(kept, [Some(1), Some(2), None, Some(0), Some(0)]);
     }
 
     #[test]

@@ -152,12 +152,15 @@ impl Core {
     }
 
     /// The same configuration with another credential (`None`: anonymous).
+    /// Never fails: a token that cannot be sent (empty, or with characters
+    /// a header cannot hold) fails each request that would send it, with
+    /// [`Error::Config`], as a request's own `.token(..)` does.
     #[doc(hidden)]
-    pub fn with_token(&self, token: Option<&AccessToken>) -> Result<Core, Error> {
-        Ok(Core::new(Inner {
-            credential: Credential::from_token(token)?,
+    pub fn with_token(&self, token: Option<&AccessToken>) -> Core {
+        Core::new(Inner {
+            credential: Credential::from_token(token),
             ..(*self.inner).clone()
-        }))
+        })
     }
 
     /// The base URL requests go to (no trailing `/`).

@@ -32,6 +32,16 @@ impl VersionedWebhookPayload {
             Self::V2026_10(_) => "2026-10",
         }
     }
+    /// The event's `type` as Polar sends it (`"order.paid"`); see the
+    /// version's `WebhookPayload::event_type`.
+    pub fn event_type(&self) -> &str {
+        match *self {
+            #[cfg(feature = "v2026-04")]
+            Self::V2026_04(ref payload) => payload.event_type(),
+            #[cfg(feature = "v2026-10")]
+            Self::V2026_10(ref payload) => payload.event_type(),
+        }
+    }
     /// Whether this build includes `version`.
     pub fn is_compiled(version: &str) -> bool {
         match version {

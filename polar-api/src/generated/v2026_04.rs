@@ -15,7 +15,7 @@ pub type Client = crate::Client<Version>;
 /// Configures a [`Client`] of this API version.
 pub type ClientBuilder = crate::ClientBuilder<Version>;
 /// A customer-portal client of this API version.
-pub type CustomerPortalClient<S = crate::CustomerSession> = crate::CustomerPortalClient<
+pub type CustomerPortalClient<S = crate::CustomerSessionToken> = crate::CustomerPortalClient<
     Version,
     S,
 >;
@@ -176,7 +176,7 @@ impl CustomerPortalClient<crate::NoSession> {
     }
 }
 #[cfg(feature = "customer_portal")]
-impl CustomerPortalClient<crate::MemberSession> {
+impl CustomerPortalClient<crate::MemberSessionToken> {
     /// The `customer_portal / members` operations.
     ///
     /// Only a member session may call these.

@@ -104,12 +104,13 @@ pub(crate) fn encode(events: &[Event], max_bytes: usize) -> Vec<(usize, Body)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Customer;
+    use crate::ingest::EventCustomer;
 
     fn events(n: usize) -> Vec<Event> {
         (0..n)
             .map(|i| {
-                Event::new("e", Customer::external(format!("c{i}"))).external_id(format!("id{i}"))
+                Event::new("e", EventCustomer::external(format!("c{i}")))
+                    .external_id(format!("id{i}"))
             })
             .collect()
     }

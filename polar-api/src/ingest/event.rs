@@ -13,29 +13,48 @@ use super::metadata::{CostMetadata, LlmMetadata};
 /// Whose usage an event is: a Polar customer id, or your own id for the
 /// customer (`external_customer_id`, which Polar matches to the customer
 /// created with it).
+///
+/// Named apart from the models' `Customer` (and [`EventMetadataValue`]
+/// from their `MetadataValue`), so both import side by side:
+///
+/// ```
+/// # #[cfg(all(feature = "v2026-10", feature = "full"))] {
+/// use polar_api::ingest::{Event, EventCustomer, EventMetadataValue};
+/// use polar_api::v2026_10::models::{Customer, CustomerSession, MetadataValue};
+/// use polar_api::CustomerSessionToken;
+///
+/// let event = Event::new("api.call", EventCustomer::external("user_42"));
+/// let value: EventMetadataValue = 7.into();
+/// # let _ = (event, value, None::<Customer>, None::<MetadataValue>, None::<CustomerSession>);
+/// # let _: Option<polar_api::v2026_10::CustomerPortalClient<CustomerSessionToken>> = None;
+/// // The old names still compile, with a deprecation warning, for one release.
+/// #[allow(deprecated)]
+/// let _: polar_api::ingest::Customer = EventCustomer::external("user_42");
+/// # }
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum Customer {
+pub enum EventCustomer {
     /// The customer's id in Polar (`customer_id`).
     Id(Uuid),
     /// Your id for the customer (`external_customer_id`).
     External(String),
 }
 
-impl Customer {
+impl EventCustomer {
     /// A customer by its Polar id.
     pub fn id(id: Uuid) -> Self {
-        Customer::Id(id)
+        EventCustomer::Id(id)
     }
 
     /// A customer by your own id for it.
     pub fn external(id: impl Into<String>) -> Self {
-        Customer::External(id.into())
+        EventCustomer::External(id.into())
     }
 }
 
-impl From<Uuid> for Customer {
+impl From<Uuid> for EventCustomer {
     fn from(id: Uuid) -> Self {
-        Customer::Id(id)
+        EventCustomer::Id(id)
     }
 }
 
@@ -43,7 +62,7 @@ impl From<Uuid> for Customer {
 /// and `_cost` entries (a string of 1 to 500 characters, an integer, a
 /// number or a boolean).
 #[derive(Clone, Debug, PartialEq)]
-pub enum MetadataValue {
+pub enum EventMetadataValue {
     /// A string.
     String(String),
     /// An integer.
@@ -55,22 +74,22 @@ pub enum MetadataValue {
     Boolean(bool),
 }
 
-impl Serialize for MetadataValue {
+impl Serialize for EventMetadataValue {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            MetadataValue::String(value) => serializer.serialize_str(value),
-            MetadataValue::Integer(value) => serializer.serialize_i64(*value),
-            MetadataValue::Number(value) => serializer.serialize_f64(*value),
-            MetadataValue::Boolean(value) => serializer.serialize_bool(*value),
+            EventMetadataValue::String(value) => serializer.serialize_str(value),
+            EventMetadataValue::Integer(value) => serializer.serialize_i64(*value),
+            EventMetadataValue::Number(value) => serializer.serialize_f64(*value),
+            EventMetadataValue::Boolean(value) => serializer.serialize_bool(*value),
         }
     }
 }
 
 macro_rules! metadata_from {
     ($($ty:ty => $variant:ident as $as:ty),* $(,)?) => {$(
-        impl From<$ty> for MetadataValue {
+        impl From<$ty> for EventMetadataValue {
             fn from(value: $ty) -> Self {
-                MetadataValue::$variant(<$as>::from(value))
+                EventMetadataValue::$variant(<$as>::from(value))
             }
         }
     )*};
@@ -91,20 +110,20 @@ metadata_from! {
     bool => Boolean as bool,
 }
 
-impl From<u64> for MetadataValue {
+impl From<u64> for EventMetadataValue {
     /// An integer; one above `i64::MAX` (which JSON integers in Polar cannot
     /// hold) becomes a number.
     fn from(value: u64) -> Self {
         match i64::try_from(value) {
-            Ok(value) => MetadataValue::Integer(value),
-            Err(_) => MetadataValue::Number(value as f64),
+            Ok(value) => EventMetadataValue::Integer(value),
+            Err(_) => EventMetadataValue::Number(value as f64),
         }
     }
 }
 
-impl From<usize> for MetadataValue {
+impl From<usize> for EventMetadataValue {
     fn from(value: usize) -> Self {
-        MetadataValue::from(value as u64)
+        EventMetadataValue::from(value as u64)
     }
 }
 
@@ -117,9 +136,9 @@ impl From<usize> for MetadataValue {
 /// `EventCreateCustomer` or `EventCreateExternalCustomer`).
 ///
 /// ```
-/// use polar_api::ingest::{CostMetadata, Customer, Event, LlmMetadata};
+/// use polar_api::ingest::{CostMetadata, EventCustomer, Event, LlmMetadata};
 ///
-/// let event = Event::new("llm.completion", Customer::external("user_42"))
+/// let event = Event::new("llm.completion", EventCustomer::external("user_42"))
 ///     .external_id("req-7f3a")
 ///     .metadata("endpoint", "/v1/chat")
 ///     .metadata("streamed", true)
@@ -134,10 +153,10 @@ impl From<usize> for MetadataValue {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub(crate) name: String,
-    pub(crate) customer: Customer,
+    pub(crate) customer: EventCustomer,
     pub(crate) external_id: Option<String>,
     pub(crate) timestamp: Option<DateTime<Utc>>,
-    pub(crate) metadata: BTreeMap<String, MetadataValue>,
+    pub(crate) metadata: BTreeMap<String, EventMetadataValue>,
     /// What most events do not have, boxed to keep an `Event` small (it
     /// travels by value through the queue and in `RecordError`).
     pub(crate) extra: Option<Box<Extra>>,
@@ -156,7 +175,7 @@ pub(crate) struct Extra {
 
 impl Event {
     /// An event named `name` (at most 128 characters) for `customer`.
-    pub fn new(name: impl Into<String>, customer: impl Into<Customer>) -> Self {
+    pub fn new(name: impl Into<String>, customer: impl Into<EventCustomer>) -> Self {
         Event {
             name: name.into(),
             customer: customer.into(),
@@ -210,7 +229,7 @@ impl Event {
     }
 
     /// The member of the customer's organization who used it (B2B), by
-    /// Polar member id: for an event of a [`Customer::Id`].
+    /// Polar member id: for an event of a [`EventCustomer::Id`].
     #[must_use]
     pub fn member_id(mut self, id: Uuid) -> Self {
         self.extra_mut().member_id = Some(id);
@@ -218,7 +237,7 @@ impl Event {
     }
 
     /// The member of the customer's organization who used it (B2B), by
-    /// your id for the member: for an event of a [`Customer::External`].
+    /// your id for the member: for an event of a [`EventCustomer::External`].
     #[must_use]
     pub fn external_member_id(mut self, id: impl Into<String>) -> Self {
         self.extra_mut().external_member_id = Some(id.into());
@@ -230,7 +249,11 @@ impl Event {
     /// reserved keys `_llm` and `_cost`: a typed entry set there replaces a
     /// plain one of the same key.
     #[must_use]
-    pub fn metadata(mut self, key: impl Into<String>, value: impl Into<MetadataValue>) -> Self {
+    pub fn metadata(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<EventMetadataValue>,
+    ) -> Self {
         self.metadata.insert(key.into(), value.into());
         self
     }
@@ -255,7 +278,7 @@ impl Event {
     }
 
     /// Whose usage it is.
-    pub fn customer(&self) -> &Customer {
+    pub fn customer(&self) -> &EventCustomer {
         &self.customer
     }
 
@@ -270,7 +293,7 @@ impl Event {
     }
 
     /// The plain metadata entries.
-    pub fn get_metadata(&self) -> &BTreeMap<String, MetadataValue> {
+    pub fn get_metadata(&self) -> &BTreeMap<String, EventMetadataValue> {
         &self.metadata
     }
 
@@ -324,8 +347,8 @@ impl Serialize for Event {
         let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("name", &self.name)?;
         match &self.customer {
-            Customer::Id(id) => map.serialize_entry("customer_id", id)?,
-            Customer::External(id) => map.serialize_entry("external_customer_id", id)?,
+            EventCustomer::Id(id) => map.serialize_entry("customer_id", id)?,
+            EventCustomer::External(id) => map.serialize_entry("external_customer_id", id)?,
         }
         if let Some(id) = &self.external_id {
             map.serialize_entry("external_id", id)?;
@@ -392,14 +415,14 @@ mod tests {
             json!({"name": "api.call", "customer_id": "992fae2a-2a17-4b7a-8d9e-e287cf90131b"})
         );
         assert_eq!(
-            serde_json::to_value(Event::new("api.call", Customer::external("u1"))).unwrap(),
+            serde_json::to_value(Event::new("api.call", EventCustomer::external("u1"))).unwrap(),
             json!({"name": "api.call", "external_customer_id": "u1"})
         );
     }
 
     #[test]
     fn typed_metadata_replaces_plain_entries_of_its_key() {
-        let event = Event::new("x", Customer::external("u"))
+        let event = Event::new("x", EventCustomer::external("u"))
             .metadata("_cost", "plain")
             .metadata("_llm", 1)
             .metadata("bytes", 10u64)
@@ -414,7 +437,7 @@ mod tests {
     #[test]
     fn prepare_fills_a_v7_id_and_the_time_only_when_missing() {
         let now = UNIX_EPOCH + std::time::Duration::from_millis(1_790_000_000_123);
-        let mut event = Event::new("x", Customer::external("u"));
+        let mut event = Event::new("x", EventCustomer::external("u"));
         event.prepare(now);
         let id: Uuid = event.get_external_id().unwrap().parse().unwrap();
         assert_eq!(id.get_version_num(), 7);
@@ -422,7 +445,7 @@ mod tests {
         assert_eq!((secs, nanos / 1_000_000), (1_790_000_000, 123));
         assert_eq!(event.get_timestamp(), Some(DateTime::<Utc>::from(now)));
 
-        let mut kept = Event::new("x", Customer::external("u")).external_id("mine");
+        let mut kept = Event::new("x", EventCustomer::external("u")).external_id("mine");
         kept.prepare(now);
         assert_eq!(kept.get_external_id(), Some("mine"));
         assert_ne!(new_external_id(now), new_external_id(now));
@@ -440,10 +463,13 @@ mod tests {
 
     #[test]
     fn integers_beyond_i64_become_numbers() {
-        assert_eq!(MetadataValue::from(7u64), MetadataValue::Integer(7));
+        assert_eq!(
+            EventMetadataValue::from(7u64),
+            EventMetadataValue::Integer(7)
+        );
         assert!(matches!(
-            MetadataValue::from(u64::MAX),
-            MetadataValue::Number(_)
+            EventMetadataValue::from(u64::MAX),
+            EventMetadataValue::Number(_)
         ));
     }
 }

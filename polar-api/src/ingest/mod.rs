@@ -2,7 +2,7 @@
 //! `POST /v1/events/ingest` (cargo feature `ingest`).
 //!
 //! ```no_run
-//! use polar_api::ingest::{Customer, Event};
+//! use polar_api::ingest::{EventCustomer, Event};
 //! use polar_api::v2026_10::Client;
 //!
 //! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
@@ -11,7 +11,7 @@
 //!
 //! // In a request handler: queued at once, never waiting for the network.
 //! ingestor
-//!     .record(Event::new("api.request", Customer::external("user_42")).metadata("endpoint", "/v1/search"))
+//!     .record(Event::new("api.request", EventCustomer::external("user_42")).metadata("endpoint", "/v1/search"))
 //!     .await?;
 //!
 //! // When the process stops: send what is queued, get back what could not be.
@@ -142,7 +142,17 @@ pub use config::{
     DEFAULT_MAX_IN_FLIGHT, DEFAULT_QUEUE_CAPACITY, DEFAULT_REQUESTS_PER_MINUTE, DEFAULT_RETRY_FOR,
     DEFAULT_SHUTDOWN_TIMEOUT,
 };
-pub use event::{Customer, Event, MetadataValue};
+pub use event::{Event, EventCustomer, EventMetadataValue};
+
+/// The old name of [`EventCustomer`], renamed so that it and the model
+/// `Customer` of a version module import side by side.
+#[deprecated(note = "renamed to `EventCustomer`")]
+pub type Customer = EventCustomer;
+
+/// The old name of [`EventMetadataValue`], renamed so that it and the
+/// model `MetadataValue` of a version module import side by side.
+#[deprecated(note = "renamed to `EventMetadataValue`")]
+pub type MetadataValue = EventMetadataValue;
 pub use failure::{Failure, FailureReason, RecordError, ShutdownReport, ValidationIssue};
 pub use handle::Ingestor;
 pub use metadata::{CostMetadata, LlmMetadata, LlmPrice};

@@ -27,7 +27,7 @@ use std::time::Instant;
 use futures_core::Stream;
 use tokio::io::{AsyncRead, ReadBuf};
 
-use super::event::{Event, MetadataValue};
+use super::event::{Event, EventMetadataValue};
 use super::failure::RecordError;
 use super::handle::Ingestor;
 use super::metadata::{LlmMetadata, LlmPrice};
@@ -37,7 +37,7 @@ use super::metadata::{LlmMetadata, LlmPrice};
 /// in the queue like [`Ingestor::record`].
 ///
 /// ```
-/// use polar_api::ingest::{strategy, Customer, Event, LlmMetadata, LlmPrice};
+/// use polar_api::ingest::{strategy, EventCustomer, Event, LlmMetadata, LlmPrice};
 ///
 /// # async fn f(ingestor: polar_api::ingest::Ingestor) -> Result<(), polar_api::ingest::RecordError> {
 /// // The usage numbers of a chat completion, as the provider returned them.
@@ -45,7 +45,7 @@ use super::metadata::{LlmMetadata, LlmPrice};
 /// let gpt_4o = LlmPrice::per_million_tokens(250.0, 1_000.0).cached_input(125.0);
 /// strategy::record_llm(
 ///     &ingestor,
-///     Event::new("chat.completion", Customer::external("user_42")),
+///     Event::new("chat.completion", EventCustomer::external("user_42")),
 ///     LlmMetadata::new("openai", "gpt-4o", prompt_tokens, completion_tokens)
 ///         .cached_input_tokens(cached_tokens),
 ///     Some(&gpt_4o),
@@ -83,7 +83,7 @@ impl Meter {
         }
     }
 
-    fn finish(&mut self, value: impl Into<MetadataValue>) {
+    fn finish(&mut self, value: impl Into<EventMetadataValue>) {
         if let Some(template) = self.template.take() {
             let key = std::mem::take(&mut self.key);
             self.ingestor.record_detached(template.metadata(key, value));
@@ -125,12 +125,12 @@ impl Drop for ByteMeter {
 /// before).
 ///
 /// ```
-/// use polar_api::ingest::{strategy, Customer, Event};
+/// use polar_api::ingest::{strategy, EventCustomer, Event};
 /// use tokio::io::AsyncReadExt;
 ///
 /// # async fn f(ingestor: polar_api::ingest::Ingestor) -> std::io::Result<()> {
 /// let file: &[u8] = b"the bytes of a file being served";
-/// let template = Event::new("download", Customer::external("user_42")).metadata("file", "report.pdf");
+/// let template = Event::new("download", EventCustomer::external("user_42")).metadata("file", "report.pdf");
 /// let mut body = strategy::count_read(&ingestor, template, "bytes", file);
 /// let mut sent = Vec::new();
 /// body.read_to_end(&mut sent).await?; // at the end: recorded with "bytes": 32
@@ -187,12 +187,12 @@ impl<R: AsyncRead + Unpin> AsyncRead for CountingReader<R> {
 /// as metadata `key` of `template` when it ends (or is dropped before).
 ///
 /// ```
-/// use polar_api::ingest::{strategy, Customer, Event};
+/// use polar_api::ingest::{strategy, EventCustomer, Event};
 /// use futures_util::StreamExt;
 ///
 /// # async fn f(ingestor: polar_api::ingest::Ingestor) {
 /// let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(vec![0u8; 512]), Ok(vec![0u8; 512])]);
-/// let template = Event::new("upload", Customer::external("user_42"));
+/// let template = Event::new("upload", EventCustomer::external("user_42"));
 /// let mut upload = strategy::count_stream(&ingestor, template, "bytes", chunks);
 /// while let Some(chunk) = upload.next().await {
 ///     // ... pass the chunk on (to S3, to the client) ...
@@ -253,10 +253,10 @@ where
 /// cancelled (the returned future dropped), with the time until then.
 ///
 /// ```
-/// use polar_api::ingest::{strategy, Customer, Event};
+/// use polar_api::ingest::{strategy, EventCustomer, Event};
 ///
 /// # async fn f(ingestor: polar_api::ingest::Ingestor) {
-/// let template = Event::new("render", Customer::external("user_42")).metadata("format", "pdf");
+/// let template = Event::new("render", EventCustomer::external("user_42")).metadata("format", "pdf");
 /// let pages = strategy::timed(&ingestor, template, "duration_ms", async {
 ///     // ... the work being billed by the time it takes ...
 ///     12

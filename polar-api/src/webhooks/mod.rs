@@ -25,12 +25,17 @@
 //!
 //! Each webhook endpoint sends its deliveries as one API version, declared by
 //! the `webhook-api-version` header (and the payload's `api_version`).
-//! [`Webhook::verify_and_decode`] decodes into the payload type of one version
-//! and refuses a delivery that declares another;
-//! [`Webhook::verify_and_route`] decodes each delivery as the version it
-//! declares, into [`VersionedWebhookPayload`], and hands back what it cannot
-//! type (a version this build does not include, a body that does not decode)
-//! as the verified raw JSON instead of an error ([`WebhookOutcome`]).
+//! [`Webhook::verify_event`] decodes into the payload type of one version
+//! ([`VerifiedEvent`]: the delivery, and the event or why it could not be
+//! typed); [`Webhook::verify_and_route`] decodes each delivery as the
+//! version it declares, into [`VersionedWebhookPayload`] ([`WebhookOutcome`]).
+//! Both fail only for a delivery that does not verify: one that verified
+//! but that this build cannot type (a version it does not include, a body
+//! that does not decode) comes back with the verified raw JSON, so that
+//! the receiver acknowledges it (a 2xx) instead of answering an error that
+//! Polar retries. Every result keeps the [`VerifiedDelivery`]: its `id`
+//! (the `webhook-id`, the key to process a delivery once), timestamp,
+//! version and raw body; every payload enum says its `event_type()`.
 //!
 //! # Secrets: two kinds, both tried
 //!
@@ -88,22 +93,26 @@
 //!     ("webhook-signature", signature.as_str()),
 //! ];
 //!
-//! match webhook.verify_and_decode(&headers, body) {
+//! // One API version: verification can fail, decoding is kept apart.
+//! let hook = webhook.verify_event::<WebhookPayload, _>(&headers, body)?; // 403/400 on `Err`
+//! assert_eq!(hook.delivery.id, "msg_2z8Yd1"); // the key to process a delivery once
+//! match hook.event {
 //!     Ok(WebhookPayload::OrderPaid(event)) => println!("order {} paid", event.data.id),
-//!     Ok(WebhookPayload::Unknown(raw)) => println!("an event type newer than this crate: {}", raw["type"]),
-//!     Ok(_) => {} // other event types
-//!     Err(err) => {
-//!         // Answer with err.status_code(): 403 for a bad signature or a
-//!         // stale timestamp, 400 for a malformed delivery.
-//!         return Err(err.into());
-//!     }
+//!     // A type newer than this crate is `Unknown`, and still has its name.
+//!     Ok(other) => assert_eq!(other.event_type(), "widget.created"),
+//!     // Verified but not typed (schema drift, another version): acknowledge.
+//!     Err(error) => println!("kept {} bytes: {error}", hook.delivery.body.len()),
 //! }
 //!
 //! // Endpoints of several API versions: decode each delivery as the version
 //! // it declares; what this build cannot type still arrives, as raw JSON.
-//! match webhook.verify_and_route(&headers, body)? {
-//!     WebhookOutcome::Event(VersionedWebhookPayload::V2026_10(event)) => println!("{event:?}"),
-//!     WebhookOutcome::Event(other) => println!("sent as {}", other.api_version()),
+//! let outcome = webhook.verify_and_route(&headers, body)?;
+//! println!("delivery {} ({:?})", outcome.delivery().id, outcome.event_type());
+//! match outcome {
+//!     WebhookOutcome::Event { event: VersionedWebhookPayload::V2026_10(event), .. } => {
+//!         println!("{}", event.event_type())
+//!     }
+//!     WebhookOutcome::Event { event, .. } => println!("sent as {}", event.api_version()),
 //!     other => println!("verified, not typed: {:?}", other.delivery()),
 //! }
 //!
@@ -122,10 +131,11 @@
 //!
 //! # axum
 //!
-//! With the `axum` feature, `VerifiedWebhook` is an extractor that verifies
-//! and routes, and answers 400 or 403 by itself to deliveries that do not
-//! verify (every verified one reaches the handler); the crate's
-//! `webhook_receiver` example is a complete receiver built on it.
+//! With the `axum` feature, [`VerifiedEvent`] and `VerifiedWebhook` are
+//! extractors (module `axum`, which also shows how to keep the [`Webhook`]
+//! in your own router state): they answer 400, 403 or 413 by themselves to
+//! deliveries that do not verify, and every verified one reaches the
+//! handler. The crate's `webhook_receiver` example is a complete receiver.
 //!
 //! [Standard Webhooks]: https://www.standardwebhooks.com/
 
@@ -141,7 +151,7 @@ use polar_api_runtime::webhooks::{decode, signature};
 mod decode_tests;
 
 #[cfg(feature = "axum")]
-mod axum;
+pub mod axum;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{VerifiedWebhook, WebhookRejection};
@@ -149,7 +159,7 @@ pub use polar_api_runtime::webhooks::{
     KeyDerivation, SecretError, WebhookError, WebhookHeaders, WebhookSecret, WEBHOOK_API_VERSION,
     WEBHOOK_ID, WEBHOOK_SIGNATURE, WEBHOOK_TIMESTAMP,
 };
-pub use route::{VerifiedDelivery, VersionedPayload, WebhookOutcome};
+pub use route::{VerifiedDelivery, VerifiedEvent, VersionedPayload, WebhookOutcome};
 pub use verify::{Webhook, DEFAULT_MAX_BODY_SIZE, DEFAULT_TOLERANCE};
 
 /// A delivery decoded into the payload type of the API version it was sent

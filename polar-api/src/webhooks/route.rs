@@ -70,8 +70,9 @@ impl fmt::Debug for VerifiedDelivery {
 
 /// What became of a verified delivery in
 /// [`Webhook::verify_and_route`](super::Webhook::verify_and_route). Every outcome is a delivery
-/// Polar really sent: acknowledge it with a 2xx unless you want Polar to
-/// send it again.
+/// Polar really sent, and carries it ([`delivery`](Self::delivery): its
+/// `webhook-id`, timestamp, version and raw body): acknowledge it with a
+/// 2xx unless you want Polar to send it again.
 #[derive(Debug)]
 #[non_exhaustive]
 // Not boxed, so that handlers match through it in one pattern; an outcome
@@ -79,7 +80,12 @@ impl fmt::Debug for VerifiedDelivery {
 #[allow(clippy::large_enum_variant)]
 pub enum WebhookOutcome {
     /// Decoded into the payload type of the version it was sent as.
-    Event(crate::VersionedWebhookPayload),
+    Event {
+        /// The event.
+        event: crate::VersionedWebhookPayload,
+        /// The delivery it was decoded from.
+        delivery: VerifiedDelivery,
+    },
     /// Sent as an API version this build does not include (its feature is
     /// off, or the version is newer or older than this crate): the
     /// verified JSON, untouched.
@@ -103,21 +109,78 @@ pub enum WebhookOutcome {
 }
 
 impl WebhookOutcome {
-    /// The delivery's `webhook-id`, when the outcome keeps the delivery.
-    pub fn delivery(&self) -> Option<&VerifiedDelivery> {
+    /// The verified delivery, whatever became of it: its `id` (the
+    /// `webhook-id`, the same on every retry: the key to process a delivery
+    /// once), timestamp, declared version and raw body.
+    pub fn delivery(&self) -> &VerifiedDelivery {
         match self {
-            WebhookOutcome::Event(_) => None,
-            WebhookOutcome::VersionNotCompiled { delivery, .. }
-            | WebhookOutcome::Undecodable { delivery, .. } => Some(delivery),
+            WebhookOutcome::Event { delivery, .. }
+            | WebhookOutcome::VersionNotCompiled { delivery, .. }
+            | WebhookOutcome::Undecodable { delivery, .. } => delivery,
         }
+    }
+
+    /// The verified delivery, taken out of the outcome.
+    pub fn into_delivery(self) -> VerifiedDelivery {
+        match self {
+            WebhookOutcome::Event { delivery, .. }
+            | WebhookOutcome::VersionNotCompiled { delivery, .. }
+            | WebhookOutcome::Undecodable { delivery, .. } => delivery,
+        }
+    }
+
+    /// The payload's `type` (`"order.paid"`), when the body is a JSON
+    /// object that has one: also for an outcome this build could not type.
+    pub fn event_type(&self) -> Option<&str> {
+        self.delivery().event_type.as_deref()
     }
 
     /// The decoded event, if there is one.
     pub fn event(self) -> Option<crate::VersionedWebhookPayload> {
         match self {
-            WebhookOutcome::Event(event) => Some(event),
+            WebhookOutcome::Event { event, .. } => Some(event),
             _ => None,
         }
+    }
+}
+
+/// A verified delivery and its event decoded as `P`, the payload enum of
+/// one API version (`v2026_10::WebhookPayload`): what
+/// [`Webhook::verify_event`](super::Webhook::verify_event) returns, and,
+/// with the `axum` feature, an extractor.
+///
+/// Only verification can fail before it exists: a delivery that verified
+/// but that `P` cannot type is here too, with `event` an `Err`, so a
+/// receiver acknowledges it (2xx) instead of answering an error that Polar
+/// would retry. Such a delivery declares another API version
+/// ([`WebhookError::OtherApiVersion`]) or does not match `P`'s schema
+/// ([`WebhookError::Payload`]); an event type newer than `P` is not an
+/// error, it decodes into `P`'s `Unknown` variant.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct VerifiedEvent<P> {
+    /// The event, or why this build could not type the delivery.
+    pub event: Result<P, WebhookError>,
+    /// The delivery: its `id` (the `webhook-id`, the same on every retry:
+    /// the key to process a delivery once), timestamp, declared version
+    /// and raw body.
+    pub delivery: VerifiedDelivery,
+}
+
+impl<P: VersionedPayload> VerifiedEvent<P> {
+    /// Decode a verified delivery as `P`.
+    pub(crate) fn decode(
+        delivery: VerifiedDelivery,
+        envelope: Result<Envelope, WebhookError>,
+    ) -> Self {
+        let event = envelope.and_then(|envelope| match &delivery.declared_version {
+            Some(sent_as) if sent_as != P::API_VERSION => Err(WebhookError::OtherApiVersion {
+                sent_as: sent_as.clone(),
+                expected: P::API_VERSION,
+            }),
+            _ => decode::decode_known(&delivery.body, envelope.event_type),
+        });
+        VerifiedEvent { event, delivery }
     }
 }
 
@@ -177,7 +240,7 @@ pub(crate) fn route(
     };
     match crate::VersionedWebhookPayload::__decode(&version, &delivery.body) {
         None => WebhookOutcome::VersionNotCompiled { version, delivery },
-        Some(Ok(event)) => WebhookOutcome::Event(event),
+        Some(Ok(event)) => WebhookOutcome::Event { event, delivery },
         Some(Err(source)) => WebhookOutcome::Undecodable {
             version,
             delivery,

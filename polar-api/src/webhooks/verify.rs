@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use super::route::{self, VerifiedDelivery, VersionedPayload, WebhookOutcome};
+use super::route::{self, VerifiedDelivery, VerifiedEvent, VersionedPayload, WebhookOutcome};
 use super::signature::{self, SignatureHeaderError};
 use super::{decode, WebhookError, WebhookSecret};
 use super::{
@@ -216,6 +216,38 @@ impl Webhook {
         Ok(route::route(delivery, envelope, &self.default_version))
     }
 
+    /// Verify a delivery, then decode it into `P`, the payload enum of one
+    /// API version (`v2026_10::WebhookPayload`), keeping the delivery
+    /// beside the event: the receiver's usual call (the axum extractor
+    /// `VerifiedEvent` makes it).
+    ///
+    /// Only a delivery that fails verification is an `Err` (answer it with
+    /// [`WebhookError::status_code`]). One that verified but that `P`
+    /// cannot type, because it declares another version or does not match
+    /// `P`'s schema, comes back with its `event` an `Err`: acknowledge it
+    /// (2xx) and keep [`VerifiedEvent::delivery`] if you need it, or Polar
+    /// sends it again and again. An event type newer than `P` decodes into
+    /// `P`'s `Unknown` variant, not an error.
+    pub fn verify_event<P: VersionedPayload, H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+    ) -> Result<VerifiedEvent<P>, WebhookError> {
+        self.verify_event_at(headers, body, unix_now())
+    }
+
+    /// [`verify_event`](Self::verify_event) as if the time were `now` (unix
+    /// seconds), for tests.
+    pub fn verify_event_at<P: VersionedPayload, H: WebhookHeaders + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        now: i64,
+    ) -> Result<VerifiedEvent<P>, WebhookError> {
+        let (delivery, envelope) = self.verified(headers, body, now)?;
+        Ok(VerifiedEvent::decode(delivery, envelope))
+    }
+
     /// Verify a delivery, then decode its body into `P`, the payload enum
     /// of one API version (`v2026_10::WebhookPayload`). An event type that
     /// version does not know decodes into its `Unknown` variant with the raw
@@ -223,6 +255,11 @@ impl Webhook {
     /// is [`WebhookError::OtherApiVersion`]: use
     /// [`verify_and_route`](Self::verify_and_route) for endpoints of several
     /// versions.
+    ///
+    /// A delivery that verified but does not decode is an `Err` here too,
+    /// which a receiver must not answer with an error status (Polar would
+    /// retry it for good): receivers use
+    /// [`verify_event`](Self::verify_event), which keeps the two apart.
     pub fn verify_and_decode<P: VersionedPayload, H: WebhookHeaders + ?Sized>(
         &self,
         headers: &H,
@@ -239,15 +276,7 @@ impl Webhook {
         body: &[u8],
         now: i64,
     ) -> Result<P, WebhookError> {
-        let (delivery, envelope) = self.verified(headers, body, now)?;
-        let envelope = envelope?;
-        match delivery.declared_version {
-            Some(sent_as) if sent_as != P::API_VERSION => Err(WebhookError::OtherApiVersion {
-                sent_as,
-                expected: P::API_VERSION,
-            }),
-            _ => decode::decode_known(body, envelope.event_type),
-        }
+        self.verify_event_at(headers, body, now)?.event
     }
 
     /// Verification, then the delivery and its envelope.

@@ -239,11 +239,18 @@ impl CustomerPortalBenefitGrantsList {
     /// Every item of every page, fetched page by page as the stream is polled.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::CustomerBenefitGrant, crate::Error>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
@@ -258,10 +265,57 @@ impl CustomerPortalBenefitGrantsList {
     /// Every item of every page, collected.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::CustomerBenefitGrant>, crate::Error> {
         crate::collect_all(self.stream()).await
+    }
+    /// Every item of every page, as [`stream`](Self::stream) yields them, but an
+    /// item whose `id` was already yielded is dropped: the repeats a list that
+    /// changes during the walk causes. It keeps every `id` it has seen, so its
+    /// memory grows with the walk; it cannot bring back a skipped item.
+    pub fn stream_unique(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<super::models::CustomerBenefitGrant, crate::Error>,
+    > + Send + Unpin + 'static {
+        crate::__private::dedup_by_optional_key(
+            self.stream(),
+            |item| match item {
+                super::models::CustomerBenefitGrant::Discord(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::GitHubRepository(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::Downloadables(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::LicenseKeys(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::Custom(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::MeterCredit(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::FeatureFlag(member_0) => {
+                    Some(member_0.id)
+                }
+                super::models::CustomerBenefitGrant::SlackSharedChannel(member_0) => {
+                    Some(member_0.id)
+                }
+                _ => None,
+            },
+        )
     }
     #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {

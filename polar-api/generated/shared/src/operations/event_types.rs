@@ -204,11 +204,18 @@ impl EventTypesList {
     /// Every item of every page, fetched page by page as the stream is polled.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::EventTypeWithStats, crate::Error>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
@@ -223,6 +230,13 @@ impl EventTypesList {
     /// Every item of every page, collected.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::EventTypeWithStats>, crate::Error> {

@@ -304,11 +304,18 @@ impl EventsList {
     /// Every item of every page, fetched page by page as the stream is polled.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::Event, crate::Error>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
@@ -344,8 +351,142 @@ impl EventsList {
     /// Every item of every page, collected.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub async fn collect_all(self) -> Result<Vec<super::models::Event>, crate::Error> {
         crate::collect_all(self.stream()).await
+    }
+    /// Every item of every page, as [`stream`](Self::stream) yields them, but an
+    /// item whose `id` was already yielded is dropped: the repeats a list that
+    /// changes during the walk causes. It keeps every `id` it has seen, so its
+    /// memory grows with the walk; it cannot bring back a skipped item.
+    pub fn stream_unique(
+        self,
+    ) -> impl ::futures_core::Stream<
+        Item = Result<super::models::Event, crate::Error>,
+    > + Send + Unpin + 'static {
+        crate::__private::dedup_by_optional_key(
+            self.stream(),
+            |item| match item {
+                super::models::Event::System(member_0) => {
+                    match member_0 {
+                        super::models::SystemEvent::MeterCredited(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::MeterReset(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BenefitGranted(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BenefitCycled(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BenefitUpdated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BenefitRevoked(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionCreated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionUpdated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionCycled(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionCanceled(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionRevoked(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionPastDue(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionReactivated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionReinstated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionPaused(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionResumed(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionUncanceled(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::SubscriptionProductUpdated(
+                            member_1,
+                        ) => Some(member_1.id),
+                        super::models::SystemEvent::SubscriptionSeatsUpdated(
+                            member_1,
+                        ) => Some(member_1.id),
+                        super::models::SystemEvent::SubscriptionBillingPeriodUpdated(
+                            member_1,
+                        ) => Some(member_1.id),
+                        super::models::SystemEvent::SubscriptionUpdateCleared(
+                            member_1,
+                        ) => Some(member_1.id),
+                        super::models::SystemEvent::OrderPaid(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::OrderRefunded(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::OrderVoided(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::OrderUnvoided(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::CheckoutCreated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::CustomerCreated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::CustomerUpdated(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::CustomerDeleted(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceOrder(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceCreditOrder(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceRefund(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceRefundReversal(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceDispute(member_1) => {
+                            Some(member_1.id)
+                        }
+                        super::models::SystemEvent::BalanceDisputeReversal(member_1) => {
+                            Some(member_1.id)
+                        }
+                        _ => None,
+                    }
+                }
+                super::models::Event::User(member_0) => Some(member_0.id),
+                _ => None,
+            },
+        )
     }
     #[inline]
     fn request(&self) -> Result<crate::__private::Request, crate::Error> {
@@ -534,11 +675,18 @@ impl EventsListNames {
     /// Every item of every page, fetched page by page as the stream is polled.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
         Item = Result<super::models::EventName, crate::Error>,
-    > + Send + 'static {
+    > + Send + Unpin + 'static {
         self.limit.get_or_insert(100);
         let first = self.page.unwrap_or(1);
         crate::paginate(
@@ -553,6 +701,13 @@ impl EventsListNames {
     /// Every item of every page, collected.
     ///
     /// Unless `limit` is set, pages of 100 items are asked for, the most the API serves.
+    ///
+    /// Pages are read by number as the walk goes: an item created or deleted
+    /// meanwhile shifts the items after it, so the walk can **repeat** an item
+    /// or **skip** one.
+    /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
+    /// a skipped item is only found by walking again (or by filtering on
+    /// creation time).
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::EventName>, crate::Error> {

@@ -1053,3 +1053,97 @@ impl From<super::WebhookSubscriptionUpdatedPayload> for WebhookPayload {
         Self::SubscriptionUpdated(value)
     }
 }
+impl WebhookPayload {
+    /// The event's `type` as Polar sends it (`"order.paid"`). For `Unknown`,
+    /// the `type` of its JSON (what a delivery always has), or `""` for a
+    /// value without one.
+    pub fn event_type(&self) -> &str {
+        match self {
+            #[cfg(feature = "benefits")]
+            Self::BenefitCreated(_) => "benefit.created",
+            #[cfg(feature = "benefits")]
+            Self::BenefitUpdated(_) => "benefit.updated",
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantCreated(_) => "benefit_grant.created",
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantCycled(_) => "benefit_grant.cycled",
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantRevoked(_) => "benefit_grant.revoked",
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantUpdated(_) => "benefit_grant.updated",
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutCreated(_) => "checkout.created",
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutExpired(_) => "checkout.expired",
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutUpdated(_) => "checkout.updated",
+            #[cfg(feature = "customers")]
+            Self::CustomerCreated(_) => "customer.created",
+            #[cfg(feature = "customers")]
+            Self::CustomerDeleted(_) => "customer.deleted",
+            #[cfg(feature = "customers")]
+            Self::CustomerStateChanged(_) => "customer.state_changed",
+            #[cfg(feature = "customers")]
+            Self::CustomerUpdated(_) => "customer.updated",
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatAssigned(_) => "customer_seat.assigned",
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatClaimed(_) => "customer_seat.claimed",
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatRevoked(_) => "customer_seat.revoked",
+            #[cfg(feature = "discounts")]
+            Self::DiscountCreated(_) => "discount.created",
+            #[cfg(feature = "discounts")]
+            Self::DiscountDeleted(_) => "discount.deleted",
+            #[cfg(feature = "discounts")]
+            Self::DiscountUpdated(_) => "discount.updated",
+            #[cfg(feature = "members")]
+            Self::MemberCreated(_) => "member.created",
+            #[cfg(feature = "members")]
+            Self::MemberDeleted(_) => "member.deleted",
+            #[cfg(feature = "members")]
+            Self::MemberUpdated(_) => "member.updated",
+            #[cfg(feature = "orders")]
+            Self::OrderCreated(_) => "order.created",
+            #[cfg(feature = "orders")]
+            Self::OrderPaid(_) => "order.paid",
+            #[cfg(feature = "orders")]
+            Self::OrderRefunded(_) => "order.refunded",
+            #[cfg(feature = "orders")]
+            Self::OrderUpdated(_) => "order.updated",
+            #[cfg(feature = "organizations")]
+            Self::OrganizationUpdated(_) => "organization.updated",
+            #[cfg(feature = "products")]
+            Self::ProductCreated(_) => "product.created",
+            #[cfg(feature = "products")]
+            Self::ProductUpdated(_) => "product.updated",
+            #[cfg(feature = "refunds")]
+            Self::RefundCreated(_) => "refund.created",
+            #[cfg(feature = "refunds")]
+            Self::RefundUpdated(_) => "refund.updated",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionActive(_) => "subscription.active",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionCanceled(_) => "subscription.canceled",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionCreated(_) => "subscription.created",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionCycled(_) => "subscription.cycled",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionPastDue(_) => "subscription.past_due",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionPaused(_) => "subscription.paused",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionResumed(_) => "subscription.resumed",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionRevoked(_) => "subscription.revoked",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionUncanceled(_) => "subscription.uncanceled",
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionUpdated(_) => "subscription.updated",
+            Self::Unknown(value) => {
+                value.get("type").and_then(::serde_json::Value::as_str).unwrap_or("")
+            }
+        }
+    }
+}
