@@ -136,8 +136,9 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// let token = Arc::clone(&current);
     /// let client = polar_api::v2026_10::Client::builder()
     ///     .token_provider(move || {
-    ///         let token = token.read().map(|t| t.clone());
-    ///         async move { token.map_err(|_| "the token lock is poisoned") }
+    ///         // Read now: the lock's guard must not live in the future.
+    ///         let token = token.read().map(|t| t.clone()).map_err(|_| "the token lock is poisoned");
+    ///         async move { token }
     ///     })
     ///     .build()?;
     /// # Ok(()) }
