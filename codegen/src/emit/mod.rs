@@ -1,5 +1,6 @@
 //! Stage 3 — emit: IR → token streams, one per generated file.
 
+mod accessors;
 pub mod api;
 mod api_options;
 pub mod api_shared;

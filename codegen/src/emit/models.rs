@@ -92,7 +92,8 @@ pub fn emit_module(
 pub(crate) fn emit_type_and_impls(models: &Models, id: TypeId) -> TokenStream {
     let item = emit_type(models, models.get(id));
     let progress = emit_page_progress(models, id);
-    quote!(#item #progress)
+    let methods = super::accessors::emit_union_methods(models, id);
+    quote!(#item #progress #methods)
 }
 
 /// The types root (`types/mod.rs`): the spec's pin and every module, each behind
@@ -277,23 +278,11 @@ fn emit_constructor(
     type_name: &proc_macro2::Ident,
     structure: &Struct,
 ) -> TokenStream {
-    let mut args = Vec::new();
+    let (params, _) = constructor_parameters(models, structure);
     let mut inits = Vec::new();
     for field in &structure.fields {
         let name = ident(&field.rust_name);
-        let takes_argument = matches!(
-            field.presence,
-            Presence::Required | Presence::RequiredNullable
-        ) && !field.is_fixed();
-        if takes_argument {
-            let mut ty = field_rust_type(models, field);
-            if field.boxed {
-                ty = quote!(Box<#ty>);
-            }
-            if field.presence == Presence::RequiredNullable {
-                ty = quote!(Option<#ty>);
-            }
-            args.push(quote!(#name: #ty));
+        if takes_argument(field) {
             inits.push(quote!(#name));
         } else {
             inits.push(quote!(#name: Default::default()));
@@ -303,17 +292,48 @@ fn emit_constructor(
         let name = ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD);
         inits.push(quote!(#name: Default::default()));
     }
-    let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #type_name {
             #[doc = " A value with the required properties given and every optional"]
             #[doc = " one left out."]
             #allow
-            pub fn new(#(#args),*) -> Self {
+            pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
         }
     }
+}
+
+/// Whether `new(..)` takes the field as an argument.
+fn takes_argument(field: &Field) -> bool {
+    matches!(
+        field.presence,
+        Presence::Required | Presence::RequiredNullable
+    ) && !field.is_fixed()
+}
+
+/// The parameters of a struct's `new(..)` (`name: Type`) and their names,
+/// in order.
+pub(crate) fn constructor_parameters(
+    models: &Models,
+    structure: &Struct,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    for field in structure.fields.iter().filter(|f| takes_argument(f)) {
+        let name = ident(&field.rust_name);
+        let mut ty = field_rust_type(models, field);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if field.presence == Presence::RequiredNullable {
+            ty = quote!(Option<#ty>);
+        }
+        params.push(quote!(#name: #ty));
+        names.push(quote!(#name));
+    }
+    (params, names)
 }
 
 /// A struct's field; `derived`: the struct derives `Serialize`, which reads

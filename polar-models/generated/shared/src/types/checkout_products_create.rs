@@ -597,3 +597,57 @@ for CheckoutProductsCreatePricesValueItem {
         Self::MeteredUnit(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutProductsCreatePricesValueItem {
+    /// The currency in which the customer will be charged.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
+        match self {
+            Self::Fixed(value) => value.price_currency.as_ref(),
+            Self::Custom(value) => value.price_currency.as_ref(),
+            Self::SeatBased(value) => value.price_currency.as_ref(),
+            Self::MeteredUnit(value) => value.price_currency.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
+        match self {
+            Self::Fixed(value) => Some(&value.tax_behavior),
+            Self::Custom(value) => Some(&value.tax_behavior),
+            Self::SeatBased(value) => Some(&value.tax_behavior),
+            Self::MeteredUnit(value) => Some(&value.tax_behavior),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn fixed(price_amount: i64) -> Self {
+        Self::Fixed(super::ProductPriceFixedCreate::new(price_amount))
+    }
+    /// A [`Custom`](Self::Custom) built with `ProductPriceCustomCreate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom() -> Self {
+        Self::Custom(<super::ProductPriceCustomCreate as Default>::default())
+    }
+    /// A [`SeatBased`](Self::SeatBased) built with [`ProductPriceSeatBasedCreate::new`](super::ProductPriceSeatBasedCreate::new) (`seat_tiers`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seat_based(seat_tiers: super::ProductPriceSeatTiersInput) -> Self {
+        Self::SeatBased(super::ProductPriceSeatBasedCreate::new(seat_tiers))
+    }
+    /// A [`MeteredUnit`](Self::MeteredUnit) built with [`ProductPriceMeteredUnitCreate::new`](super::ProductPriceMeteredUnitCreate::new) (`meter_id`, `unit_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn metered_unit(
+        meter_id: super::uuid::Uuid,
+        unit_amount: super::NumberOrString,
+    ) -> Self {
+        Self::MeteredUnit(
+            super::ProductPriceMeteredUnitCreate::new(meter_id, unit_amount),
+        )
+    }
+}
