@@ -193,7 +193,7 @@ pub fn operations(models: &Models) -> String {
             .map(|p| format!("{}: {}", p.rust_name, param_type(models, p)))
             .collect();
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            args.push(format!("body: {}", short_type(models, &body.ty, false)));
+            args.push(format!("body: {}", body_type(models, &body.ty)));
         }
         let result = match &op.success.kind {
             ResponseKind::Json(ty) => short_type(models, ty, false),
@@ -228,10 +228,7 @@ pub fn operations(models: &Models) -> String {
             }
         }
         if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-            text.push_str(&format!(
-                "    .body({})\n",
-                short_type(models, &body.ty, false)
-            ));
+            text.push_str(&format!("    .body({})\n", body_type(models, &body.ty)));
         }
         if let Some(pagination) = &op.pagination {
             let (kind, item) = match pagination {
@@ -269,6 +266,16 @@ pub fn receiver(op: &crate::ir::Operation) -> String {
     };
     let chain: String = groups.iter().map(|g| format!(".{g}()")).collect();
     format!("{client}{chain}")
+}
+
+/// A body argument: `impl Into<T>` for a union (any member converts).
+fn body_type(models: &Models, ty: &TypeRef) -> String {
+    let text = short_type(models, ty, false);
+    if crate::ir::accessors::argument_takes_into(models, ty) {
+        format!("impl Into<{text}>")
+    } else {
+        text
+    }
 }
 
 fn param_type(models: &Models, param: &crate::ir::Param) -> String {

@@ -483,6 +483,14 @@ fn constructors(models: &Models, union: &Union, accessors: &[Accessor]) -> Vec<U
     out
 }
 
+/// Whether an operation argument (a body, a parameter) of this type takes
+/// `impl Into<T>`: a union, so that any member converts
+/// (`.create(CustomerSessionCustomerExternalIdCreate::new(id))`) without
+/// `.into()`.
+pub fn argument_takes_into(models: &Models, ty: &TypeRef) -> bool {
+    resolve_named(models, ty).is_some_and(|id| matches!(models.get(id).kind, TypeKind::Union(_)))
+}
+
 /// The named type a reference stands for, aliases resolved.
 fn resolve_named(models: &Models, ty: &TypeRef) -> Option<TypeId> {
     let mut ty = ty;
