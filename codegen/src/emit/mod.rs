@@ -8,6 +8,7 @@ pub mod conformance;
 pub mod features;
 pub mod models;
 pub mod roundtrip;
+mod setters;
 pub mod shared;
 mod struct_decode;
 mod struct_encode;

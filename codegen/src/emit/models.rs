@@ -249,6 +249,7 @@ fn emit_struct(
     let constructor = structure
         .has_constructor()
         .then(|| emit_constructor(models, name, structure));
+    let setters = super::setters::emit_setters(models, name, structure);
     let deserialize = super::struct_decode::emit_struct_decode(name, structure);
     let (derive_serialize, serialize) = if derived {
         (quote!(, ::serde::Serialize), TokenStream::new())
@@ -268,6 +269,7 @@ fn emit_struct(
         #serialize
         #deserialize
         #constructor
+        #setters
     }
 }
 
@@ -647,7 +649,7 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
 /// The Rust type written for a [`TypeRef`] inside `polar-models`.
 /// A field's type inside its presence wrapper: its [`TypeRef`], or
 /// `ConstInt<value>` for an integer `const`.
-fn field_rust_type(models: &Models, field: &Field) -> TokenStream {
+pub(crate) fn field_rust_type(models: &Models, field: &Field) -> TokenStream {
     match field.int_const {
         Some(value) => {
             let value = proc_macro2::Literal::i64_unsuffixed(value);

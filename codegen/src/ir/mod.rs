@@ -16,6 +16,7 @@ pub mod page_size;
 mod passes;
 mod reach;
 pub mod secrets;
+pub mod setters;
 pub mod sharing;
 mod unions;
 

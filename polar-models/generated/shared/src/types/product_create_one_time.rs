@@ -194,6 +194,69 @@ impl ProductCreateOneTime {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductCreateOneTime {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `visibility` to `Some(value)`.
+    #[inline]
+    pub fn visibility(mut self, value: impl Into<super::ProductVisibility>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets `medias` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn medias(mut self, value: impl Into<Vec<super::uuid::Uuid>>) -> Self {
+        self.medias = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `medias`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_medias(mut self) -> Self {
+        self.medias = crate::Nullable::Null;
+        self
+    }
+    /// Sets `attached_custom_fields` to `Some(value)`.
+    #[inline]
+    pub fn attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomFieldCreate>>,
+    ) -> Self {
+        self.attached_custom_fields = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Written inline at `#/components/schemas/ProductCreateOneTime/properties/prices/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
