@@ -6,14 +6,20 @@
 
 use std::fmt::Write;
 
-use crate::ir::{MapKey, Models, OnMissing, Presence, TypeKind, TypeRef};
+use crate::ir::accessors::View;
+use crate::ir::{MapKey, Models, OnMissing, Presence, TypeId, TypeKind, TypeRef, Union};
 
 /// Every type of `polar-models` with its fields, variants or target.
 pub fn models(models: &Models) -> String {
-    let mut types: Vec<_> = models.types.iter().collect();
-    types.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut types: Vec<_> = models
+        .types
+        .iter()
+        .enumerate()
+        .map(|(index, ty)| (TypeId(index), ty))
+        .collect();
+    types.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     let mut out = String::new();
-    for ty in types {
+    for (id, ty) in types {
         match &ty.kind {
             TypeKind::Struct(structure) => {
                 let _ = writeln!(out, "struct {}", ty.name);
@@ -63,6 +69,7 @@ pub fn models(models: &Models) -> String {
                     let rust = short_type(models, &variant.ty, variant.boxed);
                     let _ = writeln!(out, "    {}({rust}){tags}", variant.rust_name);
                 }
+                union_methods(&mut out, models, id, union);
             }
             TypeKind::Alias(target) => {
                 let _ = writeln!(
@@ -75,6 +82,59 @@ pub fn models(models: &Models) -> String {
         }
     }
     out
+}
+
+/// A union's accessors (`.name() -> Option<&T>`, `(always)` when only
+/// `Unknown` lends nothing) and constructors (`::name(args) -> Variant`).
+fn union_methods(out: &mut String, models: &Models, id: TypeId, union: &Union) {
+    for (_, line) in union_method_lines(models, id, union) {
+        let _ = writeln!(out, "    {line}");
+    }
+}
+
+/// A union's methods, each as `(name, signature)`: `.id() -> Option<&Uuid>`,
+/// `::seats(i64) -> Seats`. For the surface and the changelog.
+pub fn union_method_lines(models: &Models, id: TypeId, union: &Union) -> Vec<(String, String)> {
+    let Some(methods) = models.union_methods.get(&id) else {
+        return Vec::new();
+    };
+    let mut lines = Vec::new();
+    for accessor in &methods.accessors {
+        let lent = match (accessor.view, &accessor.ty) {
+            (View::Str, _) => "str".to_owned(),
+            (View::Slice, TypeRef::Vec(item)) => format!("[{}]", short_type(models, item, false)),
+            (View::Nullable, ty) => format!("Nullable<{}>", short_type(models, ty, false)),
+            (_, ty) => short_type(models, ty, false),
+        };
+        let always = if accessor.always { " (always)" } else { "" };
+        let name = format!(".{}()", accessor.name);
+        lines.push((name.clone(), format!("{name} -> Option<&{lent}>{always}")));
+    }
+    for constructor in &methods.constructors {
+        let args: Vec<String> = match &models.get(constructor.member).kind {
+            TypeKind::Struct(structure) if constructor.with_new => structure
+                .constructor_arguments()
+                .map(|f| {
+                    let ty = short_type(models, &f.ty, f.boxed);
+                    match f.presence {
+                        Presence::RequiredNullable => format!("Option<{ty}>"),
+                        _ => ty,
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let name = format!("::{}", constructor.name);
+        lines.push((
+            name.clone(),
+            format!(
+                "{name}({}) -> {}",
+                args.join(", "),
+                union.variants[constructor.variant].rust_name
+            ),
+        ));
+    }
+    lines
 }
 
 /// A Rust type as a reader would write it, without paths.
@@ -133,7 +193,7 @@ pub fn operations(models: &Models) -> String {
             .map(|p| format!("{}: {}", p.rust_name, param_type(models, p)))
             .collect();
         if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-            args.push(format!("body: {}", short_type(models, &body.ty, false)));
+            args.push(format!("body: {}", body_type(models, &body.ty)));
         }
         let result = match &op.success.kind {
             ResponseKind::Json(ty) => short_type(models, ty, false),
@@ -172,10 +232,7 @@ pub fn operations(models: &Models) -> String {
             }
         }
         if let Some(body) = op.body.as_ref().filter(|b| !b.required) {
-            text.push_str(&format!(
-                "    .body({})\n",
-                short_type(models, &body.ty, false)
-            ));
+            text.push_str(&format!("    .body({})\n", body_type(models, &body.ty)));
         }
         if let Some(pagination) = &op.pagination {
             let (kind, item) = match pagination {
@@ -218,6 +275,16 @@ pub fn receiver(op: &crate::ir::Operation) -> String {
     };
     let chain: String = groups.iter().map(|g| format!(".{g}()")).collect();
     format!("{client}{chain}")
+}
+
+/// A body argument: `impl Into<T>` for a union (any member converts).
+fn body_type(models: &Models, ty: &TypeRef) -> String {
+    let text = short_type(models, ty, false);
+    if crate::ir::accessors::argument_takes_into(models, ty) {
+        format!("impl Into<{text}>")
+    } else {
+        text
+    }
 }
 
 fn param_type(models: &Models, param: &crate::ir::Param) -> String {

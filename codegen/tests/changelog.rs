@@ -1165,6 +1165,79 @@ fn union_variant_added_is_additive() {
     assert_kinds(&changelog, &[Kind::SchemaAdded, Kind::UnionVariantAdded]);
 }
 
+/// `Circle` and `Square` both with a `label` of this schema.
+fn with_labels(doc: &mut Value, label: Value) {
+    for member in ["Circle", "Square"] {
+        schema(doc, member)["properties"]["label"] = label.clone();
+        schema(doc, member)["required"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!("label"));
+    }
+}
+
+#[test]
+fn union_method_added_is_additive() {
+    // Every member now has `label`: `Shape::label()` appears.
+    let changelog = changed(|doc| with_labels(doc, json!({ "type": "string" })));
+    let entry = expect(&changelog, Kind::UnionMethodAdded, "Shape", Class::Additive);
+    assert_eq!(
+        entry.new.as_deref(),
+        Some(".label() -> Option<&str> (always)")
+    );
+    assert_kinds(
+        &changelog,
+        &[Kind::FieldAdded, Kind::FieldAdded, Kind::UnionMethodAdded],
+    );
+}
+
+#[test]
+fn union_method_removed_is_breaking() {
+    // A new member without `label`: the accessor every member had is gone.
+    let mut old = base();
+    with_labels(&mut old, json!({ "type": "string" }));
+    with_triangle(&mut old);
+    let mut new = old.clone();
+    schema(&mut new, "Shape")["oneOf"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "$ref": "#/components/schemas/Triangle" }));
+    let changelog = diff(&old, &new);
+    let entry = expect(
+        &changelog,
+        Kind::UnionMethodRemoved,
+        "Shape",
+        Class::Breaking,
+    );
+    assert_eq!(
+        entry.old.as_deref(),
+        Some(".label() -> Option<&str> (always)")
+    );
+}
+
+#[test]
+fn union_method_retyped_is_breaking() {
+    let mut old = base();
+    with_labels(&mut old, json!({ "type": "string" }));
+    let mut new = base();
+    with_labels(&mut new, json!({ "type": "integer" }));
+    let changelog = diff(&old, &new);
+    let entry = expect(
+        &changelog,
+        Kind::UnionMethodRetyped,
+        "Shape",
+        Class::Breaking,
+    );
+    assert_eq!(
+        entry.old.as_deref(),
+        Some(".label() -> Option<&str> (always)")
+    );
+    assert_eq!(
+        entry.new.as_deref(),
+        Some(".label() -> Option<&i64> (always)")
+    );
+}
+
 #[test]
 fn union_variant_removed_is_breaking() {
     let changelog = changed(|doc| {

@@ -88,6 +88,7 @@ snapshot_tests!(
     ref_siblings,
     required_optional_nullable,
     undiscriminated_union,
+    union_methods,
     webhooks,
 );
 

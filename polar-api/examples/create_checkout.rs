@@ -60,11 +60,11 @@ async fn run(token: String, product: String) -> Result<(), Box<dyn std::error::E
 
     let client = Client::builder().token(token).sandbox().build()?;
 
-    // `new` takes the required fields; optional ones are set afterwards.
-    // `success_url` is `Nullable`: left `Absent`, Polar uses its default page.
+    // `new` takes the required fields, setters the optional ones.
+    // Without `success_url`, Polar uses its default page.
     let mut body = CheckoutCreate::new(vec![product_id]);
     if let Some(url) = env(SUCCESS_URL) {
-        body.success_url = url.into();
+        body = body.success_url(url);
     }
 
     let checkout = client.checkouts().create(body).send().await?;

@@ -128,11 +128,9 @@ async fn run(
     // 2. Activate it for this "device". Conditions set here must match on
     //    later validations; meta is stored with the activation.
     let label = env(LABEL).unwrap_or_else(|| "polar-rs example".to_owned());
-    let mut activate = LicenseKeyActivate::new(key.clone(), organization_id, label);
-    activate.meta = Some(BTreeMap::from([(
-        "client".to_owned(),
-        "polar-api license_keys example".to_owned().into(),
-    )]));
+    let activate = LicenseKeyActivate::new(key.clone(), organization_id, label).meta(
+        BTreeMap::from([("client".to_owned(), "polar-api license_keys example".into())]),
+    );
     let activation = match api.activate(activate).await {
         Ok(activation) => activation,
         // 403: the key needs no activation (its benefit has no activation
@@ -149,8 +147,7 @@ async fn run(
     );
 
     // 3. Validate again, bound to the activation: what an app does on start.
-    let mut validate = LicenseKeyValidate::new(key, organization_id);
-    validate.activation_id = activation.id.into();
+    let validate = LicenseKeyValidate::new(key, organization_id).activation_id(activation.id);
     let validated = api.validate(validate).await?;
     print_key("validated with the activation", &validated);
     Ok(())

@@ -80,16 +80,16 @@ async fn run(token: String, meter: String) -> Result<(), Box<dyn std::error::Err
         .into_iter()
         .enumerate()
         .map(|(i, units)| {
-            let mut event = EventCreateExternalCustomer::new(event_name.clone(), customer.clone());
-            event.external_id = format!("polar-rs-example-{run_id}-{i}").into();
-            event.metadata = Some(EventMetadataInput {
-                additional_properties: BTreeMap::from([(
-                    "units".to_owned(),
-                    StringOrIntegerOrNumberOrBoolean::from(units),
-                )]),
-                ..Default::default()
-            });
-            event.into()
+            EventCreateExternalCustomer::new(event_name.clone(), customer.clone())
+                .external_id(format!("polar-rs-example-{run_id}-{i}"))
+                .metadata(EventMetadataInput {
+                    additional_properties: BTreeMap::from([(
+                        "units".to_owned(),
+                        StringOrIntegerOrNumberOrBoolean::from(units),
+                    )]),
+                    ..Default::default()
+                })
+                .into()
         })
         .collect();
     let ingested = client

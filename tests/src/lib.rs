@@ -217,6 +217,21 @@ pub fn roundtrip<T: DeserializeOwned + Serialize + std::fmt::Debug>(
     serde_json::to_value(&value).map_err(|e| format!("encode: {e}"))
 }
 
+/// Decode `json` as `T` as users decode (not strictly), then ask it what
+/// `ask` asks: for the generated tables' `union_accessors`.
+pub fn accessor_values<T: DeserializeOwned>(
+    json: &str,
+    ask: impl FnOnce(&T) -> Vec<(&'static str, Option<Value>)>,
+) -> Result<Vec<(&'static str, Option<Value>)>, String> {
+    let value = serde_json::from_str::<T>(json).map_err(|e| format!("decode: {e}"))?;
+    Ok(ask(&value))
+}
+
+/// What an accessor lent, encoded (`None` stays `None`).
+pub fn lent<T: Serialize + ?Sized>(value: Option<&T>) -> Option<Value> {
+    value.map(|value| serde_json::to_value(value).expect("a lent value encodes"))
+}
+
 /// The JSON path of the first difference between `expected` and `actual`,
 /// with both sides, or `None` when they are equal. Timestamps are compared
 /// as instants and numbers as numbers, since `1` and `1.0`, or `Z` and

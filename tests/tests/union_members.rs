@@ -9,9 +9,13 @@
 //! most of it. This test names the variant it expects, and decodes as
 //! users do (not strictly), so a member that would take another member's
 //! payload is not saved by a strict check users do not run.
+//!
+//! Each decoded member is then asked every accessor of its union
+//! (`grant.benefit_id()`), which must lend the member's own property.
 
 use codegen::instance::InstanceBuilder;
-use codegen::ir::{MapKey, Models, TypeDef, TypeKind, TypeRef, UnionVariant};
+use codegen::ir::accessors::{MemberAccess, UnionMethods, View};
+use codegen::ir::{MapKey, Models, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant};
 use codegen::spec::Schema;
 use polar_tests::generated::{tables, VersionTable};
 use polar_tests::{capturing_debug, decoding_as_users_do, first_difference, spec, spec_text};
@@ -58,21 +62,23 @@ const SAME_EMPTY_OBJECT: &str = "`BenefitGrantFeatureFlagProperties` and \
 fn every_member_of_every_union_decodes_to_itself() {
     let tables = tables();
     assert!(!tables.is_empty(), "no API version is compiled in");
-    let (mut unions, mut members, mut exempted) = (0, 0, 0);
+    let (mut unions, mut members, mut exempted, mut accessor_checks) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for table in &tables {
-        let counts = check_version(table, &mut failures);
+        let counts = check_version(table, &mut failures, &mut accessor_checks);
         unions += counts.0;
         members += counts.1;
         exempted += counts.2;
     }
     println!(
-        "{unions} unions, {members} members, {exempted} exemptions ({} versions)",
+        "{unions} unions, {members} members, {exempted} exemptions, {accessor_checks} \
+         accessor answers ({} versions)",
         tables.len()
     );
+    assert!(accessor_checks > 0, "no union accessor was asked");
     assert!(
         failures.is_empty(),
-        "{} of {members} union members did not decode to themselves:\n{}",
+        "{} of {members} union members did not decode to themselves or answer their accessors:\n{}",
         failures.len(),
         failures.join("\n")
     );
@@ -83,9 +89,15 @@ fn every_member_of_every_union_decodes_to_itself() {
     );
 }
 
-/// Checks one version; returns (unions, members, exempted members that
+/// Checks one version: every member decodes to itself and answers each
+/// accessor of its union with its own property (counted in
+/// `accessor_checks`). Returns (unions, members, exempted members that
 /// did not decode to themselves).
-fn check_version(table: &VersionTable, failures: &mut Vec<String>) -> (usize, usize, usize) {
+fn check_version(
+    table: &VersionTable,
+    failures: &mut Vec<String>,
+    accessor_checks: &mut usize,
+) -> (usize, usize, usize) {
     let version = table.version;
     let spec = spec(version);
     let document: Value = serde_json::from_str(&spec_text(version)).expect("the document is JSON");
@@ -104,7 +116,7 @@ fn check_version(table: &VersionTable, failures: &mut Vec<String>) -> (usize, us
         "{version}: the union table is stale: run `cargo xtask regen`"
     );
     let (mut unions, mut members, mut exempted) = (0, 0, 0);
-    for ty in &models.types {
+    for (index, ty) in models.types.iter().enumerate() {
         let TypeKind::Union(union) = &ty.kind else {
             continue;
         };
@@ -123,10 +135,87 @@ fn check_version(table: &VersionTable, failures: &mut Vec<String>) -> (usize, us
                         ty.name, variant.rust_name
                     ));
                 }
+                continue;
+            }
+            let methods = models.union_methods.get(&TypeId(index));
+            let Some(methods) = methods.filter(|m| !m.accessors.is_empty()) else {
+                continue;
+            };
+            match answers_with_its_fields(table, ty, methods, index_of(union, variant), &instance) {
+                Ok(count) => *accessor_checks += count,
+                Err(problem) => failures.push(format!(
+                    "{version} {}::{}: {problem}\n    input: {instance}",
+                    ty.name, variant.rust_name
+                )),
             }
         }
     }
     (unions, members, exempted)
+}
+
+fn index_of(union: &Union, variant: &UnionVariant) -> usize {
+    union
+        .variants
+        .iter()
+        .position(|v| v.rust_name == variant.rust_name)
+        .expect("the variant is the union's")
+}
+
+/// A member's instance, decoded as the union, answers each accessor with
+/// the member's own property: `Some(value)` where the instance has a
+/// value, `None` where it has none or `null` (a tri-state accessor lends
+/// the `Nullable` itself, which holds what was sent). Returns how many
+/// accessors answered.
+fn answers_with_its_fields(
+    table: &VersionTable,
+    union: &TypeDef,
+    methods: &UnionMethods,
+    variant: usize,
+    instance: &Value,
+) -> Result<usize, String> {
+    let answers = (table.union_accessors)(&union.name, &instance.to_string())
+        .ok_or("no accessors in the union table: run `cargo xtask regen`")??;
+    let names: Vec<&str> = answers.iter().map(|(name, _)| *name).collect();
+    let expected: Vec<&str> = methods.accessors.iter().map(|a| a.name.as_str()).collect();
+    if names != expected {
+        return Err(format!(
+            "the table's accessors {names:?} are not the IR's {expected:?}: run `cargo xtask regen`"
+        ));
+    }
+    for (accessor, (_, lent)) in methods.accessors.iter().zip(&answers) {
+        let property = instance.get(&accessor.wire_name).filter(|v| !v.is_null());
+        let wanted = match (accessor.view, property) {
+            (View::Nullable, None) => Some(
+                instance
+                    .get(&accessor.wire_name)
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            ),
+            (_, property) => property.cloned(),
+        };
+        if accessor.always && lent.is_none() {
+            return Err(format!(
+                "`{}()` is documented as always `Some`, and lent nothing",
+                accessor.name
+            ));
+        }
+        let same = match (&wanted, lent) {
+            (Some(wanted), Some(lent)) => first_difference(wanted, lent).is_none(),
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            let through = match accessor.members[variant] {
+                MemberAccess::Field { .. } => "",
+                MemberAccess::Union => " (through the member union's accessor)",
+            };
+            return Err(format!(
+                "`{}()` lent {lent:?}, the member's `{}` is {wanted:?}{through}",
+                accessor.name, accessor.wire_name
+            ));
+        }
+    }
+    Ok(answers.len())
 }
 
 fn decodes_to_itself(

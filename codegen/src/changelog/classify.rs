@@ -48,6 +48,8 @@
 //! | field became required / optional / nullable / non-nullable | breaking if the field's Rust type or the `new()` arguments change, else additive | e.g. `Option<T>` → `T`; a received-only optional field reads as `Option<T>` nullable or not |
 //! | enum value, union variant added | additive | `#[non_exhaustive]`, and old versions decode it as `Unknown` |
 //! | enum value, union variant removed, variant retyped | breaking | the variant is gone or holds another type |
+//! | union accessor or constructor added | additive | a new method |
+//! | union accessor or constructor removed or retyped (a member added without the field, say) | breaking | calls stop compiling |
 //! | webhook event added | additive | a new `WebhookPayload` variant (`#[non_exhaustive]`) |
 //! | webhook event removed, payload retyped | breaking | the variant is gone or holds another type |
 
@@ -172,6 +174,9 @@ pub fn classify(kind: Kind, facts: &Facts) -> Class {
         // Enums and unions are `#[non_exhaustive]` with an `Unknown`
         // variant: new values break neither `match`es nor old decoders.
         Kind::EnumValueAdded | Kind::UnionVariantAdded | Kind::WebhookEventAdded => Additive,
+        // A new method; calls of one that is gone or changed stop compiling.
+        Kind::UnionMethodAdded => Additive,
+        Kind::UnionMethodRemoved | Kind::UnionMethodRetyped => Breaking,
         // A `match` arm or constructor names a variant that is gone or holds
         // another type.
         Kind::EnumValueRemoved

@@ -13,7 +13,7 @@ use crate::ir::{
     Auth, Field, Models, Operation, Origin, Param, Presence, ResponseKind, Struct, TypeDef, TypeId,
     TypeKind,
 };
-use crate::surface::{receiver, short_type};
+use crate::surface::{receiver, short_type, union_method_lines};
 
 /// Every difference, unsorted.
 pub(super) fn compare(old: &Models, new: &Models) -> Vec<Entry> {
@@ -155,11 +155,12 @@ impl<'m> Walk<'m> {
             self.push(change);
         }
         for (old_id, new_id) in pairs {
-            self.type_pair(old.get(old_id), new.get(new_id));
+            self.type_pair(old_id, new_id);
         }
     }
 
-    fn type_pair(&mut self, old_ty: &TypeDef, new_ty: &TypeDef) {
+    fn type_pair(&mut self, old_id: TypeId, new_id: TypeId) {
+        let (old_ty, new_ty) = (self.old.get(old_id), self.new.get(new_id));
         if old_ty.name != new_ty.name {
             let change = Change::new(Kind::SchemaRenamed, &old_ty.name)
                 .old(&old_ty.name)
@@ -217,6 +218,26 @@ impl<'m> Walk<'m> {
                             Change::new(Kind::UnionVariantRetyped, item)
                                 .old(format!("{name}({old_ty})"))
                                 .new_value(format!("{name}({new_ty})"))
+                        })
+                    },
+                );
+                let methods = |models: &Models, id: TypeId, union: &crate::ir::Union| {
+                    union_method_lines(models, id, union)
+                        .into_iter()
+                        .collect::<BTreeMap<String, String>>()
+                };
+                let old_methods = methods(self.old, old_id, old_union);
+                let new_methods = methods(self.new, new_id, new_union);
+                self.keyed(
+                    &old_methods,
+                    &new_methods,
+                    |_, line| Change::new(Kind::UnionMethodRemoved, item).old(line),
+                    |_, line| Change::new(Kind::UnionMethodAdded, item).new_value(line),
+                    |_, old_line, new_line| {
+                        (old_line != new_line).then(|| {
+                            Change::new(Kind::UnionMethodRetyped, item)
+                                .old(old_line)
+                                .new_value(new_line)
                         })
                     },
                 );

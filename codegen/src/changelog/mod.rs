@@ -235,6 +235,14 @@ kinds! {
     UnionVariantRemoved => "union_variant_removed",
     /// A union variant holds another type.
     UnionVariantRetyped => "union_variant_retyped",
+    /// A union gained an accessor (a field every member now shares) or a
+    /// constructor.
+    UnionMethodAdded => "union_method_added",
+    /// A union lost an accessor (a member no longer has the field, or a new
+    /// member lacks it) or a constructor.
+    UnionMethodRemoved => "union_method_removed",
+    /// A union's accessor or constructor has another signature.
+    UnionMethodRetyped => "union_method_retyped",
     /// A new webhook event.
     WebhookEventAdded => "webhook_event_added",
     /// A webhook event is gone.

@@ -20,6 +20,7 @@ use super::api_options::{
     takes_idempotency_key,
 };
 use super::{doc_attrs, ident};
+use crate::ir::accessors::argument_takes_into;
 use crate::ir::features::group_feature;
 use crate::ir::names::module_name;
 use crate::ir::{
@@ -573,8 +574,13 @@ fn emit_method(models: &Models, op: &Operation) -> TokenStream {
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let ty = model_type(models, &body.ty);
-        args.push(quote!(body: #ty));
-        inits.push(quote!(body));
+        if argument_takes_into(models, &body.ty) {
+            args.push(quote!(body: impl Into<#ty>));
+            inits.push(quote!(body: body.into()));
+        } else {
+            args.push(quote!(body: #ty));
+            inits.push(quote!(body));
+        }
     }
     let optional_fields = optional_query(op).map(|p| ident(&p.rust_name));
     let optional_body = op
@@ -602,7 +608,8 @@ pub(super) fn optional_query(op: &Operation) -> impl Iterator<Item = &Param> {
 }
 
 /// An argument's type and, unless it is stored as given, its conversion:
-/// strings take `impl Into<String>` (or `Secret`), lists `impl Into<OneOrMany<_>>`.
+/// strings take `impl Into<String>` (or `Secret`), unions `impl Into<_>`
+/// (any member), lists `impl Into<OneOrMany<_>>`.
 fn argument_type(models: &Models, param: &Param) -> (TokenStream, Option<TokenStream>) {
     let name = ident(&param.rust_name);
     if param.many {
@@ -615,6 +622,9 @@ fn argument_type(models: &Models, param: &Param) -> (TokenStream, Option<TokenSt
     match param.ty {
         TypeRef::String => (quote!(impl Into<String>), Some(quote!(#name.into()))),
         TypeRef::Secret => (impl_into(models, &param.ty), Some(quote!(#name.into()))),
+        _ if argument_takes_into(models, &param.ty) => {
+            (impl_into(models, &param.ty), Some(quote!(#name.into())))
+        }
         _ => (model_type(models, &param.ty), None),
     }
 }
@@ -657,10 +667,15 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
     let setters = optional_query(op).map(|param| emit_setter(models, param));
     let body_setter = op.body.as_ref().filter(|b| !b.required).map(|body| {
         let ty = model_type(models, &body.ty);
+        let (arg, value) = if argument_takes_into(models, &body.ty) {
+            (quote!(impl Into<#ty>), quote!(body.into()))
+        } else {
+            (ty, quote!(body))
+        };
         quote! {
             #[doc = " The request body."]
-            pub fn body(mut self, body: #ty) -> Self {
-                self.body = Some(body);
+            pub fn body(mut self, body: #arg) -> Self {
+                self.body = Some(#value);
                 self
             }
         }
@@ -734,6 +749,9 @@ fn emit_setter(models: &Models, param: &Param) -> TokenStream {
     let (arg, value) = match param.ty {
         TypeRef::String => (quote!(impl Into<String>), quote!(value.into())),
         TypeRef::Secret => (impl_into(models, &param.ty), quote!(value.into())),
+        _ if argument_takes_into(models, &param.ty) => {
+            (impl_into(models, &param.ty), quote!(value.into()))
+        }
         _ => (ty, quote!(value)),
     };
     let entry = emit_entry_method(models, param);

@@ -1,5 +1,6 @@
 //! Stage 3 — emit: IR → token streams, one per generated file.
 
+mod accessors;
 pub mod api;
 mod api_options;
 pub(crate) mod api_pages;
@@ -8,6 +9,7 @@ pub mod conformance;
 pub mod features;
 pub mod models;
 pub mod roundtrip;
+mod setters;
 pub mod shared;
 mod struct_decode;
 mod struct_encode;

@@ -93,7 +93,8 @@ pub(crate) fn emit_type_and_impls(models: &Models, id: TypeId) -> TokenStream {
     let item = emit_type(models, models.get(id));
     let progress = emit_page_progress(models, id);
     let event_type = super::webhook_event::emit_event_type(models, id);
-    quote!(#item #progress #event_type)
+    let methods = super::accessors::emit_union_methods(models, id);
+    quote!(#item #progress #event_type #methods)
 }
 
 /// The types root (`types/mod.rs`): the spec's pin and every module, each behind
@@ -249,6 +250,7 @@ fn emit_struct(
     let constructor = structure
         .has_constructor()
         .then(|| emit_constructor(models, name, structure));
+    let setters = super::setters::emit_setters(models, name, structure);
     let deserialize = super::struct_decode::emit_struct_decode(name, structure);
     let (derive_serialize, serialize) = if derived {
         (quote!(, ::serde::Serialize), TokenStream::new())
@@ -268,6 +270,7 @@ fn emit_struct(
         #serialize
         #deserialize
         #constructor
+        #setters
     }
 }
 
@@ -278,23 +281,11 @@ fn emit_constructor(
     type_name: &proc_macro2::Ident,
     structure: &Struct,
 ) -> TokenStream {
-    let mut args = Vec::new();
+    let (params, _) = constructor_parameters(models, structure);
     let mut inits = Vec::new();
     for field in &structure.fields {
         let name = ident(&field.rust_name);
-        let takes_argument = matches!(
-            field.presence,
-            Presence::Required | Presence::RequiredNullable
-        ) && !field.is_fixed();
-        if takes_argument {
-            let mut ty = field_rust_type(models, field);
-            if field.boxed {
-                ty = quote!(Box<#ty>);
-            }
-            if field.presence == Presence::RequiredNullable {
-                ty = quote!(Option<#ty>);
-            }
-            args.push(quote!(#name: #ty));
+        if takes_argument(field) {
             inits.push(quote!(#name));
         } else {
             inits.push(quote!(#name: Default::default()));
@@ -304,17 +295,48 @@ fn emit_constructor(
         let name = ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD);
         inits.push(quote!(#name: Default::default()));
     }
-    let allow = (args.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let allow = (params.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         impl #type_name {
             #[doc = " A value with the required properties given and every optional"]
             #[doc = " one left out."]
             #allow
-            pub fn new(#(#args),*) -> Self {
+            pub fn new(#(#params),*) -> Self {
                 Self { #(#inits),* }
             }
         }
     }
+}
+
+/// Whether `new(..)` takes the field as an argument.
+fn takes_argument(field: &Field) -> bool {
+    matches!(
+        field.presence,
+        Presence::Required | Presence::RequiredNullable
+    ) && !field.is_fixed()
+}
+
+/// The parameters of a struct's `new(..)` (`name: Type`) and their names,
+/// in order.
+pub(crate) fn constructor_parameters(
+    models: &Models,
+    structure: &Struct,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    for field in structure.fields.iter().filter(|f| takes_argument(f)) {
+        let name = ident(&field.rust_name);
+        let mut ty = field_rust_type(models, field);
+        if field.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        if field.presence == Presence::RequiredNullable {
+            ty = quote!(Option<#ty>);
+        }
+        params.push(quote!(#name: #ty));
+        names.push(quote!(#name));
+    }
+    (params, names)
 }
 
 /// A struct's field; `derived`: the struct derives `Serialize`, which reads
@@ -628,7 +650,7 @@ fn shape_tokens(shape: &Shape) -> TokenStream {
 /// The Rust type written for a [`TypeRef`] inside `polar-models`.
 /// A field's type inside its presence wrapper: its [`TypeRef`], or
 /// `ConstInt<value>` for an integer `const`.
-fn field_rust_type(models: &Models, field: &Field) -> TokenStream {
+pub(crate) fn field_rust_type(models: &Models, field: &Field) -> TokenStream {
     match field.int_const {
         Some(value) => {
             let value = proc_macro2::Literal::i64_unsuffixed(value);

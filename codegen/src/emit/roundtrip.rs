@@ -1,6 +1,6 @@
 //! `tests/src/generated/v{version}.rs`: the dispatch table the workspace
 //! round-trip tests use to reach the Rust type of every component schema
-//! and of every union.
+//! and of every union, and each union's accessors.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -35,6 +35,22 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         }
     }
     unions.sort_unstable();
+    let mut accessor_arms = Vec::new();
+    for (id, methods) in &models.union_methods {
+        if methods.accessors.is_empty() {
+            continue;
+        }
+        let ty = models.get(*id);
+        let (rust, name) = (ident(&ty.name), ty.name.as_str());
+        let calls = methods.accessors.iter().map(|accessor| {
+            let method = ident(&accessor.name);
+            let label = &accessor.name;
+            quote!((#label, crate::lent(value.#method())))
+        });
+        accessor_arms.push(quote! {
+            #name => crate::accessor_values::<::polar_models::#module::#rust>(json, |value| vec![#(#calls),*]),
+        });
+    }
     let webhook = match models.webhook_event {
         Some(id) => {
             let payload = ident(&models.get(id).name);
@@ -73,6 +89,16 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         pub fn union_roundtrip(name: &str, json: &str) -> Option<Result<::serde_json::Value, String>> {
             Some(match name {
                 #(#union_arms)*
+                _ => return None,
+            })
+        }
+
+        #[doc = " Decode `json` as the union named `name` and ask each of its accessors:"]
+        #[doc = " `(accessor, the value it lent, encoded)`; `None` when the union has"]
+        #[doc = " no accessors."]
+        pub fn union_accessors(name: &str, json: &str) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>> {
+            Some(match name {
+                #(#accessor_arms)*
                 _ => return None,
             })
         }

@@ -203,6 +203,9 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
             pub unions: &'static [&'static str],
             #[doc = " Decode and re-encode JSON as a union's Rust type."]
             pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
+            #[doc = " Decode JSON as a union and ask each of its accessors, in order:"]
+            #[doc = " `(name, what it lent, encoded)`."]
+            pub union_accessors: fn(&str, &str) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>>,
         }
 
         #[doc = " The tables of every version this build includes, oldest first."]
@@ -219,6 +222,7 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
                     webhook_roundtrip: #modules::webhook_roundtrip,
                     unions: #modules::UNIONS,
                     union_roundtrip: #modules::union_roundtrip,
+                    union_accessors: #modules::union_accessors,
                 });
             )*
             tables

@@ -101,12 +101,14 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         unreachable,
         operations,
         page_positions: Vec::new(),
+        union_methods: Default::default(),
     };
     metadata::add_short_names(&mut models, &mut type_names)?;
     models.page_positions = passes::page_positions(&models)?;
     cycles::box_cycles(&mut models);
     passes::apply_drift_policy(&mut models);
     super::features::event_families(&mut models);
+    models.union_methods = super::accessors::union_methods(&models);
     Ok(models)
 }
 

@@ -3,6 +3,7 @@
 //!
 //! Nothing in here knows about tokens; nothing in `emit` knows about the spec.
 
+pub mod accessors;
 mod cycles;
 pub mod docs;
 pub mod enum_names;
@@ -15,6 +16,7 @@ pub mod page_size;
 mod passes;
 mod reach;
 pub mod secrets;
+pub mod setters;
 pub mod sharing;
 mod unions;
 
@@ -52,6 +54,9 @@ pub struct Models {
     /// The structs `Page<_, P>` is used with, and how each tells whether a
     /// page follows (sorted by id).
     pub page_positions: Vec<(TypeId, PagePosition)>,
+    /// The unions with accessors or constructors, and what they are
+    /// ([`accessors`]).
+    pub union_methods: std::collections::BTreeMap<TypeId, accessors::UnionMethods>,
 }
 
 /// How a page's `pagination` object says whether another page follows.

@@ -372,7 +372,8 @@ fn type_refs(ty: &TypeDef) -> Vec<&TypeRef> {
 
 /// The definition as text, with references written as the names they
 /// resolve to, and the facts stored beside the type that its generated
-/// code depends on (its page position). The module it lives in is left
+/// code depends on (its page position, a union's accessors and
+/// constructors). The module it lives in is left
 /// out: it only decides the file.
 fn definition_key(models: &Models, id: TypeId) -> String {
     let mut ty = models.get(id).clone();
@@ -404,7 +405,30 @@ fn definition_key(models: &Models, id: TypeId) -> String {
         .iter()
         .find(|(p, _)| *p == id)
         .map(|(_, position)| position);
-    format!("{ty:?} {references:?} {position:?}")
+    let methods = models.union_methods.get(&id).map(|methods| {
+        let accessors: Vec<String> = methods
+            .accessors
+            .iter()
+            .map(|a| {
+                let mut a = a.clone();
+                let ty = reference_text(models, &a.ty);
+                a.ty = TypeRef::Unit;
+                format!("{a:?} {ty}")
+            })
+            .collect();
+        let constructors: Vec<String> = methods
+            .constructors
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                let member = models.get(c.member).name.clone();
+                c.member = TypeId(0);
+                format!("{c:?} {member}")
+            })
+            .collect();
+        (accessors, constructors)
+    });
+    format!("{ty:?} {references:?} {position:?} {methods:?}")
 }
 
 /// A reference as text naming what it points to: a type by its name, a

@@ -19,6 +19,7 @@ pub const GOOD_FIXTURES: &[&str] = &[
     "ref_siblings",
     "required_optional_nullable",
     "undiscriminated_union",
+    "union_methods",
     "webhooks",
 ];
 

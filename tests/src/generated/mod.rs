@@ -18,6 +18,12 @@ pub struct VersionTable {
     pub unions: &'static [&'static str],
     /// Decode and re-encode JSON as a union's Rust type.
     pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
+    /// Decode JSON as a union and ask each of its accessors, in order:
+    /// `(name, what it lent, encoded)`.
+    pub union_accessors: fn(
+        &str,
+        &str,
+    ) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>>,
 }
 /// The tables of every version this build includes, oldest first.
 #[allow(clippy::vec_init_then_push)]
@@ -33,6 +39,7 @@ pub fn tables() -> Vec<VersionTable> {
             webhook_roundtrip: v2026_04::webhook_roundtrip,
             unions: v2026_04::UNIONS,
             union_roundtrip: v2026_04::union_roundtrip,
+            union_accessors: v2026_04::union_accessors,
         });
     #[cfg(feature = "v2026-10")]
     tables
@@ -43,6 +50,7 @@ pub fn tables() -> Vec<VersionTable> {
             webhook_roundtrip: v2026_10::webhook_roundtrip,
             unions: v2026_10::UNIONS,
             union_roundtrip: v2026_10::union_roundtrip,
+            union_accessors: v2026_10::union_accessors,
         });
     tables
 }

@@ -3702,3 +3702,1042 @@ pub fn union_roundtrip(
         },
     )
 }
+/// Decode `json` as the union named `name` and ask each of its accessors:
+/// `(accessor, the value it lent, encoded)`; `None` when the union has
+/// no accessors.
+pub fn union_accessors(
+    name: &str,
+    json: &str,
+) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>> {
+    Some(
+        match name {
+            "Benefit" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Benefit,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("description", crate
+                            ::lent(value.description())), ("selectable", crate
+                            ::lent(value.selectable())), ("deletable", crate ::lent(value
+                            .deletable())), ("is_deleted", crate ::lent(value
+                            .is_deleted())), ("organization_id", crate ::lent(value
+                            .organization_id())), ("metadata", crate ::lent(value
+                            .metadata())), ("visibility", crate ::lent(value
+                            .visibility())), ("visibility_configurable", crate
+                            ::lent(value.visibility_configurable()))
+                        ]
+                    },
+                )
+            }
+            "BenefitCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::BenefitCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("description",
+                            crate ::lent(value.description())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("visibility", crate
+                            ::lent(value.visibility()))
+                        ]
+                    },
+                )
+            }
+            "BenefitGrantWebhook" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::BenefitGrantWebhook,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("granted_at", crate ::lent(value
+                            .granted_at())), ("is_granted", crate ::lent(value
+                            .is_granted())), ("revoked_at", crate ::lent(value
+                            .revoked_at())), ("is_revoked", crate ::lent(value
+                            .is_revoked())), ("subscription_id", crate ::lent(value
+                            .subscription_id())), ("order_id", crate ::lent(value
+                            .order_id())), ("customer_id", crate ::lent(value
+                            .customer_id())), ("member_id", crate ::lent(value
+                            .member_id())), ("benefit_id", crate ::lent(value
+                            .benefit_id())), ("error", crate ::lent(value.error())),
+                            ("customer", crate ::lent(value.customer())), ("member",
+                            crate ::lent(value.member()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutForbiddenError" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutForbiddenError,
+                >(json, |value| vec![("detail", crate ::lent(value.detail()))])
+            }
+            "CheckoutLinkCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutLinkCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())),
+                            ("trial_interval", crate ::lent(value.trial_interval())),
+                            ("trial_interval_count", crate ::lent(value
+                            .trial_interval_count())), ("label", crate ::lent(value
+                            .label())), ("allow_discount_codes", crate ::lent(value
+                            .allow_discount_codes())), ("require_billing_address", crate
+                            ::lent(value.require_billing_address())), ("discount_id",
+                            crate ::lent(value.discount_id())), ("seats", crate
+                            ::lent(value.seats())), ("success_url", crate ::lent(value
+                            .success_url())), ("return_url", crate ::lent(value
+                            .return_url()))
+                        ]
+                    },
+                )
+            }
+            "CustomField" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomField,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("metadata", crate ::lent(value
+                            .metadata())), ("slug", crate ::lent(value.slug())), ("name",
+                            crate ::lent(value.name())), ("organization_id", crate
+                            ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomFieldCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomFieldCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("slug", crate
+                            ::lent(value.slug())), ("name", crate ::lent(value.name())),
+                            ("organization_id", crate ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomFieldUpdate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomFieldUpdate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("name", crate
+                            ::lent(value.name())), ("slug", crate ::lent(value.slug()))
+                        ]
+                    },
+                )
+            }
+            "Customer" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Customer,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("metadata", crate ::lent(value
+                            .metadata())), ("external_id", crate ::lent(value
+                            .external_id())), ("email", crate ::lent(value.email())),
+                            ("email_verified", crate ::lent(value.email_verified())),
+                            ("name", crate ::lent(value.name())), ("billing_name", crate
+                            ::lent(value.billing_name())), ("billing_address", crate
+                            ::lent(value.billing_address())), ("tax_id", crate
+                            ::lent(value.tax_id())), ("locale", crate ::lent(value
+                            .locale())), ("organization_id", crate ::lent(value
+                            .organization_id())), ("default_payment_method_id", crate
+                            ::lent(value.default_payment_method_id())), ("deleted_at",
+                            crate ::lent(value.deleted_at())), ("avatar_url", crate
+                            ::lent(value.avatar_url()))
+                        ]
+                    },
+                )
+            }
+            "CustomerBenefitGrant" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerBenefitGrant,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("granted_at", crate ::lent(value
+                            .granted_at())), ("revoked_at", crate ::lent(value
+                            .revoked_at())), ("customer_id", crate ::lent(value
+                            .customer_id())), ("member_id", crate ::lent(value
+                            .member_id())), ("benefit_id", crate ::lent(value
+                            .benefit_id())), ("subscription_id", crate ::lent(value
+                            .subscription_id())), ("order_id", crate ::lent(value
+                            .order_id())), ("is_granted", crate ::lent(value
+                            .is_granted())), ("is_revoked", crate ::lent(value
+                            .is_revoked())), ("error", crate ::lent(value.error())),
+                            ("customer", crate ::lent(value.customer()))
+                        ]
+                    },
+                )
+            }
+            "CustomerCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("external_id",
+                            crate ::lent(value.external_id())), ("name", crate
+                            ::lent(value.name())), ("billing_address", crate ::lent(value
+                            .billing_address())), ("tax_id", crate ::lent(value
+                            .tax_id())), ("locale", crate ::lent(value.locale())),
+                            ("organization_id", crate ::lent(value.organization_id())),
+                            ("owner", crate ::lent(value.owner()))
+                        ]
+                    },
+                )
+            }
+            "CustomerPaymentMethod" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerPaymentMethod,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("processor", crate
+                            ::lent(value.processor())), ("customer_id", crate
+                            ::lent(value.customer_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomerState" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerState,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("metadata", crate ::lent(value
+                            .metadata())), ("external_id", crate ::lent(value
+                            .external_id())), ("email", crate ::lent(value.email())),
+                            ("email_verified", crate ::lent(value.email_verified())),
+                            ("name", crate ::lent(value.name())), ("billing_name", crate
+                            ::lent(value.billing_name())), ("billing_address", crate
+                            ::lent(value.billing_address())), ("tax_id", crate
+                            ::lent(value.tax_id())), ("locale", crate ::lent(value
+                            .locale())), ("organization_id", crate ::lent(value
+                            .organization_id())), ("default_payment_method_id", crate
+                            ::lent(value.default_payment_method_id())), ("deleted_at",
+                            crate ::lent(value.deleted_at())), ("avatar_url", crate
+                            ::lent(value.avatar_url())), ("active_subscriptions", crate
+                            ::lent(value.active_subscriptions())), ("granted_benefits",
+                            crate ::lent(value.granted_benefits())), ("active_meters",
+                            crate ::lent(value.active_meters()))
+                        ]
+                    },
+                )
+            }
+            "Discount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Discount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("id", crate ::lent(value
+                            .id())), ("metadata", crate ::lent(value.metadata())),
+                            ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code())), ("starts_at", crate ::lent(value
+                            .starts_at())), ("ends_at", crate ::lent(value.ends_at())),
+                            ("max_redemptions", crate ::lent(value.max_redemptions())),
+                            ("redemptions_count", crate ::lent(value
+                            .redemptions_count())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("products", crate
+                            ::lent(value.products()))
+                        ]
+                    },
+                )
+            }
+            "DiscountCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::DiscountCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("name", crate
+                            ::lent(value.name())), ("code", crate ::lent(value.code())),
+                            ("starts_at", crate ::lent(value.starts_at())), ("ends_at",
+                            crate ::lent(value.ends_at())), ("max_redemptions", crate
+                            ::lent(value.max_redemptions())), ("products", crate
+                            ::lent(value.products())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("duration", crate
+                            ::lent(value.duration())), ("duration_in_months", crate
+                            ::lent(value.duration_in_months()))
+                        ]
+                    },
+                )
+            }
+            "Event" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Event,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("timestamp", crate
+                            ::lent(value.timestamp())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("customer_id", crate
+                            ::lent(value.customer_id())), ("customer", crate ::lent(value
+                            .customer())), ("external_customer_id", crate ::lent(value
+                            .external_customer_id())), ("member_id", crate ::lent(value
+                            .member_id())), ("external_member_id", crate ::lent(value
+                            .external_member_id())), ("child_count", crate ::lent(value
+                            .child_count())), ("parent_id", crate ::lent(value
+                            .parent_id())), ("label", crate ::lent(value.label()))
+                        ]
+                    },
+                )
+            }
+            "FileCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::FileCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("organization_id", crate ::lent(value.organization_id())),
+                            ("name", crate ::lent(value.name())), ("mime_type", crate
+                            ::lent(value.mime_type())), ("size", crate ::lent(value
+                            .size())), ("checksum_sha256_base64", crate ::lent(value
+                            .checksum_sha256_base64())), ("upload", crate ::lent(value
+                            .upload())), ("version", crate ::lent(value.version()))
+                        ]
+                    },
+                )
+            }
+            "FileRead" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::FileRead,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("name", crate ::lent(value
+                            .name())), ("path", crate ::lent(value.path())),
+                            ("mime_type", crate ::lent(value.mime_type())), ("size",
+                            crate ::lent(value.size())), ("storage_version", crate
+                            ::lent(value.storage_version())), ("checksum_etag", crate
+                            ::lent(value.checksum_etag())), ("checksum_sha256_base64",
+                            crate ::lent(value.checksum_sha256_base64())),
+                            ("checksum_sha256_hex", crate ::lent(value
+                            .checksum_sha256_hex())), ("last_modified_at", crate
+                            ::lent(value.last_modified_at())), ("version", crate
+                            ::lent(value.version())), ("is_uploaded", crate ::lent(value
+                            .is_uploaded())), ("created_at", crate ::lent(value
+                            .created_at())), ("size_readable", crate ::lent(value
+                            .size_readable()))
+                        ]
+                    },
+                )
+            }
+            "LegacyRecurringProductPrice" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::LegacyRecurringProductPrice,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id())), ("recurring_interval", crate ::lent(value
+                            .recurring_interval()))
+                        ]
+                    },
+                )
+            }
+            "Payment" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Payment,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("processor", crate ::lent(value
+                            .processor())), ("status", crate ::lent(value.status())),
+                            ("amount", crate ::lent(value.amount())), ("currency", crate
+                            ::lent(value.currency())), ("trigger", crate ::lent(value
+                            .trigger())), ("decline_reason", crate ::lent(value
+                            .decline_reason())), ("decline_message", crate ::lent(value
+                            .decline_message())), ("organization_id", crate ::lent(value
+                            .organization_id())), ("checkout_id", crate ::lent(value
+                            .checkout_id())), ("order_id", crate ::lent(value
+                            .order_id())), ("processor_metadata", crate ::lent(value
+                            .processor_metadata()))
+                        ]
+                    },
+                )
+            }
+            "PaymentMethod" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::PaymentMethod,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("processor", crate
+                            ::lent(value.processor())), ("customer_id", crate
+                            ::lent(value.customer_id())), ("is_default", crate
+                            ::lent(value.is_default()))
+                        ]
+                    },
+                )
+            }
+            "ProductCreate" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductCreate,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("name", crate
+                            ::lent(value.name())), ("description", crate ::lent(value
+                            .description())), ("visibility", crate ::lent(value
+                            .visibility())), ("medias", crate ::lent(value.medias())),
+                            ("attached_custom_fields", crate ::lent(value
+                            .attached_custom_fields())), ("organization_id", crate
+                            ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "ProductPrice" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductPrice,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "SystemEvent" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::SystemEvent,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("id", crate ::lent(value.id())), ("timestamp", crate
+                            ::lent(value.timestamp())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("customer_id", crate
+                            ::lent(value.customer_id())), ("customer", crate ::lent(value
+                            .customer())), ("external_customer_id", crate ::lent(value
+                            .external_customer_id())), ("member_id", crate ::lent(value
+                            .member_id())), ("external_member_id", crate ::lent(value
+                            .external_member_id())), ("child_count", crate ::lent(value
+                            .child_count())), ("parent_id", crate ::lent(value
+                            .parent_id())), ("label", crate ::lent(value.label()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutProductPrice" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutProductPrice,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPricesValueItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPricesValueItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("id", crate ::lent(value
+                            .id())), ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutLinkDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutLinkDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("id", crate ::lent(value
+                            .id())), ("metadata", crate ::lent(value.metadata())),
+                            ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code())), ("starts_at", crate ::lent(value
+                            .starts_at())), ("ends_at", crate ::lent(value.ends_at())),
+                            ("max_redemptions", crate ::lent(value.max_redemptions())),
+                            ("redemptions_count", crate ::lent(value
+                            .redemptions_count())), ("organization_id", crate
+                            ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutLinkProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutLinkProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutProductsCreatePricesValueItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutProductsCreatePricesValueItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("price_currency", crate ::lent(value.price_currency())),
+                            ("tax_behavior", crate ::lent(value.tax_behavior()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicProductPrice" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicProductPrice,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicPricesValueItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicPricesValueItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("id", crate ::lent(value
+                            .id())), ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicConfirmedProductPrice" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedProductPrice,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicConfirmedPricesValueItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedPricesValueItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CheckoutPublicConfirmedDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CheckoutPublicConfirmedDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("id", crate ::lent(value
+                            .id())), ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code()))
+                        ]
+                    },
+                )
+            }
+            "CustomerOrderProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerOrderProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomerProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomerSubscriptionPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerSubscriptionPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "CustomerSubscriptionProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerSubscriptionProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "EventsIngestEventsItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::EventsIngestEventsItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("timestamp", crate ::lent(value.timestamp())), ("name",
+                            crate ::lent(value.name())), ("organization_id", crate
+                            ::lent(value.organization_id())), ("external_id", crate
+                            ::lent(value.external_id())), ("parent_id", crate
+                            ::lent(value.parent_id())), ("metadata", crate ::lent(value
+                            .metadata()))
+                        ]
+                    },
+                )
+            }
+            "OrderDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::OrderDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("id", crate ::lent(value
+                            .id())), ("metadata", crate ::lent(value.metadata())),
+                            ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code())), ("starts_at", crate ::lent(value
+                            .starts_at())), ("ends_at", crate ::lent(value.ends_at())),
+                            ("max_redemptions", crate ::lent(value.max_redemptions())),
+                            ("redemptions_count", crate ::lent(value
+                            .redemptions_count())), ("organization_id", crate
+                            ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "ProductPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "ProductCreateOneTimePricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductCreateOneTimePricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("price_currency", crate ::lent(value.price_currency())),
+                            ("tax_behavior", crate ::lent(value.tax_behavior()))
+                        ]
+                    },
+                )
+            }
+            "ProductCreateRecurringPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductCreateRecurringPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("price_currency", crate ::lent(value.price_currency())),
+                            ("tax_behavior", crate ::lent(value.tax_behavior()))
+                        ]
+                    },
+                )
+            }
+            "ProductUpdatePricesItemVariant2" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::ProductUpdatePricesItemVariant2,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("price_currency", crate ::lent(value.price_currency())),
+                            ("tax_behavior", crate ::lent(value.tax_behavior()))
+                        ]
+                    },
+                )
+            }
+            "SubscriptionDiscount" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::SubscriptionDiscount,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("duration", crate ::lent(value.duration())), ("r#type",
+                            crate ::lent(value.r#type())), ("created_at", crate
+                            ::lent(value.created_at())), ("modified_at", crate
+                            ::lent(value.modified_at())), ("id", crate ::lent(value
+                            .id())), ("metadata", crate ::lent(value.metadata())),
+                            ("name", crate ::lent(value.name())), ("code", crate
+                            ::lent(value.code())), ("starts_at", crate ::lent(value
+                            .starts_at())), ("ends_at", crate ::lent(value.ends_at())),
+                            ("max_redemptions", crate ::lent(value.max_redemptions())),
+                            ("redemptions_count", crate ::lent(value
+                            .redemptions_count())), ("organization_id", crate
+                            ::lent(value.organization_id()))
+                        ]
+                    },
+                )
+            }
+            "SubscriptionPricesItem" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::SubscriptionPricesItem,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("created_at", crate ::lent(value.created_at())),
+                            ("modified_at", crate ::lent(value.modified_at())), ("id",
+                            crate ::lent(value.id())), ("source", crate ::lent(value
+                            .source())), ("price_currency", crate ::lent(value
+                            .price_currency())), ("tax_behavior", crate ::lent(value
+                            .tax_behavior())), ("is_archived", crate ::lent(value
+                            .is_archived())), ("product_id", crate ::lent(value
+                            .product_id()))
+                        ]
+                    },
+                )
+            }
+            "WebhookPayload" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::WebhookPayload,
+                >(json, |value| vec![("timestamp", crate ::lent(value.timestamp()))])
+            }
+            "SubscriptionsCreateBody" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::SubscriptionsCreateBody,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("product_id",
+                            crate ::lent(value.product_id()))
+                        ]
+                    },
+                )
+            }
+            "Oauth2AuthorizeResponse" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Oauth2AuthorizeResponse,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("client", crate ::lent(value.client())), ("scopes", crate
+                            ::lent(value.scopes())), ("organizations", crate ::lent(value
+                            .organizations())), ("requires_single_organization", crate
+                            ::lent(value.requires_single_organization())),
+                            ("scope_display_names", crate ::lent(value
+                            .scope_display_names()))
+                        ]
+                    },
+                )
+            }
+            "Oauth2RequestTokenBody" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Oauth2RequestTokenBody,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("client_id", crate ::lent(value.client_id())),
+                            ("client_secret", crate ::lent(value.client_secret()))
+                        ]
+                    },
+                )
+            }
+            "Oauth2UserinfoResponse" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::Oauth2UserinfoResponse,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("sub", crate ::lent(value.sub())), ("name", crate
+                            ::lent(value.name()))
+                        ]
+                    },
+                )
+            }
+            "BenefitsUpdateBody" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::BenefitsUpdateBody,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("metadata", crate ::lent(value.metadata())), ("description",
+                            crate ::lent(value.description()))
+                        ]
+                    },
+                )
+            }
+            "OrdersFinalizeError402" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::OrdersFinalizeError402,
+                >(json, |value| vec![("detail", crate ::lent(value.detail()))])
+            }
+            "OrdersFinalizeError403" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::OrdersFinalizeError403,
+                >(json, |value| vec![("detail", crate ::lent(value.detail()))])
+            }
+            "CustomerPortalSubscriptionsUpdateError403" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerPortalSubscriptionsUpdateError403,
+                >(json, |value| vec![("detail", crate ::lent(value.detail()))])
+            }
+            "CustomerSessionsCreateBody" => {
+                crate::accessor_values::<
+                    ::polar_models::v2026_04::CustomerSessionsCreateBody,
+                >(
+                    json,
+                    |value| {
+                        vec![
+                            ("member_id", crate ::lent(value.member_id())),
+                            ("external_member_id", crate ::lent(value
+                            .external_member_id())), ("return_url", crate ::lent(value
+                            .return_url()))
+                        ]
+                    },
+                )
+            }
+            _ => return None,
+        },
+    )
+}

@@ -45,12 +45,15 @@ impl CustomFields {
     /// `POST /v1/custom-fields/` (`custom-fields:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `custom_fields:write`).
-    pub fn create(&self, body: super::models::CustomFieldCreate) -> CustomFieldsCreate {
+    pub fn create(
+        &self,
+        body: impl Into<super::models::CustomFieldCreate>,
+    ) -> CustomFieldsCreate {
         CustomFieldsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get Custom Field
@@ -99,14 +102,14 @@ impl CustomFields {
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
-        body: super::models::CustomFieldUpdate,
+        body: impl Into<super::models::CustomFieldUpdate>,
     ) -> CustomFieldsUpdate {
         CustomFieldsUpdate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
             id,
-            body,
+            body: body.into(),
         }
     }
 }

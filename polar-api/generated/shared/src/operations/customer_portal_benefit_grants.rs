@@ -72,14 +72,14 @@ impl CustomerPortalBenefitGrants {
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
-        body: super::models::CustomerBenefitGrantUpdate,
+        body: impl Into<super::models::CustomerBenefitGrantUpdate>,
     ) -> CustomerPortalBenefitGrantsUpdate {
         CustomerPortalBenefitGrantsUpdate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
             id,
-            body,
+            body: body.into(),
         }
     }
 }

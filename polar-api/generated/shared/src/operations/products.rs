@@ -50,12 +50,15 @@ impl Products {
     /// `POST /v1/products/` (`products:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `products:write`).
-    pub fn create(&self, body: super::models::ProductCreate) -> ProductsCreate {
+    pub fn create(
+        &self,
+        body: impl Into<super::models::ProductCreate>,
+    ) -> ProductsCreate {
         ProductsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get Product

@@ -48,12 +48,15 @@ impl Benefits {
     /// `POST /v1/benefits/` (`benefits:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `benefits:write`).
-    pub fn create(&self, body: super::models::BenefitCreate) -> BenefitsCreate {
+    pub fn create(
+        &self,
+        body: impl Into<super::models::BenefitCreate>,
+    ) -> BenefitsCreate {
         BenefitsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get Benefit
@@ -106,14 +109,14 @@ impl Benefits {
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
-        body: super::models::BenefitsUpdateBody,
+        body: impl Into<super::models::BenefitsUpdateBody>,
     ) -> BenefitsUpdate {
         BenefitsUpdate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
             id,
-            body,
+            body: body.into(),
         }
     }
     /// List Benefit Grants

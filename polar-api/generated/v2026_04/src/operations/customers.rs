@@ -51,12 +51,15 @@ impl Customers {
     /// `POST /v1/customers/` (`customers:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customers:write`).
-    pub fn create(&self, body: super::models::CustomerCreate) -> CustomersCreate {
+    pub fn create(
+        &self,
+        body: impl Into<super::models::CustomerCreate>,
+    ) -> CustomersCreate {
         CustomersCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Export Customers

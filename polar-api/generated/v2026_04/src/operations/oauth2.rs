@@ -39,13 +39,13 @@ impl Oauth2 {
     /// **Credentials:** none; the API leaves this operation public, and the client sends it without an `Authorization` header.
     pub fn request_token(
         &self,
-        body: super::models::Oauth2RequestTokenBody,
+        body: impl Into<super::models::Oauth2RequestTokenBody>,
     ) -> Oauth2RequestToken {
         Oauth2RequestToken {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Revoke Token

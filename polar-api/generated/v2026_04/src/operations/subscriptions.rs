@@ -61,13 +61,13 @@ impl Subscriptions {
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `subscriptions:write`).
     pub fn create(
         &self,
-        body: super::models::SubscriptionsCreateBody,
+        body: impl Into<super::models::SubscriptionsCreateBody>,
     ) -> SubscriptionsCreate {
         SubscriptionsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Export Subscriptions
@@ -133,14 +133,14 @@ impl Subscriptions {
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
-        body: super::models::SubscriptionUpdate,
+        body: impl Into<super::models::SubscriptionUpdate>,
     ) -> SubscriptionsUpdate {
         SubscriptionsUpdate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
             id,
-            body,
+            body: body.into(),
         }
     }
 }

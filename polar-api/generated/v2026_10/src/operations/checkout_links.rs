@@ -46,13 +46,13 @@ impl CheckoutLinks {
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `checkout_links:write`).
     pub fn create(
         &self,
-        body: super::models::CheckoutLinkCreate,
+        body: impl Into<super::models::CheckoutLinkCreate>,
     ) -> CheckoutLinksCreate {
         CheckoutLinksCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get Checkout Link

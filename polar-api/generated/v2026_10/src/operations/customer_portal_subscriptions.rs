@@ -84,14 +84,14 @@ impl CustomerPortalSubscriptions {
     pub fn update(
         &self,
         id: super::models::uuid::Uuid,
-        body: super::models::CustomerSubscriptionUpdate,
+        body: impl Into<super::models::CustomerSubscriptionUpdate>,
     ) -> CustomerPortalSubscriptionsUpdate {
         CustomerPortalSubscriptionsUpdate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
             id,
-            body,
+            body: body.into(),
         }
     }
 }

@@ -28,13 +28,13 @@ impl CustomerSessions {
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `customer_sessions:write`).
     pub fn create(
         &self,
-        body: super::models::CustomerSessionsCreateBody,
+        body: impl Into<super::models::CustomerSessionsCreateBody>,
     ) -> CustomerSessionsCreate {
         CustomerSessionsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
 }

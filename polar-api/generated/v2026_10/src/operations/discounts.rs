@@ -44,12 +44,15 @@ impl Discounts {
     /// `POST /v1/discounts/` (`discounts:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `discounts:write`).
-    pub fn create(&self, body: super::models::DiscountCreate) -> DiscountsCreate {
+    pub fn create(
+        &self,
+        body: impl Into<super::models::DiscountCreate>,
+    ) -> DiscountsCreate {
         DiscountsCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Get Discount

@@ -43,12 +43,12 @@ impl Files {
     /// `POST /v1/files/` (`files:create`)
     ///
     /// **Credentials:** an OpenID Connect (OAuth2) access token, a personal access token, or an organization access token (scopes listed: `files:write`).
-    pub fn create(&self, body: super::models::FileCreate) -> FilesCreate {
+    pub fn create(&self, body: impl Into<super::models::FileCreate>) -> FilesCreate {
         FilesCreate {
             core: self.core.clone(),
             errors: self.errors,
             options: Default::default(),
-            body,
+            body: body.into(),
         }
     }
     /// Complete File Upload

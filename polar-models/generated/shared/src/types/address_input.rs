@@ -172,3 +172,76 @@ impl AddressInput {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "customers",
+            feature = "orders"
+        )
+    )
+)]
+impl AddressInput {
+    /// Sets `line1` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn line1(mut self, value: impl Into<String>) -> Self {
+        self.line1 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `line1`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_line1(mut self) -> Self {
+        self.line1 = crate::Nullable::Null;
+        self
+    }
+    /// Sets `line2` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn line2(mut self, value: impl Into<String>) -> Self {
+        self.line2 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `line2`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_line2(mut self) -> Self {
+        self.line2 = crate::Nullable::Null;
+        self
+    }
+    /// Sets `postal_code` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn postal_code(mut self, value: impl Into<String>) -> Self {
+        self.postal_code = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `postal_code`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_postal_code(mut self) -> Self {
+        self.postal_code = crate::Nullable::Null;
+        self
+    }
+    /// Sets `city` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn city(mut self, value: impl Into<String>) -> Self {
+        self.city = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `city`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_city(mut self) -> Self {
+        self.city = crate::Nullable::Null;
+        self
+    }
+    /// Sets `state` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn state(mut self, value: impl Into<String>) -> Self {
+        self.state = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `state`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_state(mut self) -> Self {
+        self.state = crate::Nullable::Null;
+        self
+    }
+}

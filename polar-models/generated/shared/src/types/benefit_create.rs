@@ -239,3 +239,146 @@ impl From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
         Self::SlackSharedChannel(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Custom(value) => value.metadata.as_ref(),
+            Self::Discord(value) => value.metadata.as_ref(),
+            Self::GithubRepository(value) => value.metadata.as_ref(),
+            Self::Downloadables(value) => value.metadata.as_ref(),
+            Self::LicenseKeys(value) => value.metadata.as_ref(),
+            Self::MeterCredit(value) => value.metadata.as_ref(),
+            Self::FeatureFlag(value) => value.metadata.as_ref(),
+            Self::SlackSharedChannel(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The description of the benefit. Will be displayed on products having this benefit.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Self::Custom(value) => Some(value.description.as_str()),
+            Self::Discord(value) => Some(value.description.as_str()),
+            Self::GithubRepository(value) => Some(value.description.as_str()),
+            Self::Downloadables(value) => Some(value.description.as_str()),
+            Self::LicenseKeys(value) => Some(value.description.as_str()),
+            Self::MeterCredit(value) => Some(value.description.as_str()),
+            Self::FeatureFlag(value) => Some(value.description.as_str()),
+            Self::SlackSharedChannel(value) => Some(value.description.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Custom(value) => Some(&value.organization_id),
+            Self::Discord(value) => Some(&value.organization_id),
+            Self::GithubRepository(value) => Some(&value.organization_id),
+            Self::Downloadables(value) => Some(&value.organization_id),
+            Self::LicenseKeys(value) => Some(&value.organization_id),
+            Self::MeterCredit(value) => Some(&value.organization_id),
+            Self::FeatureFlag(value) => Some(&value.organization_id),
+            Self::SlackSharedChannel(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The visibility of the benefit in the customer portal.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn visibility(&self) -> Option<&crate::Nullable<super::BenefitVisibility>> {
+        match self {
+            Self::Custom(value) => Some(&value.visibility),
+            Self::Discord(value) => Some(&value.visibility),
+            Self::GithubRepository(value) => Some(&value.visibility),
+            Self::Downloadables(value) => Some(&value.visibility),
+            Self::LicenseKeys(value) => Some(&value.visibility),
+            Self::MeterCredit(value) => Some(&value.visibility),
+            Self::FeatureFlag(value) => Some(&value.visibility),
+            Self::SlackSharedChannel(value) => Some(&value.visibility),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Custom`](Self::Custom) built with [`BenefitCustomCreate::new`](super::BenefitCustomCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom(
+        description: String,
+        properties: super::BenefitCustomCreateProperties,
+    ) -> Self {
+        Self::Custom(super::BenefitCustomCreate::new(description, properties))
+    }
+    /// A [`Discord`](Self::Discord) built with [`BenefitDiscordCreate::new`](super::BenefitDiscordCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn discord(
+        description: String,
+        properties: super::BenefitDiscordCreateProperties,
+    ) -> Self {
+        Self::Discord(super::BenefitDiscordCreate::new(description, properties))
+    }
+    /// A [`GithubRepository`](Self::GithubRepository) built with [`BenefitGitHubRepositoryCreate::new`](super::BenefitGitHubRepositoryCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn github_repository(
+        description: String,
+        properties: super::BenefitGitHubRepositoryCreateProperties,
+    ) -> Self {
+        Self::GithubRepository(
+            super::BenefitGitHubRepositoryCreate::new(description, properties),
+        )
+    }
+    /// A [`Downloadables`](Self::Downloadables) built with [`BenefitDownloadablesCreate::new`](super::BenefitDownloadablesCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn downloadables(
+        description: String,
+        properties: super::BenefitDownloadablesCreateProperties,
+    ) -> Self {
+        Self::Downloadables(
+            super::BenefitDownloadablesCreate::new(description, properties),
+        )
+    }
+    /// A [`LicenseKeys`](Self::LicenseKeys) built with [`BenefitLicenseKeysCreate::new`](super::BenefitLicenseKeysCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn license_keys(
+        description: String,
+        properties: super::BenefitLicenseKeysCreateProperties,
+    ) -> Self {
+        Self::LicenseKeys(super::BenefitLicenseKeysCreate::new(description, properties))
+    }
+    /// A [`MeterCredit`](Self::MeterCredit) built with [`BenefitMeterCreditCreate::new`](super::BenefitMeterCreditCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn meter_credit(
+        description: String,
+        properties: super::BenefitMeterCreditCreateProperties,
+    ) -> Self {
+        Self::MeterCredit(super::BenefitMeterCreditCreate::new(description, properties))
+    }
+    /// A [`FeatureFlag`](Self::FeatureFlag) built with [`BenefitFeatureFlagCreate::new`](super::BenefitFeatureFlagCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn feature_flag(
+        description: String,
+        properties: super::BenefitFeatureFlagCreateProperties,
+    ) -> Self {
+        Self::FeatureFlag(super::BenefitFeatureFlagCreate::new(description, properties))
+    }
+    /// A [`SlackSharedChannel`](Self::SlackSharedChannel) built with [`BenefitSlackSharedChannelCreate::new`](super::BenefitSlackSharedChannelCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn slack_shared_channel(
+        description: String,
+        properties: super::BenefitSlackSharedChannelCreateProperties,
+    ) -> Self {
+        Self::SlackSharedChannel(
+            super::BenefitSlackSharedChannelCreate::new(description, properties),
+        )
+    }
+}

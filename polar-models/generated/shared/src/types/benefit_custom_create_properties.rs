@@ -53,3 +53,18 @@ impl crate::__private::DecodeStruct for BenefitCustomCreateProperties {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitCustomCreateProperties {
+    /// Sets `note` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn note(mut self, value: impl Into<String>) -> Self {
+        self.note = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `note`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_note(mut self) -> Self {
+        self.note = crate::Nullable::Null;
+        self
+    }
+}

@@ -75,3 +75,15 @@ impl BenefitDownloadablesCreateProperties {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitDownloadablesCreateProperties {
+    /// Sets `archived` to `Some(value)`.
+    #[inline]
+    pub fn archived(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<super::uuid::Uuid, bool>>,
+    ) -> Self {
+        self.archived = Some(value.into());
+        self
+    }
+}

@@ -97,3 +97,42 @@ impl crate::__private::DecodeStruct for BenefitGitHubRepositoryUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitGitHubRepositoryUpdate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `properties` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<super::BenefitGitHubRepositoryCreateProperties>,
+    ) -> Self {
+        self.properties = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `properties`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_properties(mut self) -> Self {
+        self.properties = crate::Nullable::Null;
+        self
+    }
+}

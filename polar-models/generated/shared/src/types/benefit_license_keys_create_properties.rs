@@ -88,3 +88,60 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeysCreateProperties {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitLicenseKeysCreateProperties {
+    /// Sets `prefix` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn prefix(mut self, value: impl Into<String>) -> Self {
+        self.prefix = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `prefix`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_prefix(mut self) -> Self {
+        self.prefix = crate::Nullable::Null;
+        self
+    }
+    /// Sets `expires` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn expires(
+        mut self,
+        value: impl Into<super::BenefitLicenseKeyExpirationProperties>,
+    ) -> Self {
+        self.expires = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `expires`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_expires(mut self) -> Self {
+        self.expires = crate::Nullable::Null;
+        self
+    }
+    /// Sets `activations` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn activations(
+        mut self,
+        value: impl Into<super::BenefitLicenseKeyActivationCreateProperties>,
+    ) -> Self {
+        self.activations = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `activations`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_activations(mut self) -> Self {
+        self.activations = crate::Nullable::Null;
+        self
+    }
+    /// Sets `limit_usage` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn limit_usage(mut self, value: impl Into<i64>) -> Self {
+        self.limit_usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `limit_usage`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_limit_usage(mut self) -> Self {
+        self.limit_usage = crate::Nullable::Null;
+        self
+    }
+}

@@ -147,3 +147,39 @@ impl BenefitSlackSharedChannelCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitSlackSharedChannelCreate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `visibility` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn visibility(mut self, value: impl Into<super::BenefitVisibility>) -> Self {
+        self.visibility = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `visibility`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_visibility(mut self) -> Self {
+        self.visibility = crate::Nullable::Null;
+        self
+    }
+}

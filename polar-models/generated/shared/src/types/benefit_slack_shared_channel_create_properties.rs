@@ -150,3 +150,36 @@ impl BenefitSlackSharedChannelCreateProperties {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitSlackSharedChannelCreateProperties {
+    /// Sets `private` to `Some(value)`.
+    #[inline]
+    pub fn private(mut self, value: impl Into<bool>) -> Self {
+        self.private = Some(value.into());
+        self
+    }
+    /// Sets `welcome_message` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `welcome_message`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_welcome_message(mut self) -> Self {
+        self.welcome_message = crate::Nullable::Null;
+        self
+    }
+    /// Sets `archive_on_revoke` to `Some(value)`.
+    #[inline]
+    pub fn archive_on_revoke(mut self, value: impl Into<bool>) -> Self {
+        self.archive_on_revoke = Some(value.into());
+        self
+    }
+    /// Sets `team_invitees` to `Some(value)`.
+    #[inline]
+    pub fn team_invitees(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.team_invitees = Some(value.into());
+        self
+    }
+}

@@ -206,3 +206,88 @@ impl From<super::BenefitSlackSharedChannelUpdate> for BenefitsUpdateBody {
         Self::BenefitSlackSharedChannel(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
+impl BenefitsUpdateBody {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::BenefitCustom(value) => value.metadata.as_ref(),
+            Self::BenefitDiscord(value) => value.metadata.as_ref(),
+            Self::BenefitGitHubRepository(value) => value.metadata.as_ref(),
+            Self::BenefitDownloadables(value) => value.metadata.as_ref(),
+            Self::BenefitLicenseKeys(value) => value.metadata.as_ref(),
+            Self::BenefitMeterCredit(value) => value.metadata.as_ref(),
+            Self::BenefitFeatureFlag(value) => value.metadata.as_ref(),
+            Self::BenefitSlackSharedChannel(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The description of the benefit. Will be displayed on products having this benefit.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn description(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::BenefitCustom(value) => Some(&value.description),
+            Self::BenefitDiscord(value) => Some(&value.description),
+            Self::BenefitGitHubRepository(value) => Some(&value.description),
+            Self::BenefitDownloadables(value) => Some(&value.description),
+            Self::BenefitLicenseKeys(value) => Some(&value.description),
+            Self::BenefitMeterCredit(value) => Some(&value.description),
+            Self::BenefitFeatureFlag(value) => Some(&value.description),
+            Self::BenefitSlackSharedChannel(value) => Some(&value.description),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`BenefitCustom`](Self::BenefitCustom) built with `BenefitCustomUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_custom() -> Self {
+        Self::BenefitCustom(<super::BenefitCustomUpdate as Default>::default())
+    }
+    /// A [`BenefitDiscord`](Self::BenefitDiscord) built with `BenefitDiscordUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_discord() -> Self {
+        Self::BenefitDiscord(<super::BenefitDiscordUpdate as Default>::default())
+    }
+    /// A [`BenefitGitHubRepository`](Self::BenefitGitHubRepository) built with `BenefitGitHubRepositoryUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_git_hub_repository() -> Self {
+        Self::BenefitGitHubRepository(
+            <super::BenefitGitHubRepositoryUpdate as Default>::default(),
+        )
+    }
+    /// A [`BenefitDownloadables`](Self::BenefitDownloadables) built with `BenefitDownloadablesUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_downloadables() -> Self {
+        Self::BenefitDownloadables(
+            <super::BenefitDownloadablesUpdate as Default>::default(),
+        )
+    }
+    /// A [`BenefitLicenseKeys`](Self::BenefitLicenseKeys) built with `BenefitLicenseKeysUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_license_keys() -> Self {
+        Self::BenefitLicenseKeys(<super::BenefitLicenseKeysUpdate as Default>::default())
+    }
+    /// A [`BenefitMeterCredit`](Self::BenefitMeterCredit) built with `BenefitMeterCreditUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_meter_credit() -> Self {
+        Self::BenefitMeterCredit(<super::BenefitMeterCreditUpdate as Default>::default())
+    }
+    /// A [`BenefitFeatureFlag`](Self::BenefitFeatureFlag) built with `BenefitFeatureFlagUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_feature_flag() -> Self {
+        Self::BenefitFeatureFlag(<super::BenefitFeatureFlagUpdate as Default>::default())
+    }
+    /// A [`BenefitSlackSharedChannel`](Self::BenefitSlackSharedChannel) built with `BenefitSlackSharedChannelUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn benefit_slack_shared_channel() -> Self {
+        Self::BenefitSlackSharedChannel(
+            <super::BenefitSlackSharedChannelUpdate as Default>::default(),
+        )
+    }
+}

@@ -133,3 +133,143 @@ impl From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
         Self::Products(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
+impl CheckoutLinkCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::ProductPrice(value) => value.metadata.as_ref(),
+            Self::Product(value) => value.metadata.as_ref(),
+            Self::Products(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The interval unit for the trial period.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn trial_interval(&self) -> Option<&crate::Nullable<super::TrialInterval>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.trial_interval),
+            Self::Product(value) => Some(&value.trial_interval),
+            Self::Products(value) => Some(&value.trial_interval),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The number of interval units for the trial period.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn trial_interval_count(&self) -> Option<&crate::Nullable<i64>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.trial_interval_count),
+            Self::Product(value) => Some(&value.trial_interval_count),
+            Self::Products(value) => Some(&value.trial_interval_count),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Optional label to distinguish links internally
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn label(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.label),
+            Self::Product(value) => Some(&value.label),
+            Self::Products(value) => Some(&value.label),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn allow_discount_codes(&self) -> Option<&bool> {
+        match self {
+            Self::ProductPrice(value) => value.allow_discount_codes.as_ref(),
+            Self::Product(value) => value.allow_discount_codes.as_ref(),
+            Self::Products(value) => value.allow_discount_codes.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether to require the customer to fill their full billing address, instead of just the country. Customers in the US will always be required to fill their full address, regardless of this setting.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn require_billing_address(&self) -> Option<&bool> {
+        match self {
+            Self::ProductPrice(value) => value.require_billing_address.as_ref(),
+            Self::Product(value) => value.require_billing_address.as_ref(),
+            Self::Products(value) => value.require_billing_address.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the discount to apply to the checkout. If the discount is not applicable anymore when opening the checkout link, it'll be ignored.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn discount_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.discount_id),
+            Self::Product(value) => Some(&value.discount_id),
+            Self::Products(value) => Some(&value.discount_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn seats(&self) -> Option<&crate::Nullable<i64>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.seats),
+            Self::Product(value) => Some(&value.seats),
+            Self::Products(value) => Some(&value.seats),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn success_url(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.success_url),
+            Self::Product(value) => Some(&value.success_url),
+            Self::Products(value) => Some(&value.success_url),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// When set, a back button will be shown in the checkout to return to this URL.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn return_url(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::ProductPrice(value) => Some(&value.return_url),
+            Self::Product(value) => Some(&value.return_url),
+            Self::Products(value) => Some(&value.return_url),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`ProductPrice`](Self::ProductPrice) built with [`CheckoutLinkCreateProductPrice::new`](super::CheckoutLinkCreateProductPrice::new) (`product_price_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn product_price_id(product_price_id: super::uuid::Uuid) -> Self {
+        Self::ProductPrice(super::CheckoutLinkCreateProductPrice::new(product_price_id))
+    }
+    /// A [`Product`](Self::Product) built with [`CheckoutLinkCreateProduct::new`](super::CheckoutLinkCreateProduct::new) (`product_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn product_id(product_id: super::uuid::Uuid) -> Self {
+        Self::Product(super::CheckoutLinkCreateProduct::new(product_id))
+    }
+    /// A [`Products`](Self::Products) built with [`CheckoutLinkCreateProducts::new`](super::CheckoutLinkCreateProducts::new) (`products`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn products(products: Vec<super::uuid::Uuid>) -> Self {
+        Self::Products(super::CheckoutLinkCreateProducts::new(products))
+    }
+}

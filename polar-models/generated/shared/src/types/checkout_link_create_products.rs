@@ -213,3 +213,111 @@ impl CheckoutLinkCreateProducts {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
+impl CheckoutLinkCreateProducts {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval(mut self, value: impl Into<super::TrialInterval>) -> Self {
+        self.trial_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval(mut self) -> Self {
+        self.trial_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_interval_count` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval_count`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval_count(mut self) -> Self {
+        self.trial_interval_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `label` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn label(mut self, value: impl Into<String>) -> Self {
+        self.label = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `label`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_label(mut self) -> Self {
+        self.label = crate::Nullable::Null;
+        self
+    }
+    /// Sets `allow_discount_codes` to `Some(value)`.
+    #[inline]
+    pub fn allow_discount_codes(mut self, value: impl Into<bool>) -> Self {
+        self.allow_discount_codes = Some(value.into());
+        self
+    }
+    /// Sets `require_billing_address` to `Some(value)`.
+    #[inline]
+    pub fn require_billing_address(mut self, value: impl Into<bool>) -> Self {
+        self.require_billing_address = Some(value.into());
+        self
+    }
+    /// Sets `discount_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn discount_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.discount_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `discount_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_discount_id(mut self) -> Self {
+        self.discount_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_seats(mut self) -> Self {
+        self.seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `success_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `success_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_success_url(mut self) -> Self {
+        self.success_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `return_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `return_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = crate::Nullable::Null;
+        self
+    }
+}

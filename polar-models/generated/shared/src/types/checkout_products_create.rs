@@ -463,6 +463,340 @@ impl CheckoutProductsCreate {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutProductsCreate {
+    /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval(mut self, value: impl Into<super::TrialInterval>) -> Self {
+        self.trial_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval(mut self) -> Self {
+        self.trial_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_interval_count` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval_count`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval_count(mut self) -> Self {
+        self.trial_interval_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `custom_field_data` to `Some(value)`.
+    #[inline]
+    pub fn custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<super::StringOrIntegerOrBooleanOrDateTime>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets `discount_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn discount_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.discount_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `discount_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_discount_id(mut self) -> Self {
+        self.discount_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `allow_discount_codes` to `Some(value)`.
+    #[inline]
+    pub fn allow_discount_codes(mut self, value: impl Into<bool>) -> Self {
+        self.allow_discount_codes = Some(value.into());
+        self
+    }
+    /// Sets `require_billing_address` to `Some(value)`.
+    #[inline]
+    pub fn require_billing_address(mut self, value: impl Into<bool>) -> Self {
+        self.require_billing_address = Some(value.into());
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_seats(mut self) -> Self {
+        self.seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `min_seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn min_seats(mut self, value: impl Into<i64>) -> Self {
+        self.min_seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `min_seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_min_seats(mut self) -> Self {
+        self.min_seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `max_seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn max_seats(mut self, value: impl Into<i64>) -> Self {
+        self.max_seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `max_seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_max_seats(mut self) -> Self {
+        self.max_seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `allow_trial` to `Some(value)`.
+    #[inline]
+    pub fn allow_trial(mut self, value: impl Into<bool>) -> Self {
+        self.allow_trial = Some(value.into());
+        self
+    }
+    /// Sets `customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_id(mut self) -> Self {
+        self.customer_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `is_business_customer` to `Some(value)`.
+    #[inline]
+    pub fn is_business_customer(mut self, value: impl Into<bool>) -> Self {
+        self.is_business_customer = Some(value.into());
+        self
+    }
+    /// Sets `external_customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_customer_id(mut self) -> Self {
+        self.external_customer_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_name(mut self) -> Self {
+        self.customer_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_email(mut self) -> Self {
+        self.customer_email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_ip_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.customer_ip_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_ip_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_ip_address(mut self) -> Self {
+        self.customer_ip_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_billing_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_name(mut self) -> Self {
+        self.customer_billing_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.customer_billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_address(mut self) -> Self {
+        self.customer_billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_tax_id(mut self) -> Self {
+        self.customer_tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_metadata` to `Some(value)`.
+    #[inline]
+    pub fn customer_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.customer_metadata = Some(value.into());
+        self
+    }
+    /// Sets `subscription_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn subscription_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.subscription_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `subscription_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_subscription_id(mut self) -> Self {
+        self.subscription_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `success_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `success_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_success_url(mut self) -> Self {
+        self.success_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `return_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `return_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `embed_origin` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `embed_origin`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_embed_origin(mut self) -> Self {
+        self.embed_origin = crate::Nullable::Null;
+        self
+    }
+    /// Sets `locale` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `locale`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = crate::Nullable::Null;
+        self
+    }
+    /// Sets `currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<super::PresentmentCurrency>) -> Self {
+        self.currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `prices` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn prices(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                super::uuid::Uuid,
+                Vec<super::CheckoutProductsCreatePricesValueItem>,
+            >,
+        >,
+    ) -> Self {
+        self.prices = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `prices`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_prices(mut self) -> Self {
+        self.prices = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// Written inline at `#/components/schemas/CheckoutProductsCreate/properties/prices/additionalProperties/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -595,5 +929,59 @@ impl From<super::ProductPriceMeteredUnitCreate>
 for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutProductsCreatePricesValueItem {
+    /// The currency in which the customer will be charged.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
+        match self {
+            Self::Fixed(value) => value.price_currency.as_ref(),
+            Self::Custom(value) => value.price_currency.as_ref(),
+            Self::SeatBased(value) => value.price_currency.as_ref(),
+            Self::MeteredUnit(value) => value.price_currency.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
+        match self {
+            Self::Fixed(value) => Some(&value.tax_behavior),
+            Self::Custom(value) => Some(&value.tax_behavior),
+            Self::SeatBased(value) => Some(&value.tax_behavior),
+            Self::MeteredUnit(value) => Some(&value.tax_behavior),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn fixed(price_amount: i64) -> Self {
+        Self::Fixed(super::ProductPriceFixedCreate::new(price_amount))
+    }
+    /// A [`Custom`](Self::Custom) built with `ProductPriceCustomCreate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom() -> Self {
+        Self::Custom(<super::ProductPriceCustomCreate as Default>::default())
+    }
+    /// A [`SeatBased`](Self::SeatBased) built with [`ProductPriceSeatBasedCreate::new`](super::ProductPriceSeatBasedCreate::new) (`seat_tiers`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seat_based(seat_tiers: super::ProductPriceSeatTiersInput) -> Self {
+        Self::SeatBased(super::ProductPriceSeatBasedCreate::new(seat_tiers))
+    }
+    /// A [`MeteredUnit`](Self::MeteredUnit) built with [`ProductPriceMeteredUnitCreate::new`](super::ProductPriceMeteredUnitCreate::new) (`meter_id`, `unit_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn metered_unit(
+        meter_id: super::uuid::Uuid,
+        unit_amount: super::NumberOrString,
+    ) -> Self {
+        Self::MeteredUnit(
+            super::ProductPriceMeteredUnitCreate::new(meter_id, unit_amount),
+        )
     }
 }

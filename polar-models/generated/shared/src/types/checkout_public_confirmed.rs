@@ -196,6 +196,76 @@ for CheckoutPublicConfirmedDiscount {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutPublicConfirmedDiscount {
+    /// DiscountDuration
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.duration),
+            Self::DiscountFixedRepeatDuration(value) => Some(&value.duration),
+            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.duration),
+            Self::DiscountPercentageRepeatDuration(value) => Some(&value.duration),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// DiscountType
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.r#type),
+            Self::DiscountFixedRepeatDuration(value) => Some(&value.r#type),
+            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.r#type),
+            Self::DiscountPercentageRepeatDuration(value) => Some(&value.r#type),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.id),
+            Self::DiscountFixedRepeatDuration(value) => Some(&value.id),
+            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.id),
+            Self::DiscountPercentageRepeatDuration(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::DiscountFixedOnceForeverDuration(value) => Some(value.name.as_str()),
+            Self::DiscountFixedRepeatDuration(value) => Some(value.name.as_str()),
+            Self::DiscountPercentageOnceForeverDuration(value) => {
+                Some(value.name.as_str())
+            }
+            Self::DiscountPercentageRepeatDuration(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Code
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::DiscountFixedOnceForeverDuration(value) => value.code.as_deref(),
+            Self::DiscountFixedRepeatDuration(value) => value.code.as_deref(),
+            Self::DiscountPercentageOnceForeverDuration(value) => value.code.as_deref(),
+            Self::DiscountPercentageRepeatDuration(value) => value.code.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// Written inline at `#/components/schemas/CheckoutPublicConfirmed/properties/prices/additionalProperties/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -477,6 +547,97 @@ impl From<super::ProductPrice> for CheckoutPublicConfirmedPricesValueItem {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutPublicConfirmedPricesValueItem {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.created_at(),
+            Self::ProductPrice(value) => value.created_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.modified_at(),
+            Self::ProductPrice(value) => value.modified_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.id(),
+            Self::ProductPrice(value) => value.id(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn source(&self) -> Option<&super::ProductPriceSource> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.source(),
+            Self::ProductPrice(value) => value.source(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The currency in which the customer will be charged.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&str> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.price_currency(),
+            Self::ProductPrice(value) => value.price_currency(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.tax_behavior(),
+            Self::ProductPrice(value) => value.tax_behavior(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the price is archived and no longer available.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn is_archived(&self) -> Option<&bool> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.is_archived(),
+            Self::ProductPrice(value) => value.is_archived(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the product owning the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.product_id(),
+            Self::ProductPrice(value) => value.product_id(),
+            Self::Unknown(_) => None,
+        }
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// Written inline at `#/components/schemas/CheckoutPublicConfirmed/properties/product_price`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -750,5 +911,96 @@ impl From<super::LegacyRecurringProductPrice> for CheckoutPublicConfirmedProduct
 impl From<super::ProductPrice> for CheckoutPublicConfirmedProductPrice {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutPublicConfirmedProductPrice {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurring(value) => value.created_at(),
+            Self::Price(value) => value.created_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurring(value) => value.modified_at(),
+            Self::Price(value) => value.modified_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurring(value) => value.id(),
+            Self::Price(value) => value.id(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn source(&self) -> Option<&super::ProductPriceSource> {
+        match self {
+            Self::LegacyRecurring(value) => value.source(),
+            Self::Price(value) => value.source(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The currency in which the customer will be charged.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&str> {
+        match self {
+            Self::LegacyRecurring(value) => value.price_currency(),
+            Self::Price(value) => value.price_currency(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
+        match self {
+            Self::LegacyRecurring(value) => value.tax_behavior(),
+            Self::Price(value) => value.tax_behavior(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the price is archived and no longer available.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn is_archived(&self) -> Option<&bool> {
+        match self {
+            Self::LegacyRecurring(value) => value.is_archived(),
+            Self::Price(value) => value.is_archived(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the product owning the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurring(value) => value.product_id(),
+            Self::Price(value) => value.product_id(),
+            Self::Unknown(_) => None,
+        }
     }
 }

@@ -355,3 +355,311 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
+impl CheckoutUpdate {
+    /// Sets `custom_field_data` to `Some(value)`.
+    #[inline]
+    pub fn custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<super::StringOrIntegerOrBooleanOrDateTime>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets `product_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.product_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_id(mut self) -> Self {
+        self.product_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `product_price_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_price_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.product_price_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_price_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_price_id(mut self) -> Self {
+        self.product_price_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_seats(mut self) -> Self {
+        self.seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `is_business_customer` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn is_business_customer(mut self, value: impl Into<bool>) -> Self {
+        self.is_business_customer = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `is_business_customer`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_is_business_customer(mut self) -> Self {
+        self.is_business_customer = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_name(mut self) -> Self {
+        self.customer_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_email(mut self) -> Self {
+        self.customer_email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_billing_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_name(mut self) -> Self {
+        self.customer_billing_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.customer_billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_address(mut self) -> Self {
+        self.customer_billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_tax_id(mut self) -> Self {
+        self.customer_tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `locale` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `locale`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval(mut self, value: impl Into<super::TrialInterval>) -> Self {
+        self.trial_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval(mut self) -> Self {
+        self.trial_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_interval_count` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval_count`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval_count(mut self) -> Self {
+        self.trial_interval_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<super::PresentmentCurrency>) -> Self {
+        self.currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `discount_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn discount_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.discount_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `discount_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_discount_id(mut self) -> Self {
+        self.discount_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `allow_discount_codes` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn allow_discount_codes(mut self, value: impl Into<bool>) -> Self {
+        self.allow_discount_codes = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `allow_discount_codes`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_allow_discount_codes(mut self) -> Self {
+        self.allow_discount_codes = crate::Nullable::Null;
+        self
+    }
+    /// Sets `require_billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn require_billing_address(mut self, value: impl Into<bool>) -> Self {
+        self.require_billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `require_billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_require_billing_address(mut self) -> Self {
+        self.require_billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `allow_trial` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn allow_trial(mut self, value: impl Into<bool>) -> Self {
+        self.allow_trial = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `allow_trial`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_allow_trial(mut self) -> Self {
+        self.allow_trial = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_ip_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_ip_address(mut self, value: impl Into<String>) -> Self {
+        self.customer_ip_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_ip_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_ip_address(mut self) -> Self {
+        self.customer_ip_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_metadata` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.customer_metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_metadata`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_metadata(mut self) -> Self {
+        self.customer_metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `success_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn success_url(mut self, value: impl Into<String>) -> Self {
+        self.success_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `success_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_success_url(mut self) -> Self {
+        self.success_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `return_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `return_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `embed_origin` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn embed_origin(mut self, value: impl Into<String>) -> Self {
+        self.embed_origin = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `embed_origin`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_embed_origin(mut self) -> Self {
+        self.embed_origin = crate::Nullable::Null;
+        self
+    }
+}

@@ -312,3 +312,114 @@ impl From<super::CustomFieldSelect> for CustomField {
         Self::Select(value)
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl CustomField {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Text(value) => Some(&value.created_at),
+            Self::Number(value) => Some(&value.created_at),
+            Self::Date(value) => Some(&value.created_at),
+            Self::Checkbox(value) => Some(&value.created_at),
+            Self::Select(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Text(value) => value.modified_at.as_ref(),
+            Self::Number(value) => value.modified_at.as_ref(),
+            Self::Date(value) => value.modified_at.as_ref(),
+            Self::Checkbox(value) => value.modified_at.as_ref(),
+            Self::Select(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Text(value) => Some(&value.id),
+            Self::Number(value) => Some(&value.id),
+            Self::Date(value) => Some(&value.id),
+            Self::Checkbox(value) => Some(&value.id),
+            Self::Select(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `metadata` property.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::Text(value) => Some(&value.metadata),
+            Self::Number(value) => Some(&value.metadata),
+            Self::Date(value) => Some(&value.metadata),
+            Self::Checkbox(value) => Some(&value.metadata),
+            Self::Select(value) => Some(&value.metadata),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Identifier of the custom field. It'll be used as key when storing the value.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(value.slug.as_str()),
+            Self::Number(value) => Some(value.slug.as_str()),
+            Self::Date(value) => Some(value.slug.as_str()),
+            Self::Checkbox(value) => Some(value.slug.as_str()),
+            Self::Select(value) => Some(value.slug.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name of the custom field.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(value.name.as_str()),
+            Self::Number(value) => Some(value.name.as_str()),
+            Self::Date(value) => Some(value.name.as_str()),
+            Self::Checkbox(value) => Some(value.name.as_str()),
+            Self::Select(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the custom field.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Text(value) => Some(&value.organization_id),
+            Self::Number(value) => Some(&value.organization_id),
+            Self::Date(value) => Some(&value.organization_id),
+            Self::Checkbox(value) => Some(&value.organization_id),
+            Self::Select(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+}

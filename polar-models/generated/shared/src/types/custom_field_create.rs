@@ -167,3 +167,109 @@ impl From<super::CustomFieldCreateSelect> for CustomFieldCreate {
         Self::Select(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
+impl CustomFieldCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Text(value) => value.metadata.as_ref(),
+            Self::Number(value) => value.metadata.as_ref(),
+            Self::Date(value) => value.metadata.as_ref(),
+            Self::Checkbox(value) => value.metadata.as_ref(),
+            Self::Select(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Identifier of the custom field. It'll be used as key when storing the value. Must be unique across the organization.It can only contain ASCII letters, numbers and hyphens.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn slug(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(value.slug.as_str()),
+            Self::Number(value) => Some(value.slug.as_str()),
+            Self::Date(value) => Some(value.slug.as_str()),
+            Self::Checkbox(value) => Some(value.slug.as_str()),
+            Self::Select(value) => Some(value.slug.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name of the custom field.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Text(value) => Some(value.name.as_str()),
+            Self::Number(value) => Some(value.name.as_str()),
+            Self::Date(value) => Some(value.name.as_str()),
+            Self::Checkbox(value) => Some(value.name.as_str()),
+            Self::Select(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Text(value) => Some(&value.organization_id),
+            Self::Number(value) => Some(&value.organization_id),
+            Self::Date(value) => Some(&value.organization_id),
+            Self::Checkbox(value) => Some(&value.organization_id),
+            Self::Select(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Text`](Self::Text) built with [`CustomFieldCreateText::new`](super::CustomFieldCreateText::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn text(
+        slug: String,
+        name: String,
+        properties: super::CustomFieldTextProperties,
+    ) -> Self {
+        Self::Text(super::CustomFieldCreateText::new(slug, name, properties))
+    }
+    /// A [`Number`](Self::Number) built with [`CustomFieldCreateNumber::new`](super::CustomFieldCreateNumber::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn number(
+        slug: String,
+        name: String,
+        properties: super::CustomFieldNumberProperties,
+    ) -> Self {
+        Self::Number(super::CustomFieldCreateNumber::new(slug, name, properties))
+    }
+    /// A [`Date`](Self::Date) built with [`CustomFieldCreateDate::new`](super::CustomFieldCreateDate::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn date(
+        slug: String,
+        name: String,
+        properties: super::CustomFieldDateProperties,
+    ) -> Self {
+        Self::Date(super::CustomFieldCreateDate::new(slug, name, properties))
+    }
+    /// A [`Checkbox`](Self::Checkbox) built with [`CustomFieldCreateCheckbox::new`](super::CustomFieldCreateCheckbox::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn checkbox(
+        slug: String,
+        name: String,
+        properties: super::CustomFieldCheckboxProperties,
+    ) -> Self {
+        Self::Checkbox(super::CustomFieldCreateCheckbox::new(slug, name, properties))
+    }
+    /// A [`Select`](Self::Select) built with [`CustomFieldCreateSelect::new`](super::CustomFieldCreateSelect::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn select(
+        slug: String,
+        name: String,
+        properties: super::CustomFieldSelectProperties,
+    ) -> Self {
+        Self::Select(super::CustomFieldCreateSelect::new(slug, name, properties))
+    }
+}

@@ -138,3 +138,46 @@ impl crate::__private::DecodeStruct for CustomFieldNumberProperties {
         })
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl CustomFieldNumberProperties {
+    /// Sets `form_label` to `Some(value)`.
+    #[inline]
+    pub fn form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets `form_help_text` to `Some(value)`.
+    #[inline]
+    pub fn form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets `form_placeholder` to `Some(value)`.
+    #[inline]
+    pub fn form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+    /// Sets `ge` to `Some(value)`.
+    #[inline]
+    pub fn ge(mut self, value: impl Into<i64>) -> Self {
+        self.ge = Some(value.into());
+        self
+    }
+    /// Sets `le` to `Some(value)`.
+    #[inline]
+    pub fn le(mut self, value: impl Into<i64>) -> Self {
+        self.le = Some(value.into());
+        self
+    }
+}

@@ -150,3 +150,34 @@ impl CustomFieldSelectProperties {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl CustomFieldSelectProperties {
+    /// Sets `form_label` to `Some(value)`.
+    #[inline]
+    pub fn form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets `form_help_text` to `Some(value)`.
+    #[inline]
+    pub fn form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets `form_placeholder` to `Some(value)`.
+    #[inline]
+    pub fn form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+}

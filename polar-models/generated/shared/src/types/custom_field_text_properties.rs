@@ -148,3 +148,52 @@ impl crate::__private::DecodeStruct for CustomFieldTextProperties {
         })
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkouts",
+            feature = "custom_fields",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl CustomFieldTextProperties {
+    /// Sets `form_label` to `Some(value)`.
+    #[inline]
+    pub fn form_label(mut self, value: impl Into<String>) -> Self {
+        self.form_label = Some(value.into());
+        self
+    }
+    /// Sets `form_help_text` to `Some(value)`.
+    #[inline]
+    pub fn form_help_text(mut self, value: impl Into<String>) -> Self {
+        self.form_help_text = Some(value.into());
+        self
+    }
+    /// Sets `form_placeholder` to `Some(value)`.
+    #[inline]
+    pub fn form_placeholder(mut self, value: impl Into<String>) -> Self {
+        self.form_placeholder = Some(value.into());
+        self
+    }
+    /// Sets `textarea` to `Some(value)`.
+    #[inline]
+    pub fn textarea(mut self, value: impl Into<bool>) -> Self {
+        self.textarea = Some(value.into());
+        self
+    }
+    /// Sets `min_length` to `Some(value)`.
+    #[inline]
+    pub fn min_length(mut self, value: impl Into<i64>) -> Self {
+        self.min_length = Some(value.into());
+        self
+    }
+    /// Sets `max_length` to `Some(value)`.
+    #[inline]
+    pub fn max_length(mut self, value: impl Into<i64>) -> Self {
+        self.max_length = Some(value.into());
+        self
+    }
+}

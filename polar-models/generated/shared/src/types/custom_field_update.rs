@@ -132,3 +132,75 @@ impl From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
         Self::Select(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
+impl CustomFieldUpdate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Text(value) => value.metadata.as_ref(),
+            Self::Number(value) => value.metadata.as_ref(),
+            Self::Date(value) => value.metadata.as_ref(),
+            Self::Checkbox(value) => value.metadata.as_ref(),
+            Self::Select(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Text(value) => Some(&value.name),
+            Self::Number(value) => Some(&value.name),
+            Self::Date(value) => Some(&value.name),
+            Self::Checkbox(value) => Some(&value.name),
+            Self::Select(value) => Some(&value.name),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Slug
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn slug(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Text(value) => Some(&value.slug),
+            Self::Number(value) => Some(&value.slug),
+            Self::Date(value) => Some(&value.slug),
+            Self::Checkbox(value) => Some(&value.slug),
+            Self::Select(value) => Some(&value.slug),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Text`](Self::Text) built with `CustomFieldUpdateText::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn text() -> Self {
+        Self::Text(<super::CustomFieldUpdateText as Default>::default())
+    }
+    /// A [`Number`](Self::Number) built with `CustomFieldUpdateNumber::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn number() -> Self {
+        Self::Number(<super::CustomFieldUpdateNumber as Default>::default())
+    }
+    /// A [`Date`](Self::Date) built with `CustomFieldUpdateDate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn date() -> Self {
+        Self::Date(<super::CustomFieldUpdateDate as Default>::default())
+    }
+    /// A [`Checkbox`](Self::Checkbox) built with `CustomFieldUpdateCheckbox::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn checkbox() -> Self {
+        Self::Checkbox(<super::CustomFieldUpdateCheckbox as Default>::default())
+    }
+    /// A [`Select`](Self::Select) built with `CustomFieldUpdateSelect::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn select() -> Self {
+        Self::Select(<super::CustomFieldUpdateSelect as Default>::default())
+    }
+}

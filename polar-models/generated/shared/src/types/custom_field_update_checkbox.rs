@@ -107,3 +107,54 @@ impl crate::__private::DecodeStruct for CustomFieldUpdateCheckbox {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
+impl CustomFieldUpdateCheckbox {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `slug` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn slug(mut self, value: impl Into<String>) -> Self {
+        self.slug = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `slug`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_slug(mut self) -> Self {
+        self.slug = crate::Nullable::Null;
+        self
+    }
+    /// Sets `properties` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn properties(
+        mut self,
+        value: impl Into<super::CustomFieldCheckboxProperties>,
+    ) -> Self {
+        self.properties = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `properties`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_properties(mut self) -> Self {
+        self.properties = crate::Nullable::Null;
+        self
+    }
+}

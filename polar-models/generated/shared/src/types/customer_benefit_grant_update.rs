@@ -186,3 +186,64 @@ for CustomerBenefitGrantUpdate {
         Self::SlackSharedChannel(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerBenefitGrantUpdate {
+    /// A [`Discord`](Self::Discord) built with [`CustomerBenefitGrantDiscordUpdate::new`](super::CustomerBenefitGrantDiscordUpdate::new) (`properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn discord(
+        properties: super::CustomerBenefitGrantDiscordPropertiesUpdate,
+    ) -> Self {
+        Self::Discord(super::CustomerBenefitGrantDiscordUpdate::new(properties))
+    }
+    /// A [`GithubRepository`](Self::GithubRepository) built with [`CustomerBenefitGrantGitHubRepositoryUpdate::new`](super::CustomerBenefitGrantGitHubRepositoryUpdate::new) (`properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn github_repository(
+        properties: super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
+    ) -> Self {
+        Self::GithubRepository(
+            super::CustomerBenefitGrantGitHubRepositoryUpdate::new(properties),
+        )
+    }
+    /// A [`Downloadables`](Self::Downloadables) built with `CustomerBenefitGrantDownloadablesUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn downloadables() -> Self {
+        Self::Downloadables(
+            <super::CustomerBenefitGrantDownloadablesUpdate as Default>::default(),
+        )
+    }
+    /// A [`LicenseKeys`](Self::LicenseKeys) built with `CustomerBenefitGrantLicenseKeysUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn license_keys() -> Self {
+        Self::LicenseKeys(
+            <super::CustomerBenefitGrantLicenseKeysUpdate as Default>::default(),
+        )
+    }
+    /// A [`Custom`](Self::Custom) built with `CustomerBenefitGrantCustomUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom() -> Self {
+        Self::Custom(<super::CustomerBenefitGrantCustomUpdate as Default>::default())
+    }
+    /// A [`MeterCredit`](Self::MeterCredit) built with `CustomerBenefitGrantMeterCreditUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn meter_credit() -> Self {
+        Self::MeterCredit(
+            <super::CustomerBenefitGrantMeterCreditUpdate as Default>::default(),
+        )
+    }
+    /// A [`FeatureFlag`](Self::FeatureFlag) built with `CustomerBenefitGrantFeatureFlagUpdate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn feature_flag() -> Self {
+        Self::FeatureFlag(
+            <super::CustomerBenefitGrantFeatureFlagUpdate as Default>::default(),
+        )
+    }
+    /// A [`SlackSharedChannel`](Self::SlackSharedChannel) built with [`CustomerBenefitGrantSlackSharedChannelUpdate::new`](super::CustomerBenefitGrantSlackSharedChannelUpdate::new) (`properties`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn slack_shared_channel(
+        properties: super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
+    ) -> Self {
+        Self::SlackSharedChannel(
+            super::CustomerBenefitGrantSlackSharedChannelUpdate::new(properties),
+        )
+    }
+}

@@ -100,3 +100,106 @@ impl From<super::CustomerTeamCreate> for CustomerCreate {
         Self::Team(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl CustomerCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Individual(value) => value.metadata.as_ref(),
+            Self::Team(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_id(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Individual(value) => Some(&value.external_id),
+            Self::Team(value) => Some(&value.external_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Individual(value) => Some(&value.name),
+            Self::Team(value) => Some(&value.name),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// AddressInput
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn billing_address(&self) -> Option<&crate::Nullable<super::AddressInput>> {
+        match self {
+            Self::Individual(value) => Some(&value.billing_address),
+            Self::Team(value) => Some(&value.billing_address),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Tax Id
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_id(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Individual(value) => Some(&value.tax_id),
+            Self::Team(value) => Some(&value.tax_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Locale
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn locale(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Individual(value) => Some(&value.locale),
+            Self::Team(value) => Some(&value.locale),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the customer. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Individual(value) => Some(&value.organization_id),
+            Self::Team(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn owner(&self) -> Option<&crate::Nullable<super::MemberOwnerCreate>> {
+        match self {
+            Self::Individual(value) => Some(&value.owner),
+            Self::Team(value) => Some(&value.owner),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Individual`](Self::Individual) built with [`CustomerIndividualCreate::new`](super::CustomerIndividualCreate::new) (`email`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn individual(email: String) -> Self {
+        Self::Individual(super::CustomerIndividualCreate::new(email))
+    }
+    /// A [`Team`](Self::Team) built with `CustomerTeamCreate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn team() -> Self {
+        Self::Team(<super::CustomerTeamCreate as Default>::default())
+    }
+}

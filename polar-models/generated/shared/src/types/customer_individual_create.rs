@@ -183,3 +183,99 @@ impl CustomerIndividualCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl CustomerIndividualCreate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `external_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn billing_address(mut self, value: impl Into<super::AddressInput>) -> Self {
+        self.billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `locale` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `locale`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = crate::Nullable::Null;
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `owner` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn owner(mut self, value: impl Into<super::MemberOwnerCreate>) -> Self {
+        self.owner = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `owner`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_owner(mut self) -> Self {
+        self.owner = crate::Nullable::Null;
+        self
+    }
+}

@@ -84,3 +84,39 @@ impl crate::__private::DecodeStruct for CustomerOrderConfirmPayment {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerOrderConfirmPayment {
+    /// Sets `confirmation_token_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn confirmation_token_id(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_token_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `confirmation_token_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_confirmation_token_id(mut self) -> Self {
+        self.confirmation_token_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `payment_method_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn payment_method_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.payment_method_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `payment_method_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_payment_method_id(mut self) -> Self {
+        self.payment_method_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `payment_processor` to `Some(value)`.
+    #[inline]
+    pub fn payment_processor(
+        mut self,
+        value: impl Into<super::PaymentProcessor>,
+    ) -> Self {
+        self.payment_processor = Some(value.into());
+        self
+    }
+}

@@ -108,3 +108,61 @@ impl From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
         Self::Generic(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerPaymentMethod {
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => Some(&value.id),
+            Self::Generic(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Card(value) => Some(&value.created_at),
+            Self::Generic(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Card(value) => value.modified_at.as_ref(),
+            Self::Generic(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// PaymentProcessor
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::Card(value) => Some(&value.processor),
+            Self::Generic(value) => Some(&value.processor),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Customer Id
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => Some(&value.customer_id),
+            Self::Generic(value) => Some(&value.customer_id),
+            Self::Unknown(_) => None,
+        }
+    }
+}

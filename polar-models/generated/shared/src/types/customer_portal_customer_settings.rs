@@ -73,3 +73,17 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomerSettings {
         })
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations")
+    )
+)]
+impl CustomerPortalCustomerSettings {
+    /// Sets `allow_email_change` to `Some(value)`.
+    #[inline]
+    pub fn allow_email_change(mut self, value: impl Into<bool>) -> Self {
+        self.allow_email_change = Some(value.into());
+        self
+    }
+}

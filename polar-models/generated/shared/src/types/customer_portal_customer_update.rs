@@ -92,3 +92,57 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomerUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerPortalCustomerUpdate {
+    /// Sets `billing_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn billing_name(mut self, value: impl Into<String>) -> Self {
+        self.billing_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `billing_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_billing_name(mut self) -> Self {
+        self.billing_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn billing_address(mut self, value: impl Into<super::AddressInput>) -> Self {
+        self.billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `default_payment_method_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn default_payment_method_id(
+        mut self,
+        value: impl Into<super::uuid::Uuid>,
+    ) -> Self {
+        self.default_payment_method_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `default_payment_method_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_default_payment_method_id(mut self) -> Self {
+        self.default_payment_method_id = crate::Nullable::Null;
+        self
+    }
+}

@@ -93,3 +93,24 @@ impl CustomerPortalMemberCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerPortalMemberCreate {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `role` to `Some(value)`.
+    #[inline]
+    pub fn role(mut self, value: impl Into<super::MemberRole>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}

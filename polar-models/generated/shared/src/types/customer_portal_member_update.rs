@@ -65,3 +65,30 @@ impl crate::__private::DecodeStruct for CustomerPortalMemberUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerPortalMemberUpdate {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `role` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn role(mut self, value: impl Into<super::MemberRole>) -> Self {
+        self.role = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `role`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_role(mut self) -> Self {
+        self.role = crate::Nullable::Null;
+        self
+    }
+}

@@ -108,3 +108,17 @@ impl CustomerPortalSubscriptionSettings {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations")
+    )
+)]
+impl CustomerPortalSubscriptionSettings {
+    /// Sets `pause` to `Some(value)`.
+    #[inline]
+    pub fn pause(mut self, value: impl Into<bool>) -> Self {
+        self.pause = Some(value.into());
+        self
+    }
+}

@@ -85,3 +85,17 @@ impl From<super::PauseResumeNotAllowed> for CustomerPortalSubscriptionsUpdateErr
         Self::PauseResumeNotAllowed(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerPortalSubscriptionsUpdateError403 {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::AlreadyCanceledSubscription(value) => Some(value.detail.as_str()),
+            Self::PauseResumeNotAllowed(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

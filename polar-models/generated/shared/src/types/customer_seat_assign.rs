@@ -156,3 +156,123 @@ impl crate::__private::DecodeStruct for CustomerSeatAssign {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerSeatAssign {
+    /// Sets `subscription_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn subscription_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.subscription_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `subscription_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_subscription_id(mut self) -> Self {
+        self.subscription_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `order_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn order_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.order_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `order_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_order_id(mut self) -> Self {
+        self.order_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_customer_id(mut self, value: impl Into<String>) -> Self {
+        self.external_customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_customer_id(mut self) -> Self {
+        self.external_customer_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_id(mut self) -> Self {
+        self.customer_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_member_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_member_id(mut self, value: impl Into<String>) -> Self {
+        self.external_member_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_member_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_member_id(mut self) -> Self {
+        self.external_member_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `member_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn member_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.member_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `member_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_member_id(mut self) -> Self {
+        self.member_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, ::serde_json::Value>>,
+    ) -> Self {
+        self.metadata = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `metadata`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = crate::Nullable::Null;
+        self
+    }
+    /// Sets `immediate_claim` to `Some(value)`.
+    #[inline]
+    pub fn immediate_claim(mut self, value: impl Into<bool>) -> Self {
+        self.immediate_claim = Some(value.into());
+        self
+    }
+    /// Sets `checkout_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn checkout_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.checkout_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `checkout_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_checkout_id(mut self) -> Self {
+        self.checkout_id = crate::Nullable::Null;
+        self
+    }
+}

@@ -97,3 +97,18 @@ impl CustomerSessionCodeRequest {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerSessionCodeRequest {
+    /// Sets `customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_id(mut self) -> Self {
+        self.customer_id = crate::Nullable::Null;
+        self
+    }
+}

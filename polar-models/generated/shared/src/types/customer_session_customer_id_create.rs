@@ -117,3 +117,44 @@ impl CustomerSessionCustomerIdCreate {
         }
     }
 }
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
+)]
+impl CustomerSessionCustomerIdCreate {
+    /// Sets `member_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn member_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.member_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `member_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_member_id(mut self) -> Self {
+        self.member_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_member_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_member_id(mut self, value: impl Into<String>) -> Self {
+        self.external_member_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_member_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_member_id(mut self) -> Self {
+        self.external_member_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `return_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn return_url(mut self, value: impl Into<String>) -> Self {
+        self.return_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `return_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_return_url(mut self) -> Self {
+        self.return_url = crate::Nullable::Null;
+        self
+    }
+}

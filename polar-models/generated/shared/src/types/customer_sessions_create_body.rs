@@ -103,3 +103,53 @@ for CustomerSessionsCreateBody {
         Self::SessionCustomerExternalId(value)
     }
 }
+#[cfg(
+    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
+)]
+impl CustomerSessionsCreateBody {
+    /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn member_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::SessionCustomerId(value) => Some(&value.member_id),
+            Self::SessionCustomerExternalId(value) => Some(&value.member_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// External ID of the member to create a session for. Alternative to `member_id`.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_member_id(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::SessionCustomerId(value) => Some(&value.external_member_id),
+            Self::SessionCustomerExternalId(value) => Some(&value.external_member_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// When set, a back button will be shown in the customer portal to return to this URL.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn return_url(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::SessionCustomerId(value) => Some(&value.return_url),
+            Self::SessionCustomerExternalId(value) => Some(&value.return_url),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`SessionCustomerId`](Self::SessionCustomerId) built with [`CustomerSessionCustomerIdCreate::new`](super::CustomerSessionCustomerIdCreate::new) (`customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn customer_id(customer_id: super::uuid::Uuid) -> Self {
+        Self::SessionCustomerId(super::CustomerSessionCustomerIdCreate::new(customer_id))
+    }
+    /// A [`SessionCustomerExternalId`](Self::SessionCustomerExternalId) built with [`CustomerSessionCustomerExternalIdCreate::new`](super::CustomerSessionCustomerExternalIdCreate::new) (`external_customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn external_customer_id(external_customer_id: String) -> Self {
+        Self::SessionCustomerExternalId(
+            super::CustomerSessionCustomerExternalIdCreate::new(external_customer_id),
+        )
+    }
+}

@@ -784,3 +784,94 @@ impl From<super::ProductPrice> for CustomerSubscriptionPricesItem {
         Self::ProductPrice(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerSubscriptionPricesItem {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.created_at(),
+            Self::ProductPrice(value) => value.created_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.modified_at(),
+            Self::ProductPrice(value) => value.modified_at(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.id(),
+            Self::ProductPrice(value) => value.id(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn source(&self) -> Option<&super::ProductPriceSource> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.source(),
+            Self::ProductPrice(value) => value.source(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The currency in which the customer will be charged.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&str> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.price_currency(),
+            Self::ProductPrice(value) => value.price_currency(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.tax_behavior(),
+            Self::ProductPrice(value) => value.tax_behavior(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the price is archived and no longer available.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn is_archived(&self) -> Option<&bool> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.is_archived(),
+            Self::ProductPrice(value) => value.is_archived(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the product owning the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::LegacyRecurringProductPrice(value) => value.product_id(),
+            Self::ProductPrice(value) => value.product_id(),
+            Self::Unknown(_) => None,
+        }
+    }
+}

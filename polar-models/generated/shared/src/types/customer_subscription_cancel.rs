@@ -101,3 +101,45 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerSubscriptionCancel {
+    /// Sets `cancel_at_period_end` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn cancel_at_period_end(mut self, value: impl Into<bool>) -> Self {
+        self.cancel_at_period_end = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `cancel_at_period_end`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_cancel_at_period_end(mut self) -> Self {
+        self.cancel_at_period_end = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cancellation_reason` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn cancellation_reason(
+        mut self,
+        value: impl Into<super::CustomerCancellationReason>,
+    ) -> Self {
+        self.cancellation_reason = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `cancellation_reason`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_cancellation_reason(mut self) -> Self {
+        self.cancellation_reason = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cancellation_comment` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn cancellation_comment(mut self, value: impl Into<String>) -> Self {
+        self.cancellation_comment = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `cancellation_comment`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_cancellation_comment(mut self) -> Self {
+        self.cancellation_comment = crate::Nullable::Null;
+        self
+    }
+}

@@ -80,3 +80,21 @@ impl CustomerSubscriptionPause {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
+impl CustomerSubscriptionPause {
+    /// Sets `resumes_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn resumes_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.resumes_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `resumes_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_resumes_at(mut self) -> Self {
+        self.resumes_at = crate::Nullable::Null;
+        self
+    }
+}

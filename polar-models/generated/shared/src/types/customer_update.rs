@@ -138,3 +138,99 @@ impl crate::__private::DecodeStruct for CustomerUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl CustomerUpdate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn billing_address(mut self, value: impl Into<super::AddressInput>) -> Self {
+        self.billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_billing_address(mut self) -> Self {
+        self.billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tax_id(mut self, value: impl Into<String>) -> Self {
+        self.tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tax_id(mut self) -> Self {
+        self.tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `locale` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `locale`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `type` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<super::CustomerType>) -> Self {
+        self.r#type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `type`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_type(mut self) -> Self {
+        self.r#type = crate::Nullable::Null;
+        self
+    }
+}

@@ -176,3 +176,69 @@ impl EventCreateExternalCustomer {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl EventCreateExternalCustomer {
+    /// Sets `timestamp` to `Some(value)`.
+    #[inline]
+    pub fn timestamp(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.timestamp = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `parent_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn parent_id(mut self, value: impl Into<String>) -> Self {
+        self.parent_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `parent_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_parent_id(mut self) -> Self {
+        self.parent_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(mut self, value: impl Into<super::EventMetadataInput>) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `external_member_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_member_id(mut self, value: impl Into<String>) -> Self {
+        self.external_member_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_member_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_member_id(mut self) -> Self {
+        self.external_member_id = crate::Nullable::Null;
+        self
+    }
+}

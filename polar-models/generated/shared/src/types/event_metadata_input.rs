@@ -58,3 +58,18 @@ impl crate::__private::DecodeStruct for EventMetadataInput {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl EventMetadataInput {
+    /// Sets `cost` to `Some(value)`.
+    #[inline]
+    pub fn cost(mut self, value: impl Into<super::CostMetadataInput>) -> Self {
+        self.cost = Some(value.into());
+        self
+    }
+    /// Sets `llm` to `Some(value)`.
+    #[inline]
+    pub fn llm(mut self, value: impl Into<super::LlmMetadata>) -> Self {
+        self.llm = Some(value.into());
+        self
+    }
+}

@@ -85,3 +85,18 @@ impl EventTypeUpdate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
+impl EventTypeUpdate {
+    /// Sets `label_property_selector` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn label_property_selector(mut self, value: impl Into<String>) -> Self {
+        self.label_property_selector = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `label_property_selector`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_label_property_selector(mut self) -> Self {
+        self.label_property_selector = crate::Nullable::Null;
+        self
+    }
+}

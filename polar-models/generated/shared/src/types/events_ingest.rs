@@ -161,3 +161,84 @@ impl From<super::EventCreateExternalCustomer> for EventsIngestEventsItem {
         Self::EventCreateExternalCustomer(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl EventsIngestEventsItem {
+    /// The timestamp of the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn timestamp(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::EventCreateCustomer(value) => value.timestamp.as_ref(),
+            Self::EventCreateExternalCustomer(value) => value.timestamp.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The name of the event.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::EventCreateCustomer(value) => Some(value.name.as_str()),
+            Self::EventCreateExternalCustomer(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the event. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::EventCreateCustomer(value) => Some(&value.organization_id),
+            Self::EventCreateExternalCustomer(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_id(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::EventCreateCustomer(value) => Some(&value.external_id),
+            Self::EventCreateExternalCustomer(value) => Some(&value.external_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the parent event. Can be either a Polar event ID (UUID) or an external event ID.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn parent_id(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::EventCreateCustomer(value) => Some(&value.parent_id),
+            Self::EventCreateExternalCustomer(value) => Some(&value.parent_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Key-value object allowing you to store additional information about the event. Some keys like `_llm` are structured data that are handled specially by Polar.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(&self) -> Option<&super::EventMetadataInput> {
+        match self {
+            Self::EventCreateCustomer(value) => value.metadata.as_ref(),
+            Self::EventCreateExternalCustomer(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`EventCreateCustomer`](Self::EventCreateCustomer) built with [`EventCreateCustomer::new`](super::EventCreateCustomer::new) (`name`, `customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn customer_id(name: String, customer_id: super::uuid::Uuid) -> Self {
+        Self::EventCreateCustomer(super::EventCreateCustomer::new(name, customer_id))
+    }
+    /// A [`EventCreateExternalCustomer`](Self::EventCreateExternalCustomer) built with [`EventCreateExternalCustomer::new`](super::EventCreateExternalCustomer::new) (`name`, `external_customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn external_customer_id(name: String, external_customer_id: String) -> Self {
+        Self::EventCreateExternalCustomer(
+            super::EventCreateExternalCustomer::new(name, external_customer_id),
+        )
+    }
+}

@@ -153,3 +153,145 @@ impl From<super::SupportCaseAttachmentFileCreate> for FileCreate {
         Self::SupportCaseAttachment(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl FileCreate {
+    /// Organization Id
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Downloadable(value) => Some(&value.organization_id),
+            Self::ProductMedia(value) => Some(&value.organization_id),
+            Self::OrganizationAvatar(value) => Some(&value.organization_id),
+            Self::SupportCaseAttachment(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.name.as_str()),
+            Self::ProductMedia(value) => Some(value.name.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.name.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Mime Type
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.mime_type.as_str()),
+            Self::ProductMedia(value) => Some(value.mime_type.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.mime_type.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.mime_type.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Size
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn size(&self) -> Option<&i64> {
+        match self {
+            Self::Downloadable(value) => Some(&value.size),
+            Self::ProductMedia(value) => Some(&value.size),
+            Self::OrganizationAvatar(value) => Some(&value.size),
+            Self::SupportCaseAttachment(value) => Some(&value.size),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Checksum Sha256 Base64
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn checksum_sha256_base64(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Downloadable(value) => Some(&value.checksum_sha256_base64),
+            Self::ProductMedia(value) => Some(&value.checksum_sha256_base64),
+            Self::OrganizationAvatar(value) => Some(&value.checksum_sha256_base64),
+            Self::SupportCaseAttachment(value) => Some(&value.checksum_sha256_base64),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// S3FileCreateMultipart
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn upload(&self) -> Option<&super::S3FileCreateMultipart> {
+        match self {
+            Self::Downloadable(value) => Some(&value.upload),
+            Self::ProductMedia(value) => Some(&value.upload),
+            Self::OrganizationAvatar(value) => Some(&value.upload),
+            Self::SupportCaseAttachment(value) => Some(&value.upload),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Version
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn version(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Downloadable(value) => Some(&value.version),
+            Self::ProductMedia(value) => Some(&value.version),
+            Self::OrganizationAvatar(value) => Some(&value.version),
+            Self::SupportCaseAttachment(value) => Some(&value.version),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Downloadable`](Self::Downloadable) built with [`DownloadableFileCreate::new`](super::DownloadableFileCreate::new) (`name`, `mime_type`, `size`, `upload`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn downloadable(
+        name: String,
+        mime_type: String,
+        size: i64,
+        upload: super::S3FileCreateMultipart,
+    ) -> Self {
+        Self::Downloadable(
+            super::DownloadableFileCreate::new(name, mime_type, size, upload),
+        )
+    }
+    /// A [`ProductMedia`](Self::ProductMedia) built with [`ProductMediaFileCreate::new`](super::ProductMediaFileCreate::new) (`name`, `mime_type`, `size`, `upload`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn product_media(
+        name: String,
+        mime_type: String,
+        size: i64,
+        upload: super::S3FileCreateMultipart,
+    ) -> Self {
+        Self::ProductMedia(
+            super::ProductMediaFileCreate::new(name, mime_type, size, upload),
+        )
+    }
+    /// A [`OrganizationAvatar`](Self::OrganizationAvatar) built with [`OrganizationAvatarFileCreate::new`](super::OrganizationAvatarFileCreate::new) (`name`, `mime_type`, `size`, `upload`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn organization_avatar(
+        name: String,
+        mime_type: String,
+        size: i64,
+        upload: super::S3FileCreateMultipart,
+    ) -> Self {
+        Self::OrganizationAvatar(
+            super::OrganizationAvatarFileCreate::new(name, mime_type, size, upload),
+        )
+    }
+    /// A [`SupportCaseAttachment`](Self::SupportCaseAttachment) built with [`SupportCaseAttachmentFileCreate::new`](super::SupportCaseAttachmentFileCreate::new) (`name`, `mime_type`, `size`, `upload`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn support_case_attachment(
+        name: String,
+        mime_type: String,
+        size: i64,
+        upload: super::S3FileCreateMultipart,
+    ) -> Self {
+        Self::SupportCaseAttachment(
+            super::SupportCaseAttachmentFileCreate::new(name, mime_type, size, upload),
+        )
+    }
+}

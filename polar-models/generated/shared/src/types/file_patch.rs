@@ -65,3 +65,30 @@ impl crate::__private::DecodeStruct for FilePatch {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl FilePatch {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `version` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `version`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_version(mut self) -> Self {
+        self.version = crate::Nullable::Null;
+        self
+    }
+}

@@ -197,3 +197,28 @@ impl From<super::Filter> for FilterClausesItem {
         Self::Filter(value)
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
+    )
+)]
+impl FilterClausesItem {
+    /// A [`Clause`](Self::Clause) built with [`FilterClause::new`](super::FilterClause::new) (`property`, `operator`, `value`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn clause(
+        property: String,
+        operator: super::FilterOperator,
+        value: super::StringOrIntegerOrBoolean,
+    ) -> Self {
+        Self::Clause(super::FilterClause::new(property, operator, value))
+    }
+    /// A [`Filter`](Self::Filter) built with [`Filter::new`](super::Filter::new) (`conjunction`, `clauses`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn filter(
+        conjunction: super::FilterConjunction,
+        clauses: Vec<super::FilterClausesItem>,
+    ) -> Self {
+        Self::Filter(super::Filter::new(conjunction, clauses))
+    }
+}

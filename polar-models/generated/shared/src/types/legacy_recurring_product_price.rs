@@ -201,3 +201,116 @@ impl From<super::LegacyRecurringProductPriceCustom> for LegacyRecurringProductPr
         Self::Custom(value)
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl LegacyRecurringProductPrice {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Fixed(value) => Some(&value.created_at),
+            Self::Custom(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Fixed(value) => value.modified_at.as_ref(),
+            Self::Custom(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Fixed(value) => Some(&value.id),
+            Self::Custom(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn source(&self) -> Option<&super::ProductPriceSource> {
+        match self {
+            Self::Fixed(value) => Some(&value.source),
+            Self::Custom(value) => Some(&value.source),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The currency in which the customer will be charged.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&str> {
+        match self {
+            Self::Fixed(value) => Some(value.price_currency.as_str()),
+            Self::Custom(value) => Some(value.price_currency.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&super::TaxBehaviorOption> {
+        match self {
+            Self::Fixed(value) => value.tax_behavior.as_ref(),
+            Self::Custom(value) => value.tax_behavior.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the price is archived and no longer available.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn is_archived(&self) -> Option<&bool> {
+        match self {
+            Self::Fixed(value) => Some(&value.is_archived),
+            Self::Custom(value) => Some(&value.is_archived),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the product owning the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Fixed(value) => Some(&value.product_id),
+            Self::Custom(value) => Some(&value.product_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The recurring interval of the price.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn recurring_interval(&self) -> Option<&super::RecurringInterval> {
+        match self {
+            Self::Fixed(value) => Some(&value.recurring_interval),
+            Self::Custom(value) => Some(&value.recurring_interval),
+            Self::Unknown(_) => None,
+        }
+    }
+}

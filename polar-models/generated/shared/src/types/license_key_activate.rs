@@ -166,3 +166,29 @@ impl LicenseKeyActivate {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl LicenseKeyActivate {
+    /// Sets `conditions` to `Some(value)`.
+    #[inline]
+    pub fn conditions(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.conditions = Some(value.into());
+        self
+    }
+    /// Sets `meta` to `Some(value)`.
+    #[inline]
+    pub fn meta(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.meta = Some(value.into());
+        self
+    }
+}

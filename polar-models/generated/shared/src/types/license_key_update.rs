@@ -100,3 +100,63 @@ impl crate::__private::DecodeStruct for LicenseKeyUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
+impl LicenseKeyUpdate {
+    /// Sets `status` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn status(mut self, value: impl Into<super::LicenseKeyStatus>) -> Self {
+        self.status = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `status`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_status(mut self) -> Self {
+        self.status = crate::Nullable::Null;
+        self
+    }
+    /// Sets `usage` to `Some(value)`.
+    #[inline]
+    pub fn usage(mut self, value: impl Into<i64>) -> Self {
+        self.usage = Some(value.into());
+        self
+    }
+    /// Sets `limit_activations` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn limit_activations(mut self, value: impl Into<i64>) -> Self {
+        self.limit_activations = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `limit_activations`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_limit_activations(mut self) -> Self {
+        self.limit_activations = crate::Nullable::Null;
+        self
+    }
+    /// Sets `limit_usage` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn limit_usage(mut self, value: impl Into<i64>) -> Self {
+        self.limit_usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `limit_usage`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_limit_usage(mut self) -> Self {
+        self.limit_usage = crate::Nullable::Null;
+        self
+    }
+    /// Sets `expires_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn expires_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.expires_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `expires_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_expires_at(mut self) -> Self {
+        self.expires_at = crate::Nullable::Null;
+        self
+    }
+}

@@ -181,3 +181,68 @@ impl LicenseKeyValidate {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "license_keys")
+    )
+)]
+impl LicenseKeyValidate {
+    /// Sets `activation_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn activation_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.activation_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `activation_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_activation_id(mut self) -> Self {
+        self.activation_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `benefit_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn benefit_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.benefit_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `benefit_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_benefit_id(mut self) -> Self {
+        self.benefit_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.customer_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_id(mut self) -> Self {
+        self.customer_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `increment_usage` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn increment_usage(mut self, value: impl Into<i64>) -> Self {
+        self.increment_usage = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `increment_usage`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_increment_usage(mut self) -> Self {
+        self.increment_usage = crate::Nullable::Null;
+        self
+    }
+    /// Sets `conditions` to `Some(value)`.
+    #[inline]
+    pub fn conditions(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.conditions = Some(value.into());
+        self
+    }
+}

@@ -173,3 +173,36 @@ impl LlmMetadata {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
+impl LlmMetadata {
+    /// Sets `prompt` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn prompt(mut self, value: impl Into<String>) -> Self {
+        self.prompt = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `prompt`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_prompt(mut self) -> Self {
+        self.prompt = crate::Nullable::Null;
+        self
+    }
+    /// Sets `response` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn response(mut self, value: impl Into<String>) -> Self {
+        self.response = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `response`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_response(mut self) -> Self {
+        self.response = crate::Nullable::Null;
+        self
+    }
+    /// Sets `cached_input_tokens` to `Some(value)`.
+    #[inline]
+    pub fn cached_input_tokens(mut self, value: impl Into<i64>) -> Self {
+        self.cached_input_tokens = Some(value.into());
+        self
+    }
+}

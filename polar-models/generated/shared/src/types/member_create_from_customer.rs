@@ -105,3 +105,36 @@ impl MemberCreateFromCustomer {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl MemberCreateFromCustomer {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `role` to `Some(value)`.
+    #[inline]
+    pub fn role(mut self, value: impl Into<super::Role>) -> Self {
+        self.role = Some(value.into());
+        self
+    }
+}

@@ -91,3 +91,30 @@ impl MemberOwnerCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl MemberOwnerCreate {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `external_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn external_id(mut self, value: impl Into<String>) -> Self {
+        self.external_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `external_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_external_id(mut self) -> Self {
+        self.external_id = crate::Nullable::Null;
+        self
+    }
+}

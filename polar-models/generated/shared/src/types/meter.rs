@@ -346,3 +346,26 @@ impl From<super::UniqueAggregation> for MeterAggregation {
         Self::Unique(value)
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
+    )
+)]
+impl MeterAggregation {
+    /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn count() -> Self {
+        Self::Count(<super::CountAggregation as Default>::default())
+    }
+    /// A [`Property`](Self::Property) built with [`PropertyAggregation::new`](super::PropertyAggregation::new) (`func`, `property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn property(func: super::Func, property: String) -> Self {
+        Self::Property(super::PropertyAggregation::new(func, property))
+    }
+    /// A [`Unique`](Self::Unique) built with [`UniqueAggregation::new`](super::UniqueAggregation::new) (`property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn unique(property: String) -> Self {
+        Self::Unique(super::UniqueAggregation::new(property))
+    }
+}

@@ -174,6 +174,60 @@ impl MeterCreate {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl MeterCreate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `unit` to `Some(value)`.
+    #[inline]
+    pub fn unit(mut self, value: impl Into<super::MeterUnit>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+    /// Sets `custom_label` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn custom_label(mut self, value: impl Into<String>) -> Self {
+        self.custom_label = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `custom_label`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_custom_label(mut self) -> Self {
+        self.custom_label = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_multiplier` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn custom_multiplier(mut self, value: impl Into<i64>) -> Self {
+        self.custom_multiplier = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `custom_multiplier`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_custom_multiplier(mut self) -> Self {
+        self.custom_multiplier = crate::Nullable::Null;
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// The aggregation to apply on the filtered events to calculate the meter.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -272,5 +326,23 @@ impl From<super::PropertyAggregation> for MeterCreateAggregation {
 impl From<super::UniqueAggregation> for MeterCreateAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl MeterCreateAggregation {
+    /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn count() -> Self {
+        Self::Count(<super::CountAggregation as Default>::default())
+    }
+    /// A [`Property`](Self::Property) built with [`PropertyAggregation::new`](super::PropertyAggregation::new) (`func`, `property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn property(func: super::Func, property: String) -> Self {
+        Self::Property(super::PropertyAggregation::new(func, property))
+    }
+    /// A [`Unique`](Self::Unique) built with [`UniqueAggregation::new`](super::UniqueAggregation::new) (`property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn unique(property: String) -> Self {
+        Self::Unique(super::UniqueAggregation::new(property))
     }
 }

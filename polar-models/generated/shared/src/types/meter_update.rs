@@ -139,6 +139,105 @@ impl crate::__private::DecodeStruct for MeterUpdate {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl MeterUpdate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `unit` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn unit(mut self, value: impl Into<super::MeterUnit>) -> Self {
+        self.unit = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `unit`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_unit(mut self) -> Self {
+        self.unit = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_label` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn custom_label(mut self, value: impl Into<String>) -> Self {
+        self.custom_label = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `custom_label`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_custom_label(mut self) -> Self {
+        self.custom_label = crate::Nullable::Null;
+        self
+    }
+    /// Sets `custom_multiplier` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn custom_multiplier(mut self, value: impl Into<i64>) -> Self {
+        self.custom_multiplier = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `custom_multiplier`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_custom_multiplier(mut self) -> Self {
+        self.custom_multiplier = crate::Nullable::Null;
+        self
+    }
+    /// Sets `filter` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn filter(mut self, value: impl Into<super::Filter>) -> Self {
+        self.filter = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `filter`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_filter(mut self) -> Self {
+        self.filter = crate::Nullable::Null;
+        self
+    }
+    /// Sets `aggregation` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn aggregation(
+        mut self,
+        value: impl Into<super::MeterUpdateAggregation>,
+    ) -> Self {
+        self.aggregation = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `aggregation`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_aggregation(mut self) -> Self {
+        self.aggregation = crate::Nullable::Null;
+        self
+    }
+    /// Sets `is_archived` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.is_archived = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `is_archived`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_is_archived(mut self) -> Self {
+        self.is_archived = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// Written inline at `#/components/schemas/MeterUpdate/properties/aggregation`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -237,5 +336,23 @@ impl From<super::PropertyAggregation> for MeterUpdateAggregation {
 impl From<super::UniqueAggregation> for MeterUpdateAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
+impl MeterUpdateAggregation {
+    /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn count() -> Self {
+        Self::Count(<super::CountAggregation as Default>::default())
+    }
+    /// A [`Property`](Self::Property) built with [`PropertyAggregation::new`](super::PropertyAggregation::new) (`func`, `property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn property(func: super::Func, property: String) -> Self {
+        Self::Property(super::PropertyAggregation::new(func, property))
+    }
+    /// A [`Unique`](Self::Unique) built with [`UniqueAggregation::new`](super::UniqueAggregation::new) (`property`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn unique(property: String) -> Self {
+        Self::Unique(super::UniqueAggregation::new(property))
     }
 }

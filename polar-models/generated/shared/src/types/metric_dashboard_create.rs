@@ -91,3 +91,24 @@ impl MetricDashboardCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl MetricDashboardCreate {
+    /// Sets `metrics` to `Some(value)`.
+    #[inline]
+    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.metrics = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+}

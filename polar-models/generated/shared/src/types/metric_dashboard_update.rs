@@ -65,3 +65,30 @@ impl crate::__private::DecodeStruct for MetricDashboardUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
+impl MetricDashboardUpdate {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `metrics` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.metrics = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `metrics`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_metrics(mut self) -> Self {
+        self.metrics = crate::Nullable::Null;
+        self
+    }
+}

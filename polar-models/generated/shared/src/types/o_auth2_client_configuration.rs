@@ -198,6 +198,96 @@ impl OAuth2ClientConfiguration {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl OAuth2ClientConfiguration {
+    /// Sets `token_endpoint_auth_method` to `Some(value)`.
+    #[inline]
+    pub fn token_endpoint_auth_method(
+        mut self,
+        value: impl Into<super::TokenEndpointAuthMethod>,
+    ) -> Self {
+        self.token_endpoint_auth_method = Some(value.into());
+        self
+    }
+    /// Sets `grant_types` to `Some(value)`.
+    #[inline]
+    pub fn grant_types(
+        mut self,
+        value: impl Into<Vec<super::OAuth2ClientConfigurationGrantTypesItem>>,
+    ) -> Self {
+        self.grant_types = Some(value.into());
+        self
+    }
+    /// Sets `response_types` to `Some(value)`.
+    #[inline]
+    pub fn response_types(
+        mut self,
+        value: impl Into<Vec<super::Const<super::consts::Code>>>,
+    ) -> Self {
+        self.response_types = Some(value.into());
+        self
+    }
+    /// Sets `scope` to `Some(value)`.
+    #[inline]
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = Some(value.into());
+        self
+    }
+    /// Sets `client_uri` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn client_uri(mut self, value: impl Into<String>) -> Self {
+        self.client_uri = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `client_uri`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_client_uri(mut self) -> Self {
+        self.client_uri = crate::Nullable::Null;
+        self
+    }
+    /// Sets `logo_uri` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn logo_uri(mut self, value: impl Into<String>) -> Self {
+        self.logo_uri = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `logo_uri`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_logo_uri(mut self) -> Self {
+        self.logo_uri = crate::Nullable::Null;
+        self
+    }
+    /// Sets `tos_uri` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tos_uri(mut self, value: impl Into<String>) -> Self {
+        self.tos_uri = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tos_uri`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tos_uri(mut self) -> Self {
+        self.tos_uri = crate::Nullable::Null;
+        self
+    }
+    /// Sets `policy_uri` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn policy_uri(mut self, value: impl Into<String>) -> Self {
+        self.policy_uri = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `policy_uri`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_policy_uri(mut self) -> Self {
+        self.policy_uri = crate::Nullable::Null;
+        self
+    }
+    /// Sets `default_sub_type` to `Some(value)`.
+    #[inline]
+    pub fn default_sub_type(mut self, value: impl Into<super::SubType>) -> Self {
+        self.default_sub_type = Some(value.into());
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Written inline at `#/components/schemas/OAuth2ClientConfiguration/properties/grant_types/items`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

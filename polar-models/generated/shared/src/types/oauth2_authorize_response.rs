@@ -94,3 +94,63 @@ impl From<super::AuthorizeResponseOrganization> for Oauth2AuthorizeResponse {
         Self::Organization(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl Oauth2AuthorizeResponse {
+    /// OAuth2ClientPublic
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn client(&self) -> Option<&super::OAuth2ClientPublic> {
+        match self {
+            Self::User(value) => Some(&value.client),
+            Self::Organization(value) => Some(&value.client),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Scopes
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn scopes(&self) -> Option<&[super::Scope]> {
+        match self {
+            Self::User(value) => Some(value.scopes.as_slice()),
+            Self::Organization(value) => Some(value.scopes.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Organizations
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organizations(&self) -> Option<&[super::AuthorizeOrganization]> {
+        match self {
+            Self::User(value) => Some(value.organizations.as_slice()),
+            Self::Organization(value) => Some(value.organizations.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Requires Single Organization
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn requires_single_organization(&self) -> Option<&bool> {
+        match self {
+            Self::User(value) => value.requires_single_organization.as_ref(),
+            Self::Organization(value) => value.requires_single_organization.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Scope Display Names
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn scope_display_names(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, String>> {
+        match self {
+            Self::User(value) => value.scope_display_names.as_ref(),
+            Self::Organization(value) => value.scope_display_names.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}

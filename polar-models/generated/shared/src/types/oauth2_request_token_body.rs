@@ -131,3 +131,69 @@ impl From<super::WebTokenRequest> for Oauth2RequestTokenBody {
         Self::WebToken(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl Oauth2RequestTokenBody {
+    /// Client Id
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn client_id(&self) -> Option<&str> {
+        match self {
+            Self::AuthorizationCodeToken(value) => Some(value.client_id.as_str()),
+            Self::RefreshToken(value) => Some(value.client_id.as_str()),
+            Self::WebToken(value) => Some(value.client_id.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Client Secret
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn client_secret(&self) -> Option<&super::Secret> {
+        match self {
+            Self::AuthorizationCodeToken(value) => Some(&value.client_secret),
+            Self::RefreshToken(value) => Some(&value.client_secret),
+            Self::WebToken(value) => Some(&value.client_secret),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`AuthorizationCodeToken`](Self::AuthorizationCodeToken) built with [`AuthorizationCodeTokenRequest::new`](super::AuthorizationCodeTokenRequest::new) (`client_id`, `client_secret`, `code`, `redirect_uri`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn authorization_code_token(
+        client_id: String,
+        client_secret: super::Secret,
+        code: String,
+        redirect_uri: String,
+    ) -> Self {
+        Self::AuthorizationCodeToken(
+            super::AuthorizationCodeTokenRequest::new(
+                client_id,
+                client_secret,
+                code,
+                redirect_uri,
+            ),
+        )
+    }
+    /// A [`RefreshToken`](Self::RefreshToken) built with [`RefreshTokenRequest::new`](super::RefreshTokenRequest::new) (`client_id`, `client_secret`, `refresh_token`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn refresh_token(
+        client_id: String,
+        client_secret: super::Secret,
+        refresh_token: super::Secret,
+    ) -> Self {
+        Self::RefreshToken(
+            super::RefreshTokenRequest::new(client_id, client_secret, refresh_token),
+        )
+    }
+    /// A [`WebToken`](Self::WebToken) built with [`WebTokenRequest::new`](super::WebTokenRequest::new) (`client_id`, `client_secret`, `session_token`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn web_token(
+        client_id: String,
+        client_secret: super::Secret,
+        session_token: super::Secret,
+    ) -> Self {
+        Self::WebToken(
+            super::WebTokenRequest::new(client_id, client_secret, session_token),
+        )
+    }
+}

@@ -80,3 +80,28 @@ impl From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
         Self::UserInfoOrganization(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl Oauth2UserinfoResponse {
+    /// Sub
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn sub(&self) -> Option<&str> {
+        match self {
+            Self::UserInfoUser(value) => Some(value.sub.as_str()),
+            Self::UserInfoOrganization(value) => Some(value.sub.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::UserInfoUser(value) => value.name.as_deref(),
+            Self::UserInfoOrganization(value) => value.name.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -172,3 +172,77 @@ impl OrderCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl OrderCreate {
+    /// Sets `custom_field_data` to `Some(value)`.
+    #[inline]
+    pub fn custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<super::StringOrIntegerOrBooleanOrDateTime>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<String>) -> Self {
+        self.currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+}

@@ -53,3 +53,18 @@ impl crate::__private::DecodeStruct for OrderFinalize {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl OrderFinalize {
+    /// Sets `payment_method_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn payment_method_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.payment_method_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `payment_method_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_payment_method_id(mut self) -> Self {
+        self.payment_method_id = crate::Nullable::Null;
+        self
+    }
+}

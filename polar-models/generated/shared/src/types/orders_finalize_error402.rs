@@ -80,3 +80,17 @@ impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
         Self::PaymentActionRequired(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl OrdersFinalizeError402 {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::PaymentFailed(value) => Some(value.detail.as_str()),
+            Self::PaymentActionRequired(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

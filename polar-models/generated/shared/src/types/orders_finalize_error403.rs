@@ -86,3 +86,17 @@ impl From<super::OrganizationNotReadyForPayments> for OrdersFinalizeError403 {
         Self::OrganizationNotReadyForPayments(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
+impl OrdersFinalizeError403 {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::OffSessionChargesNotEnabled(value) => Some(value.detail.as_str()),
+            Self::OrganizationNotReadyForPayments(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

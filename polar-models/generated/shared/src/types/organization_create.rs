@@ -80,3 +80,18 @@ for OrganizationCreateLegalEntity {
         Self::Company(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl OrganizationCreateLegalEntity {
+    /// A [`Individual`](Self::Individual) built with `OrganizationIndividualLegalEntitySchema::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn individual() -> Self {
+        Self::Individual(
+            <super::OrganizationIndividualLegalEntitySchema as Default>::default(),
+        )
+    }
+    /// A [`Company`](Self::Company) built with [`OrganizationCompanyLegalEntitySchema::new`](super::OrganizationCompanyLegalEntitySchema::new) (`registered_name`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn company(registered_name: String) -> Self {
+        Self::Company(super::OrganizationCompanyLegalEntitySchema::new(registered_name))
+    }
+}

@@ -125,3 +125,20 @@ impl OrganizationCustomerPortalSettings {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "customer_portal", feature = "organizations")
+    )
+)]
+impl OrganizationCustomerPortalSettings {
+    /// Sets `customer` to `Some(value)`.
+    #[inline]
+    pub fn customer(
+        mut self,
+        value: impl Into<super::CustomerPortalCustomerSettings>,
+    ) -> Self {
+        self.customer = Some(value.into());
+        self
+    }
+}

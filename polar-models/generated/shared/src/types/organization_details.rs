@@ -177,6 +177,108 @@ impl crate::__private::DecodeStruct for OrganizationDetails {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl OrganizationDetails {
+    /// Sets `about` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn about(mut self, value: impl Into<String>) -> Self {
+        self.about = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `about`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_about(mut self) -> Self {
+        self.about = crate::Nullable::Null;
+        self
+    }
+    /// Sets `product_description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_description(mut self, value: impl Into<String>) -> Self {
+        self.product_description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_description(mut self) -> Self {
+        self.product_description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `selling_categories` to `Some(value)`.
+    #[inline]
+    pub fn selling_categories(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.selling_categories = Some(value.into());
+        self
+    }
+    /// Sets `pricing_models` to `Some(value)`.
+    #[inline]
+    pub fn pricing_models(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.pricing_models = Some(value.into());
+        self
+    }
+    /// Sets `intended_use` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn intended_use(mut self, value: impl Into<String>) -> Self {
+        self.intended_use = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `intended_use`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_intended_use(mut self) -> Self {
+        self.intended_use = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_acquisition` to `Some(value)`.
+    #[inline]
+    pub fn customer_acquisition(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.customer_acquisition = Some(value.into());
+        self
+    }
+    /// Sets `future_annual_revenue` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn future_annual_revenue(mut self, value: impl Into<i64>) -> Self {
+        self.future_annual_revenue = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `future_annual_revenue`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_future_annual_revenue(mut self) -> Self {
+        self.future_annual_revenue = crate::Nullable::Null;
+        self
+    }
+    /// Sets `switching` to `Some(value)`.
+    #[inline]
+    pub fn switching(mut self, value: impl Into<bool>) -> Self {
+        self.switching = Some(value.into());
+        self
+    }
+    /// Sets `switching_from` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn switching_from(
+        mut self,
+        value: impl Into<super::OrganizationDetailsSwitchingFrom>,
+    ) -> Self {
+        self.switching_from = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `switching_from`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_switching_from(mut self) -> Self {
+        self.switching_from = crate::Nullable::Null;
+        self
+    }
+    /// Sets `previous_annual_revenue` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn previous_annual_revenue(mut self, value: impl Into<i64>) -> Self {
+        self.previous_annual_revenue = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `previous_annual_revenue`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_previous_annual_revenue(mut self) -> Self {
+        self.previous_annual_revenue = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// Written inline at `#/components/schemas/OrganizationDetails/properties/switching_from`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -112,3 +112,36 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
+impl OrganizationFeatureSettingsUpdate {
+    /// Sets `seat_based_pricing_enabled` to `Some(value)`.
+    #[inline]
+    pub fn seat_based_pricing_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.seat_based_pricing_enabled = Some(value.into());
+        self
+    }
+    /// Sets `member_model_enabled` to `Some(value)`.
+    #[inline]
+    pub fn member_model_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.member_model_enabled = Some(value.into());
+        self
+    }
+    /// Sets `checkout_localization_enabled` to `Some(value)`.
+    #[inline]
+    pub fn checkout_localization_enabled(mut self, value: impl Into<bool>) -> Self {
+        self.checkout_localization_enabled = Some(value.into());
+        self
+    }
+    /// Sets `overview_metrics` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn overview_metrics(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.overview_metrics = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `overview_metrics`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_overview_metrics(mut self) -> Self {
+        self.overview_metrics = crate::Nullable::Null;
+        self
+    }
+}

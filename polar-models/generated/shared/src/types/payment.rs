@@ -142,3 +142,162 @@ impl From<super::GenericPayment> for Payment {
         Self::Generic(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
+impl Payment {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Card(value) => Some(&value.created_at),
+            Self::Generic(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Card(value) => value.modified_at.as_ref(),
+            Self::Generic(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => Some(&value.id),
+            Self::Generic(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The payment processor.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::Card(value) => Some(&value.processor),
+            Self::Generic(value) => Some(&value.processor),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The payment status.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn status(&self) -> Option<&super::PaymentStatus> {
+        match self {
+            Self::Card(value) => Some(&value.status),
+            Self::Generic(value) => Some(&value.status),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The payment amount in cents.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn amount(&self) -> Option<&i64> {
+        match self {
+            Self::Card(value) => Some(&value.amount),
+            Self::Generic(value) => Some(&value.amount),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The payment currency. Currently, only `usd` is supported.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn currency(&self) -> Option<&str> {
+        match self {
+            Self::Card(value) => Some(value.currency.as_str()),
+            Self::Generic(value) => Some(value.currency.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// What initiated this payment attempt, e.g. initial purchase, subscription renewal, or an automated dunning retry.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn trigger(&self) -> Option<&super::PaymentTrigger> {
+        match self {
+            Self::Card(value) => value.trigger.as_ref(),
+            Self::Generic(value) => value.trigger.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Error code, if the payment was declined.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn decline_reason(&self) -> Option<&str> {
+        match self {
+            Self::Card(value) => value.decline_reason.as_deref(),
+            Self::Generic(value) => value.decline_reason.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Human-readable error message, if the payment was declined.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn decline_message(&self) -> Option<&str> {
+        match self {
+            Self::Card(value) => value.decline_message.as_deref(),
+            Self::Generic(value) => value.decline_message.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization that owns the payment.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => Some(&value.organization_id),
+            Self::Generic(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the checkout session associated with this payment.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn checkout_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => value.checkout_id.as_ref(),
+            Self::Generic(value) => value.checkout_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the order associated with this payment.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn order_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Card(value) => value.order_id.as_ref(),
+            Self::Generic(value) => value.order_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Additional metadata from the payment processor for internal use.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn processor_metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, ::serde_json::Value>> {
+        match self {
+            Self::Card(value) => value.processor_metadata.as_ref(),
+            Self::Generic(value) => value.processor_metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -120,3 +120,72 @@ impl From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
         Self::CustomerPaymentMethodGeneric(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
+impl PaymentMethod {
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => Some(&value.id),
+            Self::CustomerPaymentMethodGeneric(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => Some(&value.created_at),
+            Self::CustomerPaymentMethodGeneric(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => value.modified_at.as_ref(),
+            Self::CustomerPaymentMethodGeneric(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// PaymentProcessor
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn processor(&self) -> Option<&super::PaymentProcessor> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => Some(&value.processor),
+            Self::CustomerPaymentMethodGeneric(value) => Some(&value.processor),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Customer Id
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => Some(&value.customer_id),
+            Self::CustomerPaymentMethodGeneric(value) => Some(&value.customer_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether this payment method is the customer's default payment method.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn is_default(&self) -> Option<&bool> {
+        match self {
+            Self::CustomerPaymentMethodCard(value) => Some(&value.is_default),
+            Self::CustomerPaymentMethodGeneric(value) => Some(&value.is_default),
+            Self::Unknown(_) => None,
+        }
+    }
+}

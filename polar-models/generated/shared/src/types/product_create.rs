@@ -104,3 +104,104 @@ impl From<super::ProductCreateOneTime> for ProductCreate {
         Self::OneTime(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Recurring(value) => value.metadata.as_ref(),
+            Self::OneTime(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The name of the product.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Recurring(value) => Some(value.name.as_str()),
+            Self::OneTime(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The description of the product.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn description(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Recurring(value) => Some(&value.description),
+            Self::OneTime(value) => Some(&value.description),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The visibility of the product.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn visibility(&self) -> Option<&super::ProductVisibility> {
+        match self {
+            Self::Recurring(value) => value.visibility.as_ref(),
+            Self::OneTime(value) => value.visibility.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// List of file IDs. Each one must be on the same organization as the product, of type `product_media` and correctly uploaded.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn medias(&self) -> Option<&crate::Nullable<Vec<super::uuid::Uuid>>> {
+        match self {
+            Self::Recurring(value) => Some(&value.medias),
+            Self::OneTime(value) => Some(&value.medias),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// List of custom fields to attach.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn attached_custom_fields(&self) -> Option<&[super::AttachedCustomFieldCreate]> {
+        match self {
+            Self::Recurring(value) => value.attached_custom_fields.as_deref(),
+            Self::OneTime(value) => value.attached_custom_fields.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the product. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Recurring(value) => Some(&value.organization_id),
+            Self::OneTime(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Recurring`](Self::Recurring) built with [`ProductCreateRecurring::new`](super::ProductCreateRecurring::new) (`name`, `prices`, `recurring_interval`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn recurring(
+        name: String,
+        prices: Vec<super::ProductCreateRecurringPricesItem>,
+        recurring_interval: super::RecurringInterval,
+    ) -> Self {
+        Self::Recurring(
+            super::ProductCreateRecurring::new(name, prices, recurring_interval),
+        )
+    }
+    /// A [`OneTime`](Self::OneTime) built with [`ProductCreateOneTime::new`](super::ProductCreateOneTime::new) (`name`, `prices`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn one_time(
+        name: String,
+        prices: Vec<super::ProductCreateOneTimePricesItem>,
+    ) -> Self {
+        Self::OneTime(super::ProductCreateOneTime::new(name, prices))
+    }
+}

@@ -194,6 +194,69 @@ impl ProductCreateOneTime {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductCreateOneTime {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `visibility` to `Some(value)`.
+    #[inline]
+    pub fn visibility(mut self, value: impl Into<super::ProductVisibility>) -> Self {
+        self.visibility = Some(value.into());
+        self
+    }
+    /// Sets `medias` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn medias(mut self, value: impl Into<Vec<super::uuid::Uuid>>) -> Self {
+        self.medias = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `medias`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_medias(mut self) -> Self {
+        self.medias = crate::Nullable::Null;
+        self
+    }
+    /// Sets `attached_custom_fields` to `Some(value)`.
+    #[inline]
+    pub fn attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomFieldCreate>>,
+    ) -> Self {
+        self.attached_custom_fields = Some(value.into());
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Written inline at `#/components/schemas/ProductCreateOneTime/properties/prices/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -325,5 +388,59 @@ impl From<super::ProductPriceSeatBasedCreate> for ProductCreateOneTimePricesItem
 impl From<super::ProductPriceMeteredUnitCreate> for ProductCreateOneTimePricesItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductCreateOneTimePricesItem {
+    /// The currency in which the customer will be charged.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
+        match self {
+            Self::Fixed(value) => value.price_currency.as_ref(),
+            Self::Custom(value) => value.price_currency.as_ref(),
+            Self::SeatBased(value) => value.price_currency.as_ref(),
+            Self::MeteredUnit(value) => value.price_currency.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
+        match self {
+            Self::Fixed(value) => Some(&value.tax_behavior),
+            Self::Custom(value) => Some(&value.tax_behavior),
+            Self::SeatBased(value) => Some(&value.tax_behavior),
+            Self::MeteredUnit(value) => Some(&value.tax_behavior),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn fixed(price_amount: i64) -> Self {
+        Self::Fixed(super::ProductPriceFixedCreate::new(price_amount))
+    }
+    /// A [`Custom`](Self::Custom) built with `ProductPriceCustomCreate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom() -> Self {
+        Self::Custom(<super::ProductPriceCustomCreate as Default>::default())
+    }
+    /// A [`SeatBased`](Self::SeatBased) built with [`ProductPriceSeatBasedCreate::new`](super::ProductPriceSeatBasedCreate::new) (`seat_tiers`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seat_based(seat_tiers: super::ProductPriceSeatTiersInput) -> Self {
+        Self::SeatBased(super::ProductPriceSeatBasedCreate::new(seat_tiers))
+    }
+    /// A [`MeteredUnit`](Self::MeteredUnit) built with [`ProductPriceMeteredUnitCreate::new`](super::ProductPriceMeteredUnitCreate::new) (`meter_id`, `unit_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn metered_unit(
+        meter_id: super::uuid::Uuid,
+        unit_amount: super::NumberOrString,
+    ) -> Self {
+        Self::MeteredUnit(
+            super::ProductPriceMeteredUnitCreate::new(meter_id, unit_amount),
+        )
     }
 }

@@ -165,3 +165,42 @@ impl ProductMediaFileCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl ProductMediaFileCreate {
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `checksum_sha256_base64` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn checksum_sha256_base64(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_base64 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `checksum_sha256_base64`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_checksum_sha256_base64(mut self) -> Self {
+        self.checksum_sha256_base64 = crate::Nullable::Null;
+        self
+    }
+    /// Sets `version` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn version(mut self, value: impl Into<String>) -> Self {
+        self.version = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `version`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_version(mut self) -> Self {
+        self.version = crate::Nullable::Null;
+        self
+    }
+}

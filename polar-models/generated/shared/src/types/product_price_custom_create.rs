@@ -401,3 +401,62 @@ impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
         })
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ProductPriceCustomCreate {
+    /// Sets `price_currency` to `Some(value)`.
+    #[inline]
+    pub fn price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets `tax_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tax_behavior(mut self, value: impl Into<super::TaxBehaviorOption>) -> Self {
+        self.tax_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tax_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tax_behavior(mut self) -> Self {
+        self.tax_behavior = crate::Nullable::Null;
+        self
+    }
+    /// Sets `minimum_amount` to `Some(value)`.
+    #[inline]
+    pub fn minimum_amount(mut self, value: impl Into<i64>) -> Self {
+        self.minimum_amount = Some(value.into());
+        self
+    }
+    /// Sets `maximum_amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn maximum_amount(mut self, value: impl Into<i64>) -> Self {
+        self.maximum_amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `maximum_amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_maximum_amount(mut self) -> Self {
+        self.maximum_amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `preset_amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn preset_amount(mut self, value: impl Into<i64>) -> Self {
+        self.preset_amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `preset_amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_preset_amount(mut self) -> Self {
+        self.preset_amount = crate::Nullable::Null;
+        self
+    }
+}

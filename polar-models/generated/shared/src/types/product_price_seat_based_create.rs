@@ -130,3 +130,32 @@ impl ProductPriceSeatBasedCreate {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ProductPriceSeatBasedCreate {
+    /// Sets `price_currency` to `Some(value)`.
+    #[inline]
+    pub fn price_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.price_currency = Some(value.into());
+        self
+    }
+    /// Sets `tax_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn tax_behavior(mut self, value: impl Into<super::TaxBehaviorOption>) -> Self {
+        self.tax_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `tax_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_tax_behavior(mut self) -> Self {
+        self.tax_behavior = crate::Nullable::Null;
+        self
+    }
+}

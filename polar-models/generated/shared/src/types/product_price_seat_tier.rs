@@ -152,3 +152,29 @@ impl ProductPriceSeatTier {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(
+            feature = "checkout_links",
+            feature = "checkouts",
+            feature = "customer_portal",
+            feature = "products",
+            feature = "subscriptions"
+        )
+    )
+)]
+impl ProductPriceSeatTier {
+    /// Sets `max_seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn max_seats(mut self, value: impl Into<i64>) -> Self {
+        self.max_seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `max_seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_max_seats(mut self) -> Self {
+        self.max_seats = crate::Nullable::Null;
+        self
+    }
+}

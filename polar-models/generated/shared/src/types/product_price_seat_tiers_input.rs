@@ -104,3 +104,17 @@ impl ProductPriceSeatTiersInput {
         }
     }
 }
+#[cfg(
+    all(
+        any(feature = "v2026-04", feature = "v2026-10"),
+        any(feature = "checkouts", feature = "products")
+    )
+)]
+impl ProductPriceSeatTiersInput {
+    /// Sets `seat_tier_type` to `Some(value)`.
+    #[inline]
+    pub fn seat_tier_type(mut self, value: impl Into<super::SeatTierType>) -> Self {
+        self.seat_tier_type = Some(value.into());
+        self
+    }
+}

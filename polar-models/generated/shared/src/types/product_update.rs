@@ -191,6 +191,159 @@ impl crate::__private::DecodeStruct for ProductUpdate {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductUpdate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval(mut self, value: impl Into<super::TrialInterval>) -> Self {
+        self.trial_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval(mut self) -> Self {
+        self.trial_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_interval_count` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.trial_interval_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_interval_count`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_interval_count(mut self) -> Self {
+        self.trial_interval_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `description` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `description`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_description(mut self) -> Self {
+        self.description = crate::Nullable::Null;
+        self
+    }
+    /// Sets `recurring_interval` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn recurring_interval(
+        mut self,
+        value: impl Into<super::RecurringInterval>,
+    ) -> Self {
+        self.recurring_interval = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `recurring_interval`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_recurring_interval(mut self) -> Self {
+        self.recurring_interval = crate::Nullable::Null;
+        self
+    }
+    /// Sets `recurring_interval_count` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn recurring_interval_count(mut self, value: impl Into<i64>) -> Self {
+        self.recurring_interval_count = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `recurring_interval_count`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_recurring_interval_count(mut self) -> Self {
+        self.recurring_interval_count = crate::Nullable::Null;
+        self
+    }
+    /// Sets `is_archived` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn is_archived(mut self, value: impl Into<bool>) -> Self {
+        self.is_archived = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `is_archived`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_is_archived(mut self) -> Self {
+        self.is_archived = crate::Nullable::Null;
+        self
+    }
+    /// Sets `visibility` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn visibility(mut self, value: impl Into<super::ProductVisibility>) -> Self {
+        self.visibility = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `visibility`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_visibility(mut self) -> Self {
+        self.visibility = crate::Nullable::Null;
+        self
+    }
+    /// Sets `prices` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn prices(
+        mut self,
+        value: impl Into<Vec<super::ProductUpdatePricesItem>>,
+    ) -> Self {
+        self.prices = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `prices`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_prices(mut self) -> Self {
+        self.prices = crate::Nullable::Null;
+        self
+    }
+    /// Sets `medias` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn medias(mut self, value: impl Into<Vec<super::uuid::Uuid>>) -> Self {
+        self.medias = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `medias`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_medias(mut self) -> Self {
+        self.medias = crate::Nullable::Null;
+        self
+    }
+    /// Sets `attached_custom_fields` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn attached_custom_fields(
+        mut self,
+        value: impl Into<Vec<super::AttachedCustomFieldCreate>>,
+    ) -> Self {
+        self.attached_custom_fields = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `attached_custom_fields`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_attached_custom_fields(mut self) -> Self {
+        self.attached_custom_fields = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 /// Written inline at `#/components/schemas/ProductUpdate/properties/prices/items`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
@@ -314,6 +467,14 @@ impl From<super::ExistingProductPrice> for ProductUpdatePricesItem {
 impl From<super::ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
     fn from(value: super::ProductUpdatePricesItemVariant2) -> Self {
         Self::Variant2(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductUpdatePricesItem {
+    /// A [`ExistingProductPrice`](Self::ExistingProductPrice) built with [`ExistingProductPrice::new`](super::ExistingProductPrice::new) (`id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn existing_product_price(id: super::uuid::Uuid) -> Self {
+        Self::ExistingProductPrice(super::ExistingProductPrice::new(id))
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
@@ -448,5 +609,59 @@ impl From<super::ProductPriceSeatBasedCreate> for ProductUpdatePricesItemVariant
 impl From<super::ProductPriceMeteredUnitCreate> for ProductUpdatePricesItemVariant2 {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
+impl ProductUpdatePricesItemVariant2 {
+    /// The currency in which the customer will be charged.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn price_currency(&self) -> Option<&super::PresentmentCurrency> {
+        match self {
+            Self::Fixed(value) => value.price_currency.as_ref(),
+            Self::Custom(value) => value.price_currency.as_ref(),
+            Self::SeatBased(value) => value.price_currency.as_ref(),
+            Self::MeteredUnit(value) => value.price_currency.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The tax behavior of the price. If not set, it will default to the organization's default tax behavior.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
+        match self {
+            Self::Fixed(value) => Some(&value.tax_behavior),
+            Self::Custom(value) => Some(&value.tax_behavior),
+            Self::SeatBased(value) => Some(&value.tax_behavior),
+            Self::MeteredUnit(value) => Some(&value.tax_behavior),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn fixed(price_amount: i64) -> Self {
+        Self::Fixed(super::ProductPriceFixedCreate::new(price_amount))
+    }
+    /// A [`Custom`](Self::Custom) built with `ProductPriceCustomCreate::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn custom() -> Self {
+        Self::Custom(<super::ProductPriceCustomCreate as Default>::default())
+    }
+    /// A [`SeatBased`](Self::SeatBased) built with [`ProductPriceSeatBasedCreate::new`](super::ProductPriceSeatBasedCreate::new) (`seat_tiers`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seat_based(seat_tiers: super::ProductPriceSeatTiersInput) -> Self {
+        Self::SeatBased(super::ProductPriceSeatBasedCreate::new(seat_tiers))
+    }
+    /// A [`MeteredUnit`](Self::MeteredUnit) built with [`ProductPriceMeteredUnitCreate::new`](super::ProductPriceMeteredUnitCreate::new) (`meter_id`, `unit_amount`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn metered_unit(
+        meter_id: super::uuid::Uuid,
+        unit_amount: super::NumberOrString,
+    ) -> Self {
+        Self::MeteredUnit(
+            super::ProductPriceMeteredUnitCreate::new(meter_id, unit_amount),
+        )
     }
 }

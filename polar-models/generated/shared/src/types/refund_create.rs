@@ -148,3 +148,33 @@ impl RefundCreate {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
+impl RefundCreate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `comment` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn comment(mut self, value: impl Into<String>) -> Self {
+        self.comment = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `comment`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_comment(mut self) -> Self {
+        self.comment = crate::Nullable::Null;
+        self
+    }
+    /// Sets `revoke_benefits` to `Some(value)`.
+    #[inline]
+    pub fn revoke_benefits(mut self, value: impl Into<bool>) -> Self {
+        self.revoke_benefits = Some(value.into());
+        self
+    }
+}

@@ -115,6 +115,24 @@ impl RevokeTokenRequest {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl RevokeTokenRequest {
+    /// Sets `token_type_hint` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn token_type_hint(
+        mut self,
+        value: impl Into<super::RevokeTokenRequestTokenTypeHint>,
+    ) -> Self {
+        self.token_type_hint = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `token_type_hint`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_token_type_hint(mut self) -> Self {
+        self.token_type_hint = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Written inline at `#/components/schemas/RevokeTokenRequest/properties/token_type_hint`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -112,3 +112,18 @@ impl S3FileCreatePart {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
+impl S3FileCreatePart {
+    /// Sets `checksum_sha256_base64` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn checksum_sha256_base64(mut self, value: impl Into<String>) -> Self {
+        self.checksum_sha256_base64 = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `checksum_sha256_base64`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_checksum_sha256_base64(mut self) -> Self {
+        self.checksum_sha256_base64 = crate::Nullable::Null;
+        self
+    }
+}

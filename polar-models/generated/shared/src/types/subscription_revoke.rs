@@ -112,3 +112,33 @@ impl crate::__private::DecodeStruct for SubscriptionRevoke {
         })
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl SubscriptionRevoke {
+    /// Sets `customer_cancellation_reason` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_cancellation_reason(
+        mut self,
+        value: impl Into<super::CustomerCancellationReason>,
+    ) -> Self {
+        self.customer_cancellation_reason = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_cancellation_reason`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_cancellation_reason(mut self) -> Self {
+        self.customer_cancellation_reason = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_cancellation_comment` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_cancellation_comment(mut self, value: impl Into<String>) -> Self {
+        self.customer_cancellation_comment = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_cancellation_comment`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_cancellation_comment(mut self) -> Self {
+        self.customer_cancellation_comment = crate::Nullable::Null;
+        self
+    }
+}

@@ -78,3 +78,21 @@ impl SubscriptionUpdateSeats {
         }
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl SubscriptionUpdateSeats {
+    /// Sets `proration_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn proration_behavior(
+        mut self,
+        value: impl Into<super::SubscriptionProrationBehavior>,
+    ) -> Self {
+        self.proration_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `proration_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_proration_behavior(mut self) -> Self {
+        self.proration_behavior = crate::Nullable::Null;
+        self
+    }
+}

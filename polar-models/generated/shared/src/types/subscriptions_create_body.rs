@@ -88,3 +88,53 @@ impl From<super::SubscriptionCreateExternalCustomer> for SubscriptionsCreateBody
         Self::SubscriptionCreateExternalCustomer(value)
     }
 }
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
+impl SubscriptionsCreateBody {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::SubscriptionCreateCustomer(value) => value.metadata.as_ref(),
+            Self::SubscriptionCreateExternalCustomer(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the recurring product to subscribe to. Must be a free product, otherwise the customer should go through a checkout flow.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::SubscriptionCreateCustomer(value) => Some(&value.product_id),
+            Self::SubscriptionCreateExternalCustomer(value) => Some(&value.product_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`SubscriptionCreateCustomer`](Self::SubscriptionCreateCustomer) built with [`SubscriptionCreateCustomer::new`](super::SubscriptionCreateCustomer::new) (`product_id`, `customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn customer_id(
+        product_id: super::uuid::Uuid,
+        customer_id: super::uuid::Uuid,
+    ) -> Self {
+        Self::SubscriptionCreateCustomer(
+            super::SubscriptionCreateCustomer::new(product_id, customer_id),
+        )
+    }
+    /// A [`SubscriptionCreateExternalCustomer`](Self::SubscriptionCreateExternalCustomer) built with [`SubscriptionCreateExternalCustomer::new`](super::SubscriptionCreateExternalCustomer::new) (`product_id`, `external_customer_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn external_customer_id(
+        product_id: super::uuid::Uuid,
+        external_customer_id: String,
+    ) -> Self {
+        Self::SubscriptionCreateExternalCustomer(
+            super::SubscriptionCreateExternalCustomer::new(
+                product_id,
+                external_customer_id,
+            ),
+        )
+    }
+}

@@ -152,6 +152,39 @@ impl WebTokenRequest {
     }
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
+impl WebTokenRequest {
+    /// Sets `sub_type` to `Some(value)`.
+    #[inline]
+    pub fn sub_type(mut self, value: impl Into<super::WebTokenRequestSubType>) -> Self {
+        self.sub_type = Some(value.into());
+        self
+    }
+    /// Sets `sub` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn sub(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.sub = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `sub`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_sub(mut self) -> Self {
+        self.sub = crate::Nullable::Null;
+        self
+    }
+    /// Sets `scope` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn scope(mut self, value: impl Into<String>) -> Self {
+        self.scope = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `scope`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_scope(mut self) -> Self {
+        self.scope = crate::Nullable::Null;
+        self
+    }
+}
+#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Sub Type
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]

@@ -73,3 +73,20 @@ impl CustomerSubscriptionUpdateSeats {
         }
     }
 }
+impl CustomerSubscriptionUpdateSeats {
+    /// Sets `proration_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn proration_behavior(
+        mut self,
+        value: impl Into<super::SubscriptionProrationBehavior>,
+    ) -> Self {
+        self.proration_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `proration_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_proration_behavior(mut self) -> Self {
+        self.proration_behavior = crate::Nullable::Null;
+        self
+    }
+}

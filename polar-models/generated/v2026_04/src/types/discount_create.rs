@@ -101,3 +101,137 @@ impl From<super::DiscountPercentageCreate> for DiscountCreate {
         Self::Percentage(value)
     }
 }
+impl DiscountCreate {
+    /// Key-value object allowing you to store additional information.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(
+        &self,
+    ) -> Option<&::std::collections::BTreeMap<String, super::MetadataValue>> {
+        match self {
+            Self::Fixed(value) => value.metadata.as_ref(),
+            Self::Percentage(value) => value.metadata.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name of the discount. Will be displayed to the customer when the discount is applied.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Fixed(value) => Some(value.name.as_str()),
+            Self::Percentage(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn code(&self) -> Option<&crate::Nullable<String>> {
+        match self {
+            Self::Fixed(value) => Some(&value.code),
+            Self::Percentage(value) => Some(&value.code),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Optional timestamp after which the discount is redeemable.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn starts_at(
+        &self,
+    ) -> Option<&crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>> {
+        match self {
+            Self::Fixed(value) => Some(&value.starts_at),
+            Self::Percentage(value) => Some(&value.starts_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Optional timestamp after which the discount is no longer redeemable.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn ends_at(
+        &self,
+    ) -> Option<&crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>> {
+        match self {
+            Self::Fixed(value) => Some(&value.ends_at),
+            Self::Percentage(value) => Some(&value.ends_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Optional maximum number of times the discount can be redeemed.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn max_redemptions(&self) -> Option<&crate::Nullable<i64>> {
+        match self {
+            Self::Fixed(value) => Some(&value.max_redemptions),
+            Self::Percentage(value) => Some(&value.max_redemptions),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Products
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn products(&self) -> Option<&crate::Nullable<Vec<super::uuid::Uuid>>> {
+        match self {
+            Self::Fixed(value) => Some(&value.products),
+            Self::Percentage(value) => Some(&value.products),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the discount. **Required unless you use an organization token.**
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
+        match self {
+            Self::Fixed(value) => Some(&value.organization_id),
+            Self::Percentage(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// For subscriptions, determines if the discount should be applied once on the first invoice, forever, or for a certain number of months determined by `duration_in_months`.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::Fixed(value) => Some(&value.duration),
+            Self::Percentage(value) => Some(&value.duration),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Number of months the discount should be applied.
+    ///
+    /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn duration_in_months(&self) -> Option<&crate::Nullable<i64>> {
+        match self {
+            Self::Fixed(value) => Some(&value.duration_in_months),
+            Self::Percentage(value) => Some(&value.duration_in_months),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A [`Fixed`](Self::Fixed) built with [`DiscountFixedCreate::new`](super::DiscountFixedCreate::new) (`name`, `duration`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn fixed(name: String, duration: super::DiscountDuration) -> Self {
+        Self::Fixed(super::DiscountFixedCreate::new(name, duration))
+    }
+    /// A [`Percentage`](Self::Percentage) built with [`DiscountPercentageCreate::new`](super::DiscountPercentageCreate::new) (`name`, `duration`, `basis_points`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn percentage(
+        name: String,
+        duration: super::DiscountDuration,
+        basis_points: i64,
+    ) -> Self {
+        Self::Percentage(
+            super::DiscountPercentageCreate::new(name, duration, basis_points),
+        )
+    }
+}

@@ -238,3 +238,143 @@ impl DiscountFixedCreate {
         }
     }
 }
+impl DiscountFixedCreate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `code` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `code`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_code(mut self) -> Self {
+        self.code = crate::Nullable::Null;
+        self
+    }
+    /// Sets `starts_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn starts_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.starts_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `starts_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_starts_at(mut self) -> Self {
+        self.starts_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ends_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn ends_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `ends_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_ends_at(mut self) -> Self {
+        self.ends_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `max_redemptions` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn max_redemptions(mut self, value: impl Into<i64>) -> Self {
+        self.max_redemptions = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `max_redemptions`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_max_redemptions(mut self) -> Self {
+        self.max_redemptions = crate::Nullable::Null;
+        self
+    }
+    /// Sets `products` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn products(mut self, value: impl Into<Vec<super::uuid::Uuid>>) -> Self {
+        self.products = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `products`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_products(mut self) -> Self {
+        self.products = crate::Nullable::Null;
+        self
+    }
+    /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn organization_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.organization_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `organization_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_organization_id(mut self) -> Self {
+        self.organization_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `duration_in_months` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn duration_in_months(mut self, value: impl Into<i64>) -> Self {
+        self.duration_in_months = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `duration_in_months`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_duration_in_months(mut self) -> Self {
+        self.duration_in_months = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<super::PresentmentCurrency>) -> Self {
+        self.currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amounts` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amounts(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<super::PresentmentCurrency, i64>>,
+    ) -> Self {
+        self.amounts = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amounts`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amounts(mut self) -> Self {
+        self.amounts = crate::Nullable::Null;
+        self
+    }
+}

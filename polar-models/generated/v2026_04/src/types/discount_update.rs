@@ -200,3 +200,179 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         })
     }
 }
+impl DiscountUpdate {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `code` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `code`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_code(mut self) -> Self {
+        self.code = crate::Nullable::Null;
+        self
+    }
+    /// Sets `starts_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn starts_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.starts_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `starts_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_starts_at(mut self) -> Self {
+        self.starts_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `ends_at` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn ends_at(
+        mut self,
+        value: impl Into<super::chrono::DateTime<super::chrono::Utc>>,
+    ) -> Self {
+        self.ends_at = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `ends_at`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_ends_at(mut self) -> Self {
+        self.ends_at = crate::Nullable::Null;
+        self
+    }
+    /// Sets `max_redemptions` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn max_redemptions(mut self, value: impl Into<i64>) -> Self {
+        self.max_redemptions = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `max_redemptions`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_max_redemptions(mut self) -> Self {
+        self.max_redemptions = crate::Nullable::Null;
+        self
+    }
+    /// Sets `duration` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn duration(mut self, value: impl Into<super::DiscountDuration>) -> Self {
+        self.duration = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `duration`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_duration(mut self) -> Self {
+        self.duration = crate::Nullable::Null;
+        self
+    }
+    /// Sets `duration_in_months` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn duration_in_months(mut self, value: impl Into<i64>) -> Self {
+        self.duration_in_months = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `duration_in_months`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_duration_in_months(mut self) -> Self {
+        self.duration_in_months = crate::Nullable::Null;
+        self
+    }
+    /// Sets `type` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn r#type(mut self, value: impl Into<super::DiscountType>) -> Self {
+        self.r#type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `type`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_type(mut self) -> Self {
+        self.r#type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn currency(mut self, value: impl Into<super::PresentmentCurrency>) -> Self {
+        self.currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_currency(mut self) -> Self {
+        self.currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amounts` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amounts(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<super::PresentmentCurrency, i64>>,
+    ) -> Self {
+        self.amounts = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amounts`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amounts(mut self) -> Self {
+        self.amounts = crate::Nullable::Null;
+        self
+    }
+    /// Sets `basis_points` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn basis_points(mut self, value: impl Into<i64>) -> Self {
+        self.basis_points = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `basis_points`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_basis_points(mut self) -> Self {
+        self.basis_points = crate::Nullable::Null;
+        self
+    }
+    /// Sets `products` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn products(mut self, value: impl Into<Vec<super::uuid::Uuid>>) -> Self {
+        self.products = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `products`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_products(mut self) -> Self {
+        self.products = crate::Nullable::Null;
+        self
+    }
+}

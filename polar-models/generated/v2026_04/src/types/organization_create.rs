@@ -254,4 +254,174 @@ impl OrganizationCreate {
         }
     }
 }
+impl OrganizationCreate {
+    /// Sets `avatar_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `avatar_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_avatar_url(mut self) -> Self {
+        self.avatar_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `legal_entity` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn legal_entity(
+        mut self,
+        value: impl Into<super::OrganizationCreateLegalEntity>,
+    ) -> Self {
+        self.legal_entity = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `legal_entity`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_legal_entity(mut self) -> Self {
+        self.legal_entity = crate::Nullable::Null;
+        self
+    }
+    /// Sets `email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `website` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `website`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_website(mut self) -> Self {
+        self.website = crate::Nullable::Null;
+        self
+    }
+    /// Sets `socials` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn socials(
+        mut self,
+        value: impl Into<Vec<super::OrganizationSocialLink>>,
+    ) -> Self {
+        self.socials = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `socials`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_socials(mut self) -> Self {
+        self.socials = crate::Nullable::Null;
+        self
+    }
+    /// Sets `details` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn details(mut self, value: impl Into<super::OrganizationDetails>) -> Self {
+        self.details = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `details`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_details(mut self) -> Self {
+        self.details = crate::Nullable::Null;
+        self
+    }
+    /// Sets `country` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn country(mut self, value: impl Into<super::CountryAlpha2Input>) -> Self {
+        self.country = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `country`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_country(mut self) -> Self {
+        self.country = crate::Nullable::Null;
+        self
+    }
+    /// Sets `feature_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn feature_settings(
+        mut self,
+        value: impl Into<super::OrganizationFeatureSettingsUpdate>,
+    ) -> Self {
+        self.feature_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `feature_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_feature_settings(mut self) -> Self {
+        self.feature_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `subscription_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn subscription_settings(
+        mut self,
+        value: impl Into<super::OrganizationSubscriptionSettings>,
+    ) -> Self {
+        self.subscription_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `subscription_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_subscription_settings(mut self) -> Self {
+        self.subscription_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_email_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_email_settings(
+        mut self,
+        value: impl Into<super::OrganizationCustomerEmailSettings>,
+    ) -> Self {
+        self.customer_email_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_email_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_email_settings(mut self) -> Self {
+        self.customer_email_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_portal_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_portal_settings(
+        mut self,
+        value: impl Into<super::OrganizationCustomerPortalSettings>,
+    ) -> Self {
+        self.customer_portal_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_portal_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_portal_settings(mut self) -> Self {
+        self.customer_portal_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `default_presentment_currency` to `Some(value)`.
+    #[inline]
+    pub fn default_presentment_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.default_presentment_currency = Some(value.into());
+        self
+    }
+    /// Sets `default_tax_behavior` to `Some(value)`.
+    #[inline]
+    pub fn default_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.default_tax_behavior = Some(value.into());
+        self
+    }
+}
 pub use ::polar_models_shared::OrganizationCreateLegalEntity;

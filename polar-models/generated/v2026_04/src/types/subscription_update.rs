@@ -176,3 +176,49 @@ impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
         Self::Clear(value)
     }
 }
+impl SubscriptionUpdate {
+    /// A [`Base`](Self::Base) built with `SubscriptionUpdateBase::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn base() -> Self {
+        Self::Base(<super::SubscriptionUpdateBase as Default>::default())
+    }
+    /// A [`Seats`](Self::Seats) built with [`SubscriptionUpdateSeats::new`](super::SubscriptionUpdateSeats::new) (`seats`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seats(seats: i64) -> Self {
+        Self::Seats(super::SubscriptionUpdateSeats::new(seats))
+    }
+    /// A [`BillingPeriod`](Self::BillingPeriod) built with [`SubscriptionUpdateBillingPeriod::new`](super::SubscriptionUpdateBillingPeriod::new) (`current_billing_period_end`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn billing_period(
+        current_billing_period_end: super::chrono::DateTime<super::chrono::Utc>,
+    ) -> Self {
+        Self::BillingPeriod(
+            super::SubscriptionUpdateBillingPeriod::new(current_billing_period_end),
+        )
+    }
+    /// A [`Cancel`](Self::Cancel) built with [`SubscriptionCancel::new`](super::SubscriptionCancel::new) (`cancel_at_period_end`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn cancel(cancel_at_period_end: bool) -> Self {
+        Self::Cancel(super::SubscriptionCancel::new(cancel_at_period_end))
+    }
+    /// A [`Revoke`](Self::Revoke) built with `SubscriptionRevoke::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn revoke() -> Self {
+        Self::Revoke(<super::SubscriptionRevoke as Default>::default())
+    }
+    /// A [`Pause`](Self::Pause) built with [`SubscriptionPause::new`](super::SubscriptionPause::new) (`pause_at_period_end`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn pause(pause_at_period_end: bool) -> Self {
+        Self::Pause(super::SubscriptionPause::new(pause_at_period_end))
+    }
+    /// A [`Resume`](Self::Resume) built with `SubscriptionResume::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn resume() -> Self {
+        Self::Resume(<super::SubscriptionResume as Default>::default())
+    }
+    /// A [`Clear`](Self::Clear) built with `SubscriptionUpdateClear::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn clear() -> Self {
+        Self::Clear(<super::SubscriptionUpdateClear as Default>::default())
+    }
+}

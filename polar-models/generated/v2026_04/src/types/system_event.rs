@@ -1561,3 +1561,479 @@ impl From<super::BalanceDisputeReversalEvent> for SystemEvent {
         Self::BalanceDisputeReversal(value)
     }
 }
+impl SystemEvent {
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::MeterCredited(value) => Some(&value.id),
+            Self::MeterReset(value) => Some(&value.id),
+            Self::BenefitGranted(value) => Some(&value.id),
+            Self::BenefitCycled(value) => Some(&value.id),
+            Self::BenefitUpdated(value) => Some(&value.id),
+            Self::BenefitRevoked(value) => Some(&value.id),
+            Self::SubscriptionCreated(value) => Some(&value.id),
+            Self::SubscriptionUpdated(value) => Some(&value.id),
+            Self::SubscriptionCycled(value) => Some(&value.id),
+            Self::SubscriptionCanceled(value) => Some(&value.id),
+            Self::SubscriptionRevoked(value) => Some(&value.id),
+            Self::SubscriptionPastDue(value) => Some(&value.id),
+            Self::SubscriptionReactivated(value) => Some(&value.id),
+            Self::SubscriptionPaused(value) => Some(&value.id),
+            Self::SubscriptionResumed(value) => Some(&value.id),
+            Self::SubscriptionUncanceled(value) => Some(&value.id),
+            Self::SubscriptionProductUpdated(value) => Some(&value.id),
+            Self::SubscriptionSeatsUpdated(value) => Some(&value.id),
+            Self::SubscriptionBillingPeriodUpdated(value) => Some(&value.id),
+            Self::SubscriptionUpdateCleared(value) => Some(&value.id),
+            Self::OrderPaid(value) => Some(&value.id),
+            Self::OrderRefunded(value) => Some(&value.id),
+            Self::OrderVoided(value) => Some(&value.id),
+            Self::CheckoutCreated(value) => Some(&value.id),
+            Self::CustomerCreated(value) => Some(&value.id),
+            Self::CustomerUpdated(value) => Some(&value.id),
+            Self::CustomerDeleted(value) => Some(&value.id),
+            Self::BalanceOrder(value) => Some(&value.id),
+            Self::BalanceCreditOrder(value) => Some(&value.id),
+            Self::BalanceRefund(value) => Some(&value.id),
+            Self::BalanceRefundReversal(value) => Some(&value.id),
+            Self::BalanceDispute(value) => Some(&value.id),
+            Self::BalanceDisputeReversal(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The timestamp of the event.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn timestamp(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::MeterCredited(value) => Some(&value.timestamp),
+            Self::MeterReset(value) => Some(&value.timestamp),
+            Self::BenefitGranted(value) => Some(&value.timestamp),
+            Self::BenefitCycled(value) => Some(&value.timestamp),
+            Self::BenefitUpdated(value) => Some(&value.timestamp),
+            Self::BenefitRevoked(value) => Some(&value.timestamp),
+            Self::SubscriptionCreated(value) => Some(&value.timestamp),
+            Self::SubscriptionUpdated(value) => Some(&value.timestamp),
+            Self::SubscriptionCycled(value) => Some(&value.timestamp),
+            Self::SubscriptionCanceled(value) => Some(&value.timestamp),
+            Self::SubscriptionRevoked(value) => Some(&value.timestamp),
+            Self::SubscriptionPastDue(value) => Some(&value.timestamp),
+            Self::SubscriptionReactivated(value) => Some(&value.timestamp),
+            Self::SubscriptionPaused(value) => Some(&value.timestamp),
+            Self::SubscriptionResumed(value) => Some(&value.timestamp),
+            Self::SubscriptionUncanceled(value) => Some(&value.timestamp),
+            Self::SubscriptionProductUpdated(value) => Some(&value.timestamp),
+            Self::SubscriptionSeatsUpdated(value) => Some(&value.timestamp),
+            Self::SubscriptionBillingPeriodUpdated(value) => Some(&value.timestamp),
+            Self::SubscriptionUpdateCleared(value) => Some(&value.timestamp),
+            Self::OrderPaid(value) => Some(&value.timestamp),
+            Self::OrderRefunded(value) => Some(&value.timestamp),
+            Self::OrderVoided(value) => Some(&value.timestamp),
+            Self::CheckoutCreated(value) => Some(&value.timestamp),
+            Self::CustomerCreated(value) => Some(&value.timestamp),
+            Self::CustomerUpdated(value) => Some(&value.timestamp),
+            Self::CustomerDeleted(value) => Some(&value.timestamp),
+            Self::BalanceOrder(value) => Some(&value.timestamp),
+            Self::BalanceCreditOrder(value) => Some(&value.timestamp),
+            Self::BalanceRefund(value) => Some(&value.timestamp),
+            Self::BalanceRefundReversal(value) => Some(&value.timestamp),
+            Self::BalanceDispute(value) => Some(&value.timestamp),
+            Self::BalanceDisputeReversal(value) => Some(&value.timestamp),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the event.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::MeterCredited(value) => Some(&value.organization_id),
+            Self::MeterReset(value) => Some(&value.organization_id),
+            Self::BenefitGranted(value) => Some(&value.organization_id),
+            Self::BenefitCycled(value) => Some(&value.organization_id),
+            Self::BenefitUpdated(value) => Some(&value.organization_id),
+            Self::BenefitRevoked(value) => Some(&value.organization_id),
+            Self::SubscriptionCreated(value) => Some(&value.organization_id),
+            Self::SubscriptionUpdated(value) => Some(&value.organization_id),
+            Self::SubscriptionCycled(value) => Some(&value.organization_id),
+            Self::SubscriptionCanceled(value) => Some(&value.organization_id),
+            Self::SubscriptionRevoked(value) => Some(&value.organization_id),
+            Self::SubscriptionPastDue(value) => Some(&value.organization_id),
+            Self::SubscriptionReactivated(value) => Some(&value.organization_id),
+            Self::SubscriptionPaused(value) => Some(&value.organization_id),
+            Self::SubscriptionResumed(value) => Some(&value.organization_id),
+            Self::SubscriptionUncanceled(value) => Some(&value.organization_id),
+            Self::SubscriptionProductUpdated(value) => Some(&value.organization_id),
+            Self::SubscriptionSeatsUpdated(value) => Some(&value.organization_id),
+            Self::SubscriptionBillingPeriodUpdated(value) => Some(&value.organization_id),
+            Self::SubscriptionUpdateCleared(value) => Some(&value.organization_id),
+            Self::OrderPaid(value) => Some(&value.organization_id),
+            Self::OrderRefunded(value) => Some(&value.organization_id),
+            Self::OrderVoided(value) => Some(&value.organization_id),
+            Self::CheckoutCreated(value) => Some(&value.organization_id),
+            Self::CustomerCreated(value) => Some(&value.organization_id),
+            Self::CustomerUpdated(value) => Some(&value.organization_id),
+            Self::CustomerDeleted(value) => Some(&value.organization_id),
+            Self::BalanceOrder(value) => Some(&value.organization_id),
+            Self::BalanceCreditOrder(value) => Some(&value.organization_id),
+            Self::BalanceRefund(value) => Some(&value.organization_id),
+            Self::BalanceRefundReversal(value) => Some(&value.organization_id),
+            Self::BalanceDispute(value) => Some(&value.organization_id),
+            Self::BalanceDisputeReversal(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the customer in your Polar organization associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::MeterCredited(value) => value.customer_id.as_ref(),
+            Self::MeterReset(value) => value.customer_id.as_ref(),
+            Self::BenefitGranted(value) => value.customer_id.as_ref(),
+            Self::BenefitCycled(value) => value.customer_id.as_ref(),
+            Self::BenefitUpdated(value) => value.customer_id.as_ref(),
+            Self::BenefitRevoked(value) => value.customer_id.as_ref(),
+            Self::SubscriptionCreated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionUpdated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionCycled(value) => value.customer_id.as_ref(),
+            Self::SubscriptionCanceled(value) => value.customer_id.as_ref(),
+            Self::SubscriptionRevoked(value) => value.customer_id.as_ref(),
+            Self::SubscriptionPastDue(value) => value.customer_id.as_ref(),
+            Self::SubscriptionReactivated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionPaused(value) => value.customer_id.as_ref(),
+            Self::SubscriptionResumed(value) => value.customer_id.as_ref(),
+            Self::SubscriptionUncanceled(value) => value.customer_id.as_ref(),
+            Self::SubscriptionProductUpdated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionSeatsUpdated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => value.customer_id.as_ref(),
+            Self::SubscriptionUpdateCleared(value) => value.customer_id.as_ref(),
+            Self::OrderPaid(value) => value.customer_id.as_ref(),
+            Self::OrderRefunded(value) => value.customer_id.as_ref(),
+            Self::OrderVoided(value) => value.customer_id.as_ref(),
+            Self::CheckoutCreated(value) => value.customer_id.as_ref(),
+            Self::CustomerCreated(value) => value.customer_id.as_ref(),
+            Self::CustomerUpdated(value) => value.customer_id.as_ref(),
+            Self::CustomerDeleted(value) => value.customer_id.as_ref(),
+            Self::BalanceOrder(value) => value.customer_id.as_ref(),
+            Self::BalanceCreditOrder(value) => value.customer_id.as_ref(),
+            Self::BalanceRefund(value) => value.customer_id.as_ref(),
+            Self::BalanceRefundReversal(value) => value.customer_id.as_ref(),
+            Self::BalanceDispute(value) => value.customer_id.as_ref(),
+            Self::BalanceDisputeReversal(value) => value.customer_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The customer associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer(&self) -> Option<&super::Customer> {
+        match self {
+            Self::MeterCredited(value) => value.customer.as_ref(),
+            Self::MeterReset(value) => value.customer.as_ref(),
+            Self::BenefitGranted(value) => value.customer.as_ref(),
+            Self::BenefitCycled(value) => value.customer.as_ref(),
+            Self::BenefitUpdated(value) => value.customer.as_ref(),
+            Self::BenefitRevoked(value) => value.customer.as_ref(),
+            Self::SubscriptionCreated(value) => value.customer.as_ref(),
+            Self::SubscriptionUpdated(value) => value.customer.as_ref(),
+            Self::SubscriptionCycled(value) => value.customer.as_ref(),
+            Self::SubscriptionCanceled(value) => value.customer.as_ref(),
+            Self::SubscriptionRevoked(value) => value.customer.as_ref(),
+            Self::SubscriptionPastDue(value) => value.customer.as_ref(),
+            Self::SubscriptionReactivated(value) => value.customer.as_ref(),
+            Self::SubscriptionPaused(value) => value.customer.as_ref(),
+            Self::SubscriptionResumed(value) => value.customer.as_ref(),
+            Self::SubscriptionUncanceled(value) => value.customer.as_ref(),
+            Self::SubscriptionProductUpdated(value) => value.customer.as_ref(),
+            Self::SubscriptionSeatsUpdated(value) => value.customer.as_ref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => value.customer.as_ref(),
+            Self::SubscriptionUpdateCleared(value) => value.customer.as_ref(),
+            Self::OrderPaid(value) => value.customer.as_ref(),
+            Self::OrderRefunded(value) => value.customer.as_ref(),
+            Self::OrderVoided(value) => value.customer.as_ref(),
+            Self::CheckoutCreated(value) => value.customer.as_ref(),
+            Self::CustomerCreated(value) => value.customer.as_ref(),
+            Self::CustomerUpdated(value) => value.customer.as_ref(),
+            Self::CustomerDeleted(value) => value.customer.as_ref(),
+            Self::BalanceOrder(value) => value.customer.as_ref(),
+            Self::BalanceCreditOrder(value) => value.customer.as_ref(),
+            Self::BalanceRefund(value) => value.customer.as_ref(),
+            Self::BalanceRefundReversal(value) => value.customer.as_ref(),
+            Self::BalanceDispute(value) => value.customer.as_ref(),
+            Self::BalanceDisputeReversal(value) => value.customer.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the customer in your system associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_customer_id(&self) -> Option<&str> {
+        match self {
+            Self::MeterCredited(value) => value.external_customer_id.as_deref(),
+            Self::MeterReset(value) => value.external_customer_id.as_deref(),
+            Self::BenefitGranted(value) => value.external_customer_id.as_deref(),
+            Self::BenefitCycled(value) => value.external_customer_id.as_deref(),
+            Self::BenefitUpdated(value) => value.external_customer_id.as_deref(),
+            Self::BenefitRevoked(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionCreated(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionUpdated(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionCycled(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionCanceled(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionRevoked(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionPastDue(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionReactivated(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionPaused(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionResumed(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionUncanceled(value) => value.external_customer_id.as_deref(),
+            Self::SubscriptionProductUpdated(value) => {
+                value.external_customer_id.as_deref()
+            }
+            Self::SubscriptionSeatsUpdated(value) => {
+                value.external_customer_id.as_deref()
+            }
+            Self::SubscriptionBillingPeriodUpdated(value) => {
+                value.external_customer_id.as_deref()
+            }
+            Self::SubscriptionUpdateCleared(value) => {
+                value.external_customer_id.as_deref()
+            }
+            Self::OrderPaid(value) => value.external_customer_id.as_deref(),
+            Self::OrderRefunded(value) => value.external_customer_id.as_deref(),
+            Self::OrderVoided(value) => value.external_customer_id.as_deref(),
+            Self::CheckoutCreated(value) => value.external_customer_id.as_deref(),
+            Self::CustomerCreated(value) => value.external_customer_id.as_deref(),
+            Self::CustomerUpdated(value) => value.external_customer_id.as_deref(),
+            Self::CustomerDeleted(value) => value.external_customer_id.as_deref(),
+            Self::BalanceOrder(value) => value.external_customer_id.as_deref(),
+            Self::BalanceCreditOrder(value) => value.external_customer_id.as_deref(),
+            Self::BalanceRefund(value) => value.external_customer_id.as_deref(),
+            Self::BalanceRefundReversal(value) => value.external_customer_id.as_deref(),
+            Self::BalanceDispute(value) => value.external_customer_id.as_deref(),
+            Self::BalanceDisputeReversal(value) => value.external_customer_id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the member within the customer's organization who performed the action inside B2B.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn member_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::MeterCredited(value) => value.member_id.as_ref(),
+            Self::MeterReset(value) => value.member_id.as_ref(),
+            Self::BenefitGranted(value) => value.member_id.as_ref(),
+            Self::BenefitCycled(value) => value.member_id.as_ref(),
+            Self::BenefitUpdated(value) => value.member_id.as_ref(),
+            Self::BenefitRevoked(value) => value.member_id.as_ref(),
+            Self::SubscriptionCreated(value) => value.member_id.as_ref(),
+            Self::SubscriptionUpdated(value) => value.member_id.as_ref(),
+            Self::SubscriptionCycled(value) => value.member_id.as_ref(),
+            Self::SubscriptionCanceled(value) => value.member_id.as_ref(),
+            Self::SubscriptionRevoked(value) => value.member_id.as_ref(),
+            Self::SubscriptionPastDue(value) => value.member_id.as_ref(),
+            Self::SubscriptionReactivated(value) => value.member_id.as_ref(),
+            Self::SubscriptionPaused(value) => value.member_id.as_ref(),
+            Self::SubscriptionResumed(value) => value.member_id.as_ref(),
+            Self::SubscriptionUncanceled(value) => value.member_id.as_ref(),
+            Self::SubscriptionProductUpdated(value) => value.member_id.as_ref(),
+            Self::SubscriptionSeatsUpdated(value) => value.member_id.as_ref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => value.member_id.as_ref(),
+            Self::SubscriptionUpdateCleared(value) => value.member_id.as_ref(),
+            Self::OrderPaid(value) => value.member_id.as_ref(),
+            Self::OrderRefunded(value) => value.member_id.as_ref(),
+            Self::OrderVoided(value) => value.member_id.as_ref(),
+            Self::CheckoutCreated(value) => value.member_id.as_ref(),
+            Self::CustomerCreated(value) => value.member_id.as_ref(),
+            Self::CustomerUpdated(value) => value.member_id.as_ref(),
+            Self::CustomerDeleted(value) => value.member_id.as_ref(),
+            Self::BalanceOrder(value) => value.member_id.as_ref(),
+            Self::BalanceCreditOrder(value) => value.member_id.as_ref(),
+            Self::BalanceRefund(value) => value.member_id.as_ref(),
+            Self::BalanceRefundReversal(value) => value.member_id.as_ref(),
+            Self::BalanceDispute(value) => value.member_id.as_ref(),
+            Self::BalanceDisputeReversal(value) => value.member_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the member in your system within the customer's organization who performed the action inside B2B.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_member_id(&self) -> Option<&str> {
+        match self {
+            Self::MeterCredited(value) => value.external_member_id.as_deref(),
+            Self::MeterReset(value) => value.external_member_id.as_deref(),
+            Self::BenefitGranted(value) => value.external_member_id.as_deref(),
+            Self::BenefitCycled(value) => value.external_member_id.as_deref(),
+            Self::BenefitUpdated(value) => value.external_member_id.as_deref(),
+            Self::BenefitRevoked(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionCreated(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionUpdated(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionCycled(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionCanceled(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionRevoked(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionPastDue(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionReactivated(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionPaused(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionResumed(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionUncanceled(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionProductUpdated(value) => {
+                value.external_member_id.as_deref()
+            }
+            Self::SubscriptionSeatsUpdated(value) => value.external_member_id.as_deref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => {
+                value.external_member_id.as_deref()
+            }
+            Self::SubscriptionUpdateCleared(value) => value.external_member_id.as_deref(),
+            Self::OrderPaid(value) => value.external_member_id.as_deref(),
+            Self::OrderRefunded(value) => value.external_member_id.as_deref(),
+            Self::OrderVoided(value) => value.external_member_id.as_deref(),
+            Self::CheckoutCreated(value) => value.external_member_id.as_deref(),
+            Self::CustomerCreated(value) => value.external_member_id.as_deref(),
+            Self::CustomerUpdated(value) => value.external_member_id.as_deref(),
+            Self::CustomerDeleted(value) => value.external_member_id.as_deref(),
+            Self::BalanceOrder(value) => value.external_member_id.as_deref(),
+            Self::BalanceCreditOrder(value) => value.external_member_id.as_deref(),
+            Self::BalanceRefund(value) => value.external_member_id.as_deref(),
+            Self::BalanceRefundReversal(value) => value.external_member_id.as_deref(),
+            Self::BalanceDispute(value) => value.external_member_id.as_deref(),
+            Self::BalanceDisputeReversal(value) => value.external_member_id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Number of direct child events linked to this event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn child_count(&self) -> Option<&i64> {
+        match self {
+            Self::MeterCredited(value) => value.child_count.as_ref(),
+            Self::MeterReset(value) => value.child_count.as_ref(),
+            Self::BenefitGranted(value) => value.child_count.as_ref(),
+            Self::BenefitCycled(value) => value.child_count.as_ref(),
+            Self::BenefitUpdated(value) => value.child_count.as_ref(),
+            Self::BenefitRevoked(value) => value.child_count.as_ref(),
+            Self::SubscriptionCreated(value) => value.child_count.as_ref(),
+            Self::SubscriptionUpdated(value) => value.child_count.as_ref(),
+            Self::SubscriptionCycled(value) => value.child_count.as_ref(),
+            Self::SubscriptionCanceled(value) => value.child_count.as_ref(),
+            Self::SubscriptionRevoked(value) => value.child_count.as_ref(),
+            Self::SubscriptionPastDue(value) => value.child_count.as_ref(),
+            Self::SubscriptionReactivated(value) => value.child_count.as_ref(),
+            Self::SubscriptionPaused(value) => value.child_count.as_ref(),
+            Self::SubscriptionResumed(value) => value.child_count.as_ref(),
+            Self::SubscriptionUncanceled(value) => value.child_count.as_ref(),
+            Self::SubscriptionProductUpdated(value) => value.child_count.as_ref(),
+            Self::SubscriptionSeatsUpdated(value) => value.child_count.as_ref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => value.child_count.as_ref(),
+            Self::SubscriptionUpdateCleared(value) => value.child_count.as_ref(),
+            Self::OrderPaid(value) => value.child_count.as_ref(),
+            Self::OrderRefunded(value) => value.child_count.as_ref(),
+            Self::OrderVoided(value) => value.child_count.as_ref(),
+            Self::CheckoutCreated(value) => value.child_count.as_ref(),
+            Self::CustomerCreated(value) => value.child_count.as_ref(),
+            Self::CustomerUpdated(value) => value.child_count.as_ref(),
+            Self::CustomerDeleted(value) => value.child_count.as_ref(),
+            Self::BalanceOrder(value) => value.child_count.as_ref(),
+            Self::BalanceCreditOrder(value) => value.child_count.as_ref(),
+            Self::BalanceRefund(value) => value.child_count.as_ref(),
+            Self::BalanceRefundReversal(value) => value.child_count.as_ref(),
+            Self::BalanceDispute(value) => value.child_count.as_ref(),
+            Self::BalanceDisputeReversal(value) => value.child_count.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the parent event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn parent_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::MeterCredited(value) => value.parent_id.as_ref(),
+            Self::MeterReset(value) => value.parent_id.as_ref(),
+            Self::BenefitGranted(value) => value.parent_id.as_ref(),
+            Self::BenefitCycled(value) => value.parent_id.as_ref(),
+            Self::BenefitUpdated(value) => value.parent_id.as_ref(),
+            Self::BenefitRevoked(value) => value.parent_id.as_ref(),
+            Self::SubscriptionCreated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionUpdated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionCycled(value) => value.parent_id.as_ref(),
+            Self::SubscriptionCanceled(value) => value.parent_id.as_ref(),
+            Self::SubscriptionRevoked(value) => value.parent_id.as_ref(),
+            Self::SubscriptionPastDue(value) => value.parent_id.as_ref(),
+            Self::SubscriptionReactivated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionPaused(value) => value.parent_id.as_ref(),
+            Self::SubscriptionResumed(value) => value.parent_id.as_ref(),
+            Self::SubscriptionUncanceled(value) => value.parent_id.as_ref(),
+            Self::SubscriptionProductUpdated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionSeatsUpdated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionBillingPeriodUpdated(value) => value.parent_id.as_ref(),
+            Self::SubscriptionUpdateCleared(value) => value.parent_id.as_ref(),
+            Self::OrderPaid(value) => value.parent_id.as_ref(),
+            Self::OrderRefunded(value) => value.parent_id.as_ref(),
+            Self::OrderVoided(value) => value.parent_id.as_ref(),
+            Self::CheckoutCreated(value) => value.parent_id.as_ref(),
+            Self::CustomerCreated(value) => value.parent_id.as_ref(),
+            Self::CustomerUpdated(value) => value.parent_id.as_ref(),
+            Self::CustomerDeleted(value) => value.parent_id.as_ref(),
+            Self::BalanceOrder(value) => value.parent_id.as_ref(),
+            Self::BalanceCreditOrder(value) => value.parent_id.as_ref(),
+            Self::BalanceRefund(value) => value.parent_id.as_ref(),
+            Self::BalanceRefundReversal(value) => value.parent_id.as_ref(),
+            Self::BalanceDispute(value) => value.parent_id.as_ref(),
+            Self::BalanceDisputeReversal(value) => value.parent_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Human readable label of the event type.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::MeterCredited(value) => Some(value.label.as_str()),
+            Self::MeterReset(value) => Some(value.label.as_str()),
+            Self::BenefitGranted(value) => Some(value.label.as_str()),
+            Self::BenefitCycled(value) => Some(value.label.as_str()),
+            Self::BenefitUpdated(value) => Some(value.label.as_str()),
+            Self::BenefitRevoked(value) => Some(value.label.as_str()),
+            Self::SubscriptionCreated(value) => Some(value.label.as_str()),
+            Self::SubscriptionUpdated(value) => Some(value.label.as_str()),
+            Self::SubscriptionCycled(value) => Some(value.label.as_str()),
+            Self::SubscriptionCanceled(value) => Some(value.label.as_str()),
+            Self::SubscriptionRevoked(value) => Some(value.label.as_str()),
+            Self::SubscriptionPastDue(value) => Some(value.label.as_str()),
+            Self::SubscriptionReactivated(value) => Some(value.label.as_str()),
+            Self::SubscriptionPaused(value) => Some(value.label.as_str()),
+            Self::SubscriptionResumed(value) => Some(value.label.as_str()),
+            Self::SubscriptionUncanceled(value) => Some(value.label.as_str()),
+            Self::SubscriptionProductUpdated(value) => Some(value.label.as_str()),
+            Self::SubscriptionSeatsUpdated(value) => Some(value.label.as_str()),
+            Self::SubscriptionBillingPeriodUpdated(value) => Some(value.label.as_str()),
+            Self::SubscriptionUpdateCleared(value) => Some(value.label.as_str()),
+            Self::OrderPaid(value) => Some(value.label.as_str()),
+            Self::OrderRefunded(value) => Some(value.label.as_str()),
+            Self::OrderVoided(value) => Some(value.label.as_str()),
+            Self::CheckoutCreated(value) => Some(value.label.as_str()),
+            Self::CustomerCreated(value) => Some(value.label.as_str()),
+            Self::CustomerUpdated(value) => Some(value.label.as_str()),
+            Self::CustomerDeleted(value) => Some(value.label.as_str()),
+            Self::BalanceOrder(value) => Some(value.label.as_str()),
+            Self::BalanceCreditOrder(value) => Some(value.label.as_str()),
+            Self::BalanceRefund(value) => Some(value.label.as_str()),
+            Self::BalanceRefundReversal(value) => Some(value.label.as_str()),
+            Self::BalanceDispute(value) => Some(value.label.as_str()),
+            Self::BalanceDisputeReversal(value) => Some(value.label.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

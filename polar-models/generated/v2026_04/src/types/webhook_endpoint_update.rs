@@ -94,3 +94,65 @@ impl crate::__private::DecodeStruct for WebhookEndpointUpdate {
         })
     }
 }
+impl WebhookEndpointUpdate {
+    /// Sets `url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_url(mut self) -> Self {
+        self.url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `format` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn format(mut self, value: impl Into<super::WebhookFormat>) -> Self {
+        self.format = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `format`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_format(mut self) -> Self {
+        self.format = crate::Nullable::Null;
+        self
+    }
+    /// Sets `events` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn events(mut self, value: impl Into<Vec<super::WebhookEventType>>) -> Self {
+        self.events = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `events`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_events(mut self) -> Self {
+        self.events = crate::Nullable::Null;
+        self
+    }
+    /// Sets `enabled` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn enabled(mut self, value: impl Into<bool>) -> Self {
+        self.enabled = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `enabled`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_enabled(mut self) -> Self {
+        self.enabled = crate::Nullable::Null;
+        self
+    }
+}

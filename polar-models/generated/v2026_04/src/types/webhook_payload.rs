@@ -1043,3 +1043,88 @@ impl WebhookPayload {
         }
     }
 }
+impl WebhookPayload {
+    /// Timestamp
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn timestamp(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            #[cfg(feature = "benefits")]
+            Self::BenefitCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "benefits")]
+            Self::BenefitUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantCycled(value) => Some(&value.timestamp),
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantRevoked(value) => Some(&value.timestamp),
+            #[cfg(feature = "benefit_grants")]
+            Self::BenefitGrantUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutExpired(value) => Some(&value.timestamp),
+            #[cfg(feature = "checkouts")]
+            Self::CheckoutUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "customers")]
+            Self::CustomerCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "customers")]
+            Self::CustomerDeleted(value) => Some(&value.timestamp),
+            #[cfg(feature = "customers")]
+            Self::CustomerStateChanged(value) => Some(&value.timestamp),
+            #[cfg(feature = "customers")]
+            Self::CustomerUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatAssigned(value) => Some(&value.timestamp),
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatClaimed(value) => Some(&value.timestamp),
+            #[cfg(feature = "customer_seats")]
+            Self::CustomerSeatRevoked(value) => Some(&value.timestamp),
+            #[cfg(feature = "members")]
+            Self::MemberCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "members")]
+            Self::MemberDeleted(value) => Some(&value.timestamp),
+            #[cfg(feature = "members")]
+            Self::MemberUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "orders")]
+            Self::OrderCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "orders")]
+            Self::OrderPaid(value) => Some(&value.timestamp),
+            #[cfg(feature = "orders")]
+            Self::OrderRefunded(value) => Some(&value.timestamp),
+            #[cfg(feature = "orders")]
+            Self::OrderUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "organizations")]
+            Self::OrganizationUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "products")]
+            Self::ProductCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "products")]
+            Self::ProductUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "refunds")]
+            Self::RefundCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "refunds")]
+            Self::RefundUpdated(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionActive(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionCanceled(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionCreated(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionPastDue(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionPaused(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionResumed(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionRevoked(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionUncanceled(value) => Some(&value.timestamp),
+            #[cfg(feature = "subscriptions")]
+            Self::SubscriptionUpdated(value) => Some(&value.timestamp),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -419,3 +419,260 @@ impl From<super::BenefitGrantSlackSharedChannelWebhook> for BenefitGrantWebhook 
         Self::SlackSharedChannel(value)
     }
 }
+impl BenefitGrantWebhook {
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Discord(value) => Some(&value.created_at),
+            Self::Custom(value) => Some(&value.created_at),
+            Self::GitHubRepository(value) => Some(&value.created_at),
+            Self::Downloadables(value) => Some(&value.created_at),
+            Self::LicenseKeys(value) => Some(&value.created_at),
+            Self::MeterCredit(value) => Some(&value.created_at),
+            Self::FeatureFlag(value) => Some(&value.created_at),
+            Self::SlackSharedChannel(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Discord(value) => value.modified_at.as_ref(),
+            Self::Custom(value) => value.modified_at.as_ref(),
+            Self::GitHubRepository(value) => value.modified_at.as_ref(),
+            Self::Downloadables(value) => value.modified_at.as_ref(),
+            Self::LicenseKeys(value) => value.modified_at.as_ref(),
+            Self::MeterCredit(value) => value.modified_at.as_ref(),
+            Self::FeatureFlag(value) => value.modified_at.as_ref(),
+            Self::SlackSharedChannel(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the grant.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => Some(&value.id),
+            Self::Custom(value) => Some(&value.id),
+            Self::GitHubRepository(value) => Some(&value.id),
+            Self::Downloadables(value) => Some(&value.id),
+            Self::LicenseKeys(value) => Some(&value.id),
+            Self::MeterCredit(value) => Some(&value.id),
+            Self::FeatureFlag(value) => Some(&value.id),
+            Self::SlackSharedChannel(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn granted_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Discord(value) => value.granted_at.as_ref(),
+            Self::Custom(value) => value.granted_at.as_ref(),
+            Self::GitHubRepository(value) => value.granted_at.as_ref(),
+            Self::Downloadables(value) => value.granted_at.as_ref(),
+            Self::LicenseKeys(value) => value.granted_at.as_ref(),
+            Self::MeterCredit(value) => value.granted_at.as_ref(),
+            Self::FeatureFlag(value) => value.granted_at.as_ref(),
+            Self::SlackSharedChannel(value) => value.granted_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the benefit is granted.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn is_granted(&self) -> Option<&bool> {
+        match self {
+            Self::Discord(value) => Some(&value.is_granted),
+            Self::Custom(value) => Some(&value.is_granted),
+            Self::GitHubRepository(value) => Some(&value.is_granted),
+            Self::Downloadables(value) => Some(&value.is_granted),
+            Self::LicenseKeys(value) => Some(&value.is_granted),
+            Self::MeterCredit(value) => Some(&value.is_granted),
+            Self::FeatureFlag(value) => Some(&value.is_granted),
+            Self::SlackSharedChannel(value) => Some(&value.is_granted),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The timestamp when the benefit was revoked. If `None`, the benefit is not revoked.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn revoked_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Discord(value) => value.revoked_at.as_ref(),
+            Self::Custom(value) => value.revoked_at.as_ref(),
+            Self::GitHubRepository(value) => value.revoked_at.as_ref(),
+            Self::Downloadables(value) => value.revoked_at.as_ref(),
+            Self::LicenseKeys(value) => value.revoked_at.as_ref(),
+            Self::MeterCredit(value) => value.revoked_at.as_ref(),
+            Self::FeatureFlag(value) => value.revoked_at.as_ref(),
+            Self::SlackSharedChannel(value) => value.revoked_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the benefit is revoked.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn is_revoked(&self) -> Option<&bool> {
+        match self {
+            Self::Discord(value) => Some(&value.is_revoked),
+            Self::Custom(value) => Some(&value.is_revoked),
+            Self::GitHubRepository(value) => Some(&value.is_revoked),
+            Self::Downloadables(value) => Some(&value.is_revoked),
+            Self::LicenseKeys(value) => Some(&value.is_revoked),
+            Self::MeterCredit(value) => Some(&value.is_revoked),
+            Self::FeatureFlag(value) => Some(&value.is_revoked),
+            Self::SlackSharedChannel(value) => Some(&value.is_revoked),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the subscription that granted this benefit.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn subscription_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => value.subscription_id.as_ref(),
+            Self::Custom(value) => value.subscription_id.as_ref(),
+            Self::GitHubRepository(value) => value.subscription_id.as_ref(),
+            Self::Downloadables(value) => value.subscription_id.as_ref(),
+            Self::LicenseKeys(value) => value.subscription_id.as_ref(),
+            Self::MeterCredit(value) => value.subscription_id.as_ref(),
+            Self::FeatureFlag(value) => value.subscription_id.as_ref(),
+            Self::SlackSharedChannel(value) => value.subscription_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the order that granted this benefit.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn order_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => value.order_id.as_ref(),
+            Self::Custom(value) => value.order_id.as_ref(),
+            Self::GitHubRepository(value) => value.order_id.as_ref(),
+            Self::Downloadables(value) => value.order_id.as_ref(),
+            Self::LicenseKeys(value) => value.order_id.as_ref(),
+            Self::MeterCredit(value) => value.order_id.as_ref(),
+            Self::FeatureFlag(value) => value.order_id.as_ref(),
+            Self::SlackSharedChannel(value) => value.order_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the customer concerned by this grant.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => Some(&value.customer_id),
+            Self::Custom(value) => Some(&value.customer_id),
+            Self::GitHubRepository(value) => Some(&value.customer_id),
+            Self::Downloadables(value) => Some(&value.customer_id),
+            Self::LicenseKeys(value) => Some(&value.customer_id),
+            Self::MeterCredit(value) => Some(&value.customer_id),
+            Self::FeatureFlag(value) => Some(&value.customer_id),
+            Self::SlackSharedChannel(value) => Some(&value.customer_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the member concerned by this grant.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn member_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => value.member_id.as_ref(),
+            Self::Custom(value) => value.member_id.as_ref(),
+            Self::GitHubRepository(value) => value.member_id.as_ref(),
+            Self::Downloadables(value) => value.member_id.as_ref(),
+            Self::LicenseKeys(value) => value.member_id.as_ref(),
+            Self::MeterCredit(value) => value.member_id.as_ref(),
+            Self::FeatureFlag(value) => value.member_id.as_ref(),
+            Self::SlackSharedChannel(value) => value.member_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the benefit concerned by this grant.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn benefit_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Discord(value) => Some(&value.benefit_id),
+            Self::Custom(value) => Some(&value.benefit_id),
+            Self::GitHubRepository(value) => Some(&value.benefit_id),
+            Self::Downloadables(value) => Some(&value.benefit_id),
+            Self::LicenseKeys(value) => Some(&value.benefit_id),
+            Self::MeterCredit(value) => Some(&value.benefit_id),
+            Self::FeatureFlag(value) => Some(&value.benefit_id),
+            Self::SlackSharedChannel(value) => Some(&value.benefit_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The error information if the benefit grant failed with an unrecoverable error.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn error(&self) -> Option<&super::BenefitGrantError> {
+        match self {
+            Self::Discord(value) => value.error.as_ref(),
+            Self::Custom(value) => value.error.as_ref(),
+            Self::GitHubRepository(value) => value.error.as_ref(),
+            Self::Downloadables(value) => value.error.as_ref(),
+            Self::LicenseKeys(value) => value.error.as_ref(),
+            Self::MeterCredit(value) => value.error.as_ref(),
+            Self::FeatureFlag(value) => value.error.as_ref(),
+            Self::SlackSharedChannel(value) => value.error.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `customer` property.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn customer(&self) -> Option<&super::Customer> {
+        match self {
+            Self::Discord(value) => Some(&value.customer),
+            Self::Custom(value) => Some(&value.customer),
+            Self::GitHubRepository(value) => Some(&value.customer),
+            Self::Downloadables(value) => Some(&value.customer),
+            Self::LicenseKeys(value) => Some(&value.customer),
+            Self::MeterCredit(value) => Some(&value.customer),
+            Self::FeatureFlag(value) => Some(&value.customer),
+            Self::SlackSharedChannel(value) => Some(&value.customer),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// A member of a customer.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn member(&self) -> Option<&super::Member> {
+        match self {
+            Self::Discord(value) => value.member.as_ref(),
+            Self::Custom(value) => value.member.as_ref(),
+            Self::GitHubRepository(value) => value.member.as_ref(),
+            Self::Downloadables(value) => value.member.as_ref(),
+            Self::LicenseKeys(value) => value.member.as_ref(),
+            Self::MeterCredit(value) => value.member.as_ref(),
+            Self::FeatureFlag(value) => value.member.as_ref(),
+            Self::SlackSharedChannel(value) => value.member.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+}

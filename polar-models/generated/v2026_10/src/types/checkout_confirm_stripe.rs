@@ -231,3 +231,190 @@ impl crate::__private::DecodeStruct for CheckoutConfirmStripe {
         })
     }
 }
+impl CheckoutConfirmStripe {
+    /// Sets `custom_field_data` to `Some(value)`.
+    #[inline]
+    pub fn custom_field_data(
+        mut self,
+        value: impl Into<
+            ::std::collections::BTreeMap<
+                String,
+                Option<super::StringOrIntegerOrBooleanOrDateTime>,
+            >,
+        >,
+    ) -> Self {
+        self.custom_field_data = Some(value.into());
+        self
+    }
+    /// Sets `product_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.product_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_id(mut self) -> Self {
+        self.product_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `product_price_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_price_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.product_price_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_price_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_price_id(mut self) -> Self {
+        self.product_price_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn amount(mut self, value: impl Into<i64>) -> Self {
+        self.amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_amount(mut self) -> Self {
+        self.amount = crate::Nullable::Null;
+        self
+    }
+    /// Sets `seats` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn seats(mut self, value: impl Into<i64>) -> Self {
+        self.seats = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `seats`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_seats(mut self) -> Self {
+        self.seats = crate::Nullable::Null;
+        self
+    }
+    /// Sets `is_business_customer` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn is_business_customer(mut self, value: impl Into<bool>) -> Self {
+        self.is_business_customer = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `is_business_customer`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_is_business_customer(mut self) -> Self {
+        self.is_business_customer = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_name(mut self) -> Self {
+        self.customer_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_email(mut self, value: impl Into<String>) -> Self {
+        self.customer_email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_email(mut self) -> Self {
+        self.customer_email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_name(mut self, value: impl Into<String>) -> Self {
+        self.customer_billing_name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_name(mut self) -> Self {
+        self.customer_billing_name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_billing_address` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_billing_address(
+        mut self,
+        value: impl Into<super::AddressInput>,
+    ) -> Self {
+        self.customer_billing_address = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_billing_address`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_billing_address(mut self) -> Self {
+        self.customer_billing_address = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_tax_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_tax_id(mut self, value: impl Into<String>) -> Self {
+        self.customer_tax_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_tax_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_tax_id(mut self) -> Self {
+        self.customer_tax_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `locale` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn locale(mut self, value: impl Into<String>) -> Self {
+        self.locale = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `locale`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_locale(mut self) -> Self {
+        self.locale = crate::Nullable::Null;
+        self
+    }
+    /// Sets `payment_method_type` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn payment_method_type(mut self, value: impl Into<String>) -> Self {
+        self.payment_method_type = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `payment_method_type`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_payment_method_type(mut self) -> Self {
+        self.payment_method_type = crate::Nullable::Null;
+        self
+    }
+    /// Sets `discount_code` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn discount_code(mut self, value: impl Into<String>) -> Self {
+        self.discount_code = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `discount_code`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_discount_code(mut self) -> Self {
+        self.discount_code = crate::Nullable::Null;
+        self
+    }
+    /// Sets `confirmation_token_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn confirmation_token_id(mut self, value: impl Into<String>) -> Self {
+        self.confirmation_token_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `confirmation_token_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_confirmation_token_id(mut self) -> Self {
+        self.confirmation_token_id = crate::Nullable::Null;
+        self
+    }
+}

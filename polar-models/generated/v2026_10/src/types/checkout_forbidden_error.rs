@@ -128,3 +128,19 @@ impl From<super::DiscountRedemptionLimitReached> for CheckoutForbiddenError {
         Self::DiscountRedemptionLimitReached(value)
     }
 }
+impl CheckoutForbiddenError {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::AlreadyActiveSubscription(value) => Some(value.detail.as_str()),
+            Self::NotOpen(value) => Some(value.detail.as_str()),
+            Self::PaymentNotReady(value) => Some(value.detail.as_str()),
+            Self::TrialAlreadyRedeemed(value) => Some(value.detail.as_str()),
+            Self::DiscountRedemptionLimitReached(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

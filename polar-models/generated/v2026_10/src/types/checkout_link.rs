@@ -514,3 +514,201 @@ impl From<super::DiscountPercentageRepeatDurationBase> for CheckoutLinkDiscount 
         Self::PercentageRepeatDurationBase(value)
     }
 }
+impl CheckoutLinkDiscount {
+    /// DiscountDuration
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.duration),
+            Self::FixedRepeatDurationBase(value) => Some(&value.duration),
+            Self::PercentageOnceForeverDurationBase(value) => Some(&value.duration),
+            Self::PercentageRepeatDurationBase(value) => Some(&value.duration),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// DiscountType
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.r#type),
+            Self::FixedRepeatDurationBase(value) => Some(&value.r#type),
+            Self::PercentageOnceForeverDurationBase(value) => Some(&value.r#type),
+            Self::PercentageRepeatDurationBase(value) => Some(&value.r#type),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.created_at),
+            Self::FixedRepeatDurationBase(value) => Some(&value.created_at),
+            Self::PercentageOnceForeverDurationBase(value) => Some(&value.created_at),
+            Self::PercentageRepeatDurationBase(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => value.modified_at.as_ref(),
+            Self::FixedRepeatDurationBase(value) => value.modified_at.as_ref(),
+            Self::PercentageOnceForeverDurationBase(value) => value.modified_at.as_ref(),
+            Self::PercentageRepeatDurationBase(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.id),
+            Self::FixedRepeatDurationBase(value) => Some(&value.id),
+            Self::PercentageOnceForeverDurationBase(value) => Some(&value.id),
+            Self::PercentageRepeatDurationBase(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `metadata` property.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.metadata),
+            Self::FixedRepeatDurationBase(value) => Some(&value.metadata),
+            Self::PercentageOnceForeverDurationBase(value) => Some(&value.metadata),
+            Self::PercentageRepeatDurationBase(value) => Some(&value.metadata),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name of the discount. Will be displayed to the customer when the discount is applied.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(value.name.as_str()),
+            Self::FixedRepeatDurationBase(value) => Some(value.name.as_str()),
+            Self::PercentageOnceForeverDurationBase(value) => Some(value.name.as_str()),
+            Self::PercentageRepeatDurationBase(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Code customers can use to apply the discount during checkout.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => value.code.as_deref(),
+            Self::FixedRepeatDurationBase(value) => value.code.as_deref(),
+            Self::PercentageOnceForeverDurationBase(value) => value.code.as_deref(),
+            Self::PercentageRepeatDurationBase(value) => value.code.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp after which the discount is redeemable.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn starts_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => value.starts_at.as_ref(),
+            Self::FixedRepeatDurationBase(value) => value.starts_at.as_ref(),
+            Self::PercentageOnceForeverDurationBase(value) => value.starts_at.as_ref(),
+            Self::PercentageRepeatDurationBase(value) => value.starts_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp after which the discount is no longer redeemable.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn ends_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => value.ends_at.as_ref(),
+            Self::FixedRepeatDurationBase(value) => value.ends_at.as_ref(),
+            Self::PercentageOnceForeverDurationBase(value) => value.ends_at.as_ref(),
+            Self::PercentageRepeatDurationBase(value) => value.ends_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Maximum number of times the discount can be redeemed.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn max_redemptions(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => value.max_redemptions.as_ref(),
+            Self::FixedRepeatDurationBase(value) => value.max_redemptions.as_ref(),
+            Self::PercentageOnceForeverDurationBase(value) => {
+                value.max_redemptions.as_ref()
+            }
+            Self::PercentageRepeatDurationBase(value) => value.max_redemptions.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Maximum number of times the discount can be redeemed by a single customer.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn max_redemptions_per_customer(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::FixedRepeatDurationBase(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::PercentageOnceForeverDurationBase(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::PercentageRepeatDurationBase(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Number of times the discount has been redeemed.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn redemptions_count(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.redemptions_count),
+            Self::FixedRepeatDurationBase(value) => Some(&value.redemptions_count),
+            Self::PercentageOnceForeverDurationBase(value) => {
+                Some(&value.redemptions_count)
+            }
+            Self::PercentageRepeatDurationBase(value) => Some(&value.redemptions_count),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The organization ID.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::FixedOnceForeverDurationBase(value) => Some(&value.organization_id),
+            Self::FixedRepeatDurationBase(value) => Some(&value.organization_id),
+            Self::PercentageOnceForeverDurationBase(value) => {
+                Some(&value.organization_id)
+            }
+            Self::PercentageRepeatDurationBase(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+}

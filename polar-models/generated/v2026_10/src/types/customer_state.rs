@@ -154,3 +154,227 @@ impl From<super::CustomerStateTeam> for CustomerState {
         Self::Team(value)
     }
 }
+impl CustomerState {
+    /// The ID of the customer.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Individual(value) => Some(&value.id),
+            Self::Team(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Individual(value) => Some(&value.created_at),
+            Self::Team(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Individual(value) => value.modified_at.as_ref(),
+            Self::Team(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `metadata` property.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::Individual(value) => Some(&value.metadata),
+            Self::Team(value) => Some(&value.metadata),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn external_id(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => value.external_id.as_deref(),
+            Self::Team(value) => value.external_id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The email address of the customer. This must be unique within the organization.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn email(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => Some(value.email.as_str()),
+            Self::Team(value) => value.email.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Whether the customer email address is verified. The address is automatically verified when the customer accesses the customer portal using their email address.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn email_verified(&self) -> Option<&bool> {
+        match self {
+            Self::Individual(value) => Some(&value.email_verified),
+            Self::Team(value) => Some(&value.email_verified),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The name of the customer.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => value.name.as_deref(),
+            Self::Team(value) => value.name.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The name that should appear on the customer's invoices. Falls back to the customer name when not explicitly set.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn billing_name(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => value.billing_name.as_deref(),
+            Self::Team(value) => value.billing_name.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Address
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn billing_address(&self) -> Option<&super::Address> {
+        match self {
+            Self::Individual(value) => value.billing_address.as_ref(),
+            Self::Team(value) => value.billing_address.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Tax Id
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn tax_id(&self) -> Option<&(String, super::TaxIdFormat)> {
+        match self {
+            Self::Individual(value) => value.tax_id.as_ref(),
+            Self::Team(value) => value.tax_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Locale
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn locale(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => value.locale.as_deref(),
+            Self::Team(value) => value.locale.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the customer.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Individual(value) => Some(&value.organization_id),
+            Self::Team(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn default_payment_method_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Individual(value) => value.default_payment_method_id.as_ref(),
+            Self::Team(value) => value.default_payment_method_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp for when the customer was soft deleted.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn deleted_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Individual(value) => value.deleted_at.as_ref(),
+            Self::Team(value) => value.deleted_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp of the first event ingested for this customer. Can predate `created_at`, and is null if no event was ever ingested.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn first_user_event_at(
+        &self,
+    ) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Individual(value) => value.first_user_event_at.as_ref(),
+            Self::Team(value) => value.first_user_event_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Avatar Url
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn avatar_url(&self) -> Option<&str> {
+        match self {
+            Self::Individual(value) => value.avatar_url.as_deref(),
+            Self::Team(value) => value.avatar_url.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The customer's active subscriptions.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn active_subscriptions(&self) -> Option<&[super::CustomerStateSubscription]> {
+        match self {
+            Self::Individual(value) => Some(value.active_subscriptions.as_slice()),
+            Self::Team(value) => Some(value.active_subscriptions.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The customer's active benefit grants.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn granted_benefits(&self) -> Option<&[super::CustomerStateBenefitGrant]> {
+        match self {
+            Self::Individual(value) => Some(value.granted_benefits.as_slice()),
+            Self::Team(value) => Some(value.granted_benefits.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The customer's active meters.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn active_meters(&self) -> Option<&[super::CustomerStateMeter]> {
+        match self {
+            Self::Individual(value) => Some(value.active_meters.as_slice()),
+            Self::Team(value) => Some(value.active_meters.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

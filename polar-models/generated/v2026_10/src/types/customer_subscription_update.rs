@@ -137,3 +137,35 @@ impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate
         Self::Clear(value)
     }
 }
+impl CustomerSubscriptionUpdate {
+    /// A [`Product`](Self::Product) built with [`CustomerSubscriptionUpdateProduct::new`](super::CustomerSubscriptionUpdateProduct::new) (`product_id`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn product(product_id: super::uuid::Uuid) -> Self {
+        Self::Product(super::CustomerSubscriptionUpdateProduct::new(product_id))
+    }
+    /// A [`Seats`](Self::Seats) built with [`CustomerSubscriptionUpdateSeats::new`](super::CustomerSubscriptionUpdateSeats::new) (`seats`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn seats(seats: i64) -> Self {
+        Self::Seats(super::CustomerSubscriptionUpdateSeats::new(seats))
+    }
+    /// A [`Cancel`](Self::Cancel) built with `CustomerSubscriptionCancel::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn cancel() -> Self {
+        Self::Cancel(<super::CustomerSubscriptionCancel as Default>::default())
+    }
+    /// A [`Pause`](Self::Pause) built with [`CustomerSubscriptionPause::new`](super::CustomerSubscriptionPause::new) (`pause_at_period_end`): every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn pause(pause_at_period_end: bool) -> Self {
+        Self::Pause(super::CustomerSubscriptionPause::new(pause_at_period_end))
+    }
+    /// A [`Resume`](Self::Resume) built with `CustomerSubscriptionResume::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn resume() -> Self {
+        Self::Resume(<super::CustomerSubscriptionResume as Default>::default())
+    }
+    /// A [`Clear`](Self::Clear) built with `CustomerSubscriptionUpdateClear::default()`: every optional property left out (build the member itself to set some).
+    #[inline]
+    pub fn clear() -> Self {
+        Self::Clear(<super::CustomerSubscriptionUpdateClear as Default>::default())
+    }
+}

@@ -263,3 +263,208 @@ impl From<super::DiscountPercentageRepeatDuration> for Discount {
         Self::PercentageRepeatDuration(value)
     }
 }
+impl Discount {
+    /// DiscountDuration
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn duration(&self) -> Option<&super::DiscountDuration> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.duration),
+            Self::FixedRepeatDuration(value) => Some(&value.duration),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.duration),
+            Self::PercentageRepeatDuration(value) => Some(&value.duration),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// DiscountType
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn r#type(&self) -> Option<&super::DiscountType> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.r#type),
+            Self::FixedRepeatDuration(value) => Some(&value.r#type),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.r#type),
+            Self::PercentageRepeatDuration(value) => Some(&value.r#type),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Creation timestamp of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.created_at),
+            Self::FixedRepeatDuration(value) => Some(&value.created_at),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.created_at),
+            Self::PercentageRepeatDuration(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last modification timestamp of the object.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn modified_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => value.modified_at.as_ref(),
+            Self::FixedRepeatDuration(value) => value.modified_at.as_ref(),
+            Self::PercentageOnceForeverDuration(value) => value.modified_at.as_ref(),
+            Self::PercentageRepeatDuration(value) => value.modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.id),
+            Self::FixedRepeatDuration(value) => Some(&value.id),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.id),
+            Self::PercentageRepeatDuration(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The `metadata` property.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.metadata),
+            Self::FixedRepeatDuration(value) => Some(&value.metadata),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.metadata),
+            Self::PercentageRepeatDuration(value) => Some(&value.metadata),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name of the discount. Will be displayed to the customer when the discount is applied.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(value.name.as_str()),
+            Self::FixedRepeatDuration(value) => Some(value.name.as_str()),
+            Self::PercentageOnceForeverDuration(value) => Some(value.name.as_str()),
+            Self::PercentageRepeatDuration(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Code customers can use to apply the discount during checkout.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => value.code.as_deref(),
+            Self::FixedRepeatDuration(value) => value.code.as_deref(),
+            Self::PercentageOnceForeverDuration(value) => value.code.as_deref(),
+            Self::PercentageRepeatDuration(value) => value.code.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp after which the discount is redeemable.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn starts_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => value.starts_at.as_ref(),
+            Self::FixedRepeatDuration(value) => value.starts_at.as_ref(),
+            Self::PercentageOnceForeverDuration(value) => value.starts_at.as_ref(),
+            Self::PercentageRepeatDuration(value) => value.starts_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Timestamp after which the discount is no longer redeemable.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn ends_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => value.ends_at.as_ref(),
+            Self::FixedRepeatDuration(value) => value.ends_at.as_ref(),
+            Self::PercentageOnceForeverDuration(value) => value.ends_at.as_ref(),
+            Self::PercentageRepeatDuration(value) => value.ends_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Maximum number of times the discount can be redeemed.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn max_redemptions(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => value.max_redemptions.as_ref(),
+            Self::FixedRepeatDuration(value) => value.max_redemptions.as_ref(),
+            Self::PercentageOnceForeverDuration(value) => value.max_redemptions.as_ref(),
+            Self::PercentageRepeatDuration(value) => value.max_redemptions.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Maximum number of times the discount can be redeemed by a single customer.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn max_redemptions_per_customer(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::FixedRepeatDuration(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::PercentageOnceForeverDuration(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::PercentageRepeatDuration(value) => {
+                value.max_redemptions_per_customer.as_ref()
+            }
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Number of times the discount has been redeemed.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn redemptions_count(&self) -> Option<&i64> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.redemptions_count),
+            Self::FixedRepeatDuration(value) => Some(&value.redemptions_count),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.redemptions_count),
+            Self::PercentageRepeatDuration(value) => Some(&value.redemptions_count),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The organization ID.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(&value.organization_id),
+            Self::FixedRepeatDuration(value) => Some(&value.organization_id),
+            Self::PercentageOnceForeverDuration(value) => Some(&value.organization_id),
+            Self::PercentageRepeatDuration(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Products
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn products(&self) -> Option<&[super::DiscountProduct]> {
+        match self {
+            Self::FixedOnceForeverDuration(value) => Some(value.products.as_slice()),
+            Self::FixedRepeatDuration(value) => Some(value.products.as_slice()),
+            Self::PercentageOnceForeverDuration(value) => Some(value.products.as_slice()),
+            Self::PercentageRepeatDuration(value) => Some(value.products.as_slice()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -1322,3 +1322,126 @@ impl From<super::UserEvent> for Event {
         Self::User(value)
     }
 }
+impl Event {
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::System(value) => value.id(),
+            Self::User(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The timestamp of the event.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn timestamp(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::System(value) => value.timestamp(),
+            Self::User(value) => Some(&value.timestamp),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the organization owning the event.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::System(value) => value.organization_id(),
+            Self::User(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the customer in your Polar organization associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::System(value) => value.customer_id(),
+            Self::User(value) => value.customer_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The customer associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn customer(&self) -> Option<&super::Customer> {
+        match self {
+            Self::System(value) => value.customer(),
+            Self::User(value) => value.customer.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the customer in your system associated with the event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn external_customer_id(&self) -> Option<&str> {
+        match self {
+            Self::System(value) => value.external_customer_id(),
+            Self::User(value) => value.external_customer_id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the member within the customer's organization who performed the action inside B2B.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn member_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::System(value) => value.member_id(),
+            Self::User(value) => value.member_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// ID of the member in your system within the customer's organization who performed the action inside B2B.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn external_member_id(&self) -> Option<&str> {
+        match self {
+            Self::System(value) => value.external_member_id(),
+            Self::User(value) => value.external_member_id.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Number of direct child events linked to this event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn child_count(&self) -> Option<&i64> {
+        match self {
+            Self::System(value) => value.child_count(),
+            Self::User(value) => value.child_count.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// The ID of the parent event.
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn parent_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::System(value) => value.parent_id(),
+            Self::User(value) => value.parent_id.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Human readable label of the event type.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown), here or in a member union (its JSON is not read).
+    #[inline]
+    pub fn label(&self) -> Option<&str> {
+        match self {
+            Self::System(value) => value.label(),
+            Self::User(value) => Some(value.label.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -252,3 +252,202 @@ impl From<super::SupportCaseAttachmentFileRead> for FileRead {
         Self::SupportCaseAttachment(value)
     }
 }
+impl FileRead {
+    /// The ID of the object.
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Downloadable(value) => Some(&value.id),
+            Self::ProductMedia(value) => Some(&value.id),
+            Self::OrganizationAvatar(value) => Some(&value.id),
+            Self::SupportCaseAttachment(value) => Some(&value.id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Organization Id
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
+        match self {
+            Self::Downloadable(value) => Some(&value.organization_id),
+            Self::ProductMedia(value) => Some(&value.organization_id),
+            Self::OrganizationAvatar(value) => Some(&value.organization_id),
+            Self::SupportCaseAttachment(value) => Some(&value.organization_id),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Name
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.name.as_str()),
+            Self::ProductMedia(value) => Some(value.name.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.name.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.name.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Path
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.path.as_str()),
+            Self::ProductMedia(value) => Some(value.path.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.path.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.path.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Mime Type
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn mime_type(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.mime_type.as_str()),
+            Self::ProductMedia(value) => Some(value.mime_type.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.mime_type.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.mime_type.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Size
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn size(&self) -> Option<&i64> {
+        match self {
+            Self::Downloadable(value) => Some(&value.size),
+            Self::ProductMedia(value) => Some(&value.size),
+            Self::OrganizationAvatar(value) => Some(&value.size),
+            Self::SupportCaseAttachment(value) => Some(&value.size),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Storage Version
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn storage_version(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => value.storage_version.as_deref(),
+            Self::ProductMedia(value) => value.storage_version.as_deref(),
+            Self::OrganizationAvatar(value) => value.storage_version.as_deref(),
+            Self::SupportCaseAttachment(value) => value.storage_version.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Checksum Etag
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn checksum_etag(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => value.checksum_etag.as_deref(),
+            Self::ProductMedia(value) => value.checksum_etag.as_deref(),
+            Self::OrganizationAvatar(value) => value.checksum_etag.as_deref(),
+            Self::SupportCaseAttachment(value) => value.checksum_etag.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Checksum Sha256 Base64
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn checksum_sha256_base64(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => value.checksum_sha256_base64.as_deref(),
+            Self::ProductMedia(value) => value.checksum_sha256_base64.as_deref(),
+            Self::OrganizationAvatar(value) => value.checksum_sha256_base64.as_deref(),
+            Self::SupportCaseAttachment(value) => value.checksum_sha256_base64.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Checksum Sha256 Hex
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn checksum_sha256_hex(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => value.checksum_sha256_hex.as_deref(),
+            Self::ProductMedia(value) => value.checksum_sha256_hex.as_deref(),
+            Self::OrganizationAvatar(value) => value.checksum_sha256_hex.as_deref(),
+            Self::SupportCaseAttachment(value) => value.checksum_sha256_hex.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Last Modified At
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn last_modified_at(
+        &self,
+    ) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Downloadable(value) => value.last_modified_at.as_ref(),
+            Self::ProductMedia(value) => value.last_modified_at.as_ref(),
+            Self::OrganizationAvatar(value) => value.last_modified_at.as_ref(),
+            Self::SupportCaseAttachment(value) => value.last_modified_at.as_ref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Version
+    ///
+    /// `None` when the member has no value, and for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => value.version.as_deref(),
+            Self::ProductMedia(value) => value.version.as_deref(),
+            Self::OrganizationAvatar(value) => value.version.as_deref(),
+            Self::SupportCaseAttachment(value) => value.version.as_deref(),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Is Uploaded
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn is_uploaded(&self) -> Option<&bool> {
+        match self {
+            Self::Downloadable(value) => Some(&value.is_uploaded),
+            Self::ProductMedia(value) => Some(&value.is_uploaded),
+            Self::OrganizationAvatar(value) => Some(&value.is_uploaded),
+            Self::SupportCaseAttachment(value) => Some(&value.is_uploaded),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Created At
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
+        match self {
+            Self::Downloadable(value) => Some(&value.created_at),
+            Self::ProductMedia(value) => Some(&value.created_at),
+            Self::OrganizationAvatar(value) => Some(&value.created_at),
+            Self::SupportCaseAttachment(value) => Some(&value.created_at),
+            Self::Unknown(_) => None,
+        }
+    }
+    /// Size Readable
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn size_readable(&self) -> Option<&str> {
+        match self {
+            Self::Downloadable(value) => Some(value.size_readable.as_str()),
+            Self::ProductMedia(value) => Some(value.size_readable.as_str()),
+            Self::OrganizationAvatar(value) => Some(value.size_readable.as_str()),
+            Self::SupportCaseAttachment(value) => Some(value.size_readable.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

@@ -56,3 +56,17 @@ impl crate::__private::DecodeStruct for OrganizationDisputeSettingsUpdate {
         })
     }
 }
+impl OrganizationDisputeSettingsUpdate {
+    /// Sets `auto_accept_below_amount` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn auto_accept_below_amount(mut self, value: impl Into<i64>) -> Self {
+        self.auto_accept_below_amount = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `auto_accept_below_amount`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_auto_accept_below_amount(mut self) -> Self {
+        self.auto_accept_below_amount = crate::Nullable::Null;
+        self
+    }
+}

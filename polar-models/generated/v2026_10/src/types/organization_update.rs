@@ -228,3 +228,221 @@ impl crate::__private::DecodeStruct for OrganizationUpdate {
         })
     }
 }
+impl OrganizationUpdate {
+    /// Sets `name` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `name`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_name(mut self) -> Self {
+        self.name = crate::Nullable::Null;
+        self
+    }
+    /// Sets `avatar_url` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn avatar_url(mut self, value: impl Into<String>) -> Self {
+        self.avatar_url = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `avatar_url`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_avatar_url(mut self) -> Self {
+        self.avatar_url = crate::Nullable::Null;
+        self
+    }
+    /// Sets `email` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn email(mut self, value: impl Into<String>) -> Self {
+        self.email = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `email`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_email(mut self) -> Self {
+        self.email = crate::Nullable::Null;
+        self
+    }
+    /// Sets `website` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn website(mut self, value: impl Into<String>) -> Self {
+        self.website = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `website`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_website(mut self) -> Self {
+        self.website = crate::Nullable::Null;
+        self
+    }
+    /// Sets `socials` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn socials(
+        mut self,
+        value: impl Into<Vec<super::OrganizationSocialLink>>,
+    ) -> Self {
+        self.socials = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `socials`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_socials(mut self) -> Self {
+        self.socials = crate::Nullable::Null;
+        self
+    }
+    /// Sets `details` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn details(mut self, value: impl Into<super::OrganizationDetails>) -> Self {
+        self.details = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `details`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_details(mut self) -> Self {
+        self.details = crate::Nullable::Null;
+        self
+    }
+    /// Sets `country` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn country(mut self, value: impl Into<super::CountryAlpha2Input>) -> Self {
+        self.country = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `country`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_country(mut self) -> Self {
+        self.country = crate::Nullable::Null;
+        self
+    }
+    /// Sets `feature_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn feature_settings(
+        mut self,
+        value: impl Into<super::OrganizationFeatureSettingsUpdate>,
+    ) -> Self {
+        self.feature_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `feature_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_feature_settings(mut self) -> Self {
+        self.feature_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `subscription_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn subscription_settings(
+        mut self,
+        value: impl Into<super::OrganizationSubscriptionSettings>,
+    ) -> Self {
+        self.subscription_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `subscription_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_subscription_settings(mut self) -> Self {
+        self.subscription_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_email_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_email_settings(
+        mut self,
+        value: impl Into<super::OrganizationCustomerEmailSettings>,
+    ) -> Self {
+        self.customer_email_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_email_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_email_settings(mut self) -> Self {
+        self.customer_email_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `customer_portal_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn customer_portal_settings(
+        mut self,
+        value: impl Into<super::OrganizationCustomerPortalSettings>,
+    ) -> Self {
+        self.customer_portal_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `customer_portal_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_customer_portal_settings(mut self) -> Self {
+        self.customer_portal_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `dispute_settings` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn dispute_settings(
+        mut self,
+        value: impl Into<super::OrganizationDisputeSettingsUpdate>,
+    ) -> Self {
+        self.dispute_settings = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `dispute_settings`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_dispute_settings(mut self) -> Self {
+        self.dispute_settings = crate::Nullable::Null;
+        self
+    }
+    /// Sets `embed_hosts` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn embed_hosts(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.embed_hosts = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `embed_hosts`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_embed_hosts(mut self) -> Self {
+        self.embed_hosts = crate::Nullable::Null;
+        self
+    }
+    /// Sets `default_presentment_currency` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn default_presentment_currency(
+        mut self,
+        value: impl Into<super::PresentmentCurrency>,
+    ) -> Self {
+        self.default_presentment_currency = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `default_presentment_currency`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_default_presentment_currency(mut self) -> Self {
+        self.default_presentment_currency = crate::Nullable::Null;
+        self
+    }
+    /// Sets `default_tax_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn default_tax_behavior(
+        mut self,
+        value: impl Into<super::TaxBehaviorOption>,
+    ) -> Self {
+        self.default_tax_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `default_tax_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_default_tax_behavior(mut self) -> Self {
+        self.default_tax_behavior = crate::Nullable::Null;
+        self
+    }
+    /// Sets `sso_enforced` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn sso_enforced(mut self, value: impl Into<bool>) -> Self {
+        self.sso_enforced = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `sso_enforced`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_sso_enforced(mut self) -> Self {
+        self.sso_enforced = crate::Nullable::Null;
+        self
+    }
+}

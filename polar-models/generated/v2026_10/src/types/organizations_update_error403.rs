@@ -77,3 +77,16 @@ impl From<super::DisputeAutoAcceptNotEnabled> for OrganizationsUpdateError403 {
         Self::DisputeAutoAcceptNotEnabled(value)
     }
 }
+impl OrganizationsUpdateError403 {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::NotPermitted(value) => Some(value.detail.as_str()),
+            Self::DisputeAutoAcceptNotEnabled(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}

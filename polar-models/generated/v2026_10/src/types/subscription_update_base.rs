@@ -104,3 +104,65 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
         })
     }
 }
+impl SubscriptionUpdateBase {
+    /// Sets `metadata` to `Some(value)`.
+    #[inline]
+    pub fn metadata(
+        mut self,
+        value: impl Into<::std::collections::BTreeMap<String, super::MetadataValue>>,
+    ) -> Self {
+        self.metadata = Some(value.into());
+        self
+    }
+    /// Sets `product_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn product_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.product_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `product_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_product_id(mut self) -> Self {
+        self.product_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `proration_behavior` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn proration_behavior(
+        mut self,
+        value: impl Into<super::SubscriptionProrationBehavior>,
+    ) -> Self {
+        self.proration_behavior = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `proration_behavior`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_proration_behavior(mut self) -> Self {
+        self.proration_behavior = crate::Nullable::Null;
+        self
+    }
+    /// Sets `discount_id` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn discount_id(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
+        self.discount_id = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `discount_id`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_discount_id(mut self) -> Self {
+        self.discount_id = crate::Nullable::Null;
+        self
+    }
+    /// Sets `trial_end` to `Nullable::Value(value)`: sent with this value.
+    #[inline]
+    pub fn trial_end(mut self, value: impl Into<super::DateTimeOrNow>) -> Self {
+        self.trial_end = crate::Nullable::Value(value.into());
+        self
+    }
+    /// Clears `trial_end`: sets it to `Nullable::Null`, sent as `null`.
+    #[inline]
+    pub fn clear_trial_end(mut self) -> Self {
+        self.trial_end = crate::Nullable::Null;
+        self
+    }
+}

@@ -79,3 +79,16 @@ impl From<super::InactiveSubscription> for SubscriptionsUpdateError403 {
         Self::InactiveSubscription(value)
     }
 }
+impl SubscriptionsUpdateError403 {
+    /// Detail
+    ///
+    /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
+    #[inline]
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::AlreadyCanceledSubscription(value) => Some(value.detail.as_str()),
+            Self::InactiveSubscription(value) => Some(value.detail.as_str()),
+            Self::Unknown(_) => None,
+        }
+    }
+}
