@@ -5,6 +5,7 @@ mod api_options;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;
+pub mod mock;
 pub mod models;
 pub mod roundtrip;
 pub mod shared;
