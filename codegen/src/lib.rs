@@ -495,12 +495,23 @@ impl Job<'_> {
                         format!("{}/mod.rs", layout::MOCK_GENERATED_DIR),
                         "The fixtures and the mock server's tables of every API version, \
                          generated from the same documents as polar-models and polar-api.",
-                        emit::mock::root(&versions, None),
+                        emit::mock::root(
+                            &versions,
+                            versions
+                                .iter()
+                                .copied()
+                                .find(|v| v.lifecycle == Lifecycle::Current),
+                        ),
                     )?,
                     file(
                         format!("{}/fixtures/mod.rs", layout::MOCK_GENERATED_DIR),
                         "",
                         emit::mock::fixtures_root(&versions),
+                    )?,
+                    file(
+                        format!("{}/server/mod.rs", layout::MOCK_GENERATED_DIR),
+                        "",
+                        emit::mock_server::server_root(&versions),
                     )?,
                 ]);
             }
@@ -590,12 +601,20 @@ impl Job<'_> {
                     .map_err(|e| e.in_version(version))?,
             )?],
             Job::Mock(_) => {
-                let fixtures = emit::mock::VersionFixtures::build(this.input.spec, models);
-                vec![file(
-                    emit::mock::fixtures_path(version),
-                    "",
-                    emit::mock::fixtures(models, version, &fixtures),
-                )?]
+                let spec = this.input.spec;
+                let fixtures = emit::mock::VersionFixtures::build(spec, models);
+                vec![
+                    file(
+                        emit::mock::fixtures_path(version),
+                        "",
+                        emit::mock::fixtures(models, version, &fixtures),
+                    )?,
+                    file(
+                        emit::mock_server::server_path(version),
+                        "",
+                        emit::mock_server::server(spec, models, version, &fixtures),
+                    )?,
+                ]
             }
         };
         Ok(result)

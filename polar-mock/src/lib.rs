@@ -13,8 +13,12 @@ pub mod fixtures;
 // Formatted by the generator (prettyplease), not rustfmt.
 #[rustfmt::skip]
 mod generated;
+mod server;
 
 pub use deliveries::{Delivery, SignedDelivery};
+pub use server::{
+    Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When, MAX_BODY_SIZE,
+};
 
 /// The API versions this build includes (its `v…` features), oldest first.
 pub fn api_versions() -> Vec<&'static str> {

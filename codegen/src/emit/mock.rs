@@ -236,6 +236,7 @@ pub fn root(versions: &[&ApiVersion], current: Option<&ApiVersion>) -> TokenStre
                 version: #name,
                 schemas: fixtures::#module::SCHEMAS,
                 webhook_events: fixtures::#module::WEBHOOK_EVENTS,
+                server: &server::#module::TABLE,
             });
         }
     });
@@ -259,12 +260,14 @@ pub fn root(versions: &[&ApiVersion], current: Option<&ApiVersion>) -> TokenStre
     });
     quote! {
         pub mod fixtures;
+        pub(crate) mod server;
 
         #[doc = " One version's generated tables."]
         pub(crate) struct Tables {
             pub version: &'static str,
             pub schemas: &'static [(&'static str, &'static str)],
             pub webhook_events: &'static [(&'static str, &'static str)],
+            pub server: &'static crate::server::table::VersionTable,
         }
 
         #[doc = " The tables of every version this build includes, oldest first."]

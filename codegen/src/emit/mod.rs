@@ -6,6 +6,7 @@ pub mod api_shared;
 pub mod conformance;
 pub mod features;
 pub mod mock;
+pub mod mock_server;
 pub mod models;
 pub mod roundtrip;
 pub mod shared;

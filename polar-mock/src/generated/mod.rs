@@ -2,11 +2,13 @@
 //! The fixtures and the mock server's tables of every API version, generated from the same documents as polar-models and polar-api.
 
 pub mod fixtures;
+pub(crate) mod server;
 /// One version's generated tables.
 pub(crate) struct Tables {
     pub version: &'static str,
     pub schemas: &'static [(&'static str, &'static str)],
     pub webhook_events: &'static [(&'static str, &'static str)],
+    pub server: &'static crate::server::table::VersionTable,
 }
 /// The tables of every version this build includes, oldest first.
 #[allow(clippy::vec_init_then_push)]
@@ -18,12 +20,21 @@ pub(crate) fn versions() -> Vec<Tables> {
         version: "2026-04",
         schemas: fixtures::v2026_04::SCHEMAS,
         webhook_events: fixtures::v2026_04::WEBHOOK_EVENTS,
+        server: &server::v2026_04::TABLE,
     });
     #[cfg(feature = "v2026-10")]
     all.push(Tables {
         version: "2026-10",
         schemas: fixtures::v2026_10::SCHEMAS,
         webhook_events: fixtures::v2026_10::WEBHOOK_EVENTS,
+        server: &server::v2026_10::TABLE,
     });
     all
+}
+#[cfg(feature = "v2026-10")]
+impl crate::MockPolar {
+    /// A client of API version 2026-10 (Polar's Current version when this crate was generated) for this mock: its base URL and organization token.
+    pub fn client(&self) -> ::polar_api::v2026_10::Client {
+        self.client_for::<::polar_api::v2026_10::Version>()
+    }
 }
