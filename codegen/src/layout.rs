@@ -158,3 +158,17 @@ impl ApiCrate<'_> {
         format!("{}/Cargo.toml", self.dir())
     }
 }
+
+/// `polar-mock`, the test kit (a local Polar for users' tests): its
+/// hand-written crate, and the generated tree in it (fixtures and the mock
+/// server's tables, a module per version).
+///
+/// ```text
+/// polar-mock/
+///   src/generated/mod.rs                the versions' tables (generated)
+///   src/generated/fixtures/v2026_10.rs  a fixture per schema (generated)
+/// ```
+pub const MOCK_DIR: &str = "polar-mock";
+
+/// The generated tree of `polar-mock` (every file in it is generated).
+pub const MOCK_GENERATED_DIR: &str = "polar-mock/src/generated";

@@ -15,6 +15,7 @@
 
 pub mod changelog;
 pub mod emit;
+pub mod fixtures;
 pub mod format;
 pub mod instance;
 pub mod ir;
@@ -47,6 +48,7 @@ pub const SPLICED_FILES: &[&str] = &[
     "polar-models/Cargo.toml",
     "polar-api/Cargo.toml",
     "tests/Cargo.toml",
+    "polar-mock/Cargo.toml",
 ];
 
 /// Directories whose contents are entirely generated; regen may delete any
@@ -59,6 +61,7 @@ pub const GENERATED_DIRS: &[&str] = &[
     "tests/src/generated",
     "tests/tests/generated",
     "docs/migrations",
+    layout::MOCK_GENERATED_DIR,
 ];
 
 /// Everything that can go wrong, naming what and where.
@@ -202,6 +205,7 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
             Job::Conformance(index),
             Job::Roundtrip(index),
             Job::ModelsRoot(index),
+            Job::Mock(index),
         ]);
         jobs.extend(
             version
@@ -296,6 +300,10 @@ pub fn manifests(
             "tests/Cargo.toml".to_owned(),
             emit::features::tests_manifest_block(&features),
         ),
+        (
+            format!("{}/Cargo.toml", layout::MOCK_DIR),
+            emit::mock::manifest_block(&versions.iter().map(|(v, _)| *v).collect::<Vec<_>>()),
+        ),
     ];
     let api_crates = versions
         .iter()
@@ -380,6 +388,8 @@ enum Job<'a> {
     Roundtrip(usize),
     /// A version's conformance cases in `tests/`.
     Conformance(usize),
+    /// A version's files in `polar-mock` (fixtures, server tables).
+    Mock(usize),
     /// The root and constants of the shared model crate.
     SharedRoot,
     /// One module of the shared types (indices into `Sharing::types`).
@@ -481,13 +491,36 @@ impl Job<'_> {
                         "",
                         emit::versions::conformance_root(&versions),
                     )?,
+                    file(
+                        format!("{}/mod.rs", layout::MOCK_GENERATED_DIR),
+                        "The fixtures and the mock server's tables of every API version, \
+                         generated from the same documents as polar-models and polar-api.",
+                        emit::mock::root(
+                            &versions,
+                            versions
+                                .iter()
+                                .copied()
+                                .find(|v| v.lifecycle == Lifecycle::Current),
+                        ),
+                    )?,
+                    file(
+                        format!("{}/fixtures/mod.rs", layout::MOCK_GENERATED_DIR),
+                        "",
+                        emit::mock::fixtures_root(&versions),
+                    )?,
+                    file(
+                        format!("{}/server/mod.rs", layout::MOCK_GENERATED_DIR),
+                        "",
+                        emit::mock_server::server_root(&versions),
+                    )?,
                 ]);
             }
             Job::Model(index, ..)
             | Job::ModelsRoot(index)
             | Job::Api(index)
             | Job::Roundtrip(index)
-            | Job::Conformance(index) => *index,
+            | Job::Conformance(index)
+            | Job::Mock(index) => *index,
         };
         let this = &lowered[index];
         let (version, models, module_dir) = (this.version, &this.models, this.version.module());
@@ -567,6 +600,22 @@ impl Job<'_> {
                 emit::conformance::emit(this.input.spec, models, version)
                     .map_err(|e| e.in_version(version))?,
             )?],
+            Job::Mock(_) => {
+                let spec = this.input.spec;
+                let fixtures = emit::mock::VersionFixtures::build(spec, models);
+                vec![
+                    file(
+                        emit::mock::fixtures_path(version),
+                        "",
+                        emit::mock::fixtures(models, version, &fixtures),
+                    )?,
+                    file(
+                        emit::mock_server::server_path(version),
+                        "",
+                        emit::mock_server::server(spec, models, version, &fixtures),
+                    )?,
+                ]
+            }
         };
         Ok(result)
     }

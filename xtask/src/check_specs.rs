@@ -57,6 +57,7 @@ pub const COPIED: &[&str] = &[
     "xtask",
     "polar-models",
     "polar-api",
+    "polar-mock",
     "tests",
     "benches",
     "docs",

@@ -376,7 +376,7 @@ pub fn tests_manifest_block(versions: &[(&ApiVersion, Features)]) -> String {
     for (version, _) in versions {
         let feature = version.feature();
         lines.push(format!(
-            "{feature} = [\"polar-models/{feature}\", \"polar-api/{feature}\"]"
+            "{feature} = [\"polar-models/{feature}\", \"polar-api/{feature}\", \"polar-mock/{feature}\"]"
         ));
     }
     block(lines)

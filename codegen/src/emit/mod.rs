@@ -7,6 +7,8 @@ pub(crate) mod api_pages;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;
+pub mod mock;
+pub mod mock_server;
 pub mod models;
 pub mod roundtrip;
 mod setters;
