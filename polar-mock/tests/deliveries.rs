@@ -50,7 +50,7 @@ fn every_event_of_every_version_verifies_and_decodes_to_its_variant() {
                 webhook.verify_and_route(request.headers(), request.body())
             });
             let payload = match outcome {
-                Ok(WebhookOutcome::Event(payload)) => payload,
+                Ok(WebhookOutcome::Event { event: payload, .. }) => payload,
                 other => {
                     failures.push(format!("{version} {event}: {other:?}"));
                     continue;
@@ -172,7 +172,7 @@ fn router(webhook: Webhook, seen: Seen) -> Router {
         VerifiedWebhook(outcome): VerifiedWebhook,
     ) -> StatusCode {
         let event = match outcome {
-            WebhookOutcome::Event(payload) => {
+            WebhookOutcome::Event { event: payload, .. } => {
                 serde_json::to_value(&payload).unwrap()["type"].to_string()
             }
             other => format!("{other:?}"),

@@ -188,8 +188,7 @@ async fn credentials_are_checked_as_polar_checks_them() {
     assert!(err.is_unauthorized(), "{err}");
     let portal = mock
         .client()
-        .customer_portal_with(MockPolar::CUSTOMER_SESSION_TOKEN)
-        .unwrap();
+        .customer_portal_with(MockPolar::CUSTOMER_SESSION_TOKEN);
     portal.customers().get().send().await.unwrap();
 }
 
@@ -482,7 +481,7 @@ async fn received_requests_keep_what_was_sent_but_never_show_the_token() {
 #[tokio::test]
 async fn a_customer_signs_in_with_the_code_the_mock_would_have_emailed() {
     let mock = MockPolar::start().await;
-    let portal = mock.client().public_portal().unwrap();
+    let portal = mock.client().public_portal();
     let email = "jane.doe@example.com";
     let organization = v2026_10::organization().id;
     assert_eq!(mock.last_sign_in_code(email), None);
@@ -494,7 +493,7 @@ async fn a_customer_signs_in_with_the_code_the_mock_would_have_emailed() {
         .unwrap();
     let code = mock.last_sign_in_code(email).expect("a code was sent");
     let session = authenticate(&portal, &code).await.unwrap();
-    let signed_in = portal.with_customer_session(&session.token).unwrap();
+    let signed_in = portal.with_customer_session(&session.token);
     signed_in.customers().get().send().await.unwrap();
 
     // A code is good once; a wrong one never.
@@ -520,7 +519,7 @@ async fn a_customer_signs_in_with_the_code_the_mock_would_have_emailed() {
         .start()
         .await
         .unwrap();
-    let portal = fixed.client().public_portal().unwrap();
+    let portal = fixed.client().public_portal();
     authenticate(&portal, "424242").await.unwrap();
     authenticate(&portal, "424242").await.unwrap();
 }

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use polar_api::{
-    ApiVersion, Client, CustomerPortalClient, CustomerSession, MemberSession, NoSession,
+    ApiVersion, Client, CustomerPortalClient, CustomerSessionToken, MemberSessionToken, NoSession,
 };
 use polar_mock::MockPolar;
 use serde_json::Value;
@@ -43,8 +43,8 @@ pub enum ResponseKind {
 pub struct Clients<V: ApiVersion> {
     pub org: Client<V>,
     pub public: Client<V>,
-    pub portal: CustomerPortalClient<V, CustomerSession>,
-    pub member: CustomerPortalClient<V, MemberSession>,
+    pub portal: CustomerPortalClient<V, CustomerSessionToken>,
+    pub member: CustomerPortalClient<V, MemberSessionToken>,
     pub public_portal: CustomerPortalClient<V, NoSession>,
 }
 
@@ -142,9 +142,9 @@ fn clients<V: ApiVersion>(base_url: &str) -> Clients<V> {
         .build_anonymous()
         .expect("an anonymous client");
     Clients {
-        portal: org.customer_portal_with(CUSTOMER_SESSION_TOKEN).unwrap(),
-        member: org.member_portal_with(MEMBER_SESSION_TOKEN).unwrap(),
-        public_portal: org.public_portal().unwrap(),
+        portal: org.customer_portal_with(CUSTOMER_SESSION_TOKEN),
+        member: org.member_portal_with(MEMBER_SESSION_TOKEN),
+        public_portal: org.public_portal(),
         org,
         public,
     }

@@ -96,7 +96,7 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         #[doc = " Decode `json` as the union named `name` and ask each of its accessors:"]
         #[doc = " `(accessor, the value it lent, encoded)`; `None` when the union has"]
         #[doc = " no accessors."]
-        pub fn union_accessors(name: &str, json: &str) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>> {
+        pub fn union_accessors(name: &str, json: &str) -> Option<super::AccessorAnswers> {
             Some(match name {
                 #(#accessor_arms)*
                 _ => return None,

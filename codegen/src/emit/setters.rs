@@ -10,6 +10,41 @@ use super::models::field_rust_type;
 use crate::ir::setters::setters;
 use crate::ir::{Models, Presence, Struct};
 
+/// Method names clippy's `should_implement_trait` reserves for the standard
+/// traits' methods.
+const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
 /// `impl Name { setters.. }`, or nothing.
 pub(super) fn emit_setters(models: &Models, name: &Ident, structure: &Struct) -> TokenStream {
     let methods = setters(structure).into_iter().map(|setter| {
@@ -22,6 +57,12 @@ pub(super) fn emit_setters(models: &Models, name: &Ident, structure: &Struct) ->
             quote!(value.into())
         };
         let shown = crate::ir::names::unraw(&field.rust_name);
+        // A field named like an operator trait's method (`sub`, the JWT
+        // subject) gets a setter of that name: what the field is, not the
+        // operator.
+        let allow = STD_TRAIT_METHODS
+            .contains(&setter.name.as_str())
+            .then(|| quote!(#[allow(clippy::should_implement_trait)]));
         match field.presence {
             Presence::Tristate => {
                 let set_doc =
@@ -42,6 +83,7 @@ pub(super) fn emit_setters(models: &Models, name: &Ident, structure: &Struct) ->
                 quote! {
                     #[doc = #set_doc]
                     #[inline]
+                    #allow
                     pub fn #method(mut self, value: impl Into<#ty>) -> Self {
                         self.#method = crate::Nullable::Value(#value);
                         self
@@ -54,6 +96,7 @@ pub(super) fn emit_setters(models: &Models, name: &Ident, structure: &Struct) ->
                 quote! {
                     #[doc = #doc]
                     #[inline]
+                    #allow
                     pub fn #method(mut self, value: impl Into<#ty>) -> Self {
                         self.#method = Some(#value);
                         self

@@ -205,8 +205,12 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
             pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
             #[doc = " Decode JSON as a union and ask each of its accessors, in order:"]
             #[doc = " `(name, what it lent, encoded)`."]
-            pub union_accessors: fn(&str, &str) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>>,
+            pub union_accessors: fn(&str, &str) -> Option<AccessorAnswers>,
         }
+
+        #[doc = " Each accessor of a union, in order: `(name, what it lent, encoded)`,"]
+        #[doc = " or why the JSON did not decode."]
+        pub type AccessorAnswers = Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>;
 
         #[doc = " The tables of every version this build includes, oldest first."]
         #[allow(clippy::vec_init_then_push)]

@@ -20,11 +20,14 @@ pub struct VersionTable {
     pub union_roundtrip: fn(&str, &str) -> Option<Result<::serde_json::Value, String>>,
     /// Decode JSON as a union and ask each of its accessors, in order:
     /// `(name, what it lent, encoded)`.
-    pub union_accessors: fn(
-        &str,
-        &str,
-    ) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>>,
+    pub union_accessors: fn(&str, &str) -> Option<AccessorAnswers>,
 }
+/// Each accessor of a union, in order: `(name, what it lent, encoded)`,
+/// or why the JSON did not decode.
+pub type AccessorAnswers = Result<
+    Vec<(&'static str, Option<::serde_json::Value>)>,
+    String,
+>;
 /// The tables of every version this build includes, oldest first.
 #[allow(clippy::vec_init_then_push)]
 pub fn tables() -> Vec<VersionTable> {

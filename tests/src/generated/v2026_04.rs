@@ -3705,10 +3705,7 @@ pub fn union_roundtrip(
 /// Decode `json` as the union named `name` and ask each of its accessors:
 /// `(accessor, the value it lent, encoded)`; `None` when the union has
 /// no accessors.
-pub fn union_accessors(
-    name: &str,
-    json: &str,
-) -> Option<Result<Vec<(&'static str, Option<::serde_json::Value>)>, String>> {
+pub fn union_accessors(name: &str, json: &str) -> Option<super::AccessorAnswers> {
     Some(
         match name {
             "Benefit" => {

@@ -161,6 +161,7 @@ impl WebTokenRequest {
     }
     /// Sets `sub` to `Nullable::Value(value)`: sent with this value.
     #[inline]
+    #[allow(clippy::should_implement_trait)]
     pub fn sub(mut self, value: impl Into<super::uuid::Uuid>) -> Self {
         self.sub = crate::Nullable::Value(value.into());
         self
