@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use super::names::{field_name, unraw, Namespace};
 use super::*;
 
-/// What [`union_methods`] decided for one union.
+/// What `union_methods` decided for one union.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UnionMethods {
     pub accessors: Vec<Accessor>,
