@@ -48,16 +48,11 @@ pub(crate) async fn answer(
         .headers
         .get(VERSION_HEADER)
         .map(|v| v.to_str().unwrap_or("").trim());
-    let state = match requested {
-        None => shared.default_version,
-        Some(name) => match super::state::version(name) {
-            Some(state) => state,
-            // Polar's answer to a version it does not serve: the bare 404
-            // of an unknown route, served as no version.
-            None => {
-                return Outcome::Respond(json_response(404, None, &json!({"detail": "Not Found"})))
-            }
-        },
+    let name = requested.unwrap_or(shared.default_version);
+    let Some(state) = super::state::version(name) else {
+        // Polar's answer to a version it does not serve: the bare 404 of
+        // an unknown route, served as no version.
+        return Outcome::Respond(json_response(404, None, &json!({"detail": "Not Found"})));
     };
     let version = state.table.version;
     routed.api_version = Some(version);

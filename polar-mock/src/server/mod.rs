@@ -35,7 +35,6 @@ use body::MockBody;
 use handle::{Outcome, Routed};
 use rules::Rules;
 use sign_in::SignIn;
-use state::VersionState;
 
 /// The largest request body the mock reads: 16 MiB (it answers `413` to a
 /// larger one).
@@ -55,7 +54,8 @@ pub struct MockPolar {
 
 /// What the server's tasks and the handle share.
 pub(crate) struct Shared {
-    pub(crate) default_version: &'static VersionState,
+    /// The version of requests that name none.
+    pub(crate) default_version: &'static str,
     pub(crate) org_tokens: Vec<String>,
     pub(crate) rules: Rules,
     pub(crate) received: Mutex<Vec<ReceivedRequest>>,
@@ -144,13 +144,18 @@ impl MockPolarBuilder {
 
     /// Start the mock.
     pub async fn start(self) -> Result<MockPolar, StartError> {
-        let versions = state::versions();
-        let default_version = match &self.default_version {
-            Some(name) => {
-                state::version(name).ok_or_else(|| StartError::UnknownVersion(name.clone()))?
-            }
-            None => state::version(polar_api::CURRENT_API_VERSION)
-                .or_else(|| versions.last())
+        let compiled: Vec<&'static str> = state::tables().map(|table| table.version).collect();
+        let default_version = match self.default_version {
+            Some(name) => compiled
+                .iter()
+                .copied()
+                .find(|v| *v == name)
+                .ok_or(StartError::UnknownVersion(name))?,
+            None => compiled
+                .iter()
+                .copied()
+                .find(|v| *v == polar_api::CURRENT_API_VERSION)
+                .or_else(|| compiled.last().copied())
                 .ok_or(StartError::NoVersion)?,
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
@@ -256,13 +261,8 @@ impl MockPolar {
     /// If no version of this build has an operation `operation_id` (a
     /// typo would otherwise make a rule that never applies).
     pub fn when(&self, operation_id: &str) -> When<'_> {
-        let known = state::versions().iter().any(|state| {
-            state
-                .table
-                .operations
-                .iter()
-                .any(|op| op.id == operation_id)
-        });
+        let known =
+            state::tables().any(|table| table.operations.iter().any(|op| op.id == operation_id));
         assert!(
             known,
             "no operation `{operation_id}` in any API version of this build"
@@ -334,10 +334,7 @@ impl fmt::Debug for MockPolar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockPolar")
             .field("url", &self.url())
-            .field(
-                "default_api_version",
-                &self.shared.default_version.table.version,
-            )
+            .field("default_api_version", &self.shared.default_version)
             .finish_non_exhaustive()
     }
 }
