@@ -16,7 +16,8 @@ mod server;
 
 pub use deliveries::{Delivery, SignedDelivery};
 pub use server::{
-    Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When, MAX_BODY_SIZE,
+    Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When,
+    DEFAULT_RECEIVED_LIMIT, MAX_BODY_SIZE,
 };
 
 /// The API versions this build includes (its `v…` features), oldest first.

@@ -13,6 +13,7 @@ mod state;
 pub(crate) mod table;
 mod validate;
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -40,6 +41,10 @@ use sign_in::SignIn;
 /// larger one).
 pub const MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
 
+/// How many received requests a mock keeps by default (the newest; see
+/// [`MockPolarBuilder::received_limit`]).
+pub const DEFAULT_RECEIVED_LIMIT: usize = 10_000;
+
 /// A local Polar on `127.0.0.1`, on a free port, for one test: every
 /// operation of every API version this build includes answers with its
 /// fixture. Dropping it stops the server and closes its connections.
@@ -58,17 +63,31 @@ pub(crate) struct Shared {
     pub(crate) default_version: &'static str,
     pub(crate) org_tokens: Vec<String>,
     pub(crate) rules: Rules,
-    pub(crate) received: Mutex<Vec<ReceivedRequest>>,
+    pub(crate) received: Mutex<VecDeque<ReceivedRequest>>,
+    pub(crate) received_limit: usize,
     pub(crate) sign_in: Mutex<SignIn>,
 }
 
 /// Configures a [`MockPolar`] before it starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MockPolarBuilder {
     org_tokens: Vec<String>,
     default_version: Option<String>,
     sign_in_code: Option<String>,
     port: u16,
+    received_limit: usize,
+}
+
+impl Default for MockPolarBuilder {
+    fn default() -> Self {
+        MockPolarBuilder {
+            org_tokens: Vec::new(),
+            default_version: None,
+            sign_in_code: None,
+            port: 0,
+            received_limit: DEFAULT_RECEIVED_LIMIT,
+        }
+    }
 }
 
 /// Why a mock did not start.
@@ -135,6 +154,15 @@ impl MockPolarBuilder {
         self
     }
 
+    /// Keep the newest `limit` received requests (default
+    /// [`DEFAULT_RECEIVED_LIMIT`]), so that a long run does not grow
+    /// without bound; `0` keeps none.
+    #[must_use]
+    pub fn received_limit(mut self, limit: usize) -> Self {
+        self.received_limit = limit;
+        self
+    }
+
     /// Listen on this port of 127.0.0.1 instead of a free one.
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
@@ -168,7 +196,8 @@ impl MockPolarBuilder {
             default_version,
             org_tokens,
             rules: Rules::default(),
-            received: Mutex::new(Vec::new()),
+            received: Mutex::new(VecDeque::new()),
+            received_limit: self.received_limit,
             sign_in: Mutex::new(SignIn::new(self.sign_in_code)),
         });
         let server = tokio::spawn(serve(listener, shared.clone()));
@@ -280,13 +309,17 @@ impl MockPolar {
         self.shared.rules.clear();
     }
 
-    /// Every request received so far, oldest first.
+    /// Every request received so far (the newest
+    /// [`received_limit`](MockPolarBuilder::received_limit) of them), oldest
+    /// first.
     pub fn received(&self) -> Vec<ReceivedRequest> {
         self.shared
             .received
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The requests received for one operation, oldest first.
@@ -433,9 +466,9 @@ fn record(
         body,
         status,
     };
-    shared
-        .received
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(received);
+    let mut kept = shared.received.lock().unwrap_or_else(|e| e.into_inner());
+    kept.push_back(received);
+    while kept.len() > shared.received_limit {
+        kept.pop_front();
+    }
 }
