@@ -3,8 +3,6 @@
 //! their decoding into the client's types), then the answer — an override,
 //! or the operation's fixture.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::request::Parts;
@@ -146,7 +144,7 @@ pub(crate) async fn answer(
         },
     };
     if close_mid_response {
-        return Outcome::Respond(break_body(answer).await);
+        return Outcome::Respond(break_body(answer));
     }
     Outcome::Respond(answer)
 }
@@ -170,20 +168,17 @@ fn fixture(operation: &Operation, version: &'static str) -> Response<MockBody> {
     }
 }
 
-/// A response whose connection breaks after the headers and half the body.
-async fn break_body(response: Response<MockBody>) -> Response<MockBody> {
+/// A response whose connection breaks after the headers and half the body:
+/// the `Content-Length` announces all of it.
+fn break_body(response: Response<MockBody>) -> Response<MockBody> {
     let (mut parts, body) = response.into_parts();
     let full = match body {
-        MockBody::Full(bytes) => bytes.unwrap_or_default(),
-        MockBody::Broken(bytes) => bytes.unwrap_or_default(),
+        MockBody::Full(bytes) | MockBody::Broken(bytes) => bytes.unwrap_or_default(),
     };
     parts
         .headers
         .insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
     let half = full.slice(..full.len() / 2);
-    // Let the headers go out before the break, as a connection dropped in
-    // transit would.
-    tokio::time::sleep(Duration::from_millis(1)).await;
     Response::from_parts(parts, MockBody::Broken(Some(half)))
 }
 
