@@ -1,11 +1,10 @@
-//! A local Polar for your tests, generated from the same OpenAPI documents
-//! as `polar-models` and `polar-api`.
-//!
-//! * [`fixtures`]: a realistic, spec-valid value of every schema of every
-//!   API version (`fixtures::v2026_10::order()`), cheap to tweak.
-//! * [`deliveries`]: a signed webhook delivery of any event of any
-//!   version, as an `http::Request` for your router or sent to a URL.
-
+// The README's example uses the Current version (the default feature).
+#![cfg_attr(feature = "v2026-10", doc = include_str!("../README.md"))]
+#![cfg_attr(
+    not(feature = "v2026-10"),
+    doc = "A local Polar for your tests: fixtures, signed webhook deliveries and a mock \
+           server, generated from Polar's OpenAPI documents. See README.md."
+)]
 #![deny(missing_docs)]
 
 pub mod deliveries;
@@ -17,7 +16,8 @@ mod server;
 
 pub use deliveries::{Delivery, SignedDelivery};
 pub use server::{
-    Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When, MAX_BODY_SIZE,
+    Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When,
+    DEFAULT_RECEIVED_LIMIT, MAX_BODY_SIZE,
 };
 
 /// The API versions this build includes (its `v…` features), oldest first.

@@ -537,6 +537,27 @@ async fn authenticate(
 }
 
 #[tokio::test]
+async fn only_the_newest_received_requests_are_kept() {
+    let mock = MockPolar::builder()
+        .received_limit(2)
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client();
+    for _ in 0..3 {
+        client.products().list().send().await.unwrap();
+    }
+    client
+        .products()
+        .get(v2026_10::product().id)
+        .send()
+        .await
+        .unwrap();
+    let kept: Vec<_> = mock.received().iter().map(|r| r.operation_id).collect();
+    assert_eq!(kept, [Some("products:list"), Some("products:get")]);
+}
+
+#[tokio::test]
 #[should_panic(expected = "no operation `products:gte`")]
 async fn a_rule_for_an_operation_that_does_not_exist_is_refused() {
     let mock = MockPolar::start().await;

@@ -3,8 +3,6 @@
 //! their decoding into the client's types), then the answer — an override,
 //! or the operation's fixture.
 
-use std::time::Duration;
-
 use bytes::Bytes;
 use http::header::{HeaderValue, ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::request::Parts;
@@ -48,16 +46,11 @@ pub(crate) async fn answer(
         .headers
         .get(VERSION_HEADER)
         .map(|v| v.to_str().unwrap_or("").trim());
-    let state = match requested {
-        None => shared.default_version,
-        Some(name) => match super::state::version(name) {
-            Some(state) => state,
-            // Polar's answer to a version it does not serve: the bare 404
-            // of an unknown route, served as no version.
-            None => {
-                return Outcome::Respond(json_response(404, None, &json!({"detail": "Not Found"})))
-            }
-        },
+    let name = requested.unwrap_or(shared.default_version);
+    let Some(state) = super::state::version(name) else {
+        // Polar's answer to a version it does not serve: the bare 404 of
+        // an unknown route, served as no version.
+        return Outcome::Respond(json_response(404, None, &json!({"detail": "Not Found"})));
     };
     let version = state.table.version;
     routed.api_version = Some(version);
@@ -151,7 +144,7 @@ pub(crate) async fn answer(
         },
     };
     if close_mid_response {
-        return Outcome::Respond(break_body(answer).await);
+        return Outcome::Respond(break_body(answer));
     }
     Outcome::Respond(answer)
 }
@@ -175,20 +168,17 @@ fn fixture(operation: &Operation, version: &'static str) -> Response<MockBody> {
     }
 }
 
-/// A response whose connection breaks after the headers and half the body.
-async fn break_body(response: Response<MockBody>) -> Response<MockBody> {
+/// A response whose connection breaks after the headers and half the body:
+/// the `Content-Length` announces all of it.
+fn break_body(response: Response<MockBody>) -> Response<MockBody> {
     let (mut parts, body) = response.into_parts();
     let full = match body {
-        MockBody::Full(bytes) => bytes.unwrap_or_default(),
-        MockBody::Broken(bytes) => bytes.unwrap_or_default(),
+        MockBody::Full(bytes) | MockBody::Broken(bytes) => bytes.unwrap_or_default(),
     };
     parts
         .headers
         .insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
     let half = full.slice(..full.len() / 2);
-    // Let the headers go out before the break, as a connection dropped in
-    // transit would.
-    tokio::time::sleep(Duration::from_millis(1)).await;
     Response::from_parts(parts, MockBody::Broken(Some(half)))
 }
 

@@ -13,6 +13,7 @@ mod state;
 pub(crate) mod table;
 mod validate;
 
+use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -35,11 +36,14 @@ use body::MockBody;
 use handle::{Outcome, Routed};
 use rules::Rules;
 use sign_in::SignIn;
-use state::VersionState;
 
 /// The largest request body the mock reads: 16 MiB (it answers `413` to a
 /// larger one).
 pub const MAX_BODY_SIZE: usize = 16 * 1024 * 1024;
+
+/// How many received requests a mock keeps by default (the newest; see
+/// [`MockPolarBuilder::received_limit`]).
+pub const DEFAULT_RECEIVED_LIMIT: usize = 10_000;
 
 /// A local Polar on `127.0.0.1`, on a free port, for one test: every
 /// operation of every API version this build includes answers with its
@@ -55,20 +59,35 @@ pub struct MockPolar {
 
 /// What the server's tasks and the handle share.
 pub(crate) struct Shared {
-    pub(crate) default_version: &'static VersionState,
+    /// The version of requests that name none.
+    pub(crate) default_version: &'static str,
     pub(crate) org_tokens: Vec<String>,
     pub(crate) rules: Rules,
-    pub(crate) received: Mutex<Vec<ReceivedRequest>>,
+    pub(crate) received: Mutex<VecDeque<ReceivedRequest>>,
+    pub(crate) received_limit: usize,
     pub(crate) sign_in: Mutex<SignIn>,
 }
 
 /// Configures a [`MockPolar`] before it starts.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct MockPolarBuilder {
     org_tokens: Vec<String>,
     default_version: Option<String>,
     sign_in_code: Option<String>,
     port: u16,
+    received_limit: usize,
+}
+
+impl Default for MockPolarBuilder {
+    fn default() -> Self {
+        MockPolarBuilder {
+            org_tokens: Vec::new(),
+            default_version: None,
+            sign_in_code: None,
+            port: 0,
+            received_limit: DEFAULT_RECEIVED_LIMIT,
+        }
+    }
 }
 
 /// Why a mock did not start.
@@ -135,6 +154,15 @@ impl MockPolarBuilder {
         self
     }
 
+    /// Keep the newest `limit` received requests (default
+    /// [`DEFAULT_RECEIVED_LIMIT`]), so that a long run does not grow
+    /// without bound; `0` keeps none.
+    #[must_use]
+    pub fn received_limit(mut self, limit: usize) -> Self {
+        self.received_limit = limit;
+        self
+    }
+
     /// Listen on this port of 127.0.0.1 instead of a free one.
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
@@ -144,13 +172,18 @@ impl MockPolarBuilder {
 
     /// Start the mock.
     pub async fn start(self) -> Result<MockPolar, StartError> {
-        let versions = state::versions();
-        let default_version = match &self.default_version {
-            Some(name) => {
-                state::version(name).ok_or_else(|| StartError::UnknownVersion(name.clone()))?
-            }
-            None => state::version(polar_api::CURRENT_API_VERSION)
-                .or_else(|| versions.last())
+        let compiled: Vec<&'static str> = state::tables().map(|table| table.version).collect();
+        let default_version = match self.default_version {
+            Some(name) => compiled
+                .iter()
+                .copied()
+                .find(|v| *v == name)
+                .ok_or(StartError::UnknownVersion(name))?,
+            None => compiled
+                .iter()
+                .copied()
+                .find(|v| *v == polar_api::CURRENT_API_VERSION)
+                .or_else(|| compiled.last().copied())
                 .ok_or(StartError::NoVersion)?,
         };
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, self.port))
@@ -163,7 +196,8 @@ impl MockPolarBuilder {
             default_version,
             org_tokens,
             rules: Rules::default(),
-            received: Mutex::new(Vec::new()),
+            received: Mutex::new(VecDeque::new()),
+            received_limit: self.received_limit,
             sign_in: Mutex::new(SignIn::new(self.sign_in_code)),
         });
         let server = tokio::spawn(serve(listener, shared.clone()));
@@ -256,13 +290,8 @@ impl MockPolar {
     /// If no version of this build has an operation `operation_id` (a
     /// typo would otherwise make a rule that never applies).
     pub fn when(&self, operation_id: &str) -> When<'_> {
-        let known = state::versions().iter().any(|state| {
-            state
-                .table
-                .operations
-                .iter()
-                .any(|op| op.id == operation_id)
-        });
+        let known =
+            state::tables().any(|table| table.operations.iter().any(|op| op.id == operation_id));
         assert!(
             known,
             "no operation `{operation_id}` in any API version of this build"
@@ -280,13 +309,17 @@ impl MockPolar {
         self.shared.rules.clear();
     }
 
-    /// Every request received so far, oldest first.
+    /// Every request received so far (the newest
+    /// [`received_limit`](MockPolarBuilder::received_limit) of them), oldest
+    /// first.
     pub fn received(&self) -> Vec<ReceivedRequest> {
         self.shared
             .received
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// The requests received for one operation, oldest first.
@@ -334,10 +367,7 @@ impl fmt::Debug for MockPolar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MockPolar")
             .field("url", &self.url())
-            .field(
-                "default_api_version",
-                &self.shared.default_version.table.version,
-            )
+            .field("default_api_version", &self.shared.default_version)
             .finish_non_exhaustive()
     }
 }
@@ -436,9 +466,9 @@ fn record(
         body,
         status,
     };
-    shared
-        .received
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .push(received);
+    let mut kept = shared.received.lock().unwrap_or_else(|e| e.into_inner());
+    kept.push_back(received);
+    while kept.len() > shared.received_limit {
+        kept.pop_front();
+    }
 }

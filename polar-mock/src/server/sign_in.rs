@@ -27,7 +27,9 @@ const AUTHENTICATE: &str = "customer_portal:customer-session:authenticate";
 pub(crate) struct SignIn {
     fixed: Option<String>,
     codes: Vec<Code>,
+    /// Codes handed out, and sessions opened, so far.
     issued: u64,
+    sessions: u64,
 }
 
 #[derive(Debug)]
@@ -98,13 +100,9 @@ pub(crate) fn answer(
                 None => fixed,
             };
             Some(if valid {
-                let number =
-                    sign_in.issued + sign_in.codes.iter().filter(|c| c.used).count() as u64;
-                json_response(
-                    200,
-                    Some(version),
-                    &json!({"token": format!("polar_cst_mock_session_{number}")}),
-                )
+                sign_in.sessions += 1;
+                let token = format!("polar_cst_mock_session_{}", sign_in.sessions);
+                json_response(200, Some(version), &json!({ "token": token }))
             } else {
                 json_response(
                     401,

@@ -1,6 +1,7 @@
 //! What the mock knows of each API version this build includes: its
 //! generated table, its router, and its inputs' schemas, read once per
-//! process and shared by every mock.
+//! process (when a request first asks for the version, so that starting a
+//! mock costs nothing) and shared by every mock.
 
 use std::sync::OnceLock;
 
@@ -42,20 +43,35 @@ pub(crate) struct BodyInput {
     pub schema: Value,
 }
 
+/// A version's table, and its state once a request needed it.
+struct Slot {
+    table: &'static VersionTable,
+    state: OnceLock<VersionState>,
+}
+
 /// Every version this build includes, oldest first.
-pub(crate) fn versions() -> &'static [VersionState] {
-    static STATES: OnceLock<Vec<VersionState>> = OnceLock::new();
-    STATES.get_or_init(|| {
+fn slots() -> &'static [Slot] {
+    static SLOTS: OnceLock<Vec<Slot>> = OnceLock::new();
+    SLOTS.get_or_init(|| {
         crate::generated::versions()
             .into_iter()
-            .map(|tables| VersionState::new(tables.server))
+            .map(|tables| Slot {
+                table: tables.server,
+                state: OnceLock::new(),
+            })
             .collect()
     })
 }
 
+/// The tables of every version this build includes, oldest first.
+pub(crate) fn tables() -> impl Iterator<Item = &'static VersionTable> {
+    slots().iter().map(|slot| slot.table)
+}
+
 /// The state of `version`, when this build includes it.
 pub(crate) fn version(name: &str) -> Option<&'static VersionState> {
-    versions().iter().find(|state| state.table.version == name)
+    let slot = slots().iter().find(|slot| slot.table.version == name)?;
+    Some(slot.state.get_or_init(|| VersionState::new(slot.table)))
 }
 
 impl VersionState {

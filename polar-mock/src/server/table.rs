@@ -31,7 +31,9 @@ pub(crate) struct Operation {
     pub decode: fn(&Inputs, &mut Issues),
 }
 
-/// Which credentials an operation takes.
+/// Which credentials an operation takes. (A document may use only some of
+/// these, and of the answers below.)
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Auth {
     /// An organization access token.
@@ -47,6 +49,7 @@ pub(crate) enum Auth {
 }
 
 /// The success answer of an operation.
+#[allow(dead_code)]
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Response {
     /// This JSON (the fixture of the response schema).
