@@ -136,8 +136,8 @@ impl<V: ApiVersion> ClientBuilder<V> {
     /// let token = Arc::clone(&current);
     /// let client = polar_api::v2026_10::Client::builder()
     ///     .token_provider(move || {
-    ///         let token = token.read().map(|t| t.clone());
-    ///         async move { token.map_err(|_| "the token lock is poisoned") }
+    ///         let token = token.read().map(|t| t.clone()).map_err(|_| "the token lock is poisoned");
+    ///         async move { token }
     ///     })
     ///     .build()?;
     /// # Ok(()) }
