@@ -415,12 +415,16 @@ fn bytes_per_page(
     for (config, client) in clients {
         runtime.block_on(async {
             raw_page(client).await;
+            // The server counts a write once it returns, which can be
+            // after the client has read it: let the last one be counted.
+            tokio::time::sleep(Duration::from_millis(50)).await;
             let counters = &server.counters;
             let read = counters.read.load(Ordering::Relaxed);
             let written = counters.written.load(Ordering::Relaxed);
             for _ in 0..PAGES {
                 raw_page(client).await;
             }
+            tokio::time::sleep(Duration::from_millis(50)).await;
             let read = counters.read.load(Ordering::Relaxed) - read;
             let written = counters.written.load(Ordering::Relaxed) - written;
             let (encoding, version) = counters.last.lock().expect("lock").clone();

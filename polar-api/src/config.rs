@@ -287,7 +287,10 @@ impl<V: ApiVersion> ClientBuilder<V> {
 
     /// Sends requests through this `reqwest` client (to share a connection
     /// pool, or set a proxy or TLS options). The builder's timeout still
-    /// applies per request; its connect timeout does not.
+    /// applies per request; its connect timeout does not. Compression and
+    /// HTTP/2 are that client's too: the crate's `gzip`, `brotli` and
+    /// `http2` features compile them into reqwest, and its builder turns
+    /// them on or off (`.gzip(..)`, `.http1_only()`).
     ///
     /// **Redirects.** The client this builder makes follows none; a
     /// `reqwest::Client` keeps its own policy, and reqwest's default follows
