@@ -109,6 +109,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
     passes::apply_drift_policy(&mut models);
     super::features::event_families(&mut models);
     models.union_methods = super::accessors::union_methods(&models);
+    super::schema_docs::explain_undescribed(&mut models);
     Ok(models)
 }
 
@@ -224,7 +225,7 @@ impl<'a> Lowering<'a> {
         for (index, (name, schema)) in lowering.schemas.iter().enumerate() {
             let mut doc = or_fallback(
                 doc_text(schema.title.as_deref(), schema.description.as_deref()),
-                || format!("The `{name}` schema."),
+                || super::schema_docs::placeholder_doc(name),
             );
             if schema.properties.is_empty() {
                 if let Some(note) = key_pattern_note(schema) {

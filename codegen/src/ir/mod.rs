@@ -15,6 +15,7 @@ mod operations;
 pub mod page_size;
 mod passes;
 mod reach;
+pub mod schema_docs;
 pub mod secrets;
 pub mod setters;
 pub mod sharing;

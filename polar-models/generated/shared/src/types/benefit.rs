@@ -11,7 +11,9 @@
         )
     )
 )]
-/// The `Benefit` schema.
+/// One of [`Custom`](Benefit::Custom), [`Discord`](Benefit::Discord), [`GithubRepository`](Benefit::GithubRepository), [`Downloadables`](Benefit::Downloadables), [`LicenseKeys`](Benefit::LicenseKeys), [`MeterCredit`](Benefit::MeterCredit), [`FeatureFlag`](Benefit::FeatureFlag), [`SlackSharedChannel`](Benefit::SlackSharedChannel), or [`Unknown`](Benefit::Unknown) for a member this version of the SDK does not know. The fields every member has are read without a `match`: `id()`, `created_at()`, `modified_at()`, `description()` and 7 more.
+///
+/// Returned by `client.benefits().create(..)`, `client.benefits().get(..)`, `client.benefits().update(..)`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Benefit {

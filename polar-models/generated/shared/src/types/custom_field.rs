@@ -11,7 +11,9 @@
         )
     )
 )]
-/// The `CustomField` schema.
+/// One of [`Text`](CustomField::Text), [`Number`](CustomField::Number), [`Date`](CustomField::Date), [`Checkbox`](CustomField::Checkbox), [`Select`](CustomField::Select), or [`Unknown`](CustomField::Unknown) for a member this version of the SDK does not know. The fields every member has are read without a `match`: `created_at()`, `modified_at()`, `id()`, `metadata()` and 3 more.
+///
+/// Returned by `client.custom_fields().create(..)`, `client.custom_fields().get(..)`, `client.custom_fields().update(..)`.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum CustomField {

@@ -12,7 +12,7 @@
         )
     )
 )]
-/// The `LegacyRecurringProductPrice` schema.
+/// One of [`Fixed`](LegacyRecurringProductPrice::Fixed), [`Custom`](LegacyRecurringProductPrice::Custom), or [`Unknown`](LegacyRecurringProductPrice::Unknown) for a member this version of the SDK does not know. The fields every member has are read without a `match`: `created_at()`, `modified_at()`, `id()`, `source()` and 5 more.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum LegacyRecurringProductPrice {

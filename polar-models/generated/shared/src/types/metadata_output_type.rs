@@ -25,7 +25,7 @@
         )
     )
 )]
-/// The `MetadataOutputType` schema.
+/// Another name for `BTreeMap<String, StringOrIntegerOrNumberOrBoolean>` (the spec names this schema `MetadataOutputType`).
 pub type MetadataOutputType = ::std::collections::BTreeMap<
     String,
     super::StringOrIntegerOrNumberOrBoolean,

@@ -12,7 +12,7 @@
         )
     )
 )]
-/// The `ProductPrice` schema.
+/// One of [`Fixed`](ProductPrice::Fixed), [`Custom`](ProductPrice::Custom), [`SeatBased`](ProductPrice::SeatBased), [`MeteredUnit`](ProductPrice::MeteredUnit), or [`Unknown`](ProductPrice::Unknown) for a member this version of the SDK does not know. The fields every member has are read without a `match`: `created_at()`, `modified_at()`, `id()`, `source()` and 4 more.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ProductPrice {
