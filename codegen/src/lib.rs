@@ -533,11 +533,18 @@ impl Job<'_> {
             | Job::SharedModel(..)
             | Job::ApiSharedRoot
             | Job::ApiShared(_) => unreachable!("handled above"),
-            Job::Model(_, module, ids) => vec![file(
-                models_path(module),
-                "",
-                emit::models::emit_module(models, ids, |id| sharing.type_home(index, id).is_some()),
-            )?],
+            Job::Model(_, module, ids) => {
+                let path = models_path(module);
+                let mut tokens = emit::models::emit_module(models, ids, |id| {
+                    sharing.type_home(index, id).is_some()
+                });
+                // The module's gate on each item too, for the docs (`with_cfg`).
+                let gate = this.features.modules.get(*module);
+                if let Some(condition) = gate.and_then(emit::shared::gate_condition) {
+                    tokens = emit::shared::with_cfg(tokens, &condition, &path)?;
+                }
+                vec![file(path, "", tokens)?]
+            }
             Job::ModelsRoot(_) => {
                 vec![
                     file(

@@ -101,6 +101,9 @@
 //! platform's TLS library, and wins when both are enabled.
 
 #![deny(missing_docs)]
+// docs.rs (`rustdoc-args = ["--cfg", "docsrs"]`) marks each item with the
+// features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client;
 mod config;

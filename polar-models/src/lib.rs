@@ -43,6 +43,9 @@
 //! of the same names, so depend on `polar-api` and pick features there.
 
 #![deny(missing_docs)]
+// docs.rs (`rustdoc-args = ["--cfg", "docsrs"]`) marks each item with the
+// features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Formatted by the generator (prettyplease), not rustfmt.
 #[rustfmt::skip]

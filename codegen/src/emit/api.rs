@@ -62,11 +62,22 @@ fn group_files_where(
         files.push(GroupFile {
             module: module_name(&group.type_name),
             feature: group_feature(&group.path).to_owned(),
-            tokens: emit_group(models, group),
+            tokens: emit_gated_group(models, group)?,
         });
     }
     files.sort_by(|a, b| a.module.cmp(&b.module));
     Ok(files)
+}
+
+/// A group's file, each item behind the group's feature as well as its
+/// module (`emit::shared::with_cfg`: for the docs of `polar-api`).
+fn emit_gated_group(models: &Models, group: &Group<'_>) -> Result<TokenStream, crate::Error> {
+    let feature = group_feature(&group.path);
+    super::shared::with_cfg(
+        emit_group(models, group),
+        &quote!(feature = #feature),
+        &operations_file(&module_name(&group.type_name)),
+    )
 }
 
 /// Whether a group has no file of its own: `customer_portal` itself, whose
@@ -116,7 +127,7 @@ pub fn emit(
         if shared_groups.contains(&module) {
             reexported.push((format_ident!("{}", module), feature));
         } else {
-            files.insert(operations_file(&module), emit_group(models, group));
+            files.insert(operations_file(&module), emit_gated_group(models, group)?);
             own.push((format_ident!("{}", module), feature));
         }
     }
@@ -207,10 +218,31 @@ pub fn emit(
         }
 
         #[doc = " A client for this API version, authenticated with an organization access token."]
+        #[doc = ""]
+        #[doc = " Its operation groups are listed below; the methods every version's client"]
+        #[doc = " shares are on [`polar_api::Client`](crate::Client#implementations):"]
+        #[doc = ""]
+        #[doc = " * making one: [`new`](crate::Client::new), [`from_env`](crate::Client::from_env),"]
+        #[doc = "   [`builder`](crate::Client::builder) (sandbox, base URL, timeouts, retries, hooks),"]
+        #[doc = "   [`anonymous`](crate::Client::anonymous);"]
+        #[doc = " * portal clients with its configuration:"]
+        #[doc = "   [`customer_portal_with`](crate::Client::customer_portal_with),"]
+        #[doc = "   [`member_portal_with`](crate::Client::member_portal_with),"]
+        #[doc = "   [`public_portal`](crate::Client::public_portal);"]
+        #[cfg_attr(feature = "ingest", doc = " * the usage-event ingestor: [`ingestor`](crate::Client::ingestor) (feature `ingest`);")]
+        #[cfg_attr(not(feature = "ingest"), doc = " * the usage-event ingestor: `ingestor` (feature `ingest`);")]
+        #[doc = " * [`base_url`](crate::Client::base_url), [`api_version`](crate::Client::api_version)."]
         pub type Client = crate::Client<Version>;
-        #[doc = " Configures a [`Client`] of this API version."]
+        #[doc = " Configures a [`Client`] of this API version: its methods are on"]
+        #[doc = " [`polar_api::ClientBuilder`](crate::ClientBuilder#implementations)"]
+        #[doc = " (`token`, `sandbox`, `base_url`, `timeout`, `retry`, `hook`, ..., then `build`)."]
         pub type ClientBuilder = crate::ClientBuilder<Version>;
-        #[doc = " A customer-portal client of this API version."]
+        #[doc = " A customer-portal client of this API version. Its operation groups are listed"]
+        #[doc = " below; making one ([`from_customer_session`](crate::CustomerPortalClient::from_customer_session),"]
+        #[doc = " [`from_member_session`](crate::CustomerPortalClient::from_member_session),"]
+        #[doc = " [`public`](crate::CustomerPortalClient::public), or from a [`Client`]) and"]
+        #[doc = " [`with_token`](crate::CustomerPortalClient::with_token) are on"]
+        #[doc = " [`polar_api::CustomerPortalClient`](crate::CustomerPortalClient#implementations)."]
         pub type CustomerPortalClient<S = crate::CustomerSessionToken> = crate::CustomerPortalClient<Version, S>;
 
         // The operation groups, request builders, error bodies and `models`
@@ -255,6 +287,8 @@ pub fn facade_doc(version: &ApiVersion) -> String {
 /// formatted by the generator; this file is as rustfmt would write it).
 pub fn crate_lib() -> TokenStream {
     quote! {
+        // docs.rs shows which feature each item needs (its `rustdoc-args`).
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #[allow(unused_imports)]
         use polar_api_runtime::*;
 
@@ -1063,6 +1097,7 @@ fn emit_error_body(models: &Models) -> TokenStream {
     quote! {
         #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
         #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
+        #[doc(hidden)]
         pub fn decode(
             operation: &'static str,
             status: u16,

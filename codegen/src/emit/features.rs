@@ -183,6 +183,7 @@ fn crate_manifest(
          # docs.rs: {shown}, as `{facade}` shows them.\n\
          [package.metadata.docs.rs]\n\
          all-features = true\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n\
          \n\
          [features]\n\
          {features}\n\

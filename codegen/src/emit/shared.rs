@@ -128,7 +128,7 @@ fn type_condition(views: &[VersionView<'_>], ty: &SharedType) -> TokenStream {
 }
 
 /// A module gate as a `cfg` predicate; `None` when always compiled.
-fn gate_condition(gate: &Gate) -> Option<TokenStream> {
+pub(crate) fn gate_condition(gate: &Gate) -> Option<TokenStream> {
     match gate {
         Gate::Always => None,
         Gate::FullOnly => Some(quote!(feature = #FULL_FEATURE)),
@@ -159,8 +159,11 @@ fn any_of(mut predicates: Vec<TokenStream>) -> TokenStream {
     quote!(any(#(#predicates),*))
 }
 
-/// `#[cfg(condition)]` on every item of `tokens`.
-fn with_cfg(
+/// `#[cfg(condition)]` on every item of `tokens`. Also used for the items
+/// of a gated module of a version's crate: `rustdoc` shows an item's own
+/// `cfg` where another crate re-exports it (its module's `cfg` is lost),
+/// so the docs of `polar-api` name the feature each type needs.
+pub(crate) fn with_cfg(
     tokens: TokenStream,
     condition: &TokenStream,
     file: &str,

@@ -57,6 +57,8 @@ pub fn model_crate_doc(krate: ModelCrate<'_>) -> String {
 /// crate root cannot carry it on stable Rust).
 pub fn model_crate_lib() -> TokenStream {
     quote! {
+        // docs.rs shows which feature each item needs (its `rustdoc-args`).
+        #![cfg_attr(docsrs, feature(doc_cfg))]
         #[rustfmt::skip]
         mod types;
         pub use types::*;

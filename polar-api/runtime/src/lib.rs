@@ -10,6 +10,9 @@
 //! itself, and may change in any release.
 
 #![deny(missing_docs)]
+// docs.rs (`rustdoc-args = ["--cfg", "docsrs"]`) marks each item with the
+// features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod auth;
 #[doc(hidden)]

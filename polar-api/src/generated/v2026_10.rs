@@ -11,10 +11,37 @@ impl crate::ApiVersion for Version {
     const NAME: &'static str = API_VERSION;
 }
 /// A client for this API version, authenticated with an organization access token.
+///
+/// Its operation groups are listed below; the methods every version's client
+/// shares are on [`polar_api::Client`](crate::Client#implementations):
+///
+/// * making one: [`new`](crate::Client::new), [`from_env`](crate::Client::from_env),
+///   [`builder`](crate::Client::builder) (sandbox, base URL, timeouts, retries, hooks),
+///   [`anonymous`](crate::Client::anonymous);
+/// * portal clients with its configuration:
+///   [`customer_portal_with`](crate::Client::customer_portal_with),
+///   [`member_portal_with`](crate::Client::member_portal_with),
+///   [`public_portal`](crate::Client::public_portal);
+#[cfg_attr(
+    feature = "ingest",
+    doc = " * the usage-event ingestor: [`ingestor`](crate::Client::ingestor) (feature `ingest`);"
+)]
+#[cfg_attr(
+    not(feature = "ingest"),
+    doc = " * the usage-event ingestor: `ingestor` (feature `ingest`);"
+)]
+/// * [`base_url`](crate::Client::base_url), [`api_version`](crate::Client::api_version).
 pub type Client = crate::Client<Version>;
-/// Configures a [`Client`] of this API version.
+/// Configures a [`Client`] of this API version: its methods are on
+/// [`polar_api::ClientBuilder`](crate::ClientBuilder#implementations)
+/// (`token`, `sandbox`, `base_url`, `timeout`, `retry`, `hook`, ..., then `build`).
 pub type ClientBuilder = crate::ClientBuilder<Version>;
-/// A customer-portal client of this API version.
+/// A customer-portal client of this API version. Its operation groups are listed
+/// below; making one ([`from_customer_session`](crate::CustomerPortalClient::from_customer_session),
+/// [`from_member_session`](crate::CustomerPortalClient::from_member_session),
+/// [`public`](crate::CustomerPortalClient::public), or from a [`Client`]) and
+/// [`with_token`](crate::CustomerPortalClient::with_token) are on
+/// [`polar_api::CustomerPortalClient`](crate::CustomerPortalClient#implementations).
 pub type CustomerPortalClient<S = crate::CustomerSessionToken> = crate::CustomerPortalClient<
     Version,
     S,

@@ -6,6 +6,9 @@
 //! repository README says why).
 
 #![deny(missing_docs)]
+// docs.rs (`rustdoc-args = ["--cfg", "docsrs"]`) marks each item with the
+// features it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod constant;
 mod error_path;

@@ -3,6 +3,7 @@
 //!
 //! Re-exported by `polar-models` as `polar_models::v2026_10`; depend on `polar-models` (or `polar-api`) rather than on this crate.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[rustfmt::skip]
 mod types;
 pub use types::*;

@@ -2,6 +2,7 @@
 
 /// This version's [`crate::__private::ErrorDecoder`]: the error body the
 /// spec documents for an operation and status, as an `ApiErrorBody`.
+#[doc(hidden)]
 pub fn decode(
     operation: &'static str,
     status: u16,
