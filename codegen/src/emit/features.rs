@@ -260,7 +260,7 @@ pub fn api_manifest_block(versions: &[(&ApiVersion, Features)], shared_groups: b
     };
     let mut lines = vec![
         format!(
-            "default = [\"rustls\", \"{FULL_FEATURE}\", {}]",
+            "default = [\"rustls\", \"gzip\", \"{FULL_FEATURE}\", {}]",
             current_feature(versions)
         ),
         full_line(versions),
