@@ -5,6 +5,7 @@
     doc = "A local Polar for your tests: fixtures, signed webhook deliveries and a mock \
            server, generated from Polar's OpenAPI documents. See README.md."
 )]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 pub mod deliveries;
