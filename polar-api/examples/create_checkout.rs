@@ -12,6 +12,8 @@
 //! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`), where
 //! checkouts take test cards (`4242 4242 4242 4242`). Without the token and
 //! a product id it only says what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::process::ExitCode;
 
@@ -58,7 +60,7 @@ async fn run(token: String, product: String) -> Result<(), Box<dyn std::error::E
         .parse()
         .map_err(|e| format!("the product id is not a valid UUID ({product:?}): {e}"))?;
 
-    let client = Client::builder().token(token).sandbox().build()?;
+    let client = common::server(Client::builder().token(token)).build()?;
 
     // `new` takes the required fields, setters the optional ones.
     // Without `success_url`, Polar uses its default page.

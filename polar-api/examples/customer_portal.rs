@@ -15,6 +15,8 @@
 //!
 //! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`). Without
 //! the token it only says what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::process::ExitCode;
 
@@ -51,7 +53,8 @@ async fn main() -> ExitCode {
 async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
     // A standalone portal client. A server that already has a `Client` would
     // call `client.customer_portal_with(token)` to share its configuration.
-    let portal: CustomerPortalClient = Client::builder().sandbox().build_customer_portal(token)?;
+    let portal: CustomerPortalClient =
+        common::server(Client::builder()).build_customer_portal(token)?;
 
     println!("Orders:");
     let mut orders = portal.orders().list().limit(100).stream();

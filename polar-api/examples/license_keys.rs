@@ -27,6 +27,8 @@
 //! an activation limit. It talks to the Polar sandbox
 //! (`https://sandbox-api.polar.sh`) once the key and organization are set;
 //! without them it only says what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -107,7 +109,7 @@ async fn run(
         .parse()
         .map_err(|e| format!("{ORGANIZATION} is not a valid UUID ({organization:?}): {e}"))?;
 
-    let builder = Client::builder().sandbox();
+    let builder = common::server(Client::builder());
     let api = match token {
         None => {
             println!("using the public customer-portal operations (no token)");

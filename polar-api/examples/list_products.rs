@@ -11,6 +11,8 @@
 //! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`), so the
 //! token must be a sandbox token. Without `POLAR_ACCESS_TOKEN` it only says
 //! what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::process::ExitCode;
 
@@ -54,7 +56,7 @@ async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
         None => None,
     };
 
-    let client = Client::builder().token(token).sandbox().build()?;
+    let client = common::server(Client::builder().token(token)).build()?;
 
     // Optional query parameters are builder methods; `limit` is the page size
     // the stream asks for (at most 100).

@@ -18,6 +18,8 @@
 //!
 //! It talks to the Polar sandbox (`https://sandbox-api.polar.sh`). Without
 //! the token and the meter id it only says what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -67,7 +69,7 @@ async fn run(token: String, meter: String) -> Result<(), Box<dyn std::error::Err
     let event_name = env(EVENT_NAME).unwrap_or_else(|| DEFAULT_EVENT_NAME.to_owned());
     let customer = env(CUSTOMER).unwrap_or_else(|| DEFAULT_CUSTOMER.to_owned());
 
-    let client = Client::builder().token(token).sandbox().build()?;
+    let client = common::server(Client::builder().token(token)).build()?;
 
     let meter = client.meters().get(meter_id).send().await?;
     println!("meter {:?} ({}), unit {}", meter.name, meter.id, meter.unit);

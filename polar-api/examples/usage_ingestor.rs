@@ -16,6 +16,8 @@
 //! task, which retries through errors and rate limits.
 //!
 //! It talks to the Polar sandbox. Without a token it only says what to set.
+//! `POLAR_API_BASE_URL` points it at another server, such as a local mock
+//! (`polar-mock serve` prints the variables to set).
 
 use std::process::ExitCode;
 
@@ -52,7 +54,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(token: String) -> Result<(), Box<dyn std::error::Error>> {
-    let client = Client::builder().token(token).sandbox().build()?;
+    let client = common::server(Client::builder().token(token)).build()?;
     // One ingestor for the whole service; handlers get cheap clones.
     let ingestor = client
         .ingestor()

@@ -34,8 +34,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let app = Router::new().route(PATH, post(receive)).with_state(webhook);
     let listener = tokio::net::TcpListener::bind(ADDRESS).await?;
-    println!("listening for Polar webhooks on http://{ADDRESS}{PATH}");
-    axum::serve(listener, app).await?;
+    println!("listening for Polar webhooks on http://{ADDRESS}{PATH}; Ctrl-C stops");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 

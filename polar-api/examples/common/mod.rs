@@ -11,6 +11,18 @@ pub fn env(name: &str) -> Option<String> {
     (!value.is_empty()).then(|| value.to_owned())
 }
 
+/// Where the examples send their requests: the Polar sandbox, or the server
+/// named by `POLAR_API_BASE_URL` (e.g. a local mock started with
+/// `polar-mock serve`, which prints that variable).
+pub fn server<V: polar_api::ApiVersion>(
+    builder: polar_api::ClientBuilder<V>,
+) -> polar_api::ClientBuilder<V> {
+    match env("POLAR_API_BASE_URL") {
+        Some(url) => builder.base_url(url),
+        None => builder.sandbox(),
+    }
+}
+
 /// Polar's amounts are in the currency's minor unit (cents for USD/EUR).
 pub fn money(minor: i64, currency: &str) -> String {
     let sign = if minor < 0 { "-" } else { "" };
