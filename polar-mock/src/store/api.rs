@@ -126,7 +126,7 @@ pub(crate) fn answer(store: &mut Store, call: &Call<'_>) -> Option<Answered> {
             .map(|_| store.customer_state(&id))
             .and_then(ok),
         "customers:get_state_external" => external(store, &path("external_id"))
-            .map(|i| store.customer_state(&str_of(&store.customers[i], "id").to_owned()))
+            .map(|i| store.customer_state(str_of(&store.customers[i], "id")))
             .and_then(ok),
         "customer-sessions:create" => store.create_session(&body).and_then(created),
 
