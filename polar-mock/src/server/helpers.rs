@@ -46,6 +46,12 @@ impl MockPolar {
         self.shared.with_store(|store| store.complete_checkout(&id))
     }
 
+    /// Open checkout `id` expires unpaid (`checkout.expired`).
+    pub fn expire_checkout(&self, id: impl Display) -> Result<(), StateError> {
+        let id = id.to_string();
+        self.shared.with_store(|store| store.expire_checkout(&id))
+    }
+
     /// The customer cancels subscription `id` at the end of its period
     /// (`subscription.updated`, `subscription.canceled`,
     /// `customer.state_changed`); its benefits stay until then.

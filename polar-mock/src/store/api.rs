@@ -161,6 +161,8 @@ pub(crate) fn answer(store: &mut Store, call: &Call<'_>) -> Option<Answered> {
                 .and_then(ok)
         }
 
+        "checkouts:client_confirm" => client_confirm(store, &path("client_secret"), &body),
+
         "orders:list" => list(store.orders.clone()),
         "orders:get" => get(&store.orders, "Order"),
         "refunds:list" => list(store.refunds.clone()),
@@ -337,6 +339,28 @@ fn update_subscription(store: &mut Store, id: &str, body: &Value) -> Answered {
         Ok(subscription)
     };
     result.map_err(ApiError::from).and_then(ok)
+}
+
+/// The customer confirms the checkout from its page: the customer's
+/// details it sends are kept, and the checkout completes as
+/// [`Store::complete_checkout`] does (payment succeeds at once).
+fn client_confirm(store: &mut Store, client_secret: &str, body: &Value) -> Answered {
+    let index = store
+        .checkouts
+        .iter()
+        .position(|c| str_of(c, "client_secret") == client_secret)
+        .ok_or_else(|| ApiError::not_found("Checkout"))?;
+    let keep = [
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+    ];
+    super::copy_fields(&mut store.checkouts[index], body, &keep);
+    let id = str_of(&store.checkouts[index], "id").to_owned();
+    store.complete_checkout(&id)?;
+    ok(store.checkouts[index].clone())
 }
 
 fn live(customers: &[Value]) -> Vec<Value> {

@@ -255,6 +255,23 @@ impl Store {
         })
     }
 
+    /// An open checkout expires (`checkout.expired`).
+    pub(crate) fn expire_checkout(&mut self, id: &str) -> Result<(), StateError> {
+        let index = position(&self.checkouts, id).ok_or_else(|| not_found("checkout", id))?;
+        let status = str_of(&self.checkouts[index], "status").to_owned();
+        if status != "open" {
+            return Err(StateError::Conflict(format!(
+                "checkout {id} is {status}, not open"
+            )));
+        }
+        let checkout = &mut self.checkouts[index];
+        set(checkout, "status", json!("expired"));
+        set(checkout, "modified_at", json!(now()));
+        let checkout = checkout.clone();
+        self.emit("checkout.expired", checkout);
+        Ok(())
+    }
+
     fn new_subscription(&mut self, checkout: &Value, customer: &Value) -> Value {
         let product = &checkout["product"];
         let price = &checkout["product_price"];

@@ -340,6 +340,19 @@ impl Store {
         Ok(session)
     }
 
+    /// A session `token` (from a sign-in code) for the customer with
+    /// `email`, when there is one.
+    pub(crate) fn add_session_for_email(&mut self, token: &str, email: &str) {
+        let customer = self
+            .customers
+            .iter()
+            .find(|c| c["deleted_at"].is_null() && str_of(c, "email").eq_ignore_ascii_case(email))
+            .map(|c| str_of(c, "id").to_owned());
+        if let Some(customer) = customer {
+            self.sessions.push((token.to_owned(), customer));
+        }
+    }
+
     /// The customer state: the customer, its active subscriptions and
     /// granted benefits.
     pub(crate) fn customer_state(&self, customer_id: &str) -> Value {

@@ -48,8 +48,17 @@ impl ApiError {
         ApiError::new(403, "NotPermitted", detail)
     }
 
-    /// FastAPI's 422 with one problem at `loc`.
+    /// FastAPI's 422 with one problem at `loc` (a segment of digits is a
+    /// list index, a number in FastAPI's `loc`).
     pub(crate) fn invalid(loc: &[&str], msg: &str, input: &Value) -> ApiError {
+        let loc: Vec<Value> = loc
+            .iter()
+            .map(|segment| {
+                segment
+                    .parse::<u64>()
+                    .map_or_else(|_| json!(segment), |index| json!(index))
+            })
+            .collect();
         ApiError {
             status: 422,
             body: json!({"detail": [{"loc": loc, "msg": msg, "type": "value_error", "input": input}]}),
@@ -283,22 +292,41 @@ pub(crate) fn position(items: &[Value], id: &str) -> Option<usize> {
 }
 
 /// `stored` in the shape of `template` (a fixture of the schema the answer
-/// is decoded as): the top-level fields `template` has, each taken from
-/// `stored` when it has it, else from `template`. This keeps an answer of
-/// another version, or of a narrower schema, valid for its schema.
+/// is decoded as): the fields `template` has, each taken from `stored` when
+/// it has it, else from `template`. A nested entity (an object with an
+/// `id`) that lacks some of the template's fields is fitted the same way
+/// (a subscription's product where the schema wants its organization too);
+/// other values are kept as stored (a union's variant keeps its own
+/// fields). This keeps an answer of another version, or of a schema that
+/// embeds more, valid for its schema.
 pub(crate) fn fit(stored: &Value, template: &Value) -> Value {
     match (stored.as_object(), template.as_object()) {
         (Some(stored), Some(template)) => {
             let mut out = Map::new();
             for (key, default) in template {
-                out.insert(
-                    key.clone(),
-                    stored.get(key).cloned().unwrap_or_else(|| default.clone()),
-                );
+                let value = match stored.get(key) {
+                    Some(value) if narrower_entity(value, default) => fit(value, default),
+                    Some(value) => value.clone(),
+                    None => default.clone(),
+                };
+                out.insert(key.clone(), value);
             }
             Value::Object(out)
         }
         _ => stored.clone(),
+    }
+}
+
+/// Whether `value` and `template` are entities and `value` lacks a field
+/// of `template`.
+fn narrower_entity(value: &Value, template: &Value) -> bool {
+    match (value.as_object(), template.as_object()) {
+        (Some(value), Some(template)) => {
+            value.contains_key("id")
+                && template.contains_key("id")
+                && template.keys().any(|key| !value.contains_key(key))
+        }
+        _ => false,
     }
 }
 

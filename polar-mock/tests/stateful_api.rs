@@ -1,0 +1,390 @@
+//! The stateful mock through the API alone: webhook endpoints registered
+//! with the operation (and the secret it answers), the customer portal a
+//! session opens (also one opened by a sign-in code), a checkout confirmed
+//! by the customer, meters over usage events, the customer state, and the
+//! stateless default left alone.
+
+use std::time::Duration;
+
+use polar_api::v2026_10::models::chrono::{TimeZone, Utc};
+use polar_api::v2026_10::models::uuid::Uuid;
+use polar_api::v2026_10::models::{
+    CheckoutConfirmStripe, CheckoutCreate, CustomerCreate, CustomerSessionCodeAuthenticateRequest,
+    CustomerSessionCodeRequest, CustomerSessionsCreateBody, EventsIngest, MeterCreate,
+    ProductCreate, TimeInterval, WebhookEndpointCreate,
+};
+use polar_api::v2026_10::{Client, WebhookPayload};
+use polar_api::webhooks::{Webhook, WebhookSecret};
+use polar_mock::fixtures::v2026_10;
+use polar_mock::MockPolar;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+/// A version-4 UUID the mock has never made.
+const UNKNOWN: &str = "c0ffee00-0000-4000-8000-000000000009";
+
+fn body<T: DeserializeOwned>(value: Value) -> T {
+    serde_json::from_value(value).expect("a valid body")
+}
+
+async fn stateful() -> (MockPolar, Client) {
+    let mock = MockPolar::builder().stateful().start().await.unwrap();
+    let client = mock.client();
+    (mock, client)
+}
+
+async fn product(client: &Client, recurring: bool) -> Uuid {
+    let mut create = json!({
+        "name": "Pro",
+        "prices": [{"amount_type": "fixed", "price_amount": 900, "price_currency": "usd"}]
+    });
+    if recurring {
+        create["recurring_interval"] = json!("year");
+    }
+    client
+        .products()
+        .create(body::<ProductCreate>(create))
+        .send()
+        .await
+        .unwrap()
+        .id
+}
+
+async fn customer(client: &Client, email: &str) -> Uuid {
+    let customer = client
+        .customers()
+        .create(body::<CustomerCreate>(json!({"email": email})))
+        .send()
+        .await
+        .unwrap();
+    *customer.id().unwrap()
+}
+
+#[tokio::test]
+async fn an_endpoint_registered_through_the_api_gets_deliveries_signed_with_its_secret() {
+    let (mock, client) = stateful().await;
+    // A socket that keeps the deliveries' requests: no app needed to read
+    // what was sent, only to answer it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let endpoint = client
+        .webhooks()
+        .create_webhook_endpoint(body::<WebhookEndpointCreate>(json!({
+            "url": url, "format": "raw", "events": ["customer.created"]
+        })))
+        .send()
+        .await
+        .unwrap();
+    assert!(endpoint.secret.expose_secret().starts_with("whsec_"));
+    let endpoints = client
+        .webhooks()
+        .list_webhook_endpoints()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(endpoints.pagination.total_count, 1);
+
+    customer(&client, "grace@example.com").await;
+    product(&client, false).await; // product.created: not subscribed
+                                   // Nobody answers: the delivery is attempted, and the body is kept.
+    drop(listener);
+    let ok = mock.wait_for_deliveries(Duration::from_secs(10)).await;
+    assert!(ok);
+    let [delivery] = &mock.deliveries()[..] else {
+        panic!("one delivery")
+    };
+    assert_eq!(delivery.event_type, "customer.created");
+    assert_eq!(delivery.url, url);
+    assert_eq!(
+        delivery.json().unwrap()["data"]["email"],
+        "grace@example.com"
+    );
+
+    // The same body, signed with the secret the API answered, verifies.
+    let secret = WebhookSecret::new(endpoint.secret.expose_secret()).unwrap();
+    let request = polar_mock::Delivery::json("2026-10", delivery.body.clone())
+        .sign(&secret)
+        .to_request("/hook")
+        .unwrap();
+    let event: WebhookPayload = Webhook::new(secret)
+        .verify_and_decode(request.headers(), request.body())
+        .unwrap();
+    assert!(matches!(event, WebhookPayload::CustomerCreated(_)));
+
+    client
+        .webhooks()
+        .delete_webhook_endpoint(endpoint.id)
+        .send()
+        .await
+        .unwrap();
+    customer(&client, "alan@example.com").await;
+    assert_eq!(
+        mock.deliveries().len(),
+        1,
+        "a deleted endpoint gets nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_session_opens_the_portal_of_its_customer_only() {
+    let (mock, client) = stateful().await;
+    let product_id = product(&client, true).await;
+    let mut subscriptions = Vec::new();
+    let mut tokens = Vec::new();
+    for email in ["ada@example.com", "bob@example.com"] {
+        let customer_id = customer(&client, email).await;
+        let checkout = client
+            .checkouts()
+            .create(body::<CheckoutCreate>(json!({
+                "products": [product_id.to_string()], "customer_id": customer_id.to_string()
+            })))
+            .send()
+            .await
+            .unwrap();
+        subscriptions.push(
+            mock.complete_checkout(checkout.id)
+                .unwrap()
+                .subscription_id
+                .unwrap(),
+        );
+        let session = client
+            .customer_sessions()
+            .create(body::<CustomerSessionsCreateBody>(
+                json!({"customer_id": customer_id.to_string()}),
+            ))
+            .send()
+            .await
+            .unwrap();
+        tokens.push(session.token);
+    }
+    let ada = client.customer_portal_with(tokens[0].clone());
+    let mine = ada.subscriptions().list().send().await.unwrap();
+    assert_eq!(mine.pagination.total_count, 1);
+    assert_eq!(mine.items[0].id, subscriptions[0]);
+    let err = ada
+        .subscriptions()
+        .get(subscriptions[1])
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found(), "another customer's subscription: {err}");
+
+    // The customer cancels from the portal: at the period's end.
+    let canceled = ada
+        .subscriptions()
+        .cancel(subscriptions[0])
+        .send()
+        .await
+        .unwrap();
+    assert!(canceled.cancel_at_period_end);
+    let stored = client
+        .subscriptions()
+        .get(subscriptions[0])
+        .send()
+        .await
+        .unwrap();
+    assert!(stored.cancel_at_period_end);
+    assert_eq!(
+        serde_json::to_value(&stored).unwrap()["status"],
+        "active",
+        "active until the period ends"
+    );
+
+    // A session opened with an emailed code is the customer's too.
+    let public = client.public_portal();
+    public
+        .customer_session()
+        .request(CustomerSessionCodeRequest::new(
+            "bob@example.com".into(),
+            v2026_10::organization().id,
+        ))
+        .send()
+        .await
+        .unwrap();
+    let code = mock.last_sign_in_code("bob@example.com").unwrap();
+    let session = public
+        .customer_session()
+        .authenticate(CustomerSessionCodeAuthenticateRequest::new(code.into()))
+        .send()
+        .await
+        .unwrap();
+    let bob = public.with_customer_session(&session.token);
+    let bobs = bob.subscriptions().list().send().await.unwrap();
+    assert_eq!(bobs.items.len(), 1);
+    assert_eq!(bobs.items[0].id, subscriptions[1]);
+}
+
+#[tokio::test]
+async fn a_customer_confirming_a_checkout_completes_it() {
+    let (mock, client) = stateful().await;
+    let product_id = product(&client, false).await;
+    let checkout = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(
+            json!({"products": [product_id.to_string()]}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let confirmed = client
+        .checkouts()
+        .client_confirm(
+            checkout.client_secret.clone(),
+            body::<CheckoutConfirmStripe>(
+                json!({"customer_email": "lin@example.com", "customer_name": "Lin"}),
+            ),
+        )
+        .send()
+        .await
+        .unwrap();
+    let confirmed = serde_json::to_value(&confirmed).unwrap();
+    assert_eq!(confirmed["status"], "succeeded");
+    let customer_id = confirmed["customer_id"]
+        .as_str()
+        .unwrap()
+        .parse::<Uuid>()
+        .unwrap();
+    let customer = client.customers().get(customer_id).send().await.unwrap();
+    assert_eq!(customer.email(), Some("lin@example.com"));
+    // A one-time price: an order, no subscription.
+    let orders = client
+        .orders()
+        .list()
+        .customer_id(customer_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        serde_json::to_value(&orders.items[0]).unwrap()["billing_reason"],
+        "purchase"
+    );
+    let subscriptions = client
+        .subscriptions()
+        .list()
+        .customer_id(customer_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subscriptions.pagination.total_count, 0);
+
+    // A checkout that is not open does not complete, nor expire.
+    assert!(mock.complete_checkout(checkout.id).is_err());
+    assert!(mock.expire_checkout(checkout.id).is_err());
+    let other = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(
+            json!({"products": [product_id.to_string()]}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    mock.expire_checkout(other.id).unwrap();
+    let expired = client.checkouts().get(other.id).send().await.unwrap();
+    assert_eq!(serde_json::to_value(&expired).unwrap()["status"], "expired");
+
+    // An unknown product is refused with the 422 shape.
+    let err = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(json!({"products": [UNKNOWN]})))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_validation_error(), "{err}");
+    let raw: Value = serde_json::from_slice(err.api_error().unwrap().raw()).unwrap();
+    let detail = &raw["detail"][0];
+    assert_eq!(detail["loc"], json!(["body", "products", 0]));
+    assert_eq!(detail["msg"], "Product does not exist.");
+}
+
+#[tokio::test]
+async fn a_meter_sums_the_events_its_filter_matches() {
+    let (_mock, client) = stateful().await;
+    customer(&client, "ada@example.com").await;
+    let meter = client
+        .meters()
+        .create(body::<MeterCreate>(json!({
+            "name": "Tokens",
+            "filter": {"conjunction": "and", "clauses": [{"property": "name", "operator": "eq", "value": "llm.call"}]},
+            "aggregation": {"func": "sum", "property": "metadata.tokens"}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let event = |name: &str, tokens: i64, at: &str| json!({"name": name, "external_customer_id": "ext", "timestamp": at, "metadata": {"tokens": tokens}});
+    let ingested = client
+        .events()
+        .ingest(body::<EventsIngest>(json!({"events": [
+            event("llm.call", 120, "2026-03-02T10:00:00Z"),
+            event("llm.call", 30, "2026-03-02T11:00:00Z"),
+            event("other", 1000, "2026-03-02T11:00:00Z"),
+            event("llm.call", 7, "2026-04-02T11:00:00Z"),
+        ]})))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ingested.inserted, 4);
+    let march = client
+        .meters()
+        .quantities(
+            meter.id,
+            Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 3, 31, 0, 0, 0).unwrap(),
+            TimeInterval::Month,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(march.total, 150.0);
+}
+
+#[tokio::test]
+async fn the_customer_state_lists_what_is_active() {
+    let (mock, client) = stateful().await;
+    let customer_id = customer(&client, "ada@example.com").await;
+    let empty = client
+        .customers()
+        .get_state(customer_id)
+        .send()
+        .await
+        .unwrap();
+    assert!(empty.active_subscriptions().unwrap().is_empty());
+    let product_id = product(&client, true).await;
+    let checkout = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(json!({
+            "products": [product_id.to_string()], "customer_id": customer_id.to_string()
+        })))
+        .send()
+        .await
+        .unwrap();
+    let completed = mock.complete_checkout(checkout.id).unwrap();
+    let state = client
+        .customers()
+        .get_state(customer_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(state.active_subscriptions().unwrap().len(), 1);
+    assert_eq!(
+        state.active_subscriptions().unwrap()[0].id,
+        completed.subscription_id.unwrap()
+    );
+    // Unknown ids answer Polar's 404.
+    let err = client
+        .customers()
+        .get_state(UNKNOWN.parse().unwrap())
+        .send()
+        .await
+        .unwrap_err();
+    assert!(err.is_not_found());
+}
+
+#[tokio::test]
+async fn the_default_mock_stays_stateless() {
+    let mock = MockPolar::start().await;
+    let client = mock.client();
+    let created = product(&client, true).await;
+    // The fixture, not what was sent.
+    assert_eq!(created, v2026_10::product().id);
+    assert!(mock.complete_checkout(v2026_10::checkout().id).is_err());
+}
