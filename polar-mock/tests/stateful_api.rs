@@ -388,3 +388,65 @@ async fn the_default_mock_stays_stateless() {
     assert_eq!(created, v2026_10::product().id);
     assert!(mock.complete_checkout(v2026_10::checkout().id).is_err());
 }
+
+/// The state is kept in one version's shape and answered in the shape of
+/// the version each request asks for; an endpoint gets its own version's
+/// payloads.
+#[cfg(feature = "v2026-04")]
+#[tokio::test]
+async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
+    use polar_api::v2026_04 as old;
+
+    let (mock, client) = stateful().await;
+    let old_client = mock.client_for::<old::Version>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    drop(listener);
+    let secret = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
+    mock.register_webhook(
+        &url,
+        secret,
+        &["subscription.created", "order.paid"],
+        "2026-04",
+    );
+
+    let product_id = product(&client, true).await;
+    let customer_id = customer(&client, "ada@example.com").await;
+    let checkout = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(json!({
+            "products": [product_id.to_string()], "customer_id": customer_id.to_string()
+        })))
+        .send()
+        .await
+        .unwrap();
+    let completed = mock.complete_checkout(checkout.id).unwrap();
+    let subscription_id = completed.subscription_id.unwrap();
+
+    let _strict = polar_models::__private::strict_guard();
+    let subscription = old_client
+        .subscriptions()
+        .get(subscription_id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(subscription.customer_id, customer_id);
+    let product = old_client.products().get(product_id).send().await.unwrap();
+    assert_eq!(product.name, "Pro");
+
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    let deliveries = mock.deliveries();
+    assert_eq!(deliveries.len(), 2);
+    let secret = WebhookSecret::new(secret).unwrap();
+    for delivery in deliveries {
+        assert_eq!(delivery.api_version, "2026-04");
+        let request = polar_mock::Delivery::json("2026-04", delivery.body.clone())
+            .sign(&secret)
+            .to_request("/hook")
+            .unwrap();
+        let event: old::WebhookPayload = Webhook::new(secret.clone())
+            .verify_and_decode(request.headers(), request.body())
+            .unwrap();
+        assert!(!matches!(event, old::WebhookPayload::Unknown(_)));
+    }
+}
