@@ -157,6 +157,8 @@ async fn catalog(client: &Client) -> (Uuid, Uuid, Uuid) {
 
 #[tokio::test]
 async fn a_checkout_completed_sends_its_webhooks_and_a_revoked_subscription_revokes_the_grants() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let (app_url, inbox) = start_app().await;
     mock.register_webhook(&app_url, SECRET, &[], "2026-10");
@@ -388,6 +390,8 @@ async fn a_checkout_completed_sends_its_webhooks_and_a_revoked_subscription_revo
 
 #[tokio::test]
 async fn usage_events_arrive_once_each_through_faults() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let (_, _, customer_id) = catalog(&client).await;
     // The first batch answers 503, the next one is stored but its answer
@@ -466,6 +470,8 @@ async fn usage_events_arrive_once_each_through_faults() {
 
 #[tokio::test]
 async fn a_refused_delivery_is_retried_with_its_id_and_a_dead_endpoint_fails() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let mock = MockPolar::builder()
         .stateful()
         .webhook_retry_schedule([Duration::from_millis(5), Duration::from_millis(5)])
@@ -506,6 +512,8 @@ async fn a_refused_delivery_is_retried_with_its_id_and_a_dead_endpoint_fails() {
 
 #[tokio::test]
 async fn lists_paginate_and_filter() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (_mock, client) = stateful().await;
     for i in 0..5 {
         client
@@ -571,6 +579,8 @@ async fn lists_paginate_and_filter() {
 
 #[tokio::test]
 async fn a_renewal_bills_again_and_a_refund_revokes() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let (app_url, inbox) = start_app().await;
     mock.register_webhook(&app_url, SECRET, &[], "2026-10");

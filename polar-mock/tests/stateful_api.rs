@@ -62,6 +62,8 @@ async fn customer(client: &Client, email: &str) -> Uuid {
 
 #[tokio::test]
 async fn an_endpoint_registered_through_the_api_gets_deliveries_signed_with_its_secret() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     // A socket that keeps the deliveries' requests: no app needed to read
     // what was sent, only to answer it.
@@ -127,6 +129,8 @@ async fn an_endpoint_registered_through_the_api_gets_deliveries_signed_with_its_
 
 #[tokio::test]
 async fn a_session_opens_the_portal_of_its_customer_only() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let product_id = product(&client, true).await;
     let mut subscriptions = Vec::new();
@@ -216,6 +220,8 @@ async fn a_session_opens_the_portal_of_its_customer_only() {
 
 #[tokio::test]
 async fn a_customer_confirming_a_checkout_completes_it() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let product_id = product(&client, false).await;
     let checkout = client
@@ -238,8 +244,12 @@ async fn a_customer_confirming_a_checkout_completes_it() {
         .await
         .unwrap();
     let confirmed = serde_json::to_value(&confirmed).unwrap();
-    assert_eq!(confirmed["status"], "succeeded");
-    let customer_id = confirmed["customer_id"]
+    assert_eq!(confirmed["status"], "confirmed");
+    // The payment succeeds at once.
+    let succeeded = client.checkouts().get(checkout.id).send().await.unwrap();
+    let succeeded = serde_json::to_value(&succeeded).unwrap();
+    assert_eq!(succeeded["status"], "succeeded");
+    let customer_id = succeeded["customer_id"]
         .as_str()
         .unwrap()
         .parse::<Uuid>()
@@ -298,6 +308,8 @@ async fn a_customer_confirming_a_checkout_completes_it() {
 
 #[tokio::test]
 async fn a_meter_sums_the_events_its_filter_matches() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (_mock, client) = stateful().await;
     customer(&client, "ada@example.com").await;
     let meter = client
@@ -339,6 +351,8 @@ async fn a_meter_sums_the_events_its_filter_matches() {
 
 #[tokio::test]
 async fn the_customer_state_lists_what_is_active() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let customer_id = customer(&client, "ada@example.com").await;
     let empty = client
@@ -381,6 +395,8 @@ async fn the_customer_state_lists_what_is_active() {
 
 #[tokio::test]
 async fn the_default_mock_stays_stateless() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     let mock = MockPolar::start().await;
     let client = mock.client();
     let created = product(&client, true).await;
@@ -395,6 +411,8 @@ async fn the_default_mock_stays_stateless() {
 #[cfg(feature = "v2026-04")]
 #[tokio::test]
 async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
+    // Every answer decodes strictly: no `Unknown` anywhere.
+    let _strict = polar_models::__private::strict_guard();
     use polar_api::v2026_04 as old;
 
     let (mock, client) = stateful().await;
@@ -423,7 +441,6 @@ async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
     let completed = mock.complete_checkout(checkout.id).unwrap();
     let subscription_id = completed.subscription_id.unwrap();
 
-    let _strict = polar_models::__private::strict_guard();
     let subscription = old_client
         .subscriptions()
         .get(subscription_id)

@@ -343,7 +343,7 @@ fn update_subscription(store: &mut Store, id: &str, body: &Value) -> Answered {
 
 /// The customer confirms the checkout from its page: the customer's
 /// details it sends are kept, and the checkout completes as
-/// [`Store::complete_checkout`] does (payment succeeds at once).
+/// [`Store::complete_checkout`] does (the payment succeeds at once).
 fn client_confirm(store: &mut Store, client_secret: &str, body: &Value) -> Answered {
     let index = store
         .checkouts
@@ -360,7 +360,11 @@ fn client_confirm(store: &mut Store, client_secret: &str, body: &Value) -> Answe
     super::copy_fields(&mut store.checkouts[index], body, &keep);
     let id = str_of(&store.checkouts[index], "id").to_owned();
     store.complete_checkout(&id)?;
-    ok(store.checkouts[index].clone())
+    // The answer is the confirmed checkout (its schema's status is the
+    // constant `confirmed`); reading it again shows it succeeded.
+    let mut confirmed = store.checkouts[index].clone();
+    set(&mut confirmed, "status", json!("confirmed"));
+    ok(confirmed)
 }
 
 fn live(customers: &[Value]) -> Vec<Value> {
