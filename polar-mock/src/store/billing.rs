@@ -216,11 +216,12 @@ impl Store {
                 "purchase"
             },
         );
-        self.emit("order.created", order.clone());
+        self.emit("order.created", pending(&order));
         if let Some(subscription) = &subscription {
             self.emit("subscription.created", subscription.clone());
             self.emit("subscription.active", subscription.clone());
         }
+        self.emit("order.updated", order.clone());
         self.emit("order.paid", order.clone());
         {
             let checkout = &mut self.checkouts[index];
@@ -642,15 +643,17 @@ impl Store {
             "product": subscription["product"], "product_id": subscription["product_id"],
             "product_price_id": subscription["prices"][0]["id"], "metadata": subscription["metadata"],
         });
+        // The period rolls over before the renewal order exists.
+        self.emit("subscription.updated", subscription.clone());
+        self.emit("subscription.cycled", subscription.clone());
         let order = self.new_order(
             &checkout,
             &customer,
             Some(&subscription),
             "subscription_cycle",
         );
-        self.emit("order.created", order.clone());
-        self.emit("subscription.updated", subscription.clone());
-        self.emit("subscription.cycled", subscription.clone());
+        self.emit("order.created", pending(&order));
+        self.emit("order.updated", order.clone());
         self.emit("order.paid", order);
         for grant in self.grants.clone() {
             if str_of(&grant, "subscription_id") == id && grant["is_granted"] == json!(true) {
@@ -729,6 +732,16 @@ impl Store {
         }
         Ok(refund)
     }
+}
+
+/// The order as it was created, before its payment: `pending`, nothing
+/// paid yet.
+fn pending(order: &Value) -> Value {
+    let mut pending = order.clone();
+    set(&mut pending, "status", json!("pending"));
+    set(&mut pending, "paid", json!(false));
+    set(&mut pending, "due_amount", order["total_amount"].clone());
+    pending
 }
 
 /// `start` plus `count` intervals (`day`, `week`, `month`, `year`).

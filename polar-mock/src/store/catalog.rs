@@ -254,6 +254,7 @@ impl Store {
         }
         self.customers.push(customer.clone());
         self.emit("customer.created", customer.clone());
+        self.emit_state(str_of(&customer, "id"));
         Ok(customer)
     }
 
@@ -304,7 +305,8 @@ impl Store {
         let customer = &mut self.customers[index];
         set(customer, "deleted_at", json!(now));
         let customer = customer.clone();
-        self.emit("customer.deleted", customer);
+        self.emit("customer.deleted", customer.clone());
+        self.emit_state(str_of(&customer, "id"));
     }
 
     /// `customer-sessions:create`: a token for the customer portal,
