@@ -235,6 +235,8 @@ async fn a_checkout_completed_sends_its_webhooks_and_a_revoked_subscription_revo
     assert_eq!(order_paid["data"]["id"], completed.order_id.to_string());
     assert_eq!(order_paid["data"]["billing_reason"], "subscription_create");
     assert_eq!(order_paid["data"]["total_amount"], 2500);
+    // Created before its payment, as Polar's order.created says it may be.
+    assert_eq!(inbox.of("order.created")[0]["data"]["status"], "pending");
     let [grant] = &inbox.of("benefit_grant.created")[..] else {
         panic!("one grant")
     };
@@ -645,6 +647,14 @@ async fn a_renewal_bills_again_and_a_refund_revokes() {
             inbox.types()
         );
     }
+    // The period rolls over before the renewal order exists (Polar's
+    // subscription.cycled says so).
+    let types = inbox.types();
+    let last = |t: &str| types.iter().rposition(|x| x == t).unwrap();
+    assert!(
+        last("subscription.cycled") < last("order.created"),
+        "{types:?}"
+    );
     let order = client
         .orders()
         .get(completed.order_id)
