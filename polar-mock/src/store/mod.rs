@@ -13,6 +13,9 @@ mod api;
 mod billing;
 mod catalog;
 mod licenses;
+mod lifecycle;
+#[cfg(test)]
+mod tests;
 mod usage;
 
 use std::collections::BTreeMap;
