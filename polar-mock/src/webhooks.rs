@@ -12,7 +12,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use polar_api::webhooks::WebhookSecret;
@@ -56,6 +56,8 @@ pub struct DeliveryAttempt {
     pub status: Option<u16>,
     /// Why there is no status.
     pub error: Option<String>,
+    /// When it was made.
+    pub at: SystemTime,
 }
 
 /// A webhook delivery the mock made: one event to one endpoint.
@@ -173,6 +175,58 @@ impl Webhooks {
     }
 }
 
+impl WebhookDelivery {
+    /// Polar's `WebhookDelivery` objects of this delivery, one per attempt
+    /// (`webhooks:list_webhook_deliveries`), with `endpoint_id` and
+    /// `event_type` for the list's filters; `number` makes the ids.
+    pub(crate) fn records(&self, number: usize) -> Vec<Value> {
+        let uuid = |attempt: usize| {
+            let mut bytes = [0u8; 16];
+            bytes[..8].copy_from_slice(&(number as u64).to_be_bytes());
+            bytes[8..].copy_from_slice(&(attempt as u64).to_be_bytes());
+            uuid::Builder::from_random_bytes(bytes)
+                .into_uuid()
+                .to_string()
+        };
+        let time = |at: SystemTime| {
+            let elapsed = at
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .unwrap_or_default();
+            chrono::DateTime::from_timestamp(
+                elapsed.as_secs() as i64,
+                elapsed.subsec_micros() * 1000,
+            )
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+        };
+        let first = self
+            .attempts
+            .first()
+            .map_or_else(String::new, |a| time(a.at));
+        let last_code = self.attempts.last().and_then(|a| a.status);
+        let event = serde_json::json!({
+            "id": uuid(0), "created_at": first, "modified_at": first,
+            "last_http_code": last_code, "succeeded": self.status == DeliveryStatus::Delivered,
+            "skipped": false, "payload": String::from_utf8_lossy(&self.body),
+            "type": self.event_type, "is_archived": false,
+        });
+        self.attempts
+            .iter()
+            .enumerate()
+            .map(|(i, attempt)| {
+                let at = time(attempt.at);
+                serde_json::json!({
+                    "id": uuid(i + 1), "created_at": at, "modified_at": at,
+                    "succeeded": attempt.status.is_some_and(|s| (200..300).contains(&s)),
+                    "http_code": attempt.status, "response": attempt.error,
+                    "webhook_event": event, "endpoint_id": self.endpoint_id,
+                    "event_type": self.event_type,
+                })
+            })
+            .collect()
+    }
+}
+
 impl Drop for Webhooks {
     fn drop(&mut self) {
         self.worker.abort();
@@ -209,9 +263,11 @@ async fn deliver(
             Ok(response) => DeliveryAttempt {
                 status: Some(response.status().as_u16()),
                 error: None,
+                at: SystemTime::now(),
             },
             Err(err) => DeliveryAttempt {
                 status: None,
+                at: SystemTime::now(),
                 error: Some(if err.is_timeout() {
                     "timed out".to_owned()
                 } else {

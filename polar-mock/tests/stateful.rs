@@ -510,6 +510,33 @@ async fn a_refused_delivery_is_retried_with_its_id_and_a_dead_endpoint_fails() {
     assert_eq!(failed.attempts.len(), 3);
     assert!(failed.attempts.iter().all(|a| a.status.is_none()));
     assert!(mock.trigger("no.such_event").is_err());
+
+    // The API lists each attempt, as Polar's webhook deliveries.
+    let client = mock.client();
+    let attempts = client
+        .webhooks()
+        .list_webhook_deliveries()
+        .limit(100)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(attempts.pagination.total_count, 6);
+    let succeeded = client
+        .webhooks()
+        .list_webhook_deliveries()
+        .succeeded(true)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(succeeded.pagination.total_count, 1);
+    assert_eq!(succeeded.items[0].http_code, Some(202));
+
+    // Your own data for an event, in the endpoint's shape.
+    let mut order = serde_json::to_value(polar_mock::fixtures::v2026_10::order()).unwrap();
+    order["total_amount"] = json!(4200);
+    assert_eq!(mock.trigger_with("order.paid", order), 1);
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    assert_eq!(inbox.of("order.paid")[1]["data"]["total_amount"], 4200);
 }
 
 #[tokio::test]

@@ -197,6 +197,23 @@ impl MockPolar {
         Ok(made)
     }
 
+    /// Send event `event_type` with your own `data` (the object, in the
+    /// shape of the mock's default API version: `serde_json::to_value` of a
+    /// model of that version) to every endpoint subscribed to it, in each
+    /// endpoint's version's shape; how many deliveries that made. The
+    /// mock's state does not change.
+    pub fn trigger_with(&self, event_type: &str, data: Value) -> usize {
+        let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut made = 0;
+        for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
+            if let Some(body) = payload(&store, endpoint.api_version, event_type, &data) {
+                self.shared.webhooks.queue(event_type, endpoint, body);
+                made += 1;
+            }
+        }
+        made
+    }
+
     /// Every webhook delivery so far, oldest first, with its attempts.
     pub fn deliveries(&self) -> Vec<WebhookDelivery> {
         self.shared.webhooks.deliveries()

@@ -444,6 +444,7 @@ impl fmt::Debug for MockPolar {
         f.debug_struct("MockPolar")
             .field("url", &self.url())
             .field("default_api_version", &self.shared.default_version)
+            .field("stateful", &self.shared.stateful)
             .finish_non_exhaustive()
     }
 }

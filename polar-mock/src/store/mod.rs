@@ -25,6 +25,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde_json::{json, Map, Value};
 
 pub(crate) use api::{answer, create_endpoint, shape, Call};
+
 pub use billing::CompletedCheckout;
 
 /// A problem the API answers with: its status and body.
