@@ -467,3 +467,212 @@ async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
         assert!(!matches!(event, old::WebhookPayload::Unknown(_)));
     }
 }
+
+/// After a flow, every read the stateful mock answers from its state
+/// decodes strictly into the client's types, organization and portal side.
+#[tokio::test]
+async fn every_stateful_read_decodes_strictly() {
+    let _strict = polar_models::__private::strict_guard();
+    let (mock, client) = stateful().await;
+    let benefit = client
+        .benefits()
+        .create(body::<polar_api::v2026_10::models::BenefitCreate>(json!({
+            "type": "license_keys", "description": "Key",
+            "properties": {"activations": {"limit": 3, "enable_customer_admin": true}}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let benefit_id = *benefit.id().unwrap();
+    let product_id = product(&client, true).await;
+    client
+        .products()
+        .update_benefits(
+            product_id,
+            polar_api::v2026_10::models::ProductBenefitsUpdate {
+                benefits: vec![benefit_id],
+            },
+        )
+        .send()
+        .await
+        .unwrap();
+    let customer_id = customer(&client, "ada@example.com").await;
+    let checkout = client
+        .checkouts()
+        .create(body::<CheckoutCreate>(json!({
+            "products": [product_id.to_string()], "customer_id": customer_id.to_string()
+        })))
+        .send()
+        .await
+        .unwrap();
+    let done = mock.complete_checkout(checkout.id).unwrap();
+    let refund = mock.refund_order(done.order_id, Some(100), false).unwrap();
+    client
+        .events()
+        .ingest(body::<EventsIngest>(
+            json!({"events": [{"name": "e", "customer_id": customer_id.to_string()}]}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let meter = client
+        .meters()
+        .create(body::<MeterCreate>(json!({
+            "name": "Calls", "filter": {"conjunction": "and", "clauses": []}, "aggregation": {"func": "count"}
+        })))
+        .send()
+        .await
+        .unwrap();
+    let key_id = done.license_key_ids[0];
+    let key = client.license_keys().get(key_id).send().await.unwrap();
+    let activation = client
+        .license_keys()
+        .activate(body(json!({"key": key.key, "organization_id": key.organization_id.to_string(), "label": "laptop"})))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        client
+            .products()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    client.benefits().get(benefit_id).send().await.unwrap();
+    assert_eq!(
+        client
+            .benefits()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    assert_eq!(
+        client
+            .benefits()
+            .grants(benefit_id)
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    assert_eq!(
+        client
+            .checkouts()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    client
+        .checkouts()
+        .client_get(checkout.client_secret.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        client
+            .customers()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    client.orders().get(done.order_id).send().await.unwrap();
+    let refunds = client.refunds().list().send().await.unwrap();
+    assert_eq!(refunds.items[0].id, refund);
+    assert_eq!(
+        client
+            .license_keys()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    let got = client
+        .license_keys()
+        .get_activation(key_id, activation.id)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(got.label, "laptop");
+    assert_eq!(
+        client
+            .meters()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    client.meters().get(meter.id).send().await.unwrap();
+    let events = client.events().list().send().await.unwrap();
+    let event_id: Uuid = serde_json::to_value(&events).unwrap()["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    client.events().get(event_id).send().await.unwrap();
+
+    let session = client
+        .customer_sessions()
+        .create(body::<CustomerSessionsCreateBody>(
+            json!({"customer_id": customer_id.to_string()}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    let portal = client.customer_portal_with(session.token);
+    portal.customers().get().send().await.unwrap();
+    assert_eq!(
+        portal
+            .orders()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    portal.orders().get(done.order_id).send().await.unwrap();
+    assert_eq!(
+        portal
+            .benefit_grants()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .pagination
+            .total_count,
+        1
+    );
+    portal.license_keys().get(key_id).send().await.unwrap();
+    portal
+        .subscriptions()
+        .get(done.subscription_id.unwrap())
+        .send()
+        .await
+        .unwrap();
+}
