@@ -11,7 +11,7 @@
 //! keeps the delivery's `webhook-id`, so a handler can de-duplicate.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -96,34 +96,44 @@ struct Job {
     secret: WebhookSecret,
 }
 
-/// The mock's deliveries, and the task that makes them.
+/// The mock's deliveries, and the task that makes them (started with the
+/// first delivery, so that a mock that sends none costs nothing).
 pub(crate) struct Webhooks {
-    sender: mpsc::UnboundedSender<Job>,
+    runtime: tokio::runtime::Handle,
+    schedule: Vec<Duration>,
+    timeout: Duration,
+    worker: OnceLock<(mpsc::UnboundedSender<Job>, JoinHandle<()>)>,
     log: Arc<Mutex<Vec<WebhookDelivery>>>,
     pending: Arc<AtomicUsize>,
-    worker: JoinHandle<()>,
 }
 
 impl Webhooks {
-    /// Start the delivery task on the current runtime.
-    pub(crate) fn start(schedule: Vec<Duration>, timeout: Duration) -> Webhooks {
-        let (sender, receiver) = mpsc::unbounded_channel();
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let pending = Arc::new(AtomicUsize::new(0));
-        let worker = tokio::spawn(deliver(
-            receiver,
-            sender.clone(),
-            log.clone(),
-            pending.clone(),
+    /// Deliveries made on the current runtime.
+    pub(crate) fn new(schedule: Vec<Duration>, timeout: Duration) -> Webhooks {
+        Webhooks {
+            runtime: tokio::runtime::Handle::current(),
             schedule,
             timeout,
-        ));
-        Webhooks {
-            sender,
-            log,
-            pending,
-            worker,
+            worker: OnceLock::new(),
+            log: Arc::new(Mutex::new(Vec::new())),
+            pending: Arc::new(AtomicUsize::new(0)),
         }
+    }
+
+    fn sender(&self) -> &mpsc::UnboundedSender<Job> {
+        let (sender, _) = self.worker.get_or_init(|| {
+            let (sender, receiver) = mpsc::unbounded_channel();
+            let worker = self.runtime.spawn(deliver(
+                receiver,
+                sender.clone(),
+                self.log.clone(),
+                self.pending.clone(),
+                self.schedule.clone(),
+                self.timeout,
+            ));
+            (sender, worker)
+        });
+        sender
     }
 
     /// Queue `body` for an endpoint.
@@ -148,7 +158,7 @@ impl Webhooks {
             log.len() - 1
         };
         self.pending.fetch_add(1, Ordering::SeqCst);
-        let _ = self.sender.send(Job {
+        let _ = self.sender().send(Job {
             index,
             attempt: 0,
             secret,
@@ -229,7 +239,9 @@ impl WebhookDelivery {
 
 impl Drop for Webhooks {
     fn drop(&mut self) {
-        self.worker.abort();
+        if let Some((_, worker)) = self.worker.get() {
+            worker.abort();
+        }
     }
 }
 

@@ -9,26 +9,20 @@ use serde_json::{json, Value};
 use uuid::Uuid;
 
 use super::MockPolar;
-use crate::store::{fit, now, CompletedCheckout, StateError, Store};
+use crate::store::{fit, now, CompletedCheckout, StateError};
 use crate::webhooks::WebhookDelivery;
 
 /// The body of a delivery of event `event_type` with `data` (in the
 /// store's version) as API version `version`: `data` in the shape of that
 /// version's payload of the event; `None` when the version has no such
 /// event.
-pub(crate) fn payload(
-    store: &Store,
-    version: &str,
-    event_type: &str,
-    data: &Value,
-) -> Option<Bytes> {
+pub(crate) fn payload(version: &str, event_type: &str, data: &Value) -> Option<Bytes> {
     let (_, fixture) = crate::fixtures::webhook_events(version)?
         .iter()
         .find(|(event, _)| *event == event_type)?;
     let fixture: Value = serde_json::from_str(fixture).ok()?;
     // The store's objects are of its version; `fit` keeps what the
     // payload's schema has (and the fixture's value for what it lacks).
-    let _ = store;
     let data = fit(data, &fixture["data"]);
     let body = json!({"type": event_type, "timestamp": now(), "data": data});
     serde_json::to_vec(&body).ok().map(Bytes::from)
@@ -206,7 +200,7 @@ impl MockPolar {
         let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
         let mut made = 0;
         for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
-            if let Some(body) = payload(&store, endpoint.api_version, event_type, &data) {
+            if let Some(body) = payload(endpoint.api_version, event_type, &data) {
                 self.shared.webhooks.queue(event_type, endpoint, body);
                 made += 1;
             }

@@ -93,7 +93,7 @@ impl Shared {
                 .filter(|e| e.wants(&event.event_type))
             {
                 if let Some(body) =
-                    helpers::payload(&store, endpoint.api_version, &event.event_type, &event.data)
+                    helpers::payload(endpoint.api_version, &event.event_type, &event.data)
                 {
                     self.webhooks.queue(&event.event_type, endpoint, body);
                 }
@@ -274,7 +274,7 @@ impl MockPolarBuilder {
             stateful: self.stateful,
             base_url: format!("http://{address}"),
             store: Mutex::new(Store::new(default_version)),
-            webhooks: Webhooks::start(self.retry_schedule, self.webhook_timeout),
+            webhooks: Webhooks::new(self.retry_schedule, self.webhook_timeout),
         });
         let server = tokio::spawn(serve(listener, shared.clone()));
         Ok(MockPolar {
