@@ -676,3 +676,44 @@ async fn every_stateful_read_decodes_strictly() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn an_endpoint_that_answers_too_late_fails_its_attempt() {
+    let mock = MockPolar::builder()
+        .stateful()
+        .webhook_timeout(Duration::from_millis(50))
+        .webhook_retry_schedule([])
+        .start()
+        .await
+        .unwrap();
+    // Accepts the connection, never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let silent = tokio::spawn(async move {
+        let mut open = Vec::new();
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            open.push(stream);
+        }
+    });
+    mock.register_webhook(
+        &url,
+        "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=",
+        &["order.paid"],
+        "2026-10",
+    );
+    mock.trigger("order.paid").unwrap();
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    let [delivery] = &mock.deliveries()[..] else {
+        panic!("one delivery")
+    };
+    assert_eq!(delivery.status, polar_mock::DeliveryStatus::Failed);
+    let [attempt] = &delivery.attempts[..] else {
+        panic!("no retries")
+    };
+    assert_eq!(
+        (attempt.status, attempt.error.as_deref()),
+        (None, Some("timed out"))
+    );
+    silent.abort();
+}

@@ -67,15 +67,11 @@ impl Store {
     fn price(&mut self, product_id: &str, create: &Value, product: &Value) -> Value {
         let schema = match str_of(create, "amount_type") {
             "custom" => "ProductPriceCustom",
-            "free" => "ProductPriceFree",
             "metered_unit" => "ProductPriceMeteredUnit",
             "seat_based" => "ProductPriceSeatBased",
             _ => "ProductPriceFixed",
         };
         let mut price = self.fresh(schema);
-        if price.is_null() {
-            price = self.fresh("ProductPrice");
-        }
         overlay(&mut price, create, &[]);
         set(&mut price, "product_id", json!(product_id));
         set(&mut price, "is_archived", json!(false));
