@@ -161,7 +161,8 @@ async fn a_checkout_completed_sends_its_webhooks_and_a_revoked_subscription_revo
     let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let (app_url, inbox) = start_app().await;
-    mock.register_webhook(&app_url, SECRET, &[], "2026-10");
+    mock.register_webhook(&app_url, SECRET, &[], "2026-10")
+        .unwrap();
     let (product_id, benefit_id, customer_id) = catalog(&client).await;
 
     // The product, as stored: its price is recurring.
@@ -482,7 +483,8 @@ async fn a_refused_delivery_is_retried_with_its_id_and_a_dead_endpoint_fails() {
         .unwrap();
     let (app_url, inbox) = start_app().await;
     *inbox.refuse.lock().unwrap() = 2;
-    mock.register_webhook(&app_url, SECRET, &["order.paid"], "2026-10");
+    mock.register_webhook(&app_url, SECRET, &["order.paid"], "2026-10")
+        .unwrap();
     assert_eq!(mock.trigger("order.paid").unwrap(), 1);
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     let [delivery] = &mock.deliveries()[..] else {
@@ -502,7 +504,8 @@ async fn a_refused_delivery_is_retried_with_its_id_and_a_dead_endpoint_fails() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/", listener.local_addr().unwrap());
     drop(listener);
-    mock.register_webhook(&dead, SECRET, &["order.refunded"], "2026-10");
+    mock.register_webhook(&dead, SECRET, &["order.refunded"], "2026-10")
+        .unwrap();
     mock.trigger("order.refunded").unwrap();
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     let failed = mock.deliveries().pop().unwrap();
@@ -612,7 +615,8 @@ async fn a_renewal_bills_again_and_a_refund_revokes() {
     let _strict = polar_models::__private::strict_guard();
     let (mock, client) = stateful().await;
     let (app_url, inbox) = start_app().await;
-    mock.register_webhook(&app_url, SECRET, &[], "2026-10");
+    mock.register_webhook(&app_url, SECRET, &[], "2026-10")
+        .unwrap();
     let (product_id, _, customer_id) = catalog(&client).await;
     let checkout = client
         .checkouts()

@@ -426,7 +426,8 @@ async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
         secret,
         &["subscription.created", "order.paid"],
         "2026-04",
-    );
+    )
+    .unwrap();
 
     let product_id = product(&client, true).await;
     let customer_id = customer(&client, "ada@example.com").await;
@@ -701,7 +702,8 @@ async fn an_endpoint_that_answers_too_late_fails_its_attempt() {
         "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=",
         &["order.paid"],
         "2026-10",
-    );
+    )
+    .unwrap();
     mock.trigger("order.paid").unwrap();
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     let [delivery] = &mock.deliveries()[..] else {
@@ -716,4 +718,28 @@ async fn an_endpoint_that_answers_too_late_fails_its_attempt() {
         (None, Some("timed out"))
     );
     silent.abort();
+}
+
+#[tokio::test]
+async fn registering_a_webhook_refuses_what_would_never_deliver() {
+    let (mock, _client) = stateful().await;
+    let secret = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
+    let url = "http://127.0.0.1:9/hook";
+    for (secret, events, version) in [
+        (secret, &["order.paid"][..], "2019-01"),
+        (secret, &["order.payed"][..], "2026-10"),
+        ("not a secret", &["order.paid"][..], "2026-10"),
+    ] {
+        let err = mock
+            .register_webhook(url, secret, events, version)
+            .unwrap_err();
+        assert!(matches!(err, polar_mock::StateError::Invalid(_)), "{err}");
+        assert!(
+            !err.to_string().contains("not a secret"),
+            "no secret in errors: {err}"
+        );
+    }
+    assert!(mock
+        .register_webhook(url, secret, &["order.paid"], "2026-10")
+        .is_ok());
 }

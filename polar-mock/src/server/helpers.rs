@@ -122,41 +122,53 @@ impl MockPolar {
     /// [`WebhookSecret::new`](polar_api::webhooks::WebhookSecret::new)
     /// reads it) and the API version its payloads are sent as. An empty
     /// `events` subscribes to every event of that version. The endpoint's
-    /// id.
-    ///
-    /// # Panics
-    ///
-    /// If this build does not include `api_version`.
+    /// id; [`StateError::Invalid`] for a version this build does not
+    /// include, an event that version does not have, or a secret that
+    /// does not read.
     pub fn register_webhook(
         &self,
         url: &str,
         secret: &str,
         events: &[&str],
         api_version: &str,
-    ) -> Uuid {
+    ) -> Result<Uuid, StateError> {
         let version = crate::api_versions()
             .into_iter()
             .find(|v| *v == api_version)
-            .unwrap_or_else(|| {
-                panic!("API version {api_version} is not in this build of polar-mock")
-            });
-        let events: Vec<String> = if events.is_empty() {
-            crate::fixtures::webhook_events(version)
-                .unwrap_or_default()
-                .iter()
-                .map(|(event, _)| (*event).to_owned())
-                .collect()
+            .ok_or_else(|| {
+                StateError::Invalid(format!(
+                    "API version {api_version} is not in this build of polar-mock"
+                ))
+            })?;
+        let known: Vec<&str> = crate::fixtures::webhook_events(version)
+            .unwrap_or_default()
+            .iter()
+            .map(|(event, _)| *event)
+            .collect();
+        if let Some(unknown) = events.iter().find(|e| !known.contains(e)) {
+            return Err(StateError::Invalid(format!(
+                "API version {version} has no webhook event {unknown}"
+            )));
+        }
+        if polar_api::webhooks::WebhookSecret::new(secret).is_err() {
+            // The error would describe the secret; the message does not.
+            return Err(StateError::Invalid(
+                "the webhook secret is not a `whsec_…` secret".to_owned(),
+            ));
+        }
+        let events: Vec<&str> = if events.is_empty() {
+            known
         } else {
-            events.iter().map(|e| (*e).to_owned()).collect()
+            events.to_vec()
         };
         let body = json!({"url": url, "secret": secret, "events": events, "format": "raw"});
-        self.shared.with_store(|store| {
+        Ok(self.shared.with_store(|store| {
             let endpoint = crate::store::create_endpoint(store, &body, version);
             endpoint["id"]
                 .as_str()
                 .and_then(|i| i.parse().ok())
                 .unwrap_or_default()
-        })
+        }))
     }
 
     /// Send event `event_type` (`"order.paid"`) by hand, like `stripe

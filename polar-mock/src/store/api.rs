@@ -26,6 +26,7 @@ impl From<StateError> for ApiError {
         match err {
             StateError::NotFound { kind, .. } => ApiError::not_found(kind),
             StateError::Conflict(why) => ApiError::not_permitted(why),
+            StateError::Invalid(why) => ApiError::new(400, "BadRequest", why),
         }
     }
 }

@@ -84,13 +84,16 @@ pub enum StateError {
     /// The object is not in a state that allows it (a checkout already
     /// completed, a subscription already revoked, ...).
     Conflict(String),
+    /// What was asked is not valid (an API version this build does not
+    /// include, an unknown event, a secret that does not read).
+    Invalid(String),
 }
 
 impl std::fmt::Display for StateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StateError::NotFound { kind, id } => write!(f, "no {kind} {id} in the mock"),
-            StateError::Conflict(why) => f.write_str(why),
+            StateError::Conflict(why) | StateError::Invalid(why) => f.write_str(why),
         }
     }
 }
