@@ -108,8 +108,8 @@ pub(crate) struct Emitted {
     pub data: Value,
 }
 
-/// A registered webhook endpoint.
-#[derive(Debug, Clone)]
+/// A registered webhook endpoint (no `Debug`: it holds the secret).
+#[derive(Clone)]
 pub(crate) struct Endpoint {
     /// The `WebhookEndpoint` object, as the API answers it.
     pub json: Value,
