@@ -133,6 +133,11 @@ impl Delivery {
         &self.body
     }
 
+    /// The `webhook-id`.
+    pub(crate) fn webhook_id(&self) -> &str {
+        &self.id
+    }
+
     /// The delivery signed with an endpoint's secret.
     pub fn sign(&self, secret: &WebhookSecret) -> SignedDelivery {
         let signature = Webhook::new(secret.clone()).sign(&self.id, self.timestamp, &self.body);

@@ -14,12 +14,16 @@ pub mod fixtures;
 #[rustfmt::skip]
 mod generated;
 mod server;
+mod store;
+pub mod webhooks;
 
 pub use deliveries::{Delivery, SignedDelivery};
 pub use server::{
     Answer, Fault, MockPolar, MockPolarBuilder, ReceivedRequest, StartError, When,
     DEFAULT_RECEIVED_LIMIT, MAX_BODY_SIZE,
 };
+pub use store::{CompletedCheckout, StateError};
+pub use webhooks::{DeliveryAttempt, DeliveryStatus, WebhookDelivery};
 
 /// The API versions this build includes (its `v…` features), oldest first.
 pub fn api_versions() -> Vec<&'static str> {

@@ -138,15 +138,77 @@ pub(crate) async fn answer(
             }
             response
         }
-        None => match super::sign_in::answer(shared, operation.id, &inputs, version) {
+        None => match stateful_answer(shared, operation, &inputs, parts, version) {
             Some(response) => response,
-            None => fixture(operation, version),
+            None => match super::sign_in::answer(shared, operation.id, &inputs, version) {
+                Some(response) => response,
+                None => fixture(operation, version),
+            },
         },
     };
     if close_mid_response {
         return Outcome::Respond(break_body(answer));
     }
     Outcome::Respond(answer)
+}
+
+/// The stateful mock's answer, for an operation its store keeps: in the
+/// shape of the operation's fixture, so that it stays valid for its schema.
+fn stateful_answer(
+    shared: &Shared,
+    operation: &Operation,
+    inputs: &Inputs,
+    parts: &Parts,
+    version: &'static str,
+) -> Option<Response<MockBody>> {
+    if !shared.stateful {
+        return None;
+    }
+    let call = crate::store::Call {
+        operation: operation.id,
+        inputs,
+        token: bearer(parts),
+        version,
+        base_url: &shared.base_url,
+    };
+    let answered = if operation.id == "webhooks:list_webhook_deliveries" {
+        let records = (shared.webhooks.deliveries().iter().enumerate())
+            .flat_map(|(number, delivery)| delivery.records(number))
+            .collect();
+        Ok((
+            200,
+            crate::store::ListQuery {
+                query: &inputs.query,
+            }
+            .page(records),
+        ))
+    } else {
+        shared.with_store(|store| crate::store::answer(store, &call))?
+    };
+    Some(match answered {
+        Ok((status, Value::Null)) => response(status, Some(version), None, Bytes::new()),
+        Ok((status, body)) => {
+            let body = match operation.response {
+                Success::Json(template) => match serde_json::from_str::<Value>(template) {
+                    Ok(template) => crate::store::shape(&body, &template),
+                    Err(_) => body,
+                },
+                _ => body,
+            };
+            json_response(status, Some(version), &body)
+        }
+        Err(err) => json_response(err.status, Some(version), &err.body),
+    })
+}
+
+/// The request's bearer token.
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
 }
 
 /// The operation's success answer: its fixture.
@@ -184,12 +246,7 @@ fn break_body(response: Response<MockBody>) -> Response<MockBody> {
 
 /// Whether the request carries the credentials the operation takes.
 fn authorized(shared: &Shared, auth: Auth, parts: &Parts) -> bool {
-    let token = parts
-        .headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let token = bearer(parts);
     match auth {
         Auth::Public | Auth::PortalPublic => true,
         Auth::Organization => {

@@ -5,6 +5,7 @@
 mod body;
 pub(crate) mod decode;
 mod handle;
+mod helpers;
 mod received;
 mod routes;
 mod rules;
@@ -18,6 +19,7 @@ use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
@@ -36,6 +38,9 @@ use body::MockBody;
 use handle::{Outcome, Routed};
 use rules::Rules;
 use sign_in::SignIn;
+
+use crate::store::Store;
+use crate::webhooks::{Webhooks, DEFAULT_RETRY_SCHEDULE, DEFAULT_WEBHOOK_TIMEOUT};
 
 /// The largest request body the mock reads: 16 MiB (it answers `413` to a
 /// larger one).
@@ -66,6 +71,36 @@ pub(crate) struct Shared {
     pub(crate) received: Mutex<VecDeque<ReceivedRequest>>,
     pub(crate) received_limit: usize,
     pub(crate) sign_in: Mutex<SignIn>,
+    /// Whether the store answers the operations it keeps.
+    pub(crate) stateful: bool,
+    /// `http://127.0.0.1:<port>`.
+    pub(crate) base_url: String,
+    pub(crate) store: Mutex<Store>,
+    pub(crate) webhooks: Webhooks,
+}
+
+impl Shared {
+    /// Run `change` on the store, then queue the deliveries of the events
+    /// it emitted.
+    pub(crate) fn with_store<T>(&self, change: impl FnOnce(&mut Store) -> T) -> T {
+        let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let result = change(&mut store);
+        let emitted = std::mem::take(&mut store.outbox);
+        for event in emitted {
+            for endpoint in store
+                .endpoints
+                .iter()
+                .filter(|e| e.wants(&event.event_type))
+            {
+                if let Some(body) =
+                    helpers::payload(endpoint.api_version, &event.event_type, &event.data)
+                {
+                    self.webhooks.queue(&event.event_type, endpoint, body);
+                }
+            }
+        }
+        result
+    }
 }
 
 /// Configures a [`MockPolar`] before it starts.
@@ -76,6 +111,9 @@ pub struct MockPolarBuilder {
     sign_in_code: Option<String>,
     port: u16,
     received_limit: usize,
+    stateful: bool,
+    retry_schedule: Vec<Duration>,
+    webhook_timeout: Duration,
 }
 
 impl Default for MockPolarBuilder {
@@ -86,6 +124,9 @@ impl Default for MockPolarBuilder {
             sign_in_code: None,
             port: 0,
             received_limit: DEFAULT_RECEIVED_LIMIT,
+            stateful: false,
+            retry_schedule: DEFAULT_RETRY_SCHEDULE.to_vec(),
+            webhook_timeout: DEFAULT_WEBHOOK_TIMEOUT,
         }
     }
 }
@@ -163,6 +204,37 @@ impl MockPolarBuilder {
         self
     }
 
+    /// Keep state: the operations on products, customers, checkouts,
+    /// orders, subscriptions, benefits and their grants, license keys,
+    /// customer sessions (and the portal they open), usage events, meters,
+    /// refunds and webhook endpoints read and change the mock's objects
+    /// instead of answering fixtures, and changes send webhooks. See the
+    /// crate docs, "The stateful mock".
+    #[must_use]
+    pub fn stateful(mut self) -> Self {
+        self.stateful = true;
+        self
+    }
+
+    /// The delays between the attempts of a webhook delivery that was not
+    /// answered with a 2xx in time (default
+    /// [`DEFAULT_RETRY_SCHEDULE`](crate::webhooks::DEFAULT_RETRY_SCHEDULE));
+    /// empty: no retries.
+    #[must_use]
+    pub fn webhook_retry_schedule(mut self, delays: impl IntoIterator<Item = Duration>) -> Self {
+        self.retry_schedule = delays.into_iter().collect();
+        self
+    }
+
+    /// How long a webhook endpoint has to answer before the attempt counts
+    /// as failed (default
+    /// [`DEFAULT_WEBHOOK_TIMEOUT`](crate::webhooks::DEFAULT_WEBHOOK_TIMEOUT)).
+    #[must_use]
+    pub fn webhook_timeout(mut self, timeout: Duration) -> Self {
+        self.webhook_timeout = timeout;
+        self
+    }
+
     /// Listen on this port of 127.0.0.1 instead of a free one.
     #[must_use]
     pub fn port(mut self, port: u16) -> Self {
@@ -199,6 +271,10 @@ impl MockPolarBuilder {
             received: Mutex::new(VecDeque::new()),
             received_limit: self.received_limit,
             sign_in: Mutex::new(SignIn::new(self.sign_in_code)),
+            stateful: self.stateful,
+            base_url: format!("http://{address}"),
+            store: Mutex::new(Store::new(default_version)),
+            webhooks: Webhooks::new(self.retry_schedule, self.webhook_timeout),
         });
         let server = tokio::spawn(serve(listener, shared.clone()));
         Ok(MockPolar {
@@ -368,6 +444,7 @@ impl fmt::Debug for MockPolar {
         f.debug_struct("MockPolar")
             .field("url", &self.url())
             .field("default_api_version", &self.shared.default_version)
+            .field("stateful", &self.shared.stateful)
             .finish_non_exhaustive()
     }
 }
@@ -380,7 +457,7 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>) {
         let Ok((stream, _)) = listener.accept().await else {
             // Out of file descriptors, say: wait for connections to close
             // rather than spin.
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            tokio::time::sleep(Duration::from_millis(10)).await;
             continue;
         };
         while connections.try_join_next().is_some() {}

@@ -8,8 +8,9 @@
 //! is good every time. A code that is neither answers `401` with
 //! `CustomerSessionCodeInvalidOrExpired`, as Polar does for a wrong, used
 //! or expired code (the mock's codes do not expire). Codes are not
-//! checked against the email or organization they were requested for: the
-//! stateless mock has no customers.
+//! checked against the email or organization they were requested for; the
+//! stateful mock scopes the session a requested code opens to the customer
+//! with that email, when it has one.
 
 use http::Response;
 use serde_json::json;
@@ -92,16 +93,21 @@ pub(crate) fn answer(
             let code = field("code");
             let fixed = sign_in.fixed.as_deref() == Some(code.as_str());
             let issued = sign_in.codes.iter_mut().find(|c| c.code == code && !c.used);
-            let valid = match issued {
+            let (valid, email) = match issued {
                 Some(issued) => {
                     issued.used = true;
-                    true
+                    (true, Some(issued.email.clone()))
                 }
-                None => fixed,
+                None => (fixed, None),
             };
             Some(if valid {
                 sign_in.sessions += 1;
                 let token = format!("polar_cst_mock_session_{}", sign_in.sessions);
+                // The stateful mock opens the portal of the customer with
+                // that email, when it has one.
+                if let (true, Some(email)) = (shared.stateful, email) {
+                    shared.with_store(|store| store.add_session_for_email(&token, &email));
+                }
                 json_response(200, Some(version), &json!({ "token": token }))
             } else {
                 json_response(
