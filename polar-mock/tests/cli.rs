@@ -6,6 +6,7 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use polar_api::v2026_10::models::CustomerIndividualCreate;
 use polar_api::v2026_10::Client;
 use polar_api::webhooks::{Webhook, WebhookSecret};
 
@@ -18,7 +19,8 @@ struct Served {
 }
 
 impl Served {
-    fn start(args: &[&str]) -> Served {
+    /// `polar-mock serve ARGS`, once it has printed `lines` variables.
+    fn start(args: &[&str], lines: usize) -> Served {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(args)
@@ -29,7 +31,7 @@ impl Served {
         let stdout = child.stdout.take().unwrap();
         let variables = BufReader::new(stdout)
             .lines()
-            .take(4)
+            .take(lines)
             .map(|line| {
                 let line = line.unwrap();
                 let (name, value) = line.split_once('=').expect("NAME=value");
@@ -58,7 +60,7 @@ impl Drop for Served {
 
 #[tokio::test]
 async fn serve_prints_what_a_client_needs_and_answers_it() {
-    let served = Served::start(&["--token", "polar_oat_from_the_cli"]);
+    let served = Served::start(&["--token", "polar_oat_from_the_cli"], 4);
     assert_eq!(served.get("POLAR_ACCESS_TOKEN"), "polar_oat_from_the_cli");
     assert_eq!(served.get("POLAR_API_VERSION"), "2026-10");
     let base_url = served.get("POLAR_API_BASE_URL");
@@ -88,8 +90,6 @@ async fn serve_prints_what_a_client_needs_and_answers_it() {
 
 #[tokio::test]
 async fn trigger_sends_a_delivery_the_sdk_verifies() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     let secret = "whsec_Y2xpLXRyaWdnZXItdGVzdC1zZWNyZXQtMzItYnl0ZXM=";
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks", listener.local_addr().unwrap());
@@ -100,12 +100,68 @@ async fn trigger_sends_a_delivery_the_sdk_verifies() {
             .unwrap()
     });
 
-    // One HTTP/1.1 request, read whole (headers, then Content-Length bytes).
+    let (headers, body) = receive_one(&listener).await;
+    let webhook = Webhook::new(WebhookSecret::new(secret).unwrap());
+    let event = webhook
+        .verify_event::<polar_api::v2026_10::WebhookPayload, _>(&headers, &body)
+        .unwrap();
+    assert_eq!(event.event.unwrap().event_type(), "order.paid");
+
+    let output = trigger.await.unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let printed = String::from_utf8(output.stdout).unwrap();
+    assert!(printed.contains("204"), "{printed}");
+}
+
+#[tokio::test]
+async fn serve_with_a_webhook_url_keeps_state_and_sends_its_events() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks", listener.local_addr().unwrap());
+    let served = Served::start(&["--webhook-url", &url], 5);
+    let client: Client = Client::builder()
+        .token(served.get("POLAR_ACCESS_TOKEN"))
+        .base_url(served.get("POLAR_API_BASE_URL"))
+        .build()
+        .unwrap();
+
+    // Stateful: what is created is there to read back.
+    let created = client
+        .customers()
+        .create(CustomerIndividualCreate::new("ada@example.com".into()).external_id("user_42"))
+        .send()
+        .await
+        .unwrap();
+    let read = client
+        .customers()
+        .get_external("user_42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.id(), created.id());
+
+    // And the change reached the app, signed with the secret printed.
+    let (headers, body) = receive_one(&listener).await;
+    let secret = WebhookSecret::new(served.get("POLAR_WEBHOOK_SECRET")).unwrap();
+    let event = Webhook::new(secret)
+        .verify_event::<polar_api::v2026_10::WebhookPayload, _>(&headers, &body)
+        .unwrap();
+    assert_eq!(event.event.unwrap().event_type(), "customer.created");
+}
+
+/// One HTTP/1.1 request accepted on `listener`, read whole (headers, then
+/// `Content-Length` bytes), answered `204`: its headers (names lowercase)
+/// and body.
+async fn receive_one(
+    listener: &tokio::net::TcpListener,
+) -> (std::collections::HashMap<String, String>, Vec<u8>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
     let (mut socket, _) = listener.accept().await.unwrap();
     let mut raw = Vec::new();
     let (head, body) = loop {
         let mut chunk = [0u8; 8192];
         let n = socket.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "the connection closed before a whole request");
         raw.extend_from_slice(&chunk[..n]);
         let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
             continue;
@@ -138,16 +194,7 @@ async fn trigger_sends_a_delivery_the_sdk_verifies() {
         .map(|(n, v)| (n.to_ascii_lowercase(), v.to_owned()))
         .collect();
     let headers: std::collections::HashMap<String, String> = headers.into_iter().collect();
-    let webhook = Webhook::new(WebhookSecret::new(secret).unwrap());
-    let event = webhook
-        .verify_event::<polar_api::v2026_10::WebhookPayload, _>(&headers, &body)
-        .unwrap();
-    assert_eq!(event.event.unwrap().event_type(), "order.paid");
-
-    let output = trigger.await.unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let printed = String::from_utf8(output.stdout).unwrap();
-    assert!(printed.contains("204"), "{printed}");
+    (headers, body)
 }
 
 #[test]

@@ -17,6 +17,10 @@ use std::process::ExitCode;
 use polar_api::webhooks::WebhookSecret;
 use polar_mock::{Delivery, MockPolar};
 
+/// The webhook secret of `serve --webhook-url` without `--webhook-secret`:
+/// public, like everything about a mock.
+const MOCK_WEBHOOK_SECRET: &str = "whsec_cG9sYXItbW9jayB3ZWJob29rIHNlY3JldCAzMmI=";
+
 const USAGE: &str = "\
 polar-mock: a local Polar (polar.sh) for tests
 
@@ -32,6 +36,15 @@ USAGE:
         --token T              accept this organization token too
         --sign-in-code CODE    a customer-portal sign-in code that is
                                always good (besides the ones it hands out)
+        --stateful             keep products, customers, checkouts, orders,
+                               subscriptions, ... in memory (see the
+                               crate's README), instead of answering
+                               every operation with its fixture
+        --webhook-url URL      send every event of the stateful mock to
+                               URL, signed (implies --stateful; prints
+                               POLAR_WEBHOOK_SECRET)
+        --webhook-secret S     the secret to sign them with (default: a
+                               fixed mock secret)
 
     polar-mock trigger EVENT --url URL --secret SECRET [--api-version V]
         POST a signed delivery of EVENT (e.g. order.paid), with its
@@ -100,6 +113,9 @@ struct Options {
     api_version: Option<String>,
     token: Option<String>,
     sign_in_code: Option<String>,
+    stateful: bool,
+    webhook_url: Option<String>,
+    webhook_secret: Option<String>,
     url: Option<String>,
     secret: Option<String>,
     positional: Vec<String>,
@@ -116,6 +132,10 @@ impl Options {
             };
             if !name.starts_with("--") {
                 options.positional.push(arg.clone());
+                continue;
+            }
+            if name == "--stateful" {
+                options.stateful = true;
                 continue;
             }
             let mut value = || {
@@ -136,6 +156,9 @@ impl Options {
                 "--token" => options.token = Some(value()?),
                 "--sign-in-code" => options.sign_in_code = Some(value()?),
                 "--url" => options.url = Some(value()?),
+                "--webhook-url" => options.webhook_url = Some(value()?),
+                // Never echoed either.
+                "--webhook-secret" => options.webhook_secret = Some(value()?),
                 // Never echoed: it is a secret.
                 "--secret" => options.secret = Some(value()?),
                 other => return Err(format!("unknown option `{other}`").into()),
@@ -170,6 +193,9 @@ fn serve(options: Options) -> Result<(), Failure> {
         if let Some(code) = &options.sign_in_code {
             builder = builder.sign_in_code(code);
         }
+        if options.stateful || options.webhook_url.is_some() {
+            builder = builder.stateful();
+        }
         let mock = builder
             .start()
             .await
@@ -178,6 +204,19 @@ fn serve(options: Options) -> Result<(), Failure> {
             .api_version
             .clone()
             .unwrap_or_else(|| default_version().to_owned());
+        let webhook_secret = match &options.webhook_url {
+            Some(url) => {
+                let secret = options
+                    .webhook_secret
+                    .clone()
+                    .unwrap_or_else(|| MOCK_WEBHOOK_SECRET.to_owned());
+                // Every event, as the default version's payloads.
+                mock.register_webhook(url, &secret, &[], &version)
+                    .map_err(|err| Failure::Usage(format!("--webhook-url: {err}")))?;
+                Some(secret)
+            }
+            None => None,
+        };
         // NAME=value lines a shell can source; stdout is flushed by
         // `println!` at each newline only when it is a terminal.
         println!("POLAR_API_BASE_URL={}", mock.url());
@@ -190,6 +229,10 @@ fn serve(options: Options) -> Result<(), Failure> {
             "POLAR_CUSTOMER_SESSION_TOKEN={}",
             MockPolar::CUSTOMER_SESSION_TOKEN
         );
+        // The receiver needs it to verify; it is the mock's, not a real one.
+        if let Some(secret) = webhook_secret {
+            println!("POLAR_WEBHOOK_SECRET={secret}");
+        }
         use std::io::Write;
         std::io::stdout()
             .flush()
