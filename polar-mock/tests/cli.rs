@@ -6,7 +6,10 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use polar_api::v2026_10::models::CustomerIndividualCreate;
+use polar_api::v2026_10::models::{
+    CheckoutProductsCreate, CustomerIndividualCreate, ProductCreateRecurring,
+    ProductPriceFixedCreate, RecurringInterval,
+};
 use polar_api::v2026_10::Client;
 use polar_api::webhooks::{Webhook, WebhookSecret};
 
@@ -146,6 +149,142 @@ async fn serve_with_a_webhook_url_keeps_state_and_sends_its_events() {
         .verify_event::<polar_api::v2026_10::WebhookPayload, _>(&headers, &body)
         .unwrap();
     assert_eq!(event.event.unwrap().event_type(), "customer.created");
+}
+
+#[tokio::test]
+async fn the_test_helpers_over_http_drive_a_flow() {
+    // Nobody listens at the webhook URL: deliveries are made and kept.
+    let served = Served::start(&["--webhook-url", "http://127.0.0.1:9/hooks"], 5);
+    let base_url = served.get("POLAR_API_BASE_URL");
+    let client: Client = Client::builder()
+        .token(served.get("POLAR_ACCESS_TOKEN"))
+        .base_url(base_url)
+        .build()
+        .unwrap();
+    let product = client
+        .products()
+        .create(ProductCreateRecurring::new(
+            "Pro".into(),
+            vec![ProductPriceFixedCreate::new(2500).into()],
+            RecurringInterval::Month,
+        ))
+        .send()
+        .await
+        .unwrap();
+    let checkout = client
+        .checkouts()
+        .create(CheckoutProductsCreate::new(vec![product.id]).customer_email("ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+
+    let http = reqwest::Client::new();
+    let post = |path: String| http.post(format!("{base_url}/__mock/{path}")).send();
+    let paid: serde_json::Value = post(format!("checkouts/{}/complete", checkout.id))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    let subscription = paid["subscription_id"].as_str().expect("a recurring price");
+    let read = client
+        .subscriptions()
+        .get(subscription.parse().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        read.customer_id.to_string(),
+        paid["customer_id"].as_str().unwrap()
+    );
+
+    // A second completion is refused as the method refuses it.
+    let again = post(format!("checkouts/{}/complete", checkout.id))
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409);
+    let missing = post("subscriptions/00000000-0000-0000-0000-000000000000/revoke".into())
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    let revoked = post(format!("subscriptions/{subscription}/revoke"))
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), 200);
+    let object: serde_json::Value = http
+        .get(format!("{base_url}/__mock/objects/{subscription}"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    assert_eq!(object["status"], "canceled");
+
+    let deliveries: Vec<serde_json::Value> = http
+        .get(format!("{base_url}/__mock/deliveries"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    let events: Vec<&str> = deliveries
+        .iter()
+        .filter_map(|d| d["event_type"].as_str())
+        .collect();
+    for expected in ["order.paid", "subscription.created", "subscription.revoked"] {
+        assert!(events.contains(&expected), "{expected} in {events:?}");
+    }
+    // The helpers are not Polar's API: not among the requests received.
+    let received: Vec<serde_json::Value> = http
+        .get(format!("{base_url}/__mock/received"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    assert!(received
+        .iter()
+        .all(|r| !r["path"].as_str().unwrap().starts_with("/__mock")));
+    assert!(received
+        .iter()
+        .any(|r| r["operation_id"] == "checkouts:create"));
+}
+
+#[tokio::test]
+async fn a_stateless_mock_refuses_the_state_helpers() {
+    let served = Served::start(&[], 4);
+    let base_url = served.get("POLAR_API_BASE_URL");
+    let http = reqwest::Client::new();
+    let url = format!("{base_url}/__mock/checkouts/00000000-0000-0000-0000-000000000000/complete");
+    let answer = http.post(url).send().await.unwrap();
+    assert_eq!(answer.status(), 409);
+    let said: serde_json::Value = answer
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    assert!(
+        said["detail"].as_str().unwrap().contains("--stateful"),
+        "{said}"
+    );
+    let about: serde_json::Value = http
+        .get(format!("{base_url}/__mock/"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .map(|b| serde_json::from_slice(&b).unwrap())
+        .unwrap();
+    assert_eq!(about["stateful"], false);
 }
 
 /// One HTTP/1.1 request accepted on `listener`, read whole (headers, then

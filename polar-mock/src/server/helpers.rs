@@ -8,7 +8,7 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::MockPolar;
+use super::{MockPolar, Shared};
 use crate::store::{fit, now, CompletedCheckout, StateError};
 use crate::webhooks::WebhookDelivery;
 
@@ -132,43 +132,8 @@ impl MockPolar {
         events: &[&str],
         api_version: &str,
     ) -> Result<Uuid, StateError> {
-        let version = crate::api_versions()
-            .into_iter()
-            .find(|v| *v == api_version)
-            .ok_or_else(|| {
-                StateError::Invalid(format!(
-                    "API version {api_version} is not in this build of polar-mock"
-                ))
-            })?;
-        let known: Vec<&str> = crate::fixtures::webhook_events(version)
-            .unwrap_or_default()
-            .iter()
-            .map(|(event, _)| *event)
-            .collect();
-        if let Some(unknown) = events.iter().find(|e| !known.contains(e)) {
-            return Err(StateError::Invalid(format!(
-                "API version {version} has no webhook event {unknown}"
-            )));
-        }
-        if polar_api::webhooks::WebhookSecret::new(secret).is_err() {
-            // The error would describe the secret; the message does not.
-            return Err(StateError::Invalid(
-                "the webhook secret is not a `whsec_…` secret".to_owned(),
-            ));
-        }
-        let events: Vec<&str> = if events.is_empty() {
-            known
-        } else {
-            events.to_vec()
-        };
-        let body = json!({"url": url, "secret": secret, "events": events, "format": "raw"});
-        Ok(self.shared.with_store(|store| {
-            let endpoint = crate::store::create_endpoint(store, &body, version);
-            endpoint["id"]
-                .as_str()
-                .and_then(|i| i.parse().ok())
-                .unwrap_or_default()
-        }))
+        self.shared
+            .register_webhook(url, secret, events, api_version)
     }
 
     /// Send event `event_type` (`"order.paid"`) by hand, like `stripe
@@ -176,31 +141,7 @@ impl MockPolar {
     /// it, as each endpoint's API version; how many deliveries that made.
     /// The mock's state does not change.
     pub fn trigger(&self, event_type: &str) -> Result<usize, StateError> {
-        let known = crate::api_versions().into_iter().any(|version| {
-            crate::fixtures::webhook_events(version)
-                .is_some_and(|events| events.iter().any(|(e, _)| *e == event_type))
-        });
-        if !known {
-            return Err(StateError::NotFound {
-                kind: "webhook event",
-                id: event_type.to_owned(),
-            });
-        }
-        let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
-        let mut made = 0;
-        for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
-            let fixture = crate::fixtures::webhook_events(endpoint.api_version)
-                .and_then(|events| events.iter().find(|(e, _)| *e == event_type));
-            if let Some((_, json)) = fixture {
-                self.shared.webhooks.queue(
-                    event_type,
-                    endpoint,
-                    Bytes::from_static(json.as_bytes()),
-                );
-                made += 1;
-            }
-        }
-        Ok(made)
+        self.shared.trigger(event_type)
     }
 
     /// Send event `event_type` with your own `data` (the object, in the
@@ -238,23 +179,85 @@ impl MockPolar {
     pub fn object(&self, id: impl Display) -> Option<Value> {
         let id = id.to_string();
         let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
-        let found = [
-            &store.products,
-            &store.benefits,
-            &store.customers,
-            &store.checkouts,
-            &store.orders,
-            &store.subscriptions,
-            &store.grants,
-            &store.license_keys,
-            &store.refunds,
-            &store.events,
-            &store.meters,
-        ]
-        .into_iter()
-        .flat_map(|items| items.iter())
-        .find(|item| item["id"].as_str() == Some(id.as_str()))
-        .cloned();
+        let found = store
+            .all_objects()
+            .find(|item| item["id"].as_str() == Some(id.as_str()))
+            .cloned();
         found
+    }
+}
+
+/// The helpers' work that the HTTP helpers (`/__mock/`) share with
+/// [`MockPolar`]'s methods.
+impl Shared {
+    pub(crate) fn register_webhook(
+        &self,
+        url: &str,
+        secret: &str,
+        events: &[&str],
+        api_version: &str,
+    ) -> Result<Uuid, StateError> {
+        let version = crate::api_versions()
+            .into_iter()
+            .find(|v| *v == api_version)
+            .ok_or_else(|| {
+                StateError::Invalid(format!(
+                    "API version {api_version} is not in this build of polar-mock"
+                ))
+            })?;
+        let known: Vec<&str> = crate::fixtures::webhook_events(version)
+            .unwrap_or_default()
+            .iter()
+            .map(|(event, _)| *event)
+            .collect();
+        if let Some(unknown) = events.iter().find(|e| !known.contains(e)) {
+            return Err(StateError::Invalid(format!(
+                "API version {version} has no webhook event {unknown}"
+            )));
+        }
+        if polar_api::webhooks::WebhookSecret::new(secret).is_err() {
+            // The error would describe the secret; the message does not.
+            return Err(StateError::Invalid(
+                "the webhook secret is not a `whsec_…` secret".to_owned(),
+            ));
+        }
+        let events: Vec<&str> = if events.is_empty() {
+            known
+        } else {
+            events.to_vec()
+        };
+        let body = json!({"url": url, "secret": secret, "events": events, "format": "raw"});
+        Ok(self.with_store(|store| {
+            let endpoint = crate::store::create_endpoint(store, &body, version);
+            endpoint["id"]
+                .as_str()
+                .and_then(|i| i.parse().ok())
+                .unwrap_or_default()
+        }))
+    }
+
+    pub(crate) fn trigger(&self, event_type: &str) -> Result<usize, StateError> {
+        let known = crate::api_versions().into_iter().any(|version| {
+            crate::fixtures::webhook_events(version)
+                .is_some_and(|events| events.iter().any(|(e, _)| *e == event_type))
+        });
+        if !known {
+            return Err(StateError::NotFound {
+                kind: "webhook event",
+                id: event_type.to_owned(),
+            });
+        }
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        let mut made = 0;
+        for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
+            let fixture = crate::fixtures::webhook_events(endpoint.api_version)
+                .and_then(|events| events.iter().find(|(e, _)| *e == event_type));
+            if let Some((_, json)) = fixture {
+                self.webhooks
+                    .queue(event_type, endpoint, Bytes::from_static(json.as_bytes()));
+                made += 1;
+            }
+        }
+        Ok(made)
     }
 }

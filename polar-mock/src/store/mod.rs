@@ -164,6 +164,27 @@ pub(crate) struct Store {
 }
 
 impl Store {
+    /// Every object kept that has an id of its own: products, benefits,
+    /// customers, checkouts, orders, subscriptions, benefit grants, license
+    /// keys, refunds, events, meters.
+    pub(crate) fn all_objects(&self) -> impl Iterator<Item = &Value> {
+        [
+            &self.products,
+            &self.benefits,
+            &self.customers,
+            &self.checkouts,
+            &self.orders,
+            &self.subscriptions,
+            &self.grants,
+            &self.license_keys,
+            &self.refunds,
+            &self.events,
+            &self.meters,
+        ]
+        .into_iter()
+        .flat_map(|items| items.iter())
+    }
+
     pub(crate) fn new(version: &'static str) -> Store {
         Store {
             version,
