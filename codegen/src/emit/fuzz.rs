@@ -34,7 +34,8 @@ pub fn fuzzed_types(models: &Models) -> Vec<&str> {
         }
     }
     for ty in &models.types {
-        let page = matches!(&ty.origin, Origin::Component(name) if name.starts_with("ListResource"));
+        let page =
+            matches!(&ty.origin, Origin::Component(name) if name.starts_with("ListResource"));
         if page || matches!(ty.kind, TypeKind::Union(_)) {
             names.insert(ty.name.as_str());
         }
