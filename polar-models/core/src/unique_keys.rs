@@ -21,7 +21,7 @@ pub fn value_from_str(json: &str) -> Result<Value, serde_json::Error> {
     Ok(value)
 }
 
-/// Parse `json` as `T` through [`value_from_str`]: for the union members
+/// Parse `json` as `T` through `value_from_str`: for the union members
 /// that are a map or a free-form value.
 pub fn from_str_unique_keys<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
     T::deserialize(value_from_str(json)?)
@@ -29,7 +29,7 @@ pub fn from_str_unique_keys<T: DeserializeOwned>(json: &str) -> Result<T, serde_
 
 /// Reads a value of `T` (a map, a `serde_json::Value`, or anything holding
 /// one) refusing a key twice in any object, at any depth: the value is read
-/// as a `serde_json::Value` by [`UniqueKeys`], then decoded from it. For
+/// as a `serde_json::Value` by `UniqueKeys`, then decoded from it. For
 /// the struct properties whose type holds a map or a free-form value
 /// (`codegen/src/emit/struct_decode.rs`); typed structs refuse a field
 /// twice by themselves.
