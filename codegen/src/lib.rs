@@ -62,6 +62,7 @@ pub const GENERATED_DIRS: &[&str] = &[
     "tests/tests/generated",
     "docs/migrations",
     layout::MOCK_GENERATED_DIR,
+    emit::fuzz::DIR,
 ];
 
 /// Everything that can go wrong, naming what and where.
@@ -384,7 +385,8 @@ enum Job<'a> {
     ModelsRoot(usize),
     /// Every file of a version's `polar-api` module.
     Api(usize),
-    /// A version's round-trip dispatch table in `tests/`.
+    /// A version's round-trip dispatch table in `tests/`, and its table
+    /// of fuzzed types in `fuzz/`.
     Roundtrip(usize),
     /// A version's conformance cases in `tests/`.
     Conformance(usize),
@@ -485,6 +487,11 @@ impl Job<'_> {
                         "tests/src/generated/mod.rs".to_owned(),
                         "",
                         emit::versions::tests_root(&versions),
+                    )?,
+                    file(
+                        format!("{}/mod.rs", emit::fuzz::DIR),
+                        "The types the `decode` fuzz target decodes, per API version.",
+                        emit::fuzz::root(&versions),
                     )?,
                     file(
                         "tests/tests/generated/conformance_cases.rs".to_owned(),
@@ -596,11 +603,18 @@ impl Job<'_> {
                 }
                 out
             }
-            Job::Roundtrip(_) => vec![file(
-                format!("tests/src/generated/{module_dir}.rs"),
-                "",
-                emit::roundtrip::emit(models, version),
-            )?],
+            Job::Roundtrip(_) => vec![
+                file(
+                    format!("tests/src/generated/{module_dir}.rs"),
+                    "",
+                    emit::roundtrip::emit(models, version),
+                )?,
+                file(
+                    emit::fuzz::path(version),
+                    "",
+                    emit::fuzz::emit(models, version),
+                )?,
+            ],
             Job::Conformance(_) => vec![file(
                 format!("tests/tests/generated/conformance_{module_dir}.rs"),
                 "",

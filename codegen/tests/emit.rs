@@ -169,6 +169,8 @@ fn every_output_has_the_fixed_files() {
             &format!("polar-api/generated/{module}/src/operations/error_body.rs"),
             "tests/src/generated/mod.rs",
             &format!("tests/src/generated/{module}.rs"),
+            "fuzz/src/generated/mod.rs",
+            &format!("fuzz/src/generated/{module}.rs"),
             "tests/tests/generated/conformance_cases.rs",
             "polar-models/Cargo.toml",
             "polar-api/Cargo.toml",
@@ -279,6 +281,37 @@ fn every_module_file_is_declared_in_the_root() {
             }
         }
     }
+}
+
+/// The `decode` fuzz target's table (fuzz/src/generated/): the webhook
+/// payloads, every page and every union, and nothing else.
+fn fuzz_table(name: &str) -> String {
+    let files = generate(name);
+    let (_, table) = files
+        .iter()
+        .find(|(path, _)| path.starts_with("fuzz/src/generated/v"))
+        .expect("a fuzz table");
+    table.clone()
+}
+
+#[test]
+fn the_fuzz_table_lists_webhook_payloads_pages_and_unions() {
+    let webhooks = fuzz_table("webhooks");
+    for payload in ["WebhookWidgetCreatedPayload", "WebhookWidgetDeletedPayload"] {
+        assert!(
+            webhooks.contains(&format!("name: \"{payload}\"")),
+            "{webhooks}"
+        );
+    }
+    assert!(!webhooks.contains("name: \"Widget\""), "{webhooks}");
+    let pages = fuzz_table("page");
+    assert!(pages.contains("name: \"ListResourceWidget\""), "{pages}");
+    assert!(
+        pages.contains("crate::check_roundtrip::<::polar_models::"),
+        "{pages}"
+    );
+    let unions = fuzz_table("discriminated_union");
+    assert!(unions.contains("name: "), "{unions}");
 }
 
 #[test]

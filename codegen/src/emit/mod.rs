@@ -7,6 +7,7 @@ pub(crate) mod api_pages;
 pub mod api_shared;
 pub mod conformance;
 pub mod features;
+pub mod fuzz;
 pub mod mock;
 pub mod mock_server;
 pub mod models;

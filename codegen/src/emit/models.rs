@@ -251,7 +251,7 @@ fn emit_struct(
         .has_constructor()
         .then(|| emit_constructor(models, name, structure));
     let setters = super::setters::emit_setters(models, name, structure);
-    let deserialize = super::struct_decode::emit_struct_decode(name, structure);
+    let deserialize = super::struct_decode::emit_struct_decode(models, name, structure);
     let (derive_serialize, serialize) = if derived {
         (quote!(, ::serde::Serialize), TokenStream::new())
     } else {
@@ -462,13 +462,17 @@ fn emit_union(models: &Models, type_name: &str, doc: TokenStream, union: &Union)
         // `from_str`, as polar-api decodes every body (`decode_json`): one
         // deserializer type, so each type's decoder is compiled once, not
         // once per reader.
-        let (payload, decoded) = if variant.boxed {
-            (
-                quote!(Box<#inner>),
-                quote!(Box::new(::serde_json::from_str(json)?)),
-            )
+        // A member that is a map or a free-form value (an alias of one) is
+        // read refusing a key twice, as every typed member does.
+        let read = if super::struct_decode::holds_free_form_object(models, &variant.ty) {
+            quote!(crate::__private::from_str_unique_keys(json)?)
         } else {
-            (inner.clone(), quote!(::serde_json::from_str(json)?))
+            quote!(::serde_json::from_str(json)?)
+        };
+        let (payload, decoded) = if variant.boxed {
+            (quote!(Box<#inner>), quote!(Box::new(#read)))
+        } else {
+            (inner.clone(), read)
         };
         variant_defs.push(quote! {
             #cfg

@@ -7,10 +7,10 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ident;
-use crate::ir::{Field, OnMissing, Presence, Struct, TypeRef};
+use crate::ir::{Field, Models, OnMissing, Presence, Struct, TypeKind, TypeRef};
 
 /// `impl Deserialize` and `impl DecodeStruct` for one struct.
-pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStream {
+pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Struct) -> TokenStream {
     let expecting = format!("struct {name}");
     let slots: Vec<Ident> = (0..structure.fields.len())
         .map(|i| format_ident!("field_{}", i))
@@ -33,7 +33,13 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
             quote!(crate::__private::Key::Other(key) => crate::__private::keep(&mut map, &mut #field, key),),
             quote!(#field,),
         ),
-        None => (TokenStream::new(), TokenStream::new(), TokenStream::new()),
+        // Keys the struct does not list are skipped, but a key twice is
+        // still an error naming it (the policy of every object).
+        None => (
+            quote!(let mut unlisted = crate::__private::Unlisted::default();),
+            quote!(crate::__private::Key::Other(key) => crate::__private::skip_unlisted(&mut map, &mut unlisted, key),),
+            TokenStream::new(),
+        ),
     };
     // Required properties without a faithful empty value: the one `match`
     // that builds the struct takes them out of their slots, or names the
@@ -86,6 +92,9 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
             Some(seed) => quote! {
                 crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::#seed)
             },
+            None if holds_free_form_object(models, &field.ty) => quote! {
+                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::unique_keys())
+            },
             None => quote!(crate::__private::field(&mut map, &mut #slot, #wire)),
         }
     });
@@ -121,6 +130,27 @@ pub(crate) fn emit_struct_decode(name: &Ident, structure: &Struct) -> TokenStrea
                 #finish
             }
         }
+    }
+}
+
+/// Whether a property's value can hold a JSON object that no typed struct
+/// reads (a map, a free-form value, a list of them, an alias of one):
+/// those are read through `__private::unique_keys`, so that a key twice in
+/// one object is a decode error naming it, as it is in a typed struct and
+/// in a union's `Unknown` (serde's maps and `serde_json::Value` keep the
+/// last value silently).
+pub(crate) fn holds_free_form_object(models: &Models, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map { .. } | TypeRef::Any => true,
+        TypeRef::Vec(inner) | TypeRef::Nullable(inner) => holds_free_form_object(models, inner),
+        TypeRef::Tuple(items) => items
+            .iter()
+            .any(|item| holds_free_form_object(models, item)),
+        TypeRef::Named(id) => match &models.get(*id).kind {
+            TypeKind::Alias(target) => holds_free_form_object(models, target),
+            _ => false,
+        },
+        _ => false,
     }
 }
 

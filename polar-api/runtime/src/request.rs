@@ -261,6 +261,24 @@ impl Request {
         &self.query
     }
 
+    /// Where the request goes on `base_url`: the rendered path and the
+    /// encoded query, or the error a builder method remembered. What
+    /// `Core::send` sends to; public (hidden) for the fuzz target that
+    /// checks that what is sent decodes back to the values given.
+    #[doc(hidden)]
+    pub fn url_on(&self, base_url: &str) -> Result<reqwest::Url, Error> {
+        if let Some(error) = &self.error {
+            return Err(Error::encode(self.operation, error.to_string()));
+        }
+        let mut url = format!("{base_url}{}", self.path);
+        if let Some(query) = self.encoded_query() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        reqwest::Url::parse(&url)
+            .map_err(|e| Error::encode(self.operation, format!("invalid request URL: {e}")))
+    }
+
     /// Whether the request carries an `Idempotency-Key` header, which makes
     /// `POST` and `PATCH` safe to retry.
     pub(crate) fn has_idempotency_key(&self) -> bool {

@@ -226,13 +226,7 @@ impl Core {
     }
 
     fn url(&self, request: &Request) -> Result<Url, Error> {
-        let mut url = format!("{}{}", self.inner.base_url, request.path);
-        if let Some(query) = request.encoded_query() {
-            url.push('?');
-            url.push_str(&query);
-        }
-        Url::parse(&url)
-            .map_err(|e| Error::encode(request.operation, format!("invalid request URL: {e}")))
+        request.url_on(&self.inner.base_url)
     }
 
     async fn send_with_retries(

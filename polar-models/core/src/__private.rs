@@ -9,11 +9,13 @@ use serde_json::Value;
 
 pub use crate::json::decode_json;
 pub use crate::struct_decode::{
-    decode_struct, field, field_with, keep, missing, skip, DecodeStruct, Key, Keys,
+    decode_struct, field, field_with, keep, missing, skip, skip_unlisted, DecodeStruct, Key, Keys,
+    Unlisted,
 };
 pub use crate::struct_encode::{sent, EncodeStruct};
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 pub use crate::union_decode::{Lit, Shape, Union};
+pub use crate::unique_keys::{from_str_unique_keys, unique_keys, UniqueKeysThen};
 
 thread_local! {
     static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

@@ -20,7 +20,10 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{
+    self, Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess,
+    Visitor,
+};
 
 /// A generated struct's decoder: its generated [`visit`](Self::visit)
 /// reads the object's entries; [`decode_struct`] does the rest.
@@ -148,15 +151,42 @@ pub fn field_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
 }
 
 /// Keeps the value of a key the struct does not list in its
-/// `additional_properties` map.
+/// `additional_properties` map. A key kept twice is an error naming it, and
+/// so is a key twice inside the value: the policy of every object
+/// (`crate::unique_keys`).
 #[inline]
-pub fn keep<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
+pub fn keep<'de, A: MapAccess<'de>, V: DeserializeOwned>(
     map: &mut A,
     extra: &mut std::collections::BTreeMap<String, V>,
     key: Cow<'de, str>,
 ) -> Result<(), A::Error> {
-    extra.insert(key.into_owned(), map.next_value()?);
+    if extra.contains_key(key.as_ref()) {
+        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+    }
+    let value = map.next_value_seed(crate::unique_keys::unique_keys::<V>())?;
+    extra.insert(key.into_owned(), value);
     Ok(())
+}
+
+/// The keys of one object that its struct neither lists nor keeps, so far:
+/// only to refuse one of them twice.
+#[derive(Default)]
+pub struct Unlisted<'de>(std::collections::BTreeSet<Cow<'de, str>>);
+
+/// Skips the value of a key the struct neither lists nor keeps; the same
+/// key twice in one object is an error naming it, as a listed property
+/// twice is (serde's derive would skip both).
+#[inline]
+pub fn skip_unlisted<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    seen: &mut Unlisted<'de>,
+    key: Cow<'de, str>,
+) -> Result<(), A::Error> {
+    if seen.0.contains(key.as_ref()) {
+        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+    }
+    seen.0.insert(key);
+    skip(map)
 }
 
 /// Skips the value of a key the struct does not keep.

@@ -6,8 +6,11 @@
 //! than the one received.
 
 use std::fmt;
+use std::marker::PhantomData;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::{Map, Value};
 
 /// Parse `json` as one value, refusing a key twice in any object.
@@ -16,6 +19,33 @@ pub fn value_from_str(json: &str) -> Result<Value, serde_json::Error> {
     let value = UniqueKeys.deserialize(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
+}
+
+/// Parse `json` as `T` through `value_from_str`: for the union members
+/// that are a map or a free-form value.
+pub fn from_str_unique_keys<T: DeserializeOwned>(json: &str) -> Result<T, serde_json::Error> {
+    T::deserialize(value_from_str(json)?)
+}
+
+/// Reads a value of `T` (a map, a `serde_json::Value`, or anything holding
+/// one) refusing a key twice in any object, at any depth: the value is read
+/// as a `serde_json::Value` by `UniqueKeys`, then decoded from it. For
+/// the struct properties whose type holds a map or a free-form value
+/// (`codegen/src/emit/struct_decode.rs`); typed structs refuse a field
+/// twice by themselves.
+pub struct UniqueKeysThen<T>(PhantomData<T>);
+
+/// [`UniqueKeysThen`] for the type the property's slot holds.
+pub fn unique_keys<T>() -> UniqueKeysThen<T> {
+    UniqueKeysThen(PhantomData)
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for UniqueKeysThen<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+        let value = UniqueKeys.deserialize(deserializer)?;
+        T::deserialize(value).map_err(de::Error::custom)
+    }
 }
 
 /// Reads a `serde_json::Value`, refusing duplicate keys at any depth.

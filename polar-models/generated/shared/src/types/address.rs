@@ -142,6 +142,7 @@ impl crate::__private::DecodeStruct for Address {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -161,6 +162,9 @@ impl crate::__private::DecodeStruct for Address {
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "country")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -80,6 +80,7 @@ impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -105,11 +106,15 @@ impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
                     )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_6,
                         "scope_display_names",
+                        crate::__private::unique_keys(),
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

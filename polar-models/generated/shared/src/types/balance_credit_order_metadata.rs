@@ -94,6 +94,7 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -125,6 +126,9 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "exchange_rate")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

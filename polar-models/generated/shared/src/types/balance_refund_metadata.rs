@@ -127,6 +127,7 @@ impl crate::__private::DecodeStruct for BalanceRefundMetadata {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -180,6 +181,9 @@ impl crate::__private::DecodeStruct for BalanceRefundMetadata {
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "exchange_rate")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

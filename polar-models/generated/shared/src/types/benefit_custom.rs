@@ -142,6 +142,7 @@ impl crate::__private::DecodeStruct for BenefitCustom {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -182,7 +183,12 @@ impl crate::__private::DecodeStruct for BenefitCustom {
                     crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "visibility")
@@ -196,6 +202,9 @@ impl crate::__private::DecodeStruct for BenefitCustom {
                         &mut field_12,
                         "visibility_configurable",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -90,6 +90,7 @@ impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -133,7 +134,15 @@ impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
                     crate::__private::field(&mut map, &mut field_9, "organization")
                 }
                 crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "properties")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_10,
+                        "properties",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

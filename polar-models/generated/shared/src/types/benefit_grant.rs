@@ -133,8 +133,14 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
                             1 => Self::GitHubRepository(::serde_json::from_str(json)?),
                             2 => Self::Downloadables(::serde_json::from_str(json)?),
                             3 => Self::LicenseKeys(::serde_json::from_str(json)?),
-                            4 => Self::Custom(::serde_json::from_str(json)?),
-                            5 => Self::FeatureFlag(::serde_json::from_str(json)?),
+                            4 => {
+                                Self::Custom(crate::__private::from_str_unique_keys(json)?)
+                            }
+                            5 => {
+                                Self::FeatureFlag(
+                                    crate::__private::from_str_unique_keys(json)?,
+                                )
+                            }
                             6 => Self::SlackSharedChannel(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },

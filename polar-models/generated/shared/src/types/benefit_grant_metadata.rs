@@ -55,6 +55,7 @@ impl crate::__private::DecodeStruct for BenefitGrantMetadata {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -68,6 +69,9 @@ impl crate::__private::DecodeStruct for BenefitGrantMetadata {
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "member_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

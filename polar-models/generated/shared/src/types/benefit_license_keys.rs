@@ -140,6 +140,7 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeys {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -180,7 +181,12 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeys {
                     crate::__private::field(&mut map, &mut field_8, "organization_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "visibility")
@@ -194,6 +200,9 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeys {
                         &mut field_12,
                         "visibility_configurable",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -90,6 +90,7 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeysSubscriber {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -134,6 +135,9 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeysSubscriber {
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "properties")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -117,6 +117,7 @@ impl crate::__private::DecodeStruct for CardPayment {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -172,14 +173,18 @@ impl crate::__private::DecodeStruct for CardPayment {
                     crate::__private::field(&mut map, &mut field_13, "order_id")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_14,
                         "processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "method_metadata")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

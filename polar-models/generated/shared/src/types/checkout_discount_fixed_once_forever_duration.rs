@@ -79,6 +79,7 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -94,7 +95,12 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
                     crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "id")
@@ -104,6 +110,9 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "code")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -85,6 +85,7 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -103,7 +104,12 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
                     crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "id")
@@ -113,6 +119,9 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "code")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -130,10 +130,16 @@ impl crate::__private::DecodeStruct for CheckoutLinkProduct {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "id")
@@ -210,6 +216,9 @@ impl crate::__private::DecodeStruct for CheckoutLinkProduct {
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(&mut map, &mut field_18, "medias")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -115,6 +115,7 @@ impl crate::__private::DecodeStruct for CheckoutLinkUpdate {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -128,7 +129,12 @@ impl crate::__private::DecodeStruct for CheckoutLinkUpdate {
                     )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "products")
@@ -161,6 +167,9 @@ impl crate::__private::DecodeStruct for CheckoutLinkUpdate {
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "return_url")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

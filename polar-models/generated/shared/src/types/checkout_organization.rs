@@ -75,6 +75,7 @@ impl crate::__private::DecodeStruct for CheckoutOrganization {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -114,6 +115,9 @@ impl crate::__private::DecodeStruct for CheckoutOrganization {
                         &mut field_7,
                         "allow_customer_updates",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -125,6 +125,7 @@ impl crate::__private::DecodeStruct for CheckoutProduct {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -202,6 +203,9 @@ impl crate::__private::DecodeStruct for CheckoutProduct {
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(&mut map, &mut field_17, "medias")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -262,6 +262,7 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -275,10 +276,20 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
                     )
                 }
                 crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_2,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "discount_id")
@@ -360,7 +371,12 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
                     crate::__private::field(&mut map, &mut field_20, "customer_tax_id")
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "customer_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_21,
+                        "customer_metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field(&mut map, &mut field_22, "subscription_id")
@@ -384,7 +400,15 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
                     crate::__private::field(&mut map, &mut field_28, "products")
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_29,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -218,10 +218,16 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
         let mut field_22 = None;
         let mut field_23 = None;
         let mut field_24 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "product_id")
@@ -279,7 +285,12 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
                     )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "currency")
@@ -312,7 +323,12 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
                     )
                 }
                 crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "customer_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_21,
+                        "customer_metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(22) => {
                     crate::__private::field(&mut map, &mut field_22, "success_url")
@@ -322,6 +338,9 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
                 }
                 crate::__private::Key::Field(24) => {
                     crate::__private::field(&mut map, &mut field_24, "embed_origin")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -120,6 +120,7 @@ impl crate::__private::DecodeStruct for CustomFieldNumber {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -142,7 +143,12 @@ impl crate::__private::DecodeStruct for CustomFieldNumber {
                     crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "type")
@@ -158,6 +164,9 @@ impl crate::__private::DecodeStruct for CustomFieldNumber {
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "properties")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

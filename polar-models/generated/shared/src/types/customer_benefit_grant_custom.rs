@@ -118,6 +118,7 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantCustom {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -186,7 +187,15 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantCustom {
                     crate::__private::field(&mut map, &mut field_14, "benefit")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "properties")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_15,
+                        "properties",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

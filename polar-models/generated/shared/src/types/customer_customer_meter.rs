@@ -80,6 +80,7 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeter {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -118,6 +119,9 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeter {
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "meter")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

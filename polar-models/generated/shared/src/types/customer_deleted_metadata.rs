@@ -55,6 +55,7 @@ impl crate::__private::DecodeStruct for CustomerDeletedMetadata {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -72,6 +73,9 @@ impl crate::__private::DecodeStruct for CustomerDeletedMetadata {
                         &mut field_3,
                         "customer_external_id",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -188,6 +188,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -374,6 +375,9 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
                         &mut field_29,
                         "customer_cancellation_comment",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

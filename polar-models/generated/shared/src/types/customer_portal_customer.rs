@@ -110,6 +110,7 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -150,7 +151,12 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
                     crate::__private::field(&mut map, &mut field_8, "tax_id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "oauth_accounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "oauth_accounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(
@@ -164,6 +170,9 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(&mut map, &mut field_12, "locale")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

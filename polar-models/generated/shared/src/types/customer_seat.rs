@@ -130,6 +130,7 @@ impl crate::__private::DecodeStruct for CustomerSeat {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -200,7 +201,15 @@ impl crate::__private::DecodeStruct for CustomerSeat {
                     )
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seat_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "seat_metadata",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -103,6 +103,7 @@ impl crate::__private::DecodeStruct for CustomerSeatAssign {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -131,13 +132,21 @@ impl crate::__private::DecodeStruct for CustomerSeatAssign {
                     crate::__private::field(&mut map, &mut field_6, "member_id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_7,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "immediate_claim")
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "checkout_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -70,6 +70,7 @@ impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate 
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -87,6 +88,9 @@ impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate 
                         &mut field_3,
                         "external_customer_id",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

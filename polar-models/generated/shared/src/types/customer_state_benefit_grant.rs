@@ -75,6 +75,7 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -111,10 +112,18 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
                     crate::__private::field(&mut map, &mut field_5, "benefit_type")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "benefit_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "benefit_metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "properties")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;
@@ -272,8 +281,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
                             1 => Self::GitHubRepository(::serde_json::from_str(json)?),
                             2 => Self::Downloadables(::serde_json::from_str(json)?),
                             3 => Self::LicenseKeys(::serde_json::from_str(json)?),
-                            4 => Self::Custom(::serde_json::from_str(json)?),
-                            5 => Self::FeatureFlag(::serde_json::from_str(json)?),
+                            4 => {
+                                Self::Custom(crate::__private::from_str_unique_keys(json)?)
+                            }
+                            5 => {
+                                Self::FeatureFlag(
+                                    crate::__private::from_str_unique_keys(json)?,
+                                )
+                            }
                             6 => Self::SlackSharedChannel(::serde_json::from_str(json)?),
                             _ => unreachable!("variant indexes come from UNION"),
                         },

@@ -140,6 +140,7 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -162,10 +163,20 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "status")
@@ -250,6 +261,9 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(&mut map, &mut field_19, "meters")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

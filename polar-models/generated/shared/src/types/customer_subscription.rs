@@ -208,6 +208,7 @@ impl crate::__private::DecodeStruct for CustomerSubscription {
         let mut field_31 = None;
         let mut field_32 = None;
         let mut field_33 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -406,6 +407,9 @@ impl crate::__private::DecodeStruct for CustomerSubscription {
                 }
                 crate::__private::Key::Field(33) => {
                     crate::__private::field(&mut map, &mut field_33, "pending_update")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -68,6 +68,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -90,6 +91,9 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
                         &mut field_2,
                         "cancellation_comment",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

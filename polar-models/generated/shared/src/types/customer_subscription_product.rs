@@ -130,6 +130,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionProduct {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -210,6 +211,9 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionProduct {
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(&mut map, &mut field_18, "organization")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

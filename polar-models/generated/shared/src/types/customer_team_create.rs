@@ -108,10 +108,16 @@ impl crate::__private::DecodeStruct for CustomerTeamCreate {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "external_id")
@@ -139,6 +145,9 @@ impl crate::__private::DecodeStruct for CustomerTeamCreate {
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "email")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

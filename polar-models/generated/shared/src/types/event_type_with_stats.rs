@@ -98,6 +98,7 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -156,6 +157,9 @@ impl crate::__private::DecodeStruct for EventTypeWithStats {
                         "last_seen",
                         crate::__private::Timestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

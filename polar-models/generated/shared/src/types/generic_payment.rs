@@ -112,6 +112,7 @@ impl crate::__private::DecodeStruct for GenericPayment {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -167,11 +168,15 @@ impl crate::__private::DecodeStruct for GenericPayment {
                     crate::__private::field(&mut map, &mut field_13, "order_id")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_14,
                         "processor_metadata",
+                        crate::__private::unique_keys(),
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -146,6 +146,7 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceFixed {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -200,6 +201,9 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceFixed {
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(&mut map, &mut field_12, "legacy")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -85,6 +85,7 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -97,7 +98,12 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
                     crate::__private::field(&mut map, &mut field_2, "label")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "meta")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "meta",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -114,6 +120,9 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

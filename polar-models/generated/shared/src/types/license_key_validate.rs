@@ -109,6 +109,7 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -130,7 +131,15 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
                     crate::__private::field(&mut map, &mut field_5, "increment_usage")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "conditions")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "conditions",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

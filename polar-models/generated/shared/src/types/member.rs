@@ -119,6 +119,7 @@ impl crate::__private::DecodeStruct for Member {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -154,6 +155,9 @@ impl crate::__private::DecodeStruct for Member {
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "role")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -53,6 +53,7 @@ impl crate::__private::DecodeStruct for MemberUpdate {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -63,6 +64,9 @@ impl crate::__private::DecodeStruct for MemberUpdate {
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field(&mut map, &mut field_2, "role")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -118,10 +118,16 @@ impl crate::__private::DecodeStruct for Meter {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -170,6 +176,9 @@ impl crate::__private::DecodeStruct for Meter {
                         "archived_at",
                         crate::__private::OptionalTimestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -96,10 +96,16 @@ impl crate::__private::DecodeStruct for MeterCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "name")
@@ -121,6 +127,9 @@ impl crate::__private::DecodeStruct for MeterCreate {
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "organization_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -419,6 +419,7 @@ impl crate::__private::DecodeStruct for MetricPeriod {
         let mut field_53 = None;
         let mut field_54 = None;
         let mut field_55 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -745,6 +746,9 @@ impl crate::__private::DecodeStruct for MetricPeriod {
                         &mut field_55,
                         "seat_utilization_rate",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

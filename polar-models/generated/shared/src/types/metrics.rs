@@ -410,6 +410,7 @@ impl crate::__private::DecodeStruct for Metrics {
         let mut field_52 = None;
         let mut field_53 = None;
         let mut field_54 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -728,6 +729,9 @@ impl crate::__private::DecodeStruct for Metrics {
                         &mut field_54,
                         "seat_utilization_rate",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -113,6 +113,7 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -151,6 +152,9 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "default_sub_type")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

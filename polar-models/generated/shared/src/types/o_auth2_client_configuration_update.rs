@@ -118,6 +118,7 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfigurationUpdate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -159,6 +160,9 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfigurationUpdate {
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "client_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

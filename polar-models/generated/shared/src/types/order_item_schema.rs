@@ -95,6 +95,7 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -130,6 +131,9 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "product_price_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -121,6 +121,7 @@ impl crate::__private::DecodeStruct for OrderPaidMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -176,6 +177,9 @@ impl crate::__private::DecodeStruct for OrderPaidMetadata {
                         &mut field_13,
                         "recurring_interval_count",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -193,10 +193,16 @@ impl crate::__private::DecodeStruct for OrderSubscription {
         let mut field_28 = None;
         let mut field_29 = None;
         let mut field_30 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field_with(
@@ -382,6 +388,9 @@ impl crate::__private::DecodeStruct for OrderSubscription {
                         &mut field_30,
                         "customer_cancellation_comment",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

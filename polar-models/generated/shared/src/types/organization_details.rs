@@ -111,6 +111,7 @@ impl crate::__private::DecodeStruct for OrganizationDetails {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -158,6 +159,9 @@ impl crate::__private::DecodeStruct for OrganizationDetails {
                         &mut field_9,
                         "previous_annual_revenue",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -75,6 +75,7 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -100,6 +101,9 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "overview_metrics")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

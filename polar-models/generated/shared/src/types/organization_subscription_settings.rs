@@ -63,6 +63,7 @@ impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -95,6 +96,9 @@ impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
                         &mut field_4,
                         "allow_customer_updates",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -70,6 +70,7 @@ impl crate::__private::DecodeStruct for PaymentMethodCard {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -102,6 +103,9 @@ impl crate::__private::DecodeStruct for PaymentMethodCard {
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "method_metadata")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

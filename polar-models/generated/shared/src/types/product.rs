@@ -151,6 +151,7 @@ impl crate::__private::DecodeStruct for Product {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -221,7 +222,12 @@ impl crate::__private::DecodeStruct for Product {
                     crate::__private::field(&mut map, &mut field_14, "organization_id")
                 }
                 crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_15,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(&mut map, &mut field_16, "prices")
@@ -238,6 +244,9 @@ impl crate::__private::DecodeStruct for Product {
                         &mut field_19,
                         "attached_custom_fields",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

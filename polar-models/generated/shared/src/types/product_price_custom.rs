@@ -139,6 +139,7 @@ impl crate::__private::DecodeStruct for ProductPriceCustom {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -186,6 +187,9 @@ impl crate::__private::DecodeStruct for ProductPriceCustom {
                 }
                 crate::__private::Key::Field(11) => {
                     crate::__private::field(&mut map, &mut field_11, "preset_amount")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -368,6 +368,7 @@ impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -387,6 +388,9 @@ impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field(&mut map, &mut field_5, "preset_amount")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

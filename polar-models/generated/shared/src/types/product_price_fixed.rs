@@ -129,6 +129,7 @@ impl crate::__private::DecodeStruct for ProductPriceFixed {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -170,6 +171,9 @@ impl crate::__private::DecodeStruct for ProductPriceFixed {
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "price_amount")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -144,6 +144,7 @@ impl crate::__private::DecodeStruct for ProductPriceMeteredUnit {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -194,6 +195,9 @@ impl crate::__private::DecodeStruct for ProductPriceMeteredUnit {
                 }
                 crate::__private::Key::Field(12) => {
                     crate::__private::field(&mut map, &mut field_12, "meter")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -107,6 +107,7 @@ impl crate::__private::DecodeStruct for Refund {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -129,7 +130,12 @@ impl crate::__private::DecodeStruct for Refund {
                     crate::__private::field(&mut map, &mut field_2, "id")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "status")
@@ -163,6 +169,9 @@ impl crate::__private::DecodeStruct for Refund {
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(&mut map, &mut field_14, "dispute")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

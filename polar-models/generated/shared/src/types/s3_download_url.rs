@@ -52,13 +52,19 @@ impl crate::__private::DecodeStruct for S3DownloadUrl {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
                     crate::__private::field(&mut map, &mut field_0, "url")
                 }
                 crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "headers")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_1,
+                        "headers",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(2) => {
                     crate::__private::field_with(
@@ -67,6 +73,9 @@ impl crate::__private::DecodeStruct for S3DownloadUrl {
                         "expires_at",
                         crate::__private::Timestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

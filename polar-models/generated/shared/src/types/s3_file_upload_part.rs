@@ -75,6 +75,7 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -105,7 +106,15 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
                     )
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "headers")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "headers",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

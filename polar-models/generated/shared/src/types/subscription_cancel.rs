@@ -85,6 +85,7 @@ impl crate::__private::DecodeStruct for SubscriptionCancel {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -107,6 +108,9 @@ impl crate::__private::DecodeStruct for SubscriptionCancel {
                         &mut field_2,
                         "cancel_at_period_end",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

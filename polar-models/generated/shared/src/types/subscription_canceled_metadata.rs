@@ -102,6 +102,7 @@ impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -152,6 +153,9 @@ impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
                         &mut field_10,
                         "cancel_at_period_end",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -79,6 +79,7 @@ impl crate::__private::DecodeStruct for SubscriptionPastDueMetadata {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -105,6 +106,9 @@ impl crate::__private::DecodeStruct for SubscriptionPastDueMetadata {
                         &mut field_6,
                         "recurring_interval_count",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -74,6 +74,7 @@ impl crate::__private::DecodeStruct for SubscriptionReactivatedMetadata {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -97,6 +98,9 @@ impl crate::__private::DecodeStruct for SubscriptionReactivatedMetadata {
                         &mut field_5,
                         "recurring_interval_count",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

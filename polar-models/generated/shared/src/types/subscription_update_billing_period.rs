@@ -42,6 +42,7 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
     });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -51,6 +52,9 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
                         "current_billing_period_end",
                         crate::__private::Timestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

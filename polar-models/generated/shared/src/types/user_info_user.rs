@@ -58,6 +58,7 @@ impl crate::__private::DecodeStruct for UserInfoUser {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -71,6 +72,9 @@ impl crate::__private::DecodeStruct for UserInfoUser {
                 }
                 crate::__private::Key::Field(3) => {
                     crate::__private::field(&mut map, &mut field_3, "email_verified")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

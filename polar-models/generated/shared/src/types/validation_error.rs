@@ -192,6 +192,7 @@ impl crate::__private::DecodeStruct for ValidationError {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -204,10 +205,23 @@ impl crate::__private::DecodeStruct for ValidationError {
                     crate::__private::field(&mut map, &mut field_2, "type")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "input")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "input",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ctx")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "ctx",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

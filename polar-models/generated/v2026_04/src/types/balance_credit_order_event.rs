@@ -115,6 +115,7 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderEvent {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -167,6 +168,9 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderEvent {
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(&mut map, &mut field_13, "metadata")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

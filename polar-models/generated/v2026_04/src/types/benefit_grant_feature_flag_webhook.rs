@@ -135,6 +135,7 @@ impl crate::__private::DecodeStruct for BenefitGrantFeatureFlagWebhook {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -206,14 +207,23 @@ impl crate::__private::DecodeStruct for BenefitGrantFeatureFlagWebhook {
                     crate::__private::field(&mut map, &mut field_15, "benefit")
                 }
                 crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "properties")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_16,
+                        "properties",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(17) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_17,
                         "previous_properties",
+                        crate::__private::unique_keys(),
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -135,6 +135,7 @@ impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelWebhook {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -214,6 +215,9 @@ impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelWebhook {
                         &mut field_17,
                         "previous_properties",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -363,6 +363,7 @@ impl crate::__private::DecodeStruct for Checkout {
         let mut field_57 = None;
         let mut field_58 = None;
         let mut field_59 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -385,7 +386,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "payment_processor")
@@ -576,10 +582,11 @@ impl crate::__private::DecodeStruct for Checkout {
                     crate::__private::field(&mut map, &mut field_45, "locale")
                 }
                 crate::__private::Key::Field(46) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_46,
                         "payment_processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(47) => {
@@ -600,7 +607,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(50) => {
-                    crate::__private::field(&mut map, &mut field_50, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_50,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(51) => {
                     crate::__private::field(
@@ -619,7 +631,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     crate::__private::field(&mut map, &mut field_54, "product_price")
                 }
                 crate::__private::Key::Field(55) => {
-                    crate::__private::field(&mut map, &mut field_55, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_55,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(56) => {
                     crate::__private::field(&mut map, &mut field_56, "discount")
@@ -635,7 +652,15 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(59) => {
-                    crate::__private::field(&mut map, &mut field_59, "customer_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_59,
+                        "customer_metadata",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -130,6 +130,7 @@ impl crate::__private::DecodeStruct for CheckoutLink {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -162,7 +163,12 @@ impl crate::__private::DecodeStruct for CheckoutLink {
                     )
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "payment_processor")
@@ -210,6 +216,9 @@ impl crate::__private::DecodeStruct for CheckoutLink {
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(&mut map, &mut field_18, "url")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

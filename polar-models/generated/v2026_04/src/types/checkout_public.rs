@@ -339,6 +339,7 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
         let mut field_52 = None;
         let mut field_53 = None;
         let mut field_54 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -361,7 +362,12 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "payment_processor")
@@ -552,10 +558,11 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     crate::__private::field(&mut map, &mut field_45, "locale")
                 }
                 crate::__private::Key::Field(46) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_46,
                         "payment_processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(47) => {
@@ -575,7 +582,12 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     crate::__private::field(&mut map, &mut field_50, "product_price")
                 }
                 crate::__private::Key::Field(51) => {
-                    crate::__private::field(&mut map, &mut field_51, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_51,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(52) => {
                     crate::__private::field(&mut map, &mut field_52, "discount")
@@ -589,6 +601,9 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                         &mut field_54,
                         "attached_custom_fields",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

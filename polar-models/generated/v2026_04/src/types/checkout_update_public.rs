@@ -130,10 +130,16 @@ impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "product_id")
@@ -185,6 +191,9 @@ impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(&mut map, &mut field_13, "allow_trial")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

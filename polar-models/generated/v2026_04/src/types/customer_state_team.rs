@@ -147,6 +147,7 @@ impl crate::__private::DecodeStruct for CustomerStateTeam {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -169,7 +170,12 @@ impl crate::__private::DecodeStruct for CustomerStateTeam {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "external_id")
@@ -231,6 +237,9 @@ impl crate::__private::DecodeStruct for CustomerStateTeam {
                 }
                 crate::__private::Key::Field(19) => {
                     crate::__private::field(&mut map, &mut field_19, "active_meters")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -119,6 +119,7 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDurationBase {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -134,7 +135,12 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDurationBase {
                     crate::__private::field(&mut map, &mut field_3, "currency")
                 }
                 crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_4,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(5) => {
                     crate::__private::field_with(
@@ -156,7 +162,12 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDurationBase {
                     crate::__private::field(&mut map, &mut field_7, "id")
                 }
                 crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_8,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(9) => {
                     crate::__private::field(&mut map, &mut field_9, "name")
@@ -188,6 +199,9 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDurationBase {
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "organization_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

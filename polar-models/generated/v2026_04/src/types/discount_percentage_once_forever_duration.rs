@@ -110,6 +110,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDuration {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -141,7 +142,12 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDuration {
                     crate::__private::field(&mut map, &mut field_5, "id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "name")
@@ -176,6 +182,9 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDuration {
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(&mut map, &mut field_14, "products")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

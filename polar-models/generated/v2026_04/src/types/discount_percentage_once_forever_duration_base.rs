@@ -105,6 +105,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -136,7 +137,12 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                     crate::__private::field(&mut map, &mut field_5, "id")
                 }
                 crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_6,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(7) => {
                     crate::__private::field(&mut map, &mut field_7, "name")
@@ -168,6 +174,9 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(&mut map, &mut field_13, "organization_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -116,6 +116,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDuration {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -150,7 +151,12 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDuration {
                     crate::__private::field(&mut map, &mut field_6, "id")
                 }
                 crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_7,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(8) => {
                     crate::__private::field(&mut map, &mut field_8, "name")
@@ -185,6 +191,9 @@ impl crate::__private::DecodeStruct for DiscountPercentageRepeatDuration {
                 }
                 crate::__private::Key::Field(15) => {
                     crate::__private::field(&mut map, &mut field_15, "products")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -128,6 +128,7 @@ impl crate::__private::DecodeStruct for DisputeCustomer {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -150,7 +151,12 @@ impl crate::__private::DecodeStruct for DisputeCustomer {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "external_id")
@@ -199,6 +205,9 @@ impl crate::__private::DecodeStruct for DisputeCustomer {
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(&mut map, &mut field_16, "avatar_url")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

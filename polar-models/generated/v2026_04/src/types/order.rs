@@ -243,6 +243,7 @@ impl crate::__private::DecodeStruct for Order {
         let mut field_37 = None;
         let mut field_38 = None;
         let mut field_39 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -357,10 +358,20 @@ impl crate::__private::DecodeStruct for Order {
                     )
                 }
                 crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_28,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_29,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(30) => {
                     crate::__private::field(
@@ -403,6 +414,9 @@ impl crate::__private::DecodeStruct for Order {
                         &mut field_39,
                         "refundable_tax_amount",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

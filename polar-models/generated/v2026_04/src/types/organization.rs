@@ -155,6 +155,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_21 = None;
         let mut field_22 = None;
         let mut field_23 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -267,6 +268,9 @@ impl crate::__private::DecodeStruct for Organization {
                 }
                 crate::__private::Key::Field(23) => {
                     crate::__private::field(&mut map, &mut field_23, "capabilities")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -135,6 +135,7 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -201,6 +202,9 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
                         &mut field_14,
                         "default_tax_behavior",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

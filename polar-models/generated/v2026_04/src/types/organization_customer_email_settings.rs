@@ -106,6 +106,7 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -194,6 +195,9 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
                         &mut field_12,
                         "subscription_updated",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -155,6 +155,7 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -234,6 +235,9 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
                         &mut field_13,
                         "merchant_migration_enabled",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

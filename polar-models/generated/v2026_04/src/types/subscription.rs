@@ -237,6 +237,7 @@ impl crate::__private::DecodeStruct for Subscription {
         let mut field_35 = None;
         let mut field_36 = None;
         let mut field_37 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -425,10 +426,20 @@ impl crate::__private::DecodeStruct for Subscription {
                     )
                 }
                 crate::__private::Key::Field(30) => {
-                    crate::__private::field(&mut map, &mut field_30, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_30,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(31) => {
-                    crate::__private::field(&mut map, &mut field_31, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_31,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(32) => {
                     crate::__private::field(&mut map, &mut field_32, "customer")
@@ -447,6 +458,9 @@ impl crate::__private::DecodeStruct for Subscription {
                 }
                 crate::__private::Key::Field(37) => {
                     crate::__private::field(&mut map, &mut field_37, "pending_update")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

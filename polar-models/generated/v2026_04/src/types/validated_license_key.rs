@@ -120,6 +120,7 @@ impl crate::__private::DecodeStruct for ValidatedLicenseKey {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -192,6 +193,9 @@ impl crate::__private::DecodeStruct for ValidatedLicenseKey {
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(&mut map, &mut field_16, "activation")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

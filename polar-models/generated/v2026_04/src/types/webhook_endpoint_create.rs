@@ -63,6 +63,7 @@ impl crate::__private::DecodeStruct for WebhookEndpointCreate {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -79,6 +80,9 @@ impl crate::__private::DecodeStruct for WebhookEndpointCreate {
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "organization_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

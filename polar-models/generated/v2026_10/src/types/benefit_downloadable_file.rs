@@ -130,6 +130,7 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -211,6 +212,9 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(&mut map, &mut field_18, "size_readable")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

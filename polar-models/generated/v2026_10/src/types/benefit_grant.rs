@@ -129,6 +129,7 @@ impl crate::__private::DecodeStruct for BenefitGrant {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -201,6 +202,9 @@ impl crate::__private::DecodeStruct for BenefitGrant {
                 }
                 crate::__private::Key::Field(16) => {
                     crate::__private::field(&mut map, &mut field_16, "properties")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

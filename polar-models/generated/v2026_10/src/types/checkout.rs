@@ -368,6 +368,7 @@ impl crate::__private::DecodeStruct for Checkout {
         let mut field_58 = None;
         let mut field_59 = None;
         let mut field_60 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -390,7 +391,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "payment_processor")
@@ -588,10 +594,11 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(47) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_47,
                         "payment_processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(48) => {
@@ -612,7 +619,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(51) => {
-                    crate::__private::field(&mut map, &mut field_51, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_51,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(52) => {
                     crate::__private::field(
@@ -631,7 +643,12 @@ impl crate::__private::DecodeStruct for Checkout {
                     crate::__private::field(&mut map, &mut field_55, "product_price")
                 }
                 crate::__private::Key::Field(56) => {
-                    crate::__private::field(&mut map, &mut field_56, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_56,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(57) => {
                     crate::__private::field(&mut map, &mut field_57, "discount")
@@ -647,7 +664,15 @@ impl crate::__private::DecodeStruct for Checkout {
                     )
                 }
                 crate::__private::Key::Field(60) => {
-                    crate::__private::field(&mut map, &mut field_60, "customer_metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_60,
+                        "customer_metadata",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -142,10 +142,16 @@ impl crate::__private::DecodeStruct for CheckoutConfirmStripe {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "product_id")
@@ -211,6 +217,9 @@ impl crate::__private::DecodeStruct for CheckoutConfirmStripe {
                         &mut field_15,
                         "confirmation_token_id",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -344,6 +344,7 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
         let mut field_53 = None;
         let mut field_54 = None;
         let mut field_55 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -366,7 +367,12 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "payment_processor")
@@ -564,10 +570,11 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     )
                 }
                 crate::__private::Key::Field(47) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_47,
                         "payment_processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(48) => {
@@ -587,7 +594,12 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                     crate::__private::field(&mut map, &mut field_51, "product_price")
                 }
                 crate::__private::Key::Field(52) => {
-                    crate::__private::field(&mut map, &mut field_52, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_52,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(53) => {
                     crate::__private::field(&mut map, &mut field_53, "discount")
@@ -601,6 +613,9 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
                         &mut field_55,
                         "attached_custom_fields",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -346,6 +346,7 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
         let mut field_54 = None;
         let mut field_55 = None;
         let mut field_56 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -368,7 +369,12 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_field_data")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "custom_field_data",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "payment_processor")
@@ -566,10 +572,11 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                     )
                 }
                 crate::__private::Key::Field(47) => {
-                    crate::__private::field(
+                    crate::__private::field_with(
                         &mut map,
                         &mut field_47,
                         "payment_processor_metadata",
+                        crate::__private::unique_keys(),
                     )
                 }
                 crate::__private::Key::Field(48) => {
@@ -589,7 +596,12 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                     crate::__private::field(&mut map, &mut field_51, "product_price")
                 }
                 crate::__private::Key::Field(52) => {
-                    crate::__private::field(&mut map, &mut field_52, "prices")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_52,
+                        "prices",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(53) => {
                     crate::__private::field(&mut map, &mut field_53, "discount")
@@ -610,6 +622,9 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
                         &mut field_56,
                         "customer_session_token",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

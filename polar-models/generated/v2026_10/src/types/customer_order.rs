@@ -208,6 +208,7 @@ impl crate::__private::DecodeStruct for CustomerOrder {
         let mut field_31 = None;
         let mut field_32 = None;
         let mut field_33 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -342,6 +343,9 @@ impl crate::__private::DecodeStruct for CustomerOrder {
                         &mut field_33,
                         "refundable_tax_amount",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -151,6 +151,7 @@ impl crate::__private::DecodeStruct for CustomerStateIndividual {
         let mut field_18 = None;
         let mut field_19 = None;
         let mut field_20 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -173,7 +174,12 @@ impl crate::__private::DecodeStruct for CustomerStateIndividual {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "external_id")
@@ -243,6 +249,9 @@ impl crate::__private::DecodeStruct for CustomerStateIndividual {
                 }
                 crate::__private::Key::Field(20) => {
                     crate::__private::field(&mut map, &mut field_20, "active_meters")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

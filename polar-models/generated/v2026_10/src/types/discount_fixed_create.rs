@@ -152,10 +152,16 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "name")
@@ -205,7 +211,15 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
                     crate::__private::field(&mut map, &mut field_13, "currency")
                 }
                 crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_14,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -135,6 +135,7 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -153,7 +154,12 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
                     crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field_with(
@@ -175,7 +181,12 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
                     crate::__private::field(&mut map, &mut field_8, "id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "name")
@@ -217,6 +228,9 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
                 }
                 crate::__private::Key::Field(18) => {
                     crate::__private::field(&mut map, &mut field_18, "products")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -129,6 +129,7 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -147,7 +148,12 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_4, "currency")
                 }
                 crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_5,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field_with(
@@ -169,7 +175,12 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                     crate::__private::field(&mut map, &mut field_8, "id")
                 }
                 crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_9,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(10) => {
                     crate::__private::field(&mut map, &mut field_10, "name")
@@ -208,6 +219,9 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(&mut map, &mut field_17, "organization_id")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -145,10 +145,16 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_0,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(1) => {
                     crate::__private::field(&mut map, &mut field_1, "name")
@@ -188,13 +194,21 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
                     crate::__private::field(&mut map, &mut field_11, "currency")
                 }
                 crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "amounts")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_12,
+                        "amounts",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(13) => {
                     crate::__private::field(&mut map, &mut field_13, "basis_points")
                 }
                 crate::__private::Key::Field(14) => {
                     crate::__private::field(&mut map, &mut field_14, "products")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

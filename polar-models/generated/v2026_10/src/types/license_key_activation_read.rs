@@ -70,6 +70,7 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -82,7 +83,12 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
                     crate::__private::field(&mut map, &mut field_2, "label")
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "meta")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "meta",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field_with(
@@ -102,6 +108,9 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
                 }
                 crate::__private::Key::Field(6) => {
                     crate::__private::field(&mut map, &mut field_6, "license_key")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -133,6 +133,7 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -155,7 +156,12 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                     )
                 }
                 crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "metadata")
+                    crate::__private::field_with(
+                        &mut map,
+                        &mut field_3,
+                        "metadata",
+                        crate::__private::unique_keys(),
+                    )
                 }
                 crate::__private::Key::Field(4) => {
                     crate::__private::field(&mut map, &mut field_4, "external_id")
@@ -212,6 +218,9 @@ impl crate::__private::DecodeStruct for LicenseKeyCustomer {
                 }
                 crate::__private::Key::Field(17) => {
                     crate::__private::field(&mut map, &mut field_17, "avatar_url")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

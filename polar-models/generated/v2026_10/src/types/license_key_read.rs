@@ -115,6 +115,7 @@ impl crate::__private::DecodeStruct for LicenseKeyRead {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -184,6 +185,9 @@ impl crate::__private::DecodeStruct for LicenseKeyRead {
                         "expires_at",
                         crate::__private::OptionalTimestamp,
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

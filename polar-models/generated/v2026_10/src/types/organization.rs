@@ -180,6 +180,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_25 = None;
         let mut field_26 = None;
         let mut field_27 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -313,6 +314,9 @@ impl crate::__private::DecodeStruct for Organization {
                 }
                 crate::__private::Key::Field(27) => {
                     crate::__private::field(&mut map, &mut field_27, "capabilities")
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -40,6 +40,7 @@ impl crate::__private::DecodeStruct for OrganizationDisputeSettings {
     });
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
         let mut field_0 = None;
+        let mut unlisted = crate::__private::Unlisted::default();
         while let Some(key) = map.next_key_seed(Self::KEYS)? {
             match key {
                 crate::__private::Key::Field(0) => {
@@ -48,6 +49,9 @@ impl crate::__private::DecodeStruct for OrganizationDisputeSettings {
                         &mut field_0,
                         "auto_accept_below_amount",
                     )
+                }
+                crate::__private::Key::Other(key) => {
+                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
                 }
                 _ => crate::__private::skip(&mut map),
             }?;

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs fuzz targets for a while each: `fuzz/run.sh SECONDS [TARGET...]`
+# (every target when none is named). Builds them first (fuzz/build.sh),
+# fills fuzz/corpus/ from the pinned specs when it is empty
+# (tests/examples/fuzz_seeds.rs), and keeps what libFuzzer learns there.
+# Exits non-zero on the first finding; its input is in
+# fuzz/artifacts/TARGET/ (reproduce: `fuzz/target/<host>/release/TARGET FILE`).
+# The counts of each run are appended to fuzz/runs.log.
+set -euo pipefail
+cd "$(dirname "$0")"
+seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+shift
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+    targets=(decode webhook headers request)
+fi
+
+bin=$(./build.sh -q | tail -n 1)
+if [ ! -d corpus/decode ]; then
+    (cd .. && cargo run -q -p polar-tests --example fuzz_seeds -- fuzz/corpus)
+fi
+for target in "${targets[@]}"; do
+    mkdir -p "corpus/$target" "artifacts/$target"
+    echo "-- $target: ${seconds}s"
+    # -max_len: the seeds include pages of a few kilobytes.
+    "$bin/$target" "corpus/$target" \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+        -artifact_prefix="artifacts/$target/" -print_final_stats=1 \
+        >"artifacts/$target.log" 2>&1 || {
+        tail -n 40 "artifacts/$target.log"
+        echo "error: fuzz target $target found a failing input (fuzz/artifacts/$target/)" >&2
+        exit 1
+    }
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "artifacts/$target.log")
+    echo "$target: $runs executions in ${seconds}s, no finding"
+    echo "$(date -u +%FT%TZ) $target ${seconds}s $runs executions, no finding" >>runs.log
+done
