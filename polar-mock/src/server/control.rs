@@ -131,20 +131,9 @@ fn change(shared: &Shared, segments: &[&str], body: &Bytes) -> Answer {
         ["orders", id, "refund"] => {
             let amount = input["amount"].as_i64();
             let revoke = input["revoke_benefits"].as_bool().unwrap_or(false);
-            shared.with_store(|store| {
-                store
-                    .refund_order(id, amount, "customer_request", revoke)
-                    .map(|refund| json!({ "refund_id": refund["id"] }))
-                    .map_err(|err| match err.status {
-                        404 => StateError::NotFound {
-                            kind: "order",
-                            id: (*id).to_owned(),
-                        },
-                        _ => StateError::Conflict(
-                            err.body["detail"].as_str().unwrap_or_default().to_owned(),
-                        ),
-                    })
-            })
+            shared
+                .refund_order(id, amount, revoke)
+                .map(|refund_id| json!({ "refund_id": refund_id }))
         }
         _ => {
             let text = |key: &str| {

@@ -95,26 +95,8 @@ impl MockPolar {
         amount: Option<i64>,
         revoke_benefits: bool,
     ) -> Result<Uuid, StateError> {
-        let id = id.to_string();
-        self.shared.with_store(|store| {
-            store
-                .refund_order(&id, amount, "customer_request", revoke_benefits)
-                .map(|refund| {
-                    refund["id"]
-                        .as_str()
-                        .and_then(|i| i.parse().ok())
-                        .unwrap_or_default()
-                })
-                .map_err(|err| match err.status {
-                    404 => StateError::NotFound {
-                        kind: "order",
-                        id: id.clone(),
-                    },
-                    _ => StateError::Conflict(
-                        err.body["detail"].as_str().unwrap_or_default().to_owned(),
-                    ),
-                })
-        })
+        self.shared
+            .refund_order(&id.to_string(), amount, revoke_benefits)
     }
 
     /// Register a webhook endpoint, as `webhooks:create_webhook_endpoint`
@@ -234,6 +216,33 @@ impl Shared {
                 .and_then(|i| i.parse().ok())
                 .unwrap_or_default()
         }))
+    }
+
+    pub(crate) fn refund_order(
+        &self,
+        id: &str,
+        amount: Option<i64>,
+        revoke_benefits: bool,
+    ) -> Result<Uuid, StateError> {
+        self.with_store(|store| {
+            store
+                .refund_order(id, amount, "customer_request", revoke_benefits)
+                .map(|refund| {
+                    refund["id"]
+                        .as_str()
+                        .and_then(|i| i.parse().ok())
+                        .unwrap_or_default()
+                })
+                .map_err(|err| match err.status {
+                    404 => StateError::NotFound {
+                        kind: "order",
+                        id: id.to_owned(),
+                    },
+                    _ => StateError::Conflict(
+                        err.body["detail"].as_str().unwrap_or_default().to_owned(),
+                    ),
+                })
+        })
     }
 
     pub(crate) fn trigger(&self, event_type: &str) -> Result<usize, StateError> {
