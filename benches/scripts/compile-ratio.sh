@@ -11,12 +11,13 @@
 # SUBSET_FEATURES is passed on for the subset step.
 #
 # BASE is checked out, detached, in target/bench-ratio/base (a git
-# worktree, reused between runs); this checkout is the other side. Each side
-# runs its own benches/scripts/compile-times.sh, which builds in that side's
-# own target/bench-compile/target with the same settings (dependencies
-# prebuilt, then `cargo clean -p polar-models -p polar-api`, then a timed
-# build of the two crates), so the ratio compares like with like. The first
-# run prebuilds every dependency once per side (minutes).
+# worktree, reused between runs); this checkout is the other side. This
+# checkout's benches/scripts/compile-times.sh measures each side
+# (COMPILE_TIMES_ROOT), building in that side's own
+# target/bench-compile/target with the same settings (dependencies prebuilt,
+# then our crates made stale, then a timed build of them alone), so the
+# ratio compares like with like. The first run prebuilds every dependency
+# once per side (minutes).
 #
 # Prints, per step and round, both wall times, both peak RSS and the ratio
 # (this checkout / BASE), then the median ratio per step; the table goes to
@@ -45,15 +46,13 @@ if [ -d "$base_dir" ]; then
 else
     git worktree add -q --detach "$base_dir" "$base_commit"
 fi
-if [ ! -x "$base_dir/benches/scripts/compile-times.sh" ]; then
-    echo "$base_rev has no benches/scripts/compile-times.sh to measure with" >&2
-    exit 2
-fi
 
 # Runs one side's compile-times.sh for one step; prints "wall rss".
 build_once() {
     local dir=$1 step=$2
-    "$dir/benches/scripts/compile-times.sh" "$step" >"$out/last.log" 2>&1 || {
+    # This checkout's script measures both sides, so that a fix to the
+    # measurement applies to BASE too.
+    COMPILE_TIMES_ROOT=$dir "$root/benches/scripts/compile-times.sh" "$step" >"$out/last.log" 2>&1 || {
         echo "compile-times.sh $step failed in $dir (see ${out#"$root"/}/last.log)" >&2
         tail -20 "$out/last.log" >&2
         exit 1

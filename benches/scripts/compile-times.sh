@@ -2,8 +2,9 @@
 # Wall time and peak RSS of whole commands, for BENCHMARKS.md:
 #
 #   debug    clean debug build of polar-models + polar-api alone (dependencies
-#            prebuilt, then `cargo clean` of every polar-models* and polar-api*
-#            package: the facades, their runtimes and the generated crates)
+#            prebuilt, then every polar-models* and polar-api* package made
+#            stale: the facades, their runtimes and the generated crates; the
+#            step fails if the timed build compiled anything else)
 #   release  the same, --release
 #   subset   the same as debug with polar-api's default features replaced by
 #            $SUBSET_FEATURES (e.g. SUBSET_FEATURES=checkouts,webhooks); only
@@ -42,8 +43,11 @@
 # CARGO_INCREMENTAL defaults to 0 here, as in CI: a clean build then does
 # the same work every time. Set it to 1 to measure what a developer's
 # incremental-enabled debug build costs.
+#
+# COMPILE_TIMES_ROOT=DIR measures the checkout at DIR with this script
+# (compile-ratio.sh uses it, so that both sides are measured the same way).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "${COMPILE_TIMES_ROOT:-$(dirname "$0")/../..}"
 root=$(pwd)
 
 out="$root/target/bench-compile"
@@ -165,13 +169,30 @@ crates_alone() {
     prepare "$logs/$name.prepare.log" cargo build -p polar-models -p polar-api "${flags[@]}"
     # polar-models and polar-api are facades over their runtimes and their
     # generated crates (polar-models-core, -shared, one per API version;
-    # polar-api-runtime, -shared, one per version): clean them all.
-    local packages=()
-    for package in $(cargo metadata --no-deps --format-version 1 | grep -o '"name":"polar-[a-z0-9-]*"' | cut -d'"' -f4 | sort -u); do
-        case $package in polar-models* | polar-api*) packages+=(-p "$package") ;; esac
-    done
-    prepare "$logs/$name.prepare.log" cargo clean "${packages[@]}" "${profile_flags[@]}"
+    # polar-api-runtime, -shared, one per version): rebuild them all.
+    # Their fingerprints are removed rather than `cargo clean -p`, which
+    # also deletes the metadata of a dependency (zeroize, cargo 1.95) and so
+    # made every timed build rebuild rustls and reqwest too.
+    local profile_dir=debug
+    [ ${#profile_flags[@]} -gt 0 ] && profile_dir=release
+    rm -rf "$build_target/$profile_dir"/.fingerprint/polar-models* \
+        "$build_target/$profile_dir"/.fingerprint/polar-api*
     measure "$name" cargo build -p polar-models -p polar-api --timings "${flags[@]}"
+    # Only our crates may have been compiled: anything else in the timed
+    # build is noise the ratio would hide.
+    local others
+    others=$(grep '^ *Compiling ' "$logs/$name.log" | grep -v ' polar-\(models\|api\)' || true)
+    if [ -n "$others" ]; then
+        echo "error: the timed $name build compiled more than polar-models* and polar-api*:" >&2
+        echo "$others" >&2
+        exit 1
+    fi
+    local ours
+    ours=$(grep -c '^ *Compiling polar-\(models\|api\)' "$logs/$name.log" || true)
+    if [ "$ours" -lt 3 ]; then
+        echo "error: the timed $name build compiled $ours of our crates (stale fingerprints not removed?)" >&2
+        exit 1
+    fi
     unset CARGO_TARGET_DIR
     if [ -f "$build_target/cargo-timings/cargo-timing.html" ]; then
         cp "$build_target/cargo-timings/cargo-timing.html" "$reports/$name.html"

@@ -994,10 +994,15 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
     let id_key = super::api_pages::id_key(models, pagination.item());
     let changing = super::api_pages::changing_list_doc(id_key.is_some());
     let unique = id_key.map(|key| super::api_pages::stream_unique(&item, &key));
+    // The walkers are `#[inline]`: each one's stream (boxed, so `Unpin`) is
+    // a distinct instance of `paginate` and its futures, compiled where the
+    // walk is called rather than here for every list operation (BENCHMARKS.md,
+    // "Issue 27: the cost of the shorter common path").
     quote! {
         #[doc = " Every item of every page, fetched page by page as the stream is polled."]
         #size_doc
         #changing
+        #[inline]
         pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
             #largest_pages
             let first = self.#page_field.unwrap_or(1);
@@ -1010,6 +1015,7 @@ fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> 
         #[doc = " Every item of every page, collected."]
         #size_doc
         #changing
+        #[inline]
         pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
             crate::collect_all(self.stream()).await
         }

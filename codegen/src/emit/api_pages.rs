@@ -149,6 +149,7 @@ pub(super) fn stream_unique(item: &TokenStream, key: &IdKey) -> TokenStream {
         #[doc = " item whose `id` was already yielded is dropped: the repeats a list that"]
         #[doc = " changes during the walk causes. It keeps every `id` it has seen, so its"]
         #[doc = " memory grows with the walk; it cannot bring back a skipped item."]
+        #[inline]
         pub fn stream_unique(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
             #dedup
         }

@@ -215,6 +215,7 @@ impl EventTypesList {
     /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -241,6 +242,7 @@ impl EventTypesList {
     /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::EventTypeWithStats>, crate::Error> {

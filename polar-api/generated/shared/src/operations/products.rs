@@ -295,6 +295,7 @@ impl ProductsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -321,6 +322,7 @@ impl ProductsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(self) -> Result<Vec<super::models::Product>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -328,6 +330,7 @@ impl ProductsList {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<

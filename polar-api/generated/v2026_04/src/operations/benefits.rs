@@ -304,6 +304,7 @@ impl BenefitsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -330,6 +331,7 @@ impl BenefitsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(self) -> Result<Vec<super::models::Benefit>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -337,6 +339,7 @@ impl BenefitsList {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<
@@ -761,6 +764,7 @@ impl BenefitsGrants {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -787,6 +791,7 @@ impl BenefitsGrants {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::BenefitGrant>, crate::Error> {
@@ -796,6 +801,7 @@ impl BenefitsGrants {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<

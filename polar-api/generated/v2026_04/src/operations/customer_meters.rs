@@ -192,6 +192,7 @@ impl CustomerMetersList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -218,6 +219,7 @@ impl CustomerMetersList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::CustomerMeter>, crate::Error> {
@@ -227,6 +229,7 @@ impl CustomerMetersList {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<

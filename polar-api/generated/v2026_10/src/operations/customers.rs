@@ -449,6 +449,7 @@ impl CustomersList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -475,6 +476,7 @@ impl CustomersList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::Customer>, crate::Error> {
@@ -484,6 +486,7 @@ impl CustomersList {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<
@@ -1281,6 +1284,7 @@ impl CustomersListPaymentMethods {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -1307,6 +1311,7 @@ impl CustomersListPaymentMethods {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::PaymentMethod>, crate::Error> {
@@ -1316,6 +1321,7 @@ impl CustomersListPaymentMethods {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<
@@ -1430,6 +1436,7 @@ impl CustomersListPaymentMethodsExternal {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -1456,6 +1463,7 @@ impl CustomersListPaymentMethodsExternal {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::PaymentMethod>, crate::Error> {
@@ -1465,6 +1473,7 @@ impl CustomersListPaymentMethodsExternal {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<

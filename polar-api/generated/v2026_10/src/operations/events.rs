@@ -315,6 +315,7 @@ impl EventsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -362,6 +363,7 @@ impl EventsList {
     /// [`stream_unique`](Self::stream_unique) drops the repeats by `id`;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(self) -> Result<Vec<super::models::Event>, crate::Error> {
         crate::collect_all(self.stream()).await
     }
@@ -369,6 +371,7 @@ impl EventsList {
     /// item whose `id` was already yielded is dropped: the repeats a list that
     /// changes during the walk causes. It keeps every `id` it has seen, so its
     /// memory grows with the walk; it cannot bring back a skipped item.
+    #[inline]
     pub fn stream_unique(
         self,
     ) -> impl ::futures_core::Stream<
@@ -688,6 +691,7 @@ impl EventsListNames {
     /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub fn stream(
         mut self,
     ) -> impl ::futures_core::Stream<
@@ -714,6 +718,7 @@ impl EventsListNames {
     /// `polar_api::dedup_by_key` drops the repeats by a key of your choice;
     /// a skipped item is only found by walking again (or by filtering on
     /// creation time).
+    #[inline]
     pub async fn collect_all(
         self,
     ) -> Result<Vec<super::models::EventName>, crate::Error> {
