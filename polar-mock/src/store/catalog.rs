@@ -176,16 +176,7 @@ impl Store {
         };
         let mut benefit = self.fresh(schema);
         overlay(&mut benefit, body, &["organization_id"]);
-        if str_of(body, "type") == "license_keys" {
-            // Unset options are `null` in the read shape.
-            for key in ["expires", "activations", "limit_usage"] {
-                if body["properties"].get(key).is_none() {
-                    if let Some(properties) = benefit["properties"].as_object_mut() {
-                        properties.insert(key.into(), Value::Null);
-                    }
-                }
-            }
-        }
+        unset_options_are_null(&mut benefit);
         if body.get("metadata").is_none() {
             set(&mut benefit, "metadata", json!({}));
         }
@@ -198,10 +189,17 @@ impl Store {
     pub(crate) fn update_benefit(&mut self, id: &str, body: &Value) -> Result<Value, ApiError> {
         let index = position(&self.benefits, id).ok_or_else(|| ApiError::not_found("Benefit"))?;
         let benefit = &mut self.benefits[index];
+        let previous = benefit["properties"].clone();
         overlay(benefit, body, &["type"]);
+        unset_options_are_null(benefit);
         set(benefit, "modified_at", json!(now()));
         let benefit = benefit.clone();
         self.emit("benefit.updated", benefit.clone());
+        // Polar sends `benefit.updated` at once and updates the grants in
+        // a job after it.
+        if body.get("properties").is_some() {
+            self.update_grants_of_benefit(id, &previous);
+        }
         Ok(benefit)
     }
 
@@ -400,5 +398,17 @@ impl Store {
 
     fn seed_hint(&self) -> u64 {
         self.seed
+    }
+}
+
+/// A license-keys benefit's unset options are `null` in the read shape.
+fn unset_options_are_null(benefit: &mut Value) {
+    if str_of(benefit, "type") != "license_keys" {
+        return;
+    }
+    if let Some(properties) = benefit["properties"].as_object_mut() {
+        for key in ["expires", "activations", "limit_usage"] {
+            properties.entry(key).or_insert(Value::Null);
+        }
     }
 }

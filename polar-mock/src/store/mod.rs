@@ -12,6 +12,7 @@
 mod api;
 mod billing;
 mod catalog;
+mod grants;
 mod licenses;
 mod lifecycle;
 #[cfg(test)]
