@@ -15,8 +15,9 @@ use polar_api::v2026_10::models::chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::models::{
     AggregationFunction, BenefitCreate, BenefitsUpdateBody, CheckoutCreate,
-    CustomerBenefitGrantUpdate, CustomerCreate, CustomerSessionsCreateBody, EventsIngest,
-    MeterCreate, ProductBenefitsUpdate, ProductCreate, TimeInterval,
+    CustomerBenefitGrantUpdate, CustomerCreate, CustomerSessionsCreateBody, CustomerUpdate,
+    CustomerUpdateExternalId, EventsIngest, MeterCreate, ProductBenefitsUpdate, ProductCreate,
+    TimeInterval,
 };
 use polar_api::v2026_10::{Client, WebhookPayload};
 use polar_api::webhooks::{Webhook, WebhookSecret};
@@ -167,6 +168,7 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
     let mark = inbox.len();
     for change in [
         json!({"type": "license_keys", "description": "Pro licence"}),
+        json!({"type": "license_keys", "properties": null}),
         json!({"type": "license_keys", "properties": {
             "prefix": "PLUS", "activations": {"limit": 2, "enable_customer_admin": true}
         }}),
@@ -181,8 +183,11 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     assert_eq!(
         types(&inbox.since(mark)),
-        ["benefit.updated", "benefit.updated"]
+        ["benefit.updated", "benefit.updated", "benefit.updated"]
     );
+    let benefit = client.benefits().get(benefit_id).send().await.unwrap();
+    let benefit = serde_json::to_value(&benefit).unwrap();
+    assert_eq!(benefit["properties"]["activations"]["limit"], 2);
 
     // New limits and an expiry: the granted grant is updated, its key
     // takes them; the revoked one is left alone.
@@ -235,6 +240,12 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
     assert_eq!(revoked.limit_activations, Some(2));
     assert_eq!(revoked.limit_usage, None);
     assert!(revoked.expires_at.is_none());
+
+    // `trigger` sends the event's fixture too, without a change.
+    let mark = inbox.len();
+    assert_eq!(mock.trigger("benefit_grant.updated").unwrap(), 1);
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    assert_eq!(types(&inbox.since(mark)), ["benefit_grant.updated"]);
 }
 
 #[tokio::test]
@@ -322,6 +333,54 @@ async fn the_portal_updates_a_grant_of_its_customer() {
     assert_eq!(err.status(), Some(404));
     let grants = portal.benefit_grants().list().send().await.unwrap();
     assert_eq!(grants.pagination.total_count, 0);
+}
+
+#[tokio::test]
+async fn a_customer_patched_through_the_api_sends_customer_updated() {
+    let _strict = polar_models::__private::strict_guard();
+    let (mock, client, inbox) = mock_and_app().await;
+    let customer = client
+        .customers()
+        .create(body::<CustomerCreate>(
+            json!({"email": "ada@example.com", "external_id": "ada"}),
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    let mark = inbox.len();
+    client
+        .customers()
+        .update(
+            *customer.id().unwrap(),
+            body::<CustomerUpdate>(json!({"name": "Ada King"})),
+        )
+        .send()
+        .await
+        .unwrap();
+    client
+        .customers()
+        .update_external(
+            "ada",
+            body::<CustomerUpdateExternalId>(json!({"metadata": {"plan": "pro"}})),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
+    let events = inbox.since(mark);
+    assert_eq!(
+        types(&events),
+        [
+            "customer.updated",
+            "customer.state_changed",
+            "customer.updated",
+            "customer.state_changed"
+        ]
+    );
+    assert_eq!(events[0]["data"]["name"], "Ada King");
+    assert_eq!(events[2]["data"]["metadata"]["plan"], "pro");
+    assert_eq!(events[3]["data"]["name"], "Ada King");
 }
 
 fn at(text: &str) -> DateTime<Utc> {

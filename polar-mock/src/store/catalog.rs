@@ -190,14 +190,21 @@ impl Store {
         let index = position(&self.benefits, id).ok_or_else(|| ApiError::not_found("Benefit"))?;
         let benefit = &mut self.benefits[index];
         let previous = benefit["properties"].clone();
-        overlay(benefit, body, &["type"]);
+        // `properties: null` leaves them as they are, as in Polar.
+        let given = !body["properties"].is_null();
+        let skip: &[&str] = if given {
+            &["type"]
+        } else {
+            &["type", "properties"]
+        };
+        overlay(benefit, body, skip);
         unset_options_are_null(benefit);
         set(benefit, "modified_at", json!(now()));
         let benefit = benefit.clone();
         self.emit("benefit.updated", benefit.clone());
         // Polar sends `benefit.updated` at once and updates the grants in
         // a job after it.
-        if body.get("properties").is_some() {
+        if given {
             self.update_grants_of_benefit(id, &previous);
         }
         Ok(benefit)
