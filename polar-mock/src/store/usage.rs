@@ -14,11 +14,7 @@ impl Store {
         let mut duplicates = 0;
         for (i, create) in body["events"].as_array().into_iter().flatten().enumerate() {
             if let Some(external) = create["external_id"].as_str() {
-                if self
-                    .events
-                    .iter()
-                    .any(|e| e["external_id"].as_str() == Some(external))
-                {
+                if self.event_external_ids.contains(external) {
                     duplicates += 1;
                     continue;
                 }
@@ -85,6 +81,9 @@ impl Store {
                 ("child_count", json!(0)),
             ] {
                 set(&mut event, key, value);
+            }
+            if let Some(external) = create["external_id"].as_str() {
+                self.event_external_ids.insert(external.to_owned());
             }
             self.events.push(event);
             inserted += 1;
