@@ -188,6 +188,16 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
     let benefit = client.benefits().get(benefit_id).send().await.unwrap();
     let benefit = serde_json::to_value(&benefit).unwrap();
     assert_eq!(benefit["properties"]["activations"]["limit"], 2);
+    // The product and the grants embed the benefit as it is now.
+    let product = client.products().get(product_id).send().await.unwrap();
+    let product = serde_json::to_value(&product).unwrap();
+    assert_eq!(product["benefits"][0]["description"], "Pro licence");
+    assert_eq!(product["benefits"][0]["properties"]["prefix"], "PLUS");
+    let grants = client.benefit_grants().list().send().await.unwrap();
+    let grants = serde_json::to_value(&grants).unwrap();
+    for grant in grants["items"].as_array().unwrap() {
+        assert_eq!(grant["benefit"]["description"], "Pro licence");
+    }
 
     // New limits and an expiry: the granted grant is updated, its key
     // takes them; the revoked one is left alone.

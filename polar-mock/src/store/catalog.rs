@@ -201,6 +201,7 @@ impl Store {
         unset_options_are_null(benefit);
         set(benefit, "modified_at", json!(now()));
         let benefit = benefit.clone();
+        self.refresh_benefit_copies(&benefit);
         self.emit("benefit.updated", benefit.clone());
         // Polar sends `benefit.updated` at once and updates the grants in
         // a job after it.
@@ -208,6 +209,26 @@ impl Store {
             self.update_grants_of_benefit(id, &previous);
         }
         Ok(benefit)
+    }
+
+    /// The benefit as products and grants embed it, made current (Polar
+    /// reads it from the benefit each time).
+    fn refresh_benefit_copies(&mut self, benefit: &Value) {
+        let id = str_of(benefit, "id");
+        for product in &mut self.products {
+            if let Some(benefits) = product["benefits"].as_array_mut() {
+                for copy in benefits.iter_mut().filter(|b| str_of(b, "id") == id) {
+                    *copy = benefit.clone();
+                }
+            }
+        }
+        for grant in self
+            .grants
+            .iter_mut()
+            .filter(|g| str_of(g, "benefit_id") == id)
+        {
+            set(grant, "benefit", benefit.clone());
+        }
     }
 
     /// `customers:create`: emails and external ids are unique, as Polar
