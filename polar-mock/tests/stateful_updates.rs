@@ -152,6 +152,14 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
     let ended = buy(&mock, &client, product_id, "bob@example.com").await;
     mock.revoke_subscription(ended.subscription_id.unwrap())
         .unwrap();
+    // A customer deleted (the mock leaves its grant granted): skipped too.
+    let gone = buy(&mock, &client, product_id, "carol@example.com").await;
+    client
+        .customers()
+        .delete(gone.customer_id)
+        .send()
+        .await
+        .unwrap();
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     let [kept_grant] = kept.benefit_grant_ids[..] else {
         panic!("one grant")
