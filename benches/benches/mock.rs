@@ -13,6 +13,18 @@
 //! * `mock/sdk_requests`: the same through the SDK's client, which also
 //!   decodes each answer into a `Product`.
 //!
+//! And the stateful mock (`MockPolar::builder().stateful()`):
+//!
+//! * `mock/start_stateful`: its start (an empty store) and drop;
+//! * `mock/stateful_customers`: 250 `POST /v1/customers/` and 250
+//!   `GET /v1/customers/{id}` of the customer just made (10 tasks of 25
+//!   pairs), from plain `reqwest`, against a fresh stateful mock each
+//!   iteration (started outside the timing), so the store does not grow
+//!   across iterations;
+//! * `mock/stateful_ingest`: 10 `POST /v1/events/ingest` of 100 events each
+//!   (each with an `external_id`, which the mock de-duplicates), one after
+//!   the other, against a fresh stateful mock each iteration.
+//!
 //! `cargo bench -p polar-benches --bench mock`
 
 use std::time::{Duration, Instant};
@@ -109,8 +121,140 @@ fn mock(c: &mut Criterion) {
             }
         })
     });
+    stateful(&runtime, &mut group, &http, &authorization);
     group.finish();
     drop(first);
+}
+
+const CUSTOMER_PAIRS: usize = 25;
+const INGEST_BATCHES: usize = 10;
+const EVENTS_PER_BATCH: usize = 100;
+
+fn stateful(
+    runtime: &tokio::runtime::Runtime,
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    http: &reqwest::Client,
+    authorization: &str,
+) {
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("start_stateful", |b| {
+        b.to_async(runtime).iter(|| async {
+            drop(
+                MockPolar::builder()
+                    .stateful()
+                    .start()
+                    .await
+                    .expect("a stateful mock"),
+            )
+        })
+    });
+
+    group.throughput(Throughput::Elements(
+        (2 * CUSTOMER_PAIRS * CONCURRENCY) as u64,
+    ));
+    group.bench_function("stateful_customers", |b| {
+        b.to_async(runtime).iter_custom(|iterations| {
+            let (http, authorization) = (http.clone(), authorization.to_owned());
+            async move {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iterations {
+                    let mock = MockPolar::builder()
+                        .stateful()
+                        .start()
+                        .await
+                        .expect("a stateful mock");
+                    let base = mock.url();
+                    let started = Instant::now();
+                    let tasks: Vec<_> = (0..CONCURRENCY)
+                        .map(|task| {
+                            let (http, base, authorization) =
+                                (http.clone(), base.clone(), authorization.clone());
+                            tokio::spawn(async move {
+                                for i in 0..CUSTOMER_PAIRS {
+                                    let body = format!(
+                                        r#"{{"email":"customer-{task}-{i}@example.com","name":"Customer {i}"}}"#
+                                    );
+                                    let created = http
+                                        .post(format!("{base}/v1/customers/"))
+                                        .header("authorization", &authorization)
+                                        .header("content-type", "application/json")
+                                        .body(body)
+                                        .send()
+                                        .await
+                                        .expect("the mock answers");
+                                    assert_eq!(created.status(), 201);
+                                    let created: serde_json::Value = serde_json::from_slice(
+                                        &created.bytes().await.expect("a body"),
+                                    )
+                                    .expect("a customer");
+                                    let id = created["id"].as_str().expect("an id");
+                                    let got = http
+                                        .get(format!("{base}/v1/customers/{id}"))
+                                        .header("authorization", &authorization)
+                                        .send()
+                                        .await
+                                        .expect("the mock answers");
+                                    assert_eq!(got.status(), 200);
+                                    got.bytes().await.expect("a body");
+                                }
+                            })
+                        })
+                        .collect();
+                    for task in tasks {
+                        task.await.expect("a task");
+                    }
+                    timed += started.elapsed();
+                    drop(mock);
+                }
+                timed
+            }
+        })
+    });
+
+    group.throughput(Throughput::Elements(
+        (INGEST_BATCHES * EVENTS_PER_BATCH) as u64,
+    ));
+    group.bench_function("stateful_ingest", |b| {
+        b.to_async(runtime).iter_custom(|iterations| {
+            let (http, authorization) = (http.clone(), authorization.to_owned());
+            async move {
+                let mut timed = Duration::ZERO;
+                for _ in 0..iterations {
+                    let mock = MockPolar::builder()
+                        .stateful()
+                        .start()
+                        .await
+                        .expect("a stateful mock");
+                    let url = format!("{}/v1/events/ingest", mock.url());
+                    let started = Instant::now();
+                    for batch in 0..INGEST_BATCHES {
+                        let events: Vec<String> = (0..EVENTS_PER_BATCH)
+                            .map(|i| {
+                                format!(
+                                    r#"{{"name":"api_call","external_customer_id":"user_{}","external_id":"event-{batch}-{i}","metadata":{{"tokens":{i}}}}}"#,
+                                    i % 7
+                                )
+                            })
+                            .collect();
+                        let response = http
+                            .post(&url)
+                            .header("authorization", &authorization)
+                            .header("content-type", "application/json")
+                            .body(format!(r#"{{"events":[{}]}}"#, events.join(",")))
+                            .send()
+                            .await
+                            .expect("the mock answers");
+                        assert_eq!(response.status(), 200);
+                        response.bytes().await.expect("a body");
+                    }
+                    timed += started.elapsed();
+                    drop(mock);
+                }
+                timed
+            }
+        })
+    });
 }
 
 criterion_group!(benches, mock);

@@ -303,8 +303,10 @@ fn portal_answer(
         },
         "orders:list" => list(mine(&store.orders)),
         "orders:get" => get(mine(&store.orders), "Order"),
-        "benefit-grants:list" => list(mine(&store.grants)),
-        "benefit-grants:get" => get(mine(&store.grants), "Benefit grant"),
+        // Polar's portal does not show revoked grants.
+        "benefit-grants:list" => list(unrevoked(mine(&store.grants))),
+        "benefit-grants:get" => get(unrevoked(mine(&store.grants)), "Benefit grant"),
+        "benefit-grants:update" => store.portal_update_grant(&customer, id, body).and_then(ok),
         "license_keys:list" => list(mine(&store.license_keys)),
         "license_keys:get" => match mine(&store.license_keys)
             .iter()
@@ -366,6 +368,13 @@ fn client_confirm(store: &mut Store, client_secret: &str, body: &Value) -> Answe
     let mut confirmed = store.checkouts[index].clone();
     set(&mut confirmed, "status", json!("confirmed"));
     ok(confirmed)
+}
+
+fn unrevoked(grants: Vec<Value>) -> Vec<Value> {
+    grants
+        .into_iter()
+        .filter(|g| g["is_revoked"] != json!(true))
+        .collect()
 }
 
 fn live(customers: &[Value]) -> Vec<Value> {

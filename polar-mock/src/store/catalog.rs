@@ -176,16 +176,7 @@ impl Store {
         };
         let mut benefit = self.fresh(schema);
         overlay(&mut benefit, body, &["organization_id"]);
-        if str_of(body, "type") == "license_keys" {
-            // Unset options are `null` in the read shape.
-            for key in ["expires", "activations", "limit_usage"] {
-                if body["properties"].get(key).is_none() {
-                    if let Some(properties) = benefit["properties"].as_object_mut() {
-                        properties.insert(key.into(), Value::Null);
-                    }
-                }
-            }
-        }
+        unset_options_are_null(&mut benefit);
         if body.get("metadata").is_none() {
             set(&mut benefit, "metadata", json!({}));
         }
@@ -198,11 +189,46 @@ impl Store {
     pub(crate) fn update_benefit(&mut self, id: &str, body: &Value) -> Result<Value, ApiError> {
         let index = position(&self.benefits, id).ok_or_else(|| ApiError::not_found("Benefit"))?;
         let benefit = &mut self.benefits[index];
-        overlay(benefit, body, &["type"]);
+        let previous = benefit["properties"].clone();
+        // `properties: null` leaves them as they are, as in Polar.
+        let given = !body["properties"].is_null();
+        let skip: &[&str] = if given {
+            &["type"]
+        } else {
+            &["type", "properties"]
+        };
+        overlay(benefit, body, skip);
+        unset_options_are_null(benefit);
         set(benefit, "modified_at", json!(now()));
         let benefit = benefit.clone();
+        self.refresh_benefit_copies(&benefit);
         self.emit("benefit.updated", benefit.clone());
+        // Polar sends `benefit.updated` at once and updates the grants in
+        // a job after it.
+        if given {
+            self.update_grants_of_benefit(id, &previous);
+        }
         Ok(benefit)
+    }
+
+    /// The benefit as products and grants embed it, made current (Polar
+    /// reads it from the benefit each time).
+    fn refresh_benefit_copies(&mut self, benefit: &Value) {
+        let id = str_of(benefit, "id");
+        for product in &mut self.products {
+            if let Some(benefits) = product["benefits"].as_array_mut() {
+                for copy in benefits.iter_mut().filter(|b| str_of(b, "id") == id) {
+                    *copy = benefit.clone();
+                }
+            }
+        }
+        for grant in self
+            .grants
+            .iter_mut()
+            .filter(|g| str_of(g, "benefit_id") == id)
+        {
+            set(grant, "benefit", benefit.clone());
+        }
     }
 
     /// `customers:create`: emails and external ids are unique, as Polar
@@ -400,5 +426,17 @@ impl Store {
 
     fn seed_hint(&self) -> u64 {
         self.seed
+    }
+}
+
+/// A license-keys benefit's unset options are `null` in the read shape.
+fn unset_options_are_null(benefit: &mut Value) {
+    if str_of(benefit, "type") != "license_keys" {
+        return;
+    }
+    if let Some(properties) = benefit["properties"].as_object_mut() {
+        for key in ["expires", "activations", "limit_usage"] {
+            properties.entry(key).or_insert(Value::Null);
+        }
     }
 }

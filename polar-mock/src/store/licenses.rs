@@ -22,18 +22,7 @@ impl Store {
             format!("{prefix}_{body}")
         };
         let display = format!("****-{}", &body[body.len() - 6..]);
-        let expires_at = match properties["expires"].as_object() {
-            Some(expires) => {
-                let ttl = expires.get("ttl").and_then(Value::as_u64).unwrap_or(1);
-                let interval = match expires.get("timeframe").and_then(Value::as_str) {
-                    Some("day") => "day",
-                    Some("month") => "month",
-                    _ => "year",
-                };
-                json!(super::billing::advance(&now(), interval, ttl))
-            }
-            None => Value::Null,
-        };
+        let (limit_activations, limit_usage, expires_at) = super::grants::key_terms(benefit);
         for (field, value) in [
             ("organization_id", benefit["organization_id"].clone()),
             ("customer_id", customer["id"].clone()),
@@ -42,12 +31,9 @@ impl Store {
             ("key", json!(text)),
             ("display_key", json!(display)),
             ("status", json!("granted")),
-            (
-                "limit_activations",
-                properties["activations"]["limit"].clone(),
-            ),
+            ("limit_activations", limit_activations),
             ("usage", json!(0)),
-            ("limit_usage", properties["limit_usage"].clone()),
+            ("limit_usage", limit_usage),
             ("validations", json!(0)),
             ("last_validated_at", Value::Null),
             ("expires_at", expires_at),

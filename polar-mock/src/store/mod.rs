@@ -12,13 +12,14 @@
 mod api;
 mod billing;
 mod catalog;
+mod grants;
 mod licenses;
 mod lifecycle;
 #[cfg(test)]
 mod tests;
 mod usage;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -157,6 +158,9 @@ pub(crate) struct Store {
     pub activations: Vec<Value>,
     pub refunds: Vec<Value>,
     pub events: Vec<Value>,
+    /// The `external_id` of every stored event, for de-duplication
+    /// without a scan of them all.
+    event_external_ids: HashSet<String>,
     pub meters: Vec<Value>,
     pub endpoints: Vec<Endpoint>,
     /// What changes emitted, not yet delivered.
@@ -202,6 +206,7 @@ impl Store {
             activations: Vec::new(),
             refunds: Vec::new(),
             events: Vec::new(),
+            event_external_ids: HashSet::new(),
             meters: Vec::new(),
             endpoints: Vec::new(),
             outbox: Vec::new(),
