@@ -16,8 +16,8 @@ use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::models::{
     AggregationFunction, BenefitCreate, BenefitsUpdateBody, CheckoutCreate,
     CustomerBenefitGrantUpdate, CustomerCreate, CustomerSessionsCreateBody, CustomerUpdate,
-    CustomerUpdateExternalId, EventsIngest, MeterCreate, ProductBenefitsUpdate, ProductCreate,
-    TimeInterval,
+    CustomerUpdateExternalId, EventsIngest, MeterCreate, MeterQuantities, ProductBenefitsUpdate,
+    ProductCreate, TimeInterval,
 };
 use polar_api::v2026_10::{Client, WebhookPayload};
 use polar_api::webhooks::{Webhook, WebhookSecret};
@@ -452,12 +452,12 @@ async fn a_meter_answers_a_quantity_per_interval() {
         .unwrap();
     let (start, end) = (at("2026-03-02T12:00:00Z"), at("2026-03-05T12:00:00Z"));
 
-    let days = client
-        .meters()
-        .quantities(sum.id, start, end, TimeInterval::Day)
-        .send()
-        .await
-        .unwrap();
+    let days = send(
+        client
+            .meters()
+            .quantities(sum.id, start, end, TimeInterval::Day),
+    )
+    .await;
     let buckets: Vec<(DateTime<Utc>, f64)> = days
         .quantities
         .iter()
@@ -475,47 +475,44 @@ async fn a_meter_answers_a_quantity_per_interval() {
     assert_eq!(days.total, 26.0);
 
     // One customer's only.
-    let ada = client
-        .meters()
-        .quantities(sum.id, start, end, TimeInterval::Day)
-        .external_customer_id("ada".to_owned())
-        .send()
-        .await
-        .unwrap();
-    let quantities: Vec<f64> = ada.quantities.iter().map(|q| q.quantity).collect();
-    assert_eq!(quantities, [11.0, 0.0, 0.0, 3.0]);
+    let ada = send(
+        client
+            .meters()
+            .quantities(sum.id, start, end, TimeInterval::Day)
+            .external_customer_id("ada".to_owned()),
+    )
+    .await;
+    assert_eq!(amounts(&ada), [11.0, 0.0, 0.0, 3.0]);
     assert_eq!(ada.total, 14.0);
 
     // The meter's own aggregation per bucket; the total sums the buckets.
-    let maxima = client
-        .meters()
-        .quantities(max.id, start, end, TimeInterval::Day)
-        .send()
-        .await
-        .unwrap();
-    let quantities: Vec<f64> = maxima.quantities.iter().map(|q| q.quantity).collect();
-    assert_eq!(quantities, [10.0, 0.0, 7.0, 3.0]);
+    let maxima = send(
+        client
+            .meters()
+            .quantities(max.id, start, end, TimeInterval::Day),
+    )
+    .await;
+    assert_eq!(amounts(&maxima), [10.0, 0.0, 7.0, 3.0]);
     assert_eq!(maxima.total, 20.0);
 
     // Per customer first, then the largest of them.
-    let per_customer = client
-        .meters()
-        .quantities(sum.id, start, end, TimeInterval::Day)
-        .customer_aggregation_function(AggregationFunction::Max)
-        .send()
-        .await
-        .unwrap();
-    let quantities: Vec<f64> = per_customer.quantities.iter().map(|q| q.quantity).collect();
-    assert_eq!(quantities, [11.0, 0.0, 7.0, 3.0]);
+    let per_customer = send(
+        client
+            .meters()
+            .quantities(sum.id, start, end, TimeInterval::Day)
+            .customer_aggregation_function(AggregationFunction::Max),
+    )
+    .await;
+    assert_eq!(amounts(&per_customer), [11.0, 0.0, 7.0, 3.0]);
     assert_eq!(per_customer.total, 21.0);
 
     // Weeks start on Monday (2026-03-02 is one): the whole range is one.
-    let week = client
-        .meters()
-        .quantities(sum.id, start, end, TimeInterval::Week)
-        .send()
-        .await
-        .unwrap();
+    let week = send(
+        client
+            .meters()
+            .quantities(sum.id, start, end, TimeInterval::Week),
+    )
+    .await;
     assert_eq!(week.quantities.len(), 1);
     assert_eq!(week.total, 526.0);
 
@@ -532,17 +529,21 @@ async fn a_meter_answers_a_quantity_per_interval() {
         .await
         .unwrap_err();
     assert!(err.is_validation_error(), "{err}");
-    let hours = client
-        .meters()
-        .quantities(
-            sum.id,
-            at("2026-03-02T07:15:00Z"),
-            at("2026-03-02T09:15:00Z"),
-            TimeInterval::Hour,
-        )
-        .send()
-        .await
-        .unwrap();
-    let quantities: Vec<f64> = hours.quantities.iter().map(|q| q.quantity).collect();
-    assert_eq!(quantities, [0.0, 5.0, 1.0]);
+    let hours = send(client.meters().quantities(
+        sum.id,
+        at("2026-03-02T07:15:00Z"),
+        at("2026-03-02T09:15:00Z"),
+        TimeInterval::Hour,
+    ))
+    .await;
+    assert_eq!(amounts(&hours), [0.0, 5.0, 1.0]);
+}
+
+async fn send(request: polar_api::v2026_10::MetersQuantities) -> MeterQuantities {
+    request.send().await.unwrap()
+}
+
+/// The quantity of each bucket, in order.
+fn amounts(quantities: &MeterQuantities) -> Vec<f64> {
+    quantities.quantities.iter().map(|q| q.quantity).collect()
 }
