@@ -118,3 +118,52 @@ fn a_closed_tuple_parses() {
     let spec = codegen::spec::parse(&fixture("closed_tuple"));
     assert!(spec.is_ok(), "{}", spec.unwrap_err());
 }
+
+/// An operationId without a `group:` prefix (`thing`) lowers to an
+/// operation in no group, and emitting the client's accessors panicked
+/// ("a group has a path", `emit/api.rs`) instead of `generate` returning an
+/// error. Found by the small-document property test
+/// (`tests/small_documents.rs`, the `generator` fuzz target's inputs).
+#[test]
+fn an_operation_id_without_a_group_is_refused_with_an_error() {
+    let result = std::panic::catch_unwind(|| {
+        codegen::generate(&fixture("operation_id_without_group"), &Settings::default())
+    });
+    let error = result
+        .expect("generate panicked")
+        .expect_err("an operation in no group generated");
+    let message = error.to_string();
+    assert!(
+        message.contains("thing") && message.contains("group"),
+        "{message}"
+    );
+}
+
+/// A union that lists itself among its members (`U = oneOf[U, boolean]`)
+/// overflowed the stack twice over: the union's runtime shape
+/// (`ir::unions` `shape_of`) and the fixture builder's `is_array` (for a
+/// property holding the union) each followed the reference forever. Found
+/// by the small-document property test (`tests/small_documents.rs`).
+#[test]
+fn a_union_that_lists_itself_generates() {
+    let files = generate("union_lists_itself");
+    assert!(files.keys().any(|path| path.ends_with("/u.rs")), "{:?}", files.keys());
+}
+
+/// A description or summary with a carriage return not followed by a line
+/// feed (`"Line one\rline two"`) kept it inside a `///` line; rustc refuses
+/// a bare CR in a doc comment, so the generated file did not parse. Found by
+/// the small-document property test (`tests/small_documents.rs`).
+#[test]
+fn carriage_returns_in_descriptions_end_doc_lines() {
+    let outcome = codegen::testing::check_generator(&fixture("carriage_returns_in_docs"))
+        .unwrap_or_else(|broken| panic!("{broken}"));
+    assert!(
+        matches!(outcome, codegen::testing::Outcome::Generated(_)),
+        "{outcome:?}"
+    );
+    let files = generate("carriage_returns_in_docs");
+    for (path, text) in &files {
+        assert!(!text.contains('\r'), "{path} keeps a carriage return");
+    }
+}

@@ -271,6 +271,16 @@ impl<'a> Lowering<'a> {
             Error::unsupported(format!("operation {http_method} {path}"), "no operationId")
         })?;
         let (group, method) = split_operation_id(&operation_id);
+        if group.is_empty() {
+            // Operations are reached through their group (`client.things()`).
+            return Err(Error::unsupported(
+                format!("operation {http_method} {path}"),
+                format!(
+                    "operationId `{operation_id}` names no group \
+                     (`group:method`, like `products:list`)"
+                ),
+            ));
+        }
         let builder = builders.claim(&type_name(&format!("{}_{}", group.join("_"), method)));
         let ctx = |pointer: &str, hint: String, input: bool| Ctx {
             parent: format!("operation {operation_id}"),
