@@ -167,3 +167,38 @@ fn carriage_returns_in_descriptions_end_doc_lines() {
         assert!(!text.contains('\r'), "{path} keeps a carriage return");
     }
 }
+
+/// An undiscriminated union member that is a nullable inline enum
+/// (`anyOf[{enum: [...]}, {type: null}]`), or a list or map of a named type,
+/// is named from its type, and the naming reached `primitive_name`'s
+/// "primitive unions hold no named types" `unreachable!` for the named type
+/// inside. Found by the small-document property test
+/// (`tests/small_documents.rs`).
+#[test]
+fn union_members_holding_named_types_get_names() {
+    let files = generate("nullable_named_union_member");
+    let choice = files
+        .iter()
+        .find(|(path, _)| path.ends_with("/choice.rs"))
+        .map(|(_, text)| text)
+        .expect("choice.rs");
+    assert!(choice.contains("pub enum Choice"), "{choice}");
+}
+
+/// A schema that is a nullable alias of itself (`S = anyOf[anyOf[S], null]`)
+/// used as a parameter: `param_type` sees through nullable aliases and went
+/// round `S → S` forever. `generate` must return. Found by the
+/// small-document property test (`tests/small_documents.rs`).
+#[test]
+fn a_nullable_alias_of_itself_as_a_parameter_returns() {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result =
+            codegen::generate(&fixture("nullable_alias_of_itself"), &Settings::default());
+        let _ = send.send(result.map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let result = receive
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("generate did not return in 30 s (or panicked)");
+    println!("{result:?}");
+}

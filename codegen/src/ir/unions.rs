@@ -214,7 +214,8 @@ impl Lowering<'_> {
         Ok(tags)
     }
 
-    /// The Rust name of a member's type.
+    /// The Rust name of a member's type: a named type's own name, and
+    /// containers of one named after it (`NullableStatus`, `ThingArray`).
     fn member_name(&self, ty: &TypeRef) -> String {
         match ty {
             TypeRef::Named(id) => self.types[id.0]
@@ -222,6 +223,18 @@ impl Lowering<'_> {
                 .expect("named types exist")
                 .name
                 .clone(),
+            TypeRef::Nullable(inner) => format!("Nullable{}", self.member_name(inner)),
+            TypeRef::Vec(inner) => format!("{}Array", self.member_name(inner)),
+            TypeRef::Map { key, value } => match key {
+                MapKey::String => format!("{}Map", self.member_name(value)),
+                MapKey::Uuid => format!("Uuid{}Map", self.member_name(value)),
+                MapKey::Enum(id) => format!(
+                    "{}{}Map",
+                    self.member_name(&TypeRef::Named(*id)),
+                    self.member_name(value)
+                ),
+            },
+            TypeRef::Page { item, .. } => format!("{}Page", self.member_name(item)),
             other => self.primitive_name(other),
         }
     }
