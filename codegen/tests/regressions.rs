@@ -202,3 +202,22 @@ fn a_nullable_alias_of_itself_as_a_parameter_returns() {
         .expect("generate did not return in 30 s (or panicked)");
     println!("{result:?}");
 }
+
+/// A schema that is only a `$ref` to itself (`Item = {$ref: Item}`), as a
+/// webhook's body: it names no type, and every pass that sees through
+/// aliases (the union accessors' `member_kind` first) went round it
+/// forever. `generate` must refuse it with an error naming it. Found by
+/// the `generator` fuzz target (a timeout).
+#[test]
+fn a_schema_that_only_refers_to_itself_is_refused() {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = codegen::generate(&fixture("alias_of_itself"), &Settings::default());
+        let _ = send.send(result.map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let result = receive
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("generate did not return in 30 s (or panicked)");
+    let error = result.expect_err("a schema naming no type generated");
+    assert!(error.contains("Item"), "{error}");
+}

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Models, OnMissing, PagePosition, Presence, TypeId, TypeKind, TypeRef};
+use super::{Models, OnMissing, Origin, PagePosition, Presence, TypeId, TypeKind, TypeRef};
 use crate::Error;
 
 /// Every struct used as the `pagination` of a `Page`, with the field that
@@ -133,4 +133,39 @@ fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
         },
         _ => false,
     }
+}
+
+/// Refuse a type that is an alias of itself through aliases alone
+/// (`Item = {$ref: Item}`, or `A → B → A`): it names no type, and every
+/// pass that sees through aliases would go round it forever.
+pub(super) fn refuse_alias_cycles(models: &Models) -> Result<(), Error> {
+    for (index, start) in models.types.iter().enumerate() {
+        let mut ty = match &start.kind {
+            TypeKind::Alias(target) => target,
+            _ => continue,
+        };
+        // A chain longer than the number of types goes round a cycle.
+        for _ in 0..models.types.len() {
+            let TypeRef::Named(id) = ty else { break };
+            if id.0 == index {
+                let location = match &start.origin {
+                    Origin::Component(name) => format!("#/components/schemas/{name}"),
+                    Origin::Inline { pointer, .. } => pointer.clone(),
+                    other => format!("{other:?}"),
+                };
+                return Err(Error::unsupported(
+                    location,
+                    format!(
+                        "`{}` refers to itself through `$ref`s alone, so it names no type",
+                        start.name
+                    ),
+                ));
+            }
+            match &models.get(*id).kind {
+                TypeKind::Alias(target) => ty = target,
+                _ => break,
+            }
+        }
+    }
+    Ok(())
 }

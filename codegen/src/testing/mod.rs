@@ -90,6 +90,19 @@ impl Choices for ByteChoices<'_> {
     }
 }
 
+/// The `generator` fuzz target's input: the bytes choose a small
+/// document's shapes, then up to three mutations (choices read `0` once the
+/// bytes run out). Returns the document's JSON and what the mutations did;
+/// replays a fuzz finding (`fuzz/artifacts/generator/`).
+pub fn document_from_bytes(data: &[u8]) -> (String, Vec<String>) {
+    let mut choices = ByteChoices::new(data);
+    let mut doc = small_document(&mut choices);
+    let mutations = (0..choices.below(4))
+        .map(|_| mutate(&mut doc, &mut choices))
+        .collect();
+    (doc.to_string(), mutations)
+}
+
 /// What [`check_generator`] saw `generate` do with a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
