@@ -8,7 +8,8 @@
 //! the same cases and a failure names its case (rebuild it with
 //! `Xorshift::new(case + 1)`). Each case runs under `catch_unwind` on a
 //! thread with a bounded stack (an overflow aborts the test run) and must
-//! return within [`CASE_TIMEOUT`].
+//! return within [`CASE_TIMEOUT`]. `SMALL_DOCUMENTS_TRACE=1` prints each
+//! case before it runs (a stack overflow aborts before any report).
 
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
