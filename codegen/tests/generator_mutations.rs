@@ -19,8 +19,8 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use codegen::Settings;
 use codegen::testing::{mutate, Choices, Xorshift};
+use codegen::Settings;
 use serde_json::Value;
 
 /// Cases per run, split evenly over the pinned documents.

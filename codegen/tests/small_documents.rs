@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use codegen::testing::{check_generator, mutate, small_document, Choices, Outcome, Xorshift};
 
 /// Cases per run.
-const CASES: u64 = 300;
+const CASES: u64 = 1000;
 /// Stack of each case's thread.
 const STACK: usize = 16 << 20;
 /// A case taking longer than this is taken for a loop.
@@ -58,5 +58,8 @@ fn small_mutated_documents_generate_parsing_rust_or_an_error() {
         started.elapsed()
     );
     // The builder is only useful if most documents get past the parser.
-    assert!(generated > CASES / 4, "only {generated} of {CASES} generated");
+    assert!(
+        generated > CASES / 4,
+        "only {generated} of {CASES} generated"
+    );
 }
