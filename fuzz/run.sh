@@ -2,7 +2,8 @@
 # Runs fuzz targets for a while each: `fuzz/run.sh SECONDS [TARGET...]`
 # (every target when none is named). Builds them first (fuzz/build.sh),
 # fills fuzz/corpus/ from the pinned specs when it is empty
-# (tests/examples/fuzz_seeds.rs), and keeps what libFuzzer learns there.
+# (tests/examples/fuzz_seeds.rs; the generator target's seeds are bytes
+# written here), and keeps what libFuzzer learns there.
 # Exits non-zero on the first finding; its input is in
 # fuzz/artifacts/TARGET/ (reproduce: `fuzz/target/<host>/release/TARGET FILE`).
 # The counts of each run are appended to fuzz/runs.log.
@@ -12,12 +13,23 @@ seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(decode webhook headers request)
+    targets=(decode webhook headers request generator)
 fi
 
 bin=$(./build.sh -q | tail -n 1)
 if [ ! -d corpus/decode ]; then
     (cd .. && cargo run -q -p polar-tests --example fuzz_seeds -- fuzz/corpus)
+fi
+if [ ! -d corpus/generator ]; then
+    # The generator target reads choices, not JSON: 64 seeds of 48 bytes
+    # from bash's seeded RANDOM (each a different small document).
+    mkdir -p corpus/generator
+    for seed in $(seq 1 64); do
+        RANDOM=$seed
+        bytes=""
+        for _ in $(seq 1 48); do bytes+=$(printf '\\%03o' $((RANDOM % 256))); done
+        printf "$bytes" >"corpus/generator/seed-$seed"
+    done
 fi
 for target in "${targets[@]}"; do
     mkdir -p "corpus/$target" "artifacts/$target"

@@ -23,6 +23,8 @@ pub mod layout;
 pub mod overlay;
 pub mod spec;
 pub mod surface;
+#[doc(hidden)]
+pub mod testing;
 pub mod version;
 
 pub use version::{ApiVersion, Lifecycle};

@@ -118,3 +118,137 @@ fn a_closed_tuple_parses() {
     let spec = codegen::spec::parse(&fixture("closed_tuple"));
     assert!(spec.is_ok(), "{}", spec.unwrap_err());
 }
+
+/// An operationId without a `group:` prefix (`thing`) lowers to an
+/// operation in no group, and emitting the client's accessors panicked
+/// ("a group has a path", `emit/api.rs`) instead of `generate` returning an
+/// error. Found by the small-document property test
+/// (`tests/small_documents.rs`, the `generator` fuzz target's inputs).
+#[test]
+fn an_operation_id_without_a_group_is_refused_with_an_error() {
+    let result = std::panic::catch_unwind(|| {
+        codegen::generate(&fixture("operation_id_without_group"), &Settings::default())
+    });
+    let error = result
+        .expect("generate panicked")
+        .expect_err("an operation in no group generated");
+    let message = error.to_string();
+    assert!(
+        message.contains("thing") && message.contains("group"),
+        "{message}"
+    );
+}
+
+/// A union that lists itself among its members (`U = oneOf[U, boolean]`)
+/// overflowed the stack twice over: the union's runtime shape
+/// (`ir::unions` `shape_of`) and the fixture builder's `is_array` (for a
+/// property holding the union) each followed the reference forever. Found
+/// by the small-document property test (`tests/small_documents.rs`).
+#[test]
+fn a_union_that_lists_itself_generates() {
+    let files = generate("union_lists_itself");
+    assert!(
+        files.keys().any(|path| path.ends_with("/u.rs")),
+        "{:?}",
+        files.keys()
+    );
+}
+
+/// A description or summary with a carriage return not followed by a line
+/// feed (`"Line one\rline two"`) kept it inside a `///` line; rustc refuses
+/// a bare CR in a doc comment, so the generated file did not parse. Found by
+/// the small-document property test (`tests/small_documents.rs`).
+#[test]
+fn carriage_returns_in_descriptions_end_doc_lines() {
+    let outcome = codegen::testing::check_generator(&fixture("carriage_returns_in_docs"))
+        .unwrap_or_else(|broken| panic!("{broken}"));
+    assert!(
+        matches!(outcome, codegen::testing::Outcome::Generated(_)),
+        "{outcome:?}"
+    );
+    let files = generate("carriage_returns_in_docs");
+    for (path, text) in &files {
+        assert!(!text.contains('\r'), "{path} keeps a carriage return");
+    }
+}
+
+/// An undiscriminated union member that is a nullable inline enum
+/// (`anyOf[{enum: [...]}, {type: null}]`), or a list or map of a named type,
+/// is named from its type, and the naming reached `primitive_name`'s
+/// "primitive unions hold no named types" `unreachable!` for the named type
+/// inside. Found by the small-document property test
+/// (`tests/small_documents.rs`).
+#[test]
+fn union_members_holding_named_types_get_names() {
+    let files = generate("nullable_named_union_member");
+    let choice = files
+        .iter()
+        .find(|(path, _)| path.ends_with("/choice.rs"))
+        .map(|(_, text)| text)
+        .expect("choice.rs");
+    assert!(choice.contains("pub enum Choice"), "{choice}");
+}
+
+/// A schema that is a nullable alias of itself (`S = anyOf[anyOf[S], null]`)
+/// used as a parameter: `param_type` sees through nullable aliases and went
+/// round `S → S` forever; used in a union, `holds_free_form_object` (emit)
+/// did. It names no type (`type S = Option<S>` is not Rust): `generate`
+/// must return an error naming it. Found by the small-document property
+/// test (`tests/small_documents.rs`).
+#[test]
+fn a_nullable_alias_of_itself_is_refused() {
+    for name in [
+        "nullable_alias_of_itself",
+        "nullable_alias_of_itself_in_a_union",
+    ] {
+        let (send, receive) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = codegen::generate(&fixture(name), &Settings::default());
+            let _ = send.send(result.map(|_| ()).map_err(|e| e.to_string()));
+        });
+        let result = receive
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("{name}: generate did not return in 30 s (or panicked)"));
+        let error = result.expect_err("a schema naming no type generated");
+        assert!(error.contains("`S`"), "{name}: {error}");
+    }
+}
+
+/// A schema that is only a `$ref` to itself (`Item = {$ref: Item}`), as a
+/// webhook's body: it names no type, and every pass that sees through
+/// aliases (the union accessors' `member_kind` first) went round it
+/// forever. `generate` must refuse it with an error naming it. Found by
+/// the `generator` fuzz target (a timeout).
+#[test]
+fn a_schema_that_only_refers_to_itself_is_refused() {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let result = codegen::generate(&fixture("alias_of_itself"), &Settings::default());
+        let _ = send.send(result.map(|_| ()).map_err(|e| e.to_string()));
+    });
+    let result = receive
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("generate did not return in 30 s (or panicked)");
+    let error = result.expect_err("a schema naming no type generated");
+    assert!(error.contains("Item"), "{error}");
+}
+
+/// Two unions that list each other (`Self = anyOf[thing_create]`,
+/// `thing_create = anyOf[Self, Item]`): the fixture builder's `entity_of`
+/// asks a member for the entity of the union that lists it, and went
+/// round the pair until the stack overflowed. Found by the small-document
+/// property test (`tests/small_documents.rs`).
+#[test]
+fn unions_that_list_each_other_generate() {
+    let result = std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(|| {
+            codegen::generate(&fixture("unions_listing_each_other"), &Settings::default())
+                .map(|files| files.len())
+                .map_err(|e| e.to_string())
+        })
+        .unwrap()
+        .join()
+        .expect("generate panicked");
+    println!("{result:?}");
+}

@@ -84,3 +84,10 @@ pub fn request_input(data: &[u8]) -> Vec<String> {
         .map(|part| String::from_utf8_lossy(part).into_owned())
         .collect()
 }
+
+/// The `generator` target's input: the document the bytes choose and the
+/// mutations applied to it (`codegen::testing::document_from_bytes`, which
+/// the generator's tests call to replay a finding).
+pub fn generator_input(data: &[u8]) -> (String, Vec<String>) {
+    codegen::testing::document_from_bytes(data)
+}

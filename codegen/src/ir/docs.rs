@@ -17,6 +17,9 @@ pub fn doc_text(title: Option<&str>, description: Option<&str>) -> String {
 pub fn sanitize(markdown: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
+    // A carriage return ends a line too (`lines` keeps a lone one, and rustc
+    // refuses a bare CR in a doc comment).
+    let markdown = markdown.replace("\r\n", "\n").replace('\r', "\n");
     for line in markdown.trim().lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {

@@ -103,6 +103,7 @@ pub fn lower(spec: &Spec) -> Result<Models, Error> {
         page_positions: Vec::new(),
         union_methods: Default::default(),
     };
+    passes::refuse_alias_cycles(&models)?;
     metadata::add_short_names(&mut models, &mut type_names)?;
     models.page_positions = passes::page_positions(&models)?;
     cycles::box_cycles(&mut models);

@@ -271,6 +271,16 @@ impl<'a> Lowering<'a> {
             Error::unsupported(format!("operation {http_method} {path}"), "no operationId")
         })?;
         let (group, method) = split_operation_id(&operation_id);
+        if group.is_empty() {
+            // Operations are reached through their group (`client.things()`).
+            return Err(Error::unsupported(
+                format!("operation {http_method} {path}"),
+                format!(
+                    "operationId `{operation_id}` names no group \
+                     (`group:method`, like `products:list`)"
+                ),
+            ));
+        }
         let builder = builders.claim(&type_name(&format!("{}_{}", group.join("_"), method)));
         let ctx = |pointer: &str, hint: String, input: bool| Ctx {
             parent: format!("operation {operation_id}"),
@@ -486,7 +496,14 @@ impl<'a> Lowering<'a> {
     /// parameter says `null`. Aliases of nullable types are seen through.
     fn param_type(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
         let mut ty = peel_nullable(self.type_ref(schema, ctx)?).0;
+        // Each alias once: one that reaches itself (`S = anyOf[S, null]`)
+        // stops at itself.
+        let mut seen = Vec::new();
         while let TypeRef::Named(id) = &ty {
+            if seen.contains(&id.0) {
+                break;
+            }
+            seen.push(id.0);
             match self.types[id.0].as_ref().map(|t| &t.kind) {
                 Some(TypeKind::Alias(TypeRef::Nullable(inner))) => ty = (**inner).clone(),
                 _ => break,
@@ -705,14 +722,18 @@ impl<'a> Lowering<'a> {
     }
 
     /// Follow aliases to the type they stand for.
-    fn resolve<'t>(&'t self, ty: &'t TypeRef) -> &'t TypeRef {
-        match ty {
-            TypeRef::Named(id) => match self.types[id.0].as_ref().map(|t| &t.kind) {
-                Some(TypeKind::Alias(target)) => self.resolve(target),
-                _ => ty,
-            },
-            _ => ty,
+    fn resolve<'t>(&'t self, mut ty: &'t TypeRef) -> &'t TypeRef {
+        // At most one step per type: an alias of itself stops.
+        for _ in 0..self.types.len() {
+            match ty {
+                TypeRef::Named(id) => match self.types[id.0].as_ref().map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => ty = target,
+                    _ => break,
+                },
+                _ => break,
+            }
         }
+        ty
     }
 }
 

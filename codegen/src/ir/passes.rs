@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{Models, OnMissing, PagePosition, Presence, TypeId, TypeKind, TypeRef};
+use super::{Models, OnMissing, Origin, PagePosition, Presence, TypeId, TypeKind, TypeRef};
 use crate::Error;
 
 /// Every struct used as the `pagination` of a `Page`, with the field that
@@ -133,4 +133,50 @@ fn has_true_empty_value(models: &Models, ty: &TypeRef) -> bool {
         },
         _ => false,
     }
+}
+
+/// Refuse a type that is an alias of itself through aliases and
+/// containers alone (`Item = {$ref: Item}`, `S = anyOf[S, null]`,
+/// `A = array of B`, `B = A`): it names no type Rust can write (a type
+/// alias cannot refer to itself), and every pass that sees through aliases
+/// would go round it forever.
+pub(super) fn refuse_alias_cycles(models: &Models) -> Result<(), Error> {
+    for (index, start) in models.types.iter().enumerate() {
+        let TypeKind::Alias(target) = &start.kind else {
+            continue;
+        };
+        let mut seen = BTreeSet::new();
+        let mut pending = vec![target];
+        while let Some(ty) = pending.pop() {
+            match ty {
+                TypeRef::Named(id) if id.0 == index => {
+                    let location = match &start.origin {
+                        Origin::Component(name) => format!("#/components/schemas/{name}"),
+                        Origin::Inline { pointer, .. } => pointer.clone(),
+                        other => format!("{other:?}"),
+                    };
+                    return Err(Error::unsupported(
+                        location,
+                        format!(
+                            "`{}` refers to itself through `$ref`s, `null` and lists or maps \
+                             alone, so it names no type",
+                            start.name
+                        ),
+                    ));
+                }
+                TypeRef::Named(id) => {
+                    if let TypeKind::Alias(target) = &models.get(*id).kind {
+                        if seen.insert(id.0) {
+                            pending.push(target);
+                        }
+                    }
+                }
+                TypeRef::Vec(inner) | TypeRef::Nullable(inner) => pending.push(inner),
+                TypeRef::Map { value, .. } => pending.push(value),
+                TypeRef::Tuple(items) => pending.extend(items),
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }

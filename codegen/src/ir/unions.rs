@@ -214,7 +214,8 @@ impl Lowering<'_> {
         Ok(tags)
     }
 
-    /// The Rust name of a member's type.
+    /// The Rust name of a member's type: a named type's own name, and
+    /// containers of one named after it (`NullableStatus`, `ThingArray`).
     fn member_name(&self, ty: &TypeRef) -> String {
         match ty {
             TypeRef::Named(id) => self.types[id.0]
@@ -222,21 +223,53 @@ impl Lowering<'_> {
                 .expect("named types exist")
                 .name
                 .clone(),
+            TypeRef::Nullable(inner) => format!("Nullable{}", self.member_name(inner)),
+            TypeRef::Vec(inner) => format!("{}Array", self.member_name(inner)),
+            TypeRef::Map { key, value } => match key {
+                MapKey::String => format!("{}Map", self.member_name(value)),
+                MapKey::Uuid => format!("Uuid{}Map", self.member_name(value)),
+                MapKey::Enum(id) => format!(
+                    "{}{}Map",
+                    self.member_name(&TypeRef::Named(*id)),
+                    self.member_name(value)
+                ),
+            },
+            TypeRef::Page { item, .. } => format!("{}Page", self.member_name(item)),
             other => self.primitive_name(other),
         }
     }
 
     /// The payload shape of a union member, for picking variants at runtime.
     pub(super) fn shape_of(&self, member: &Schema) -> Shape {
-        let schema = match member.reference.as_deref().and_then(ref_name) {
+        self.shape_within(member, &mut Vec::new())
+    }
+
+    /// [`Self::shape_of`], where `unions` are the referenced schemas whose
+    /// members are being shaped: a union that reaches itself through its
+    /// members (`U = oneOf[U, ...]`, or through another union) is `Any`
+    /// there instead of recursing without end.
+    fn shape_within<'s>(&'s self, member: &'s Schema, unions: &mut Vec<&'s str>) -> Shape {
+        let (schema, name) = match member.reference.as_deref().and_then(ref_name) {
             Some(name) => match self.schemas.get(name) {
-                Some(target) => *target,
+                Some(target) => (*target, Some(name)),
                 None => return Shape::Any,
             },
-            None => member,
+            None => (member, None),
         };
         if let Some((members, _)) = union_members(schema) {
-            let shapes: Vec<Shape> = members.iter().map(|m| self.shape_of(m)).collect();
+            if let Some(name) = name {
+                if unions.contains(&name) {
+                    return Shape::Any;
+                }
+                unions.push(name);
+            }
+            let shapes: Vec<Shape> = members
+                .iter()
+                .map(|m| self.shape_within(m, unions))
+                .collect();
+            if name.is_some() {
+                unions.pop();
+            }
             return match shapes.as_slice() {
                 [single] => single.clone(),
                 _ => Shape::OneOf(shapes),
