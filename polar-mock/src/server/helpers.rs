@@ -132,15 +132,8 @@ impl MockPolar {
     /// endpoint's version's shape; how many deliveries that made. The
     /// mock's state does not change.
     pub fn trigger_with(&self, event_type: &str, data: Value) -> usize {
-        let store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
-        let mut made = 0;
-        for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
-            if let Some(body) = payload(endpoint.api_version, event_type, &data) {
-                self.shared.webhooks.queue(event_type, endpoint, body);
-                made += 1;
-            }
-        }
-        made
+        self.shared
+            .send_to_subscribers(event_type, |version| payload(version, event_type, &data))
     }
 
     /// Every webhook delivery so far, oldest first, with its attempts.
@@ -209,13 +202,7 @@ impl Shared {
             events.to_vec()
         };
         let body = json!({"url": url, "secret": secret, "events": events, "format": "raw"});
-        Ok(self.with_store(|store| {
-            let endpoint = crate::store::create_endpoint(store, &body, version);
-            endpoint["id"]
-                .as_str()
-                .and_then(|i| i.parse().ok())
-                .unwrap_or_default()
-        }))
+        Ok(self.with_store(|store| id_of(&crate::store::create_endpoint(store, &body, version))))
     }
 
     pub(crate) fn refund_order(
@@ -227,12 +214,7 @@ impl Shared {
         self.with_store(|store| {
             store
                 .refund_order(id, amount, "customer_request", revoke_benefits)
-                .map(|refund| {
-                    refund["id"]
-                        .as_str()
-                        .and_then(|i| i.parse().ok())
-                        .unwrap_or_default()
-                })
+                .map(|refund| id_of(&refund))
                 .map_err(|err| match err.status {
                     404 => StateError::NotFound {
                         kind: "order",
@@ -256,17 +238,37 @@ impl Shared {
                 id: event_type.to_owned(),
             });
         }
+        Ok(self.send_to_subscribers(event_type, |version| {
+            crate::fixtures::webhook_events(version)
+                .and_then(|events| events.iter().find(|(e, _)| *e == event_type))
+                .map(|(_, json)| Bytes::from_static(json.as_bytes()))
+        }))
+    }
+
+    /// Queues `event_type` for every endpoint subscribed to it, with the
+    /// body `body_for` makes for the endpoint's API version (none: that
+    /// endpoint is skipped); how many deliveries that made.
+    pub(crate) fn send_to_subscribers(
+        &self,
+        event_type: &str,
+        body_for: impl Fn(&'static str) -> Option<Bytes>,
+    ) -> usize {
         let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
         let mut made = 0;
         for endpoint in store.endpoints.iter().filter(|e| e.wants(event_type)) {
-            let fixture = crate::fixtures::webhook_events(endpoint.api_version)
-                .and_then(|events| events.iter().find(|(e, _)| *e == event_type));
-            if let Some((_, json)) = fixture {
-                self.webhooks
-                    .queue(event_type, endpoint, Bytes::from_static(json.as_bytes()));
+            if let Some(body) = body_for(endpoint.api_version) {
+                self.webhooks.queue(event_type, endpoint, body);
                 made += 1;
             }
         }
-        Ok(made)
+        made
     }
+}
+
+/// The `id` of an object of the store, as a UUID.
+fn id_of(object: &Value) -> Uuid {
+    object["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_default()
 }
