@@ -16,22 +16,18 @@ use axum::Router;
 use polar_api::ingest::{Event, EventCustomer};
 use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::models::{
-    BenefitCreate, CheckoutCreate, CustomerCreate, CustomerSessionsCreateBody, LicenseKeyActivate,
-    LicenseKeyDeactivate, LicenseKeyValidate, ProductBenefitsUpdate, ProductCreate,
-    SubscriptionUpdate,
+    CheckoutCreate, CustomerCreate, CustomerSessionsCreateBody, LicenseKeyActivate,
+    LicenseKeyDeactivate, LicenseKeyValidate, SubscriptionUpdate,
 };
 use polar_api::v2026_10::{Client, WebhookPayload};
 use polar_api::webhooks::{Webhook, WebhookSecret};
 use polar_mock::{DeliveryStatus, Fault, MockPolar};
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
+mod common;
+use common::{body, customer_from, monthly_product_with, stateful};
 
-/// A request body from JSON, as the SDK's type.
-fn body<T: DeserializeOwned>(value: Value) -> T {
-    serde_json::from_value(value).expect("a valid body")
-}
+const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
 
 /// What the app received: each verified event's type and JSON.
 #[derive(Clone, Default)]
@@ -103,56 +99,24 @@ async fn start_app() -> (String, Inbox) {
     (url, inbox)
 }
 
-async fn stateful() -> (MockPolar, Client) {
-    let mock = MockPolar::builder().stateful().start().await.unwrap();
-    let client = mock.client();
-    (mock, client)
-}
-
 /// A product with a monthly price of $25 and a license-keys benefit (two
 /// activations), and a customer with external id `user_42`.
 async fn catalog(client: &Client) -> (Uuid, Uuid, Uuid) {
-    let benefit = client
-        .benefits()
-        .create(body::<BenefitCreate>(json!({
+    let (benefit_id, product_id) = monthly_product_with(
+        client,
+        json!({
             "type": "license_keys",
             "description": "Pro license",
             "properties": {"prefix": "PRO", "activations": {"limit": 2, "enable_customer_admin": true}}
-        })))
-        .send()
-        .await
-        .unwrap();
-    let product = client
-        .products()
-        .create(body::<ProductCreate>(json!({
-            "name": "Pro",
-            "recurring_interval": "month",
-            "prices": [{"amount_type": "fixed", "price_amount": 2500, "price_currency": "usd"}]
-        })))
-        .send()
-        .await
-        .unwrap();
-    let benefit_id = *benefit.id().unwrap();
-    client
-        .products()
-        .update_benefits(
-            product.id,
-            ProductBenefitsUpdate {
-                benefits: vec![benefit_id],
-            },
-        )
-        .send()
-        .await
-        .unwrap();
-    let customer = client
-        .customers()
-        .create(body::<CustomerCreate>(json!({
-            "email": "ada@example.com", "name": "Ada Lovelace", "external_id": "user_42"
-        })))
-        .send()
-        .await
-        .unwrap();
-    (product.id, benefit_id, *customer.id().unwrap())
+        }),
+    )
+    .await;
+    let customer_id = customer_from(
+        client,
+        json!({"email": "ada@example.com", "name": "Ada Lovelace", "external_id": "user_42"}),
+    )
+    .await;
+    (product_id, benefit_id, customer_id)
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use polar_api::v2026_10::models::chrono::{TimeZone, Utc};
 use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::models::{
-    CheckoutConfirmStripe, CheckoutCreate, CustomerCreate, CustomerSessionCodeAuthenticateRequest,
+    CheckoutConfirmStripe, CheckoutCreate, CustomerSessionCodeAuthenticateRequest,
     CustomerSessionCodeRequest, CustomerSessionsCreateBody, EventsIngest, MeterCreate,
     ProductCreate, TimeInterval, WebhookEndpointCreate,
 };
@@ -17,21 +17,13 @@ use polar_api::v2026_10::{Client, WebhookPayload};
 use polar_api::webhooks::{Webhook, WebhookSecret};
 use polar_mock::fixtures::v2026_10;
 use polar_mock::MockPolar;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 /// A version-4 UUID the mock has never made.
 const UNKNOWN: &str = "c0ffee00-0000-4000-8000-000000000009";
 
-fn body<T: DeserializeOwned>(value: Value) -> T {
-    serde_json::from_value(value).expect("a valid body")
-}
-
-async fn stateful() -> (MockPolar, Client) {
-    let mock = MockPolar::builder().stateful().start().await.unwrap();
-    let client = mock.client();
-    (mock, client)
-}
+mod common;
+use common::{attach, body, buy, customer_from, stateful};
 
 async fn product(client: &Client, recurring: bool) -> Uuid {
     let mut create = json!({
@@ -51,13 +43,7 @@ async fn product(client: &Client, recurring: bool) -> Uuid {
 }
 
 async fn customer(client: &Client, email: &str) -> Uuid {
-    let customer = client
-        .customers()
-        .create(body::<CustomerCreate>(json!({"email": email})))
-        .send()
-        .await
-        .unwrap();
-    *customer.id().unwrap()
+    customer_from(client, json!({"email": email})).await
 }
 
 #[tokio::test]
@@ -363,15 +349,7 @@ async fn the_customer_state_lists_what_is_active() {
         .unwrap();
     assert!(empty.active_subscriptions().unwrap().is_empty());
     let product_id = product(&client, true).await;
-    let checkout = client
-        .checkouts()
-        .create(body::<CheckoutCreate>(json!({
-            "products": [product_id.to_string()], "customer_id": customer_id.to_string()
-        })))
-        .send()
-        .await
-        .unwrap();
-    let completed = mock.complete_checkout(checkout.id).unwrap();
+    let completed = buy(&mock, &client, product_id, customer_id).await;
     let state = client
         .customers()
         .get_state(customer_id)
@@ -431,15 +409,7 @@ async fn an_older_version_reads_the_same_state_in_its_own_shapes() {
 
     let product_id = product(&client, true).await;
     let customer_id = customer(&client, "ada@example.com").await;
-    let checkout = client
-        .checkouts()
-        .create(body::<CheckoutCreate>(json!({
-            "products": [product_id.to_string()], "customer_id": customer_id.to_string()
-        })))
-        .send()
-        .await
-        .unwrap();
-    let completed = mock.complete_checkout(checkout.id).unwrap();
+    let completed = buy(&mock, &client, product_id, customer_id).await;
     let subscription_id = completed.subscription_id.unwrap();
 
     let subscription = old_client
@@ -486,17 +456,7 @@ async fn every_stateful_read_decodes_strictly() {
         .unwrap();
     let benefit_id = *benefit.id().unwrap();
     let product_id = product(&client, true).await;
-    client
-        .products()
-        .update_benefits(
-            product_id,
-            polar_api::v2026_10::models::ProductBenefitsUpdate {
-                benefits: vec![benefit_id],
-            },
-        )
-        .send()
-        .await
-        .unwrap();
+    attach(&client, product_id, benefit_id).await;
     let customer_id = customer(&client, "ada@example.com").await;
     let checkout = client
         .checkouts()

@@ -14,22 +14,19 @@ use axum::Router;
 use polar_api::v2026_10::models::chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use polar_api::v2026_10::models::uuid::Uuid;
 use polar_api::v2026_10::models::{
-    AggregationFunction, BenefitCreate, BenefitsUpdateBody, CheckoutCreate,
-    CustomerBenefitGrantUpdate, CustomerCreate, CustomerSessionsCreateBody, CustomerUpdate,
-    CustomerUpdateExternalId, EventsIngest, MeterCreate, MeterQuantities, ProductBenefitsUpdate,
-    ProductCreate, TimeInterval,
+    AggregationFunction, BenefitsUpdateBody, CustomerBenefitGrantUpdate,
+    CustomerSessionsCreateBody, CustomerUpdate, CustomerUpdateExternalId, EventsIngest,
+    MeterCreate, MeterQuantities, TimeInterval,
 };
 use polar_api::v2026_10::{Client, WebhookPayload};
 use polar_api::webhooks::{Webhook, WebhookSecret};
 use polar_mock::MockPolar;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
+mod common;
+use common::{body, customer_from, monthly_product_with, stateful};
 
-fn body<T: DeserializeOwned>(value: Value) -> T {
-    serde_json::from_value(value).expect("a valid body")
-}
+const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
 
 /// The events the app received, verified and decoded strictly, in order.
 #[derive(Clone, Default)]
@@ -75,39 +72,6 @@ async fn mock_and_app() -> (MockPolar, Client, Inbox) {
     (mock, client, inbox)
 }
 
-/// A monthly product with a benefit made from `benefit` (its id, the
-/// product's id).
-async fn product_with(client: &Client, benefit: Value) -> (Uuid, Uuid) {
-    let benefit = client
-        .benefits()
-        .create(body::<BenefitCreate>(benefit))
-        .send()
-        .await
-        .unwrap();
-    let benefit_id = *benefit.id().unwrap();
-    let product = client
-        .products()
-        .create(body::<ProductCreate>(json!({
-            "name": "Pro", "recurring_interval": "month",
-            "prices": [{"amount_type": "fixed", "price_amount": 2500, "price_currency": "usd"}]
-        })))
-        .send()
-        .await
-        .unwrap();
-    client
-        .products()
-        .update_benefits(
-            product.id,
-            ProductBenefitsUpdate {
-                benefits: vec![benefit_id],
-            },
-        )
-        .send()
-        .await
-        .unwrap();
-    (benefit_id, product.id)
-}
-
 /// A checkout of `product` by a new customer with `email`, completed.
 async fn buy(
     mock: &MockPolar,
@@ -115,21 +79,8 @@ async fn buy(
     product: Uuid,
     email: &str,
 ) -> polar_mock::CompletedCheckout {
-    let customer = client
-        .customers()
-        .create(body::<CustomerCreate>(json!({"email": email})))
-        .send()
-        .await
-        .unwrap();
-    let checkout = client
-        .checkouts()
-        .create(body::<CheckoutCreate>(json!({
-            "products": [product.to_string()], "customer_id": customer.id().unwrap().to_string()
-        })))
-        .send()
-        .await
-        .unwrap();
-    mock.complete_checkout(checkout.id).unwrap()
+    let customer = customer_from(client, json!({"email": email})).await;
+    common::buy(mock, client, product, customer).await
 }
 
 fn types(events: &[Value]) -> Vec<&str> {
@@ -140,7 +91,7 @@ fn types(events: &[Value]) -> Vec<&str> {
 async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked() {
     let _strict = polar_models::__private::strict_guard();
     let (mock, client, inbox) = mock_and_app().await;
-    let (benefit_id, product_id) = product_with(
+    let (benefit_id, product_id) = monthly_product_with(
         &client,
         json!({
             "type": "license_keys", "description": "Pro license",
@@ -270,7 +221,7 @@ async fn new_license_key_limits_update_the_granted_grants_and_skip_the_revoked()
 async fn the_portal_updates_a_grant_of_its_customer() {
     let _strict = polar_models::__private::strict_guard();
     let (mock, client, inbox) = mock_and_app().await;
-    let (_, product_id) = product_with(
+    let (_, product_id) = monthly_product_with(
         &client,
         json!({
             "type": "github_repository", "description": "Source access",
@@ -357,20 +308,17 @@ async fn the_portal_updates_a_grant_of_its_customer() {
 async fn a_customer_patched_through_the_api_sends_customer_updated() {
     let _strict = polar_models::__private::strict_guard();
     let (mock, client, inbox) = mock_and_app().await;
-    let customer = client
-        .customers()
-        .create(body::<CustomerCreate>(
-            json!({"email": "ada@example.com", "external_id": "ada"}),
-        ))
-        .send()
-        .await
-        .unwrap();
+    let customer = customer_from(
+        &client,
+        json!({"email": "ada@example.com", "external_id": "ada"}),
+    )
+    .await;
     assert!(mock.wait_for_deliveries(Duration::from_secs(10)).await);
     let mark = inbox.len();
     client
         .customers()
         .update(
-            *customer.id().unwrap(),
+            customer,
             body::<CustomerUpdate>(json!({"name": "Ada King"})),
         )
         .send()
@@ -410,17 +358,9 @@ fn at(text: &str) -> DateTime<Utc> {
 #[tokio::test]
 async fn a_meter_answers_a_quantity_per_interval() {
     let _strict = polar_models::__private::strict_guard();
-    let mock = MockPolar::builder().stateful().start().await.unwrap();
-    let client = mock.client();
+    let (_mock, client) = stateful().await;
     for (email, external) in [("ada@example.com", "ada"), ("bob@example.com", "bob")] {
-        client
-            .customers()
-            .create(body::<CustomerCreate>(
-                json!({"email": email, "external_id": external}),
-            ))
-            .send()
-            .await
-            .unwrap();
+        customer_from(&client, json!({"email": email, "external_id": external})).await;
     }
     let meter = |func: &str| {
         body::<MeterCreate>(json!({
