@@ -24,7 +24,7 @@ use polar_mock::MockPolar;
 use serde_json::{json, Value};
 
 mod common;
-use common::{body, customer_from, monthly_product_with, stateful};
+use common::{body, customer_from, monthly_product_with, serve_webhook_app, stateful};
 
 const SECRET: &str = "whsec_q7Jm2VfXo9LcR4tWbZ1Ne8KdYs3Hu6PgAa0Ti5ExMkQ=";
 
@@ -63,9 +63,7 @@ async fn mock_and_app() -> (MockPolar, Client, Inbox) {
     let app = Router::new()
         .route("/webhooks/polar", post(receive))
         .with_state(inbox.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/webhooks/polar", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let url = serve_webhook_app(app).await;
     let mock = MockPolar::builder().stateful().start().await.unwrap();
     mock.register_webhook(&url, SECRET, &[], "2026-10").unwrap();
     let client = mock.client();

@@ -90,3 +90,12 @@ pub async fn buy(
         .unwrap();
     mock.complete_checkout(checkout.id).unwrap()
 }
+
+/// Serves `app` (whose webhook route is `POST /webhooks/polar`) on a free
+/// port of loopback; that route's URL.
+pub async fn serve_webhook_app(app: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/webhooks/polar", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    url
+}
