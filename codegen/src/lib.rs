@@ -122,13 +122,44 @@ pub fn generate(spec_json: &str, settings: &Settings) -> Result<Files, Error> {
 
 /// Run stages 2–4 on one parsed spec, as the only (current) API version.
 pub fn generate_from(spec: &spec::Spec, settings: &Settings) -> Result<Files, Error> {
+    generate_single(spec, settings, Run::WRITE)
+}
+
+/// [`generate_from`], run as `run` says.
+pub(crate) fn generate_single(
+    spec: &spec::Spec,
+    settings: &Settings,
+    run: Run,
+) -> Result<Files, Error> {
     let name = single_version(spec, settings);
-    generate_versions(&[VersionInput {
-        version: &name,
-        lifecycle: Lifecycle::Current,
-        spec,
-        settings: settings.clone(),
-    }])
+    run_versions(
+        &[VersionInput {
+            version: &name,
+            lifecycle: Lifecycle::Current,
+            spec,
+            settings: settings.clone(),
+        }],
+        run,
+    )
+}
+
+/// How stages 3 and 4 run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Run {
+    /// What stage 4 makes of each file's tokens.
+    pub stage4: format::Stage4,
+    /// Whether the jobs run on every core, or all on the calling thread
+    /// (the fuzz target: its documents are small, and threads per input
+    /// cost more than they save).
+    pub parallel: bool,
+}
+
+impl Run {
+    /// The files `xtask` writes, on every core.
+    pub const WRITE: Run = Run {
+        stage4: format::Stage4::Format,
+        parallel: true,
+    };
 }
 
 /// The version name of a document generated alone: its `info.version` when
@@ -155,6 +186,11 @@ pub fn single_version(spec: &spec::Spec, settings: &Settings) -> String {
 /// streams cannot cross threads, so a job emits and formats its own files;
 /// the result is the same map whatever the number of threads.
 pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
+    run_versions(inputs, Run::WRITE)
+}
+
+/// [`generate_versions`], run as `run` says.
+fn run_versions(inputs: &[VersionInput<'_>], run: Run) -> Result<Files, Error> {
     let mut inputs: Vec<&VersionInput<'_>> = inputs.iter().collect();
     inputs.sort_by(|a, b| a.version.cmp(b.version));
     let mut versions = Vec::with_capacity(inputs.len());
@@ -217,7 +253,13 @@ pub fn generate_versions(inputs: &[VersionInput<'_>]) -> Result<Files, Error> {
                 .map(|(module, ids)| Job::Model(index, module, ids)),
         );
     }
-    let results = parallel_map(&jobs, |job| job.run(&context));
+    let results = if run.parallel {
+        parallel_map(&jobs, |job| job.run(&context, run.stage4))
+    } else {
+        jobs.iter()
+            .map(|job| job.run(&context, run.stage4))
+            .collect()
+    };
     let mut files = Files::new();
     for result in results {
         files.extend(result?);
@@ -405,10 +447,14 @@ enum Job<'a> {
 }
 
 impl Job<'_> {
-    fn run(&self, context: &Context<'_>) -> Result<Vec<(String, String)>, Error> {
+    fn run(
+        &self,
+        context: &Context<'_>,
+        stage4: format::Stage4,
+    ) -> Result<Vec<(String, String)>, Error> {
         let (lowered, sharing) = (context.lowered, context.sharing);
         let file = |path: String, doc: &str, tokens| {
-            let text = format::rust_file(&path, doc, tokens)?;
+            let text = stage4.run(&path, doc, tokens)?;
             Ok::<_, Error>((path, text))
         };
         let versions: Vec<&ApiVersion> = lowered.iter().map(|l| l.version).collect();

@@ -91,3 +91,13 @@ pub fn request_input(data: &[u8]) -> Vec<String> {
 pub fn generator_input(data: &[u8]) -> (String, Vec<String>) {
     codegen::testing::document_from_bytes(data)
 }
+
+/// Whether the `generator` target prints each file and parses the text
+/// (`POLAR_FUZZ_GENERATOR_CHECK=full`), rather than only parsing the
+/// tokens; read once.
+pub fn generator_full_check() -> bool {
+    static FULL: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *FULL.get_or_init(|| {
+        std::env::var("POLAR_FUZZ_GENERATOR_CHECK").is_ok_and(|check| check == "full")
+    })
+}
