@@ -6,7 +6,8 @@
 # written here), and keeps what libFuzzer learns there.
 # Exits non-zero on the first finding; its input is in
 # fuzz/artifacts/TARGET/ (reproduce: `fuzz/target/<host>/release/TARGET FILE`).
-# The counts of each run are appended to fuzz/runs.log.
+# The counts of each run are appended to fuzz/runs.log. The generator's
+# corpus is then replayed with the full check (POLAR_FUZZ_GENERATOR_CHECK=full).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
@@ -46,4 +47,17 @@ for target in "${targets[@]}"; do
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "artifacts/$target.log")
     echo "$target: $runs executions in ${seconds}s, no finding"
     echo "$(date -u +%FT%TZ) $target ${seconds}s $runs executions, no finding" >>runs.log
+    if [ "$target" = generator ]; then
+        # The run checked the generated tokens without printing them (twice
+        # as fast); every input it kept is also printed and parsed again
+        # (a bare CR in a `///` line, a prettyplease panic).
+        POLAR_FUZZ_GENERATOR_CHECK=full "$bin/generator" corpus/generator -runs=0 \
+            -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+            -artifact_prefix="artifacts/generator/" >artifacts/generator-full.log 2>&1 || {
+            tail -n 40 artifacts/generator-full.log
+            echo "error: the generator's corpus has an input whose printed files fail (fuzz/artifacts/generator/)" >&2
+            exit 1
+        }
+        echo "generator: its corpus ($(find corpus/generator -type f | wc -l) inputs) printed and parsed again, no finding"
+    fi
 done

@@ -28,6 +28,14 @@ impl Stage4 {
             Stage4::ParseOnly => parse_rust_file(path, tokens).map(|_| String::new()),
         }
     }
+
+    /// [`Stage4::run`] on a file already parsed: its text, or nothing.
+    pub fn run_parsed(self, inner_doc: &str, file: &syn::File) -> String {
+        match self {
+            Stage4::Format => print_file(inner_doc, file),
+            Stage4::ParseOnly => String::new(),
+        }
+    }
 }
 
 /// `tokens` as a `syn::File`, or [`Error::Emit`] naming `path`.
@@ -41,6 +49,11 @@ pub fn parse_rust_file(path: &str, tokens: TokenStream) -> Result<syn::File, Err
 /// Pretty-print `tokens` as a Rust file. `inner_doc` becomes `//!` lines.
 pub fn rust_file(path: &str, inner_doc: &str, tokens: TokenStream) -> Result<String, Error> {
     let file = parse_rust_file(path, tokens)?;
+    Ok(print_file(inner_doc, &file))
+}
+
+/// `file` pretty-printed after the preamble and `inner_doc`.
+fn print_file(inner_doc: &str, file: &syn::File) -> String {
     let mut out = String::from(PREAMBLE);
     for line in inner_doc.lines() {
         if line.is_empty() {
@@ -52,6 +65,34 @@ pub fn rust_file(path: &str, inner_doc: &str, tokens: TokenStream) -> Result<Str
         }
     }
     out.push('\n');
-    out.push_str(&prettyplease::unparse(&file));
-    Ok(out)
+    out.push_str(&prettyplease::unparse(file));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    #[test]
+    fn parse_only_gives_no_text_and_refuses_what_is_not_rust() {
+        let tokens = quote!(
+            /// A unit.
+            pub struct Unit;
+        );
+        let formatted = Stage4::Format.run("a.rs", "Doc.", tokens.clone()).unwrap();
+        assert_eq!(
+            formatted,
+            rust_file("a.rs", "Doc.", tokens.clone()).unwrap()
+        );
+        assert!(formatted.contains("pub struct Unit;"), "{formatted}");
+        assert_eq!(Stage4::ParseOnly.run("a.rs", "Doc.", tokens).unwrap(), "");
+        for stage4 in [Stage4::Format, Stage4::ParseOnly] {
+            let error = stage4.run("b.rs", "", quote!(pub struct;)).unwrap_err();
+            assert!(
+                matches!(&error, Error::Emit { file, .. } if file == "b.rs"),
+                "{error}"
+            );
+        }
+    }
 }

@@ -590,15 +590,19 @@ impl Job<'_> {
             | Job::ApiShared(_) => unreachable!("handled above"),
             Job::Model(_, module, ids) => {
                 let path = models_path(module);
-                let mut tokens = emit::models::emit_module(models, ids, |id| {
+                let tokens = emit::models::emit_module(models, ids, |id| {
                     sharing.type_home(index, id).is_some()
                 });
-                // The module's gate on each item too, for the docs (`with_cfg`).
+                // The module's gate on each item too, for the docs
+                // (`with_cfg`); those items are parsed already.
                 let gate = this.features.modules.get(*module);
-                if let Some(condition) = gate.and_then(emit::shared::gate_condition) {
-                    tokens = emit::shared::with_cfg(tokens, &condition, &path)?;
+                match gate.and_then(emit::shared::gate_condition) {
+                    Some(condition) => {
+                        let parsed = emit::shared::with_cfg_parsed(tokens, &condition, &path)?;
+                        vec![(path, stage4.run_parsed("", &parsed))]
+                    }
+                    None => vec![file(path, "", tokens)?],
                 }
-                vec![file(path, "", tokens)?]
             }
             Job::ModelsRoot(_) => {
                 vec![

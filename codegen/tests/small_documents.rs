@@ -14,7 +14,10 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use codegen::testing::{check_generator, mutate, small_document, Choices, Outcome, Xorshift};
+use codegen::testing::{
+    check_generator, check_generator_unformatted, mutate, small_document, Choices, Outcome,
+    Xorshift,
+};
 
 /// Cases per run.
 const CASES: u64 = 1000;
@@ -23,17 +26,22 @@ const STACK: usize = 16 << 20;
 /// A case taking longer than this is taken for a loop.
 const CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
+/// Case `case`'s document and what the mutations did.
+fn case_document(case: u64) -> (String, Vec<String>) {
+    let mut choices = Xorshift::new(case + 1);
+    let mut doc = small_document(&mut choices);
+    let done: Vec<String> = (0..choices.below(3))
+        .map(|_| mutate(&mut doc, &mut choices))
+        .collect();
+    (doc.to_string(), done)
+}
+
 #[test]
 fn small_mutated_documents_generate_parsing_rust_or_an_error() {
     let started = Instant::now();
     let (mut generated, mut refused) = (0, 0);
     for case in 0..CASES {
-        let mut choices = Xorshift::new(case + 1);
-        let mut doc = small_document(&mut choices);
-        let done: Vec<String> = (0..choices.below(3))
-            .map(|_| mutate(&mut doc, &mut choices))
-            .collect();
-        let text = doc.to_string();
+        let (text, done) = case_document(case);
         let label = format!("case {case} (mutations: {}): {text}", done.join("; "));
         if std::env::var_os("SMALL_DOCUMENTS_TRACE").is_some() {
             eprintln!("{label}");
@@ -62,4 +70,32 @@ fn small_mutated_documents_generate_parsing_rust_or_an_error() {
         generated > CASES / 4,
         "only {generated} of {CASES} generated"
     );
+}
+
+/// The fuzz target's faster check (tokens parsed, not printed, on one
+/// thread) sees what the full check sees on these documents: the same
+/// number of Rust files, or the same refusal.
+#[test]
+fn the_unformatted_check_agrees_with_the_full_check() {
+    let compare = || {
+        let mut generated = 0;
+        for case in 0..CASES / 5 {
+            let (text, _) = case_document(case);
+            let full = check_generator(&text);
+            assert_eq!(
+                check_generator_unformatted(&text),
+                full,
+                "case {case}: {text}"
+            );
+            generated += usize::from(matches!(full, Ok(Outcome::Generated(n)) if n > 0));
+        }
+        generated
+    };
+    let generated = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(compare)
+        .unwrap()
+        .join()
+        .expect("the comparison finished");
+    assert!(generated > 0, "no case generated files");
 }

@@ -168,14 +168,29 @@ pub(crate) fn with_cfg(
     condition: &TokenStream,
     file: &str,
 ) -> Result<TokenStream, Error> {
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
+    let mut out = TokenStream::new();
+    for item in with_cfg_parsed(tokens, condition, file)?.items {
+        out.extend(quote!(#item));
+    }
+    Ok(out)
+}
+
+/// [`with_cfg`], returning the items parsed (a file's, for stage 4 to
+/// print without parsing them again); inner attributes are dropped.
+pub(crate) fn with_cfg_parsed(
+    tokens: TokenStream,
+    condition: &TokenStream,
+    file: &str,
+) -> Result<syn::File, Error> {
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
         file: file.to_owned(),
         reason: e.to_string(),
     })?;
+    parsed.shebang = None;
+    parsed.attrs.clear();
     let attribute: syn::Attribute = syn::parse_quote!(#[cfg(#condition)]);
-    let mut out = TokenStream::new();
-    for mut item in parsed.items {
-        let attrs = match &mut item {
+    for item in &mut parsed.items {
+        let attrs = match item {
             syn::Item::Struct(item) => &mut item.attrs,
             syn::Item::Enum(item) => &mut item.attrs,
             syn::Item::Impl(item) => &mut item.attrs,
@@ -196,7 +211,6 @@ pub(crate) fn with_cfg(
             }
         };
         attrs.insert(0, attribute.clone());
-        out.extend(quote!(#item));
     }
-    Ok(out)
+    Ok(parsed)
 }
