@@ -549,8 +549,10 @@ impl<'a> Lowering<'a> {
                 "`{}`",
                 self.types[id.0].as_ref().map_or("?", |t| t.name.as_str())
             ),
-            _ if named.is_empty() => format!("`{}`", self.primitive_name(ty)),
-            _ => format!("{ty:?}"),
+            _ => match self.primitive_name(ty) {
+                Some(name) if named.is_empty() => format!("`{name}`"),
+                _ => format!("{ty:?}"),
+            },
         }
     }
 

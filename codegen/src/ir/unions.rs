@@ -56,7 +56,13 @@ impl Lowering<'_> {
         if variants.len() == 1 {
             return Ok(variants.pop());
         }
-        let names: Vec<String> = variants.iter().map(|ty| self.primitive_name(ty)).collect();
+        let Some(names) = variants
+            .iter()
+            .map(|ty| self.primitive_name(ty))
+            .collect::<Option<Vec<String>>>()
+        else {
+            return Ok(None);
+        };
         let name = names.join("Or");
         if let Some(id) = self.primitive_unions.get(&name) {
             return Ok(Some(TypeRef::Named(*id)));
@@ -92,8 +98,11 @@ impl Lowering<'_> {
         Ok(Some(TypeRef::Named(id)))
     }
 
-    pub(super) fn primitive_name(&self, ty: &TypeRef) -> String {
-        match ty {
+    /// The name a primitive union gives its member `ty`, or `None` when
+    /// `ty` names a type (a member that is itself a union of primitives
+    /// lowers to a named type): such a union is then named by place.
+    pub(super) fn primitive_name(&self, ty: &TypeRef) -> Option<String> {
+        Some(match ty {
             TypeRef::String => "String".into(),
             TypeRef::Secret => "Secret".into(),
             TypeRef::Integer => "Integer".into(),
@@ -105,18 +114,16 @@ impl Lowering<'_> {
             TypeRef::Any => "Any".into(),
             TypeRef::Unit => "Null".into(),
             TypeRef::Const(id) => self.consts[id.0].rust_name.clone(),
-            TypeRef::Vec(inner) => format!("{}Array", self.primitive_name(inner)),
+            TypeRef::Vec(inner) => format!("{}Array", self.primitive_name(inner)?),
             TypeRef::Map { key, value } => match key {
-                MapKey::String => format!("{}Map", self.primitive_name(value)),
-                MapKey::Uuid => format!("Uuid{}Map", self.primitive_name(value)),
-                MapKey::Enum(_) => unreachable!("primitive unions hold no named types"),
+                MapKey::String => format!("{}Map", self.primitive_name(value)?),
+                MapKey::Uuid => format!("Uuid{}Map", self.primitive_name(value)?),
+                MapKey::Enum(_) => return None,
             },
             TypeRef::Tuple(_) => "Tuple".into(),
-            TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)),
-            TypeRef::Named(_) | TypeRef::Page { .. } => {
-                unreachable!("primitive unions hold no named types")
-            }
-        }
+            TypeRef::Nullable(inner) => format!("Nullable{}", self.primitive_name(inner)?),
+            TypeRef::Named(_) | TypeRef::Page { .. } => return None,
+        })
     }
 
     pub(super) fn lower_union(
@@ -235,7 +242,11 @@ impl Lowering<'_> {
                 ),
             },
             TypeRef::Page { item, .. } => format!("{}Page", self.member_name(item)),
-            other => self.primitive_name(other),
+            // The named, paged and mapped types are above: what is left
+            // has a primitive name.
+            other => self
+                .primitive_name(other)
+                .unwrap_or_else(|| "Member".to_owned()),
         }
     }
 
