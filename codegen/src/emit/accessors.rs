@@ -51,6 +51,18 @@ fn emit_accessor(models: &Models, union: &Union, accessor: &Accessor) -> TokenSt
         }
         (_, ty) => rust_type(models, ty),
     };
+    // When every member has the property as a plain field, the `match`
+    // yields the reference and one `Some` wraps it: an arm is then only a
+    // pattern and a field, which is what the compiler checks per arm.
+    let every_member_plain = accessor.members.iter().all(|access| {
+        matches!(
+            access,
+            MemberAccess::Field {
+                optional: false,
+                ..
+            }
+        )
+    });
     let arms = union
         .variants
         .iter()
@@ -76,23 +88,42 @@ fn emit_accessor(models: &Models, union: &Union, accessor: &Accessor) -> TokenSt
                 MemberAccess::Field {
                     optional: false,
                     boxed,
-                } => match accessor.view {
-                    View::Str => quote!(Some(value.#method.as_str())),
-                    View::Slice => quote!(Some(value.#method.as_slice())),
-                    View::Ref if boxed => quote!(Some(&*value.#method)),
-                    View::Ref | View::Nullable => quote!(Some(&value.#method)),
-                },
+                } => {
+                    let reference = match accessor.view {
+                        View::Str => quote!(value.#method.as_str()),
+                        View::Slice => quote!(value.#method.as_slice()),
+                        View::Ref if boxed => quote!(&*value.#method),
+                        View::Ref | View::Nullable => quote!(&value.#method),
+                    };
+                    if every_member_plain {
+                        reference
+                    } else {
+                        quote!(Some(#reference))
+                    }
+                }
             };
             quote!(#cfg Self::#variant_name(value) => #value,)
         });
-    quote! {
-        #doc
-        #[inline]
-        pub fn #method(&self) -> Option<&#returned> {
+    let body = if every_member_plain {
+        quote! {
+            Some(match self {
+                #(#arms)*
+                Self::Unknown(_) => return None,
+            })
+        }
+    } else {
+        quote! {
             match self {
                 #(#arms)*
                 Self::Unknown(_) => None,
             }
+        }
+    };
+    quote! {
+        #doc
+        #[inline]
+        pub fn #method(&self) -> Option<&#returned> {
+            #body
         }
     }
 }

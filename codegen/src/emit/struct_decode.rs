@@ -27,19 +27,12 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
         .additional
         .as_ref()
         .map(|_| ident(crate::ir::ADDITIONAL_PROPERTIES_FIELD));
-    let (additional_slot, additional_arm, additional_init) = match &additional {
+    let (additional_slot, additional_init) = match &additional {
         Some(field) => (
             quote!(let mut #field = ::std::collections::BTreeMap::new();),
-            quote!(crate::__private::Key::Other(key) => crate::__private::keep(&mut map, &mut #field, key),),
             quote!(#field,),
         ),
-        // Keys the struct does not list are skipped, but a key twice is
-        // still an error naming it (the policy of every object).
-        None => (
-            quote!(let mut unlisted = crate::__private::Unlisted::default();),
-            quote!(crate::__private::Key::Other(key) => crate::__private::skip_unlisted(&mut map, &mut unlisted, key),),
-            TokenStream::new(),
-        ),
+        None => (TokenStream::new(), TokenStream::new()),
     };
     // Required properties without a faithful empty value: the one `match`
     // that builds the struct takes them out of their slots, or names the
@@ -90,23 +83,46 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
         let wire = &field.wire_name;
         match timestamp_seed(field) {
             Some(seed) => quote! {
-                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::#seed)
+                map.read_with(&mut #slot, #wire, crate::__private::#seed)
             },
             None if holds_free_form_object(models, &field.ty) => quote! {
-                crate::__private::field_with(&mut map, &mut #slot, #wire, crate::__private::unique_keys())
+                map.read_with(&mut #slot, #wire, crate::__private::unique_keys())
             },
-            None => quote!(crate::__private::field(&mut map, &mut #slot, #wire)),
+            None => quote!(map.read(&mut #slot, #wire)),
         }
     });
-    let lookup = if wires.is_empty() {
-        quote!(|_| None)
+    let (key, lookup) = if wires.is_empty() {
+        (quote!(_), quote!(None))
     } else {
-        quote! {
-            |key| match key {
+        let lookup = quote! {
+            match key {
                 #(#wires => Some(#indexes),)*
                 _ => None,
             }
-        }
+        };
+        (quote!(key), lookup)
+    };
+    // Keys the struct does not list are skipped by `next_listed`, which
+    // refuses one given twice (the policy of every object); a struct that
+    // keeps them reads every key instead.
+    let entries = match &additional {
+        None => quote! {
+            while let Some(index) = map.next() {
+                match index {
+                    #(#indexes => #reads,)*
+                    _ => {}
+                }
+            }
+        },
+        Some(field) => quote! {
+            while let Some(key) = map.next_key() {
+                match key {
+                    #(crate::__private::Key::Field(#indexes) => #reads,)*
+                    crate::__private::Key::Other(key) => map.keep(&mut #field, key),
+                    _ => {}
+                }
+            }
+        },
     };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
@@ -116,17 +132,15 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
         }
         impl crate::__private::DecodeStruct for #name {
             const EXPECTING: &'static str = #expecting;
-            const KEYS: crate::__private::Keys = crate::__private::Keys(#lookup);
-            fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+            fn key(#key: &str) -> Option<usize> {
+                #lookup
+            }
+            fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+                let mut map = crate::__private::Entries::new(map, Self::key);
                 #(let mut #slots = None;)*
                 #additional_slot
-                while let Some(key) = map.next_key_seed(Self::KEYS)? {
-                    match key {
-                        #(crate::__private::Key::Field(#indexes) => #reads,)*
-                        #additional_arm
-                        _ => crate::__private::skip(&mut map),
-                    }?;
-                }
+                #entries
+                map.end()?;
                 #finish
             }
         }

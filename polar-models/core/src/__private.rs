@@ -8,10 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 pub use crate::json::decode_json;
-pub use crate::struct_decode::{
-    decode_struct, field, field_with, keep, missing, skip, skip_unlisted, DecodeStruct, Key, Keys,
-    Unlisted,
-};
+pub use crate::struct_decode::{decode_struct, missing, DecodeStruct, Entries, Key};
 pub use crate::struct_encode::{sent, EncodeStruct};
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 pub use crate::union_decode::{Lit, Shape, Union};

@@ -31,9 +31,10 @@ pub trait DecodeStruct: Sized {
     /// What a value of the wrong JSON type is told was expected
     /// (`struct Name`, as serde's derive says).
     const EXPECTING: &'static str;
-    /// The struct's key lookup: not generic, so it is compiled once, here,
-    /// rather than for every reader in every crate that decodes the struct.
-    const KEYS: Keys;
+    /// The index of the listed property named `key`: not generic, so it
+    /// is compiled once, here, rather than for every reader in every crate
+    /// that decodes the struct.
+    fn key(key: &str) -> Option<usize>;
     /// Reads every entry of the object and applies the drift policy to the
     /// properties it lacked.
     fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
@@ -71,7 +72,7 @@ pub enum Key<'de> {
 /// Reads one key, naming listed properties by the struct's lookup (a
 /// non-generic `match` on the key, generated per struct).
 #[derive(Clone, Copy)]
-pub struct Keys(pub fn(&str) -> Option<usize>);
+struct Keys(fn(&str) -> Option<usize>);
 
 impl Keys {
     fn key<'de>(self, key: Cow<'de, str>) -> Key<'de> {
@@ -120,79 +121,169 @@ impl<'de> Visitor<'de> for Keys {
     }
 }
 
-/// Decodes the value of a listed property into its slot; a property given
-/// twice is an error, as with serde's derive.
-#[inline]
-pub fn field<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-    name: &'static str,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+/// A struct's object as its generated `visit` reads it: the entries' keys
+/// come out as the indexes of the properties the struct lists
+/// ([`next`](Self::next)), or, for a struct that keeps the others, as
+/// [`Key`]s ([`next_key`](Self::next_key)); [`read`](Self::read) decodes
+/// a value into its slot. The first error ends the reading and is kept for
+/// [`end`](Self::end), so the generated `match` from index to slot has no
+/// `Result` to unify in every arm: everything but that `match` is here,
+/// compiled once per reader rather than type-checked for every struct.
+pub struct Entries<'de, A: MapAccess<'de>> {
+    map: A,
+    keys: Keys,
+    unlisted: Unlisted,
+    error: Option<A::Error>,
 }
 
-/// [`field`] for a value read by a seed (timestamps: `crate::timestamp`).
-#[inline]
-pub fn field_with<'de, A: MapAccess<'de>, S: DeserializeSeed<'de>>(
-    map: &mut A,
-    slot: &mut Option<S::Value>,
-    name: &'static str,
-    seed: S,
-) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
+impl<'de, A: MapAccess<'de>> Entries<'de, A> {
+    /// Reads `map`, naming listed properties by `keys`.
+    #[inline]
+    pub fn new(map: A, keys: fn(&str) -> Option<usize>) -> Self {
+        Entries {
+            map,
+            keys: Keys(keys),
+            unlisted: Unlisted::default(),
+            error: None,
+        }
     }
-    *slot = Some(map.next_value_seed(seed)?);
-    Ok(())
-}
 
-/// Keeps the value of a key the struct does not list in its
-/// `additional_properties` map. A key kept twice is an error naming it, and
-/// so is a key twice inside the value: the policy of every object
-/// (`crate::unique_keys`).
-#[inline]
-pub fn keep<'de, A: MapAccess<'de>, V: DeserializeOwned>(
-    map: &mut A,
-    extra: &mut std::collections::BTreeMap<String, V>,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    if extra.contains_key(key.as_ref()) {
-        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+    /// The index of the next listed property, or `None` at the end or
+    /// after an error. The value of a key the struct does not list is
+    /// skipped; the same such key twice in one object is an error naming
+    /// it, as a listed property twice is (serde's derive would skip both).
+    pub fn next(&mut self) -> Option<usize> {
+        loop {
+            match self.next_key()? {
+                Key::Field(index) => return Some(index),
+                Key::Other(key) => {
+                    if !self.unlisted.first(&key) {
+                        return self.fail(duplicate_key(&key));
+                    }
+                    self.skip();
+                }
+            }
+        }
     }
-    let value = map.next_value_seed(crate::unique_keys::unique_keys::<V>())?;
-    extra.insert(key.into_owned(), value);
-    Ok(())
+
+    /// The next key, listed or not, or `None` at the end or after an
+    /// error: for a struct that keeps the keys it does not list
+    /// ([`keep`](Self::keep)).
+    #[inline]
+    pub fn next_key(&mut self) -> Option<Key<'de>> {
+        if self.error.is_some() {
+            return None;
+        }
+        match self.map.next_key_seed(self.keys) {
+            Ok(key) => key,
+            Err(error) => self.fail(error),
+        }
+    }
+
+    /// Decodes the value of a listed property into its slot; a property
+    /// given twice is an error, as with serde's derive.
+    #[inline]
+    pub fn read<T: Deserialize<'de>>(&mut self, slot: &mut Option<T>, name: &'static str) {
+        if slot.is_some() {
+            self.fail::<()>(de::Error::duplicate_field(name));
+            return;
+        }
+        match self.map.next_value() {
+            Ok(value) => *slot = Some(value),
+            Err(error) => _ = self.fail::<()>(error),
+        }
+    }
+
+    /// [`read`](Self::read) for a value read by a seed (timestamps:
+    /// `crate::timestamp`; free-form objects: `crate::unique_keys`).
+    #[inline]
+    pub fn read_with<S: DeserializeSeed<'de>>(
+        &mut self,
+        slot: &mut Option<S::Value>,
+        name: &'static str,
+        seed: S,
+    ) {
+        if slot.is_some() {
+            self.fail::<()>(de::Error::duplicate_field(name));
+            return;
+        }
+        match self.map.next_value_seed(seed) {
+            Ok(value) => *slot = Some(value),
+            Err(error) => _ = self.fail::<()>(error),
+        }
+    }
+
+    /// Keeps the value of a key the struct does not list in its
+    /// `additional_properties` map. A key kept twice is an error naming it,
+    /// and so is a key twice inside the value: the policy of every object
+    /// (`crate::unique_keys`).
+    #[inline]
+    pub fn keep<V: DeserializeOwned>(
+        &mut self,
+        extra: &mut std::collections::BTreeMap<String, V>,
+        key: Cow<'de, str>,
+    ) {
+        if extra.contains_key(key.as_ref()) {
+            self.fail::<()>(duplicate_key(&key));
+            return;
+        }
+        match self
+            .map
+            .next_value_seed(crate::unique_keys::unique_keys::<V>())
+        {
+            Ok(value) => _ = extra.insert(key.into_owned(), value),
+            Err(error) => _ = self.fail::<()>(error),
+        }
+    }
+
+    /// Skips the value of the key just read.
+    #[inline]
+    fn skip(&mut self) {
+        if let Err(error) = self.map.next_value::<IgnoredAny>() {
+            self.fail::<()>(error);
+        }
+    }
+
+    /// Keeps `error` (the first one: reading stops at it) and ends the
+    /// reading.
+    #[cold]
+    fn fail<T>(&mut self, error: A::Error) -> Option<T> {
+        self.error.get_or_insert(error);
+        None
+    }
+
+    /// The error that ended the reading, if any.
+    #[inline]
+    pub fn end(self) -> Result<(), A::Error> {
+        match self.error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        }
+    }
 }
 
 /// The keys of one object that its struct neither lists nor keeps, so far:
-/// only to refuse one of them twice.
+/// only to refuse one of them twice. Not generic, so it is compiled once,
+/// here; a `serde_json::Map` rather than a set of strings because
+/// `crate::unique_keys` already compiles that map's code into this crate.
 #[derive(Default)]
-pub struct Unlisted<'de>(std::collections::BTreeSet<Cow<'de, str>>);
+struct Unlisted(serde_json::Map<String, serde_json::Value>);
 
-/// Skips the value of a key the struct neither lists nor keeps; the same
-/// key twice in one object is an error naming it, as a listed property
-/// twice is (serde's derive would skip both).
-#[inline]
-pub fn skip_unlisted<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    seen: &mut Unlisted<'de>,
-    key: Cow<'de, str>,
-) -> Result<(), A::Error> {
-    if seen.0.contains(key.as_ref()) {
-        return Err(de::Error::custom(format_args!("duplicate key `{key}`")));
+impl Unlisted {
+    /// Whether `key` is seen for the first time (and notes it).
+    fn first(&mut self, key: &str) -> bool {
+        !self.0.contains_key(key)
+            && self
+                .0
+                .insert(key.to_owned(), serde_json::Value::Null)
+                .is_none()
     }
-    seen.0.insert(key);
-    skip(map)
 }
 
-/// Skips the value of a key the struct does not keep.
-#[inline]
-pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(|_| ())
+/// The error for a key given twice in one object.
+#[cold]
+fn duplicate_key<E: de::Error>(key: &str) -> E {
+    E::custom(format_args!("duplicate key `{key}`"))
 }
 
 /// The error for required properties with no faithful empty value that
@@ -221,23 +312,27 @@ mod tests {
 
     impl DecodeStruct for Pair {
         const EXPECTING: &'static str = "struct Pair";
-        const KEYS: Keys = Keys(|key| match key {
-            "id" => Some(0),
-            "note" => Some(1),
-            _ => None,
-        });
-        fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        fn key(key: &str) -> Option<usize> {
+            match key {
+                "id" => Some(0),
+                "note" => Some(1),
+                _ => None,
+            }
+        }
+        fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            let mut map = Entries::new(map, Self::key);
             let mut id = None;
             let mut note = None;
             let mut extra = std::collections::BTreeMap::new();
-            while let Some(key) = map.next_key_seed(Self::KEYS)? {
+            while let Some(key) = map.next_key() {
                 match key {
-                    Key::Field(0) => field(&mut map, &mut id, "id"),
-                    Key::Field(1) => field(&mut map, &mut note, "note"),
-                    Key::Other(key) => keep(&mut map, &mut extra, key),
-                    _ => skip(&mut map),
-                }?;
+                    Key::Field(0) => map.read(&mut id, "id"),
+                    Key::Field(1) => map.read(&mut note, "note"),
+                    Key::Other(key) => map.keep(&mut extra, key),
+                    _ => {}
+                }
             }
+            map.end()?;
             match (id,) {
                 (Some(id),) => Ok(Pair {
                     id,
@@ -253,6 +348,78 @@ mod tests {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             decode_struct(deserializer)
         }
+    }
+
+    /// A struct that keeps no unlisted keys, written the way the generator
+    /// writes one.
+    #[derive(Debug, PartialEq)]
+    struct Single {
+        id: String,
+    }
+
+    impl DecodeStruct for Single {
+        const EXPECTING: &'static str = "struct Single";
+        fn key(key: &str) -> Option<usize> {
+            match key {
+                "id" => Some(0),
+                _ => None,
+            }
+        }
+        fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+            let mut map = Entries::new(map, Self::key);
+            let mut id = None;
+            while let Some(index) = map.next() {
+                match index {
+                    0 => map.read(&mut id, "id"),
+                    _ => {}
+                }
+            }
+            map.end()?;
+            match (id,) {
+                (Some(id),) => Ok(Single { id }),
+                (id,) => Err(missing(&[(id.is_none(), "id")])),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Single {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            decode_struct(deserializer)
+        }
+    }
+
+    #[test]
+    fn skips_unlisted_keys_but_refuses_one_twice() {
+        let single: Single =
+            serde_json::from_str(r#"{"x":{"deep":[1]},"id":"a","y":2,"z\u0041":3}"#).unwrap();
+        assert_eq!(single.id, "a");
+        for (json, named) in [
+            (r#"{"x":1,"id":"a","x":2}"#, "duplicate key `x`"),
+            (r#"{"x\u0041":1,"id":"a","xA":2}"#, "duplicate key `xA`"),
+            (r#"{"id":"a","id":"b"}"#, "duplicate field `id`"),
+        ] {
+            let error = serde_json::from_str::<Single>(json)
+                .unwrap_err()
+                .to_string();
+            assert!(error.contains(named), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn the_first_error_ends_the_reading() {
+        // A value of the wrong type: its error, not a later duplicate or
+        // the missing field, is the one returned.
+        let error = serde_json::from_str::<Single>(r#"{"id":1,"id":"b"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("invalid type: integer `1`"), "{error}");
+        let error = serde_json::from_str::<Single>(r#"{"x":1,"x":2,"id":"a"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("duplicate key `x`"), "{error}");
+        // From a `Value` (another `MapAccess`) the same rules hold.
+        let value = serde_json::json!({"x": 1, "id": "c"});
+        assert_eq!(Single::deserialize(value).unwrap().id, "c");
     }
 
     #[test]

@@ -98,49 +98,37 @@ impl<'de> ::serde::Deserialize<'de> for AddressInput {
 )]
 impl crate::__private::DecodeStruct for AddressInput {
     const EXPECTING: &'static str = "struct AddressInput";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "line1" => Some(0),
-        "line2" => Some(1),
-        "postal_code" => Some(2),
-        "city" => Some(3),
-        "state" => Some(4),
-        "country" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "line1" => Some(0),
+            "line2" => Some(1),
+            "postal_code" => Some(2),
+            "city" => Some(3),
+            "state" => Some(4),
+            "country" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "line1")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "line2")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "postal_code")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "city")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "state")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "country")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "line1"),
+                1 => map.read(&mut field_1, "line2"),
+                2 => map.read(&mut field_2, "postal_code"),
+                3 => map.read(&mut field_3, "city"),
+                4 => map.read(&mut field_4, "state"),
+                5 => map.read(&mut field_5, "country"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             line1: field_0.unwrap_or_default(),
             line2: field_1.unwrap_or_default(),

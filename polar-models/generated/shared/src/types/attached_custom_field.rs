@@ -63,39 +63,31 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
 )]
 impl crate::__private::DecodeStruct for AttachedCustomField {
     const EXPECTING: &'static str = "struct AttachedCustomField";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "custom_field_id" => Some(0),
-        "custom_field" => Some(1),
-        "order" => Some(2),
-        "required" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "custom_field_id" => Some(0),
+            "custom_field" => Some(1),
+            "order" => Some(2),
+            "required" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "custom_field_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "custom_field")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "order")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "required")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "custom_field_id"),
+                1 => map.read(&mut field_1, "custom_field"),
+                2 => map.read(&mut field_2, "order"),
+                3 => map.read(&mut field_3, "required"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2) {
             (Some(field_0), Some(field_1), Some(field_2)) => {
                 Ok(Self {

@@ -62,17 +62,20 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
     const EXPECTING: &'static str = "struct AuthorizeResponseOrganization";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "client" => Some(0),
-        "sub_type" => Some(1),
-        "sub" => Some(2),
-        "scopes" => Some(3),
-        "organizations" => Some(4),
-        "requires_single_organization" => Some(5),
-        "scope_display_names" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "client" => Some(0),
+            "sub_type" => Some(1),
+            "sub" => Some(2),
+            "scopes" => Some(3),
+            "organizations" => Some(4),
+            "requires_single_organization" => Some(5),
+            "scope_display_names" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -80,45 +83,25 @@ impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "client")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "sub_type")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "sub")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "scopes")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "organizations")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "requires_single_organization",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "client"),
+                1 => map.read(&mut field_1, "sub_type"),
+                2 => map.read(&mut field_2, "sub"),
+                3 => map.read(&mut field_3, "scopes"),
+                4 => map.read(&mut field_4, "organizations"),
+                5 => map.read(&mut field_5, "requires_single_organization"),
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "scope_display_names",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0,) {
             (Some(field_0),) => {
                 Ok(Self {

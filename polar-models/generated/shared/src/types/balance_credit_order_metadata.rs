@@ -70,20 +70,23 @@ impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceCreditOrderMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "order_id" => Some(0),
-        "product_id" => Some(1),
-        "subscription_id" => Some(2),
-        "amount" => Some(3),
-        "currency" => Some(4),
-        "tax_amount" => Some(5),
-        "tax_state" => Some(6),
-        "tax_country" => Some(7),
-        "fee" => Some(8),
-        "exchange_rate" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "order_id" => Some(0),
+            "product_id" => Some(1),
+            "subscription_id" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "tax_amount" => Some(5),
+            "tax_state" => Some(6),
+            "tax_country" => Some(7),
+            "fee" => Some(8),
+            "exchange_rate" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -94,45 +97,22 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "subscription_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "tax_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_state")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_country")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "fee")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "exchange_rate")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "order_id"),
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "subscription_id"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "currency"),
+                5 => map.read(&mut field_5, "tax_amount"),
+                6 => map.read(&mut field_6, "tax_state"),
+                7 => map.read(&mut field_7, "tax_country"),
+                8 => map.read(&mut field_8, "fee"),
+                9 => map.read(&mut field_9, "exchange_rate"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_3, field_4, field_5, field_8) {
             (
                 Some(field_0),

@@ -83,24 +83,27 @@ impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceOrderMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "transaction_id" => Some(0),
-        "order_id" => Some(1),
-        "product_id" => Some(2),
-        "subscription_id" => Some(3),
-        "amount" => Some(4),
-        "net_amount" => Some(5),
-        "currency" => Some(6),
-        "presentment_amount" => Some(7),
-        "presentment_currency" => Some(8),
-        "tax_amount" => Some(9),
-        "tax_state" => Some(10),
-        "tax_country" => Some(11),
-        "fee" => Some(12),
-        "exchange_rate" => Some(13),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "transaction_id" => Some(0),
+            "order_id" => Some(1),
+            "product_id" => Some(2),
+            "subscription_id" => Some(3),
+            "amount" => Some(4),
+            "net_amount" => Some(5),
+            "currency" => Some(6),
+            "presentment_amount" => Some(7),
+            "presentment_currency" => Some(8),
+            "tax_amount" => Some(9),
+            "tax_state" => Some(10),
+            "tax_country" => Some(11),
+            "fee" => Some(12),
+            "exchange_rate" => Some(13),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -115,61 +118,26 @@ impl crate::__private::DecodeStruct for BalanceOrderMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "transaction_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "order_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "product_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "subscription_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "net_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "currency")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "presentment_amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "tax_amount")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "tax_state")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_country")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "fee")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "exchange_rate")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "transaction_id"),
+                1 => map.read(&mut field_1, "order_id"),
+                2 => map.read(&mut field_2, "product_id"),
+                3 => map.read(&mut field_3, "subscription_id"),
+                4 => map.read(&mut field_4, "amount"),
+                5 => map.read(&mut field_5, "net_amount"),
+                6 => map.read(&mut field_6, "currency"),
+                7 => map.read(&mut field_7, "presentment_amount"),
+                8 => map.read(&mut field_8, "presentment_currency"),
+                9 => map.read(&mut field_9, "tax_amount"),
+                10 => map.read(&mut field_10, "tax_state"),
+                11 => map.read(&mut field_11, "tax_country"),
+                12 => map.read(&mut field_12, "fee"),
+                13 => map.read(&mut field_13, "exchange_rate"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_4, field_6, field_7, field_8, field_9, field_12) {
             (
                 Some(field_0),

@@ -91,26 +91,29 @@ impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceRefundMetadata {
     const EXPECTING: &'static str = "struct BalanceRefundMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "transaction_id" => Some(0),
-        "refund_id" => Some(1),
-        "order_id" => Some(2),
-        "order_created_at" => Some(3),
-        "product_id" => Some(4),
-        "subscription_id" => Some(5),
-        "amount" => Some(6),
-        "currency" => Some(7),
-        "presentment_amount" => Some(8),
-        "presentment_currency" => Some(9),
-        "refundable_amount" => Some(10),
-        "tax_amount" => Some(11),
-        "tax_state" => Some(12),
-        "tax_country" => Some(13),
-        "fee" => Some(14),
-        "exchange_rate" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "transaction_id" => Some(0),
+            "refund_id" => Some(1),
+            "order_id" => Some(2),
+            "order_created_at" => Some(3),
+            "product_id" => Some(4),
+            "subscription_id" => Some(5),
+            "amount" => Some(6),
+            "currency" => Some(7),
+            "presentment_amount" => Some(8),
+            "presentment_currency" => Some(9),
+            "refundable_amount" => Some(10),
+            "tax_amount" => Some(11),
+            "tax_state" => Some(12),
+            "tax_country" => Some(13),
+            "fee" => Some(14),
+            "exchange_rate" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -127,67 +130,28 @@ impl crate::__private::DecodeStruct for BalanceRefundMetadata {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "transaction_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "refund_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "order_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "order_created_at")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "product_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "subscription_id")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "currency")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "presentment_amount")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "refundable_amount")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_amount")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "tax_state")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "tax_country")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "fee")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "exchange_rate")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "transaction_id"),
+                1 => map.read(&mut field_1, "refund_id"),
+                2 => map.read(&mut field_2, "order_id"),
+                3 => map.read(&mut field_3, "order_created_at"),
+                4 => map.read(&mut field_4, "product_id"),
+                5 => map.read(&mut field_5, "subscription_id"),
+                6 => map.read(&mut field_6, "amount"),
+                7 => map.read(&mut field_7, "currency"),
+                8 => map.read(&mut field_8, "presentment_amount"),
+                9 => map.read(&mut field_9, "presentment_currency"),
+                10 => map.read(&mut field_10, "refundable_amount"),
+                11 => map.read(&mut field_11, "tax_amount"),
+                12 => map.read(&mut field_12, "tax_state"),
+                13 => map.read(&mut field_13, "tax_country"),
+                14 => map.read(&mut field_14, "fee"),
+                15 => map.read(&mut field_15, "exchange_rate"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

@@ -536,34 +536,38 @@ impl Benefit {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Custom(value) => Some(&value.id),
-            Self::Discord(value) => Some(&value.id),
-            Self::GithubRepository(value) => Some(&value.id),
-            Self::Downloadables(value) => Some(&value.id),
-            Self::LicenseKeys(value) => Some(&value.id),
-            Self::MeterCredit(value) => Some(&value.id),
-            Self::FeatureFlag(value) => Some(&value.id),
-            Self::SlackSharedChannel(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.id,
+                Self::Discord(value) => &value.id,
+                Self::GithubRepository(value) => &value.id,
+                Self::Downloadables(value) => &value.id,
+                Self::LicenseKeys(value) => &value.id,
+                Self::MeterCredit(value) => &value.id,
+                Self::FeatureFlag(value) => &value.id,
+                Self::SlackSharedChannel(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Custom(value) => Some(&value.created_at),
-            Self::Discord(value) => Some(&value.created_at),
-            Self::GithubRepository(value) => Some(&value.created_at),
-            Self::Downloadables(value) => Some(&value.created_at),
-            Self::LicenseKeys(value) => Some(&value.created_at),
-            Self::MeterCredit(value) => Some(&value.created_at),
-            Self::FeatureFlag(value) => Some(&value.created_at),
-            Self::SlackSharedChannel(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.created_at,
+                Self::Discord(value) => &value.created_at,
+                Self::GithubRepository(value) => &value.created_at,
+                Self::Downloadables(value) => &value.created_at,
+                Self::LicenseKeys(value) => &value.created_at,
+                Self::MeterCredit(value) => &value.created_at,
+                Self::FeatureFlag(value) => &value.created_at,
+                Self::SlackSharedChannel(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -587,135 +591,151 @@ impl Benefit {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn description(&self) -> Option<&str> {
-        match self {
-            Self::Custom(value) => Some(value.description.as_str()),
-            Self::Discord(value) => Some(value.description.as_str()),
-            Self::GithubRepository(value) => Some(value.description.as_str()),
-            Self::Downloadables(value) => Some(value.description.as_str()),
-            Self::LicenseKeys(value) => Some(value.description.as_str()),
-            Self::MeterCredit(value) => Some(value.description.as_str()),
-            Self::FeatureFlag(value) => Some(value.description.as_str()),
-            Self::SlackSharedChannel(value) => Some(value.description.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => value.description.as_str(),
+                Self::Discord(value) => value.description.as_str(),
+                Self::GithubRepository(value) => value.description.as_str(),
+                Self::Downloadables(value) => value.description.as_str(),
+                Self::LicenseKeys(value) => value.description.as_str(),
+                Self::MeterCredit(value) => value.description.as_str(),
+                Self::FeatureFlag(value) => value.description.as_str(),
+                Self::SlackSharedChannel(value) => value.description.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Whether the benefit is selectable when creating a product.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn selectable(&self) -> Option<&bool> {
-        match self {
-            Self::Custom(value) => Some(&value.selectable),
-            Self::Discord(value) => Some(&value.selectable),
-            Self::GithubRepository(value) => Some(&value.selectable),
-            Self::Downloadables(value) => Some(&value.selectable),
-            Self::LicenseKeys(value) => Some(&value.selectable),
-            Self::MeterCredit(value) => Some(&value.selectable),
-            Self::FeatureFlag(value) => Some(&value.selectable),
-            Self::SlackSharedChannel(value) => Some(&value.selectable),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.selectable,
+                Self::Discord(value) => &value.selectable,
+                Self::GithubRepository(value) => &value.selectable,
+                Self::Downloadables(value) => &value.selectable,
+                Self::LicenseKeys(value) => &value.selectable,
+                Self::MeterCredit(value) => &value.selectable,
+                Self::FeatureFlag(value) => &value.selectable,
+                Self::SlackSharedChannel(value) => &value.selectable,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Whether the benefit is deletable.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn deletable(&self) -> Option<&bool> {
-        match self {
-            Self::Custom(value) => Some(&value.deletable),
-            Self::Discord(value) => Some(&value.deletable),
-            Self::GithubRepository(value) => Some(&value.deletable),
-            Self::Downloadables(value) => Some(&value.deletable),
-            Self::LicenseKeys(value) => Some(&value.deletable),
-            Self::MeterCredit(value) => Some(&value.deletable),
-            Self::FeatureFlag(value) => Some(&value.deletable),
-            Self::SlackSharedChannel(value) => Some(&value.deletable),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.deletable,
+                Self::Discord(value) => &value.deletable,
+                Self::GithubRepository(value) => &value.deletable,
+                Self::Downloadables(value) => &value.deletable,
+                Self::LicenseKeys(value) => &value.deletable,
+                Self::MeterCredit(value) => &value.deletable,
+                Self::FeatureFlag(value) => &value.deletable,
+                Self::SlackSharedChannel(value) => &value.deletable,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Whether the benefit is deleted.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_deleted(&self) -> Option<&bool> {
-        match self {
-            Self::Custom(value) => Some(&value.is_deleted),
-            Self::Discord(value) => Some(&value.is_deleted),
-            Self::GithubRepository(value) => Some(&value.is_deleted),
-            Self::Downloadables(value) => Some(&value.is_deleted),
-            Self::LicenseKeys(value) => Some(&value.is_deleted),
-            Self::MeterCredit(value) => Some(&value.is_deleted),
-            Self::FeatureFlag(value) => Some(&value.is_deleted),
-            Self::SlackSharedChannel(value) => Some(&value.is_deleted),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.is_deleted,
+                Self::Discord(value) => &value.is_deleted,
+                Self::GithubRepository(value) => &value.is_deleted,
+                Self::Downloadables(value) => &value.is_deleted,
+                Self::LicenseKeys(value) => &value.is_deleted,
+                Self::MeterCredit(value) => &value.is_deleted,
+                Self::FeatureFlag(value) => &value.is_deleted,
+                Self::SlackSharedChannel(value) => &value.is_deleted,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the benefit.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Custom(value) => Some(&value.organization_id),
-            Self::Discord(value) => Some(&value.organization_id),
-            Self::GithubRepository(value) => Some(&value.organization_id),
-            Self::Downloadables(value) => Some(&value.organization_id),
-            Self::LicenseKeys(value) => Some(&value.organization_id),
-            Self::MeterCredit(value) => Some(&value.organization_id),
-            Self::FeatureFlag(value) => Some(&value.organization_id),
-            Self::SlackSharedChannel(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.organization_id,
+                Self::Discord(value) => &value.organization_id,
+                Self::GithubRepository(value) => &value.organization_id,
+                Self::Downloadables(value) => &value.organization_id,
+                Self::LicenseKeys(value) => &value.organization_id,
+                Self::MeterCredit(value) => &value.organization_id,
+                Self::FeatureFlag(value) => &value.organization_id,
+                Self::SlackSharedChannel(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::Custom(value) => Some(&value.metadata),
-            Self::Discord(value) => Some(&value.metadata),
-            Self::GithubRepository(value) => Some(&value.metadata),
-            Self::Downloadables(value) => Some(&value.metadata),
-            Self::LicenseKeys(value) => Some(&value.metadata),
-            Self::MeterCredit(value) => Some(&value.metadata),
-            Self::FeatureFlag(value) => Some(&value.metadata),
-            Self::SlackSharedChannel(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.metadata,
+                Self::Discord(value) => &value.metadata,
+                Self::GithubRepository(value) => &value.metadata,
+                Self::Downloadables(value) => &value.metadata,
+                Self::LicenseKeys(value) => &value.metadata,
+                Self::MeterCredit(value) => &value.metadata,
+                Self::FeatureFlag(value) => &value.metadata,
+                Self::SlackSharedChannel(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The visibility of the benefit in the customer portal.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn visibility(&self) -> Option<&super::BenefitVisibility> {
-        match self {
-            Self::Custom(value) => Some(&value.visibility),
-            Self::Discord(value) => Some(&value.visibility),
-            Self::GithubRepository(value) => Some(&value.visibility),
-            Self::Downloadables(value) => Some(&value.visibility),
-            Self::LicenseKeys(value) => Some(&value.visibility),
-            Self::MeterCredit(value) => Some(&value.visibility),
-            Self::FeatureFlag(value) => Some(&value.visibility),
-            Self::SlackSharedChannel(value) => Some(&value.visibility),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.visibility,
+                Self::Discord(value) => &value.visibility,
+                Self::GithubRepository(value) => &value.visibility,
+                Self::Downloadables(value) => &value.visibility,
+                Self::LicenseKeys(value) => &value.visibility,
+                Self::MeterCredit(value) => &value.visibility,
+                Self::FeatureFlag(value) => &value.visibility,
+                Self::SlackSharedChannel(value) => &value.visibility,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Visibility Configurable
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn visibility_configurable(&self) -> Option<&bool> {
-        match self {
-            Self::Custom(value) => Some(&value.visibility_configurable),
-            Self::Discord(value) => Some(&value.visibility_configurable),
-            Self::GithubRepository(value) => Some(&value.visibility_configurable),
-            Self::Downloadables(value) => Some(&value.visibility_configurable),
-            Self::LicenseKeys(value) => Some(&value.visibility_configurable),
-            Self::MeterCredit(value) => Some(&value.visibility_configurable),
-            Self::FeatureFlag(value) => Some(&value.visibility_configurable),
-            Self::SlackSharedChannel(value) => Some(&value.visibility_configurable),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.visibility_configurable,
+                Self::Discord(value) => &value.visibility_configurable,
+                Self::GithubRepository(value) => &value.visibility_configurable,
+                Self::Downloadables(value) => &value.visibility_configurable,
+                Self::LicenseKeys(value) => &value.visibility_configurable,
+                Self::MeterCredit(value) => &value.visibility_configurable,
+                Self::FeatureFlag(value) => &value.visibility_configurable,
+                Self::SlackSharedChannel(value) => &value.visibility_configurable,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -267,51 +267,57 @@ impl BenefitCreate {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn description(&self) -> Option<&str> {
-        match self {
-            Self::Custom(value) => Some(value.description.as_str()),
-            Self::Discord(value) => Some(value.description.as_str()),
-            Self::GithubRepository(value) => Some(value.description.as_str()),
-            Self::Downloadables(value) => Some(value.description.as_str()),
-            Self::LicenseKeys(value) => Some(value.description.as_str()),
-            Self::MeterCredit(value) => Some(value.description.as_str()),
-            Self::FeatureFlag(value) => Some(value.description.as_str()),
-            Self::SlackSharedChannel(value) => Some(value.description.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => value.description.as_str(),
+                Self::Discord(value) => value.description.as_str(),
+                Self::GithubRepository(value) => value.description.as_str(),
+                Self::Downloadables(value) => value.description.as_str(),
+                Self::LicenseKeys(value) => value.description.as_str(),
+                Self::MeterCredit(value) => value.description.as_str(),
+                Self::FeatureFlag(value) => value.description.as_str(),
+                Self::SlackSharedChannel(value) => value.description.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the benefit. **Required unless you use an organization token.**
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Custom(value) => Some(&value.organization_id),
-            Self::Discord(value) => Some(&value.organization_id),
-            Self::GithubRepository(value) => Some(&value.organization_id),
-            Self::Downloadables(value) => Some(&value.organization_id),
-            Self::LicenseKeys(value) => Some(&value.organization_id),
-            Self::MeterCredit(value) => Some(&value.organization_id),
-            Self::FeatureFlag(value) => Some(&value.organization_id),
-            Self::SlackSharedChannel(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.organization_id,
+                Self::Discord(value) => &value.organization_id,
+                Self::GithubRepository(value) => &value.organization_id,
+                Self::Downloadables(value) => &value.organization_id,
+                Self::LicenseKeys(value) => &value.organization_id,
+                Self::MeterCredit(value) => &value.organization_id,
+                Self::FeatureFlag(value) => &value.organization_id,
+                Self::SlackSharedChannel(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The visibility of the benefit in the customer portal.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn visibility(&self) -> Option<&crate::Nullable<super::BenefitVisibility>> {
-        match self {
-            Self::Custom(value) => Some(&value.visibility),
-            Self::Discord(value) => Some(&value.visibility),
-            Self::GithubRepository(value) => Some(&value.visibility),
-            Self::Downloadables(value) => Some(&value.visibility),
-            Self::LicenseKeys(value) => Some(&value.visibility),
-            Self::MeterCredit(value) => Some(&value.visibility),
-            Self::FeatureFlag(value) => Some(&value.visibility),
-            Self::SlackSharedChannel(value) => Some(&value.visibility),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Custom(value) => &value.visibility,
+                Self::Discord(value) => &value.visibility,
+                Self::GithubRepository(value) => &value.visibility,
+                Self::Downloadables(value) => &value.visibility,
+                Self::LicenseKeys(value) => &value.visibility,
+                Self::MeterCredit(value) => &value.visibility,
+                Self::FeatureFlag(value) => &value.visibility,
+                Self::SlackSharedChannel(value) => &value.visibility,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Custom`](Self::Custom) built with [`BenefitCustomCreate::new`](super::BenefitCustomCreate::new) (`description`, `properties`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -64,21 +64,24 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagSubscriber {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
     const EXPECTING: &'static str = "struct BenefitFeatureFlagSubscriber";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "type" => Some(3),
-        "description" => Some(4),
-        "selectable" => Some(5),
-        "deletable" => Some(6),
-        "is_deleted" => Some(7),
-        "organization_id" => Some(8),
-        "organization" => Some(9),
-        "properties" => Some(10),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "type" => Some(3),
+            "description" => Some(4),
+            "selectable" => Some(5),
+            "deletable" => Some(6),
+            "is_deleted" => Some(7),
+            "organization_id" => Some(8),
+            "organization" => Some(9),
+            "properties" => Some(10),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -90,63 +93,41 @@ impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "type")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "selectable")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "deletable")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_deleted")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "organization_id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "organization")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "type"),
+                4 => map.read(&mut field_4, "description"),
+                5 => map.read(&mut field_5, "selectable"),
+                6 => map.read(&mut field_6, "deletable"),
+                7 => map.read(&mut field_7, "is_deleted"),
+                8 => map.read(&mut field_8, "organization_id"),
+                9 => map.read(&mut field_9, "organization"),
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "properties",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_4, field_8, field_9) {
             (
                 Some(field_0),

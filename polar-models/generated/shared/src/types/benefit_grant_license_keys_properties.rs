@@ -87,34 +87,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitGrantLicenseKeysProperties {
     const EXPECTING: &'static str = "struct BenefitGrantLicenseKeysProperties";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "user_provided_key" => Some(0),
-        "license_key_id" => Some(1),
-        "display_key" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "user_provided_key" => Some(0),
+            "license_key_id" => Some(1),
+            "display_key" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "user_provided_key")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "license_key_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "display_key")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "user_provided_key"),
+                1 => map.read(&mut field_1, "license_key_id"),
+                2 => map.read(&mut field_2, "display_key"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             user_provided_key: field_0.unwrap_or_default(),
             license_key_id: field_1.unwrap_or_default(),

@@ -67,42 +67,28 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitGrantMeterCreditProperties {
     const EXPECTING: &'static str = "struct BenefitGrantMeterCreditProperties";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "last_credited_meter_id" => Some(0),
-        "last_credited_units" => Some(1),
-        "last_credited_at" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "last_credited_meter_id" => Some(0),
+            "last_credited_units" => Some(1),
+            "last_credited_at" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "last_credited_meter_id",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "last_credited_units",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "last_credited_at")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "last_credited_meter_id"),
+                1 => map.read(&mut field_1, "last_credited_units"),
+                2 => map.read(&mut field_2, "last_credited_at"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             last_credited_meter_id: field_0.unwrap_or_default(),
             last_credited_units: field_1.unwrap_or_default(),

@@ -99,49 +99,37 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
 )]
 impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelProperties {
     const EXPECTING: &'static str = "struct BenefitGrantSlackSharedChannelProperties";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "invited_email" => Some(0),
-        "channel_id" => Some(1),
-        "channel_name" => Some(2),
-        "invite_id" => Some(3),
-        "invite_url" => Some(4),
-        "connected_team_id" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "invited_email" => Some(0),
+            "channel_id" => Some(1),
+            "channel_name" => Some(2),
+            "invite_id" => Some(3),
+            "invite_url" => Some(4),
+            "connected_team_id" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "invited_email")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "channel_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "channel_name")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "invite_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "invite_url")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "connected_team_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "invited_email"),
+                1 => map.read(&mut field_1, "channel_id"),
+                2 => map.read(&mut field_2, "channel_name"),
+                3 => map.read(&mut field_3, "invite_id"),
+                4 => map.read(&mut field_4, "invite_url"),
+                5 => map.read(&mut field_5, "connected_team_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             invited_email: field_0.unwrap_or_default(),
             channel_id: field_1.unwrap_or_default(),

@@ -64,49 +64,40 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysUpdate {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysUpdate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "description" => Some(1),
-        "visibility" => Some(2),
-        "type" => Some(3),
-        "properties" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "description" => Some(1),
+            "visibility" => Some(2),
+            "type" => Some(3),
+            "properties" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "description")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "visibility")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "type")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "properties")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "description"),
+                2 => map.read(&mut field_2, "visibility"),
+                3 => map.read(&mut field_3, "type"),
+                4 => map.read(&mut field_4, "properties"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
             description: field_1.unwrap_or_default(),

@@ -101,57 +101,37 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelProperties {
 )]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelProperties {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelProperties";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "slack_integration_id" => Some(0),
-        "channel_name_template" => Some(1),
-        "private" => Some(2),
-        "welcome_message" => Some(3),
-        "archive_on_revoke" => Some(4),
-        "team_invitees" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "slack_integration_id" => Some(0),
+            "channel_name_template" => Some(1),
+            "private" => Some(2),
+            "welcome_message" => Some(3),
+            "archive_on_revoke" => Some(4),
+            "team_invitees" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "slack_integration_id",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "channel_name_template",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "private")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "welcome_message")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "archive_on_revoke")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "team_invitees")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "slack_integration_id"),
+                1 => map.read(&mut field_1, "channel_name_template"),
+                2 => map.read(&mut field_2, "private"),
+                3 => map.read(&mut field_3, "welcome_message"),
+                4 => map.read(&mut field_4, "archive_on_revoke"),
+                5 => map.read(&mut field_5, "team_invitees"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1) {
             (Some(field_0), Some(field_1)) => {
                 Ok(Self {

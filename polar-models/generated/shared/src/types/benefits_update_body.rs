@@ -232,17 +232,19 @@ impl BenefitsUpdateBody {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn description(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::BenefitCustom(value) => Some(&value.description),
-            Self::BenefitDiscord(value) => Some(&value.description),
-            Self::BenefitGitHubRepository(value) => Some(&value.description),
-            Self::BenefitDownloadables(value) => Some(&value.description),
-            Self::BenefitLicenseKeys(value) => Some(&value.description),
-            Self::BenefitMeterCredit(value) => Some(&value.description),
-            Self::BenefitFeatureFlag(value) => Some(&value.description),
-            Self::BenefitSlackSharedChannel(value) => Some(&value.description),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::BenefitCustom(value) => &value.description,
+                Self::BenefitDiscord(value) => &value.description,
+                Self::BenefitGitHubRepository(value) => &value.description,
+                Self::BenefitDownloadables(value) => &value.description,
+                Self::BenefitLicenseKeys(value) => &value.description,
+                Self::BenefitMeterCredit(value) => &value.description,
+                Self::BenefitFeatureFlag(value) => &value.description,
+                Self::BenefitSlackSharedChannel(value) => &value.description,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`BenefitCustom`](Self::BenefitCustom) built with `BenefitCustomUpdate::default()`: every optional property left out (build the member itself to set some).
     #[inline]

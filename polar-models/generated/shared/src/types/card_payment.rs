@@ -81,26 +81,29 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl crate::__private::DecodeStruct for CardPayment {
     const EXPECTING: &'static str = "struct CardPayment";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "processor" => Some(3),
-        "status" => Some(4),
-        "amount" => Some(5),
-        "currency" => Some(6),
-        "method" => Some(7),
-        "trigger" => Some(8),
-        "decline_reason" => Some(9),
-        "decline_message" => Some(10),
-        "organization_id" => Some(11),
-        "checkout_id" => Some(12),
-        "order_id" => Some(13),
-        "processor_metadata" => Some(14),
-        "method_metadata" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "processor" => Some(3),
+            "status" => Some(4),
+            "amount" => Some(5),
+            "currency" => Some(6),
+            "method" => Some(7),
+            "trigger" => Some(8),
+            "decline_reason" => Some(9),
+            "decline_message" => Some(10),
+            "organization_id" => Some(11),
+            "checkout_id" => Some(12),
+            "order_id" => Some(13),
+            "processor_metadata" => Some(14),
+            "method_metadata" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -117,78 +120,46 @@ impl crate::__private::DecodeStruct for CardPayment {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "processor")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "status")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "currency")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "method")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "trigger")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "decline_reason")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "decline_message")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "organization_id")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "checkout_id")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "order_id")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "processor"),
+                4 => map.read(&mut field_4, "status"),
+                5 => map.read(&mut field_5, "amount"),
+                6 => map.read(&mut field_6, "currency"),
+                7 => map.read(&mut field_7, "method"),
+                8 => map.read(&mut field_8, "trigger"),
+                9 => map.read(&mut field_9, "decline_reason"),
+                10 => map.read(&mut field_10, "decline_message"),
+                11 => map.read(&mut field_11, "organization_id"),
+                12 => map.read(&mut field_12, "checkout_id"),
+                13 => map.read(&mut field_13, "order_id"),
+                14 => {
+                    map.read_with(
                         &mut field_14,
                         "processor_metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "method_metadata")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                15 => map.read(&mut field_15, "method_metadata"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_5, field_6, field_11, field_15) {
             (
                 Some(field_0),

@@ -190,52 +190,60 @@ impl CheckoutDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.duration),
-            Self::FixedRepeatDuration(value) => Some(&value.duration),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.duration),
-            Self::PercentageRepeatDuration(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.duration,
+                Self::FixedRepeatDuration(value) => &value.duration,
+                Self::PercentageOnceForeverDuration(value) => &value.duration,
+                Self::PercentageRepeatDuration(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.r#type),
-            Self::FixedRepeatDuration(value) => Some(&value.r#type),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.r#type),
-            Self::PercentageRepeatDuration(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.r#type,
+                Self::FixedRepeatDuration(value) => &value.r#type,
+                Self::PercentageOnceForeverDuration(value) => &value.r#type,
+                Self::PercentageRepeatDuration(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.id),
-            Self::FixedRepeatDuration(value) => Some(&value.id),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.id),
-            Self::PercentageRepeatDuration(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.id,
+                Self::FixedRepeatDuration(value) => &value.id,
+                Self::PercentageOnceForeverDuration(value) => &value.id,
+                Self::PercentageRepeatDuration(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(value.name.as_str()),
-            Self::FixedRepeatDuration(value) => Some(value.name.as_str()),
-            Self::PercentageOnceForeverDuration(value) => Some(value.name.as_str()),
-            Self::PercentageRepeatDuration(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => value.name.as_str(),
+                Self::FixedRepeatDuration(value) => value.name.as_str(),
+                Self::PercentageOnceForeverDuration(value) => value.name.as_str(),
+                Self::PercentageRepeatDuration(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code
     ///

@@ -49,49 +49,37 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutBillingAddressFields {
     const EXPECTING: &'static str = "struct CheckoutBillingAddressFields";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "country" => Some(0),
-        "state" => Some(1),
-        "city" => Some(2),
-        "postal_code" => Some(3),
-        "line1" => Some(4),
-        "line2" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "country" => Some(0),
+            "state" => Some(1),
+            "city" => Some(2),
+            "postal_code" => Some(3),
+            "line1" => Some(4),
+            "line2" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "country")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "state")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "city")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "postal_code")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "line1")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "line2")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "country"),
+                1 => map.read(&mut field_1, "state"),
+                2 => map.read(&mut field_2, "city"),
+                3 => map.read(&mut field_3, "postal_code"),
+                4 => map.read(&mut field_4, "line1"),
+                5 => map.read(&mut field_5, "line2"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             country: field_0.unwrap_or_else(crate::__private::absent_enum),
             state: field_1.unwrap_or_else(crate::__private::absent_enum),

@@ -59,18 +59,21 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedOnceForeverDuration";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "type" => Some(1),
-        "amount" => Some(2),
-        "currency" => Some(3),
-        "amounts" => Some(4),
-        "id" => Some(5),
-        "name" => Some(6),
-        "code" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "type" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "amounts" => Some(4),
+            "id" => Some(5),
+            "name" => Some(6),
+            "code" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -79,44 +82,26 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "type"),
+                2 => map.read(&mut field_2, "amount"),
+                3 => map.read(&mut field_3, "currency"),
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "code")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                5 => map.read(&mut field_5, "id"),
+                6 => map.read(&mut field_6, "name"),
+                7 => map.read(&mut field_7, "code"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_2, field_3, field_5, field_6) {
             (Some(field_2), Some(field_3), Some(field_5), Some(field_6)) => {
                 Ok(Self {

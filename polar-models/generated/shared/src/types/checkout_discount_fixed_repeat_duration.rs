@@ -63,19 +63,22 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedRepeatDuration";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "duration_in_months" => Some(1),
-        "type" => Some(2),
-        "amount" => Some(3),
-        "currency" => Some(4),
-        "amounts" => Some(5),
-        "id" => Some(6),
-        "name" => Some(7),
-        "code" => Some(8),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "amounts" => Some(5),
+            "id" => Some(6),
+            "name" => Some(7),
+            "code" => Some(8),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -85,47 +88,27 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "duration_in_months"),
+                2 => map.read(&mut field_2, "type"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "currency"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "name")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "code")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                6 => map.read(&mut field_6, "id"),
+                7 => map.read(&mut field_7, "name"),
+                8 => map.read(&mut field_8, "code"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_3, field_4, field_6, field_7) {
             (
                 Some(field_1),

@@ -53,17 +53,20 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountPercentageRepeatDuration";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "duration_in_months" => Some(1),
-        "type" => Some(2),
-        "basis_points" => Some(3),
-        "id" => Some(4),
-        "name" => Some(5),
-        "code" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "basis_points" => Some(3),
+            "id" => Some(4),
+            "name" => Some(5),
+            "code" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -71,36 +74,19 @@ impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "basis_points")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "code")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "duration_in_months"),
+                2 => map.read(&mut field_2, "type"),
+                3 => map.read(&mut field_3, "basis_points"),
+                4 => map.read(&mut field_4, "id"),
+                5 => map.read(&mut field_5, "name"),
+                6 => map.read(&mut field_6, "code"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_3, field_4, field_5) {
             (Some(field_1), Some(field_3), Some(field_4), Some(field_5)) => {
                 Ok(Self {

@@ -156,36 +156,42 @@ impl CheckoutLinkCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn trial_interval(&self) -> Option<&crate::Nullable<super::TrialInterval>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.trial_interval),
-            Self::Product(value) => Some(&value.trial_interval),
-            Self::Products(value) => Some(&value.trial_interval),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.trial_interval,
+                Self::Product(value) => &value.trial_interval,
+                Self::Products(value) => &value.trial_interval,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The number of interval units for the trial period.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn trial_interval_count(&self) -> Option<&crate::Nullable<i64>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.trial_interval_count),
-            Self::Product(value) => Some(&value.trial_interval_count),
-            Self::Products(value) => Some(&value.trial_interval_count),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.trial_interval_count,
+                Self::Product(value) => &value.trial_interval_count,
+                Self::Products(value) => &value.trial_interval_count,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional label to distinguish links internally
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn label(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.label),
-            Self::Product(value) => Some(&value.label),
-            Self::Products(value) => Some(&value.label),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.label,
+                Self::Product(value) => &value.label,
+                Self::Products(value) => &value.label,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Whether to allow the customer to apply discount codes. If you apply a discount through `discount_id`, it'll still be applied, but the customer won't be able to change it.
     ///
@@ -216,48 +222,56 @@ impl CheckoutLinkCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn discount_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.discount_id),
-            Self::Product(value) => Some(&value.discount_id),
-            Self::Products(value) => Some(&value.discount_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.discount_id,
+                Self::Product(value) => &value.discount_id,
+                Self::Products(value) => &value.discount_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Preconfigured number of seats for seat-based pricing. When set, checkout sessions created from this link are locked to this number of seats and the customer won't be able to change it. All products on the link must use seat-based pricing and allow this number of seats. If the products no longer accommodate this value when the link is opened, it'll be ignored.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn seats(&self) -> Option<&crate::Nullable<i64>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.seats),
-            Self::Product(value) => Some(&value.seats),
-            Self::Products(value) => Some(&value.seats),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.seats,
+                Self::Product(value) => &value.seats,
+                Self::Products(value) => &value.seats,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// URL where the customer will be redirected after a successful payment.You can add the `checkout_id={CHECKOUT_ID}` query parameter to retrieve the checkout session id.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn success_url(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.success_url),
-            Self::Product(value) => Some(&value.success_url),
-            Self::Products(value) => Some(&value.success_url),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.success_url,
+                Self::Product(value) => &value.success_url,
+                Self::Products(value) => &value.success_url,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// When set, a back button will be shown in the checkout to return to this URL.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn return_url(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::ProductPrice(value) => Some(&value.return_url),
-            Self::Product(value) => Some(&value.return_url),
-            Self::Products(value) => Some(&value.return_url),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::ProductPrice(value) => &value.return_url,
+                Self::Product(value) => &value.return_url,
+                Self::Products(value) => &value.return_url,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`ProductPrice`](Self::ProductPrice) built with [`CheckoutLinkCreateProductPrice::new`](super::CheckoutLinkCreateProductPrice::new) (`product_price_id`): every optional property left out (build the member itself to set some).
     #[inline]

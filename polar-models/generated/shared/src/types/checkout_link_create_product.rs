@@ -97,22 +97,25 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl crate::__private::DecodeStruct for CheckoutLinkCreateProduct {
     const EXPECTING: &'static str = "struct CheckoutLinkCreateProduct";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "trial_interval" => Some(1),
-        "trial_interval_count" => Some(2),
-        "payment_processor" => Some(3),
-        "label" => Some(4),
-        "allow_discount_codes" => Some(5),
-        "require_billing_address" => Some(6),
-        "discount_id" => Some(7),
-        "seats" => Some(8),
-        "success_url" => Some(9),
-        "return_url" => Some(10),
-        "product_id" => Some(11),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "trial_interval" => Some(1),
+            "trial_interval_count" => Some(2),
+            "payment_processor" => Some(3),
+            "label" => Some(4),
+            "allow_discount_codes" => Some(5),
+            "require_billing_address" => Some(6),
+            "discount_id" => Some(7),
+            "seats" => Some(8),
+            "success_url" => Some(9),
+            "return_url" => Some(10),
+            "product_id" => Some(11),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -125,68 +128,30 @@ impl crate::__private::DecodeStruct for CheckoutLinkCreateProduct {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "trial_interval")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "payment_processor")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "label")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "allow_discount_codes",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "require_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "discount_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "seats")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "success_url")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "return_url")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "product_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "trial_interval"),
+                2 => map.read(&mut field_2, "trial_interval_count"),
+                3 => map.read(&mut field_3, "payment_processor"),
+                4 => map.read(&mut field_4, "label"),
+                5 => map.read(&mut field_5, "allow_discount_codes"),
+                6 => map.read(&mut field_6, "require_billing_address"),
+                7 => map.read(&mut field_7, "discount_id"),
+                8 => map.read(&mut field_8, "seats"),
+                9 => map.read(&mut field_9, "success_url"),
+                10 => map.read(&mut field_10, "return_url"),
+                11 => map.read(&mut field_11, "product_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_11,) {
             (Some(field_11),) => {
                 Ok(Self {

@@ -198,40 +198,43 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutProductsCreate {
     const EXPECTING: &'static str = "struct CheckoutProductsCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "trial_interval" => Some(0),
-        "trial_interval_count" => Some(1),
-        "metadata" => Some(2),
-        "custom_field_data" => Some(3),
-        "discount_id" => Some(4),
-        "allow_discount_codes" => Some(5),
-        "require_billing_address" => Some(6),
-        "amount" => Some(7),
-        "seats" => Some(8),
-        "min_seats" => Some(9),
-        "max_seats" => Some(10),
-        "allow_trial" => Some(11),
-        "customer_id" => Some(12),
-        "is_business_customer" => Some(13),
-        "external_customer_id" => Some(14),
-        "customer_name" => Some(15),
-        "customer_email" => Some(16),
-        "customer_ip_address" => Some(17),
-        "customer_billing_name" => Some(18),
-        "customer_billing_address" => Some(19),
-        "customer_tax_id" => Some(20),
-        "customer_metadata" => Some(21),
-        "subscription_id" => Some(22),
-        "success_url" => Some(23),
-        "return_url" => Some(24),
-        "embed_origin" => Some(25),
-        "locale" => Some(26),
-        "currency" => Some(27),
-        "products" => Some(28),
-        "prices" => Some(29),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "trial_interval" => Some(0),
+            "trial_interval_count" => Some(1),
+            "metadata" => Some(2),
+            "custom_field_data" => Some(3),
+            "discount_id" => Some(4),
+            "allow_discount_codes" => Some(5),
+            "require_billing_address" => Some(6),
+            "amount" => Some(7),
+            "seats" => Some(8),
+            "min_seats" => Some(9),
+            "max_seats" => Some(10),
+            "allow_trial" => Some(11),
+            "customer_id" => Some(12),
+            "is_business_customer" => Some(13),
+            "external_customer_id" => Some(14),
+            "customer_name" => Some(15),
+            "customer_email" => Some(16),
+            "customer_ip_address" => Some(17),
+            "customer_billing_name" => Some(18),
+            "customer_billing_address" => Some(19),
+            "customer_tax_id" => Some(20),
+            "customer_metadata" => Some(21),
+            "subscription_id" => Some(22),
+            "success_url" => Some(23),
+            "return_url" => Some(24),
+            "embed_origin" => Some(25),
+            "locale" => Some(26),
+            "currency" => Some(27),
+            "products" => Some(28),
+            "prices" => Some(29),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -262,157 +265,66 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "trial_interval")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "trial_interval"),
+                1 => map.read(&mut field_1, "trial_interval_count"),
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "discount_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "allow_discount_codes",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "require_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "seats")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "min_seats")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "max_seats")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "allow_trial")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "customer_id")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "is_business_customer",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "external_customer_id",
-                    )
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "customer_name")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "customer_email")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_17,
-                        "customer_ip_address",
-                    )
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_18,
-                        "customer_billing_name",
-                    )
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_19,
-                        "customer_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "customer_tax_id")
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => map.read(&mut field_4, "discount_id"),
+                5 => map.read(&mut field_5, "allow_discount_codes"),
+                6 => map.read(&mut field_6, "require_billing_address"),
+                7 => map.read(&mut field_7, "amount"),
+                8 => map.read(&mut field_8, "seats"),
+                9 => map.read(&mut field_9, "min_seats"),
+                10 => map.read(&mut field_10, "max_seats"),
+                11 => map.read(&mut field_11, "allow_trial"),
+                12 => map.read(&mut field_12, "customer_id"),
+                13 => map.read(&mut field_13, "is_business_customer"),
+                14 => map.read(&mut field_14, "external_customer_id"),
+                15 => map.read(&mut field_15, "customer_name"),
+                16 => map.read(&mut field_16, "customer_email"),
+                17 => map.read(&mut field_17, "customer_ip_address"),
+                18 => map.read(&mut field_18, "customer_billing_name"),
+                19 => map.read(&mut field_19, "customer_billing_address"),
+                20 => map.read(&mut field_20, "customer_tax_id"),
+                21 => {
+                    map.read_with(
                         &mut field_21,
                         "customer_metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "subscription_id")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "success_url")
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "return_url")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "embed_origin")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "locale")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "currency")
-                }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "products")
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field_with(
-                        &mut map,
+                22 => map.read(&mut field_22, "subscription_id"),
+                23 => map.read(&mut field_23, "success_url"),
+                24 => map.read(&mut field_24, "return_url"),
+                25 => map.read(&mut field_25, "embed_origin"),
+                26 => map.read(&mut field_26, "locale"),
+                27 => map.read(&mut field_27, "currency"),
+                28 => map.read(&mut field_28, "products"),
+                29 => {
+                    map.read_with(
                         &mut field_29,
                         "prices",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             trial_interval: field_0.unwrap_or_default(),
             trial_interval_count: field_1.unwrap_or_default(),
@@ -975,13 +887,15 @@ impl CheckoutProductsCreatePricesValueItem {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
-        match self {
-            Self::Fixed(value) => Some(&value.tax_behavior),
-            Self::Custom(value) => Some(&value.tax_behavior),
-            Self::SeatBased(value) => Some(&value.tax_behavior),
-            Self::MeteredUnit(value) => Some(&value.tax_behavior),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.tax_behavior,
+                Self::Custom(value) => &value.tax_behavior,
+                Self::SeatBased(value) => &value.tax_behavior,
+                Self::MeteredUnit(value) => &value.tax_behavior,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
     #[inline]

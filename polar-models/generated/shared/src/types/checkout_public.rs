@@ -199,54 +199,60 @@ impl CheckoutPublicDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.duration),
-            Self::DiscountFixedRepeatDuration(value) => Some(&value.duration),
-            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.duration),
-            Self::DiscountPercentageRepeatDuration(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::DiscountFixedOnceForeverDuration(value) => &value.duration,
+                Self::DiscountFixedRepeatDuration(value) => &value.duration,
+                Self::DiscountPercentageOnceForeverDuration(value) => &value.duration,
+                Self::DiscountPercentageRepeatDuration(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.r#type),
-            Self::DiscountFixedRepeatDuration(value) => Some(&value.r#type),
-            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.r#type),
-            Self::DiscountPercentageRepeatDuration(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::DiscountFixedOnceForeverDuration(value) => &value.r#type,
+                Self::DiscountFixedRepeatDuration(value) => &value.r#type,
+                Self::DiscountPercentageOnceForeverDuration(value) => &value.r#type,
+                Self::DiscountPercentageRepeatDuration(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::DiscountFixedOnceForeverDuration(value) => Some(&value.id),
-            Self::DiscountFixedRepeatDuration(value) => Some(&value.id),
-            Self::DiscountPercentageOnceForeverDuration(value) => Some(&value.id),
-            Self::DiscountPercentageRepeatDuration(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::DiscountFixedOnceForeverDuration(value) => &value.id,
+                Self::DiscountFixedRepeatDuration(value) => &value.id,
+                Self::DiscountPercentageOnceForeverDuration(value) => &value.id,
+                Self::DiscountPercentageRepeatDuration(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::DiscountFixedOnceForeverDuration(value) => Some(value.name.as_str()),
-            Self::DiscountFixedRepeatDuration(value) => Some(value.name.as_str()),
-            Self::DiscountPercentageOnceForeverDuration(value) => {
-                Some(value.name.as_str())
-            }
-            Self::DiscountPercentageRepeatDuration(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::DiscountFixedOnceForeverDuration(value) => value.name.as_str(),
+                Self::DiscountFixedRepeatDuration(value) => value.name.as_str(),
+                Self::DiscountPercentageOnceForeverDuration(value) => value.name.as_str(),
+                Self::DiscountPercentageRepeatDuration(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code
     ///

@@ -331,14 +331,16 @@ impl CustomField {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Text(value) => Some(&value.created_at),
-            Self::Number(value) => Some(&value.created_at),
-            Self::Date(value) => Some(&value.created_at),
-            Self::Checkbox(value) => Some(&value.created_at),
-            Self::Select(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.created_at,
+                Self::Number(value) => &value.created_at,
+                Self::Date(value) => &value.created_at,
+                Self::Checkbox(value) => &value.created_at,
+                Self::Select(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -359,69 +361,79 @@ impl CustomField {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Text(value) => Some(&value.id),
-            Self::Number(value) => Some(&value.id),
-            Self::Date(value) => Some(&value.id),
-            Self::Checkbox(value) => Some(&value.id),
-            Self::Select(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.id,
+                Self::Number(value) => &value.id,
+                Self::Date(value) => &value.id,
+                Self::Checkbox(value) => &value.id,
+                Self::Select(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::Text(value) => Some(&value.metadata),
-            Self::Number(value) => Some(&value.metadata),
-            Self::Date(value) => Some(&value.metadata),
-            Self::Checkbox(value) => Some(&value.metadata),
-            Self::Select(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.metadata,
+                Self::Number(value) => &value.metadata,
+                Self::Date(value) => &value.metadata,
+                Self::Checkbox(value) => &value.metadata,
+                Self::Select(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Identifier of the custom field. It'll be used as key when storing the value.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn slug(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(value.slug.as_str()),
-            Self::Number(value) => Some(value.slug.as_str()),
-            Self::Date(value) => Some(value.slug.as_str()),
-            Self::Checkbox(value) => Some(value.slug.as_str()),
-            Self::Select(value) => Some(value.slug.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => value.slug.as_str(),
+                Self::Number(value) => value.slug.as_str(),
+                Self::Date(value) => value.slug.as_str(),
+                Self::Checkbox(value) => value.slug.as_str(),
+                Self::Select(value) => value.slug.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the custom field.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(value.name.as_str()),
-            Self::Number(value) => Some(value.name.as_str()),
-            Self::Date(value) => Some(value.name.as_str()),
-            Self::Checkbox(value) => Some(value.name.as_str()),
-            Self::Select(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => value.name.as_str(),
+                Self::Number(value) => value.name.as_str(),
+                Self::Date(value) => value.name.as_str(),
+                Self::Checkbox(value) => value.name.as_str(),
+                Self::Select(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the custom field.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Text(value) => Some(&value.organization_id),
-            Self::Number(value) => Some(&value.organization_id),
-            Self::Date(value) => Some(&value.organization_id),
-            Self::Checkbox(value) => Some(&value.organization_id),
-            Self::Select(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.organization_id,
+                Self::Number(value) => &value.organization_id,
+                Self::Date(value) => &value.organization_id,
+                Self::Checkbox(value) => &value.organization_id,
+                Self::Select(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

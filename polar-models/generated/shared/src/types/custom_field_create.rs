@@ -192,42 +192,48 @@ impl CustomFieldCreate {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn slug(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(value.slug.as_str()),
-            Self::Number(value) => Some(value.slug.as_str()),
-            Self::Date(value) => Some(value.slug.as_str()),
-            Self::Checkbox(value) => Some(value.slug.as_str()),
-            Self::Select(value) => Some(value.slug.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => value.slug.as_str(),
+                Self::Number(value) => value.slug.as_str(),
+                Self::Date(value) => value.slug.as_str(),
+                Self::Checkbox(value) => value.slug.as_str(),
+                Self::Select(value) => value.slug.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the custom field.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Text(value) => Some(value.name.as_str()),
-            Self::Number(value) => Some(value.name.as_str()),
-            Self::Date(value) => Some(value.name.as_str()),
-            Self::Checkbox(value) => Some(value.name.as_str()),
-            Self::Select(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => value.name.as_str(),
+                Self::Number(value) => value.name.as_str(),
+                Self::Date(value) => value.name.as_str(),
+                Self::Checkbox(value) => value.name.as_str(),
+                Self::Select(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the custom field. **Required unless you use an organization token.**
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Text(value) => Some(&value.organization_id),
-            Self::Number(value) => Some(&value.organization_id),
-            Self::Date(value) => Some(&value.organization_id),
-            Self::Checkbox(value) => Some(&value.organization_id),
-            Self::Select(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.organization_id,
+                Self::Number(value) => &value.organization_id,
+                Self::Date(value) => &value.organization_id,
+                Self::Checkbox(value) => &value.organization_id,
+                Self::Select(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Text`](Self::Text) built with [`CustomFieldCreateText::new`](super::CustomFieldCreateText::new) (`slug`, `name`, `properties`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -95,44 +95,34 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDateProperties {
 )]
 impl crate::__private::DecodeStruct for CustomFieldDateProperties {
     const EXPECTING: &'static str = "struct CustomFieldDateProperties";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "form_label" => Some(0),
-        "form_help_text" => Some(1),
-        "form_placeholder" => Some(2),
-        "ge" => Some(3),
-        "le" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "form_label" => Some(0),
+            "form_help_text" => Some(1),
+            "form_placeholder" => Some(2),
+            "ge" => Some(3),
+            "le" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "form_label")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "form_help_text")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "form_placeholder")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "ge")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "le")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "form_label"),
+                1 => map.read(&mut field_1, "form_help_text"),
+                2 => map.read(&mut field_2, "form_placeholder"),
+                3 => map.read(&mut field_3, "ge"),
+                4 => map.read(&mut field_4, "le"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             form_label: field_0.unwrap_or_default(),
             form_help_text: field_1.unwrap_or_default(),

@@ -98,19 +98,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldText {
 )]
 impl crate::__private::DecodeStruct for CustomFieldText {
     const EXPECTING: &'static str = "struct CustomFieldText";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "metadata" => Some(3),
-        "type" => Some(4),
-        "slug" => Some(5),
-        "name" => Some(6),
-        "organization_id" => Some(7),
-        "properties" => Some(8),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "metadata" => Some(3),
+            "type" => Some(4),
+            "slug" => Some(5),
+            "name" => Some(6),
+            "organization_id" => Some(7),
+            "properties" => Some(8),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -120,57 +123,39 @@ impl crate::__private::DecodeStruct for CustomFieldText {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "type")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "slug")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "properties")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                4 => map.read(&mut field_4, "type"),
+                5 => map.read(&mut field_5, "slug"),
+                6 => map.read(&mut field_6, "name"),
+                7 => map.read(&mut field_7, "organization_id"),
+                8 => map.read(&mut field_8, "properties"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_5, field_6, field_7, field_8) {
             (
                 Some(field_0),

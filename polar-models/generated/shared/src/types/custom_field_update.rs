@@ -157,28 +157,32 @@ impl CustomFieldUpdate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Text(value) => Some(&value.name),
-            Self::Number(value) => Some(&value.name),
-            Self::Date(value) => Some(&value.name),
-            Self::Checkbox(value) => Some(&value.name),
-            Self::Select(value) => Some(&value.name),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.name,
+                Self::Number(value) => &value.name,
+                Self::Date(value) => &value.name,
+                Self::Checkbox(value) => &value.name,
+                Self::Select(value) => &value.name,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Slug
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn slug(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Text(value) => Some(&value.slug),
-            Self::Number(value) => Some(&value.slug),
-            Self::Date(value) => Some(&value.slug),
-            Self::Checkbox(value) => Some(&value.slug),
-            Self::Select(value) => Some(&value.slug),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Text(value) => &value.slug,
+                Self::Number(value) => &value.slug,
+                Self::Date(value) => &value.slug,
+                Self::Checkbox(value) => &value.slug,
+                Self::Select(value) => &value.slug,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Text`](Self::Text) built with `CustomFieldUpdateText::default()`: every optional property left out (build the member itself to set some).
     #[inline]

@@ -439,17 +439,19 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Discord(value) => Some(&value.created_at),
-            Self::GitHubRepository(value) => Some(&value.created_at),
-            Self::Downloadables(value) => Some(&value.created_at),
-            Self::LicenseKeys(value) => Some(&value.created_at),
-            Self::Custom(value) => Some(&value.created_at),
-            Self::MeterCredit(value) => Some(&value.created_at),
-            Self::FeatureFlag(value) => Some(&value.created_at),
-            Self::SlackSharedChannel(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.created_at,
+                Self::GitHubRepository(value) => &value.created_at,
+                Self::Downloadables(value) => &value.created_at,
+                Self::LicenseKeys(value) => &value.created_at,
+                Self::Custom(value) => &value.created_at,
+                Self::MeterCredit(value) => &value.created_at,
+                Self::FeatureFlag(value) => &value.created_at,
+                Self::SlackSharedChannel(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -473,17 +475,19 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.id),
-            Self::GitHubRepository(value) => Some(&value.id),
-            Self::Downloadables(value) => Some(&value.id),
-            Self::LicenseKeys(value) => Some(&value.id),
-            Self::Custom(value) => Some(&value.id),
-            Self::MeterCredit(value) => Some(&value.id),
-            Self::FeatureFlag(value) => Some(&value.id),
-            Self::SlackSharedChannel(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.id,
+                Self::GitHubRepository(value) => &value.id,
+                Self::Downloadables(value) => &value.id,
+                Self::LicenseKeys(value) => &value.id,
+                Self::Custom(value) => &value.id,
+                Self::MeterCredit(value) => &value.id,
+                Self::FeatureFlag(value) => &value.id,
+                Self::SlackSharedChannel(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Granted At
     ///
@@ -524,17 +528,19 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.customer_id),
-            Self::GitHubRepository(value) => Some(&value.customer_id),
-            Self::Downloadables(value) => Some(&value.customer_id),
-            Self::LicenseKeys(value) => Some(&value.customer_id),
-            Self::Custom(value) => Some(&value.customer_id),
-            Self::MeterCredit(value) => Some(&value.customer_id),
-            Self::FeatureFlag(value) => Some(&value.customer_id),
-            Self::SlackSharedChannel(value) => Some(&value.customer_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.customer_id,
+                Self::GitHubRepository(value) => &value.customer_id,
+                Self::Downloadables(value) => &value.customer_id,
+                Self::LicenseKeys(value) => &value.customer_id,
+                Self::Custom(value) => &value.customer_id,
+                Self::MeterCredit(value) => &value.customer_id,
+                Self::FeatureFlag(value) => &value.customer_id,
+                Self::SlackSharedChannel(value) => &value.customer_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Member Id
     ///
@@ -558,17 +564,19 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn benefit_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.benefit_id),
-            Self::GitHubRepository(value) => Some(&value.benefit_id),
-            Self::Downloadables(value) => Some(&value.benefit_id),
-            Self::LicenseKeys(value) => Some(&value.benefit_id),
-            Self::Custom(value) => Some(&value.benefit_id),
-            Self::MeterCredit(value) => Some(&value.benefit_id),
-            Self::FeatureFlag(value) => Some(&value.benefit_id),
-            Self::SlackSharedChannel(value) => Some(&value.benefit_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.benefit_id,
+                Self::GitHubRepository(value) => &value.benefit_id,
+                Self::Downloadables(value) => &value.benefit_id,
+                Self::LicenseKeys(value) => &value.benefit_id,
+                Self::Custom(value) => &value.benefit_id,
+                Self::MeterCredit(value) => &value.benefit_id,
+                Self::FeatureFlag(value) => &value.benefit_id,
+                Self::SlackSharedChannel(value) => &value.benefit_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Subscription Id
     ///
@@ -609,34 +617,38 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_granted(&self) -> Option<&bool> {
-        match self {
-            Self::Discord(value) => Some(&value.is_granted),
-            Self::GitHubRepository(value) => Some(&value.is_granted),
-            Self::Downloadables(value) => Some(&value.is_granted),
-            Self::LicenseKeys(value) => Some(&value.is_granted),
-            Self::Custom(value) => Some(&value.is_granted),
-            Self::MeterCredit(value) => Some(&value.is_granted),
-            Self::FeatureFlag(value) => Some(&value.is_granted),
-            Self::SlackSharedChannel(value) => Some(&value.is_granted),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.is_granted,
+                Self::GitHubRepository(value) => &value.is_granted,
+                Self::Downloadables(value) => &value.is_granted,
+                Self::LicenseKeys(value) => &value.is_granted,
+                Self::Custom(value) => &value.is_granted,
+                Self::MeterCredit(value) => &value.is_granted,
+                Self::FeatureFlag(value) => &value.is_granted,
+                Self::SlackSharedChannel(value) => &value.is_granted,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Is Revoked
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_revoked(&self) -> Option<&bool> {
-        match self {
-            Self::Discord(value) => Some(&value.is_revoked),
-            Self::GitHubRepository(value) => Some(&value.is_revoked),
-            Self::Downloadables(value) => Some(&value.is_revoked),
-            Self::LicenseKeys(value) => Some(&value.is_revoked),
-            Self::Custom(value) => Some(&value.is_revoked),
-            Self::MeterCredit(value) => Some(&value.is_revoked),
-            Self::FeatureFlag(value) => Some(&value.is_revoked),
-            Self::SlackSharedChannel(value) => Some(&value.is_revoked),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.is_revoked,
+                Self::GitHubRepository(value) => &value.is_revoked,
+                Self::Downloadables(value) => &value.is_revoked,
+                Self::LicenseKeys(value) => &value.is_revoked,
+                Self::Custom(value) => &value.is_revoked,
+                Self::MeterCredit(value) => &value.is_revoked,
+                Self::FeatureFlag(value) => &value.is_revoked,
+                Self::SlackSharedChannel(value) => &value.is_revoked,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// BenefitGrantError
     ///
@@ -660,16 +672,18 @@ impl CustomerBenefitGrant {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer(&self) -> Option<&super::CustomerPortalCustomer> {
-        match self {
-            Self::Discord(value) => Some(&value.customer),
-            Self::GitHubRepository(value) => Some(&value.customer),
-            Self::Downloadables(value) => Some(&value.customer),
-            Self::LicenseKeys(value) => Some(&value.customer),
-            Self::Custom(value) => Some(&value.customer),
-            Self::MeterCredit(value) => Some(&value.customer),
-            Self::FeatureFlag(value) => Some(&value.customer),
-            Self::SlackSharedChannel(value) => Some(&value.customer),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.customer,
+                Self::GitHubRepository(value) => &value.customer,
+                Self::Downloadables(value) => &value.customer,
+                Self::LicenseKeys(value) => &value.customer,
+                Self::Custom(value) => &value.customer,
+                Self::MeterCredit(value) => &value.customer,
+                Self::FeatureFlag(value) => &value.customer,
+                Self::SlackSharedChannel(value) => &value.customer,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -82,26 +82,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantGitHubRepository {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantGitHubRepository {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantGitHubRepository";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "granted_at" => Some(3),
-        "revoked_at" => Some(4),
-        "customer_id" => Some(5),
-        "member_id" => Some(6),
-        "benefit_id" => Some(7),
-        "subscription_id" => Some(8),
-        "order_id" => Some(9),
-        "is_granted" => Some(10),
-        "is_revoked" => Some(11),
-        "error" => Some(12),
-        "customer" => Some(13),
-        "benefit" => Some(14),
-        "properties" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "granted_at" => Some(3),
+            "revoked_at" => Some(4),
+            "customer_id" => Some(5),
+            "member_id" => Some(6),
+            "benefit_id" => Some(7),
+            "subscription_id" => Some(8),
+            "order_id" => Some(9),
+            "is_granted" => Some(10),
+            "is_revoked" => Some(11),
+            "error" => Some(12),
+            "customer" => Some(13),
+            "benefit" => Some(14),
+            "properties" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -118,83 +121,52 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantGitHubRepository {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "granted_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "customer_id")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "member_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "benefit_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "subscription_id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "order_id")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "is_granted")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "is_revoked")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "error")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "customer")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "benefit")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "properties")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                5 => map.read(&mut field_5, "customer_id"),
+                6 => map.read(&mut field_6, "member_id"),
+                7 => map.read(&mut field_7, "benefit_id"),
+                8 => map.read(&mut field_8, "subscription_id"),
+                9 => map.read(&mut field_9, "order_id"),
+                10 => map.read(&mut field_10, "is_granted"),
+                11 => map.read(&mut field_11, "is_revoked"),
+                12 => map.read(&mut field_12, "error"),
+                13 => map.read(&mut field_13, "customer"),
+                14 => map.read(&mut field_14, "benefit"),
+                15 => map.read(&mut field_15, "properties"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_5, field_7, field_13, field_14, field_15) {
             (
                 Some(field_0),

@@ -122,77 +122,91 @@ impl CustomerCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn external_id(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Individual(value) => Some(&value.external_id),
-            Self::Team(value) => Some(&value.external_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.external_id,
+                Self::Team(value) => &value.external_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Individual(value) => Some(&value.name),
-            Self::Team(value) => Some(&value.name),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.name,
+                Self::Team(value) => &value.name,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// AddressInput
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn billing_address(&self) -> Option<&crate::Nullable<super::AddressInput>> {
-        match self {
-            Self::Individual(value) => Some(&value.billing_address),
-            Self::Team(value) => Some(&value.billing_address),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.billing_address,
+                Self::Team(value) => &value.billing_address,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Tax Id
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn tax_id(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Individual(value) => Some(&value.tax_id),
-            Self::Team(value) => Some(&value.tax_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.tax_id,
+                Self::Team(value) => &value.tax_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Locale
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn locale(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Individual(value) => Some(&value.locale),
-            Self::Team(value) => Some(&value.locale),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.locale,
+                Self::Team(value) => &value.locale,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the customer. **Required unless you use an organization token.**
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Individual(value) => Some(&value.organization_id),
-            Self::Team(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.organization_id,
+                Self::Team(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional owner member to create with the customer. If not provided, an owner member will be automatically created using the customer's email and name.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn owner(&self) -> Option<&crate::Nullable<super::MemberOwnerCreate>> {
-        match self {
-            Self::Individual(value) => Some(&value.owner),
-            Self::Team(value) => Some(&value.owner),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.owner,
+                Self::Team(value) => &value.owner,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Individual`](Self::Individual) built with [`CustomerIndividualCreate::new`](super::CustomerIndividualCreate::new) (`email`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -43,43 +43,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerDeletedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerDeletedMetadata {
     const EXPECTING: &'static str = "struct CustomerDeletedMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "customer_id" => Some(0),
-        "customer_email" => Some(1),
-        "customer_name" => Some(2),
-        "customer_external_id" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "customer_id" => Some(0),
+            "customer_email" => Some(1),
+            "customer_name" => Some(2),
+            "customer_external_id" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "customer_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "customer_email")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "customer_name")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "customer_external_id",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "customer_id"),
+                1 => map.read(&mut field_1, "customer_email"),
+                2 => map.read(&mut field_2, "customer_name"),
+                3 => map.read(&mut field_3, "customer_external_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0,) {
             (Some(field_0),) => {
                 Ok(Self {

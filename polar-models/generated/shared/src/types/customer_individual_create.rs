@@ -86,20 +86,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerIndividualCreate {
     const EXPECTING: &'static str = "struct CustomerIndividualCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "external_id" => Some(1),
-        "name" => Some(2),
-        "billing_address" => Some(3),
-        "tax_id" => Some(4),
-        "locale" => Some(5),
-        "organization_id" => Some(6),
-        "owner" => Some(7),
-        "type" => Some(8),
-        "email" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "external_id" => Some(1),
+            "name" => Some(2),
+            "billing_address" => Some(3),
+            "tax_id" => Some(4),
+            "locale" => Some(5),
+            "organization_id" => Some(6),
+            "owner" => Some(7),
+            "type" => Some(8),
+            "email" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -110,50 +113,28 @@ impl crate::__private::DecodeStruct for CustomerIndividualCreate {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "external_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "name")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "billing_address")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "tax_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "locale")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "organization_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "owner")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "type")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "email")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "external_id"),
+                2 => map.read(&mut field_2, "name"),
+                3 => map.read(&mut field_3, "billing_address"),
+                4 => map.read(&mut field_4, "tax_id"),
+                5 => map.read(&mut field_5, "locale"),
+                6 => map.read(&mut field_6, "organization_id"),
+                7 => map.read(&mut field_7, "owner"),
+                8 => map.read(&mut field_8, "type"),
+                9 => map.read(&mut field_9, "email"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_9,) {
             (Some(field_9),) => {
                 Ok(Self {

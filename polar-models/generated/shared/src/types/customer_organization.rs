@@ -61,20 +61,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrganization {
     const EXPECTING: &'static str = "struct CustomerOrganization";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "name" => Some(3),
-        "slug" => Some(4),
-        "avatar_url" => Some(5),
-        "proration_behavior" => Some(6),
-        "allow_customer_updates" => Some(7),
-        "customer_portal_settings" => Some(8),
-        "organization_features" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "name" => Some(3),
+            "slug" => Some(4),
+            "avatar_url" => Some(5),
+            "proration_behavior" => Some(6),
+            "allow_customer_updates" => Some(7),
+            "customer_portal_settings" => Some(8),
+            "organization_features" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -85,67 +88,34 @@ impl crate::__private::DecodeStruct for CustomerOrganization {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "allow_customer_updates",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "customer_portal_settings",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "organization_features",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "name"),
+                4 => map.read(&mut field_4, "slug"),
+                5 => map.read(&mut field_5, "avatar_url"),
+                6 => map.read(&mut field_6, "proration_behavior"),
+                7 => map.read(&mut field_7, "allow_customer_updates"),
+                8 => map.read(&mut field_8, "customer_portal_settings"),
+                9 => map.read(&mut field_9, "organization_features"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3, field_4, field_8) {
             (
                 Some(field_0),

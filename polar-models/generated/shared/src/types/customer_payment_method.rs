@@ -115,22 +115,26 @@ impl CustomerPaymentMethod {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Card(value) => Some(&value.id),
-            Self::Generic(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.id,
+                Self::Generic(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Card(value) => Some(&value.created_at),
-            Self::Generic(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.created_at,
+                Self::Generic(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -148,21 +152,25 @@ impl CustomerPaymentMethod {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
-        match self {
-            Self::Card(value) => Some(&value.processor),
-            Self::Generic(value) => Some(&value.processor),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.processor,
+                Self::Generic(value) => &value.processor,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Customer Id
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Card(value) => Some(&value.customer_id),
-            Self::Generic(value) => Some(&value.customer_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.customer_id,
+                Self::Generic(value) => &value.customer_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

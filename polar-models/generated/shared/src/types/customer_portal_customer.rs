@@ -80,23 +80,26 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalCustomer {
     const EXPECTING: &'static str = "struct CustomerPortalCustomer";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "email" => Some(3),
-        "email_verified" => Some(4),
-        "name" => Some(5),
-        "billing_name" => Some(6),
-        "billing_address" => Some(7),
-        "tax_id" => Some(8),
-        "oauth_accounts" => Some(9),
-        "default_payment_method_id" => Some(10),
-        "type" => Some(11),
-        "locale" => Some(12),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "email" => Some(3),
+            "email_verified" => Some(4),
+            "name" => Some(5),
+            "billing_name" => Some(6),
+            "billing_address" => Some(7),
+            "tax_id" => Some(8),
+            "oauth_accounts" => Some(9),
+            "default_payment_method_id" => Some(10),
+            "type" => Some(11),
+            "locale" => Some(12),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -110,73 +113,43 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomer {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "email")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "email_verified")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "billing_name")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "billing_address")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tax_id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "email"),
+                4 => map.read(&mut field_4, "email_verified"),
+                5 => map.read(&mut field_5, "name"),
+                6 => map.read(&mut field_6, "billing_name"),
+                7 => map.read(&mut field_7, "billing_address"),
+                8 => map.read(&mut field_8, "tax_id"),
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "oauth_accounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "default_payment_method_id",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "type")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "locale")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                10 => map.read(&mut field_10, "default_payment_method_id"),
+                11 => map.read(&mut field_11, "type"),
+                12 => map.read(&mut field_12, "locale"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2) {
             (Some(field_0), Some(field_2)) => {
                 Ok(Self {

@@ -60,34 +60,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
 )]
 impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
     const EXPECTING: &'static str = "struct CustomerPortalSubscriptionSettings";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "update_seats" => Some(0),
-        "update_plan" => Some(1),
-        "pause" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "update_seats" => Some(0),
+            "update_plan" => Some(1),
+            "pause" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "update_seats")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "update_plan")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "pause")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "update_seats"),
+                1 => map.read(&mut field_1, "update_plan"),
+                2 => map.read(&mut field_2, "pause"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             update_seats: field_0.unwrap_or_default(),
             update_plan: field_1.unwrap_or_default(),

@@ -92,10 +92,12 @@ impl CustomerPortalSubscriptionsUpdateError403 {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::AlreadyCanceledSubscription(value) => Some(value.detail.as_str()),
-            Self::PauseResumeNotAllowed(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::AlreadyCanceledSubscription(value) => value.detail.as_str(),
+                Self::PauseResumeNotAllowed(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

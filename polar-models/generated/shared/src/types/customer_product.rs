@@ -85,28 +85,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerProduct {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerProduct {
     const EXPECTING: &'static str = "struct CustomerProduct";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "trial_interval" => Some(3),
-        "trial_interval_count" => Some(4),
-        "name" => Some(5),
-        "description" => Some(6),
-        "visibility" => Some(7),
-        "recurring_interval" => Some(8),
-        "recurring_interval_count" => Some(9),
-        "meter_interval" => Some(10),
-        "meter_interval_count" => Some(11),
-        "is_recurring" => Some(12),
-        "is_archived" => Some(13),
-        "organization_id" => Some(14),
-        "prices" => Some(15),
-        "benefits" => Some(16),
-        "medias" => Some(17),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "trial_interval" => Some(3),
+            "trial_interval_count" => Some(4),
+            "name" => Some(5),
+            "description" => Some(6),
+            "visibility" => Some(7),
+            "recurring_interval" => Some(8),
+            "recurring_interval_count" => Some(9),
+            "meter_interval" => Some(10),
+            "meter_interval_count" => Some(11),
+            "is_recurring" => Some(12),
+            "is_archived" => Some(13),
+            "organization_id" => Some(14),
+            "prices" => Some(15),
+            "benefits" => Some(16),
+            "medias" => Some(17),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -125,91 +128,42 @@ impl crate::__private::DecodeStruct for CustomerProduct {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_interval")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "name")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "description")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "visibility")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "meter_interval")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_11,
-                        "meter_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "is_recurring")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_archived")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "organization_id")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "prices")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "benefits")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "medias")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                3 => map.read(&mut field_3, "trial_interval"),
+                4 => map.read(&mut field_4, "trial_interval_count"),
+                5 => map.read(&mut field_5, "name"),
+                6 => map.read(&mut field_6, "description"),
+                7 => map.read(&mut field_7, "visibility"),
+                8 => map.read(&mut field_8, "recurring_interval"),
+                9 => map.read(&mut field_9, "recurring_interval_count"),
+                10 => map.read(&mut field_10, "meter_interval"),
+                11 => map.read(&mut field_11, "meter_interval_count"),
+                12 => map.read(&mut field_12, "is_recurring"),
+                13 => map.read(&mut field_13, "is_archived"),
+                14 => map.read(&mut field_14, "organization_id"),
+                15 => map.read(&mut field_15, "prices"),
+                16 => map.read(&mut field_16, "benefits"),
+                17 => map.read(&mut field_17, "medias"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_5, field_14) {
             (Some(field_0), Some(field_1), Some(field_5), Some(field_14)) => {
                 Ok(Self {

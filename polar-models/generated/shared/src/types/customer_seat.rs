@@ -96,25 +96,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
 )]
 impl crate::__private::DecodeStruct for CustomerSeat {
     const EXPECTING: &'static str = "struct CustomerSeat";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "subscription_id" => Some(3),
-        "order_id" => Some(4),
-        "status" => Some(5),
-        "customer_id" => Some(6),
-        "member_id" => Some(7),
-        "member" => Some(8),
-        "email" => Some(9),
-        "customer_email" => Some(10),
-        "invitation_token_expires_at" => Some(11),
-        "claimed_at" => Some(12),
-        "revoked_at" => Some(13),
-        "seat_metadata" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "subscription_id" => Some(3),
+            "order_id" => Some(4),
+            "status" => Some(5),
+            "customer_id" => Some(6),
+            "member_id" => Some(7),
+            "member" => Some(8),
+            "email" => Some(9),
+            "customer_email" => Some(10),
+            "invitation_token_expires_at" => Some(11),
+            "claimed_at" => Some(12),
+            "revoked_at" => Some(13),
+            "seat_metadata" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -130,90 +133,63 @@ impl crate::__private::DecodeStruct for CustomerSeat {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "subscription_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "order_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "customer_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "member_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "member")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "email")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "customer_email")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "subscription_id"),
+                4 => map.read(&mut field_4, "order_id"),
+                5 => map.read(&mut field_5, "status"),
+                6 => map.read(&mut field_6, "customer_id"),
+                7 => map.read(&mut field_7, "member_id"),
+                8 => map.read(&mut field_8, "member"),
+                9 => map.read(&mut field_9, "email"),
+                10 => map.read(&mut field_10, "customer_email"),
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "invitation_token_expires_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "claimed_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field_with(
-                        &mut map,
+                14 => {
+                    map.read_with(
                         &mut field_14,
                         "seat_metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2) {
             (Some(field_0), Some(field_2)) => {
                 Ok(Self {

@@ -79,20 +79,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSeatAssign {
     const EXPECTING: &'static str = "struct CustomerSeatAssign";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "subscription_id" => Some(0),
-        "order_id" => Some(1),
-        "email" => Some(2),
-        "external_customer_id" => Some(3),
-        "customer_id" => Some(4),
-        "external_member_id" => Some(5),
-        "member_id" => Some(6),
-        "metadata" => Some(7),
-        "immediate_claim" => Some(8),
-        "checkout_id" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "subscription_id" => Some(0),
+            "order_id" => Some(1),
+            "email" => Some(2),
+            "external_customer_id" => Some(3),
+            "customer_id" => Some(4),
+            "external_member_id" => Some(5),
+            "member_id" => Some(6),
+            "metadata" => Some(7),
+            "immediate_claim" => Some(8),
+            "checkout_id" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -103,54 +106,28 @@ impl crate::__private::DecodeStruct for CustomerSeatAssign {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "order_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "external_customer_id",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "external_member_id")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "member_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "subscription_id"),
+                1 => map.read(&mut field_1, "order_id"),
+                2 => map.read(&mut field_2, "email"),
+                3 => map.read(&mut field_3, "external_customer_id"),
+                4 => map.read(&mut field_4, "customer_id"),
+                5 => map.read(&mut field_5, "external_member_id"),
+                6 => map.read(&mut field_6, "member_id"),
+                7 => {
+                    map.read_with(
                         &mut field_7,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "immediate_claim")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "checkout_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                8 => map.read(&mut field_8, "immediate_claim"),
+                9 => map.read(&mut field_9, "checkout_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             subscription_id: field_0.unwrap_or_default(),
             order_id: field_1.unwrap_or_default(),

@@ -58,43 +58,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerExternalIdCreate 
 )]
 impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate {
     const EXPECTING: &'static str = "struct CustomerSessionCustomerExternalIdCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "member_id" => Some(0),
-        "external_member_id" => Some(1),
-        "return_url" => Some(2),
-        "external_customer_id" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "member_id" => Some(0),
+            "external_member_id" => Some(1),
+            "return_url" => Some(2),
+            "external_customer_id" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "member_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "external_member_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "return_url")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "external_customer_id",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "member_id"),
+                1 => map.read(&mut field_1, "external_member_id"),
+                2 => map.read(&mut field_2, "return_url"),
+                3 => map.read(&mut field_3, "external_customer_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_3,) {
             (Some(field_3),) => {
                 Ok(Self {

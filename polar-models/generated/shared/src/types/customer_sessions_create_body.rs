@@ -112,33 +112,39 @@ impl CustomerSessionsCreateBody {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn member_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::SessionCustomerId(value) => Some(&value.member_id),
-            Self::SessionCustomerExternalId(value) => Some(&value.member_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::SessionCustomerId(value) => &value.member_id,
+                Self::SessionCustomerExternalId(value) => &value.member_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// External ID of the member to create a session for. Alternative to `member_id`.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn external_member_id(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::SessionCustomerId(value) => Some(&value.external_member_id),
-            Self::SessionCustomerExternalId(value) => Some(&value.external_member_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::SessionCustomerId(value) => &value.external_member_id,
+                Self::SessionCustomerExternalId(value) => &value.external_member_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// When set, a back button will be shown in the customer portal to return to this URL.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn return_url(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::SessionCustomerId(value) => Some(&value.return_url),
-            Self::SessionCustomerExternalId(value) => Some(&value.return_url),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::SessionCustomerId(value) => &value.return_url,
+                Self::SessionCustomerExternalId(value) => &value.return_url,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`SessionCustomerId`](Self::SessionCustomerId) built with [`CustomerSessionCustomerIdCreate::new`](super::CustomerSessionCustomerIdCreate::new) (`customer_id`): every optional property left out (build the member itself to set some).
     #[inline]

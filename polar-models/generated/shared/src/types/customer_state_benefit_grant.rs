@@ -55,18 +55,21 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
     const EXPECTING: &'static str = "struct CustomerStateBenefitGrant";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "granted_at" => Some(3),
-        "benefit_id" => Some(4),
-        "benefit_type" => Some(5),
-        "benefit_metadata" => Some(6),
-        "properties" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "granted_at" => Some(3),
+            "benefit_id" => Some(4),
+            "benefit_type" => Some(5),
+            "benefit_metadata" => Some(6),
+            "properties" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -75,59 +78,44 @@ impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "granted_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "benefit_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "benefit_type")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => map.read(&mut field_4, "benefit_id"),
+                5 => map.read(&mut field_5, "benefit_type"),
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "benefit_metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "properties")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                7 => map.read(&mut field_7, "properties"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_3, field_4, field_7) {
             (
                 Some(field_0),

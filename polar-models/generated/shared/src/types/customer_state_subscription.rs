@@ -96,30 +96,33 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateSubscription {
     const EXPECTING: &'static str = "struct CustomerStateSubscription";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "custom_field_data" => Some(3),
-        "metadata" => Some(4),
-        "status" => Some(5),
-        "amount" => Some(6),
-        "currency" => Some(7),
-        "recurring_interval" => Some(8),
-        "current_period_start" => Some(9),
-        "current_period_end" => Some(10),
-        "trial_start" => Some(11),
-        "trial_end" => Some(12),
-        "cancel_at_period_end" => Some(13),
-        "canceled_at" => Some(14),
-        "started_at" => Some(15),
-        "ends_at" => Some(16),
-        "product_id" => Some(17),
-        "discount_id" => Some(18),
-        "meters" => Some(19),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "custom_field_data" => Some(3),
+            "metadata" => Some(4),
+            "status" => Some(5),
+            "amount" => Some(6),
+            "currency" => Some(7),
+            "recurring_interval" => Some(8),
+            "current_period_start" => Some(9),
+            "current_period_end" => Some(10),
+            "trial_start" => Some(11),
+            "trial_end" => Some(12),
+            "cancel_at_period_end" => Some(13),
+            "canceled_at" => Some(14),
+            "started_at" => Some(15),
+            "ends_at" => Some(16),
+            "product_id" => Some(17),
+            "discount_id" => Some(18),
+            "meters" => Some(19),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -140,134 +143,98 @@ impl crate::__private::DecodeStruct for CustomerStateSubscription {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "currency")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                5 => map.read(&mut field_5, "status"),
+                6 => map.read(&mut field_6, "amount"),
+                7 => map.read(&mut field_7, "currency"),
+                8 => map.read(&mut field_8, "recurring_interval"),
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "current_period_start",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "current_period_end",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "cancel_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => map.read(&mut field_13, "cancel_at_period_end"),
+                14 => {
+                    map.read_with(
                         &mut field_14,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field_with(
-                        &mut map,
+                15 => {
+                    map.read_with(
                         &mut field_15,
                         "started_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field_with(
-                        &mut map,
+                16 => {
+                    map.read_with(
                         &mut field_16,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "product_id")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "discount_id")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "meters")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                17 => map.read(&mut field_17, "product_id"),
+                18 => map.read(&mut field_18, "discount_id"),
+                19 => map.read(&mut field_19, "meters"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_6, field_7, field_9, field_10, field_17) {
             (
                 Some(field_0),

@@ -58,46 +58,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
     const EXPECTING: &'static str = "struct CustomerSubscriptionCancel";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "cancel_at_period_end" => Some(0),
-        "cancellation_reason" => Some(1),
-        "cancellation_comment" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "cancel_at_period_end" => Some(0),
+            "cancellation_reason" => Some(1),
+            "cancellation_comment" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "cancel_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "cancellation_reason",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "cancellation_comment",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "cancel_at_period_end"),
+                1 => map.read(&mut field_1, "cancellation_reason"),
+                2 => map.read(&mut field_2, "cancellation_comment"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             cancel_at_period_end: field_0.unwrap_or_default(),
             cancellation_reason: field_1.unwrap_or_default(),

@@ -61,54 +61,43 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerUpdatedFields {
     const EXPECTING: &'static str = "struct CustomerUpdatedFields";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "name" => Some(0),
-        "billing_name" => Some(1),
-        "email" => Some(2),
-        "billing_address" => Some(3),
-        "tax_id" => Some(4),
-        "metadata" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "billing_name" => Some(1),
+            "email" => Some(2),
+            "billing_address" => Some(3),
+            "tax_id" => Some(4),
+            "metadata" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "billing_name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "billing_address")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "tax_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "name"),
+                1 => map.read(&mut field_1, "billing_name"),
+                2 => map.read(&mut field_2, "email"),
+                3 => map.read(&mut field_3, "billing_address"),
+                4 => map.read(&mut field_4, "tax_id"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             name: field_0.unwrap_or_default(),
             billing_name: field_1.unwrap_or_default(),

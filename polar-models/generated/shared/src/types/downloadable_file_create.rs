@@ -62,18 +62,21 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableFileCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for DownloadableFileCreate {
     const EXPECTING: &'static str = "struct DownloadableFileCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "organization_id" => Some(0),
-        "name" => Some(1),
-        "mime_type" => Some(2),
-        "size" => Some(3),
-        "checksum_sha256_base64" => Some(4),
-        "upload" => Some(5),
-        "service" => Some(6),
-        "version" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "organization_id" => Some(0),
+            "name" => Some(1),
+            "mime_type" => Some(2),
+            "size" => Some(3),
+            "checksum_sha256_base64" => Some(4),
+            "upload" => Some(5),
+            "service" => Some(6),
+            "version" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -82,43 +85,20 @@ impl crate::__private::DecodeStruct for DownloadableFileCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "organization_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "mime_type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "size")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "checksum_sha256_base64",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "upload")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "service")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "version")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "organization_id"),
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "mime_type"),
+                3 => map.read(&mut field_3, "size"),
+                4 => map.read(&mut field_4, "checksum_sha256_base64"),
+                5 => map.read(&mut field_5, "upload"),
+                6 => map.read(&mut field_6, "service"),
+                7 => map.read(&mut field_7, "version"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_2, field_3, field_5) {
             (Some(field_1), Some(field_2), Some(field_3), Some(field_5)) => {
                 Ok(Self {

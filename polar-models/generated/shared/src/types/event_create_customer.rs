@@ -75,18 +75,21 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventCreateCustomer {
     const EXPECTING: &'static str = "struct EventCreateCustomer";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "timestamp" => Some(0),
-        "name" => Some(1),
-        "organization_id" => Some(2),
-        "external_id" => Some(3),
-        "parent_id" => Some(4),
-        "metadata" => Some(5),
-        "customer_id" => Some(6),
-        "member_id" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "timestamp" => Some(0),
+            "name" => Some(1),
+            "organization_id" => Some(2),
+            "external_id" => Some(3),
+            "parent_id" => Some(4),
+            "metadata" => Some(5),
+            "customer_id" => Some(6),
+            "member_id" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -95,44 +98,26 @@ impl crate::__private::DecodeStruct for EventCreateCustomer {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "timestamp",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "external_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "parent_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "metadata")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "customer_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "member_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "organization_id"),
+                3 => map.read(&mut field_3, "external_id"),
+                4 => map.read(&mut field_4, "parent_id"),
+                5 => map.read(&mut field_5, "metadata"),
+                6 => map.read(&mut field_6, "customer_id"),
+                7 => map.read(&mut field_7, "member_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_6) {
             (Some(field_1), Some(field_6)) => {
                 Ok(Self {

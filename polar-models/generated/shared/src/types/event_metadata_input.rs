@@ -28,29 +28,29 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventMetadataInput {
     const EXPECTING: &'static str = "struct EventMetadataInput";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "_cost" => Some(0),
-        "_llm" => Some(1),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "_cost" => Some(0),
+            "_llm" => Some(1),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut additional_properties = ::std::collections::BTreeMap::new();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
+        while let Some(key) = map.next_key() {
             match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "_cost")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "_llm")
-                }
+                crate::__private::Key::Field(0) => map.read(&mut field_0, "_cost"),
+                crate::__private::Key::Field(1) => map.read(&mut field_1, "_llm"),
                 crate::__private::Key::Other(key) => {
-                    crate::__private::keep(&mut map, &mut additional_properties, key)
+                    map.keep(&mut additional_properties, key)
                 }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             cost: field_0.unwrap_or_default(),
             llm: field_1.unwrap_or_default(),

@@ -49,59 +49,45 @@ impl<'de> ::serde::Deserialize<'de> for EventName {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventName {
     const EXPECTING: &'static str = "struct EventName";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "name" => Some(0),
-        "label" => Some(1),
-        "source" => Some(2),
-        "occurrences" => Some(3),
-        "first_seen" => Some(4),
-        "last_seen" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "label" => Some(1),
+            "source" => Some(2),
+            "occurrences" => Some(3),
+            "first_seen" => Some(4),
+            "last_seen" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "label")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "source")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "occurrences")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "name"),
+                1 => map.read(&mut field_1, "label"),
+                2 => map.read(&mut field_2, "source"),
+                3 => map.read(&mut field_3, "occurrences"),
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "first_seen",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_5,
-                        "last_seen",
-                        crate::__private::Timestamp,
-                    )
+                5 => {
+                    map.read_with(&mut field_5, "last_seen", crate::__private::Timestamp)
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_3, field_4, field_5) {
             (
                 Some(field_0),

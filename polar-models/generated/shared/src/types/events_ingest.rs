@@ -34,24 +34,22 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventsIngest {
     const EXPECTING: &'static str = "struct EventsIngest";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "events" => Some(0),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut field_0 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "events")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "events" => Some(0),
+            _ => None,
         }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut field_0 = None;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "events"),
+                _ => {}
+            }
+        }
+        map.end()?;
         Ok(Self {
             events: field_0.unwrap_or_default(),
         })
@@ -183,44 +181,52 @@ impl EventsIngestEventsItem {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::EventCreateCustomer(value) => Some(value.name.as_str()),
-            Self::EventCreateExternalCustomer(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::EventCreateCustomer(value) => value.name.as_str(),
+                Self::EventCreateExternalCustomer(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the event. **Required unless you use an organization token.**
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::EventCreateCustomer(value) => Some(&value.organization_id),
-            Self::EventCreateExternalCustomer(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::EventCreateCustomer(value) => &value.organization_id,
+                Self::EventCreateExternalCustomer(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Your unique identifier for this event. Useful for deduplication and parent-child relationships.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn external_id(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::EventCreateCustomer(value) => Some(&value.external_id),
-            Self::EventCreateExternalCustomer(value) => Some(&value.external_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::EventCreateCustomer(value) => &value.external_id,
+                Self::EventCreateExternalCustomer(value) => &value.external_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the parent event. Can be either a Polar event ID (UUID) or an external event ID.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn parent_id(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::EventCreateCustomer(value) => Some(&value.parent_id),
-            Self::EventCreateExternalCustomer(value) => Some(&value.parent_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::EventCreateCustomer(value) => &value.parent_id,
+                Self::EventCreateExternalCustomer(value) => &value.parent_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Key-value object allowing you to store additional information about the event. Some keys like `_llm` are structured data that are handled specially by Polar.
     ///

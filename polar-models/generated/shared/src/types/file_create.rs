@@ -162,91 +162,105 @@ impl FileCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Downloadable(value) => Some(&value.organization_id),
-            Self::ProductMedia(value) => Some(&value.organization_id),
-            Self::OrganizationAvatar(value) => Some(&value.organization_id),
-            Self::SupportCaseAttachment(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.organization_id,
+                Self::ProductMedia(value) => &value.organization_id,
+                Self::OrganizationAvatar(value) => &value.organization_id,
+                Self::SupportCaseAttachment(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.name.as_str()),
-            Self::ProductMedia(value) => Some(value.name.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.name.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.name.as_str(),
+                Self::ProductMedia(value) => value.name.as_str(),
+                Self::OrganizationAvatar(value) => value.name.as_str(),
+                Self::SupportCaseAttachment(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Mime Type
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn mime_type(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.mime_type.as_str()),
-            Self::ProductMedia(value) => Some(value.mime_type.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.mime_type.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.mime_type.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.mime_type.as_str(),
+                Self::ProductMedia(value) => value.mime_type.as_str(),
+                Self::OrganizationAvatar(value) => value.mime_type.as_str(),
+                Self::SupportCaseAttachment(value) => value.mime_type.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Size
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn size(&self) -> Option<&i64> {
-        match self {
-            Self::Downloadable(value) => Some(&value.size),
-            Self::ProductMedia(value) => Some(&value.size),
-            Self::OrganizationAvatar(value) => Some(&value.size),
-            Self::SupportCaseAttachment(value) => Some(&value.size),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.size,
+                Self::ProductMedia(value) => &value.size,
+                Self::OrganizationAvatar(value) => &value.size,
+                Self::SupportCaseAttachment(value) => &value.size,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Checksum Sha256 Base64
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn checksum_sha256_base64(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Downloadable(value) => Some(&value.checksum_sha256_base64),
-            Self::ProductMedia(value) => Some(&value.checksum_sha256_base64),
-            Self::OrganizationAvatar(value) => Some(&value.checksum_sha256_base64),
-            Self::SupportCaseAttachment(value) => Some(&value.checksum_sha256_base64),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.checksum_sha256_base64,
+                Self::ProductMedia(value) => &value.checksum_sha256_base64,
+                Self::OrganizationAvatar(value) => &value.checksum_sha256_base64,
+                Self::SupportCaseAttachment(value) => &value.checksum_sha256_base64,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// S3FileCreateMultipart
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn upload(&self) -> Option<&super::S3FileCreateMultipart> {
-        match self {
-            Self::Downloadable(value) => Some(&value.upload),
-            Self::ProductMedia(value) => Some(&value.upload),
-            Self::OrganizationAvatar(value) => Some(&value.upload),
-            Self::SupportCaseAttachment(value) => Some(&value.upload),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.upload,
+                Self::ProductMedia(value) => &value.upload,
+                Self::OrganizationAvatar(value) => &value.upload,
+                Self::SupportCaseAttachment(value) => &value.upload,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Version
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn version(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Downloadable(value) => Some(&value.version),
-            Self::ProductMedia(value) => Some(&value.version),
-            Self::OrganizationAvatar(value) => Some(&value.version),
-            Self::SupportCaseAttachment(value) => Some(&value.version),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.version,
+                Self::ProductMedia(value) => &value.version,
+                Self::OrganizationAvatar(value) => &value.version,
+                Self::SupportCaseAttachment(value) => &value.version,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Downloadable`](Self::Downloadable) built with [`DownloadableFileCreate::new`](super::DownloadableFileCreate::new) (`name`, `mime_type`, `size`, `upload`): every optional property left out (build the member itself to set some).
     #[inline]

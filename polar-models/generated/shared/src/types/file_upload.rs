@@ -81,26 +81,29 @@ impl<'de> ::serde::Deserialize<'de> for FileUpload {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for FileUpload {
     const EXPECTING: &'static str = "struct FileUpload";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "organization_id" => Some(1),
-        "name" => Some(2),
-        "path" => Some(3),
-        "mime_type" => Some(4),
-        "size" => Some(5),
-        "storage_version" => Some(6),
-        "checksum_etag" => Some(7),
-        "checksum_sha256_base64" => Some(8),
-        "checksum_sha256_hex" => Some(9),
-        "last_modified_at" => Some(10),
-        "upload" => Some(11),
-        "version" => Some(12),
-        "is_uploaded" => Some(13),
-        "service" => Some(14),
-        "size_readable" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "organization_id" => Some(1),
+            "name" => Some(2),
+            "path" => Some(3),
+            "mime_type" => Some(4),
+            "size" => Some(5),
+            "storage_version" => Some(6),
+            "checksum_etag" => Some(7),
+            "checksum_sha256_base64" => Some(8),
+            "checksum_sha256_hex" => Some(9),
+            "last_modified_at" => Some(10),
+            "upload" => Some(11),
+            "version" => Some(12),
+            "is_uploaded" => Some(13),
+            "service" => Some(14),
+            "size_readable" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -117,76 +120,34 @@ impl crate::__private::DecodeStruct for FileUpload {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "name")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "path")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "mime_type")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "size")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "storage_version")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "checksum_etag")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "checksum_sha256_base64",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "checksum_sha256_hex",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => map.read(&mut field_1, "organization_id"),
+                2 => map.read(&mut field_2, "name"),
+                3 => map.read(&mut field_3, "path"),
+                4 => map.read(&mut field_4, "mime_type"),
+                5 => map.read(&mut field_5, "size"),
+                6 => map.read(&mut field_6, "storage_version"),
+                7 => map.read(&mut field_7, "checksum_etag"),
+                8 => map.read(&mut field_8, "checksum_sha256_base64"),
+                9 => map.read(&mut field_9, "checksum_sha256_hex"),
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "last_modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "upload")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "version")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_uploaded")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "service")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "size_readable")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                11 => map.read(&mut field_11, "upload"),
+                12 => map.read(&mut field_12, "version"),
+                13 => map.read(&mut field_13, "is_uploaded"),
+                14 => map.read(&mut field_14, "service"),
+                15 => map.read(&mut field_15, "size_readable"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

@@ -45,39 +45,31 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenRequest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for IntrospectTokenRequest {
     const EXPECTING: &'static str = "struct IntrospectTokenRequest";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "token" => Some(0),
-        "token_type_hint" => Some(1),
-        "client_id" => Some(2),
-        "client_secret" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "token" => Some(0),
+            "token_type_hint" => Some(1),
+            "client_id" => Some(2),
+            "client_secret" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "token")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "token_type_hint")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "client_secret")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "token"),
+                1 => map.read(&mut field_1, "token_type_hint"),
+                2 => map.read(&mut field_2, "client_id"),
+                3 => map.read(&mut field_3, "client_secret"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3) {
             (Some(field_0), Some(field_2), Some(field_3)) => {
                 Ok(Self {

@@ -64,21 +64,24 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for IntrospectTokenResponse {
     const EXPECTING: &'static str = "struct IntrospectTokenResponse";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "active" => Some(0),
-        "client_id" => Some(1),
-        "token_type" => Some(2),
-        "scope" => Some(3),
-        "sub_type" => Some(4),
-        "sub" => Some(5),
-        "organizations" => Some(6),
-        "aud" => Some(7),
-        "iss" => Some(8),
-        "exp" => Some(9),
-        "iat" => Some(10),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "active" => Some(0),
+            "client_id" => Some(1),
+            "token_type" => Some(2),
+            "scope" => Some(3),
+            "sub_type" => Some(4),
+            "sub" => Some(5),
+            "organizations" => Some(6),
+            "aud" => Some(7),
+            "iss" => Some(8),
+            "exp" => Some(9),
+            "iat" => Some(10),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -90,48 +93,23 @@ impl crate::__private::DecodeStruct for IntrospectTokenResponse {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "active")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "token_type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "scope")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "sub_type")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "sub")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "organizations")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "aud")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "iss")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "exp")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "iat")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "active"),
+                1 => map.read(&mut field_1, "client_id"),
+                2 => map.read(&mut field_2, "token_type"),
+                3 => map.read(&mut field_3, "scope"),
+                4 => map.read(&mut field_4, "sub_type"),
+                5 => map.read(&mut field_5, "sub"),
+                6 => map.read(&mut field_6, "organizations"),
+                7 => map.read(&mut field_7, "aud"),
+                8 => map.read(&mut field_8, "iss"),
+                9 => map.read(&mut field_9, "exp"),
+                10 => map.read(&mut field_10, "iat"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_3, field_5, field_7, field_8, field_9, field_10) {
             (
                 Some(field_1),

@@ -219,11 +219,13 @@ impl LegacyRecurringProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Fixed(value) => Some(&value.created_at),
-            Self::Custom(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.created_at,
+                Self::Custom(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -241,33 +243,39 @@ impl LegacyRecurringProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Fixed(value) => Some(&value.id),
-            Self::Custom(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.id,
+                Self::Custom(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn source(&self) -> Option<&super::ProductPriceSource> {
-        match self {
-            Self::Fixed(value) => Some(&value.source),
-            Self::Custom(value) => Some(&value.source),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.source,
+                Self::Custom(value) => &value.source,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The currency in which the customer will be charged.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn price_currency(&self) -> Option<&str> {
-        match self {
-            Self::Fixed(value) => Some(value.price_currency.as_str()),
-            Self::Custom(value) => Some(value.price_currency.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => value.price_currency.as_str(),
+                Self::Custom(value) => value.price_currency.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
     ///
@@ -285,32 +293,38 @@ impl LegacyRecurringProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_archived(&self) -> Option<&bool> {
-        match self {
-            Self::Fixed(value) => Some(&value.is_archived),
-            Self::Custom(value) => Some(&value.is_archived),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.is_archived,
+                Self::Custom(value) => &value.is_archived,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the product owning the price.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Fixed(value) => Some(&value.product_id),
-            Self::Custom(value) => Some(&value.product_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.product_id,
+                Self::Custom(value) => &value.product_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The recurring interval of the price.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn recurring_interval(&self) -> Option<&super::RecurringInterval> {
-        match self {
-            Self::Fixed(value) => Some(&value.recurring_interval),
-            Self::Custom(value) => Some(&value.recurring_interval),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.recurring_interval,
+                Self::Custom(value) => &value.recurring_interval,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

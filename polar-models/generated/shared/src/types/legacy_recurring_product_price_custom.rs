@@ -122,25 +122,28 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceCustom {
 )]
 impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
     const EXPECTING: &'static str = "struct LegacyRecurringProductPriceCustom";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "source" => Some(3),
-        "amount_type" => Some(4),
-        "price_currency" => Some(5),
-        "tax_behavior" => Some(6),
-        "is_archived" => Some(7),
-        "product_id" => Some(8),
-        "type" => Some(9),
-        "recurring_interval" => Some(10),
-        "minimum_amount" => Some(11),
-        "maximum_amount" => Some(12),
-        "preset_amount" => Some(13),
-        "legacy" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "source" => Some(3),
+            "amount_type" => Some(4),
+            "price_currency" => Some(5),
+            "tax_behavior" => Some(6),
+            "is_archived" => Some(7),
+            "product_id" => Some(8),
+            "type" => Some(9),
+            "recurring_interval" => Some(10),
+            "minimum_amount" => Some(11),
+            "maximum_amount" => Some(12),
+            "preset_amount" => Some(13),
+            "legacy" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -156,74 +159,39 @@ impl crate::__private::DecodeStruct for LegacyRecurringProductPriceCustom {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "source")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount_type")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "price_currency")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_behavior")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "product_id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "type")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "recurring_interval",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "minimum_amount")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "maximum_amount")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "preset_amount")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "legacy")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "source"),
+                4 => map.read(&mut field_4, "amount_type"),
+                5 => map.read(&mut field_5, "price_currency"),
+                6 => map.read(&mut field_6, "tax_behavior"),
+                7 => map.read(&mut field_7, "is_archived"),
+                8 => map.read(&mut field_8, "product_id"),
+                9 => map.read(&mut field_9, "type"),
+                10 => map.read(&mut field_10, "recurring_interval"),
+                11 => map.read(&mut field_11, "minimum_amount"),
+                12 => map.read(&mut field_12, "maximum_amount"),
+                13 => map.read(&mut field_13, "preset_amount"),
+                14 => map.read(&mut field_14, "legacy"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_5, field_8, field_11) {
             (
                 Some(field_0),

@@ -57,44 +57,34 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyUpdate {
     const EXPECTING: &'static str = "struct LicenseKeyUpdate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "status" => Some(0),
-        "usage" => Some(1),
-        "limit_activations" => Some(2),
-        "limit_usage" => Some(3),
-        "expires_at" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "status" => Some(0),
+            "usage" => Some(1),
+            "limit_activations" => Some(2),
+            "limit_usage" => Some(3),
+            "expires_at" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "status")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "usage")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "limit_activations")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "limit_usage")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "expires_at")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "status"),
+                1 => map.read(&mut field_1, "usage"),
+                2 => map.read(&mut field_2, "limit_activations"),
+                3 => map.read(&mut field_3, "limit_usage"),
+                4 => map.read(&mut field_4, "expires_at"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             status: field_0.unwrap_or_default(),
             usage: field_1.unwrap_or_default(),

@@ -91,17 +91,20 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
 )]
 impl crate::__private::DecodeStruct for LicenseKeyValidate {
     const EXPECTING: &'static str = "struct LicenseKeyValidate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "key" => Some(0),
-        "organization_id" => Some(1),
-        "activation_id" => Some(2),
-        "benefit_id" => Some(3),
-        "customer_id" => Some(4),
-        "increment_usage" => Some(5),
-        "conditions" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "key" => Some(0),
+            "organization_id" => Some(1),
+            "activation_id" => Some(2),
+            "benefit_id" => Some(3),
+            "customer_id" => Some(4),
+            "increment_usage" => Some(5),
+            "conditions" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -109,41 +112,25 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "key")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "organization_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "activation_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "benefit_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "increment_usage")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "key"),
+                1 => map.read(&mut field_1, "organization_id"),
+                2 => map.read(&mut field_2, "activation_id"),
+                3 => map.read(&mut field_3, "benefit_id"),
+                4 => map.read(&mut field_4, "customer_id"),
+                5 => map.read(&mut field_5, "increment_usage"),
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "conditions",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1) {
             (Some(field_0), Some(field_1)) => {
                 Ok(Self {

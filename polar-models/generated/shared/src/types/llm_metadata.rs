@@ -62,18 +62,21 @@ impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for LlmMetadata {
     const EXPECTING: &'static str = "struct LlmMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "vendor" => Some(0),
-        "model" => Some(1),
-        "prompt" => Some(2),
-        "response" => Some(3),
-        "input_tokens" => Some(4),
-        "cached_input_tokens" => Some(5),
-        "output_tokens" => Some(6),
-        "total_tokens" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "vendor" => Some(0),
+            "model" => Some(1),
+            "prompt" => Some(2),
+            "response" => Some(3),
+            "input_tokens" => Some(4),
+            "cached_input_tokens" => Some(5),
+            "output_tokens" => Some(6),
+            "total_tokens" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -82,43 +85,20 @@ impl crate::__private::DecodeStruct for LlmMetadata {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "vendor")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "model")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "prompt")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "response")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "input_tokens")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "cached_input_tokens",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "output_tokens")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "total_tokens")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "vendor"),
+                1 => map.read(&mut field_1, "model"),
+                2 => map.read(&mut field_2, "prompt"),
+                3 => map.read(&mut field_3, "response"),
+                4 => map.read(&mut field_4, "input_tokens"),
+                5 => map.read(&mut field_5, "cached_input_tokens"),
+                6 => map.read(&mut field_6, "output_tokens"),
+                7 => map.read(&mut field_7, "total_tokens"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_4, field_6, field_7) {
             (
                 Some(field_0),

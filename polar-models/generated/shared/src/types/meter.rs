@@ -90,22 +90,25 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
 )]
 impl crate::__private::DecodeStruct for Meter {
     const EXPECTING: &'static str = "struct Meter";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "id" => Some(3),
-        "name" => Some(4),
-        "unit" => Some(5),
-        "custom_label" => Some(6),
-        "custom_multiplier" => Some(7),
-        "filter" => Some(8),
-        "aggregation" => Some(9),
-        "organization_id" => Some(10),
-        "archived_at" => Some(11),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "id" => Some(3),
+            "name" => Some(4),
+            "unit" => Some(5),
+            "custom_label" => Some(6),
+            "custom_multiplier" => Some(7),
+            "filter" => Some(8),
+            "aggregation" => Some(9),
+            "organization_id" => Some(10),
+            "archived_at" => Some(11),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -118,71 +121,48 @@ impl crate::__private::DecodeStruct for Meter {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "name")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "unit")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "custom_label")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "custom_multiplier")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "filter")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "aggregation")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "organization_id")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "id"),
+                4 => map.read(&mut field_4, "name"),
+                5 => map.read(&mut field_5, "unit"),
+                6 => map.read(&mut field_6, "custom_label"),
+                7 => map.read(&mut field_7, "custom_multiplier"),
+                8 => map.read(&mut field_8, "filter"),
+                9 => map.read(&mut field_9, "aggregation"),
+                10 => map.read(&mut field_10, "organization_id"),
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "archived_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_3, field_4, field_8, field_9, field_10) {
             (
                 Some(field_1),

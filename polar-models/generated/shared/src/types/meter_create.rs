@@ -76,18 +76,21 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterCreate {
     const EXPECTING: &'static str = "struct MeterCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "name" => Some(1),
-        "unit" => Some(2),
-        "custom_label" => Some(3),
-        "custom_multiplier" => Some(4),
-        "filter" => Some(5),
-        "aggregation" => Some(6),
-        "organization_id" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "unit" => Some(2),
+            "custom_label" => Some(3),
+            "custom_multiplier" => Some(4),
+            "filter" => Some(5),
+            "aggregation" => Some(6),
+            "organization_id" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -96,44 +99,26 @@ impl crate::__private::DecodeStruct for MeterCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "unit")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "custom_label")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "custom_multiplier")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "filter")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "aggregation")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "unit"),
+                3 => map.read(&mut field_3, "custom_label"),
+                4 => map.read(&mut field_4, "custom_multiplier"),
+                5 => map.read(&mut field_5, "filter"),
+                6 => map.read(&mut field_6, "aggregation"),
+                7 => map.read(&mut field_7, "organization_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_5, field_6) {
             (Some(field_1), Some(field_5), Some(field_6)) => {
                 Ok(Self {

@@ -46,44 +46,34 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsIntervalsLimits {
     const EXPECTING: &'static str = "struct MetricsIntervalsLimits";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "hour" => Some(0),
-        "day" => Some(1),
-        "week" => Some(2),
-        "month" => Some(3),
-        "year" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "hour" => Some(0),
+            "day" => Some(1),
+            "week" => Some(2),
+            "month" => Some(3),
+            "year" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "hour")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "day")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "week")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "month")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "year")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "hour"),
+                1 => map.read(&mut field_1, "day"),
+                2 => map.read(&mut field_2, "week"),
+                3 => map.read(&mut field_3, "month"),
+                4 => map.read(&mut field_4, "year"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_3, field_4) {
             (
                 Some(field_0),

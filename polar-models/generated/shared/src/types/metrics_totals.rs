@@ -300,65 +300,68 @@ impl<'de> ::serde::Deserialize<'de> for MetricsTotals {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsTotals {
     const EXPECTING: &'static str = "struct MetricsTotals";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "active_subscriptions" => Some(0),
-        "committed_subscriptions" => Some(1),
-        "monthly_recurring_revenue" => Some(2),
-        "trial_monthly_recurring_revenue" => Some(3),
-        "committed_monthly_recurring_revenue" => Some(4),
-        "trial_committed_monthly_recurring_revenue" => Some(5),
-        "average_revenue_per_user" => Some(6),
-        "checkouts" => Some(7),
-        "succeeded_checkouts" => Some(8),
-        "churned_subscriptions" => Some(9),
-        "churn_rate" => Some(10),
-        "seats_total" => Some(11),
-        "seats_claimed" => Some(12),
-        "seats_pending" => Some(13),
-        "seat_customers" => Some(14),
-        "new_seat_customers" => Some(15),
-        "churned_seat_customers" => Some(16),
-        "orders" => Some(17),
-        "revenue" => Some(18),
-        "net_revenue" => Some(19),
-        "cumulative_revenue" => Some(20),
-        "net_cumulative_revenue" => Some(21),
-        "costs" => Some(22),
-        "cumulative_costs" => Some(23),
-        "average_order_value" => Some(24),
-        "net_average_order_value" => Some(25),
-        "cost_per_user" => Some(26),
-        "active_user_by_event" => Some(27),
-        "one_time_products" => Some(28),
-        "one_time_products_revenue" => Some(29),
-        "one_time_products_net_revenue" => Some(30),
-        "new_subscriptions" => Some(31),
-        "new_subscriptions_revenue" => Some(32),
-        "new_subscriptions_net_revenue" => Some(33),
-        "renewed_subscriptions" => Some(34),
-        "renewed_subscriptions_revenue" => Some(35),
-        "renewed_subscriptions_net_revenue" => Some(36),
-        "canceled_subscriptions" => Some(37),
-        "canceled_subscriptions_customer_service" => Some(38),
-        "canceled_subscriptions_low_quality" => Some(39),
-        "canceled_subscriptions_missing_features" => Some(40),
-        "canceled_subscriptions_switched_service" => Some(41),
-        "canceled_subscriptions_too_complex" => Some(42),
-        "canceled_subscriptions_too_expensive" => Some(43),
-        "canceled_subscriptions_unused" => Some(44),
-        "canceled_subscriptions_other" => Some(45),
-        "annual_recurring_revenue" => Some(46),
-        "committed_annual_recurring_revenue" => Some(47),
-        "checkouts_conversion" => Some(48),
-        "ltv" => Some(49),
-        "gross_margin" => Some(50),
-        "gross_margin_percentage" => Some(51),
-        "cashflow" => Some(52),
-        "average_seats_per_customer" => Some(53),
-        "seat_utilization_rate" => Some(54),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "active_subscriptions" => Some(0),
+            "committed_subscriptions" => Some(1),
+            "monthly_recurring_revenue" => Some(2),
+            "trial_monthly_recurring_revenue" => Some(3),
+            "committed_monthly_recurring_revenue" => Some(4),
+            "trial_committed_monthly_recurring_revenue" => Some(5),
+            "average_revenue_per_user" => Some(6),
+            "checkouts" => Some(7),
+            "succeeded_checkouts" => Some(8),
+            "churned_subscriptions" => Some(9),
+            "churn_rate" => Some(10),
+            "seats_total" => Some(11),
+            "seats_claimed" => Some(12),
+            "seats_pending" => Some(13),
+            "seat_customers" => Some(14),
+            "new_seat_customers" => Some(15),
+            "churned_seat_customers" => Some(16),
+            "orders" => Some(17),
+            "revenue" => Some(18),
+            "net_revenue" => Some(19),
+            "cumulative_revenue" => Some(20),
+            "net_cumulative_revenue" => Some(21),
+            "costs" => Some(22),
+            "cumulative_costs" => Some(23),
+            "average_order_value" => Some(24),
+            "net_average_order_value" => Some(25),
+            "cost_per_user" => Some(26),
+            "active_user_by_event" => Some(27),
+            "one_time_products" => Some(28),
+            "one_time_products_revenue" => Some(29),
+            "one_time_products_net_revenue" => Some(30),
+            "new_subscriptions" => Some(31),
+            "new_subscriptions_revenue" => Some(32),
+            "new_subscriptions_net_revenue" => Some(33),
+            "renewed_subscriptions" => Some(34),
+            "renewed_subscriptions_revenue" => Some(35),
+            "renewed_subscriptions_net_revenue" => Some(36),
+            "canceled_subscriptions" => Some(37),
+            "canceled_subscriptions_customer_service" => Some(38),
+            "canceled_subscriptions_low_quality" => Some(39),
+            "canceled_subscriptions_missing_features" => Some(40),
+            "canceled_subscriptions_switched_service" => Some(41),
+            "canceled_subscriptions_too_complex" => Some(42),
+            "canceled_subscriptions_too_expensive" => Some(43),
+            "canceled_subscriptions_unused" => Some(44),
+            "canceled_subscriptions_other" => Some(45),
+            "annual_recurring_revenue" => Some(46),
+            "committed_annual_recurring_revenue" => Some(47),
+            "checkouts_conversion" => Some(48),
+            "ltv" => Some(49),
+            "gross_margin" => Some(50),
+            "gross_margin_percentage" => Some(51),
+            "cashflow" => Some(52),
+            "average_seats_per_customer" => Some(53),
+            "seat_utilization_rate" => Some(54),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -414,332 +417,67 @@ impl crate::__private::DecodeStruct for MetricsTotals {
         let mut field_52 = None;
         let mut field_53 = None;
         let mut field_54 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "active_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "committed_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "monthly_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "trial_monthly_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "committed_monthly_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "trial_committed_monthly_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "average_revenue_per_user",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "checkouts")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "succeeded_checkouts",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "churned_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "churn_rate")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "seats_total")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "seats_claimed")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "seats_pending")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seat_customers")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "new_seat_customers",
-                    )
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_16,
-                        "churned_seat_customers",
-                    )
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "orders")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "revenue")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "net_revenue")
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_20,
-                        "cumulative_revenue",
-                    )
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_21,
-                        "net_cumulative_revenue",
-                    )
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "costs")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "cumulative_costs")
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_24,
-                        "average_order_value",
-                    )
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_25,
-                        "net_average_order_value",
-                    )
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "cost_per_user")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_27,
-                        "active_user_by_event",
-                    )
-                }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "one_time_products")
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_29,
-                        "one_time_products_revenue",
-                    )
-                }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_30,
-                        "one_time_products_net_revenue",
-                    )
-                }
-                crate::__private::Key::Field(31) => {
-                    crate::__private::field(&mut map, &mut field_31, "new_subscriptions")
-                }
-                crate::__private::Key::Field(32) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_32,
-                        "new_subscriptions_revenue",
-                    )
-                }
-                crate::__private::Key::Field(33) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_33,
-                        "new_subscriptions_net_revenue",
-                    )
-                }
-                crate::__private::Key::Field(34) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_34,
-                        "renewed_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(35) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_35,
-                        "renewed_subscriptions_revenue",
-                    )
-                }
-                crate::__private::Key::Field(36) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_36,
-                        "renewed_subscriptions_net_revenue",
-                    )
-                }
-                crate::__private::Key::Field(37) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_37,
-                        "canceled_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(38) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_38,
-                        "canceled_subscriptions_customer_service",
-                    )
-                }
-                crate::__private::Key::Field(39) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_39,
-                        "canceled_subscriptions_low_quality",
-                    )
-                }
-                crate::__private::Key::Field(40) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_40,
-                        "canceled_subscriptions_missing_features",
-                    )
-                }
-                crate::__private::Key::Field(41) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_41,
-                        "canceled_subscriptions_switched_service",
-                    )
-                }
-                crate::__private::Key::Field(42) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_42,
-                        "canceled_subscriptions_too_complex",
-                    )
-                }
-                crate::__private::Key::Field(43) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_43,
-                        "canceled_subscriptions_too_expensive",
-                    )
-                }
-                crate::__private::Key::Field(44) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_44,
-                        "canceled_subscriptions_unused",
-                    )
-                }
-                crate::__private::Key::Field(45) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_45,
-                        "canceled_subscriptions_other",
-                    )
-                }
-                crate::__private::Key::Field(46) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_46,
-                        "annual_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(47) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_47,
-                        "committed_annual_recurring_revenue",
-                    )
-                }
-                crate::__private::Key::Field(48) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_48,
-                        "checkouts_conversion",
-                    )
-                }
-                crate::__private::Key::Field(49) => {
-                    crate::__private::field(&mut map, &mut field_49, "ltv")
-                }
-                crate::__private::Key::Field(50) => {
-                    crate::__private::field(&mut map, &mut field_50, "gross_margin")
-                }
-                crate::__private::Key::Field(51) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_51,
-                        "gross_margin_percentage",
-                    )
-                }
-                crate::__private::Key::Field(52) => {
-                    crate::__private::field(&mut map, &mut field_52, "cashflow")
-                }
-                crate::__private::Key::Field(53) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_53,
-                        "average_seats_per_customer",
-                    )
-                }
-                crate::__private::Key::Field(54) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_54,
-                        "seat_utilization_rate",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "active_subscriptions"),
+                1 => map.read(&mut field_1, "committed_subscriptions"),
+                2 => map.read(&mut field_2, "monthly_recurring_revenue"),
+                3 => map.read(&mut field_3, "trial_monthly_recurring_revenue"),
+                4 => map.read(&mut field_4, "committed_monthly_recurring_revenue"),
+                5 => map.read(&mut field_5, "trial_committed_monthly_recurring_revenue"),
+                6 => map.read(&mut field_6, "average_revenue_per_user"),
+                7 => map.read(&mut field_7, "checkouts"),
+                8 => map.read(&mut field_8, "succeeded_checkouts"),
+                9 => map.read(&mut field_9, "churned_subscriptions"),
+                10 => map.read(&mut field_10, "churn_rate"),
+                11 => map.read(&mut field_11, "seats_total"),
+                12 => map.read(&mut field_12, "seats_claimed"),
+                13 => map.read(&mut field_13, "seats_pending"),
+                14 => map.read(&mut field_14, "seat_customers"),
+                15 => map.read(&mut field_15, "new_seat_customers"),
+                16 => map.read(&mut field_16, "churned_seat_customers"),
+                17 => map.read(&mut field_17, "orders"),
+                18 => map.read(&mut field_18, "revenue"),
+                19 => map.read(&mut field_19, "net_revenue"),
+                20 => map.read(&mut field_20, "cumulative_revenue"),
+                21 => map.read(&mut field_21, "net_cumulative_revenue"),
+                22 => map.read(&mut field_22, "costs"),
+                23 => map.read(&mut field_23, "cumulative_costs"),
+                24 => map.read(&mut field_24, "average_order_value"),
+                25 => map.read(&mut field_25, "net_average_order_value"),
+                26 => map.read(&mut field_26, "cost_per_user"),
+                27 => map.read(&mut field_27, "active_user_by_event"),
+                28 => map.read(&mut field_28, "one_time_products"),
+                29 => map.read(&mut field_29, "one_time_products_revenue"),
+                30 => map.read(&mut field_30, "one_time_products_net_revenue"),
+                31 => map.read(&mut field_31, "new_subscriptions"),
+                32 => map.read(&mut field_32, "new_subscriptions_revenue"),
+                33 => map.read(&mut field_33, "new_subscriptions_net_revenue"),
+                34 => map.read(&mut field_34, "renewed_subscriptions"),
+                35 => map.read(&mut field_35, "renewed_subscriptions_revenue"),
+                36 => map.read(&mut field_36, "renewed_subscriptions_net_revenue"),
+                37 => map.read(&mut field_37, "canceled_subscriptions"),
+                38 => map.read(&mut field_38, "canceled_subscriptions_customer_service"),
+                39 => map.read(&mut field_39, "canceled_subscriptions_low_quality"),
+                40 => map.read(&mut field_40, "canceled_subscriptions_missing_features"),
+                41 => map.read(&mut field_41, "canceled_subscriptions_switched_service"),
+                42 => map.read(&mut field_42, "canceled_subscriptions_too_complex"),
+                43 => map.read(&mut field_43, "canceled_subscriptions_too_expensive"),
+                44 => map.read(&mut field_44, "canceled_subscriptions_unused"),
+                45 => map.read(&mut field_45, "canceled_subscriptions_other"),
+                46 => map.read(&mut field_46, "annual_recurring_revenue"),
+                47 => map.read(&mut field_47, "committed_annual_recurring_revenue"),
+                48 => map.read(&mut field_48, "checkouts_conversion"),
+                49 => map.read(&mut field_49, "ltv"),
+                50 => map.read(&mut field_50, "gross_margin"),
+                51 => map.read(&mut field_51, "gross_margin_percentage"),
+                52 => map.read(&mut field_52, "cashflow"),
+                53 => map.read(&mut field_53, "average_seats_per_customer"),
+                54 => map.read(&mut field_54, "seat_utilization_rate"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             active_subscriptions: field_0.unwrap_or_default(),
             committed_subscriptions: field_1.unwrap_or_default(),

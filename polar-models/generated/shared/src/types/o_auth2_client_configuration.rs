@@ -87,21 +87,24 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
     const EXPECTING: &'static str = "struct OAuth2ClientConfiguration";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "redirect_uris" => Some(0),
-        "token_endpoint_auth_method" => Some(1),
-        "grant_types" => Some(2),
-        "response_types" => Some(3),
-        "scope" => Some(4),
-        "client_name" => Some(5),
-        "client_uri" => Some(6),
-        "logo_uri" => Some(7),
-        "tos_uri" => Some(8),
-        "policy_uri" => Some(9),
-        "default_sub_type" => Some(10),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "redirect_uris" => Some(0),
+            "token_endpoint_auth_method" => Some(1),
+            "grant_types" => Some(2),
+            "response_types" => Some(3),
+            "scope" => Some(4),
+            "client_name" => Some(5),
+            "client_uri" => Some(6),
+            "logo_uri" => Some(7),
+            "tos_uri" => Some(8),
+            "policy_uri" => Some(9),
+            "default_sub_type" => Some(10),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -113,52 +116,23 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "redirect_uris")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "token_endpoint_auth_method",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "grant_types")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "response_types")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "scope")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "client_name")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "client_uri")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "logo_uri")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tos_uri")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "policy_uri")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "default_sub_type")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "redirect_uris"),
+                1 => map.read(&mut field_1, "token_endpoint_auth_method"),
+                2 => map.read(&mut field_2, "grant_types"),
+                3 => map.read(&mut field_3, "response_types"),
+                4 => map.read(&mut field_4, "scope"),
+                5 => map.read(&mut field_5, "client_name"),
+                6 => map.read(&mut field_6, "client_uri"),
+                7 => map.read(&mut field_7, "logo_uri"),
+                8 => map.read(&mut field_8, "tos_uri"),
+                9 => map.read(&mut field_9, "policy_uri"),
+                10 => map.read(&mut field_10, "default_sub_type"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_5,) {
             (Some(field_5),) => {
                 Ok(Self {

@@ -55,18 +55,21 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientPublic {
     const EXPECTING: &'static str = "struct OAuth2ClientPublic";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "client_id" => Some(2),
-        "client_name" => Some(3),
-        "client_uri" => Some(4),
-        "logo_uri" => Some(5),
-        "tos_uri" => Some(6),
-        "policy_uri" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "client_id" => Some(2),
+            "client_name" => Some(3),
+            "client_uri" => Some(4),
+            "logo_uri" => Some(5),
+            "tos_uri" => Some(6),
+            "policy_uri" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -75,49 +78,32 @@ impl crate::__private::DecodeStruct for OAuth2ClientPublic {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "client_name")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "client_uri")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "logo_uri")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tos_uri")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "policy_uri")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "client_id"),
+                3 => map.read(&mut field_3, "client_name"),
+                4 => map.read(&mut field_4, "client_uri"),
+                5 => map.read(&mut field_5, "logo_uri"),
+                6 => map.read(&mut field_6, "tos_uri"),
+                7 => map.read(&mut field_7, "policy_uri"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2) {
             (Some(field_0), Some(field_2)) => {
                 Ok(Self {

@@ -101,33 +101,39 @@ impl Oauth2AuthorizeResponse {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn client(&self) -> Option<&super::OAuth2ClientPublic> {
-        match self {
-            Self::User(value) => Some(&value.client),
-            Self::Organization(value) => Some(&value.client),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::User(value) => &value.client,
+                Self::Organization(value) => &value.client,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Scopes
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn scopes(&self) -> Option<&[super::Scope]> {
-        match self {
-            Self::User(value) => Some(value.scopes.as_slice()),
-            Self::Organization(value) => Some(value.scopes.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::User(value) => value.scopes.as_slice(),
+                Self::Organization(value) => value.scopes.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Organizations
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organizations(&self) -> Option<&[super::AuthorizeOrganization]> {
-        match self {
-            Self::User(value) => Some(value.organizations.as_slice()),
-            Self::Organization(value) => Some(value.organizations.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::User(value) => value.organizations.as_slice(),
+                Self::Organization(value) => value.organizations.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Requires Single Organization
     ///

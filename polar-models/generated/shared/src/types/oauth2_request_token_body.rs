@@ -138,24 +138,28 @@ impl Oauth2RequestTokenBody {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn client_id(&self) -> Option<&str> {
-        match self {
-            Self::AuthorizationCodeToken(value) => Some(value.client_id.as_str()),
-            Self::RefreshToken(value) => Some(value.client_id.as_str()),
-            Self::WebToken(value) => Some(value.client_id.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::AuthorizationCodeToken(value) => value.client_id.as_str(),
+                Self::RefreshToken(value) => value.client_id.as_str(),
+                Self::WebToken(value) => value.client_id.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Client Secret
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn client_secret(&self) -> Option<&super::Secret> {
-        match self {
-            Self::AuthorizationCodeToken(value) => Some(&value.client_secret),
-            Self::RefreshToken(value) => Some(&value.client_secret),
-            Self::WebToken(value) => Some(&value.client_secret),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::AuthorizationCodeToken(value) => &value.client_secret,
+                Self::RefreshToken(value) => &value.client_secret,
+                Self::WebToken(value) => &value.client_secret,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`AuthorizationCodeToken`](Self::AuthorizationCodeToken) built with [`AuthorizationCodeTokenRequest::new`](super::AuthorizationCodeTokenRequest::new) (`client_id`, `client_secret`, `code`, `redirect_uri`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -87,11 +87,13 @@ impl Oauth2UserinfoResponse {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn sub(&self) -> Option<&str> {
-        match self {
-            Self::UserInfoUser(value) => Some(value.sub.as_str()),
-            Self::UserInfoOrganization(value) => Some(value.sub.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::UserInfoUser(value) => value.sub.as_str(),
+                Self::UserInfoOrganization(value) => value.sub.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///

@@ -80,18 +80,21 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderCreate {
     const EXPECTING: &'static str = "struct OrderCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "custom_field_data" => Some(0),
-        "metadata" => Some(1),
-        "organization_id" => Some(2),
-        "customer_id" => Some(3),
-        "product_id" => Some(4),
-        "currency" => Some(5),
-        "amount" => Some(6),
-        "description" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "custom_field_data" => Some(0),
+            "metadata" => Some(1),
+            "organization_id" => Some(2),
+            "customer_id" => Some(3),
+            "product_id" => Some(4),
+            "currency" => Some(5),
+            "amount" => Some(6),
+            "description" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -100,49 +103,32 @@ impl crate::__private::DecodeStruct for OrderCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "product_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "currency")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "description")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "organization_id"),
+                3 => map.read(&mut field_3, "customer_id"),
+                4 => map.read(&mut field_4, "product_id"),
+                5 => map.read(&mut field_5, "currency"),
+                6 => map.read(&mut field_6, "amount"),
+                7 => map.read(&mut field_7, "description"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_3, field_4) {
             (Some(field_3), Some(field_4)) => {
                 Ok(Self {

@@ -75,18 +75,21 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
 )]
 impl crate::__private::DecodeStruct for OrderItemSchema {
     const EXPECTING: &'static str = "struct OrderItemSchema";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "label" => Some(3),
-        "amount" => Some(4),
-        "tax_amount" => Some(5),
-        "proration" => Some(6),
-        "product_price_id" => Some(7),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "label" => Some(3),
+            "amount" => Some(4),
+            "tax_amount" => Some(5),
+            "proration" => Some(6),
+            "product_price_id" => Some(7),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -95,49 +98,32 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "label")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "tax_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "proration")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "product_price_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "label"),
+                4 => map.read(&mut field_4, "amount"),
+                5 => map.read(&mut field_5, "tax_amount"),
+                6 => map.read(&mut field_6, "proration"),
+                7 => map.read(&mut field_7, "product_price_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3, field_4, field_5) {
             (
                 Some(field_0),

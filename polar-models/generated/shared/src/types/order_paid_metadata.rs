@@ -89,24 +89,27 @@ impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for OrderPaidMetadata {
     const EXPECTING: &'static str = "struct OrderPaidMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "order_id" => Some(0),
-        "product_id" => Some(1),
-        "billing_type" => Some(2),
-        "amount" => Some(3),
-        "currency" => Some(4),
-        "net_amount" => Some(5),
-        "tax_amount" => Some(6),
-        "applied_balance_amount" => Some(7),
-        "discount_amount" => Some(8),
-        "discount_id" => Some(9),
-        "platform_fee" => Some(10),
-        "subscription_id" => Some(11),
-        "recurring_interval" => Some(12),
-        "recurring_interval_count" => Some(13),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "order_id" => Some(0),
+            "product_id" => Some(1),
+            "billing_type" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "net_amount" => Some(5),
+            "tax_amount" => Some(6),
+            "applied_balance_amount" => Some(7),
+            "discount_amount" => Some(8),
+            "discount_id" => Some(9),
+            "platform_fee" => Some(10),
+            "subscription_id" => Some(11),
+            "recurring_interval" => Some(12),
+            "recurring_interval_count" => Some(13),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -121,69 +124,26 @@ impl crate::__private::DecodeStruct for OrderPaidMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "billing_type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "net_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "tax_amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "applied_balance_amount",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "discount_amount")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "discount_id")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "platform_fee")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "subscription_id")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "recurring_interval",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "order_id"),
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "billing_type"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "currency"),
+                5 => map.read(&mut field_5, "net_amount"),
+                6 => map.read(&mut field_6, "tax_amount"),
+                7 => map.read(&mut field_7, "applied_balance_amount"),
+                8 => map.read(&mut field_8, "discount_amount"),
+                9 => map.read(&mut field_9, "discount_id"),
+                10 => map.read(&mut field_10, "platform_fee"),
+                11 => map.read(&mut field_11, "subscription_id"),
+                12 => map.read(&mut field_12, "recurring_interval"),
+                13 => map.read(&mut field_13, "recurring_interval_count"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_3) {
             (Some(field_0), Some(field_3)) => {
                 Ok(Self {

@@ -79,26 +79,29 @@ impl<'de> ::serde::Deserialize<'de> for OrderProduct {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderProduct {
     const EXPECTING: &'static str = "struct OrderProduct";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "id" => Some(1),
-        "created_at" => Some(2),
-        "modified_at" => Some(3),
-        "trial_interval" => Some(4),
-        "trial_interval_count" => Some(5),
-        "name" => Some(6),
-        "description" => Some(7),
-        "visibility" => Some(8),
-        "recurring_interval" => Some(9),
-        "recurring_interval_count" => Some(10),
-        "meter_interval" => Some(11),
-        "meter_interval_count" => Some(12),
-        "is_recurring" => Some(13),
-        "is_archived" => Some(14),
-        "organization_id" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "id" => Some(1),
+            "created_at" => Some(2),
+            "modified_at" => Some(3),
+            "trial_interval" => Some(4),
+            "trial_interval_count" => Some(5),
+            "name" => Some(6),
+            "description" => Some(7),
+            "visibility" => Some(8),
+            "recurring_interval" => Some(9),
+            "recurring_interval_count" => Some(10),
+            "meter_interval" => Some(11),
+            "meter_interval_count" => Some(12),
+            "is_recurring" => Some(13),
+            "is_archived" => Some(14),
+            "organization_id" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -115,90 +118,46 @@ impl crate::__private::DecodeStruct for OrderProduct {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => map.read(&mut field_1, "id"),
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "trial_interval")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "name")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "description")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "visibility")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "recurring_interval")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "meter_interval")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "meter_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "is_recurring")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "is_archived")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                4 => map.read(&mut field_4, "trial_interval"),
+                5 => map.read(&mut field_5, "trial_interval_count"),
+                6 => map.read(&mut field_6, "name"),
+                7 => map.read(&mut field_7, "description"),
+                8 => map.read(&mut field_8, "visibility"),
+                9 => map.read(&mut field_9, "recurring_interval"),
+                10 => map.read(&mut field_10, "recurring_interval_count"),
+                11 => map.read(&mut field_11, "meter_interval"),
+                12 => map.read(&mut field_12, "meter_interval_count"),
+                13 => map.read(&mut field_13, "is_recurring"),
+                14 => map.read(&mut field_14, "is_archived"),
+                15 => map.read(&mut field_15, "organization_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_2, field_6, field_15) {
             (Some(field_1), Some(field_2), Some(field_6), Some(field_15)) => {
                 Ok(Self {

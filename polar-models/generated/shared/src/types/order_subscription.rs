@@ -127,41 +127,44 @@ impl<'de> ::serde::Deserialize<'de> for OrderSubscription {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderSubscription {
     const EXPECTING: &'static str = "struct OrderSubscription";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "id" => Some(3),
-        "amount" => Some(4),
-        "currency" => Some(5),
-        "recurring_interval" => Some(6),
-        "recurring_interval_count" => Some(7),
-        "status" => Some(8),
-        "current_period_start" => Some(9),
-        "current_period_end" => Some(10),
-        "current_meter_period_start" => Some(11),
-        "current_meter_period_end" => Some(12),
-        "trial_start" => Some(13),
-        "trial_end" => Some(14),
-        "cancel_at_period_end" => Some(15),
-        "canceled_at" => Some(16),
-        "started_at" => Some(17),
-        "ends_at" => Some(18),
-        "ended_at" => Some(19),
-        "past_due_at" => Some(20),
-        "pause_at_period_end" => Some(21),
-        "paused_at" => Some(22),
-        "resumes_at" => Some(23),
-        "customer_id" => Some(24),
-        "product_id" => Some(25),
-        "discount_id" => Some(26),
-        "checkout_id" => Some(27),
-        "seats" => Some(28),
-        "customer_cancellation_reason" => Some(29),
-        "customer_cancellation_comment" => Some(30),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "id" => Some(3),
+            "amount" => Some(4),
+            "currency" => Some(5),
+            "recurring_interval" => Some(6),
+            "recurring_interval_count" => Some(7),
+            "status" => Some(8),
+            "current_period_start" => Some(9),
+            "current_period_end" => Some(10),
+            "current_meter_period_start" => Some(11),
+            "current_meter_period_end" => Some(12),
+            "trial_start" => Some(13),
+            "trial_end" => Some(14),
+            "cancel_at_period_end" => Some(15),
+            "canceled_at" => Some(16),
+            "started_at" => Some(17),
+            "ends_at" => Some(18),
+            "ended_at" => Some(19),
+            "past_due_at" => Some(20),
+            "pause_at_period_end" => Some(21),
+            "paused_at" => Some(22),
+            "resumes_at" => Some(23),
+            "customer_id" => Some(24),
+            "product_id" => Some(25),
+            "discount_id" => Some(26),
+            "checkout_id" => Some(27),
+            "seats" => Some(28),
+            "customer_cancellation_reason" => Some(29),
+            "customer_cancellation_comment" => Some(30),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -193,208 +196,139 @@ impl crate::__private::DecodeStruct for OrderSubscription {
         let mut field_28 = None;
         let mut field_29 = None;
         let mut field_30 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "amount")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "currency")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "recurring_interval")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "status")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "id"),
+                4 => map.read(&mut field_4, "amount"),
+                5 => map.read(&mut field_5, "currency"),
+                6 => map.read(&mut field_6, "recurring_interval"),
+                7 => map.read(&mut field_7, "recurring_interval_count"),
+                8 => map.read(&mut field_8, "status"),
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "current_period_start",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "current_period_end",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "current_meter_period_start",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "current_meter_period_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field_with(
-                        &mut map,
+                14 => {
+                    map.read_with(
                         &mut field_14,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "cancel_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field_with(
-                        &mut map,
+                15 => map.read(&mut field_15, "cancel_at_period_end"),
+                16 => {
+                    map.read_with(
                         &mut field_16,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field_with(
-                        &mut map,
+                17 => {
+                    map.read_with(
                         &mut field_17,
                         "started_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field_with(
-                        &mut map,
+                18 => {
+                    map.read_with(
                         &mut field_18,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field_with(
-                        &mut map,
+                19 => {
+                    map.read_with(
                         &mut field_19,
                         "ended_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field_with(
-                        &mut map,
+                20 => {
+                    map.read_with(
                         &mut field_20,
                         "past_due_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_21,
-                        "pause_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field_with(
-                        &mut map,
+                21 => map.read(&mut field_21, "pause_at_period_end"),
+                22 => {
+                    map.read_with(
                         &mut field_22,
                         "paused_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field_with(
-                        &mut map,
+                23 => {
+                    map.read_with(
                         &mut field_23,
                         "resumes_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "customer_id")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "product_id")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "discount_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "checkout_id")
-                }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "seats")
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_29,
-                        "customer_cancellation_reason",
-                    )
-                }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_30,
-                        "customer_cancellation_comment",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                24 => map.read(&mut field_24, "customer_id"),
+                25 => map.read(&mut field_25, "product_id"),
+                26 => map.read(&mut field_26, "discount_id"),
+                27 => map.read(&mut field_27, "checkout_id"),
+                28 => map.read(&mut field_28, "seats"),
+                29 => map.read(&mut field_29, "customer_cancellation_reason"),
+                30 => map.read(&mut field_30, "customer_cancellation_comment"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_1,
             field_3,

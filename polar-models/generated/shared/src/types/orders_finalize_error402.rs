@@ -87,10 +87,12 @@ impl OrdersFinalizeError402 {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::PaymentFailed(value) => Some(value.detail.as_str()),
-            Self::PaymentActionRequired(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::PaymentFailed(value) => value.detail.as_str(),
+                Self::PaymentActionRequired(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -93,10 +93,12 @@ impl OrdersFinalizeError403 {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::OffSessionChargesNotEnabled(value) => Some(value.detail.as_str()),
-            Self::OrganizationNotReadyForPayments(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::OffSessionChargesNotEnabled(value) => value.detail.as_str(),
+                Self::OrganizationNotReadyForPayments(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

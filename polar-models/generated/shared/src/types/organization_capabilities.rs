@@ -49,53 +49,37 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationCapabilities {
     const EXPECTING: &'static str = "struct OrganizationCapabilities";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "checkout_payments" => Some(0),
-        "subscription_renewals" => Some(1),
-        "payouts" => Some(2),
-        "refunds" => Some(3),
-        "api_access" => Some(4),
-        "dashboard_access" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "checkout_payments" => Some(0),
+            "subscription_renewals" => Some(1),
+            "payouts" => Some(2),
+            "refunds" => Some(3),
+            "api_access" => Some(4),
+            "dashboard_access" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "checkout_payments")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "subscription_renewals",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "payouts")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "refunds")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "api_access")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "dashboard_access")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "checkout_payments"),
+                1 => map.read(&mut field_1, "subscription_renewals"),
+                2 => map.read(&mut field_2, "payouts"),
+                3 => map.read(&mut field_3, "refunds"),
+                4 => map.read(&mut field_4, "api_access"),
+                5 => map.read(&mut field_5, "dashboard_access"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             checkout_payments: field_0.unwrap_or_default(),
             subscription_renewals: field_1.unwrap_or_default(),

@@ -87,20 +87,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationDetails {
     const EXPECTING: &'static str = "struct OrganizationDetails";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "about" => Some(0),
-        "product_description" => Some(1),
-        "selling_categories" => Some(2),
-        "pricing_models" => Some(3),
-        "intended_use" => Some(4),
-        "customer_acquisition" => Some(5),
-        "future_annual_revenue" => Some(6),
-        "switching" => Some(7),
-        "switching_from" => Some(8),
-        "previous_annual_revenue" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "about" => Some(0),
+            "product_description" => Some(1),
+            "selling_categories" => Some(2),
+            "pricing_models" => Some(3),
+            "intended_use" => Some(4),
+            "customer_acquisition" => Some(5),
+            "future_annual_revenue" => Some(6),
+            "switching" => Some(7),
+            "switching_from" => Some(8),
+            "previous_annual_revenue" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -111,61 +114,22 @@ impl crate::__private::DecodeStruct for OrganizationDetails {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "about")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "product_description",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "selling_categories")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "pricing_models")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "intended_use")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "customer_acquisition",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "future_annual_revenue",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "switching")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "switching_from")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "previous_annual_revenue",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "about"),
+                1 => map.read(&mut field_1, "product_description"),
+                2 => map.read(&mut field_2, "selling_categories"),
+                3 => map.read(&mut field_3, "pricing_models"),
+                4 => map.read(&mut field_4, "intended_use"),
+                5 => map.read(&mut field_5, "customer_acquisition"),
+                6 => map.read(&mut field_6, "future_annual_revenue"),
+                7 => map.read(&mut field_7, "switching"),
+                8 => map.read(&mut field_8, "switching_from"),
+                9 => map.read(&mut field_9, "previous_annual_revenue"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             about: field_0.unwrap_or_default(),
             product_description: field_1.unwrap_or_default(),

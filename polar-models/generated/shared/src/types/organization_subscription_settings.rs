@@ -49,60 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
     const EXPECTING: &'static str = "struct OrganizationSubscriptionSettings";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "allow_multiple_subscriptions" => Some(0),
-        "proration_behavior" => Some(1),
-        "benefit_revocation_grace_period" => Some(2),
-        "prevent_trial_abuse" => Some(3),
-        "allow_customer_updates" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "allow_multiple_subscriptions" => Some(0),
+            "proration_behavior" => Some(1),
+            "benefit_revocation_grace_period" => Some(2),
+            "prevent_trial_abuse" => Some(3),
+            "allow_customer_updates" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "allow_multiple_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "proration_behavior")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "benefit_revocation_grace_period",
-                    )
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "prevent_trial_abuse",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "allow_customer_updates",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "allow_multiple_subscriptions"),
+                1 => map.read(&mut field_1, "proration_behavior"),
+                2 => map.read(&mut field_2, "benefit_revocation_grace_period"),
+                3 => map.read(&mut field_3, "prevent_trial_abuse"),
+                4 => map.read(&mut field_4, "allow_customer_updates"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_2,) {
             (Some(field_2),) => {
                 Ok(Self {

@@ -151,11 +151,13 @@ impl Payment {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Card(value) => Some(&value.created_at),
-            Self::Generic(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.created_at,
+                Self::Generic(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -173,55 +175,65 @@ impl Payment {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Card(value) => Some(&value.id),
-            Self::Generic(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.id,
+                Self::Generic(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The payment processor.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
-        match self {
-            Self::Card(value) => Some(&value.processor),
-            Self::Generic(value) => Some(&value.processor),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.processor,
+                Self::Generic(value) => &value.processor,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The payment status.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn status(&self) -> Option<&super::PaymentStatus> {
-        match self {
-            Self::Card(value) => Some(&value.status),
-            Self::Generic(value) => Some(&value.status),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.status,
+                Self::Generic(value) => &value.status,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The payment amount in cents.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn amount(&self) -> Option<&i64> {
-        match self {
-            Self::Card(value) => Some(&value.amount),
-            Self::Generic(value) => Some(&value.amount),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.amount,
+                Self::Generic(value) => &value.amount,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The payment currency. Currently, only `usd` is supported.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn currency(&self) -> Option<&str> {
-        match self {
-            Self::Card(value) => Some(value.currency.as_str()),
-            Self::Generic(value) => Some(value.currency.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => value.currency.as_str(),
+                Self::Generic(value) => value.currency.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// What initiated this payment attempt, e.g. initial purchase, subscription renewal, or an automated dunning retry.
     ///
@@ -261,11 +273,13 @@ impl Payment {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Card(value) => Some(&value.organization_id),
-            Self::Generic(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Card(value) => &value.organization_id,
+                Self::Generic(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the checkout session associated with this payment.
     ///

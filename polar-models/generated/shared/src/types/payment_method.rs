@@ -127,22 +127,26 @@ impl PaymentMethod {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::CustomerPaymentMethodCard(value) => Some(&value.id),
-            Self::CustomerPaymentMethodGeneric(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::CustomerPaymentMethodCard(value) => &value.id,
+                Self::CustomerPaymentMethodGeneric(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::CustomerPaymentMethodCard(value) => Some(&value.created_at),
-            Self::CustomerPaymentMethodGeneric(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::CustomerPaymentMethodCard(value) => &value.created_at,
+                Self::CustomerPaymentMethodGeneric(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -160,32 +164,38 @@ impl PaymentMethod {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn processor(&self) -> Option<&super::PaymentProcessor> {
-        match self {
-            Self::CustomerPaymentMethodCard(value) => Some(&value.processor),
-            Self::CustomerPaymentMethodGeneric(value) => Some(&value.processor),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::CustomerPaymentMethodCard(value) => &value.processor,
+                Self::CustomerPaymentMethodGeneric(value) => &value.processor,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Customer Id
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::CustomerPaymentMethodCard(value) => Some(&value.customer_id),
-            Self::CustomerPaymentMethodGeneric(value) => Some(&value.customer_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::CustomerPaymentMethodCard(value) => &value.customer_id,
+                Self::CustomerPaymentMethodGeneric(value) => &value.customer_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Whether this payment method is the customer's default payment method.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_default(&self) -> Option<&bool> {
-        match self {
-            Self::CustomerPaymentMethodCard(value) => Some(&value.is_default),
-            Self::CustomerPaymentMethodGeneric(value) => Some(&value.is_default),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::CustomerPaymentMethodCard(value) => &value.is_default,
+                Self::CustomerPaymentMethodGeneric(value) => &value.is_default,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

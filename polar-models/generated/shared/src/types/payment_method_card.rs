@@ -52,17 +52,20 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PaymentMethodCard {
     const EXPECTING: &'static str = "struct PaymentMethodCard";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "processor" => Some(3),
-        "customer_id" => Some(4),
-        "type" => Some(5),
-        "method_metadata" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "processor" => Some(3),
+            "customer_id" => Some(4),
+            "type" => Some(5),
+            "method_metadata" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -70,46 +73,31 @@ impl crate::__private::DecodeStruct for PaymentMethodCard {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "processor")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "type")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "method_metadata")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                3 => map.read(&mut field_3, "processor"),
+                4 => map.read(&mut field_4, "customer_id"),
+                5 => map.read(&mut field_5, "type"),
+                6 => map.read(&mut field_6, "method_metadata"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_4, field_6) {
             (Some(field_0), Some(field_1), Some(field_4), Some(field_6)) => {
                 Ok(Self {

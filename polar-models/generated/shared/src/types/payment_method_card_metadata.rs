@@ -66,44 +66,34 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
 )]
 impl crate::__private::DecodeStruct for PaymentMethodCardMetadata {
     const EXPECTING: &'static str = "struct PaymentMethodCardMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "brand" => Some(0),
-        "last4" => Some(1),
-        "exp_month" => Some(2),
-        "exp_year" => Some(3),
-        "wallet" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "brand" => Some(0),
+            "last4" => Some(1),
+            "exp_month" => Some(2),
+            "exp_year" => Some(3),
+            "wallet" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "brand")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "last4")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "exp_month")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "exp_year")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "wallet")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "brand"),
+                1 => map.read(&mut field_1, "last4"),
+                2 => map.read(&mut field_2, "exp_month"),
+                3 => map.read(&mut field_3, "exp_year"),
+                4 => map.read(&mut field_4, "wallet"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_3) {
             (Some(field_0), Some(field_1), Some(field_2), Some(field_3)) => {
                 Ok(Self {

@@ -52,49 +52,37 @@ impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PortalAuthenticatedUser {
     const EXPECTING: &'static str = "struct PortalAuthenticatedUser";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "type" => Some(0),
-        "name" => Some(1),
-        "email" => Some(2),
-        "customer_id" => Some(3),
-        "member_id" => Some(4),
-        "role" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "type" => Some(0),
+            "name" => Some(1),
+            "email" => Some(2),
+            "customer_id" => Some(3),
+            "member_id" => Some(4),
+            "role" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "type")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "member_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "role")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "type"),
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "email"),
+                3 => map.read(&mut field_3, "customer_id"),
+                4 => map.read(&mut field_4, "member_id"),
+                5 => map.read(&mut field_5, "role"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3) {
             (Some(field_0), Some(field_2), Some(field_3)) => {
                 Ok(Self {

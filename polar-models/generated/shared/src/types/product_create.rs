@@ -126,22 +126,26 @@ impl ProductCreate {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Recurring(value) => Some(value.name.as_str()),
-            Self::OneTime(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Recurring(value) => value.name.as_str(),
+                Self::OneTime(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The description of the product.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn description(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Recurring(value) => Some(&value.description),
-            Self::OneTime(value) => Some(&value.description),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Recurring(value) => &value.description,
+                Self::OneTime(value) => &value.description,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The visibility of the product.
     ///
@@ -159,11 +163,13 @@ impl ProductCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn medias(&self) -> Option<&crate::Nullable<Vec<super::uuid::Uuid>>> {
-        match self {
-            Self::Recurring(value) => Some(&value.medias),
-            Self::OneTime(value) => Some(&value.medias),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Recurring(value) => &value.medias,
+                Self::OneTime(value) => &value.medias,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// List of custom fields to attach.
     ///
@@ -181,11 +187,13 @@ impl ProductCreate {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Recurring(value) => Some(&value.organization_id),
-            Self::OneTime(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Recurring(value) => &value.organization_id,
+                Self::OneTime(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Recurring`](Self::Recurring) built with [`ProductCreateRecurring::new`](super::ProductCreateRecurring::new) (`name`, `prices`, `recurring_interval`): every optional property left out (build the member itself to set some).
     #[inline]

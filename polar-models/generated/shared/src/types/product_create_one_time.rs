@@ -85,20 +85,23 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductCreateOneTime {
     const EXPECTING: &'static str = "struct ProductCreateOneTime";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "name" => Some(1),
-        "description" => Some(2),
-        "visibility" => Some(3),
-        "prices" => Some(4),
-        "medias" => Some(5),
-        "attached_custom_fields" => Some(6),
-        "organization_id" => Some(7),
-        "recurring_interval" => Some(8),
-        "recurring_interval_count" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "description" => Some(2),
+            "visibility" => Some(3),
+            "prices" => Some(4),
+            "medias" => Some(5),
+            "attached_custom_fields" => Some(6),
+            "organization_id" => Some(7),
+            "recurring_interval" => Some(8),
+            "recurring_interval_count" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -109,58 +112,28 @@ impl crate::__private::DecodeStruct for ProductCreateOneTime {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "description")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "visibility")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "prices")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "medias")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "attached_custom_fields",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "recurring_interval")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "description"),
+                3 => map.read(&mut field_3, "visibility"),
+                4 => map.read(&mut field_4, "prices"),
+                5 => map.read(&mut field_5, "medias"),
+                6 => map.read(&mut field_6, "attached_custom_fields"),
+                7 => map.read(&mut field_7, "organization_id"),
+                8 => map.read(&mut field_8, "recurring_interval"),
+                9 => map.read(&mut field_9, "recurring_interval_count"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1,) {
             (Some(field_1),) => {
                 Ok(Self {
@@ -419,13 +392,15 @@ impl ProductCreateOneTimePricesItem {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
-        match self {
-            Self::Fixed(value) => Some(&value.tax_behavior),
-            Self::Custom(value) => Some(&value.tax_behavior),
-            Self::SeatBased(value) => Some(&value.tax_behavior),
-            Self::MeteredUnit(value) => Some(&value.tax_behavior),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.tax_behavior,
+                Self::Custom(value) => &value.tax_behavior,
+                Self::SeatBased(value) => &value.tax_behavior,
+                Self::MeteredUnit(value) => &value.tax_behavior,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
     #[inline]

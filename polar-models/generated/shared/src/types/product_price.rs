@@ -303,13 +303,15 @@ impl ProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Fixed(value) => Some(&value.created_at),
-            Self::Custom(value) => Some(&value.created_at),
-            Self::SeatBased(value) => Some(&value.created_at),
-            Self::MeteredUnit(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.created_at,
+                Self::Custom(value) => &value.created_at,
+                Self::SeatBased(value) => &value.created_at,
+                Self::MeteredUnit(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -329,39 +331,45 @@ impl ProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Fixed(value) => Some(&value.id),
-            Self::Custom(value) => Some(&value.id),
-            Self::SeatBased(value) => Some(&value.id),
-            Self::MeteredUnit(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.id,
+                Self::Custom(value) => &value.id,
+                Self::SeatBased(value) => &value.id,
+                Self::MeteredUnit(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The source of the price . `catalog` is a predefined price, while `ad_hoc` is a price created dynamically on a Checkout session.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn source(&self) -> Option<&super::ProductPriceSource> {
-        match self {
-            Self::Fixed(value) => Some(&value.source),
-            Self::Custom(value) => Some(&value.source),
-            Self::SeatBased(value) => Some(&value.source),
-            Self::MeteredUnit(value) => Some(&value.source),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.source,
+                Self::Custom(value) => &value.source,
+                Self::SeatBased(value) => &value.source,
+                Self::MeteredUnit(value) => &value.source,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The currency in which the customer will be charged.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn price_currency(&self) -> Option<&str> {
-        match self {
-            Self::Fixed(value) => Some(value.price_currency.as_str()),
-            Self::Custom(value) => Some(value.price_currency.as_str()),
-            Self::SeatBased(value) => Some(value.price_currency.as_str()),
-            Self::MeteredUnit(value) => Some(value.price_currency.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => value.price_currency.as_str(),
+                Self::Custom(value) => value.price_currency.as_str(),
+                Self::SeatBased(value) => value.price_currency.as_str(),
+                Self::MeteredUnit(value) => value.price_currency.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The tax behavior of the price. If null, it defaults to the organization's default tax behavior.
     ///
@@ -381,25 +389,29 @@ impl ProductPrice {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_archived(&self) -> Option<&bool> {
-        match self {
-            Self::Fixed(value) => Some(&value.is_archived),
-            Self::Custom(value) => Some(&value.is_archived),
-            Self::SeatBased(value) => Some(&value.is_archived),
-            Self::MeteredUnit(value) => Some(&value.is_archived),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.is_archived,
+                Self::Custom(value) => &value.is_archived,
+                Self::SeatBased(value) => &value.is_archived,
+                Self::MeteredUnit(value) => &value.is_archived,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the product owning the price.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Fixed(value) => Some(&value.product_id),
-            Self::Custom(value) => Some(&value.product_id),
-            Self::SeatBased(value) => Some(&value.product_id),
-            Self::MeteredUnit(value) => Some(&value.product_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.product_id,
+                Self::Custom(value) => &value.product_id,
+                Self::SeatBased(value) => &value.product_id,
+                Self::MeteredUnit(value) => &value.product_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -196,39 +196,31 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
 )]
 impl crate::__private::DecodeStruct for ProductPriceFixedCreate {
     const EXPECTING: &'static str = "struct ProductPriceFixedCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "amount_type" => Some(0),
-        "price_currency" => Some(1),
-        "tax_behavior" => Some(2),
-        "price_amount" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "amount_type" => Some(0),
+            "price_currency" => Some(1),
+            "tax_behavior" => Some(2),
+            "price_amount" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "amount_type")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "price_currency")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "tax_behavior")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "price_amount")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "amount_type"),
+                1 => map.read(&mut field_1, "price_currency"),
+                2 => map.read(&mut field_2, "tax_behavior"),
+                3 => map.read(&mut field_3, "price_amount"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_3,) {
             (Some(field_3),) => {
                 Ok(Self {

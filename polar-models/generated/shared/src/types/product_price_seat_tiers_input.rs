@@ -63,29 +63,25 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
 )]
 impl crate::__private::DecodeStruct for ProductPriceSeatTiersInput {
     const EXPECTING: &'static str = "struct ProductPriceSeatTiersInput";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "seat_tier_type" => Some(0),
-        "tiers" => Some(1),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "seat_tier_type" => Some(0),
+            "tiers" => Some(1),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "seat_tier_type")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "tiers")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "seat_tier_type"),
+                1 => map.read(&mut field_1, "tiers"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             seat_tier_type: field_0.unwrap_or_default(),
             tiers: field_1.unwrap_or_default(),

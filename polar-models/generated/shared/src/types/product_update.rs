@@ -93,22 +93,25 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductUpdate {
     const EXPECTING: &'static str = "struct ProductUpdate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "trial_interval" => Some(1),
-        "trial_interval_count" => Some(2),
-        "name" => Some(3),
-        "description" => Some(4),
-        "recurring_interval" => Some(5),
-        "recurring_interval_count" => Some(6),
-        "is_archived" => Some(7),
-        "visibility" => Some(8),
-        "prices" => Some(9),
-        "medias" => Some(10),
-        "attached_custom_fields" => Some(11),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "trial_interval" => Some(1),
+            "trial_interval_count" => Some(2),
+            "name" => Some(3),
+            "description" => Some(4),
+            "recurring_interval" => Some(5),
+            "recurring_interval_count" => Some(6),
+            "is_archived" => Some(7),
+            "visibility" => Some(8),
+            "prices" => Some(9),
+            "medias" => Some(10),
+            "attached_custom_fields" => Some(11),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -121,68 +124,30 @@ impl crate::__private::DecodeStruct for ProductUpdate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "trial_interval")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "description")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "recurring_interval")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "is_archived")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "visibility")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "prices")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "medias")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_11,
-                        "attached_custom_fields",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "trial_interval"),
+                2 => map.read(&mut field_2, "trial_interval_count"),
+                3 => map.read(&mut field_3, "name"),
+                4 => map.read(&mut field_4, "description"),
+                5 => map.read(&mut field_5, "recurring_interval"),
+                6 => map.read(&mut field_6, "recurring_interval_count"),
+                7 => map.read(&mut field_7, "is_archived"),
+                8 => map.read(&mut field_8, "visibility"),
+                9 => map.read(&mut field_9, "prices"),
+                10 => map.read(&mut field_10, "medias"),
+                11 => map.read(&mut field_11, "attached_custom_fields"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
             trial_interval: field_1.unwrap_or_default(),
@@ -640,13 +605,15 @@ impl ProductUpdatePricesItemVariant2 {
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn tax_behavior(&self) -> Option<&crate::Nullable<super::TaxBehaviorOption>> {
-        match self {
-            Self::Fixed(value) => Some(&value.tax_behavior),
-            Self::Custom(value) => Some(&value.tax_behavior),
-            Self::SeatBased(value) => Some(&value.tax_behavior),
-            Self::MeteredUnit(value) => Some(&value.tax_behavior),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.tax_behavior,
+                Self::Custom(value) => &value.tax_behavior,
+                Self::SeatBased(value) => &value.tax_behavior,
+                Self::MeteredUnit(value) => &value.tax_behavior,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Fixed`](Self::Fixed) built with [`ProductPriceFixedCreate::new`](super::ProductPriceFixedCreate::new) (`price_amount`): every optional property left out (build the member itself to set some).
     #[inline]

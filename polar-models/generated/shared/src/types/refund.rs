@@ -73,25 +73,28 @@ impl<'de> ::serde::Deserialize<'de> for Refund {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl crate::__private::DecodeStruct for Refund {
     const EXPECTING: &'static str = "struct Refund";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "metadata" => Some(3),
-        "status" => Some(4),
-        "reason" => Some(5),
-        "amount" => Some(6),
-        "tax_amount" => Some(7),
-        "currency" => Some(8),
-        "organization_id" => Some(9),
-        "order_id" => Some(10),
-        "subscription_id" => Some(11),
-        "customer_id" => Some(12),
-        "revoke_benefits" => Some(13),
-        "dispute" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "metadata" => Some(3),
+            "status" => Some(4),
+            "reason" => Some(5),
+            "amount" => Some(6),
+            "tax_amount" => Some(7),
+            "currency" => Some(8),
+            "organization_id" => Some(9),
+            "order_id" => Some(10),
+            "subscription_id" => Some(11),
+            "customer_id" => Some(12),
+            "revoke_benefits" => Some(13),
+            "dispute" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -107,75 +110,45 @@ impl crate::__private::DecodeStruct for Refund {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "status")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "reason")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "currency")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "organization_id")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "order_id")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "subscription_id")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "customer_id")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "revoke_benefits")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "dispute")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                4 => map.read(&mut field_4, "status"),
+                5 => map.read(&mut field_5, "reason"),
+                6 => map.read(&mut field_6, "amount"),
+                7 => map.read(&mut field_7, "tax_amount"),
+                8 => map.read(&mut field_8, "currency"),
+                9 => map.read(&mut field_9, "organization_id"),
+                10 => map.read(&mut field_10, "order_id"),
+                11 => map.read(&mut field_11, "subscription_id"),
+                12 => map.read(&mut field_12, "customer_id"),
+                13 => map.read(&mut field_13, "revoke_benefits"),
+                14 => map.read(&mut field_14, "dispute"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_2,

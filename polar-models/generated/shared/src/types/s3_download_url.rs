@@ -42,44 +42,40 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for S3DownloadUrl {
     const EXPECTING: &'static str = "struct S3DownloadUrl";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "url" => Some(0),
-        "headers" => Some(1),
-        "expires_at" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "url" => Some(0),
+            "headers" => Some(1),
+            "expires_at" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "url")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "url"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "headers",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "expires_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2) {
             (Some(field_0), Some(field_2)) => {
                 Ok(Self {

@@ -34,24 +34,22 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileCreateMultipart {
     const EXPECTING: &'static str = "struct S3FileCreateMultipart";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "parts" => Some(0),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut field_0 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "parts")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "parts" => Some(0),
+            _ => None,
         }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut field_0 = None;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "parts"),
+                _ => {}
+            }
+        }
+        map.end()?;
         Ok(Self {
             parts: field_0.unwrap_or_default(),
         })

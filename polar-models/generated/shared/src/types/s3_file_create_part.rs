@@ -43,43 +43,31 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileCreatePart {
     const EXPECTING: &'static str = "struct S3FileCreatePart";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "number" => Some(0),
-        "chunk_start" => Some(1),
-        "chunk_end" => Some(2),
-        "checksum_sha256_base64" => Some(3),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "number" => Some(0),
+            "chunk_start" => Some(1),
+            "chunk_end" => Some(2),
+            "checksum_sha256_base64" => Some(3),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "number")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "chunk_start")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "chunk_end")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "checksum_sha256_base64",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "number"),
+                1 => map.read(&mut field_1, "chunk_start"),
+                2 => map.read(&mut field_2, "chunk_end"),
+                3 => map.read(&mut field_3, "checksum_sha256_base64"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2) {
             (Some(field_0), Some(field_1), Some(field_2)) => {
                 Ok(Self {

@@ -57,17 +57,20 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileUploadPart {
     const EXPECTING: &'static str = "struct S3FileUploadPart";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "number" => Some(0),
-        "chunk_start" => Some(1),
-        "chunk_end" => Some(2),
-        "checksum_sha256_base64" => Some(3),
-        "url" => Some(4),
-        "expires_at" => Some(5),
-        "headers" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "number" => Some(0),
+            "chunk_start" => Some(1),
+            "chunk_end" => Some(2),
+            "checksum_sha256_base64" => Some(3),
+            "url" => Some(4),
+            "expires_at" => Some(5),
+            "headers" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -75,50 +78,31 @@ impl crate::__private::DecodeStruct for S3FileUploadPart {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "number")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "chunk_start")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "chunk_end")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "checksum_sha256_base64",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "url")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "number"),
+                1 => map.read(&mut field_1, "chunk_start"),
+                2 => map.read(&mut field_2, "chunk_end"),
+                3 => map.read(&mut field_3, "checksum_sha256_base64"),
+                4 => map.read(&mut field_4, "url"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "expires_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "headers",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_4, field_5) {
             (
                 Some(field_0),

@@ -50,49 +50,37 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for SeatClaimInfo {
     const EXPECTING: &'static str = "struct SeatClaimInfo";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "product_name" => Some(0),
-        "product_id" => Some(1),
-        "organization_name" => Some(2),
-        "organization_slug" => Some(3),
-        "customer_email" => Some(4),
-        "can_claim" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "product_name" => Some(0),
+            "product_id" => Some(1),
+            "organization_name" => Some(2),
+            "organization_slug" => Some(3),
+            "customer_email" => Some(4),
+            "can_claim" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_name")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_name")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "organization_slug")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_email")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "can_claim")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "product_name"),
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "organization_name"),
+                3 => map.read(&mut field_3, "organization_slug"),
+                4 => map.read(&mut field_4, "customer_email"),
+                5 => map.read(&mut field_5, "can_claim"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_3, field_4) {
             (
                 Some(field_0),

@@ -58,53 +58,37 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionReactivatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionReactivatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionReactivatedMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "subscription_id" => Some(0),
-        "product_id" => Some(1),
-        "amount" => Some(2),
-        "currency" => Some(3),
-        "recurring_interval" => Some(4),
-        "recurring_interval_count" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "subscription_id" => Some(0),
+            "product_id" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "recurring_interval" => Some(4),
+            "recurring_interval_count" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "subscription_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "recurring_interval")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "subscription_id"),
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "amount"),
+                3 => map.read(&mut field_3, "currency"),
+                4 => map.read(&mut field_4, "recurring_interval"),
+                5 => map.read(&mut field_5, "recurring_interval_count"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0,) {
             (Some(field_0),) => {
                 Ok(Self {

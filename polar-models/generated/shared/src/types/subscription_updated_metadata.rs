@@ -62,17 +62,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionUpdatedMetadata";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "product_id" => Some(0),
-        "proration_behavior" => Some(1),
-        "discount_id" => Some(2),
-        "trial_end" => Some(3),
-        "seats" => Some(4),
-        "billing_period_end" => Some(5),
-        "subscription_id" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "product_id" => Some(0),
+            "proration_behavior" => Some(1),
+            "discount_id" => Some(2),
+            "trial_end" => Some(3),
+            "seats" => Some(4),
+            "billing_period_end" => Some(5),
+            "subscription_id" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -80,36 +83,19 @@ impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "product_id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "proration_behavior")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "discount_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_end")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "seats")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "billing_period_end")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "subscription_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "product_id"),
+                1 => map.read(&mut field_1, "proration_behavior"),
+                2 => map.read(&mut field_2, "discount_id"),
+                3 => map.read(&mut field_3, "trial_end"),
+                4 => map.read(&mut field_4, "seats"),
+                5 => map.read(&mut field_5, "billing_period_end"),
+                6 => map.read(&mut field_6, "subscription_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_6,) {
             (Some(field_6),) => {
                 Ok(Self {

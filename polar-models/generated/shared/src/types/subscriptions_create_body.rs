@@ -108,11 +108,13 @@ impl SubscriptionsCreateBody {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn product_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::SubscriptionCreateCustomer(value) => Some(&value.product_id),
-            Self::SubscriptionCreateExternalCustomer(value) => Some(&value.product_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::SubscriptionCreateCustomer(value) => &value.product_id,
+                Self::SubscriptionCreateExternalCustomer(value) => &value.product_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`SubscriptionCreateCustomer`](Self::SubscriptionCreateCustomer) built with [`SubscriptionCreateCustomer::new`](super::SubscriptionCreateCustomer::new) (`product_id`, `customer_id`): every optional property left out (build the member itself to set some).
     #[inline]

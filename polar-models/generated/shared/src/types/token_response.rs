@@ -52,49 +52,37 @@ impl<'de> ::serde::Deserialize<'de> for TokenResponse {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for TokenResponse {
     const EXPECTING: &'static str = "struct TokenResponse";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "access_token" => Some(0),
-        "token_type" => Some(1),
-        "expires_in" => Some(2),
-        "refresh_token" => Some(3),
-        "scope" => Some(4),
-        "id_token" => Some(5),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "access_token" => Some(0),
+            "token_type" => Some(1),
+            "expires_in" => Some(2),
+            "refresh_token" => Some(3),
+            "scope" => Some(4),
+            "id_token" => Some(5),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "access_token")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "token_type")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "expires_in")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "refresh_token")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "scope")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id_token")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "access_token"),
+                1 => map.read(&mut field_1, "token_type"),
+                2 => map.read(&mut field_2, "expires_in"),
+                3 => map.read(&mut field_3, "refresh_token"),
+                4 => map.read(&mut field_4, "scope"),
+                5 => map.read(&mut field_5, "id_token"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_4) {
             (Some(field_0), Some(field_2), Some(field_4)) => {
                 Ok(Self {

@@ -178,54 +178,36 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
 )]
 impl crate::__private::DecodeStruct for ValidationError {
     const EXPECTING: &'static str = "struct ValidationError";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "loc" => Some(0),
-        "msg" => Some(1),
-        "type" => Some(2),
-        "input" => Some(3),
-        "ctx" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "loc" => Some(0),
+            "msg" => Some(1),
+            "type" => Some(2),
+            "input" => Some(3),
+            "ctx" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "loc")
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "loc"),
+                1 => map.read(&mut field_1, "msg"),
+                2 => map.read(&mut field_2, "type"),
+                3 => {
+                    map.read_with(&mut field_3, "input", crate::__private::unique_keys())
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "msg")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_3,
-                        "input",
-                        crate::__private::unique_keys(),
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_4,
-                        "ctx",
-                        crate::__private::unique_keys(),
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                4 => map.read_with(&mut field_4, "ctx", crate::__private::unique_keys()),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_2) {
             (Some(field_1), Some(field_2)) => {
                 Ok(Self {

@@ -61,17 +61,20 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for WebTokenRequest {
     const EXPECTING: &'static str = "struct WebTokenRequest";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "grant_type" => Some(0),
-        "client_id" => Some(1),
-        "client_secret" => Some(2),
-        "session_token" => Some(3),
-        "sub_type" => Some(4),
-        "sub" => Some(5),
-        "scope" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "grant_type" => Some(0),
+            "client_id" => Some(1),
+            "client_secret" => Some(2),
+            "session_token" => Some(3),
+            "sub_type" => Some(4),
+            "sub" => Some(5),
+            "scope" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -79,36 +82,19 @@ impl crate::__private::DecodeStruct for WebTokenRequest {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "grant_type")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "client_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "client_secret")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "session_token")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "sub_type")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "sub")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "scope")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "grant_type"),
+                1 => map.read(&mut field_1, "client_id"),
+                2 => map.read(&mut field_2, "client_secret"),
+                3 => map.read(&mut field_3, "session_token"),
+                4 => map.read(&mut field_4, "sub_type"),
+                5 => map.read(&mut field_5, "sub"),
+                6 => map.read(&mut field_6, "scope"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_2, field_3) {
             (Some(field_1), Some(field_2), Some(field_3)) => {
                 Ok(Self {

@@ -95,28 +95,31 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryWebhook {
 #[cfg(feature = "benefit_grants")]
 impl crate::__private::DecodeStruct for BenefitGrantGitHubRepositoryWebhook {
     const EXPECTING: &'static str = "struct BenefitGrantGitHubRepositoryWebhook";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "granted_at" => Some(3),
-        "is_granted" => Some(4),
-        "revoked_at" => Some(5),
-        "is_revoked" => Some(6),
-        "subscription_id" => Some(7),
-        "order_id" => Some(8),
-        "customer_id" => Some(9),
-        "member_id" => Some(10),
-        "benefit_id" => Some(11),
-        "error" => Some(12),
-        "customer" => Some(13),
-        "member" => Some(14),
-        "benefit" => Some(15),
-        "properties" => Some(16),
-        "previous_properties" => Some(17),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "granted_at" => Some(3),
+            "is_granted" => Some(4),
+            "revoked_at" => Some(5),
+            "is_revoked" => Some(6),
+            "subscription_id" => Some(7),
+            "order_id" => Some(8),
+            "customer_id" => Some(9),
+            "member_id" => Some(10),
+            "benefit_id" => Some(11),
+            "error" => Some(12),
+            "customer" => Some(13),
+            "member" => Some(14),
+            "benefit" => Some(15),
+            "properties" => Some(16),
+            "previous_properties" => Some(17),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -135,93 +138,54 @@ impl crate::__private::DecodeStruct for BenefitGrantGitHubRepositoryWebhook {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "granted_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "is_granted")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => map.read(&mut field_4, "is_granted"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "revoked_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "is_revoked")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "subscription_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "order_id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "customer_id")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "member_id")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "benefit_id")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "error")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "customer")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "member")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "benefit")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "properties")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_17,
-                        "previous_properties",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                6 => map.read(&mut field_6, "is_revoked"),
+                7 => map.read(&mut field_7, "subscription_id"),
+                8 => map.read(&mut field_8, "order_id"),
+                9 => map.read(&mut field_9, "customer_id"),
+                10 => map.read(&mut field_10, "member_id"),
+                11 => map.read(&mut field_11, "benefit_id"),
+                12 => map.read(&mut field_12, "error"),
+                13 => map.read(&mut field_13, "customer"),
+                14 => map.read(&mut field_14, "member"),
+                15 => map.read(&mut field_15, "benefit"),
+                16 => map.read(&mut field_16, "properties"),
+                17 => map.read(&mut field_17, "previous_properties"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_9, field_11, field_13, field_15, field_16) {
             (
                 Some(field_0),

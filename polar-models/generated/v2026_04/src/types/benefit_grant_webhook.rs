@@ -437,17 +437,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Discord(value) => Some(&value.created_at),
-            Self::Custom(value) => Some(&value.created_at),
-            Self::GitHubRepository(value) => Some(&value.created_at),
-            Self::Downloadables(value) => Some(&value.created_at),
-            Self::LicenseKeys(value) => Some(&value.created_at),
-            Self::MeterCredit(value) => Some(&value.created_at),
-            Self::FeatureFlag(value) => Some(&value.created_at),
-            Self::SlackSharedChannel(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.created_at,
+                Self::Custom(value) => &value.created_at,
+                Self::GitHubRepository(value) => &value.created_at,
+                Self::Downloadables(value) => &value.created_at,
+                Self::LicenseKeys(value) => &value.created_at,
+                Self::MeterCredit(value) => &value.created_at,
+                Self::FeatureFlag(value) => &value.created_at,
+                Self::SlackSharedChannel(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -471,17 +473,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.id),
-            Self::Custom(value) => Some(&value.id),
-            Self::GitHubRepository(value) => Some(&value.id),
-            Self::Downloadables(value) => Some(&value.id),
-            Self::LicenseKeys(value) => Some(&value.id),
-            Self::MeterCredit(value) => Some(&value.id),
-            Self::FeatureFlag(value) => Some(&value.id),
-            Self::SlackSharedChannel(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.id,
+                Self::Custom(value) => &value.id,
+                Self::GitHubRepository(value) => &value.id,
+                Self::Downloadables(value) => &value.id,
+                Self::LicenseKeys(value) => &value.id,
+                Self::MeterCredit(value) => &value.id,
+                Self::FeatureFlag(value) => &value.id,
+                Self::SlackSharedChannel(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The timestamp when the benefit was granted. If `None`, the benefit is not granted.
     ///
@@ -505,17 +509,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_granted(&self) -> Option<&bool> {
-        match self {
-            Self::Discord(value) => Some(&value.is_granted),
-            Self::Custom(value) => Some(&value.is_granted),
-            Self::GitHubRepository(value) => Some(&value.is_granted),
-            Self::Downloadables(value) => Some(&value.is_granted),
-            Self::LicenseKeys(value) => Some(&value.is_granted),
-            Self::MeterCredit(value) => Some(&value.is_granted),
-            Self::FeatureFlag(value) => Some(&value.is_granted),
-            Self::SlackSharedChannel(value) => Some(&value.is_granted),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.is_granted,
+                Self::Custom(value) => &value.is_granted,
+                Self::GitHubRepository(value) => &value.is_granted,
+                Self::Downloadables(value) => &value.is_granted,
+                Self::LicenseKeys(value) => &value.is_granted,
+                Self::MeterCredit(value) => &value.is_granted,
+                Self::FeatureFlag(value) => &value.is_granted,
+                Self::SlackSharedChannel(value) => &value.is_granted,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The timestamp when the benefit was revoked. If `None`, the benefit is not revoked.
     ///
@@ -539,17 +545,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_revoked(&self) -> Option<&bool> {
-        match self {
-            Self::Discord(value) => Some(&value.is_revoked),
-            Self::Custom(value) => Some(&value.is_revoked),
-            Self::GitHubRepository(value) => Some(&value.is_revoked),
-            Self::Downloadables(value) => Some(&value.is_revoked),
-            Self::LicenseKeys(value) => Some(&value.is_revoked),
-            Self::MeterCredit(value) => Some(&value.is_revoked),
-            Self::FeatureFlag(value) => Some(&value.is_revoked),
-            Self::SlackSharedChannel(value) => Some(&value.is_revoked),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.is_revoked,
+                Self::Custom(value) => &value.is_revoked,
+                Self::GitHubRepository(value) => &value.is_revoked,
+                Self::Downloadables(value) => &value.is_revoked,
+                Self::LicenseKeys(value) => &value.is_revoked,
+                Self::MeterCredit(value) => &value.is_revoked,
+                Self::FeatureFlag(value) => &value.is_revoked,
+                Self::SlackSharedChannel(value) => &value.is_revoked,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the subscription that granted this benefit.
     ///
@@ -590,17 +598,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.customer_id),
-            Self::Custom(value) => Some(&value.customer_id),
-            Self::GitHubRepository(value) => Some(&value.customer_id),
-            Self::Downloadables(value) => Some(&value.customer_id),
-            Self::LicenseKeys(value) => Some(&value.customer_id),
-            Self::MeterCredit(value) => Some(&value.customer_id),
-            Self::FeatureFlag(value) => Some(&value.customer_id),
-            Self::SlackSharedChannel(value) => Some(&value.customer_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.customer_id,
+                Self::Custom(value) => &value.customer_id,
+                Self::GitHubRepository(value) => &value.customer_id,
+                Self::Downloadables(value) => &value.customer_id,
+                Self::LicenseKeys(value) => &value.customer_id,
+                Self::MeterCredit(value) => &value.customer_id,
+                Self::FeatureFlag(value) => &value.customer_id,
+                Self::SlackSharedChannel(value) => &value.customer_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the member concerned by this grant.
     ///
@@ -624,17 +634,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn benefit_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Discord(value) => Some(&value.benefit_id),
-            Self::Custom(value) => Some(&value.benefit_id),
-            Self::GitHubRepository(value) => Some(&value.benefit_id),
-            Self::Downloadables(value) => Some(&value.benefit_id),
-            Self::LicenseKeys(value) => Some(&value.benefit_id),
-            Self::MeterCredit(value) => Some(&value.benefit_id),
-            Self::FeatureFlag(value) => Some(&value.benefit_id),
-            Self::SlackSharedChannel(value) => Some(&value.benefit_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.benefit_id,
+                Self::Custom(value) => &value.benefit_id,
+                Self::GitHubRepository(value) => &value.benefit_id,
+                Self::Downloadables(value) => &value.benefit_id,
+                Self::LicenseKeys(value) => &value.benefit_id,
+                Self::MeterCredit(value) => &value.benefit_id,
+                Self::FeatureFlag(value) => &value.benefit_id,
+                Self::SlackSharedChannel(value) => &value.benefit_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The error information if the benefit grant failed with an unrecoverable error.
     ///
@@ -658,17 +670,19 @@ impl BenefitGrantWebhook {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn customer(&self) -> Option<&super::Customer> {
-        match self {
-            Self::Discord(value) => Some(&value.customer),
-            Self::Custom(value) => Some(&value.customer),
-            Self::GitHubRepository(value) => Some(&value.customer),
-            Self::Downloadables(value) => Some(&value.customer),
-            Self::LicenseKeys(value) => Some(&value.customer),
-            Self::MeterCredit(value) => Some(&value.customer),
-            Self::FeatureFlag(value) => Some(&value.customer),
-            Self::SlackSharedChannel(value) => Some(&value.customer),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Discord(value) => &value.customer,
+                Self::Custom(value) => &value.customer,
+                Self::GitHubRepository(value) => &value.customer,
+                Self::Downloadables(value) => &value.customer,
+                Self::LicenseKeys(value) => &value.customer,
+                Self::MeterCredit(value) => &value.customer,
+                Self::FeatureFlag(value) => &value.customer,
+                Self::SlackSharedChannel(value) => &value.customer,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A member of a customer.
     ///

@@ -225,65 +225,68 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublic {
 #[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for CheckoutPublic {
     const EXPECTING: &'static str = "struct CheckoutPublic";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "custom_field_data" => Some(3),
-        "payment_processor" => Some(4),
-        "status" => Some(5),
-        "client_secret" => Some(6),
-        "url" => Some(7),
-        "expires_at" => Some(8),
-        "success_url" => Some(9),
-        "return_url" => Some(10),
-        "embed_origin" => Some(11),
-        "amount" => Some(12),
-        "seats" => Some(13),
-        "min_seats" => Some(14),
-        "max_seats" => Some(15),
-        "discount_amount" => Some(16),
-        "net_amount" => Some(17),
-        "tax_amount" => Some(18),
-        "tax_behavior" => Some(19),
-        "total_amount" => Some(20),
-        "currency" => Some(21),
-        "allow_trial" => Some(22),
-        "active_trial_interval" => Some(23),
-        "active_trial_interval_count" => Some(24),
-        "trial_end" => Some(25),
-        "organization_id" => Some(26),
-        "product_id" => Some(27),
-        "product_price_id" => Some(28),
-        "discount_id" => Some(29),
-        "allow_discount_codes" => Some(30),
-        "require_billing_address" => Some(31),
-        "is_discount_applicable" => Some(32),
-        "is_free_product_price" => Some(33),
-        "is_payment_required" => Some(34),
-        "is_payment_setup_required" => Some(35),
-        "is_payment_form_required" => Some(36),
-        "customer_id" => Some(37),
-        "is_business_customer" => Some(38),
-        "customer_name" => Some(39),
-        "customer_email" => Some(40),
-        "customer_ip_address" => Some(41),
-        "customer_billing_name" => Some(42),
-        "customer_billing_address" => Some(43),
-        "customer_tax_id" => Some(44),
-        "locale" => Some(45),
-        "payment_processor_metadata" => Some(46),
-        "billing_address_fields" => Some(47),
-        "products" => Some(48),
-        "product" => Some(49),
-        "product_price" => Some(50),
-        "prices" => Some(51),
-        "discount" => Some(52),
-        "organization" => Some(53),
-        "attached_custom_fields" => Some(54),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "custom_field_data" => Some(3),
+            "payment_processor" => Some(4),
+            "status" => Some(5),
+            "client_secret" => Some(6),
+            "url" => Some(7),
+            "expires_at" => Some(8),
+            "success_url" => Some(9),
+            "return_url" => Some(10),
+            "embed_origin" => Some(11),
+            "amount" => Some(12),
+            "seats" => Some(13),
+            "min_seats" => Some(14),
+            "max_seats" => Some(15),
+            "discount_amount" => Some(16),
+            "net_amount" => Some(17),
+            "tax_amount" => Some(18),
+            "tax_behavior" => Some(19),
+            "total_amount" => Some(20),
+            "currency" => Some(21),
+            "allow_trial" => Some(22),
+            "active_trial_interval" => Some(23),
+            "active_trial_interval_count" => Some(24),
+            "trial_end" => Some(25),
+            "organization_id" => Some(26),
+            "product_id" => Some(27),
+            "product_price_id" => Some(28),
+            "discount_id" => Some(29),
+            "allow_discount_codes" => Some(30),
+            "require_billing_address" => Some(31),
+            "is_discount_applicable" => Some(32),
+            "is_free_product_price" => Some(33),
+            "is_payment_required" => Some(34),
+            "is_payment_setup_required" => Some(35),
+            "is_payment_form_required" => Some(36),
+            "customer_id" => Some(37),
+            "is_business_customer" => Some(38),
+            "customer_name" => Some(39),
+            "customer_email" => Some(40),
+            "customer_ip_address" => Some(41),
+            "customer_billing_name" => Some(42),
+            "customer_billing_address" => Some(43),
+            "customer_tax_id" => Some(44),
+            "locale" => Some(45),
+            "payment_processor_metadata" => Some(46),
+            "billing_address_fields" => Some(47),
+            "products" => Some(48),
+            "product" => Some(49),
+            "product_price" => Some(50),
+            "prices" => Some(51),
+            "discount" => Some(52),
+            "organization" => Some(53),
+            "attached_custom_fields" => Some(54),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -339,275 +342,109 @@ impl crate::__private::DecodeStruct for CheckoutPublic {
         let mut field_52 = None;
         let mut field_53 = None;
         let mut field_54 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "payment_processor")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "status")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "client_secret")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "url")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => map.read(&mut field_4, "payment_processor"),
+                5 => map.read(&mut field_5, "status"),
+                6 => map.read(&mut field_6, "client_secret"),
+                7 => map.read(&mut field_7, "url"),
+                8 => {
+                    map.read_with(
                         &mut field_8,
                         "expires_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "success_url")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "return_url")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "embed_origin")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "amount")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "seats")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "min_seats")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "max_seats")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "discount_amount")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "net_amount")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "tax_amount")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "tax_behavior")
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "total_amount")
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "currency")
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "allow_trial")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_23,
-                        "active_trial_interval",
-                    )
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_24,
-                        "active_trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field_with(
-                        &mut map,
+                9 => map.read(&mut field_9, "success_url"),
+                10 => map.read(&mut field_10, "return_url"),
+                11 => map.read(&mut field_11, "embed_origin"),
+                12 => map.read(&mut field_12, "amount"),
+                13 => map.read(&mut field_13, "seats"),
+                14 => map.read(&mut field_14, "min_seats"),
+                15 => map.read(&mut field_15, "max_seats"),
+                16 => map.read(&mut field_16, "discount_amount"),
+                17 => map.read(&mut field_17, "net_amount"),
+                18 => map.read(&mut field_18, "tax_amount"),
+                19 => map.read(&mut field_19, "tax_behavior"),
+                20 => map.read(&mut field_20, "total_amount"),
+                21 => map.read(&mut field_21, "currency"),
+                22 => map.read(&mut field_22, "allow_trial"),
+                23 => map.read(&mut field_23, "active_trial_interval"),
+                24 => map.read(&mut field_24, "active_trial_interval_count"),
+                25 => {
+                    map.read_with(
                         &mut field_25,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "organization_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "product_id")
-                }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "product_price_id")
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "discount_id")
-                }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_30,
-                        "allow_discount_codes",
-                    )
-                }
-                crate::__private::Key::Field(31) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_31,
-                        "require_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(32) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_32,
-                        "is_discount_applicable",
-                    )
-                }
-                crate::__private::Key::Field(33) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_33,
-                        "is_free_product_price",
-                    )
-                }
-                crate::__private::Key::Field(34) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_34,
-                        "is_payment_required",
-                    )
-                }
-                crate::__private::Key::Field(35) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_35,
-                        "is_payment_setup_required",
-                    )
-                }
-                crate::__private::Key::Field(36) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_36,
-                        "is_payment_form_required",
-                    )
-                }
-                crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "customer_id")
-                }
-                crate::__private::Key::Field(38) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_38,
-                        "is_business_customer",
-                    )
-                }
-                crate::__private::Key::Field(39) => {
-                    crate::__private::field(&mut map, &mut field_39, "customer_name")
-                }
-                crate::__private::Key::Field(40) => {
-                    crate::__private::field(&mut map, &mut field_40, "customer_email")
-                }
-                crate::__private::Key::Field(41) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_41,
-                        "customer_ip_address",
-                    )
-                }
-                crate::__private::Key::Field(42) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_42,
-                        "customer_billing_name",
-                    )
-                }
-                crate::__private::Key::Field(43) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_43,
-                        "customer_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(44) => {
-                    crate::__private::field(&mut map, &mut field_44, "customer_tax_id")
-                }
-                crate::__private::Key::Field(45) => {
-                    crate::__private::field(&mut map, &mut field_45, "locale")
-                }
-                crate::__private::Key::Field(46) => {
-                    crate::__private::field_with(
-                        &mut map,
+                26 => map.read(&mut field_26, "organization_id"),
+                27 => map.read(&mut field_27, "product_id"),
+                28 => map.read(&mut field_28, "product_price_id"),
+                29 => map.read(&mut field_29, "discount_id"),
+                30 => map.read(&mut field_30, "allow_discount_codes"),
+                31 => map.read(&mut field_31, "require_billing_address"),
+                32 => map.read(&mut field_32, "is_discount_applicable"),
+                33 => map.read(&mut field_33, "is_free_product_price"),
+                34 => map.read(&mut field_34, "is_payment_required"),
+                35 => map.read(&mut field_35, "is_payment_setup_required"),
+                36 => map.read(&mut field_36, "is_payment_form_required"),
+                37 => map.read(&mut field_37, "customer_id"),
+                38 => map.read(&mut field_38, "is_business_customer"),
+                39 => map.read(&mut field_39, "customer_name"),
+                40 => map.read(&mut field_40, "customer_email"),
+                41 => map.read(&mut field_41, "customer_ip_address"),
+                42 => map.read(&mut field_42, "customer_billing_name"),
+                43 => map.read(&mut field_43, "customer_billing_address"),
+                44 => map.read(&mut field_44, "customer_tax_id"),
+                45 => map.read(&mut field_45, "locale"),
+                46 => {
+                    map.read_with(
                         &mut field_46,
                         "payment_processor_metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(47) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_47,
-                        "billing_address_fields",
-                    )
-                }
-                crate::__private::Key::Field(48) => {
-                    crate::__private::field(&mut map, &mut field_48, "products")
-                }
-                crate::__private::Key::Field(49) => {
-                    crate::__private::field(&mut map, &mut field_49, "product")
-                }
-                crate::__private::Key::Field(50) => {
-                    crate::__private::field(&mut map, &mut field_50, "product_price")
-                }
-                crate::__private::Key::Field(51) => {
-                    crate::__private::field_with(
-                        &mut map,
+                47 => map.read(&mut field_47, "billing_address_fields"),
+                48 => map.read(&mut field_48, "products"),
+                49 => map.read(&mut field_49, "product"),
+                50 => map.read(&mut field_50, "product_price"),
+                51 => {
+                    map.read_with(
                         &mut field_51,
                         "prices",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(52) => {
-                    crate::__private::field(&mut map, &mut field_52, "discount")
-                }
-                crate::__private::Key::Field(53) => {
-                    crate::__private::field(&mut map, &mut field_53, "organization")
-                }
-                crate::__private::Key::Field(54) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_54,
-                        "attached_custom_fields",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                52 => map.read(&mut field_52, "discount"),
+                53 => map.read(&mut field_53, "organization"),
+                54 => map.read(&mut field_54, "attached_custom_fields"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

@@ -136,44 +136,47 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
 #[cfg(feature = "customer_portal")]
 impl crate::__private::DecodeStruct for CustomerOrder {
     const EXPECTING: &'static str = "struct CustomerOrder";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "status" => Some(3),
-        "paid" => Some(4),
-        "subtotal_amount" => Some(5),
-        "discount_amount" => Some(6),
-        "net_amount" => Some(7),
-        "tax_amount" => Some(8),
-        "total_amount" => Some(9),
-        "applied_balance_amount" => Some(10),
-        "due_amount" => Some(11),
-        "refunded_amount" => Some(12),
-        "refunded_tax_amount" => Some(13),
-        "currency" => Some(14),
-        "billing_reason" => Some(15),
-        "billing_name" => Some(16),
-        "billing_address" => Some(17),
-        "invoice_number" => Some(18),
-        "is_invoice_generated" => Some(19),
-        "receipt_number" => Some(20),
-        "seats" => Some(21),
-        "customer_id" => Some(22),
-        "product_id" => Some(23),
-        "discount_id" => Some(24),
-        "subscription_id" => Some(25),
-        "checkout_id" => Some(26),
-        "next_payment_attempt_at" => Some(27),
-        "product" => Some(28),
-        "subscription" => Some(29),
-        "items" => Some(30),
-        "description" => Some(31),
-        "refundable_amount" => Some(32),
-        "refundable_tax_amount" => Some(33),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "status" => Some(3),
+            "paid" => Some(4),
+            "subtotal_amount" => Some(5),
+            "discount_amount" => Some(6),
+            "net_amount" => Some(7),
+            "tax_amount" => Some(8),
+            "total_amount" => Some(9),
+            "applied_balance_amount" => Some(10),
+            "due_amount" => Some(11),
+            "refunded_amount" => Some(12),
+            "refunded_tax_amount" => Some(13),
+            "currency" => Some(14),
+            "billing_reason" => Some(15),
+            "billing_name" => Some(16),
+            "billing_address" => Some(17),
+            "invoice_number" => Some(18),
+            "is_invoice_generated" => Some(19),
+            "receipt_number" => Some(20),
+            "seats" => Some(21),
+            "customer_id" => Some(22),
+            "product_id" => Some(23),
+            "discount_id" => Some(24),
+            "subscription_id" => Some(25),
+            "checkout_id" => Some(26),
+            "next_payment_attempt_at" => Some(27),
+            "product" => Some(28),
+            "subscription" => Some(29),
+            "items" => Some(30),
+            "description" => Some(31),
+            "refundable_amount" => Some(32),
+            "refundable_tax_amount" => Some(33),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -208,148 +211,64 @@ impl crate::__private::DecodeStruct for CustomerOrder {
         let mut field_31 = None;
         let mut field_32 = None;
         let mut field_33 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "status")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "paid")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "subtotal_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "discount_amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "net_amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tax_amount")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "total_amount")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "applied_balance_amount",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "due_amount")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "refunded_amount")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "refunded_tax_amount",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "currency")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "billing_reason")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "billing_name")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "billing_address")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "invoice_number")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_19,
-                        "is_invoice_generated",
-                    )
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "receipt_number")
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "seats")
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "customer_id")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "product_id")
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "discount_id")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "subscription_id")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "status"),
+                4 => map.read(&mut field_4, "paid"),
+                5 => map.read(&mut field_5, "subtotal_amount"),
+                6 => map.read(&mut field_6, "discount_amount"),
+                7 => map.read(&mut field_7, "net_amount"),
+                8 => map.read(&mut field_8, "tax_amount"),
+                9 => map.read(&mut field_9, "total_amount"),
+                10 => map.read(&mut field_10, "applied_balance_amount"),
+                11 => map.read(&mut field_11, "due_amount"),
+                12 => map.read(&mut field_12, "refunded_amount"),
+                13 => map.read(&mut field_13, "refunded_tax_amount"),
+                14 => map.read(&mut field_14, "currency"),
+                15 => map.read(&mut field_15, "billing_reason"),
+                16 => map.read(&mut field_16, "billing_name"),
+                17 => map.read(&mut field_17, "billing_address"),
+                18 => map.read(&mut field_18, "invoice_number"),
+                19 => map.read(&mut field_19, "is_invoice_generated"),
+                20 => map.read(&mut field_20, "receipt_number"),
+                21 => map.read(&mut field_21, "seats"),
+                22 => map.read(&mut field_22, "customer_id"),
+                23 => map.read(&mut field_23, "product_id"),
+                24 => map.read(&mut field_24, "discount_id"),
+                25 => map.read(&mut field_25, "subscription_id"),
+                26 => map.read(&mut field_26, "checkout_id"),
+                27 => {
+                    map.read_with(
                         &mut field_27,
                         "next_payment_attempt_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(&mut map, &mut field_28, "product")
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field(&mut map, &mut field_29, "subscription")
-                }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field(&mut map, &mut field_30, "items")
-                }
-                crate::__private::Key::Field(31) => {
-                    crate::__private::field(&mut map, &mut field_31, "description")
-                }
-                crate::__private::Key::Field(32) => {
-                    crate::__private::field(&mut map, &mut field_32, "refundable_amount")
-                }
-                crate::__private::Key::Field(33) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_33,
-                        "refundable_tax_amount",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                28 => map.read(&mut field_28, "product"),
+                29 => map.read(&mut field_29, "subscription"),
+                30 => map.read(&mut field_30, "items"),
+                31 => map.read(&mut field_31, "description"),
+                32 => map.read(&mut field_32, "refundable_amount"),
+                33 => map.read(&mut field_33, "refundable_tax_amount"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

@@ -102,30 +102,33 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividual {
 #[cfg(feature = "customers")]
 impl crate::__private::DecodeStruct for CustomerStateIndividual {
     const EXPECTING: &'static str = "struct CustomerStateIndividual";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "metadata" => Some(3),
-        "external_id" => Some(4),
-        "email" => Some(5),
-        "email_verified" => Some(6),
-        "type" => Some(7),
-        "name" => Some(8),
-        "billing_name" => Some(9),
-        "billing_address" => Some(10),
-        "tax_id" => Some(11),
-        "locale" => Some(12),
-        "organization_id" => Some(13),
-        "default_payment_method_id" => Some(14),
-        "deleted_at" => Some(15),
-        "avatar_url" => Some(16),
-        "active_subscriptions" => Some(17),
-        "granted_benefits" => Some(18),
-        "active_meters" => Some(19),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "metadata" => Some(3),
+            "external_id" => Some(4),
+            "email" => Some(5),
+            "email_verified" => Some(6),
+            "type" => Some(7),
+            "name" => Some(8),
+            "billing_name" => Some(9),
+            "billing_address" => Some(10),
+            "tax_id" => Some(11),
+            "locale" => Some(12),
+            "organization_id" => Some(13),
+            "default_payment_method_id" => Some(14),
+            "deleted_at" => Some(15),
+            "avatar_url" => Some(16),
+            "active_subscriptions" => Some(17),
+            "granted_benefits" => Some(18),
+            "active_meters" => Some(19),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -146,103 +149,56 @@ impl crate::__private::DecodeStruct for CustomerStateIndividual {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "external_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "email")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "email_verified")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "type")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "name")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "billing_name")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "billing_address")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "tax_id")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "locale")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "organization_id")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "default_payment_method_id",
-                    )
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => map.read(&mut field_4, "external_id"),
+                5 => map.read(&mut field_5, "email"),
+                6 => map.read(&mut field_6, "email_verified"),
+                7 => map.read(&mut field_7, "type"),
+                8 => map.read(&mut field_8, "name"),
+                9 => map.read(&mut field_9, "billing_name"),
+                10 => map.read(&mut field_10, "billing_address"),
+                11 => map.read(&mut field_11, "tax_id"),
+                12 => map.read(&mut field_12, "locale"),
+                13 => map.read(&mut field_13, "organization_id"),
+                14 => map.read(&mut field_14, "default_payment_method_id"),
+                15 => {
+                    map.read_with(
                         &mut field_15,
                         "deleted_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "avatar_url")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_17,
-                        "active_subscriptions",
-                    )
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "granted_benefits")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(&mut map, &mut field_19, "active_meters")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                16 => map.read(&mut field_16, "avatar_url"),
+                17 => map.read(&mut field_17, "active_subscriptions"),
+                18 => map.read(&mut field_18, "granted_benefits"),
+                19 => map.read(&mut field_19, "active_meters"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_5, field_13) {
             (Some(field_0), Some(field_1), Some(field_5), Some(field_13)) => {
                 Ok(Self {

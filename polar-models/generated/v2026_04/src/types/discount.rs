@@ -271,39 +271,45 @@ impl Discount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.duration),
-            Self::FixedRepeatDuration(value) => Some(&value.duration),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.duration),
-            Self::PercentageRepeatDuration(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.duration,
+                Self::FixedRepeatDuration(value) => &value.duration,
+                Self::PercentageOnceForeverDuration(value) => &value.duration,
+                Self::PercentageRepeatDuration(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.r#type),
-            Self::FixedRepeatDuration(value) => Some(&value.r#type),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.r#type),
-            Self::PercentageRepeatDuration(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.r#type,
+                Self::FixedRepeatDuration(value) => &value.r#type,
+                Self::PercentageOnceForeverDuration(value) => &value.r#type,
+                Self::PercentageRepeatDuration(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.created_at),
-            Self::FixedRepeatDuration(value) => Some(&value.created_at),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.created_at),
-            Self::PercentageRepeatDuration(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.created_at,
+                Self::FixedRepeatDuration(value) => &value.created_at,
+                Self::PercentageOnceForeverDuration(value) => &value.created_at,
+                Self::PercentageRepeatDuration(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -323,39 +329,45 @@ impl Discount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.id),
-            Self::FixedRepeatDuration(value) => Some(&value.id),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.id),
-            Self::PercentageRepeatDuration(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.id,
+                Self::FixedRepeatDuration(value) => &value.id,
+                Self::PercentageOnceForeverDuration(value) => &value.id,
+                Self::PercentageRepeatDuration(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.metadata),
-            Self::FixedRepeatDuration(value) => Some(&value.metadata),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.metadata),
-            Self::PercentageRepeatDuration(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.metadata,
+                Self::FixedRepeatDuration(value) => &value.metadata,
+                Self::PercentageOnceForeverDuration(value) => &value.metadata,
+                Self::PercentageRepeatDuration(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(value.name.as_str()),
-            Self::FixedRepeatDuration(value) => Some(value.name.as_str()),
-            Self::PercentageOnceForeverDuration(value) => Some(value.name.as_str()),
-            Self::PercentageRepeatDuration(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => value.name.as_str(),
+                Self::FixedRepeatDuration(value) => value.name.as_str(),
+                Self::PercentageOnceForeverDuration(value) => value.name.as_str(),
+                Self::PercentageRepeatDuration(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code customers can use to apply the discount during checkout.
     ///
@@ -414,38 +426,44 @@ impl Discount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn redemptions_count(&self) -> Option<&i64> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.redemptions_count),
-            Self::FixedRepeatDuration(value) => Some(&value.redemptions_count),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.redemptions_count),
-            Self::PercentageRepeatDuration(value) => Some(&value.redemptions_count),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.redemptions_count,
+                Self::FixedRepeatDuration(value) => &value.redemptions_count,
+                Self::PercentageOnceForeverDuration(value) => &value.redemptions_count,
+                Self::PercentageRepeatDuration(value) => &value.redemptions_count,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The organization ID.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(&value.organization_id),
-            Self::FixedRepeatDuration(value) => Some(&value.organization_id),
-            Self::PercentageOnceForeverDuration(value) => Some(&value.organization_id),
-            Self::PercentageRepeatDuration(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => &value.organization_id,
+                Self::FixedRepeatDuration(value) => &value.organization_id,
+                Self::PercentageOnceForeverDuration(value) => &value.organization_id,
+                Self::PercentageRepeatDuration(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Products
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn products(&self) -> Option<&[super::DiscountProduct]> {
-        match self {
-            Self::FixedOnceForeverDuration(value) => Some(value.products.as_slice()),
-            Self::FixedRepeatDuration(value) => Some(value.products.as_slice()),
-            Self::PercentageOnceForeverDuration(value) => Some(value.products.as_slice()),
-            Self::PercentageRepeatDuration(value) => Some(value.products.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDuration(value) => value.products.as_slice(),
+                Self::FixedRepeatDuration(value) => value.products.as_slice(),
+                Self::PercentageOnceForeverDuration(value) => value.products.as_slice(),
+                Self::PercentageRepeatDuration(value) => value.products.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

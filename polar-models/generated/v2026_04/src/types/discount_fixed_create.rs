@@ -114,24 +114,27 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
 #[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountFixedCreate {
     const EXPECTING: &'static str = "struct DiscountFixedCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "name" => Some(1),
-        "code" => Some(2),
-        "starts_at" => Some(3),
-        "ends_at" => Some(4),
-        "max_redemptions" => Some(5),
-        "products" => Some(6),
-        "organization_id" => Some(7),
-        "type" => Some(8),
-        "duration" => Some(9),
-        "duration_in_months" => Some(10),
-        "amount" => Some(11),
-        "currency" => Some(12),
-        "amounts" => Some(13),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "code" => Some(2),
+            "starts_at" => Some(3),
+            "ends_at" => Some(4),
+            "max_redemptions" => Some(5),
+            "products" => Some(6),
+            "organization_id" => Some(7),
+            "type" => Some(8),
+            "duration" => Some(9),
+            "duration_in_months" => Some(10),
+            "amount" => Some(11),
+            "currency" => Some(12),
+            "amounts" => Some(13),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -146,71 +149,38 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "code")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "starts_at")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ends_at")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "products")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "type")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "duration")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "duration_in_months",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "amount")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "currency")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "code"),
+                3 => map.read(&mut field_3, "starts_at"),
+                4 => map.read(&mut field_4, "ends_at"),
+                5 => map.read(&mut field_5, "max_redemptions"),
+                6 => map.read(&mut field_6, "products"),
+                7 => map.read(&mut field_7, "organization_id"),
+                8 => map.read(&mut field_8, "type"),
+                9 => map.read(&mut field_9, "duration"),
+                10 => map.read(&mut field_10, "duration_in_months"),
+                11 => map.read(&mut field_11, "amount"),
+                12 => map.read(&mut field_12, "currency"),
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1,) {
             (Some(field_1),) => {
                 Ok(Self {

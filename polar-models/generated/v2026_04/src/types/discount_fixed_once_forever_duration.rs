@@ -86,27 +86,30 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
 #[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct DiscountFixedOnceForeverDuration";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "type" => Some(1),
-        "amount" => Some(2),
-        "currency" => Some(3),
-        "amounts" => Some(4),
-        "created_at" => Some(5),
-        "modified_at" => Some(6),
-        "id" => Some(7),
-        "metadata" => Some(8),
-        "name" => Some(9),
-        "code" => Some(10),
-        "starts_at" => Some(11),
-        "ends_at" => Some(12),
-        "max_redemptions" => Some(13),
-        "redemptions_count" => Some(14),
-        "organization_id" => Some(15),
-        "products" => Some(16),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "type" => Some(1),
+            "amount" => Some(2),
+            "currency" => Some(3),
+            "amounts" => Some(4),
+            "created_at" => Some(5),
+            "modified_at" => Some(6),
+            "id" => Some(7),
+            "metadata" => Some(8),
+            "name" => Some(9),
+            "code" => Some(10),
+            "starts_at" => Some(11),
+            "ends_at" => Some(12),
+            "max_redemptions" => Some(13),
+            "redemptions_count" => Some(14),
+            "organization_id" => Some(15),
+            "products" => Some(16),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -124,96 +127,65 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "amount")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "currency")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "type"),
+                2 => map.read(&mut field_2, "amount"),
+                3 => map.read(&mut field_3, "currency"),
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field_with(
-                        &mut map,
+                7 => map.read(&mut field_7, "id"),
+                8 => {
+                    map.read_with(
                         &mut field_8,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "name")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "code")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                9 => map.read(&mut field_9, "name"),
+                10 => map.read(&mut field_10, "code"),
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "max_redemptions")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "redemptions_count")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "products")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                13 => map.read(&mut field_13, "max_redemptions"),
+                14 => map.read(&mut field_14, "redemptions_count"),
+                15 => map.read(&mut field_15, "organization_id"),
+                16 => map.read(&mut field_16, "products"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_2, field_3, field_5, field_7, field_9, field_14, field_15) {
             (
                 Some(field_2),

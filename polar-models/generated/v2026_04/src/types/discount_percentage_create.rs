@@ -100,22 +100,25 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreate {
 #[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountPercentageCreate {
     const EXPECTING: &'static str = "struct DiscountPercentageCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "name" => Some(1),
-        "code" => Some(2),
-        "starts_at" => Some(3),
-        "ends_at" => Some(4),
-        "max_redemptions" => Some(5),
-        "products" => Some(6),
-        "organization_id" => Some(7),
-        "type" => Some(8),
-        "duration" => Some(9),
-        "duration_in_months" => Some(10),
-        "basis_points" => Some(11),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "code" => Some(2),
+            "starts_at" => Some(3),
+            "ends_at" => Some(4),
+            "max_redemptions" => Some(5),
+            "products" => Some(6),
+            "organization_id" => Some(7),
+            "type" => Some(8),
+            "duration" => Some(9),
+            "duration_in_months" => Some(10),
+            "basis_points" => Some(11),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -128,60 +131,30 @@ impl crate::__private::DecodeStruct for DiscountPercentageCreate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "code")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "starts_at")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ends_at")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "products")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "type")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "duration")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "duration_in_months",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "basis_points")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "code"),
+                3 => map.read(&mut field_3, "starts_at"),
+                4 => map.read(&mut field_4, "ends_at"),
+                5 => map.read(&mut field_5, "max_redemptions"),
+                6 => map.read(&mut field_6, "products"),
+                7 => map.read(&mut field_7, "organization_id"),
+                8 => map.read(&mut field_8, "type"),
+                9 => map.read(&mut field_9, "duration"),
+                10 => map.read(&mut field_10, "duration_in_months"),
+                11 => map.read(&mut field_11, "basis_points"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_11) {
             (Some(field_1), Some(field_11)) => {
                 Ok(Self {

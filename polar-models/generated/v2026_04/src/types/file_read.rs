@@ -266,78 +266,90 @@ impl FileRead {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Downloadable(value) => Some(&value.id),
-            Self::ProductMedia(value) => Some(&value.id),
-            Self::OrganizationAvatar(value) => Some(&value.id),
-            Self::SupportCaseAttachment(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.id,
+                Self::ProductMedia(value) => &value.id,
+                Self::OrganizationAvatar(value) => &value.id,
+                Self::SupportCaseAttachment(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Organization Id
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Downloadable(value) => Some(&value.organization_id),
-            Self::ProductMedia(value) => Some(&value.organization_id),
-            Self::OrganizationAvatar(value) => Some(&value.organization_id),
-            Self::SupportCaseAttachment(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.organization_id,
+                Self::ProductMedia(value) => &value.organization_id,
+                Self::OrganizationAvatar(value) => &value.organization_id,
+                Self::SupportCaseAttachment(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.name.as_str()),
-            Self::ProductMedia(value) => Some(value.name.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.name.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.name.as_str(),
+                Self::ProductMedia(value) => value.name.as_str(),
+                Self::OrganizationAvatar(value) => value.name.as_str(),
+                Self::SupportCaseAttachment(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Path
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn path(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.path.as_str()),
-            Self::ProductMedia(value) => Some(value.path.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.path.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.path.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.path.as_str(),
+                Self::ProductMedia(value) => value.path.as_str(),
+                Self::OrganizationAvatar(value) => value.path.as_str(),
+                Self::SupportCaseAttachment(value) => value.path.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Mime Type
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn mime_type(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.mime_type.as_str()),
-            Self::ProductMedia(value) => Some(value.mime_type.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.mime_type.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.mime_type.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.mime_type.as_str(),
+                Self::ProductMedia(value) => value.mime_type.as_str(),
+                Self::OrganizationAvatar(value) => value.mime_type.as_str(),
+                Self::SupportCaseAttachment(value) => value.mime_type.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Size
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn size(&self) -> Option<&i64> {
-        match self {
-            Self::Downloadable(value) => Some(&value.size),
-            Self::ProductMedia(value) => Some(&value.size),
-            Self::OrganizationAvatar(value) => Some(&value.size),
-            Self::SupportCaseAttachment(value) => Some(&value.size),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.size,
+                Self::ProductMedia(value) => &value.size,
+                Self::OrganizationAvatar(value) => &value.size,
+                Self::SupportCaseAttachment(value) => &value.size,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Storage Version
     ///
@@ -424,38 +436,44 @@ impl FileRead {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn is_uploaded(&self) -> Option<&bool> {
-        match self {
-            Self::Downloadable(value) => Some(&value.is_uploaded),
-            Self::ProductMedia(value) => Some(&value.is_uploaded),
-            Self::OrganizationAvatar(value) => Some(&value.is_uploaded),
-            Self::SupportCaseAttachment(value) => Some(&value.is_uploaded),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.is_uploaded,
+                Self::ProductMedia(value) => &value.is_uploaded,
+                Self::OrganizationAvatar(value) => &value.is_uploaded,
+                Self::SupportCaseAttachment(value) => &value.is_uploaded,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Created At
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Downloadable(value) => Some(&value.created_at),
-            Self::ProductMedia(value) => Some(&value.created_at),
-            Self::OrganizationAvatar(value) => Some(&value.created_at),
-            Self::SupportCaseAttachment(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => &value.created_at,
+                Self::ProductMedia(value) => &value.created_at,
+                Self::OrganizationAvatar(value) => &value.created_at,
+                Self::SupportCaseAttachment(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Size Readable
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn size_readable(&self) -> Option<&str> {
-        match self {
-            Self::Downloadable(value) => Some(value.size_readable.as_str()),
-            Self::ProductMedia(value) => Some(value.size_readable.as_str()),
-            Self::OrganizationAvatar(value) => Some(value.size_readable.as_str()),
-            Self::SupportCaseAttachment(value) => Some(value.size_readable.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Downloadable(value) => value.size_readable.as_str(),
+                Self::ProductMedia(value) => value.size_readable.as_str(),
+                Self::OrganizationAvatar(value) => value.size_readable.as_str(),
+                Self::SupportCaseAttachment(value) => value.size_readable.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

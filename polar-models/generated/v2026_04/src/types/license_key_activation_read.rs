@@ -52,17 +52,20 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationRead {
 #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
     const EXPECTING: &'static str = "struct LicenseKeyActivationRead";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "license_key_id" => Some(1),
-        "label" => Some(2),
-        "meta" => Some(3),
-        "created_at" => Some(4),
-        "modified_at" => Some(5),
-        "license_key" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "license_key_id" => Some(1),
+            "label" => Some(2),
+            "meta" => Some(3),
+            "created_at" => Some(4),
+            "modified_at" => Some(5),
+            "license_key" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -70,51 +73,31 @@ impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "license_key_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "label")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_3,
-                        "meta",
-                        crate::__private::unique_keys(),
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => map.read(&mut field_1, "license_key_id"),
+                2 => map.read(&mut field_2, "label"),
+                3 => map.read_with(&mut field_3, "meta", crate::__private::unique_keys()),
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "license_key")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                6 => map.read(&mut field_6, "license_key"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_4, field_6) {
             (
                 Some(field_0),

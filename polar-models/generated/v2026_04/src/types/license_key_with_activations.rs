@@ -82,27 +82,30 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyWithActivations {
 #[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
     const EXPECTING: &'static str = "struct LicenseKeyWithActivations";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "organization_id" => Some(3),
-        "customer_id" => Some(4),
-        "customer" => Some(5),
-        "benefit_id" => Some(6),
-        "key" => Some(7),
-        "display_key" => Some(8),
-        "status" => Some(9),
-        "limit_activations" => Some(10),
-        "usage" => Some(11),
-        "limit_usage" => Some(12),
-        "validations" => Some(13),
-        "last_validated_at" => Some(14),
-        "expires_at" => Some(15),
-        "activations" => Some(16),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "organization_id" => Some(3),
+            "customer_id" => Some(4),
+            "customer" => Some(5),
+            "benefit_id" => Some(6),
+            "key" => Some(7),
+            "display_key" => Some(8),
+            "status" => Some(9),
+            "limit_activations" => Some(10),
+            "usage" => Some(11),
+            "limit_usage" => Some(12),
+            "validations" => Some(13),
+            "last_validated_at" => Some(14),
+            "expires_at" => Some(15),
+            "activations" => Some(16),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -120,86 +123,53 @@ impl crate::__private::DecodeStruct for LicenseKeyWithActivations {
         let mut field_14 = None;
         let mut field_15 = None;
         let mut field_16 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "organization_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "customer")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "benefit_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "key")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "display_key")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "status")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "limit_activations")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "usage")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "limit_usage")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "validations")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "organization_id"),
+                4 => map.read(&mut field_4, "customer_id"),
+                5 => map.read(&mut field_5, "customer"),
+                6 => map.read(&mut field_6, "benefit_id"),
+                7 => map.read(&mut field_7, "key"),
+                8 => map.read(&mut field_8, "display_key"),
+                9 => map.read(&mut field_9, "status"),
+                10 => map.read(&mut field_10, "limit_activations"),
+                11 => map.read(&mut field_11, "usage"),
+                12 => map.read(&mut field_12, "limit_usage"),
+                13 => map.read(&mut field_13, "validations"),
+                14 => {
+                    map.read_with(
                         &mut field_14,
                         "last_validated_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field_with(
-                        &mut map,
+                15 => {
+                    map.read_with(
                         &mut field_15,
                         "expires_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "activations")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                16 => map.read(&mut field_16, "activations"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

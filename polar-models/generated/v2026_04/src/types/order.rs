@@ -159,50 +159,53 @@ impl<'de> ::serde::Deserialize<'de> for Order {
 #[cfg(feature = "orders")]
 impl crate::__private::DecodeStruct for Order {
     const EXPECTING: &'static str = "struct Order";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "status" => Some(3),
-        "paid" => Some(4),
-        "subtotal_amount" => Some(5),
-        "discount_amount" => Some(6),
-        "net_amount" => Some(7),
-        "tax_amount" => Some(8),
-        "total_amount" => Some(9),
-        "applied_balance_amount" => Some(10),
-        "due_amount" => Some(11),
-        "refunded_amount" => Some(12),
-        "refunded_tax_amount" => Some(13),
-        "currency" => Some(14),
-        "billing_reason" => Some(15),
-        "billing_name" => Some(16),
-        "billing_address" => Some(17),
-        "invoice_number" => Some(18),
-        "is_invoice_generated" => Some(19),
-        "receipt_number" => Some(20),
-        "seats" => Some(21),
-        "customer_id" => Some(22),
-        "product_id" => Some(23),
-        "discount_id" => Some(24),
-        "subscription_id" => Some(25),
-        "checkout_id" => Some(26),
-        "next_payment_attempt_at" => Some(27),
-        "metadata" => Some(28),
-        "custom_field_data" => Some(29),
-        "platform_fee_amount" => Some(30),
-        "platform_fee_currency" => Some(31),
-        "customer" => Some(32),
-        "product" => Some(33),
-        "discount" => Some(34),
-        "subscription" => Some(35),
-        "items" => Some(36),
-        "description" => Some(37),
-        "refundable_amount" => Some(38),
-        "refundable_tax_amount" => Some(39),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "status" => Some(3),
+            "paid" => Some(4),
+            "subtotal_amount" => Some(5),
+            "discount_amount" => Some(6),
+            "net_amount" => Some(7),
+            "tax_amount" => Some(8),
+            "total_amount" => Some(9),
+            "applied_balance_amount" => Some(10),
+            "due_amount" => Some(11),
+            "refunded_amount" => Some(12),
+            "refunded_tax_amount" => Some(13),
+            "currency" => Some(14),
+            "billing_reason" => Some(15),
+            "billing_name" => Some(16),
+            "billing_address" => Some(17),
+            "invoice_number" => Some(18),
+            "is_invoice_generated" => Some(19),
+            "receipt_number" => Some(20),
+            "seats" => Some(21),
+            "customer_id" => Some(22),
+            "product_id" => Some(23),
+            "discount_id" => Some(24),
+            "subscription_id" => Some(25),
+            "checkout_id" => Some(26),
+            "next_payment_attempt_at" => Some(27),
+            "metadata" => Some(28),
+            "custom_field_data" => Some(29),
+            "platform_fee_amount" => Some(30),
+            "platform_fee_currency" => Some(31),
+            "customer" => Some(32),
+            "product" => Some(33),
+            "discount" => Some(34),
+            "subscription" => Some(35),
+            "items" => Some(36),
+            "description" => Some(37),
+            "refundable_amount" => Some(38),
+            "refundable_tax_amount" => Some(39),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -243,184 +246,82 @@ impl crate::__private::DecodeStruct for Order {
         let mut field_37 = None;
         let mut field_38 = None;
         let mut field_39 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "status")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "paid")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "subtotal_amount")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "discount_amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "net_amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "tax_amount")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "total_amount")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "applied_balance_amount",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "due_amount")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "refunded_amount")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "refunded_tax_amount",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "currency")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "billing_reason")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "billing_name")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "billing_address")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "invoice_number")
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_19,
-                        "is_invoice_generated",
-                    )
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "receipt_number")
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "seats")
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "customer_id")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "product_id")
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "discount_id")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "subscription_id")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "status"),
+                4 => map.read(&mut field_4, "paid"),
+                5 => map.read(&mut field_5, "subtotal_amount"),
+                6 => map.read(&mut field_6, "discount_amount"),
+                7 => map.read(&mut field_7, "net_amount"),
+                8 => map.read(&mut field_8, "tax_amount"),
+                9 => map.read(&mut field_9, "total_amount"),
+                10 => map.read(&mut field_10, "applied_balance_amount"),
+                11 => map.read(&mut field_11, "due_amount"),
+                12 => map.read(&mut field_12, "refunded_amount"),
+                13 => map.read(&mut field_13, "refunded_tax_amount"),
+                14 => map.read(&mut field_14, "currency"),
+                15 => map.read(&mut field_15, "billing_reason"),
+                16 => map.read(&mut field_16, "billing_name"),
+                17 => map.read(&mut field_17, "billing_address"),
+                18 => map.read(&mut field_18, "invoice_number"),
+                19 => map.read(&mut field_19, "is_invoice_generated"),
+                20 => map.read(&mut field_20, "receipt_number"),
+                21 => map.read(&mut field_21, "seats"),
+                22 => map.read(&mut field_22, "customer_id"),
+                23 => map.read(&mut field_23, "product_id"),
+                24 => map.read(&mut field_24, "discount_id"),
+                25 => map.read(&mut field_25, "subscription_id"),
+                26 => map.read(&mut field_26, "checkout_id"),
+                27 => {
+                    map.read_with(
                         &mut field_27,
                         "next_payment_attempt_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field_with(
-                        &mut map,
+                28 => {
+                    map.read_with(
                         &mut field_28,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field_with(
-                        &mut map,
+                29 => {
+                    map.read_with(
                         &mut field_29,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_30,
-                        "platform_fee_amount",
-                    )
-                }
-                crate::__private::Key::Field(31) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_31,
-                        "platform_fee_currency",
-                    )
-                }
-                crate::__private::Key::Field(32) => {
-                    crate::__private::field(&mut map, &mut field_32, "customer")
-                }
-                crate::__private::Key::Field(33) => {
-                    crate::__private::field(&mut map, &mut field_33, "product")
-                }
-                crate::__private::Key::Field(34) => {
-                    crate::__private::field(&mut map, &mut field_34, "discount")
-                }
-                crate::__private::Key::Field(35) => {
-                    crate::__private::field(&mut map, &mut field_35, "subscription")
-                }
-                crate::__private::Key::Field(36) => {
-                    crate::__private::field(&mut map, &mut field_36, "items")
-                }
-                crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "description")
-                }
-                crate::__private::Key::Field(38) => {
-                    crate::__private::field(&mut map, &mut field_38, "refundable_amount")
-                }
-                crate::__private::Key::Field(39) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_39,
-                        "refundable_tax_amount",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                30 => map.read(&mut field_30, "platform_fee_amount"),
+                31 => map.read(&mut field_31, "platform_fee_currency"),
+                32 => map.read(&mut field_32, "customer"),
+                33 => map.read(&mut field_33, "product"),
+                34 => map.read(&mut field_34, "discount"),
+                35 => map.read(&mut field_35, "subscription"),
+                36 => map.read(&mut field_36, "items"),
+                37 => map.read(&mut field_37, "description"),
+                38 => map.read(&mut field_38, "refundable_amount"),
+                39 => map.read(&mut field_39, "refundable_tax_amount"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,
@@ -816,39 +717,45 @@ impl OrderDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::FixedRepeatDurationBase(value) => Some(&value.duration),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.duration,
+                Self::FixedRepeatDurationBase(value) => &value.duration,
+                Self::PercentageOnceForeverDurationBase(value) => &value.duration,
+                Self::PercentageRepeatDurationBase(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::FixedRepeatDurationBase(value) => Some(&value.r#type),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.r#type,
+                Self::FixedRepeatDurationBase(value) => &value.r#type,
+                Self::PercentageOnceForeverDurationBase(value) => &value.r#type,
+                Self::PercentageRepeatDurationBase(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::FixedRepeatDurationBase(value) => Some(&value.created_at),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.created_at,
+                Self::FixedRepeatDurationBase(value) => &value.created_at,
+                Self::PercentageOnceForeverDurationBase(value) => &value.created_at,
+                Self::PercentageRepeatDurationBase(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -868,39 +775,45 @@ impl OrderDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.id),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.id),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.id,
+                Self::FixedRepeatDurationBase(value) => &value.id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.id,
+                Self::PercentageRepeatDurationBase(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::FixedRepeatDurationBase(value) => Some(&value.metadata),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.metadata,
+                Self::FixedRepeatDurationBase(value) => &value.metadata,
+                Self::PercentageOnceForeverDurationBase(value) => &value.metadata,
+                Self::PercentageRepeatDurationBase(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::FixedRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::FixedRepeatDurationBase(value) => value.name.as_str(),
+                Self::PercentageOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::PercentageRepeatDurationBase(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code customers can use to apply the discount during checkout.
     ///
@@ -961,29 +874,31 @@ impl OrderDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn redemptions_count(&self) -> Option<&i64> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.redemptions_count),
-            Self::FixedRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.redemptions_count)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.redemptions_count,
+                Self::FixedRepeatDurationBase(value) => &value.redemptions_count,
+                Self::PercentageOnceForeverDurationBase(value) => {
+                    &value.redemptions_count
+                }
+                Self::PercentageRepeatDurationBase(value) => &value.redemptions_count,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The organization ID.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.organization_id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.organization_id)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.organization_id,
+                Self::FixedRepeatDurationBase(value) => &value.organization_id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.organization_id,
+                Self::PercentageRepeatDurationBase(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -103,34 +103,37 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "name" => Some(3),
-        "slug" => Some(4),
-        "avatar_url" => Some(5),
-        "proration_behavior" => Some(6),
-        "allow_customer_updates" => Some(7),
-        "email" => Some(8),
-        "website" => Some(9),
-        "socials" => Some(10),
-        "status" => Some(11),
-        "details_submitted_at" => Some(12),
-        "sso_enforced" => Some(13),
-        "default_presentment_currency" => Some(14),
-        "default_tax_behavior" => Some(15),
-        "feature_settings" => Some(16),
-        "subscription_settings" => Some(17),
-        "customer_email_settings" => Some(18),
-        "customer_portal_settings" => Some(19),
-        "country" => Some(20),
-        "account_id" => Some(21),
-        "payout_account_id" => Some(22),
-        "capabilities" => Some(23),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "name" => Some(3),
+            "slug" => Some(4),
+            "avatar_url" => Some(5),
+            "proration_behavior" => Some(6),
+            "allow_customer_updates" => Some(7),
+            "email" => Some(8),
+            "website" => Some(9),
+            "socials" => Some(10),
+            "status" => Some(11),
+            "details_submitted_at" => Some(12),
+            "sso_enforced" => Some(13),
+            "default_presentment_currency" => Some(14),
+            "default_tax_behavior" => Some(15),
+            "feature_settings" => Some(16),
+            "subscription_settings" => Some(17),
+            "customer_email_settings" => Some(18),
+            "customer_portal_settings" => Some(19),
+            "country" => Some(20),
+            "account_id" => Some(21),
+            "payout_account_id" => Some(22),
+            "capabilities" => Some(23),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -155,126 +158,54 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_21 = None;
         let mut field_22 = None;
         let mut field_23 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "allow_customer_updates",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "email")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "website")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "socials")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "status")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "name"),
+                4 => map.read(&mut field_4, "slug"),
+                5 => map.read(&mut field_5, "avatar_url"),
+                6 => map.read(&mut field_6, "proration_behavior"),
+                7 => map.read(&mut field_7, "allow_customer_updates"),
+                8 => map.read(&mut field_8, "email"),
+                9 => map.read(&mut field_9, "website"),
+                10 => map.read(&mut field_10, "socials"),
+                11 => map.read(&mut field_11, "status"),
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "details_submitted_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "sso_enforced")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "default_presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "default_tax_behavior",
-                    )
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "feature_settings")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_17,
-                        "subscription_settings",
-                    )
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_18,
-                        "customer_email_settings",
-                    )
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_19,
-                        "customer_portal_settings",
-                    )
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(&mut map, &mut field_20, "country")
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "account_id")
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "payout_account_id")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "capabilities")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                13 => map.read(&mut field_13, "sso_enforced"),
+                14 => map.read(&mut field_14, "default_presentment_currency"),
+                15 => map.read(&mut field_15, "default_tax_behavior"),
+                16 => map.read(&mut field_16, "feature_settings"),
+                17 => map.read(&mut field_17, "subscription_settings"),
+                18 => map.read(&mut field_18, "customer_email_settings"),
+                19 => map.read(&mut field_19, "customer_portal_settings"),
+                20 => map.read(&mut field_20, "country"),
+                21 => map.read(&mut field_21, "account_id"),
+                22 => map.read(&mut field_22, "payout_account_id"),
+                23 => map.read(&mut field_23, "capabilities"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_2,

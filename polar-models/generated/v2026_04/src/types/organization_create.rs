@@ -101,25 +101,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationCreate {
     const EXPECTING: &'static str = "struct OrganizationCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "name" => Some(0),
-        "slug" => Some(1),
-        "avatar_url" => Some(2),
-        "legal_entity" => Some(3),
-        "email" => Some(4),
-        "website" => Some(5),
-        "socials" => Some(6),
-        "details" => Some(7),
-        "country" => Some(8),
-        "feature_settings" => Some(9),
-        "subscription_settings" => Some(10),
-        "customer_email_settings" => Some(11),
-        "customer_portal_settings" => Some(12),
-        "default_presentment_currency" => Some(13),
-        "default_tax_behavior" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "slug" => Some(1),
+            "avatar_url" => Some(2),
+            "legal_entity" => Some(3),
+            "email" => Some(4),
+            "website" => Some(5),
+            "socials" => Some(6),
+            "details" => Some(7),
+            "country" => Some(8),
+            "feature_settings" => Some(9),
+            "subscription_settings" => Some(10),
+            "customer_email_settings" => Some(11),
+            "customer_portal_settings" => Some(12),
+            "default_presentment_currency" => Some(13),
+            "default_tax_behavior" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -135,80 +138,27 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "slug")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "avatar_url")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "legal_entity")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "email")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "website")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "socials")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "details")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "country")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "feature_settings")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "subscription_settings",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_11,
-                        "customer_email_settings",
-                    )
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "customer_portal_settings",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "default_presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "default_tax_behavior",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "name"),
+                1 => map.read(&mut field_1, "slug"),
+                2 => map.read(&mut field_2, "avatar_url"),
+                3 => map.read(&mut field_3, "legal_entity"),
+                4 => map.read(&mut field_4, "email"),
+                5 => map.read(&mut field_5, "website"),
+                6 => map.read(&mut field_6, "socials"),
+                7 => map.read(&mut field_7, "details"),
+                8 => map.read(&mut field_8, "country"),
+                9 => map.read(&mut field_9, "feature_settings"),
+                10 => map.read(&mut field_10, "subscription_settings"),
+                11 => map.read(&mut field_11, "customer_email_settings"),
+                12 => map.read(&mut field_12, "customer_portal_settings"),
+                13 => map.read(&mut field_13, "default_presentment_currency"),
+                14 => map.read(&mut field_14, "default_tax_behavior"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1) {
             (Some(field_0), Some(field_1)) => {
                 Ok(Self {

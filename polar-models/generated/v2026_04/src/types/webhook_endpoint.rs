@@ -61,20 +61,23 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
 #[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEndpoint {
     const EXPECTING: &'static str = "struct WebhookEndpoint";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "url" => Some(3),
-        "name" => Some(4),
-        "format" => Some(5),
-        "secret" => Some(6),
-        "organization_id" => Some(7),
-        "events" => Some(8),
-        "enabled" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "url" => Some(3),
+            "name" => Some(4),
+            "format" => Some(5),
+            "secret" => Some(6),
+            "organization_id" => Some(7),
+            "events" => Some(8),
+            "enabled" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -85,55 +88,34 @@ impl crate::__private::DecodeStruct for WebhookEndpoint {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "url")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "name")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "format")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "secret")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "organization_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "events")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "enabled")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "url"),
+                4 => map.read(&mut field_4, "name"),
+                5 => map.read(&mut field_5, "format"),
+                6 => map.read(&mut field_6, "secret"),
+                7 => map.read(&mut field_7, "organization_id"),
+                8 => map.read(&mut field_8, "events"),
+                9 => map.read(&mut field_9, "enabled"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3, field_6, field_7) {
             (
                 Some(field_0),

@@ -43,39 +43,30 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionActivePayload {
 #[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for WebhookSubscriptionActivePayload {
     const EXPECTING: &'static str = "struct WebhookSubscriptionActivePayload";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "type" => Some(0),
-        "timestamp" => Some(1),
-        "data" => Some(2),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "type" => Some(0),
+            "timestamp" => Some(1),
+            "data" => Some(2),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "type")
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "type"),
+                1 => {
+                    map.read_with(&mut field_1, "timestamp", crate::__private::Timestamp)
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_1,
-                        "timestamp",
-                        crate::__private::Timestamp,
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "data")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "data"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1, field_2) {
             (Some(field_1), Some(field_2)) => {
                 Ok(Self {

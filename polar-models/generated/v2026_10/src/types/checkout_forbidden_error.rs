@@ -143,13 +143,15 @@ impl CheckoutForbiddenError {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::AlreadyActiveSubscription(value) => Some(value.detail.as_str()),
-            Self::NotOpen(value) => Some(value.detail.as_str()),
-            Self::PaymentNotReady(value) => Some(value.detail.as_str()),
-            Self::TrialAlreadyRedeemed(value) => Some(value.detail.as_str()),
-            Self::DiscountRedemptionLimitReached(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::AlreadyActiveSubscription(value) => value.detail.as_str(),
+                Self::NotOpen(value) => value.detail.as_str(),
+                Self::PaymentNotReady(value) => value.detail.as_str(),
+                Self::TrialAlreadyRedeemed(value) => value.detail.as_str(),
+                Self::DiscountRedemptionLimitReached(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

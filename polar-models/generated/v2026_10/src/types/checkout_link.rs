@@ -88,29 +88,32 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
 #[cfg(feature = "checkout_links")]
 impl crate::__private::DecodeStruct for CheckoutLink {
     const EXPECTING: &'static str = "struct CheckoutLink";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "trial_interval" => Some(3),
-        "trial_interval_count" => Some(4),
-        "metadata" => Some(5),
-        "payment_processor" => Some(6),
-        "client_secret" => Some(7),
-        "success_url" => Some(8),
-        "return_url" => Some(9),
-        "label" => Some(10),
-        "allow_discount_codes" => Some(11),
-        "require_billing_address" => Some(12),
-        "discount_id" => Some(13),
-        "seats" => Some(14),
-        "organization_id" => Some(15),
-        "products" => Some(16),
-        "discount" => Some(17),
-        "url" => Some(18),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "trial_interval" => Some(3),
+            "trial_interval_count" => Some(4),
+            "metadata" => Some(5),
+            "payment_processor" => Some(6),
+            "client_secret" => Some(7),
+            "success_url" => Some(8),
+            "return_url" => Some(9),
+            "label" => Some(10),
+            "allow_discount_codes" => Some(11),
+            "require_billing_address" => Some(12),
+            "discount_id" => Some(13),
+            "seats" => Some(14),
+            "organization_id" => Some(15),
+            "products" => Some(16),
+            "discount" => Some(17),
+            "url" => Some(18),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -130,99 +133,49 @@ impl crate::__private::DecodeStruct for CheckoutLink {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "trial_interval")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "trial_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+                3 => map.read(&mut field_3, "trial_interval"),
+                4 => map.read(&mut field_4, "trial_interval_count"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "payment_processor")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "client_secret")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "success_url")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "return_url")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "label")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_11,
-                        "allow_discount_codes",
-                    )
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "require_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "discount_id")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "seats")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "organization_id")
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "products")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "discount")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(&mut map, &mut field_18, "url")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                6 => map.read(&mut field_6, "payment_processor"),
+                7 => map.read(&mut field_7, "client_secret"),
+                8 => map.read(&mut field_8, "success_url"),
+                9 => map.read(&mut field_9, "return_url"),
+                10 => map.read(&mut field_10, "label"),
+                11 => map.read(&mut field_11, "allow_discount_codes"),
+                12 => map.read(&mut field_12, "require_billing_address"),
+                13 => map.read(&mut field_13, "discount_id"),
+                14 => map.read(&mut field_14, "seats"),
+                15 => map.read(&mut field_15, "organization_id"),
+                16 => map.read(&mut field_16, "products"),
+                17 => map.read(&mut field_17, "discount"),
+                18 => map.read(&mut field_18, "url"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_7, field_15, field_18) {
             (
                 Some(field_0),
@@ -541,39 +494,45 @@ impl CheckoutLinkDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::FixedRepeatDurationBase(value) => Some(&value.duration),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.duration,
+                Self::FixedRepeatDurationBase(value) => &value.duration,
+                Self::PercentageOnceForeverDurationBase(value) => &value.duration,
+                Self::PercentageRepeatDurationBase(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::FixedRepeatDurationBase(value) => Some(&value.r#type),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.r#type,
+                Self::FixedRepeatDurationBase(value) => &value.r#type,
+                Self::PercentageOnceForeverDurationBase(value) => &value.r#type,
+                Self::PercentageRepeatDurationBase(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::FixedRepeatDurationBase(value) => Some(&value.created_at),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.created_at,
+                Self::FixedRepeatDurationBase(value) => &value.created_at,
+                Self::PercentageOnceForeverDurationBase(value) => &value.created_at,
+                Self::PercentageRepeatDurationBase(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -593,39 +552,45 @@ impl CheckoutLinkDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.id),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.id),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.id,
+                Self::FixedRepeatDurationBase(value) => &value.id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.id,
+                Self::PercentageRepeatDurationBase(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::FixedRepeatDurationBase(value) => Some(&value.metadata),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.metadata,
+                Self::FixedRepeatDurationBase(value) => &value.metadata,
+                Self::PercentageOnceForeverDurationBase(value) => &value.metadata,
+                Self::PercentageRepeatDurationBase(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::FixedRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::FixedRepeatDurationBase(value) => value.name.as_str(),
+                Self::PercentageOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::PercentageRepeatDurationBase(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code customers can use to apply the discount during checkout.
     ///
@@ -707,29 +672,31 @@ impl CheckoutLinkDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn redemptions_count(&self) -> Option<&i64> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.redemptions_count),
-            Self::FixedRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.redemptions_count)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.redemptions_count,
+                Self::FixedRepeatDurationBase(value) => &value.redemptions_count,
+                Self::PercentageOnceForeverDurationBase(value) => {
+                    &value.redemptions_count
+                }
+                Self::PercentageRepeatDurationBase(value) => &value.redemptions_count,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The organization ID.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.organization_id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.organization_id)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.organization_id,
+                Self::FixedRepeatDurationBase(value) => &value.organization_id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.organization_id,
+                Self::PercentageRepeatDurationBase(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

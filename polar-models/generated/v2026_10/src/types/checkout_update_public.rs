@@ -102,25 +102,28 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
 #[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
     const EXPECTING: &'static str = "struct CheckoutUpdatePublic";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "custom_field_data" => Some(0),
-        "product_id" => Some(1),
-        "product_price_id" => Some(2),
-        "amount" => Some(3),
-        "seats" => Some(4),
-        "is_business_customer" => Some(5),
-        "customer_name" => Some(6),
-        "customer_email" => Some(7),
-        "customer_billing_name" => Some(8),
-        "customer_billing_address" => Some(9),
-        "customer_tax_id" => Some(10),
-        "locale" => Some(11),
-        "payment_method_type" => Some(12),
-        "discount_code" => Some(13),
-        "allow_trial" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "custom_field_data" => Some(0),
+            "product_id" => Some(1),
+            "product_price_id" => Some(2),
+            "amount" => Some(3),
+            "seats" => Some(4),
+            "is_business_customer" => Some(5),
+            "customer_name" => Some(6),
+            "customer_email" => Some(7),
+            "customer_billing_name" => Some(8),
+            "customer_billing_address" => Some(9),
+            "customer_tax_id" => Some(10),
+            "locale" => Some(11),
+            "payment_method_type" => Some(12),
+            "discount_code" => Some(13),
+            "allow_trial" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -136,81 +139,33 @@ impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "product_price_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "seats")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "is_business_customer",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "customer_name")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "customer_email")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "customer_billing_name",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "customer_billing_address",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "customer_tax_id")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "locale")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "payment_method_type",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "discount_code")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "allow_trial")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "product_price_id"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "seats"),
+                5 => map.read(&mut field_5, "is_business_customer"),
+                6 => map.read(&mut field_6, "customer_name"),
+                7 => map.read(&mut field_7, "customer_email"),
+                8 => map.read(&mut field_8, "customer_billing_name"),
+                9 => map.read(&mut field_9, "customer_billing_address"),
+                10 => map.read(&mut field_10, "customer_tax_id"),
+                11 => map.read(&mut field_11, "locale"),
+                12 => map.read(&mut field_12, "payment_method_type"),
+                13 => map.read(&mut field_13, "discount_code"),
+                14 => map.read(&mut field_14, "allow_trial"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             custom_field_data: field_0.unwrap_or_default(),
             product_id: field_1.unwrap_or_default(),

@@ -210,22 +210,26 @@ impl Customer {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Individual(value) => Some(&value.id),
-            Self::Team(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.id,
+                Self::Team(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Individual(value) => Some(&value.created_at),
-            Self::Team(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.created_at,
+                Self::Team(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -243,11 +247,13 @@ impl Customer {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::Individual(value) => Some(&value.metadata),
-            Self::Team(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.metadata,
+                Self::Team(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
@@ -276,11 +282,13 @@ impl Customer {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn email_verified(&self) -> Option<&bool> {
-        match self {
-            Self::Individual(value) => Some(&value.email_verified),
-            Self::Team(value) => Some(&value.email_verified),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.email_verified,
+                Self::Team(value) => &value.email_verified,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The name of the customer.
     ///
@@ -342,11 +350,13 @@ impl Customer {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Individual(value) => Some(&value.organization_id),
-            Self::Team(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.organization_id,
+                Self::Team(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
     ///

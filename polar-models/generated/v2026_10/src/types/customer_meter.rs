@@ -61,20 +61,23 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeter {
 #[cfg(feature = "customer_meters")]
 impl crate::__private::DecodeStruct for CustomerMeter {
     const EXPECTING: &'static str = "struct CustomerMeter";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "created_at" => Some(1),
-        "modified_at" => Some(2),
-        "customer_id" => Some(3),
-        "meter_id" => Some(4),
-        "consumed_units" => Some(5),
-        "credited_units" => Some(6),
-        "balance" => Some(7),
-        "customer" => Some(8),
-        "meter" => Some(9),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "created_at" => Some(1),
+            "modified_at" => Some(2),
+            "customer_id" => Some(3),
+            "meter_id" => Some(4),
+            "consumed_units" => Some(5),
+            "credited_units" => Some(6),
+            "balance" => Some(7),
+            "customer" => Some(8),
+            "meter" => Some(9),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -85,55 +88,34 @@ impl crate::__private::DecodeStruct for CustomerMeter {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => {
+                    map.read_with(
                         &mut field_2,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "meter_id")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "consumed_units")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "credited_units")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "balance")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "customer")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "meter")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                3 => map.read(&mut field_3, "customer_id"),
+                4 => map.read(&mut field_4, "meter_id"),
+                5 => map.read(&mut field_5, "consumed_units"),
+                6 => map.read(&mut field_6, "credited_units"),
+                7 => map.read(&mut field_7, "balance"),
+                8 => map.read(&mut field_8, "customer"),
+                9 => map.read(&mut field_9, "meter"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_1,

@@ -58,19 +58,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSession {
 #[cfg(feature = "customer_sessions")]
 impl crate::__private::DecodeStruct for CustomerSession {
     const EXPECTING: &'static str = "struct CustomerSession";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "token" => Some(3),
-        "expires_at" => Some(4),
-        "return_url" => Some(5),
-        "customer_portal_url" => Some(6),
-        "customer_id" => Some(7),
-        "customer" => Some(8),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "token" => Some(3),
+            "expires_at" => Some(4),
+            "return_url" => Some(5),
+            "customer_portal_url" => Some(6),
+            "customer_id" => Some(7),
+            "customer" => Some(8),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -80,61 +83,39 @@ impl crate::__private::DecodeStruct for CustomerSession {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "token")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "token"),
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "expires_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "return_url")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "customer_portal_url",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "customer_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "customer")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                5 => map.read(&mut field_5, "return_url"),
+                6 => map.read(&mut field_6, "customer_portal_url"),
+                7 => map.read(&mut field_7, "customer_id"),
+                8 => map.read(&mut field_8, "customer"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_3, field_4, field_6, field_7, field_8) {
             (
                 Some(field_0),

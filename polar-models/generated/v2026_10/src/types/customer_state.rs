@@ -168,22 +168,26 @@ impl CustomerState {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Individual(value) => Some(&value.id),
-            Self::Team(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.id,
+                Self::Team(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::Individual(value) => Some(&value.created_at),
-            Self::Team(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.created_at,
+                Self::Team(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -201,11 +205,13 @@ impl CustomerState {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::Individual(value) => Some(&value.metadata),
-            Self::Team(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.metadata,
+                Self::Team(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the customer in your system. This must be unique within the organization. Once set, it can't be updated.
     ///
@@ -234,11 +240,13 @@ impl CustomerState {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn email_verified(&self) -> Option<&bool> {
-        match self {
-            Self::Individual(value) => Some(&value.email_verified),
-            Self::Team(value) => Some(&value.email_verified),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.email_verified,
+                Self::Team(value) => &value.email_verified,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The name of the customer.
     ///
@@ -300,11 +308,13 @@ impl CustomerState {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::Individual(value) => Some(&value.organization_id),
-            Self::Team(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => &value.organization_id,
+                Self::Team(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the customer's default payment method, if any. Use the payment methods endpoint to retrieve its details.
     ///
@@ -357,32 +367,38 @@ impl CustomerState {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn active_subscriptions(&self) -> Option<&[super::CustomerStateSubscription]> {
-        match self {
-            Self::Individual(value) => Some(value.active_subscriptions.as_slice()),
-            Self::Team(value) => Some(value.active_subscriptions.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => value.active_subscriptions.as_slice(),
+                Self::Team(value) => value.active_subscriptions.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The customer's active benefit grants.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn granted_benefits(&self) -> Option<&[super::CustomerStateBenefitGrant]> {
-        match self {
-            Self::Individual(value) => Some(value.granted_benefits.as_slice()),
-            Self::Team(value) => Some(value.granted_benefits.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => value.granted_benefits.as_slice(),
+                Self::Team(value) => value.granted_benefits.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The customer's active meters.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn active_meters(&self) -> Option<&[super::CustomerStateMeter]> {
-        match self {
-            Self::Individual(value) => Some(value.active_meters.as_slice()),
-            Self::Team(value) => Some(value.active_meters.as_slice()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Individual(value) => value.active_meters.as_slice(),
+                Self::Team(value) => value.active_meters.as_slice(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

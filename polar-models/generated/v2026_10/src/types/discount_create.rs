@@ -130,22 +130,26 @@ impl DiscountCreate {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::Fixed(value) => Some(value.name.as_str()),
-            Self::Percentage(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => value.name.as_str(),
+                Self::Percentage(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code customers can use to apply the discount during checkout. Must be between 3 and 256 characters long and contain only alphanumeric characters.If not provided, the discount can only be applied via the API.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn code(&self) -> Option<&crate::Nullable<String>> {
-        match self {
-            Self::Fixed(value) => Some(&value.code),
-            Self::Percentage(value) => Some(&value.code),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.code,
+                Self::Percentage(value) => &value.code,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional timestamp after which the discount is redeemable.
     ///
@@ -154,11 +158,13 @@ impl DiscountCreate {
     pub fn starts_at(
         &self,
     ) -> Option<&crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>> {
-        match self {
-            Self::Fixed(value) => Some(&value.starts_at),
-            Self::Percentage(value) => Some(&value.starts_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.starts_at,
+                Self::Percentage(value) => &value.starts_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional timestamp after which the discount is no longer redeemable.
     ///
@@ -167,77 +173,91 @@ impl DiscountCreate {
     pub fn ends_at(
         &self,
     ) -> Option<&crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>> {
-        match self {
-            Self::Fixed(value) => Some(&value.ends_at),
-            Self::Percentage(value) => Some(&value.ends_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.ends_at,
+                Self::Percentage(value) => &value.ends_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional maximum number of times the discount can be redeemed.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn max_redemptions(&self) -> Option<&crate::Nullable<i64>> {
-        match self {
-            Self::Fixed(value) => Some(&value.max_redemptions),
-            Self::Percentage(value) => Some(&value.max_redemptions),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.max_redemptions,
+                Self::Percentage(value) => &value.max_redemptions,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Optional maximum number of times the discount can be redeemed by a single customer.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn max_redemptions_per_customer(&self) -> Option<&crate::Nullable<i64>> {
-        match self {
-            Self::Fixed(value) => Some(&value.max_redemptions_per_customer),
-            Self::Percentage(value) => Some(&value.max_redemptions_per_customer),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.max_redemptions_per_customer,
+                Self::Percentage(value) => &value.max_redemptions_per_customer,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Products
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn products(&self) -> Option<&crate::Nullable<Vec<super::uuid::Uuid>>> {
-        match self {
-            Self::Fixed(value) => Some(&value.products),
-            Self::Percentage(value) => Some(&value.products),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.products,
+                Self::Percentage(value) => &value.products,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The ID of the organization owning the discount. **Required unless you use an organization token.**
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&crate::Nullable<super::uuid::Uuid>> {
-        match self {
-            Self::Fixed(value) => Some(&value.organization_id),
-            Self::Percentage(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.organization_id,
+                Self::Percentage(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// For subscriptions, determines if the discount should be applied once on the first invoice, forever, or for a certain number of months determined by `duration_in_months`.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::Fixed(value) => Some(&value.duration),
-            Self::Percentage(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.duration,
+                Self::Percentage(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Number of months the discount should be applied.
     ///
     /// Every member's own `Nullable`; `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration_in_months(&self) -> Option<&crate::Nullable<i64>> {
-        match self {
-            Self::Fixed(value) => Some(&value.duration_in_months),
-            Self::Percentage(value) => Some(&value.duration_in_months),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::Fixed(value) => &value.duration_in_months,
+                Self::Percentage(value) => &value.duration_in_months,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// A [`Fixed`](Self::Fixed) built with [`DiscountFixedCreate::new`](super::DiscountFixedCreate::new) (`name`, `duration`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -89,28 +89,31 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
 #[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
     const EXPECTING: &'static str = "struct DiscountFixedRepeatDurationBase";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "duration_in_months" => Some(1),
-        "type" => Some(2),
-        "amount" => Some(3),
-        "currency" => Some(4),
-        "amounts" => Some(5),
-        "created_at" => Some(6),
-        "modified_at" => Some(7),
-        "id" => Some(8),
-        "metadata" => Some(9),
-        "name" => Some(10),
-        "code" => Some(11),
-        "starts_at" => Some(12),
-        "ends_at" => Some(13),
-        "max_redemptions" => Some(14),
-        "max_redemptions_per_customer" => Some(15),
-        "redemptions_count" => Some(16),
-        "organization_id" => Some(17),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "duration_in_months" => Some(1),
+            "type" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "amounts" => Some(5),
+            "created_at" => Some(6),
+            "modified_at" => Some(7),
+            "id" => Some(8),
+            "metadata" => Some(9),
+            "name" => Some(10),
+            "code" => Some(11),
+            "starts_at" => Some(12),
+            "ends_at" => Some(13),
+            "max_redemptions" => Some(14),
+            "max_redemptions_per_customer" => Some(15),
+            "redemptions_count" => Some(16),
+            "organization_id" => Some(17),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -129,103 +132,66 @@ impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "duration_in_months")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "type")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "duration_in_months"),
+                2 => map.read(&mut field_2, "type"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "currency"),
+                5 => {
+                    map.read_with(
                         &mut field_5,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field_with(
-                        &mut map,
+                7 => {
+                    map.read_with(
                         &mut field_7,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "id")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                8 => map.read(&mut field_8, "id"),
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "name")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "code")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                10 => map.read(&mut field_10, "name"),
+                11 => map.read(&mut field_11, "code"),
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "max_redemptions")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "max_redemptions_per_customer",
-                    )
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(&mut map, &mut field_16, "redemptions_count")
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "organization_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                14 => map.read(&mut field_14, "max_redemptions"),
+                15 => map.read(&mut field_15, "max_redemptions_per_customer"),
+                16 => map.read(&mut field_16, "redemptions_count"),
+                17 => map.read(&mut field_17, "organization_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_1,
             field_3,

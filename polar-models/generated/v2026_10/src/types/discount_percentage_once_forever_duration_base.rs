@@ -76,25 +76,28 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBas
 #[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBase {
     const EXPECTING: &'static str = "struct DiscountPercentageOnceForeverDurationBase";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "duration" => Some(0),
-        "type" => Some(1),
-        "basis_points" => Some(2),
-        "created_at" => Some(3),
-        "modified_at" => Some(4),
-        "id" => Some(5),
-        "metadata" => Some(6),
-        "name" => Some(7),
-        "code" => Some(8),
-        "starts_at" => Some(9),
-        "ends_at" => Some(10),
-        "max_redemptions" => Some(11),
-        "max_redemptions_per_customer" => Some(12),
-        "redemptions_count" => Some(13),
-        "organization_id" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "duration" => Some(0),
+            "type" => Some(1),
+            "basis_points" => Some(2),
+            "created_at" => Some(3),
+            "modified_at" => Some(4),
+            "id" => Some(5),
+            "metadata" => Some(6),
+            "name" => Some(7),
+            "code" => Some(8),
+            "starts_at" => Some(9),
+            "ends_at" => Some(10),
+            "max_redemptions" => Some(11),
+            "max_redemptions_per_customer" => Some(12),
+            "redemptions_count" => Some(13),
+            "organization_id" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -110,89 +113,57 @@ impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBas
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "duration")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "type")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "basis_points")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "duration"),
+                1 => map.read(&mut field_1, "type"),
+                2 => map.read(&mut field_2, "basis_points"),
+                3 => {
+                    map.read_with(
                         &mut field_3,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field_with(
-                        &mut map,
+                4 => {
+                    map.read_with(
                         &mut field_4,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "id")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field_with(
-                        &mut map,
+                5 => map.read(&mut field_5, "id"),
+                6 => {
+                    map.read_with(
                         &mut field_6,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "name")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "code")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                7 => map.read(&mut field_7, "name"),
+                8 => map.read(&mut field_8, "code"),
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "starts_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "max_redemptions")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "max_redemptions_per_customer",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "redemptions_count")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "organization_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                11 => map.read(&mut field_11, "max_redemptions"),
+                12 => map.read(&mut field_12, "max_redemptions_per_customer"),
+                13 => map.read(&mut field_13, "redemptions_count"),
+                14 => map.read(&mut field_14, "organization_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_2, field_3, field_5, field_7, field_13, field_14) {
             (
                 Some(field_2),

@@ -37,29 +37,25 @@ impl<'de> ::serde::Deserialize<'de> for DiscountRedemptionLimitReached {
 #[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for DiscountRedemptionLimitReached {
     const EXPECTING: &'static str = "struct DiscountRedemptionLimitReached";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "error" => Some(0),
-        "detail" => Some(1),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "error" => Some(0),
+            "detail" => Some(1),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "error")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "detail")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "error"),
+                1 => map.read(&mut field_1, "detail"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_1,) {
             (Some(field_1),) => {
                 Ok(Self {

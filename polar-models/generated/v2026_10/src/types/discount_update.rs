@@ -111,25 +111,28 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
 #[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountUpdate {
     const EXPECTING: &'static str = "struct DiscountUpdate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "name" => Some(1),
-        "code" => Some(2),
-        "starts_at" => Some(3),
-        "ends_at" => Some(4),
-        "max_redemptions" => Some(5),
-        "max_redemptions_per_customer" => Some(6),
-        "duration" => Some(7),
-        "duration_in_months" => Some(8),
-        "type" => Some(9),
-        "amount" => Some(10),
-        "currency" => Some(11),
-        "amounts" => Some(12),
-        "basis_points" => Some(13),
-        "products" => Some(14),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "name" => Some(1),
+            "code" => Some(2),
+            "starts_at" => Some(3),
+            "ends_at" => Some(4),
+            "max_redemptions" => Some(5),
+            "max_redemptions_per_customer" => Some(6),
+            "duration" => Some(7),
+            "duration_in_months" => Some(8),
+            "type" => Some(9),
+            "amount" => Some(10),
+            "currency" => Some(11),
+            "amounts" => Some(12),
+            "basis_points" => Some(13),
+            "products" => Some(14),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -145,74 +148,39 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "code")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "starts_at")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "ends_at")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "max_redemptions")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "max_redemptions_per_customer",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "duration")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "duration_in_months")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "type")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "amount")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "currency")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "code"),
+                3 => map.read(&mut field_3, "starts_at"),
+                4 => map.read(&mut field_4, "ends_at"),
+                5 => map.read(&mut field_5, "max_redemptions"),
+                6 => map.read(&mut field_6, "max_redemptions_per_customer"),
+                7 => map.read(&mut field_7, "duration"),
+                8 => map.read(&mut field_8, "duration_in_months"),
+                9 => map.read(&mut field_9, "type"),
+                10 => map.read(&mut field_10, "amount"),
+                11 => map.read(&mut field_11, "currency"),
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "amounts",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "basis_points")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "products")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                13 => map.read(&mut field_13, "basis_points"),
+                14 => map.read(&mut field_14, "products"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
             name: field_1.unwrap_or_default(),

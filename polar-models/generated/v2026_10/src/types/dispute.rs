@@ -77,26 +77,29 @@ impl<'de> ::serde::Deserialize<'de> for Dispute {
 #[cfg(feature = "disputes")]
 impl crate::__private::DecodeStruct for Dispute {
     const EXPECTING: &'static str = "struct Dispute";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "status" => Some(3),
-        "resolved" => Some(4),
-        "closed" => Some(5),
-        "amount" => Some(6),
-        "tax_amount" => Some(7),
-        "currency" => Some(8),
-        "reason" => Some(9),
-        "evidence_due_by" => Some(10),
-        "past_due" => Some(11),
-        "order_id" => Some(12),
-        "payment_id" => Some(13),
-        "customer" => Some(14),
-        "case_id" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "status" => Some(3),
+            "resolved" => Some(4),
+            "closed" => Some(5),
+            "amount" => Some(6),
+            "tax_amount" => Some(7),
+            "currency" => Some(8),
+            "reason" => Some(9),
+            "evidence_due_by" => Some(10),
+            "past_due" => Some(11),
+            "order_id" => Some(12),
+            "payment_id" => Some(13),
+            "customer" => Some(14),
+            "case_id" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -113,78 +116,46 @@ impl crate::__private::DecodeStruct for Dispute {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "status")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "resolved")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "closed")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "amount")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "tax_amount")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "currency")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "reason")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "status"),
+                4 => map.read(&mut field_4, "resolved"),
+                5 => map.read(&mut field_5, "closed"),
+                6 => map.read(&mut field_6, "amount"),
+                7 => map.read(&mut field_7, "tax_amount"),
+                8 => map.read(&mut field_8, "currency"),
+                9 => map.read(&mut field_9, "reason"),
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "evidence_due_by",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "past_due")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "order_id")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "payment_id")
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "customer")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "case_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                11 => map.read(&mut field_11, "past_due"),
+                12 => map.read(&mut field_12, "order_id"),
+                13 => map.read(&mut field_13, "payment_id"),
+                14 => map.read(&mut field_14, "customer"),
+                15 => map.read(&mut field_15, "case_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_2,

@@ -120,38 +120,41 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "name" => Some(3),
-        "slug" => Some(4),
-        "avatar_url" => Some(5),
-        "proration_behavior" => Some(6),
-        "allow_customer_updates" => Some(7),
-        "email" => Some(8),
-        "website" => Some(9),
-        "socials" => Some(10),
-        "status" => Some(11),
-        "details_submitted_at" => Some(12),
-        "onboarding_resubmission_requested_at" => Some(13),
-        "sso_enforced" => Some(14),
-        "default_presentment_currency" => Some(15),
-        "default_tax_behavior" => Some(16),
-        "feature_settings" => Some(17),
-        "subscription_settings" => Some(18),
-        "customer_email_settings" => Some(19),
-        "customer_portal_settings" => Some(20),
-        "dispute_settings" => Some(21),
-        "embed_hosts" => Some(22),
-        "embed_hosts_enforced" => Some(23),
-        "country" => Some(24),
-        "account_id" => Some(25),
-        "payout_account_id" => Some(26),
-        "capabilities" => Some(27),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "name" => Some(3),
+            "slug" => Some(4),
+            "avatar_url" => Some(5),
+            "proration_behavior" => Some(6),
+            "allow_customer_updates" => Some(7),
+            "email" => Some(8),
+            "website" => Some(9),
+            "socials" => Some(10),
+            "status" => Some(11),
+            "details_submitted_at" => Some(12),
+            "onboarding_resubmission_requested_at" => Some(13),
+            "sso_enforced" => Some(14),
+            "default_presentment_currency" => Some(15),
+            "default_tax_behavior" => Some(16),
+            "feature_settings" => Some(17),
+            "subscription_settings" => Some(18),
+            "customer_email_settings" => Some(19),
+            "customer_portal_settings" => Some(20),
+            "dispute_settings" => Some(21),
+            "embed_hosts" => Some(22),
+            "embed_hosts_enforced" => Some(23),
+            "country" => Some(24),
+            "account_id" => Some(25),
+            "payout_account_id" => Some(26),
+            "capabilities" => Some(27),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -180,147 +183,64 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_25 = None;
         let mut field_26 = None;
         let mut field_27 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "name")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "slug")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "avatar_url")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "proration_behavior")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "allow_customer_updates",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "email")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "website")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "socials")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "status")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "name"),
+                4 => map.read(&mut field_4, "slug"),
+                5 => map.read(&mut field_5, "avatar_url"),
+                6 => map.read(&mut field_6, "proration_behavior"),
+                7 => map.read(&mut field_7, "allow_customer_updates"),
+                8 => map.read(&mut field_8, "email"),
+                9 => map.read(&mut field_9, "website"),
+                10 => map.read(&mut field_10, "socials"),
+                11 => map.read(&mut field_11, "status"),
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "details_submitted_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "onboarding_resubmission_requested_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "sso_enforced")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "default_presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_16,
-                        "default_tax_behavior",
-                    )
-                }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field(&mut map, &mut field_17, "feature_settings")
-                }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_18,
-                        "subscription_settings",
-                    )
-                }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_19,
-                        "customer_email_settings",
-                    )
-                }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_20,
-                        "customer_portal_settings",
-                    )
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field(&mut map, &mut field_21, "dispute_settings")
-                }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field(&mut map, &mut field_22, "embed_hosts")
-                }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_23,
-                        "embed_hosts_enforced",
-                    )
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "country")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "account_id")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "payout_account_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "capabilities")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                14 => map.read(&mut field_14, "sso_enforced"),
+                15 => map.read(&mut field_15, "default_presentment_currency"),
+                16 => map.read(&mut field_16, "default_tax_behavior"),
+                17 => map.read(&mut field_17, "feature_settings"),
+                18 => map.read(&mut field_18, "subscription_settings"),
+                19 => map.read(&mut field_19, "customer_email_settings"),
+                20 => map.read(&mut field_20, "customer_portal_settings"),
+                21 => map.read(&mut field_21, "dispute_settings"),
+                22 => map.read(&mut field_22, "embed_hosts"),
+                23 => map.read(&mut field_23, "embed_hosts_enforced"),
+                24 => map.read(&mut field_24, "country"),
+                25 => map.read(&mut field_25, "account_id"),
+                26 => map.read(&mut field_26, "payout_account_id"),
+                27 => map.read(&mut field_27, "capabilities"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_2,

@@ -82,24 +82,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
     const EXPECTING: &'static str = "struct OrganizationCustomerEmailSettings";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "order_confirmation" => Some(0),
-        "payment_method_expiration_reminder" => Some(1),
-        "subscription_cancellation" => Some(2),
-        "subscription_confirmation" => Some(3),
-        "subscription_cycled" => Some(4),
-        "subscription_cycled_after_trial" => Some(5),
-        "subscription_past_due" => Some(6),
-        "subscription_paused" => Some(7),
-        "subscription_resumed" => Some(8),
-        "subscription_renewal_reminder" => Some(9),
-        "subscription_revoked" => Some(10),
-        "subscription_trial_conversion_reminder" => Some(11),
-        "subscription_uncanceled" => Some(12),
-        "subscription_updated" => Some(13),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "order_confirmation" => Some(0),
+            "payment_method_expiration_reminder" => Some(1),
+            "subscription_cancellation" => Some(2),
+            "subscription_confirmation" => Some(3),
+            "subscription_cycled" => Some(4),
+            "subscription_cycled_after_trial" => Some(5),
+            "subscription_past_due" => Some(6),
+            "subscription_paused" => Some(7),
+            "subscription_resumed" => Some(8),
+            "subscription_renewal_reminder" => Some(9),
+            "subscription_revoked" => Some(10),
+            "subscription_trial_conversion_reminder" => Some(11),
+            "subscription_uncanceled" => Some(12),
+            "subscription_updated" => Some(13),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -114,109 +117,26 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "order_confirmation")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "payment_method_expiration_reminder",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_2,
-                        "subscription_cancellation",
-                    )
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "subscription_confirmation",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "subscription_cycled",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "subscription_cycled_after_trial",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "subscription_past_due",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "subscription_paused",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "subscription_resumed",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "subscription_renewal_reminder",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "subscription_revoked",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_11,
-                        "subscription_trial_conversion_reminder",
-                    )
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_12,
-                        "subscription_uncanceled",
-                    )
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "subscription_updated",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "order_confirmation"),
+                1 => map.read(&mut field_1, "payment_method_expiration_reminder"),
+                2 => map.read(&mut field_2, "subscription_cancellation"),
+                3 => map.read(&mut field_3, "subscription_confirmation"),
+                4 => map.read(&mut field_4, "subscription_cycled"),
+                5 => map.read(&mut field_5, "subscription_cycled_after_trial"),
+                6 => map.read(&mut field_6, "subscription_past_due"),
+                7 => map.read(&mut field_7, "subscription_paused"),
+                8 => map.read(&mut field_8, "subscription_resumed"),
+                9 => map.read(&mut field_9, "subscription_renewal_reminder"),
+                10 => map.read(&mut field_10, "subscription_revoked"),
+                11 => map.read(&mut field_11, "subscription_trial_conversion_reminder"),
+                12 => map.read(&mut field_12, "subscription_uncanceled"),
+                13 => map.read(&mut field_13, "subscription_updated"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             order_confirmation: field_0.unwrap_or_default(),
             payment_method_expiration_reminder: field_1.unwrap_or_default(),

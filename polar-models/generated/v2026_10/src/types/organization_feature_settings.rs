@@ -135,26 +135,29 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
     const EXPECTING: &'static str = "struct OrganizationFeatureSettings";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "issue_funding_enabled" => Some(0),
-        "seat_based_pricing_enabled" => Some(1),
-        "wallets_enabled" => Some(2),
-        "member_model_enabled" => Some(3),
-        "checkout_localization_enabled" => Some(4),
-        "overview_metrics" => Some(5),
-        "reset_proration_behavior_enabled" => Some(6),
-        "off_session_charges_enabled" => Some(7),
-        "meter_cycling_enabled" => Some(8),
-        "slack_benefit_enabled" => Some(9),
-        "preview_access_enabled" => Some(10),
-        "disputes_enabled" => Some(11),
-        "sso_enabled" => Some(12),
-        "dispute_auto_accept_enabled" => Some(13),
-        "compass_enabled" => Some(14),
-        "merchant_migration_enabled" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "issue_funding_enabled" => Some(0),
+            "seat_based_pricing_enabled" => Some(1),
+            "wallets_enabled" => Some(2),
+            "member_model_enabled" => Some(3),
+            "checkout_localization_enabled" => Some(4),
+            "overview_metrics" => Some(5),
+            "reset_proration_behavior_enabled" => Some(6),
+            "off_session_charges_enabled" => Some(7),
+            "meter_cycling_enabled" => Some(8),
+            "slack_benefit_enabled" => Some(9),
+            "preview_access_enabled" => Some(10),
+            "disputes_enabled" => Some(11),
+            "sso_enabled" => Some(12),
+            "dispute_auto_accept_enabled" => Some(13),
+            "compass_enabled" => Some(14),
+            "merchant_migration_enabled" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -171,107 +174,28 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_0,
-                        "issue_funding_enabled",
-                    )
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_1,
-                        "seat_based_pricing_enabled",
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "wallets_enabled")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_3,
-                        "member_model_enabled",
-                    )
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_4,
-                        "checkout_localization_enabled",
-                    )
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "overview_metrics")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "reset_proration_behavior_enabled",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_7,
-                        "off_session_charges_enabled",
-                    )
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "meter_cycling_enabled",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "slack_benefit_enabled",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "preview_access_enabled",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "disputes_enabled")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "sso_enabled")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "dispute_auto_accept_enabled",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(&mut map, &mut field_14, "compass_enabled")
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_15,
-                        "merchant_migration_enabled",
-                    )
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "issue_funding_enabled"),
+                1 => map.read(&mut field_1, "seat_based_pricing_enabled"),
+                2 => map.read(&mut field_2, "wallets_enabled"),
+                3 => map.read(&mut field_3, "member_model_enabled"),
+                4 => map.read(&mut field_4, "checkout_localization_enabled"),
+                5 => map.read(&mut field_5, "overview_metrics"),
+                6 => map.read(&mut field_6, "reset_proration_behavior_enabled"),
+                7 => map.read(&mut field_7, "off_session_charges_enabled"),
+                8 => map.read(&mut field_8, "meter_cycling_enabled"),
+                9 => map.read(&mut field_9, "slack_benefit_enabled"),
+                10 => map.read(&mut field_10, "preview_access_enabled"),
+                11 => map.read(&mut field_11, "disputes_enabled"),
+                12 => map.read(&mut field_12, "sso_enabled"),
+                13 => map.read(&mut field_13, "dispute_auto_accept_enabled"),
+                14 => map.read(&mut field_14, "compass_enabled"),
+                15 => map.read(&mut field_15, "merchant_migration_enabled"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             issue_funding_enabled: field_0.unwrap_or_default(),
             seat_based_pricing_enabled: field_1.unwrap_or_default(),

@@ -103,26 +103,29 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
 #[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationUpdate {
     const EXPECTING: &'static str = "struct OrganizationUpdate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "name" => Some(0),
-        "avatar_url" => Some(1),
-        "email" => Some(2),
-        "website" => Some(3),
-        "socials" => Some(4),
-        "details" => Some(5),
-        "country" => Some(6),
-        "feature_settings" => Some(7),
-        "subscription_settings" => Some(8),
-        "customer_email_settings" => Some(9),
-        "customer_portal_settings" => Some(10),
-        "dispute_settings" => Some(11),
-        "embed_hosts" => Some(12),
-        "default_presentment_currency" => Some(13),
-        "default_tax_behavior" => Some(14),
-        "sso_enforced" => Some(15),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "name" => Some(0),
+            "avatar_url" => Some(1),
+            "email" => Some(2),
+            "website" => Some(3),
+            "socials" => Some(4),
+            "details" => Some(5),
+            "country" => Some(6),
+            "feature_settings" => Some(7),
+            "subscription_settings" => Some(8),
+            "customer_email_settings" => Some(9),
+            "customer_portal_settings" => Some(10),
+            "dispute_settings" => Some(11),
+            "embed_hosts" => Some(12),
+            "default_presentment_currency" => Some(13),
+            "default_tax_behavior" => Some(14),
+            "sso_enforced" => Some(15),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -139,83 +142,28 @@ impl crate::__private::DecodeStruct for OrganizationUpdate {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "name")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "avatar_url")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "email")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "website")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "socials")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "details")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "country")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "feature_settings")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_8,
-                        "subscription_settings",
-                    )
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_9,
-                        "customer_email_settings",
-                    )
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_10,
-                        "customer_portal_settings",
-                    )
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "dispute_settings")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "embed_hosts")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_13,
-                        "default_presentment_currency",
-                    )
-                }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "default_tax_behavior",
-                    )
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field(&mut map, &mut field_15, "sso_enforced")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "name"),
+                1 => map.read(&mut field_1, "avatar_url"),
+                2 => map.read(&mut field_2, "email"),
+                3 => map.read(&mut field_3, "website"),
+                4 => map.read(&mut field_4, "socials"),
+                5 => map.read(&mut field_5, "details"),
+                6 => map.read(&mut field_6, "country"),
+                7 => map.read(&mut field_7, "feature_settings"),
+                8 => map.read(&mut field_8, "subscription_settings"),
+                9 => map.read(&mut field_9, "customer_email_settings"),
+                10 => map.read(&mut field_10, "customer_portal_settings"),
+                11 => map.read(&mut field_11, "dispute_settings"),
+                12 => map.read(&mut field_12, "embed_hosts"),
+                13 => map.read(&mut field_13, "default_presentment_currency"),
+                14 => map.read(&mut field_14, "default_tax_behavior"),
+                15 => map.read(&mut field_15, "sso_enforced"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             name: field_0.unwrap_or_default(),
             avatar_url: field_1.unwrap_or_default(),

@@ -89,10 +89,12 @@ impl OrganizationsUpdateError403 {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::NotPermitted(value) => Some(value.detail.as_str()),
-            Self::DisputeAutoAcceptNotEnabled(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::NotPermitted(value) => value.detail.as_str(),
+                Self::DisputeAutoAcceptNotEnabled(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -157,48 +157,51 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
 #[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for Subscription {
     const EXPECTING: &'static str = "struct Subscription";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "amount" => Some(3),
-        "currency" => Some(4),
-        "recurring_interval" => Some(5),
-        "recurring_interval_count" => Some(6),
-        "status" => Some(7),
-        "current_period_start" => Some(8),
-        "current_period_end" => Some(9),
-        "current_meter_period_start" => Some(10),
-        "current_meter_period_end" => Some(11),
-        "trial_start" => Some(12),
-        "trial_end" => Some(13),
-        "cancel_at_period_end" => Some(14),
-        "canceled_at" => Some(15),
-        "started_at" => Some(16),
-        "ends_at" => Some(17),
-        "ended_at" => Some(18),
-        "past_due_at" => Some(19),
-        "pause_at_period_end" => Some(20),
-        "paused_at" => Some(21),
-        "resumes_at" => Some(22),
-        "customer_id" => Some(23),
-        "product_id" => Some(24),
-        "discount_id" => Some(25),
-        "checkout_id" => Some(26),
-        "seats" => Some(27),
-        "customer_cancellation_reason" => Some(28),
-        "customer_cancellation_comment" => Some(29),
-        "metadata" => Some(30),
-        "custom_field_data" => Some(31),
-        "customer" => Some(32),
-        "product" => Some(33),
-        "discount" => Some(34),
-        "prices" => Some(35),
-        "meters" => Some(36),
-        "pending_update" => Some(37),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "amount" => Some(3),
+            "currency" => Some(4),
+            "recurring_interval" => Some(5),
+            "recurring_interval_count" => Some(6),
+            "status" => Some(7),
+            "current_period_start" => Some(8),
+            "current_period_end" => Some(9),
+            "current_meter_period_start" => Some(10),
+            "current_meter_period_end" => Some(11),
+            "trial_start" => Some(12),
+            "trial_end" => Some(13),
+            "cancel_at_period_end" => Some(14),
+            "canceled_at" => Some(15),
+            "started_at" => Some(16),
+            "ends_at" => Some(17),
+            "ended_at" => Some(18),
+            "past_due_at" => Some(19),
+            "pause_at_period_end" => Some(20),
+            "paused_at" => Some(21),
+            "resumes_at" => Some(22),
+            "customer_id" => Some(23),
+            "product_id" => Some(24),
+            "discount_id" => Some(25),
+            "checkout_id" => Some(26),
+            "seats" => Some(27),
+            "customer_cancellation_reason" => Some(28),
+            "customer_cancellation_comment" => Some(29),
+            "metadata" => Some(30),
+            "custom_field_data" => Some(31),
+            "customer" => Some(32),
+            "product" => Some(33),
+            "discount" => Some(34),
+            "prices" => Some(35),
+            "meters" => Some(36),
+            "pending_update" => Some(37),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -237,234 +240,152 @@ impl crate::__private::DecodeStruct for Subscription {
         let mut field_35 = None;
         let mut field_36 = None;
         let mut field_37 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "amount")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "currency")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "recurring_interval")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_6,
-                        "recurring_interval_count",
-                    )
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "status")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field_with(
-                        &mut map,
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "amount"),
+                4 => map.read(&mut field_4, "currency"),
+                5 => map.read(&mut field_5, "recurring_interval"),
+                6 => map.read(&mut field_6, "recurring_interval_count"),
+                7 => map.read(&mut field_7, "status"),
+                8 => {
+                    map.read_with(
                         &mut field_8,
                         "current_period_start",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field_with(
-                        &mut map,
+                9 => {
+                    map.read_with(
                         &mut field_9,
                         "current_period_end",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field_with(
-                        &mut map,
+                10 => {
+                    map.read_with(
                         &mut field_10,
                         "current_meter_period_start",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field_with(
-                        &mut map,
+                11 => {
+                    map.read_with(
                         &mut field_11,
                         "current_meter_period_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field_with(
-                        &mut map,
+                12 => {
+                    map.read_with(
                         &mut field_12,
                         "trial_start",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field_with(
-                        &mut map,
+                13 => {
+                    map.read_with(
                         &mut field_13,
                         "trial_end",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(14) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_14,
-                        "cancel_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(15) => {
-                    crate::__private::field_with(
-                        &mut map,
+                14 => map.read(&mut field_14, "cancel_at_period_end"),
+                15 => {
+                    map.read_with(
                         &mut field_15,
                         "canceled_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(16) => {
-                    crate::__private::field_with(
-                        &mut map,
+                16 => {
+                    map.read_with(
                         &mut field_16,
                         "started_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(17) => {
-                    crate::__private::field_with(
-                        &mut map,
+                17 => {
+                    map.read_with(
                         &mut field_17,
                         "ends_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(18) => {
-                    crate::__private::field_with(
-                        &mut map,
+                18 => {
+                    map.read_with(
                         &mut field_18,
                         "ended_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(19) => {
-                    crate::__private::field_with(
-                        &mut map,
+                19 => {
+                    map.read_with(
                         &mut field_19,
                         "past_due_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(20) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_20,
-                        "pause_at_period_end",
-                    )
-                }
-                crate::__private::Key::Field(21) => {
-                    crate::__private::field_with(
-                        &mut map,
+                20 => map.read(&mut field_20, "pause_at_period_end"),
+                21 => {
+                    map.read_with(
                         &mut field_21,
                         "paused_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(22) => {
-                    crate::__private::field_with(
-                        &mut map,
+                22 => {
+                    map.read_with(
                         &mut field_22,
                         "resumes_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(23) => {
-                    crate::__private::field(&mut map, &mut field_23, "customer_id")
-                }
-                crate::__private::Key::Field(24) => {
-                    crate::__private::field(&mut map, &mut field_24, "product_id")
-                }
-                crate::__private::Key::Field(25) => {
-                    crate::__private::field(&mut map, &mut field_25, "discount_id")
-                }
-                crate::__private::Key::Field(26) => {
-                    crate::__private::field(&mut map, &mut field_26, "checkout_id")
-                }
-                crate::__private::Key::Field(27) => {
-                    crate::__private::field(&mut map, &mut field_27, "seats")
-                }
-                crate::__private::Key::Field(28) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_28,
-                        "customer_cancellation_reason",
-                    )
-                }
-                crate::__private::Key::Field(29) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_29,
-                        "customer_cancellation_comment",
-                    )
-                }
-                crate::__private::Key::Field(30) => {
-                    crate::__private::field_with(
-                        &mut map,
+                23 => map.read(&mut field_23, "customer_id"),
+                24 => map.read(&mut field_24, "product_id"),
+                25 => map.read(&mut field_25, "discount_id"),
+                26 => map.read(&mut field_26, "checkout_id"),
+                27 => map.read(&mut field_27, "seats"),
+                28 => map.read(&mut field_28, "customer_cancellation_reason"),
+                29 => map.read(&mut field_29, "customer_cancellation_comment"),
+                30 => {
+                    map.read_with(
                         &mut field_30,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(31) => {
-                    crate::__private::field_with(
-                        &mut map,
+                31 => {
+                    map.read_with(
                         &mut field_31,
                         "custom_field_data",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(32) => {
-                    crate::__private::field(&mut map, &mut field_32, "customer")
-                }
-                crate::__private::Key::Field(33) => {
-                    crate::__private::field(&mut map, &mut field_33, "product")
-                }
-                crate::__private::Key::Field(34) => {
-                    crate::__private::field(&mut map, &mut field_34, "discount")
-                }
-                crate::__private::Key::Field(35) => {
-                    crate::__private::field(&mut map, &mut field_35, "prices")
-                }
-                crate::__private::Key::Field(36) => {
-                    crate::__private::field(&mut map, &mut field_36, "meters")
-                }
-                crate::__private::Key::Field(37) => {
-                    crate::__private::field(&mut map, &mut field_37, "pending_update")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                32 => map.read(&mut field_32, "customer"),
+                33 => map.read(&mut field_33, "product"),
+                34 => map.read(&mut field_34, "discount"),
+                35 => map.read(&mut field_35, "prices"),
+                36 => map.read(&mut field_36, "meters"),
+                37 => map.read(&mut field_37, "pending_update"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (
             field_0,
             field_2,
@@ -838,39 +759,45 @@ impl SubscriptionDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn duration(&self) -> Option<&super::DiscountDuration> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::FixedRepeatDurationBase(value) => Some(&value.duration),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.duration),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.duration),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.duration,
+                Self::FixedRepeatDurationBase(value) => &value.duration,
+                Self::PercentageOnceForeverDurationBase(value) => &value.duration,
+                Self::PercentageRepeatDurationBase(value) => &value.duration,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// DiscountType
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn r#type(&self) -> Option<&super::DiscountType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::FixedRepeatDurationBase(value) => Some(&value.r#type),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.r#type),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.r#type),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.r#type,
+                Self::FixedRepeatDurationBase(value) => &value.r#type,
+                Self::PercentageOnceForeverDurationBase(value) => &value.r#type,
+                Self::PercentageRepeatDurationBase(value) => &value.r#type,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Creation timestamp of the object.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn created_at(&self) -> Option<&super::chrono::DateTime<super::chrono::Utc>> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::FixedRepeatDurationBase(value) => Some(&value.created_at),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.created_at),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.created_at),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.created_at,
+                Self::FixedRepeatDurationBase(value) => &value.created_at,
+                Self::PercentageOnceForeverDurationBase(value) => &value.created_at,
+                Self::PercentageRepeatDurationBase(value) => &value.created_at,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Last modification timestamp of the object.
     ///
@@ -890,39 +817,45 @@ impl SubscriptionDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.id),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.id),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.id,
+                Self::FixedRepeatDurationBase(value) => &value.id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.id,
+                Self::PercentageRepeatDurationBase(value) => &value.id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The `metadata` property.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn metadata(&self) -> Option<&super::MetadataOutputType> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::FixedRepeatDurationBase(value) => Some(&value.metadata),
-            Self::PercentageOnceForeverDurationBase(value) => Some(&value.metadata),
-            Self::PercentageRepeatDurationBase(value) => Some(&value.metadata),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.metadata,
+                Self::FixedRepeatDurationBase(value) => &value.metadata,
+                Self::PercentageOnceForeverDurationBase(value) => &value.metadata,
+                Self::PercentageRepeatDurationBase(value) => &value.metadata,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Name of the discount. Will be displayed to the customer when the discount is applied.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn name(&self) -> Option<&str> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::FixedRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageOnceForeverDurationBase(value) => Some(value.name.as_str()),
-            Self::PercentageRepeatDurationBase(value) => Some(value.name.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::FixedRepeatDurationBase(value) => value.name.as_str(),
+                Self::PercentageOnceForeverDurationBase(value) => value.name.as_str(),
+                Self::PercentageRepeatDurationBase(value) => value.name.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// Code customers can use to apply the discount during checkout.
     ///
@@ -1004,30 +937,32 @@ impl SubscriptionDiscount {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn redemptions_count(&self) -> Option<&i64> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.redemptions_count),
-            Self::FixedRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.redemptions_count)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.redemptions_count),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.redemptions_count,
+                Self::FixedRepeatDurationBase(value) => &value.redemptions_count,
+                Self::PercentageOnceForeverDurationBase(value) => {
+                    &value.redemptions_count
+                }
+                Self::PercentageRepeatDurationBase(value) => &value.redemptions_count,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
     /// The organization ID.
     ///
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn organization_id(&self) -> Option<&super::uuid::Uuid> {
-        match self {
-            Self::FixedOnceForeverDurationBase(value) => Some(&value.organization_id),
-            Self::FixedRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::PercentageOnceForeverDurationBase(value) => {
-                Some(&value.organization_id)
-            }
-            Self::PercentageRepeatDurationBase(value) => Some(&value.organization_id),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::FixedOnceForeverDurationBase(value) => &value.organization_id,
+                Self::FixedRepeatDurationBase(value) => &value.organization_id,
+                Self::PercentageOnceForeverDurationBase(value) => &value.organization_id,
+                Self::PercentageRepeatDurationBase(value) => &value.organization_id,
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }
 #[cfg(feature = "subscriptions")]

@@ -83,24 +83,27 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreatedEvent {
 #[cfg(feature = "events")]
 impl crate::__private::DecodeStruct for SubscriptionCreatedEvent {
     const EXPECTING: &'static str = "struct SubscriptionCreatedEvent";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "id" => Some(0),
-        "timestamp" => Some(1),
-        "organization_id" => Some(2),
-        "customer_id" => Some(3),
-        "customer" => Some(4),
-        "external_customer_id" => Some(5),
-        "member_id" => Some(6),
-        "external_member_id" => Some(7),
-        "child_count" => Some(8),
-        "parent_id" => Some(9),
-        "label" => Some(10),
-        "source" => Some(11),
-        "name" => Some(12),
-        "metadata" => Some(13),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "id" => Some(0),
+            "timestamp" => Some(1),
+            "organization_id" => Some(2),
+            "customer_id" => Some(3),
+            "customer" => Some(4),
+            "external_customer_id" => Some(5),
+            "member_id" => Some(6),
+            "external_member_id" => Some(7),
+            "child_count" => Some(8),
+            "parent_id" => Some(9),
+            "label" => Some(10),
+            "source" => Some(11),
+            "name" => Some(12),
+            "metadata" => Some(13),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -115,66 +118,28 @@ impl crate::__private::DecodeStruct for SubscriptionCreatedEvent {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "id")
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "id"),
+                1 => {
+                    map.read_with(&mut field_1, "timestamp", crate::__private::Timestamp)
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
-                        &mut field_1,
-                        "timestamp",
-                        crate::__private::Timestamp,
-                    )
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "organization_id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "customer_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "customer")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(
-                        &mut map,
-                        &mut field_5,
-                        "external_customer_id",
-                    )
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "member_id")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "external_member_id")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "child_count")
-                }
-                crate::__private::Key::Field(9) => {
-                    crate::__private::field(&mut map, &mut field_9, "parent_id")
-                }
-                crate::__private::Key::Field(10) => {
-                    crate::__private::field(&mut map, &mut field_10, "label")
-                }
-                crate::__private::Key::Field(11) => {
-                    crate::__private::field(&mut map, &mut field_11, "source")
-                }
-                crate::__private::Key::Field(12) => {
-                    crate::__private::field(&mut map, &mut field_12, "name")
-                }
-                crate::__private::Key::Field(13) => {
-                    crate::__private::field(&mut map, &mut field_13, "metadata")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "organization_id"),
+                3 => map.read(&mut field_3, "customer_id"),
+                4 => map.read(&mut field_4, "customer"),
+                5 => map.read(&mut field_5, "external_customer_id"),
+                6 => map.read(&mut field_6, "member_id"),
+                7 => map.read(&mut field_7, "external_member_id"),
+                8 => map.read(&mut field_8, "child_count"),
+                9 => map.read(&mut field_9, "parent_id"),
+                10 => map.read(&mut field_10, "label"),
+                11 => map.read(&mut field_11, "source"),
+                12 => map.read(&mut field_12, "name"),
+                13 => map.read(&mut field_13, "metadata"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_1, field_2, field_10, field_13) {
             (
                 Some(field_0),

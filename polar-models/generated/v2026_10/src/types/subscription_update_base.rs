@@ -65,49 +65,40 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
 #[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBase";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "metadata" => Some(0),
-        "product_id" => Some(1),
-        "proration_behavior" => Some(2),
-        "discount_id" => Some(3),
-        "trial_end" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "metadata" => Some(0),
+            "product_id" => Some(1),
+            "proration_behavior" => Some(2),
+            "discount_id" => Some(3),
+            "trial_end" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "metadata",
                         crate::__private::unique_keys(),
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "product_id")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "proration_behavior")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "discount_id")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "trial_end")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                1 => map.read(&mut field_1, "product_id"),
+                2 => map.read(&mut field_2, "proration_behavior"),
+                3 => map.read(&mut field_3, "discount_id"),
+                4 => map.read(&mut field_4, "trial_end"),
+                _ => {}
+            }
         }
+        map.end()?;
         Ok(Self {
             metadata: field_0.unwrap_or_default(),
             product_id: field_1.unwrap_or_default(),

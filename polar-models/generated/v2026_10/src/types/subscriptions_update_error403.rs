@@ -91,10 +91,12 @@ impl SubscriptionsUpdateError403 {
     /// Every member has it: `None` only for [`Unknown`](Self::Unknown) (its JSON is not read).
     #[inline]
     pub fn detail(&self) -> Option<&str> {
-        match self {
-            Self::AlreadyCanceledSubscription(value) => Some(value.detail.as_str()),
-            Self::InactiveSubscription(value) => Some(value.detail.as_str()),
-            Self::Unknown(_) => None,
-        }
+        Some(
+            match self {
+                Self::AlreadyCanceledSubscription(value) => value.detail.as_str(),
+                Self::InactiveSubscription(value) => value.detail.as_str(),
+                Self::Unknown(_) => return None,
+            },
+        )
     }
 }

@@ -52,17 +52,20 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
 #[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookDelivery {
     const EXPECTING: &'static str = "struct WebhookDelivery";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "succeeded" => Some(3),
-        "http_code" => Some(4),
-        "response" => Some(5),
-        "webhook_event" => Some(6),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "succeeded" => Some(3),
+            "http_code" => Some(4),
+            "response" => Some(5),
+            "webhook_event" => Some(6),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -70,46 +73,31 @@ impl crate::__private::DecodeStruct for WebhookDelivery {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "succeeded")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "http_code")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "response")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "webhook_event")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "succeeded"),
+                4 => map.read(&mut field_4, "http_code"),
+                5 => map.read(&mut field_5, "response"),
+                6 => map.read(&mut field_6, "webhook_event"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2, field_6) {
             (Some(field_0), Some(field_2), Some(field_6)) => {
                 Ok(Self {

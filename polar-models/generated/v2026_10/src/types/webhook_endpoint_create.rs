@@ -49,44 +49,34 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
 #[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEndpointCreate {
     const EXPECTING: &'static str = "struct WebhookEndpointCreate";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "url" => Some(0),
-        "name" => Some(1),
-        "format" => Some(2),
-        "events" => Some(3),
-        "organization_id" => Some(4),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "url" => Some(0),
+            "name" => Some(1),
+            "format" => Some(2),
+            "events" => Some(3),
+            "organization_id" => Some(4),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field(&mut map, &mut field_0, "url")
-                }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field(&mut map, &mut field_1, "name")
-                }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "format")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "events")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "organization_id")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+        while let Some(index) = map.next() {
+            match index {
+                0 => map.read(&mut field_0, "url"),
+                1 => map.read(&mut field_1, "name"),
+                2 => map.read(&mut field_2, "format"),
+                3 => map.read(&mut field_3, "events"),
+                4 => map.read(&mut field_4, "organization_id"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0,) {
             (Some(field_0),) => {
                 Ok(Self {

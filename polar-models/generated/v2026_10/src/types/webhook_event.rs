@@ -67,19 +67,22 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
 #[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEvent {
     const EXPECTING: &'static str = "struct WebhookEvent";
-    const KEYS: crate::__private::Keys = crate::__private::Keys(|key| match key {
-        "created_at" => Some(0),
-        "modified_at" => Some(1),
-        "id" => Some(2),
-        "last_http_code" => Some(3),
-        "succeeded" => Some(4),
-        "skipped" => Some(5),
-        "payload" => Some(6),
-        "type" => Some(7),
-        "is_archived" => Some(8),
-        _ => None,
-    });
-    fn visit<'de, A: ::serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+    fn key(key: &str) -> Option<usize> {
+        match key {
+            "created_at" => Some(0),
+            "modified_at" => Some(1),
+            "id" => Some(2),
+            "last_http_code" => Some(3),
+            "succeeded" => Some(4),
+            "skipped" => Some(5),
+            "payload" => Some(6),
+            "type" => Some(7),
+            "is_archived" => Some(8),
+            _ => None,
+        }
+    }
+    fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -89,52 +92,33 @@ impl crate::__private::DecodeStruct for WebhookEvent {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        let mut unlisted = crate::__private::Unlisted::default();
-        while let Some(key) = map.next_key_seed(Self::KEYS)? {
-            match key {
-                crate::__private::Key::Field(0) => {
-                    crate::__private::field_with(
-                        &mut map,
+        while let Some(index) = map.next() {
+            match index {
+                0 => {
+                    map.read_with(
                         &mut field_0,
                         "created_at",
                         crate::__private::Timestamp,
                     )
                 }
-                crate::__private::Key::Field(1) => {
-                    crate::__private::field_with(
-                        &mut map,
+                1 => {
+                    map.read_with(
                         &mut field_1,
                         "modified_at",
                         crate::__private::OptionalTimestamp,
                     )
                 }
-                crate::__private::Key::Field(2) => {
-                    crate::__private::field(&mut map, &mut field_2, "id")
-                }
-                crate::__private::Key::Field(3) => {
-                    crate::__private::field(&mut map, &mut field_3, "last_http_code")
-                }
-                crate::__private::Key::Field(4) => {
-                    crate::__private::field(&mut map, &mut field_4, "succeeded")
-                }
-                crate::__private::Key::Field(5) => {
-                    crate::__private::field(&mut map, &mut field_5, "skipped")
-                }
-                crate::__private::Key::Field(6) => {
-                    crate::__private::field(&mut map, &mut field_6, "payload")
-                }
-                crate::__private::Key::Field(7) => {
-                    crate::__private::field(&mut map, &mut field_7, "type")
-                }
-                crate::__private::Key::Field(8) => {
-                    crate::__private::field(&mut map, &mut field_8, "is_archived")
-                }
-                crate::__private::Key::Other(key) => {
-                    crate::__private::skip_unlisted(&mut map, &mut unlisted, key)
-                }
-                _ => crate::__private::skip(&mut map),
-            }?;
+                2 => map.read(&mut field_2, "id"),
+                3 => map.read(&mut field_3, "last_http_code"),
+                4 => map.read(&mut field_4, "succeeded"),
+                5 => map.read(&mut field_5, "skipped"),
+                6 => map.read(&mut field_6, "payload"),
+                7 => map.read(&mut field_7, "type"),
+                8 => map.read(&mut field_8, "is_archived"),
+                _ => {}
+            }
         }
+        map.end()?;
         match (field_0, field_2) {
             (Some(field_0), Some(field_2)) => {
                 Ok(Self {
