@@ -104,17 +104,34 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
     };
     // Keys the struct does not list are skipped by `next_listed`, which
     // refuses one given twice (the policy of every object); a struct that
-    // keeps them reads every key instead.
-    let entries = match &additional {
-        None => quote! {
-            while let Some(index) = map.next() {
+    // keeps them reads every key instead. With one property or none there
+    // is nothing to `match` (the index can only be 0).
+    let reads: Vec<TokenStream> = reads.collect();
+    let entries = match (&additional, reads.as_slice()) {
+        (None, []) => quote! {
+            while map.next_listed().is_some() {}
+        },
+        (None, [read]) => quote! {
+            while map.next_listed().is_some() {
+                #read
+            }
+        },
+        (None, _) => quote! {
+            while let Some(index) = map.next_listed() {
                 match index {
                     #(#indexes => #reads,)*
                     _ => {}
                 }
             }
         },
-        Some(field) => quote! {
+        (Some(field), []) => quote! {
+            while let Some(key) = map.next_key() {
+                if let crate::__private::Key::Other(key) = key {
+                    map.keep(&mut #field, key)
+                }
+            }
+        },
+        (Some(field), _) => quote! {
             while let Some(key) = map.next_key() {
                 match key {
                     #(crate::__private::Key::Field(#indexes) => #reads,)*

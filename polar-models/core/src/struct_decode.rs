@@ -123,7 +123,7 @@ impl<'de> Visitor<'de> for Keys {
 
 /// A struct's object as its generated `visit` reads it: the entries' keys
 /// come out as the indexes of the properties the struct lists
-/// ([`next`](Self::next)), or, for a struct that keeps the others, as
+/// ([`next_listed`](Self::next_listed)), or, for a struct that keeps the others, as
 /// [`Key`]s ([`next_key`](Self::next_key)); [`read`](Self::read) decodes
 /// a value into its slot. The first error ends the reading and is kept for
 /// [`end`](Self::end), so the generated `match` from index to slot has no
@@ -152,7 +152,7 @@ impl<'de, A: MapAccess<'de>> Entries<'de, A> {
     /// after an error. The value of a key the struct does not list is
     /// skipped; the same such key twice in one object is an error naming
     /// it, as a listed property twice is (serde's derive would skip both).
-    pub fn next(&mut self) -> Option<usize> {
+    pub fn next_listed(&mut self) -> Option<usize> {
         loop {
             match self.next_key()? {
                 Key::Field(index) => return Some(index),
@@ -368,11 +368,8 @@ mod tests {
         fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
             let mut map = Entries::new(map, Self::key);
             let mut id = None;
-            while let Some(index) = map.next() {
-                match index {
-                    0 => map.read(&mut id, "id"),
-                    _ => {}
-                }
+            while map.next_listed().is_some() {
+                map.read(&mut id, "id")
             }
             map.end()?;
             match (id,) {

@@ -68,7 +68,7 @@ impl crate::__private::DecodeStruct for AlreadyCanceledSubscription {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "error"),
                 1 => map.read(&mut field_1, "detail"),

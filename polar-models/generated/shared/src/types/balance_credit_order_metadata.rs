@@ -97,7 +97,7 @@ impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "order_id"),
                 1 => map.read(&mut field_1, "product_id"),

@@ -124,7 +124,7 @@ impl crate::__private::DecodeStruct for BalanceDisputeMetadata {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "transaction_id"),
                 1 => map.read(&mut field_1, "dispute_id"),

@@ -81,7 +81,7 @@ impl crate::__private::DecodeStruct for BenefitCustomUpdate {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

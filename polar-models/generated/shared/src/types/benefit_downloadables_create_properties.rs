@@ -50,7 +50,7 @@ impl crate::__private::DecodeStruct for BenefitDownloadablesCreateProperties {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

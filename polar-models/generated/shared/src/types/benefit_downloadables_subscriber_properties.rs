@@ -43,11 +43,8 @@ impl crate::__private::DecodeStruct for BenefitDownloadablesSubscriberProperties
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
-        while let Some(index) = map.next() {
-            match index {
-                0 => map.read(&mut field_0, "active_files"),
-                _ => {}
-            }
+        while map.next_listed().is_some() {
+            map.read(&mut field_0, "active_files")
         }
         map.end()?;
         Ok(Self {

@@ -85,7 +85,7 @@ impl crate::__private::DecodeStruct for BenefitFeatureFlagCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

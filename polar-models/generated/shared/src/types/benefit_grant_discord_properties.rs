@@ -106,7 +106,7 @@ impl crate::__private::DecodeStruct for BenefitGrantDiscordProperties {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "account_id"),
                 1 => map.read(&mut field_1, "guild_id"),

@@ -100,7 +100,7 @@ impl crate::__private::DecodeStruct for BenefitGrantLicenseKeysProperties {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "user_provided_key"),
                 1 => map.read(&mut field_1, "license_key_id"),

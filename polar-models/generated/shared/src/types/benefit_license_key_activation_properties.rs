@@ -92,7 +92,7 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeyActivationProperties {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "limit"),
                 1 => map.read(&mut field_1, "enable_customer_admin"),

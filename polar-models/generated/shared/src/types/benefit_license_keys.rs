@@ -143,7 +143,7 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeys {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

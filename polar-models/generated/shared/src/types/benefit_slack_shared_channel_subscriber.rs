@@ -93,7 +93,7 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelSubscriber {
         let mut field_8 = None;
         let mut field_9 = None;
         let mut field_10 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

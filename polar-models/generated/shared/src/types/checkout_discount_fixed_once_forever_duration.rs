@@ -82,7 +82,7 @@ impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "duration"),
                 1 => map.read(&mut field_1, "type"),

@@ -265,7 +265,7 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "trial_interval"),
                 1 => map.read(&mut field_1, "trial_interval_count"),

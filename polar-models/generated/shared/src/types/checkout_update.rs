@@ -221,7 +221,7 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
         let mut field_22 = None;
         let mut field_23 = None;
         let mut field_24 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

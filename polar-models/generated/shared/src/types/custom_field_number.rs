@@ -123,7 +123,7 @@ impl crate::__private::DecodeStruct for CustomFieldNumber {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -105,7 +105,7 @@ impl crate::__private::DecodeStruct for CustomFieldSelectProperties {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "form_label"),
                 1 => map.read(&mut field_1, "form_help_text"),

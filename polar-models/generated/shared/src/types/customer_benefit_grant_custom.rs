@@ -121,7 +121,7 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantCustom {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

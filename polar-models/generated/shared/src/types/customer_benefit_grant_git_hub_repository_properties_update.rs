@@ -45,11 +45,8 @@ for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
-        while let Some(index) = map.next() {
-            match index {
-                0 => map.read(&mut field_0, "account_id"),
-                _ => {}
-            }
+        while map.next_listed().is_some() {
+            map.read(&mut field_0, "account_id")
         }
         map.end()?;
         Ok(Self {

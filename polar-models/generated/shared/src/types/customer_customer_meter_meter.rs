@@ -58,7 +58,7 @@ impl crate::__private::DecodeStruct for CustomerCustomerMeterMeter {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

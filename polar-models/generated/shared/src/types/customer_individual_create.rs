@@ -113,7 +113,7 @@ impl crate::__private::DecodeStruct for CustomerIndividualCreate {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

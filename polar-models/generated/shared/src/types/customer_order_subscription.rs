@@ -191,7 +191,7 @@ impl crate::__private::DecodeStruct for CustomerOrderSubscription {
         let mut field_27 = None;
         let mut field_28 = None;
         let mut field_29 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -51,7 +51,7 @@ impl crate::__private::DecodeStruct for CustomerOrderUpdate {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "billing_name"),
                 1 => map.read(&mut field_1, "billing_address"),

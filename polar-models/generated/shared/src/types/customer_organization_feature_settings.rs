@@ -61,7 +61,7 @@ impl crate::__private::DecodeStruct for CustomerOrganizationFeatureSettings {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "member_model_enabled"),
                 1 => map.read(&mut field_1, "checkout_localization_enabled"),

@@ -73,7 +73,7 @@ impl crate::__private::DecodeStruct for CustomerSessionCustomerIdCreate {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "member_id"),
                 1 => map.read(&mut field_1, "external_member_id"),

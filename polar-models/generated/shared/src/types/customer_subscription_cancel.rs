@@ -71,7 +71,7 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "cancel_at_period_end"),
                 1 => map.read(&mut field_1, "cancellation_reason"),

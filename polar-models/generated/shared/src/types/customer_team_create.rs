@@ -111,7 +111,7 @@ impl crate::__private::DecodeStruct for CustomerTeamCreate {
         let mut field_7 = None;
         let mut field_8 = None;
         let mut field_9 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -80,7 +80,7 @@ impl crate::__private::DecodeStruct for CustomerUpdatedFields {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "name"),
                 1 => map.read(&mut field_1, "billing_name"),

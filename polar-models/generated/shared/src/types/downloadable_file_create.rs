@@ -85,7 +85,7 @@ impl crate::__private::DecodeStruct for DownloadableFileCreate {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "organization_id"),
                 1 => map.read(&mut field_1, "name"),

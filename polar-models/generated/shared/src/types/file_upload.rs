@@ -120,7 +120,7 @@ impl crate::__private::DecodeStruct for FileUpload {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => map.read(&mut field_1, "organization_id"),

@@ -112,7 +112,7 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "key"),
                 1 => map.read(&mut field_1, "organization_id"),

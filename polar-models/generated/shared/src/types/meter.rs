@@ -121,7 +121,7 @@ impl crate::__private::DecodeStruct for Meter {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -49,7 +49,7 @@ impl crate::__private::DecodeStruct for Metric {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "slug"),
                 1 => map.read(&mut field_1, "display_name"),

@@ -422,7 +422,7 @@ impl crate::__private::DecodeStruct for MetricPeriod {
         let mut field_53 = None;
         let mut field_54 = None;
         let mut field_55 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(&mut field_0, "timestamp", crate::__private::Timestamp)

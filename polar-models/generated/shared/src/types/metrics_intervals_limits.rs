@@ -63,7 +63,7 @@ impl crate::__private::DecodeStruct for MetricsIntervalsLimits {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "hour"),
                 1 => map.read(&mut field_1, "day"),

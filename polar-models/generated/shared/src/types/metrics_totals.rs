@@ -417,7 +417,7 @@ impl crate::__private::DecodeStruct for MetricsTotals {
         let mut field_52 = None;
         let mut field_53 = None;
         let mut field_54 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "active_subscriptions"),
                 1 => map.read(&mut field_1, "committed_subscriptions"),

@@ -121,7 +121,7 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfigurationUpdate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "redirect_uris"),
                 1 => map.read(&mut field_1, "token_endpoint_auth_method"),

@@ -98,7 +98,7 @@ impl crate::__private::DecodeStruct for OrderItemSchema {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -124,7 +124,7 @@ impl crate::__private::DecodeStruct for OrderPaidMetadata {
         let mut field_11 = None;
         let mut field_12 = None;
         let mut field_13 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "order_id"),
                 1 => map.read(&mut field_1, "product_id"),

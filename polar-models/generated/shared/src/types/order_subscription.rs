@@ -196,7 +196,7 @@ impl crate::__private::DecodeStruct for OrderSubscription {
         let mut field_28 = None;
         let mut field_29 = None;
         let mut field_30 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

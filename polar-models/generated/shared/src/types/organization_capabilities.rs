@@ -68,7 +68,7 @@ impl crate::__private::DecodeStruct for OrganizationCapabilities {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "checkout_payments"),
                 1 => map.read(&mut field_1, "subscription_renewals"),

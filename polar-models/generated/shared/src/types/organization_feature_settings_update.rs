@@ -78,7 +78,7 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "seat_based_pricing_enabled"),
                 1 => map.read(&mut field_1, "member_model_enabled"),

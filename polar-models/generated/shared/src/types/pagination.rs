@@ -48,7 +48,7 @@ impl crate::__private::DecodeStruct for Pagination {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "total_count"),
                 1 => map.read(&mut field_1, "max_page"),

@@ -83,7 +83,7 @@ impl crate::__private::DecodeStruct for PaymentMethodCardMetadata {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "brand"),
                 1 => map.read(&mut field_1, "last4"),

@@ -142,7 +142,7 @@ impl crate::__private::DecodeStruct for ProductPriceCustom {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -97,7 +97,7 @@ impl crate::__private::DecodeStruct for ProductPriceMeteredUnitCreate {
         let mut field_3 = None;
         let mut field_4 = None;
         let mut field_5 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "amount_type"),
                 1 => map.read(&mut field_1, "price_currency"),

@@ -108,7 +108,7 @@ impl crate::__private::DecodeStruct for ProductPriceSeatTiersOutput {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "seat_tier_type"),
                 1 => map.read(&mut field_1, "tiers"),

@@ -124,7 +124,7 @@ impl crate::__private::DecodeStruct for ProductUpdate {
         let mut field_9 = None;
         let mut field_10 = None;
         let mut field_11 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -60,7 +60,7 @@ impl crate::__private::DecodeStruct for RevokeTokenRequest {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "token"),
                 1 => map.read(&mut field_1, "token_type_hint"),

@@ -58,7 +58,7 @@ impl crate::__private::DecodeStruct for S3FileCreatePart {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "number"),
                 1 => map.read(&mut field_1, "chunk_start"),

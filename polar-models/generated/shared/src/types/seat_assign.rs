@@ -100,7 +100,7 @@ impl crate::__private::DecodeStruct for SeatAssign {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "subscription_id"),
                 1 => map.read(&mut field_1, "order_id"),

@@ -53,7 +53,7 @@ impl crate::__private::DecodeStruct for SubscriptionBillingPeriodUpdatedMetadata
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "subscription_id"),
                 1 => map.read(&mut field_1, "old_period_end"),

@@ -88,7 +88,7 @@ impl crate::__private::DecodeStruct for SubscriptionPausedMetadata {
         let mut field_5 = None;
         let mut field_6 = None;
         let mut field_7 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "subscription_id"),
                 1 => map.read(&mut field_1, "product_id"),

@@ -86,7 +86,7 @@ impl crate::__private::DecodeStruct for SubscriptionRevoke {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "customer_cancellation_reason"),
                 1 => map.read(&mut field_1, "customer_cancellation_comment"),

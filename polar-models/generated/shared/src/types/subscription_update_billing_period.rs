@@ -45,17 +45,12 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
-        while let Some(index) = map.next() {
-            match index {
-                0 => {
-                    map.read_with(
-                        &mut field_0,
-                        "current_billing_period_end",
-                        crate::__private::Timestamp,
-                    )
-                }
-                _ => {}
-            }
+        while map.next_listed().is_some() {
+            map.read_with(
+                &mut field_0,
+                "current_billing_period_end",
+                crate::__private::Timestamp,
+            )
         }
         map.end()?;
         match (field_0,) {

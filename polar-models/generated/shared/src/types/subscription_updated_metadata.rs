@@ -83,7 +83,7 @@ impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "product_id"),
                 1 => map.read(&mut field_1, "proration_behavior"),

@@ -70,7 +70,7 @@ impl crate::__private::DecodeStruct for UniqueAggregation {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
         let mut field_1 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "func"),
                 1 => map.read(&mut field_1, "property"),

@@ -56,7 +56,7 @@ impl crate::__private::DecodeStruct for WebhookCustomerSeatAssignedPayload {
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "type"),
                 1 => {

@@ -138,7 +138,7 @@ impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelWebhook {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

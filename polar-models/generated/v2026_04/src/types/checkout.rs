@@ -366,7 +366,7 @@ impl crate::__private::DecodeStruct for Checkout {
         let mut field_57 = None;
         let mut field_58 = None;
         let mut field_59 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

@@ -344,7 +344,7 @@ impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
         let mut field_53 = None;
         let mut field_54 = None;
         let mut field_55 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

@@ -83,7 +83,7 @@ impl crate::__private::DecodeStruct for CustomerSession {
         let mut field_6 = None;
         let mut field_7 = None;
         let mut field_8 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

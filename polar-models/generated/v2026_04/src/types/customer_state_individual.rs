@@ -149,7 +149,7 @@ impl crate::__private::DecodeStruct for CustomerStateIndividual {
         let mut field_17 = None;
         let mut field_18 = None;
         let mut field_19 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

@@ -246,7 +246,7 @@ impl crate::__private::DecodeStruct for Order {
         let mut field_37 = None;
         let mut field_38 = None;
         let mut field_39 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

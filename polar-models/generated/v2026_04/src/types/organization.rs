@@ -158,7 +158,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_21 = None;
         let mut field_22 = None;
         let mut field_23 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -109,7 +109,7 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "order_confirmation"),
                 1 => map.read(&mut field_1, "subscription_cancellation"),

@@ -240,7 +240,7 @@ impl crate::__private::DecodeStruct for Subscription {
         let mut field_35 = None;
         let mut field_36 = None;
         let mut field_37 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -66,7 +66,7 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
         let mut field_1 = None;
         let mut field_2 = None;
         let mut field_3 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "product_id"),
                 1 => map.read(&mut field_1, "proration_behavior"),

@@ -133,7 +133,7 @@ impl crate::__private::DecodeStruct for BenefitDownloadableFile {
         let mut field_16 = None;
         let mut field_17 = None;
         let mut field_18 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => map.read(&mut field_1, "organization_id"),

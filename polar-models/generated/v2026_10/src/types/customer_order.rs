@@ -211,7 +211,7 @@ impl crate::__private::DecodeStruct for CustomerOrder {
         let mut field_31 = None;
         let mut field_32 = None;
         let mut field_33 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "id"),
                 1 => {

@@ -155,7 +155,7 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

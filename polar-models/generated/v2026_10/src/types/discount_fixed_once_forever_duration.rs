@@ -132,7 +132,7 @@ impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
         let mut field_15 = None;
         let mut field_16 = None;
         let mut field_17 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "duration"),
                 1 => map.read(&mut field_1, "type"),

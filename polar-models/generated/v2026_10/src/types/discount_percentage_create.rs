@@ -137,7 +137,7 @@ impl crate::__private::DecodeStruct for DiscountPercentageCreate {
         let mut field_10 = None;
         let mut field_11 = None;
         let mut field_12 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

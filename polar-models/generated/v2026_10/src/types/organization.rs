@@ -183,7 +183,7 @@ impl crate::__private::DecodeStruct for Organization {
         let mut field_25 = None;
         let mut field_26 = None;
         let mut field_27 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -138,7 +138,7 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
         let mut field_12 = None;
         let mut field_13 = None;
         let mut field_14 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "name"),
                 1 => map.read(&mut field_1, "slug"),

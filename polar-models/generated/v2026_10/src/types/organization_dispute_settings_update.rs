@@ -46,11 +46,8 @@ impl crate::__private::DecodeStruct for OrganizationDisputeSettingsUpdate {
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
         let mut map = crate::__private::Entries::new(map, Self::key);
         let mut field_0 = None;
-        while let Some(index) = map.next() {
-            match index {
-                0 => map.read(&mut field_0, "auto_accept_below_amount"),
-                _ => {}
-            }
+        while map.next_listed().is_some() {
+            map.read(&mut field_0, "auto_accept_below_amount")
         }
         map.end()?;
         Ok(Self {

@@ -174,7 +174,7 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "issue_funding_enabled"),
                 1 => map.read(&mut field_1, "seat_based_pricing_enabled"),

@@ -142,7 +142,7 @@ impl crate::__private::DecodeStruct for OrganizationUpdate {
         let mut field_13 = None;
         let mut field_14 = None;
         let mut field_15 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "name"),
                 1 => map.read(&mut field_1, "avatar_url"),

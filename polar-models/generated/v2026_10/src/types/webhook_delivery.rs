@@ -73,7 +73,7 @@ impl crate::__private::DecodeStruct for WebhookDelivery {
         let mut field_4 = None;
         let mut field_5 = None;
         let mut field_6 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => {
                     map.read_with(

@@ -72,7 +72,7 @@ impl crate::__private::DecodeStruct for WebhookEndpointUpdate {
         let mut field_2 = None;
         let mut field_3 = None;
         let mut field_4 = None;
-        while let Some(index) = map.next() {
+        while let Some(index) = map.next_listed() {
             match index {
                 0 => map.read(&mut field_0, "url"),
                 1 => map.read(&mut field_1, "name"),
