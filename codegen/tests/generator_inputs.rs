@@ -35,16 +35,22 @@ enum Outcome {
     Generated(codegen::Files),
     Failed(String),
     Panicked(String),
+    DidNotReturn,
 }
+
+/// A fixture taking longer than this is taken for a loop (or an
+/// exponential walk): the test fails instead of hanging.
+const RETURN_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// `generate` on `text`, on a small-stack thread, panics caught.
 fn run(text: String) -> Outcome {
+    let (send, receive) = std::sync::mpsc::channel();
     std::thread::Builder::new()
         .stack_size(STACK)
         .spawn(move || {
             let result =
                 std::panic::catch_unwind(|| codegen::generate(&text, &Settings::default()));
-            match result {
+            let outcome = match result {
                 Ok(Ok(files)) => Outcome::Generated(files),
                 Ok(Err(err)) => Outcome::Failed(err.to_string()),
                 Err(panic) => Outcome::Panicked(
@@ -54,11 +60,13 @@ fn run(text: String) -> Outcome {
                         .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                         .unwrap_or_default(),
                 ),
-            }
+            };
+            let _ = send.send(outcome);
         })
-        .expect("spawning a thread")
-        .join()
-        .expect("the thread catches panics")
+        .expect("spawning a thread");
+    receive
+        .recv_timeout(RETURN_WITHIN)
+        .unwrap_or(Outcome::DidNotReturn)
 }
 
 fn generated(name: &str) -> codegen::Files {
@@ -94,6 +102,7 @@ fn every_fixture_has_the_expected_outcome() {
             Outcome::Generated(files) => format!("generated {} files", files.len()),
             Outcome::Failed(error) => format!("failed: {error}"),
             Outcome::Panicked(message) => format!("PANICKED: {message}"),
+            Outcome::DidNotReturn => format!("DID NOT RETURN within {RETURN_WITHIN:?}"),
         };
         println!("{name}: expected `{expected}`, {shown}");
         if !ok {

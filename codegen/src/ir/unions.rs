@@ -384,7 +384,7 @@ impl Lowering<'_> {
 /// `Cancel`). It depends on those two names
 /// alone, so a member added or removed by a refresh renames no other
 /// variant. `None` when nothing is shared, or when what remains would not
-/// start with a letter.
+/// start with a letter or would be the keyword `Self`.
 pub(super) fn short_variant_name(member: &str, union: &str) -> Option<String> {
     let member_words = camel_words(member);
     let union_words = camel_words(union);
@@ -405,8 +405,8 @@ pub(super) fn short_variant_name(member: &str, union: &str) -> Option<String> {
         return None;
     }
     let rest = member_words[prefix..end - suffix].concat();
-    rest.starts_with(|c: char| c.is_ascii_alphabetic())
-        .then_some(rest)
+    // `Self` is a keyword no variant may be named (`SelfValue` + `..Value`).
+    (rest.starts_with(|c: char| c.is_ascii_alphabetic()) && rest != "Self").then_some(rest)
 }
 
 /// The words of an `UpperCamelCase` name: a new word at each capital letter
