@@ -54,15 +54,18 @@ fn emit_accessor(models: &Models, union: &Union, accessor: &Accessor) -> TokenSt
     // When every member has the property as a plain field, the `match`
     // yields the reference and one `Some` wraps it: an arm is then only a
     // pattern and a field, which is what the compiler checks per arm.
-    let every_member_plain = accessor.members.iter().all(|access| {
-        matches!(
-            access,
-            MemberAccess::Field {
-                optional: false,
-                ..
-            }
-        )
-    });
+    // Not with feature-gated members: with every one of them compiled out
+    // only `Unknown`'s `return` would be left, and the `Some` unreachable.
+    let every_member_plain = union.variants.iter().all(|v| v.feature.is_none())
+        && accessor.members.iter().all(|access| {
+            matches!(
+                access,
+                MemberAccess::Field {
+                    optional: false,
+                    ..
+                }
+            )
+        });
     let arms = union
         .variants
         .iter()
