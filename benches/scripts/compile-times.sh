@@ -120,18 +120,18 @@ measure() {
             /usr/bin/time -v -o "$times" "$@" >>"$log" 2>&1 || status=$?
             # "Elapsed (wall clock) time (h:mm:ss or m:ss): 1:02.34"
             wall_s=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($NF, p, ":"); s = 0;
-                for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.1f", s }' "$times")
+                for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$times")
             rss_mib=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$times")
             ;;
         python3)
             python3 -c "$py_timer" "$times" "$@" >>"$log" 2>&1 || status=$?
-            wall_s=$(awk '{ printf "%.1f", $1 }' "$times")
+            wall_s=$(awk '{ printf "%.2f", $1 }' "$times")
             rss_mib=$(awk '{ printf "%.0f", $2 / 1024 }' "$times")
             ;;
         bash)
             local TIMEFORMAT=%R
             { time "$@" >>"$log" 2>&1; } 2>"$times" || status=$?
-            wall_s=$(awk '{ printf "%.1f", $1 }' "$times")
+            wall_s=$(awk '{ printf "%.2f", $1 }' "$times")
             rss_mib="n/a"
             ;;
     esac

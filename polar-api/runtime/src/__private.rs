@@ -117,7 +117,7 @@ pub use crate::transport::Core;
 
 use serde::de::DeserializeOwned;
 
-pub use polar_models_core::__private::decode_json;
+pub use polar_models_core::__private::{decode_json, decode_value, UniqueKeys};
 
 /// Seals [`crate::ApiVersion`]: only the generated version modules
 /// implement it.
@@ -133,7 +133,7 @@ pub fn decode_error_body<T: DeserializeOwned, B>(
 ) -> Option<B> {
     match decode_json::<T>(raw) {
         Ok(body) => Some(wrap(body)),
-        Err(_) => decode_json(raw).ok().map(unknown),
+        Err(_) => decode_value(raw).ok().map(unknown),
     }
 }
 

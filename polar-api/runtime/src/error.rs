@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use polar_models_core::__private::decode_value;
 use reqwest::header::HeaderMap;
 
 use crate::RateLimit;
@@ -316,7 +317,7 @@ impl ApiError {
     /// first validation message, a problem-details `title` (before a
     /// non-empty `detail`, instead of an empty one), never the body itself.
     fn summary(&self) -> Option<String> {
-        let json = serde_json::from_slice::<serde_json::Value>(&self.raw).ok()?;
+        let json = decode_value(&self.raw).ok()?;
         let title = json
             .get("title")
             .and_then(|t| t.as_str())
@@ -340,7 +341,7 @@ impl ApiError {
     /// it is a string, the first validation message for a 422, otherwise
     /// the start of the raw body.
     pub fn detail(&self) -> Option<String> {
-        if let Ok(json) = serde_json::from_slice::<serde_json::Value>(&self.raw) {
+        if let Ok(json) = decode_value(&self.raw) {
             match json.get("detail") {
                 Some(serde_json::Value::String(detail)) => return Some(detail.clone()),
                 Some(serde_json::Value::Array(items)) => {
@@ -949,6 +950,19 @@ mod tests {
         assert!(err.is_not_found());
         assert_eq!(err.status(), Some(404));
         assert_eq!(err.operation(), Some("products:get"));
+    }
+
+    #[test]
+    fn a_body_with_a_key_twice_is_not_read_for_its_detail() {
+        // The decoders' one rule (a key twice is refused), not serde_json's
+        // "the last one wins": neither message is shown as Polar's.
+        let raw = r#"{"detail":"first","detail":"second"}"#;
+        let err = api(400, raw);
+        assert!(
+            err.to_string().ends_with("400 Bad Request (36-byte body)"),
+            "{err}"
+        );
+        assert_eq!(err.api_error().unwrap().detail().as_deref(), Some(raw));
     }
 
     #[test]

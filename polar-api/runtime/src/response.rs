@@ -2,6 +2,7 @@
 //! callers, and the decoding from one to the other.
 
 use bytes::Bytes;
+use polar_models_core::__private::decode_value;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
@@ -112,7 +113,7 @@ fn is_unsupported_version(response: &RawResponse) -> bool {
     {
         return false;
     }
-    let Ok(serde_json::Value::Object(body)) = serde_json::from_slice(&response.body) else {
+    let Ok(serde_json::Value::Object(body)) = decode_value(&response.body) else {
         return false;
     };
     body.len() == 1 && body.get("detail").and_then(|d| d.as_str()) == Some("Not Found")

@@ -228,7 +228,7 @@ pub(crate) enum Refusal {
 /// "events", 3, ...], "msg": ..., "type": ...}]}`) for a batch of `len`
 /// events.
 pub(crate) fn read_refusal(raw: &[u8], len: usize) -> Refusal {
-    let Ok(body) = serde_json::from_slice::<serde_json::Value>(raw) else {
+    let Ok(body) = crate::__private::decode_value(raw) else {
         return Refusal::Unlocated(Vec::new());
     };
     let Some(items) = body.get("detail").and_then(|d| d.as_array()) else {

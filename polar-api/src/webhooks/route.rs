@@ -44,9 +44,10 @@ pub struct VerifiedDelivery {
 }
 
 impl VerifiedDelivery {
-    /// The body as a JSON value.
+    /// The body as a JSON value; like every decoder of this crate, it
+    /// refuses an object that has a key twice.
     pub fn json(&self) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::from_slice(&self.body)
+        crate::__private::decode_value(&self.body)
     }
 
     /// Decode the body into `P`, whatever version it declares.
@@ -249,5 +250,32 @@ pub(crate) fn route(
                 source,
             },
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerifiedDelivery;
+
+    fn delivery(body: &str) -> VerifiedDelivery {
+        VerifiedDelivery {
+            id: "msg_1".to_owned(),
+            timestamp: 0,
+            declared_version: None,
+            event_type: None,
+            body: body.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn json_reads_the_body_and_refuses_a_key_twice() {
+        let json = delivery(r#"{"type":"order.paid","data":{"amount":1.5e3}}"#)
+            .json()
+            .unwrap();
+        assert_eq!(json["data"]["amount"], 1500.0);
+        let error = delivery(r#"{"type":"order.paid","data":{"id":"a","id":"b"}}"#)
+            .json()
+            .unwrap_err();
+        assert!(error.to_string().contains("duplicate key `id`"), "{error}");
     }
 }

@@ -7,12 +7,12 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-pub use crate::json::decode_json;
+pub use crate::json::{decode_json, decode_value};
 pub use crate::struct_decode::{decode_struct, missing, DecodeStruct, Entries, Key};
 pub use crate::struct_encode::{sent, EncodeStruct};
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 pub use crate::union_decode::{Lit, Shape, Union};
-pub use crate::unique_keys::{from_str_unique_keys, unique_keys, UniqueKeysThen};
+pub use crate::unique_keys::{from_str_unique_keys, unique_keys, UniqueKeys, UniqueKeysThen};
 
 thread_local! {
     static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };

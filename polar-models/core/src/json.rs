@@ -19,6 +19,18 @@ pub fn decode_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::E
     }
 }
 
+/// Decodes `bytes` as a free-form JSON value under the rule every decoder
+/// follows (`unique_keys`): a key written twice in one object is an error
+/// naming it. Not generic, so the runtime's error bodies, envelopes and
+/// deliveries share the one parser instance compiled here instead of each
+/// instantiating serde_json's slice reader (BENCHMARKS.md, "Fourth look").
+pub fn decode_value(bytes: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => crate::unique_keys::value_from_str(text),
+        Err(invalid) => Err(not_utf8(invalid)),
+    }
+}
+
 #[cold]
 #[inline(never)]
 fn not_utf8(invalid: std::str::Utf8Error) -> serde_json::Error {
@@ -30,7 +42,7 @@ fn not_utf8(invalid: std::str::Utf8Error) -> serde_json::Error {
 
 #[cfg(test)]
 mod tests {
-    use super::decode_json;
+    use super::{decode_json, decode_value};
 
     #[test]
     fn decodes_as_from_slice_does() {
@@ -55,5 +67,19 @@ mod tests {
             (error.line(), error.classify()),
             (2, serde_json::error::Category::Syntax)
         );
+    }
+
+    #[test]
+    fn a_value_reads_as_serde_json_reads_it_but_refuses_a_key_twice() {
+        let body = br#"{"a": ["x\u00e9", 1, -2.5e-3, null], "b": {"c": true}}"#;
+        let theirs: serde_json::Value = serde_json::from_slice(body).unwrap();
+        assert_eq!(decode_value(body).unwrap(), theirs);
+        let error = decode_value(br#"{"detail": "a", "detail": "b"}"#).unwrap_err();
+        assert!(
+            error.to_string().contains("duplicate key `detail`"),
+            "{error}"
+        );
+        let error = decode_value(b"{\"a\": \"\xff\"}").unwrap_err();
+        assert!(error.to_string().contains("offset 7"), "{error}");
     }
 }

@@ -7,7 +7,7 @@ use serde::de::{
 };
 
 use super::WebhookError;
-use crate::__private::decode_json;
+use crate::__private::{decode_json, UniqueKeys};
 
 /// Decode a webhook body: a JSON object with a string `type`, into the
 /// variant its `type` names, or into the payload's `Unknown` variant when
@@ -33,7 +33,7 @@ pub fn decode_known<P: DeserializeOwned>(
 
 /// The envelope of a body, or why it is not a webhook payload.
 pub fn envelope(body: &[u8]) -> Result<Envelope, WebhookError> {
-    serde_json::from_slice(body).map_err(|source| WebhookError::Payload {
+    decode_json(body).map_err(|source| WebhookError::Payload {
         event_type: None,
         source,
     })
@@ -76,7 +76,9 @@ impl<'de> Visitor<'de> for EnvelopeVisitor {
                 // Read leniently: a payload with a strange `api_version` is
                 // still routed by the header or the default.
                 "api_version" => {
-                    api_version = match map.next_value::<serde_json::Value>()? {
+                    // `UniqueKeys`: the core's value reader, already
+                    // compiled, instead of another instance of serde_json's.
+                    api_version = match map.next_value_seed(UniqueKeys)? {
                         serde_json::Value::String(version) => Some(version),
                         _ => None,
                     }
