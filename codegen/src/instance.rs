@@ -24,14 +24,59 @@ const MAX_DEPTH: usize = 8;
 /// is left to follow, and the schema has no finite instance.
 const LIMIT: usize = 4 * MAX_DEPTH;
 
-/// A schema with no finite instance: every way down re-enters it.
+/// How many values one instance may hold. Required properties that each
+/// nest a `$ref` multiply: a schema with a few such properties per level
+/// has a finite instance of millions of values at `MAX_DEPTH` (a fuzzed
+/// document took 15 s and 600 MB), where Polar's largest schema has a few
+/// hundred.
+const MAX_VALUES: usize = 20_000;
+
+/// A schema this builder makes no instance of.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("schema `{schema}` has no finite instance: its required properties form the cycle {}; make one of them optional or nullable", cycle.join(" → "))]
-pub struct NoInstance {
-    /// The component the cycle starts from (the outermost one re-entered).
-    pub schema: String,
-    /// The components along the cycle, first and last the same.
-    pub cycle: Vec<String>,
+pub enum NoInstance {
+    /// Every way down re-enters it.
+    #[error("schema `{schema}` has no finite instance: its required properties form the cycle {}; make one of them optional or nullable", cycle.join(" → "))]
+    Cycle {
+        /// The component the cycle starts from (the outermost one re-entered).
+        schema: String,
+        /// The components along the cycle, first and last the same.
+        cycle: Vec<String>,
+    },
+    /// Its smallest instance this builder makes holds more than
+    /// `MAX_VALUES` values.
+    #[error("schema `{schema}` has no instance of at most {limit} values: its required properties nest too many references")]
+    TooLarge {
+        /// The component being built (`inline` for a schema that is not one).
+        schema: String,
+        /// The limit passed.
+        limit: usize,
+    },
+}
+
+/// The components being built, outermost first, and how many values the
+/// instance holds so far.
+struct Stack {
+    names: Vec<String>,
+    built: usize,
+}
+
+impl Stack {
+    fn new(names: Vec<String>) -> Self {
+        Self { names, built: 0 }
+    }
+}
+
+impl std::ops::Deref for Stack {
+    type Target = Vec<String>;
+    fn deref(&self) -> &Vec<String> {
+        &self.names
+    }
+}
+
+impl std::ops::DerefMut for Stack {
+    fn deref_mut(&mut self) -> &mut Vec<String> {
+        &mut self.names
+    }
 }
 
 type Built = Result<Value, NoInstance>;
@@ -79,15 +124,25 @@ impl<'a> InstanceBuilder<'a> {
     /// or why it has none.
     pub fn try_component(&self, name: &str) -> Option<Result<Value, NoInstance>> {
         let schema = self.spec.components.schemas.get(name)?;
-        Some(self.build(schema, 0, &mut vec![name.to_owned()]))
+        Some(self.build(schema, 0, &mut Stack::new(vec![name.to_owned()])))
     }
 
     /// An instance of any schema of this spec, or why it has none.
     pub fn try_schema(&self, schema: &Schema) -> Result<Value, NoInstance> {
-        self.build(schema, 0, &mut Vec::new())
+        self.build(schema, 0, &mut Stack::new(Vec::new()))
     }
 
-    fn build(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
+    fn build(&self, schema: &Schema, depth: usize, stack: &mut Stack) -> Built {
+        stack.built += 1;
+        if stack.built > MAX_VALUES {
+            return Err(NoInstance::TooLarge {
+                schema: stack
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "inline".to_owned()),
+                limit: MAX_VALUES,
+            });
+        }
         if let Some(example) = schema.first_example().filter(|v| !v.is_null()) {
             return Ok(example.clone());
         }
@@ -142,7 +197,7 @@ impl<'a> InstanceBuilder<'a> {
         })
     }
 
-    fn build_ref(&self, reference: &str, depth: usize, stack: &mut Vec<String>) -> Built {
+    fn build_ref(&self, reference: &str, depth: usize, stack: &mut Stack) -> Built {
         let Some((name, target)) =
             ref_name(reference).and_then(|name| self.spec.components.schemas.get_key_value(name))
         else {
@@ -157,7 +212,7 @@ impl<'a> InstanceBuilder<'a> {
         value
     }
 
-    fn array(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
+    fn array(&self, schema: &Schema, depth: usize, stack: &mut Stack) -> Built {
         if let Some(prefix) = &schema.prefix_items {
             return prefix
                 .iter()
@@ -180,7 +235,7 @@ impl<'a> InstanceBuilder<'a> {
             .map(Value::Array)
     }
 
-    fn object(&self, schema: &Schema, depth: usize, stack: &mut Vec<String>) -> Built {
+    fn object(&self, schema: &Schema, depth: usize, stack: &mut Stack) -> Built {
         let mut object = Map::new();
         for (name, property) in &schema.properties {
             let required = schema.required.iter().any(|r| r == name);
@@ -216,12 +271,7 @@ impl<'a> InstanceBuilder<'a> {
     /// a UUID for `format: uuid`, else `"key"` (which the patterns Polar
     /// writes, such as `^[a-zA-Z0-9_.-]{1,64}$`, accept; a key is not
     /// derived from a `patternProperties` pattern).
-    fn key(
-        &self,
-        schema: &Schema,
-        depth: usize,
-        stack: &mut Vec<String>,
-    ) -> Result<String, NoInstance> {
+    fn key(&self, schema: &Schema, depth: usize, stack: &mut Stack) -> Result<String, NoInstance> {
         let Some(names) = schema.property_names.as_deref() else {
             return Ok("key".to_owned());
         };
@@ -263,7 +313,7 @@ fn no_instance(stack: &[String], name: &str) -> NoInstance {
     let start = stack.iter().rposition(|s| s == name).unwrap_or(0);
     let mut cycle: Vec<String> = stack[start..].to_vec();
     cycle.push(name.to_owned());
-    NoInstance {
+    NoInstance::Cycle {
         schema: name.to_owned(),
         cycle,
     }
@@ -337,6 +387,45 @@ mod tests {
         let value = InstanceBuilder::new(&spec).component("Node").unwrap();
         // Optional properties that would recurse are left out.
         assert_eq!(value, json!({"at": "2026-04-16T12:30:00Z"}));
+    }
+
+    #[test]
+    fn an_instance_that_would_multiply_past_the_limit_is_refused_naming_the_schema() {
+        // Five required properties, each a nullable reference back: the
+        // builder follows them to `MAX_DEPTH` before taking `null`, so the
+        // instance would hold 5^8 (390,625) nodes. Fuzzing found such a
+        // document (15 s, 600 MB per input).
+        let back = json!({"anyOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]});
+        let spec = spec(json!({
+            "Tree": {"type": "object", "required": ["a", "b", "c", "d", "e"], "properties": {
+                "a": back, "b": back, "c": back, "d": back, "e": back
+            }}
+        }));
+        let built = InstanceBuilder::new(&spec).try_component("Tree").unwrap();
+        let Err(NoInstance::TooLarge { schema, limit }) = built else {
+            panic!(
+                "expected TooLarge, got {}",
+                if built.is_ok() {
+                    "an instance"
+                } else {
+                    "another error"
+                }
+            );
+        };
+        assert_eq!((schema.as_str(), limit), ("Tree", MAX_VALUES));
+        // Two per level (a few hundred nodes) stay well under it.
+        let spec = spec_two();
+        assert!(InstanceBuilder::new(&spec)
+            .try_component("Tree")
+            .unwrap()
+            .is_ok());
+    }
+
+    fn spec_two() -> Spec {
+        let back = json!({"anyOf": [{"$ref": "#/components/schemas/Tree"}, {"type": "null"}]});
+        spec(json!({
+            "Tree": {"type": "object", "required": ["a", "b"], "properties": {"a": back, "b": back}}
+        }))
     }
 
     #[test]
