@@ -7,9 +7,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use polar_models_core::__private::decode_value;
 use reqwest::header::HeaderMap;
 
+use crate::__private::decode_value;
 use crate::RateLimit;
 
 /// Everything that can go wrong when calling the Polar API.

@@ -2,13 +2,13 @@
 //! callers, and the decoding from one to the other.
 
 use bytes::Bytes;
-use polar_models_core::__private::decode_value;
 use reqwest::header::{HeaderMap, LOCATION};
 use reqwest::Url;
 use serde::de::DeserializeOwned;
 
 use std::sync::Arc;
 
+use crate::__private::decode_value;
 use crate::error::{ErrorBody, TypedErrorBody};
 use crate::version::API_VERSION_HEADER;
 use crate::{ApiError, Error, RateLimit};
