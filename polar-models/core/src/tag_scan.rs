@@ -16,8 +16,28 @@
 /// `None` when the key is absent, when its value is not a string, or when
 /// the text is anything else than such an object.
 pub(crate) fn scan_tag<'a>(json: &'a str, key: &str) -> Option<&'a str> {
+    scan_path(json, &[key])
+}
+
+/// [`scan_tag`] along a path of keys (`["benefit", "type"]`): each key the
+/// first of its name in its object, every step but the last an object,
+/// the last a string, nothing on the way escaped.
+pub(crate) fn scan_path<'a>(json: &'a str, path: &[&str]) -> Option<&'a str> {
     let bytes = json.as_bytes();
-    let mut at = skip_space(bytes, 0);
+    let mut at = 0;
+    for key in path {
+        at = value_of(bytes, at, key)?;
+    }
+    let (value, _) = plain_string(bytes, at)?;
+    // The bytes between two quotes of valid UTF-8 text with no backslash
+    // are a whole string.
+    std::str::from_utf8(value).ok()
+}
+
+/// Where the value of the first `key` of the object starting at `at`
+/// (after any space) begins.
+fn value_of(bytes: &[u8], at: usize, key: &str) -> Option<usize> {
+    let mut at = skip_space(bytes, at);
     if bytes.get(at) != Some(&b'{') {
         return None;
     }
@@ -33,10 +53,7 @@ pub(crate) fn scan_tag<'a>(json: &'a str, key: &str) -> Option<&'a str> {
         }
         at = skip_space(bytes, at + 1);
         if name == key.as_bytes() {
-            let (value, _) = plain_string(bytes, at)?;
-            // The bytes between two quotes of valid UTF-8 text with no
-            // backslash are a whole string.
-            return std::str::from_utf8(value).ok();
+            return Some(at);
         }
         at = skip_value(bytes, at)?;
         at = skip_space(bytes, at);
@@ -119,7 +136,7 @@ fn skip_string(bytes: &[u8], at: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::scan_tag;
+    use super::{scan_path, scan_tag};
     use serde_json::Value;
 
     /// What the full path finds: the first `key` of a JSON object whose
@@ -217,5 +234,132 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A JSON value as the full path reads it for a nested constant: an
+    /// object keeps its entries in order, duplicates included, and a lookup
+    /// takes the first (as `peek::Peek::at` does).
+    enum Tree {
+        Object(Vec<(String, Tree)>),
+        Str(String),
+        Other,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Tree {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(TreeVisitor)
+        }
+    }
+
+    struct TreeVisitor;
+    impl<'de> serde::de::Visitor<'de> for TreeVisitor {
+        type Value = Tree;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry()? {
+                entries.push(entry);
+            }
+            Ok(Tree::Object(entries))
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+            Ok(Tree::Other)
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
+            Ok(Tree::Str(v.to_owned()))
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Tree, E> {
+            Ok(Tree::Other)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Tree, E> {
+            Ok(Tree::Other)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Tree, E> {
+            Ok(Tree::Other)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Tree, E> {
+            Ok(Tree::Other)
+        }
+        fn visit_unit<E>(self) -> Result<Tree, E> {
+            Ok(Tree::Other)
+        }
+    }
+
+    /// What the full path finds at `path`.
+    fn by_decoding_path(json: &str, path: &[&str]) -> Option<String> {
+        let mut value = serde_json::from_str::<Tree>(json).ok()?;
+        for key in path {
+            let Tree::Object(entries) = value else {
+                return None;
+            };
+            value = entries.into_iter().find(|(k, _)| k == key)?.1;
+        }
+        match value {
+            Tree::Str(tag) => Some(tag),
+            _ => None,
+        }
+    }
+
+    const PATH_CASES: &[&str] = &[
+        r#"{"id":1,"benefit":{"id":2,"type":"discord"},"properties":{}}"#,
+        r#"{"customer":{"type":"individual"},"benefit":{"type":"custom","x":[{"type":"no"}]}}"#,
+        r#"{"benefit":{"properties":{"type":"deeper"},"type":"license_keys"}}"#,
+        r#"{"benefit":{"type":"first","type":"second"},"benefit":{"type":"third"}}"#,
+        r#"{"benefit":{"type":5}}"#,
+        r#"{"benefit":"custom"}"#,
+        r#"{"benefit":null,"type":"custom"}"#,
+        r#"{"benefit":{"ty\u0070e":"escaped"}}"#,
+        r#"{"benefit":{"a":"\"","type":"after an escaped value"}}"#,
+        r#" { "benefit" : { "type" : "spaced" } } "#,
+        r#"{"benefit":{}}"#,
+        r#"{"benefit":[{"type":"in an array"}]}"#,
+    ];
+
+    #[test]
+    fn finds_the_nested_tag_the_full_decode_finds_or_defers() {
+        for json in PATH_CASES {
+            let path = ["benefit", "type"];
+            let scanned = scan_path(json, &path);
+            let decoded = by_decoding_path(json, &path);
+            match scanned {
+                Some(tag) => assert_eq!(Some(tag.to_owned()), decoded, "{json}"),
+                None => assert!(
+                    decoded.is_none() || json.contains('\\'),
+                    "{json}: {decoded:?}"
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn never_answers_a_nested_tag_differently_on_broken_text() {
+        let path = ["benefit", "type"];
+        let replacements = b"{}[]\",:\\ ae1-";
+        let mut answered = 0;
+        for json in PATH_CASES {
+            for i in 0..json.len() {
+                for &r in replacements {
+                    let mut bytes = json.as_bytes().to_vec();
+                    if !bytes[i].is_ascii() {
+                        continue;
+                    }
+                    bytes[i] = r;
+                    let Ok(text) = String::from_utf8(bytes) else {
+                        continue;
+                    };
+                    if let Some(tag) = scan_path(&text, &path) {
+                        if let Some(decoded) = by_decoding_path(&text, &path) {
+                            assert_eq!(tag, decoded, "{text}");
+                            answered += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The mutations leave many texts whole: the check above ran.
+        assert!(answered > 500, "{answered}");
     }
 }

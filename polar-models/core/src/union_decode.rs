@@ -131,10 +131,29 @@ impl Union {
                 return self.by_tag(json, property, tag, &variant, unknown);
             }
         }
+        // A union whose members each fix one property path to their own
+        // string (`benefit.type`) is discriminated in all but name: its
+        // member decodes first, straight from the text. Only a success is
+        // taken; anything else is decided below, as without this step.
+        if let Some(index) = self.member_by_tag_path(json) {
+            if let Ok(value) = variant(index, json) {
+                return Ok(value);
+            }
+        }
+        self.decode_by_shape(json, &variant, unknown)
+    }
+
+    /// The shape-based path of [`Union::decode_str`].
+    fn decode_by_shape<T>(
+        &self,
+        json: &str,
+        variant: &impl Fn(usize, &str) -> Result<T, serde_json::Error>,
+        unknown: fn(Value) -> T,
+    ) -> Result<T, String> {
         let peek = Peek::read(json, self.shapes).map_err(|e| e.to_string())?;
         if let (Some(property), Kind::Object) = (self.discriminator, peek.kind) {
             if let Some(Scalar::Str(tag)) = peek.get(property) {
-                return self.by_tag(json, property, tag, &variant, unknown);
+                return self.by_tag(json, property, tag, variant, unknown);
             }
         }
         // The best fit usually decodes: try it before sorting the rest (an
@@ -164,6 +183,53 @@ impl Union {
             ));
         }
         self.unknown(json, unknown)
+    }
+
+    /// The member a payload names by a constant at a path every member
+    /// fixes to a string ([`Union::tag_path`]), read off the text; `None`
+    /// when the text does not show it plainly, or when the shape path could
+    /// choose otherwise even where that member decodes: a tag two members
+    /// share, a member with other constants (the payload may contradict
+    /// them) or a closed one (the payload may hold keys it does not list).
+    /// For the rest, every other member is ruled out by its own constant,
+    /// so the shape path takes this one whenever it decodes.
+    fn member_by_tag_path(&self, json: &str) -> Option<usize> {
+        let path = self.tag_path()?;
+        let tag = crate::tag_scan::scan_path(json, path)?;
+        let mut named = self
+            .shapes
+            .iter()
+            .enumerate()
+            .filter(|(_, shape)| str_const_at(shape, path) == Some(tag));
+        let (index, shape) = named.next()?;
+        if named.next().is_some() {
+            return None;
+        }
+        match shape {
+            Shape::Object {
+                consts,
+                closed: false,
+                ..
+            } if consts.len() == 1 => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The first path of the first member's constants that every member
+    /// (each an object) fixes to a string, for a union without a
+    /// discriminator.
+    fn tag_path(&self) -> Option<&'static [&'static str]> {
+        if self.discriminator.is_some() {
+            return None;
+        }
+        let Shape::Object { consts, .. } = self.shapes.first()? else {
+            return None;
+        };
+        consts.iter().map(|(path, _)| *path).find(|path| {
+            self.shapes
+                .iter()
+                .all(|shape| str_const_at(shape, path).is_some())
+        })
     }
 
     /// The variant `tag` names, or the unknown variant for a tag this
@@ -224,6 +290,17 @@ impl Union {
         scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         scored.into_iter().map(|(_, index)| index).collect()
     }
+}
+
+/// The string an object shape fixes at `path`.
+fn str_const_at(shape: &Shape, path: &[&str]) -> Option<&'static str> {
+    let Shape::Object { consts, .. } = shape else {
+        return None;
+    };
+    consts.iter().find_map(|(at, lit)| match lit {
+        Lit::Str(value) if *at == path => Some(*value),
+        _ => None,
+    })
 }
 
 /// Whether a payload holds `lit` at `path`: `Some(true)` it does,
@@ -507,6 +584,100 @@ mod tests {
             )
             .unwrap_err();
         assert!(err.starts_with("Grant: missing field"), "{err}");
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct GrantBody {
+        id: u8,
+        benefit: BenefitBody,
+        #[serde(default)]
+        properties: Option<Value>,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct BenefitBody {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Decoded {
+        Member(usize, GrantBody),
+        Unknown(Value),
+    }
+
+    /// A member decoder as generated ones behave: a key twice at any depth
+    /// is an error, unlisted keys are ignored, the constant's property
+    /// takes any string.
+    fn grant(index: usize, json: &str) -> Result<Decoded, serde_json::Error> {
+        crate::unique_keys::from_str_unique_keys(json).map(|g| Decoded::Member(index, g))
+    }
+
+    #[test]
+    fn a_tag_at_a_path_every_member_fixes_decides_as_the_shapes_would() {
+        let with_shapes = |first: Shape| Union {
+            shapes: &*Box::leak(Box::new([first, GRANTS.shapes[1]])),
+            ..GRANTS
+        };
+        let closed = with_shapes(Shape::Object {
+            required: &["id", "benefit"],
+            known: &["id", "benefit", "properties"],
+            consts: &[(&["benefit", "type"], Lit::Str("custom"))],
+            closed: true,
+        });
+        let two_consts = with_shapes(Shape::Object {
+            required: &["id", "benefit"],
+            known: &["id", "benefit", "properties"],
+            consts: &[
+                (&["benefit", "type"], Lit::Str("custom")),
+                (&["benefit", "scope"], Lit::Str("all")),
+            ],
+            closed: false,
+        });
+        let shared_tag = with_shapes(GRANTS.shapes[1]);
+        let cases = [
+            r#"{"id":1,"benefit":{"type":"custom"}}"#,
+            r#"{"id":2,"benefit":{"type":"license_keys","id":3},"properties":{"k":[1]}}"#,
+            r#"{"benefit":{"type":"custom","scope":"some"},"id":4,"extra":true}"#,
+            r#"{"id":5,"benefit":{"type":"new_kind"}}"#,
+            r#"{"id":6,"benefit":{"type":"custom"},"properties":{"a":1,"a":2}}"#,
+            r#"{"id":7,"benefit":{"type":"custom","type":"license_keys"}}"#,
+            r#"{"id":"8","benefit":{"type":"custom"}}"#,
+        ];
+        let replacements = b"{}[]\",:\\ ae1-";
+        let mut fast = 0;
+        for union in [GRANTS, closed, two_consts, shared_tag] {
+            for json in cases {
+                for i in 0..=json.len() {
+                    for &r in replacements {
+                        let mut bytes = json.as_bytes().to_vec();
+                        if i < bytes.len() {
+                            bytes[i] = r;
+                        }
+                        let Ok(text) = String::from_utf8(bytes) else {
+                            continue;
+                        };
+                        let whole = union.decode_str(&text, grant, Decoded::Unknown);
+                        let by_shape = union.decode_by_shape(&text, &grant, Decoded::Unknown);
+                        assert_eq!(whole, by_shape, "{text}");
+                        if union.member_by_tag_path(&text).is_some() && whole.is_ok() {
+                            fast += 1;
+                        }
+                    }
+                }
+            }
+        }
+        // The texts the tag decided are many, not a corner.
+        assert!(fast > 300, "{fast}");
+        // Only the union whose members fix nothing else and stay open, with
+        // a tag each of their own, takes the path at all.
+        let json = r#"{"id":1,"benefit":{"type":"custom"}}"#;
+        assert_eq!(GRANTS.member_by_tag_path(json), Some(0));
+        for union in [closed, two_consts, shared_tag] {
+            assert_eq!(union.member_by_tag_path(json), None);
+        }
+        assert_eq!(GRANTS.tag_path(), Some(&["benefit", "type"][..]));
+        assert_eq!(UNION.tag_path(), None);
     }
 
     #[test]
