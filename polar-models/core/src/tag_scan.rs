@@ -362,4 +362,22 @@ mod tests {
         // The mutations leave many texts whole: the check above ran.
         assert!(answered > 500, "{answered}");
     }
+
+    #[test]
+    fn text_cut_inside_a_skipped_value_is_no_answer() {
+        // Every prefix of every case, the cuts after a backslash included.
+        for json in CASES.iter().chain(PATH_CASES) {
+            for end in (0..json.len()).filter(|&end| json.is_char_boundary(end)) {
+                let cut = &json[..end];
+                for path in [&["type"][..], &["benefit", "type"], &["data", "type"]] {
+                    if let Some(tag) = scan_path(cut, path) {
+                        // A cut after the tag's string: the answer stands.
+                        assert!(cut.contains(&format!("\"{tag}\"")), "{cut}");
+                    }
+                }
+            }
+        }
+        assert_eq!(scan_path(r#"{"a":"x\"#, &["b"]), None);
+        assert_eq!(scan_path(r#"{"a":{"b":"\"#, &["c"]), None);
+    }
 }
