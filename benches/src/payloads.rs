@@ -4,7 +4,8 @@
 //! A page holds `len` items of one component schema. Item `i` is built with
 //! union variant `i` (so the items cover the members of every union the
 //! schema contains, in varying combinations) and gets its own `id`. All
-//! payloads are compact JSON, as the API sends them.
+//! payloads are compact JSON with each object's keys in its schema's
+//! property order, as the API sends them (`to_bytes`).
 
 use codegen::instance::InstanceBuilder;
 use codegen::spec::Spec;
@@ -62,29 +63,27 @@ pub fn page(spec: &Spec, page_schema: &str, item_schema: &str, len: usize) -> Va
 
 /// `ListResource_Order_` with [`PAGE_LEN`] orders.
 pub fn order_page(spec: &Spec) -> Vec<u8> {
-    to_bytes(&page(spec, "ListResource_Order_", "Order", PAGE_LEN))
+    to_bytes(spec, &page(spec, "ListResource_Order_", "Order", PAGE_LEN))
 }
 
 /// `ListResource_Subscription_` with [`PAGE_LEN`] subscriptions.
 pub fn subscription_page(spec: &Spec) -> Vec<u8> {
-    to_bytes(&page(
+    to_bytes(
         spec,
-        "ListResource_Subscription_",
-        "Subscription",
-        PAGE_LEN,
-    ))
+        &page(spec, "ListResource_Subscription_", "Subscription", PAGE_LEN),
+    )
 }
 
 /// A `CustomerState` (its first member, an individual customer).
 pub fn customer_state(spec: &Spec) -> Vec<u8> {
-    to_bytes(&component(spec, "CustomerState", 0))
+    to_bytes(spec, &component(spec, "CustomerState", 0))
 }
 
 /// A `Product`, the response of `products:get`.
 pub fn product(spec: &Spec) -> Vec<u8> {
     let mut product = component(spec, "Product", 0);
     product["id"] = json!(uuid_for(0));
-    to_bytes(&product)
+    to_bytes(spec, &product)
 }
 
 /// The body of a webhook delivery for `event` (such as `order.created`),
@@ -99,11 +98,62 @@ pub fn webhook(spec: &Spec, event: &str) -> Vec<u8> {
         .unwrap_or_else(|| panic!("the webhook `{event}` has no JSON body schema"));
     let payload = InstanceBuilder::new(spec).schema(schema);
     assert_eq!(payload["type"], event, "the payload carries its event type");
-    to_bytes(&payload)
+    to_bytes(spec, &payload)
 }
 
-fn to_bytes(value: &Value) -> Vec<u8> {
-    serde_json::to_vec(value).expect("a JSON value encodes")
+/// Compact JSON with each object's keys in the order Polar's server writes
+/// them: its schema's property order (a webhook's `type` before its `data`,
+/// a grant's `customer` before its `benefit`), where `serde_json`'s map
+/// sorts them. An object's schema is the component listing all its keys
+/// with the fewest others; the keys of a free-form map keep their order.
+/// Where a tag sits decides how far a union's decoder reads to find it.
+fn to_bytes(spec: &Spec, value: &Value) -> Vec<u8> {
+    let mut out = Vec::new();
+    write_ordered(spec, value, &mut out);
+    debug_assert_eq!(
+        serde_json::from_slice::<Value>(&out).ok().as_ref(),
+        Some(value)
+    );
+    out
+}
+
+fn write_ordered(spec: &Spec, value: &Value, out: &mut Vec<u8>) {
+    match value {
+        Value::Object(map) => {
+            let order = spec
+                .components
+                .schemas
+                .values()
+                .filter(|schema| map.keys().all(|key| schema.properties.contains_key(key)))
+                .min_by_key(|schema| schema.properties.len())
+                .map(|schema| &schema.properties);
+            let mut keys: Vec<&String> = map.keys().collect();
+            if let Some(order) = order {
+                keys.sort_by_key(|key| order.get_index_of(key.as_str()));
+            }
+            out.push(b'{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, key).expect("a key encodes");
+                out.push(b':');
+                write_ordered(spec, &map[key], out);
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_ordered(spec, item, out);
+            }
+            out.push(b']');
+        }
+        scalar => serde_json::to_writer(&mut *out, scalar).expect("a scalar encodes"),
+    }
 }
 
 /// Decodes `bytes` as `T` with strict decoding on (nothing may land in an
@@ -147,5 +197,22 @@ mod tests {
         let event: WebhookPayload =
             decode_strict("order.created", &webhook(&spec, "order.created"));
         assert!(matches!(event, WebhookPayload::OrderCreated(_)));
+    }
+
+    #[test]
+    fn objects_keep_their_schema_s_property_order() {
+        let spec = crate::spec();
+        let bytes = webhook(&spec, "benefit_grant.created");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        // serde_json's sorted map would start with `data` and put the grant's
+        // `benefit` before its `customer`.
+        assert!(
+            text.starts_with(r#"{"type":"benefit_grant.created","timestamp":"#),
+            "{}",
+            &text[..80]
+        );
+        let customer = text.find(r#""customer":"#).expect("a customer");
+        let benefit = text.find(r#""benefit":"#).expect("a benefit");
+        assert!(customer < benefit, "{text}");
     }
 }
