@@ -137,71 +137,25 @@ fn skip_string(bytes: &[u8], at: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::{scan_path, scan_tag};
+    use crate::peek::{Kind, Peek, Scalar};
+    use crate::union_decode::{Lit, Shape};
 
-    /// A JSON value as the full path reads it for a nested constant: an
-    /// object keeps its entries in order, duplicates included, and a lookup
-    /// takes the first (as `peek::Peek::at` does).
-    enum Tree {
-        Object(Vec<(String, Tree)>),
-        Str(String),
-        Other,
-    }
-
-    impl<'de> serde::Deserialize<'de> for Tree {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            d.deserialize_any(TreeVisitor)
+    /// What the full path finds at `path`: the union decoder's peek, told
+    /// to look there (the first key of each name, where serde_json's
+    /// `Value` keeps the last).
+    fn by_decoding_path(json: &str, path: &'static [&'static str]) -> Option<String> {
+        let shapes = [Shape::Object {
+            required: &[],
+            known: &[],
+            consts: Box::leak(Box::new([(path, Lit::Str(""))])),
+            closed: false,
+        }];
+        let peek = Peek::read(json, &shapes).ok()?;
+        if peek.kind != Kind::Object {
+            return None;
         }
-    }
-
-    struct TreeVisitor;
-    impl<'de> serde::de::Visitor<'de> for TreeVisitor {
-        type Value = Tree;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("any value")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-            let mut entries = Vec::new();
-            while let Some(entry) = map.next_entry()? {
-                entries.push(entry);
-            }
-            Ok(Tree::Object(entries))
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok(Tree::Other)
-        }
-        fn visit_str<E>(self, v: &str) -> Result<Tree, E> {
-            Ok(Tree::Str(v.to_owned()))
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Tree, E> {
-            Ok(Tree::Other)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Tree, E> {
-            Ok(Tree::Other)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Tree, E> {
-            Ok(Tree::Other)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Tree, E> {
-            Ok(Tree::Other)
-        }
-        fn visit_unit<E>(self) -> Result<Tree, E> {
-            Ok(Tree::Other)
-        }
-    }
-
-    /// What the full path finds at `path`: the first key of each name, as
-    /// the union decoder reads them (serde_json's `Value` keeps the last).
-    fn by_decoding_path(json: &str, path: &[&str]) -> Option<String> {
-        let mut value = serde_json::from_str::<Tree>(json).ok()?;
-        for key in path {
-            let Tree::Object(entries) = value else {
-                return None;
-            };
-            value = entries.into_iter().find(|(k, _)| k == key)?.1;
-        }
-        match value {
-            Tree::Str(tag) => Some(tag),
+        match peek.at(path)? {
+            Scalar::Str(tag) => Some(tag.to_string()),
             _ => None,
         }
     }
