@@ -287,7 +287,17 @@ impl Union {
             .enumerate()
             .filter_map(|(index, shape)| score(shape, peek).map(|s| (s, index)))
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Insertion sort, best score first; a member moves only past a
+        // strictly lower score, so ties keep spec order. A union has a few
+        // dozen members at most, and `sort_by` would compile std's general
+        // sort (about 5,000 lines of LLVM IR) into every build of this crate.
+        for unsorted in 1..scored.len() {
+            let mut at = unsorted;
+            while at > 0 && scored[at - 1].0 < scored[at].0 {
+                scored.swap(at - 1, at);
+                at -= 1;
+            }
+        }
         scored.into_iter().map(|(_, index)| index).collect()
     }
 }
