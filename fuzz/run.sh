@@ -8,9 +8,14 @@
 # fuzz/artifacts/TARGET/ (reproduce: `fuzz/target/<host>/release/TARGET FILE`).
 # The counts of each run are appended to fuzz/runs.log. The generator's
 # corpus is then replayed with the full check (POLAR_FUZZ_GENERATOR_CHECK=full).
+# FUZZ_TIMEOUT (seconds, default 10) is libFuzzer's -timeout for one input;
+# an input slower than FUZZ_SLOW seconds (default 10, libFuzzer's) is
+# written as a slow-unit-* artifact: reported, not a finding.
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:?usage: fuzz/run.sh SECONDS [TARGET...]}
+timeout=${FUZZ_TIMEOUT:-10}
+slow=${FUZZ_SLOW:-10}
 shift
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -37,7 +42,8 @@ for target in "${targets[@]}"; do
     echo "-- $target: ${seconds}s"
     # -max_len: the seeds include pages of a few kilobytes.
     "$bin/$target" "corpus/$target" \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+        -max_total_time="$seconds" -timeout="$timeout" -report_slow_units="$slow" \
+        -rss_limit_mb=4096 -max_len=65536 \
         -artifact_prefix="artifacts/$target/" -print_final_stats=1 \
         >"artifacts/$target.log" 2>&1 || {
         tail -n 40 "artifacts/$target.log"
@@ -52,7 +58,7 @@ for target in "${targets[@]}"; do
         # as fast); every input it kept is also printed and parsed again
         # (a bare CR in a `///` line, a prettyplease panic).
         POLAR_FUZZ_GENERATOR_CHECK=full "$bin/generator" corpus/generator -runs=0 \
-            -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
+            -timeout="$timeout" -rss_limit_mb=4096 -max_len=65536 \
             -artifact_prefix="artifacts/generator/" >artifacts/generator-full.log 2>&1 || {
             tail -n 40 artifacts/generator-full.log
             echo "error: the generator's corpus has an input whose printed files fail (fuzz/artifacts/generator/)" >&2
