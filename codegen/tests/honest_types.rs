@@ -189,7 +189,7 @@ fn every_operation_says_which_credentials_it_takes() {
 fn a_portal_client_without_a_session_reaches_only_public_operations() {
     for relative in PINNED {
         let m = pinned(relative);
-        let surface = codegen::emit::api::public_portal_surface(&m).expect("groups");
+        let surface = codegen::ir::groups::public_portal_surface(&m).expect("groups");
         let expected = [
             (
                 "customers",

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::api_options::{
@@ -22,10 +22,9 @@ use super::api_options::{
 use super::{doc_attrs, ident};
 use crate::ir::accessors::argument_takes_into;
 use crate::ir::features::group_feature;
+use crate::ir::groups::{groups, is_public, portal_reach, public_type_name, Group, PortalReach};
 use crate::ir::names::module_name;
-use crate::ir::{
-    group_type_name, Auth, Models, Operation, Pagination, Param, ResponseKind, TypeKind, TypeRef,
-};
+use crate::ir::{group_type_name, Auth, Models, Operation, Param, ResponseKind, TypeRef};
 use crate::ApiVersion;
 
 /// One operation group's file: everything in it is the same for every
@@ -131,7 +130,10 @@ pub fn emit(
             own.push((format_ident!("{}", module), feature));
         }
     }
-    files.insert(operations_file("error_body"), emit_error_body(models));
+    files.insert(
+        operations_file("error_body"),
+        super::api_errors::error_body(models),
+    );
     let (modules, features): (Vec<_>, Vec<_>) = own.into_iter().unzip();
     let (shared_modules, shared_features): (Vec<_>, Vec<_>) = reexported.into_iter().unzip();
     let name = &version.name;
@@ -304,119 +306,6 @@ pub fn crate_lib() -> TokenStream {
 /// root [`crate_lib`] declares.
 pub fn operations_file(stem: &str) -> String {
     format!("operations/{stem}")
-}
-
-/// Operations sharing a group path, e.g. `customer_portal`/`orders`.
-struct Group<'m> {
-    path: Vec<String>,
-    type_name: String,
-    operations: Vec<&'m Operation>,
-    portal: bool,
-    member_only: bool,
-}
-
-fn groups(models: &Models) -> Result<Vec<Group<'_>>, crate::Error> {
-    let mut by_path: BTreeMap<Vec<String>, Vec<&Operation>> = BTreeMap::new();
-    for operation in &models.operations {
-        by_path
-            .entry(operation.group.clone())
-            .or_default()
-            .push(operation);
-    }
-    // Parent groups that only hold subgroups (e.g. `customer_portal`) exist
-    // too, so every accessor chain has a type to return.
-    let paths: Vec<Vec<String>> = by_path.keys().cloned().collect();
-    for path in paths {
-        for len in 1..path.len() {
-            by_path.entry(path[..len].to_vec()).or_default();
-        }
-    }
-    let mut groups = Vec::new();
-    for (path, operations) in by_path {
-        let portal = path.first().map(String::as_str) == Some("customer_portal");
-        let member_count = operations
-            .iter()
-            .filter(|o| o.auth == Auth::PortalMember)
-            .count();
-        if member_count != 0 && member_count != operations.len() {
-            return Err(crate::Error::unsupported(
-                format!("operation group `{}`", path.join(":")),
-                "mixes member-session-only operations with others; split the group in codegen/src/emit/api.rs",
-            ));
-        }
-        if let Some(op) = operations.iter().find(|o| o.auth.is_portal() != portal) {
-            return Err(crate::Error::unsupported(
-                format!("operation `{}`", op.operation_id),
-                "its credentials do not match its group (portal vs organization)",
-            ));
-        }
-        groups.push(Group {
-            type_name: group_type_name(&path),
-            member_only: member_count != 0,
-            path,
-            operations,
-            portal,
-        });
-    }
-    Ok(groups)
-}
-
-/// Whether an operation needs no credentials (its `security` names none).
-fn is_public(op: &Operation) -> bool {
-    matches!(op.auth, Auth::Public | Auth::PortalPublic)
-}
-
-/// Which portal clients reach a portal group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PortalReach {
-    /// Every operation is public: every `CustomerPortalClient<S>`, also
-    /// `NoSession`.
-    Everyone,
-    /// No operation is public: clients holding a session token.
-    Sessions,
-    /// Some are public: clients holding a session token get the whole
-    /// group, `CustomerPortalClient<NoSession>` a second type holding only
-    /// the public ones (`<Group>Public`).
-    Split,
-}
-
-fn portal_reach(group: &Group<'_>) -> PortalReach {
-    let public = group.operations.iter().filter(|op| is_public(op)).count();
-    if public == 0 {
-        PortalReach::Sessions
-    } else if public == group.operations.len() {
-        PortalReach::Everyone
-    } else {
-        PortalReach::Split
-    }
-}
-
-/// The type `CustomerPortalClient<NoSession>` gets for a [`PortalReach::Split`] group.
-fn public_type_name(group: &Group<'_>) -> String {
-    format!("{}Public", group.type_name)
-}
-
-/// For each portal group `CustomerPortalClient<NoSession>` reaches, its
-/// accessor and the operations (`operationId`s) it offers there: what a
-/// portal client without a session token can call.
-pub fn public_portal_surface(models: &Models) -> Result<Vec<(String, Vec<String>)>, crate::Error> {
-    let mut out = Vec::new();
-    for group in groups(models)? {
-        if !group.portal || group.path.len() != 2 || group.member_only {
-            continue;
-        }
-        let ops: Vec<String> = match portal_reach(&group) {
-            PortalReach::Sessions => continue,
-            PortalReach::Everyone | PortalReach::Split => group
-                .operations
-                .iter()
-                .filter(|op| is_public(op))
-                .map(|op| op.operation_id.clone())
-                .collect(),
-        };
-        out.push((group.path[1].clone(), ops));
-    }
-    Ok(out)
 }
 
 fn emit_group(models: &Models, group: &Group<'_>) -> TokenStream {
@@ -721,7 +610,7 @@ fn emit_builder(models: &Models, op: &Operation) -> TokenStream {
     let pagination = op
         .pagination
         .as_ref()
-        .map(|p| emit_pagination(models, op, p));
+        .map(|p| super::api_pages::walkers(models, op, p));
     // `request` is `#[inline]` so that it is compiled where `send` is
     // polled, in the program that calls the operation, like the response
     // decoding: as a plain fn it was compiled here for every operation, with
@@ -909,229 +798,7 @@ fn response_handling(models: &Models, op: &Operation) -> (TokenStream, TokenStre
     }
 }
 
-fn emit_pagination(models: &Models, op: &Operation, pagination: &Pagination) -> TokenStream {
-    let page_field = op
-        .query_params
-        .iter()
-        .find(|p| p.wire_name == "page")
-        .map(|p| ident(&p.rust_name))
-        .expect("paginated operations take `page`");
-    let (item, walker, fetch) = match pagination {
-        Pagination::Pages { item } => (
-            model_type(models, item),
-            quote!(crate::paginate),
-            quote!(request.send()),
-        ),
-        Pagination::Cursor { item } => (
-            model_type(models, item),
-            quote!(crate::paginate),
-            quote!(request.send()),
-        ),
-        Pagination::Mixed { item, response } => {
-            let TypeKind::Union(union) = &models.get(*response).kind else {
-                unreachable!("mixed pagination is over a union")
-            };
-            let response_ty = ident(&models.get(*response).name);
-            let arms = union.variants.iter().map(|variant| {
-                let name = ident(&variant.rust_name);
-                let cursor = matches!(
-                    super::models::resolve_alias(models, &variant.ty),
-                    TypeRef::Page { pagination, .. } if models.get(*pagination).name == "CursorPagination"
-                );
-                if cursor {
-                    quote!(super::models::#response_ty::#name(page) => page,)
-                } else {
-                    quote! {
-                        super::models::#response_ty::#name(page) => super::models::Page {
-                            pagination: super::models::CursorPagination {
-                                has_next_page: number < page.pagination.max_page,
-                            },
-                            items: page.items,
-                        },
-                    }
-                }
-            });
-            (
-                model_type(models, item),
-                quote!(crate::paginate),
-                quote! {
-                    async move {
-                        Ok(match request.send().await? {
-                            #(#arms)*
-                            other => return Err(crate::__private::unexpected_page(Self::OPERATION, &other)),
-                        })
-                    }
-                },
-            )
-        }
-    };
-    // Walking every page, ask for the largest pages the spec allows unless
-    // the caller chose a size.
-    let (largest_pages, size_doc) = match op.max_page_size {
-        Some(max) => {
-            let limit_field = op
-                .query_params
-                .iter()
-                .find(|p| p.wire_name == "limit")
-                .map(|p| ident(&p.rust_name))
-                .expect("a stated maximum page size comes from `limit`");
-            let doc = format!(
-                " Unless `limit` is set, pages of {max} items are asked for, the most \
-                 the API serves."
-            );
-            let max = proc_macro2::Literal::i64_unsuffixed(max);
-            (
-                quote!(self.#limit_field.get_or_insert(#max);),
-                quote!(#[doc = ""] #[doc = #doc]),
-            )
-        }
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let receiver = match op.max_page_size {
-        Some(_) => quote!(mut self),
-        None => quote!(self),
-    };
-    let id_key = super::api_pages::id_key(models, pagination.item());
-    let changing = super::api_pages::changing_list_doc(id_key.is_some());
-    let unique = id_key.map(|key| super::api_pages::stream_unique(&item, &key));
-    // The walkers are `#[inline]`: each one's stream (boxed, so `Unpin`) is
-    // a distinct instance of `paginate` and its futures, compiled where the
-    // walk is called rather than here for every list operation (BENCHMARKS.md,
-    // "Issue 27: the cost of the shorter common path").
-    quote! {
-        #[doc = " Every item of every page, fetched page by page as the stream is polled."]
-        #size_doc
-        #changing
-        #[inline]
-        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
-            #largest_pages
-            let first = self.#page_field.unwrap_or(1);
-            #walker(first, move |number| {
-                let mut request = self.clone();
-                request.#page_field = Some(number);
-                #fetch
-            })
-        }
-        #[doc = " Every item of every page, collected."]
-        #size_doc
-        #changing
-        #[inline]
-        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
-            crate::collect_all(self.stream()).await
-        }
-        #unique
-    }
-}
-
-/// The `ApiErrorBody` enum: one variant per type the spec documents as an
-/// error response body anywhere.
-/// The version's error decoder and `ApiErrorBody`; `accessor_features` are
-/// the features of the group accessors, the decoder's only callers.
-fn emit_error_body(models: &Models) -> TokenStream {
-    // Each variant comes with the groups of the operations that document
-    // it, as its type does (`ir::features`): a build compiles the error
-    // bodies of its own operations only. `ApiErrorBody` is non-exhaustive,
-    // so a variant more under more features breaks no `match`.
-    let mut variants: BTreeMap<String, (TokenStream, BTreeSet<&str>)> = BTreeMap::new();
-    for op in &models.operations {
-        let feature = crate::ir::features::group_feature(&op.group);
-        for error in &op.errors {
-            let name = error_variant_name(models, &error.ty);
-            let ty = model_type(models, &error.ty);
-            variants
-                .entry(name)
-                .or_insert_with(|| (ty, BTreeSet::new()))
-                .1
-                .insert(feature);
-        }
-    }
-    let defs = variants.iter().map(|(name, (ty, features))| {
-        let variant = ident(name);
-        let doc = format!(" A `{name}` error body.");
-        let cfg = match features.len() {
-            1 => {
-                let feature = features.first();
-                quote!(#[cfg(feature = #feature)])
-            }
-            _ => {
-                let features = features.iter();
-                quote!(#[cfg(any(#(feature = #features),*))])
-            }
-        };
-        quote! {
-            #cfg
-            #[doc = #doc]
-            #variant(#ty),
-        }
-    });
-    // Each arm comes with its operation's group (a subset of its variant's).
-    let mut arms = Vec::new();
-    for op in &models.operations {
-        let operation_id = &op.operation_id;
-        let feature = crate::ir::features::group_feature(&op.group);
-        for error in &op.errors {
-            let status = Literal::u16_unsuffixed(error.status);
-            let variant = ident(&error_variant_name(models, &error.ty));
-            arms.push(quote! {
-                #[cfg(feature = #feature)]
-                (#operation_id, #status) => crate::__private::decode_error_body(body, ApiErrorBody::#variant, ApiErrorBody::Unknown),
-            });
-        }
-    }
-    // The parameters are read even when there is no arm (a spec without
-    // error bodies) or every arm is left out with its group.
-    let matcher = if arms.is_empty() {
-        // No `match` with a lone wildcard arm (clippy's
-        // `match_single_binding`).
-        quote! {
-            {
-                let _ = (operation, status, body);
-                None::<ApiErrorBody>
-            }
-        }
-    } else {
-        quote! {
-            {
-                let _ = (operation, status, body);
-                match (operation, status) {
-                    #(#arms)*
-                    _ => None::<ApiErrorBody>,
-                }
-            }
-        }
-    };
-    quote! {
-        #[doc = " This version's [`crate::__private::ErrorDecoder`]: the error body the"]
-        #[doc = " spec documents for an operation and status, as an `ApiErrorBody`."]
-        #[doc(hidden)]
-        pub fn decode(
-            operation: &'static str,
-            status: u16,
-            body: &[u8],
-        ) -> Option<crate::__private::TypedErrorBody> {
-            #matcher.map(crate::__private::erase_error_body)
-        }
-
-        #[doc = " The typed body of an error response, for the statuses the spec"]
-        #[doc = " documents. `Error::Api` also keeps the raw body."]
-        #[derive(Clone, Debug, PartialEq)]
-        #[non_exhaustive]
-        pub enum ApiErrorBody {
-            #(#defs)*
-            #[doc = " A JSON error body that matches none of the documented ones."]
-            Unknown(::serde_json::Value),
-        }
-    }
-}
-
-fn error_variant_name(models: &Models, ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(id) => models.get(*id).name.clone(),
-        _ => "Other".to_owned(),
-    }
-}
-
 /// A model type seen from `polar-api`.
-fn model_type(models: &Models, ty: &TypeRef) -> TokenStream {
+pub(super) fn model_type(models: &Models, ty: &TypeRef) -> TokenStream {
     super::models::rust_type_in(models, ty, &quote!(super::models))
 }

@@ -10,7 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ident;
-use crate::ir::{Models, Presence, TypeKind, TypeRef};
+use crate::ir::{Models, Operation, Pagination, Presence, TypeKind, TypeRef};
 
 /// The docs every `.stream()` and `.collect_all()` carry about a list that
 /// changes during the walk; `unique` says whether `.stream_unique()` exists.
@@ -153,5 +153,121 @@ pub(super) fn stream_unique(item: &TokenStream, key: &IdKey) -> TokenStream {
         pub fn stream_unique(self) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
             #dedup
         }
+    }
+}
+
+/// A list operation's `.stream()`, `.collect_all()` and, where its items
+/// have an `id`, `.stream_unique()`, on its request builder.
+pub(super) fn walkers(models: &Models, op: &Operation, pagination: &Pagination) -> TokenStream {
+    let page_field = op
+        .query_params
+        .iter()
+        .find(|p| p.wire_name == "page")
+        .map(|p| ident(&p.rust_name))
+        .expect("paginated operations take `page`");
+    let (item, walker, fetch) = match pagination {
+        Pagination::Pages { item } => (
+            super::api::model_type(models, item),
+            quote!(crate::paginate),
+            quote!(request.send()),
+        ),
+        Pagination::Cursor { item } => (
+            super::api::model_type(models, item),
+            quote!(crate::paginate),
+            quote!(request.send()),
+        ),
+        Pagination::Mixed { item, response } => {
+            let TypeKind::Union(union) = &models.get(*response).kind else {
+                unreachable!("mixed pagination is over a union")
+            };
+            let response_ty = ident(&models.get(*response).name);
+            let arms = union.variants.iter().map(|variant| {
+                let name = ident(&variant.rust_name);
+                let cursor = matches!(
+                    super::models::resolve_alias(models, &variant.ty),
+                    TypeRef::Page { pagination, .. } if models.get(*pagination).name == "CursorPagination"
+                );
+                if cursor {
+                    quote!(super::models::#response_ty::#name(page) => page,)
+                } else {
+                    quote! {
+                        super::models::#response_ty::#name(page) => super::models::Page {
+                            pagination: super::models::CursorPagination {
+                                has_next_page: number < page.pagination.max_page,
+                            },
+                            items: page.items,
+                        },
+                    }
+                }
+            });
+            (
+                super::api::model_type(models, item),
+                quote!(crate::paginate),
+                quote! {
+                    async move {
+                        Ok(match request.send().await? {
+                            #(#arms)*
+                            other => return Err(crate::__private::unexpected_page(Self::OPERATION, &other)),
+                        })
+                    }
+                },
+            )
+        }
+    };
+    // Walking every page, ask for the largest pages the spec allows unless
+    // the caller chose a size.
+    let (largest_pages, size_doc) = match op.max_page_size {
+        Some(max) => {
+            let limit_field = op
+                .query_params
+                .iter()
+                .find(|p| p.wire_name == "limit")
+                .map(|p| ident(&p.rust_name))
+                .expect("a stated maximum page size comes from `limit`");
+            let doc = format!(
+                " Unless `limit` is set, pages of {max} items are asked for, the most \
+                 the API serves."
+            );
+            let max = proc_macro2::Literal::i64_unsuffixed(max);
+            (
+                quote!(self.#limit_field.get_or_insert(#max);),
+                quote!(#[doc = ""] #[doc = #doc]),
+            )
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
+    let receiver = match op.max_page_size {
+        Some(_) => quote!(mut self),
+        None => quote!(self),
+    };
+    let id_key = id_key(models, pagination.item());
+    let changing = changing_list_doc(id_key.is_some());
+    let unique = id_key.map(|key| stream_unique(&item, &key));
+    // The walkers are `#[inline]`: each one's stream (boxed, so `Unpin`) is
+    // a distinct instance of `paginate` and its futures, compiled where the
+    // walk is called rather than here for every list operation (BENCHMARKS.md,
+    // "Issue 27: the cost of the shorter common path").
+    quote! {
+        #[doc = " Every item of every page, fetched page by page as the stream is polled."]
+        #size_doc
+        #changing
+        #[inline]
+        pub fn stream(#receiver) -> impl ::futures_core::Stream<Item = Result<#item, crate::Error>> + Send + Unpin + 'static {
+            #largest_pages
+            let first = self.#page_field.unwrap_or(1);
+            #walker(first, move |number| {
+                let mut request = self.clone();
+                request.#page_field = Some(number);
+                #fetch
+            })
+        }
+        #[doc = " Every item of every page, collected."]
+        #size_doc
+        #changing
+        #[inline]
+        pub async fn collect_all(self) -> Result<Vec<#item>, crate::Error> {
+            crate::collect_all(self.stream()).await
+        }
+        #unique
     }
 }

@@ -2,6 +2,7 @@
 
 mod accessors;
 pub mod api;
+mod api_errors;
 mod api_options;
 pub(crate) mod api_pages;
 pub mod api_shared;

@@ -8,6 +8,7 @@ mod cycles;
 pub mod docs;
 pub mod enum_names;
 pub mod features;
+pub mod groups;
 mod lower;
 pub mod metadata;
 pub mod names;
