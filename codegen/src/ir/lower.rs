@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::cycles;
 use super::docs::doc_text;
-use super::enum_names::enum_variants;
+use super::enums::string_enum;
+use super::maps::key_pattern_note;
 use super::names::{field_name, module_name, type_name, Namespace};
 use super::*;
 use super::{metadata, passes, reach, secrets};
@@ -490,128 +491,7 @@ impl<'a> Lowering<'a> {
         Ok(wrap_nullable(base, nullable))
     }
 
-    /// An object without listed properties: a map whose values come from
-    /// `patternProperties` or `additionalProperties` (anything when neither
-    /// has a schema) and whose keys come from `propertyNames`.
-    fn map(&mut self, schema: &Schema, ctx: &Ctx) -> Result<TypeRef, Error> {
-        let value = self.map_values(schema, ctx)?.unwrap_or(TypeRef::Any);
-        Ok(TypeRef::Map {
-            key: self.map_key(schema, ctx)?,
-            value: Box::new(value),
-        })
-    }
-
-    /// The type of the values of the properties an object does not list,
-    /// when its schema gives one: the schema of every `patternProperties`
-    /// pattern, which must all lower to the same type (and so must an
-    /// `additionalProperties` schema beside them), else the
-    /// `additionalProperties` schema. Keys matching none of the patterns
-    /// are not expected (pydantic, which writes these schemas, validates
-    /// the keys), so a boolean `additionalProperties` does not widen the
-    /// value type.
-    fn map_values(&mut self, schema: &Schema, ctx: &Ctx) -> Result<Option<TypeRef>, Error> {
-        let hint = format!("{}Value", ctx.hint);
-        let mut sources: Vec<(String, &Schema)> = Vec::new();
-        for (pattern, values) in schema.pattern_properties.iter().flatten() {
-            sources.push((
-                format!("patternProperties/{}", pointer_token(pattern)),
-                values,
-            ));
-        }
-        if let Some(AdditionalProperties::Schema(values)) = &schema.additional_properties {
-            sources.push(("additionalProperties".to_owned(), values));
-        }
-        let mut found: Option<(String, TypeRef)> = None;
-        for (pointer, values) in sources {
-            let ty = self.type_ref(values, &ctx.child(&pointer, &hint))?;
-            match &found {
-                None => found = Some((pointer, ty)),
-                Some((first, first_ty)) if *first_ty != ty => {
-                    return Err(ctx.error(format!(
-                        "the values at `{first}` and at `{pointer}` lower to different types \
-                         ({} and {}); a map has one value type",
-                        self.describe(first_ty),
-                        self.describe(&ty),
-                    )))
-                }
-                Some(_) => {}
-            }
-        }
-        Ok(found.map(|(_, ty)| ty))
-    }
-
-    /// A type for an error message: its Rust name where it has one.
-    fn describe(&self, ty: &TypeRef) -> String {
-        let mut named = Vec::new();
-        ty.named(&mut named);
-        match ty {
-            TypeRef::Named(id) => format!(
-                "`{}`",
-                self.types[id.0].as_ref().map_or("?", |t| t.name.as_str())
-            ),
-            _ => match self.primitive_name(ty) {
-                Some(name) if named.is_empty() => format!("`{name}`"),
-                _ => format!("{ty:?}"),
-            },
-        }
-    }
-
-    /// The key type of a map, from `propertyNames`: a component string enum
-    /// (`$ref`), a UUID (`format: uuid`/`uuid4`), else `String` (also for
-    /// `propertyNames` that only limit the length or the pattern).
-    fn map_key(&self, schema: &Schema, ctx: &Ctx) -> Result<MapKey, Error> {
-        let Some(names) = schema.property_names.as_deref() else {
-            return Ok(MapKey::String);
-        };
-        let ctx = ctx.child("propertyNames", &ctx.hint);
-        let mut target = names;
-        // Through aliases (`$ref` to a component that is itself a `$ref`).
-        let mut hops = 0;
-        while let Some(reference) = &target.reference {
-            let TypeRef::Named(id) = self.component_ref(reference, &ctx)? else {
-                unreachable!("component_ref names a component");
-            };
-            let component = self.schemas[ref_name(reference).expect("a component ref")];
-            if component.enum_values.is_some() {
-                if component.type_names().iter().any(|t| *t != "string") {
-                    return Err(ctx.error(format!(
-                        "`propertyNames` refers to `{reference}`, an enum that is not a \
-                         string enum; map keys are strings"
-                    )));
-                }
-                return Ok(MapKey::Enum(id));
-            }
-            target = component;
-            hops += 1;
-            if hops > 16 {
-                return Err(ctx.error(format!("`$ref: {reference}` is a cycle of aliases")));
-            }
-        }
-        if target.enum_values.is_some() || target.const_value.is_some() {
-            return Err(ctx.error(
-                "an inline `enum` or `const` as `propertyNames` is not supported; \
-                 make it a component schema and `$ref` it",
-            ));
-        }
-        if target.any_of.is_some() || target.one_of.is_some() || !target.properties.is_empty() {
-            return Err(ctx.error(
-                "`propertyNames` must be a string schema (a `$ref` to a string enum, a \
-                 `format`, or length/pattern limits)",
-            ));
-        }
-        let types = target.type_names();
-        if types.iter().any(|t| *t != "string") {
-            return Err(ctx.error(format!(
-                "`propertyNames` of `type: {types:?}`: property names are strings"
-            )));
-        }
-        Ok(match target.format.as_deref() {
-            Some("uuid" | "uuid4") => MapKey::Uuid,
-            _ => MapKey::String,
-        })
-    }
-
-    fn component_ref(&self, reference: &str, ctx: &Ctx) -> Result<TypeRef, Error> {
+    pub(super) fn component_ref(&self, reference: &str, ctx: &Ctx) -> Result<TypeRef, Error> {
         let id = ref_name(reference)
             .and_then(|name| self.component_ids.get(name))
             .ok_or_else(|| {
@@ -653,161 +533,6 @@ impl<'a> Lowering<'a> {
             doc,
             TypeKind::Struct(structure),
         )))
-    }
-
-    /// The component an inline enum repeats: same name as its `title`, same
-    /// values.
-    fn component_enum_for(&self, schema: &Schema) -> Option<TypeId> {
-        let title = schema.title.as_ref()?;
-        let component = self.schemas.get(title.as_str())?;
-        let same = component.enum_values.as_deref().map(string_values)
-            == schema.enum_values.as_deref().map(string_values);
-        same.then(|| self.component_ids[title.as_str()])
-    }
-
-    fn inline_enum(
-        &mut self,
-        schema: &Schema,
-        values: &[Value],
-        ctx: &Ctx,
-    ) -> Result<TypeRef, Error> {
-        let nullable = values.iter().any(Value::is_null);
-        if let Some(component) = self.component_enum_for(schema) {
-            return Ok(wrap_nullable(TypeRef::Named(component), nullable));
-        }
-        let kind = TypeKind::Enum(string_enum(values, ctx)?);
-        let doc = doc_text(schema.title.as_deref(), schema.description.as_deref());
-        let id = match self.shared_enum_name(schema) {
-            Some(title) => match self.shared_enums.get(&title) {
-                Some(id) => *id,
-                None => {
-                    let name = self.type_names.claim(&type_name(&title));
-                    let module = self.module_names.claim(&module_name(&name));
-                    let id = self.push(TypeDef {
-                        name,
-                        origin: Origin::SharedEnum {
-                            title: title.clone(),
-                        },
-                        doc: doc_text(Some(&title), None),
-                        module,
-                        kind,
-                    });
-                    self.shared_enums.insert(title, id);
-                    id
-                }
-            },
-            None => self.add_type(&ctx.hint, ctx, doc, kind),
-        };
-        Ok(wrap_nullable(TypeRef::Named(id), nullable))
-    }
-
-    /// The title an inline enum is shared under, when every inline enum with
-    /// that title has the same values and no component owns the name.
-    fn shared_enum_name(&self, schema: &Schema) -> Option<String> {
-        let title = schema.title.as_ref()?;
-        let values = self.titled_enums.get(title)?.as_ref()?;
-        let own = string_values(schema.enum_values.as_deref().unwrap_or_default());
-        let free = !self
-            .schemas
-            .keys()
-            .any(|name| type_name(name) == type_name(title))
-            && !RUNTIME_NAMES.contains(&type_name(title).as_str());
-        (own == *values && free).then(|| title.clone())
-    }
-
-    fn collect_titled_enums(&mut self) {
-        fn walk(schema: &Schema, top: bool, out: &mut HashMap<String, Option<Vec<String>>>) {
-            if let (Some(values), Some(title), false) = (&schema.enum_values, &schema.title, top) {
-                let values = string_values(values);
-                out.entry(title.clone())
-                    .and_modify(|known| {
-                        if known.as_ref() != Some(&values) {
-                            *known = None;
-                        }
-                    })
-                    .or_insert(Some(values));
-            }
-            for child in schema_children(schema) {
-                walk(child, false, out);
-            }
-        }
-        let mut titled = HashMap::new();
-        for schema in self.schemas.values() {
-            walk(schema, true, &mut titled);
-        }
-        for item in self.spec.paths.values() {
-            for (_, operation) in item.operations() {
-                for schema in reach::operation_schemas(operation, &item.parameters) {
-                    walk(schema, false, &mut titled);
-                }
-            }
-        }
-        self.titled_enums = titled;
-    }
-
-    fn lower_webhooks(&mut self) -> Result<Option<TypeId>, Error> {
-        if self.spec.webhooks.is_empty() {
-            return Ok(None);
-        }
-        let mut events: Vec<(&String, &crate::spec::PathItem)> =
-            self.spec.webhooks.iter().collect();
-        events.sort_unstable_by_key(|(name, _)| name.as_str());
-        let mut variant_names = Namespace::new();
-        variant_names.reserve("Unknown");
-        let mut variants = Vec::with_capacity(events.len());
-        for (event, item) in events {
-            let ctx = Ctx {
-                parent: format!("webhooks/{event}"),
-                pointer: format!("#/webhooks/{event}"),
-                hint: format!("{}Payload", type_name(event)),
-                input: false,
-            };
-            let (method, operation) = item
-                .operations()
-                .next()
-                .ok_or_else(|| ctx.error("a webhook without an operation"))?;
-            let schema = operation
-                .json_body()
-                .ok_or_else(|| ctx.error("a webhook without an application/json request body"))?;
-            let ty = self.type_ref(schema, &ctx)?;
-            variants.push(UnionVariant {
-                rust_name: variant_names.claim(&type_name(event)),
-                shape: self.shape_of(schema),
-                ty,
-                tags: vec![event.clone()],
-                boxed: false,
-                doc: doc_text(
-                    operation.summary.as_deref(),
-                    operation.description.as_deref(),
-                ),
-                // Set once the operation groups are known.
-                feature: None,
-                source: format!(
-                    "{}/{}/requestBody/content/application~1json/schema",
-                    ctx.pointer,
-                    method.to_lowercase()
-                ),
-            });
-        }
-        super::unions::keep_distinguishing_consts(&mut variants);
-        let name = self.type_names.claim("WebhookPayload");
-        let module = self.module_names.claim(&module_name(&name));
-        Ok(Some(
-            self.push(TypeDef {
-                name,
-                origin: Origin::WebhookEvents,
-                doc: "A webhook delivery from Polar, decoded by its `type`.\n\n\
-                  One variant per event of the spec's `webhooks` section; an event \
-                  type this version does not know decodes into `Unknown` with the \
-                  raw JSON."
-                    .to_owned(),
-                module,
-                kind: TypeKind::Union(Union {
-                    variants,
-                    discriminator: Some("type".to_owned()),
-                }),
-            }),
-        ))
     }
 
     fn const_marker(&mut self, value: &str) -> ConstId {
@@ -859,29 +584,6 @@ impl<'a> Lowering<'a> {
     }
 }
 
-/// What a map's `patternProperties` say about its keys, for its docs: on
-/// the schema itself or on the one non-null member of its `anyOf`.
-fn key_pattern_note(schema: &Schema) -> Option<String> {
-    let patterns = schema.pattern_properties.as_ref().or_else(|| {
-        let (members, _) = union_members(schema)?;
-        match members.as_slice() {
-            [only] => only.pattern_properties.as_ref(),
-            _ => None,
-        }
-    })?;
-    let patterns: Vec<String> = patterns.keys().map(|p| format!("`{p}`")).collect();
-    Some(match patterns.as_slice() {
-        [] => return None,
-        [one] => format!("Property names match {one}."),
-        many => format!("Property names match one of {}.", many.join(", ")),
-    })
-}
-
-/// `text` as one reference token of a JSON pointer (RFC 6901).
-fn pointer_token(text: &str) -> String {
-    text.replace('~', "~0").replace('/', "~1")
-}
-
 fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
     if let Some(keyword) = schema.unsupported_keyword() {
         return Err(ctx.error(format!(
@@ -921,31 +623,6 @@ fn check_supported(schema: &Schema, ctx: &Ctx) -> Result<(), Error> {
     Ok(())
 }
 
-fn string_enum(values: &[Value], ctx: &Ctx) -> Result<StringEnum, Error> {
-    let mut texts = Vec::with_capacity(values.len());
-    for value in values {
-        match value {
-            Value::String(text) => texts.push(text.as_str()),
-            Value::Null => {}
-            other => {
-                return Err(ctx.error(format!(
-                    "enum value {other} is not a string; only string enums are supported"
-                )))
-            }
-        }
-    }
-    Ok(StringEnum {
-        variants: enum_variants(texts),
-    })
-}
-
-pub(super) fn string_values(values: &[Value]) -> Vec<String> {
-    values
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_owned))
-        .collect()
-}
-
 /// The non-null members of an `anyOf`/`oneOf`, and whether `null` was one.
 pub(super) fn union_members(schema: &Schema) -> Option<(Vec<&Schema>, bool)> {
     let members = schema.one_of.as_ref().or(schema.any_of.as_ref())?;
@@ -958,7 +635,7 @@ fn is_object(schema: &Schema) -> bool {
     names.is_empty() || names.contains(&"object")
 }
 
-fn wrap_nullable(inner: TypeRef, nullable: bool) -> TypeRef {
+pub(super) fn wrap_nullable(inner: TypeRef, nullable: bool) -> TypeRef {
     if nullable && !matches!(inner, TypeRef::Nullable(_)) {
         TypeRef::Nullable(Box::new(inner))
     } else {

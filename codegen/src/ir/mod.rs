@@ -4,16 +4,20 @@
 //! Nothing in here knows about tokens; nothing in `emit` knows about the spec.
 
 pub mod accessors;
+mod credentials;
 mod cycles;
 pub mod docs;
 pub mod enum_names;
+mod enums;
 pub mod features;
 pub mod groups;
 mod lower;
+mod maps;
 pub mod metadata;
 pub mod names;
 mod operations;
 pub mod page_size;
+mod pagination;
 mod passes;
 mod reach;
 pub mod schema_docs;
@@ -21,6 +25,7 @@ pub mod secrets;
 pub mod setters;
 pub mod sharing;
 mod unions;
+mod webhooks;
 
 pub use lower::{lower, ADDITIONAL_PROPERTIES_FIELD, RESERVED_MODULES};
 pub use operations::{

@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 
-use super::lower::{schema_children, string_values};
+use super::enums::string_values;
+use super::lower::schema_children;
 use crate::spec::{ref_name, Schema, Spec};
 
 /// Every schema an operation writes inline: parameters, bodies, responses.
