@@ -159,19 +159,9 @@ pub(super) fn stream_unique(item: &TokenStream, key: &IdKey) -> TokenStream {
 /// A list operation's `.stream()`, `.collect_all()` and, where its items
 /// have an `id`, `.stream_unique()`, on its request builder.
 pub(super) fn walkers(models: &Models, op: &Operation, pagination: &Pagination) -> TokenStream {
-    let page_field = op
-        .query_params
-        .iter()
-        .find(|p| p.wire_name == "page")
-        .map(|p| ident(&p.rust_name))
-        .expect("paginated operations take `page`");
+    let page_field = query_field(op, "page").expect("paginated operations take `page`");
     let (item, walker, fetch) = match pagination {
-        Pagination::Pages { item } => (
-            super::api::model_type(models, item),
-            quote!(crate::paginate),
-            quote!(request.send()),
-        ),
-        Pagination::Cursor { item } => (
+        Pagination::Pages { item } | Pagination::Cursor { item } => (
             super::api::model_type(models, item),
             quote!(crate::paginate),
             quote!(request.send()),
@@ -218,12 +208,8 @@ pub(super) fn walkers(models: &Models, op: &Operation, pagination: &Pagination) 
     // the caller chose a size.
     let (largest_pages, size_doc) = match op.max_page_size {
         Some(max) => {
-            let limit_field = op
-                .query_params
-                .iter()
-                .find(|p| p.wire_name == "limit")
-                .map(|p| ident(&p.rust_name))
-                .expect("a stated maximum page size comes from `limit`");
+            let limit_field =
+                query_field(op, "limit").expect("a stated maximum page size comes from `limit`");
             let doc = format!(
                 " Unless `limit` is set, pages of {max} items are asked for, the most \
                  the API serves."
@@ -270,4 +256,12 @@ pub(super) fn walkers(models: &Models, op: &Operation, pagination: &Pagination) 
         }
         #unique
     }
+}
+
+/// The builder field of the query parameter sent as `wire_name`.
+fn query_field(op: &Operation, wire_name: &str) -> Option<proc_macro2::Ident> {
+    op.query_params
+        .iter()
+        .find(|p| p.wire_name == wire_name)
+        .map(|p| ident(&p.rust_name))
 }
