@@ -1,5 +1,5 @@
-//! Webhooks: one payload type per event, and the `WebhookPayload` union of
-//! them all, tagged by `type`.
+//! Webhooks: the `WebhookPayload` union, a variant per event of the spec's
+//! `webhooks` section (its request body's type), tagged by `type`.
 
 use super::docs::doc_text;
 use super::lower::{Ctx, Lowering};
@@ -8,6 +8,8 @@ use super::*;
 use crate::Error;
 
 impl Lowering<'_> {
+    /// The `WebhookPayload` union, its variants sorted by event name; `None`
+    /// for a document without webhooks.
     pub(super) fn lower_webhooks(&mut self) -> Result<Option<TypeId>, Error> {
         if self.spec.webhooks.is_empty() {
             return Ok(None);
