@@ -46,6 +46,16 @@
 #
 # COMPILE_TIMES_ROOT=DIR measures the checkout at DIR with this script
 # (compile-ratio.sh uses it, so that both sides are measured the same way).
+#
+# The dev-profile builds (debug, subset, versions) compile the dependencies
+# as a user's build does: the workspace's `[profile.dev.package.<dep>]`
+# overrides (serde_json, syn, ... optimized for `cargo xtask regen`) are
+# reset to opt-level 0 with `--config`. They matter: an optimized
+# dependency shares none of its generic instances, so with serde_json at
+# opt-level 3 every crate of ours compiled serde_json's number parser and
+# `Value` builder itself, which a user's crates take from serde_json's own
+# rlib (BENCHMARKS.md, "Eighth look"). COMPILE_TIMES_DEPS=workspace keeps
+# the workspace's overrides instead.
 set -euo pipefail
 cd "${COMPILE_TIMES_ROOT:-$(dirname "$0")/../..}"
 root=$(pwd)
@@ -59,6 +69,25 @@ mkdir -p "$logs" "$reports"
 export CARGO_TERM_COLOR=never
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 incremental_default=$CARGO_INCREMENTAL
+
+# --- dependencies as a user builds them -------------------------------------
+# `--config` flags resetting each dev-profile override of a dependency (a
+# package that is not one of this tree's members) to opt-level 0.
+user_profile_flags=()
+case "${COMPILE_TIMES_DEPS:-user}" in
+    user)
+        members=$(git ls-files '*Cargo.toml' | xargs sed -n 's/^name *= *"\(.*\)"/\1/p' | sort -u)
+        for dep in $(sed -n 's/^\[profile\.dev\.package\.\([A-Za-z0-9_-]*\)\]/\1/p' Cargo.toml); do
+            grep -qx -- "$dep" <<<"$members" && continue
+            user_profile_flags+=(--config "profile.dev.package.$dep.opt-level=0")
+        done
+        ;;
+    workspace) ;;
+    *)
+        echo "COMPILE_TIMES_DEPS must be user or workspace" >&2
+        exit 2
+        ;;
+esac
 
 # --- which steps ----------------------------------------------------------
 steps=("$@")
@@ -159,10 +188,15 @@ crates_alone() {
     local name=$1
     shift
     local flags=("$@")
+    local shown=("$@") deps_note=""
     local profile_flags=()
     for flag in "${flags[@]}"; do
         [ "$flag" = "--release" ] && profile_flags=(--release)
     done
+    if [ ${#profile_flags[@]} -eq 0 ] && [ ${#user_profile_flags[@]} -gt 0 ]; then
+        flags=("${user_profile_flags[@]}" "${flags[@]}")
+        deps_note="; dependencies at opt-level 0, as users build them"
+    fi
     echo "== $name: polar-models + polar-api alone (${flags[*]:-dev profile})" >&2
     : >"$logs/$name.prepare.log"
     export CARGO_TARGET_DIR="$build_target"
@@ -197,8 +231,8 @@ crates_alone() {
     if [ -f "$build_target/cargo-timings/cargo-timing.html" ]; then
         cp "$build_target/cargo-timings/cargo-timing.html" "$reports/$name.html"
     fi
-    row "$name" "cargo build -p polar-models -p polar-api${flags[*]:+ ${flags[*]}}" "$wall_s" "$rss_mib" \
-        "exit $status; timings: ${reports#"$root"/}/$name.html"
+    row "$name" "cargo build -p polar-models -p polar-api${shown[*]:+ ${shown[*]}}" "$wall_s" "$rss_mib" \
+        "exit $status$deps_note; timings: ${reports#"$root"/}/$name.html"
 }
 
 regen() {
