@@ -593,12 +593,18 @@ impl Job<'_> {
                 let tokens = emit::models::emit_module(models, ids, |id| {
                     sharing.type_home(index, id).is_some()
                 });
-                // The module's gate on each item too, for the docs
-                // (`with_cfg`); those items are parsed already.
+                // The module's gate on each item but the impls too, for the
+                // docs (`with_cfg`; `types/mod.rs` declares the module
+                // behind the same gate); those items are parsed already.
                 let gate = this.features.modules.get(*module);
                 match gate.and_then(emit::shared::gate_condition) {
                     Some(condition) => {
-                        let parsed = emit::shared::with_cfg_parsed(tokens, &condition, &path)?;
+                        let parsed = emit::shared::with_cfg_parsed(
+                            tokens,
+                            &condition,
+                            emit::shared::Gates::ItemsButImpls,
+                            &path,
+                        )?;
                         vec![(path, stage4.run_parsed("", &parsed))]
                     }
                     None => vec![file(path, "", tokens)?],

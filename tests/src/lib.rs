@@ -227,6 +227,59 @@ pub fn accessor_values<T: DeserializeOwned>(
     Ok(ask(&value))
 }
 
+/// What a string enum made of one value.
+#[derive(Debug)]
+pub struct EnumAnswer {
+    /// The value given.
+    pub value: String,
+    /// `Display` of what `FromStr` parsed (the text `as_str` lends).
+    pub displayed: String,
+    /// The parsed value, encoded.
+    pub encoded: Value,
+    /// `Debug` of the parsed value, then its alternate form (`{:#?}`).
+    pub debug: (String, String),
+    /// Whether the value, as JSON, decodes under strict decoding: to a
+    /// listed variant rather than to `Unknown`.
+    pub known: bool,
+}
+
+/// A value no string enum lists: what each must keep as sent, in `Unknown`.
+pub const UNLISTED_ENUM_VALUE: &str = "polar-rs: a value no enum lists";
+
+/// What the string enum `T` makes of each of `values` (its `VALUES`), and
+/// of [`UNLISTED_ENUM_VALUE`] (last).
+pub fn string_enum_answers<T>(values: &[&str]) -> Vec<EnumAnswer>
+where
+    T: std::str::FromStr<Err = std::convert::Infallible>
+        + std::fmt::Display
+        + std::fmt::Debug
+        + Serialize
+        + DeserializeOwned,
+{
+    values
+        .iter()
+        .copied()
+        .chain([UNLISTED_ENUM_VALUE])
+        .map(|value| {
+            let parsed: T = match value.parse() {
+                Ok(parsed) => parsed,
+                Err(never) => match never {},
+            };
+            let json = Value::String(value.to_owned());
+            let known = polar_models::__private::strict_decoding(|| {
+                serde_json::from_value::<T>(json).is_ok()
+            });
+            EnumAnswer {
+                value: value.to_owned(),
+                displayed: parsed.to_string(),
+                encoded: serde_json::to_value(&parsed).unwrap_or(Value::Null),
+                debug: (format!("{parsed:?}"), format!("{parsed:#?}")),
+                known,
+            }
+        })
+        .collect()
+}
+
 /// What an accessor lent, encoded (`None` stays `None`).
 pub fn lent<T: Serialize + ?Sized>(value: Option<&T>) -> Option<Value> {
     value.map(|value| serde_json::to_value(value).expect("a lent value encodes"))

@@ -3,9 +3,9 @@
 //! and encodes back to the same JSON.
 
 use codegen::instance::InstanceBuilder;
-use codegen::ir::Origin;
+use codegen::ir::{Origin, TypeKind};
 use polar_tests::generated::{tables, VersionTable};
-use polar_tests::{first_difference, pins, spec};
+use polar_tests::{first_difference, pins, spec, UNLISTED_ENUM_VALUE};
 
 /// Union members are built first-member and second-member, so both the
 /// first variant and another one are exercised.
@@ -41,6 +41,79 @@ fn every_component_schema_of_every_version_round_trips() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+}
+
+/// Every value every string enum of every version lists parses to a listed
+/// variant and gives back its own text (`Display`, `as_str`, JSON), in the
+/// spec's order, and its `Debug` is the variant's name, as
+/// `derive(Debug)` wrote it; a value none lists is kept as sent, in
+/// `Unknown`. The enums look values up in tables (`VALUES`, `KNOWN`,
+/// `NAMES`) by index, so an index off by one anywhere would show here.
+#[test]
+fn every_value_of_every_string_enum_round_trips() {
+    let mut failures = Vec::new();
+    let mut values = 0;
+    let mut enums = 0;
+    for table in &tables() {
+        let models = codegen::ir::lower(&spec(table.version)).expect("the pinned spec lowers");
+        let mut names = Vec::new();
+        for ty in &models.types {
+            let TypeKind::Enum(string_enum) = &ty.kind else {
+                continue;
+            };
+            names.push(ty.name.as_str());
+            enums += 1;
+            let where_ = format!("{} {}", table.version, ty.name);
+            let Some(answers) = (table.string_enum)(&ty.name) else {
+                failures.push(format!("{where_}: not in the table"));
+                continue;
+            };
+            let listed: Vec<&str> = string_enum
+                .variants
+                .iter()
+                .map(|v| v.wire_value.as_str())
+                .collect();
+            let asked: Vec<&str> = answers.iter().map(|a| a.value.as_str()).collect();
+            let mut expected = listed.clone();
+            expected.push(UNLISTED_ENUM_VALUE);
+            if asked != expected {
+                failures.push(format!("{where_}: VALUES {asked:?}, the spec {expected:?}"));
+                continue;
+            }
+            for (i, answer) in answers.iter().enumerate() {
+                values += 1;
+                let listed = i < listed.len();
+                let debug = match string_enum.variants.get(i) {
+                    Some(variant) => (variant.rust_name.clone(), variant.rust_name.clone()),
+                    None => (
+                        format!("Unknown({:?})", answer.value),
+                        format!("Unknown(\n    {:?},\n)", answer.value),
+                    ),
+                };
+                if answer.displayed != answer.value
+                    || answer.encoded != serde_json::Value::String(answer.value.clone())
+                    || answer.known != listed
+                    || answer.debug != debug
+                {
+                    failures.push(format!("{where_}: {answer:?} (listed: {listed})"));
+                }
+            }
+        }
+        names.sort_unstable();
+        assert_eq!(
+            names, table.string_enums,
+            "{}: the table's string enums are the IR's",
+            table.version
+        );
+    }
+    assert!(enums > 0 && values > enums, "no string enum was checked");
+    assert!(
+        failures.is_empty(),
+        "{} of {values} values of {enums} enums failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    eprintln!("{values} values of {enums} string enums checked");
 }
 
 /// Round-trips every schema of one version; returns how many it checked.

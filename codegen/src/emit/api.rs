@@ -75,6 +75,8 @@ fn emit_gated_group(models: &Models, group: &Group<'_>) -> Result<TokenStream, c
     super::shared::with_cfg(
         emit_group(models, group),
         &quote!(feature = #feature),
+        // `operations/mod.rs` declares the module behind the same feature.
+        super::shared::Gates::ItemsButImpls,
         &operations_file(&module_name(&group.type_name)),
     )
 }

@@ -374,6 +374,10 @@ fn emit_field(models: &Models, field: &Field, derived: bool) -> TokenStream {
     }
 }
 
+/// Above this many values, a string enum finds a value by halves in a
+/// sorted table rather than by a scan.
+const SCANNED_ENUM_VALUES: usize = 16;
+
 fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEnum) -> TokenStream {
     let variants: Vec<_> = string_enum
         .variants
@@ -385,6 +389,50 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEn
         .iter()
         .map(|v| v.wire_value.as_str())
         .collect();
+    // Tables, in the order of the variants: `VALUES` (wire values), `KNOWN`
+    // (the variants), `NAMES` (their Rust names). `From<&str>` finds a
+    // value's index by one function of the core; `listed_index` is the one
+    // `match` with an arm per variant, which `as_str` and `Debug` share.
+    // A `match` on strings per enum, and one per trait, cost more to build
+    // than the rest of the enum together; generic table helpers
+    // instantiated per enum cost more still (BENCHMARKS.md, "Eighth look").
+    let indexes = (0..values.len()).map(proc_macro2::Literal::usize_unsuffixed);
+    let names = string_enum.variants.iter().map(|v| v.rust_name.as_str());
+    let listed_index = if variants.is_empty() {
+        quote!(match self {
+            Self::Unknown(value) => Err(value),
+        })
+    } else {
+        quote! {
+            Ok(match self {
+                #(Self::#variants => #indexes,)*
+                Self::Unknown(value) => return Err(value),
+            })
+        }
+    };
+    // Many values are found by halves in a table sorted by value (the
+    // core's `sorted_index`), few by a scan of `VALUES`.
+    let (sorted_table, lookup) = if values.len() > SCANNED_ENUM_VALUES {
+        let mut sorted: Vec<(&str, usize)> = values.iter().copied().zip(0..).collect();
+        sorted.sort_unstable();
+        let (sorted_values, sorted_indexes): (Vec<&str>, Vec<proc_macro2::Literal>) = sorted
+            .into_iter()
+            .map(|(value, index)| (value, proc_macro2::Literal::usize_unsuffixed(index)))
+            .unzip();
+        (
+            quote! {
+                /// `VALUES` with their indexes, in byte order, for `From<&str>`.
+                const SORTED: &'static [(&'static str, usize)] =
+                    &[#((#sorted_values, #sorted_indexes)),*];
+            },
+            quote!(crate::__private::sorted_index(Self::SORTED, value)),
+        )
+    } else {
+        (
+            TokenStream::new(),
+            quote!(crate::__private::listed_index(Self::VALUES, value)),
+        )
+    };
     let variant_docs = string_enum.variants.iter().map(|v| match &v.collision {
         None => format!(" `{:?}`", v.wire_value),
         Some(wanted) => format!(
@@ -410,7 +458,7 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEn
     quote! {
         #doc
         #desc_doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum #name {
             #(
@@ -423,19 +471,28 @@ fn emit_enum(name: &proc_macro2::Ident, doc: TokenStream, string_enum: &StringEn
         impl #name {
             #[doc = " Every value the spec lists, in its order."]
             pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            /// Every variant but `Unknown`, in the order of `VALUES`.
+            const KNOWN: &'static [Self] = &[#(Self::#variants),*];
+            /// The names of `KNOWN`, for `Debug`.
+            const NAMES: &'static [&'static str] = &[#(#names),*];
+            #sorted_table
+            /// The variant's index in the tables, or the text of `Unknown`.
+            fn listed_index(&self) -> Result<usize, &str> {
+                #listed_index
+            }
             #[doc = " The value as it appears on the wire."]
             pub fn as_str(&self) -> &str {
-                match self {
-                    #(Self::#variants => #values,)*
-                    Self::Unknown(value) => value,
+                match self.listed_index() {
+                    Ok(index) => Self::VALUES[index],
+                    Err(value) => value,
                 }
             }
         }
         impl From<&str> for #name {
             fn from(value: &str) -> Self {
-                match value {
-                    #(#values => Self::#variants,)*
-                    other => Self::Unknown(other.to_owned()),
+                match #lookup {
+                    Some(index) => Self::KNOWN[index].clone(),
+                    None => Self::Unknown(value.to_owned()),
                 }
             }
         }

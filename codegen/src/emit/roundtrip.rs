@@ -1,6 +1,6 @@
 //! `tests/src/generated/v{version}.rs`: the dispatch table the workspace
-//! round-trip tests use to reach the Rust type of every component schema
-//! and of every union, and each union's accessors.
+//! round-trip tests use to reach the Rust type of every component schema,
+//! of every union and of every string enum, and each union's accessors.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -51,6 +51,21 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
             #name => crate::accessor_values::<::polar_models::#module::#rust>(json, |value| vec![#(#calls),*]),
         });
     }
+    let mut enum_arms = Vec::new();
+    let mut enums = Vec::new();
+    for ty in &models.types {
+        if let TypeKind::Enum(_) = &ty.kind {
+            let rust = ident(&ty.name);
+            let name = ty.name.as_str();
+            enum_arms.push(quote! {
+                #name => crate::string_enum_answers::<::polar_models::#module::#rust>(
+                    ::polar_models::#module::#rust::VALUES,
+                ),
+            });
+            enums.push(name);
+        }
+    }
+    enums.sort_unstable();
     let webhook = match models.webhook_event {
         Some(id) => {
             let payload = ident(&models.get(id).name);
@@ -89,6 +104,18 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         pub fn union_roundtrip(name: &str, json: &str) -> Option<Result<::serde_json::Value, String>> {
             Some(match name {
                 #(#union_arms)*
+                _ => return None,
+            })
+        }
+
+        #[doc = " Rust names of every generated string enum, sorted."]
+        pub const STRING_ENUMS: &[&str] = &[#(#enums),*];
+
+        #[doc = " What the string enum named `name` makes of each value it lists, and"]
+        #[doc = " of one it does not (last); `None` when there is no such enum."]
+        pub fn string_enum(name: &str) -> Option<Vec<crate::EnumAnswer>> {
+            Some(match name {
+                #(#enum_arms)*
                 _ => return None,
             })
         }

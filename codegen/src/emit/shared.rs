@@ -41,12 +41,26 @@ pub fn emit_module(
     types: &[usize],
     file: &str,
 ) -> Result<TokenStream, Error> {
+    let conditions: Vec<TokenStream> = types
+        .iter()
+        .map(|&index| type_condition(views, &sharing.types[index]))
+        .collect();
+    // The module is declared behind the union of its types' conditions
+    // (`emit_root`): when that is each type's own, an impl needs no `cfg`
+    // of its own.
+    let module_gates_impls = conditions
+        .iter()
+        .all(|condition| condition.to_string() == conditions[0].to_string());
     let mut out = TokenStream::new();
-    for &index in types {
-        let ty = &sharing.types[index];
-        let (source, id) = ty.source();
+    for (&index, condition) in types.iter().zip(&conditions) {
+        let (source, id) = sharing.types[index].source();
         let tokens = emit_type_and_impls(views[source].models, id);
-        out.extend(with_cfg(tokens, &type_condition(views, ty), file)?);
+        let gates = if module_gates_impls {
+            Gates::ItemsButImpls
+        } else {
+            Gates::EveryItem
+        };
+        out.extend(with_cfg(tokens, condition, gates, file)?);
     }
     Ok(out)
 }
@@ -95,6 +109,7 @@ pub fn emit_consts(views: &[VersionView<'_>], sharing: &Sharing) -> Result<Token
         out.extend(with_cfg(
             tokens,
             &condition,
+            Gates::EveryItem,
             &crate::layout::ModelCrate::Shared.types_file("consts"),
         )?);
     }
@@ -159,17 +174,32 @@ fn any_of(mut predicates: Vec<TokenStream>) -> TokenStream {
     quote!(any(#(#predicates),*))
 }
 
-/// `#[cfg(condition)]` on every item of `tokens`. Also used for the items
-/// of a gated module of a version's crate: `rustdoc` shows an item's own
-/// `cfg` where another crate re-exports it (its module's `cfg` is lost),
-/// so the docs of `polar-api` name the feature each type needs.
+/// Which items of a file [`with_cfg`] puts behind the condition.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Gates {
+    /// Every item: the file's module is not behind exactly this condition.
+    EveryItem,
+    /// Every item but `impl` blocks, for a file whose module is declared
+    /// behind exactly this condition: an impl is compiled only with its
+    /// module anyway, and rustdoc shows the condition on the type an impl
+    /// belongs to. The `cfg`s the impls carried were a tenth of what the
+    /// shared crate of types took to lex and expand.
+    ItemsButImpls,
+}
+
+/// `#[cfg(condition)]` on the items of `tokens` that `gates` names. Also
+/// used for the items of a gated module of a version's crate: `rustdoc`
+/// shows an item's own `cfg` where another crate re-exports it (its
+/// module's `cfg` is lost), so the docs of `polar-api` name the feature
+/// each type needs.
 pub(crate) fn with_cfg(
     tokens: TokenStream,
     condition: &TokenStream,
+    gates: Gates,
     file: &str,
 ) -> Result<TokenStream, Error> {
     let mut out = TokenStream::new();
-    for item in with_cfg_parsed(tokens, condition, file)?.items {
+    for item in with_cfg_parsed(tokens, condition, gates, file)?.items {
         out.extend(quote!(#item));
     }
     Ok(out)
@@ -180,6 +210,7 @@ pub(crate) fn with_cfg(
 pub(crate) fn with_cfg_parsed(
     tokens: TokenStream,
     condition: &TokenStream,
+    gates: Gates,
     file: &str,
 ) -> Result<syn::File, Error> {
     let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| Error::Emit {
@@ -193,6 +224,7 @@ pub(crate) fn with_cfg_parsed(
         let attrs = match item {
             syn::Item::Struct(item) => &mut item.attrs,
             syn::Item::Enum(item) => &mut item.attrs,
+            syn::Item::Impl(_) if gates == Gates::ItemsButImpls => continue,
             syn::Item::Impl(item) => &mut item.attrs,
             syn::Item::Type(item) => &mut item.attrs,
             syn::Item::Macro(item) => &mut item.attrs,

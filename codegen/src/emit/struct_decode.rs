@@ -91,17 +91,6 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
             None => quote!(map.read(&mut #slot, #wire)),
         }
     });
-    let (key, lookup) = if wires.is_empty() {
-        (quote!(_), quote!(None))
-    } else {
-        let lookup = quote! {
-            match key {
-                #(#wires => Some(#indexes),)*
-                _ => None,
-            }
-        };
-        (quote!(key), lookup)
-    };
     // Keys the struct does not list are skipped by `next_listed`, which
     // refuses one given twice (the policy of every object); a struct that
     // keeps them reads every key instead. With one property or none there
@@ -149,11 +138,9 @@ pub(crate) fn emit_struct_decode(models: &Models, name: &Ident, structure: &Stru
         }
         impl crate::__private::DecodeStruct for #name {
             const EXPECTING: &'static str = #expecting;
-            fn key(#key: &str) -> Option<usize> {
-                #lookup
-            }
+            const KEYS: &'static [&'static str] = &[#(#wires),*];
             fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-                let mut map = crate::__private::Entries::new(map, Self::key);
+                let mut map = crate::__private::Entries::new(map, Self::KEYS);
                 #(let mut #slots = None;)*
                 #additional_slot
                 #entries

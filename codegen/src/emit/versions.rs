@@ -208,6 +208,11 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
             #[doc = " Decode JSON as a union and ask each of its accessors, in order:"]
             #[doc = " `(name, what it lent, encoded)`."]
             pub union_accessors: fn(&str, &str) -> Option<AccessorAnswers>,
+            #[doc = " Rust names of every generated string enum, sorted."]
+            pub string_enums: &'static [&'static str],
+            #[doc = " What a string enum makes of each value it lists, and of one it"]
+            #[doc = " does not (last)."]
+            pub string_enum: fn(&str) -> Option<Vec<crate::EnumAnswer>>,
         }
 
         #[doc = " Each accessor of a union, in order: `(name, what it lent, encoded)`,"]
@@ -229,6 +234,8 @@ pub fn tests_root(versions: &[&ApiVersion]) -> TokenStream {
                     unions: #modules::UNIONS,
                     union_roundtrip: #modules::union_roundtrip,
                     union_accessors: #modules::union_accessors,
+                    string_enums: #modules::STRING_ENUMS,
+                    string_enum: #modules::string_enum,
                 });
             )*
             tables

@@ -8,7 +8,9 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
 pub use crate::json::{decode_json, decode_value};
-pub use crate::struct_decode::{decode_struct, missing, DecodeStruct, Entries, Key};
+pub use crate::struct_decode::{
+    decode_struct, listed_index, missing, sorted_index, DecodeStruct, Entries, Key,
+};
 pub use crate::struct_encode::{sent, EncodeStruct};
 pub use crate::timestamp::{OptionalTimestamp, Timestamp};
 pub use crate::union_decode::{Lit, Shape, Union};
@@ -150,8 +152,9 @@ impl<'de> Deserialize<'de> for CowStr<'de> {
     }
 }
 
-/// `FromStr`, `Display` and serde impls for a generated string enum, built
-/// on its `as_str` and `From<&str>` (which maps unknown values to `Unknown`).
+/// `FromStr`, `Debug`, `Display` and serde impls for a generated string
+/// enum, built on its `as_str`, `From<&str>` (which maps unknown values to
+/// `Unknown`), `listed_index` and `NAMES`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __string_enum_impls {
@@ -160,6 +163,16 @@ macro_rules! __string_enum_impls {
             type Err = ::std::convert::Infallible;
             fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Ok(Self::from(value))
+            }
+        }
+        // As `derive(Debug)` writes it (`Name`, `Unknown("text")`), from
+        // the enum's `NAMES` table rather than a `match` of its own.
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.listed_index() {
+                    Ok(index) => f.write_str(Self::NAMES[index]),
+                    Err(value) => f.debug_tuple("Unknown").field(&value).finish(),
+                }
             }
         }
         impl ::std::fmt::Display for $name {

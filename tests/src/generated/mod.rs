@@ -21,6 +21,11 @@ pub struct VersionTable {
     /// Decode JSON as a union and ask each of its accessors, in order:
     /// `(name, what it lent, encoded)`.
     pub union_accessors: fn(&str, &str) -> Option<AccessorAnswers>,
+    /// Rust names of every generated string enum, sorted.
+    pub string_enums: &'static [&'static str],
+    /// What a string enum makes of each value it lists, and of one it
+    /// does not (last).
+    pub string_enum: fn(&str) -> Option<Vec<crate::EnumAnswer>>,
 }
 /// Each accessor of a union, in order: `(name, what it lent, encoded)`,
 /// or why the JSON did not decode.
@@ -43,6 +48,8 @@ pub fn tables() -> Vec<VersionTable> {
             unions: v2026_04::UNIONS,
             union_roundtrip: v2026_04::union_roundtrip,
             union_accessors: v2026_04::union_accessors,
+            string_enums: v2026_04::STRING_ENUMS,
+            string_enum: v2026_04::string_enum,
         });
     #[cfg(feature = "v2026-10")]
     tables
@@ -54,6 +61,8 @@ pub fn tables() -> Vec<VersionTable> {
             unions: v2026_10::UNIONS,
             union_roundtrip: v2026_10::union_roundtrip,
             union_accessors: v2026_10::union_accessors,
+            string_enums: v2026_10::STRING_ENUMS,
+            string_enum: v2026_10::string_enum,
         });
     tables
 }

@@ -3702,6 +3702,564 @@ pub fn union_roundtrip(
         },
     )
 }
+/// Rust names of every generated string enum, sorted.
+pub const STRING_ENUMS: &[&str] = &[
+    "AggregationFunction",
+    "BenefitGrantSortProperty",
+    "BenefitSortProperty",
+    "BenefitType",
+    "BenefitVisibility",
+    "BillingAddressFieldMode",
+    "CheckoutLinkSortProperty",
+    "CheckoutSortProperty",
+    "CheckoutStatus",
+    "CountryAlpha2",
+    "CountryAlpha2Input",
+    "CustomFieldSortProperty",
+    "CustomFieldType",
+    "CustomerBenefitGrantSortProperty",
+    "CustomerCancellationReason",
+    "CustomerCustomerMeterSortProperty",
+    "CustomerMeterSortProperty",
+    "CustomerOrderSortProperty",
+    "CustomerSortProperty",
+    "CustomerSubscriptionSortProperty",
+    "CustomerType",
+    "CustomerWalletSortProperty",
+    "DiscountDuration",
+    "DiscountSortProperty",
+    "DiscountType",
+    "DisputeSortProperty",
+    "DisputeStatus",
+    "EventNamesSortProperty",
+    "EventSortProperty",
+    "EventSource",
+    "EventTypesSortProperty",
+    "FileServiceTypes",
+    "FilterConjunction",
+    "FilterOperator",
+    "Func",
+    "IntrospectTokenRequestTokenTypeHint",
+    "LicenseKeyStatus",
+    "MemberRole",
+    "MemberSortProperty",
+    "MeterSortProperty",
+    "MeterUnit",
+    "MetricType",
+    "OAuth2ClientConfigurationGrantTypesItem",
+    "OAuth2ClientConfigurationUpdateGrantTypesItem",
+    "OrderBillingReason",
+    "OrderSortProperty",
+    "OrderStatus",
+    "OrganizationDetailsSwitchingFrom",
+    "OrganizationSocialPlatforms",
+    "OrganizationSortProperty",
+    "OrganizationStatus",
+    "PaymentProcessor",
+    "PaymentSortProperty",
+    "PaymentStatus",
+    "PaymentTrigger",
+    "Permission",
+    "PresentmentCurrency",
+    "ProductBillingType",
+    "ProductPriceSource",
+    "ProductSortProperty",
+    "ProductVisibility",
+    "PublicSubscriptionProrationBehavior",
+    "Reason",
+    "RecurringInterval",
+    "RefundReason",
+    "RefundSortProperty",
+    "RefundStatus",
+    "RevokeTokenRequestTokenTypeHint",
+    "Role",
+    "Scope",
+    "SeatStatus",
+    "SeatTierType",
+    "Status",
+    "SubType",
+    "SubscriptionProrationBehavior",
+    "SubscriptionSortProperty",
+    "SubscriptionStatus",
+    "TaxBehavior",
+    "TaxBehaviorOption",
+    "TaxIdFormat",
+    "TimeInterval",
+    "Timeframe",
+    "Timezone",
+    "TokenEndpointAuthMethod",
+    "TokenType",
+    "TrialInterval",
+    "WebTokenRequestSubType",
+    "WebhookEventType",
+    "WebhookFormat",
+    "WebhooksListWebhookDeliveriesHttpCodeClass",
+];
+/// What the string enum named `name` makes of each value it lists, and
+/// of one it does not (last); `None` when there is no such enum.
+pub fn string_enum(name: &str) -> Option<Vec<crate::EnumAnswer>> {
+    Some(
+        match name {
+            "AggregationFunction" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::AggregationFunction,
+                >(::polar_models::v2026_04::AggregationFunction::VALUES)
+            }
+            "BenefitGrantSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::BenefitGrantSortProperty,
+                >(::polar_models::v2026_04::BenefitGrantSortProperty::VALUES)
+            }
+            "BenefitSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::BenefitSortProperty,
+                >(::polar_models::v2026_04::BenefitSortProperty::VALUES)
+            }
+            "BenefitType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::BenefitType,
+                >(::polar_models::v2026_04::BenefitType::VALUES)
+            }
+            "BenefitVisibility" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::BenefitVisibility,
+                >(::polar_models::v2026_04::BenefitVisibility::VALUES)
+            }
+            "BillingAddressFieldMode" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::BillingAddressFieldMode,
+                >(::polar_models::v2026_04::BillingAddressFieldMode::VALUES)
+            }
+            "CheckoutLinkSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CheckoutLinkSortProperty,
+                >(::polar_models::v2026_04::CheckoutLinkSortProperty::VALUES)
+            }
+            "CheckoutSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CheckoutSortProperty,
+                >(::polar_models::v2026_04::CheckoutSortProperty::VALUES)
+            }
+            "CheckoutStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CheckoutStatus,
+                >(::polar_models::v2026_04::CheckoutStatus::VALUES)
+            }
+            "CountryAlpha2" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CountryAlpha2,
+                >(::polar_models::v2026_04::CountryAlpha2::VALUES)
+            }
+            "CountryAlpha2Input" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CountryAlpha2Input,
+                >(::polar_models::v2026_04::CountryAlpha2Input::VALUES)
+            }
+            "CustomFieldSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomFieldSortProperty,
+                >(::polar_models::v2026_04::CustomFieldSortProperty::VALUES)
+            }
+            "CustomFieldType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomFieldType,
+                >(::polar_models::v2026_04::CustomFieldType::VALUES)
+            }
+            "CustomerBenefitGrantSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerBenefitGrantSortProperty,
+                >(::polar_models::v2026_04::CustomerBenefitGrantSortProperty::VALUES)
+            }
+            "CustomerCancellationReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerCancellationReason,
+                >(::polar_models::v2026_04::CustomerCancellationReason::VALUES)
+            }
+            "CustomerCustomerMeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerCustomerMeterSortProperty,
+                >(::polar_models::v2026_04::CustomerCustomerMeterSortProperty::VALUES)
+            }
+            "CustomerMeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerMeterSortProperty,
+                >(::polar_models::v2026_04::CustomerMeterSortProperty::VALUES)
+            }
+            "CustomerOrderSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerOrderSortProperty,
+                >(::polar_models::v2026_04::CustomerOrderSortProperty::VALUES)
+            }
+            "CustomerSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerSortProperty,
+                >(::polar_models::v2026_04::CustomerSortProperty::VALUES)
+            }
+            "CustomerSubscriptionSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerSubscriptionSortProperty,
+                >(::polar_models::v2026_04::CustomerSubscriptionSortProperty::VALUES)
+            }
+            "CustomerType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerType,
+                >(::polar_models::v2026_04::CustomerType::VALUES)
+            }
+            "CustomerWalletSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::CustomerWalletSortProperty,
+                >(::polar_models::v2026_04::CustomerWalletSortProperty::VALUES)
+            }
+            "DiscountDuration" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::DiscountDuration,
+                >(::polar_models::v2026_04::DiscountDuration::VALUES)
+            }
+            "DiscountSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::DiscountSortProperty,
+                >(::polar_models::v2026_04::DiscountSortProperty::VALUES)
+            }
+            "DiscountType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::DiscountType,
+                >(::polar_models::v2026_04::DiscountType::VALUES)
+            }
+            "DisputeSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::DisputeSortProperty,
+                >(::polar_models::v2026_04::DisputeSortProperty::VALUES)
+            }
+            "DisputeStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::DisputeStatus,
+                >(::polar_models::v2026_04::DisputeStatus::VALUES)
+            }
+            "EventNamesSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::EventNamesSortProperty,
+                >(::polar_models::v2026_04::EventNamesSortProperty::VALUES)
+            }
+            "EventSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::EventSortProperty,
+                >(::polar_models::v2026_04::EventSortProperty::VALUES)
+            }
+            "EventSource" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::EventSource,
+                >(::polar_models::v2026_04::EventSource::VALUES)
+            }
+            "EventTypesSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::EventTypesSortProperty,
+                >(::polar_models::v2026_04::EventTypesSortProperty::VALUES)
+            }
+            "FileServiceTypes" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::FileServiceTypes,
+                >(::polar_models::v2026_04::FileServiceTypes::VALUES)
+            }
+            "FilterConjunction" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::FilterConjunction,
+                >(::polar_models::v2026_04::FilterConjunction::VALUES)
+            }
+            "FilterOperator" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::FilterOperator,
+                >(::polar_models::v2026_04::FilterOperator::VALUES)
+            }
+            "LicenseKeyStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::LicenseKeyStatus,
+                >(::polar_models::v2026_04::LicenseKeyStatus::VALUES)
+            }
+            "MemberRole" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::MemberRole,
+                >(::polar_models::v2026_04::MemberRole::VALUES)
+            }
+            "MemberSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::MemberSortProperty,
+                >(::polar_models::v2026_04::MemberSortProperty::VALUES)
+            }
+            "MeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::MeterSortProperty,
+                >(::polar_models::v2026_04::MeterSortProperty::VALUES)
+            }
+            "MeterUnit" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::MeterUnit,
+                >(::polar_models::v2026_04::MeterUnit::VALUES)
+            }
+            "MetricType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::MetricType,
+                >(::polar_models::v2026_04::MetricType::VALUES)
+            }
+            "OrderBillingReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrderBillingReason,
+                >(::polar_models::v2026_04::OrderBillingReason::VALUES)
+            }
+            "OrderSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrderSortProperty,
+                >(::polar_models::v2026_04::OrderSortProperty::VALUES)
+            }
+            "OrderStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrderStatus,
+                >(::polar_models::v2026_04::OrderStatus::VALUES)
+            }
+            "OrganizationSocialPlatforms" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrganizationSocialPlatforms,
+                >(::polar_models::v2026_04::OrganizationSocialPlatforms::VALUES)
+            }
+            "OrganizationSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrganizationSortProperty,
+                >(::polar_models::v2026_04::OrganizationSortProperty::VALUES)
+            }
+            "OrganizationStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrganizationStatus,
+                >(::polar_models::v2026_04::OrganizationStatus::VALUES)
+            }
+            "PaymentProcessor" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PaymentProcessor,
+                >(::polar_models::v2026_04::PaymentProcessor::VALUES)
+            }
+            "PaymentSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PaymentSortProperty,
+                >(::polar_models::v2026_04::PaymentSortProperty::VALUES)
+            }
+            "PaymentStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PaymentStatus,
+                >(::polar_models::v2026_04::PaymentStatus::VALUES)
+            }
+            "PaymentTrigger" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PaymentTrigger,
+                >(::polar_models::v2026_04::PaymentTrigger::VALUES)
+            }
+            "PresentmentCurrency" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PresentmentCurrency,
+                >(::polar_models::v2026_04::PresentmentCurrency::VALUES)
+            }
+            "ProductBillingType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::ProductBillingType,
+                >(::polar_models::v2026_04::ProductBillingType::VALUES)
+            }
+            "ProductPriceSource" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::ProductPriceSource,
+                >(::polar_models::v2026_04::ProductPriceSource::VALUES)
+            }
+            "ProductSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::ProductSortProperty,
+                >(::polar_models::v2026_04::ProductSortProperty::VALUES)
+            }
+            "ProductVisibility" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::ProductVisibility,
+                >(::polar_models::v2026_04::ProductVisibility::VALUES)
+            }
+            "RecurringInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::RecurringInterval,
+                >(::polar_models::v2026_04::RecurringInterval::VALUES)
+            }
+            "RefundReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::RefundReason,
+                >(::polar_models::v2026_04::RefundReason::VALUES)
+            }
+            "RefundSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::RefundSortProperty,
+                >(::polar_models::v2026_04::RefundSortProperty::VALUES)
+            }
+            "RefundStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::RefundStatus,
+                >(::polar_models::v2026_04::RefundStatus::VALUES)
+            }
+            "Scope" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Scope,
+                >(::polar_models::v2026_04::Scope::VALUES)
+            }
+            "SeatStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SeatStatus,
+                >(::polar_models::v2026_04::SeatStatus::VALUES)
+            }
+            "SeatTierType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SeatTierType,
+                >(::polar_models::v2026_04::SeatTierType::VALUES)
+            }
+            "SubType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SubType,
+                >(::polar_models::v2026_04::SubType::VALUES)
+            }
+            "SubscriptionProrationBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SubscriptionProrationBehavior,
+                >(::polar_models::v2026_04::SubscriptionProrationBehavior::VALUES)
+            }
+            "SubscriptionSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SubscriptionSortProperty,
+                >(::polar_models::v2026_04::SubscriptionSortProperty::VALUES)
+            }
+            "SubscriptionStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::SubscriptionStatus,
+                >(::polar_models::v2026_04::SubscriptionStatus::VALUES)
+            }
+            "TaxBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TaxBehavior,
+                >(::polar_models::v2026_04::TaxBehavior::VALUES)
+            }
+            "TaxBehaviorOption" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TaxBehaviorOption,
+                >(::polar_models::v2026_04::TaxBehaviorOption::VALUES)
+            }
+            "TaxIdFormat" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TaxIdFormat,
+                >(::polar_models::v2026_04::TaxIdFormat::VALUES)
+            }
+            "TimeInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TimeInterval,
+                >(::polar_models::v2026_04::TimeInterval::VALUES)
+            }
+            "TrialInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TrialInterval,
+                >(::polar_models::v2026_04::TrialInterval::VALUES)
+            }
+            "WebhookEventType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::WebhookEventType,
+                >(::polar_models::v2026_04::WebhookEventType::VALUES)
+            }
+            "WebhookFormat" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::WebhookFormat,
+                >(::polar_models::v2026_04::WebhookFormat::VALUES)
+            }
+            "Permission" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Permission,
+                >(::polar_models::v2026_04::Permission::VALUES)
+            }
+            "Timeframe" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Timeframe,
+                >(::polar_models::v2026_04::Timeframe::VALUES)
+            }
+            "Status" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Status,
+                >(::polar_models::v2026_04::Status::VALUES)
+            }
+            "IntrospectTokenRequestTokenTypeHint" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::IntrospectTokenRequestTokenTypeHint,
+                >(::polar_models::v2026_04::IntrospectTokenRequestTokenTypeHint::VALUES)
+            }
+            "TokenType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TokenType,
+                >(::polar_models::v2026_04::TokenType::VALUES)
+            }
+            "Role" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Role,
+                >(::polar_models::v2026_04::Role::VALUES)
+            }
+            "TokenEndpointAuthMethod" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::TokenEndpointAuthMethod,
+                >(::polar_models::v2026_04::TokenEndpointAuthMethod::VALUES)
+            }
+            "OAuth2ClientConfigurationGrantTypesItem" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OAuth2ClientConfigurationGrantTypesItem,
+                >(
+                    ::polar_models::v2026_04::OAuth2ClientConfigurationGrantTypesItem::VALUES,
+                )
+            }
+            "OAuth2ClientConfigurationUpdateGrantTypesItem" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OAuth2ClientConfigurationUpdateGrantTypesItem,
+                >(
+                    ::polar_models::v2026_04::OAuth2ClientConfigurationUpdateGrantTypesItem::VALUES,
+                )
+            }
+            "OrganizationDetailsSwitchingFrom" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::OrganizationDetailsSwitchingFrom,
+                >(::polar_models::v2026_04::OrganizationDetailsSwitchingFrom::VALUES)
+            }
+            "PublicSubscriptionProrationBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::PublicSubscriptionProrationBehavior,
+                >(::polar_models::v2026_04::PublicSubscriptionProrationBehavior::VALUES)
+            }
+            "Func" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Func,
+                >(::polar_models::v2026_04::Func::VALUES)
+            }
+            "Reason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Reason,
+                >(::polar_models::v2026_04::Reason::VALUES)
+            }
+            "RevokeTokenRequestTokenTypeHint" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::RevokeTokenRequestTokenTypeHint,
+                >(::polar_models::v2026_04::RevokeTokenRequestTokenTypeHint::VALUES)
+            }
+            "WebTokenRequestSubType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::WebTokenRequestSubType,
+                >(::polar_models::v2026_04::WebTokenRequestSubType::VALUES)
+            }
+            "WebhooksListWebhookDeliveriesHttpCodeClass" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::WebhooksListWebhookDeliveriesHttpCodeClass,
+                >(
+                    ::polar_models::v2026_04::WebhooksListWebhookDeliveriesHttpCodeClass::VALUES,
+                )
+            }
+            "Timezone" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_04::Timezone,
+                >(::polar_models::v2026_04::Timezone::VALUES)
+            }
+            _ => return None,
+        },
+    )
+}
 /// Decode `json` as the union named `name` and ask each of its accessors:
 /// `(accessor, the value it lent, encoded)`; `None` when the union has
 /// no accessors.

@@ -3812,6 +3812,576 @@ pub fn union_roundtrip(
         },
     )
 }
+/// Rust names of every generated string enum, sorted.
+pub const STRING_ENUMS: &[&str] = &[
+    "AggregationFunction",
+    "BenefitGrantSortProperty",
+    "BenefitSortProperty",
+    "BenefitType",
+    "BenefitVisibility",
+    "BillingAddressFieldMode",
+    "CheckoutLinkSortProperty",
+    "CheckoutSortProperty",
+    "CheckoutStatus",
+    "CountryAlpha2",
+    "CountryAlpha2Input",
+    "CustomFieldSortProperty",
+    "CustomFieldType",
+    "CustomerBenefitGrantSortProperty",
+    "CustomerCancellationReason",
+    "CustomerCustomerMeterSortProperty",
+    "CustomerMeterSortProperty",
+    "CustomerOrderSortProperty",
+    "CustomerSortProperty",
+    "CustomerSubscriptionSortProperty",
+    "CustomerType",
+    "CustomerWalletSortProperty",
+    "DiscountDuration",
+    "DiscountSortProperty",
+    "DiscountType",
+    "DisputeSortProperty",
+    "DisputeStatus",
+    "EventNamesSortProperty",
+    "EventSortProperty",
+    "EventSource",
+    "EventTypesSortProperty",
+    "FileServiceTypes",
+    "FilterConjunction",
+    "FilterOperator",
+    "Func",
+    "IntrospectTokenRequestTokenTypeHint",
+    "LicenseKeyStatus",
+    "MemberRole",
+    "MemberSortProperty",
+    "MeterSortProperty",
+    "MeterUnit",
+    "MetricType",
+    "OAuth2ClientConfigurationGrantTypesItem",
+    "OAuth2ClientConfigurationUpdateGrantTypesItem",
+    "OrderBillingReason",
+    "OrderExportColumn",
+    "OrderSortProperty",
+    "OrderStatus",
+    "OrganizationDetailsSwitchingFrom",
+    "OrganizationSocialPlatforms",
+    "OrganizationSortProperty",
+    "OrganizationStatus",
+    "PaymentProcessor",
+    "PaymentSortProperty",
+    "PaymentStatus",
+    "PaymentTrigger",
+    "Permission",
+    "PresentmentCurrency",
+    "ProductBillingType",
+    "ProductPriceSource",
+    "ProductSortProperty",
+    "ProductVisibility",
+    "PublicSubscriptionProrationBehavior",
+    "Reason",
+    "RecurringInterval",
+    "RefundReason",
+    "RefundSortProperty",
+    "RefundStatus",
+    "RevokeTokenRequestTokenTypeHint",
+    "Role",
+    "Scope",
+    "SeatStatus",
+    "SeatTierType",
+    "Status",
+    "SubType",
+    "SubscriptionExportColumn",
+    "SubscriptionProrationBehavior",
+    "SubscriptionSortProperty",
+    "SubscriptionStatus",
+    "TaxBehavior",
+    "TaxBehaviorOption",
+    "TaxIdFormat",
+    "TimeInterval",
+    "Timeframe",
+    "Timezone",
+    "TokenEndpointAuthMethod",
+    "TokenType",
+    "TrialInterval",
+    "WebTokenRequestSubType",
+    "WebhookEventType",
+    "WebhookFormat",
+    "WebhooksListWebhookDeliveriesHttpCodeClass",
+];
+/// What the string enum named `name` makes of each value it lists, and
+/// of one it does not (last); `None` when there is no such enum.
+pub fn string_enum(name: &str) -> Option<Vec<crate::EnumAnswer>> {
+    Some(
+        match name {
+            "AggregationFunction" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::AggregationFunction,
+                >(::polar_models::v2026_10::AggregationFunction::VALUES)
+            }
+            "BenefitGrantSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::BenefitGrantSortProperty,
+                >(::polar_models::v2026_10::BenefitGrantSortProperty::VALUES)
+            }
+            "BenefitSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::BenefitSortProperty,
+                >(::polar_models::v2026_10::BenefitSortProperty::VALUES)
+            }
+            "BenefitType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::BenefitType,
+                >(::polar_models::v2026_10::BenefitType::VALUES)
+            }
+            "BenefitVisibility" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::BenefitVisibility,
+                >(::polar_models::v2026_10::BenefitVisibility::VALUES)
+            }
+            "BillingAddressFieldMode" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::BillingAddressFieldMode,
+                >(::polar_models::v2026_10::BillingAddressFieldMode::VALUES)
+            }
+            "CheckoutLinkSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CheckoutLinkSortProperty,
+                >(::polar_models::v2026_10::CheckoutLinkSortProperty::VALUES)
+            }
+            "CheckoutSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CheckoutSortProperty,
+                >(::polar_models::v2026_10::CheckoutSortProperty::VALUES)
+            }
+            "CheckoutStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CheckoutStatus,
+                >(::polar_models::v2026_10::CheckoutStatus::VALUES)
+            }
+            "CountryAlpha2" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CountryAlpha2,
+                >(::polar_models::v2026_10::CountryAlpha2::VALUES)
+            }
+            "CountryAlpha2Input" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CountryAlpha2Input,
+                >(::polar_models::v2026_10::CountryAlpha2Input::VALUES)
+            }
+            "CustomFieldSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomFieldSortProperty,
+                >(::polar_models::v2026_10::CustomFieldSortProperty::VALUES)
+            }
+            "CustomFieldType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomFieldType,
+                >(::polar_models::v2026_10::CustomFieldType::VALUES)
+            }
+            "CustomerBenefitGrantSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerBenefitGrantSortProperty,
+                >(::polar_models::v2026_10::CustomerBenefitGrantSortProperty::VALUES)
+            }
+            "CustomerCancellationReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerCancellationReason,
+                >(::polar_models::v2026_10::CustomerCancellationReason::VALUES)
+            }
+            "CustomerCustomerMeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerCustomerMeterSortProperty,
+                >(::polar_models::v2026_10::CustomerCustomerMeterSortProperty::VALUES)
+            }
+            "CustomerMeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerMeterSortProperty,
+                >(::polar_models::v2026_10::CustomerMeterSortProperty::VALUES)
+            }
+            "CustomerOrderSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerOrderSortProperty,
+                >(::polar_models::v2026_10::CustomerOrderSortProperty::VALUES)
+            }
+            "CustomerSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerSortProperty,
+                >(::polar_models::v2026_10::CustomerSortProperty::VALUES)
+            }
+            "CustomerSubscriptionSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerSubscriptionSortProperty,
+                >(::polar_models::v2026_10::CustomerSubscriptionSortProperty::VALUES)
+            }
+            "CustomerType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerType,
+                >(::polar_models::v2026_10::CustomerType::VALUES)
+            }
+            "CustomerWalletSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::CustomerWalletSortProperty,
+                >(::polar_models::v2026_10::CustomerWalletSortProperty::VALUES)
+            }
+            "DiscountDuration" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::DiscountDuration,
+                >(::polar_models::v2026_10::DiscountDuration::VALUES)
+            }
+            "DiscountSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::DiscountSortProperty,
+                >(::polar_models::v2026_10::DiscountSortProperty::VALUES)
+            }
+            "DiscountType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::DiscountType,
+                >(::polar_models::v2026_10::DiscountType::VALUES)
+            }
+            "DisputeSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::DisputeSortProperty,
+                >(::polar_models::v2026_10::DisputeSortProperty::VALUES)
+            }
+            "DisputeStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::DisputeStatus,
+                >(::polar_models::v2026_10::DisputeStatus::VALUES)
+            }
+            "EventNamesSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::EventNamesSortProperty,
+                >(::polar_models::v2026_10::EventNamesSortProperty::VALUES)
+            }
+            "EventSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::EventSortProperty,
+                >(::polar_models::v2026_10::EventSortProperty::VALUES)
+            }
+            "EventSource" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::EventSource,
+                >(::polar_models::v2026_10::EventSource::VALUES)
+            }
+            "EventTypesSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::EventTypesSortProperty,
+                >(::polar_models::v2026_10::EventTypesSortProperty::VALUES)
+            }
+            "FileServiceTypes" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::FileServiceTypes,
+                >(::polar_models::v2026_10::FileServiceTypes::VALUES)
+            }
+            "FilterConjunction" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::FilterConjunction,
+                >(::polar_models::v2026_10::FilterConjunction::VALUES)
+            }
+            "FilterOperator" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::FilterOperator,
+                >(::polar_models::v2026_10::FilterOperator::VALUES)
+            }
+            "LicenseKeyStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::LicenseKeyStatus,
+                >(::polar_models::v2026_10::LicenseKeyStatus::VALUES)
+            }
+            "MemberRole" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::MemberRole,
+                >(::polar_models::v2026_10::MemberRole::VALUES)
+            }
+            "MemberSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::MemberSortProperty,
+                >(::polar_models::v2026_10::MemberSortProperty::VALUES)
+            }
+            "MeterSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::MeterSortProperty,
+                >(::polar_models::v2026_10::MeterSortProperty::VALUES)
+            }
+            "MeterUnit" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::MeterUnit,
+                >(::polar_models::v2026_10::MeterUnit::VALUES)
+            }
+            "MetricType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::MetricType,
+                >(::polar_models::v2026_10::MetricType::VALUES)
+            }
+            "OrderBillingReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrderBillingReason,
+                >(::polar_models::v2026_10::OrderBillingReason::VALUES)
+            }
+            "OrderExportColumn" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrderExportColumn,
+                >(::polar_models::v2026_10::OrderExportColumn::VALUES)
+            }
+            "OrderSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrderSortProperty,
+                >(::polar_models::v2026_10::OrderSortProperty::VALUES)
+            }
+            "OrderStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrderStatus,
+                >(::polar_models::v2026_10::OrderStatus::VALUES)
+            }
+            "OrganizationSocialPlatforms" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrganizationSocialPlatforms,
+                >(::polar_models::v2026_10::OrganizationSocialPlatforms::VALUES)
+            }
+            "OrganizationSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrganizationSortProperty,
+                >(::polar_models::v2026_10::OrganizationSortProperty::VALUES)
+            }
+            "OrganizationStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrganizationStatus,
+                >(::polar_models::v2026_10::OrganizationStatus::VALUES)
+            }
+            "PaymentProcessor" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PaymentProcessor,
+                >(::polar_models::v2026_10::PaymentProcessor::VALUES)
+            }
+            "PaymentSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PaymentSortProperty,
+                >(::polar_models::v2026_10::PaymentSortProperty::VALUES)
+            }
+            "PaymentStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PaymentStatus,
+                >(::polar_models::v2026_10::PaymentStatus::VALUES)
+            }
+            "PaymentTrigger" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PaymentTrigger,
+                >(::polar_models::v2026_10::PaymentTrigger::VALUES)
+            }
+            "PresentmentCurrency" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PresentmentCurrency,
+                >(::polar_models::v2026_10::PresentmentCurrency::VALUES)
+            }
+            "ProductBillingType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::ProductBillingType,
+                >(::polar_models::v2026_10::ProductBillingType::VALUES)
+            }
+            "ProductPriceSource" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::ProductPriceSource,
+                >(::polar_models::v2026_10::ProductPriceSource::VALUES)
+            }
+            "ProductSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::ProductSortProperty,
+                >(::polar_models::v2026_10::ProductSortProperty::VALUES)
+            }
+            "ProductVisibility" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::ProductVisibility,
+                >(::polar_models::v2026_10::ProductVisibility::VALUES)
+            }
+            "RecurringInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::RecurringInterval,
+                >(::polar_models::v2026_10::RecurringInterval::VALUES)
+            }
+            "RefundReason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::RefundReason,
+                >(::polar_models::v2026_10::RefundReason::VALUES)
+            }
+            "RefundSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::RefundSortProperty,
+                >(::polar_models::v2026_10::RefundSortProperty::VALUES)
+            }
+            "RefundStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::RefundStatus,
+                >(::polar_models::v2026_10::RefundStatus::VALUES)
+            }
+            "Scope" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Scope,
+                >(::polar_models::v2026_10::Scope::VALUES)
+            }
+            "SeatStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SeatStatus,
+                >(::polar_models::v2026_10::SeatStatus::VALUES)
+            }
+            "SeatTierType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SeatTierType,
+                >(::polar_models::v2026_10::SeatTierType::VALUES)
+            }
+            "SubType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SubType,
+                >(::polar_models::v2026_10::SubType::VALUES)
+            }
+            "SubscriptionExportColumn" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SubscriptionExportColumn,
+                >(::polar_models::v2026_10::SubscriptionExportColumn::VALUES)
+            }
+            "SubscriptionProrationBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SubscriptionProrationBehavior,
+                >(::polar_models::v2026_10::SubscriptionProrationBehavior::VALUES)
+            }
+            "SubscriptionSortProperty" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SubscriptionSortProperty,
+                >(::polar_models::v2026_10::SubscriptionSortProperty::VALUES)
+            }
+            "SubscriptionStatus" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::SubscriptionStatus,
+                >(::polar_models::v2026_10::SubscriptionStatus::VALUES)
+            }
+            "TaxBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TaxBehavior,
+                >(::polar_models::v2026_10::TaxBehavior::VALUES)
+            }
+            "TaxBehaviorOption" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TaxBehaviorOption,
+                >(::polar_models::v2026_10::TaxBehaviorOption::VALUES)
+            }
+            "TaxIdFormat" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TaxIdFormat,
+                >(::polar_models::v2026_10::TaxIdFormat::VALUES)
+            }
+            "TimeInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TimeInterval,
+                >(::polar_models::v2026_10::TimeInterval::VALUES)
+            }
+            "TrialInterval" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TrialInterval,
+                >(::polar_models::v2026_10::TrialInterval::VALUES)
+            }
+            "WebhookEventType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::WebhookEventType,
+                >(::polar_models::v2026_10::WebhookEventType::VALUES)
+            }
+            "WebhookFormat" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::WebhookFormat,
+                >(::polar_models::v2026_10::WebhookFormat::VALUES)
+            }
+            "Permission" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Permission,
+                >(::polar_models::v2026_10::Permission::VALUES)
+            }
+            "Timeframe" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Timeframe,
+                >(::polar_models::v2026_10::Timeframe::VALUES)
+            }
+            "Status" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Status,
+                >(::polar_models::v2026_10::Status::VALUES)
+            }
+            "IntrospectTokenRequestTokenTypeHint" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::IntrospectTokenRequestTokenTypeHint,
+                >(::polar_models::v2026_10::IntrospectTokenRequestTokenTypeHint::VALUES)
+            }
+            "TokenType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TokenType,
+                >(::polar_models::v2026_10::TokenType::VALUES)
+            }
+            "Role" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Role,
+                >(::polar_models::v2026_10::Role::VALUES)
+            }
+            "TokenEndpointAuthMethod" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::TokenEndpointAuthMethod,
+                >(::polar_models::v2026_10::TokenEndpointAuthMethod::VALUES)
+            }
+            "OAuth2ClientConfigurationGrantTypesItem" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OAuth2ClientConfigurationGrantTypesItem,
+                >(
+                    ::polar_models::v2026_10::OAuth2ClientConfigurationGrantTypesItem::VALUES,
+                )
+            }
+            "OAuth2ClientConfigurationUpdateGrantTypesItem" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OAuth2ClientConfigurationUpdateGrantTypesItem,
+                >(
+                    ::polar_models::v2026_10::OAuth2ClientConfigurationUpdateGrantTypesItem::VALUES,
+                )
+            }
+            "OrganizationDetailsSwitchingFrom" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::OrganizationDetailsSwitchingFrom,
+                >(::polar_models::v2026_10::OrganizationDetailsSwitchingFrom::VALUES)
+            }
+            "PublicSubscriptionProrationBehavior" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::PublicSubscriptionProrationBehavior,
+                >(::polar_models::v2026_10::PublicSubscriptionProrationBehavior::VALUES)
+            }
+            "Func" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Func,
+                >(::polar_models::v2026_10::Func::VALUES)
+            }
+            "Reason" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Reason,
+                >(::polar_models::v2026_10::Reason::VALUES)
+            }
+            "RevokeTokenRequestTokenTypeHint" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::RevokeTokenRequestTokenTypeHint,
+                >(::polar_models::v2026_10::RevokeTokenRequestTokenTypeHint::VALUES)
+            }
+            "WebTokenRequestSubType" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::WebTokenRequestSubType,
+                >(::polar_models::v2026_10::WebTokenRequestSubType::VALUES)
+            }
+            "WebhooksListWebhookDeliveriesHttpCodeClass" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::WebhooksListWebhookDeliveriesHttpCodeClass,
+                >(
+                    ::polar_models::v2026_10::WebhooksListWebhookDeliveriesHttpCodeClass::VALUES,
+                )
+            }
+            "Timezone" => {
+                crate::string_enum_answers::<
+                    ::polar_models::v2026_10::Timezone,
+                >(::polar_models::v2026_10::Timezone::VALUES)
+            }
+            _ => return None,
+        },
+    )
+}
 /// Decode `json` as the union named `name` and ask each of its accessors:
 /// `(accessor, the value it lent, encoded)`; `None` when the union has
 /// no accessors.

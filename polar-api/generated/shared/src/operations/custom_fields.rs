@@ -7,7 +7,6 @@ pub struct CustomFields {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFields {
     #[doc(hidden)]
     pub fn __new(
@@ -130,7 +129,6 @@ pub struct CustomFieldsList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomFieldSortProperty>,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFieldsList {
     const OPERATION: &'static str = "custom-fields:list";
     /// Filter by organization ID.
@@ -324,7 +322,6 @@ pub struct CustomFieldsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomFieldCreate,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFieldsCreate {
     const OPERATION: &'static str = "custom-fields:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -392,7 +389,6 @@ pub struct CustomFieldsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFieldsGet {
     const OPERATION: &'static str = "custom-fields:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -451,7 +447,6 @@ pub struct CustomFieldsDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFieldsDelete {
     const OPERATION: &'static str = "custom-fields:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -518,7 +513,6 @@ pub struct CustomFieldsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CustomFieldUpdate,
 }
-#[cfg(feature = "custom_fields")]
 impl CustomFieldsUpdate {
     const OPERATION: &'static str = "custom-fields:update";
     /// The time allowed for each attempt of this request, instead of the client's

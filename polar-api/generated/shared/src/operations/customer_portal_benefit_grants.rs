@@ -7,7 +7,6 @@ pub struct CustomerPortalBenefitGrants {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalBenefitGrants {
     #[doc(hidden)]
     pub fn __new(
@@ -104,7 +103,6 @@ pub struct CustomerPortalBenefitGrantsList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerBenefitGrantSortProperty>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalBenefitGrantsList {
     const OPERATION: &'static str = "customer_portal:benefit-grants:list";
     /// Filter by benefit description.
@@ -374,7 +372,6 @@ pub struct CustomerPortalBenefitGrantsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalBenefitGrantsGet {
     const OPERATION: &'static str = "customer_portal:benefit-grants:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -436,7 +433,6 @@ pub struct CustomerPortalBenefitGrantsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerBenefitGrantUpdate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalBenefitGrantsUpdate {
     const OPERATION: &'static str = "customer_portal:benefit-grants:update";
     /// The time allowed for each attempt of this request, instead of the client's

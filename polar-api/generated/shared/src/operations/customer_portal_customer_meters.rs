@@ -7,7 +7,6 @@ pub struct CustomerPortalCustomerMeters {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerMeters {
     #[doc(hidden)]
     pub fn __new(
@@ -72,7 +71,6 @@ pub struct CustomerPortalCustomerMetersList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerCustomerMeterSortProperty>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerMetersList {
     const OPERATION: &'static str = "customer_portal:customer_meters:list";
     /// Filter by meter ID.
@@ -248,7 +246,6 @@ pub struct CustomerPortalCustomerMetersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerMetersGet {
     const OPERATION: &'static str = "customer_portal:customer_meters:get";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerPortalCustomerSessionPublic {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSessionPublic {
     #[doc(hidden)]
     pub fn __new(
@@ -71,7 +70,6 @@ pub struct CustomerPortalCustomerSession {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSession {
     #[doc(hidden)]
     pub fn __new(
@@ -171,7 +169,6 @@ pub struct CustomerPortalCustomerSessionIntrospect {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSessionIntrospect {
     const OPERATION: &'static str = "customer_portal:customer-session:introspect";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -230,7 +227,6 @@ pub struct CustomerPortalCustomerSessionGetAuthenticatedUser {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSessionGetAuthenticatedUser {
     const OPERATION: &'static str = "customer_portal:customer-session:get_authenticated_user";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -290,7 +286,6 @@ pub struct CustomerPortalCustomerSessionRequest {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerSessionCodeRequest,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSessionRequest {
     const OPERATION: &'static str = "customer_portal:customer-session:request";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -357,7 +352,6 @@ pub struct CustomerPortalCustomerSessionAuthenticate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerSessionCodeAuthenticateRequest,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomerSessionAuthenticate {
     const OPERATION: &'static str = "customer_portal:customer-session:authenticate";
     /// The time allowed for each attempt of this request, instead of the client's

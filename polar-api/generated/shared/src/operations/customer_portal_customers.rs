@@ -7,7 +7,6 @@ pub struct CustomerPortalCustomersPublic {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersPublic {
     #[doc(hidden)]
     pub fn __new(
@@ -63,7 +62,6 @@ pub struct CustomerPortalCustomers {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomers {
     #[doc(hidden)]
     pub fn __new(
@@ -243,7 +241,6 @@ pub struct CustomerPortalCustomersGet {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersGet {
     const OPERATION: &'static str = "customer_portal:customers:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -303,7 +300,6 @@ pub struct CustomerPortalCustomersUpdate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerPortalCustomerUpdate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersUpdate {
     const OPERATION: &'static str = "customer_portal:customers:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -374,7 +370,6 @@ pub struct CustomerPortalCustomersListPaymentMethods {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersListPaymentMethods {
     const OPERATION: &'static str = "customer_portal:customers:list_payment_methods";
     /// Page number, defaults to 1.
@@ -521,7 +516,6 @@ pub struct CustomerPortalCustomersAddPaymentMethod {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerPaymentMethodCreate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersAddPaymentMethod {
     const OPERATION: &'static str = "customer_portal:customers:add_payment_method";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -594,7 +588,6 @@ pub struct CustomerPortalCustomersConfirmPaymentMethod {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerPaymentMethodConfirm,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersConfirmPaymentMethod {
     const OPERATION: &'static str = "customer_portal:customers:confirm_payment_method";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -667,7 +660,6 @@ pub struct CustomerPortalCustomersDeletePaymentMethod {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersDeletePaymentMethod {
     const OPERATION: &'static str = "customer_portal:customers:delete_payment_method";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -733,7 +725,6 @@ pub struct CustomerPortalCustomersRequestEmailUpdate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerEmailUpdateRequest,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersRequestEmailUpdate {
     const OPERATION: &'static str = "customer_portal:customers:request_email_update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -799,7 +790,6 @@ pub struct CustomerPortalCustomersCheckEmailUpdate {
     options: crate::__private::RequestOptions,
     token: super::models::Secret,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersCheckEmailUpdate {
     const OPERATION: &'static str = "customer_portal:customers:check_email_update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -857,7 +847,6 @@ pub struct CustomerPortalCustomersVerifyEmailUpdate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerEmailUpdateVerifyRequest,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalCustomersVerifyEmailUpdate {
     const OPERATION: &'static str = "customer_portal:customers:verify_email_update";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerPortalDownloadables {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalDownloadables {
     #[doc(hidden)]
     pub fn __new(
@@ -49,7 +48,6 @@ pub struct CustomerPortalDownloadablesList {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalDownloadablesList {
     const OPERATION: &'static str = "customer_portal:downloadables:list";
     /// Filter by benefit ID.

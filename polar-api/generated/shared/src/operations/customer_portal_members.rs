@@ -7,7 +7,6 @@ pub struct CustomerPortalMembers {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalMembers {
     #[doc(hidden)]
     pub fn __new(
@@ -123,7 +122,6 @@ pub struct CustomerPortalMembersListMembers {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalMembersListMembers {
     const OPERATION: &'static str = "customer_portal:members:list_members";
     /// Page number, defaults to 1.
@@ -261,7 +259,6 @@ pub struct CustomerPortalMembersAddMember {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerPortalMemberCreate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalMembersAddMember {
     const OPERATION: &'static str = "customer_portal:members:add_member";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -331,7 +328,6 @@ pub struct CustomerPortalMembersRemoveMember {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalMembersRemoveMember {
     const OPERATION: &'static str = "customer_portal:members:remove_member";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -398,7 +394,6 @@ pub struct CustomerPortalMembersUpdateMember {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerPortalMemberUpdate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalMembersUpdateMember {
     const OPERATION: &'static str = "customer_portal:members:update_member";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerPortalOrganizations {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrganizations {
     #[doc(hidden)]
     pub fn __new(
@@ -45,7 +44,6 @@ pub struct CustomerPortalOrganizationsGet {
     options: crate::__private::RequestOptions,
     slug: String,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrganizationsGet {
     const OPERATION: &'static str = "customer_portal:organizations:get";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerPortalSeats {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeats {
     #[doc(hidden)]
     pub fn __new(
@@ -115,7 +114,6 @@ pub struct CustomerPortalSeatsListSeats {
     subscription_id: Option<super::models::uuid::Uuid>,
     order_id: Option<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeatsListSeats {
     const OPERATION: &'static str = "customer_portal:seats:list_seats";
     /// Subscription ID
@@ -189,7 +187,6 @@ pub struct CustomerPortalSeatsAssignSeat {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerSeatAssign,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeatsAssignSeat {
     const OPERATION: &'static str = "customer_portal:seats:assign_seat";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -257,7 +254,6 @@ pub struct CustomerPortalSeatsRevokeSeat {
     options: crate::__private::RequestOptions,
     seat_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeatsRevokeSeat {
     const OPERATION: &'static str = "customer_portal:seats:revoke_seat";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -325,7 +321,6 @@ pub struct CustomerPortalSeatsResendInvitation {
     options: crate::__private::RequestOptions,
     seat_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeatsResendInvitation {
     const OPERATION: &'static str = "customer_portal:seats:resend_invitation";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -394,7 +389,6 @@ pub struct CustomerPortalSeatsListClaimedSubscriptions {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSeatsListClaimedSubscriptions {
     const OPERATION: &'static str = "customer_portal:seats:list_claimed_subscriptions";
     /// Page number, defaults to 1.

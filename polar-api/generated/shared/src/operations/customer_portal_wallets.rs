@@ -7,7 +7,6 @@ pub struct CustomerPortalWallets {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalWallets {
     #[doc(hidden)]
     pub fn __new(
@@ -64,7 +63,6 @@ pub struct CustomerPortalWalletsList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerWalletSortProperty>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalWalletsList {
     const OPERATION: &'static str = "customer_portal:wallets:list";
     /// Page number, defaults to 1.
@@ -217,7 +215,6 @@ pub struct CustomerPortalWalletsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalWalletsGet {
     const OPERATION: &'static str = "customer_portal:wallets:get";
     /// The time allowed for each attempt of this request, instead of the client's

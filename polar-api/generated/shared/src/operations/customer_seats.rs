@@ -7,7 +7,6 @@ pub struct CustomerSeats {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeats {
     #[doc(hidden)]
     pub fn __new(
@@ -127,7 +126,6 @@ pub struct CustomerSeatsListSeats {
     subscription_id: Option<super::models::uuid::Uuid>,
     order_id: Option<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsListSeats {
     const OPERATION: &'static str = "customer-seats:list_seats";
     /// The `subscription_id` parameter.
@@ -201,7 +199,6 @@ pub struct CustomerSeatsAssignSeat {
     options: crate::__private::RequestOptions,
     body: super::models::SeatAssign,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsAssignSeat {
     const OPERATION: &'static str = "customer-seats:assign_seat";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -269,7 +266,6 @@ pub struct CustomerSeatsRevokeSeat {
     options: crate::__private::RequestOptions,
     seat_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsRevokeSeat {
     const OPERATION: &'static str = "customer-seats:revoke_seat";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -337,7 +333,6 @@ pub struct CustomerSeatsResendInvitation {
     options: crate::__private::RequestOptions,
     seat_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsResendInvitation {
     const OPERATION: &'static str = "customer-seats:resend_invitation";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -405,7 +400,6 @@ pub struct CustomerSeatsGetClaimInfo {
     options: crate::__private::RequestOptions,
     invitation_token: super::models::Secret,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsGetClaimInfo {
     const OPERATION: &'static str = "customer-seats:get_claim_info";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -465,7 +459,6 @@ pub struct CustomerSeatsClaimSeat {
     options: crate::__private::RequestOptions,
     body: super::models::SeatClaim,
 }
-#[cfg(feature = "customer_seats")]
 impl CustomerSeatsClaimSeat {
     const OPERATION: &'static str = "customer-seats:claim_seat";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomersMembers {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembers {
     #[doc(hidden)]
     pub fn __new(
@@ -213,7 +212,6 @@ pub struct CustomersMembersCreate {
     id: super::models::uuid::Uuid,
     body: super::models::MemberCreateFromCustomer,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersCreate {
     const OPERATION: &'static str = "customers:members:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -283,7 +281,6 @@ pub struct CustomersMembersCreateExternal {
     external_id: String,
     body: super::models::MemberCreateFromCustomer,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersCreateExternal {
     const OPERATION: &'static str = "customers:members:create_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -353,7 +350,6 @@ pub struct CustomersMembersGet {
     id: super::models::uuid::Uuid,
     member_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersGet {
     const OPERATION: &'static str = "customers:members:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -414,7 +410,6 @@ pub struct CustomersMembersDelete {
     id: super::models::uuid::Uuid,
     member_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersDelete {
     const OPERATION: &'static str = "customers:members:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -483,7 +478,6 @@ pub struct CustomersMembersUpdate {
     member_id: super::models::uuid::Uuid,
     body: super::models::MemberUpdate,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersUpdate {
     const OPERATION: &'static str = "customers:members:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -554,7 +548,6 @@ pub struct CustomersMembersGetExternal {
     external_id: String,
     member_external_id: String,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersGetExternal {
     const OPERATION: &'static str = "customers:members:get_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -615,7 +608,6 @@ pub struct CustomersMembersDeleteExternal {
     external_id: String,
     member_external_id: String,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersDeleteExternal {
     const OPERATION: &'static str = "customers:members:delete_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -684,7 +676,6 @@ pub struct CustomersMembersUpdateExternal {
     member_external_id: String,
     body: super::models::MemberUpdate,
 }
-#[cfg(feature = "customers")]
 impl CustomersMembersUpdateExternal {
     const OPERATION: &'static str = "customers:members:update_external";
     /// The time allowed for each attempt of this request, instead of the client's

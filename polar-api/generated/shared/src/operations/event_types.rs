@@ -7,7 +7,6 @@ pub struct EventTypes {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "event_types")]
 impl EventTypes {
     #[doc(hidden)]
     pub fn __new(
@@ -84,7 +83,6 @@ pub struct EventTypesList {
     limit: Option<i64>,
     sorting: Vec<super::models::EventTypesSortProperty>,
 }
-#[cfg(feature = "event_types")]
 impl EventTypesList {
     const OPERATION: &'static str = "event-types:list";
     /// Filter by organization ID.
@@ -299,7 +297,6 @@ pub struct EventTypesUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::EventTypeUpdate,
 }
-#[cfg(feature = "event_types")]
 impl EventTypesUpdate {
     const OPERATION: &'static str = "event-types:update";
     /// The time allowed for each attempt of this request, instead of the client's

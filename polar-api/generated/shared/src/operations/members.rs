@@ -7,7 +7,6 @@ pub struct Members {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "members")]
 impl Members {
     #[doc(hidden)]
     pub fn __new(
@@ -54,7 +53,6 @@ pub struct MembersListMembers {
     limit: Option<i64>,
     sorting: Vec<super::models::MemberSortProperty>,
 }
-#[cfg(feature = "members")]
 impl MembersListMembers {
     const OPERATION: &'static str = "members:list_members";
     /// Filter by customer ID.

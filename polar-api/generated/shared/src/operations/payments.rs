@@ -7,7 +7,6 @@ pub struct Payments {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "payments")]
 impl Payments {
     #[doc(hidden)]
     pub fn __new(
@@ -79,7 +78,6 @@ pub struct PaymentsList {
     limit: Option<i64>,
     sorting: Vec<super::models::PaymentSortProperty>,
 }
-#[cfg(feature = "payments")]
 impl PaymentsList {
     const OPERATION: &'static str = "payments:list";
     /// Filter by organization ID.
@@ -317,7 +315,6 @@ pub struct PaymentsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "payments")]
 impl PaymentsGet {
     const OPERATION: &'static str = "payments:get";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Products {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "products")]
 impl Products {
     #[doc(hidden)]
     pub fn __new(
@@ -147,7 +146,6 @@ pub struct ProductsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "products")]
 impl ProductsList {
     const OPERATION: &'static str = "products:list";
     /// Filter by product ID.
@@ -391,7 +389,6 @@ pub struct ProductsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::ProductCreate,
 }
-#[cfg(feature = "products")]
 impl ProductsCreate {
     const OPERATION: &'static str = "products:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -459,7 +456,6 @@ pub struct ProductsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "products")]
 impl ProductsGet {
     const OPERATION: &'static str = "products:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -519,7 +515,6 @@ pub struct ProductsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::ProductUpdate,
 }
-#[cfg(feature = "products")]
 impl ProductsUpdate {
     const OPERATION: &'static str = "products:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -589,7 +584,6 @@ pub struct ProductsUpdateBenefits {
     id: super::models::uuid::Uuid,
     body: super::models::ProductBenefitsUpdate,
 }
-#[cfg(feature = "products")]
 impl ProductsUpdateBenefits {
     const OPERATION: &'static str = "products:update_benefits";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Refunds {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "refunds")]
 impl Refunds {
     #[doc(hidden)]
     pub fn __new(
@@ -79,7 +78,6 @@ pub struct RefundsList {
     limit: Option<i64>,
     sorting: Vec<super::models::RefundSortProperty>,
 }
-#[cfg(feature = "refunds")]
 impl RefundsList {
     const OPERATION: &'static str = "refunds:list";
     /// Filter by refund ID.
@@ -311,7 +309,6 @@ pub struct RefundsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::RefundCreate,
 }
-#[cfg(feature = "refunds")]
 impl RefundsCreate {
     const OPERATION: &'static str = "refunds:create";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Benefits {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "benefits")]
 impl Benefits {
     #[doc(hidden)]
     pub fn __new(
@@ -166,7 +165,6 @@ pub struct BenefitsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsList {
     const OPERATION: &'static str = "benefits:list";
     /// Filter by organization ID.
@@ -407,7 +405,6 @@ pub struct BenefitsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::BenefitCreate,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsCreate {
     const OPERATION: &'static str = "benefits:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -475,7 +472,6 @@ pub struct BenefitsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsGet {
     const OPERATION: &'static str = "benefits:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -534,7 +530,6 @@ pub struct BenefitsDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsDelete {
     const OPERATION: &'static str = "benefits:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -601,7 +596,6 @@ pub struct BenefitsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::BenefitsUpdateBody,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsUpdate {
     const OPERATION: &'static str = "benefits:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -675,7 +669,6 @@ pub struct BenefitsGrants {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsGrants {
     const OPERATION: &'static str = "benefits:grants";
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.

@@ -7,7 +7,6 @@ pub struct CheckoutLinks {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinks {
     #[doc(hidden)]
     pub fn __new(
@@ -128,7 +127,6 @@ pub struct CheckoutLinksList {
     limit: Option<i64>,
     sorting: Vec<super::models::CheckoutLinkSortProperty>,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinksList {
     const OPERATION: &'static str = "checkout-links:list";
     /// Filter by organization ID.
@@ -304,7 +302,6 @@ pub struct CheckoutLinksCreate {
     options: crate::__private::RequestOptions,
     body: super::models::CheckoutLinkCreate,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinksCreate {
     const OPERATION: &'static str = "checkout-links:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -372,7 +369,6 @@ pub struct CheckoutLinksGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinksGet {
     const OPERATION: &'static str = "checkout-links:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -431,7 +427,6 @@ pub struct CheckoutLinksDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinksDelete {
     const OPERATION: &'static str = "checkout-links:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -498,7 +493,6 @@ pub struct CheckoutLinksUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CheckoutLinkUpdate,
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinksUpdate {
     const OPERATION: &'static str = "checkout-links:update";
     /// The time allowed for each attempt of this request, instead of the client's

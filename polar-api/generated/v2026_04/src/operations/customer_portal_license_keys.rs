@@ -7,7 +7,6 @@ pub struct CustomerPortalLicenseKeysPublic {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysPublic {
     #[doc(hidden)]
     pub fn __new(
@@ -96,7 +95,6 @@ pub struct CustomerPortalLicenseKeys {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeys {
     #[doc(hidden)]
     pub fn __new(
@@ -224,7 +222,6 @@ pub struct CustomerPortalLicenseKeysList {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysList {
     const OPERATION: &'static str = "customer_portal:license_keys:list";
     /// Filter by a specific benefit
@@ -370,7 +367,6 @@ pub struct CustomerPortalLicenseKeysGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysGet {
     const OPERATION: &'static str = "customer_portal:license_keys:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -434,7 +430,6 @@ pub struct CustomerPortalLicenseKeysValidate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyValidate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysValidate {
     const OPERATION: &'static str = "customer_portal:license_keys:validate";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -503,7 +498,6 @@ pub struct CustomerPortalLicenseKeysActivate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyActivate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysActivate {
     const OPERATION: &'static str = "customer_portal:license_keys:activate";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -574,7 +568,6 @@ pub struct CustomerPortalLicenseKeysDeactivate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyDeactivate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalLicenseKeysDeactivate {
     const OPERATION: &'static str = "customer_portal:license_keys:deactivate";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerSessions {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_sessions")]
 impl CustomerSessions {
     #[doc(hidden)]
     pub fn __new(
@@ -50,7 +49,6 @@ pub struct CustomerSessionsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerSessionsCreateBody,
 }
-#[cfg(feature = "customer_sessions")]
 impl CustomerSessionsCreate {
     const OPERATION: &'static str = "customer-sessions:create";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Events {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "events")]
 impl Events {
     #[doc(hidden)]
     pub fn __new(
@@ -134,7 +133,6 @@ pub struct EventsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "events")]
 impl EventsList {
     const OPERATION: &'static str = "events:list";
     /// Filter events following filter clauses. JSON string following the same schema a meter filter clause.
@@ -564,7 +562,6 @@ pub struct EventsListNames {
     limit: Option<i64>,
     sorting: Vec<super::models::EventNamesSortProperty>,
 }
-#[cfg(feature = "events")]
 impl EventsListNames {
     const OPERATION: &'static str = "events:list_names";
     /// Filter by organization ID.
@@ -762,7 +759,6 @@ pub struct EventsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "events")]
 impl EventsGet {
     const OPERATION: &'static str = "events:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -821,7 +817,6 @@ pub struct EventsIngest {
     options: crate::__private::RequestOptions,
     body: super::models::EventsIngest,
 }
-#[cfg(feature = "events")]
 impl EventsIngest {
     const OPERATION: &'static str = "events:ingest";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Files {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "files")]
 impl Files {
     #[doc(hidden)]
     pub fn __new(
@@ -128,7 +127,6 @@ pub struct FilesList {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "files")]
 impl FilesList {
     const OPERATION: &'static str = "files:list";
     /// Filter by organization ID.
@@ -302,7 +300,6 @@ pub struct FilesCreate {
     options: crate::__private::RequestOptions,
     body: super::models::FileCreate,
 }
-#[cfg(feature = "files")]
 impl FilesCreate {
     const OPERATION: &'static str = "files:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -371,7 +368,6 @@ pub struct FilesUploaded {
     id: super::models::uuid::Uuid,
     body: super::models::FileUploadCompleted,
 }
-#[cfg(feature = "files")]
 impl FilesUploaded {
     const OPERATION: &'static str = "files:uploaded";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -440,7 +436,6 @@ pub struct FilesDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "files")]
 impl FilesDelete {
     const OPERATION: &'static str = "files:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -507,7 +502,6 @@ pub struct FilesUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::FilePatch,
 }
-#[cfg(feature = "files")]
 impl FilesUpdate {
     const OPERATION: &'static str = "files:update";
     /// The time allowed for each attempt of this request, instead of the client's

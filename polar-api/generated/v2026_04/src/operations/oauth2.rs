@@ -7,7 +7,6 @@ pub struct Oauth2 {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2 {
     #[doc(hidden)]
     pub fn __new(
@@ -110,7 +109,6 @@ pub struct Oauth2Authorize {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2Authorize {
     const OPERATION: &'static str = "oauth2:authorize";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -170,7 +168,6 @@ pub struct Oauth2RequestToken {
     options: crate::__private::RequestOptions,
     body: super::models::Oauth2RequestTokenBody,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2RequestToken {
     const OPERATION: &'static str = "oauth2:request_token";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -239,7 +236,6 @@ pub struct Oauth2RevokeToken {
     options: crate::__private::RequestOptions,
     body: super::models::RevokeTokenRequest,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2RevokeToken {
     const OPERATION: &'static str = "oauth2:revoke_token";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -308,7 +304,6 @@ pub struct Oauth2IntrospectToken {
     options: crate::__private::RequestOptions,
     body: super::models::IntrospectTokenRequest,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2IntrospectToken {
     const OPERATION: &'static str = "oauth2:introspect_token";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -378,7 +373,6 @@ pub struct Oauth2Userinfo {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2Userinfo {
     const OPERATION: &'static str = "oauth2:userinfo";
     /// The time allowed for each attempt of this request, instead of the client's

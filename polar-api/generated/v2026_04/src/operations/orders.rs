@@ -7,7 +7,6 @@ pub struct Orders {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "orders")]
 impl Orders {
     #[doc(hidden)]
     pub fn __new(
@@ -224,7 +223,6 @@ pub struct OrdersList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "orders")]
 impl OrdersList {
     const OPERATION: &'static str = "orders:list";
     /// Filter by organization ID.
@@ -496,7 +494,6 @@ pub struct OrdersCreate {
     options: crate::__private::RequestOptions,
     body: super::models::OrderCreate,
 }
-#[cfg(feature = "orders")]
 impl OrdersCreate {
     const OPERATION: &'static str = "orders:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -565,7 +562,6 @@ pub struct OrdersExport {
     organization_id: Vec<super::models::uuid::Uuid>,
     product_id: Vec<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "orders")]
 impl OrdersExport {
     const OPERATION: &'static str = "orders:export";
     /// Filter by organization ID.
@@ -650,7 +646,6 @@ pub struct OrdersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersGet {
     const OPERATION: &'static str = "orders:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -710,7 +705,6 @@ pub struct OrdersUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::OrderUpdate,
 }
-#[cfg(feature = "orders")]
 impl OrdersUpdate {
     const OPERATION: &'static str = "orders:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -780,7 +774,6 @@ pub struct OrdersFinalize {
     id: super::models::uuid::Uuid,
     body: Option<super::models::OrderFinalize>,
 }
-#[cfg(feature = "orders")]
 impl OrdersFinalize {
     const OPERATION: &'static str = "orders:finalize";
     /// The request body.
@@ -856,7 +849,6 @@ pub struct OrdersInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersInvoice {
     const OPERATION: &'static str = "orders:invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -915,7 +907,6 @@ pub struct OrdersGenerateInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersGenerateInvoice {
     const OPERATION: &'static str = "orders:generate_invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -981,7 +972,6 @@ pub struct OrdersReceipt {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersReceipt {
     const OPERATION: &'static str = "orders:receipt";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Subscriptions {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "subscriptions")]
 impl Subscriptions {
     #[doc(hidden)]
     pub fn __new(
@@ -176,7 +175,6 @@ pub struct SubscriptionsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsList {
     const OPERATION: &'static str = "subscriptions:list";
     /// Filter by organization ID.
@@ -484,7 +482,6 @@ pub struct SubscriptionsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::SubscriptionsCreateBody,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsCreate {
     const OPERATION: &'static str = "subscriptions:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -552,7 +549,6 @@ pub struct SubscriptionsExport {
     options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsExport {
     const OPERATION: &'static str = "subscriptions:export";
     /// Filter by organization ID.
@@ -624,7 +620,6 @@ pub struct SubscriptionsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsGet {
     const OPERATION: &'static str = "subscriptions:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -683,7 +678,6 @@ pub struct SubscriptionsRevoke {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsRevoke {
     const OPERATION: &'static str = "subscriptions:revoke";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -752,7 +746,6 @@ pub struct SubscriptionsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::SubscriptionUpdate,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsUpdate {
     const OPERATION: &'static str = "subscriptions:update";
     /// The time allowed for each attempt of this request, instead of the client's

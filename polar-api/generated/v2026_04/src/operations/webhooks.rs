@@ -7,7 +7,6 @@ pub struct Webhooks {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl Webhooks {
     #[doc(hidden)]
     pub fn __new(
@@ -197,7 +196,6 @@ pub struct WebhooksListWebhookEndpoints {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksListWebhookEndpoints {
     const OPERATION: &'static str = "webhooks:list_webhook_endpoints";
     /// Filter by organization ID.
@@ -348,7 +346,6 @@ pub struct WebhooksCreateWebhookEndpoint {
     options: crate::__private::RequestOptions,
     body: super::models::WebhookEndpointCreate,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksCreateWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:create_webhook_endpoint";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -416,7 +413,6 @@ pub struct WebhooksGetWebhookEndpoint {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksGetWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:get_webhook_endpoint";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -475,7 +471,6 @@ pub struct WebhooksDeleteWebhookEndpoint {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksDeleteWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:delete_webhook_endpoint";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -542,7 +537,6 @@ pub struct WebhooksUpdateWebhookEndpoint {
     id: super::models::uuid::Uuid,
     body: super::models::WebhookEndpointUpdate,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksUpdateWebhookEndpoint {
     const OPERATION: &'static str = "webhooks:update_webhook_endpoint";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -611,7 +605,6 @@ pub struct WebhooksResetWebhookEndpointSecret {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksResetWebhookEndpointSecret {
     const OPERATION: &'static str = "webhooks:reset_webhook_endpoint_secret";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -687,7 +680,6 @@ pub struct WebhooksListWebhookDeliveries {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksListWebhookDeliveries {
     const OPERATION: &'static str = "webhooks:list_webhook_deliveries";
     /// Filter by webhook endpoint ID.
@@ -900,7 +892,6 @@ pub struct WebhooksRedeliverWebhookEvent {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhooksRedeliverWebhookEvent {
     const OPERATION: &'static str = "webhooks:redeliver_webhook_event";
     /// The time allowed for each attempt of this request, instead of the client's

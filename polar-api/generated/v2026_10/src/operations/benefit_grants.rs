@@ -7,7 +7,6 @@ pub struct BenefitGrants {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "benefit_grants")]
 impl BenefitGrants {
     #[doc(hidden)]
     pub fn __new(
@@ -56,7 +55,6 @@ pub struct BenefitGrantsList {
     limit: Option<i64>,
     sorting: Vec<super::models::BenefitGrantSortProperty>,
 }
-#[cfg(feature = "benefit_grants")]
 impl BenefitGrantsList {
     const OPERATION: &'static str = "benefit-grants:list";
     /// Filter by organization ID.

@@ -7,7 +7,6 @@ pub struct Benefits {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "benefits")]
 impl Benefits {
     #[doc(hidden)]
     pub fn __new(
@@ -185,7 +184,6 @@ pub struct BenefitsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsList {
     const OPERATION: &'static str = "benefits:list";
     /// Filter by organization ID.
@@ -426,7 +424,6 @@ pub struct BenefitsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::BenefitCreate,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsCreate {
     const OPERATION: &'static str = "benefits:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -494,7 +491,6 @@ pub struct BenefitsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsGet {
     const OPERATION: &'static str = "benefits:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -553,7 +549,6 @@ pub struct BenefitsDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsDelete {
     const OPERATION: &'static str = "benefits:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -620,7 +615,6 @@ pub struct BenefitsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::BenefitsUpdateBody,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsUpdate {
     const OPERATION: &'static str = "benefits:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -691,7 +685,6 @@ pub struct BenefitsFiles {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsFiles {
     const OPERATION: &'static str = "benefits:files";
     /// Page number, defaults to 1.
@@ -835,7 +828,6 @@ pub struct BenefitsGrants {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "benefits")]
 impl BenefitsGrants {
     const OPERATION: &'static str = "benefits:grants";
     /// Filter by granted status. If `true`, only granted benefits will be returned. If `false`, only revoked benefits will be returned.

@@ -7,7 +7,6 @@ pub struct Checkouts {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "checkouts")]
 impl Checkouts {
     #[doc(hidden)]
     pub fn __new(
@@ -176,7 +175,6 @@ pub struct CheckoutsList {
     limit: Option<i64>,
     sorting: Vec<super::models::CheckoutSortProperty>,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsList {
     const OPERATION: &'static str = "checkouts:list";
     /// Filter by organization ID.
@@ -399,7 +397,6 @@ pub struct CheckoutsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::CheckoutCreate,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsCreate {
     const OPERATION: &'static str = "checkouts:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -467,7 +464,6 @@ pub struct CheckoutsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsGet {
     const OPERATION: &'static str = "checkouts:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -527,7 +523,6 @@ pub struct CheckoutsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CheckoutUpdate,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsUpdate {
     const OPERATION: &'static str = "checkouts:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -596,7 +591,6 @@ pub struct CheckoutsClientGet {
     options: crate::__private::RequestOptions,
     client_secret: super::models::Secret,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsClientGet {
     const OPERATION: &'static str = "checkouts:client_get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -657,7 +651,6 @@ pub struct CheckoutsClientUpdate {
     client_secret: super::models::Secret,
     body: super::models::CheckoutUpdatePublic,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsClientUpdate {
     const OPERATION: &'static str = "checkouts:client_update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -728,7 +721,6 @@ pub struct CheckoutsClientConfirm {
     client_secret: super::models::Secret,
     body: super::models::CheckoutConfirmStripe,
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutsClientConfirm {
     const OPERATION: &'static str = "checkouts:client_confirm";
     /// The time allowed for each attempt of this request, instead of the client's

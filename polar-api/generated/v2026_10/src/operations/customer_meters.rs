@@ -7,7 +7,6 @@ pub struct CustomerMeters {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_meters")]
 impl CustomerMeters {
     #[doc(hidden)]
     pub fn __new(
@@ -73,7 +72,6 @@ pub struct CustomerMetersList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerMeterSortProperty>,
 }
-#[cfg(feature = "customer_meters")]
 impl CustomerMetersList {
     const OPERATION: &'static str = "customer_meters:list";
     /// Filter by organization ID.
@@ -278,7 +276,6 @@ pub struct CustomerMetersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_meters")]
 impl CustomerMetersGet {
     const OPERATION: &'static str = "customer_meters:get";
     /// The time allowed for each attempt of this request, instead of the client's

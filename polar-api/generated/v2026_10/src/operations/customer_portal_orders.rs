@@ -7,7 +7,6 @@ pub struct CustomerPortalOrders {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrders {
     #[doc(hidden)]
     pub fn __new(
@@ -178,7 +177,6 @@ pub struct CustomerPortalOrdersList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerOrderSortProperty>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersList {
     const OPERATION: &'static str = "customer_portal:orders:list";
     /// Filter by product ID.
@@ -378,7 +376,6 @@ pub struct CustomerPortalOrdersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersGet {
     const OPERATION: &'static str = "customer_portal:orders:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -438,7 +435,6 @@ pub struct CustomerPortalOrdersUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerOrderUpdate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersUpdate {
     const OPERATION: &'static str = "customer_portal:orders:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -507,7 +503,6 @@ pub struct CustomerPortalOrdersInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersInvoice {
     const OPERATION: &'static str = "customer_portal:orders:invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -568,7 +563,6 @@ pub struct CustomerPortalOrdersGenerateInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersGenerateInvoice {
     const OPERATION: &'static str = "customer_portal:orders:generate_invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -634,7 +628,6 @@ pub struct CustomerPortalOrdersReceipt {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersReceipt {
     const OPERATION: &'static str = "customer_portal:orders:receipt";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -698,7 +691,6 @@ pub struct CustomerPortalOrdersGetPaymentStatus {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersGetPaymentStatus {
     const OPERATION: &'static str = "customer_portal:orders:get_payment_status";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -763,7 +755,6 @@ pub struct CustomerPortalOrdersConfirmRetryPayment {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerOrderConfirmPayment,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalOrdersConfirmRetryPayment {
     const OPERATION: &'static str = "customer_portal:orders:confirm_retry_payment";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct CustomerPortalSubscriptions {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSubscriptions {
     #[doc(hidden)]
     pub fn __new(
@@ -112,7 +111,6 @@ pub struct CustomerPortalSubscriptionsList {
     limit: Option<i64>,
     sorting: Vec<super::models::CustomerSubscriptionSortProperty>,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSubscriptionsList {
     const OPERATION: &'static str = "customer_portal:subscriptions:list";
     /// Filter by product ID.
@@ -296,7 +294,6 @@ pub struct CustomerPortalSubscriptionsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSubscriptionsGet {
     const OPERATION: &'static str = "customer_portal:subscriptions:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -357,7 +354,6 @@ pub struct CustomerPortalSubscriptionsCancel {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSubscriptionsCancel {
     const OPERATION: &'static str = "customer_portal:subscriptions:cancel";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -428,7 +424,6 @@ pub struct CustomerPortalSubscriptionsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerSubscriptionUpdate,
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerPortalSubscriptionsUpdate {
     const OPERATION: &'static str = "customer_portal:subscriptions:update";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Customers {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "customers")]
 impl Customers {
     #[doc(hidden)]
     pub fn __new(
@@ -329,7 +328,6 @@ pub struct CustomersList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "customers")]
 impl CustomersList {
     const OPERATION: &'static str = "customers:list";
     /// Filter by organization ID.
@@ -545,7 +543,6 @@ pub struct CustomersCreate {
     options: crate::__private::RequestOptions,
     body: super::models::CustomerCreate,
 }
-#[cfg(feature = "customers")]
 impl CustomersCreate {
     const OPERATION: &'static str = "customers:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -613,7 +610,6 @@ pub struct CustomersExport {
     options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "customers")]
 impl CustomersExport {
     const OPERATION: &'static str = "customers:export";
     /// Filter by organization ID.
@@ -685,7 +681,6 @@ pub struct CustomersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customers")]
 impl CustomersGet {
     const OPERATION: &'static str = "customers:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -745,7 +740,6 @@ pub struct CustomersDelete {
     id: super::models::uuid::Uuid,
     anonymize: Option<bool>,
 }
-#[cfg(feature = "customers")]
 impl CustomersDelete {
     const OPERATION: &'static str = "customers:delete";
     /// If true, also anonymize the customer's personal data for GDPR compliance. This replaces email with a hashed version, hashes name and billing name (name preserved for businesses with tax_id), clears billing address, and removes OAuth account data.
@@ -822,7 +816,6 @@ pub struct CustomersUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::CustomerUpdate,
 }
-#[cfg(feature = "customers")]
 impl CustomersUpdate {
     const OPERATION: &'static str = "customers:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -891,7 +884,6 @@ pub struct CustomersGetExternal {
     options: crate::__private::RequestOptions,
     external_id: String,
 }
-#[cfg(feature = "customers")]
 impl CustomersGetExternal {
     const OPERATION: &'static str = "customers:get_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -951,7 +943,6 @@ pub struct CustomersDeleteExternal {
     external_id: String,
     anonymize: Option<bool>,
 }
-#[cfg(feature = "customers")]
 impl CustomersDeleteExternal {
     const OPERATION: &'static str = "customers:delete_external";
     /// If true, also anonymize the customer's personal data for GDPR compliance.
@@ -1028,7 +1019,6 @@ pub struct CustomersUpdateExternal {
     external_id: String,
     body: super::models::CustomerUpdateExternalId,
 }
-#[cfg(feature = "customers")]
 impl CustomersUpdateExternal {
     const OPERATION: &'static str = "customers:update_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -1097,7 +1087,6 @@ pub struct CustomersGetState {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "customers")]
 impl CustomersGetState {
     const OPERATION: &'static str = "customers:get_state";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -1156,7 +1145,6 @@ pub struct CustomersGetStateExternal {
     options: crate::__private::RequestOptions,
     external_id: String,
 }
-#[cfg(feature = "customers")]
 impl CustomersGetStateExternal {
     const OPERATION: &'static str = "customers:get_state_external";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -1217,7 +1205,6 @@ pub struct CustomersListPaymentMethods {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customers")]
 impl CustomersListPaymentMethods {
     const OPERATION: &'static str = "customers:list_payment_methods";
     /// Page number, defaults to 1.
@@ -1369,7 +1356,6 @@ pub struct CustomersListPaymentMethodsExternal {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "customers")]
 impl CustomersListPaymentMethodsExternal {
     const OPERATION: &'static str = "customers:list_payment_methods_external";
     /// Page number, defaults to 1.

@@ -7,7 +7,6 @@ pub struct Discounts {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "discounts")]
 impl Discounts {
     #[doc(hidden)]
     pub fn __new(
@@ -128,7 +127,6 @@ pub struct DiscountsList {
     limit: Option<i64>,
     sorting: Vec<super::models::DiscountSortProperty>,
 }
-#[cfg(feature = "discounts")]
 impl DiscountsList {
     const OPERATION: &'static str = "discounts:list";
     /// Filter by organization ID.
@@ -316,7 +314,6 @@ pub struct DiscountsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::DiscountCreate,
 }
-#[cfg(feature = "discounts")]
 impl DiscountsCreate {
     const OPERATION: &'static str = "discounts:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -384,7 +381,6 @@ pub struct DiscountsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "discounts")]
 impl DiscountsGet {
     const OPERATION: &'static str = "discounts:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -443,7 +439,6 @@ pub struct DiscountsDelete {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "discounts")]
 impl DiscountsDelete {
     const OPERATION: &'static str = "discounts:delete";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -510,7 +505,6 @@ pub struct DiscountsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::DiscountUpdate,
 }
-#[cfg(feature = "discounts")]
 impl DiscountsUpdate {
     const OPERATION: &'static str = "discounts:update";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Disputes {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "disputes")]
 impl Disputes {
     #[doc(hidden)]
     pub fn __new(
@@ -91,7 +90,6 @@ pub struct DisputesList {
     limit: Option<i64>,
     sorting: Vec<super::models::DisputeSortProperty>,
 }
-#[cfg(feature = "disputes")]
 impl DisputesList {
     const OPERATION: &'static str = "disputes:list";
     /// Filter by organization ID.
@@ -276,7 +274,6 @@ pub struct DisputesGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "disputes")]
 impl DisputesGet {
     const OPERATION: &'static str = "disputes:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -335,7 +332,6 @@ pub struct DisputesAccept {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "disputes")]
 impl DisputesAccept {
     const OPERATION: &'static str = "disputes:accept";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct LicenseKeys {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeys {
     #[doc(hidden)]
     pub fn __new(
@@ -173,7 +172,6 @@ pub struct LicenseKeysList {
     page: Option<i64>,
     limit: Option<i64>,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysList {
     const OPERATION: &'static str = "license_keys:list";
     /// Filter by organization ID.
@@ -350,7 +348,6 @@ pub struct LicenseKeysGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysGet {
     const OPERATION: &'static str = "license_keys:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -415,7 +412,6 @@ pub struct LicenseKeysUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::LicenseKeyUpdate,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysUpdate {
     const OPERATION: &'static str = "license_keys:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -485,7 +481,6 @@ pub struct LicenseKeysGetActivation {
     id: super::models::uuid::Uuid,
     activation_id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysGetActivation {
     const OPERATION: &'static str = "license_keys:get_activation";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -547,7 +542,6 @@ pub struct LicenseKeysValidate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyValidate,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysValidate {
     const OPERATION: &'static str = "license_keys:validate";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -615,7 +609,6 @@ pub struct LicenseKeysActivate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyActivate,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysActivate {
     const OPERATION: &'static str = "license_keys:activate";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -685,7 +678,6 @@ pub struct LicenseKeysDeactivate {
     options: crate::__private::RequestOptions,
     body: super::models::LicenseKeyDeactivate,
 }
-#[cfg(feature = "license_keys")]
 impl LicenseKeysDeactivate {
     const OPERATION: &'static str = "license_keys:deactivate";
     /// The time allowed for each attempt of this request, instead of the client's

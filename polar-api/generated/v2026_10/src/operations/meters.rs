@@ -7,7 +7,6 @@ pub struct Meters {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "meters")]
 impl Meters {
     #[doc(hidden)]
     pub fn __new(
@@ -145,7 +144,6 @@ pub struct MetersList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "meters")]
 impl MetersList {
     const OPERATION: &'static str = "meters:list";
     /// Filter by organization ID.
@@ -342,7 +340,6 @@ pub struct MetersCreate {
     options: crate::__private::RequestOptions,
     body: super::models::MeterCreate,
 }
-#[cfg(feature = "meters")]
 impl MetersCreate {
     const OPERATION: &'static str = "meters:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -410,7 +407,6 @@ pub struct MetersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "meters")]
 impl MetersGet {
     const OPERATION: &'static str = "meters:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -470,7 +466,6 @@ pub struct MetersUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::MeterUpdate,
 }
-#[cfg(feature = "meters")]
 impl MetersUpdate {
     const OPERATION: &'static str = "meters:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -549,7 +544,6 @@ pub struct MetersQuantities {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "meters")]
 impl MetersQuantities {
     const OPERATION: &'static str = "meters:quantities";
     /// Timezone to use for the timestamps. Default is UTC.

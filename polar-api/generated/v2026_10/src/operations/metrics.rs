@@ -7,7 +7,6 @@ pub struct Metrics {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "metrics")]
 impl Metrics {
     #[doc(hidden)]
     pub fn __new(
@@ -209,7 +208,6 @@ pub struct MetricsGet {
     customer_id: Vec<super::models::uuid::Uuid>,
     metrics: Vec<String>,
 }
-#[cfg(feature = "metrics")]
 impl MetricsGet {
     const OPERATION: &'static str = "metrics:get";
     /// Timezone to use for the timestamps. Default is UTC.
@@ -350,7 +348,6 @@ pub struct MetricsExport {
     customer_id: Vec<super::models::uuid::Uuid>,
     metrics: Vec<String>,
 }
-#[cfg(feature = "metrics")]
 impl MetricsExport {
     const OPERATION: &'static str = "metrics:export";
     /// Timezone to use for the timestamps. Default is UTC.
@@ -483,7 +480,6 @@ pub struct MetricsLimits {
     errors: crate::__private::ErrorDecoder,
     options: crate::__private::RequestOptions,
 }
-#[cfg(feature = "metrics")]
 impl MetricsLimits {
     const OPERATION: &'static str = "metrics:limits";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -541,7 +537,6 @@ pub struct MetricsListDashboards {
     options: crate::__private::RequestOptions,
     organization_id: Vec<super::models::uuid::Uuid>,
 }
-#[cfg(feature = "metrics")]
 impl MetricsListDashboards {
     const OPERATION: &'static str = "metrics:list_dashboards";
     /// Filter by organization ID.
@@ -617,7 +612,6 @@ pub struct MetricsCreateDashboard {
     options: crate::__private::RequestOptions,
     body: super::models::MetricDashboardCreate,
 }
-#[cfg(feature = "metrics")]
 impl MetricsCreateDashboard {
     const OPERATION: &'static str = "metrics:create_dashboard";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -687,7 +681,6 @@ pub struct MetricsGetDashboard {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "metrics")]
 impl MetricsGetDashboard {
     const OPERATION: &'static str = "metrics:get_dashboard";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -748,7 +741,6 @@ pub struct MetricsDeleteDashboard {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "metrics")]
 impl MetricsDeleteDashboard {
     const OPERATION: &'static str = "metrics:delete_dashboard";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -815,7 +807,6 @@ pub struct MetricsUpdateDashboard {
     id: super::models::uuid::Uuid,
     body: super::models::MetricDashboardUpdate,
 }
-#[cfg(feature = "metrics")]
 impl MetricsUpdateDashboard {
     const OPERATION: &'static str = "metrics:update_dashboard";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Oauth2Clients {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2Clients {
     #[doc(hidden)]
     pub fn __new(
@@ -98,7 +97,6 @@ pub struct Oauth2ClientsCreateClient {
     options: crate::__private::RequestOptions,
     body: super::models::OAuth2ClientConfiguration,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2ClientsCreateClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:create_client";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -166,7 +164,6 @@ pub struct Oauth2ClientsGetClient {
     options: crate::__private::RequestOptions,
     client_id: String,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2ClientsGetClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:get_client";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -226,7 +223,6 @@ pub struct Oauth2ClientsUpdateClient {
     client_id: String,
     body: super::models::OAuth2ClientConfigurationUpdate,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2ClientsUpdateClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:update_client";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -295,7 +291,6 @@ pub struct Oauth2ClientsDeleteClient {
     options: crate::__private::RequestOptions,
     client_id: String,
 }
-#[cfg(feature = "oauth2")]
 impl Oauth2ClientsDeleteClient {
     const OPERATION: &'static str = "oauth2:clients:oauth2:delete_client";
     /// The time allowed for each attempt of this request, instead of the client's

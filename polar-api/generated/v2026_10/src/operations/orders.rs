@@ -7,7 +7,6 @@ pub struct Orders {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "orders")]
 impl Orders {
     #[doc(hidden)]
     pub fn __new(
@@ -235,7 +234,6 @@ pub struct OrdersList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "orders")]
 impl OrdersList {
     const OPERATION: &'static str = "orders:list";
     /// Filter by organization ID.
@@ -542,7 +540,6 @@ pub struct OrdersCreate {
     options: crate::__private::RequestOptions,
     body: super::models::OrderCreate,
 }
-#[cfg(feature = "orders")]
 impl OrdersCreate {
     const OPERATION: &'static str = "orders:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -616,7 +613,6 @@ pub struct OrdersExport {
     timezone: Option<String>,
     columns: Vec<super::models::OrderExportColumn>,
 }
-#[cfg(feature = "orders")]
 impl OrdersExport {
     const OPERATION: &'static str = "orders:export";
     /// Filter by organization ID.
@@ -759,7 +755,6 @@ pub struct OrdersGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersGet {
     const OPERATION: &'static str = "orders:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -819,7 +814,6 @@ pub struct OrdersUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::OrderUpdate,
 }
-#[cfg(feature = "orders")]
 impl OrdersUpdate {
     const OPERATION: &'static str = "orders:update";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -889,7 +883,6 @@ pub struct OrdersFinalize {
     id: super::models::uuid::Uuid,
     body: Option<super::models::OrderFinalize>,
 }
-#[cfg(feature = "orders")]
 impl OrdersFinalize {
     const OPERATION: &'static str = "orders:finalize";
     /// The request body.
@@ -965,7 +958,6 @@ pub struct OrdersInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersInvoice {
     const OPERATION: &'static str = "orders:invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -1024,7 +1016,6 @@ pub struct OrdersGenerateInvoice {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersGenerateInvoice {
     const OPERATION: &'static str = "orders:generate_invoice";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -1090,7 +1081,6 @@ pub struct OrdersReceipt {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "orders")]
 impl OrdersReceipt {
     const OPERATION: &'static str = "orders:receipt";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Organizations {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "organizations")]
 impl Organizations {
     #[doc(hidden)]
     pub fn __new(
@@ -109,7 +108,6 @@ pub struct OrganizationsList {
     limit: Option<i64>,
     sorting: Vec<super::models::OrganizationSortProperty>,
 }
-#[cfg(feature = "organizations")]
 impl OrganizationsList {
     const OPERATION: &'static str = "organizations:list";
     /// Filter by slug.
@@ -267,7 +265,6 @@ pub struct OrganizationsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::OrganizationCreate,
 }
-#[cfg(feature = "organizations")]
 impl OrganizationsCreate {
     const OPERATION: &'static str = "organizations:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -335,7 +332,6 @@ pub struct OrganizationsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "organizations")]
 impl OrganizationsGet {
     const OPERATION: &'static str = "organizations:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -395,7 +391,6 @@ pub struct OrganizationsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::OrganizationUpdate,
 }
-#[cfg(feature = "organizations")]
 impl OrganizationsUpdate {
     const OPERATION: &'static str = "organizations:update";
     /// The time allowed for each attempt of this request, instead of the client's

@@ -7,7 +7,6 @@ pub struct Subscriptions {
     core: crate::__private::Core,
     errors: crate::__private::ErrorDecoder,
 }
-#[cfg(feature = "subscriptions")]
 impl Subscriptions {
     #[doc(hidden)]
     pub fn __new(
@@ -187,7 +186,6 @@ pub struct SubscriptionsList {
         ::std::collections::BTreeMap<String, super::models::MetadataFilterValue>,
     >,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsList {
     const OPERATION: &'static str = "subscriptions:list";
     /// Filter by organization ID.
@@ -517,7 +515,6 @@ pub struct SubscriptionsCreate {
     options: crate::__private::RequestOptions,
     body: super::models::SubscriptionsCreateBody,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsCreate {
     const OPERATION: &'static str = "subscriptions:create";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -592,7 +589,6 @@ pub struct SubscriptionsExport {
     timezone: Option<String>,
     columns: Vec<super::models::SubscriptionExportColumn>,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsExport {
     const OPERATION: &'static str = "subscriptions:export";
     /// Filter by organization ID.
@@ -743,7 +739,6 @@ pub struct SubscriptionsGet {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsGet {
     const OPERATION: &'static str = "subscriptions:get";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -802,7 +797,6 @@ pub struct SubscriptionsRevoke {
     options: crate::__private::RequestOptions,
     id: super::models::uuid::Uuid,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsRevoke {
     const OPERATION: &'static str = "subscriptions:revoke";
     /// The time allowed for each attempt of this request, instead of the client's
@@ -871,7 +865,6 @@ pub struct SubscriptionsUpdate {
     id: super::models::uuid::Uuid,
     body: super::models::SubscriptionUpdate,
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsUpdate {
     const OPERATION: &'static str = "subscriptions:update";
     /// The time allowed for each attempt of this request, instead of the client's

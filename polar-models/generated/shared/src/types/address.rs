@@ -35,25 +35,6 @@ pub struct Address {
     /// CountryAlpha2
     pub country: super::CountryAlpha2,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkouts",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "disputes",
-            feature = "events",
-            feature = "license_keys",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for Address {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -79,25 +60,6 @@ impl ::serde::Serialize for Address {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkouts",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "disputes",
-            feature = "events",
-            feature = "license_keys",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -105,40 +67,18 @@ impl<'de> ::serde::Deserialize<'de> for Address {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkouts",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "disputes",
-            feature = "events",
-            feature = "license_keys",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for Address {
     const EXPECTING: &'static str = "struct Address";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "line1" => Some(0),
-            "line2" => Some(1),
-            "postal_code" => Some(2),
-            "city" => Some(3),
-            "state" => Some(4),
-            "country" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

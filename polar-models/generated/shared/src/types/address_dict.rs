@@ -17,7 +17,6 @@ pub struct AddressDict {
     /// Country
     pub country: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for AddressDict {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +46,6 @@ impl ::serde::Serialize for AddressDict {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for AddressDict {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,22 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for AddressDict {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for AddressDict {
     const EXPECTING: &'static str = "struct AddressDict";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "line1" => Some(0),
-            "line2" => Some(1),
-            "postal_code" => Some(2),
-            "city" => Some(3),
-            "state" => Some(4),
-            "country" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

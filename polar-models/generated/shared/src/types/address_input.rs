@@ -27,17 +27,6 @@ pub struct AddressInput {
     /// CountryAlpha2Input
     pub country: super::CountryAlpha2Input,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "orders"
-        )
-    )
-)]
 impl ::serde::Serialize for AddressInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,17 +56,6 @@ impl ::serde::Serialize for AddressInput {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "orders"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for AddressInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,32 +63,18 @@ impl<'de> ::serde::Deserialize<'de> for AddressInput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "orders"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for AddressInput {
     const EXPECTING: &'static str = "struct AddressInput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "line1" => Some(0),
-            "line2" => Some(1),
-            "postal_code" => Some(2),
-            "city" => Some(3),
-            "state" => Some(4),
-            "country" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "line1",
+        "line2",
+        "postal_code",
+        "city",
+        "state",
+        "country",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -139,17 +103,6 @@ impl crate::__private::DecodeStruct for AddressInput {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "orders"
-        )
-    )
-)]
 impl AddressInput {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -164,17 +117,6 @@ impl AddressInput {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "orders"
-        )
-    )
-)]
 impl AddressInput {
     /// Sets `line1` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 /// AggregationFunction
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AggregationFunction {
     /// `"count"`
@@ -20,7 +20,6 @@ pub enum AggregationFunction {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl AggregationFunction {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -31,30 +30,51 @@ impl AggregationFunction {
         "avg",
         "unique",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Count,
+        Self::Sum,
+        Self::Max,
+        Self::Min,
+        Self::Avg,
+        Self::Unique,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Count",
+        "Sum",
+        "Max",
+        "Min",
+        "Avg",
+        "Unique",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Count => 0,
+                Self::Sum => 1,
+                Self::Max => 2,
+                Self::Min => 3,
+                Self::Avg => 4,
+                Self::Unique => 5,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "count",
-            Self::Sum => "sum",
-            Self::Max => "max",
-            Self::Min => "min",
-            Self::Avg => "avg",
-            Self::Unique => "unique",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<&str> for AggregationFunction {
     fn from(value: &str) -> Self {
-        match value {
-            "count" => Self::Count,
-            "sum" => Self::Sum,
-            "max" => Self::Max,
-            "min" => Self::Min,
-            "avg" => Self::Avg,
-            "unique" => Self::Unique,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

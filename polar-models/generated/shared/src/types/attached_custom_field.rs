@@ -18,12 +18,6 @@ pub struct AttachedCustomField {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for AttachedCustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,12 +36,6 @@ impl ::serde::Serialize for AttachedCustomField {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,25 +43,16 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomField {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for AttachedCustomField {
     const EXPECTING: &'static str = "struct AttachedCustomField";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_id" => Some(0),
-            "custom_field" => Some(1),
-            "order" => Some(2),
-            "required" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "custom_field_id",
+        "custom_field",
+        "order",
+        "required",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

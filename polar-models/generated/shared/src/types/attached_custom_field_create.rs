@@ -9,7 +9,6 @@ pub struct AttachedCustomFieldCreate {
     /// Whether the value is required for this custom field.
     pub required: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for AttachedCustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for AttachedCustomFieldCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for AttachedCustomFieldCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for AttachedCustomFieldCreate {
     const EXPECTING: &'static str = "struct AttachedCustomFieldCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_id" => Some(0),
-            "required" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["custom_field_id", "required"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -69,7 +60,6 @@ impl crate::__private::DecodeStruct for AttachedCustomFieldCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl AttachedCustomFieldCreate {
     /// A value with the required properties given and every optional
     /// one left out.

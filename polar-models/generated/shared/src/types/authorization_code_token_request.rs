@@ -15,7 +15,6 @@ pub struct AuthorizationCodeTokenRequest {
     /// Redirect Uri
     pub redirect_uri: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for AuthorizationCodeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for AuthorizationCodeTokenRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43,21 +41,17 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizationCodeTokenRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizationCodeTokenRequest {
     const EXPECTING: &'static str = "struct AuthorizationCodeTokenRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "grant_type" => Some(0),
-            "client_id" => Some(1),
-            "client_secret" => Some(2),
-            "code" => Some(3),
-            "redirect_uri" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "code",
+        "redirect_uri",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -99,7 +93,6 @@ impl crate::__private::DecodeStruct for AuthorizationCodeTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl AuthorizationCodeTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -23,7 +23,6 @@ pub struct AuthorizeResponseOrganization {
     /// Defaults to `{"openid":"OpenID","profile":"Read your profile","email":"Read your email add…` when not sent.
     pub scope_display_names: Option<::std::collections::BTreeMap<String, String>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for AuthorizeResponseOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for AuthorizeResponseOrganization {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,23 +57,19 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeResponseOrganization {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizeResponseOrganization {
     const EXPECTING: &'static str = "struct AuthorizeResponseOrganization";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "client" => Some(0),
-            "sub_type" => Some(1),
-            "sub" => Some(2),
-            "scopes" => Some(3),
-            "organizations" => Some(4),
-            "requires_single_organization" => Some(5),
-            "scope_display_names" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "client",
+        "sub_type",
+        "sub",
+        "scopes",
+        "organizations",
+        "requires_single_organization",
+        "scope_display_names",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct AuthorizeUser {
     /// Avatar Url
     pub avatar_url: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for AuthorizeUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for AuthorizeUser {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for AuthorizeUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for AuthorizeUser {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for AuthorizeUser {
     const EXPECTING: &'static str = "struct AuthorizeUser";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "email" => Some(1),
-            "avatar_url" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["id", "email", "avatar_url"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

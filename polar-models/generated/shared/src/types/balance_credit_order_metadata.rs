@@ -25,7 +25,6 @@ pub struct BalanceCreditOrderMetadata {
     /// Exchange Rate
     pub exchange_rate: Option<f64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for BalanceCreditOrderMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,7 +58,6 @@ impl ::serde::Serialize for BalanceCreditOrderMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,26 +65,22 @@ impl<'de> ::serde::Deserialize<'de> for BalanceCreditOrderMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceCreditOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceCreditOrderMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "order_id" => Some(0),
-            "product_id" => Some(1),
-            "subscription_id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "tax_amount" => Some(5),
-            "tax_state" => Some(6),
-            "tax_country" => Some(7),
-            "fee" => Some(8),
-            "exchange_rate" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "order_id",
+        "product_id",
+        "subscription_id",
+        "amount",
+        "currency",
+        "tax_amount",
+        "tax_state",
+        "tax_country",
+        "fee",
+        "exchange_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

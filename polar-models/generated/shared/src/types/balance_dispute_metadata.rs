@@ -35,7 +35,6 @@ pub struct BalanceDisputeMetadata {
     /// Exchange Rate
     pub exchange_rate: Option<f64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for BalanceDisputeMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,7 +75,6 @@ impl ::serde::Serialize for BalanceDisputeMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceDisputeMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,31 +82,27 @@ impl<'de> ::serde::Deserialize<'de> for BalanceDisputeMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceDisputeMetadata {
     const EXPECTING: &'static str = "struct BalanceDisputeMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "transaction_id" => Some(0),
-            "dispute_id" => Some(1),
-            "order_id" => Some(2),
-            "order_created_at" => Some(3),
-            "product_id" => Some(4),
-            "subscription_id" => Some(5),
-            "amount" => Some(6),
-            "currency" => Some(7),
-            "presentment_amount" => Some(8),
-            "presentment_currency" => Some(9),
-            "tax_amount" => Some(10),
-            "tax_state" => Some(11),
-            "tax_country" => Some(12),
-            "fee" => Some(13),
-            "exchange_rate" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "transaction_id",
+        "dispute_id",
+        "order_id",
+        "order_created_at",
+        "product_id",
+        "subscription_id",
+        "amount",
+        "currency",
+        "presentment_amount",
+        "presentment_currency",
+        "tax_amount",
+        "tax_state",
+        "tax_country",
+        "fee",
+        "exchange_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

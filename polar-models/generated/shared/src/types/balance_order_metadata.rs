@@ -33,7 +33,6 @@ pub struct BalanceOrderMetadata {
     /// Exchange Rate
     pub exchange_rate: Option<f64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for BalanceOrderMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,7 +71,6 @@ impl ::serde::Serialize for BalanceOrderMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -80,30 +78,26 @@ impl<'de> ::serde::Deserialize<'de> for BalanceOrderMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceOrderMetadata {
     const EXPECTING: &'static str = "struct BalanceOrderMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "transaction_id" => Some(0),
-            "order_id" => Some(1),
-            "product_id" => Some(2),
-            "subscription_id" => Some(3),
-            "amount" => Some(4),
-            "net_amount" => Some(5),
-            "currency" => Some(6),
-            "presentment_amount" => Some(7),
-            "presentment_currency" => Some(8),
-            "tax_amount" => Some(9),
-            "tax_state" => Some(10),
-            "tax_country" => Some(11),
-            "fee" => Some(12),
-            "exchange_rate" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "transaction_id",
+        "order_id",
+        "product_id",
+        "subscription_id",
+        "amount",
+        "net_amount",
+        "currency",
+        "presentment_amount",
+        "presentment_currency",
+        "tax_amount",
+        "tax_state",
+        "tax_country",
+        "fee",
+        "exchange_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

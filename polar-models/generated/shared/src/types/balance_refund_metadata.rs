@@ -37,7 +37,6 @@ pub struct BalanceRefundMetadata {
     /// Exchange Rate
     pub exchange_rate: Option<f64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for BalanceRefundMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -80,7 +79,6 @@ impl ::serde::Serialize for BalanceRefundMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -88,32 +86,28 @@ impl<'de> ::serde::Deserialize<'de> for BalanceRefundMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BalanceRefundMetadata {
     const EXPECTING: &'static str = "struct BalanceRefundMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "transaction_id" => Some(0),
-            "refund_id" => Some(1),
-            "order_id" => Some(2),
-            "order_created_at" => Some(3),
-            "product_id" => Some(4),
-            "subscription_id" => Some(5),
-            "amount" => Some(6),
-            "currency" => Some(7),
-            "presentment_amount" => Some(8),
-            "presentment_currency" => Some(9),
-            "refundable_amount" => Some(10),
-            "tax_amount" => Some(11),
-            "tax_state" => Some(12),
-            "tax_country" => Some(13),
-            "fee" => Some(14),
-            "exchange_rate" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "transaction_id",
+        "refund_id",
+        "order_id",
+        "order_created_at",
+        "product_id",
+        "subscription_id",
+        "amount",
+        "currency",
+        "presentment_amount",
+        "presentment_currency",
+        "refundable_amount",
+        "tax_amount",
+        "tax_state",
+        "tax_country",
+        "fee",
+        "exchange_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

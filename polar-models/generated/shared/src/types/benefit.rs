@@ -36,17 +36,6 @@ pub enum Benefit {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for Benefit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,17 +54,6 @@ impl ::serde::Serialize for Benefit {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Benefit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -391,145 +369,46 @@ impl<'de> ::serde::Deserialize<'de> for Benefit {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitCustom> for Benefit {
     fn from(value: super::BenefitCustom) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitDiscord> for Benefit {
     fn from(value: super::BenefitDiscord) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitGitHubRepository> for Benefit {
     fn from(value: super::BenefitGitHubRepository) -> Self {
         Self::GithubRepository(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitDownloadables> for Benefit {
     fn from(value: super::BenefitDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitLicenseKeys> for Benefit {
     fn from(value: super::BenefitLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitMeterCredit> for Benefit {
     fn from(value: super::BenefitMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitFeatureFlag> for Benefit {
     fn from(value: super::BenefitFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::BenefitSlackSharedChannel> for Benefit {
     fn from(value: super::BenefitSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl Benefit {
     /// The ID of the benefit.
     ///

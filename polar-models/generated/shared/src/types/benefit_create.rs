@@ -26,7 +26,6 @@ pub enum BenefitCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,7 +44,6 @@ impl ::serde::Serialize for BenefitCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -193,55 +191,46 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitCustomCreate> for BenefitCreate {
     fn from(value: super::BenefitCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDiscordCreate> for BenefitCreate {
     fn from(value: super::BenefitDiscordCreate) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitGitHubRepositoryCreate> for BenefitCreate {
     fn from(value: super::BenefitGitHubRepositoryCreate) -> Self {
         Self::GithubRepository(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDownloadablesCreate> for BenefitCreate {
     fn from(value: super::BenefitDownloadablesCreate) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitLicenseKeysCreate> for BenefitCreate {
     fn from(value: super::BenefitLicenseKeysCreate) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitMeterCreditCreate> for BenefitCreate {
     fn from(value: super::BenefitMeterCreditCreate) -> Self {
         Self::MeterCredit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitFeatureFlagCreate> for BenefitCreate {
     fn from(value: super::BenefitFeatureFlagCreate) -> Self {
         Self::FeatureFlag(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitSlackSharedChannelCreate> for BenefitCreate {
     fn from(value: super::BenefitSlackSharedChannelCreate) -> Self {
         Self::SlackSharedChannel(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitCreate {
     /// Key-value object allowing you to store additional information.
     ///

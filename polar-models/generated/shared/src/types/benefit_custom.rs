@@ -43,17 +43,6 @@ pub struct BenefitCustom {
     /// Visibility Configurable
     pub visibility_configurable: bool,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitCustom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -81,17 +70,6 @@ impl ::serde::Serialize for BenefitCustom {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,39 +77,25 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustom {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitCustom {
     const EXPECTING: &'static str = "struct BenefitCustom";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            "metadata" => Some(9),
-            "visibility" => Some(10),
-            "properties" => Some(11),
-            "visibility_configurable" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "description",
+        "selectable",
+        "deletable",
+        "is_deleted",
+        "organization_id",
+        "metadata",
+        "visibility",
+        "properties",
+        "visibility_configurable",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -17,17 +17,6 @@ pub struct BenefitCustomProperties {
     /// Note
     pub note: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitCustomProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,17 +32,6 @@ impl ::serde::Serialize for BenefitCustomProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitCustomProperties {
     const EXPECTING: &'static str = "struct BenefitCustomProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "note" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["note"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "note")
@@ -92,17 +54,6 @@ impl crate::__private::DecodeStruct for BenefitCustomProperties {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl BenefitCustomProperties {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -7,7 +7,6 @@ pub struct BenefitCustomSubscriberProperties {
     /// Note
     pub note: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for BenefitCustomSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for BenefitCustomSubscriberProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitCustomSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitCustomSubscriberProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitCustomSubscriberProperties {
     const EXPECTING: &'static str = "struct BenefitCustomSubscriberProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "note" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["note"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "note")

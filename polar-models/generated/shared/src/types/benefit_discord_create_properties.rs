@@ -11,7 +11,6 @@ pub struct BenefitDiscordCreateProperties {
     /// Whether to kick the member from the Discord server on revocation.
     pub kick_member: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitDiscordCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for BenefitDiscordCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordCreateProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitDiscordCreateProperties {
     const EXPECTING: &'static str = "struct BenefitDiscordCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "guild_token" => Some(0),
-            "role_id" => Some(1),
-            "kick_member" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["guild_token", "role_id", "kick_member"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -83,7 +73,6 @@ impl crate::__private::DecodeStruct for BenefitDiscordCreateProperties {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitDiscordCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -23,17 +23,6 @@ pub struct BenefitDiscordProperties {
     /// Guild Token
     pub guild_token: super::Secret,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,17 +41,6 @@ impl ::serde::Serialize for BenefitDiscordProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,30 +48,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDiscordProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitDiscordProperties {
     const EXPECTING: &'static str = "struct BenefitDiscordProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "guild_id" => Some(0),
-            "role_id" => Some(1),
-            "kick_member" => Some(2),
-            "guild_token" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "guild_id",
+        "role_id",
+        "kick_member",
+        "guild_token",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct BenefitDownloadablesCreateProperties {
     /// Files
     pub files: Vec<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitDownloadablesCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,7 +27,6 @@ impl ::serde::Serialize for BenefitDownloadablesCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36,18 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesCreateProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitDownloadablesCreateProperties {
     const EXPECTING: &'static str = "struct BenefitDownloadablesCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "archived" => Some(0),
-            "files" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["archived", "files"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -70,7 +61,6 @@ impl crate::__private::DecodeStruct for BenefitDownloadablesCreateProperties {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitDownloadablesCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -81,7 +71,6 @@ impl BenefitDownloadablesCreateProperties {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitDownloadablesCreateProperties {
     /// Sets `archived` to `Some(value)`.
     #[inline]

@@ -19,17 +19,6 @@ pub struct BenefitDownloadablesProperties {
     /// Files
     pub files: Vec<super::uuid::Uuid>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,17 +35,6 @@ impl ::serde::Serialize for BenefitDownloadablesProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,28 +42,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitDownloadablesProperties {
     const EXPECTING: &'static str = "struct BenefitDownloadablesProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "archived" => Some(0),
-            "files" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["archived", "files"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -7,7 +7,6 @@ pub struct BenefitDownloadablesSubscriberProperties {
     /// Active Files
     pub active_files: Vec<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for BenefitDownloadablesSubscriberProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitDownloadablesSubscriberProperties
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitDownloadablesSubscriberProperties {
     const EXPECTING: &'static str = "struct BenefitDownloadablesSubscriberProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "active_files" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["active_files"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "active_files")

@@ -27,7 +27,6 @@ pub struct BenefitFeatureFlagSubscriber {
     /// Properties available to subscribers for a benefit of type `feature_flag`.
     pub properties: super::BenefitFeatureFlagSubscriberProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for BenefitFeatureFlagSubscriber {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -53,7 +52,6 @@ impl ::serde::Serialize for BenefitFeatureFlagSubscriber {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagSubscriber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +59,23 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagSubscriber {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitFeatureFlagSubscriber {
     const EXPECTING: &'static str = "struct BenefitFeatureFlagSubscriber";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            "organization" => Some(9),
-            "properties" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "description",
+        "selectable",
+        "deletable",
+        "is_deleted",
+        "organization_id",
+        "organization",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -25,7 +25,6 @@ pub struct BenefitFeatureFlagUpdate {
     /// Properties for a benefit of type `feature_flag`.
     pub properties: crate::Nullable<super::BenefitFeatureFlagProperties>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitFeatureFlagUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -53,7 +52,6 @@ impl ::serde::Serialize for BenefitFeatureFlagUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,21 +59,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitFeatureFlagUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitFeatureFlagUpdate {
     const EXPECTING: &'static str = "struct BenefitFeatureFlagUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "description" => Some(1),
-            "visibility" => Some(2),
-            "type" => Some(3),
-            "properties" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "description",
+        "visibility",
+        "type",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -113,7 +107,6 @@ impl crate::__private::DecodeStruct for BenefitFeatureFlagUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitFeatureFlagUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

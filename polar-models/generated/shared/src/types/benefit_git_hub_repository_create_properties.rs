@@ -11,7 +11,6 @@ pub struct BenefitGitHubRepositoryCreateProperties {
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: super::Permission,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for BenefitGitHubRepositoryCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryCreateProperties 
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitGitHubRepositoryCreateProperties {
     const EXPECTING: &'static str = "struct BenefitGitHubRepositoryCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "repository_owner" => Some(0),
-            "repository_name" => Some(1),
-            "permission" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "repository_owner",
+        "repository_name",
+        "permission",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -83,7 +77,6 @@ impl crate::__private::DecodeStruct for BenefitGitHubRepositoryCreateProperties 
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitGitHubRepositoryCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -21,17 +21,6 @@ pub struct BenefitGitHubRepositoryProperties {
     /// The permission level to grant. Read more about roles and their permissions on [GitHub documentation](https://docs.github.com/en/organizations/managing-user-access-to-your-organizations-repositories/managing-repository-roles/repository-roles-for-an-organization#permissions-for-each-role).
     pub permission: super::Permission,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGitHubRepositoryProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -49,17 +38,6 @@ impl ::serde::Serialize for BenefitGitHubRepositoryProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,29 +45,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGitHubRepositoryProperties {
     const EXPECTING: &'static str = "struct BenefitGitHubRepositoryProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "repository_owner" => Some(0),
-            "repository_name" => Some(1),
-            "permission" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "repository_owner",
+        "repository_name",
+        "permission",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -23,7 +23,6 @@ pub struct BenefitGitHubRepositoryUpdate {
     /// Properties to create a benefit of type `github_repository`.
     pub properties: crate::Nullable<super::BenefitGitHubRepositoryCreateProperties>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitGitHubRepositoryUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -49,7 +48,6 @@ impl ::serde::Serialize for BenefitGitHubRepositoryUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57,20 +55,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGitHubRepositoryUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitGitHubRepositoryUpdate {
     const EXPECTING: &'static str = "struct BenefitGitHubRepositoryUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "description" => Some(1),
-            "type" => Some(2),
-            "properties" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "description",
+        "type",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -99,7 +93,6 @@ impl crate::__private::DecodeStruct for BenefitGitHubRepositoryUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitGitHubRepositoryUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

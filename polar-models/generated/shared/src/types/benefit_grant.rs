@@ -27,12 +27,6 @@ pub enum BenefitGrantProperties {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl ::serde::Serialize for BenefitGrantProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,12 +44,6 @@ impl ::serde::Serialize for BenefitGrantProperties {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -150,56 +138,26 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantProperties {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl From<super::BenefitGrantDiscordProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDiscordProperties) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl From<super::BenefitGrantGitHubRepositoryProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
         Self::GitHubRepository(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl From<super::BenefitGrantDownloadablesProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl From<super::BenefitGrantLicenseKeysProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "benefits")
-    )
-)]
 impl From<super::BenefitGrantSlackSharedChannelProperties> for BenefitGrantProperties {
     fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {
         Self::SlackSharedChannel(value)

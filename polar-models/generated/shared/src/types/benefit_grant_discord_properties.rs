@@ -23,17 +23,6 @@ pub struct BenefitGrantDiscordProperties {
     /// Granted Account Id
     pub granted_account_id: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantDiscordProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -60,17 +49,6 @@ impl ::serde::Serialize for BenefitGrantDiscordProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,30 +56,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDiscordProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantDiscordProperties {
     const EXPECTING: &'static str = "struct BenefitGrantDiscordProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "account_id" => Some(0),
-            "guild_id" => Some(1),
-            "role_id" => Some(2),
-            "granted_account_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "account_id",
+        "guild_id",
+        "role_id",
+        "granted_account_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -17,17 +17,6 @@ pub struct BenefitGrantDownloadablesProperties {
     /// Files
     pub files: Option<Vec<String>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,17 +32,6 @@ impl ::serde::Serialize for BenefitGrantDownloadablesProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantDownloadablesProperties {
     const EXPECTING: &'static str = "struct BenefitGrantDownloadablesProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "files" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["files"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "files")

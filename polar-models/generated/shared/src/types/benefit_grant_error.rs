@@ -20,16 +20,6 @@ pub struct BenefitGrantError {
     /// Timestamp
     pub timestamp: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,16 +37,6 @@ impl ::serde::Serialize for BenefitGrantError {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,28 +44,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantError {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantError {
     const EXPECTING: &'static str = "struct BenefitGrantError";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "message" => Some(0),
-            "type" => Some(1),
-            "timestamp" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["message", "type", "timestamp"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

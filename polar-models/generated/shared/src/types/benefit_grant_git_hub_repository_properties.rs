@@ -25,17 +25,6 @@ pub struct BenefitGrantGitHubRepositoryProperties {
     /// Granted Account Id
     pub granted_account_id: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,17 +53,6 @@ impl ::serde::Serialize for BenefitGrantGitHubRepositoryProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,31 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantGitHubRepositoryProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantGitHubRepositoryProperties {
     const EXPECTING: &'static str = "struct BenefitGrantGitHubRepositoryProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "account_id" => Some(0),
-            "repository_owner" => Some(1),
-            "repository_name" => Some(2),
-            "permission" => Some(3),
-            "granted_account_id" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "account_id",
+        "repository_owner",
+        "repository_name",
+        "permission",
+        "granted_account_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

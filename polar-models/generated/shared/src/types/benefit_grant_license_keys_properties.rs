@@ -21,17 +21,6 @@ pub struct BenefitGrantLicenseKeysProperties {
     /// Display Key
     pub display_key: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,17 +45,6 @@ impl ::serde::Serialize for BenefitGrantLicenseKeysProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,29 +52,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantLicenseKeysProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantLicenseKeysProperties {
     const EXPECTING: &'static str = "struct BenefitGrantLicenseKeysProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "user_provided_key" => Some(0),
-            "license_key_id" => Some(1),
-            "display_key" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "user_provided_key",
+        "license_key_id",
+        "display_key",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -13,7 +13,6 @@ pub struct BenefitGrantMetadata {
     /// Member Id
     pub member_id: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for BenefitGrantMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for BenefitGrantMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for BenefitGrantMetadata {
     const EXPECTING: &'static str = "struct BenefitGrantMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefit_id" => Some(0),
-            "benefit_grant_id" => Some(1),
-            "benefit_type" => Some(2),
-            "member_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "benefit_id",
+        "benefit_grant_id",
+        "benefit_type",
+        "member_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

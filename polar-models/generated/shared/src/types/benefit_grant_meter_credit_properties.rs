@@ -16,12 +16,6 @@ pub struct BenefitGrantMeterCreditProperties {
     /// Last Credited At
     pub last_credited_at: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "customer_portal")
-    )
-)]
 impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,12 +40,6 @@ impl ::serde::Serialize for BenefitGrantMeterCreditProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "customer_portal")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,24 +47,15 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantMeterCreditProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "benefit_grants", feature = "customer_portal")
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantMeterCreditProperties {
     const EXPECTING: &'static str = "struct BenefitGrantMeterCreditProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "last_credited_meter_id" => Some(0),
-            "last_credited_units" => Some(1),
-            "last_credited_at" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "last_credited_meter_id",
+        "last_credited_units",
+        "last_credited_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

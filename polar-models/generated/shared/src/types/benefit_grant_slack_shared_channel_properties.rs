@@ -27,17 +27,6 @@ pub struct BenefitGrantSlackSharedChannelProperties {
     /// Connected Team Id
     pub connected_team_id: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,17 +57,6 @@ impl ::serde::Serialize for BenefitGrantSlackSharedChannelProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,32 +64,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantSlackSharedChannelProperties
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitGrantSlackSharedChannelProperties {
     const EXPECTING: &'static str = "struct BenefitGrantSlackSharedChannelProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "invited_email" => Some(0),
-            "channel_id" => Some(1),
-            "channel_name" => Some(2),
-            "invite_id" => Some(3),
-            "invite_url" => Some(4),
-            "connected_team_id" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "invited_email",
+        "channel_id",
+        "channel_name",
+        "invite_id",
+        "invite_url",
+        "connected_team_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -4,7 +4,7 @@
 /// BenefitGrantSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitGrantSortProperty {
     /// `"created_at"`
@@ -22,7 +22,6 @@ pub enum BenefitGrantSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefit_grants"))]
 impl BenefitGrantSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -33,30 +32,51 @@ impl BenefitGrantSortProperty {
         "revoked_at",
         "-revoked_at",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::GrantedAt,
+        Self::GrantedAtDesc,
+        Self::RevokedAt,
+        Self::RevokedAtDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "GrantedAt",
+        "GrantedAtDesc",
+        "RevokedAt",
+        "RevokedAtDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::GrantedAt => 2,
+                Self::GrantedAtDesc => 3,
+                Self::RevokedAt => 4,
+                Self::RevokedAtDesc => 5,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::GrantedAt => "granted_at",
-            Self::GrantedAtDesc => "-granted_at",
-            Self::RevokedAt => "revoked_at",
-            Self::RevokedAtDesc => "-revoked_at",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefit_grants"))]
 impl From<&str> for BenefitGrantSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "granted_at" => Self::GrantedAt,
-            "-granted_at" => Self::GrantedAtDesc,
-            "revoked_at" => Self::RevokedAt,
-            "-revoked_at" => Self::RevokedAtDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -9,7 +9,6 @@ pub struct BenefitLicenseKeyActivationCreateProperties {
     /// Enable Customer Admin
     pub enable_customer_admin: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationCreatePropert
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitLicenseKeyActivationCreateProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeyActivationCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "limit" => Some(0),
-            "enable_customer_admin" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["limit", "enable_customer_admin"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -67,7 +58,6 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeyActivationCreatePropert
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitLicenseKeyActivationCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.

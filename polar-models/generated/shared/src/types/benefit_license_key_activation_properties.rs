@@ -20,18 +20,6 @@ pub struct BenefitLicenseKeyActivationProperties {
     /// Enable Customer Admin
     pub enable_customer_admin: bool,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitLicenseKeyActivationProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,18 +36,6 @@ impl ::serde::Serialize for BenefitLicenseKeyActivationProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,29 +43,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyActivationProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitLicenseKeyActivationProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeyActivationProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "limit" => Some(0),
-            "enable_customer_admin" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["limit", "enable_customer_admin"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

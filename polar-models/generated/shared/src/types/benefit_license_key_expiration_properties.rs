@@ -20,18 +20,6 @@ pub struct BenefitLicenseKeyExpirationProperties {
     /// Timeframe
     pub timeframe: super::Timeframe,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,18 +36,6 @@ impl ::serde::Serialize for BenefitLicenseKeyExpirationProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,29 +43,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeyExpirationProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitLicenseKeyExpirationProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeyExpirationProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "ttl" => Some(0),
-            "timeframe" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["ttl", "timeframe"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -111,18 +69,6 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeyExpirationProperties {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl BenefitLicenseKeyExpirationProperties {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -27,7 +27,6 @@ pub struct BenefitLicenseKeysCreate {
     /// BenefitLicenseKeysCreateProperties
     pub properties: super::BenefitLicenseKeysCreateProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitLicenseKeysCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,7 +54,6 @@ impl ::serde::Serialize for BenefitLicenseKeysCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -63,22 +61,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysCreate {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "type" => Some(1),
-            "description" => Some(2),
-            "organization_id" => Some(3),
-            "visibility" => Some(4),
-            "properties" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "type",
+        "description",
+        "organization_id",
+        "visibility",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -127,7 +121,6 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeysCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitLicenseKeysCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -145,7 +138,6 @@ impl BenefitLicenseKeysCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitLicenseKeysCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

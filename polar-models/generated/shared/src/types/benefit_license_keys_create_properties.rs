@@ -13,7 +13,6 @@ pub struct BenefitLicenseKeysCreateProperties {
     /// Limit Usage
     pub limit_usage: crate::Nullable<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,7 +39,6 @@ impl ::serde::Serialize for BenefitLicenseKeysCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,20 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysCreateProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysCreateProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "prefix" => Some(0),
-            "expires" => Some(1),
-            "activations" => Some(2),
-            "limit_usage" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "prefix",
+        "expires",
+        "activations",
+        "limit_usage",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -84,7 +78,6 @@ impl crate::__private::DecodeStruct for BenefitLicenseKeysCreateProperties {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitLicenseKeysCreateProperties {
     /// Sets `prefix` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -23,17 +23,6 @@ pub struct BenefitLicenseKeysProperties {
     /// Limit Usage
     pub limit_usage: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitLicenseKeysProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,17 +41,6 @@ impl ::serde::Serialize for BenefitLicenseKeysProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,30 +48,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "prefix" => Some(0),
-            "expires" => Some(1),
-            "activations" => Some(2),
-            "limit_usage" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "prefix",
+        "expires",
+        "activations",
+        "limit_usage",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

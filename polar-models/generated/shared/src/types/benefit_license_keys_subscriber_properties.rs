@@ -13,7 +13,6 @@ pub struct BenefitLicenseKeysSubscriberProperties {
     /// Limit Usage
     pub limit_usage: Option<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for BenefitLicenseKeysSubscriberProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for BenefitLicenseKeysSubscriberProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriberProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,16 @@ impl<'de> ::serde::Deserialize<'de> for BenefitLicenseKeysSubscriberProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for BenefitLicenseKeysSubscriberProperties {
     const EXPECTING: &'static str = "struct BenefitLicenseKeysSubscriberProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "prefix" => Some(0),
-            "expires" => Some(1),
-            "activations" => Some(2),
-            "limit_usage" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "prefix",
+        "expires",
+        "activations",
+        "limit_usage",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct BenefitMeterCreditCreateProperties {
     /// Meter Id
     pub meter_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for BenefitMeterCreditCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditCreateProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitMeterCreditCreateProperties {
     const EXPECTING: &'static str = "struct BenefitMeterCreditCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "units" => Some(0),
-            "rollover" => Some(1),
-            "meter_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["units", "rollover", "meter_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -80,7 +70,6 @@ impl crate::__private::DecodeStruct for BenefitMeterCreditCreateProperties {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitMeterCreditCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -21,17 +21,6 @@ pub struct BenefitMeterCreditProperties {
     /// Meter Id
     pub meter_id: super::uuid::Uuid,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitMeterCreditProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -49,17 +38,6 @@ impl ::serde::Serialize for BenefitMeterCreditProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,29 +45,11 @@ impl<'de> ::serde::Deserialize<'de> for BenefitMeterCreditProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitMeterCreditProperties {
     const EXPECTING: &'static str = "struct BenefitMeterCreditProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "units" => Some(0),
-            "rollover" => Some(1),
-            "meter_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["units", "rollover", "meter_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

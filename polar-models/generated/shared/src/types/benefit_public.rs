@@ -32,16 +32,6 @@ pub struct BenefitPublic {
     /// The ID of the organization owning the benefit.
     pub organization_id: super::uuid::Uuid,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,16 +55,6 @@ impl ::serde::Serialize for BenefitPublic {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,34 +62,21 @@ impl<'de> ::serde::Deserialize<'de> for BenefitPublic {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitPublic {
     const EXPECTING: &'static str = "struct BenefitPublic";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "type" => Some(3),
-            "description" => Some(4),
-            "selectable" => Some(5),
-            "deletable" => Some(6),
-            "is_deleted" => Some(7),
-            "organization_id" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "type",
+        "description",
+        "selectable",
+        "deletable",
+        "is_deleted",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -21,7 +21,6 @@ pub struct BenefitSlackSharedChannelCreateProperties {
     /// Team Invitees
     pub team_invitees: Option<Vec<String>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for BenefitSlackSharedChannelCreateProperties {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,22 +56,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelCreatePropertie
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreateProperties {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelCreateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "slack_integration_id" => Some(0),
-            "channel_name_template" => Some(1),
-            "private" => Some(2),
-            "welcome_message" => Some(3),
-            "archive_on_revoke" => Some(4),
-            "team_invitees" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "slack_integration_id",
+        "channel_name_template",
+        "private",
+        "welcome_message",
+        "archive_on_revoke",
+        "team_invitees",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -116,7 +110,6 @@ impl crate::__private::DecodeStruct for BenefitSlackSharedChannelCreatePropertie
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitSlackSharedChannelCreateProperties {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -134,7 +127,6 @@ impl BenefitSlackSharedChannelCreateProperties {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitSlackSharedChannelCreateProperties {
     /// Sets `private` to `Some(value)`.
     #[inline]

@@ -31,17 +31,6 @@ pub struct BenefitSlackSharedChannelProperties {
     /// Slack user IDs from the merchant workspace to invite to every channel created for this benefit.
     pub team_invitees: Option<Vec<String>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for BenefitSlackSharedChannelProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -70,17 +59,6 @@ impl ::serde::Serialize for BenefitSlackSharedChannelProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -88,32 +66,18 @@ impl<'de> ::serde::Deserialize<'de> for BenefitSlackSharedChannelProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for BenefitSlackSharedChannelProperties {
     const EXPECTING: &'static str = "struct BenefitSlackSharedChannelProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "slack_integration_id" => Some(0),
-            "channel_name_template" => Some(1),
-            "private" => Some(2),
-            "welcome_message" => Some(3),
-            "archive_on_revoke" => Some(4),
-            "team_invitees" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "slack_integration_id",
+        "channel_name_template",
+        "private",
+        "welcome_message",
+        "archive_on_revoke",
+        "team_invitees",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

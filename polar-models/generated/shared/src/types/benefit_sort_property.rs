@@ -4,7 +4,7 @@
 /// BenefitSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitSortProperty {
     /// `"created_at"`
@@ -26,7 +26,6 @@ pub enum BenefitSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -39,34 +38,57 @@ impl BenefitSortProperty {
         "user_order",
         "-user_order",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Description,
+        Self::DescriptionDesc,
+        Self::Type,
+        Self::TypeDesc,
+        Self::UserOrder,
+        Self::UserOrderDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Description",
+        "DescriptionDesc",
+        "Type",
+        "TypeDesc",
+        "UserOrder",
+        "UserOrderDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Description => 2,
+                Self::DescriptionDesc => 3,
+                Self::Type => 4,
+                Self::TypeDesc => 5,
+                Self::UserOrder => 6,
+                Self::UserOrderDesc => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Description => "description",
-            Self::DescriptionDesc => "-description",
-            Self::Type => "type",
-            Self::TypeDesc => "-type",
-            Self::UserOrder => "user_order",
-            Self::UserOrderDesc => "-user_order",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<&str> for BenefitSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "description" => Self::Description,
-            "-description" => Self::DescriptionDesc,
-            "type" => Self::Type,
-            "-type" => Self::TypeDesc,
-            "user_order" => Self::UserOrder,
-            "-user_order" => Self::UserOrderDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -14,7 +14,7 @@
     )
 )]
 /// BenefitType
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum BenefitType {
     /// `"custom"`
@@ -36,19 +36,6 @@ pub enum BenefitType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "events"
-        )
-    )
-)]
 impl BenefitType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -61,46 +48,57 @@ impl BenefitType {
         "feature_flag",
         "slack_shared_channel",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Custom,
+        Self::Discord,
+        Self::GithubRepository,
+        Self::Downloadables,
+        Self::LicenseKeys,
+        Self::MeterCredit,
+        Self::FeatureFlag,
+        Self::SlackSharedChannel,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Custom",
+        "Discord",
+        "GithubRepository",
+        "Downloadables",
+        "LicenseKeys",
+        "MeterCredit",
+        "FeatureFlag",
+        "SlackSharedChannel",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Custom => 0,
+                Self::Discord => 1,
+                Self::GithubRepository => 2,
+                Self::Downloadables => 3,
+                Self::LicenseKeys => 4,
+                Self::MeterCredit => 5,
+                Self::FeatureFlag => 6,
+                Self::SlackSharedChannel => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Discord => "discord",
-            Self::GithubRepository => "github_repository",
-            Self::Downloadables => "downloadables",
-            Self::LicenseKeys => "license_keys",
-            Self::MeterCredit => "meter_credit",
-            Self::FeatureFlag => "feature_flag",
-            Self::SlackSharedChannel => "slack_shared_channel",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "events"
-        )
-    )
-)]
 impl From<&str> for BenefitType {
     fn from(value: &str) -> Self {
-        match value {
-            "custom" => Self::Custom,
-            "discord" => Self::Discord,
-            "github_repository" => Self::GithubRepository,
-            "downloadables" => Self::Downloadables,
-            "license_keys" => Self::LicenseKeys,
-            "meter_credit" => Self::MeterCredit,
-            "feature_flag" => Self::FeatureFlag,
-            "slack_shared_channel" => Self::SlackSharedChannel,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -24,7 +24,6 @@ pub enum BenefitsUpdateBody {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for BenefitsUpdateBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,7 +42,6 @@ impl ::serde::Serialize for BenefitsUpdateBody {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -158,55 +156,46 @@ impl<'de> ::serde::Deserialize<'de> for BenefitsUpdateBody {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitCustomUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitCustomUpdate) -> Self {
         Self::BenefitCustom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDiscordUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitDiscordUpdate) -> Self {
         Self::BenefitDiscord(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitGitHubRepositoryUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitGitHubRepositoryUpdate) -> Self {
         Self::BenefitGitHubRepository(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitDownloadablesUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitDownloadablesUpdate) -> Self {
         Self::BenefitDownloadables(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitLicenseKeysUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitLicenseKeysUpdate) -> Self {
         Self::BenefitLicenseKeys(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitMeterCreditUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitMeterCreditUpdate) -> Self {
         Self::BenefitMeterCredit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitFeatureFlagUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitFeatureFlagUpdate) -> Self {
         Self::BenefitFeatureFlag(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl From<super::BenefitSlackSharedChannelUpdate> for BenefitsUpdateBody {
     fn from(value: super::BenefitSlackSharedChannelUpdate) -> Self {
         Self::BenefitSlackSharedChannel(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl BenefitsUpdateBody {
     /// Key-value object allowing you to store additional information.
     ///

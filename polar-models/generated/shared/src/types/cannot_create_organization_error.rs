@@ -9,7 +9,6 @@ pub struct CannotCreateOrganizationError {
     /// Detail
     pub detail: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for CannotCreateOrganizationError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CannotCreateOrganizationError {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for CannotCreateOrganizationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CannotCreateOrganizationError {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for CannotCreateOrganizationError {
     const EXPECTING: &'static str = "struct CannotCreateOrganizationError";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

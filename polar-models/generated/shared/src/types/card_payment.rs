@@ -39,7 +39,6 @@ pub struct CardPayment {
     /// Additional metadata for the card payment method.
     pub method_metadata: super::CardPaymentMetadata,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl ::serde::Serialize for CardPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -70,7 +69,6 @@ impl ::serde::Serialize for CardPayment {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl<'de> ::serde::Deserialize<'de> for CardPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,32 +76,28 @@ impl<'de> ::serde::Deserialize<'de> for CardPayment {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl crate::__private::DecodeStruct for CardPayment {
     const EXPECTING: &'static str = "struct CardPayment";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "processor" => Some(3),
-            "status" => Some(4),
-            "amount" => Some(5),
-            "currency" => Some(6),
-            "method" => Some(7),
-            "trigger" => Some(8),
-            "decline_reason" => Some(9),
-            "decline_message" => Some(10),
-            "organization_id" => Some(11),
-            "checkout_id" => Some(12),
-            "order_id" => Some(13),
-            "processor_metadata" => Some(14),
-            "method_metadata" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "processor",
+        "status",
+        "amount",
+        "currency",
+        "method",
+        "trigger",
+        "decline_reason",
+        "decline_message",
+        "organization_id",
+        "checkout_id",
+        "order_id",
+        "processor_metadata",
+        "method_metadata",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

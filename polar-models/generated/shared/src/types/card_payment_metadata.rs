@@ -9,7 +9,6 @@ pub struct CardPaymentMetadata {
     /// The last 4 digits of the card number.
     pub last4: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl ::serde::Serialize for CardPaymentMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CardPaymentMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CardPaymentMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl crate::__private::DecodeStruct for CardPaymentMetadata {
     const EXPECTING: &'static str = "struct CardPaymentMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "brand" => Some(0),
-            "last4" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["brand", "last4"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

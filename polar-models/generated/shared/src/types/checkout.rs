@@ -16,7 +16,6 @@ pub enum CheckoutDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for CheckoutDiscount {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -159,31 +157,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscount {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageOnceForeverDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutDiscount {
     /// DiscountDuration
     ///
@@ -271,7 +264,6 @@ pub enum CheckoutPricesValueItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -284,7 +276,6 @@ impl ::serde::Serialize for CheckoutPricesValueItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -527,19 +518,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPricesValueItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutPricesValueItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPricesValueItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPricesValueItem {
     /// Creation timestamp of the object.
     ///
@@ -642,7 +630,6 @@ pub enum CheckoutProductPrice {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -655,7 +642,6 @@ impl ::serde::Serialize for CheckoutProductPrice {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -894,19 +880,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPrice {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurring(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutProductPrice {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductPrice {
     /// Creation timestamp of the object.
     ///

@@ -17,7 +17,6 @@ pub struct CheckoutBillingAddressFields {
     /// BillingAddressFieldMode
     pub line2: super::BillingAddressFieldMode,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutBillingAddressFields {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for CheckoutBillingAddressFields {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutBillingAddressFields {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutBillingAddressFields {
     const EXPECTING: &'static str = "struct CheckoutBillingAddressFields";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "country" => Some(0),
-            "state" => Some(1),
-            "city" => Some(2),
-            "postal_code" => Some(3),
-            "line1" => Some(4),
-            "line2" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "country",
+        "state",
+        "city",
+        "postal_code",
+        "line1",
+        "line2",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct CheckoutCreatedMetadata {
     /// Product Id
     pub product_id: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for CheckoutCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for CheckoutCreatedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,15 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutCreatedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CheckoutCreatedMetadata {
     const EXPECTING: &'static str = "struct CheckoutCreatedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "checkout_id" => Some(0),
-            "checkout_status" => Some(1),
-            "product_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "checkout_id",
+        "checkout_status",
+        "product_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

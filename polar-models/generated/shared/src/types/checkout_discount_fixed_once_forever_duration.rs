@@ -25,7 +25,6 @@ pub struct CheckoutDiscountFixedOnceForeverDuration {
     /// Code
     pub code: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,7 +47,6 @@ impl ::serde::Serialize for CheckoutDiscountFixedOnceForeverDuration {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -56,24 +54,20 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedOnceForeverDuration
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedOnceForeverDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "amounts" => Some(4),
-            "id" => Some(5),
-            "name" => Some(6),
-            "code" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "id",
+        "name",
+        "code",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -28,7 +28,6 @@ pub struct CheckoutDiscountFixedRepeatDuration {
     /// Code
     pub code: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,7 +51,6 @@ impl ::serde::Serialize for CheckoutDiscountFixedRepeatDuration {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,25 +58,21 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountFixedRepeatDuration {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountFixedRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountFixedRepeatDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "amounts" => Some(5),
-            "id" => Some(6),
-            "name" => Some(7),
-            "code" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "id",
+        "name",
+        "code",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -17,7 +17,6 @@ pub struct CheckoutDiscountPercentageOnceForeverDuration {
     /// Code
     pub code: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for CheckoutDiscountPercentageOnceForeverDuration {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageOnceForeverDur
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountPercentageOnceForeverDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountPercentageOnceForeverDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "basis_points" => Some(2),
-            "id" => Some(3),
-            "name" => Some(4),
-            "code" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "basis_points",
+        "id",
+        "name",
+        "code",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

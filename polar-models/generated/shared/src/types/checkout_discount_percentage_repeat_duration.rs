@@ -20,7 +20,6 @@ pub struct CheckoutDiscountPercentageRepeatDuration {
     /// Code
     pub code: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,7 +41,6 @@ impl ::serde::Serialize for CheckoutDiscountPercentageRepeatDuration {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -50,23 +48,19 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutDiscountPercentageRepeatDuration
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutDiscountPercentageRepeatDuration {
     const EXPECTING: &'static str = "struct CheckoutDiscountPercentageRepeatDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "basis_points" => Some(3),
-            "id" => Some(4),
-            "name" => Some(5),
-            "code" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "duration_in_months",
+        "type",
+        "basis_points",
+        "id",
+        "name",
+        "code",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -16,7 +16,6 @@ pub enum CheckoutLinkCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -30,7 +29,6 @@ impl ::serde::Serialize for CheckoutLinkCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,25 +115,21 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::CheckoutLinkCreateProductPrice> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::CheckoutLinkCreateProduct> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProduct) -> Self {
         Self::Product(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::CheckoutLinkCreateProducts> for CheckoutLinkCreate {
     fn from(value: super::CheckoutLinkCreateProducts) -> Self {
         Self::Products(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkCreate {
     /// Key-value object allowing you to store additional information.
     ///

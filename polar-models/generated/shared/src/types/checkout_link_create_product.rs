@@ -45,7 +45,6 @@ pub struct CheckoutLinkCreateProduct {
     /// Product Id
     pub product_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkCreateProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -86,7 +85,6 @@ impl ::serde::Serialize for CheckoutLinkCreateProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -94,28 +92,24 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl crate::__private::DecodeStruct for CheckoutLinkCreateProduct {
     const EXPECTING: &'static str = "struct CheckoutLinkCreateProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "trial_interval" => Some(1),
-            "trial_interval_count" => Some(2),
-            "payment_processor" => Some(3),
-            "label" => Some(4),
-            "allow_discount_codes" => Some(5),
-            "require_billing_address" => Some(6),
-            "discount_id" => Some(7),
-            "seats" => Some(8),
-            "success_url" => Some(9),
-            "return_url" => Some(10),
-            "product_id" => Some(11),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "trial_interval",
+        "trial_interval_count",
+        "payment_processor",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "success_url",
+        "return_url",
+        "product_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -175,7 +169,6 @@ impl crate::__private::DecodeStruct for CheckoutLinkCreateProduct {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkCreateProduct {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -196,7 +189,6 @@ impl CheckoutLinkCreateProduct {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkCreateProduct {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -43,7 +43,6 @@ pub struct CheckoutLinkCreateProducts {
     /// List of products that will be available to select at checkout.
     pub products: Vec<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkCreateProducts {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -84,7 +83,6 @@ impl ::serde::Serialize for CheckoutLinkCreateProducts {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProducts {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,28 +90,24 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkCreateProducts {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl crate::__private::DecodeStruct for CheckoutLinkCreateProducts {
     const EXPECTING: &'static str = "struct CheckoutLinkCreateProducts";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "trial_interval" => Some(1),
-            "trial_interval_count" => Some(2),
-            "payment_processor" => Some(3),
-            "label" => Some(4),
-            "allow_discount_codes" => Some(5),
-            "require_billing_address" => Some(6),
-            "discount_id" => Some(7),
-            "seats" => Some(8),
-            "success_url" => Some(9),
-            "return_url" => Some(10),
-            "products" => Some(11),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "trial_interval",
+        "trial_interval_count",
+        "payment_processor",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "success_url",
+        "return_url",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -166,7 +160,6 @@ impl crate::__private::DecodeStruct for CheckoutLinkCreateProducts {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkCreateProducts {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -187,7 +180,6 @@ impl CheckoutLinkCreateProducts {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkCreateProducts {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

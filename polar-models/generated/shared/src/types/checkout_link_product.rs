@@ -43,7 +43,6 @@ pub struct CheckoutLinkProduct {
     /// List of medias associated to the product.
     pub medias: Vec<super::ProductMediaFileRead>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -77,7 +76,6 @@ impl ::serde::Serialize for CheckoutLinkProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,35 +83,31 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl crate::__private::DecodeStruct for CheckoutLinkProduct {
     const EXPECTING: &'static str = "struct CheckoutLinkProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "id" => Some(1),
-            "created_at" => Some(2),
-            "modified_at" => Some(3),
-            "trial_interval" => Some(4),
-            "trial_interval_count" => Some(5),
-            "name" => Some(6),
-            "description" => Some(7),
-            "visibility" => Some(8),
-            "recurring_interval" => Some(9),
-            "recurring_interval_count" => Some(10),
-            "meter_interval" => Some(11),
-            "meter_interval_count" => Some(12),
-            "is_recurring" => Some(13),
-            "is_archived" => Some(14),
-            "organization_id" => Some(15),
-            "prices" => Some(16),
-            "benefits" => Some(17),
-            "medias" => Some(18),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+        "prices",
+        "benefits",
+        "medias",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -227,7 +221,6 @@ pub enum CheckoutLinkProductPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkProductPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -240,7 +233,6 @@ impl ::serde::Serialize for CheckoutLinkProductPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -483,19 +475,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkProductPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutLinkProductPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<super::ProductPrice> for CheckoutLinkProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkProductPricesItem {
     /// Creation timestamp of the object.
     ///

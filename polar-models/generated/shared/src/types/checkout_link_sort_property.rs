@@ -4,7 +4,7 @@
 /// CheckoutLinkSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutLinkSortProperty {
     /// `"created_at"`
@@ -26,7 +26,6 @@ pub enum CheckoutLinkSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -39,34 +38,57 @@ impl CheckoutLinkSortProperty {
         "allow_discount_codes",
         "-allow_discount_codes",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Label,
+        Self::LabelDesc,
+        Self::SuccessUrl,
+        Self::SuccessUrlDesc,
+        Self::AllowDiscountCodes,
+        Self::AllowDiscountCodesDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Label",
+        "LabelDesc",
+        "SuccessUrl",
+        "SuccessUrlDesc",
+        "AllowDiscountCodes",
+        "AllowDiscountCodesDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Label => 2,
+                Self::LabelDesc => 3,
+                Self::SuccessUrl => 4,
+                Self::SuccessUrlDesc => 5,
+                Self::AllowDiscountCodes => 6,
+                Self::AllowDiscountCodesDesc => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Label => "label",
-            Self::LabelDesc => "-label",
-            Self::SuccessUrl => "success_url",
-            Self::SuccessUrlDesc => "-success_url",
-            Self::AllowDiscountCodes => "allow_discount_codes",
-            Self::AllowDiscountCodesDesc => "-allow_discount_codes",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl From<&str> for CheckoutLinkSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "label" => Self::Label,
-            "-label" => Self::LabelDesc,
-            "success_url" => Self::SuccessUrl,
-            "-success_url" => Self::SuccessUrlDesc,
-            "allow_discount_codes" => Self::AllowDiscountCodes,
-            "-allow_discount_codes" => Self::AllowDiscountCodesDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -37,7 +37,6 @@ pub struct CheckoutLinkUpdate {
     /// When set, a back button will be shown in the checkout to return to this URL.
     pub return_url: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl ::serde::Serialize for CheckoutLinkUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -78,7 +77,6 @@ impl ::serde::Serialize for CheckoutLinkUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,27 +84,23 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl crate::__private::DecodeStruct for CheckoutLinkUpdate {
     const EXPECTING: &'static str = "struct CheckoutLinkUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "trial_interval" => Some(0),
-            "trial_interval_count" => Some(1),
-            "metadata" => Some(2),
-            "products" => Some(3),
-            "label" => Some(4),
-            "allow_discount_codes" => Some(5),
-            "require_billing_address" => Some(6),
-            "discount_id" => Some(7),
-            "seats" => Some(8),
-            "success_url" => Some(9),
-            "return_url" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "products",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "success_url",
+        "return_url",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -156,7 +150,6 @@ impl crate::__private::DecodeStruct for CheckoutLinkUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkout_links"))]
 impl CheckoutLinkUpdate {
     /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -41,7 +41,6 @@ pub struct CheckoutProduct {
     /// List of medias associated to the product.
     pub medias: Vec<super::ProductMediaFileRead>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -74,7 +73,6 @@ impl ::serde::Serialize for CheckoutProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,34 +80,30 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutProduct {
     const EXPECTING: &'static str = "struct CheckoutProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "name" => Some(5),
-            "description" => Some(6),
-            "visibility" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            "meter_interval" => Some(10),
-            "meter_interval_count" => Some(11),
-            "is_recurring" => Some(12),
-            "is_archived" => Some(13),
-            "organization_id" => Some(14),
-            "prices" => Some(15),
-            "benefits" => Some(16),
-            "medias" => Some(17),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+        "prices",
+        "benefits",
+        "medias",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -214,7 +208,6 @@ pub enum CheckoutProductPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutProductPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -227,7 +220,6 @@ impl ::serde::Serialize for CheckoutProductPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -470,19 +462,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutProductPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductPricesItem {
     /// Creation timestamp of the object.
     ///

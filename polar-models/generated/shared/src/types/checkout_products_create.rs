@@ -109,7 +109,6 @@ pub struct CheckoutProductsCreate {
         >,
     >,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutProductsCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -187,7 +186,6 @@ impl ::serde::Serialize for CheckoutProductsCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -195,46 +193,42 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutProductsCreate {
     const EXPECTING: &'static str = "struct CheckoutProductsCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "trial_interval" => Some(0),
-            "trial_interval_count" => Some(1),
-            "metadata" => Some(2),
-            "custom_field_data" => Some(3),
-            "discount_id" => Some(4),
-            "allow_discount_codes" => Some(5),
-            "require_billing_address" => Some(6),
-            "amount" => Some(7),
-            "seats" => Some(8),
-            "min_seats" => Some(9),
-            "max_seats" => Some(10),
-            "allow_trial" => Some(11),
-            "customer_id" => Some(12),
-            "is_business_customer" => Some(13),
-            "external_customer_id" => Some(14),
-            "customer_name" => Some(15),
-            "customer_email" => Some(16),
-            "customer_ip_address" => Some(17),
-            "customer_billing_name" => Some(18),
-            "customer_billing_address" => Some(19),
-            "customer_tax_id" => Some(20),
-            "customer_metadata" => Some(21),
-            "subscription_id" => Some(22),
-            "success_url" => Some(23),
-            "return_url" => Some(24),
-            "embed_origin" => Some(25),
-            "locale" => Some(26),
-            "currency" => Some(27),
-            "products" => Some(28),
-            "prices" => Some(29),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "custom_field_data",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "amount",
+        "seats",
+        "min_seats",
+        "max_seats",
+        "allow_trial",
+        "customer_id",
+        "is_business_customer",
+        "external_customer_id",
+        "customer_name",
+        "customer_email",
+        "customer_ip_address",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "customer_metadata",
+        "subscription_id",
+        "success_url",
+        "return_url",
+        "embed_origin",
+        "locale",
+        "currency",
+        "products",
+        "prices",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -359,7 +353,6 @@ impl crate::__private::DecodeStruct for CheckoutProductsCreate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductsCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -398,7 +391,6 @@ impl CheckoutProductsCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductsCreate {
     /// Sets `trial_interval` to `Nullable::Value(value)`: sent with this value.
     #[inline]
@@ -748,7 +740,6 @@ pub enum CheckoutProductsCreatePricesValueItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -763,7 +754,6 @@ impl ::serde::Serialize for CheckoutProductsCreatePricesValueItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -842,32 +832,27 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutProductsCreatePricesValueItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPriceFixedCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPriceCustomCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPriceSeatBasedCreate> for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPriceMeteredUnitCreate>
 for CheckoutProductsCreatePricesValueItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutProductsCreatePricesValueItem {
     /// The currency in which the customer will be charged.
     ///

@@ -18,7 +18,6 @@ pub enum CheckoutPublicDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for CheckoutPublicDiscount {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,32 +165,27 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicDiscount {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedOnceForeverDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::DiscountFixedOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::DiscountFixedRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageOnceForeverDuration>
 for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::DiscountPercentageOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageRepeatDuration> for CheckoutPublicDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::DiscountPercentageRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicDiscount {
     /// DiscountDuration
     ///
@@ -280,7 +273,6 @@ pub enum CheckoutPublicPricesValueItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicPricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -293,7 +285,6 @@ impl ::serde::Serialize for CheckoutPublicPricesValueItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -536,19 +527,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicPricesValueItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutPublicPricesValueItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPublicPricesValueItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicPricesValueItem {
     /// Creation timestamp of the object.
     ///
@@ -651,7 +639,6 @@ pub enum CheckoutPublicProductPrice {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -664,7 +651,6 @@ impl ::serde::Serialize for CheckoutPublicProductPrice {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -903,19 +889,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicProductPrice {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutPublicProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurring(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPublicProductPrice {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicProductPrice {
     /// Creation timestamp of the object.
     ///

@@ -18,7 +18,6 @@ pub enum CheckoutPublicConfirmedDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicConfirmedDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for CheckoutPublicConfirmedDiscount {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,35 +165,30 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedDiscount {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedOnceForeverDuration>
 for CheckoutPublicConfirmedDiscount {
     fn from(value: super::CheckoutDiscountFixedOnceForeverDuration) -> Self {
         Self::DiscountFixedOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountFixedRepeatDuration>
 for CheckoutPublicConfirmedDiscount {
     fn from(value: super::CheckoutDiscountFixedRepeatDuration) -> Self {
         Self::DiscountFixedRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageOnceForeverDuration>
 for CheckoutPublicConfirmedDiscount {
     fn from(value: super::CheckoutDiscountPercentageOnceForeverDuration) -> Self {
         Self::DiscountPercentageOnceForeverDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::CheckoutDiscountPercentageRepeatDuration>
 for CheckoutPublicConfirmedDiscount {
     fn from(value: super::CheckoutDiscountPercentageRepeatDuration) -> Self {
         Self::DiscountPercentageRepeatDuration(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicConfirmedDiscount {
     /// DiscountDuration
     ///
@@ -283,7 +276,6 @@ pub enum CheckoutPublicConfirmedPricesValueItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicConfirmedPricesValueItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -296,7 +288,6 @@ impl ::serde::Serialize for CheckoutPublicConfirmedPricesValueItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -539,20 +530,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedPricesValueItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice>
 for CheckoutPublicConfirmedPricesValueItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPublicConfirmedPricesValueItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicConfirmedPricesValueItem {
     /// Creation timestamp of the object.
     ///
@@ -655,7 +643,6 @@ pub enum CheckoutPublicConfirmedProductPrice {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutPublicConfirmedProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -668,7 +655,6 @@ impl ::serde::Serialize for CheckoutPublicConfirmedProductPrice {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -907,19 +893,16 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmedProductPrice {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::LegacyRecurringProductPrice> for CheckoutPublicConfirmedProductPrice {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurring(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<super::ProductPrice> for CheckoutPublicConfirmedProductPrice {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutPublicConfirmedProductPrice {
     /// Creation timestamp of the object.
     ///

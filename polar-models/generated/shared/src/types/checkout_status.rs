@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 /// CheckoutStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CheckoutStatus {
     /// `"open"`
@@ -18,7 +18,6 @@ pub enum CheckoutStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -28,28 +27,48 @@ impl CheckoutStatus {
         "succeeded",
         "failed",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Open,
+        Self::Expired,
+        Self::Confirmed,
+        Self::Succeeded,
+        Self::Failed,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Open",
+        "Expired",
+        "Confirmed",
+        "Succeeded",
+        "Failed",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Open => 0,
+                Self::Expired => 1,
+                Self::Confirmed => 2,
+                Self::Succeeded => 3,
+                Self::Failed => 4,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Expired => "expired",
-            Self::Confirmed => "confirmed",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl From<&str> for CheckoutStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "open" => Self::Open,
-            "expired" => Self::Expired,
-            "confirmed" => Self::Confirmed,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

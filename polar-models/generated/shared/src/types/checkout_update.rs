@@ -84,7 +84,6 @@ pub struct CheckoutUpdate {
     /// If you plan to embed the checkout session, set this to the Origin of the embedding page. It'll allow the Polar iframe to communicate with the parent page.
     pub embed_origin: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl ::serde::Serialize for CheckoutUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -153,7 +152,6 @@ impl ::serde::Serialize for CheckoutUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -161,41 +159,37 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl crate::__private::DecodeStruct for CheckoutUpdate {
     const EXPECTING: &'static str = "struct CheckoutUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_data" => Some(0),
-            "product_id" => Some(1),
-            "product_price_id" => Some(2),
-            "amount" => Some(3),
-            "seats" => Some(4),
-            "is_business_customer" => Some(5),
-            "customer_name" => Some(6),
-            "customer_email" => Some(7),
-            "customer_billing_name" => Some(8),
-            "customer_billing_address" => Some(9),
-            "customer_tax_id" => Some(10),
-            "locale" => Some(11),
-            "trial_interval" => Some(12),
-            "trial_interval_count" => Some(13),
-            "metadata" => Some(14),
-            "currency" => Some(15),
-            "discount_id" => Some(16),
-            "allow_discount_codes" => Some(17),
-            "require_billing_address" => Some(18),
-            "allow_trial" => Some(19),
-            "customer_ip_address" => Some(20),
-            "customer_metadata" => Some(21),
-            "success_url" => Some(22),
-            "return_url" => Some(23),
-            "embed_origin" => Some(24),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "custom_field_data",
+        "product_id",
+        "product_price_id",
+        "amount",
+        "seats",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "currency",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "allow_trial",
+        "customer_ip_address",
+        "customer_metadata",
+        "success_url",
+        "return_url",
+        "embed_origin",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -299,7 +293,6 @@ impl crate::__private::DecodeStruct for CheckoutUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "checkouts"))]
 impl CheckoutUpdate {
     /// Sets `custom_field_data` to `Some(value)`.
     #[inline]

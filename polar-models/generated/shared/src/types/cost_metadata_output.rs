@@ -9,7 +9,6 @@ pub struct CostMetadataOutput {
     /// The currency. Currently, only `usd` is supported.
     pub currency: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for CostMetadataOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CostMetadataOutput {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CostMetadataOutput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CostMetadataOutput {
     const EXPECTING: &'static str = "struct CostMetadataOutput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "amount" => Some(0),
-            "currency" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["amount", "currency"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -14,12 +14,6 @@ pub struct CountAggregation {
     /// Defaults to `"count"` when not sent.
     pub func: Option<super::Const<super::consts::Count>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for CountAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,12 +29,6 @@ impl ::serde::Serialize for CountAggregation {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CountAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,22 +36,11 @@ impl<'de> ::serde::Deserialize<'de> for CountAggregation {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for CountAggregation {
     const EXPECTING: &'static str = "struct CountAggregation";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "func" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["func"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "func")

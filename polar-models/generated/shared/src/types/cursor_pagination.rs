@@ -7,7 +7,6 @@ pub struct CursorPagination {
     /// Has Next Page
     pub has_next_page: bool,
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl ::serde::Serialize for CursorPagination {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CursorPagination {
         out.end()
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for CursorPagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CursorPagination {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::__private::DecodeStruct for CursorPagination {
     const EXPECTING: &'static str = "struct CursorPagination";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "has_next_page" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["has_next_page"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "has_next_page")
@@ -52,7 +44,6 @@ impl crate::__private::DecodeStruct for CursorPagination {
         })
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::PageProgress for CursorPagination {
     fn has_page_after(&self, page: i64) -> bool {
         let _ = page;

@@ -30,17 +30,6 @@ pub enum CustomField {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomField {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,17 +45,6 @@ impl ::serde::Serialize for CustomField {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -234,97 +212,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomField {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::CustomFieldText> for CustomField {
     fn from(value: super::CustomFieldText) -> Self {
         Self::Text(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::CustomFieldNumber> for CustomField {
     fn from(value: super::CustomFieldNumber) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::CustomFieldDate> for CustomField {
     fn from(value: super::CustomFieldDate) -> Self {
         Self::Date(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::CustomFieldCheckbox> for CustomField {
     fn from(value: super::CustomFieldCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::CustomFieldSelect> for CustomField {
     fn from(value: super::CustomFieldSelect) -> Self {
         Self::Select(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomField {
     /// Creation timestamp of the object.
     ///

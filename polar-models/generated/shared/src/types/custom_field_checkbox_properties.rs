@@ -21,17 +21,6 @@ pub struct CustomFieldCheckboxProperties {
     /// Form Placeholder
     pub form_placeholder: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldCheckboxProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,17 +45,6 @@ impl ::serde::Serialize for CustomFieldCheckboxProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckboxProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,29 +52,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCheckboxProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldCheckboxProperties {
     const EXPECTING: &'static str = "struct CustomFieldCheckboxProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "form_label" => Some(0),
-            "form_help_text" => Some(1),
-            "form_placeholder" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -116,17 +80,6 @@ impl crate::__private::DecodeStruct for CustomFieldCheckboxProperties {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldCheckboxProperties {
     /// Sets `form_label` to `Some(value)`.
     #[inline]

@@ -20,7 +20,6 @@ pub enum CustomFieldCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,7 +35,6 @@ impl ::serde::Serialize for CustomFieldCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -139,37 +137,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldCreateText> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateText) -> Self {
         Self::Text(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldCreateNumber> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateNumber) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldCreateDate> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateDate) -> Self {
         Self::Date(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldCreateCheckbox> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldCreateSelect> for CustomFieldCreate {
     fn from(value: super::CustomFieldCreateSelect) -> Self {
         Self::Select(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -27,7 +27,6 @@ pub struct CustomFieldCreateCheckbox {
     /// CustomFieldCheckboxProperties
     pub properties: super::CustomFieldCheckboxProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldCreateCheckbox {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for CustomFieldCreateCheckbox {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateCheckbox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,22 +57,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateCheckbox {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl crate::__private::DecodeStruct for CustomFieldCreateCheckbox {
     const EXPECTING: &'static str = "struct CustomFieldCreateCheckbox";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "type" => Some(1),
-            "slug" => Some(2),
-            "name" => Some(3),
-            "organization_id" => Some(4),
-            "properties" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "type",
+        "slug",
+        "name",
+        "organization_id",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -124,7 +118,6 @@ impl crate::__private::DecodeStruct for CustomFieldCreateCheckbox {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldCreateCheckbox {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -143,7 +136,6 @@ impl CustomFieldCreateCheckbox {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldCreateCheckbox {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -27,7 +27,6 @@ pub struct CustomFieldCreateDate {
     /// CustomFieldDateProperties
     pub properties: super::CustomFieldDateProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldCreateDate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for CustomFieldCreateDate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,22 +57,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldCreateDate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl crate::__private::DecodeStruct for CustomFieldCreateDate {
     const EXPECTING: &'static str = "struct CustomFieldCreateDate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "type" => Some(1),
-            "slug" => Some(2),
-            "name" => Some(3),
-            "organization_id" => Some(4),
-            "properties" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "type",
+        "slug",
+        "name",
+        "organization_id",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -124,7 +118,6 @@ impl crate::__private::DecodeStruct for CustomFieldCreateDate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldCreateDate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -143,7 +136,6 @@ impl CustomFieldCreateDate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldCreateDate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

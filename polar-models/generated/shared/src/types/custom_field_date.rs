@@ -33,17 +33,6 @@ pub struct CustomFieldDate {
     /// CustomFieldDateProperties
     pub properties: super::CustomFieldDateProperties,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldDate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,17 +56,6 @@ impl ::serde::Serialize for CustomFieldDate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldDate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,35 +63,21 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldDate {
     const EXPECTING: &'static str = "struct CustomFieldDate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "metadata" => Some(3),
-            "type" => Some(4),
-            "slug" => Some(5),
-            "name" => Some(6),
-            "organization_id" => Some(7),
-            "properties" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "type",
+        "slug",
+        "name",
+        "organization_id",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -25,17 +25,6 @@ pub struct CustomFieldDateProperties {
     /// Le
     pub le: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldDateProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,17 +53,6 @@ impl ::serde::Serialize for CustomFieldDateProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldDateProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,31 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldDateProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldDateProperties {
     const EXPECTING: &'static str = "struct CustomFieldDateProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "form_label" => Some(0),
-            "form_help_text" => Some(1),
-            "form_placeholder" => Some(2),
-            "ge" => Some(3),
-            "le" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "ge",
+        "le",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -132,17 +96,6 @@ impl crate::__private::DecodeStruct for CustomFieldDateProperties {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldDateProperties {
     /// Sets `form_label` to `Some(value)`.
     #[inline]

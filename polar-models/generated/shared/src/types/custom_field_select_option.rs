@@ -19,17 +19,6 @@ pub struct CustomFieldSelectOption {
     /// Label
     pub label: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldSelectOption {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,17 +35,6 @@ impl ::serde::Serialize for CustomFieldSelectOption {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,28 +42,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectOption {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldSelectOption {
     const EXPECTING: &'static str = "struct CustomFieldSelectOption";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "value" => Some(0),
-            "label" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["value", "label"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -113,17 +74,6 @@ impl crate::__private::DecodeStruct for CustomFieldSelectOption {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldSelectOption {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -23,17 +23,6 @@ pub struct CustomFieldSelectProperties {
     /// Options
     pub options: Vec<super::CustomFieldSelectOption>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldSelectProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -59,17 +48,6 @@ impl ::serde::Serialize for CustomFieldSelectProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -77,30 +55,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldSelectProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldSelectProperties {
     const EXPECTING: &'static str = "struct CustomFieldSelectProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "form_label" => Some(0),
-            "form_help_text" => Some(1),
-            "form_placeholder" => Some(2),
-            "options" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "options",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -123,17 +87,6 @@ impl crate::__private::DecodeStruct for CustomFieldSelectProperties {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldSelectProperties {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -146,17 +99,6 @@ impl CustomFieldSelectProperties {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldSelectProperties {
     /// Sets `form_label` to `Some(value)`.
     #[inline]

@@ -4,7 +4,7 @@
 /// CustomFieldSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldSortProperty {
     /// `"created_at"`
@@ -26,7 +26,6 @@ pub enum CustomFieldSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -39,34 +38,57 @@ impl CustomFieldSortProperty {
         "type",
         "-type",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Slug,
+        Self::SlugDesc,
+        Self::Name,
+        Self::NameDesc,
+        Self::Type,
+        Self::TypeDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Slug",
+        "SlugDesc",
+        "Name",
+        "NameDesc",
+        "Type",
+        "TypeDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Slug => 2,
+                Self::SlugDesc => 3,
+                Self::Name => 4,
+                Self::NameDesc => 5,
+                Self::Type => 6,
+                Self::TypeDesc => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Slug => "slug",
-            Self::SlugDesc => "-slug",
-            Self::Name => "name",
-            Self::NameDesc => "-name",
-            Self::Type => "type",
-            Self::TypeDesc => "-type",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<&str> for CustomFieldSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "slug" => Self::Slug,
-            "-slug" => Self::SlugDesc,
-            "name" => Self::Name,
-            "-name" => Self::NameDesc,
-            "type" => Self::Type,
-            "-type" => Self::TypeDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -27,17 +27,6 @@ pub struct CustomFieldTextProperties {
     /// Max Length
     pub max_length: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for CustomFieldTextProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,17 +57,6 @@ impl ::serde::Serialize for CustomFieldTextProperties {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,32 +64,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldTextProperties {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for CustomFieldTextProperties {
     const EXPECTING: &'static str = "struct CustomFieldTextProperties";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "form_label" => Some(0),
-            "form_help_text" => Some(1),
-            "form_placeholder" => Some(2),
-            "textarea" => Some(3),
-            "min_length" => Some(4),
-            "max_length" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "form_label",
+        "form_help_text",
+        "form_placeholder",
+        "textarea",
+        "min_length",
+        "max_length",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -140,17 +104,6 @@ impl crate::__private::DecodeStruct for CustomFieldTextProperties {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomFieldTextProperties {
     /// Sets `form_label` to `Some(value)`.
     #[inline]

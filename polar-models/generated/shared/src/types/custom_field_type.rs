@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 /// CustomFieldType
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomFieldType {
     /// `"text"`
@@ -18,7 +18,6 @@ pub enum CustomFieldType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -28,28 +27,48 @@ impl CustomFieldType {
         "checkbox",
         "select",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Text,
+        Self::Number,
+        Self::Date,
+        Self::Checkbox,
+        Self::Select,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Text",
+        "Number",
+        "Date",
+        "Checkbox",
+        "Select",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Text => 0,
+                Self::Number => 1,
+                Self::Date => 2,
+                Self::Checkbox => 3,
+                Self::Select => 4,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Number => "number",
-            Self::Date => "date",
-            Self::Checkbox => "checkbox",
-            Self::Select => "select",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<&str> for CustomFieldType {
     fn from(value: &str) -> Self {
-        match value {
-            "text" => Self::Text,
-            "number" => Self::Number,
-            "date" => Self::Date,
-            "checkbox" => Self::Checkbox,
-            "select" => Self::Select,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

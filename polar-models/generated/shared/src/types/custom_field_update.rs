@@ -20,7 +20,6 @@ pub enum CustomFieldUpdate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,7 +35,6 @@ impl ::serde::Serialize for CustomFieldUpdate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -104,37 +102,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldUpdateText> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateText) -> Self {
         Self::Text(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldUpdateNumber> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateNumber) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldUpdateDate> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateDate) -> Self {
         Self::Date(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldUpdateCheckbox> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateCheckbox) -> Self {
         Self::Checkbox(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl From<super::CustomFieldUpdateSelect> for CustomFieldUpdate {
     fn from(value: super::CustomFieldUpdateSelect) -> Self {
         Self::Select(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldUpdate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -25,7 +25,6 @@ pub struct CustomFieldUpdateCheckbox {
     /// CustomFieldCheckboxProperties
     pub properties: crate::Nullable<super::CustomFieldCheckboxProperties>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldUpdateCheckbox {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -53,7 +52,6 @@ impl ::serde::Serialize for CustomFieldUpdateCheckbox {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateCheckbox {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,21 +59,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateCheckbox {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl crate::__private::DecodeStruct for CustomFieldUpdateCheckbox {
     const EXPECTING: &'static str = "struct CustomFieldUpdateCheckbox";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "slug" => Some(2),
-            "type" => Some(3),
-            "properties" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "slug",
+        "type",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -107,7 +101,6 @@ impl crate::__private::DecodeStruct for CustomFieldUpdateCheckbox {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldUpdateCheckbox {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -25,7 +25,6 @@ pub struct CustomFieldUpdateText {
     /// CustomFieldTextProperties
     pub properties: crate::Nullable<super::CustomFieldTextProperties>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl ::serde::Serialize for CustomFieldUpdateText {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -53,7 +52,6 @@ impl ::serde::Serialize for CustomFieldUpdateText {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateText {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,21 +59,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomFieldUpdateText {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl crate::__private::DecodeStruct for CustomFieldUpdateText {
     const EXPECTING: &'static str = "struct CustomFieldUpdateText";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "slug" => Some(2),
-            "type" => Some(3),
-            "properties" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "slug",
+        "type",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -107,7 +101,6 @@ impl crate::__private::DecodeStruct for CustomFieldUpdateText {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "custom_fields"))]
 impl CustomFieldUpdateText {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -26,7 +26,6 @@ pub enum CustomerBenefitGrant {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,7 +44,6 @@ impl ::serde::Serialize for CustomerBenefitGrant {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -384,55 +382,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrant {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantDiscord> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantDiscord) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantGitHubRepository> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantGitHubRepository) -> Self {
         Self::GitHubRepository(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantDownloadables> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantDownloadables) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantLicenseKeys> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantLicenseKeys) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantCustom> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantCustom) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantMeterCredit> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantMeterCredit) -> Self {
         Self::MeterCredit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantFeatureFlag> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantFeatureFlag) -> Self {
         Self::FeatureFlag(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantSlackSharedChannel> for CustomerBenefitGrant {
     fn from(value: super::CustomerBenefitGrantSlackSharedChannel) -> Self {
         Self::SlackSharedChannel(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrant {
     /// Creation timestamp of the object.
     ///

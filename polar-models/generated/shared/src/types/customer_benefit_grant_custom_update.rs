@@ -7,7 +7,6 @@ pub struct CustomerBenefitGrantCustomUpdate {
     /// Benefit Type
     pub benefit_type: super::Const<super::consts::Custom>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantCustomUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerBenefitGrantCustomUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantCustomUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantCustomUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantCustomUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantCustomUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefit_type" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["benefit_type"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "benefit_type")

@@ -7,7 +7,6 @@ pub struct CustomerBenefitGrantDownloadablesUpdate {
     /// Benefit Type
     pub benefit_type: super::Const<super::consts::Downloadables>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantDownloadablesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerBenefitGrantDownloadablesUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDownloadablesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantDownloadablesUpdate 
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantDownloadablesUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantDownloadablesUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefit_type" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["benefit_type"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "benefit_type")

@@ -7,7 +7,6 @@ pub struct CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     /// Account Id
     pub account_id: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de>
 for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -32,18 +30,12 @@ for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct
 for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantGitHubRepositoryPropertiesUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "account_id" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["account_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "account_id")
@@ -54,7 +46,6 @@ for CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantGitHubRepositoryPropertiesUpdate {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -9,7 +9,6 @@ pub struct CustomerBenefitGrantGitHubRepositoryUpdate {
     /// CustomerBenefitGrantGitHubRepositoryPropertiesUpdate
     pub properties: super::CustomerBenefitGrantGitHubRepositoryPropertiesUpdate,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CustomerBenefitGrantGitHubRepositoryUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantGitHubRepositoryUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantGitHubRepositoryUpda
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantGitHubRepositoryUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantGitHubRepositoryUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefit_type" => Some(0),
-            "properties" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["benefit_type", "properties"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -69,7 +60,6 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantGitHubRepositoryUpda
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantGitHubRepositoryUpdate {
     /// A value with the required properties given and every optional
     /// one left out.

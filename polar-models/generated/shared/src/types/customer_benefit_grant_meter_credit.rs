@@ -37,7 +37,6 @@ pub struct CustomerBenefitGrantMeterCredit {
     /// BenefitGrantMeterCreditProperties
     pub properties: super::BenefitGrantMeterCreditProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantMeterCredit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -71,7 +70,6 @@ impl ::serde::Serialize for CustomerBenefitGrantMeterCredit {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantMeterCredit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,32 +77,28 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantMeterCredit {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantMeterCredit {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantMeterCredit";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "granted_at" => Some(3),
-            "revoked_at" => Some(4),
-            "customer_id" => Some(5),
-            "member_id" => Some(6),
-            "benefit_id" => Some(7),
-            "subscription_id" => Some(8),
-            "order_id" => Some(9),
-            "is_granted" => Some(10),
-            "is_revoked" => Some(11),
-            "error" => Some(12),
-            "customer" => Some(13),
-            "benefit" => Some(14),
-            "properties" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "granted_at",
+        "revoked_at",
+        "customer_id",
+        "member_id",
+        "benefit_id",
+        "subscription_id",
+        "order_id",
+        "is_granted",
+        "is_revoked",
+        "error",
+        "customer",
+        "benefit",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -7,7 +7,6 @@ pub struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     /// Invited Email
     pub invited_email: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelPropertiesUpda
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de>
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -32,18 +30,12 @@ for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct
 for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantSlackSharedChannelPropertiesUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "invited_email" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["invited_email"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "invited_email")
@@ -57,7 +49,6 @@ for CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantSlackSharedChannelPropertiesUpdate {
     /// A value with the required properties given and every optional
     /// one left out.

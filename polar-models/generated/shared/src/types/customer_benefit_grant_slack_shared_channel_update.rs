@@ -9,7 +9,6 @@ pub struct CustomerBenefitGrantSlackSharedChannelUpdate {
     /// CustomerBenefitGrantSlackSharedChannelPropertiesUpdate
     pub properties: super::CustomerBenefitGrantSlackSharedChannelPropertiesUpdate,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CustomerBenefitGrantSlackSharedChannelUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannelUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantSlackSharedChannelUp
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerBenefitGrantSlackSharedChannelUpdate {
     const EXPECTING: &'static str = "struct CustomerBenefitGrantSlackSharedChannelUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefit_type" => Some(0),
-            "properties" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["benefit_type", "properties"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -69,7 +60,6 @@ impl crate::__private::DecodeStruct for CustomerBenefitGrantSlackSharedChannelUp
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantSlackSharedChannelUpdate {
     /// A value with the required properties given and every optional
     /// one left out.

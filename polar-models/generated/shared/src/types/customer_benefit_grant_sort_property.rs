@@ -4,7 +4,7 @@
 /// CustomerBenefitGrantSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerBenefitGrantSortProperty {
     /// `"granted_at"`
@@ -26,7 +26,6 @@ pub enum CustomerBenefitGrantSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -39,34 +38,57 @@ impl CustomerBenefitGrantSortProperty {
         "product_benefit",
         "-product_benefit",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::GrantedAt,
+        Self::GrantedAtDesc,
+        Self::Type,
+        Self::TypeDesc,
+        Self::Organization,
+        Self::OrganizationDesc,
+        Self::ProductBenefit,
+        Self::ProductBenefitDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "GrantedAt",
+        "GrantedAtDesc",
+        "Type",
+        "TypeDesc",
+        "Organization",
+        "OrganizationDesc",
+        "ProductBenefit",
+        "ProductBenefitDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::GrantedAt => 0,
+                Self::GrantedAtDesc => 1,
+                Self::Type => 2,
+                Self::TypeDesc => 3,
+                Self::Organization => 4,
+                Self::OrganizationDesc => 5,
+                Self::ProductBenefit => 6,
+                Self::ProductBenefitDesc => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::GrantedAt => "granted_at",
-            Self::GrantedAtDesc => "-granted_at",
-            Self::Type => "type",
-            Self::TypeDesc => "-type",
-            Self::Organization => "organization",
-            Self::OrganizationDesc => "-organization",
-            Self::ProductBenefit => "product_benefit",
-            Self::ProductBenefitDesc => "-product_benefit",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<&str> for CustomerBenefitGrantSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "granted_at" => Self::GrantedAt,
-            "-granted_at" => Self::GrantedAtDesc,
-            "type" => Self::Type,
-            "-type" => Self::TypeDesc,
-            "organization" => Self::Organization,
-            "-organization" => Self::OrganizationDesc,
-            "product_benefit" => Self::ProductBenefit,
-            "-product_benefit" => Self::ProductBenefitDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

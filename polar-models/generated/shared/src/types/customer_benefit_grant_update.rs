@@ -26,7 +26,6 @@ pub enum CustomerBenefitGrantUpdate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerBenefitGrantUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,7 +44,6 @@ impl ::serde::Serialize for CustomerBenefitGrantUpdate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -137,58 +135,49 @@ impl<'de> ::serde::Deserialize<'de> for CustomerBenefitGrantUpdate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantDiscordUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantDiscordUpdate) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantGitHubRepositoryUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantGitHubRepositoryUpdate) -> Self {
         Self::GithubRepository(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantDownloadablesUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantDownloadablesUpdate) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantLicenseKeysUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantLicenseKeysUpdate) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantCustomUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantCustomUpdate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantMeterCreditUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantMeterCreditUpdate) -> Self {
         Self::MeterCredit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantFeatureFlagUpdate> for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantFeatureFlagUpdate) -> Self {
         Self::FeatureFlag(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerBenefitGrantSlackSharedChannelUpdate>
 for CustomerBenefitGrantUpdate {
     fn from(value: super::CustomerBenefitGrantSlackSharedChannelUpdate) -> Self {
         Self::SlackSharedChannel(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerBenefitGrantUpdate {
     /// A [`Discord`](Self::Discord) built with [`CustomerBenefitGrantDiscordUpdate::new`](super::CustomerBenefitGrantDiscordUpdate::new) (`properties`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -7,7 +7,7 @@
     )
 )]
 /// CustomerCancellationReason
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCancellationReason {
     /// `"customer_service"`
@@ -29,12 +29,6 @@ pub enum CustomerCancellationReason {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
-    )
-)]
 impl CustomerCancellationReason {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -47,39 +41,57 @@ impl CustomerCancellationReason {
         "unused",
         "other",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CustomerService,
+        Self::LowQuality,
+        Self::MissingFeatures,
+        Self::SwitchedService,
+        Self::TooComplex,
+        Self::TooExpensive,
+        Self::Unused,
+        Self::Other,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CustomerService",
+        "LowQuality",
+        "MissingFeatures",
+        "SwitchedService",
+        "TooComplex",
+        "TooExpensive",
+        "Unused",
+        "Other",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CustomerService => 0,
+                Self::LowQuality => 1,
+                Self::MissingFeatures => 2,
+                Self::SwitchedService => 3,
+                Self::TooComplex => 4,
+                Self::TooExpensive => 5,
+                Self::Unused => 6,
+                Self::Other => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerService => "customer_service",
-            Self::LowQuality => "low_quality",
-            Self::MissingFeatures => "missing_features",
-            Self::SwitchedService => "switched_service",
-            Self::TooComplex => "too_complex",
-            Self::TooExpensive => "too_expensive",
-            Self::Unused => "unused",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders", feature = "subscriptions")
-    )
-)]
 impl From<&str> for CustomerCancellationReason {
     fn from(value: &str) -> Self {
-        match value {
-            "customer_service" => Self::CustomerService,
-            "low_quality" => Self::LowQuality,
-            "missing_features" => Self::MissingFeatures,
-            "switched_service" => Self::SwitchedService,
-            "too_complex" => Self::TooComplex,
-            "too_expensive" => Self::TooExpensive,
-            "unused" => Self::Unused,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

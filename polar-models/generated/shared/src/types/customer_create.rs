@@ -14,7 +14,6 @@ pub enum CustomerCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for CustomerCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,19 +88,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerIndividualCreate> for CustomerCreate {
     fn from(value: super::CustomerIndividualCreate) -> Self {
         Self::Individual(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerTeamCreate> for CustomerCreate {
     fn from(value: super::CustomerTeamCreate) -> Self {
         Self::Team(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -13,7 +13,6 @@ pub struct CustomerCreatedMetadata {
     /// Customer External Id
     pub customer_external_id: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for CustomerCreatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for CustomerCreatedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCreatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCreatedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerCreatedMetadata {
     const EXPECTING: &'static str = "struct CustomerCreatedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "customer_id" => Some(0),
-            "customer_email" => Some(1),
-            "customer_name" => Some(2),
-            "customer_external_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "customer_id",
+        "customer_email",
+        "customer_name",
+        "customer_external_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

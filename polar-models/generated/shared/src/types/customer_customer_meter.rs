@@ -23,7 +23,6 @@ pub struct CustomerCustomerMeter {
     /// CustomerCustomerMeterMeter
     pub meter: super::CustomerCustomerMeterMeter,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerCustomerMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +46,6 @@ impl ::serde::Serialize for CustomerCustomerMeter {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,25 +53,21 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerCustomerMeter {
     const EXPECTING: &'static str = "struct CustomerCustomerMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "meter_id" => Some(4),
-            "consumed_units" => Some(5),
-            "credited_units" => Some(6),
-            "balance" => Some(7),
-            "meter" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "meter_id",
+        "consumed_units",
+        "credited_units",
+        "balance",
+        "meter",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

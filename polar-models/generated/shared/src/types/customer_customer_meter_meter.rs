@@ -13,7 +13,6 @@ pub struct CustomerCustomerMeterMeter {
     /// The name of the meter. Will be shown on customer's invoices and usage.
     pub name: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerCustomerMeterMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for CustomerCustomerMeterMeter {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerCustomerMeterMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerCustomerMeterMeter {
     const EXPECTING: &'static str = "struct CustomerCustomerMeterMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["created_at", "modified_at", "id", "name"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

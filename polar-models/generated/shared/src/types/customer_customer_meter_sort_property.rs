@@ -4,7 +4,7 @@
 /// CustomerCustomerMeterSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerCustomerMeterSortProperty {
     /// `"created_at"`
@@ -38,7 +38,6 @@ pub enum CustomerCustomerMeterSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerCustomerMeterSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -57,46 +56,75 @@ impl CustomerCustomerMeterSortProperty {
         "balance",
         "-balance",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::ModifiedAt,
+        Self::ModifiedAtDesc,
+        Self::MeterId,
+        Self::MeterIdDesc,
+        Self::MeterName,
+        Self::MeterNameDesc,
+        Self::ConsumedUnits,
+        Self::ConsumedUnitsDesc,
+        Self::CreditedUnits,
+        Self::CreditedUnitsDesc,
+        Self::Balance,
+        Self::BalanceDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "ModifiedAt",
+        "ModifiedAtDesc",
+        "MeterId",
+        "MeterIdDesc",
+        "MeterName",
+        "MeterNameDesc",
+        "ConsumedUnits",
+        "ConsumedUnitsDesc",
+        "CreditedUnits",
+        "CreditedUnitsDesc",
+        "Balance",
+        "BalanceDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::ModifiedAt => 2,
+                Self::ModifiedAtDesc => 3,
+                Self::MeterId => 4,
+                Self::MeterIdDesc => 5,
+                Self::MeterName => 6,
+                Self::MeterNameDesc => 7,
+                Self::ConsumedUnits => 8,
+                Self::ConsumedUnitsDesc => 9,
+                Self::CreditedUnits => 10,
+                Self::CreditedUnitsDesc => 11,
+                Self::Balance => 12,
+                Self::BalanceDesc => 13,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::ModifiedAt => "modified_at",
-            Self::ModifiedAtDesc => "-modified_at",
-            Self::MeterId => "meter_id",
-            Self::MeterIdDesc => "-meter_id",
-            Self::MeterName => "meter_name",
-            Self::MeterNameDesc => "-meter_name",
-            Self::ConsumedUnits => "consumed_units",
-            Self::ConsumedUnitsDesc => "-consumed_units",
-            Self::CreditedUnits => "credited_units",
-            Self::CreditedUnitsDesc => "-credited_units",
-            Self::Balance => "balance",
-            Self::BalanceDesc => "-balance",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<&str> for CustomerCustomerMeterSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "modified_at" => Self::ModifiedAt,
-            "-modified_at" => Self::ModifiedAtDesc,
-            "meter_id" => Self::MeterId,
-            "-meter_id" => Self::MeterIdDesc,
-            "meter_name" => Self::MeterName,
-            "-meter_name" => Self::MeterNameDesc,
-            "consumed_units" => Self::ConsumedUnits,
-            "-consumed_units" => Self::ConsumedUnitsDesc,
-            "credited_units" => Self::CreditedUnits,
-            "-credited_units" => Self::CreditedUnitsDesc,
-            "balance" => Self::Balance,
-            "-balance" => Self::BalanceDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

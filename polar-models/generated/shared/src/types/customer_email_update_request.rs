@@ -7,7 +7,6 @@ pub struct CustomerEmailUpdateRequest {
     /// Email
     pub email: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerEmailUpdateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerEmailUpdateRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerEmailUpdateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerEmailUpdateRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerEmailUpdateRequest {
     const EXPECTING: &'static str = "struct CustomerEmailUpdateRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "email" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["email"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "email")
@@ -53,7 +45,6 @@ impl crate::__private::DecodeStruct for CustomerEmailUpdateRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerEmailUpdateRequest {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -37,7 +37,6 @@ pub struct CustomerIndividualCreate {
     /// The email address of the customer. This must be unique within the organization.
     pub email: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerIndividualCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,7 +74,6 @@ impl ::serde::Serialize for CustomerIndividualCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,26 +81,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerIndividualCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerIndividualCreate {
     const EXPECTING: &'static str = "struct CustomerIndividualCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "external_id" => Some(1),
-            "name" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "locale" => Some(5),
-            "organization_id" => Some(6),
-            "owner" => Some(7),
-            "type" => Some(8),
-            "email" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "external_id",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "owner",
+        "type",
+        "email",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -154,7 +148,6 @@ impl crate::__private::DecodeStruct for CustomerIndividualCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerIndividualCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -173,7 +166,6 @@ impl CustomerIndividualCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerIndividualCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -4,7 +4,7 @@
 /// CustomerMeterSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerMeterSortProperty {
     /// `"created_at"`
@@ -46,7 +46,6 @@ pub enum CustomerMeterSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_meters"))]
 impl CustomerMeterSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -69,54 +68,108 @@ impl CustomerMeterSortProperty {
         "balance",
         "-balance",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::ModifiedAt,
+        Self::ModifiedAtDesc,
+        Self::CustomerId,
+        Self::CustomerIdDesc,
+        Self::CustomerName,
+        Self::CustomerNameDesc,
+        Self::MeterId,
+        Self::MeterIdDesc,
+        Self::MeterName,
+        Self::MeterNameDesc,
+        Self::ConsumedUnits,
+        Self::ConsumedUnitsDesc,
+        Self::CreditedUnits,
+        Self::CreditedUnitsDesc,
+        Self::Balance,
+        Self::BalanceDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "ModifiedAt",
+        "ModifiedAtDesc",
+        "CustomerId",
+        "CustomerIdDesc",
+        "CustomerName",
+        "CustomerNameDesc",
+        "MeterId",
+        "MeterIdDesc",
+        "MeterName",
+        "MeterNameDesc",
+        "ConsumedUnits",
+        "ConsumedUnitsDesc",
+        "CreditedUnits",
+        "CreditedUnitsDesc",
+        "Balance",
+        "BalanceDesc",
+    ];
+    /// `VALUES` with their indexes, in byte order, for `From<&str>`.
+    const SORTED: &'static [(&'static str, usize)] = &[
+        ("-balance", 17),
+        ("-consumed_units", 13),
+        ("-created_at", 1),
+        ("-credited_units", 15),
+        ("-customer_id", 5),
+        ("-customer_name", 7),
+        ("-meter_id", 9),
+        ("-meter_name", 11),
+        ("-modified_at", 3),
+        ("balance", 16),
+        ("consumed_units", 12),
+        ("created_at", 0),
+        ("credited_units", 14),
+        ("customer_id", 4),
+        ("customer_name", 6),
+        ("meter_id", 8),
+        ("meter_name", 10),
+        ("modified_at", 2),
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::ModifiedAt => 2,
+                Self::ModifiedAtDesc => 3,
+                Self::CustomerId => 4,
+                Self::CustomerIdDesc => 5,
+                Self::CustomerName => 6,
+                Self::CustomerNameDesc => 7,
+                Self::MeterId => 8,
+                Self::MeterIdDesc => 9,
+                Self::MeterName => 10,
+                Self::MeterNameDesc => 11,
+                Self::ConsumedUnits => 12,
+                Self::ConsumedUnitsDesc => 13,
+                Self::CreditedUnits => 14,
+                Self::CreditedUnitsDesc => 15,
+                Self::Balance => 16,
+                Self::BalanceDesc => 17,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::ModifiedAt => "modified_at",
-            Self::ModifiedAtDesc => "-modified_at",
-            Self::CustomerId => "customer_id",
-            Self::CustomerIdDesc => "-customer_id",
-            Self::CustomerName => "customer_name",
-            Self::CustomerNameDesc => "-customer_name",
-            Self::MeterId => "meter_id",
-            Self::MeterIdDesc => "-meter_id",
-            Self::MeterName => "meter_name",
-            Self::MeterNameDesc => "-meter_name",
-            Self::ConsumedUnits => "consumed_units",
-            Self::ConsumedUnitsDesc => "-consumed_units",
-            Self::CreditedUnits => "credited_units",
-            Self::CreditedUnitsDesc => "-credited_units",
-            Self::Balance => "balance",
-            Self::BalanceDesc => "-balance",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_meters"))]
 impl From<&str> for CustomerMeterSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "modified_at" => Self::ModifiedAt,
-            "-modified_at" => Self::ModifiedAtDesc,
-            "customer_id" => Self::CustomerId,
-            "-customer_id" => Self::CustomerIdDesc,
-            "customer_name" => Self::CustomerName,
-            "-customer_name" => Self::CustomerNameDesc,
-            "meter_id" => Self::MeterId,
-            "-meter_id" => Self::MeterIdDesc,
-            "meter_name" => Self::MeterName,
-            "-meter_name" => Self::MeterNameDesc,
-            "consumed_units" => Self::ConsumedUnits,
-            "-consumed_units" => Self::ConsumedUnitsDesc,
-            "credited_units" => Self::CreditedUnits,
-            "-credited_units" => Self::CreditedUnitsDesc,
-            "balance" => Self::Balance,
-            "-balance" => Self::BalanceDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::sorted_index(Self::SORTED, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

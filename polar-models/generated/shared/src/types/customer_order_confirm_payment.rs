@@ -13,7 +13,6 @@ pub struct CustomerOrderConfirmPayment {
     /// Defaults to `"stripe"` when not sent.
     pub payment_processor: Option<super::PaymentProcessor>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrderConfirmPayment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for CustomerOrderConfirmPayment {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,19 +44,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderConfirmPayment {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderConfirmPayment {
     const EXPECTING: &'static str = "struct CustomerOrderConfirmPayment";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "confirmation_token_id" => Some(0),
-            "payment_method_id" => Some(1),
-            "payment_processor" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "confirmation_token_id",
+        "payment_method_id",
+        "payment_processor",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -78,7 +72,6 @@ impl crate::__private::DecodeStruct for CustomerOrderConfirmPayment {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerOrderConfirmPayment {
     /// Sets `confirmation_token_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

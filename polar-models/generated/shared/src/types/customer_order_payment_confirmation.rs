@@ -11,7 +11,6 @@ pub struct CustomerOrderPaymentConfirmation {
     /// Error message if confirmation failed.
     pub error: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for CustomerOrderPaymentConfirmation {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentConfirmation {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderPaymentConfirmation {
     const EXPECTING: &'static str = "struct CustomerOrderPaymentConfirmation";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "client_secret" => Some(1),
-            "error" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["status", "client_secret", "error"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct CustomerOrderPaymentStatus {
     /// Error message if payment failed.
     pub error: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrderPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CustomerOrderPaymentStatus {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderPaymentStatus {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderPaymentStatus {
     const EXPECTING: &'static str = "struct CustomerOrderPaymentStatus";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "error" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["status", "error"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

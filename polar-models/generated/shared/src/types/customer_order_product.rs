@@ -43,7 +43,6 @@ pub struct CustomerOrderProduct {
     /// CustomerOrganization
     pub organization: super::CustomerOrganization,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrderProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -77,7 +76,6 @@ impl ::serde::Serialize for CustomerOrderProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,35 +83,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrderProduct {
     const EXPECTING: &'static str = "struct CustomerOrderProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "name" => Some(5),
-            "description" => Some(6),
-            "visibility" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            "meter_interval" => Some(10),
-            "meter_interval_count" => Some(11),
-            "is_recurring" => Some(12),
-            "is_archived" => Some(13),
-            "organization_id" => Some(14),
-            "prices" => Some(15),
-            "benefits" => Some(16),
-            "medias" => Some(17),
-            "organization" => Some(18),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+        "prices",
+        "benefits",
+        "medias",
+        "organization",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -228,7 +222,6 @@ pub enum CustomerOrderProductPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrderProductPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -241,7 +234,6 @@ impl ::serde::Serialize for CustomerOrderProductPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrderProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -484,19 +476,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrderProductPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::LegacyRecurringProductPrice> for CustomerOrderProductPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::ProductPrice> for CustomerOrderProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerOrderProductPricesItem {
     /// Creation timestamp of the object.
     ///

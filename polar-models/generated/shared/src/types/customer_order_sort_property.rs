@@ -4,7 +4,7 @@
 /// CustomerOrderSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerOrderSortProperty {
     /// `"created_at"`
@@ -30,7 +30,6 @@ pub enum CustomerOrderSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerOrderSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -45,38 +44,63 @@ impl CustomerOrderSortProperty {
         "subscription",
         "-subscription",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::NetAmount,
+        Self::NetAmountDesc,
+        Self::Product,
+        Self::ProductDesc,
+        Self::Subscription,
+        Self::SubscriptionDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Amount",
+        "AmountDesc",
+        "NetAmount",
+        "NetAmountDesc",
+        "Product",
+        "ProductDesc",
+        "Subscription",
+        "SubscriptionDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Amount => 2,
+                Self::AmountDesc => 3,
+                Self::NetAmount => 4,
+                Self::NetAmountDesc => 5,
+                Self::Product => 6,
+                Self::ProductDesc => 7,
+                Self::Subscription => 8,
+                Self::SubscriptionDesc => 9,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::NetAmount => "net_amount",
-            Self::NetAmountDesc => "-net_amount",
-            Self::Product => "product",
-            Self::ProductDesc => "-product",
-            Self::Subscription => "subscription",
-            Self::SubscriptionDesc => "-subscription",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<&str> for CustomerOrderSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "amount" => Self::Amount,
-            "-amount" => Self::AmountDesc,
-            "net_amount" => Self::NetAmount,
-            "-net_amount" => Self::NetAmountDesc,
-            "product" => Self::Product,
-            "-product" => Self::ProductDesc,
-            "subscription" => Self::Subscription,
-            "-subscription" => Self::SubscriptionDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

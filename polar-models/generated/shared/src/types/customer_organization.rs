@@ -25,7 +25,6 @@ pub struct CustomerOrganization {
     /// Feature flags for the customer portal.
     pub organization_features: Option<super::CustomerOrganizationFeatureSettings>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrganization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for CustomerOrganization {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,26 +56,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganization {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrganization {
     const EXPECTING: &'static str = "struct CustomerOrganization";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "customer_portal_settings" => Some(8),
-            "organization_features" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "slug",
+        "avatar_url",
+        "proration_behavior",
+        "allow_customer_updates",
+        "customer_portal_settings",
+        "organization_features",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

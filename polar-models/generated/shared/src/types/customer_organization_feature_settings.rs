@@ -13,7 +13,6 @@ pub struct CustomerOrganizationFeatureSettings {
     /// Defaults to `false` when not sent.
     pub checkout_localization_enabled: Option<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for CustomerOrganizationFeatureSettings {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47,18 +45,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrganizationFeatureSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerOrganizationFeatureSettings {
     const EXPECTING: &'static str = "struct CustomerOrganizationFeatureSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "member_model_enabled" => Some(0),
-            "checkout_localization_enabled" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "member_model_enabled",
+        "checkout_localization_enabled",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -12,7 +12,6 @@ pub enum CustomerPaymentMethod {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for CustomerPaymentMethod {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -96,19 +94,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethod {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::PaymentMethodCard> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodCard) -> Self {
         Self::Card(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::PaymentMethodGeneric> for CustomerPaymentMethod {
     fn from(value: super::PaymentMethodGeneric) -> Self {
         Self::Generic(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPaymentMethod {
     /// The ID of the object.
     ///

@@ -21,7 +21,6 @@ pub struct CustomerPaymentMethodCard {
     /// Whether this payment method is the customer's default payment method.
     pub is_default: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerPaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,7 +43,6 @@ impl ::serde::Serialize for CustomerPaymentMethodCard {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +50,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCard {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerPaymentMethodCard {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCard";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "processor" => Some(3),
-            "customer_id" => Some(4),
-            "type" => Some(5),
-            "method_metadata" => Some(6),
-            "is_default" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "processor",
+        "customer_id",
+        "type",
+        "method_metadata",
+        "is_default",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct CustomerPaymentMethodCreate {
     /// Return Url
     pub return_url: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPaymentMethodCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for CustomerPaymentMethodCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPaymentMethodCreate {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "confirmation_token_id" => Some(0),
-            "set_default" => Some(1),
-            "return_url" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "confirmation_token_id",
+        "set_default",
+        "return_url",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -83,7 +77,6 @@ impl crate::__private::DecodeStruct for CustomerPaymentMethodCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPaymentMethodCreate {
     /// A value with the required properties given and every optional
     /// one left out.

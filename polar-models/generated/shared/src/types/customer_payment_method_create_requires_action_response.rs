@@ -9,7 +9,6 @@ pub struct CustomerPaymentMethodCreateRequiresActionResponse {
     /// Client Secret
     pub client_secret: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateRequiresActionResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de>
 for CustomerPaymentMethodCreateRequiresActionResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -35,19 +33,12 @@ for CustomerPaymentMethodCreateRequiresActionResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct
 for CustomerPaymentMethodCreateRequiresActionResponse {
     const EXPECTING: &'static str = "struct CustomerPaymentMethodCreateRequiresActionResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "client_secret" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["status", "client_secret"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

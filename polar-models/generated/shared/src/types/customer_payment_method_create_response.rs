@@ -14,7 +14,6 @@ pub enum CustomerPaymentMethodCreateResponse {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for CustomerPaymentMethodCreateResponse {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68,14 +66,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPaymentMethodCreateResponse {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerPaymentMethodCreateSucceededResponse>
 for CustomerPaymentMethodCreateResponse {
     fn from(value: super::CustomerPaymentMethodCreateSucceededResponse) -> Self {
         Self::Succeeded(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::CustomerPaymentMethodCreateRequiresActionResponse>
 for CustomerPaymentMethodCreateResponse {
     fn from(value: super::CustomerPaymentMethodCreateRequiresActionResponse) -> Self {

@@ -34,7 +34,6 @@ pub struct CustomerPortalCustomer {
     /// Locale
     pub locale: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPortalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -69,7 +68,6 @@ impl ::serde::Serialize for CustomerPortalCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -77,29 +75,25 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalCustomer {
     const EXPECTING: &'static str = "struct CustomerPortalCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "email" => Some(3),
-            "email_verified" => Some(4),
-            "name" => Some(5),
-            "billing_name" => Some(6),
-            "billing_address" => Some(7),
-            "tax_id" => Some(8),
-            "oauth_accounts" => Some(9),
-            "default_payment_method_id" => Some(10),
-            "type" => Some(11),
-            "locale" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "email",
+        "email_verified",
+        "name",
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "oauth_accounts",
+        "default_payment_method_id",
+        "type",
+        "locale",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

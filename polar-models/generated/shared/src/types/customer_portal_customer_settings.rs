@@ -12,12 +12,6 @@ pub struct CustomerPortalCustomerSettings {
     /// Allow Email Change
     pub allow_email_change: Option<bool>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl ::serde::Serialize for CustomerPortalCustomerSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,12 +27,6 @@ impl ::serde::Serialize for CustomerPortalCustomerSettings {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl crate::__private::DecodeStruct for CustomerPortalCustomerSettings {
     const EXPECTING: &'static str = "struct CustomerPortalCustomerSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "allow_email_change" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["allow_email_change"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "allow_email_change")
@@ -72,12 +49,6 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomerSettings {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl CustomerPortalCustomerSettings {
     /// Sets `allow_email_change` to `Some(value)`.
     #[inline]

@@ -13,7 +13,6 @@ pub struct CustomerPortalCustomerUpdate {
     /// Default Payment Method Id
     pub default_payment_method_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPortalCustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,7 +39,6 @@ impl ::serde::Serialize for CustomerPortalCustomerUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,20 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalCustomerUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalCustomerUpdate {
     const EXPECTING: &'static str = "struct CustomerPortalCustomerUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "billing_name" => Some(0),
-            "billing_address" => Some(1),
-            "tax_id" => Some(2),
-            "default_payment_method_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "default_payment_method_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -84,7 +78,6 @@ impl crate::__private::DecodeStruct for CustomerPortalCustomerUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPortalCustomerUpdate {
     /// Sets `billing_name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -13,7 +13,6 @@ pub struct CustomerPortalMemberCreate {
     /// Defaults to `"member"` when not sent.
     pub role: Option<super::MemberRole>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPortalMemberCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,7 +33,6 @@ impl ::serde::Serialize for CustomerPortalMemberCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,19 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalMemberCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerPortalMemberCreate {
     const EXPECTING: &'static str = "struct CustomerPortalMemberCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "email" => Some(0),
-            "name" => Some(1),
-            "role" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["email", "name", "role"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -79,7 +69,6 @@ impl crate::__private::DecodeStruct for CustomerPortalMemberCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPortalMemberCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -91,7 +80,6 @@ impl CustomerPortalMemberCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPortalMemberCreate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

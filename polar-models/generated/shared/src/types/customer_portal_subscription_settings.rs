@@ -16,12 +16,6 @@ pub struct CustomerPortalSubscriptionSettings {
     /// Pause
     pub pause: Option<bool>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,12 +33,6 @@ impl ::serde::Serialize for CustomerPortalSubscriptionSettings {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
     const EXPECTING: &'static str = "struct CustomerPortalSubscriptionSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "update_seats" => Some(0),
-            "update_plan" => Some(1),
-            "pause" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["update_seats", "update_plan", "pause"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -89,12 +64,6 @@ impl crate::__private::DecodeStruct for CustomerPortalSubscriptionSettings {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl CustomerPortalSubscriptionSettings {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -106,12 +75,6 @@ impl CustomerPortalSubscriptionSettings {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl CustomerPortalSubscriptionSettings {
     /// Sets `pause` to `Some(value)`.
     #[inline]

@@ -12,7 +12,6 @@ pub enum CustomerPortalSubscriptionsUpdateError403 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerPortalSubscriptionsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for CustomerPortalSubscriptionsUpdateError403 {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,20 +70,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalSubscriptionsUpdateError40
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::AlreadyCanceledSubscription>
 for CustomerPortalSubscriptionsUpdateError403 {
     fn from(value: super::AlreadyCanceledSubscription) -> Self {
         Self::AlreadyCanceledSubscription(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::PauseResumeNotAllowed> for CustomerPortalSubscriptionsUpdateError403 {
     fn from(value: super::PauseResumeNotAllowed) -> Self {
         Self::PauseResumeNotAllowed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerPortalSubscriptionsUpdateError403 {
     /// Detail
     ///

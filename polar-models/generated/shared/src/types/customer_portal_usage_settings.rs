@@ -12,12 +12,6 @@ pub struct CustomerPortalUsageSettings {
     /// Show
     pub show: bool,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl ::serde::Serialize for CustomerPortalUsageSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,12 +27,6 @@ impl ::serde::Serialize for CustomerPortalUsageSettings {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalUsageSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
     const EXPECTING: &'static str = "struct CustomerPortalUsageSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "show" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["show"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "show")
@@ -72,12 +49,6 @@ impl crate::__private::DecodeStruct for CustomerPortalUsageSettings {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl CustomerPortalUsageSettings {
     /// A value with the required properties given and every optional
     /// one left out.

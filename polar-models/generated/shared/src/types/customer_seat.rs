@@ -40,12 +40,6 @@ pub struct CustomerSeat {
     /// Additional metadata for the seat
     pub seat_metadata: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl ::serde::Serialize for CustomerSeat {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,12 +69,6 @@ impl ::serde::Serialize for CustomerSeat {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -88,36 +76,27 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeat {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl crate::__private::DecodeStruct for CustomerSeat {
     const EXPECTING: &'static str = "struct CustomerSeat";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "subscription_id" => Some(3),
-            "order_id" => Some(4),
-            "status" => Some(5),
-            "customer_id" => Some(6),
-            "member_id" => Some(7),
-            "member" => Some(8),
-            "email" => Some(9),
-            "customer_email" => Some(10),
-            "invitation_token_expires_at" => Some(11),
-            "claimed_at" => Some(12),
-            "revoked_at" => Some(13),
-            "seat_metadata" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "subscription_id",
+        "order_id",
+        "status",
+        "customer_id",
+        "member_id",
+        "member",
+        "email",
+        "customer_email",
+        "invitation_token_expires_at",
+        "claimed_at",
+        "revoked_at",
+        "seat_metadata",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -29,7 +29,6 @@ pub struct CustomerSeatAssign {
     /// Checkout ID. Resolves to the subscription or order produced by the checkout.
     pub checkout_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSeatAssign {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,7 +67,6 @@ impl ::serde::Serialize for CustomerSeatAssign {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,26 +74,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatAssign {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSeatAssign {
     const EXPECTING: &'static str = "struct CustomerSeatAssign";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "order_id" => Some(1),
-            "email" => Some(2),
-            "external_customer_id" => Some(3),
-            "customer_id" => Some(4),
-            "external_member_id" => Some(5),
-            "member_id" => Some(6),
-            "metadata" => Some(7),
-            "immediate_claim" => Some(8),
-            "checkout_id" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "order_id",
+        "email",
+        "external_customer_id",
+        "customer_id",
+        "external_member_id",
+        "member_id",
+        "metadata",
+        "immediate_claim",
+        "checkout_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -142,7 +136,6 @@ impl crate::__private::DecodeStruct for CustomerSeatAssign {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSeatAssign {
     /// Sets `subscription_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

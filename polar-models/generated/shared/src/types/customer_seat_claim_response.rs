@@ -9,7 +9,6 @@ pub struct CustomerSeatClaimResponse {
     /// Session token for immediate customer portal access
     pub customer_session_token: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl ::serde::Serialize for CustomerSeatClaimResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for CustomerSeatClaimResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSeatClaimResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for CustomerSeatClaimResponse {
     const EXPECTING: &'static str = "struct CustomerSeatClaimResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seat" => Some(0),
-            "customer_session_token" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["seat", "customer_session_token"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -15,7 +15,6 @@ pub struct CustomerSelectionRequiredResponse {
     /// The customers to choose from.
     pub customers: Vec<super::CustomerSelectionOption>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSelectionRequiredResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,7 +35,6 @@ impl ::serde::Serialize for CustomerSelectionRequiredResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,19 +42,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSelectionRequiredResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSelectionRequiredResponse {
     const EXPECTING: &'static str = "struct CustomerSelectionRequiredResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            "customers" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail", "customers"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

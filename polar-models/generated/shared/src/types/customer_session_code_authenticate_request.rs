@@ -7,7 +7,6 @@ pub struct CustomerSessionCodeAuthenticateRequest {
     /// The one-time code from the email: a secret until it is used.
     pub code: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSessionCodeAuthenticateRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerSessionCodeAuthenticateRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeAuthenticateRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeAuthenticateRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSessionCodeAuthenticateRequest {
     const EXPECTING: &'static str = "struct CustomerSessionCodeAuthenticateRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "code" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["code"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "code")
@@ -53,7 +45,6 @@ impl crate::__private::DecodeStruct for CustomerSessionCodeAuthenticateRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSessionCodeAuthenticateRequest {
     /// A value with the required properties given and every optional
     /// one left out.

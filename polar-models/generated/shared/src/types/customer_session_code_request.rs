@@ -11,7 +11,6 @@ pub struct CustomerSessionCodeRequest {
     /// Which customer, when several of the organization's customers share the email (the `409` answer lists them).
     pub customer_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSessionCodeRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for CustomerSessionCodeRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCodeRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSessionCodeRequest {
     const EXPECTING: &'static str = "struct CustomerSessionCodeRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "email" => Some(0),
-            "organization_id" => Some(1),
-            "customer_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["email", "organization_id", "customer_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -83,7 +73,6 @@ impl crate::__private::DecodeStruct for CustomerSessionCodeRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSessionCodeRequest {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -95,7 +84,6 @@ impl CustomerSessionCodeRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSessionCodeRequest {
     /// Sets `customer_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -15,9 +15,6 @@ pub struct CustomerSessionCustomerExternalIdCreate {
     /// External ID of the customer to create a session for.
     pub external_customer_id: String,
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl ::serde::Serialize for CustomerSessionCustomerExternalIdCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,9 +40,6 @@ impl ::serde::Serialize for CustomerSessionCustomerExternalIdCreate {
         out.end()
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerExternalIdCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,22 +47,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerExternalIdCreate 
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate {
     const EXPECTING: &'static str = "struct CustomerSessionCustomerExternalIdCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "member_id" => Some(0),
-            "external_member_id" => Some(1),
-            "return_url" => Some(2),
-            "external_customer_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "member_id",
+        "external_member_id",
+        "return_url",
+        "external_customer_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -102,9 +90,6 @@ impl crate::__private::DecodeStruct for CustomerSessionCustomerExternalIdCreate 
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl CustomerSessionCustomerExternalIdCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -117,9 +102,6 @@ impl CustomerSessionCustomerExternalIdCreate {
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl CustomerSessionCustomerExternalIdCreate {
     /// Sets `member_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -15,9 +15,6 @@ pub struct CustomerSessionCustomerIdCreate {
     /// ID of the customer to create a session for.
     pub customer_id: super::uuid::Uuid,
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,9 +40,6 @@ impl ::serde::Serialize for CustomerSessionCustomerIdCreate {
         out.end()
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -53,22 +47,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionCustomerIdCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl crate::__private::DecodeStruct for CustomerSessionCustomerIdCreate {
     const EXPECTING: &'static str = "struct CustomerSessionCustomerIdCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "member_id" => Some(0),
-            "external_member_id" => Some(1),
-            "return_url" => Some(2),
-            "customer_id" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "member_id",
+        "external_member_id",
+        "return_url",
+        "customer_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -98,9 +86,6 @@ impl crate::__private::DecodeStruct for CustomerSessionCustomerIdCreate {
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl CustomerSessionCustomerIdCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -113,9 +98,6 @@ impl CustomerSessionCustomerIdCreate {
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl CustomerSessionCustomerIdCreate {
     /// Sets `member_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

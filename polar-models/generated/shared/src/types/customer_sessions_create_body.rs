@@ -14,9 +14,6 @@ pub enum CustomerSessionsCreateBody {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl ::serde::Serialize for CustomerSessionsCreateBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,9 +26,6 @@ impl ::serde::Serialize for CustomerSessionsCreateBody {
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,26 +80,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSessionsCreateBody {
             )
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl From<super::CustomerSessionCustomerIdCreate> for CustomerSessionsCreateBody {
     fn from(value: super::CustomerSessionCustomerIdCreate) -> Self {
         Self::SessionCustomerId(value)
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl From<super::CustomerSessionCustomerExternalIdCreate>
 for CustomerSessionsCreateBody {
     fn from(value: super::CustomerSessionCustomerExternalIdCreate) -> Self {
         Self::SessionCustomerExternalId(value)
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_sessions")
-)]
 impl CustomerSessionsCreateBody {
     /// ID of the member to create a session for. When not provided and the organization has `member_model_enabled`, the owner member of the customer will be used for individual customers.
     ///

@@ -21,7 +21,6 @@ pub struct CustomerStateBenefitGrant {
     /// Properties
     pub properties: super::CustomerStateBenefitGrantProperties,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerStateBenefitGrant {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,7 +43,6 @@ impl ::serde::Serialize for CustomerStateBenefitGrant {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +50,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrant {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateBenefitGrant {
     const EXPECTING: &'static str = "struct CustomerStateBenefitGrant";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "granted_at" => Some(3),
-            "benefit_id" => Some(4),
-            "benefit_type" => Some(5),
-            "benefit_metadata" => Some(6),
-            "properties" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "granted_at",
+        "benefit_id",
+        "benefit_type",
+        "benefit_metadata",
+        "properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -173,7 +167,6 @@ pub enum CustomerStateBenefitGrantProperties {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerStateBenefitGrantProperties {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -191,7 +184,6 @@ impl ::serde::Serialize for CustomerStateBenefitGrantProperties {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -286,34 +278,29 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateBenefitGrantProperties {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::BenefitGrantDiscordProperties> for CustomerStateBenefitGrantProperties {
     fn from(value: super::BenefitGrantDiscordProperties) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::BenefitGrantGitHubRepositoryProperties>
 for CustomerStateBenefitGrantProperties {
     fn from(value: super::BenefitGrantGitHubRepositoryProperties) -> Self {
         Self::GitHubRepository(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::BenefitGrantDownloadablesProperties>
 for CustomerStateBenefitGrantProperties {
     fn from(value: super::BenefitGrantDownloadablesProperties) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::BenefitGrantLicenseKeysProperties>
 for CustomerStateBenefitGrantProperties {
     fn from(value: super::BenefitGrantLicenseKeysProperties) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::BenefitGrantSlackSharedChannelProperties>
 for CustomerStateBenefitGrantProperties {
     fn from(value: super::BenefitGrantSlackSharedChannelProperties) -> Self {

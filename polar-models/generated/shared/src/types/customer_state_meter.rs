@@ -19,7 +19,6 @@ pub struct CustomerStateMeter {
     /// The balance of the meter, i.e. the difference between credited and consumed units.
     pub balance: f64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerStateMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for CustomerStateMeter {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateMeter {
     const EXPECTING: &'static str = "struct CustomerStateMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "meter_id" => Some(3),
-            "consumed_units" => Some(4),
-            "credited_units" => Some(5),
-            "balance" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "meter_id",
+        "consumed_units",
+        "credited_units",
+        "balance",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -50,7 +50,6 @@ pub struct CustomerStateSubscription {
     /// List of meters associated with the subscription.
     pub meters: Vec<super::CustomerStateSubscriptionMeter>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerStateSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -85,7 +84,6 @@ impl ::serde::Serialize for CustomerStateSubscription {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -93,36 +91,32 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscription {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateSubscription {
     const EXPECTING: &'static str = "struct CustomerStateSubscription";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "custom_field_data" => Some(3),
-            "metadata" => Some(4),
-            "status" => Some(5),
-            "amount" => Some(6),
-            "currency" => Some(7),
-            "recurring_interval" => Some(8),
-            "current_period_start" => Some(9),
-            "current_period_end" => Some(10),
-            "trial_start" => Some(11),
-            "trial_end" => Some(12),
-            "cancel_at_period_end" => Some(13),
-            "canceled_at" => Some(14),
-            "started_at" => Some(15),
-            "ends_at" => Some(16),
-            "product_id" => Some(17),
-            "discount_id" => Some(18),
-            "meters" => Some(19),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "custom_field_data",
+        "metadata",
+        "status",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "current_period_start",
+        "current_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "product_id",
+        "discount_id",
+        "meters",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

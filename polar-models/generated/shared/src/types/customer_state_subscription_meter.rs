@@ -19,7 +19,6 @@ pub struct CustomerStateSubscriptionMeter {
     /// The ID of the meter.
     pub meter_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerStateSubscriptionMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for CustomerStateSubscriptionMeter {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateSubscriptionMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerStateSubscriptionMeter {
     const EXPECTING: &'static str = "struct CustomerStateSubscriptionMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "consumed_units" => Some(3),
-            "credited_units" => Some(4),
-            "amount" => Some(5),
-            "meter_id" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "consumed_units",
+        "credited_units",
+        "amount",
+        "meter_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -73,7 +73,6 @@ pub struct CustomerSubscription {
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
     pub pending_update: Option<super::PendingSubscriptionUpdate>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -125,7 +124,6 @@ impl ::serde::Serialize for CustomerSubscription {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,50 +131,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscription {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscription {
     const EXPECTING: &'static str = "struct CustomerSubscription";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "status" => Some(7),
-            "current_period_start" => Some(8),
-            "current_period_end" => Some(9),
-            "current_meter_period_start" => Some(10),
-            "current_meter_period_end" => Some(11),
-            "trial_start" => Some(12),
-            "trial_end" => Some(13),
-            "cancel_at_period_end" => Some(14),
-            "canceled_at" => Some(15),
-            "started_at" => Some(16),
-            "ends_at" => Some(17),
-            "ended_at" => Some(18),
-            "past_due_at" => Some(19),
-            "pause_at_period_end" => Some(20),
-            "paused_at" => Some(21),
-            "resumes_at" => Some(22),
-            "customer_id" => Some(23),
-            "product_id" => Some(24),
-            "discount_id" => Some(25),
-            "checkout_id" => Some(26),
-            "seats" => Some(27),
-            "customer_cancellation_reason" => Some(28),
-            "customer_cancellation_comment" => Some(29),
-            "product" => Some(30),
-            "prices" => Some(31),
-            "meters" => Some(32),
-            "pending_update" => Some(33),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "status",
+        "current_period_start",
+        "current_period_end",
+        "current_meter_period_start",
+        "current_meter_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "ended_at",
+        "past_due_at",
+        "pause_at_period_end",
+        "paused_at",
+        "resumes_at",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "checkout_id",
+        "seats",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "product",
+        "prices",
+        "meters",
+        "pending_update",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -447,7 +441,6 @@ pub enum CustomerSubscriptionPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -460,7 +453,6 @@ impl ::serde::Serialize for CustomerSubscriptionPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -703,19 +695,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::LegacyRecurringProductPrice> for CustomerSubscriptionPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<super::ProductPrice> for CustomerSubscriptionPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionPricesItem {
     /// Creation timestamp of the object.
     ///

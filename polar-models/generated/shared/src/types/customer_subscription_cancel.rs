@@ -22,7 +22,6 @@ pub struct CustomerSubscriptionCancel {
     /// Customer feedback and why they decided to cancel.
     pub cancellation_comment: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +46,6 @@ impl ::serde::Serialize for CustomerSubscriptionCancel {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,19 +53,15 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionCancel {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
     const EXPECTING: &'static str = "struct CustomerSubscriptionCancel";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "cancel_at_period_end" => Some(0),
-            "cancellation_reason" => Some(1),
-            "cancellation_comment" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "cancel_at_period_end",
+        "cancellation_reason",
+        "cancellation_comment",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -87,7 +81,6 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionCancel {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionCancel {
     /// Sets `cancel_at_period_end` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -21,7 +21,6 @@ pub struct CustomerSubscriptionMeter {
     /// CustomerSubscriptionMeterMeter
     pub meter: super::CustomerSubscriptionMeterMeter,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,7 +43,6 @@ impl ::serde::Serialize for CustomerSubscriptionMeter {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +50,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionMeter {
     const EXPECTING: &'static str = "struct CustomerSubscriptionMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "consumed_units" => Some(3),
-            "credited_units" => Some(4),
-            "amount" => Some(5),
-            "meter_id" => Some(6),
-            "meter" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "consumed_units",
+        "credited_units",
+        "amount",
+        "meter_id",
+        "meter",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -12,7 +12,6 @@ pub struct CustomerSubscriptionPause {
     /// Date at which the paused subscription should automatically resume. If not set, it stays paused until resumed. Must be after the current period end.
     pub resumes_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionPause {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for CustomerSubscriptionPause {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,18 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionPause {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionPause {
     const EXPECTING: &'static str = "struct CustomerSubscriptionPause";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "pause_at_period_end" => Some(0),
-            "resumes_at" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["pause_at_period_end", "resumes_at"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -65,7 +56,6 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionPause {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionPause {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -76,7 +66,6 @@ impl CustomerSubscriptionPause {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionPause {
     /// Sets `resumes_at` to `Nullable::Value(value)`: sent with this value.
     #[inline]

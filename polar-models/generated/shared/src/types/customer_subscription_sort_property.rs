@@ -4,7 +4,7 @@
 /// CustomerSubscriptionSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerSubscriptionSortProperty {
     /// `"started_at"`
@@ -30,7 +30,6 @@ pub enum CustomerSubscriptionSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -45,38 +44,63 @@ impl CustomerSubscriptionSortProperty {
         "product",
         "-product",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::StartedAt,
+        Self::StartedAtDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::Status,
+        Self::StatusDesc,
+        Self::Organization,
+        Self::OrganizationDesc,
+        Self::Product,
+        Self::ProductDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "StartedAt",
+        "StartedAtDesc",
+        "Amount",
+        "AmountDesc",
+        "Status",
+        "StatusDesc",
+        "Organization",
+        "OrganizationDesc",
+        "Product",
+        "ProductDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::StartedAt => 0,
+                Self::StartedAtDesc => 1,
+                Self::Amount => 2,
+                Self::AmountDesc => 3,
+                Self::Status => 4,
+                Self::StatusDesc => 5,
+                Self::Organization => 6,
+                Self::OrganizationDesc => 7,
+                Self::Product => 8,
+                Self::ProductDesc => 9,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::StartedAt => "started_at",
-            Self::StartedAtDesc => "-started_at",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::Status => "status",
-            Self::StatusDesc => "-status",
-            Self::Organization => "organization",
-            Self::OrganizationDesc => "-organization",
-            Self::Product => "product",
-            Self::ProductDesc => "-product",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<&str> for CustomerSubscriptionSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "started_at" => Self::StartedAt,
-            "-started_at" => Self::StartedAtDesc,
-            "amount" => Self::Amount,
-            "-amount" => Self::AmountDesc,
-            "status" => Self::Status,
-            "-status" => Self::StatusDesc,
-            "organization" => Self::Organization,
-            "-organization" => Self::OrganizationDesc,
-            "product" => Self::Product,
-            "-product" => Self::ProductDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -7,7 +7,6 @@ pub struct CustomerSubscriptionUpdateProduct {
     /// Update subscription to another product.
     pub product_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerSubscriptionUpdateProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerSubscriptionUpdateProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateProduct {
     const EXPECTING: &'static str = "struct CustomerSubscriptionUpdateProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "product_id" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["product_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "product_id")
@@ -55,7 +47,6 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateProduct {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerSubscriptionUpdateProduct {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -35,7 +35,6 @@ pub struct CustomerTeamCreate {
     /// The email address of the team customer. Optional for team customers — if omitted, an owner with an email must be provided.
     pub email: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerTeamCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -73,7 +72,6 @@ impl ::serde::Serialize for CustomerTeamCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerTeamCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,26 +79,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTeamCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerTeamCreate {
     const EXPECTING: &'static str = "struct CustomerTeamCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "external_id" => Some(1),
-            "name" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "locale" => Some(5),
-            "organization_id" => Some(6),
-            "owner" => Some(7),
-            "type" => Some(8),
-            "email" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "external_id",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "owner",
+        "type",
+        "email",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -147,7 +141,6 @@ impl crate::__private::DecodeStruct for CustomerTeamCreate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerTeamCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -14,7 +14,7 @@
     )
 )]
 /// CustomerType
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerType {
     /// `"individual"`
@@ -24,50 +24,36 @@ pub enum CustomerType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "disputes",
-            feature = "license_keys",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl CustomerType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["individual", "team"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Individual, Self::Team];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Individual", "Team"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Individual => 0,
+                Self::Team => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "individual",
-            Self::Team => "team",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "disputes",
-            feature = "license_keys",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for CustomerType {
     fn from(value: &str) -> Self {
-        match value {
-            "individual" => Self::Individual,
-            "team" => Self::Team,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -31,7 +31,6 @@ pub struct CustomerUpdate {
     /// The customer type. Can only be upgraded from 'individual' to 'team', never downgraded.
     pub r#type: crate::Nullable<super::CustomerType>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,7 +65,6 @@ impl ::serde::Serialize for CustomerUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,24 +72,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerUpdate {
     const EXPECTING: &'static str = "struct CustomerUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "email" => Some(1),
-            "name" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "locale" => Some(5),
-            "external_id" => Some(6),
-            "type" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "email",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "external_id",
+        "type",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -132,7 +126,6 @@ impl crate::__private::DecodeStruct for CustomerUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -27,7 +27,6 @@ pub struct CustomerUpdateExternalId {
     /// Locale
     pub locale: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for CustomerUpdateExternalId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -58,7 +57,6 @@ impl ::serde::Serialize for CustomerUpdateExternalId {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdateExternalId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,22 +64,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdateExternalId {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for CustomerUpdateExternalId {
     const EXPECTING: &'static str = "struct CustomerUpdateExternalId";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "email" => Some(1),
-            "name" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "locale" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "email",
+        "name",
+        "billing_address",
+        "tax_id",
+        "locale",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -116,7 +110,6 @@ impl crate::__private::DecodeStruct for CustomerUpdateExternalId {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl CustomerUpdateExternalId {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -19,7 +19,6 @@ pub struct CustomerUpdatedFields {
         ::std::collections::BTreeMap<String, super::StringOrIntegerOrBoolean>,
     >,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for CustomerUpdatedFields {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for CustomerUpdatedFields {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,22 +56,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedFields {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerUpdatedFields {
     const EXPECTING: &'static str = "struct CustomerUpdatedFields";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "billing_name" => Some(1),
-            "email" => Some(2),
-            "billing_address" => Some(3),
-            "tax_id" => Some(4),
-            "metadata" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "billing_name",
+        "email",
+        "billing_address",
+        "tax_id",
+        "metadata",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

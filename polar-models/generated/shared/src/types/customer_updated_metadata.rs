@@ -15,7 +15,6 @@ pub struct CustomerUpdatedMetadata {
     /// CustomerUpdatedFields
     pub updated_fields: super::CustomerUpdatedFields,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for CustomerUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for CustomerUpdatedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43,21 +41,17 @@ impl<'de> ::serde::Deserialize<'de> for CustomerUpdatedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for CustomerUpdatedMetadata {
     const EXPECTING: &'static str = "struct CustomerUpdatedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "customer_id" => Some(0),
-            "customer_email" => Some(1),
-            "customer_name" => Some(2),
-            "customer_external_id" => Some(3),
-            "updated_fields" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "customer_id",
+        "customer_email",
+        "customer_name",
+        "customer_external_id",
+        "updated_fields",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -19,7 +19,6 @@ pub struct CustomerWallet {
     /// The currency of the wallet.
     pub currency: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for CustomerWallet {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,7 +39,6 @@ impl ::serde::Serialize for CustomerWallet {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,22 +46,18 @@ impl<'de> ::serde::Deserialize<'de> for CustomerWallet {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for CustomerWallet {
     const EXPECTING: &'static str = "struct CustomerWallet";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "balance" => Some(4),
-            "currency" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "balance",
+        "currency",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -4,7 +4,7 @@
 /// CustomerWalletSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum CustomerWalletSortProperty {
     /// `"created_at"`
@@ -18,7 +18,6 @@ pub enum CustomerWalletSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl CustomerWalletSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -27,26 +26,45 @@ impl CustomerWalletSortProperty {
         "balance",
         "-balance",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Balance,
+        Self::BalanceDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Balance",
+        "BalanceDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Balance => 2,
+                Self::BalanceDesc => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Balance => "balance",
-            Self::BalanceDesc => "-balance",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl From<&str> for CustomerWalletSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "balance" => Self::Balance,
-            "-balance" => Self::BalanceDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -13,7 +13,7 @@
     )
 )]
 /// DiscountDuration
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountDuration {
     /// `"once"`
@@ -25,50 +25,37 @@ pub enum DiscountDuration {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "discounts",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl DiscountDuration {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["once", "forever", "repeating"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Once, Self::Forever, Self::Repeating];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Once", "Forever", "Repeating"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Once => 0,
+                Self::Forever => 1,
+                Self::Repeating => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Once => "once",
-            Self::Forever => "forever",
-            Self::Repeating => "repeating",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "discounts",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for DiscountDuration {
     fn from(value: &str) -> Self {
-        match value {
-            "once" => Self::Once,
-            "forever" => Self::Forever,
-            "repeating" => Self::Repeating,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -37,7 +37,6 @@ pub struct DiscountProduct {
     /// The ID of the organization owning the product.
     pub organization_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 impl ::serde::Serialize for DiscountProduct {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,7 +67,6 @@ impl ::serde::Serialize for DiscountProduct {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 impl<'de> ::serde::Deserialize<'de> for DiscountProduct {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,32 +74,28 @@ impl<'de> ::serde::Deserialize<'de> for DiscountProduct {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "discounts"))]
 impl crate::__private::DecodeStruct for DiscountProduct {
     const EXPECTING: &'static str = "struct DiscountProduct";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "id" => Some(1),
-            "created_at" => Some(2),
-            "modified_at" => Some(3),
-            "trial_interval" => Some(4),
-            "trial_interval_count" => Some(5),
-            "name" => Some(6),
-            "description" => Some(7),
-            "visibility" => Some(8),
-            "recurring_interval" => Some(9),
-            "recurring_interval_count" => Some(10),
-            "meter_interval" => Some(11),
-            "meter_interval_count" => Some(12),
-            "is_recurring" => Some(13),
-            "is_archived" => Some(14),
-            "organization_id" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

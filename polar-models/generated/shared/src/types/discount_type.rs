@@ -13,7 +13,7 @@
     )
 )]
 /// DiscountType
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DiscountType {
     /// `"fixed"`
@@ -23,48 +23,36 @@ pub enum DiscountType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "discounts",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl DiscountType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["fixed", "percentage"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Fixed, Self::Percentage];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Fixed", "Percentage"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Fixed => 0,
+                Self::Percentage => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fixed => "fixed",
-            Self::Percentage => "percentage",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "discounts",
-            feature = "orders",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for DiscountType {
     fn from(value: &str) -> Self {
-        match value {
-            "fixed" => Self::Fixed,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

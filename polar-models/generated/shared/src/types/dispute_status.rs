@@ -7,7 +7,7 @@
     )
 )]
 /// DisputeStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum DisputeStatus {
     /// `"prevented"`
@@ -25,12 +25,6 @@ pub enum DisputeStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds")
-    )
-)]
 impl DisputeStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -41,35 +35,51 @@ impl DisputeStatus {
         "lost",
         "won",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Prevented,
+        Self::EarlyWarning,
+        Self::NeedsResponse,
+        Self::UnderReview,
+        Self::Lost,
+        Self::Won,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Prevented",
+        "EarlyWarning",
+        "NeedsResponse",
+        "UnderReview",
+        "Lost",
+        "Won",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Prevented => 0,
+                Self::EarlyWarning => 1,
+                Self::NeedsResponse => 2,
+                Self::UnderReview => 3,
+                Self::Lost => 4,
+                Self::Won => 5,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Prevented => "prevented",
-            Self::EarlyWarning => "early_warning",
-            Self::NeedsResponse => "needs_response",
-            Self::UnderReview => "under_review",
-            Self::Lost => "lost",
-            Self::Won => "won",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "disputes", feature = "refunds")
-    )
-)]
 impl From<&str> for DisputeStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "prevented" => Self::Prevented,
-            "early_warning" => Self::EarlyWarning,
-            "needs_response" => Self::NeedsResponse,
-            "under_review" => Self::UnderReview,
-            "lost" => Self::Lost,
-            "won" => Self::Won,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

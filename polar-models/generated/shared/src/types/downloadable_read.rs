@@ -11,7 +11,6 @@ pub struct DownloadableRead {
     /// FileDownload
     pub file: super::FileDownload,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for DownloadableRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for DownloadableRead {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableRead {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for DownloadableRead {
     const EXPECTING: &'static str = "struct DownloadableRead";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "benefit_id" => Some(1),
-            "file" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["id", "benefit_id", "file"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -31,7 +31,6 @@ pub struct EventCreateCustomer {
     /// ID of the member within the customer's organization who performed the action. Used for member-level attribution in B2B.
     pub member_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventCreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,7 +63,6 @@ impl ::serde::Serialize for EventCreateCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,24 +70,20 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventCreateCustomer {
     const EXPECTING: &'static str = "struct EventCreateCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "timestamp" => Some(0),
-            "name" => Some(1),
-            "organization_id" => Some(2),
-            "external_id" => Some(3),
-            "parent_id" => Some(4),
-            "metadata" => Some(5),
-            "customer_id" => Some(6),
-            "member_id" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "timestamp",
+        "name",
+        "organization_id",
+        "external_id",
+        "parent_id",
+        "metadata",
+        "customer_id",
+        "member_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -144,7 +138,6 @@ impl crate::__private::DecodeStruct for EventCreateCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventCreateCustomer {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -161,7 +154,6 @@ impl EventCreateCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventCreateCustomer {
     /// Sets `timestamp` to `Some(value)`.
     #[inline]

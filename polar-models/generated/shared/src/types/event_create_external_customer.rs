@@ -31,7 +31,6 @@ pub struct EventCreateExternalCustomer {
     /// ID of the member in your system within the customer's organization who performed the action. Used for member-level attribution in B2B.
     pub external_member_id: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventCreateExternalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,7 +63,6 @@ impl ::serde::Serialize for EventCreateExternalCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,24 +70,20 @@ impl<'de> ::serde::Deserialize<'de> for EventCreateExternalCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventCreateExternalCustomer {
     const EXPECTING: &'static str = "struct EventCreateExternalCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "timestamp" => Some(0),
-            "name" => Some(1),
-            "organization_id" => Some(2),
-            "external_id" => Some(3),
-            "parent_id" => Some(4),
-            "metadata" => Some(5),
-            "external_customer_id" => Some(6),
-            "external_member_id" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "timestamp",
+        "name",
+        "organization_id",
+        "external_id",
+        "parent_id",
+        "metadata",
+        "external_customer_id",
+        "external_member_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -144,7 +138,6 @@ impl crate::__private::DecodeStruct for EventCreateExternalCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventCreateExternalCustomer {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -161,7 +154,6 @@ impl EventCreateExternalCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventCreateExternalCustomer {
     /// Sets `timestamp` to `Some(value)`.
     #[inline]

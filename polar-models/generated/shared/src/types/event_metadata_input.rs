@@ -17,7 +17,6 @@ pub struct EventMetadataInput {
         super::MetadataValue,
     >,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25,18 +24,11 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataInput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventMetadataInput {
     const EXPECTING: &'static str = "struct EventMetadataInput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "_cost" => Some(0),
-            "_llm" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["_cost", "_llm"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut additional_properties = ::std::collections::BTreeMap::new();
@@ -58,7 +50,6 @@ impl crate::__private::DecodeStruct for EventMetadataInput {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventMetadataInput {
     /// Sets `cost` to `Some(value)`.
     #[inline]

@@ -17,7 +17,6 @@ pub struct EventMetadataOutput {
         super::MetadataValue,
     >,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -25,18 +24,11 @@ impl<'de> ::serde::Deserialize<'de> for EventMetadataOutput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventMetadataOutput {
     const EXPECTING: &'static str = "struct EventMetadataOutput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "_cost" => Some(0),
-            "_llm" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["_cost", "_llm"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut additional_properties = ::std::collections::BTreeMap::new();

@@ -17,7 +17,6 @@ pub struct EventName {
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventName {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for EventName {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for EventName {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventName {
     const EXPECTING: &'static str = "struct EventName";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "label" => Some(1),
-            "source" => Some(2),
-            "occurrences" => Some(3),
-            "first_seen" => Some(4),
-            "last_seen" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "label",
+        "source",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -19,7 +19,6 @@ pub struct EventType {
     /// The ID of the organization owning the event type.
     pub organization_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl ::serde::Serialize for EventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for EventType {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for EventType {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl crate::__private::DecodeStruct for EventType {
     const EXPECTING: &'static str = "struct EventType";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "label" => Some(4),
-            "label_property_selector" => Some(5),
-            "organization_id" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "label",
+        "label_property_selector",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct EventTypeUpdate {
     /// Property path to extract dynamic label from event metadata (e.g., 'subject' or 'metadata.subject').
     pub label_property_selector: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl ::serde::Serialize for EventTypeUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for EventTypeUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,18 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl crate::__private::DecodeStruct for EventTypeUpdate {
     const EXPECTING: &'static str = "struct EventTypeUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "label" => Some(0),
-            "label_property_selector" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["label", "label_property_selector"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -70,7 +61,6 @@ impl crate::__private::DecodeStruct for EventTypeUpdate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl EventTypeUpdate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -81,7 +71,6 @@ impl EventTypeUpdate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl EventTypeUpdate {
     /// Sets `label_property_selector` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -27,7 +27,6 @@ pub struct EventTypeWithStats {
     /// The last time the event occurred.
     pub last_seen: super::chrono::DateTime<super::chrono::Utc>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl ::serde::Serialize for EventTypeWithStats {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -61,7 +60,6 @@ impl ::serde::Serialize for EventTypeWithStats {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,27 +67,23 @@ impl<'de> ::serde::Deserialize<'de> for EventTypeWithStats {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl crate::__private::DecodeStruct for EventTypeWithStats {
     const EXPECTING: &'static str = "struct EventTypeWithStats";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "name" => Some(3),
-            "label" => Some(4),
-            "label_property_selector" => Some(5),
-            "organization_id" => Some(6),
-            "source" => Some(7),
-            "occurrences" => Some(8),
-            "first_seen" => Some(9),
-            "last_seen" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "name",
+        "label",
+        "label_property_selector",
+        "organization_id",
+        "source",
+        "occurrences",
+        "first_seen",
+        "last_seen",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

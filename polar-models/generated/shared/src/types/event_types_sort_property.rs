@@ -4,7 +4,7 @@
 /// EventTypesSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum EventTypesSortProperty {
     /// `"name"`
@@ -30,7 +30,6 @@ pub enum EventTypesSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl EventTypesSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -45,38 +44,63 @@ impl EventTypesSortProperty {
         "last_seen",
         "-last_seen",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Name,
+        Self::NameDesc,
+        Self::Label,
+        Self::LabelDesc,
+        Self::Occurrences,
+        Self::OccurrencesDesc,
+        Self::FirstSeen,
+        Self::FirstSeenDesc,
+        Self::LastSeen,
+        Self::LastSeenDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Name",
+        "NameDesc",
+        "Label",
+        "LabelDesc",
+        "Occurrences",
+        "OccurrencesDesc",
+        "FirstSeen",
+        "FirstSeenDesc",
+        "LastSeen",
+        "LastSeenDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Name => 0,
+                Self::NameDesc => 1,
+                Self::Label => 2,
+                Self::LabelDesc => 3,
+                Self::Occurrences => 4,
+                Self::OccurrencesDesc => 5,
+                Self::FirstSeen => 6,
+                Self::FirstSeenDesc => 7,
+                Self::LastSeen => 8,
+                Self::LastSeenDesc => 9,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Name => "name",
-            Self::NameDesc => "-name",
-            Self::Label => "label",
-            Self::LabelDesc => "-label",
-            Self::Occurrences => "occurrences",
-            Self::OccurrencesDesc => "-occurrences",
-            Self::FirstSeen => "first_seen",
-            Self::FirstSeenDesc => "-first_seen",
-            Self::LastSeen => "last_seen",
-            Self::LastSeenDesc => "-last_seen",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "event_types"))]
 impl From<&str> for EventTypesSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "name" => Self::Name,
-            "-name" => Self::NameDesc,
-            "label" => Self::Label,
-            "-label" => Self::LabelDesc,
-            "occurrences" => Self::Occurrences,
-            "-occurrences" => Self::OccurrencesDesc,
-            "first_seen" => Self::FirstSeen,
-            "-first_seen" => Self::FirstSeenDesc,
-            "last_seen" => Self::LastSeen,
-            "-last_seen" => Self::LastSeenDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -7,7 +7,6 @@ pub struct EventsIngest {
     /// List of events to ingest.
     pub events: Vec<super::EventsIngestEventsItem>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventsIngest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for EventsIngest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventsIngest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventsIngest {
     const EXPECTING: &'static str = "struct EventsIngest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "events" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["events"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "events")
@@ -52,7 +44,6 @@ impl crate::__private::DecodeStruct for EventsIngest {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventsIngest {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -72,7 +63,6 @@ pub enum EventsIngestEventsItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventsIngestEventsItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -85,7 +75,6 @@ impl ::serde::Serialize for EventsIngestEventsItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -148,19 +137,16 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestEventsItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl From<super::EventCreateCustomer> for EventsIngestEventsItem {
     fn from(value: super::EventCreateCustomer) -> Self {
         Self::EventCreateCustomer(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl From<super::EventCreateExternalCustomer> for EventsIngestEventsItem {
     fn from(value: super::EventCreateExternalCustomer) -> Self {
         Self::EventCreateExternalCustomer(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl EventsIngestEventsItem {
     /// The timestamp of the event.
     ///

@@ -11,7 +11,6 @@ pub struct EventsIngestResponse {
     /// Defaults to `0` when not sent.
     pub duplicates: Option<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for EventsIngestResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,7 +27,6 @@ impl ::serde::Serialize for EventsIngestResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -36,18 +34,11 @@ impl<'de> ::serde::Deserialize<'de> for EventsIngestResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for EventsIngestResponse {
     const EXPECTING: &'static str = "struct EventsIngestResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "inserted" => Some(0),
-            "duplicates" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["inserted", "duplicates"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -18,7 +18,6 @@ pub enum FileCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for FileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,7 +32,6 @@ impl ::serde::Serialize for FileCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for FileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -131,31 +129,26 @@ impl<'de> ::serde::Deserialize<'de> for FileCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl From<super::DownloadableFileCreate> for FileCreate {
     fn from(value: super::DownloadableFileCreate) -> Self {
         Self::Downloadable(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl From<super::ProductMediaFileCreate> for FileCreate {
     fn from(value: super::ProductMediaFileCreate) -> Self {
         Self::ProductMedia(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl From<super::OrganizationAvatarFileCreate> for FileCreate {
     fn from(value: super::OrganizationAvatarFileCreate) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl From<super::SupportCaseAttachmentFileCreate> for FileCreate {
     fn from(value: super::SupportCaseAttachmentFileCreate) -> Self {
         Self::SupportCaseAttachment(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl FileCreate {
     /// Organization Id
     ///

@@ -9,7 +9,6 @@ pub struct FilePatch {
     /// Version
     pub version: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for FilePatch {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for FilePatch {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for FilePatch {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,18 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for FilePatch {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for FilePatch {
     const EXPECTING: &'static str = "struct FilePatch";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "version" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["name", "version"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -65,7 +56,6 @@ impl crate::__private::DecodeStruct for FilePatch {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl FilePatch {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -7,7 +7,7 @@
     )
 )]
 /// FileServiceTypes
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FileServiceTypes {
     /// `"downloadable"`
@@ -21,12 +21,6 @@ pub enum FileServiceTypes {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "files")
-    )
-)]
 impl FileServiceTypes {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -35,31 +29,45 @@ impl FileServiceTypes {
         "organization_avatar",
         "support_case_attachment",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Downloadable,
+        Self::ProductMedia,
+        Self::OrganizationAvatar,
+        Self::SupportCaseAttachment,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Downloadable",
+        "ProductMedia",
+        "OrganizationAvatar",
+        "SupportCaseAttachment",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Downloadable => 0,
+                Self::ProductMedia => 1,
+                Self::OrganizationAvatar => 2,
+                Self::SupportCaseAttachment => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Downloadable => "downloadable",
-            Self::ProductMedia => "product_media",
-            Self::OrganizationAvatar => "organization_avatar",
-            Self::SupportCaseAttachment => "support_case_attachment",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "files")
-    )
-)]
 impl From<&str> for FileServiceTypes {
     fn from(value: &str) -> Self {
-        match value {
-            "downloadable" => Self::Downloadable,
-            "product_media" => Self::ProductMedia,
-            "organization_avatar" => Self::OrganizationAvatar,
-            "support_case_attachment" => Self::SupportCaseAttachment,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -39,7 +39,6 @@ pub struct FileUpload {
     /// Size Readable
     pub size_readable: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for FileUpload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -70,7 +69,6 @@ impl ::serde::Serialize for FileUpload {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for FileUpload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -78,32 +76,28 @@ impl<'de> ::serde::Deserialize<'de> for FileUpload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for FileUpload {
     const EXPECTING: &'static str = "struct FileUpload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "organization_id" => Some(1),
-            "name" => Some(2),
-            "path" => Some(3),
-            "mime_type" => Some(4),
-            "size" => Some(5),
-            "storage_version" => Some(6),
-            "checksum_etag" => Some(7),
-            "checksum_sha256_base64" => Some(8),
-            "checksum_sha256_hex" => Some(9),
-            "last_modified_at" => Some(10),
-            "upload" => Some(11),
-            "version" => Some(12),
-            "is_uploaded" => Some(13),
-            "service" => Some(14),
-            "size_readable" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "name",
+        "path",
+        "mime_type",
+        "size",
+        "storage_version",
+        "checksum_etag",
+        "checksum_sha256_base64",
+        "checksum_sha256_hex",
+        "last_modified_at",
+        "upload",
+        "version",
+        "is_uploaded",
+        "service",
+        "size_readable",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct FileUploadCompleted {
     /// Parts
     pub parts: Vec<super::S3FileUploadCompletedPart>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for FileUploadCompleted {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for FileUploadCompleted {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for FileUploadCompleted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for FileUploadCompleted {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for FileUploadCompleted {
     const EXPECTING: &'static str = "struct FileUploadCompleted";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "path" => Some(1),
-            "parts" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["id", "path", "parts"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -80,7 +70,6 @@ impl crate::__private::DecodeStruct for FileUploadCompleted {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl FileUploadCompleted {
     /// A value with the required properties given and every optional
     /// one left out.

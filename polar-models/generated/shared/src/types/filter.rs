@@ -14,12 +14,6 @@ pub struct Filter {
     /// Clauses
     pub clauses: Vec<super::FilterClausesItem>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for Filter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,12 +26,6 @@ impl ::serde::Serialize for Filter {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Filter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45,23 +33,11 @@ impl<'de> ::serde::Deserialize<'de> for Filter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for Filter {
     const EXPECTING: &'static str = "struct Filter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "conjunction" => Some(0),
-            "clauses" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["conjunction", "clauses"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -78,12 +54,6 @@ impl crate::__private::DecodeStruct for Filter {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl Filter {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -111,12 +81,6 @@ pub enum FilterClausesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for FilterClausesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -129,12 +93,6 @@ impl ::serde::Serialize for FilterClausesItem {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -175,34 +133,16 @@ impl<'de> ::serde::Deserialize<'de> for FilterClausesItem {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<super::FilterClause> for FilterClausesItem {
     fn from(value: super::FilterClause) -> Self {
         Self::Clause(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<super::Filter> for FilterClausesItem {
     fn from(value: super::Filter) -> Self {
         Self::Filter(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl FilterClausesItem {
     /// A [`Clause`](Self::Clause) built with [`FilterClause::new`](super::FilterClause::new) (`property`, `operator`, `value`): every optional property left out (build the member itself to set some).
     #[inline]

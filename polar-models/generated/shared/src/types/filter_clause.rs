@@ -16,12 +16,6 @@ pub struct FilterClause {
     /// Value
     pub value: super::StringOrIntegerOrBoolean,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for FilterClause {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,12 +33,6 @@ impl ::serde::Serialize for FilterClause {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for FilterClause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for FilterClause {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for FilterClause {
     const EXPECTING: &'static str = "struct FilterClause";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "property" => Some(0),
-            "operator" => Some(1),
-            "value" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["property", "operator", "value"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -100,12 +75,6 @@ impl crate::__private::DecodeStruct for FilterClause {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl FilterClause {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -7,7 +7,7 @@
     )
 )]
 /// FilterOperator
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum FilterOperator {
     /// `"eq"`
@@ -29,12 +29,6 @@ pub enum FilterOperator {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl FilterOperator {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -47,39 +41,57 @@ impl FilterOperator {
         "like",
         "not_like",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Eq,
+        Self::Ne,
+        Self::Gt,
+        Self::Gte,
+        Self::Lt,
+        Self::Lte,
+        Self::Like,
+        Self::NotLike,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Eq",
+        "Ne",
+        "Gt",
+        "Gte",
+        "Lt",
+        "Lte",
+        "Like",
+        "NotLike",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Eq => 0,
+                Self::Ne => 1,
+                Self::Gt => 2,
+                Self::Gte => 3,
+                Self::Lt => 4,
+                Self::Lte => 5,
+                Self::Like => 6,
+                Self::NotLike => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "eq",
-            Self::Ne => "ne",
-            Self::Gt => "gt",
-            Self::Gte => "gte",
-            Self::Lt => "lt",
-            Self::Lte => "lte",
-            Self::Like => "like",
-            Self::NotLike => "not_like",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<&str> for FilterOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "eq" => Self::Eq,
-            "ne" => Self::Ne,
-            "gt" => Self::Gt,
-            "gte" => Self::Gte,
-            "lt" => Self::Lt,
-            "lte" => Self::Lte,
-            "like" => Self::Like,
-            "not_like" => Self::NotLike,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

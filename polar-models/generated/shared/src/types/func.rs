@@ -7,7 +7,7 @@
     )
 )]
 /// Func
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum Func {
     /// `"sum"`
@@ -21,40 +21,38 @@ pub enum Func {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl Func {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["sum", "max", "min", "avg"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Sum, Self::Max, Self::Min, Self::Avg];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Sum", "Max", "Min", "Avg"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Sum => 0,
+                Self::Max => 1,
+                Self::Min => 2,
+                Self::Avg => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "sum",
-            Self::Max => "max",
-            Self::Min => "min",
-            Self::Avg => "avg",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<&str> for Func {
     fn from(value: &str) -> Self {
-        match value {
-            "sum" => Self::Sum,
-            "max" => Self::Max,
-            "min" => Self::Min,
-            "avg" => Self::Avg,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -40,40 +40,6 @@ pub struct HttpValidationError {
     /// Detail
     pub detail: Option<Vec<super::ValidationError>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for HttpValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -89,40 +55,6 @@ impl ::serde::Serialize for HttpValidationError {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -130,50 +62,11 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for HttpValidationError {
     const EXPECTING: &'static str = "struct HttpValidationError";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "detail" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "detail")

@@ -27,7 +27,6 @@ pub struct IntrospectTokenResponse {
     /// Iat
     pub iat: i64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for IntrospectTokenResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -53,7 +52,6 @@ impl ::serde::Serialize for IntrospectTokenResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +59,23 @@ impl<'de> ::serde::Deserialize<'de> for IntrospectTokenResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for IntrospectTokenResponse {
     const EXPECTING: &'static str = "struct IntrospectTokenResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "active" => Some(0),
-            "client_id" => Some(1),
-            "token_type" => Some(2),
-            "scope" => Some(3),
-            "sub_type" => Some(4),
-            "sub" => Some(5),
-            "organizations" => Some(6),
-            "aud" => Some(7),
-            "iss" => Some(8),
-            "exp" => Some(9),
-            "iat" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "active",
+        "client_id",
+        "token_type",
+        "scope",
+        "sub_type",
+        "sub",
+        "organizations",
+        "aud",
+        "iss",
+        "exp",
+        "iat",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -23,18 +23,6 @@ pub enum LegacyRecurringProductPrice {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for LegacyRecurringProductPrice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,18 +35,6 @@ impl ::serde::Serialize for LegacyRecurringProductPrice {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -167,52 +143,16 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPrice {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::LegacyRecurringProductPriceFixed> for LegacyRecurringProductPrice {
     fn from(value: super::LegacyRecurringProductPriceFixed) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<super::LegacyRecurringProductPriceCustom> for LegacyRecurringProductPrice {
     fn from(value: super::LegacyRecurringProductPriceCustom) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl LegacyRecurringProductPrice {
     /// Creation timestamp of the object.
     ///

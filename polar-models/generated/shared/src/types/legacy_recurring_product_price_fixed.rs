@@ -44,18 +44,6 @@ pub struct LegacyRecurringProductPriceFixed {
     /// Legacy
     pub legacy: super::ConstBool<true>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -83,18 +71,6 @@ impl ::serde::Serialize for LegacyRecurringProductPriceFixed {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -102,40 +78,25 @@ impl<'de> ::serde::Deserialize<'de> for LegacyRecurringProductPriceFixed {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for LegacyRecurringProductPriceFixed {
     const EXPECTING: &'static str = "struct LegacyRecurringProductPriceFixed";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "type" => Some(9),
-            "recurring_interval" => Some(10),
-            "price_amount" => Some(11),
-            "legacy" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "source",
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "is_archived",
+        "product_id",
+        "type",
+        "recurring_interval",
+        "price_amount",
+        "legacy",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

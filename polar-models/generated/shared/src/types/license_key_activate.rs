@@ -40,12 +40,6 @@ pub struct LicenseKeyActivate {
     /// You can store up to **50 key-value pairs**.
     pub meta: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl ::serde::Serialize for LicenseKeyActivate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,12 +62,6 @@ impl ::serde::Serialize for LicenseKeyActivate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -81,26 +69,17 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl crate::__private::DecodeStruct for LicenseKeyActivate {
     const EXPECTING: &'static str = "struct LicenseKeyActivate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "label" => Some(2),
-            "conditions" => Some(3),
-            "meta" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "key",
+        "organization_id",
+        "label",
+        "conditions",
+        "meta",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -147,12 +126,6 @@ impl crate::__private::DecodeStruct for LicenseKeyActivate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyActivate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -166,12 +139,6 @@ impl LicenseKeyActivate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyActivate {
     /// Sets `conditions` to `Some(value)`.
     #[inline]

@@ -22,12 +22,6 @@ pub struct LicenseKeyActivationBase {
     /// Modified At
     pub modified_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl ::serde::Serialize for LicenseKeyActivationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,12 +42,6 @@ impl ::serde::Serialize for LicenseKeyActivationBase {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +49,18 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationBase {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl crate::__private::DecodeStruct for LicenseKeyActivationBase {
     const EXPECTING: &'static str = "struct LicenseKeyActivationBase";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "license_key_id" => Some(1),
-            "label" => Some(2),
-            "meta" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "license_key_id",
+        "label",
+        "meta",
+        "created_at",
+        "modified_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

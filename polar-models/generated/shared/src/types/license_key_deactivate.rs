@@ -16,12 +16,6 @@ pub struct LicenseKeyDeactivate {
     /// Activation Id
     pub activation_id: super::uuid::Uuid,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl ::serde::Serialize for LicenseKeyDeactivate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,12 +33,6 @@ impl ::serde::Serialize for LicenseKeyDeactivate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyDeactivate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl crate::__private::DecodeStruct for LicenseKeyDeactivate {
     const EXPECTING: &'static str = "struct LicenseKeyDeactivate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "activation_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["key", "organization_id", "activation_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -104,12 +79,6 @@ impl crate::__private::DecodeStruct for LicenseKeyDeactivate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyDeactivate {
     /// A value with the required properties given and every optional
     /// one left out.

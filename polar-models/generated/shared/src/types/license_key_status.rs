@@ -7,7 +7,7 @@
     )
 )]
 /// LicenseKeyStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LicenseKeyStatus {
     /// `"granted"`
@@ -19,38 +19,37 @@ pub enum LicenseKeyStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["granted", "revoked", "disabled"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Granted, Self::Revoked, Self::Disabled];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Granted", "Revoked", "Disabled"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Granted => 0,
+                Self::Revoked => 1,
+                Self::Disabled => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Granted => "granted",
-            Self::Revoked => "revoked",
-            Self::Disabled => "disabled",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl From<&str> for LicenseKeyStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "granted" => Self::Granted,
-            "revoked" => Self::Revoked,
-            "disabled" => Self::Disabled,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

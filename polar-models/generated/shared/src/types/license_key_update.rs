@@ -17,7 +17,6 @@ pub struct LicenseKeyUpdate {
     /// Expires At
     pub expires_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl ::serde::Serialize for LicenseKeyUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,7 +45,6 @@ impl ::serde::Serialize for LicenseKeyUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,21 +52,17 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyUpdate {
     const EXPECTING: &'static str = "struct LicenseKeyUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "status" => Some(0),
-            "usage" => Some(1),
-            "limit_activations" => Some(2),
-            "limit_usage" => Some(3),
-            "expires_at" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "status",
+        "usage",
+        "limit_activations",
+        "limit_usage",
+        "expires_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -94,7 +88,6 @@ impl crate::__private::DecodeStruct for LicenseKeyUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "license_keys"))]
 impl LicenseKeyUpdate {
     /// Sets `status` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -34,12 +34,6 @@ pub struct LicenseKeyValidate {
     /// You can store up to **50 key-value pairs**.
     pub conditions: Option<::std::collections::BTreeMap<String, super::MetadataValue>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl ::serde::Serialize for LicenseKeyValidate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -70,12 +64,6 @@ impl ::serde::Serialize for LicenseKeyValidate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,28 +71,19 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyValidate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl crate::__private::DecodeStruct for LicenseKeyValidate {
     const EXPECTING: &'static str = "struct LicenseKeyValidate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "key" => Some(0),
-            "organization_id" => Some(1),
-            "activation_id" => Some(2),
-            "benefit_id" => Some(3),
-            "customer_id" => Some(4),
-            "increment_usage" => Some(5),
-            "conditions" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "key",
+        "organization_id",
+        "activation_id",
+        "benefit_id",
+        "customer_id",
+        "increment_usage",
+        "conditions",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -156,12 +135,6 @@ impl crate::__private::DecodeStruct for LicenseKeyValidate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyValidate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -177,12 +150,6 @@ impl LicenseKeyValidate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "license_keys")
-    )
-)]
 impl LicenseKeyValidate {
     /// Sets `activation_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

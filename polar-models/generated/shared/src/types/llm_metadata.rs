@@ -21,7 +21,6 @@ pub struct LlmMetadata {
     /// The total number of LLM tokens used for the event.
     pub total_tokens: i64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for LlmMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for LlmMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,24 +57,20 @@ impl<'de> ::serde::Deserialize<'de> for LlmMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for LlmMetadata {
     const EXPECTING: &'static str = "struct LlmMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "vendor" => Some(0),
-            "model" => Some(1),
-            "prompt" => Some(2),
-            "response" => Some(3),
-            "input_tokens" => Some(4),
-            "cached_input_tokens" => Some(5),
-            "output_tokens" => Some(6),
-            "total_tokens" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "vendor",
+        "model",
+        "prompt",
+        "response",
+        "input_tokens",
+        "cached_input_tokens",
+        "output_tokens",
+        "total_tokens",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -134,7 +128,6 @@ impl crate::__private::DecodeStruct for LlmMetadata {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl LlmMetadata {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -157,7 +150,6 @@ impl LlmMetadata {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl LlmMetadata {
     /// Sets `prompt` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -33,19 +33,6 @@ pub struct Member {
     /// The role of the member within the customer.
     pub role: super::MemberRole,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customers",
-            feature = "members"
-        )
-    )
-)]
 impl ::serde::Serialize for Member {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,19 +51,6 @@ impl ::serde::Serialize for Member {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customers",
-            feature = "members"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Member {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,36 +58,20 @@ impl<'de> ::serde::Deserialize<'de> for Member {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customers",
-            feature = "members"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for Member {
     const EXPECTING: &'static str = "struct Member";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "email" => Some(4),
-            "name" => Some(5),
-            "external_id" => Some(6),
-            "role" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "email",
+        "name",
+        "external_id",
+        "role",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -17,7 +17,6 @@ pub struct MemberCreateFromCustomer {
     /// Defaults to `"member"` when not sent.
     pub role: Option<super::Role>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for MemberCreateFromCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for MemberCreateFromCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47,20 +45,11 @@ impl<'de> ::serde::Deserialize<'de> for MemberCreateFromCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for MemberCreateFromCustomer {
     const EXPECTING: &'static str = "struct MemberCreateFromCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "email" => Some(0),
-            "name" => Some(1),
-            "external_id" => Some(2),
-            "role" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["email", "name", "external_id", "role"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -88,7 +77,6 @@ impl crate::__private::DecodeStruct for MemberCreateFromCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl MemberCreateFromCustomer {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -101,7 +89,6 @@ impl MemberCreateFromCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl MemberCreateFromCustomer {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -11,7 +11,6 @@ pub struct MemberOwnerCreate {
     /// The ID of the member in your system. This must be unique within the customer.
     pub external_id: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for MemberOwnerCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for MemberOwnerCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for MemberOwnerCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for MemberOwnerCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for MemberOwnerCreate {
     const EXPECTING: &'static str = "struct MemberOwnerCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "email" => Some(0),
-            "name" => Some(1),
-            "external_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["email", "name", "external_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -77,7 +67,6 @@ impl crate::__private::DecodeStruct for MemberOwnerCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl MemberOwnerCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -89,7 +78,6 @@ impl MemberOwnerCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl MemberOwnerCreate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -14,7 +14,7 @@
     )
 )]
 /// MemberRole
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberRole {
     /// `"owner"`
@@ -26,52 +26,37 @@ pub enum MemberRole {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customers",
-            feature = "members"
-        )
-    )
-)]
 impl MemberRole {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["owner", "billing_manager", "member"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Owner, Self::BillingManager, Self::Member];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Owner", "BillingManager", "Member"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Owner => 0,
+                Self::BillingManager => 1,
+                Self::Member => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Owner => "owner",
-            Self::BillingManager => "billing_manager",
-            Self::Member => "member",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customers",
-            feature = "members"
-        )
-    )
-)]
 impl From<&str> for MemberRole {
     fn from(value: &str) -> Self {
-        match value {
-            "owner" => Self::Owner,
-            "billing_manager" => Self::BillingManager,
-            "member" => Self::Member,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -4,7 +4,7 @@
 /// MemberSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MemberSortProperty {
     /// `"created_at"`
@@ -14,26 +14,36 @@ pub enum MemberSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl MemberSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["created_at", "-created_at"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::CreatedAt, Self::CreatedAtDesc];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["CreatedAt", "CreatedAtDesc"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl From<&str> for MemberSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -11,7 +11,6 @@ pub struct MemberUpdate {
     /// The role of the member within the customer.
     pub role: crate::Nullable<super::MemberRole>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for MemberUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for MemberUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for MemberUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for MemberUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl crate::__private::DecodeStruct for MemberUpdate {
     const EXPECTING: &'static str = "struct MemberUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "email" => Some(1),
-            "role" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["name", "email", "role"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -72,7 +62,6 @@ impl crate::__private::DecodeStruct for MemberUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl MemberUpdate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -34,12 +34,6 @@ pub struct Meter {
     /// Whether the meter is archived and the time it was archived.
     pub archived_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for Meter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -69,12 +63,6 @@ impl ::serde::Serialize for Meter {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Meter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,33 +70,24 @@ impl<'de> ::serde::Deserialize<'de> for Meter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for Meter {
     const EXPECTING: &'static str = "struct Meter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "id" => Some(3),
-            "name" => Some(4),
-            "unit" => Some(5),
-            "custom_label" => Some(6),
-            "custom_multiplier" => Some(7),
-            "filter" => Some(8),
-            "aggregation" => Some(9),
-            "organization_id" => Some(10),
-            "archived_at" => Some(11),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "organization_id",
+        "archived_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -223,12 +202,6 @@ pub enum MeterAggregation {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for MeterAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -242,12 +215,6 @@ impl ::serde::Serialize for MeterAggregation {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -302,45 +269,21 @@ impl<'de> ::serde::Deserialize<'de> for MeterAggregation {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<super::CountAggregation> for MeterAggregation {
     fn from(value: super::CountAggregation) -> Self {
         Self::Count(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<super::PropertyAggregation> for MeterAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
         Self::Property(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl From<super::UniqueAggregation> for MeterAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl MeterAggregation {
     /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
     #[inline]

@@ -33,7 +33,6 @@ pub struct MeterCreate {
     /// The ID of the organization owning the meter. **Required unless you use an organization token.**
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,7 +64,6 @@ impl ::serde::Serialize for MeterCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,24 +71,20 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterCreate {
     const EXPECTING: &'static str = "struct MeterCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "unit" => Some(2),
-            "custom_label" => Some(3),
-            "custom_multiplier" => Some(4),
-            "filter" => Some(5),
-            "aggregation" => Some(6),
-            "organization_id" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -146,7 +140,6 @@ impl crate::__private::DecodeStruct for MeterCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -167,7 +160,6 @@ impl MeterCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]
@@ -235,7 +227,6 @@ pub enum MeterCreateAggregation {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterCreateAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -249,7 +240,6 @@ impl ::serde::Serialize for MeterCreateAggregation {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -304,25 +294,21 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreateAggregation {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::CountAggregation> for MeterCreateAggregation {
     fn from(value: super::CountAggregation) -> Self {
         Self::Count(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::PropertyAggregation> for MeterCreateAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
         Self::Property(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::UniqueAggregation> for MeterCreateAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterCreateAggregation {
     /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
     #[inline]

@@ -11,7 +11,6 @@ pub struct MeterCreditedMetadata {
     /// Rollover
     pub rollover: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for MeterCreditedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for MeterCreditedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for MeterCreditedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for MeterCreditedMetadata {
     const EXPECTING: &'static str = "struct MeterCreditedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "meter_id" => Some(0),
-            "units" => Some(1),
-            "rollover" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["meter_id", "units", "rollover"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct MeterQuantities {
     /// The total quantity for the period.
     pub total: f64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterQuantities {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for MeterQuantities {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantities {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterQuantities {
     const EXPECTING: &'static str = "struct MeterQuantities";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "quantities" => Some(0),
-            "total" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["quantities", "total"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -9,7 +9,6 @@ pub struct MeterQuantity {
     /// The quantity for the current period.
     pub quantity: f64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterQuantity {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for MeterQuantity {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for MeterQuantity {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterQuantity {
     const EXPECTING: &'static str = "struct MeterQuantity";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "timestamp" => Some(0),
-            "quantity" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["timestamp", "quantity"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

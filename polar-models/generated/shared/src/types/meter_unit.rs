@@ -15,7 +15,7 @@
     )
 )]
 /// MeterUnit
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MeterUnit {
     /// `"scalar"`
@@ -27,54 +27,37 @@ pub enum MeterUnit {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "meters",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl MeterUnit {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["scalar", "token", "custom"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Scalar, Self::Token, Self::Custom];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Scalar", "Token", "Custom"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Scalar => 0,
+                Self::Token => 1,
+                Self::Custom => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scalar => "scalar",
-            Self::Token => "token",
-            Self::Custom => "custom",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "meters",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for MeterUnit {
     fn from(value: &str) -> Self {
-        match value {
-            "scalar" => Self::Scalar,
-            "token" => Self::Token,
-            "custom" => Self::Custom,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -31,7 +31,6 @@ pub struct MeterUpdate {
     /// Whether the meter is archived. Archived meters are no longer used for billing.
     pub is_archived: crate::Nullable<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,7 +65,6 @@ impl ::serde::Serialize for MeterUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,24 +72,20 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl crate::__private::DecodeStruct for MeterUpdate {
     const EXPECTING: &'static str = "struct MeterUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "unit" => Some(2),
-            "custom_label" => Some(3),
-            "custom_multiplier" => Some(4),
-            "filter" => Some(5),
-            "aggregation" => Some(6),
-            "is_archived" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "unit",
+        "custom_label",
+        "custom_multiplier",
+        "filter",
+        "aggregation",
+        "is_archived",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -132,7 +126,6 @@ impl crate::__private::DecodeStruct for MeterUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]
@@ -245,7 +238,6 @@ pub enum MeterUpdateAggregation {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl ::serde::Serialize for MeterUpdateAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -259,7 +251,6 @@ impl ::serde::Serialize for MeterUpdateAggregation {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,25 +305,21 @@ impl<'de> ::serde::Deserialize<'de> for MeterUpdateAggregation {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::CountAggregation> for MeterUpdateAggregation {
     fn from(value: super::CountAggregation) -> Self {
         Self::Count(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::PropertyAggregation> for MeterUpdateAggregation {
     fn from(value: super::PropertyAggregation) -> Self {
         Self::Property(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl From<super::UniqueAggregation> for MeterUpdateAggregation {
     fn from(value: super::UniqueAggregation) -> Self {
         Self::Unique(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "meters"))]
 impl MeterUpdateAggregation {
     /// A [`Count`](Self::Count) built with `CountAggregation::default()`: every optional property left out (build the member itself to set some).
     #[inline]

@@ -11,7 +11,6 @@ pub struct Metric {
     /// Type of the metric, useful to know the unit or format of the value.
     pub r#type: super::MetricType,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for Metric {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for Metric {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for Metric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33,19 +31,11 @@ impl<'de> ::serde::Deserialize<'de> for Metric {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for Metric {
     const EXPECTING: &'static str = "struct Metric";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "slug" => Some(0),
-            "display_name" => Some(1),
-            "type" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["slug", "display_name", "type"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -11,7 +11,6 @@ pub struct MetricDashboardCreate {
     /// The ID of the organization owning this dashboard. **Required unless you use an organization token.**
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricDashboardCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for MetricDashboardCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricDashboardCreate {
     const EXPECTING: &'static str = "struct MetricDashboardCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "metrics" => Some(1),
-            "organization_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["name", "metrics", "organization_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -77,7 +67,6 @@ impl crate::__private::DecodeStruct for MetricDashboardCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl MetricDashboardCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -89,7 +78,6 @@ impl MetricDashboardCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl MetricDashboardCreate {
     /// Sets `metrics` to `Some(value)`.
     #[inline]

@@ -9,7 +9,6 @@ pub struct MetricDashboardUpdate {
     /// List of metric slugs to display in this dashboard.
     pub metrics: crate::Nullable<Vec<String>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricDashboardUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for MetricDashboardUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,18 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricDashboardUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricDashboardUpdate {
     const EXPECTING: &'static str = "struct MetricDashboardUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "metrics" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["name", "metrics"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -65,7 +56,6 @@ impl crate::__private::DecodeStruct for MetricDashboardUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl MetricDashboardUpdate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

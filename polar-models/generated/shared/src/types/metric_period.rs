@@ -117,7 +117,6 @@ pub struct MetricPeriod {
     /// Seat Utilization Rate
     pub seat_utilization_rate: Option<super::IntegerOrNumber>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -292,7 +291,6 @@ impl ::serde::Serialize for MetricPeriod {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -300,72 +298,68 @@ impl<'de> ::serde::Deserialize<'de> for MetricPeriod {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricPeriod {
     const EXPECTING: &'static str = "struct MetricPeriod";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "timestamp" => Some(0),
-            "active_subscriptions" => Some(1),
-            "committed_subscriptions" => Some(2),
-            "monthly_recurring_revenue" => Some(3),
-            "trial_monthly_recurring_revenue" => Some(4),
-            "committed_monthly_recurring_revenue" => Some(5),
-            "trial_committed_monthly_recurring_revenue" => Some(6),
-            "average_revenue_per_user" => Some(7),
-            "checkouts" => Some(8),
-            "succeeded_checkouts" => Some(9),
-            "churned_subscriptions" => Some(10),
-            "churn_rate" => Some(11),
-            "seats_total" => Some(12),
-            "seats_claimed" => Some(13),
-            "seats_pending" => Some(14),
-            "seat_customers" => Some(15),
-            "new_seat_customers" => Some(16),
-            "churned_seat_customers" => Some(17),
-            "orders" => Some(18),
-            "revenue" => Some(19),
-            "net_revenue" => Some(20),
-            "cumulative_revenue" => Some(21),
-            "net_cumulative_revenue" => Some(22),
-            "costs" => Some(23),
-            "cumulative_costs" => Some(24),
-            "average_order_value" => Some(25),
-            "net_average_order_value" => Some(26),
-            "cost_per_user" => Some(27),
-            "active_user_by_event" => Some(28),
-            "one_time_products" => Some(29),
-            "one_time_products_revenue" => Some(30),
-            "one_time_products_net_revenue" => Some(31),
-            "new_subscriptions" => Some(32),
-            "new_subscriptions_revenue" => Some(33),
-            "new_subscriptions_net_revenue" => Some(34),
-            "renewed_subscriptions" => Some(35),
-            "renewed_subscriptions_revenue" => Some(36),
-            "renewed_subscriptions_net_revenue" => Some(37),
-            "canceled_subscriptions" => Some(38),
-            "canceled_subscriptions_customer_service" => Some(39),
-            "canceled_subscriptions_low_quality" => Some(40),
-            "canceled_subscriptions_missing_features" => Some(41),
-            "canceled_subscriptions_switched_service" => Some(42),
-            "canceled_subscriptions_too_complex" => Some(43),
-            "canceled_subscriptions_too_expensive" => Some(44),
-            "canceled_subscriptions_unused" => Some(45),
-            "canceled_subscriptions_other" => Some(46),
-            "annual_recurring_revenue" => Some(47),
-            "committed_annual_recurring_revenue" => Some(48),
-            "checkouts_conversion" => Some(49),
-            "ltv" => Some(50),
-            "gross_margin" => Some(51),
-            "gross_margin_percentage" => Some(52),
-            "cashflow" => Some(53),
-            "average_seats_per_customer" => Some(54),
-            "seat_utilization_rate" => Some(55),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "timestamp",
+        "active_subscriptions",
+        "committed_subscriptions",
+        "monthly_recurring_revenue",
+        "trial_monthly_recurring_revenue",
+        "committed_monthly_recurring_revenue",
+        "trial_committed_monthly_recurring_revenue",
+        "average_revenue_per_user",
+        "checkouts",
+        "succeeded_checkouts",
+        "churned_subscriptions",
+        "churn_rate",
+        "seats_total",
+        "seats_claimed",
+        "seats_pending",
+        "seat_customers",
+        "new_seat_customers",
+        "churned_seat_customers",
+        "orders",
+        "revenue",
+        "net_revenue",
+        "cumulative_revenue",
+        "net_cumulative_revenue",
+        "costs",
+        "cumulative_costs",
+        "average_order_value",
+        "net_average_order_value",
+        "cost_per_user",
+        "active_user_by_event",
+        "one_time_products",
+        "one_time_products_revenue",
+        "one_time_products_net_revenue",
+        "new_subscriptions",
+        "new_subscriptions_revenue",
+        "new_subscriptions_net_revenue",
+        "renewed_subscriptions",
+        "renewed_subscriptions_revenue",
+        "renewed_subscriptions_net_revenue",
+        "canceled_subscriptions",
+        "canceled_subscriptions_customer_service",
+        "canceled_subscriptions_low_quality",
+        "canceled_subscriptions_missing_features",
+        "canceled_subscriptions_switched_service",
+        "canceled_subscriptions_too_complex",
+        "canceled_subscriptions_too_expensive",
+        "canceled_subscriptions_unused",
+        "canceled_subscriptions_other",
+        "annual_recurring_revenue",
+        "committed_annual_recurring_revenue",
+        "checkouts_conversion",
+        "ltv",
+        "gross_margin",
+        "gross_margin_percentage",
+        "cashflow",
+        "average_seats_per_customer",
+        "seat_utilization_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

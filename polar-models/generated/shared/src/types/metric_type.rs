@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 /// MetricType
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum MetricType {
     /// `"scalar"`
@@ -16,7 +16,6 @@ pub enum MetricType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl MetricType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -25,26 +24,45 @@ impl MetricType {
         "currency_sub_cent",
         "percentage",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Scalar,
+        Self::Currency,
+        Self::CurrencySubCent,
+        Self::Percentage,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Scalar",
+        "Currency",
+        "CurrencySubCent",
+        "Percentage",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Scalar => 0,
+                Self::Currency => 1,
+                Self::CurrencySubCent => 2,
+                Self::Percentage => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scalar => "scalar",
-            Self::Currency => "currency",
-            Self::CurrencySubCent => "currency_sub_cent",
-            Self::Percentage => "percentage",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl From<&str> for MetricType {
     fn from(value: &str) -> Self {
-        match value {
-            "scalar" => Self::Scalar,
-            "currency" => Self::Currency,
-            "currency_sub_cent" => Self::CurrencySubCent,
-            "percentage" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -115,7 +115,6 @@ pub struct Metrics {
     /// Information about a metric.
     pub seat_utilization_rate: Option<super::Metric>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for Metrics {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -285,7 +284,6 @@ impl ::serde::Serialize for Metrics {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for Metrics {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -293,71 +291,67 @@ impl<'de> ::serde::Deserialize<'de> for Metrics {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for Metrics {
     const EXPECTING: &'static str = "struct Metrics";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "active_subscriptions" => Some(0),
-            "committed_subscriptions" => Some(1),
-            "monthly_recurring_revenue" => Some(2),
-            "trial_monthly_recurring_revenue" => Some(3),
-            "committed_monthly_recurring_revenue" => Some(4),
-            "trial_committed_monthly_recurring_revenue" => Some(5),
-            "average_revenue_per_user" => Some(6),
-            "checkouts" => Some(7),
-            "succeeded_checkouts" => Some(8),
-            "churned_subscriptions" => Some(9),
-            "churn_rate" => Some(10),
-            "seats_total" => Some(11),
-            "seats_claimed" => Some(12),
-            "seats_pending" => Some(13),
-            "seat_customers" => Some(14),
-            "new_seat_customers" => Some(15),
-            "churned_seat_customers" => Some(16),
-            "orders" => Some(17),
-            "revenue" => Some(18),
-            "net_revenue" => Some(19),
-            "cumulative_revenue" => Some(20),
-            "net_cumulative_revenue" => Some(21),
-            "costs" => Some(22),
-            "cumulative_costs" => Some(23),
-            "average_order_value" => Some(24),
-            "net_average_order_value" => Some(25),
-            "cost_per_user" => Some(26),
-            "active_user_by_event" => Some(27),
-            "one_time_products" => Some(28),
-            "one_time_products_revenue" => Some(29),
-            "one_time_products_net_revenue" => Some(30),
-            "new_subscriptions" => Some(31),
-            "new_subscriptions_revenue" => Some(32),
-            "new_subscriptions_net_revenue" => Some(33),
-            "renewed_subscriptions" => Some(34),
-            "renewed_subscriptions_revenue" => Some(35),
-            "renewed_subscriptions_net_revenue" => Some(36),
-            "canceled_subscriptions" => Some(37),
-            "canceled_subscriptions_customer_service" => Some(38),
-            "canceled_subscriptions_low_quality" => Some(39),
-            "canceled_subscriptions_missing_features" => Some(40),
-            "canceled_subscriptions_switched_service" => Some(41),
-            "canceled_subscriptions_too_complex" => Some(42),
-            "canceled_subscriptions_too_expensive" => Some(43),
-            "canceled_subscriptions_unused" => Some(44),
-            "canceled_subscriptions_other" => Some(45),
-            "annual_recurring_revenue" => Some(46),
-            "committed_annual_recurring_revenue" => Some(47),
-            "checkouts_conversion" => Some(48),
-            "ltv" => Some(49),
-            "gross_margin" => Some(50),
-            "gross_margin_percentage" => Some(51),
-            "cashflow" => Some(52),
-            "average_seats_per_customer" => Some(53),
-            "seat_utilization_rate" => Some(54),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "active_subscriptions",
+        "committed_subscriptions",
+        "monthly_recurring_revenue",
+        "trial_monthly_recurring_revenue",
+        "committed_monthly_recurring_revenue",
+        "trial_committed_monthly_recurring_revenue",
+        "average_revenue_per_user",
+        "checkouts",
+        "succeeded_checkouts",
+        "churned_subscriptions",
+        "churn_rate",
+        "seats_total",
+        "seats_claimed",
+        "seats_pending",
+        "seat_customers",
+        "new_seat_customers",
+        "churned_seat_customers",
+        "orders",
+        "revenue",
+        "net_revenue",
+        "cumulative_revenue",
+        "net_cumulative_revenue",
+        "costs",
+        "cumulative_costs",
+        "average_order_value",
+        "net_average_order_value",
+        "cost_per_user",
+        "active_user_by_event",
+        "one_time_products",
+        "one_time_products_revenue",
+        "one_time_products_net_revenue",
+        "new_subscriptions",
+        "new_subscriptions_revenue",
+        "new_subscriptions_net_revenue",
+        "renewed_subscriptions",
+        "renewed_subscriptions_revenue",
+        "renewed_subscriptions_net_revenue",
+        "canceled_subscriptions",
+        "canceled_subscriptions_customer_service",
+        "canceled_subscriptions_low_quality",
+        "canceled_subscriptions_missing_features",
+        "canceled_subscriptions_switched_service",
+        "canceled_subscriptions_too_complex",
+        "canceled_subscriptions_too_expensive",
+        "canceled_subscriptions_unused",
+        "canceled_subscriptions_other",
+        "annual_recurring_revenue",
+        "committed_annual_recurring_revenue",
+        "checkouts_conversion",
+        "ltv",
+        "gross_margin",
+        "gross_margin_percentage",
+        "cashflow",
+        "average_seats_per_customer",
+        "seat_utilization_rate",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct MetricsIntervalLimit {
     /// Maximum number of days for this interval.
     pub max_days: i64,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricsIntervalLimit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for MetricsIntervalLimit {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalLimit {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsIntervalLimit {
     const EXPECTING: &'static str = "struct MetricsIntervalLimit";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "min_days" => Some(0),
-            "max_days" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["min_days", "max_days"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -15,7 +15,6 @@ pub struct MetricsIntervalsLimits {
     /// Limits for the year interval.
     pub year: super::MetricsIntervalLimit,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricsIntervalsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for MetricsIntervalsLimits {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43,21 +41,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricsIntervalsLimits {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsIntervalsLimits {
     const EXPECTING: &'static str = "struct MetricsIntervalsLimits";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "hour" => Some(0),
-            "day" => Some(1),
-            "week" => Some(2),
-            "month" => Some(3),
-            "year" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["hour", "day", "week", "month", "year"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct MetricsLimits {
     /// Limits for each interval.
     pub intervals: super::MetricsIntervalsLimits,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricsLimits {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for MetricsLimits {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricsLimits {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsLimits {
     const EXPECTING: &'static str = "struct MetricsLimits";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "min_date" => Some(0),
-            "intervals" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["min_date", "intervals"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

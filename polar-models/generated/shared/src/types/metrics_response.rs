@@ -11,7 +11,6 @@ pub struct MetricsResponse {
     /// Information about the returned metrics.
     pub metrics: super::Metrics,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl ::serde::Serialize for MetricsResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for MetricsResponse {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for MetricsResponse {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "metrics"))]
 impl crate::__private::DecodeStruct for MetricsResponse {
     const EXPECTING: &'static str = "struct MetricsResponse";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "periods" => Some(0),
-            "totals" => Some(1),
-            "metrics" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["periods", "totals", "metrics"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -22,20 +22,6 @@ pub struct NotPermitted {
     /// Detail
     pub detail: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "files",
-            feature = "license_keys",
-            feature = "organizations",
-            feature = "products"
-        )
-    )
-)]
 impl ::serde::Serialize for NotPermitted {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,20 +38,6 @@ impl ::serde::Serialize for NotPermitted {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "files",
-            feature = "license_keys",
-            feature = "organizations",
-            feature = "products"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for NotPermitted {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,31 +45,11 @@ impl<'de> ::serde::Deserialize<'de> for NotPermitted {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "files",
-            feature = "license_keys",
-            feature = "organizations",
-            feature = "products"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for NotPermitted {
     const EXPECTING: &'static str = "struct NotPermitted";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -37,7 +37,6 @@ pub struct OAuth2ClientConfiguration {
     /// Defaults to `"user"` when not sent.
     pub default_sub_type: Option<super::SubType>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for OAuth2ClientConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,7 +75,6 @@ impl ::serde::Serialize for OAuth2ClientConfiguration {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,27 +82,23 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientConfiguration {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
     const EXPECTING: &'static str = "struct OAuth2ClientConfiguration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "redirect_uris" => Some(0),
-            "token_endpoint_auth_method" => Some(1),
-            "grant_types" => Some(2),
-            "response_types" => Some(3),
-            "scope" => Some(4),
-            "client_name" => Some(5),
-            "client_uri" => Some(6),
-            "logo_uri" => Some(7),
-            "tos_uri" => Some(8),
-            "policy_uri" => Some(9),
-            "default_sub_type" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "redirect_uris",
+        "token_endpoint_auth_method",
+        "grant_types",
+        "response_types",
+        "scope",
+        "client_name",
+        "client_uri",
+        "logo_uri",
+        "tos_uri",
+        "policy_uri",
+        "default_sub_type",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -155,7 +149,6 @@ impl crate::__private::DecodeStruct for OAuth2ClientConfiguration {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl OAuth2ClientConfiguration {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -175,7 +168,6 @@ impl OAuth2ClientConfiguration {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl OAuth2ClientConfiguration {
     /// Sets `token_endpoint_auth_method` to `Some(value)`.
     #[inline]
@@ -267,7 +259,7 @@ impl OAuth2ClientConfiguration {
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Written inline at `#/components/schemas/OAuth2ClientConfiguration/properties/grant_types/items`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OAuth2ClientConfigurationGrantTypesItem {
     /// `"authorization_code"`
@@ -277,26 +269,36 @@ pub enum OAuth2ClientConfigurationGrantTypesItem {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl OAuth2ClientConfigurationGrantTypesItem {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["authorization_code", "refresh_token"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::AuthorizationCode, Self::RefreshToken];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["AuthorizationCode", "RefreshToken"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::AuthorizationCode => 0,
+                Self::RefreshToken => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthorizationCode => "authorization_code",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<&str> for OAuth2ClientConfigurationGrantTypesItem {
     fn from(value: &str) -> Self {
-        match value {
-            "authorization_code" => Self::AuthorizationCode,
-            "refresh_token" => Self::RefreshToken,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -21,7 +21,6 @@ pub struct OAuth2ClientPublic {
     /// Policy Uri
     pub policy_uri: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for OAuth2ClientPublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,7 +43,6 @@ impl ::serde::Serialize for OAuth2ClientPublic {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +50,20 @@ impl<'de> ::serde::Deserialize<'de> for OAuth2ClientPublic {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for OAuth2ClientPublic {
     const EXPECTING: &'static str = "struct OAuth2ClientPublic";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "client_id" => Some(2),
-            "client_name" => Some(3),
-            "client_uri" => Some(4),
-            "logo_uri" => Some(5),
-            "tos_uri" => Some(6),
-            "policy_uri" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "client_id",
+        "client_name",
+        "client_uri",
+        "logo_uri",
+        "tos_uri",
+        "policy_uri",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -12,7 +12,6 @@ pub enum Oauth2AuthorizeResponse {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for Oauth2AuthorizeResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for Oauth2AuthorizeResponse {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,19 +80,16 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2AuthorizeResponse {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::AuthorizeResponseUser> for Oauth2AuthorizeResponse {
     fn from(value: super::AuthorizeResponseUser) -> Self {
         Self::User(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::AuthorizeResponseOrganization> for Oauth2AuthorizeResponse {
     fn from(value: super::AuthorizeResponseOrganization) -> Self {
         Self::Organization(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl Oauth2AuthorizeResponse {
     /// OAuth2ClientPublic
     ///

@@ -14,7 +14,6 @@ pub enum Oauth2RequestTokenBody {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for Oauth2RequestTokenBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -28,7 +27,6 @@ impl ::serde::Serialize for Oauth2RequestTokenBody {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -113,25 +111,21 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2RequestTokenBody {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::AuthorizationCodeTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::AuthorizationCodeTokenRequest) -> Self {
         Self::AuthorizationCodeToken(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::RefreshTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::RefreshTokenRequest) -> Self {
         Self::RefreshToken(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::WebTokenRequest> for Oauth2RequestTokenBody {
     fn from(value: super::WebTokenRequest) -> Self {
         Self::WebToken(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl Oauth2RequestTokenBody {
     /// Client Id
     ///

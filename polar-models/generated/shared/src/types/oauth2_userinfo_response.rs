@@ -12,7 +12,6 @@ pub enum Oauth2UserinfoResponse {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for Oauth2UserinfoResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for Oauth2UserinfoResponse {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68,19 +66,16 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2UserinfoResponse {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::UserInfoUser> for Oauth2UserinfoResponse {
     fn from(value: super::UserInfoUser) -> Self {
         Self::UserInfoUser(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<super::UserInfoOrganization> for Oauth2UserinfoResponse {
     fn from(value: super::UserInfoOrganization) -> Self {
         Self::UserInfoOrganization(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl Oauth2UserinfoResponse {
     /// Sub
     ///

@@ -36,7 +36,6 @@ pub struct OrderCreate {
     /// A custom description for the order's line item, shown on the invoice and receipt (e.g. `5,000 tokens`). Defaults to the product name.
     pub description: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -69,7 +68,6 @@ impl ::serde::Serialize for OrderCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -77,24 +75,20 @@ impl<'de> ::serde::Deserialize<'de> for OrderCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderCreate {
     const EXPECTING: &'static str = "struct OrderCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_data" => Some(0),
-            "metadata" => Some(1),
-            "organization_id" => Some(2),
-            "customer_id" => Some(3),
-            "product_id" => Some(4),
-            "currency" => Some(5),
-            "amount" => Some(6),
-            "description" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "custom_field_data",
+        "metadata",
+        "organization_id",
+        "customer_id",
+        "product_id",
+        "currency",
+        "amount",
+        "description",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -155,7 +149,6 @@ impl crate::__private::DecodeStruct for OrderCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrderCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -172,7 +165,6 @@ impl OrderCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrderCreate {
     /// Sets `custom_field_data` to `Some(value)`.
     #[inline]

@@ -7,7 +7,6 @@ pub struct OrderFinalize {
     /// ID of the payment method to charge. Must belong to the order's customer. Falls back to the customer's default payment method when unset.
     pub payment_method_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderFinalize {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for OrderFinalize {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderFinalize {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderFinalize {
     const EXPECTING: &'static str = "struct OrderFinalize";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "payment_method_id" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["payment_method_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "payment_method_id")
@@ -52,7 +44,6 @@ impl crate::__private::DecodeStruct for OrderFinalize {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrderFinalize {
     /// Sets `payment_method_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

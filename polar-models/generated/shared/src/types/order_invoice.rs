@@ -7,7 +7,6 @@ pub struct OrderInvoice {
     /// The URL to the invoice.
     pub url: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderInvoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for OrderInvoice {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderInvoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderInvoice {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderInvoice {
     const EXPECTING: &'static str = "struct OrderInvoice";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "url" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["url"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "url")

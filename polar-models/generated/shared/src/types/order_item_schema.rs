@@ -26,12 +26,6 @@ pub struct OrderItemSchema {
     /// Associated price ID, if any.
     pub product_price_id: Option<super::uuid::Uuid>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl ::serde::Serialize for OrderItemSchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,12 +48,6 @@ impl ::serde::Serialize for OrderItemSchema {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -67,29 +55,20 @@ impl<'de> ::serde::Deserialize<'de> for OrderItemSchema {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl crate::__private::DecodeStruct for OrderItemSchema {
     const EXPECTING: &'static str = "struct OrderItemSchema";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "label" => Some(3),
-            "amount" => Some(4),
-            "tax_amount" => Some(5),
-            "proration" => Some(6),
-            "product_price_id" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "label",
+        "amount",
+        "tax_amount",
+        "proration",
+        "product_price_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -14,12 +14,6 @@ pub struct OrderNotEligibleForInvoice {
     /// Detail
     pub detail: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl ::serde::Serialize for OrderNotEligibleForInvoice {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,12 +30,6 @@ impl ::serde::Serialize for OrderNotEligibleForInvoice {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for OrderNotEligibleForInvoice {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderNotEligibleForInvoice {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl crate::__private::DecodeStruct for OrderNotEligibleForInvoice {
     const EXPECTING: &'static str = "struct OrderNotEligibleForInvoice";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

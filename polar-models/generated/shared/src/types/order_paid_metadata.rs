@@ -33,7 +33,6 @@ pub struct OrderPaidMetadata {
     /// Recurring Interval Count
     pub recurring_interval_count: Option<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for OrderPaidMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -78,7 +77,6 @@ impl ::serde::Serialize for OrderPaidMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,30 +84,26 @@ impl<'de> ::serde::Deserialize<'de> for OrderPaidMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for OrderPaidMetadata {
     const EXPECTING: &'static str = "struct OrderPaidMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "order_id" => Some(0),
-            "product_id" => Some(1),
-            "billing_type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "net_amount" => Some(5),
-            "tax_amount" => Some(6),
-            "applied_balance_amount" => Some(7),
-            "discount_amount" => Some(8),
-            "discount_id" => Some(9),
-            "platform_fee" => Some(10),
-            "subscription_id" => Some(11),
-            "recurring_interval" => Some(12),
-            "recurring_interval_count" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "order_id",
+        "product_id",
+        "billing_type",
+        "amount",
+        "currency",
+        "net_amount",
+        "tax_amount",
+        "applied_balance_amount",
+        "discount_amount",
+        "discount_id",
+        "platform_fee",
+        "subscription_id",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

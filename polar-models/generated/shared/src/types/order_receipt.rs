@@ -7,7 +7,6 @@ pub struct OrderReceipt {
     /// The URL to the receipt PDF.
     pub url: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderReceipt {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for OrderReceipt {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderReceipt {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderReceipt {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderReceipt {
     const EXPECTING: &'static str = "struct OrderReceipt";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "url" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["url"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "url")

@@ -11,7 +11,6 @@ pub struct OrderRefundedMetadata {
     /// Currency
     pub currency: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for OrderRefundedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for OrderRefundedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for OrderRefundedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderRefundedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for OrderRefundedMetadata {
     const EXPECTING: &'static str = "struct OrderRefundedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "order_id" => Some(0),
-            "refunded_amount" => Some(1),
-            "currency" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["order_id", "refunded_amount", "currency"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

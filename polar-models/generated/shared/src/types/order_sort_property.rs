@@ -4,7 +4,7 @@
 /// OrderSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderSortProperty {
     /// `"created_at"`
@@ -46,7 +46,6 @@ pub enum OrderSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrderSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -69,54 +68,108 @@ impl OrderSortProperty {
         "subscription",
         "-subscription",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Status,
+        Self::StatusDesc,
+        Self::InvoiceNumber,
+        Self::InvoiceNumberDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::NetAmount,
+        Self::NetAmountDesc,
+        Self::Customer,
+        Self::CustomerDesc,
+        Self::Product,
+        Self::ProductDesc,
+        Self::Discount,
+        Self::DiscountDesc,
+        Self::Subscription,
+        Self::SubscriptionDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Status",
+        "StatusDesc",
+        "InvoiceNumber",
+        "InvoiceNumberDesc",
+        "Amount",
+        "AmountDesc",
+        "NetAmount",
+        "NetAmountDesc",
+        "Customer",
+        "CustomerDesc",
+        "Product",
+        "ProductDesc",
+        "Discount",
+        "DiscountDesc",
+        "Subscription",
+        "SubscriptionDesc",
+    ];
+    /// `VALUES` with their indexes, in byte order, for `From<&str>`.
+    const SORTED: &'static [(&'static str, usize)] = &[
+        ("-amount", 7),
+        ("-created_at", 1),
+        ("-customer", 11),
+        ("-discount", 15),
+        ("-invoice_number", 5),
+        ("-net_amount", 9),
+        ("-product", 13),
+        ("-status", 3),
+        ("-subscription", 17),
+        ("amount", 6),
+        ("created_at", 0),
+        ("customer", 10),
+        ("discount", 14),
+        ("invoice_number", 4),
+        ("net_amount", 8),
+        ("product", 12),
+        ("status", 2),
+        ("subscription", 16),
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Status => 2,
+                Self::StatusDesc => 3,
+                Self::InvoiceNumber => 4,
+                Self::InvoiceNumberDesc => 5,
+                Self::Amount => 6,
+                Self::AmountDesc => 7,
+                Self::NetAmount => 8,
+                Self::NetAmountDesc => 9,
+                Self::Customer => 10,
+                Self::CustomerDesc => 11,
+                Self::Product => 12,
+                Self::ProductDesc => 13,
+                Self::Discount => 14,
+                Self::DiscountDesc => 15,
+                Self::Subscription => 16,
+                Self::SubscriptionDesc => 17,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Status => "status",
-            Self::StatusDesc => "-status",
-            Self::InvoiceNumber => "invoice_number",
-            Self::InvoiceNumberDesc => "-invoice_number",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::NetAmount => "net_amount",
-            Self::NetAmountDesc => "-net_amount",
-            Self::Customer => "customer",
-            Self::CustomerDesc => "-customer",
-            Self::Product => "product",
-            Self::ProductDesc => "-product",
-            Self::Discount => "discount",
-            Self::DiscountDesc => "-discount",
-            Self::Subscription => "subscription",
-            Self::SubscriptionDesc => "-subscription",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl From<&str> for OrderSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "status" => Self::Status,
-            "-status" => Self::StatusDesc,
-            "invoice_number" => Self::InvoiceNumber,
-            "-invoice_number" => Self::InvoiceNumberDesc,
-            "amount" => Self::Amount,
-            "-amount" => Self::AmountDesc,
-            "net_amount" => Self::NetAmount,
-            "-net_amount" => Self::NetAmountDesc,
-            "customer" => Self::Customer,
-            "-customer" => Self::CustomerDesc,
-            "product" => Self::Product,
-            "-product" => Self::ProductDesc,
-            "discount" => Self::Discount,
-            "-discount" => Self::DiscountDesc,
-            "subscription" => Self::Subscription,
-            "-subscription" => Self::SubscriptionDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::sorted_index(Self::SORTED, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

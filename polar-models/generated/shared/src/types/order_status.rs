@@ -7,7 +7,7 @@
     )
 )]
 /// OrderStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderStatus {
     /// `"draft"`
@@ -25,12 +25,6 @@ pub enum OrderStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl OrderStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -41,35 +35,51 @@ impl OrderStatus {
         "partially_refunded",
         "void",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Draft,
+        Self::Pending,
+        Self::Paid,
+        Self::Refunded,
+        Self::PartiallyRefunded,
+        Self::Void,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Draft",
+        "Pending",
+        "Paid",
+        "Refunded",
+        "PartiallyRefunded",
+        "Void",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Draft => 0,
+                Self::Pending => 1,
+                Self::Paid => 2,
+                Self::Refunded => 3,
+                Self::PartiallyRefunded => 4,
+                Self::Void => 5,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "draft",
-            Self::Pending => "pending",
-            Self::Paid => "paid",
-            Self::Refunded => "refunded",
-            Self::PartiallyRefunded => "partially_refunded",
-            Self::Void => "void",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "orders")
-    )
-)]
 impl From<&str> for OrderStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "draft" => Self::Draft,
-            "pending" => Self::Pending,
-            "paid" => Self::Paid,
-            "refunded" => Self::Refunded,
-            "partially_refunded" => Self::PartiallyRefunded,
-            "void" => Self::Void,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -67,7 +67,6 @@ pub struct OrderSubscription {
     /// Customer Cancellation Comment
     pub customer_cancellation_comment: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderSubscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -116,7 +115,6 @@ impl ::serde::Serialize for OrderSubscription {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderSubscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -124,47 +122,43 @@ impl<'de> ::serde::Deserialize<'de> for OrderSubscription {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderSubscription {
     const EXPECTING: &'static str = "struct OrderSubscription";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "id" => Some(3),
-            "amount" => Some(4),
-            "currency" => Some(5),
-            "recurring_interval" => Some(6),
-            "recurring_interval_count" => Some(7),
-            "status" => Some(8),
-            "current_period_start" => Some(9),
-            "current_period_end" => Some(10),
-            "current_meter_period_start" => Some(11),
-            "current_meter_period_end" => Some(12),
-            "trial_start" => Some(13),
-            "trial_end" => Some(14),
-            "cancel_at_period_end" => Some(15),
-            "canceled_at" => Some(16),
-            "started_at" => Some(17),
-            "ends_at" => Some(18),
-            "ended_at" => Some(19),
-            "past_due_at" => Some(20),
-            "pause_at_period_end" => Some(21),
-            "paused_at" => Some(22),
-            "resumes_at" => Some(23),
-            "customer_id" => Some(24),
-            "product_id" => Some(25),
-            "discount_id" => Some(26),
-            "checkout_id" => Some(27),
-            "seats" => Some(28),
-            "customer_cancellation_reason" => Some(29),
-            "customer_cancellation_comment" => Some(30),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "created_at",
+        "modified_at",
+        "id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "status",
+        "current_period_start",
+        "current_period_end",
+        "current_meter_period_start",
+        "current_meter_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "ended_at",
+        "past_due_at",
+        "pause_at_period_end",
+        "paused_at",
+        "resumes_at",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "checkout_id",
+        "seats",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

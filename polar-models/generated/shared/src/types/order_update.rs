@@ -9,7 +9,6 @@ pub struct OrderUpdate {
     /// The address of the customer that should appear on the invoice. Country and state fields cannot be updated.
     pub billing_address: crate::Nullable<super::AddressInput>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrderUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for OrderUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrderUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,18 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl crate::__private::DecodeStruct for OrderUpdate {
     const EXPECTING: &'static str = "struct OrderUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "billing_name" => Some(0),
-            "billing_address" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["billing_name", "billing_address"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -65,7 +56,6 @@ impl crate::__private::DecodeStruct for OrderUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrderUpdate {
     /// Sets `billing_name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -12,7 +12,6 @@ pub enum OrdersFinalizeError402 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrdersFinalizeError402 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for OrdersFinalizeError402 {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -68,19 +66,16 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError402 {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl From<super::PaymentFailed> for OrdersFinalizeError402 {
     fn from(value: super::PaymentFailed) -> Self {
         Self::PaymentFailed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl From<super::PaymentActionRequired> for OrdersFinalizeError402 {
     fn from(value: super::PaymentActionRequired) -> Self {
         Self::PaymentActionRequired(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrdersFinalizeError402 {
     /// Detail
     ///

@@ -12,7 +12,6 @@ pub enum OrdersFinalizeError403 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl ::serde::Serialize for OrdersFinalizeError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for OrdersFinalizeError403 {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,19 +72,16 @@ impl<'de> ::serde::Deserialize<'de> for OrdersFinalizeError403 {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl From<super::OffSessionChargesNotEnabled> for OrdersFinalizeError403 {
     fn from(value: super::OffSessionChargesNotEnabled) -> Self {
         Self::OffSessionChargesNotEnabled(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl From<super::OrganizationNotReadyForPayments> for OrdersFinalizeError403 {
     fn from(value: super::OrganizationNotReadyForPayments) -> Self {
         Self::OrganizationNotReadyForPayments(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "orders"))]
 impl OrdersFinalizeError403 {
     /// Detail
     ///

@@ -17,7 +17,6 @@ pub struct OrganizationCapabilities {
     /// Whether the organization can access the dashboard.
     pub dashboard_access: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationCapabilities {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for OrganizationCapabilities {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCapabilities {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationCapabilities {
     const EXPECTING: &'static str = "struct OrganizationCapabilities";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "checkout_payments" => Some(0),
-            "subscription_renewals" => Some(1),
-            "payouts" => Some(2),
-            "refunds" => Some(3),
-            "api_access" => Some(4),
-            "dashboard_access" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "checkout_payments",
+        "subscription_renewals",
+        "payouts",
+        "refunds",
+        "api_access",
+        "dashboard_access",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct OrganizationCompanyLegalEntitySchema {
     /// Registered Name
     pub registered_name: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for OrganizationCompanyLegalEntitySchema {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCompanyLegalEntitySchema {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationCompanyLegalEntitySchema {
     const EXPECTING: &'static str = "struct OrganizationCompanyLegalEntitySchema";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "registered_name" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "registered_name"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -69,7 +60,6 @@ impl crate::__private::DecodeStruct for OrganizationCompanyLegalEntitySchema {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationCompanyLegalEntitySchema {
     /// A value with the required properties given and every optional
     /// one left out.

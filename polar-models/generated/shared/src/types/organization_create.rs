@@ -12,7 +12,6 @@ pub enum OrganizationCreateLegalEntity {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationCreateLegalEntity {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for OrganizationCreateLegalEntity {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -66,21 +64,18 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateLegalEntity {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<super::OrganizationIndividualLegalEntitySchema>
 for OrganizationCreateLegalEntity {
     fn from(value: super::OrganizationIndividualLegalEntitySchema) -> Self {
         Self::Individual(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<super::OrganizationCompanyLegalEntitySchema>
 for OrganizationCreateLegalEntity {
     fn from(value: super::OrganizationCompanyLegalEntitySchema) -> Self {
         Self::Company(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationCreateLegalEntity {
     /// A [`Individual`](Self::Individual) built with `OrganizationIndividualLegalEntitySchema::default()`: every optional property left out (build the member itself to set some).
     #[inline]

@@ -16,12 +16,6 @@ pub struct OrganizationCustomerPortalSettings {
     /// CustomerPortalCustomerSettings
     pub customer: Option<super::CustomerPortalCustomerSettings>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl ::serde::Serialize for OrganizationCustomerPortalSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,12 +33,6 @@ impl ::serde::Serialize for OrganizationCustomerPortalSettings {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerPortalSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
     const EXPECTING: &'static str = "struct OrganizationCustomerPortalSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "usage" => Some(0),
-            "subscription" => Some(1),
-            "customer" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["usage", "subscription", "customer"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -103,12 +78,6 @@ impl crate::__private::DecodeStruct for OrganizationCustomerPortalSettings {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl OrganizationCustomerPortalSettings {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -123,12 +92,6 @@ impl OrganizationCustomerPortalSettings {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "organizations")
-    )
-)]
 impl OrganizationCustomerPortalSettings {
     /// Sets `customer` to `Some(value)`.
     #[inline]

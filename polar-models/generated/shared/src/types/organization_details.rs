@@ -37,7 +37,6 @@ pub struct OrganizationDetails {
     /// **Deprecated** in the API.
     pub previous_annual_revenue: crate::Nullable<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationDetails {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,7 +75,6 @@ impl ::serde::Serialize for OrganizationDetails {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,26 +82,22 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDetails {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationDetails {
     const EXPECTING: &'static str = "struct OrganizationDetails";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "about" => Some(0),
-            "product_description" => Some(1),
-            "selling_categories" => Some(2),
-            "pricing_models" => Some(3),
-            "intended_use" => Some(4),
-            "customer_acquisition" => Some(5),
-            "future_annual_revenue" => Some(6),
-            "switching" => Some(7),
-            "switching_from" => Some(8),
-            "previous_annual_revenue" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "about",
+        "product_description",
+        "selling_categories",
+        "pricing_models",
+        "intended_use",
+        "customer_acquisition",
+        "future_annual_revenue",
+        "switching",
+        "switching_from",
+        "previous_annual_revenue",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -144,7 +138,6 @@ impl crate::__private::DecodeStruct for OrganizationDetails {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationDetails {
     /// Sets `about` to `Nullable::Value(value)`: sent with this value.
     #[inline]
@@ -248,7 +241,7 @@ impl OrganizationDetails {
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// Written inline at `#/components/schemas/OrganizationDetails/properties/switching_from`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationDetailsSwitchingFrom {
     /// `"paddle"`
@@ -264,7 +257,6 @@ pub enum OrganizationDetailsSwitchingFrom {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationDetailsSwitchingFrom {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -274,28 +266,48 @@ impl OrganizationDetailsSwitchingFrom {
         "stripe",
         "other",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Paddle,
+        Self::LemonSqueezy,
+        Self::Gumroad,
+        Self::Stripe,
+        Self::Other,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Paddle",
+        "LemonSqueezy",
+        "Gumroad",
+        "Stripe",
+        "Other",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Paddle => 0,
+                Self::LemonSqueezy => 1,
+                Self::Gumroad => 2,
+                Self::Stripe => 3,
+                Self::Other => 4,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paddle => "paddle",
-            Self::LemonSqueezy => "lemon_squeezy",
-            Self::Gumroad => "gumroad",
-            Self::Stripe => "stripe",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<&str> for OrganizationDetailsSwitchingFrom {
     fn from(value: &str) -> Self {
-        match value {
-            "paddle" => Self::Paddle,
-            "lemon_squeezy" => Self::LemonSqueezy,
-            "gumroad" => Self::Gumroad,
-            "stripe" => Self::Stripe,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

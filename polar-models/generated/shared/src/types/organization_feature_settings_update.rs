@@ -22,7 +22,6 @@ pub struct OrganizationFeatureSettingsUpdate {
     /// Ordered list of metric slugs shown on the dashboard overview.
     pub overview_metrics: crate::Nullable<Vec<String>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,7 +51,6 @@ impl ::serde::Serialize for OrganizationFeatureSettingsUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,20 +58,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettingsUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
     const EXPECTING: &'static str = "struct OrganizationFeatureSettingsUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seat_based_pricing_enabled" => Some(0),
-            "member_model_enabled" => Some(1),
-            "checkout_localization_enabled" => Some(2),
-            "overview_metrics" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "seat_based_pricing_enabled",
+        "member_model_enabled",
+        "checkout_localization_enabled",
+        "overview_metrics",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -96,7 +90,6 @@ impl crate::__private::DecodeStruct for OrganizationFeatureSettingsUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationFeatureSettingsUpdate {
     /// Sets `seat_based_pricing_enabled` to `Some(value)`.
     #[inline]

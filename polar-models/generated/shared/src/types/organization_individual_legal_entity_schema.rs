@@ -7,7 +7,6 @@ pub struct OrganizationIndividualLegalEntitySchema {
     /// Type
     pub r#type: super::Const<super::consts::Individual>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationIndividualLegalEntitySchema {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for OrganizationIndividualLegalEntitySchema {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationIndividualLegalEntitySchema {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationIndividualLegalEntitySchema 
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationIndividualLegalEntitySchema {
     const EXPECTING: &'static str = "struct OrganizationIndividualLegalEntitySchema";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "type")

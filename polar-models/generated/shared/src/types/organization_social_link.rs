@@ -9,7 +9,6 @@ pub struct OrganizationSocialLink {
     /// The URL to the organization profile
     pub url: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationSocialLink {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for OrganizationSocialLink {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSocialLink {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationSocialLink {
     const EXPECTING: &'static str = "struct OrganizationSocialLink";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "platform" => Some(0),
-            "url" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["platform", "url"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -67,7 +58,6 @@ impl crate::__private::DecodeStruct for OrganizationSocialLink {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationSocialLink {
     /// A value with the required properties given and every optional
     /// one left out.

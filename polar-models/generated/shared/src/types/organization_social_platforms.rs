@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationSocialPlatforms
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationSocialPlatforms {
     /// `"x"`
@@ -28,7 +28,6 @@ pub enum OrganizationSocialPlatforms {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationSocialPlatforms {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -43,38 +42,63 @@ impl OrganizationSocialPlatforms {
         "discord",
         "other",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::X,
+        Self::Github,
+        Self::Facebook,
+        Self::Instagram,
+        Self::Youtube,
+        Self::Tiktok,
+        Self::Linkedin,
+        Self::Threads,
+        Self::Discord,
+        Self::Other,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "X",
+        "Github",
+        "Facebook",
+        "Instagram",
+        "Youtube",
+        "Tiktok",
+        "Linkedin",
+        "Threads",
+        "Discord",
+        "Other",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::X => 0,
+                Self::Github => 1,
+                Self::Facebook => 2,
+                Self::Instagram => 3,
+                Self::Youtube => 4,
+                Self::Tiktok => 5,
+                Self::Linkedin => 6,
+                Self::Threads => 7,
+                Self::Discord => 8,
+                Self::Other => 9,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::X => "x",
-            Self::Github => "github",
-            Self::Facebook => "facebook",
-            Self::Instagram => "instagram",
-            Self::Youtube => "youtube",
-            Self::Tiktok => "tiktok",
-            Self::Linkedin => "linkedin",
-            Self::Threads => "threads",
-            Self::Discord => "discord",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<&str> for OrganizationSocialPlatforms {
     fn from(value: &str) -> Self {
-        match value {
-            "x" => Self::X,
-            "github" => Self::Github,
-            "facebook" => Self::Facebook,
-            "instagram" => Self::Instagram,
-            "youtube" => Self::Youtube,
-            "tiktok" => Self::Tiktok,
-            "linkedin" => Self::Linkedin,
-            "threads" => Self::Threads,
-            "discord" => Self::Discord,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// OrganizationStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrganizationStatus {
     /// `"created"`
@@ -24,7 +24,6 @@ pub enum OrganizationStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -37,34 +36,57 @@ impl OrganizationStatus {
         "offboarding",
         "offboarded",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Created,
+        Self::Review,
+        Self::Snoozed,
+        Self::Denied,
+        Self::Active,
+        Self::Blocked,
+        Self::Offboarding,
+        Self::Offboarded,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Created",
+        "Review",
+        "Snoozed",
+        "Denied",
+        "Active",
+        "Blocked",
+        "Offboarding",
+        "Offboarded",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Created => 0,
+                Self::Review => 1,
+                Self::Snoozed => 2,
+                Self::Denied => 3,
+                Self::Active => 4,
+                Self::Blocked => 5,
+                Self::Offboarding => 6,
+                Self::Offboarded => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "created",
-            Self::Review => "review",
-            Self::Snoozed => "snoozed",
-            Self::Denied => "denied",
-            Self::Active => "active",
-            Self::Blocked => "blocked",
-            Self::Offboarding => "offboarding",
-            Self::Offboarded => "offboarded",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<&str> for OrganizationStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "created" => Self::Created,
-            "review" => Self::Review,
-            "snoozed" => Self::Snoozed,
-            "denied" => Self::Denied,
-            "active" => Self::Active,
-            "blocked" => Self::Blocked,
-            "offboarding" => Self::Offboarding,
-            "offboarded" => Self::Offboarded,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

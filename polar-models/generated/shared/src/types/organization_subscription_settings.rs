@@ -15,7 +15,6 @@ pub struct OrganizationSubscriptionSettings {
     /// Allow Customer Updates
     pub allow_customer_updates: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl ::serde::Serialize for OrganizationSubscriptionSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for OrganizationSubscriptionSettings {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,21 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
     const EXPECTING: &'static str = "struct OrganizationSubscriptionSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "allow_multiple_subscriptions" => Some(0),
-            "proration_behavior" => Some(1),
-            "benefit_revocation_grace_period" => Some(2),
-            "prevent_trial_abuse" => Some(3),
-            "allow_customer_updates" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "allow_multiple_subscriptions",
+        "proration_behavior",
+        "benefit_revocation_grace_period",
+        "prevent_trial_abuse",
+        "allow_customer_updates",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -98,7 +92,6 @@ impl crate::__private::DecodeStruct for OrganizationSubscriptionSettings {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl OrganizationSubscriptionSettings {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -9,7 +9,6 @@ pub struct Pagination {
     /// Max Page
     pub max_page: i64,
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl ::serde::Serialize for Pagination {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for Pagination {
         out.end()
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl<'de> ::serde::Deserialize<'de> for Pagination {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::__private::DecodeStruct for Pagination {
     const EXPECTING: &'static str = "struct Pagination";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "total_count" => Some(0),
-            "max_page" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["total_count", "max_page"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -76,7 +67,6 @@ impl crate::__private::DecodeStruct for Pagination {
         }
     }
 }
-#[cfg(any(feature = "v2026-04", feature = "v2026-10"))]
 impl crate::PageProgress for Pagination {
     fn has_page_after(&self, page: i64) -> bool {
         page < self.max_page

@@ -14,7 +14,6 @@ pub enum Payment {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl ::serde::Serialize for Payment {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for Payment {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl<'de> ::serde::Deserialize<'de> for Payment {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,19 +130,16 @@ impl<'de> ::serde::Deserialize<'de> for Payment {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<super::CardPayment> for Payment {
     fn from(value: super::CardPayment) -> Self {
         Self::Card(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<super::GenericPayment> for Payment {
     fn from(value: super::GenericPayment) -> Self {
         Self::Generic(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl Payment {
     /// Creation timestamp of the object.
     ///

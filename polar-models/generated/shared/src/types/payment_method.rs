@@ -12,7 +12,6 @@ pub enum PaymentMethod {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl ::serde::Serialize for PaymentMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for PaymentMethod {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -108,19 +106,16 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethod {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerPaymentMethodCard> for PaymentMethod {
     fn from(value: super::CustomerPaymentMethodCard) -> Self {
         Self::CustomerPaymentMethodCard(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl From<super::CustomerPaymentMethodGeneric> for PaymentMethod {
     fn from(value: super::CustomerPaymentMethodGeneric) -> Self {
         Self::CustomerPaymentMethodGeneric(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customers"))]
 impl PaymentMethod {
     /// The ID of the object.
     ///

@@ -19,7 +19,6 @@ pub struct PaymentMethodCard {
     /// PaymentMethodCardMetadata
     pub method_metadata: super::PaymentMethodCardMetadata,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for PaymentMethodCard {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for PaymentMethodCard {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCard {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PaymentMethodCard {
     const EXPECTING: &'static str = "struct PaymentMethodCard";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "processor" => Some(3),
-            "customer_id" => Some(4),
-            "type" => Some(5),
-            "method_metadata" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "processor",
+        "customer_id",
+        "type",
+        "method_metadata",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

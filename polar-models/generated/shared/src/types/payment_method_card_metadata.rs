@@ -20,12 +20,6 @@ pub struct PaymentMethodCardMetadata {
     /// Wallet
     pub wallet: Option<String>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customers")
-    )
-)]
 impl ::serde::Serialize for PaymentMethodCardMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,12 +39,6 @@ impl ::serde::Serialize for PaymentMethodCardMetadata {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customers")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,26 +46,17 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodCardMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customers")
-    )
-)]
 impl crate::__private::DecodeStruct for PaymentMethodCardMetadata {
     const EXPECTING: &'static str = "struct PaymentMethodCardMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "brand" => Some(0),
-            "last4" => Some(1),
-            "exp_month" => Some(2),
-            "exp_year" => Some(3),
-            "wallet" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "brand",
+        "last4",
+        "exp_month",
+        "exp_year",
+        "wallet",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

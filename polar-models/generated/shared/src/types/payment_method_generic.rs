@@ -17,7 +17,6 @@ pub struct PaymentMethodGeneric {
     /// Type
     pub r#type: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for PaymentMethodGeneric {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for PaymentMethodGeneric {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for PaymentMethodGeneric {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,22 +44,18 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodGeneric {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PaymentMethodGeneric {
     const EXPECTING: &'static str = "struct PaymentMethodGeneric";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "processor" => Some(3),
-            "customer_id" => Some(4),
-            "type" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "processor",
+        "customer_id",
+        "type",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

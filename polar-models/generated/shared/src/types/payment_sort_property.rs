@@ -4,7 +4,7 @@
 /// PaymentSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentSortProperty {
     /// `"created_at"`
@@ -26,7 +26,6 @@ pub enum PaymentSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl PaymentSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -39,34 +38,57 @@ impl PaymentSortProperty {
         "method",
         "-method",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::CreatedAt,
+        Self::CreatedAtDesc,
+        Self::Status,
+        Self::StatusDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::Method,
+        Self::MethodDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "CreatedAt",
+        "CreatedAtDesc",
+        "Status",
+        "StatusDesc",
+        "Amount",
+        "AmountDesc",
+        "Method",
+        "MethodDesc",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::CreatedAt => 0,
+                Self::CreatedAtDesc => 1,
+                Self::Status => 2,
+                Self::StatusDesc => 3,
+                Self::Amount => 4,
+                Self::AmountDesc => 5,
+                Self::Method => 6,
+                Self::MethodDesc => 7,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedAt => "created_at",
-            Self::CreatedAtDesc => "-created_at",
-            Self::Status => "status",
-            Self::StatusDesc => "-status",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::Method => "method",
-            Self::MethodDesc => "-method",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<&str> for PaymentSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "created_at" => Self::CreatedAt,
-            "-created_at" => Self::CreatedAtDesc,
-            "status" => Self::Status,
-            "-status" => Self::StatusDesc,
-            "amount" => Self::Amount,
-            "-amount" => Self::AmountDesc,
-            "method" => Self::Method,
-            "-method" => Self::MethodDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

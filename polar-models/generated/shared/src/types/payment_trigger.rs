@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 /// PaymentTrigger
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PaymentTrigger {
     /// `"purchase"`
@@ -20,7 +20,6 @@ pub enum PaymentTrigger {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl PaymentTrigger {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -31,30 +30,51 @@ impl PaymentTrigger {
         "retry_payment_method_update",
         "retry_admin",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Purchase,
+        Self::SubscriptionCycle,
+        Self::RetryDunning,
+        Self::RetryCustomer,
+        Self::RetryPaymentMethodUpdate,
+        Self::RetryAdmin,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Purchase",
+        "SubscriptionCycle",
+        "RetryDunning",
+        "RetryCustomer",
+        "RetryPaymentMethodUpdate",
+        "RetryAdmin",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Purchase => 0,
+                Self::SubscriptionCycle => 1,
+                Self::RetryDunning => 2,
+                Self::RetryCustomer => 3,
+                Self::RetryPaymentMethodUpdate => 4,
+                Self::RetryAdmin => 5,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Purchase => "purchase",
-            Self::SubscriptionCycle => "subscription_cycle",
-            Self::RetryDunning => "retry_dunning",
-            Self::RetryCustomer => "retry_customer",
-            Self::RetryPaymentMethodUpdate => "retry_payment_method_update",
-            Self::RetryAdmin => "retry_admin",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "payments"))]
 impl From<&str> for PaymentTrigger {
     fn from(value: &str) -> Self {
-        match value {
-            "purchase" => Self::Purchase,
-            "subscription_cycle" => Self::SubscriptionCycle,
-            "retry_dunning" => Self::RetryDunning,
-            "retry_customer" => Self::RetryCustomer,
-            "retry_payment_method_update" => Self::RetryPaymentMethodUpdate,
-            "retry_admin" => Self::RetryAdmin,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

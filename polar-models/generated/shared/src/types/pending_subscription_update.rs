@@ -22,12 +22,6 @@ pub struct PendingSubscriptionUpdate {
     /// Number of seats to apply to the subscription. If `null`, the number of seats won't be changed.
     pub seats: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for PendingSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -48,12 +42,6 @@ impl ::serde::Serialize for PendingSubscriptionUpdate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -61,27 +49,18 @@ impl<'de> ::serde::Deserialize<'de> for PendingSubscriptionUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for PendingSubscriptionUpdate {
     const EXPECTING: &'static str = "struct PendingSubscriptionUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "applies_at" => Some(3),
-            "product_id" => Some(4),
-            "seats" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "applies_at",
+        "product_id",
+        "seats",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

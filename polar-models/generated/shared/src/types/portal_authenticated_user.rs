@@ -17,7 +17,6 @@ pub struct PortalAuthenticatedUser {
     /// Member role (owner, billing_manager, member). Only set for members.
     pub role: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for PortalAuthenticatedUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for PortalAuthenticatedUser {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,22 +47,18 @@ impl<'de> ::serde::Deserialize<'de> for PortalAuthenticatedUser {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for PortalAuthenticatedUser {
     const EXPECTING: &'static str = "struct PortalAuthenticatedUser";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "name" => Some(1),
-            "email" => Some(2),
-            "customer_id" => Some(3),
-            "member_id" => Some(4),
-            "role" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "type",
+        "name",
+        "email",
+        "customer_id",
+        "member_id",
+        "role",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -45,40 +45,6 @@ pub enum DateTimeOrNow {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for DateTimeOrNow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -91,40 +57,6 @@ impl ::serde::Serialize for DateTimeOrNow {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -152,79 +84,11 @@ impl<'de> ::serde::Deserialize<'de> for DateTimeOrNow {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<super::chrono::DateTime<super::chrono::Utc>> for DateTimeOrNow {
     fn from(value: super::chrono::DateTime<super::chrono::Utc>) -> Self {
         Self::DateTime(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<super::Const<super::consts::Now>> for DateTimeOrNow {
     fn from(value: super::Const<super::consts::Now>) -> Self {
         Self::Now(value)
@@ -275,40 +139,6 @@ pub enum IntegerOrNumber {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for IntegerOrNumber {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -321,40 +151,6 @@ impl ::serde::Serialize for IntegerOrNumber {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -382,118 +178,16 @@ impl<'de> ::serde::Deserialize<'de> for IntegerOrNumber {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for IntegerOrNumber {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for IntegerOrNumber {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<f64> for IntegerOrNumber {
     fn from(value: f64) -> Self {
         Self::Number(value)
@@ -616,40 +310,6 @@ pub enum NumberOrString {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for NumberOrString {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -662,40 +322,6 @@ impl ::serde::Serialize for NumberOrString {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for NumberOrString {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -723,118 +349,16 @@ impl<'de> ::serde::Deserialize<'de> for NumberOrString {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<f64> for NumberOrString {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for NumberOrString {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for NumberOrString {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
@@ -885,40 +409,6 @@ pub enum StringOrInteger {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for StringOrInteger {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -931,40 +421,6 @@ impl ::serde::Serialize for StringOrInteger {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -992,157 +448,21 @@ impl<'de> ::serde::Deserialize<'de> for StringOrInteger {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for StringOrInteger {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for StringOrInteger {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for StringOrInteger {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for StringOrInteger {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
@@ -1195,40 +515,6 @@ pub enum StringOrIntegerOrBoolean {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for StringOrIntegerOrBoolean {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1242,40 +528,6 @@ impl ::serde::Serialize for StringOrIntegerOrBoolean {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1304,196 +556,26 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBoolean {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for StringOrIntegerOrBoolean {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for StringOrIntegerOrBoolean {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for StringOrIntegerOrBoolean {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for StringOrIntegerOrBoolean {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<bool> for StringOrIntegerOrBoolean {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
@@ -1548,40 +630,6 @@ pub enum StringOrIntegerOrBooleanOrDateTime {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for StringOrIntegerOrBooleanOrDateTime {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1596,40 +644,6 @@ impl ::serde::Serialize for StringOrIntegerOrBooleanOrDateTime {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1659,235 +673,31 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrBooleanOrDateTime {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<bool> for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<super::chrono::DateTime<super::chrono::Utc>>
 for StringOrIntegerOrBooleanOrDateTime {
     fn from(value: super::chrono::DateTime<super::chrono::Utc>) -> Self {
@@ -1947,40 +757,6 @@ pub enum StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize
 for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn serialize<S: ::serde::Serializer>(
@@ -1998,40 +774,6 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de>
 for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -2071,315 +813,43 @@ for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<bool> for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: bool) -> Self {
         Self::Boolean(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<Vec<String>>
 for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: Vec<String>) -> Self {
         Self::StringArray(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<Vec<i64>>
 for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: Vec<i64>) -> Self {
         Self::IntegerArray(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<Vec<bool>>
 for StringOrIntegerOrBooleanOrStringArrayOrIntegerArrayOrBooleanArray {
     fn from(value: Vec<bool>) -> Self {
@@ -2435,40 +905,6 @@ pub enum StringOrIntegerOrNumberOrBoolean {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for StringOrIntegerOrNumberOrBoolean {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2483,40 +919,6 @@ impl ::serde::Serialize for StringOrIntegerOrNumberOrBoolean {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2546,235 +948,31 @@ impl<'de> ::serde::Deserialize<'de> for StringOrIntegerOrNumberOrBoolean {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<String> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: String) -> Self {
         Self::String(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<&str> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: &str) -> Self {
         Self::String(value.to_owned())
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i64> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: i64) -> Self {
         Self::Integer(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<i32> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: i32) -> Self {
         Self::Integer(i64::from(value))
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<f64> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: f64) -> Self {
         Self::Number(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl From<bool> for StringOrIntegerOrNumberOrBoolean {
     fn from(value: bool) -> Self {
         Self::Boolean(value)

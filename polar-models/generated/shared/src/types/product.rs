@@ -50,12 +50,6 @@ pub struct Product {
     /// List of custom fields attached to the product.
     pub attached_custom_fields: Vec<super::AttachedCustomField>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for Product {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -86,12 +80,6 @@ impl ::serde::Serialize for Product {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Product {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,41 +87,32 @@ impl<'de> ::serde::Deserialize<'de> for Product {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for Product {
     const EXPECTING: &'static str = "struct Product";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "name" => Some(5),
-            "description" => Some(6),
-            "visibility" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            "meter_interval" => Some(10),
-            "meter_interval_count" => Some(11),
-            "is_recurring" => Some(12),
-            "is_archived" => Some(13),
-            "organization_id" => Some(14),
-            "metadata" => Some(15),
-            "prices" => Some(16),
-            "benefits" => Some(17),
-            "medias" => Some(18),
-            "attached_custom_fields" => Some(19),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "visibility",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+        "is_recurring",
+        "is_archived",
+        "organization_id",
+        "metadata",
+        "prices",
+        "benefits",
+        "medias",
+        "attached_custom_fields",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -255,12 +234,6 @@ pub enum ProductPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for ProductPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -273,12 +246,6 @@ impl ::serde::Serialize for ProductPricesItem {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -521,34 +488,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductPricesItem {
             )
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl From<super::LegacyRecurringProductPrice> for ProductPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl From<super::ProductPrice> for ProductPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::Price(value)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "products", feature = "subscriptions")
-    )
-)]
 impl ProductPricesItem {
     /// Creation timestamp of the object.
     ///

@@ -7,7 +7,6 @@ pub struct ProductBenefitsUpdate {
     /// List of benefit IDs. Each one must be on the same organization as the product.
     pub benefits: Vec<super::uuid::Uuid>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductBenefitsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for ProductBenefitsUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for ProductBenefitsUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductBenefitsUpdate {
     const EXPECTING: &'static str = "struct ProductBenefitsUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "benefits" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["benefits"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "benefits")
@@ -52,7 +44,6 @@ impl crate::__private::DecodeStruct for ProductBenefitsUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductBenefitsUpdate {
     /// A value with the required properties given and every optional
     /// one left out.

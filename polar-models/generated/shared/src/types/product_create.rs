@@ -14,7 +14,6 @@ pub enum ProductCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for ProductCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -94,19 +92,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreate {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductCreateRecurring> for ProductCreate {
     fn from(value: super::ProductCreateRecurring) -> Self {
         Self::Recurring(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductCreateOneTime> for ProductCreate {
     fn from(value: super::ProductCreateOneTime) -> Self {
         Self::OneTime(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreate {
     /// Key-value object allowing you to store additional information.
     ///

@@ -37,7 +37,6 @@ pub struct ProductCreateOneTime {
     /// One-time products don't have a recurring interval count.
     pub recurring_interval_count: crate::Nullable<()>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductCreateOneTime {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -74,7 +73,6 @@ impl ::serde::Serialize for ProductCreateOneTime {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -82,26 +80,22 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTime {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductCreateOneTime {
     const EXPECTING: &'static str = "struct ProductCreateOneTime";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "description" => Some(2),
-            "visibility" => Some(3),
-            "prices" => Some(4),
-            "medias" => Some(5),
-            "attached_custom_fields" => Some(6),
-            "organization_id" => Some(7),
-            "recurring_interval" => Some(8),
-            "recurring_interval_count" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "description",
+        "visibility",
+        "prices",
+        "medias",
+        "attached_custom_fields",
+        "organization_id",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -153,7 +147,6 @@ impl crate::__private::DecodeStruct for ProductCreateOneTime {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateOneTime {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -175,7 +168,6 @@ impl ProductCreateOneTime {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateOneTime {
     /// Sets `metadata` to `Some(value)`.
     #[inline]
@@ -254,7 +246,6 @@ pub enum ProductCreateOneTimePricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductCreateOneTimePricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -269,7 +260,6 @@ impl ::serde::Serialize for ProductCreateOneTimePricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -348,31 +338,26 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateOneTimePricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceFixedCreate> for ProductCreateOneTimePricesItem {
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceCustomCreate> for ProductCreateOneTimePricesItem {
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceSeatBasedCreate> for ProductCreateOneTimePricesItem {
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceMeteredUnitCreate> for ProductCreateOneTimePricesItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateOneTimePricesItem {
     /// The currency in which the customer will be charged.
     ///

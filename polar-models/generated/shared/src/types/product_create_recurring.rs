@@ -47,7 +47,6 @@ pub struct ProductCreateRecurring {
     /// Number of meter interval units. Defaults to 1 when `meter_interval` is set. Ignored when `meter_interval` is `None`.
     pub meter_interval_count: crate::Nullable<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductCreateRecurring {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -91,7 +90,6 @@ impl ::serde::Serialize for ProductCreateRecurring {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurring {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,30 +97,26 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurring {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductCreateRecurring {
     const EXPECTING: &'static str = "struct ProductCreateRecurring";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "description" => Some(2),
-            "visibility" => Some(3),
-            "prices" => Some(4),
-            "medias" => Some(5),
-            "attached_custom_fields" => Some(6),
-            "organization_id" => Some(7),
-            "trial_interval" => Some(8),
-            "trial_interval_count" => Some(9),
-            "recurring_interval" => Some(10),
-            "recurring_interval_count" => Some(11),
-            "meter_interval" => Some(12),
-            "meter_interval_count" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "description",
+        "visibility",
+        "prices",
+        "medias",
+        "attached_custom_fields",
+        "organization_id",
+        "trial_interval",
+        "trial_interval_count",
+        "recurring_interval",
+        "recurring_interval_count",
+        "meter_interval",
+        "meter_interval_count",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -187,7 +181,6 @@ impl crate::__private::DecodeStruct for ProductCreateRecurring {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateRecurring {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -214,7 +207,6 @@ impl ProductCreateRecurring {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateRecurring {
     /// Sets `metadata` to `Some(value)`.
     #[inline]
@@ -347,7 +339,6 @@ pub enum ProductCreateRecurringPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductCreateRecurringPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -362,7 +353,6 @@ impl ::serde::Serialize for ProductCreateRecurringPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -441,31 +431,26 @@ impl<'de> ::serde::Deserialize<'de> for ProductCreateRecurringPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceFixedCreate> for ProductCreateRecurringPricesItem {
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceCustomCreate> for ProductCreateRecurringPricesItem {
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceSeatBasedCreate> for ProductCreateRecurringPricesItem {
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceMeteredUnitCreate> for ProductCreateRecurringPricesItem {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductCreateRecurringPricesItem {
     /// The currency in which the customer will be charged.
     ///

@@ -21,7 +21,6 @@ pub struct ProductMediaFileCreate {
     /// Version
     pub version: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for ProductMediaFileCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for ProductMediaFileCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for ProductMediaFileCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,24 +57,20 @@ impl<'de> ::serde::Deserialize<'de> for ProductMediaFileCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for ProductMediaFileCreate {
     const EXPECTING: &'static str = "struct ProductMediaFileCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "organization_id" => Some(0),
-            "name" => Some(1),
-            "mime_type" => Some(2),
-            "size" => Some(3),
-            "checksum_sha256_base64" => Some(4),
-            "upload" => Some(5),
-            "service" => Some(6),
-            "version" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "organization_id",
+        "name",
+        "mime_type",
+        "size",
+        "checksum_sha256_base64",
+        "upload",
+        "service",
+        "version",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -127,7 +121,6 @@ impl crate::__private::DecodeStruct for ProductMediaFileCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ProductMediaFileCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -149,7 +142,6 @@ impl ProductMediaFileCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ProductMediaFileCreate {
     /// Sets `organization_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

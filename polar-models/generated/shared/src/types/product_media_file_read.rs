@@ -51,19 +51,6 @@ pub struct ProductMediaFileRead {
     /// Public Url
     pub public_url: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "files",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductMediaFileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -95,19 +82,6 @@ impl ::serde::Serialize for ProductMediaFileRead {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "files",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductMediaFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -115,45 +89,29 @@ impl<'de> ::serde::Deserialize<'de> for ProductMediaFileRead {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "files",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductMediaFileRead {
     const EXPECTING: &'static str = "struct ProductMediaFileRead";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "organization_id" => Some(1),
-            "name" => Some(2),
-            "path" => Some(3),
-            "mime_type" => Some(4),
-            "size" => Some(5),
-            "storage_version" => Some(6),
-            "checksum_etag" => Some(7),
-            "checksum_sha256_base64" => Some(8),
-            "checksum_sha256_hex" => Some(9),
-            "last_modified_at" => Some(10),
-            "version" => Some(11),
-            "service" => Some(12),
-            "is_uploaded" => Some(13),
-            "created_at" => Some(14),
-            "size_readable" => Some(15),
-            "public_url" => Some(16),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "name",
+        "path",
+        "mime_type",
+        "size",
+        "storage_version",
+        "checksum_etag",
+        "checksum_sha256_base64",
+        "checksum_sha256_hex",
+        "last_modified_at",
+        "version",
+        "service",
+        "is_uploaded",
+        "created_at",
+        "size_readable",
+        "public_url",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -40,18 +40,6 @@ pub struct ProductPriceCustom {
     /// The initial amount shown to the customer.
     pub preset_amount: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductPriceCustom {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -78,18 +66,6 @@ impl ::serde::Serialize for ProductPriceCustom {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceCustom {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -97,39 +73,24 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustom {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceCustom {
     const EXPECTING: &'static str = "struct ProductPriceCustom";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "minimum_amount" => Some(9),
-            "maximum_amount" => Some(10),
-            "preset_amount" => Some(11),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "source",
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "is_archived",
+        "product_id",
+        "minimum_amount",
+        "maximum_amount",
+        "preset_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -296,12 +296,6 @@ pub struct ProductPriceCustomCreate {
     /// - Other currencies: 50 minor units
     pub preset_amount: crate::Nullable<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ::serde::Serialize for ProductPriceCustomCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -331,12 +325,6 @@ impl ::serde::Serialize for ProductPriceCustomCreate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -344,27 +332,18 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceCustomCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
     const EXPECTING: &'static str = "struct ProductPriceCustomCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "minimum_amount" => Some(3),
-            "maximum_amount" => Some(4),
-            "preset_amount" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "minimum_amount",
+        "maximum_amount",
+        "preset_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -393,12 +372,6 @@ impl crate::__private::DecodeStruct for ProductPriceCustomCreate {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceCustomCreate {
     /// Sets `price_currency` to `Some(value)`.
     #[inline]

@@ -36,18 +36,6 @@ pub struct ProductPriceFixed {
     /// The price in cents.
     pub price_amount: i64,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductPriceFixed {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,18 +60,6 @@ impl ::serde::Serialize for ProductPriceFixed {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceFixed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -91,37 +67,22 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixed {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceFixed {
     const EXPECTING: &'static str = "struct ProductPriceFixed";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "price_amount" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "source",
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "is_archived",
+        "product_id",
+        "price_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

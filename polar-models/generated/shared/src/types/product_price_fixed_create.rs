@@ -148,12 +148,6 @@ pub struct ProductPriceFixedCreate {
     /// - Other currencies: 50 minor units
     pub price_amount: i64,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ::serde::Serialize for ProductPriceFixedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -175,12 +169,6 @@ impl ::serde::Serialize for ProductPriceFixedCreate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -188,25 +176,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceFixedCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceFixedCreate {
     const EXPECTING: &'static str = "struct ProductPriceFixedCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "price_amount" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "price_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -236,12 +215,6 @@ impl crate::__private::DecodeStruct for ProductPriceFixedCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceFixedCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -254,12 +227,6 @@ impl ProductPriceFixedCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceFixedCreate {
     /// Sets `price_currency` to `Some(value)`.
     #[inline]

@@ -42,18 +42,6 @@ pub struct ProductPriceMeteredUnit {
     /// The meter associated to the price.
     pub meter: super::ProductPriceMeter,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductPriceMeteredUnit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -81,18 +69,6 @@ impl ::serde::Serialize for ProductPriceMeteredUnit {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -100,40 +76,25 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnit {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceMeteredUnit {
     const EXPECTING: &'static str = "struct ProductPriceMeteredUnit";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "source" => Some(3),
-            "amount_type" => Some(4),
-            "price_currency" => Some(5),
-            "tax_behavior" => Some(6),
-            "is_archived" => Some(7),
-            "product_id" => Some(8),
-            "unit_amount" => Some(9),
-            "cap_amount" => Some(10),
-            "meter_id" => Some(11),
-            "meter" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "source",
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "is_archived",
+        "product_id",
+        "unit_amount",
+        "cap_amount",
+        "meter_id",
+        "meter",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

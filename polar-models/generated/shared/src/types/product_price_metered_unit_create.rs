@@ -24,12 +24,6 @@ pub struct ProductPriceMeteredUnitCreate {
     /// Optional maximum amount in cents that can be charged, regardless of the number of units consumed.
     pub cap_amount: crate::Nullable<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -57,12 +51,6 @@ impl ::serde::Serialize for ProductPriceMeteredUnitCreate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,27 +58,18 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceMeteredUnitCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceMeteredUnitCreate {
     const EXPECTING: &'static str = "struct ProductPriceMeteredUnitCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "meter_id" => Some(3),
-            "unit_amount" => Some(4),
-            "cap_amount" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "meter_id",
+        "unit_amount",
+        "cap_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -133,12 +112,6 @@ impl crate::__private::DecodeStruct for ProductPriceMeteredUnitCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceMeteredUnitCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -153,12 +126,6 @@ impl ProductPriceMeteredUnitCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceMeteredUnitCreate {
     /// Sets `price_currency` to `Some(value)`.
     #[inline]

@@ -20,12 +20,6 @@ pub struct ProductPriceSeatBasedCreate {
     /// Tiered pricing based on seat quantity
     pub seat_tiers: super::ProductPriceSeatTiersInput,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ::serde::Serialize for ProductPriceSeatBasedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,12 +41,6 @@ impl ::serde::Serialize for ProductPriceSeatBasedCreate {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -60,25 +48,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatBasedCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceSeatBasedCreate {
     const EXPECTING: &'static str = "struct ProductPriceSeatBasedCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "amount_type" => Some(0),
-            "price_currency" => Some(1),
-            "tax_behavior" => Some(2),
-            "seat_tiers" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "amount_type",
+        "price_currency",
+        "tax_behavior",
+        "seat_tiers",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -108,12 +87,6 @@ impl crate::__private::DecodeStruct for ProductPriceSeatBasedCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceSeatBasedCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -126,12 +99,6 @@ impl ProductPriceSeatBasedCreate {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceSeatBasedCreate {
     /// Sets `price_currency` to `Some(value)`.
     #[inline]

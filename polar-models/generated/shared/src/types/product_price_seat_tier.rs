@@ -22,18 +22,6 @@ pub struct ProductPriceSeatTier {
     /// Price per seat in cents for this tier
     pub price_per_seat: i64,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductPriceSeatTier {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,18 +39,6 @@ impl ::serde::Serialize for ProductPriceSeatTier {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,30 +46,11 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTier {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceSeatTier {
     const EXPECTING: &'static str = "struct ProductPriceSeatTier";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "min_seats" => Some(0),
-            "max_seats" => Some(1),
-            "price_per_seat" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["min_seats", "max_seats", "price_per_seat"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -127,18 +84,6 @@ impl crate::__private::DecodeStruct for ProductPriceSeatTier {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ProductPriceSeatTier {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -150,18 +95,6 @@ impl ProductPriceSeatTier {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ProductPriceSeatTier {
     /// Sets `max_seats` to `Nullable::Value(value)`: sent with this value.
     #[inline]

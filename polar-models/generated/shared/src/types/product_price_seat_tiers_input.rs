@@ -20,12 +20,6 @@ pub struct ProductPriceSeatTiersInput {
     /// List of pricing tiers
     pub tiers: Vec<super::ProductPriceSeatTier>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ::serde::Serialize for ProductPriceSeatTiersInput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,12 +36,6 @@ impl ::serde::Serialize for ProductPriceSeatTiersInput {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,23 +43,11 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersInput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceSeatTiersInput {
     const EXPECTING: &'static str = "struct ProductPriceSeatTiersInput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seat_tier_type" => Some(0),
-            "tiers" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["seat_tier_type", "tiers"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -88,12 +64,6 @@ impl crate::__private::DecodeStruct for ProductPriceSeatTiersInput {
         })
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceSeatTiersInput {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -104,12 +74,6 @@ impl ProductPriceSeatTiersInput {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "checkouts", feature = "products")
-    )
-)]
 impl ProductPriceSeatTiersInput {
     /// Sets `seat_tier_type` to `Some(value)`.
     #[inline]

@@ -30,18 +30,6 @@ pub struct ProductPriceSeatTiersOutput {
     /// Maximum number of seats allowed for purchase, derived from last tier. None for unlimited.
     pub maximum_seats: Option<i64>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ::serde::Serialize for ProductPriceSeatTiersOutput {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -60,18 +48,6 @@ impl ::serde::Serialize for ProductPriceSeatTiersOutput {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,31 +55,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductPriceSeatTiersOutput {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ProductPriceSeatTiersOutput {
     const EXPECTING: &'static str = "struct ProductPriceSeatTiersOutput";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seat_tier_type" => Some(0),
-            "tiers" => Some(1),
-            "minimum_seats" => Some(2),
-            "maximum_seats" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "seat_tier_type",
+        "tiers",
+        "minimum_seats",
+        "maximum_seats",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

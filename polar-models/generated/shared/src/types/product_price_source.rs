@@ -13,7 +13,7 @@
     )
 )]
 /// ProductPriceSource
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ProductPriceSource {
     /// `"catalog"`
@@ -23,48 +23,36 @@ pub enum ProductPriceSource {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl ProductPriceSource {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["catalog", "ad_hoc"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Catalog, Self::AdHoc];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Catalog", "AdHoc"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Catalog => 0,
+                Self::AdHoc => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Catalog => "catalog",
-            Self::AdHoc => "ad_hoc",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for ProductPriceSource {
     fn from(value: &str) -> Self {
-        match value {
-            "catalog" => Self::Catalog,
-            "ad_hoc" => Self::AdHoc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

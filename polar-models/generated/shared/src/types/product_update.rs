@@ -39,7 +39,6 @@ pub struct ProductUpdate {
     /// Attached Custom Fields
     pub attached_custom_fields: crate::Nullable<Vec<super::AttachedCustomFieldCreate>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -82,7 +81,6 @@ impl ::serde::Serialize for ProductUpdate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,28 +88,24 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl crate::__private::DecodeStruct for ProductUpdate {
     const EXPECTING: &'static str = "struct ProductUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "trial_interval" => Some(1),
-            "trial_interval_count" => Some(2),
-            "name" => Some(3),
-            "description" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "is_archived" => Some(7),
-            "visibility" => Some(8),
-            "prices" => Some(9),
-            "medias" => Some(10),
-            "attached_custom_fields" => Some(11),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "trial_interval",
+        "trial_interval_count",
+        "name",
+        "description",
+        "recurring_interval",
+        "recurring_interval_count",
+        "is_archived",
+        "visibility",
+        "prices",
+        "medias",
+        "attached_custom_fields",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -164,7 +158,6 @@ impl crate::__private::DecodeStruct for ProductUpdate {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]
@@ -329,7 +322,6 @@ pub enum ProductUpdatePricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductUpdatePricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -342,7 +334,6 @@ impl ::serde::Serialize for ProductUpdatePricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -431,19 +422,16 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ExistingProductPrice> for ProductUpdatePricesItem {
     fn from(value: super::ExistingProductPrice) -> Self {
         Self::ExistingProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductUpdatePricesItemVariant2> for ProductUpdatePricesItem {
     fn from(value: super::ProductUpdatePricesItemVariant2) -> Self {
         Self::Variant2(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductUpdatePricesItem {
     /// A [`ExistingProductPrice`](Self::ExistingProductPrice) built with [`ExistingProductPrice::new`](super::ExistingProductPrice::new) (`id`): every optional property left out (build the member itself to set some).
     #[inline]
@@ -467,7 +455,6 @@ pub enum ProductUpdatePricesItemVariant2 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ::serde::Serialize for ProductUpdatePricesItemVariant2 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -482,7 +469,6 @@ impl ::serde::Serialize for ProductUpdatePricesItemVariant2 {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -561,31 +547,26 @@ impl<'de> ::serde::Deserialize<'de> for ProductUpdatePricesItemVariant2 {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceFixedCreate> for ProductUpdatePricesItemVariant2 {
     fn from(value: super::ProductPriceFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceCustomCreate> for ProductUpdatePricesItemVariant2 {
     fn from(value: super::ProductPriceCustomCreate) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceSeatBasedCreate> for ProductUpdatePricesItemVariant2 {
     fn from(value: super::ProductPriceSeatBasedCreate) -> Self {
         Self::SeatBased(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl From<super::ProductPriceMeteredUnitCreate> for ProductUpdatePricesItemVariant2 {
     fn from(value: super::ProductPriceMeteredUnitCreate) -> Self {
         Self::MeteredUnit(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "products"))]
 impl ProductUpdatePricesItemVariant2 {
     /// The currency in which the customer will be charged.
     ///

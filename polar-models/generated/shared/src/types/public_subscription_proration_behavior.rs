@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 /// PublicSubscriptionProrationBehavior
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum PublicSubscriptionProrationBehavior {
     /// `"invoice"`
@@ -14,28 +14,37 @@ pub enum PublicSubscriptionProrationBehavior {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl PublicSubscriptionProrationBehavior {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["invoice", "prorate", "next_period"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Invoice, Self::Prorate, Self::NextPeriod];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Invoice", "Prorate", "NextPeriod"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Invoice => 0,
+                Self::Prorate => 1,
+                Self::NextPeriod => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invoice => "invoice",
-            Self::Prorate => "prorate",
-            Self::NextPeriod => "next_period",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "organizations"))]
 impl From<&str> for PublicSubscriptionProrationBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "invoice" => Self::Invoice,
-            "prorate" => Self::Prorate,
-            "next_period" => Self::NextPeriod,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -13,7 +13,6 @@ pub struct RefreshTokenRequest {
     /// Refresh Token
     pub refresh_token: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for RefreshTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for RefreshTokenRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,16 @@ impl<'de> ::serde::Deserialize<'de> for RefreshTokenRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for RefreshTokenRequest {
     const EXPECTING: &'static str = "struct RefreshTokenRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "grant_type" => Some(0),
-            "client_id" => Some(1),
-            "client_secret" => Some(2),
-            "refresh_token" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "refresh_token",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -91,7 +85,6 @@ impl crate::__private::DecodeStruct for RefreshTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl RefreshTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.

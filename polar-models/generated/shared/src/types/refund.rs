@@ -36,7 +36,6 @@ pub struct Refund {
     /// in case we prevented a dispute by issuing a refund.
     pub dispute: Option<super::RefundDispute>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl ::serde::Serialize for Refund {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,7 +61,6 @@ impl ::serde::Serialize for Refund {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl<'de> ::serde::Deserialize<'de> for Refund {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,31 +68,27 @@ impl<'de> ::serde::Deserialize<'de> for Refund {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl crate::__private::DecodeStruct for Refund {
     const EXPECTING: &'static str = "struct Refund";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "metadata" => Some(3),
-            "status" => Some(4),
-            "reason" => Some(5),
-            "amount" => Some(6),
-            "tax_amount" => Some(7),
-            "currency" => Some(8),
-            "organization_id" => Some(9),
-            "order_id" => Some(10),
-            "subscription_id" => Some(11),
-            "customer_id" => Some(12),
-            "revoke_benefits" => Some(13),
-            "dispute" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "status",
+        "reason",
+        "amount",
+        "tax_amount",
+        "currency",
+        "organization_id",
+        "order_id",
+        "subscription_id",
+        "customer_id",
+        "revoke_benefits",
+        "dispute",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -34,7 +34,6 @@ pub struct RefundCreate {
     /// Defaults to `false` when not sent.
     pub revoke_benefits: Option<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl ::serde::Serialize for RefundCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,7 +61,6 @@ impl ::serde::Serialize for RefundCreate {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl<'de> ::serde::Deserialize<'de> for RefundCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,22 +68,18 @@ impl<'de> ::serde::Deserialize<'de> for RefundCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl crate::__private::DecodeStruct for RefundCreate {
     const EXPECTING: &'static str = "struct RefundCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "order_id" => Some(1),
-            "reason" => Some(2),
-            "amount" => Some(3),
-            "comment" => Some(4),
-            "revoke_benefits" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "order_id",
+        "reason",
+        "amount",
+        "comment",
+        "revoke_benefits",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -131,7 +125,6 @@ impl crate::__private::DecodeStruct for RefundCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl RefundCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -146,7 +139,6 @@ impl RefundCreate {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl RefundCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -34,7 +34,6 @@ pub struct RefundDispute {
     /// The ID of the payment associated with the dispute.
     pub payment_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl ::serde::Serialize for RefundDispute {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -63,7 +62,6 @@ impl ::serde::Serialize for RefundDispute {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl<'de> ::serde::Deserialize<'de> for RefundDispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -71,30 +69,26 @@ impl<'de> ::serde::Deserialize<'de> for RefundDispute {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl crate::__private::DecodeStruct for RefundDispute {
     const EXPECTING: &'static str = "struct RefundDispute";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "status" => Some(3),
-            "resolved" => Some(4),
-            "closed" => Some(5),
-            "amount" => Some(6),
-            "tax_amount" => Some(7),
-            "currency" => Some(8),
-            "reason" => Some(9),
-            "evidence_due_by" => Some(10),
-            "past_due" => Some(11),
-            "order_id" => Some(12),
-            "payment_id" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "status",
+        "resolved",
+        "closed",
+        "amount",
+        "tax_amount",
+        "currency",
+        "reason",
+        "evidence_due_by",
+        "past_due",
+        "order_id",
+        "payment_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

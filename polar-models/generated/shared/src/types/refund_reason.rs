@@ -2,7 +2,7 @@
 
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 /// RefundReason
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RefundReason {
     /// `"duplicate"`
@@ -22,7 +22,6 @@ pub enum RefundReason {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl RefundReason {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -34,32 +33,54 @@ impl RefundReason {
         "dispute_prevention",
         "other",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Duplicate,
+        Self::Fraudulent,
+        Self::CustomerRequest,
+        Self::ServiceDisruption,
+        Self::SatisfactionGuarantee,
+        Self::DisputePrevention,
+        Self::Other,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Duplicate",
+        "Fraudulent",
+        "CustomerRequest",
+        "ServiceDisruption",
+        "SatisfactionGuarantee",
+        "DisputePrevention",
+        "Other",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Duplicate => 0,
+                Self::Fraudulent => 1,
+                Self::CustomerRequest => 2,
+                Self::ServiceDisruption => 3,
+                Self::SatisfactionGuarantee => 4,
+                Self::DisputePrevention => 5,
+                Self::Other => 6,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Duplicate => "duplicate",
-            Self::Fraudulent => "fraudulent",
-            Self::CustomerRequest => "customer_request",
-            Self::ServiceDisruption => "service_disruption",
-            Self::SatisfactionGuarantee => "satisfaction_guarantee",
-            Self::DisputePrevention => "dispute_prevention",
-            Self::Other => "other",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "refunds"))]
 impl From<&str> for RefundReason {
     fn from(value: &str) -> Self {
-        match value {
-            "duplicate" => Self::Duplicate,
-            "fraudulent" => Self::Fraudulent,
-            "customer_request" => Self::CustomerRequest,
-            "service_disruption" => Self::ServiceDisruption,
-            "satisfaction_guarantee" => Self::SatisfactionGuarantee,
-            "dispute_prevention" => Self::DisputePrevention,
-            "other" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

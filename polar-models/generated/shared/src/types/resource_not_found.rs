@@ -34,32 +34,6 @@ pub struct ResourceNotFound {
     /// Detail
     pub detail: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "meters",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for ResourceNotFound {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -76,32 +50,6 @@ impl ::serde::Serialize for ResourceNotFound {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "meters",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ResourceNotFound {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -109,43 +57,11 @@ impl<'de> ::serde::Deserialize<'de> for ResourceNotFound {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "meters",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ResourceNotFound {
     const EXPECTING: &'static str = "struct ResourceNotFound";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

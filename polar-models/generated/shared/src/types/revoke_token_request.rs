@@ -15,7 +15,6 @@ pub struct RevokeTokenRequest {
     /// Client Secret
     pub client_secret: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for RevokeTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,7 +33,6 @@ impl ::serde::Serialize for RevokeTokenRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,20 +40,16 @@ impl<'de> ::serde::Deserialize<'de> for RevokeTokenRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for RevokeTokenRequest {
     const EXPECTING: &'static str = "struct RevokeTokenRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "token" => Some(0),
-            "token_type_hint" => Some(1),
-            "client_id" => Some(2),
-            "client_secret" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "token",
+        "token_type_hint",
+        "client_id",
+        "client_secret",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -93,7 +87,6 @@ impl crate::__private::DecodeStruct for RevokeTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl RevokeTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -110,7 +103,6 @@ impl RevokeTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl RevokeTokenRequest {
     /// Sets `token_type_hint` to `Nullable::Value(value)`: sent with this value.
     #[inline]
@@ -130,7 +122,7 @@ impl RevokeTokenRequest {
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Written inline at `#/components/schemas/RevokeTokenRequest/properties/token_type_hint`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RevokeTokenRequestTokenTypeHint {
     /// `"access_token"`
@@ -140,26 +132,36 @@ pub enum RevokeTokenRequestTokenTypeHint {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl RevokeTokenRequestTokenTypeHint {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["access_token", "refresh_token"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::AccessToken, Self::RefreshToken];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["AccessToken", "RefreshToken"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::AccessToken => 0,
+                Self::RefreshToken => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessToken => "access_token",
-            Self::RefreshToken => "refresh_token",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<&str> for RevokeTokenRequestTokenTypeHint {
     fn from(value: &str) -> Self {
-        match value {
-            "access_token" => Self::AccessToken,
-            "refresh_token" => Self::RefreshToken,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -13,7 +13,6 @@ pub struct S3DownloadUrl {
     /// Expires At
     pub expires_at: super::chrono::DateTime<super::chrono::Utc>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl ::serde::Serialize for S3DownloadUrl {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for S3DownloadUrl {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39,19 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for S3DownloadUrl {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_portal"))]
 impl crate::__private::DecodeStruct for S3DownloadUrl {
     const EXPECTING: &'static str = "struct S3DownloadUrl";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "url" => Some(0),
-            "headers" => Some(1),
-            "expires_at" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["url", "headers", "expires_at"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -7,7 +7,6 @@ pub struct S3FileCreateMultipart {
     /// Parts
     pub parts: Vec<super::S3FileCreatePart>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for S3FileCreateMultipart {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for S3FileCreateMultipart {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreateMultipart {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileCreateMultipart {
     const EXPECTING: &'static str = "struct S3FileCreateMultipart";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "parts" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["parts"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "parts")
@@ -52,7 +44,6 @@ impl crate::__private::DecodeStruct for S3FileCreateMultipart {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileCreateMultipart {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -13,7 +13,6 @@ pub struct S3FileCreatePart {
     /// Checksum Sha256 Base64
     pub checksum_sha256_base64: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for S3FileCreatePart {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for S3FileCreatePart {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,20 +38,16 @@ impl<'de> ::serde::Deserialize<'de> for S3FileCreatePart {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileCreatePart {
     const EXPECTING: &'static str = "struct S3FileCreatePart";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "number" => Some(0),
-            "chunk_start" => Some(1),
-            "chunk_end" => Some(2),
-            "checksum_sha256_base64" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "number",
+        "chunk_start",
+        "chunk_end",
+        "checksum_sha256_base64",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -91,7 +85,6 @@ impl crate::__private::DecodeStruct for S3FileCreatePart {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileCreatePart {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -104,7 +97,6 @@ impl S3FileCreatePart {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileCreatePart {
     /// Sets `checksum_sha256_base64` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -11,7 +11,6 @@ pub struct S3FileUploadCompletedPart {
     /// Checksum Sha256 Base64
     pub checksum_sha256_base64: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for S3FileUploadCompletedPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for S3FileUploadCompletedPart {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,15 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadCompletedPart {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileUploadCompletedPart {
     const EXPECTING: &'static str = "struct S3FileUploadCompletedPart";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "number" => Some(0),
-            "checksum_etag" => Some(1),
-            "checksum_sha256_base64" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "number",
+        "checksum_etag",
+        "checksum_sha256_base64",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -83,7 +77,6 @@ impl crate::__private::DecodeStruct for S3FileUploadCompletedPart {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl S3FileUploadCompletedPart {
     /// A value with the required properties given and every optional
     /// one left out.

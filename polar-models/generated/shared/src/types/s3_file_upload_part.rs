@@ -21,7 +21,6 @@ pub struct S3FileUploadPart {
     /// Defaults to `{}` when not sent.
     pub headers: Option<::std::collections::BTreeMap<String, String>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl ::serde::Serialize for S3FileUploadPart {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -46,7 +45,6 @@ impl ::serde::Serialize for S3FileUploadPart {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -54,23 +52,19 @@ impl<'de> ::serde::Deserialize<'de> for S3FileUploadPart {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "files"))]
 impl crate::__private::DecodeStruct for S3FileUploadPart {
     const EXPECTING: &'static str = "struct S3FileUploadPart";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "number" => Some(0),
-            "chunk_start" => Some(1),
-            "chunk_end" => Some(2),
-            "checksum_sha256_base64" => Some(3),
-            "url" => Some(4),
-            "expires_at" => Some(5),
-            "headers" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "number",
+        "chunk_start",
+        "chunk_end",
+        "checksum_sha256_base64",
+        "url",
+        "expires_at",
+        "headers",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

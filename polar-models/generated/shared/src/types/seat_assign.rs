@@ -27,7 +27,6 @@ pub struct SeatAssign {
     /// Defaults to `false` when not sent.
     pub immediate_claim: Option<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl ::serde::Serialize for SeatAssign {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,7 +63,6 @@ impl ::serde::Serialize for SeatAssign {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatAssign {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,25 +70,21 @@ impl<'de> ::serde::Deserialize<'de> for SeatAssign {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for SeatAssign {
     const EXPECTING: &'static str = "struct SeatAssign";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "order_id" => Some(1),
-            "email" => Some(2),
-            "external_customer_id" => Some(3),
-            "customer_id" => Some(4),
-            "external_member_id" => Some(5),
-            "member_id" => Some(6),
-            "metadata" => Some(7),
-            "immediate_claim" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "order_id",
+        "email",
+        "external_customer_id",
+        "customer_id",
+        "external_member_id",
+        "member_id",
+        "metadata",
+        "immediate_claim",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -134,7 +128,6 @@ impl crate::__private::DecodeStruct for SeatAssign {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl SeatAssign {
     /// Sets `subscription_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

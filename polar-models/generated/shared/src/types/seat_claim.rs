@@ -7,7 +7,6 @@ pub struct SeatClaim {
     /// Invitation token to claim the seat
     pub invitation_token: super::Secret,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl ::serde::Serialize for SeatClaim {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for SeatClaim {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatClaim {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaim {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for SeatClaim {
     const EXPECTING: &'static str = "struct SeatClaim";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "invitation_token" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["invitation_token"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "invitation_token")
@@ -57,7 +49,6 @@ impl crate::__private::DecodeStruct for SeatClaim {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl SeatClaim {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -18,7 +18,6 @@ pub struct SeatClaimInfo {
     /// Whether the seat can be claimed
     pub can_claim: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl ::serde::Serialize for SeatClaimInfo {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for SeatClaimInfo {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47,22 +45,18 @@ impl<'de> ::serde::Deserialize<'de> for SeatClaimInfo {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for SeatClaimInfo {
     const EXPECTING: &'static str = "struct SeatClaimInfo";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "product_name" => Some(0),
-            "product_id" => Some(1),
-            "organization_name" => Some(2),
-            "organization_slug" => Some(3),
-            "customer_email" => Some(4),
-            "can_claim" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "product_name",
+        "product_id",
+        "organization_name",
+        "organization_slug",
+        "customer_email",
+        "can_claim",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -7,7 +7,7 @@
     )
 )]
 /// SeatStatus
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SeatStatus {
     /// `"pending"`
@@ -19,38 +19,37 @@ pub enum SeatStatus {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl SeatStatus {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["pending", "claimed", "revoked"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Pending, Self::Claimed, Self::Revoked];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Pending", "Claimed", "Revoked"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Pending => 0,
+                Self::Claimed => 1,
+                Self::Revoked => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Claimed => "claimed",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl From<&str> for SeatStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "claimed" => Self::Claimed,
-            "revoked" => Self::Revoked,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

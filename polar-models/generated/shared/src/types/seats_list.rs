@@ -16,12 +16,6 @@ pub struct SeatsList {
     /// Total number of seats for the subscription
     pub total_seats: i64,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl ::serde::Serialize for SeatsList {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,12 +33,6 @@ impl ::serde::Serialize for SeatsList {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for SeatsList {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,24 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for SeatsList {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_portal", feature = "customer_seats")
-    )
-)]
 impl crate::__private::DecodeStruct for SeatsList {
     const EXPECTING: &'static str = "struct SeatsList";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seats" => Some(0),
-            "available_seats" => Some(1),
-            "total_seats" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["seats", "available_seats", "total_seats"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

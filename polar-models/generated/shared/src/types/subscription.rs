@@ -12,7 +12,6 @@ pub enum SubscriptionPricesItem {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionPricesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for SubscriptionPricesItem {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -268,19 +266,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPricesItem {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl From<super::LegacyRecurringProductPrice> for SubscriptionPricesItem {
     fn from(value: super::LegacyRecurringProductPrice) -> Self {
         Self::LegacyRecurringProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl From<super::ProductPrice> for SubscriptionPricesItem {
     fn from(value: super::ProductPrice) -> Self {
         Self::ProductPrice(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionPricesItem {
     /// Creation timestamp of the object.
     ///

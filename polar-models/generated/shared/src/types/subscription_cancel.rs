@@ -37,7 +37,6 @@ pub struct SubscriptionCancel {
     /// Or uncancel a subscription currently set to be revoked at period end.
     pub cancel_at_period_end: bool,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionCancel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -64,7 +63,6 @@ impl ::serde::Serialize for SubscriptionCancel {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,19 +70,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCancel {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionCancel {
     const EXPECTING: &'static str = "struct SubscriptionCancel";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "customer_cancellation_reason" => Some(0),
-            "customer_cancellation_comment" => Some(1),
-            "cancel_at_period_end" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "cancel_at_period_end",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -104,7 +98,6 @@ impl crate::__private::DecodeStruct for SubscriptionCancel {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCancel {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -116,7 +109,6 @@ impl SubscriptionCancel {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCancel {
     /// Sets `customer_cancellation_reason` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -27,7 +27,6 @@ pub struct SubscriptionCanceledMetadata {
     /// Cancel At Period End
     pub cancel_at_period_end: Option<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionCanceledMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,7 +64,6 @@ impl ::serde::Serialize for SubscriptionCanceledMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,27 +71,23 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCanceledMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionCanceledMetadata {
     const EXPECTING: &'static str = "struct SubscriptionCanceledMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            "customer_cancellation_reason" => Some(6),
-            "customer_cancellation_comment" => Some(7),
-            "canceled_at" => Some(8),
-            "ends_at" => Some(9),
-            "cancel_at_period_end" => Some(10),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "canceled_at",
+        "ends_at",
+        "cancel_at_period_end",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -21,7 +21,6 @@ pub struct SubscriptionCreateCustomer {
     /// The ID of the customer to create the subscription for.
     pub customer_id: super::uuid::Uuid,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionCreateCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for SubscriptionCreateCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47,19 +45,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionCreateCustomer {
     const EXPECTING: &'static str = "struct SubscriptionCreateCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "product_id" => Some(1),
-            "customer_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["metadata", "product_id", "customer_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -99,7 +89,6 @@ impl crate::__private::DecodeStruct for SubscriptionCreateCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCreateCustomer {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -111,7 +100,6 @@ impl SubscriptionCreateCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCreateCustomer {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

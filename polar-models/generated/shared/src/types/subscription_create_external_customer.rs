@@ -21,7 +21,6 @@ pub struct SubscriptionCreateExternalCustomer {
     /// The ID of the customer in your system to create the subscription for. It must already exist in Polar.
     pub external_customer_id: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for SubscriptionCreateExternalCustomer {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateExternalCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -47,19 +45,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionCreateExternalCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionCreateExternalCustomer {
     const EXPECTING: &'static str = "struct SubscriptionCreateExternalCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "product_id" => Some(1),
-            "external_customer_id" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "product_id",
+        "external_customer_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -99,7 +93,6 @@ impl crate::__private::DecodeStruct for SubscriptionCreateExternalCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCreateExternalCustomer {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -111,7 +104,6 @@ impl SubscriptionCreateExternalCustomer {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionCreateExternalCustomer {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

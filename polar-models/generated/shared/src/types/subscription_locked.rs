@@ -9,7 +9,6 @@ pub struct SubscriptionLocked {
     /// Detail
     pub detail: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionLocked {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for SubscriptionLocked {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionLocked {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionLocked {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionLocked {
     const EXPECTING: &'static str = "struct SubscriptionLocked";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

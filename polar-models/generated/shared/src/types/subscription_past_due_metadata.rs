@@ -19,7 +19,6 @@ pub struct SubscriptionPastDueMetadata {
     /// Recurring Interval Count
     pub recurring_interval_count: Option<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionPastDueMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for SubscriptionPastDueMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionPastDueMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,23 +56,19 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPastDueMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionPastDueMetadata {
     const EXPECTING: &'static str = "struct SubscriptionPastDueMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "past_due_at" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "past_due_at",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

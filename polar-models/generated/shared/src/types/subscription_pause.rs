@@ -15,7 +15,6 @@ pub struct SubscriptionPause {
     /// Must be after the current period end.
     pub resumes_at: crate::Nullable<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionPause {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for SubscriptionPause {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionPause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,18 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPause {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionPause {
     const EXPECTING: &'static str = "struct SubscriptionPause";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "pause_at_period_end" => Some(0),
-            "resumes_at" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["pause_at_period_end", "resumes_at"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -68,7 +59,6 @@ impl crate::__private::DecodeStruct for SubscriptionPause {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionPause {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -79,7 +69,6 @@ impl SubscriptionPause {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionPause {
     /// Sets `resumes_at` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -21,7 +21,6 @@ pub struct SubscriptionPausedMetadata {
     /// Resumes At
     pub resumes_at: Option<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionPausedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,7 +53,6 @@ impl ::serde::Serialize for SubscriptionPausedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionPausedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62,24 +60,20 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionPausedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionPausedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionPausedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            "paused_at" => Some(6),
-            "resumes_at" => Some(7),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "paused_at",
+        "resumes_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -13,7 +13,7 @@
     )
 )]
 /// SubscriptionProrationBehavior
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionProrationBehavior {
     /// `"invoice"`
@@ -27,18 +27,6 @@ pub enum SubscriptionProrationBehavior {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "events",
-            feature = "organizations",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl SubscriptionProrationBehavior {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -47,37 +35,45 @@ impl SubscriptionProrationBehavior {
         "next_period",
         "reset",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Invoice,
+        Self::Prorate,
+        Self::NextPeriod,
+        Self::Reset,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Invoice",
+        "Prorate",
+        "NextPeriod",
+        "Reset",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Invoice => 0,
+                Self::Prorate => 1,
+                Self::NextPeriod => 2,
+                Self::Reset => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Invoice => "invoice",
-            Self::Prorate => "prorate",
-            Self::NextPeriod => "next_period",
-            Self::Reset => "reset",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "events",
-            feature = "organizations",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for SubscriptionProrationBehavior {
     fn from(value: &str) -> Self {
-        match value {
-            "invoice" => Self::Invoice,
-            "prorate" => Self::Prorate,
-            "next_period" => Self::NextPeriod,
-            "reset" => Self::Reset,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -7,7 +7,6 @@ pub struct SubscriptionResume {
     /// Resume a paused subscription immediately, starting a new billing period and charging the customer.
     pub resume: super::ConstBool<true>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionResume {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for SubscriptionResume {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionResume {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionResume {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionResume {
     const EXPECTING: &'static str = "struct SubscriptionResume";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "resume" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["resume"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "resume")

@@ -35,7 +35,6 @@ pub struct SubscriptionRevoke {
     /// Cancel and revoke an active subscription immediately
     pub revoke: super::ConstBool<true>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionRevoke {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,7 +61,6 @@ impl ::serde::Serialize for SubscriptionRevoke {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,19 +68,15 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRevoke {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionRevoke {
     const EXPECTING: &'static str = "struct SubscriptionRevoke";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "customer_cancellation_reason" => Some(0),
-            "customer_cancellation_comment" => Some(1),
-            "revoke" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "revoke",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -102,7 +96,6 @@ impl crate::__private::DecodeStruct for SubscriptionRevoke {
         })
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionRevoke {
     /// Sets `customer_cancellation_reason` to `Nullable::Value(value)`: sent with this value.
     #[inline]

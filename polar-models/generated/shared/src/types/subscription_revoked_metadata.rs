@@ -17,7 +17,6 @@ pub struct SubscriptionRevokedMetadata {
     /// Recurring Interval Count
     pub recurring_interval_count: Option<i64>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionRevokedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +46,6 @@ impl ::serde::Serialize for SubscriptionRevokedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionRevokedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,22 +53,18 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionRevokedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionRevokedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionRevokedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            "product_id" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "recurring_interval" => Some(4),
-            "recurring_interval_count" => Some(5),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "subscription_id",
+        "product_id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

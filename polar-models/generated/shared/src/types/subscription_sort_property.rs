@@ -4,7 +4,7 @@
 /// SubscriptionSortProperty
 ///
 /// A value with a leading `-` sorts in descending order; its variant is named after the rest plus `Desc` (`-created_at` is `CreatedAtDesc`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionSortProperty {
     /// `"customer"`
@@ -46,7 +46,6 @@ pub enum SubscriptionSortProperty {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionSortProperty {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -69,54 +68,108 @@ impl SubscriptionSortProperty {
         "discount",
         "-discount",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Customer,
+        Self::CustomerDesc,
+        Self::Status,
+        Self::StatusDesc,
+        Self::StartedAt,
+        Self::StartedAtDesc,
+        Self::CurrentPeriodEnd,
+        Self::CurrentPeriodEndDesc,
+        Self::EndedAt,
+        Self::EndedAtDesc,
+        Self::EndsAt,
+        Self::EndsAtDesc,
+        Self::Amount,
+        Self::AmountDesc,
+        Self::Product,
+        Self::ProductDesc,
+        Self::Discount,
+        Self::DiscountDesc,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Customer",
+        "CustomerDesc",
+        "Status",
+        "StatusDesc",
+        "StartedAt",
+        "StartedAtDesc",
+        "CurrentPeriodEnd",
+        "CurrentPeriodEndDesc",
+        "EndedAt",
+        "EndedAtDesc",
+        "EndsAt",
+        "EndsAtDesc",
+        "Amount",
+        "AmountDesc",
+        "Product",
+        "ProductDesc",
+        "Discount",
+        "DiscountDesc",
+    ];
+    /// `VALUES` with their indexes, in byte order, for `From<&str>`.
+    const SORTED: &'static [(&'static str, usize)] = &[
+        ("-amount", 13),
+        ("-current_period_end", 7),
+        ("-customer", 1),
+        ("-discount", 17),
+        ("-ended_at", 9),
+        ("-ends_at", 11),
+        ("-product", 15),
+        ("-started_at", 5),
+        ("-status", 3),
+        ("amount", 12),
+        ("current_period_end", 6),
+        ("customer", 0),
+        ("discount", 16),
+        ("ended_at", 8),
+        ("ends_at", 10),
+        ("product", 14),
+        ("started_at", 4),
+        ("status", 2),
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Customer => 0,
+                Self::CustomerDesc => 1,
+                Self::Status => 2,
+                Self::StatusDesc => 3,
+                Self::StartedAt => 4,
+                Self::StartedAtDesc => 5,
+                Self::CurrentPeriodEnd => 6,
+                Self::CurrentPeriodEndDesc => 7,
+                Self::EndedAt => 8,
+                Self::EndedAtDesc => 9,
+                Self::EndsAt => 10,
+                Self::EndsAtDesc => 11,
+                Self::Amount => 12,
+                Self::AmountDesc => 13,
+                Self::Product => 14,
+                Self::ProductDesc => 15,
+                Self::Discount => 16,
+                Self::DiscountDesc => 17,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "customer",
-            Self::CustomerDesc => "-customer",
-            Self::Status => "status",
-            Self::StatusDesc => "-status",
-            Self::StartedAt => "started_at",
-            Self::StartedAtDesc => "-started_at",
-            Self::CurrentPeriodEnd => "current_period_end",
-            Self::CurrentPeriodEndDesc => "-current_period_end",
-            Self::EndedAt => "ended_at",
-            Self::EndedAtDesc => "-ended_at",
-            Self::EndsAt => "ends_at",
-            Self::EndsAtDesc => "-ends_at",
-            Self::Amount => "amount",
-            Self::AmountDesc => "-amount",
-            Self::Product => "product",
-            Self::ProductDesc => "-product",
-            Self::Discount => "discount",
-            Self::DiscountDesc => "-discount",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl From<&str> for SubscriptionSortProperty {
     fn from(value: &str) -> Self {
-        match value {
-            "customer" => Self::Customer,
-            "-customer" => Self::CustomerDesc,
-            "status" => Self::Status,
-            "-status" => Self::StatusDesc,
-            "started_at" => Self::StartedAt,
-            "-started_at" => Self::StartedAtDesc,
-            "current_period_end" => Self::CurrentPeriodEnd,
-            "-current_period_end" => Self::CurrentPeriodEndDesc,
-            "ended_at" => Self::EndedAt,
-            "-ended_at" => Self::EndedAtDesc,
-            "ends_at" => Self::EndsAt,
-            "-ends_at" => Self::EndsAtDesc,
-            "amount" => Self::Amount,
-            "-amount" => Self::AmountDesc,
-            "product" => Self::Product,
-            "-product" => Self::ProductDesc,
-            "discount" => Self::Discount,
-            "-discount" => Self::DiscountDesc,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::sorted_index(Self::SORTED, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

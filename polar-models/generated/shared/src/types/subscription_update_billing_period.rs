@@ -9,7 +9,6 @@ pub struct SubscriptionUpdateBillingPeriod {
     /// It is not possible to update the current billing period on a canceled subscription.
     pub current_billing_period_end: super::chrono::DateTime<super::chrono::Utc>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for SubscriptionUpdateBillingPeriod {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -33,17 +31,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBillingPeriod {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBillingPeriod";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "current_billing_period_end" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["current_billing_period_end"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read_with(
@@ -69,7 +61,6 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBillingPeriod {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionUpdateBillingPeriod {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -7,7 +7,6 @@ pub struct SubscriptionUpdateClear {
     /// Clear the pending subscription update. Set to null to remove scheduled changes.
     pub pending_update: (),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionUpdateClear {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for SubscriptionUpdateClear {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClear {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClear {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdateClear {
     const EXPECTING: &'static str = "struct SubscriptionUpdateClear";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "pending_update" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["pending_update"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "pending_update")

@@ -7,7 +7,6 @@ pub struct SubscriptionUpdateClearedMetadata {
     /// Subscription Id
     pub subscription_id: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionUpdateClearedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for SubscriptionUpdateClearedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClearedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateClearedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdateClearedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionUpdateClearedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "subscription_id" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["subscription_id"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "subscription_id")

@@ -9,7 +9,6 @@ pub struct SubscriptionUpdateSeats {
     /// Determine how to handle the proration billing. If not provided, will use the default organization setting.
     pub proration_behavior: crate::Nullable<super::SubscriptionProrationBehavior>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionUpdateSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for SubscriptionUpdateSeats {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateSeats {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdateSeats {
     const EXPECTING: &'static str = "struct SubscriptionUpdateSeats";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seats" => Some(0),
-            "proration_behavior" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["seats", "proration_behavior"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -67,7 +58,6 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateSeats {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionUpdateSeats {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -78,7 +68,6 @@ impl SubscriptionUpdateSeats {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionUpdateSeats {
     /// Sets `proration_behavior` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -19,7 +19,6 @@ pub struct SubscriptionUpdatedMetadata {
     /// Subscription Id
     pub subscription_id: String,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl ::serde::Serialize for SubscriptionUpdatedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -51,7 +50,6 @@ impl ::serde::Serialize for SubscriptionUpdatedMetadata {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,23 +57,19 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdatedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "events"))]
 impl crate::__private::DecodeStruct for SubscriptionUpdatedMetadata {
     const EXPECTING: &'static str = "struct SubscriptionUpdatedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "product_id" => Some(0),
-            "proration_behavior" => Some(1),
-            "discount_id" => Some(2),
-            "trial_end" => Some(3),
-            "seats" => Some(4),
-            "billing_period_end" => Some(5),
-            "subscription_id" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "product_id",
+        "proration_behavior",
+        "discount_id",
+        "trial_end",
+        "seats",
+        "billing_period_end",
+        "subscription_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -12,7 +12,6 @@ pub enum SubscriptionsCreateBody {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl ::serde::Serialize for SubscriptionsCreateBody {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for SubscriptionsCreateBody {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateBody {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,19 +74,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsCreateBody {
             )
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl From<super::SubscriptionCreateCustomer> for SubscriptionsCreateBody {
     fn from(value: super::SubscriptionCreateCustomer) -> Self {
         Self::SubscriptionCreateCustomer(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl From<super::SubscriptionCreateExternalCustomer> for SubscriptionsCreateBody {
     fn from(value: super::SubscriptionCreateExternalCustomer) -> Self {
         Self::SubscriptionCreateExternalCustomer(value)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "subscriptions"))]
 impl SubscriptionsCreateBody {
     /// Key-value object allowing you to store additional information.
     ///

@@ -14,7 +14,7 @@
     )
 )]
 /// TaxBehaviorOption
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TaxBehaviorOption {
     /// `"location"`
@@ -26,52 +26,37 @@ pub enum TaxBehaviorOption {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "organizations",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl TaxBehaviorOption {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["location", "inclusive", "exclusive"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Location, Self::Inclusive, Self::Exclusive];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Location", "Inclusive", "Exclusive"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Location => 0,
+                Self::Inclusive => 1,
+                Self::Exclusive => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Location => "location",
-            Self::Inclusive => "inclusive",
-            Self::Exclusive => "exclusive",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "organizations",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for TaxBehaviorOption {
     fn from(value: &str) -> Self {
-        match value {
-            "location" => Self::Location,
-            "inclusive" => Self::Inclusive,
-            "exclusive" => Self::Exclusive,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

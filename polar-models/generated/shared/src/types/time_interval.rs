@@ -7,7 +7,7 @@
     )
 )]
 /// TimeInterval
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TimeInterval {
     /// `"year"`
@@ -23,12 +23,6 @@ pub enum TimeInterval {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "meters", feature = "metrics")
-    )
-)]
 impl TimeInterval {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -38,33 +32,42 @@ impl TimeInterval {
         "day",
         "hour",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Year,
+        Self::Month,
+        Self::Week,
+        Self::Day,
+        Self::Hour,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Year", "Month", "Week", "Day", "Hour"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Year => 0,
+                Self::Month => 1,
+                Self::Week => 2,
+                Self::Day => 3,
+                Self::Hour => 4,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "year",
-            Self::Month => "month",
-            Self::Week => "week",
-            Self::Day => "day",
-            Self::Hour => "hour",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "meters", feature = "metrics")
-    )
-)]
 impl From<&str> for TimeInterval {
     fn from(value: &str) -> Self {
-        match value {
-            "year" => Self::Year,
-            "month" => Self::Month,
-            "week" => Self::Week,
-            "day" => Self::Day,
-            "hour" => Self::Hour,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -15,7 +15,7 @@
     )
 )]
 /// TrialInterval
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum TrialInterval {
     /// `"day"`
@@ -29,56 +29,38 @@ pub enum TrialInterval {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "discounts",
-            feature = "orders",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl TrialInterval {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["day", "week", "month", "year"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Day", "Week", "Month", "Year"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Day => 0,
+                Self::Week => 1,
+                Self::Month => 2,
+                Self::Year => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "day",
-            Self::Week => "week",
-            Self::Month => "month",
-            Self::Year => "year",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "customer_portal",
-            feature = "discounts",
-            feature = "orders",
-            feature = "products",
-            feature = "subscriptions"
-        )
-    )
-)]
 impl From<&str> for TrialInterval {
     fn from(value: &str) -> Self {
-        match value {
-            "day" => Self::Day,
-            "week" => Self::Week,
-            "month" => Self::Month,
-            "year" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

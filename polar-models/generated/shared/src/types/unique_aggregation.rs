@@ -16,12 +16,6 @@ pub struct UniqueAggregation {
     /// Property
     pub property: String,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl ::serde::Serialize for UniqueAggregation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,12 +32,6 @@ impl ::serde::Serialize for UniqueAggregation {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -51,23 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for UniqueAggregation {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl crate::__private::DecodeStruct for UniqueAggregation {
     const EXPECTING: &'static str = "struct UniqueAggregation";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "func" => Some(0),
-            "property" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["func", "property"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {
@@ -91,12 +67,6 @@ impl crate::__private::DecodeStruct for UniqueAggregation {
         }
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(feature = "customer_meters", feature = "meters", feature = "subscriptions")
-    )
-)]
 impl UniqueAggregation {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -13,7 +13,6 @@ pub struct UserInfoUser {
     /// Email Verified
     pub email_verified: Option<bool>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for UserInfoUser {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for UserInfoUser {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43,20 +41,11 @@ impl<'de> ::serde::Deserialize<'de> for UserInfoUser {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for UserInfoUser {
     const EXPECTING: &'static str = "struct UserInfoUser";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "sub" => Some(0),
-            "name" => Some(1),
-            "email" => Some(2),
-            "email_verified" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["sub", "name", "email", "email_verified"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

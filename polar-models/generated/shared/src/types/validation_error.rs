@@ -48,40 +48,6 @@ pub struct ValidationError {
     /// Context
     pub ctx: Option<::std::collections::BTreeMap<String, ::serde_json::Value>>,
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl ::serde::Serialize for ValidationError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -101,40 +67,6 @@ impl ::serde::Serialize for ValidationError {
         out.end()
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -142,54 +74,11 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(
-    all(
-        any(feature = "v2026-04", feature = "v2026-10"),
-        any(
-            feature = "benefit_grants",
-            feature = "benefits",
-            feature = "checkout_links",
-            feature = "checkouts",
-            feature = "custom_fields",
-            feature = "customer_meters",
-            feature = "customer_portal",
-            feature = "customer_seats",
-            feature = "customer_sessions",
-            feature = "customers",
-            feature = "discounts",
-            feature = "disputes",
-            feature = "event_types",
-            feature = "events",
-            feature = "files",
-            feature = "license_keys",
-            feature = "members",
-            feature = "meters",
-            feature = "metrics",
-            feature = "oauth2",
-            feature = "orders",
-            feature = "organizations",
-            feature = "payments",
-            feature = "products",
-            feature = "refunds",
-            feature = "subscriptions",
-            feature = "webhook_endpoints"
-        )
-    )
-)]
 impl crate::__private::DecodeStruct for ValidationError {
     const EXPECTING: &'static str = "struct ValidationError";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "loc" => Some(0),
-            "msg" => Some(1),
-            "type" => Some(2),
-            "input" => Some(3),
-            "ctx" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["loc", "msg", "type", "input", "ctx"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -25,7 +25,6 @@ pub struct WebTokenRequest {
     /// Defaults to `null` when not sent.
     pub scope: crate::Nullable<String>,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl ::serde::Serialize for WebTokenRequest {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for WebTokenRequest {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,23 +56,19 @@ impl<'de> ::serde::Deserialize<'de> for WebTokenRequest {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl crate::__private::DecodeStruct for WebTokenRequest {
     const EXPECTING: &'static str = "struct WebTokenRequest";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "grant_type" => Some(0),
-            "client_id" => Some(1),
-            "client_secret" => Some(2),
-            "session_token" => Some(3),
-            "sub_type" => Some(4),
-            "sub" => Some(5),
-            "scope" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "grant_type",
+        "client_id",
+        "client_secret",
+        "session_token",
+        "sub_type",
+        "sub",
+        "scope",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -121,7 +115,6 @@ impl crate::__private::DecodeStruct for WebTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl WebTokenRequest {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -141,7 +134,6 @@ impl WebTokenRequest {
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl WebTokenRequest {
     /// Sets `sub_type` to `Some(value)`.
     #[inline]
@@ -177,7 +169,7 @@ impl WebTokenRequest {
 }
 #[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 /// Sub Type
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebTokenRequestSubType {
     /// `"user"`
@@ -187,26 +179,36 @@ pub enum WebTokenRequestSubType {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl WebTokenRequestSubType {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["user", "organization"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::User, Self::Organization];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["User", "Organization"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::User => 0,
+                Self::Organization => 1,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "user",
-            Self::Organization => "organization",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "oauth2"))]
 impl From<&str> for WebTokenRequestSubType {
     fn from(value: &str) -> Self {
-        match value {
-            "user" => Self::User,
-            "organization" => Self::Organization,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

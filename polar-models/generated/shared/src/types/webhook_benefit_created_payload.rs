@@ -13,7 +13,6 @@ pub struct WebhookBenefitCreatedPayload {
     /// Benefit
     pub data: super::Benefit,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl ::serde::Serialize for WebhookBenefitCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for WebhookBenefitCreatedPayload {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39,19 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookBenefitCreatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "benefits"))]
 impl crate::__private::DecodeStruct for WebhookBenefitCreatedPayload {
     const EXPECTING: &'static str = "struct WebhookBenefitCreatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

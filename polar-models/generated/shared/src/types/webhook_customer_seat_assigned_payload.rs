@@ -14,7 +14,6 @@ pub struct WebhookCustomerSeatAssignedPayload {
     /// CustomerSeat
     pub data: super::CustomerSeat,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl ::serde::Serialize for WebhookCustomerSeatAssignedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for WebhookCustomerSeatAssignedPayload {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCustomerSeatAssignedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "customer_seats"))]
 impl crate::__private::DecodeStruct for WebhookCustomerSeatAssignedPayload {
     const EXPECTING: &'static str = "struct WebhookCustomerSeatAssignedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -4,7 +4,7 @@
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
 )]
 /// WebhookFormat
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhookFormat {
     /// `"raw"`
@@ -16,32 +16,37 @@ pub enum WebhookFormat {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
-)]
 impl WebhookFormat {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["raw", "discord", "slack"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::Raw, Self::Discord, Self::Slack];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["Raw", "Discord", "Slack"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Raw => 0,
+                Self::Discord => 1,
+                Self::Slack => 2,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "raw",
-            Self::Discord => "discord",
-            Self::Slack => "slack",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
-)]
 impl From<&str> for WebhookFormat {
     fn from(value: &str) -> Self {
-        match value {
-            "raw" => Self::Raw,
-            "discord" => Self::Discord,
-            "slack" => Self::Slack,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

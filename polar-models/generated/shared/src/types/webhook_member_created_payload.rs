@@ -18,7 +18,6 @@ pub struct WebhookMemberCreatedPayload {
     /// A member of a customer.
     pub data: super::Member,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl ::serde::Serialize for WebhookMemberCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,7 +35,6 @@ impl ::serde::Serialize for WebhookMemberCreatedPayload {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookMemberCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,19 +42,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookMemberCreatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl crate::__private::DecodeStruct for WebhookMemberCreatedPayload {
     const EXPECTING: &'static str = "struct WebhookMemberCreatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -16,7 +16,6 @@ pub struct WebhookMemberUpdatedPayload {
     /// A member of a customer.
     pub data: super::Member,
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl ::serde::Serialize for WebhookMemberUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,7 +33,6 @@ impl ::serde::Serialize for WebhookMemberUpdatedPayload {
         out.end()
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl<'de> ::serde::Deserialize<'de> for WebhookMemberUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,19 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookMemberUpdatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(all(any(feature = "v2026-04", feature = "v2026-10"), feature = "members"))]
 impl crate::__private::DecodeStruct for WebhookMemberUpdatedPayload {
     const EXPECTING: &'static str = "struct WebhookMemberUpdatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -4,7 +4,7 @@
     all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
 )]
 /// Written inline at `#/paths//v1/webhooks/deliveries/get/parameters/http_code_class`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// `"2xx"`
@@ -18,34 +18,38 @@ pub enum WebhooksListWebhookDeliveriesHttpCodeClass {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
-)]
 impl WebhooksListWebhookDeliveriesHttpCodeClass {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &["2xx", "3xx", "4xx", "5xx"];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[Self::V2xx, Self::V3xx, Self::V4xx, Self::V5xx];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &["V2xx", "V3xx", "V4xx", "V5xx"];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::V2xx => 0,
+                Self::V3xx => 1,
+                Self::V4xx => 2,
+                Self::V5xx => 3,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2xx => "2xx",
-            Self::V3xx => "3xx",
-            Self::V4xx => "4xx",
-            Self::V5xx => "5xx",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(
-    all(any(feature = "v2026-04", feature = "v2026-10"), feature = "webhook_endpoints")
-)]
 impl From<&str> for WebhooksListWebhookDeliveriesHttpCodeClass {
     fn from(value: &str) -> Self {
-        match value {
-            "2xx" => Self::V2xx,
-            "3xx" => Self::V3xx,
-            "4xx" => Self::V4xx,
-            "5xx" => Self::V5xx,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

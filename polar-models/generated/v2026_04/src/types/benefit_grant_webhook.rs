@@ -24,7 +24,6 @@ pub enum BenefitGrantWebhook {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "benefit_grants")]
 impl ::serde::Serialize for BenefitGrantWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -43,7 +42,6 @@ impl ::serde::Serialize for BenefitGrantWebhook {
         }
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -382,55 +380,46 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantWebhook {
             )
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantDiscordWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDiscordWebhook) -> Self {
         Self::Discord(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantCustomWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantCustomWebhook) -> Self {
         Self::Custom(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantGitHubRepositoryWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantGitHubRepositoryWebhook) -> Self {
         Self::GitHubRepository(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantDownloadablesWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantDownloadablesWebhook) -> Self {
         Self::Downloadables(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantLicenseKeysWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantLicenseKeysWebhook) -> Self {
         Self::LicenseKeys(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantMeterCreditWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantMeterCreditWebhook) -> Self {
         Self::MeterCredit(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantFeatureFlagWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantFeatureFlagWebhook) -> Self {
         Self::FeatureFlag(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl From<super::BenefitGrantSlackSharedChannelWebhook> for BenefitGrantWebhook {
     fn from(value: super::BenefitGrantSlackSharedChannelWebhook) -> Self {
         Self::SlackSharedChannel(value)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl BenefitGrantWebhook {
     /// Creation timestamp of the object.
     ///

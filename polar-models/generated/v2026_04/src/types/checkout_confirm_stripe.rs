@@ -42,7 +42,6 @@ pub struct CheckoutConfirmStripe {
     /// ID of the Stripe confirmation token. Required for fixed prices and custom prices.
     pub confirmation_token_id: crate::Nullable<String>,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for CheckoutConfirmStripe {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -91,7 +90,6 @@ impl ::serde::Serialize for CheckoutConfirmStripe {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutConfirmStripe {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -99,31 +97,27 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutConfirmStripe {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for CheckoutConfirmStripe {
     const EXPECTING: &'static str = "struct CheckoutConfirmStripe";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_data" => Some(0),
-            "product_id" => Some(1),
-            "product_price_id" => Some(2),
-            "amount" => Some(3),
-            "seats" => Some(4),
-            "is_business_customer" => Some(5),
-            "customer_name" => Some(6),
-            "customer_email" => Some(7),
-            "customer_billing_name" => Some(8),
-            "customer_billing_address" => Some(9),
-            "customer_tax_id" => Some(10),
-            "locale" => Some(11),
-            "discount_code" => Some(12),
-            "allow_trial" => Some(13),
-            "confirmation_token_id" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "custom_field_data",
+        "product_id",
+        "product_price_id",
+        "amount",
+        "seats",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "discount_code",
+        "allow_trial",
+        "confirmation_token_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -185,7 +179,6 @@ impl crate::__private::DecodeStruct for CheckoutConfirmStripe {
         })
     }
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutConfirmStripe {
     /// Sets `custom_field_data` to `Some(value)`.
     #[inline]

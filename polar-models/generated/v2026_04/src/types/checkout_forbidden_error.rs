@@ -16,7 +16,6 @@ pub enum CheckoutForbiddenError {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for CheckoutForbiddenError {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for CheckoutForbiddenError {
         }
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,31 +90,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutForbiddenError {
             )
     }
 }
-#[cfg(feature = "checkouts")]
 impl From<super::AlreadyActiveSubscriptionError> for CheckoutForbiddenError {
     fn from(value: super::AlreadyActiveSubscriptionError) -> Self {
         Self::AlreadyActiveSubscription(value)
     }
 }
-#[cfg(feature = "checkouts")]
 impl From<super::NotOpenCheckout> for CheckoutForbiddenError {
     fn from(value: super::NotOpenCheckout) -> Self {
         Self::NotOpen(value)
     }
 }
-#[cfg(feature = "checkouts")]
 impl From<super::PaymentNotReady> for CheckoutForbiddenError {
     fn from(value: super::PaymentNotReady) -> Self {
         Self::PaymentNotReady(value)
     }
 }
-#[cfg(feature = "checkouts")]
 impl From<super::TrialAlreadyRedeemed> for CheckoutForbiddenError {
     fn from(value: super::TrialAlreadyRedeemed) -> Self {
         Self::TrialAlreadyRedeemed(value)
     }
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutForbiddenError {
     /// Detail
     ///

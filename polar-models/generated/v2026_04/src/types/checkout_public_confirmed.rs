@@ -134,7 +134,6 @@ pub struct CheckoutPublicConfirmed {
     /// Customer Session Token
     pub customer_session_token: Option<super::Secret>,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for CheckoutPublicConfirmed {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -214,7 +213,6 @@ impl ::serde::Serialize for CheckoutPublicConfirmed {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -222,72 +220,68 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutPublicConfirmed {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for CheckoutPublicConfirmed {
     const EXPECTING: &'static str = "struct CheckoutPublicConfirmed";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "custom_field_data" => Some(3),
-            "payment_processor" => Some(4),
-            "status" => Some(5),
-            "client_secret" => Some(6),
-            "url" => Some(7),
-            "expires_at" => Some(8),
-            "success_url" => Some(9),
-            "return_url" => Some(10),
-            "embed_origin" => Some(11),
-            "amount" => Some(12),
-            "seats" => Some(13),
-            "min_seats" => Some(14),
-            "max_seats" => Some(15),
-            "discount_amount" => Some(16),
-            "net_amount" => Some(17),
-            "tax_amount" => Some(18),
-            "tax_behavior" => Some(19),
-            "total_amount" => Some(20),
-            "currency" => Some(21),
-            "allow_trial" => Some(22),
-            "active_trial_interval" => Some(23),
-            "active_trial_interval_count" => Some(24),
-            "trial_end" => Some(25),
-            "organization_id" => Some(26),
-            "product_id" => Some(27),
-            "product_price_id" => Some(28),
-            "discount_id" => Some(29),
-            "allow_discount_codes" => Some(30),
-            "require_billing_address" => Some(31),
-            "is_discount_applicable" => Some(32),
-            "is_free_product_price" => Some(33),
-            "is_payment_required" => Some(34),
-            "is_payment_setup_required" => Some(35),
-            "is_payment_form_required" => Some(36),
-            "customer_id" => Some(37),
-            "is_business_customer" => Some(38),
-            "customer_name" => Some(39),
-            "customer_email" => Some(40),
-            "customer_ip_address" => Some(41),
-            "customer_billing_name" => Some(42),
-            "customer_billing_address" => Some(43),
-            "customer_tax_id" => Some(44),
-            "locale" => Some(45),
-            "payment_processor_metadata" => Some(46),
-            "billing_address_fields" => Some(47),
-            "products" => Some(48),
-            "product" => Some(49),
-            "product_price" => Some(50),
-            "prices" => Some(51),
-            "discount" => Some(52),
-            "organization" => Some(53),
-            "attached_custom_fields" => Some(54),
-            "customer_session_token" => Some(55),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "custom_field_data",
+        "payment_processor",
+        "status",
+        "client_secret",
+        "url",
+        "expires_at",
+        "success_url",
+        "return_url",
+        "embed_origin",
+        "amount",
+        "seats",
+        "min_seats",
+        "max_seats",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "tax_behavior",
+        "total_amount",
+        "currency",
+        "allow_trial",
+        "active_trial_interval",
+        "active_trial_interval_count",
+        "trial_end",
+        "organization_id",
+        "product_id",
+        "product_price_id",
+        "discount_id",
+        "allow_discount_codes",
+        "require_billing_address",
+        "is_discount_applicable",
+        "is_free_product_price",
+        "is_payment_required",
+        "is_payment_setup_required",
+        "is_payment_form_required",
+        "customer_id",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_ip_address",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "payment_processor_metadata",
+        "billing_address_fields",
+        "products",
+        "product",
+        "product_price",
+        "prices",
+        "discount",
+        "organization",
+        "attached_custom_fields",
+        "customer_session_token",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

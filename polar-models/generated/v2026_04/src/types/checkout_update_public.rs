@@ -40,7 +40,6 @@ pub struct CheckoutUpdatePublic {
     /// Disable the trial period for the checkout session. It's mainly useful when the trial is blocked because the customer already redeemed one.
     pub allow_trial: crate::Nullable<super::ConstBool<false>>,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for CheckoutUpdatePublic {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -87,7 +86,6 @@ impl ::serde::Serialize for CheckoutUpdatePublic {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -95,30 +93,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutUpdatePublic {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
     const EXPECTING: &'static str = "struct CheckoutUpdatePublic";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "custom_field_data" => Some(0),
-            "product_id" => Some(1),
-            "product_price_id" => Some(2),
-            "amount" => Some(3),
-            "seats" => Some(4),
-            "is_business_customer" => Some(5),
-            "customer_name" => Some(6),
-            "customer_email" => Some(7),
-            "customer_billing_name" => Some(8),
-            "customer_billing_address" => Some(9),
-            "customer_tax_id" => Some(10),
-            "locale" => Some(11),
-            "discount_code" => Some(12),
-            "allow_trial" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "custom_field_data",
+        "product_id",
+        "product_price_id",
+        "amount",
+        "seats",
+        "is_business_customer",
+        "customer_name",
+        "customer_email",
+        "customer_billing_name",
+        "customer_billing_address",
+        "customer_tax_id",
+        "locale",
+        "discount_code",
+        "allow_trial",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -177,7 +171,6 @@ impl crate::__private::DecodeStruct for CheckoutUpdatePublic {
         })
     }
 }
-#[cfg(feature = "checkouts")]
 impl CheckoutUpdatePublic {
     /// Sets `custom_field_data` to `Some(value)`.
     #[inline]

@@ -23,16 +23,6 @@ pub enum Customer {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_meters",
-        feature = "customer_sessions",
-        feature = "customers",
-        feature = "events"
-    )
-)]
 impl ::serde::Serialize for Customer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,16 +35,6 @@ impl ::serde::Serialize for Customer {
         }
     }
 }
-#[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_meters",
-        feature = "customer_sessions",
-        feature = "customers",
-        feature = "events"
-    )
-)]
 impl<'de> ::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -160,46 +140,16 @@ impl<'de> ::serde::Deserialize<'de> for Customer {
             )
     }
 }
-#[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_meters",
-        feature = "customer_sessions",
-        feature = "customers",
-        feature = "events"
-    )
-)]
 impl From<super::CustomerIndividual> for Customer {
     fn from(value: super::CustomerIndividual) -> Self {
         Self::Individual(value)
     }
 }
-#[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_meters",
-        feature = "customer_sessions",
-        feature = "customers",
-        feature = "events"
-    )
-)]
 impl From<super::CustomerTeam> for Customer {
     fn from(value: super::CustomerTeam) -> Self {
         Self::Team(value)
     }
 }
-#[cfg(
-    any(
-        feature = "benefit_grants",
-        feature = "benefits",
-        feature = "customer_meters",
-        feature = "customer_sessions",
-        feature = "customers",
-        feature = "events"
-    )
-)]
 impl Customer {
     /// The ID of the customer.
     ///

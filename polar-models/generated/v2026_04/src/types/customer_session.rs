@@ -23,7 +23,6 @@ pub struct CustomerSession {
     /// The `customer` property.
     pub customer: super::Customer,
 }
-#[cfg(feature = "customer_sessions")]
 impl ::serde::Serialize for CustomerSession {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +46,6 @@ impl ::serde::Serialize for CustomerSession {
         out.end()
     }
 }
-#[cfg(feature = "customer_sessions")]
 impl<'de> ::serde::Deserialize<'de> for CustomerSession {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -55,25 +53,21 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSession {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customer_sessions")]
 impl crate::__private::DecodeStruct for CustomerSession {
     const EXPECTING: &'static str = "struct CustomerSession";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "token" => Some(3),
-            "expires_at" => Some(4),
-            "return_url" => Some(5),
-            "customer_portal_url" => Some(6),
-            "customer_id" => Some(7),
-            "customer" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "token",
+        "expires_at",
+        "return_url",
+        "customer_portal_url",
+        "customer_id",
+        "customer",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

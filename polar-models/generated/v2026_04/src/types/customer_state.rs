@@ -14,7 +14,6 @@ pub enum CustomerState {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "customers")]
 impl ::serde::Serialize for CustomerState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for CustomerState {
         }
     }
 }
-#[cfg(feature = "customers")]
 impl<'de> ::serde::Deserialize<'de> for CustomerState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -145,19 +143,16 @@ impl<'de> ::serde::Deserialize<'de> for CustomerState {
             )
     }
 }
-#[cfg(feature = "customers")]
 impl From<super::CustomerStateIndividual> for CustomerState {
     fn from(value: super::CustomerStateIndividual) -> Self {
         Self::Individual(value)
     }
 }
-#[cfg(feature = "customers")]
 impl From<super::CustomerStateTeam> for CustomerState {
     fn from(value: super::CustomerStateTeam) -> Self {
         Self::Team(value)
     }
 }
-#[cfg(feature = "customers")]
 impl CustomerState {
     /// The ID of the customer.
     ///

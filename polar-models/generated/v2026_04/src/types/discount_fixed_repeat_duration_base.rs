@@ -43,7 +43,6 @@ pub struct DiscountFixedRepeatDurationBase {
     /// The organization ID.
     pub organization_id: super::uuid::Uuid,
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl ::serde::Serialize for DiscountFixedRepeatDurationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -75,7 +74,6 @@ impl ::serde::Serialize for DiscountFixedRepeatDurationBase {
         out.end()
     }
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -83,33 +81,29 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDurationBase {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for DiscountFixedRepeatDurationBase {
     const EXPECTING: &'static str = "struct DiscountFixedRepeatDurationBase";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "amounts" => Some(5),
-            "created_at" => Some(6),
-            "modified_at" => Some(7),
-            "id" => Some(8),
-            "metadata" => Some(9),
-            "name" => Some(10),
-            "code" => Some(11),
-            "starts_at" => Some(12),
-            "ends_at" => Some(13),
-            "max_redemptions" => Some(14),
-            "redemptions_count" => Some(15),
-            "organization_id" => Some(16),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "redemptions_count",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -33,7 +33,6 @@ pub struct DiscountPercentageOnceForeverDurationBase {
     /// The organization ID.
     pub organization_id: super::uuid::Uuid,
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl ::serde::Serialize for DiscountPercentageOnceForeverDurationBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,7 +61,6 @@ impl ::serde::Serialize for DiscountPercentageOnceForeverDurationBase {
         out.end()
     }
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,30 +68,26 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageOnceForeverDurationBas
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "checkout_links", feature = "orders", feature = "subscriptions"))]
 impl crate::__private::DecodeStruct for DiscountPercentageOnceForeverDurationBase {
     const EXPECTING: &'static str = "struct DiscountPercentageOnceForeverDurationBase";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "basis_points" => Some(2),
-            "created_at" => Some(3),
-            "modified_at" => Some(4),
-            "id" => Some(5),
-            "metadata" => Some(6),
-            "name" => Some(7),
-            "code" => Some(8),
-            "starts_at" => Some(9),
-            "ends_at" => Some(10),
-            "max_redemptions" => Some(11),
-            "redemptions_count" => Some(12),
-            "organization_id" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "basis_points",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "redemptions_count",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

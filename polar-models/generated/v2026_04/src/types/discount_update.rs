@@ -49,7 +49,6 @@ pub struct DiscountUpdate {
     /// Products
     pub products: crate::Nullable<Vec<super::uuid::Uuid>>,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -96,7 +95,6 @@ impl ::serde::Serialize for DiscountUpdate {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -104,30 +102,26 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountUpdate {
     const EXPECTING: &'static str = "struct DiscountUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "duration" => Some(6),
-            "duration_in_months" => Some(7),
-            "type" => Some(8),
-            "amount" => Some(9),
-            "currency" => Some(10),
-            "amounts" => Some(11),
-            "basis_points" => Some(12),
-            "products" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "basis_points",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -192,7 +186,6 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         })
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

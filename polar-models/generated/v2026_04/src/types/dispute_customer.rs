@@ -39,7 +39,6 @@ pub struct DisputeCustomer {
     /// Avatar Url
     pub avatar_url: Option<String>,
 }
-#[cfg(feature = "disputes")]
 impl ::serde::Serialize for DisputeCustomer {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -79,7 +78,6 @@ impl ::serde::Serialize for DisputeCustomer {
         out.end()
     }
 }
-#[cfg(feature = "disputes")]
 impl<'de> ::serde::Deserialize<'de> for DisputeCustomer {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -87,33 +85,29 @@ impl<'de> ::serde::Deserialize<'de> for DisputeCustomer {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "disputes")]
 impl crate::__private::DecodeStruct for DisputeCustomer {
     const EXPECTING: &'static str = "struct DisputeCustomer";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "metadata" => Some(3),
-            "external_id" => Some(4),
-            "email" => Some(5),
-            "email_verified" => Some(6),
-            "type" => Some(7),
-            "name" => Some(8),
-            "billing_name" => Some(9),
-            "billing_address" => Some(10),
-            "tax_id" => Some(11),
-            "locale" => Some(12),
-            "organization_id" => Some(13),
-            "default_payment_method_id" => Some(14),
-            "deleted_at" => Some(15),
-            "avatar_url" => Some(16),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "metadata",
+        "external_id",
+        "email",
+        "email_verified",
+        "type",
+        "name",
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "default_payment_method_id",
+        "deleted_at",
+        "avatar_url",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -37,7 +37,6 @@ pub struct DownloadableFileRead {
     /// Size Readable
     pub size_readable: String,
 }
-#[cfg(feature = "files")]
 impl ::serde::Serialize for DownloadableFileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,7 +67,6 @@ impl ::serde::Serialize for DownloadableFileRead {
         out.end()
     }
 }
-#[cfg(feature = "files")]
 impl<'de> ::serde::Deserialize<'de> for DownloadableFileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,32 +74,28 @@ impl<'de> ::serde::Deserialize<'de> for DownloadableFileRead {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "files")]
 impl crate::__private::DecodeStruct for DownloadableFileRead {
     const EXPECTING: &'static str = "struct DownloadableFileRead";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "organization_id" => Some(1),
-            "name" => Some(2),
-            "path" => Some(3),
-            "mime_type" => Some(4),
-            "size" => Some(5),
-            "storage_version" => Some(6),
-            "checksum_etag" => Some(7),
-            "checksum_sha256_base64" => Some(8),
-            "checksum_sha256_hex" => Some(9),
-            "last_modified_at" => Some(10),
-            "version" => Some(11),
-            "service" => Some(12),
-            "is_uploaded" => Some(13),
-            "created_at" => Some(14),
-            "size_readable" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "organization_id",
+        "name",
+        "path",
+        "mime_type",
+        "size",
+        "storage_version",
+        "checksum_etag",
+        "checksum_sha256_base64",
+        "checksum_sha256_hex",
+        "last_modified_at",
+        "version",
+        "service",
+        "is_uploaded",
+        "created_at",
+        "size_readable",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

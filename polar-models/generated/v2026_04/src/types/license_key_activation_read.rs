@@ -19,7 +19,6 @@ pub struct LicenseKeyActivationRead {
     /// LicenseKeyRead
     pub license_key: super::LicenseKeyRead,
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl ::serde::Serialize for LicenseKeyActivationRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for LicenseKeyActivationRead {
         out.end()
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyActivationRead {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyActivationRead {
     const EXPECTING: &'static str = "struct LicenseKeyActivationRead";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "license_key_id" => Some(1),
-            "label" => Some(2),
-            "meta" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            "license_key" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "license_key_id",
+        "label",
+        "meta",
+        "created_at",
+        "modified_at",
+        "license_key",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

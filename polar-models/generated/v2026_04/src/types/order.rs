@@ -90,7 +90,6 @@ pub struct Order {
     /// Sales tax in cents that would be refunded if the full refundable amount is refunded.
     pub refundable_tax_amount: i64,
 }
-#[cfg(feature = "orders")]
 impl ::serde::Serialize for Order {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -148,7 +147,6 @@ impl ::serde::Serialize for Order {
         out.end()
     }
 }
-#[cfg(feature = "orders")]
 impl<'de> ::serde::Deserialize<'de> for Order {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -156,56 +154,52 @@ impl<'de> ::serde::Deserialize<'de> for Order {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "orders")]
 impl crate::__private::DecodeStruct for Order {
     const EXPECTING: &'static str = "struct Order";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "status" => Some(3),
-            "paid" => Some(4),
-            "subtotal_amount" => Some(5),
-            "discount_amount" => Some(6),
-            "net_amount" => Some(7),
-            "tax_amount" => Some(8),
-            "total_amount" => Some(9),
-            "applied_balance_amount" => Some(10),
-            "due_amount" => Some(11),
-            "refunded_amount" => Some(12),
-            "refunded_tax_amount" => Some(13),
-            "currency" => Some(14),
-            "billing_reason" => Some(15),
-            "billing_name" => Some(16),
-            "billing_address" => Some(17),
-            "invoice_number" => Some(18),
-            "is_invoice_generated" => Some(19),
-            "receipt_number" => Some(20),
-            "seats" => Some(21),
-            "customer_id" => Some(22),
-            "product_id" => Some(23),
-            "discount_id" => Some(24),
-            "subscription_id" => Some(25),
-            "checkout_id" => Some(26),
-            "next_payment_attempt_at" => Some(27),
-            "metadata" => Some(28),
-            "custom_field_data" => Some(29),
-            "platform_fee_amount" => Some(30),
-            "platform_fee_currency" => Some(31),
-            "customer" => Some(32),
-            "product" => Some(33),
-            "discount" => Some(34),
-            "subscription" => Some(35),
-            "items" => Some(36),
-            "description" => Some(37),
-            "refundable_amount" => Some(38),
-            "refundable_tax_amount" => Some(39),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "status",
+        "paid",
+        "subtotal_amount",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+        "applied_balance_amount",
+        "due_amount",
+        "refunded_amount",
+        "refunded_tax_amount",
+        "currency",
+        "billing_reason",
+        "billing_name",
+        "billing_address",
+        "invoice_number",
+        "is_invoice_generated",
+        "receipt_number",
+        "seats",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "subscription_id",
+        "checkout_id",
+        "next_payment_attempt_at",
+        "metadata",
+        "custom_field_data",
+        "platform_fee_amount",
+        "platform_fee_currency",
+        "customer",
+        "product",
+        "discount",
+        "subscription",
+        "items",
+        "description",
+        "refundable_amount",
+        "refundable_tax_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -470,7 +464,6 @@ pub enum OrderDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "orders")]
 impl ::serde::Serialize for OrderDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -485,7 +478,6 @@ impl ::serde::Serialize for OrderDiscount {
         }
     }
 }
-#[cfg(feature = "orders")]
 impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -686,31 +678,26 @@ impl<'de> ::serde::Deserialize<'de> for OrderDiscount {
             )
     }
 }
-#[cfg(feature = "orders")]
 impl From<super::DiscountFixedOnceForeverDurationBase> for OrderDiscount {
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
         Self::FixedOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "orders")]
 impl From<super::DiscountFixedRepeatDurationBase> for OrderDiscount {
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
         Self::FixedRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "orders")]
 impl From<super::DiscountPercentageOnceForeverDurationBase> for OrderDiscount {
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
         Self::PercentageOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "orders")]
 impl From<super::DiscountPercentageRepeatDurationBase> for OrderDiscount {
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
         Self::PercentageRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "orders")]
 impl OrderDiscount {
     /// DiscountDuration
     ///

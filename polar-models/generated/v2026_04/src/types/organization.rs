@@ -53,7 +53,6 @@ pub struct Organization {
     /// Capabilities currently granted to the organization.
     pub capabilities: super::OrganizationCapabilities,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for Organization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -92,7 +91,6 @@ impl ::serde::Serialize for Organization {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -100,40 +98,36 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "email" => Some(8),
-            "website" => Some(9),
-            "socials" => Some(10),
-            "status" => Some(11),
-            "details_submitted_at" => Some(12),
-            "sso_enforced" => Some(13),
-            "default_presentment_currency" => Some(14),
-            "default_tax_behavior" => Some(15),
-            "feature_settings" => Some(16),
-            "subscription_settings" => Some(17),
-            "customer_email_settings" => Some(18),
-            "customer_portal_settings" => Some(19),
-            "country" => Some(20),
-            "account_id" => Some(21),
-            "payout_account_id" => Some(22),
-            "capabilities" => Some(23),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "slug",
+        "avatar_url",
+        "proration_behavior",
+        "allow_customer_updates",
+        "email",
+        "website",
+        "socials",
+        "status",
+        "details_submitted_at",
+        "sso_enforced",
+        "default_presentment_currency",
+        "default_tax_behavior",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "country",
+        "account_id",
+        "payout_account_id",
+        "capabilities",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

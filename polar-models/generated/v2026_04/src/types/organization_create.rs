@@ -43,7 +43,6 @@ pub struct OrganizationCreate {
     /// Defaults to `"location"` when not sent.
     pub default_tax_behavior: Option<super::TaxBehaviorOption>,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -90,7 +89,6 @@ impl ::serde::Serialize for OrganizationCreate {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -98,31 +96,27 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationCreate {
     const EXPECTING: &'static str = "struct OrganizationCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "slug" => Some(1),
-            "avatar_url" => Some(2),
-            "legal_entity" => Some(3),
-            "email" => Some(4),
-            "website" => Some(5),
-            "socials" => Some(6),
-            "details" => Some(7),
-            "country" => Some(8),
-            "feature_settings" => Some(9),
-            "subscription_settings" => Some(10),
-            "customer_email_settings" => Some(11),
-            "customer_portal_settings" => Some(12),
-            "default_presentment_currency" => Some(13),
-            "default_tax_behavior" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "slug",
+        "avatar_url",
+        "legal_entity",
+        "email",
+        "website",
+        "socials",
+        "details",
+        "country",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "default_presentment_currency",
+        "default_tax_behavior",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -189,7 +183,6 @@ impl crate::__private::DecodeStruct for OrganizationCreate {
         }
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -213,7 +206,6 @@ impl OrganizationCreate {
         }
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationCreate {
     /// Sets `avatar_url` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -31,7 +31,6 @@ pub struct OrganizationCustomerEmailSettings {
     /// Subscription Updated
     pub subscription_updated: bool,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationCustomerEmailSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -65,7 +64,6 @@ impl ::serde::Serialize for OrganizationCustomerEmailSettings {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -73,29 +71,25 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCustomerEmailSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
     const EXPECTING: &'static str = "struct OrganizationCustomerEmailSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "order_confirmation" => Some(0),
-            "subscription_cancellation" => Some(1),
-            "subscription_confirmation" => Some(2),
-            "subscription_cycled" => Some(3),
-            "subscription_cycled_after_trial" => Some(4),
-            "subscription_past_due" => Some(5),
-            "subscription_paused" => Some(6),
-            "subscription_resumed" => Some(7),
-            "subscription_renewal_reminder" => Some(8),
-            "subscription_revoked" => Some(9),
-            "subscription_trial_conversion_reminder" => Some(10),
-            "subscription_uncanceled" => Some(11),
-            "subscription_updated" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "order_confirmation",
+        "subscription_cancellation",
+        "subscription_confirmation",
+        "subscription_cycled",
+        "subscription_cycled_after_trial",
+        "subscription_past_due",
+        "subscription_paused",
+        "subscription_resumed",
+        "subscription_renewal_reminder",
+        "subscription_revoked",
+        "subscription_trial_conversion_reminder",
+        "subscription_uncanceled",
+        "subscription_updated",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -145,7 +139,6 @@ impl crate::__private::DecodeStruct for OrganizationCustomerEmailSettings {
         })
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationCustomerEmailSettings {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -37,7 +37,6 @@ pub struct OrganizationUpdate {
     /// Whether members must access this organization through its SSO connection. Turning this on requires an active SSO session for this organization and at least one enabled SSO connection.
     pub sso_enforced: crate::Nullable<bool>,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -84,7 +83,6 @@ impl ::serde::Serialize for OrganizationUpdate {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,30 +90,26 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationUpdate {
     const EXPECTING: &'static str = "struct OrganizationUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "name" => Some(0),
-            "avatar_url" => Some(1),
-            "email" => Some(2),
-            "website" => Some(3),
-            "socials" => Some(4),
-            "details" => Some(5),
-            "country" => Some(6),
-            "feature_settings" => Some(7),
-            "subscription_settings" => Some(8),
-            "customer_email_settings" => Some(9),
-            "customer_portal_settings" => Some(10),
-            "default_presentment_currency" => Some(11),
-            "default_tax_behavior" => Some(12),
-            "sso_enforced" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "name",
+        "avatar_url",
+        "email",
+        "website",
+        "socials",
+        "details",
+        "country",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "default_presentment_currency",
+        "default_tax_behavior",
+        "sso_enforced",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -168,7 +162,6 @@ impl crate::__private::DecodeStruct for OrganizationUpdate {
         })
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationUpdate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -26,7 +26,6 @@ pub enum SubscriptionUpdate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for SubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -45,7 +44,6 @@ impl ::serde::Serialize for SubscriptionUpdate {
         }
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -141,55 +139,46 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdate {
             )
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionUpdateBase> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateBase) -> Self {
         Self::Base(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionUpdateSeats> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionUpdateBillingPeriod> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateBillingPeriod) -> Self {
         Self::BillingPeriod(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionCancel> for SubscriptionUpdate {
     fn from(value: super::SubscriptionCancel) -> Self {
         Self::Cancel(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionRevoke> for SubscriptionUpdate {
     fn from(value: super::SubscriptionRevoke) -> Self {
         Self::Revoke(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionPause> for SubscriptionUpdate {
     fn from(value: super::SubscriptionPause) -> Self {
         Self::Pause(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionResume> for SubscriptionUpdate {
     fn from(value: super::SubscriptionResume) -> Self {
         Self::Resume(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::SubscriptionUpdateClear> for SubscriptionUpdate {
     fn from(value: super::SubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionUpdate {
     /// A [`Base`](Self::Base) built with `SubscriptionUpdateBase::default()`: every optional property left out (build the member itself to set some).
     #[inline]

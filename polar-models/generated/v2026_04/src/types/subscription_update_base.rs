@@ -13,7 +13,6 @@ pub struct SubscriptionUpdateBase {
     /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
     pub trial_end: crate::Nullable<super::DateTimeOrNow>,
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for SubscriptionUpdateBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,7 +39,6 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
         out.end()
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -48,20 +46,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBase";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "product_id" => Some(0),
-            "proration_behavior" => Some(1),
-            "discount_id" => Some(2),
-            "trial_end" => Some(3),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "product_id",
+        "proration_behavior",
+        "discount_id",
+        "trial_end",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -84,7 +78,6 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
         })
     }
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionUpdateBase {
     /// Sets `product_id` to `Nullable::Value(value)`: sent with this value.
     #[inline]

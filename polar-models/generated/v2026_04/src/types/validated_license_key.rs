@@ -39,7 +39,6 @@ pub struct ValidatedLicenseKey {
     /// LicenseKeyActivationBase
     pub activation: Option<super::LicenseKeyActivationBase>,
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl ::serde::Serialize for ValidatedLicenseKey {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -71,7 +70,6 @@ impl ::serde::Serialize for ValidatedLicenseKey {
         out.end()
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl<'de> ::serde::Deserialize<'de> for ValidatedLicenseKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,33 +77,29 @@ impl<'de> ::serde::Deserialize<'de> for ValidatedLicenseKey {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl crate::__private::DecodeStruct for ValidatedLicenseKey {
     const EXPECTING: &'static str = "struct ValidatedLicenseKey";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "organization_id" => Some(3),
-            "customer_id" => Some(4),
-            "customer" => Some(5),
-            "benefit_id" => Some(6),
-            "key" => Some(7),
-            "display_key" => Some(8),
-            "status" => Some(9),
-            "limit_activations" => Some(10),
-            "usage" => Some(11),
-            "limit_usage" => Some(12),
-            "validations" => Some(13),
-            "last_validated_at" => Some(14),
-            "expires_at" => Some(15),
-            "activation" => Some(16),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "organization_id",
+        "customer_id",
+        "customer",
+        "benefit_id",
+        "key",
+        "display_key",
+        "status",
+        "limit_activations",
+        "usage",
+        "limit_usage",
+        "validations",
+        "last_validated_at",
+        "expires_at",
+        "activation",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

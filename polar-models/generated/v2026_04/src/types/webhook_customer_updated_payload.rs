@@ -17,7 +17,6 @@ pub struct WebhookCustomerUpdatedPayload {
     /// The `data` property.
     pub data: super::Customer,
 }
-#[cfg(feature = "customers")]
 impl ::serde::Serialize for WebhookCustomerUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -35,7 +34,6 @@ impl ::serde::Serialize for WebhookCustomerUpdatedPayload {
         out.end()
     }
 }
-#[cfg(feature = "customers")]
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -43,19 +41,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCustomerUpdatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customers")]
 impl crate::__private::DecodeStruct for WebhookCustomerUpdatedPayload {
     const EXPECTING: &'static str = "struct WebhookCustomerUpdatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

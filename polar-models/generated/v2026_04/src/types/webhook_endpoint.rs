@@ -25,7 +25,6 @@ pub struct WebhookEndpoint {
     /// Whether the webhook endpoint is enabled and will receive events.
     pub enabled: bool,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl ::serde::Serialize for WebhookEndpoint {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for WebhookEndpoint {
         out.end()
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,26 +56,22 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpoint {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEndpoint {
     const EXPECTING: &'static str = "struct WebhookEndpoint";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "url" => Some(3),
-            "name" => Some(4),
-            "format" => Some(5),
-            "secret" => Some(6),
-            "organization_id" => Some(7),
-            "events" => Some(8),
-            "enabled" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "url",
+        "name",
+        "format",
+        "secret",
+        "organization_id",
+        "events",
+        "enabled",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

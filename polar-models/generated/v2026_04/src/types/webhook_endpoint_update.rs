@@ -15,7 +15,6 @@ pub struct WebhookEndpointUpdate {
     /// Whether the webhook endpoint is enabled.
     pub enabled: crate::Nullable<bool>,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl ::serde::Serialize for WebhookEndpointUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -44,7 +43,6 @@ impl ::serde::Serialize for WebhookEndpointUpdate {
         out.end()
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -52,21 +50,17 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEndpointUpdate {
     const EXPECTING: &'static str = "struct WebhookEndpointUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "url" => Some(0),
-            "name" => Some(1),
-            "format" => Some(2),
-            "events" => Some(3),
-            "enabled" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "url",
+        "name",
+        "format",
+        "events",
+        "enabled",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -92,7 +86,6 @@ impl crate::__private::DecodeStruct for WebhookEndpointUpdate {
         })
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhookEndpointUpdate {
     /// Sets `url` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -29,7 +29,6 @@ pub struct WebhookEvent {
     /// Whether this event is archived. Archived events can't be redelivered, and the payload is not accessible anymore.
     pub is_archived: bool,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl ::serde::Serialize for WebhookEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -56,7 +55,6 @@ impl ::serde::Serialize for WebhookEvent {
         out.end()
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,25 +62,21 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEvent {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEvent {
     const EXPECTING: &'static str = "struct WebhookEvent";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "last_http_code" => Some(3),
-            "succeeded" => Some(4),
-            "skipped" => Some(5),
-            "payload" => Some(6),
-            "type" => Some(7),
-            "is_archived" => Some(8),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "last_http_code",
+        "succeeded",
+        "skipped",
+        "payload",
+        "type",
+        "is_archived",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

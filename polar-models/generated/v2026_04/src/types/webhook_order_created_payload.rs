@@ -23,7 +23,6 @@ pub struct WebhookOrderCreatedPayload {
     /// Order
     pub data: super::Order,
 }
-#[cfg(feature = "orders")]
 impl ::serde::Serialize for WebhookOrderCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for WebhookOrderCreatedPayload {
         out.end()
     }
 }
-#[cfg(feature = "orders")]
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,19 +47,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookOrderCreatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "orders")]
 impl crate::__private::DecodeStruct for WebhookOrderCreatedPayload {
     const EXPECTING: &'static str = "struct WebhookOrderCreatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -268,7 +268,6 @@ pub enum WebhookPayload {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "webhooks")]
 impl ::serde::Serialize for WebhookPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -353,7 +352,6 @@ impl ::serde::Serialize for WebhookPayload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
 impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -738,266 +736,228 @@ impl<'de> ::serde::Deserialize<'de> for WebhookPayload {
             )
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefits")]
 impl From<super::WebhookBenefitCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitCreatedPayload) -> Self {
         Self::BenefitCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefits")]
 impl From<super::WebhookBenefitUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitUpdatedPayload) -> Self {
         Self::BenefitUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantCreatedPayload) -> Self {
         Self::BenefitGrantCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantCycledPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantCycledPayload) -> Self {
         Self::BenefitGrantCycled(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantRevokedPayload) -> Self {
         Self::BenefitGrantRevoked(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "benefit_grants")]
 impl From<super::WebhookBenefitGrantUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookBenefitGrantUpdatedPayload) -> Self {
         Self::BenefitGrantUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutCreatedPayload) -> Self {
         Self::CheckoutCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutExpiredPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutExpiredPayload) -> Self {
         Self::CheckoutExpired(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "checkouts")]
 impl From<super::WebhookCheckoutUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCheckoutUpdatedPayload) -> Self {
         Self::CheckoutUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customers")]
 impl From<super::WebhookCustomerCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerCreatedPayload) -> Self {
         Self::CustomerCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customers")]
 impl From<super::WebhookCustomerDeletedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerDeletedPayload) -> Self {
         Self::CustomerDeleted(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customers")]
 impl From<super::WebhookCustomerStateChangedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerStateChangedPayload) -> Self {
         Self::CustomerStateChanged(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customers")]
 impl From<super::WebhookCustomerUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerUpdatedPayload) -> Self {
         Self::CustomerUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatAssignedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatAssignedPayload) -> Self {
         Self::CustomerSeatAssigned(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatClaimedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatClaimedPayload) -> Self {
         Self::CustomerSeatClaimed(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "customer_seats")]
 impl From<super::WebhookCustomerSeatRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookCustomerSeatRevokedPayload) -> Self {
         Self::CustomerSeatRevoked(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "members")]
 impl From<super::WebhookMemberCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberCreatedPayload) -> Self {
         Self::MemberCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "members")]
 impl From<super::WebhookMemberDeletedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberDeletedPayload) -> Self {
         Self::MemberDeleted(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "members")]
 impl From<super::WebhookMemberUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookMemberUpdatedPayload) -> Self {
         Self::MemberUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "orders")]
 impl From<super::WebhookOrderCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderCreatedPayload) -> Self {
         Self::OrderCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "orders")]
 impl From<super::WebhookOrderPaidPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderPaidPayload) -> Self {
         Self::OrderPaid(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "orders")]
 impl From<super::WebhookOrderRefundedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderRefundedPayload) -> Self {
         Self::OrderRefunded(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "orders")]
 impl From<super::WebhookOrderUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrderUpdatedPayload) -> Self {
         Self::OrderUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "organizations")]
 impl From<super::WebhookOrganizationUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookOrganizationUpdatedPayload) -> Self {
         Self::OrganizationUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "products")]
 impl From<super::WebhookProductCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookProductCreatedPayload) -> Self {
         Self::ProductCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "products")]
 impl From<super::WebhookProductUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookProductUpdatedPayload) -> Self {
         Self::ProductUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "refunds")]
 impl From<super::WebhookRefundCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookRefundCreatedPayload) -> Self {
         Self::RefundCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "refunds")]
 impl From<super::WebhookRefundUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookRefundUpdatedPayload) -> Self {
         Self::RefundUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionActivePayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionActivePayload) -> Self {
         Self::SubscriptionActive(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionCanceledPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionCanceledPayload) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionCreatedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionCreatedPayload) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionPastDuePayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionPastDuePayload) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionPausedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionPausedPayload) -> Self {
         Self::SubscriptionPaused(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionResumedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionResumedPayload) -> Self {
         Self::SubscriptionResumed(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionRevokedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionRevokedPayload) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionUncanceledPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionUncanceledPayload) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
-#[cfg(feature = "webhooks")]
 #[cfg(feature = "subscriptions")]
 impl From<super::WebhookSubscriptionUpdatedPayload> for WebhookPayload {
     fn from(value: super::WebhookSubscriptionUpdatedPayload) -> Self {
         Self::SubscriptionUpdated(value)
     }
 }
-#[cfg(feature = "webhooks")]
 impl WebhookPayload {
     /// The event's `type` as Polar sends it (`"order.paid"`). For `Unknown`,
     /// the `type` of its JSON (what a delivery always has), or `""` for a
@@ -1084,7 +1044,6 @@ impl WebhookPayload {
         }
     }
 }
-#[cfg(feature = "webhooks")]
 impl WebhookPayload {
     /// Timestamp
     ///

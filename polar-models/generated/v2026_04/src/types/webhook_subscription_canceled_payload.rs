@@ -14,7 +14,6 @@ pub struct WebhookSubscriptionCanceledPayload {
     /// Subscription
     pub data: super::Subscription,
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for WebhookSubscriptionCanceledPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -32,7 +31,6 @@ impl ::serde::Serialize for WebhookSubscriptionCanceledPayload {
         out.end()
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCanceledPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -40,19 +38,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCanceledPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for WebhookSubscriptionCanceledPayload {
     const EXPECTING: &'static str = "struct WebhookSubscriptionCanceledPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

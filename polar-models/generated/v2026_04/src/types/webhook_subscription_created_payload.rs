@@ -15,7 +15,6 @@ pub struct WebhookSubscriptionCreatedPayload {
     /// Subscription
     pub data: super::Subscription,
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for WebhookSubscriptionCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,7 +32,6 @@ impl ::serde::Serialize for WebhookSubscriptionCreatedPayload {
         out.end()
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -41,19 +39,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookSubscriptionCreatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for WebhookSubscriptionCreatedPayload {
     const EXPECTING: &'static str = "struct WebhookSubscriptionCreatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -41,7 +41,6 @@ pub struct BenefitGrantDownloadablesWebhook {
     /// BenefitGrantDownloadablesProperties
     pub previous_properties: Option<super::BenefitGrantDownloadablesProperties>,
 }
-#[cfg(feature = "benefit_grants")]
 impl ::serde::Serialize for BenefitGrantDownloadablesWebhook {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -84,7 +83,6 @@ impl ::serde::Serialize for BenefitGrantDownloadablesWebhook {
         out.end()
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesWebhook {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -92,34 +90,30 @@ impl<'de> ::serde::Deserialize<'de> for BenefitGrantDownloadablesWebhook {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl crate::__private::DecodeStruct for BenefitGrantDownloadablesWebhook {
     const EXPECTING: &'static str = "struct BenefitGrantDownloadablesWebhook";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "granted_at" => Some(3),
-            "is_granted" => Some(4),
-            "revoked_at" => Some(5),
-            "is_revoked" => Some(6),
-            "subscription_id" => Some(7),
-            "order_id" => Some(8),
-            "customer_id" => Some(9),
-            "member_id" => Some(10),
-            "benefit_id" => Some(11),
-            "error" => Some(12),
-            "customer" => Some(13),
-            "member" => Some(14),
-            "benefit" => Some(15),
-            "properties" => Some(16),
-            "previous_properties" => Some(17),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "granted_at",
+        "is_granted",
+        "revoked_at",
+        "is_revoked",
+        "subscription_id",
+        "order_id",
+        "customer_id",
+        "member_id",
+        "benefit_id",
+        "error",
+        "customer",
+        "member",
+        "benefit",
+        "properties",
+        "previous_properties",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -43,7 +43,6 @@ pub struct CheckoutLink {
     /// Url
     pub url: String,
 }
-#[cfg(feature = "checkout_links")]
 impl ::serde::Serialize for CheckoutLink {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -77,7 +76,6 @@ impl ::serde::Serialize for CheckoutLink {
         out.end()
     }
 }
-#[cfg(feature = "checkout_links")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -85,35 +83,31 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLink {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkout_links")]
 impl crate::__private::DecodeStruct for CheckoutLink {
     const EXPECTING: &'static str = "struct CheckoutLink";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "trial_interval" => Some(3),
-            "trial_interval_count" => Some(4),
-            "metadata" => Some(5),
-            "payment_processor" => Some(6),
-            "client_secret" => Some(7),
-            "success_url" => Some(8),
-            "return_url" => Some(9),
-            "label" => Some(10),
-            "allow_discount_codes" => Some(11),
-            "require_billing_address" => Some(12),
-            "discount_id" => Some(13),
-            "seats" => Some(14),
-            "organization_id" => Some(15),
-            "products" => Some(16),
-            "discount" => Some(17),
-            "url" => Some(18),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "trial_interval",
+        "trial_interval_count",
+        "metadata",
+        "payment_processor",
+        "client_secret",
+        "success_url",
+        "return_url",
+        "label",
+        "allow_discount_codes",
+        "require_billing_address",
+        "discount_id",
+        "seats",
+        "organization_id",
+        "products",
+        "discount",
+        "url",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -239,7 +233,6 @@ pub enum CheckoutLinkDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "checkout_links")]
 impl ::serde::Serialize for CheckoutLinkDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -254,7 +247,6 @@ impl ::serde::Serialize for CheckoutLinkDiscount {
         }
     }
 }
-#[cfg(feature = "checkout_links")]
 impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -463,31 +455,26 @@ impl<'de> ::serde::Deserialize<'de> for CheckoutLinkDiscount {
             )
     }
 }
-#[cfg(feature = "checkout_links")]
 impl From<super::DiscountFixedOnceForeverDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
         Self::FixedOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "checkout_links")]
 impl From<super::DiscountFixedRepeatDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
         Self::FixedRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "checkout_links")]
 impl From<super::DiscountPercentageOnceForeverDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
         Self::PercentageOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "checkout_links")]
 impl From<super::DiscountPercentageRepeatDurationBase> for CheckoutLinkDiscount {
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
         Self::PercentageRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "checkout_links")]
 impl CheckoutLinkDiscount {
     /// DiscountDuration
     ///

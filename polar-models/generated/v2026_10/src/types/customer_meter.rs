@@ -25,7 +25,6 @@ pub struct CustomerMeter {
     /// The meter associated with this customer.
     pub meter: super::Meter,
 }
-#[cfg(feature = "customer_meters")]
 impl ::serde::Serialize for CustomerMeter {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -50,7 +49,6 @@ impl ::serde::Serialize for CustomerMeter {
         out.end()
     }
 }
-#[cfg(feature = "customer_meters")]
 impl<'de> ::serde::Deserialize<'de> for CustomerMeter {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -58,26 +56,22 @@ impl<'de> ::serde::Deserialize<'de> for CustomerMeter {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customer_meters")]
 impl crate::__private::DecodeStruct for CustomerMeter {
     const EXPECTING: &'static str = "struct CustomerMeter";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "customer_id" => Some(3),
-            "meter_id" => Some(4),
-            "consumed_units" => Some(5),
-            "credited_units" => Some(6),
-            "balance" => Some(7),
-            "customer" => Some(8),
-            "meter" => Some(9),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "customer_id",
+        "meter_id",
+        "consumed_units",
+        "credited_units",
+        "balance",
+        "customer",
+        "meter",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -73,7 +73,6 @@ pub struct CustomerOrder {
     /// Sales tax in cents that would be refunded if the full refundable amount is refunded.
     pub refundable_tax_amount: i64,
 }
-#[cfg(feature = "customer_portal")]
 impl ::serde::Serialize for CustomerOrder {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -125,7 +124,6 @@ impl ::serde::Serialize for CustomerOrder {
         out.end()
     }
 }
-#[cfg(feature = "customer_portal")]
 impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -133,50 +131,46 @@ impl<'de> ::serde::Deserialize<'de> for CustomerOrder {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl crate::__private::DecodeStruct for CustomerOrder {
     const EXPECTING: &'static str = "struct CustomerOrder";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "status" => Some(3),
-            "paid" => Some(4),
-            "subtotal_amount" => Some(5),
-            "discount_amount" => Some(6),
-            "net_amount" => Some(7),
-            "tax_amount" => Some(8),
-            "total_amount" => Some(9),
-            "applied_balance_amount" => Some(10),
-            "due_amount" => Some(11),
-            "refunded_amount" => Some(12),
-            "refunded_tax_amount" => Some(13),
-            "currency" => Some(14),
-            "billing_reason" => Some(15),
-            "billing_name" => Some(16),
-            "billing_address" => Some(17),
-            "invoice_number" => Some(18),
-            "is_invoice_generated" => Some(19),
-            "receipt_number" => Some(20),
-            "seats" => Some(21),
-            "customer_id" => Some(22),
-            "product_id" => Some(23),
-            "discount_id" => Some(24),
-            "subscription_id" => Some(25),
-            "checkout_id" => Some(26),
-            "next_payment_attempt_at" => Some(27),
-            "product" => Some(28),
-            "subscription" => Some(29),
-            "items" => Some(30),
-            "description" => Some(31),
-            "refundable_amount" => Some(32),
-            "refundable_tax_amount" => Some(33),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "status",
+        "paid",
+        "subtotal_amount",
+        "discount_amount",
+        "net_amount",
+        "tax_amount",
+        "total_amount",
+        "applied_balance_amount",
+        "due_amount",
+        "refunded_amount",
+        "refunded_tax_amount",
+        "currency",
+        "billing_reason",
+        "billing_name",
+        "billing_address",
+        "invoice_number",
+        "is_invoice_generated",
+        "receipt_number",
+        "seats",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "subscription_id",
+        "checkout_id",
+        "next_payment_attempt_at",
+        "product",
+        "subscription",
+        "items",
+        "description",
+        "refundable_amount",
+        "refundable_tax_amount",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -51,7 +51,6 @@ pub struct CustomerStateIndividual {
     /// The customer's active meters.
     pub active_meters: Vec<super::CustomerStateMeter>,
 }
-#[cfg(feature = "customers")]
 impl ::serde::Serialize for CustomerStateIndividual {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -94,7 +93,6 @@ impl ::serde::Serialize for CustomerStateIndividual {
         out.end()
     }
 }
-#[cfg(feature = "customers")]
 impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividual {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -102,37 +100,33 @@ impl<'de> ::serde::Deserialize<'de> for CustomerStateIndividual {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customers")]
 impl crate::__private::DecodeStruct for CustomerStateIndividual {
     const EXPECTING: &'static str = "struct CustomerStateIndividual";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "metadata" => Some(3),
-            "external_id" => Some(4),
-            "email" => Some(5),
-            "email_verified" => Some(6),
-            "type" => Some(7),
-            "name" => Some(8),
-            "billing_name" => Some(9),
-            "billing_address" => Some(10),
-            "tax_id" => Some(11),
-            "locale" => Some(12),
-            "organization_id" => Some(13),
-            "default_payment_method_id" => Some(14),
-            "deleted_at" => Some(15),
-            "first_user_event_at" => Some(16),
-            "avatar_url" => Some(17),
-            "active_subscriptions" => Some(18),
-            "granted_benefits" => Some(19),
-            "active_meters" => Some(20),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "metadata",
+        "external_id",
+        "email",
+        "email_verified",
+        "type",
+        "name",
+        "billing_name",
+        "billing_address",
+        "tax_id",
+        "locale",
+        "organization_id",
+        "default_payment_method_id",
+        "deleted_at",
+        "first_user_event_at",
+        "avatar_url",
+        "active_subscriptions",
+        "granted_benefits",
+        "active_meters",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

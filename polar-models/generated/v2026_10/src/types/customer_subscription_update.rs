@@ -22,7 +22,6 @@ pub enum CustomerSubscriptionUpdate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "customer_portal")]
 impl ::serde::Serialize for CustomerSubscriptionUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -39,7 +38,6 @@ impl ::serde::Serialize for CustomerSubscriptionUpdate {
         }
     }
 }
-#[cfg(feature = "customer_portal")]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -112,43 +110,36 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdate {
             )
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionUpdateProduct> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateProduct) -> Self {
         Self::Product(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionUpdateSeats> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateSeats) -> Self {
         Self::Seats(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionCancel> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionCancel) -> Self {
         Self::Cancel(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionPause> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionPause) -> Self {
         Self::Pause(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionResume> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionResume) -> Self {
         Self::Resume(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl From<super::CustomerSubscriptionUpdateClear> for CustomerSubscriptionUpdate {
     fn from(value: super::CustomerSubscriptionUpdateClear) -> Self {
         Self::Clear(value)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerSubscriptionUpdate {
     /// A [`Product`](Self::Product) built with [`CustomerSubscriptionUpdateProduct::new`](super::CustomerSubscriptionUpdateProduct::new) (`product_id`): every optional property left out (build the member itself to set some).
     #[inline]

@@ -7,7 +7,6 @@ pub struct CustomerSubscriptionUpdateSeats {
     /// Update the number of seats for this subscription.
     pub seats: i64,
 }
-#[cfg(feature = "customer_portal")]
 impl ::serde::Serialize for CustomerSubscriptionUpdateSeats {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for CustomerSubscriptionUpdateSeats {
         out.end()
     }
 }
-#[cfg(feature = "customer_portal")]
 impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateSeats {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomerSubscriptionUpdateSeats {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customer_portal")]
 impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateSeats {
     const EXPECTING: &'static str = "struct CustomerSubscriptionUpdateSeats";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "seats" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["seats"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "seats")
@@ -53,7 +45,6 @@ impl crate::__private::DecodeStruct for CustomerSubscriptionUpdateSeats {
         }
     }
 }
-#[cfg(feature = "customer_portal")]
 impl CustomerSubscriptionUpdateSeats {
     /// A value with the required properties given and every optional
     /// one left out.

@@ -18,7 +18,6 @@ pub enum Discount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for Discount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,7 +32,6 @@ impl ::serde::Serialize for Discount {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for Discount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -248,31 +246,26 @@ impl<'de> ::serde::Deserialize<'de> for Discount {
             )
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountFixedOnceForeverDuration> for Discount {
     fn from(value: super::DiscountFixedOnceForeverDuration) -> Self {
         Self::FixedOnceForeverDuration(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountFixedRepeatDuration> for Discount {
     fn from(value: super::DiscountFixedRepeatDuration) -> Self {
         Self::FixedRepeatDuration(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountPercentageOnceForeverDuration> for Discount {
     fn from(value: super::DiscountPercentageOnceForeverDuration) -> Self {
         Self::PercentageOnceForeverDuration(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountPercentageRepeatDuration> for Discount {
     fn from(value: super::DiscountPercentageRepeatDuration) -> Self {
         Self::PercentageRepeatDuration(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl Discount {
     /// DiscountDuration
     ///

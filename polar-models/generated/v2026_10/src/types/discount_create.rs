@@ -14,7 +14,6 @@ pub enum DiscountCreate {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for DiscountCreate {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -98,19 +96,16 @@ impl<'de> ::serde::Deserialize<'de> for DiscountCreate {
             )
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountFixedCreate> for DiscountCreate {
     fn from(value: super::DiscountFixedCreate) -> Self {
         Self::Fixed(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl From<super::DiscountPercentageCreate> for DiscountCreate {
     fn from(value: super::DiscountPercentageCreate) -> Self {
         Self::Percentage(value)
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountCreate {
     /// Key-value object allowing you to store additional information.
     ///

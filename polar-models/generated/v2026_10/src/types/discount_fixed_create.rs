@@ -60,7 +60,6 @@ pub struct DiscountFixedCreate {
         ::std::collections::BTreeMap<super::PresentmentCurrency, i64>,
     >,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountFixedCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -107,7 +106,6 @@ impl ::serde::Serialize for DiscountFixedCreate {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -115,31 +113,27 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountFixedCreate {
     const EXPECTING: &'static str = "struct DiscountFixedCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "max_redemptions_per_customer" => Some(6),
-            "products" => Some(7),
-            "organization_id" => Some(8),
-            "type" => Some(9),
-            "duration" => Some(10),
-            "duration_in_months" => Some(11),
-            "amount" => Some(12),
-            "currency" => Some(13),
-            "amounts" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "products",
+        "organization_id",
+        "type",
+        "duration",
+        "duration_in_months",
+        "amount",
+        "currency",
+        "amounts",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -212,7 +206,6 @@ impl crate::__private::DecodeStruct for DiscountFixedCreate {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountFixedCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -236,7 +229,6 @@ impl DiscountFixedCreate {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountFixedCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

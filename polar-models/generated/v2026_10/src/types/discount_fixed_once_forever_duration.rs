@@ -45,7 +45,6 @@ pub struct DiscountFixedOnceForeverDuration {
     /// Products
     pub products: Vec<super::DiscountProduct>,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountFixedOnceForeverDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -78,7 +77,6 @@ impl ::serde::Serialize for DiscountFixedOnceForeverDuration {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -86,34 +84,30 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedOnceForeverDuration {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountFixedOnceForeverDuration {
     const EXPECTING: &'static str = "struct DiscountFixedOnceForeverDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "type" => Some(1),
-            "amount" => Some(2),
-            "currency" => Some(3),
-            "amounts" => Some(4),
-            "created_at" => Some(5),
-            "modified_at" => Some(6),
-            "id" => Some(7),
-            "metadata" => Some(8),
-            "name" => Some(9),
-            "code" => Some(10),
-            "starts_at" => Some(11),
-            "ends_at" => Some(12),
-            "max_redemptions" => Some(13),
-            "max_redemptions_per_customer" => Some(14),
-            "redemptions_count" => Some(15),
-            "organization_id" => Some(16),
-            "products" => Some(17),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "redemptions_count",
+        "organization_id",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -48,7 +48,6 @@ pub struct DiscountFixedRepeatDuration {
     /// Products
     pub products: Vec<super::DiscountProduct>,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountFixedRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -82,7 +81,6 @@ impl ::serde::Serialize for DiscountFixedRepeatDuration {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,35 +88,31 @@ impl<'de> ::serde::Deserialize<'de> for DiscountFixedRepeatDuration {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountFixedRepeatDuration {
     const EXPECTING: &'static str = "struct DiscountFixedRepeatDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "amounts" => Some(5),
-            "created_at" => Some(6),
-            "modified_at" => Some(7),
-            "id" => Some(8),
-            "metadata" => Some(9),
-            "name" => Some(10),
-            "code" => Some(11),
-            "starts_at" => Some(12),
-            "ends_at" => Some(13),
-            "max_redemptions" => Some(14),
-            "max_redemptions_per_customer" => Some(15),
-            "redemptions_count" => Some(16),
-            "organization_id" => Some(17),
-            "products" => Some(18),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "redemptions_count",
+        "organization_id",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

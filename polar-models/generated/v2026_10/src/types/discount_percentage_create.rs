@@ -51,7 +51,6 @@ pub struct DiscountPercentageCreate {
     /// For example, to create a 25.5% discount, set this to 2550.
     pub basis_points: i64,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountPercentageCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -93,7 +92,6 @@ impl ::serde::Serialize for DiscountPercentageCreate {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -101,29 +99,25 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountPercentageCreate {
     const EXPECTING: &'static str = "struct DiscountPercentageCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "max_redemptions_per_customer" => Some(6),
-            "products" => Some(7),
-            "organization_id" => Some(8),
-            "type" => Some(9),
-            "duration" => Some(10),
-            "duration_in_months" => Some(11),
-            "basis_points" => Some(12),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "products",
+        "organization_id",
+        "type",
+        "duration",
+        "duration_in_months",
+        "basis_points",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -193,7 +187,6 @@ impl crate::__private::DecodeStruct for DiscountPercentageCreate {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountPercentageCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -219,7 +212,6 @@ impl DiscountPercentageCreate {
         }
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountPercentageCreate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -40,7 +40,6 @@ pub struct DiscountPercentageRepeatDuration {
     /// Products
     pub products: Vec<super::DiscountProduct>,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountPercentageRepeatDuration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,7 +71,6 @@ impl ::serde::Serialize for DiscountPercentageRepeatDuration {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDuration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -80,33 +78,29 @@ impl<'de> ::serde::Deserialize<'de> for DiscountPercentageRepeatDuration {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountPercentageRepeatDuration {
     const EXPECTING: &'static str = "struct DiscountPercentageRepeatDuration";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "duration" => Some(0),
-            "duration_in_months" => Some(1),
-            "type" => Some(2),
-            "basis_points" => Some(3),
-            "created_at" => Some(4),
-            "modified_at" => Some(5),
-            "id" => Some(6),
-            "metadata" => Some(7),
-            "name" => Some(8),
-            "code" => Some(9),
-            "starts_at" => Some(10),
-            "ends_at" => Some(11),
-            "max_redemptions" => Some(12),
-            "max_redemptions_per_customer" => Some(13),
-            "redemptions_count" => Some(14),
-            "organization_id" => Some(15),
-            "products" => Some(16),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "duration",
+        "duration_in_months",
+        "type",
+        "basis_points",
+        "created_at",
+        "modified_at",
+        "id",
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "redemptions_count",
+        "organization_id",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -9,7 +9,6 @@ pub struct DiscountRedemptionLimitReached {
     /// Detail
     pub detail: String,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for DiscountRedemptionLimitReached {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for DiscountRedemptionLimitReached {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountRedemptionLimitReached {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,18 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for DiscountRedemptionLimitReached {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for DiscountRedemptionLimitReached {
     const EXPECTING: &'static str = "struct DiscountRedemptionLimitReached";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "error" => Some(0),
-            "detail" => Some(1),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["error", "detail"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         while let Some(index) = map.next_listed() {

@@ -51,7 +51,6 @@ pub struct DiscountUpdate {
     /// Products
     pub products: crate::Nullable<Vec<super::uuid::Uuid>>,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for DiscountUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -100,7 +99,6 @@ impl ::serde::Serialize for DiscountUpdate {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -108,31 +106,27 @@ impl<'de> ::serde::Deserialize<'de> for DiscountUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for DiscountUpdate {
     const EXPECTING: &'static str = "struct DiscountUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "name" => Some(1),
-            "code" => Some(2),
-            "starts_at" => Some(3),
-            "ends_at" => Some(4),
-            "max_redemptions" => Some(5),
-            "max_redemptions_per_customer" => Some(6),
-            "duration" => Some(7),
-            "duration_in_months" => Some(8),
-            "type" => Some(9),
-            "amount" => Some(10),
-            "currency" => Some(11),
-            "amounts" => Some(12),
-            "basis_points" => Some(13),
-            "products" => Some(14),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "name",
+        "code",
+        "starts_at",
+        "ends_at",
+        "max_redemptions",
+        "max_redemptions_per_customer",
+        "duration",
+        "duration_in_months",
+        "type",
+        "amount",
+        "currency",
+        "amounts",
+        "basis_points",
+        "products",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -200,7 +194,6 @@ impl crate::__private::DecodeStruct for DiscountUpdate {
         })
     }
 }
-#[cfg(feature = "discounts")]
 impl DiscountUpdate {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

@@ -39,7 +39,6 @@ pub struct Dispute {
     /// The ID of the support case for this dispute, if one was opened.
     pub case_id: Option<super::uuid::Uuid>,
 }
-#[cfg(feature = "disputes")]
 impl ::serde::Serialize for Dispute {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -66,7 +65,6 @@ impl ::serde::Serialize for Dispute {
         out.end()
     }
 }
-#[cfg(feature = "disputes")]
 impl<'de> ::serde::Deserialize<'de> for Dispute {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,32 +72,28 @@ impl<'de> ::serde::Deserialize<'de> for Dispute {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "disputes")]
 impl crate::__private::DecodeStruct for Dispute {
     const EXPECTING: &'static str = "struct Dispute";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "status" => Some(3),
-            "resolved" => Some(4),
-            "closed" => Some(5),
-            "amount" => Some(6),
-            "tax_amount" => Some(7),
-            "currency" => Some(8),
-            "reason" => Some(9),
-            "evidence_due_by" => Some(10),
-            "past_due" => Some(11),
-            "order_id" => Some(12),
-            "payment_id" => Some(13),
-            "customer" => Some(14),
-            "case_id" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "status",
+        "resolved",
+        "closed",
+        "amount",
+        "tax_amount",
+        "currency",
+        "reason",
+        "evidence_due_by",
+        "past_due",
+        "order_id",
+        "payment_id",
+        "customer",
+        "case_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

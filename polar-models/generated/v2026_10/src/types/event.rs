@@ -14,7 +14,6 @@ pub enum Event {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "events")]
 impl ::serde::Serialize for Event {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -27,7 +26,6 @@ impl ::serde::Serialize for Event {
         }
     }
 }
-#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for Event {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1317,19 +1315,16 @@ impl<'de> ::serde::Deserialize<'de> for Event {
             )
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SystemEvent> for Event {
     fn from(value: super::SystemEvent) -> Self {
         Self::System(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::UserEvent> for Event {
     fn from(value: super::UserEvent) -> Self {
         Self::User(value)
     }
 }
-#[cfg(feature = "events")]
 impl Event {
     /// The ID of the object.
     ///

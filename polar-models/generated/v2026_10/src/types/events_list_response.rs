@@ -12,7 +12,6 @@ pub enum EventsListResponse {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "events")]
 impl ::serde::Serialize for EventsListResponse {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for EventsListResponse {
         }
     }
 }
-#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,13 +68,11 @@ impl<'de> ::serde::Deserialize<'de> for EventsListResponse {
             )
     }
 }
-#[cfg(feature = "events")]
 impl From<super::ListResourceEvent> for EventsListResponse {
     fn from(value: super::ListResourceEvent) -> Self {
         Self::ResourceEvent(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::ListResourceWithCursorPaginationEvent> for EventsListResponse {
     fn from(value: super::ListResourceWithCursorPaginationEvent) -> Self {
         Self::ResourceWithCursorPaginationEvent(value)

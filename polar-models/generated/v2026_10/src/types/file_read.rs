@@ -18,7 +18,6 @@ pub enum FileRead {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "files")]
 impl ::serde::Serialize for FileRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -33,7 +32,6 @@ impl ::serde::Serialize for FileRead {
         }
     }
 }
-#[cfg(feature = "files")]
 impl<'de> ::serde::Deserialize<'de> for FileRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -237,31 +235,26 @@ impl<'de> ::serde::Deserialize<'de> for FileRead {
             )
     }
 }
-#[cfg(feature = "files")]
 impl From<super::DownloadableFileRead> for FileRead {
     fn from(value: super::DownloadableFileRead) -> Self {
         Self::Downloadable(value)
     }
 }
-#[cfg(feature = "files")]
 impl From<super::ProductMediaFileRead> for FileRead {
     fn from(value: super::ProductMediaFileRead) -> Self {
         Self::ProductMedia(value)
     }
 }
-#[cfg(feature = "files")]
 impl From<super::OrganizationAvatarFileRead> for FileRead {
     fn from(value: super::OrganizationAvatarFileRead) -> Self {
         Self::OrganizationAvatar(value)
     }
 }
-#[cfg(feature = "files")]
 impl From<super::SupportCaseAttachmentFileRead> for FileRead {
     fn from(value: super::SupportCaseAttachmentFileRead) -> Self {
         Self::SupportCaseAttachment(value)
     }
 }
-#[cfg(feature = "files")]
 impl FileRead {
     /// The ID of the object.
     ///

@@ -37,7 +37,6 @@ pub struct LicenseKeyRead {
     /// Expires At
     pub expires_at: Option<super::chrono::DateTime<super::chrono::Utc>>,
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl ::serde::Serialize for LicenseKeyRead {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -68,7 +67,6 @@ impl ::serde::Serialize for LicenseKeyRead {
         out.end()
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl<'de> ::serde::Deserialize<'de> for LicenseKeyRead {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -76,32 +74,28 @@ impl<'de> ::serde::Deserialize<'de> for LicenseKeyRead {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "license_keys"))]
 impl crate::__private::DecodeStruct for LicenseKeyRead {
     const EXPECTING: &'static str = "struct LicenseKeyRead";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "created_at" => Some(1),
-            "modified_at" => Some(2),
-            "organization_id" => Some(3),
-            "customer_id" => Some(4),
-            "customer" => Some(5),
-            "benefit_id" => Some(6),
-            "key" => Some(7),
-            "display_key" => Some(8),
-            "status" => Some(9),
-            "limit_activations" => Some(10),
-            "usage" => Some(11),
-            "limit_usage" => Some(12),
-            "validations" => Some(13),
-            "last_validated_at" => Some(14),
-            "expires_at" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "created_at",
+        "modified_at",
+        "organization_id",
+        "customer_id",
+        "customer",
+        "benefit_id",
+        "key",
+        "display_key",
+        "status",
+        "limit_activations",
+        "usage",
+        "limit_usage",
+        "validations",
+        "last_validated_at",
+        "expires_at",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -2,7 +2,7 @@
 
 #[cfg(any(feature = "customer_portal", feature = "orders"))]
 /// OrderBillingReason
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderBillingReason {
     /// `"purchase"`
@@ -18,7 +18,6 @@ pub enum OrderBillingReason {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
 impl OrderBillingReason {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -28,28 +27,48 @@ impl OrderBillingReason {
         "subscription_update",
         "subscription_meter_cycle",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Purchase,
+        Self::SubscriptionCreate,
+        Self::SubscriptionCycle,
+        Self::SubscriptionUpdate,
+        Self::SubscriptionMeterCycle,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Purchase",
+        "SubscriptionCreate",
+        "SubscriptionCycle",
+        "SubscriptionUpdate",
+        "SubscriptionMeterCycle",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Purchase => 0,
+                Self::SubscriptionCreate => 1,
+                Self::SubscriptionCycle => 2,
+                Self::SubscriptionUpdate => 3,
+                Self::SubscriptionMeterCycle => 4,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Purchase => "purchase",
-            Self::SubscriptionCreate => "subscription_create",
-            Self::SubscriptionCycle => "subscription_cycle",
-            Self::SubscriptionUpdate => "subscription_update",
-            Self::SubscriptionMeterCycle => "subscription_meter_cycle",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(any(feature = "customer_portal", feature = "orders"))]
 impl From<&str> for OrderBillingReason {
     fn from(value: &str) -> Self {
-        match value {
-            "purchase" => Self::Purchase,
-            "subscription_create" => Self::SubscriptionCreate,
-            "subscription_cycle" => Self::SubscriptionCycle,
-            "subscription_update" => Self::SubscriptionUpdate,
-            "subscription_meter_cycle" => Self::SubscriptionMeterCycle,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

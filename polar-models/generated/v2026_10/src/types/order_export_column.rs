@@ -2,7 +2,7 @@
 
 #[cfg(feature = "orders")]
 /// OrderExportColumn
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum OrderExportColumn {
     /// `"email"`
@@ -40,7 +40,6 @@ pub enum OrderExportColumn {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(feature = "orders")]
 impl OrderExportColumn {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -61,50 +60,81 @@ impl OrderExportColumn {
         "refunded_amount",
         "billing_reason",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Email,
+        Self::CreatedAt,
+        Self::Product,
+        Self::NetAmount,
+        Self::Currency,
+        Self::Status,
+        Self::InvoiceNumber,
+        Self::CustomerName,
+        Self::BillingName,
+        Self::BillingCountry,
+        Self::SubtotalAmount,
+        Self::DiscountAmount,
+        Self::TaxAmount,
+        Self::TotalAmount,
+        Self::RefundedAmount,
+        Self::BillingReason,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Email",
+        "CreatedAt",
+        "Product",
+        "NetAmount",
+        "Currency",
+        "Status",
+        "InvoiceNumber",
+        "CustomerName",
+        "BillingName",
+        "BillingCountry",
+        "SubtotalAmount",
+        "DiscountAmount",
+        "TaxAmount",
+        "TotalAmount",
+        "RefundedAmount",
+        "BillingReason",
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Email => 0,
+                Self::CreatedAt => 1,
+                Self::Product => 2,
+                Self::NetAmount => 3,
+                Self::Currency => 4,
+                Self::Status => 5,
+                Self::InvoiceNumber => 6,
+                Self::CustomerName => 7,
+                Self::BillingName => 8,
+                Self::BillingCountry => 9,
+                Self::SubtotalAmount => 10,
+                Self::DiscountAmount => 11,
+                Self::TaxAmount => 12,
+                Self::TotalAmount => 13,
+                Self::RefundedAmount => 14,
+                Self::BillingReason => 15,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::CreatedAt => "created_at",
-            Self::Product => "product",
-            Self::NetAmount => "net_amount",
-            Self::Currency => "currency",
-            Self::Status => "status",
-            Self::InvoiceNumber => "invoice_number",
-            Self::CustomerName => "customer_name",
-            Self::BillingName => "billing_name",
-            Self::BillingCountry => "billing_country",
-            Self::SubtotalAmount => "subtotal_amount",
-            Self::DiscountAmount => "discount_amount",
-            Self::TaxAmount => "tax_amount",
-            Self::TotalAmount => "total_amount",
-            Self::RefundedAmount => "refunded_amount",
-            Self::BillingReason => "billing_reason",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(feature = "orders")]
 impl From<&str> for OrderExportColumn {
     fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "created_at" => Self::CreatedAt,
-            "product" => Self::Product,
-            "net_amount" => Self::NetAmount,
-            "currency" => Self::Currency,
-            "status" => Self::Status,
-            "invoice_number" => Self::InvoiceNumber,
-            "customer_name" => Self::CustomerName,
-            "billing_name" => Self::BillingName,
-            "billing_country" => Self::BillingCountry,
-            "subtotal_amount" => Self::SubtotalAmount,
-            "discount_amount" => Self::DiscountAmount,
-            "tax_amount" => Self::TaxAmount,
-            "total_amount" => Self::TotalAmount,
-            "refunded_amount" => Self::RefundedAmount,
-            "billing_reason" => Self::BillingReason,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::listed_index(Self::VALUES, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -11,7 +11,6 @@ pub struct OrderUnvoidedMetadata {
     /// Currency
     pub currency: String,
 }
-#[cfg(feature = "events")]
 impl ::serde::Serialize for OrderUnvoidedMetadata {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -29,7 +28,6 @@ impl ::serde::Serialize for OrderUnvoidedMetadata {
         out.end()
     }
 }
-#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for OrderUnvoidedMetadata {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -37,19 +35,11 @@ impl<'de> ::serde::Deserialize<'de> for OrderUnvoidedMetadata {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "events")]
 impl crate::__private::DecodeStruct for OrderUnvoidedMetadata {
     const EXPECTING: &'static str = "struct OrderUnvoidedMetadata";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "order_id" => Some(0),
-            "amount" => Some(1),
-            "currency" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["order_id", "amount", "currency"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

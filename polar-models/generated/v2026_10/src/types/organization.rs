@@ -63,7 +63,6 @@ pub struct Organization {
     /// Capabilities currently granted to the organization.
     pub capabilities: super::OrganizationCapabilities,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for Organization {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -109,7 +108,6 @@ impl ::serde::Serialize for Organization {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for Organization {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -117,44 +115,40 @@ impl<'de> ::serde::Deserialize<'de> for Organization {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for Organization {
     const EXPECTING: &'static str = "struct Organization";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "name" => Some(3),
-            "slug" => Some(4),
-            "avatar_url" => Some(5),
-            "proration_behavior" => Some(6),
-            "allow_customer_updates" => Some(7),
-            "email" => Some(8),
-            "website" => Some(9),
-            "socials" => Some(10),
-            "status" => Some(11),
-            "details_submitted_at" => Some(12),
-            "onboarding_resubmission_requested_at" => Some(13),
-            "sso_enforced" => Some(14),
-            "default_presentment_currency" => Some(15),
-            "default_tax_behavior" => Some(16),
-            "feature_settings" => Some(17),
-            "subscription_settings" => Some(18),
-            "customer_email_settings" => Some(19),
-            "customer_portal_settings" => Some(20),
-            "dispute_settings" => Some(21),
-            "embed_hosts" => Some(22),
-            "embed_hosts_enforced" => Some(23),
-            "country" => Some(24),
-            "account_id" => Some(25),
-            "payout_account_id" => Some(26),
-            "capabilities" => Some(27),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "name",
+        "slug",
+        "avatar_url",
+        "proration_behavior",
+        "allow_customer_updates",
+        "email",
+        "website",
+        "socials",
+        "status",
+        "details_submitted_at",
+        "onboarding_resubmission_requested_at",
+        "sso_enforced",
+        "default_presentment_currency",
+        "default_tax_behavior",
+        "feature_settings",
+        "subscription_settings",
+        "customer_email_settings",
+        "customer_portal_settings",
+        "dispute_settings",
+        "embed_hosts",
+        "embed_hosts_enforced",
+        "country",
+        "account_id",
+        "payout_account_id",
+        "capabilities",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

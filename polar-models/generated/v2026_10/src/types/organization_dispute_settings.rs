@@ -7,7 +7,6 @@ pub struct OrganizationDisputeSettings {
     /// Auto Accept Below Amount
     pub auto_accept_below_amount: Option<i64>,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationDisputeSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23,7 +22,6 @@ impl ::serde::Serialize for OrganizationDisputeSettings {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -31,17 +29,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationDisputeSettings {
     const EXPECTING: &'static str = "struct OrganizationDisputeSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "auto_accept_below_amount" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["auto_accept_below_amount"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "auto_accept_below_amount")

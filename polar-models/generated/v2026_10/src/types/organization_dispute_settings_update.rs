@@ -7,7 +7,6 @@ pub struct OrganizationDisputeSettingsUpdate {
     /// Concede disputes below this amount, in USD cents, without asking the organization. A dispute charged in another currency converts at the rate its payment settled at. `null` turns it off. The disputed amount and the processor's dispute fee are still deducted.
     pub auto_accept_below_amount: crate::Nullable<i64>,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -26,7 +25,6 @@ impl ::serde::Serialize for OrganizationDisputeSettingsUpdate {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -34,17 +32,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDisputeSettingsUpdate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationDisputeSettingsUpdate {
     const EXPECTING: &'static str = "struct OrganizationDisputeSettingsUpdate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "auto_accept_below_amount" => Some(0),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["auto_accept_below_amount"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         while map.next_listed().is_some() {
             map.read(&mut field_0, "auto_accept_below_amount")
@@ -55,7 +47,6 @@ impl crate::__private::DecodeStruct for OrganizationDisputeSettingsUpdate {
         })
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationDisputeSettingsUpdate {
     /// Sets `auto_accept_below_amount` to `Nullable::Value(value)`: sent with this value.
     #[inline]

@@ -67,7 +67,6 @@ pub struct OrganizationFeatureSettings {
     /// Defaults to `false` when not sent.
     pub merchant_migration_enabled: Option<bool>,
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationFeatureSettings {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -124,7 +123,6 @@ impl ::serde::Serialize for OrganizationFeatureSettings {
         out.end()
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -132,32 +130,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationFeatureSettings {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "organizations")]
 impl crate::__private::DecodeStruct for OrganizationFeatureSettings {
     const EXPECTING: &'static str = "struct OrganizationFeatureSettings";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "issue_funding_enabled" => Some(0),
-            "seat_based_pricing_enabled" => Some(1),
-            "wallets_enabled" => Some(2),
-            "member_model_enabled" => Some(3),
-            "checkout_localization_enabled" => Some(4),
-            "overview_metrics" => Some(5),
-            "reset_proration_behavior_enabled" => Some(6),
-            "off_session_charges_enabled" => Some(7),
-            "meter_cycling_enabled" => Some(8),
-            "slack_benefit_enabled" => Some(9),
-            "preview_access_enabled" => Some(10),
-            "disputes_enabled" => Some(11),
-            "sso_enabled" => Some(12),
-            "dispute_auto_accept_enabled" => Some(13),
-            "compass_enabled" => Some(14),
-            "merchant_migration_enabled" => Some(15),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "issue_funding_enabled",
+        "seat_based_pricing_enabled",
+        "wallets_enabled",
+        "member_model_enabled",
+        "checkout_localization_enabled",
+        "overview_metrics",
+        "reset_proration_behavior_enabled",
+        "off_session_charges_enabled",
+        "meter_cycling_enabled",
+        "slack_benefit_enabled",
+        "preview_access_enabled",
+        "disputes_enabled",
+        "sso_enabled",
+        "dispute_auto_accept_enabled",
+        "compass_enabled",
+        "merchant_migration_enabled",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

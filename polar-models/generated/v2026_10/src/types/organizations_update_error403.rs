@@ -12,7 +12,6 @@ pub enum OrganizationsUpdateError403 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "organizations")]
 impl ::serde::Serialize for OrganizationsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for OrganizationsUpdateError403 {
         }
     }
 }
-#[cfg(feature = "organizations")]
 impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -70,19 +68,16 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsUpdateError403 {
             )
     }
 }
-#[cfg(feature = "organizations")]
 impl From<super::NotPermitted> for OrganizationsUpdateError403 {
     fn from(value: super::NotPermitted) -> Self {
         Self::NotPermitted(value)
     }
 }
-#[cfg(feature = "organizations")]
 impl From<super::DisputeAutoAcceptNotEnabled> for OrganizationsUpdateError403 {
     fn from(value: super::DisputeAutoAcceptNotEnabled) -> Self {
         Self::DisputeAutoAcceptNotEnabled(value)
     }
 }
-#[cfg(feature = "organizations")]
 impl OrganizationsUpdateError403 {
     /// Detail
     ///

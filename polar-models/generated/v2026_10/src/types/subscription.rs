@@ -86,7 +86,6 @@ pub struct Subscription {
     /// Pending subscription update that will be applied at the beginning of the next period. If `null`, there is no pending update.
     pub pending_update: Option<super::PendingSubscriptionUpdate>,
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for Subscription {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -146,7 +145,6 @@ impl ::serde::Serialize for Subscription {
         out.end()
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for Subscription {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -154,54 +152,50 @@ impl<'de> ::serde::Deserialize<'de> for Subscription {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for Subscription {
     const EXPECTING: &'static str = "struct Subscription";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "amount" => Some(3),
-            "currency" => Some(4),
-            "recurring_interval" => Some(5),
-            "recurring_interval_count" => Some(6),
-            "status" => Some(7),
-            "current_period_start" => Some(8),
-            "current_period_end" => Some(9),
-            "current_meter_period_start" => Some(10),
-            "current_meter_period_end" => Some(11),
-            "trial_start" => Some(12),
-            "trial_end" => Some(13),
-            "cancel_at_period_end" => Some(14),
-            "canceled_at" => Some(15),
-            "started_at" => Some(16),
-            "ends_at" => Some(17),
-            "ended_at" => Some(18),
-            "past_due_at" => Some(19),
-            "pause_at_period_end" => Some(20),
-            "paused_at" => Some(21),
-            "resumes_at" => Some(22),
-            "customer_id" => Some(23),
-            "product_id" => Some(24),
-            "discount_id" => Some(25),
-            "checkout_id" => Some(26),
-            "seats" => Some(27),
-            "customer_cancellation_reason" => Some(28),
-            "customer_cancellation_comment" => Some(29),
-            "metadata" => Some(30),
-            "custom_field_data" => Some(31),
-            "customer" => Some(32),
-            "product" => Some(33),
-            "discount" => Some(34),
-            "prices" => Some(35),
-            "meters" => Some(36),
-            "pending_update" => Some(37),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "amount",
+        "currency",
+        "recurring_interval",
+        "recurring_interval_count",
+        "status",
+        "current_period_start",
+        "current_period_end",
+        "current_meter_period_start",
+        "current_meter_period_end",
+        "trial_start",
+        "trial_end",
+        "cancel_at_period_end",
+        "canceled_at",
+        "started_at",
+        "ends_at",
+        "ended_at",
+        "past_due_at",
+        "pause_at_period_end",
+        "paused_at",
+        "resumes_at",
+        "customer_id",
+        "product_id",
+        "discount_id",
+        "checkout_id",
+        "seats",
+        "customer_cancellation_reason",
+        "customer_cancellation_comment",
+        "metadata",
+        "custom_field_data",
+        "customer",
+        "product",
+        "discount",
+        "prices",
+        "meters",
+        "pending_update",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -504,7 +498,6 @@ pub enum SubscriptionDiscount {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for SubscriptionDiscount {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -519,7 +512,6 @@ impl ::serde::Serialize for SubscriptionDiscount {
         }
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -728,31 +720,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionDiscount {
             )
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::DiscountFixedOnceForeverDurationBase> for SubscriptionDiscount {
     fn from(value: super::DiscountFixedOnceForeverDurationBase) -> Self {
         Self::FixedOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::DiscountFixedRepeatDurationBase> for SubscriptionDiscount {
     fn from(value: super::DiscountFixedRepeatDurationBase) -> Self {
         Self::FixedRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::DiscountPercentageOnceForeverDurationBase> for SubscriptionDiscount {
     fn from(value: super::DiscountPercentageOnceForeverDurationBase) -> Self {
         Self::PercentageOnceForeverDurationBase(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::DiscountPercentageRepeatDurationBase> for SubscriptionDiscount {
     fn from(value: super::DiscountPercentageRepeatDurationBase) -> Self {
         Self::PercentageRepeatDurationBase(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionDiscount {
     /// DiscountDuration
     ///

@@ -2,7 +2,7 @@
 
 #[cfg(feature = "subscriptions")]
 /// SubscriptionExportColumn
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum SubscriptionExportColumn {
     /// `"email"`
@@ -52,7 +52,6 @@ pub enum SubscriptionExportColumn {
     /// A value this version of the SDK does not know, as sent.
     Unknown(String),
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionExportColumn {
     /// Every value the spec lists, in its order.
     pub const VALUES: &'static [&'static str] = &[
@@ -79,62 +78,124 @@ impl SubscriptionExportColumn {
         "trial_start",
         "trial_end",
     ];
+    /// Every variant but `Unknown`, in the order of `VALUES`.
+    const KNOWN: &'static [Self] = &[
+        Self::Email,
+        Self::StartedAt,
+        Self::Product,
+        Self::Amount,
+        Self::Currency,
+        Self::Status,
+        Self::RecurringInterval,
+        Self::CustomerName,
+        Self::BillingName,
+        Self::BillingCountry,
+        Self::NetAmount,
+        Self::Discount,
+        Self::Seats,
+        Self::CurrentPeriodStart,
+        Self::CurrentPeriodEnd,
+        Self::CancelAtPeriodEnd,
+        Self::CanceledAt,
+        Self::EndsAt,
+        Self::EndedAt,
+        Self::CancellationReason,
+        Self::TrialStart,
+        Self::TrialEnd,
+    ];
+    /// The names of `KNOWN`, for `Debug`.
+    const NAMES: &'static [&'static str] = &[
+        "Email",
+        "StartedAt",
+        "Product",
+        "Amount",
+        "Currency",
+        "Status",
+        "RecurringInterval",
+        "CustomerName",
+        "BillingName",
+        "BillingCountry",
+        "NetAmount",
+        "Discount",
+        "Seats",
+        "CurrentPeriodStart",
+        "CurrentPeriodEnd",
+        "CancelAtPeriodEnd",
+        "CanceledAt",
+        "EndsAt",
+        "EndedAt",
+        "CancellationReason",
+        "TrialStart",
+        "TrialEnd",
+    ];
+    /// `VALUES` with their indexes, in byte order, for `From<&str>`.
+    const SORTED: &'static [(&'static str, usize)] = &[
+        ("amount", 3),
+        ("billing_country", 9),
+        ("billing_name", 8),
+        ("cancel_at_period_end", 15),
+        ("canceled_at", 16),
+        ("cancellation_reason", 19),
+        ("currency", 4),
+        ("current_period_end", 14),
+        ("current_period_start", 13),
+        ("customer_name", 7),
+        ("discount", 11),
+        ("email", 0),
+        ("ended_at", 18),
+        ("ends_at", 17),
+        ("net_amount", 10),
+        ("product", 2),
+        ("recurring_interval", 6),
+        ("seats", 12),
+        ("started_at", 1),
+        ("status", 5),
+        ("trial_end", 21),
+        ("trial_start", 20),
+    ];
+    /// The variant's index in the tables, or the text of `Unknown`.
+    fn listed_index(&self) -> Result<usize, &str> {
+        Ok(
+            match self {
+                Self::Email => 0,
+                Self::StartedAt => 1,
+                Self::Product => 2,
+                Self::Amount => 3,
+                Self::Currency => 4,
+                Self::Status => 5,
+                Self::RecurringInterval => 6,
+                Self::CustomerName => 7,
+                Self::BillingName => 8,
+                Self::BillingCountry => 9,
+                Self::NetAmount => 10,
+                Self::Discount => 11,
+                Self::Seats => 12,
+                Self::CurrentPeriodStart => 13,
+                Self::CurrentPeriodEnd => 14,
+                Self::CancelAtPeriodEnd => 15,
+                Self::CanceledAt => 16,
+                Self::EndsAt => 17,
+                Self::EndedAt => 18,
+                Self::CancellationReason => 19,
+                Self::TrialStart => 20,
+                Self::TrialEnd => 21,
+                Self::Unknown(value) => return Err(value),
+            },
+        )
+    }
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "email",
-            Self::StartedAt => "started_at",
-            Self::Product => "product",
-            Self::Amount => "amount",
-            Self::Currency => "currency",
-            Self::Status => "status",
-            Self::RecurringInterval => "recurring_interval",
-            Self::CustomerName => "customer_name",
-            Self::BillingName => "billing_name",
-            Self::BillingCountry => "billing_country",
-            Self::NetAmount => "net_amount",
-            Self::Discount => "discount",
-            Self::Seats => "seats",
-            Self::CurrentPeriodStart => "current_period_start",
-            Self::CurrentPeriodEnd => "current_period_end",
-            Self::CancelAtPeriodEnd => "cancel_at_period_end",
-            Self::CanceledAt => "canceled_at",
-            Self::EndsAt => "ends_at",
-            Self::EndedAt => "ended_at",
-            Self::CancellationReason => "cancellation_reason",
-            Self::TrialStart => "trial_start",
-            Self::TrialEnd => "trial_end",
-            Self::Unknown(value) => value,
+        match self.listed_index() {
+            Ok(index) => Self::VALUES[index],
+            Err(value) => value,
         }
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<&str> for SubscriptionExportColumn {
     fn from(value: &str) -> Self {
-        match value {
-            "email" => Self::Email,
-            "started_at" => Self::StartedAt,
-            "product" => Self::Product,
-            "amount" => Self::Amount,
-            "currency" => Self::Currency,
-            "status" => Self::Status,
-            "recurring_interval" => Self::RecurringInterval,
-            "customer_name" => Self::CustomerName,
-            "billing_name" => Self::BillingName,
-            "billing_country" => Self::BillingCountry,
-            "net_amount" => Self::NetAmount,
-            "discount" => Self::Discount,
-            "seats" => Self::Seats,
-            "current_period_start" => Self::CurrentPeriodStart,
-            "current_period_end" => Self::CurrentPeriodEnd,
-            "cancel_at_period_end" => Self::CancelAtPeriodEnd,
-            "canceled_at" => Self::CanceledAt,
-            "ends_at" => Self::EndsAt,
-            "ended_at" => Self::EndedAt,
-            "cancellation_reason" => Self::CancellationReason,
-            "trial_start" => Self::TrialStart,
-            "trial_end" => Self::TrialEnd,
-            other => Self::Unknown(other.to_owned()),
+        match crate::__private::sorted_index(Self::SORTED, value) {
+            Some(index) => Self::KNOWN[index].clone(),
+            None => Self::Unknown(value.to_owned()),
         }
     }
 }

@@ -35,7 +35,6 @@ pub struct SubscriptionReactivatedEvent {
     /// SubscriptionReactivatedMetadata
     pub metadata: super::SubscriptionReactivatedMetadata,
 }
-#[cfg(feature = "events")]
 impl ::serde::Serialize for SubscriptionReactivatedEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,7 +71,6 @@ impl ::serde::Serialize for SubscriptionReactivatedEvent {
         out.end()
     }
 }
-#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionReactivatedEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -80,30 +78,26 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionReactivatedEvent {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "events")]
 impl crate::__private::DecodeStruct for SubscriptionReactivatedEvent {
     const EXPECTING: &'static str = "struct SubscriptionReactivatedEvent";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "id" => Some(0),
-            "timestamp" => Some(1),
-            "organization_id" => Some(2),
-            "customer_id" => Some(3),
-            "customer" => Some(4),
-            "external_customer_id" => Some(5),
-            "member_id" => Some(6),
-            "external_member_id" => Some(7),
-            "child_count" => Some(8),
-            "parent_id" => Some(9),
-            "label" => Some(10),
-            "source" => Some(11),
-            "name" => Some(12),
-            "metadata" => Some(13),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "timestamp",
+        "organization_id",
+        "customer_id",
+        "customer",
+        "external_customer_id",
+        "member_id",
+        "external_member_id",
+        "child_count",
+        "parent_id",
+        "label",
+        "source",
+        "name",
+        "metadata",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -25,7 +25,6 @@ pub struct SubscriptionUpdateBase {
     /// Set or extend the trial period of the subscription. If set to `now`, the trial will end immediately.
     pub trial_end: crate::Nullable<super::DateTimeOrNow>,
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for SubscriptionUpdateBase {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -54,7 +53,6 @@ impl ::serde::Serialize for SubscriptionUpdateBase {
         out.end()
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -62,21 +60,17 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionUpdateBase {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
     const EXPECTING: &'static str = "struct SubscriptionUpdateBase";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "metadata" => Some(0),
-            "product_id" => Some(1),
-            "proration_behavior" => Some(2),
-            "discount_id" => Some(3),
-            "trial_end" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "metadata",
+        "product_id",
+        "proration_behavior",
+        "discount_id",
+        "trial_end",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -108,7 +102,6 @@ impl crate::__private::DecodeStruct for SubscriptionUpdateBase {
         })
     }
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionUpdateBase {
     /// Sets `metadata` to `Some(value)`.
     #[inline]

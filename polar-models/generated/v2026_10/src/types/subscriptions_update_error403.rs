@@ -12,7 +12,6 @@ pub enum SubscriptionsUpdateError403 {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "subscriptions")]
 impl ::serde::Serialize for SubscriptionsUpdateError403 {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -25,7 +24,6 @@ impl ::serde::Serialize for SubscriptionsUpdateError403 {
         }
     }
 }
-#[cfg(feature = "subscriptions")]
 impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,19 +70,16 @@ impl<'de> ::serde::Deserialize<'de> for SubscriptionsUpdateError403 {
             )
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::AlreadyCanceledSubscription> for SubscriptionsUpdateError403 {
     fn from(value: super::AlreadyCanceledSubscription) -> Self {
         Self::AlreadyCanceledSubscription(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl From<super::InactiveSubscription> for SubscriptionsUpdateError403 {
     fn from(value: super::InactiveSubscription) -> Self {
         Self::InactiveSubscription(value)
     }
 }
-#[cfg(feature = "subscriptions")]
 impl SubscriptionsUpdateError403 {
     /// Detail
     ///

@@ -78,7 +78,6 @@ pub enum SystemEvent {
     /// A variant this version of the SDK does not know: the raw JSON.
     Unknown(::serde_json::Value),
 }
-#[cfg(feature = "events")]
 impl ::serde::Serialize for SystemEvent {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -124,7 +123,6 @@ impl ::serde::Serialize for SystemEvent {
         }
     }
 }
-#[cfg(feature = "events")]
 impl<'de> ::serde::Deserialize<'de> for SystemEvent {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1481,217 +1479,181 @@ impl<'de> ::serde::Deserialize<'de> for SystemEvent {
             )
     }
 }
-#[cfg(feature = "events")]
 impl From<super::MeterCreditEvent> for SystemEvent {
     fn from(value: super::MeterCreditEvent) -> Self {
         Self::MeterCredited(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::MeterResetEvent> for SystemEvent {
     fn from(value: super::MeterResetEvent) -> Self {
         Self::MeterReset(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BenefitGrantedEvent> for SystemEvent {
     fn from(value: super::BenefitGrantedEvent) -> Self {
         Self::BenefitGranted(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BenefitCycledEvent> for SystemEvent {
     fn from(value: super::BenefitCycledEvent) -> Self {
         Self::BenefitCycled(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BenefitUpdatedEvent> for SystemEvent {
     fn from(value: super::BenefitUpdatedEvent) -> Self {
         Self::BenefitUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BenefitRevokedEvent> for SystemEvent {
     fn from(value: super::BenefitRevokedEvent) -> Self {
         Self::BenefitRevoked(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionCreatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionCreatedEvent) -> Self {
         Self::SubscriptionCreated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionUpdatedEvent) -> Self {
         Self::SubscriptionUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionCycledEvent> for SystemEvent {
     fn from(value: super::SubscriptionCycledEvent) -> Self {
         Self::SubscriptionCycled(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionCanceledEvent> for SystemEvent {
     fn from(value: super::SubscriptionCanceledEvent) -> Self {
         Self::SubscriptionCanceled(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionRevokedEvent> for SystemEvent {
     fn from(value: super::SubscriptionRevokedEvent) -> Self {
         Self::SubscriptionRevoked(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionPastDueEvent> for SystemEvent {
     fn from(value: super::SubscriptionPastDueEvent) -> Self {
         Self::SubscriptionPastDue(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionReactivatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionReactivatedEvent) -> Self {
         Self::SubscriptionReactivated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionReinstatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionReinstatedEvent) -> Self {
         Self::SubscriptionReinstated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionPausedEvent> for SystemEvent {
     fn from(value: super::SubscriptionPausedEvent) -> Self {
         Self::SubscriptionPaused(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionResumedEvent> for SystemEvent {
     fn from(value: super::SubscriptionResumedEvent) -> Self {
         Self::SubscriptionResumed(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionUncanceledEvent> for SystemEvent {
     fn from(value: super::SubscriptionUncanceledEvent) -> Self {
         Self::SubscriptionUncanceled(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionProductUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionProductUpdatedEvent) -> Self {
         Self::SubscriptionProductUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionSeatsUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionSeatsUpdatedEvent) -> Self {
         Self::SubscriptionSeatsUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionBillingPeriodUpdatedEvent> for SystemEvent {
     fn from(value: super::SubscriptionBillingPeriodUpdatedEvent) -> Self {
         Self::SubscriptionBillingPeriodUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::SubscriptionUpdateClearedEvent> for SystemEvent {
     fn from(value: super::SubscriptionUpdateClearedEvent) -> Self {
         Self::SubscriptionUpdateCleared(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::OrderPaidEvent> for SystemEvent {
     fn from(value: super::OrderPaidEvent) -> Self {
         Self::OrderPaid(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::OrderRefundedEvent> for SystemEvent {
     fn from(value: super::OrderRefundedEvent) -> Self {
         Self::OrderRefunded(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::OrderVoidedEvent> for SystemEvent {
     fn from(value: super::OrderVoidedEvent) -> Self {
         Self::OrderVoided(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::OrderUnvoidedEvent> for SystemEvent {
     fn from(value: super::OrderUnvoidedEvent) -> Self {
         Self::OrderUnvoided(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::CheckoutCreatedEvent> for SystemEvent {
     fn from(value: super::CheckoutCreatedEvent) -> Self {
         Self::CheckoutCreated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::CustomerCreatedEvent> for SystemEvent {
     fn from(value: super::CustomerCreatedEvent) -> Self {
         Self::CustomerCreated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::CustomerUpdatedEvent> for SystemEvent {
     fn from(value: super::CustomerUpdatedEvent) -> Self {
         Self::CustomerUpdated(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::CustomerDeletedEvent> for SystemEvent {
     fn from(value: super::CustomerDeletedEvent) -> Self {
         Self::CustomerDeleted(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceOrderEvent> for SystemEvent {
     fn from(value: super::BalanceOrderEvent) -> Self {
         Self::BalanceOrder(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceCreditOrderEvent> for SystemEvent {
     fn from(value: super::BalanceCreditOrderEvent) -> Self {
         Self::BalanceCreditOrder(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceRefundEvent> for SystemEvent {
     fn from(value: super::BalanceRefundEvent) -> Self {
         Self::BalanceRefund(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceRefundReversalEvent> for SystemEvent {
     fn from(value: super::BalanceRefundReversalEvent) -> Self {
         Self::BalanceRefundReversal(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceDisputeEvent> for SystemEvent {
     fn from(value: super::BalanceDisputeEvent) -> Self {
         Self::BalanceDispute(value)
     }
 }
-#[cfg(feature = "events")]
 impl From<super::BalanceDisputeReversalEvent> for SystemEvent {
     fn from(value: super::BalanceDisputeReversalEvent) -> Self {
         Self::BalanceDisputeReversal(value)
     }
 }
-#[cfg(feature = "events")]
 impl SystemEvent {
     /// The ID of the object.
     ///

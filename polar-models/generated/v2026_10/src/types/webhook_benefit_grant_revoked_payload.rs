@@ -13,7 +13,6 @@ pub struct WebhookBenefitGrantRevokedPayload {
     /// BenefitGrantWebhook
     pub data: super::BenefitGrantWebhook,
 }
-#[cfg(feature = "benefit_grants")]
 impl ::serde::Serialize for WebhookBenefitGrantRevokedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for WebhookBenefitGrantRevokedPayload {
         out.end()
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl<'de> ::serde::Deserialize<'de> for WebhookBenefitGrantRevokedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39,19 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookBenefitGrantRevokedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "benefit_grants")]
 impl crate::__private::DecodeStruct for WebhookBenefitGrantRevokedPayload {
     const EXPECTING: &'static str = "struct WebhookBenefitGrantRevokedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

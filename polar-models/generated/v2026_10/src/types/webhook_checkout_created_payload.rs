@@ -13,7 +13,6 @@ pub struct WebhookCheckoutCreatedPayload {
     /// Checkout session data retrieved using an access token.
     pub data: super::Checkout,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for WebhookCheckoutCreatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for WebhookCheckoutCreatedPayload {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutCreatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39,19 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutCreatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for WebhookCheckoutCreatedPayload {
     const EXPECTING: &'static str = "struct WebhookCheckoutCreatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -16,7 +16,6 @@ pub struct WebhookCheckoutExpiredPayload {
     /// Checkout session data retrieved using an access token.
     pub data: super::Checkout,
 }
-#[cfg(feature = "checkouts")]
 impl ::serde::Serialize for WebhookCheckoutExpiredPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -34,7 +33,6 @@ impl ::serde::Serialize for WebhookCheckoutExpiredPayload {
         out.end()
     }
 }
-#[cfg(feature = "checkouts")]
 impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutExpiredPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -42,19 +40,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCheckoutExpiredPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "checkouts")]
 impl crate::__private::DecodeStruct for WebhookCheckoutExpiredPayload {
     const EXPECTING: &'static str = "struct WebhookCheckoutExpiredPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

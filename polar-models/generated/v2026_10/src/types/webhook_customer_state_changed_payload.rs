@@ -19,7 +19,6 @@ pub struct WebhookCustomerStateChangedPayload {
     /// The `data` property.
     pub data: super::CustomerState,
 }
-#[cfg(feature = "customers")]
 impl ::serde::Serialize for WebhookCustomerStateChangedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -37,7 +36,6 @@ impl ::serde::Serialize for WebhookCustomerStateChangedPayload {
         out.end()
     }
 }
-#[cfg(feature = "customers")]
 impl<'de> ::serde::Deserialize<'de> for WebhookCustomerStateChangedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -45,19 +43,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookCustomerStateChangedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "customers")]
 impl crate::__private::DecodeStruct for WebhookCustomerStateChangedPayload {
     const EXPECTING: &'static str = "struct WebhookCustomerStateChangedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -19,7 +19,6 @@ pub struct WebhookDelivery {
     /// The webhook event sent by this delivery.
     pub webhook_event: super::WebhookEvent,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl ::serde::Serialize for WebhookDelivery {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -41,7 +40,6 @@ impl ::serde::Serialize for WebhookDelivery {
         out.end()
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -49,23 +47,19 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDelivery {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookDelivery {
     const EXPECTING: &'static str = "struct WebhookDelivery";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "created_at" => Some(0),
-            "modified_at" => Some(1),
-            "id" => Some(2),
-            "succeeded" => Some(3),
-            "http_code" => Some(4),
-            "response" => Some(5),
-            "webhook_event" => Some(6),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "created_at",
+        "modified_at",
+        "id",
+        "succeeded",
+        "http_code",
+        "response",
+        "webhook_event",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

@@ -13,7 +13,6 @@ pub struct WebhookDiscountDeletedPayload {
     /// Discount
     pub data: super::Discount,
 }
-#[cfg(feature = "discounts")]
 impl ::serde::Serialize for WebhookDiscountDeletedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -31,7 +30,6 @@ impl ::serde::Serialize for WebhookDiscountDeletedPayload {
         out.end()
     }
 }
-#[cfg(feature = "discounts")]
 impl<'de> ::serde::Deserialize<'de> for WebhookDiscountDeletedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -39,19 +37,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookDiscountDeletedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "discounts")]
 impl crate::__private::DecodeStruct for WebhookDiscountDeletedPayload {
     const EXPECTING: &'static str = "struct WebhookDiscountDeletedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;

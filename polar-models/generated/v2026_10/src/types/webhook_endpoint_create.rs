@@ -15,7 +15,6 @@ pub struct WebhookEndpointCreate {
     /// The organization ID associated with the webhook endpoint. **Required unless you use an organization token.**
     pub organization_id: crate::Nullable<super::uuid::Uuid>,
 }
-#[cfg(feature = "webhook_endpoints")]
 impl ::serde::Serialize for WebhookEndpointCreate {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -38,7 +37,6 @@ impl ::serde::Serialize for WebhookEndpointCreate {
         out.end()
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -46,21 +44,17 @@ impl<'de> ::serde::Deserialize<'de> for WebhookEndpointCreate {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl crate::__private::DecodeStruct for WebhookEndpointCreate {
     const EXPECTING: &'static str = "struct WebhookEndpointCreate";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "url" => Some(0),
-            "name" => Some(1),
-            "format" => Some(2),
-            "events" => Some(3),
-            "organization_id" => Some(4),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &[
+        "url",
+        "name",
+        "format",
+        "events",
+        "organization_id",
+    ];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
@@ -91,7 +85,6 @@ impl crate::__private::DecodeStruct for WebhookEndpointCreate {
         }
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhookEndpointCreate {
     /// A value with the required properties given and every optional
     /// one left out.
@@ -109,7 +102,6 @@ impl WebhookEndpointCreate {
         }
     }
 }
-#[cfg(feature = "webhook_endpoints")]
 impl WebhookEndpointCreate {
     /// Sets `name` to `Nullable::Value(value)`: sent with this value.
     #[inline]

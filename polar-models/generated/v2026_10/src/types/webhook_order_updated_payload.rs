@@ -18,7 +18,6 @@ pub struct WebhookOrderUpdatedPayload {
     /// Order
     pub data: super::Order,
 }
-#[cfg(feature = "orders")]
 impl ::serde::Serialize for WebhookOrderUpdatedPayload {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -36,7 +35,6 @@ impl ::serde::Serialize for WebhookOrderUpdatedPayload {
         out.end()
     }
 }
-#[cfg(feature = "orders")]
 impl<'de> ::serde::Deserialize<'de> for WebhookOrderUpdatedPayload {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -44,19 +42,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookOrderUpdatedPayload {
         crate::__private::decode_struct(deserializer)
     }
 }
-#[cfg(feature = "orders")]
 impl crate::__private::DecodeStruct for WebhookOrderUpdatedPayload {
     const EXPECTING: &'static str = "struct WebhookOrderUpdatedPayload";
-    fn key(key: &str) -> Option<usize> {
-        match key {
-            "type" => Some(0),
-            "timestamp" => Some(1),
-            "data" => Some(2),
-            _ => None,
-        }
-    }
+    const KEYS: &'static [&'static str] = &["type", "timestamp", "data"];
     fn visit<'de, A: ::serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
-        let mut map = crate::__private::Entries::new(map, Self::key);
+        let mut map = crate::__private::Entries::new(map, Self::KEYS);
         let mut field_0 = None;
         let mut field_1 = None;
         let mut field_2 = None;
