@@ -23,18 +23,11 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
         }
     }
     names.sort_unstable();
-    let mut union_arms = Vec::new();
-    let mut unions = Vec::new();
-    for ty in &models.types {
-        if let TypeKind::Union(_) = &ty.kind {
-            let rust = ident(&ty.name);
-            let name = ty.name.as_str();
-            union_arms
-                .push(quote!(#name => crate::roundtrip::<::polar_models::#module::#rust>(json),));
-            unions.push(name);
-        }
-    }
-    unions.sort_unstable();
+    let (union_arms, unions) = arms_by_name(
+        models,
+        |kind| matches!(kind, TypeKind::Union(_)),
+        |rust| quote!(crate::roundtrip::<::polar_models::#module::#rust>(json)),
+    );
     let mut accessor_arms = Vec::new();
     for (id, methods) in &models.union_methods {
         if methods.accessors.is_empty() {
@@ -51,21 +44,15 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
             #name => crate::accessor_values::<::polar_models::#module::#rust>(json, |value| vec![#(#calls),*]),
         });
     }
-    let mut enum_arms = Vec::new();
-    let mut enums = Vec::new();
-    for ty in &models.types {
-        if let TypeKind::Enum(_) = &ty.kind {
-            let rust = ident(&ty.name);
-            let name = ty.name.as_str();
-            enum_arms.push(quote! {
-                #name => crate::string_enum_answers::<::polar_models::#module::#rust>(
-                    ::polar_models::#module::#rust::VALUES,
-                ),
-            });
-            enums.push(name);
-        }
-    }
-    enums.sort_unstable();
+    let (enum_arms, enums) = arms_by_name(
+        models,
+        |kind| matches!(kind, TypeKind::Enum(_)),
+        |rust| {
+            quote!(crate::string_enum_answers::<::polar_models::#module::#rust>(
+                ::polar_models::#module::#rust::VALUES,
+            ))
+        },
+    );
     let webhook = match models.webhook_event {
         Some(id) => {
             let payload = ident(&models.get(id).name);
@@ -130,4 +117,23 @@ pub fn emit(models: &Models, version: &ApiVersion) -> TokenStream {
             })
         }
     }
+}
+
+/// A dispatch arm (`"RustName" => call(RustName),`) for every type whose
+/// kind `keep` accepts, in the models' order, and their names, sorted.
+fn arms_by_name(
+    models: &Models,
+    keep: impl Fn(&TypeKind) -> bool,
+    call: impl Fn(&proc_macro2::Ident) -> TokenStream,
+) -> (Vec<TokenStream>, Vec<&str>) {
+    let mut arms = Vec::new();
+    let mut names = Vec::new();
+    for ty in models.types.iter().filter(|ty| keep(&ty.kind)) {
+        let name = ty.name.as_str();
+        let body = call(&ident(&ty.name));
+        arms.push(quote!(#name => #body,));
+        names.push(name);
+    }
+    names.sort_unstable();
+    (arms, names)
 }
