@@ -51,15 +51,15 @@ pub fn emit_module(
     let module_gates_impls = conditions
         .iter()
         .all(|condition| condition.to_string() == conditions[0].to_string());
+    let gates = if module_gates_impls {
+        Gates::ItemsButImpls
+    } else {
+        Gates::EveryItem
+    };
     let mut out = TokenStream::new();
     for (&index, condition) in types.iter().zip(&conditions) {
         let (source, id) = sharing.types[index].source();
         let tokens = emit_type_and_impls(views[source].models, id);
-        let gates = if module_gates_impls {
-            Gates::ItemsButImpls
-        } else {
-            Gates::EveryItem
-        };
         out.extend(with_cfg(tokens, condition, gates, file)?);
     }
     Ok(out)
