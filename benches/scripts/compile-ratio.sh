@@ -20,8 +20,12 @@
 # once per side (minutes).
 #
 # Prints, per step and round, both wall times, both peak RSS and the ratio
-# (this checkout / BASE), then the median ratio per step; the table goes to
-# target/bench-ratio/results.md.
+# (this checkout / BASE), then per step the median ratio with its 95 %
+# interval (distribution-free, from the order statistics of the per-round
+# ratios: with few rounds it is wide, which is the point) and the median
+# ratio of the CPU time (user + system, from GNU time; "-" without it): the
+# work done, less sensitive than the wall time to how the two cores were
+# shared. The table goes to target/bench-ratio/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -58,13 +62,32 @@ build_once() {
         exit 1
     }
     # The row of the step: | step | `command` | wall | rss | notes |
-    awk -F' *[|] *' -v step="$step" '$2 == step { print $4, $5 }' \
-        "$dir/target/bench-compile/results.md"
+    local wall_rss cpu
+    wall_rss=$(awk -F' *[|] *' -v step="$step" '$2 == step { print $4, $5 }' \
+        "$dir/target/bench-compile/results.md")
+    # CPU seconds (user + system) from GNU time's report, when it made one.
+    cpu=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $NF; n++ }
+        END { if (n == 2) printf "%.2f", s; else print "-" }' \
+        "$dir/target/bench-compile/logs/$step.time" 2>/dev/null || echo -)
+    echo "$wall_rss ${cpu:--}"
+}
+
+# The median of the numbers on stdin, and its 95 % interval from the order
+# statistics (ranks n/2 -/+ 0.98 sqrt(n), clamped): "median low high".
+median_interval() {
+    sort -n | awk '{ a[NR] = $1 } END {
+        if (NR == 0) { print "- - -"; exit }
+        m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+        half = 0.98 * sqrt(NR)
+        lo = int(NR / 2 - half); if (lo < 1) lo = 1
+        hi = int(NR / 2 + half + 1.999); if (hi > NR) hi = NR
+        printf "%.2f %.2f %.2f\n", m, a[lo], a[hi] }'
 }
 
 rows=()
 for step in "${steps[@]}"; do
     ratios=()
+    cpu_ratios=()
     for round in $(seq 1 "$rounds"); do
         # Alternate which side goes first, so a trend in the load (or a
         # warm cache) does not favour one side.
@@ -73,17 +96,27 @@ for step in "${steps[@]}"; do
             dir=$root
             [ "$side" = base ] && dir=$base_dir
             echo "== $step, round $round: $side" >&2
-            read -r wall rss < <(build_once "$dir" "$step")
-            echo "   $wall s, peak RSS $rss MiB" >&2
-            if [ "$side" = base ]; then base_wall=$wall base_rss=$rss; else head_wall=$wall head_rss=$rss; fi
+            read -r wall rss cpu < <(build_once "$dir" "$step")
+            echo "   $wall s, peak RSS $rss MiB, CPU $cpu s" >&2
+            if [ "$side" = base ]; then
+                base_wall=$wall base_rss=$rss base_cpu=$cpu
+            else
+                head_wall=$wall head_rss=$rss head_cpu=$cpu
+            fi
         done
         ratio=$(awk -v h="$head_wall" -v b="$base_wall" 'BEGIN { printf "%.2f", h / b }')
         ratios+=("$ratio")
-        rows+=("| $step | $round | ${order[0]} first | $base_wall | $head_wall | $base_rss | $head_rss | $ratio |")
+        cpu_ratio=-
+        if [ "$base_cpu" != - ] && [ "$head_cpu" != - ]; then
+            cpu_ratio=$(awk -v h="$head_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f", h / b }')
+            cpu_ratios+=("$cpu_ratio")
+        fi
+        rows+=("| $step | $round | ${order[0]} first | $base_wall | $head_wall | $base_rss | $head_rss | $ratio | $base_cpu | $head_cpu | $cpu_ratio |")
     done
-    median=$(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END {
-        if (NR % 2) printf "%.2f", a[(NR + 1) / 2]; else printf "%.2f", (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
-    rows+=("| $step | median of $rounds | | | | | | **$median** |")
+    read -r median low high < <(printf '%s\n' "${ratios[@]}" | median_interval)
+    cpu_median=-
+    if [ ${#cpu_ratios[@]} -gt 0 ]; then read -r cpu_median _ _ < <(printf '%s\n' "${cpu_ratios[@]}" | median_interval); fi
+    rows+=("| $step | median of $rounds | | | | | | **$median** ($low–$high) | | | **$cpu_median** |")
 done
 
 {
@@ -92,7 +125,7 @@ done
         "$(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg);" \
         "$(date -u +%Y-%m-%dT%H:%MZ)"
     echo
-    echo "| step | round | order | BASE wall (s) | this wall (s) | BASE peak RSS (MiB) | this peak RSS (MiB) | this ÷ BASE |"
-    echo "|---|---|---|---|---|---|---|---|"
+    echo "| step | round | order | BASE wall (s) | this wall (s) | BASE peak RSS (MiB) | this peak RSS (MiB) | this ÷ BASE (wall; 95 % interval) | BASE CPU (s) | this CPU (s) | this ÷ BASE (CPU) |"
+    echo "|---|---|---|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${rows[@]}"
 } | tee "$out/results.md"
