@@ -26,12 +26,21 @@
 # ratio of the CPU time (user + system, from GNU time; "-" without it): the
 # work done, less sensitive than the wall time to how the two cores were
 # shared. The table goes to target/bench-ratio/results.md.
+#
+# MEASURE=instructions counts instead of timing: each side is built once
+# per step with every rustc of our crates under valgrind's callgrind
+# (callgrind-rustc.sh), and the table lists each crate's instructions on
+# both sides and the change, then the totals. The count repeats within
+# 0.1 % from run to run, so one build says what many timed rounds only
+# approach; it cannot see how the two cores were shared (the wall time
+# can). A build takes about 50 times as long as without callgrind
+# (minutes). Needs valgrind.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
 
 if [ $# -lt 1 ]; then
-    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,/^set -euo/p' "$0" | sed -n 's/^# \{0,1\}//p' >&2
     exit 2
 fi
 base_rev=$1
@@ -83,6 +92,42 @@ median_interval() {
         hi = int(NR / 2 + half + 1.999); if (hi > NR) hi = NR
         printf "%.2f %.2f %.2f\n", m, a[lo], a[hi] }'
 }
+
+# MEASURE=instructions: one build of each side per step under callgrind.
+if [ "${MEASURE:-wall}" = instructions ]; then
+    command -v valgrind >/dev/null || {
+        echo "MEASURE=instructions needs valgrind" >&2
+        exit 1
+    }
+    counts_of() { # dir step -> "crate instructions" lines, summed per crate
+        local dir=$1 step=$2 counts="$out/callgrind"
+        rm -rf "$counts" && mkdir -p "$counts"
+        CALLGRIND_RUSTC_DIR=$counts COMPILE_TIMES_RUSTC_WRAPPER="$root/benches/scripts/callgrind-rustc.sh" \
+            build_once "$dir" "$step" >/dev/null
+        awk '{ n[$1] += $2 } END { for (c in n) printf "%s %.0f\n", c, n[c] }' "$counts/counts" | sort
+    }
+    {
+        echo "BASE $base_rev ($(git rev-parse --short "$base_commit")) vs this checkout" \
+            "($(git rev-parse --short "$head_commit")$(git diff --quiet HEAD || echo ', with uncommitted changes'));" \
+            "instructions (callgrind) of each rustc; $(date -u +%Y-%m-%dT%H:%MZ)"
+        for step in "${steps[@]}"; do
+            echo "== $step: BASE" >&2
+            base_counts=$(counts_of "$base_dir" "$step")
+            echo "== $step: this checkout" >&2
+            head_counts=$(counts_of "$root" "$step")
+            echo
+            echo "| $step: crate | BASE (G) | this (G) | change |"
+            echo "|---|---|---|---|"
+            join -a1 -a2 -e 0 -o 0,1.2,2.2 <(echo "$base_counts") <(echo "$head_counts") |
+                awk '{ b += $2; h += $3
+                       printf "| %s | %.3f | %.3f | %s |\n", $1, $2 / 1e9, $3 / 1e9,
+                           ($2 > 0) ? sprintf("%+.1f %%", ($3 / $2 - 1) * 100) : "new" }
+                     END { printf "| **total** | **%.3f** | **%.3f** | **%+.1f %%** |\n",
+                           b / 1e9, h / 1e9, (h / b - 1) * 100 }'
+        done
+    } | tee "$out/instructions.md"
+    exit 0
+fi
 
 rows=()
 for step in "${steps[@]}"; do

@@ -46,6 +46,9 @@
 #
 # COMPILE_TIMES_ROOT=DIR measures the checkout at DIR with this script
 # (compile-ratio.sh uses it, so that both sides are measured the same way).
+# COMPILE_TIMES_RUSTC_WRAPPER=PROGRAM runs the timed build's compilations of
+# our crates through PROGRAM (RUSTC_WORKSPACE_WRAPPER; compile-ratio.sh's
+# MEASURE=instructions passes callgrind-rustc.sh).
 #
 # The dev-profile builds (debug, subset, versions) compile the dependencies
 # as a user's build does: the workspace's `[profile.dev.package.<dep>]`
@@ -211,7 +214,12 @@ crates_alone() {
     [ ${#profile_flags[@]} -gt 0 ] && profile_dir=release
     rm -rf "$build_target/$profile_dir"/.fingerprint/polar-models* \
         "$build_target/$profile_dir"/.fingerprint/polar-api*
-    measure "$name" cargo build -p polar-models -p polar-api --timings "${flags[@]}"
+    # COMPILE_TIMES_RUSTC_WRAPPER: run our crates' rustc through a wrapper
+    # (compile-ratio.sh's MEASURE=instructions counts their instructions).
+    local wrapper=()
+    [ -n "${COMPILE_TIMES_RUSTC_WRAPPER:-}" ] &&
+        wrapper=(env RUSTC_WORKSPACE_WRAPPER="$COMPILE_TIMES_RUSTC_WRAPPER")
+    measure "$name" "${wrapper[@]}" cargo build -p polar-models -p polar-api --timings "${flags[@]}"
     # Only our crates may have been compiled: anything else in the timed
     # build is noise the ratio would hide.
     local others
