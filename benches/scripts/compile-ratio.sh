@@ -81,6 +81,9 @@ build_once() {
     echo "$wall_rss ${cpu:--}"
 }
 
+# HEAD / BASE to two decimals.
+ratio_of() { awk -v h="$1" -v b="$2" 'BEGIN { printf "%.2f", h / b }'; }
+
 # The median of the numbers on stdin, and its 95 % interval from the order
 # statistics (ranks n/2 -/+ 0.98 sqrt(n), clamped): "median low high".
 median_interval() {
@@ -149,11 +152,11 @@ for step in "${steps[@]}"; do
                 head_wall=$wall head_rss=$rss head_cpu=$cpu
             fi
         done
-        ratio=$(awk -v h="$head_wall" -v b="$base_wall" 'BEGIN { printf "%.2f", h / b }')
+        ratio=$(ratio_of "$head_wall" "$base_wall")
         ratios+=("$ratio")
         cpu_ratio=-
         if [ "$base_cpu" != - ] && [ "$head_cpu" != - ]; then
-            cpu_ratio=$(awk -v h="$head_cpu" -v b="$base_cpu" 'BEGIN { printf "%.2f", h / b }')
+            cpu_ratio=$(ratio_of "$head_cpu" "$base_cpu")
             cpu_ratios+=("$cpu_ratio")
         fi
         rows+=("| $step | $round | ${order[0]} first | $base_wall | $head_wall | $base_rss | $head_rss | $ratio | $base_cpu | $head_cpu | $cpu_ratio |")

@@ -214,8 +214,6 @@ crates_alone() {
     [ ${#profile_flags[@]} -gt 0 ] && profile_dir=release
     rm -rf "$build_target/$profile_dir"/.fingerprint/polar-models* \
         "$build_target/$profile_dir"/.fingerprint/polar-api*
-    # COMPILE_TIMES_RUSTC_WRAPPER: run our crates' rustc through a wrapper
-    # (compile-ratio.sh's MEASURE=instructions counts their instructions).
     local wrapper=()
     [ -n "${COMPILE_TIMES_RUSTC_WRAPPER:-}" ] &&
         wrapper=(env RUSTC_WORKSPACE_WRAPPER="$COMPILE_TIMES_RUSTC_WRAPPER")

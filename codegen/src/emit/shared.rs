@@ -48,10 +48,10 @@ pub fn emit_module(
     // The module is declared behind the union of its types' conditions
     // (`emit_root`): when that is each type's own, an impl needs no `cfg`
     // of its own.
-    let module_gates_impls = conditions
+    let gates = if conditions
         .iter()
-        .all(|condition| condition.to_string() == conditions[0].to_string());
-    let gates = if module_gates_impls {
+        .all(|condition| condition.to_string() == conditions[0].to_string())
+    {
         Gates::ItemsButImpls
     } else {
         Gates::EveryItem
